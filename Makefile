@@ -1,0 +1,124 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# armmap build. `make demo` and `make test` install what is missing first
+# (scripts/deps.sh, Debian packages), so both work on a fresh Debian 12 machine.
+
+.DEFAULT_GOAL := all
+SHELL := /bin/bash
+
+B := build
+CORE_SRCS := $(sort $(wildcard src/*/*.c))
+CORE_HDRS := $(wildcard include/armmap/*.h)
+WARN := -Wall -Wextra -Werror -std=c11 -ffreestanding
+CORE_CFLAGS := $(WARN) -Iinclude -fno-common
+
+# ---------------------------------------------------------------- targets --
+# Per target: compiler, flags, size tool. The core builds for each of them.
+TARGETS := host aarch64 cortex-m33 cortex-r52 cortex-r82
+CC_host := gcc
+CF_host := -O2
+SIZE_host := size
+CC_aarch64 := aarch64-linux-gnu-gcc
+CF_aarch64 := -O2 -mcpu=cortex-a57 -mgeneral-regs-only
+SIZE_aarch64 := aarch64-linux-gnu-size
+CC_cortex-m33 := arm-none-eabi-gcc
+CF_cortex-m33 := -Os -mcpu=cortex-m33 -mthumb
+SIZE_cortex-m33 := arm-none-eabi-size
+CC_cortex-r52 := arm-none-eabi-gcc
+CF_cortex-r52 := -Os -mcpu=cortex-r52 -marm
+SIZE_cortex-r52 := arm-none-eabi-size
+CC_cortex-r82 := aarch64-linux-gnu-gcc
+CF_cortex-r82 := -O2 -mcpu=cortex-r82 -mgeneral-regs-only
+SIZE_cortex-r82 := aarch64-linux-gnu-size
+
+define target_rules
+$(B)/$(1)/obj/%.o: %.c $(CORE_HDRS) | deps
+	@mkdir -p $$(dir $$@)
+	$$(CC_$(1)) $(CORE_CFLAGS) $$(CF_$(1)) -c $$< -o $$@
+$(B)/$(1)/libarmmap.a: $(patsubst %.c,$(B)/$(1)/obj/%.o,$(CORE_SRCS))
+	@rm -f $$@
+	$$(patsubst %gcc,%ar,$$(CC_$(1))) rcs $$@ $$^
+endef
+$(foreach t,$(TARGETS),$(eval $(call target_rules,$(t))))
+
+all: $(B)/host/libarmmap.a
+
+# keep objects made through pattern rules (they are not throw-away intermediates)
+.SECONDARY:
+
+.PHONY: all deps test demo size bench clean format unit cross qemu
+
+deps:
+	@scripts/deps.sh
+
+# ------------------------------------------------------------ host tests --
+# Core, models and host ops rebuilt with ASan and UBSan for the unit tests.
+SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+TEST_CFLAGS := -std=c11 -Wall -Wextra -Werror -g -O1 $(SAN) -Iinclude -I. -D_GNU_SOURCE
+MODEL_SRCS := $(sort $(wildcard model/*.c))
+HOSTARCH_SRCS := $(sort $(wildcard arch/host/*.c))
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS := $(patsubst tests/unit/test_%.c,$(B)/tests/%,$(UNIT_SRCS))
+TEST_LIB_OBJS := $(patsubst %.c,$(B)/san/%.o,$(CORE_SRCS) $(MODEL_SRCS) $(HOSTARCH_SRCS))
+
+$(B)/san/src/%.o: src/%.c $(CORE_HDRS) | deps
+	@mkdir -p $(dir $@)
+	gcc $(CORE_CFLAGS) -g -O1 $(SAN) -c $< -o $@
+$(B)/san/%.o: %.c $(CORE_HDRS) $(wildcard model/*.h arch/host/*.h) | deps
+	@mkdir -p $(dir $@)
+	gcc $(TEST_CFLAGS) -c $< -o $@
+$(B)/tests/%: tests/unit/test_%.c $(TEST_LIB_OBJS) tests/unit/harness.h | deps
+	@mkdir -p $(dir $@)
+	gcc $(TEST_CFLAGS) $< $(TEST_LIB_OBJS) -lcmocka -lpthread -o $@
+
+# ------------------------------------------------------------ qemu images --
+M33_CC := arm-none-eabi-gcc
+M33_CFLAGS := $(WARN) -Os -g -mcpu=cortex-m33 -mthumb -Iinclude -I. -ffunction-sections -fdata-sections
+M33_SRCS := $(CORE_SRCS) $(sort $(wildcard arch/armv8m/*.c tests/qemu/mpu/*.c)) $(wildcard tests/qemu/mpu/*.S)
+M33_IMG := $(B)/qemu/mpu.elf
+$(M33_IMG): $(M33_SRCS) $(CORE_HDRS) $(wildcard arch/armv8m/*.h tests/qemu/mpu/*.h) tests/qemu/mpu/link.ld | deps
+	@mkdir -p $(dir $@)
+	$(M33_CC) $(M33_CFLAGS) -nostdlib -nostartfiles -T tests/qemu/mpu/link.ld \
+		-Wl,--gc-sections $(M33_SRCS) -lgcc -o $@
+
+QEMU_MPU := qemu-system-arm -M mps2-an505 -nographic -semihosting -kernel
+
+# ------------------------------------------------------------------ test --
+# Every suite prints `<suite>: N passed, M failed`; scripts/run-suites.sh
+# runs them all and closes with the total.
+SUITES := $(patsubst $(B)/tests/%,unit-%,$(UNIT_BINS)) cross-build qemu-mpu
+
+test: deps $(UNIT_BINS) $(M33_IMG)
+	@scripts/run-suites.sh $(SUITES)
+
+suite-unit-%: $(B)/tests/%
+	@$(B)/tests/$*
+
+suite-cross-build: | deps
+	@scripts/cross-build.sh $(filter-out host,$(TARGETS))
+
+suite-qemu-mpu: $(M33_IMG)
+	@scripts/run-qemu.sh qemu-mpu 60 $(QEMU_MPU) $(M33_IMG)
+
+# ------------------------------------------------------------------ demo --
+demo: deps $(M33_IMG)
+	@echo "== armmap on an emulated Cortex-M33 (mps2-an505, 16 MPU regions) =="
+	@timeout 60 $(QEMU_MPU) $(M33_IMG); st=$$?; \
+	  if [ $$st -ne 0 ]; then echo "demo: the MPU image exited with status $$st"; exit 1; fi
+
+# ------------------------------------------------------------------ size --
+size: deps $(foreach t,$(TARGETS),$(B)/$(t)/libarmmap.a)
+	@$(foreach t,$(TARGETS),scripts/size-line.sh $(t) $(SIZE_$(t)) $(B)/$(t)/libarmmap.a "$(CC_$(t)) $(CF_$(t))";)
+
+# ----------------------------------------------------------------- bench --
+BENCH_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -g -Iinclude -I. -D_GNU_SOURCE
+bench: deps $(B)/bench/bench_mpu
+	@bench/run.sh $(B)/bench/bench_mpu
+$(B)/bench/bench_mpu: bench/bench_mpu.c $(CORE_SRCS) $(CORE_HDRS) | deps
+	@mkdir -p $(dir $@)
+	gcc $(BENCH_CFLAGS) bench/bench_mpu.c $(CORE_SRCS) -o $@
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf $(B)

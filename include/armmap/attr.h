@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The attribute model: what a mapping allows (read, write, execute, access
+ * from the unprivileged level) and what memory it is (device or normal, its
+ * cacheability, its shareability). Both the MPU and the translation-table
+ * modules take these and encode them for their hardware.
+ */
+#ifndef ARMMAP_ATTR_H
+#define ARMMAP_ATTR_H
+
+#include <armmap/types.h>
+
+/* Memory types, strongest ordering first. */
+enum am_mem_type {
+	AM_MT_DEVICE_nGnRnE = 0,
+	AM_MT_DEVICE_nGnRE = 1,
+	AM_MT_NORMAL_NC = 2, /* normal, non-cacheable */
+	AM_MT_NORMAL_WT = 3, /* normal, write-through */
+	AM_MT_NORMAL_WB = 4, /* normal, write-back */
+	AM_MT_COUNT
+};
+
+/* Shareability; the values are the architectural SH encoding (1 is reserved). */
+enum am_shareability {
+	AM_SH_NONE = 0,
+	AM_SH_OUTER = 2,
+	AM_SH_INNER = 3,
+};
+
+/* Permission bits of struct am_attr.perm. */
+#define AM_PERM_R 0x1u
+#define AM_PERM_W 0x2u
+#define AM_PERM_X 0x4u
+#define AM_PERM_USER 0x8u /* the unprivileged level gets the same access */
+#define AM_PERM_MASK 0xfu
+
+struct am_attr {
+	uint8_t perm;  /* AM_PERM_* */
+	uint8_t mtype; /* enum am_mem_type */
+	uint8_t sh;    /* enum am_shareability */
+};
+
+/* Convenience sets for the usual hypervisor and firmware mappings. */
+#define AM_ATTR_RW_DATA \
+	((struct am_attr){ AM_PERM_R | AM_PERM_W, AM_MT_NORMAL_WB, AM_SH_INNER })
+#define AM_ATTR_RO_DATA ((struct am_attr){ AM_PERM_R, AM_MT_NORMAL_WB, AM_SH_INNER })
+#define AM_ATTR_RX_TEXT \
+	((struct am_attr){ AM_PERM_R | AM_PERM_X, AM_MT_NORMAL_WB, AM_SH_INNER })
+#define AM_ATTR_DEVICE \
+	((struct am_attr){ AM_PERM_R | AM_PERM_W, AM_MT_DEVICE_nGnRE, AM_SH_OUTER })
+
+/* Bits of am_attr_diff(): which attribute differs. */
+#define AM_ATTR_DIFF_PERM 0x01u  /* read / write permission */
+#define AM_ATTR_DIFF_XN 0x02u    /* execute-never */
+#define AM_ATTR_DIFF_USER 0x04u  /* unprivileged access */
+#define AM_ATTR_DIFF_MTYPE 0x08u /* memory type */
+#define AM_ATTR_DIFF_SH 0x10u    /* shareability */
+
+/*
+ * am_attr_check() - is @a a valid attribute set at all?
+ * Returns 0, or
+ *  AM_EINVAL  NULL, unknown perm bits, unknown memory type, reserved
+ *             shareability (1 or > 3);
+ *  AM_EPERM   write and execute together, or execute from device memory.
+ */
+int am_attr_check(const struct am_attr *a);
+
+/* am_attr_diff() - the AM_ATTR_DIFF_* bits on which @a and @b differ. */
+unsigned int am_attr_diff(const struct am_attr *a, const struct am_attr *b);
+
+/* am_attr_is_device() - true for the Device-* memory types. */
+static inline bool am_attr_is_device(const struct am_attr *a)
+{
+	return a->mtype <= AM_MT_DEVICE_nGnRE;
+}
+
+/*
+ * am_mair_byte() - the MAIR attribute byte armmap uses for a memory type
+ * (Device-nGnRnE 0x00, Device-nGnRE 0x04, Normal NC 0x44, Normal WT 0xbb,
+ * Normal WB 0xff: inner and outer alike, non-transient, read/write-allocate).
+ * Returns the byte, or AM_EINVAL for an unknown type.
+ */
+int am_mair_byte(unsigned int mtype);
+
+#endif

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Basic types shared by every armmap module: addresses, the log record, and
+ * the environment hooks (lock, log) that every instance is given.
+ */
+#ifndef ARMMAP_TYPES_H
+#define ARMMAP_TYPES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* A physical address (on MPU systems, also the address the CPU uses). */
+typedef uint64_t am_paddr_t;
+
+/* Log levels of struct am_log_rec. */
+enum am_log_level {
+	AM_LOG_ERR = 0,
+	AM_LOG_WARN = 1,
+	AM_LOG_INFO = 2,
+	AM_LOG_DEBUG = 3,
+};
+
+/*
+ * What a log record is about. Each refusal logs at least one record saying
+ * which rule refused; arg[] carries the values the event names.
+ */
+enum am_log_event {
+	AM_EV_NONE = 0,
+	AM_EV_ATTR_MISMATCH,   /* arg0 = AM_ATTR_DIFF_* bit, arg1 = existing, arg2 = requested */
+	AM_EV_WRITE_EXEC,      /* write+execute refused; arg0 = perm */
+	AM_EV_DEVICE_EXEC,     /* execute from device memory refused; arg0 = mtype */
+	AM_EV_NOT_EXPRESSIBLE, /* arg0 = what (AM_ATTR_DIFF_* bit), arg1 = value */
+	AM_EV_OVERLAP,         /* arg0 = region index, arg1 = its base, arg2 = its limit */
+	AM_EV_NO_SPACE,        /* arg0 = regions needed, arg1 = capacity */
+	AM_EV_REFCOUNT_SATURATED, /* arg0 = region index, arg1 = refcount */
+	AM_EV_PARTIAL,         /* partial unmap/modify refused; arg0 = region index */
+	AM_EV_NOT_FOUND,       /* arg0 = base (or address), arg1 = limit */
+	AM_EV_REFERENCED,      /* region held by others; arg0 = index, arg1 = refs */
+	AM_EV_BAD_RANGE,       /* arg0 = base, arg1 = limit */
+	AM_EV_TYPE_CHANGE,     /* memory type/shareability change refused; arg0 = index */
+	AM_EV_REGION_WRITE,    /* debug: arg0 = index, arg1 = base, arg2 = limit (0,0 = disabled) */
+	AM_EV_COUNT
+};
+
+struct am_log_rec {
+	enum am_log_level level;
+	enum am_log_event event;
+	const char *msg;  /* constant, human-readable, no trailing newline */
+	uint64_t arg[3];
+};
+
+/*
+ * Environment hooks common to every instance. Each may be NULL: no lock
+ * means the caller serialises; no log means refusals are silent (the error
+ * code still says what happened).
+ */
+struct am_env {
+	void (*lock)(void *ctx);
+	void (*unlock)(void *ctx);
+	void (*log)(void *ctx, const struct am_log_rec *rec);
+};
+
+#endif

@@ -1,0 +1,662 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The MPU region map: the software copy of the regions, the one region-table
+ * lookup every operation goes through, and the hardware writes that keep the
+ * MPU identical to the copy.
+ *
+ * Ordering rule: two enabled regions never overlap, not even between the base
+ * and the limit register writes of one update. Coverage that goes away is
+ * removed before coverage that comes is added; a region being reshaped keeps
+ * one bound while the other moves. Every call that writes ends with one sync.
+ * Validation and reservation (free regions) happen before the first write,
+ * so a refused call changes nothing.
+ */
+#include <armmap/errors.h>
+#include <armmap/mpu.h>
+
+#include "../core/internal.h"
+
+#define LOG(m, lvl, ev, msg, a, b, c) \
+	am_env_log(&(m)->ops->env, (m)->ctx, lvl, ev, msg, a, b, c)
+
+static void lock(struct am_mpu_map *m)
+{
+	am_env_lock(&m->ops->env, m->ctx);
+}
+
+static void unlock(struct am_mpu_map *m)
+{
+	am_env_unlock(&m->ops->env, m->ctx);
+}
+
+/* ------------------------------------------------------------ validation -- */
+
+static int check_range(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit)
+{
+	int rc = 0;
+
+	if (((base | limit) & (m->granule - 1u)) || base >= limit)
+		rc = AM_EINVAL;
+	else if (limit > m->addr_end)
+		rc = AM_ERANGE;
+	if (rc)
+		LOG(m, AM_LOG_ERR, AM_EV_BAD_RANGE, "bad range (alignment, order or size)",
+		    base, limit, 0);
+	return rc;
+}
+
+/* The fields @a gives a region of this map, or why it cannot be expressed. */
+static int attr_fields(struct am_mpu_map *m, const struct am_attr *a,
+		       struct am_mpu_fields *f)
+{
+	int rc = am_attr_check(a);
+
+	if (rc == AM_EPERM && (a->perm & AM_PERM_W))
+		LOG(m, AM_LOG_ERR, AM_EV_WRITE_EXEC, "write+execute refused", a->perm, 0, 0);
+	else if (rc == AM_EPERM)
+		LOG(m, AM_LOG_ERR, AM_EV_DEVICE_EXEC, "execute from device memory refused",
+		    a->mtype, 0, 0);
+	if (rc)
+		return rc;
+	if (!(a->perm & AM_PERM_R)) {
+		LOG(m, AM_LOG_ERR, AM_EV_NOT_EXPRESSIBLE,
+		    "PMSAv8 cannot express a region without read access",
+		    AM_ATTR_DIFF_PERM, a->perm, 0);
+		return AM_ENOTSUP;
+	}
+	if (m->attr_index[a->mtype] == AM_MPU_NO_ATTRIDX) {
+		LOG(m, AM_LOG_ERR, AM_EV_NOT_EXPRESSIBLE,
+		    "memory type has no AttrIndx in this map", AM_ATTR_DIFF_MTYPE,
+		    a->mtype, 0);
+		return AM_ENOTSUP;
+	}
+	f->ap = (a->perm & AM_PERM_W ? 0u : 2u) | (a->perm & AM_PERM_USER ? 1u : 0u);
+	/* v8-R AArch64 EL2 uses XN[1]; the others have a single XN bit */
+	f->xn = a->perm & AM_PERM_X ? 0 : m->flavour == AM_MPU_V8R_AARCH64 ? 2 : 1;
+	f->sh = a->sh;
+	f->attr_idx = m->attr_index[a->mtype];
+	f->en = 1;
+	return 0;
+}
+
+/* Validate a range and its attributes, as every mapping call does first. */
+static int check_request(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit,
+			 const struct am_attr *attr)
+{
+	struct am_mpu_fields f;
+	int rc = check_range(m, base, limit);
+
+	return rc ? rc : attr_fields(m, attr, &f);
+}
+
+/* -------------------------------------------------------------- hardware -- */
+
+/* Register values of a region's software copy, enabled or not. */
+static void region_encode(const struct am_mpu_map *m, const struct am_mpu_region *r,
+			  uint64_t *rbar, uint64_t *rlar)
+{
+	struct am_mpu_fields f;
+
+	*rbar = 0;
+	*rlar = 0;
+	if (r->limit == 0) /* never programmed */
+		return;
+	/* the copy was validated when it was made, so this cannot fail */
+	attr_fields((struct am_mpu_map *)m, &r->attr, &f);
+	f.base = r->base;
+	f.limit = r->limit;
+	f.en = r->used;
+	am_mpu_encode((enum am_mpu_flavour)m->flavour, &f, rbar, rlar);
+}
+
+/* Write region @idx as the software copy says. */
+static void hw_write(struct am_mpu_map *m, unsigned int idx)
+{
+	const struct am_mpu_region *r = &m->r[idx];
+	uint64_t rbar, rlar;
+
+	region_encode(m, r, &rbar, &rlar);
+	LOG(m, AM_LOG_DEBUG, AM_EV_REGION_WRITE, "region write", idx,
+	    r->used ? r->base : 0, r->used ? r->limit : 0);
+	m->ops->write_region(m->ctx, idx, rbar, rlar);
+}
+
+static void hw_sync(struct am_mpu_map *m)
+{
+	m->ops->sync(m->ctx);
+}
+
+/* ------------------------------------------------------------ the table -- */
+
+/*
+ * The one lookup. Regions in use never overlap each other, so the first
+ * region that intersects the range decides: it is the range, contains it,
+ * or the range crosses its boundary.
+ */
+static int lookup_locked(const struct am_mpu_map *m, am_paddr_t base,
+			 am_paddr_t limit, unsigned int *idx)
+{
+	for (unsigned int i = 0; i < m->top; i++) {
+		const struct am_mpu_region *r = &m->r[i];
+
+		if (!r->used || limit <= r->base || base >= r->limit)
+			continue;
+		*idx = i;
+		if (r->base == base && r->limit == limit)
+			return AM_MPU_FOUND;
+		if (r->base <= base && limit <= r->limit)
+			return AM_MPU_INCLUSIVE;
+		return AM_MPU_OVERLAP;
+	}
+	return AM_MPU_NOTFOUND;
+}
+
+static int free_index(const struct am_mpu_map *m)
+{
+	if (m->used == m->nr)
+		return -1;
+	for (unsigned int i = 0; i < m->nr; i++)
+		if (!m->r[i].used)
+			return (int)i;
+	return -1;
+}
+
+static void region_take(struct am_mpu_map *m, unsigned int idx, am_paddr_t base,
+			am_paddr_t limit, const struct am_attr *attr)
+{
+	struct am_mpu_region *r = &m->r[idx];
+
+	r->base = base;
+	r->limit = limit;
+	r->attr = *attr;
+	r->refs = 0;
+	r->used = 1;
+	m->used++;
+	if (idx >= m->top)
+		m->top = (uint16_t)(idx + 1);
+}
+
+/* Disable region @idx in the copy and in hardware (base register kept). */
+static void region_drop(struct am_mpu_map *m, unsigned int idx)
+{
+	m->r[idx].used = 0;
+	m->r[idx].refs = 0;
+	m->used--;
+	hw_write(m, idx);
+	while (m->top && !m->r[m->top - 1].used)
+		m->top--;
+}
+
+static void log_attr_mismatch(struct am_mpu_map *m, const struct am_attr *have,
+			      const struct am_attr *want)
+{
+	static const char *const what[] = {
+		"permission mismatch (read/write)", "execute-never mismatch",
+		"unprivileged access mismatch", "memory type mismatch",
+		"shareability mismatch",
+	};
+	unsigned int d = am_attr_diff(have, want);
+
+	for (unsigned int b = 0; b < 5; b++) {
+		uint64_t h, w;
+
+		if (!(d & (1u << b)))
+			continue;
+		if (b == 3) {
+			h = have->mtype;
+			w = want->mtype;
+		} else if (b == 4) {
+			h = have->sh;
+			w = want->sh;
+		} else {
+			h = have->perm;
+			w = want->perm;
+		}
+		LOG(m, AM_LOG_WARN, AM_EV_ATTR_MISMATCH, what[b], 1u << b, h, w);
+	}
+}
+
+/* --------------------------------------------------------------- set-up -- */
+
+int am_mpu_init(struct am_mpu_map *m, const struct am_mpu_config *cfg,
+		const struct am_mpu_ops *ops, void *ctx)
+{
+	unsigned int nr, hw = 0, bits;
+
+	if (!m || !cfg || !ops || !ops->write_region || !ops->sync || !cfg->storage ||
+	    (unsigned int)cfg->flavour >= AM_MPU_FLAVOUR_COUNT ||
+	    (cfg->flags & ~AM_MPU_F_SPLIT))
+		return AM_EINVAL;
+	bits = am_mpu_addr_bits(cfg->flavour);
+	if (cfg->pa_bits) {
+		if (cfg->flavour != AM_MPU_V8R_AARCH64 || cfg->pa_bits < 32 ||
+		    cfg->pa_bits > 48)
+			return AM_EINVAL;
+		bits = cfg->pa_bits;
+	}
+	if (cfg->attr_index)
+		for (unsigned int t = 0; t < AM_MT_COUNT; t++)
+			if (cfg->attr_index[t] > 7 && cfg->attr_index[t] != AM_MPU_NO_ATTRIDX)
+				return AM_EINVAL;
+	if (ops->hw_regions)
+		hw = ops->hw_regions(ctx);
+	nr = cfg->nr_regions ? cfg->nr_regions : hw;
+	if (nr == 0 || nr > AM_MPU_MAX_REGIONS || (ops->hw_regions && nr > hw))
+		return AM_ERANGE;
+	if (cfg->storage_len < nr)
+		return AM_ENOSPC;
+
+	*m = (struct am_mpu_map){
+		.ops = ops,
+		.ctx = ctx,
+		.r = cfg->storage,
+		.addr_end = 1ull << bits,
+		.nr = (uint16_t)nr,
+		.flavour = (uint8_t)cfg->flavour,
+		.granule = (uint8_t)am_mpu_granule(cfg->flavour),
+		.flags = (uint8_t)cfg->flags,
+	};
+	for (unsigned int t = 0; t < AM_MT_COUNT; t++)
+		m->attr_index[t] = cfg->attr_index ? cfg->attr_index[t] : (uint8_t)t;
+	for (unsigned int i = 0; i < nr; i++)
+		m->r[i] = (struct am_mpu_region){ 0 };
+	if (ops->write_mair) {
+		ops->write_mair(ctx, am_mpu_mair(m));
+		ops->sync(ctx);
+	}
+	return 0;
+}
+
+uint64_t am_mpu_mair(const struct am_mpu_map *m)
+{
+	uint64_t mair = 0;
+
+	for (unsigned int t = 0; t < AM_MT_COUNT; t++)
+		if (m->attr_index[t] != AM_MPU_NO_ATTRIDX)
+			mair |= (uint64_t)am_mair_byte(t) << (8 * m->attr_index[t]);
+	return mair;
+}
+
+int am_mpu_boot(struct am_mpu_map *m, const struct am_mpu_boot_region *tbl,
+		unsigned int n)
+{
+	int rc;
+
+	if (!m || (n && !tbl))
+		return AM_EINVAL;
+	for (unsigned int i = 0; i < n; i++) {
+		rc = check_request(m, tbl[i].base, tbl[i].limit, &tbl[i].attr);
+		if (rc)
+			return rc;
+		for (unsigned int j = 0; j < i; j++) {
+			if (tbl[i].limit > tbl[j].base && tbl[i].base < tbl[j].limit) {
+				LOG(m, AM_LOG_ERR, AM_EV_OVERLAP, "boot regions overlap", j,
+				    tbl[j].base, tbl[j].limit);
+				return AM_EBUSY;
+			}
+		}
+	}
+	if (n > m->nr) {
+		LOG(m, AM_LOG_ERR, AM_EV_NO_SPACE, "more boot regions than the MPU has", n,
+		    m->nr, 0);
+		return AM_ENOSPC;
+	}
+
+	lock(m);
+	/*
+	 * Regions still enabled go first: rewriting one in place would, between
+	 * its base and limit writes, span from the new base to the old limit.
+	 */
+	for (unsigned int i = 0; i < m->top; i++)
+		if (m->r[i].used)
+			region_drop(m, i);
+	for (unsigned int i = 0; i < m->nr; i++) {
+		m->r[i] = (struct am_mpu_region){ 0 };
+		if (i < n)
+			region_take(m, i, tbl[i].base, tbl[i].limit, &tbl[i].attr);
+		hw_write(m, i);
+	}
+	hw_sync(m);
+	unlock(m);
+	return 0;
+}
+
+/* ----------------------------------------------------------- operations -- */
+
+int am_mpu_lookup(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit,
+		  unsigned int *idx)
+{
+	unsigned int i = 0;
+	int rc;
+
+	if (!m)
+		return AM_EINVAL;
+	rc = check_range(m, base, limit);
+	if (rc)
+		return rc;
+	lock(m);
+	rc = lookup_locked(m, base, limit, &i);
+	unlock(m);
+	if (idx && rc != AM_MPU_NOTFOUND)
+		*idx = i;
+	return rc;
+}
+
+int am_mpu_map(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit,
+	       const struct am_attr *attr)
+{
+	unsigned int idx = 0;
+	int rc, slot;
+
+	if (!m)
+		return AM_EINVAL;
+	rc = check_request(m, base, limit, attr);
+	if (rc)
+		return rc;
+
+	lock(m);
+	switch (lookup_locked(m, base, limit, &idx)) {
+	case AM_MPU_NOTFOUND:
+		slot = free_index(m);
+		if (slot < 0) {
+			LOG(m, AM_LOG_ERR, AM_EV_NO_SPACE, "no free MPU region", 1, m->nr, 0);
+			rc = AM_ENOSPC;
+			break;
+		}
+		region_take(m, (unsigned int)slot, base, limit, attr);
+		hw_write(m, (unsigned int)slot);
+		hw_sync(m);
+		rc = slot;
+		break;
+	case AM_MPU_FOUND:
+	case AM_MPU_INCLUSIVE:
+		if (am_attr_diff(&m->r[idx].attr, attr)) {
+			log_attr_mismatch(m, &m->r[idx].attr, attr);
+			rc = AM_EEXIST;
+		} else if (m->r[idx].refs == AM_MPU_REFS_MAX) {
+			LOG(m, AM_LOG_ERR, AM_EV_REFCOUNT_SATURATED,
+			    "region refcount saturated", idx, m->r[idx].refs, 0);
+			rc = AM_EOVERFLOW;
+		} else {
+			m->r[idx].refs++;
+			rc = (int)idx;
+		}
+		break;
+	default:
+		LOG(m, AM_LOG_ERR, AM_EV_OVERLAP, "range overlaps a region", idx,
+		    m->r[idx].base, m->r[idx].limit);
+		rc = AM_EBUSY;
+		break;
+	}
+	unlock(m);
+	return rc;
+}
+
+/* Carve [base, limit) out of region @idx, which strictly contains it. */
+static int split_locked(struct am_mpu_map *m, unsigned int idx, am_paddr_t base,
+			am_paddr_t limit)
+{
+	struct am_mpu_region *r = &m->r[idx];
+	am_paddr_t top = r->limit;
+	int slot = -1;
+
+	if (r->base < base && limit < top) {
+		slot = free_index(m);
+		if (slot < 0) {
+			LOG(m, AM_LOG_ERR, AM_EV_NO_SPACE,
+			    "split needs a free MPU region", 1, m->nr, 0);
+			return AM_ENOSPC;
+		}
+	}
+	if (r->base == base) {
+		r->base = limit; /* the limit stays: one register really changes */
+	} else {
+		r->limit = base; /* the base stays */
+	}
+	hw_write(m, idx);
+	if (slot >= 0) {
+		/* coverage above the hole comes back only once the region shrank */
+		region_take(m, (unsigned int)slot, limit, top, &r->attr);
+		hw_write(m, (unsigned int)slot);
+	}
+	hw_sync(m);
+	return 0;
+}
+
+int am_mpu_unmap(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit)
+{
+	unsigned int idx = 0;
+	int rc;
+
+	if (!m)
+		return AM_EINVAL;
+	rc = check_range(m, base, limit);
+	if (rc)
+		return rc;
+
+	lock(m);
+	rc = lookup_locked(m, base, limit, &idx);
+	if (rc == AM_MPU_NOTFOUND) {
+		LOG(m, AM_LOG_WARN, AM_EV_NOT_FOUND, "nothing mapped in range", base, limit, 0);
+		rc = AM_ENOENT;
+	} else if (rc == AM_MPU_OVERLAP) {
+		LOG(m, AM_LOG_ERR, AM_EV_OVERLAP, "range overlaps a region", idx,
+		    m->r[idx].base, m->r[idx].limit);
+		rc = AM_EBUSY;
+	} else if (m->r[idx].refs) {
+		m->r[idx].refs--;
+		rc = 0;
+	} else if (rc == AM_MPU_FOUND) {
+		region_drop(m, idx);
+		hw_sync(m);
+		rc = 0;
+	} else if (!(m->flags & AM_MPU_F_SPLIT)) {
+		LOG(m, AM_LOG_ERR, AM_EV_PARTIAL, "partial unmap of a region refused", idx,
+		    m->r[idx].base, m->r[idx].limit);
+		rc = AM_ENOTSUP;
+	} else {
+		rc = split_locked(m, idx, base, limit);
+	}
+	unlock(m);
+	return rc;
+}
+
+int am_mpu_unmap_containing(struct am_mpu_map *m, am_paddr_t addr)
+{
+	int rc = AM_ENOENT;
+
+	if (!m)
+		return AM_EINVAL;
+	if (addr >= m->addr_end)
+		return AM_ERANGE;
+
+	lock(m);
+	for (unsigned int i = 0; i < m->top; i++) {
+		struct am_mpu_region *r = &m->r[i];
+
+		if (!r->used || addr < r->base || addr >= r->limit)
+			continue;
+		if (r->refs) {
+			r->refs--;
+		} else {
+			region_drop(m, i);
+			hw_sync(m);
+		}
+		rc = (int)i;
+		break;
+	}
+	if (rc == AM_ENOENT)
+		LOG(m, AM_LOG_WARN, AM_EV_NOT_FOUND, "no region contains address", addr, 0, 0);
+	unlock(m);
+	return rc;
+}
+
+int am_mpu_modify(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit,
+		  const struct am_attr *attr)
+{
+	unsigned int idx = 0;
+	struct am_mpu_region *r;
+	int rc;
+
+	if (!m)
+		return AM_EINVAL;
+	rc = check_request(m, base, limit, attr);
+	if (rc)
+		return rc;
+
+	lock(m);
+	rc = lookup_locked(m, base, limit, &idx);
+	r = &m->r[idx];
+	if (rc == AM_MPU_NOTFOUND) {
+		LOG(m, AM_LOG_WARN, AM_EV_NOT_FOUND, "nothing mapped in range", base, limit, 0);
+		rc = AM_ENOENT;
+	} else if (rc == AM_MPU_OVERLAP) {
+		LOG(m, AM_LOG_ERR, AM_EV_OVERLAP, "range overlaps a region", idx, r->base,
+		    r->limit);
+		rc = AM_EBUSY;
+	} else if (rc == AM_MPU_INCLUSIVE) {
+		LOG(m, AM_LOG_ERR, AM_EV_PARTIAL, "modify of part of a region refused", idx,
+		    r->base, r->limit);
+		rc = AM_ENOTSUP;
+	} else if (r->refs) {
+		LOG(m, AM_LOG_ERR, AM_EV_REFERENCED, "region is referenced by others", idx,
+		    r->refs, 0);
+		rc = AM_EBUSY;
+	} else if (am_attr_diff(&r->attr, attr) & (AM_ATTR_DIFF_MTYPE | AM_ATTR_DIFF_SH)) {
+		log_attr_mismatch(m, &r->attr, attr);
+		LOG(m, AM_LOG_ERR, AM_EV_TYPE_CHANGE,
+		    "memory type of a live region cannot change", idx, 0, 0);
+		rc = AM_EPERM;
+	} else {
+		rc = 0;
+		if (am_attr_diff(&r->attr, attr)) {
+			r->attr = *attr; /* same bounds: one in-place update */
+			hw_write(m, idx);
+			hw_sync(m);
+		}
+	}
+	unlock(m);
+	return rc;
+}
+
+/* Can region @b be folded into region @a, which ends where @b starts? */
+static bool mergeable(const struct am_mpu_region *a, const struct am_mpu_region *b)
+{
+	return a->limit == b->base && !a->refs && !b->refs && !am_attr_diff(&a->attr, &b->attr);
+}
+
+int am_mpu_merge(struct am_mpu_map *m)
+{
+	uint8_t ord[AM_MPU_MAX_REGIONS];
+	unsigned int n = 0, cur, freed = 0;
+
+	if (!m)
+		return AM_EINVAL;
+
+	lock(m);
+	/* regions in use, by ascending base (insertion sort: at most 255) */
+	for (unsigned int i = 0; i < m->top; i++) {
+		unsigned int j = n++;
+
+		if (!m->r[i].used) {
+			n--;
+			continue;
+		}
+		for (; j && m->r[ord[j - 1]].base > m->r[i].base; j--)
+			ord[j] = ord[j - 1];
+		ord[j] = (uint8_t)i;
+	}
+	cur = n ? ord[0] : 0;
+	for (unsigned int k = 1; k < n; k++) {
+		unsigned int nxt = ord[k], keep, gone;
+
+		if (!mergeable(&m->r[cur], &m->r[nxt])) {
+			cur = nxt;
+			continue;
+		}
+		/* keep the lower index; its neighbour's coverage goes first */
+		keep = cur < nxt ? cur : nxt;
+		gone = cur < nxt ? nxt : cur;
+		m->r[keep].base = m->r[cur].base;
+		m->r[keep].limit = m->r[nxt].limit;
+		region_drop(m, gone);
+		hw_write(m, keep);
+		freed++;
+		cur = keep;
+	}
+	if (freed)
+		hw_sync(m);
+	unlock(m);
+	return (int)freed;
+}
+
+int am_mpu_vmap_contig(struct am_mpu_map *m, am_paddr_t pa, size_t nr_pages,
+		       const struct am_attr *attr, void **va)
+{
+	const struct am_attr rw = AM_ATTR_RW_DATA;
+	uint64_t size, end;
+	int rc;
+
+	if (!m || !va || !nr_pages || (pa & (AM_PAGE_SIZE - 1)))
+		return AM_EINVAL;
+	size = (uint64_t)nr_pages * AM_PAGE_SIZE;
+	end = pa + size;
+	if (size / AM_PAGE_SIZE != (uint64_t)nr_pages || end <= pa)
+		return AM_EOVERFLOW;
+	if (end > m->addr_end || end - 1 > (uint64_t)UINTPTR_MAX)
+		return AM_ERANGE;
+	rc = am_mpu_map(m, pa, end, attr ? attr : &rw);
+	if (rc < 0)
+		return rc;
+	*va = (void *)(uintptr_t)pa;
+	return 0;
+}
+
+int am_mpu_vunmap(struct am_mpu_map *m, const void *va)
+{
+	int rc = am_mpu_unmap_containing(m, (am_paddr_t)(uintptr_t)va);
+
+	return rc < 0 ? rc : 0;
+}
+
+/* --------------------------------------------------------------- queries -- */
+
+int am_mpu_region_get(struct am_mpu_map *m, unsigned int idx, struct am_mpu_region *out)
+{
+	int rc = 0;
+
+	if (!m || !out)
+		return AM_EINVAL;
+	if (idx >= m->nr)
+		return AM_ERANGE;
+	lock(m);
+	if (m->r[idx].used)
+		*out = m->r[idx];
+	else
+		rc = AM_ENOENT;
+	unlock(m);
+	return rc;
+}
+
+int am_mpu_region_regs(struct am_mpu_map *m, unsigned int idx, uint64_t *rbar,
+		       uint64_t *rlar)
+{
+	if (!m || !rbar || !rlar)
+		return AM_EINVAL;
+	if (idx >= m->nr)
+		return AM_ERANGE;
+	lock(m);
+	region_encode(m, &m->r[idx], rbar, rlar);
+	unlock(m);
+	return 0;
+}
+
+unsigned int am_mpu_used(const struct am_mpu_map *m)
+{
+	return m ? m->used : 0;
+}
+
+unsigned int am_mpu_capacity(const struct am_mpu_map *m)
+{
+	return m ? m->nr : 0;
+}
