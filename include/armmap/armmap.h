@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* armmap: the umbrella header, every public module. */
+#ifndef ARMMAP_ARMMAP_H
+#define ARMMAP_ARMMAP_H
+
+#include <armmap/types.h>
+#include <armmap/errors.h>
+#include <armmap/attr.h>
+#include <armmap/mpu.h>
+
+#endif
