@@ -87,7 +87,9 @@ QEMU_MPU := qemu-system-arm -M mps2-an505 -nographic -semihosting -kernel
 # runs them all and closes with the total.
 SUITES := $(patsubst $(B)/tests/%,unit-%,$(UNIT_BINS)) cross-build qemu-mpu
 
-test: deps $(UNIT_BINS) $(M33_IMG)
+# Each suite builds what it runs, so one that does not build is counted as
+# failed while the others still run.
+test: deps
 	@scripts/run-suites.sh $(SUITES)
 
 suite-unit-%: $(B)/tests/%
