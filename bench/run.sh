@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# `make bench`: the MPU benchmark's driver. Counts instructions per call with
+# callgrind (bench_mpu --instr writes one dump per figure), parses the dumps,
+# then runs bench_mpu natively to time the calls and print the whole table.
+# Fails when either run fails, or a dump is missing.
+set -euo pipefail
+
+bin=${1:?usage: bench/run.sh path/to/bench_mpu}
+if ! command -v valgrind >/dev/null 2>&1; then
+	echo "bench: valgrind is missing (scripts/deps.sh installs it)" >&2
+	exit 1
+fi
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+if ! valgrind --tool=callgrind --collect-atstart=no \
+	--callgrind-out-file="$tmp/cg.out" --log-file="$tmp/valgrind.log" \
+	"$bin" --instr; then
+	echo "bench: the instruction count run (callgrind) failed:" >&2
+	tail -n 20 "$tmp/valgrind.log" >&2
+	exit 1
+fi
+
+# One "label Ir" line per dump: the label given to CALLGRIND_DUMP_STATS_AT,
+# the instructions counted since the last CALLGRIND_ZERO_STATS.
+shopt -s nullglob
+dumps=("$tmp"/cg.out.*)
+if [ ${#dumps[@]} -eq 0 ]; then
+	echo "bench: callgrind wrote no dumps" >&2
+	exit 1
+fi
+awk '
+function flush() {
+	if (label != "" && ir != "")
+		print label, ir
+	label = ""
+	ir = ""
+}
+FNR == 1 { flush() }
+/^desc: Trigger: Client Request: / { label = $5 }
+/^(summary|totals): / { ir = $2 }
+END { flush() }
+' "${dumps[@]}" >"$tmp/instr.txt"
+
+"$bin" --instr-file "$tmp/instr.txt"
