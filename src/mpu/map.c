@@ -45,9 +45,8 @@ static int check_range(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit)
 	return rc;
 }
 
-/* The fields @a gives a region of this map, or why it cannot be expressed. */
-static int attr_fields(struct am_mpu_map *m, const struct am_attr *a,
-		       struct am_mpu_fields *f)
+/* Can @a be a region of this map? If not, log why and say so. */
+static int attr_check_map(struct am_mpu_map *m, const struct am_attr *a)
 {
 	int rc = am_attr_check(a);
 
@@ -70,23 +69,28 @@ static int attr_fields(struct am_mpu_map *m, const struct am_attr *a,
 		    a->mtype, 0);
 		return AM_ENOTSUP;
 	}
+	return 0;
+}
+
+/* The register fields of attributes attr_check_map() accepted. */
+static void attr_fields(const struct am_mpu_map *m, const struct am_attr *a,
+			struct am_mpu_fields *f)
+{
 	f->ap = (a->perm & AM_PERM_W ? 0u : 2u) | (a->perm & AM_PERM_USER ? 1u : 0u);
 	/* v8-R AArch64 EL2 uses XN[1]; the others have a single XN bit */
 	f->xn = a->perm & AM_PERM_X ? 0 : m->flavour == AM_MPU_V8R_AARCH64 ? 2 : 1;
 	f->sh = a->sh;
 	f->attr_idx = m->attr_index[a->mtype];
 	f->en = 1;
-	return 0;
 }
 
 /* Validate a range and its attributes, as every mapping call does first. */
 static int check_request(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit,
 			 const struct am_attr *attr)
 {
-	struct am_mpu_fields f;
 	int rc = check_range(m, base, limit);
 
-	return rc ? rc : attr_fields(m, attr, &f);
+	return rc ? rc : attr_check_map(m, attr);
 }
 
 /* -------------------------------------------------------------- hardware -- */
@@ -101,8 +105,8 @@ static void region_encode(const struct am_mpu_map *m, const struct am_mpu_region
 	*rlar = 0;
 	if (r->limit == 0) /* never programmed */
 		return;
-	/* the copy was validated when it was made, so this cannot fail */
-	attr_fields((struct am_mpu_map *)m, &r->attr, &f);
+	/* the copy was validated when it was made, so encoding cannot fail */
+	attr_fields(m, &r->attr, &f);
 	f.base = r->base;
 	f.limit = r->limit;
 	f.en = r->used;
@@ -131,15 +135,23 @@ static void hw_sync(struct am_mpu_map *m)
 /*
  * The one lookup. Regions in use never overlap each other, so the first
  * region that intersects the range decides: it is the range, contains it,
- * or the range crosses its boundary.
+ * or the range crosses its boundary. For NOTFOUND, *@idx is the lowest free
+ * region (m->nr when there is none), found on the same pass.
  */
 static int lookup_locked(const struct am_mpu_map *m, am_paddr_t base,
 			 am_paddr_t limit, unsigned int *idx)
 {
+	unsigned int free = m->top;
+
 	for (unsigned int i = 0; i < m->top; i++) {
 		const struct am_mpu_region *r = &m->r[i];
 
-		if (!r->used || limit <= r->base || base >= r->limit)
+		if (!r->used) {
+			if (free == m->top)
+				free = i;
+			continue;
+		}
+		if (limit <= r->base || base >= r->limit)
 			continue;
 		*idx = i;
 		if (r->base == base && r->limit == limit)
@@ -148,6 +160,7 @@ static int lookup_locked(const struct am_mpu_map *m, am_paddr_t base,
 			return AM_MPU_INCLUSIVE;
 		return AM_MPU_OVERLAP;
 	}
+	*idx = free;
 	return AM_MPU_NOTFOUND;
 }
 
@@ -337,6 +350,7 @@ int am_mpu_lookup(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit,
 	lock(m);
 	rc = lookup_locked(m, base, limit, &i);
 	unlock(m);
+	/* the free slot found on a NOTFOUND pass is not part of the API */
 	if (idx && rc != AM_MPU_NOTFOUND)
 		*idx = i;
 	return rc;
@@ -346,7 +360,7 @@ int am_mpu_map(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit,
 	       const struct am_attr *attr)
 {
 	unsigned int idx = 0;
-	int rc, slot;
+	int rc;
 
 	if (!m)
 		return AM_EINVAL;
@@ -357,16 +371,15 @@ int am_mpu_map(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit,
 	lock(m);
 	switch (lookup_locked(m, base, limit, &idx)) {
 	case AM_MPU_NOTFOUND:
-		slot = free_index(m);
-		if (slot < 0) {
+		if (idx >= m->nr) {
 			LOG(m, AM_LOG_ERR, AM_EV_NO_SPACE, "no free MPU region", 1, m->nr, 0);
 			rc = AM_ENOSPC;
 			break;
 		}
-		region_take(m, (unsigned int)slot, base, limit, attr);
-		hw_write(m, (unsigned int)slot);
+		region_take(m, idx, base, limit, attr);
+		hw_write(m, idx);
 		hw_sync(m);
-		rc = slot;
+		rc = (int)idx;
 		break;
 	case AM_MPU_FOUND:
 	case AM_MPU_INCLUSIVE:
@@ -463,30 +476,33 @@ int am_mpu_unmap(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit)
 
 int am_mpu_unmap_containing(struct am_mpu_map *m, am_paddr_t addr)
 {
-	int rc = AM_ENOENT;
+	unsigned int idx = 0;
+	am_paddr_t g;
+	int rc;
 
 	if (!m)
 		return AM_EINVAL;
 	if (addr >= m->addr_end)
 		return AM_ERANGE;
+	/*
+	 * Regions are granule aligned: the granule holding @addr lies inside
+	 * the region that contains @addr, or outside every region.
+	 */
+	g = addr & ~(am_paddr_t)(m->granule - 1u);
 
 	lock(m);
-	for (unsigned int i = 0; i < m->top; i++) {
-		struct am_mpu_region *r = &m->r[i];
-
-		if (!r->used || addr < r->base || addr >= r->limit)
-			continue;
-		if (r->refs) {
-			r->refs--;
+	if (lookup_locked(m, g, g + m->granule, &idx) == AM_MPU_NOTFOUND) {
+		LOG(m, AM_LOG_WARN, AM_EV_NOT_FOUND, "no region contains address", addr, 0, 0);
+		rc = AM_ENOENT;
+	} else {
+		if (m->r[idx].refs) {
+			m->r[idx].refs--;
 		} else {
-			region_drop(m, i);
+			region_drop(m, idx);
 			hw_sync(m);
 		}
-		rc = (int)i;
-		break;
+		rc = (int)idx;
 	}
-	if (rc == AM_ENOENT)
-		LOG(m, AM_LOG_WARN, AM_EV_NOT_FOUND, "no region contains address", addr, 0, 0);
 	unlock(m);
 	return rc;
 }
