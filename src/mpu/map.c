@@ -200,6 +200,30 @@ static void region_drop(struct am_mpu_map *m, unsigned int idx)
 		m->top--;
 }
 
+/* Release one holder of region @idx: a reference, or the region itself. */
+static void put_region(struct am_mpu_map *m, unsigned int idx)
+{
+	if (m->r[idx].refs) {
+		m->r[idx].refs--;
+	} else {
+		region_drop(m, idx);
+		hw_sync(m);
+	}
+}
+
+/* The refusal of a range that meets no region (NOTFOUND) or crosses one. */
+static int refuse_range(struct am_mpu_map *m, int found, unsigned int idx,
+			am_paddr_t base, am_paddr_t limit)
+{
+	if (found == AM_MPU_NOTFOUND) {
+		LOG(m, AM_LOG_WARN, AM_EV_NOT_FOUND, "nothing mapped in range", base, limit, 0);
+		return AM_ENOENT;
+	}
+	LOG(m, AM_LOG_ERR, AM_EV_OVERLAP, "range overlaps a region", idx, m->r[idx].base,
+	    m->r[idx].limit);
+	return AM_EBUSY;
+}
+
 static void log_attr_mismatch(struct am_mpu_map *m, const struct am_attr *have,
 			      const struct am_attr *want)
 {
@@ -396,9 +420,7 @@ int am_mpu_map(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit,
 		}
 		break;
 	default:
-		LOG(m, AM_LOG_ERR, AM_EV_OVERLAP, "range overlaps a region", idx,
-		    m->r[idx].base, m->r[idx].limit);
-		rc = AM_EBUSY;
+		rc = refuse_range(m, AM_MPU_OVERLAP, idx, base, limit);
 		break;
 	}
 	unlock(m);
@@ -449,19 +471,10 @@ int am_mpu_unmap(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit)
 
 	lock(m);
 	rc = lookup_locked(m, base, limit, &idx);
-	if (rc == AM_MPU_NOTFOUND) {
-		LOG(m, AM_LOG_WARN, AM_EV_NOT_FOUND, "nothing mapped in range", base, limit, 0);
-		rc = AM_ENOENT;
-	} else if (rc == AM_MPU_OVERLAP) {
-		LOG(m, AM_LOG_ERR, AM_EV_OVERLAP, "range overlaps a region", idx,
-		    m->r[idx].base, m->r[idx].limit);
-		rc = AM_EBUSY;
-	} else if (m->r[idx].refs) {
-		m->r[idx].refs--;
-		rc = 0;
-	} else if (rc == AM_MPU_FOUND) {
-		region_drop(m, idx);
-		hw_sync(m);
+	if (rc == AM_MPU_NOTFOUND || rc == AM_MPU_OVERLAP) {
+		rc = refuse_range(m, rc, idx, base, limit);
+	} else if (m->r[idx].refs || rc == AM_MPU_FOUND) {
+		put_region(m, idx);
 		rc = 0;
 	} else if (!(m->flags & AM_MPU_F_SPLIT)) {
 		LOG(m, AM_LOG_ERR, AM_EV_PARTIAL, "partial unmap of a region refused", idx,
@@ -495,12 +508,7 @@ int am_mpu_unmap_containing(struct am_mpu_map *m, am_paddr_t addr)
 		LOG(m, AM_LOG_WARN, AM_EV_NOT_FOUND, "no region contains address", addr, 0, 0);
 		rc = AM_ENOENT;
 	} else {
-		if (m->r[idx].refs) {
-			m->r[idx].refs--;
-		} else {
-			region_drop(m, idx);
-			hw_sync(m);
-		}
+		put_region(m, idx);
 		rc = (int)idx;
 	}
 	unlock(m);
@@ -523,13 +531,8 @@ int am_mpu_modify(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit,
 	lock(m);
 	rc = lookup_locked(m, base, limit, &idx);
 	r = &m->r[idx];
-	if (rc == AM_MPU_NOTFOUND) {
-		LOG(m, AM_LOG_WARN, AM_EV_NOT_FOUND, "nothing mapped in range", base, limit, 0);
-		rc = AM_ENOENT;
-	} else if (rc == AM_MPU_OVERLAP) {
-		LOG(m, AM_LOG_ERR, AM_EV_OVERLAP, "range overlaps a region", idx, r->base,
-		    r->limit);
-		rc = AM_EBUSY;
+	if (rc == AM_MPU_NOTFOUND || rc == AM_MPU_OVERLAP) {
+		rc = refuse_range(m, rc, idx, base, limit);
 	} else if (rc == AM_MPU_INCLUSIVE) {
 		LOG(m, AM_LOG_ERR, AM_EV_PARTIAL, "modify of part of a region refused", idx,
 		    r->base, r->limit);
