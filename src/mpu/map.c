@@ -530,7 +530,8 @@ int am_mpu_modify(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit,
 
 	lock(m);
 	rc = lookup_locked(m, base, limit, &idx);
-	r = &m->r[idx];
+	/* for NOTFOUND, idx is a free slot (possibly m->nr), not a region */
+	r = rc == AM_MPU_NOTFOUND ? NULL : &m->r[idx];
 	if (rc == AM_MPU_NOTFOUND || rc == AM_MPU_OVERLAP) {
 		rc = refuse_range(m, rc, idx, base, limit);
 	} else if (rc == AM_MPU_INCLUSIVE) {
