@@ -1,0 +1,351 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * VMSAv8-64 translation tables: descriptor encodings for three regimes
+ * (stage 1 EL2, stage 1 EL1&0, stage 2) and one table engine on top of them.
+ *
+ * One range walker serves every operation (map, unmap, modify, populate,
+ * query, walk); each operation is a small visitor. Ranges are [va, va + size)
+ * and must be aligned to the granule (4 KiB; the design keeps 16 and 64 KiB
+ * open). "va" is the input address of the regime: a VA for stage 1, an IPA
+ * for stage 2.
+ *
+ * All or nothing: a call validates the whole range and reserves every table
+ * it will need before it writes a single descriptor. A call that returns an
+ * error has changed nothing, in memory or in the TLBs.
+ *
+ * Hardware ordering lives here: a live descriptor is never replaced by
+ * another valid one (break-before-make: invalid, TLB maintenance, then the
+ * new entry); invalid -> valid needs no TLB maintenance; every call that
+ * wrote descriptors ends with exactly one AM_PT_BAR_COMPLETE, preceded by
+ * AM_PT_BAR_PUBLISH and the TLB invalidations when some live entry changed.
+ * A table page is given back only after the invalidation of every walk that
+ * could still use it has completed.
+ */
+#ifndef ARMMAP_PT_H
+#define ARMMAP_PT_H
+
+#include <armmap/attr.h>
+#include <armmap/types.h>
+
+/* An input address: a VA (stage 1) or an IPA (stage 2). */
+typedef uint64_t am_vaddr_t;
+/* A translation-table descriptor. */
+typedef uint64_t am_pte_t;
+
+enum am_pt_regime {
+	AM_PT_S1_EL2 = 0,  /* stage 1, EL2 (one VA range, no ASID) */
+	AM_PT_S1_EL10 = 1, /* stage 1, EL1&0 (user/privileged permissions, nG, ASID) */
+	AM_PT_S2 = 2,      /* stage 2 (S2AP, MemAttr, XN; VMID) */
+	AM_PT_REGIME_COUNT
+};
+
+#define AM_PT_GRANULE_4K 4096u
+#define AM_PT_MAX_LEVEL 3u /* levels 0..3 */
+#define AM_PT_CONTIG_ENTRIES 16u /* a contiguous run, 4 KiB granule */
+
+/* ---------------------------------------------------------------------- */
+/* Descriptors                                                             */
+/* ---------------------------------------------------------------------- */
+
+/* Architectural descriptor bits (4 KiB granule). */
+#define AM_PTE_VALID (1ull << 0)
+#define AM_PTE_TABLE (1ull << 1) /* table (levels 0-2) or page (level 3) */
+#define AM_PTE_AF (1ull << 10)
+#define AM_PTE_NG (1ull << 11)
+#define AM_PTE_CONTIG (1ull << 52)
+#define AM_PTE_SW_SHIFT 55
+#define AM_PTE_SW_MASK (0xfull << AM_PTE_SW_SHIFT) /* bits [58:55], ignored by hardware */
+#define AM_PTE_OA_MASK 0x0000fffffffff000ull    /* bits [47:12] */
+
+enum am_pt_desc_type {
+	AM_PT_INVALID = 0, /* bit 0 clear: the hardware ignores the rest */
+	AM_PT_TABLE = 1,   /* next-level table (levels 0-2) */
+	AM_PT_BLOCK = 2,   /* block (levels 1-2) */
+	AM_PT_PAGE = 3,    /* page (level 3) */
+};
+
+/*
+ * A descriptor, decoded. For a table, only @oa (the next table) is used.
+ * A leaf is a block or a page; its @attr is what the regime can express.
+ */
+struct am_pt_desc {
+	uint8_t type;   /* enum am_pt_desc_type */
+	uint8_t contig; /* contiguous hint */
+	uint8_t ng;     /* not global (stage 1 EL1&0 only) */
+	uint8_t af;     /* access flag */
+	uint8_t sw;     /* software bits [58:55], 0..15 */
+	struct am_attr attr;
+	am_paddr_t oa;  /* output address: the mapped PA, or the next table */
+};
+
+/*
+ * am_pt_desc_encode() - the descriptor for @d at @level in @regime.
+ * @attr_index gives the stage-1 AttrIndx of each memory type (NULL: memory
+ * type i uses AttrIndx i); stage 2 encodes MemAttr directly. An invalid
+ * descriptor encodes as 0.
+ * Returns 0, or
+ *  AM_EINVAL   NULL, unknown regime or type, level beyond 3, a block at a
+ *              level that has none (0 and 3), a page or contig hint off
+ *              level 3 resp. beyond what the level allows, @oa not aligned
+ *              to the entry's size or wider than 48 bits, sw > 15, af > 1,
+ *              malformed attributes (am_attr_check());
+ *  AM_EPERM    write+execute, execute from device memory;
+ *  AM_ENOTSUP  attributes the regime cannot express: no read access on
+ *              stage 1, AM_PERM_USER on stage 1 EL2 and stage 2, nG off
+ *              stage 1 EL1&0, a memory type without an AttrIndx.
+ */
+int am_pt_desc_encode(enum am_pt_regime regime, unsigned int level,
+		      const struct am_pt_desc *d, const uint8_t *attr_index,
+		      am_pte_t *out);
+
+/*
+ * am_pt_desc_decode() - the inverse of am_pt_desc_encode(). Bit 0 clear
+ * decodes as AM_PT_INVALID with the other fields zero.
+ * Returns 0, or
+ *  AM_EINVAL   NULL, unknown regime, level beyond 3, a reserved encoding
+ *              (bits [1:0] = 01 at level 0 or 3);
+ *  AM_ENOTSUP  an AttrIndx or MemAttr that maps to no armmap memory type.
+ */
+int am_pt_desc_decode(enum am_pt_regime regime, unsigned int level, am_pte_t pte,
+		      const uint8_t *attr_index, struct am_pt_desc *d);
+
+/* am_pt_level_shift() - log2 of the span of one entry at @level (4 KiB granule). */
+static inline unsigned int am_pt_level_shift(unsigned int level)
+{
+	return 12u + 9u * (3u - level);
+}
+
+/* ---------------------------------------------------------------------- */
+/* The environment                                                         */
+/* ---------------------------------------------------------------------- */
+
+/* One TLB invalidation, or the scope of a barrier. */
+struct am_pt_tlbi {
+	uint8_t regime; /* enum am_pt_regime */
+	uint8_t level;  /* level of the entry that changed (TTL hint) */
+	uint8_t leaf;   /* 1: only a leaf changed (TLBI VALE2 / VALE1 / IPAS2LE1);
+			 * 0: a table entry changed, walk caches too (VAE2 ...) */
+	uint8_t all;    /* 1: everything of this regime (and ASID / VMID):
+			 * ALLE2 / ASIDE1 / VMALLS12E1; addr, level, leaf unused */
+	uint16_t asid;  /* stage 1 EL1&0 */
+	uint16_t vmid;  /* stage 2 */
+	am_vaddr_t addr; /* an input address inside the entry's span */
+};
+
+enum am_pt_barrier {
+	/* Descriptor writes so far become visible to the table walker before
+	 * the TLB maintenance that follows: DSB ISHST. */
+	AM_PT_BAR_PUBLISH = 0,
+	/* Wait for the TLB maintenance and the descriptor writes to complete:
+	 * DSB ISH; ISB. For stage 2, the backend then also drops combined
+	 * stage-1+2 entries of the VMID (TLBI VMALLE1IS; DSB ISH; ISB) when
+	 * IPAs were invalidated. */
+	AM_PT_BAR_COMPLETE = 1,
+};
+
+/*
+ * What the backend provides. alloc_table, free_table, tlbi and barrier are
+ * required; the others may be NULL.
+ */
+struct am_pt_ops {
+	struct am_env env; /* lock, unlock, log */
+	/*
+	 * A page for a table (one granule, granule aligned): returns the
+	 * address the library writes it through and the PA in *@pa, or NULL
+	 * when there is none. The content need not be zero.
+	 */
+	void *(*alloc_table)(void *ctx, am_paddr_t *pa);
+	/* Give back a table page. Called only once no walk can use it. */
+	void (*free_table)(void *ctx, void *table, am_paddr_t pa);
+	/* Where the table at @pa can be accessed; NULL: at @pa itself. */
+	void *(*table_va)(void *ctx, am_paddr_t pa);
+	/* Issue one TLB invalidation (no barrier). */
+	void (*tlbi)(void *ctx, const struct am_pt_tlbi *t);
+	/* A barrier; @scope carries regime, ASID and VMID. */
+	void (*barrier)(void *ctx, enum am_pt_barrier b, const struct am_pt_tlbi *scope);
+};
+
+/* ---------------------------------------------------------------------- */
+/* A table                                                                 */
+/* ---------------------------------------------------------------------- */
+
+struct am_pt_config {
+	enum am_pt_regime regime;
+	unsigned int granule; /* 0 or 4096; 16 and 64 KiB: AM_ENOTSUP for now */
+	unsigned int ia_bits; /* input address bits, 25..48 (root level 0 above 39) */
+	unsigned int oa_bits; /* output address bits, 32..48; 0 means 48 */
+	uint16_t asid;        /* stage 1 EL1&0 */
+	uint16_t vmid;        /* stage 2 */
+	/*
+	 * Stage 1: AttrIndx of each memory type, indexed by enum am_mem_type,
+	 * AM_PT_NO_ATTRIDX where the type is not available. NULL: type i uses
+	 * AttrIndx i (am_pt_mair() gives the matching MAIR).
+	 */
+	const uint8_t *attr_index;
+	/*
+	 * Invalidations one call issues one by one before it invalidates the
+	 * whole regime (ASID, VMID) instead. 0 means 64.
+	 */
+	unsigned int tlbi_max;
+};
+
+#define AM_PT_NO_ATTRIDX 0xffu
+#define AM_PT_TLBI_BATCH 64u
+
+/* One table. Treat the members as private. */
+struct am_pt {
+	const struct am_pt_ops *ops;
+	void *ctx;
+	am_pte_t *root;
+	am_paddr_t root_pa;
+	size_t nr_tables; /* table pages in use, the root included */
+	uint64_t ia_end;  /* 2^ia_bits */
+	uint64_t oa_end;  /* 2^oa_bits */
+	unsigned int tlbi_max;
+	uint16_t asid, vmid;
+	uint8_t regime, root_level, ia_bits, oa_bits;
+	uint8_t attr_index[AM_MT_COUNT];
+};
+
+/* Flags of am_pt_map() and am_pt_modify(). */
+#define AM_PT_F_BLOCK 0x01u  /* blocks (1 GiB, 2 MiB) where alignment allows */
+#define AM_PT_F_CONTIG 0x02u /* the contiguous hint on aligned runs of 16 */
+#define AM_PT_F_NG 0x04u     /* not global (stage 1 EL1&0 only) */
+#define AM_PT_F_PARKED 0x08u /* descriptors written invalid (bit 0 clear) but
+			      * complete: attributes, OA and software bits kept
+			      * for a later am_pt_modify() to make valid */
+#define AM_PT_F_SW(sw) (((unsigned int)(sw) & 0xfu) << 8) /* software bits */
+#define AM_PT_F_SW_OF(flags) (((flags) >> 8) & 0xfu)
+#define AM_PT_F_MASK 0xf0fu
+
+/*
+ * am_pt_init() - an empty table: allocates and zeroes the root.
+ * Returns 0, or
+ *  AM_EINVAL   NULL, missing required op, unknown regime, ia_bits outside
+ *              25..48, oa_bits outside 32..48, an attr_index entry > 7
+ *              that is not AM_PT_NO_ATTRIDX;
+ *  AM_ENOTSUP  a granule other than 4 KiB;
+ *  AM_ENOMEM   no page for the root.
+ */
+int am_pt_init(struct am_pt *pt, const struct am_pt_config *cfg,
+	       const struct am_pt_ops *ops, void *ctx);
+
+/*
+ * am_pt_destroy() - give every table page back, the root included. The
+ * table must no longer be in use by any CPU (no TLB maintenance is done).
+ */
+void am_pt_destroy(struct am_pt *pt);
+
+/*
+ * am_pt_map() - map [va, va + size) to [pa, pa + size) with @attr.
+ * Pages, unless @flags allows blocks (AM_PT_F_BLOCK: the largest block that
+ * VA, PA and the remaining size allow) and contiguous runs (AM_PT_F_CONTIG:
+ * 16 aligned entries that map 16 aligned, consecutive output ranges). The
+ * descriptors written are the minimal decomposition of the range; tables
+ * that exist already (am_pt_populate()) are used rather than replaced by
+ * blocks. AM_PT_F_PARKED writes the descriptors invalid; AM_PT_F_SW() sets
+ * the software bits.
+ * Returns 0, or
+ *  AM_EINVAL    NULL, size 0, va/pa/size not granule aligned, unknown flags,
+ *               malformed attributes, AM_PT_F_NG off stage 1 EL1&0;
+ *  AM_EOVERFLOW va + size or pa + size wraps around;
+ *  AM_ERANGE    the range is beyond the input or output address size;
+ *  AM_EPERM     write+execute, or execute from device memory;
+ *  AM_ENOTSUP   attributes the regime cannot express (am_pt_desc_encode());
+ *  AM_EEXIST    something is mapped (valid or parked) in the range: a live
+ *               output address is never changed silently;
+ *  AM_ENOMEM    not enough table pages.
+ */
+int am_pt_map(struct am_pt *pt, am_vaddr_t va, am_paddr_t pa, uint64_t size,
+	      const struct am_attr *attr, unsigned int flags);
+
+/*
+ * am_pt_unmap() - unmap [va, va + size); what is not mapped is skipped.
+ * A block or contiguous run only partly in the range is broken first (with
+ * break-before-make) so that the rest stays mapped; tables left empty are
+ * freed.
+ * Returns 0, or
+ *  AM_EINVAL / AM_EOVERFLOW / AM_ERANGE  as am_pt_map() for the range;
+ *  AM_ENOMEM    a block to break needs table pages and there are none.
+ */
+int am_pt_unmap(struct am_pt *pt, am_vaddr_t va, uint64_t size);
+
+/*
+ * am_pt_modify() - give every leaf in [va, va + size) the permissions of
+ * @attr and the software bits of @flags (AM_PT_F_SW()). The memory type and
+ * shareability of a mapping cannot change. A parked leaf becomes valid
+ * unless @flags has AM_PT_F_PARKED, and a valid one becomes parked with it.
+ * Blocks and contiguous runs only partly in the range are broken first.
+ * Returns 0, or
+ *  AM_EINVAL / AM_EOVERFLOW / AM_ERANGE / AM_EPERM / AM_ENOTSUP  as
+ *               am_pt_map() for the range and attributes (only
+ *               AM_PT_F_PARKED and AM_PT_F_SW() are accepted in @flags);
+ *  AM_ENOENT    some page in the range is not mapped;
+ *  AM_EPERM     the memory type or shareability would change;
+ *  AM_ENOMEM    a block to break needs table pages and there are none.
+ */
+int am_pt_modify(struct am_pt *pt, am_vaddr_t va, uint64_t size,
+		 const struct am_attr *attr, unsigned int flags);
+
+/*
+ * am_pt_populate() - create the tables down to the last level for
+ * [va, va + size), mapping nothing, so that a later am_pt_map() of pages
+ * there needs no allocation. Parts already mapped by a block are left as
+ * they are.
+ * Returns 0, or AM_EINVAL / AM_EOVERFLOW / AM_ERANGE as am_pt_map() for the
+ * range, AM_ENOMEM.
+ */
+int am_pt_populate(struct am_pt *pt, am_vaddr_t va, uint64_t size);
+
+/* A leaf descriptor, as am_pt_query() and am_pt_walk() report it. */
+struct am_pt_leaf {
+	am_vaddr_t va;  /* start of the descriptor's span */
+	am_paddr_t pa;  /* output address of that start */
+	uint64_t size;  /* span of the descriptor: 4 KiB, 2 MiB, 1 GiB */
+	struct am_attr attr;
+	uint8_t level;
+	uint8_t valid;  /* 0: parked */
+	uint8_t contig;
+	uint8_t ng;
+	uint8_t sw;
+	am_pte_t pte;   /* the raw descriptor */
+};
+
+/*
+ * am_pt_query() - the leaf that maps @va (any address in its span).
+ * Returns 0, or
+ *  AM_EINVAL  NULL;
+ *  AM_ERANGE  @va beyond the input address size;
+ *  AM_ENOENT  nothing (valid or parked) maps @va.
+ */
+int am_pt_query(struct am_pt *pt, am_vaddr_t va, struct am_pt_leaf *out);
+
+/*
+ * am_pt_walk() - call @fn for each leaf (valid or parked) that intersects
+ * [va, va + size), in address order. A non-zero return from @fn stops the
+ * walk and is returned. @fn must not call back into this table.
+ * Returns 0, @fn's value, or the range errors of am_pt_map().
+ */
+typedef int (*am_pt_leaf_fn)(void *arg, const struct am_pt_leaf *leaf);
+int am_pt_walk(struct am_pt *pt, am_vaddr_t va, uint64_t size, am_pt_leaf_fn fn,
+	       void *arg);
+
+/* am_pt_tables() - table pages in use, the root included. */
+size_t am_pt_tables(const struct am_pt *pt);
+
+/* ---------------------------------------------------------------------- */
+/* Register values for the table                                           */
+/* ---------------------------------------------------------------------- */
+
+/* am_pt_ttbr() - TTBR0_EL2 / TTBR0_EL1 (with ASID) / VTTBR_EL2 (with VMID). */
+uint64_t am_pt_ttbr(const struct am_pt *pt);
+/*
+ * am_pt_tcr() - TCR_EL2 / TCR_EL1 (TTBR1 walks disabled) / VTCR_EL2 for the
+ * table: size, root level, 4 KiB granule, inner-shareable write-back walks,
+ * output size.
+ */
+uint64_t am_pt_tcr(const struct am_pt *pt);
+/* am_pt_mair() - the MAIR value the table's attr_index implies (stage 1). */
+uint64_t am_pt_mair(const struct am_pt *pt);
+
+#endif
