@@ -1,0 +1,264 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * VMSAv8-64 descriptor encodings, 4 KiB granule: the one place where a
+ * struct am_pt_desc becomes the bits of a table, block or page descriptor
+ * of stage 1 EL2 (non-VHE), stage 1 EL1&0 or stage 2, and back.
+ *
+ * Layout of a block or page descriptor (bits not listed are written 0):
+ *   [1:0]   01 block (levels 1-2), 11 page (level 3) or table (levels 0-2)
+ *   [4:2]   stage 1: AttrIndx            [5:2] stage 2: MemAttr
+ *   [5]     stage 1: NS (0)
+ *   [7:6]   stage 1: AP[2:1]             stage 2: S2AP (6 read, 7 write)
+ *   [9:8]   SH      [10] AF      [11] nG (stage 1 EL1&0)
+ *   [47:12] output address       [52] contiguous
+ *   [53]    PXN (stage 1 EL1&0; RES0 elsewhere)
+ *   [54]    UXN (stage 1 EL1&0), XN (stage 1 EL2, stage 2)
+ *   [58:55] software
+ * Stage 2 assumes HCR_EL2.FWB = 0 (MemAttr is the stage-2 memory type).
+ */
+#include <armmap/errors.h>
+#include <armmap/pt.h>
+
+#define PTE_TYPE_MASK 3ull
+#define PTE_TYPE_BLOCK 1ull
+#define PTE_TYPE_TABLE 3ull    /* a page at level 3 */
+#define PTE_ATTR_SHIFT 2       /* AttrIndx [4:2], MemAttr [5:2] */
+#define PTE_AP_EL0 (1ull << 6) /* AP[1]: EL0 access (EL1&0), RES1 (EL2) */
+#define PTE_AP_RO (1ull << 7)  /* AP[2]: read-only */
+#define PTE_S2AP_R (1ull << 6)
+#define PTE_S2AP_W (1ull << 7)
+#define PTE_SH_SHIFT 8
+#define PTE_SH_MASK (3ull << PTE_SH_SHIFT)
+#define PTE_PXN (1ull << 53)
+#define PTE_XN (1ull << 54) /* UXN in the EL1&0 regime */
+
+/* Stage-2 MemAttr[3:0] of each memory type (FWB = 0). */
+static const uint8_t s2_memattr[AM_MT_COUNT] = {
+	[AM_MT_DEVICE_nGnRnE] = 0x0, [AM_MT_DEVICE_nGnRE] = 0x1, [AM_MT_NORMAL_NC] = 0x5,
+	[AM_MT_NORMAL_WT] = 0xa,     [AM_MT_NORMAL_WB] = 0xf,
+};
+
+static uint64_t entry_mask(unsigned int level)
+{
+	return (1ull << am_pt_level_shift(level)) - 1;
+}
+
+/* The permission bits of @perm, or AM_ENOTSUP. */
+static int encode_perm(enum am_pt_regime regime, unsigned int perm, am_pte_t *bits)
+{
+	am_pte_t b = 0;
+
+	if (regime == AM_PT_S2) {
+		if (perm & AM_PERM_USER)
+			return AM_ENOTSUP;
+		if (perm & AM_PERM_R)
+			b |= PTE_S2AP_R;
+		if (perm & AM_PERM_W)
+			b |= PTE_S2AP_W;
+		if (!(perm & AM_PERM_X))
+			b |= PTE_XN;
+		*bits = b;
+		return 0;
+	}
+	/* stage 1 cannot grant write or execute without read */
+	if (!(perm & AM_PERM_R))
+		return AM_ENOTSUP;
+	if (!(perm & AM_PERM_W))
+		b |= PTE_AP_RO;
+	if (regime == AM_PT_S1_EL2) {
+		if (perm & AM_PERM_USER)
+			return AM_ENOTSUP;
+		/* one privilege level: AP[1] RES1, PXN RES0 */
+		b |= PTE_AP_EL0;
+		if (!(perm & AM_PERM_X))
+			b |= PTE_XN;
+	} else if (perm & AM_PERM_USER) {
+		b |= PTE_AP_EL0;
+		if (!(perm & AM_PERM_X))
+			b |= PTE_XN | PTE_PXN;
+	} else {
+		b |= PTE_XN;
+		if (!(perm & AM_PERM_X))
+			b |= PTE_PXN;
+	}
+	*bits = b;
+	return 0;
+}
+
+/*
+ * The permissions of a leaf. What the two privilege levels of EL1&0 do not
+ * share is dropped: with EL0 access, X means both levels may execute (and a
+ * region writable at EL0 is never executable at EL1).
+ */
+static unsigned int decode_perm(enum am_pt_regime regime, am_pte_t pte)
+{
+	unsigned int perm;
+
+	if (regime == AM_PT_S2) {
+		perm = (pte & PTE_S2AP_R) ? AM_PERM_R : 0;
+		if (pte & PTE_S2AP_W)
+			perm |= AM_PERM_W;
+		/* XN[1:0] = 00 (FEAT_XNX): executable at EL1 and EL0 */
+		if (!(pte & (PTE_XN | PTE_PXN)))
+			perm |= AM_PERM_X;
+		return perm;
+	}
+	perm = AM_PERM_R;
+	if (!(pte & PTE_AP_RO))
+		perm |= AM_PERM_W;
+	if (regime == AM_PT_S1_EL2)
+		return perm | ((pte & PTE_XN) ? 0 : AM_PERM_X);
+	if (pte & PTE_AP_EL0) {
+		perm |= AM_PERM_USER;
+		if (!(pte & (PTE_XN | PTE_PXN)) && !(perm & AM_PERM_W))
+			perm |= AM_PERM_X;
+	} else if (!(pte & PTE_PXN)) {
+		perm |= AM_PERM_X;
+	}
+	return perm;
+}
+
+/* The memory type bits of @mtype, or AM_ENOTSUP / AM_EINVAL. */
+static int encode_mtype(enum am_pt_regime regime, unsigned int mtype, const uint8_t *attr_index,
+			am_pte_t *bits)
+{
+	unsigned int idx;
+
+	if (regime == AM_PT_S2) {
+		*bits = (am_pte_t)s2_memattr[mtype] << PTE_ATTR_SHIFT;
+		return 0;
+	}
+	idx = attr_index ? attr_index[mtype] : mtype;
+	if (idx == AM_PT_NO_ATTRIDX)
+		return AM_ENOTSUP;
+	if (idx > 7)
+		return AM_EINVAL;
+	*bits = (am_pte_t)idx << PTE_ATTR_SHIFT;
+	return 0;
+}
+
+/* The memory type of a leaf, or AM_ENOTSUP. */
+static int decode_mtype(enum am_pt_regime regime, am_pte_t pte, const uint8_t *attr_index)
+{
+	unsigned int v;
+
+	if (regime == AM_PT_S2) {
+		v = (pte >> PTE_ATTR_SHIFT) & 0xf;
+		for (unsigned int t = 0; t < AM_MT_COUNT; t++)
+			if (s2_memattr[t] == v)
+				return (int)t;
+		return AM_ENOTSUP;
+	}
+	v = (pte >> PTE_ATTR_SHIFT) & 7;
+	if (!attr_index)
+		return v < AM_MT_COUNT ? (int)v : AM_ENOTSUP;
+	for (unsigned int t = 0; t < AM_MT_COUNT; t++)
+		if (attr_index[t] == v)
+			return (int)t;
+	return AM_ENOTSUP;
+}
+
+static int encode_leaf(enum am_pt_regime regime, unsigned int level, const struct am_pt_desc *d,
+		       const uint8_t *attr_index, am_pte_t *out)
+{
+	am_pte_t pte, perm, mt;
+	int err;
+
+	if (d->sw > 15 || d->af > 1 || d->contig > 1 || d->ng > 1)
+		return AM_EINVAL;
+	err = am_attr_check(&d->attr);
+	if (err)
+		return err;
+	if (d->ng && regime != AM_PT_S1_EL10)
+		return AM_ENOTSUP;
+	err = encode_mtype(regime, d->attr.mtype, attr_index, &mt);
+	if (!err)
+		err = encode_perm(regime, d->attr.perm, &perm);
+	if (err)
+		return err;
+
+	pte = d->oa | perm | mt | (am_pte_t)d->attr.sh << PTE_SH_SHIFT |
+	      (am_pte_t)d->sw << AM_PTE_SW_SHIFT;
+	pte |= level == AM_PT_MAX_LEVEL ? PTE_TYPE_TABLE : PTE_TYPE_BLOCK;
+	if (d->af)
+		pte |= AM_PTE_AF;
+	if (d->ng)
+		pte |= AM_PTE_NG;
+	if (d->contig)
+		pte |= AM_PTE_CONTIG;
+	*out = pte;
+	return 0;
+}
+
+int am_pt_desc_encode(enum am_pt_regime regime, unsigned int level, const struct am_pt_desc *d,
+		      const uint8_t *attr_index, am_pte_t *out)
+{
+	if (!d || !out || (unsigned int)regime >= AM_PT_REGIME_COUNT || level > AM_PT_MAX_LEVEL)
+		return AM_EINVAL;
+
+	switch (d->type) {
+	case AM_PT_INVALID:
+		*out = 0;
+		return 0;
+	case AM_PT_TABLE:
+		if (level == AM_PT_MAX_LEVEL || (d->oa & ~AM_PTE_OA_MASK))
+			return AM_EINVAL;
+		*out = d->oa | PTE_TYPE_TABLE;
+		return 0;
+	case AM_PT_BLOCK:
+		if (level == 0 || level == AM_PT_MAX_LEVEL)
+			return AM_EINVAL;
+		break;
+	case AM_PT_PAGE:
+		if (level != AM_PT_MAX_LEVEL)
+			return AM_EINVAL;
+		break;
+	default:
+		return AM_EINVAL;
+	}
+	/* the entry's size and 48 bits */
+	if (d->oa & (entry_mask(level) | ~AM_PTE_OA_MASK))
+		return AM_EINVAL;
+	return encode_leaf(regime, level, d, attr_index, out);
+}
+
+int am_pt_desc_decode(enum am_pt_regime regime, unsigned int level, am_pte_t pte,
+		      const uint8_t *attr_index, struct am_pt_desc *d)
+{
+	struct am_pt_desc r = {0};
+	int mtype;
+
+	if (!d || (unsigned int)regime >= AM_PT_REGIME_COUNT || level > AM_PT_MAX_LEVEL)
+		return AM_EINVAL;
+	if (!(pte & AM_PTE_VALID)) {
+		*d = r;
+		return 0;
+	}
+	if ((pte & PTE_TYPE_MASK) == PTE_TYPE_TABLE && level < AM_PT_MAX_LEVEL) {
+		r.type = AM_PT_TABLE;
+		r.oa = pte & AM_PTE_OA_MASK;
+		*d = r;
+		return 0;
+	}
+	if ((pte & PTE_TYPE_MASK) == PTE_TYPE_BLOCK && (level == 0 || level == AM_PT_MAX_LEVEL))
+		return AM_EINVAL;
+	/* SH = 01 is reserved */
+	if ((pte & PTE_SH_MASK) == 1ull << PTE_SH_SHIFT)
+		return AM_EINVAL;
+	mtype = decode_mtype(regime, pte, attr_index);
+	if (mtype < 0)
+		return mtype;
+
+	r.type = level == AM_PT_MAX_LEVEL ? AM_PT_PAGE : AM_PT_BLOCK;
+	r.contig = (pte & AM_PTE_CONTIG) != 0;
+	r.ng = regime == AM_PT_S1_EL10 && (pte & AM_PTE_NG);
+	r.af = (pte & AM_PTE_AF) != 0;
+	r.sw = (uint8_t)((pte & AM_PTE_SW_MASK) >> AM_PTE_SW_SHIFT);
+	r.attr.perm = (uint8_t)decode_perm(regime, pte);
+	r.attr.mtype = (uint8_t)mtype;
+	r.attr.sh = (uint8_t)((pte & PTE_SH_MASK) >> PTE_SH_SHIFT);
+	/* block: bits below the block size are not address (RES0, nT) */
+	r.oa = pte & AM_PTE_OA_MASK & ~entry_mask(level);
+	*d = r;
+	return 0;
+}

@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * System register values for a translation table: TTBR0_EL2 / TTBR0_EL1 /
+ * VTTBR_EL2, TCR_EL2 (non-VHE) / TCR_EL1 / VTCR_EL2, and MAIR.
+ *
+ * Every regime walks with the 4 KiB granule through inner-shareable,
+ * write-back read/write-allocate tables. ASIDs and VMIDs are 8 bits wide
+ * (TCR_EL1.AS = 0, VTCR_EL2.VS = 0): 16-bit ones need FEAT_ASID16 /
+ * FEAT_VMID16, which not every core has, so only bits [7:0] of the
+ * configured ASID / VMID are significant to the hardware.
+ */
+#include <armmap/pt.h>
+
+#define TCR_IRGN0_WBWA (1ull << 8)
+#define TCR_ORGN0_WBWA (1ull << 10)
+#define TCR_SH0_INNER (3ull << 12)
+#define TCR_TG0_4K (0ull << 14)
+#define TCR_WALK (TCR_IRGN0_WBWA | TCR_ORGN0_WBWA | TCR_SH0_INNER | TCR_TG0_4K)
+#define TCR_EL2_PS_SHIFT 16
+#define TCR_EL2_RES1 ((1ull << 31) | (1ull << 23))
+#define TCR_EL1_T1SZ_SHIFT 16
+#define TCR_EL1_EPD1 (1ull << 23)
+#define TCR_EL1_TG1_4K (2ull << 30) /* TG1 = 0b00 is reserved */
+#define TCR_EL1_IPS_SHIFT 32
+#define VTCR_SL0_SHIFT 6
+#define VTCR_PS_SHIFT 16
+#define VTCR_RES1 (1ull << 31)
+#define TTBR_ID_SHIFT 48 /* ASID or VMID */
+
+/* T0SZ: the input address size. */
+static uint64_t t0sz(const struct am_pt *pt)
+{
+	return (64u - pt->ia_bits) & 0x3fu;
+}
+
+/* PS / IPS: the smallest physical address size that covers oa_bits. */
+static uint64_t pa_size(const struct am_pt *pt)
+{
+	static const uint8_t sizes[] = {32, 36, 40, 42, 44, 48};
+	unsigned int oa = pt->oa_bits ? pt->oa_bits : 48u;
+	uint64_t ps = 0;
+
+	while (ps < sizeof(sizes) - 1 && sizes[ps] < oa)
+		ps++;
+	return ps;
+}
+
+/* VTCR_EL2.SL0, 4 KiB granule: 2 = root at level 0, 1 = level 1, 0 = level 2. */
+static uint64_t sl0(const struct am_pt *pt)
+{
+	return pt->root_level <= 2 ? 2u - pt->root_level : 0u;
+}
+
+uint64_t am_pt_ttbr(const struct am_pt *pt)
+{
+	uint64_t ttbr = pt->root_pa & AM_PTE_OA_MASK;
+
+	if (pt->regime == AM_PT_S1_EL10)
+		ttbr |= (uint64_t)pt->asid << TTBR_ID_SHIFT;
+	else if (pt->regime == AM_PT_S2)
+		ttbr |= (uint64_t)pt->vmid << TTBR_ID_SHIFT;
+	return ttbr;
+}
+
+uint64_t am_pt_tcr(const struct am_pt *pt)
+{
+	uint64_t tcr = t0sz(pt) | TCR_WALK;
+
+	switch (pt->regime) {
+	case AM_PT_S1_EL2:
+		return tcr | pa_size(pt) << TCR_EL2_PS_SHIFT | TCR_EL2_RES1;
+	case AM_PT_S1_EL10:
+		/* TTBR1 walks disabled; T1SZ and TG1 given valid values all the same */
+		return tcr | t0sz(pt) << TCR_EL1_T1SZ_SHIFT | TCR_EL1_EPD1 | TCR_EL1_TG1_4K |
+		       pa_size(pt) << TCR_EL1_IPS_SHIFT;
+	case AM_PT_S2:
+		return tcr | sl0(pt) << VTCR_SL0_SHIFT | pa_size(pt) << VTCR_PS_SHIFT | VTCR_RES1;
+	default:
+		return 0;
+	}
+}
+
+uint64_t am_pt_mair(const struct am_pt *pt)
+{
+	uint64_t mair = 0;
+
+	if (pt->regime == AM_PT_S2)
+		return 0; /* stage 2 encodes MemAttr in the descriptors */
+	for (unsigned int t = 0; t < AM_MT_COUNT; t++) {
+		unsigned int shift = 8u * pt->attr_index[t];
+
+		if (pt->attr_index[t] > 7)
+			continue;
+		mair &= ~(0xffull << shift);
+		mair |= (uint64_t)am_mair_byte(t) << shift;
+	}
+	return mair;
+}
