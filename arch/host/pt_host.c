@@ -1,0 +1,329 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Host translation-table backend: the pool of fake physical pages, the
+ * am_pt_ops on top of it (with and without the TLB model, locks and log),
+ * and the helpers tests use to look at both.
+ *
+ * It uses only the types of <armmap/pt.h>, never its functions, so that it
+ * links whether or not the table engine does.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "arch/host/pt_host.h"
+
+static bool page_of(const struct am_host_pt *h, uint64_t pa, size_t *idx)
+{
+	uint64_t off;
+
+	if (!h->pool || pa < h->pa_base)
+		return false;
+	off = pa - h->pa_base;
+	if (off / AM_HOST_PT_PAGE >= h->pages)
+		return false;
+	*idx = (size_t)(off / AM_HOST_PT_PAGE);
+	return true;
+}
+
+static uint8_t *page_va(const struct am_host_pt *h, size_t idx)
+{
+	return h->pool + idx * AM_HOST_PT_PAGE;
+}
+
+/* ------------------------------------------------------------- pool -- */
+
+int am_host_pt_init(struct am_host_pt *h, size_t pages)
+{
+	memset(h, 0, sizeof(*h));
+	if (!pages || pages > SIZE_MAX / AM_HOST_PT_PAGE)
+		return -1;
+	h->pool = aligned_alloc(AM_HOST_PT_PAGE, pages * AM_HOST_PT_PAGE);
+	h->used = calloc(pages, 1);
+	if (!h->pool || !h->used) {
+		free(h->pool);
+		free(h->used);
+		h->pool = NULL;
+		h->used = NULL;
+		return -1;
+	}
+	memset(h->pool, AM_HOST_PT_GARBAGE, pages * AM_HOST_PT_PAGE);
+	h->pages = pages;
+	h->pa_base = AM_HOST_PT_PA_BASE;
+	h->fail_at = -1;
+	return 0;
+}
+
+void am_host_pt_fini(struct am_host_pt *h)
+{
+	free(h->pool);
+	free(h->used);
+	memset(h, 0, sizeof(*h));
+}
+
+void am_host_pt_fail_at(struct am_host_pt *h, long n)
+{
+	h->fail_at = n < 0 ? -1 : n;
+	h->fail_sticky = false;
+	h->alloc_seq = 0;
+}
+
+uint64_t am_host_pt_read(void *ctx, uint64_t pa, bool *ok)
+{
+	const struct am_host_pt *h = ctx;
+	uint64_t v;
+	size_t idx;
+
+	if ((pa & 7) || !page_of(h, pa, &idx) || !h->used[idx]) {
+		*ok = false;
+		return 0;
+	}
+	memcpy(&v, page_va(h, idx) + (pa - h->pa_base) % AM_HOST_PT_PAGE, sizeof(v));
+	*ok = true;
+	return v;
+}
+
+void *am_host_pt_va(struct am_host_pt *h, uint64_t pa)
+{
+	size_t idx;
+
+	if (!page_of(h, pa, &idx))
+		return NULL;
+	return page_va(h, idx) + (pa - h->pa_base) % AM_HOST_PT_PAGE;
+}
+
+bool am_host_pt_allocated(const struct am_host_pt *h, uint64_t pa)
+{
+	size_t idx;
+
+	return page_of(h, pa, &idx) && h->used[idx];
+}
+
+/* -------------------------------------------------------------- ops -- */
+
+static bool fail_now(struct am_host_pt *h)
+{
+	unsigned long n = h->alloc_seq++;
+
+	if (h->fail_at < 0)
+		return false;
+	if (h->fail_sticky)
+		return n >= (unsigned long)h->fail_at;
+	return n == (unsigned long)h->fail_at;
+}
+
+static void *host_alloc_table(void *ctx, am_paddr_t *pa)
+{
+	struct am_host_pt *h = ctx;
+	size_t i, idx;
+
+	h->allocs++;
+	if (fail_now(h))
+		goto fail;
+	for (i = 0; i < h->pages; i++) {
+		idx = (h->cursor + i) % h->pages;
+		if (h->used[idx])
+			continue;
+		h->used[idx] = 1;
+		h->cursor = (idx + 1) % h->pages;
+		if (++h->in_use > h->max_in_use)
+			h->max_in_use = h->in_use;
+		memset(page_va(h, idx), AM_HOST_PT_GARBAGE, AM_HOST_PT_PAGE);
+		*pa = h->pa_base + (uint64_t)idx * AM_HOST_PT_PAGE;
+		return page_va(h, idx);
+	}
+fail:
+	h->alloc_failed++;
+	return NULL;
+}
+
+static void host_free_table(void *ctx, void *table, am_paddr_t pa)
+{
+	struct am_host_pt *h = ctx;
+	size_t idx;
+
+	if ((pa - h->pa_base) % AM_HOST_PT_PAGE || !page_of(h, pa, &idx) || !h->used[idx] ||
+	    table != page_va(h, idx)) {
+		h->bad_frees++;
+		return;
+	}
+	/* The model looks at the tables while the page is still readable. */
+	if (h->tlb_on)
+		tlbm_free_table(&h->tlb, pa);
+	h->used[idx] = 0;
+	h->in_use--;
+	h->frees++;
+	memset(table, AM_HOST_PT_GARBAGE, AM_HOST_PT_PAGE);
+}
+
+static void host_free_table_bare(void *ctx, void *table, am_paddr_t pa)
+{
+	struct am_host_pt *h = ctx;
+	size_t idx;
+
+	if ((pa - h->pa_base) % AM_HOST_PT_PAGE || !page_of(h, pa, &idx) || !h->used[idx] ||
+	    table != page_va(h, idx)) {
+		h->bad_frees++;
+		return;
+	}
+	h->used[idx] = 0;
+	h->in_use--;
+	h->frees++;
+}
+
+static void *host_table_va(void *ctx, am_paddr_t pa)
+{
+	struct am_host_pt *h = ctx;
+	void *va = am_host_pt_va(h, pa);
+
+	if (!va)
+		h->bad_table_va++;
+	return va;
+}
+
+static void host_tlbi(void *ctx, const struct am_pt_tlbi *t)
+{
+	struct am_host_pt *h = ctx;
+	uint16_t id;
+
+	if (t->all)
+		h->tlbi_all++;
+	else
+		h->tlbi++;
+	if (h->last_bar != AM_HOST_PT_BAR_PUBLISH)
+		h->tlbi_between++;
+	h->open_tlbi++;
+	h->last_tlbi = *t;
+	h->ring[h->nring % AM_HOST_PT_RING] = *t;
+	h->nring++;
+	if (!h->tlb_on)
+		return;
+	id = t->regime == AM_PT_S1_EL10 ? t->asid : t->regime == AM_PT_S2 ? t->vmid : 0;
+	if (t->all && t->regime == AM_PT_S1_EL10)
+		tlbm_tlbi_vmalle1(&h->tlb); /* what pt.h asks for EL1&0 */
+	else if (t->all)
+		tlbm_tlbi_all(&h->tlb, t->regime, id);
+	else
+		tlbm_tlbi_va(&h->tlb, t->regime, id, t->addr, t->leaf != 0);
+}
+
+static void host_barrier(void *ctx, enum am_pt_barrier b, const struct am_pt_tlbi *scope)
+{
+	struct am_host_pt *h = ctx;
+	bool complete = b == AM_PT_BAR_COMPLETE;
+
+	if (complete) {
+		h->complete++;
+		h->open_tlbi = 0;
+		h->last_bar = AM_HOST_PT_BAR_COMPLETE;
+	} else {
+		h->publish++;
+		h->last_bar = AM_HOST_PT_BAR_PUBLISH;
+	}
+	if (scope)
+		h->last_scope = *scope;
+	if (h->tlb_on)
+		tlbm_barrier(&h->tlb, complete);
+}
+
+static void host_tlbi_bare(void *ctx, const struct am_pt_tlbi *t)
+{
+	(void)ctx;
+	(void)t;
+}
+
+static void host_barrier_bare(void *ctx, enum am_pt_barrier b, const struct am_pt_tlbi *scope)
+{
+	(void)ctx;
+	(void)b;
+	(void)scope;
+}
+
+static void host_lock(void *ctx)
+{
+	struct am_host_pt *h = ctx;
+
+	h->locks++;
+	if (++h->lock_depth > h->max_lock_depth)
+		h->max_lock_depth = h->lock_depth;
+}
+
+static void host_unlock(void *ctx)
+{
+	struct am_host_pt *h = ctx;
+
+	h->unlocks++;
+	h->lock_depth--;
+}
+
+static void host_log(void *ctx, const struct am_log_rec *rec)
+{
+	struct am_host_pt *h = ctx;
+
+	if (rec->level == AM_LOG_DEBUG && !h->log_debug)
+		return;
+	h->nlog_total++;
+	if (h->nlog < AM_HOST_LOG_MAX)
+		h->log[h->nlog++] = *rec;
+}
+
+const struct am_pt_ops am_host_pt_ops = {
+	.env = {.lock = host_lock, .unlock = host_unlock, .log = host_log},
+	.alloc_table = host_alloc_table,
+	.free_table = host_free_table,
+	.table_va = host_table_va,
+	.tlbi = host_tlbi,
+	.barrier = host_barrier,
+};
+
+const struct am_pt_ops am_host_pt_ops_bare = {
+	.alloc_table = host_alloc_table,
+	.free_table = host_free_table_bare,
+	.table_va = host_table_va,
+	.tlbi = host_tlbi_bare,
+	.barrier = host_barrier_bare,
+};
+
+/* ----------------------------------------------------------- helpers -- */
+
+void am_host_pt_tlb(struct am_host_pt *h, int regime, unsigned int ia_bits, unsigned int oa_bits,
+		    uint64_t root_pa, uint64_t mair, uint16_t asid_or_vmid)
+{
+	struct vmsa_cfg cfg = {
+		.regime = regime,
+		.ia_bits = ia_bits,
+		.oa_bits = oa_bits,
+		.root_pa = root_pa,
+		.mair = mair,
+	};
+
+	tlbm_init(&h->tlb, &cfg, am_host_pt_read, h, asid_or_vmid);
+	h->tlb_on = true;
+}
+
+void am_host_pt_tlb_flush(struct am_host_pt *h)
+{
+	tlbm_flush(&h->tlb);
+}
+
+const struct am_pt_tlbi *am_host_pt_tlbi_at(const struct am_host_pt *h, unsigned long n)
+{
+	if (n >= h->nring || h->nring - n > AM_HOST_PT_RING)
+		return NULL;
+	return &h->ring[n % AM_HOST_PT_RING];
+}
+
+unsigned int am_host_pt_logged(const struct am_host_pt *h, enum am_log_event ev, uint64_t arg0)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < h->nlog; i++)
+		if (h->log[i].event == ev && (arg0 == ~0ull || h->log[i].arg[0] == arg0))
+			n++;
+	return n;
+}
+
+void am_host_pt_clear_log(struct am_host_pt *h)
+{
+	h->nlog = 0;
+	h->nlog_total = 0;
+}

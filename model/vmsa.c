@@ -1,0 +1,337 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The VMSAv8-64 walk model (model/vmsa.h): descriptor decoding for the three
+ * regimes, the level-by-level walk with its faults, the contiguous-run check
+ * and the permission check.
+ *
+ * Written from the Arm ARM only; it includes nothing from src/ or
+ * include/armmap/.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "model/vmsa.h"
+
+/* Descriptor bits, 4 KiB granule. */
+#define D_VALID (1ull << 0)
+#define D_TABLE (1ull << 1) /* table at levels 0-2, page at level 3 */
+#define D_ATTR_SHIFT 2	    /* AttrIndx [4:2] (stage 1), MemAttr [5:2] (stage 2) */
+#define D_AP1 (1ull << 6)   /* stage 1: EL0 access; stage 2: S2AP read */
+#define D_AP2 (1ull << 7)   /* stage 1: read-only; stage 2: S2AP write */
+#define D_SH_SHIFT 8
+#define D_AF (1ull << 10)
+#define D_NG (1ull << 11)
+#define D_OA_MASK 0x0000fffffffff000ull /* [47:12] */
+#define D_OA_HI_RES0 (3ull << 48)	/* [49:48], RES0 with a 48-bit OA */
+#define D_CONTIG (1ull << 52)
+#define D_PXN (1ull << 53)
+#define D_XN (1ull << 54) /* XN, UXN at EL1&0, XN[1] at stage 2 */
+#define D_SW_SHIFT 55
+/* Hierarchical controls of stage 1 table descriptors. */
+#define T_PXN (1ull << 59)
+#define T_XN (1ull << 60)
+#define T_AP0 (1ull << 61) /* APTable[0]: no EL0 access */
+#define T_AP1 (1ull << 62) /* APTable[1]: no write */
+
+#define CONTIG_RUN 16u
+
+/* Hierarchical controls gathered on the way down (stage 1). */
+struct hier {
+	bool no_write, no_user, xn, pxn;
+};
+
+unsigned int vmsa_level_shift(unsigned int level)
+{
+	return 12u + 9u * (3u - level);
+}
+
+unsigned int vmsa_root_level(unsigned int ia_bits)
+{
+	if (ia_bits > 39)
+		return 0;
+	if (ia_bits > 30)
+		return 1;
+	return 2;
+}
+
+static unsigned int oa_bits_of(const struct vmsa_cfg *cfg)
+{
+	return cfg->oa_bits ? cfg->oa_bits : 48;
+}
+
+static bool cfg_ok(const struct vmsa_cfg *cfg)
+{
+	unsigned int oa = oa_bits_of(cfg);
+
+	return cfg->regime >= VMSA_S1_EL2 && cfg->regime <= VMSA_S2 && cfg->ia_bits >= 25 &&
+	       cfg->ia_bits <= 48 && oa >= 32 && oa <= 48;
+}
+
+/* Entries of the table at @level: the root may be smaller than a page. */
+static uint64_t table_entries(const struct vmsa_cfg *cfg, unsigned int level)
+{
+	unsigned int root = vmsa_root_level(cfg->ia_bits);
+
+	if (level == root)
+		return 1ull << (cfg->ia_bits - vmsa_level_shift(root));
+	return 512;
+}
+
+static bool beyond_oa(uint64_t addr, unsigned int oa_bits)
+{
+	return oa_bits < 64 && (addr >> oa_bits) != 0;
+}
+
+static void gather_hier(const struct vmsa_cfg *cfg, uint64_t desc, struct hier *h)
+{
+	if (cfg->regime == VMSA_S2)
+		return; /* stage 2 has no hierarchical controls */
+	h->no_write |= (desc & T_AP1) != 0;
+	h->xn |= (desc & T_XN) != 0;
+	if (cfg->regime == VMSA_S1_EL10) {
+		h->no_user |= (desc & T_AP0) != 0;
+		h->pxn |= (desc & T_PXN) != 0;
+	}
+}
+
+static void decode_perms(const struct vmsa_cfg *cfg, uint64_t d, const struct hier *h,
+			 struct vmsa_result *out)
+{
+	bool ro, user, uw;
+
+	switch (cfg->regime) {
+	case VMSA_S1_EL2:
+		out->priv_r = 1;
+		out->priv_w = !(d & D_AP2) && !h->no_write;
+		out->priv_x = !(d & D_XN) && !h->xn;
+		break;
+	case VMSA_S1_EL10:
+		ro = (d & D_AP2) || h->no_write;
+		user = (d & D_AP1) && !h->no_user;
+		uw = user && !ro;
+		out->priv_r = 1;
+		out->priv_w = !ro;
+		out->user_r = user;
+		out->user_w = uw;
+		/* EL1 never executes memory that EL0 can write */
+		out->priv_x = !(d & D_PXN) && !h->pxn && !uw;
+		out->user_x = !(d & D_XN) && !h->xn;
+		break;
+	default: /* stage 2 */
+		out->priv_r = (d & D_AP1) != 0;
+		out->priv_w = (d & D_AP2) != 0;
+		out->priv_x = !(d & D_XN);
+		break;
+	}
+}
+
+static uint64_t res_bits_of(const struct vmsa_cfg *cfg, uint64_t d)
+{
+	uint64_t bad = d & D_OA_HI_RES0;
+
+	if (cfg->regime == VMSA_S1_EL2) {
+		bad |= (~d & D_AP1) | (d & (D_PXN | D_NG));
+	} else if (cfg->regime == VMSA_S2) {
+		bad |= d & (D_NG | D_PXN);
+	}
+	return bad;
+}
+
+/* Fill the leaf fields of @out for descriptor @d at @level. */
+static void decode_leaf(const struct vmsa_cfg *cfg, uint64_t va, uint64_t d, unsigned int level,
+			const struct hier *h, struct vmsa_result *out)
+{
+	uint64_t size = 1ull << vmsa_level_shift(level);
+	uint64_t run = (uint64_t)CONTIG_RUN * size;
+
+	out->leaf_va = va & ~(size - 1);
+	out->leaf_size = size;
+	out->pa = (d & D_OA_MASK) + (va - out->leaf_va);
+	out->contig = (d & D_CONTIG) != 0;
+	if (out->contig) {
+		out->tlb_va = va & ~(run - 1);
+		out->tlb_size = run;
+	} else {
+		out->tlb_va = out->leaf_va;
+		out->tlb_size = size;
+	}
+	if (cfg->regime == VMSA_S2)
+		out->mem = (uint8_t)((d >> D_ATTR_SHIFT) & 0xf);
+	else
+		out->mem = (uint8_t)(cfg->mair >> (8 * ((d >> D_ATTR_SHIFT) & 7)));
+	out->sh = (uint8_t)((d >> D_SH_SHIFT) & 3);
+	out->ng = cfg->regime == VMSA_S1_EL10 && (d & D_NG);
+	out->sw = (uint8_t)((d >> D_SW_SHIFT) & 0xf);
+	decode_perms(cfg, d, h, out);
+	out->res_bits = res_bits_of(cfg, d);
+}
+
+/*
+ * The aligned run of 16 around entry @idx of the table at @table: same bits
+ * but the OA everywhere, OAs consecutive from a 16-entry aligned start.
+ */
+static bool contig_run_ok(vmsa_read_fn rd, void *ctx, uint64_t table, uint64_t nent, uint64_t idx,
+			  uint64_t size, uint64_t d)
+{
+	uint64_t first = idx & ~(uint64_t)(CONTIG_RUN - 1);
+	uint64_t before = (idx - first) * size;
+	uint64_t oa0;
+	unsigned int j;
+
+	if (nent < CONTIG_RUN || (d & D_OA_MASK) < before)
+		return false;
+	oa0 = (d & D_OA_MASK) - before;
+	if (oa0 & (CONTIG_RUN * size - 1))
+		return false;
+	for (j = 0; j < CONTIG_RUN; j++) {
+		bool ok = true;
+		uint64_t e = rd(ctx, table + (first + j) * 8, &ok);
+
+		if (!ok || (e & ~D_OA_MASK) != (d & ~D_OA_MASK) ||
+		    (e & D_OA_MASK) != oa0 + j * size)
+			return false;
+	}
+	return true;
+}
+
+static void walk(const struct vmsa_cfg *cfg, vmsa_read_fn rd, void *ctx, uint64_t va,
+		 struct vmsa_result *out, bool check_contig)
+{
+	struct hier h = {false, false, false, false};
+	unsigned int level, oa_bits;
+	uint64_t table, nent, idx, d, size;
+
+	memset(out, 0, sizeof(*out));
+	if (!cfg || !rd || !cfg_ok(cfg)) {
+		out->fault = VMSA_F_BAD_CFG;
+		return;
+	}
+	oa_bits = oa_bits_of(cfg);
+	level = vmsa_root_level(cfg->ia_bits);
+	out->root_level = level;
+	if (va >> cfg->ia_bits) {
+		out->fault = VMSA_F_TRANSLATION;
+		out->level = 0;
+		return;
+	}
+	table = cfg->root_pa;
+	out->level = level;
+	if (beyond_oa(table, oa_bits)) {
+		out->fault = VMSA_F_ADDR_SIZE;
+		return;
+	}
+	if (table & (table_entries(cfg, level) * 8 - 1)) {
+		out->fault = VMSA_F_BAD_DESC;
+		return;
+	}
+	for (;;) {
+		bool ok = true;
+
+		nent = table_entries(cfg, level);
+		idx = (va >> vmsa_level_shift(level)) & (nent - 1);
+		out->level = level;
+		out->table_pa[out->nlevels++] = table;
+		d = rd(ctx, table + idx * 8, &ok);
+		if (!ok) {
+			out->fault = VMSA_F_EXTERNAL;
+			return;
+		}
+		out->pte = d;
+		if (!(d & D_VALID)) {
+			out->fault = VMSA_F_TRANSLATION;
+			return;
+		}
+		if (level == 3 || !(d & D_TABLE))
+			break;
+		if (beyond_oa(d & D_OA_MASK, oa_bits)) {
+			out->fault = VMSA_F_ADDR_SIZE;
+			return;
+		}
+		gather_hier(cfg, d, &h);
+		table = d & D_OA_MASK;
+		level++;
+	}
+
+	/* A leaf: a block (bits[1:0] = 01, levels 1-2) or a page (11, level 3). */
+	if (level == 0 || (level == 3 && !(d & D_TABLE))) {
+		out->fault = VMSA_F_BAD_DESC;
+		return;
+	}
+	size = 1ull << vmsa_level_shift(level);
+	if ((d & D_OA_MASK) & (size - 1)) {
+		out->fault = VMSA_F_BAD_DESC;
+		return;
+	}
+	if (beyond_oa(d & D_OA_MASK, oa_bits)) {
+		out->fault = VMSA_F_ADDR_SIZE;
+		return;
+	}
+	decode_leaf(cfg, va, d, level, &h, out);
+	if (check_contig && (d & D_CONTIG) && !contig_run_ok(rd, ctx, table, nent, idx, size, d)) {
+		out->fault = VMSA_F_CONTIG;
+		return;
+	}
+	if (!(d & D_AF))
+		out->fault = VMSA_F_ACCESS_FLAG;
+}
+
+void vmsa_walk(const struct vmsa_cfg *cfg, vmsa_read_fn rd, void *ctx, uint64_t va,
+	       struct vmsa_result *out)
+{
+	walk(cfg, rd, ctx, va, out, true);
+}
+
+void vmsa_walk_raw(const struct vmsa_cfg *cfg, vmsa_read_fn rd, void *ctx, uint64_t va,
+		   struct vmsa_result *out)
+{
+	walk(cfg, rd, ctx, va, out, false);
+}
+
+static bool allowed(int regime, const struct vmsa_result *r, unsigned int acc)
+{
+	bool user = (acc & VMSA_ACC_USER) != 0;
+	bool rd, wr, ex;
+
+	if (regime == VMSA_S2)
+		user = false; /* stage 2 permissions apply to EL1 and EL0 alike */
+	else if (regime == VMSA_S1_EL2 && user)
+		return false; /* no EL0 in this regime */
+	rd = user ? r->user_r : r->priv_r;
+	wr = user ? r->user_w : r->priv_w;
+	ex = user ? r->user_x : r->priv_x;
+	if ((acc & VMSA_ACC_R) && !rd)
+		return false;
+	if ((acc & VMSA_ACC_W) && !wr)
+		return false;
+	if ((acc & VMSA_ACC_X) && !ex)
+		return false;
+	return true;
+}
+
+void vmsa_access(const struct vmsa_cfg *cfg, vmsa_read_fn rd, void *ctx, uint64_t va,
+		 unsigned int acc, struct vmsa_result *out)
+{
+	vmsa_walk(cfg, rd, ctx, va, out);
+	if (out->fault == VMSA_OK && !allowed(cfg->regime, out, acc))
+		out->fault = VMSA_F_PERMISSION;
+}
+
+const char *vmsa_fault_name(enum vmsa_fault f)
+{
+	static const char *const names[] = {
+		[VMSA_OK] = "ok",
+		[VMSA_F_TRANSLATION] = "translation",
+		[VMSA_F_ACCESS_FLAG] = "access-flag",
+		[VMSA_F_PERMISSION] = "permission",
+		[VMSA_F_ADDR_SIZE] = "address-size",
+		[VMSA_F_BAD_DESC] = "bad-descriptor",
+		[VMSA_F_CONTIG] = "contiguous",
+		[VMSA_F_EXTERNAL] = "external-abort",
+		[VMSA_F_BAD_CFG] = "bad-config",
+	};
+
+	if ((unsigned int)f >= sizeof(names) / sizeof(names[0]))
+		return "?";
+	return names[f];
+}
