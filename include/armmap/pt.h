@@ -13,12 +13,18 @@
  * it will need before it writes a single descriptor. A call that returns an
  * error has changed nothing, in memory or in the TLBs.
  *
- * Hardware ordering lives here: a live descriptor is never replaced by
- * another valid one (break-before-make: invalid, TLB maintenance, then the
- * new entry); invalid -> valid needs no TLB maintenance; every call that
- * wrote descriptors ends with exactly one AM_PT_BAR_COMPLETE, preceded by
- * AM_PT_BAR_PUBLISH and the TLB invalidations when some live entry changed.
- * A table page is given back only after the invalidation of every walk that
+ * Hardware ordering lives here. A live descriptor is never replaced by one
+ * with another output address, size, memory type or contiguous hint
+ * without break-before-make (invalid, TLB maintenance completed, then the
+ * new entry): breaking a block into a table, taking the hint off a
+ * contiguous run. Permissions and software bits change in place, followed
+ * by the invalidation, as the architecture allows (a whole contiguous run
+ * keeps its hint; part of one loses it first). Invalid -> valid needs no TLB
+ * maintenance. A new table is filled, then published (AM_PT_BAR_PUBLISH),
+ * then linked. Invalidations are batched: AM_PT_BAR_PUBLISH, the TLBIs,
+ * one AM_PT_BAR_COMPLETE; a break-before-make closes a batch early, and
+ * every call that wrote descriptors ends with an AM_PT_BAR_COMPLETE. A
+ * table page is given back only after the invalidation of every walk that
  * could still use it has completed.
  */
 #ifndef ARMMAP_PT_H
@@ -35,12 +41,12 @@ typedef uint64_t am_pte_t;
 enum am_pt_regime {
 	AM_PT_S1_EL2 = 0,  /* stage 1, EL2 (one VA range, no ASID) */
 	AM_PT_S1_EL10 = 1, /* stage 1, EL1&0 (user/privileged permissions, nG, ASID) */
-	AM_PT_S2 = 2,      /* stage 2 (S2AP, MemAttr, XN; VMID) */
+	AM_PT_S2 = 2,	   /* stage 2 (S2AP, MemAttr, XN; VMID) */
 	AM_PT_REGIME_COUNT
 };
 
 #define AM_PT_GRANULE_4K 4096u
-#define AM_PT_MAX_LEVEL 3u /* levels 0..3 */
+#define AM_PT_MAX_LEVEL 3u	 /* levels 0..3 */
 #define AM_PT_CONTIG_ENTRIES 16u /* a contiguous run, 4 KiB granule */
 
 /* ---------------------------------------------------------------------- */
@@ -55,13 +61,13 @@ enum am_pt_regime {
 #define AM_PTE_CONTIG (1ull << 52)
 #define AM_PTE_SW_SHIFT 55
 #define AM_PTE_SW_MASK (0xfull << AM_PTE_SW_SHIFT) /* bits [58:55], ignored by hardware */
-#define AM_PTE_OA_MASK 0x0000fffffffff000ull    /* bits [47:12] */
+#define AM_PTE_OA_MASK 0x0000fffffffff000ull	   /* bits [47:12] */
 
 enum am_pt_desc_type {
 	AM_PT_INVALID = 0, /* bit 0 clear: the hardware ignores the rest */
 	AM_PT_TABLE = 1,   /* next-level table (levels 0-2) */
 	AM_PT_BLOCK = 2,   /* block (levels 1-2) */
-	AM_PT_PAGE = 3,    /* page (level 3) */
+	AM_PT_PAGE = 3,	   /* page (level 3) */
 };
 
 /*
@@ -69,13 +75,13 @@ enum am_pt_desc_type {
  * A leaf is a block or a page; its @attr is what the regime can express.
  */
 struct am_pt_desc {
-	uint8_t type;   /* enum am_pt_desc_type */
+	uint8_t type;	/* enum am_pt_desc_type */
 	uint8_t contig; /* contiguous hint */
-	uint8_t ng;     /* not global (stage 1 EL1&0 only) */
-	uint8_t af;     /* access flag */
-	uint8_t sw;     /* software bits [58:55], 0..15 */
+	uint8_t ng;	/* not global (stage 1 EL1&0 only) */
+	uint8_t af;	/* access flag */
+	uint8_t sw;	/* software bits [58:55], 0..15 */
 	struct am_attr attr;
-	am_paddr_t oa;  /* output address: the mapped PA, or the next table */
+	am_paddr_t oa; /* output address: the mapped PA, or the next table */
 };
 
 /*
@@ -94,16 +100,19 @@ struct am_pt_desc {
  *              stage 1, AM_PERM_USER on stage 1 EL2 and stage 2, nG off
  *              stage 1 EL1&0, a memory type without an AttrIndx.
  */
-int am_pt_desc_encode(enum am_pt_regime regime, unsigned int level,
-		      const struct am_pt_desc *d, const uint8_t *attr_index,
-		      am_pte_t *out);
+int am_pt_desc_encode(enum am_pt_regime regime, unsigned int level, const struct am_pt_desc *d,
+		      const uint8_t *attr_index, am_pte_t *out);
 
 /*
- * am_pt_desc_decode() - the inverse of am_pt_desc_encode(). Bit 0 clear
- * decodes as AM_PT_INVALID with the other fields zero.
+ * am_pt_desc_decode() - the inverse of am_pt_desc_encode() for every
+ * descriptor it produces. Bit 0 clear decodes as AM_PT_INVALID with the
+ * other fields zero. Descriptors armmap does not write decode to what they
+ * guarantee (an EL0-writable EL1&0 page is never executable at EL1; table
+ * attributes NSTable/APTable/XNTable are ignored). Stage 2 assumes
+ * HCR_EL2.FWB = 0.
  * Returns 0, or
  *  AM_EINVAL   NULL, unknown regime, level beyond 3, a reserved encoding
- *              (bits [1:0] = 01 at level 0 or 3);
+ *              (bits [1:0] = 01 at level 0 or 3, SH = 01);
  *  AM_ENOTSUP  an AttrIndx or MemAttr that maps to no armmap memory type.
  */
 int am_pt_desc_decode(enum am_pt_regime regime, unsigned int level, am_pte_t pte,
@@ -121,20 +130,22 @@ static inline unsigned int am_pt_level_shift(unsigned int level)
 
 /* One TLB invalidation, or the scope of a barrier. */
 struct am_pt_tlbi {
-	uint8_t regime; /* enum am_pt_regime */
-	uint8_t level;  /* level of the entry that changed (TTL hint) */
-	uint8_t leaf;   /* 1: only a leaf changed (TLBI VALE2 / VALE1 / IPAS2LE1);
-			 * 0: a table entry changed, walk caches too (VAE2 ...) */
-	uint8_t all;    /* 1: everything of this regime (and ASID / VMID):
-			 * ALLE2 / ASIDE1 / VMALLS12E1; addr, level, leaf unused */
-	uint16_t asid;  /* stage 1 EL1&0 */
-	uint16_t vmid;  /* stage 2 */
+	uint8_t regime;	 /* enum am_pt_regime */
+	uint8_t level;	 /* level of the entry that changed (TTL hint) */
+	uint8_t leaf;	 /* 1: only a leaf changed (TLBI VALE2 / VALE1 / IPAS2LE1);
+			  * 0: a table entry changed, walk caches too (VAE2 ...) */
+	uint8_t all;	 /* 1: everything of this regime: ALLE2 / VMALLE1 (every
+			  * ASID: the table may hold global entries, which
+			  * ASIDE1 would keep) / VMALLS12E1 of the VMID;
+			  * addr, level, leaf unused */
+	uint16_t asid;	 /* stage 1 EL1&0 */
+	uint16_t vmid;	 /* stage 2 */
 	am_vaddr_t addr; /* an input address inside the entry's span */
 };
 
 enum am_pt_barrier {
 	/* Descriptor writes so far become visible to the table walker before
-	 * the TLB maintenance that follows: DSB ISHST. */
+	 * what follows (TLB maintenance, or linking a new table): DSB ISHST. */
 	AM_PT_BAR_PUBLISH = 0,
 	/* Wait for the TLB maintenance and the descriptor writes to complete:
 	 * DSB ISH; ISB. For stage 2, the backend then also drops combined
@@ -174,8 +185,8 @@ struct am_pt_config {
 	unsigned int granule; /* 0 or 4096; 16 and 64 KiB: AM_ENOTSUP for now */
 	unsigned int ia_bits; /* input address bits, 25..48 (root level 0 above 39) */
 	unsigned int oa_bits; /* output address bits, 32..48; 0 means 48 */
-	uint16_t asid;        /* stage 1 EL1&0 */
-	uint16_t vmid;        /* stage 2 */
+	uint16_t asid;	      /* stage 1 EL1&0; 8-bit ASIDs (TCR.AS = 0): 0..255 */
+	uint16_t vmid;	      /* stage 2; 8-bit VMIDs (VTCR.VS = 0): 0..255 */
 	/*
 	 * Stage 1: AttrIndx of each memory type, indexed by enum am_mem_type,
 	 * AM_PT_NO_ATTRIDX where the type is not available. NULL: type i uses
@@ -211,10 +222,11 @@ struct am_pt {
 #define AM_PT_F_BLOCK 0x01u  /* blocks (1 GiB, 2 MiB) where alignment allows */
 #define AM_PT_F_CONTIG 0x02u /* the contiguous hint on aligned runs of 16 */
 #define AM_PT_F_NG 0x04u     /* not global (stage 1 EL1&0 only) */
-#define AM_PT_F_PARKED 0x08u /* descriptors written invalid (bit 0 clear) but
-			      * complete: attributes, OA and software bits kept
-			      * for a later am_pt_modify() to make valid */
-#define AM_PT_F_SW(sw) (((unsigned int)(sw) & 0xfu) << 8) /* software bits */
+#define AM_PT_F_PARKED                                           \
+	0x08u /* descriptors written invalid (bit 0 clear) but   \
+	       * complete: attributes, OA and software bits kept \
+	       * for a later am_pt_modify() to make valid */
+#define AM_PT_F_SW(sw) (((unsigned int)(sw)&0xfu) << 8) /* software bits */
 #define AM_PT_F_SW_OF(flags) (((flags) >> 8) & 0xfu)
 #define AM_PT_F_MASK 0xf0fu
 
@@ -223,12 +235,13 @@ struct am_pt {
  * Returns 0, or
  *  AM_EINVAL   NULL, missing required op, unknown regime, ia_bits outside
  *              25..48, oa_bits outside 32..48, an attr_index entry > 7
- *              that is not AM_PT_NO_ATTRIDX;
+ *              that is not AM_PT_NO_ATTRIDX, two memory types sharing an
+ *              AttrIndx, asid or vmid above 255, tlbi_max above 64;
  *  AM_ENOTSUP  a granule other than 4 KiB;
  *  AM_ENOMEM   no page for the root.
  */
-int am_pt_init(struct am_pt *pt, const struct am_pt_config *cfg,
-	       const struct am_pt_ops *ops, void *ctx);
+int am_pt_init(struct am_pt *pt, const struct am_pt_config *cfg, const struct am_pt_ops *ops,
+	       void *ctx);
 
 /*
  * am_pt_destroy() - give every table page back, the root included. The
@@ -284,8 +297,8 @@ int am_pt_unmap(struct am_pt *pt, am_vaddr_t va, uint64_t size);
  *  AM_EPERM     the memory type or shareability would change;
  *  AM_ENOMEM    a block to break needs table pages and there are none.
  */
-int am_pt_modify(struct am_pt *pt, am_vaddr_t va, uint64_t size,
-		 const struct am_attr *attr, unsigned int flags);
+int am_pt_modify(struct am_pt *pt, am_vaddr_t va, uint64_t size, const struct am_attr *attr,
+		 unsigned int flags);
 
 /*
  * am_pt_populate() - create the tables down to the last level for
@@ -299,16 +312,16 @@ int am_pt_populate(struct am_pt *pt, am_vaddr_t va, uint64_t size);
 
 /* A leaf descriptor, as am_pt_query() and am_pt_walk() report it. */
 struct am_pt_leaf {
-	am_vaddr_t va;  /* start of the descriptor's span */
-	am_paddr_t pa;  /* output address of that start */
-	uint64_t size;  /* span of the descriptor: 4 KiB, 2 MiB, 1 GiB */
+	am_vaddr_t va; /* start of the descriptor's span */
+	am_paddr_t pa; /* output address of that start */
+	uint64_t size; /* span of the descriptor: 4 KiB, 2 MiB, 1 GiB */
 	struct am_attr attr;
 	uint8_t level;
-	uint8_t valid;  /* 0: parked */
+	uint8_t valid; /* 0: parked */
 	uint8_t contig;
 	uint8_t ng;
 	uint8_t sw;
-	am_pte_t pte;   /* the raw descriptor */
+	am_pte_t pte; /* the raw descriptor */
 };
 
 /*
@@ -327,8 +340,7 @@ int am_pt_query(struct am_pt *pt, am_vaddr_t va, struct am_pt_leaf *out);
  * Returns 0, @fn's value, or the range errors of am_pt_map().
  */
 typedef int (*am_pt_leaf_fn)(void *arg, const struct am_pt_leaf *leaf);
-int am_pt_walk(struct am_pt *pt, am_vaddr_t va, uint64_t size, am_pt_leaf_fn fn,
-	       void *arg);
+int am_pt_walk(struct am_pt *pt, am_vaddr_t va, uint64_t size, am_pt_leaf_fn fn, void *arg);
 
 /* am_pt_tables() - table pages in use, the root included. */
 size_t am_pt_tables(const struct am_pt *pt);
@@ -342,7 +354,8 @@ uint64_t am_pt_ttbr(const struct am_pt *pt);
 /*
  * am_pt_tcr() - TCR_EL2 / TCR_EL1 (TTBR1 walks disabled) / VTCR_EL2 for the
  * table: size, root level, 4 KiB granule, inner-shareable write-back walks,
- * output size.
+ * output size (PS / IPS from oa_bits: keeping it within the hardware's
+ * PARange is the caller's part).
  */
 uint64_t am_pt_tcr(const struct am_pt *pt);
 /* am_pt_mair() - the MAIR value the table's attr_index implies (stage 1). */

@@ -40,6 +40,11 @@ enum am_log_event {
 	AM_EV_BAD_RANGE,       /* arg0 = base, arg1 = limit */
 	AM_EV_TYPE_CHANGE,     /* memory type/shareability change refused; arg0 = index */
 	AM_EV_REGION_WRITE,    /* debug: arg0 = index, arg1 = base, arg2 = limit (0,0 = disabled) */
+	AM_EV_PT_MAPPED,       /* map over a valid or parked entry; arg0 = va, arg1 = pte, arg2 = level */
+	AM_EV_PT_NO_MEMORY,    /* arg0 = table pages needed, arg1 = pages obtained */
+	AM_EV_PT_BREAK,        /* debug: break-before-make; arg0 = va, arg1 = level, arg2 = 1 block, 2 run */
+	AM_EV_PT_TABLE_FREED,  /* debug: arg0 = va of the table's span, arg1 = level of its entry */
+	AM_EV_INTERNAL,        /* a library invariant failed (a bug): arg0 = what */
 	AM_EV_COUNT
 };
 

@@ -1,0 +1,658 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The table operations: one visitor each (map, unmap, modify, populate,
+ * leaf walk), run by the walker in walk.c, and the public calls that check
+ * their arguments, take the lock, and run a visitor dry, reserve, then
+ * commit.
+ *
+ * The rules, each with its own error and nothing changed on failure: a
+ * mapping never goes over a valid or parked entry (AM_EEXIST); modify needs
+ * every page mapped (AM_ENOENT) and never changes memory type or
+ * shareability (AM_EPERM); unmapping what is not mapped is harmless.
+ */
+#include "pt_internal.h"
+
+/* Bits that say what memory a leaf is: AttrIndx / MemAttr [5:2], SH [9:8]. */
+#define PT_MEM_MASK ((0xfull << 2) | (3ull << 8))
+#define PT_STOP (-4096) /* a leaf callback asked the walk to stop */
+
+static void lock(struct am_pt *pt)
+{
+	am_env_lock(&pt->ops->env, pt->ctx);
+}
+
+static void unlock(struct am_pt *pt)
+{
+	am_env_unlock(&pt->ops->env, pt->ctx);
+}
+
+/* Entries from s->idx on that lie wholly inside [.., end). */
+static unsigned int full_entries(const struct pt_slot *s, am_vaddr_t end)
+{
+	unsigned int shift = am_pt_level_shift(s->level);
+	uint64_t k;
+
+	if (s->lo != s->va || s->hi != s->va + (1ull << shift))
+		return 0;
+	k = (end - s->va) >> shift;
+	return k < s->n ? (unsigned int)k : s->n;
+}
+
+/* Does [lo, hi) cover the whole contiguous run around @va at @level? */
+static bool covers_run(am_vaddr_t va, unsigned int level, am_vaddr_t lo, am_vaddr_t hi)
+{
+	uint64_t run = pt_span(level) * AM_PT_CONTIG_ENTRIES;
+	am_vaddr_t rs = va & ~(run - 1);
+
+	return rs >= lo && rs + run <= hi;
+}
+
+/* A leaf that is part of a contiguous run [lo, hi) does not wholly cover. */
+static bool partial_run(am_pte_t e, am_vaddr_t va, unsigned int level, am_vaddr_t lo, am_vaddr_t hi)
+{
+	return (e & AM_PTE_CONTIG) && !covers_run(va, level, lo, hi);
+}
+
+/* Consecutive invalid, empty entries from s->idx (at least 1). */
+static unsigned int zero_entries(const struct pt_slot *s)
+{
+	unsigned int k = 1;
+
+	if (!s->t->p || s->t->blank)
+		return s->n;
+	while (k < s->n && !s->t->p[s->idx + k])
+		k++;
+	return k;
+}
+
+/*
+ * Where the per-entry loops over leaves stop: before a table, and before a
+ * leaf of a contiguous run that [lo, hi) does not wholly cover (the next
+ * visit breaks that run first). @e is the entry at @va; cheap unless @e has
+ * one of the bits of stop_mask().
+ */
+static inline am_pte_t stop_mask(unsigned int level)
+{
+	return AM_PTE_CONTIG | (level < AM_PT_MAX_LEVEL ? AM_PTE_TABLE : 0);
+}
+
+static bool stop_at(am_pte_t e, am_vaddr_t va, unsigned int level, am_vaddr_t lo, am_vaddr_t hi)
+{
+	return pt_is_table(e, level) || ((e & AM_PTE_CONTIG) && !covers_run(va, level, lo, hi));
+}
+
+/* ------------------------------------------------------------------ map -- */
+
+struct map_arg {
+	am_pte_t tmpl[AM_PT_MAX_LEVEL + 1]; /* leaf template per level, OA 0 */
+	uint64_t delta;			    /* pa - va */
+	am_vaddr_t lo, hi;
+	unsigned int flags;
+};
+
+static int map_refuse(struct pt_walk *w, am_vaddr_t va, am_pte_t pte, unsigned int level)
+{
+	PT_LOG(w->pt, AM_LOG_ERR, AM_EV_PT_MAPPED, "mapping over a valid or parked entry refused",
+	       va, pte, level);
+	return AM_EEXIST;
+}
+
+/* Write leaves into @n entries from s->idx, all wholly inside the range. */
+static int map_leaves(struct pt_walk *w, struct pt_slot *s, unsigned int n)
+{
+	struct map_arg *m = w->arg;
+	uint64_t span = pt_span(s->level);
+	uint64_t run = span * AM_PT_CONTIG_ENTRIES;
+	bool contig = (m->flags & AM_PT_F_CONTIG) && !(m->delta & (run - 1));
+	am_pte_t tmpl = m->tmpl[s->level];
+	am_pte_t *p = s->t->p;
+
+	if (w->dry) {
+		for (unsigned int k = 0; p && k < n; k++)
+			if (p[s->idx + k])
+				return map_refuse(w, s->va + k * span, p[s->idx + k], s->level);
+		return (int)n;
+	}
+	p += s->idx;
+	for (unsigned int k = 0; k < n;) {
+		am_vaddr_t va = s->va + k * span;
+		unsigned int chunk = n - k;
+		am_pte_t c = 0;
+		am_paddr_t oa = va + m->delta;
+
+		if (contig) {
+			unsigned int left =
+				AM_PT_CONTIG_ENTRIES - ((s->idx + k) & (AM_PT_CONTIG_ENTRIES - 1u));
+			am_vaddr_t rs = va & ~(run - 1);
+
+			if (chunk > left)
+				chunk = left;
+			if (rs >= m->lo && rs + run <= m->hi)
+				c = AM_PTE_CONTIG;
+		}
+		for (unsigned int j = 0; j < chunk; j++, oa += span)
+			*(volatile am_pte_t *)&p[k + j] = tmpl | c | oa;
+		k += chunk;
+	}
+	if (s->t->live)
+		w->b.dirty = true;
+	return (int)n;
+}
+
+static int map_visit(struct pt_walk *w, struct pt_slot *s)
+{
+	struct map_arg *m = w->arg;
+	unsigned int lvl = s->level;
+	unsigned int n;
+
+	if (pt_is_table(s->pte, lvl)) {
+		pt_descend_table(w, s);
+		return 1;
+	}
+	if (s->pte)
+		return map_refuse(w, s->lo, s->pte, lvl);
+	n = full_entries(s, m->hi);
+	if (n && (lvl == AM_PT_MAX_LEVEL ||
+		  (lvl >= 1 && (m->flags & AM_PT_F_BLOCK) && !(m->delta & (pt_span(lvl) - 1)))))
+		return map_leaves(w, s, n);
+	/*
+	 * A new last-level table needs no look in the dry run: all of it is
+	 * free. One wholly inside the range gets every entry written (a leaf
+	 * or a table), so it is not zeroed first.
+	 */
+	return pt_descend_new(w, s, w->dry && lvl + 1 == AM_PT_MAX_LEVEL,
+			      s->lo == s->va && s->hi == s->va + pt_span(lvl));
+}
+
+static const struct pt_visitor map_visitor = {.visit = map_visit};
+
+/* ---------------------------------------------------------------- unmap -- */
+
+struct range_arg {
+	am_vaddr_t lo, hi;
+};
+
+static int unmap_visit(struct pt_walk *w, struct pt_slot *s)
+{
+	struct range_arg *r = w->arg;
+	struct pt_tbl *t = s->t;
+	unsigned int lvl = s->level;
+	unsigned int n = full_entries(s, r->hi);
+	unsigned int k;
+
+	if (!s->pte)
+		return (int)zero_entries(s);
+	if (n && w->dry)
+		return (int)n; /* wholly covered: nothing to allocate, nothing to refuse */
+	if (pt_is_table(s->pte, lvl)) {
+		if (!n) {
+			pt_descend_table(w, s);
+			return 1;
+		}
+		pt_write(w, t, s->idx, 0);
+		pt_teardown(w, pt_table_va(w->pt, s->pte & AM_PTE_OA_MASK), s->pte & AM_PTE_OA_MASK,
+			    lvl + 1, s->va, t->live);
+		return 1;
+	}
+	if (partial_run(s->pte, s->va, lvl, r->lo, r->hi))
+		pt_unhint_run(w, s);
+	if (!n)
+		return pt_descend_new(w, s, false, false); /* break the block */
+	for (k = 0; k < n; k++) {
+		am_pte_t e = t->p[s->idx + k];
+
+		if (k && (e & stop_mask(lvl)) &&
+		    stop_at(e, s->va + k * pt_span(lvl), lvl, r->lo, r->hi))
+			break;
+		if (!e)
+			continue;
+		pte_store(&t->p[s->idx + k], 0);
+		if (t->live && (e & AM_PTE_VALID))
+			pt_queue_tlbi(w, s->va + k * pt_span(lvl), lvl, true);
+	}
+	if (t->live)
+		w->b.dirty = true;
+	return (int)k;
+}
+
+/* After a partial walk of a table: if nothing is left in it, unlink it. */
+static void unmap_post(struct pt_walk *w, struct pt_slot *s)
+{
+	if (w->dry)
+		return;
+	for (unsigned int i = 0; i < PT_ENTRIES; i++)
+		if (s->child.p[i])
+			return;
+	pt_write(w, s->t, s->idx, 0);
+	if (s->t->live)
+		pt_queue_tlbi(w, s->va, s->level, false);
+	pt_queue_free(w, s->child.p, s->child_pa);
+	PT_LOG(w->pt, AM_LOG_DEBUG, AM_EV_PT_TABLE_FREED, "empty table freed", s->va, s->level, 0);
+}
+
+static const struct pt_visitor unmap_visitor = {.visit = unmap_visit, .post = unmap_post};
+
+/* --------------------------------------------------------------- modify -- */
+
+struct modify_arg {
+	am_pte_t set; /* permission and software bits, and VALID unless parked */
+	am_pte_t mem; /* the memory-type and shareability bits leaves must have */
+	am_vaddr_t lo, hi;
+};
+
+static int modify_check(struct pt_walk *w, am_vaddr_t va, am_pte_t e, unsigned int level)
+{
+	struct modify_arg *m = w->arg;
+
+	if (!e) {
+		PT_LOG(w->pt, AM_LOG_ERR, AM_EV_NOT_FOUND, "modify of an unmapped page", va, level,
+		       0);
+		return AM_ENOENT;
+	}
+	if ((e & PT_MEM_MASK) != m->mem) {
+		PT_LOG(w->pt, AM_LOG_ERR, AM_EV_TYPE_CHANGE,
+		       "memory type or shareability of a live mapping cannot change", va,
+		       e & PT_MEM_MASK, m->mem);
+		return AM_EPERM;
+	}
+	return 0;
+}
+
+/* Dry run over up to @n leaves from s->idx: the rules, no write. */
+static int modify_check_run(struct pt_walk *w, struct pt_slot *s, unsigned int n)
+{
+	struct modify_arg *m = w->arg;
+	uint64_t span = pt_span(s->level);
+	const am_pte_t mem = m->mem, stop = stop_mask(s->level);
+	unsigned int k;
+
+	for (k = 0; k < n; k++) {
+		am_pte_t e = k ? pt_get(s->t, s->idx + k) : s->pte;
+		int rc;
+
+		if (k && (e & stop) && stop_at(e, s->va + k * span, s->level, m->lo, m->hi))
+			break;
+		if (e && (e & PT_MEM_MASK) == mem)
+			continue;
+		rc = modify_check(w, s->va + k * span, e, s->level);
+		if (rc)
+			return rc;
+	}
+	return (int)k;
+}
+
+static int modify_visit(struct pt_walk *w, struct pt_slot *s)
+{
+	struct modify_arg *m = w->arg;
+	struct pt_tbl *t = s->t;
+	unsigned int lvl = s->level;
+	uint64_t span = pt_span(lvl);
+	const am_pte_t set = m->set, stop = stop_mask(lvl);
+	am_pte_t *p;
+	bool live;
+	unsigned int n;
+	unsigned int k;
+	int rc;
+
+	if (pt_is_table(s->pte, lvl)) {
+		pt_descend_table(w, s);
+		return 1;
+	}
+	rc = modify_check(w, s->lo, s->pte, lvl);
+	if (rc)
+		return rc;
+	if (partial_run(s->pte, s->va, lvl, m->lo, m->hi))
+		pt_unhint_run(w, s);
+	n = full_entries(s, m->hi);
+	if (!n)
+		return pt_descend_new(w, s, false, false); /* break the block */
+	if (w->dry)
+		return modify_check_run(w, s, n);
+	p = t->p + s->idx;
+	live = t->live;
+	for (k = 0; k < n; k++) {
+		am_pte_t e = p[k];
+		am_pte_t v = (e & ~(PT_PERM_MASK | AM_PTE_SW_MASK | AM_PTE_VALID)) | set;
+
+		if (k && (e & stop) && stop_at(e, s->va + k * span, lvl, m->lo, m->hi))
+			break;
+		if (v == e)
+			continue;
+		pte_store(&p[k], v);
+		if (live && (e & AM_PTE_VALID))
+			pt_queue_tlbi(w, s->va + k * span, lvl, true);
+	}
+	if (live)
+		w->b.dirty = true;
+	return (int)k;
+}
+
+static const struct pt_visitor modify_visitor = {.visit = modify_visit};
+
+/* ------------------------------------------------------------- populate -- */
+
+static int populate_visit(struct pt_walk *w, struct pt_slot *s)
+{
+	bool shallow = s->level + 1 == AM_PT_MAX_LEVEL;
+
+	if (pt_is_table(s->pte, s->level)) {
+		pt_descend_table(w, s);
+		s->shallow = shallow;
+		return 1;
+	}
+	if (s->pte)
+		return 1; /* a block (valid or parked) already maps it */
+	return pt_descend_new(w, s, shallow, false);
+}
+
+static const struct pt_visitor populate_visitor = {.visit = populate_visit};
+
+/* ------------------------------------------------------- leaves, query -- */
+
+struct leaf_arg {
+	am_pt_leaf_fn fn;
+	void *arg;
+	int rc;
+};
+
+static void leaf_of(struct am_pt *pt, const struct pt_slot *s, struct am_pt_leaf *l)
+{
+	struct am_pt_desc d = {0};
+
+	(void)am_pt_desc_decode(pt->regime, s->level, s->pte | AM_PTE_VALID, pt->attr_index, &d);
+	l->va = s->va;
+	l->pa = s->pte & AM_PTE_OA_MASK;
+	l->size = pt_span(s->level);
+	l->attr = d.attr;
+	l->level = (uint8_t)s->level;
+	l->valid = (uint8_t)(s->pte & AM_PTE_VALID);
+	l->contig = (s->pte & AM_PTE_CONTIG) ? 1 : 0;
+	l->ng = (s->pte & AM_PTE_NG) ? 1 : 0;
+	l->sw = (uint8_t)((s->pte & AM_PTE_SW_MASK) >> AM_PTE_SW_SHIFT);
+	l->pte = s->pte;
+}
+
+static int leaf_visit(struct pt_walk *w, struct pt_slot *s)
+{
+	struct leaf_arg *a = w->arg;
+	struct am_pt_leaf l;
+
+	if (!s->pte)
+		return (int)zero_entries(s);
+	if (pt_is_table(s->pte, s->level)) {
+		pt_descend_table(w, s);
+		return 1;
+	}
+	leaf_of(w->pt, s, &l);
+	a->rc = a->fn(a->arg, &l);
+	return a->rc ? PT_STOP : 1;
+}
+
+static const struct pt_visitor leaf_visitor = {.visit = leaf_visit};
+
+/* ------------------------------------------------------------ the calls -- */
+
+static int check_range(struct am_pt *pt, am_vaddr_t va, uint64_t size)
+{
+	int rc = 0;
+
+	if (!size || ((va | size) & (AM_PT_GRANULE_4K - 1u)))
+		rc = AM_EINVAL;
+	else if (va + size < va)
+		rc = AM_EOVERFLOW;
+	else if (va + size > pt->ia_end)
+		rc = AM_ERANGE;
+	if (rc)
+		PT_LOG(pt, AM_LOG_ERR, AM_EV_BAD_RANGE,
+		       "bad range (alignment, size, wrap or beyond the input size)", va, size, 0);
+	return rc;
+}
+
+/* Run @v over the range: dry, reserve, commit. Lock held by the caller. */
+static int exec(struct am_pt *pt, const struct pt_visitor *v, void *arg, am_vaddr_t va,
+		uint64_t size)
+{
+	struct pt_walk w = {.pt = pt, .v = v, .arg = arg, .dry = true};
+	int rc = pt_run(&w, va, size);
+
+	if (rc)
+		return rc;
+	rc = pt_reserve(&w, w.need);
+	if (rc)
+		return rc;
+	w.dry = false;
+	rc = pt_run(&w, va, size);
+	pt_finish(&w);
+	pt_reserve_leftover(&w);
+	return rc;
+}
+
+/* The descriptor template of a leaf at @level with @attr, or an error. */
+static int leaf_template(struct am_pt *pt, unsigned int level, const struct am_attr *attr,
+			 unsigned int flags, am_pte_t *out)
+{
+	struct am_pt_desc d = {
+		.type = level == AM_PT_MAX_LEVEL ? AM_PT_PAGE : AM_PT_BLOCK,
+		.ng = (flags & AM_PT_F_NG) ? 1 : 0,
+		.af = 1,
+		.sw = (uint8_t)AM_PT_F_SW_OF(flags),
+		.attr = *attr,
+	};
+	int rc = am_pt_desc_encode(pt->regime, level, &d, pt->attr_index, out);
+
+	if (rc == AM_EPERM && (attr->perm & AM_PERM_W))
+		PT_LOG(pt, AM_LOG_ERR, AM_EV_WRITE_EXEC, "write+execute refused", attr->perm, 0, 0);
+	else if (rc == AM_EPERM)
+		PT_LOG(pt, AM_LOG_ERR, AM_EV_DEVICE_EXEC, "execute from device memory refused",
+		       attr->mtype, 0, 0);
+	else if (rc == AM_ENOTSUP)
+		PT_LOG(pt, AM_LOG_ERR, AM_EV_NOT_EXPRESSIBLE,
+		       "the regime cannot express these attributes", attr->perm, attr->mtype,
+		       pt->regime);
+	if (!rc && (flags & AM_PT_F_PARKED))
+		*out &= ~AM_PTE_VALID;
+	return rc;
+}
+
+static bool pt_ok(const struct am_pt *pt)
+{
+	return pt && pt->root;
+}
+
+int am_pt_map(struct am_pt *pt, am_vaddr_t va, am_paddr_t pa, uint64_t size,
+	      const struct am_attr *attr, unsigned int flags)
+{
+	struct map_arg m = {.delta = pa - va, .lo = va, .hi = va + size, .flags = flags};
+	int rc;
+
+	if (!pt_ok(pt) || !attr || (flags & ~AM_PT_F_MASK) ||
+	    ((flags & AM_PT_F_NG) && pt->regime != AM_PT_S1_EL10))
+		return AM_EINVAL;
+	rc = check_range(pt, va, size);
+	if (!rc && (pa & (AM_PT_GRANULE_4K - 1u)))
+		rc = AM_EINVAL;
+	else if (!rc && pa + size < pa)
+		rc = AM_EOVERFLOW;
+	else if (!rc && pa + size > pt->oa_end)
+		rc = AM_ERANGE;
+	if (rc) {
+		PT_LOG(pt, AM_LOG_ERR, AM_EV_BAD_RANGE, "bad output range", pa, size, 0);
+		return rc;
+	}
+	for (unsigned int l = 1; l <= AM_PT_MAX_LEVEL && !rc; l++)
+		rc = leaf_template(pt, l, attr, flags, &m.tmpl[l]);
+	if (rc)
+		return rc;
+	lock(pt);
+	rc = exec(pt, &map_visitor, &m, va, size);
+	unlock(pt);
+	return rc;
+}
+
+int am_pt_unmap(struct am_pt *pt, am_vaddr_t va, uint64_t size)
+{
+	struct range_arg r = {.lo = va, .hi = va + size};
+	int rc;
+
+	if (!pt_ok(pt))
+		return AM_EINVAL;
+	rc = check_range(pt, va, size);
+	if (rc)
+		return rc;
+	lock(pt);
+	rc = exec(pt, &unmap_visitor, &r, va, size);
+	unlock(pt);
+	return rc;
+}
+
+int am_pt_modify(struct am_pt *pt, am_vaddr_t va, uint64_t size, const struct am_attr *attr,
+		 unsigned int flags)
+{
+	struct modify_arg m = {.lo = va, .hi = va + size};
+	am_pte_t tmpl;
+	int rc;
+
+	if (!pt_ok(pt) || !attr || (flags & ~(AM_PT_F_PARKED | AM_PT_F_SW(0xf))))
+		return AM_EINVAL;
+	rc = check_range(pt, va, size);
+	if (!rc)
+		rc = leaf_template(pt, AM_PT_MAX_LEVEL, attr, flags, &tmpl);
+	if (rc)
+		return rc;
+	m.set = tmpl & (PT_PERM_MASK | AM_PTE_SW_MASK | AM_PTE_VALID);
+	m.mem = tmpl & PT_MEM_MASK;
+	lock(pt);
+	rc = exec(pt, &modify_visitor, &m, va, size);
+	unlock(pt);
+	return rc;
+}
+
+int am_pt_populate(struct am_pt *pt, am_vaddr_t va, uint64_t size)
+{
+	int rc;
+
+	if (!pt_ok(pt))
+		return AM_EINVAL;
+	rc = check_range(pt, va, size);
+	if (rc)
+		return rc;
+	lock(pt);
+	rc = exec(pt, &populate_visitor, NULL, va, size);
+	unlock(pt);
+	return rc;
+}
+
+int am_pt_walk(struct am_pt *pt, am_vaddr_t va, uint64_t size, am_pt_leaf_fn fn, void *arg)
+{
+	struct leaf_arg a = {.fn = fn, .arg = arg};
+	struct pt_walk w = {.pt = pt, .v = &leaf_visitor, .arg = &a};
+	int rc;
+
+	if (!pt_ok(pt) || !fn)
+		return AM_EINVAL;
+	rc = check_range(pt, va, size);
+	if (rc)
+		return rc;
+	lock(pt);
+	rc = pt_run(&w, va, size);
+	unlock(pt);
+	return rc == PT_STOP ? a.rc : rc;
+}
+
+static int query_fn(void *arg, const struct am_pt_leaf *leaf)
+{
+	*(struct am_pt_leaf *)arg = *leaf;
+	return 1;
+}
+
+int am_pt_query(struct am_pt *pt, am_vaddr_t va, struct am_pt_leaf *out)
+{
+	int rc;
+
+	if (!pt_ok(pt) || !out)
+		return AM_EINVAL;
+	if (va >= pt->ia_end)
+		return AM_ERANGE;
+	rc = am_pt_walk(pt, va & ~(uint64_t)(AM_PT_GRANULE_4K - 1u), AM_PT_GRANULE_4K, query_fn,
+			out);
+	return rc == 1 ? 0 : rc ? rc : AM_ENOENT;
+}
+
+size_t am_pt_tables(const struct am_pt *pt)
+{
+	return pt ? pt->nr_tables : 0;
+}
+
+/* --------------------------------------------------------- init, destroy -- */
+
+static int check_config(const struct am_pt_config *cfg, const struct am_pt_ops *ops)
+{
+	if (!ops->alloc_table || !ops->free_table || !ops->tlbi || !ops->barrier)
+		return AM_EINVAL;
+	if ((unsigned int)cfg->regime >= AM_PT_REGIME_COUNT || cfg->ia_bits < 25 ||
+	    cfg->ia_bits > 48 || (cfg->oa_bits && (cfg->oa_bits < 32 || cfg->oa_bits > 48)) ||
+	    cfg->tlbi_max > AM_PT_TLBI_BATCH || cfg->asid > 255 || cfg->vmid > 255)
+		return AM_EINVAL;
+	if (cfg->attr_index) {
+		unsigned int used = 0;
+
+		for (unsigned int t = 0; t < AM_MT_COUNT; t++) {
+			unsigned int i = cfg->attr_index[t];
+
+			if (i == AM_PT_NO_ATTRIDX)
+				continue;
+			if (i > 7 || (used & (1u << i)))
+				return AM_EINVAL;
+			used |= 1u << i;
+		}
+	}
+	if (cfg->granule && cfg->granule != AM_PT_GRANULE_4K)
+		return AM_ENOTSUP;
+	return 0;
+}
+
+int am_pt_init(struct am_pt *pt, const struct am_pt_config *cfg, const struct am_pt_ops *ops,
+	       void *ctx)
+{
+	am_paddr_t pa = 0;
+	am_pte_t *root;
+	int rc;
+
+	if (!pt || !cfg || !ops)
+		return AM_EINVAL;
+	rc = check_config(cfg, ops);
+	if (rc)
+		return rc;
+	root = ops->alloc_table(ctx, &pa);
+	if (!root)
+		return AM_ENOMEM;
+	for (unsigned int i = 0; i < PT_ENTRIES; i++)
+		*(volatile am_pte_t *)&root[i] = 0;
+	pt->ops = ops;
+	pt->ctx = ctx;
+	pt->root = root;
+	pt->root_pa = pa;
+	pt->nr_tables = 1;
+	pt->regime = (uint8_t)cfg->regime;
+	pt->ia_bits = (uint8_t)cfg->ia_bits;
+	pt->oa_bits = (uint8_t)(cfg->oa_bits ? cfg->oa_bits : 48);
+	pt->ia_end = 1ull << pt->ia_bits;
+	pt->oa_end = 1ull << pt->oa_bits;
+	pt->root_level = cfg->ia_bits > 39 ? 0 : cfg->ia_bits > 30 ? 1 : 2;
+	pt->asid = cfg->asid;
+	pt->vmid = cfg->vmid;
+	pt->tlbi_max = cfg->tlbi_max ? cfg->tlbi_max : AM_PT_TLBI_BATCH;
+	for (unsigned int t = 0; t < AM_MT_COUNT; t++)
+		pt->attr_index[t] = cfg->attr_index ? cfg->attr_index[t] : (uint8_t)t;
+	return 0;
+}
+
+void am_pt_destroy(struct am_pt *pt)
+{
+	if (!pt_ok(pt))
+		return;
+	lock(pt);
+	pt_free_tree(pt, pt->root, pt->root_pa, pt->root_level);
+	pt->root = NULL;
+	unlock(pt);
+}

@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The translation-table engine's insides, shared by walk.c (THE walker, the
+ * table reserve, the TLB-maintenance batch) and ops.c (the visitors and the
+ * public calls). Not part of the public API.
+ *
+ * Every operation runs the same visitor twice over the range. The first run
+ * is dry: nothing is written, the rules are checked, and each table the
+ * operation would create is counted, walking "virtual" tables that stand for
+ * it (a new empty table, or a block split into its next level). Then that
+ * many pages are reserved, all at once; only then the second run writes.
+ * Both runs make the same decisions from the same descriptor values, so the
+ * commit takes exactly the pages the dry run counted.
+ */
+#ifndef ARMMAP_PT_INTERNAL_H
+#define ARMMAP_PT_INTERNAL_H
+
+#include <armmap/errors.h>
+#include <armmap/pt.h>
+
+#include "../core/internal.h"
+
+#define PT_ENTRIES 512u
+#define PT_FREE_BATCH 64u
+#define PT_TYPE_MASK (AM_PTE_VALID | AM_PTE_TABLE)
+/* Descriptor bits that carry permissions: AP / S2AP [7:6], PXN / XN [54:53]. */
+#define PT_PERM_MASK ((3ull << 6) | (3ull << 53))
+
+#define PT_LOG(pt, lvl, ev, msg, a, b, c) \
+	am_env_log(&(pt)->ops->env, (pt)->ctx, lvl, ev, msg, a, b, c)
+
+/* A table as a walk sees it: real memory, or (dry run) a virtual one. */
+struct pt_tbl {
+	am_pte_t *p; /* NULL: virtual, entry i is tmpl ? tmpl + i * step : 0 */
+	am_pte_t tmpl;
+	uint64_t step;
+	bool live;  /* reachable by the hardware's table walks */
+	bool blank; /* fresh, not filled: reads as empty, every entry gets written */
+};
+
+/* One entry of a table, handed to the visitor. */
+struct pt_slot {
+	struct pt_tbl *t;
+	unsigned int level;
+	unsigned int idx;
+	unsigned int n;	   /* entries from idx to the end of the range, this table */
+	am_vaddr_t va;	   /* start of entry idx's span */
+	am_vaddr_t lo, hi; /* the range, clipped to entry idx's span */
+	am_pte_t pte;
+	/* Set by the visitor (pt_descend_*) to walk entry idx's next level. */
+	struct pt_tbl child;
+	am_paddr_t child_pa;
+	uint8_t descend; /* walk the child */
+	uint8_t shallow; /* create it but do not visit its entries */
+	uint8_t fresh;	 /* the child is a page from the reserve, not installed */
+	uint8_t brk;	 /* installing it replaces a live valid block: BBM */
+};
+
+struct pt_walk;
+
+struct pt_visitor {
+	/*
+	 * Visit entry s->idx (and possibly the entries after it). Returns the
+	 * number of entries consumed (>= 1; with s->descend set, the value is
+	 * ignored and 1 is consumed), or an AM_E* error (dry run only: the
+	 * commit run must not fail).
+	 */
+	int (*visit)(struct pt_walk *w, struct pt_slot *s);
+	/* After the child of s was walked (not for fresh children). May be NULL. */
+	void (*post)(struct pt_walk *w, struct pt_slot *s);
+};
+
+/* TLB maintenance and table pages waiting for it. */
+struct pt_batch {
+	uint64_t tlbi[AM_PT_TLBI_BATCH]; /* addr | level << 1 | leaf */
+	unsigned int ntlbi;
+	bool all;   /* too many: invalidate the whole regime */
+	bool dirty; /* live descriptors written since the last COMPLETE */
+	unsigned int nfree;
+	struct {
+		void *va;
+		am_paddr_t pa;
+	} free[PT_FREE_BATCH];
+};
+
+struct pt_walk {
+	struct am_pt *pt;
+	const struct pt_visitor *v;
+	void *arg;
+	bool dry;
+	size_t need;   /* dry: table pages the commit will take */
+	void *reserve; /* commit: reserved pages, linked through word 0 */
+	size_t reserved;
+	struct pt_batch b;
+};
+
+/* walk.c */
+static inline am_pte_t pt_get(const struct pt_tbl *t, unsigned int i)
+{
+	if (t->p && !t->blank)
+		return t->p[i];
+	if (t->blank)
+		return 0;
+	return t->tmpl ? t->tmpl + (uint64_t)i * t->step : 0;
+}
+
+static inline bool pt_is_table(am_pte_t pte, unsigned int level)
+{
+	return level < AM_PT_MAX_LEVEL && (pte & PT_TYPE_MASK) == PT_TYPE_MASK;
+}
+
+static inline uint64_t pt_span(unsigned int level)
+{
+	return 1ull << am_pt_level_shift(level);
+}
+
+void *pt_table_va(struct am_pt *pt, am_paddr_t pa);
+int pt_run(struct pt_walk *w, am_vaddr_t va, uint64_t size);
+int pt_reserve(struct pt_walk *w, size_t n);
+void pt_reserve_leftover(struct pt_walk *w);
+void pt_finish(struct pt_walk *w);
+void pt_descend_table(struct pt_walk *w, struct pt_slot *s);
+int pt_descend_new(struct pt_walk *w, struct pt_slot *s, bool shallow, bool overwritten);
+void pt_queue_free(struct pt_walk *w, void *va, am_paddr_t pa);
+void pt_flush(struct pt_walk *w);
+void pt_unhint_run(struct pt_walk *w, struct pt_slot *s);
+void pt_teardown(struct pt_walk *w, am_pte_t *tbl, am_paddr_t pa, unsigned int level, am_vaddr_t va,
+		 bool live);
+void pt_free_tree(struct am_pt *pt, am_pte_t *tbl, am_paddr_t pa, unsigned int level);
+
+/* One descriptor store: a single 64-bit write the table walker sees whole. */
+static inline void pte_store(am_pte_t *p, am_pte_t v)
+{
+	*(volatile am_pte_t *)p = v;
+}
+
+/* Write entry @i of @t (not in the dry run). */
+static inline void pt_write(struct pt_walk *w, struct pt_tbl *t, unsigned int i, am_pte_t v)
+{
+	if (w->dry)
+		return;
+	pte_store(&t->p[i], v);
+	if (t->live)
+		w->b.dirty = true;
+}
+
+/* Queue the invalidation of one entry; past tlbi_max, of everything. */
+static inline void pt_queue_tlbi(struct pt_walk *w, am_vaddr_t va, unsigned int level, bool leaf)
+{
+	struct pt_batch *b = &w->b;
+
+	if (w->dry || b->all)
+		return;
+	if (b->ntlbi == w->pt->tlbi_max) {
+		b->all = true;
+		return;
+	}
+	b->tlbi[b->ntlbi++] = (va & ~0xfffull) | (uint64_t)level << 1 | (leaf ? 1u : 0u);
+}
+
+#endif

@@ -1,0 +1,360 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * THE table walker, and what every operation shares around it: table pages
+ * (the reserve taken before a commit, zeroing, installing, freeing), and the
+ * batch of TLB maintenance with its barriers. The break-before-make
+ * sequences live here and nowhere else.
+ */
+#include "pt_internal.h"
+
+struct pt_res {
+	void *next;
+	am_paddr_t pa;
+};
+
+void *pt_table_va(struct am_pt *pt, am_paddr_t pa)
+{
+	if (pt->ops->table_va)
+		return pt->ops->table_va(pt->ctx, pa);
+	return (void *)(uintptr_t)pa;
+}
+
+/* ----------------------------------------------------------- the reserve -- */
+
+static void reserve_release(struct pt_walk *w)
+{
+	while (w->reserve) {
+		struct pt_res *r = w->reserve;
+
+		w->reserve = r->next;
+		w->pt->ops->free_table(w->pt->ctx, r, r->pa);
+	}
+	w->reserved = 0;
+}
+
+/* Take @n table pages from the allocator, all of them or none. */
+int pt_reserve(struct pt_walk *w, size_t n)
+{
+	struct am_pt *pt = w->pt;
+
+	while (w->reserved < n) {
+		am_paddr_t pa = 0;
+		struct pt_res *r = pt->ops->alloc_table(pt->ctx, &pa);
+
+		if (!r) {
+			PT_LOG(pt, AM_LOG_ERR, AM_EV_PT_NO_MEMORY, "not enough table pages", n,
+			       w->reserved, 0);
+			reserve_release(w);
+			return AM_ENOMEM;
+		}
+		r->next = w->reserve;
+		r->pa = pa;
+		w->reserve = r;
+		w->reserved++;
+	}
+	return 0;
+}
+
+/* What the reserve has left after a commit: nothing, unless the dry run and
+ * the commit disagreed (a bug). Give it back either way. */
+void pt_reserve_leftover(struct pt_walk *w)
+{
+	if (w->reserve)
+		PT_LOG(w->pt, AM_LOG_ERR, AM_EV_INTERNAL,
+		       "reserved table pages left after the commit", w->reserved, 0, 0);
+	reserve_release(w);
+}
+
+static am_pte_t *take_page(struct pt_walk *w, am_paddr_t *pa)
+{
+	struct pt_res *r = w->reserve;
+
+	if (!r)
+		return NULL;
+	w->reserve = r->next;
+	w->reserved--;
+	*pa = r->pa;
+	return (am_pte_t *)r;
+}
+
+/* -------------------------------------------------- TLB maintenance batch -- */
+
+static struct am_pt_tlbi scope(const struct am_pt *pt)
+{
+	struct am_pt_tlbi s = {.regime = pt->regime, .asid = pt->asid, .vmid = pt->vmid};
+
+	return s;
+}
+
+void pt_flush(struct pt_walk *w)
+{
+	struct am_pt *pt = w->pt;
+	struct pt_batch *b = &w->b;
+	struct am_pt_tlbi t = scope(pt);
+
+	if (w->dry)
+		return;
+	if (b->ntlbi || b->all) {
+		pt->ops->barrier(pt->ctx, AM_PT_BAR_PUBLISH, &t);
+		if (b->all) {
+			t.all = 1;
+			pt->ops->tlbi(pt->ctx, &t);
+		} else {
+			for (unsigned int i = 0; i < b->ntlbi; i++) {
+				t.addr = b->tlbi[i] & ~0xfffull;
+				t.level = (uint8_t)((b->tlbi[i] >> 1) & 3u);
+				t.leaf = (uint8_t)(b->tlbi[i] & 1u);
+				pt->ops->tlbi(pt->ctx, &t);
+			}
+		}
+		t = scope(pt);
+		pt->ops->barrier(pt->ctx, AM_PT_BAR_COMPLETE, &t);
+		b->ntlbi = 0;
+		b->all = false;
+		b->dirty = false;
+	}
+	for (unsigned int i = 0; i < b->nfree; i++)
+		pt->ops->free_table(pt->ctx, b->free[i].va, b->free[i].pa);
+	b->nfree = 0;
+}
+
+/* The end of a call: outstanding maintenance, then one COMPLETE if writes
+ * are still unwaited for. */
+void pt_finish(struct pt_walk *w)
+{
+	struct am_pt_tlbi t = scope(w->pt);
+
+	pt_flush(w);
+	if (w->b.dirty)
+		w->pt->ops->barrier(w->pt->ctx, AM_PT_BAR_COMPLETE, &t);
+	w->b.dirty = false;
+}
+
+/* A table page unlinked from the tree: free it once its TLBIs completed. */
+void pt_queue_free(struct pt_walk *w, void *va, am_paddr_t pa)
+{
+	if (w->dry)
+		return;
+	if (w->b.nfree == PT_FREE_BATCH)
+		pt_flush(w);
+	w->b.free[w->b.nfree].va = va;
+	w->b.free[w->b.nfree].pa = pa;
+	w->b.nfree++;
+	w->pt->nr_tables--;
+}
+
+/* -------------------------------------------------------------- descend -- */
+
+void pt_descend_table(struct pt_walk *w, struct pt_slot *s)
+{
+	s->descend = 1;
+	s->fresh = 0;
+	s->child_pa = s->pte & AM_PTE_OA_MASK;
+	s->child.p = pt_table_va(w->pt, s->child_pa);
+	s->child.tmpl = 0;
+	s->child.step = 0;
+	s->child.live = s->t->live;
+	s->child.blank = false;
+}
+
+/*
+ * A new table for entry s: empty when the entry is invalid, or the entry's
+ * block (valid or parked) split into the next level. Dry: counted, and
+ * virtual. Commit: a page from the reserve, filled, not yet installed.
+ * @overwritten: the walk will write every entry of it, so it need not be
+ * filled first.
+ */
+int pt_descend_new(struct pt_walk *w, struct pt_slot *s, bool shallow, bool overwritten)
+{
+	unsigned int cl = s->level + 1;
+	am_pte_t tmpl = 0;
+	uint64_t step = pt_span(cl);
+
+	if (s->pte) {
+		tmpl = s->pte & ~(AM_PTE_OA_MASK | AM_PTE_CONTIG | AM_PTE_TABLE);
+		if (cl == AM_PT_MAX_LEVEL)
+			tmpl |= AM_PTE_TABLE; /* a page */
+		tmpl |= s->pte & AM_PTE_OA_MASK;
+	}
+	s->descend = 1;
+	s->shallow = shallow;
+	s->fresh = 1;
+	s->brk = (s->pte & AM_PTE_VALID) && s->t->live;
+	s->child.tmpl = tmpl;
+	s->child.step = step;
+	s->child.live = false;
+	s->child.blank = false;
+	if (w->dry) {
+		s->child.p = NULL;
+		w->need++;
+		return 0;
+	}
+	s->child.p = take_page(w, &s->child_pa);
+	if (!s->child.p) {
+		PT_LOG(w->pt, AM_LOG_ERR, AM_EV_INTERNAL,
+		       "commit needs a table the dry run did not count", s->va, s->level, 0);
+		return AM_ENOMEM;
+	}
+	s->child.blank = overwritten;
+	if (!overwritten)
+		for (unsigned int i = 0; i < PT_ENTRIES; i++)
+			pte_store(&s->child.p[i], tmpl ? tmpl + (uint64_t)i * step : 0);
+	return 0;
+}
+
+/* Link a fresh child into its entry; a live block goes with break-before-make. */
+static void install(struct pt_walk *w, struct pt_slot *s)
+{
+	am_pte_t tbl = s->child_pa | AM_PTE_TABLE | AM_PTE_VALID;
+
+	if (w->dry)
+		return;
+	if (s->brk) {
+		pt_write(w, s->t, s->idx, 0);
+		pt_queue_tlbi(w, s->va, s->level, true);
+		pt_flush(w);
+		PT_LOG(w->pt, AM_LOG_DEBUG, AM_EV_PT_BREAK, "block broken into a table", s->va,
+		       s->level, 1);
+	} else if (s->t->live) {
+		/* the new table's entries before the link to it (the flush above
+		 * published them already) */
+		struct am_pt_tlbi sc = scope(w->pt);
+
+		w->pt->ops->barrier(w->pt->ctx, AM_PT_BAR_PUBLISH, &sc);
+	}
+	pt_write(w, s->t, s->idx, tbl);
+	w->pt->nr_tables++;
+}
+
+/*
+ * Take the contiguous hint off the run of 16 around entry s. Live valid
+ * entries go through break-before-make: all invalid, invalidated, then
+ * rewritten without the hint. Nothing to do in the dry run.
+ */
+void pt_unhint_run(struct pt_walk *w, struct pt_slot *s)
+{
+	struct pt_tbl *t = s->t;
+	unsigned int r = s->idx & ~(AM_PT_CONTIG_ENTRIES - 1u);
+	uint64_t span = pt_span(s->level);
+	am_vaddr_t rva = s->va - (uint64_t)(s->idx - r) * span;
+	am_pte_t old[AM_PT_CONTIG_ENTRIES];
+	bool brk = false;
+
+	s->pte &= ~AM_PTE_CONTIG;
+	if (w->dry)
+		return;
+	for (unsigned int k = 0; k < AM_PT_CONTIG_ENTRIES; k++) {
+		old[k] = t->p[r + k];
+		if (t->live && (old[k] & AM_PTE_VALID)) {
+			pt_write(w, t, r + k, 0);
+			pt_queue_tlbi(w, rva + k * span, s->level, true);
+			brk = true;
+		}
+	}
+	if (brk) {
+		pt_flush(w);
+		PT_LOG(w->pt, AM_LOG_DEBUG, AM_EV_PT_BREAK, "contiguous run broken", rva, s->level,
+		       2);
+	}
+	for (unsigned int k = 0; k < AM_PT_CONTIG_ENTRIES; k++)
+		pt_write(w, t, r + k, old[k] & ~AM_PTE_CONTIG);
+}
+
+/*
+ * The subtree of a table being unlinked: invalidate every live leaf and the
+ * walks through every table under it, and queue those tables for freeing.
+ * Its own entries are left as they are: the page goes back whole.
+ */
+void pt_teardown(struct pt_walk *w, am_pte_t *tbl, am_paddr_t pa, unsigned int level, am_vaddr_t va,
+		 bool live)
+{
+	uint64_t span = pt_span(level);
+
+	for (unsigned int i = 0; i < PT_ENTRIES; i++) {
+		am_pte_t e = tbl[i];
+		am_vaddr_t eva = va + (uint64_t)i * span;
+
+		if (level == AM_PT_MAX_LEVEL && w->b.all)
+			break; /* only leaves here, and everything is invalidated anyway */
+		if (!e)
+			continue;
+		if (pt_is_table(e, level)) {
+			am_paddr_t cpa = e & AM_PTE_OA_MASK;
+
+			pt_teardown(w, pt_table_va(w->pt, cpa), cpa, level + 1, eva, live);
+		} else if (live && (e & AM_PTE_VALID)) {
+			pt_queue_tlbi(w, eva, level, true);
+		}
+	}
+	if (live)
+		pt_queue_tlbi(w, va, level - 1, false);
+	pt_queue_free(w, tbl, pa);
+}
+
+void pt_free_tree(struct am_pt *pt, am_pte_t *tbl, am_paddr_t pa, unsigned int level)
+{
+	if (level < AM_PT_MAX_LEVEL) {
+		for (unsigned int i = 0; i < PT_ENTRIES; i++) {
+			am_pte_t e = tbl[i];
+
+			if (pt_is_table(e, level)) {
+				am_paddr_t cpa = e & AM_PTE_OA_MASK;
+
+				pt_free_tree(pt, pt_table_va(pt, cpa), cpa, level + 1);
+			}
+		}
+	}
+	pt->ops->free_table(pt->ctx, tbl, pa);
+	pt->nr_tables--;
+}
+
+/* ----------------------------------------------------------- the walker -- */
+
+static int walk_tbl(struct pt_walk *w, struct pt_tbl *t, unsigned int level, am_vaddr_t base,
+		    am_vaddr_t lo, am_vaddr_t hi)
+{
+	unsigned int shift = am_pt_level_shift(level);
+	uint64_t span = 1ull << shift;
+	unsigned int i = (unsigned int)((lo - base) >> shift);
+	unsigned int last = (unsigned int)((hi - 1 - base) >> shift);
+
+	while (i <= last) {
+		struct pt_slot s;
+		int rc;
+
+		s.t = t;
+		s.level = level;
+		s.idx = i;
+		s.n = last - i + 1;
+		s.va = base + ((uint64_t)i << shift);
+		s.lo = lo > s.va ? lo : s.va;
+		s.hi = hi < s.va + span ? hi : s.va + span;
+		s.pte = pt_get(t, i);
+		s.descend = s.shallow = s.fresh = s.brk = 0;
+		rc = w->v->visit(w, &s);
+		if (rc < 0)
+			return rc;
+		if (s.descend) {
+			if (!s.shallow) {
+				int crc = walk_tbl(w, &s.child, level + 1, s.va, s.lo, s.hi);
+
+				if (crc < 0)
+					return crc;
+			}
+			if (s.fresh)
+				install(w, &s);
+			else if (w->v->post)
+				w->v->post(w, &s);
+			rc = 1;
+		}
+		i += (unsigned int)rc;
+	}
+	return 0;
+}
+
+int pt_run(struct pt_walk *w, am_vaddr_t va, uint64_t size)
+{
+	struct pt_tbl root = {.p = w->pt->root, .live = true, .blank = false};
+
+	return walk_tbl(w, &root, w->pt->root_level, 0, va, va + size);
+}

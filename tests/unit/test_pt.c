@@ -1,0 +1,1181 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Suite unit-pt: the translation-table engine, checked through the models.
+ *
+ * Tables live in the host backend's page pool (arch/host/pt_host). After
+ * every call, check() asserts what the hardware would show: the TLB model
+ * (model/tlb) saw no break-before-make violation, no table freed while a
+ * walk could still use it, and holds no stale translation; every TLBI was
+ * completed; the lock was released; every page the pool handed out is a
+ * table of the tree. Translations are asked of the walker model
+ * (model/vmsa), never of the library. A refused call must leave every table
+ * page byte for byte unchanged, and issue no TLB maintenance.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tests/unit/harness.h"
+
+#include <armmap/errors.h>
+#include <armmap/pt.h>
+
+#include "arch/host/pt_host.h"
+#include "model/tlb.h"
+#include "model/vmsa.h"
+
+#define K4 0x1000ull
+#define M2 0x200000ull
+#define G1 0x40000000ull
+#define POOL_PAGES 4096u
+
+static struct am_host_pt H;
+static struct am_pt PT;
+static struct vmsa_cfg VC;
+static const struct am_attr RW = AM_ATTR_RW_DATA;
+static const struct am_attr RO = AM_ATTR_RO_DATA;
+static const struct am_attr RX = AM_ATTR_RX_TEXT;
+static const struct am_attr DEV = AM_ATTR_DEVICE;
+
+static struct am_pt *setup_cfg(const struct am_pt_config *cfg)
+{
+	am_host_pt_fini(&H);
+	assert_int_equal(am_host_pt_init(&H, POOL_PAGES), 0);
+	memset(&PT, 0x5a, sizeof(PT));
+	assert_int_equal(am_pt_init(&PT, cfg, &am_host_pt_ops, &H), 0);
+	VC = (struct vmsa_cfg){.regime = cfg->regime,
+			       .ia_bits = cfg->ia_bits,
+			       .oa_bits = cfg->oa_bits ? cfg->oa_bits : 48,
+			       .root_pa = PT.root_pa,
+			       .mair = am_pt_mair(&PT)};
+	am_host_pt_tlb(&H, cfg->regime, cfg->ia_bits, VC.oa_bits, PT.root_pa, VC.mair,
+		       cfg->regime == AM_PT_S2 ? cfg->vmid : cfg->asid);
+	return &PT;
+}
+
+static struct am_pt *setup(enum am_pt_regime r, unsigned int ia_bits)
+{
+	struct am_pt_config cfg = {.regime = r, .ia_bits = ia_bits, .asid = 5, .vmid = 7};
+
+	return setup_cfg(&cfg);
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	if (PT.root && PT.ops == &am_host_pt_ops)
+		am_pt_destroy(&PT);
+	memset(&PT, 0, sizeof(PT));
+	am_host_pt_fini(&H);
+	return 0;
+}
+
+/* What the hardware sees, and what the rules demand, after a call. */
+static void check(void)
+{
+	assert_int_equal(H.lock_depth, 0);
+	assert_int_equal(H.locks, H.unlocks);
+	assert_true(H.max_lock_depth <= 1);
+	tlbm_check_end(&H.tlb);
+	if (H.tlb.bbm_violations || H.tlb.stale || H.tlb.freed_in_use || H.tlb.model_errors)
+		fail_msg("TLB model: bbm %lu stale %lu freed_in_use %lu model %lu: %s",
+			 H.tlb.bbm_violations, H.tlb.stale, H.tlb.freed_in_use, H.tlb.model_errors,
+			 H.tlb.first_error);
+	assert_int_equal(H.open_tlbi, 0);
+	assert_int_equal(H.bad_frees, 0);
+	assert_int_equal(H.in_use, am_pt_tables(&PT));
+}
+
+/* Translate through the walker model. */
+static struct vmsa_result xlate(uint64_t va, unsigned int acc)
+{
+	struct vmsa_result r;
+
+	vmsa_access(&VC, am_host_pt_read, &H, va, acc, &r);
+	return r;
+}
+
+static void expect_map(uint64_t va, uint64_t pa, unsigned int acc)
+{
+	struct vmsa_result r = xlate(va, acc);
+
+	if (r.fault != VMSA_OK)
+		fail_msg("va %#llx: %s at level %u", (unsigned long long)va,
+			 vmsa_fault_name(r.fault), r.level);
+	assert_int_equal(r.pa, pa);
+}
+
+static void expect_fault(uint64_t va, unsigned int acc, enum vmsa_fault f)
+{
+	struct vmsa_result r = xlate(va, acc);
+
+	if (r.fault != f)
+		fail_msg("va %#llx: %s, expected %s", (unsigned long long)va,
+			 vmsa_fault_name(r.fault), vmsa_fault_name(f));
+}
+
+/* ------------------------------------------------- snapshots of the pool -- */
+
+struct snap {
+	uint8_t *mem;
+	size_t in_use, tables;
+	unsigned long tlbi, tlbi_all, publish, complete;
+};
+
+static void snap(struct snap *s)
+{
+	s->mem = malloc(H.pages * 4096u);
+	assert_non_null(s->mem);
+	memcpy(s->mem, H.pool, H.pages * 4096u);
+	s->in_use = H.in_use;
+	s->tables = am_pt_tables(&PT);
+	s->tlbi = H.tlbi;
+	s->tlbi_all = H.tlbi_all;
+	s->publish = H.publish;
+	s->complete = H.complete;
+}
+
+/* Every page in use is as it was, and no maintenance was issued. */
+static void unchanged(struct snap *s)
+{
+	for (size_t i = 0; i < H.pages; i++) {
+		uint64_t pa = H.pa_base + i * 4096u;
+		bool ok = false;
+
+		(void)am_host_pt_read(&H, pa, &ok);
+		if (ok && memcmp(s->mem + i * 4096u, H.pool + i * 4096u, 4096u))
+			fail_msg("table page %zu changed", i);
+	}
+	assert_int_equal(H.in_use, s->in_use);
+	assert_int_equal(am_pt_tables(&PT), s->tables);
+	assert_int_equal(H.tlbi, s->tlbi);
+	assert_int_equal(H.tlbi_all, s->tlbi_all);
+	assert_int_equal(H.publish, s->publish);
+	assert_int_equal(H.complete, s->complete);
+	free(s->mem);
+	s->mem = NULL;
+}
+
+/* ------------------------------------------- the table shape, read raw -- */
+
+struct shape {
+	unsigned int leaves[4]; /* valid or parked leaf descriptors per level */
+	unsigned int contig[4];
+	unsigned int tables; /* table pages reachable, root included */
+};
+
+static uint64_t rd(uint64_t pa)
+{
+	bool ok = false;
+	uint64_t v = am_host_pt_read(&H, pa, &ok);
+
+	assert_true(ok);
+	return v;
+}
+
+static void shape_of(uint64_t tpa, unsigned int level, struct shape *sh)
+{
+	sh->tables++;
+	for (unsigned int i = 0; i < 512; i++) {
+		uint64_t e = rd(tpa + i * 8u);
+
+		if (!e)
+			continue;
+		if (level < 3 && (e & 3u) == 3u) {
+			shape_of(e & 0x0000fffffffff000ull, level + 1, sh);
+		} else {
+			sh->leaves[level]++;
+			if (e & (1ull << 52))
+				sh->contig[level]++;
+		}
+	}
+}
+
+static struct shape shape(void)
+{
+	struct shape sh;
+
+	memset(&sh, 0, sizeof(sh));
+	shape_of(PT.root_pa, PT.root_level, &sh);
+	return sh;
+}
+
+/* The minimal decomposition of [va, va + size) -> pa, computed plainly. */
+static struct shape expected_shape(uint64_t va, uint64_t pa, uint64_t size, bool blocks,
+				   bool contig, unsigned int root_level)
+{
+	struct shape sh;
+	uint64_t end = va + size;
+	uint64_t l2_seen = ~0ull, l3_seen = ~0ull;
+	unsigned int l2_tables = 0, l3_tables = 0;
+
+	memset(&sh, 0, sizeof(sh));
+	for (uint64_t a = va; a < end;) {
+		uint64_t p = pa + (a - va);
+		unsigned int level;
+		uint64_t sz;
+
+		if (blocks && !(a % G1) && !(p % G1) && end - a >= G1)
+			level = 1, sz = G1;
+		else if (blocks && !(a % M2) && !(p % M2) && end - a >= M2)
+			level = 2, sz = M2;
+		else
+			level = 3, sz = K4;
+		sh.leaves[level]++;
+		if (contig) {
+			uint64_t run = sz * 16, rs = a & ~(run - 1);
+
+			if (rs >= va && rs + run <= end && !((p - a + rs) % run) &&
+			    !((p - (a - rs)) % run))
+				sh.contig[level]++;
+		}
+		if (level >= 2 && a / G1 != l2_seen) {
+			l2_seen = a / G1;
+			l2_tables++;
+		}
+		if (level == 3 && a / M2 != l3_seen) {
+			l3_seen = a / M2;
+			l3_tables++;
+		}
+		a += sz;
+	}
+	/* 39-bit: root is level 1; 48-bit: one level-1 table per 512 GiB touched */
+	sh.tables = 1 + l2_tables + l3_tables;
+	if (root_level == 0)
+		sh.tables += (unsigned int)(((end - 1) >> 39) - (va >> 39) + 1);
+	return sh;
+}
+
+static void assert_shape(struct shape got, struct shape want)
+{
+	for (int l = 0; l < 4; l++) {
+		if (got.leaves[l] != want.leaves[l] || got.contig[l] != want.contig[l])
+			fail_msg("level %d: %u leaves (%u contig), expected %u (%u)", l,
+				 got.leaves[l], got.contig[l], want.leaves[l], want.contig[l]);
+	}
+	assert_int_equal(got.tables, want.tables);
+	assert_int_equal(am_pt_tables(&PT), want.tables);
+}
+
+/* ------------------------------------------------------------------ init -- */
+
+static void test_init_errors(void **state)
+{
+	struct am_pt_config cfg = {.regime = AM_PT_S1_EL2, .ia_bits = 39};
+	struct am_pt_ops no_tlbi = am_host_pt_ops;
+	uint8_t bad_idx[AM_MT_COUNT] = {0, 1, 2, 3, 8};
+	struct am_pt pt;
+
+	(void)state;
+	assert_int_equal(am_host_pt_init(&H, 16), 0);
+	assert_int_equal(am_pt_init(NULL, &cfg, &am_host_pt_ops, &H), AM_EINVAL);
+	assert_int_equal(am_pt_init(&pt, NULL, &am_host_pt_ops, &H), AM_EINVAL);
+	assert_int_equal(am_pt_init(&pt, &cfg, NULL, &H), AM_EINVAL);
+	no_tlbi.tlbi = NULL;
+	assert_int_equal(am_pt_init(&pt, &cfg, &no_tlbi, &H), AM_EINVAL);
+	cfg.ia_bits = 24;
+	assert_int_equal(am_pt_init(&pt, &cfg, &am_host_pt_ops, &H), AM_EINVAL);
+	cfg.ia_bits = 49;
+	assert_int_equal(am_pt_init(&pt, &cfg, &am_host_pt_ops, &H), AM_EINVAL);
+	cfg.ia_bits = 39;
+	cfg.oa_bits = 31;
+	assert_int_equal(am_pt_init(&pt, &cfg, &am_host_pt_ops, &H), AM_EINVAL);
+	cfg.oa_bits = 0;
+	cfg.regime = AM_PT_REGIME_COUNT;
+	assert_int_equal(am_pt_init(&pt, &cfg, &am_host_pt_ops, &H), AM_EINVAL);
+	cfg.regime = AM_PT_S1_EL2;
+	cfg.attr_index = bad_idx;
+	assert_int_equal(am_pt_init(&pt, &cfg, &am_host_pt_ops, &H), AM_EINVAL);
+	cfg.attr_index = NULL;
+	cfg.tlbi_max = AM_PT_TLBI_BATCH + 1;
+	assert_int_equal(am_pt_init(&pt, &cfg, &am_host_pt_ops, &H), AM_EINVAL);
+	cfg.tlbi_max = 0;
+	cfg.granule = 16384;
+	assert_int_equal(am_pt_init(&pt, &cfg, &am_host_pt_ops, &H), AM_ENOTSUP);
+	cfg.granule = 0;
+	assert_int_equal(H.in_use, 0);
+	am_host_pt_fail_at(&H, 0);
+	assert_int_equal(am_pt_init(&pt, &cfg, &am_host_pt_ops, &H), AM_ENOMEM);
+	am_host_pt_fail_at(&H, -1);
+	assert_int_equal(am_pt_init(&pt, &cfg, &am_host_pt_ops, &H), 0);
+	assert_int_equal(am_pt_tables(&pt), 1);
+	assert_int_equal(pt.root_level, 1);
+	/* the pool hands out garbage: the root must have been zeroed */
+	for (unsigned int i = 0; i < 512; i++)
+		assert_int_equal(pt.root[i], 0);
+	am_pt_destroy(&pt);
+	assert_int_equal(H.in_use, 0);
+	cfg.ia_bits = 48;
+	assert_int_equal(am_pt_init(&pt, &cfg, &am_host_pt_ops, &H), 0);
+	assert_int_equal(pt.root_level, 0);
+	am_pt_destroy(&pt);
+}
+
+/* ------------------------------------------------------------ map pages -- */
+
+static void test_map_pages(void **state)
+{
+	struct am_pt *pt = setup(AM_PT_S1_EL2, 39);
+	uint64_t va = 0x40000000, pa = 0x80000000;
+
+	(void)state;
+	assert_int_equal(am_pt_map(pt, va, pa, 8 * K4, &RW, 0), 0);
+	check();
+	for (int i = 0; i < 8; i++)
+		expect_map(va + i * K4 + 0x123, pa + i * K4 + 0x123, VMSA_ACC_R | VMSA_ACC_W);
+	expect_fault(va + 8 * K4, VMSA_ACC_R, VMSA_F_TRANSLATION);
+	expect_fault(va - K4, VMSA_ACC_R, VMSA_F_TRANSLATION);
+	expect_fault(va, VMSA_ACC_X, VMSA_F_PERMISSION);
+	assert_int_equal(xlate(va, VMSA_ACC_R).mem, 0xff); /* Normal WB via MAIR */
+	assert_int_equal(xlate(va, VMSA_ACC_R).sh, 3);
+	/* invalid -> valid needs no TLB maintenance: one COMPLETE, no TLBI */
+	assert_int_equal(H.tlbi + H.tlbi_all, 0);
+	assert_int_equal(H.complete, 1);
+	assert_int_equal(am_pt_tables(pt), 3); /* root (L1), L2, L3 */
+
+	assert_int_equal(am_pt_map(pt, va + 16 * K4, pa + 16 * K4, K4, &RO, 0), 0);
+	check();
+	expect_map(va + 16 * K4, pa + 16 * K4, VMSA_ACC_R);
+	expect_fault(va + 16 * K4, VMSA_ACC_W, VMSA_F_PERMISSION);
+	assert_int_equal(am_pt_map(pt, va + 17 * K4, pa + 17 * K4, K4, &RX, 0), 0);
+	expect_map(va + 17 * K4, pa + 17 * K4, VMSA_ACC_X);
+	assert_int_equal(am_pt_map(pt, 0x09000000, 0x09000000, K4, &DEV, 0), 0);
+	check();
+	assert_int_equal(xlate(0x09000000, VMSA_ACC_R).mem, 0x04);
+	expect_fault(0x09000000, VMSA_ACC_X, VMSA_F_PERMISSION);
+}
+
+/* Every refusal of map: its code, the log, and nothing changed. */
+static void test_map_refusals(void **state)
+{
+	struct am_pt *pt = setup(AM_PT_S1_EL2, 39);
+	struct am_attr wx = {AM_PERM_R | AM_PERM_W | AM_PERM_X, AM_MT_NORMAL_WB, AM_SH_INNER};
+	struct am_attr devx = {AM_PERM_R | AM_PERM_X, AM_MT_DEVICE_nGnRE, AM_SH_OUTER};
+	struct am_attr noread = {AM_PERM_W, AM_MT_NORMAL_WB, AM_SH_INNER};
+	struct am_attr user = {AM_PERM_R | AM_PERM_USER, AM_MT_NORMAL_WB, AM_SH_INNER};
+	struct am_attr badsh = {AM_PERM_R, AM_MT_NORMAL_WB, 1};
+	struct snap s;
+
+	(void)state;
+	assert_int_equal(am_pt_map(pt, 0x200000, 0x200000, M2, &RW, AM_PT_F_BLOCK), 0);
+	assert_int_equal(am_pt_map(pt, 0x400000, 0x400000, 4 * K4, &RW, 0), 0);
+	assert_int_equal(am_pt_map(pt, 0x600000, 0x600000, K4, &RW, AM_PT_F_PARKED), 0);
+	check();
+	snap(&s);
+	am_host_pt_clear_log(&H);
+	assert_int_equal(am_pt_map(NULL, 0, 0, K4, &RW, 0), AM_EINVAL);
+	assert_int_equal(am_pt_map(pt, 0x800000, 0x800000, K4, NULL, 0), AM_EINVAL);
+	assert_int_equal(am_pt_map(pt, 0x800000, 0x800000, 0, &RW, 0), AM_EINVAL);
+	assert_int_equal(am_pt_map(pt, 0x800800, 0x800000, K4, &RW, 0), AM_EINVAL);
+	assert_int_equal(am_pt_map(pt, 0x800000, 0x800800, K4, &RW, 0), AM_EINVAL);
+	assert_int_equal(am_pt_map(pt, 0x800000, 0x800000, 0x800, &RW, 0), AM_EINVAL);
+	assert_int_equal(am_pt_map(pt, 0x800000, 0x800000, K4, &RW, 0x10000), AM_EINVAL);
+	assert_int_equal(am_pt_map(pt, 0x800000, 0x800000, K4, &RW, AM_PT_F_NG), AM_EINVAL);
+	assert_int_equal(am_pt_map(pt, 0x800000, 0x800000, K4, &badsh, 0), AM_EINVAL);
+	assert_int_equal(am_pt_map(pt, 0xfffffffffffff000ull, 0, 2 * K4, &RW, 0), AM_EOVERFLOW);
+	assert_int_equal(am_pt_map(pt, 0, 0xfffffffffffff000ull, 2 * K4, &RW, 0), AM_EOVERFLOW);
+	assert_int_equal(am_pt_map(pt, (1ull << 39) - K4, 0, 2 * K4, &RW, 0), AM_ERANGE);
+	assert_int_equal(am_pt_map(pt, 1ull << 39, 0, K4, &RW, 0), AM_ERANGE);
+	assert_int_equal(am_pt_map(pt, 0x800000, 1ull << 48, K4, &RW, 0), AM_ERANGE);
+	assert_int_equal(am_pt_map(pt, 0x800000, 0x800000, K4, &wx, 0), AM_EPERM);
+	assert_int_equal(am_host_pt_logged(&H, AM_EV_WRITE_EXEC, ~0ull), 1);
+	assert_int_equal(am_pt_map(pt, 0x800000, 0x800000, K4, &devx, 0), AM_EPERM);
+	assert_int_equal(am_host_pt_logged(&H, AM_EV_DEVICE_EXEC, ~0ull), 1);
+	assert_int_equal(am_pt_map(pt, 0x800000, 0x800000, K4, &noread, 0), AM_ENOTSUP);
+	assert_int_equal(am_pt_map(pt, 0x800000, 0x800000, K4, &user, 0), AM_ENOTSUP);
+	assert_int_equal(am_host_pt_logged(&H, AM_EV_NOT_EXPRESSIBLE, ~0ull), 2);
+	/* over live entries: a page, inside a block, over a parked page, and a
+	 * range that is free except for its last page */
+	assert_int_equal(am_pt_map(pt, 0x402000, 0x9000000, K4, &RW, 0), AM_EEXIST);
+	assert_int_equal(am_pt_map(pt, 0x300000, 0x300000, K4, &RW, 0), AM_EEXIST);
+	assert_int_equal(am_pt_map(pt, 0x600000, 0x600000, K4, &RW, 0), AM_EEXIST);
+	assert_int_equal(am_pt_map(pt, 0x404000 - 8 * K4, 0x404000, 8 * K4, &RW, 0), AM_EEXIST);
+	assert_int_equal(am_pt_map(pt, 0, 0, G1, &RW, AM_PT_F_BLOCK), AM_EEXIST);
+	assert_int_equal(am_host_pt_logged(&H, AM_EV_PT_MAPPED, ~0ull), 5);
+	unchanged(&s);
+	check();
+	/* the live PA stayed */
+	expect_map(0x402000, 0x402000, VMSA_ACC_R);
+	expect_map(0x300000, 0x300000, VMSA_ACC_W);
+}
+
+/* ------------------------------------------------------ blocks and runs -- */
+
+static void map_and_compare(unsigned int ia, uint64_t va, uint64_t pa, uint64_t size,
+			    unsigned int flags)
+{
+	struct am_pt *pt = setup(AM_PT_S1_EL2, ia);
+
+	assert_int_equal(am_pt_map(pt, va, pa, size, &RW, flags), 0);
+	check();
+	assert_shape(shape(), expected_shape(va, pa, size, flags & AM_PT_F_BLOCK,
+					     flags & AM_PT_F_CONTIG, pt->root_level));
+	/* spot checks through the hardware's eyes */
+	expect_map(va, pa, VMSA_ACC_R);
+	expect_map(va + size - K4, pa + size - K4, VMSA_ACC_W);
+	expect_map(va + size / 2, pa + size / 2, VMSA_ACC_R);
+	expect_fault(va + size, VMSA_ACC_R, VMSA_F_TRANSLATION);
+	assert_int_equal(am_pt_unmap(pt, va, size), 0);
+	check();
+	assert_int_equal(am_pt_tables(pt), 1);
+	expect_fault(va, VMSA_ACC_R, VMSA_F_TRANSLATION);
+	teardown(NULL);
+}
+
+static void test_block_sizes(void **state)
+{
+	struct am_pt *pt = setup(AM_PT_S1_EL2, 39);
+	struct am_pt_leaf l;
+
+	(void)state;
+	/* 1 GiB aligned both sides: one level-1 block, no table */
+	assert_int_equal(am_pt_map(pt, G1, 2 * G1, G1, &RW, AM_PT_F_BLOCK), 0);
+	check();
+	assert_int_equal(am_pt_tables(pt), 1);
+	assert_int_equal(am_pt_query(pt, G1 + 0x12345, &l), 0);
+	assert_int_equal(l.level, 1);
+	assert_int_equal(l.size, G1);
+	assert_int_equal(l.va, G1);
+	assert_int_equal(l.pa, 2 * G1);
+	assert_int_equal(xlate(G1 + 0x12345, VMSA_ACC_R).leaf_size, G1);
+	/* VA 1 GiB aligned but PA only 2 MiB aligned: 2 MiB blocks */
+	assert_int_equal(am_pt_map(pt, 2 * G1, 0x80200000, G1, &RW, AM_PT_F_BLOCK), 0);
+	check();
+	assert_int_equal(am_pt_query(pt, 2 * G1 + 0x300000, &l), 0);
+	assert_int_equal(l.level, 2);
+	assert_int_equal(l.pa, 0x80200000 + 0x200000);
+	/* without AM_PT_F_BLOCK: pages, even when aligned */
+	assert_int_equal(am_pt_map(pt, 4 * G1, 4 * G1, M2, &RW, 0), 0);
+	check();
+	assert_int_equal(am_pt_query(pt, 4 * G1, &l), 0);
+	assert_int_equal(l.level, 3);
+	teardown(NULL);
+
+	/* minimal decomposition with mixed alignment, 39- and 48-bit inputs */
+	map_and_compare(39, G1 - M2 - 3 * K4, 0x100000000ull - M2 - 3 * K4,
+			2 * G1 + 5 * M2 + 7 * K4, AM_PT_F_BLOCK);
+	map_and_compare(39, G1 - M2 - 3 * K4, 0x100000000ull - M2 - 3 * K4,
+			2 * G1 + 5 * M2 + 7 * K4, AM_PT_F_BLOCK | AM_PT_F_CONTIG);
+	map_and_compare(48, (1ull << 39) - G1 - 64 * K4, 0x200000000ull - 64 * K4,
+			2 * G1 + 64 * K4 + 40 * M2, AM_PT_F_BLOCK | AM_PT_F_CONTIG);
+	map_and_compare(39, 0x10000, 0x30000, 3 * M2, AM_PT_F_CONTIG);
+	map_and_compare(39, 0x11000, 0x31000, 3 * M2, AM_PT_F_CONTIG | AM_PT_F_BLOCK);
+	/* PA misaligned against VA by 4 KiB: all pages, no contiguous run */
+	map_and_compare(39, 0x200000, 0x401000, 4 * M2, AM_PT_F_CONTIG | AM_PT_F_BLOCK);
+}
+
+/* Random ranges: the shape is always the minimal decomposition. */
+static void test_minimal_random(void **state)
+{
+	(void)state;
+	srand(1234);
+	for (int i = 0; i < 40; i++) {
+		uint64_t va = ((uint64_t)(rand() % 4096) << 21) | ((uint64_t)(rand() % 512) << 12);
+		uint64_t pa = ((uint64_t)(rand() % 4096) << 21) |
+			      ((rand() % 3) ? (va & 0x1ff000) : ((uint64_t)(rand() % 512) << 12));
+		uint64_t size =
+			((uint64_t)(rand() % 1200) << 12) + ((uint64_t)(rand() % 3) << 21) + K4;
+		unsigned int flags = (unsigned int)(rand() % 4);
+
+		if (rand() % 4 == 0) { /* sometimes 1 GiB aligned and big */
+			va &= ~(G1 - 1);
+			pa = (pa & ~(G1 - 1)) + ((rand() % 2) ? 0 : M2);
+			size += G1;
+		}
+		map_and_compare(i % 2 ? 39 : 48, va, pa, size, flags);
+	}
+}
+
+/* ------------------------------------------------------------ shatter -- */
+
+static void test_unmap_shatters_block(void **state)
+{
+	struct am_pt *pt = setup(AM_PT_S1_EL2, 39);
+	uint64_t blk = 0x40000000, pa = 0x80000000, hole = blk + 0x7000;
+	struct am_pt_leaf l;
+
+	(void)state;
+	assert_int_equal(am_pt_map(pt, blk, pa, M2, &RW, AM_PT_F_BLOCK), 0);
+	check();
+	assert_int_equal(am_pt_tables(pt), 2);
+	tlbm_watch(&H.tlb, blk, M2, K4);
+	tlbm_fill(&H.tlb); /* the hardware has the block cached */
+	assert_int_equal(am_pt_unmap(pt, hole, K4), 0);
+	check();
+	assert_int_equal(am_pt_tables(pt), 3);
+	expect_fault(hole, VMSA_ACC_R, VMSA_F_TRANSLATION);
+	for (uint64_t a = blk; a < blk + M2; a += K4)
+		if (a != hole)
+			expect_map(a, pa + (a - blk), VMSA_ACC_R | VMSA_ACC_W);
+	assert_int_equal(am_pt_query(pt, hole - K4, &l), 0);
+	assert_int_equal(l.level, 3);
+	assert_int_equal(am_pt_query(pt, hole, &l), AM_ENOENT);
+	/* break-before-make: exactly one invalidation, of the block, leaf, level 2 */
+	assert_int_equal(H.tlbi, 1);
+	assert_int_equal(H.last_tlbi.addr, blk);
+	assert_int_equal(H.last_tlbi.level, 2);
+	assert_int_equal(H.last_tlbi.leaf, 1);
+	assert_true(am_host_pt_logged(&H, AM_EV_PT_BREAK, ~0ull) <= 1);
+	/* the rest comes off page by page; the last one frees the table */
+	assert_int_equal(am_pt_unmap(pt, blk, hole - blk), 0);
+	check();
+	assert_int_equal(am_pt_unmap(pt, hole + K4, blk + M2 - hole - K4), 0);
+	check();
+	assert_int_equal(am_pt_tables(pt), 1);
+}
+
+static void test_unmap_shatters_1g(void **state)
+{
+	struct am_pt *pt = setup(AM_PT_S1_EL2, 39);
+	uint64_t hole = G1 + 0x12345000;
+
+	(void)state;
+	assert_int_equal(am_pt_map(pt, G1, 0, G1, &RW, AM_PT_F_BLOCK), 0);
+	tlbm_watch(&H.tlb, G1, G1, M2);
+	tlbm_watch(&H.tlb, hole - 4 * K4, 8 * K4, K4);
+	tlbm_fill(&H.tlb);
+	assert_int_equal(am_pt_unmap(pt, hole, K4), 0);
+	check();
+	assert_int_equal(am_pt_tables(pt), 3); /* L2 from the 1 GiB block, L3 around the hole */
+	struct shape sh = shape();
+	assert_int_equal(sh.leaves[1], 0);
+	assert_int_equal(sh.leaves[2], 511);
+	assert_int_equal(sh.leaves[3], 511);
+	expect_fault(hole, VMSA_ACC_R, VMSA_F_TRANSLATION);
+	expect_map(hole + K4, hole + K4 - G1, VMSA_ACC_R);
+	expect_map(G1, 0, VMSA_ACC_R);
+	expect_map(2 * G1 - K4, G1 - K4, VMSA_ACC_R);
+}
+
+static void test_modify_shatters_block(void **state)
+{
+	struct am_pt *pt = setup(AM_PT_S1_EL2, 39);
+	uint64_t blk = 0x40200000, pg = blk + 0x1ff000;
+
+	(void)state;
+	assert_int_equal(am_pt_map(pt, blk, blk, M2, &RW, AM_PT_F_BLOCK), 0);
+	tlbm_watch(&H.tlb, blk, M2, K4);
+	tlbm_fill(&H.tlb);
+	assert_int_equal(am_pt_modify(pt, pg, K4, &RO, 0), 0);
+	check();
+	expect_fault(pg, VMSA_ACC_W, VMSA_F_PERMISSION);
+	expect_map(pg, pg, VMSA_ACC_R);
+	expect_map(pg - K4, pg - K4, VMSA_ACC_W);
+	expect_map(blk, blk, VMSA_ACC_W);
+	assert_int_equal(am_pt_tables(pt), 3);
+	/* modifying the whole block back needs no new table */
+	assert_int_equal(am_pt_modify(pt, blk, M2, &RW, 0), 0);
+	check();
+	expect_map(pg, pg, VMSA_ACC_W);
+}
+
+/* ---------------------------------------------------- contiguous runs -- */
+
+static void test_contig_runs(void **state)
+{
+	struct am_pt *pt = setup(AM_PT_S1_EL2, 39);
+	uint64_t va = 0x40000000, pa = 0x90000000;
+	struct shape sh;
+
+	(void)state;
+	assert_int_equal(am_pt_map(pt, va, pa, 32 * K4, &RW, AM_PT_F_CONTIG), 0);
+	check();
+	sh = shape();
+	assert_int_equal(sh.contig[3], 32);
+	assert_int_equal(xlate(va + 5 * K4, VMSA_ACC_R).tlb_size, 16 * K4);
+	tlbm_watch(&H.tlb, va, 32 * K4, K4);
+	tlbm_fill(&H.tlb);
+	/* a page out of the first run: the run loses its hint, the second keeps it */
+	assert_int_equal(am_pt_unmap(pt, va + 3 * K4, K4), 0);
+	check();
+	sh = shape();
+	assert_int_equal(sh.leaves[3], 31);
+	assert_int_equal(sh.contig[3], 16);
+	expect_fault(va + 3 * K4, VMSA_ACC_R, VMSA_F_TRANSLATION);
+	for (int i = 0; i < 32; i++)
+		if (i != 3)
+			expect_map(va + i * K4, pa + i * K4, VMSA_ACC_W);
+	/* the whole second run modified: hint kept */
+	tlbm_fill(&H.tlb);
+	assert_int_equal(am_pt_modify(pt, va + 16 * K4, 16 * K4, &RO, 0), 0);
+	check();
+	assert_int_equal(shape().contig[3], 16);
+	expect_fault(va + 20 * K4, VMSA_ACC_W, VMSA_F_PERMISSION);
+	/* part of it modified: hint gone, ordered */
+	tlbm_fill(&H.tlb);
+	assert_int_equal(am_pt_modify(pt, va + 16 * K4, 2 * K4, &RW, 0), 0);
+	check();
+	assert_int_equal(shape().contig[3], 0);
+	expect_map(va + 17 * K4, pa + 17 * K4, VMSA_ACC_W);
+	expect_fault(va + 18 * K4, VMSA_ACC_W, VMSA_F_PERMISSION);
+}
+
+static void test_contig_blocks(void **state)
+{
+	struct am_pt *pt = setup(AM_PT_S1_EL2, 39);
+	uint64_t va = 0x40000000; /* 16 x 2 MiB = 32 MiB */
+
+	(void)state;
+	assert_int_equal(am_pt_map(pt, va, va, 16 * M2, &RW, AM_PT_F_BLOCK | AM_PT_F_CONTIG), 0);
+	check();
+	assert_int_equal(shape().contig[2], 16);
+	assert_int_equal(xlate(va, VMSA_ACC_R).tlb_size, 16 * M2);
+	tlbm_watch(&H.tlb, va, 16 * M2, M2 / 2);
+	tlbm_fill(&H.tlb);
+	assert_int_equal(am_pt_unmap(pt, va + 5 * M2 + K4, K4), 0);
+	check();
+	struct shape sh = shape();
+	assert_int_equal(sh.contig[2], 0);
+	assert_int_equal(sh.leaves[2], 15);
+	assert_int_equal(sh.leaves[3], 511);
+	expect_map(va + 5 * M2, va + 5 * M2, VMSA_ACC_R);
+	expect_fault(va + 5 * M2 + K4, VMSA_ACC_R, VMSA_F_TRANSLATION);
+}
+
+/* -------------------------------------------------------------- unmap -- */
+
+static void test_unmap_frees_tables(void **state)
+{
+	struct am_pt *pt = setup(AM_PT_S1_EL2, 48);
+	uint64_t va = 0x123400000000ull;
+
+	(void)state;
+	assert_int_equal(am_pt_map(pt, va, 0x40000000, 3 * K4, &RW, 0), 0);
+	check();
+	assert_int_equal(am_pt_tables(pt), 4);
+	tlbm_watch(&H.tlb, va, 4 * K4, K4);
+	tlbm_fill(&H.tlb);
+	assert_int_equal(am_pt_unmap(pt, va + K4, K4), 0);
+	check();
+	assert_int_equal(am_pt_tables(pt), 4);
+	assert_int_equal(am_pt_unmap(pt, va, K4), 0);
+	assert_int_equal(am_pt_unmap(pt, va + 2 * K4, K4), 0);
+	check();
+	assert_int_equal(am_pt_tables(pt), 1);
+	assert_int_equal(H.in_use, 1);
+	expect_fault(va, VMSA_ACC_R, VMSA_F_TRANSLATION);
+	/* a table under a whole-span unmap goes in one piece */
+	assert_int_equal(am_pt_map(pt, va, 0x40000000, 700 * K4, &RW, 0), 0);
+	tlbm_fill(&H.tlb);
+	assert_int_equal(am_pt_unmap(pt, va & ~((1ull << 39) - 1), 1ull << 39), 0);
+	check();
+	assert_int_equal(am_pt_tables(pt), 1);
+}
+
+static void test_unmap_harmless(void **state)
+{
+	struct am_pt *pt = setup(AM_PT_S1_EL2, 39);
+	struct snap s;
+
+	(void)state;
+	assert_int_equal(am_pt_map(pt, 0x40000000, 0x40000000, K4, &RW, 0), 0);
+	check();
+	snap(&s);
+	assert_int_equal(am_pt_unmap(pt, 0x80000000, G1), 0);
+	assert_int_equal(am_pt_unmap(pt, 0x40001000, 8 * K4), 0);
+	unchanged(&s);
+	assert_int_equal(am_pt_unmap(NULL, 0, K4), AM_EINVAL);
+	assert_int_equal(am_pt_unmap(pt, 0x800, K4), AM_EINVAL);
+	assert_int_equal(am_pt_unmap(pt, 0, 0), AM_EINVAL);
+	assert_int_equal(am_pt_unmap(pt, 0xfffffffffffff000ull, 2 * K4), AM_EOVERFLOW);
+	assert_int_equal(am_pt_unmap(pt, 1ull << 39, K4), AM_ERANGE);
+	check();
+	/* parked entries go without TLB maintenance */
+	assert_int_equal(am_pt_map(pt, 0x50000000, 0x50000000, 4 * K4, &DEV, AM_PT_F_PARKED), 0);
+	expect_fault(0x50000000, VMSA_ACC_R, VMSA_F_TRANSLATION);
+	H.tlbi = 0;
+	assert_int_equal(am_pt_unmap(pt, 0x50000000, 4 * K4), 0);
+	check();
+	/* no leaf invalidation; only the walk through the table freed empty */
+	assert_int_equal(H.tlbi_all, 0);
+	assert_int_equal(H.tlbi, 1);
+	assert_int_equal(H.last_tlbi.leaf, 0);
+	assert_int_equal(H.last_tlbi.level, 2);
+}
+
+/* Unmapping many pages: TLBIs batched, then one whole-regime invalidation. */
+static void test_tlbi_batching(void **state)
+{
+	struct am_pt *pt = setup(AM_PT_S1_EL2, 39);
+	uint64_t va = 0x40000000;
+
+	(void)state;
+	assert_int_equal(am_pt_map(pt, va, va, 200 * K4, &RW, 0), 0);
+	tlbm_watch(&H.tlb, va, 200 * K4, K4);
+	tlbm_fill(&H.tlb);
+	H.tlbi = H.publish = H.complete = 0;
+	assert_int_equal(am_pt_unmap(pt, va, 10 * K4), 0);
+	check();
+	assert_int_equal(H.tlbi, 10);
+	assert_int_equal(H.publish, 1);
+	assert_int_equal(H.complete, 1); /* one completion for the batch */
+	H.tlbi = H.tlbi_all = H.publish = H.complete = 0;
+	assert_int_equal(am_pt_unmap(pt, va + 10 * K4, 100 * K4), 0);
+	check();
+	assert_int_equal(H.tlbi, 0);
+	assert_int_equal(H.tlbi_all, 1);
+	assert_int_equal(H.complete, 1);
+}
+
+/* ------------------------------------------------------------- modify -- */
+
+static void test_modify_rules(void **state)
+{
+	struct am_pt *pt = setup(AM_PT_S1_EL2, 39);
+	struct am_attr nc = {AM_PERM_R, AM_MT_NORMAL_NC, AM_SH_INNER};
+	struct am_attr osh = {AM_PERM_R, AM_MT_NORMAL_WB, AM_SH_OUTER};
+	struct am_attr wx = {AM_PERM_R | AM_PERM_W | AM_PERM_X, AM_MT_NORMAL_WB, AM_SH_INNER};
+	uint64_t va = 0x40000000;
+	struct snap s;
+
+	(void)state;
+	assert_int_equal(am_pt_map(pt, va, va, 4 * K4, &RW, 0), 0);
+	assert_int_equal(am_pt_map(pt, va + 5 * K4, va + 5 * K4, K4, &RW, 0), 0);
+	check();
+	snap(&s);
+	am_host_pt_clear_log(&H);
+	assert_int_equal(am_pt_modify(pt, va, 6 * K4, &RO, 0), AM_ENOENT);
+	assert_int_equal(am_host_pt_logged(&H, AM_EV_NOT_FOUND, va + 4 * K4), 1);
+	assert_int_equal(am_pt_modify(pt, va + G1, K4, &RO, 0), AM_ENOENT);
+	assert_int_equal(am_pt_modify(pt, va, K4, &nc, 0), AM_EPERM);
+	assert_int_equal(am_pt_modify(pt, va, K4, &osh, 0), AM_EPERM);
+	assert_int_equal(am_host_pt_logged(&H, AM_EV_TYPE_CHANGE, ~0ull), 2);
+	assert_int_equal(am_pt_modify(pt, va, K4, &wx, 0), AM_EPERM);
+	assert_int_equal(am_pt_modify(pt, va, K4, NULL, 0), AM_EINVAL);
+	assert_int_equal(am_pt_modify(pt, va, K4, &RO, AM_PT_F_BLOCK), AM_EINVAL);
+	assert_int_equal(am_pt_modify(pt, va + 1, K4, &RO, 0), AM_EINVAL);
+	assert_int_equal(am_pt_modify(pt, 1ull << 39, K4, &RO, 0), AM_ERANGE);
+	unchanged(&s);
+	check();
+	/* a live permission change: written, invalidated, completed */
+	tlbm_watch(&H.tlb, va, 6 * K4, K4);
+	tlbm_fill(&H.tlb);
+	H.tlbi = 0;
+	assert_int_equal(am_pt_modify(pt, va, 4 * K4, &RO, 0), 0);
+	check();
+	assert_int_equal(H.tlbi, 4);
+	expect_fault(va + K4, VMSA_ACC_W, VMSA_F_PERMISSION);
+	/* the same again changes nothing and invalidates nothing */
+	H.tlbi = 0;
+	assert_int_equal(am_pt_modify(pt, va, 4 * K4, &RO, 0), 0);
+	check();
+	assert_int_equal(H.tlbi, 0);
+}
+
+/* Parked entries (the lazy mapping of the MMIO guard): invalid, complete. */
+static void test_parked(void **state)
+{
+	struct am_pt *pt = setup(AM_PT_S1_EL2, 39);
+	uint64_t dev = 0x09000000;
+	struct am_pt_leaf l;
+
+	(void)state;
+	assert_int_equal(
+		am_pt_map(pt, dev, dev, M2, &DEV, AM_PT_F_PARKED | AM_PT_F_BLOCK | AM_PT_F_SW(0x9)),
+		0);
+	check();
+	expect_fault(dev, VMSA_ACC_R, VMSA_F_TRANSLATION);
+	assert_int_equal(am_pt_query(pt, dev + 0x5000, &l), 0);
+	assert_int_equal(l.valid, 0);
+	assert_int_equal(l.level, 2);
+	assert_int_equal(l.sw, 0x9);
+	assert_int_equal(l.attr.mtype, AM_MT_DEVICE_nGnRE);
+	/* make one page valid: the parked block splits without break-before-make:
+	 * the new table is published, then linked; no invalidation */
+	H.tlbi = H.tlbi_all = H.publish = 0;
+	assert_int_equal(am_pt_modify(pt, dev + 0x5000, K4, &DEV, AM_PT_F_SW(0x1)), 0);
+	check();
+	assert_int_equal(H.tlbi + H.tlbi_all, 0);
+	assert_int_equal(H.publish, 1);
+	expect_map(dev + 0x5000, dev + 0x5000, VMSA_ACC_R | VMSA_ACC_W);
+	expect_fault(dev + 0x4000, VMSA_ACC_R, VMSA_F_TRANSLATION);
+	expect_fault(dev + 0x6000, VMSA_ACC_R, VMSA_F_TRANSLATION);
+	assert_int_equal(am_pt_query(pt, dev + 0x6000, &l), 0);
+	assert_int_equal(l.valid, 0);
+	assert_int_equal(l.sw, 0x9);
+	assert_int_equal(l.pa, dev + 0x6000);
+	assert_int_equal(am_pt_query(pt, dev + 0x5000, &l), 0);
+	assert_int_equal(l.valid, 1);
+	assert_int_equal(l.sw, 0x1);
+	/* and back to parked: that one is live, so it is invalidated */
+	tlbm_watch(&H.tlb, dev + 0x5000, K4, K4);
+	tlbm_fill(&H.tlb);
+	assert_int_equal(am_pt_modify(pt, dev + 0x5000, K4, &DEV, AM_PT_F_PARKED), 0);
+	check();
+	assert_int_equal(H.tlbi, 1);
+	expect_fault(dev + 0x5000, VMSA_ACC_R, VMSA_F_TRANSLATION);
+}
+
+/* ----------------------------------------------------------- populate -- */
+
+static void test_populate(void **state)
+{
+	struct am_pt *pt = setup(AM_PT_S1_EL2, 39);
+	uint64_t va = 0x40000000;
+
+	(void)state;
+	assert_int_equal(am_pt_populate(pt, va + M2 - K4, 2 * K4), 0);
+	check();
+	assert_int_equal(am_pt_tables(pt), 4); /* root, L2, two L3 */
+	expect_fault(va + M2, VMSA_ACC_R, VMSA_F_TRANSLATION);
+	/* a later map there needs no page */
+	am_host_pt_fail_at(&H, 0);
+	assert_int_equal(am_pt_map(pt, va + M2 - K4, 0x80000000, 2 * K4, &RW, AM_PT_F_BLOCK), 0);
+	am_host_pt_fail_at(&H, -1);
+	check();
+	expect_map(va + M2, 0x80001000, VMSA_ACC_R);
+	assert_int_equal(am_pt_tables(pt), 4);
+	/* populate over a block leaves the block */
+	assert_int_equal(am_pt_map(pt, va + 4 * M2, va + 4 * M2, M2, &RW, AM_PT_F_BLOCK), 0);
+	assert_int_equal(am_pt_populate(pt, va + 4 * M2, M2), 0);
+	check();
+	assert_int_equal(am_pt_tables(pt), 4);
+	assert_int_equal(am_pt_populate(pt, 0, 0), AM_EINVAL);
+	assert_int_equal(am_pt_populate(pt, 1ull << 39, K4), AM_ERANGE);
+	assert_int_equal(am_pt_populate(NULL, 0, K4), AM_EINVAL);
+	/* unmap of a populated, empty range gives its tables back */
+	assert_int_equal(am_pt_populate(pt, 2 * G1, 4 * M2), 0);
+	assert_int_equal(am_pt_tables(pt), 9);
+	assert_int_equal(am_pt_unmap(pt, 2 * G1 + M2, M2), 0);
+	check();
+	assert_int_equal(am_pt_tables(pt), 8);
+}
+
+/* -------------------------------------------------------- query, walk -- */
+
+struct seen {
+	int n;
+	uint64_t va[8];
+	uint64_t size[8];
+	int stop_at;
+};
+
+static int collect(void *arg, const struct am_pt_leaf *l)
+{
+	struct seen *s = arg;
+
+	if (s->n < 8) {
+		s->va[s->n] = l->va;
+		s->size[s->n] = l->size;
+	}
+	s->n++;
+	return s->n == s->stop_at ? 42 : 0;
+}
+
+static void test_query_walk(void **state)
+{
+	struct am_pt *pt = setup(AM_PT_S1_EL2, 39);
+	struct am_pt_leaf l;
+	struct seen s = {0};
+
+	(void)state;
+	assert_int_equal(am_pt_map(pt, M2 - 2 * K4, 0x80000000 - 2 * K4, 2 * K4 + 2 * M2, &RO,
+				   AM_PT_F_BLOCK | AM_PT_F_SW(5)),
+			 0);
+	assert_int_equal(am_pt_query(pt, M2 - K4, &l), 0);
+	assert_int_equal(l.level, 3);
+	assert_int_equal(l.pa, 0x80000000 - K4);
+	assert_int_equal(l.attr.perm, AM_PERM_R);
+	assert_int_equal(l.attr.mtype, AM_MT_NORMAL_WB);
+	assert_int_equal(l.attr.sh, AM_SH_INNER);
+	assert_int_equal(l.sw, 5);
+	assert_int_equal(l.valid, 1);
+	assert_int_equal(am_pt_query(pt, M2 + 0x1234, &l), 0);
+	assert_int_equal(l.level, 2);
+	assert_int_equal(l.va, M2);
+	assert_int_equal(am_pt_query(pt, 0, &l), AM_ENOENT);
+	assert_int_equal(am_pt_query(pt, 1ull << 39, &l), AM_ERANGE);
+	assert_int_equal(am_pt_query(pt, 0, NULL), AM_EINVAL);
+	assert_int_equal(am_pt_walk(pt, 0, G1, collect, &s), 0);
+	assert_int_equal(s.n, 4);
+	assert_int_equal(s.va[0], M2 - 2 * K4);
+	assert_int_equal(s.va[2], M2);
+	assert_int_equal(s.size[3], M2);
+	memset(&s, 0, sizeof(s));
+	s.stop_at = 2;
+	assert_int_equal(am_pt_walk(pt, 0, G1, collect, &s), 42);
+	assert_int_equal(s.n, 2);
+	assert_int_equal(am_pt_walk(pt, 0, G1, NULL, &s), AM_EINVAL);
+	check();
+}
+
+/* ------------------------------------------------------------ regimes -- */
+
+static void test_el10_asid_ng(void **state)
+{
+	struct am_pt *pt = setup(AM_PT_S1_EL10, 39);
+	struct am_attr urw = {AM_PERM_R | AM_PERM_W | AM_PERM_USER, AM_MT_NORMAL_WB, AM_SH_INNER};
+	struct am_attr urx = {AM_PERM_R | AM_PERM_X | AM_PERM_USER, AM_MT_NORMAL_WB, AM_SH_INNER};
+	uint64_t va = 0x400000;
+
+	(void)state;
+	assert_int_equal(am_pt_map(pt, va, va, K4, &urw, AM_PT_F_NG), 0);
+	assert_int_equal(am_pt_map(pt, va + K4, va + K4, K4, &urx, AM_PT_F_NG), 0);
+	assert_int_equal(am_pt_map(pt, va + 2 * K4, va + 2 * K4, K4, &RW, 0), 0);
+	check();
+	expect_map(va, va, VMSA_ACC_W | VMSA_ACC_USER);
+	expect_map(va + K4, va + K4, VMSA_ACC_X | VMSA_ACC_USER);
+	expect_fault(va + 2 * K4, VMSA_ACC_R | VMSA_ACC_USER, VMSA_F_PERMISSION);
+	expect_map(va + 2 * K4, va + 2 * K4, VMSA_ACC_W);
+	assert_int_equal(xlate(va, VMSA_ACC_R).ng, 1);
+	assert_int_equal(xlate(va + 2 * K4, VMSA_ACC_R).ng, 0);
+	tlbm_watch(&H.tlb, va, 3 * K4, K4);
+	tlbm_fill(&H.tlb);
+	assert_int_equal(am_pt_unmap(pt, va, 3 * K4), 0);
+	check(); /* the TLB model drops only entries of ASID 5 */
+	assert_int_equal(H.last_tlbi.asid, 5);
+	assert_int_equal(H.last_tlbi.regime, AM_PT_S1_EL10);
+}
+
+static void test_stage2(void **state)
+{
+	struct am_pt *pt = setup(AM_PT_S2, 40);
+	struct am_attr ram = {AM_PERM_R | AM_PERM_W, AM_MT_NORMAL_WB, AM_SH_INNER};
+	struct am_attr wo = {AM_PERM_W, AM_MT_NORMAL_WB, AM_SH_INNER};
+	struct am_attr user = {AM_PERM_R | AM_PERM_USER, AM_MT_NORMAL_WB, AM_SH_INNER};
+	uint64_t ipa = 0x40000000;
+
+	(void)state;
+	assert_int_equal(pt->root_level, 0);
+	assert_int_equal(am_pt_map(pt, ipa, 0x880000000ull, 4 * M2, &ram, AM_PT_F_BLOCK), 0);
+	assert_int_equal(am_pt_map(pt, 0x09000000, 0x09000000, K4, &DEV, 0), 0);
+	assert_int_equal(am_pt_map(pt, 0x0a000000, 0x0a000000, K4, &wo, 0), 0);
+	assert_int_equal(am_pt_map(pt, 0x0b000000, 0x0b000000, K4, &user, 0), AM_ENOTSUP);
+	check();
+	expect_map(ipa + M2 + 5, 0x880000000ull + M2 + 5, VMSA_ACC_R | VMSA_ACC_W);
+	expect_fault(ipa, VMSA_ACC_X, VMSA_F_PERMISSION);
+	assert_int_equal(xlate(ipa, VMSA_ACC_R).mem, 0xf);
+	assert_int_equal(xlate(0x09000000, VMSA_ACC_R).mem, 0x1);
+	expect_fault(0x0a000000, VMSA_ACC_R, VMSA_F_PERMISSION);
+	expect_map(0x0a000000, 0x0a000000, VMSA_ACC_W);
+	tlbm_watch(&H.tlb, ipa, 4 * M2, K4 * 64);
+	tlbm_fill(&H.tlb);
+	assert_int_equal(am_pt_unmap(pt, ipa + M2 + K4, K4), 0);
+	check();
+	assert_int_equal(H.last_tlbi.vmid, 7);
+	assert_int_equal(H.last_tlbi.regime, AM_PT_S2);
+	assert_int_equal(am_pt_ttbr(pt) >> 48, 7);
+}
+
+/* ---------------------------------------------------- fault injection -- */
+
+typedef int (*op_fn)(struct am_pt *pt);
+
+/*
+ * Run @op with the allocator failing at its 1st, 2nd, ... allocation until
+ * it succeeds: every failed attempt must return AM_ENOMEM with the tables
+ * byte for byte as before and no maintenance issued. Returns the
+ * allocations the successful run made.
+ */
+static long inject(op_fn prep, op_fn op)
+{
+	struct am_pt *pt = setup(AM_PT_S1_EL2, 48);
+	long f;
+
+	if (prep)
+		assert_int_equal(prep(pt), 0);
+	check();
+	for (f = 0;; f++) {
+		struct snap s;
+		int rc;
+
+		snap(&s);
+		am_host_pt_clear_log(&H);
+		am_host_pt_fail_at(&H, f);
+		rc = op(pt);
+		am_host_pt_fail_at(&H, -1);
+		if (rc == 0) {
+			free(s.mem);
+			check();
+			break;
+		}
+		assert_int_equal(rc, AM_ENOMEM);
+		assert_int_equal(am_host_pt_logged(&H, AM_EV_PT_NO_MEMORY, ~0ull), 1);
+		unchanged(&s);
+		check();
+		assert_true(f < 64);
+	}
+	return f;
+}
+
+static int op_map_pages(struct am_pt *pt)
+{
+	return am_pt_map(pt, (1ull << 39) - 3 * M2 - K4, 0x80000000, 6 * M2, &RW, 0);
+}
+
+static int op_map_mixed(struct am_pt *pt)
+{
+	return am_pt_map(pt, (1ull << 39) - G1 - M2 - K4, 0x80000000 - M2 - K4,
+			 2 * G1 + 3 * M2 + 5 * K4, &RW, AM_PT_F_BLOCK | AM_PT_F_CONTIG);
+}
+
+static int prep_blocks(struct am_pt *pt)
+{
+	int rc = am_pt_map(pt, G1, 0, 2 * G1, &RW, AM_PT_F_BLOCK);
+
+	tlbm_watch(&H.tlb, G1, 2 * G1, M2);
+	tlbm_fill(&H.tlb);
+	return rc;
+}
+
+static int op_unmap_holes(struct am_pt *pt)
+{
+	return am_pt_unmap(pt, 2 * G1 - K4, 2 * K4); /* shatters both 1 GiB blocks */
+}
+
+static int op_modify_holes(struct am_pt *pt)
+{
+	return am_pt_modify(pt, G1 + M2 - K4, M2 + 2 * K4, &RO, 0);
+}
+
+static int op_populate(struct am_pt *pt)
+{
+	return am_pt_populate(pt, (1ull << 40) - M2 - K4, 4 * M2);
+}
+
+static void test_fault_injection(void **state)
+{
+	(void)state;
+	/* across the 512 GiB boundary: L1 x2, L2 x2, L3 x7 (4 below, 3 above) */
+	assert_int_equal(inject(NULL, op_map_pages), 11);
+	teardown(NULL);
+	assert_int_equal(inject(NULL, op_map_mixed),
+			 expected_shape((1ull << 39) - G1 - M2 - K4, 0x80000000 - M2 - K4,
+					2 * G1 + 3 * M2 + 5 * K4, true, true, 0)
+					 .tables -
+				 1);
+	teardown(NULL);
+	/* each 1 GiB block: one L2 table and one L3 table */
+	assert_int_equal(inject(prep_blocks, op_unmap_holes), 4);
+	expect_fault(2 * G1 - K4, VMSA_ACC_R, VMSA_F_TRANSLATION);
+	expect_map(2 * G1 - 2 * K4, G1 - 2 * K4, VMSA_ACC_R);
+	expect_map(2 * G1 + K4, G1 + K4, VMSA_ACC_R);
+	teardown(NULL);
+	assert_int_equal(inject(prep_blocks, op_modify_holes), 3);
+	expect_fault(G1 + M2, VMSA_ACC_W, VMSA_F_PERMISSION);
+	expect_map(G1 + 2 * M2 + K4, 2 * M2 + K4, VMSA_ACC_W);
+	teardown(NULL);
+	/* across 1 TiB: L1 x2, L2 x2, L3 x5 */
+	assert_int_equal(inject(NULL, op_populate), 9);
+}
+
+/* ------------------------------------------------------ random model -- */
+
+/*
+ * Random map / unmap / modify in a 16 MiB window against a shadow of what
+ * each page should translate to; after each call, every page of the window
+ * is checked through the walker model, with the TLB model watching.
+ */
+static void test_random(void **state)
+{
+	enum { PAGES = 4096 };
+	static uint64_t want_pa[PAGES];
+	static uint8_t want_perm[PAGES];
+	struct am_pt *pt = setup(AM_PT_S1_EL2, 39);
+	uint64_t base = 0x40000000;
+
+	(void)state;
+	memset(want_pa, 0, sizeof(want_pa));
+	memset(want_perm, 0, sizeof(want_perm));
+	tlbm_watch(&H.tlb, base, PAGES * K4, 16 * K4);
+	srand(99);
+	for (int it = 0; it < 600; it++) {
+		unsigned int first = (unsigned int)rand() % PAGES;
+		unsigned int n = 1 + (unsigned int)rand() % (rand() % 4 ? 64 : 1536);
+		int op = rand() % 3;
+		int rc;
+
+		if (rand() % 3 == 0)
+			first &= ~511u;
+		if (first + n > PAGES)
+			n = PAGES - first;
+		tlbm_fill(&H.tlb);
+		if (op == 0) {
+			uint64_t pa = 0x100000000ull + ((uint64_t)(rand() % 64) << 21) +
+				      (rand() % 2 ? (uint64_t)first * K4 % M2
+						  : (uint64_t)(rand() % 512) * K4);
+			bool free_all = true;
+
+			for (unsigned int i = 0; i < n; i++)
+				free_all &= !want_perm[first + i];
+			rc = am_pt_map(pt, base + first * K4, pa, n * K4, &RW,
+				       (unsigned int)rand() % 4);
+			assert_int_equal(rc, free_all ? 0 : AM_EEXIST);
+			if (!rc)
+				for (unsigned int i = 0; i < n; i++) {
+					want_pa[first + i] = pa + i * K4;
+					want_perm[first + i] = 3;
+				}
+		} else if (op == 1) {
+			assert_int_equal(am_pt_unmap(pt, base + first * K4, n * K4), 0);
+			for (unsigned int i = 0; i < n; i++)
+				want_perm[first + i] = 0;
+		} else {
+			bool all = true;
+			bool ro = rand() % 2;
+
+			for (unsigned int i = 0; i < n; i++)
+				all &= want_perm[first + i] != 0;
+			rc = am_pt_modify(pt, base + first * K4, n * K4, ro ? &RO : &RW, 0);
+			assert_int_equal(rc, all ? 0 : AM_ENOENT);
+			if (!rc)
+				for (unsigned int i = 0; i < n; i++)
+					want_perm[first + i] = ro ? 1 : 3;
+		}
+		check();
+		for (unsigned int i = 0; i < PAGES; i++) {
+			uint64_t va = base + i * K4;
+
+			if (!want_perm[i]) {
+				expect_fault(va, VMSA_ACC_R, VMSA_F_TRANSLATION);
+				continue;
+			}
+			expect_map(va, want_pa[i], VMSA_ACC_R);
+			if (want_perm[i] == 1)
+				expect_fault(va, VMSA_ACC_W, VMSA_F_PERMISSION);
+		}
+	}
+	assert_int_equal(am_pt_unmap(pt, base, PAGES * K4), 0);
+	check();
+	assert_int_equal(am_pt_tables(pt), 1);
+}
+
+/* Lock and log: every call, refused or not, releases what it took. */
+static void test_registers(void **state)
+{
+	struct am_pt *pt = setup(AM_PT_S1_EL2, 39);
+
+	(void)state;
+	assert_int_equal(am_pt_ttbr(pt), pt->root_pa);
+	assert_int_equal(am_pt_tcr(pt) & 0x3f, 64 - 39);
+	assert_int_equal(am_pt_mair(pt), 0xffbb440400ull);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(test_init_errors, teardown),
+		cmocka_unit_test_teardown(test_map_pages, teardown),
+		cmocka_unit_test_teardown(test_map_refusals, teardown),
+		cmocka_unit_test_teardown(test_block_sizes, teardown),
+		cmocka_unit_test_teardown(test_minimal_random, teardown),
+		cmocka_unit_test_teardown(test_unmap_shatters_block, teardown),
+		cmocka_unit_test_teardown(test_unmap_shatters_1g, teardown),
+		cmocka_unit_test_teardown(test_modify_shatters_block, teardown),
+		cmocka_unit_test_teardown(test_contig_runs, teardown),
+		cmocka_unit_test_teardown(test_contig_blocks, teardown),
+		cmocka_unit_test_teardown(test_unmap_frees_tables, teardown),
+		cmocka_unit_test_teardown(test_unmap_harmless, teardown),
+		cmocka_unit_test_teardown(test_tlbi_batching, teardown),
+		cmocka_unit_test_teardown(test_modify_rules, teardown),
+		cmocka_unit_test_teardown(test_parked, teardown),
+		cmocka_unit_test_teardown(test_populate, teardown),
+		cmocka_unit_test_teardown(test_query_walk, teardown),
+		cmocka_unit_test_teardown(test_el10_asid_ng, teardown),
+		cmocka_unit_test_teardown(test_stage2, teardown),
+		cmocka_unit_test_teardown(test_fault_injection, teardown),
+		cmocka_unit_test_teardown(test_random, teardown),
+		cmocka_unit_test_teardown(test_registers, teardown),
+	};
+
+	AM_RUN_SUITE("unit-pt", tests);
+}
