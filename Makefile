@@ -82,10 +82,29 @@ $(M33_IMG): $(M33_SRCS) $(CORE_HDRS) $(wildcard arch/armv8m/*.h tests/qemu/mpu/*
 
 QEMU_MPU := qemu-system-arm -M mps2-an505 -nographic -semihosting -kernel
 
+# The MMU image: EL2 stage 1 on an emulated Cortex-A57 (QEMU virt, started at
+# EL2). -mstrict-align: the table building runs with the MMU off, where every
+# access is Device memory and an unaligned one faults. 1 GiB of RAM so that
+# the 1 GiB block the image maps covers RAM only.
+A64_CC := aarch64-linux-gnu-gcc
+A64_CFLAGS := $(WARN) -O2 -g -mcpu=cortex-a57 -mgeneral-regs-only -mstrict-align \
+	-fno-pie -Iinclude -I. -ffunction-sections -fdata-sections
+A64_SRCS := $(CORE_SRCS) $(sort $(wildcard arch/aarch64/*.c tests/qemu/mmu/*.c)) \
+	$(sort $(wildcard arch/aarch64/*.S tests/qemu/mmu/*.S))
+A64_IMG := $(B)/qemu/mmu.elf
+$(A64_IMG): $(A64_SRCS) $(CORE_HDRS) $(wildcard src/*/*.h arch/aarch64/*.h tests/qemu/mmu/*.h) \
+		tests/qemu/mmu/link.ld | deps
+	@mkdir -p $(dir $@)
+	$(A64_CC) $(A64_CFLAGS) -nostdlib -nostartfiles -static -no-pie -T tests/qemu/mmu/link.ld \
+		-Wl,--gc-sections -Wl,--build-id=none -Wl,--no-warn-rwx-segments $(A64_SRCS) -lgcc -o $@
+
+QEMU_MMU := qemu-system-aarch64 -M virt,virtualization=on -cpu cortex-a57 -m 1G \
+	-nographic -semihosting -kernel
+
 # ------------------------------------------------------------------ test --
 # Every suite prints `<suite>: N passed, M failed`; scripts/run-suites.sh
 # runs them all and closes with the total.
-SUITES := $(patsubst $(B)/tests/%,unit-%,$(UNIT_BINS)) cross-build qemu-mpu
+SUITES := $(patsubst $(B)/tests/%,unit-%,$(UNIT_BINS)) cross-build qemu-mpu qemu-mmu
 
 # Each suite builds what it runs, so one that does not build is counted as
 # failed while the others still run.
@@ -101,11 +120,18 @@ suite-cross-build: | deps
 suite-qemu-mpu: $(M33_IMG)
 	@scripts/run-qemu.sh qemu-mpu 60 $(QEMU_MPU) $(M33_IMG)
 
+suite-qemu-mmu: $(A64_IMG)
+	@scripts/run-qemu.sh qemu-mmu 60 $(QEMU_MMU) $(A64_IMG)
+
 # ------------------------------------------------------------------ demo --
-demo: deps $(M33_IMG)
+demo: deps $(M33_IMG) $(A64_IMG)
 	@echo "== armmap on an emulated Cortex-M33 (mps2-an505, 16 MPU regions) =="
 	@timeout 60 $(QEMU_MPU) $(M33_IMG); st=$$?; \
 	  if [ $$st -ne 0 ]; then echo "demo: the MPU image exited with status $$st"; exit 1; fi
+	@echo
+	@echo "== armmap on an emulated Cortex-A57 (virt, EL2 stage-1 MMU, 4 KiB granule) =="
+	@timeout 60 $(QEMU_MMU) $(A64_IMG); st=$$?; \
+	  if [ $$st -ne 0 ]; then echo "demo: the MMU image exited with status $$st"; exit 1; fi
 
 # ------------------------------------------------------------------ size --
 size: deps $(foreach t,$(TARGETS),$(B)/$(t)/libarmmap.a)

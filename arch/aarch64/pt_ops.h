@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * AArch64 bare-metal backend of struct am_pt_ops: TLB maintenance with the
+ * inner-shareable TLBI forms, DSB/ISB barriers, and table pages from a
+ * static page pool the caller hands over. Runs at EL2 (for stage 1 EL1&0
+ * tables also at EL1, see below). The pool is used through its
+ * own addresses: PA == VA (an identity-mapped hypervisor or firmware, or
+ * the MMU off), so table_va is NULL.
+ *
+ * Also the EL2 helpers around a table: turn the EL2 stage-1 MMU on with it,
+ * and ask the hardware (AT S1E2R / S1E2W) what an address translates to.
+ *
+ * The TLBI forms, all inner shareable:
+ *   stage 1 EL2    VALE2IS / VAE2IS (VA[55:12] in [43:0]), ALLE2IS for "all";
+ *   stage 1 EL1&0  VALE1IS / VAE1IS (ASID in [63:48]), and VMALLE1IS for
+ *                  "all": ASIDE1IS would leave global (nG = 0) entries;
+ *   stage 2        IPAS2LE1IS / IPAS2E1IS (IPA[51:12] in [39:0]),
+ *                  VMALLS12E1IS for "all"; and at the COMPLETE barrier,
+ *                  when IPAs were invalidated, VMALLE1IS; DSB ISH; ISB.
+ * No TTL hint is given (bits [47:44] zero: valid with or without FEAT_TTL).
+ *
+ * Stage 2: IPAS2E1IS, IPAS2LE1IS, VMALLS12E1IS and VMALLE1IS act on the VMID
+ * that VTTBR_EL2 holds when they execute, not on an operand. The backend
+ * therefore loads the scope's VMID into VTTBR_EL2.VMID before the first
+ * stage-2 invalidation of a call (when it is not there already) and
+ * restores the previous VTTBR_EL2 at the COMPLETE barrier, after the
+ * invalidations and the final VMALLE1IS have completed. The caller must not
+ * run its EL1&0 guest on this CPU meanwhile: it does not, since the call
+ * runs at EL2.
+ *
+ * Stage 1 EL1&0: executed at EL2, the EL1 forms act on the VMID in
+ * VTTBR_EL2 too (a guest's own stage 1); the scope carries no VMID for
+ * them, so the caller must have the guest's VMID loaded. Executed at EL1
+ * (firmware managing its own tables), they are the ordinary EL1 forms;
+ * the stage 1 EL2 and stage 2 forms are UNDEFINED there.
+ */
+#ifndef ARMMAP_ARCH_AARCH64_PT_OPS_H
+#define ARMMAP_ARCH_AARCH64_PT_OPS_H
+
+#include <armmap/pt.h>
+
+/* Most pages one pool can hold (the bitmap in the context is this big). */
+#define AM_AARCH64_POOL_MAX_PAGES 1024u
+
+/*
+ * The context to pass to am_pt_init() with these ops: the page pool and the
+ * backend's small state. Set up with am_aarch64_pt_ctx_init(); one context
+ * per table (the stage-2 state is per table).
+ */
+struct am_aarch64_pt_ctx {
+	uint8_t *pool;	     /* granule-aligned pages, PA == VA */
+	unsigned int pages;  /* pages in the pool */
+	unsigned int in_use; /* pages handed out and not given back */
+	unsigned int limit;  /* at most this many in use (tests use it to run short) */
+	unsigned int hint;   /* where the next search for a free page starts */
+	uint64_t used[AM_AARCH64_POOL_MAX_PAGES / 64]; /* bit set: page handed out */
+	/* stage 2 */
+	uint8_t ipa_pending; /* IPA invalidations since the last COMPLETE */
+	uint8_t vttbr_saved; /* VTTBR_EL2 changed for the VMID, restore at COMPLETE */
+	uint64_t vttbr;	     /* the VTTBR_EL2 to restore */
+	/* counters, for tests and diagnostics */
+	unsigned long allocs, frees, alloc_fails, bad_frees;
+	unsigned long tlbis, publishes, completes;
+};
+
+/*
+ * am_aarch64_pt_ctx_init() - a context over the pool [@pool, @pool + @bytes).
+ * Whole granules only; the limit starts at the pool size.
+ * Returns 0, or AM_EINVAL (NULL, @pool not 4 KiB aligned, @bytes not a
+ * non-zero multiple of 4 KiB), AM_ERANGE (more than AM_AARCH64_POOL_MAX_PAGES
+ * pages).
+ */
+int am_aarch64_pt_ctx_init(struct am_aarch64_pt_ctx *ctx, void *pool, size_t bytes);
+
+/*
+ * The backend: alloc_table, free_table, tlbi, barrier; table_va NULL; no
+ * lock and no log. A caller that wants them copies the table and sets
+ * env.lock / env.unlock / env.log in its copy.
+ */
+extern const struct am_pt_ops am_aarch64_pt_ops;
+
+/* The individual ops, for callers that build their own table. */
+void *am_aarch64_alloc_table(void *ctx, am_paddr_t *pa);
+void am_aarch64_free_table(void *ctx, void *table, am_paddr_t pa);
+void am_aarch64_tlbi(void *ctx, const struct am_pt_tlbi *t);
+void am_aarch64_barrier(void *ctx, enum am_pt_barrier b, const struct am_pt_tlbi *scope);
+
+/* ---------------------------------------------------------------------- */
+/* EL2 stage 1                                                             */
+/* ---------------------------------------------------------------------- */
+
+/*
+ * am_aarch64_el2_mmu_enable() - turn on the EL2 stage-1 MMU with the given
+ * MAIR_EL2, TCR_EL2 (its RES1 bits are added) and TTBR0_EL2: write them,
+ * invalidate the EL2 TLB and the instruction cache, then set SCTLR_EL2.M,
+ * C, I and SA (A, WXN and EE cleared, the RES1 bits set). The code that
+ * calls it must be mapped at its current address (identity). No data
+ * cache maintenance is done: the tables and everything written with the
+ * MMU off must not have stale lines in the data cache (true after reset;
+ * a loader that ran with caches on must have cleaned and invalidated them).
+ * Returns 0, or AM_EPERM when not running at EL2.
+ */
+int am_aarch64_el2_mmu_enable(uint64_t mair, uint64_t tcr, uint64_t ttbr);
+
+/* am_aarch64_el2_mmu_enable_pt() - the same with am_pt_mair/tcr/ttbr(@pt). */
+int am_aarch64_el2_mmu_enable_pt(const struct am_pt *pt);
+
+/* am_aarch64_el2_mmu_is_on() - SCTLR_EL2.M is set. */
+bool am_aarch64_el2_mmu_is_on(void);
+
+/*
+ * am_aarch64_pa_bits() - the physical address size the PE implements
+ * (ID_AA64MMFR0_EL1.PARange): 32, 36, 40, 42, 44, 48 or 52. A table's
+ * oa_bits should not exceed it.
+ */
+unsigned int am_aarch64_pa_bits(void);
+
+/*
+ * am_aarch64_at_s1e2r() / am_aarch64_at_s1e2w() - the hardware's stage-1
+ * EL2 translation of @va for a read resp. a write: PAR_EL1 after AT S1E2R /
+ * AT S1E2W (see AM_PAR_* in sysreg.h). A walk that faults gives F = 1 and
+ * the fault status in FST; it raises no exception.
+ */
+uint64_t am_aarch64_at_s1e2r(uint64_t va);
+uint64_t am_aarch64_at_s1e2w(uint64_t va);
+
+#endif
