@@ -7,7 +7,7 @@ SHELL := /bin/bash
 
 B := build
 CORE_SRCS := $(sort $(wildcard src/*/*.c))
-CORE_HDRS := $(wildcard include/armmap/*.h)
+CORE_HDRS := $(wildcard include/armmap/*.h src/*/*.h)
 WARN := -Wall -Wextra -Werror -std=c11 -ffreestanding
 CORE_CFLAGS := $(WARN) -Iinclude -fno-common
 
@@ -139,8 +139,13 @@ size: deps $(foreach t,$(TARGETS),$(B)/$(t)/libarmmap.a)
 
 # ----------------------------------------------------------------- bench --
 BENCH_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -g -Iinclude -I. -D_GNU_SOURCE
-bench: deps $(B)/bench/bench_mpu
+bench: deps $(B)/bench/bench_mpu $(B)/bench/bench_pt
 	@bench/run.sh $(B)/bench/bench_mpu
+	@echo
+	@$(B)/bench/bench_pt
+$(B)/bench/bench_pt: bench/bench_pt.c $(CORE_SRCS) $(CORE_HDRS) | deps
+	@mkdir -p $(dir $@)
+	gcc $(BENCH_CFLAGS) bench/bench_pt.c $(CORE_SRCS) -o $@
 $(B)/bench/bench_mpu: bench/bench_mpu.c $(CORE_SRCS) $(CORE_HDRS) | deps
 	@mkdir -p $(dir $@)
 	gcc $(BENCH_CFLAGS) bench/bench_mpu.c $(CORE_SRCS) -o $@
