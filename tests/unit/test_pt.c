@@ -76,11 +76,14 @@ static void check(void)
 	assert_int_equal(H.locks, H.unlocks);
 	assert_true(H.max_lock_depth <= 1);
 	tlbm_check_end(&H.tlb);
-	if (H.tlb.bbm_violations || H.tlb.stale || H.tlb.freed_in_use || H.tlb.model_errors)
-		fail_msg("TLB model: bbm %lu stale %lu freed_in_use %lu model %lu: %s",
-			 H.tlb.bbm_violations, H.tlb.stale, H.tlb.freed_in_use, H.tlb.model_errors,
-			 H.tlb.first_error);
+	if (H.tlb.bbm_violations || H.tlb.stale || H.tlb.freed_in_use || H.tlb.model_errors ||
+	    H.tlb.bad_walks)
+		fail_msg(
+			"TLB model: bbm %lu stale %lu freed_in_use %lu model %lu bad walks %lu: %s",
+			H.tlb.bbm_violations, H.tlb.stale, H.tlb.freed_in_use, H.tlb.model_errors,
+			H.tlb.bad_walks, H.tlb.first_error);
 	assert_int_equal(H.open_tlbi, 0);
+	assert_int_equal(H.tlbi_between, 0); /* every TLBI after a PUBLISH */
 	assert_int_equal(H.bad_frees, 0);
 	assert_int_equal(H.in_use, am_pt_tables(&PT));
 }
@@ -332,7 +335,15 @@ static void test_map_pages(void **state)
 	assert_int_equal(H.complete, 1);
 	assert_int_equal(am_pt_tables(pt), 3); /* root (L1), L2, L3 */
 
+	H.complete = H.publish = 0;
 	assert_int_equal(am_pt_map(pt, va + 16 * K4, pa + 16 * K4, K4, &RO, 0), 0);
+	check();
+	assert_int_equal(H.complete, 1); /* written into a live table: waited for */
+	assert_int_equal(H.publish, 0);	 /* no table linked, nothing invalidated */
+	/* a new table linked into a live one is published first */
+	assert_int_equal(am_pt_map(pt, va + M2, pa + M2, K4, &RO, 0), 0);
+	assert_int_equal(H.publish, 1);
+	assert_int_equal(am_pt_unmap(pt, va + M2, K4), 0);
 	check();
 	expect_map(va + 16 * K4, pa + 16 * K4, VMSA_ACC_R);
 	expect_fault(va + 16 * K4, VMSA_ACC_W, VMSA_F_PERMISSION);
@@ -359,6 +370,8 @@ static void test_map_refusals(void **state)
 	assert_int_equal(am_pt_map(pt, 0x200000, 0x200000, M2, &RW, AM_PT_F_BLOCK), 0);
 	assert_int_equal(am_pt_map(pt, 0x400000, 0x400000, 4 * K4, &RW, 0), 0);
 	assert_int_equal(am_pt_map(pt, 0x600000, 0x600000, K4, &RW, AM_PT_F_PARKED), 0);
+	assert_int_equal(
+		am_pt_map(pt, 0xa00000, 0xa00000, M2, &DEV, AM_PT_F_PARKED | AM_PT_F_BLOCK), 0);
 	check();
 	snap(&s);
 	am_host_pt_clear_log(&H);
@@ -390,7 +403,8 @@ static void test_map_refusals(void **state)
 	assert_int_equal(am_pt_map(pt, 0x600000, 0x600000, K4, &RW, 0), AM_EEXIST);
 	assert_int_equal(am_pt_map(pt, 0x404000 - 8 * K4, 0x404000, 8 * K4, &RW, 0), AM_EEXIST);
 	assert_int_equal(am_pt_map(pt, 0, 0, G1, &RW, AM_PT_F_BLOCK), AM_EEXIST);
-	assert_int_equal(am_host_pt_logged(&H, AM_EV_PT_MAPPED, ~0ull), 5);
+	assert_int_equal(am_pt_map(pt, 0xa05000, 0xa05000, K4, &RW, 0), AM_EEXIST);
+	assert_int_equal(am_host_pt_logged(&H, AM_EV_PT_MAPPED, ~0ull), 6);
 	unchanged(&s);
 	check();
 	/* the live PA stayed */
@@ -533,8 +547,15 @@ static void test_unmap_shatters_1g(void **state)
 	tlbm_watch(&H.tlb, G1, G1, M2);
 	tlbm_watch(&H.tlb, hole - 4 * K4, 8 * K4, K4);
 	tlbm_fill(&H.tlb);
+	H.tlbi = H.complete = 0;
 	assert_int_equal(am_pt_unmap(pt, hole, K4), 0);
 	check();
+	/* one break-before-make of the 1 GiB block; the new tables below it were
+	 * built off-line and need none */
+	assert_int_equal(H.tlbi, 1);
+	assert_int_equal(H.complete, 2);
+	assert_int_equal(H.last_tlbi.addr, G1);
+	assert_int_equal(H.last_tlbi.level, 1);
 	assert_int_equal(am_pt_tables(pt), 3); /* L2 from the 1 GiB block, L3 around the hole */
 	struct shape sh = shape();
 	assert_int_equal(sh.leaves[1], 0);
@@ -584,9 +605,22 @@ static void test_contig_runs(void **state)
 	assert_int_equal(xlate(va + 5 * K4, VMSA_ACC_R).tlb_size, 16 * K4);
 	tlbm_watch(&H.tlb, va, 32 * K4, K4);
 	tlbm_fill(&H.tlb);
-	/* a page out of the first run: the run loses its hint, the second keeps it */
+	/* a page out of the first run: the run loses its hint, the second keeps it;
+	 * every page of the run is invalidated (a TLB may hold them one by one) */
+	H.nring = 0;
 	assert_int_equal(am_pt_unmap(pt, va + 3 * K4, K4), 0);
 	check();
+	for (unsigned int i = 0; i < 16; i++) {
+		bool seen = false;
+
+		for (unsigned long n = 0; n < H.nring; n++) {
+			const struct am_pt_tlbi *t = am_host_pt_tlbi_at(&H, n);
+
+			seen |= t && !t->all && t->addr == va + i * K4 && t->leaf;
+		}
+		if (!seen)
+			fail_msg("no TLBI for page %u of the broken run", i);
+	}
 	sh = shape();
 	assert_int_equal(sh.leaves[3], 31);
 	assert_int_equal(sh.contig[3], 16);
@@ -607,6 +641,25 @@ static void test_contig_runs(void **state)
 	assert_int_equal(shape().contig[3], 0);
 	expect_map(va + 17 * K4, pa + 17 * K4, VMSA_ACC_W);
 	expect_fault(va + 18 * K4, VMSA_ACC_W, VMSA_F_PERMISSION);
+	teardown(NULL);
+
+	/* a range that starts before a run and ends inside it */
+	pt = setup(AM_PT_S1_EL2, 39);
+	assert_int_equal(am_pt_map(pt, va - K4, pa - K4, K4, &RW, 0), 0);
+	assert_int_equal(am_pt_map(pt, va, pa, 16 * K4, &RW, AM_PT_F_CONTIG), 0);
+	tlbm_watch(&H.tlb, va - K4, 17 * K4, K4);
+	tlbm_fill(&H.tlb);
+	assert_int_equal(am_pt_modify(pt, va - K4, 3 * K4, &RO, 0), 0);
+	check();
+	for (int i = 2; i < 16; i++)
+		expect_map(va + i * K4, pa + i * K4, VMSA_ACC_W);
+	expect_fault(va + K4, VMSA_ACC_W, VMSA_F_PERMISSION);
+	assert_int_equal(am_pt_unmap(pt, va - K4, 3 * K4), 0);
+	check();
+	for (int i = 2; i < 16; i++)
+		expect_map(va + i * K4, pa + i * K4, VMSA_ACC_W);
+	expect_fault(va + K4, VMSA_ACC_R, VMSA_F_TRANSLATION);
+	assert_int_equal(shape().contig[3], 0);
 }
 
 static void test_contig_blocks(void **state)
@@ -625,6 +678,7 @@ static void test_contig_blocks(void **state)
 	check();
 	struct shape sh = shape();
 	assert_int_equal(sh.contig[2], 0);
+	assert_int_equal(sh.contig[3], 0); /* pages split from the block: no hint */
 	assert_int_equal(sh.leaves[2], 15);
 	assert_int_equal(sh.leaves[3], 511);
 	expect_map(va + 5 * M2, va + 5 * M2, VMSA_ACC_R);
@@ -653,6 +707,32 @@ static void test_unmap_frees_tables(void **state)
 	assert_int_equal(am_pt_tables(pt), 1);
 	assert_int_equal(H.in_use, 1);
 	expect_fault(va, VMSA_ACC_R, VMSA_F_TRANSLATION);
+	/* entries 0 and 511 of one table: the table stays while one is left */
+	assert_int_equal(am_pt_map(pt, va, 0x40000000, K4, &RW, 0), 0);
+	assert_int_equal(am_pt_map(pt, va + 511 * K4, 0x40001000, K4, &RW, 0), 0);
+	assert_int_equal(am_pt_unmap(pt, va, K4), 0);
+	check();
+	assert_int_equal(am_pt_tables(pt), 4);
+	expect_map(va + 511 * K4, 0x40001000, VMSA_ACC_R);
+	assert_int_equal(am_pt_unmap(pt, va + 511 * K4, K4), 0);
+	check();
+	assert_int_equal(am_pt_tables(pt), 1);
+	/* a block, then pages in a table next to it: one unmap frees everything */
+	assert_int_equal(am_pt_map(pt, va, 0x40000000, M2, &RW, AM_PT_F_BLOCK), 0);
+	assert_int_equal(am_pt_map(pt, va + M2, 0x40200000, 2 * K4, &RW, 0), 0);
+	tlbm_watch(&H.tlb, va, M2 + 2 * K4, 64 * K4);
+	tlbm_fill(&H.tlb);
+	assert_int_equal(am_pt_unmap(pt, va, 4 * M2), 0);
+	check();
+	assert_int_equal(am_pt_tables(pt), 1);
+	/* a whole 512 GiB span with a few pages: the walks are invalidated one by one */
+	assert_int_equal(am_pt_map(pt, va, 0x40000000, 3 * K4, &RW, 0), 0);
+	tlbm_fill(&H.tlb);
+	H.tlbi_all = 0;
+	assert_int_equal(am_pt_unmap(pt, va & ~((1ull << 39) - 1), 1ull << 39), 0);
+	check();
+	assert_int_equal(H.tlbi_all, 0);
+	assert_int_equal(am_pt_tables(pt), 1);
 	/* a table under a whole-span unmap goes in one piece */
 	assert_int_equal(am_pt_map(pt, va, 0x40000000, 700 * K4, &RW, 0), 0);
 	tlbm_fill(&H.tlb);
@@ -739,6 +819,7 @@ static void test_modify_rules(void **state)
 	assert_int_equal(am_pt_modify(pt, va, K4, &nc, 0), AM_EPERM);
 	assert_int_equal(am_pt_modify(pt, va, K4, &osh, 0), AM_EPERM);
 	assert_int_equal(am_host_pt_logged(&H, AM_EV_TYPE_CHANGE, ~0ull), 2);
+	assert_int_equal(am_pt_modify(pt, va + 3 * K4, 3 * K4, &RO, 0), AM_ENOENT);
 	assert_int_equal(am_pt_modify(pt, va, K4, &wx, 0), AM_EPERM);
 	assert_int_equal(am_pt_modify(pt, va, K4, NULL, 0), AM_EINVAL);
 	assert_int_equal(am_pt_modify(pt, va, K4, &RO, AM_PT_F_BLOCK), AM_EINVAL);
@@ -746,6 +827,14 @@ static void test_modify_rules(void **state)
 	assert_int_equal(am_pt_modify(pt, 1ull << 39, K4, &RO, 0), AM_ERANGE);
 	unchanged(&s);
 	check();
+	/* the memory type is checked on every page, not only the first */
+	assert_int_equal(am_pt_map(pt, va + 6 * K4, 0x09000000, K4, &DEV, 0), 0);
+	check();
+	snap(&s);
+	am_host_pt_clear_log(&H);
+	assert_int_equal(am_pt_modify(pt, va + 5 * K4, 2 * K4, &RO, 0), AM_EPERM);
+	assert_int_equal(am_host_pt_logged(&H, AM_EV_TYPE_CHANGE, va + 6 * K4), 1);
+	unchanged(&s);
 	/* a live permission change: written, invalidated, completed */
 	tlbm_watch(&H.tlb, va, 6 * K4, K4);
 	tlbm_fill(&H.tlb);
@@ -829,6 +918,13 @@ static void test_populate(void **state)
 	assert_int_equal(am_pt_populate(pt, va + 4 * M2, M2), 0);
 	check();
 	assert_int_equal(am_pt_tables(pt), 4);
+	/* populate over what exists needs nothing and changes nothing */
+	am_host_pt_fail_at(&H, 0);
+	assert_int_equal(am_pt_populate(pt, va + M2 - K4, 2 * K4), 0);
+	am_host_pt_fail_at(&H, -1);
+	check();
+	assert_int_equal(am_pt_tables(pt), 4);
+	expect_map(va + M2, 0x80001000, VMSA_ACC_R);
 	assert_int_equal(am_pt_populate(pt, 0, 0), AM_EINVAL);
 	assert_int_equal(am_pt_populate(pt, 1ull << 39, K4), AM_ERANGE);
 	assert_int_equal(am_pt_populate(NULL, 0, K4), AM_EINVAL);
