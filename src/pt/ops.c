@@ -264,8 +264,17 @@ static int modify_check_run(struct pt_walk *w, struct pt_slot *s, unsigned int n
 	struct modify_arg *m = w->arg;
 	uint64_t span = pt_span(s->level);
 	const am_pte_t mem = m->mem, stop = stop_mask(s->level);
-	unsigned int k;
+	unsigned int k = 1;
 
+	/* the common case first: a table of ordinary leaves of the right type */
+	if (s->t->p && !s->t->blank) {
+		const am_pte_t *p = s->t->p + s->idx;
+
+		while (k < n && p[k] && !(p[k] & stop) && (p[k] & PT_MEM_MASK) == mem)
+			k++;
+	}
+	if (k == n && s->pte && (s->pte & PT_MEM_MASK) == mem)
+		return (int)n;
 	for (k = 0; k < n; k++) {
 		am_pte_t e = k ? pt_get(s->t, s->idx + k) : s->pte;
 		int rc;
@@ -319,7 +328,7 @@ static int modify_visit(struct pt_walk *w, struct pt_slot *s)
 		if (v == e)
 			continue;
 		pte_store(&p[k], v);
-		if (live && (e & AM_PTE_VALID))
+		if (live && (e & AM_PTE_VALID) && !w->b.all)
 			pt_queue_tlbi(w, s->va + k * span, lvl, true);
 	}
 	if (live)
