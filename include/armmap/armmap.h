@@ -7,5 +7,6 @@
 #include <armmap/errors.h>
 #include <armmap/attr.h>
 #include <armmap/mpu.h>
+#include <armmap/pt.h>
 
 #endif
