@@ -119,6 +119,7 @@ static int map_leaves(struct pt_walk *w, struct pt_slot *s, unsigned int n)
 		unsigned int chunk = n - k;
 		am_pte_t c = 0;
 		am_paddr_t oa = va + m->delta;
+		volatile am_pte_t *q, *end;
 
 		if (contig) {
 			unsigned int left =
@@ -130,8 +131,10 @@ static int map_leaves(struct pt_walk *w, struct pt_slot *s, unsigned int n)
 			if (rs >= m->lo && rs + run <= m->hi)
 				c = AM_PTE_CONTIG;
 		}
-		for (unsigned int j = 0; j < chunk; j++, oa += span)
-			*(volatile am_pte_t *)&p[k + j] = tmpl | c | oa;
+		q = p + k;
+		end = q + chunk;
+		for (am_pte_t v = tmpl | c | oa; q < end; v += span)
+			*q++ = v;
 		k += chunk;
 	}
 	if (s->t->live)
@@ -319,15 +322,15 @@ static int modify_visit(struct pt_walk *w, struct pt_slot *s)
 		return modify_check_run(w, s, n);
 	p = t->p + s->idx;
 	live = t->live;
-	for (k = 0; k < n; k++) {
-		am_pte_t e = p[k];
+	for (k = 0; k < n; k++, p++) {
+		am_pte_t e = *p;
 		am_pte_t v = (e & ~(PT_PERM_MASK | AM_PTE_SW_MASK | AM_PTE_VALID)) | set;
 
-		if (k && (e & stop) && stop_at(e, s->va + k * span, lvl, m->lo, m->hi))
+		if ((e & stop) && k && stop_at(e, s->va + k * span, lvl, m->lo, m->hi))
 			break;
 		if (v == e)
 			continue;
-		pte_store(&p[k], v);
+		pte_store(p, v);
 		if (live && (e & AM_PTE_VALID) && !w->b.all)
 			pt_queue_tlbi(w, s->va + k * span, lvl, true);
 	}
