@@ -198,7 +198,7 @@ static int unmap_visit(struct pt_walk *w, struct pt_slot *s)
 		return 1;
 	}
 	if (partial_run(s->pte, s->va, lvl, r->lo, r->hi))
-		pt_unhint_run(w, s);
+		pt_unhint_run(w, s, r->lo, r->hi);
 	if (!n)
 		return pt_descend_new(w, s, false, false); /* break the block */
 	for (k = 0; k < n; k++) {
@@ -314,7 +314,7 @@ static int modify_visit(struct pt_walk *w, struct pt_slot *s)
 	if (rc)
 		return rc;
 	if (partial_run(s->pte, s->va, lvl, m->lo, m->hi))
-		pt_unhint_run(w, s);
+		pt_unhint_run(w, s, 0, 0);
 	n = full_entries(s, m->hi);
 	if (!n)
 		return pt_descend_new(w, s, false, false); /* break the block */
@@ -420,23 +420,42 @@ static int check_range(struct am_pt *pt, am_vaddr_t va, uint64_t size)
 	return rc;
 }
 
-/* Run @v over the range: dry, reserve, commit. Lock held by the caller. */
+static bool pt_ok(const struct am_pt *pt)
+{
+	return pt && pt->root;
+}
+
+/* Run @v over the range: dry, reserve, commit; under the lock. */
 static int exec(struct am_pt *pt, const struct pt_visitor *v, void *arg, am_vaddr_t va,
 		uint64_t size)
 {
 	struct pt_walk w = {.pt = pt, .v = v, .arg = arg, .dry = true};
-	int rc = pt_run(&w, va, size);
+	int rc;
 
-	if (rc)
-		return rc;
-	rc = pt_reserve(&w, w.need);
-	if (rc)
-		return rc;
-	w.dry = false;
+	lock(pt);
 	rc = pt_run(&w, va, size);
-	pt_finish(&w);
-	pt_reserve_leftover(&w);
+	if (!rc)
+		rc = pt_reserve(&w, w.need);
+	if (!rc) {
+		w.dry = false;
+		rc = pt_run(&w, va, size);
+		pt_finish(&w);
+		pt_reserve_leftover(&w);
+	}
+	unlock(pt);
 	return rc;
+}
+
+/* The calls that take only a range: check it, then run @v. */
+static int exec_range(struct am_pt *pt, const struct pt_visitor *v, void *arg, am_vaddr_t va,
+		      uint64_t size)
+{
+	int rc;
+
+	if (!pt_ok(pt))
+		return AM_EINVAL;
+	rc = check_range(pt, va, size);
+	return rc ? rc : exec(pt, v, arg, va, size);
 }
 
 /* The descriptor template of a leaf at @level with @attr, or an error. */
@@ -466,11 +485,6 @@ static int leaf_template(struct am_pt *pt, unsigned int level, const struct am_a
 	return rc;
 }
 
-static bool pt_ok(const struct am_pt *pt)
-{
-	return pt && pt->root;
-}
-
 int am_pt_map(struct am_pt *pt, am_vaddr_t va, am_paddr_t pa, uint64_t size,
 	      const struct am_attr *attr, unsigned int flags)
 {
@@ -495,26 +509,14 @@ int am_pt_map(struct am_pt *pt, am_vaddr_t va, am_paddr_t pa, uint64_t size,
 		rc = leaf_template(pt, l, attr, flags, &m.tmpl[l]);
 	if (rc)
 		return rc;
-	lock(pt);
-	rc = exec(pt, &map_visitor, &m, va, size);
-	unlock(pt);
-	return rc;
+	return exec(pt, &map_visitor, &m, va, size);
 }
 
 int am_pt_unmap(struct am_pt *pt, am_vaddr_t va, uint64_t size)
 {
 	struct range_arg r = {.lo = va, .hi = va + size};
-	int rc;
 
-	if (!pt_ok(pt))
-		return AM_EINVAL;
-	rc = check_range(pt, va, size);
-	if (rc)
-		return rc;
-	lock(pt);
-	rc = exec(pt, &unmap_visitor, &r, va, size);
-	unlock(pt);
-	return rc;
+	return exec_range(pt, &unmap_visitor, &r, va, size);
 }
 
 int am_pt_modify(struct am_pt *pt, am_vaddr_t va, uint64_t size, const struct am_attr *attr,
@@ -533,25 +535,12 @@ int am_pt_modify(struct am_pt *pt, am_vaddr_t va, uint64_t size, const struct am
 		return rc;
 	m.set = tmpl & (PT_PERM_MASK | AM_PTE_SW_MASK | AM_PTE_VALID);
 	m.mem = tmpl & PT_MEM_MASK;
-	lock(pt);
-	rc = exec(pt, &modify_visitor, &m, va, size);
-	unlock(pt);
-	return rc;
+	return exec(pt, &modify_visitor, &m, va, size);
 }
 
 int am_pt_populate(struct am_pt *pt, am_vaddr_t va, uint64_t size)
 {
-	int rc;
-
-	if (!pt_ok(pt))
-		return AM_EINVAL;
-	rc = check_range(pt, va, size);
-	if (rc)
-		return rc;
-	lock(pt);
-	rc = exec(pt, &populate_visitor, NULL, va, size);
-	unlock(pt);
-	return rc;
+	return exec_range(pt, &populate_visitor, NULL, va, size);
 }
 
 int am_pt_walk(struct am_pt *pt, am_vaddr_t va, uint64_t size, am_pt_leaf_fn fn, void *arg)

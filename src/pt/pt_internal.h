@@ -123,7 +123,7 @@ void pt_descend_table(struct pt_walk *w, struct pt_slot *s);
 int pt_descend_new(struct pt_walk *w, struct pt_slot *s, bool shallow, bool overwritten);
 void pt_queue_free(struct pt_walk *w, void *va, am_paddr_t pa);
 void pt_flush(struct pt_walk *w);
-void pt_unhint_run(struct pt_walk *w, struct pt_slot *s);
+void pt_unhint_run(struct pt_walk *w, struct pt_slot *s, am_vaddr_t drop_lo, am_vaddr_t drop_hi);
 void pt_teardown(struct pt_walk *w, am_pte_t *tbl, am_paddr_t pa, unsigned int level, am_vaddr_t va,
 		 bool live);
 void pt_free_tree(struct am_pt *pt, am_pte_t *tbl, am_paddr_t pa, unsigned int level);

@@ -229,9 +229,11 @@ static void install(struct pt_walk *w, struct pt_slot *s)
 /*
  * Take the contiguous hint off the run of 16 around entry s. Live valid
  * entries go through break-before-make: all invalid, invalidated, then
- * rewritten without the hint. Nothing to do in the dry run.
+ * rewritten without the hint, except those wholly inside [drop_lo,
+ * drop_hi), which stay invalid (an unmap would only invalidate them
+ * again). Nothing to do in the dry run.
  */
-void pt_unhint_run(struct pt_walk *w, struct pt_slot *s)
+void pt_unhint_run(struct pt_walk *w, struct pt_slot *s, am_vaddr_t drop_lo, am_vaddr_t drop_hi)
 {
 	struct pt_tbl *t = s->t;
 	unsigned int r = s->idx & ~(AM_PT_CONTIG_ENTRIES - 1u);
@@ -256,8 +258,14 @@ void pt_unhint_run(struct pt_walk *w, struct pt_slot *s)
 		PT_LOG(w->pt, AM_LOG_DEBUG, AM_EV_PT_BREAK, "contiguous run broken", rva, s->level,
 		       2);
 	}
-	for (unsigned int k = 0; k < AM_PT_CONTIG_ENTRIES; k++)
-		pt_write(w, t, r + k, old[k] & ~AM_PTE_CONTIG);
+	for (unsigned int k = 0; k < AM_PT_CONTIG_ENTRIES; k++) {
+		am_vaddr_t va = rva + k * span;
+
+		if (va >= drop_lo && va + span <= drop_hi)
+			pt_write(w, t, r + k, 0); /* invalidated already */
+		else
+			pt_write(w, t, r + k, old[k] & ~AM_PTE_CONTIG);
+	}
 }
 
 /*

@@ -621,6 +621,7 @@ static void test_contig_runs(void **state)
 		if (!seen)
 			fail_msg("no TLBI for page %u of the broken run", i);
 	}
+	assert_int_equal(H.nring, 16); /* and the hole is not invalidated twice */
 	sh = shape();
 	assert_int_equal(sh.leaves[3], 31);
 	assert_int_equal(sh.contig[3], 16);
