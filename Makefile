@@ -71,11 +71,21 @@ $(B)/tests/%: tests/unit/test_%.c $(TEST_LIB_OBJS) tests/unit/harness.h | deps
 	gcc $(TEST_CFLAGS) $< $(TEST_LIB_OBJS) -lcmocka -lpthread -o $@
 
 # ------------------------------------------------------------ qemu images --
+# Both images build in the console and check reporting of tests/qemu/common.
+QEMU_COMMON_SRCS := $(sort $(wildcard tests/qemu/common/*.c))
+QEMU_COMMON_HDRS := $(wildcard tests/qemu/common/*.h)
+
+# The MPU image: the shared console gets a 4 KiB capture buffer (the image
+# owns 64 KiB of SRAM) and no printf format check (uint32_t is "long" with
+# arm-none-eabi, and the image prints it with %x/%u/%d).
 M33_CC := arm-none-eabi-gcc
-M33_CFLAGS := $(WARN) -Os -g -mcpu=cortex-m33 -mthumb -Iinclude -I. -ffunction-sections -fdata-sections
-M33_SRCS := $(CORE_SRCS) $(sort $(wildcard arch/armv8m/*.c tests/qemu/mpu/*.c)) $(wildcard tests/qemu/mpu/*.S)
+M33_CFLAGS := $(WARN) -Os -g -mcpu=cortex-m33 -mthumb -Iinclude -I. -ffunction-sections -fdata-sections \
+	-DCON_CAPTURE_LEN=4096u -DCON_FORMAT_CHECK=0
+M33_SRCS := $(CORE_SRCS) $(sort $(wildcard arch/armv8m/*.c) $(QEMU_COMMON_SRCS) $(wildcard tests/qemu/mpu/*.c)) \
+	$(wildcard tests/qemu/mpu/*.S)
 M33_IMG := $(B)/qemu/mpu.elf
-$(M33_IMG): $(M33_SRCS) $(CORE_HDRS) $(wildcard arch/armv8m/*.h tests/qemu/mpu/*.h) tests/qemu/mpu/link.ld | deps
+$(M33_IMG): $(M33_SRCS) $(CORE_HDRS) $(wildcard arch/armv8m/*.h tests/qemu/mpu/*.h) $(QEMU_COMMON_HDRS) \
+		tests/qemu/mpu/link.ld | deps
 	@mkdir -p $(dir $@)
 	$(M33_CC) $(M33_CFLAGS) -nostdlib -nostartfiles -T tests/qemu/mpu/link.ld \
 		-Wl,--gc-sections $(M33_SRCS) -lgcc -o $@
@@ -89,11 +99,11 @@ QEMU_MPU := qemu-system-arm -M mps2-an505 -nographic -semihosting -kernel
 A64_CC := aarch64-linux-gnu-gcc
 A64_CFLAGS := $(WARN) -O2 -g -mcpu=cortex-a57 -mgeneral-regs-only -mstrict-align \
 	-fno-pie -Iinclude -I. -ffunction-sections -fdata-sections
-A64_SRCS := $(CORE_SRCS) $(sort $(wildcard arch/aarch64/*.c tests/qemu/mmu/*.c)) \
+A64_SRCS := $(CORE_SRCS) $(sort $(wildcard arch/aarch64/*.c) $(QEMU_COMMON_SRCS) $(wildcard tests/qemu/mmu/*.c)) \
 	$(sort $(wildcard arch/aarch64/*.S tests/qemu/mmu/*.S))
 A64_IMG := $(B)/qemu/mmu.elf
 $(A64_IMG): $(A64_SRCS) $(CORE_HDRS) $(wildcard src/*/*.h arch/aarch64/*.h tests/qemu/mmu/*.h) \
-		tests/qemu/mmu/link.ld | deps
+		$(QEMU_COMMON_HDRS) tests/qemu/mmu/link.ld | deps
 	@mkdir -p $(dir $@)
 	$(A64_CC) $(A64_CFLAGS) -nostdlib -nostartfiles -static -no-pie -T tests/qemu/mmu/link.ld \
 		-Wl,--gc-sections -Wl,--build-id=none -Wl,--no-warn-rwx-segments $(A64_SRCS) -lgcc -o $@

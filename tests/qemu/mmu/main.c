@@ -86,19 +86,7 @@ static struct {
 	} rec[LOG_KEEP];
 } g_log;
 
-static unsigned int g_num, g_pass, g_fail;
-static bool g_ok;
-
-#define FAIL(...)                                   \
-	do {                                        \
-		g_ok = false;                       \
-		con_printf("  FAIL: " __VA_ARGS__); \
-	} while (0)
-#define EXPECT(cond, ...)                  \
-	do {                               \
-		if (!(cond))               \
-			FAIL(__VA_ARGS__); \
-	} while (0)
+const char check_suite[] = "qemu-mmu";
 
 static void violation(const char *what)
 {
@@ -287,50 +275,8 @@ static void show_call(void)
 }
 
 /* ---------------------------------------------------------------------- */
-/* Names                                                                   */
+/* Names (errname, perm_name: tests/qemu/common/check.c)                  */
 /* ---------------------------------------------------------------------- */
-
-static const char *errname(int e)
-{
-	switch (e) {
-	case AM_EPERM:
-		return "AM_EPERM";
-	case AM_ENOENT:
-		return "AM_ENOENT";
-	case AM_ENOMEM:
-		return "AM_ENOMEM";
-	case AM_EBUSY:
-		return "AM_EBUSY";
-	case AM_EEXIST:
-		return "AM_EEXIST";
-	case AM_EINVAL:
-		return "AM_EINVAL";
-	case AM_ERANGE:
-		return "AM_ERANGE";
-	case AM_EOVERFLOW:
-		return "AM_EOVERFLOW";
-	case AM_ENOTSUP:
-		return "AM_ENOTSUP";
-	default:
-		return e >= 0 ? "ok" : "AM_E?";
-	}
-}
-
-static const char *perm_name(unsigned int perm)
-{
-	switch (perm & ~AM_PERM_USER) {
-	case AM_PERM_R | AM_PERM_W:
-		return "RW";
-	case AM_PERM_R:
-		return "RO";
-	case AM_PERM_R | AM_PERM_X:
-		return "RX";
-	case AM_PERM_R | AM_PERM_W | AM_PERM_X:
-		return "RWX";
-	default:
-		return "?";
-	}
-}
 
 static const char *mt_name(unsigned int mt)
 {
@@ -709,14 +655,8 @@ static void sync_icache(uint64_t va, uint64_t len)
 }
 
 /* ---------------------------------------------------------------------- */
-/* Checks                                                                  */
+/* Checks (reporting: tests/qemu/common/check.c)                          */
 /* ---------------------------------------------------------------------- */
-
-static void begin(void)
-{
-	g_ok = true;
-	con_capture();
-}
 
 static void end(const char *what)
 {
@@ -724,21 +664,7 @@ static void end(const char *what)
 	EXPECT(am_pt_tables(&g_pt) == g_ctx.in_use, "am_pt_tables() %lu, pool pages out %u\n",
 	       (unsigned long)am_pt_tables(&g_pt), g_ctx.in_use);
 	EXPECT(g_log.internal == 0, "the engine logged %u internal errors\n", g_log.internal);
-	con_stop();
-	g_num++;
-	if (g_ok) {
-		g_pass++;
-		con_printf("ok %u - %s\n", g_num, what);
-	} else {
-		g_fail++;
-		con_printf("not ok %u - %s\n", g_num, what);
-	}
-	con_flush();
-}
-
-void report_abort(void)
-{
-	con_printf("qemu-mmu: %u passed, %u failed\n", g_pass, g_fail + 1);
+	check_end(what);
 }
 
 static void fatal_exc(const struct am_aarch64_frame *f)
@@ -784,7 +710,7 @@ static void ck_boot(void)
 	unsigned int bad = 0, pa_bits = am_aarch64_pa_bits();
 	int rc;
 
-	begin();
+	check_begin();
 	cfg.oa_bits = pa_bits > 48 ? 48 : pa_bits;
 	con_printf("  CurrentEL=%u, PARange: %u-bit PAs; table: stage 1 EL2, 4 KiB granule, %u-bit "
 		   "VAs (root level 1), %u-bit OAs\n",
@@ -814,7 +740,7 @@ static void ck_boot(void)
 	rc |= map_(ram, ram, ram_end - ram, &attr_rw, AM_PT_F_CONTIG, true);
 	rc |= map_(UART_BASE, UART_BASE, PAGE, &attr_dev, 0, true);
 	am_pt_walk(&g_pt, 0, 1ull << IA_BITS, boot_pte_cb, &bad);
-	if (rc || !g_ok) {
+	if (rc || !check_ok) {
 		FAIL("the boot table is not complete: the MMU stays off\n");
 		end("boot: armmap builds the EL2 table and the MMU comes on with it");
 		return;
@@ -841,7 +767,7 @@ static void ck_ram(void)
 	uint64_t stack = (uintptr_t)__stack_top - 16;
 	uint64_t last = (uintptr_t)__ram_end - 8;
 
-	begin();
+	check_begin();
 	con_printf("  .data word at 0x%lx, last pool page 0x%lx, stack top 0x%lx:\n", data, pool,
 		   stack);
 	expect_at(data, false, OK, data, AM_MT_NORMAL_WB, AM_SH_INNER, true);
@@ -859,7 +785,7 @@ static void ck_uart(void)
 {
 	struct am_pt_leaf l = {0};
 
-	begin();
+	check_begin();
 	if (expect_leaf(UART_BASE, 3, PAGE, &l))
 		con_printf("  am_pt_query(0x%lx): L3 page, %s %s, pte 0x%lx\n", (uint64_t)UART_BASE,
 			   perm_name(l.attr.perm), mt_name(l.attr.mtype), l.pte);
@@ -875,7 +801,7 @@ static void ck_unmapped(void)
 {
 	uint64_t past = (uintptr_t)__ram_end;
 
-	begin();
+	check_begin();
 	con_printf("  0x%lx: just past the image (its level-3 table has no entry)\n", past);
 	expect_at(past, false, AM_FSC_TRANSLATION + 3, 0, 0, 0, true);
 	expect_load(past, AM_FSC_TRANSLATION + 3, true, NULL);
@@ -898,7 +824,7 @@ static void ck_ro(void)
 	uint64_t ro = (uintptr_t)&ro_word, code = (uintptr_t)&ck_ro;
 	uint64_t v = 0;
 
-	begin();
+	check_begin();
 	con_printf("  ro_word (constants, RO) at 0x%lx; this function's code (RX) at 0x%lx\n", ro,
 		   code);
 	expect_at(ro, false, OK, ro, AM_MT_NORMAL_WB, AM_SH_INNER, true);
@@ -917,7 +843,7 @@ static void ck_block(void)
 	struct am_pt_leaf l = {0};
 	size_t t0 = am_pt_tables(&g_pt);
 
-	begin();
+	check_begin();
 	EXPECT(map_(BLK_A, BLK_A, SZ_2M, &attr_rw, AM_PT_F_BLOCK, true) == 0, "map failed\n");
 	if (expect_leaf(BLK_A + 0x12345, 2, SZ_2M, &l))
 		con_printf("  am_pt_query(0x%lx): level %u, 0x%lx bytes at 0x%lx, pte 0x%lx\n",
@@ -943,7 +869,7 @@ static void ck_giant(void)
 	struct am_pt_leaf l = {0};
 	uint64_t v = 0;
 
-	begin();
+	check_begin();
 	EXPECT(map_(GIANT_VA, RAM_BASE, SZ_1G, &attr_ro, AM_PT_F_BLOCK, true) == 0, "map failed\n");
 	if (expect_leaf(GIANT_VA + SZ_1G - 1, 1, SZ_1G, &l))
 		con_printf("  am_pt_query: level %u, 0x%lx bytes, pte 0x%lx (a level-1 entry: no "
@@ -975,7 +901,7 @@ static void ck_contig(void)
 	unsigned int i, bad = 0;
 	uint64_t v = 0;
 
-	begin();
+	check_begin();
 	con_printf("  an alias of BLK_A's first pages: 16 pages, then 17 pages\n");
 	EXPECT(map_(CONT_VA, BLK_A, SZ_64K, &attr_rw, AM_PT_F_CONTIG, true) == 0, "map failed\n");
 	EXPECT(map_(va2, pa2, 17 * PAGE, &attr_rw, AM_PT_F_CONTIG, true) == 0, "map failed\n");
@@ -1014,7 +940,7 @@ static void ck_shatter_unmap(void)
 	size_t t0 = am_pt_tables(&g_pt);
 	unsigned int n, log0 = g_log.count;
 
-	begin();
+	check_begin();
 	expect_load(hole, OK, true, NULL); /* the block's translation is in the TLB now */
 	EXPECT(unmap_(hole, PAGE, true) == 0, "unmap failed\n");
 	EXPECT(logged(log0, AM_EV_PT_BREAK), "no break-before-make logged\n");
@@ -1040,7 +966,7 @@ static void ck_shatter_modify(void)
 	struct am_pt_leaf l = {0};
 	unsigned int n;
 
-	begin();
+	check_begin();
 	EXPECT(map_(BLK_B, BLK_B, SZ_2M, &attr_rw, AM_PT_F_BLOCK, true) == 0, "map failed\n");
 	fill(BLK_B, SZ_2M);
 	expect_store(pg + 8, 0x1234, OK, true); /* a writable translation in the TLB */
@@ -1067,7 +993,7 @@ static void ck_exec(void)
 	volatile uint32_t *code = (volatile uint32_t *)(uintptr_t)EXEC_PG;
 	uint64_t r;
 
-	begin();
+	check_begin();
 	EXPECT(map_(EXEC_PG, EXEC_PG, PAGE, &attr_rw, 0, true) == 0, "map failed\n");
 	code[0] = 0xd2800540; /* mov x0, #42 */
 	code[1] = 0xd65f03c0; /* ret */
@@ -1107,7 +1033,7 @@ static void ck_free(void)
 	unsigned int in_use0 = g_ctx.in_use;
 	unsigned long frees0 = g_hw.frees;
 
-	begin();
+	check_begin();
 	con_printf("  4 pages at 128 GiB, where the table has no level-2 or level-3 table yet:\n");
 	EXPECT(map_(FREE_VA, FREE_PA, 4 * PAGE, &attr_rw, 0, true) == 0, "map failed\n");
 	EXPECT(am_pt_tables(&g_pt) == t0 + 2, "tables %lu -> %lu, expected 2 more\n",
@@ -1145,7 +1071,7 @@ static void ck_refused(void)
 	uint64_t v = 0;
 	int rc;
 
-	begin();
+	check_begin();
 	EXPECT(map_(LIVE_PG, LIVE_PG, PAGE, &attr_rw, 0, true) == 0, "map failed\n");
 	expect_store(LIVE_PG, 0x11fe, OK, false);
 	expect_leaf(LIVE_PG, 3, PAGE, &live);
@@ -1188,7 +1114,7 @@ static void ck_refused_modify(void)
 	size_t t0;
 	int rc;
 
-	begin();
+	check_begin();
 	expect_leaf(LIVE_PG, 3, PAGE, &live);
 	rc = modify_(LIVE_PG, 2 * PAGE, &attr_ro, true);
 	EXPECT(rc == AM_ENOENT, "a range with an unmapped page: expected AM_ENOENT\n");
@@ -1239,7 +1165,7 @@ static void ck_backend(void)
 	uint64_t during, after;
 	int rc;
 
-	begin();
+	check_begin();
 	am_write_sysreg(vttbr_el2, vttbr0);
 	am_isb();
 	rc = am_aarch64_pt_ctx_init(&ctx, s2_pool, sizeof(s2_pool));
@@ -1286,7 +1212,7 @@ static void ck_backend(void)
 
 static void ck_final(void)
 {
-	begin();
+	check_begin();
 	con_printf("  TLBIs: %lu VALE2IS, %lu VAE2IS, %lu ALLE2IS; %lu PUBLISH, %lu COMPLETE; "
 		   "%lu table pages allocated, %lu freed\n",
 		   g_hw.tlbi_leaf, g_hw.tlbi_table, g_hw.tlbi_all, g_hw.publishes, g_hw.completes,
@@ -1326,14 +1252,12 @@ int main(void)
 {
 	if (!am_aarch64_exc_init(NULL, fatal_exc)) {
 		con_printf("not at EL2 or EL1 (CurrentEL %u)\n", am_current_el());
-		report_abort();
+		check_abort();
 		return 1;
 	}
 	banner();
 	ck_boot();
-	if (g_init_rc || g_mmu_rc || g_fail) {
-		con_printf("# the boot table is not in place: the other checks are skipped\n");
-	} else {
+	if (check_boot_ok(g_init_rc == 0 && g_mmu_rc == 0)) {
 		ck_ram();
 		ck_uart();
 		ck_unmapped();
@@ -1350,6 +1274,5 @@ int main(void)
 		ck_backend();
 		ck_final();
 	}
-	con_printf("\nqemu-mmu: %u passed, %u failed\n", g_pass, g_fail);
-	return g_fail ? 1 : 0;
+	return check_done();
 }

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * qemu-mpu image: what its parts share. The console (UART0 of mps2-an505,
- * with an optional capture buffer so a check's detail lines can follow its
- * result line), semihosting exit, the fault record the MemManage handler
- * fills, and the probes that access memory and report whether it faulted.
+ * qemu-mpu image: what its parts share. The console and the check reporting
+ * (tests/qemu/common), the UART0 setup of mps2-an505, the fault record the
+ * MemManage handler fills, and the probes that access memory and report
+ * whether it faulted.
  */
 #ifndef ARMMAP_QEMU_MPU_IMAGE_H
 #define ARMMAP_QEMU_MPU_IMAGE_H
@@ -11,25 +11,17 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* ---- console.c ---- */
-void con_init(void);
 /*
- * No format attribute: uint32_t is "long" on this target, and %x/%u/%d here
- * take any 32-bit integer. Cast 64-bit values (am_paddr_t) to uint32_t.
+ * Built with a 4 KiB capture buffer and without the format check of
+ * con_printf() (see the Makefile): uint32_t is "long" on this target, and
+ * %x/%u/%d here take any 32-bit integer. Cast 64-bit values (am_paddr_t) to
+ * uint32_t.
  */
-void con_printf(const char *fmt, ...);
-/* Capture con_printf output instead of printing it, until con_release(). */
-void con_capture(void);
-/* Stop capturing (keep what was captured). */
-void con_stop(void);
-/* Print what was captured and empty the buffer. */
-void con_flush(void);
-/* con_stop() then con_flush(). */
-void con_release(void);
-/* Semihosting SYS_EXIT: status 0 when @ok, non-zero otherwise. */
-void sh_exit(bool ok) __attribute__((noreturn));
-/* Print @why, flush any capture, exit with failure. */
-void fatal(const char *why) __attribute__((noreturn));
+#include "tests/qemu/common/check.h"
+
+/* ---- board.c (uart_putc() and sh_exit() are declared in common/) ---- */
+/* Turn UART0 on, transmit only. */
+void con_init(void);
 
 /* ---- rt.c: runtime and fault handling ---- */
 #define CFSR_IACCVIOL 0x01u
@@ -76,7 +68,5 @@ extern char __bss_start[], __bss_end[], __stack_top[];
 
 /* ---- main.c ---- */
 int main(void);
-/* The closing line after a fatal error: the checks so far, plus one failure. */
-void report_abort(void);
 
 #endif

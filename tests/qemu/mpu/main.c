@@ -129,80 +129,16 @@ static void img_log(void *ctx, const struct am_log_rec *rec)
 }
 
 /* ---------------------------------------------------------------------- */
-/* Checks and their output                                                 */
+/* Checks and their output (reporting: tests/qemu/common/check.c)         */
 /* ---------------------------------------------------------------------- */
 
-static unsigned int g_num, g_pass, g_fail;
-static bool g_ok;
-
-#define FAIL(...)                                   \
-	do {                                        \
-		g_ok = false;                       \
-		con_printf("  FAIL: " __VA_ARGS__); \
-	} while (0)
-#define EXPECT(cond, ...)                  \
-	do {                               \
-		if (!(cond))               \
-			FAIL(__VA_ARGS__); \
-	} while (0)
-
-static void begin(void)
-{
-	g_ok = true;
-	con_capture();
-}
-
-static void end(const char *what);
-
-void report_abort(void)
-{
-	con_printf("qemu-mpu: %u passed, %u failed\n", g_pass, g_fail + 1);
-}
-
-static const char *errname(int e)
-{
-	switch (e) {
-	case AM_EPERM:
-		return "AM_EPERM";
-	case AM_ENOENT:
-		return "AM_ENOENT";
-	case AM_ENOMEM:
-		return "AM_ENOMEM";
-	case AM_EBUSY:
-		return "AM_EBUSY";
-	case AM_EEXIST:
-		return "AM_EEXIST";
-	case AM_EINVAL:
-		return "AM_EINVAL";
-	case AM_ENOSPC:
-		return "AM_ENOSPC";
-	case AM_ERANGE:
-		return "AM_ERANGE";
-	case AM_EOVERFLOW:
-		return "AM_EOVERFLOW";
-	case AM_ENOTSUP:
-		return "AM_ENOTSUP";
-	default:
-		return e >= 0 ? "ok" : "AM_E?";
-	}
-}
+const char check_suite[] = "qemu-mpu";
 
 static const char *attr_name(const struct am_attr *a)
 {
 	if (am_attr_is_device(a))
 		return "dev";
-	switch (a->perm & ~AM_PERM_USER) {
-	case AM_PERM_R | AM_PERM_W:
-		return "RW";
-	case AM_PERM_R:
-		return "RO";
-	case AM_PERM_R | AM_PERM_X:
-		return "RX";
-	case AM_PERM_R | AM_PERM_W | AM_PERM_X:
-		return "RWX";
-	default:
-		return "?";
-	}
+	return perm_name(a->perm);
 }
 
 static const char *diff_name(uint64_t d)
@@ -286,7 +222,7 @@ static int map_(uint32_t base, uint32_t limit, const struct am_attr *a, bool sho
 	after_call("am_mpu_map");
 	if (!show)
 		return rc;
-	con_printf("  map   [0x%08x, 0x%08x) %3s -> ", base, limit, attr_name(a));
+	con_printf("  map   [0x%08x, 0x%08x) %-3s -> ", base, limit, attr_name(a));
 	if (rc >= 0) {
 		con_printf("region %d (%s)\n", rc,
 			   am_mpu_used(&g_map) > used0 ? "new" : "existing one, reference taken");
@@ -464,16 +400,7 @@ static void end(const char *what)
 {
 	/* every check leaves the hardware exactly as the map describes it */
 	hw_matches_map();
-	con_stop();
-	g_num++;
-	if (g_ok) {
-		g_pass++;
-		con_printf("ok %u - %s\n", g_num, what);
-	} else {
-		g_fail++;
-		con_printf("not ok %u - %s\n", g_num, what);
-	}
-	con_flush();
+	check_end(what);
 }
 
 /* Region @idx as the hardware has it, decoded. */
@@ -530,7 +457,7 @@ static void ck_boot(void)
 	uint32_t ctrl = am_armv8m_mpu_ctrl();
 	uint64_t mair = am_armv8m_mpu_read_mair();
 
-	begin();
+	check_begin();
 	EXPECT(g_init_rc == 0, "am_mpu_init -> %s\n", errname(g_init_rc));
 	EXPECT(g_boot_rc == 0, "am_mpu_boot -> %s\n", errname(g_boot_rc));
 	EXPECT(am_armv8m_hw_regions(NULL) == NR_HW && am_mpu_capacity(&g_map) == NR_HW,
@@ -561,7 +488,7 @@ static void ck_rw(void)
 {
 	int idx;
 
-	begin();
+	check_begin();
 	idx = map_(WIN, WIN + 4 * PAGE, &attr_rw, true);
 	EXPECT(idx == (int)NR_BOOT, "expected region %u (the lowest free)\n", NR_BOOT);
 	expect_hw_bounds(idx, WIN, WIN + 4 * PAGE);
@@ -581,7 +508,7 @@ static void ck_ro(void)
 	uint32_t base = WIN + 4 * PAGE;
 	int idx;
 
-	begin();
+	check_begin();
 	EXPECT(a >= (uintptr_t)__rodata_start && a < (uintptr_t)__rodata_end,
 	       "ro_word at 0x%08x is not in the RO boot region\n", a);
 	con_printf("  boot region 1 (constants), ro_word at 0x%08x:\n", a);
@@ -605,7 +532,7 @@ static void ck_ro(void)
 
 static void ck_unmapped(void)
 {
-	begin();
+	check_begin();
 	con_printf("  (0x%08x: end of the image RAM region; 0x%08x: end of its constants)\n",
 		   (uint32_t)(uintptr_t)__ram_end, (uint32_t)(uintptr_t)__rodata_end);
 	expect_none(WIN + 0x80000, true);
@@ -622,7 +549,7 @@ static void ck_inclusive(void)
 	unsigned int en;
 	int outer, inner, rc;
 
-	begin();
+	check_begin();
 	outer = map_(base, limit, &attr_rw, true);
 	en = hw_enabled();
 	snap(&s);
@@ -657,7 +584,7 @@ static void ck_overlap(void)
 	struct hw_snap s;
 	int idx, rc;
 
-	begin();
+	check_begin();
 	idx = map_(base, base + 4 * PAGE, &attr_rw, true);
 	EXPECT(idx >= 0, "map failed\n");
 	snap(&s);
@@ -679,7 +606,7 @@ static void ck_split(void)
 	unsigned int en, lo = 0, hi = 0;
 	int idx, rc;
 
-	begin();
+	check_begin();
 	idx = map_(base, top, &attr_rw, true);
 	EXPECT(idx >= 0, "map failed\n");
 	en = hw_enabled();
@@ -714,7 +641,7 @@ static void ck_shrink(void)
 	unsigned int en;
 	int idx;
 
-	begin();
+	check_begin();
 	idx = map_(base, top, &attr_rw, true);
 	EXPECT(idx >= 0, "map failed\n");
 	en = hw_enabled();
@@ -744,7 +671,7 @@ static void ck_fill(void)
 	struct hw_snap s;
 	int rc = 0, first = -1, last = -1;
 
-	begin();
+	check_begin();
 	g_filled = 0;
 	for (k = 0; k < NR_HW + 2; k++) {
 		uint32_t b = FILL_BASE + k * FILL_STEP;
@@ -786,7 +713,7 @@ static void ck_fill_split(void)
 	unsigned int k;
 	int rc;
 
-	begin();
+	check_begin();
 	snap(&s);
 	rc = unmap_(b + 0x400, b + 0x800, true);
 	EXPECT(rc == AM_ENOSPC, "expected AM_ENOSPC (the split needs a region)\n");
@@ -809,7 +736,7 @@ static void ck_mismatch(void)
 	unsigned int en, log0;
 	int idx, rc;
 
-	begin();
+	check_begin();
 	idx = map_(base, base + 4 * PAGE, &attr_rw, true);
 	EXPECT(idx >= 0, "map failed\n");
 	en = hw_enabled();
@@ -845,7 +772,7 @@ static void ck_rules(void)
 	uint32_t base = WIN + 0x68000;
 	struct hw_snap s;
 
-	begin();
+	check_begin();
 	snap(&s);
 	EXPECT(map_(base, base + PAGE, &rwx, true) == AM_EPERM, "expected AM_EPERM\n");
 	EXPECT(map_(base, base + PAGE, &devx, true) == AM_EPERM, "expected AM_EPERM\n");
@@ -862,7 +789,7 @@ static void ck_modify(void)
 	uint32_t v = 0;
 	int idx, rc;
 
-	begin();
+	check_begin();
 	idx = map_(base, limit, &attr_rw, true);
 	EXPECT(idx >= 0, "map failed\n");
 	expect_store(base + 0x100, 0x600dcafeu, false, false);
@@ -894,7 +821,7 @@ static void ck_xn(void)
 	uint32_t base = WIN + 0x78000, r;
 	int idx;
 
-	begin();
+	check_begin();
 	idx = map_(base, base + PAGE, &attr_rw, true);
 	EXPECT(idx >= 0, "map failed\n");
 	/* movs r0, #42 ; bx lr */
@@ -928,7 +855,7 @@ static void ck_vmap(void)
 	unsigned int en;
 	int rc;
 
-	begin();
+	check_begin();
 	rc = am_mpu_vmap_contig(&g_map, pa, 4, NULL, &va);
 	after_call("am_mpu_vmap_contig");
 	con_printf("  vmap_contig(0x%08x, 4 pages) -> %s, va=0x%08x\n", pa, errname(rc),
@@ -966,7 +893,7 @@ static void ck_merge(void)
 	unsigned int en, idx = 0;
 	int a, b, rc;
 
-	begin();
+	check_begin();
 	a = map_(base, mid, &attr_rw, true);
 	b = map_(mid, top, &attr_rw, true);
 	EXPECT(a >= 0 && b >= 0 && a != b, "expected two regions\n");
@@ -997,7 +924,7 @@ static void ck_final(void)
 	uint32_t primask;
 
 	__asm__ volatile("mrs %0, primask" : "=r"(primask));
-	begin();
+	check_begin();
 	con_printf("  lock/unlock %u/%u, region writes %u, syncs %u, MemManage faults (all "
 		   "expected) %u\n",
 		   g_hw.locks, g_hw.unlocks, g_hw.writes, g_hw.syncs, g_fault.count);
@@ -1067,9 +994,7 @@ int main(void)
 		am_armv8m_mpu_enable(false);
 
 	ck_boot();
-	if (g_init_rc || g_boot_rc || !g_ok) {
-		con_printf("# the boot table is not in place: the other checks are skipped\n");
-	} else {
+	if (check_boot_ok(g_init_rc == 0 && g_boot_rc == 0)) {
 		ck_rw();
 		ck_ro();
 		ck_unmapped();
@@ -1087,6 +1012,5 @@ int main(void)
 		ck_merge();
 		ck_final();
 	}
-	con_printf("\nqemu-mpu: %u passed, %u failed\n", g_pass, g_fail);
-	return g_fail ? 1 : 0;
+	return check_done();
 }

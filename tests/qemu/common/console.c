@@ -1,36 +1,27 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * qemu-mmu image: the console (PL011 UART of the virt board, polled), a
- * small printf, the capture buffer, and the semihosting exit.
+ * The console both qemu test images share: con_printf() (a printf subset,
+ * see console.h) and the capture buffer. Bytes go out through the image's
+ * uart_putc().
  */
 #include <stdarg.h>
+#include <stdbool.h>
 
-#include "tests/qemu/mmu/image.h"
+#include "tests/qemu/common/console.h"
 
-#define UART_DR 0x000u
-#define UART_FR 0x018u
-#define UART_FR_TXFF (1u << 5)
+#ifndef CON_CAPTURE_LEN
+#define CON_CAPTURE_LEN 8192u
+#endif
 
-#define REG32(a) (*(volatile uint32_t *)(uintptr_t)(a))
-
-#define CAPTURE_LEN 8192u
-
-static char capture_buf[CAPTURE_LEN];
+static char capture_buf[CON_CAPTURE_LEN];
 static unsigned int capture_pos;
 static bool capturing, capture_lost;
-
-static void uart_putc(char c)
-{
-	while (REG32(UART_BASE + UART_FR) & UART_FR_TXFF)
-		;
-	REG32(UART_BASE + UART_DR) = (uint8_t)c;
-}
 
 static void putc_(char c)
 {
 	if (!capturing) {
 		uart_putc(c);
-	} else if (capture_pos < CAPTURE_LEN) {
+	} else if (capture_pos < CON_CAPTURE_LEN) {
 		capture_buf[capture_pos++] = c;
 	} else {
 		capture_lost = true;
@@ -43,7 +34,8 @@ static void pad_(unsigned int n, char pad)
 		putc_(pad);
 }
 
-static void put_num(uint64_t v, unsigned int base, unsigned int width, char pad, bool left,
+/* unsigned long: the widest the images print, and no 64-bit division on the M33 */
+static void put_num(unsigned long v, unsigned int base, unsigned int width, char pad, bool left,
 		    bool neg)
 {
 	char tmp[24];
@@ -118,10 +110,10 @@ void con_printf(const char *fmt, ...)
 			putc_((char)va_arg(ap, int));
 			break;
 		case 'd': {
-			int64_t sv = lng ? va_arg(ap, long) : va_arg(ap, int);
+			long sv = lng ? va_arg(ap, long) : va_arg(ap, int);
 
-			put_num(sv < 0 ? 0u - (uint64_t)sv : (uint64_t)sv, 10, width, pad, left,
-				sv < 0);
+			put_num(sv < 0 ? 0ul - (unsigned long)sv : (unsigned long)sv, 10, width,
+				pad, left, sv < 0);
 			break;
 		}
 		case 'u':
@@ -175,26 +167,4 @@ void con_release(void)
 {
 	con_stop();
 	con_flush();
-}
-
-void sh_exit(bool ok)
-{
-	/* SYS_EXIT_EXTENDED with {ADP_Stopped_ApplicationExit, exit code} */
-	static volatile uint64_t block[2];
-	register uint64_t x0 __asm__("x0") = 0x20;
-	register uint64_t x1 __asm__("x1") = (uint64_t)(uintptr_t)block;
-
-	block[0] = 0x20026;
-	block[1] = ok ? 0 : 1;
-	__asm__ volatile("hlt #0xf000" : : "r"(x0), "r"(x1) : "memory");
-	for (;;)
-		__asm__ volatile("wfe");
-}
-
-void fatal(const char *why)
-{
-	con_release();
-	con_printf("FATAL: %s\n", why);
-	report_abort();
-	sh_exit(false);
 }
