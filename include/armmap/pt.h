@@ -95,7 +95,9 @@ struct am_pt_desc {
  *              level 3 resp. beyond what the level allows, @oa not aligned
  *              to the entry's size or wider than 48 bits, sw > 15, af > 1,
  *              malformed attributes (am_attr_check());
- *  AM_EPERM    write+execute, execute from device memory;
+ *  AM_EPERM    write+execute (stage 1 only: at stage 2 the guest's own
+ *              stage 1 decides W^X, so guest RAM may be RWX), execute from
+ *              device memory;
  *  AM_ENOTSUP  attributes the regime cannot express: no read access on
  *              stage 1, AM_PERM_USER on stage 1 EL2 and stage 2, nG off
  *              stage 1 EL1&0, a memory type without an AttrIndx.
@@ -263,7 +265,7 @@ void am_pt_destroy(struct am_pt *pt);
  *               malformed attributes, AM_PT_F_NG off stage 1 EL1&0;
  *  AM_EOVERFLOW va + size or pa + size wraps around;
  *  AM_ERANGE    the range is beyond the input or output address size;
- *  AM_EPERM     write+execute, or execute from device memory;
+ *  AM_EPERM     write+execute (stage 1), or execute from device memory;
  *  AM_ENOTSUP   attributes the regime cannot express (am_pt_desc_encode());
  *  AM_EEXIST    something is mapped (valid or parked) in the range: a live
  *               output address is never changed silently;
