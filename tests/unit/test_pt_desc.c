@@ -656,9 +656,10 @@ static void encode_refuses_attributes(void **state)
 	d.attr = (struct am_attr){U | R, AM_MT_NORMAL_WB, AM_SH_INNER};
 	assert_int_equal(am_pt_desc_encode(AM_PT_S1_EL2, 3, &d, NULL, &pte), AM_ENOTSUP);
 	assert_int_equal(am_pt_desc_encode(AM_PT_S2, 3, &d, NULL, &pte), AM_ENOTSUP);
-	/* AM_ENOTSUP: nG off stage 1 EL1&0 */
+	/* AM_ENOTSUP: nG off stage 1 EL1&0; nothing written on a refusal */
 	d.attr = AM_ATTR_RW_DATA;
 	d.ng = 1;
+	pte = 0x1234;
 	assert_int_equal(am_pt_desc_encode(AM_PT_S1_EL2, 3, &d, NULL, &pte), AM_ENOTSUP);
 	assert_int_equal(am_pt_desc_encode(AM_PT_S2, 3, &d, NULL, &pte), AM_ENOTSUP);
 	assert_int_equal(pte, 0x1234);
