@@ -8,5 +8,6 @@
 #include <armmap/attr.h>
 #include <armmap/mpu.h>
 #include <armmap/pt.h>
+#include <armmap/p2m.h>
 
 #endif

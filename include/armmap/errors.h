@@ -20,6 +20,7 @@
 #define AM_ENOSPC (-28)    /* no free region (MPU) */
 #define AM_ERANGE (-34)    /* address or index beyond what the hardware has */
 #define AM_EOVERFLOW (-75) /* arithmetic wrap-around, or a saturated refcount */
+#define AM_EILSEQ (-84)    /* maps another frame than the caller expected */
 #define AM_ENOTSUP (-95)   /* not expressible by this flavour, or not enabled */
 
 /*

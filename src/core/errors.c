@@ -25,6 +25,8 @@ const char *am_strerror(int err)
 		return "out of range";
 	case AM_EOVERFLOW:
 		return "overflow";
+	case AM_EILSEQ:
+		return "maps another frame than expected";
 	case AM_ENOTSUP:
 		return "not supported";
 	default:

@@ -11,7 +11,7 @@ static void strerror_names_every_code(void **state)
 {
 	static const int codes[] = { AM_OK, AM_EPERM, AM_ENOENT, AM_ENOMEM, AM_EBUSY,
 				     AM_EEXIST, AM_EINVAL, AM_ENOSPC, AM_ERANGE,
-				     AM_EOVERFLOW, AM_ENOTSUP };
+				     AM_EOVERFLOW, AM_EILSEQ, AM_ENOTSUP };
 	(void)state;
 	for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
 		assert_non_null(am_strerror(codes[i]));
