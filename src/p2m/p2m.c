@@ -1,0 +1,430 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The P2M: a guest's stage-2 table on the translation-table engine, p2m
+ * types kept in the descriptors' software bits, the physmap calls, and the
+ * one put path every removal goes through.
+ *
+ * Removal, all or nothing, in three steps under the P2M lock: the range is
+ * checked (every page mapped, the frames expected); its leaves are parked
+ * (made invalid but kept whole, with the TLB invalidation completed: a
+ * block only partly in the range is broken there, the one step that can
+ * fail, and is undone if it does); then each parked page goes through the
+ * put path, and the parked entries are cleared (which cannot fail: nothing
+ * is left to break).
+ */
+#include <armmap/errors.h>
+#include <armmap/p2m.h>
+
+#include "../core/internal.h"
+
+#define PAGE_SHIFT 12u
+#define PAGE_SIZE (1ull << PAGE_SHIFT)
+#define LOG(p, lvl, ev, msg, a, b, c) am_env_log(&(p)->ops->env, (p)->ctx, lvl, ev, msg, a, b, c)
+
+static const struct am_attr type_attr[AM_P2M_TYPE_COUNT] = {
+	[AM_P2M_RAM_RW] = {AM_PERM_R | AM_PERM_W | AM_PERM_X, AM_MT_NORMAL_WB, AM_SH_INNER},
+	[AM_P2M_RAM_RO] = {AM_PERM_R | AM_PERM_X, AM_MT_NORMAL_WB, AM_SH_INNER},
+	[AM_P2M_MMIO_DEV] = {AM_PERM_R | AM_PERM_W, AM_MT_DEVICE_nGnRE, AM_SH_OUTER},
+	[AM_P2M_MMIO_NC] = {AM_PERM_R | AM_PERM_W, AM_MT_NORMAL_NC, AM_SH_OUTER},
+	[AM_P2M_GRANT_RW] = {AM_PERM_R | AM_PERM_W, AM_MT_NORMAL_WB, AM_SH_INNER},
+	[AM_P2M_GRANT_RO] = {AM_PERM_R, AM_MT_NORMAL_WB, AM_SH_INNER},
+	[AM_P2M_FOREIGN] = {AM_PERM_R | AM_PERM_W, AM_MT_NORMAL_WB, AM_SH_INNER},
+};
+
+int am_p2m_type_attr(enum am_p2m_type t, struct am_attr *out)
+{
+	if (!out || t <= AM_P2M_NONE || t >= AM_P2M_TYPE_COUNT)
+		return AM_EINVAL;
+	*out = type_attr[t];
+	return 0;
+}
+
+static void lock(struct am_p2m *p)
+{
+	am_env_lock(&p->ops->env, p->ctx);
+}
+
+static void unlock(struct am_p2m *p)
+{
+	am_env_unlock(&p->ops->env, p->ctx);
+}
+
+static bool p2m_ok(const struct am_p2m *p)
+{
+	return p && p->ops && p->pt.root;
+}
+
+static int check_gfns(struct am_p2m *p, am_gfn_t gfn, uint64_t nr)
+{
+	if (!nr)
+		return AM_EINVAL;
+	if (gfn + nr < gfn)
+		return AM_EOVERFLOW;
+	if (gfn + nr > p->gfn_end)
+		return AM_ERANGE;
+	return 0;
+}
+
+/* --------------------------------------------------------- the put path -- */
+
+/* A page that left the guest (its TLB invalidation completed). */
+static void put_page(struct am_p2m *p, am_mfn_t mfn, enum am_p2m_type t)
+{
+	struct am_page_info *pg = am_frame_of(p->ft, mfn);
+
+	if (pg && (pg->count_info & AM_PGC_XEN_HEAP))
+		(void)am_frame_set_gfn(pg, AM_GFN_INVALID);
+	if (t == AM_P2M_FOREIGN) {
+		am_frame_put(pg);
+		if (p->ops->foreign_put)
+			p->ops->foreign_put(p->ctx, mfn);
+	}
+}
+
+struct range_check {
+	am_vaddr_t next; /* the first address not yet seen mapped */
+	am_vaddr_t lo, hi;
+	am_mfn_t expect; /* MFN of lo, or AM_MFN_INVALID */
+	int rc;
+	bool parked; /* visiting parked leaves (the put pass) */
+	struct am_p2m *p;
+};
+
+/* Check pass: the leaves cover the range without a gap, with the frames expected. */
+static int check_leaf(void *arg, const struct am_pt_leaf *l)
+{
+	struct range_check *c = arg;
+	am_vaddr_t from = l->va > c->lo ? l->va : c->lo;
+
+	if (!l->valid || from != c->next)
+		return c->rc = AM_ENOENT;
+	if (c->expect != AM_MFN_INVALID &&
+	    l->pa + (from - l->va) != (c->expect << PAGE_SHIFT) + (from - c->lo))
+		return c->rc = AM_EILSEQ;
+	c->next = l->va + l->size < c->hi ? l->va + l->size : c->hi;
+	return 0;
+}
+
+/* Put pass: every page of every parked leaf in the range. */
+static int put_leaf(void *arg, const struct am_pt_leaf *l)
+{
+	struct range_check *c = arg;
+	am_vaddr_t from = l->va > c->lo ? l->va : c->lo;
+	am_vaddr_t to = l->va + l->size < c->hi ? l->va + l->size : c->hi;
+
+	for (am_vaddr_t a = from; a < to; a += PAGE_SIZE)
+		put_page(c->p, (l->pa + (a - l->va)) >> PAGE_SHIFT, (enum am_p2m_type)l->sw);
+	return 0;
+}
+
+/* Park [lo, hi) leaf by leaf; on failure, make the parked part valid again. */
+static int park(struct am_p2m *p, am_vaddr_t lo, am_vaddr_t hi)
+{
+	am_vaddr_t a = lo;
+	int rc = 0;
+
+	while (a < hi && !rc) {
+		struct am_pt_leaf l;
+		am_vaddr_t end;
+
+		rc = am_pt_query(&p->pt, a, &l);
+		if (rc)
+			break;
+		end = l.va + l.size < hi ? l.va + l.size : hi;
+		rc = am_pt_modify(&p->pt, a, end - a, &l.attr, AM_PT_F_PARKED | AM_PT_F_SW(l.sw));
+		if (!rc)
+			a = end;
+	}
+	if (!rc)
+		return 0;
+	/* undo: the entries are split already, so this allocates nothing */
+	for (am_vaddr_t u = lo; u < a;) {
+		struct am_pt_leaf l;
+		am_vaddr_t end;
+
+		if (am_pt_query(&p->pt, u, &l))
+			break;
+		end = l.va + l.size < a ? l.va + l.size : a;
+		if (am_pt_modify(&p->pt, u, end - u, &l.attr, AM_PT_F_SW(l.sw)))
+			LOG(p, AM_LOG_ERR, AM_EV_INTERNAL, "p2m: could not undo a park", u, end, 0);
+		u = end;
+	}
+	return rc;
+}
+
+/* Remove [gfn, gfn + nr): check, park, put, clear. Lock held. */
+static int remove_locked(struct am_p2m *p, am_gfn_t gfn, uint64_t nr, am_mfn_t expect)
+{
+	struct range_check c = {
+		.lo = gfn << PAGE_SHIFT,
+		.hi = (gfn + nr) << PAGE_SHIFT,
+		.expect = expect,
+		.p = p,
+	};
+	int rc;
+
+	c.next = c.lo;
+	rc = am_pt_walk(&p->pt, c.lo, c.hi - c.lo, check_leaf, &c);
+	if (!rc && c.next != c.hi)
+		rc = AM_ENOENT;
+	if (rc) {
+		LOG(p, AM_LOG_ERR, rc == AM_EILSEQ ? AM_EV_ATTR_MISMATCH : AM_EV_NOT_FOUND,
+		    rc == AM_EILSEQ ? "p2m: another frame than expected" : "p2m: not mapped",
+		    c.next >> PAGE_SHIFT, expect, 0);
+		return rc;
+	}
+	rc = park(p, c.lo, c.hi);
+	if (rc)
+		return rc;
+	(void)am_pt_walk(&p->pt, c.lo, c.hi - c.lo, put_leaf, &c);
+	rc = am_pt_unmap(&p->pt, c.lo, c.hi - c.lo);
+	if (rc)
+		LOG(p, AM_LOG_ERR, AM_EV_INTERNAL, "p2m: clearing parked entries failed", gfn, nr,
+		    (uint64_t)-rc);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ map -- */
+
+/* Does a xenheap frame of [mfn, mfn + nr) have a GFN? Any xenheap at all? */
+static int scan_xenheap(struct am_p2m *p, am_mfn_t mfn, uint64_t nr, bool *any)
+{
+	*any = false;
+	for (uint64_t i = 0; i < nr; i++) {
+		struct am_page_info *pg = am_frame_of(p->ft, mfn + i);
+		am_gfn_t g;
+
+		if (!pg || am_frame_get_gfn(pg, &g))
+			continue;
+		*any = true;
+		if (g != AM_GFN_INVALID) {
+			LOG(p, AM_LOG_ERR, AM_EV_REFERENCED,
+			    "p2m: the frame is mapped already (it has a GFN)", mfn + i, g, 0);
+			return AM_EBUSY;
+		}
+	}
+	return 0;
+}
+
+static int map_locked(struct am_p2m *p, am_gfn_t gfn, am_mfn_t mfn, uint64_t nr, enum am_p2m_type t)
+{
+	bool xenheap;
+	int rc = scan_xenheap(p, mfn, nr, &xenheap);
+
+	if (rc)
+		return rc;
+	/* xenheap frames by page: each records its own GFN, and goes alone */
+	rc = am_pt_map(&p->pt, gfn << PAGE_SHIFT, mfn << PAGE_SHIFT, nr << PAGE_SHIFT,
+		       &type_attr[t], (xenheap ? 0 : AM_PT_F_BLOCK) | AM_PT_F_SW(t));
+	if (rc || !xenheap)
+		return rc;
+	for (uint64_t i = 0; i < nr; i++) {
+		struct am_page_info *pg = am_frame_of(p->ft, mfn + i);
+
+		if (pg && (pg->count_info & AM_PGC_XEN_HEAP))
+			(void)am_frame_set_gfn(pg, gfn + i);
+	}
+	return 0;
+}
+
+int am_p2m_map(struct am_p2m *p, am_gfn_t gfn, am_mfn_t mfn, uint64_t nr, enum am_p2m_type t)
+{
+	int rc;
+
+	if (!p2m_ok(p) || t <= AM_P2M_NONE || t >= AM_P2M_TYPE_COUNT)
+		return AM_EINVAL;
+	rc = check_gfns(p, gfn, nr);
+	if (!rc && mfn + nr < mfn)
+		rc = AM_EOVERFLOW;
+	if (rc)
+		return rc;
+	lock(p);
+	rc = map_locked(p, gfn, mfn, nr, t);
+	unlock(p);
+	return rc;
+}
+
+int am_p2m_unmap(struct am_p2m *p, am_gfn_t gfn, uint64_t nr, am_mfn_t expect)
+{
+	int rc;
+
+	if (!p2m_ok(p))
+		return AM_EINVAL;
+	rc = check_gfns(p, gfn, nr);
+	if (rc)
+		return rc;
+	lock(p);
+	rc = remove_locked(p, gfn, nr, expect);
+	unlock(p);
+	return rc;
+}
+
+int am_p2m_lookup(struct am_p2m *p, am_gfn_t gfn, am_mfn_t *mfn, enum am_p2m_type *t)
+{
+	struct am_pt_leaf l;
+	int rc;
+
+	if (!p2m_ok(p) || !mfn || !t)
+		return AM_EINVAL;
+	if (gfn >= p->gfn_end)
+		return AM_ERANGE;
+	lock(p);
+	rc = am_pt_query(&p->pt, gfn << PAGE_SHIFT, &l);
+	unlock(p);
+	if (!rc && !l.valid)
+		rc = AM_ENOENT;
+	if (rc)
+		return rc;
+	*mfn = (l.pa + ((gfn << PAGE_SHIFT) - l.va)) >> PAGE_SHIFT;
+	*t = (enum am_p2m_type)l.sw;
+	return 0;
+}
+
+/* -------------------------------------------------------------- physmap -- */
+
+/* The MFN named by a grant-table index (AM_GNTTAB_STATUS | i for status). */
+static int gnttab_mfn(const struct am_p2m *p, uint32_t idx, am_mfn_t *mfn)
+{
+	uint32_t i = idx & ~AM_GNTTAB_STATUS;
+
+	if (idx & AM_GNTTAB_STATUS) {
+		if (i >= p->dom.nr_gnttab_status)
+			return AM_EINVAL;
+		*mfn = p->dom.gnttab_status[i];
+	} else {
+		if (i >= p->dom.nr_gnttab_shared)
+			return AM_EINVAL;
+		*mfn = p->dom.gnttab_shared[i];
+	}
+	return 0;
+}
+
+int am_p2m_add_physmap(struct am_p2m *p, enum am_p2m_space space, uint32_t idx, am_gfn_t gfn)
+{
+	am_mfn_t mfn;
+	int rc;
+
+	if (!p2m_ok(p))
+		return AM_EINVAL;
+	if (space == AM_SPACE_SHARED_INFO) {
+		rc = idx ? AM_EINVAL : 0;
+		mfn = p->dom.shared_info;
+	} else if (space == AM_SPACE_GRANT_TABLE) {
+		rc = gnttab_mfn(p, idx, &mfn);
+	} else {
+		rc = AM_ENOTSUP;
+	}
+	if (!rc && gfn >= p->gfn_end)
+		rc = AM_ERANGE;
+	if (rc) {
+		LOG(p, AM_LOG_ERR, AM_EV_BAD_RANGE, "p2m: bad map space, index or GFN",
+		    (uint64_t)space, idx, gfn);
+		return rc;
+	}
+	lock(p);
+	rc = map_locked(p, gfn, mfn, 1, AM_P2M_RAM_RW);
+	unlock(p);
+	return rc;
+}
+
+int am_p2m_remove_physmap(struct am_p2m *p, am_gfn_t gfn, am_mfn_t expect)
+{
+	return am_p2m_unmap(p, gfn, 1, expect);
+}
+
+int am_p2m_gnttab_gfn(struct am_p2m *p, uint32_t idx, am_gfn_t *gfn)
+{
+	am_mfn_t mfn;
+	int rc;
+
+	if (!p2m_ok(p) || !gfn)
+		return AM_EINVAL;
+	rc = gnttab_mfn(p, idx, &mfn);
+	return rc ? rc : am_frame_get_gfn(am_frame_of(p->ft, mfn), gfn);
+}
+
+/* --------------------------------------------------------- init, destroy -- */
+
+static bool xenheap_frame(const struct am_frame_table *ft, am_mfn_t mfn)
+{
+	const struct am_page_info *pg = am_frame_of(ft, mfn);
+
+	return pg && (pg->count_info & AM_PGC_XEN_HEAP);
+}
+
+static int check_config(const struct am_p2m_config *cfg, const struct am_p2m_ops *ops)
+{
+	const struct am_p2m_domain_frames *d = &cfg->dom;
+
+	if (!ops->pt || !cfg->frames || cfg->vmid > 255 ||
+	    (cfg->ipa_bits && (cfg->ipa_bits < 32 || cfg->ipa_bits > 48)) ||
+	    (cfg->pa_bits && (cfg->pa_bits < 32 || cfg->pa_bits > 48)))
+		return AM_EINVAL;
+	if (d->shared_info != AM_MFN_INVALID && !xenheap_frame(cfg->frames, d->shared_info))
+		return AM_EINVAL;
+	if ((d->nr_gnttab_shared && !d->gnttab_shared) ||
+	    (d->nr_gnttab_status && !d->gnttab_status))
+		return AM_EINVAL;
+	for (unsigned int i = 0; i < d->nr_gnttab_shared; i++)
+		if (!xenheap_frame(cfg->frames, d->gnttab_shared[i]))
+			return AM_EINVAL;
+	for (unsigned int i = 0; i < d->nr_gnttab_status; i++)
+		if (!xenheap_frame(cfg->frames, d->gnttab_status[i]))
+			return AM_EINVAL;
+	return 0;
+}
+
+int am_p2m_init(struct am_p2m *p, const struct am_p2m_config *cfg, const struct am_p2m_ops *ops,
+		void *ctx)
+{
+	struct am_pt_config pc = {.regime = AM_PT_S2};
+	int rc;
+
+	if (!p || !cfg || !ops)
+		return AM_EINVAL;
+	rc = check_config(cfg, ops);
+	if (rc)
+		return rc;
+	pc.ia_bits = cfg->ipa_bits ? cfg->ipa_bits : 40;
+	pc.oa_bits = cfg->pa_bits;
+	pc.vmid = cfg->vmid;
+	rc = am_pt_init(&p->pt, &pc, ops->pt, ctx);
+	if (rc)
+		return rc;
+	p->ops = ops;
+	p->ctx = ctx;
+	p->ft = cfg->frames;
+	p->dom = cfg->dom;
+	p->gfn_end = 1ull << (pc.ia_bits - PAGE_SHIFT);
+	return 0;
+}
+
+static int first_leaf(void *arg, const struct am_pt_leaf *l)
+{
+	*(struct am_pt_leaf *)arg = *l;
+	return 1;
+}
+
+void am_p2m_destroy(struct am_p2m *p)
+{
+	am_vaddr_t a = 0, end;
+
+	if (!p2m_ok(p))
+		return;
+	end = p->gfn_end << PAGE_SHIFT;
+	lock(p);
+	while (a < end) {
+		struct am_pt_leaf l;
+		am_vaddr_t from, to;
+
+		if (am_pt_walk(&p->pt, a, end - a, first_leaf, &l) != 1)
+			break;
+		from = l.va > a ? l.va : a;
+		to = l.va + l.size;
+		if (remove_locked(p, from >> PAGE_SHIFT, (to - from) >> PAGE_SHIFT, AM_MFN_INVALID))
+			break; /* out of memory breaking a block: leave the rest */
+		a = to;
+	}
+	am_pt_destroy(&p->pt);
+	unlock(p);
+}
