@@ -290,11 +290,14 @@ int am_pt_unmap(struct am_pt *pt, am_vaddr_t va, uint64_t size);
  * @attr and the software bits of @flags (AM_PT_F_SW()). The memory type and
  * shareability of a mapping cannot change. A parked leaf becomes valid
  * unless @flags has AM_PT_F_PARKED, and a valid one becomes parked with it.
+ * @attr NULL: every leaf keeps its permissions and software bits, and only
+ * parks (AM_PT_F_PARKED) or becomes valid again (0), whatever its type.
  * Blocks and contiguous runs only partly in the range are broken first.
  * Returns 0, or
  *  AM_EINVAL / AM_EOVERFLOW / AM_ERANGE / AM_EPERM / AM_ENOTSUP  as
  *               am_pt_map() for the range and attributes (only
- *               AM_PT_F_PARKED and AM_PT_F_SW() are accepted in @flags);
+ *               AM_PT_F_PARKED and AM_PT_F_SW() are accepted in @flags,
+ *               only AM_PT_F_PARKED with @attr NULL);
  *  AM_ENOENT    some page in the range is not mapped;
  *  AM_EPERM     the memory type or shareability would change;
  *  AM_ENOMEM    a block to break needs table pages and there are none.

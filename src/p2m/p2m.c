@@ -6,11 +6,11 @@
  *
  * Removal, all or nothing, in three steps under the P2M lock: the range is
  * checked (every page mapped, the frames expected); its leaves are parked
- * (made invalid but kept whole, with the TLB invalidation completed: a
- * block only partly in the range is broken there, the one step that can
- * fail, and is undone if it does); then each parked page goes through the
- * put path, and the parked entries are cleared (which cannot fail: nothing
- * is left to break).
+ * in one table call (made invalid but kept whole, with the TLB invalidation
+ * completed: a block only partly in the range is broken there, the one step
+ * that can fail, and then nothing has changed); then each parked page goes
+ * through the put path, and the parked entries are cleared (which cannot
+ * fail: nothing is left to break).
  */
 #include <armmap/errors.h>
 #include <armmap/p2m.h>
@@ -117,41 +117,6 @@ static int put_leaf(void *arg, const struct am_pt_leaf *l)
 	return 0;
 }
 
-/* Park [lo, hi) leaf by leaf; on failure, make the parked part valid again. */
-static int park(struct am_p2m *p, am_vaddr_t lo, am_vaddr_t hi)
-{
-	am_vaddr_t a = lo;
-	int rc = 0;
-
-	while (a < hi && !rc) {
-		struct am_pt_leaf l;
-		am_vaddr_t end;
-
-		rc = am_pt_query(&p->pt, a, &l);
-		if (rc)
-			break;
-		end = l.va + l.size < hi ? l.va + l.size : hi;
-		rc = am_pt_modify(&p->pt, a, end - a, &l.attr, AM_PT_F_PARKED | AM_PT_F_SW(l.sw));
-		if (!rc)
-			a = end;
-	}
-	if (!rc)
-		return 0;
-	/* undo: the entries are split already, so this allocates nothing */
-	for (am_vaddr_t u = lo; u < a;) {
-		struct am_pt_leaf l;
-		am_vaddr_t end;
-
-		if (am_pt_query(&p->pt, u, &l))
-			break;
-		end = l.va + l.size < a ? l.va + l.size : a;
-		if (am_pt_modify(&p->pt, u, end - u, &l.attr, AM_PT_F_SW(l.sw)))
-			LOG(p, AM_LOG_ERR, AM_EV_INTERNAL, "p2m: could not undo a park", u, end, 0);
-		u = end;
-	}
-	return rc;
-}
-
 /* Remove [gfn, gfn + nr): check, park, put, clear. Lock held. */
 static int remove_locked(struct am_p2m *p, am_gfn_t gfn, uint64_t nr, am_mfn_t expect)
 {
@@ -173,7 +138,8 @@ static int remove_locked(struct am_p2m *p, am_gfn_t gfn, uint64_t nr, am_mfn_t e
 		    c.next >> PAGE_SHIFT, expect, 0);
 		return rc;
 	}
-	rc = park(p, c.lo, c.hi);
+	/* park: one call, all or nothing (a block partly in the range breaks) */
+	rc = am_pt_modify(&p->pt, c.lo, c.hi - c.lo, NULL, AM_PT_F_PARKED);
 	if (rc)
 		return rc;
 	(void)am_pt_walk(&p->pt, c.lo, c.hi - c.lo, put_leaf, &c);

@@ -238,8 +238,10 @@ static const struct pt_visitor unmap_visitor = {.visit = unmap_visit, .post = un
 /* --------------------------------------------------------------- modify -- */
 
 struct modify_arg {
-	am_pte_t set; /* permission and software bits, and VALID unless parked */
-	am_pte_t mem; /* the memory-type and shareability bits leaves must have */
+	am_pte_t clear;	   /* bits replaced: permissions, software, VALID; or VALID alone */
+	am_pte_t set;	   /* their new value */
+	am_pte_t mem_mask; /* memory-type and shareability bits (0: any leaf will do) */
+	am_pte_t mem;	   /* the value leaves must have there */
 	am_vaddr_t lo, hi;
 };
 
@@ -252,7 +254,7 @@ static int modify_check(struct pt_walk *w, am_vaddr_t va, am_pte_t e, unsigned i
 		       0);
 		return AM_ENOENT;
 	}
-	if ((e & PT_MEM_MASK) != m->mem) {
+	if ((e & m->mem_mask) != m->mem) {
 		PT_LOG(w->pt, AM_LOG_ERR, AM_EV_TYPE_CHANGE,
 		       "memory type or shareability of a live mapping cannot change", va,
 		       e & PT_MEM_MASK, m->mem);
@@ -266,17 +268,17 @@ static int modify_check_run(struct pt_walk *w, struct pt_slot *s, unsigned int n
 {
 	struct modify_arg *m = w->arg;
 	uint64_t span = pt_span(s->level);
-	const am_pte_t mem = m->mem, stop = stop_mask(s->level);
+	const am_pte_t mem = m->mem, mem_mask = m->mem_mask, stop = stop_mask(s->level);
 	unsigned int k = 1;
 
 	/* the common case first: a table of ordinary leaves of the right type */
 	if (s->t->p && !s->t->blank) {
 		const am_pte_t *p = s->t->p + s->idx;
 
-		while (k < n && p[k] && !(p[k] & stop) && (p[k] & PT_MEM_MASK) == mem)
+		while (k < n && p[k] && !(p[k] & stop) && (p[k] & mem_mask) == mem)
 			k++;
 	}
-	if (k == n && s->pte && (s->pte & PT_MEM_MASK) == mem)
+	if (k == n && s->pte && (s->pte & mem_mask) == mem)
 		return (int)n;
 	for (k = 0; k < n; k++) {
 		am_pte_t e = k ? pt_get(s->t, s->idx + k) : s->pte;
@@ -284,7 +286,7 @@ static int modify_check_run(struct pt_walk *w, struct pt_slot *s, unsigned int n
 
 		if (k && (e & stop) && stop_at(e, s->va + k * span, s->level, m->lo, m->hi))
 			break;
-		if (e && (e & PT_MEM_MASK) == mem)
+		if (e && (e & mem_mask) == mem)
 			continue;
 		rc = modify_check(w, s->va + k * span, e, s->level);
 		if (rc)
@@ -299,7 +301,7 @@ static int modify_visit(struct pt_walk *w, struct pt_slot *s)
 	struct pt_tbl *t = s->t;
 	unsigned int lvl = s->level;
 	uint64_t span = pt_span(lvl);
-	const am_pte_t set = m->set, stop = stop_mask(lvl);
+	const am_pte_t set = m->set, clear = m->clear, stop = stop_mask(lvl);
 	am_pte_t *p;
 	bool live;
 	unsigned int n;
@@ -324,7 +326,7 @@ static int modify_visit(struct pt_walk *w, struct pt_slot *s)
 	live = t->live;
 	for (k = 0; k < n; k++, p++) {
 		am_pte_t e = *p;
-		am_pte_t v = (e & ~(PT_PERM_MASK | AM_PTE_SW_MASK | AM_PTE_VALID)) | set;
+		am_pte_t v = (e & ~clear) | set;
 
 		if ((e & stop) && k && stop_at(e, s->va + k * span, lvl, m->lo, m->hi))
 			break;
@@ -526,14 +528,23 @@ int am_pt_modify(struct am_pt *pt, am_vaddr_t va, uint64_t size, const struct am
 	am_pte_t tmpl;
 	int rc;
 
-	if (!pt_ok(pt) || !attr || (flags & ~(AM_PT_F_PARKED | AM_PT_F_SW(0xf))))
+	if (!pt_ok(pt) || (flags & ~(AM_PT_F_PARKED | AM_PT_F_SW(0xf))) ||
+	    (!attr && (flags & ~AM_PT_F_PARKED)))
 		return AM_EINVAL;
 	rc = check_range(pt, va, size);
-	if (!rc)
-		rc = leaf_template(pt, AM_PT_MAX_LEVEL, attr, flags, &tmpl);
 	if (rc)
 		return rc;
-	m.set = tmpl & (PT_PERM_MASK | AM_PTE_SW_MASK | AM_PTE_VALID);
+	if (!attr) { /* park or unpark, every leaf keeping what it has */
+		m.clear = AM_PTE_VALID;
+		m.set = (flags & AM_PT_F_PARKED) ? 0 : AM_PTE_VALID;
+		return exec(pt, &modify_visitor, &m, va, size);
+	}
+	rc = leaf_template(pt, AM_PT_MAX_LEVEL, attr, flags, &tmpl);
+	if (rc)
+		return rc;
+	m.clear = PT_PERM_MASK | AM_PTE_SW_MASK | AM_PTE_VALID;
+	m.set = tmpl & m.clear;
+	m.mem_mask = PT_MEM_MASK;
 	m.mem = tmpl & PT_MEM_MASK;
 	return exec(pt, &modify_visitor, &m, va, size);
 }

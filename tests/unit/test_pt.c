@@ -822,7 +822,8 @@ static void test_modify_rules(void **state)
 	assert_int_equal(am_host_pt_logged(&H, AM_EV_TYPE_CHANGE, ~0ull), 2);
 	assert_int_equal(am_pt_modify(pt, va + 3 * K4, 3 * K4, &RO, 0), AM_ENOENT);
 	assert_int_equal(am_pt_modify(pt, va, K4, &wx, 0), AM_EPERM);
-	assert_int_equal(am_pt_modify(pt, va, K4, NULL, 0), AM_EINVAL);
+	assert_int_equal(am_pt_modify(pt, va, K4, NULL, AM_PT_F_SW(1)), AM_EINVAL);
+	assert_int_equal(am_pt_modify(pt, va, 6 * K4, NULL, AM_PT_F_PARKED), AM_ENOENT);
 	assert_int_equal(am_pt_modify(pt, va, K4, &RO, AM_PT_F_BLOCK), AM_EINVAL);
 	assert_int_equal(am_pt_modify(pt, va + 1, K4, &RO, 0), AM_EINVAL);
 	assert_int_equal(am_pt_modify(pt, 1ull << 39, K4, &RO, 0), AM_ERANGE);
@@ -886,9 +887,28 @@ static void test_parked(void **state)
 	assert_int_equal(am_pt_query(pt, dev + 0x5000, &l), 0);
 	assert_int_equal(l.valid, 1);
 	assert_int_equal(l.sw, 0x1);
+	/* attr NULL: park / unpark mixed leaves, each keeping its attributes */
+	assert_int_equal(am_pt_map(pt, dev + M2, 0x80000000, 2 * K4, &RO, AM_PT_F_SW(3)), 0);
+	assert_int_equal(am_pt_modify(pt, dev + 0x5000, M2 - 0x5000 + 2 * K4, NULL, 0), 0);
+	check();
+	expect_map(dev + 0x6000, dev + 0x6000, VMSA_ACC_W);
+	expect_map(dev + M2 + K4, 0x80001000, VMSA_ACC_R);
+	expect_fault(dev + M2 + K4, VMSA_ACC_W, VMSA_F_PERMISSION);
+	tlbm_watch(&H.tlb, dev + M2, 2 * K4, K4);
+	tlbm_fill(&H.tlb);
+	assert_int_equal(am_pt_modify(pt, dev + M2, 2 * K4, NULL, AM_PT_F_PARKED), 0);
+	check();
+	expect_fault(dev + M2, VMSA_ACC_R, VMSA_F_TRANSLATION);
+	assert_int_equal(am_pt_query(pt, dev + M2 + K4, &l), 0);
+	assert_int_equal(l.valid, 0);
+	assert_int_equal(l.sw, 3);
+	assert_int_equal(l.attr.perm, AM_PERM_R);
+	assert_int_equal(am_pt_modify(pt, dev + 0x6000, M2 - 0x6000, NULL, AM_PT_F_PARKED), 0);
+	check();
 	/* and back to parked: that one is live, so it is invalidated */
 	tlbm_watch(&H.tlb, dev + 0x5000, K4, K4);
 	tlbm_fill(&H.tlb);
+	H.tlbi = 0;
 	assert_int_equal(am_pt_modify(pt, dev + 0x5000, K4, &DEV, AM_PT_F_PARKED), 0);
 	check();
 	assert_int_equal(H.tlbi, 1);
