@@ -182,6 +182,9 @@ static int map_locked(struct am_p2m *p, am_gfn_t gfn, am_mfn_t mfn, uint64_t nr,
 	/* xenheap frames by page: each records its own GFN, and goes alone */
 	rc = am_pt_map(&p->pt, gfn << PAGE_SHIFT, mfn << PAGE_SHIFT, nr << PAGE_SHIFT,
 		       &type_attr[t], (xenheap ? 0 : AM_PT_F_BLOCK) | AM_PT_F_SW(t));
+	if (rc)
+		LOG(p, AM_LOG_ERR, rc == AM_EEXIST ? AM_EV_PT_MAPPED : AM_EV_BAD_RANGE,
+		    "p2m: the stage-2 table refused the mapping", gfn, mfn, (uint64_t)-rc);
 	if (rc || !xenheap)
 		return rc;
 	for (uint64_t i = 0; i < nr; i++) {
@@ -202,8 +205,12 @@ int am_p2m_map(struct am_p2m *p, am_gfn_t gfn, am_mfn_t mfn, uint64_t nr, enum a
 	rc = check_gfns(p, gfn, nr);
 	if (!rc && mfn + nr < mfn)
 		rc = AM_EOVERFLOW;
-	if (rc)
+	else if (!rc && mfn + nr > (p->pt.oa_end >> PAGE_SHIFT))
+		rc = AM_ERANGE;
+	if (rc) {
+		LOG(p, AM_LOG_ERR, AM_EV_BAD_RANGE, "p2m: bad GFN or MFN range", gfn, mfn, nr);
 		return rc;
+	}
 	lock(p);
 	rc = map_locked(p, gfn, mfn, nr, t);
 	unlock(p);
@@ -217,8 +224,10 @@ int am_p2m_unmap(struct am_p2m *p, am_gfn_t gfn, uint64_t nr, am_mfn_t expect)
 	if (!p2m_ok(p))
 		return AM_EINVAL;
 	rc = check_gfns(p, gfn, nr);
-	if (rc)
+	if (rc) {
+		LOG(p, AM_LOG_ERR, AM_EV_BAD_RANGE, "p2m: bad GFN range", gfn, nr, 0);
 		return rc;
+	}
 	lock(p);
 	rc = remove_locked(p, gfn, nr, expect);
 	unlock(p);
