@@ -111,10 +111,38 @@ $(A64_IMG): $(A64_SRCS) $(CORE_HDRS) $(wildcard src/*/*.h arch/aarch64/*.h tests
 QEMU_MMU := qemu-system-aarch64 -M virt,virtualization=on -cpu cortex-a57 -m 1G \
 	-nographic -semihosting -kernel
 
+# The guest image: an EL2 hypervisor that builds a guest's stage 2 with the
+# P2M and runs a tiny EL1 guest under it, in one ELF. The guest part
+# (guest.c, guest_entry.S) is linked apart into one relocatable object that
+# link.ld places in the guest's own 2 MiB of RAM; it must not call into the
+# hypervisor (whose code the stage 2 does not map), which nm -u checks. The
+# hypervisor reuses the entry code and the UART / semihosting of the MMU image.
+GUEST_DIR := tests/qemu/guest
+GUEST_EL1_SRCS := $(GUEST_DIR)/guest.c $(GUEST_DIR)/guest_entry.S
+GUEST_EL1_OBJ := $(B)/qemu/guest-el1.o
+GUEST_SRCS := $(CORE_SRCS) $(sort $(wildcard arch/aarch64/*.c) $(QEMU_COMMON_SRCS)) \
+	$(GUEST_DIR)/hyp.c tests/qemu/mmu/board.c $(sort $(wildcard arch/aarch64/*.S)) \
+	tests/qemu/mmu/startup.S
+GUEST_IMG := $(B)/qemu/guest.elf
+$(GUEST_EL1_OBJ): $(GUEST_EL1_SRCS) $(GUEST_DIR)/abi.h $(wildcard arch/aarch64/*.h) $(CORE_HDRS) | deps
+	@mkdir -p $(dir $@)
+	$(A64_CC) $(A64_CFLAGS) -fno-tree-loop-distribute-patterns -nostdlib -nostartfiles -r \
+		$(GUEST_EL1_SRCS) -o $@
+	@undef=$$($(patsubst %gcc,%nm,$(A64_CC)) -u $@); if [ -n "$$undef" ]; then \
+	  echo "$@: the guest part calls outside itself:"; echo "$$undef"; rm -f $@; exit 1; fi
+$(GUEST_IMG): $(GUEST_SRCS) $(GUEST_EL1_OBJ) $(CORE_HDRS) $(wildcard src/*/*.h arch/aarch64/*.h) \
+		$(GUEST_DIR)/abi.h tests/qemu/mmu/image.h $(QEMU_COMMON_HDRS) $(GUEST_DIR)/link.ld | deps
+	@mkdir -p $(dir $@)
+	$(A64_CC) $(A64_CFLAGS) -nostdlib -nostartfiles -static -no-pie -T $(GUEST_DIR)/link.ld \
+		-Wl,--gc-sections -Wl,--build-id=none -Wl,--no-warn-rwx-segments $(GUEST_SRCS) \
+		$(GUEST_EL1_OBJ) -lgcc -o $@
+
+QEMU_GUEST := $(QEMU_MMU)
+
 # ------------------------------------------------------------------ test --
 # Every suite prints `<suite>: N passed, M failed`; scripts/run-suites.sh
 # runs them all and closes with the total.
-SUITES := $(patsubst $(B)/tests/%,unit-%,$(UNIT_BINS)) cross-build qemu-mpu qemu-mmu
+SUITES := $(patsubst $(B)/tests/%,unit-%,$(UNIT_BINS)) cross-build qemu-mpu qemu-mmu qemu-guest
 
 # Each suite builds what it runs, so one that does not build is counted as
 # failed while the others still run.
@@ -133,8 +161,11 @@ suite-qemu-mpu: $(M33_IMG)
 suite-qemu-mmu: $(A64_IMG)
 	@scripts/run-qemu.sh qemu-mmu 60 $(QEMU_MMU) $(A64_IMG)
 
+suite-qemu-guest: $(GUEST_IMG)
+	@scripts/run-qemu.sh qemu-guest 60 $(QEMU_GUEST) $(GUEST_IMG)
+
 # ------------------------------------------------------------------ demo --
-demo: deps $(M33_IMG) $(A64_IMG)
+demo: deps $(M33_IMG) $(A64_IMG) $(GUEST_IMG)
 	@echo "== armmap on an emulated Cortex-M33 (mps2-an505, 16 MPU regions) =="
 	@timeout 60 $(QEMU_MPU) $(M33_IMG); st=$$?; \
 	  if [ $$st -ne 0 ]; then echo "demo: the MPU image exited with status $$st"; exit 1; fi
@@ -142,6 +173,10 @@ demo: deps $(M33_IMG) $(A64_IMG)
 	@echo "== armmap on an emulated Cortex-A57 (virt, EL2 stage-1 MMU, 4 KiB granule) =="
 	@timeout 60 $(QEMU_MMU) $(A64_IMG); st=$$?; \
 	  if [ $$st -ne 0 ]; then echo "demo: the MMU image exited with status $$st"; exit 1; fi
+	@echo
+	@echo "== armmap on an emulated Cortex-A57 (virt, EL2 hypervisor, stage-2 P2M, EL1 guest) =="
+	@timeout 60 $(QEMU_GUEST) $(GUEST_IMG); st=$$?; \
+	  if [ $$st -ne 0 ]; then echo "demo: the guest image exited with status $$st"; exit 1; fi
 
 # ------------------------------------------------------------------ size --
 size: deps $(foreach t,$(TARGETS),$(B)/$(t)/libarmmap.a)
