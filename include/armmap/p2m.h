@@ -75,13 +75,18 @@ int am_frame_get_gfn(const struct am_page_info *pg, am_gfn_t *gfn);
 /*
  * am_frame_set_gfn() - record @gfn (AM_GFN_INVALID: none) in a xenheap
  * frame, atomically (compare and swap), leaving every other bit of
- * type_info as it is. Returns 0, or
+ * type_info as it is. The largest GFN is AM_PGT_GFN_MASK - 1 (the all-ones
+ * field is "none"). Returns 0, or
  *  AM_EINVAL  NULL, or not a xenheap frame;
  *  AM_ERANGE  @gfn does not fit the field (and is not AM_GFN_INVALID).
  */
 int am_frame_set_gfn(struct am_page_info *pg, am_gfn_t gfn);
 
-/* am_frame_get() / am_frame_put() - take / drop a reference (count_info). */
+/*
+ * am_frame_get() / am_frame_put() - take / drop a reference (count_info),
+ * atomically. get returns 0, AM_EINVAL (NULL) or AM_EOVERFLOW (the count is
+ * saturated); put never takes the count below zero.
+ */
 int am_frame_get(struct am_page_info *pg);
 void am_frame_put(struct am_page_info *pg);
 
@@ -97,13 +102,20 @@ enum am_p2m_type {
 	AM_P2M_MMIO_NC,	 /* direct, Normal non-cacheable, read/write */
 	AM_P2M_GRANT_RW, /* a granted frame of another guest */
 	AM_P2M_GRANT_RO,
-	AM_P2M_FOREIGN, /* a foreign frame: its reference is the P2M's */
+	AM_P2M_FOREIGN, /* a foreign frame: the caller takes a reference
+			 * before mapping it, and the P2M drops it when the
+			 * mapping goes (map itself takes none) */
 	AM_P2M_TYPE_COUNT
 };
 
 /* am_p2m_type_attr() - the stage-2 attributes of a p2m type (AM_EINVAL if unknown). */
 int am_p2m_type_attr(enum am_p2m_type t, struct am_attr *out);
 
+/*
+ * The P2M passes its ctx to these hooks and to the table ops alike. Refusals
+ * of bad arguments are logged before the lock is taken: the log hook must
+ * be safe to call concurrently.
+ */
 struct am_p2m_ops {
 	/* The P2M lock and the log. The table calls run under it, so
 	 * pt->env.lock / unlock should be NULL. */
@@ -116,7 +128,7 @@ struct am_p2m_ops {
 
 /* The hypervisor's frames a guest can map by index (Xen's map spaces). */
 struct am_p2m_domain_frames {
-	am_mfn_t shared_info;
+	am_mfn_t shared_info; /* AM_MFN_INVALID: none (adding it is AM_EINVAL) */
 	const am_mfn_t *gnttab_shared;
 	unsigned int nr_gnttab_shared;
 	const am_mfn_t *gnttab_status;
@@ -194,8 +206,9 @@ enum am_p2m_space {
 /*
  * am_p2m_add_physmap() - map the hypervisor frame named by (@space, @idx)
  * at @gfn as guest RAM, and record @gfn in the frame, under the P2M lock.
- * Returns 0, or
- *  AM_EINVAL    NULL, an index out of range (shared info: not 0);
+ * Argument errors come first, then AM_EBUSY, then AM_EEXIST. Returns 0, or
+ *  AM_EINVAL    NULL, an index out of range (shared info: not 0, or the
+ *               domain has none);
  *  AM_ENOTSUP   an unknown space;
  *  AM_ERANGE    @gfn beyond the guest's IPA size;
  *  AM_EBUSY     the frame is mapped already (it has a GFN): remove it first;

@@ -282,8 +282,8 @@ int am_p2m_add_physmap(struct am_p2m *p, enum am_p2m_space space, uint32_t idx, 
 	if (!p2m_ok(p))
 		return AM_EINVAL;
 	if (space == AM_SPACE_SHARED_INFO) {
-		rc = idx ? AM_EINVAL : 0;
 		mfn = p->dom.shared_info;
+		rc = idx || mfn == AM_MFN_INVALID ? AM_EINVAL : 0;
 	} else if (space == AM_SPACE_GRANT_TABLE) {
 		rc = gnttab_mfn(p, idx, &mfn);
 	} else {

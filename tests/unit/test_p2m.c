@@ -1,0 +1,2169 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Suite unit-p2m: the frame table (a xenheap frame's GFN in its type_info)
+ * and the P2M (a guest's stage-2 table with the physmap calls), checked
+ * through the models.
+ *
+ * Tables live in the host backend's page pool; the P2M's ops are those of
+ * arch/host/p2m_host (a counting P2M lock, every table op checked to run
+ * under it, a foreign_put counter). After each call check() asserts: the
+ * lock was taken and released in pairs and never nested, no table op ran
+ * outside it, the TLB model saw no break-before-make violation and holds
+ * nothing stale, every TLBI was completed. Translations are asked of the
+ * walker model, not only of the library. A refused call must leave every
+ * table page byte for byte, every page_info word and every reference count
+ * as they were, and issue no TLB maintenance.
+ *
+ * The put path is watched as it runs: at each TLB event, no frame whose
+ * translation the TLB model may still hold has lost its GFN or its
+ * reference yet; at each foreign put, the invalidation has completed and
+ * both the walker and the TLB model already fault at the old IPA.
+ */
+#include <pthread.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "tests/unit/harness.h"
+
+#include <armmap/errors.h>
+#include <armmap/p2m.h>
+
+#include "arch/host/p2m_host.h"
+#include "model/tlb.h"
+#include "model/vmsa.h"
+
+#define K4 0x1000ull
+#define M2 0x200000ull
+#define POOL_PAGES 512u
+#define IPA(g) ((uint64_t)(g) << 12)
+
+/* The frame table: FT_NR frames from MFN FT_FIRST (2 MiB aligned). */
+#define FT_FIRST 0x100000ull
+#define FT_NR 4096u
+#define F_RAM 0u       /* 512 domheap frames, 2 MiB aligned */
+#define F_XRUN 512u    /* 512 xenheap frames, 2 MiB aligned */
+#define F_SHARED 1024u /* the shared-info frame (xenheap) */
+#define F_GNT 1025u    /* NR_GNT grant-table shared frames (xenheap) */
+#define NR_GNT 8u
+#define F_STS 1033u /* NR_STS grant-table status frames (xenheap) */
+#define NR_STS 4u
+#define F_XEXTRA 1040u	/* 8 more xenheap frames, no domain frame */
+#define F_FOREIGN 1056u /* 16 frames of another guest (one reference each) */
+#define F_DOM 1100u	/* domheap frames, no reference */
+#define F_FRUN 1536u	/* 512 frames of another guest, 2 MiB aligned */
+#define F_RAM2 2048u	/* domheap up to the end, 2 MiB aligned */
+#define MFN(i) (FT_FIRST + (am_mfn_t)(i))
+
+static struct am_host_p2m HP;
+static struct am_p2m P2M;
+static bool P2M_LIVE;
+static struct vmsa_cfg VC;
+static struct am_page_info PG[FT_NR];
+static struct am_frame_table FT = {PG, FT_FIRST, FT_NR};
+static am_mfn_t GNT[NR_GNT], STS[NR_STS];
+static unsigned long BASE_UNLOCKED;
+
+static bool is_xenheap(unsigned int i)
+{
+	return (i >= F_XRUN && i < F_STS + NR_STS) || (i >= F_XEXTRA && i < F_XEXTRA + 8);
+}
+
+static bool is_foreign(unsigned int i)
+{
+	return (i >= F_FOREIGN && i < F_FOREIGN + 16) || (i >= F_FRUN && i < F_FRUN + 512);
+}
+
+static unsigned long refs(unsigned int i)
+{
+	return PG[i].count_info & AM_PGC_COUNT_MASK;
+}
+
+static am_gfn_t gfn_of(unsigned int i)
+{
+	am_gfn_t g = 0x5a5a;
+
+	assert_int_equal(am_frame_get_gfn(&PG[i], &g), 0);
+	return g;
+}
+
+static void frames_reset(void)
+{
+	for (unsigned int i = 0; i < FT_NR; i++) {
+		memset(&PG[i], 0xa5, sizeof(PG[i]));
+		am_frame_init(&PG[i], is_xenheap(i));
+		if (is_foreign(i))
+			PG[i].count_info = AM_PGC_ALLOCATED | 1ul;
+	}
+	for (unsigned int i = 0; i < NR_GNT; i++)
+		GNT[i] = MFN(F_GNT + i);
+	for (unsigned int i = 0; i < NR_STS; i++)
+		STS[i] = MFN(F_STS + i);
+}
+
+static struct am_p2m_config dflt_cfg(void)
+{
+	return (struct am_p2m_config){
+		.ipa_bits = 40,
+		.pa_bits = 48,
+		.vmid = 7,
+		.frames = &FT,
+		.dom = {.shared_info = MFN(F_SHARED),
+			.gnttab_shared = GNT,
+			.nr_gnttab_shared = NR_GNT,
+			.gnttab_status = STS,
+			.nr_gnttab_status = NR_STS},
+	};
+}
+
+/* ----------------------------------------------- watching the put path -- */
+
+/* A page the test mapped, and what its frame looked like once mapped. */
+struct track {
+	am_gfn_t gfn;
+	am_mfn_t mfn;
+	unsigned long refs;
+	bool xen, foreign, put;
+};
+
+#define TRACK_MAX 2048u
+static struct track TR[TRACK_MAX];
+static unsigned int NTR;
+static unsigned long HOOK_FAILS;
+static char HOOK_MSG[256];
+
+static void hook_fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (HOOK_FAILS++)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(HOOK_MSG, sizeof(HOOK_MSG), fmt, ap);
+	va_end(ap);
+}
+
+/* Follow @n pages mapped at @gfn from @mfn; the TLB may cache each of them. */
+static void track(am_gfn_t gfn, am_mfn_t mfn, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++) {
+		struct am_page_info *pg = am_frame_of(&FT, mfn + i);
+		struct track *t = &TR[NTR++];
+
+		assert_true(NTR <= TRACK_MAX);
+		assert_non_null(pg);
+		*t = (struct track){.gfn = gfn + i,
+				    .mfn = mfn + i,
+				    .refs = pg->count_info & AM_PGC_COUNT_MASK,
+				    .xen = (pg->count_info & AM_PGC_XEN_HEAP) != 0,
+				    .foreign = is_foreign((unsigned int)(mfn + i - FT_FIRST))};
+	}
+	tlbm_watch(&HP.pt.tlb, IPA(gfn), n * K4, 0);
+	tlbm_fill(&HP.pt.tlb);
+}
+
+/* Whether the TLB model may still translate IPA(@t->gfn) to @t->mfn. */
+static bool tlb_holds(const struct track *t)
+{
+	const struct tlbm_leaf *l;
+
+	if (!HP.pt.tlb_on)
+		return false;
+	l = tlbm_lookup(&HP.pt.tlb, IPA(t->gfn));
+	return l && l->pa + (IPA(t->gfn) - l->va) == IPA(t->mfn);
+}
+
+/* Before each TLBI and barrier: no frame has been put while cached. */
+static void on_tlb_event(void *arg)
+{
+	(void)arg;
+	for (unsigned int i = 0; i < NTR; i++) {
+		struct track *t = &TR[i];
+		struct am_page_info *pg = am_frame_of(&FT, t->mfn);
+
+		if (t->put || !tlb_holds(t))
+			continue;
+		if (t->xen && (pg->type_info & AM_PGT_GFN_MASK) != t->gfn)
+			hook_fail("mfn %#llx: GFN %#llx cleared while the TLB may still map it",
+				  (unsigned long long)t->mfn, (unsigned long long)t->gfn);
+		if (t->foreign && (pg->count_info & AM_PGC_COUNT_MASK) != t->refs)
+			hook_fail("mfn %#llx: reference dropped while the TLB may still map it",
+				  (unsigned long long)t->mfn);
+	}
+}
+
+/* A foreign put: the reference is gone and no walk can reach the frame. */
+static void on_foreign_put(void *arg, am_mfn_t mfn)
+{
+	struct vmsa_result r;
+	struct track *t = NULL;
+
+	(void)arg;
+	for (unsigned int i = 0; i < NTR && !t; i++)
+		if (TR[i].foreign && !TR[i].put && TR[i].mfn == mfn)
+			t = &TR[i];
+	if (!t) {
+		hook_fail("foreign_put of mfn %#llx, not mapped foreign", (unsigned long long)mfn);
+		return;
+	}
+	t->put = true;
+	if (HP.pt.open_tlbi || HP.pt.last_bar != AM_HOST_PT_BAR_COMPLETE)
+		hook_fail("foreign_put of mfn %#llx before the TLB invalidation completed",
+			  (unsigned long long)mfn);
+	vmsa_walk(&VC, am_host_pt_read, &HP.pt, IPA(t->gfn), &r);
+	if (r.fault == VMSA_OK)
+		hook_fail("foreign_put of mfn %#llx: gfn %#llx still translates",
+			  (unsigned long long)mfn, (unsigned long long)t->gfn);
+	if (tlb_holds(t))
+		hook_fail("foreign_put of mfn %#llx: the TLB model still maps gfn %#llx",
+			  (unsigned long long)mfn, (unsigned long long)t->gfn);
+	if ((PG[mfn - FT_FIRST].count_info & AM_PGC_COUNT_MASK) != t->refs - 1)
+		hook_fail("foreign_put of mfn %#llx: %lu references, expected %lu",
+			  (unsigned long long)mfn,
+			  PG[mfn - FT_FIRST].count_info & AM_PGC_COUNT_MASK, t->refs - 1);
+}
+
+/* ------------------------------------------------------ setup, checks -- */
+
+static void p2m_down(void)
+{
+	if (!P2M_LIVE)
+		return;
+	HP.on_tlb_event = NULL;
+	HP.on_foreign_put = NULL;
+	am_host_pt_tlb_flush(&HP.pt);
+	HP.pt.tlb_on = false;
+	am_p2m_destroy(&P2M);
+	P2M_LIVE = false;
+}
+
+static void host_reset(void)
+{
+	p2m_down();
+	am_host_p2m_fini(&HP);
+	assert_int_equal(am_host_p2m_init(&HP, POOL_PAGES, true, false), 0);
+	NTR = 0;
+	HOOK_FAILS = 0;
+	HOOK_MSG[0] = 0;
+}
+
+static struct am_p2m *setup_cfg(const struct am_p2m_config *cfg)
+{
+	host_reset();
+	frames_reset();
+	memset(&P2M, 0x5a, sizeof(P2M));
+	assert_int_equal(am_p2m_init(&P2M, cfg, &HP.ops, &HP), 0);
+	P2M_LIVE = true;
+	VC = (struct vmsa_cfg){.regime = VMSA_S2,
+			       .ia_bits = cfg->ipa_bits ? cfg->ipa_bits : 40,
+			       .oa_bits = cfg->pa_bits ? cfg->pa_bits : 48,
+			       .root_pa = P2M.pt.root_pa};
+	am_host_pt_tlb(&HP.pt, AM_PT_S2, VC.ia_bits, VC.oa_bits, VC.root_pa, 0, cfg->vmid);
+	HP.on_tlb_event = on_tlb_event;
+	HP.on_foreign_put = on_foreign_put;
+	BASE_UNLOCKED = HP.unlocked_table_ops;
+	return &P2M;
+}
+
+static struct am_p2m *setup(void)
+{
+	struct am_p2m_config cfg = dflt_cfg();
+
+	return setup_cfg(&cfg);
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	p2m_down();
+	am_host_p2m_fini(&HP);
+	return 0;
+}
+
+static void check(void)
+{
+	assert_int_equal(HP.lock_depth, 0);
+	assert_int_equal(HP.locks, HP.unlocks);
+	assert_true(HP.max_lock_depth <= 1);
+	assert_int_equal(HP.bad_unlocks, 0);
+	assert_false(am_host_p2m_held());
+	if (HP.unlocked_table_ops != BASE_UNLOCKED)
+		fail_msg("%lu table ops outside the P2M lock",
+			 HP.unlocked_table_ops - BASE_UNLOCKED);
+	if (HOOK_FAILS)
+		fail_msg("put path: %s (%lu problems)", HOOK_MSG, HOOK_FAILS);
+	if (HP.pt.tlb_on) {
+		struct tlbm *t = &HP.pt.tlb;
+
+		tlbm_check_end(t);
+		if (t->bbm_violations || t->stale || t->freed_in_use || t->model_errors ||
+		    t->bad_walks)
+			fail_msg("TLB model: bbm %lu stale %lu freed_in_use %lu model %lu bad "
+				 "walks %lu: %s",
+				 t->bbm_violations, t->stale, t->freed_in_use, t->model_errors,
+				 t->bad_walks, t->first_error);
+	}
+	assert_int_equal(HP.pt.open_tlbi, 0);
+	assert_int_equal(HP.pt.tlbi_between, 0);
+	assert_int_equal(HP.pt.bad_frees, 0);
+	assert_int_equal(HP.pt.bad_table_va, 0);
+	assert_int_equal(HP.pt.in_use, am_pt_tables(&P2M.pt));
+}
+
+/* -------------------------------------------------- the walker's view -- */
+
+static struct vmsa_result xlate(am_gfn_t g, unsigned int acc)
+{
+	struct vmsa_result r;
+
+	vmsa_access(&VC, am_host_pt_read, &HP.pt, IPA(g) + 0x18, acc, &r);
+	return r;
+}
+
+static void expect_map(am_gfn_t g, am_mfn_t mfn, unsigned int acc)
+{
+	struct vmsa_result r = xlate(g, acc);
+
+	if (r.fault != VMSA_OK)
+		fail_msg("gfn %#llx acc %u: %s at level %u", (unsigned long long)g, acc,
+			 vmsa_fault_name(r.fault), r.level);
+	if (r.pa != IPA(mfn) + 0x18)
+		fail_msg("gfn %#llx: pa %#llx, expected mfn %#llx", (unsigned long long)g,
+			 (unsigned long long)r.pa, (unsigned long long)mfn);
+	assert_int_equal(r.res_bits, 0);
+}
+
+static void expect_fault(am_gfn_t g, unsigned int acc, enum vmsa_fault f)
+{
+	struct vmsa_result r = xlate(g, acc);
+
+	if (r.fault != f)
+		fail_msg("gfn %#llx acc %u: %s, expected %s", (unsigned long long)g, acc,
+			 vmsa_fault_name(r.fault), vmsa_fault_name(f));
+}
+
+static void expect_lookup(am_gfn_t g, am_mfn_t mfn, enum am_p2m_type t)
+{
+	am_mfn_t m = 0x5a5a;
+	enum am_p2m_type ty = AM_P2M_NONE;
+	int rc = am_p2m_lookup(&P2M, g, &m, &ty);
+
+	if (rc || m != mfn || ty != t)
+		fail_msg("lookup gfn %#llx: rc %d mfn %#llx type %d, expected mfn %#llx type %d",
+			 (unsigned long long)g, rc, (unsigned long long)m, (int)ty,
+			 (unsigned long long)mfn, (int)t);
+}
+
+static void expect_nothing(am_gfn_t g)
+{
+	am_mfn_t m;
+	enum am_p2m_type t;
+
+	assert_int_equal(am_p2m_lookup(&P2M, g, &m, &t), AM_ENOENT);
+	expect_fault(g, VMSA_ACC_R, VMSA_F_TRANSLATION);
+}
+
+/* ------------------------------------------------ snapshots: unchanged -- */
+
+struct snap {
+	uint8_t *mem;
+	struct am_page_info *pg;
+	size_t in_use, tables;
+	unsigned long tlbi, tlbi_all, publish, complete, foreign_puts;
+};
+
+/* One snapshot at a time, in static storage (a failed assertion leaks nothing). */
+static uint8_t SNAP_MEM[POOL_PAGES * 4096u];
+static struct am_page_info SNAP_PG[FT_NR];
+
+static void snap(struct snap *s)
+{
+	assert_true(HP.pt.pages <= POOL_PAGES);
+	s->mem = SNAP_MEM;
+	s->pg = SNAP_PG;
+	memcpy(s->mem, HP.pt.pool, HP.pt.pages * 4096u);
+	memcpy(s->pg, PG, sizeof(PG));
+	s->in_use = HP.pt.in_use;
+	s->tables = am_pt_tables(&P2M.pt);
+	s->tlbi = HP.pt.tlbi;
+	s->tlbi_all = HP.pt.tlbi_all;
+	s->publish = HP.pt.publish;
+	s->complete = HP.pt.complete;
+	s->foreign_puts = HP.foreign_puts;
+}
+
+static void snap_free(struct snap *s)
+{
+	s->mem = NULL;
+	s->pg = NULL;
+}
+
+/* Tables, frame words, references as they were; no maintenance; no put. */
+static void unchanged_(struct snap *s, int line)
+{
+	for (size_t i = 0; i < HP.pt.pages; i++) {
+		bool ok = false;
+
+		(void)am_host_pt_read(&HP.pt, HP.pt.pa_base + i * 4096u, &ok);
+		if (ok && memcmp(s->mem + i * 4096u, HP.pt.pool + i * 4096u, 4096u))
+			fail_msg("line %d: table page %zu changed", line, i);
+	}
+	for (unsigned int i = 0; i < FT_NR; i++)
+		if (memcmp(&s->pg[i], &PG[i], sizeof(PG[i])))
+			fail_msg("line %d: frame %u changed: count %#lx type %#lx, was %#lx %#lx",
+				 line, i, PG[i].count_info, PG[i].type_info, s->pg[i].count_info,
+				 s->pg[i].type_info);
+	if (HP.pt.in_use != s->in_use || am_pt_tables(&P2M.pt) != s->tables)
+		fail_msg("line %d: table pages %zu, were %zu", line, HP.pt.in_use, s->in_use);
+	if (HP.pt.tlbi != s->tlbi || HP.pt.tlbi_all != s->tlbi_all || HP.pt.publish != s->publish ||
+	    HP.pt.complete != s->complete)
+		fail_msg("line %d: TLB maintenance or barriers issued", line);
+	if (HP.foreign_puts != s->foreign_puts)
+		fail_msg("line %d: foreign_put called", line);
+}
+#define unchanged(s) unchanged_((s), __LINE__)
+
+/* A refused call: its code, nothing changed, the lock balanced. */
+#define REFUSED(call, err)                       \
+	do {                                     \
+		struct snap s_;                  \
+		snap(&s_);                       \
+		assert_int_equal((call), (err)); \
+		unchanged(&s_);                  \
+		snap_free(&s_);                  \
+		check();                         \
+	} while (0)
+
+/* Map @n frames of another guest: the caller's reference goes to the P2M. */
+static void map_foreign(am_gfn_t g, unsigned int idx, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++)
+		assert_int_equal(am_frame_get(&PG[idx + i]), 0);
+	assert_int_equal(am_p2m_map(&P2M, g, MFN(idx), n, AM_P2M_FOREIGN), 0);
+	check();
+	track(g, MFN(idx), n);
+}
+
+/* ====================================================== frame table ===== */
+
+/* type_info: type bit, two count bits, then a 61-bit GFN field. */
+static void test_frame_layout(void **state)
+{
+	(void)state;
+	assert_int_equal(sizeof(unsigned long), 8);
+	assert_int_equal(AM_BITS_PER_LONG, 64);
+	assert_int_equal(AM_PGT_GFN_WIDTH, 61);
+	assert_true(AM_PGT_GFN_MASK == (1ull << 61) - 1);
+	assert_true(AM_PGT_WRITABLE == 1ull << 63);
+	assert_true(AM_PGT_COUNT_MASK == 3ull << 61);
+	assert_true((AM_PGT_WRITABLE & AM_PGT_COUNT_MASK) == 0);
+	assert_true((AM_PGT_COUNT_MASK & AM_PGT_GFN_MASK) == 0);
+	assert_true((AM_PGT_WRITABLE | AM_PGT_COUNT_MASK | AM_PGT_GFN_MASK) == ~0ul);
+	assert_true(AM_PGT_TYPE_INFO_INIT == AM_PGT_GFN_MASK);
+	assert_true(AM_GFN_INVALID == ~0ull);
+	/* a 52-bit IPA's GFN (40 bits) fits with room for "none" */
+	assert_true((1ull << 40) - 1 < AM_PGT_GFN_MASK);
+	assert_true((AM_PGC_XEN_HEAP & AM_PGC_COUNT_MASK) == 0);
+	assert_true((AM_PGC_ALLOCATED & AM_PGC_COUNT_MASK) == 0);
+	assert_true(AM_PGC_XEN_HEAP != AM_PGC_ALLOCATED);
+}
+
+/* A frame as the allocator hands it out has no GFN, whatever was there. */
+static void test_frame_init(void **state)
+{
+	struct am_page_info pg;
+	am_gfn_t g = 0;
+
+	(void)state;
+	memset(&pg, 0x5a, sizeof(pg));
+	am_frame_init(&pg, true);
+	assert_true(pg.type_info == AM_PGT_TYPE_INFO_INIT);
+	assert_true(pg.count_info & AM_PGC_XEN_HEAP);
+	assert_int_equal(am_frame_get_gfn(&pg, &g), 0);
+	assert_true(g == AM_GFN_INVALID);
+
+	memset(&pg, 0xff, sizeof(pg));
+	am_frame_init(&pg, false);
+	assert_true(pg.type_info == AM_PGT_TYPE_INFO_INIT);
+	assert_false(pg.count_info & AM_PGC_XEN_HEAP);
+	assert_int_equal(am_frame_get_gfn(&pg, &g), AM_EINVAL);
+
+	/* the all-ones field reads as "no GFN" whatever the type and count */
+	am_frame_init(&pg, true);
+	pg.type_info = AM_PGT_WRITABLE | AM_PGT_COUNT_MASK | AM_PGT_GFN_MASK;
+	assert_int_equal(am_frame_get_gfn(&pg, &g), 0);
+	assert_true(g == AM_GFN_INVALID);
+	pg.type_info = AM_PGT_WRITABLE | (1ul << AM_PGT_COUNT_SHIFT) | 0x1234;
+	assert_int_equal(am_frame_get_gfn(&pg, &g), 0);
+	assert_true(g == 0x1234);
+}
+
+/* set then get round-trips; the type and count bits are never touched. */
+static void test_frame_roundtrip(void **state)
+{
+	const unsigned long tops[] = {0, AM_PGT_WRITABLE, AM_PGT_COUNT_MASK,
+				      AM_PGT_WRITABLE | (1ul << AM_PGT_COUNT_SHIFT),
+				      AM_PGT_WRITABLE | AM_PGT_COUNT_MASK};
+	const am_gfn_t vals[] = {0,
+				 1,
+				 0x12345,
+				 (1ull << 40) - 1,
+				 AM_PGT_GFN_MASK - 1, /* the largest GFN: 2^61 - 2 */
+				 AM_GFN_INVALID,
+				 AM_PGT_GFN_MASK - 1,
+				 0,
+				 AM_GFN_INVALID};
+
+	(void)state;
+	for (unsigned int t = 0; t < sizeof(tops) / sizeof(tops[0]); t++) {
+		struct am_page_info pg;
+
+		am_frame_init(&pg, true);
+		pg.count_info |= AM_PGC_ALLOCATED | 3ul;
+		pg.type_info = tops[t] | AM_PGT_GFN_MASK;
+		for (unsigned int v = 0; v < sizeof(vals) / sizeof(vals[0]); v++) {
+			unsigned long ci = pg.count_info;
+			am_gfn_t g = 0x5a5a;
+
+			assert_int_equal(am_frame_set_gfn(&pg, vals[v]), 0);
+			assert_true((pg.type_info & ~AM_PGT_GFN_MASK) == tops[t]);
+			assert_true((pg.type_info & AM_PGT_GFN_MASK) ==
+				    (vals[v] == AM_GFN_INVALID ? AM_PGT_GFN_MASK : vals[v]));
+			assert_true(pg.count_info == ci);
+			assert_int_equal(am_frame_get_gfn(&pg, &g), 0);
+			assert_true(g == vals[v]);
+		}
+	}
+}
+
+/* NULL, a domheap frame, a GFN wider than the field: refused, untouched. */
+static void test_frame_refusals(void **state)
+{
+	struct am_page_info pg, was;
+	am_gfn_t g = 0;
+	/* the all-ones field is "none": 2^61 - 1 is no GFN either */
+	const am_gfn_t wide[] = {AM_PGT_GFN_MASK, 1ull << 61, (1ull << 61) + 5, 1ull << 62,
+				 AM_GFN_INVALID - 1};
+
+	(void)state;
+	assert_int_equal(am_frame_get_gfn(NULL, &g), AM_EINVAL);
+	assert_int_equal(am_frame_set_gfn(NULL, 5), AM_EINVAL);
+	am_frame_init(&pg, true);
+	assert_int_equal(am_frame_get_gfn(&pg, NULL), AM_EINVAL);
+
+	am_frame_init(&pg, false);
+	pg.type_info = AM_PGT_WRITABLE | 7;
+	was = pg;
+	assert_int_equal(am_frame_get_gfn(&pg, &g), AM_EINVAL);
+	assert_int_equal(am_frame_set_gfn(&pg, 9), AM_EINVAL);
+	assert_int_equal(am_frame_set_gfn(&pg, AM_GFN_INVALID), AM_EINVAL);
+	assert_memory_equal(&pg, &was, sizeof(pg));
+
+	am_frame_init(&pg, true);
+	pg.type_info = (2ul << AM_PGT_COUNT_SHIFT) | 42;
+	was = pg;
+	for (unsigned int i = 0; i < sizeof(wide) / sizeof(wide[0]); i++) {
+		assert_int_equal(am_frame_set_gfn(&pg, wide[i]), AM_ERANGE);
+		assert_memory_equal(&pg, &was, sizeof(pg));
+	}
+	assert_int_equal(am_frame_get_gfn(&pg, &g), 0);
+	assert_true(g == 42);
+}
+
+/* am_frame_of() bounds; references go up and down below the flags. */
+static void test_frame_of_and_refs(void **state)
+{
+	struct am_page_info pages[4];
+	struct am_frame_table top = {pages, AM_MFN_INVALID - 9, 4};
+	struct am_page_info pg;
+
+	(void)state;
+	frames_reset();
+	assert_null(am_frame_of(&FT, FT_FIRST - 1));
+	assert_ptr_equal(am_frame_of(&FT, FT_FIRST), &PG[0]);
+	assert_ptr_equal(am_frame_of(&FT, FT_FIRST + 77), &PG[77]);
+	assert_ptr_equal(am_frame_of(&FT, FT_FIRST + FT_NR - 1), &PG[FT_NR - 1]);
+	assert_null(am_frame_of(&FT, FT_FIRST + FT_NR));
+	assert_null(am_frame_of(&FT, 0));
+	assert_null(am_frame_of(&FT, AM_MFN_INVALID));
+	assert_null(am_frame_of(&FT, FT_FIRST + (1ull << 63))); /* no wrap in mfn - first */
+	assert_ptr_equal(am_frame_of(&top, AM_MFN_INVALID - 6), &pages[3]);
+	assert_null(am_frame_of(&top, AM_MFN_INVALID - 5));
+	assert_null(am_frame_of(&top, 1));
+
+	am_frame_init(&pg, false);
+	pg.count_info = AM_PGC_ALLOCATED | 1ul;
+	pg.type_info = AM_PGT_WRITABLE | 3;
+	assert_int_equal(am_frame_get(&pg), 0);
+	assert_true(pg.count_info == (AM_PGC_ALLOCATED | 2ul));
+	am_frame_put(&pg);
+	am_frame_put(&pg);
+	assert_true(pg.count_info == AM_PGC_ALLOCATED);
+	assert_true(pg.type_info == (AM_PGT_WRITABLE | 3));
+	am_frame_init(&pg, true);
+	assert_int_equal(am_frame_get(&pg), 0);
+	assert_true(pg.count_info & AM_PGC_XEN_HEAP);
+	assert_true((pg.count_info & AM_PGC_COUNT_MASK) == 1);
+	assert_true(pg.type_info == AM_PGT_TYPE_INFO_INIT);
+	/* a saturated count is refused, not wrapped into the flags */
+	pg.count_info = AM_PGC_ALLOCATED | AM_PGC_COUNT_MASK;
+	assert_true(am_frame_get(&pg) < 0);
+	assert_true(pg.count_info == (AM_PGC_ALLOCATED | AM_PGC_COUNT_MASK));
+	assert_true(am_frame_get(NULL) < 0);
+}
+
+/* ============================================================ the P2M ==== */
+
+static void expect_init(const struct am_p2m_config *cfg, const struct am_p2m_ops *ops, int want,
+			int line)
+{
+	struct am_page_info *was = SNAP_PG;
+	struct am_p2m p;
+	int rc;
+
+	memcpy(was, PG, sizeof(PG));
+	rc = am_p2m_init(&p, cfg, ops, &HP);
+	if (rc != want)
+		fail_msg("line %d: am_p2m_init %d, expected %d", line, rc, want);
+	if (!rc)
+		am_p2m_destroy(&p);
+	if (HP.pt.in_use)
+		fail_msg("line %d: %zu table pages left", line, HP.pt.in_use);
+	assert_int_equal(HP.locks, HP.unlocks);
+	assert_int_equal(HP.lock_depth, 0);
+	if (memcmp(was, PG, sizeof(PG)))
+		fail_msg("line %d: the frame table changed", line);
+}
+#define EXPECT_INIT(cfg, ops, want) expect_init((cfg), (ops), (want), __LINE__)
+
+static void test_p2m_init_errors(void **state)
+{
+	struct am_p2m_config cfg = dflt_cfg();
+	struct am_p2m_ops ops;
+	struct am_pt_ops pt_no_tlbi;
+	am_mfn_t gnt[NR_GNT], sts[NR_STS];
+	struct am_p2m p;
+
+	(void)state;
+	host_reset();
+	frames_reset();
+	ops = HP.ops;
+	pt_no_tlbi = HP.pt_ops;
+	pt_no_tlbi.tlbi = NULL;
+	memcpy(gnt, GNT, sizeof(gnt));
+	memcpy(sts, STS, sizeof(sts));
+
+	assert_int_equal(am_p2m_init(NULL, &cfg, &HP.ops, &HP), AM_EINVAL);
+	assert_int_equal(am_p2m_init(&p, NULL, &HP.ops, &HP), AM_EINVAL);
+	assert_int_equal(am_p2m_init(&p, &cfg, NULL, &HP), AM_EINVAL);
+	ops.pt = NULL;
+	EXPECT_INIT(&cfg, &ops, AM_EINVAL);
+	ops.pt = &pt_no_tlbi;
+	EXPECT_INIT(&cfg, &ops, AM_EINVAL);
+	ops = HP.ops;
+
+	cfg.vmid = 256;
+	EXPECT_INIT(&cfg, &ops, AM_EINVAL);
+	cfg.vmid = 255;
+	EXPECT_INIT(&cfg, &ops, 0);
+	cfg = dflt_cfg();
+	cfg.ipa_bits = 31;
+	EXPECT_INIT(&cfg, &ops, AM_EINVAL);
+	cfg.ipa_bits = 49;
+	EXPECT_INIT(&cfg, &ops, AM_EINVAL);
+	cfg.ipa_bits = 32;
+	EXPECT_INIT(&cfg, &ops, 0);
+	cfg.ipa_bits = 48;
+	EXPECT_INIT(&cfg, &ops, 0);
+	cfg = dflt_cfg();
+	cfg.pa_bits = 31;
+	EXPECT_INIT(&cfg, &ops, AM_EINVAL);
+	cfg.pa_bits = 49;
+	EXPECT_INIT(&cfg, &ops, AM_EINVAL);
+
+	/* domain frames: outside the table, or not xenheap */
+	cfg = dflt_cfg();
+	cfg.frames = NULL;
+	EXPECT_INIT(&cfg, &ops, AM_EINVAL);
+	cfg = dflt_cfg();
+	cfg.dom.shared_info = FT_FIRST - 1;
+	EXPECT_INIT(&cfg, &ops, AM_EINVAL);
+	cfg.dom.shared_info = FT_FIRST + FT_NR;
+	EXPECT_INIT(&cfg, &ops, AM_EINVAL);
+	cfg.dom.shared_info = MFN(F_RAM);
+	EXPECT_INIT(&cfg, &ops, AM_EINVAL);
+	cfg = dflt_cfg();
+	cfg.dom.gnttab_shared = gnt;
+	gnt[NR_GNT - 1] = MFN(F_DOM);
+	EXPECT_INIT(&cfg, &ops, AM_EINVAL);
+	gnt[NR_GNT - 1] = FT_FIRST + FT_NR + 3;
+	EXPECT_INIT(&cfg, &ops, AM_EINVAL);
+	gnt[NR_GNT - 1] = GNT[NR_GNT - 1];
+	EXPECT_INIT(&cfg, &ops, 0);
+	cfg.dom.gnttab_status = sts;
+	sts[1] = MFN(F_FOREIGN);
+	EXPECT_INIT(&cfg, &ops, AM_EINVAL);
+	sts[1] = 5;
+	EXPECT_INIT(&cfg, &ops, AM_EINVAL);
+	cfg = dflt_cfg();
+	cfg.dom.gnttab_shared = NULL;
+	EXPECT_INIT(&cfg, &ops, AM_EINVAL);
+	cfg = dflt_cfg();
+	cfg.dom.gnttab_status = NULL;
+	EXPECT_INIT(&cfg, &ops, AM_EINVAL);
+	/* no grant frames at all is fine */
+	cfg.dom.nr_gnttab_status = 0;
+	cfg.dom.gnttab_shared = NULL;
+	cfg.dom.nr_gnttab_shared = 0;
+	EXPECT_INIT(&cfg, &ops, 0);
+
+	/* no page for the root */
+	cfg = dflt_cfg();
+	am_host_pt_fail_at(&HP.pt, 0);
+	EXPECT_INIT(&cfg, &ops, AM_ENOMEM);
+	am_host_pt_fail_at(&HP.pt, -1);
+	assert_int_equal(HP.pt.in_use, 0);
+}
+
+/* ipa_bits / pa_bits 0 mean 40 / 48; the VMID reaches VTTBR and every TLBI. */
+static void test_p2m_defaults(void **state)
+{
+	struct am_p2m_config cfg = dflt_cfg();
+	struct am_p2m *p;
+
+	(void)state;
+	cfg.ipa_bits = 0;
+	cfg.pa_bits = 0;
+	cfg.vmid = 200;
+	p = setup_cfg(&cfg);
+	assert_int_equal(am_p2m_map(p, (1ull << 28) - 1, MFN(F_RAM2), 1, AM_P2M_RAM_RW), 0);
+	REFUSED(am_p2m_map(p, 1ull << 28, MFN(F_RAM2 + 1), 1, AM_P2M_RAM_RW), AM_ERANGE);
+	assert_int_equal(am_p2m_map(p, 0x100, (1ull << 36) - 1, 1, AM_P2M_MMIO_DEV), 0);
+	REFUSED(am_p2m_map(p, 0x101, 1ull << 36, 1, AM_P2M_MMIO_DEV), AM_ERANGE);
+	check();
+	expect_map((1ull << 28) - 1, MFN(F_RAM2), VMSA_ACC_R);
+	expect_map(0x100, (1ull << 36) - 1, VMSA_ACC_R);
+	assert_true(am_pt_ttbr(&p->pt) >> 48 == 200);
+	assert_int_equal(am_p2m_unmap(p, 0x100, 1, AM_MFN_INVALID), 0);
+	check();
+	assert_int_equal(HP.pt.last_tlbi.regime, AM_PT_S2);
+	assert_int_equal(HP.pt.last_tlbi.vmid, 200);
+	assert_int_equal(HP.pt.last_scope.vmid, 200);
+}
+
+/* Each type: its stage-2 attributes, as the walker sees them, and lookup. */
+static void test_p2m_types(void **state)
+{
+	struct am_p2m *p = setup();
+	const am_gfn_t g = 0x40000;
+	const struct {
+		enum am_p2m_type t;
+		am_mfn_t mfn;
+	} m[] = {
+		{AM_P2M_RAM_RW, MFN(F_RAM2)},	  {AM_P2M_RAM_RO, MFN(F_RAM2 + 1)},
+		{AM_P2M_MMIO_DEV, 0x9000},	  {AM_P2M_MMIO_NC, 0x9001},
+		{AM_P2M_GRANT_RW, MFN(F_DOM)},	  {AM_P2M_GRANT_RO, MFN(F_DOM + 1)},
+		{AM_P2M_FOREIGN, MFN(F_FOREIGN)},
+	};
+	const unsigned int n = sizeof(m) / sizeof(m[0]);
+	struct am_attr a;
+
+	(void)state;
+	assert_int_equal(am_frame_get(&PG[F_FOREIGN]), 0);
+	for (unsigned int i = 0; i < n; i++) {
+		assert_int_equal(am_p2m_map(p, g + 2 * i, m[i].mfn, 1, m[i].t), 0);
+		check();
+	}
+	track(g + 12, MFN(F_FOREIGN), 1);
+	for (unsigned int i = 0; i < n; i++) {
+		expect_lookup(g + 2 * i, m[i].mfn, m[i].t);
+		expect_map(g + 2 * i, m[i].mfn, VMSA_ACC_R);
+		expect_nothing(g + 2 * i + 1);
+		assert_int_equal(xlate(g + 2 * i, VMSA_ACC_R).level, 3);
+	}
+	/* RAM RW: read, write, execute; Normal write-back, inner shareable */
+	expect_map(g, MFN(F_RAM2), VMSA_ACC_R | VMSA_ACC_W | VMSA_ACC_X);
+	assert_int_equal(xlate(g, VMSA_ACC_R).mem, 0xf);
+	assert_int_equal(xlate(g, VMSA_ACC_R).sh, 3);
+	/* RAM RO: write faults */
+	expect_map(g + 2, MFN(F_RAM2 + 1), VMSA_ACC_R | VMSA_ACC_X);
+	expect_fault(g + 2, VMSA_ACC_W, VMSA_F_PERMISSION);
+	assert_int_equal(xlate(g + 2, VMSA_ACC_R).mem, 0xf);
+	/* MMIO: Device-nGnRE (MemAttr 0b0001), never executable */
+	expect_map(g + 4, 0x9000, VMSA_ACC_R | VMSA_ACC_W);
+	assert_int_equal(xlate(g + 4, VMSA_ACC_R).mem, 0x1);
+	expect_fault(g + 4, VMSA_ACC_X, VMSA_F_PERMISSION);
+	/* MMIO NC: Normal non-cacheable (MemAttr 0b0101), read/write */
+	expect_map(g + 6, 0x9001, VMSA_ACC_R | VMSA_ACC_W);
+	assert_int_equal(xlate(g + 6, VMSA_ACC_R).mem, 0x5);
+	expect_fault(g + 6, VMSA_ACC_X, VMSA_F_PERMISSION);
+	/* grants and foreign frames: data, never code (docs/p2m.md) */
+	expect_map(g + 8, MFN(F_DOM), VMSA_ACC_R | VMSA_ACC_W);
+	expect_fault(g + 8, VMSA_ACC_X, VMSA_F_PERMISSION);
+	expect_map(g + 10, MFN(F_DOM + 1), VMSA_ACC_R);
+	expect_fault(g + 10, VMSA_ACC_W, VMSA_F_PERMISSION);
+	expect_fault(g + 10, VMSA_ACC_X, VMSA_F_PERMISSION);
+	expect_map(g + 12, MFN(F_FOREIGN), VMSA_ACC_R | VMSA_ACC_W);
+	expect_fault(g + 12, VMSA_ACC_X, VMSA_F_PERMISSION);
+	/* normal write-back memory the guest shares: inner shareable */
+	for (unsigned int i = 0; i < n; i++)
+		if (m[i].t != AM_P2M_MMIO_DEV && m[i].t != AM_P2M_MMIO_NC)
+			assert_int_equal(xlate(g + 2 * i, VMSA_ACC_R).sh, 3);
+
+	/* am_p2m_type_attr() says the same */
+	assert_int_equal(am_p2m_type_attr(AM_P2M_RAM_RW, &a), 0);
+	assert_int_equal(a.perm, AM_PERM_R | AM_PERM_W | AM_PERM_X);
+	assert_int_equal(a.mtype, AM_MT_NORMAL_WB);
+	assert_int_equal(am_p2m_type_attr(AM_P2M_RAM_RO, &a), 0);
+	assert_int_equal(a.perm, AM_PERM_R | AM_PERM_X);
+	assert_int_equal(am_p2m_type_attr(AM_P2M_MMIO_DEV, &a), 0);
+	assert_int_equal(a.mtype, AM_MT_DEVICE_nGnRE);
+	assert_int_equal(a.perm, AM_PERM_R | AM_PERM_W);
+	assert_int_equal(am_p2m_type_attr(AM_P2M_MMIO_NC, &a), 0);
+	assert_int_equal(a.mtype, AM_MT_NORMAL_NC);
+	assert_false(a.perm & AM_PERM_X);
+	assert_int_equal(am_p2m_type_attr(AM_P2M_GRANT_RO, &a), 0);
+	assert_false(a.perm & AM_PERM_W);
+	assert_int_equal(am_p2m_type_attr(AM_P2M_TYPE_COUNT, &a), AM_EINVAL);
+	assert_int_equal(am_p2m_type_attr((enum am_p2m_type)99, &a), AM_EINVAL);
+	assert_int_equal(am_p2m_type_attr(AM_P2M_RAM_RW, NULL), AM_EINVAL);
+}
+
+/* A 2 MiB aligned RAM range is one block; lookup anywhere inside it. */
+static void test_p2m_lookup_block(void **state)
+{
+	struct am_p2m *p = setup();
+	const am_gfn_t g = 0x80000; /* 2 GiB, 2 MiB aligned */
+	am_mfn_t m;
+	enum am_p2m_type t;
+
+	(void)state;
+	assert_int_equal(am_p2m_map(p, g, MFN(F_RAM), 512, AM_P2M_RAM_RW), 0);
+	check();
+	assert_true(xlate(g + 100, VMSA_ACC_R).leaf_size == M2);
+	assert_int_equal(xlate(g + 100, VMSA_ACC_R).level, 2);
+	for (unsigned int i = 0; i < 512; i += 37)
+		expect_lookup(g + i, MFN(F_RAM + i), AM_P2M_RAM_RW);
+	expect_lookup(g + 511, MFN(F_RAM + 511), AM_P2M_RAM_RW);
+	expect_map(g + 511, MFN(F_RAM + 511), VMSA_ACC_R | VMSA_ACC_W | VMSA_ACC_X);
+	expect_nothing(g + 512);
+	expect_nothing(g - 1);
+	/* misaligned: pages */
+	assert_int_equal(am_p2m_map(p, g + 1024 + 1, MFN(F_RAM2), 512, AM_P2M_RAM_RW), 0);
+	check();
+	assert_true(xlate(g + 1024 + 1, VMSA_ACC_R).leaf_size == K4);
+	expect_lookup(g + 1024 + 300, MFN(F_RAM2 + 299), AM_P2M_RAM_RW);
+
+	assert_int_equal(am_p2m_lookup(p, 1ull << 28, &m, &t), AM_ERANGE);
+	assert_int_equal(am_p2m_lookup(p, 1ull << 52, &m, &t), AM_ERANGE); /* IPA would wrap */
+	assert_int_equal(am_p2m_lookup(p, AM_GFN_INVALID, &m, &t), AM_ERANGE);
+	assert_int_equal(am_p2m_lookup(NULL, g, &m, &t), AM_EINVAL);
+	check();
+}
+
+/* Every refusal of map, each leaving everything as it was. */
+static void test_p2m_map_refusals(void **state)
+{
+	struct am_p2m *p = setup();
+	const am_gfn_t g = 0x80000;
+
+	(void)state;
+	assert_int_equal(am_p2m_map(p, g, MFN(F_RAM), 512, AM_P2M_RAM_RW), 0);
+	assert_int_equal(am_p2m_map(p, g + 1024, MFN(F_RAM2), 4, AM_P2M_RAM_RW), 0);
+	assert_int_equal(am_p2m_map(p, g + 2048, MFN(F_XEXTRA + 1), 1, AM_P2M_RAM_RW), 0);
+	assert_int_equal(am_p2m_add_physmap(p, AM_SPACE_SHARED_INFO, 0, g + 3000), 0);
+	check();
+	assert_true(gfn_of(F_XEXTRA + 1) == g + 2048);
+
+	REFUSED(am_p2m_map(NULL, g + 4000, MFN(F_RAM2), 1, AM_P2M_RAM_RW), AM_EINVAL);
+	REFUSED(am_p2m_map(p, g + 4000, MFN(F_RAM2), 0, AM_P2M_RAM_RW), AM_EINVAL);
+	REFUSED(am_p2m_map(p, g + 4000, MFN(F_RAM2), 1, AM_P2M_NONE), AM_EINVAL);
+	REFUSED(am_p2m_map(p, g + 4000, MFN(F_RAM2), 1, AM_P2M_TYPE_COUNT), AM_EINVAL);
+	REFUSED(am_p2m_map(p, g + 4000, MFN(F_RAM2), 1, (enum am_p2m_type)99), AM_EINVAL);
+	/* wrap-around of gfn + nr or mfn + nr */
+	REFUSED(am_p2m_map(p, AM_GFN_INVALID - 1, MFN(F_RAM2), 4, AM_P2M_RAM_RW), AM_EOVERFLOW);
+	REFUSED(am_p2m_map(p, g + 4000, AM_MFN_INVALID - 1, 4, AM_P2M_RAM_RW), AM_EOVERFLOW);
+	/* beyond the IPA size (40 bits) or the PA size (48 bits) */
+	REFUSED(am_p2m_map(p, 1ull << 28, MFN(F_RAM2), 1, AM_P2M_RAM_RW), AM_ERANGE);
+	REFUSED(am_p2m_map(p, (1ull << 28) - 1, MFN(F_RAM2), 2, AM_P2M_RAM_RW), AM_ERANGE);
+	REFUSED(am_p2m_map(p, 1ull << 52, MFN(F_RAM2), 1, AM_P2M_RAM_RW), AM_ERANGE);
+	REFUSED(am_p2m_map(p, 1ull << 60, MFN(F_RAM2), 1, AM_P2M_RAM_RW), AM_ERANGE);
+	REFUSED(am_p2m_map(p, 0, MFN(F_RAM2), 1ull << 52, AM_P2M_RAM_RW), AM_ERANGE);
+	REFUSED(am_p2m_map(p, g + 4000, 1ull << 36, 1, AM_P2M_MMIO_DEV), AM_ERANGE);
+	REFUSED(am_p2m_map(p, g + 4000, (1ull << 36) - 1, 2, AM_P2M_MMIO_DEV), AM_ERANGE);
+	REFUSED(am_p2m_map(p, g + 4000, 1ull << 52, 1, AM_P2M_MMIO_DEV), AM_ERANGE);
+	/* something is mapped: a page, inside a block, the last page of a range */
+	REFUSED(am_p2m_map(p, g + 1026, MFN(F_RAM2 + 100), 1, AM_P2M_RAM_RW), AM_EEXIST);
+	REFUSED(am_p2m_map(p, g + 7, MFN(F_RAM2 + 100), 1, AM_P2M_RAM_RW), AM_EEXIST);
+	REFUSED(am_p2m_map(p, g - 3, MFN(F_RAM2 + 100), 4, AM_P2M_RAM_RW), AM_EEXIST);
+	REFUSED(am_p2m_map(p, g + 1020, MFN(F_RAM2 + 100), 5, AM_P2M_RAM_RW), AM_EEXIST);
+	REFUSED(am_p2m_map(p, g + 2048, MFN(F_RAM2 + 100), 1, AM_P2M_RAM_RW), AM_EEXIST);
+	REFUSED(am_p2m_map(p, g + 3000, MFN(F_RAM2 + 100), 1, AM_P2M_MMIO_DEV), AM_EEXIST);
+	/* a xenheap frame with a GFN: alone, or the second of a range */
+	REFUSED(am_p2m_map(p, g + 4000, MFN(F_XEXTRA + 1), 1, AM_P2M_RAM_RW), AM_EBUSY);
+	REFUSED(am_p2m_map(p, g + 4000, MFN(F_XEXTRA), 2, AM_P2M_RAM_RW), AM_EBUSY);
+	REFUSED(am_p2m_map(p, g + 4000, MFN(F_SHARED), 1, AM_P2M_RAM_RW), AM_EBUSY);
+	REFUSED(am_p2m_map(p, g + 4000, MFN(F_SHARED), 1, AM_P2M_RAM_RO), AM_EBUSY);
+	assert_true(gfn_of(F_XEXTRA) == AM_GFN_INVALID);
+	assert_true(gfn_of(F_SHARED) == g + 3000);
+	expect_nothing(g + 4000);
+	expect_lookup(g + 2048, MFN(F_XEXTRA + 1), AM_P2M_RAM_RW);
+}
+
+/* Xenheap frames are mapped by page, each recording its GFN. */
+static void test_xenheap_by_page(void **state)
+{
+	struct am_p2m *p = setup();
+	const am_gfn_t g = 0x80000;
+
+	(void)state;
+	assert_int_equal(am_p2m_map(p, g, MFN(F_XRUN), 512, AM_P2M_RAM_RW), 0);
+	check();
+	for (unsigned int i = 0; i < 512; i++) {
+		assert_true(gfn_of(F_XRUN + i) == g + i);
+		if (i % 61 == 0 || i == 511) {
+			assert_true(xlate(g + i, VMSA_ACC_R).leaf_size == K4);
+			expect_map(g + i, MFN(F_XRUN + i), VMSA_ACC_R | VMSA_ACC_W);
+			expect_lookup(g + i, MFN(F_XRUN + i), AM_P2M_RAM_RW);
+		}
+	}
+	track(g, MFN(F_XRUN), 512);
+	assert_int_equal(am_p2m_unmap(p, g, 512, MFN(F_XRUN)), 0);
+	check();
+	for (unsigned int i = 0; i < 512; i++)
+		assert_true(gfn_of(F_XRUN + i) == AM_GFN_INVALID);
+	expect_nothing(g);
+	expect_nothing(g + 511);
+	/* mapped again elsewhere: the frames are free to be */
+	assert_int_equal(am_p2m_map(p, g + 7, MFN(F_XRUN), 3, AM_P2M_RAM_RO), 0);
+	check();
+	assert_true(gfn_of(F_XRUN + 2) == g + 9);
+}
+
+/* Every way out of the P2M clears a xenheap frame's GFN, after the TLBI. */
+static void test_put_clears_gfn(void **state)
+{
+	struct am_p2m *p = setup();
+	const am_gfn_t g = 0x20000;
+	am_gfn_t gg;
+
+	(void)state;
+	/* am_p2m_unmap() of one page */
+	assert_int_equal(am_p2m_map(p, g, MFN(F_XEXTRA), 1, AM_P2M_RAM_RW), 0);
+	check();
+	track(g, MFN(F_XEXTRA), 1);
+	assert_int_equal(am_p2m_unmap(p, g, 1, MFN(F_XEXTRA)), 0);
+	check();
+	assert_true(gfn_of(F_XEXTRA) == AM_GFN_INVALID);
+	expect_nothing(g);
+
+	/* am_p2m_remove_physmap() */
+	assert_int_equal(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, 2, g + 1), 0);
+	check();
+	track(g + 1, GNT[2], 1);
+	assert_int_equal(am_p2m_remove_physmap(p, g + 1, GNT[2]), 0);
+	check();
+	assert_int_equal(am_p2m_gnttab_gfn(p, 2, &gg), 0);
+	assert_true(gg == AM_GFN_INVALID);
+	assert_true(gfn_of(F_GNT + 2) == AM_GFN_INVALID);
+	expect_nothing(g + 1);
+
+	/* a range of xenheap and RAM pages, unmapped in one call */
+	assert_int_equal(am_p2m_map(p, g + 10, MFN(F_XEXTRA + 2), 3, AM_P2M_RAM_RW), 0);
+	assert_int_equal(am_p2m_map(p, g + 13, MFN(F_RAM2), 2, AM_P2M_RAM_RW), 0);
+	assert_int_equal(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, AM_GNTTAB_STATUS | 1, g + 15),
+			 0);
+	check();
+	track(g + 10, MFN(F_XEXTRA + 2), 3);
+	track(g + 15, STS[1], 1);
+	assert_int_equal(am_p2m_unmap(p, g + 10, 6, AM_MFN_INVALID), 0);
+	check();
+	for (unsigned int i = 2; i < 5; i++)
+		assert_true(gfn_of(F_XEXTRA + i) == AM_GFN_INVALID);
+	assert_true(gfn_of(F_STS + 1) == AM_GFN_INVALID);
+	for (unsigned int i = 10; i < 16; i++)
+		expect_nothing(g + i);
+
+	/* am_p2m_destroy(), with the TLB model still watching */
+	assert_int_equal(am_p2m_add_physmap(p, AM_SPACE_SHARED_INFO, 0, g + 20), 0);
+	assert_int_equal(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, 3, g + 21), 0);
+	assert_int_equal(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, AM_GNTTAB_STATUS | 0, g + 22),
+			 0);
+	assert_int_equal(am_p2m_map(p, g + 23, MFN(F_XEXTRA + 5), 1, AM_P2M_RAM_RW), 0);
+	check();
+	track(g + 20, MFN(F_SHARED), 1);
+	track(g + 21, GNT[3], 1);
+	track(g + 22, STS[0], 1);
+	track(g + 23, MFN(F_XEXTRA + 5), 1);
+	am_p2m_destroy(p);
+	P2M_LIVE = false;
+	if (HOOK_FAILS)
+		fail_msg("destroy: %s", HOOK_MSG);
+	assert_int_equal(HP.lock_depth, 0);
+	assert_int_equal(HP.locks, HP.unlocks);
+	assert_int_equal(HP.pt.in_use, 0);
+	assert_int_equal(HP.pt.bad_frees, 0);
+	assert_int_equal(HP.pt.tlb.freed_in_use, 0);
+	assert_true(gfn_of(F_SHARED) == AM_GFN_INVALID);
+	assert_true(gfn_of(F_GNT + 3) == AM_GFN_INVALID);
+	assert_true(gfn_of(F_STS) == AM_GFN_INVALID);
+	assert_true(gfn_of(F_XEXTRA + 5) == AM_GFN_INVALID);
+}
+
+/* A foreign frame's reference is dropped once per page, after the TLBI. */
+static void test_foreign_put(void **state)
+{
+	struct am_p2m *p = setup();
+	const am_gfn_t g = 0x30000, gb = 0x80000;
+
+	(void)state;
+	map_foreign(g, F_FOREIGN, 4);
+	for (unsigned int i = 0; i < 4; i++)
+		expect_lookup(g + i, MFN(F_FOREIGN + i), AM_P2M_FOREIGN);
+	assert_int_equal(HP.foreign_puts, 0);
+
+	/* am_p2m_unmap(): two pages from the middle */
+	assert_int_equal(am_p2m_unmap(p, g + 1, 2, MFN(F_FOREIGN + 1)), 0);
+	check();
+	assert_int_equal(HP.foreign_puts, 2);
+	assert_int_equal(refs(F_FOREIGN), 2);
+	assert_int_equal(refs(F_FOREIGN + 1), 1);
+	assert_int_equal(refs(F_FOREIGN + 2), 1);
+	assert_int_equal(refs(F_FOREIGN + 3), 2);
+	assert_true(PG[F_FOREIGN + 1].count_info & AM_PGC_ALLOCATED);
+	expect_nothing(g + 1);
+	expect_map(g + 3, MFN(F_FOREIGN + 3), VMSA_ACC_R);
+
+	/* am_p2m_remove_physmap() */
+	assert_int_equal(am_p2m_remove_physmap(p, g, MFN(F_FOREIGN)), 0);
+	check();
+	assert_int_equal(HP.foreign_puts, 3);
+	assert_true(HP.last_foreign == MFN(F_FOREIGN));
+	assert_int_equal(refs(F_FOREIGN), 1);
+
+	/* a 2 MiB range of foreign frames: 512 puts, whatever its shape */
+	tlbm_watch(&HP.pt.tlb, IPA(gb), M2, 64 * K4);
+	map_foreign(gb, F_FRUN, 512);
+	assert_int_equal(am_p2m_unmap(p, gb, 512, MFN(F_FRUN)), 0);
+	check();
+	assert_int_equal(HP.foreign_puts, 3 + 512);
+	for (unsigned int i = 0; i < 512; i++)
+		assert_int_equal(refs(F_FRUN + i), 1);
+
+	/* again; one page out of the middle, then destroy puts the rest */
+	map_foreign(gb, F_FRUN, 512);
+	assert_int_equal(am_p2m_unmap(p, gb + 5, 1, MFN(F_FRUN + 5)), 0);
+	check();
+	assert_int_equal(HP.foreign_puts, 3 + 512 + 1);
+	assert_int_equal(refs(F_FRUN + 5), 1);
+	assert_int_equal(refs(F_FRUN + 6), 2);
+	expect_nothing(gb + 5);
+	expect_map(gb + 4, MFN(F_FRUN + 4), VMSA_ACC_R);
+	expect_map(gb + 6, MFN(F_FRUN + 6), VMSA_ACC_R);
+	expect_lookup(gb + 511, MFN(F_FRUN + 511), AM_P2M_FOREIGN);
+	am_p2m_destroy(p);
+	P2M_LIVE = false;
+	if (HOOK_FAILS)
+		fail_msg("destroy: %s", HOOK_MSG);
+	assert_int_equal(HP.foreign_puts, 3 + 512 + 1 + 511 + 1);
+	for (unsigned int i = 0; i < 512; i++)
+		assert_int_equal(refs(F_FRUN + i), 1);
+	for (unsigned int i = 0; i < 4; i++)
+		assert_int_equal(refs(F_FOREIGN + i), 1);
+	assert_int_equal(HP.pt.in_use, 0);
+	assert_int_equal(HP.locks, HP.unlocks);
+}
+
+/* Unmap refusals: a hole, another frame than expected, a bad range. */
+static void test_unmap_refusals(void **state)
+{
+	struct am_p2m *p = setup();
+	const am_gfn_t g = 0x20000, gb = 0x80000;
+
+	(void)state;
+	assert_int_equal(am_p2m_map(p, g, MFN(F_RAM2), 4, AM_P2M_RAM_RW), 0); /* g..g+3 */
+	assert_int_equal(am_p2m_map(p, g + 5, MFN(F_RAM2 + 5), 1, AM_P2M_RAM_RW), 0);
+	assert_int_equal(am_p2m_map(p, g + 6, MFN(F_XEXTRA), 1, AM_P2M_RAM_RW), 0);
+	map_foreign(g + 7, F_FOREIGN, 1);
+	assert_int_equal(am_p2m_map(p, gb, MFN(F_RAM), 512, AM_P2M_RAM_RW), 0);
+	check();
+	track(g + 6, MFN(F_XEXTRA), 1);
+
+	/* a hole (g + 4) anywhere in the range */
+	REFUSED(am_p2m_unmap(p, g, 6, AM_MFN_INVALID), AM_ENOENT);
+	REFUSED(am_p2m_unmap(p, g + 4, 1, AM_MFN_INVALID), AM_ENOENT);
+	REFUSED(am_p2m_unmap(p, g + 3, 5, AM_MFN_INVALID), AM_ENOENT);
+	REFUSED(am_p2m_unmap(p, g + 4, 4, AM_MFN_INVALID), AM_ENOENT);
+	REFUSED(am_p2m_unmap(p, g + 7, 2, AM_MFN_INVALID), AM_ENOENT);
+	REFUSED(am_p2m_unmap(p, gb + 500, 20, AM_MFN_INVALID), AM_ENOENT);
+	REFUSED(am_p2m_remove_physmap(p, g + 4, AM_MFN_INVALID), AM_ENOENT);
+	REFUSED(am_p2m_remove_physmap(p, g + 100, MFN(F_RAM2)), AM_ENOENT);
+	/* another frame than expected: the first, a later one, inside a block */
+	REFUSED(am_p2m_unmap(p, g, 4, MFN(F_RAM2 + 1)), AM_EILSEQ);
+	REFUSED(am_p2m_unmap(p, g + 5, 3, MFN(F_RAM2 + 5)), AM_EILSEQ);
+	REFUSED(am_p2m_unmap(p, g + 6, 2, MFN(F_XEXTRA)), AM_EILSEQ);
+	REFUSED(am_p2m_unmap(p, gb + 3, 2, MFN(F_RAM + 4)), AM_EILSEQ);
+	REFUSED(am_p2m_remove_physmap(p, g + 6, MFN(F_XEXTRA + 1)), AM_EILSEQ);
+	REFUSED(am_p2m_remove_physmap(p, g + 7, MFN(F_FOREIGN + 1)), AM_EILSEQ);
+	REFUSED(am_p2m_remove_physmap(p, gb + 9, MFN(F_RAM + 10)), AM_EILSEQ);
+	/* bad ranges */
+	REFUSED(am_p2m_unmap(NULL, g, 1, AM_MFN_INVALID), AM_EINVAL);
+	REFUSED(am_p2m_unmap(p, g, 0, AM_MFN_INVALID), AM_EINVAL);
+	REFUSED(am_p2m_unmap(p, AM_GFN_INVALID - 1, 4, AM_MFN_INVALID), AM_EOVERFLOW);
+	REFUSED(am_p2m_unmap(p, 1ull << 28, 1, AM_MFN_INVALID), AM_ERANGE);
+	REFUSED(am_p2m_unmap(p, (1ull << 28) - 1, 2, AM_MFN_INVALID), AM_ERANGE);
+	REFUSED(am_p2m_unmap(p, 1ull << 52, 1, AM_MFN_INVALID), AM_ERANGE);
+	REFUSED(am_p2m_unmap(p, g, 1ull << 52, AM_MFN_INVALID), AM_ERANGE);
+	REFUSED(am_p2m_remove_physmap(NULL, g, AM_MFN_INVALID), AM_EINVAL);
+	REFUSED(am_p2m_remove_physmap(p, 1ull << 28, AM_MFN_INVALID), AM_ERANGE);
+	REFUSED(am_p2m_remove_physmap(p, 1ull << 52, AM_MFN_INVALID), AM_ERANGE);
+	assert_true(gfn_of(F_XEXTRA) == g + 6);
+	assert_int_equal(refs(F_FOREIGN), 2);
+	assert_true(xlate(gb, VMSA_ACC_R).leaf_size == M2); /* not broken */
+
+	/* and now for real */
+	assert_int_equal(am_p2m_unmap(p, g + 5, 3, AM_MFN_INVALID), 0);
+	check();
+	assert_true(gfn_of(F_XEXTRA) == AM_GFN_INVALID);
+	assert_int_equal(refs(F_FOREIGN), 1);
+	assert_int_equal(HP.foreign_puts, 1);
+	assert_int_equal(am_p2m_unmap(p, g, 4, MFN(F_RAM2)), 0);
+	check();
+	expect_nothing(g);
+}
+
+/* ------------------------------------------------ fault injection -- */
+
+typedef int (*p2m_op)(void);
+
+/*
+ * Run @op with the allocator failing at its 1st, 2nd, ... allocation until
+ * it succeeds: each failed attempt returns AM_ENOMEM having changed nothing
+ * (tables, GFNs, references, no put). Returns the allocations it needed.
+ */
+static long inject(p2m_op op)
+{
+	long f;
+
+	for (f = 0;; f++) {
+		struct snap s;
+		int rc;
+
+		snap(&s);
+		am_host_pt_fail_at(&HP.pt, f);
+		rc = op();
+		am_host_pt_fail_at(&HP.pt, -1);
+		if (rc == 0) {
+			snap_free(&s);
+			check();
+			break;
+		}
+		assert_int_equal(rc, AM_ENOMEM);
+		unchanged(&s);
+		snap_free(&s);
+		check();
+		assert_true(f < 16);
+	}
+	return f;
+}
+
+#define GI 0x80000ull
+
+static int op_unmap_xen_and_block(void)
+{
+	return am_p2m_unmap(&P2M, GI - 1, 2, AM_MFN_INVALID);
+}
+
+static int op_unmap_block_and_foreign(void)
+{
+	return am_p2m_unmap(&P2M, GI + 1023, 2, AM_MFN_INVALID);
+}
+
+static int op_remove_in_block(void)
+{
+	return am_p2m_remove_physmap(&P2M, GI + 2048 + 7, MFN(F_RAM + 7));
+}
+
+static int op_map_xen_pages(void)
+{
+	return am_p2m_map(&P2M, 0x7fff000, MFN(F_XEXTRA + 3), 2, AM_P2M_RAM_RW);
+}
+
+static int op_add_physmap(void)
+{
+	return am_p2m_add_physmap(&P2M, AM_SPACE_GRANT_TABLE, 5, 0x6fff000);
+}
+
+/* Breaking a RAM block needs a table page: without one, nothing changes. */
+static void test_unmap_break_enomem(void **state)
+{
+	struct am_p2m *p = setup();
+
+	(void)state;
+	assert_int_equal(am_p2m_map(p, GI - 1, MFN(F_XEXTRA), 1, AM_P2M_RAM_RW), 0);
+	assert_int_equal(am_p2m_map(p, GI, MFN(F_RAM), 512, AM_P2M_RAM_RW), 0);
+	assert_int_equal(am_p2m_map(p, GI + 512, MFN(F_RAM2), 512, AM_P2M_RAM_RW), 0);
+	map_foreign(GI + 1024, F_FOREIGN, 1);
+	assert_int_equal(am_p2m_map(p, GI + 2048, MFN(F_RAM), 512, AM_P2M_RAM_RW), 0);
+	check();
+	track(GI - 1, MFN(F_XEXTRA), 1);
+	tlbm_watch(&HP.pt.tlb, IPA(GI), 2560 * K4, 32 * K4);
+	tlbm_fill(&HP.pt.tlb);
+	assert_true(xlate(GI, VMSA_ACC_R).leaf_size == M2);
+
+	assert_true(inject(op_unmap_xen_and_block) >= 1);
+	assert_true(gfn_of(F_XEXTRA) == AM_GFN_INVALID);
+	expect_nothing(GI - 1);
+	expect_nothing(GI);
+	expect_map(GI + 1, MFN(F_RAM + 1), VMSA_ACC_R | VMSA_ACC_W);
+	expect_lookup(GI + 511, MFN(F_RAM + 511), AM_P2M_RAM_RW);
+
+	assert_true(inject(op_unmap_block_and_foreign) >= 1);
+	assert_int_equal(refs(F_FOREIGN), 1);
+	assert_int_equal(HP.foreign_puts, 1);
+	expect_nothing(GI + 1023);
+	expect_nothing(GI + 1024);
+	expect_map(GI + 1022, MFN(F_RAM2 + 510), VMSA_ACC_R);
+
+	assert_true(inject(op_remove_in_block) >= 1);
+	expect_nothing(GI + 2048 + 7);
+	expect_map(GI + 2048 + 6, MFN(F_RAM + 6), VMSA_ACC_R);
+	expect_map(GI + 2048 + 8, MFN(F_RAM + 8), VMSA_ACC_R);
+
+	/* map and physmap that need new tables */
+	assert_true(inject(op_map_xen_pages) >= 1);
+	assert_true(gfn_of(F_XEXTRA + 4) == 0x7fff001);
+	assert_true(inject(op_add_physmap) >= 1);
+	assert_true(gfn_of(F_GNT + 5) == 0x6fff000);
+}
+
+/* ============================================================ physmap ==== */
+
+static void test_physmap_shared_info(void **state)
+{
+	struct am_p2m *p = setup();
+	const am_gfn_t g = 0x40000;
+	unsigned long l0 = HP.locks;
+
+	(void)state;
+	assert_int_equal(am_p2m_add_physmap(p, AM_SPACE_SHARED_INFO, 0, g), 0);
+	check();
+	assert_true(HP.locks > l0);
+	assert_true(gfn_of(F_SHARED) == g);
+	expect_lookup(g, MFN(F_SHARED), AM_P2M_RAM_RW);
+	expect_map(g, MFN(F_SHARED), VMSA_ACC_R | VMSA_ACC_W);
+
+	REFUSED(am_p2m_add_physmap(p, AM_SPACE_SHARED_INFO, 1, g + 1), AM_EINVAL);
+	REFUSED(am_p2m_add_physmap(p, AM_SPACE_SHARED_INFO, AM_GNTTAB_STATUS, g + 1), AM_EINVAL);
+	/* mapped once only: remove it first */
+	REFUSED(am_p2m_add_physmap(p, AM_SPACE_SHARED_INFO, 0, g + 1), AM_EBUSY);
+	REFUSED(am_p2m_add_physmap(p, AM_SPACE_SHARED_INFO, 0, g), AM_EBUSY);
+	expect_nothing(g + 1);
+
+	track(g, MFN(F_SHARED), 1);
+	assert_int_equal(am_p2m_remove_physmap(p, g, MFN(F_SHARED)), 0);
+	check();
+	assert_true(gfn_of(F_SHARED) == AM_GFN_INVALID);
+	expect_nothing(g);
+	assert_int_equal(am_p2m_add_physmap(p, AM_SPACE_SHARED_INFO, 0, g + 1), 0);
+	check();
+	assert_true(gfn_of(F_SHARED) == g + 1);
+	expect_map(g + 1, MFN(F_SHARED), VMSA_ACC_R | VMSA_ACC_W);
+	expect_nothing(g);
+}
+
+static void test_physmap_gnttab(void **state)
+{
+	struct am_p2m *p = setup();
+	const am_gfn_t g = 0x40000;
+	am_gfn_t gg;
+
+	(void)state;
+	for (unsigned int i = 0; i < NR_GNT; i++) {
+		assert_int_equal(am_p2m_gnttab_gfn(p, i, &gg), 0);
+		assert_true(gg == AM_GFN_INVALID);
+	}
+	for (unsigned int i = 0; i < NR_GNT; i++)
+		assert_int_equal(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, i, g + 2 * i), 0);
+	for (unsigned int i = 0; i < NR_STS; i++)
+		assert_int_equal(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, AM_GNTTAB_STATUS | i,
+						    g + 100 + i),
+				 0);
+	check();
+	for (unsigned int i = 0; i < NR_GNT; i++) {
+		assert_int_equal(am_p2m_gnttab_gfn(p, i, &gg), 0);
+		assert_true(gg == g + 2 * i);
+		assert_true(gfn_of(F_GNT + i) == gg);
+		expect_lookup(g + 2 * i, GNT[i], AM_P2M_RAM_RW);
+		expect_map(g + 2 * i, GNT[i], VMSA_ACC_R | VMSA_ACC_W);
+		expect_nothing(g + 2 * i + 1);
+	}
+	for (unsigned int i = 0; i < NR_STS; i++) {
+		assert_int_equal(am_p2m_gnttab_gfn(p, AM_GNTTAB_STATUS | i, &gg), 0);
+		assert_true(gg == g + 100 + i);
+		assert_true(gfn_of(F_STS + i) == gg);
+		expect_lookup(g + 100 + i, STS[i], AM_P2M_RAM_RW);
+	}
+	/* the gnttab_gfn read is the frame's own word: change it by hand */
+	assert_int_equal(am_frame_set_gfn(&PG[F_GNT + 1], 0x777), 0);
+	assert_int_equal(am_p2m_gnttab_gfn(p, 1, &gg), 0);
+	assert_true(gg == 0x777);
+	assert_int_equal(am_frame_set_gfn(&PG[F_GNT + 1], g + 2), 0);
+
+	/* indexes out of range */
+	REFUSED(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, NR_GNT, g + 200), AM_EINVAL);
+	REFUSED(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, AM_GNTTAB_STATUS | NR_STS, g + 200),
+		AM_EINVAL);
+	REFUSED(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, 0x7fffffffu, g + 200), AM_EINVAL);
+	REFUSED(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, 0xffffffffu, g + 200), AM_EINVAL);
+	/* a large index whose low bits name a frame is no alias of it */
+	REFUSED(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, 0x10000u | 1, g + 200), AM_EINVAL);
+	REFUSED(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, 0x100u | 1, g + 200), AM_EINVAL);
+	REFUSED(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, AM_GNTTAB_STATUS | 0x10000u, g + 200),
+		AM_EINVAL);
+	REFUSED(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, 0x40000000u, g + 200), AM_EINVAL);
+	assert_int_equal(am_p2m_gnttab_gfn(p, 0x10000u | 1, &gg), AM_EINVAL);
+	assert_int_equal(am_p2m_gnttab_gfn(p, AM_GNTTAB_STATUS | 0x100u, &gg), AM_EINVAL);
+	assert_int_equal(am_p2m_gnttab_gfn(p, NR_GNT, &gg), AM_EINVAL);
+	assert_int_equal(am_p2m_gnttab_gfn(p, AM_GNTTAB_STATUS | NR_STS, &gg), AM_EINVAL);
+	assert_int_equal(am_p2m_gnttab_gfn(p, 0xffffffffu, &gg), AM_EINVAL);
+	assert_int_equal(am_p2m_gnttab_gfn(NULL, 0, &gg), AM_EINVAL);
+	assert_int_equal(am_p2m_gnttab_gfn(p, 0, NULL), AM_EINVAL);
+	check();
+}
+
+static void test_physmap_refusals(void **state)
+{
+	struct am_p2m *p = setup();
+	const am_gfn_t gr = 0x40000, gs = 0x40010, gg = 0x40020, gf = 0x40030;
+
+	(void)state;
+	assert_int_equal(am_p2m_map(p, gr, MFN(F_RAM2), 1, AM_P2M_RAM_RW), 0);
+	assert_int_equal(am_p2m_add_physmap(p, AM_SPACE_SHARED_INFO, 0, gs), 0);
+	assert_int_equal(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, 0, gg), 0);
+	check();
+
+	REFUSED(am_p2m_add_physmap(NULL, AM_SPACE_GRANT_TABLE, 1, gf), AM_EINVAL);
+	REFUSED(am_p2m_add_physmap(p, (enum am_p2m_space)2, 0, gf), AM_ENOTSUP);
+	REFUSED(am_p2m_add_physmap(p, (enum am_p2m_space)0x7fff, 1, gf), AM_ENOTSUP);
+	REFUSED(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, 1, 1ull << 28), AM_ERANGE);
+	REFUSED(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, 1, 1ull << 52), AM_ERANGE);
+	REFUSED(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, 1, AM_GFN_INVALID), AM_ERANGE);
+	/* the frame is mapped already, at another GFN or at this one */
+	REFUSED(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, 0, gf), AM_EBUSY);
+	REFUSED(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, 0, gg), AM_EBUSY);
+	/* something else is mapped at the GFN */
+	REFUSED(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, 1, gr), AM_EEXIST);
+	REFUSED(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, 1, gs), AM_EEXIST);
+	REFUSED(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, AM_GNTTAB_STATUS | 2, gg), AM_EEXIST);
+	/* remove: nothing there, another frame */
+	REFUSED(am_p2m_remove_physmap(p, gf, AM_MFN_INVALID), AM_ENOENT);
+	REFUSED(am_p2m_remove_physmap(p, gg, GNT[1]), AM_EILSEQ);
+	REFUSED(am_p2m_remove_physmap(p, gs, GNT[0]), AM_EILSEQ);
+	REFUSED(am_p2m_remove_physmap(p, gr, MFN(F_SHARED)), AM_EILSEQ);
+	assert_true(gfn_of(F_GNT + 1) == AM_GFN_INVALID);
+	assert_true(gfn_of(F_STS + 2) == AM_GFN_INVALID);
+	assert_true(gfn_of(F_GNT) == gg);
+	assert_true(gfn_of(F_SHARED) == gs);
+	expect_lookup(gr, MFN(F_RAM2), AM_P2M_RAM_RW);
+	expect_nothing(gf);
+}
+
+/*
+ * The seed's bug: a grant frame removed by XENMEM_remove_physmap and mapped
+ * again must not act on its OLD GFN, where the guest may have put something
+ * else by then.
+ */
+static void test_physmap_remap(void **state)
+{
+	struct am_p2m *p = setup();
+	const am_gfn_t g1 = 0x40000, g2 = 0x50000, g3 = 0x60000;
+	am_gfn_t gg;
+
+	(void)state;
+	tlbm_watch(&HP.pt.tlb, IPA(g1), K4, 0);
+	tlbm_watch(&HP.pt.tlb, IPA(g2), K4, 0);
+	tlbm_watch(&HP.pt.tlb, IPA(g3), K4, 0);
+	assert_int_equal(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, 0, g1), 0);
+	check();
+	track(g1, GNT[0], 1);
+	assert_non_null(tlbm_lookup(&HP.pt.tlb, IPA(g1)));
+	assert_int_equal(am_p2m_remove_physmap(p, g1, GNT[0]), 0);
+	check(); /* no stale translation of g1 */
+	assert_null(tlbm_lookup(&HP.pt.tlb, IPA(g1)));
+	assert_int_equal(am_p2m_gnttab_gfn(p, 0, &gg), 0);
+	assert_true(gg == AM_GFN_INVALID);
+	expect_nothing(g1);
+
+	/* the guest puts RAM at the old GFN */
+	assert_int_equal(am_p2m_map(p, g1, MFN(F_RAM2 + 9), 1, AM_P2M_RAM_RW), 0);
+	check();
+	/* the frame goes to a new GFN: the RAM at g1 stays */
+	assert_int_equal(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, 0, g2), 0);
+	check();
+	tlbm_fill(&HP.pt.tlb);
+	track(g2, GNT[0], 1);
+	assert_int_equal(am_p2m_gnttab_gfn(p, 0, &gg), 0);
+	assert_true(gg == g2);
+	expect_lookup(g2, GNT[0], AM_P2M_RAM_RW);
+	expect_map(g2, GNT[0], VMSA_ACC_R | VMSA_ACC_W);
+	expect_lookup(g1, MFN(F_RAM2 + 9), AM_P2M_RAM_RW);
+	expect_map(g1, MFN(F_RAM2 + 9), VMSA_ACC_R | VMSA_ACC_W);
+
+	/* mapping it again without removing it: refused, no hole made at g2 */
+	REFUSED(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, 0, g3), AM_EBUSY);
+	expect_map(g2, GNT[0], VMSA_ACC_R);
+	expect_nothing(g3);
+
+	/* a status frame, then the shared info: the same story */
+	assert_int_equal(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, AM_GNTTAB_STATUS | 3, g3), 0);
+	check();
+	track(g3, STS[3], 1);
+	assert_int_equal(am_p2m_remove_physmap(p, g3, AM_MFN_INVALID), 0);
+	check();
+	assert_null(tlbm_lookup(&HP.pt.tlb, IPA(g3)));
+	assert_int_equal(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, AM_GNTTAB_STATUS | 3, g3 + 1),
+			 0);
+	check();
+	expect_nothing(g3);
+	assert_int_equal(am_p2m_gnttab_gfn(p, AM_GNTTAB_STATUS | 3, &gg), 0);
+	assert_true(gg == g3 + 1);
+
+	assert_int_equal(am_p2m_add_physmap(p, AM_SPACE_SHARED_INFO, 0, g3 + 2), 0);
+	check();
+	track(g3 + 2, MFN(F_SHARED), 1);
+	assert_int_equal(am_p2m_remove_physmap(p, g3 + 2, MFN(F_SHARED)), 0);
+	assert_int_equal(am_p2m_add_physmap(p, AM_SPACE_SHARED_INFO, 0, g3 + 3), 0);
+	check();
+	expect_nothing(g3 + 2);
+	assert_true(gfn_of(F_SHARED) == g3 + 3);
+}
+
+/* The lock: taken for every decision, released on every path. */
+static void test_lock_balance(void **state)
+{
+	struct am_p2m *p = setup();
+	am_mfn_t m;
+	enum am_p2m_type t;
+	am_gfn_t gg;
+	const struct {
+		int rc;
+		bool locked; /* must decide under the lock */
+	} want[] = {
+		{0, true},	     {AM_EBUSY, true},	 {AM_EEXIST, true},  {AM_ENOENT, true},
+		{AM_EILSEQ, true},   {0, true},		 {0, true},	     {AM_EEXIST, true},
+		{AM_EBUSY, true},    {0, true},		 {AM_ENOENT, true},  {0, true},
+		{AM_ENOTSUP, false}, {AM_EINVAL, false}, {AM_ERANGE, false},
+	};
+	int rc[sizeof(want) / sizeof(want[0])];
+	unsigned long locks[sizeof(want) / sizeof(want[0])];
+	unsigned int n = 0;
+
+	(void)state;
+#define STEP(call)                            \
+	do {                                  \
+		unsigned long l0_ = HP.locks; \
+		rc[n] = (call);               \
+		check();                      \
+		locks[n++] = HP.locks - l0_;  \
+	} while (0)
+	STEP(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, 0, 0x100));
+	STEP(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, 0, 0x101));
+	STEP(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, 1, 0x100));
+	STEP(am_p2m_remove_physmap(p, 0x102, AM_MFN_INVALID));
+	STEP(am_p2m_remove_physmap(p, 0x100, GNT[1]));
+	STEP(am_p2m_map(p, 0x200, MFN(F_XEXTRA), 1, AM_P2M_RAM_RW));
+	STEP(am_p2m_lookup(p, 0x200, &m, &t));
+	STEP(am_p2m_map(p, 0x200, MFN(F_RAM2), 1, AM_P2M_RAM_RW));
+	STEP(am_p2m_map(p, 0x300, MFN(F_XEXTRA), 1, AM_P2M_RAM_RW));
+	STEP(am_p2m_unmap(p, 0x200, 1, MFN(F_XEXTRA)));
+	STEP(am_p2m_unmap(p, 0x200, 1, AM_MFN_INVALID));
+	STEP(am_p2m_remove_physmap(p, 0x100, GNT[0]));
+	STEP(am_p2m_add_physmap(p, (enum am_p2m_space)9, 0, 0x100));
+	STEP(am_p2m_add_physmap(p, AM_SPACE_SHARED_INFO, 3, 0x100));
+	STEP(am_p2m_lookup(p, 1ull << 40, &m, &t));
+#undef STEP
+	for (unsigned int i = 0; i < n; i++) {
+		if (rc[i] != want[i].rc)
+			fail_msg("step %u: %d, expected %d", i, rc[i], want[i].rc);
+		if (want[i].locked && !locks[i])
+			fail_msg("step %u: decided without the P2M lock", i);
+	}
+	/* the unlocked reads take no lock and see the frame's word */
+	{
+		unsigned long l0 = HP.locks;
+
+		assert_int_equal(am_p2m_gnttab_gfn(p, 0, &gg), 0);
+		assert_true(gg == AM_GFN_INVALID);
+		assert_int_equal(am_frame_get_gfn(&PG[F_GNT], &gg), 0);
+		assert_int_equal(HP.locks - l0, 0);
+	}
+	check();
+}
+
+/* destroy puts everything; a new P2M can map the same frames at once. */
+static void test_destroy(void **state)
+{
+	struct am_p2m *p = setup();
+	const am_gfn_t g = 0x80000;
+
+	(void)state;
+	tlbm_watch(&HP.pt.tlb, IPA(g), 4 * M2, 16 * K4);
+	assert_int_equal(am_p2m_map(p, g, MFN(F_RAM), 512, AM_P2M_RAM_RW), 0);
+	assert_int_equal(am_p2m_map(p, g + 512, MFN(F_XRUN), 16, AM_P2M_RAM_RW), 0);
+	assert_int_equal(am_p2m_map(p, g + 600, 0x9000, 3, AM_P2M_MMIO_DEV), 0);
+	assert_int_equal(am_p2m_add_physmap(p, AM_SPACE_SHARED_INFO, 0, g + 700), 0);
+	for (unsigned int i = 0; i < NR_GNT; i++)
+		assert_int_equal(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, i, g + 710 + i), 0);
+	check();
+	track(g + 512, MFN(F_XRUN), 16);
+	track(g + 700, MFN(F_SHARED), 1);
+	track(g + 710, GNT[0], NR_GNT);
+	map_foreign(g + 1024, F_FRUN, 512);
+	map_foreign(g + 800, F_FOREIGN, 3);
+	assert_true(HP.pt.in_use > 1);
+
+	am_p2m_destroy(p);
+	P2M_LIVE = false;
+	if (HOOK_FAILS)
+		fail_msg("destroy: %s", HOOK_MSG);
+	assert_int_equal(HP.lock_depth, 0);
+	assert_int_equal(HP.locks, HP.unlocks);
+	assert_int_equal(HP.pt.in_use, 0);
+	assert_int_equal(HP.pt.bad_frees, 0);
+	assert_int_equal(HP.pt.tlb.freed_in_use, 0);
+	assert_int_equal(HP.foreign_puts, 515);
+	for (unsigned int i = 0; i < FT_NR; i++) {
+		if (is_xenheap(i) && gfn_of(i) != AM_GFN_INVALID)
+			fail_msg("frame %u keeps GFN %#llx", i, (unsigned long long)gfn_of(i));
+		if (is_foreign(i))
+			assert_int_equal(refs(i), 1);
+	}
+	/* a new guest maps the same frames at the same places */
+	{
+		struct am_p2m_config cfg = dflt_cfg();
+
+		HP.on_tlb_event = NULL;
+		HP.on_foreign_put = NULL;
+		HP.pt.tlb_on = false;
+		assert_int_equal(am_p2m_init(&P2M, &cfg, &HP.ops, &HP), 0);
+		P2M_LIVE = true;
+		VC.root_pa = P2M.pt.root_pa;
+		assert_int_equal(am_p2m_add_physmap(&P2M, AM_SPACE_SHARED_INFO, 0, g + 700), 0);
+		assert_int_equal(am_p2m_map(&P2M, g + 512, MFN(F_XRUN), 16, AM_P2M_RAM_RW), 0);
+		expect_map(g + 700, MFN(F_SHARED), VMSA_ACC_R);
+		expect_map(g + 527, MFN(F_XRUN + 15), VMSA_ACC_R);
+		assert_true(gfn_of(F_XRUN + 15) == g + 527);
+	}
+}
+
+/* ------------------------------------------------------ random model -- */
+
+#define RN 1024u
+#define RBASE 0x100000ull /* 4 GiB, 2 MiB aligned */
+#define RK 13u		  /* physmap frames: shared info, 8 shared, 4 status */
+
+static am_mfn_t SH[RN]; /* what each page of the window should map */
+static am_gfn_t REV[FT_NR];
+
+static void rk_space(unsigned int k, enum am_p2m_space *sp, uint32_t *idx, unsigned int *frame)
+{
+	if (k == 0) {
+		*sp = AM_SPACE_SHARED_INFO;
+		*idx = 0;
+		*frame = F_SHARED;
+	} else if (k <= NR_GNT) {
+		*sp = AM_SPACE_GRANT_TABLE;
+		*idx = k - 1;
+		*frame = F_GNT + k - 1;
+	} else {
+		*sp = AM_SPACE_GRANT_TABLE;
+		*idx = AM_GNTTAB_STATUS | (k - 1 - NR_GNT);
+		*frame = F_STS + k - 1 - NR_GNT;
+	}
+}
+
+static bool r_occupied(unsigned int first, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++)
+		if (SH[first + i] != AM_MFN_INVALID)
+			return true;
+	return false;
+}
+
+static void r_verify(void)
+{
+	for (unsigned int i = 0; i < FT_NR; i++)
+		REV[i] = AM_GFN_INVALID;
+	for (unsigned int i = 0; i < RN; i++) {
+		if (SH[i] == AM_MFN_INVALID) {
+			expect_nothing(RBASE + i);
+			continue;
+		}
+		expect_lookup(RBASE + i, SH[i], AM_P2M_RAM_RW);
+		expect_map(RBASE + i, SH[i], VMSA_ACC_R | VMSA_ACC_W);
+		if (SH[i] >= FT_FIRST && SH[i] < FT_FIRST + FT_NR)
+			REV[SH[i] - FT_FIRST] = RBASE + i;
+	}
+	for (unsigned int i = 0; i < FT_NR; i++)
+		if (is_xenheap(i) && gfn_of(i) != REV[i])
+			fail_msg("frame %u: GFN %#llx, the P2M maps it at %#llx", i,
+				 (unsigned long long)gfn_of(i), (unsigned long long)REV[i]);
+}
+
+/* Random map / unmap / physmap calls against a shadow of the window. */
+static void test_random(void **state)
+{
+	struct am_p2m *p = setup();
+
+	(void)state;
+	for (unsigned int i = 0; i < RN; i++)
+		SH[i] = AM_MFN_INVALID;
+	tlbm_watch(&HP.pt.tlb, IPA(RBASE), RN * K4, 8 * K4);
+	srand(1234);
+	for (int it = 0; it < 400; it++) {
+		unsigned int first = (unsigned int)rand() % RN, n, op = (unsigned int)rand() % 6;
+		int rc, want;
+
+		if (rand() % 3 == 0)
+			first &= ~511u;
+		n = 1 + (unsigned int)rand() % (rand() % 4 ? 24 : 600);
+		if (first + n > RN)
+			n = RN - first;
+		tlbm_fill(&HP.pt.tlb);
+		if (op == 0) { /* RAM */
+			am_mfn_t mfn = MFN(F_RAM2 + first % 512);
+
+			want = r_occupied(first, n) ? AM_EEXIST : 0;
+			rc = am_p2m_map(p, RBASE + first, mfn, n, AM_P2M_RAM_RW);
+			assert_int_equal(rc, want);
+			for (unsigned int i = 0; !rc && i < n; i++)
+				SH[first + i] = mfn + i;
+		} else if (op == 1) { /* xenheap pages */
+			unsigned int x = (unsigned int)rand() % 512;
+			bool busy = false;
+
+			n = 1 + n % 8;
+			if (x + n > 512)
+				x = 512 - n;
+			if (first + n > RN)
+				first = RN - n;
+			for (unsigned int i = 0; i < n; i++)
+				busy |= gfn_of(F_XRUN + x + i) != AM_GFN_INVALID;
+			if (busy && r_occupied(first, n))
+				continue;
+			want = busy ? AM_EBUSY : r_occupied(first, n) ? AM_EEXIST : 0;
+			rc = am_p2m_map(p, RBASE + first, MFN(F_XRUN + x), n, AM_P2M_RAM_RW);
+			assert_int_equal(rc, want);
+			for (unsigned int i = 0; !rc && i < n; i++)
+				SH[first + i] = MFN(F_XRUN + x + i);
+		} else if (op == 2) { /* unmap */
+			bool hole = false, follow = true;
+			am_mfn_t expect = AM_MFN_INVALID;
+
+			for (unsigned int i = 0; i < n; i++) {
+				hole |= SH[first + i] == AM_MFN_INVALID;
+				follow &= SH[first + i] == SH[first] + i;
+			}
+			if (!hole && rand() % 2)
+				expect = SH[first] + (unsigned int)(rand() % 3 == 0);
+			want = hole ? AM_ENOENT
+			       : expect == AM_MFN_INVALID || (expect == SH[first] && follow)
+				       ? 0
+				       : AM_EILSEQ;
+			rc = am_p2m_unmap(p, RBASE + first, n, expect);
+			assert_int_equal(rc, want);
+			for (unsigned int i = 0; !rc && i < n; i++)
+				SH[first + i] = AM_MFN_INVALID;
+		} else if (op == 3 || op == 4) { /* add_physmap */
+			unsigned int k = (unsigned int)rand() % RK, frame;
+			enum am_p2m_space sp;
+			uint32_t idx;
+			bool busy, occ = SH[first] != AM_MFN_INVALID;
+
+			rk_space(k, &sp, &idx, &frame);
+			busy = gfn_of(frame) != AM_GFN_INVALID;
+			if (busy && occ)
+				continue;
+			want = busy ? AM_EBUSY : occ ? AM_EEXIST : 0;
+			rc = am_p2m_add_physmap(p, sp, idx, RBASE + first);
+			assert_int_equal(rc, want);
+			if (!rc)
+				SH[first] = MFN(frame);
+		} else { /* remove_physmap */
+			am_mfn_t expect = rand() % 2 ? AM_MFN_INVALID : SH[first];
+
+			if (SH[first] != AM_MFN_INVALID && rand() % 4 == 0)
+				expect = SH[first] + 1;
+			want = SH[first] == AM_MFN_INVALID			 ? AM_ENOENT
+			       : expect == AM_MFN_INVALID || expect == SH[first] ? 0
+										 : AM_EILSEQ;
+			rc = am_p2m_remove_physmap(p, RBASE + first, expect);
+			assert_int_equal(rc, want);
+			if (!rc)
+				SH[first] = AM_MFN_INVALID;
+		}
+		check();
+		r_verify();
+	}
+}
+
+/* ========================================================= concurrency === */
+
+#define ST_W 4
+#define ST_R 2
+#define ST_OPS 20000
+#define ST_NGNT 24u
+#define ST_NSTS 8u
+#define ST_NF (1u + ST_NGNT + ST_NSTS)
+#define ST_FIRST 0x300000ull
+#define ST_TOP (AM_PGT_WRITABLE | (1ul << AM_PGT_COUNT_SHIFT))
+
+static struct am_host_p2m SHP;
+static struct am_p2m SP;
+static struct am_page_info SPG[ST_NF];
+static struct am_frame_table SFT = {SPG, ST_FIRST, ST_NF};
+static am_mfn_t SGNT[ST_NGNT], SSTS[ST_NSTS];
+static unsigned long ST_CI[ST_NF];
+static unsigned long ST_SEQ[ST_NF], ST_ADDS[ST_NF], ST_REMOVES[ST_NF];
+static int ST_STOP;
+static unsigned long ST_ERRS, ST_READS;
+static int ST_MSG_SET;
+static char ST_MSG[256];
+
+static void st_fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	__atomic_fetch_add(&ST_ERRS, 1, __ATOMIC_SEQ_CST);
+	if (__atomic_exchange_n(&ST_MSG_SET, 1, __ATOMIC_SEQ_CST))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(ST_MSG, sizeof(ST_MSG), fmt, ap);
+	va_end(ap);
+}
+
+static uint64_t xorshift(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+/*
+ * The GFN of attempt @seq to map frame @k: the frame in bits [5:0], the
+ * attempt in [29:6], a check of both in [35:30]. A reader can tell a torn
+ * or mixed-up value from one a writer used.
+ */
+static am_gfn_t st_gfn(unsigned int k, uint64_t seq)
+{
+	return (((k ^ seq) & 63) << 30) | ((seq & 0xffffff) << 6) | k;
+}
+
+static bool st_valid(unsigned int k, am_gfn_t g)
+{
+	uint64_t seq = (g >> 6) & 0xffffff;
+
+	if (g == AM_GFN_INVALID)
+		return true;
+	return (g & 63) == k && !(g >> 36) && ((g >> 30) & 63) == ((k ^ seq) & 63) && seq >= 1 &&
+	       seq <= __atomic_load_n(&ST_SEQ[k], __ATOMIC_SEQ_CST);
+}
+
+static void st_space(unsigned int k, enum am_p2m_space *sp, uint32_t *idx)
+{
+	*sp = k ? AM_SPACE_GRANT_TABLE : AM_SPACE_SHARED_INFO;
+	*idx = !k ? 0 : k <= ST_NGNT ? k - 1 : AM_GNTTAB_STATUS | (k - 1 - ST_NGNT);
+}
+
+/* Without the lock: the frame's own word. */
+static am_gfn_t st_read(unsigned int k)
+{
+	enum am_p2m_space sp;
+	am_gfn_t g = 0x5a5a;
+	uint32_t idx;
+	int rc;
+
+	st_space(k, &sp, &idx);
+	rc = k ? am_p2m_gnttab_gfn(&SP, idx, &g) : am_frame_get_gfn(&SPG[0], &g);
+	if (rc)
+		st_fail("frame %u: read %d", k, rc);
+	return g;
+}
+
+static void *st_writer(void *arg)
+{
+	uint64_t s = 0x9e3779b97f4a7c15ull * ((uintptr_t)arg + 1);
+
+	for (int i = 0; i < ST_OPS; i++) {
+		unsigned int k = (unsigned int)(xorshift(&s) % ST_NF);
+		unsigned int r = (unsigned int)(xorshift(&s) % 8);
+		am_mfn_t mfn = ST_FIRST + k, m;
+		enum am_p2m_space sp;
+		enum am_p2m_type t;
+		uint32_t idx;
+		am_gfn_t g;
+		int rc;
+
+		st_space(k, &sp, &idx);
+		if (r < 4) {
+			uint64_t seq = __atomic_add_fetch(&ST_SEQ[k], 1, __ATOMIC_SEQ_CST);
+
+			rc = am_p2m_add_physmap(&SP, sp, idx, st_gfn(k, seq));
+			if (!rc)
+				__atomic_fetch_add(&ST_ADDS[k], 1, __ATOMIC_SEQ_CST);
+			else if (rc != AM_EBUSY)
+				st_fail("add frame %u: %d", k, rc);
+		} else if (r < 7) {
+			g = st_read(k);
+			if (!st_valid(k, g))
+				st_fail("frame %u: GFN %#llx", k, (unsigned long long)g);
+			if (g == AM_GFN_INVALID)
+				g = st_gfn(k,
+					   1 + xorshift(&s) % (__atomic_load_n(&ST_SEQ[k],
+									       __ATOMIC_SEQ_CST) +
+							       1));
+			rc = am_p2m_remove_physmap(&SP, g, r == 6 ? AM_MFN_INVALID : mfn);
+			if (!rc)
+				__atomic_fetch_add(&ST_REMOVES[k], 1, __ATOMIC_SEQ_CST);
+			else if (rc != AM_ENOENT)
+				st_fail("remove frame %u at %#llx: %d", k, (unsigned long long)g,
+					rc);
+		} else {
+			g = st_read(k);
+			if (g == AM_GFN_INVALID)
+				continue;
+			rc = am_p2m_lookup(&SP, g, &m, &t);
+			if ((!rc && (m != mfn || t != AM_P2M_RAM_RW)) || (rc && rc != AM_ENOENT))
+				st_fail("lookup %#llx of frame %u: %d mfn %#llx",
+					(unsigned long long)g, k, rc, (unsigned long long)m);
+		}
+	}
+	return NULL;
+}
+
+static void *st_reader(void *arg)
+{
+	(void)arg;
+	while (!__atomic_load_n(&ST_STOP, __ATOMIC_SEQ_CST)) {
+		for (unsigned int k = 0; k < ST_NF; k++) {
+			am_gfn_t g = st_read(k);
+			unsigned long ti = __atomic_load_n(&SPG[k].type_info, __ATOMIC_RELAXED);
+
+			if (!st_valid(k, g))
+				st_fail("reader: frame %u: GFN %#llx used by no writer", k,
+					(unsigned long long)g);
+			if ((ti & ~AM_PGT_GFN_MASK) != ST_TOP)
+				st_fail("reader: frame %u: type_info %#lx", k, ti);
+			if (__atomic_load_n(&SPG[k].count_info, __ATOMIC_RELAXED) != ST_CI[k])
+				st_fail("reader: frame %u: count_info changed", k);
+		}
+		__atomic_fetch_add(&ST_READS, 1, __ATOMIC_RELAXED);
+		sched_yield();
+	}
+	return NULL;
+}
+
+struct st_walk {
+	unsigned long leaves;
+	char msg[128];
+};
+
+static int st_leaf(void *arg, const struct am_pt_leaf *l)
+{
+	struct st_walk *w = arg;
+	am_mfn_t mfn = l->pa >> 12;
+	am_gfn_t g = 0;
+
+	w->leaves++;
+	if (l->size != K4 || mfn < ST_FIRST || mfn >= ST_FIRST + ST_NF) {
+		snprintf(w->msg, sizeof(w->msg), "leaf at %#llx: pa %#llx size %#llx",
+			 (unsigned long long)l->va, (unsigned long long)l->pa,
+			 (unsigned long long)l->size);
+		return 1;
+	}
+	if (am_frame_get_gfn(&SPG[mfn - ST_FIRST], &g) || g != l->va >> 12) {
+		snprintf(w->msg, sizeof(w->msg), "frame %llu mapped at %#llx records %#llx",
+			 (unsigned long long)(mfn - ST_FIRST), (unsigned long long)(l->va >> 12),
+			 (unsigned long long)g);
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * Writers add and remove the physmap frames at random GFNs under a real
+ * mutex; readers read the GFNs without it. No value is torn or lost, and
+ * at the end the frames and the table agree both ways.
+ */
+static void test_stress_physmap(void **state)
+{
+	struct am_p2m_config cfg = {
+		.ipa_bits = 48,
+		.vmid = 3,
+		.frames = &SFT,
+		.dom = {.shared_info = ST_FIRST,
+			.gnttab_shared = SGNT,
+			.nr_gnttab_shared = ST_NGNT,
+			.gnttab_status = SSTS,
+			.nr_gnttab_status = ST_NSTS},
+	};
+	pthread_t w[ST_W], r[ST_R];
+	struct st_walk walk = {0};
+	unsigned long base, mapped = 0;
+
+	(void)state;
+	for (unsigned int k = 0; k < ST_NF; k++) {
+		am_frame_init(&SPG[k], true);
+		SPG[k].type_info = ST_TOP | AM_PGT_GFN_MASK;
+		ST_CI[k] = SPG[k].count_info;
+		ST_SEQ[k] = ST_ADDS[k] = ST_REMOVES[k] = 0;
+	}
+	for (unsigned int i = 0; i < ST_NGNT; i++)
+		SGNT[i] = ST_FIRST + 1 + i;
+	for (unsigned int i = 0; i < ST_NSTS; i++)
+		SSTS[i] = ST_FIRST + 1 + ST_NGNT + i;
+	ST_STOP = 0;
+	ST_ERRS = ST_READS = 0;
+	ST_MSG_SET = 0;
+	assert_int_equal(am_host_p2m_init(&SHP, 4096, false, true), 0);
+	assert_int_equal(am_p2m_init(&SP, &cfg, &SHP.ops, &SHP), 0);
+	base = SHP.unlocked_table_ops;
+
+	for (uintptr_t i = 0; i < ST_R; i++)
+		assert_int_equal(pthread_create(&r[i], NULL, st_reader, (void *)i), 0);
+	for (uintptr_t i = 0; i < ST_W; i++)
+		assert_int_equal(pthread_create(&w[i], NULL, st_writer, (void *)i), 0);
+	for (unsigned int i = 0; i < ST_W; i++)
+		pthread_join(w[i], NULL);
+	__atomic_store_n(&ST_STOP, 1, __ATOMIC_SEQ_CST);
+	for (unsigned int i = 0; i < ST_R; i++)
+		pthread_join(r[i], NULL);
+
+	if (ST_ERRS)
+		fail_msg("%lu problems; the first: %s", ST_ERRS, ST_MSG);
+	assert_true(ST_READS > 0);
+	{
+		unsigned long adds = 0, removes = 0;
+
+		for (unsigned int k = 0; k < ST_NF; k++) {
+			adds += ST_ADDS[k];
+			removes += ST_REMOVES[k];
+		}
+		/* the writers really did map and unmap, many times */
+		assert_true(adds > ST_W * ST_OPS / 16);
+		assert_true(removes > ST_W * ST_OPS / 16);
+	}
+	assert_int_equal(SHP.lock_depth, 0);
+	assert_int_equal(SHP.locks, SHP.unlocks);
+	assert_int_equal(SHP.max_lock_depth, 1);
+	assert_int_equal(SHP.bad_unlocks, 0);
+	assert_int_equal(SHP.unlocked_table_ops, base);
+	assert_int_equal(SHP.pt.bad_frees, 0);
+
+	/* each frame's GFN is what the P2M maps, and the P2M maps nothing else */
+	for (unsigned int k = 0; k < ST_NF; k++) {
+		am_gfn_t g = st_read(k);
+		unsigned long net = ST_ADDS[k] - ST_REMOVES[k];
+		am_mfn_t m;
+		enum am_p2m_type t;
+
+		if (net != (g != AM_GFN_INVALID))
+			fail_msg("frame %u: %lu adds, %lu removes, GFN %#llx", k, ST_ADDS[k],
+				 ST_REMOVES[k], (unsigned long long)g);
+		assert_true(st_valid(k, g));
+		assert_true((SPG[k].type_info & ~AM_PGT_GFN_MASK) == ST_TOP);
+		if (g == AM_GFN_INVALID)
+			continue;
+		mapped++;
+		assert_int_equal(am_p2m_lookup(&SP, g, &m, &t), 0);
+		assert_true(m == ST_FIRST + k);
+		assert_int_equal(t, AM_P2M_RAM_RW);
+	}
+	if (am_pt_walk(&SP.pt, 0, 1ull << 48, st_leaf, &walk))
+		fail_msg("%s", walk.msg);
+	assert_int_equal(walk.leaves, mapped);
+	assert_int_equal(SHP.pt.in_use, am_pt_tables(&SP.pt));
+
+	am_p2m_destroy(&SP);
+	for (unsigned int k = 0; k < ST_NF; k++) {
+		am_gfn_t g = 0;
+
+		assert_int_equal(am_frame_get_gfn(&SPG[k], &g), 0);
+		assert_true(g == AM_GFN_INVALID);
+		assert_true((SPG[k].type_info & ~AM_PGT_GFN_MASK) == ST_TOP);
+	}
+	assert_int_equal(SHP.pt.in_use, 0);
+	assert_int_equal(SHP.locks, SHP.unlocks);
+	am_host_p2m_fini(&SHP);
+}
+
+/*
+ * am_frame_set_gfn() from several threads on one frame while others flip
+ * the type and count bits with atomic ops, for a fixed time: every flip
+ * must land (each bit ends at the parity of its flips), every value a
+ * reader sees is one a setter wrote, and the last one stays.
+ */
+#define SG_SET 2u
+#define SG_FLIP 3u
+#define SG_MS 300
+#define SG_INIT 12345ull /* the GFN before the setters start */
+
+static struct am_page_info SGP;
+static pthread_barrier_t SG_GO;
+static am_gfn_t SG_LAST[SG_SET];
+static unsigned long SG_FLIPS[SG_FLIP];
+static const unsigned long SG_BITS[SG_FLIP] = {AM_PGT_WRITABLE, 1ul << AM_PGT_COUNT_SHIFT,
+					       2ul << AM_PGT_COUNT_SHIFT};
+
+/* Setter @t's @i-th value: bit 60, then i, t and a check of both. */
+static am_gfn_t sg_val(unsigned int t, uint64_t i)
+{
+	if (i % 16 == 7)
+		return AM_GFN_INVALID;
+	return ((i & 1) << 60) | ((i & 0xffffffffffull) << 8) | ((uint64_t)t << 4) | ((i ^ t) & 15);
+}
+
+static bool sg_valid(am_gfn_t g)
+{
+	uint64_t i = (g & ~(1ull << 60)) >> 8, t = (g >> 4) & 15;
+
+	if (g == AM_GFN_INVALID || g == SG_INIT)
+		return true;
+	return t < SG_SET && !(g >> 61) && ((g >> 60) & 1) == (i & 1) && (g & 15) == ((i ^ t) & 15);
+}
+
+static void *sg_setter(void *arg)
+{
+	unsigned int t = (unsigned int)(uintptr_t)arg;
+	am_gfn_t v = AM_GFN_INVALID;
+
+	pthread_barrier_wait(&SG_GO);
+	for (uint64_t i = 0; !__atomic_load_n(&ST_STOP, __ATOMIC_RELAXED); i++) {
+		int rc;
+
+		v = sg_val(t, i);
+		rc = am_frame_set_gfn(&SGP, v);
+		if (rc)
+			st_fail("setter %u: %d", t, rc);
+	}
+	SG_LAST[t] = v;
+	return NULL;
+}
+
+static void *sg_flipper(void *arg)
+{
+	unsigned int f = (unsigned int)(uintptr_t)arg;
+	unsigned long n = 0;
+
+	pthread_barrier_wait(&SG_GO);
+	while (!__atomic_load_n(&ST_STOP, __ATOMIC_RELAXED)) {
+		__atomic_fetch_xor(&SGP.type_info, SG_BITS[f], __ATOMIC_SEQ_CST);
+		n++;
+	}
+	SG_FLIPS[f] = n;
+	return NULL;
+}
+
+static void *sg_reader(void *arg)
+{
+	unsigned long ci = SGP.count_info;
+
+	(void)arg;
+	pthread_barrier_wait(&SG_GO);
+	while (!__atomic_load_n(&ST_STOP, __ATOMIC_SEQ_CST)) {
+		am_gfn_t g = 0;
+
+		if (am_frame_get_gfn(&SGP, &g) || !sg_valid(g))
+			st_fail("reader: GFN %#llx", (unsigned long long)g);
+		if (__atomic_load_n(&SGP.count_info, __ATOMIC_RELAXED) != ci)
+			st_fail("reader: count_info changed");
+		__atomic_fetch_add(&ST_READS, 1, __ATOMIC_RELAXED);
+		sched_yield();
+	}
+	return NULL;
+}
+
+static void test_stress_set_gfn(void **state)
+{
+	pthread_t ts[SG_SET], tf[SG_FLIP], tr;
+	struct timespec ms = {.tv_sec = 0, .tv_nsec = SG_MS * 1000000l};
+	unsigned long ci, top0 = 1ul << AM_PGT_COUNT_SHIFT, want = top0;
+	am_gfn_t g = 0;
+	bool last = false;
+
+	(void)state;
+	am_frame_init(&SGP, true);
+	SGP.type_info = top0 | SG_INIT;
+	ci = SGP.count_info;
+	ST_STOP = 0;
+	ST_ERRS = ST_READS = 0;
+	ST_MSG_SET = 0;
+	assert_int_equal(pthread_barrier_init(&SG_GO, NULL, SG_SET + SG_FLIP + 2), 0);
+	assert_int_equal(pthread_create(&tr, NULL, sg_reader, NULL), 0);
+	for (uintptr_t i = 0; i < SG_SET; i++)
+		assert_int_equal(pthread_create(&ts[i], NULL, sg_setter, (void *)i), 0);
+	for (uintptr_t i = 0; i < SG_FLIP; i++)
+		assert_int_equal(pthread_create(&tf[i], NULL, sg_flipper, (void *)i), 0);
+	pthread_barrier_wait(&SG_GO);
+	nanosleep(&ms, NULL);
+	__atomic_store_n(&ST_STOP, 1, __ATOMIC_SEQ_CST);
+	for (unsigned int i = 0; i < SG_SET; i++)
+		pthread_join(ts[i], NULL);
+	for (unsigned int i = 0; i < SG_FLIP; i++)
+		pthread_join(tf[i], NULL);
+	pthread_join(tr, NULL);
+	pthread_barrier_destroy(&SG_GO);
+
+	if (ST_ERRS)
+		fail_msg("%lu problems; the first: %s", ST_ERRS, ST_MSG);
+	/* every flip landed: each bit is at the parity of its flips */
+	for (unsigned int f = 0; f < SG_FLIP; f++)
+		if (SG_FLIPS[f] & 1)
+			want ^= SG_BITS[f];
+	if ((SGP.type_info & ~AM_PGT_GFN_MASK) != want)
+		fail_msg("type bits %#lx, expected %#lx: a flip was lost",
+			 SGP.type_info & ~AM_PGT_GFN_MASK, want);
+	assert_true(SGP.count_info == ci);
+	/* and the GFN is the last value of some setter */
+	assert_int_equal(am_frame_get_gfn(&SGP, &g), 0);
+	for (unsigned int t = 0; t < SG_SET; t++)
+		last |= g == SG_LAST[t];
+	if (!last)
+		fail_msg("GFN %#llx: no setter's last value", (unsigned long long)g);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(test_frame_layout, teardown),
+		cmocka_unit_test_teardown(test_frame_init, teardown),
+		cmocka_unit_test_teardown(test_frame_roundtrip, teardown),
+		cmocka_unit_test_teardown(test_frame_refusals, teardown),
+		cmocka_unit_test_teardown(test_frame_of_and_refs, teardown),
+		cmocka_unit_test_teardown(test_p2m_init_errors, teardown),
+		cmocka_unit_test_teardown(test_p2m_defaults, teardown),
+		cmocka_unit_test_teardown(test_p2m_types, teardown),
+		cmocka_unit_test_teardown(test_p2m_lookup_block, teardown),
+		cmocka_unit_test_teardown(test_p2m_map_refusals, teardown),
+		cmocka_unit_test_teardown(test_xenheap_by_page, teardown),
+		cmocka_unit_test_teardown(test_put_clears_gfn, teardown),
+		cmocka_unit_test_teardown(test_foreign_put, teardown),
+		cmocka_unit_test_teardown(test_unmap_refusals, teardown),
+		cmocka_unit_test_teardown(test_unmap_break_enomem, teardown),
+		cmocka_unit_test_teardown(test_physmap_shared_info, teardown),
+		cmocka_unit_test_teardown(test_physmap_gnttab, teardown),
+		cmocka_unit_test_teardown(test_physmap_refusals, teardown),
+		cmocka_unit_test_teardown(test_physmap_remap, teardown),
+		cmocka_unit_test_teardown(test_lock_balance, teardown),
+		cmocka_unit_test_teardown(test_destroy, teardown),
+		cmocka_unit_test_teardown(test_random, teardown),
+		cmocka_unit_test_teardown(test_stress_physmap, teardown),
+		cmocka_unit_test_teardown(test_stress_set_gfn, teardown),
+	};
+
+	AM_RUN_SUITE("unit-p2m", tests);
+}
