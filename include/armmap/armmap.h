@@ -9,5 +9,6 @@
 #include <armmap/mpu.h>
 #include <armmap/pt.h>
 #include <armmap/p2m.h>
+#include <armmap/mmio_guard.h>
 
 #endif

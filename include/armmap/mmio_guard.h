@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Lazy MMIO guard. Protected-VM firmware must tell the hypervisor which
+ * device granules it really uses. Instead of guarding every page of every
+ * device at start-up, the guest's memory tracker maps device memory as
+ * parked (invalid) descriptors carrying the "lazy" software flag, and guards
+ * a granule only when the first access to it faults. The hypervisor side
+ * keeps, per guest, the enroll flag and the set of guarded granules, and
+ * carries out a trapped MMIO access only when every granule it touches is
+ * guarded.
+ *
+ * The hypercalls are SMCCC vendor-specific hypervisor calls; their function
+ * IDs differ between ABIs (struct am_mmio_abi).
+ */
+#ifndef ARMMAP_MMIO_GUARD_H
+#define ARMMAP_MMIO_GUARD_H
+
+#include <armmap/pt.h>
+#include <armmap/types.h>
+
+/* ------------------------------------------------------------ the ABI -- */
+
+#define AM_SMCCC_SUCCESS 0
+#define AM_SMCCC_NOT_SUPPORTED (-1)
+#define AM_SMCCC_INVALID_PARAMETER (-3)
+
+/* Function IDs of one ABI; 0: the call does not exist in it. */
+struct am_mmio_abi {
+	uint32_t meminfo; /* x1..: -; returns the granule in x0 */
+	uint32_t info;	  /* MMIO guard info: the granule in x0 */
+	uint32_t enroll;
+	uint32_t map;	/* x1 = IPA of the granule */
+	uint32_t unmap; /* x1 = IPA of the granule */
+};
+
+/* Android (pKVM): MEMINFO 0xC6000002, INFO..UNMAP 0xC6000005..0xC6000008. */
+extern const struct am_mmio_abi am_mmio_abi_android;
+/* Upstream: a single MMIO_GUARD (map) call at 0xC6000007; MEMINFO 0xC6000002. */
+extern const struct am_mmio_abi am_mmio_abi_upstream;
+
+/* How the guest issues an SMCCC call (HVC #0): x0 = @fid, x1 = @arg; returns x0. */
+struct am_mmio_transport {
+	int64_t (*call)(void *ctx, uint32_t fid, uint64_t arg);
+	void *ctx;
+};
+
+/* ---------------------------------------------------- the guest side -- */
+
+#define AM_MMIO_SW_LAZY 0x1u	/* software bit: device memory mapped lazily */
+#define AM_MMIO_SW_GUARDED 0x2u /* software bit: its granule is guarded */
+
+enum am_mem_kind {
+	AM_MEM_RO = 0, /* RAM, read-only */
+	AM_MEM_RW = 1, /* RAM, read/write */
+	AM_MEM_MMIO = 2,
+};
+
+struct am_mem_region {
+	am_vaddr_t base, limit; /* [base, limit), VA == IPA */
+	uint8_t kind;		/* enum am_mem_kind */
+};
+
+struct am_mmio_tracker_config {
+	struct am_pt *pt;	   /* the firmware's stage-1 table (identity) */
+	am_vaddr_t lo, hi;	   /* the tracked address space */
+	struct am_mem_region *ram; /* storage for the RAM list */
+	unsigned int ram_cap;
+	struct am_mem_region *mmio; /* storage for the MMIO list */
+	unsigned int mmio_cap;
+	const struct am_mmio_abi *abi;
+	struct am_mmio_transport hyp;
+};
+
+/* The tracker. Treat the members as private. */
+struct am_mmio_tracker {
+	struct am_mmio_tracker_config c;
+	unsigned int nr_ram, nr_mmio;
+	uint64_t granule;	 /* the hypervisor's MMIO guard granule */
+	unsigned long guarded;	 /* granules guarded by this tracker, now */
+	unsigned long map_calls; /* MMIO_GUARD_MAP calls made */
+};
+
+/*
+ * am_mmio_tracker_init() - an empty tracker. Asks the hypervisor for the
+ * guard granule (INFO, else MEMINFO) and enrolls (when the ABI has ENROLL).
+ * Returns 0, or
+ *  AM_EINVAL   NULL, no table, lo >= hi or not page aligned, no storage;
+ *  AM_ENOTSUP  the hypervisor does not offer the MMIO guard (NOT_SUPPORTED,
+ *              or neither INFO nor MEMINFO in the ABI), or a granule other
+ *              than 4 KiB or 16 KiB.
+ */
+int am_mmio_tracker_init(struct am_mmio_tracker *t, const struct am_mmio_tracker_config *cfg);
+
+/*
+ * am_mmio_add_ram() / am_mmio_add_device() - track [base, base + size) and
+ * map it: RAM as normal write-back (read-only or read/write), devices
+ * lazily (parked Device-nGnRE descriptors with AM_MMIO_SW_LAZY, blocks
+ * allowed). Returns 0, or
+ *  AM_EINVAL   NULL, size 0, not page aligned, wraps;
+ *  AM_ERANGE   the range is not inside the tracked space;
+ *  AM_EBUSY    it overlaps a tracked region;
+ *  AM_ENOSPC   the list is full;
+ *  an error of am_pt_map() (AM_ENOMEM ...).
+ * Nothing changes on error.
+ */
+int am_mmio_add_ram(struct am_mmio_tracker *t, am_vaddr_t base, uint64_t size, bool writable);
+int am_mmio_add_device(struct am_mmio_tracker *t, am_vaddr_t base, uint64_t size);
+
+/*
+ * am_mmio_handle_fault() - the translation fault at @addr: its leaf must be
+ * parked with AM_MMIO_SW_LAZY. The granule containing @addr is guarded
+ * (MMIO_GUARD_MAP; not again if the leaf says it is guarded already), then
+ * exactly that granule is made valid, splitting a block if needed (without
+ * break-before-make: the entries were invalid). Returns 0, or
+ *  AM_EINVAL   NULL;
+ *  AM_ENOENT   the "invalid PTE" error: no parked lazy leaf at @addr (not
+ *              tracked MMIO, or valid already);
+ *  AM_EPERM    the hypervisor refused the guard (its error is in the log);
+ *  an error of am_pt_modify() (AM_ENOMEM): the granule is guarded but not
+ *  mapped; the fault will come again and find it guarded.
+ */
+int am_mmio_handle_fault(struct am_mmio_tracker *t, am_vaddr_t addr);
+
+/*
+ * am_mmio_unmap_all() - unguard (MMIO_GUARD_UNMAP) exactly the granules
+ * this tracker guarded, and park them again (lazy, unguarded), so that a
+ * later access faults and guards anew. Returns the number of granules
+ * unguarded (>= 0), or AM_EINVAL (NULL), AM_EPERM (the hypervisor refused
+ * an unmap: those before it are unguarded).
+ */
+int am_mmio_unmap_all(struct am_mmio_tracker *t);
+
+/* ------------------------------------------------ the hypervisor side -- */
+
+struct am_mmio_hyp_config {
+	const struct am_mmio_abi *abi;
+	uint64_t granule; /* 4096 or 16384 */
+	uint64_t *slots;  /* storage for the guarded granules' IPAs */
+	unsigned int nr_slots;
+	/* Is [ipa, ipa + size) guest RAM? (MAP of RAM is refused.) May be NULL. */
+	bool (*is_ram)(void *ctx, uint64_t ipa, uint64_t size);
+	void *ctx;
+};
+
+/* Per guest. Treat the members as private. */
+struct am_mmio_hyp {
+	struct am_mmio_hyp_config c;
+	unsigned int nr; /* granules guarded */
+	bool enrolled;
+};
+
+/* am_mmio_hyp_init() - returns 0, or AM_EINVAL (NULL, granule, no slots). */
+int am_mmio_hyp_init(struct am_mmio_hyp *h, const struct am_mmio_hyp_config *cfg);
+
+/*
+ * am_mmio_hyp_call() - serve the guest's call @fid with x1 = @arg: the
+ * SMCCC result for x0 (>= 0 success or the granule; AM_SMCCC_* < 0).
+ * INFO / MEMINFO: the granule. ENROLL: sets the flag. MAP: enrolled (when
+ * the ABI has ENROLL), @arg granule aligned, not guest RAM, room left,
+ * else INVALID_PARAMETER; a granule guarded already stays guarded once.
+ * UNMAP: @arg must be guarded, else INVALID_PARAMETER. Any other @fid:
+ * NOT_SUPPORTED.
+ */
+int64_t am_mmio_hyp_call(struct am_mmio_hyp *h, uint32_t fid, uint64_t arg);
+
+/* am_mmio_hyp_allowed() - is every granule [ipa, ipa + size) touches guarded? */
+bool am_mmio_hyp_allowed(const struct am_mmio_hyp *h, uint64_t ipa, uint64_t size);
+
+/* am_mmio_hyp_guarded() - granules guarded now. */
+unsigned int am_mmio_hyp_guarded(const struct am_mmio_hyp *h);
+
+#endif
