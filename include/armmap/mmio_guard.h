@@ -78,6 +78,7 @@ struct am_mmio_tracker {
 	uint64_t granule;	 /* the hypervisor's MMIO guard granule */
 	unsigned long guarded;	 /* granules guarded by this tracker, now */
 	unsigned long map_calls; /* MMIO_GUARD_MAP calls made */
+	uint64_t pending;	 /* a granule guarded but not mapped (~0: none) */
 };
 
 /*
@@ -125,8 +126,9 @@ int am_mmio_handle_fault(struct am_mmio_tracker *t, am_vaddr_t addr);
  * am_mmio_unmap_all() - unguard (MMIO_GUARD_UNMAP) exactly the granules
  * this tracker guarded, and park them again (lazy, unguarded), so that a
  * later access faults and guards anew. Returns the number of granules
- * unguarded (>= 0), or AM_EINVAL (NULL), AM_EPERM (the hypervisor refused
- * an unmap: those before it are unguarded).
+ * unguarded (>= 0), or AM_EINVAL (NULL), AM_ENOTSUP (the ABI has no UNMAP:
+ * nothing changed), AM_EPERM (the hypervisor refused an unmap: those
+ * before it are unguarded and parked).
  */
 int am_mmio_unmap_all(struct am_mmio_tracker *t);
 

@@ -1,0 +1,209 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The guest side of the MMIO guard: the firmware's memory tracker. Bounded
+ * lists of RAM and MMIO regions over a stage-1 table built with the engine;
+ * device memory mapped lazily (parked descriptors with the lazy software
+ * bit), a granule guarded and made valid on its first fault, and unguarded
+ * again, exactly those, by am_mmio_unmap_all().
+ */
+#include <armmap/errors.h>
+#include <armmap/mmio_guard.h>
+
+#include "../core/internal.h"
+
+#define PAGE 4096u
+#define NONE (~(uint64_t)0)
+#define LOG(t, ev, msg, x, y, z) \
+	am_env_log(&(t)->c.pt->ops->env, (t)->c.pt->ctx, AM_LOG_ERR, ev, msg, x, y, z)
+
+static int64_t hyp(struct am_mmio_tracker *t, uint32_t fid, uint64_t arg)
+{
+	return t->c.hyp.call(t->c.hyp.ctx, fid, arg);
+}
+
+int am_mmio_tracker_init(struct am_mmio_tracker *t, const struct am_mmio_tracker_config *cfg)
+{
+	const struct am_mmio_abi *abi;
+	int64_t g;
+
+	if (!t || !cfg || !cfg->pt || !cfg->abi || !cfg->hyp.call || cfg->lo >= cfg->hi ||
+	    ((cfg->lo | cfg->hi) & (PAGE - 1u)) || (cfg->ram_cap && !cfg->ram) ||
+	    (cfg->mmio_cap && !cfg->mmio))
+		return AM_EINVAL;
+	abi = cfg->abi;
+	t->c = *cfg;
+	t->nr_ram = t->nr_mmio = 0;
+	t->guarded = t->map_calls = 0;
+	t->pending = NONE;
+	if (!abi->info && !abi->meminfo)
+		return AM_ENOTSUP;
+	g = hyp(t, abi->info ? abi->info : abi->meminfo, 0);
+	if (g != 4096 && g != 16384)
+		return AM_ENOTSUP; /* NOT_SUPPORTED, or a granule we do not handle */
+	t->granule = (uint64_t)g;
+	if (abi->enroll && hyp(t, abi->enroll, 0) != AM_SMCCC_SUCCESS)
+		return AM_ENOTSUP;
+	return 0;
+}
+
+static bool overlaps(const struct am_mem_region *r, unsigned int n, am_vaddr_t b, am_vaddr_t l)
+{
+	for (unsigned int i = 0; i < n; i++)
+		if (b < r[i].limit && r[i].base < l)
+			return true;
+	return false;
+}
+
+static int add(struct am_mmio_tracker *t, am_vaddr_t base, uint64_t size, enum am_mem_kind kind)
+{
+	static const struct am_attr dev = AM_ATTR_DEVICE;
+	bool mmio = kind == AM_MEM_MMIO;
+	struct am_mem_region *list = mmio ? t->c.mmio : t->c.ram;
+	unsigned int *nr = mmio ? &t->nr_mmio : &t->nr_ram;
+	unsigned int cap = mmio ? t->c.mmio_cap : t->c.ram_cap;
+	am_vaddr_t limit = base + size;
+	int rc;
+
+	if (!size || ((base | size) & (PAGE - 1u)) || limit < base)
+		return AM_EINVAL;
+	if (base < t->c.lo || limit > t->c.hi)
+		rc = AM_ERANGE;
+	else if (overlaps(t->c.ram, t->nr_ram, base, limit) ||
+		 overlaps(t->c.mmio, t->nr_mmio, base, limit))
+		rc = AM_EBUSY;
+	else if (*nr == cap)
+		rc = AM_ENOSPC;
+	else if (mmio)
+		rc = am_pt_map(t->c.pt, base, base, size, &dev,
+			       AM_PT_F_PARKED | AM_PT_F_BLOCK | AM_PT_F_SW(AM_MMIO_SW_LAZY));
+	else
+		rc = am_pt_map(t->c.pt, base, base, size,
+			       kind == AM_MEM_RW ? &AM_ATTR_RW_DATA : &AM_ATTR_RO_DATA,
+			       AM_PT_F_BLOCK);
+	if (rc) {
+		LOG(t, AM_EV_BAD_RANGE, "tracker: region refused", base, limit, (uint64_t)-rc);
+		return rc;
+	}
+	list[*nr].base = base;
+	list[*nr].limit = limit;
+	list[*nr].kind = (uint8_t)kind;
+	(*nr)++;
+	return 0;
+}
+
+int am_mmio_add_ram(struct am_mmio_tracker *t, am_vaddr_t base, uint64_t size, bool writable)
+{
+	if (!t)
+		return AM_EINVAL;
+	return add(t, base, size, writable ? AM_MEM_RW : AM_MEM_RO);
+}
+
+int am_mmio_add_device(struct am_mmio_tracker *t, am_vaddr_t base, uint64_t size)
+{
+	if (!t)
+		return AM_EINVAL;
+	return add(t, base, size, AM_MEM_MMIO);
+}
+
+static const struct am_mem_region *mmio_of(const struct am_mmio_tracker *t, am_vaddr_t a)
+{
+	for (unsigned int i = 0; i < t->nr_mmio; i++)
+		if (a >= t->c.mmio[i].base && a < t->c.mmio[i].limit)
+			return &t->c.mmio[i];
+	return NULL;
+}
+
+int am_mmio_handle_fault(struct am_mmio_tracker *t, am_vaddr_t addr)
+{
+	const struct am_mem_region *r;
+	struct am_pt_leaf l;
+	am_vaddr_t g, lo, hi;
+	int rc;
+
+	if (!t)
+		return AM_EINVAL;
+	r = mmio_of(t, addr);
+	if (!r || am_pt_query(t->c.pt, addr, &l) || l.valid || !(l.sw & AM_MMIO_SW_LAZY)) {
+		LOG(t, AM_EV_NOT_FOUND, "tracker: no lazy invalid PTE at the fault", addr, 0, 0);
+		return AM_ENOENT;
+	}
+	g = addr & ~(t->granule - 1u);
+	if (!(l.sw & AM_MMIO_SW_GUARDED) && t->pending != g) {
+		int64_t ret = hyp(t, t->c.abi->map, g);
+
+		t->map_calls++;
+		if (ret != AM_SMCCC_SUCCESS) {
+			LOG(t, AM_EV_NOT_EXPRESSIBLE,
+			    "tracker: the hypervisor refused MMIO_GUARD_MAP", g, (uint64_t)ret, 0);
+			return AM_EPERM;
+		}
+		t->guarded++;
+		t->pending = g;
+	}
+	/* exactly the granule, within the device's region */
+	lo = g > r->base ? g : r->base;
+	hi = g + t->granule < r->limit ? g + t->granule : r->limit;
+	rc = am_pt_modify(t->c.pt, lo, hi - lo, &l.attr,
+			  AM_PT_F_SW(AM_MMIO_SW_LAZY | AM_MMIO_SW_GUARDED));
+	if (!rc)
+		t->pending = NONE;
+	return rc;
+}
+
+/* Unguard granule @g once, and count it. */
+static int unguard(struct am_mmio_tracker *t, uint64_t g, int *n)
+{
+	int64_t ret = hyp(t, t->c.abi->unmap, g);
+
+	if (ret != AM_SMCCC_SUCCESS) {
+		LOG(t, AM_EV_NOT_EXPRESSIBLE, "tracker: the hypervisor refused MMIO_GUARD_UNMAP", g,
+		    (uint64_t)ret, 0);
+		return AM_EPERM;
+	}
+	t->guarded--;
+	(*n)++;
+	return 0;
+}
+
+int am_mmio_unmap_all(struct am_mmio_tracker *t)
+{
+	static const unsigned int parked = AM_PT_F_PARKED | AM_PT_F_SW(AM_MMIO_SW_LAZY);
+	int n = 0;
+
+	if (!t)
+		return AM_EINVAL;
+	if (!t->c.abi->unmap)
+		return AM_ENOTSUP;
+	if (t->pending != NONE) {
+		if (unguard(t, t->pending, &n))
+			return AM_EPERM;
+		t->pending = NONE;
+	}
+	for (unsigned int i = 0; i < t->nr_mmio; i++) {
+		const struct am_mem_region *r = &t->c.mmio[i];
+		uint64_t last = NONE;
+
+		for (am_vaddr_t a = r->base; a < r->limit;) {
+			struct am_pt_leaf l;
+			am_vaddr_t end;
+
+			if (am_pt_query(t->c.pt, a, &l) || !(l.sw & AM_MMIO_SW_GUARDED)) {
+				a += PAGE;
+				continue;
+			}
+			end = l.va + l.size < r->limit ? l.va + l.size : r->limit;
+			for (uint64_t g = a & ~(t->granule - 1u); g < end; g += t->granule) {
+				if (g == last)
+					continue;
+				if (unguard(t, g, &n))
+					return AM_EPERM;
+				last = g;
+			}
+			if (am_pt_modify(t->c.pt, a, end - a, &l.attr, parked))
+				LOG(t, AM_EV_INTERNAL, "tracker: could not park an unguarded page",
+				    a, end, 0);
+			a = end;
+		}
+	}
+	return n;
+}
