@@ -61,7 +61,9 @@ struct am_mem_region {
 };
 
 struct am_mmio_tracker_config {
-	struct am_pt *pt;	   /* the firmware's stage-1 table (identity) */
+	/* The firmware's stage-1 table (identity), its lists (both needed,
+	 * capacities above 0). */
+	struct am_pt *pt;
 	am_vaddr_t lo, hi;	   /* the tracked address space */
 	struct am_mem_region *ram; /* storage for the RAM list */
 	unsigned int ram_cap;
@@ -71,6 +73,8 @@ struct am_mmio_tracker_config {
 	struct am_mmio_transport hyp;
 };
 
+#define AM_MMIO_PENDING 4u
+
 /* The tracker. Treat the members as private. */
 struct am_mmio_tracker {
 	struct am_mmio_tracker_config c;
@@ -78,7 +82,9 @@ struct am_mmio_tracker {
 	uint64_t granule;	 /* the hypervisor's MMIO guard granule */
 	unsigned long guarded;	 /* granules guarded by this tracker, now */
 	unsigned long map_calls; /* MMIO_GUARD_MAP calls made */
-	uint64_t pending;	 /* a granule guarded but not mapped (~0: none) */
+	/* granules guarded whose pages could not be made valid (no table page) */
+	uint64_t pending[AM_MMIO_PENDING];
+	unsigned int nr_pending;
 };
 
 /*
@@ -110,15 +116,20 @@ int am_mmio_add_device(struct am_mmio_tracker *t, am_vaddr_t base, uint64_t size
 /*
  * am_mmio_handle_fault() - the translation fault at @addr: its leaf must be
  * parked with AM_MMIO_SW_LAZY. The granule containing @addr is guarded
- * (MMIO_GUARD_MAP; not again if the leaf says it is guarded already), then
- * exactly that granule is made valid, splitting a block if needed (without
- * break-before-make: the entries were invalid). Returns 0, or
+ * (MMIO_GUARD_MAP), then exactly the tracked device pages of that granule
+ * (of every device in it) are made valid with AM_MMIO_SW_GUARDED, a lazy
+ * block being split without break-before-make (its entries are invalid).
+ * A guarded granule has no parked page left, so it is not guarded twice.
+ * Returns 0, or
  *  AM_EINVAL   NULL;
  *  AM_ENOENT   the "invalid PTE" error: no parked lazy leaf at @addr (not
- *              tracked MMIO, or valid already);
+ *              tracked MMIO, or valid already); no hypercall;
  *  AM_EPERM    the hypervisor refused the guard (its error is in the log);
- *  an error of am_pt_modify() (AM_ENOMEM): the granule is guarded but not
- *  mapped; the fault will come again and find it guarded.
+ *              nothing changed, the fault can come again;
+ *  AM_ENOMEM   no table page for the split: the granule stays guarded and
+ *              is remembered (up to AM_MMIO_PENDING of them; past that it
+ *              is unguarded again), so the fault coming again does not
+ *              guard it twice, and am_mmio_unmap_all() unguards it.
  */
 int am_mmio_handle_fault(struct am_mmio_tracker *t, am_vaddr_t addr);
 

@@ -12,7 +12,6 @@
 #include "../core/internal.h"
 
 #define PAGE 4096u
-#define NONE (~(uint64_t)0)
 #define LOG(t, ev, msg, x, y, z) \
 	am_env_log(&(t)->c.pt->ops->env, (t)->c.pt->ctx, AM_LOG_ERR, ev, msg, x, y, z)
 
@@ -27,14 +26,14 @@ int am_mmio_tracker_init(struct am_mmio_tracker *t, const struct am_mmio_tracker
 	int64_t g;
 
 	if (!t || !cfg || !cfg->pt || !cfg->abi || !cfg->hyp.call || cfg->lo >= cfg->hi ||
-	    ((cfg->lo | cfg->hi) & (PAGE - 1u)) || (cfg->ram_cap && !cfg->ram) ||
-	    (cfg->mmio_cap && !cfg->mmio))
+	    ((cfg->lo | cfg->hi) & (PAGE - 1u)) || !cfg->ram_cap || !cfg->ram || !cfg->mmio_cap ||
+	    !cfg->mmio)
 		return AM_EINVAL;
 	abi = cfg->abi;
 	t->c = *cfg;
 	t->nr_ram = t->nr_mmio = 0;
 	t->guarded = t->map_calls = 0;
-	t->pending = NONE;
+	t->nr_pending = 0;
 	if (!abi->info && !abi->meminfo)
 		return AM_ENOTSUP;
 	g = hyp(t, abi->info ? abi->info : abi->meminfo, 0);
@@ -113,44 +112,47 @@ static const struct am_mem_region *mmio_of(const struct am_mmio_tracker *t, am_v
 	return NULL;
 }
 
-int am_mmio_handle_fault(struct am_mmio_tracker *t, am_vaddr_t addr)
+/*
+ * Give every tracked device page of granule @g the device attributes and
+ * @flags: parked or valid, with the software bits they say.
+ */
+static int granule_set(struct am_mmio_tracker *t, uint64_t g, unsigned int flags)
 {
-	const struct am_mem_region *r;
-	struct am_pt_leaf l;
-	am_vaddr_t g, lo, hi;
-	int rc;
+	static const struct am_attr dev = AM_ATTR_DEVICE;
 
-	if (!t)
-		return AM_EINVAL;
-	r = mmio_of(t, addr);
-	if (!r || am_pt_query(t->c.pt, addr, &l) || l.valid || !(l.sw & AM_MMIO_SW_LAZY)) {
-		LOG(t, AM_EV_NOT_FOUND, "tracker: no lazy invalid PTE at the fault", addr, 0, 0);
-		return AM_ENOENT;
-	}
-	g = addr & ~(t->granule - 1u);
-	if (!(l.sw & AM_MMIO_SW_GUARDED) && t->pending != g) {
-		int64_t ret = hyp(t, t->c.abi->map, g);
+	for (unsigned int i = 0; i < t->nr_mmio; i++) {
+		const struct am_mem_region *r = &t->c.mmio[i];
+		am_vaddr_t lo = g > r->base ? g : r->base;
+		am_vaddr_t hi = g + t->granule < r->limit ? g + t->granule : r->limit;
+		int rc;
 
-		t->map_calls++;
-		if (ret != AM_SMCCC_SUCCESS) {
-			LOG(t, AM_EV_NOT_EXPRESSIBLE,
-			    "tracker: the hypervisor refused MMIO_GUARD_MAP", g, (uint64_t)ret, 0);
-			return AM_EPERM;
-		}
-		t->guarded++;
-		t->pending = g;
+		if (lo >= hi)
+			continue;
+		rc = am_pt_modify(t->c.pt, lo, hi - lo, &dev, flags);
+		if (rc)
+			return rc;
 	}
-	/* exactly the granule, within the device's region */
-	lo = g > r->base ? g : r->base;
-	hi = g + t->granule < r->limit ? g + t->granule : r->limit;
-	rc = am_pt_modify(t->c.pt, lo, hi - lo, &l.attr,
-			  AM_PT_F_SW(AM_MMIO_SW_LAZY | AM_MMIO_SW_GUARDED));
-	if (!rc)
-		t->pending = NONE;
-	return rc;
+	return 0;
 }
 
-/* Unguard granule @g once, and count it. */
+#define LAZY_PARKED (AM_PT_F_PARKED | AM_PT_F_SW(AM_MMIO_SW_LAZY))
+#define LAZY_GUARDED AM_PT_F_SW(AM_MMIO_SW_LAZY | AM_MMIO_SW_GUARDED)
+
+static int pending_at(const struct am_mmio_tracker *t, uint64_t g)
+{
+	for (unsigned int i = 0; i < t->nr_pending; i++)
+		if (t->pending[i] == g)
+			return (int)i;
+	return -1;
+}
+
+static void pending_drop(struct am_mmio_tracker *t, int i)
+{
+	if (i >= 0)
+		t->pending[i] = t->pending[--t->nr_pending];
+}
+
+/* Unguard granule @g, count it, and park whatever of it is valid. */
 static int unguard(struct am_mmio_tracker *t, uint64_t g, int *n)
 {
 	int64_t ret = hyp(t, t->c.abi->unmap, g);
@@ -161,48 +163,75 @@ static int unguard(struct am_mmio_tracker *t, uint64_t g, int *n)
 		return AM_EPERM;
 	}
 	t->guarded--;
-	(*n)++;
+	if (n)
+		(*n)++;
+	/* every tracked page of the granule, whichever device: lazy again */
+	if (granule_set(t, g, LAZY_PARKED))
+		LOG(t, AM_EV_INTERNAL, "tracker: could not park an unguarded granule", g, 0, 0);
 	return 0;
+}
+
+int am_mmio_handle_fault(struct am_mmio_tracker *t, am_vaddr_t addr)
+{
+	struct am_pt_leaf l;
+	uint64_t g;
+	int rc, p;
+
+	if (!t)
+		return AM_EINVAL;
+	if (!mmio_of(t, addr) || am_pt_query(t->c.pt, addr, &l) || l.valid ||
+	    !(l.sw & AM_MMIO_SW_LAZY)) {
+		LOG(t, AM_EV_NOT_FOUND, "tracker: no lazy invalid PTE at the fault", addr, 0, 0);
+		return AM_ENOENT;
+	}
+	g = addr & ~(t->granule - 1u);
+	p = pending_at(t, g);
+	if (p < 0) {
+		int64_t ret = hyp(t, t->c.abi->map, g);
+
+		t->map_calls++;
+		if (ret != AM_SMCCC_SUCCESS) {
+			LOG(t, AM_EV_NOT_EXPRESSIBLE,
+			    "tracker: the hypervisor refused MMIO_GUARD_MAP", g, (uint64_t)ret, 0);
+			return AM_EPERM;
+		}
+		t->guarded++;
+	}
+	rc = granule_set(t, g, LAZY_GUARDED);
+	if (!rc) {
+		pending_drop(t, p);
+		return 0;
+	}
+	if (p < 0 && t->nr_pending < AM_MMIO_PENDING)
+		t->pending[t->nr_pending++] = g; /* guarded, not mapped: remember */
+	else if (p < 0)
+		(void)unguard(t, g, NULL); /* nowhere to remember it: give it back */
+	return rc;
 }
 
 int am_mmio_unmap_all(struct am_mmio_tracker *t)
 {
-	static const unsigned int parked = AM_PT_F_PARKED | AM_PT_F_SW(AM_MMIO_SW_LAZY);
 	int n = 0;
 
 	if (!t)
 		return AM_EINVAL;
 	if (!t->c.abi->unmap)
 		return AM_ENOTSUP;
-	if (t->pending != NONE) {
-		if (unguard(t, t->pending, &n))
+	while (t->nr_pending) {
+		if (unguard(t, t->pending[t->nr_pending - 1], &n))
 			return AM_EPERM;
-		t->pending = NONE;
+		t->nr_pending--;
 	}
 	for (unsigned int i = 0; i < t->nr_mmio; i++) {
 		const struct am_mem_region *r = &t->c.mmio[i];
-		uint64_t last = NONE;
 
-		for (am_vaddr_t a = r->base; a < r->limit;) {
+		for (am_vaddr_t a = r->base; a < r->limit; a += PAGE) {
 			struct am_pt_leaf l;
-			am_vaddr_t end;
 
-			if (am_pt_query(t->c.pt, a, &l) || !(l.sw & AM_MMIO_SW_GUARDED)) {
-				a += PAGE;
+			if (am_pt_query(t->c.pt, a, &l) || !l.valid || !(l.sw & AM_MMIO_SW_GUARDED))
 				continue;
-			}
-			end = l.va + l.size < r->limit ? l.va + l.size : r->limit;
-			for (uint64_t g = a & ~(t->granule - 1u); g < end; g += t->granule) {
-				if (g == last)
-					continue;
-				if (unguard(t, g, &n))
-					return AM_EPERM;
-				last = g;
-			}
-			if (am_pt_modify(t->c.pt, a, end - a, &l.attr, parked))
-				LOG(t, AM_EV_INTERNAL, "tracker: could not park an unguarded page",
-				    a, end, 0);
-			a = end;
+			if (unguard(t, a & ~(t->granule - 1u), &n))
+				return AM_EPERM;
 		}
 	}
 	return n;
