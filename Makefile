@@ -139,10 +139,47 @@ $(GUEST_IMG): $(GUEST_SRCS) $(GUEST_EL1_OBJ) $(CORE_HDRS) $(wildcard src/*/*.h a
 
 QEMU_GUEST := $(QEMU_MMU)
 
+# The MMIO guard image: an EL2 hypervisor serving the MMIO guard hypercalls
+# (am_mmio_hyp) and carrying out the device accesses of guarded granules,
+# and an EL1 guest firmware that builds its own stage 1 with armmap and maps
+# its devices lazily with the tracker (am_mmio_tracker). The guest part
+# carries its own copy of the library (core, pt, mmio_guard) and of the
+# aarch64 backend it uses, linked apart into one relocatable object that
+# link.ld places in the guest's 2 MiB of RAM. nm -u checks that it calls
+# nothing outside itself; objcopy then makes every symbol local but its
+# entry points, so that its copy does not clash with the hypervisor's.
+MG_DIR := tests/qemu/mmio_guard
+MG_EL1_SRCS := $(MG_DIR)/guest.c $(MG_DIR)/guest_entry.S \
+	$(sort $(wildcard src/core/*.c src/pt/*.c src/mmio_guard/*.c)) \
+	$(addprefix arch/aarch64/,pt_ops.c exc.c el1_mmu.c smccc.c vectors.S probe.S)
+MG_EL1_GLOBALS := mg_guest_entry mg_boot_vectors mg_rd32_insn mg_wr32_insn
+MG_EL1_OBJ := $(B)/qemu/mmio_guard-el1.o
+MG_SRCS := $(CORE_SRCS) $(sort $(wildcard arch/aarch64/*.c) $(QEMU_COMMON_SRCS)) \
+	$(MG_DIR)/hyp.c tests/qemu/mmu/board.c $(sort $(wildcard arch/aarch64/*.S)) \
+	tests/qemu/mmu/startup.S
+MG_IMG := $(B)/qemu/mmio_guard.elf
+$(MG_EL1_OBJ): $(MG_EL1_SRCS) $(MG_DIR)/abi.h $(wildcard arch/aarch64/*.h) $(CORE_HDRS) | deps
+	@mkdir -p $(dir $@)
+	$(A64_CC) $(A64_CFLAGS) -fno-tree-loop-distribute-patterns -nostdlib -nostartfiles -r \
+		$(MG_EL1_SRCS) -o $@.all
+	@undef=$$($(patsubst %gcc,%nm,$(A64_CC)) -u $@.all); if [ -n "$$undef" ]; then \
+	  echo "$@: the guest part calls outside itself:"; echo "$$undef"; rm -f $@.all; exit 1; fi
+	$(patsubst %gcc,%objcopy,$(A64_CC)) $(addprefix --keep-global-symbol=,$(MG_EL1_GLOBALS)) \
+		$@.all $@
+	@rm -f $@.all
+$(MG_IMG): $(MG_SRCS) $(MG_EL1_OBJ) $(CORE_HDRS) $(wildcard src/*/*.h arch/aarch64/*.h) \
+		$(MG_DIR)/abi.h tests/qemu/mmu/image.h $(QEMU_COMMON_HDRS) $(MG_DIR)/link.ld | deps
+	@mkdir -p $(dir $@)
+	$(A64_CC) $(A64_CFLAGS) -nostdlib -nostartfiles -static -no-pie -T $(MG_DIR)/link.ld \
+		-Wl,--gc-sections -Wl,--build-id=none -Wl,--no-warn-rwx-segments $(MG_SRCS) \
+		$(MG_EL1_OBJ) -lgcc -o $@
+
+QEMU_MMIO_GUARD := $(QEMU_MMU)
+
 # ------------------------------------------------------------------ test --
 # Every suite prints `<suite>: N passed, M failed`; scripts/run-suites.sh
 # runs them all and closes with the total.
-SUITES := $(patsubst $(B)/tests/%,unit-%,$(UNIT_BINS)) cross-build qemu-mpu qemu-mmu qemu-guest
+SUITES := $(patsubst $(B)/tests/%,unit-%,$(UNIT_BINS)) cross-build qemu-mpu qemu-mmu qemu-guest qemu-mmio-guard
 
 # Each suite builds what it runs, so one that does not build is counted as
 # failed while the others still run.
@@ -164,8 +201,11 @@ suite-qemu-mmu: $(A64_IMG)
 suite-qemu-guest: $(GUEST_IMG)
 	@scripts/run-qemu.sh qemu-guest 60 $(QEMU_GUEST) $(GUEST_IMG)
 
+suite-qemu-mmio-guard: $(MG_IMG)
+	@scripts/run-qemu.sh qemu-mmio-guard 60 $(QEMU_MMIO_GUARD) $(MG_IMG)
+
 # ------------------------------------------------------------------ demo --
-demo: deps $(M33_IMG) $(A64_IMG) $(GUEST_IMG)
+demo: deps $(M33_IMG) $(A64_IMG) $(GUEST_IMG) $(MG_IMG)
 	@echo "== armmap on an emulated Cortex-M33 (mps2-an505, 16 MPU regions) =="
 	@timeout 60 $(QEMU_MPU) $(M33_IMG); st=$$?; \
 	  if [ $$st -ne 0 ]; then echo "demo: the MPU image exited with status $$st"; exit 1; fi
@@ -177,6 +217,10 @@ demo: deps $(M33_IMG) $(A64_IMG) $(GUEST_IMG)
 	@echo "== armmap on an emulated Cortex-A57 (virt, EL2 hypervisor, stage-2 P2M, EL1 guest) =="
 	@timeout 60 $(QEMU_GUEST) $(GUEST_IMG); st=$$?; \
 	  if [ $$st -ne 0 ]; then echo "demo: the guest image exited with status $$st"; exit 1; fi
+	@echo
+	@echo "== armmap on an emulated Cortex-A57 (virt, EL2 hypervisor, lazy MMIO guard of an EL1 firmware) =="
+	@timeout 60 $(QEMU_MMIO_GUARD) $(MG_IMG); st=$$?; \
+	  if [ $$st -ne 0 ]; then echo "demo: the MMIO guard image exited with status $$st"; exit 1; fi
 
 # ------------------------------------------------------------------ size --
 size: deps $(foreach t,$(TARGETS),$(B)/$(t)/libarmmap.a)
