@@ -74,6 +74,9 @@ $(B)/tests/%: tests/unit/test_%.c $(TEST_LIB_OBJS) tests/unit/harness.h | deps
 # Both images build in the console and check reporting of tests/qemu/common.
 QEMU_COMMON_SRCS := $(sort $(wildcard tests/qemu/common/*.c))
 QEMU_COMMON_HDRS := $(wildcard tests/qemu/common/*.h)
+# shared by the AArch64 hypervisor images only
+QEMU_HYP_SRCS := $(sort $(wildcard tests/qemu/hyp_common/*.c))
+QEMU_HYP_HDRS := $(wildcard tests/qemu/hyp_common/*.h)
 
 # The MPU image: the shared console gets a 4 KiB capture buffer (the image
 # owns 64 KiB of SRAM) and no printf format check (uint32_t is "long" with
@@ -120,7 +123,7 @@ QEMU_MMU := qemu-system-aarch64 -M virt,virtualization=on -cpu cortex-a57 -m 1G 
 GUEST_DIR := tests/qemu/guest
 GUEST_EL1_SRCS := $(GUEST_DIR)/guest.c $(GUEST_DIR)/guest_entry.S
 GUEST_EL1_OBJ := $(B)/qemu/guest-el1.o
-GUEST_SRCS := $(CORE_SRCS) $(sort $(wildcard arch/aarch64/*.c) $(QEMU_COMMON_SRCS)) \
+GUEST_SRCS := $(CORE_SRCS) $(sort $(wildcard arch/aarch64/*.c) $(QEMU_COMMON_SRCS) $(QEMU_HYP_SRCS)) \
 	$(GUEST_DIR)/hyp.c tests/qemu/mmu/board.c $(sort $(wildcard arch/aarch64/*.S)) \
 	tests/qemu/mmu/startup.S
 GUEST_IMG := $(B)/qemu/guest.elf
@@ -131,7 +134,7 @@ $(GUEST_EL1_OBJ): $(GUEST_EL1_SRCS) $(GUEST_DIR)/abi.h $(wildcard arch/aarch64/*
 	@undef=$$($(patsubst %gcc,%nm,$(A64_CC)) -u $@); if [ -n "$$undef" ]; then \
 	  echo "$@: the guest part calls outside itself:"; echo "$$undef"; rm -f $@; exit 1; fi
 $(GUEST_IMG): $(GUEST_SRCS) $(GUEST_EL1_OBJ) $(CORE_HDRS) $(wildcard src/*/*.h arch/aarch64/*.h) \
-		$(GUEST_DIR)/abi.h tests/qemu/mmu/image.h $(QEMU_COMMON_HDRS) $(GUEST_DIR)/link.ld | deps
+		$(GUEST_DIR)/abi.h tests/qemu/mmu/image.h $(QEMU_COMMON_HDRS) $(QEMU_HYP_HDRS) $(GUEST_DIR)/link.ld | deps
 	@mkdir -p $(dir $@)
 	$(A64_CC) $(A64_CFLAGS) -nostdlib -nostartfiles -static -no-pie -T $(GUEST_DIR)/link.ld \
 		-Wl,--gc-sections -Wl,--build-id=none -Wl,--no-warn-rwx-segments $(GUEST_SRCS) \
@@ -154,7 +157,7 @@ MG_EL1_SRCS := $(MG_DIR)/guest.c $(MG_DIR)/guest_entry.S \
 	$(addprefix arch/aarch64/,pt_ops.c exc.c el1_mmu.c smccc.c vectors.S probe.S)
 MG_EL1_GLOBALS := mg_guest_entry mg_boot_vectors mg_rd32_insn mg_wr32_insn
 MG_EL1_OBJ := $(B)/qemu/mmio_guard-el1.o
-MG_SRCS := $(CORE_SRCS) $(sort $(wildcard arch/aarch64/*.c) $(QEMU_COMMON_SRCS)) \
+MG_SRCS := $(CORE_SRCS) $(sort $(wildcard arch/aarch64/*.c) $(QEMU_COMMON_SRCS) $(QEMU_HYP_SRCS)) \
 	$(MG_DIR)/hyp.c tests/qemu/mmu/board.c $(sort $(wildcard arch/aarch64/*.S)) \
 	tests/qemu/mmu/startup.S
 MG_IMG := $(B)/qemu/mmio_guard.elf
@@ -168,7 +171,7 @@ $(MG_EL1_OBJ): $(MG_EL1_SRCS) $(MG_DIR)/abi.h $(wildcard arch/aarch64/*.h) $(COR
 		$@.all $@
 	@rm -f $@.all
 $(MG_IMG): $(MG_SRCS) $(MG_EL1_OBJ) $(CORE_HDRS) $(wildcard src/*/*.h arch/aarch64/*.h) \
-		$(MG_DIR)/abi.h tests/qemu/mmu/image.h $(QEMU_COMMON_HDRS) $(MG_DIR)/link.ld | deps
+		$(MG_DIR)/abi.h tests/qemu/mmu/image.h $(QEMU_COMMON_HDRS) $(QEMU_HYP_HDRS) $(MG_DIR)/link.ld | deps
 	@mkdir -p $(dir $@)
 	$(A64_CC) $(A64_CFLAGS) -nostdlib -nostartfiles -static -no-pie -T $(MG_DIR)/link.ld \
 		-Wl,--gc-sections -Wl,--build-id=none -Wl,--no-warn-rwx-segments $(MG_SRCS) \

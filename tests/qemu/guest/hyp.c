@@ -34,6 +34,7 @@
 #include "arch/aarch64/sysreg.h"
 #include "arch/aarch64/vm.h"
 #include "tests/qemu/common/check.h"
+#include "tests/qemu/hyp_common/relay.h"
 #include "tests/qemu/guest/abi.h"
 
 #define PAGE 0x1000ul
@@ -614,54 +615,10 @@ static const char *const ck_name[CK_COUNT] = {
 		       "the stale TLB entry until a flush; so the traps above are the P2M's TLBIs",
 };
 
-/* A NUL-terminated string in the guest's RAM (IPA == PA there), or NULL. */
+/* A string in the guest's RAM (IPA == PA there), or NULL. */
 static const char *guest_str(uint64_t ipa)
 {
-	uint64_t lo = (uintptr_t)__guest_start, hi = (uintptr_t)__guest_end, n;
-	const char *s = (const char *)(uintptr_t)ipa;
-
-	if (ipa < lo || ipa >= hi)
-		return NULL;
-	for (n = 0; ipa + n < hi && n < 200; n++)
-		if (!s[n])
-			return s;
-	return NULL;
-}
-
-/* GH_SAY: the guest's format, only %lx %lu %ld %s %%, up to three arguments. */
-static void guest_say(uint64_t fmt, const uint64_t *arg)
-{
-	const char *f = guest_str(fmt), *s;
-	unsigned int n = 0;
-
-	if (!f) {
-		FAIL("GH_SAY with a bad string (0x%lx)\n", fmt);
-		return;
-	}
-	con_printf("  guest: ");
-	for (; *f; f++) {
-		if (*f != '%') {
-			con_printf("%c", *f);
-		} else if (f[1] == '%') {
-			con_printf("%%");
-			f++;
-		} else if (f[1] == 's' && n < 3) {
-			s = guest_str(arg[n++]);
-			con_printf("%s", s ? s : "(bad string)");
-			f++;
-		} else if (f[1] == 'l' && (f[2] == 'x' || f[2] == 'u' || f[2] == 'd') && n < 3) {
-			if (f[2] == 'x')
-				con_printf("%lx", arg[n++]);
-			else if (f[2] == 'u')
-				con_printf("%lu", arg[n++]);
-			else
-				con_printf("%ld", (long)arg[n++]);
-			f += 2;
-		} else {
-			con_printf("(bad format)\n");
-			return;
-		}
-	}
+	return relay_str(ipa, (uintptr_t)__guest_start, (uintptr_t)__guest_end);
 }
 
 static void hvc_fail(const uint64_t *x)
@@ -799,7 +756,7 @@ static void hvc(struct am_aarch64_frame *f)
 		x[0] = 0;
 		break;
 	case GH_SAY:
-		guest_say(x[1], &x[2]);
+		relay_say(x[1], &x[2], (uintptr_t)__guest_start, (uintptr_t)__guest_end);
 		x[0] = 0;
 		break;
 	case GH_ADD_PHYSMAP:
@@ -881,17 +838,6 @@ static bool hyp_exc(struct am_aarch64_frame *f)
 	default:
 		return false;
 	}
-}
-
-static void fatal_exc(const struct am_aarch64_frame *f)
-{
-	con_release();
-	con_printf("unexpected exception at EL%u (slot 0x%x): %s\n", f->el, f->kind,
-		   am_aarch64_exc_name(f->esr));
-	con_printf("  ESR=0x%lx FAR=0x%lx ELR=0x%lx SPSR=0x%lx HPFAR_EL2=0x%lx\n", f->esr, f->far,
-		   f->elr, f->spsr, am_read_sysreg(hpfar_el2));
-	con_printf("  x0=0x%lx x1=0x%lx x2=0x%lx x30=0x%lx\n", f->x[0], f->x[1], f->x[2], f->x[30]);
-	fatal("unexpected exception");
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1087,7 +1033,7 @@ int main(void)
 	uint64_t status = 1;
 	int rc = AM_EINVAL;
 
-	if (!am_aarch64_exc_init(hyp_exc, fatal_exc) || am_current_el() != 2) {
+	if (!am_aarch64_exc_init(hyp_exc, relay_fatal_exc) || am_current_el() != 2) {
 		con_printf("not at EL2 (CurrentEL %u)\n", am_current_el());
 		check_abort();
 		return 1;
