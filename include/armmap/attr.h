@@ -55,9 +55,11 @@ struct am_attr {
 #define AM_ATTR_DIFF_USER 0x04u  /* unprivileged access */
 #define AM_ATTR_DIFF_MTYPE 0x08u /* memory type */
 #define AM_ATTR_DIFF_SH 0x10u    /* shareability */
+#define AM_ATTR_DIFF_ALL 0x1fu
 
 /*
- * am_attr_check() - is @a a valid attribute set at all?
+ * am_attr_check() - is @a a valid attribute set at all? A refusal logs one
+ * record with the reason to the fallback hook (am_log_set_fallback()).
  * Returns 0, or
  *  AM_EINVAL  NULL, unknown perm bits, unknown memory type, reserved
  *             shareability (1 or > 3);
@@ -65,20 +67,25 @@ struct am_attr {
  */
 int am_attr_check(const struct am_attr *a);
 
-/* am_attr_diff() - the AM_ATTR_DIFF_* bits on which @a and @b differ. */
+/*
+ * am_attr_diff() - the AM_ATTR_DIFF_* bits on which @a and @b differ. With
+ * @a or @b NULL: AM_ATTR_DIFF_ALL (never "identical"), and one record to
+ * the fallback hook.
+ */
 unsigned int am_attr_diff(const struct am_attr *a, const struct am_attr *b);
 
-/* am_attr_is_device() - true for the Device-* memory types. */
+/* am_attr_is_device() - true for the Device-* memory types (false for NULL). */
 static inline bool am_attr_is_device(const struct am_attr *a)
 {
-	return a->mtype <= AM_MT_DEVICE_nGnRE;
+	return a && a->mtype <= AM_MT_DEVICE_nGnRE;
 }
 
 /*
  * am_mair_byte() - the MAIR attribute byte armmap uses for a memory type
  * (Device-nGnRnE 0x00, Device-nGnRE 0x04, Normal NC 0x44, Normal WT 0xbb,
  * Normal WB 0xff: inner and outer alike, non-transient, read/write-allocate).
- * Returns the byte, or AM_EINVAL for an unknown type.
+ * Returns the byte, or AM_EINVAL for an unknown type (logged to the
+ * fallback hook).
  */
 int am_mair_byte(unsigned int mtype);
 

@@ -15,9 +15,9 @@
 #define AM_ENOENT (-2)     /* nothing is mapped there */
 #define AM_ENOMEM (-12)    /* the allocator had no memory */
 #define AM_EBUSY (-16)     /* in use: overlaps another mapping, or referenced */
-#define AM_EEXIST (-17)    /* already mapped, with other attributes */
+#define AM_EEXIST (-17)    /* already mapped (by another mapping, or the same) */
 #define AM_EINVAL (-22)    /* malformed argument: alignment, empty range, NULL */
-#define AM_ENOSPC (-28)    /* no free region (MPU) */
+#define AM_ENOSPC (-28)    /* no free region (MPU) or list slot */
 #define AM_ERANGE (-34)    /* address or index beyond what the hardware has */
 #define AM_EOVERFLOW (-75) /* arithmetic wrap-around, or a saturated refcount */
 #define AM_EILSEQ (-84)    /* maps another frame than the caller expected */

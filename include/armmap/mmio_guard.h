@@ -77,6 +77,7 @@ struct am_mmio_tracker_config {
 
 /* The tracker. Treat the members as private. */
 struct am_mmio_tracker {
+	uint32_t ready; /* set by a successful am_mmio_tracker_init() */
 	struct am_mmio_tracker_config c;
 	unsigned int nr_ram, nr_mmio;
 	uint64_t granule;	 /* the hypervisor's MMIO guard granule */
@@ -90,8 +91,12 @@ struct am_mmio_tracker {
 /*
  * am_mmio_tracker_init() - an empty tracker. Asks the hypervisor for the
  * guard granule (INFO, else MEMINFO) and enrolls (when the ABI has ENROLL).
+ * The tracker logs through its table's log hook, one record per refusal.
+ * Every call refuses a tracker that is not ready (zeroed, init failed)
+ * with AM_EINVAL and one record to the fallback hook (am_log_set_fallback()).
  * Returns 0, or
- *  AM_EINVAL   NULL, no table, lo >= hi or not page aligned, no storage;
+ *  AM_EINVAL   NULL, no table or one that is not ready, no transport, no
+ *              ABI, lo >= hi or not page aligned, no storage;
  *  AM_ENOTSUP  the hypervisor does not offer the MMIO guard (NOT_SUPPORTED,
  *              or neither INFO nor MEMINFO in the ABI), or a granule other
  *              than 4 KiB or 16 KiB.
@@ -152,17 +157,25 @@ struct am_mmio_hyp_config {
 	unsigned int nr_slots;
 	/* Is [ipa, ipa + size) guest RAM? (MAP of RAM is refused.) May be NULL. */
 	bool (*is_ram)(void *ctx, uint64_t ipa, uint64_t size);
+	/* Told why a guest's call was refused, one record each. May be NULL. */
+	void (*log)(void *ctx, const struct am_log_rec *rec);
 	void *ctx;
 };
 
 /* Per guest. Treat the members as private. */
 struct am_mmio_hyp {
+	uint32_t ready; /* set by a successful am_mmio_hyp_init() */
 	struct am_mmio_hyp_config c;
 	unsigned int nr; /* granules guarded */
 	bool enrolled;
 };
 
-/* am_mmio_hyp_init() - returns 0, or AM_EINVAL (NULL, granule, no slots). */
+/*
+ * am_mmio_hyp_init() - returns 0, or AM_EINVAL (NULL, granule, no slots),
+ * logged through cfg->log (the fallback hook without one). The calls below
+ * treat a side that is not ready (zeroed, init failed) as one that offers
+ * nothing (NOT_SUPPORTED, false, 0), with one record to the fallback hook.
+ */
 int am_mmio_hyp_init(struct am_mmio_hyp *h, const struct am_mmio_hyp_config *cfg);
 
 /*
@@ -172,11 +185,15 @@ int am_mmio_hyp_init(struct am_mmio_hyp *h, const struct am_mmio_hyp_config *cfg
  * the ABI has ENROLL), @arg granule aligned, not guest RAM, room left,
  * else INVALID_PARAMETER; a granule guarded already stays guarded once.
  * UNMAP: @arg must be guarded, else INVALID_PARAMETER. Any other @fid:
- * NOT_SUPPORTED.
+ * NOT_SUPPORTED. Each refusal logs one record (cfg->log) with its reason.
  */
 int64_t am_mmio_hyp_call(struct am_mmio_hyp *h, uint32_t fid, uint64_t arg);
 
-/* am_mmio_hyp_allowed() - is every granule [ipa, ipa + size) touches guarded? */
+/*
+ * am_mmio_hyp_allowed() - is every granule [ipa, ipa + size) touches
+ * guarded? An unguarded granule is an answer (false, no record); size 0
+ * or a wrapping range is refused (false, one record).
+ */
 bool am_mmio_hyp_allowed(const struct am_mmio_hyp *h, uint64_t ipa, uint64_t size);
 
 /* am_mmio_hyp_guarded() - granules guarded now. */

@@ -9,6 +9,10 @@
  * The hardware's inclusive limit exists only inside am_mpu_encode() and
  * am_mpu_decode().
  *
+ * Every refusal returns a negative AM_E* code, logs one record with the
+ * reason (through the map's log hook, or the fallback hook when there is
+ * no ready map), and changes nothing.
+ *
  * Hardware ordering: the map never has two enabled regions overlapping, not
  * even between two register writes (an access matching two regions faults).
  * When a change must both remove and add coverage, coverage is removed first.
@@ -53,7 +57,11 @@ struct am_mpu_fields {
 	uint8_t en;       /* enable, 0 or 1 */
 };
 
-/* am_mpu_granule() - region granule of a flavour in bytes (64 or 32), 0 if unknown. */
+/*
+ * am_mpu_granule() - region granule of a flavour in bytes (64 or 32), 0 if
+ * unknown. The calls that take no map (these, am_mpu_encode(),
+ * am_mpu_decode()) log a refusal to the fallback hook.
+ */
 unsigned int am_mpu_granule(enum am_mpu_flavour f);
 
 /* am_mpu_addr_bits() - address bits of a flavour (48 for v8-R AArch64, else 32); 0 if unknown. */
@@ -135,6 +143,7 @@ struct am_mpu_region {
 
 /* One map per MPU. Treat the members as private. */
 struct am_mpu_map {
+	uint32_t ready; /* set by a successful am_mpu_init() */
 	const struct am_mpu_ops *ops;
 	void *ctx;
 	struct am_mpu_region *r;
@@ -159,13 +168,19 @@ enum am_mpu_lookup_result {
 /*
  * am_mpu_init() - set up an empty map; regions are not touched, MAIR is
  * written when ops->write_mair is given.
+ * On success the map is ready; every other call refuses a map that is not
+ * (zeroed, never initialised, or whose init failed) with AM_EINVAL and one
+ * record to the fallback hook (am_log_set_fallback()), and reads nothing
+ * else of it. A refused init logs its reason through @ops' log hook (the
+ * fallback hook without one) and leaves @m not ready.
  * Returns 0, or
  *  AM_EINVAL  NULL map/config/ops/storage, missing write_region or sync,
  *             unknown flavour, pa_bits out of 32..48 (or set on a 32-bit
  *             flavour), an attr_index entry > 7 that is not
- *             AM_MPU_NO_ATTRIDX, unknown flags;
- *  AM_ERANGE  region count 0 or > 255, or above what the hardware reports;
- *  AM_ENOSPC  storage_len below the region count.
+ *             AM_MPU_NO_ATTRIDX, two memory types on one AttrIndx (MAIR
+ *             holds one of them only), unknown flags, storage_len below
+ *             the region count;
+ *  AM_ERANGE  region count 0 or > 255, or above what the hardware reports.
  */
 int am_mpu_init(struct am_mpu_map *m, const struct am_mpu_config *cfg,
 		const struct am_mpu_ops *ops, void *ctx);
@@ -308,11 +323,14 @@ int am_mpu_region_get(struct am_mpu_map *m, unsigned int idx,
 int am_mpu_region_regs(struct am_mpu_map *m, unsigned int idx, uint64_t *rbar,
 		       uint64_t *rlar);
 
-/* am_mpu_used() - regions in use. am_mpu_capacity() - regions managed. */
+/*
+ * am_mpu_used() - regions in use. am_mpu_capacity() - regions managed.
+ * Both 0 (and one fallback record) for a map that is not ready.
+ */
 unsigned int am_mpu_used(const struct am_mpu_map *m);
 unsigned int am_mpu_capacity(const struct am_mpu_map *m);
 
-/* am_mpu_mair() - the MAIR value the map's attr_index implies. */
+/* am_mpu_mair() - the MAIR value the map's attr_index implies (0 if not ready). */
 uint64_t am_mpu_mair(const struct am_mpu_map *m);
 
 #endif

@@ -52,17 +52,36 @@ struct am_page_info {
 	unsigned long type_info;
 };
 
-/* A run of frames and their page_info, from the caller. */
+/* A run of frames and their page_info, from the caller. Members private. */
 struct am_frame_table {
+	uint32_t ready; /* set by am_frame_table_init() */
 	struct am_page_info *pages;
 	am_mfn_t first; /* MFN of pages[0] */
 	size_t nr;
 };
 
-/* am_frame_init() - a frame as the allocator hands it out: no GFN. */
+/*
+ * The frame calls take no instance with a log hook: their refusals log one
+ * record to the fallback hook (am_log_set_fallback()).
+ */
+
+/*
+ * am_frame_table_init() - the frame table of @nr frames from MFN @first,
+ * whose page_info are @pages (each set up with am_frame_init()).
+ * Returns 0, or AM_EINVAL (NULL table or pages, nr 0, first + nr wraps);
+ * a refused init leaves @ft not ready, and am_frame_of() and am_p2m_init()
+ * refuse it.
+ */
+int am_frame_table_init(struct am_frame_table *ft, struct am_page_info *pages, am_mfn_t first,
+			size_t nr);
+
+/* am_frame_init() - a frame as the allocator hands it out: no GFN (NULL: logged, nothing done). */
 void am_frame_init(struct am_page_info *pg, bool xenheap);
 
-/* am_frame_of() - the page_info of @mfn, or NULL outside the table. */
+/*
+ * am_frame_of() - the page_info of @mfn, or NULL outside the table (an
+ * answer, not logged), or NULL for a table that is not ready (logged).
+ */
 struct am_page_info *am_frame_of(const struct am_frame_table *ft, am_mfn_t mfn);
 
 /*
@@ -85,7 +104,8 @@ int am_frame_set_gfn(struct am_page_info *pg, am_gfn_t gfn);
 /*
  * am_frame_get() / am_frame_put() - take / drop a reference (count_info),
  * atomically. get returns 0, AM_EINVAL (NULL) or AM_EOVERFLOW (the count is
- * saturated); put never takes the count below zero.
+ * saturated); put never takes the count below zero (a put with no
+ * reference, or of NULL, logs and does nothing).
  */
 int am_frame_get(struct am_page_info *pg);
 void am_frame_put(struct am_page_info *pg);
@@ -145,7 +165,10 @@ struct am_p2m_config {
 
 /* One per guest. Treat the members as private. */
 struct am_p2m {
+	uint32_t ready; /* set by a successful am_p2m_init(), cleared by am_p2m_destroy() */
 	struct am_pt pt;
+	/* ops->pt, with the P2M's log hook and no lock (the P2M holds its own) */
+	struct am_pt_ops pt_ops;
 	const struct am_p2m_ops *ops;
 	void *ctx;
 	const struct am_frame_table *ft;
@@ -154,14 +177,23 @@ struct am_p2m {
 };
 
 /*
- * am_p2m_init() - an empty stage-2 table for one guest.
+ * am_p2m_init() - an empty stage-2 table for one guest. The table engine
+ * logs through the P2M's log hook (ops->pt->env is not used). Every call
+ * refuses a P2M that is not ready (zeroed, init failed, destroyed) with
+ * AM_EINVAL and one record to the fallback hook; every other refusal logs
+ * one record through the P2M's log hook.
  * Returns 0, or AM_EINVAL (NULL, missing ops, bad sizes, a VMID above 255,
- * a domain frame outside the frame table or not xenheap), AM_ENOMEM.
+ * a frame table that is not ready, a domain frame outside the frame table
+ * or not xenheap), AM_ENOMEM, or the table engine's error for a bad root
+ * page from the backend (AM_EINVAL, AM_ERANGE).
  */
 int am_p2m_init(struct am_p2m *p2m, const struct am_p2m_config *cfg, const struct am_p2m_ops *ops,
 		void *ctx);
 
-/* am_p2m_destroy() - remove every mapping (through the put path), free the tables. */
+/*
+ * am_p2m_destroy() - remove every mapping (through the put path), free the
+ * tables. The P2M is then not ready: every call refuses it.
+ */
 void am_p2m_destroy(struct am_p2m *p2m);
 
 /*

@@ -207,6 +207,7 @@ struct am_pt_config {
 
 /* One table. Treat the members as private. */
 struct am_pt {
+	uint32_t ready; /* set by a successful am_pt_init(), cleared by am_pt_destroy() */
 	const struct am_pt_ops *ops;
 	void *ctx;
 	am_pte_t *root;

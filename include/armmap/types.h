@@ -45,6 +45,12 @@ enum am_log_event {
 	AM_EV_PT_BREAK,        /* debug: break-before-make; arg0 = va, arg1 = level, arg2 = 1 block, 2 run */
 	AM_EV_PT_TABLE_FREED,  /* debug: arg0 = va of the table's span, arg1 = level of its entry */
 	AM_EV_INTERNAL,        /* a library invariant failed (a bug): arg0 = what */
+	AM_EV_NOT_READY,       /* NULL, never initialised, failed-init or destroyed object;
+				* arg0 = its address */
+	AM_EV_BAD_ARG,         /* a malformed argument (NULL, flags, index); arg0..2 = values */
+	AM_EV_BAD_CONFIG,      /* an init refused its configuration; arg0..2 = values */
+	AM_EV_BAD_TABLE,       /* the backend gave a table page the hardware cannot use;
+				* arg0 = its PA, arg1 = the output size's end */
 	AM_EV_COUNT
 };
 
@@ -65,5 +71,20 @@ struct am_env {
 	void (*unlock)(void *ctx);
 	void (*log)(void *ctx, const struct am_log_rec *rec);
 };
+
+/* A log hook. */
+typedef void (*am_log_fn)(void *ctx, const struct am_log_rec *rec);
+
+/*
+ * am_log_set_fallback() - where the records go that have no instance hook
+ * to go through: refusals of calls on a NULL, never initialised,
+ * failed-init or destroyed object, refusals of init calls given no ops
+ * (or ops without a log hook), and refusals of the calls that take no
+ * object (am_attr_check(), am_mpu_encode(), am_pt_desc_encode(),
+ * am_frame_*(), ...). @fn NULL (the default) makes them silent; the error
+ * code still says what happened. One hook for the whole program, with no
+ * lock: set it once, before the calls that could use it.
+ */
+void am_log_set_fallback(am_log_fn fn, void *ctx);
 
 #endif

@@ -16,11 +16,11 @@ const char *am_strerror(int err)
 	case AM_EBUSY:
 		return "overlaps or is referenced";
 	case AM_EEXIST:
-		return "mapped with other attributes";
+		return "already mapped";
 	case AM_EINVAL:
 		return "invalid argument";
 	case AM_ENOSPC:
-		return "no free region";
+		return "no free region or slot";
 	case AM_ERANGE:
 		return "out of range";
 	case AM_EOVERFLOW:

@@ -1,13 +1,28 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Internal helpers shared by the modules: the environment hooks (lock, log)
- * called safely when absent. Not part of the public API.
+ * called safely when absent, the fallback log, and the ready marks. Not part
+ * of the public API.
  */
 #ifndef ARMMAP_CORE_INTERNAL_H
 #define ARMMAP_CORE_INTERNAL_H
 
+#include <armmap/attr.h>
 #include <armmap/errors.h>
 #include <armmap/types.h>
+
+/*
+ * Ready marks. Init writes 0 first and the mark last, only on success;
+ * destroy clears it. Every call on an object checks its mark before it
+ * reads anything else of it, so a zeroed, failed-init or destroyed object
+ * is refused with AM_EINVAL instead of calling through unset pointers.
+ */
+#define AM_READY_MPU 0x616d4d50u	/* "amMP" */
+#define AM_READY_PT 0x616d5054u		/* "amPT" */
+#define AM_READY_P2M 0x616d5032u	/* "amP2" */
+#define AM_READY_FT 0x616d4654u		/* "amFT" */
+#define AM_READY_TRACKER 0x616d4d54u	/* "amMT" */
+#define AM_READY_MMIO_HYP 0x616d4d48u	/* "amMH" */
 
 static inline void am_env_lock(const struct am_env *env, void *ctx)
 {
@@ -30,5 +45,32 @@ static inline void am_env_log(const struct am_env *env, void *ctx,
 	if (env->log)
 		env->log(ctx, &rec);
 }
+
+/* A record with no instance hook: to the fallback hook (am_log_set_fallback()). */
+void am_log_fallback(enum am_log_level level, enum am_log_event event, const char *msg,
+		     uint64_t a0, uint64_t a1, uint64_t a2);
+
+/*
+ * Init's refusals: through the log hook of the ops it was given, or the
+ * fallback hook when it has none (no ops, or ops without a log hook).
+ */
+static inline int am_init_refuse(const struct am_env *env, void *ctx, int rc,
+				 const char *msg, uint64_t a0, uint64_t a1, uint64_t a2)
+{
+	if (env && env->log)
+		am_env_log(env, ctx, AM_LOG_ERR, AM_EV_BAD_CONFIG, msg, a0, a1, a2);
+	else
+		am_log_fallback(AM_LOG_ERR, AM_EV_BAD_CONFIG, msg, a0, a1, a2);
+	return rc;
+}
+
+/*
+ * Is @obj, whose ready word reads @mark, initialised as @want? If not, log
+ * @what (with the object's address: 0 for NULL) to the fallback hook.
+ */
+bool am_ready_check(const void *obj, uint32_t mark, uint32_t want, const char *what);
+
+/* am_attr_check() without its log record: for callers that log the reason. */
+int am_attr_validate(const struct am_attr *a);
 
 #endif

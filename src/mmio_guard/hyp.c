@@ -7,6 +7,24 @@
 #include <armmap/errors.h>
 #include <armmap/mmio_guard.h>
 
+#include "../core/internal.h"
+
+static bool hyp_ok(const struct am_mmio_hyp *h)
+{
+	return am_ready_check(h, h ? h->ready : 0, AM_READY_MMIO_HYP,
+			      "mmio hyp: NULL or uninitialised (never, or init failed)");
+}
+
+/* One record of a refused guest call, through cfg->log. */
+static int64_t refuse(const struct am_mmio_hyp *h, int64_t ret, const char *msg, uint64_t a)
+{
+	struct am_log_rec rec = {AM_LOG_WARN, AM_EV_BAD_ARG, msg, {a, (uint64_t)ret, 0}};
+
+	if (h->c.log)
+		h->c.log(h->c.ctx, &rec);
+	return ret;
+}
+
 const struct am_mmio_abi am_mmio_abi_android = {
 	.meminfo = 0xc6000002u,
 	.info = 0xc6000005u,
@@ -22,12 +40,21 @@ const struct am_mmio_abi am_mmio_abi_upstream = {
 
 int am_mmio_hyp_init(struct am_mmio_hyp *h, const struct am_mmio_hyp_config *cfg)
 {
+	struct am_env env = {.log = cfg ? cfg->log : NULL};
+
+	if (h)
+		h->ready = 0;
 	if (!h || !cfg || !cfg->abi || !cfg->slots || !cfg->nr_slots ||
 	    (cfg->granule != 4096u && cfg->granule != 16384u))
-		return AM_EINVAL;
+		return am_init_refuse(&env, cfg ? cfg->ctx : NULL, AM_EINVAL,
+				      "mmio hyp init: NULL, no ABI, no slots, or a granule other "
+				      "than 4 or 16 KiB",
+				      (uint64_t)(uintptr_t)h, cfg ? cfg->granule : 0,
+				      cfg ? cfg->nr_slots : 0);
 	h->c = *cfg;
 	h->nr = 0;
 	h->enrolled = false;
+	h->ready = AM_READY_MMIO_HYP;
 	return 0;
 }
 
@@ -41,16 +68,18 @@ static int find(const struct am_mmio_hyp *h, uint64_t ipa)
 
 static int64_t guard_map(struct am_mmio_hyp *h, uint64_t ipa)
 {
+	const int64_t inval = AM_SMCCC_INVALID_PARAMETER;
+
 	if (h->c.abi->enroll && !h->enrolled)
-		return AM_SMCCC_INVALID_PARAMETER;
+		return refuse(h, inval, "mmio hyp: MAP before ENROLL", ipa);
 	if (ipa & (h->c.granule - 1u) || ipa + h->c.granule < ipa)
-		return AM_SMCCC_INVALID_PARAMETER;
+		return refuse(h, inval, "mmio hyp: MAP of an IPA not granule aligned", ipa);
 	if (h->c.is_ram && h->c.is_ram(h->c.ctx, ipa, h->c.granule))
-		return AM_SMCCC_INVALID_PARAMETER;
+		return refuse(h, inval, "mmio hyp: MAP of guest RAM", ipa);
 	if (find(h, ipa) >= 0)
 		return AM_SMCCC_SUCCESS; /* guarded already: once is enough */
 	if (h->nr == h->c.nr_slots)
-		return AM_SMCCC_INVALID_PARAMETER;
+		return refuse(h, inval, "mmio hyp: MAP with every slot taken", ipa);
 	h->c.slots[h->nr++] = ipa;
 	return AM_SMCCC_SUCCESS;
 }
@@ -60,7 +89,8 @@ static int64_t guard_unmap(struct am_mmio_hyp *h, uint64_t ipa)
 	int i = find(h, ipa);
 
 	if (i < 0)
-		return AM_SMCCC_INVALID_PARAMETER;
+		return refuse(h, AM_SMCCC_INVALID_PARAMETER, "mmio hyp: UNMAP of a granule not guarded",
+			      ipa);
 	h->c.slots[i] = h->c.slots[--h->nr];
 	return AM_SMCCC_SUCCESS;
 }
@@ -69,11 +99,11 @@ int64_t am_mmio_hyp_call(struct am_mmio_hyp *h, uint32_t fid, uint64_t arg)
 {
 	const struct am_mmio_abi *abi;
 
-	if (!h)
+	if (!hyp_ok(h))
 		return AM_SMCCC_NOT_SUPPORTED;
 	abi = h->c.abi;
 	if (!fid)
-		return AM_SMCCC_NOT_SUPPORTED;
+		return refuse(h, AM_SMCCC_NOT_SUPPORTED, "mmio hyp: function ID 0", fid);
 	if (fid == abi->info || fid == abi->meminfo)
 		return (int64_t)h->c.granule;
 	if (fid == abi->enroll) {
@@ -84,15 +114,20 @@ int64_t am_mmio_hyp_call(struct am_mmio_hyp *h, uint32_t fid, uint64_t arg)
 		return guard_map(h, arg);
 	if (fid == abi->unmap)
 		return guard_unmap(h, arg);
-	return AM_SMCCC_NOT_SUPPORTED;
+	return refuse(h, AM_SMCCC_NOT_SUPPORTED, "mmio hyp: a function the ABI does not have",
+		      fid);
 }
 
 bool am_mmio_hyp_allowed(const struct am_mmio_hyp *h, uint64_t ipa, uint64_t size)
 {
 	uint64_t g, end;
 
-	if (!h || !size || ipa + size < ipa)
+	if (!hyp_ok(h))
 		return false;
+	if (!size || ipa + size < ipa) {
+		refuse(h, 0, "mmio hyp: access check of an empty or wrapping range", ipa);
+		return false;
+	}
 	end = ipa + size;
 	for (g = ipa & ~(h->c.granule - 1u); g < end; g += h->c.granule)
 		if (find(h, g) < 0)
@@ -102,5 +137,5 @@ bool am_mmio_hyp_allowed(const struct am_mmio_hyp *h, uint64_t ipa, uint64_t siz
 
 unsigned int am_mmio_hyp_guarded(const struct am_mmio_hyp *h)
 {
-	return h ? h->nr : 0;
+	return hyp_ok(h) ? h->nr : 0;
 }

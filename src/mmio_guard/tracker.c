@@ -15,9 +15,26 @@
 #define LOG(t, ev, msg, x, y, z) \
 	am_env_log(&(t)->c.pt->ops->env, (t)->c.pt->ctx, AM_LOG_ERR, ev, msg, x, y, z)
 
+/* Every call starts here: a NULL, zeroed or failed-init tracker is refused. */
+static bool tracker_ok(const struct am_mmio_tracker *t)
+{
+	return am_ready_check(t, t ? t->ready : 0, AM_READY_TRACKER,
+			      "tracker: NULL or uninitialised (never, or init failed)");
+}
+
 static int64_t hyp(struct am_mmio_tracker *t, uint32_t fid, uint64_t arg)
 {
 	return t->c.hyp.call(t->c.hyp.ctx, fid, arg);
+}
+
+/* Init's refusals: through the table's log hook when the table is ready. */
+static int init_refuse(const struct am_mmio_tracker_config *cfg, int rc, const char *msg,
+		       uint64_t a, uint64_t b)
+{
+	const struct am_pt *pt = cfg ? cfg->pt : NULL;
+	bool ok = pt && pt->ready == AM_READY_PT;
+
+	return am_init_refuse(ok ? &pt->ops->env : NULL, ok ? pt->ctx : NULL, rc, msg, a, b, 0);
 }
 
 int am_mmio_tracker_init(struct am_mmio_tracker *t, const struct am_mmio_tracker_config *cfg)
@@ -25,23 +42,39 @@ int am_mmio_tracker_init(struct am_mmio_tracker *t, const struct am_mmio_tracker
 	const struct am_mmio_abi *abi;
 	int64_t g;
 
-	if (!t || !cfg || !cfg->pt || !cfg->abi || !cfg->hyp.call || cfg->lo >= cfg->hi ||
-	    ((cfg->lo | cfg->hi) & (PAGE - 1u)) || !cfg->ram_cap || !cfg->ram || !cfg->mmio_cap ||
-	    !cfg->mmio)
-		return AM_EINVAL;
+	if (t)
+		t->ready = 0; /* a failed init leaves a tracker every call refuses */
+	if (!t || !cfg || !cfg->pt || cfg->pt->ready != AM_READY_PT || !cfg->abi ||
+	    !cfg->hyp.call)
+		return init_refuse(cfg, AM_EINVAL,
+				   "tracker init: NULL tracker or config, no ready table, no ABI "
+				   "or no transport",
+				   (uint64_t)(uintptr_t)t, (uint64_t)(uintptr_t)cfg);
+	if (cfg->lo >= cfg->hi || ((cfg->lo | cfg->hi) & (PAGE - 1u)))
+		return init_refuse(cfg, AM_EINVAL,
+				   "tracker init: the space is empty or not page aligned", cfg->lo,
+				   cfg->hi);
+	if (!cfg->ram_cap || !cfg->ram || !cfg->mmio_cap || !cfg->mmio)
+		return init_refuse(cfg, AM_EINVAL, "tracker init: no storage for a list",
+				   cfg->ram_cap, cfg->mmio_cap);
 	abi = cfg->abi;
 	t->c = *cfg;
 	t->nr_ram = t->nr_mmio = 0;
 	t->guarded = t->map_calls = 0;
 	t->nr_pending = 0;
 	if (!abi->info && !abi->meminfo)
-		return AM_ENOTSUP;
+		return init_refuse(cfg, AM_ENOTSUP, "tracker init: the ABI has no INFO nor MEMINFO",
+				   0, 0);
 	g = hyp(t, abi->info ? abi->info : abi->meminfo, 0);
-	if (g != 4096 && g != 16384)
-		return AM_ENOTSUP; /* NOT_SUPPORTED, or a granule we do not handle */
+	if (g != 4096 && g != 16384) /* NOT_SUPPORTED, or a granule we do not handle */
+		return init_refuse(cfg, AM_ENOTSUP,
+				   "tracker init: no MMIO guard, or a granule other than 4 or 16 KiB",
+				   (uint64_t)g, 0);
 	t->granule = (uint64_t)g;
 	if (abi->enroll && hyp(t, abi->enroll, 0) != AM_SMCCC_SUCCESS)
-		return AM_ENOTSUP;
+		return init_refuse(cfg, AM_ENOTSUP, "tracker init: the hypervisor refused ENROLL",
+				   0, 0);
+	t->ready = AM_READY_TRACKER;
 	return 0;
 }
 
@@ -61,28 +94,37 @@ static int add(struct am_mmio_tracker *t, am_vaddr_t base, uint64_t size, enum a
 	unsigned int *nr = mmio ? &t->nr_mmio : &t->nr_ram;
 	unsigned int cap = mmio ? t->c.mmio_cap : t->c.ram_cap;
 	am_vaddr_t limit = base + size;
-	int rc;
+	int rc = 0;
 
-	if (!size || ((base | size) & (PAGE - 1u)) || limit < base)
-		return AM_EINVAL;
-	if (base < t->c.lo || limit > t->c.hi)
+	const char *why = NULL;
+
+	if (!size || ((base | size) & (PAGE - 1u)) || limit < base) {
+		rc = AM_EINVAL;
+		why = "tracker: region empty, not page aligned, or wrapping";
+	} else if (base < t->c.lo || limit > t->c.hi) {
 		rc = AM_ERANGE;
-	else if (overlaps(t->c.ram, t->nr_ram, base, limit) ||
-		 overlaps(t->c.mmio, t->nr_mmio, base, limit))
+		why = "tracker: region outside the tracked space";
+	} else if (overlaps(t->c.ram, t->nr_ram, base, limit) ||
+		   overlaps(t->c.mmio, t->nr_mmio, base, limit)) {
 		rc = AM_EBUSY;
-	else if (*nr == cap)
+		why = "tracker: region overlaps a tracked region";
+	} else if (*nr == cap) {
 		rc = AM_ENOSPC;
-	else if (mmio)
+		why = "tracker: the region list is full";
+	}
+	if (rc) {
+		LOG(t, AM_EV_BAD_RANGE, why, base, size, (uint64_t)-rc);
+		return rc;
+	}
+	if (mmio)
 		rc = am_pt_map(t->c.pt, base, base, size, &dev,
 			       AM_PT_F_PARKED | AM_PT_F_BLOCK | AM_PT_F_SW(AM_MMIO_SW_LAZY));
 	else
 		rc = am_pt_map(t->c.pt, base, base, size,
 			       kind == AM_MEM_RW ? &AM_ATTR_RW_DATA : &AM_ATTR_RO_DATA,
 			       AM_PT_F_BLOCK);
-	if (rc) {
-		LOG(t, AM_EV_BAD_RANGE, "tracker: region refused", base, limit, (uint64_t)-rc);
+	if (rc) /* the table engine logged why, through the same hook */
 		return rc;
-	}
 	list[*nr].base = base;
 	list[*nr].limit = limit;
 	list[*nr].kind = (uint8_t)kind;
@@ -92,14 +134,14 @@ static int add(struct am_mmio_tracker *t, am_vaddr_t base, uint64_t size, enum a
 
 int am_mmio_add_ram(struct am_mmio_tracker *t, am_vaddr_t base, uint64_t size, bool writable)
 {
-	if (!t)
+	if (!tracker_ok(t))
 		return AM_EINVAL;
 	return add(t, base, size, writable ? AM_MEM_RW : AM_MEM_RO);
 }
 
 int am_mmio_add_device(struct am_mmio_tracker *t, am_vaddr_t base, uint64_t size)
 {
-	if (!t)
+	if (!tracker_ok(t))
 		return AM_EINVAL;
 	return add(t, base, size, AM_MEM_MMIO);
 }
@@ -177,7 +219,7 @@ int am_mmio_handle_fault(struct am_mmio_tracker *t, am_vaddr_t addr)
 	uint64_t g;
 	int rc, p;
 
-	if (!t)
+	if (!tracker_ok(t))
 		return AM_EINVAL;
 	if (!mmio_of(t, addr) || am_pt_query(t->c.pt, addr, &l) || l.valid ||
 	    !(l.sw & AM_MMIO_SW_LAZY)) {
@@ -213,10 +255,12 @@ int am_mmio_unmap_all(struct am_mmio_tracker *t)
 {
 	int n = 0;
 
-	if (!t)
+	if (!tracker_ok(t))
 		return AM_EINVAL;
-	if (!t->c.abi->unmap)
+	if (!t->c.abi->unmap) {
+		LOG(t, AM_EV_NOT_EXPRESSIBLE, "tracker: the ABI has no MMIO_GUARD_UNMAP", 0, 0, 0);
 		return AM_ENOTSUP;
+	}
 	while (t->nr_pending) {
 		if (unguard(t, t->pending[t->nr_pending - 1], &n))
 			return AM_EPERM;

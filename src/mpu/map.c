@@ -19,6 +19,19 @@
 #define LOG(m, lvl, ev, msg, a, b, c) \
 	am_env_log(&(m)->ops->env, (m)->ctx, lvl, ev, msg, a, b, c)
 
+/* Every call starts here: a NULL, zeroed or failed-init map is refused. */
+static bool map_ok(const struct am_mpu_map *m)
+{
+	return am_ready_check(m, m ? m->ready : 0, AM_READY_MPU,
+			      "mpu: NULL or uninitialised map (never, or init failed)");
+}
+
+static int bad_arg(struct am_mpu_map *m, const char *msg, uint64_t a, uint64_t b)
+{
+	LOG(m, AM_LOG_ERR, AM_EV_BAD_ARG, msg, a, b, 0);
+	return AM_EINVAL;
+}
+
 static void lock(struct am_mpu_map *m)
 {
 	am_env_lock(&m->ops->env, m->ctx);
@@ -48,9 +61,13 @@ static int check_range(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit)
 /* Can @a be a region of this map? If not, log why and say so. */
 static int attr_check_map(struct am_mpu_map *m, const struct am_attr *a)
 {
-	int rc = am_attr_check(a);
+	int rc = am_attr_validate(a);
 
-	if (rc == AM_EPERM && (a->perm & AM_PERM_W))
+	if (rc == AM_EINVAL)
+		LOG(m, AM_LOG_ERR, AM_EV_BAD_ARG,
+		    "NULL or malformed attributes (perm bits, memory type, shareability)",
+		    a ? a->perm : 0, a ? a->mtype : 0, a ? a->sh : 0);
+	else if (rc == AM_EPERM && (a->perm & AM_PERM_W))
 		LOG(m, AM_LOG_ERR, AM_EV_WRITE_EXEC, "write+execute refused", a->perm, 0, 0);
 	else if (rc == AM_EPERM)
 		LOG(m, AM_LOG_ERR, AM_EV_DEVICE_EXEC, "execute from device memory refused",
@@ -224,65 +241,124 @@ static int refuse_range(struct am_mpu_map *m, int found, unsigned int idx,
 	return AM_EBUSY;
 }
 
+/*
+ * One record for attributes that differ: the first differing attribute
+ * (of the memory type and shareability only, for a type change) names it;
+ * arg0 has every AM_ATTR_DIFF_* bit that differs, arg1 and arg2 the
+ * existing and requested values of the one named.
+ */
 static void log_attr_mismatch(struct am_mpu_map *m, const struct am_attr *have,
-			      const struct am_attr *want)
+			      const struct am_attr *want, bool type_change)
 {
 	static const char *const what[] = {
-		"permission mismatch (read/write)", "execute-never mismatch",
-		"unprivileged access mismatch", "memory type mismatch",
-		"shareability mismatch",
+		"mapped with another permission (read/write)", "mapped with another execute-never",
+		"mapped with another unprivileged access", "mapped with another memory type",
+		"mapped with another shareability",
 	};
 	unsigned int d = am_attr_diff(have, want);
+	unsigned int b = type_change ? 3 : 0;
 
-	for (unsigned int b = 0; b < 5; b++) {
-		uint64_t h, w;
-
-		if (!(d & (1u << b)))
-			continue;
-		if (b == 3) {
-			h = have->mtype;
-			w = want->mtype;
-		} else if (b == 4) {
-			h = have->sh;
-			w = want->sh;
-		} else {
-			h = have->perm;
-			w = want->perm;
-		}
-		LOG(m, AM_LOG_WARN, AM_EV_ATTR_MISMATCH, what[b], 1u << b, h, w);
-	}
+	while (b < 4 && !(d & (1u << b)))
+		b++;
+	if (type_change)
+		LOG(m, AM_LOG_ERR, AM_EV_TYPE_CHANGE,
+		    b == 3 ? "the memory type of a live region cannot change"
+			   : "the shareability of a live region cannot change",
+		    d, b == 3 ? have->mtype : have->sh, b == 3 ? want->mtype : want->sh);
+	else
+		LOG(m, AM_LOG_WARN, AM_EV_ATTR_MISMATCH, what[b], d,
+		    b == 3 ? have->mtype : b == 4 ? have->sh : have->perm,
+		    b == 3 ? want->mtype : b == 4 ? want->sh : want->perm);
 }
 
 /* --------------------------------------------------------------- set-up -- */
 
-int am_mpu_init(struct am_mpu_map *m, const struct am_mpu_config *cfg,
-		const struct am_mpu_ops *ops, void *ctx)
+/* Two memory types on one AttrIndx: MAIR holds only one of them. */
+static bool attr_index_shared(const uint8_t *idx)
 {
-	unsigned int nr, hw = 0, bits;
+	unsigned int used = 0;
 
-	if (!m || !cfg || !ops || !ops->write_region || !ops->sync || !cfg->storage ||
-	    (unsigned int)cfg->flavour >= AM_MPU_FLAVOUR_COUNT ||
-	    (cfg->flags & ~AM_MPU_F_SPLIT))
-		return AM_EINVAL;
-	bits = am_mpu_addr_bits(cfg->flavour);
-	if (cfg->pa_bits) {
-		if (cfg->flavour != AM_MPU_V8R_AARCH64 || cfg->pa_bits < 32 ||
-		    cfg->pa_bits > 48)
-			return AM_EINVAL;
-		bits = cfg->pa_bits;
+	for (unsigned int t = 0; t < AM_MT_COUNT; t++) {
+		if (idx[t] == AM_MPU_NO_ATTRIDX)
+			continue;
+		if (used & (1u << idx[t]))
+			return true;
+		used |= 1u << idx[t];
 	}
-	if (cfg->attr_index)
+	return false;
+}
+
+static int check_config(const struct am_mpu_config *cfg, const struct am_mpu_ops *ops,
+			void *ctx, unsigned int *nr_out)
+{
+	const struct am_env *env = ops ? &ops->env : NULL;
+	unsigned int nr, hw = 0;
+
+	if (!cfg || !ops || !ops->write_region || !ops->sync)
+		return am_init_refuse(env, ctx, AM_EINVAL,
+				      "mpu init: NULL config or ops, or no write_region or sync",
+				      (uint64_t)(uintptr_t)cfg, (uint64_t)(uintptr_t)ops, 0);
+	if (!cfg->storage || (unsigned int)cfg->flavour >= AM_MPU_FLAVOUR_COUNT ||
+	    (cfg->flags & ~AM_MPU_F_SPLIT))
+		return am_init_refuse(env, ctx, AM_EINVAL,
+				      "mpu init: no storage, unknown flavour or unknown flags",
+				      (uint64_t)(uintptr_t)cfg->storage, (unsigned int)cfg->flavour,
+				      cfg->flags);
+	if (cfg->pa_bits && (cfg->flavour != AM_MPU_V8R_AARCH64 || cfg->pa_bits < 32 ||
+			     cfg->pa_bits > 48))
+		return am_init_refuse(env, ctx, AM_EINVAL,
+				      "mpu init: pa_bits outside 32..48 or on a 32-bit flavour",
+				      cfg->pa_bits, (unsigned int)cfg->flavour, 0);
+	if (cfg->attr_index) {
 		for (unsigned int t = 0; t < AM_MT_COUNT; t++)
 			if (cfg->attr_index[t] > 7 && cfg->attr_index[t] != AM_MPU_NO_ATTRIDX)
-				return AM_EINVAL;
+				return am_init_refuse(env, ctx, AM_EINVAL,
+						      "mpu init: attr_index entry above 7", t,
+						      cfg->attr_index[t], 0);
+		if (attr_index_shared(cfg->attr_index))
+			return am_init_refuse(env, ctx, AM_EINVAL,
+					      "mpu init: two memory types share an AttrIndx", 0, 0,
+					      0);
+	}
 	if (ops->hw_regions)
 		hw = ops->hw_regions(ctx);
 	nr = cfg->nr_regions ? cfg->nr_regions : hw;
 	if (nr == 0 || nr > AM_MPU_MAX_REGIONS || (ops->hw_regions && nr > hw))
-		return AM_ERANGE;
+		return am_init_refuse(env, ctx, AM_ERANGE,
+				      "mpu init: region count 0, above 255 or above the hardware's",
+				      nr, hw, 0);
 	if (cfg->storage_len < nr)
-		return AM_ENOSPC;
+		return am_init_refuse(env, ctx, AM_EINVAL,
+				      "mpu init: storage shorter than the region count",
+				      cfg->storage_len, nr, 0);
+	*nr_out = nr;
+	return 0;
+}
 
+static uint64_t mair_of(const struct am_mpu_map *m)
+{
+	uint64_t mair = 0;
+
+	for (unsigned int t = 0; t < AM_MT_COUNT; t++)
+		if (m->attr_index[t] != AM_MPU_NO_ATTRIDX)
+			mair |= (uint64_t)am_mair_byte(t) << (8 * m->attr_index[t]);
+	return mair;
+}
+
+int am_mpu_init(struct am_mpu_map *m, const struct am_mpu_config *cfg,
+		const struct am_mpu_ops *ops, void *ctx)
+{
+	unsigned int nr = 0, bits;
+	int rc;
+
+	if (!m)
+		return am_init_refuse(ops ? &ops->env : NULL, ctx, AM_EINVAL,
+				      "mpu init: NULL map", 0, 0, 0);
+	m->ready = 0; /* a failed init leaves a map every call refuses */
+	rc = check_config(cfg, ops, ctx, &nr);
+	if (rc)
+		return rc;
+	bits = cfg->pa_bits ? cfg->pa_bits : am_mpu_addr_bits(cfg->flavour);
 	*m = (struct am_mpu_map){
 		.ops = ops,
 		.ctx = ctx,
@@ -298,20 +374,16 @@ int am_mpu_init(struct am_mpu_map *m, const struct am_mpu_config *cfg,
 	for (unsigned int i = 0; i < nr; i++)
 		m->r[i] = (struct am_mpu_region){ 0 };
 	if (ops->write_mair) {
-		ops->write_mair(ctx, am_mpu_mair(m));
+		ops->write_mair(ctx, mair_of(m));
 		ops->sync(ctx);
 	}
+	m->ready = AM_READY_MPU;
 	return 0;
 }
 
 uint64_t am_mpu_mair(const struct am_mpu_map *m)
 {
-	uint64_t mair = 0;
-
-	for (unsigned int t = 0; t < AM_MT_COUNT; t++)
-		if (m->attr_index[t] != AM_MPU_NO_ATTRIDX)
-			mair |= (uint64_t)am_mair_byte(t) << (8 * m->attr_index[t]);
-	return mair;
+	return map_ok(m) ? mair_of(m) : 0;
 }
 
 int am_mpu_boot(struct am_mpu_map *m, const struct am_mpu_boot_region *tbl,
@@ -319,8 +391,10 @@ int am_mpu_boot(struct am_mpu_map *m, const struct am_mpu_boot_region *tbl,
 {
 	int rc;
 
-	if (!m || (n && !tbl))
+	if (!map_ok(m))
 		return AM_EINVAL;
+	if (n && !tbl)
+		return bad_arg(m, "mpu boot: NULL table", n, 0);
 	for (unsigned int i = 0; i < n; i++) {
 		rc = check_request(m, tbl[i].base, tbl[i].limit, &tbl[i].attr);
 		if (rc)
@@ -366,7 +440,7 @@ int am_mpu_lookup(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit,
 	unsigned int i = 0;
 	int rc;
 
-	if (!m)
+	if (!map_ok(m))
 		return AM_EINVAL;
 	rc = check_range(m, base, limit);
 	if (rc)
@@ -386,7 +460,7 @@ int am_mpu_map(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit,
 	unsigned int idx = 0;
 	int rc;
 
-	if (!m)
+	if (!map_ok(m))
 		return AM_EINVAL;
 	rc = check_request(m, base, limit, attr);
 	if (rc)
@@ -408,7 +482,7 @@ int am_mpu_map(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit,
 	case AM_MPU_FOUND:
 	case AM_MPU_INCLUSIVE:
 		if (am_attr_diff(&m->r[idx].attr, attr)) {
-			log_attr_mismatch(m, &m->r[idx].attr, attr);
+			log_attr_mismatch(m, &m->r[idx].attr, attr, false);
 			rc = AM_EEXIST;
 		} else if (m->r[idx].refs == AM_MPU_REFS_MAX) {
 			LOG(m, AM_LOG_ERR, AM_EV_REFCOUNT_SATURATED,
@@ -463,7 +537,7 @@ int am_mpu_unmap(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit)
 	unsigned int idx = 0;
 	int rc;
 
-	if (!m)
+	if (!map_ok(m))
 		return AM_EINVAL;
 	rc = check_range(m, base, limit);
 	if (rc)
@@ -493,10 +567,13 @@ int am_mpu_unmap_containing(struct am_mpu_map *m, am_paddr_t addr)
 	am_paddr_t g;
 	int rc;
 
-	if (!m)
+	if (!map_ok(m))
 		return AM_EINVAL;
-	if (addr >= m->addr_end)
+	if (addr >= m->addr_end) {
+		LOG(m, AM_LOG_ERR, AM_EV_BAD_RANGE, "address beyond the address size", addr,
+		    m->addr_end, 0);
 		return AM_ERANGE;
+	}
 	/*
 	 * Regions are granule aligned: the granule holding @addr lies inside
 	 * the region that contains @addr, or outside every region.
@@ -522,7 +599,7 @@ int am_mpu_modify(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit,
 	struct am_mpu_region *r;
 	int rc;
 
-	if (!m)
+	if (!map_ok(m))
 		return AM_EINVAL;
 	rc = check_request(m, base, limit, attr);
 	if (rc)
@@ -543,9 +620,7 @@ int am_mpu_modify(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit,
 		    r->refs, 0);
 		rc = AM_EBUSY;
 	} else if (am_attr_diff(&r->attr, attr) & (AM_ATTR_DIFF_MTYPE | AM_ATTR_DIFF_SH)) {
-		log_attr_mismatch(m, &r->attr, attr);
-		LOG(m, AM_LOG_ERR, AM_EV_TYPE_CHANGE,
-		    "memory type of a live region cannot change", idx, 0, 0);
+		log_attr_mismatch(m, &r->attr, attr, true);
 		rc = AM_EPERM;
 	} else {
 		rc = 0;
@@ -570,7 +645,7 @@ int am_mpu_merge(struct am_mpu_map *m)
 	uint8_t ord[AM_MPU_MAX_REGIONS];
 	unsigned int n = 0, cur, freed = 0;
 
-	if (!m)
+	if (!map_ok(m))
 		return AM_EINVAL;
 
 	lock(m);
@@ -617,14 +692,23 @@ int am_mpu_vmap_contig(struct am_mpu_map *m, am_paddr_t pa, size_t nr_pages,
 	uint64_t size, end;
 	int rc;
 
-	if (!m || !va || !nr_pages || (pa & (AM_PAGE_SIZE - 1)))
+	if (!map_ok(m))
 		return AM_EINVAL;
+	if (!va || !nr_pages || (pa & (AM_PAGE_SIZE - 1)))
+		return bad_arg(m, "vmap: NULL va, no pages, or pa not 4 KiB aligned", pa,
+			       nr_pages);
 	size = (uint64_t)nr_pages * AM_PAGE_SIZE;
 	end = pa + size;
-	if (size / AM_PAGE_SIZE != (uint64_t)nr_pages || end <= pa)
+	if (size / AM_PAGE_SIZE != (uint64_t)nr_pages || end <= pa) {
+		LOG(m, AM_LOG_ERR, AM_EV_BAD_RANGE, "vmap: the range wraps around", pa, nr_pages,
+		    0);
 		return AM_EOVERFLOW;
-	if (end > m->addr_end || end - 1 > (uint64_t)UINTPTR_MAX)
+	}
+	if (end > m->addr_end || end - 1 > (uint64_t)UINTPTR_MAX) {
+		LOG(m, AM_LOG_ERR, AM_EV_BAD_RANGE,
+		    "vmap: beyond the address size or a pointer", pa, end, 0);
 		return AM_ERANGE;
+	}
 	rc = am_mpu_map(m, pa, end, attr ? attr : &rw);
 	if (rc < 0)
 		return rc;
@@ -641,30 +725,44 @@ int am_mpu_vunmap(struct am_mpu_map *m, const void *va)
 
 /* --------------------------------------------------------------- queries -- */
 
+/* The checks of the two region queries. */
+static int check_index(struct am_mpu_map *m, unsigned int idx, const void *p1, const void *p2)
+{
+	if (!map_ok(m))
+		return AM_EINVAL;
+	if (!p1 || !p2)
+		return bad_arg(m, "region query: NULL output", (uint64_t)(uintptr_t)p1,
+			       (uint64_t)(uintptr_t)p2);
+	if (idx >= m->nr) {
+		LOG(m, AM_LOG_ERR, AM_EV_BAD_ARG, "region index beyond the regions managed", idx,
+		    m->nr, 0);
+		return AM_ERANGE;
+	}
+	return 0;
+}
+
 int am_mpu_region_get(struct am_mpu_map *m, unsigned int idx, struct am_mpu_region *out)
 {
-	int rc = 0;
+	int rc = check_index(m, idx, out, out);
 
-	if (!m || !out)
-		return AM_EINVAL;
-	if (idx >= m->nr)
-		return AM_ERANGE;
+	if (rc)
+		return rc;
 	lock(m);
 	if (m->r[idx].used)
 		*out = m->r[idx];
 	else
 		rc = AM_ENOENT;
 	unlock(m);
-	return rc;
+	return rc; /* a region not in use is an answer, not a refusal: no record */
 }
 
 int am_mpu_region_regs(struct am_mpu_map *m, unsigned int idx, uint64_t *rbar,
 		       uint64_t *rlar)
 {
-	if (!m || !rbar || !rlar)
-		return AM_EINVAL;
-	if (idx >= m->nr)
-		return AM_ERANGE;
+	int rc = check_index(m, idx, rbar, rlar);
+
+	if (rc)
+		return rc;
 	lock(m);
 	region_encode(m, &m->r[idx], rbar, rlar);
 	unlock(m);
@@ -673,10 +771,10 @@ int am_mpu_region_regs(struct am_mpu_map *m, unsigned int idx, uint64_t *rbar,
 
 unsigned int am_mpu_used(const struct am_mpu_map *m)
 {
-	return m ? m->used : 0;
+	return map_ok(m) ? m->used : 0;
 }
 
 unsigned int am_mpu_capacity(const struct am_mpu_map *m)
 {
-	return m ? m->nr : 0;
+	return map_ok(m) ? m->nr : 0;
 }

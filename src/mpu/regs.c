@@ -9,6 +9,8 @@
 #include <armmap/errors.h>
 #include <armmap/mpu.h>
 
+#include "../core/internal.h"
+
 struct flavour_layout {
 	uint8_t granule_shift;
 	uint8_t addr_bits;
@@ -28,16 +30,26 @@ static const struct flavour_layout *layout(enum am_mpu_flavour f)
 	return (unsigned int)f < AM_MPU_FLAVOUR_COUNT ? &layouts[f] : 0;
 }
 
-unsigned int am_mpu_granule(enum am_mpu_flavour f)
+static const struct flavour_layout *layout_or_log(enum am_mpu_flavour f)
 {
 	const struct flavour_layout *l = layout(f);
+
+	if (!l)
+		am_log_fallback(AM_LOG_ERR, AM_EV_BAD_ARG, "mpu: unknown flavour",
+				(unsigned int)f, 0, 0);
+	return l;
+}
+
+unsigned int am_mpu_granule(enum am_mpu_flavour f)
+{
+	const struct flavour_layout *l = layout_or_log(f);
 
 	return l ? 1u << l->granule_shift : 0;
 }
 
 unsigned int am_mpu_addr_bits(enum am_mpu_flavour f)
 {
-	const struct flavour_layout *l = layout(f);
+	const struct flavour_layout *l = layout_or_log(f);
 
 	return l ? l->addr_bits : 0;
 }
@@ -45,18 +57,38 @@ unsigned int am_mpu_addr_bits(enum am_mpu_flavour f)
 int am_mpu_encode(enum am_mpu_flavour f, const struct am_mpu_fields *in,
 		  uint64_t *rbar, uint64_t *rlar)
 {
-	const struct flavour_layout *l = layout(f);
+	const struct flavour_layout *l = layout_or_log(f);
 	uint64_t gmask;
 
-	if (!l || !in || !rbar || !rlar)
+	if (!l)
 		return AM_EINVAL;
+	if (!in || !rbar || !rlar) {
+		am_log_fallback(AM_LOG_ERR, AM_EV_BAD_ARG, "mpu encode: NULL pointer",
+				(uint64_t)(uintptr_t)in, (uint64_t)(uintptr_t)rbar,
+				(uint64_t)(uintptr_t)rlar);
+		return AM_EINVAL;
+	}
 	gmask = (1ull << l->granule_shift) - 1;
-	if (((in->base | in->limit) & gmask) || in->base >= in->limit ||
-	    in->ap > 3 || in->xn > l->xn_max || in->sh == 1 || in->sh > 3 ||
-	    in->attr_idx > 7 || in->en > 1)
+	if (((in->base | in->limit) & gmask) || in->base >= in->limit) {
+		am_log_fallback(AM_LOG_ERR, AM_EV_BAD_RANGE,
+				"mpu encode: base or limit not aligned, or base >= limit",
+				in->base, in->limit, 0);
 		return AM_EINVAL;
-	if (in->limit > (1ull << l->addr_bits))
+	}
+	if (in->ap > 3 || in->xn > l->xn_max || in->sh == 1 || in->sh > 3 ||
+	    in->attr_idx > 7 || in->en > 1) {
+		am_log_fallback(AM_LOG_ERR, AM_EV_BAD_ARG,
+				"mpu encode: a field out of range (ap, xn, sh, attr_idx, en)",
+				(uint64_t)in->ap << 8 | in->xn, (uint64_t)in->sh << 8 | in->attr_idx,
+				in->en);
+		return AM_EINVAL;
+	}
+	if (in->limit > (1ull << l->addr_bits)) {
+		am_log_fallback(AM_LOG_ERR, AM_EV_BAD_RANGE,
+				"mpu encode: limit beyond the flavour's address size", in->base,
+				in->limit, l->addr_bits);
 		return AM_ERANGE;
+	}
 
 	*rbar = in->base | (uint64_t)in->sh << l->sh_shift |
 		(uint64_t)in->ap << l->ap_shift | in->xn;
@@ -68,11 +100,15 @@ int am_mpu_encode(enum am_mpu_flavour f, const struct am_mpu_fields *in,
 int am_mpu_decode(enum am_mpu_flavour f, uint64_t rbar, uint64_t rlar,
 		  struct am_mpu_fields *out)
 {
-	const struct flavour_layout *l = layout(f);
+	const struct flavour_layout *l = layout_or_log(f);
 	uint64_t amask, gmask;
 
-	if (!l || !out)
+	if (!l)
 		return AM_EINVAL;
+	if (!out) {
+		am_log_fallback(AM_LOG_ERR, AM_EV_BAD_ARG, "mpu decode: NULL output", 0, 0, 0);
+		return AM_EINVAL;
+	}
 	gmask = (1ull << l->granule_shift) - 1;
 	amask = ((1ull << l->addr_bits) - 1) & ~gmask;
 	out->base = rbar & amask;

@@ -8,18 +8,47 @@
 #include <armmap/errors.h>
 #include <armmap/p2m.h>
 
+#include "../core/internal.h"
+
+static int refuse(int rc, const char *msg, uint64_t a, uint64_t b)
+{
+	am_log_fallback(AM_LOG_ERR, AM_EV_BAD_ARG, msg, a, b, 0);
+	return rc;
+}
+
+int am_frame_table_init(struct am_frame_table *ft, struct am_page_info *pages, am_mfn_t first,
+			size_t nr)
+{
+	if (!ft)
+		return refuse(AM_EINVAL, "frame table init: NULL table", 0, 0);
+	ft->ready = 0;
+	if (!pages || !nr || first + nr < first)
+		return refuse(AM_EINVAL, "frame table init: NULL pages, no frames, or MFNs wrap",
+			      first, nr);
+	ft->pages = pages;
+	ft->first = first;
+	ft->nr = nr;
+	ft->ready = AM_READY_FT;
+	return 0;
+}
+
 void am_frame_init(struct am_page_info *pg, bool xenheap)
 {
-	if (!pg)
+	if (!pg) {
+		refuse(AM_EINVAL, "frame init: NULL frame", 0, 0);
 		return;
+	}
 	__atomic_store_n(&pg->count_info, xenheap ? AM_PGC_XEN_HEAP : 0ul, __ATOMIC_RELAXED);
 	__atomic_store_n(&pg->type_info, AM_PGT_TYPE_INFO_INIT, __ATOMIC_RELEASE);
 }
 
 struct am_page_info *am_frame_of(const struct am_frame_table *ft, am_mfn_t mfn)
 {
-	if (!ft || !ft->pages || mfn < ft->first || mfn - ft->first >= ft->nr)
+	if (!am_ready_check(ft, ft ? ft->ready : 0, AM_READY_FT,
+			    "frame table: NULL or not initialised"))
 		return NULL;
+	if (mfn < ft->first || mfn - ft->first >= ft->nr)
+		return NULL; /* outside the table: an answer, not a refusal */
 	return &ft->pages[mfn - ft->first];
 }
 
@@ -32,8 +61,12 @@ int am_frame_get_gfn(const struct am_page_info *pg, am_gfn_t *gfn)
 {
 	unsigned long f;
 
-	if (!pg || !gfn || !is_xenheap(pg))
-		return AM_EINVAL;
+	if (!pg || !gfn)
+		return refuse(AM_EINVAL, "frame get_gfn: NULL frame or output",
+			      (uint64_t)(uintptr_t)pg, (uint64_t)(uintptr_t)gfn);
+	if (!is_xenheap(pg))
+		return refuse(AM_EINVAL, "frame get_gfn: not a xenheap frame",
+			      (uint64_t)(uintptr_t)pg, 0);
 	f = __atomic_load_n(&pg->type_info, __ATOMIC_ACQUIRE) & AM_PGT_GFN_MASK;
 	*gfn = f == AM_PGT_GFN_MASK ? AM_GFN_INVALID : (am_gfn_t)f;
 	return 0;
@@ -43,12 +76,16 @@ int am_frame_set_gfn(struct am_page_info *pg, am_gfn_t gfn)
 {
 	unsigned long field, old, new;
 
-	if (!pg || !is_xenheap(pg))
-		return AM_EINVAL;
+	if (!pg)
+		return refuse(AM_EINVAL, "frame set_gfn: NULL frame", 0, gfn);
+	if (!is_xenheap(pg))
+		return refuse(AM_EINVAL, "frame set_gfn: not a xenheap frame",
+			      (uint64_t)(uintptr_t)pg, gfn);
 	if (gfn == AM_GFN_INVALID)
 		field = AM_PGT_GFN_MASK;
 	else if (gfn >= AM_PGT_GFN_MASK) /* all-ones is "none" */
-		return AM_ERANGE;
+		return refuse(AM_ERANGE, "frame set_gfn: the GFN does not fit type_info", gfn,
+			      AM_PGT_GFN_MASK);
 	else
 		field = (unsigned long)gfn;
 	old = __atomic_load_n(&pg->type_info, __ATOMIC_RELAXED);
@@ -64,11 +101,12 @@ int am_frame_get(struct am_page_info *pg)
 	unsigned long old;
 
 	if (!pg)
-		return AM_EINVAL;
+		return refuse(AM_EINVAL, "frame get: NULL frame", 0, 0);
 	old = __atomic_load_n(&pg->count_info, __ATOMIC_RELAXED);
 	do {
 		if ((old & AM_PGC_COUNT_MASK) == AM_PGC_COUNT_MASK)
-			return AM_EOVERFLOW;
+			return refuse(AM_EOVERFLOW, "frame get: the reference count is saturated",
+				      (uint64_t)(uintptr_t)pg, old);
 	} while (!__atomic_compare_exchange_n(&pg->count_info, &old, old + 1, true,
 					      __ATOMIC_ACQUIRE, __ATOMIC_RELAXED));
 	return 0;
@@ -78,12 +116,17 @@ void am_frame_put(struct am_page_info *pg)
 {
 	unsigned long old;
 
-	if (!pg)
+	if (!pg) {
+		refuse(AM_EINVAL, "frame put: NULL frame", 0, 0);
 		return;
+	}
 	old = __atomic_load_n(&pg->count_info, __ATOMIC_RELAXED);
 	do {
-		if (!(old & AM_PGC_COUNT_MASK))
-			return; /* nothing to drop: never below zero */
+		if (!(old & AM_PGC_COUNT_MASK)) { /* nothing to drop: never below zero */
+			refuse(AM_EINVAL, "frame put: no reference to drop",
+			       (uint64_t)(uintptr_t)pg, old);
+			return;
+		}
 	} while (!__atomic_compare_exchange_n(&pg->count_info, &old, old - 1, true,
 					      __ATOMIC_RELEASE, __ATOMIC_RELAXED));
 }

@@ -33,8 +33,11 @@ static const struct am_attr type_attr[AM_P2M_TYPE_COUNT] = {
 
 int am_p2m_type_attr(enum am_p2m_type t, struct am_attr *out)
 {
-	if (!out || t <= AM_P2M_NONE || t >= AM_P2M_TYPE_COUNT)
+	if (!out || t <= AM_P2M_NONE || t >= AM_P2M_TYPE_COUNT) {
+		am_log_fallback(AM_LOG_ERR, AM_EV_BAD_ARG, "p2m type_attr: NULL or unknown type",
+				(unsigned int)t, (uint64_t)(uintptr_t)out, 0);
 		return AM_EINVAL;
+	}
 	*out = type_attr[t];
 	return 0;
 }
@@ -49,20 +52,37 @@ static void unlock(struct am_p2m *p)
 	am_env_unlock(&p->ops->env, p->ctx);
 }
 
+/* Every call starts here: a NULL, zeroed, failed-init or destroyed P2M is refused. */
 static bool p2m_ok(const struct am_p2m *p)
 {
-	return p && p->ops && p->pt.root;
+	return am_ready_check(p, p ? p->ready : 0, AM_READY_P2M,
+			      "p2m: NULL or uninitialised P2M (never, init failed, or destroyed)");
+}
+
+static int bad_arg(struct am_p2m *p, const char *msg, uint64_t a, uint64_t b)
+{
+	LOG(p, AM_LOG_ERR, AM_EV_BAD_ARG, msg, a, b, 0);
+	return AM_EINVAL;
 }
 
 static int check_gfns(struct am_p2m *p, am_gfn_t gfn, uint64_t nr)
 {
-	if (!nr)
-		return AM_EINVAL;
-	if (gfn + nr < gfn)
-		return AM_EOVERFLOW;
-	if (gfn + nr > p->gfn_end)
-		return AM_ERANGE;
-	return 0;
+	const char *why = NULL;
+	int rc = 0;
+
+	if (!nr) {
+		rc = AM_EINVAL;
+		why = "p2m: no frames";
+	} else if (gfn + nr < gfn) {
+		rc = AM_EOVERFLOW;
+		why = "p2m: the GFN range wraps around";
+	} else if (gfn + nr > p->gfn_end) {
+		rc = AM_ERANGE;
+		why = "p2m: the GFN range is beyond the IPA size";
+	}
+	if (rc)
+		LOG(p, AM_LOG_ERR, AM_EV_BAD_RANGE, why, gfn, nr, p->gfn_end);
+	return rc;
 }
 
 /* --------------------------------------------------------- the put path -- */
@@ -75,7 +95,8 @@ static void put_page(struct am_p2m *p, am_mfn_t mfn, enum am_p2m_type t)
 	if (pg && (pg->count_info & AM_PGC_XEN_HEAP))
 		(void)am_frame_set_gfn(pg, AM_GFN_INVALID);
 	if (t == AM_P2M_FOREIGN) {
-		am_frame_put(pg);
+		if (pg)
+			am_frame_put(pg);
 		if (p->ops->foreign_put)
 			p->ops->foreign_put(p->ctx, mfn);
 	}
@@ -160,8 +181,9 @@ static int scan_xenheap(struct am_p2m *p, am_mfn_t mfn, uint64_t nr, bool *any)
 		struct am_page_info *pg = am_frame_of(p->ft, mfn + i);
 		am_gfn_t g;
 
-		if (!pg || am_frame_get_gfn(pg, &g))
+		if (!pg || !(pg->count_info & AM_PGC_XEN_HEAP))
 			continue;
+		(void)am_frame_get_gfn(pg, &g); /* xenheap: cannot fail */
 		*any = true;
 		if (g != AM_GFN_INVALID) {
 			LOG(p, AM_LOG_ERR, AM_EV_REFERENCED,
@@ -182,9 +204,7 @@ static int map_locked(struct am_p2m *p, am_gfn_t gfn, am_mfn_t mfn, uint64_t nr,
 	/* xenheap frames by page: each records its own GFN, and goes alone */
 	rc = am_pt_map(&p->pt, gfn << PAGE_SHIFT, mfn << PAGE_SHIFT, nr << PAGE_SHIFT,
 		       &type_attr[t], (xenheap ? 0 : AM_PT_F_BLOCK) | AM_PT_F_SW(t));
-	if (rc)
-		LOG(p, AM_LOG_ERR, rc == AM_EEXIST ? AM_EV_PT_MAPPED : AM_EV_BAD_RANGE,
-		    "p2m: the stage-2 table refused the mapping", gfn, mfn, (uint64_t)-rc);
+	/* a refusal of the table engine logged its reason through our hook */
 	if (rc || !xenheap)
 		return rc;
 	for (uint64_t i = 0; i < nr; i++) {
@@ -200,15 +220,19 @@ int am_p2m_map(struct am_p2m *p, am_gfn_t gfn, am_mfn_t mfn, uint64_t nr, enum a
 {
 	int rc;
 
-	if (!p2m_ok(p) || t <= AM_P2M_NONE || t >= AM_P2M_TYPE_COUNT)
+	if (!p2m_ok(p))
 		return AM_EINVAL;
+	if (t <= AM_P2M_NONE || t >= AM_P2M_TYPE_COUNT)
+		return bad_arg(p, "p2m map: unknown type", (unsigned int)t, 0);
 	rc = check_gfns(p, gfn, nr);
-	if (!rc && mfn + nr < mfn)
-		rc = AM_EOVERFLOW;
-	else if (!rc && mfn + nr > (p->pt.oa_end >> PAGE_SHIFT))
-		rc = AM_ERANGE;
-	if (rc) {
-		LOG(p, AM_LOG_ERR, AM_EV_BAD_RANGE, "p2m: bad GFN or MFN range", gfn, mfn, nr);
+	if (rc)
+		return rc;
+	if (mfn + nr < mfn || mfn + nr > (p->pt.oa_end >> PAGE_SHIFT)) {
+		rc = mfn + nr < mfn ? AM_EOVERFLOW : AM_ERANGE;
+		LOG(p, AM_LOG_ERR, AM_EV_BAD_RANGE,
+		    rc == AM_EOVERFLOW ? "p2m map: the MFN range wraps around"
+				       : "p2m map: the MFN range is beyond the PA size",
+		    mfn, nr, p->pt.oa_end >> PAGE_SHIFT);
 		return rc;
 	}
 	lock(p);
@@ -224,10 +248,8 @@ int am_p2m_unmap(struct am_p2m *p, am_gfn_t gfn, uint64_t nr, am_mfn_t expect)
 	if (!p2m_ok(p))
 		return AM_EINVAL;
 	rc = check_gfns(p, gfn, nr);
-	if (rc) {
-		LOG(p, AM_LOG_ERR, AM_EV_BAD_RANGE, "p2m: bad GFN range", gfn, nr, 0);
+	if (rc)
 		return rc;
-	}
 	lock(p);
 	rc = remove_locked(p, gfn, nr, expect);
 	unlock(p);
@@ -239,17 +261,23 @@ int am_p2m_lookup(struct am_p2m *p, am_gfn_t gfn, am_mfn_t *mfn, enum am_p2m_typ
 	struct am_pt_leaf l;
 	int rc;
 
-	if (!p2m_ok(p) || !mfn || !t)
+	if (!p2m_ok(p))
 		return AM_EINVAL;
-	if (gfn >= p->gfn_end)
+	if (!mfn || !t)
+		return bad_arg(p, "p2m lookup: NULL output", (uint64_t)(uintptr_t)mfn,
+			       (uint64_t)(uintptr_t)t);
+	if (gfn >= p->gfn_end) {
+		LOG(p, AM_LOG_ERR, AM_EV_BAD_RANGE, "p2m lookup: beyond the IPA size", gfn,
+		    p->gfn_end, 0);
 		return AM_ERANGE;
+	}
 	lock(p);
 	rc = am_pt_query(&p->pt, gfn << PAGE_SHIFT, &l);
 	unlock(p);
 	if (!rc && !l.valid)
 		rc = AM_ENOENT;
 	if (rc)
-		return rc;
+		return rc; /* nothing mapped: an answer, not a refusal */
 	*mfn = (l.pa + ((gfn << PAGE_SHIFT) - l.va)) >> PAGE_SHIFT;
 	*t = (enum am_p2m_type)l.sw;
 	return 0;
@@ -312,10 +340,15 @@ int am_p2m_gnttab_gfn(struct am_p2m *p, uint32_t idx, am_gfn_t *gfn)
 	am_mfn_t mfn;
 	int rc;
 
-	if (!p2m_ok(p) || !gfn)
+	if (!p2m_ok(p))
 		return AM_EINVAL;
+	if (!gfn)
+		return bad_arg(p, "p2m gnttab_gfn: NULL output", 0, 0);
 	rc = gnttab_mfn(p, idx, &mfn);
-	return rc ? rc : am_frame_get_gfn(am_frame_of(p->ft, mfn), gfn);
+	if (rc)
+		return bad_arg(p, "p2m gnttab_gfn: grant frame index out of range", idx, 0);
+	/* the domain's frames were checked xenheap at init: this cannot fail */
+	return am_frame_get_gfn(am_frame_of(p->ft, mfn), gfn);
 }
 
 /* --------------------------------------------------------- init, destroy -- */
@@ -327,25 +360,45 @@ static bool xenheap_frame(const struct am_frame_table *ft, am_mfn_t mfn)
 	return pg && (pg->count_info & AM_PGC_XEN_HEAP);
 }
 
-static int check_config(const struct am_p2m_config *cfg, const struct am_p2m_ops *ops)
+static int check_domain_frames(const struct am_p2m_domain_frames *d,
+			       const struct am_frame_table *ft)
 {
-	const struct am_p2m_domain_frames *d = &cfg->dom;
-
-	if (!ops->pt || !cfg->frames || cfg->vmid > 255 ||
-	    (cfg->ipa_bits && (cfg->ipa_bits < 32 || cfg->ipa_bits > 48)) ||
-	    (cfg->pa_bits && (cfg->pa_bits < 32 || cfg->pa_bits > 48)))
-		return AM_EINVAL;
-	if (d->shared_info != AM_MFN_INVALID && !xenheap_frame(cfg->frames, d->shared_info))
-		return AM_EINVAL;
 	if ((d->nr_gnttab_shared && !d->gnttab_shared) ||
 	    (d->nr_gnttab_status && !d->gnttab_status))
-		return AM_EINVAL;
+		return -1;
+	if (d->shared_info != AM_MFN_INVALID && !xenheap_frame(ft, d->shared_info))
+		return -1;
 	for (unsigned int i = 0; i < d->nr_gnttab_shared; i++)
-		if (!xenheap_frame(cfg->frames, d->gnttab_shared[i]))
-			return AM_EINVAL;
+		if (!xenheap_frame(ft, d->gnttab_shared[i]))
+			return -1;
 	for (unsigned int i = 0; i < d->nr_gnttab_status; i++)
-		if (!xenheap_frame(cfg->frames, d->gnttab_status[i]))
-			return AM_EINVAL;
+		if (!xenheap_frame(ft, d->gnttab_status[i]))
+			return -1;
+	return 0;
+}
+
+static int check_config(const struct am_p2m_config *cfg, const struct am_p2m_ops *ops, void *ctx)
+{
+	const struct am_env *env = ops ? &ops->env : NULL;
+
+	if (!cfg || !ops || !ops->pt)
+		return am_init_refuse(env, ctx, AM_EINVAL, "p2m init: NULL config, ops or table ops",
+				      (uint64_t)(uintptr_t)cfg, (uint64_t)(uintptr_t)ops, 0);
+	if (cfg->vmid > 255 || (cfg->ipa_bits && (cfg->ipa_bits < 32 || cfg->ipa_bits > 48)) ||
+	    (cfg->pa_bits && (cfg->pa_bits < 32 || cfg->pa_bits > 48)))
+		return am_init_refuse(env, ctx, AM_EINVAL,
+				      "p2m init: ipa_bits or pa_bits outside 32..48, or VMID above 255",
+				      cfg->ipa_bits, cfg->pa_bits, cfg->vmid);
+	if (!cfg->frames || cfg->frames->ready != AM_READY_FT)
+		return am_init_refuse(env, ctx, AM_EINVAL,
+				      "p2m init: NULL or uninitialised frame table",
+				      (uint64_t)(uintptr_t)cfg->frames, 0, 0);
+	if (check_domain_frames(&cfg->dom, cfg->frames))
+		return am_init_refuse(env, ctx, AM_EINVAL,
+				      "p2m init: a domain frame is missing, outside the frame table "
+				      "or not xenheap",
+				      cfg->dom.shared_info, cfg->dom.nr_gnttab_shared,
+				      cfg->dom.nr_gnttab_status);
 	return 0;
 }
 
@@ -355,15 +408,20 @@ int am_p2m_init(struct am_p2m *p, const struct am_p2m_config *cfg, const struct 
 	struct am_pt_config pc = {.regime = AM_PT_S2};
 	int rc;
 
-	if (!p || !cfg || !ops)
-		return AM_EINVAL;
-	rc = check_config(cfg, ops);
+	if (!p)
+		return am_init_refuse(ops ? &ops->env : NULL, ctx, AM_EINVAL, "p2m init: NULL P2M",
+				      0, 0, 0);
+	p->ready = 0; /* a failed init leaves a P2M every call refuses */
+	rc = check_config(cfg, ops, ctx);
 	if (rc)
 		return rc;
+	/* the engine logs through the P2M's hook, and runs under the P2M's lock */
+	p->pt_ops = *ops->pt;
+	p->pt_ops.env = (struct am_env){.log = ops->env.log};
 	pc.ia_bits = cfg->ipa_bits ? cfg->ipa_bits : 40;
 	pc.oa_bits = cfg->pa_bits;
 	pc.vmid = cfg->vmid;
-	rc = am_pt_init(&p->pt, &pc, ops->pt, ctx);
+	rc = am_pt_init(&p->pt, &pc, &p->pt_ops, ctx);
 	if (rc)
 		return rc;
 	p->ops = ops;
@@ -371,6 +429,7 @@ int am_p2m_init(struct am_p2m *p, const struct am_p2m_config *cfg, const struct 
 	p->ft = cfg->frames;
 	p->dom = cfg->dom;
 	p->gfn_end = 1ull << (pc.ia_bits - PAGE_SHIFT);
+	p->ready = AM_READY_P2M;
 	return 0;
 }
 
@@ -401,5 +460,6 @@ void am_p2m_destroy(struct am_p2m *p)
 		a = to;
 	}
 	am_pt_destroy(&p->pt);
+	p->ready = 0;
 	unlock(p);
 }

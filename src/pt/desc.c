@@ -19,6 +19,8 @@
 #include <armmap/errors.h>
 #include <armmap/pt.h>
 
+#include "pt_internal.h"
+
 #define PTE_TYPE_MASK 3ull
 #define PTE_TYPE_BLOCK 1ull
 #define PTE_TYPE_TABLE 3ull    /* a page at level 3 */
@@ -194,8 +196,8 @@ static int encode_leaf(enum am_pt_regime regime, unsigned int level, const struc
 	return 0;
 }
 
-int am_pt_desc_encode(enum am_pt_regime regime, unsigned int level, const struct am_pt_desc *d,
-		      const uint8_t *attr_index, am_pte_t *out)
+int pt_desc_encode(enum am_pt_regime regime, unsigned int level, const struct am_pt_desc *d,
+		   const uint8_t *attr_index, am_pte_t *out)
 {
 	if (!d || !out || (unsigned int)regime >= AM_PT_REGIME_COUNT || level > AM_PT_MAX_LEVEL)
 		return AM_EINVAL;
@@ -226,8 +228,8 @@ int am_pt_desc_encode(enum am_pt_regime regime, unsigned int level, const struct
 	return encode_leaf(regime, level, d, attr_index, out);
 }
 
-int am_pt_desc_decode(enum am_pt_regime regime, unsigned int level, am_pte_t pte,
-		      const uint8_t *attr_index, struct am_pt_desc *d)
+int pt_desc_decode(enum am_pt_regime regime, unsigned int level, am_pte_t pte,
+		   const uint8_t *attr_index, struct am_pt_desc *d)
 {
 	struct am_pt_desc r = {0};
 	int mtype;
@@ -265,4 +267,42 @@ int am_pt_desc_decode(enum am_pt_regime regime, unsigned int level, am_pte_t pte
 	r.oa = pte & AM_PTE_OA_MASK & ~entry_mask(level);
 	*d = r;
 	return 0;
+}
+
+/* The public calls: the same, with one record to the fallback hook on refusal. */
+int am_pt_desc_encode(enum am_pt_regime regime, unsigned int level, const struct am_pt_desc *d,
+		      const uint8_t *attr_index, am_pte_t *out)
+{
+	int rc = pt_desc_encode(regime, level, d, attr_index, out);
+
+	if (rc == AM_EINVAL)
+		am_log_fallback(AM_LOG_ERR, AM_EV_BAD_ARG,
+				"pt encode: NULL, unknown regime or type, bad level, OA, sw, af "
+				"or attributes",
+				(unsigned int)regime, level, d ? d->oa : 0);
+	else if (rc == AM_EPERM)
+		am_log_fallback(AM_LOG_ERR, AM_EV_WRITE_EXEC,
+				"pt encode: write+execute (stage 1) or execute from device memory",
+				d->attr.perm, d->attr.mtype, (unsigned int)regime);
+	else if (rc == AM_ENOTSUP)
+		am_log_fallback(AM_LOG_ERR, AM_EV_NOT_EXPRESSIBLE,
+				"pt encode: attributes the regime cannot express", d->attr.perm,
+				d->attr.mtype, (unsigned int)regime);
+	return rc;
+}
+
+int am_pt_desc_decode(enum am_pt_regime regime, unsigned int level, am_pte_t pte,
+		      const uint8_t *attr_index, struct am_pt_desc *d)
+{
+	int rc = pt_desc_decode(regime, level, pte, attr_index, d);
+
+	if (rc == AM_EINVAL)
+		am_log_fallback(AM_LOG_ERR, AM_EV_BAD_ARG,
+				"pt decode: NULL, unknown regime, bad level or a reserved encoding",
+				(unsigned int)regime, level, pte);
+	else if (rc)
+		am_log_fallback(AM_LOG_ERR, AM_EV_NOT_EXPRESSIBLE,
+				"pt decode: a memory attribute armmap has no type for",
+				(unsigned int)regime, level, pte);
+	return rc;
 }

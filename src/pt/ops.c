@@ -373,7 +373,7 @@ static void leaf_of(struct am_pt *pt, const struct pt_slot *s, struct am_pt_leaf
 {
 	struct am_pt_desc d = {0};
 
-	(void)am_pt_desc_decode(pt->regime, s->level, s->pte | AM_PTE_VALID, pt->attr_index, &d);
+	(void)pt_desc_decode(pt->regime, s->level, s->pte | AM_PTE_VALID, pt->attr_index, &d);
 	l->va = s->va;
 	l->pa = s->pte & AM_PTE_OA_MASK;
 	l->size = pt_span(s->level);
@@ -408,23 +408,34 @@ static const struct pt_visitor leaf_visitor = {.visit = leaf_visit};
 
 static int check_range(struct am_pt *pt, am_vaddr_t va, uint64_t size)
 {
+	const char *why = NULL;
 	int rc = 0;
 
-	if (!size || ((va | size) & (AM_PT_GRANULE_4K - 1u)))
+	if (!size || ((va | size) & (AM_PT_GRANULE_4K - 1u))) {
 		rc = AM_EINVAL;
-	else if (va + size < va)
+		why = "bad input range: empty or not granule aligned";
+	} else if (va + size < va) {
 		rc = AM_EOVERFLOW;
-	else if (va + size > pt->ia_end)
+		why = "bad input range: wraps around";
+	} else if (va + size > pt->ia_end) {
 		rc = AM_ERANGE;
+		why = "bad input range: beyond the input address size";
+	}
 	if (rc)
-		PT_LOG(pt, AM_LOG_ERR, AM_EV_BAD_RANGE,
-		       "bad range (alignment, size, wrap or beyond the input size)", va, size, 0);
+		PT_LOG(pt, AM_LOG_ERR, AM_EV_BAD_RANGE, why, va, size, pt->ia_end);
 	return rc;
 }
 
-static bool pt_ok(const struct am_pt *pt)
+bool pt_ready(const struct am_pt *pt)
 {
-	return pt && pt->root;
+	return am_ready_check(pt, pt ? pt->ready : 0, AM_READY_PT,
+			      "pt: NULL or uninitialised table (never, init failed, or destroyed)");
+}
+
+static int bad_arg(struct am_pt *pt, const char *msg, uint64_t a, uint64_t b)
+{
+	PT_LOG(pt, AM_LOG_ERR, AM_EV_BAD_ARG, msg, a, b, 0);
+	return AM_EINVAL;
 }
 
 /* Run @v over the range: dry, reserve, commit; under the lock. */
@@ -454,7 +465,7 @@ static int exec_range(struct am_pt *pt, const struct pt_visitor *v, void *arg, a
 {
 	int rc;
 
-	if (!pt_ok(pt))
+	if (!pt_ready(pt))
 		return AM_EINVAL;
 	rc = check_range(pt, va, size);
 	return rc ? rc : exec(pt, v, arg, va, size);
@@ -471,9 +482,13 @@ static int leaf_template(struct am_pt *pt, unsigned int level, const struct am_a
 		.sw = (uint8_t)AM_PT_F_SW_OF(flags),
 		.attr = *attr,
 	};
-	int rc = am_pt_desc_encode(pt->regime, level, &d, pt->attr_index, out);
+	int rc = pt_desc_encode(pt->regime, level, &d, pt->attr_index, out);
 
-	if (rc == AM_EPERM && (attr->perm & AM_PERM_W))
+	if (rc == AM_EINVAL)
+		PT_LOG(pt, AM_LOG_ERR, AM_EV_BAD_ARG,
+		       "malformed attributes (perm bits, memory type, shareability)", attr->perm,
+		       attr->mtype, attr->sh);
+	else if (rc == AM_EPERM && (attr->perm & AM_PERM_W))
 		PT_LOG(pt, AM_LOG_ERR, AM_EV_WRITE_EXEC, "write+execute refused", attr->perm, 0, 0);
 	else if (rc == AM_EPERM)
 		PT_LOG(pt, AM_LOG_ERR, AM_EV_DEVICE_EXEC, "execute from device memory refused",
@@ -487,26 +502,44 @@ static int leaf_template(struct am_pt *pt, unsigned int level, const struct am_a
 	return rc;
 }
 
+/* The output range of a map: aligned, no wrap, within the output size. */
+static int check_out(struct am_pt *pt, am_paddr_t pa, uint64_t size)
+{
+	const char *why = NULL;
+	int rc = 0;
+
+	if (pa & (AM_PT_GRANULE_4K - 1u)) {
+		rc = AM_EINVAL;
+		why = "bad output range: not granule aligned";
+	} else if (pa + size < pa) {
+		rc = AM_EOVERFLOW;
+		why = "bad output range: wraps around";
+	} else if (pa + size > pt->oa_end) {
+		rc = AM_ERANGE;
+		why = "bad output range: beyond the output address size";
+	}
+	if (rc)
+		PT_LOG(pt, AM_LOG_ERR, AM_EV_BAD_RANGE, why, pa, size, pt->oa_end);
+	return rc;
+}
+
 int am_pt_map(struct am_pt *pt, am_vaddr_t va, am_paddr_t pa, uint64_t size,
 	      const struct am_attr *attr, unsigned int flags)
 {
 	struct map_arg m = {.delta = pa - va, .lo = va, .hi = va + size, .flags = flags};
 	int rc;
 
-	if (!pt_ok(pt) || !attr || (flags & ~AM_PT_F_MASK) ||
-	    ((flags & AM_PT_F_NG) && pt->regime != AM_PT_S1_EL10))
+	if (!pt_ready(pt))
 		return AM_EINVAL;
+	if (!attr)
+		return bad_arg(pt, "map: NULL attributes", 0, 0);
+	if (flags & ~AM_PT_F_MASK)
+		return bad_arg(pt, "map: unknown flags", flags, 0);
+	if ((flags & AM_PT_F_NG) && pt->regime != AM_PT_S1_EL10)
+		return bad_arg(pt, "map: AM_PT_F_NG outside stage 1 EL1&0", flags, pt->regime);
 	rc = check_range(pt, va, size);
-	if (!rc && (pa & (AM_PT_GRANULE_4K - 1u)))
-		rc = AM_EINVAL;
-	else if (!rc && pa + size < pa)
-		rc = AM_EOVERFLOW;
-	else if (!rc && pa + size > pt->oa_end)
-		rc = AM_ERANGE;
-	if (rc) {
-		PT_LOG(pt, AM_LOG_ERR, AM_EV_BAD_RANGE, "bad output range", pa, size, 0);
-		return rc;
-	}
+	if (!rc)
+		rc = check_out(pt, pa, size);
 	for (unsigned int l = 1; l <= AM_PT_MAX_LEVEL && !rc; l++)
 		rc = leaf_template(pt, l, attr, flags, &m.tmpl[l]);
 	if (rc)
@@ -528,9 +561,13 @@ int am_pt_modify(struct am_pt *pt, am_vaddr_t va, uint64_t size, const struct am
 	am_pte_t tmpl;
 	int rc;
 
-	if (!pt_ok(pt) || (flags & ~(AM_PT_F_PARKED | AM_PT_F_SW(0xf))) ||
-	    (!attr && (flags & ~AM_PT_F_PARKED)))
+	if (!pt_ready(pt))
 		return AM_EINVAL;
+	if (flags & ~(AM_PT_F_PARKED | AM_PT_F_SW(0xf)))
+		return bad_arg(pt, "modify: flags other than AM_PT_F_PARKED and AM_PT_F_SW()",
+			       flags, 0);
+	if (!attr && (flags & ~AM_PT_F_PARKED))
+		return bad_arg(pt, "modify: software bits without attributes", flags, 0);
 	rc = check_range(pt, va, size);
 	if (rc)
 		return rc;
@@ -554,21 +591,30 @@ int am_pt_populate(struct am_pt *pt, am_vaddr_t va, uint64_t size)
 	return exec_range(pt, &populate_visitor, NULL, va, size);
 }
 
-int am_pt_walk(struct am_pt *pt, am_vaddr_t va, uint64_t size, am_pt_leaf_fn fn, void *arg)
+/* The leaf walk, checks done. */
+static int walk_leaves(struct am_pt *pt, am_vaddr_t va, uint64_t size, am_pt_leaf_fn fn,
+		       void *arg)
 {
 	struct leaf_arg a = {.fn = fn, .arg = arg};
 	struct pt_walk w = {.pt = pt, .v = &leaf_visitor, .arg = &a};
 	int rc;
 
-	if (!pt_ok(pt) || !fn)
-		return AM_EINVAL;
-	rc = check_range(pt, va, size);
-	if (rc)
-		return rc;
 	lock(pt);
 	rc = pt_run(&w, va, size);
 	unlock(pt);
 	return rc == PT_STOP ? a.rc : rc;
+}
+
+int am_pt_walk(struct am_pt *pt, am_vaddr_t va, uint64_t size, am_pt_leaf_fn fn, void *arg)
+{
+	int rc;
+
+	if (!pt_ready(pt))
+		return AM_EINVAL;
+	if (!fn)
+		return bad_arg(pt, "walk: NULL callback", 0, 0);
+	rc = check_range(pt, va, size);
+	return rc ? rc : walk_leaves(pt, va, size, fn, arg);
 }
 
 static int query_fn(void *arg, const struct am_pt_leaf *leaf)
@@ -581,30 +627,49 @@ int am_pt_query(struct am_pt *pt, am_vaddr_t va, struct am_pt_leaf *out)
 {
 	int rc;
 
-	if (!pt_ok(pt) || !out)
+	if (!pt_ready(pt))
 		return AM_EINVAL;
-	if (va >= pt->ia_end)
+	if (!out)
+		return bad_arg(pt, "query: NULL output", 0, 0);
+	if (va >= pt->ia_end) {
+		PT_LOG(pt, AM_LOG_ERR, AM_EV_BAD_RANGE,
+		       "query: beyond the input address size", va, pt->ia_end, 0);
 		return AM_ERANGE;
-	rc = am_pt_walk(pt, va & ~(uint64_t)(AM_PT_GRANULE_4K - 1u), AM_PT_GRANULE_4K, query_fn,
-			out);
-	return rc == 1 ? 0 : rc ? rc : AM_ENOENT;
+	}
+	rc = walk_leaves(pt, va & ~(uint64_t)(AM_PT_GRANULE_4K - 1u), AM_PT_GRANULE_4K, query_fn,
+			 out);
+	/* nothing mapped is an answer, not a refusal: no record */
+	return rc == 1 ? 0 : AM_ENOENT;
 }
 
 size_t am_pt_tables(const struct am_pt *pt)
 {
-	return pt ? pt->nr_tables : 0;
+	return pt_ready(pt) ? pt->nr_tables : 0;
 }
 
 /* --------------------------------------------------------- init, destroy -- */
 
-static int check_config(const struct am_pt_config *cfg, const struct am_pt_ops *ops)
+static int check_config(const struct am_pt_config *cfg, const struct am_pt_ops *ops, void *ctx)
 {
-	if (!ops->alloc_table || !ops->free_table || !ops->tlbi || !ops->barrier)
-		return AM_EINVAL;
-	if ((unsigned int)cfg->regime >= AM_PT_REGIME_COUNT || cfg->ia_bits < 25 ||
-	    cfg->ia_bits > 48 || (cfg->oa_bits && (cfg->oa_bits < 32 || cfg->oa_bits > 48)) ||
-	    cfg->tlbi_max > AM_PT_TLBI_BATCH || cfg->asid > 255 || cfg->vmid > 255)
-		return AM_EINVAL;
+	const struct am_env *env = ops ? &ops->env : NULL;
+
+	if (!cfg || !ops || !ops->alloc_table || !ops->free_table || !ops->tlbi ||
+	    !ops->barrier)
+		return am_init_refuse(env, ctx, AM_EINVAL,
+				      "pt init: NULL config or ops, or a required op missing",
+				      (uint64_t)(uintptr_t)cfg, (uint64_t)(uintptr_t)ops, 0);
+	if ((unsigned int)cfg->regime >= AM_PT_REGIME_COUNT)
+		return am_init_refuse(env, ctx, AM_EINVAL, "pt init: unknown regime",
+				      (unsigned int)cfg->regime, 0, 0);
+	if (cfg->ia_bits < 25 || cfg->ia_bits > 48 ||
+	    (cfg->oa_bits && (cfg->oa_bits < 32 || cfg->oa_bits > 48)))
+		return am_init_refuse(env, ctx, AM_EINVAL,
+				      "pt init: ia_bits outside 25..48 or oa_bits outside 32..48",
+				      cfg->ia_bits, cfg->oa_bits, 0);
+	if (cfg->tlbi_max > AM_PT_TLBI_BATCH || cfg->asid > 255 || cfg->vmid > 255)
+		return am_init_refuse(env, ctx, AM_EINVAL,
+				      "pt init: tlbi_max above 64, or ASID or VMID above 255",
+				      cfg->tlbi_max, cfg->asid, cfg->vmid);
 	if (cfg->attr_index) {
 		unsigned int used = 0;
 
@@ -614,30 +679,46 @@ static int check_config(const struct am_pt_config *cfg, const struct am_pt_ops *
 			if (i == AM_PT_NO_ATTRIDX)
 				continue;
 			if (i > 7 || (used & (1u << i)))
-				return AM_EINVAL;
+				return am_init_refuse(env, ctx, AM_EINVAL,
+						      "pt init: attr_index above 7, or two memory "
+						      "types on one AttrIndx",
+						      t, i, 0);
 			used |= 1u << i;
 		}
 	}
 	if (cfg->granule && cfg->granule != AM_PT_GRANULE_4K)
-		return AM_ENOTSUP;
+		return am_init_refuse(env, ctx, AM_ENOTSUP, "pt init: granule other than 4 KiB",
+				      cfg->granule, 0, 0);
 	return 0;
 }
 
 int am_pt_init(struct am_pt *pt, const struct am_pt_config *cfg, const struct am_pt_ops *ops,
 	       void *ctx)
 {
+	unsigned int oa_bits;
 	am_paddr_t pa = 0;
 	am_pte_t *root;
 	int rc;
 
-	if (!pt || !cfg || !ops)
-		return AM_EINVAL;
-	rc = check_config(cfg, ops);
+	if (!pt)
+		return am_init_refuse(ops ? &ops->env : NULL, ctx, AM_EINVAL, "pt init: NULL table",
+				      0, 0, 0);
+	pt->ready = 0; /* a failed init leaves a table every call refuses */
+	rc = check_config(cfg, ops, ctx);
 	if (rc)
 		return rc;
+	oa_bits = cfg->oa_bits ? cfg->oa_bits : 48;
 	root = ops->alloc_table(ctx, &pa);
-	if (!root)
+	if (!root) {
+		am_env_log(&ops->env, ctx, AM_LOG_ERR, AM_EV_PT_NO_MEMORY, "pt init: no root page", 1,
+			   0, 0);
 		return AM_ENOMEM;
+	}
+	rc = pt_check_table_pa(ops, ctx, root, pa, oa_bits);
+	if (rc) {
+		ops->free_table(ctx, root, pa);
+		return rc;
+	}
 	for (unsigned int i = 0; i < PT_ENTRIES; i++)
 		*(volatile am_pte_t *)&root[i] = 0;
 	pt->ops = ops;
@@ -647,7 +728,7 @@ int am_pt_init(struct am_pt *pt, const struct am_pt_config *cfg, const struct am
 	pt->nr_tables = 1;
 	pt->regime = (uint8_t)cfg->regime;
 	pt->ia_bits = (uint8_t)cfg->ia_bits;
-	pt->oa_bits = (uint8_t)(cfg->oa_bits ? cfg->oa_bits : 48);
+	pt->oa_bits = (uint8_t)oa_bits;
 	pt->ia_end = 1ull << pt->ia_bits;
 	pt->oa_end = 1ull << pt->oa_bits;
 	pt->root_level = cfg->ia_bits > 39 ? 0 : cfg->ia_bits > 30 ? 1 : 2;
@@ -656,15 +737,18 @@ int am_pt_init(struct am_pt *pt, const struct am_pt_config *cfg, const struct am
 	pt->tlbi_max = cfg->tlbi_max ? cfg->tlbi_max : AM_PT_TLBI_BATCH;
 	for (unsigned int t = 0; t < AM_MT_COUNT; t++)
 		pt->attr_index[t] = cfg->attr_index ? cfg->attr_index[t] : (uint8_t)t;
+	pt->ready = AM_READY_PT;
 	return 0;
 }
 
 void am_pt_destroy(struct am_pt *pt)
 {
-	if (!pt_ok(pt))
+	if (!pt_ready(pt))
 		return;
 	lock(pt);
 	pt_free_tree(pt, pt->root, pt->root_pa, pt->root_level);
 	pt->root = NULL;
+	pt->nr_tables = 0;
+	pt->ready = 0;
 	unlock(pt);
 }

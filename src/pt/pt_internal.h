@@ -115,6 +115,16 @@ static inline uint64_t pt_span(unsigned int level)
 }
 
 void *pt_table_va(struct am_pt *pt, am_paddr_t pa);
+/* am_pt_desc_encode() / am_pt_desc_decode() without their log records. */
+int pt_desc_encode(enum am_pt_regime regime, unsigned int level, const struct am_pt_desc *d,
+		   const uint8_t *attr_index, am_pte_t *out);
+int pt_desc_decode(enum am_pt_regime regime, unsigned int level, am_pte_t pte,
+		   const uint8_t *attr_index, struct am_pt_desc *d);
+/* A table page from the backend the hardware can use? If not, log and say why. */
+int pt_check_table_pa(const struct am_pt_ops *ops, void *ctx, const void *va, am_paddr_t pa,
+		      unsigned int oa_bits);
+/* Is @pt ready? If not, one record to the fallback hook. */
+bool pt_ready(const struct am_pt *pt);
 int pt_run(struct pt_walk *w, am_vaddr_t va, uint64_t size);
 int pt_reserve(struct pt_walk *w, size_t n);
 void pt_reserve_leftover(struct pt_walk *w);

@@ -11,6 +11,8 @@
  */
 #include <armmap/pt.h>
 
+#include "pt_internal.h"
+
 #define TCR_IRGN0_WBWA (1ull << 8)
 #define TCR_ORGN0_WBWA (1ull << 10)
 #define TCR_SH0_INNER (3ull << 12)
@@ -53,8 +55,11 @@ static uint64_t sl0(const struct am_pt *pt)
 
 uint64_t am_pt_ttbr(const struct am_pt *pt)
 {
-	uint64_t ttbr = pt->root_pa & AM_PTE_OA_MASK;
+	uint64_t ttbr;
 
+	if (!pt_ready(pt))
+		return 0;
+	ttbr = pt->root_pa & AM_PTE_OA_MASK;
 	if (pt->regime == AM_PT_S1_EL10)
 		ttbr |= (uint64_t)pt->asid << TTBR_ID_SHIFT;
 	else if (pt->regime == AM_PT_S2)
@@ -64,8 +69,11 @@ uint64_t am_pt_ttbr(const struct am_pt *pt)
 
 uint64_t am_pt_tcr(const struct am_pt *pt)
 {
-	uint64_t tcr = t0sz(pt) | TCR_WALK;
+	uint64_t tcr;
 
+	if (!pt_ready(pt))
+		return 0;
+	tcr = t0sz(pt) | TCR_WALK;
 	switch (pt->regime) {
 	case AM_PT_S1_EL2:
 		return tcr | pa_size(pt) << TCR_EL2_PS_SHIFT | TCR_EL2_RES1;
@@ -84,6 +92,8 @@ uint64_t am_pt_mair(const struct am_pt *pt)
 {
 	uint64_t mair = 0;
 
+	if (!pt_ready(pt))
+		return 0;
 	if (pt->regime == AM_PT_S2)
 		return 0; /* stage 2 encodes MemAttr in the descriptors */
 	for (unsigned int t = 0; t < AM_MT_COUNT; t++) {

@@ -21,6 +21,25 @@ void *pt_table_va(struct am_pt *pt, am_paddr_t pa)
 
 /* ----------------------------------------------------------- the reserve -- */
 
+int pt_check_table_pa(const struct am_pt_ops *ops, void *ctx, const void *va, am_paddr_t pa,
+		      unsigned int oa_bits)
+{
+	const char *why = NULL;
+	int rc = AM_EINVAL;
+
+	if (((uintptr_t)va | pa) & (AM_PT_GRANULE_4K - 1u)) {
+		why = "the backend gave a table page that is not granule aligned";
+	} else if (pa > (1ull << oa_bits) - AM_PT_GRANULE_4K) {
+		why = "the backend gave a table page beyond the output address size";
+		rc = AM_ERANGE;
+	}
+	if (!why)
+		return 0;
+	am_env_log(&ops->env, ctx, AM_LOG_ERR, AM_EV_BAD_TABLE, why, pa, 1ull << oa_bits,
+		   (uint64_t)(uintptr_t)va);
+	return rc;
+}
+
 static void reserve_release(struct pt_walk *w)
 {
 	while (w->reserve) {
@@ -40,12 +59,19 @@ int pt_reserve(struct pt_walk *w, size_t n)
 	while (w->reserved < n) {
 		am_paddr_t pa = 0;
 		struct pt_res *r = pt->ops->alloc_table(pt->ctx, &pa);
+		int rc;
 
 		if (!r) {
 			PT_LOG(pt, AM_LOG_ERR, AM_EV_PT_NO_MEMORY, "not enough table pages", n,
 			       w->reserved, 0);
 			reserve_release(w);
 			return AM_ENOMEM;
+		}
+		rc = pt_check_table_pa(pt->ops, pt->ctx, r, pa, pt->oa_bits);
+		if (rc) {
+			pt->ops->free_table(pt->ctx, r, pa);
+			reserve_release(w);
+			return rc;
 		}
 		r->next = w->reserve;
 		r->pa = pa;

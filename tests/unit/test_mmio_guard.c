@@ -1521,7 +1521,7 @@ static int hyp_setup(const struct am_mmio_abi *abi, uint64_t granule, unsigned i
 
 static void test_hyp_init(void **state)
 {
-	struct am_mmio_hyp_config hc = {&am_mmio_abi_android, K4, SLOTS, 8, NULL, NULL};
+	struct am_mmio_hyp_config hc = {&am_mmio_abi_android, K4, SLOTS, 8, NULL, NULL, NULL};
 	struct am_mmio_hyp_config c;
 
 	(void)state;

@@ -62,7 +62,7 @@ static struct am_p2m P2M;
 static bool P2M_LIVE;
 static struct vmsa_cfg VC;
 static struct am_page_info PG[FT_NR];
-static struct am_frame_table FT = {PG, FT_FIRST, FT_NR};
+static struct am_frame_table FT;
 static am_mfn_t GNT[NR_GNT], STS[NR_STS];
 static unsigned long BASE_UNLOCKED;
 
@@ -91,6 +91,7 @@ static am_gfn_t gfn_of(unsigned int i)
 
 static void frames_reset(void)
 {
+	assert_int_equal(am_frame_table_init(&FT, PG, FT_FIRST, FT_NR), 0);
 	for (unsigned int i = 0; i < FT_NR; i++) {
 		memset(&PG[i], 0xa5, sizeof(PG[i]));
 		am_frame_init(&PG[i], is_xenheap(i));
@@ -576,10 +577,11 @@ static void test_frame_refusals(void **state)
 static void test_frame_of_and_refs(void **state)
 {
 	struct am_page_info pages[4];
-	struct am_frame_table top = {pages, AM_MFN_INVALID - 9, 4};
+	struct am_frame_table top;
 	struct am_page_info pg;
 
 	(void)state;
+	assert_int_equal(am_frame_table_init(&top, pages, AM_MFN_INVALID - 9, 4), 0);
 	frames_reset();
 	assert_null(am_frame_of(&FT, FT_FIRST - 1));
 	assert_ptr_equal(am_frame_of(&FT, FT_FIRST), &PG[0]);
@@ -1724,7 +1726,7 @@ static void test_random(void **state)
 static struct am_host_p2m SHP;
 static struct am_p2m SP;
 static struct am_page_info SPG[ST_NF];
-static struct am_frame_table SFT = {SPG, ST_FIRST, ST_NF};
+static struct am_frame_table SFT;
 static am_mfn_t SGNT[ST_NGNT], SSTS[ST_NSTS];
 static unsigned long ST_CI[ST_NF];
 static unsigned long ST_SEQ[ST_NF], ST_ADDS[ST_NF], ST_REMOVES[ST_NF];
@@ -1918,6 +1920,7 @@ static void test_stress_physmap(void **state)
 	(void)state;
 	for (unsigned int k = 0; k < ST_NF; k++) {
 		am_frame_init(&SPG[k], true);
+		assert_int_equal(am_frame_table_init(&SFT, SPG, ST_FIRST, ST_NF), 0);
 		SPG[k].type_info = ST_TOP | AM_PGT_GFN_MASK;
 		ST_CI[k] = SPG[k].count_info;
 		ST_SEQ[k] = ST_ADDS[k] = ST_REMOVES[k] = 0;

@@ -12,6 +12,7 @@
 
 #include <armmap/errors.h>
 #include <armmap/pt.h>
+#include "src/core/internal.h"
 
 #define R AM_PERM_R
 #define W AM_PERM_W
@@ -765,6 +766,7 @@ static struct am_pt table(enum am_pt_regime r, unsigned int ia_bits, unsigned in
 {
 	struct am_pt pt = {0};
 
+	pt.ready = AM_READY_PT; /* made by hand: the register values read only these */
 	pt.regime = (uint8_t)r;
 	pt.ia_bits = (uint8_t)ia_bits;
 	pt.oa_bits = (uint8_t)oa_bits;

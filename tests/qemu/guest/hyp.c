@@ -75,7 +75,7 @@ static const char *const xp_name[XP_COUNT] = {"shared info", "grant frame 0", "g
 					      "status frame 0"};
 
 static struct am_page_info g_pages[FT_FRAMES];
-static const struct am_frame_table g_ft = {g_pages, RAM_BASE >> 12, FT_FRAMES};
+static struct am_frame_table g_ft;
 static am_mfn_t g_gnt_shared[2], g_gnt_status[1];
 
 static struct am_p2m g_p2m;
@@ -394,6 +394,8 @@ static void frames_init(void)
 
 	for (i = 0; i < FT_FRAMES; i++)
 		am_frame_init(&g_pages[i], false);
+	/* a refusal shows as am_p2m_init() refusing the table */
+	(void)am_frame_table_init(&g_ft, g_pages, RAM_BASE >> 12, FT_FRAMES);
 	for (i = 0; i < XP_COUNT; i++)
 		am_frame_init(xp_frame(i), true);
 	g_gnt_shared[0] = mfn_of(xen_page[XP_GNT0]);

@@ -76,7 +76,7 @@ static const struct {
 #define NR_DEV (sizeof(g_dev) / sizeof(g_dev[0]))
 
 static struct am_page_info g_pages[FT_FRAMES];
-static const struct am_frame_table g_ft = {g_pages, RAM_BASE >> 12, FT_FRAMES};
+static struct am_frame_table g_ft;
 
 static struct am_p2m g_p2m;
 static struct am_aarch64_pt_ctx g_s2ctx;
@@ -235,6 +235,8 @@ static int p2m_build(void)
 
 	for (i = 0; i < FT_FRAMES; i++)
 		am_frame_init(&g_pages[i], false);
+	if (am_frame_table_init(&g_ft, g_pages, RAM_BASE >> 12, FT_FRAMES))
+		return -1;
 	g_p2m_ops.pt = &am_aarch64_pt_ops; /* no lock: one CPU, the P2M calls run at EL2 only */
 	rc = am_aarch64_pt_ctx_init(&g_s2ctx, g_s2pool, sizeof(g_s2pool));
 	rc = rc ? rc : am_p2m_init(&g_p2m, &cfg, &g_p2m_ops, &g_s2ctx);
