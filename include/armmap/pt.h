@@ -120,10 +120,13 @@ int am_pt_desc_encode(enum am_pt_regime regime, unsigned int level, const struct
 int am_pt_desc_decode(enum am_pt_regime regime, unsigned int level, am_pte_t pte,
 		      const uint8_t *attr_index, struct am_pt_desc *d);
 
-/* am_pt_level_shift() - log2 of the span of one entry at @level (4 KiB granule). */
+/*
+ * am_pt_level_shift() - log2 of the span of one entry at @level (4 KiB
+ * granule); 0 for a level beyond 3, which has no entries.
+ */
 static inline unsigned int am_pt_level_shift(unsigned int level)
 {
-	return 12u + 9u * (3u - level);
+	return level <= 3u ? 12u + 9u * (3u - level) : 0u;
 }
 
 /* ---------------------------------------------------------------------- */

@@ -168,7 +168,7 @@ static int encode_leaf(enum am_pt_regime regime, unsigned int level, const struc
 
 	if (d->sw > 15 || d->af > 1 || d->contig > 1 || d->ng > 1)
 		return AM_EINVAL;
-	err = am_attr_check(&d->attr);
+	err = am_attr_validate(&d->attr);
 	/* stage 2: a guest's RAM may be written and executed; its own stage 1
 	 * decides W^X. Executing device memory stays refused. */
 	if (err == AM_EPERM && regime == AM_PT_S2 && !am_attr_is_device(&d->attr))
