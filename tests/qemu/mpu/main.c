@@ -919,6 +919,48 @@ static void ck_merge(void)
 	end("am_mpu_merge: two adjacent identical regions become one, both halves accessible");
 }
 
+/*
+ * A map that was never initialised, and one whose init failed: before
+ * issue 9, the first call read the log hook through a NULL ops pointer
+ * (the NMI vector at address 0x8) and jumped into the vector table.
+ */
+static void ck_uninit(void)
+{
+	static struct am_mpu_map never; /* zeroed, as static storage is */
+	struct am_mpu_map failed;
+	struct am_mpu_config bad = {.flavour = AM_MPU_V8M, .storage = g_regions,
+				    .storage_len = 1, .nr_regions = NR_HW};
+	struct hw_snap s;
+	unsigned int log0, writes0 = g_hw.writes;
+	int rc1, rc2, rc3;
+
+	check_begin();
+	am_log_set_fallback(img_log, NULL);
+	snap(&s);
+	log0 = g_log.count;
+	rc1 = am_mpu_map(&never, WIN, WIN + PAGE, &AM_ATTR_RW_DATA);
+	con_printf("  am_mpu_map() on a map never initialised: %s\n", errname(rc1));
+	show_log(log0);
+	EXPECT(rc1 == AM_EINVAL, "expected AM_EINVAL\n");
+	EXPECT(g_log.count == log0 + 1 && logged(log0, AM_EV_NOT_READY, (uintptr_t)&never),
+	       "expected one record AM_EV_NOT_READY\n");
+	rc2 = am_mpu_init(&failed, &bad, &g_ops, &g_hwctx);
+	log0 = g_log.count;
+	rc3 = am_mpu_unmap(&failed, WIN, WIN + PAGE);
+	con_printf("  am_mpu_init() with storage shorter than the regions: %s; then "
+		   "am_mpu_unmap(): %s\n",
+		   errname(rc2), errname(rc3));
+	show_log(log0);
+	EXPECT(rc2 == AM_EINVAL && rc3 == AM_EINVAL, "expected AM_EINVAL twice\n");
+	EXPECT(g_log.count == log0 + 1 && logged(log0, AM_EV_NOT_READY, (uintptr_t)&failed),
+	       "expected one record AM_EV_NOT_READY\n");
+	EXPECT(g_hw.writes == writes0, "a refused call wrote %u regions\n",
+	       g_hw.writes - writes0);
+	expect_hw_unchanged(&s);
+	am_log_set_fallback(NULL, NULL);
+	end("an uninitialised or failed-init map: an error code and a record, not a jump");
+}
+
 static void ck_final(void)
 {
 	uint32_t primask;
@@ -1010,6 +1052,7 @@ int main(void)
 		ck_xn();
 		ck_vmap();
 		ck_merge();
+		ck_uninit();
 		ck_final();
 	}
 	return check_done();
