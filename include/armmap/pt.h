@@ -238,13 +238,23 @@ struct am_pt {
 
 /*
  * am_pt_init() - an empty table: allocates and zeroes the root.
+ * On success the table is ready. Every other call refuses a table that is
+ * not (zeroed, never initialised, init failed, destroyed) with AM_EINVAL
+ * (0 for the calls that return a value) and one record to the fallback
+ * hook (am_log_set_fallback()), reading nothing else of it. Every other
+ * refusal logs one record with its reason through ops->env.log; init's
+ * own refusals too (the fallback hook when there is none).
  * Returns 0, or
  *  AM_EINVAL   NULL, missing required op, unknown regime, ia_bits outside
  *              25..48, oa_bits outside 32..48, an attr_index entry > 7
  *              that is not AM_PT_NO_ATTRIDX, two memory types sharing an
  *              AttrIndx, asid or vmid above 255, tlbi_max above 64;
  *  AM_ENOTSUP  a granule other than 4 KiB;
- *  AM_ENOMEM   no page for the root.
+ *  AM_ENOMEM   no page for the root;
+ *  AM_EINVAL / AM_ERANGE  the root page's VA or PA is not granule aligned,
+ *              or its PA lies beyond oa_bits (the page is given back). The
+ *              same check refuses any later call that would take such a
+ *              table page, with nothing changed.
  */
 int am_pt_init(struct am_pt *pt, const struct am_pt_config *cfg, const struct am_pt_ops *ops,
 	       void *ctx);
@@ -252,6 +262,7 @@ int am_pt_init(struct am_pt *pt, const struct am_pt_config *cfg, const struct am
 /*
  * am_pt_destroy() - give every table page back, the root included. The
  * table must no longer be in use by any CPU (no TLB maintenance is done).
+ * The table is then not ready: every call refuses it.
  */
 void am_pt_destroy(struct am_pt *pt);
 
