@@ -7,8 +7,8 @@
 
 int am_attr_validate(const struct am_attr *a)
 {
-	if (!a || (a->perm & ~AM_PERM_MASK) || a->mtype >= AM_MT_COUNT ||
-	    a->sh == 1 || a->sh > AM_SH_INNER)
+	if (!a || (a->perm & ~AM_PERM_MASK) || a->mtype >= AM_MT_COUNT || a->sh == 1 ||
+	    a->sh > AM_SH_INNER)
 		return AM_EINVAL;
 	if ((a->perm & AM_PERM_W) && (a->perm & AM_PERM_X))
 		return AM_EPERM;
@@ -63,7 +63,7 @@ unsigned int am_attr_diff(const struct am_attr *a, const struct am_attr *b)
 
 int am_mair_byte(unsigned int mtype)
 {
-	static const uint8_t bytes[AM_MT_COUNT] = { 0x00, 0x04, 0x44, 0xbb, 0xff };
+	static const uint8_t bytes[AM_MT_COUNT] = {0x00, 0x04, 0x44, 0xbb, 0xff};
 
 	if (mtype >= AM_MT_COUNT) {
 		am_log_fallback(AM_LOG_ERR, AM_EV_BAD_ARG, "attr: unknown memory type", mtype, 0,

@@ -14,8 +14,8 @@ void am_log_set_fallback(am_log_fn fn, void *ctx)
 	fallback_ctx = ctx;
 }
 
-void am_log_fallback(enum am_log_level level, enum am_log_event event, const char *msg,
-		     uint64_t a0, uint64_t a1, uint64_t a2)
+void am_log_fallback(enum am_log_level level, enum am_log_event event, const char *msg, uint64_t a0,
+		     uint64_t a1, uint64_t a2)
 {
 	struct am_log_rec rec = {level, event, msg, {a0, a1, a2}};
 

@@ -89,8 +89,8 @@ static int64_t guard_unmap(struct am_mmio_hyp *h, uint64_t ipa)
 	int i = find(h, ipa);
 
 	if (i < 0)
-		return refuse(h, AM_SMCCC_INVALID_PARAMETER, "mmio hyp: UNMAP of a granule not guarded",
-			      ipa);
+		return refuse(h, AM_SMCCC_INVALID_PARAMETER,
+			      "mmio hyp: UNMAP of a granule not guarded", ipa);
 	h->c.slots[i] = h->c.slots[--h->nr];
 	return AM_SMCCC_SUCCESS;
 }
@@ -114,8 +114,7 @@ int64_t am_mmio_hyp_call(struct am_mmio_hyp *h, uint32_t fid, uint64_t arg)
 		return guard_map(h, arg);
 	if (fid == abi->unmap)
 		return guard_unmap(h, arg);
-	return refuse(h, AM_SMCCC_NOT_SUPPORTED, "mmio hyp: a function the ABI does not have",
-		      fid);
+	return refuse(h, AM_SMCCC_NOT_SUPPORTED, "mmio hyp: a function the ABI does not have", fid);
 }
 
 bool am_mmio_hyp_allowed(const struct am_mmio_hyp *h, uint64_t ipa, uint64_t size)

@@ -44,8 +44,7 @@ int am_mmio_tracker_init(struct am_mmio_tracker *t, const struct am_mmio_tracker
 
 	if (t)
 		t->ready = 0; /* a failed init leaves a tracker every call refuses */
-	if (!t || !cfg || !cfg->pt || cfg->pt->ready != AM_READY_PT || !cfg->abi ||
-	    !cfg->hyp.call)
+	if (!t || !cfg || !cfg->pt || cfg->pt->ready != AM_READY_PT || !cfg->abi || !cfg->hyp.call)
 		return init_refuse(cfg, AM_EINVAL,
 				   "tracker init: NULL tracker or config, no ready table, no ABI "
 				   "or no transport",
@@ -67,9 +66,10 @@ int am_mmio_tracker_init(struct am_mmio_tracker *t, const struct am_mmio_tracker
 				   0, 0);
 	g = hyp(t, abi->info ? abi->info : abi->meminfo, 0);
 	if (g != 4096 && g != 16384) /* NOT_SUPPORTED, or a granule we do not handle */
-		return init_refuse(cfg, AM_ENOTSUP,
-				   "tracker init: no MMIO guard, or a granule other than 4 or 16 KiB",
-				   (uint64_t)g, 0);
+		return init_refuse(
+			cfg, AM_ENOTSUP,
+			"tracker init: no MMIO guard, or a granule other than 4 or 16 KiB",
+			(uint64_t)g, 0);
 	t->granule = (uint64_t)g;
 	if (abi->enroll && hyp(t, abi->enroll, 0) != AM_SMCCC_SUCCESS)
 		return init_refuse(cfg, AM_ENOTSUP, "tracker init: the hypervisor refused ENROLL",

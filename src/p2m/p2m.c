@@ -382,23 +382,25 @@ static int check_config(const struct am_p2m_config *cfg, const struct am_p2m_ops
 	const struct am_env *env = ops ? &ops->env : NULL;
 
 	if (!cfg || !ops || !ops->pt)
-		return am_init_refuse(env, ctx, AM_EINVAL, "p2m init: NULL config, ops or table ops",
+		return am_init_refuse(env, ctx, AM_EINVAL,
+				      "p2m init: NULL config, ops or table ops",
 				      (uint64_t)(uintptr_t)cfg, (uint64_t)(uintptr_t)ops, 0);
 	if (cfg->vmid > 255 || (cfg->ipa_bits && (cfg->ipa_bits < 32 || cfg->ipa_bits > 48)) ||
 	    (cfg->pa_bits && (cfg->pa_bits < 32 || cfg->pa_bits > 48)))
-		return am_init_refuse(env, ctx, AM_EINVAL,
-				      "p2m init: ipa_bits or pa_bits outside 32..48, or VMID above 255",
-				      cfg->ipa_bits, cfg->pa_bits, cfg->vmid);
+		return am_init_refuse(
+			env, ctx, AM_EINVAL,
+			"p2m init: ipa_bits or pa_bits outside 32..48, or VMID above 255",
+			cfg->ipa_bits, cfg->pa_bits, cfg->vmid);
 	if (!cfg->frames || cfg->frames->ready != AM_READY_FT)
 		return am_init_refuse(env, ctx, AM_EINVAL,
 				      "p2m init: NULL or uninitialised frame table",
 				      (uint64_t)(uintptr_t)cfg->frames, 0, 0);
 	if (check_domain_frames(&cfg->dom, cfg->frames))
-		return am_init_refuse(env, ctx, AM_EINVAL,
-				      "p2m init: a domain frame is missing, outside the frame table "
-				      "or not xenheap",
-				      cfg->dom.shared_info, cfg->dom.nr_gnttab_shared,
-				      cfg->dom.nr_gnttab_status);
+		return am_init_refuse(
+			env, ctx, AM_EINVAL,
+			"p2m init: a domain frame is missing, outside the frame table "
+			"or not xenheap",
+			cfg->dom.shared_info, cfg->dom.nr_gnttab_shared, cfg->dom.nr_gnttab_status);
 	return 0;
 }
 

@@ -592,8 +592,7 @@ int am_pt_populate(struct am_pt *pt, am_vaddr_t va, uint64_t size)
 }
 
 /* The leaf walk, checks done. */
-static int walk_leaves(struct am_pt *pt, am_vaddr_t va, uint64_t size, am_pt_leaf_fn fn,
-		       void *arg)
+static int walk_leaves(struct am_pt *pt, am_vaddr_t va, uint64_t size, am_pt_leaf_fn fn, void *arg)
 {
 	struct leaf_arg a = {.fn = fn, .arg = arg};
 	struct pt_walk w = {.pt = pt, .v = &leaf_visitor, .arg = &a};
@@ -632,8 +631,8 @@ int am_pt_query(struct am_pt *pt, am_vaddr_t va, struct am_pt_leaf *out)
 	if (!out)
 		return bad_arg(pt, "query: NULL output", 0, 0);
 	if (va >= pt->ia_end) {
-		PT_LOG(pt, AM_LOG_ERR, AM_EV_BAD_RANGE,
-		       "query: beyond the input address size", va, pt->ia_end, 0);
+		PT_LOG(pt, AM_LOG_ERR, AM_EV_BAD_RANGE, "query: beyond the input address size", va,
+		       pt->ia_end, 0);
 		return AM_ERANGE;
 	}
 	rc = walk_leaves(pt, va & ~(uint64_t)(AM_PT_GRANULE_4K - 1u), AM_PT_GRANULE_4K, query_fn,
@@ -653,8 +652,7 @@ static int check_config(const struct am_pt_config *cfg, const struct am_pt_ops *
 {
 	const struct am_env *env = ops ? &ops->env : NULL;
 
-	if (!cfg || !ops || !ops->alloc_table || !ops->free_table || !ops->tlbi ||
-	    !ops->barrier)
+	if (!cfg || !ops || !ops->alloc_table || !ops->free_table || !ops->tlbi || !ops->barrier)
 		return am_init_refuse(env, ctx, AM_EINVAL,
 				      "pt init: NULL config or ops, or a required op missing",
 				      (uint64_t)(uintptr_t)cfg, (uint64_t)(uintptr_t)ops, 0);
@@ -710,8 +708,8 @@ int am_pt_init(struct am_pt *pt, const struct am_pt_config *cfg, const struct am
 	oa_bits = cfg->oa_bits ? cfg->oa_bits : 48;
 	root = ops->alloc_table(ctx, &pa);
 	if (!root) {
-		am_env_log(&ops->env, ctx, AM_LOG_ERR, AM_EV_PT_NO_MEMORY, "pt init: no root page", 1,
-			   0, 0);
+		am_env_log(&ops->env, ctx, AM_LOG_ERR, AM_EV_PT_NO_MEMORY, "pt init: no root page",
+			   1, 0, 0);
 		return AM_ENOMEM;
 	}
 	rc = pt_check_table_pa(ops, ctx, root, pa, oa_bits);

@@ -109,32 +109,32 @@ static void covered(const char *fn)
  * and log exactly @nrec records, with the watched state unchanged.
  * MISUSE_VOID for the calls that return nothing.
  */
-#define MISUSE(fn, args, want, nrec)                                                         \
-	do {                                                                                 \
-		long long rc_;                                                               \
-		covered(#fn);                                                                \
-		before();                                                                    \
-		rc_ = (long long)(fn args);                                                  \
-		if (rc_ != (long long)(want) || NREC != (unsigned int)(nrec))                \
+#define MISUSE(fn, args, want, nrec)                                                          \
+	do {                                                                                  \
+		long long rc_;                                                                \
+		covered(#fn);                                                                 \
+		before();                                                                     \
+		rc_ = (long long)(fn args);                                                   \
+		if (rc_ != (long long)(want) || NREC != (unsigned int)(nrec))                 \
 			print_error("%s%s: returned %lld (want %lld), %u records (want %u): " \
-				    "\"%s\"\n",                                              \
-				    #fn, #args, rc_, (long long)(want), NREC,                \
-				    (unsigned int)(nrec), LAST.msg ? LAST.msg : "");         \
-		assert_int_equal(rc_, (long long)(want));                                    \
-		assert_int_equal(NREC, (nrec));                                              \
-		after(#fn #args);                                                            \
+				    "\"%s\"\n",                                               \
+				    #fn, #args, rc_, (long long)(want), NREC,                 \
+				    (unsigned int)(nrec), LAST.msg ? LAST.msg : "");          \
+		assert_int_equal(rc_, (long long)(want));                                     \
+		assert_int_equal(NREC, (nrec));                                               \
+		after(#fn #args);                                                             \
 	} while (0)
 
-#define MISUSE_VOID(fn, args, nrec)                                                          \
-	do {                                                                                 \
-		covered(#fn);                                                                \
-		before();                                                                    \
-		fn args;                                                                     \
-		if (NREC != (unsigned int)(nrec))                                            \
-			print_error("%s%s: %u records (want %u)\n", #fn, #args, NREC,        \
-				    (unsigned int)(nrec));                                   \
-		assert_int_equal(NREC, (nrec));                                              \
-		after(#fn #args);                                                            \
+#define MISUSE_VOID(fn, args, nrec)                                                   \
+	do {                                                                          \
+		covered(#fn);                                                         \
+		before();                                                             \
+		fn args;                                                              \
+		if (NREC != (unsigned int)(nrec))                                     \
+			print_error("%s%s: %u records (want %u)\n", #fn, #args, NREC, \
+				    (unsigned int)(nrec));                            \
+		assert_int_equal(NREC, (nrec));                                       \
+		after(#fn #args);                                                     \
 	} while (0)
 
 /* One record, and of this event. */
@@ -159,15 +159,15 @@ static int teardown(void **state)
 
 /* How an object that is not ready came to be. */
 enum bad_state {
-	ST_ZEROED,     /* static storage, never initialised */
-	ST_GARBAGE,    /* stack garbage whose init failed */
-	ST_FAILED,     /* a zeroed object whose init failed */
-	ST_DESTROYED,  /* initialised, then destroyed (tables, P2Ms) */
+	ST_ZEROED,    /* static storage, never initialised */
+	ST_GARBAGE,   /* stack garbage whose init failed */
+	ST_FAILED,    /* a zeroed object whose init failed */
+	ST_DESTROYED, /* initialised, then destroyed (tables, P2Ms) */
 	ST_COUNT
 };
 
-static const char *const state_name[ST_COUNT] = {"zeroed", "garbage, failed init",
-						 "failed init", "destroyed"};
+static const char *const state_name[ST_COUNT] = {"zeroed", "garbage, failed init", "failed init",
+						 "destroyed"};
 
 /* ----------------------------------------------------- core functions -- */
 
@@ -215,8 +215,7 @@ static struct am_mpu_ops MOPS;
 
 static struct am_mpu_config mpu_cfg(void)
 {
-	return (struct am_mpu_config){.flavour = AM_MPU_V8M, .storage = MST,
-				      .storage_len = MPU_N};
+	return (struct am_mpu_config){.flavour = AM_MPU_V8M, .storage = MST, .storage_len = MPU_N};
 }
 
 static void mpu_env(void)
@@ -351,8 +350,8 @@ static void mpu_init_misuse(void **state)
 static void mpu_calls_misuse(void **state)
 {
 	static struct am_mpu_map m;
-	static const struct am_mpu_boot_region overlap[] = {
-		{0x10000, 0x20000, AM_ATTR_RW_DATA}, {0x18000, 0x30000, AM_ATTR_RW_DATA}};
+	static const struct am_mpu_boot_region overlap[] = {{0x10000, 0x20000, AM_ATTR_RW_DATA},
+							    {0x18000, 0x30000, AM_ATTR_RW_DATA}};
 	struct am_attr wx = {AM_PERM_R | AM_PERM_W | AM_PERM_X, AM_MT_NORMAL_WB, AM_SH_INNER};
 	struct am_attr bad = {AM_PERM_R, 9, AM_SH_INNER};
 	struct am_attr wo = {AM_PERM_W, AM_MT_NORMAL_WB, AM_SH_INNER};
@@ -419,7 +418,7 @@ static void mpu_encodings_misuse(void **state)
 	watch(&rl, sizeof(rl));
 	watch(&f, sizeof(f));
 	MISUSE(am_mpu_granule, ((enum am_mpu_flavour)3), 0, 1);
-	MISUSE(am_mpu_addr_bits, ((enum am_mpu_flavour)-1), 0, 1);
+	MISUSE(am_mpu_addr_bits, ((enum am_mpu_flavour) - 1), 0, 1);
 	MISUSE(am_mpu_encode, ((enum am_mpu_flavour)3, &f, &rb, &rl), AM_EINVAL, 1);
 	MISUSE(am_mpu_encode, (AM_MPU_V8M, NULL, &rb, &rl), AM_EINVAL, 1);
 	MISUSE(am_mpu_encode, (AM_MPU_V8M, &f, NULL, &rl), AM_EINVAL, 1);
@@ -489,9 +488,8 @@ static void pt_ready(struct am_pt *pt, enum am_pt_regime r)
 
 	pt_env();
 	assert_int_equal(am_pt_init(pt, &c, &POPS, &PH), 0);
-	assert_int_equal(am_pt_map(pt, 0x200000, 0x80200000, 0x200000, &AM_ATTR_RW_DATA,
-				   AM_PT_F_BLOCK),
-			 0);
+	assert_int_equal(
+		am_pt_map(pt, 0x200000, 0x80200000, 0x200000, &AM_ATTR_RW_DATA, AM_PT_F_BLOCK), 0);
 	assert_int_equal(am_pt_map(pt, 0x9000000, 0x9000000, K4, &AM_ATTR_DEVICE, 0), 0);
 }
 
@@ -501,7 +499,7 @@ static void pt_watch(struct am_pt *pt)
 	watch(pt, sizeof(*pt));
 	watch(PH.pool, POOL * K4);
 	watch(PH.used, POOL);
-	watch(&PH.tlbi, sizeof(PH.tlbi) * 2);	       /* tlbi, tlbi_all */
+	watch(&PH.tlbi, sizeof(PH.tlbi) * 2);	    /* tlbi, tlbi_all */
 	watch(&PH.publish, sizeof(PH.publish) * 2); /* publish, complete */
 	watch(&PH.in_use, sizeof(PH.in_use));
 }
@@ -665,15 +663,13 @@ static void pt_calls_misuse(void **state)
 	/* a bad input range is named as such, not as a bad output range */
 	MISUSE(am_pt_map, (&pt, 0x400800, 0x400000, K4, &AM_ATTR_RW_DATA, 0), AM_EINVAL, 1);
 	assert_null(strstr(LAST.msg, "output"));
-	MISUSE(am_pt_map, (&pt, ~0xfffull, 0x400000, 2 * K4, &AM_ATTR_RW_DATA, 0), AM_EOVERFLOW,
-	       1);
+	MISUSE(am_pt_map, (&pt, ~0xfffull, 0x400000, 2 * K4, &AM_ATTR_RW_DATA, 0), AM_EOVERFLOW, 1);
 	assert_null(strstr(LAST.msg, "output"));
 	MISUSE(am_pt_map, (&pt, 1ull << 39, 0x400000, K4, &AM_ATTR_RW_DATA, 0), AM_ERANGE, 1);
 	assert_null(strstr(LAST.msg, "output"));
 	MISUSE(am_pt_map, (&pt, 0x400000, 0x400800, K4, &AM_ATTR_RW_DATA, 0), AM_EINVAL, 1);
 	assert_non_null(strstr(LAST.msg, "output"));
-	MISUSE(am_pt_map, (&pt, 0x400000, ~0xfffull, 2 * K4, &AM_ATTR_RW_DATA, 0), AM_EOVERFLOW,
-	       1);
+	MISUSE(am_pt_map, (&pt, 0x400000, ~0xfffull, 2 * K4, &AM_ATTR_RW_DATA, 0), AM_EOVERFLOW, 1);
 	MISUSE(am_pt_map, (&pt, 0x400000, 1ull << 40, K4, &AM_ATTR_RW_DATA, 0), AM_ERANGE, 1);
 	MISUSE(am_pt_map, (&pt, 0x400000, 0x400000, 0, &AM_ATTR_RW_DATA, 0), AM_EINVAL, 1);
 	MISUSE(am_pt_map, (&pt, M2, M2, K4, &AM_ATTR_RW_DATA, 0), AM_EEXIST, 1);
@@ -713,8 +709,7 @@ static void pt_ng_outside_el10(void **state)
 
 static void pt_descriptors_misuse(void **state)
 {
-	struct am_pt_desc d = {.type = AM_PT_PAGE, .af = 1, .attr = AM_ATTR_RW_DATA,
-			       .oa = 0x1000};
+	struct am_pt_desc d = {.type = AM_PT_PAGE, .af = 1, .attr = AM_ATTR_RW_DATA, .oa = 0x1000};
 	struct am_pt_desc e;
 	am_pte_t pte = 5;
 
@@ -977,9 +972,15 @@ static struct am_mem_region RAM[2], MMIO[2];
 
 static struct am_mmio_tracker_config tr_cfg(void)
 {
-	return (struct am_mmio_tracker_config){
-		.pt = &TPT, .lo = LO, .hi = HI, .ram = RAM, .ram_cap = 2, .mmio = MMIO,
-		.mmio_cap = 2, .abi = &am_mmio_abi_android, .hyp = {mmioh_call, &MM}};
+	return (struct am_mmio_tracker_config){.pt = &TPT,
+					       .lo = LO,
+					       .hi = HI,
+					       .ram = RAM,
+					       .ram_cap = 2,
+					       .mmio = MMIO,
+					       .mmio_cap = 2,
+					       .abi = &am_mmio_abi_android,
+					       .hyp = {mmioh_call, &MM}};
 }
 
 static void tr_env(void)
@@ -1097,8 +1098,11 @@ static void tracker_misuse(void **state)
 static uint64_t SLOTS[4];
 static struct am_mmio_hyp_config hyp_cfg(void)
 {
-	return (struct am_mmio_hyp_config){.abi = &am_mmio_abi_android, .granule = K4,
-					   .slots = SLOTS, .nr_slots = 4, .log = cap};
+	return (struct am_mmio_hyp_config){.abi = &am_mmio_abi_android,
+					   .granule = K4,
+					   .slots = SLOTS,
+					   .nr_slots = 4,
+					   .log = cap};
 }
 
 static void hyp_calls_not_ready(struct am_mmio_hyp *h)
@@ -1225,8 +1229,8 @@ static unsigned int header_functions(const char *path, char names[][64], unsigne
 static void every_public_function_is_misused(void **state)
 {
 	static const char *const headers[] = {
-		"include/armmap/types.h", "include/armmap/errors.h",	 "include/armmap/attr.h",
-		"include/armmap/mpu.h",	  "include/armmap/pt.h",	 "include/armmap/p2m.h",
+		"include/armmap/types.h",      "include/armmap/errors.h", "include/armmap/attr.h",
+		"include/armmap/mpu.h",	       "include/armmap/pt.h",	  "include/armmap/p2m.h",
 		"include/armmap/mmio_guard.h", "include/armmap/armmap.h",
 	};
 	static char names[MAX_FN][64];
