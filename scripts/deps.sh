@@ -18,7 +18,8 @@ usage() {
 # A need: "kind:what:package". kind is cmd (a command on PATH) or file (a
 # path, e.g. a header). The package is Debian's provider of it.
 needs=()
-host_c=(cmd:gcc:gcc file:/usr/include/string.h:libc6-dev cmd:ar:binutils)
+host_cc=(cmd:gcc:gcc cmd:ar:binutils)            # the freestanding core
+host_c=("${host_cc[@]}" file:/usr/include/string.h:libc6-dev) # hosted programs
 cross=(cmd:aarch64-linux-gnu-gcc:gcc-aarch64-linux-gnu
 	cmd:aarch64-linux-gnu-ar:binutils-aarch64-linux-gnu
 	cmd:aarch64-linux-gnu-nm:binutils-aarch64-linux-gnu
@@ -38,7 +39,7 @@ for t in "$@"; do
 	bench) needs+=(cmd:make:make "${host_c[@]}" cmd:valgrind:valgrind
 		file:/usr/include/valgrind/callgrind.h:valgrind) ;;
 	# the library for every target and each target's size tool
-	size) needs+=(cmd:make:make "${host_c[@]}" cmd:size:binutils "${cross[@]}"
+	size) needs+=(cmd:make:make "${host_cc[@]}" cmd:size:binutils "${cross[@]}"
 		cmd:aarch64-linux-gnu-size:binutils-aarch64-linux-gnu
 		cmd:arm-none-eabi-size:binutils-arm-none-eabi) ;;
 	# a Debian 12 chroot from debootstrap, a clone of HEAD inside it

@@ -95,9 +95,24 @@ remove_tree() {
 	fi
 	rm -rf --one-file-system "$d"
 }
+# Run "$@" in the background and wait for it, so that a signal to this
+# script is handled at once (cleanup then stops what runs in the chroot).
+bg=
+run_bg() {
+	"$@" &
+	bg=$!
+	local rc=0
+	wait "$bg" || rc=$?
+	bg=
+	return "$rc"
+}
 cleanup() {
 	local rc=$?
 	trap - EXIT INT TERM HUP
+	if [ -n "$bg" ]; then
+		say "interrupted: stopping $bg"
+		kill "$bg" 2>/dev/null || true
+	fi
 	remove_tree "$work" || rc=1
 	exit "$rc"
 }
@@ -116,7 +131,7 @@ if [ ! -s "$CACHE" ]; then
 	say "no cached rootfs at $CACHE: debootstrap --variant=minbase --include=$INCLUDE $SUITE ($MIRROR)"
 	mkdir -p "$(dirname "$CACHE")"
 	boot=$work/debootstrap
-	if ! debootstrap --variant=minbase --include="$INCLUDE" "$SUITE" "$boot" "$MIRROR" \
+	if ! run_bg debootstrap --variant=minbase --include="$INCLUDE" "$SUITE" "$boot" "$MIRROR" \
 		>"$logs/debootstrap.log" 2>&1; then
 		tail -n 30 "$logs/debootstrap.log" >&2
 		die "debootstrap FAILED (log: $logs/debootstrap.log)"
@@ -162,7 +177,7 @@ for cmd in "${CMDS[@]}"; do
 	say "== $cmd (in the chroot; log $log)"
 	t=$SECONDS
 	rc=0
-	run_in_chroot "$log" "$cmd" || rc=$?
+	run_bg run_in_chroot "$log" "$cmd" || rc=$?
 	why=
 	if [ "$rc" -ne 0 ]; then
 		why="exit status $rc"
