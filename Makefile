@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: BSD-3-Clause
-# armmap build. `make demo` and `make test` install what is missing first
-# (scripts/deps.sh, Debian packages), so both work on a fresh Debian 12 machine.
+# armmap build. `make demo`, `make test`, `make bench`, `make size` and
+# `make fresh-check` first install what they need and the machine lacks
+# (scripts/deps.sh, Debian packages), so they work on a fresh Debian 12
+# machine. Plain `make` (the host library) and any file target install nothing.
 
 .DEFAULT_GOAL := all
 SHELL := /bin/bash
@@ -13,12 +15,14 @@ CORE_CFLAGS := $(WARN) -Iinclude -fno-common
 
 # ---------------------------------------------------------------- targets --
 # Per target: compiler, flags, size tool. The core builds for each of them.
+# -mstrict-align on AArch64: the library builds tables with the MMU off,
+# where every access is Device memory and an unaligned one faults.
 TARGETS := host aarch64 cortex-m33 cortex-r52 cortex-r82
 CC_host := gcc
 CF_host := -O2
 SIZE_host := size
 CC_aarch64 := aarch64-linux-gnu-gcc
-CF_aarch64 := -O2 -mcpu=cortex-a57 -mgeneral-regs-only
+CF_aarch64 := -O2 -mcpu=cortex-a57 -mgeneral-regs-only -mstrict-align
 SIZE_aarch64 := aarch64-linux-gnu-size
 CC_cortex-m33 := arm-none-eabi-gcc
 CF_cortex-m33 := -Os -mcpu=cortex-m33 -mthumb
@@ -27,7 +31,7 @@ CC_cortex-r52 := arm-none-eabi-gcc
 CF_cortex-r52 := -Os -mcpu=cortex-r52 -marm
 SIZE_cortex-r52 := arm-none-eabi-size
 CC_cortex-r82 := aarch64-linux-gnu-gcc
-CF_cortex-r82 := -O2 -mcpu=cortex-r82 -mgeneral-regs-only
+CF_cortex-r82 := -O2 -mcpu=cortex-r82 -mgeneral-regs-only -mstrict-align
 SIZE_cortex-r82 := aarch64-linux-gnu-size
 
 define target_rules
@@ -45,10 +49,20 @@ all: $(B)/host/libarmmap.a
 # keep objects made through pattern rules (they are not throw-away intermediates)
 .SECONDARY:
 
-.PHONY: all deps test demo size bench clean format unit cross qemu
+.PHONY: all deps test demo size bench clean format unit cross qemu fresh-check qemu-empty-fw
 
+# Installing what is missing (scripts/deps.sh) happens only for the goals
+# given on the command line that need it, and before anything is built:
+# every build rule has `| deps`, and deps does nothing for other goals (plain
+# `make`, a file target, the sub-makes of scripts/run-suites.sh and
+# scripts/cross-build.sh).
+DEPS_GOALS := $(filter demo test bench size fresh-check format,$(MAKECMDGOALS))
+ifneq ($(DEPS_GOALS),)
 deps:
-	@scripts/deps.sh
+	@scripts/deps.sh $(DEPS_GOALS)
+else
+deps: ;
+endif
 
 # ------------------------------------------------------------ host tests --
 # Core, models and host ops rebuilt with ASan and UBSan for the unit tests.
@@ -93,7 +107,28 @@ $(M33_IMG): $(M33_SRCS) $(CORE_HDRS) $(wildcard arch/armv8m/*.h tests/qemu/mpu/*
 	$(M33_CC) $(M33_CFLAGS) -nostdlib -nostartfiles -T tests/qemu/mpu/link.ld \
 		-Wl,--gc-sections $(M33_SRCS) -lgcc -o $@
 
-QEMU_MPU := qemu-system-arm -M mps2-an505 -nographic -semihosting -kernel
+# Every QEMU run (make demo and the suites use these same definitions):
+# -nodefaults: none of the default devices and backends the images do not use
+#   (NIC, parallel port, monitor, empty floppy and SD drives); the images
+#   print on the board's UART (-serial stdio) and exit by semihosting.
+# -nic none: no network. Without it `virt` adds a virtio NIC whose option
+#   ROM (efi-virtio.rom, package ipxe-qemu) a fresh machine lacks. The
+#   an505's LAN9118 is part of the board; with no network QEMU warns
+#   "nic lan9118.0 has no peer", which is expected.
+# -L $(QEMU_FW): an empty directory first in QEMU's firmware path. Note:
+#   QEMU still searches its built-in directories after it (`qemu-system-arm
+#   -L x -L help` lists them), so an installed ROM is still found: it does
+#   not make this machine a fresh one. The runs need no ROM because of
+#   -nodefaults -nic none; `make fresh-check` proves it on a fresh machine.
+QEMU_FW := $(B)/qemu-empty-fw
+QEMU_OPTS := -nodefaults -nic none -display none -serial stdio -semihosting -L $(QEMU_FW)
+qemu-empty-fw:
+	@mkdir -p $(QEMU_FW)
+	@if [ -n "$$(ls -A $(QEMU_FW))" ]; then \
+	  echo "$(QEMU_FW) must be empty (QEMU's firmware path for the runs); it holds:"; \
+	  ls -A $(QEMU_FW); exit 1; fi
+
+QEMU_MPU := qemu-system-arm -M mps2-an505 $(QEMU_OPTS) -kernel
 
 # The MMU image: EL2 stage 1 on an emulated Cortex-A57 (QEMU virt, started at
 # EL2). -mstrict-align: the table building runs with the MMU off, where every
@@ -111,8 +146,7 @@ $(A64_IMG): $(A64_SRCS) $(CORE_HDRS) $(wildcard src/*/*.h arch/aarch64/*.h tests
 	$(A64_CC) $(A64_CFLAGS) -nostdlib -nostartfiles -static -no-pie -T tests/qemu/mmu/link.ld \
 		-Wl,--gc-sections -Wl,--build-id=none -Wl,--no-warn-rwx-segments $(A64_SRCS) -lgcc -o $@
 
-QEMU_MMU := qemu-system-aarch64 -M virt,virtualization=on -cpu cortex-a57 -m 1G \
-	-nographic -semihosting -kernel
+QEMU_MMU := qemu-system-aarch64 -M virt,virtualization=on -cpu cortex-a57 -m 1G $(QEMU_OPTS) -kernel
 
 # The guest image: an EL2 hypervisor that builds a guest's stage 2 with the
 # P2M and runs a tiny EL1 guest under it, in one ELF. The guest part
@@ -195,20 +229,20 @@ suite-unit-%: $(B)/tests/%
 suite-cross-build: | deps
 	@scripts/cross-build.sh $(filter-out host,$(TARGETS))
 
-suite-qemu-mpu: $(M33_IMG)
+suite-qemu-mpu: $(M33_IMG) | qemu-empty-fw
 	@scripts/run-qemu.sh qemu-mpu 60 $(QEMU_MPU) $(M33_IMG)
 
-suite-qemu-mmu: $(A64_IMG)
+suite-qemu-mmu: $(A64_IMG) | qemu-empty-fw
 	@scripts/run-qemu.sh qemu-mmu 60 $(QEMU_MMU) $(A64_IMG)
 
-suite-qemu-guest: $(GUEST_IMG)
+suite-qemu-guest: $(GUEST_IMG) | qemu-empty-fw
 	@scripts/run-qemu.sh qemu-guest 60 $(QEMU_GUEST) $(GUEST_IMG)
 
-suite-qemu-mmio-guard: $(MG_IMG)
+suite-qemu-mmio-guard: $(MG_IMG) | qemu-empty-fw
 	@scripts/run-qemu.sh qemu-mmio-guard 60 $(QEMU_MMIO_GUARD) $(MG_IMG)
 
 # ------------------------------------------------------------------ demo --
-demo: deps $(M33_IMG) $(A64_IMG) $(GUEST_IMG) $(MG_IMG)
+demo: deps $(M33_IMG) $(A64_IMG) $(GUEST_IMG) $(MG_IMG) | qemu-empty-fw
 	@echo "== armmap on an emulated Cortex-M33 (mps2-an505, 16 MPU regions) =="
 	@timeout 60 $(QEMU_MPU) $(M33_IMG); st=$$?; \
 	  if [ $$st -ne 0 ]; then echo "demo: the MPU image exited with status $$st"; exit 1; fi
@@ -242,8 +276,14 @@ $(B)/bench/bench_mpu: bench/bench_mpu.c $(CORE_SRCS) $(CORE_HDRS) | deps
 	@mkdir -p $(dir $@)
 	gcc $(BENCH_CFLAGS) bench/bench_mpu.c $(CORE_SRCS) -o $@
 
-format:
+format: deps
 	clang-format -i $$(git ls-files '*.c' '*.h')
+
+# ----------------------------------------------------------- fresh-check --
+# The README's commands (make demo, make test) on a fresh Debian 12 chroot
+# (debootstrap minbase) with a clone of the committed HEAD; see docs/testing.md.
+fresh-check: deps
+	@scripts/fresh-check.sh
 
 clean:
 	rm -rf $(B)

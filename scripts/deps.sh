@@ -1,25 +1,97 @@
 #!/usr/bin/env bash
-# Install, from Debian's packages, whatever armmap's build, tests, demo and
-# benchmarks need and this machine lacks. Quiet when nothing is missing.
+# Install, from Debian 12's packages, what the named make targets need and
+# this machine lacks:  scripts/deps.sh [demo] [test] [bench] [size]
+# [fresh-check] [format]  (the Makefile passes the goals it was given;
+# plain `make` calls nothing). Every need is checked by what provides it (a
+# command, a header), never by package names. Quiet when nothing is
+# missing; `apt-get update` only when something must be installed; after
+# installing, every need is checked again, and anything still missing is a
+# loud failure.
 set -euo pipefail
-need=()
-have_cmd() { command -v "$1" >/dev/null 2>&1; }
-have_cmd gcc || need+=(gcc)
-have_cmd make || need+=(make)
-have_cmd size || need+=(binutils)
-[ -f /usr/include/cmocka.h ] || need+=(libcmocka-dev)
-have_cmd aarch64-linux-gnu-gcc || need+=(gcc-aarch64-linux-gnu)
-have_cmd arm-none-eabi-gcc || need+=(gcc-arm-none-eabi)
-have_cmd qemu-system-arm || need+=(qemu-system-arm)
-have_cmd qemu-system-aarch64 || need+=(qemu-system-arm)
-have_cmd valgrind || need+=(valgrind)
-[ -f /usr/include/valgrind/callgrind.h ] || need+=(valgrind)
-have_cmd timeout || need+=(coreutils)
-[ ${#need[@]} -eq 0 ] && exit 0
-mapfile -t need < <(printf '%s\n' "${need[@]}" | sort -u)
-echo "deps: installing ${need[*]}"
+
+usage() {
+	echo "usage: scripts/deps.sh TARGET...   (TARGET: demo test bench size fresh-check format)" >&2
+	exit 2
+}
+[ $# -gt 0 ] || usage
+
+# A need: "kind:what:package". kind is cmd (a command on PATH) or file (a
+# path, e.g. a header). The package is Debian's provider of it.
+needs=()
+host_cc=(cmd:gcc:gcc cmd:ar:binutils)            # the freestanding core
+host_c=("${host_cc[@]}" file:/usr/include/string.h:libc6-dev) # hosted programs
+cross=(cmd:aarch64-linux-gnu-gcc:gcc-aarch64-linux-gnu
+	cmd:aarch64-linux-gnu-ar:binutils-aarch64-linux-gnu
+	cmd:aarch64-linux-gnu-nm:binutils-aarch64-linux-gnu
+	cmd:aarch64-linux-gnu-objcopy:binutils-aarch64-linux-gnu
+	cmd:arm-none-eabi-gcc:gcc-arm-none-eabi
+	cmd:arm-none-eabi-ar:binutils-arm-none-eabi)
+qemu=(cmd:qemu-system-arm:qemu-system-arm cmd:qemu-system-aarch64:qemu-system-arm
+	cmd:timeout:coreutils)
+for t in "$@"; do
+	case $t in
+	# the four QEMU images (cross compilers only) and QEMU
+	demo) needs+=(cmd:make:make "${cross[@]}" "${qemu[@]}") ;;
+	# host suites (cmocka, ASan/UBSan come with gcc), cross-build, QEMU suites
+	test) needs+=(cmd:make:make "${host_c[@]}" file:/usr/include/cmocka.h:libcmocka-dev
+		"${cross[@]}" "${qemu[@]}") ;;
+	# host benchmarks; instruction counts by callgrind
+	bench) needs+=(cmd:make:make "${host_c[@]}" cmd:valgrind:valgrind
+		file:/usr/include/valgrind/callgrind.h:valgrind) ;;
+	# the library for every target and each target's size tool
+	size) needs+=(cmd:make:make "${host_cc[@]}" cmd:size:binutils "${cross[@]}"
+		cmd:aarch64-linux-gnu-size:binutils-aarch64-linux-gnu
+		cmd:arm-none-eabi-size:binutils-arm-none-eabi) ;;
+	# a Debian 12 chroot from debootstrap, a clone of HEAD inside it
+	fresh-check) needs+=(cmd:debootstrap:debootstrap cmd:git:git cmd:tar:tar cmd:gzip:gzip
+		cmd:chroot:coreutils cmd:mount:mount cmd:umount:mount cmd:findmnt:util-linux) ;;
+	format) needs+=(cmd:clang-format:clang-format cmd:git:git) ;;
+	*) echo "deps: unknown target '$t'" >&2; usage ;;
+	esac
+done
+
+have() {
+	local kind=${1%%:*} rest=${1#*:}
+	local what=${rest%:*}
+	case $kind in
+	cmd) command -v "$what" >/dev/null 2>&1 ;;
+	file) [ -e "$what" ] ;;
+	esac
+}
+missing() {
+	local n
+	for n in "${needs[@]}"; do have "$n" || echo "$n"; done
+}
+
+mapfile -t miss < <(missing)
+[ ${#miss[@]} -eq 0 ] && exit 0
+mapfile -t pkgs < <(printf '%s\n' "${miss[@]}" | sed 's/.*://' | sort -u)
+echo "deps: installing ${pkgs[*]} (for: $*)"
+
 SUDO=
-[ "$(id -u)" -eq 0 ] || SUDO=sudo
+if [ "$(id -u)" -ne 0 ]; then
+	if ! command -v sudo >/dev/null 2>&1; then
+		echo "deps: missing ${pkgs[*]}, and not root and no sudo to install them" >&2
+		exit 1
+	fi
+	SUDO=sudo
+fi
 export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -q >/dev/null
-$SUDO apt-get install -y -q --no-install-recommends "${need[@]}" >/dev/null
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+if ! $SUDO apt-get update -q >"$log" 2>&1; then
+	echo "deps: 'apt-get update' failed:" >&2
+	tail -n 20 "$log" >&2
+	exit 1
+fi
+if ! $SUDO apt-get install -y -q --no-install-recommends "${pkgs[@]}" >"$log" 2>&1; then
+	echo "deps: FAILED to install ${pkgs[*]}; apt-get said:" >&2
+	tail -n 20 "$log" >&2
+	exit 1
+fi
+mapfile -t miss < <(missing)
+if [ ${#miss[@]} -ne 0 ]; then
+	echo "deps: FAILED: still missing after installing ${pkgs[*]}:" >&2
+	printf '  %s\n' "${miss[@]}" | sed -E 's/^  (cmd|file):(.*):(.*)$/  \1 \2 (from \3)/' >&2
+	exit 1
+fi
