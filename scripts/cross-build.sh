@@ -12,6 +12,19 @@ for t in "$@"; do
 		f=$((f + 1))
 	fi
 done
+# The AArch64 libraries build tables with the MMU off, where every access is
+# Device memory and an unaligned one faults: no unaligned access may be
+# generated (an attribute struct at an odd address read with ldrh).
+for t in "$@"; do
+	case $t in aarch64 | cortex-r82) ;; *) continue ;; esac
+	if make --no-print-directory -n -B "build/$t/obj/src/core/attr.o" | grep -q -- '-mstrict-align'; then
+		echo "ok   $t: built with -mstrict-align"
+		p=$((p + 1))
+	else
+		echo "FAIL $t: the library is built without -mstrict-align"
+		f=$((f + 1))
+	fi
+done
 # The README's example must stay true to the API.
 ex=$(mktemp --suffix=.c)
 awk '/^```c$/{f=1;next}/^```$/{f=0}f' README.md >"$ex"
