@@ -54,13 +54,19 @@ void am_log_fallback(enum am_log_level level, enum am_log_event event, const cha
  * Init's refusals: through the log hook of the ops it was given, or the
  * fallback hook when it has none (no ops, or ops without a log hook).
  */
+static inline void am_init_log(const struct am_env *env, void *ctx, enum am_log_event event,
+			       const char *msg, uint64_t a0, uint64_t a1, uint64_t a2)
+{
+	if (env && env->log)
+		am_env_log(env, ctx, AM_LOG_ERR, event, msg, a0, a1, a2);
+	else
+		am_log_fallback(AM_LOG_ERR, event, msg, a0, a1, a2);
+}
+
 static inline int am_init_refuse(const struct am_env *env, void *ctx, int rc,
 				 const char *msg, uint64_t a0, uint64_t a1, uint64_t a2)
 {
-	if (env && env->log)
-		am_env_log(env, ctx, AM_LOG_ERR, AM_EV_BAD_CONFIG, msg, a0, a1, a2);
-	else
-		am_log_fallback(AM_LOG_ERR, AM_EV_BAD_CONFIG, msg, a0, a1, a2);
+	am_init_log(env, ctx, AM_EV_BAD_CONFIG, msg, a0, a1, a2);
 	return rc;
 }
 

@@ -18,10 +18,9 @@ static bool hyp_ok(const struct am_mmio_hyp *h)
 /* One record of a refused guest call, through cfg->log. */
 static int64_t refuse(const struct am_mmio_hyp *h, int64_t ret, const char *msg, uint64_t a)
 {
-	struct am_log_rec rec = {AM_LOG_WARN, AM_EV_BAD_ARG, msg, {a, (uint64_t)ret, 0}};
+	const struct am_env env = {.log = h->c.log};
 
-	if (h->c.log)
-		h->c.log(h->c.ctx, &rec);
+	am_env_log(&env, h->c.ctx, AM_LOG_WARN, AM_EV_BAD_ARG, msg, a, (uint64_t)ret, 0);
 	return ret;
 }
 

@@ -708,11 +708,10 @@ int am_pt_init(struct am_pt *pt, const struct am_pt_config *cfg, const struct am
 	oa_bits = cfg->oa_bits ? cfg->oa_bits : 48;
 	root = ops->alloc_table(ctx, &pa);
 	if (!root) {
-		am_env_log(&ops->env, ctx, AM_LOG_ERR, AM_EV_PT_NO_MEMORY, "pt init: no root page",
-			   1, 0, 0);
+		am_init_log(&ops->env, ctx, AM_EV_PT_NO_MEMORY, "pt init: no root page", 1, 0, 0);
 		return AM_ENOMEM;
 	}
-	rc = pt_check_table_pa(ops, ctx, root, pa, oa_bits);
+	rc = pt_check_table_pa(ops, ctx, root, pa, oa_bits, true);
 	if (rc) {
 		ops->free_table(ctx, root, pa);
 		return rc;

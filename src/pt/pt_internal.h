@@ -122,7 +122,7 @@ int pt_desc_decode(enum am_pt_regime regime, unsigned int level, am_pte_t pte,
 		   const uint8_t *attr_index, struct am_pt_desc *d);
 /* A table page from the backend the hardware can use? If not, log and say why. */
 int pt_check_table_pa(const struct am_pt_ops *ops, void *ctx, const void *va, am_paddr_t pa,
-		      unsigned int oa_bits);
+		      unsigned int oa_bits, bool init);
 /* Is @pt ready? If not, one record to the fallback hook. */
 bool pt_ready(const struct am_pt *pt);
 int pt_run(struct pt_walk *w, am_vaddr_t va, uint64_t size);

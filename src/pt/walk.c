@@ -22,7 +22,7 @@ void *pt_table_va(struct am_pt *pt, am_paddr_t pa)
 /* ----------------------------------------------------------- the reserve -- */
 
 int pt_check_table_pa(const struct am_pt_ops *ops, void *ctx, const void *va, am_paddr_t pa,
-		      unsigned int oa_bits)
+		      unsigned int oa_bits, bool init)
 {
 	const char *why = NULL;
 	int rc = AM_EINVAL;
@@ -35,8 +35,12 @@ int pt_check_table_pa(const struct am_pt_ops *ops, void *ctx, const void *va, am
 	}
 	if (!why)
 		return 0;
-	am_env_log(&ops->env, ctx, AM_LOG_ERR, AM_EV_BAD_TABLE, why, pa, 1ull << oa_bits,
-		   (uint64_t)(uintptr_t)va);
+	if (init) /* no hook: the fallback hook, as for every init refusal */
+		am_init_log(&ops->env, ctx, AM_EV_BAD_TABLE, why, pa, 1ull << oa_bits,
+			    (uint64_t)(uintptr_t)va);
+	else
+		am_env_log(&ops->env, ctx, AM_LOG_ERR, AM_EV_BAD_TABLE, why, pa, 1ull << oa_bits,
+			   (uint64_t)(uintptr_t)va);
 	return rc;
 }
 
@@ -67,7 +71,7 @@ int pt_reserve(struct pt_walk *w, size_t n)
 			reserve_release(w);
 			return AM_ENOMEM;
 		}
-		rc = pt_check_table_pa(pt->ops, pt->ctx, r, pa, pt->oa_bits);
+		rc = pt_check_table_pa(pt->ops, pt->ctx, r, pa, pt->oa_bits, false);
 		if (rc) {
 			pt->ops->free_table(pt->ctx, r, pa);
 			reserve_release(w);

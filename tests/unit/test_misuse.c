@@ -600,6 +600,11 @@ static void pt_init_misuse(void **state)
 	c = pt_cfg(AM_PT_S1_EL2);
 	am_host_pt_fail_at(&PH, 0);
 	MISUSE(am_pt_init, (&pt, &c, &POPS, &PH), AM_ENOMEM, 1);
+	/* without a log hook, init's refusals go to the fallback hook */
+	ops = POPS, ops.env.log = NULL;
+	am_host_pt_fail_at(&PH, 0);
+	MISUSE(am_pt_init, (&pt, &c, &ops, &PH), AM_ENOMEM, 1);
+	LAST_IS(AM_EV_PT_NO_MEMORY);
 	am_host_pt_fail_at(&PH, -1);
 	assert_int_equal(PH.in_use, 0);
 }
