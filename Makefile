@@ -188,7 +188,7 @@ QEMU_GUEST := $(QEMU_MMU)
 MG_DIR := tests/qemu/mmio_guard
 MG_EL1_SRCS := $(MG_DIR)/guest.c $(MG_DIR)/guest_entry.S \
 	$(sort $(wildcard src/core/*.c src/pt/*.c src/mmio_guard/*.c)) \
-	$(addprefix arch/aarch64/,pt_ops.c exc.c el1_mmu.c smccc.c vectors.S probe.S)
+	$(addprefix arch/aarch64/,pt_ops.c spinlock.c exc.c el1_mmu.c smccc.c vectors.S probe.S)
 MG_EL1_GLOBALS := mg_guest_entry mg_boot_vectors mg_rd32_insn mg_wr32_insn
 MG_EL1_OBJ := $(B)/qemu/mmio_guard-el1.o
 MG_SRCS := $(CORE_SRCS) $(sort $(wildcard arch/aarch64/*.c) $(QEMU_COMMON_SRCS) $(QEMU_HYP_SRCS)) \

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * AArch64 bare-metal backend of struct am_pt_ops: owns the TLBI and barrier
- * sequences the engine asks for, the static table-page pool, and the EL2
- * MMU enable and AT helpers. Each TLBI is the inner-shareable form, so one
- * call keeps every CPU of the inner-shareable domain coherent.
+ * sequences the engine asks for, the static table-page pool, the lock
+ * hooks over its spinlock, and the EL2 MMU enable and AT helpers. Each
+ * TLBI is the inner-shareable form, so one call keeps every CPU of the
+ * inner-shareable domain coherent.
  */
 #include <armmap/errors.h>
 
@@ -37,6 +38,7 @@ int am_aarch64_pt_ctx_init(struct am_aarch64_pt_ctx *ctx, void *pool, size_t byt
 	ctx->ipa_pending = 0;
 	ctx->vttbr_saved = 0;
 	ctx->vttbr = 0;
+	ctx->lock = NULL;
 	ctx->allocs = ctx->frees = ctx->alloc_fails = ctx->bad_frees = 0;
 	ctx->tlbis = ctx->publishes = ctx->completes = 0;
 	return 0;
@@ -217,6 +219,22 @@ void am_aarch64_barrier(void *ctx, enum am_pt_barrier b, const struct am_pt_tlbi
 		am_isb();
 		c->vttbr_saved = 0;
 	}
+}
+
+void am_aarch64_pt_lock(void *ctx)
+{
+	struct am_aarch64_pt_ctx *c = ctx;
+
+	if (c && c->lock)
+		am_aarch64_spin_lock(c->lock);
+}
+
+void am_aarch64_pt_unlock(void *ctx)
+{
+	struct am_aarch64_pt_ctx *c = ctx;
+
+	if (c && c->lock)
+		am_aarch64_spin_unlock(c->lock);
 }
 
 const struct am_pt_ops am_aarch64_pt_ops = {

@@ -39,6 +39,8 @@
 
 #include <armmap/pt.h>
 
+#include "arch/aarch64/spinlock.h"
+
 /* Most pages one pool can hold (the bitmap in the context is this big). */
 #define AM_AARCH64_POOL_MAX_PAGES 1024u
 
@@ -58,6 +60,8 @@ struct am_aarch64_pt_ctx {
 	uint8_t ipa_pending; /* IPA invalidations since the last COMPLETE */
 	uint8_t vttbr_saved; /* VTTBR_EL2 changed for the VMID, restore at COMPLETE */
 	uint64_t vttbr;	     /* the VTTBR_EL2 to restore */
+	/* SMP: the lock of am_aarch64_pt_lock() / am_aarch64_pt_unlock(); NULL: none */
+	struct am_aarch64_spinlock *lock;
 	/* counters, for tests and diagnostics */
 	unsigned long allocs, frees, alloc_fails, bad_frees;
 	unsigned long tlbis, publishes, completes;
@@ -65,7 +69,7 @@ struct am_aarch64_pt_ctx {
 
 /*
  * am_aarch64_pt_ctx_init() - a context over the pool [@pool, @pool + @bytes).
- * Whole granules only; the limit starts at the pool size.
+ * Whole granules only; the limit starts at the pool size; no lock.
  * Returns 0, or AM_EINVAL (NULL, @pool not 4 KiB aligned, @bytes not a
  * non-zero multiple of 4 KiB), AM_ERANGE (more than AM_AARCH64_POOL_MAX_PAGES
  * pages).
@@ -78,6 +82,19 @@ int am_aarch64_pt_ctx_init(struct am_aarch64_pt_ctx *ctx, void *pool, size_t byt
  * env.lock / env.unlock / env.log in its copy.
  */
 extern const struct am_pt_ops am_aarch64_pt_ops;
+
+/*
+ * SMP: the lock hooks for a table (or a P2M: its ops->env) whose ctx is a
+ * struct am_aarch64_pt_ctx: they take and release the spinlock ctx->lock
+ * (spinlock.h), and do nothing while it is NULL (one CPU, e.g. building
+ * the boot table with the MMU off, where exclusives need not work; set
+ * ctx->lock before a second CPU uses the instance). The pool, the
+ * counters and the stage-2 state of the context are shared by the CPUs:
+ * they are the lock's to guard. Every table invalidation of the backend is
+ * inner shareable, so one CPU's call keeps the TLBs of every CPU coherent.
+ */
+void am_aarch64_pt_lock(void *ctx);
+void am_aarch64_pt_unlock(void *ctx);
 
 /* The individual ops, for callers that build their own table. */
 void *am_aarch64_alloc_table(void *ctx, am_paddr_t *pa);

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * AArch64 bare metal: a ticket spinlock, for CPUs that share an armmap
+ * instance (a table, a P2M): its env.lock / env.unlock hooks (struct
+ * am_env). Fair: CPUs get the lock in the order they asked for it.
+ *
+ * Armv8.0 (no FEAT_LSE, e.g. Cortex-A57): the ticket is taken with an
+ * LDAXR / STXR loop; with FEAT_LSE at build time (__ARM_FEATURE_ATOMICS)
+ * with LDADDA. A waiter sleeps in WFE and reads the owner with LDAXRH, so
+ * the unlocker's store clears its exclusive monitor and wakes it (no SEV
+ * needed). Acquire on lock, release on unlock: what the holder wrote is
+ * visible to the next holder.
+ *
+ * The lock word must be in Normal cacheable memory, inner shareable, as
+ * every CPU using it maps it (exclusives on Device memory, e.g. with the
+ * MMU off, need not work). The lock is not recursive and does not mask
+ * interrupts: a caller whose interrupt handlers take the same lock masks
+ * them around it. 16-bit tickets: at most 65535 CPUs waiting at once.
+ */
+#ifndef ARMMAP_ARCH_AARCH64_SPINLOCK_H
+#define ARMMAP_ARCH_AARCH64_SPINLOCK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* owner: the ticket being served; next: the next ticket to hand out. */
+struct am_aarch64_spinlock {
+	union {
+		uint32_t val; /* owner in bits [15:0], next in [31:16] */
+		struct {
+			uint16_t owner;
+			uint16_t next;
+		} t;
+	};
+};
+
+#define AM_AARCH64_SPINLOCK_INIT \
+	{                        \
+		{                \
+			0        \
+		}                \
+	}
+
+/* am_aarch64_spin_init() - unlocked (a zeroed lock is unlocked too). */
+void am_aarch64_spin_init(struct am_aarch64_spinlock *l);
+
+/* am_aarch64_spin_lock() - take a ticket and wait for it to be served. */
+void am_aarch64_spin_lock(struct am_aarch64_spinlock *l);
+
+/* am_aarch64_spin_trylock() - take the lock if it is free: true when taken. */
+bool am_aarch64_spin_trylock(struct am_aarch64_spinlock *l);
+
+/* am_aarch64_spin_unlock() - serve the next ticket. Only the holder calls it. */
+void am_aarch64_spin_unlock(struct am_aarch64_spinlock *l);
+
+/* am_aarch64_spin_is_locked() - held (or waited for) at the moment of the read. */
+bool am_aarch64_spin_is_locked(const struct am_aarch64_spinlock *l);
+
+/*
+ * The hooks of struct am_env when the instance's ctx is the lock itself:
+ * .lock = am_aarch64_spin_lock_ctx, .unlock = am_aarch64_spin_unlock_ctx.
+ * With the backend of pt_ops.h, whose ctx is a struct am_aarch64_pt_ctx,
+ * use am_aarch64_pt_lock / am_aarch64_pt_unlock instead.
+ */
+void am_aarch64_spin_lock_ctx(void *lock);
+void am_aarch64_spin_unlock_ctx(void *lock);
+
+#endif
