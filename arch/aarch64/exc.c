@@ -1,25 +1,31 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * AArch64 exception dispatch and the access probes: owns the installed
- * handler and fatal hook, the record of the last probe fault, and the rule
+ * handler and fatal hook, each CPU's record of its last probe fault, and the rule
  * that turns a data abort at a probe instruction (or an instruction abort
  * at a probed call target) into a recorded, resumed fault.
  */
 #include "arch/aarch64/exc.h"
 #include "arch/aarch64/sysreg.h"
 
-volatile struct am_aarch64_fault am_aarch64_last_fault;
+volatile struct am_aarch64_fault am_aarch64_cpu_fault[AM_AARCH64_MAX_CPUS];
 
 static am_aarch64_exc_fn exc_handler;
 static am_aarch64_fatal_fn exc_fatal;
-static volatile uint64_t exec_target; /* armed by am_aarch64_probe_exec() */
+/* per CPU: armed by am_aarch64_probe_exec() */
+static volatile uint64_t exec_target[AM_AARCH64_MAX_CPUS];
 
 bool am_aarch64_exc_init(am_aarch64_exc_fn handler, am_aarch64_fatal_fn fatal)
 {
-	unsigned int el = am_current_el();
-
 	exc_handler = handler;
 	exc_fatal = fatal;
+	return am_aarch64_exc_install();
+}
+
+bool am_aarch64_exc_install(void)
+{
+	unsigned int el = am_current_el();
+
 	if (el == 2)
 		am_write_sysreg(vbar_el2, (uint64_t)(uintptr_t)am_aarch64_vectors_el2);
 	else if (el == 1)
@@ -32,10 +38,12 @@ bool am_aarch64_exc_init(am_aarch64_exc_fn handler, am_aarch64_fatal_fn fatal)
 
 static void record(const struct am_aarch64_frame *f)
 {
-	am_aarch64_last_fault.esr = f->esr;
-	am_aarch64_last_fault.far = f->far;
-	am_aarch64_last_fault.elr = f->elr;
-	am_aarch64_last_fault.count++;
+	volatile struct am_aarch64_fault *r = &am_aarch64_last_fault;
+
+	r->esr = f->esr;
+	r->far = f->far;
+	r->elr = f->elr;
+	r->count++;
 }
 
 /* A probe fault: record it and resume. */
@@ -51,7 +59,8 @@ static bool probe_fault(struct am_aarch64_frame *f)
 		f->elr += 4; /* skip the load / store */
 		return true;
 	}
-	if (ec == AM_EC_IABT_CUR && exec_target && f->elr == exec_target) {
+	if (ec == AM_EC_IABT_CUR && exec_target[am_aarch64_cpu_slot()] &&
+	    f->elr == exec_target[am_aarch64_cpu_slot()]) {
 		record(f);
 		f->elr = f->x[30]; /* back to the caller, as if returning */
 		f->x[0] = AM_AARCH64_EXEC_FAULTED;
@@ -144,8 +153,8 @@ uint64_t am_aarch64_probe_exec(uint64_t addr)
 	uint64_t r;
 
 	__asm__ volatile("isb" : : : "memory");
-	exec_target = addr;
+	exec_target[am_aarch64_cpu_slot()] = addr;
 	r = fn();
-	exec_target = 0;
+	exec_target[am_aarch64_cpu_slot()] = 0;
 	return r;
 }

@@ -40,6 +40,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "arch/aarch64/sysreg.h"
+
 struct am_aarch64_frame {
 	uint64_t x[31];
 	uint64_t sp; /* read only: changing it has no effect */
@@ -77,6 +79,13 @@ typedef void (*am_aarch64_fatal_fn)(const struct am_aarch64_frame *frame);
  */
 bool am_aarch64_exc_init(am_aarch64_exc_fn handler, am_aarch64_fatal_fn fatal);
 
+/*
+ * am_aarch64_exc_install() - install the vectors of the current level in
+ * its VBAR only, keeping the handler and fatal hook (which all CPUs share):
+ * for a CPU started after am_aarch64_exc_init(). False at another level.
+ */
+bool am_aarch64_exc_install(void);
+
 /* Called by vectors.S; exported for it only. */
 void am_aarch64_exc_dispatch(struct am_aarch64_frame *frame);
 
@@ -97,7 +106,25 @@ struct am_aarch64_fault {
 	uint64_t elr; /* the faulting instruction (or the called address) */
 };
 
-extern volatile struct am_aarch64_fault am_aarch64_last_fault;
+/*
+ * Probes are per CPU: each CPU has its own record, so that CPUs probing at
+ * the same time do not see each other's faults. A CPU's slot is its
+ * MPIDR_EL1 Aff0 (Aff1 when MT is set: Aff0 is then a thread), modulo
+ * AM_AARCH64_MAX_CPUS: CPUs that share a slot must not probe at once.
+ */
+#define AM_AARCH64_MAX_CPUS 8u
+
+static inline unsigned int am_aarch64_cpu_slot(void)
+{
+	uint64_t m = am_read_sysreg(mpidr_el1);
+
+	return (unsigned int)((m & (1ull << 24)) ? m >> 8 : m) % AM_AARCH64_MAX_CPUS;
+}
+
+extern volatile struct am_aarch64_fault am_aarch64_cpu_fault[AM_AARCH64_MAX_CPUS];
+
+/* The calling CPU's record. */
+#define am_aarch64_last_fault (am_aarch64_cpu_fault[am_aarch64_cpu_slot()])
 
 /* What am_aarch64_probe_exec() returns when the call faulted. */
 #define AM_AARCH64_EXEC_FAULTED 0xfa17fa17fa17fa17ull
@@ -106,7 +133,7 @@ extern volatile struct am_aarch64_fault am_aarch64_last_fault;
  * am_aarch64_probe_read() / am_aarch64_probe_write() - one 64-bit load
  * resp. store at @addr (8-byte aligned). True when it completed; false when
  * it took a data abort at the current level, whose ESR, FAR and ELR are in
- * am_aarch64_last_fault (execution resumes after the access).
+ * the CPU's am_aarch64_last_fault (execution resumes after the access).
  * *@val gets the value read (unchanged on a fault).
  */
 bool am_aarch64_probe_read(uint64_t addr, uint64_t *val);
