@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* The hypervisor images' guest-message relay and fatal-exception report. */
+/* The hypervisor images' guest-message relay, fatal-exception report and EL2 start. */
 #include "tests/qemu/hyp_common/relay.h"
 
 #include "arch/aarch64/sysreg.h"
@@ -65,4 +65,13 @@ void relay_fatal_exc(const struct am_aarch64_frame *f)
 		   f->elr, f->spsr, am_read_sysreg(hpfar_el2));
 	con_printf("  x0=0x%lx x1=0x%lx x2=0x%lx x30=0x%lx\n", f->x[0], f->x[1], f->x[2], f->x[30]);
 	fatal("unexpected exception");
+}
+
+bool hyp_start(am_aarch64_exc_fn handler)
+{
+	if (am_aarch64_exc_init(handler, relay_fatal_exc) && am_current_el() == 2)
+		return true;
+	con_printf("not at EL2 (CurrentEL %u)\n", am_current_el());
+	check_abort();
+	return false;
 }

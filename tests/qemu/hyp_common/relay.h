@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Shared by the AArch64 hypervisor images (qemu-guest, qemu-mmio-guard):
- * relaying what an EL1 guest asks to print, and the report of an exception
- * nobody expected.
+ * Shared by the AArch64 hypervisor images (qemu-guest, qemu-mmio-guard,
+ * qemu-smp): relaying what an EL1 guest asks to print, the report of an
+ * exception nobody expected, and the start at EL2 that installs it.
  */
 #ifndef ARMMAP_QEMU_HYP_RELAY_H
 #define ARMMAP_QEMU_HYP_RELAY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -24,5 +25,12 @@ void relay_say(uint64_t fmt, const uint64_t *arg, uint64_t lo, uint64_t hi);
 
 /* The fatal hook of am_aarch64_exc_init(): print the frame, then fatal(). */
 void relay_fatal_exc(const struct am_aarch64_frame *f);
+
+/*
+ * The image's first step: the EL2 vectors with @handler (may be NULL) and
+ * relay_fatal_exc(). False, with the reason and the closing line printed,
+ * when not running at EL2.
+ */
+bool hyp_start(am_aarch64_exc_fn handler);
 
 #endif

@@ -740,11 +740,8 @@ int main(void)
 	uint64_t status = 1;
 	int rc = AM_EINVAL;
 
-	if (!am_aarch64_exc_init(hyp_exc, relay_fatal_exc) || am_current_el() != 2) {
-		con_printf("not at EL2 (CurrentEL %u)\n", am_current_el());
-		check_abort();
+	if (!hyp_start(hyp_exc))
 		return 1;
-	}
 	banner();
 	ck_boot();
 	if (check_boot_ok(g_ready)) {
