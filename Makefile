@@ -213,10 +213,28 @@ $(MG_IMG): $(MG_SRCS) $(MG_EL1_OBJ) $(CORE_HDRS) $(wildcard src/*/*.h arch/aarch
 
 QEMU_MMIO_GUARD := $(QEMU_MMU)
 
+# The SMP image: four CPUs (PSCI CPU_ON) share one EL2 stage-1 table and
+# guest stage-2 tables under the aarch64 spinlock. It reuses the entry code
+# and the UART / semihosting of the MMU image and the fatal-exception report
+# of the hypervisor images; its own link.ld gives each CPU a stack.
+SMP_DIR := tests/qemu/smp
+SMP_SRCS := $(CORE_SRCS) $(sort $(wildcard arch/aarch64/*.c) $(QEMU_COMMON_SRCS) $(QEMU_HYP_SRCS)) \
+	$(sort $(wildcard $(SMP_DIR)/*.c)) tests/qemu/mmu/board.c $(sort $(wildcard arch/aarch64/*.S)) \
+	tests/qemu/mmu/startup.S
+SMP_IMG := $(B)/qemu/smp.elf
+$(SMP_IMG): $(SMP_SRCS) $(CORE_HDRS) $(wildcard src/*/*.h arch/aarch64/*.h $(SMP_DIR)/*.h) \
+		tests/qemu/mmu/image.h $(QEMU_COMMON_HDRS) $(QEMU_HYP_HDRS) $(SMP_DIR)/link.ld | deps
+	@mkdir -p $(dir $@)
+	$(A64_CC) $(A64_CFLAGS) -nostdlib -nostartfiles -static -no-pie -T $(SMP_DIR)/link.ld \
+		-Wl,--gc-sections -Wl,--build-id=none -Wl,--no-warn-rwx-segments $(SMP_SRCS) -lgcc -o $@
+
+QEMU_SMP := qemu-system-aarch64 -M virt,virtualization=on -cpu cortex-a57 -m 1G -smp 4 $(QEMU_OPTS) -kernel
+
 # ------------------------------------------------------------------ test --
 # Every suite prints `<suite>: N passed, M failed`; scripts/run-suites.sh
 # runs them all and closes with the total.
-SUITES := $(patsubst $(B)/tests/%,unit-%,$(UNIT_BINS)) cross-build qemu-mpu qemu-mmu qemu-guest qemu-mmio-guard
+SUITES := $(patsubst $(B)/tests/%,unit-%,$(UNIT_BINS)) cross-build qemu-mpu qemu-mmu qemu-guest qemu-mmio-guard \
+	qemu-smp
 
 # Each suite builds what it runs, so one that does not build is counted as
 # failed while the others still run.
@@ -240,6 +258,9 @@ suite-qemu-guest: $(GUEST_IMG) | qemu-empty-fw
 
 suite-qemu-mmio-guard: $(MG_IMG) | qemu-empty-fw
 	@scripts/run-qemu.sh qemu-mmio-guard 60 $(QEMU_MMIO_GUARD) $(MG_IMG)
+
+suite-qemu-smp: $(SMP_IMG) | qemu-empty-fw
+	@scripts/run-qemu.sh qemu-smp 120 $(QEMU_SMP) $(SMP_IMG)
 
 # ------------------------------------------------------------------ demo --
 demo: deps $(M33_IMG) $(A64_IMG) $(GUEST_IMG) $(MG_IMG) | qemu-empty-fw
