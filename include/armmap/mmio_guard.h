@@ -124,7 +124,10 @@ int am_mmio_add_device(struct am_mmio_tracker *t, am_vaddr_t base, uint64_t size
  * (MMIO_GUARD_MAP), then exactly the tracked device pages of that granule
  * (of every device in it) are made valid with AM_MMIO_SW_GUARDED, a lazy
  * block being split without break-before-make (its entries are invalid).
- * A guarded granule has no parked page left, so it is not guarded twice.
+ * A granule is never guarded twice: a device added later into a granule
+ * guarded already (a granule larger than a page) is parked lazy too, and
+ * its first fault finds the granule's other pages valid and guarded, so
+ * it only makes the new pages valid, with no hypercall.
  * Returns 0, or
  *  AM_EINVAL   NULL;
  *  AM_ENOENT   the "invalid PTE" error: no parked lazy leaf at @addr (not

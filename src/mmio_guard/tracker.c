@@ -194,6 +194,29 @@ static void pending_drop(struct am_mmio_tracker *t, int i)
 		t->pending[i] = t->pending[--t->nr_pending];
 }
 
+/*
+ * Is granule @g guarded by this tracker already? A device added into a
+ * guarded granule has its pages parked lazy like any other, while the
+ * granule's other pages are valid and carry AM_MMIO_SW_GUARDED: that
+ * granule must not be guarded (and counted) a second time.
+ */
+static bool granule_guarded(struct am_mmio_tracker *t, uint64_t g)
+{
+	for (unsigned int i = 0; i < t->nr_mmio; i++) {
+		const struct am_mem_region *r = &t->c.mmio[i];
+		am_vaddr_t lo = g > r->base ? g : r->base;
+		am_vaddr_t hi = g + t->granule < r->limit ? g + t->granule : r->limit;
+
+		for (am_vaddr_t a = lo; a < hi; a += PAGE) {
+			struct am_pt_leaf l;
+
+			if (!am_pt_query(t->c.pt, a, &l) && l.valid && (l.sw & AM_MMIO_SW_GUARDED))
+				return true;
+		}
+	}
+	return false;
+}
+
 /* Unguard granule @g, count it, and park whatever of it is valid. */
 static int unguard(struct am_mmio_tracker *t, uint64_t g, int *n)
 {
@@ -228,6 +251,10 @@ int am_mmio_handle_fault(struct am_mmio_tracker *t, am_vaddr_t addr)
 	}
 	g = addr & ~(t->granule - 1u);
 	p = pending_at(t, g);
+	if (p < 0 && t->granule > PAGE && granule_guarded(t, g)) {
+		/* guarded with another page of it: only this device's pages are new */
+		return granule_set(t, g, LAZY_GUARDED);
+	}
 	if (p < 0) {
 		int64_t ret = hyp(t, t->c.abi->map, g);
 

@@ -97,7 +97,14 @@ static int map_refuse(struct pt_walk *w, am_vaddr_t va, am_pte_t pte, unsigned i
 	return AM_EEXIST;
 }
 
-/* Write leaves into @n entries from s->idx, all wholly inside the range. */
+/*
+ * Write leaves into the entries from s->idx (entry s->idx is empty), up to
+ * @n, all wholly inside the range. They stop before a table (an empty one
+ * from am_pt_populate, say): the walker then descends into it. A leaf on
+ * the way is refused in the dry run; the commit run sees the same entries.
+ * A contiguous run gets its hint only when this call writes all 16 of its
+ * entries: a run that holds a table is not one.
+ */
 static int map_leaves(struct pt_walk *w, struct pt_slot *s, unsigned int n)
 {
 	struct map_arg *m = w->arg;
@@ -107,12 +114,22 @@ static int map_leaves(struct pt_walk *w, struct pt_slot *s, unsigned int n)
 	am_pte_t tmpl = m->tmpl[s->level];
 	am_pte_t *p = s->t->p;
 
-	if (w->dry) {
-		for (unsigned int k = 0; p && k < n; k++)
-			if (p[s->idx + k])
-				return map_refuse(w, s->va + k * span, p[s->idx + k], s->level);
-		return (int)n;
+	if (p && !s->t->blank) {
+		for (unsigned int k = 1; k < n; k++) {
+			am_pte_t e = p[s->idx + k];
+
+			if (!e)
+				continue;
+			if (pt_is_table(e, s->level)) {
+				n = k;
+				break;
+			}
+			if (w->dry)
+				return map_refuse(w, s->va + k * span, e, s->level);
+		}
 	}
+	if (w->dry)
+		return (int)n;
 	p += s->idx;
 	for (unsigned int k = 0; k < n;) {
 		am_vaddr_t va = s->va + k * span;
@@ -128,7 +145,7 @@ static int map_leaves(struct pt_walk *w, struct pt_slot *s, unsigned int n)
 
 			if (chunk > left)
 				chunk = left;
-			if (rs >= m->lo && rs + run <= m->hi)
+			if (chunk == AM_PT_CONTIG_ENTRIES && rs >= m->lo && rs + run <= m->hi)
 				c = AM_PTE_CONTIG;
 		}
 		q = p + k;

@@ -686,6 +686,79 @@ static void test_contig_blocks(void **state)
 	expect_fault(va + 5 * M2 + K4, VMSA_ACC_R, VMSA_F_TRANSLATION);
 }
 
+/*
+ * Issue 10, fuzz finding 1: a populated, empty level-3 table in the first
+ * 2 MiB of an aligned run of 16 blocks. The run holds a table descriptor,
+ * so none of its 15 blocks may carry the contiguous hint (a misprogrammed
+ * run is CONSTRAINED UNPREDICTABLE; the walker model flags it).
+ */
+static void test_contig_run_with_table(void **state)
+{
+	struct am_pt *pt = setup(AM_PT_S1_EL2, 39);
+	uint64_t va = 0x40000000; /* 32 MiB aligned */
+	struct shape sh;
+
+	(void)state;
+	assert_int_equal(am_pt_populate(pt, va, K4), 0);
+	assert_int_equal(am_pt_map(pt, va, va, 16 * M2, &RW, AM_PT_F_BLOCK | AM_PT_F_CONTIG), 0);
+	check();
+	sh = shape();
+	assert_int_equal(sh.leaves[3], 512);
+	assert_int_equal(sh.leaves[2], 15);
+	assert_int_equal(sh.contig[2], 0);
+	for (unsigned int i = 0; i < 16; i++)
+		expect_map(va + i * M2 + 3 * K4, va + i * M2 + 3 * K4, VMSA_ACC_W);
+	/* the next run, free of tables, keeps its hint */
+	assert_int_equal(am_pt_map(pt, va + 16 * M2, va + 16 * M2, 16 * M2, &RW,
+				   AM_PT_F_BLOCK | AM_PT_F_CONTIG),
+			 0);
+	check();
+	assert_int_equal(shape().contig[2], 16);
+}
+
+/*
+ * Issue 10, fuzz finding 2: nothing mapped in the range, an empty populated
+ * table wholly inside it at a later entry. The map goes around (and into)
+ * that table, as it does when the table is the first entry: no AM_EEXIST.
+ */
+static void test_map_over_later_empty_table(void **state)
+{
+	struct am_pt *pt = setup(AM_PT_S1_EL2, 39);
+	uint64_t va = 0x40000000;
+
+	(void)state;
+	assert_int_equal(am_pt_populate(pt, va + 3 * M2, K4), 0);
+	assert_int_equal(am_pt_map(pt, va, 0x80000000, 8 * M2, &RW, AM_PT_F_BLOCK), 0);
+	check();
+	assert_int_equal(shape().leaves[2], 7);
+	assert_int_equal(shape().leaves[3], 512);
+	for (unsigned int i = 0; i < 8; i++)
+		expect_map(va + i * M2 + 5 * K4, 0x80000000 + i * M2 + 5 * K4, VMSA_ACC_W);
+	/* and at level 1: a populated L2 table at a later 1 GiB entry */
+	teardown(NULL);
+	pt = setup(AM_PT_S1_EL2, 39);
+	assert_int_equal(am_pt_populate(pt, 2 * G1 + M2, K4), 0);
+	assert_int_equal(am_pt_map(pt, G1, G1, 3 * G1, &RW, AM_PT_F_BLOCK), 0);
+	check();
+	assert_int_equal(shape().leaves[1], 2);
+	expect_map(2 * G1 + M2 + K4, 2 * G1 + M2 + K4, VMSA_ACC_R);
+	expect_map(3 * G1 + K4, 3 * G1 + K4, VMSA_ACC_R);
+	/* a leaf at a later entry is still refused, and nothing changes */
+	teardown(NULL);
+	pt = setup(AM_PT_S1_EL2, 39);
+	assert_int_equal(am_pt_populate(pt, va + M2, K4), 0);
+	assert_int_equal(am_pt_map(pt, va + 3 * M2, va, M2, &RW, AM_PT_F_BLOCK), 0);
+	{
+		struct snap sn;
+
+		snap(&sn);
+		assert_int_equal(am_pt_map(pt, va, 0x80000000, 8 * M2, &RW, AM_PT_F_BLOCK),
+				 AM_EEXIST);
+		unchanged(&sn);
+	}
+	check();
+}
+
 /* -------------------------------------------------------------- unmap -- */
 
 static void test_unmap_frees_tables(void **state)
@@ -1280,6 +1353,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_modify_shatters_block, teardown),
 		cmocka_unit_test_teardown(test_contig_runs, teardown),
 		cmocka_unit_test_teardown(test_contig_blocks, teardown),
+		cmocka_unit_test_teardown(test_contig_run_with_table, teardown),
+		cmocka_unit_test_teardown(test_map_over_later_empty_table, teardown),
 		cmocka_unit_test_teardown(test_unmap_frees_tables, teardown),
 		cmocka_unit_test_teardown(test_unmap_harmless, teardown),
 		cmocka_unit_test_teardown(test_tlbi_batching, teardown),
