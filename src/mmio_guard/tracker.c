@@ -12,8 +12,22 @@
 #include "../core/internal.h"
 
 #define PAGE 4096u
-#define LOG(t, ev, msg, x, y, z) \
-	am_env_log(&(t)->c.pt->ops->env, (t)->c.pt->ctx, AM_LOG_ERR, ev, msg, x, y, z)
+#define LOG(t, ev, msg, x, y, z) tlog(t, ev, msg, x, y, z)
+
+/*
+ * The tracker's own records go through its table's log hook, under the
+ * table's lock as every record of that hook is (the tracker never holds
+ * that lock itself: the table calls take and release it).
+ */
+static void tlog(const struct am_mmio_tracker *t, enum am_log_event ev, const char *msg, uint64_t x,
+		 uint64_t y, uint64_t z)
+{
+	const struct am_env *env = &t->c.pt->ops->env;
+
+	am_env_lock(env, t->c.pt->ctx);
+	am_env_log(env, t->c.pt->ctx, AM_LOG_ERR, ev, msg, x, y, z);
+	am_env_unlock(env, t->c.pt->ctx);
+}
 
 /* Every call starts here: a NULL, zeroed or failed-init tracker is refused. */
 static bool tracker_ok(const struct am_mmio_tracker *t)

@@ -1875,7 +1875,7 @@ static void test_tracker_differential(void **state)
 
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
+	struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_abi_ids, teardown),
 		cmocka_unit_test_teardown(test_init_android, teardown),
 		cmocka_unit_test_teardown(test_init_upstream, teardown),
