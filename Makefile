@@ -84,6 +84,23 @@ $(B)/tests/%: tests/unit/test_%.c $(TEST_LIB_OBJS) tests/unit/harness.h | deps
 	@mkdir -p $(dir $@)
 	gcc $(TEST_CFLAGS) $< $(TEST_LIB_OBJS) -lcmocka -lpthread -o $@
 
+# The threaded tests (named threads_*) again, built with ThreadSanitizer,
+# core and backends included: suites tsan-pt, tsan-mpu_map, tsan-p2m. TSan
+# cannot share a build with ASan; any report fails the suite (halt_on_error).
+TSAN := -fsanitize=thread -fno-omit-frame-pointer
+TSAN_TESTS := pt mpu_map p2m
+TSAN_LIB_OBJS := $(patsubst %.c,$(B)/tsan/%.o,$(CORE_SRCS) $(MODEL_SRCS) $(HOSTARCH_SRCS))
+$(B)/tsan/src/%.o: src/%.c $(CORE_HDRS) | deps
+	@mkdir -p $(dir $@)
+	gcc $(CORE_CFLAGS) -g -O1 $(TSAN) -c $< -o $@
+$(B)/tsan/%.o: %.c $(CORE_HDRS) $(wildcard model/*.h arch/host/*.h) | deps
+	@mkdir -p $(dir $@)
+	gcc $(filter-out $(SAN),$(TEST_CFLAGS)) $(TSAN) -c $< -o $@
+$(B)/tsan/test-%: tests/unit/test_%.c $(TSAN_LIB_OBJS) tests/unit/harness.h tests/unit/threads.h | deps
+	@mkdir -p $(dir $@)
+	gcc $(filter-out $(SAN),$(TEST_CFLAGS)) $(TSAN) -DAM_SUITE_ONLY='"threads_"' \
+		-DAM_SUITE_NAME='"tsan-$*"' $< $(TSAN_LIB_OBJS) -lcmocka -lpthread -o $@
+
 # ------------------------------------------------------------ qemu images --
 # Both images build in the console and check reporting of tests/qemu/common.
 QEMU_COMMON_SRCS := $(sort $(wildcard tests/qemu/common/*.c))
@@ -233,8 +250,8 @@ QEMU_SMP := qemu-system-aarch64 -M virt,virtualization=on -cpu cortex-a57 -m 1G 
 # ------------------------------------------------------------------ test --
 # Every suite prints `<suite>: N passed, M failed`; scripts/run-suites.sh
 # runs them all and closes with the total.
-SUITES := $(patsubst $(B)/tests/%,unit-%,$(UNIT_BINS)) cross-build qemu-mpu qemu-mmu qemu-guest qemu-mmio-guard \
-	qemu-smp
+SUITES := $(patsubst $(B)/tests/%,unit-%,$(UNIT_BINS)) $(addprefix tsan-,$(TSAN_TESTS)) cross-build \
+	qemu-mpu qemu-mmu qemu-guest qemu-mmio-guard qemu-smp
 
 # Each suite builds what it runs, so one that does not build is counted as
 # failed while the others still run.
@@ -243,6 +260,9 @@ test: deps
 
 suite-unit-%: $(B)/tests/%
 	@$(B)/tests/$*
+
+suite-tsan-%: $(B)/tsan/test-%
+	@TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 $(B)/tsan/test-$*
 
 suite-cross-build: | deps
 	@scripts/cross-build.sh $(filter-out host,$(TARGETS))
