@@ -249,8 +249,13 @@ struct am_pt {
  *  AM_EINVAL   NULL, missing required op, unknown regime, ia_bits outside
  *              25..48, oa_bits outside 32..48, an attr_index entry > 7
  *              that is not AM_PT_NO_ATTRIDX, two memory types sharing an
- *              AttrIndx, asid or vmid above 255, tlbi_max above 64;
- *  AM_ENOTSUP  a granule other than 4 KiB;
+ *              AttrIndx, asid or vmid above 255, tlbi_max above 64, a
+ *              stage 2 whose ia_bits exceed its oa_bits (0 counts as 48);
+ *  AM_ENOTSUP  a granule other than 4 KiB; stage 2 with ia_bits 40..42 and
+ *              oa_bits 42 or fewer (the hardware cannot start at level 0
+ *              there: that needs concatenated level-1 roots, not built
+ *              yet). Set oa_bits to the CPU's PA size (the aarch64
+ *              backend's am_aarch64_pa_bits());
  *  AM_ENOMEM   no page for the root;
  *  AM_EINVAL / AM_ERANGE  the root page's VA or PA is not granule aligned,
  *              or its PA lies beyond oa_bits (the page is given back). The

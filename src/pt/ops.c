@@ -712,6 +712,22 @@ static int check_config(const struct am_pt_config *cfg, const struct am_pt_ops *
 			used |= 1u << i;
 		}
 	}
+	/*
+	 * Stage 2 starting at level 0 (IPA above 39 bits) needs an output size
+	 * above 42 bits, else every walk faults at level 0 (VTCR_EL2.SL0 = 2
+	 * with the 4 KiB granule); below that an IPA above 39 bits needs
+	 * concatenated level-1 roots, which armmap does not build yet. An IPA
+	 * wider than the output is CONSTRAINED UNPREDICTABLE at stage 2.
+	 */
+	if (cfg->regime == AM_PT_S2 && cfg->ia_bits > (cfg->oa_bits ? cfg->oa_bits : 48u))
+		return am_init_refuse(env, ctx, AM_EINVAL,
+				      "pt init: stage 2 with an IPA size above the output size",
+				      cfg->ia_bits, cfg->oa_bits, 0);
+	if (cfg->regime == AM_PT_S2 && cfg->ia_bits > 39 && cfg->oa_bits && cfg->oa_bits <= 42)
+		return am_init_refuse(env, ctx, AM_ENOTSUP,
+				      "pt init: stage 2 above 39 IPA bits with 42 output bits or "
+				      "fewer needs concatenated level-1 roots (not supported)",
+				      cfg->ia_bits, cfg->oa_bits, 0);
 	if (cfg->granule && cfg->granule != AM_PT_GRANULE_4K)
 		return am_init_refuse(env, ctx, AM_ENOTSUP, "pt init: granule other than 4 KiB",
 				      cfg->granule, 0, 0);

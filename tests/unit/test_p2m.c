@@ -1764,6 +1764,7 @@ static void test_init_domain_frame_beyond_pa(void **state)
 	assert_int_equal(am_frame_table_init(&ft, hi, 0x100000, 4), 0);
 	cfg.frames = &ft;
 	cfg.dom = (struct am_p2m_domain_frames){.shared_info = 0x100000};
+	cfg.ipa_bits = 32;
 	cfg.pa_bits = 32;
 	HP.pt.nlog = 0;
 	assert_int_equal(am_p2m_init(&p, &cfg, &HP.ops, &HP), AM_EINVAL);

@@ -312,6 +312,31 @@ static void test_init_errors(void **state)
 	assert_int_equal(am_pt_init(&pt, &cfg, &am_host_pt_ops, &H), 0);
 	assert_int_equal(pt.root_level, 0);
 	am_pt_destroy(&pt);
+	/*
+	 * Stage 2 (found by qemu-smp on a 40-bit-PA CPU): a level-0 root with
+	 * 42 output bits or fewer faults at every walk, and an IPA wider than
+	 * the output is CONSTRAINED UNPREDICTABLE: both refused, nothing taken.
+	 */
+	cfg.regime = AM_PT_S2;
+	cfg.ia_bits = 40;
+	cfg.oa_bits = 40;
+	assert_int_equal(am_pt_init(&pt, &cfg, &am_host_pt_ops, &H), AM_ENOTSUP);
+	cfg.ia_bits = 42;
+	cfg.oa_bits = 42;
+	assert_int_equal(am_pt_init(&pt, &cfg, &am_host_pt_ops, &H), AM_ENOTSUP);
+	cfg.ia_bits = 44;
+	cfg.oa_bits = 40;
+	assert_int_equal(am_pt_init(&pt, &cfg, &am_host_pt_ops, &H), AM_EINVAL);
+	assert_int_equal(H.in_use, 0);
+	cfg.ia_bits = 39; /* level 1 root */
+	cfg.oa_bits = 40;
+	assert_int_equal(am_pt_init(&pt, &cfg, &am_host_pt_ops, &H), 0);
+	am_pt_destroy(&pt);
+	cfg.ia_bits = 40; /* level 0 root, 44-bit output */
+	cfg.oa_bits = 44;
+	assert_int_equal(am_pt_init(&pt, &cfg, &am_host_pt_ops, &H), 0);
+	assert_int_equal(pt.root_level, 0);
+	am_pt_destroy(&pt);
 }
 
 /* ------------------------------------------------------------ map pages -- */
