@@ -89,8 +89,11 @@ bool fz_fail(struct fz *f, const char *fmt, ...)
 	va_end(ap);
 	if (!f->divergences++)
 		memcpy(f->first, msg, sizeof(msg));
-	if (f->soak)
+	if (f->soak) {
+		if (getenv("FZ_VERBOSE"))
+			fprintf(stderr, "divergence %lu: %s\n", f->divergences, msg);
 		return false;
+	}
 	fprintf(stderr, "fuzz divergence: %s\n", msg);
 	fflush(stderr);
 	abort();

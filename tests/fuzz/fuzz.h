@@ -48,7 +48,8 @@ bool fz_one_in(struct fz *f, unsigned int n);
 /*
  * Records a divergence (message printf-style). Outside soak mode it prints
  * the message and abort()s, which libFuzzer and the replay catch. In soak
- * mode it counts and returns false; the module then ends its session.
+ * mode it counts and returns false (printing the message too when
+ * FZ_VERBOSE is set); the module then ends its session.
  */
 bool fz_fail(struct fz *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 #define FZ_CHECK(f, cond, ...) ((cond) ? true : fz_fail((f), __VA_ARGS__))
