@@ -89,6 +89,23 @@ $(B)/tests/%: tests/unit/test_%.c $(TEST_LIB_OBJS) tests/unit/harness.h | deps
 	@mkdir -p $(dir $@)
 	gcc $(TEST_CFLAGS) $< $(TEST_LIB_OBJS) -lcmocka -lpthread -o $@
 
+# The threaded tests (named threads_*) again, built with ThreadSanitizer,
+# core and backends included: suites tsan-pt, tsan-mpu_map, tsan-p2m. TSan
+# cannot share a build with ASan; any report fails the suite (halt_on_error).
+TSAN := -fsanitize=thread -fno-omit-frame-pointer
+TSAN_TESTS := pt mpu_map p2m
+TSAN_LIB_OBJS := $(patsubst %.c,$(B)/tsan/%.o,$(CORE_SRCS) $(TEST_LIB_SRCS))
+$(B)/tsan/src/%.o: src/%.c $(CORE_HDRS) | deps
+	@mkdir -p $(dir $@)
+	gcc $(CORE_CFLAGS) -g -O1 $(TSAN) -c $< -o $@
+$(B)/tsan/%.o: %.c $(CORE_HDRS) $(TEST_HDRS) | deps
+	@mkdir -p $(dir $@)
+	gcc $(filter-out $(SAN),$(TEST_CFLAGS)) $(TSAN) -c $< -o $@
+$(B)/tsan/test-%: tests/unit/test_%.c $(TSAN_LIB_OBJS) tests/unit/harness.h tests/unit/threads.h | deps
+	@mkdir -p $(dir $@)
+	gcc $(filter-out $(SAN),$(TEST_CFLAGS)) $(TSAN) -DAM_SUITE_ONLY='"threads_"' \
+		-DAM_SUITE_NAME='"tsan-$*"' $< $(TSAN_LIB_OBJS) -lcmocka -lpthread -o $@
+
 # ----------------------------------------------------------------- fuzz --
 # One fuzz module per library module: tests/fuzz/fuzz_<name>.c, its corpus
 # tests/fuzz/corpus/<name>/, its line in tests/fuzz/modules.c. Three builds
@@ -294,8 +311,8 @@ QEMU_MMIO_GUARD := $(QEMU_MMU)
 # ------------------------------------------------------------------ test --
 # Every suite prints `<suite>: N passed, M failed`; scripts/run-suites.sh
 # runs them all and closes with the total.
-SUITES := $(patsubst $(B)/tests/%,unit-%,$(UNIT_BINS)) fuzz-replay soak-slice cross-build qemu-mpu \
-	qemu-mmu qemu-guest qemu-mmio-guard
+SUITES := $(patsubst $(B)/tests/%,unit-%,$(UNIT_BINS)) $(addprefix tsan-,$(TSAN_TESTS)) fuzz-replay \
+	soak-slice cross-build qemu-mpu qemu-mmu qemu-guest qemu-mmio-guard
 
 # Each suite builds what it runs, so one that does not build is counted as
 # failed while the others still run.
@@ -304,6 +321,9 @@ test: deps
 
 suite-unit-%: $(B)/tests/%
 	@$(B)/tests/$*
+
+suite-tsan-%: $(B)/tsan/test-%
+	@TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 $(B)/tsan/test-$*
 
 suite-fuzz-replay: $(B)/fuzz-san/replay
 	@$(B)/fuzz-san/replay tests/fuzz/corpus

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "tests/unit/harness.h"
+#include "tests/unit/threads.h"
 
 #include <armmap/errors.h>
 #include <armmap/mpu.h>
@@ -977,9 +978,67 @@ static void random_operations_keep_the_rules(void **state)
 	assert_true(counts[(unsigned int)(-AM_EBUSY) % 8] > 0);
 }
 
+/* ------------------------------------------------------------ threads -- */
+
+/*
+ * Four threads share one 16-region map under a real mutex: each maps,
+ * shares, modifies and unmaps regions of its own window, with refused
+ * calls whose records go to a log hook that relies on the lock
+ * (tests/unit/threads.h). At the end the model's registers equal the
+ * software copy and hold exactly what each thread left.
+ */
+static struct am_mpu_ops TH_MPU_OPS;
+
+static void *mpu_thread(void *arg)
+{
+	unsigned int id = (unsigned int)(uintptr_t)arg;
+	am_paddr_t w = A + id * 0x100000ull;
+
+	for (unsigned int i = 0; i < 400; i++) {
+		am_paddr_t b = w + (i % 3) * 0x10000ull;
+		int r = am_mpu_map(&F.m, b, b + 0x8000, &AM_ATTR_RW_DATA);
+
+		if (r < 0 || am_mpu_map(&F.m, b, b + 0x1000, &AM_ATTR_RW_DATA) != r ||
+		    am_mpu_map(&F.m, b, b + 0x1000, &AM_ATTR_DEVICE) != AM_EEXIST ||
+		    am_mpu_unmap(&F.m, b + 1, b + 0x1000) != AM_EINVAL ||
+		    am_mpu_unmap(&F.m, b, b + 0x1000) ||
+		    am_mpu_modify(&F.m, b, b + 0x8000, &AM_ATTR_RO_DATA) ||
+		    am_mpu_unmap(&F.m, b, b + 0x8000))
+			th_fail("thread %u, op %u: a call failed (map %d)", id, i, r);
+	}
+	if (am_mpu_map(&F.m, w, w + 0x4000, &AM_ATTR_RW_DATA) < 0)
+		th_fail("thread %u: final map", id);
+	return NULL;
+}
+
+static void threads_share_one_map(void **state)
+{
+	struct am_mpu_config cfg = {.flavour = AM_MPU_V8R_AARCH64,
+				    .storage = F.store,
+				    .storage_len = AM_MPU_MAX_REGIONS};
+
+	(void)state;
+	memset(&F, 0, sizeof(F));
+	am_host_mpu_init(&F.h, AM_MPU_V8R_AARCH64, 16);
+	TH_MPU_OPS = am_host_mpu_ops;
+	TH_MPU_OPS.env = TLK_ENV;
+	assert_int_equal(am_mpu_init(&F.m, &cfg, &TH_MPU_OPS, &F.h), 0);
+	tlk_reset();
+	run_threads(mpu_thread, 4);
+	assert_int_equal(TLK.unlocked, 0);
+	assert_true(TLK.nrec >= 2u * 4 * 400);
+	assert_int_equal(am_mpu_used(&F.m), 4);
+	for (unsigned int id = 0; id < 4; id++) {
+		am_paddr_t w = A + id * 0x100000ull;
+
+		assert_int_equal(am_mpu_lookup(&F.m, w, w + 0x4000, NULL), AM_MPU_FOUND);
+	}
+	check();
+}
+
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
+	struct CMUnitTest tests[] = {
 		cmocka_unit_test(init_takes_capacity_from_hardware_and_programs_mair),
 		cmocka_unit_test(init_refuses_bad_configuration),
 		cmocka_unit_test(init_aarch64_pa_bits),
@@ -1013,6 +1072,7 @@ int main(void)
 		cmocka_unit_test(every_index_0_to_254_enables_and_disables),
 		cmocka_unit_test(region_queries_refuse_bad_index),
 		cmocka_unit_test(random_operations_keep_the_rules),
+		cmocka_unit_test(threads_share_one_map),
 	};
 	AM_RUN_SUITE("unit-mpu_map", tests);
 }

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "tests/unit/harness.h"
+#include "tests/unit/threads.h"
 
 #include <armmap/errors.h>
 #include <armmap/pt.h>
@@ -653,6 +654,74 @@ static void test_contig_blocks(void **state)
 	expect_fault(va + 5 * M2 + K4, VMSA_ACC_R, VMSA_F_TRANSLATION);
 }
 
+/*
+ * Issue 10, fuzz finding 1: a populated, empty level-3 table in the first
+ * 2 MiB of an aligned run of 16 blocks. The run holds a table descriptor,
+ * so none of its 15 blocks may carry the contiguous hint (a misprogrammed
+ * run is CONSTRAINED UNPREDICTABLE; the walker model flags it).
+ */
+static void test_contig_run_with_table(void **state)
+{
+	struct am_pt *pt = setup(AM_PT_S1_EL2, 39);
+	uint64_t va = 0x40000000; /* 32 MiB aligned */
+	struct shape sh;
+
+	(void)state;
+	assert_int_equal(am_pt_populate(pt, va, K4), 0);
+	assert_int_equal(am_pt_map(pt, va, va, 16 * M2, &RW, AM_PT_F_BLOCK | AM_PT_F_CONTIG), 0);
+	check();
+	sh = shape();
+	assert_int_equal(sh.leaves[3], 512);
+	assert_int_equal(sh.leaves[2], 15);
+	assert_int_equal(sh.contig[2], 0);
+	for (unsigned int i = 0; i < 16; i++)
+		expect_map(va + i * M2 + 3 * K4, va + i * M2 + 3 * K4, VMSA_ACC_W);
+	/* the next run, free of tables, keeps its hint */
+	assert_int_equal(am_pt_map(pt, va + 16 * M2, va + 16 * M2, 16 * M2, &RW,
+				   AM_PT_F_BLOCK | AM_PT_F_CONTIG),
+			 0);
+	check();
+	assert_int_equal(shape().contig[2], 16);
+}
+
+/*
+ * Issue 10, fuzz finding 2: nothing mapped in the range, an empty populated
+ * table wholly inside it at a later entry. The map goes around (and into)
+ * that table, as it does when the table is the first entry: no AM_EEXIST.
+ */
+static void test_map_over_later_empty_table(void **state)
+{
+	struct am_pt *pt = setup(AM_PT_S1_EL2, 39);
+	uint64_t va = 0x40000000;
+
+	(void)state;
+	assert_int_equal(am_pt_populate(pt, va + 3 * M2, K4), 0);
+	assert_int_equal(am_pt_map(pt, va, 0x80000000, 8 * M2, &RW, AM_PT_F_BLOCK), 0);
+	check();
+	assert_int_equal(shape().leaves[2], 7);
+	assert_int_equal(shape().leaves[3], 512);
+	for (unsigned int i = 0; i < 8; i++)
+		expect_map(va + i * M2 + 5 * K4, 0x80000000 + i * M2 + 5 * K4, VMSA_ACC_W);
+	/* and at level 1: a populated L2 table at a later 1 GiB entry */
+	teardown(NULL);
+	pt = setup(AM_PT_S1_EL2, 39);
+	assert_int_equal(am_pt_populate(pt, 2 * G1 + M2, K4), 0);
+	assert_int_equal(am_pt_map(pt, G1, G1, 3 * G1, &RW, AM_PT_F_BLOCK), 0);
+	check();
+	assert_int_equal(shape().leaves[1], 2);
+	expect_map(2 * G1 + M2 + K4, 2 * G1 + M2 + K4, VMSA_ACC_R);
+	expect_map(3 * G1 + K4, 3 * G1 + K4, VMSA_ACC_R);
+	/* a leaf at a later entry is still refused, and nothing changes */
+	teardown(NULL);
+	pt = setup(AM_PT_S1_EL2, 39);
+	assert_int_equal(am_pt_populate(pt, va + M2, K4), 0);
+	assert_int_equal(am_pt_map(pt, va + 3 * M2, va, M2, &RW, AM_PT_F_BLOCK), 0);
+	snap();
+	assert_int_equal(am_pt_map(pt, va, 0x80000000, 8 * M2, &RW, AM_PT_F_BLOCK), AM_EEXIST);
+	unchanged();
+	check();
+}
+
 /* -------------------------------------------------------------- unmap -- */
 
 static void test_unmap_frees_tables(void **state)
@@ -1219,6 +1288,97 @@ static void test_random(void **state)
 	assert_int_equal(am_pt_tables(pt), 1);
 }
 
+/*
+ * Four threads share one table under a real mutex (tests/unit/threads.h),
+ * each mapping, modifying and unmapping its own 32 MiB and fighting over
+ * one shared 8 MiB window, with refused calls among them whose records go
+ * to a log hook that relies on the lock. No record outside the lock, no
+ * lost update: each thread's final range translates as it left it, the
+ * shared window as its last successful call did, and the pool's pages are
+ * the tables.
+ */
+#define TH_N 4
+#define TH_OPS 300
+#define TH_BASE 0x40000000ull
+#define TH_SHARED (TH_BASE + TH_N * 16 * M2)
+
+static struct am_pt_ops TH_OPS_TABLE;
+
+static void *pt_thread(void *arg)
+{
+	unsigned int id = (unsigned int)(uintptr_t)arg;
+	uint64_t base = TH_BASE + id * 16 * M2, pa = 0x100000000ull + id * 16 * M2;
+	uint64_t seed = 0x9e3779b97f4a7c15ull * (id + 1);
+
+	for (unsigned int i = 0; i < TH_OPS; i++) {
+		unsigned int k = i % 16;
+		uint64_t va = base + k * M2;
+
+		seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+		if (am_pt_map(&PT, va, pa + k * M2, M2, &RW, seed & 1 ? AM_PT_F_BLOCK : 0) ||
+		    am_pt_map(&PT, va, pa, K4, &RW, 0) != AM_EEXIST || /* refused, logged */
+		    am_pt_map(&PT, va, pa, K4, NULL, 0) != AM_EINVAL ||
+		    am_pt_modify(&PT, va + K4 * (seed % 512), K4, &RO, 0) ||
+		    am_pt_unmap(&PT, va + K4 * ((seed >> 9) % 512), K4) || am_pt_unmap(&PT, va, M2))
+			th_fail("thread %u, op %u: a call failed", id, i);
+		/* the shared window: any outcome the rules allow */
+		va = TH_SHARED + (seed >> 20) % 4 * M2;
+		if ((seed >> 30) & 1) {
+			int rc = am_pt_map(&PT, va, 0x200000000ull, 2 * M2, &RW, AM_PT_F_BLOCK);
+
+			if (rc && rc != AM_EEXIST)
+				th_fail("thread %u: shared map %d", id, rc);
+		} else if (am_pt_unmap(&PT, va, M2)) {
+			th_fail("thread %u: shared unmap", id);
+		}
+	}
+	/* leave a known pattern: every other 2 MiB mapped, by pages */
+	for (unsigned int k = 0; k < 16; k += 2)
+		if (am_pt_map(&PT, base + k * M2, pa + k * M2, M2, &RW, 0))
+			th_fail("thread %u: final map", id);
+	return NULL;
+}
+
+static void test_threads_table(void **state)
+{
+	struct am_pt_config cfg = {.regime = AM_PT_S1_EL2, .ia_bits = 39};
+
+	(void)state;
+	am_host_pt_fini(&H);
+	assert_int_equal(am_host_pt_init(&H, POOL_PAGES), 0);
+	TH_OPS_TABLE = am_host_pt_ops;
+	TH_OPS_TABLE.env = TLK_ENV;
+	assert_int_equal(am_pt_init(&PT, &cfg, &TH_OPS_TABLE, &H), 0);
+	VC = (struct vmsa_cfg){.regime = cfg.regime,
+			       .ia_bits = 39,
+			       .oa_bits = 48,
+			       .root_pa = PT.root_pa,
+			       .mair = am_pt_mair(&PT)};
+	tlk_reset();
+	run_threads(pt_thread, TH_N);
+	assert_int_equal(TLK.unlocked, 0);
+	assert_true(TLK.nrec >= 2u * TH_N * TH_OPS);
+	for (unsigned int id = 0; id < TH_N; id++)
+		for (unsigned int k = 0; k < 16; k++) {
+			uint64_t va = TH_BASE + id * 16 * M2 + k * M2 + 5 * K4;
+
+			if (k % 2)
+				expect_fault(va, VMSA_ACC_R, VMSA_F_TRANSLATION);
+			else
+				expect_map(va, 0x100000000ull + id * 16 * M2 + k * M2 + 5 * K4,
+					   VMSA_ACC_W);
+		}
+	for (uint64_t va = TH_SHARED; va < TH_SHARED + 5 * M2; va += M2) {
+		struct vmsa_result r = xlate(va, VMSA_ACC_R);
+
+		assert_true(r.fault == VMSA_OK || r.fault == VMSA_F_TRANSLATION);
+	}
+	assert_int_equal(H.in_use, am_pt_tables(&PT));
+	assert_int_equal(H.bad_frees, 0);
+	am_pt_destroy(&PT);
+	assert_int_equal(H.in_use, 0);
+}
+
 /* Lock and log: every call, refused or not, releases what it took. */
 static void test_registers(void **state)
 {
@@ -1232,7 +1392,7 @@ static void test_registers(void **state)
 
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
+	struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_init_errors, teardown),
 		cmocka_unit_test_teardown(test_map_pages, teardown),
 		cmocka_unit_test_teardown(test_map_refusals, teardown),
@@ -1243,6 +1403,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_modify_shatters_block, teardown),
 		cmocka_unit_test_teardown(test_contig_runs, teardown),
 		cmocka_unit_test_teardown(test_contig_blocks, teardown),
+		cmocka_unit_test_teardown(test_contig_run_with_table, teardown),
+		cmocka_unit_test_teardown(test_map_over_later_empty_table, teardown),
 		cmocka_unit_test_teardown(test_unmap_frees_tables, teardown),
 		cmocka_unit_test_teardown(test_unmap_harmless, teardown),
 		cmocka_unit_test_teardown(test_tlbi_batching, teardown),
@@ -1255,6 +1417,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_fault_injection, teardown),
 		cmocka_unit_test_teardown(test_random, teardown),
 		cmocka_unit_test_teardown(test_registers, teardown),
+		cmocka_unit_test_teardown(test_threads_table, teardown),
 	};
 
 	AM_RUN_SUITE("unit-pt", tests);
