@@ -122,7 +122,7 @@ static const struct am_attr good_attr[8] = {
 	AM_ATTR_RX_TEXT,
 	AM_ATTR_DEVICE,
 	AM_ATTR_RW_DATA,
-	{AM_PERM_R | AM_PERM_X | AM_PERM_USER, AM_MT_NORMAL_WB, AM_SH_INNER},
+	{AM_PERM_R, AM_MT_NORMAL_WT, AM_SH_OUTER},
 	{AM_PERM_R | AM_PERM_W, AM_MT_DEVICE_nGnRnE, AM_SH_OUTER},
 	{AM_PERM_R | AM_PERM_W, AM_MT_NORMAL_NC, AM_SH_OUTER},
 };
@@ -289,11 +289,11 @@ static uint64_t dec_va(struct st *s, const struct rec *r)
 	uint64_t va = s->zone[r->zone & 3] + pick_off(r->m) * M2 + pick_off(r->p) * K4;
 
 	va %= s->ia_end;
-	switch ((r->zone >> 2) & 15) {
-	case 14:
+	switch ((r->zone >> 2) & 31) {
+	case 30:
 		return va + 0x800; /* unaligned */
-	case 15:
-		switch ((r->zone >> 5) & 3) {
+	case 31:
+		switch (r->pp & 3) {
 		case 0:
 			return s->ia_end; /* just beyond */
 		case 1:
@@ -350,18 +350,14 @@ static uint64_t dec_size(const struct st *s, const struct rec *r, uint64_t va)
 static uint64_t dec_pa(const struct st *s, const struct rec *r, uint64_t va)
 {
 	uint64_t pz[4] = {0, G1, 64 * G1 % s->oa_end, s->oa_end - G1};
-	uint64_t base = pz[(r->pmode >> 3) & 3];
+	uint64_t base = pz[(r->pmode >> 4) & 3];
 
-	switch (r->pmode & 7) {
-	case 0:
-	case 1:
-	case 2:
+	switch (r->pmode & 15) {
+	case 0 ... 5:
 		return base + (va & (G1 - 1) & ~(K4 - 1));
-	case 3:
-	case 4:
+	case 6 ... 10:
 		return base + (va & (M2 - 1) & ~(K4 - 1)) + (r->pm % 32u) * M2;
-	case 5:
-	case 6:
+	case 11 ... 14:
 		return base + (r->pm % 32u) * M2 + pick_off(r->pp) * K4;
 	default:
 		switch (r->pm & 3) {
@@ -382,9 +378,42 @@ enum misuse { MIS_NONE, MIS_FLAG, MIS_NULL };
 
 static enum misuse dec_misuse(const struct rec *r)
 {
-	if ((r->ctl & 7) != 7)
+	if ((r->ctl & 15) != 15)
 		return MIS_NONE;
 	return (r->raw & 1) ? MIS_NULL : MIS_FLAG;
+}
+
+/*
+ * A range inside (or just across the end of) a mapping of the reference,
+ * for the calls that need one to do anything: modify, unmap, query.
+ */
+static bool dec_guided(const struct st *s, const struct rec *r, uint64_t *va, uint64_t *size)
+{
+	const struct ext *e;
+	uint64_t pages, off, n;
+
+	if (!s->next)
+		return false;
+	e = &s->ext[(r->m | (uint64_t)r->p << 8) % s->next];
+	pages = (e->end - e->va) / K4;
+	off = (r->sadj & 3) ? (r->sadj >> 2) % pages : 0;
+	switch (r->scount & 3) {
+	case 0:
+		n = pages - off; /* to the end */
+		break;
+	case 1:
+		n = 1;
+		break;
+	case 2:
+		n = 1 + (r->scount >> 2) % (pages - off);
+		break;
+	default:
+		n = pages - off + 1 + (r->scount >> 2) % 16; /* beyond the end */
+		break;
+	}
+	*va = e->va + off * K4;
+	*size = n * K4;
+	return true;
 }
 
 /* The attributes, or NULL. */
@@ -411,7 +440,7 @@ static unsigned int dec_flags(const struct st *s, const struct rec *r)
 {
 	unsigned int fl = (r->flags & 0x03u) | AM_PT_F_SW(r->flags >> 4);
 
-	if ((r->flags & 0x04) && (s->cfg.regime == AM_PT_S1_EL10 || (r->raw & 0x10)))
+	if ((r->flags & 0x04) && (s->cfg.regime == AM_PT_S1_EL10 || (r->raw & 0xf0) == 0xf0))
 		fl |= AM_PT_F_NG; /* off stage 1 EL1&0: refused */
 	if ((r->flags & 0x08) && (r->raw & 0x08))
 		fl |= AM_PT_F_PARKED;
@@ -831,6 +860,10 @@ static bool one_call(struct st *s, const struct rec *r)
 {
 	enum op op = op_of[r->op & 15];
 	uint64_t va = dec_va(s, r), size = dec_size(s, r, va), pa = 0;
+	bool guide = (op == OP_MODIFY || op == OP_QUERY) ? !(r->s1 & 1)
+		     : op == OP_UNMAP			 ? (r->s1 & 3) == 3
+		     : op == OP_MAP			 ? (r->s1 & 7) == 7
+							 : false;
 	struct am_attr abuf;
 	const struct am_attr *a = dec_attr(s, r, &abuf);
 	unsigned int fl = dec_flags(s, r), allowed = 0;
@@ -838,6 +871,15 @@ static bool one_call(struct st *s, const struct rec *r)
 	int rc;
 
 	s->rng ^= ((uint64_t)r->s0 << 8 | r->s1) * 0x9e3779b97f4a7c15ull;
+	if (guide && !dec_guided(s, r, &va, &size))
+		guide = false;
+	if (guide && op == OP_MODIFY && a && (r->s1 & 6)) {
+		/* mostly the memory type and shareability it has */
+		abuf.mtype = ext_at(s, va)->attr.mtype;
+		abuf.sh = ext_at(s, va)->attr.sh;
+		if ((abuf.perm & AM_PERM_X) && abuf.mtype <= AM_MT_DEVICE_nGnRE)
+			abuf.perm &= (uint8_t)~AM_PERM_X;
+	}
 	if (op == OP_QUERY) {
 		va += (uint64_t)r->s0 << 4;
 		snprintf(s->what, sizeof(s->what), "query %#llx", (unsigned long long)va);
@@ -898,9 +940,13 @@ static bool one_call(struct st *s, const struct rec *r)
 		break;
 	}
 	am_host_pt_fail_at(&s->h, -1);
-	if (s->trace)
-		fprintf(stderr, "pt %lu: %s: %d%s\n", s->calls, s->what, rc,
+	if (s->trace) {
+		char e[96];
+
+		fprintf(stderr, "pt %lu: %s: %d (allowed %s)%s\n", s->calls, s->what, rc,
+			errs_name(allowed, e, sizeof(e)),
 			s->h.alloc_failed != failed ? " (an allocation failed)" : "");
+	}
 	if (!check_result(s, rc, allowed, failed, logged) || !check_after(s))
 		return false;
 	if (rc == 0) {
