@@ -75,6 +75,13 @@ struct fz_entry {
 extern const struct fz_entry fz_modules[]; /* fz_nmodules entries, then a NULL one */
 extern const size_t fz_nmodules;
 
+/*
+ * The op byte that, by the convention of the pt and mpu modules, ends a
+ * session and starts a new one (a new header follows): scripts/fuzz-pack.py
+ * packs many inputs into one file with it.
+ */
+#define FZ_RESTART 0xffu
+
 /* Calls per fuzz input or corpus file, and per soak session. */
 #define FZ_MAX_OPS 4096ul
 #define FZ_SESSION_OPS 2000ul

@@ -1006,27 +1006,36 @@ static bool setup(struct st *s, const uint8_t hd[6])
 	return true;
 }
 
+/* Sessions until the input ends; FZ_RESTART as an op byte starts a new one (as fuzz_pt.c). */
 static unsigned long run(struct fz *f, unsigned long max_ops)
 {
 	struct st *s = &S;
-	uint8_t hd[6];
-	bool ok;
+	bool ok = true, more = true;
 
 	s->f = f;
 	s->calls = 0;
 	s->trace = getenv("FZ_TRACE") != NULL;
-	for (unsigned int i = 0; i < sizeof(hd); i++)
-		hd[i] = (uint8_t)fz_bits(f, 8);
-	ok = setup(s, hd);
-	s->calls = 1;
-	while (ok && s->calls < max_ops && !fz_done(f)) {
-		struct rec r;
-		uint8_t *b = (uint8_t *)&r;
+	while (ok && more && s->calls < max_ops) {
+		uint8_t hd[6];
 
-		for (unsigned int i = 0; i < sizeof(r); i++)
-			b[i] = (uint8_t)fz_bits(f, 8);
+		for (unsigned int i = 0; i < sizeof(hd); i++)
+			hd[i] = (uint8_t)fz_bits(f, 8);
 		s->calls++;
-		ok = one_call(s, &r);
+		ok = setup(s, hd);
+		more = false;
+		while (ok && s->calls < max_ops && !fz_done(f)) {
+			struct rec r;
+			uint8_t *b = (uint8_t *)&r;
+
+			for (unsigned int i = 0; i < sizeof(r); i++)
+				b[i] = (uint8_t)fz_bits(f, 8);
+			if (r.op == FZ_RESTART) {
+				more = true;
+				break;
+			}
+			s->calls++;
+			ok = one_call(s, &r);
+		}
 	}
 	return s->calls;
 }

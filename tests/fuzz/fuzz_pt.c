@@ -133,7 +133,7 @@ static const uint8_t memattr_of[AM_MT_COUNT] = {0x0, 0x1, 0x5, 0xa, 0xf};
 
 static const unsigned int ia_choice[6] = {39, 48, 40, 32, 30, 25};
 static const unsigned int oa_choice[4] = {0, 40, 36, 32};
-static const size_t pool_choice[4] = {256, 64, 24, 512};
+static const size_t pool_choice[4] = {64, 32, 16, 128};
 static const uint8_t attr_index_rev[AM_MT_COUNT] = {4, 3, 2, 1, 0};
 static const uint8_t attr_index_hole[AM_MT_COUNT] = {0, 1, AM_PT_NO_ATTRIDX, 5, 7};
 
@@ -1128,35 +1128,48 @@ static bool teardown(struct st *s, bool ok)
 	return ok;
 }
 
+/*
+ * Sessions until the input ends: a record whose op byte is FZ_RESTART ends
+ * the session (teardown and its checks) and a new header follows, so that
+ * inputs can be packed into one file (scripts/fuzz-pack.py).
+ */
 static unsigned long run(struct fz *f, unsigned long max_ops)
 {
 	struct st *s = &S;
-	uint8_t hd[6];
-	bool ok;
+	bool ok = true, more = true;
 
-	s->next = 0;
 	s->calls = 0;
 	s->f = f;
 	s->trace = getenv("FZ_TRACE") != NULL;
-	for (unsigned int i = 0; i < sizeof(hd); i++)
-		hd[i] = (uint8_t)fz_bits(f, 8);
-	ok = setup(s, hd);
-	s->calls = 1;
-	while (ok && s->calls < max_ops && !fz_done(f)) {
-		struct rec r;
-		uint8_t *b = (uint8_t *)&r;
+	while (ok && more && s->calls < max_ops) {
+		uint8_t hd[6];
 
-		for (unsigned int i = 0; i < sizeof(r); i++)
-			b[i] = (uint8_t)fz_bits(f, 8);
+		s->next = 0;
+		for (unsigned int i = 0; i < sizeof(hd); i++)
+			hd[i] = (uint8_t)fz_bits(f, 8);
 		s->calls++;
-		ok = one_call(s, &r);
+		ok = setup(s, hd);
+		more = false;
+		while (ok && s->calls < max_ops && !fz_done(f)) {
+			struct rec r;
+			uint8_t *b = (uint8_t *)&r;
+
+			for (unsigned int i = 0; i < sizeof(r); i++)
+				b[i] = (uint8_t)fz_bits(f, 8);
+			if (r.op == FZ_RESTART) {
+				more = true;
+				break;
+			}
+			s->calls++;
+			ok = one_call(s, &r);
+		}
+		if (ok && s->pt.ready)
+			ok = teardown(s, true);
+		else if (s->pt.ready)
+			teardown(s, false);
+		else
+			am_host_pt_fini(&s->h);
 	}
-	if (ok && s->pt.ready)
-		ok = teardown(s, true);
-	else if (s->pt.ready)
-		teardown(s, false);
-	else
-		am_host_pt_fini(&s->h);
 	return s->calls;
 }
 
