@@ -50,14 +50,15 @@ all: $(B)/host/libarmmap.a
 .SECONDARY:
 
 .PHONY: all deps test demo size bench clean format unit cross qemu fresh-check qemu-empty-fw \
-	fuzz fuzz-cov soak
+	fuzz fuzz-cov fuzz-corpus soak
 
 # Installing what is missing (scripts/deps.sh) happens only for the goals
 # given on the command line that need it, and before anything is built:
 # every build rule has `| deps`, and deps does nothing for other goals (plain
 # `make`, a file target, the sub-makes of scripts/run-suites.sh and
 # scripts/cross-build.sh).
-DEPS_GOALS := $(filter demo test bench size fresh-check format fuzz fuzz-cov soak,$(MAKECMDGOALS))
+DEPS_GOALS := $(filter demo test bench size fresh-check format fuzz fuzz-cov fuzz-corpus soak,\
+	$(MAKECMDGOALS))
 ifneq ($(DEPS_GOALS),)
 deps:
 	@scripts/deps.sh $(DEPS_GOALS)
@@ -175,6 +176,13 @@ fuzz: deps $(patsubst %,$(B)/fuzz/%,$(FUZZ_ONLY))
 # and what make fuzz found in build/fuzz/corpus/<name>).
 fuzz-cov: deps $(patsubst %,$(B)/fuzzcov/%,$(FUZZ_ONLY))
 	@scripts/fuzz.sh cov 0 $(FUZZ_ONLY)
+
+# make fuzz-corpus: the tree's corpus of each module from what make fuzz
+# found: libFuzzer's merge (edges only) of build/fuzz/corpus/<name> and the
+# tree's packed-* files, packed into files of at most 4 KiB
+# (scripts/fuzz-pack.py); hand-made files (known-*) stay as they are.
+fuzz-corpus: deps $(patsubst %,$(B)/fuzz/%,$(FUZZ_ONLY))
+	@scripts/fuzz.sh corpus 0 $(FUZZ_ONLY)
 
 # make soak: every module of tests/fuzz/modules.c with its soak count.
 SOAK_ARGS ?=

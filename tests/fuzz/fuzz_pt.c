@@ -149,8 +149,10 @@ struct st {
 	unsigned int next;
 	struct oracle_pt_snap snap;
 	unsigned long calls;
-	uint64_t rng; /* the sampler's own (never from the input) */
-	bool trace;   /* FZ_TRACE set: each call to stderr */
+	uint64_t rng;	   /* the sampler's own (never from the input) */
+	bool trace;	   /* FZ_TRACE set: each call to stderr */
+	bool high_pool;	   /* the pool's upper half lies beyond the output size */
+	bool unmap_at_end; /* else destroy a full table */
 	char why[256];
 	char what[160]; /* the call, for the report */
 };
@@ -634,8 +636,8 @@ static bool check_after(struct st *s)
 }
 
 /* The result against the errors allowed; a refusal changed nothing. */
-static bool check_result(struct st *s, int rc, unsigned int allowed, unsigned long failed_before,
-			 unsigned long log_before)
+static bool check_result(struct st *s, int rc, unsigned int allowed, unsigned int maybe,
+			 unsigned long failed_before, unsigned long log_before)
 {
 	bool alloc_failed = s->h.alloc_failed != failed_before;
 	unsigned long logged = s->h.nlog_total - log_before;
@@ -650,7 +652,7 @@ static bool check_result(struct st *s, int rc, unsigned int allowed, unsigned lo
 	}
 	if (rc == 0 && alloc_failed)
 		return fail(s, "succeeded although an allocation failed");
-	if (rc != 0 && !(err_bit(rc) & allowed)) {
+	if (rc != 0 && !(err_bit(rc) & (allowed | maybe))) {
 		snprintf(s->why, sizeof(s->why), "returned %d (%s), expected %s", rc,
 			 am_strerror(rc), allowed ? errs_name(allowed, a, sizeof(a)) : "success");
 		return fail(s, s->why);
@@ -866,8 +868,8 @@ static bool one_call(struct st *s, const struct rec *r)
 							 : false;
 	struct am_attr abuf;
 	const struct am_attr *a = dec_attr(s, r, &abuf);
-	unsigned int fl = dec_flags(s, r), allowed = 0;
-	unsigned long failed = s->h.alloc_failed, logged;
+	unsigned int fl = dec_flags(s, r), allowed = 0, maybe = 0;
+	unsigned long failed = s->h.alloc_failed, allocs = s->h.allocs, logged;
 	int rc;
 
 	s->rng ^= ((uint64_t)r->s0 << 8 | r->s1) * 0x9e3779b97f4a7c15ull;
@@ -940,6 +942,8 @@ static bool one_call(struct st *s, const struct rec *r)
 		break;
 	}
 	am_host_pt_fail_at(&s->h, -1);
+	if (s->high_pool && s->h.allocs != allocs)
+		maybe |= E_RANGE; /* perhaps a page beyond the output size */
 	if (s->trace) {
 		char e[96];
 
@@ -947,7 +951,7 @@ static bool one_call(struct st *s, const struct rec *r)
 			errs_name(allowed, e, sizeof(e)),
 			s->h.alloc_failed != failed ? " (an allocation failed)" : "");
 	}
-	if (!check_result(s, rc, allowed, failed, logged) || !check_after(s))
+	if (!check_result(s, rc, allowed, maybe, failed, logged) || !check_after(s))
 		return false;
 	if (rc == 0) {
 		struct ext n = {.va = va,
@@ -1054,15 +1058,20 @@ static bool setup(struct st *s, const uint8_t hd[6])
 	c->tlbi_max = hd[4] % (AM_PT_TLBI_BATCH + 1);
 	if (am_host_pt_init(&s->h, pool_choice[hd[5] & 3]))
 		abort();
+	s->unmap_at_end = !(hd[5] & 0x10);
+	s->high_pool = (hd[5] & 0x0c) == 0x0c && c->oa_bits && c->oa_bits <= 40;
+	if (s->high_pool) /* a backend handing out pages the hardware cannot reach */
+		s->h.pa_base = (1ull << c->oa_bits) - s->h.pages / 2 * K4;
 	if ((hd[0] & 0x80) && !bad_init(s, hd[1] >> 4))
 		return false;
 	snprintf(s->what, sizeof(s->what),
-		 "init regime %u ia %u oa %u attr_index %s asid %u vmid %u tlbi_max %u pool %zu",
+		 "init regime %u ia %u oa %u attr_index %s asid %u vmid %u tlbi_max %u pool %zu%s",
 		 c->regime, c->ia_bits, c->oa_bits,
 		 c->attr_index == attr_index_rev ? "reversed"
 		 : c->attr_index		 ? "with a hole"
 						 : "NULL",
-		 c->asid, c->vmid, c->tlbi_max, s->h.pages);
+		 c->asid, c->vmid, c->tlbi_max, s->h.pages,
+		 s->high_pool ? " (upper half beyond the output size)" : "");
 	if (s->trace)
 		fprintf(stderr, "pt: %s\n", s->what);
 	rc = am_pt_init(&s->pt, c, &am_host_pt_ops, &s->h);
@@ -1101,7 +1110,7 @@ static bool setup(struct st *s, const uint8_t hd[6])
 /* Unmapping everything leaves the root alone; destroy gives every page back. */
 static bool teardown(struct st *s, bool ok)
 {
-	if (ok) {
+	if (ok && s->unmap_at_end) {
 		snprintf(s->what, sizeof(s->what), "unmap everything");
 		tlbm_fill(&s->h.tlb);
 		if (am_pt_unmap(&s->pt, 0, s->ia_end))
