@@ -97,6 +97,9 @@ bool oracle_pt_check(struct am_host_pt *h, const struct am_pt *pt, char *why, si
 	reach = oracle_pt_reachable(h, pt, why, n);
 	if (reach < 0)
 		return false;
+	if (h->allocs - h->alloc_failed - h->frees != h->in_use)
+		return oracle_say(why, n, "%lu allocations, %lu failed, %lu frees, %zu pages in use",
+				  h->allocs, h->alloc_failed, h->frees, h->in_use);
 	if ((size_t)reach != h->in_use)
 		return oracle_say(why, n, "%ld table pages reachable, %zu allocated", reach,
 				  h->in_use);
