@@ -746,7 +746,7 @@ static bool do_boot(struct st *s, const struct rec *r, unsigned long writes, uns
 	int rc;
 
 	for (unsigned int i = 0; i < n; i++) {
-		uint64_t base = WIN + ((r->b + 7u * i) % 32) * K4;
+		uint64_t base = WIN + ((r->b + (r->d & 7u) * i) % 32) * K4; /* stride 0: overlap */
 		struct am_attr ab;
 		struct rec er = *r;
 
