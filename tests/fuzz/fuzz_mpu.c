@@ -44,44 +44,6 @@
 #define K4 0x1000ull
 #define WIN 0x38100000ull /* the window: 32 pages from here */
 
-enum {
-	E_INVAL = 1u << 0,
-	E_RANGE = 1u << 1,
-	E_PERM = 1u << 2,
-	E_NOTSUP = 1u << 3,
-	E_EXIST = 1u << 4,
-	E_BUSY = 1u << 5,
-	E_OVERFLOW = 1u << 6,
-	E_NOSPC = 1u << 7,
-	E_NOENT = 1u << 8,
-};
-
-static unsigned int err_bit(int rc)
-{
-	switch (rc) {
-	case AM_EINVAL:
-		return E_INVAL;
-	case AM_ERANGE:
-		return E_RANGE;
-	case AM_EPERM:
-		return E_PERM;
-	case AM_ENOTSUP:
-		return E_NOTSUP;
-	case AM_EEXIST:
-		return E_EXIST;
-	case AM_EBUSY:
-		return E_BUSY;
-	case AM_EOVERFLOW:
-		return E_OVERFLOW;
-	case AM_ENOSPC:
-		return E_NOSPC;
-	case AM_ENOENT:
-		return E_NOENT;
-	default:
-		return 1u << 31;
-	}
-}
-
 /* A region of the reference, by index. */
 struct reg {
 	uint64_t base, limit;
@@ -140,7 +102,6 @@ struct st {
 	uint64_t gran, addr_end;
 	struct reg r[AM_MPU_MAX_REGIONS];
 	struct oracle_mpu_snap snap;
-	unsigned long calls;
 	uint64_t rng;
 	bool trace;
 	char why[256];
@@ -151,15 +112,12 @@ static struct st S;
 
 static uint64_t rnd(struct st *s)
 {
-	s->rng ^= s->rng >> 12;
-	s->rng ^= s->rng << 25;
-	s->rng ^= s->rng >> 27;
-	return s->rng * 0x2545f4914f6cdd1dull;
+	return fz_xorshift(&s->rng);
 }
 
 static bool fail(struct st *s, const char *what)
 {
-	return fz_fail(s->f, "mpu call %lu (%s): %s", s->calls, s->what, what);
+	return fz_fail(s->f, "mpu call %lu (%s): %s", s->f->call, s->what, what);
 }
 
 /* ----------------------------------------------------------- decoding -- */
@@ -294,9 +252,9 @@ static unsigned int range_errs(const struct st *s, uint64_t base, uint64_t limit
 	unsigned int e = 0;
 
 	if (base % s->gran || limit % s->gran || base >= limit)
-		e |= E_INVAL;
+		e |= FZ_EINVAL;
 	if (limit > s->addr_end)
-		e |= E_RANGE;
+		e |= FZ_ERANGE;
 	return e;
 }
 
@@ -305,15 +263,15 @@ static unsigned int attr_errs(const struct st *s, const struct am_attr *a)
 	unsigned int e = 0;
 
 	if (!a)
-		return E_INVAL;
+		return FZ_EINVAL;
 	if ((a->perm & ~AM_PERM_MASK) || a->mtype >= AM_MT_COUNT || a->sh == 1 || a->sh > 3)
-		return E_INVAL;
+		return FZ_EINVAL;
 	if ((a->perm & AM_PERM_X) && ((a->perm & AM_PERM_W) || a->mtype <= AM_MT_DEVICE_nGnRE))
-		e |= E_PERM;
+		e |= FZ_EPERM;
 	if (!(a->perm & AM_PERM_R))
-		e |= E_NOTSUP;
+		e |= FZ_ENOTSUP;
 	if (s->cfg.attr_index && s->cfg.attr_index[a->mtype] == AM_MPU_NO_ATTRIDX)
-		e |= E_NOTSUP;
+		e |= FZ_ENOTSUP;
 	return e;
 }
 
@@ -357,21 +315,6 @@ static unsigned int used_count(const struct st *s)
 	for (unsigned int i = 0; i < s->nr; i++)
 		n += s->r[i].used;
 	return n;
-}
-
-static const char *errs_name(unsigned int e, char *buf, size_t n)
-{
-	static const char *names[] = {"EINVAL", "ERANGE",    "EPERM",  "ENOTSUP", "EEXIST",
-				      "EBUSY",	"EOVERFLOW", "ENOSPC", "ENOENT"};
-	size_t o = 0;
-
-	buf[0] = 0;
-	for (unsigned int i = 0; i < 9; i++)
-		if (e & (1u << i))
-			o += (size_t)snprintf(buf + o, n - o, "%s%s", o ? "|" : "", names[i]);
-	if (!o)
-		snprintf(buf, n, "none");
-	return buf;
 }
 
 /* ------------------------------------------------------------ oracles -- */
@@ -473,30 +416,11 @@ static bool check_result(struct st *s, int rc, unsigned int allowed, unsigned lo
 			 unsigned long syncs, unsigned long logged)
 {
 	unsigned long w = s->h.hw.writes - writes, y = s->h.hw.syncs - syncs;
-	unsigned long l = s->h.nlog_total - logged;
-	char a[96];
 
-	if (rc >= 0 && allowed) {
-		snprintf(s->why, sizeof(s->why), "returned %d, expected %s", rc,
-			 errs_name(allowed, a, sizeof(a)));
+	if (!fz_rc_check(rc, allowed, 0, s->h.nlog_total - logged, s->why, sizeof(s->why)))
 		return fail(s, s->why);
-	}
-	if (rc < 0 && !(err_bit(rc) & allowed)) {
-		snprintf(s->why, sizeof(s->why), "returned %d (%s), expected %s", rc,
-			 am_strerror(rc), allowed ? errs_name(allowed, a, sizeof(a)) : "success");
-		return fail(s, s->why);
-	}
 	if (y != (w ? 1u : 0u)) {
 		snprintf(s->why, sizeof(s->why), "%lu register writes and %lu syncs", w, y);
-		return fail(s, s->why);
-	}
-	if (rc >= 0 && l) {
-		snprintf(s->why, sizeof(s->why), "succeeded and logged %lu records (first: %s)", l,
-			 s->h.nlog ? s->h.log[0].msg : "?");
-		return fail(s, s->why);
-	}
-	if (rc < 0 && l != 1) {
-		snprintf(s->why, sizeof(s->why), "refused (%d) with %lu log records", rc, l);
 		return fail(s, s->why);
 	}
 	if (rc < 0 &&
@@ -519,18 +443,18 @@ static int expect_map(struct st *s, uint64_t base, uint64_t limit, const struct 
 		return -1;
 	how = meets(s, base, limit, &idx);
 	if (how == AM_MPU_FOUND || how == AM_MPU_INCLUSIVE) {
-		if (!a || attr_errs(s, a) & E_INVAL || !same_attr(&s->r[idx].attr, a))
-			*allowed |= E_EXIST;
+		if (!a || attr_errs(s, a) & FZ_EINVAL || !same_attr(&s->r[idx].attr, a))
+			*allowed |= FZ_EEXIST;
 		else if (s->r[idx].refs >= AM_MPU_REFS_MAX)
-			*allowed |= E_OVERFLOW;
+			*allowed |= FZ_EOVERFLOW;
 		return (int)idx;
 	}
 	if (how == AM_MPU_OVERLAP) {
-		*allowed |= E_BUSY;
+		*allowed |= FZ_EBUSY;
 		return -1;
 	}
 	if (lowest_free(s) < 0)
-		*allowed |= E_NOSPC;
+		*allowed |= FZ_ENOSPC;
 	return lowest_free(s);
 }
 
@@ -590,14 +514,14 @@ static int expect_unmap(struct st *s, uint64_t base, uint64_t limit, unsigned in
 		return -1;
 	how = meets(s, base, limit, &idx);
 	if (how == AM_MPU_NOTFOUND) {
-		*allowed |= E_NOENT;
+		*allowed |= FZ_ENOENT;
 	} else if (how == AM_MPU_OVERLAP) {
-		*allowed |= E_BUSY;
+		*allowed |= FZ_EBUSY;
 	} else if (how == AM_MPU_INCLUSIVE && !s->r[idx].refs) {
 		if (!(s->cfg.flags & AM_MPU_F_SPLIT))
-			*allowed |= E_NOTSUP;
+			*allowed |= FZ_ENOTSUP;
 		else if (s->r[idx].base != base && s->r[idx].limit != limit && lowest_free(s) < 0)
-			*allowed |= E_NOSPC;
+			*allowed |= FZ_ENOSPC;
 	}
 	return (int)idx;
 }
@@ -627,16 +551,16 @@ static unsigned int expect_modify(struct st *s, uint64_t base, uint64_t limit,
 		return e;
 	how = meets(s, base, limit, idx);
 	if (how == AM_MPU_NOTFOUND)
-		e |= E_NOENT;
+		e |= FZ_ENOENT;
 	else if (how == AM_MPU_OVERLAP)
-		e |= E_BUSY;
+		e |= FZ_EBUSY;
 	else if (how == AM_MPU_INCLUSIVE)
-		e |= E_NOTSUP;
+		e |= FZ_ENOTSUP;
 	else if (s->r[*idx].refs)
-		e |= E_BUSY;
-	else if (a && !(attr_errs(s, a) & E_INVAL) &&
+		e |= FZ_EBUSY;
+	else if (a && !(attr_errs(s, a) & FZ_EINVAL) &&
 		 (s->r[*idx].attr.mtype != a->mtype || s->r[*idx].attr.sh != a->sh))
-		e |= E_PERM;
+		e |= FZ_EPERM;
 	return e;
 }
 
@@ -706,7 +630,7 @@ static bool do_lookup(struct st *s, uint64_t base, uint64_t limit)
 	int rc = am_mpu_lookup(&s->m, base, limit, &idx), want;
 
 	if (allowed) {
-		if (!(err_bit(rc) & allowed))
+		if (!(fz_err(rc) & allowed))
 			return fail(s, "lookup of a bad range did not refuse it");
 		return true;
 	}
@@ -758,13 +682,13 @@ static bool do_boot(struct st *s, const struct rec *r, unsigned long writes, uns
 		allowed |= range_errs(s, tbl[i].base, tbl[i].limit) | attr_errs(s, &tbl[i].attr);
 		for (unsigned int j = 0; j < i; j++)
 			if (tbl[j].base < tbl[i].limit && tbl[i].base < tbl[j].limit)
-				allowed |= E_BUSY;
+				allowed |= FZ_EBUSY;
 	}
 	if (n > s->nr)
-		allowed |= E_NOSPC;
+		allowed |= FZ_ENOSPC;
 	rc = am_mpu_boot(&s->m, (r->ctl & 0xf0) == 0xf0 && n ? NULL : tbl, n);
 	if ((r->ctl & 0xf0) == 0xf0 && n)
-		allowed = E_INVAL;
+		allowed = FZ_EINVAL;
 	if (!check_result(s, rc, allowed, writes, syncs, logged))
 		return false;
 	if (rc == 0) {
@@ -778,8 +702,10 @@ static bool do_boot(struct st *s, const struct rec *r, unsigned long writes, uns
 	return true;
 }
 
-static bool one_call(struct st *s, const struct rec *r)
+static bool one_call(void *st, const uint8_t *rec)
 {
+	struct st *s = st;
+	const struct rec *r = (const void *)rec;
 	enum op op = op_of[r->op & 15];
 	uint64_t base, limit;
 	struct am_attr abuf;
@@ -824,7 +750,7 @@ static bool one_call(struct st *s, const struct rec *r)
 		for (unsigned int i = 0; i < s->nr; i++)
 			if (s->r[i].used && s->r[i].base <= base && base < s->r[i].limit)
 				want = (int)i;
-		allowed = base >= s->addr_end ? E_RANGE : want < 0 ? E_NOENT : 0;
+		allowed = base >= s->addr_end ? FZ_ERANGE : want < 0 ? FZ_ENOENT : 0;
 		if (op == OP_VUNMAP) {
 			rc = am_mpu_vunmap(&s->m, (const void *)(uintptr_t)base);
 			if (rc == 0)
@@ -850,11 +776,11 @@ static bool one_call(struct st *s, const struct rec *r)
 		void *va = (void *)0x1;
 
 		if (!pages || base % K4 || no_va)
-			allowed = E_INVAL;
+			allowed = FZ_EINVAL;
 		else if (pages > (~0ull - base) / K4)
-			allowed = E_OVERFLOW | E_RANGE;
+			allowed = FZ_EOVERFLOW | FZ_ERANGE;
 		else if ((limit = base + pages * K4) > s->addr_end)
-			allowed = E_RANGE;
+			allowed = FZ_ERANGE;
 		else
 			want = expect_map(s, base, limit, a ? a : &good_attr[0], &allowed);
 		rc = am_mpu_vmap_contig(&s->m, base, pages, a, no_va ? NULL : &va);
@@ -881,8 +807,8 @@ static bool one_call(struct st *s, const struct rec *r)
 	if (s->trace) {
 		char e[96];
 
-		fprintf(stderr, "mpu %lu: %s: %d (allowed %s)\n", s->calls, s->what, rc,
-			errs_name(allowed, e, sizeof(e)));
+		fprintf(stderr, "mpu %lu: %s: %d (allowed %s)\n", s->f->call, s->what, rc,
+			fz_errs(allowed, e, sizeof(e)));
 	}
 	if (!check_result(s, rc, allowed, writes, syncs, logged))
 		return false;
@@ -963,8 +889,9 @@ static bool bad_init(struct st *s, uint8_t which)
 	return true;
 }
 
-static bool setup(struct st *s, const uint8_t hd[6])
+static bool setup(void *st, const uint8_t *hd)
 {
+	struct st *s = st;
 	static const unsigned int pa_bits[4] = {0, 32, 40, 48};
 	struct am_mpu_config *c = &s->cfg;
 	unsigned int hw = 1 + hd[1] % 16;
@@ -1006,38 +933,13 @@ static bool setup(struct st *s, const uint8_t hd[6])
 	return true;
 }
 
-/* Sessions until the input ends; FZ_RESTART as an op byte starts a new one (as fuzz_pt.c). */
 static unsigned long run(struct fz *f, unsigned long max_ops)
 {
-	struct st *s = &S;
-	bool ok = true, more = true;
+	static const struct fz_sessions sessions = {6, sizeof(struct rec), setup, one_call, NULL};
 
-	s->f = f;
-	s->calls = 0;
-	s->trace = getenv("FZ_TRACE") != NULL;
-	while (ok && more && s->calls < max_ops) {
-		uint8_t hd[6];
-
-		for (unsigned int i = 0; i < sizeof(hd); i++)
-			hd[i] = (uint8_t)fz_bits(f, 8);
-		s->calls++;
-		ok = setup(s, hd);
-		more = false;
-		while (ok && s->calls < max_ops && !fz_done(f)) {
-			struct rec r;
-			uint8_t *b = (uint8_t *)&r;
-
-			for (unsigned int i = 0; i < sizeof(r); i++)
-				b[i] = (uint8_t)fz_bits(f, 8);
-			if (r.op == FZ_RESTART) {
-				more = true;
-				break;
-			}
-			s->calls++;
-			ok = one_call(s, &r);
-		}
-	}
-	return s->calls;
+	S.f = f;
+	S.trace = getenv("FZ_TRACE") != NULL;
+	return fz_run_sessions(f, max_ops, &sessions, &S);
 }
 
 const struct fz_module fz_module_mpu = {"mpu", run};

@@ -56,41 +56,6 @@
 #define SAMPLES_RANDOM 8
 
 /* Errors the contract allows for a call, as a bit set. */
-enum {
-	E_INVAL = 1u << 0,
-	E_OVERFLOW = 1u << 1,
-	E_RANGE = 1u << 2,
-	E_PERM = 1u << 3,
-	E_NOTSUP = 1u << 4,
-	E_EXIST = 1u << 5,
-	E_NOENT = 1u << 6,
-	E_NOMEM = 1u << 7,
-};
-
-static unsigned int err_bit(int rc)
-{
-	switch (rc) {
-	case AM_EINVAL:
-		return E_INVAL;
-	case AM_EOVERFLOW:
-		return E_OVERFLOW;
-	case AM_ERANGE:
-		return E_RANGE;
-	case AM_EPERM:
-		return E_PERM;
-	case AM_ENOTSUP:
-		return E_NOTSUP;
-	case AM_EEXIST:
-		return E_EXIST;
-	case AM_ENOENT:
-		return E_NOENT;
-	case AM_ENOMEM:
-		return E_NOMEM;
-	default:
-		return 1u << 31;
-	}
-}
-
 /* One mapping of the reference: [va, end) -> pa. */
 struct ext {
 	uint64_t va, end, pa;
@@ -148,7 +113,6 @@ struct st {
 	struct ext ext[MAX_EXT];
 	unsigned int next;
 	struct oracle_pt_snap snap;
-	unsigned long calls;
 	uint64_t rng;	   /* the sampler's own (never from the input) */
 	bool trace;	   /* FZ_TRACE set: each call to stderr */
 	bool high_pool;	   /* the pool's upper half lies beyond the output size */
@@ -161,15 +125,12 @@ static struct st S;
 
 static uint64_t rnd(struct st *s)
 {
-	s->rng ^= s->rng >> 12;
-	s->rng ^= s->rng << 25;
-	s->rng ^= s->rng >> 27;
-	return s->rng * 0x2545f4914f6cdd1dull;
+	return fz_xorshift(&s->rng);
 }
 
 static bool fail(struct st *s, const char *what)
 {
-	return fz_fail(s->f, "pt call %lu (%s): %s", s->calls, s->what, what);
+	return fz_fail(s->f, "pt call %lu (%s): %s", s->f->call, s->what, what);
 }
 
 /* ------------------------------------------------------ the reference -- */
@@ -460,11 +421,11 @@ static unsigned int range_errs(uint64_t a, uint64_t size, uint64_t limit)
 	unsigned int e = 0;
 
 	if (!size || a % K4 || size % K4)
-		e |= E_INVAL;
+		e |= FZ_EINVAL;
 	if (a + size < a || (size && a + size == 0))
-		e |= E_OVERFLOW | E_RANGE;
+		e |= FZ_EOVERFLOW | FZ_ERANGE;
 	else if (a + size > limit)
-		e |= E_RANGE;
+		e |= FZ_ERANGE;
 	return e;
 }
 
@@ -480,31 +441,16 @@ static unsigned int attr_errs(const struct st *s, const struct am_attr *a)
 	const uint8_t *idx = s->cfg.attr_index;
 
 	if ((a->perm & ~AM_PERM_MASK) || a->mtype >= AM_MT_COUNT || a->sh == 1 || a->sh > 3)
-		return E_INVAL;
+		return FZ_EINVAL;
 	if ((a->perm & AM_PERM_X) && (dev || ((a->perm & AM_PERM_W) && s->cfg.regime != AM_PT_S2)))
-		e |= E_PERM;
+		e |= FZ_EPERM;
 	if (s->cfg.regime != AM_PT_S2 && !(a->perm & AM_PERM_R))
-		e |= E_NOTSUP;
+		e |= FZ_ENOTSUP;
 	if ((a->perm & AM_PERM_USER) && s->cfg.regime != AM_PT_S1_EL10)
-		e |= E_NOTSUP;
+		e |= FZ_ENOTSUP;
 	if (s->cfg.regime != AM_PT_S2 && idx && idx[a->mtype] == AM_PT_NO_ATTRIDX)
-		e |= E_NOTSUP;
+		e |= FZ_ENOTSUP;
 	return e;
-}
-
-static const char *errs_name(unsigned int e, char *buf, size_t n)
-{
-	static const char *names[] = {"EINVAL",	 "EOVERFLOW", "ERANGE", "EPERM",
-				      "ENOTSUP", "EEXIST",    "ENOENT", "ENOMEM"};
-	size_t o = 0;
-
-	buf[0] = 0;
-	for (unsigned int i = 0; i < 8; i++)
-		if (e & (1u << i))
-			o += (size_t)snprintf(buf + o, n - o, "%s%s", o ? "|" : "", names[i]);
-	if (!o)
-		snprintf(buf, n, "none");
-	return buf;
 }
 
 /* ------------------------------------------------------------ oracles -- */
@@ -639,33 +585,11 @@ static bool check_after(struct st *s)
 static bool check_result(struct st *s, int rc, unsigned int allowed, unsigned int maybe,
 			 unsigned long failed_before, unsigned long log_before)
 {
-	bool alloc_failed = s->h.alloc_failed != failed_before;
-	unsigned long logged = s->h.nlog_total - log_before;
-	char a[96];
-
-	if (alloc_failed)
-		allowed |= E_NOMEM;
-	if (rc == 0 && (allowed & ~E_NOMEM)) {
-		snprintf(s->why, sizeof(s->why), "succeeded, expected %s",
-			 errs_name(allowed, a, sizeof(a)));
+	/* an allocation failed: the call must fail, with AM_ENOMEM or another error it breaks */
+	if (s->h.alloc_failed != failed_before)
+		allowed |= FZ_ENOMEM;
+	if (!fz_rc_check(rc, allowed, maybe, s->h.nlog_total - log_before, s->why, sizeof(s->why)))
 		return fail(s, s->why);
-	}
-	if (rc == 0 && alloc_failed)
-		return fail(s, "succeeded although an allocation failed");
-	if (rc != 0 && !(err_bit(rc) & (allowed | maybe))) {
-		snprintf(s->why, sizeof(s->why), "returned %d (%s), expected %s", rc,
-			 am_strerror(rc), allowed ? errs_name(allowed, a, sizeof(a)) : "success");
-		return fail(s, s->why);
-	}
-	if (rc == 0 && logged) {
-		snprintf(s->why, sizeof(s->why), "succeeded and logged %lu records (first: %s)",
-			 logged, s->h.nlog ? s->h.log[0].msg : "?");
-		return fail(s, s->why);
-	}
-	if (rc != 0 && logged != 1) {
-		snprintf(s->why, sizeof(s->why), "refused (%d) with %lu log records", rc, logged);
-		return fail(s, s->why);
-	}
 	if (rc != 0 && !oracle_pt_unchanged(&s->snap, &s->h, &s->pt, s->why, sizeof(s->why)))
 		return fail(s, s->why);
 	return true;
@@ -771,9 +695,9 @@ static bool do_walk(struct st *s, uint64_t va, uint64_t size)
 	if (w.bad)
 		return fail(s, s->why);
 	if (allowed) {
-		if (!(err_bit(rc) & allowed)) {
+		if (!(fz_err(rc) & allowed)) {
 			snprintf(s->why, sizeof(s->why), "walk returned %d, expected %s", rc,
-				 errs_name(allowed, a, sizeof(a)));
+				 fz_errs(allowed, a, sizeof(a)));
 			return fail(s, s->why);
 		}
 		return true;
@@ -797,13 +721,13 @@ static unsigned int expect_map(struct st *s, uint64_t va, uint64_t pa, uint64_t 
 	unsigned int e = range_errs(va, size, s->ia_end) | range_errs(pa, size, s->oa_end);
 
 	if (!a)
-		e |= E_INVAL;
+		e |= FZ_EINVAL;
 	else
 		e |= attr_errs(s, a);
 	if ((fl & ~AM_PT_F_MASK) || ((fl & AM_PT_F_NG) && s->cfg.regime != AM_PT_S1_EL10))
-		e |= E_INVAL;
+		e |= FZ_EINVAL;
 	if (range_ok(va, size, s->ia_end) && ext_any(s, va, va + size))
-		e |= E_EXIST;
+		e |= FZ_EEXIST;
 	return e;
 }
 
@@ -815,15 +739,15 @@ static unsigned int expect_modify(struct st *s, uint64_t va, uint64_t size, cons
 	if (a)
 		e |= attr_errs(s, a);
 	if ((fl & ~(AM_PT_F_PARKED | AM_PT_F_SW(0xf))) || (!a && (fl & ~AM_PT_F_PARKED)))
-		e |= E_INVAL;
+		e |= FZ_EINVAL;
 	if (range_ok(va, size, s->ia_end)) {
 		if (!ext_all(s, va, va + size))
-			e |= E_NOENT;
-		if (a && !(attr_errs(s, a) & ~E_PERM))
+			e |= FZ_ENOENT;
+		if (a && !(attr_errs(s, a) & ~FZ_EPERM))
 			for (unsigned int i = ext_from(s, va);
 			     i < s->next && s->ext[i].va < va + size; i++)
 				if (s->ext[i].attr.mtype != a->mtype || s->ext[i].attr.sh != a->sh)
-					e |= E_PERM;
+					e |= FZ_EPERM;
 	}
 	return e;
 }
@@ -858,8 +782,10 @@ static void inject(struct st *s, const struct rec *r)
 }
 
 /* One call; false on a divergence. */
-static bool one_call(struct st *s, const struct rec *r)
+static bool one_call(void *st, const uint8_t *rec)
 {
+	struct st *s = st;
+	const struct rec *r = (const void *)rec;
 	enum op op = op_of[r->op & 15];
 	uint64_t va = dec_va(s, r), size = dec_size(s, r, va), pa = 0;
 	bool guide = (op == OP_MODIFY || op == OP_QUERY) ? !(r->s1 & 1)
@@ -943,12 +869,12 @@ static bool one_call(struct st *s, const struct rec *r)
 	}
 	am_host_pt_fail_at(&s->h, -1);
 	if (s->high_pool && s->h.allocs != allocs)
-		maybe |= E_RANGE; /* perhaps a page beyond the output size */
+		maybe |= FZ_ERANGE; /* perhaps a page beyond the output size */
 	if (s->trace) {
 		char e[96];
 
-		fprintf(stderr, "pt %lu: %s: %d (allowed %s)%s\n", s->calls, s->what, rc,
-			errs_name(allowed, e, sizeof(e)),
+		fprintf(stderr, "pt %lu: %s: %d (allowed %s)%s\n", s->f->call, s->what, rc,
+			fz_errs(allowed, e, sizeof(e)),
 			s->h.alloc_failed != failed ? " (an allocation failed)" : "");
 	}
 	if (!check_result(s, rc, allowed, maybe, failed, logged) || !check_after(s))
@@ -1039,12 +965,14 @@ static bool bad_init(struct st *s, uint8_t which)
 	return true;
 }
 
-static bool setup(struct st *s, const uint8_t hd[6])
+static bool setup(void *st, const uint8_t *hd)
 {
+	struct st *s = st;
 	struct am_pt_config *c = &s->cfg;
 	uint64_t half;
 	int rc;
 
+	s->next = 0;
 	memset(c, 0, sizeof(*c));
 	c->regime = (enum am_pt_regime)(hd[0] % 3);
 	c->ia_bits = ia_choice[(hd[1] & 0x7f) % 6];
@@ -1137,49 +1065,23 @@ static bool teardown(struct st *s, bool ok)
 	return ok;
 }
 
-/*
- * Sessions until the input ends: a record whose op byte is FZ_RESTART ends
- * the session (teardown and its checks) and a new header follows, so that
- * inputs can be packed into one file (scripts/fuzz-pack.py).
- */
+static bool end(void *st, bool ok)
+{
+	struct st *s = st;
+
+	if (s->pt.ready)
+		return teardown(s, ok) && ok;
+	am_host_pt_fini(&s->h);
+	return ok;
+}
+
 static unsigned long run(struct fz *f, unsigned long max_ops)
 {
-	struct st *s = &S;
-	bool ok = true, more = true;
+	static const struct fz_sessions sessions = {6, sizeof(struct rec), setup, one_call, end};
 
-	s->calls = 0;
-	s->f = f;
-	s->trace = getenv("FZ_TRACE") != NULL;
-	while (ok && more && s->calls < max_ops) {
-		uint8_t hd[6];
-
-		s->next = 0;
-		for (unsigned int i = 0; i < sizeof(hd); i++)
-			hd[i] = (uint8_t)fz_bits(f, 8);
-		s->calls++;
-		ok = setup(s, hd);
-		more = false;
-		while (ok && s->calls < max_ops && !fz_done(f)) {
-			struct rec r;
-			uint8_t *b = (uint8_t *)&r;
-
-			for (unsigned int i = 0; i < sizeof(r); i++)
-				b[i] = (uint8_t)fz_bits(f, 8);
-			if (r.op == FZ_RESTART) {
-				more = true;
-				break;
-			}
-			s->calls++;
-			ok = one_call(s, &r);
-		}
-		if (ok && s->pt.ready)
-			ok = teardown(s, true);
-		else if (s->pt.ready)
-			teardown(s, false);
-		else
-			am_host_pt_fini(&s->h);
-	}
-	return s->calls;
+	S.f = f;
+	S.trace = getenv("FZ_TRACE") != NULL;
+	return fz_run_sessions(f, max_ops, &sessions, &S);
 }
 
 const struct fz_module fz_module_pt = {"pt", run};
