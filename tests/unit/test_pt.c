@@ -23,6 +23,7 @@
 #include "arch/host/pt_host.h"
 #include "model/tlb.h"
 #include "model/vmsa.h"
+#include "tests/oracle/pt_oracle.h"
 
 #define K4 0x1000ull
 #define M2 0x200000ull
@@ -32,6 +33,8 @@
 static struct am_host_pt H;
 static struct am_pt PT;
 static struct vmsa_cfg VC;
+/* One snapshot at a time (snap()); its buffers are kept, and freed by teardown(). */
+static struct oracle_pt_snap SNAP;
 static const struct am_attr RW = AM_ATTR_RW_DATA;
 static const struct am_attr RO = AM_ATTR_RO_DATA;
 static const struct am_attr RX = AM_ATTR_RX_TEXT;
@@ -67,26 +70,17 @@ static int teardown(void **state)
 		am_pt_destroy(&PT);
 	memset(&PT, 0, sizeof(PT));
 	am_host_pt_fini(&H);
+	oracle_pt_snap_free(&SNAP);
 	return 0;
 }
 
-/* What the hardware sees, and what the rules demand, after a call. */
+/* What the hardware sees, and what the rules demand, after a call (tests/oracle). */
 static void check(void)
 {
-	assert_int_equal(H.lock_depth, 0);
-	assert_int_equal(H.locks, H.unlocks);
-	assert_true(H.max_lock_depth <= 1);
-	tlbm_check_end(&H.tlb);
-	if (H.tlb.bbm_violations || H.tlb.stale || H.tlb.freed_in_use || H.tlb.model_errors ||
-	    H.tlb.bad_walks)
-		fail_msg(
-			"TLB model: bbm %lu stale %lu freed_in_use %lu model %lu bad walks %lu: %s",
-			H.tlb.bbm_violations, H.tlb.stale, H.tlb.freed_in_use, H.tlb.model_errors,
-			H.tlb.bad_walks, H.tlb.first_error);
-	assert_int_equal(H.open_tlbi, 0);
-	assert_int_equal(H.tlbi_between, 0); /* every TLBI after a PUBLISH */
-	assert_int_equal(H.bad_frees, 0);
-	assert_int_equal(H.in_use, am_pt_tables(&PT));
+	char why[256];
+
+	if (!oracle_pt_check(&H, &PT, why, sizeof(why)))
+		fail_msg("%s", why);
 }
 
 /* Translate through the walker model. */
@@ -117,46 +111,20 @@ static void expect_fault(uint64_t va, unsigned int acc, enum vmsa_fault f)
 			 vmsa_fault_name(r.fault), vmsa_fault_name(f));
 }
 
-/* ------------------------------------------------- snapshots of the pool -- */
+/* ---------------------------------------------- snapshots of the tables -- */
 
-struct snap {
-	uint8_t *mem;
-	size_t in_use, tables;
-	unsigned long tlbi, tlbi_all, publish, complete;
-};
-
-static void snap(struct snap *s)
+static void snap(void)
 {
-	s->mem = malloc(H.pages * 4096u);
-	assert_non_null(s->mem);
-	memcpy(s->mem, H.pool, H.pages * 4096u);
-	s->in_use = H.in_use;
-	s->tables = am_pt_tables(&PT);
-	s->tlbi = H.tlbi;
-	s->tlbi_all = H.tlbi_all;
-	s->publish = H.publish;
-	s->complete = H.complete;
+	oracle_pt_snap(&SNAP, &H, &PT);
 }
 
-/* Every page in use is as it was, and no maintenance was issued. */
-static void unchanged(struct snap *s)
+/* Every table page is as it was, and no maintenance was issued. */
+static void unchanged(void)
 {
-	for (size_t i = 0; i < H.pages; i++) {
-		uint64_t pa = H.pa_base + i * 4096u;
-		bool ok = false;
+	char why[256];
 
-		(void)am_host_pt_read(&H, pa, &ok);
-		if (ok && memcmp(s->mem + i * 4096u, H.pool + i * 4096u, 4096u))
-			fail_msg("table page %zu changed", i);
-	}
-	assert_int_equal(H.in_use, s->in_use);
-	assert_int_equal(am_pt_tables(&PT), s->tables);
-	assert_int_equal(H.tlbi, s->tlbi);
-	assert_int_equal(H.tlbi_all, s->tlbi_all);
-	assert_int_equal(H.publish, s->publish);
-	assert_int_equal(H.complete, s->complete);
-	free(s->mem);
-	s->mem = NULL;
+	if (!oracle_pt_unchanged(&SNAP, &H, &PT, why, sizeof(why)))
+		fail_msg("%s", why);
 }
 
 /* ------------------------------------------- the table shape, read raw -- */
@@ -390,7 +358,6 @@ static void test_map_refusals(void **state)
 	struct am_attr noread = {AM_PERM_W, AM_MT_NORMAL_WB, AM_SH_INNER};
 	struct am_attr user = {AM_PERM_R | AM_PERM_USER, AM_MT_NORMAL_WB, AM_SH_INNER};
 	struct am_attr badsh = {AM_PERM_R, AM_MT_NORMAL_WB, 1};
-	struct snap s;
 
 	(void)state;
 	assert_int_equal(am_pt_map(pt, 0x200000, 0x200000, M2, &RW, AM_PT_F_BLOCK), 0);
@@ -399,7 +366,7 @@ static void test_map_refusals(void **state)
 	assert_int_equal(
 		am_pt_map(pt, 0xa00000, 0xa00000, M2, &DEV, AM_PT_F_PARKED | AM_PT_F_BLOCK), 0);
 	check();
-	snap(&s);
+	snap();
 	am_host_pt_clear_log(&H);
 	assert_int_equal(am_pt_map(NULL, 0, 0, K4, &RW, 0), AM_EINVAL);
 	assert_int_equal(am_pt_map(pt, 0x800000, 0x800000, K4, NULL, 0), AM_EINVAL);
@@ -431,7 +398,7 @@ static void test_map_refusals(void **state)
 	assert_int_equal(am_pt_map(pt, 0, 0, G1, &RW, AM_PT_F_BLOCK), AM_EEXIST);
 	assert_int_equal(am_pt_map(pt, 0xa05000, 0xa05000, K4, &RW, 0), AM_EEXIST);
 	assert_int_equal(am_host_pt_logged(&H, AM_EV_PT_MAPPED, ~0ull), 6);
-	unchanged(&s);
+	unchanged();
 	check();
 	/* the live PA stayed */
 	expect_map(0x402000, 0x402000, VMSA_ACC_R);
@@ -774,14 +741,9 @@ static void test_map_over_later_empty_table(void **state)
 	pt = setup(AM_PT_S1_EL2, 39);
 	assert_int_equal(am_pt_populate(pt, va + M2, K4), 0);
 	assert_int_equal(am_pt_map(pt, va + 3 * M2, va, M2, &RW, AM_PT_F_BLOCK), 0);
-	{
-		struct snap sn;
-
-		snap(&sn);
-		assert_int_equal(am_pt_map(pt, va, 0x80000000, 8 * M2, &RW, AM_PT_F_BLOCK),
-				 AM_EEXIST);
-		unchanged(&sn);
-	}
+	snap();
+	assert_int_equal(am_pt_map(pt, va, 0x80000000, 8 * M2, &RW, AM_PT_F_BLOCK), AM_EEXIST);
+	unchanged();
 	check();
 }
 
@@ -844,15 +806,14 @@ static void test_unmap_frees_tables(void **state)
 static void test_unmap_harmless(void **state)
 {
 	struct am_pt *pt = setup(AM_PT_S1_EL2, 39);
-	struct snap s;
 
 	(void)state;
 	assert_int_equal(am_pt_map(pt, 0x40000000, 0x40000000, K4, &RW, 0), 0);
 	check();
-	snap(&s);
+	snap();
 	assert_int_equal(am_pt_unmap(pt, 0x80000000, G1), 0);
 	assert_int_equal(am_pt_unmap(pt, 0x40001000, 8 * K4), 0);
-	unchanged(&s);
+	unchanged();
 	assert_int_equal(am_pt_unmap(NULL, 0, K4), AM_EINVAL);
 	assert_int_equal(am_pt_unmap(pt, 0x800, K4), AM_EINVAL);
 	assert_int_equal(am_pt_unmap(pt, 0, 0), AM_EINVAL);
@@ -905,13 +866,12 @@ static void test_modify_rules(void **state)
 	struct am_attr osh = {AM_PERM_R, AM_MT_NORMAL_WB, AM_SH_OUTER};
 	struct am_attr wx = {AM_PERM_R | AM_PERM_W | AM_PERM_X, AM_MT_NORMAL_WB, AM_SH_INNER};
 	uint64_t va = 0x40000000;
-	struct snap s;
 
 	(void)state;
 	assert_int_equal(am_pt_map(pt, va, va, 4 * K4, &RW, 0), 0);
 	assert_int_equal(am_pt_map(pt, va + 5 * K4, va + 5 * K4, K4, &RW, 0), 0);
 	check();
-	snap(&s);
+	snap();
 	am_host_pt_clear_log(&H);
 	assert_int_equal(am_pt_modify(pt, va, 6 * K4, &RO, 0), AM_ENOENT);
 	assert_int_equal(am_host_pt_logged(&H, AM_EV_NOT_FOUND, va + 4 * K4), 1);
@@ -926,16 +886,16 @@ static void test_modify_rules(void **state)
 	assert_int_equal(am_pt_modify(pt, va, K4, &RO, AM_PT_F_BLOCK), AM_EINVAL);
 	assert_int_equal(am_pt_modify(pt, va + 1, K4, &RO, 0), AM_EINVAL);
 	assert_int_equal(am_pt_modify(pt, 1ull << 39, K4, &RO, 0), AM_ERANGE);
-	unchanged(&s);
+	unchanged();
 	check();
 	/* the memory type is checked on every page, not only the first */
 	assert_int_equal(am_pt_map(pt, va + 6 * K4, 0x09000000, K4, &DEV, 0), 0);
 	check();
-	snap(&s);
+	snap();
 	am_host_pt_clear_log(&H);
 	assert_int_equal(am_pt_modify(pt, va + 5 * K4, 2 * K4, &RO, 0), AM_EPERM);
 	assert_int_equal(am_host_pt_logged(&H, AM_EV_TYPE_CHANGE, va + 6 * K4), 1);
-	unchanged(&s);
+	unchanged();
 	/* a live permission change: written, invalidated, completed */
 	tlbm_watch(&H.tlb, va, 6 * K4, K4);
 	tlbm_fill(&H.tlb);
@@ -1191,22 +1151,20 @@ static long inject(op_fn prep, op_fn op)
 		assert_int_equal(prep(pt), 0);
 	check();
 	for (f = 0;; f++) {
-		struct snap s;
 		int rc;
 
-		snap(&s);
+		snap();
 		am_host_pt_clear_log(&H);
 		am_host_pt_fail_at(&H, f);
 		rc = op(pt);
 		am_host_pt_fail_at(&H, -1);
 		if (rc == 0) {
-			free(s.mem);
 			check();
 			break;
 		}
 		assert_int_equal(rc, AM_ENOMEM);
 		assert_int_equal(am_host_pt_logged(&H, AM_EV_PT_NO_MEMORY, ~0ull), 1);
-		unchanged(&s);
+		unchanged();
 		check();
 		assert_true(f < 64);
 	}
