@@ -990,7 +990,7 @@ static bool bad_init(struct st *s, uint8_t which)
 	unsigned long logged = s->h.nlog_total;
 	int want = AM_EINVAL, rc;
 
-	switch (which % 11) {
+	switch (which % 13) {
 	case 0:
 		c.ia_bits = 24;
 		break;
@@ -1023,12 +1023,23 @@ static bool bad_init(struct st *s, uint8_t which)
 	case 9:
 		ops.tlbi = NULL;
 		break;
+	case 11: /* stage 2, IPA wider than the output */
+		c.regime = AM_PT_S2;
+		c.ia_bits = 40;
+		c.oa_bits = 36;
+		break;
+	case 12: /* stage 2, a level-0 root the hardware cannot start at */
+		c.regime = AM_PT_S2;
+		c.ia_bits = 40;
+		c.oa_bits = 40;
+		want = AM_ENOTSUP;
+		break;
 	default:
 		am_host_pt_fail_at(&s->h, 0);
 		want = AM_ENOMEM;
 		break;
 	}
-	snprintf(s->what, sizeof(s->what), "a refused init (%u)", which % 11);
+	snprintf(s->what, sizeof(s->what), "a refused init (%u)", which % 13);
 	rc = am_pt_init(&s->pt, &c, &ops, &s->h);
 	am_host_pt_fail_at(&s->h, -1);
 	if (rc != want) {
@@ -1055,6 +1066,10 @@ static bool setup(void *st, const uint8_t *hd)
 	c->regime = (enum am_pt_regime)(hd[0] % 3);
 	c->ia_bits = ia_choice[(hd[1] & 0x7f) % 6];
 	c->oa_bits = oa_choice[hd[2] & 3];
+	/* stage 2: the IPA within the output, and a level-0 root only above 42 bits */
+	if (c->regime == AM_PT_S2 && c->oa_bits &&
+	    (c->ia_bits > c->oa_bits || (c->ia_bits > 39 && c->oa_bits <= 42)))
+		c->ia_bits = c->oa_bits < 39 ? c->oa_bits : 39;
 	if (c->regime != AM_PT_S2 && (hd[2] & 0x0c) == 0x04)
 		c->attr_index = attr_index_rev;
 	else if (c->regime != AM_PT_S2 && (hd[2] & 0x0c) == 0x08)

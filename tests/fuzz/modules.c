@@ -12,7 +12,7 @@
 
 const struct fz_entry fz_modules[] = {
 	/* module, soak ops, soak-slice ops */
-	{&fz_module_pt, 10000000ul, 60000ul},
+	{&fz_module_pt, 10000000ul, 100000ul},
 	{&fz_module_mpu, 1000000ul, 20000ul},
 	{NULL, 0, 0}, /* the end */
 };
