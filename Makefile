@@ -70,14 +70,16 @@ SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-po
 TEST_CFLAGS := -std=c11 -Wall -Wextra -Werror -g -O1 $(SAN) -Iinclude -I. -D_GNU_SOURCE
 MODEL_SRCS := $(sort $(wildcard model/*.c))
 HOSTARCH_SRCS := $(sort $(wildcard arch/host/*.c))
+# the oracles the unit suites and the fuzzers share
+ORACLE_SRCS := $(sort $(wildcard tests/oracle/*.c))
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(patsubst tests/unit/test_%.c,$(B)/tests/%,$(UNIT_SRCS))
-TEST_LIB_OBJS := $(patsubst %.c,$(B)/san/%.o,$(CORE_SRCS) $(MODEL_SRCS) $(HOSTARCH_SRCS))
+TEST_LIB_OBJS := $(patsubst %.c,$(B)/san/%.o,$(CORE_SRCS) $(MODEL_SRCS) $(HOSTARCH_SRCS) $(ORACLE_SRCS))
 
 $(B)/san/src/%.o: src/%.c $(CORE_HDRS) | deps
 	@mkdir -p $(dir $@)
 	gcc $(CORE_CFLAGS) -g -O1 $(SAN) -c $< -o $@
-$(B)/san/%.o: %.c $(CORE_HDRS) $(wildcard model/*.h arch/host/*.h) | deps
+$(B)/san/%.o: %.c $(CORE_HDRS) $(wildcard model/*.h arch/host/*.h tests/oracle/*.h) | deps
 	@mkdir -p $(dir $@)
 	gcc $(TEST_CFLAGS) -c $< -o $@
 $(B)/tests/%: tests/unit/test_%.c $(TEST_LIB_OBJS) tests/unit/harness.h | deps
