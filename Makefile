@@ -49,14 +49,15 @@ all: $(B)/host/libarmmap.a
 # keep objects made through pattern rules (they are not throw-away intermediates)
 .SECONDARY:
 
-.PHONY: all deps test demo size bench clean format unit cross qemu fresh-check qemu-empty-fw
+.PHONY: all deps test demo size bench clean format unit cross qemu fresh-check qemu-empty-fw \
+	fuzz fuzz-cov soak
 
 # Installing what is missing (scripts/deps.sh) happens only for the goals
 # given on the command line that need it, and before anything is built:
 # every build rule has `| deps`, and deps does nothing for other goals (plain
 # `make`, a file target, the sub-makes of scripts/run-suites.sh and
 # scripts/cross-build.sh).
-DEPS_GOALS := $(filter demo test bench size fresh-check format,$(MAKECMDGOALS))
+DEPS_GOALS := $(filter demo test bench size fresh-check format fuzz fuzz-cov soak,$(MAKECMDGOALS))
 ifneq ($(DEPS_GOALS),)
 deps:
 	@scripts/deps.sh $(DEPS_GOALS)
@@ -70,21 +71,113 @@ SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-po
 TEST_CFLAGS := -std=c11 -Wall -Wextra -Werror -g -O1 $(SAN) -Iinclude -I. -D_GNU_SOURCE
 MODEL_SRCS := $(sort $(wildcard model/*.c))
 HOSTARCH_SRCS := $(sort $(wildcard arch/host/*.c))
-# the oracles the unit suites and the fuzzers share
+# The oracles: invariant checks shared by the unit tests and the fuzzers.
 ORACLE_SRCS := $(sort $(wildcard tests/oracle/*.c))
+TEST_HDRS := $(wildcard model/*.h arch/host/*.h tests/oracle/*.h tests/fuzz/*.h)
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(patsubst tests/unit/test_%.c,$(B)/tests/%,$(UNIT_SRCS))
-TEST_LIB_OBJS := $(patsubst %.c,$(B)/san/%.o,$(CORE_SRCS) $(MODEL_SRCS) $(HOSTARCH_SRCS) $(ORACLE_SRCS))
+TEST_LIB_SRCS := $(MODEL_SRCS) $(HOSTARCH_SRCS) $(ORACLE_SRCS)
+TEST_LIB_OBJS := $(patsubst %.c,$(B)/san/%.o,$(CORE_SRCS) $(TEST_LIB_SRCS))
 
 $(B)/san/src/%.o: src/%.c $(CORE_HDRS) | deps
 	@mkdir -p $(dir $@)
 	gcc $(CORE_CFLAGS) -g -O1 $(SAN) -c $< -o $@
-$(B)/san/%.o: %.c $(CORE_HDRS) $(wildcard model/*.h arch/host/*.h tests/oracle/*.h) | deps
+$(B)/san/%.o: %.c $(CORE_HDRS) $(TEST_HDRS) | deps
 	@mkdir -p $(dir $@)
 	gcc $(TEST_CFLAGS) -c $< -o $@
 $(B)/tests/%: tests/unit/test_%.c $(TEST_LIB_OBJS) tests/unit/harness.h | deps
 	@mkdir -p $(dir $@)
 	gcc $(TEST_CFLAGS) $< $(TEST_LIB_OBJS) -lcmocka -lpthread -o $@
+
+# The threaded tests (named threads_*) again, built with ThreadSanitizer,
+# core and backends included: suites tsan-pt, tsan-mpu_map, tsan-p2m. TSan
+# cannot share a build with ASan; any report fails the suite (halt_on_error).
+TSAN := -fsanitize=thread -fno-omit-frame-pointer
+TSAN_TESTS := pt mpu_map p2m
+TSAN_LIB_OBJS := $(patsubst %.c,$(B)/tsan/%.o,$(CORE_SRCS) $(TEST_LIB_SRCS))
+$(B)/tsan/src/%.o: src/%.c $(CORE_HDRS) | deps
+	@mkdir -p $(dir $@)
+	gcc $(CORE_CFLAGS) -g -O1 $(TSAN) -c $< -o $@
+$(B)/tsan/%.o: %.c $(CORE_HDRS) $(TEST_HDRS) | deps
+	@mkdir -p $(dir $@)
+	gcc $(filter-out $(SAN),$(TEST_CFLAGS)) $(TSAN) -c $< -o $@
+$(B)/tsan/test-%: tests/unit/test_%.c $(TSAN_LIB_OBJS) tests/unit/harness.h tests/unit/threads.h | deps
+	@mkdir -p $(dir $@)
+	gcc $(filter-out $(SAN),$(TEST_CFLAGS)) $(TSAN) -DAM_SUITE_ONLY='"threads_"' \
+		-DAM_SUITE_NAME='"tsan-$*"' $< $(TSAN_LIB_OBJS) -lcmocka -lpthread -o $@
+
+# ----------------------------------------------------------------- fuzz --
+# One fuzz module per library module: tests/fuzz/fuzz_<name>.c, its corpus
+# tests/fuzz/corpus/<name>/, its line in tests/fuzz/modules.c. Three builds
+# of the same decoders and oracles:
+#  - $(B)/fuzz/<name>: libFuzzer, clang, ASan+UBSan (`make fuzz`);
+#  - $(B)/fuzz-san/{replay,soak}: gcc, ASan+UBSan, for `make test` (the
+#    fuzz-replay and soak-slice suites: no clang needed);
+#  - $(B)/soak/soak: gcc -O2, no sanitizers (`make soak`).
+FUZZ_MODULES := $(patsubst tests/fuzz/fuzz_%.c,%,$(sort $(wildcard tests/fuzz/fuzz_*.c)))
+FUZZ_MOD_SRCS := $(patsubst %,tests/fuzz/fuzz_%.c,$(FUZZ_MODULES))
+FUZZ_ONLY ?= $(FUZZ_MODULES)
+FUZZ_FW_SRCS := tests/fuzz/fuzz.c tests/fuzz/modules.c
+FUZZ_SECONDS ?= 60
+
+FZ_SAN_OBJS := $(patsubst %.c,$(B)/san/%.o,$(FUZZ_FW_SRCS) $(FUZZ_MOD_SRCS)) $(TEST_LIB_OBJS)
+$(B)/fuzz-san/%: tests/fuzz/%.c $(FZ_SAN_OBJS) | deps
+	@mkdir -p $(dir $@)
+	gcc $(TEST_CFLAGS) $< $(FZ_SAN_OBJS) -lpthread -o $@
+
+OPT_CFLAGS := -std=c11 -Wall -Wextra -Werror -g -O2 -Iinclude -I. -D_GNU_SOURCE
+FZ_OPT_OBJS := $(patsubst %.c,$(B)/opt/%.o,$(FUZZ_FW_SRCS) $(FUZZ_MOD_SRCS) $(TEST_LIB_SRCS))
+$(B)/opt/%.o: %.c $(CORE_HDRS) $(TEST_HDRS) | deps
+	@mkdir -p $(dir $@)
+	gcc $(OPT_CFLAGS) -c $< -o $@
+$(B)/soak/soak: tests/fuzz/soak.c $(FZ_OPT_OBJS) $(B)/host/libarmmap.a | deps
+	@mkdir -p $(dir $@)
+	gcc $(OPT_CFLAGS) $< $(FZ_OPT_OBJS) $(B)/host/libarmmap.a -lpthread -o $@
+
+# libFuzzer: everything built with clang; the core keeps its own warnings.
+FUZZ_CC := clang
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer-no-link $(FUZZ_SAN)
+FUZZ_TEST_CFLAGS := -std=c11 -Wall -Wextra -Werror -Iinclude -I. -D_GNU_SOURCE $(FUZZ_CFLAGS)
+$(B)/fuzz/obj/src/%.o: src/%.c $(CORE_HDRS) | deps
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CORE_CFLAGS) $(FUZZ_CFLAGS) -c $< -o $@
+$(B)/fuzz/obj/%.o: %.c $(CORE_HDRS) $(TEST_HDRS) | deps
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_TEST_CFLAGS) -c $< -o $@
+FZ_LF_OBJS := $(patsubst %.c,$(B)/fuzz/obj/%.o,$(CORE_SRCS) $(TEST_LIB_SRCS) tests/fuzz/fuzz.c)
+$(B)/fuzz/%: tests/fuzz/entry.c $(B)/fuzz/obj/tests/fuzz/fuzz_%.o $(FZ_LF_OBJS) | deps
+	$(FUZZ_CC) $(FUZZ_TEST_CFLAGS) -fsanitize=fuzzer -DFZ_MODULE=fz_module_$* $< \
+		$(B)/fuzz/obj/tests/fuzz/fuzz_$*.o $(FZ_LF_OBJS) -lpthread -o $@
+
+# Line coverage of a corpus: the libFuzzer build with clang's profiling.
+FUZZ_COV_CFLAGS := -g -O1 -fsanitize=fuzzer-no-link -fprofile-instr-generate -fcoverage-mapping
+$(B)/fuzzcov/obj/src/%.o: src/%.c $(CORE_HDRS) | deps
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CORE_CFLAGS) $(FUZZ_COV_CFLAGS) -c $< -o $@
+$(B)/fuzzcov/obj/%.o: %.c $(CORE_HDRS) $(TEST_HDRS) | deps
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -std=c11 -Wall -Wextra -Werror -Iinclude -I. -D_GNU_SOURCE $(FUZZ_COV_CFLAGS) -c $< -o $@
+FZ_COV_OBJS := $(patsubst %.c,$(B)/fuzzcov/obj/%.o,$(CORE_SRCS) $(TEST_LIB_SRCS) tests/fuzz/fuzz.c)
+$(B)/fuzzcov/%: tests/fuzz/entry.c $(B)/fuzzcov/obj/tests/fuzz/fuzz_%.o $(FZ_COV_OBJS) | deps
+	$(FUZZ_CC) -std=c11 -Iinclude -I. -D_GNU_SOURCE $(FUZZ_COV_CFLAGS) -fsanitize=fuzzer \
+		-DFZ_MODULE=fz_module_$* $< $(B)/fuzzcov/obj/tests/fuzz/fuzz_$*.o $(FZ_COV_OBJS) \
+		-lpthread -o $@
+
+# make fuzz [FUZZ_SECONDS=N] [FUZZ_ONLY="pt mpu"]: each module in turn, for
+# N seconds; prints executions and coverage per module (scripts/fuzz.sh).
+fuzz: deps $(patsubst %,$(B)/fuzz/%,$(FUZZ_ONLY))
+	@scripts/fuzz.sh run $(FUZZ_SECONDS) $(FUZZ_ONLY)
+
+# make fuzz-cov: line coverage of src/ by each module's corpus (the tree's
+# and what make fuzz found in build/fuzz/corpus/<name>).
+fuzz-cov: deps $(patsubst %,$(B)/fuzzcov/%,$(FUZZ_ONLY))
+	@scripts/fuzz.sh cov 0 $(FUZZ_ONLY)
+
+# make soak: every module of tests/fuzz/modules.c with its soak count.
+SOAK_ARGS ?=
+soak: deps $(B)/soak/soak
+	@$(B)/soak/soak $(SOAK_ARGS)
 
 # ------------------------------------------------------------ qemu images --
 # Both images build in the console and check reporting of tests/qemu/common.
@@ -218,7 +311,8 @@ QEMU_MMIO_GUARD := $(QEMU_MMU)
 # ------------------------------------------------------------------ test --
 # Every suite prints `<suite>: N passed, M failed`; scripts/run-suites.sh
 # runs them all and closes with the total.
-SUITES := $(patsubst $(B)/tests/%,unit-%,$(UNIT_BINS)) cross-build qemu-mpu qemu-mmu qemu-guest qemu-mmio-guard
+SUITES := $(patsubst $(B)/tests/%,unit-%,$(UNIT_BINS)) $(addprefix tsan-,$(TSAN_TESTS)) fuzz-replay \
+	soak-slice cross-build qemu-mpu qemu-mmu qemu-guest qemu-mmio-guard
 
 # Each suite builds what it runs, so one that does not build is counted as
 # failed while the others still run.
@@ -227,6 +321,15 @@ test: deps
 
 suite-unit-%: $(B)/tests/%
 	@$(B)/tests/$*
+
+suite-tsan-%: $(B)/tsan/test-%
+	@TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 $(B)/tsan/test-$*
+
+suite-fuzz-replay: $(B)/fuzz-san/replay
+	@$(B)/fuzz-san/replay tests/fuzz/corpus
+
+suite-soak-slice: $(B)/fuzz-san/soak
+	@$(B)/fuzz-san/soak -s soak-slice -o $(B)/soak-slice --slice
 
 suite-cross-build: | deps
 	@scripts/cross-build.sh $(filter-out host,$(TARGETS))

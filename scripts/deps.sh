@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install, from Debian 12's packages, what the named make targets need and
 # this machine lacks:  scripts/deps.sh [demo] [test] [bench] [size]
-# [fresh-check] [format]  (the Makefile passes the goals it was given;
+# [fresh-check] [format] [fuzz] [fuzz-cov] [soak]  (the Makefile passes the goals it was given;
 # plain `make` calls nothing). Every need is checked by what provides it (a
 # command, a header), never by package names. Quiet when nothing is
 # missing; `apt-get update` only when something must be installed; after
@@ -10,13 +10,14 @@
 set -euo pipefail
 
 usage() {
-	echo "usage: scripts/deps.sh TARGET...   (TARGET: demo test bench size fresh-check format)" >&2
+	echo "usage: scripts/deps.sh TARGET...   (TARGET: demo test bench size fresh-check format fuzz fuzz-cov soak)" >&2
 	exit 2
 }
 [ $# -gt 0 ] || usage
 
-# A need: "kind:what:package". kind is cmd (a command on PATH) or file (a
-# path, e.g. a header). The package is Debian's provider of it.
+# A need: "kind:what:package". kind is cmd (a command on PATH), file (a
+# path, e.g. a header) or glob (a path pattern some file matches). The
+# package is Debian's provider of it.
 needs=()
 host_cc=(cmd:gcc:gcc cmd:ar:binutils)            # the freestanding core
 host_c=("${host_cc[@]}" file:/usr/include/string.h:libc6-dev) # hosted programs
@@ -46,6 +47,13 @@ for t in "$@"; do
 	fresh-check) needs+=(cmd:debootstrap:debootstrap cmd:git:git cmd:tar:tar cmd:gzip:gzip
 		cmd:chroot:coreutils cmd:mount:mount cmd:umount:mount cmd:findmnt:util-linux) ;;
 	format) needs+=(cmd:clang-format:clang-format cmd:git:git) ;;
+	# libFuzzer builds: clang and its fuzzer runtime (a Recommends of clang,
+	# so not installed with it here); coverage reports: llvm-profdata, llvm-cov
+	fuzz | fuzz-cov) needs+=(cmd:make:make cmd:clang:clang "${host_c[@]}"
+		glob:/usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a:libclang-rt-14-dev)
+		[ "$t" = fuzz-cov ] && needs+=(cmd:llvm-profdata-14:llvm-14 cmd:llvm-cov-14:llvm-14) ;;
+	# the soak: host programs only
+	soak) needs+=(cmd:make:make "${host_c[@]}") ;;
 	*) echo "deps: unknown target '$t'" >&2; usage ;;
 	esac
 done
@@ -56,6 +64,7 @@ have() {
 	case $kind in
 	cmd) command -v "$what" >/dev/null 2>&1 ;;
 	file) [ -e "$what" ] ;;
+	glob) compgen -G "$what" >/dev/null ;;
 	esac
 }
 missing() {

@@ -46,6 +46,8 @@ static void host_log(void *ctx, const struct am_log_rec *rec)
 {
 	struct am_host_mpu *h = ctx;
 
+	if (!h->lock_depth)
+		h->unlocked_logs++;
 	if (rec->level == AM_LOG_DEBUG && !h->log_debug)
 		return;
 	h->nlog_total++;

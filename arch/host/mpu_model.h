@@ -22,6 +22,7 @@ struct am_host_mpu {
 	struct am_log_rec log[AM_HOST_LOG_MAX];
 	unsigned int nlog;        /* records kept (the first AM_HOST_LOG_MAX) */
 	unsigned long nlog_total; /* records emitted */
+	unsigned long unlocked_logs; /* records made with the lock not held */
 	bool log_debug;           /* keep AM_LOG_DEBUG records too */
 };
 

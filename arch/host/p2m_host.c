@@ -58,6 +58,8 @@ static void p2m_unlock(void *ctx)
 
 static void p2m_log(void *ctx, const struct am_log_rec *rec)
 {
+	if (!held_by_me)
+		of(ctx)->unlocked_logs++;
 	am_host_pt_ops.env.log(&of(ctx)->pt, rec);
 }
 

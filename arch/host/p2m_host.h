@@ -40,6 +40,8 @@ struct am_host_p2m {
 	/* Table ops (alloc, free, table_va, tlbi, barrier) called by a thread
 	 * that does not hold the P2M lock. */
 	unsigned long unlocked_table_ops;
+	/* Records logged by a thread that does not hold the P2M lock. */
+	unsigned long unlocked_logs;
 
 	/* Foreign puts. */
 	unsigned long foreign_puts;

@@ -74,6 +74,7 @@ struct am_host_pt {
 	struct am_log_rec log[AM_HOST_LOG_MAX];
 	unsigned int nlog;
 	unsigned long nlog_total;
+	unsigned long unlocked_logs; /* records made with the lock not held (lock_depth 0) */
 	bool log_debug;
 };
 

@@ -91,7 +91,9 @@ struct am_mmio_tracker {
 /*
  * am_mmio_tracker_init() - an empty tracker. Asks the hypervisor for the
  * guard granule (INFO, else MEMINFO) and enrolls (when the ABI has ENROLL).
- * The tracker logs through its table's log hook, one record per refusal.
+ * The tracker logs through its table's log hook, one record per refusal,
+ * taking the table's lock around it (see struct am_env). The tracker has
+ * no lock of its own: its caller serialises its calls.
  * Every call refuses a tracker that is not ready (zeroed, init failed)
  * with AM_EINVAL and one record to the fallback hook (am_log_set_fallback()).
  * Returns 0, or
@@ -124,7 +126,10 @@ int am_mmio_add_device(struct am_mmio_tracker *t, am_vaddr_t base, uint64_t size
  * (MMIO_GUARD_MAP), then exactly the tracked device pages of that granule
  * (of every device in it) are made valid with AM_MMIO_SW_GUARDED, a lazy
  * block being split without break-before-make (its entries are invalid).
- * A guarded granule has no parked page left, so it is not guarded twice.
+ * A granule is never guarded twice: a device added later into a granule
+ * guarded already (a granule larger than a page) is parked lazy too, and
+ * its first fault finds the granule's other pages valid and guarded, so
+ * it only makes the new pages valid, with no hypercall.
  * Returns 0, or
  *  AM_EINVAL   NULL;
  *  AM_ENOENT   the "invalid PTE" error: no parked lazy leaf at @addr (not
@@ -186,6 +191,8 @@ int am_mmio_hyp_init(struct am_mmio_hyp *h, const struct am_mmio_hyp_config *cfg
  * else INVALID_PARAMETER; a granule guarded already stays guarded once.
  * UNMAP: @arg must be guarded, else INVALID_PARAMETER. Any other @fid:
  * NOT_SUPPORTED. Each refusal logs one record (cfg->log) with its reason.
+ * The hypervisor side has no lock: the caller serialises the calls on one
+ * side (a per-guest lock), and cfg->log runs inside them, under that lock.
  */
 int64_t am_mmio_hyp_call(struct am_mmio_hyp *h, uint32_t fid, uint64_t arg);
 

@@ -11,7 +11,8 @@
  *
  * Every refusal returns a negative AM_E* code, logs one record with the
  * reason (through the map's log hook, or the fallback hook when there is
- * no ready map), and changes nothing.
+ * no ready map), and changes nothing. A ready map's records are logged
+ * with its lock held (see struct am_env).
  *
  * Hardware ordering: the map never has two enabled regions overlapping, not
  * even between two register writes (an access matching two regions faults).

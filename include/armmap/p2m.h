@@ -132,9 +132,9 @@ enum am_p2m_type {
 int am_p2m_type_attr(enum am_p2m_type t, struct am_attr *out);
 
 /*
- * The P2M passes its ctx to these hooks and to the table ops alike. Refusals
- * of bad arguments are logged before the lock is taken: the log hook must
- * be safe to call concurrently.
+ * The P2M passes its ctx to these hooks and to the table ops alike. Every
+ * record of a ready P2M, its table's included, is logged with the P2M lock
+ * held (see struct am_env): a logger may rely on that lock.
  */
 struct am_p2m_ops {
 	/* The P2M lock and the log. The table calls run under it, so
@@ -183,9 +183,9 @@ struct am_p2m {
  * AM_EINVAL and one record to the fallback hook; every other refusal logs
  * one record through the P2M's log hook.
  * Returns 0, or AM_EINVAL (NULL, missing ops, bad sizes, a VMID above 255,
- * a frame table that is not ready, a domain frame outside the frame table
- * or not xenheap), AM_ENOMEM, or the table engine's error for a bad root
- * page from the backend (AM_EINVAL, AM_ERANGE).
+ * a frame table that is not ready, a domain frame outside the frame table,
+ * not xenheap, or beyond the PA size), AM_ENOMEM, or the table engine's
+ * error for a bad root page from the backend (AM_EINVAL, AM_ERANGE).
  */
 int am_p2m_init(struct am_p2m *p2m, const struct am_p2m_config *cfg, const struct am_p2m_ops *ops,
 		void *ctx);
@@ -199,10 +199,16 @@ void am_p2m_destroy(struct am_p2m *p2m);
 /*
  * am_p2m_map() - map @nr frames from @mfn at @gfn with type @t (blocks where
  * alignment allows, except for xenheap frames, which are mapped by page and
- * get their GFN recorded). Returns 0, or
+ * get their GFN recorded). Only the frames of [mfn, mfn + nr) that are in
+ * the frame table are looked at: the cost is that of the descriptors plus
+ * one look per frame of the table in the range, never one per frame of
+ * the range. A xenheap frame's GFN is claimed (one compare and swap from
+ * "none") before the mapping and given back if it fails: of two guests
+ * adding the same frame at once, exactly one gets it. Returns 0, or
  *  AM_EINVAL    NULL, nr 0, unknown type;
  *  AM_EOVERFLOW gfn + nr or mfn + nr wraps;
- *  AM_ERANGE    beyond the guest's IPA size or the PA size;
+ *  AM_ERANGE    beyond the guest's IPA size or the PA size, or (32-bit
+ *               builds) a xenheap frame's GFN does not fit type_info;
  *  AM_EEXIST    something is mapped in the range;
  *  AM_EBUSY     a xenheap frame in the range has a GFN already;
  *  AM_ENOMEM.

@@ -242,8 +242,9 @@ struct am_pt {
  * not (zeroed, never initialised, init failed, destroyed) with AM_EINVAL
  * (0 for the calls that return a value) and one record to the fallback
  * hook (am_log_set_fallback()), reading nothing else of it. Every other
- * refusal logs one record with its reason through ops->env.log; init's
- * own refusals too (the fallback hook when there is none).
+ * refusal logs one record with its reason through ops->env.log, with the
+ * table's lock held (see struct am_env); init's own refusals too, with no
+ * lock (the fallback hook when there is none).
  * Returns 0, or
  *  AM_EINVAL   NULL, missing required op, unknown regime, ia_bits outside
  *              25..48, oa_bits outside 32..48, an attr_index entry > 7

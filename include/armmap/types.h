@@ -65,6 +65,14 @@ struct am_log_rec {
  * Environment hooks common to every instance. Each may be NULL: no lock
  * means the caller serialises; no log means refusals are silent (the error
  * code still says what happened).
+ *
+ * The log hook of a ready object is called only with that object's lock
+ * held (a table's for a tracker, the P2M's for a P2M and its stage-2
+ * table), so a logger may rely on that lock: one object's records never
+ * overlap and come in the order of its calls. Two exceptions: an init
+ * logs its refusals before anything is shared, with no lock taken, and a
+ * call on an object that is not ready logs to the fallback hook below. The
+ * hook must not call into the object it logs for (its lock is held).
  */
 struct am_env {
 	void (*lock)(void *ctx);

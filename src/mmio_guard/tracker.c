@@ -12,8 +12,22 @@
 #include "../core/internal.h"
 
 #define PAGE 4096u
-#define LOG(t, ev, msg, x, y, z) \
-	am_env_log(&(t)->c.pt->ops->env, (t)->c.pt->ctx, AM_LOG_ERR, ev, msg, x, y, z)
+#define LOG(t, ev, msg, x, y, z) tlog(t, ev, msg, x, y, z)
+
+/*
+ * The tracker's own records go through its table's log hook, under the
+ * table's lock as every record of that hook is (the tracker never holds
+ * that lock itself: the table calls take and release it).
+ */
+static void tlog(const struct am_mmio_tracker *t, enum am_log_event ev, const char *msg, uint64_t x,
+		 uint64_t y, uint64_t z)
+{
+	const struct am_env *env = &t->c.pt->ops->env;
+
+	am_env_lock(env, t->c.pt->ctx);
+	am_env_log(env, t->c.pt->ctx, AM_LOG_ERR, ev, msg, x, y, z);
+	am_env_unlock(env, t->c.pt->ctx);
+}
 
 /* Every call starts here: a NULL, zeroed or failed-init tracker is refused. */
 static bool tracker_ok(const struct am_mmio_tracker *t)
@@ -194,6 +208,29 @@ static void pending_drop(struct am_mmio_tracker *t, int i)
 		t->pending[i] = t->pending[--t->nr_pending];
 }
 
+/*
+ * Is granule @g guarded by this tracker already? A device added into a
+ * guarded granule has its pages parked lazy like any other, while the
+ * granule's other pages are valid and carry AM_MMIO_SW_GUARDED: that
+ * granule must not be guarded (and counted) a second time.
+ */
+static bool granule_guarded(struct am_mmio_tracker *t, uint64_t g)
+{
+	for (unsigned int i = 0; i < t->nr_mmio; i++) {
+		const struct am_mem_region *r = &t->c.mmio[i];
+		am_vaddr_t lo = g > r->base ? g : r->base;
+		am_vaddr_t hi = g + t->granule < r->limit ? g + t->granule : r->limit;
+
+		for (am_vaddr_t a = lo; a < hi; a += PAGE) {
+			struct am_pt_leaf l;
+
+			if (!am_pt_query(t->c.pt, a, &l) && l.valid && (l.sw & AM_MMIO_SW_GUARDED))
+				return true;
+		}
+	}
+	return false;
+}
+
 /* Unguard granule @g, count it, and park whatever of it is valid. */
 static int unguard(struct am_mmio_tracker *t, uint64_t g, int *n)
 {
@@ -228,6 +265,10 @@ int am_mmio_handle_fault(struct am_mmio_tracker *t, am_vaddr_t addr)
 	}
 	g = addr & ~(t->granule - 1u);
 	p = pending_at(t, g);
+	if (p < 0 && t->granule > PAGE && granule_guarded(t, g)) {
+		/* guarded with another page of it: only this device's pages are new */
+		return granule_set(t, g, LAZY_GUARDED);
+	}
 	if (p < 0) {
 		int64_t ret = hyp(t, t->c.abi->map, g);
 

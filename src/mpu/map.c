@@ -386,13 +386,11 @@ uint64_t am_mpu_mair(const struct am_mpu_map *m)
 	return map_ok(m) ? mair_of(m) : 0;
 }
 
-int am_mpu_boot(struct am_mpu_map *m, const struct am_mpu_boot_region *tbl,
-		unsigned int n)
+/* The checks of a boot table; lock held. */
+static int check_boot(struct am_mpu_map *m, const struct am_mpu_boot_region *tbl, unsigned int n)
 {
 	int rc;
 
-	if (!map_ok(m))
-		return AM_EINVAL;
 	if (n && !tbl)
 		return bad_arg(m, "mpu boot: NULL table", n, 0);
 	for (unsigned int i = 0; i < n; i++) {
@@ -412,8 +410,22 @@ int am_mpu_boot(struct am_mpu_map *m, const struct am_mpu_boot_region *tbl,
 		    m->nr, 0);
 		return AM_ENOSPC;
 	}
+	return 0;
+}
 
+int am_mpu_boot(struct am_mpu_map *m, const struct am_mpu_boot_region *tbl,
+		unsigned int n)
+{
+	int rc;
+
+	if (!map_ok(m))
+		return AM_EINVAL;
 	lock(m);
+	rc = check_boot(m, tbl, n);
+	if (rc) {
+		unlock(m);
+		return rc;
+	}
 	/*
 	 * Regions still enabled go first: rewriting one in place would, between
 	 * its base and limit writes, span from the new base to the old limit.
@@ -442,12 +454,13 @@ int am_mpu_lookup(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit,
 
 	if (!map_ok(m))
 		return AM_EINVAL;
-	rc = check_range(m, base, limit);
-	if (rc)
-		return rc;
 	lock(m);
-	rc = lookup_locked(m, base, limit, &i);
+	rc = check_range(m, base, limit);
+	if (!rc)
+		rc = lookup_locked(m, base, limit, &i);
 	unlock(m);
+	if (rc < 0)
+		return rc;
 	/* the free slot found on a NOTFOUND pass is not part of the API */
 	if (idx && rc != AM_MPU_NOTFOUND)
 		*idx = i;
@@ -462,11 +475,12 @@ int am_mpu_map(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit,
 
 	if (!map_ok(m))
 		return AM_EINVAL;
-	rc = check_request(m, base, limit, attr);
-	if (rc)
-		return rc;
-
 	lock(m);
+	rc = check_request(m, base, limit, attr);
+	if (rc) {
+		unlock(m);
+		return rc;
+	}
 	switch (lookup_locked(m, base, limit, &idx)) {
 	case AM_MPU_NOTFOUND:
 		if (idx >= m->nr) {
@@ -539,11 +553,12 @@ int am_mpu_unmap(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit)
 
 	if (!map_ok(m))
 		return AM_EINVAL;
-	rc = check_range(m, base, limit);
-	if (rc)
-		return rc;
-
 	lock(m);
+	rc = check_range(m, base, limit);
+	if (rc) {
+		unlock(m);
+		return rc;
+	}
 	rc = lookup_locked(m, base, limit, &idx);
 	if (rc == AM_MPU_NOTFOUND || rc == AM_MPU_OVERLAP) {
 		rc = refuse_range(m, rc, idx, base, limit);
@@ -569,19 +584,17 @@ int am_mpu_unmap_containing(struct am_mpu_map *m, am_paddr_t addr)
 
 	if (!map_ok(m))
 		return AM_EINVAL;
-	if (addr >= m->addr_end) {
-		LOG(m, AM_LOG_ERR, AM_EV_BAD_RANGE, "address beyond the address size", addr,
-		    m->addr_end, 0);
-		return AM_ERANGE;
-	}
+	lock(m);
 	/*
 	 * Regions are granule aligned: the granule holding @addr lies inside
 	 * the region that contains @addr, or outside every region.
 	 */
 	g = addr & ~(am_paddr_t)(m->granule - 1u);
-
-	lock(m);
-	if (lookup_locked(m, g, g + m->granule, &idx) == AM_MPU_NOTFOUND) {
+	if (addr >= m->addr_end) {
+		LOG(m, AM_LOG_ERR, AM_EV_BAD_RANGE, "address beyond the address size", addr,
+		    m->addr_end, 0);
+		rc = AM_ERANGE;
+	} else if (lookup_locked(m, g, g + m->granule, &idx) == AM_MPU_NOTFOUND) {
 		LOG(m, AM_LOG_WARN, AM_EV_NOT_FOUND, "no region contains address", addr, 0, 0);
 		rc = AM_ENOENT;
 	} else {
@@ -601,11 +614,12 @@ int am_mpu_modify(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit,
 
 	if (!map_ok(m))
 		return AM_EINVAL;
-	rc = check_request(m, base, limit, attr);
-	if (rc)
-		return rc;
-
 	lock(m);
+	rc = check_request(m, base, limit, attr);
+	if (rc) {
+		unlock(m);
+		return rc;
+	}
 	rc = lookup_locked(m, base, limit, &idx);
 	/* for NOTFOUND, idx is a free slot (possibly m->nr), not a region */
 	r = rc == AM_MPU_NOTFOUND ? NULL : &m->r[idx];
@@ -694,21 +708,25 @@ int am_mpu_vmap_contig(struct am_mpu_map *m, am_paddr_t pa, size_t nr_pages,
 
 	if (!map_ok(m))
 		return AM_EINVAL;
-	if (!va || !nr_pages || (pa & (AM_PAGE_SIZE - 1)))
-		return bad_arg(m, "vmap: NULL va, no pages, or pa not 4 KiB aligned", pa,
-			       nr_pages);
 	size = (uint64_t)nr_pages * AM_PAGE_SIZE;
 	end = pa + size;
-	if (size / AM_PAGE_SIZE != (uint64_t)nr_pages || end <= pa) {
+	lock(m);
+	if (!va || !nr_pages || (pa & (AM_PAGE_SIZE - 1))) {
+		rc = bad_arg(m, "vmap: NULL va, no pages, or pa not 4 KiB aligned", pa, nr_pages);
+	} else if (size / AM_PAGE_SIZE != (uint64_t)nr_pages || end <= pa) {
 		LOG(m, AM_LOG_ERR, AM_EV_BAD_RANGE, "vmap: the range wraps around", pa, nr_pages,
 		    0);
-		return AM_EOVERFLOW;
-	}
-	if (end > m->addr_end || end - 1 > (uint64_t)UINTPTR_MAX) {
+		rc = AM_EOVERFLOW;
+	} else if (end > m->addr_end || end - 1 > (uint64_t)UINTPTR_MAX) {
 		LOG(m, AM_LOG_ERR, AM_EV_BAD_RANGE,
 		    "vmap: beyond the address size or a pointer", pa, end, 0);
-		return AM_ERANGE;
+		rc = AM_ERANGE;
+	} else {
+		rc = 0;
 	}
+	unlock(m); /* am_mpu_map takes it again */
+	if (rc)
+		return rc;
 	rc = am_mpu_map(m, pa, end, attr ? attr : &rw);
 	if (rc < 0)
 		return rc;
@@ -725,11 +743,9 @@ int am_mpu_vunmap(struct am_mpu_map *m, const void *va)
 
 /* --------------------------------------------------------------- queries -- */
 
-/* The checks of the two region queries. */
+/* The checks of the two region queries; lock held. */
 static int check_index(struct am_mpu_map *m, unsigned int idx, const void *p1, const void *p2)
 {
-	if (!map_ok(m))
-		return AM_EINVAL;
 	if (!p1 || !p2)
 		return bad_arg(m, "region query: NULL output", (uint64_t)(uintptr_t)p1,
 			       (uint64_t)(uintptr_t)p2);
@@ -743,14 +759,15 @@ static int check_index(struct am_mpu_map *m, unsigned int idx, const void *p1, c
 
 int am_mpu_region_get(struct am_mpu_map *m, unsigned int idx, struct am_mpu_region *out)
 {
-	int rc = check_index(m, idx, out, out);
+	int rc;
 
-	if (rc)
-		return rc;
+	if (!map_ok(m))
+		return AM_EINVAL;
 	lock(m);
-	if (m->r[idx].used)
+	rc = check_index(m, idx, out, out);
+	if (!rc && m->r[idx].used)
 		*out = m->r[idx];
-	else
+	else if (!rc)
 		rc = AM_ENOENT;
 	unlock(m);
 	return rc; /* a region not in use is an answer, not a refusal: no record */
@@ -759,14 +776,16 @@ int am_mpu_region_get(struct am_mpu_map *m, unsigned int idx, struct am_mpu_regi
 int am_mpu_region_regs(struct am_mpu_map *m, unsigned int idx, uint64_t *rbar,
 		       uint64_t *rlar)
 {
-	int rc = check_index(m, idx, rbar, rlar);
+	int rc;
 
-	if (rc)
-		return rc;
+	if (!map_ok(m))
+		return AM_EINVAL;
 	lock(m);
-	region_encode(m, &m->r[idx], rbar, rlar);
+	rc = check_index(m, idx, rbar, rlar);
+	if (!rc)
+		region_encode(m, &m->r[idx], rbar, rlar);
 	unlock(m);
-	return 0;
+	return rc;
 }
 
 unsigned int am_mpu_used(const struct am_mpu_map *m)

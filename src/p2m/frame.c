@@ -9,6 +9,7 @@
 #include <armmap/p2m.h>
 
 #include "../core/internal.h"
+#include "p2m_internal.h"
 
 static int refuse(int rc, const char *msg, uint64_t a, uint64_t b)
 {
@@ -93,6 +94,23 @@ int am_frame_set_gfn(struct am_page_info *pg, am_gfn_t gfn)
 		new = (old & ~AM_PGT_GFN_MASK) | field;
 	} while (!__atomic_compare_exchange_n(&pg->type_info, &old, new, true, __ATOMIC_RELEASE,
 					      __ATOMIC_RELAXED));
+	return 0;
+}
+
+int am_frame_claim_gfn(struct am_page_info *pg, am_gfn_t gfn, am_gfn_t *had)
+{
+	unsigned long old = __atomic_load_n(&pg->type_info, __ATOMIC_RELAXED);
+
+	if (gfn >= AM_PGT_GFN_MASK)
+		return AM_ERANGE;
+	do {
+		if ((old & AM_PGT_GFN_MASK) != AM_PGT_GFN_MASK) {
+			*had = (am_gfn_t)(old & AM_PGT_GFN_MASK);
+			return AM_EBUSY;
+		}
+	} while (!__atomic_compare_exchange_n(&pg->type_info, &old,
+					      (old & ~AM_PGT_GFN_MASK) | (unsigned long)gfn, true,
+					      __ATOMIC_ACQ_REL, __ATOMIC_RELAXED));
 	return 0;
 }
 

@@ -16,6 +16,7 @@
 #include <armmap/p2m.h>
 
 #include "../core/internal.h"
+#include "p2m_internal.h"
 
 #define PAGE_SHIFT 12u
 #define PAGE_SIZE (1ull << PAGE_SHIFT)
@@ -87,12 +88,17 @@ static int check_gfns(struct am_p2m *p, am_gfn_t gfn, uint64_t nr)
 
 /* --------------------------------------------------------- the put path -- */
 
+static bool is_xenheap(const struct am_page_info *pg)
+{
+	return __atomic_load_n(&pg->count_info, __ATOMIC_RELAXED) & AM_PGC_XEN_HEAP;
+}
+
 /* A page that left the guest (its TLB invalidation completed). */
 static void put_page(struct am_p2m *p, am_mfn_t mfn, enum am_p2m_type t)
 {
 	struct am_page_info *pg = am_frame_of(p->ft, mfn);
 
-	if (pg && (pg->count_info & AM_PGC_XEN_HEAP))
+	if (pg && is_xenheap(pg))
 		(void)am_frame_set_gfn(pg, AM_GFN_INVALID);
 	if (t == AM_P2M_FOREIGN) {
 		if (pg)
@@ -173,23 +179,63 @@ static int remove_locked(struct am_p2m *p, am_gfn_t gfn, uint64_t nr, am_mfn_t e
 
 /* ------------------------------------------------------------------ map -- */
 
-/* Does a xenheap frame of [mfn, mfn + nr) have a GFN? Any xenheap at all? */
-static int scan_xenheap(struct am_p2m *p, am_mfn_t mfn, uint64_t nr, bool *any)
+/*
+ * The part of [mfn, mfn + nr) that is in the frame table: only those frames
+ * can be xenheap and hold a GFN. Empty (*n 0) when none is.
+ */
+static struct am_page_info *frames_in_table(const struct am_p2m *p, am_mfn_t mfn, uint64_t nr,
+					    am_mfn_t *from, uint64_t *n)
 {
-	*any = false;
-	for (uint64_t i = 0; i < nr; i++) {
-		struct am_page_info *pg = am_frame_of(p->ft, mfn + i);
-		am_gfn_t g;
+	const struct am_frame_table *ft = p->ft;
+	am_mfn_t lo = mfn > ft->first ? mfn : ft->first;
+	am_mfn_t hi = mfn + nr < ft->first + ft->nr ? mfn + nr : ft->first + ft->nr;
 
-		if (!pg || !(pg->count_info & AM_PGC_XEN_HEAP))
+	*from = lo;
+	*n = lo < hi ? hi - lo : 0;
+	return *n ? &ft->pages[lo - ft->first] : NULL;
+}
+
+/* Give back the GFNs claimed for pg[0 .. n). */
+static void unclaim(struct am_page_info *pg, uint64_t n)
+{
+	for (uint64_t i = 0; i < n; i++)
+		if (is_xenheap(&pg[i]))
+			(void)am_frame_set_gfn(&pg[i], AM_GFN_INVALID);
+}
+
+/*
+ * Claim the GFN of every xenheap frame of the range: each goes from "none"
+ * to its GFN in one compare and swap, so that two guests (two P2Ms, two
+ * locks) adding the same frame cannot both have it. A frame that has a GFN
+ * already makes it AM_EBUSY, and what was claimed is given back.
+ * *@any: the range has a xenheap frame.
+ */
+static int claim_xenheap(struct am_p2m *p, am_gfn_t gfn, am_mfn_t mfn, uint64_t nr, bool *any)
+{
+	am_mfn_t from;
+	uint64_t n;
+	struct am_page_info *pg = frames_in_table(p, mfn, nr, &from, &n);
+	am_gfn_t g0 = gfn + (from - mfn);
+
+	*any = false;
+	for (uint64_t i = 0; i < n; i++) {
+		am_gfn_t had;
+		int rc;
+
+		if (!is_xenheap(&pg[i]))
 			continue;
-		(void)am_frame_get_gfn(pg, &g); /* xenheap: cannot fail */
 		*any = true;
-		if (g != AM_GFN_INVALID) {
+		rc = am_frame_claim_gfn(&pg[i], g0 + i, &had);
+		if (!rc)
+			continue;
+		unclaim(pg, i);
+		if (rc == AM_EBUSY)
 			LOG(p, AM_LOG_ERR, AM_EV_REFERENCED,
-			    "p2m: the frame is mapped already (it has a GFN)", mfn + i, g, 0);
-			return AM_EBUSY;
-		}
+			    "p2m: the frame is mapped already (it has a GFN)", from + i, had, 0);
+		else
+			LOG(p, AM_LOG_ERR, AM_EV_BAD_RANGE, "p2m: the GFN does not fit type_info",
+			    g0 + i, AM_PGT_GFN_MASK, 0);
+		return rc;
 	}
 	return 0;
 }
@@ -197,7 +243,7 @@ static int scan_xenheap(struct am_p2m *p, am_mfn_t mfn, uint64_t nr, bool *any)
 static int map_locked(struct am_p2m *p, am_gfn_t gfn, am_mfn_t mfn, uint64_t nr, enum am_p2m_type t)
 {
 	bool xenheap;
-	int rc = scan_xenheap(p, mfn, nr, &xenheap);
+	int rc = claim_xenheap(p, gfn, mfn, nr, &xenheap);
 
 	if (rc)
 		return rc;
@@ -205,23 +251,21 @@ static int map_locked(struct am_p2m *p, am_gfn_t gfn, am_mfn_t mfn, uint64_t nr,
 	rc = am_pt_map(&p->pt, gfn << PAGE_SHIFT, mfn << PAGE_SHIFT, nr << PAGE_SHIFT,
 		       &type_attr[t], (xenheap ? 0 : AM_PT_F_BLOCK) | AM_PT_F_SW(t));
 	/* a refusal of the table engine logged its reason through our hook */
-	if (rc || !xenheap)
-		return rc;
-	for (uint64_t i = 0; i < nr; i++) {
-		struct am_page_info *pg = am_frame_of(p->ft, mfn + i);
+	if (rc && xenheap) {
+		am_mfn_t from;
+		uint64_t n;
+		struct am_page_info *pg = frames_in_table(p, mfn, nr, &from, &n);
 
-		if (pg && (pg->count_info & AM_PGC_XEN_HEAP))
-			(void)am_frame_set_gfn(pg, gfn + i);
+		unclaim(pg, n);
 	}
-	return 0;
+	return rc;
 }
 
-int am_p2m_map(struct am_p2m *p, am_gfn_t gfn, am_mfn_t mfn, uint64_t nr, enum am_p2m_type t)
+/* The checks of a map's frames; lock held. */
+static int check_map(struct am_p2m *p, am_gfn_t gfn, am_mfn_t mfn, uint64_t nr, enum am_p2m_type t)
 {
 	int rc;
 
-	if (!p2m_ok(p))
-		return AM_EINVAL;
 	if (t <= AM_P2M_NONE || t >= AM_P2M_TYPE_COUNT)
 		return bad_arg(p, "p2m map: unknown type", (unsigned int)t, 0);
 	rc = check_gfns(p, gfn, nr);
@@ -233,10 +277,20 @@ int am_p2m_map(struct am_p2m *p, am_gfn_t gfn, am_mfn_t mfn, uint64_t nr, enum a
 		    rc == AM_EOVERFLOW ? "p2m map: the MFN range wraps around"
 				       : "p2m map: the MFN range is beyond the PA size",
 		    mfn, nr, p->pt.oa_end >> PAGE_SHIFT);
-		return rc;
 	}
+	return rc;
+}
+
+int am_p2m_map(struct am_p2m *p, am_gfn_t gfn, am_mfn_t mfn, uint64_t nr, enum am_p2m_type t)
+{
+	int rc;
+
+	if (!p2m_ok(p))
+		return AM_EINVAL;
 	lock(p);
-	rc = map_locked(p, gfn, mfn, nr, t);
+	rc = check_map(p, gfn, mfn, nr, t);
+	if (!rc)
+		rc = map_locked(p, gfn, mfn, nr, t);
 	unlock(p);
 	return rc;
 }
@@ -247,11 +301,10 @@ int am_p2m_unmap(struct am_p2m *p, am_gfn_t gfn, uint64_t nr, am_mfn_t expect)
 
 	if (!p2m_ok(p))
 		return AM_EINVAL;
-	rc = check_gfns(p, gfn, nr);
-	if (rc)
-		return rc;
 	lock(p);
-	rc = remove_locked(p, gfn, nr, expect);
+	rc = check_gfns(p, gfn, nr);
+	if (!rc)
+		rc = remove_locked(p, gfn, nr, expect);
 	unlock(p);
 	return rc;
 }
@@ -263,21 +316,24 @@ int am_p2m_lookup(struct am_p2m *p, am_gfn_t gfn, am_mfn_t *mfn, enum am_p2m_typ
 
 	if (!p2m_ok(p))
 		return AM_EINVAL;
-	if (!mfn || !t)
-		return bad_arg(p, "p2m lookup: NULL output", (uint64_t)(uintptr_t)mfn,
-			       (uint64_t)(uintptr_t)t);
-	if (gfn >= p->gfn_end) {
+	lock(p);
+	if (!mfn || !t) {
+		rc = bad_arg(p, "p2m lookup: NULL output", (uint64_t)(uintptr_t)mfn,
+			     (uint64_t)(uintptr_t)t);
+	} else if (gfn >= p->gfn_end) {
 		LOG(p, AM_LOG_ERR, AM_EV_BAD_RANGE, "p2m lookup: beyond the IPA size", gfn,
 		    p->gfn_end, 0);
-		return AM_ERANGE;
+		rc = AM_ERANGE;
+	} else {
+		/* nothing mapped: an answer, not a refusal (no record) */
+		if (am_pt_query(&p->pt, gfn << PAGE_SHIFT, &l) || !l.valid)
+			rc = AM_ENOENT;
+		else
+			rc = 0;
 	}
-	lock(p);
-	rc = am_pt_query(&p->pt, gfn << PAGE_SHIFT, &l);
 	unlock(p);
-	if (!rc && !l.valid)
-		rc = AM_ENOENT;
 	if (rc)
-		return rc; /* nothing mapped: an answer, not a refusal */
+		return rc;
 	*mfn = (l.pa + ((gfn << PAGE_SHIFT) - l.va)) >> PAGE_SHIFT;
 	*t = (enum am_p2m_type)l.sw;
 	return 0;
@@ -319,13 +375,12 @@ int am_p2m_add_physmap(struct am_p2m *p, enum am_p2m_space space, uint32_t idx, 
 	}
 	if (!rc && gfn >= p->gfn_end)
 		rc = AM_ERANGE;
-	if (rc) {
+	lock(p);
+	if (rc)
 		LOG(p, AM_LOG_ERR, AM_EV_BAD_RANGE, "p2m: bad map space, index or GFN",
 		    (uint64_t)space, idx, gfn);
-		return rc;
-	}
-	lock(p);
-	rc = map_locked(p, gfn, mfn, 1, AM_P2M_RAM_RW);
+	else
+		rc = map_locked(p, gfn, mfn, 1, AM_P2M_RAM_RW);
 	unlock(p);
 	return rc;
 }
@@ -342,37 +397,43 @@ int am_p2m_gnttab_gfn(struct am_p2m *p, uint32_t idx, am_gfn_t *gfn)
 
 	if (!p2m_ok(p))
 		return AM_EINVAL;
-	if (!gfn)
-		return bad_arg(p, "p2m gnttab_gfn: NULL output", 0, 0);
-	rc = gnttab_mfn(p, idx, &mfn);
-	if (rc)
-		return bad_arg(p, "p2m gnttab_gfn: grant frame index out of range", idx, 0);
+	rc = gfn ? gnttab_mfn(p, idx, &mfn) : AM_EINVAL;
+	if (rc) { /* no lock to read a GFN; a refusal logs under it, as every record */
+		lock(p);
+		bad_arg(p,
+			gfn ? "p2m gnttab_gfn: grant frame index out of range"
+			    : "p2m gnttab_gfn: NULL output",
+			idx, 0);
+		unlock(p);
+		return rc;
+	}
 	/* the domain's frames were checked xenheap at init: this cannot fail */
 	return am_frame_get_gfn(am_frame_of(p->ft, mfn), gfn);
 }
 
 /* --------------------------------------------------------- init, destroy -- */
 
-static bool xenheap_frame(const struct am_frame_table *ft, am_mfn_t mfn)
+/* A frame the guest may map: xenheap, and within the PA size. */
+static bool xenheap_frame(const struct am_frame_table *ft, am_mfn_t mfn, unsigned int pa_bits)
 {
 	const struct am_page_info *pg = am_frame_of(ft, mfn);
 
-	return pg && (pg->count_info & AM_PGC_XEN_HEAP);
+	return pg && is_xenheap(pg) && mfn < 1ull << (pa_bits - PAGE_SHIFT);
 }
 
 static int check_domain_frames(const struct am_p2m_domain_frames *d,
-			       const struct am_frame_table *ft)
+			       const struct am_frame_table *ft, unsigned int pa_bits)
 {
 	if ((d->nr_gnttab_shared && !d->gnttab_shared) ||
 	    (d->nr_gnttab_status && !d->gnttab_status))
 		return -1;
-	if (d->shared_info != AM_MFN_INVALID && !xenheap_frame(ft, d->shared_info))
+	if (d->shared_info != AM_MFN_INVALID && !xenheap_frame(ft, d->shared_info, pa_bits))
 		return -1;
 	for (unsigned int i = 0; i < d->nr_gnttab_shared; i++)
-		if (!xenheap_frame(ft, d->gnttab_shared[i]))
+		if (!xenheap_frame(ft, d->gnttab_shared[i], pa_bits))
 			return -1;
 	for (unsigned int i = 0; i < d->nr_gnttab_status; i++)
-		if (!xenheap_frame(ft, d->gnttab_status[i]))
+		if (!xenheap_frame(ft, d->gnttab_status[i], pa_bits))
 			return -1;
 	return 0;
 }
@@ -395,11 +456,11 @@ static int check_config(const struct am_p2m_config *cfg, const struct am_p2m_ops
 		return am_init_refuse(env, ctx, AM_EINVAL,
 				      "p2m init: NULL or uninitialised frame table",
 				      (uint64_t)(uintptr_t)cfg->frames, 0, 0);
-	if (check_domain_frames(&cfg->dom, cfg->frames))
+	if (check_domain_frames(&cfg->dom, cfg->frames, cfg->pa_bits ? cfg->pa_bits : 48))
 		return am_init_refuse(
 			env, ctx, AM_EINVAL,
-			"p2m init: a domain frame is missing, outside the frame table "
-			"or not xenheap",
+			"p2m init: a domain frame is missing, outside the frame table, "
+			"not xenheap, or beyond the PA size",
 			cfg->dom.shared_info, cfg->dom.nr_gnttab_shared, cfg->dom.nr_gnttab_status);
 	return 0;
 }

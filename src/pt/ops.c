@@ -97,7 +97,14 @@ static int map_refuse(struct pt_walk *w, am_vaddr_t va, am_pte_t pte, unsigned i
 	return AM_EEXIST;
 }
 
-/* Write leaves into @n entries from s->idx, all wholly inside the range. */
+/*
+ * Write leaves into the entries from s->idx (entry s->idx is empty), up to
+ * @n, all wholly inside the range. They stop before a table (an empty one
+ * from am_pt_populate, say): the walker then descends into it. A leaf on
+ * the way is refused in the dry run; the commit run sees the same entries.
+ * A contiguous run gets its hint only when this call writes all 16 of its
+ * entries: a run that holds a table is not one.
+ */
 static int map_leaves(struct pt_walk *w, struct pt_slot *s, unsigned int n)
 {
 	struct map_arg *m = w->arg;
@@ -107,12 +114,22 @@ static int map_leaves(struct pt_walk *w, struct pt_slot *s, unsigned int n)
 	am_pte_t tmpl = m->tmpl[s->level];
 	am_pte_t *p = s->t->p;
 
-	if (w->dry) {
-		for (unsigned int k = 0; p && k < n; k++)
-			if (p[s->idx + k])
-				return map_refuse(w, s->va + k * span, p[s->idx + k], s->level);
-		return (int)n;
+	if (p && !s->t->blank) {
+		for (unsigned int k = 1; k < n; k++) {
+			am_pte_t e = p[s->idx + k];
+
+			if (!e)
+				continue;
+			if (pt_is_table(e, s->level)) {
+				n = k;
+				break;
+			}
+			if (w->dry)
+				return map_refuse(w, s->va + k * span, e, s->level);
+		}
 	}
+	if (w->dry)
+		return (int)n;
 	p += s->idx;
 	for (unsigned int k = 0; k < n;) {
 		am_vaddr_t va = s->va + k * span;
@@ -128,7 +145,7 @@ static int map_leaves(struct pt_walk *w, struct pt_slot *s, unsigned int n)
 
 			if (chunk > left)
 				chunk = left;
-			if (rs >= m->lo && rs + run <= m->hi)
+			if (chunk == AM_PT_CONTIG_ENTRIES && rs >= m->lo && rs + run <= m->hi)
 				c = AM_PTE_CONTIG;
 		}
 		q = p + k;
@@ -438,14 +455,13 @@ static int bad_arg(struct am_pt *pt, const char *msg, uint64_t a, uint64_t b)
 	return AM_EINVAL;
 }
 
-/* Run @v over the range: dry, reserve, commit; under the lock. */
+/* Run @v over the range: dry, reserve, commit. Lock held. */
 static int exec(struct am_pt *pt, const struct pt_visitor *v, void *arg, am_vaddr_t va,
 		uint64_t size)
 {
 	struct pt_walk w = {.pt = pt, .v = v, .arg = arg, .dry = true};
 	int rc;
 
-	lock(pt);
 	rc = pt_run(&w, va, size);
 	if (!rc)
 		rc = pt_reserve(&w, w.need);
@@ -455,7 +471,6 @@ static int exec(struct am_pt *pt, const struct pt_visitor *v, void *arg, am_vadd
 		pt_finish(&w);
 		pt_reserve_leftover(&w);
 	}
-	unlock(pt);
 	return rc;
 }
 
@@ -467,8 +482,12 @@ static int exec_range(struct am_pt *pt, const struct pt_visitor *v, void *arg, a
 
 	if (!pt_ready(pt))
 		return AM_EINVAL;
+	lock(pt);
 	rc = check_range(pt, va, size);
-	return rc ? rc : exec(pt, v, arg, va, size);
+	if (!rc)
+		rc = exec(pt, v, arg, va, size);
+	unlock(pt);
+	return rc;
 }
 
 /* The descriptor template of a leaf at @level with @attr, or an error. */
@@ -531,20 +550,23 @@ int am_pt_map(struct am_pt *pt, am_vaddr_t va, am_paddr_t pa, uint64_t size,
 
 	if (!pt_ready(pt))
 		return AM_EINVAL;
+	lock(pt);
 	if (!attr)
-		return bad_arg(pt, "map: NULL attributes", 0, 0);
-	if (flags & ~AM_PT_F_MASK)
-		return bad_arg(pt, "map: unknown flags", flags, 0);
-	if ((flags & AM_PT_F_NG) && pt->regime != AM_PT_S1_EL10)
-		return bad_arg(pt, "map: AM_PT_F_NG outside stage 1 EL1&0", flags, pt->regime);
-	rc = check_range(pt, va, size);
+		rc = bad_arg(pt, "map: NULL attributes", 0, 0);
+	else if (flags & ~AM_PT_F_MASK)
+		rc = bad_arg(pt, "map: unknown flags", flags, 0);
+	else if ((flags & AM_PT_F_NG) && pt->regime != AM_PT_S1_EL10)
+		rc = bad_arg(pt, "map: AM_PT_F_NG outside stage 1 EL1&0", flags, pt->regime);
+	else
+		rc = check_range(pt, va, size);
 	if (!rc)
 		rc = check_out(pt, pa, size);
 	for (unsigned int l = 1; l <= AM_PT_MAX_LEVEL && !rc; l++)
 		rc = leaf_template(pt, l, attr, flags, &m.tmpl[l]);
-	if (rc)
-		return rc;
-	return exec(pt, &map_visitor, &m, va, size);
+	if (!rc)
+		rc = exec(pt, &map_visitor, &m, va, size);
+	unlock(pt);
+	return rc;
 }
 
 int am_pt_unmap(struct am_pt *pt, am_vaddr_t va, uint64_t size)
@@ -563,27 +585,30 @@ int am_pt_modify(struct am_pt *pt, am_vaddr_t va, uint64_t size, const struct am
 
 	if (!pt_ready(pt))
 		return AM_EINVAL;
+	lock(pt);
 	if (flags & ~(AM_PT_F_PARKED | AM_PT_F_SW(0xf)))
-		return bad_arg(pt, "modify: flags other than AM_PT_F_PARKED and AM_PT_F_SW()",
-			       flags, 0);
-	if (!attr && (flags & ~AM_PT_F_PARKED))
-		return bad_arg(pt, "modify: software bits without attributes", flags, 0);
-	rc = check_range(pt, va, size);
-	if (rc)
-		return rc;
-	if (!attr) { /* park or unpark, every leaf keeping what it has */
+		rc = bad_arg(pt, "modify: flags other than AM_PT_F_PARKED and AM_PT_F_SW()", flags,
+			     0);
+	else if (!attr && (flags & ~AM_PT_F_PARKED))
+		rc = bad_arg(pt, "modify: software bits without attributes", flags, 0);
+	else
+		rc = check_range(pt, va, size);
+	if (!rc && !attr) { /* park or unpark, every leaf keeping what it has */
 		m.clear = AM_PTE_VALID;
 		m.set = (flags & AM_PT_F_PARKED) ? 0 : AM_PTE_VALID;
-		return exec(pt, &modify_visitor, &m, va, size);
+	} else if (!rc) {
+		rc = leaf_template(pt, AM_PT_MAX_LEVEL, attr, flags, &tmpl);
 	}
-	rc = leaf_template(pt, AM_PT_MAX_LEVEL, attr, flags, &tmpl);
-	if (rc)
-		return rc;
-	m.clear = PT_PERM_MASK | AM_PTE_SW_MASK | AM_PTE_VALID;
-	m.set = tmpl & m.clear;
-	m.mem_mask = PT_MEM_MASK;
-	m.mem = tmpl & PT_MEM_MASK;
-	return exec(pt, &modify_visitor, &m, va, size);
+	if (!rc && attr) {
+		m.clear = PT_PERM_MASK | AM_PTE_SW_MASK | AM_PTE_VALID;
+		m.set = tmpl & m.clear;
+		m.mem_mask = PT_MEM_MASK;
+		m.mem = tmpl & PT_MEM_MASK;
+	}
+	if (!rc)
+		rc = exec(pt, &modify_visitor, &m, va, size);
+	unlock(pt);
+	return rc;
 }
 
 int am_pt_populate(struct am_pt *pt, am_vaddr_t va, uint64_t size)
@@ -591,16 +616,13 @@ int am_pt_populate(struct am_pt *pt, am_vaddr_t va, uint64_t size)
 	return exec_range(pt, &populate_visitor, NULL, va, size);
 }
 
-/* The leaf walk, checks done. */
+/* The leaf walk, checks done, lock held. */
 static int walk_leaves(struct am_pt *pt, am_vaddr_t va, uint64_t size, am_pt_leaf_fn fn, void *arg)
 {
 	struct leaf_arg a = {.fn = fn, .arg = arg};
 	struct pt_walk w = {.pt = pt, .v = &leaf_visitor, .arg = &a};
-	int rc;
+	int rc = pt_run(&w, va, size);
 
-	lock(pt);
-	rc = pt_run(&w, va, size);
-	unlock(pt);
 	return rc == PT_STOP ? a.rc : rc;
 }
 
@@ -610,10 +632,12 @@ int am_pt_walk(struct am_pt *pt, am_vaddr_t va, uint64_t size, am_pt_leaf_fn fn,
 
 	if (!pt_ready(pt))
 		return AM_EINVAL;
-	if (!fn)
-		return bad_arg(pt, "walk: NULL callback", 0, 0);
-	rc = check_range(pt, va, size);
-	return rc ? rc : walk_leaves(pt, va, size, fn, arg);
+	lock(pt);
+	rc = fn ? check_range(pt, va, size) : bad_arg(pt, "walk: NULL callback", 0, 0);
+	if (!rc)
+		rc = walk_leaves(pt, va, size, fn, arg);
+	unlock(pt);
+	return rc;
 }
 
 static int query_fn(void *arg, const struct am_pt_leaf *leaf)
@@ -628,17 +652,21 @@ int am_pt_query(struct am_pt *pt, am_vaddr_t va, struct am_pt_leaf *out)
 
 	if (!pt_ready(pt))
 		return AM_EINVAL;
-	if (!out)
-		return bad_arg(pt, "query: NULL output", 0, 0);
-	if (va >= pt->ia_end) {
+	lock(pt);
+	if (!out) {
+		rc = bad_arg(pt, "query: NULL output", 0, 0);
+	} else if (va >= pt->ia_end) {
 		PT_LOG(pt, AM_LOG_ERR, AM_EV_BAD_RANGE, "query: beyond the input address size", va,
 		       pt->ia_end, 0);
-		return AM_ERANGE;
+		rc = AM_ERANGE;
+	} else {
+		rc = walk_leaves(pt, va & ~(uint64_t)(AM_PT_GRANULE_4K - 1u), AM_PT_GRANULE_4K,
+				 query_fn, out);
+		/* nothing mapped is an answer, not a refusal: no record */
+		rc = rc == 1 ? 0 : AM_ENOENT;
 	}
-	rc = walk_leaves(pt, va & ~(uint64_t)(AM_PT_GRANULE_4K - 1u), AM_PT_GRANULE_4K, query_fn,
-			 out);
-	/* nothing mapped is an answer, not a refusal: no record */
-	return rc == 1 ? 0 : AM_ENOENT;
+	unlock(pt);
+	return rc;
 }
 
 size_t am_pt_tables(const struct am_pt *pt)

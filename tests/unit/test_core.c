@@ -126,7 +126,7 @@ static void mair_bytes(void **state)
 
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
+	struct CMUnitTest tests[] = {
 		cmocka_unit_test(strerror_names_every_code),
 		cmocka_unit_test(error_values_mirror_errno),
 		cmocka_unit_test(convenience_sets_are_valid),

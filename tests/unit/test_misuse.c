@@ -34,10 +34,22 @@
 
 static unsigned int NREC;
 static struct am_log_rec LAST;
+/* The backends of the ready objects, whose lock state cap() looks at. */
+static struct am_host_mpu MH;
+static struct am_host_pt PH;
+static struct am_host_p2m HP;
+/*
+ * Records an object's hook got while its lock was not held (issue 10,
+ * finding 6: every record of a ready object is made under its lock, so a
+ * logger may rely on that lock).
+ */
+static unsigned long UNLOCKED;
 
 static void cap(void *ctx, const struct am_log_rec *rec)
 {
-	(void)ctx;
+	if ((ctx == &MH && !MH.lock_depth) || (ctx == &PH && !PH.lock_depth) ||
+	    (ctx == &HP && !am_host_p2m_held()))
+		UNLOCKED++;
 	NREC++;
 	LAST = *rec;
 }
@@ -209,7 +221,6 @@ static void core_functions(void **state)
 
 #define MPU_N 16
 
-static struct am_host_mpu MH;
 static struct am_mpu_region MST[MPU_N];
 static struct am_mpu_ops MOPS;
 
@@ -361,6 +372,7 @@ static void mpu_calls_misuse(void **state)
 	void *va = NULL;
 
 	(void)state;
+	UNLOCKED = 0;
 	mpu_ready(&m);
 	mpu_watch(&m);
 	watch(&va, sizeof(va));
@@ -403,6 +415,8 @@ static void mpu_calls_misuse(void **state)
 	/* the merge has nothing to merge: an answer */
 	MISUSE(am_mpu_merge, (&m), 0, 0);
 	assert_int_equal(MH.locks, MH.unlocks);
+	/* finding 6 of issue 10: every record of a ready map made under its lock */
+	assert_int_equal(UNLOCKED, 0);
 	assert_int_equal(MH.lock_depth, 0);
 }
 
@@ -437,7 +451,6 @@ static void mpu_encodings_misuse(void **state)
 
 #define POOL 64
 
-static struct am_host_pt PH;
 static struct am_pt_ops POPS;
 
 /* Table pages with PAs that the hardware cannot use (finding 4). */
@@ -654,6 +667,7 @@ static void pt_calls_misuse(void **state)
 	struct am_pt_leaf l;
 
 	(void)state;
+	UNLOCKED = 0;
 	pt_ready(&pt, AM_PT_S1_EL2);
 	pt_watch(&pt);
 	watch(&l, sizeof(l));
@@ -697,6 +711,8 @@ static void pt_calls_misuse(void **state)
 	MISUSE(am_pt_walk, (&pt, 0, K4, NULL, NULL), AM_EINVAL, 1);
 	MISUSE(am_pt_walk, (&pt, 0, 3, leaf_fn, NULL), AM_EINVAL, 1);
 	assert_int_equal(PH.locks, PH.unlocks);
+	/* finding 6 of issue 10: every record of a ready table made under its lock */
+	assert_int_equal(UNLOCKED, 0);
 }
 
 /* Finding 5: AM_PT_F_NG is refused outside stage 1 EL1&0, with a record. */
@@ -793,7 +809,6 @@ static void frames_misuse(void **state)
 
 /* --------------------------------------------------------------- P2M -- */
 
-static struct am_host_p2m HP;
 static struct am_p2m_ops P2OPS;
 static struct am_frame_table P2FT;
 static am_mfn_t GNT[2];
@@ -931,6 +946,7 @@ static void p2m_calls_misuse(void **state)
 	am_gfn_t g = 1;
 
 	(void)state;
+	UNLOCKED = 0;
 	p2m_ready(&p);
 	p2m_watch(&p);
 	watch(&mfn, sizeof(mfn));
@@ -964,6 +980,8 @@ static void p2m_calls_misuse(void **state)
 	MISUSE(am_p2m_gnttab_gfn, (&p, 7, &g), AM_EINVAL, 1);
 	MISUSE(am_p2m_gnttab_gfn, (&p, AM_GNTTAB_STATUS | 0, &g), AM_EINVAL, 1);
 	assert_int_equal(HP.locks, HP.unlocks);
+	/* finding 6 of issue 10: every record of a ready P2M made under its lock */
+	assert_int_equal(UNLOCKED, 0);
 }
 
 /* ---------------------------------------------------------- MMIO guard -- */
@@ -1082,6 +1100,7 @@ static void tracker_misuse(void **state)
 
 	tr_ready(&t);
 	tr_watch(&t);
+	UNLOCKED = 0;
 	MISUSE(am_mmio_add_ram, (&t, LO + 0x400000, 0, true), AM_EINVAL, 1);
 	MISUSE(am_mmio_add_ram, (&t, LO + 0x400800, K4, true), AM_EINVAL, 1);
 	MISUSE(am_mmio_add_ram, (&t, ~0xfffull, 2 * K4, true), AM_EINVAL, 1);
@@ -1098,6 +1117,8 @@ static void tracker_misuse(void **state)
 	no_unmap.unmap = 0;
 	tr_watch(&t);
 	MISUSE(am_mmio_unmap_all, (&t), AM_ENOTSUP, 1);
+	/* finding 6: the tracker logs through its table's hook, under its lock */
+	assert_int_equal(UNLOCKED, 0);
 }
 
 static uint64_t SLOTS[4];
@@ -1272,7 +1293,7 @@ static void every_public_function_is_misused(void **state)
 
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
+	struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(core_functions, setup, teardown),
 		cmocka_unit_test_setup_teardown(mpu_not_ready, setup, teardown),
 		cmocka_unit_test_setup_teardown(mpu_init_misuse, setup, teardown),

@@ -1313,6 +1313,41 @@ static void test_shared_granule_16k(void **state)
 	assert_int_equal(e->m.nr, 0);
 }
 
+/*
+ * Issue 10, fuzz finding 3: a device added into a 16 KiB granule that is
+ * guarded already. Its pages are parked lazy; their first fault finds the
+ * granule guarded and makes them valid without a second MMIO_GUARD_MAP,
+ * so the tracker and the hypervisor count the granule once.
+ */
+static void test_device_added_into_guarded_granule(void **state)
+{
+	struct env *e = setup_g(MMIOH_ABI_ANDROID, K16);
+	uint64_t g = 0x0a000000;
+	unsigned long n0;
+
+	(void)state;
+	add_dev(e, g, K4); /* A */
+	assert_int_equal(am_mmio_handle_fault(&e->t, g + 0x10), 0);
+	check(e);
+	assert_int_equal(e->t.guarded, 1);
+	add_dev(e, g + 2 * K4, K4); /* B, after A's granule was guarded */
+	check(e);
+	n0 = e->x.n;
+	if (!page(e, g + 2 * K4).valid)
+		assert_int_equal(am_mmio_handle_fault(&e->t, g + 2 * K4 + 8), 0);
+	check(e);
+	assert_true(page(e, g + 2 * K4).valid);
+	assert_int_equal(calls_of(e, MMIOH_FID_MAP, n0), 0);
+	assert_int_equal(e->m.nr, 1);
+	assert_int_equal(e->t.guarded, 1);
+	n0 = e->x.n;
+	assert_int_equal(am_mmio_unmap_all(&e->t), 1);
+	check(e);
+	assert_int_equal(calls_of(e, MMIOH_FID_UNMAP, n0), 1);
+	assert_int_equal(e->t.guarded, 0);
+	assert_int_equal(e->m.nr, 0);
+}
+
 /* ------------------------------------------------ the hypervisor side -- */
 
 static struct am_mmio_hyp HY;
@@ -1646,7 +1681,7 @@ static void test_tracker_differential(void **state)
 
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
+	struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_abi_ids, teardown),
 		cmocka_unit_test_teardown(test_init_android, teardown),
 		cmocka_unit_test_teardown(test_init_upstream, teardown),
@@ -1673,6 +1708,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_unmap_all_upstream, teardown),
 		cmocka_unit_test_teardown(test_granule_beyond_device_16k, teardown),
 		cmocka_unit_test_teardown(test_shared_granule_16k, teardown),
+		cmocka_unit_test_teardown(test_device_added_into_guarded_granule, teardown),
 		cmocka_unit_test_teardown(test_hyp_init, teardown),
 		cmocka_unit_test_teardown(test_hyp_android, teardown),
 		cmocka_unit_test_teardown(test_hyp_upstream, teardown),

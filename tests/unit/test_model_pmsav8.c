@@ -846,7 +846,7 @@ static void test_perm_fault_reports_region(void **state)
 
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
+	struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_init_clears_state),
 		cmocka_unit_test(test_v8m_limit_inclusive),
 		cmocka_unit_test(test_v8m_32byte_granule),

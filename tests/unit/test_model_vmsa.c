@@ -1448,7 +1448,7 @@ static void test_pt_host_lock_and_log(void **state)
 
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
+	struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fault_names),
 		cmocka_unit_test(test_page_4k_48bit),
 		cmocka_unit_test(test_block_1g),

@@ -13,11 +13,13 @@
 #include <string.h>
 
 #include "tests/unit/harness.h"
+#include "tests/unit/threads.h"
 
 #include <armmap/errors.h>
 #include <armmap/mpu.h>
 
 #include "arch/host/mpu_model.h"
+#include "tests/oracle/mpu_oracle.h"
 
 struct fx {
 	struct am_host_mpu h;
@@ -33,8 +35,10 @@ static struct fx F;
 static struct am_mpu_map *setup_map(enum am_mpu_flavour f, unsigned int nregions,
 				    unsigned int flags)
 {
-	struct am_mpu_config cfg = { .flavour = f, .storage = F.store,
-				     .storage_len = AM_MPU_MAX_REGIONS, .flags = flags };
+	struct am_mpu_config cfg = {.flavour = f,
+				    .storage = F.store,
+				    .storage_len = AM_MPU_MAX_REGIONS,
+				    .flags = flags};
 
 	memset(&F, 0xa5, sizeof(F)); /* the library must not rely on zeroed storage */
 	am_host_mpu_init(&F.h, f, nregions);
@@ -42,62 +46,32 @@ static struct am_mpu_map *setup_map(enum am_mpu_flavour f, unsigned int nregions
 	return &F.m;
 }
 
-/* The hardware's view agrees with the library's, and the rules held. */
+/* The hardware's view agrees with the library's, and the rules held (tests/oracle). */
 static void check(void)
 {
-	struct am_host_mpu *h = &F.h;
-	unsigned int enabled = 0;
+	char why[256];
 
-	assert_int_equal(h->lock_depth, 0);
-	assert_int_equal(h->locks, h->unlocks);
-	assert_true(h->max_lock_depth <= 1);
-	assert_int_equal(h->hw.unsynced, 0);
-	assert_int_equal(h->hw.overlap_events, 0);
-	assert_int_equal(h->hw.bad_writes, 0);
-	assert_false(pmsa_any_overlap(&h->hw));
-	for (unsigned int i = 0; i < am_mpu_capacity(&F.m); i++) {
-		uint64_t rbar, rlar;
-
-		assert_int_equal(am_mpu_region_regs(&F.m, i, &rbar, &rlar), 0);
-		if (rlar & 1) {
-			assert_int_equal(h->hw.rbar[i], rbar);
-			assert_int_equal(h->hw.rlar[i], rlar);
-		}
-		assert_int_equal(h->hw.rlar[i] & 1, rlar & 1);
-		enabled += rlar & 1;
-	}
-	assert_int_equal(enabled, am_mpu_used(&F.m));
-	assert_int_equal(pmsa_enabled_count(&h->hw), am_mpu_used(&F.m));
+	if (!oracle_mpu_check(&F.h, &F.m, why, sizeof(why)))
+		fail_msg("%s", why);
 }
 
 struct snap {
-	struct am_mpu_map m;
-	struct am_mpu_region r[AM_MPU_MAX_REGIONS];
-	uint64_t rbar[PMSA_MAX_REGIONS], rlar[PMSA_MAX_REGIONS];
-	unsigned long writes, syncs;
+	struct oracle_mpu_snap o;
 };
 
 static void snap(struct snap *s)
 {
-	s->m = F.m;
-	memcpy(s->r, F.store, sizeof(s->r));
-	memcpy(s->rbar, F.h.hw.rbar, sizeof(s->rbar));
-	memcpy(s->rlar, F.h.hw.rlar, sizeof(s->rlar));
-	s->writes = F.h.hw.writes;
-	s->syncs = F.h.hw.syncs;
+	oracle_mpu_snap(&s->o, &F.h, &F.m, F.store, AM_MPU_MAX_REGIONS);
 	am_host_mpu_clear_log(&F.h);
 }
 
 /* Nothing changed since snap(), and the refusal said why in the log. */
 static void unchanged(const struct snap *s)
 {
-	check();
-	assert_memory_equal(&s->m, &F.m, sizeof(F.m));
-	assert_memory_equal(s->r, F.store, sizeof(s->r));
-	assert_memory_equal(s->rbar, F.h.hw.rbar, sizeof(s->rbar));
-	assert_memory_equal(s->rlar, F.h.hw.rlar, sizeof(s->rlar));
-	assert_int_equal(s->writes, F.h.hw.writes);
-	assert_int_equal(s->syncs, F.h.hw.syncs);
+	char why[256];
+
+	if (!oracle_mpu_unchanged(&s->o, &F.h, &F.m, F.store, why, sizeof(why)))
+		fail_msg("%s", why);
 }
 
 static enum pmsa_fault acc(uint64_t addr, enum pmsa_access kind, bool priv)
@@ -146,11 +120,11 @@ static void init_takes_capacity_from_hardware_and_programs_mair(void **state)
 static void init_refuses_bad_configuration(void **state)
 {
 	struct am_mpu_region store[16];
-	struct am_mpu_config cfg = { .flavour = AM_MPU_V8M, .storage = store, .storage_len = 16 };
+	struct am_mpu_config cfg = {.flavour = AM_MPU_V8M, .storage = store, .storage_len = 16};
 	struct am_mpu_config c;
 	struct am_mpu_ops ops = am_host_mpu_ops;
 	struct am_mpu_map m;
-	uint8_t idx[AM_MT_COUNT] = { 0, 1, 2, 3, 4 };
+	uint8_t idx[AM_MT_COUNT] = {0, 1, 2, 3, 4};
 	(void)state;
 	am_host_mpu_init(&F.h, AM_MPU_V8M, 16);
 	assert_int_equal(am_mpu_init(NULL, &cfg, &ops, &F.h), AM_EINVAL);
@@ -191,8 +165,8 @@ static void init_refuses_bad_configuration(void **state)
 static void init_aarch64_pa_bits(void **state)
 {
 	struct am_mpu_region store[4];
-	struct am_mpu_config cfg = { .flavour = AM_MPU_V8R_AARCH64, .storage = store,
-				     .storage_len = 4, .nr_regions = 4 };
+	struct am_mpu_config cfg = {
+		.flavour = AM_MPU_V8R_AARCH64, .storage = store, .storage_len = 4, .nr_regions = 4};
 	struct am_mpu_map m;
 	(void)state;
 	am_host_mpu_init(&F.h, AM_MPU_V8R_AARCH64, 4);
@@ -219,8 +193,8 @@ static void map_programs_region_the_hardware_honours(void **state)
 	check();
 	assert_int_equal(F.h.hw.syncs, syncs + 1); /* one barrier for the call */
 	assert_rw_exactly(A, A + 4 * K4);
-	assert_int_equal(acc(A, PMSA_READ, false), PMSA_FAULT_PERM);  /* not USER */
-	assert_int_equal(acc(A, PMSA_EXEC, true), PMSA_FAULT_PERM);   /* XN */
+	assert_int_equal(acc(A, PMSA_READ, false), PMSA_FAULT_PERM); /* not USER */
+	assert_int_equal(acc(A, PMSA_EXEC, true), PMSA_FAULT_PERM);  /* XN */
 	r = pmsa_access(&F.h.hw, A + 8, PMSA_READ, true);
 	assert_int_equal(r.region, 0);
 	assert_int_equal(r.mtype, PMSA_MT_NORMAL_WB);
@@ -229,8 +203,8 @@ static void map_programs_region_the_hardware_honours(void **state)
 
 static void map_attributes_on_every_flavour(void **state)
 {
-	static const enum am_mpu_flavour fl[] = { AM_MPU_V8R_AARCH64, AM_MPU_V8R_AARCH32,
-						  AM_MPU_V8M };
+	static const enum am_mpu_flavour fl[] = {AM_MPU_V8R_AARCH64, AM_MPU_V8R_AARCH32,
+						 AM_MPU_V8M};
 	(void)state;
 	for (size_t i = 0; i < 3; i++) {
 		struct am_mpu_map *m = setup_map(fl[i], 16, 0);
@@ -393,8 +367,9 @@ static void attribute_mismatch_is_refused_and_named(void **state)
 	assert_int_equal(am_mpu_map(m, A + 4 * K4, A + 8 * K4, &RX), AM_EEXIST);
 	unchanged(&s);
 	/* one record, naming the first attribute, with every difference in arg0 */
-	assert_int_equal(am_host_mpu_logged(&F.h, AM_EV_ATTR_MISMATCH,
-					    AM_ATTR_DIFF_PERM | AM_ATTR_DIFF_XN), 1);
+	assert_int_equal(
+		am_host_mpu_logged(&F.h, AM_EV_ATTR_MISMATCH, AM_ATTR_DIFF_PERM | AM_ATTR_DIFF_XN),
+		1);
 	assert_int_equal(F.h.nlog, 1);
 
 	snap(&s);
@@ -440,8 +415,7 @@ static void full_table_is_refused(void **state)
 	struct snap s;
 	(void)state;
 	for (unsigned int i = 0; i < 16; i++)
-		assert_int_equal(am_mpu_map(m, A + 2 * i * K4, A + (2 * i + 1) * K4, &RW),
-				 (int)i);
+		assert_int_equal(am_mpu_map(m, A + 2 * i * K4, A + (2 * i + 1) * K4, &RW), (int)i);
 	check();
 	assert_int_equal(pmsa_enabled_count(&F.h.hw), 16);
 	snap(&s);
@@ -480,9 +454,9 @@ static void refcount_saturates_never_wraps(void **state)
 
 static void rules_refuse_attributes(void **state)
 {
-	static const uint8_t no_wt[AM_MT_COUNT] = { 0, 1, 2, AM_MPU_NO_ATTRIDX, 4 };
-	struct am_mpu_config cfg = { .flavour = AM_MPU_V8M, .storage = F.store,
-				     .storage_len = 16, .attr_index = no_wt };
+	static const uint8_t no_wt[AM_MT_COUNT] = {0, 1, 2, AM_MPU_NO_ATTRIDX, 4};
+	struct am_mpu_config cfg = {
+		.flavour = AM_MPU_V8M, .storage = F.store, .storage_len = 16, .attr_index = no_wt};
 	struct am_mpu_map *m = setup_map(AM_MPU_V8M, 16, 0);
 	struct am_attr wx = RW, devx = DEV, wo = RW, xo = RX, wt = RW, bad = RW;
 	struct snap s;
@@ -524,10 +498,10 @@ static void bad_ranges_are_refused(void **state)
 	(void)state;
 	assert_int_equal(am_mpu_map(m, A, A + 4 * K4, &RW), 0);
 	snap(&s);
-	assert_int_equal(am_mpu_map(m, A + 16, A + K4, &RW), AM_EINVAL);  /* base */
-	assert_int_equal(am_mpu_map(m, A, A + K4 + 8, &RW), AM_EINVAL);   /* limit */
-	assert_int_equal(am_mpu_map(m, A, A, &RW), AM_EINVAL);            /* empty */
-	assert_int_equal(am_mpu_map(m, A + K4, A, &RW), AM_EINVAL);       /* reversed */
+	assert_int_equal(am_mpu_map(m, A + 16, A + K4, &RW), AM_EINVAL);   /* base */
+	assert_int_equal(am_mpu_map(m, A, A + K4 + 8, &RW), AM_EINVAL);	   /* limit */
+	assert_int_equal(am_mpu_map(m, A, A, &RW), AM_EINVAL);		   /* empty */
+	assert_int_equal(am_mpu_map(m, A + K4, A, &RW), AM_EINVAL);	   /* reversed */
 	assert_int_equal(am_mpu_map(m, 0xffffff00ull, 0, &RW), AM_EINVAL); /* wrapped */
 	assert_int_equal(am_mpu_map(m, 0xffffff00ull, 0x100000020ull, &RW), AM_ERANGE);
 	assert_int_equal(am_mpu_map(NULL, A, A + K4, &RW), AM_EINVAL);
@@ -800,10 +774,8 @@ static void vmap_refuses_bad_input(void **state)
 	assert_int_equal(am_mpu_vmap_contig(m, A + 64, 1, NULL, &va), AM_EINVAL);
 	assert_int_equal(am_mpu_vmap_contig(m, A, 1, NULL, NULL), AM_EINVAL);
 	assert_int_equal(am_mpu_vmap_contig(NULL, A, 1, NULL, &va), AM_EINVAL);
-	assert_int_equal(am_mpu_vmap_contig(m, 0xfffffffffffff000ull, 2, NULL, &va),
-			 AM_EOVERFLOW);
-	assert_int_equal(am_mpu_vmap_contig(m, 0xfffffffffffff000ull, 1, NULL, &va),
-			 AM_EOVERFLOW);
+	assert_int_equal(am_mpu_vmap_contig(m, 0xfffffffffffff000ull, 2, NULL, &va), AM_EOVERFLOW);
+	assert_int_equal(am_mpu_vmap_contig(m, 0xfffffffffffff000ull, 1, NULL, &va), AM_EOVERFLOW);
 	assert_int_equal(am_mpu_vmap_contig(m, K4, SIZE_MAX, NULL, &va), AM_EOVERFLOW);
 	assert_int_equal(am_mpu_vmap_contig(m, 0xfffffffff000ull, 2, NULL, &va), AM_ERANGE);
 	assert_int_equal(am_mpu_vmap_contig(m, A, 1, &wx, &va), AM_EPERM);
@@ -815,10 +787,10 @@ static void vmap_refuses_bad_input(void **state)
 /* ------------------------------------------------------------------ boot -- */
 
 static const struct am_mpu_boot_region boot_tbl[] = {
-	{ 0x10000000, 0x10008000, AM_ATTR_RX_TEXT },
-	{ 0x10008000, 0x1000a000, AM_ATTR_RO_DATA },
-	{ 0x38000000, 0x38010000, AM_ATTR_RW_DATA },
-	{ 0x40200000, 0x40201000, AM_ATTR_DEVICE },
+	{0x10000000, 0x10008000, AM_ATTR_RX_TEXT},
+	{0x10008000, 0x1000a000, AM_ATTR_RO_DATA},
+	{0x38000000, 0x38010000, AM_ATTR_RW_DATA},
+	{0x40200000, 0x40201000, AM_ATTR_DEVICE},
 };
 
 static void boot_programs_the_static_table(void **state)
@@ -861,7 +833,7 @@ static void boot_programs_the_static_table(void **state)
 static void boot_refusals_change_nothing(void **state)
 {
 	struct am_mpu_map *m = setup_map(AM_MPU_V8M, 3, 0);
-	struct am_mpu_boot_region bad[2] = { boot_tbl[0], boot_tbl[1] };
+	struct am_mpu_boot_region bad[2] = {boot_tbl[0], boot_tbl[1]};
 	struct snap s;
 	(void)state;
 	assert_int_equal(am_mpu_map(m, A, A + K4, &RW), 0);
@@ -892,8 +864,7 @@ static void every_index_0_to_254_enables_and_disables(void **state)
 	struct am_mpu_map *m = setup_map(AM_MPU_V8R_AARCH64, 255, 0);
 	(void)state;
 	for (unsigned int i = 0; i < 255; i++)
-		assert_int_equal(am_mpu_map(m, A + 2 * i * K4, A + (2 * i + 1) * K4, &RW),
-				 (int)i);
+		assert_int_equal(am_mpu_map(m, A + 2 * i * K4, A + (2 * i + 1) * K4, &RW), (int)i);
 	check();
 	assert_int_equal(pmsa_enabled_count(&F.h.hw), 255);
 	for (unsigned int i = 0; i < 255; i++)
@@ -943,9 +914,9 @@ static void region_queries_refuse_bad_index(void **state)
  */
 static void random_operations_keep_the_rules(void **state)
 {
-	static const struct am_attr *attrs[] = { &RW, &RO };
+	static const struct am_attr *attrs[] = {&RW, &RO};
 	struct am_mpu_map *m = setup_map(AM_MPU_V8M, 6, AM_MPU_F_SPLIT);
-	unsigned int seed = 12345, counts[8] = { 0 };
+	unsigned int seed = 12345, counts[8] = {0};
 	(void)state;
 	for (unsigned int n = 0; n < 20000; n++) {
 		unsigned int op, a, b;
@@ -967,8 +938,8 @@ static void random_operations_keep_the_rules(void **state)
 				assert_int_equal(hit(base), rc);
 				assert_int_equal(hit(limit - 1), rc);
 			} else {
-				assert_true(rc == AM_EBUSY || rc == AM_EEXIST ||
-					    rc == AM_ENOSPC || rc == AM_EOVERFLOW);
+				assert_true(rc == AM_EBUSY || rc == AM_EEXIST || rc == AM_ENOSPC ||
+					    rc == AM_EOVERFLOW);
 			}
 			break;
 		case 2:
@@ -1007,9 +978,67 @@ static void random_operations_keep_the_rules(void **state)
 	assert_true(counts[(unsigned int)(-AM_EBUSY) % 8] > 0);
 }
 
+/* ------------------------------------------------------------ threads -- */
+
+/*
+ * Four threads share one 16-region map under a real mutex: each maps,
+ * shares, modifies and unmaps regions of its own window, with refused
+ * calls whose records go to a log hook that relies on the lock
+ * (tests/unit/threads.h). At the end the model's registers equal the
+ * software copy and hold exactly what each thread left.
+ */
+static struct am_mpu_ops TH_MPU_OPS;
+
+static void *mpu_thread(void *arg)
+{
+	unsigned int id = (unsigned int)(uintptr_t)arg;
+	am_paddr_t w = A + id * 0x100000ull;
+
+	for (unsigned int i = 0; i < 400; i++) {
+		am_paddr_t b = w + (i % 3) * 0x10000ull;
+		int r = am_mpu_map(&F.m, b, b + 0x8000, &AM_ATTR_RW_DATA);
+
+		if (r < 0 || am_mpu_map(&F.m, b, b + 0x1000, &AM_ATTR_RW_DATA) != r ||
+		    am_mpu_map(&F.m, b, b + 0x1000, &AM_ATTR_DEVICE) != AM_EEXIST ||
+		    am_mpu_unmap(&F.m, b + 1, b + 0x1000) != AM_EINVAL ||
+		    am_mpu_unmap(&F.m, b, b + 0x1000) ||
+		    am_mpu_modify(&F.m, b, b + 0x8000, &AM_ATTR_RO_DATA) ||
+		    am_mpu_unmap(&F.m, b, b + 0x8000))
+			th_fail("thread %u, op %u: a call failed (map %d)", id, i, r);
+	}
+	if (am_mpu_map(&F.m, w, w + 0x4000, &AM_ATTR_RW_DATA) < 0)
+		th_fail("thread %u: final map", id);
+	return NULL;
+}
+
+static void threads_share_one_map(void **state)
+{
+	struct am_mpu_config cfg = {.flavour = AM_MPU_V8R_AARCH64,
+				    .storage = F.store,
+				    .storage_len = AM_MPU_MAX_REGIONS};
+
+	(void)state;
+	memset(&F, 0, sizeof(F));
+	am_host_mpu_init(&F.h, AM_MPU_V8R_AARCH64, 16);
+	TH_MPU_OPS = am_host_mpu_ops;
+	TH_MPU_OPS.env = TLK_ENV;
+	assert_int_equal(am_mpu_init(&F.m, &cfg, &TH_MPU_OPS, &F.h), 0);
+	tlk_reset();
+	run_threads(mpu_thread, 4);
+	assert_int_equal(TLK.unlocked, 0);
+	assert_true(TLK.nrec >= 2u * 4 * 400);
+	assert_int_equal(am_mpu_used(&F.m), 4);
+	for (unsigned int id = 0; id < 4; id++) {
+		am_paddr_t w = A + id * 0x100000ull;
+
+		assert_int_equal(am_mpu_lookup(&F.m, w, w + 0x4000, NULL), AM_MPU_FOUND);
+	}
+	check();
+}
+
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
+	struct CMUnitTest tests[] = {
 		cmocka_unit_test(init_takes_capacity_from_hardware_and_programs_mair),
 		cmocka_unit_test(init_refuses_bad_configuration),
 		cmocka_unit_test(init_aarch64_pa_bits),
@@ -1043,6 +1072,7 @@ int main(void)
 		cmocka_unit_test(every_index_0_to_254_enables_and_disables),
 		cmocka_unit_test(region_queries_refuse_bad_index),
 		cmocka_unit_test(random_operations_keep_the_rules),
+		cmocka_unit_test(threads_share_one_map),
 	};
 	AM_RUN_SUITE("unit-mpu_map", tests);
 }

@@ -172,7 +172,7 @@ static void encode_refuses_bad_fields(void **state)
 
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
+	struct CMUnitTest tests[] = {
 		cmocka_unit_test(granule_and_address_size),
 		cmocka_unit_test(v8r_aarch64_known_values),
 		cmocka_unit_test(v8r_aarch32_known_values),

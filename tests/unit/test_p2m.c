@@ -30,6 +30,7 @@
 #include <time.h>
 
 #include "tests/unit/harness.h"
+#include "tests/unit/threads.h"
 
 #include <armmap/errors.h>
 #include <armmap/p2m.h>
@@ -1540,6 +1541,69 @@ static void test_random(void **state)
 	}
 }
 
+/*
+ * Issue 10, finding 4: a map looks for xenheap GFNs in the frames of the
+ * frame table only. A 4 TiB map whose frames lie outside it costs what its
+ * 4096 block descriptors cost, not a look at each of its 2^30 frames
+ * (seconds of CPU before; CPU time, so a loaded machine does not matter).
+ */
+static void test_map_scans_only_the_frame_table(void **state)
+{
+	struct am_p2m_config cfg = dflt_cfg();
+	struct am_p2m *p;
+	clock_t t0;
+	double cpu;
+
+	(void)state;
+	cfg.ipa_bits = 48;
+	p = setup_cfg(&cfg);
+	HP.pt.tlb_on = false;
+	t0 = clock();
+	assert_int_equal(am_p2m_map(p, 1ull << 30, 1ull << 30, 1ull << 30, AM_P2M_MMIO_DEV), 0);
+	cpu = (double)(clock() - t0) / CLOCKS_PER_SEC;
+	if (cpu > 0.5)
+		fail_msg("a 4 TiB map outside the frame table took %.2f s of CPU", cpu);
+	/* and one that covers the frame table still finds its xenheap frames */
+	assert_int_equal(am_p2m_map(p, 0x300, MFN(F_SHARED), 1, AM_P2M_RAM_RW), 0);
+	assert_int_equal(gfn_of(F_SHARED), 0x300);
+	assert_int_equal(
+		am_p2m_map(p, 1ull << 35, FT_FIRST & ~0x3ffffull, 1ull << 18, AM_P2M_RAM_RW),
+		AM_EBUSY);
+	check();
+}
+
+/*
+ * Issue 10, finding 5: init refuses a domain frame beyond the PA size (it
+ * could never be mapped: add_physmap would fail with an error p2m.h does
+ * not document for it).
+ */
+static void test_init_domain_frame_beyond_pa(void **state)
+{
+	struct am_p2m_config cfg = dflt_cfg();
+	struct am_page_info hi[4];
+	struct am_frame_table ft;
+	struct am_p2m p;
+
+	(void)state;
+	host_reset();
+	for (unsigned int i = 0; i < 4; i++)
+		am_frame_init(&hi[i], true);
+	/* frames at 4 GiB: beyond a 32-bit PA size, within 36 bits */
+	assert_int_equal(am_frame_table_init(&ft, hi, 0x100000, 4), 0);
+	cfg.frames = &ft;
+	cfg.dom = (struct am_p2m_domain_frames){.shared_info = 0x100000};
+	cfg.pa_bits = 32;
+	HP.pt.nlog = 0;
+	assert_int_equal(am_p2m_init(&p, &cfg, &HP.ops, &HP), AM_EINVAL);
+	assert_int_equal(HP.pt.nlog, 1);
+	assert_int_equal(HP.pt.in_use, 0);
+	cfg.pa_bits = 36;
+	assert_int_equal(am_p2m_init(&p, &cfg, &HP.ops, &HP), 0);
+	assert_int_equal(am_p2m_add_physmap(&p, AM_SPACE_SHARED_INFO, 0, 0x10), 0);
+	am_p2m_destroy(&p);
+	assert_int_equal(HP.pt.in_use, 0);
+}
+
 /* ========================================================= concurrency === */
 
 #define ST_W 4
@@ -1559,21 +1623,7 @@ static am_mfn_t SGNT[ST_NGNT], SSTS[ST_NSTS];
 static unsigned long ST_CI[ST_NF];
 static unsigned long ST_SEQ[ST_NF], ST_ADDS[ST_NF], ST_REMOVES[ST_NF];
 static int ST_STOP;
-static unsigned long ST_ERRS, ST_READS;
-static int ST_MSG_SET;
-static char ST_MSG[256];
-
-static void st_fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	__atomic_fetch_add(&ST_ERRS, 1, __ATOMIC_SEQ_CST);
-	if (__atomic_exchange_n(&ST_MSG_SET, 1, __ATOMIC_SEQ_CST))
-		return;
-	va_start(ap, fmt);
-	vsnprintf(ST_MSG, sizeof(ST_MSG), fmt, ap);
-	va_end(ap);
-}
+static unsigned long ST_READS; /* failures: th_fail() of tests/unit/threads.h */
 
 static uint64_t xorshift(uint64_t *s)
 {
@@ -1620,7 +1670,7 @@ static am_gfn_t st_read(unsigned int k)
 	st_space(k, &sp, &idx);
 	rc = k ? am_p2m_gnttab_gfn(&SP, idx, &g) : am_frame_get_gfn(&SPG[0], &g);
 	if (rc)
-		st_fail("frame %u: read %d", k, rc);
+		th_fail("frame %u: read %d", k, rc);
 	return g;
 }
 
@@ -1646,11 +1696,11 @@ static void *st_writer(void *arg)
 			if (!rc)
 				__atomic_fetch_add(&ST_ADDS[k], 1, __ATOMIC_SEQ_CST);
 			else if (rc != AM_EBUSY)
-				st_fail("add frame %u: %d", k, rc);
+				th_fail("add frame %u: %d", k, rc);
 		} else if (r < 7) {
 			g = st_read(k);
 			if (!st_valid(k, g))
-				st_fail("frame %u: GFN %#llx", k, (unsigned long long)g);
+				th_fail("frame %u: GFN %#llx", k, (unsigned long long)g);
 			if (g == AM_GFN_INVALID)
 				g = st_gfn(k,
 					   1 + xorshift(&s) % (__atomic_load_n(&ST_SEQ[k],
@@ -1660,7 +1710,7 @@ static void *st_writer(void *arg)
 			if (!rc)
 				__atomic_fetch_add(&ST_REMOVES[k], 1, __ATOMIC_SEQ_CST);
 			else if (rc != AM_ENOENT)
-				st_fail("remove frame %u at %#llx: %d", k, (unsigned long long)g,
+				th_fail("remove frame %u at %#llx: %d", k, (unsigned long long)g,
 					rc);
 		} else {
 			g = st_read(k);
@@ -1668,7 +1718,7 @@ static void *st_writer(void *arg)
 				continue;
 			rc = am_p2m_lookup(&SP, g, &m, &t);
 			if ((!rc && (m != mfn || t != AM_P2M_RAM_RW)) || (rc && rc != AM_ENOENT))
-				st_fail("lookup %#llx of frame %u: %d mfn %#llx",
+				th_fail("lookup %#llx of frame %u: %d mfn %#llx",
 					(unsigned long long)g, k, rc, (unsigned long long)m);
 		}
 	}
@@ -1684,12 +1734,12 @@ static void *st_reader(void *arg)
 			unsigned long ti = __atomic_load_n(&SPG[k].type_info, __ATOMIC_RELAXED);
 
 			if (!st_valid(k, g))
-				st_fail("reader: frame %u: GFN %#llx used by no writer", k,
+				th_fail("reader: frame %u: GFN %#llx used by no writer", k,
 					(unsigned long long)g);
 			if ((ti & ~AM_PGT_GFN_MASK) != ST_TOP)
-				st_fail("reader: frame %u: type_info %#lx", k, ti);
+				th_fail("reader: frame %u: type_info %#lx", k, ti);
 			if (__atomic_load_n(&SPG[k].count_info, __ATOMIC_RELAXED) != ST_CI[k])
-				st_fail("reader: frame %u: count_info changed", k);
+				th_fail("reader: frame %u: count_info changed", k);
 		}
 		__atomic_fetch_add(&ST_READS, 1, __ATOMIC_RELAXED);
 		sched_yield();
@@ -1729,7 +1779,7 @@ static int st_leaf(void *arg, const struct am_pt_leaf *l)
  * mutex; readers read the GFNs without it. No value is torn or lost, and
  * at the end the frames and the table agree both ways.
  */
-static void test_stress_physmap(void **state)
+static void test_threads_physmap(void **state)
 {
 	struct am_p2m_config cfg = {
 		.ipa_bits = 48,
@@ -1758,8 +1808,8 @@ static void test_stress_physmap(void **state)
 	for (unsigned int i = 0; i < ST_NSTS; i++)
 		SSTS[i] = ST_FIRST + 1 + ST_NGNT + i;
 	ST_STOP = 0;
-	ST_ERRS = ST_READS = 0;
-	ST_MSG_SET = 0;
+	TH_ERRS = ST_READS = 0;
+	TH_MSG_SET = 0;
 	assert_int_equal(am_host_p2m_init(&SHP, 4096, false, true), 0);
 	assert_int_equal(am_p2m_init(&SP, &cfg, &SHP.ops, &SHP), 0);
 	base = SHP.unlocked_table_ops;
@@ -1774,8 +1824,8 @@ static void test_stress_physmap(void **state)
 	for (unsigned int i = 0; i < ST_R; i++)
 		pthread_join(r[i], NULL);
 
-	if (ST_ERRS)
-		fail_msg("%lu problems; the first: %s", ST_ERRS, ST_MSG);
+	if (TH_ERRS)
+		fail_msg("%lu problems; the first: %s", TH_ERRS, TH_MSG);
 	assert_true(ST_READS > 0);
 	{
 		unsigned long adds = 0, removes = 0;
@@ -1879,7 +1929,7 @@ static void *sg_setter(void *arg)
 		v = sg_val(t, i);
 		rc = am_frame_set_gfn(&SGP, v);
 		if (rc)
-			st_fail("setter %u: %d", t, rc);
+			th_fail("setter %u: %d", t, rc);
 	}
 	SG_LAST[t] = v;
 	return NULL;
@@ -1909,16 +1959,16 @@ static void *sg_reader(void *arg)
 		am_gfn_t g = 0;
 
 		if (am_frame_get_gfn(&SGP, &g) || !sg_valid(g))
-			st_fail("reader: GFN %#llx", (unsigned long long)g);
+			th_fail("reader: GFN %#llx", (unsigned long long)g);
 		if (__atomic_load_n(&SGP.count_info, __ATOMIC_RELAXED) != ci)
-			st_fail("reader: count_info changed");
+			th_fail("reader: count_info changed");
 		__atomic_fetch_add(&ST_READS, 1, __ATOMIC_RELAXED);
 		sched_yield();
 	}
 	return NULL;
 }
 
-static void test_stress_set_gfn(void **state)
+static void test_threads_set_gfn(void **state)
 {
 	pthread_t ts[SG_SET], tf[SG_FLIP], tr;
 	struct timespec ms = {.tv_sec = 0, .tv_nsec = SG_MS * 1000000l};
@@ -1931,8 +1981,8 @@ static void test_stress_set_gfn(void **state)
 	SGP.type_info = top0 | SG_INIT;
 	ci = SGP.count_info;
 	ST_STOP = 0;
-	ST_ERRS = ST_READS = 0;
-	ST_MSG_SET = 0;
+	TH_ERRS = ST_READS = 0;
+	TH_MSG_SET = 0;
 	assert_int_equal(pthread_barrier_init(&SG_GO, NULL, SG_SET + SG_FLIP + 2), 0);
 	assert_int_equal(pthread_create(&tr, NULL, sg_reader, NULL), 0);
 	for (uintptr_t i = 0; i < SG_SET; i++)
@@ -1949,8 +1999,8 @@ static void test_stress_set_gfn(void **state)
 	pthread_join(tr, NULL);
 	pthread_barrier_destroy(&SG_GO);
 
-	if (ST_ERRS)
-		fail_msg("%lu problems; the first: %s", ST_ERRS, ST_MSG);
+	if (TH_ERRS)
+		fail_msg("%lu problems; the first: %s", TH_ERRS, TH_MSG);
 	/* every flip landed: each bit is at the parity of its flips */
 	for (unsigned int f = 0; f < SG_FLIP; f++)
 		if (SG_FLIPS[f] & 1)
@@ -1967,15 +2017,91 @@ static void test_stress_set_gfn(void **state)
 		fail_msg("GFN %#llx: no setter's last value", (unsigned long long)g);
 }
 
+/*
+ * Two guests race for one frame: two P2Ms (two locks) sharing one frame
+ * table add the same shared-info frame at the same moment, round after
+ * round. Exactly one wins each round, the other gets AM_EBUSY and has
+ * nothing at its GFN, and the frame records the winner's GFN: the BUSY
+ * check and the GFN set are one claim (a compare and swap).
+ */
+#define RACE_ROUNDS 1500
+static struct am_host_p2m RHP[2];
+static struct am_p2m RP[2];
+static struct am_page_info RPG[4];
+static struct am_frame_table RFT;
+static pthread_barrier_t RBAR;
+static int RRC[2][RACE_ROUNDS];
+
+static void *race_thread(void *arg)
+{
+	unsigned int me = (unsigned int)(uintptr_t)arg;
+
+	for (unsigned int r = 0; r < RACE_ROUNDS; r++) {
+		pthread_barrier_wait(&RBAR);
+		RRC[me][r] = am_p2m_add_physmap(&RP[me], AM_SPACE_SHARED_INFO, 0, 0x100 + me);
+		pthread_barrier_wait(&RBAR);
+		if (me == 0) {
+			int w = RRC[0][r] == 0 ? 0 : 1;
+			am_mfn_t m;
+			enum am_p2m_type t;
+			am_gfn_t g = AM_GFN_INVALID;
+
+			if (RRC[w][r] != 0 || RRC[!w][r] != AM_EBUSY)
+				th_fail("round %u: %d and %d", r, RRC[0][r], RRC[1][r]);
+			else if (am_p2m_lookup(&RP[!w], 0x100 + !w, &m, &t) != AM_ENOENT ||
+				 am_frame_get_gfn(&RPG[0], &g) || g != 0x100u + w)
+				th_fail("round %u: the loser maps it, or GFN %#llx", r,
+					(unsigned long long)g);
+			else if (am_p2m_remove_physmap(&RP[w], 0x100 + w, 0x500000))
+				th_fail("round %u: remove", r);
+		}
+		pthread_barrier_wait(&RBAR);
+	}
+	return NULL;
+}
+
+static void test_threads_two_guests_one_frame(void **state)
+{
+	unsigned int wins[2] = {0, 0};
+
+	(void)state;
+	for (unsigned int i = 0; i < 4; i++)
+		am_frame_init(&RPG[i], true);
+	assert_int_equal(am_frame_table_init(&RFT, RPG, 0x500000, 4), 0);
+	for (unsigned int g = 0; g < 2; g++) {
+		struct am_p2m_config cfg = {.vmid = (uint16_t)(1 + g),
+					    .frames = &RFT,
+					    .dom = {.shared_info = 0x500000}};
+
+		assert_int_equal(am_host_p2m_init(&RHP[g], 64, false, true), 0);
+		assert_int_equal(am_p2m_init(&RP[g], &cfg, &RHP[g].ops, &RHP[g]), 0);
+	}
+	assert_int_equal(pthread_barrier_init(&RBAR, NULL, 2), 0);
+	run_threads(race_thread, 2);
+	pthread_barrier_destroy(&RBAR);
+	for (unsigned int r = 0; r < RACE_ROUNDS; r++)
+		wins[RRC[0][r] == 0 ? 0 : 1]++;
+	print_message("two guests, one frame: %u rounds, won %u / %u\n", RACE_ROUNDS, wins[0],
+		      wins[1]);
+	for (unsigned int g = 0; g < 2; g++) {
+		assert_int_equal(RHP[g].unlocked_logs, 0);
+		am_p2m_destroy(&RP[g]);
+		assert_int_equal(RHP[g].pt.in_use, 0);
+		am_host_p2m_fini(&RHP[g]);
+	}
+}
+
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
+	struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_frame_layout, teardown),
 		cmocka_unit_test_teardown(test_frame_init, teardown),
 		cmocka_unit_test_teardown(test_frame_roundtrip, teardown),
 		cmocka_unit_test_teardown(test_frame_refusals, teardown),
 		cmocka_unit_test_teardown(test_frame_of_and_refs, teardown),
 		cmocka_unit_test_teardown(test_p2m_init_errors, teardown),
+		cmocka_unit_test_teardown(test_init_domain_frame_beyond_pa, teardown),
+		cmocka_unit_test_teardown(test_map_scans_only_the_frame_table, teardown),
 		cmocka_unit_test_teardown(test_p2m_defaults, teardown),
 		cmocka_unit_test_teardown(test_p2m_types, teardown),
 		cmocka_unit_test_teardown(test_p2m_lookup_block, teardown),
@@ -1992,8 +2118,9 @@ int main(void)
 		cmocka_unit_test_teardown(test_lock_balance, teardown),
 		cmocka_unit_test_teardown(test_destroy, teardown),
 		cmocka_unit_test_teardown(test_random, teardown),
-		cmocka_unit_test_teardown(test_stress_physmap, teardown),
-		cmocka_unit_test_teardown(test_stress_set_gfn, teardown),
+		cmocka_unit_test_teardown(test_threads_physmap, teardown),
+		cmocka_unit_test(test_threads_two_guests_one_frame),
+		cmocka_unit_test_teardown(test_threads_set_gfn, teardown),
 	};
 
 	AM_RUN_SUITE("unit-p2m", tests);

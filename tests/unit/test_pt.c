@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "tests/unit/harness.h"
+#include "tests/unit/threads.h"
 
 #include <armmap/errors.h>
 #include <armmap/pt.h>
@@ -22,6 +23,7 @@
 #include "arch/host/pt_host.h"
 #include "model/tlb.h"
 #include "model/vmsa.h"
+#include "tests/oracle/pt_oracle.h"
 
 #define K4 0x1000ull
 #define M2 0x200000ull
@@ -31,6 +33,8 @@
 static struct am_host_pt H;
 static struct am_pt PT;
 static struct vmsa_cfg VC;
+/* One snapshot at a time (snap()); its buffers are kept, and freed by teardown(). */
+static struct oracle_pt_snap SNAP;
 static const struct am_attr RW = AM_ATTR_RW_DATA;
 static const struct am_attr RO = AM_ATTR_RO_DATA;
 static const struct am_attr RX = AM_ATTR_RX_TEXT;
@@ -66,26 +70,17 @@ static int teardown(void **state)
 		am_pt_destroy(&PT);
 	memset(&PT, 0, sizeof(PT));
 	am_host_pt_fini(&H);
+	oracle_pt_snap_free(&SNAP);
 	return 0;
 }
 
-/* What the hardware sees, and what the rules demand, after a call. */
+/* What the hardware sees, and what the rules demand, after a call (tests/oracle). */
 static void check(void)
 {
-	assert_int_equal(H.lock_depth, 0);
-	assert_int_equal(H.locks, H.unlocks);
-	assert_true(H.max_lock_depth <= 1);
-	tlbm_check_end(&H.tlb);
-	if (H.tlb.bbm_violations || H.tlb.stale || H.tlb.freed_in_use || H.tlb.model_errors ||
-	    H.tlb.bad_walks)
-		fail_msg(
-			"TLB model: bbm %lu stale %lu freed_in_use %lu model %lu bad walks %lu: %s",
-			H.tlb.bbm_violations, H.tlb.stale, H.tlb.freed_in_use, H.tlb.model_errors,
-			H.tlb.bad_walks, H.tlb.first_error);
-	assert_int_equal(H.open_tlbi, 0);
-	assert_int_equal(H.tlbi_between, 0); /* every TLBI after a PUBLISH */
-	assert_int_equal(H.bad_frees, 0);
-	assert_int_equal(H.in_use, am_pt_tables(&PT));
+	char why[256];
+
+	if (!oracle_pt_check(&H, &PT, why, sizeof(why)))
+		fail_msg("%s", why);
 }
 
 /* Translate through the walker model. */
@@ -116,46 +111,20 @@ static void expect_fault(uint64_t va, unsigned int acc, enum vmsa_fault f)
 			 vmsa_fault_name(r.fault), vmsa_fault_name(f));
 }
 
-/* ------------------------------------------------- snapshots of the pool -- */
+/* ---------------------------------------------- snapshots of the tables -- */
 
-struct snap {
-	uint8_t *mem;
-	size_t in_use, tables;
-	unsigned long tlbi, tlbi_all, publish, complete;
-};
-
-static void snap(struct snap *s)
+static void snap(void)
 {
-	s->mem = malloc(H.pages * 4096u);
-	assert_non_null(s->mem);
-	memcpy(s->mem, H.pool, H.pages * 4096u);
-	s->in_use = H.in_use;
-	s->tables = am_pt_tables(&PT);
-	s->tlbi = H.tlbi;
-	s->tlbi_all = H.tlbi_all;
-	s->publish = H.publish;
-	s->complete = H.complete;
+	oracle_pt_snap(&SNAP, &H, &PT);
 }
 
-/* Every page in use is as it was, and no maintenance was issued. */
-static void unchanged(struct snap *s)
+/* Every table page is as it was, and no maintenance was issued. */
+static void unchanged(void)
 {
-	for (size_t i = 0; i < H.pages; i++) {
-		uint64_t pa = H.pa_base + i * 4096u;
-		bool ok = false;
+	char why[256];
 
-		(void)am_host_pt_read(&H, pa, &ok);
-		if (ok && memcmp(s->mem + i * 4096u, H.pool + i * 4096u, 4096u))
-			fail_msg("table page %zu changed", i);
-	}
-	assert_int_equal(H.in_use, s->in_use);
-	assert_int_equal(am_pt_tables(&PT), s->tables);
-	assert_int_equal(H.tlbi, s->tlbi);
-	assert_int_equal(H.tlbi_all, s->tlbi_all);
-	assert_int_equal(H.publish, s->publish);
-	assert_int_equal(H.complete, s->complete);
-	free(s->mem);
-	s->mem = NULL;
+	if (!oracle_pt_unchanged(&SNAP, &H, &PT, why, sizeof(why)))
+		fail_msg("%s", why);
 }
 
 /* ------------------------------------------- the table shape, read raw -- */
@@ -364,7 +333,6 @@ static void test_map_refusals(void **state)
 	struct am_attr noread = {AM_PERM_W, AM_MT_NORMAL_WB, AM_SH_INNER};
 	struct am_attr user = {AM_PERM_R | AM_PERM_USER, AM_MT_NORMAL_WB, AM_SH_INNER};
 	struct am_attr badsh = {AM_PERM_R, AM_MT_NORMAL_WB, 1};
-	struct snap s;
 
 	(void)state;
 	assert_int_equal(am_pt_map(pt, 0x200000, 0x200000, M2, &RW, AM_PT_F_BLOCK), 0);
@@ -373,7 +341,7 @@ static void test_map_refusals(void **state)
 	assert_int_equal(
 		am_pt_map(pt, 0xa00000, 0xa00000, M2, &DEV, AM_PT_F_PARKED | AM_PT_F_BLOCK), 0);
 	check();
-	snap(&s);
+	snap();
 	am_host_pt_clear_log(&H);
 	assert_int_equal(am_pt_map(NULL, 0, 0, K4, &RW, 0), AM_EINVAL);
 	assert_int_equal(am_pt_map(pt, 0x800000, 0x800000, K4, NULL, 0), AM_EINVAL);
@@ -405,7 +373,7 @@ static void test_map_refusals(void **state)
 	assert_int_equal(am_pt_map(pt, 0, 0, G1, &RW, AM_PT_F_BLOCK), AM_EEXIST);
 	assert_int_equal(am_pt_map(pt, 0xa05000, 0xa05000, K4, &RW, 0), AM_EEXIST);
 	assert_int_equal(am_host_pt_logged(&H, AM_EV_PT_MAPPED, ~0ull), 6);
-	unchanged(&s);
+	unchanged();
 	check();
 	/* the live PA stayed */
 	expect_map(0x402000, 0x402000, VMSA_ACC_R);
@@ -686,6 +654,74 @@ static void test_contig_blocks(void **state)
 	expect_fault(va + 5 * M2 + K4, VMSA_ACC_R, VMSA_F_TRANSLATION);
 }
 
+/*
+ * Issue 10, fuzz finding 1: a populated, empty level-3 table in the first
+ * 2 MiB of an aligned run of 16 blocks. The run holds a table descriptor,
+ * so none of its 15 blocks may carry the contiguous hint (a misprogrammed
+ * run is CONSTRAINED UNPREDICTABLE; the walker model flags it).
+ */
+static void test_contig_run_with_table(void **state)
+{
+	struct am_pt *pt = setup(AM_PT_S1_EL2, 39);
+	uint64_t va = 0x40000000; /* 32 MiB aligned */
+	struct shape sh;
+
+	(void)state;
+	assert_int_equal(am_pt_populate(pt, va, K4), 0);
+	assert_int_equal(am_pt_map(pt, va, va, 16 * M2, &RW, AM_PT_F_BLOCK | AM_PT_F_CONTIG), 0);
+	check();
+	sh = shape();
+	assert_int_equal(sh.leaves[3], 512);
+	assert_int_equal(sh.leaves[2], 15);
+	assert_int_equal(sh.contig[2], 0);
+	for (unsigned int i = 0; i < 16; i++)
+		expect_map(va + i * M2 + 3 * K4, va + i * M2 + 3 * K4, VMSA_ACC_W);
+	/* the next run, free of tables, keeps its hint */
+	assert_int_equal(am_pt_map(pt, va + 16 * M2, va + 16 * M2, 16 * M2, &RW,
+				   AM_PT_F_BLOCK | AM_PT_F_CONTIG),
+			 0);
+	check();
+	assert_int_equal(shape().contig[2], 16);
+}
+
+/*
+ * Issue 10, fuzz finding 2: nothing mapped in the range, an empty populated
+ * table wholly inside it at a later entry. The map goes around (and into)
+ * that table, as it does when the table is the first entry: no AM_EEXIST.
+ */
+static void test_map_over_later_empty_table(void **state)
+{
+	struct am_pt *pt = setup(AM_PT_S1_EL2, 39);
+	uint64_t va = 0x40000000;
+
+	(void)state;
+	assert_int_equal(am_pt_populate(pt, va + 3 * M2, K4), 0);
+	assert_int_equal(am_pt_map(pt, va, 0x80000000, 8 * M2, &RW, AM_PT_F_BLOCK), 0);
+	check();
+	assert_int_equal(shape().leaves[2], 7);
+	assert_int_equal(shape().leaves[3], 512);
+	for (unsigned int i = 0; i < 8; i++)
+		expect_map(va + i * M2 + 5 * K4, 0x80000000 + i * M2 + 5 * K4, VMSA_ACC_W);
+	/* and at level 1: a populated L2 table at a later 1 GiB entry */
+	teardown(NULL);
+	pt = setup(AM_PT_S1_EL2, 39);
+	assert_int_equal(am_pt_populate(pt, 2 * G1 + M2, K4), 0);
+	assert_int_equal(am_pt_map(pt, G1, G1, 3 * G1, &RW, AM_PT_F_BLOCK), 0);
+	check();
+	assert_int_equal(shape().leaves[1], 2);
+	expect_map(2 * G1 + M2 + K4, 2 * G1 + M2 + K4, VMSA_ACC_R);
+	expect_map(3 * G1 + K4, 3 * G1 + K4, VMSA_ACC_R);
+	/* a leaf at a later entry is still refused, and nothing changes */
+	teardown(NULL);
+	pt = setup(AM_PT_S1_EL2, 39);
+	assert_int_equal(am_pt_populate(pt, va + M2, K4), 0);
+	assert_int_equal(am_pt_map(pt, va + 3 * M2, va, M2, &RW, AM_PT_F_BLOCK), 0);
+	snap();
+	assert_int_equal(am_pt_map(pt, va, 0x80000000, 8 * M2, &RW, AM_PT_F_BLOCK), AM_EEXIST);
+	unchanged();
+	check();
+}
+
 /* -------------------------------------------------------------- unmap -- */
 
 static void test_unmap_frees_tables(void **state)
@@ -745,15 +781,14 @@ static void test_unmap_frees_tables(void **state)
 static void test_unmap_harmless(void **state)
 {
 	struct am_pt *pt = setup(AM_PT_S1_EL2, 39);
-	struct snap s;
 
 	(void)state;
 	assert_int_equal(am_pt_map(pt, 0x40000000, 0x40000000, K4, &RW, 0), 0);
 	check();
-	snap(&s);
+	snap();
 	assert_int_equal(am_pt_unmap(pt, 0x80000000, G1), 0);
 	assert_int_equal(am_pt_unmap(pt, 0x40001000, 8 * K4), 0);
-	unchanged(&s);
+	unchanged();
 	assert_int_equal(am_pt_unmap(NULL, 0, K4), AM_EINVAL);
 	assert_int_equal(am_pt_unmap(pt, 0x800, K4), AM_EINVAL);
 	assert_int_equal(am_pt_unmap(pt, 0, 0), AM_EINVAL);
@@ -806,13 +841,12 @@ static void test_modify_rules(void **state)
 	struct am_attr osh = {AM_PERM_R, AM_MT_NORMAL_WB, AM_SH_OUTER};
 	struct am_attr wx = {AM_PERM_R | AM_PERM_W | AM_PERM_X, AM_MT_NORMAL_WB, AM_SH_INNER};
 	uint64_t va = 0x40000000;
-	struct snap s;
 
 	(void)state;
 	assert_int_equal(am_pt_map(pt, va, va, 4 * K4, &RW, 0), 0);
 	assert_int_equal(am_pt_map(pt, va + 5 * K4, va + 5 * K4, K4, &RW, 0), 0);
 	check();
-	snap(&s);
+	snap();
 	am_host_pt_clear_log(&H);
 	assert_int_equal(am_pt_modify(pt, va, 6 * K4, &RO, 0), AM_ENOENT);
 	assert_int_equal(am_host_pt_logged(&H, AM_EV_NOT_FOUND, va + 4 * K4), 1);
@@ -827,16 +861,16 @@ static void test_modify_rules(void **state)
 	assert_int_equal(am_pt_modify(pt, va, K4, &RO, AM_PT_F_BLOCK), AM_EINVAL);
 	assert_int_equal(am_pt_modify(pt, va + 1, K4, &RO, 0), AM_EINVAL);
 	assert_int_equal(am_pt_modify(pt, 1ull << 39, K4, &RO, 0), AM_ERANGE);
-	unchanged(&s);
+	unchanged();
 	check();
 	/* the memory type is checked on every page, not only the first */
 	assert_int_equal(am_pt_map(pt, va + 6 * K4, 0x09000000, K4, &DEV, 0), 0);
 	check();
-	snap(&s);
+	snap();
 	am_host_pt_clear_log(&H);
 	assert_int_equal(am_pt_modify(pt, va + 5 * K4, 2 * K4, &RO, 0), AM_EPERM);
 	assert_int_equal(am_host_pt_logged(&H, AM_EV_TYPE_CHANGE, va + 6 * K4), 1);
-	unchanged(&s);
+	unchanged();
 	/* a live permission change: written, invalidated, completed */
 	tlbm_watch(&H.tlb, va, 6 * K4, K4);
 	tlbm_fill(&H.tlb);
@@ -1092,22 +1126,20 @@ static long inject(op_fn prep, op_fn op)
 		assert_int_equal(prep(pt), 0);
 	check();
 	for (f = 0;; f++) {
-		struct snap s;
 		int rc;
 
-		snap(&s);
+		snap();
 		am_host_pt_clear_log(&H);
 		am_host_pt_fail_at(&H, f);
 		rc = op(pt);
 		am_host_pt_fail_at(&H, -1);
 		if (rc == 0) {
-			free(s.mem);
 			check();
 			break;
 		}
 		assert_int_equal(rc, AM_ENOMEM);
 		assert_int_equal(am_host_pt_logged(&H, AM_EV_PT_NO_MEMORY, ~0ull), 1);
-		unchanged(&s);
+		unchanged();
 		check();
 		assert_true(f < 64);
 	}
@@ -1256,6 +1288,97 @@ static void test_random(void **state)
 	assert_int_equal(am_pt_tables(pt), 1);
 }
 
+/*
+ * Four threads share one table under a real mutex (tests/unit/threads.h),
+ * each mapping, modifying and unmapping its own 32 MiB and fighting over
+ * one shared 8 MiB window, with refused calls among them whose records go
+ * to a log hook that relies on the lock. No record outside the lock, no
+ * lost update: each thread's final range translates as it left it, the
+ * shared window as its last successful call did, and the pool's pages are
+ * the tables.
+ */
+#define TH_N 4
+#define TH_OPS 300
+#define TH_BASE 0x40000000ull
+#define TH_SHARED (TH_BASE + TH_N * 16 * M2)
+
+static struct am_pt_ops TH_OPS_TABLE;
+
+static void *pt_thread(void *arg)
+{
+	unsigned int id = (unsigned int)(uintptr_t)arg;
+	uint64_t base = TH_BASE + id * 16 * M2, pa = 0x100000000ull + id * 16 * M2;
+	uint64_t seed = 0x9e3779b97f4a7c15ull * (id + 1);
+
+	for (unsigned int i = 0; i < TH_OPS; i++) {
+		unsigned int k = i % 16;
+		uint64_t va = base + k * M2;
+
+		seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+		if (am_pt_map(&PT, va, pa + k * M2, M2, &RW, seed & 1 ? AM_PT_F_BLOCK : 0) ||
+		    am_pt_map(&PT, va, pa, K4, &RW, 0) != AM_EEXIST || /* refused, logged */
+		    am_pt_map(&PT, va, pa, K4, NULL, 0) != AM_EINVAL ||
+		    am_pt_modify(&PT, va + K4 * (seed % 512), K4, &RO, 0) ||
+		    am_pt_unmap(&PT, va + K4 * ((seed >> 9) % 512), K4) || am_pt_unmap(&PT, va, M2))
+			th_fail("thread %u, op %u: a call failed", id, i);
+		/* the shared window: any outcome the rules allow */
+		va = TH_SHARED + (seed >> 20) % 4 * M2;
+		if ((seed >> 30) & 1) {
+			int rc = am_pt_map(&PT, va, 0x200000000ull, 2 * M2, &RW, AM_PT_F_BLOCK);
+
+			if (rc && rc != AM_EEXIST)
+				th_fail("thread %u: shared map %d", id, rc);
+		} else if (am_pt_unmap(&PT, va, M2)) {
+			th_fail("thread %u: shared unmap", id);
+		}
+	}
+	/* leave a known pattern: every other 2 MiB mapped, by pages */
+	for (unsigned int k = 0; k < 16; k += 2)
+		if (am_pt_map(&PT, base + k * M2, pa + k * M2, M2, &RW, 0))
+			th_fail("thread %u: final map", id);
+	return NULL;
+}
+
+static void test_threads_table(void **state)
+{
+	struct am_pt_config cfg = {.regime = AM_PT_S1_EL2, .ia_bits = 39};
+
+	(void)state;
+	am_host_pt_fini(&H);
+	assert_int_equal(am_host_pt_init(&H, POOL_PAGES), 0);
+	TH_OPS_TABLE = am_host_pt_ops;
+	TH_OPS_TABLE.env = TLK_ENV;
+	assert_int_equal(am_pt_init(&PT, &cfg, &TH_OPS_TABLE, &H), 0);
+	VC = (struct vmsa_cfg){.regime = cfg.regime,
+			       .ia_bits = 39,
+			       .oa_bits = 48,
+			       .root_pa = PT.root_pa,
+			       .mair = am_pt_mair(&PT)};
+	tlk_reset();
+	run_threads(pt_thread, TH_N);
+	assert_int_equal(TLK.unlocked, 0);
+	assert_true(TLK.nrec >= 2u * TH_N * TH_OPS);
+	for (unsigned int id = 0; id < TH_N; id++)
+		for (unsigned int k = 0; k < 16; k++) {
+			uint64_t va = TH_BASE + id * 16 * M2 + k * M2 + 5 * K4;
+
+			if (k % 2)
+				expect_fault(va, VMSA_ACC_R, VMSA_F_TRANSLATION);
+			else
+				expect_map(va, 0x100000000ull + id * 16 * M2 + k * M2 + 5 * K4,
+					   VMSA_ACC_W);
+		}
+	for (uint64_t va = TH_SHARED; va < TH_SHARED + 5 * M2; va += M2) {
+		struct vmsa_result r = xlate(va, VMSA_ACC_R);
+
+		assert_true(r.fault == VMSA_OK || r.fault == VMSA_F_TRANSLATION);
+	}
+	assert_int_equal(H.in_use, am_pt_tables(&PT));
+	assert_int_equal(H.bad_frees, 0);
+	am_pt_destroy(&PT);
+	assert_int_equal(H.in_use, 0);
+}
+
 /* Lock and log: every call, refused or not, releases what it took. */
 static void test_registers(void **state)
 {
@@ -1269,7 +1392,7 @@ static void test_registers(void **state)
 
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
+	struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_init_errors, teardown),
 		cmocka_unit_test_teardown(test_map_pages, teardown),
 		cmocka_unit_test_teardown(test_map_refusals, teardown),
@@ -1280,6 +1403,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_modify_shatters_block, teardown),
 		cmocka_unit_test_teardown(test_contig_runs, teardown),
 		cmocka_unit_test_teardown(test_contig_blocks, teardown),
+		cmocka_unit_test_teardown(test_contig_run_with_table, teardown),
+		cmocka_unit_test_teardown(test_map_over_later_empty_table, teardown),
 		cmocka_unit_test_teardown(test_unmap_frees_tables, teardown),
 		cmocka_unit_test_teardown(test_unmap_harmless, teardown),
 		cmocka_unit_test_teardown(test_tlbi_batching, teardown),
@@ -1292,6 +1417,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_fault_injection, teardown),
 		cmocka_unit_test_teardown(test_random, teardown),
 		cmocka_unit_test_teardown(test_registers, teardown),
+		cmocka_unit_test_teardown(test_threads_table, teardown),
 	};
 
 	AM_RUN_SUITE("unit-pt", tests);

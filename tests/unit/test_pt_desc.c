@@ -882,7 +882,7 @@ static void regs_mair_custom(void **state)
 
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
+	struct CMUnitTest tests[] = {
 		cmocka_unit_test(el2_known_values),
 		cmocka_unit_test(el10_known_values),
 		cmocka_unit_test(s2_known_values),

@@ -1,0 +1,1163 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Fuzz module "pt": the translation tables (src/pt) against the walker and
+ * TLB models and a flat reference.
+ *
+ * Input: a 6-byte session header (regime, input and output sizes, ASID or
+ * VMID, tlbi_max, pool size, AttrIndx layout, sometimes a refused init
+ * first), then one 16-byte record per call (struct rec): map, unmap,
+ * modify, populate, query or walk over a small colliding address space
+ * (four zones: 0, 1 GiB, 511 GiB or the middle, the top of the input
+ * range; 2 MiB and 4 KiB offsets near both ends of a table), every flag,
+ * bad ranges (zero, unaligned, wrapping, beyond the input or output size),
+ * NULL and malformed attributes, unknown flags, and an allocation failure
+ * injected at a chosen allocation of the call.
+ *
+ * The reference is a sorted list of extents (what each page maps to, with
+ * its attributes, software bits, nG, valid or parked). From it and the
+ * arguments the module derives which errors the contract allows; a call
+ * must succeed when none applies and fail with one of them otherwise
+ * (AM_ENOMEM only when an allocation failed). After every call:
+ *  - tests/oracle: the TLB model saw no break-before-make violation, no
+ *    use of a freed table, no broken walk and holds nothing stale; every
+ *    TLBI published and completed; the lock balanced; the pages reachable
+ *    from the root are exactly the pool's pages in use and am_pt_tables();
+ *  - a refused call left every reachable table byte-identical and issued
+ *    no TLB maintenance and no barrier, and logged exactly one record; a
+ *    successful one logged none;
+ *  - the walker's translation of sampled addresses (the call's edges, its
+ *    2 MiB boundaries, random addresses of the zones, both ends of random
+ *    extents) equals the reference: fault or output address, permissions
+ *    as the regime shows them, memory type, shareability, nG, software
+ *    bits, no RES0 bit set, a leaf (and its contiguous run) inside one
+ *    mapping and no larger than its flags allowed;
+ *  - am_pt_query() and am_pt_walk() agree with the reference.
+ * At the end, unmapping everything leaves only the root, and destroy gives
+ * every page back.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <armmap/errors.h>
+#include <armmap/pt.h>
+
+#include "arch/host/pt_host.h"
+#include "model/tlb.h"
+#include "model/vmsa.h"
+#include "tests/fuzz/fuzz.h"
+#include "tests/oracle/pt_oracle.h"
+
+#define K4 0x1000ull
+#define M2 0x200000ull
+#define G1 0x40000000ull
+#define MAX_EXT 1024u
+#define WALK_MAX 32
+#define SAMPLES_RANDOM 8
+
+/* Errors the contract allows for a call, as a bit set. */
+enum {
+	E_INVAL = 1u << 0,
+	E_OVERFLOW = 1u << 1,
+	E_RANGE = 1u << 2,
+	E_PERM = 1u << 3,
+	E_NOTSUP = 1u << 4,
+	E_EXIST = 1u << 5,
+	E_NOENT = 1u << 6,
+	E_NOMEM = 1u << 7,
+};
+
+static unsigned int err_bit(int rc)
+{
+	switch (rc) {
+	case AM_EINVAL:
+		return E_INVAL;
+	case AM_EOVERFLOW:
+		return E_OVERFLOW;
+	case AM_ERANGE:
+		return E_RANGE;
+	case AM_EPERM:
+		return E_PERM;
+	case AM_ENOTSUP:
+		return E_NOTSUP;
+	case AM_EEXIST:
+		return E_EXIST;
+	case AM_ENOENT:
+		return E_NOENT;
+	case AM_ENOMEM:
+		return E_NOMEM;
+	default:
+		return 1u << 31;
+	}
+}
+
+/* One mapping of the reference: [va, end) -> pa. */
+struct ext {
+	uint64_t va, end, pa;
+	struct am_attr attr;
+	uint8_t sw, ng, valid;
+	uint8_t flags; /* AM_PT_F_BLOCK / AM_PT_F_CONTIG it was mapped with */
+};
+
+/* One call's bytes. */
+struct rec {
+	uint8_t op, flags, ctl, zone, m, p, skind, scount, sadj, pmode, pm, pp, attr, raw, s0, s1;
+};
+
+enum op {
+	OP_MAP,
+	OP_UNMAP,
+	OP_MODIFY,
+	OP_POPULATE,
+	OP_QUERY,
+	OP_WALK,
+};
+static const uint8_t op_of[16] = {
+	OP_MAP,	  OP_MAP,    OP_MAP,	OP_MAP,	   OP_MAP,	OP_MAP,	     OP_UNMAP, OP_UNMAP,
+	OP_UNMAP, OP_MODIFY, OP_MODIFY, OP_MODIFY, OP_POPULATE, OP_POPULATE, OP_QUERY, OP_WALK};
+
+static const struct am_attr good_attr[8] = {
+	AM_ATTR_RW_DATA,
+	AM_ATTR_RO_DATA,
+	AM_ATTR_RX_TEXT,
+	AM_ATTR_DEVICE,
+	AM_ATTR_RW_DATA,
+	{AM_PERM_R, AM_MT_NORMAL_WT, AM_SH_OUTER},
+	{AM_PERM_R | AM_PERM_W, AM_MT_DEVICE_nGnRnE, AM_SH_OUTER},
+	{AM_PERM_R | AM_PERM_W, AM_MT_NORMAL_NC, AM_SH_OUTER},
+};
+
+/* Architectural values per memory type: MAIR byte (stage 1), MemAttr (stage 2). */
+static const uint8_t mair_of[AM_MT_COUNT] = {0x00, 0x04, 0x44, 0xbb, 0xff};
+static const uint8_t memattr_of[AM_MT_COUNT] = {0x0, 0x1, 0x5, 0xa, 0xf};
+
+static const unsigned int ia_choice[6] = {39, 48, 40, 32, 30, 25};
+static const unsigned int oa_choice[4] = {0, 40, 36, 32};
+static const size_t pool_choice[4] = {256, 64, 24, 512};
+static const uint8_t attr_index_rev[AM_MT_COUNT] = {4, 3, 2, 1, 0};
+static const uint8_t attr_index_hole[AM_MT_COUNT] = {0, 1, AM_PT_NO_ATTRIDX, 5, 7};
+
+struct st {
+	struct fz *f;
+	struct am_host_pt h;
+	struct am_pt pt;
+	struct am_pt_config cfg;
+	struct vmsa_cfg vc;
+	uint64_t ia_end, oa_end;
+	uint64_t zone[4];
+	struct ext ext[MAX_EXT];
+	unsigned int next;
+	struct oracle_pt_snap snap;
+	unsigned long calls;
+	uint64_t rng; /* the sampler's own (never from the input) */
+	bool trace;   /* FZ_TRACE set: each call to stderr */
+	char why[256];
+	char what[160]; /* the call, for the report */
+};
+
+static struct st S;
+
+static uint64_t rnd(struct st *s)
+{
+	s->rng ^= s->rng >> 12;
+	s->rng ^= s->rng << 25;
+	s->rng ^= s->rng >> 27;
+	return s->rng * 0x2545f4914f6cdd1dull;
+}
+
+static bool fail(struct st *s, const char *what)
+{
+	return fz_fail(s->f, "pt call %lu (%s): %s", s->calls, s->what, what);
+}
+
+/* ------------------------------------------------------ the reference -- */
+
+/* First extent whose end is above @va. */
+static unsigned int ext_from(const struct st *s, uint64_t va)
+{
+	unsigned int lo = 0, hi = s->next;
+
+	while (lo < hi) {
+		unsigned int mid = (lo + hi) / 2;
+
+		if (s->ext[mid].end <= va)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static const struct ext *ext_at(const struct st *s, uint64_t va)
+{
+	unsigned int i = ext_from(s, va);
+
+	return i < s->next && s->ext[i].va <= va ? &s->ext[i] : NULL;
+}
+
+static bool ext_any(const struct st *s, uint64_t va, uint64_t end)
+{
+	unsigned int i = ext_from(s, va);
+
+	if (va >= end)
+		return false;
+
+	return i < s->next && s->ext[i].va < end;
+}
+
+/* Every page of [va, end) mapped? */
+static bool ext_all(const struct st *s, uint64_t va, uint64_t end)
+{
+	for (unsigned int i = ext_from(s, va); va < end; i++) {
+		if (i >= s->next || s->ext[i].va > va)
+			return false;
+		va = s->ext[i].end;
+	}
+	return true;
+}
+
+/* Split the extent holding @va (if any) at @va. */
+static bool ext_split(struct st *s, uint64_t va)
+{
+	unsigned int i = ext_from(s, va);
+	struct ext *e = &s->ext[i];
+
+	if (i >= s->next || e->va >= va)
+		return true;
+	if (s->next == MAX_EXT)
+		return false;
+	memmove(e + 1, e, (s->next - i) * sizeof(*e));
+	s->next++;
+	e[1].va = va;
+	e[1].pa = e->pa + (va - e->va);
+	e->end = va;
+	return true;
+}
+
+static bool ext_same(const struct ext *a, const struct ext *b)
+{
+	return a->end == b->va && a->pa + (a->end - a->va) == b->pa &&
+	       !memcmp(&a->attr, &b->attr, sizeof(a->attr)) && a->sw == b->sw && a->ng == b->ng &&
+	       a->valid == b->valid && a->flags == b->flags;
+}
+
+/* Join the extents meeting at @va if they are one mapping. */
+static void ext_join(struct st *s, uint64_t va)
+{
+	unsigned int i = ext_from(s, va);
+
+	if (i == 0 || i >= s->next || s->ext[i].va != va || !ext_same(&s->ext[i - 1], &s->ext[i]))
+		return;
+	s->ext[i - 1].end = s->ext[i].end;
+	memmove(&s->ext[i], &s->ext[i + 1], (s->next - i - 1) * sizeof(s->ext[0]));
+	s->next--;
+}
+
+static void ext_insert(struct st *s, const struct ext *n)
+{
+	unsigned int i = ext_from(s, n->va);
+
+	memmove(&s->ext[i + 1], &s->ext[i], (s->next - i) * sizeof(*n));
+	s->ext[i] = *n;
+	s->next++;
+}
+
+static void ext_remove(struct st *s, uint64_t va, uint64_t end)
+{
+	unsigned int i, j;
+
+	ext_split(s, va);
+	ext_split(s, end);
+	i = ext_from(s, va);
+	for (j = i; j < s->next && s->ext[j].va < end; j++)
+		;
+	memmove(&s->ext[i], &s->ext[j], (s->next - j) * sizeof(s->ext[0]));
+	s->next -= j - i;
+}
+
+/* ----------------------------------------------------------- decoding -- */
+
+static uint64_t pick_off(uint8_t b)
+{
+	unsigned int v = b & 31u;
+
+	return v < 16 ? v : 496 + (v - 16);
+}
+
+static uint64_t dec_va(struct st *s, const struct rec *r)
+{
+	uint64_t va = s->zone[r->zone & 3] + pick_off(r->m) * M2 + pick_off(r->p) * K4;
+
+	va %= s->ia_end;
+	switch ((r->zone >> 2) & 31) {
+	case 30:
+		return va + 0x800; /* unaligned */
+	case 31:
+		switch (r->pp & 3) {
+		case 0:
+			return s->ia_end; /* just beyond */
+		case 1:
+			return s->ia_end - K4;
+		case 2:
+			return ~0ull - K4 + 1; /* wraps with any size above a page */
+		default:
+			return 1ull << 48;
+		}
+	default:
+		return va;
+	}
+}
+
+static uint64_t dec_size(const struct st *s, const struct rec *r, uint64_t va)
+{
+	uint64_t n = 1 + r->scount % 32u;
+	int64_t adj = (int8_t)r->sadj % 17;
+
+	switch (r->skind & 7) {
+	case 0:
+	case 1:
+	case 2:
+		return n * K4;
+	case 3:
+	case 4:
+		n = n * M2 + ((r->skind & 8) ? (uint64_t)(adj * (int64_t)K4) : 0);
+		return n ? n : K4;
+	case 5:
+		n = (1 + r->scount % 2u) * G1;
+		if (r->skind & 8)
+			n += (uint64_t)(adj * (int64_t)((r->skind & 16) ? M2 : K4));
+		return n;
+	case 6:
+		return (1 + r->scount % 512u) * K4;
+	default:
+		switch (r->scount % 6u) {
+		case 0:
+			return 0;
+		case 1:
+			return 0x800;
+		case 2:
+			return 0 - va; /* to 2^64 exactly */
+		case 3:
+			return va < s->ia_end ? s->ia_end - va : K4;
+		case 4:
+			return 1ull << 63;
+		default:
+			return (1 + (uint64_t)r->sadj) * K4;
+		}
+	}
+}
+
+static uint64_t dec_pa(const struct st *s, const struct rec *r, uint64_t va)
+{
+	uint64_t pz[4] = {0, G1, 64 * G1 % s->oa_end, s->oa_end - G1};
+	uint64_t base = pz[(r->pmode >> 4) & 3];
+
+	switch (r->pmode & 15) {
+	case 0 ... 5:
+		return base + (va & (G1 - 1) & ~(K4 - 1));
+	case 6 ... 10:
+		return base + (va & (M2 - 1) & ~(K4 - 1)) + (r->pm % 32u) * M2;
+	case 11 ... 14:
+		return base + (r->pm % 32u) * M2 + pick_off(r->pp) * K4;
+	default:
+		switch (r->pm & 3) {
+		case 0:
+			return base + (va & (G1 - 1)) + 0x800;
+		case 1:
+			return s->oa_end;
+		case 2:
+			return ~0ull - K4 + 1;
+		default:
+			return s->oa_end - K4;
+		}
+	}
+}
+
+/* Now and then a misuse: an unknown flag, or no attributes. */
+enum misuse { MIS_NONE, MIS_FLAG, MIS_NULL };
+
+static enum misuse dec_misuse(const struct rec *r)
+{
+	if ((r->ctl & 15) != 15)
+		return MIS_NONE;
+	return (r->raw & 1) ? MIS_NULL : MIS_FLAG;
+}
+
+/*
+ * A range inside (or just across the end of) a mapping of the reference,
+ * for the calls that need one to do anything: modify, unmap, query.
+ */
+static bool dec_guided(const struct st *s, const struct rec *r, uint64_t *va, uint64_t *size)
+{
+	const struct ext *e;
+	uint64_t pages, off, n;
+
+	if (!s->next)
+		return false;
+	e = &s->ext[(r->m | (uint64_t)r->p << 8) % s->next];
+	pages = (e->end - e->va) / K4;
+	off = (r->sadj & 3) ? (r->sadj >> 2) % pages : 0;
+	switch (r->scount & 3) {
+	case 0:
+		n = pages - off; /* to the end */
+		break;
+	case 1:
+		n = 1;
+		break;
+	case 2:
+		n = 1 + (r->scount >> 2) % (pages - off);
+		break;
+	default:
+		n = pages - off + 1 + (r->scount >> 2) % 16; /* beyond the end */
+		break;
+	}
+	*va = e->va + off * K4;
+	*size = n * K4;
+	return true;
+}
+
+/* The attributes, or NULL. */
+static const struct am_attr *dec_attr(const struct st *s, const struct rec *r, struct am_attr *buf)
+{
+	if (dec_misuse(r) == MIS_NULL)
+		return NULL;
+	if ((r->attr >> 3) == 31) { /* raw: anything, valid or not */
+		buf->perm = r->raw & 0x1f;
+		buf->mtype = (r->raw >> 5) & 7;
+		buf->sh = (r->attr & 3) | ((r->attr & 4) ? 4 : 0);
+		return buf;
+	}
+	*buf = good_attr[r->attr & 7];
+	if ((r->attr >> 3) == 30)
+		buf->perm ^= r->raw & AM_PERM_MASK; /* a permission flipped */
+	else if ((r->attr & 0x40) && s->cfg.regime == AM_PT_S1_EL10 &&
+		 !(buf->perm & AM_PERM_W && buf->perm & AM_PERM_X))
+		buf->perm |= AM_PERM_USER;
+	return buf;
+}
+
+static unsigned int dec_flags(const struct st *s, const struct rec *r)
+{
+	unsigned int fl = (r->flags & 0x03u) | AM_PT_F_SW(r->flags >> 4);
+
+	if ((r->flags & 0x04) && (s->cfg.regime == AM_PT_S1_EL10 || (r->raw & 0xf0) == 0xf0))
+		fl |= AM_PT_F_NG; /* off stage 1 EL1&0: refused */
+	if ((r->flags & 0x08) && (r->raw & 0x08))
+		fl |= AM_PT_F_PARKED;
+
+	if (dec_misuse(r) == MIS_FLAG)
+		fl |= (r->raw & 2) ? 0x10u : 0x1000u; /* unknown */
+	return fl;
+}
+
+/* ------------------------------------------------------ expectations -- */
+
+/* A range of the input (@limit ia_end) or output (oa_end) space. */
+static unsigned int range_errs(uint64_t a, uint64_t size, uint64_t limit)
+{
+	unsigned int e = 0;
+
+	if (!size || a % K4 || size % K4)
+		e |= E_INVAL;
+	if (a + size < a || (size && a + size == 0))
+		e |= E_OVERFLOW | E_RANGE;
+	else if (a + size > limit)
+		e |= E_RANGE;
+	return e;
+}
+
+static bool range_ok(uint64_t a, uint64_t size, uint64_t limit)
+{
+	return !range_errs(a, size, limit);
+}
+
+static unsigned int attr_errs(const struct st *s, const struct am_attr *a)
+{
+	bool dev = a->mtype <= AM_MT_DEVICE_nGnRE;
+	unsigned int e = 0;
+	const uint8_t *idx = s->cfg.attr_index;
+
+	if ((a->perm & ~AM_PERM_MASK) || a->mtype >= AM_MT_COUNT || a->sh == 1 || a->sh > 3)
+		return E_INVAL;
+	if ((a->perm & AM_PERM_X) && (dev || ((a->perm & AM_PERM_W) && s->cfg.regime != AM_PT_S2)))
+		e |= E_PERM;
+	if (s->cfg.regime != AM_PT_S2 && !(a->perm & AM_PERM_R))
+		e |= E_NOTSUP;
+	if ((a->perm & AM_PERM_USER) && s->cfg.regime != AM_PT_S1_EL10)
+		e |= E_NOTSUP;
+	if (s->cfg.regime != AM_PT_S2 && idx && idx[a->mtype] == AM_PT_NO_ATTRIDX)
+		e |= E_NOTSUP;
+	return e;
+}
+
+static const char *errs_name(unsigned int e, char *buf, size_t n)
+{
+	static const char *names[] = {"EINVAL",	 "EOVERFLOW", "ERANGE", "EPERM",
+				      "ENOTSUP", "EEXIST",    "ENOENT", "ENOMEM"};
+	size_t o = 0;
+
+	buf[0] = 0;
+	for (unsigned int i = 0; i < 8; i++)
+		if (e & (1u << i))
+			o += (size_t)snprintf(buf + o, n - o, "%s%s", o ? "|" : "", names[i]);
+	if (!o)
+		snprintf(buf, n, "none");
+	return buf;
+}
+
+/* ------------------------------------------------------------ oracles -- */
+
+/* What the walker shows at @va against the reference. */
+static bool check_va(struct st *s, uint64_t va)
+{
+	const struct ext *e = ext_at(s, va);
+	struct vmsa_result r;
+	unsigned int want_mem;
+	uint8_t p, pr, pw, px, ur, uw, ux;
+
+	vmsa_walk(&s->vc, am_host_pt_read, &s->h, va, &r);
+	if (!e || !e->valid) {
+		if (r.fault == VMSA_F_TRANSLATION)
+			return true;
+		snprintf(s->why, sizeof(s->why),
+			 "va %#llx: %s at level %u, expected a translation fault (%s)",
+			 (unsigned long long)va, vmsa_fault_name(r.fault), r.level,
+			 e ? "parked" : "unmapped");
+		return fail(s, s->why);
+	}
+	if (r.fault != VMSA_OK) {
+		snprintf(s->why, sizeof(s->why),
+			 "va %#llx: %s at level %u (pte %#llx), expected pa %#llx",
+			 (unsigned long long)va, vmsa_fault_name(r.fault), r.level,
+			 (unsigned long long)r.pte, (unsigned long long)(e->pa + (va - e->va)));
+		return fail(s, s->why);
+	}
+	if (r.pa != e->pa + (va - e->va)) {
+		snprintf(s->why, sizeof(s->why), "va %#llx: pa %#llx, expected %#llx",
+			 (unsigned long long)va, (unsigned long long)r.pa,
+			 (unsigned long long)(e->pa + (va - e->va)));
+		return fail(s, s->why);
+	}
+	p = e->attr.perm;
+	pr = s->cfg.regime == AM_PT_S2 ? !!(p & AM_PERM_R) : 1;
+	pw = !!(p & AM_PERM_W);
+	px = !!(p & AM_PERM_X);
+	ur = s->cfg.regime == AM_PT_S1_EL10 && (p & AM_PERM_USER);
+	uw = ur && pw;
+	ux = ur && px;
+	want_mem = s->cfg.regime == AM_PT_S2 ? memattr_of[e->attr.mtype] : mair_of[e->attr.mtype];
+	if (r.priv_r != pr || r.priv_w != pw || r.priv_x != px || r.user_r != ur ||
+	    r.user_w != uw || r.user_x != ux || r.mem != want_mem || r.sh != e->attr.sh ||
+	    r.ng != e->ng || r.sw != e->sw || r.res_bits) {
+		snprintf(s->why, sizeof(s->why),
+			 "va %#llx: priv rwx %u%u%u user rwx %u%u%u mem %#x sh %u ng %u sw %u res "
+			 "%#llx, "
+			 "expected %u%u%u %u%u%u %#x %u %u %u 0 (pte %#llx)",
+			 (unsigned long long)va, r.priv_r, r.priv_w, r.priv_x, r.user_r, r.user_w,
+			 r.user_x, r.mem, r.sh, r.ng, r.sw, (unsigned long long)r.res_bits, pr, pw,
+			 px, ur, uw, ux, want_mem, e->attr.sh, e->ng, e->sw,
+			 (unsigned long long)r.pte);
+		return fail(s, s->why);
+	}
+	if ((!(e->flags & AM_PT_F_BLOCK) && r.leaf_size != K4) ||
+	    (!(e->flags & AM_PT_F_CONTIG) && r.contig)) {
+		snprintf(s->why, sizeof(s->why),
+			 "va %#llx: a leaf of %#llx%s, mapped with flags %#x",
+			 (unsigned long long)va, (unsigned long long)r.leaf_size,
+			 r.contig ? " (contiguous)" : "", e->flags);
+		return fail(s, s->why);
+	}
+	if (r.tlb_va < e->va || r.tlb_va + r.tlb_size > e->end || r.leaf_va < e->va ||
+	    r.leaf_va + r.leaf_size > e->end) {
+		snprintf(s->why, sizeof(s->why),
+			 "va %#llx: leaf [%#llx +%#llx) (TLB span [%#llx +%#llx)) outside its "
+			 "mapping "
+			 "[%#llx, %#llx)",
+			 (unsigned long long)va, (unsigned long long)r.leaf_va,
+			 (unsigned long long)r.leaf_size, (unsigned long long)r.tlb_va,
+			 (unsigned long long)r.tlb_size, (unsigned long long)e->va,
+			 (unsigned long long)e->end);
+		return fail(s, s->why);
+	}
+	return true;
+}
+
+static bool check_near(struct st *s, uint64_t va)
+{
+	if (va >= s->ia_end)
+		return true;
+	return check_va(s, va) && check_va(s, va + (rnd(s) & (K4 - 8)));
+}
+
+/* Sampled addresses after a call on [va, va + size). */
+static bool check_samples(struct st *s, uint64_t va, uint64_t size)
+{
+	va &= ~(K4 - 1);
+	if (size && size < s->ia_end && va < s->ia_end) {
+		uint64_t end = va + size > s->ia_end || va + size < va ? s->ia_end : (va + size);
+		uint64_t up = (va + M2 - 1) & ~(M2 - 1), down = (end - 1) & ~(M2 - 1);
+
+		end &= ~(K4 - 1);
+		if (!check_near(s, va) || (end > va && !check_near(s, end - K4)) ||
+		    !check_near(s, end) || (va && !check_near(s, va - K4)))
+			return false;
+		if (end > va && !check_near(s, va + ((rnd(s) % ((end - va) / K4)) * K4)))
+			return false;
+		if (up < end && !(check_near(s, up) && check_near(s, up - K4)))
+			return false;
+		if (down > va && !(check_near(s, down) && check_near(s, down - K4)))
+			return false;
+	}
+	for (unsigned int i = 0; i < SAMPLES_RANDOM; i++) {
+		uint64_t r = rnd(s);
+		uint64_t a = (s->zone[r & 3] + pick_off((uint8_t)(r >> 8)) * M2 +
+			      pick_off((uint8_t)(r >> 16)) * K4) %
+			     s->ia_end;
+
+		if (!check_near(s, a))
+			return false;
+	}
+	for (unsigned int i = 0; i < 2 && s->next; i++) {
+		const struct ext *e = &s->ext[rnd(s) % s->next];
+
+		if (!check_near(s, e->va) || !check_near(s, e->end - K4))
+			return false;
+	}
+	return true;
+}
+
+static bool check_after(struct st *s)
+{
+	if (!oracle_pt_check(&s->h, &s->pt, s->why, sizeof(s->why)))
+		return fail(s, s->why);
+	return true;
+}
+
+/* The result against the errors allowed; a refusal changed nothing. */
+static bool check_result(struct st *s, int rc, unsigned int allowed, unsigned long failed_before,
+			 unsigned long log_before)
+{
+	bool alloc_failed = s->h.alloc_failed != failed_before;
+	unsigned long logged = s->h.nlog_total - log_before;
+	char a[96];
+
+	if (alloc_failed)
+		allowed |= E_NOMEM;
+	if (rc == 0 && (allowed & ~E_NOMEM)) {
+		snprintf(s->why, sizeof(s->why), "succeeded, expected %s",
+			 errs_name(allowed, a, sizeof(a)));
+		return fail(s, s->why);
+	}
+	if (rc == 0 && alloc_failed)
+		return fail(s, "succeeded although an allocation failed");
+	if (rc != 0 && !(err_bit(rc) & allowed)) {
+		snprintf(s->why, sizeof(s->why), "returned %d (%s), expected %s", rc,
+			 am_strerror(rc), allowed ? errs_name(allowed, a, sizeof(a)) : "success");
+		return fail(s, s->why);
+	}
+	if (rc == 0 && logged) {
+		snprintf(s->why, sizeof(s->why), "succeeded and logged %lu records (first: %s)",
+			 logged, s->h.nlog ? s->h.log[0].msg : "?");
+		return fail(s, s->why);
+	}
+	if (rc != 0 && logged != 1) {
+		snprintf(s->why, sizeof(s->why), "refused (%d) with %lu log records", rc, logged);
+		return fail(s, s->why);
+	}
+	if (rc != 0 && !oracle_pt_unchanged(&s->snap, &s->h, &s->pt, s->why, sizeof(s->why)))
+		return fail(s, s->why);
+	return true;
+}
+
+/* -------------------------------------------------------------- calls -- */
+
+static bool do_query(struct st *s, uint64_t va)
+{
+	const struct ext *e = ext_at(s, va);
+	struct am_pt_leaf l;
+	int rc = am_pt_query(&s->pt, va, &l);
+
+	if (va >= s->ia_end) {
+		if (rc != AM_ERANGE)
+			return fail(s, "query beyond the input size did not give AM_ERANGE");
+		return true;
+	}
+	if (!e) {
+		if (rc != AM_ENOENT) {
+			snprintf(s->why, sizeof(s->why),
+				 "query %#llx: %d, expected AM_ENOENT (pa %#llx)",
+				 (unsigned long long)va, rc, (unsigned long long)l.pa);
+			return fail(s, s->why);
+		}
+		return true;
+	}
+	if (rc) {
+		snprintf(s->why, sizeof(s->why), "query %#llx: %d, expected pa %#llx",
+			 (unsigned long long)va, rc, (unsigned long long)(e->pa + (va - e->va)));
+		return fail(s, s->why);
+	}
+	if (l.va > va || va - l.va >= l.size || l.size != 1ull << am_pt_level_shift(l.level) ||
+	    l.pa + (va - l.va) != e->pa + (va - e->va) || l.valid != e->valid ||
+	    memcmp(&l.attr, &e->attr, sizeof(l.attr)) || l.sw != e->sw || l.ng != e->ng ||
+	    l.va < e->va || l.va + l.size > e->end) {
+		snprintf(
+			s->why, sizeof(s->why),
+			"query %#llx: leaf [%#llx +%#llx) level %u pa %#llx valid %u attr %x/%u/%u "
+			"sw %u ng %u; expected pa %#llx valid %u attr %x/%u/%u sw %u ng %u in "
+			"[%#llx, "
+			"%#llx)",
+			(unsigned long long)va, (unsigned long long)l.va,
+			(unsigned long long)l.size, l.level, (unsigned long long)l.pa, l.valid,
+			l.attr.perm, l.attr.mtype, l.attr.sh, l.sw, l.ng,
+			(unsigned long long)(e->pa + (va - e->va)), e->valid, e->attr.perm,
+			e->attr.mtype, e->attr.sh, e->sw, e->ng, (unsigned long long)e->va,
+			(unsigned long long)e->end);
+		return fail(s, s->why);
+	}
+	return true;
+}
+
+struct walk_seen {
+	struct st *s;
+	uint64_t va, end, last; /* the range, and the end of the last leaf */
+	int n;
+	bool bad;
+};
+
+static int walk_leaf(void *arg, const struct am_pt_leaf *l)
+{
+	struct walk_seen *w = arg;
+	struct st *s = w->s;
+	const struct ext *e = ext_at(s, l->va > w->va ? l->va : w->va);
+	uint64_t from = l->va > w->va ? l->va : w->va;
+
+	if (w->bad)
+		return 1;
+	w->bad = true;
+	if (l->va + l->size <= w->va || l->va >= w->end || from < w->last) {
+		snprintf(s->why, sizeof(s->why), "walk: leaf [%#llx +%#llx) out of order or range",
+			 (unsigned long long)l->va, (unsigned long long)l->size);
+		return 1;
+	}
+	/* nothing mapped between the previous leaf and this one */
+	if (ext_any(s, w->last, from)) {
+		snprintf(s->why, sizeof(s->why), "walk: skipped a mapping in [%#llx, %#llx)",
+			 (unsigned long long)w->last, (unsigned long long)from);
+		return 1;
+	}
+	if (!e || l->pa + (from - l->va) != e->pa + (from - e->va) || l->valid != e->valid ||
+	    memcmp(&l->attr, &e->attr, sizeof(l->attr)) || l->sw != e->sw || l->ng != e->ng) {
+		snprintf(s->why, sizeof(s->why),
+			 "walk: leaf [%#llx +%#llx) pa %#llx valid %u disagrees with the reference",
+			 (unsigned long long)l->va, (unsigned long long)l->size,
+			 (unsigned long long)l->pa, l->valid);
+		return 1;
+	}
+	w->bad = false;
+	w->last = l->va + l->size;
+	return ++w->n == WALK_MAX ? 2 : 0;
+}
+
+static bool do_walk(struct st *s, uint64_t va, uint64_t size)
+{
+	struct walk_seen w = {.s = s, .va = va, .end = va + size, .last = va};
+	unsigned int allowed = range_errs(va, size, s->ia_end);
+	int rc;
+	char a[96];
+
+	rc = am_pt_walk(&s->pt, va, size, walk_leaf, &w);
+	if (w.bad)
+		return fail(s, s->why);
+	if (allowed) {
+		if (!(err_bit(rc) & allowed)) {
+			snprintf(s->why, sizeof(s->why), "walk returned %d, expected %s", rc,
+				 errs_name(allowed, a, sizeof(a)));
+			return fail(s, s->why);
+		}
+		return true;
+	}
+	if (rc != (w.n == WALK_MAX ? 2 : 0)) {
+		snprintf(s->why, sizeof(s->why), "walk returned %d after %d leaves", rc, w.n);
+		return fail(s, s->why);
+	}
+	if (rc == 0 && ext_any(s, w.last, va + size)) {
+		snprintf(s->why, sizeof(s->why), "walk: missed a mapping in [%#llx, %#llx)",
+			 (unsigned long long)w.last, (unsigned long long)(va + size));
+		return fail(s, s->why);
+	}
+	return true;
+}
+
+/* What the reference expects of a map, and its update on success. */
+static unsigned int expect_map(struct st *s, uint64_t va, uint64_t pa, uint64_t size,
+			       const struct am_attr *a, unsigned int fl)
+{
+	unsigned int e = range_errs(va, size, s->ia_end) | range_errs(pa, size, s->oa_end);
+
+	if (!a)
+		e |= E_INVAL;
+	else
+		e |= attr_errs(s, a);
+	if ((fl & ~AM_PT_F_MASK) || ((fl & AM_PT_F_NG) && s->cfg.regime != AM_PT_S1_EL10))
+		e |= E_INVAL;
+	if (range_ok(va, size, s->ia_end) && ext_any(s, va, va + size))
+		e |= E_EXIST;
+	return e;
+}
+
+static unsigned int expect_modify(struct st *s, uint64_t va, uint64_t size, const struct am_attr *a,
+				  unsigned int fl)
+{
+	unsigned int e = range_errs(va, size, s->ia_end);
+
+	if (a)
+		e |= attr_errs(s, a);
+	if ((fl & ~(AM_PT_F_PARKED | AM_PT_F_SW(0xf))) || (!a && (fl & ~AM_PT_F_PARKED)))
+		e |= E_INVAL;
+	if (range_ok(va, size, s->ia_end)) {
+		if (!ext_all(s, va, va + size))
+			e |= E_NOENT;
+		if (a && !(attr_errs(s, a) & ~E_PERM))
+			for (unsigned int i = ext_from(s, va);
+			     i < s->next && s->ext[i].va < va + size; i++)
+				if (s->ext[i].attr.mtype != a->mtype || s->ext[i].attr.sh != a->sh)
+					e |= E_PERM;
+	}
+	return e;
+}
+
+static void apply_modify(struct st *s, uint64_t va, uint64_t end, const struct am_attr *a,
+			 unsigned int fl)
+{
+	ext_split(s, va);
+	ext_split(s, end);
+	for (unsigned int i = ext_from(s, va); i < s->next && s->ext[i].va < end; i++) {
+		struct ext *e = &s->ext[i];
+
+		if (a) {
+			e->attr.perm = a->perm;
+			e->sw = (uint8_t)AM_PT_F_SW_OF(fl);
+		}
+		e->valid = !(fl & AM_PT_F_PARKED);
+	}
+	ext_join(s, end);
+	ext_join(s, va);
+}
+
+/* An allocation failure at the call's 1st..4th allocation, or from its 1st or 2nd on. */
+static void inject(struct st *s, const struct rec *r)
+{
+	unsigned int v = (r->ctl >> 3) & 31;
+
+	if (v >= 1 && v <= 6) {
+		am_host_pt_fail_at(&s->h, v <= 4 ? (long)v - 1 : (long)v - 5);
+		s->h.fail_sticky = v > 4;
+	}
+}
+
+/* One call; false on a divergence. */
+static bool one_call(struct st *s, const struct rec *r)
+{
+	enum op op = op_of[r->op & 15];
+	uint64_t va = dec_va(s, r), size = dec_size(s, r, va), pa = 0;
+	bool guide = (op == OP_MODIFY || op == OP_QUERY) ? !(r->s1 & 1)
+		     : op == OP_UNMAP			 ? (r->s1 & 3) == 3
+		     : op == OP_MAP			 ? (r->s1 & 7) == 7
+							 : false;
+	struct am_attr abuf;
+	const struct am_attr *a = dec_attr(s, r, &abuf);
+	unsigned int fl = dec_flags(s, r), allowed = 0;
+	unsigned long failed = s->h.alloc_failed, logged;
+	int rc;
+
+	s->rng ^= ((uint64_t)r->s0 << 8 | r->s1) * 0x9e3779b97f4a7c15ull;
+	if (guide && !dec_guided(s, r, &va, &size))
+		guide = false;
+	if (guide && op == OP_MODIFY && a && (r->s1 & 6)) {
+		/* mostly the memory type and shareability it has */
+		abuf.mtype = ext_at(s, va)->attr.mtype;
+		abuf.sh = ext_at(s, va)->attr.sh;
+		if ((abuf.perm & AM_PERM_X) && abuf.mtype <= AM_MT_DEVICE_nGnRE)
+			abuf.perm &= (uint8_t)~AM_PERM_X;
+	}
+	if (op == OP_QUERY) {
+		va += (uint64_t)r->s0 << 4;
+		snprintf(s->what, sizeof(s->what), "query %#llx", (unsigned long long)va);
+		return do_query(s, va);
+	}
+	if (op == OP_WALK) {
+		snprintf(s->what, sizeof(s->what), "walk %#llx +%#llx", (unsigned long long)va,
+			 (unsigned long long)size);
+		return do_walk(s, va, size);
+	}
+	/* a valid range of more than 4 GiB takes the library time in
+	 * proportion to its size (it counts the tables it needs first): keep
+	 * to 4 GiB, ending at the top of the input range if need be */
+	if ((op == OP_MAP || op == OP_POPULATE) && range_ok(va, size, s->ia_end) && size > 4 * G1) {
+		size = 4 * G1;
+		va = va + size > s->ia_end ? s->ia_end - size : va;
+	}
+	if (op == OP_MAP)
+		pa = dec_pa(s, r, va);
+	if (op == OP_MODIFY) {
+		/* parked and software bits; now and then a flag modify refuses */
+		fl &= AM_PT_F_PARKED | AM_PT_F_SW(0xf) | 0x10u | 0x1000u;
+		if ((r->attr & 0xc0) == 0xc0 && a) /* park or unpark only */
+			a = NULL, fl &= ~AM_PT_F_SW(0xf);
+		if ((r->flags & 0x06) == 0x06 && (r->raw & 4))
+			fl |= a ? AM_PT_F_BLOCK : AM_PT_F_SW(1);
+	}
+	snprintf(s->what, sizeof(s->what),
+		 "%s va %#llx size %#llx pa %#llx attr %s%x/%u/%u flags %#x",
+		 op == OP_MAP	   ? "map"
+		 : op == OP_UNMAP  ? "unmap"
+		 : op == OP_MODIFY ? "modify"
+				   : "populate",
+		 (unsigned long long)va, (unsigned long long)size, (unsigned long long)pa,
+		 a ? "" : "NULL ", a ? a->perm : 0, a ? a->mtype : 0, a ? a->sh : 0, fl);
+	tlbm_fill(&s->h.tlb);
+	oracle_pt_snap(&s->snap, &s->h, &s->pt);
+	logged = s->h.nlog_total;
+	inject(s, r);
+	switch (op) {
+	case OP_MAP:
+		allowed = expect_map(s, va, pa, size, a, fl);
+		if (!allowed && s->next + 1 >= MAX_EXT)
+			return true; /* the reference is full: not called */
+		rc = am_pt_map(&s->pt, va, pa, size, a, fl);
+		break;
+	case OP_UNMAP:
+		allowed = range_errs(va, size, s->ia_end);
+		rc = am_pt_unmap(&s->pt, va, size);
+		break;
+	case OP_MODIFY:
+		allowed = expect_modify(s, va, size, a, fl);
+		rc = am_pt_modify(&s->pt, va, size, a, fl);
+		break;
+	default:
+		allowed = range_errs(va, size, s->ia_end);
+		rc = am_pt_populate(&s->pt, va, size);
+		break;
+	}
+	am_host_pt_fail_at(&s->h, -1);
+	if (s->trace) {
+		char e[96];
+
+		fprintf(stderr, "pt %lu: %s: %d (allowed %s)%s\n", s->calls, s->what, rc,
+			errs_name(allowed, e, sizeof(e)),
+			s->h.alloc_failed != failed ? " (an allocation failed)" : "");
+	}
+	if (!check_result(s, rc, allowed, failed, logged) || !check_after(s))
+		return false;
+	if (rc == 0) {
+		struct ext n = {.va = va,
+				.end = va + size,
+				.pa = pa,
+				.valid = !(fl & AM_PT_F_PARKED),
+				.sw = (uint8_t)AM_PT_F_SW_OF(fl),
+				.ng = !!(fl & AM_PT_F_NG),
+				.flags = (uint8_t)(fl & (AM_PT_F_BLOCK | AM_PT_F_CONTIG))};
+
+		if (op == OP_MAP) {
+			n.attr = *a;
+			ext_insert(s, &n);
+		} else if (op == OP_UNMAP) {
+			ext_remove(s, va, va + size);
+		} else if (op == OP_MODIFY) {
+			apply_modify(s, va, va + size, a, fl);
+		}
+	}
+	return check_samples(s, va, size);
+}
+
+/* ------------------------------------------------------------ session -- */
+
+/* A refused init: the documented error, one record, no page kept. */
+static bool bad_init(struct st *s, uint8_t which)
+{
+	static const uint8_t dup_idx[AM_MT_COUNT] = {0, 1, 2, 3, 3};
+	static const uint8_t big_idx[AM_MT_COUNT] = {0, 1, 2, 3, 8};
+	struct am_pt_config c = s->cfg;
+	struct am_pt_ops ops = am_host_pt_ops;
+	unsigned long logged = s->h.nlog_total;
+	int want = AM_EINVAL, rc;
+
+	switch (which % 11) {
+	case 0:
+		c.ia_bits = 24;
+		break;
+	case 1:
+		c.ia_bits = 49;
+		break;
+	case 2:
+		c.oa_bits = 31;
+		break;
+	case 3:
+		c.regime = AM_PT_REGIME_COUNT;
+		break;
+	case 4:
+		c.granule = 16384;
+		want = AM_ENOTSUP;
+		break;
+	case 5:
+		c.asid = 256;
+		c.vmid = 256;
+		break;
+	case 6:
+		c.tlbi_max = AM_PT_TLBI_BATCH + 1;
+		break;
+	case 7:
+		c.attr_index = dup_idx;
+		break;
+	case 8:
+		c.attr_index = big_idx;
+		break;
+	case 9:
+		ops.tlbi = NULL;
+		break;
+	default:
+		am_host_pt_fail_at(&s->h, 0);
+		want = AM_ENOMEM;
+		break;
+	}
+	snprintf(s->what, sizeof(s->what), "a refused init (%u)", which % 11);
+	rc = am_pt_init(&s->pt, &c, &ops, &s->h);
+	am_host_pt_fail_at(&s->h, -1);
+	if (rc != want) {
+		snprintf(s->why, sizeof(s->why), "init returned %d, expected %d", rc, want);
+		return fail(s, s->why);
+	}
+	if (s->h.in_use || s->h.nlog_total - logged != 1) {
+		snprintf(s->why, sizeof(s->why), "refused init: %zu pages kept, %lu records",
+			 s->h.in_use, s->h.nlog_total - logged);
+		return fail(s, s->why);
+	}
+	return true;
+}
+
+static bool setup(struct st *s, const uint8_t hd[6])
+{
+	struct am_pt_config *c = &s->cfg;
+	uint64_t half;
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	c->regime = (enum am_pt_regime)(hd[0] % 3);
+	c->ia_bits = ia_choice[(hd[1] & 0x7f) % 6];
+	c->oa_bits = oa_choice[hd[2] & 3];
+	if (c->regime != AM_PT_S2 && (hd[2] & 0x0c) == 0x04)
+		c->attr_index = attr_index_rev;
+	else if (c->regime != AM_PT_S2 && (hd[2] & 0x0c) == 0x08)
+		c->attr_index = attr_index_hole;
+	c->asid = hd[3];
+	c->vmid = (uint16_t)(hd[3] ^ 0x5a);
+	c->tlbi_max = hd[4] % (AM_PT_TLBI_BATCH + 1);
+	if (am_host_pt_init(&s->h, pool_choice[hd[5] & 3]))
+		abort();
+	if ((hd[0] & 0x80) && !bad_init(s, hd[1] >> 4))
+		return false;
+	snprintf(s->what, sizeof(s->what),
+		 "init regime %u ia %u oa %u attr_index %s asid %u vmid %u tlbi_max %u pool %zu",
+		 c->regime, c->ia_bits, c->oa_bits,
+		 c->attr_index == attr_index_rev ? "reversed"
+		 : c->attr_index		 ? "with a hole"
+						 : "NULL",
+		 c->asid, c->vmid, c->tlbi_max, s->h.pages);
+	if (s->trace)
+		fprintf(stderr, "pt: %s\n", s->what);
+	rc = am_pt_init(&s->pt, c, &am_host_pt_ops, &s->h);
+	if (rc) {
+		snprintf(s->why, sizeof(s->why), "init of a good configuration: %d", rc);
+		return fail(s, s->why);
+	}
+	s->ia_end = 1ull << c->ia_bits;
+	s->oa_end = 1ull << (c->oa_bits ? c->oa_bits : 48);
+	s->vc = (struct vmsa_cfg){.regime = c->regime,
+				  .ia_bits = c->ia_bits,
+				  .oa_bits = c->oa_bits ? c->oa_bits : 48,
+				  .root_pa = s->pt.root_pa,
+				  .mair = am_pt_mair(&s->pt)};
+	am_host_pt_tlb(&s->h, c->regime, c->ia_bits, s->vc.oa_bits, s->pt.root_pa, s->vc.mair,
+		       c->regime == AM_PT_S2 ? c->vmid : c->asid);
+	half = s->ia_end / 2;
+	s->zone[0] = 0;
+	s->zone[1] = s->ia_end > 2 * G1 ? G1 : half;
+	s->zone[2] = s->ia_end > 512 * G1 ? 511 * G1 : half + half / 2;
+	s->zone[3] = s->ia_end - (s->ia_end > 2 * G1 ? G1 : half);
+	/* what the hardware may cache: both ends of tables in every zone */
+	for (unsigned int z = 0; z < 4; z++)
+		for (unsigned int m = 0; m < 32; m += 15)
+			for (unsigned int p = 0; p < 32; p += 15) {
+				uint64_t va = s->zone[z] + pick_off((uint8_t)m) * M2 +
+					      pick_off((uint8_t)p) * K4;
+
+				if (va < s->ia_end)
+					tlbm_watch(&s->h.tlb, va, K4, K4);
+			}
+	s->rng = 0x243f6a8885a308d3ull ^ ((uint64_t)hd[3] << 32 | hd[4]);
+	return true;
+}
+
+/* Unmapping everything leaves the root alone; destroy gives every page back. */
+static bool teardown(struct st *s, bool ok)
+{
+	if (ok) {
+		snprintf(s->what, sizeof(s->what), "unmap everything");
+		tlbm_fill(&s->h.tlb);
+		if (am_pt_unmap(&s->pt, 0, s->ia_end))
+			ok = fail(s, "unmapping everything failed");
+		else if (!check_after(s))
+			ok = false;
+		else if (am_pt_tables(&s->pt) != 1 || s->h.in_use != 1) {
+			snprintf(s->why, sizeof(s->why),
+				 "after unmapping everything: %zu tables, %zu pages in use",
+				 am_pt_tables(&s->pt), s->h.in_use);
+			ok = fail(s, s->why);
+		}
+	}
+	s->h.tlb_on = false;
+	am_pt_destroy(&s->pt);
+	if (ok && (s->h.in_use || s->h.bad_frees)) {
+		snprintf(s->what, sizeof(s->what), "destroy");
+		snprintf(s->why, sizeof(s->why), "%zu pages still in use, %lu bad frees",
+			 s->h.in_use, s->h.bad_frees);
+		ok = fail(s, s->why);
+	}
+	am_host_pt_fini(&s->h);
+	oracle_pt_snap_free(&s->snap);
+	return ok;
+}
+
+static unsigned long run(struct fz *f, unsigned long max_ops)
+{
+	struct st *s = &S;
+	uint8_t hd[6];
+	bool ok;
+
+	s->next = 0;
+	s->calls = 0;
+	s->f = f;
+	s->trace = getenv("FZ_TRACE") != NULL;
+	for (unsigned int i = 0; i < sizeof(hd); i++)
+		hd[i] = (uint8_t)fz_bits(f, 8);
+	ok = setup(s, hd);
+	s->calls = 1;
+	while (ok && s->calls < max_ops && !fz_done(f)) {
+		struct rec r;
+		uint8_t *b = (uint8_t *)&r;
+
+		for (unsigned int i = 0; i < sizeof(r); i++)
+			b[i] = (uint8_t)fz_bits(f, 8);
+		s->calls++;
+		ok = one_call(s, &r);
+	}
+	if (ok && s->pt.ready)
+		ok = teardown(s, true);
+	else if (s->pt.ready)
+		teardown(s, false);
+	else
+		am_host_pt_fini(&s->h);
+	return s->calls;
+}
+
+const struct fz_module fz_module_pt = {"pt", run};

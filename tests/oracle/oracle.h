@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Shared by the oracles of tests/oracle. */
+#ifndef ARMMAP_TESTS_ORACLE_H
+#define ARMMAP_TESTS_ORACLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* oracle_say() - the reason (printf-style) into @why[@n] if @why; returns false. */
+bool oracle_say(char *why, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+#endif

@@ -1,0 +1,196 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The translation-table oracle (pt_oracle.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tests/oracle/oracle.h"
+#include "tests/oracle/pt_oracle.h"
+
+/* The pages of the tree, root first, depth first; *@cnt counts them. */
+static bool visit(struct am_host_pt *h, uint64_t tpa, unsigned int level, uint8_t *seen, long *cnt,
+		  void (*fn)(void *, uint64_t, const void *), void *arg, char *why, size_t n)
+{
+	const uint64_t *t;
+	size_t idx;
+
+	if (!am_host_pt_allocated(h, tpa) || tpa % AM_HOST_PT_PAGE)
+		return oracle_say(why, n, "a level-%u table at %#llx is not an allocated pool page",
+				  level, (unsigned long long)tpa);
+	idx = (size_t)((tpa - h->pa_base) / AM_HOST_PT_PAGE);
+	if (seen[idx])
+		return oracle_say(why, n, "the table page at %#llx is reached twice",
+				  (unsigned long long)tpa);
+	seen[idx] = 1;
+	++*cnt;
+	t = am_host_pt_va(h, tpa);
+	if (fn)
+		fn(arg, tpa, t);
+	if (level >= AM_PT_MAX_LEVEL)
+		return true;
+	for (unsigned int i = 0; i < AM_HOST_PT_PAGE / 8; i++)
+		if ((t[i] & 3u) == 3u &&
+		    !visit(h, t[i] & AM_PTE_OA_MASK, level + 1, seen, cnt, fn, arg, why, n))
+			return false;
+	return true;
+}
+
+static long walk_tree(struct am_host_pt *h, const struct am_pt *pt,
+		      void (*fn)(void *, uint64_t, const void *), void *arg, char *why, size_t n)
+{
+	static uint8_t *seen;
+	static size_t seen_len;
+	long cnt = 0;
+
+	if (seen_len < h->pages) {
+		free(seen);
+		seen = calloc(h->pages, 1);
+		seen_len = seen ? h->pages : 0;
+		if (!seen)
+			return oracle_say(why, n, "out of memory"), -1;
+	}
+	memset(seen, 0, h->pages);
+	if (!visit(h, pt->root_pa, pt->root_level, seen, &cnt, fn, arg, why, n))
+		return -1;
+	return cnt;
+}
+
+long oracle_pt_reachable(struct am_host_pt *h, const struct am_pt *pt, char *why, size_t n)
+{
+	return walk_tree(h, pt, NULL, NULL, why, n);
+}
+
+bool oracle_pt_check(struct am_host_pt *h, const struct am_pt *pt, char *why, size_t n)
+{
+	long reach;
+
+	if (h->lock_depth || h->locks != h->unlocks || h->max_lock_depth > 1)
+		return oracle_say(why, n, "lock: depth %d, %lu locks, %lu unlocks, deepest %d",
+				  h->lock_depth, h->locks, h->unlocks, h->max_lock_depth);
+	if (h->tlb_on) {
+		struct tlbm *t = &h->tlb;
+
+		tlbm_check_end(t);
+		if (t->bbm_violations || t->stale || t->freed_in_use || t->model_errors ||
+		    t->bad_walks)
+			return oracle_say(
+				why, n,
+				"TLB model: bbm %lu stale %lu freed_in_use %lu model %lu bad "
+				"walks %lu: %s",
+				t->bbm_violations, t->stale, t->freed_in_use, t->model_errors,
+				t->bad_walks, t->first_error);
+	}
+	if (h->open_tlbi)
+		return oracle_say(why, n, "%lu TLBIs not completed", h->open_tlbi);
+	if (h->tlbi_between)
+		return oracle_say(why, n, "%lu TLBIs not after a PUBLISH", h->tlbi_between);
+	if (h->bad_frees || h->bad_table_va)
+		return oracle_say(why, n, "%lu bad frees, %lu table_va outside the pool",
+				  h->bad_frees, h->bad_table_va);
+	if (h->in_use != am_pt_tables(pt))
+		return oracle_say(why, n, "%zu pool pages in use, am_pt_tables() %zu", h->in_use,
+				  am_pt_tables(pt));
+	reach = oracle_pt_reachable(h, pt, why, n);
+	if (reach < 0)
+		return false;
+	if ((size_t)reach != h->in_use)
+		return oracle_say(why, n, "%ld table pages reachable, %zu allocated", reach,
+				  h->in_use);
+	return true;
+}
+
+static void keep_page(void *arg, uint64_t pa, const void *page)
+{
+	struct oracle_pt_snap *s = arg;
+
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? 2 * s->cap : 16;
+
+		s->pa = realloc(s->pa, cap * sizeof(*s->pa));
+		s->mem = realloc(s->mem, cap * AM_HOST_PT_PAGE);
+		if (!s->pa || !s->mem)
+			abort();
+		s->cap = cap;
+	}
+	s->pa[s->n] = pa;
+	memcpy(s->mem + s->n * AM_HOST_PT_PAGE, page, AM_HOST_PT_PAGE);
+	s->n++;
+}
+
+void oracle_pt_snap(struct oracle_pt_snap *s, struct am_host_pt *h, const struct am_pt *pt)
+{
+	s->n = 0;
+	(void)walk_tree(h, pt, keep_page, s, NULL, 0);
+	s->in_use = h->in_use;
+	s->tables = am_pt_tables(pt);
+	s->tlbi = h->tlbi;
+	s->tlbi_all = h->tlbi_all;
+	s->publish = h->publish;
+	s->complete = h->complete;
+}
+
+struct cmp {
+	const struct oracle_pt_snap *s;
+	size_t i;
+	bool differ;
+	uint64_t pa;
+	unsigned int entry;
+};
+
+static void cmp_page(void *arg, uint64_t pa, const void *page)
+{
+	struct cmp *c = arg;
+
+	if (c->differ)
+		return;
+	if (c->i >= c->s->n || c->s->pa[c->i] != pa) {
+		c->differ = true;
+		c->pa = pa;
+		c->entry = ~0u;
+		return;
+	}
+	if (memcmp(c->s->mem + c->i * AM_HOST_PT_PAGE, page, AM_HOST_PT_PAGE)) {
+		const uint64_t *a = (const void *)(c->s->mem + c->i * AM_HOST_PT_PAGE), *b = page;
+
+		c->differ = true;
+		c->pa = pa;
+		for (c->entry = 0; a[c->entry] == b[c->entry]; c->entry++)
+			;
+	}
+	c->i++;
+}
+
+bool oracle_pt_unchanged(const struct oracle_pt_snap *s, struct am_host_pt *h,
+			 const struct am_pt *pt, char *why, size_t n)
+{
+	struct cmp c = {.s = s};
+	long reach = walk_tree(h, pt, cmp_page, &c, why, n);
+
+	if (reach < 0)
+		return false;
+	if (c.differ && c.entry == ~0u)
+		return oracle_say(why, n, "the tree changed: table %#llx is new or moved",
+				  (unsigned long long)c.pa);
+	if (c.differ)
+		return oracle_say(why, n, "table %#llx changed at entry %u",
+				  (unsigned long long)c.pa, c.entry);
+	if ((size_t)reach != s->n)
+		return oracle_say(why, n, "%ld table pages reachable, were %zu", reach, s->n);
+	if (h->in_use != s->in_use || am_pt_tables(pt) != s->tables)
+		return oracle_say(why, n, "table pages %zu (am_pt_tables %zu), were %zu (%zu)",
+				  h->in_use, am_pt_tables(pt), s->in_use, s->tables);
+	if (h->tlbi != s->tlbi || h->tlbi_all != s->tlbi_all)
+		return oracle_say(why, n, "%lu TLBIs issued",
+				  h->tlbi + h->tlbi_all - s->tlbi - s->tlbi_all);
+	if (h->publish != s->publish || h->complete != s->complete)
+		return oracle_say(why, n, "barriers issued: %lu publish, %lu complete",
+				  h->publish - s->publish, h->complete - s->complete);
+	return true;
+}
+
+void oracle_pt_snap_free(struct oracle_pt_snap *s)
+{
+	free(s->pa);
+	free(s->mem);
+	memset(s, 0, sizeof(*s));
+}
