@@ -20,7 +20,7 @@
  * counts.
  *
  * These checks, the transport and the differential check of the two
- * hypervisors are the MMIO-guard oracle (tests/oracle/mmio_guard.c), which
+ * hypervisors are the MMIO-guard oracle (tests/oracle/mmio_oracle.c), which
  * the fuzzers (tests/fuzz/fuzz_mmio_guard.c, fuzz_mmio_hyp.c) call as well.
  */
 #include <stdlib.h>
@@ -36,7 +36,7 @@
 #include "model/mmio_hyp.h"
 #include "model/tlb.h"
 #include "model/vmsa.h"
-#include "tests/oracle/mmio_guard.h"
+#include "tests/oracle/mmio_oracle.h"
 
 #define K4 0x1000ull
 #define K16 0x4000ull
@@ -78,9 +78,9 @@ struct env {
 	struct mmioh m;
 	struct am_mmio_hyp hyp;
 	uint64_t slots[MAX_SLOTS];
-	struct amo_ram rh; /* guest RAM as the src side's is_ram sees it */
-	struct amo_xport x;
-	struct amo_mg o; /* the devices tracked, as the test knows them */
+	struct oracle_mmio_ram rh; /* guest RAM as the src side's is_ram sees it */
+	struct oracle_mmio_xport x;
+	struct oracle_mmio o; /* the devices tracked, as the test knows them */
 };
 
 static struct env E0, E1;
@@ -92,7 +92,7 @@ static const struct opts OPT_ANDROID = {MMIOH_ABI_ANDROID, K4, false, 4, 8, MAX_
 /* Calls of @fid among the logged calls from @from on. */
 static unsigned long calls_of(const struct env *e, uint32_t fid, unsigned long from)
 {
-	return amo_xcalls_of(&e->x, fid, from);
+	return oracle_mmio_xcalls_of(&e->x, fid, from);
 }
 
 /* -------------------------------------------------------------- setup -- */
@@ -106,7 +106,7 @@ static void env_table(struct env *e)
 	assert_int_equal(am_host_pt_init(&e->h, POOL_PAGES), 0);
 	assert_int_equal(am_pt_init(&e->pt, &pc, &am_host_pt_ops, &e->h), 0);
 	e->pt_live = true;
-	amo_mg_attach(&e->o, &e->h, &e->pt, 39, &e->t, &e->x, 0);
+	oracle_mmio_attach(&e->o, &e->h, &e->pt, 39, &e->t, &e->x, 0);
 }
 
 static const struct am_mmio_abi *abi_of(enum mmioh_abi a)
@@ -127,7 +127,7 @@ static void env_hyp(struct env *e, const struct opts *o)
 						.granule = o->granule,
 						.slots = e->slots,
 						.nr_slots = o->slots,
-						.is_ram = amo_is_ram,
+						.is_ram = oracle_mmio_is_ram,
 						.ctx = &e->rh};
 
 		assert_int_equal(am_mmio_hyp_init(&e->hyp, &hc), 0);
@@ -146,7 +146,7 @@ static void env_cfg(struct env *e, const struct opts *o)
 						 .mmio = e->mmio,
 						 .mmio_cap = o->mmio_cap,
 						 .abi = abi_of(o->abi),
-						 .hyp = {amo_xcall, &e->x}};
+						 .hyp = {oracle_mmio_xcall, &e->x}};
 }
 
 static struct env *setup_env(struct env *e, const struct opts *o)
@@ -219,25 +219,27 @@ static void expect_fault(struct env *e, uint64_t va, unsigned int acc, enum vmsa
 			 vmsa_fault_name(r.fault), vmsa_fault_name(f));
 }
 
+static char WHY[384]; /* why the oracle said no */
+
 /* The oracle's verdict, as a test failure. */
-static void ok(const char *why)
+static void ok(bool good)
 {
-	if (why)
-		fail_msg("%s", why);
+	if (!good)
+		fail_msg("%s", WHY);
 }
 
-static struct amo_mg_page page(struct env *e, uint64_t va)
+static struct oracle_mmio_page page(struct env *e, uint64_t va)
 {
-	struct amo_mg_page p;
+	struct oracle_mmio_page p;
 
-	ok(amo_mg_page(&e->o, va, &p));
+	ok(oracle_mmio_page(&e->o, va, &p, WHY, sizeof(WHY)));
 	return p;
 }
 
 /* What the hardware sees, and what the rules demand, after a call (the oracle). */
 static void check(struct env *e)
 {
-	ok(amo_mg_check(&e->o));
+	ok(oracle_mmio_check(&e->o, WHY, sizeof(WHY)));
 	/* the hardware may cache whatever translates now */
 	tlbm_fill(&e->h.tlb);
 }
@@ -245,7 +247,7 @@ static void check(struct env *e)
 static void add_dev(struct env *e, uint64_t base, uint64_t size)
 {
 	assert_int_equal(am_mmio_add_device(&e->t, base, size), 0);
-	assert_true(amo_mg_add_dev(&e->o, base, size));
+	assert_true(oracle_mmio_add_dev(&e->o, base, size));
 	check(e);
 }
 
@@ -261,26 +263,28 @@ static bool logged_value(const struct am_host_pt *h, uint64_t v)
 
 /* ------------------------------------------------- snapshots of state -- */
 
-/* One snapshot at a time, in static storage (a failed assertion leaks nothing). */
-static uint8_t SNAP_MEM[POOL_PAGES * 4096u];
-
-static void snap(struct env *e, struct amo_mg_snap *s)
+static void snap(struct env *e, struct oracle_mmio_snap *s)
 {
-	assert_true(e->h.pages <= POOL_PAGES);
-	s->t.mem = SNAP_MEM;
-	amo_mg_snap(s, &e->o);
+	memset(s, 0, sizeof(*s));
+	oracle_mmio_snap(s, &e->o);
 }
 
 /* Every table page as it was, no maintenance, lists as they were. */
-static void table_unchanged(struct env *e, struct amo_mg_snap *s)
+static void table_unchanged(struct env *e, struct oracle_mmio_snap *s)
 {
-	ok(amo_mg_unchanged(s, &e->o, false));
+	bool good = oracle_mmio_unchanged(s, &e->o, false, WHY, sizeof(WHY));
+
+	oracle_pt_snap_free(&s->t);
+	ok(good);
 }
 
 /* ... and no hypercall was made, the hypervisor is as it was. */
-static void unchanged(struct env *e, struct amo_mg_snap *s)
+static void unchanged(struct env *e, struct oracle_mmio_snap *s)
 {
-	ok(amo_mg_unchanged(s, &e->o, true));
+	bool good = oracle_mmio_unchanged(s, &e->o, true, WHY, sizeof(WHY));
+
+	oracle_pt_snap_free(&s->t);
+	ok(good);
 }
 
 /* ---------------------------------------------------------------- ABI -- */
@@ -578,7 +582,7 @@ static void test_add_refusals(void **state)
 {
 	struct opts o = OPT_ANDROID;
 	struct env *e;
-	struct amo_mg_snap s;
+	struct oracle_mmio_snap s;
 
 	(void)state;
 	o.ram_cap = 3;
@@ -652,7 +656,7 @@ static void test_add_refusals(void **state)
 static void test_add_table_errors(void **state)
 {
 	struct env *e = setup(&OPT_ANDROID);
-	struct amo_mg_snap s;
+	struct oracle_mmio_snap s;
 
 	(void)state;
 	/* FAR_DEV needs a level-2 and a level-3 table: fail either */
@@ -690,7 +694,7 @@ static void test_fault_4k(void **state)
 {
 	struct env *e = setup(&OPT_ANDROID);
 	unsigned long n0, t0;
-	struct amo_mg_page p;
+	struct oracle_mmio_page p;
 
 	(void)state;
 	add_dev(e, RTC, 4 * K4);
@@ -812,7 +816,7 @@ static void test_fault_16k(void **state)
 	check(e);
 	assert_int_equal(e->x.rec[n0 + 1].arg, WIN + 0x8000);
 	for (uint64_t va = WIN + 0x7000; va < WIN + 0xd000; va += K4) {
-		struct amo_mg_page p = page(e, va);
+		struct oracle_mmio_page p = page(e, va);
 
 		assert_int_equal(p.level, 3);
 		assert_int_equal(p.valid, va >= WIN + 0x8000 && va < WIN + 0xc000);
@@ -826,7 +830,7 @@ static void test_fault_16k(void **state)
 static void test_fault_enoent(void **state)
 {
 	struct env *e = setup(&OPT_ANDROID);
-	struct amo_mg_snap s;
+	struct oracle_mmio_snap s;
 
 	(void)state;
 	assert_int_equal(am_mmio_add_ram(&e->t, RAM0, 4 * M2, true), 0);
@@ -860,7 +864,7 @@ static void test_fault_refused(void **state)
 {
 	struct opts o = OPT_ANDROID;
 	struct env *e;
-	struct amo_mg_snap s;
+	struct oracle_mmio_snap s;
 	unsigned long n0;
 
 	(void)state;
@@ -907,7 +911,7 @@ static void test_fault_enomem(void **state)
 	struct env *e = setup(&OPT_ANDROID);
 	uint64_t a = WIN + 0x5000;
 	unsigned long n0;
-	struct amo_mg_snap s;
+	struct oracle_mmio_snap s;
 
 	(void)state;
 	add_dev(e, WIN, M2);
@@ -1112,7 +1116,7 @@ static void unmap_all_exact(struct env *e, const uint64_t *addrs, unsigned int n
 	for (unsigned int i = 0; i < e->o.ndev; i++)
 		for (uint64_t va = e->o.dev_base[i]; va < e->o.dev_base[i] + e->o.dev_size[i];
 		     va += K4) {
-			struct amo_mg_page p = page(e, va);
+			struct oracle_mmio_page p = page(e, va);
 
 			assert_int_equal(p.valid, 0);
 			assert_true(p.sw & AM_MMIO_SW_LAZY);
@@ -1227,7 +1231,7 @@ static void test_unmap_all_refused(void **state)
 static void test_unmap_all_upstream(void **state)
 {
 	struct env *e = setup_g(MMIOH_ABI_UPSTREAM, K4);
-	struct amo_mg_snap s;
+	struct oracle_mmio_snap s;
 
 	(void)state;
 	add_dev(e, RTC, 4 * K4);
@@ -1354,13 +1358,13 @@ static struct am_mmio_hyp HY;
 static uint64_t SLOTS[8];
 
 static int hyp_setup(const struct am_mmio_abi *abi, uint64_t granule, unsigned int nslots,
-		     struct amo_ram *ram)
+		     struct oracle_mmio_ram *ram)
 {
 	struct am_mmio_hyp_config hc = {.abi = abi,
 					.granule = granule,
 					.slots = SLOTS,
 					.nr_slots = nslots,
-					.is_ram = ram ? amo_is_ram : NULL,
+					.is_ram = ram ? oracle_mmio_is_ram : NULL,
 					.ctx = ram};
 
 	memset(&HY, 0x5a, sizeof(HY));
@@ -1406,7 +1410,7 @@ static void test_hyp_android(void **state)
 
 	(void)state;
 	memset(e, 0, sizeof(*e));
-	e->rh.granule = K16; /* the size amo_is_ram() expects */
+	e->rh.granule = K16; /* the size oracle_mmio_is_ram() expects */
 	e->rh.base[0] = 0x40000000;
 	e->rh.size[0] = 0x1000; /* one page of RAM: refuses its whole granule */
 	e->rh.n = 1;
@@ -1579,7 +1583,8 @@ static void test_hyp_vs_model(void **state)
 				fail_msg("cfg %d call %d: fid %#x arg %#llx: %lld, the model %lld",
 					 cfg, i, fid, (unsigned long long)arg, (long long)got,
 					 (long long)want);
-			ok(amo_hyp_diff(&HY, &m, base - g, base + 17 * g));
+			ok(oracle_mmio_hyp_diff(&HY, &m, base - g, base + 17 * g, WHY,
+						sizeof(WHY)));
 		}
 		assert_true(m.calls[MMIOH_MAP] > 500);
 		assert_true(m.refused > 100);
@@ -1632,7 +1637,7 @@ static void test_tracker_differential(void **state)
 				assert_int_equal(rc[0], rc[1]);
 				if (!rc[0])
 					for (int k = 0; k < 2; k++) {
-						assert_true(amo_mg_add_dev(&e[k]->o, a, sz));
+						assert_true(oracle_mmio_add_dev(&e[k]->o, a, sz));
 					}
 			} else if (op < 9) {
 				/* fault mostly where a device is */
@@ -1666,10 +1671,11 @@ static void test_tracker_differential(void **state)
 				assert_int_equal(p->ret, q->ret);
 			}
 			/* the same guarded sets, the same tables */
-			assert_int_equal(amo_mg_hyp_nr(&e[0]->o), amo_mg_hyp_nr(&e[1]->o));
+			assert_int_equal(oracle_mmio_hyp_nr(&e[0]->o),
+					 oracle_mmio_hyp_nr(&e[1]->o));
 			for (uint64_t x = space - g; x < space + span + 2 * M2; x += g)
-				assert_int_equal(amo_mg_hyp_allowed(&e[0]->o, x, 4),
-						 amo_mg_hyp_allowed(&e[1]->o, x, 4));
+				assert_int_equal(oracle_mmio_hyp_allowed(&e[0]->o, x, 4),
+						 oracle_mmio_hyp_allowed(&e[1]->o, x, 4));
 			assert_int_equal(am_pt_tables(&e[0]->pt), am_pt_tables(&e[1]->pt));
 			assert_memory_equal(e[0]->h.pool, e[1]->h.pool, POOL_PAGES * 4096u);
 		}

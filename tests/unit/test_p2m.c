@@ -19,7 +19,7 @@
  * reference yet; at each foreign put, the invalidation has completed and
  * both the walker and the TLB model already fault at the old IPA.
  *
- * These checks are the P2M oracle (tests/oracle/p2m.c), which the fuzzer
+ * These checks are the P2M oracle (tests/oracle/p2m_oracle.c), which the fuzzer
  * (tests/fuzz/fuzz_p2m.c) calls as well.
  */
 #include <pthread.h>
@@ -38,7 +38,7 @@
 #include "arch/host/p2m_host.h"
 #include "model/tlb.h"
 #include "model/vmsa.h"
-#include "tests/oracle/p2m.h"
+#include "tests/oracle/p2m_oracle.h"
 
 #define K4 0x1000ull
 #define M2 0x200000ull
@@ -68,7 +68,12 @@ static bool P2M_LIVE;
 static struct am_page_info PG[FT_NR];
 static struct am_frame_table FT;
 static am_mfn_t GNT[NR_GNT], STS[NR_STS];
-static struct amo_p2m O; /* the oracle watching P2M */
+static struct oracle_p2m O; /* the oracle watching P2M */
+static char WHY[384];	    /* why it failed */
+
+/* One snapshot at a time; its buffers are kept for the next (a failed assertion leaks nothing). */
+static struct oracle_p2m_snap SNAP;
+static struct am_page_info SNAP_PG[FT_NR];
 
 static bool is_xenheap(unsigned int i)
 {
@@ -130,18 +135,18 @@ static void track(am_gfn_t gfn, am_mfn_t mfn, unsigned int n)
 {
 	for (unsigned int i = 0; i < n; i++) {
 		assert_non_null(am_frame_of(&FT, mfn + i));
-		assert_true(amo_p2m_track(&O, gfn + i, mfn + i, 1,
-					  is_foreign((unsigned int)(mfn + i - FT_FIRST))));
+		assert_true(oracle_p2m_track(&O, gfn + i, mfn + i, 1,
+					     is_foreign((unsigned int)(mfn + i - FT_FIRST))));
 	}
 	tlbm_watch(&HP.pt.tlb, IPA(gfn), n * K4, 0);
 	tlbm_fill(&HP.pt.tlb);
 }
 
 /* The oracle's verdict, as a test failure. */
-static void ok(const char *why)
+static void ok(bool good)
 {
-	if (why)
-		fail_msg("%s", why);
+	if (!good)
+		fail_msg("%s", WHY);
 }
 
 /* ------------------------------------------------------ setup, checks -- */
@@ -150,7 +155,7 @@ static void p2m_down(void)
 {
 	if (!P2M_LIVE)
 		return;
-	amo_p2m_detach(&O);
+	oracle_p2m_detach(&O);
 	am_p2m_destroy(&P2M);
 	P2M_LIVE = false;
 }
@@ -169,7 +174,7 @@ static struct am_p2m *setup_cfg(const struct am_p2m_config *cfg)
 	memset(&P2M, 0x5a, sizeof(P2M));
 	assert_int_equal(am_p2m_init(&P2M, cfg, &HP.ops, &HP), 0);
 	P2M_LIVE = true;
-	amo_p2m_attach(&O, &HP, &P2M, &FT, cfg->ipa_bits, cfg->pa_bits, cfg->vmid);
+	oracle_p2m_attach(&O, &HP, &P2M, &FT, cfg->ipa_bits, cfg->pa_bits, cfg->vmid);
 	return &P2M;
 }
 
@@ -185,19 +190,20 @@ static int teardown(void **state)
 	(void)state;
 	p2m_down();
 	am_host_p2m_fini(&HP);
+	oracle_pt_snap_free(&SNAP.t);
 	return 0;
 }
 
 static void check(void)
 {
-	ok(amo_p2m_check(&O));
+	ok(oracle_p2m_check(&O, WHY, sizeof(WHY)));
 }
 
 /* -------------------------------------------------- the walker's view -- */
 
 static struct vmsa_result xlate(am_gfn_t g, unsigned int acc)
 {
-	return amo_p2m_xlate(&O, g, 0x18, acc);
+	return oracle_p2m_xlate(&O, g, 0x18, acc);
 }
 
 static void expect_map(am_gfn_t g, am_mfn_t mfn, unsigned int acc)
@@ -225,52 +231,37 @@ static void expect_fault(am_gfn_t g, unsigned int acc, enum vmsa_fault f)
 /* Lookup and walker: @g maps @mfn with type @t and its attributes. */
 static void expect_lookup(am_gfn_t g, am_mfn_t mfn, enum am_p2m_type t)
 {
-	ok(amo_p2m_expect(&O, g, mfn, t));
+	ok(oracle_p2m_expect(&O, g, mfn, t, WHY, sizeof(WHY)));
 }
 
 static void expect_nothing(am_gfn_t g)
 {
-	ok(amo_p2m_expect(&O, g, AM_MFN_INVALID, AM_P2M_NONE));
+	ok(oracle_p2m_expect(&O, g, AM_MFN_INVALID, AM_P2M_NONE, WHY, sizeof(WHY)));
 }
 
 /* ------------------------------------------------ snapshots: unchanged -- */
 
-/* One snapshot at a time, in static storage (a failed assertion leaks nothing). */
-static uint8_t SNAP_MEM[POOL_PAGES * 4096u];
-static struct am_page_info SNAP_PG[FT_NR];
 
-static void snap(struct amo_p2m_snap *s)
+static void snap(void)
 {
-	assert_true(HP.pt.pages <= POOL_PAGES);
-	s->t.mem = SNAP_MEM;
-	s->pg = SNAP_PG;
-	amo_p2m_snap(s, &O);
+	SNAP.pg = SNAP_PG;
+	oracle_p2m_snap(&SNAP, &O);
 }
 
-static void snap_free(struct amo_p2m_snap *s)
+/* Tables, frame words, references as at snap(); no maintenance; no put. */
+static void unchanged_(int line)
 {
-	s->t.mem = NULL;
-	s->pg = NULL;
+	if (!oracle_p2m_unchanged(&SNAP, &O, WHY, sizeof(WHY)))
+		fail_msg("line %d: %s", line, WHY);
 }
-
-/* Tables, frame words, references as they were; no maintenance; no put. */
-static void unchanged_(struct amo_p2m_snap *s, int line)
-{
-	const char *why = amo_p2m_unchanged(s, &O);
-
-	if (why)
-		fail_msg("line %d: %s", line, why);
-}
-#define unchanged(s) unchanged_((s), __LINE__)
+#define unchanged() unchanged_(__LINE__)
 
 /* A refused call: its code, nothing changed, the lock balanced. */
 #define REFUSED(call, err)                       \
 	do {                                     \
-		struct amo_p2m_snap s_;          \
-		snap(&s_);                       \
+		snap();                          \
 		assert_int_equal((call), (err)); \
-		unchanged(&s_);                  \
-		snap_free(&s_);                  \
+		unchanged();                     \
 		check();                         \
 	} while (0)
 
@@ -987,21 +978,18 @@ static long inject(p2m_op op)
 	long f;
 
 	for (f = 0;; f++) {
-		struct amo_p2m_snap s;
 		int rc;
 
-		snap(&s);
+		snap();
 		am_host_pt_fail_at(&HP.pt, f);
 		rc = op();
 		am_host_pt_fail_at(&HP.pt, -1);
 		if (rc == 0) {
-			snap_free(&s);
 			check();
 			break;
 		}
 		assert_int_equal(rc, AM_ENOMEM);
-		unchanged(&s);
-		snap_free(&s);
+		unchanged();
 		check();
 		assert_true(f < 16);
 	}
@@ -1384,7 +1372,7 @@ static void test_destroy(void **state)
 	{
 		struct am_p2m_config cfg = dflt_cfg();
 
-		amo_p2m_detach(&O);
+		oracle_p2m_detach(&O);
 		assert_int_equal(am_p2m_init(&P2M, &cfg, &HP.ops, &HP), 0);
 		P2M_LIVE = true;
 		O.vc.root_pa = P2M.pt.root_pa;
@@ -1431,7 +1419,7 @@ static bool r_occupied(unsigned int first, unsigned int n)
 
 static void r_verify(void)
 {
-	struct amo_p2m *os[1] = {&O};
+	struct oracle_p2m *os[1] = {&O};
 
 	for (unsigned int i = 0; i < RN; i++) {
 		if (SH[i] == AM_MFN_INVALID) {
@@ -1441,7 +1429,7 @@ static void r_verify(void)
 		expect_lookup(RBASE + i, SH[i], AM_P2M_RAM_RW);
 		expect_map(RBASE + i, SH[i], VMSA_ACC_R | VMSA_ACC_W);
 	}
-	ok(amo_p2m_frames_agree(os, 1));
+	ok(oracle_p2m_frames_agree(os, 1, WHY, sizeof(WHY)));
 }
 
 /* Random map / unmap / physmap calls against a shadow of the window. */

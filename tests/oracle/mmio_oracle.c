@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* The MMIO-guard oracle (tests/oracle/mmio_guard.h). */
-#include <stdarg.h>
+/* The MMIO-guard oracle (mmio_oracle.h). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,48 +7,37 @@
 #include <armmap/pt.h>
 
 #include "model/tlb.h"
-#include "tests/oracle/mmio_guard.h"
+#include "tests/oracle/mmio_oracle.h"
+#include "tests/oracle/oracle.h"
 
 #define K4 0x1000ull
 
-static char msg[384];
-
-static const char *why(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static const char *why(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	return msg;
-}
-
 /* ---------------------------------------------------------- transport -- */
 
-int64_t amo_xcall(void *ctx, uint32_t fid, uint64_t arg)
+int64_t oracle_mmio_xcall(void *ctx, uint32_t fid, uint64_t arg)
 {
-	struct amo_xport *x = ctx;
+	struct oracle_mmio_xport *x = ctx;
 	int64_t r = x->m ? mmioh_call(x->m, fid, arg) : am_mmio_hyp_call(x->h, fid, arg);
 
-	if (x->n < AMO_XLOG)
+	if (x->n < ORACLE_MMIO_XLOG)
 		x->rec[x->n] = (struct mmioh_call_rec){fid, arg, r};
 	x->n++;
 	return r;
 }
 
-unsigned long amo_xcalls_of(const struct amo_xport *x, uint32_t fid, unsigned long from)
+unsigned long oracle_mmio_xcalls_of(const struct oracle_mmio_xport *x, uint32_t fid,
+				    unsigned long from)
 {
 	unsigned long n = 0;
 
-	for (unsigned long i = from; i < x->n && i < AMO_XLOG; i++)
+	for (unsigned long i = from; i < x->n && i < ORACLE_MMIO_XLOG; i++)
 		n += x->rec[i].fid == fid;
 	return n;
 }
 
-bool amo_is_ram(void *ctx, uint64_t ipa, uint64_t size)
+bool oracle_mmio_is_ram(void *ctx, uint64_t ipa, uint64_t size)
 {
-	struct amo_ram *r = ctx;
+	struct oracle_mmio_ram *r = ctx;
 
 	r->calls++;
 	if (size != r->granule)
@@ -62,8 +50,9 @@ bool amo_is_ram(void *ctx, uint64_t ipa, uint64_t size)
 
 /* -------------------------------------------------------- the tracker -- */
 
-void amo_mg_attach(struct amo_mg *o, struct am_host_pt *h, struct am_pt *pt, unsigned int ia_bits,
-		   struct am_mmio_tracker *t, struct amo_xport *x, uint64_t granule)
+void oracle_mmio_attach(struct oracle_mmio *o, struct am_host_pt *h, struct am_pt *pt,
+			unsigned int ia_bits, struct am_mmio_tracker *t,
+			struct oracle_mmio_xport *x, uint64_t granule)
 {
 	o->h = h;
 	o->pt = pt;
@@ -79,9 +68,9 @@ void amo_mg_attach(struct amo_mg *o, struct am_host_pt *h, struct am_pt *pt, uns
 	am_host_pt_tlb(h, AM_PT_S1_EL2, ia_bits, 48, pt->root_pa, o->vc.mair, 0);
 }
 
-bool amo_mg_add_dev(struct amo_mg *o, uint64_t base, uint64_t size)
+bool oracle_mmio_add_dev(struct oracle_mmio *o, uint64_t base, uint64_t size)
 {
-	if (o->ndev >= AMO_MG_DEV)
+	if (o->ndev >= ORACLE_MMIO_DEV)
 		return false;
 	o->dev_base[o->ndev] = base;
 	o->dev_size[o->ndev] = size;
@@ -90,19 +79,19 @@ bool amo_mg_add_dev(struct amo_mg *o, uint64_t base, uint64_t size)
 	return true;
 }
 
-bool amo_mg_hyp_guarded(const struct amo_mg *o, uint64_t ipa)
+bool oracle_mmio_hyp_guarded(const struct oracle_mmio *o, uint64_t ipa)
 {
 	if (o->x->m)
 		return mmioh_guarded(o->x->m, ipa);
 	return am_mmio_hyp_allowed(o->x->h, ipa & ~(o->granule - 1), 1);
 }
 
-unsigned int amo_mg_hyp_nr(const struct amo_mg *o)
+unsigned int oracle_mmio_hyp_nr(const struct oracle_mmio *o)
 {
 	return o->x->m ? o->x->m->nr : am_mmio_hyp_guarded(o->x->h);
 }
 
-bool amo_mg_hyp_allowed(const struct amo_mg *o, uint64_t ipa, uint64_t size)
+bool oracle_mmio_hyp_allowed(const struct oracle_mmio *o, uint64_t ipa, uint64_t size)
 {
 	return o->x->m ? mmioh_allowed(o->x->m, ipa, size)
 		       : am_mmio_hyp_allowed(o->x->h, ipa, size);
@@ -115,37 +104,41 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static unsigned int hyp_set(const struct amo_mg *o, uint64_t *out, unsigned int cap)
+static unsigned int hyp_set(const struct oracle_mmio *o, uint64_t *out, unsigned int cap)
 {
 	const uint64_t *src = o->x->m ? o->x->m->guarded : o->x->h->c.slots;
-	unsigned int n = amo_mg_hyp_nr(o);
+	unsigned int n = oracle_mmio_hyp_nr(o);
 
 	if (n > cap)
 		n = cap;
-	memcpy(out, src, n * sizeof(*out));
-	qsort(out, n, sizeof(*out), cmp_u64);
+	if (n) {
+		memcpy(out, src, n * sizeof(*out));
+		qsort(out, n, sizeof(*out), cmp_u64);
+	}
 	return n;
 }
 
-const char *amo_mg_page(const struct amo_mg *o, uint64_t va, struct amo_mg_page *p)
+bool oracle_mmio_page(const struct oracle_mmio *o, uint64_t va, struct oracle_mmio_page *p,
+		      char *why, size_t n)
 {
 	struct am_pt_leaf l;
 
-	*p = (struct amo_mg_page){0};
+	*p = (struct oracle_mmio_page){0};
 	p->rc = am_pt_query(o->pt, va, &l);
 	if (p->rc)
-		return NULL;
+		return true;
 	p->valid = l.valid;
 	p->sw = l.sw;
 	p->level = l.level;
 	if (l.attr.mtype != AM_MT_DEVICE_nGnRE || l.pa != (va & ~(l.size - 1)))
-		return why("device page %#llx: memory type %d, pa %#llx (leaf va %#llx)",
-			   (unsigned long long)va, (int)l.attr.mtype, (unsigned long long)l.pa,
-			   (unsigned long long)l.va);
-	return NULL;
+		return oracle_say(why, n,
+				  "device page %#llx: memory type %d, pa %#llx (leaf va %#llx)",
+				  (unsigned long long)va, (int)l.attr.mtype,
+				  (unsigned long long)l.pa, (unsigned long long)l.va);
+	return true;
 }
 
-static bool dev_page(const struct amo_mg *o, uint64_t va)
+static bool dev_page(const struct oracle_mmio *o, uint64_t va)
 {
 	for (unsigned int i = 0; i < o->ndev; i++)
 		if (va >= o->dev_base[i] && va - o->dev_base[i] < o->dev_size[i])
@@ -173,66 +166,72 @@ static bool set_add(uint64_t *s, unsigned int *n, unsigned int cap, uint64_t g)
 #define SET_MAX MMIOH_MAX_SLOTS
 
 /* One device page: valid => guarded, parked => lazy; the guarded granules it shows. */
-static const char *check_page(struct amo_mg *o, uint64_t va, uint64_t *bel, unsigned int *nbel)
+static bool check_page(struct oracle_mmio *o, uint64_t va, uint64_t *bel, unsigned int *nbel,
+		       char *why, size_t n)
 {
-	struct amo_mg_page p;
+	struct oracle_mmio_page p;
 	struct vmsa_result r;
-	const char *bad = amo_mg_page(o, va, &p);
 
-	if (bad)
-		return bad;
+	if (!oracle_mmio_page(o, va, &p, why, n))
+		return false;
 	if (p.rc)
-		return why("device page %#llx: not mapped (%d)", (unsigned long long)va, p.rc);
+		return oracle_say(why, n, "device page %#llx: not mapped (%d)",
+				  (unsigned long long)va, p.rc);
 	if (p.valid) {
-		if (!(p.sw & AM_MMIO_SW_GUARDED) || !amo_mg_hyp_guarded(o, va))
-			return why("page %#llx: valid, sw %#x, hypervisor guards: %d",
-				   (unsigned long long)va, p.sw, amo_mg_hyp_guarded(o, va));
+		if (!(p.sw & AM_MMIO_SW_GUARDED) || !oracle_mmio_hyp_guarded(o, va))
+			return oracle_say(
+				why, n, "page %#llx: valid, sw %#x, hypervisor guards: %d",
+				(unsigned long long)va, p.sw, oracle_mmio_hyp_guarded(o, va));
 		vmsa_access(&o->vc, am_host_pt_read, o->h, va + 8, VMSA_ACC_R | VMSA_ACC_W, &r);
 		if (r.fault != VMSA_OK || r.pa != va + 8 || r.mem != 0x04)
-			return why("page %#llx: %s, mem %#x", (unsigned long long)va,
-				   vmsa_fault_name(r.fault), r.mem);
+			return oracle_say(why, n, "page %#llx: %s, mem %#x", (unsigned long long)va,
+					  vmsa_fault_name(r.fault), r.mem);
 		vmsa_access(&o->vc, am_host_pt_read, o->h, va, VMSA_ACC_X, &r);
 		if (r.fault != VMSA_F_PERMISSION)
-			return why("page %#llx: an instruction fetch gives %s",
-				   (unsigned long long)va, vmsa_fault_name(r.fault));
+			return oracle_say(why, n, "page %#llx: an instruction fetch gives %s",
+					  (unsigned long long)va, vmsa_fault_name(r.fault));
 		if (!set_add(bel, nbel, SET_MAX, va & ~(o->granule - 1)))
-			return why("oracle: more than %u granules guarded", SET_MAX);
-		return NULL;
+			return oracle_say(why, n, "oracle: more than %u granules guarded", SET_MAX);
+		return true;
 	}
 	if (!(p.sw & AM_MMIO_SW_LAZY))
-		return why("page %#llx: parked, sw %#x", (unsigned long long)va, p.sw);
-	if ((p.sw & AM_MMIO_SW_GUARDED) && !amo_mg_hyp_guarded(o, va))
-		return why("page %#llx: says guarded, is not", (unsigned long long)va);
+		return oracle_say(why, n, "page %#llx: parked, sw %#x", (unsigned long long)va,
+				  p.sw);
+	if ((p.sw & AM_MMIO_SW_GUARDED) && !oracle_mmio_hyp_guarded(o, va))
+		return oracle_say(why, n, "page %#llx: says guarded, is not",
+				  (unsigned long long)va);
 	vmsa_access(&o->vc, am_host_pt_read, o->h, va, VMSA_ACC_R, &r);
 	if (r.fault != VMSA_F_TRANSLATION)
-		return why("page %#llx: parked, the walker says %s", (unsigned long long)va,
-			   vmsa_fault_name(r.fault));
-	return NULL;
+		return oracle_say(why, n, "page %#llx: parked, the walker says %s",
+				  (unsigned long long)va, vmsa_fault_name(r.fault));
+	return true;
 }
 
 /* The tracker's device list is the test's. */
-static const char *check_list(const struct amo_mg *o)
+static bool check_list(const struct oracle_mmio *o, char *why, size_t n)
 {
 	const struct am_mmio_tracker *t = o->t;
 
 	if (t->nr_mmio != o->ndev)
-		return why("the tracker lists %u devices, %u were added", t->nr_mmio, o->ndev);
+		return oracle_say(why, n, "the tracker lists %u devices, %u were added", t->nr_mmio,
+				  o->ndev);
 	for (unsigned int i = 0; i < o->ndev; i++)
 		if (t->c.mmio[i].base != o->dev_base[i] ||
 		    t->c.mmio[i].limit != o->dev_base[i] + o->dev_size[i] ||
 		    t->c.mmio[i].kind != AM_MEM_MMIO)
-			return why(
+			return oracle_say(
+				why, n,
 				"the tracker's device %u is [%#llx, %#llx) kind %u, added [%#llx, "
 				"+%#llx)",
 				i, (unsigned long long)t->c.mmio[i].base,
 				(unsigned long long)t->c.mmio[i].limit, t->c.mmio[i].kind,
 				(unsigned long long)o->dev_base[i],
 				(unsigned long long)o->dev_size[i]);
-	return NULL;
+	return true;
 }
 
 /* The guarded sets: the hypervisor's, and what the tracker believes. */
-static const char *check_sets(struct amo_mg *o, uint64_t *bel, unsigned int nbel)
+static bool check_sets(struct oracle_mmio *o, uint64_t *bel, unsigned int nbel, char *why, size_t n)
 {
 	static uint64_t hs[SET_MAX];
 	const struct am_mmio_tracker *t = o->t;
@@ -244,15 +243,16 @@ static const char *check_sets(struct amo_mg *o, uint64_t *bel, unsigned int nbel
 		for (uint64_t va = hs[i]; va < hs[i] + o->granule && !touches; va += K4)
 			touches = dev_page(o, va);
 		if (!touches)
-			return why("granule %#llx guarded, no device there",
-				   (unsigned long long)hs[i]);
+			return oracle_say(why, n, "granule %#llx guarded, no device there",
+					  (unsigned long long)hs[i]);
 	}
 	for (unsigned int i = 0; i < t->nr_pending; i++)
 		if (!set_add(bel, &nbel, SET_MAX, t->pending[i]))
-			return why("oracle: more than %u granules guarded", SET_MAX);
+			return oracle_say(why, n, "oracle: more than %u granules guarded", SET_MAX);
 	for (unsigned int i = 0; i < nh || i < nbel; i++)
 		if (i >= nh || i >= nbel || hs[i] != bel[i])
-			return why(
+			return oracle_say(
+				why, n,
 				"the hypervisor guards %u granules (%s%#llx), the tracker believes "
 				"%u (%s%#llx)",
 				nh, i < nh ? "" : "none past ",
@@ -260,101 +260,106 @@ static const char *check_sets(struct amo_mg *o, uint64_t *bel, unsigned int nbel
 				i < nbel ? "" : "none past ",
 				(unsigned long long)(i < nbel ? bel[i] : 0));
 	if (t->guarded != nh)
-		return why("the tracker counts %lu granules guarded, the hypervisor guards %u",
-			   t->guarded, nh);
-	return NULL;
+		return oracle_say(
+			why, n, "the tracker counts %lu granules guarded, the hypervisor guards %u",
+			t->guarded, nh);
+	return true;
 }
 
-const char *amo_mg_check(struct amo_mg *o)
+bool oracle_mmio_check(struct oracle_mmio *o, char *why, size_t n)
 {
 	static uint64_t bel[SET_MAX];
 	unsigned int nbel = 0;
-	const char *bad = amo_table_check(o->h, o->pt, true);
 
-	if (bad)
-		return bad;
+	if (!oracle_pt_check(o->h, o->pt, why, n))
+		return false;
 	for (unsigned int i = 0; i < o->ndev; i++)
 		for (uint64_t va = o->dev_base[i]; va - o->dev_base[i] < o->dev_size[i]; va += K4)
-			if ((bad = check_page(o, va, bel, &nbel)))
-				return bad;
-	if ((bad = check_list(o)))
-		return bad;
-	return check_sets(o, bel, nbel);
+			if (!check_page(o, va, bel, &nbel, why, n))
+				return false;
+	return check_list(o, why, n) && check_sets(o, bel, nbel, why, n);
 }
 
 /* ---------------------------------------------------------- snapshots -- */
 
 static unsigned int list_n(unsigned int cap)
 {
-	return cap < AMO_MG_LIST ? cap : AMO_MG_LIST;
+	return cap < ORACLE_MMIO_LIST ? cap : ORACLE_MMIO_LIST;
 }
 
-void amo_mg_snap(struct amo_mg_snap *s, const struct amo_mg *o)
+void oracle_mmio_snap(struct oracle_mmio_snap *s, struct oracle_mmio *o)
 {
 	const struct am_mmio_tracker *t = o->t;
 
-	amo_table_snap(&s->t, o->h, o->pt);
+	oracle_pt_snap(&s->t, o->h, o->pt);
 	s->calls = o->x->n;
 	s->nr_ram = t->nr_ram;
 	s->nr_mmio = t->nr_mmio;
-	s->hyp_nr = amo_mg_hyp_nr(o);
+	s->hyp_nr = oracle_mmio_hyp_nr(o);
 	s->guarded = t->guarded;
 	memcpy(s->ram, t->c.ram, list_n(t->c.ram_cap) * sizeof(s->ram[0]));
 	memcpy(s->mmio, t->c.mmio, list_n(t->c.mmio_cap) * sizeof(s->mmio[0]));
 }
 
-const char *amo_mg_unchanged(const struct amo_mg_snap *s, const struct amo_mg *o, bool no_call)
+bool oracle_mmio_unchanged(const struct oracle_mmio_snap *s, struct oracle_mmio *o, bool no_call,
+			   char *why, size_t n)
 {
 	const struct am_mmio_tracker *t = o->t;
-	const char *bad = amo_table_unchanged(&s->t, o->h, o->pt);
 
-	if (bad)
-		return bad;
+	if (!oracle_pt_unchanged(&s->t, o->h, o->pt, why, n))
+		return false;
 	if (t->nr_ram != s->nr_ram || t->nr_mmio != s->nr_mmio ||
 	    memcmp(t->c.ram, s->ram, list_n(t->c.ram_cap) * sizeof(s->ram[0])) ||
 	    memcmp(t->c.mmio, s->mmio, list_n(t->c.mmio_cap) * sizeof(s->mmio[0])))
-		return why("the tracker's lists changed: %u RAM, %u MMIO, were %u, %u", t->nr_ram,
-			   t->nr_mmio, s->nr_ram, s->nr_mmio);
+		return oracle_say(why, n,
+				  "the tracker's lists changed: %u RAM, %u MMIO, were %u, %u",
+				  t->nr_ram, t->nr_mmio, s->nr_ram, s->nr_mmio);
 	if (!no_call)
-		return NULL;
+		return true;
 	if (o->x->n != s->calls)
-		return why("%lu hypercalls made", o->x->n - s->calls);
-	if (amo_mg_hyp_nr(o) != s->hyp_nr || t->guarded != s->guarded)
-		return why("guarded: the hypervisor %u, was %u; the tracker %lu, was %lu",
-			   amo_mg_hyp_nr(o), s->hyp_nr, t->guarded, s->guarded);
-	return NULL;
+		return oracle_say(why, n, "%lu hypercalls made", o->x->n - s->calls);
+	if (oracle_mmio_hyp_nr(o) != s->hyp_nr || t->guarded != s->guarded)
+		return oracle_say(why, n,
+				  "guarded: the hypervisor %u, was %u; the tracker %lu, was %lu",
+				  oracle_mmio_hyp_nr(o), s->hyp_nr, t->guarded, s->guarded);
+	return true;
 }
 
 /* ------------------------------------------------ the hypervisor side -- */
 
-const char *amo_hyp_diff(const struct am_mmio_hyp *h, const struct mmioh *m, uint64_t lo,
-			 uint64_t hi)
+bool oracle_mmio_hyp_diff(const struct am_mmio_hyp *h, const struct mmioh *m, uint64_t lo,
+			  uint64_t hi, char *why, size_t n)
 {
 	static uint64_t hs[MMIOH_MAX_SLOTS];
-	unsigned int n = am_mmio_hyp_guarded(h);
+	unsigned int nr = am_mmio_hyp_guarded(h);
 	uint64_t g = m->granule;
 
-	if (n != m->nr)
-		return why("guarded: %u granules, the model %u", n, m->nr);
-	if (n > MMIOH_MAX_SLOTS)
-		return why("guarded: %u granules, more than the model can hold", n);
-	memcpy(hs, h->c.slots, n * sizeof(hs[0]));
-	qsort(hs, n, sizeof(hs[0]), cmp_u64);
-	for (unsigned int i = 0; i < n; i++)
+	if (nr != m->nr)
+		return oracle_say(why, n, "guarded: %u granules, the model %u", nr, m->nr);
+	if (nr > MMIOH_MAX_SLOTS)
+		return oracle_say(why, n, "guarded: %u granules, more than the model can hold", nr);
+	if (nr) {
+		memcpy(hs, h->c.slots, nr * sizeof(hs[0]));
+		qsort(hs, nr, sizeof(hs[0]), cmp_u64);
+	}
+	for (unsigned int i = 0; i < nr; i++)
 		if (hs[i] != m->guarded[i])
-			return why("guarded granule %u: %#llx, the model %#llx", i,
-				   (unsigned long long)hs[i], (unsigned long long)m->guarded[i]);
+			return oracle_say(why, n, "guarded granule %u: %#llx, the model %#llx", i,
+					  (unsigned long long)hs[i],
+					  (unsigned long long)m->guarded[i]);
 	if (h->enrolled != m->enrolled)
-		return why("enrolled: %d, the model %d", h->enrolled, m->enrolled);
+		return oracle_say(why, n, "enrolled: %d, the model %d", h->enrolled, m->enrolled);
 	for (uint64_t a = lo; a - lo < hi - lo; a += g / 2) {
 		uint64_t b = a + g / 2 - 2;
 
 		if (am_mmio_hyp_allowed(h, a, 4) != mmioh_allowed(m, a, 4))
-			return why("allowed(%#llx, 4): %d, the model %d", (unsigned long long)a,
-				   am_mmio_hyp_allowed(h, a, 4), mmioh_allowed(m, a, 4));
+			return oracle_say(why, n, "allowed(%#llx, 4): %d, the model %d",
+					  (unsigned long long)a, am_mmio_hyp_allowed(h, a, 4),
+					  mmioh_allowed(m, a, 4));
 		if (am_mmio_hyp_allowed(h, b, 4) != mmioh_allowed(m, b, 4))
-			return why("allowed(%#llx, 4): %d, the model %d", (unsigned long long)b,
-				   am_mmio_hyp_allowed(h, b, 4), mmioh_allowed(m, b, 4));
+			return oracle_say(why, n, "allowed(%#llx, 4): %d, the model %d",
+					  (unsigned long long)b, am_mmio_hyp_allowed(h, b, 4),
+					  mmioh_allowed(m, b, 4));
 	}
-	return NULL;
+	return true;
 }
