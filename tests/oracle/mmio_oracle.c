@@ -60,6 +60,7 @@ void oracle_mmio_attach(struct oracle_mmio *o, struct am_host_pt *h, struct am_p
 	o->x = x;
 	o->granule = granule;
 	o->ndev = 0;
+	o->base_unlocked_logs = h->unlocked_logs;
 	o->vc = (struct vmsa_cfg){.regime = VMSA_S1_EL2,
 				  .ia_bits = ia_bits,
 				  .oa_bits = 48,
@@ -273,6 +274,9 @@ bool oracle_mmio_check(struct oracle_mmio *o, char *why, size_t n)
 
 	if (!oracle_pt_check(o->h, o->pt, why, n))
 		return false;
+	if (o->t->ready && o->h->unlocked_logs != o->base_unlocked_logs)
+		return oracle_say(why, n, "%lu records logged outside the table's lock",
+				  o->h->unlocked_logs - o->base_unlocked_logs);
 	for (unsigned int i = 0; i < o->ndev; i++)
 		for (uint64_t va = o->dev_base[i]; va - o->dev_base[i] < o->dev_size[i]; va += K4)
 			if (!check_page(o, va, bel, &nbel, why, n))

@@ -9,14 +9,13 @@
  *    library's own hypervisor side, and the is_ram hook the latter is given
  *    (oracle_mmio_is_ram()), over the same RAM list the model is told.
  *  - oracle_mmio_check(), after every tracker call: the table oracle
- *    (pt_oracle.h); for every page of every device the test added:
- *    mapped, a valid leaf is guarded (AM_MMIO_SW_GUARDED, and the
- *    hypervisor has its granule) and translates as Device-nGnRE read/write,
- *    never executable; a parked one is lazy (AM_MMIO_SW_LAZY) and faults;
- *    the tracker's device list is the test's; every granule the hypervisor
- *    guards touches a device; and the hypervisor's guarded set equals what
- *    the tracker believes: the granules of its valid guarded pages and
- *    those it remembers guarded but not mapped (pending), with its count.
+ *    (pt_oracle.h); a ready tracker logs under the table's lock; for every page of every device the
+ * test added: mapped, a valid leaf is guarded (AM_MMIO_SW_GUARDED, and the hypervisor has its
+ * granule) and translates as Device-nGnRE read/write, never executable; a parked one is lazy
+ * (AM_MMIO_SW_LAZY) and faults; the tracker's device list is the test's; every granule the
+ * hypervisor guards touches a device; and the hypervisor's guarded set equals what the tracker
+ * believes: the granules of its valid guarded pages and those it remembers guarded but not mapped
+ * (pending), with its count.
  *  - oracle_mmio_snap() / oracle_mmio_unchanged(): a refused call changed no table
  *    byte, list, count, nor the hypervisor, and (unless told otherwise)
  *    made no hypercall.
@@ -82,8 +81,9 @@ struct oracle_mmio {
 	struct am_pt *pt;
 	struct vmsa_cfg vc;
 	struct am_mmio_tracker *t;
-	struct oracle_mmio_xport *x; /* its transport: the hypervisor it talks to */
-	uint64_t granule;	     /* the hypervisor's */
+	struct oracle_mmio_xport *x;	  /* its transport: the hypervisor it talks to */
+	uint64_t granule;		  /* the hypervisor's */
+	unsigned long base_unlocked_logs; /* the table's records logged without its lock */
 	/* the devices added, as the test knows them */
 	unsigned int ndev;
 	uint64_t dev_base[ORACLE_MMIO_DEV], dev_size[ORACLE_MMIO_DEV];

@@ -136,6 +136,7 @@ void oracle_p2m_attach(struct oracle_p2m *o, struct am_host_p2m *hp, struct am_p
 	hp->on_foreign_put = on_foreign_put;
 	hp->hook_arg = o;
 	o->base_unlocked = hp->unlocked_table_ops;
+	o->base_unlocked_logs = hp->unlocked_logs;
 	o->hook_fails = 0;
 	o->hook_msg[0] = 0;
 	if (!o->pages)
@@ -217,6 +218,9 @@ bool oracle_p2m_check(struct oracle_p2m *o, char *why, size_t n)
 	if (hp->unlocked_table_ops != o->base_unlocked)
 		return oracle_say(why, n, "%lu table ops outside the P2M lock",
 				  hp->unlocked_table_ops - o->base_unlocked);
+	if (o->live && hp->unlocked_logs != o->base_unlocked_logs)
+		return oracle_say(why, n, "%lu records logged outside the P2M lock",
+				  hp->unlocked_logs - o->base_unlocked_logs);
 	if (o->hook_fails)
 		return oracle_say(why, n, "put path: %s (%lu problems)", o->hook_msg,
 				  o->hook_fails);

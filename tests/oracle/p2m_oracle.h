@@ -8,7 +8,7 @@
  * rule broken in @why.
  *
  *  - oracle_p2m_check(): the P2M lock taken and released in pairs, never
- *    nested, no table op outside it; the put path as the hooks watched it
+ *    nested, no table op and no log record outside it; the put path as the hooks watched it
  *    (below); the table oracle (pt_oracle.h): TLB model clean, every TLBI
  *    completed, the pages reachable from the root are the pool's in use.
  *  - The put path, watched at each TLB event and each foreign put through
@@ -67,7 +67,7 @@ struct oracle_p2m {
 	const struct am_frame_table *ft;
 	struct vmsa_cfg vc;
 	bool live; /* attached, not detached */
-	unsigned long base_unlocked;
+	unsigned long base_unlocked, base_unlocked_logs;
 	unsigned long hook_fails;
 	char hook_msg[256];
 	struct oracle_p2m_pages *pages; /* &own, or shared (oracle_p2m_share()) */
