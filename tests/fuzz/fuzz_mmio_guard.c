@@ -60,6 +60,9 @@
 #define FOREIGN_MAX 16u
 #define IA_BITS 39u
 
+/* A rare choice: the last value, so that the zeros past an input's end pick the common one. */
+#define RARE(f, n) (fz_below((f), (n)) == (n)-1)
+
 static struct am_host_pt H;
 static struct am_pt PT;
 static bool PT_LIVE;
@@ -108,7 +111,8 @@ static uint64_t pick_addr(struct fz *f)
 				: HI;
 	case 3:
 		return fz_one_in(f, 2) ? fz_bits(f, 64) : ~0ull - K4 * fz_below(f, 4);
-	case 4: /* a device's edge */
+	case 4:
+	case 5: /* a device's edge: a neighbour in its granule */
 		if (O.ndev) {
 			unsigned int d = (unsigned int)fz_below(f, O.ndev);
 			static const int64_t off[4] = {-(int64_t)K4, 0, 0, (int64_t)K4};
@@ -148,8 +152,9 @@ static uint64_t pick_size(struct fz *f)
 		return K16 * (1 + fz_below(f, 4));
 	case 5:
 		return K64;
-	case 6:
-		return fz_one_in(f, 2) ? ~0ull - K4 + 1 : fz_bits(f, 64) & ~(K4 - 1);
+	case 6: /* too big: wraps, or beyond the space (the oracle checks every device page) */
+		return fz_one_in(f, 2) ? ~0ull - K4 + 1
+				       : (fz_bits(f, 64) | (1ull << 40)) & ~(K4 - 1);
 	case 7:
 		return 2 * M2;
 	default:
@@ -468,13 +473,27 @@ static bool setup(struct fz *f)
 {
 	static const uint64_t odd[4] = {K64, 0x2000, 0x8000, 0x100000};
 	struct am_pt_config pc = {.regime = AM_PT_S1_EL2, .ia_bits = IA_BITS};
-	enum mmioh_abi abi = (enum mmioh_abi)fz_below(f, 2);
+	/* the ABIs: Android, upstream, Android without INFO, one without INFO and MEMINFO */
+	static const struct am_mmio_abi no_info = {MMIOH_FID_MEMINFO, 0, MMIOH_FID_ENROLL,
+						   MMIOH_FID_MAP, MMIOH_FID_UNMAP},
+					no_granule = {0, 0, MMIOH_FID_ENROLL, MMIOH_FID_MAP,
+						      MMIOH_FID_UNMAP};
+	static const struct am_mmio_abi *const abis[8] = {&am_mmio_abi_android,
+							  &am_mmio_abi_android,
+							  &am_mmio_abi_android,
+							  &am_mmio_abi_android,
+							  &am_mmio_abi_upstream,
+							  &am_mmio_abi_upstream,
+							  &no_info,
+							  &no_granule};
+	unsigned int ai = (unsigned int)fz_below(f, 8);
+	enum mmioh_abi abi = ai == 4 || ai == 5 ? MMIOH_ABI_UPSTREAM : MMIOH_ABI_ANDROID;
 	unsigned int r = (unsigned int)fz_below(f, 16);
 	uint64_t g = r < 7 ? K4 : r < 14 ? K16 : odd[fz_below(f, 4)];
-	unsigned int cap = 1 + (unsigned int)fz_below(f, 32);
+	unsigned int cap = 32 - (unsigned int)fz_below(f, 32);
 	int rc, want = 0;
 
-	if (am_host_pt_init(&H, 8 + fz_below(f, 56)) || am_pt_init(&PT, &pc, &am_host_pt_ops, &H))
+	if (am_host_pt_init(&H, 64 - fz_below(f, 56)) || am_pt_init(&PT, &pc, &am_host_pt_ops, &H))
 		return fz_fail(f, "mmio_guard: no table to fuzz on");
 	PT_LIVE = true;
 	(void)mmioh_init(&M, abi, g, cap);
@@ -490,12 +509,12 @@ static bool setup(struct fz *f)
 		.lo = LO,
 		.hi = HI,
 		.ram = RAM_LIST,
-		.ram_cap = 1 + (unsigned int)fz_below(f, LIST_MAX),
+		.ram_cap = LIST_MAX - (unsigned int)fz_below(f, LIST_MAX),
 		.mmio = MMIO_LIST,
-		.mmio_cap = 1 + (unsigned int)fz_below(f, LIST_MAX),
-		.abi = abi == MMIOH_ABI_ANDROID ? &am_mmio_abi_android : &am_mmio_abi_upstream,
+		.mmio_cap = LIST_MAX - (unsigned int)fz_below(f, LIST_MAX),
+		.abi = abis[ai],
 		.hyp = {oracle_mmio_xcall, &X}};
-	switch (fz_below(f, 32)) {
+	switch (31 - fz_below(f, 32)) {
 	case 0: /* misconfigured: refused before any hypercall */
 		CFG.lo = CFG.hi;
 		want = AM_EINVAL;
@@ -517,19 +536,21 @@ static bool setup(struct fz *f)
 		want = AM_ENOTSUP;
 		break;
 	case 5: /* it answers INFO / MEMINFO with an error */
-		mmioh_fail(&M, abi == MMIOH_ABI_ANDROID ? MMIOH_INFO : MMIOH_MEMINFO, 0,
+		mmioh_fail(&M, CFG.abi->info ? MMIOH_INFO : MMIOH_MEMINFO, 0,
 			   MMIOH_INVALID_PARAMETER, false);
 		want = AM_ENOTSUP;
 		break;
 	case 6: /* it refuses ENROLL */
 		mmioh_fail(&M, MMIOH_ENROLL, 0, MMIOH_NOT_SUPPORTED, false);
-		want = abi == MMIOH_ABI_ANDROID ? AM_ENOTSUP : 0;
+		want = CFG.abi->enroll ? AM_ENOTSUP : 0;
 		break;
 	case 7: /* the space is narrow: its edges are near everything */
 		CFG.lo = WIN + M2;
 		CFG.hi = WIN + 3 * M2;
 		break;
 	}
+	if (!want && !CFG.abi->info && !CFG.abi->meminfo)
+		want = AM_ENOTSUP; /* no call to ask the granule with */
 	if (!want && g != K4 && g != K16)
 		want = AM_ENOTSUP;
 	rc = am_mmio_tracker_init(&T, &CFG);
@@ -542,7 +563,8 @@ static bool setup(struct fz *f)
 	if (!FZ_CHECK(f, rc == want, "tracker init (abi %d, granule %#llx): %d, expected %d", abi,
 		      (unsigned long long)g, rc, want))
 		return false;
-	if (want == AM_EINVAL && !FZ_CHECK(f, X.n == 0, "a refused init made %lu hypercalls", X.n))
+	if ((want == AM_EINVAL || (!CFG.abi->info && !CFG.abi->meminfo)) &&
+	    !FZ_CHECK(f, X.n == 0, "a refused init made %lu hypercalls", X.n))
 		return false;
 	tlbm_watch(&H.tlb, RAMB, 8 * K4, K4);
 	return true;

@@ -36,6 +36,9 @@
 #define SLOTS_MAX 64u
 #define WIN 20u /* granules in the window */
 
+/* A rare choice: the last value, so that the zeros past an input's end pick the common one. */
+#define RARE(f, n) (fz_below((f), (n)) == (n)-1)
+
 static struct mmioh M;
 static struct am_mmio_hyp H;
 static uint64_t SLOTS[SLOTS_MAX];
@@ -143,14 +146,13 @@ static bool setup(struct fz *f)
 	static const uint64_t odd[8] = {0x10000, 0x2000,   0x800,  0,
 					0x8000,	 0x100000, 0x3000, 0x4001};
 	enum mmioh_abi abi = (enum mmioh_abi)fz_below(f, 2);
-	unsigned int cap =
-		1 + (unsigned int)(fz_one_in(f, 4) ? fz_below(f, SLOTS_MAX) : fz_below(f, 8));
-	bool ram_hook = !fz_one_in(f, 8);
+	unsigned int cap = 1 + (unsigned int)(RARE(f, 4) ? fz_below(f, SLOTS_MAX) : fz_below(f, 8));
+	bool ram_hook = !RARE(f, 8);
 	struct am_mmio_hyp_config hc;
 	int rc;
 
-	GRANULE = fz_one_in(f, 16) ? odd[fz_below(f, 8)] : fz_one_in(f, 2) ? 0x4000 : K4;
-	BASE = fz_one_in(f, 8) ? 0 : 0x9000000;
+	GRANULE = RARE(f, 16) ? odd[fz_below(f, 8)] : fz_one_in(f, 2) ? 0x4000 : K4;
+	BASE = RARE(f, 8) ? 0 : 0x9000000;
 	if (mmioh_init(&M, abi, GRANULE >= K4 && !(GRANULE & (GRANULE - 1)) ? GRANULE : K4, cap))
 		return fz_fail(f, "mmio_hyp: the model refused its configuration");
 	memset(&RAM, 0, sizeof(RAM));
@@ -170,9 +172,9 @@ static bool setup(struct fz *f)
 					 .is_ram = ram_hook ? oracle_mmio_is_ram : NULL,
 					 .log = count_log,
 					 .ctx = &RAM};
-	if (fz_one_in(f, 32)) /* misconfigured: no ABI, no slots */
+	if (RARE(f, 32)) /* misconfigured: no ABI, no slots */
 		hc.abi = NULL;
-	if (fz_one_in(f, 32))
+	if (RARE(f, 32))
 		hc.nr_slots = 0;
 	memset(&H, 0x5a, sizeof(H));
 	LOGS = 0;

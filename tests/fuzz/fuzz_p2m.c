@@ -75,6 +75,9 @@
 #define WIN_B_N 512u	 /* the top of the IPA space */
 #define FOREIGN_MAX 600u /* pages one foreign map may take */
 
+/* A rare choice: the last value, so that the zeros past an input's end pick the common one. */
+#define RARE(f, n) (fz_below((f), (n)) == (n)-1)
+
 struct ext {
 	am_gfn_t gfn;
 	uint64_t nr;
@@ -457,14 +460,14 @@ static bool guest_init(struct fz *f, struct guest *g, unsigned int k)
 	memset(c, 0, sizeof(*c));
 	c->ipa_bits = pick_bits(f);
 	c->pa_bits = pick_bits(f);
-	c->vmid = fz_one_in(f, 16) ? (uint16_t)fz_bits(f, 16) : (uint16_t)(k + 1);
-	c->frames = fz_one_in(f, 64) ? &FT_BAD : &FT;
-	c->dom.shared_info = fz_one_in(f, 4)	? AM_MFN_INVALID
-			     : fz_one_in(f, 32) ? BADF[fz_below(f, 8)]
-						: DOMF[fz_below(f, 4)];
+	c->vmid = RARE(f, 16) ? (uint16_t)fz_bits(f, 16) : (uint16_t)(k + 1);
+	c->frames = RARE(f, 64) ? &FT_BAD : &FT;
+	c->dom.shared_info = fz_one_in(f, 4) ? AM_MFN_INVALID
+			     : RARE(f, 32)   ? BADF[fz_below(f, 8)]
+					     : DOMF[fz_below(f, 4)];
 	c->dom.gnttab_shared = pick_frames(f, &c->dom.nr_gnttab_shared, 8);
 	c->dom.gnttab_status = pick_frames(f, &c->dom.nr_gnttab_status, 4);
-	if (fz_one_in(f, 64))
+	if (RARE(f, 64))
 		ops = NULL;
 	ipa = c->ipa_bits ? c->ipa_bits : 40;
 	pa = c->pa_bits ? c->pa_bits : 48;
@@ -925,11 +928,11 @@ static bool op_frame(struct fz *f)
 {
 	unsigned int i = (unsigned int)fz_below(f, FT_NR);
 	struct am_page_info was = PG[i];
-	am_gfn_t gfn, set;
+	am_gfn_t gfn = 0, set;
 	int rc;
 
 	CALLS++;
-	switch (fz_below(f, 4)) {
+	switch (fz_below(f, 8)) {
 	case 0: /* a reference taken and dropped */
 		if (!FZ_CHECK(f, am_frame_get(&PG[i]) == 0, "am_frame_get(%u) refused", i))
 			return false;
@@ -962,18 +965,106 @@ static bool op_frame(struct fz *f)
 			return false;
 		(void)am_frame_set_gfn(&PG[i], AM_GFN_INVALID);
 		break;
-	default: /* outside the table: no frame */
+	case 3: /* outside the table: no frame */
 		if (!FZ_CHECK(f,
 			      !am_frame_of(&FT, FT_FIRST - 1 - fz_below(f, 8)) &&
 				      !am_frame_of(&FT, FT_FIRST + FT_NR + fz_below(f, 8)) &&
-				      am_frame_of(&FT, MFN(i)) == &PG[i],
+				      am_frame_of(&FT, MFN(i)) == &PG[i] &&
+				      !am_frame_of(&FT_BAD, MFN(i)) && !am_frame_of(NULL, MFN(i)),
 			      "am_frame_of: wrong answer"))
+			return false;
+		break;
+	case 4: /* a saturated reference count: no more references */
+		PG[i].count_info |= AM_PGC_COUNT_MASK;
+		rc = am_frame_get(&PG[i]);
+		if (!FZ_CHECK(f, rc == AM_EOVERFLOW && refs(i) == AM_PGC_COUNT_MASK,
+			      "am_frame_get of a saturated frame: %d", rc))
+			return false;
+		PG[i] = was;
+		break;
+	case 5: /* the type attributes: known types only */
+		set = (am_gfn_t)pick_type(f);
+		{
+			struct am_attr a;
+			bool known = set > AM_P2M_NONE && set < AM_P2M_TYPE_COUNT;
+
+			rc = am_p2m_type_attr((enum am_p2m_type)set, &a);
+			if (!FZ_CHECK(f, rc == (known ? 0 : AM_EINVAL), "am_p2m_type_attr(%d): %d",
+				      (int)set, rc) ||
+			    !FZ_CHECK(f, am_p2m_type_attr((enum am_p2m_type)set, NULL) == AM_EINVAL,
+				      "am_p2m_type_attr(%d, NULL) accepted", (int)set))
+				return false;
+		}
+		break;
+	default: /* misuse: NULL frames, tables, outputs */
+		if (!FZ_CHECK(f,
+			      am_frame_get(NULL) == AM_EINVAL &&
+				      am_frame_get_gfn(NULL, &gfn) == AM_EINVAL &&
+				      am_frame_get_gfn(&PG[i], NULL) == AM_EINVAL &&
+				      am_frame_set_gfn(NULL, 1) == AM_EINVAL &&
+				      am_frame_table_init(NULL, PG, FT_FIRST, FT_NR) == AM_EINVAL,
+			      "a frame call accepted NULL"))
+			return false;
+		am_frame_put(NULL);
+		am_frame_init(NULL, true);
+		{
+			struct am_frame_table t;
+
+			if (!FZ_CHECK(f,
+				      am_frame_table_init(&t, NULL, FT_FIRST, 1) == AM_EINVAL &&
+					      am_frame_table_init(&t, PG, FT_FIRST, 0) ==
+						      AM_EINVAL &&
+					      am_frame_table_init(&t, PG, ~0ull - 1, 4) ==
+						      AM_EINVAL &&
+					      !am_frame_of(&t, FT_FIRST),
+				      "a bad frame table accepted"))
+				return false;
+		}
+		if (!(PG[i].count_info & AM_PGC_XEN_HEAP) &&
+		    !FZ_CHECK(f, am_frame_get_gfn(&PG[i], &gfn) == AM_EINVAL,
+			      "get_gfn of domheap frame %u accepted", i))
 			return false;
 		break;
 	}
 	return FZ_CHECK(f, !memcmp(&was, &PG[i], sizeof(was)), "frame %u changed by a round trip",
 			i) &&
 	       held(f, frames_are_shadow());
+}
+
+/* Calls on no P2M, and on @g's when it is not ready: AM_EINVAL, nothing changes. */
+static bool op_null(struct fz *f, struct guest *g)
+{
+	struct am_p2m *ps[2] = {NULL, &g->p2m};
+	am_mfn_t m;
+	enum am_p2m_type t;
+	am_gfn_t gfn;
+
+	snap(g);
+	for (int k = g->live ? 0 : 1; k >= 0; k--) {
+		struct am_p2m *p = ps[k];
+		int rc[6] = {
+			am_p2m_map(p, WIN_A, MFN(F_RAM), 1, AM_P2M_RAM_RW),
+			am_p2m_unmap(p, WIN_A, 1, AM_MFN_INVALID),
+			am_p2m_lookup(p, WIN_A, &m, &t),
+			am_p2m_add_physmap(p, AM_SPACE_SHARED_INFO, 0, WIN_A),
+			am_p2m_remove_physmap(p, WIN_A, AM_MFN_INVALID),
+			am_p2m_gnttab_gfn(p, 0, &gfn),
+		};
+
+		am_p2m_destroy(p);
+		CALLS += 7;
+		for (int i = 0; i < 6; i++)
+			if (!FZ_CHECK(f, rc[i] == AM_EINVAL, "call %d on %s: %d", i,
+				      p ? "a P2M not ready" : "no P2M", rc[i]))
+				return false;
+	}
+	CALLS++;
+	if (!FZ_CHECK(f, am_p2m_init(NULL, &g->cfg, &g->hp.ops, &g->hp) == AM_EINVAL,
+		      "am_p2m_init(NULL) accepted"))
+		return false;
+	/* that refusal was logged through @g's hook, without a lock: no P2M was ready */
+	g->o.base_unlocked_logs = g->hp.unlocked_logs;
+	return held(f, oracle_p2m_unchanged(&SNAP, &g->o, WHY, sizeof(WHY))) && verify(f, g, 0, 0);
 }
 
 /* Allocation failures from now on: the n-th one, or every one from it. */
@@ -1073,6 +1164,8 @@ static bool step(struct fz *f)
 	case 12:
 		return op_gnttab_gfn(f, g);
 	case 13:
+		if (fz_one_in(f, 8))
+			return op_null(f, g);
 		op_inject(f, g);
 		return true;
 	case 14:
@@ -1102,7 +1195,7 @@ static unsigned long run(struct fz *f, unsigned long max_ops)
 	for (unsigned int k = 0; k < NGUEST && ok; k++) {
 		struct guest *g = &G[k];
 
-		if (am_host_p2m_init(&g->hp, 16 + fz_below(f, POOL_MAX - 15), true, false)) {
+		if (am_host_p2m_init(&g->hp, POOL_MAX - fz_below(f, POOL_MAX - 15), true, false)) {
 			fz_fail(f, "p2m fuzz: no memory for a pool");
 			NGUEST = k;
 			ok = false;
