@@ -50,14 +50,15 @@ all: $(B)/host/libarmmap.a
 .SECONDARY:
 
 .PHONY: all deps test demo size bench clean format unit cross qemu fresh-check qemu-empty-fw \
-	fuzz fuzz-cov soak
+	fuzz fuzz-cov fuzz-corpus soak
 
 # Installing what is missing (scripts/deps.sh) happens only for the goals
 # given on the command line that need it, and before anything is built:
 # every build rule has `| deps`, and deps does nothing for other goals (plain
 # `make`, a file target, the sub-makes of scripts/run-suites.sh and
 # scripts/cross-build.sh).
-DEPS_GOALS := $(filter demo test bench size fresh-check format fuzz fuzz-cov soak,$(MAKECMDGOALS))
+DEPS_GOALS := $(filter demo test bench size fresh-check format fuzz fuzz-cov fuzz-corpus soak,\
+	$(MAKECMDGOALS))
 ifneq ($(DEPS_GOALS),)
 deps:
 	@scripts/deps.sh $(DEPS_GOALS)
@@ -134,14 +135,16 @@ $(B)/soak/soak: tests/fuzz/soak.c $(FZ_OPT_OBJS) $(B)/host/libarmmap.a | deps
 	@mkdir -p $(dir $@)
 	gcc $(OPT_CFLAGS) $< $(FZ_OPT_OBJS) $(B)/host/libarmmap.a -lpthread -o $@
 
-# libFuzzer: everything built with clang; the core keeps its own warnings.
+# libFuzzer: everything built with clang and ASan+UBSan; only the library
+# (src/) carries libFuzzer's coverage instrumentation, so that cov and ft
+# count the library's edges and the models cost no comparison tracing.
 FUZZ_CC := clang
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer-no-link $(FUZZ_SAN)
+FUZZ_CFLAGS := -g -O1 $(FUZZ_SAN)
 FUZZ_TEST_CFLAGS := -std=c11 -Wall -Wextra -Werror -Iinclude -I. -D_GNU_SOURCE $(FUZZ_CFLAGS)
 $(B)/fuzz/obj/src/%.o: src/%.c $(CORE_HDRS) | deps
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(CORE_CFLAGS) $(FUZZ_CFLAGS) -c $< -o $@
+	$(FUZZ_CC) $(CORE_CFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
 $(B)/fuzz/obj/%.o: %.c $(CORE_HDRS) $(TEST_HDRS) | deps
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_TEST_CFLAGS) -c $< -o $@
@@ -173,6 +176,13 @@ fuzz: deps $(patsubst %,$(B)/fuzz/%,$(FUZZ_ONLY))
 # and what make fuzz found in build/fuzz/corpus/<name>).
 fuzz-cov: deps $(patsubst %,$(B)/fuzzcov/%,$(FUZZ_ONLY))
 	@scripts/fuzz.sh cov 0 $(FUZZ_ONLY)
+
+# make fuzz-corpus: the tree's corpus of each module from what make fuzz
+# found: libFuzzer's merge (edges only) of build/fuzz/corpus/<name> and the
+# tree's packed-* files, packed into files of at most 4 KiB
+# (scripts/fuzz-pack.py); hand-made files (known-*) stay as they are.
+fuzz-corpus: deps $(patsubst %,$(B)/fuzz/%,$(FUZZ_ONLY))
+	@scripts/fuzz.sh corpus 0 $(FUZZ_ONLY)
 
 # make soak: every module of tests/fuzz/modules.c with its soak count.
 SOAK_ARGS ?=

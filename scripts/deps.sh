@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install, from Debian 12's packages, what the named make targets need and
 # this machine lacks:  scripts/deps.sh [demo] [test] [bench] [size]
-# [fresh-check] [format] [fuzz] [fuzz-cov] [soak]  (the Makefile passes the goals it was given;
+# [fresh-check] [format] [fuzz] [fuzz-cov] [fuzz-corpus] [soak]  (the Makefile passes the goals it was given;
 # plain `make` calls nothing). Every need is checked by what provides it (a
 # command, a header), never by package names. Quiet when nothing is
 # missing; `apt-get update` only when something must be installed; after
@@ -10,7 +10,7 @@
 set -euo pipefail
 
 usage() {
-	echo "usage: scripts/deps.sh TARGET...   (TARGET: demo test bench size fresh-check format fuzz fuzz-cov soak)" >&2
+	echo "usage: scripts/deps.sh TARGET...   (TARGET: demo test bench size fresh-check format fuzz fuzz-cov fuzz-corpus soak)" >&2
 	exit 2
 }
 [ $# -gt 0 ] || usage
@@ -49,9 +49,11 @@ for t in "$@"; do
 	format) needs+=(cmd:clang-format:clang-format cmd:git:git) ;;
 	# libFuzzer builds: clang and its fuzzer runtime (a Recommends of clang,
 	# so not installed with it here); coverage reports: llvm-profdata, llvm-cov
-	fuzz | fuzz-cov) needs+=(cmd:make:make cmd:clang:clang "${host_c[@]}"
+	# (fuzz-corpus packs with python3)
+	fuzz | fuzz-cov | fuzz-corpus) needs+=(cmd:make:make cmd:clang:clang "${host_c[@]}"
 		glob:/usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a:libclang-rt-14-dev)
-		[ "$t" = fuzz-cov ] && needs+=(cmd:llvm-profdata-14:llvm-14 cmd:llvm-cov-14:llvm-14) ;;
+		[ "$t" = fuzz-cov ] && needs+=(cmd:llvm-profdata-14:llvm-14 cmd:llvm-cov-14:llvm-14)
+		[ "$t" = fuzz-corpus ] && needs+=(cmd:python3:python3-minimal) ;;
 	# the soak: host programs only
 	soak) needs+=(cmd:make:make "${host_c[@]}") ;;
 	*) echo "deps: unknown target '$t'" >&2; usage ;;

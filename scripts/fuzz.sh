@@ -2,6 +2,7 @@
 # Fuzz each named module with libFuzzer, or measure its corpus's coverage.
 #   scripts/fuzz.sh run SECONDS MODULE...   build/fuzz/<module> for SECONDS each
 #   scripts/fuzz.sh cov 0 MODULE...         build/fuzzcov/<module> over the corpora
+#   scripts/fuzz.sh corpus 0 MODULE...      merge and pack the corpus into the tree
 # The working corpus is build/fuzz/corpus/<module> (new inputs land there),
 # seeded from tests/fuzz/corpus/<module> (never written). A crash (a
 # divergence or a sanitizer report) is saved as build/fuzz/crash/<module>-*.
@@ -28,7 +29,7 @@ src_of() {
 
 run() {
 	local m=$1 log crashes t0 t1 execs rate cov ft
-	mkdir -p "$B/fuzz/corpus/$m" "$B/fuzz/crash" "$B/fuzz/log"
+	mkdir -p "$B/fuzz/corpus/$m" "$B/fuzz/crash" "$B/fuzz/log" "tests/fuzz/corpus/$m"
 	log=$B/fuzz/log/$m.log
 	local opts=(-max_total_time="$secs" -print_final_stats=1 -max_len=4096
 		-artifact_prefix="$B/fuzz/crash/$m-")
@@ -58,7 +59,7 @@ run() {
 cov() {
 	local m=$1 dir=$B/fuzzcov/$m.d
 	rm -rf "$dir"
-	mkdir -p "$dir" "$B/fuzz/corpus/$m"
+	mkdir -p "$dir" "$B/fuzz/corpus/$m" "tests/fuzz/corpus/$m"
 	LLVM_PROFILE_FILE="$dir/%p.profraw" "$B/fuzzcov/$m" -runs=0 \
 		"$B/fuzz/corpus/$m" "tests/fuzz/corpus/$m" >"$dir/run.log" 2>&1
 	llvm-profdata-14 merge -sparse "$dir"/*.profraw -o "$dir/all.profdata" || return 1
@@ -67,11 +68,25 @@ cov() {
 	llvm-cov-14 report "$B/fuzzcov/$m" -instr-profile="$dir/all.profdata" $(src_of "$m")
 }
 
+corpus() {
+	local m=$1 tmp=$B/fuzz/merge/$m
+	rm -rf "$tmp" "$tmp.packed"
+	mkdir -p "$tmp" "$tmp.packed" "$B/fuzz/corpus/$m" "tests/fuzz/corpus/$m"
+	find "tests/fuzz/corpus/$m" -name 'packed-*' -exec cp {} "$tmp.packed/" \;
+	# edges only (no hit counts, no value profile): the fewest inputs
+	"$B/fuzz/$m" -merge=1 -use_counters=0 -use_value_profile=0 "$tmp" "$tmp.packed" \
+		"$B/fuzz/corpus/$m" >"$B/fuzz/merge/$m.log" 2>&1 ||
+		{ tail "$B/fuzz/merge/$m.log"; return 1; }
+	grep -E 'MERGE-OUTER: [0-9]+ new files' "$B/fuzz/merge/$m.log" | sed "s/^/$m: /"
+	scripts/fuzz-pack.py "$m" "tests/fuzz/corpus/$m" "$tmp"/*
+}
+
 for m in "$@"; do
 	case $mode in
 	run) run "$m" ;;
 	cov) cov "$m" || rc=1 ;;
-	*) echo "usage: scripts/fuzz.sh run|cov SECONDS MODULE..." >&2; exit 2 ;;
+	corpus) corpus "$m" || rc=1 ;;
+	*) echo "usage: scripts/fuzz.sh run|cov|corpus SECONDS MODULE..." >&2; exit 2 ;;
 	esac
 done
 exit $rc

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <armmap/errors.h>
+
 #include "tests/fuzz/fuzz.h"
 
 void fz_from_data(struct fz *f, const uint8_t *d, size_t n)
@@ -29,6 +31,14 @@ bool fz_done(const struct fz *f)
 	return !f->soak && f->pos >= f->len;
 }
 
+uint64_t fz_xorshift(uint64_t *state)
+{
+	*state ^= *state >> 12;
+	*state ^= *state << 25;
+	*state ^= *state >> 27;
+	return *state * 0x2545f4914f6cdd1dull;
+}
+
 static uint8_t next_byte(struct fz *f)
 {
 	uint8_t b;
@@ -36,10 +46,7 @@ static uint8_t next_byte(struct fz *f)
 	if (!f->soak)
 		return f->pos < f->len ? f->data[f->pos++] : (f->pos++, 0);
 	if (!f->rng_left) {
-		f->rng ^= f->rng >> 12;
-		f->rng ^= f->rng << 25;
-		f->rng ^= f->rng >> 27;
-		f->rng_word = f->rng * 0x2545f4914f6cdd1dull;
+		f->rng_word = fz_xorshift(&f->rng);
 		f->rng_left = 8;
 	}
 	b = (uint8_t)f->rng_word;
@@ -104,4 +111,85 @@ void fz_record(struct fz *f, uint8_t *buf, size_t cap)
 	f->rec = buf;
 	f->rec_cap = buf ? cap : 0;
 	f->rec_len = 0;
+}
+
+static const struct {
+	int rc;
+	const char *name;
+} errs[] = {
+	{AM_EPERM, "EPERM"},   {AM_ENOENT, "ENOENT"},	{AM_ENOMEM, "ENOMEM"},
+	{AM_EBUSY, "EBUSY"},   {AM_EEXIST, "EEXIST"},	{AM_EINVAL, "EINVAL"},
+	{AM_ENOSPC, "ENOSPC"}, {AM_ERANGE, "ERANGE"},	{AM_EOVERFLOW, "EOVERFLOW"},
+	{AM_EILSEQ, "EILSEQ"}, {AM_ENOTSUP, "ENOTSUP"},
+};
+
+unsigned int fz_err(int rc)
+{
+	for (unsigned int i = 0; i < sizeof(errs) / sizeof(errs[0]); i++)
+		if (errs[i].rc == rc)
+			return 1u << i;
+	return 1u << 31;
+}
+
+const char *fz_errs(unsigned int set, char *buf, size_t n)
+{
+	size_t o = 0;
+
+	buf[0] = 0;
+	for (unsigned int i = 0; i < sizeof(errs) / sizeof(errs[0]) && o < n; i++)
+		if (set & (1u << i))
+			o += (size_t)snprintf(buf + o, n - o, "%s%s", o ? "|" : "", errs[i].name);
+	if (!o)
+		snprintf(buf, n, "none");
+	return buf;
+}
+
+bool fz_rc_check(int rc, unsigned int must, unsigned int may, unsigned long logged, char *why,
+		 size_t n)
+{
+	char a[128];
+
+	if (rc >= 0 && must)
+		snprintf(why, n, "returned %d, expected %s", rc, fz_errs(must, a, sizeof(a)));
+	else if (rc < 0 && !(fz_err(rc) & (must | may)))
+		snprintf(why, n, "returned %d (%s), expected %s", rc, am_strerror(rc),
+			 must ? fz_errs(must, a, sizeof(a)) : "success");
+	else if (rc >= 0 && logged)
+		snprintf(why, n, "succeeded and logged %lu records", logged);
+	else if (rc < 0 && logged != 1)
+		snprintf(why, n, "refused (%d) with %lu log records", rc, logged);
+	else
+		return true;
+	return false;
+}
+
+unsigned long fz_run_sessions(struct fz *f, unsigned long max_ops, const struct fz_sessions *m,
+			      void *st)
+{
+	uint8_t hdr[FZ_MAX_HDR], rec[FZ_MAX_REC];
+	unsigned long calls = 0;
+	bool ok = true, more = true;
+
+	if (m->hdr_len > FZ_MAX_HDR || m->rec_len > FZ_MAX_REC || !m->rec_len)
+		abort();
+	while (ok && more && calls < max_ops) {
+		for (size_t i = 0; i < m->hdr_len; i++)
+			hdr[i] = (uint8_t)fz_bits(f, 8);
+		f->call = ++calls;
+		ok = m->begin(st, hdr);
+		more = false;
+		while (ok && calls < max_ops && !fz_done(f)) {
+			for (size_t i = 0; i < m->rec_len; i++)
+				rec[i] = (uint8_t)fz_bits(f, 8);
+			if (rec[0] == FZ_RESTART) {
+				more = true;
+				break;
+			}
+			f->call = ++calls;
+			ok = m->call(st, rec);
+		}
+		if (m->end)
+			ok = m->end(st, ok);
+	}
+	return calls;
 }

@@ -31,6 +31,8 @@ struct fz {
 	unsigned long divergences; /* oracle failures */
 	char first[512];	   /* the first divergence, for the report */
 
+	unsigned long call; /* fz_run_sessions(): the number of the call being made */
+
 	/* Framework-private. */
 	uint64_t rng_word; /* PRNG bytes not yet used (soak) */
 	unsigned int rng_left;
@@ -74,6 +76,65 @@ struct fz_entry {
 };
 extern const struct fz_entry fz_modules[]; /* fz_nmodules entries, then a NULL one */
 extern const size_t fz_nmodules;
+
+/* ------------------------------------------------------------------------ */
+/* Helpers for modules (optional)                                           */
+/* ------------------------------------------------------------------------ */
+
+/* fz_xorshift() - xorshift64* step of *@state (non-zero): a module's own sampler. */
+uint64_t fz_xorshift(uint64_t *state);
+
+/*
+ * Sets of errors, for a reference that says which errors the contract
+ * allows: one bit per AM_E* code.
+ */
+#define FZ_EPERM (1u << 0)
+#define FZ_ENOENT (1u << 1)
+#define FZ_ENOMEM (1u << 2)
+#define FZ_EBUSY (1u << 3)
+#define FZ_EEXIST (1u << 4)
+#define FZ_EINVAL (1u << 5)
+#define FZ_ENOSPC (1u << 6)
+#define FZ_ERANGE (1u << 7)
+#define FZ_EOVERFLOW (1u << 8)
+#define FZ_EILSEQ (1u << 9)
+#define FZ_ENOTSUP (1u << 10)
+/* fz_err() - the bit of AM_E* code @rc; 1u << 31 for anything else. */
+unsigned int fz_err(int rc);
+/* fz_errs() - "EINVAL|ERANGE" for a set ("none" when empty), in @buf. */
+const char *fz_errs(unsigned int set, char *buf, size_t n);
+
+/*
+ * fz_rc_check() - a call's result against the contract: success (>= 0)
+ * only when @must is empty; a refusal with an error of @must or @may; a
+ * success logged no record, a refusal exactly one (@logged: records the
+ * call logged). Returns true, or false with the reason in @why.
+ */
+bool fz_rc_check(int rc, unsigned int must, unsigned int may, unsigned long logged, char *why,
+		 size_t n);
+
+/*
+ * A module of sessions: a header of @hdr_len bytes, then records of
+ * @rec_len bytes, one call each, until the input ends, @max_ops or a
+ * divergence. A record whose first byte is FZ_RESTART ends the session and
+ * a new header follows, so that inputs can be packed into one file
+ * (scripts/fuzz-pack.py). @begin sets up from the header, @call makes one
+ * call, @end (always called, may be NULL) tears down; each returns false on
+ * a divergence (@end gets false when one happened already). f->call
+ * numbers the calls from 1 (the header's is 1), for the reports.
+ */
+#define FZ_RESTART 0xffu
+#define FZ_MAX_HDR 16
+#define FZ_MAX_REC 32
+struct fz_sessions {
+	size_t hdr_len, rec_len;
+	bool (*begin)(void *st, const uint8_t *hdr);
+	bool (*call)(void *st, const uint8_t *rec);
+	bool (*end)(void *st, bool ok);
+};
+/* fz_run_sessions() - returns the calls made (a header counts as one, for init). */
+unsigned long fz_run_sessions(struct fz *f, unsigned long max_ops, const struct fz_sessions *m,
+			      void *st);
 
 /* Calls per fuzz input or corpus file, and per soak session. */
 #define FZ_MAX_OPS 4096ul

@@ -56,41 +56,6 @@
 #define SAMPLES_RANDOM 8
 
 /* Errors the contract allows for a call, as a bit set. */
-enum {
-	E_INVAL = 1u << 0,
-	E_OVERFLOW = 1u << 1,
-	E_RANGE = 1u << 2,
-	E_PERM = 1u << 3,
-	E_NOTSUP = 1u << 4,
-	E_EXIST = 1u << 5,
-	E_NOENT = 1u << 6,
-	E_NOMEM = 1u << 7,
-};
-
-static unsigned int err_bit(int rc)
-{
-	switch (rc) {
-	case AM_EINVAL:
-		return E_INVAL;
-	case AM_EOVERFLOW:
-		return E_OVERFLOW;
-	case AM_ERANGE:
-		return E_RANGE;
-	case AM_EPERM:
-		return E_PERM;
-	case AM_ENOTSUP:
-		return E_NOTSUP;
-	case AM_EEXIST:
-		return E_EXIST;
-	case AM_ENOENT:
-		return E_NOENT;
-	case AM_ENOMEM:
-		return E_NOMEM;
-	default:
-		return 1u << 31;
-	}
-}
-
 /* One mapping of the reference: [va, end) -> pa. */
 struct ext {
 	uint64_t va, end, pa;
@@ -133,7 +98,7 @@ static const uint8_t memattr_of[AM_MT_COUNT] = {0x0, 0x1, 0x5, 0xa, 0xf};
 
 static const unsigned int ia_choice[6] = {39, 48, 40, 32, 30, 25};
 static const unsigned int oa_choice[4] = {0, 40, 36, 32};
-static const size_t pool_choice[4] = {256, 64, 24, 512};
+static const size_t pool_choice[4] = {64, 32, 16, 128};
 static const uint8_t attr_index_rev[AM_MT_COUNT] = {4, 3, 2, 1, 0};
 static const uint8_t attr_index_hole[AM_MT_COUNT] = {0, 1, AM_PT_NO_ATTRIDX, 5, 7};
 
@@ -148,9 +113,10 @@ struct st {
 	struct ext ext[MAX_EXT];
 	unsigned int next;
 	struct oracle_pt_snap snap;
-	unsigned long calls;
-	uint64_t rng; /* the sampler's own (never from the input) */
-	bool trace;   /* FZ_TRACE set: each call to stderr */
+	uint64_t rng;	   /* the sampler's own (never from the input) */
+	bool trace;	   /* FZ_TRACE set: each call to stderr */
+	bool high_pool;	   /* the pool's upper half lies beyond the output size */
+	bool unmap_at_end; /* else destroy a full table */
 	char why[256];
 	char what[160]; /* the call, for the report */
 };
@@ -159,15 +125,12 @@ static struct st S;
 
 static uint64_t rnd(struct st *s)
 {
-	s->rng ^= s->rng >> 12;
-	s->rng ^= s->rng << 25;
-	s->rng ^= s->rng >> 27;
-	return s->rng * 0x2545f4914f6cdd1dull;
+	return fz_xorshift(&s->rng);
 }
 
 static bool fail(struct st *s, const char *what)
 {
-	return fz_fail(s->f, "pt call %lu (%s): %s", s->calls, s->what, what);
+	return fz_fail(s->f, "pt call %lu (%s): %s", s->f->call, s->what, what);
 }
 
 /* ------------------------------------------------------ the reference -- */
@@ -458,11 +421,11 @@ static unsigned int range_errs(uint64_t a, uint64_t size, uint64_t limit)
 	unsigned int e = 0;
 
 	if (!size || a % K4 || size % K4)
-		e |= E_INVAL;
+		e |= FZ_EINVAL;
 	if (a + size < a || (size && a + size == 0))
-		e |= E_OVERFLOW | E_RANGE;
+		e |= FZ_EOVERFLOW | FZ_ERANGE;
 	else if (a + size > limit)
-		e |= E_RANGE;
+		e |= FZ_ERANGE;
 	return e;
 }
 
@@ -478,31 +441,16 @@ static unsigned int attr_errs(const struct st *s, const struct am_attr *a)
 	const uint8_t *idx = s->cfg.attr_index;
 
 	if ((a->perm & ~AM_PERM_MASK) || a->mtype >= AM_MT_COUNT || a->sh == 1 || a->sh > 3)
-		return E_INVAL;
+		return FZ_EINVAL;
 	if ((a->perm & AM_PERM_X) && (dev || ((a->perm & AM_PERM_W) && s->cfg.regime != AM_PT_S2)))
-		e |= E_PERM;
+		e |= FZ_EPERM;
 	if (s->cfg.regime != AM_PT_S2 && !(a->perm & AM_PERM_R))
-		e |= E_NOTSUP;
+		e |= FZ_ENOTSUP;
 	if ((a->perm & AM_PERM_USER) && s->cfg.regime != AM_PT_S1_EL10)
-		e |= E_NOTSUP;
+		e |= FZ_ENOTSUP;
 	if (s->cfg.regime != AM_PT_S2 && idx && idx[a->mtype] == AM_PT_NO_ATTRIDX)
-		e |= E_NOTSUP;
+		e |= FZ_ENOTSUP;
 	return e;
-}
-
-static const char *errs_name(unsigned int e, char *buf, size_t n)
-{
-	static const char *names[] = {"EINVAL",	 "EOVERFLOW", "ERANGE", "EPERM",
-				      "ENOTSUP", "EEXIST",    "ENOENT", "ENOMEM"};
-	size_t o = 0;
-
-	buf[0] = 0;
-	for (unsigned int i = 0; i < 8; i++)
-		if (e & (1u << i))
-			o += (size_t)snprintf(buf + o, n - o, "%s%s", o ? "|" : "", names[i]);
-	if (!o)
-		snprintf(buf, n, "none");
-	return buf;
 }
 
 /* ------------------------------------------------------------ oracles -- */
@@ -634,36 +582,14 @@ static bool check_after(struct st *s)
 }
 
 /* The result against the errors allowed; a refusal changed nothing. */
-static bool check_result(struct st *s, int rc, unsigned int allowed, unsigned long failed_before,
-			 unsigned long log_before)
+static bool check_result(struct st *s, int rc, unsigned int allowed, unsigned int maybe,
+			 unsigned long failed_before, unsigned long log_before)
 {
-	bool alloc_failed = s->h.alloc_failed != failed_before;
-	unsigned long logged = s->h.nlog_total - log_before;
-	char a[96];
-
-	if (alloc_failed)
-		allowed |= E_NOMEM;
-	if (rc == 0 && (allowed & ~E_NOMEM)) {
-		snprintf(s->why, sizeof(s->why), "succeeded, expected %s",
-			 errs_name(allowed, a, sizeof(a)));
+	/* an allocation failed: the call must fail, with AM_ENOMEM or another error it breaks */
+	if (s->h.alloc_failed != failed_before)
+		allowed |= FZ_ENOMEM;
+	if (!fz_rc_check(rc, allowed, maybe, s->h.nlog_total - log_before, s->why, sizeof(s->why)))
 		return fail(s, s->why);
-	}
-	if (rc == 0 && alloc_failed)
-		return fail(s, "succeeded although an allocation failed");
-	if (rc != 0 && !(err_bit(rc) & allowed)) {
-		snprintf(s->why, sizeof(s->why), "returned %d (%s), expected %s", rc,
-			 am_strerror(rc), allowed ? errs_name(allowed, a, sizeof(a)) : "success");
-		return fail(s, s->why);
-	}
-	if (rc == 0 && logged) {
-		snprintf(s->why, sizeof(s->why), "succeeded and logged %lu records (first: %s)",
-			 logged, s->h.nlog ? s->h.log[0].msg : "?");
-		return fail(s, s->why);
-	}
-	if (rc != 0 && logged != 1) {
-		snprintf(s->why, sizeof(s->why), "refused (%d) with %lu log records", rc, logged);
-		return fail(s, s->why);
-	}
 	if (rc != 0 && !oracle_pt_unchanged(&s->snap, &s->h, &s->pt, s->why, sizeof(s->why)))
 		return fail(s, s->why);
 	return true;
@@ -769,9 +695,9 @@ static bool do_walk(struct st *s, uint64_t va, uint64_t size)
 	if (w.bad)
 		return fail(s, s->why);
 	if (allowed) {
-		if (!(err_bit(rc) & allowed)) {
+		if (!(fz_err(rc) & allowed)) {
 			snprintf(s->why, sizeof(s->why), "walk returned %d, expected %s", rc,
-				 errs_name(allowed, a, sizeof(a)));
+				 fz_errs(allowed, a, sizeof(a)));
 			return fail(s, s->why);
 		}
 		return true;
@@ -795,13 +721,13 @@ static unsigned int expect_map(struct st *s, uint64_t va, uint64_t pa, uint64_t 
 	unsigned int e = range_errs(va, size, s->ia_end) | range_errs(pa, size, s->oa_end);
 
 	if (!a)
-		e |= E_INVAL;
+		e |= FZ_EINVAL;
 	else
 		e |= attr_errs(s, a);
 	if ((fl & ~AM_PT_F_MASK) || ((fl & AM_PT_F_NG) && s->cfg.regime != AM_PT_S1_EL10))
-		e |= E_INVAL;
+		e |= FZ_EINVAL;
 	if (range_ok(va, size, s->ia_end) && ext_any(s, va, va + size))
-		e |= E_EXIST;
+		e |= FZ_EEXIST;
 	return e;
 }
 
@@ -813,15 +739,15 @@ static unsigned int expect_modify(struct st *s, uint64_t va, uint64_t size, cons
 	if (a)
 		e |= attr_errs(s, a);
 	if ((fl & ~(AM_PT_F_PARKED | AM_PT_F_SW(0xf))) || (!a && (fl & ~AM_PT_F_PARKED)))
-		e |= E_INVAL;
+		e |= FZ_EINVAL;
 	if (range_ok(va, size, s->ia_end)) {
 		if (!ext_all(s, va, va + size))
-			e |= E_NOENT;
-		if (a && !(attr_errs(s, a) & ~E_PERM))
+			e |= FZ_ENOENT;
+		if (a && !(attr_errs(s, a) & ~FZ_EPERM))
 			for (unsigned int i = ext_from(s, va);
 			     i < s->next && s->ext[i].va < va + size; i++)
 				if (s->ext[i].attr.mtype != a->mtype || s->ext[i].attr.sh != a->sh)
-					e |= E_PERM;
+					e |= FZ_EPERM;
 	}
 	return e;
 }
@@ -856,8 +782,10 @@ static void inject(struct st *s, const struct rec *r)
 }
 
 /* One call; false on a divergence. */
-static bool one_call(struct st *s, const struct rec *r)
+static bool one_call(void *st, const uint8_t *rec)
 {
+	struct st *s = st;
+	const struct rec *r = (const void *)rec;
 	enum op op = op_of[r->op & 15];
 	uint64_t va = dec_va(s, r), size = dec_size(s, r, va), pa = 0;
 	bool guide = (op == OP_MODIFY || op == OP_QUERY) ? !(r->s1 & 1)
@@ -866,8 +794,8 @@ static bool one_call(struct st *s, const struct rec *r)
 							 : false;
 	struct am_attr abuf;
 	const struct am_attr *a = dec_attr(s, r, &abuf);
-	unsigned int fl = dec_flags(s, r), allowed = 0;
-	unsigned long failed = s->h.alloc_failed, logged;
+	unsigned int fl = dec_flags(s, r), allowed = 0, maybe = 0;
+	unsigned long failed = s->h.alloc_failed, allocs = s->h.allocs, logged;
 	int rc;
 
 	s->rng ^= ((uint64_t)r->s0 << 8 | r->s1) * 0x9e3779b97f4a7c15ull;
@@ -940,14 +868,16 @@ static bool one_call(struct st *s, const struct rec *r)
 		break;
 	}
 	am_host_pt_fail_at(&s->h, -1);
+	if (s->high_pool && s->h.allocs != allocs)
+		maybe |= FZ_ERANGE; /* perhaps a page beyond the output size */
 	if (s->trace) {
 		char e[96];
 
-		fprintf(stderr, "pt %lu: %s: %d (allowed %s)%s\n", s->calls, s->what, rc,
-			errs_name(allowed, e, sizeof(e)),
+		fprintf(stderr, "pt %lu: %s: %d (allowed %s)%s\n", s->f->call, s->what, rc,
+			fz_errs(allowed, e, sizeof(e)),
 			s->h.alloc_failed != failed ? " (an allocation failed)" : "");
 	}
-	if (!check_result(s, rc, allowed, failed, logged) || !check_after(s))
+	if (!check_result(s, rc, allowed, maybe, failed, logged) || !check_after(s))
 		return false;
 	if (rc == 0) {
 		struct ext n = {.va = va,
@@ -1035,12 +965,14 @@ static bool bad_init(struct st *s, uint8_t which)
 	return true;
 }
 
-static bool setup(struct st *s, const uint8_t hd[6])
+static bool setup(void *st, const uint8_t *hd)
 {
+	struct st *s = st;
 	struct am_pt_config *c = &s->cfg;
 	uint64_t half;
 	int rc;
 
+	s->next = 0;
 	memset(c, 0, sizeof(*c));
 	c->regime = (enum am_pt_regime)(hd[0] % 3);
 	c->ia_bits = ia_choice[(hd[1] & 0x7f) % 6];
@@ -1054,15 +986,20 @@ static bool setup(struct st *s, const uint8_t hd[6])
 	c->tlbi_max = hd[4] % (AM_PT_TLBI_BATCH + 1);
 	if (am_host_pt_init(&s->h, pool_choice[hd[5] & 3]))
 		abort();
+	s->unmap_at_end = !(hd[5] & 0x10);
+	s->high_pool = (hd[5] & 0x0c) == 0x0c && c->oa_bits && c->oa_bits <= 40;
+	if (s->high_pool) /* a backend handing out pages the hardware cannot reach */
+		s->h.pa_base = (1ull << c->oa_bits) - s->h.pages / 2 * K4;
 	if ((hd[0] & 0x80) && !bad_init(s, hd[1] >> 4))
 		return false;
 	snprintf(s->what, sizeof(s->what),
-		 "init regime %u ia %u oa %u attr_index %s asid %u vmid %u tlbi_max %u pool %zu",
+		 "init regime %u ia %u oa %u attr_index %s asid %u vmid %u tlbi_max %u pool %zu%s",
 		 c->regime, c->ia_bits, c->oa_bits,
 		 c->attr_index == attr_index_rev ? "reversed"
 		 : c->attr_index		 ? "with a hole"
 						 : "NULL",
-		 c->asid, c->vmid, c->tlbi_max, s->h.pages);
+		 c->asid, c->vmid, c->tlbi_max, s->h.pages,
+		 s->high_pool ? " (upper half beyond the output size)" : "");
 	if (s->trace)
 		fprintf(stderr, "pt: %s\n", s->what);
 	rc = am_pt_init(&s->pt, c, &am_host_pt_ops, &s->h);
@@ -1101,7 +1038,7 @@ static bool setup(struct st *s, const uint8_t hd[6])
 /* Unmapping everything leaves the root alone; destroy gives every page back. */
 static bool teardown(struct st *s, bool ok)
 {
-	if (ok) {
+	if (ok && s->unmap_at_end) {
 		snprintf(s->what, sizeof(s->what), "unmap everything");
 		tlbm_fill(&s->h.tlb);
 		if (am_pt_unmap(&s->pt, 0, s->ia_end))
@@ -1128,36 +1065,23 @@ static bool teardown(struct st *s, bool ok)
 	return ok;
 }
 
+static bool end(void *st, bool ok)
+{
+	struct st *s = st;
+
+	if (s->pt.ready)
+		return teardown(s, ok) && ok;
+	am_host_pt_fini(&s->h);
+	return ok;
+}
+
 static unsigned long run(struct fz *f, unsigned long max_ops)
 {
-	struct st *s = &S;
-	uint8_t hd[6];
-	bool ok;
+	static const struct fz_sessions sessions = {6, sizeof(struct rec), setup, one_call, end};
 
-	s->next = 0;
-	s->calls = 0;
-	s->f = f;
-	s->trace = getenv("FZ_TRACE") != NULL;
-	for (unsigned int i = 0; i < sizeof(hd); i++)
-		hd[i] = (uint8_t)fz_bits(f, 8);
-	ok = setup(s, hd);
-	s->calls = 1;
-	while (ok && s->calls < max_ops && !fz_done(f)) {
-		struct rec r;
-		uint8_t *b = (uint8_t *)&r;
-
-		for (unsigned int i = 0; i < sizeof(r); i++)
-			b[i] = (uint8_t)fz_bits(f, 8);
-		s->calls++;
-		ok = one_call(s, &r);
-	}
-	if (ok && s->pt.ready)
-		ok = teardown(s, true);
-	else if (s->pt.ready)
-		teardown(s, false);
-	else
-		am_host_pt_fini(&s->h);
-	return s->calls;
+	S.f = f;
+	S.trace = getenv("FZ_TRACE") != NULL;
+	return fz_run_sessions(f, max_ops, &sessions, &S);
 }
 
 const struct fz_module fz_module_pt = {"pt", run};

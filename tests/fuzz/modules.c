@@ -13,6 +13,7 @@
 const struct fz_entry fz_modules[] = {
 	/* module, soak ops, soak-slice ops */
 	{&fz_module_pt, 10000000ul, 60000ul},
+	{&fz_module_mpu, 1000000ul, 20000ul},
 	{&fz_module_p2m, 1000000ul, 5000ul},
 	{&fz_module_mmio_guard, 1000000ul, 5000ul},
 	{&fz_module_mmio_hyp, 1000000ul, 10000ul},

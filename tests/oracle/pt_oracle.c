@@ -8,14 +8,18 @@
 #include "tests/oracle/pt_oracle.h"
 
 /* The pages of the tree, root first, depth first; *@cnt counts them. */
-static bool visit(struct am_host_pt *h, uint64_t tpa, unsigned int level, uint8_t *seen, long *cnt,
-		  void (*fn)(void *, uint64_t, const void *), void *arg, char *why, size_t n)
+static bool visit(struct am_host_pt *h, const struct am_pt *pt, uint64_t tpa, unsigned int level,
+		  uint8_t *seen, long *cnt, void (*fn)(void *, uint64_t, const void *), void *arg,
+		  char *why, size_t n)
 {
 	const uint64_t *t;
 	size_t idx;
 
 	if (!am_host_pt_allocated(h, tpa) || tpa % AM_HOST_PT_PAGE)
 		return oracle_say(why, n, "a level-%u table at %#llx is not an allocated pool page",
+				  level, (unsigned long long)tpa);
+	if (tpa >= pt->oa_end)
+		return oracle_say(why, n, "a level-%u table at %#llx is beyond the output size",
 				  level, (unsigned long long)tpa);
 	idx = (size_t)((tpa - h->pa_base) / AM_HOST_PT_PAGE);
 	if (seen[idx])
@@ -30,7 +34,7 @@ static bool visit(struct am_host_pt *h, uint64_t tpa, unsigned int level, uint8_
 		return true;
 	for (unsigned int i = 0; i < AM_HOST_PT_PAGE / 8; i++)
 		if ((t[i] & 3u) == 3u &&
-		    !visit(h, t[i] & AM_PTE_OA_MASK, level + 1, seen, cnt, fn, arg, why, n))
+		    !visit(h, pt, t[i] & AM_PTE_OA_MASK, level + 1, seen, cnt, fn, arg, why, n))
 			return false;
 	return true;
 }
@@ -50,7 +54,7 @@ static long walk_tree(struct am_host_pt *h, const struct am_pt *pt,
 			return oracle_say(why, n, "out of memory"), -1;
 	}
 	memset(seen, 0, h->pages);
-	if (!visit(h, pt->root_pa, pt->root_level, seen, &cnt, fn, arg, why, n))
+	if (!visit(h, pt, pt->root_pa, pt->root_level, seen, &cnt, fn, arg, why, n))
 		return -1;
 	return cnt;
 }
@@ -93,6 +97,9 @@ bool oracle_pt_check(struct am_host_pt *h, const struct am_pt *pt, char *why, si
 	reach = oracle_pt_reachable(h, pt, why, n);
 	if (reach < 0)
 		return false;
+	if (h->allocs - h->alloc_failed - h->frees != h->in_use)
+		return oracle_say(why, n, "%lu allocations, %lu failed, %lu frees, %zu pages in use",
+				  h->allocs, h->alloc_failed, h->frees, h->in_use);
 	if ((size_t)reach != h->in_use)
 		return oracle_say(why, n, "%ld table pages reachable, %zu allocated", reach,
 				  h->in_use);

@@ -24,7 +24,8 @@
  * while a walk could use it, no broken walk and holds no stale entry
  * (tlbm_check_end()); every TLBI came after a PUBLISH and was completed; no
  * bad free or table_va; and the table pages reachable from the root (each
- * allocated, none reached twice) are exactly the pool's pages in use and
+ * allocated and below the output size, none reached twice) are exactly the
+ * pool's pages in use (allocations minus failed ones minus frees) and
  * am_pt_tables().
  */
 bool oracle_pt_check(struct am_host_pt *h, const struct am_pt *pt, char *why, size_t n);

@@ -1,0 +1,59 @@
+#!/usr/bin/env python3
+"""Pack fuzz inputs of a module into a few corpus files of at most 4 KiB.
+
+  scripts/fuzz-pack.py MODULE OUTDIR INPUT...
+
+For the modules whose inputs are a 6-byte session header and fixed-size
+records (pt: 16 bytes, mpu: 8), and whose record op byte 0xff (FZ_RESTART,
+tests/fuzz/fuzz.h) ends a session and starts the next: each input is padded
+with zeros to a whole record (the module reads zeros past the end anyway),
+and inputs are joined with a restart record between them. A packed file
+replays every session of its inputs, in order. Writes OUTDIR/packed-NN
+(existing packed-* files there are replaced) and prints how many."""
+import os
+import sys
+
+RECORD = {"pt": 16, "mpu": 8}
+HEADER = 6
+LIMIT = 4096
+
+
+def piece(data, rec):
+    """@data padded with zeros to where its last session ends, as the module reads it."""
+    pos = HEADER
+    while pos < len(data):
+        restart = data[pos] == 0xFF
+        pos += rec
+        if restart:
+            pos += HEADER  # the next session's header (zeros if missing)
+    return data + bytes(pos - len(data)) if pos > len(data) else data
+
+
+def main():
+    if len(sys.argv) < 4 or sys.argv[1] not in RECORD:
+        sys.exit(__doc__)
+    rec, out, inputs = RECORD[sys.argv[1]], sys.argv[2], sys.argv[3:]
+    sep = bytes([0xFF]) + bytes(rec - 1)
+    pieces = sorted((piece(open(p, "rb").read(), rec) for p in inputs), key=len, reverse=True)
+    files = []
+    for p in pieces:
+        if len(p) > LIMIT:
+            continue
+        for f in files:  # first fit
+            if len(f) + len(sep) + len(p) <= LIMIT:
+                f += sep + p
+                break
+        else:
+            files.append(bytearray(p))
+    os.makedirs(out, exist_ok=True)
+    for name in os.listdir(out):
+        if name.startswith("packed-"):
+            os.remove(os.path.join(out, name))
+    for i, f in enumerate(files):
+        with open(os.path.join(out, "packed-%02d" % i), "wb") as fp:
+            fp.write(f)
+    print("%s: %d inputs packed into %d files" % (sys.argv[1], len(pieces), len(files)))
+
+
+if __name__ == "__main__":
+    main()
