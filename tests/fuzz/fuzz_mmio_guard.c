@@ -92,6 +92,35 @@ static bool held(struct fz *f, bool good)
 	return good || fz_fail(f, "%s", WHY);
 }
 
+static unsigned long FALLBACK, MARK; /* records to the fallback hook; FALLBACK at the mark */
+
+static void count_fallback(void *ctx, const struct am_log_rec *rec)
+{
+	(void)ctx;
+	(void)rec;
+	FALLBACK++;
+}
+
+/* Records logged since the mark (the table's hook, the fallback hook); the mark moves. */
+static unsigned long logged(void)
+{
+	unsigned long n = H.nlog_total + FALLBACK - MARK;
+
+	for (unsigned int i = 0; TRACE && i < H.nlog; i++)
+		TR("  record: %s\n", H.log[i].msg);
+	am_host_pt_clear_log(&H);
+	MARK = FALLBACK;
+	return n;
+}
+
+/* The result against @want (@may: other errors allowed), one record per refusal. */
+static bool result(struct fz *f, const char *what, int rc, int want, unsigned int may)
+{
+	if (!fz_rc_check(rc, want ? fz_err(want) : 0, may, logged(), WHY, sizeof(WHY)))
+		return fz_fail(f, "%s: %s", what, WHY);
+	return true;
+}
+
 /* ----------------------------------------------------------- choices -- */
 
 static uint64_t pick_addr(struct fz *f)
@@ -204,12 +233,15 @@ static bool verify(struct fz *f)
 /* A refused call: its code, and nothing changed (@no_call: no hypercall either). */
 static bool refused(struct fz *f, const char *what, int rc, int want, bool no_call)
 {
-	bool good;
+	return result(f, what, rc, want, 0) &&
+	       held(f, oracle_mmio_unchanged(&SNAP, &O, no_call, WHY, sizeof(WHY)));
+}
 
-	if (!FZ_CHECK(f, rc == want, "%s: %d, expected %d", what, rc, want))
-		return false;
-	good = oracle_mmio_unchanged(&SNAP, &O, no_call, WHY, sizeof(WHY));
-	return held(f, good);
+/* Snapshot and log mark before a call. */
+static void before(void)
+{
+	oracle_mmio_snap(&SNAP, &O);
+	(void)logged();
 }
 
 static bool overlaps(uint64_t b, uint64_t l)
@@ -250,7 +282,7 @@ static bool op_add(struct fz *f, bool dev)
 		want = AM_ENOSPC;
 	else if (foreign_in(base, limit))
 		want = AM_EEXIST;
-	oracle_mmio_snap(&SNAP, &O);
+	before();
 	rc = dev ? am_mmio_add_device(&T, base, size) : am_mmio_add_ram(&T, base, size, w);
 	CALLS++;
 	TR("add_%s %#llx +%#llx: %d (want %d)\n", dev ? "device" : "ram", (unsigned long long)base,
@@ -259,6 +291,8 @@ static bool op_add(struct fz *f, bool dev)
 		want = AM_ENOMEM;
 	if (rc || want)
 		return refused(f, dev ? "add_device" : "add_ram", rc, want, true) && verify(f);
+	if (!result(f, dev ? "add_device" : "add_ram", rc, 0, 0))
+		return false;
 	if (dev && !oracle_mmio_add_dev(&O, base, size))
 		return false; /* more devices than the oracle holds: end the session */
 	if (!dev) {
@@ -327,7 +361,7 @@ static bool op_fault(struct fz *f)
 	was_guarded = mmioh_guarded(&M, a);
 	was_pending = pending(g);
 	want = lazy_page(a) ? 0 : AM_ENOENT;
-	oracle_mmio_snap(&SNAP, &O);
+	before();
 	rc = am_mmio_handle_fault(&T, a);
 	CALLS++;
 	TR("fault %#llx (granule %#llx, guarded %d, pending %d): %d (want %d), %lu MAP\n",
@@ -355,11 +389,15 @@ static bool op_fault(struct fz *f)
 			      "fault %#llx: AM_EPERM without a refused MAP", (unsigned long long)a))
 			return false;
 		SNAP.calls++;
-		return held(f, oracle_mmio_unchanged(&SNAP, &O, true, WHY, sizeof(WHY))) &&
+		return result(f, "handle_fault", rc, AM_EPERM, 0) &&
+		       held(f, oracle_mmio_unchanged(&SNAP, &O, true, WHY, sizeof(WHY))) &&
 		       verify(f);
 	}
-	if (rc == AM_ENOMEM && H.alloc_failed != failed0)
-		return verify(f); /* guarded and remembered, or given back: the oracle's sets */
+	/* guarded and remembered, or given back: the oracle's sets say */
+	if (!result(f, "handle_fault", rc, 0, H.alloc_failed != failed0 ? fz_err(AM_ENOMEM) : 0))
+		return false;
+	if (rc)
+		return verify(f);
 	if (!FZ_CHECK(f, rc == 0, "fault %#llx: %d", (unsigned long long)a, rc) ||
 	    !held(f, granule_valid(g)) ||
 	    !FZ_CHECK(f, mmioh_guarded(&M, a), "fault %#llx: done, and granule %#llx not guarded",
@@ -374,7 +412,7 @@ static bool op_unmap_all(struct fz *f)
 	unsigned int nr0 = M.nr;
 	int rc;
 
-	oracle_mmio_snap(&SNAP, &O);
+	before();
 	rc = am_mmio_unmap_all(&T);
 	CALLS++;
 	TR("unmap_all: %d (%u guarded before, %u after)\n", rc, nr0, M.nr);
@@ -390,6 +428,8 @@ static bool op_unmap_all(struct fz *f)
 				      "unmap_all: call %lu fid %#x arg %#llx, after the same",
 				      i - calls0, X.rec[i].fid, (unsigned long long)X.rec[i].arg))
 				return false;
+	if (!result(f, "unmap_all", rc < 0 ? rc : 0, 0, fz_err(AM_EPERM)))
+		return false;
 	if (rc == AM_EPERM) {
 		const struct mmioh_call_rec *r = mmioh_call_at(&M, M.ncalls - 1);
 
@@ -426,20 +466,33 @@ static bool op_foreign(struct fz *f)
 	return verify(f);
 }
 
+/* Call @i of the four on @t. */
+static int call_on(struct am_mmio_tracker *t, int i)
+{
+	switch (i) {
+	case 0:
+		return am_mmio_add_ram(t, RAMB, K4, true);
+	case 1:
+		return am_mmio_add_device(t, WIN, K4);
+	case 2:
+		return am_mmio_handle_fault(t, WIN);
+	default:
+		return am_mmio_unmap_all(t);
+	}
+}
+
 /* Calls on no tracker: AM_EINVAL, nothing else. */
 static bool op_null(struct fz *f)
 {
-	int rc[4];
+	for (int i = 0; i < 4; i++) {
+		int rc;
 
-	oracle_mmio_snap(&SNAP, &O);
-	rc[0] = am_mmio_add_ram(NULL, RAMB, K4, true);
-	rc[1] = am_mmio_add_device(NULL, WIN, K4);
-	rc[2] = am_mmio_handle_fault(NULL, WIN);
-	rc[3] = am_mmio_unmap_all(NULL);
-	CALLS += 4;
-	for (int i = 0; i < 4; i++)
-		if (!refused(f, "a call on a NULL tracker", rc[i], AM_EINVAL, true))
+		before();
+		rc = call_on(NULL, i);
+		CALLS++;
+		if (!refused(f, "a call on a NULL tracker", rc, AM_EINVAL, true))
 			return false;
+	}
 	return verify(f);
 }
 
@@ -553,6 +606,7 @@ static bool setup(struct fz *f)
 		want = AM_ENOTSUP; /* no call to ask the granule with */
 	if (!want && g != K4 && g != K16)
 		want = AM_ENOTSUP;
+	(void)logged();
 	rc = am_mmio_tracker_init(&T, &CFG);
 	CALLS++;
 	mmioh_fail(&M, -1, 0, 0, false);
@@ -560,8 +614,7 @@ static bool setup(struct fz *f)
 	TRACE = getenv("FZ_TRACE") != NULL;
 	TR("init abi %d granule %#llx slots %u: %d (want %d)\n", abi, (unsigned long long)g, cap,
 	   rc, want);
-	if (!FZ_CHECK(f, rc == want, "tracker init (abi %d, granule %#llx): %d, expected %d", abi,
-		      (unsigned long long)g, rc, want))
+	if (!result(f, "tracker init", rc, want, 0))
 		return false;
 	if ((want == AM_EINVAL || (!CFG.abi->info && !CFG.abi->meminfo)) &&
 	    !FZ_CHECK(f, X.n == 0, "a refused init made %lu hypercalls", X.n))
@@ -575,19 +628,18 @@ static bool not_ready(struct fz *f)
 {
 	static struct am_mmio_tracker was;
 	unsigned long calls0 = X.n;
-	int rc[4];
 
 	was = T;
 	oracle_pt_snap(&SNAP.t, &H, &PT);
-	rc[0] = am_mmio_add_ram(&T, RAMB, K4, true);
-	rc[1] = am_mmio_add_device(&T, WIN, K4);
-	rc[2] = am_mmio_handle_fault(&T, WIN);
-	rc[3] = am_mmio_unmap_all(&T);
-	CALLS += 4;
-	for (int i = 0; i < 4; i++)
-		if (!FZ_CHECK(f, rc[i] == AM_EINVAL, "call %d on a tracker whose init failed: %d",
-			      i, rc[i]))
+	for (int i = 0; i < 4; i++) {
+		int rc;
+
+		(void)logged();
+		rc = call_on(&T, i);
+		CALLS++;
+		if (!result(f, "a call on a tracker whose init failed", rc, AM_EINVAL, 0))
 			return false;
+	}
 	return FZ_CHECK(f, X.n == calls0 && !memcmp(&was, &T, sizeof(T)),
 			"a tracker whose init failed: %lu hypercalls, changed %d", X.n - calls0,
 			memcmp(&was, &T, sizeof(T)) != 0) &&
@@ -601,6 +653,7 @@ static unsigned long run(struct fz *f, unsigned long max_ops)
 
 	CALLS = 0;
 	NRAM = NFOREIGN = 0;
+	am_log_set_fallback(count_fallback, NULL);
 	ok = setup(f);
 	if (ok && !READY)
 		ok = not_ready(f);
@@ -635,6 +688,7 @@ static unsigned long run(struct fz *f, unsigned long max_ops)
 	}
 	am_host_pt_fini(&H);
 	oracle_pt_snap_free(&SNAP.t);
+	am_log_set_fallback(NULL, NULL);
 	return CALLS;
 }
 

@@ -44,8 +44,8 @@ static struct am_mmio_hyp H;
 static uint64_t SLOTS[SLOTS_MAX];
 static struct oracle_mmio_ram RAM;
 static uint64_t GRANULE, BASE;
-static bool READY; /* the library's side took its configuration */
-static unsigned long CALLS, LOGS;
+static bool READY;			    /* the library's side took its configuration */
+static unsigned long CALLS, LOGS, FALLBACK; /* records: cfg->log, the fallback hook */
 static char WHY[384];
 
 static bool held(struct fz *f, bool good)
@@ -53,11 +53,19 @@ static bool held(struct fz *f, bool good)
 	return good || fz_fail(f, "%s", WHY);
 }
 
+/* cfg->log (its ctx is the RAM list, shared with is_ram) and the fallback hook. */
 static void count_log(void *ctx, const struct am_log_rec *rec)
 {
 	(void)ctx;
 	(void)rec;
 	LOGS++;
+}
+
+static void count_fallback(void *ctx, const struct am_log_rec *rec)
+{
+	(void)ctx;
+	(void)rec;
+	FALLBACK++;
 }
 
 static const struct am_mmio_abi *abi_of(enum mmioh_abi a)
@@ -177,7 +185,7 @@ static bool setup(struct fz *f)
 	if (RARE(f, 32))
 		hc.nr_slots = 0;
 	memset(&H, 0x5a, sizeof(H));
-	LOGS = 0;
+	LOGS = FALLBACK = 0;
 	rc = am_mmio_hyp_init(&H, &hc);
 	CALLS++;
 	READY = hc.abi && hc.nr_slots && (GRANULE == K4 || GRANULE == 0x4000);
@@ -195,7 +203,7 @@ static bool call(struct fz *f)
 {
 	uint32_t fid = pick_fid(f);
 	uint64_t arg = pick_ipa(f);
-	unsigned long logs0 = LOGS, ask0 = RAM.calls;
+	unsigned long logs0 = LOGS, fb0 = FALLBACK, ask0 = RAM.calls;
 	int64_t want = mmioh_call(&M, fid, arg);
 	int64_t got = am_mmio_hyp_call(&H, fid, arg);
 	bool answer = got >= 0;
@@ -210,15 +218,17 @@ static bool call(struct fz *f)
 	    !FZ_CHECK(f, fid == MMIOH_FID_MAP, "is_ram asked for fid %#x", fid))
 		return false;
 	/* a side that is not ready reports to the fallback hook, not to cfg->log */
-	return FZ_CHECK(f, LOGS - logs0 == (READY && !answer ? 1u : 0u),
-			"call fid %#x arg %#llx (%lld): %lu records", fid, (unsigned long long)arg,
-			(long long)got, LOGS - logs0);
+	return FZ_CHECK(f,
+			LOGS - logs0 == (READY && !answer ? 1u : 0u) &&
+				FALLBACK - fb0 == (READY ? 0u : 1u),
+			"call fid %#x arg %#llx (%lld): %lu records, %lu to the fallback hook", fid,
+			(unsigned long long)arg, (long long)got, LOGS - logs0, FALLBACK - fb0);
 }
 
 static bool allowed(struct fz *f)
 {
 	uint64_t ipa = pick_ipa(f), size = pick_size(f, ipa);
-	unsigned long logs0 = LOGS;
+	unsigned long logs0 = LOGS, fb0 = FALLBACK;
 	bool want = mmioh_allowed(&M, ipa, size), got = am_mmio_hyp_allowed(&H, ipa, size);
 	bool refused = !size || ipa + size < ipa;
 
@@ -226,9 +236,11 @@ static bool allowed(struct fz *f)
 	if (!FZ_CHECK(f, got == want, "allowed(%#llx, %#llx): %d, the model %d",
 		      (unsigned long long)ipa, (unsigned long long)size, got, want))
 		return false;
-	return FZ_CHECK(f, LOGS - logs0 == (READY && refused ? 1u : 0u),
-			"allowed(%#llx, %#llx): %lu records", (unsigned long long)ipa,
-			(unsigned long long)size, LOGS - logs0);
+	return FZ_CHECK(
+		f,
+		LOGS - logs0 == (READY && refused ? 1u : 0u) && FALLBACK - fb0 == (READY ? 0u : 1u),
+		"allowed(%#llx, %#llx): %lu records, %lu to the fallback hook",
+		(unsigned long long)ipa, (unsigned long long)size, LOGS - logs0, FALLBACK - fb0);
 }
 
 /* Everything both sides hold is the same. */
@@ -248,8 +260,11 @@ static unsigned long run(struct fz *f, unsigned long max_ops)
 	unsigned long div0 = f->divergences;
 
 	CALLS = 0;
-	if (!setup(f))
+	am_log_set_fallback(count_fallback, NULL);
+	if (!setup(f)) {
+		am_log_set_fallback(NULL, NULL);
 		return CALLS;
+	}
 	while (!fz_done(f) && CALLS < max_ops && f->divergences == div0) {
 		bool ok;
 
@@ -269,6 +284,7 @@ static unsigned long run(struct fz *f, unsigned long max_ops)
 		if (!ok || !same(f))
 			break;
 	}
+	am_log_set_fallback(NULL, NULL);
 	return CALLS;
 }
 

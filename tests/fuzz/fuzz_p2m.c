@@ -100,9 +100,10 @@ struct guest {
 static struct guest G[NG];
 static struct oracle_p2m_pages PAGES; /* the put path's watch list, all guests */
 static unsigned int NGUEST;
-static unsigned long CALLS; /* API calls this session */
-static uint64_t SAMPLE;	    /* the oracle's own choices (it reads no input) */
-static bool TRACE;	    /* FZ_TRACE set: each call on stderr */
+static unsigned long CALLS;    /* API calls this session */
+static uint64_t SAMPLE;	       /* the oracle's own choices (it reads no input) */
+static bool TRACE;	       /* FZ_TRACE set: each call on stderr */
+static unsigned long FALLBACK; /* records to the fallback hook */
 
 #define T(...) (TRACE ? (void)fprintf(stderr, __VA_ARGS__) : (void)0)
 static uint64_t STRIDE;
@@ -140,6 +141,24 @@ static bool held(struct fz *f, bool good)
 {
 	return good || fz_fail(f, "%s", WHY);
 }
+
+static void count_fallback(void *ctx, const struct am_log_rec *rec)
+{
+	(void)ctx;
+	(void)rec;
+	FALLBACK++;
+}
+
+/* Records logged since @mark (through @g's hook or the fallback hook); @mark is reset. */
+static unsigned long logged(const struct guest *g, unsigned long *mark)
+{
+	unsigned long now = g->hp.pt.nlog_total + FALLBACK, n = now - *mark;
+
+	*mark = now;
+	return n;
+}
+
+static unsigned long LOG_MARK; /* logged() before the call being made */
 
 /* ---------------------------------------------------------- the shadow -- */
 
@@ -397,11 +416,10 @@ static bool verify(struct fz *f, struct guest *g, am_gfn_t gfn, uint64_t nr)
 	for (int k = 0; k < 2 && g->next; k++) {
 		const struct ext *e;
 
-		SAMPLE ^= SAMPLE << 13;
-		SAMPLE ^= SAMPLE >> 7;
-		SAMPLE ^= SAMPLE << 17;
-		e = &g->ext[SAMPLE % g->next];
-		if (!held(f, expect_at(g, e->gfn + (SAMPLE >> 20) % e->nr)))
+		uint64_t r = fz_xorshift(&SAMPLE);
+
+		e = &g->ext[r % g->next];
+		if (!held(f, expect_at(g, e->gfn + (r >> 20) % e->nr)))
 			return false;
 	}
 	return true;
@@ -491,6 +509,7 @@ static bool guest_init(struct fz *f, struct guest *g, unsigned int k)
 			beyond |= c->dom.gnttab_status[i] >= end;
 	}
 	memset(&g->p2m, 0x5a, sizeof(g->p2m));
+	(void)logged(g, &LOG_MARK);
 	rc = am_p2m_init(&g->p2m, c, ops, &g->hp);
 	g->o.base_unlocked = g->hp.unlocked_table_ops;
 	CALLS++;
@@ -510,6 +529,8 @@ static bool guest_init(struct fz *f, struct guest *g, unsigned int k)
 	    !(rc == AM_ENOMEM && !want && g->hp.pt.alloc_failed != failed0))
 		return fz_fail(f, "p2m init (ipa %u pa %u vmid %u): %d, expected %d", c->ipa_bits,
 			       c->pa_bits, c->vmid, rc, want);
+	if (!fz_rc_check(rc, rc ? fz_err(rc) : 0, 0, logged(g, &LOG_MARK), WHY, sizeof(WHY)))
+		return fz_fail(f, "p2m init: %s", WHY);
 	if (rc) {
 		/* refused: not ready (every call says so), no page kept */
 		am_mfn_t m;
@@ -695,16 +716,20 @@ static void snap(struct guest *g)
 {
 	SNAP.pg = SNAP_PG;
 	oracle_p2m_snap(&SNAP, &g->o);
+	(void)logged(g, &LOG_MARK);
 }
 
-/* The result of a call: as predicted (AM_ENOMEM when an allocation failed). */
+/*
+ * The result of a call: as predicted (AM_ENOMEM when an allocation failed),
+ * one record for a refusal, none for a success; a refusal changed nothing.
+ */
 static bool result(struct fz *f, struct guest *g, const char *call, int rc, int want,
 		   unsigned long failed0)
 {
-	bool nomem = rc == AM_ENOMEM && want == 0 && g->hp.pt.alloc_failed != failed0;
+	unsigned int may = !want && g->hp.pt.alloc_failed != failed0 ? fz_err(AM_ENOMEM) : 0;
 
-	if (rc != want && !nomem)
-		return fz_fail(f, "%s: %d, expected %d", call, rc, want);
+	if (!fz_rc_check(rc, want ? fz_err(want) : 0, may, logged(g, &LOG_MARK), WHY, sizeof(WHY)))
+		return fz_fail(f, "%s: %s", call, WHY);
 	return !rc || held(f, oracle_p2m_unchanged(&SNAP, &g->o, WHY, sizeof(WHY)));
 }
 
@@ -888,14 +913,15 @@ static bool op_gnttab_gfn(struct fz *f, struct guest *g)
 	bool null = fz_one_in(f, 16);
 	am_gfn_t gfn = 0x5a5a;
 	am_mfn_t mfn = AM_MFN_INVALID;
-	int want = g->live ? physmap_frame(g, AM_SPACE_GRANT_TABLE, idx, &mfn) : AM_EINVAL;
-	int rc = am_p2m_gnttab_gfn(&g->p2m, idx, null ? NULL : &gfn);
+	int want = g->live ? physmap_frame(g, AM_SPACE_GRANT_TABLE, idx, &mfn) : AM_EINVAL, rc;
 
+	(void)logged(g, &LOG_MARK);
+	rc = am_p2m_gnttab_gfn(&g->p2m, idx, null ? NULL : &gfn);
 	CALLS++;
 	if (null && g->live)
 		want = AM_EINVAL;
-	if (!FZ_CHECK(f, rc == want, "gnttab_gfn(%#x): %d, expected %d", idx, rc, want))
-		return false;
+	if (!fz_rc_check(rc, want ? fz_err(want) : 0, 0, logged(g, &LOG_MARK), WHY, sizeof(WHY)))
+		return fz_fail(f, "gnttab_gfn(%#x): %s", idx, WHY);
 	if (!rc && !FZ_CHECK(f, gfn == XGFN[mfn - FT_FIRST],
 			     "gnttab_gfn(%#x): gfn %#llx, the guests map it at %#llx", idx,
 			     (unsigned long long)gfn, (unsigned long long)XGFN[mfn - FT_FIRST]))
@@ -916,11 +942,12 @@ static bool op_lookup(struct fz *f, struct guest *g)
 		return held(f, expect_at(g, gfn)) && verify(f, g, 0, 0);
 	}
 	want = !g->live || null <= 1 ? AM_EINVAL : AM_ERANGE;
+	(void)logged(g, &LOG_MARK);
 	rc = am_p2m_lookup(&g->p2m, gfn, null == 0 ? NULL : &m, null == 1 ? NULL : &t);
 	CALLS++;
-	return FZ_CHECK(f, rc == want, "lookup(%#llx): %d, expected %d", (unsigned long long)gfn,
-			rc, want) &&
-	       verify(f, g, 0, 0);
+	if (!fz_rc_check(rc, fz_err(want), 0, logged(g, &LOG_MARK), WHY, sizeof(WHY)))
+		return fz_fail(f, "lookup(%#llx): %s", (unsigned long long)gfn, WHY);
+	return verify(f, g, 0, 0);
 }
 
 /* The frame calls: round trips that leave every frame as it was. */
@@ -1187,6 +1214,7 @@ static unsigned long run(struct fz *f, unsigned long max_ops)
 
 	CALLS = 0;
 	TRACE = getenv("FZ_TRACE") != NULL;
+	am_log_set_fallback(count_fallback, NULL);
 	SAMPLE = 0x9e3779b97f4a7c15ull;
 	frames_reset();
 	PAGES.n = 0;
@@ -1227,6 +1255,7 @@ static unsigned long run(struct fz *f, unsigned long max_ops)
 		am_host_p2m_fini(&g->hp);
 	}
 	oracle_pt_snap_free(&SNAP.t);
+	am_log_set_fallback(NULL, NULL);
 	return CALLS;
 }
 
