@@ -656,8 +656,8 @@ static uint64_t pick_nr(struct fz *f)
 		return fz_one_in(f, 4) ? 0x40000 : 16 * (1 + fz_below(f, 8));
 	case 14:
 		return 1 + fz_below(f, 64);
-	default:
-		return 1;
+	default: /* now and then 1 GiB to 128 TiB: only the frame table's frames may be looked at */
+		return RARE(f, 8) ? 1ull << (18 + fz_below(f, 18)) : 1 + fz_below(f, 4);
 	}
 }
 
@@ -694,7 +694,7 @@ static am_mfn_t pick_mfn(struct fz *f, const struct guest *g)
 	case 14:
 		return g->mfn_end - fz_below(f, 4);
 	default:
-		return fz_one_in(f, 2) ? 0x40000 * (1 + fz_below(f, 3)) : ~0ull - fz_below(f, 4);
+		return fz_one_in(f, 2) ? 0x40000 * (1 + fz_below(f, 8)) : ~0ull - fz_below(f, 4);
 	}
 }
 

@@ -322,19 +322,19 @@ bool oracle_p2m_expect(struct oracle_p2m *o, am_gfn_t g, am_mfn_t mfn, enum am_p
 /* -------------------------------------------- the stage 2, read raw -- */
 
 static int leaves_of(struct am_host_pt *h, uint64_t tpa, unsigned int level, uint64_t ipa,
-		     unsigned int nent, int (*fn)(void *, const struct oracle_p2m_leaf *),
-		     void *arg)
+		     unsigned int nent, int (*fn)(void *, const struct oracle_p2m_leaf *), void *arg)
 {
 	unsigned int shift = vmsa_level_shift(level);
+	const uint64_t *t = am_host_pt_va(h, tpa);
 
+	/* a table is a whole page the pool handed out */
+	if ((tpa & (AM_HOST_PT_PAGE - 1)) || !t || !am_host_pt_allocated(h, tpa) ||
+	    nent > AM_HOST_PT_PAGE / 8)
+		return -1;
 	for (unsigned int i = 0; i < nent; i++) {
-		uint64_t e, a = ipa + ((uint64_t)i << shift);
-		bool ok = false;
+		uint64_t e = t[i], a = ipa + ((uint64_t)i << shift);
 		int rc;
 
-		e = am_host_pt_read(h, tpa + i * 8u, &ok);
-		if (!ok)
-			return -1;
 		if (!e)
 			continue;
 		if (level < 3 && (e & 3u) == 3u) {
