@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Pack fuzz inputs of a module into a few corpus files of at most 4 KiB.
+"""Pack fuzz inputs of a module into a few corpus files.
 
   scripts/fuzz-pack.py MODULE OUTDIR INPUT...
 
@@ -7,15 +7,18 @@ For the modules whose inputs are a 6-byte session header and fixed-size
 records (pt: 16 bytes, mpu: 8), and whose record op byte 0xff (FZ_RESTART,
 tests/fuzz/fuzz.h) ends a session and starts the next: each input is padded
 with zeros to a whole record (the module reads zeros past the end anyway),
-and inputs are joined with a restart record between them. A packed file
-replays every session of its inputs, in order. Writes OUTDIR/packed-NN
-(existing packed-* files there are replaced) and prints how many."""
+and inputs are joined with a restart record between them, up to 512 bytes
+a file (an input longer than that, up to 4 KiB, has a file of its own), so
+that a failure still points at a few inputs. A packed file replays every
+session of its inputs, in order. Writes OUTDIR/packed-NN (existing
+packed-* files there are replaced) and prints how many."""
 import os
 import sys
 
 RECORD = {"pt": 16, "mpu": 8}
 HEADER = 6
-LIMIT = 4096
+LIMIT = 512  # bytes a packed file aims at
+MAX = 4096  # inputs beyond this are left out
 
 
 def piece(data, rec):
@@ -37,7 +40,7 @@ def main():
     pieces = sorted((piece(open(p, "rb").read(), rec) for p in inputs), key=len, reverse=True)
     files = []
     for p in pieces:
-        if len(p) > LIMIT:
+        if len(p) > MAX:
             continue
         for f in files:  # first fit
             if len(f) + len(sep) + len(p) <= LIMIT:

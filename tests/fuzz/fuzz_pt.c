@@ -595,6 +595,78 @@ static bool check_result(struct st *s, int rc, unsigned int allowed, unsigned in
 	return true;
 }
 
+/*
+ * The minimal decomposition: before a map that should succeed, how deep the
+ * tables go at a few addresses of the range (the level where the walk
+ * faults); after it, the leaf there must be the largest block the flags,
+ * the alignment of both addresses, the range and the tables already there
+ * allow ("tables that exist already are used rather than replaced").
+ */
+#define SHAPE_SAMPLES 6
+
+struct shape {
+	unsigned int n;
+	uint64_t va[SHAPE_SAMPLES];
+	uint8_t depth[SHAPE_SAMPLES]; /* level of the translation fault */
+};
+
+static void shape_before(struct st *s, uint64_t va, uint64_t size, struct shape *sh)
+{
+	uint64_t end = va + size, pages = size / K4;
+	uint64_t cand[SHAPE_SAMPLES] = {va,
+					end - K4,
+					va + rnd(s) % pages * K4,
+					(va + M2 - 1) & ~(M2 - 1),
+					(va + G1 - 1) & ~(G1 - 1),
+					va + rnd(s) % pages * K4};
+
+	sh->n = 0;
+	for (unsigned int i = 0; i < SHAPE_SAMPLES; i++) {
+		struct vmsa_result r;
+
+		if (cand[i] < va || cand[i] >= end)
+			continue;
+		vmsa_walk(&s->vc, am_host_pt_read, &s->h, cand[i], &r);
+		sh->va[sh->n] = cand[i];
+		sh->depth[sh->n++] = (uint8_t)r.level;
+	}
+}
+
+static bool shape_after(struct st *s, uint64_t va, uint64_t pa, uint64_t size, unsigned int fl,
+			const struct shape *sh)
+{
+	unsigned int root = vmsa_root_level(s->cfg.ia_bits);
+
+	for (unsigned int i = 0; i < sh->n; i++) {
+		uint64_t a = sh->va[i], want = K4;
+		struct vmsa_result r;
+
+		for (unsigned int level = root < 1 ? 1 : root; (fl & AM_PT_F_BLOCK) && level < 3;
+		     level++) {
+			uint64_t span = 1ull << vmsa_level_shift(level), start = a & ~(span - 1);
+
+			/* a block at @level: its span inside the range, the output aligned, and no
+			 * table below it yet (the walk faulted at @level or above) */
+			if (start >= va && start + span <= va + size &&
+			    !((pa + (start - va)) % span) && sh->depth[i] <= level) {
+				want = span;
+				break;
+			}
+		}
+		vmsa_walk(&s->vc, am_host_pt_read, &s->h, a, &r);
+		if (r.fault == VMSA_OK && r.leaf_size == want)
+			continue;
+		snprintf(s->why, sizeof(s->why),
+			 "va %#llx: a leaf of %#llx (%s), expected %#llx (the tables went to level "
+			 "%u "
+			 "before)",
+			 (unsigned long long)a, (unsigned long long)r.leaf_size,
+			 vmsa_fault_name(r.fault), (unsigned long long)want, sh->depth[i]);
+		return fail(s, s->why);
+	}
+	return true;
+}
+
 /* -------------------------------------------------------------- calls -- */
 
 static bool do_query(struct st *s, uint64_t va)
@@ -795,6 +867,7 @@ static bool one_call(void *st, const uint8_t *rec)
 	struct am_attr abuf;
 	const struct am_attr *a = dec_attr(s, r, &abuf);
 	unsigned int fl = dec_flags(s, r), allowed = 0, maybe = 0;
+	struct shape shape = {.n = 0};
 	unsigned long failed = s->h.alloc_failed, allocs = s->h.allocs, logged;
 	int rc;
 
@@ -852,6 +925,9 @@ static bool one_call(void *st, const uint8_t *rec)
 		allowed = expect_map(s, va, pa, size, a, fl);
 		if (!allowed && s->next + 1 >= MAX_EXT)
 			return true; /* the reference is full: not called */
+		shape.n = 0;
+		if (!allowed && !(fl & AM_PT_F_PARKED))
+			shape_before(s, va, size, &shape);
 		rc = am_pt_map(&s->pt, va, pa, size, a, fl);
 		break;
 	case OP_UNMAP:
@@ -891,6 +967,8 @@ static bool one_call(void *st, const uint8_t *rec)
 		if (op == OP_MAP) {
 			n.attr = *a;
 			ext_insert(s, &n);
+			if (!shape_after(s, va, pa, size, fl, &shape))
+				return false;
 		} else if (op == OP_UNMAP) {
 			ext_remove(s, va, va + size);
 		} else if (op == OP_MODIFY) {
