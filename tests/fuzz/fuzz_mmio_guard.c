@@ -94,13 +94,6 @@ static bool held(struct fz *f, bool good)
 
 static unsigned long FALLBACK, MARK; /* records to the fallback hook; FALLBACK at the mark */
 
-static void count_fallback(void *ctx, const struct am_log_rec *rec)
-{
-	(void)ctx;
-	(void)rec;
-	FALLBACK++;
-}
-
 /* Records logged since the mark (the table's hook, the fallback hook); the mark moves. */
 static unsigned long logged(void)
 {
@@ -653,7 +646,7 @@ static unsigned long run(struct fz *f, unsigned long max_ops)
 
 	CALLS = 0;
 	NRAM = NFOREIGN = 0;
-	am_log_set_fallback(count_fallback, NULL);
+	am_log_set_fallback(oracle_count_record, &FALLBACK);
 	ok = setup(f);
 	if (ok && !READY)
 		ok = not_ready(f);

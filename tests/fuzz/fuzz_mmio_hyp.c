@@ -53,19 +53,12 @@ static bool held(struct fz *f, bool good)
 	return good || fz_fail(f, "%s", WHY);
 }
 
-/* cfg->log (its ctx is the RAM list, shared with is_ram) and the fallback hook. */
+/* cfg->log: its ctx is the RAM list, shared with is_ram */
 static void count_log(void *ctx, const struct am_log_rec *rec)
 {
 	(void)ctx;
 	(void)rec;
 	LOGS++;
-}
-
-static void count_fallback(void *ctx, const struct am_log_rec *rec)
-{
-	(void)ctx;
-	(void)rec;
-	FALLBACK++;
 }
 
 static const struct am_mmio_abi *abi_of(enum mmioh_abi a)
@@ -260,7 +253,7 @@ static unsigned long run(struct fz *f, unsigned long max_ops)
 	unsigned long div0 = f->divergences;
 
 	CALLS = 0;
-	am_log_set_fallback(count_fallback, NULL);
+	am_log_set_fallback(oracle_count_record, &FALLBACK);
 	if (!setup(f)) {
 		am_log_set_fallback(NULL, NULL);
 		return CALLS;

@@ -142,13 +142,6 @@ static bool held(struct fz *f, bool good)
 	return good || fz_fail(f, "%s", WHY);
 }
 
-static void count_fallback(void *ctx, const struct am_log_rec *rec)
-{
-	(void)ctx;
-	(void)rec;
-	FALLBACK++;
-}
-
 /* Records logged since @mark (through @g's hook or the fallback hook); @mark is reset. */
 static unsigned long logged(const struct guest *g, unsigned long *mark)
 {
@@ -1214,7 +1207,7 @@ static unsigned long run(struct fz *f, unsigned long max_ops)
 
 	CALLS = 0;
 	TRACE = getenv("FZ_TRACE") != NULL;
-	am_log_set_fallback(count_fallback, NULL);
+	am_log_set_fallback(oracle_count_record, &FALLBACK);
 	SAMPLE = 0x9e3779b97f4a7c15ull;
 	frames_reset();
 	PAGES.n = 0;

@@ -322,7 +322,8 @@ bool oracle_p2m_expect(struct oracle_p2m *o, am_gfn_t g, am_mfn_t mfn, enum am_p
 /* -------------------------------------------- the stage 2, read raw -- */
 
 static int leaves_of(struct am_host_pt *h, uint64_t tpa, unsigned int level, uint64_t ipa,
-		     unsigned int nent, int (*fn)(void *, const struct oracle_p2m_leaf *), void *arg)
+		     unsigned int nent, int (*fn)(void *, const struct oracle_p2m_leaf *),
+		     void *arg)
 {
 	unsigned int shift = vmsa_level_shift(level);
 	const uint64_t *t = am_host_pt_va(h, tpa);
