@@ -10,8 +10,11 @@ with zeros to a whole record (the module reads zeros past the end anyway),
 and inputs are joined with a restart record between them, up to 512 bytes
 a file (an input longer than that, up to 4 KiB, has a file of its own), so
 that a failure still points at a few inputs. A packed file replays every
-session of its inputs, in order. Writes OUTDIR/packed-NN (existing
-packed-* files there are replaced) and prints how many."""
+session of its inputs, in order. The other modules (p2m, mmio_guard,
+mmio_hyp) decode records of varying length, with no restart record: each
+of their inputs (up to 4 KiB) is a file of its own. Writes
+OUTDIR/packed-NN (existing packed-* files there are replaced) and prints
+how many."""
 import os
 import sys
 
@@ -33,16 +36,20 @@ def piece(data, rec):
 
 
 def main():
-    if len(sys.argv) < 4 or sys.argv[1] not in RECORD:
+    if len(sys.argv) < 4:
         sys.exit(__doc__)
-    rec, out, inputs = RECORD[sys.argv[1]], sys.argv[2], sys.argv[3:]
-    sep = bytes([0xFF]) + bytes(rec - 1)
-    pieces = sorted((piece(open(p, "rb").read(), rec) for p in inputs), key=len, reverse=True)
+    rec, out, inputs = RECORD.get(sys.argv[1]), sys.argv[2], sys.argv[3:]
+    if rec:
+        sep = bytes([0xFF]) + bytes(rec - 1)
+        pieces = [piece(open(p, "rb").read(), rec) for p in inputs]
+    else:  # no records to pack by: one input a file
+        sep, pieces = None, [open(p, "rb").read() for p in inputs]
+    pieces.sort(key=len, reverse=True)
     files = []
     for p in pieces:
         if len(p) > MAX:
             continue
-        for f in files:  # first fit
+        for f in files if sep else []:  # first fit
             if len(f) + len(sep) + len(p) <= LIMIT:
                 f += sep + p
                 break

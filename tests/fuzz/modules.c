@@ -14,6 +14,9 @@ const struct fz_entry fz_modules[] = {
 	/* module, soak ops, soak-slice ops */
 	{&fz_module_pt, 10000000ul, 100000ul},
 	{&fz_module_mpu, 1000000ul, 20000ul},
+	{&fz_module_p2m, 1000000ul, 5000ul},
+	{&fz_module_mmio_guard, 1000000ul, 5000ul},
+	{&fz_module_mmio_hyp, 1000000ul, 10000ul},
 	{NULL, 0, 0}, /* the end */
 };
 const size_t fz_nmodules = sizeof(fz_modules) / sizeof(fz_modules[0]) - 1;

@@ -14,7 +14,14 @@
  * hypervisor has its granule), a parked one is lazy (AM_MMIO_SW_LAZY) and
  * faults in the walker model, a valid one translates as Device-nGnRE. A
  * refused call must leave every table page byte for byte, the tracker's
- * lists and the hypervisor as they were, and make no hypercall.
+ * lists and the hypervisor as they were, and make no hypercall. The
+ * hypervisor's guarded set must be what the tracker believes: the granules
+ * of its valid guarded pages and those it remembers guarded, as many as it
+ * counts.
+ *
+ * These checks, the transport and the differential check of the two
+ * hypervisors are the MMIO-guard oracle (tests/oracle/mmio_oracle.c), which
+ * the fuzzers (tests/fuzz/fuzz_mmio_guard.c, fuzz_mmio_hyp.c) call as well.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +36,7 @@
 #include "model/mmio_hyp.h"
 #include "model/tlb.h"
 #include "model/vmsa.h"
+#include "tests/oracle/mmio_oracle.h"
 
 #define K4 0x1000ull
 #define K16 0x4000ull
@@ -46,20 +54,11 @@
 #define FAR_DEV 0xc0000000ull /* alone in its 1 GiB: mapping it needs tables */
 #define RAM0 0x40000000ull    /* 8 MiB RAM */
 
-#define XLOG 4096u
 #define MAX_DEV 32u
 #define MAX_SLOTS 64u
 
 static const struct am_attr DEV = AM_ATTR_DEVICE;
 static const struct am_attr RW = AM_ATTR_RW_DATA;
-
-/* The guest's hypercalls, logged, then served by the model or by src. */
-struct xport {
-	struct mmioh *m;
-	struct am_mmio_hyp *h;
-	unsigned long n;
-	struct mmioh_call_rec rec[XLOG];
-};
 
 struct opts {
 	enum mmioh_abi abi;
@@ -68,25 +67,20 @@ struct opts {
 	unsigned int ram_cap, mmio_cap, slots;
 };
 
-/* One guest: its table, its tracker, its hypervisor. */
+/* One guest: its table, its tracker, its hypervisor, the oracle watching them. */
 struct env {
 	struct am_host_pt h;
 	struct am_pt pt;
 	bool pt_live;
-	struct vmsa_cfg vc;
 	struct am_mmio_tracker t;
 	struct am_mmio_tracker_config cfg;
 	struct am_mem_region ram[16], mmio[16];
 	struct mmioh m;
 	struct am_mmio_hyp hyp;
 	uint64_t slots[MAX_SLOTS];
-	uint64_t ram_base[4], ram_size[4]; /* guest RAM as the src side's is_ram sees it */
-	unsigned int nram;
-	unsigned long is_ram_calls, is_ram_bad_size;
-	struct xport x;
-	/* the devices tracked, as the test knows them */
-	uint64_t dev_base[MAX_DEV], dev_size[MAX_DEV];
-	unsigned int ndev;
+	struct oracle_mmio_ram rh; /* guest RAM as the src side's is_ram sees it */
+	struct oracle_mmio_xport x;
+	struct oracle_mmio o; /* the devices tracked, as the test knows them */
 };
 
 static struct env E0, E1;
@@ -95,38 +89,10 @@ static const struct opts OPT_ANDROID = {MMIOH_ABI_ANDROID, K4, false, 4, 8, MAX_
 
 /* -------------------------------------------------------- transport -- */
 
-static int64_t xcall(void *ctx, uint32_t fid, uint64_t arg)
-{
-	struct xport *x = ctx;
-	int64_t r = x->m ? mmioh_call(x->m, fid, arg) : am_mmio_hyp_call(x->h, fid, arg);
-
-	if (x->n < XLOG)
-		x->rec[x->n] = (struct mmioh_call_rec){fid, arg, r};
-	x->n++;
-	return r;
-}
-
 /* Calls of @fid among the logged calls from @from on. */
 static unsigned long calls_of(const struct env *e, uint32_t fid, unsigned long from)
 {
-	unsigned long n = 0;
-
-	for (unsigned long i = from; i < e->x.n && i < XLOG; i++)
-		n += e->x.rec[i].fid == fid;
-	return n;
-}
-
-static bool src_is_ram(void *ctx, uint64_t ipa, uint64_t size)
-{
-	struct env *e = ctx;
-
-	e->is_ram_calls++;
-	if (size != e->m.granule)
-		e->is_ram_bad_size++;
-	for (unsigned int i = 0; i < e->nram; i++)
-		if (ipa < e->ram_base[i] + e->ram_size[i] && e->ram_base[i] < ipa + size)
-			return true;
-	return false;
+	return oracle_mmio_xcalls_of(&e->x, fid, from);
 }
 
 /* -------------------------------------------------------------- setup -- */
@@ -140,12 +106,7 @@ static void env_table(struct env *e)
 	assert_int_equal(am_host_pt_init(&e->h, POOL_PAGES), 0);
 	assert_int_equal(am_pt_init(&e->pt, &pc, &am_host_pt_ops, &e->h), 0);
 	e->pt_live = true;
-	e->vc = (struct vmsa_cfg){.regime = VMSA_S1_EL2,
-				  .ia_bits = 39,
-				  .oa_bits = 48,
-				  .root_pa = e->pt.root_pa,
-				  .mair = am_pt_mair(&e->pt)};
-	am_host_pt_tlb(&e->h, AM_PT_S1_EL2, 39, 48, e->pt.root_pa, e->vc.mair, 0);
+	oracle_mmio_attach(&e->o, &e->h, &e->pt, 39, &e->t, &e->x, 0);
 }
 
 static const struct am_mmio_abi *abi_of(enum mmioh_abi a)
@@ -159,13 +120,15 @@ static void env_hyp(struct env *e, const struct opts *o)
 	assert_int_equal(mmioh_init(&e->m, o->abi, o->granule, o->slots), 0);
 	e->x.m = &e->m;
 	e->x.h = NULL;
+	e->o.granule = o->granule;
+	e->rh.granule = o->granule;
 	if (o->src) {
 		struct am_mmio_hyp_config hc = {.abi = abi_of(o->abi),
 						.granule = o->granule,
 						.slots = e->slots,
 						.nr_slots = o->slots,
-						.is_ram = src_is_ram,
-						.ctx = e};
+						.is_ram = oracle_mmio_is_ram,
+						.ctx = &e->rh};
 
 		assert_int_equal(am_mmio_hyp_init(&e->hyp, &hc), 0);
 		e->x.m = NULL;
@@ -183,7 +146,7 @@ static void env_cfg(struct env *e, const struct opts *o)
 						 .mmio = e->mmio,
 						 .mmio_cap = o->mmio_cap,
 						 .abi = abi_of(o->abi),
-						 .hyp = {xcall, &e->x}};
+						 .hyp = {oracle_mmio_xcall, &e->x}};
 }
 
 static struct env *setup_env(struct env *e, const struct opts *o)
@@ -233,7 +196,7 @@ static struct vmsa_result xlate(struct env *e, uint64_t va, unsigned int acc)
 {
 	struct vmsa_result r;
 
-	vmsa_access(&e->vc, am_host_pt_read, &e->h, va, acc, &r);
+	vmsa_access(&e->o.vc, am_host_pt_read, &e->h, va, acc, &r);
 	return r;
 }
 
@@ -256,144 +219,35 @@ static void expect_fault(struct env *e, uint64_t va, unsigned int acc, enum vmsa
 			 vmsa_fault_name(r.fault), vmsa_fault_name(f));
 }
 
-static uint64_t granule_of(const struct env *e)
+static char WHY[384]; /* why the oracle said no */
+
+/* The oracle's verdict, as a test failure. */
+static void ok(bool good)
 {
-	return e->m.granule;
+	if (!good)
+		fail_msg("%s", WHY);
 }
 
-/* Does the hypervisor (model or src) have the granule of @ipa guarded? */
-static bool hyp_guarded(const struct env *e, uint64_t ipa)
+static struct oracle_mmio_page page(struct env *e, uint64_t va)
 {
-	if (e->x.m)
-		return mmioh_guarded(&e->m, ipa);
-	return am_mmio_hyp_allowed(&e->hyp, ipa & ~(granule_of(e) - 1), 1);
+	struct oracle_mmio_page p;
+
+	ok(oracle_mmio_page(&e->o, va, &p, WHY, sizeof(WHY)));
+	return p;
 }
 
-static unsigned int hyp_nr(const struct env *e)
-{
-	return e->x.m ? e->m.nr : am_mmio_hyp_guarded(&e->hyp);
-}
-
-static bool hyp_allowed(const struct env *e, uint64_t ipa, uint64_t size)
-{
-	return e->x.m ? mmioh_allowed(&e->m, ipa, size) : am_mmio_hyp_allowed(&e->hyp, ipa, size);
-}
-
-struct pst {
-	int rc;
-	uint8_t valid, sw, level;
-};
-
-static struct pst page(struct env *e, uint64_t va)
-{
-	struct am_pt_leaf l;
-	struct pst s = {0};
-
-	s.rc = am_pt_query(&e->pt, va, &l);
-	if (!s.rc) {
-		s.valid = l.valid;
-		s.sw = l.sw;
-		s.level = l.level;
-		assert_int_equal(l.attr.mtype, AM_MT_DEVICE_nGnRE);
-		assert_int_equal(l.pa, va & ~(l.size - 1));
-	}
-	return s;
-}
-
-static bool dev_page(const struct env *e, uint64_t va)
-{
-	for (unsigned int i = 0; i < e->ndev; i++)
-		if (va >= e->dev_base[i] && va - e->dev_base[i] < e->dev_size[i])
-			return true;
-	return false;
-}
-
-/*
- * The guard's invariants over every tracked device page: valid => guarded
- * (leaf and hypervisor), parked => lazy (and if it says guarded, it is);
- * every granule the hypervisor guards touches a tracked device; the
- * tracker's count is the hypervisor's.
- */
-static void invariants(struct env *e)
-{
-	uint64_t g = granule_of(e);
-
-	for (unsigned int i = 0; i < e->ndev; i++) {
-		for (uint64_t va = e->dev_base[i]; va < e->dev_base[i] + e->dev_size[i]; va += K4) {
-			struct pst s = page(e, va);
-
-			if (s.rc)
-				fail_msg("device page %#llx: not mapped (%d)",
-					 (unsigned long long)va, s.rc);
-			if (s.valid) {
-				struct vmsa_result r = xlate(e, va + 8, VMSA_ACC_R | VMSA_ACC_W);
-
-				if (!(s.sw & AM_MMIO_SW_GUARDED) || !hyp_guarded(e, va))
-					fail_msg("page %#llx: valid, sw %#x, hypervisor guards: %d",
-						 (unsigned long long)va, s.sw, hyp_guarded(e, va));
-				if (r.fault != VMSA_OK || r.pa != va + 8 || r.mem != 0x04)
-					fail_msg("page %#llx: %s, mem %#x", (unsigned long long)va,
-						 vmsa_fault_name(r.fault), r.mem);
-				expect_fault(e, va, VMSA_ACC_X, VMSA_F_PERMISSION);
-			} else {
-				if (!(s.sw & AM_MMIO_SW_LAZY))
-					fail_msg("page %#llx: parked, sw %#x",
-						 (unsigned long long)va, s.sw);
-				if ((s.sw & AM_MMIO_SW_GUARDED) && !hyp_guarded(e, va))
-					fail_msg("page %#llx: says guarded, is not",
-						 (unsigned long long)va);
-				expect_fault(e, va, VMSA_ACC_R, VMSA_F_TRANSLATION);
-			}
-		}
-	}
-	if (e->x.m) {
-		for (unsigned int i = 0; i < e->m.nr; i++) {
-			bool touches = false;
-
-			for (uint64_t va = e->m.guarded[i]; va < e->m.guarded[i] + g; va += K4)
-				touches |= dev_page(e, va);
-			if (!touches)
-				fail_msg("granule %#llx guarded, no device there",
-					 (unsigned long long)e->m.guarded[i]);
-		}
-	}
-	if (e->t.guarded != hyp_nr(e))
-		fail_msg("the tracker counts %lu granules guarded, the hypervisor guards %u",
-			 e->t.guarded, hyp_nr(e));
-}
-
-/* What the hardware sees, and what the rules demand, after a call. */
+/* What the hardware sees, and what the rules demand, after a call (the oracle). */
 static void check(struct env *e)
 {
-	struct am_host_pt *h = &e->h;
-
-	assert_int_equal(h->lock_depth, 0);
-	assert_int_equal(h->locks, h->unlocks);
-	assert_true(h->max_lock_depth <= 1);
-	tlbm_check_end(&h->tlb);
-	if (h->tlb.bbm_violations || h->tlb.stale || h->tlb.freed_in_use || h->tlb.model_errors ||
-	    h->tlb.bad_walks)
-		fail_msg(
-			"TLB model: bbm %lu stale %lu freed_in_use %lu model %lu bad walks %lu: %s",
-			h->tlb.bbm_violations, h->tlb.stale, h->tlb.freed_in_use,
-			h->tlb.model_errors, h->tlb.bad_walks, h->tlb.first_error);
-	assert_int_equal(h->open_tlbi, 0);
-	assert_int_equal(h->tlbi_between, 0);
-	assert_int_equal(h->bad_frees, 0);
-	assert_int_equal(h->in_use, am_pt_tables(&e->pt));
-	invariants(e);
+	ok(oracle_mmio_check(&e->o, WHY, sizeof(WHY)));
 	/* the hardware may cache whatever translates now */
-	tlbm_fill(&h->tlb);
+	tlbm_fill(&e->h.tlb);
 }
 
 static void add_dev(struct env *e, uint64_t base, uint64_t size)
 {
-	assert_true(e->ndev < MAX_DEV);
 	assert_int_equal(am_mmio_add_device(&e->t, base, size), 0);
-	e->dev_base[e->ndev] = base;
-	e->dev_size[e->ndev] = size;
-	e->ndev++;
-	tlbm_watch(&e->h.tlb, base, size, K4);
+	assert_true(oracle_mmio_add_dev(&e->o, base, size));
 	check(e);
 }
 
@@ -409,66 +263,28 @@ static bool logged_value(const struct am_host_pt *h, uint64_t v)
 
 /* ------------------------------------------------- snapshots of state -- */
 
-struct snap {
-	uint8_t *mem;
-	size_t in_use, tables;
-	unsigned long tlbi, tlbi_all, publish, complete, calls;
-	unsigned int nr_ram, nr_mmio, hyp_nr;
-	unsigned long guarded;
-	struct am_mem_region ram[16], mmio[16];
-};
-
-static void snap(struct env *e, struct snap *s)
+static void snap(struct env *e, struct oracle_mmio_snap *s)
 {
-	s->mem = malloc(e->h.pages * 4096u);
-	assert_non_null(s->mem);
-	memcpy(s->mem, e->h.pool, e->h.pages * 4096u);
-	s->in_use = e->h.in_use;
-	s->tables = am_pt_tables(&e->pt);
-	s->tlbi = e->h.tlbi;
-	s->tlbi_all = e->h.tlbi_all;
-	s->publish = e->h.publish;
-	s->complete = e->h.complete;
-	s->calls = e->x.n;
-	s->nr_ram = e->t.nr_ram;
-	s->nr_mmio = e->t.nr_mmio;
-	s->hyp_nr = hyp_nr(e);
-	s->guarded = e->t.guarded;
-	memcpy(s->ram, e->ram, sizeof(s->ram));
-	memcpy(s->mmio, e->mmio, sizeof(s->mmio));
+	memset(s, 0, sizeof(*s));
+	oracle_mmio_snap(s, &e->o);
 }
 
 /* Every table page as it was, no maintenance, lists as they were. */
-static void table_unchanged(struct env *e, struct snap *s)
+static void table_unchanged(struct env *e, struct oracle_mmio_snap *s)
 {
-	for (size_t i = 0; i < e->h.pages; i++) {
-		bool ok = false;
+	bool good = oracle_mmio_unchanged(s, &e->o, false, WHY, sizeof(WHY));
 
-		(void)am_host_pt_read(&e->h, e->h.pa_base + i * 4096u, &ok);
-		if (ok && memcmp(s->mem + i * 4096u, e->h.pool + i * 4096u, 4096u))
-			fail_msg("table page %zu changed", i);
-	}
-	assert_int_equal(e->h.in_use, s->in_use);
-	assert_int_equal(am_pt_tables(&e->pt), s->tables);
-	assert_int_equal(e->h.tlbi, s->tlbi);
-	assert_int_equal(e->h.tlbi_all, s->tlbi_all);
-	assert_int_equal(e->h.publish, s->publish);
-	assert_int_equal(e->h.complete, s->complete);
-	assert_int_equal(e->t.nr_ram, s->nr_ram);
-	assert_int_equal(e->t.nr_mmio, s->nr_mmio);
-	assert_memory_equal(e->ram, s->ram, sizeof(s->ram));
-	assert_memory_equal(e->mmio, s->mmio, sizeof(s->mmio));
-	free(s->mem);
-	s->mem = NULL;
+	oracle_pt_snap_free(&s->t);
+	ok(good);
 }
 
 /* ... and no hypercall was made, the hypervisor is as it was. */
-static void unchanged(struct env *e, struct snap *s)
+static void unchanged(struct env *e, struct oracle_mmio_snap *s)
 {
-	assert_int_equal(e->x.n, s->calls);
-	assert_int_equal(hyp_nr(e), s->hyp_nr);
-	assert_int_equal(e->t.guarded, s->guarded);
-	table_unchanged(e, s);
+	bool good = oracle_mmio_unchanged(s, &e->o, true, WHY, sizeof(WHY));
+
+	oracle_pt_snap_free(&s->t);
+	ok(good);
 }
 
 /* ---------------------------------------------------------------- ABI -- */
@@ -766,7 +582,7 @@ static void test_add_refusals(void **state)
 {
 	struct opts o = OPT_ANDROID;
 	struct env *e;
-	struct snap s;
+	struct oracle_mmio_snap s;
 
 	(void)state;
 	o.ram_cap = 3;
@@ -840,7 +656,7 @@ static void test_add_refusals(void **state)
 static void test_add_table_errors(void **state)
 {
 	struct env *e = setup(&OPT_ANDROID);
-	struct snap s;
+	struct oracle_mmio_snap s;
 
 	(void)state;
 	/* FAR_DEV needs a level-2 and a level-3 table: fail either */
@@ -878,7 +694,7 @@ static void test_fault_4k(void **state)
 {
 	struct env *e = setup(&OPT_ANDROID);
 	unsigned long n0, t0;
-	struct pst p;
+	struct oracle_mmio_page p;
 
 	(void)state;
 	add_dev(e, RTC, 4 * K4);
@@ -1000,7 +816,7 @@ static void test_fault_16k(void **state)
 	check(e);
 	assert_int_equal(e->x.rec[n0 + 1].arg, WIN + 0x8000);
 	for (uint64_t va = WIN + 0x7000; va < WIN + 0xd000; va += K4) {
-		struct pst p = page(e, va);
+		struct oracle_mmio_page p = page(e, va);
 
 		assert_int_equal(p.level, 3);
 		assert_int_equal(p.valid, va >= WIN + 0x8000 && va < WIN + 0xc000);
@@ -1014,7 +830,7 @@ static void test_fault_16k(void **state)
 static void test_fault_enoent(void **state)
 {
 	struct env *e = setup(&OPT_ANDROID);
-	struct snap s;
+	struct oracle_mmio_snap s;
 
 	(void)state;
 	assert_int_equal(am_mmio_add_ram(&e->t, RAM0, 4 * M2, true), 0);
@@ -1048,7 +864,7 @@ static void test_fault_refused(void **state)
 {
 	struct opts o = OPT_ANDROID;
 	struct env *e;
-	struct snap s;
+	struct oracle_mmio_snap s;
 	unsigned long n0;
 
 	(void)state;
@@ -1095,7 +911,7 @@ static void test_fault_enomem(void **state)
 	struct env *e = setup(&OPT_ANDROID);
 	uint64_t a = WIN + 0x5000;
 	unsigned long n0;
-	struct snap s;
+	struct oracle_mmio_snap s;
 
 	(void)state;
 	add_dev(e, WIN, M2);
@@ -1297,9 +1113,10 @@ static void unmap_all_exact(struct env *e, const uint64_t *addrs, unsigned int n
 	assert_int_equal(e->m.nr, 0);
 	assert_int_equal(e->t.guarded, 0);
 	/* every page parked and lazy again (invariants()), nothing valid */
-	for (unsigned int i = 0; i < e->ndev; i++)
-		for (uint64_t va = e->dev_base[i]; va < e->dev_base[i] + e->dev_size[i]; va += K4) {
-			struct pst p = page(e, va);
+	for (unsigned int i = 0; i < e->o.ndev; i++)
+		for (uint64_t va = e->o.dev_base[i]; va < e->o.dev_base[i] + e->o.dev_size[i];
+		     va += K4) {
+			struct oracle_mmio_page p = page(e, va);
 
 			assert_int_equal(p.valid, 0);
 			assert_true(p.sw & AM_MMIO_SW_LAZY);
@@ -1414,7 +1231,7 @@ static void test_unmap_all_refused(void **state)
 static void test_unmap_all_upstream(void **state)
 {
 	struct env *e = setup_g(MMIOH_ABI_UPSTREAM, K4);
-	struct snap s;
+	struct oracle_mmio_snap s;
 
 	(void)state;
 	add_dev(e, RTC, 4 * K4);
@@ -1541,13 +1358,13 @@ static struct am_mmio_hyp HY;
 static uint64_t SLOTS[8];
 
 static int hyp_setup(const struct am_mmio_abi *abi, uint64_t granule, unsigned int nslots,
-		     struct env *ram)
+		     struct oracle_mmio_ram *ram)
 {
 	struct am_mmio_hyp_config hc = {.abi = abi,
 					.granule = granule,
 					.slots = SLOTS,
 					.nr_slots = nslots,
-					.is_ram = ram ? src_is_ram : NULL,
+					.is_ram = ram ? oracle_mmio_is_ram : NULL,
 					.ctx = ram};
 
 	memset(&HY, 0x5a, sizeof(HY));
@@ -1593,15 +1410,15 @@ static void test_hyp_android(void **state)
 
 	(void)state;
 	memset(e, 0, sizeof(*e));
-	e->m.granule = K16; /* what src_is_ram expects as the size */
-	e->ram_base[0] = 0x40000000;
-	e->ram_size[0] = 0x1000; /* one page of RAM: refuses its whole granule */
-	e->nram = 1;
+	e->rh.granule = K16; /* the size oracle_mmio_is_ram() expects */
+	e->rh.base[0] = 0x40000000;
+	e->rh.size[0] = 0x1000; /* one page of RAM: refuses its whole granule */
+	e->rh.n = 1;
 	for (int gi = 0; gi < 2; gi++) {
 		uint64_t g = gi ? K16 : K4;
 
-		e->m.granule = g;
-		assert_int_equal(hyp_setup(&am_mmio_abi_android, g, 3, e), 0);
+		e->rh.granule = g;
+		assert_int_equal(hyp_setup(&am_mmio_abi_android, g, 3, &e->rh), 0);
 		assert_int_equal(am_mmio_hyp_call(&HY, MMIOH_FID_INFO, 0), (int64_t)g);
 		assert_int_equal(am_mmio_hyp_call(&HY, MMIOH_FID_MEMINFO, 0), (int64_t)g);
 		/* MAP before ENROLL */
@@ -1614,13 +1431,13 @@ static void test_hyp_android(void **state)
 		assert_int_equal(am_mmio_hyp_call(&HY, MAP, 0x9000000 + g / 2),
 				 MMIOH_INVALID_PARAMETER);
 		/* guest RAM, and a granule that holds some */
-		e->is_ram_calls = 0;
+		e->rh.calls = 0;
 		assert_int_equal(am_mmio_hyp_call(&HY, MAP, 0x40000000), MMIOH_INVALID_PARAMETER);
-		assert_true(e->is_ram_calls > 0);
-		assert_int_equal(e->is_ram_bad_size, 0);
-		e->ram_base[0] = 0x40000000 + g - K4;
+		assert_true(e->rh.calls > 0);
+		assert_int_equal(e->rh.bad_size, 0);
+		e->rh.base[0] = 0x40000000 + g - K4;
 		assert_int_equal(am_mmio_hyp_call(&HY, MAP, 0x40000000), MMIOH_INVALID_PARAMETER);
-		e->ram_base[0] = 0x40000000;
+		e->rh.base[0] = 0x40000000;
 		assert_int_equal(am_mmio_hyp_call(&HY, MAP, 0x40000000 + g), MMIOH_SUCCESS);
 		assert_int_equal(am_mmio_hyp_guarded(&HY), 1);
 		/* double MAP keeps one slot */
@@ -1741,11 +1558,11 @@ static void test_hyp_vs_model(void **state)
 
 		assert_int_equal(mmioh_init(&m, abi, g, 6), 0);
 		assert_int_equal(mmioh_add_ram(&m, base + 5 * g, g / 2), 0);
-		e->m.granule = g;
-		e->nram = 1;
-		e->ram_base[0] = base + 5 * g;
-		e->ram_size[0] = g / 2;
-		assert_int_equal(hyp_setup(abi_of(abi), g, 6, e), 0);
+		e->rh.granule = g;
+		e->rh.n = 1;
+		e->rh.base[0] = base + 5 * g;
+		e->rh.size[0] = g / 2;
+		assert_int_equal(hyp_setup(abi_of(abi), g, 6, &e->rh), 0);
 		for (int i = 0; i < 3000; i++) {
 			const uint32_t fids[] = {MMIOH_FID_MEMINFO, MMIOH_FID_INFO,
 						 MMIOH_FID_ENROLL,  MMIOH_FID_MAP,
@@ -1766,13 +1583,8 @@ static void test_hyp_vs_model(void **state)
 				fail_msg("cfg %d call %d: fid %#x arg %#llx: %lld, the model %lld",
 					 cfg, i, fid, (unsigned long long)arg, (long long)got,
 					 (long long)want);
-			assert_int_equal(am_mmio_hyp_guarded(&HY), m.nr);
-			for (uint64_t a = base - g; a < base + 17 * g; a += g / 2) {
-				assert_int_equal(am_mmio_hyp_allowed(&HY, a, 4),
-						 mmioh_allowed(&m, a, 4));
-				assert_int_equal(am_mmio_hyp_allowed(&HY, a + g / 2 - 2, 4),
-						 mmioh_allowed(&m, a + g / 2 - 2, 4));
-			}
+			ok(oracle_mmio_hyp_diff(&HY, &m, base - g, base + 17 * g, WHY,
+						sizeof(WHY)));
 		}
 		assert_true(m.calls[MMIOH_MAP] > 500);
 		assert_true(m.refused > 100);
@@ -1804,9 +1616,9 @@ static void test_tracker_differential(void **state)
 		/* the hypervisors see RAM where the guest put a device */
 		for (int k = 0; k < 2; k++) {
 			assert_int_equal(mmioh_add_ram(&e[k]->m, space + 6 * M2, M2), 0);
-			e[k]->nram = 1;
-			e[k]->ram_base[0] = space + 6 * M2;
-			e[k]->ram_size[0] = M2;
+			e[k]->rh.n = 1;
+			e[k]->rh.base[0] = space + 6 * M2;
+			e[k]->rh.size[0] = M2;
 		}
 		for (int it = 0; it < 400; it++) {
 			int op = rand() % 10;
@@ -1825,17 +1637,15 @@ static void test_tracker_differential(void **state)
 				assert_int_equal(rc[0], rc[1]);
 				if (!rc[0])
 					for (int k = 0; k < 2; k++) {
-						e[k]->dev_base[e[k]->ndev] = a;
-						e[k]->dev_size[e[k]->ndev++] = sz;
-						tlbm_watch(&e[k]->h.tlb, a, sz, K4);
+						assert_true(oracle_mmio_add_dev(&e[k]->o, a, sz));
 					}
 			} else if (op < 9) {
 				/* fault mostly where a device is */
-				if (e[0]->ndev && rand() % 4) {
-					unsigned int d = (unsigned int)rand() % e[0]->ndev;
+				if (e[0]->o.ndev && rand() % 4) {
+					unsigned int d = (unsigned int)rand() % e[0]->o.ndev;
 
-					a = e[0]->dev_base[d] +
-					    (uint64_t)rand() % e[0]->dev_size[d];
+					a = e[0]->o.dev_base[d] +
+					    (uint64_t)rand() % e[0]->o.dev_size[d];
 				}
 				for (int k = 0; k < 2; k++)
 					rc[k] = am_mmio_handle_fault(&e[k]->t, a);
@@ -1861,9 +1671,11 @@ static void test_tracker_differential(void **state)
 				assert_int_equal(p->ret, q->ret);
 			}
 			/* the same guarded sets, the same tables */
-			assert_int_equal(hyp_nr(e[0]), hyp_nr(e[1]));
+			assert_int_equal(oracle_mmio_hyp_nr(&e[0]->o),
+					 oracle_mmio_hyp_nr(&e[1]->o));
 			for (uint64_t x = space - g; x < space + span + 2 * M2; x += g)
-				assert_int_equal(hyp_allowed(e[0], x, 4), hyp_allowed(e[1], x, 4));
+				assert_int_equal(oracle_mmio_hyp_allowed(&e[0]->o, x, 4),
+						 oracle_mmio_hyp_allowed(&e[1]->o, x, 4));
 			assert_int_equal(am_pt_tables(&e[0]->pt), am_pt_tables(&e[1]->pt));
 			assert_memory_equal(e[0]->h.pool, e[1]->h.pool, POOL_PAGES * 4096u);
 		}
