@@ -510,6 +510,12 @@ static bool guest_init(struct fz *f, struct guest *g, unsigned int k)
 	  c->pa_bits, c->vmid, (unsigned long long)c->dom.shared_info, c->dom.nr_gnttab_shared,
 	  c->dom.nr_gnttab_status, rc);
 	want = einval ? AM_EINVAL : 0;
+	/* stage 2 the hardware cannot walk (am_pt_init): an IPA wider than the
+	 * PA, or a level-0 root (IPA above 39 bits) with 42 PA bits or fewer */
+	if (!want && ipa > pa)
+		want = AM_EINVAL;
+	else if (!want && ipa > 39 && pa <= 42)
+		want = AM_ENOTSUP;
 	if (beyond && !rc)
 		return fz_fail(f,
 			       "p2m init: pa_bits %u, and a domain frame beyond it was accepted "
