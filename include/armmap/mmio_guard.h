@@ -137,9 +137,11 @@ int am_mmio_add_device(struct am_mmio_tracker *t, am_vaddr_t base, uint64_t size
  *  AM_EPERM    the hypervisor refused the guard (its error is in the log);
  *              nothing changed, the fault can come again;
  *  AM_ENOMEM   no table page for the split: the granule stays guarded and
- *              is remembered (up to AM_MMIO_PENDING of them; past that it
- *              is unguarded again), so the fault coming again does not
- *              guard it twice, and am_mmio_unmap_all() unguards it.
+ *              is remembered (up to AM_MMIO_PENDING of them), so the fault
+ *              coming again does not guard it twice, and
+ *              am_mmio_unmap_all() unguards it. With AM_MMIO_PENDING
+ *              remembered already, the split comes before the guard: out
+ *              of pages, nothing is guarded (no MMIO_GUARD_MAP).
  */
 int am_mmio_handle_fault(struct am_mmio_tracker *t, am_vaddr_t addr);
 

@@ -231,6 +231,35 @@ static bool granule_guarded(struct am_mmio_tracker *t, uint64_t g)
 	return false;
 }
 
+/*
+ * Park the valid pages of granule @g (lazy, unguarded). Only those: the
+ * pages of a granule guarded at a fault were split to pages then, so
+ * parking them needs no table page; pages still parked (a pending
+ * granule's, in a lazy block) are left alone, not split for nothing.
+ */
+static int park_valid(struct am_mmio_tracker *t, uint64_t g)
+{
+	static const struct am_attr dev = AM_ATTR_DEVICE;
+
+	for (unsigned int i = 0; i < t->nr_mmio; i++) {
+		const struct am_mem_region *r = &t->c.mmio[i];
+		am_vaddr_t lo = g > r->base ? g : r->base;
+		am_vaddr_t hi = g + t->granule < r->limit ? g + t->granule : r->limit;
+
+		for (am_vaddr_t a = lo; a < hi; a += PAGE) {
+			struct am_pt_leaf l;
+			int rc;
+
+			if (am_pt_query(t->c.pt, a, &l) || !l.valid)
+				continue;
+			rc = am_pt_modify(t->c.pt, a, PAGE, &dev, LAZY_PARKED);
+			if (rc)
+				return rc;
+		}
+	}
+	return 0;
+}
+
 /* Unguard granule @g, count it, and park whatever of it is valid. */
 static int unguard(struct am_mmio_tracker *t, uint64_t g, int *n)
 {
@@ -244,8 +273,8 @@ static int unguard(struct am_mmio_tracker *t, uint64_t g, int *n)
 	t->guarded--;
 	if (n)
 		(*n)++;
-	/* every tracked page of the granule, whichever device: lazy again */
-	if (granule_set(t, g, LAZY_PARKED))
+	/* every valid tracked page of the granule, whichever device: lazy again */
+	if (park_valid(t, g))
 		LOG(t, AM_EV_INTERNAL, "tracker: could not park an unguarded granule", g, 0, 0);
 	return 0;
 }
@@ -268,6 +297,17 @@ int am_mmio_handle_fault(struct am_mmio_tracker *t, am_vaddr_t addr)
 	if (p < 0 && t->granule > PAGE && granule_guarded(t, g)) {
 		/* guarded with another page of it: only this device's pages are new */
 		return granule_set(t, g, LAZY_GUARDED);
+	}
+	if (p < 0 && t->nr_pending == AM_MMIO_PENDING) {
+		/*
+		 * No room to remember a granule guarded but not made valid: split
+		 * its blocks before guarding it (parked stays parked, the
+		 * translations do not change), so that making it valid after the
+		 * MAP needs no table page. Out of pages: nothing is guarded.
+		 */
+		rc = granule_set(t, g, LAZY_PARKED);
+		if (rc)
+			return rc;
 	}
 	if (p < 0) {
 		int64_t ret = hyp(t, t->c.abi->map, g);

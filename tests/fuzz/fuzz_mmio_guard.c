@@ -368,7 +368,11 @@ static bool op_fault(struct fz *f)
 	    !FZ_CHECK(f, !(was_guarded && M.calls[MMIOH_MAP] != maps0),
 		      "fault %#llx: MAP of granule %#llx, which the hypervisor guards already",
 		      (unsigned long long)a, (unsigned long long)g) ||
-	    !FZ_CHECK(f, was_guarded || was_pending || M.calls[MMIOH_MAP] == maps0 + 1,
+	    /* no MAP: guarded already, or (a full pending list) out of table pages
+	     * for the split made before the MAP */
+	    !FZ_CHECK(f,
+		      was_guarded || was_pending || M.calls[MMIOH_MAP] == maps0 + 1 ||
+			      (rc == AM_ENOMEM && H.alloc_failed != failed0),
 		      "fault %#llx: granule %#llx not guarded, and no MAP", (unsigned long long)a,
 		      (unsigned long long)g))
 		return false;

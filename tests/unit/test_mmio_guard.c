@@ -1352,6 +1352,53 @@ static void test_device_added_into_guarded_granule(void **state)
 	assert_int_equal(e->m.nr, 0);
 }
 
+/*
+ * The two tracker findings of the fuzzers (tests/fuzz/corpus/mmio_guard/
+ * new-1-*, new-2-*), with no table page to be had at all:
+ * 1. four granules guarded but not made valid fill the pending list; a
+ *    fifth fault then splits before it guards: out of pages, it guards
+ *    nothing (no MAP) and logs one record, and the hypervisor and the
+ *    tracker still agree on four granules (before: MAP, then a give-back
+ *    whose UNMAP could fail, leaving a granule guarded and forgotten);
+ * 2. unmap-all unguards the four and parks only valid pages: the pending
+ *    granules' pages, still in their lazy block, need no split, so it
+ *    succeeds with no record (before: a split for nothing, AM_ENOMEM and
+ *    an internal-error record under a success).
+ */
+static void test_pending_full_no_pages(void **state)
+{
+	struct env *e = setup(&OPT_ANDROID);
+	unsigned long n0, log0;
+
+	(void)state;
+	add_dev(e, WIN, M2);
+	am_host_pt_fail_at(&e->h, 0);
+	e->h.fail_sticky = true;
+	for (unsigned int i = 0; i < AM_MMIO_PENDING; i++)
+		assert_int_equal(am_mmio_handle_fault(&e->t, WIN + i * K4), AM_ENOMEM);
+	assert_int_equal(e->m.nr, AM_MMIO_PENDING);
+	assert_int_equal(e->t.guarded, AM_MMIO_PENDING);
+	n0 = e->x.n;
+	log0 = e->h.nlog_total;
+	assert_int_equal(am_mmio_handle_fault(&e->t, WIN + 8 * K4), AM_ENOMEM);
+	assert_int_equal(e->x.n, n0); /* no MAP, no UNMAP */
+	assert_int_equal(e->h.nlog_total - log0, 1);
+	assert_int_equal(e->m.nr, AM_MMIO_PENDING);
+	assert_int_equal(e->t.guarded, AM_MMIO_PENDING);
+	check(e);
+	log0 = e->h.nlog_total;
+	assert_int_equal(am_mmio_unmap_all(&e->t), (int)AM_MMIO_PENDING);
+	assert_int_equal(e->h.nlog_total - log0, 0);
+	am_host_pt_fail_at(&e->h, -1);
+	assert_int_equal(e->m.nr, 0);
+	assert_int_equal(e->t.guarded, 0);
+	check(e);
+	/* with pages again, the faults guard and map as ever */
+	assert_int_equal(am_mmio_handle_fault(&e->t, WIN + 8 * K4), 0);
+	assert_int_equal(e->m.nr, 1);
+	check(e);
+}
+
 /* ------------------------------------------------ the hypervisor side -- */
 
 static struct am_mmio_hyp HY;
@@ -1715,6 +1762,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_granule_beyond_device_16k, teardown),
 		cmocka_unit_test_teardown(test_shared_granule_16k, teardown),
 		cmocka_unit_test_teardown(test_device_added_into_guarded_granule, teardown),
+		cmocka_unit_test_teardown(test_pending_full_no_pages, teardown),
 		cmocka_unit_test_teardown(test_hyp_init, teardown),
 		cmocka_unit_test_teardown(test_hyp_android, teardown),
 		cmocka_unit_test_teardown(test_hyp_upstream, teardown),
