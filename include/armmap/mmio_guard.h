@@ -135,7 +135,9 @@ int am_mmio_add_device(struct am_mmio_tracker *t, am_vaddr_t base, uint64_t size
  *  AM_ENOENT   the "invalid PTE" error: no parked lazy leaf at @addr (not
  *              tracked MMIO, or valid already); no hypercall;
  *  AM_EPERM    the hypervisor refused the guard (its error is in the log);
- *              nothing changed, the fault can come again;
+ *              nothing changed, the fault can come again (with
+ *              AM_MMIO_PENDING granules remembered, blocks of the granule
+ *              may have been split to pages first: the same translations);
  *  AM_ENOMEM   no table page for the split: the granule stays guarded and
  *              is remembered (up to AM_MMIO_PENDING of them), so the fault
  *              coming again does not guard it twice, and

@@ -350,11 +350,11 @@ static int modify_visit(struct pt_walk *w, struct pt_slot *s)
 		if (v == e)
 			continue;
 		pte_store(p, v);
+		if (live)
+			w->b.dirty = true; /* a barrier only when something changed */
 		if (live && (e & AM_PTE_VALID) && !w->b.all)
 			pt_queue_tlbi(w, s->va + k * span, lvl, true);
 	}
-	if (live)
-		w->b.dirty = true;
 	return (int)k;
 }
 

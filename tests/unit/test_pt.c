@@ -871,6 +871,15 @@ static void test_modify_rules(void **state)
 	assert_int_equal(am_pt_map(pt, va, va, 4 * K4, &RW, 0), 0);
 	assert_int_equal(am_pt_map(pt, va + 5 * K4, va + 5 * K4, K4, &RW, 0), 0);
 	check();
+	/* a modify that changes nothing writes nothing: no TLBI, no barrier */
+	{
+		unsigned long c0 = H.complete, p0 = H.publish, t0 = H.tlbi + H.tlbi_all;
+
+		assert_int_equal(am_pt_modify(pt, va, 4 * K4, &RW, 0), 0);
+		assert_int_equal(H.complete, c0);
+		assert_int_equal(H.publish, p0);
+		assert_int_equal(H.tlbi + H.tlbi_all, t0);
+	}
 	snap();
 	am_host_pt_clear_log(&H);
 	assert_int_equal(am_pt_modify(pt, va, 6 * K4, &RO, 0), AM_ENOENT);
