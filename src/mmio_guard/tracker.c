@@ -209,35 +209,17 @@ static void pending_drop(struct am_mmio_tracker *t, int i)
 }
 
 /*
- * Is granule @g guarded by this tracker already? A device added into a
- * guarded granule has its pages parked lazy like any other, while the
- * granule's other pages are valid and carry AM_MMIO_SW_GUARDED: that
- * granule must not be guarded (and counted) a second time.
+ * The valid tracked device pages of granule @g. With @park, each is parked
+ * (lazy, unguarded): only those, since the pages of a granule guarded at a
+ * fault were split to pages then, so parking them needs no table page,
+ * and pages still parked (a pending granule's, in a lazy block) are left
+ * alone, not split for nothing; returns 0 or the table's error. Without,
+ * returns 1 when one of them carries AM_MMIO_SW_GUARDED: the granule is
+ * guarded by this tracker already (a device added into a guarded granule
+ * has its pages parked lazy like any other, and that granule must not be
+ * guarded, and counted, a second time), else 0.
  */
-static bool granule_guarded(struct am_mmio_tracker *t, uint64_t g)
-{
-	for (unsigned int i = 0; i < t->nr_mmio; i++) {
-		const struct am_mem_region *r = &t->c.mmio[i];
-		am_vaddr_t lo = g > r->base ? g : r->base;
-		am_vaddr_t hi = g + t->granule < r->limit ? g + t->granule : r->limit;
-
-		for (am_vaddr_t a = lo; a < hi; a += PAGE) {
-			struct am_pt_leaf l;
-
-			if (!am_pt_query(t->c.pt, a, &l) && l.valid && (l.sw & AM_MMIO_SW_GUARDED))
-				return true;
-		}
-	}
-	return false;
-}
-
-/*
- * Park the valid pages of granule @g (lazy, unguarded). Only those: the
- * pages of a granule guarded at a fault were split to pages then, so
- * parking them needs no table page; pages still parked (a pending
- * granule's, in a lazy block) are left alone, not split for nothing.
- */
-static int park_valid(struct am_mmio_tracker *t, uint64_t g)
+static int granule_valid_pages(struct am_mmio_tracker *t, uint64_t g, bool park)
 {
 	static const struct am_attr dev = AM_ATTR_DEVICE;
 
@@ -252,6 +234,11 @@ static int park_valid(struct am_mmio_tracker *t, uint64_t g)
 
 			if (am_pt_query(t->c.pt, a, &l) || !l.valid)
 				continue;
+			if (!park) {
+				if (l.sw & AM_MMIO_SW_GUARDED)
+					return 1;
+				continue;
+			}
 			rc = am_pt_modify(t->c.pt, a, PAGE, &dev, LAZY_PARKED);
 			if (rc)
 				return rc;
@@ -274,7 +261,7 @@ static int unguard(struct am_mmio_tracker *t, uint64_t g, int *n)
 	if (n)
 		(*n)++;
 	/* every valid tracked page of the granule, whichever device: lazy again */
-	if (park_valid(t, g))
+	if (granule_valid_pages(t, g, true))
 		LOG(t, AM_EV_INTERNAL, "tracker: could not park an unguarded granule", g, 0, 0);
 	return 0;
 }
@@ -294,7 +281,7 @@ int am_mmio_handle_fault(struct am_mmio_tracker *t, am_vaddr_t addr)
 	}
 	g = addr & ~(t->granule - 1u);
 	p = pending_at(t, g);
-	if (p < 0 && t->granule > PAGE && granule_guarded(t, g)) {
+	if (p < 0 && t->granule > PAGE && granule_valid_pages(t, g, false) == 1) {
 		/* guarded with another page of it: only this device's pages are new */
 		return granule_set(t, g, LAZY_GUARDED);
 	}
