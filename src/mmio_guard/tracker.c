@@ -168,6 +168,17 @@ static const struct am_mem_region *mmio_of(const struct am_mmio_tracker *t, am_v
 	return NULL;
 }
 
+/* The part [*lo, *hi) of device @i in granule @g; false when empty. */
+static bool in_granule(const struct am_mmio_tracker *t, unsigned int i, uint64_t g, am_vaddr_t *lo,
+		       am_vaddr_t *hi)
+{
+	const struct am_mem_region *r = &t->c.mmio[i];
+
+	*lo = g > r->base ? g : r->base;
+	*hi = g + t->granule < r->limit ? g + t->granule : r->limit;
+	return *lo < *hi;
+}
+
 /*
  * Give every tracked device page of granule @g the device attributes and
  * @flags: parked or valid, with the software bits they say.
@@ -177,12 +188,10 @@ static int granule_set(struct am_mmio_tracker *t, uint64_t g, unsigned int flags
 	static const struct am_attr dev = AM_ATTR_DEVICE;
 
 	for (unsigned int i = 0; i < t->nr_mmio; i++) {
-		const struct am_mem_region *r = &t->c.mmio[i];
-		am_vaddr_t lo = g > r->base ? g : r->base;
-		am_vaddr_t hi = g + t->granule < r->limit ? g + t->granule : r->limit;
+		am_vaddr_t lo, hi;
 		int rc;
 
-		if (lo >= hi)
+		if (!in_granule(t, i, g, &lo, &hi))
 			continue;
 		rc = am_pt_modify(t->c.pt, lo, hi - lo, &dev, flags);
 		if (rc)
@@ -224,10 +233,10 @@ static int granule_valid_pages(struct am_mmio_tracker *t, uint64_t g, bool park)
 	static const struct am_attr dev = AM_ATTR_DEVICE;
 
 	for (unsigned int i = 0; i < t->nr_mmio; i++) {
-		const struct am_mem_region *r = &t->c.mmio[i];
-		am_vaddr_t lo = g > r->base ? g : r->base;
-		am_vaddr_t hi = g + t->granule < r->limit ? g + t->granule : r->limit;
+		am_vaddr_t lo, hi;
 
+		if (!in_granule(t, i, g, &lo, &hi))
+			continue;
 		for (am_vaddr_t a = lo; a < hi; a += PAGE) {
 			struct am_pt_leaf l;
 			int rc;

@@ -1287,6 +1287,19 @@ static void test_granule_beyond_device_16k(void **state)
  * 16 KiB granule, two one-page devices in one granule: the granule is
  * guarded once, counted once, and unguarded once.
  */
+/* One granule guarded: unmap-all unguards it once, with no refusal. */
+static void unmap_all_one(struct env *e)
+{
+	unsigned long n0 = e->x.n;
+
+	assert_int_equal(am_mmio_unmap_all(&e->t), 1);
+	check(e);
+	assert_int_equal(calls_of(e, MMIOH_FID_UNMAP, n0), 1);
+	assert_int_equal(e->m.refused, 0);
+	assert_int_equal(e->m.nr, 0);
+	assert_int_equal(e->t.guarded, 0);
+}
+
 static void test_shared_granule_16k(void **state)
 {
 	struct env *e = setup_g(MMIOH_ABI_ANDROID, K16);
@@ -1308,13 +1321,7 @@ static void test_shared_granule_16k(void **state)
 	check(e);
 	assert_int_equal(e->m.nr, 1);
 	assert_int_equal(e->t.guarded, 1);
-	/* unguarded once, and no refusal */
-	n0 = e->x.n;
-	assert_int_equal(am_mmio_unmap_all(&e->t), 1);
-	check(e);
-	assert_int_equal(calls_of(e, MMIOH_FID_UNMAP, n0), 1);
-	assert_int_equal(e->m.refused, 0);
-	assert_int_equal(e->m.nr, 0);
+	unmap_all_one(e);
 }
 
 /*
@@ -1344,12 +1351,7 @@ static void test_device_added_into_guarded_granule(void **state)
 	assert_int_equal(calls_of(e, MMIOH_FID_MAP, n0), 0);
 	assert_int_equal(e->m.nr, 1);
 	assert_int_equal(e->t.guarded, 1);
-	n0 = e->x.n;
-	assert_int_equal(am_mmio_unmap_all(&e->t), 1);
-	check(e);
-	assert_int_equal(calls_of(e, MMIOH_FID_UNMAP, n0), 1);
-	assert_int_equal(e->t.guarded, 0);
-	assert_int_equal(e->m.nr, 0);
+	unmap_all_one(e);
 }
 
 /*
