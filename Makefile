@@ -335,6 +335,38 @@ $(SMP_IMG): $(SMP_SRCS) $(CORE_HDRS) $(wildcard src/*/*.h arch/aarch64/*.h $(SMP
 
 QEMU_SMP := qemu-system-aarch64 -M virt,virtualization=on -cpu cortex-a57 -m 1G -smp 4 $(QEMU_OPTS) -kernel
 
+# The Linux image: an EL2 hypervisor serving Xen's guest ABI on armmap's P2M
+# (tests/qemu/linux), which boots Debian's unmodified arm64 kernel
+# (scripts/linux-guest.sh fetches it into $(LINUX_DIR), cached) and runs a
+# small refusal guest (refuse.c, a raw binary). The guest's device tree is
+# guest.dts through cpp with layout.h, the one copy of the addresses, which
+# scripts/run-linux.sh reads too.
+LX_DIR := tests/qemu/linux
+LX_SRCS := $(CORE_SRCS) $(sort $(wildcard arch/aarch64/*.c) $(QEMU_COMMON_SRCS) $(QEMU_HYP_SRCS)) \
+	$(LX_DIR)/hyp.c tests/qemu/mmu/board.c $(sort $(wildcard arch/aarch64/*.S)) \
+	tests/qemu/mmu/startup.S
+LX_IMG := $(B)/qemu/linux.elf
+LX_HDRS := $(wildcard $(LX_DIR)/*.h)
+$(LX_IMG): $(LX_SRCS) $(CORE_HDRS) $(wildcard src/*/*.h arch/aarch64/*.h) $(LX_HDRS) \
+		$(QEMU_COMMON_HDRS) $(QEMU_HYP_HDRS) $(LX_DIR)/link.ld | deps
+	@mkdir -p $(dir $@)
+	$(A64_CC) $(A64_CFLAGS) -nostdlib -nostartfiles -static -no-pie -T $(LX_DIR)/link.ld \
+		-Wl,--gc-sections -Wl,--build-id=none -Wl,--no-warn-rwx-segments $(LX_SRCS) -lgcc -o $@
+LX_REFUSE := $(B)/qemu/linux-refuse.bin
+$(LX_REFUSE): $(LX_DIR)/refuse.c $(LX_DIR)/refuse.ld $(LX_HDRS) | deps
+	@mkdir -p $(dir $@)
+	$(A64_CC) $(A64_CFLAGS) -nostdlib -nostartfiles -static -no-pie -T $(LX_DIR)/refuse.ld \
+		-Wl,--build-id=none -Wl,--no-warn-rwx-segments $(LX_DIR)/refuse.c -o $@.elf
+	$(patsubst %gcc,%objcopy,$(A64_CC)) -O binary $@.elf $@
+LX_DTB := $(B)/qemu/linux-guest.dtb
+$(LX_DTB): $(LX_DIR)/guest.dts $(LX_DIR)/layout.h $(LINUX_DIR)/initrd.gz | deps
+	@mkdir -p $(dir $@)
+	cpp -P -nostdinc -undef -x assembler-with-cpp -include $(LX_DIR)/layout.h \
+		-DLX_INITRD_SIZE=$$(stat -c %s $(LINUX_DIR)/initrd.gz) $(LX_DIR)/guest.dts | \
+		dtc -q -I dts -O dtb -o $@ -
+LX_RUN := $(LX_IMG) $(LX_REFUSE) $(LX_DTB) $(LINUX_GUEST)
+QEMU_LINUX := qemu-system-aarch64 -M virt,virtualization=on -cpu cortex-a57 -m 512M $(QEMU_OPTS)
+
 # ------------------------------------------------------------------ test --
 # Every suite prints `<suite>: N passed, M failed`; scripts/run-suites.sh
 # runs them all and closes with the total.
