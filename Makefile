@@ -361,7 +361,7 @@ $(LX_REFUSE): $(LX_DIR)/refuse.c $(LX_DIR)/refuse.ld $(LX_HDRS) | deps
 LX_DTB := $(B)/qemu/linux-guest.dtb
 $(LX_DTB): $(LX_DIR)/guest.dts $(LX_DIR)/layout.h $(LINUX_DIR)/initrd.gz | deps
 	@mkdir -p $(dir $@)
-	cpp -P -nostdinc -undef -x assembler-with-cpp -include $(LX_DIR)/layout.h \
+	$(A64_CC) -E -P -nostdinc -undef -x assembler-with-cpp -include $(LX_DIR)/layout.h \
 		-DLX_INITRD_SIZE=$$(stat -c %s $(LINUX_DIR)/initrd.gz) $(LX_DIR)/guest.dts | \
 		dtc -q -I dts -O dtb -o $@ -
 LX_RUN := $(LX_IMG) $(LX_REFUSE) $(LX_DTB) $(LINUX_GUEST)
