@@ -50,14 +50,14 @@ all: $(B)/host/libarmmap.a
 .SECONDARY:
 
 .PHONY: all deps test demo size bench clean format unit cross qemu fresh-check qemu-empty-fw \
-	fuzz fuzz-cov fuzz-corpus soak
+	fuzz fuzz-cov fuzz-corpus soak linux-guest linux-guest-rerun
 
 # Installing what is missing (scripts/deps.sh) happens only for the goals
 # given on the command line that need it, and before anything is built:
 # every build rule has `| deps`, and deps does nothing for other goals (plain
 # `make`, a file target, the sub-makes of scripts/run-suites.sh and
 # scripts/cross-build.sh).
-DEPS_GOALS := $(filter demo test bench size fresh-check format fuzz fuzz-cov fuzz-corpus soak,\
+DEPS_GOALS := $(filter demo test bench size fresh-check format fuzz fuzz-cov fuzz-corpus soak linux-guest,\
 	$(MAKECMDGOALS))
 ifneq ($(DEPS_GOALS),)
 deps:
@@ -334,6 +334,25 @@ $(SMP_IMG): $(SMP_SRCS) $(CORE_HDRS) $(wildcard src/*/*.h arch/aarch64/*.h $(SMP
 		-Wl,--gc-sections -Wl,--build-id=none -Wl,--no-warn-rwx-segments $(SMP_SRCS) -lgcc -o $@
 
 QEMU_SMP := qemu-system-aarch64 -M virt,virtualization=on -cpu cortex-a57 -m 1G -smp 4 $(QEMU_OPTS) -kernel
+
+# The Linux guest: an unmodified Debian arm64 kernel (linux-image-cloud-arm64)
+# and an initramfs of busybox-static with tests/qemu/linux/init as /init, from
+# Debian's packages (scripts/linux-guest.sh; the .debs stay in
+# $(LINUX_DIR)/pkgs/). The script rewrites an output only when its content
+# changes, so an output may stay older than the script: the stamp records the
+# last run. It runs again when the script or the init changed, when an output
+# is missing, and on `make linux-guest` (the packages move on: a new kernel).
+LINUX_DIR := $(B)/linux
+LINUX_GUEST := $(LINUX_DIR)/Image $(LINUX_DIR)/initrd.gz $(LINUX_DIR)/release
+LINUX_STAMP := $(LINUX_DIR)/stamp
+LINUX_RERUN := $(if $(filter linux-guest,$(MAKECMDGOALS))$(filter-out $(wildcard $(LINUX_GUEST)),\
+	$(LINUX_GUEST)),linux-guest-rerun)
+$(LINUX_STAMP): scripts/linux-guest.sh tests/qemu/linux/init $(LINUX_RERUN) | deps
+	@scripts/linux-guest.sh $(LINUX_DIR)
+	@touch $@
+$(LINUX_GUEST): $(LINUX_STAMP) ;
+linux-guest-rerun: ;
+linux-guest: $(LINUX_STAMP)
 
 # ------------------------------------------------------------------ test --
 # Every suite prints `<suite>: N passed, M failed`; scripts/run-suites.sh
