@@ -50,14 +50,14 @@ all: $(B)/host/libarmmap.a
 .SECONDARY:
 
 .PHONY: all deps test demo size bench clean format unit cross qemu fresh-check qemu-empty-fw \
-	fuzz fuzz-cov fuzz-corpus soak
+	fuzz fuzz-cov fuzz-corpus soak linux-guest linux-guest-rerun
 
 # Installing what is missing (scripts/deps.sh) happens only for the goals
 # given on the command line that need it, and before anything is built:
 # every build rule has `| deps`, and deps does nothing for other goals (plain
 # `make`, a file target, the sub-makes of scripts/run-suites.sh and
 # scripts/cross-build.sh).
-DEPS_GOALS := $(filter demo test bench size fresh-check format fuzz fuzz-cov fuzz-corpus soak,\
+DEPS_GOALS := $(filter demo test bench size fresh-check format fuzz fuzz-cov fuzz-corpus soak linux-guest,\
 	$(MAKECMDGOALS))
 ifneq ($(DEPS_GOALS),)
 deps:
@@ -335,6 +335,25 @@ $(SMP_IMG): $(SMP_SRCS) $(CORE_HDRS) $(wildcard src/*/*.h arch/aarch64/*.h $(SMP
 
 QEMU_SMP := qemu-system-aarch64 -M virt,virtualization=on -cpu cortex-a57 -m 1G -smp 4 $(QEMU_OPTS) -kernel
 
+# The Linux guest: an unmodified Debian arm64 kernel (linux-image-cloud-arm64)
+# and an initramfs of busybox-static with tests/qemu/linux/init as /init, from
+# Debian's packages (scripts/linux-guest.sh; the .debs stay in
+# $(LINUX_DIR)/pkgs/). The script rewrites an output only when its content
+# changes, so an output may stay older than the script: the stamp records the
+# last run. It runs again when the script or the init changed, when an output
+# is missing, and on `make linux-guest` (the packages move on: a new kernel).
+LINUX_DIR := $(B)/linux
+LINUX_GUEST := $(LINUX_DIR)/Image $(LINUX_DIR)/initrd.gz $(LINUX_DIR)/release
+LINUX_STAMP := $(LINUX_DIR)/stamp
+LINUX_RERUN := $(if $(filter linux-guest,$(MAKECMDGOALS))$(filter-out $(wildcard $(LINUX_GUEST)),\
+	$(LINUX_GUEST)),linux-guest-rerun)
+$(LINUX_STAMP): scripts/linux-guest.sh tests/qemu/linux/init $(LINUX_RERUN) | deps
+	@scripts/linux-guest.sh $(LINUX_DIR)
+	@touch $@
+$(LINUX_GUEST): $(LINUX_STAMP) ;
+linux-guest-rerun: ;
+linux-guest: $(LINUX_STAMP)
+
 # The Linux image: an EL2 hypervisor serving Xen's guest ABI on armmap's P2M
 # (tests/qemu/linux), which boots Debian's unmodified arm64 kernel
 # (scripts/linux-guest.sh fetches it into $(LINUX_DIR), cached) and runs a
@@ -371,7 +390,7 @@ QEMU_LINUX := qemu-system-aarch64 -M virt,virtualization=on -cpu cortex-a57 -m 5
 # Every suite prints `<suite>: N passed, M failed`; scripts/run-suites.sh
 # runs them all and closes with the total.
 SUITES := $(patsubst $(B)/tests/%,unit-%,$(UNIT_BINS)) $(addprefix tsan-,$(TSAN_TESTS)) fuzz-replay \
-	soak-slice cross-build qemu-mpu qemu-mmu qemu-guest qemu-mmio-guard qemu-smp
+	soak-slice cross-build qemu-mpu qemu-mmu qemu-guest qemu-mmio-guard qemu-smp qemu-linux
 
 # Each suite builds what it runs, so one that does not build is counted as
 # failed while the others still run.
@@ -408,8 +427,11 @@ suite-qemu-mmio-guard: $(MG_IMG) | qemu-empty-fw
 suite-qemu-smp: $(SMP_IMG) | qemu-empty-fw
 	@scripts/run-qemu.sh qemu-smp 120 $(QEMU_SMP) $(SMP_IMG)
 
+suite-qemu-linux: $(LX_RUN) | qemu-empty-fw
+	@scripts/run-linux.sh $(LX_IMG) $(LX_REFUSE) $(LX_DTB) $(LINUX_DIR) -- $(QEMU_LINUX)
+
 # ------------------------------------------------------------------ demo --
-demo: deps $(M33_IMG) $(A64_IMG) $(GUEST_IMG) $(MG_IMG) | qemu-empty-fw
+demo: deps $(M33_IMG) $(A64_IMG) $(GUEST_IMG) $(MG_IMG) $(LX_RUN) | qemu-empty-fw
 	@echo "== armmap on an emulated Cortex-M33 (mps2-an505, 16 MPU regions) =="
 	@timeout 60 $(QEMU_MPU) $(M33_IMG); st=$$?; \
 	  if [ $$st -ne 0 ]; then echo "demo: the MPU image exited with status $$st"; exit 1; fi
@@ -425,6 +447,10 @@ demo: deps $(M33_IMG) $(A64_IMG) $(GUEST_IMG) $(MG_IMG) | qemu-empty-fw
 	@echo "== armmap on an emulated Cortex-A57 (virt, EL2 hypervisor, lazy MMIO guard of an EL1 firmware) =="
 	@timeout 60 $(QEMU_MMIO_GUARD) $(MG_IMG); st=$$?; \
 	  if [ $$st -ne 0 ]; then echo "demo: the MMIO guard image exited with status $$st"; exit 1; fi
+	@echo
+	@echo "== armmap under a real Linux: Debian's arm64 kernel as a Xen guest of an EL2 hypervisor on the P2M =="
+	@scripts/run-linux.sh --demo $(LX_IMG) $(LX_REFUSE) $(LX_DTB) $(LINUX_DIR) -- $(QEMU_LINUX) || \
+	  { echo "demo: the Linux run failed"; exit 1; }
 
 # ------------------------------------------------------------------ size --
 size: deps $(foreach t,$(TARGETS),$(B)/$(t)/libarmmap.a)

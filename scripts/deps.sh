@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
 # Install, from Debian 12's packages, what the named make targets need and
 # this machine lacks:  scripts/deps.sh [demo] [test] [bench] [size]
-# [fresh-check] [format] [fuzz] [fuzz-cov] [fuzz-corpus] [soak]  (the Makefile passes the goals it was given;
-# plain `make` calls nothing). Every need is checked by what provides it (a
-# command, a header), never by package names. Quiet when nothing is
-# missing; `apt-get update` only when something must be installed; after
-# installing, every need is checked again, and anything still missing is a
-# loud failure.
+# [fresh-check] [format] [fuzz] [fuzz-cov] [fuzz-corpus] [soak] [linux-guest]
+# (the Makefile passes the goals it was given; plain `make` calls nothing).
+# Every need is checked by what provides it (a command, a header), never by
+# package names. Quiet when nothing is missing; `apt-get update` only when
+# something must be installed; after installing, every need is checked
+# again, and anything still missing is a loud failure.
 set -euo pipefail
 
 usage() {
-	echo "usage: scripts/deps.sh TARGET...   (TARGET: demo test bench size fresh-check format fuzz fuzz-cov fuzz-corpus soak)" >&2
+	echo "usage: scripts/deps.sh TARGET...   (TARGET: demo test bench size fresh-check format fuzz fuzz-cov fuzz-corpus soak linux-guest)" >&2
 	exit 2
 }
 [ $# -gt 0 ] || usage
@@ -29,13 +29,18 @@ cross=(cmd:aarch64-linux-gnu-gcc:gcc-aarch64-linux-gnu
 	cmd:arm-none-eabi-ar:binutils-arm-none-eabi)
 qemu=(cmd:qemu-system-arm:qemu-system-arm cmd:qemu-system-aarch64:qemu-system-arm
 	cmd:timeout:coreutils)
+# the Linux guest of the QEMU suite: scripts/linux-guest.sh fetches Debian's
+# arm64 kernel and busybox (apt-get, dpkg-deb, tar) and packs the initramfs
+# (cpio, gzip, cmp); the suite's hypervisor compiles a device tree (dtc)
+linux=(cmd:dtc:device-tree-compiler cmd:cpio:cpio cmd:gzip:gzip cmd:dpkg-deb:dpkg
+	cmd:apt-get:apt cmd:tar:tar cmd:cmp:diffutils)
 for t in "$@"; do
 	case $t in
-	# the four QEMU images (cross compilers only) and QEMU
-	demo) needs+=(cmd:make:make "${cross[@]}" "${qemu[@]}") ;;
+	# the four QEMU images (cross compilers only), the Linux guest and QEMU
+	demo) needs+=(cmd:make:make "${cross[@]}" "${qemu[@]}" "${linux[@]}") ;;
 	# host suites (cmocka, ASan/UBSan come with gcc), cross-build, QEMU suites
 	test) needs+=(cmd:make:make "${host_c[@]}" file:/usr/include/cmocka.h:libcmocka-dev
-		"${cross[@]}" "${qemu[@]}") ;;
+		"${cross[@]}" "${qemu[@]}" "${linux[@]}") ;;
 	# host benchmarks; instruction counts by callgrind
 	bench) needs+=(cmd:make:make "${host_c[@]}" cmd:valgrind:valgrind
 		file:/usr/include/valgrind/callgrind.h:valgrind) ;;
@@ -56,6 +61,8 @@ for t in "$@"; do
 		[ "$t" = fuzz-corpus ] && needs+=(cmd:python3:python3-minimal) ;;
 	# the soak: host programs only
 	soak) needs+=(cmd:make:make "${host_c[@]}") ;;
+	# the Linux guest's boot payload alone (scripts/linux-guest.sh)
+	linux-guest) needs+=(cmd:make:make "${linux[@]}") ;;
 	*) echo "deps: unknown target '$t'" >&2; usage ;;
 	esac
 done
