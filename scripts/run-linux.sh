@@ -89,7 +89,7 @@ run() {
 console_checks() {
 	local name=$1 v mem ram_kb date rtc
 	if grep -q "Linux version $release " "$log"; then
-		ok "$name: the Linux banner (Debian's $release)" "$(grep -m1 -o "Linux version $release [^(]*" "$log")"
+		ok "$name: the Linux banner (Debian's $release)" "$(grep -m1 -o "Linux version $release .*" "$log" | cut -c1-110)"
 	else notok "$name: the Linux banner" "no 'Linux version $release'"; fi
 	v=$(grep -m1 -oE "Xen [0-9.]+ support found" "$log")
 	if [ -n "$v" ]; then ok "$name: Linux finds Xen by the /hypervisor node" "$v"

@@ -455,6 +455,13 @@ static int64_t add_physmap(uint32_t space, uint64_t idx, am_gfn_t gfn)
 	return xen_err(rc);
 }
 
+static const char *space_name(uint32_t space)
+{
+	return space == XENMAPSPACE_shared_info	  ? "shared_info"
+	       : space == XENMAPSPACE_grant_table ? "grant_table"
+						  : "unknown space";
+}
+
 static void hc_memory_op(struct am_aarch64_frame *f)
 {
 	struct xen_add_to_physmap a;
@@ -471,9 +478,8 @@ static void hc_memory_op(struct am_aarch64_frame *f)
 			rc = -XEN_ESRCH;
 		if (rc == 0)
 			rc = add_physmap(a.space, a.idx, a.gpfn);
-		con_printf(
-			"  xen: memory_op(add_to_physmap, space %u, idx 0x%lx, GFN 0x%lx) -> %s\n",
-			a.space, a.idx, a.gpfn, xen_errname(rc));
+		con_printf("  xen: memory_op(add_to_physmap, %s, idx 0x%lx, GFN 0x%lx) -> %s\n",
+			   space_name(a.space), a.idx, a.gpfn, xen_errname(rc));
 		xp = xp_index(a.space, a.idx);
 		if (rc == 0 && xp == XP_SHINFO) {
 			g_run.shinfo_asked = a.gpfn;
