@@ -730,6 +730,38 @@ static int el2_mmu(void)
 	return hyp_el2_mmu(&g_el2, g_el2pool, sizeof(g_el2pool), r, 7);
 }
 
+/*
+ * The domain's reference on each frame it owns or shares, as Xen's
+ * allocation and share_xen_page_with_guest() take: its RAM and the xenheap
+ * frames. Taken at boot, dropped after the P2M is destroyed; in between,
+ * the P2M must neither take nor drop one (it does so only for foreign
+ * frames). Returns how many frames do not hold exactly the domain's one.
+ */
+static unsigned long domain_refs(bool take)
+{
+	unsigned long off = 0;
+	am_mfn_t m;
+	unsigned int i;
+
+	for (m = RAM_MFN; m < RAM_MFN + RAM_PAGES; m++) {
+		struct am_page_info *pg = am_frame_of(&g_ft, m);
+
+		off += (pg->count_info & AM_PGC_COUNT_MASK) != (take ? 0u : 1u);
+		if (take)
+			off += am_frame_get(pg) != 0;
+		else
+			am_frame_put(pg);
+	}
+	for (i = 0; i < XP_COUNT; i++) {
+		off += (xp_frame(i)->count_info & AM_PGC_COUNT_MASK) != (take ? 0u : 1u);
+		if (take)
+			off += am_frame_get(xp_frame(i)) != 0;
+		else
+			am_frame_put(xp_frame(i));
+	}
+	return off;
+}
+
 static void frames_init(void)
 {
 	unsigned int i;
@@ -744,6 +776,7 @@ static void frames_init(void)
 	g_gnt_status[0] = mfn_of(xen_page[XP_STATUS0]);
 	for (i = 0; i < FT_FRAMES; i++)
 		g_count0[i] = g_pages[i].count_info;
+	domain_refs(true);
 }
 
 static int p2m_build(void)
@@ -1072,7 +1105,7 @@ static void ck_refusals(void)
 static void ck_destroy(void)
 {
 	unsigned int i;
-	unsigned long moved = 0;
+	unsigned long moved = 0, off;
 	bool all_clear = true;
 
 	check_begin();
@@ -1081,16 +1114,20 @@ static void ck_destroy(void)
 	am_p2m_destroy(&g_p2m);
 	for (i = 0; i < XP_COUNT; i++)
 		all_clear = all_clear && xp_gfn(i) == AM_GFN_INVALID;
+	off = domain_refs(false);
 	for (i = 0; i < FT_FRAMES; i++)
 		moved += g_pages[i].count_info != g_count0[i];
 	con_printf("  after: every xenheap frame without a GFN: %s; pool pages out %u (%lu bad "
-		   "frees); frames whose count_info differs from boot: %lu\n",
-		   all_clear ? "yes" : "no", g_s2ctx.in_use, g_s2ctx.bad_frees, moved);
+		   "frees); frames not holding exactly the domain's reference: %lu of %lu; after "
+		   "the domain dropped them, frames whose count_info differs from boot: %lu\n",
+		   all_clear ? "yes" : "no", g_s2ctx.in_use, g_s2ctx.bad_frees, off,
+		   (unsigned long)(RAM_PAGES + XP_COUNT), moved);
 	EXPECT(all_clear, "a xenheap frame kept its GFN\n");
 	EXPECT(g_s2ctx.in_use == 0 && g_s2ctx.bad_frees == 0, "table pages not all back\n");
+	EXPECT(off == 0, "%lu frames' references moved during the run\n", off);
 	EXPECT(moved == 0, "%lu frames' references differ\n", moved);
 	check_end("afterwards the hypervisor destroys the P2M: every frame's GFN is cleared, every "
-		  "table page is freed, the references are as at boot");
+		  "table page is freed, the domain's references are the only ones and are back");
 }
 
 int main(void)
