@@ -34,6 +34,7 @@
 #include "arch/aarch64/sysreg.h"
 #include "arch/aarch64/vm.h"
 #include "tests/qemu/common/check.h"
+#include "tests/qemu/hyp_common/hyp.h"
 #include "tests/qemu/hyp_common/relay.h"
 #include "tests/qemu/guest/abi.h"
 
@@ -49,9 +50,7 @@
 
 const char check_suite[] = "qemu-guest";
 
-/* link.ld */
-extern char __text_start[], __text_end[], __rodata_start[], __rodata_end[];
-extern char __ram_start[], __ram_end[];
+/* link.ld (the image's own parts: hyp.h) */
 extern char __guest_start[], __guest_end[], __guest_bss_start[], __guest_bss_end[];
 extern char __guest_stack_top[];
 
@@ -84,8 +83,7 @@ static uint8_t g_s2pool[S2_POOL_PAGES * PAGE] __attribute__((aligned(4096)));
 static struct am_pt_ops g_s2ops;
 static struct am_p2m_ops g_p2m_ops;
 
-static struct am_pt g_el2pt;
-static struct am_aarch64_pt_ctx g_el2ctx;
+static struct hyp_el2 g_el2;
 static uint8_t g_el2pool[EL2_POOL_PAGES * PAGE] __attribute__((aligned(4096)));
 
 static struct am_aarch64_vm_entry g_entry;
@@ -294,11 +292,6 @@ static void show_call(int rc)
 /* Names                                                                   */
 /* ---------------------------------------------------------------------- */
 
-static const char *ename(int64_t rc)
-{
-	return rc == AM_EILSEQ ? "AM_EILSEQ" : errname((int)rc);
-}
-
 static const char *type_name(unsigned int t)
 {
 	static const char *const n[AM_P2M_TYPE_COUNT] = {
@@ -343,7 +336,7 @@ static void show_s2(const char *what, am_gfn_t gfn)
 	int rc = am_p2m_lookup(&g_p2m, gfn, &mfn, &t);
 
 	if (rc || am_pt_query(&g_p2m.pt, gfn << 12, &l)) {
-		con_printf("    %-14s GFN 0x%lx: %s\n", what, gfn, ename(rc));
+		con_printf("    %-14s GFN 0x%lx: %s\n", what, gfn, errname(rc));
 		return;
 	}
 	con_printf("    %-14s IPA 0x%lx -> PA 0x%lx  %s, level %u %s, %s\n", what, gfn << 12,
@@ -354,38 +347,16 @@ static void show_s2(const char *what, am_gfn_t gfn)
 /* Boot: the EL2 MMU, the frame table, the P2M                             */
 /* ---------------------------------------------------------------------- */
 
-static unsigned int pa_bits(void)
-{
-	unsigned int b = am_aarch64_pa_bits();
-
-	return b > 48 ? 48 : b;
-}
-
-/* An identity map of the image and the UART, and the EL2 MMU on with it. */
+/* An identity map of the image, the guest's RAM (to load it) and the UART; the EL2 MMU on. */
 static int el2_mmu(void)
 {
-	static const struct am_attr rx = AM_ATTR_RX_TEXT, ro = AM_ATTR_RO_DATA;
-	static const struct am_attr rw = AM_ATTR_RW_DATA, dev = AM_ATTR_DEVICE;
-	struct am_pt_config cfg = {.regime = AM_PT_S1_EL2, .ia_bits = 39, .oa_bits = pa_bits()};
-	uint64_t t = (uintptr_t)__text_start, te = (uintptr_t)__text_end;
-	uint64_t r = (uintptr_t)__rodata_start, re = (uintptr_t)__rodata_end;
-	uint64_t d = (uintptr_t)__ram_start, de = (uintptr_t)__ram_end;
-	uint64_t g = (uintptr_t)__guest_start, ge = (uintptr_t)__guest_end;
-	int rc;
+	struct hyp_region r[HYP_IMAGE_REGIONS + 2];
 
-	rc = am_aarch64_pt_ctx_init(&g_el2ctx, g_el2pool, sizeof(g_el2pool));
-	rc = rc ? rc : am_pt_init(&g_el2pt, &cfg, &am_aarch64_pt_ops, &g_el2ctx);
-	rc = rc ? rc : am_pt_map(&g_el2pt, t, t, te - t, &rx, 0);
-	rc = rc ? rc : am_pt_map(&g_el2pt, r, r, re - r, &ro, 0);
-	rc = rc ? rc : am_pt_map(&g_el2pt, d, d, de - d, &rw, 0);
-	rc = rc ? rc : am_pt_map(&g_el2pt, g, g, ge - g, &rw, AM_PT_F_BLOCK);
-	rc = rc ? rc : am_pt_map(&g_el2pt, UART_BASE, UART_BASE, PAGE, &dev, 0);
-	rc = rc ? rc : am_aarch64_el2_mmu_enable_pt(&g_el2pt);
-	con_printf("  EL2 stage 1: identity map of the image (code RX, constants RO, data RW),\n"
-		   "    the guest's RAM (RW, to load it) and the UART; %lu table pages; MMU on: "
-		   "%s\n",
-		   (unsigned long)am_pt_tables(&g_el2pt), ename(rc));
-	return rc;
+	hyp_image_regions(r);
+	r[3] = (struct hyp_region){"the guest's RAM (to load it)", (uintptr_t)__guest_start,
+				   (uintptr_t)__guest_end, &hyp_attr_rw, AM_PT_F_BLOCK};
+	r[4] = (struct hyp_region){"PL011 UART", UART_BASE, UART_BASE + PAGE, &hyp_attr_dev, 0};
+	return hyp_el2_mmu(&g_el2, g_el2pool, sizeof(g_el2pool), r, 5);
 }
 
 static void frames_init(void)
@@ -411,7 +382,7 @@ static int p2m_build(void)
 {
 	struct am_p2m_config cfg = {
 		.ipa_bits = GUEST_IPA_BITS,
-		.pa_bits = pa_bits(),
+		.pa_bits = hyp_pa_bits(),
 		.vmid = VMID,
 		.frames = &g_ft,
 		.dom = {.shared_info = mfn_of(xen_page[XP_SHINFO]),
@@ -434,25 +405,25 @@ static int p2m_build(void)
 	rc = am_aarch64_pt_ctx_init(&g_s2ctx, g_s2pool, sizeof(g_s2pool));
 	rc = rc ? rc : am_p2m_init(&g_p2m, &cfg, &g_p2m_ops, &g_s2ctx);
 	con_printf("  P2M: %u-bit IPAs, %u-bit PAs, VMID %u, table pages from a %u-page pool: %s\n",
-		   GUEST_IPA_BITS, cfg.pa_bits, VMID, S2_POOL_PAGES, ename(rc));
+		   GUEST_IPA_BITS, cfg.pa_bits, VMID, S2_POOL_PAGES, errname(rc));
 	if (rc)
 		return rc;
 	call_begin();
 	rc = am_p2m_map(&g_p2m, ram, ram, GUEST_RAM_SIZE >> 12, AM_P2M_RAM_RW);
 	call_end("am_p2m_map", rc);
 	con_printf("  am_p2m_map(GFN 0x%lx, MFN 0x%lx, 512 frames, RAM_RW): %s", ram, ram,
-		   ename(rc));
+		   errname(rc));
 	show_call(rc);
 	call_begin();
 	rc = rc ? rc : am_p2m_map(&g_p2m, RO_GFN, mfn_of(ro_page), 1, AM_P2M_RAM_RO);
 	call_end("am_p2m_map", rc);
 	con_printf("  am_p2m_map(GFN 0x%lx, MFN 0x%lx, 1 frame, RAM_RO): %s", RO_GFN,
-		   mfn_of(ro_page), ename(rc));
+		   mfn_of(ro_page), errname(rc));
 	show_call(rc);
 	call_begin();
 	rc = rc ? rc : am_p2m_add_physmap(&g_p2m, AM_SPACE_SHARED_INFO, 0, SHINFO_GFN);
 	call_end("am_p2m_add_physmap", rc);
-	con_printf("  am_p2m_add_physmap(shared info, 0, GFN 0x%lx): %s", SHINFO_GFN, ename(rc));
+	con_printf("  am_p2m_add_physmap(shared info, 0, GFN 0x%lx): %s", SHINFO_GFN, errname(rc));
 	show_call(rc);
 	return rc;
 }
@@ -481,11 +452,11 @@ static void ck_boot(void)
 
 	check_begin();
 	rc = el2_mmu();
-	EXPECT(rc == 0, "the EL2 MMU is not on: %s\n", ename(rc));
+	EXPECT(rc == 0, "the EL2 MMU is not on: %s\n", errname(rc));
 	frames_init();
 	if (rc == 0) {
 		rc = p2m_build();
-		EXPECT(rc == 0, "building the P2M: %s\n", ename(rc));
+		EXPECT(rc == 0, "building the P2M: %s\n", errname(rc));
 	}
 	if (rc == 0) {
 		con_printf("  the guest's stage 2:\n");
@@ -644,7 +615,7 @@ static int64_t hvc_add(uint64_t space, uint64_t idx, uint64_t gfn)
 	call_end("am_p2m_add_physmap", rc);
 	con_printf("  HVC add_physmap(");
 	show_index(space, idx);
-	con_printf(", GFN 0x%lx) -> %s", gfn, ename(rc));
+	con_printf(", GFN 0x%lx) -> %s", gfn, errname(rc));
 	show_call(rc);
 	return rc;
 }
@@ -682,7 +653,7 @@ static int64_t hvc_remove(uint64_t gfn, uint64_t expect)
 		con_printf("any");
 	else
 		con_printf("0x%lx", expect);
-	con_printf(") -> %s", ename(rc));
+	con_printf(") -> %s", errname(rc));
 	show_call(rc);
 	if (xp >= 0 && rc == 0) {
 		bool seen = g_hw.watch_tlbi && g_hw.watch_completed;
@@ -771,7 +742,7 @@ static void hvc(struct am_aarch64_frame *f)
 		rc = am_p2m_gnttab_gfn(&g_p2m, (uint32_t)x[1], &gfn);
 		con_printf("  HVC gnttab_gfn(%s%lu) -> %s, ",
 			   (x[1] & AM_GNTTAB_STATUS) ? "status " : "",
-			   x[1] & ~(uint64_t)AM_GNTTAB_STATUS, ename(rc));
+			   x[1] & ~(uint64_t)AM_GNTTAB_STATUS, errname(rc));
 		show_gfn(gfn);
 		con_printf("\n");
 		x[0] = (uint64_t)(int64_t)rc;
@@ -779,7 +750,7 @@ static void hvc(struct am_aarch64_frame *f)
 		break;
 	case GH_LOOKUP:
 		rc = am_p2m_lookup(&g_p2m, x[1], &mfn, &t);
-		con_printf("  HVC lookup(GFN 0x%lx) -> %s", x[1], ename(rc));
+		con_printf("  HVC lookup(GFN 0x%lx) -> %s", x[1], errname(rc));
 		if (rc == 0)
 			con_printf(", MFN 0x%lx %s", mfn, type_name(t));
 		con_printf("\n");
@@ -863,8 +834,8 @@ static void expect_lookup(am_gfn_t gfn, int want_rc, am_mfn_t want_mfn)
 	enum am_p2m_type t = AM_P2M_NONE;
 	int rc = am_p2m_lookup(&g_p2m, gfn, &mfn, &t);
 
-	EXPECT(rc == want_rc, "am_p2m_lookup(GFN 0x%lx): %s, expected %s\n", gfn, ename(rc),
-	       ename(want_rc));
+	EXPECT(rc == want_rc, "am_p2m_lookup(GFN 0x%lx): %s, expected %s\n", gfn, errname(rc),
+	       errname(want_rc));
 	if (rc == 0 && want_rc == 0)
 		EXPECT(mfn == want_mfn && t == AM_P2M_RAM_RW,
 		       "GFN 0x%lx maps MFN 0x%lx %s, expected MFN 0x%lx RAM_RW\n", gfn, mfn,
@@ -992,7 +963,8 @@ static void ck_final(int rc, uint64_t status)
 	bool all_clear = true;
 
 	check_begin();
-	EXPECT(rc == 0 && status == 0, "the guest's run: %s, exit status %lu\n", ename(rc), status);
+	EXPECT(rc == 0 && status == 0, "the guest's run: %s, exit status %lu\n", errname(rc),
+	       status);
 	con_printf("  the guest exited with status %lu; before am_p2m_destroy(): shared info at ",
 		   status);
 	show_gfn(xp_gfn(XP_SHINFO));

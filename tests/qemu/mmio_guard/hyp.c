@@ -36,6 +36,7 @@
 #include "arch/aarch64/sysreg.h"
 #include "arch/aarch64/vm.h"
 #include "tests/qemu/common/check.h"
+#include "tests/qemu/hyp_common/hyp.h"
 #include "tests/qemu/hyp_common/relay.h"
 #include "tests/qemu/mmio_guard/abi.h"
 
@@ -49,9 +50,7 @@
 
 const char check_suite[] = "qemu-mmio-guard";
 
-/* link.ld */
-extern char __text_start[], __text_end[], __rodata_start[], __rodata_end[];
-extern char __ram_start[], __ram_end[];
+/* link.ld (the image's own parts: hyp.h) */
 extern char __mg_text_start[], __mg_rodata_start[], __mg_data_start[], __mg_data_end[];
 extern char __mg_bss_start[], __mg_bss_end[], __mg_stack_top[];
 
@@ -64,14 +63,13 @@ int main(void);
 /* The hypervisor's state                                                  */
 /* ---------------------------------------------------------------------- */
 
-/* The devices this hypervisor maps at EL2, so may access for the guest. */
-static const struct {
-	uint64_t base, size;
-	const char *name;
-} g_dev[] = {
-	{UART_IPA, DEV_PAGE, "PL011 UART"},	   {RTC_IPA, DEV_PAGE, "PL031 RTC"},
-	{0x09020000, DEV_PAGE, "fw_cfg"},	   {GPIO_IPA, DEV_PAGE, "PL061 GPIO"},
-	{VIRTIO_IPA, 4 * DEV_PAGE, "virtio-mmio"},
+/* The devices this hypervisor maps at EL2 (Device-nGnRE), so may access for the guest. */
+static const struct hyp_region g_dev[] = {
+	{"PL011 UART", UART_IPA, UART_IPA + DEV_PAGE, &hyp_attr_dev, 0},
+	{"PL031 RTC", RTC_IPA, RTC_IPA + DEV_PAGE, &hyp_attr_dev, 0},
+	{"fw_cfg", 0x09020000, 0x09020000 + DEV_PAGE, &hyp_attr_dev, 0},
+	{"PL061 GPIO", GPIO_IPA, GPIO_IPA + DEV_PAGE, &hyp_attr_dev, 0},
+	{"virtio-mmio", VIRTIO_IPA, VIRTIO_IPA + 4 * DEV_PAGE, &hyp_attr_dev, 0},
 };
 #define NR_DEV (sizeof(g_dev) / sizeof(g_dev[0]))
 
@@ -83,8 +81,7 @@ static struct am_aarch64_pt_ctx g_s2ctx;
 static uint8_t g_s2pool[S2_POOL_PAGES * PAGE] __attribute__((aligned(4096)));
 static struct am_p2m_ops g_p2m_ops;
 
-static struct am_pt g_el2pt;
-static struct am_aarch64_pt_ctx g_el2ctx;
+static struct hyp_el2 g_el2;
 static uint8_t g_el2pool[EL2_POOL_PAGES * PAGE] __attribute__((aligned(4096)));
 
 static struct am_mmio_hyp g_hyp;
@@ -123,7 +120,7 @@ static const char *dev_name(uint64_t ipa)
 	unsigned int i;
 
 	for (i = 0; i < NR_DEV; i++)
-		if (ipa - g_dev[i].base < g_dev[i].size)
+		if (ipa >= g_dev[i].start && ipa < g_dev[i].end)
 			return g_dev[i].name;
 	if (ipa - VIRTIO_IPA < VIRTIO_SIZE)
 		return "virtio window";
@@ -158,43 +155,18 @@ static const char *smccc_name(int64_t r)
 /* Boot: the EL2 MMU, the P2M, the MMIO guard state                        */
 /* ---------------------------------------------------------------------- */
 
-static unsigned int pa_bits(void)
-{
-	unsigned int b = am_aarch64_pa_bits();
-
-	return b > 48 ? 48 : b;
-}
-
-/* An identity map of the image, the guest's RAM and the devices, and the EL2 MMU on. */
+/* An identity map of the image, the guest's RAM and the devices; the EL2 MMU on. */
 static int el2_mmu(void)
 {
-	static const struct am_attr rx = AM_ATTR_RX_TEXT, ro = AM_ATTR_RO_DATA;
-	static const struct am_attr rw = AM_ATTR_RW_DATA, dev = AM_ATTR_DEVICE;
-	struct am_pt_config cfg = {.regime = AM_PT_S1_EL2, .ia_bits = 39, .oa_bits = pa_bits()};
-	uint64_t t = (uintptr_t)__text_start, te = (uintptr_t)__text_end;
-	uint64_t r = (uintptr_t)__rodata_start, re = (uintptr_t)__rodata_end;
-	uint64_t d = (uintptr_t)__ram_start, de = (uintptr_t)__ram_end;
+	struct hyp_region r[HYP_IMAGE_REGIONS + 1 + NR_DEV];
 	unsigned int i;
-	int rc;
 
-	rc = am_aarch64_pt_ctx_init(&g_el2ctx, g_el2pool, sizeof(g_el2pool));
-	rc = rc ? rc : am_pt_init(&g_el2pt, &cfg, &am_aarch64_pt_ops, &g_el2ctx);
-	rc = rc ? rc : am_pt_map(&g_el2pt, t, t, te - t, &rx, 0);
-	rc = rc ? rc : am_pt_map(&g_el2pt, r, r, re - r, &ro, 0);
-	rc = rc ? rc : am_pt_map(&g_el2pt, d, d, de - d, &rw, 0);
-	rc = rc ? rc
-		: am_pt_map(&g_el2pt, GUEST_RAM_IPA, GUEST_RAM_IPA, GUEST_RAM_SIZE, &rw,
-			    AM_PT_F_BLOCK);
-	for (i = 0; i < NR_DEV && !rc; i++)
-		rc = am_pt_map(&g_el2pt, g_dev[i].base, g_dev[i].base, g_dev[i].size, &dev, 0);
-	rc = rc ? rc : am_aarch64_el2_mmu_enable_pt(&g_el2pt);
-	con_printf("  EL2 stage 1: identity map of the image (RX, RO, RW), the guest's RAM (RW) "
-		   "and, as Device-nGnRE,\n    the devices it may touch for the guest: ");
+	hyp_image_regions(r);
+	r[3] = (struct hyp_region){"the guest's RAM (to load it)", GUEST_RAM_IPA,
+				   GUEST_RAM_IPA + GUEST_RAM_SIZE, &hyp_attr_rw, AM_PT_F_BLOCK};
 	for (i = 0; i < NR_DEV; i++)
-		con_printf("%s%s 0x%08lx", i ? ", " : "", g_dev[i].name, g_dev[i].base);
-	con_printf("; %lu table pages; MMU on: %s\n", (unsigned long)am_pt_tables(&g_el2pt),
-		   errname(rc));
-	return rc;
+		r[4 + i] = g_dev[i];
+	return hyp_el2_mmu(&g_el2, g_el2pool, sizeof(g_el2pool), r, 4 + NR_DEV);
 }
 
 /* Does the hypervisor map [ipa, ipa + size) as a device at EL2 (PA == IPA)? */
@@ -202,8 +174,8 @@ static bool backed(uint64_t ipa, uint64_t size)
 {
 	struct am_pt_leaf a, b;
 
-	return !am_pt_query(&g_el2pt, ipa, &a) && am_attr_is_device(&a.attr) &&
-	       !am_pt_query(&g_el2pt, ipa + size - 1, &b) && am_attr_is_device(&b.attr);
+	return !am_pt_query(&g_el2.pt, ipa, &a) && am_attr_is_device(&a.attr) &&
+	       !am_pt_query(&g_el2.pt, ipa + size - 1, &b) && am_attr_is_device(&b.attr);
 }
 
 /* am_mmio_hyp's is_ram: guest RAM is whatever the guest's P2M maps. */
@@ -224,7 +196,7 @@ static int p2m_build(void)
 {
 	struct am_p2m_config cfg = {
 		.ipa_bits = GUEST_IPA_BITS,
-		.pa_bits = pa_bits(),
+		.pa_bits = hyp_pa_bits(),
 		.vmid = VMID,
 		.frames = &g_ft,
 		.dom = {.shared_info = AM_MFN_INVALID},
