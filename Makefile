@@ -266,7 +266,8 @@ GUEST_SRCS := $(CORE_SRCS) $(sort $(wildcard arch/aarch64/*.c) $(QEMU_COMMON_SRC
 	$(GUEST_DIR)/hyp.c tests/qemu/mmu/board.c $(sort $(wildcard arch/aarch64/*.S)) \
 	tests/qemu/mmu/startup.S
 GUEST_IMG := $(B)/qemu/guest.elf
-$(GUEST_EL1_OBJ): $(GUEST_EL1_SRCS) $(GUEST_DIR)/abi.h $(wildcard arch/aarch64/*.h) $(CORE_HDRS) | deps
+$(GUEST_EL1_OBJ): $(GUEST_EL1_SRCS) $(GUEST_DIR)/abi.h $(QEMU_HYP_HDRS) $(wildcard arch/aarch64/*.h) \
+		$(CORE_HDRS) | deps
 	@mkdir -p $(dir $@)
 	$(A64_CC) $(A64_CFLAGS) -fno-tree-loop-distribute-patterns -nostdlib -nostartfiles -r \
 		$(GUEST_EL1_SRCS) -o $@
@@ -300,7 +301,8 @@ MG_SRCS := $(CORE_SRCS) $(sort $(wildcard arch/aarch64/*.c) $(QEMU_COMMON_SRCS) 
 	$(MG_DIR)/hyp.c tests/qemu/mmu/board.c $(sort $(wildcard arch/aarch64/*.S)) \
 	tests/qemu/mmu/startup.S
 MG_IMG := $(B)/qemu/mmio_guard.elf
-$(MG_EL1_OBJ): $(MG_EL1_SRCS) $(MG_DIR)/abi.h $(wildcard arch/aarch64/*.h) $(CORE_HDRS) | deps
+$(MG_EL1_OBJ): $(MG_EL1_SRCS) $(MG_DIR)/abi.h $(QEMU_HYP_HDRS) $(wildcard arch/aarch64/*.h) \
+		$(CORE_HDRS) | deps
 	@mkdir -p $(dir $@)
 	$(A64_CC) $(A64_CFLAGS) -fno-tree-loop-distribute-patterns -nostdlib -nostartfiles -r \
 		$(MG_EL1_SRCS) -o $@.all
