@@ -38,11 +38,11 @@
 #include "tests/qemu/hyp_common/guest_check.h"
 #include "tests/qemu/hyp_common/hyp.h"
 #include "tests/qemu/guest/abi.h"
+#include "tests/qemu/mmu/image.h"
 
 #define PAGE 0x1000ul
 #define SZ_2M 0x200000ul
 #define RAM_BASE 0x40000000ul
-#define UART_BASE 0x09000000ul
 #define FT_FRAMES 1024u /* [0x4000_0000, 0x4040_0000): the hypervisor and the guest */
 #define S2_POOL_PAGES 32u
 #define VMID 1u
@@ -59,8 +59,6 @@ extern char guest_entry[], guest_vectors[];
 extern char guest_ld_insn[], guest_st_insn[], guest_exec_ret[];
 extern volatile uint64_t guest_seed, guest_answer;
 extern uint64_t guest_scratch[2048];
-
-int main(void);
 
 /* ---------------------------------------------------------------------- */
 /* The hypervisor's state                                                  */
