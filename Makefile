@@ -193,7 +193,10 @@ soak: deps $(B)/soak/soak
 # Both images build in the console and check reporting of tests/qemu/common.
 QEMU_COMMON_SRCS := $(sort $(wildcard tests/qemu/common/*.c))
 QEMU_COMMON_HDRS := $(wildcard tests/qemu/common/*.h)
-# shared by the AArch64 hypervisor images only
+# The hypervisor harness, built into every AArch64 hypervisor image (with
+# --gc-sections, each keeps what it uses). Its guest_abi.h and guest.h are
+# also the EL1 guests' side of the check protocol (headers only: the guest
+# parts call nothing outside themselves).
 QEMU_HYP_SRCS := $(sort $(wildcard tests/qemu/hyp_common/*.c))
 QEMU_HYP_HDRS := $(wildcard tests/qemu/hyp_common/*.h)
 
@@ -266,7 +269,8 @@ GUEST_SRCS := $(CORE_SRCS) $(sort $(wildcard arch/aarch64/*.c) $(QEMU_COMMON_SRC
 	$(GUEST_DIR)/hyp.c tests/qemu/mmu/board.c $(sort $(wildcard arch/aarch64/*.S)) \
 	tests/qemu/mmu/startup.S
 GUEST_IMG := $(B)/qemu/guest.elf
-$(GUEST_EL1_OBJ): $(GUEST_EL1_SRCS) $(GUEST_DIR)/abi.h $(wildcard arch/aarch64/*.h) $(CORE_HDRS) | deps
+$(GUEST_EL1_OBJ): $(GUEST_EL1_SRCS) $(GUEST_DIR)/abi.h $(QEMU_HYP_HDRS) $(wildcard arch/aarch64/*.h) \
+		$(CORE_HDRS) | deps
 	@mkdir -p $(dir $@)
 	$(A64_CC) $(A64_CFLAGS) -fno-tree-loop-distribute-patterns -nostdlib -nostartfiles -r \
 		$(GUEST_EL1_SRCS) -o $@
@@ -300,7 +304,8 @@ MG_SRCS := $(CORE_SRCS) $(sort $(wildcard arch/aarch64/*.c) $(QEMU_COMMON_SRCS) 
 	$(MG_DIR)/hyp.c tests/qemu/mmu/board.c $(sort $(wildcard arch/aarch64/*.S)) \
 	tests/qemu/mmu/startup.S
 MG_IMG := $(B)/qemu/mmio_guard.elf
-$(MG_EL1_OBJ): $(MG_EL1_SRCS) $(MG_DIR)/abi.h $(wildcard arch/aarch64/*.h) $(CORE_HDRS) | deps
+$(MG_EL1_OBJ): $(MG_EL1_SRCS) $(MG_DIR)/abi.h $(QEMU_HYP_HDRS) $(wildcard arch/aarch64/*.h) \
+		$(CORE_HDRS) | deps
 	@mkdir -p $(dir $@)
 	$(A64_CC) $(A64_CFLAGS) -fno-tree-loop-distribute-patterns -nostdlib -nostartfiles -r \
 		$(MG_EL1_SRCS) -o $@.all
@@ -320,8 +325,9 @@ QEMU_MMIO_GUARD := $(QEMU_MMU)
 
 # The SMP image: four CPUs (PSCI CPU_ON) share one EL2 stage-1 table and
 # guest stage-2 tables under the aarch64 spinlock. It reuses the entry code
-# and the UART / semihosting of the MMU image and the fatal-exception report
-# of the hypervisor images; its own link.ld gives each CPU a stack.
+# and the UART / semihosting of the MMU image and, of the hypervisor harness
+# (tests/qemu/hyp_common), the fatal-exception report, the attributes and the
+# PA size; its own link.ld gives each CPU a stack.
 SMP_DIR := tests/qemu/smp
 SMP_SRCS := $(CORE_SRCS) $(sort $(wildcard arch/aarch64/*.c) $(QEMU_COMMON_SRCS) $(QEMU_HYP_SRCS)) \
 	$(sort $(wildcard $(SMP_DIR)/*.c)) tests/qemu/mmu/board.c $(sort $(wildcard arch/aarch64/*.S)) \

@@ -80,6 +80,8 @@ const char *errname(int e)
 		return "AM_ERANGE";
 	case AM_EOVERFLOW:
 		return "AM_EOVERFLOW";
+	case AM_EILSEQ:
+		return "AM_EILSEQ";
 	case AM_ENOTSUP:
 		return "AM_ENOTSUP";
 	default:

@@ -3,23 +3,13 @@
  * qemu-guest image: what the EL2 hypervisor (hyp.c) and the EL1 guest
  * (guest.c, guest_entry.S) agree on. The guest's IPA layout, the values
  * each side plants for the other, the checks (the guest runs them in this
- * order, the hypervisor names and counts them), and the hypercall ABI.
- *
- * Hypercalls: HVC #0, function ID in x0, arguments in x1..x4, results in
- * x0..x3 (the SMC Calling Convention's registers). IDs are SMCCC-style
- * fast calls of the vendor-specific hypervisor service range
- * (0xc600_0000 + n). A negative x0 is an armmap error code (AM_E*),
- * sign-extended to 64 bits: the P2M's own return value.
+ * order, the hypervisor names and counts them), and the image's own
+ * hypercalls; the check protocol's (begin, end, fail, say, exit, panic)
+ * are tests/qemu/hyp_common/guest_abi.h, with the same registers. A
+ * negative x0 is an armmap error code (AM_E*), sign-extended to 64 bits:
+ * the P2M's own return value.
  *
  *   ID               arguments             results
- *   GH_CHECK_BEGIN   id                    0          a check starts
- *   GH_CHECK_END     id                    0          it ends: the hypervisor adds its
- *                                                     own view, prints "ok N - ..."
- *   GH_FAIL          msg, got, want, kind  0          the running check fails; kind
- *                                                     GH_FAIL_VALUES: "msg: got, expected",
- *                                                     GH_FAIL_ABORT: "msg: took a stage-2
- *                                                     abort at IPA <got>"
- *   GH_SAY           fmt, a, b, c          0          a detail line: %lx %lu %ld %s %%
  *   GH_ADD_PHYSMAP   space, idx, gfn       rc         am_p2m_add_physmap()
  *   GH_REMOVE        gfn, expect_mfn       rc         am_p2m_remove_physmap()
  *   GH_GNTTAB_GFN    idx                   rc, gfn    am_p2m_gnttab_gfn()
@@ -29,9 +19,6 @@
  *   GH_WITHHOLD_TLBI on                    0          test hook: the backend drops the
  *                                                     P2M's TLBIs while on
  *   GH_FLUSH_VMID    -                     0          TLBI VMALLS12E1IS
- *   GH_EXIT          status                -          the guest is done
- *   GH_PANIC         vector slot           -          the guest took an exception itself
- * msg and fmt are IPAs of strings in the guest's RAM (IPA == PA there).
  * An unknown ID returns AM_ENOTSUP.
  *
  * A guest access probe (guest_entry.S) that takes a stage-2 abort is
@@ -44,19 +31,9 @@
 #ifndef ARMMAP_QEMU_GUEST_ABI_H
 #define ARMMAP_QEMU_GUEST_ABI_H
 
-#ifdef __ASSEMBLER__
-#define GH_U64(x) (x)
-#else
-#include <stdint.h>
-#define GH_U64(x) UINT64_C(x)
-#endif
+#include "tests/qemu/hyp_common/guest_abi.h"
 
-/* ---- hypercall function IDs ---- */
-#define GH_ID(n) (0xc6000000 + (n))
-#define GH_CHECK_BEGIN GH_ID(0x00)
-#define GH_CHECK_END GH_ID(0x01)
-#define GH_FAIL GH_ID(0x02)
-#define GH_SAY GH_ID(0x03)
+/* ---- the image's hypercall function IDs ---- */
 #define GH_ADD_PHYSMAP GH_ID(0x10)
 #define GH_REMOVE GH_ID(0x11)
 #define GH_GNTTAB_GFN GH_ID(0x12)
@@ -64,19 +41,11 @@
 #define GH_LAST_FAULT GH_ID(0x14)
 #define GH_WITHHOLD_TLBI GH_ID(0x20)
 #define GH_FLUSH_VMID GH_ID(0x21)
-#define GH_EXIT GH_ID(0x3e)
-#define GH_PANIC GH_ID(0x3f)
-
-#define GH_FAIL_VALUES 0
-#define GH_FAIL_ABORT 1
 
 #define GUEST_FAULTED 1			 /* x1 after a probe whose access aborted */
 #define GUEST_EXEC_FAULTED 0xfa17fa17ull /* x0 after a probed call that aborted */
 
-/* ---- the guest's IPA space (40 bits) ---- */
-#define GUEST_IPA_BITS 40
-#define GUEST_RAM_IPA GH_U64(0x40200000) /* 2 MiB, IPA == PA: code, data, stack */
-#define GUEST_RAM_SIZE GH_U64(0x00200000)
+/* ---- the guest's IPA space (40 bits; its RAM: guest_abi.h) ---- */
 #define SHINFO_GFN GH_U64(0x50000)    /* the shared-info page (mapped at boot) */
 #define RO_GFN GH_U64(0x50001)	      /* a hypervisor page mapped RAM_RO */
 #define HOLE_GFN GH_U64(0x50008)      /* never mapped; its level-3 table exists */
@@ -101,7 +70,7 @@
 #define ANSWER_RAM GH_U64(0xa2a2a2a2f00dface)	 /* a guest variable, set by the guest */
 
 /* ---- the checks the guest runs, in order ---- */
-#define CK_BOOT 0 /* the hypervisor's, before the guest runs */
+#define CK_BOOT 0 /* the hypervisor's, before the guest runs (guest_abi.h) */
 #define CK_ENTRY 1
 #define CK_RAM 2
 #define CK_SHINFO 3

@@ -6,8 +6,9 @@
  * stage-2 table the hypervisor built with armmap. It reads and writes its
  * RAM and the pages the hypervisor maps for it, asks for grant frames with
  * hypercalls (abi.h), probes addresses that must take stage-2 aborts, and
- * reports what it saw: GH_FAIL fails the running check, GH_SAY adds a
- * detail line. The hypervisor prints the result lines.
+ * reports what it saw with the check protocol's hypercalls
+ * (tests/qemu/hyp_common/guest.h): GH_FAIL fails the running check, GH_SAY
+ * adds a detail line. The hypervisor prints the result lines.
  *
  * This file and guest_entry.S are linked apart (one relocatable object,
  * placed in the guest's 2 MiB of RAM by link.ld) and may call nothing
@@ -18,6 +19,7 @@
 
 #include "arch/aarch64/vm.h"
 #include "tests/qemu/guest/abi.h"
+#include "tests/qemu/hyp_common/guest.h"
 
 #define PAGE 0x1000ull
 
@@ -43,61 +45,20 @@ static am_mfn_t gnt0_mfn = AM_MFN_INVALID;
 /* Talking to the hypervisor                                               */
 /* ---------------------------------------------------------------------- */
 
-static struct am_aarch64_hvc_res hvc(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
-{
-	return am_aarch64_hvc(fn, a1, a2, a3, 0);
-}
-
-static void begin(unsigned int id)
-{
-	hvc(GH_CHECK_BEGIN, id, 0, 0);
-}
-
-static void end(unsigned int id)
-{
-	hvc(GH_CHECK_END, id, 0, 0);
-}
-
-/* The running check fails: "@msg: got 0x@got, expected 0x@want". */
-static void fail(const char *msg, uint64_t got, uint64_t want)
-{
-	am_aarch64_hvc(GH_FAIL, (uint64_t)(uintptr_t)msg, got, want, GH_FAIL_VALUES);
-}
-
-/* The running check fails: "@msg: took a stage-2 abort at IPA 0x@ipa". */
-static void fail_abort(const char *msg, uint64_t ipa)
-{
-	am_aarch64_hvc(GH_FAIL, (uint64_t)(uintptr_t)msg, ipa, 0, GH_FAIL_ABORT);
-}
-
-#define EXPECT_EQ(got, want, msg)                  \
-	do {                                       \
-		uint64_t got_ = (uint64_t)(got);   \
-		uint64_t want_ = (uint64_t)(want); \
-		if (got_ != want_)                 \
-			fail(msg, got_, want_);    \
-	} while (0)
-
-/* A detail line: @fmt takes up to three %lx / %lu / %ld / %s (a string of the guest). */
-static void say(const char *fmt, uint64_t a, uint64_t b, uint64_t c)
-{
-	am_aarch64_hvc(GH_SAY, (uint64_t)(uintptr_t)fmt, a, b, c);
-}
-
 static int64_t add_physmap(unsigned int space, uint32_t idx, uint64_t gfn)
 {
-	return (int64_t)hvc(GH_ADD_PHYSMAP, space, idx, gfn).x0;
+	return (int64_t)gh_hvc(GH_ADD_PHYSMAP, space, idx, gfn).x0;
 }
 
 static int64_t remove_gfn(uint64_t gfn, uint64_t expect_mfn)
 {
-	return (int64_t)hvc(GH_REMOVE, gfn, expect_mfn, 0).x0;
+	return (int64_t)gh_hvc(GH_REMOVE, gfn, expect_mfn, 0).x0;
 }
 
 /* The GFN grant frame @idx is at, as the hypervisor reads it from the frame. */
 static uint64_t gnttab_gfn(uint32_t idx)
 {
-	struct am_aarch64_hvc_res r = hvc(GH_GNTTAB_GFN, idx, 0, 0);
+	struct am_aarch64_hvc_res r = gh_hvc(GH_GNTTAB_GFN, idx, 0, 0);
 
 	EXPECT_EQ(r.x0, 0, "GH_GNTTAB_GFN returned an error");
 	return r.x1;
@@ -105,7 +66,7 @@ static uint64_t gnttab_gfn(uint32_t idx)
 
 static int64_t lookup(uint64_t gfn, uint64_t *mfn)
 {
-	struct am_aarch64_hvc_res r = hvc(GH_LOOKUP, gfn, 0, 0);
+	struct am_aarch64_hvc_res r = gh_hvc(GH_LOOKUP, gfn, 0, 0);
 
 	*mfn = r.x1;
 	return (int64_t)r.x0;
@@ -121,14 +82,14 @@ static bool read_ok(uint64_t ipa, uint64_t want, const char *what)
 	struct guest_probe p = guest_ld(ipa);
 
 	if (p.faulted) {
-		fail_abort(what, ipa);
+		gh_fail_abort(what, ipa);
 		return false;
 	}
 	if (p.val != want) {
-		fail(what, p.val, want);
+		gh_fail(what, p.val, want);
 		return false;
 	}
-	say("read  0x%lx at IPA 0x%lx\n", p.val, ipa, 0);
+	gh_say("read  0x%lx at IPA 0x%lx\n", p.val, ipa, 0);
 	return true;
 }
 
@@ -137,10 +98,10 @@ static bool write_ok(uint64_t ipa, uint64_t v, const char *what)
 	struct guest_probe p = guest_st(ipa, v);
 
 	if (p.faulted) {
-		fail_abort(what, ipa);
+		gh_fail_abort(what, ipa);
 		return false;
 	}
-	say("wrote 0x%lx at IPA 0x%lx\n", v, ipa, 0);
+	gh_say("wrote 0x%lx at IPA 0x%lx\n", v, ipa, 0);
 	return true;
 }
 
@@ -150,14 +111,14 @@ static bool write_ok(uint64_t ipa, uint64_t v, const char *what)
  */
 static void expect_dabt(uint64_t ipa, bool write, unsigned int fsc)
 {
-	uint64_t before = hvc(GH_LAST_FAULT, 0, 0, 0).x0;
+	uint64_t before = gh_hvc(GH_LAST_FAULT, 0, 0, 0).x0;
 	struct guest_probe p = write ? guest_st(ipa, 0xbadbadbadull) : guest_ld(ipa);
-	struct am_aarch64_hvc_res f = hvc(GH_LAST_FAULT, 0, 0, 0);
+	struct am_aarch64_hvc_res f = gh_hvc(GH_LAST_FAULT, 0, 0, 0);
 
 	if (!p.faulted) {
-		fail(write ? "a write did not abort (got: the IPA)"
-			   : "a read did not abort (got: the IPA, expected: its value)",
-		     ipa, p.val);
+		gh_fail(write ? "a write did not abort (got: the IPA)"
+			      : "a read did not abort (got: the IPA, expected: its value)",
+			ipa, p.val);
 		return;
 	}
 	EXPECT_EQ(f.x0, before + 1, "stage-2 aborts counted by the hypervisor");
@@ -166,8 +127,8 @@ static void expect_dabt(uint64_t ipa, bool write, unsigned int fsc)
 	EXPECT_EQ(am_esr_ec(f.x2), AM_EC_DABT_LOW, "the exception class");
 	EXPECT_EQ(!!(f.x2 & AM_ISS_WNR), write, "ESR_EL2.WnR");
 	EXPECT_EQ(AM_FSC_TYPE(am_esr_fsc(f.x2)), fsc, "the fault status code type");
-	say("%s of IPA 0x%lx aborted to EL2, which reports IPA 0x%lx\n",
-	    (uint64_t)(uintptr_t)(write ? "write" : "read "), ipa, f.x1);
+	gh_say("%s of IPA 0x%lx aborted to EL2, which reports IPA 0x%lx\n",
+	       GH_STR(write ? "write" : "read "), ipa, f.x1);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -183,26 +144,26 @@ static void ck_entry(void)
 {
 	uint64_t sp, mfn;
 
-	begin(CK_ENTRY);
+	gh_begin(CK_ENTRY);
 	__asm__ volatile("mov %0, sp" : "=r"(sp));
 	EXPECT_EQ(am_current_el(), 1, "CurrentEL");
 	EXPECT_EQ(am_read_sysreg(sctlr_el1) & AM_SCTLR_M, 0, "SCTLR_EL1.M (stage 1 off)");
 	EXPECT_EQ(sp - GUEST_RAM_IPA < GUEST_RAM_SIZE, 1, "SP inside the guest's RAM (got: SP)");
 	EXPECT_EQ((uintptr_t)guest_main - GUEST_RAM_IPA < GUEST_RAM_SIZE, 1,
 		  "code inside the guest's RAM");
-	say("running at EL%lu, SP 0x%lx, guest_main at IPA 0x%lx\n", am_current_el(), sp,
-	    (uint64_t)(uintptr_t)guest_main);
+	gh_say("running at EL%lu, SP 0x%lx, guest_main at IPA 0x%lx\n", am_current_el(), sp,
+	       (uint64_t)(uintptr_t)guest_main);
 	EXPECT_EQ(lookup(GUEST_RAM_IPA >> 12, &mfn), 0, "GH_LOOKUP of the guest's RAM");
 	EXPECT_EQ(mfn, GUEST_RAM_IPA >> 12, "the MFN behind the guest's first GFN (IPA == PA)");
 	EXPECT_EQ(guest_exec((uintptr_t)guest_ret42), 42, "a call through the exec probe");
-	end(CK_ENTRY);
+	gh_end(CK_ENTRY);
 }
 
 static void ck_ram(void)
 {
 	unsigned int i, bad = 0;
 
-	begin(CK_RAM);
+	gh_begin(CK_RAM);
 	EXPECT_EQ(guest_seed, SEED_RAM, "the word the hypervisor planted in the guest's RAM");
 	for (i = 0; i < sizeof(guest_scratch) / 8; i++)
 		guest_scratch[i] = ((uint64_t)i << 32) | (uint64_t)(uintptr_t)&guest_scratch[i];
@@ -212,32 +173,32 @@ static void ck_ram(void)
 		    (((uint64_t)i << 32) | (uint64_t)(uintptr_t)&guest_scratch[i]))
 			bad++;
 	EXPECT_EQ(bad, 0, "scratch words that did not read back");
-	say("wrote and read back 16 KiB at IPA 0x%lx; the seed word reads 0x%lx\n",
-	    (uint64_t)(uintptr_t)guest_scratch, guest_seed, 0);
+	gh_say("wrote and read back 16 KiB at IPA 0x%lx; the seed word reads 0x%lx\n",
+	       (uint64_t)(uintptr_t)guest_scratch, guest_seed, 0);
 	guest_answer = ANSWER_RAM;
-	end(CK_RAM);
+	gh_end(CK_RAM);
 }
 
 static void ck_shinfo(void)
 {
 	uint64_t mfn;
 
-	begin(CK_SHINFO);
+	gh_begin(CK_SHINFO);
 	EXPECT_EQ(lookup(SHINFO_GFN, &mfn), 0, "GH_LOOKUP of the shared-info GFN");
 	read_ok(ipa_of(SHINFO_GFN), MAGIC_SHINFO, "shared info, word 0");
 	write_ok(ipa_of(SHINFO_GFN) + 8, ANSWER_SHINFO, "shared info, word 1");
 	read_ok(ipa_of(SHINFO_GFN) + 8, ANSWER_SHINFO, "shared info, word 1 read back");
-	end(CK_SHINFO);
+	gh_end(CK_SHINFO);
 }
 
 static void ck_unmapped(void)
 {
-	begin(CK_UNMAPPED);
+	gh_begin(CK_UNMAPPED);
 	expect_dabt(ipa_of(HOLE_GFN) + 0x678, false, AM_FSC_TRANSLATION);
 	expect_dabt(ipa_of(HOLE_GFN) + 0xff8, true, AM_FSC_TRANSLATION);
 	expect_dabt(NOL2_IPA + 0x10, false, AM_FSC_TRANSLATION);
 	expect_dabt(NOL1_IPA + 0x20, true, AM_FSC_TRANSLATION);
-	end(CK_UNMAPPED);
+	gh_end(CK_UNMAPPED);
 }
 
 static void ck_iabt(void)
@@ -245,39 +206,39 @@ static void ck_iabt(void)
 	struct am_aarch64_hvc_res f;
 	uint64_t r;
 
-	begin(CK_IABT);
+	gh_begin(CK_IABT);
 	r = guest_exec(ipa_of(HOLE_GFN) + 0x40);
-	f = hvc(GH_LAST_FAULT, 0, 0, 0);
+	f = gh_hvc(GH_LAST_FAULT, 0, 0, 0);
 	EXPECT_EQ(r, GUEST_EXEC_FAULTED, "a call to an unmapped IPA (got: its value)");
 	EXPECT_EQ(f.x1, ipa_of(HOLE_GFN) + 0x40, "the IPA the hypervisor found");
 	EXPECT_EQ(am_esr_ec(f.x2), AM_EC_IABT_LOW, "the exception class");
 	EXPECT_EQ(AM_FSC_TYPE(am_esr_fsc(f.x2)), AM_FSC_TRANSLATION, "the fault status type");
-	say("a call to IPA 0x%lx aborted to EL2, which reports IPA 0x%lx\n",
-	    ipa_of(HOLE_GFN) + 0x40, f.x1, 0);
-	end(CK_IABT);
+	gh_say("a call to IPA 0x%lx aborted to EL2, which reports IPA 0x%lx\n",
+	       ipa_of(HOLE_GFN) + 0x40, f.x1, 0);
+	gh_end(CK_IABT);
 }
 
 static void ck_ro(void)
 {
-	begin(CK_RO);
+	gh_begin(CK_RO);
 	read_ok(ipa_of(RO_GFN), MAGIC_RO, "the read-only page, word 0");
 	expect_dabt(ipa_of(RO_GFN) + 8, true, AM_FSC_PERM);
 	read_ok(ipa_of(RO_GFN) + 8, 0, "the read-only page, word 1, after the refused write");
-	end(CK_RO);
+	gh_end(CK_RO);
 }
 
 static void ck_gnt_add(void)
 {
 	int64_t rc;
 
-	begin(CK_GNT_ADD);
+	gh_begin(CK_GNT_ADD);
 	expect_dabt(ipa_of(GNT_A_GFN), false, AM_FSC_TRANSLATION);
 	rc = add_physmap(AM_SPACE_GRANT_TABLE, 0, GNT_A_GFN);
 	EXPECT_EQ(rc, 0, "GH_ADD_PHYSMAP(grant table, 0, GFN A)");
-	say("add_physmap(grant table, 0, GFN 0x%lx) -> %ld\n", GNT_A_GFN, (uint64_t)rc, 0);
+	gh_say("add_physmap(grant table, 0, GFN 0x%lx) -> %ld\n", GNT_A_GFN, (uint64_t)rc, 0);
 	read_ok(ipa_of(GNT_A_GFN), MAGIC_GNT0, "grant frame 0, word 0, at GFN A");
 	write_ok(ipa_of(GNT_A_GFN) + 8, ANSWER_GNT0, "grant frame 0, word 1, at GFN A");
-	end(CK_GNT_ADD);
+	gh_end(CK_GNT_ADD);
 }
 
 static void ck_gnt_gfn(void)
@@ -286,34 +247,34 @@ static void ck_gnt_gfn(void)
 	struct am_aarch64_hvc_res r;
 	uint64_t g0, g1;
 
-	begin(CK_GNT_GFN);
+	gh_begin(CK_GNT_GFN);
 	g0 = gnttab_gfn(0);
 	g1 = gnttab_gfn(1);
 	EXPECT_EQ(g0, GNT_A_GFN, "GH_GNTTAB_GFN(0)");
 	EXPECT_EQ(g1, AM_GFN_INVALID, "GH_GNTTAB_GFN(1): never mapped");
-	r = hvc(GH_LOOKUP, GNT_A_GFN, 0, 0);
+	r = gh_hvc(GH_LOOKUP, GNT_A_GFN, 0, 0);
 	t = (enum am_p2m_type)r.x2;
 	EXPECT_EQ(r.x0, 0, "GH_LOOKUP(GFN A)");
 	EXPECT_EQ(t, AM_P2M_RAM_RW, "the p2m type at GFN A");
 	gnt0_mfn = r.x1;
-	say("grant frame 0 is at GFN 0x%lx (MFN 0x%lx); grant frame 1 at %s\n", g0, gnt0_mfn,
-	    (uint64_t)(uintptr_t)(g1 == AM_GFN_INVALID ? "none (AM_GFN_INVALID)" : "a GFN?"));
-	end(CK_GNT_GFN);
+	gh_say("grant frame 0 is at GFN 0x%lx (MFN 0x%lx); grant frame 1 at %s\n", g0, gnt0_mfn,
+	       GH_STR(g1 == AM_GFN_INVALID ? "none (AM_GFN_INVALID)" : "a GFN?"));
+	gh_end(CK_GNT_GFN);
 }
 
 static void ck_gnt_busy(void)
 {
 	int64_t rc;
 
-	begin(CK_GNT_BUSY);
+	gh_begin(CK_GNT_BUSY);
 	rc = add_physmap(AM_SPACE_GRANT_TABLE, 0, GNT_B_GFN);
 	EXPECT_EQ(rc, AM_EBUSY, "GH_ADD_PHYSMAP(grant table, 0, GFN B) while it is at GFN A");
-	say("add_physmap(grant table, 0, GFN 0x%lx) again -> %ld (AM_EBUSY is %ld)\n", GNT_B_GFN,
-	    (uint64_t)rc, (uint64_t)(int64_t)AM_EBUSY);
+	gh_say("add_physmap(grant table, 0, GFN 0x%lx) again -> %ld (AM_EBUSY is %ld)\n", GNT_B_GFN,
+	       (uint64_t)rc, (uint64_t)(int64_t)AM_EBUSY);
 	expect_dabt(ipa_of(GNT_B_GFN), false, AM_FSC_TRANSLATION);
 	read_ok(ipa_of(GNT_A_GFN), MAGIC_GNT0, "grant frame 0 at GFN A, still");
 	EXPECT_EQ(gnttab_gfn(0), GNT_A_GFN, "GH_GNTTAB_GFN(0) after the refusal");
-	end(CK_GNT_BUSY);
+	gh_end(CK_GNT_BUSY);
 }
 
 static void ck_gnt_eilseq(void)
@@ -321,14 +282,14 @@ static void ck_gnt_eilseq(void)
 	uint64_t shinfo_mfn;
 	int64_t rc;
 
-	begin(CK_GNT_EILSEQ);
+	gh_begin(CK_GNT_EILSEQ);
 	EXPECT_EQ(lookup(SHINFO_GFN, &shinfo_mfn), 0, "GH_LOOKUP(shared info)");
 	rc = remove_gfn(GNT_A_GFN, shinfo_mfn);
 	EXPECT_EQ(rc, AM_EILSEQ, "GH_REMOVE(GFN A, expecting the shared-info MFN)");
-	say("remove(GFN 0x%lx, expect MFN 0x%lx) -> %ld\n", GNT_A_GFN, shinfo_mfn, (uint64_t)rc);
+	gh_say("remove(GFN 0x%lx, expect MFN 0x%lx) -> %ld\n", GNT_A_GFN, shinfo_mfn, (uint64_t)rc);
 	read_ok(ipa_of(GNT_A_GFN), MAGIC_GNT0, "grant frame 0 at GFN A after the refusal");
 	EXPECT_EQ(gnttab_gfn(0), GNT_A_GFN, "GH_GNTTAB_GFN(0) after the refusal");
-	end(CK_GNT_EILSEQ);
+	gh_end(CK_GNT_EILSEQ);
 }
 
 static void ck_gnt_remove(void)
@@ -336,24 +297,24 @@ static void ck_gnt_remove(void)
 	uint64_t mfn;
 	int64_t rc;
 
-	begin(CK_GNT_REMOVE);
+	gh_begin(CK_GNT_REMOVE);
 	/* touch it first: a stale TLB entry would let the read below through */
 	read_ok(ipa_of(GNT_A_GFN) + 8, ANSWER_GNT0, "grant frame 0 at GFN A, before removal");
 	rc = remove_gfn(GNT_A_GFN, gnt0_mfn);
 	EXPECT_EQ(rc, 0, "GH_REMOVE(GFN A, its MFN)");
-	say("remove(GFN 0x%lx, expect MFN 0x%lx) -> %ld\n", GNT_A_GFN, gnt0_mfn, (uint64_t)rc);
+	gh_say("remove(GFN 0x%lx, expect MFN 0x%lx) -> %ld\n", GNT_A_GFN, gnt0_mfn, (uint64_t)rc);
 	expect_dabt(ipa_of(GNT_A_GFN) + 8, false, AM_FSC_TRANSLATION);
 	expect_dabt(ipa_of(GNT_A_GFN), true, AM_FSC_TRANSLATION);
 	EXPECT_EQ(gnttab_gfn(0), AM_GFN_INVALID, "GH_GNTTAB_GFN(0) after the removal");
 	EXPECT_EQ(lookup(GNT_A_GFN, &mfn), AM_ENOENT, "GH_LOOKUP(GFN A) after the removal");
-	end(CK_GNT_REMOVE);
+	gh_end(CK_GNT_REMOVE);
 }
 
 static void ck_gnt_readd(void)
 {
 	int64_t rc;
 
-	begin(CK_GNT_READD);
+	gh_begin(CK_GNT_READD);
 	expect_dabt(ipa_of(GNT_C_GFN), false, AM_FSC_TRANSLATION);
 	rc = add_physmap(AM_SPACE_GRANT_TABLE, 0, GNT_C_GFN);
 	EXPECT_EQ(rc, 0, "GH_ADD_PHYSMAP(grant table, 0, GFN C)");
@@ -366,7 +327,7 @@ static void ck_gnt_readd(void)
 	read_ok(ipa_of(GNT_D_GFN), MAGIC_GNT1, "grant frame 1, word 0, at GFN D");
 	EXPECT_EQ(gnttab_gfn(0), GNT_C_GFN, "GH_GNTTAB_GFN(0)");
 	EXPECT_EQ(gnttab_gfn(1), GNT_D_GFN, "GH_GNTTAB_GFN(1)");
-	end(CK_GNT_READD);
+	gh_end(CK_GNT_READD);
 }
 
 static void ck_status(void)
@@ -374,7 +335,7 @@ static void ck_status(void)
 	const uint32_t st0 = AM_GNTTAB_STATUS | 0u;
 	int64_t rc;
 
-	begin(CK_STATUS);
+	gh_begin(CK_STATUS);
 	rc = add_physmap(AM_SPACE_GRANT_TABLE, st0, STATUS_GFN);
 	EXPECT_EQ(rc, 0, "GH_ADD_PHYSMAP(grant table, AM_GNTTAB_STATUS | 0, GFN S)");
 	read_ok(ipa_of(STATUS_GFN), MAGIC_STATUS, "status frame 0, word 0");
@@ -383,13 +344,13 @@ static void ck_status(void)
 	EXPECT_EQ(rc, 0, "GH_REMOVE(GFN S, any MFN)");
 	expect_dabt(ipa_of(STATUS_GFN), false, AM_FSC_TRANSLATION);
 	EXPECT_EQ(gnttab_gfn(st0), AM_GFN_INVALID, "GH_GNTTAB_GFN(status 0) after the removal");
-	end(CK_STATUS);
+	gh_end(CK_STATUS);
 }
 
 static void refused(int64_t rc, int64_t want, const char *call)
 {
 	EXPECT_EQ(rc, want, call);
-	say("%s -> %ld\n", (uint64_t)(uintptr_t)call, (uint64_t)rc, 0);
+	gh_say("%s -> %ld\n", GH_STR(call), (uint64_t)rc, 0);
 }
 
 static void ck_bad_args(void)
@@ -397,7 +358,7 @@ static void ck_bad_args(void)
 	const uint64_t ram_gfn = (GUEST_RAM_IPA >> 12) + 0x1f0;
 	struct guest_probe p;
 
-	begin(CK_BAD_ARGS);
+	gh_begin(CK_BAD_ARGS);
 	refused(add_physmap(AM_SPACE_GRANT_TABLE, 2, HOLE_GFN), AM_EINVAL,
 		"add_physmap(grant table, 2, hole): there are 2 frames");
 	refused(add_physmap(AM_SPACE_GRANT_TABLE, AM_GNTTAB_STATUS | 1u, HOLE_GFN), AM_EINVAL,
@@ -419,27 +380,27 @@ static void ck_bad_args(void)
 	EXPECT_EQ(p.faulted, 0, "the guest's RAM at the GFN the refused call aimed at");
 	EXPECT_EQ(gnttab_gfn(AM_GNTTAB_STATUS), AM_GFN_INVALID, "status frame 0's GFN");
 	read_ok(ipa_of(SHINFO_GFN), MAGIC_SHINFO, "shared info, still at its GFN");
-	end(CK_BAD_ARGS);
+	gh_end(CK_BAD_ARGS);
 }
 
 static void ck_control(void)
 {
 	struct guest_probe p;
 
-	begin(CK_CONTROL);
+	gh_begin(CK_CONTROL);
 	read_ok(ipa_of(GNT_D_GFN), MAGIC_GNT1, "grant frame 1 at GFN D (fills the TLB)");
-	hvc(GH_WITHHOLD_TLBI, 1, 0, 0);
+	gh_hvc(GH_WITHHOLD_TLBI, 1, 0, 0);
 	EXPECT_EQ(remove_gfn(GNT_D_GFN, AM_MFN_INVALID), 0, "GH_REMOVE(GFN D), TLBIs withheld");
-	hvc(GH_WITHHOLD_TLBI, 0, 0, 0);
+	gh_hvc(GH_WITHHOLD_TLBI, 0, 0, 0);
 	EXPECT_EQ(gnttab_gfn(1), AM_GFN_INVALID, "GH_GNTTAB_GFN(1) after the removal");
 	p = guest_ld(ipa_of(GNT_D_GFN));
 	EXPECT_EQ(p.faulted, 0, "the stale read of GFN D (no TLBI: the TLB still maps it)");
 	EXPECT_EQ(p.val, MAGIC_GNT1, "what the stale read of GFN D returned");
-	say("without the TLBI, GFN 0x%lx still reads 0x%lx through the stale TLB entry\n",
-	    GNT_D_GFN, p.val, 0);
-	hvc(GH_FLUSH_VMID, 0, 0, 0);
+	gh_say("without the TLBI, GFN 0x%lx still reads 0x%lx through the stale TLB entry\n",
+	       GNT_D_GFN, p.val, 0);
+	gh_hvc(GH_FLUSH_VMID, 0, 0, 0);
 	expect_dabt(ipa_of(GNT_D_GFN), false, AM_FSC_TRANSLATION);
-	end(CK_CONTROL);
+	gh_end(CK_CONTROL);
 }
 
 uint64_t guest_main(void)

@@ -1,66 +1,19 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * qemu-guest image, the EL1 guest's assembly part: its entry point, its
+ * qemu-guest image, the EL1 guest's assembly part: its entry point and its
  * vector table (every exception it takes itself is a bug: tell the
- * hypervisor and stop), and the probes: one load, one store, one call,
- * each at an address the hypervisor knows, so that a stage-2 abort there
- * is resumed instead of being fatal.
+ * hypervisor and stop), both from tests/qemu/hyp_common/guest.h, and the
+ * probes: one load, one store, one call, each at an address the hypervisor
+ * knows, so that a stage-2 abort there is resumed instead of being fatal.
  *
  * The hypervisor enters at guest_entry with SP_EL1, VBAR_EL1 and the
  * guest's .bss set up, EL1h, interrupts masked, stage 1 off.
  */
 #include "tests/qemu/guest/abi.h"
+#include "tests/qemu/hyp_common/guest.h"
 
-	.section .text.guest_entry, "ax"
-	.global guest_entry
-	.type guest_entry, %function
-guest_entry:
-	mov	x29, #0
-	mov	x30, #0
-	bl	guest_main
-	mov	x1, x0
-	ldr	x0, =GH_EXIT
-	hvc	#0
-1:	wfe
-	b	1b
-	.size guest_entry, . - guest_entry
-	.ltorg
-
-/* One vector slot: the slot number to the hypervisor, which stops. */
-	.macro gvent slot
-	.balign 0x80
-	mov	x1, #\slot
-	b	guest_panic
-	.endm
-
-	.section .text.guest_vectors, "ax"
-	.balign 2048
-	.global guest_vectors
-	.type guest_vectors, %object
-guest_vectors:
-	gvent 0
-	gvent 1
-	gvent 2
-	gvent 3
-	gvent 4
-	gvent 5
-	gvent 6
-	gvent 7
-	gvent 8
-	gvent 9
-	gvent 10
-	gvent 11
-	gvent 12
-	gvent 13
-	gvent 14
-	gvent 15
-	.size guest_vectors, . - guest_vectors
-guest_panic:
-	ldr	x0, =GH_PANIC
-	hvc	#0
-1:	wfe
-	b	1b
-	.ltorg
+	gh_guest_entry guest_entry
+	gh_panic_vectors guest_vectors
 
 /*
  * struct guest_probe guest_ld(uint64_t ipa): {value, 0}, or {0, GUEST_FAULTED}.

@@ -16,9 +16,10 @@
  * checks: it reads and writes, asks for grant frames with hypercalls
  * (abi.h), and probes addresses that must abort. Here, the hypercalls
  * call the P2M, the stage-2 aborts are recorded from ESR_EL2, HPFAR_EL2 and
- * FAR_EL2, and each check's result line is printed, after this side's own
- * view: the frames' type_info, the P2M's lookups, and the backend's record
- * of every TLBI and barrier the P2M issued.
+ * FAR_EL2, and each check's result line is printed (the check protocol of
+ * tests/qemu/hyp_common/guest_check.h), after this side's own view: the
+ * frames' type_info, the P2M's lookups, and the backend's record of every
+ * TLBI and barrier the P2M issued.
  *
  * QEMU's loads and stores go through its TLB, which only TLBIs (or a
  * change of VTTBR_EL2 / HCR_EL2) flush: a removal the guest had touched
@@ -34,25 +35,23 @@
 #include "arch/aarch64/sysreg.h"
 #include "arch/aarch64/vm.h"
 #include "tests/qemu/common/check.h"
-#include "tests/qemu/hyp_common/relay.h"
+#include "tests/qemu/hyp_common/guest_check.h"
+#include "tests/qemu/hyp_common/hyp.h"
 #include "tests/qemu/guest/abi.h"
+#include "tests/qemu/mmu/image.h"
 
 #define PAGE 0x1000ul
 #define SZ_2M 0x200000ul
 #define RAM_BASE 0x40000000ul
-#define UART_BASE 0x09000000ul
 #define FT_FRAMES 1024u /* [0x4000_0000, 0x4040_0000): the hypervisor and the guest */
 #define S2_POOL_PAGES 32u
-#define EL2_POOL_PAGES 16u
 #define VMID 1u
 #define POISON 0x00000000deadb003ul /* what a freed table page is filled with */
 
 const char check_suite[] = "qemu-guest";
 
-/* link.ld */
-extern char __text_start[], __text_end[], __rodata_start[], __rodata_end[];
-extern char __ram_start[], __ram_end[];
-extern char __guest_start[], __guest_end[], __guest_bss_start[], __guest_bss_end[];
+/* link.ld (the image's own parts: hyp.h) */
+extern char __guest_bss_start[], __guest_bss_end[];
 extern char __guest_stack_top[];
 
 /* The guest (guest.c, guest_entry.S): what the hypervisor needs to know of it. */
@@ -60,8 +59,6 @@ extern char guest_entry[], guest_vectors[];
 extern char guest_ld_insn[], guest_st_insn[], guest_exec_ret[];
 extern volatile uint64_t guest_seed, guest_answer;
 extern uint64_t guest_scratch[2048];
-
-int main(void);
 
 /* ---------------------------------------------------------------------- */
 /* The hypervisor's state                                                  */
@@ -83,13 +80,6 @@ static struct am_aarch64_pt_ctx g_s2ctx;
 static uint8_t g_s2pool[S2_POOL_PAGES * PAGE] __attribute__((aligned(4096)));
 static struct am_pt_ops g_s2ops;
 static struct am_p2m_ops g_p2m_ops;
-
-static struct am_pt g_el2pt;
-static struct am_aarch64_pt_ctx g_el2ctx;
-static uint8_t g_el2pool[EL2_POOL_PAGES * PAGE] __attribute__((aligned(4096)));
-
-static struct am_aarch64_vm_entry g_entry;
-static bool g_ready;
 
 static uint64_t *xp_word(unsigned int i, unsigned int w)
 {
@@ -294,11 +284,6 @@ static void show_call(int rc)
 /* Names                                                                   */
 /* ---------------------------------------------------------------------- */
 
-static const char *ename(int64_t rc)
-{
-	return rc == AM_EILSEQ ? "AM_EILSEQ" : errname((int)rc);
-}
-
 static const char *type_name(unsigned int t)
 {
 	static const char *const n[AM_P2M_TYPE_COUNT] = {
@@ -343,7 +328,7 @@ static void show_s2(const char *what, am_gfn_t gfn)
 	int rc = am_p2m_lookup(&g_p2m, gfn, &mfn, &t);
 
 	if (rc || am_pt_query(&g_p2m.pt, gfn << 12, &l)) {
-		con_printf("    %-14s GFN 0x%lx: %s\n", what, gfn, ename(rc));
+		con_printf("    %-14s GFN 0x%lx: %s\n", what, gfn, errname(rc));
 		return;
 	}
 	con_printf("    %-14s IPA 0x%lx -> PA 0x%lx  %s, level %u %s, %s\n", what, gfn << 12,
@@ -351,42 +336,8 @@ static void show_s2(const char *what, am_gfn_t gfn)
 }
 
 /* ---------------------------------------------------------------------- */
-/* Boot: the EL2 MMU, the frame table, the P2M                             */
+/* Boot: the frame table, the P2M                                         */
 /* ---------------------------------------------------------------------- */
-
-static unsigned int pa_bits(void)
-{
-	unsigned int b = am_aarch64_pa_bits();
-
-	return b > 48 ? 48 : b;
-}
-
-/* An identity map of the image and the UART, and the EL2 MMU on with it. */
-static int el2_mmu(void)
-{
-	static const struct am_attr rx = AM_ATTR_RX_TEXT, ro = AM_ATTR_RO_DATA;
-	static const struct am_attr rw = AM_ATTR_RW_DATA, dev = AM_ATTR_DEVICE;
-	struct am_pt_config cfg = {.regime = AM_PT_S1_EL2, .ia_bits = 39, .oa_bits = pa_bits()};
-	uint64_t t = (uintptr_t)__text_start, te = (uintptr_t)__text_end;
-	uint64_t r = (uintptr_t)__rodata_start, re = (uintptr_t)__rodata_end;
-	uint64_t d = (uintptr_t)__ram_start, de = (uintptr_t)__ram_end;
-	uint64_t g = (uintptr_t)__guest_start, ge = (uintptr_t)__guest_end;
-	int rc;
-
-	rc = am_aarch64_pt_ctx_init(&g_el2ctx, g_el2pool, sizeof(g_el2pool));
-	rc = rc ? rc : am_pt_init(&g_el2pt, &cfg, &am_aarch64_pt_ops, &g_el2ctx);
-	rc = rc ? rc : am_pt_map(&g_el2pt, t, t, te - t, &rx, 0);
-	rc = rc ? rc : am_pt_map(&g_el2pt, r, r, re - r, &ro, 0);
-	rc = rc ? rc : am_pt_map(&g_el2pt, d, d, de - d, &rw, 0);
-	rc = rc ? rc : am_pt_map(&g_el2pt, g, g, ge - g, &rw, AM_PT_F_BLOCK);
-	rc = rc ? rc : am_pt_map(&g_el2pt, UART_BASE, UART_BASE, PAGE, &dev, 0);
-	rc = rc ? rc : am_aarch64_el2_mmu_enable_pt(&g_el2pt);
-	con_printf("  EL2 stage 1: identity map of the image (code RX, constants RO, data RW),\n"
-		   "    the guest's RAM (RW, to load it) and the UART; %lu table pages; MMU on: "
-		   "%s\n",
-		   (unsigned long)am_pt_tables(&g_el2pt), ename(rc));
-	return rc;
-}
 
 static void frames_init(void)
 {
@@ -411,7 +362,7 @@ static int p2m_build(void)
 {
 	struct am_p2m_config cfg = {
 		.ipa_bits = GUEST_IPA_BITS,
-		.pa_bits = pa_bits(),
+		.pa_bits = hyp_pa_bits(),
 		.vmid = VMID,
 		.frames = &g_ft,
 		.dom = {.shared_info = mfn_of(xen_page[XP_SHINFO]),
@@ -434,25 +385,25 @@ static int p2m_build(void)
 	rc = am_aarch64_pt_ctx_init(&g_s2ctx, g_s2pool, sizeof(g_s2pool));
 	rc = rc ? rc : am_p2m_init(&g_p2m, &cfg, &g_p2m_ops, &g_s2ctx);
 	con_printf("  P2M: %u-bit IPAs, %u-bit PAs, VMID %u, table pages from a %u-page pool: %s\n",
-		   GUEST_IPA_BITS, cfg.pa_bits, VMID, S2_POOL_PAGES, ename(rc));
+		   GUEST_IPA_BITS, cfg.pa_bits, VMID, S2_POOL_PAGES, errname(rc));
 	if (rc)
 		return rc;
 	call_begin();
 	rc = am_p2m_map(&g_p2m, ram, ram, GUEST_RAM_SIZE >> 12, AM_P2M_RAM_RW);
 	call_end("am_p2m_map", rc);
 	con_printf("  am_p2m_map(GFN 0x%lx, MFN 0x%lx, 512 frames, RAM_RW): %s", ram, ram,
-		   ename(rc));
+		   errname(rc));
 	show_call(rc);
 	call_begin();
 	rc = rc ? rc : am_p2m_map(&g_p2m, RO_GFN, mfn_of(ro_page), 1, AM_P2M_RAM_RO);
 	call_end("am_p2m_map", rc);
 	con_printf("  am_p2m_map(GFN 0x%lx, MFN 0x%lx, 1 frame, RAM_RO): %s", RO_GFN,
-		   mfn_of(ro_page), ename(rc));
+		   mfn_of(ro_page), errname(rc));
 	show_call(rc);
 	call_begin();
 	rc = rc ? rc : am_p2m_add_physmap(&g_p2m, AM_SPACE_SHARED_INFO, 0, SHINFO_GFN);
 	call_end("am_p2m_add_physmap", rc);
-	con_printf("  am_p2m_add_physmap(shared info, 0, GFN 0x%lx): %s", SHINFO_GFN, ename(rc));
+	con_printf("  am_p2m_add_physmap(shared info, 0, GFN 0x%lx): %s", SHINFO_GFN, errname(rc));
 	show_call(rc);
 	return rc;
 }
@@ -460,11 +411,7 @@ static int p2m_build(void)
 /* The guest's RAM as a loader leaves it, and what the hypervisor plants. */
 static void plant(void)
 {
-	uint64_t *p;
-
-	for (p = (uint64_t *)(void *)__guest_bss_start; p < (uint64_t *)(void *)__guest_bss_end;
-	     p++)
-		*p = 0;
+	hyp_guest_load(__guest_bss_start, __guest_bss_end);
 	guest_seed = SEED_RAM;
 	*xp_word(XP_SHINFO, 0) = MAGIC_SHINFO;
 	*xp_word(XP_GNT0, 0) = MAGIC_GNT0;
@@ -474,19 +421,15 @@ static void plant(void)
 	am_dsb_ish();
 }
 
-static void ck_boot(void)
+/* The boot check, the EL2 MMU on: the frame table, the P2M, the guest's RAM; @e. */
+static bool boot(struct am_aarch64_vm_entry *e)
 {
 	unsigned int i;
 	int rc;
 
-	check_begin();
-	rc = el2_mmu();
-	EXPECT(rc == 0, "the EL2 MMU is not on: %s\n", ename(rc));
 	frames_init();
-	if (rc == 0) {
-		rc = p2m_build();
-		EXPECT(rc == 0, "building the P2M: %s\n", ename(rc));
-	}
+	rc = p2m_build();
+	EXPECT(rc == 0, "building the P2M: %s\n", errname(rc));
 	if (rc == 0) {
 		con_printf("  the guest's stage 2:\n");
 		show_s2("guest RAM", GUEST_RAM_IPA >> 12);
@@ -498,7 +441,7 @@ static void ck_boot(void)
 			EXPECT(xp_gfn(i) == AM_GFN_INVALID, "%s records GFN 0x%lx\n", xp_name[i],
 			       xp_gfn(i));
 		plant();
-		g_entry = (struct am_aarch64_vm_entry){
+		*e = (struct am_aarch64_vm_entry){
 			.hcr = AM_HCR_VM | AM_HCR_SWIO | AM_HCR_DC | AM_HCR_RW,
 			.vtcr = am_pt_tcr(&g_p2m.pt),
 			.vttbr = am_pt_ttbr(&g_p2m.pt),
@@ -510,12 +453,10 @@ static void ck_boot(void)
 		};
 		con_printf("  enter EL1h at IPA 0x%lx, SP_EL1 0x%lx: HCR_EL2 0x%lx (VM, SWIO, DC, "
 			   "RW), VTCR_EL2 0x%lx, VTTBR_EL2 0x%lx\n",
-			   g_entry.pc, g_entry.sp_el1, g_entry.hcr, g_entry.vtcr, g_entry.vttbr);
-		EXPECT(g_entry.vttbr >> AM_VTTBR_VMID_SHIFT == VMID, "VTTBR_EL2 VMID\n");
-		g_ready = check_ok;
+			   e->pc, e->sp_el1, e->hcr, e->vtcr, e->vttbr);
+		EXPECT(e->vttbr >> AM_VTTBR_VMID_SHIFT == VMID, "VTTBR_EL2 VMID\n");
 	}
-	check_end("the hypervisor builds the guest's stage 2 with armmap: its 2 MiB of RAM as "
-		  "one block, a read-only page, the shared-info page through add_physmap");
+	return rc == 0;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -526,8 +467,10 @@ static struct {
 	uint64_t count, esr, far, hpfar, ipa, elr;
 } g_fault;
 
-static bool guest_abort(struct am_aarch64_frame *f, bool insn)
+/* A stage-2 abort of a probe (guest_entry.S): recorded, and the guest resumes after it. */
+static bool guest_abort(struct am_aarch64_frame *f)
 {
+	bool insn = am_esr_ec(f->esr) == AM_EC_IABT_LOW;
 	uint64_t hpfar = am_read_sysreg(hpfar_el2);
 	uint64_t ipa = am_aarch64_s2_fault_ipa(hpfar, f->far);
 	unsigned int fsc = am_esr_fsc(f->esr), iss = (unsigned int)(f->esr & AM_ESR_ISS_MASK);
@@ -578,65 +521,17 @@ static bool guest_abort(struct am_aarch64_frame *f, bool insn)
 /* What the guest does: its hypercalls                                     */
 /* ---------------------------------------------------------------------- */
 
-static int g_open = -1; /* the check the guest is running */
-static uint64_t g_hvc_spsr;
+/* What a check began with. */
 static struct {
 	uint64_t faults, tlbis, withheld, violations;
 	size_t tables;
 	bool watched; /* a removal of a xenheap frame was watched and found in order */
 } g_ck0;
 
-static const char *const ck_name[CK_COUNT] = {
-	[CK_ENTRY] = "the guest runs at EL1 from its own RAM under the stage 2 (IPA == PA), "
-		     "and its HVCs reach EL2",
-	[CK_RAM] = "the guest reads and writes its RAM; the hypervisor sees the same memory",
-	[CK_SHINFO] = "the guest reads the hypervisor's word in the shared-info page and writes "
-		      "one back; the frame records its GFN",
-	[CK_UNMAPPED] = "guest reads and writes of unmapped IPAs trap to EL2 as stage-2 data "
-			"aborts, with the right IPA from HPFAR_EL2 and FAR_EL2",
-	[CK_IABT] = "a guest call to an unmapped IPA traps to EL2 as a stage-2 instruction abort "
-		    "with that IPA",
-	[CK_RO] = "a RAM_RO page: the guest reads it, its write takes a stage-2 permission fault",
-	[CK_GNT_ADD] = "HVC add_physmap(grant table, 0, GFN A) -> 0: the guest reads the "
-		       "hypervisor's word at GFN A and writes through",
-	[CK_GNT_GFN] = "am_p2m_gnttab_gfn() reports GFN A to the guest; the frame's type_info "
-		       "holds it",
-	[CK_GNT_BUSY] = "adding grant frame 0 again (at GFN B) fails with AM_EBUSY in the "
-			"guest's x0; GFN B still traps, GFN A still maps",
-	[CK_GNT_EILSEQ] = "a removal expecting another MFN fails with AM_EILSEQ and changes "
-			  "nothing",
-	[CK_GNT_REMOVE] = "removing GFN A (touched just before) makes it trap again; the frame's "
-			  "GFN is cleared after its TLBI",
-	[CK_GNT_READD] = "grant frame 0 re-added at a new GFN C shows its old content; GFN A "
-			 "still traps; grant frame 1 at GFN D",
-	[CK_STATUS] = "status frame 0 (AM_GNTTAB_STATUS | 0): add, read, report its GFN, remove, "
-		      "trap",
-	[CK_BAD_ARGS] = "refused hypercalls return AM_EINVAL / AM_ENOTSUP / AM_ERANGE / AM_EBUSY "
-			"/ AM_EEXIST / AM_ENOENT to the guest, and change nothing",
-	[CK_CONTROL] = "control: with the TLBIs withheld, a removed GFN stays readable through "
-		       "the stale TLB entry until a flush; so the traps above are the P2M's TLBIs",
-};
-
-/* A string in the guest's RAM (IPA == PA there), or NULL. */
-static const char *guest_str(uint64_t ipa)
+/* GH_ADD_PHYSMAP: am_p2m_add_physmap(). */
+static void hc_add_physmap(struct am_aarch64_frame *f)
 {
-	return relay_str(ipa, (uintptr_t)__guest_start, (uintptr_t)__guest_end);
-}
-
-static void hvc_fail(const uint64_t *x)
-{
-	const char *msg = guest_str(x[1]);
-
-	if (!msg)
-		msg = "(bad string)";
-	if (x[4] == GH_FAIL_ABORT)
-		FAIL("guest: %s: took a stage-2 abort at IPA 0x%lx\n", msg, x[2]);
-	else
-		FAIL("guest: %s: got 0x%lx, expected 0x%lx\n", msg, x[2], x[3]);
-}
-
-static int64_t hvc_add(uint64_t space, uint64_t idx, uint64_t gfn)
-{
+	uint64_t space = f->x[1], idx = f->x[2], gfn = f->x[3];
 	int rc;
 
 	call_begin();
@@ -644,9 +539,9 @@ static int64_t hvc_add(uint64_t space, uint64_t idx, uint64_t gfn)
 	call_end("am_p2m_add_physmap", rc);
 	con_printf("  HVC add_physmap(");
 	show_index(space, idx);
-	con_printf(", GFN 0x%lx) -> %s", gfn, ename(rc));
+	con_printf(", GFN 0x%lx) -> %s", gfn, errname(rc));
 	show_call(rc);
-	return rc;
+	f->x[0] = (uint64_t)(int64_t)rc;
 }
 
 /* The xenheap frame at @gfn, if one is mapped there. */
@@ -664,8 +559,10 @@ static int xp_at(am_gfn_t gfn)
 	return -1;
 }
 
-static int64_t hvc_remove(uint64_t gfn, uint64_t expect)
+/* GH_REMOVE: am_p2m_remove_physmap(); a xenheap frame's GFN watched through its TLBI. */
+static void hc_remove(struct am_aarch64_frame *f)
 {
+	uint64_t gfn = f->x[1], expect = f->x[2];
 	int xp = xp_at(gfn);
 	int rc;
 
@@ -682,7 +579,7 @@ static int64_t hvc_remove(uint64_t gfn, uint64_t expect)
 		con_printf("any");
 	else
 		con_printf("0x%lx", expect);
-	con_printf(") -> %s", ename(rc));
+	con_printf(") -> %s", errname(rc));
 	show_call(rc);
 	if (xp >= 0 && rc == 0) {
 		bool seen = g_hw.watch_tlbi && g_hw.watch_completed;
@@ -707,140 +604,81 @@ static int64_t hvc_remove(uint64_t gfn, uint64_t expect)
 		       xp_gfn((unsigned int)xp));
 	}
 	g_hw.watch = NULL;
-	return rc;
+	f->x[0] = (uint64_t)(int64_t)rc;
 }
 
-static void hvc_check_begin(uint64_t id)
+/* GH_GNTTAB_GFN: am_p2m_gnttab_gfn(). */
+static void hc_gnttab_gfn(struct am_aarch64_frame *f)
 {
-	if (g_open >= 0) {
-		FAIL("the guest began check %lu inside check %d\n", id, g_open);
-		check_end(ck_name[g_open]);
-	}
-	if (id == CK_BOOT || id >= CK_FINAL)
-		fatal("the guest began a check that is not its own");
-	check_begin();
-	g_open = (int)id;
-	g_ck0.faults = g_fault.count;
-	g_ck0.tlbis = g_hw.tlbi_leaf + g_hw.tlbi_table + g_hw.tlbi_all;
-	g_ck0.withheld = g_hw.withheld;
-	g_ck0.violations = g_hw.violations;
-	g_ck0.tables = am_pt_tables(&g_p2m.pt);
-	g_ck0.watched = false;
-}
-
-static void hvc_check_end(uint64_t id);
-
-static void hvc(struct am_aarch64_frame *f)
-{
-	uint32_t fn = (uint32_t)f->x[0];
-	uint64_t *x = f->x;
 	am_gfn_t gfn = 0;
+	int rc = am_p2m_gnttab_gfn(&g_p2m, (uint32_t)f->x[1], &gfn);
+
+	con_printf("  HVC gnttab_gfn(%s%lu) -> %s, ", (f->x[1] & AM_GNTTAB_STATUS) ? "status " : "",
+		   f->x[1] & ~(uint64_t)AM_GNTTAB_STATUS, errname(rc));
+	show_gfn(gfn);
+	con_printf("\n");
+	f->x[0] = (uint64_t)(int64_t)rc;
+	f->x[1] = gfn;
+}
+
+/* GH_LOOKUP: am_p2m_lookup(). */
+static void hc_lookup(struct am_aarch64_frame *f)
+{
 	am_mfn_t mfn = 0;
 	enum am_p2m_type t = AM_P2M_NONE;
-	int rc;
+	int rc = am_p2m_lookup(&g_p2m, f->x[1], &mfn, &t);
 
-	g_hvc_spsr = f->spsr;
-	if (f->esr & AM_ISS_IMM16_MASK) {
-		x[0] = (uint64_t)(int64_t)AM_ENOTSUP;
-		return;
-	}
-	switch (fn) {
-	case GH_CHECK_BEGIN:
-		hvc_check_begin(x[1]);
-		x[0] = 0;
-		break;
-	case GH_CHECK_END:
-		hvc_check_end(x[1]);
-		x[0] = 0;
-		break;
-	case GH_FAIL:
-		hvc_fail(x);
-		x[0] = 0;
-		break;
-	case GH_SAY:
-		relay_say(x[1], &x[2], (uintptr_t)__guest_start, (uintptr_t)__guest_end);
-		x[0] = 0;
-		break;
-	case GH_ADD_PHYSMAP:
-		x[0] = (uint64_t)hvc_add(x[1], x[2], x[3]);
-		break;
-	case GH_REMOVE:
-		x[0] = (uint64_t)hvc_remove(x[1], x[2]);
-		break;
-	case GH_GNTTAB_GFN:
-		rc = am_p2m_gnttab_gfn(&g_p2m, (uint32_t)x[1], &gfn);
-		con_printf("  HVC gnttab_gfn(%s%lu) -> %s, ",
-			   (x[1] & AM_GNTTAB_STATUS) ? "status " : "",
-			   x[1] & ~(uint64_t)AM_GNTTAB_STATUS, ename(rc));
-		show_gfn(gfn);
-		con_printf("\n");
-		x[0] = (uint64_t)(int64_t)rc;
-		x[1] = gfn;
-		break;
-	case GH_LOOKUP:
-		rc = am_p2m_lookup(&g_p2m, x[1], &mfn, &t);
-		con_printf("  HVC lookup(GFN 0x%lx) -> %s", x[1], ename(rc));
-		if (rc == 0)
-			con_printf(", MFN 0x%lx %s", mfn, type_name(t));
-		con_printf("\n");
-		x[0] = (uint64_t)(int64_t)rc;
-		x[1] = mfn;
-		x[2] = t;
-		break;
-	case GH_LAST_FAULT:
-		x[0] = g_fault.count;
-		x[1] = g_fault.ipa;
-		x[2] = g_fault.esr;
-		x[3] = g_fault.far;
-		break;
-	case GH_WITHHOLD_TLBI:
-		g_hw.withhold = x[1] != 0;
-		con_printf("  EL2: the backend %s\n",
-			   g_hw.withhold ? "now drops the P2M's TLBIs (test hook)"
-					 : "issues the P2M's TLBIs again");
-		x[0] = 0;
-		break;
-	case GH_FLUSH_VMID:
-		__asm__ volatile("tlbi vmalls12e1is\n\tdsb ish\n\tisb" : : : "memory");
-		con_printf("  EL2: TLBI VMALLS12E1IS (every entry of VMID %u)\n", VMID);
-		x[0] = 0;
-		break;
-	case GH_EXIT:
-		if (g_open >= 0) {
-			FAIL("the guest exited inside the check\n");
-			check_end(ck_name[g_open]);
-			g_open = -1;
-		}
-		am_aarch64_vm_exit(x[1]);
-	case GH_PANIC:
-		con_release();
-		con_printf("the guest took an exception at EL1 (vector slot %lu): ESR_EL1 0x%lx, "
-			   "ELR_EL1 0x%lx, FAR_EL1 0x%lx\n",
-			   x[1], am_read_sysreg(esr_el1), am_read_sysreg(elr_el1),
-			   am_read_sysreg(far_el1));
-		fatal("guest exception");
-	default:
-		x[0] = (uint64_t)(int64_t)AM_ENOTSUP;
-		break;
-	}
+	con_printf("  HVC lookup(GFN 0x%lx) -> %s", f->x[1], errname(rc));
+	if (rc == 0)
+		con_printf(", MFN 0x%lx %s", mfn, type_name(t));
+	con_printf("\n");
+	f->x[0] = (uint64_t)(int64_t)rc;
+	f->x[1] = mfn;
+	f->x[2] = t;
 }
 
-static bool hyp_exc(struct am_aarch64_frame *f)
+/* GH_LAST_FAULT: the last stage-2 abort. */
+static void hc_last_fault(struct am_aarch64_frame *f)
 {
-	if (f->kind != (AM_EXC_LOW_A64 | AM_EXC_SYNC))
-		return false;
-	switch (am_esr_ec(f->esr)) {
-	case AM_EC_HVC64:
-		hvc(f);
-		return true;
-	case AM_EC_DABT_LOW:
-		return guest_abort(f, false);
-	case AM_EC_IABT_LOW:
-		return guest_abort(f, true);
-	default:
-		return false;
-	}
+	f->x[0] = g_fault.count;
+	f->x[1] = g_fault.ipa;
+	f->x[2] = g_fault.esr;
+	f->x[3] = g_fault.far;
 }
+
+/* GH_WITHHOLD_TLBI: the test hook. */
+static void hc_withhold_tlbi(struct am_aarch64_frame *f)
+{
+	g_hw.withhold = f->x[1] != 0;
+	con_printf("  EL2: the backend %s\n", g_hw.withhold
+						      ? "now drops the P2M's TLBIs (test hook)"
+						      : "issues the P2M's TLBIs again");
+	f->x[0] = 0;
+}
+
+/* GH_FLUSH_VMID: every TLB entry of the guest's VMID. */
+static void hc_flush_vmid(struct am_aarch64_frame *f)
+{
+	__asm__ volatile("tlbi vmalls12e1is\n\tdsb ish\n\tisb" : : : "memory");
+	con_printf("  EL2: TLBI VMALLS12E1IS (every entry of VMID %u)\n", VMID);
+	f->x[0] = 0;
+}
+
+static const struct hyp_call g_calls[] = {
+	{GH_ADD_PHYSMAP, "add_physmap", hc_add_physmap},
+	{GH_REMOVE, "remove", hc_remove},
+	{GH_GNTTAB_GFN, "gnttab_gfn", hc_gnttab_gfn},
+	{GH_LOOKUP, "lookup", hc_lookup},
+	{GH_LAST_FAULT, "last_fault", hc_last_fault},
+	{GH_WITHHOLD_TLBI, "withhold_tlbi", hc_withhold_tlbi},
+	{GH_FLUSH_VMID, "flush_vmid", hc_flush_vmid},
+};
+
+static const struct hyp_trap g_traps[] = {
+	{AM_EC_HVC64, hyp_guest_hvc},
+	{AM_EC_DABT_LOW, guest_abort},
+	{AM_EC_IABT_LOW, guest_abort},
+};
 
 /* ---------------------------------------------------------------------- */
 /* The hypervisor's side of each check                                     */
@@ -863,14 +701,27 @@ static void expect_lookup(am_gfn_t gfn, int want_rc, am_mfn_t want_mfn)
 	enum am_p2m_type t = AM_P2M_NONE;
 	int rc = am_p2m_lookup(&g_p2m, gfn, &mfn, &t);
 
-	EXPECT(rc == want_rc, "am_p2m_lookup(GFN 0x%lx): %s, expected %s\n", gfn, ename(rc),
-	       ename(want_rc));
+	EXPECT(rc == want_rc, "am_p2m_lookup(GFN 0x%lx): %s, expected %s\n", gfn, errname(rc),
+	       errname(want_rc));
 	if (rc == 0 && want_rc == 0)
 		EXPECT(mfn == want_mfn && t == AM_P2M_RAM_RW,
 		       "GFN 0x%lx maps MFN 0x%lx %s, expected MFN 0x%lx RAM_RW\n", gfn, mfn,
 		       type_name(t), want_mfn);
 }
 
+/* A check of the guest begins: what it starts from. */
+static void begin(uint64_t id)
+{
+	(void)id;
+	g_ck0.faults = g_fault.count;
+	g_ck0.tlbis = g_hw.tlbi_leaf + g_hw.tlbi_table + g_hw.tlbi_all;
+	g_ck0.withheld = g_hw.withheld;
+	g_ck0.violations = g_hw.violations;
+	g_ck0.tables = am_pt_tables(&g_p2m.pt);
+	g_ck0.watched = false;
+}
+
+/* It ends: this side's view of it. */
 static void verify(uint64_t id)
 {
 	uint64_t faults = g_fault.count - g_ck0.faults;
@@ -880,8 +731,8 @@ static void verify(uint64_t id)
 	case CK_ENTRY:
 		con_printf("  EL2: the guest's HVCs come with SPSR_EL2 0x%lx (EL1h); VTTBR_EL2 "
 			   "0x%lx, HCR_EL2 0x%lx\n",
-			   g_hvc_spsr, am_read_sysreg(vttbr_el2), am_read_sysreg(hcr_el2));
-		EXPECT((g_hvc_spsr & AM_SPSR_M_MASK) == AM_SPSR_M_EL1H, "not from EL1h\n");
+			   hyp_guest_spsr, am_read_sysreg(vttbr_el2), am_read_sysreg(hcr_el2));
+		EXPECT((hyp_guest_spsr & AM_SPSR_M_MASK) == AM_SPSR_M_EL1H, "not from EL1h\n");
 		EXPECT(am_read_sysreg(vttbr_el2) == am_pt_ttbr(&g_p2m.pt),
 		       "VTTBR_EL2 is not the P2M's\n");
 		break;
@@ -964,37 +815,22 @@ static void verify(uint64_t id)
 	default:
 		break;
 	}
-}
-
-static void hvc_check_end(uint64_t id)
-{
-	if (g_open < 0 || id != (uint64_t)g_open) {
-		FAIL("the guest ended check %lu, but %d is running\n", id, g_open);
-		if (g_open < 0)
-			return;
-		id = (uint64_t)g_open;
-	}
-	verify(id);
 	EXPECT(g_hw.violations == g_ck0.violations, "%lu ordering violations\n",
 	       g_hw.violations - g_ck0.violations);
 	EXPECT(g_log.internal == 0, "the P2M logged %u internal errors\n", g_log.internal);
-	check_end(ck_name[id]);
-	g_open = -1;
 }
 
 /* ---------------------------------------------------------------------- */
 /* After the guest                                                         */
 /* ---------------------------------------------------------------------- */
 
-static void ck_final(int rc, uint64_t status)
+/* The final check: am_p2m_destroy() gives everything back. */
+static void final(void)
 {
 	unsigned int i;
 	bool all_clear = true;
 
-	check_begin();
-	EXPECT(rc == 0 && status == 0, "the guest's run: %s, exit status %lu\n", ename(rc), status);
-	con_printf("  the guest exited with status %lu; before am_p2m_destroy(): shared info at ",
-		   status);
+	con_printf("  before am_p2m_destroy(): shared info at ");
 	show_gfn(xp_gfn(XP_SHINFO));
 	con_printf(", grant frame 0 at ");
 	show_gfn(xp_gfn(XP_GNT0));
@@ -1017,31 +853,74 @@ static void ck_final(int rc, uint64_t status)
 		   g_hw.completes, g_hw.allocs, g_hw.frees);
 	EXPECT(g_hw.violations == 0, "%lu ordering violations over the run\n", g_hw.violations);
 	EXPECT(g_log.internal == 0, "the P2M logged %u internal errors\n", g_log.internal);
-	check_end("afterwards: am_p2m_destroy() clears every xenheap frame's GFN and gives every "
-		  "table page back; every TLBI was published and completed");
 }
 
-static void banner(void)
-{
-	con_printf("armmap qemu-guest: a small EL2 hypervisor builds a guest's stage 2 with the\n"
-		   "armmap P2M (frame table, physmap) and runs a tiny EL1 guest under it on an\n"
-		   "emulated Cortex-A57 (QEMU virt, virtualization=on). The guest checks its RAM,\n"
-		   "the shared-info page and grant frames it asks for with HVCs; its stage-2\n"
-		   "aborts reach EL2 (ESR_EL2, HPFAR_EL2, FAR_EL2).\n\n");
-}
+/* ---------------------------------------------------------------------- */
+/* The image                                                               */
+/* ---------------------------------------------------------------------- */
+
+static const char *const ck_name[CK_COUNT] = {
+	[CK_BOOT] = "the hypervisor builds the guest's stage 2 with armmap: its 2 MiB of RAM as "
+		    "one block, a read-only page, the shared-info page through add_physmap",
+	[CK_ENTRY] = "the guest runs at EL1 from its own RAM under the stage 2 (IPA == PA), "
+		     "and its HVCs reach EL2",
+	[CK_RAM] = "the guest reads and writes its RAM; the hypervisor sees the same memory",
+	[CK_SHINFO] = "the guest reads the hypervisor's word in the shared-info page and writes "
+		      "one back; the frame records its GFN",
+	[CK_UNMAPPED] = "guest reads and writes of unmapped IPAs trap to EL2 as stage-2 data "
+			"aborts, with the right IPA from HPFAR_EL2 and FAR_EL2",
+	[CK_IABT] = "a guest call to an unmapped IPA traps to EL2 as a stage-2 instruction abort "
+		    "with that IPA",
+	[CK_RO] = "a RAM_RO page: the guest reads it, its write takes a stage-2 permission fault",
+	[CK_GNT_ADD] = "HVC add_physmap(grant table, 0, GFN A) -> 0: the guest reads the "
+		       "hypervisor's word at GFN A and writes through",
+	[CK_GNT_GFN] = "am_p2m_gnttab_gfn() reports GFN A to the guest; the frame's type_info "
+		       "holds it",
+	[CK_GNT_BUSY] = "adding grant frame 0 again (at GFN B) fails with AM_EBUSY in the "
+			"guest's x0; GFN B still traps, GFN A still maps",
+	[CK_GNT_EILSEQ] = "a removal expecting another MFN fails with AM_EILSEQ and changes "
+			  "nothing",
+	[CK_GNT_REMOVE] = "removing GFN A (touched just before) makes it trap again; the frame's "
+			  "GFN is cleared after its TLBI",
+	[CK_GNT_READD] = "grant frame 0 re-added at a new GFN C shows its old content; GFN A "
+			 "still traps; grant frame 1 at GFN D",
+	[CK_STATUS] = "status frame 0 (AM_GNTTAB_STATUS | 0): add, read, report its GFN, remove, "
+		      "trap",
+	[CK_BAD_ARGS] = "refused hypercalls return AM_EINVAL / AM_ENOTSUP / AM_ERANGE / AM_EBUSY "
+			"/ AM_EEXIST / AM_ENOENT to the guest, and change nothing",
+	[CK_CONTROL] = "control: with the TLBIs withheld, a removed GFN stays readable through "
+		       "the stale TLB entry until a flush; so the traps above are the P2M's TLBIs",
+	[CK_FINAL] = "afterwards: am_p2m_destroy() clears every xenheap frame's GFN and gives "
+		     "every table page back; every TLBI was published and completed",
+};
+
+/* The hypervisor's device at EL2, besides its image and the guest's RAM. */
+static const struct hyp_region g_dev[] = {
+	{"PL011 UART", UART_BASE, UART_BASE + PAGE, &hyp_attr_dev, 0},
+};
+
+static const struct hyp_guest g_guest = {
+	.banner = "a small EL2 hypervisor builds a guest's stage 2 with the\n"
+		  "armmap P2M (frame table, physmap) and runs a tiny EL1 guest under it on an\n"
+		  "emulated Cortex-A57 (QEMU virt, virtualization=on). The guest checks its RAM,\n"
+		  "the shared-info page and grant frames it asks for with HVCs; its stage-2\n"
+		  "aborts reach EL2 (ESR_EL2, HPFAR_EL2, FAR_EL2).\n",
+	.names = ck_name,
+	.count = CK_COUNT,
+	.devices = g_dev,
+	.nr_devices = sizeof(g_dev) / sizeof(g_dev[0]),
+	.traps = g_traps,
+	.nr_traps = sizeof(g_traps) / sizeof(g_traps[0]),
+	.calls = g_calls,
+	.nr_calls = sizeof(g_calls) / sizeof(g_calls[0]),
+	.not_supported = AM_ENOTSUP,
+	.boot = boot,
+	.begin = begin,
+	.verify = verify,
+	.final = final,
+};
 
 int main(void)
 {
-	uint64_t status = 1;
-	int rc = AM_EINVAL;
-
-	if (!hyp_start(hyp_exc))
-		return 1;
-	banner();
-	ck_boot();
-	if (check_boot_ok(g_ready)) {
-		rc = am_aarch64_vm_run(&g_entry, &status);
-		ck_final(rc, status);
-	}
-	return check_done();
+	return hyp_guest_run(&g_guest);
 }

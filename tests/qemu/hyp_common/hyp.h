@@ -5,7 +5,8 @@
  * list of regions (the image's own, from link.ld, and its devices) with
  * the MMU turned on; the dispatch of the traps a lower EL takes, by
  * exception class, from a table; and the dispatch of hypercalls by number,
- * from a table. The check protocol is tests/qemu/common/check.h.
+ * from a table. The check reporting is tests/qemu/common/check.h; the
+ * checks an EL1 guest drives, guest_check.h.
  */
 #ifndef ARMMAP_QEMU_HYP_HYP_H
 #define ARMMAP_QEMU_HYP_HYP_H

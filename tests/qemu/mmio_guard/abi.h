@@ -13,16 +13,12 @@
  *    MAP 0xc600_0007, UNMAP 0xc600_0008), which the hypervisor hands to
  *    am_mmio_hyp_call(); the guest makes them through its tracker, and a
  *    few by hand to see them refused;
- *  - the image's own test calls, vendor-specific hypervisor service fast
- *    calls 0xc600_0100 + n, a range apart from the MMIO guard's:
+ *  - the test calls, vendor-specific hypervisor service fast calls
+ *    0xc600_0100 + n, a range apart from the MMIO guard's: the check
+ *    protocol's (begin, end, fail, say, exit, panic:
+ *    tests/qemu/hyp_common/guest_abi.h) and the image's own:
  *
  *   ID              arguments          results
- *   MG_CHECK_BEGIN  id                 0          a check starts
- *   MG_CHECK_END    id                 0          it ends: the hypervisor adds its
- *                                                 own view, prints "ok N - ..."
- *   MG_FAIL         msg, got, want     0          the running check fails:
- *                                                 "msg: got 0x.., expected 0x.."
- *   MG_SAY          fmt, a, b, c       0          a detail line: %lx %lu %ld %s %%
  *   MG_HYP_STATE    -                  guarded, enrolled, MAP calls, UNMAP calls
  *   MG_GUARDED      ipa, size          am_mmio_hyp_allowed(ipa, size)
  *   MG_EMUL_STATE   -                  accesses emulated, accesses refused,
@@ -32,10 +28,6 @@
  *   MG_UART_STATE   -                  bytes written to UARTDR on the guest's
  *                                      behalf, their sum
  *   MG_QUIET        on                 0          no detail line per emulated access
- *   MG_EXIT         status             -          the guest is done
- *   MG_PANIC        esr, far, elr      -          the guest took an exception it
- *                                                 could not handle
- * msg and fmt are IPAs of strings in the guest's RAM (IPA == PA there).
  * An unknown ID of either range: SMCCC NOT_SUPPORTED (-1).
  *
  * A device access trapped at stage 2 is carried out on the real device
@@ -48,43 +40,27 @@
 #ifndef ARMMAP_QEMU_MMIO_GUARD_ABI_H
 #define ARMMAP_QEMU_MMIO_GUARD_ABI_H
 
-#ifdef __ASSEMBLER__
-#define MG_U64(x) (x)
-#else
-#include <stdint.h>
-#define MG_U64(x) UINT64_C(x)
-#endif
+#include "tests/qemu/hyp_common/guest_abi.h"
 
-/* ---- test hypercall function IDs ---- */
-#define MG_ID(n) (0xc6000100 + (n))
-#define MG_ID_MASK 0xffffff00u
-#define MG_CHECK_BEGIN MG_ID(0x00)
-#define MG_CHECK_END MG_ID(0x01)
-#define MG_FAIL MG_ID(0x02)
-#define MG_SAY MG_ID(0x03)
-#define MG_HYP_STATE MG_ID(0x10)
-#define MG_GUARDED MG_ID(0x11)
-#define MG_EMUL_STATE MG_ID(0x12)
-#define MG_LAST_TRAP MG_ID(0x13)
-#define MG_UART_STATE MG_ID(0x14)
-#define MG_QUIET MG_ID(0x15)
-#define MG_EXIT MG_ID(0x3e)
-#define MG_PANIC MG_ID(0x3f)
+/* ---- the image's test hypercall function IDs ---- */
+#define MG_HYP_STATE GH_ID(0x10)
+#define MG_GUARDED GH_ID(0x11)
+#define MG_EMUL_STATE GH_ID(0x12)
+#define MG_LAST_TRAP GH_ID(0x13)
+#define MG_UART_STATE GH_ID(0x14)
+#define MG_QUIET GH_ID(0x15)
 
-/* ---- the guest's IPA space ---- */
-#define GUEST_IPA_BITS 40
-#define GUEST_RAM_IPA MG_U64(0x40200000) /* 2 MiB, IPA == PA: code, data, tables, stack */
-#define GUEST_RAM_SIZE MG_U64(0x00200000)
-#define TRACK_LO MG_U64(0x00000000) /* the tracker's address space: [0, 2 GiB) */
-#define TRACK_HI MG_U64(0x80000000)
+/* ---- the guest's IPA space (its RAM: guest_abi.h) ---- */
+#define TRACK_LO GH_U64(0x00000000) /* the tracker's address space: [0, 2 GiB) */
+#define TRACK_HI GH_U64(0x80000000)
 
 /* ---- devices of the virt board (none is mapped at stage 2) ---- */
-#define UART_IPA MG_U64(0x09000000)   /* PL011: lazy, one page */
-#define RTC_IPA MG_U64(0x09010000)    /* PL031: lazy, one page */
-#define GPIO_IPA MG_U64(0x09030000)   /* PL061: mapped by hand, never guarded */
-#define VIRTIO_IPA MG_U64(0x0a000000) /* virtio-mmio transports: a lazy 2 MiB block */
-#define VIRTIO_SIZE MG_U64(0x00200000)
-#define DEV_PAGE MG_U64(0x1000)
+#define UART_IPA GH_U64(0x09000000)   /* PL011: lazy, one page */
+#define RTC_IPA GH_U64(0x09010000)    /* PL031: lazy, one page */
+#define GPIO_IPA GH_U64(0x09030000)   /* PL061: mapped by hand, never guarded */
+#define VIRTIO_IPA GH_U64(0x0a000000) /* virtio-mmio transports: a lazy 2 MiB block */
+#define VIRTIO_SIZE GH_U64(0x00200000)
+#define DEV_PAGE GH_U64(0x1000)
 
 /* PrimeCell registers and the values QEMU's models give */
 #define UART_DR 0x000u
@@ -92,12 +68,12 @@
 #define UART_FR_TXFF (1u << 5)
 #define RTC_DR 0x000u
 #define PCELL_PERIPHID0 0xfe0u		  /* PeriphID0..3 at 0xfe0, 0xfe4, 0xfe8, 0xfec */
-#define PL011_PERIPHID MG_U64(0x00141011) /* PeriphID3..0 = 0x00 0x14 0x10 0x11 */
-#define PL031_PERIPHID MG_U64(0x00141031) /* PeriphID3..0 = 0x00 0x14 0x10 0x31 */
-#define VIRTIO_MAGIC MG_U64(0x74726976)	  /* "virt", at offset 0 of each transport */
+#define PL011_PERIPHID GH_U64(0x00141011) /* PeriphID3..0 = 0x00 0x14 0x10 0x11 */
+#define PL031_PERIPHID GH_U64(0x00141031) /* PeriphID3..0 = 0x00 0x14 0x10 0x31 */
+#define VIRTIO_MAGIC GH_U64(0x74726976)	  /* "virt", at offset 0 of each transport */
 
 /* ---- the checks the guest runs, in order ---- */
-#define CK_BOOT 0 /* the hypervisor's, before the guest runs */
+#define CK_BOOT 0 /* the hypervisor's, before the guest runs (guest_abi.h) */
 #define CK_INIT 1
 #define CK_LAZY 2
 #define CK_UART_FIRST 3

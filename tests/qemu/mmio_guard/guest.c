@@ -11,8 +11,9 @@
  * instruction: the retried access then traps to EL2 at stage 2 (no device
  * is mapped there), where the hypervisor carries it out on the real device
  * because the granule is guarded. It reports what it saw with the test
- * hypercalls of abi.h (MG_FAIL fails the running check, MG_SAY adds a
- * detail line); the hypervisor prints the result lines.
+ * hypercalls of the check protocol (tests/qemu/hyp_common/guest.h: GH_FAIL
+ * fails the running check, GH_SAY adds a detail line) and its test calls
+ * (abi.h); the hypervisor prints the result lines.
  *
  * This file and guest_entry.S are linked apart with the guest's own copy
  * of the library (core, pt, mmio_guard) and of the aarch64 backend (table
@@ -31,6 +32,7 @@
 #include "arch/aarch64/pt_ops.h"
 #include "arch/aarch64/smccc.h"
 #include "arch/aarch64/vm.h"
+#include "tests/qemu/hyp_common/guest.h"
 #include "tests/qemu/mmio_guard/abi.h"
 
 #define PAGE 0x1000ull
@@ -93,57 +95,20 @@ static struct {
 /* Talking to the hypervisor                                               */
 /* ---------------------------------------------------------------------- */
 
-static struct am_aarch64_hvc_res hvc(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
-{
-	return am_aarch64_hvc(fn, a1, a2, a3, 0);
-}
-
-static void begin(unsigned int id)
-{
-	hvc(MG_CHECK_BEGIN, id, 0, 0);
-}
-
-static void end(unsigned int id)
-{
-	hvc(MG_CHECK_END, id, 0, 0);
-}
-
-/* The running check fails: "@msg: got 0x@got, expected 0x@want". */
-static void fail(const char *msg, uint64_t got, uint64_t want)
-{
-	hvc(MG_FAIL, (uint64_t)(uintptr_t)msg, got, want);
-}
-
-#define EXPECT_EQ(got, want, msg)                  \
-	do {                                       \
-		uint64_t got_ = (uint64_t)(got);   \
-		uint64_t want_ = (uint64_t)(want); \
-		if (got_ != want_)                 \
-			fail(msg, got_, want_);    \
-	} while (0)
-
-/* A detail line: @fmt takes up to three %lx / %lu / %ld / %s (a string of the guest). */
-static void say(const char *fmt, uint64_t a, uint64_t b, uint64_t c)
-{
-	am_aarch64_hvc(MG_SAY, (uint64_t)(uintptr_t)fmt, a, b, c);
-}
-
-#define STR(s) ((uint64_t)(uintptr_t)(s))
-
 struct hyp_state {
 	uint64_t guarded, enrolled, maps, unmaps;
 };
 
 static struct hyp_state hyp_state(void)
 {
-	struct am_aarch64_hvc_res r = hvc(MG_HYP_STATE, 0, 0, 0);
+	struct am_aarch64_hvc_res r = gh_hvc(MG_HYP_STATE, 0, 0, 0);
 
 	return (struct hyp_state){r.x0, r.x1, r.x2, r.x3};
 }
 
 static uint64_t hyp_guarded(uint64_t ipa)
 {
-	return hvc(MG_GUARDED, ipa, PAGE, 0).x0;
+	return gh_hvc(MG_GUARDED, ipa, PAGE, 0).x0;
 }
 
 struct emul_state {
@@ -152,7 +117,7 @@ struct emul_state {
 
 static struct emul_state emul_state(void)
 {
-	struct am_aarch64_hvc_res r = hvc(MG_EMUL_STATE, 0, 0, 0);
+	struct am_aarch64_hvc_res r = gh_hvc(MG_EMUL_STATE, 0, 0, 0);
 
 	return (struct emul_state){r.x0, r.x1, r.x2, r.x3};
 }
@@ -205,8 +170,8 @@ static bool tlbi_seen(uint64_t va)
 static void pt_log(void *ctx, const struct am_log_rec *rec)
 {
 	(void)ctx;
-	say("  library log: \"%s\" (0x%lx, 0x%lx)\n", STR(rec->msg ? rec->msg : ""), rec->arg[0],
-	    rec->arg[1]);
+	gh_say("  library log: \"%s\" (0x%lx, 0x%lx)\n", GH_STR(rec->msg ? rec->msg : ""),
+	       rec->arg[0], rec->arg[1]);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -226,8 +191,8 @@ static bool on_exc(struct am_aarch64_frame *f)
 	g_fault.elr = f->elr;
 	g_fault.rc = am_mmio_handle_fault(&g_t, f->far);
 	if (g_fault.rc) {
-		say("am_mmio_handle_fault(0x%lx) -> %ld: the fault is not the lazy mapping's\n",
-		    f->far, (uint64_t)(int64_t)g_fault.rc, 0);
+		gh_say("am_mmio_handle_fault(0x%lx) -> %ld: the fault is not the lazy mapping's\n",
+		       f->far, (uint64_t)(int64_t)g_fault.rc, 0);
 		return false;
 	}
 	return true; /* ELR_EL1 unchanged: the access is retried */
@@ -235,7 +200,7 @@ static bool on_exc(struct am_aarch64_frame *f)
 
 static void on_fatal(const struct am_aarch64_frame *f)
 {
-	am_aarch64_hvc(MG_PANIC, f->esr, f->far, f->elr, 0);
+	am_aarch64_hvc(GH_PANIC, f->esr, f->far, f->elr, f->kind);
 	for (;;)
 		__asm__ volatile("wfe");
 }
@@ -253,15 +218,15 @@ static void expect_leaf(const char *what, uint64_t va, bool valid, uint64_t size
 	int rc = am_pt_query(&g_pt, va, &l);
 
 	if (rc) {
-		fail(what, (uint64_t)(int64_t)rc, 0);
+		gh_fail(what, (uint64_t)(int64_t)rc, 0);
 		return;
 	}
-	say("%s: %s, software bits %s\n", STR(what),
-	    STR(l.size == SZ_2M ? (l.valid ? "a valid 2 MiB block (level 2)"
-					   : "a parked 2 MiB block (level 2)")
-				: (l.valid ? "a valid 4 KiB page (level 3)"
-					   : "a parked 4 KiB page (level 3)")),
-	    STR(sw_name[l.sw & 3u]));
+	gh_say("%s: %s, software bits %s\n", GH_STR(what),
+	       GH_STR(l.size == SZ_2M ? (l.valid ? "a valid 2 MiB block (level 2)"
+						 : "a parked 2 MiB block (level 2)")
+				      : (l.valid ? "a valid 4 KiB page (level 3)"
+						 : "a parked 4 KiB page (level 3)")),
+	       GH_STR(sw_name[l.sw & 3u]));
 	EXPECT_EQ(l.valid, valid, "the leaf's valid bit");
 	EXPECT_EQ(l.size, size, "the leaf's size");
 	EXPECT_EQ(l.sw, sw, "the leaf's software bits");
@@ -274,14 +239,14 @@ static void expect_at(uint64_t va, int level, unsigned int attr)
 	uint64_t par = am_aarch64_at_s1e1r(va);
 
 	if (par & AM_PAR_F) {
-		say("  AT S1E1R 0x%lx: PAR_EL1 0x%lx, a translation fault at level %lu\n", va, par,
-		    AM_FSC_LEVEL(am_par_fst(par)));
+		gh_say("  AT S1E1R 0x%lx: PAR_EL1 0x%lx, a translation fault at level %lu\n", va,
+		       par, AM_FSC_LEVEL(am_par_fst(par)));
 		EXPECT_EQ(level >= 0, 1, "AT S1E1R faulted (got: PAR_EL1)");
 		EXPECT_EQ(am_par_fst(par), AM_FSC_TRANSLATION + (unsigned int)level,
 			  "PAR_EL1.FST of AT S1E1R");
 		return;
 	}
-	say("  AT S1E1R 0x%lx: PAR_EL1 0x%lx: IPA 0x%lx\n", va, par, par & AM_PAR_PA_MASK);
+	gh_say("  AT S1E1R 0x%lx: PAR_EL1 0x%lx: IPA 0x%lx\n", va, par, par & AM_PAR_PA_MASK);
 	EXPECT_EQ(level < 0, 1, "AT S1E1R translated (got: PAR_EL1)");
 	EXPECT_EQ(par & AM_PAR_PA_MASK, va & ~(PAGE - 1), "the IPA AT S1E1R gives");
 	EXPECT_EQ(am_par_attr(par), attr, "the MAIR attribute AT S1E1R gives");
@@ -300,8 +265,8 @@ static void expect_fault_and_map(const char *what, unsigned long f0, unsigned lo
 	EXPECT_EQ(g_fault.n - f0, 1, "EL1 translation faults taken");
 	if (g_fault.n - f0 != 1)
 		return;
-	say("%s: EL1 data abort: ESR_EL1 0x%lx, FAR_EL1 0x%lx\n", STR(what), g_fault.esr,
-	    g_fault.far);
+	gh_say("%s: EL1 data abort: ESR_EL1 0x%lx, FAR_EL1 0x%lx\n", GH_STR(what), g_fault.esr,
+	       g_fault.far);
 	EXPECT_EQ(am_esr_ec(g_fault.esr), AM_EC_DABT_CUR, "ESR_EL1.EC (a data abort at EL1)");
 	EXPECT_EQ(am_esr_fsc(g_fault.esr), AM_FSC_TRANSLATION + level,
 		  "ESR_EL1.DFSC (a translation fault at the expected level)");
@@ -314,14 +279,14 @@ static void expect_fault_and_map(const char *what, unsigned long f0, unsigned lo
 	EXPECT_EQ(g_calls.c[i].fid, abi->map, "the handler's hypercall (MMIO_GUARD_MAP)");
 	EXPECT_EQ(g_calls.c[i].arg, va & ~(PAGE - 1), "MMIO_GUARD_MAP's IPA: the granule");
 	EXPECT_EQ(g_calls.c[i].ret, AM_SMCCC_SUCCESS, "MMIO_GUARD_MAP's result");
-	say("  the handler: HVC MMIO_GUARD_MAP(0x%lx) -> %ld; the access is retried at 0x%lx\n",
-	    g_calls.c[i].arg, (uint64_t)g_calls.c[i].ret, g_fault.elr);
+	gh_say("  the handler: HVC MMIO_GUARD_MAP(0x%lx) -> %ld; the access is retried at 0x%lx\n",
+	       g_calls.c[i].arg, (uint64_t)g_calls.c[i].ret, g_fault.elr);
 }
 
 /* The last trap at EL2 must be the retried access: @va, from @insn, moving @val. */
 static void expect_emulated(uint64_t va, const char *insn, uint64_t val)
 {
-	struct am_aarch64_hvc_res r = hvc(MG_LAST_TRAP, 0, 0, 0);
+	struct am_aarch64_hvc_res r = gh_hvc(MG_LAST_TRAP, 0, 0, 0);
 
 	EXPECT_EQ(r.x1, va, "the IPA of the hypervisor's last stage-2 trap");
 	EXPECT_EQ(r.x3, (uintptr_t)insn, "ELR_EL2 of that trap: the retried instruction");
@@ -361,7 +326,7 @@ static int ck_init(void)
 	struct hyp_state h;
 	int rc;
 
-	begin(CK_INIT);
+	gh_begin(CK_INIT);
 	EXPECT_EQ(am_current_el(), 1, "CurrentEL");
 	EXPECT_EQ(am_aarch64_el1_mmu_is_on(), 0, "SCTLR_EL1.M at entry");
 	EXPECT_EQ(am_aarch64_exc_init(on_exc, on_fatal), 1, "installing the EL1 vectors");
@@ -371,9 +336,9 @@ static int ck_init(void)
 	rc = am_aarch64_pt_ctx_init(&g_ctx, g_pool, sizeof(g_pool));
 	rc = rc ? rc : am_pt_init(&g_pt, &pcfg, &g_ops, &g_ctx);
 	EXPECT_EQ(rc, 0, "am_pt_init(stage 1 EL1&0, 39-bit VAs, ASID 1)");
-	say("its own stage-1 table: armmap, stage 1 EL1&0, 39-bit VAs, ASID %lu, pages from a "
-	    "%lu-page pool at 0x%lx\n",
-	    ASID, POOL_PAGES, (uint64_t)(uintptr_t)g_pool);
+	gh_say("its own stage-1 table: armmap, stage 1 EL1&0, 39-bit VAs, ASID %lu, pages from a "
+	       "%lu-page pool at 0x%lx\n",
+	       ASID, POOL_PAGES, (uint64_t)(uintptr_t)g_pool);
 	rc = rc ? rc : am_mmio_tracker_init(&g_t, &tcfg);
 	EXPECT_EQ(rc, 0, "am_mmio_tracker_init()");
 	EXPECT_EQ(g_calls.n, 2, "hypercalls am_mmio_tracker_init() made");
@@ -382,14 +347,14 @@ static int ck_init(void)
 		EXPECT_EQ(g_calls.c[0].ret, 4096, "the granule INFO returned");
 		EXPECT_EQ(g_calls.c[1].fid, abi->enroll, "its second call: ENROLL");
 		EXPECT_EQ(g_calls.c[1].ret, AM_SMCCC_SUCCESS, "ENROLL's result");
-		say("am_mmio_tracker_init(): HVC INFO -> %ld (the granule), HVC ENROLL -> %ld\n",
-		    (uint64_t)g_calls.c[0].ret, (uint64_t)g_calls.c[1].ret, 0);
+		gh_say("am_mmio_tracker_init(): HVC INFO -> %ld (the granule), HVC ENROLL -> %ld\n",
+		       (uint64_t)g_calls.c[0].ret, (uint64_t)g_calls.c[1].ret, 0);
 	}
 	EXPECT_EQ(g_hvc_stats.calls, g_calls.n, "calls the SMCCC transport counted");
 	h = hyp_state();
 	EXPECT_EQ(h.enrolled, 1, "the hypervisor's enrolled flag");
 	EXPECT_EQ(h.guarded, 0, "granules the hypervisor guards");
-	end(CK_INIT);
+	gh_end(CK_INIT);
 	return rc;
 }
 
@@ -401,7 +366,7 @@ static int ck_lazy(void)
 	struct emul_state em;
 	int rc;
 
-	begin(CK_LAZY);
+	gh_begin(CK_LAZY);
 	/* RAM: the tracker maps RO / RW data, never executable: the code becomes RX here */
 	rc = am_mmio_add_ram(&g_t, text, ro - text, false);
 	EXPECT_EQ(rc, 0, "am_mmio_add_ram(code, read-only)");
@@ -411,11 +376,11 @@ static int ck_lazy(void)
 	EXPECT_EQ(rc, 0, "am_mmio_add_ram(constants, read-only)");
 	rc = rc ? rc : am_mmio_add_ram(&g_t, data, e - data, true);
 	EXPECT_EQ(rc, 0, "am_mmio_add_ram(data, tables, stack, read/write)");
-	say("RAM: code [0x%lx, 0x%lx) RX (added read-only, made executable with am_pt_modify), "
-	    "constants up to 0x%lx RO,\n",
-	    text, ro, data);
-	say("  data, table pool and stack up to 0x%lx RW; the rest of its 2 MiB unmapped\n", e, 0,
-	    0);
+	gh_say("RAM: code [0x%lx, 0x%lx) RX (added read-only, made executable with am_pt_modify), "
+	       "constants up to 0x%lx RO,\n",
+	       text, ro, data);
+	gh_say("  data, table pool and stack up to 0x%lx RW; the rest of its 2 MiB unmapped\n", e,
+	       0, 0);
 	/* devices: lazily */
 	rc = rc ? rc : am_mmio_add_device(&g_t, UART_IPA, DEV_PAGE);
 	EXPECT_EQ(rc, 0, "am_mmio_add_device(PL011 UART, 4 KiB)");
@@ -424,7 +389,7 @@ static int ck_lazy(void)
 	rc = rc ? rc : am_mmio_add_device(&g_t, VIRTIO_IPA, VIRTIO_SIZE);
 	EXPECT_EQ(rc, 0, "am_mmio_add_device(virtio-mmio window, 2 MiB)");
 	if (rc) {
-		end(CK_LAZY);
+		gh_end(CK_LAZY);
 		return rc;
 	}
 	expect_leaf("  UART   0x09000000", UART_IPA, false, PAGE, AM_MMIO_SW_LAZY);
@@ -437,10 +402,10 @@ static int ck_lazy(void)
 	EXPECT_EQ(rc, 0, "am_aarch64_el1_mmu_enable_pt()");
 	EXPECT_EQ(am_aarch64_el1_mmu_is_on(), 1, "SCTLR_EL1.M");
 	EXPECT_EQ(am_read_sysreg(ttbr0_el1), am_pt_ttbr(&g_pt), "TTBR0_EL1 (root and ASID)");
-	say("MMU on: SCTLR_EL1 0x%lx, TCR_EL1 0x%lx, TTBR0_EL1 0x%lx\n", am_read_sysreg(sctlr_el1),
-	    am_read_sysreg(tcr_el1), am_read_sysreg(ttbr0_el1));
-	say("  %lu table pages; the hardware's view of the lazy devices and the code:\n",
-	    (uint64_t)am_pt_tables(&g_pt), 0, 0);
+	gh_say("MMU on: SCTLR_EL1 0x%lx, TCR_EL1 0x%lx, TTBR0_EL1 0x%lx\n",
+	       am_read_sysreg(sctlr_el1), am_read_sysreg(tcr_el1), am_read_sysreg(ttbr0_el1));
+	gh_say("  %lu table pages; the hardware's view of the lazy devices and the code:\n",
+	       (uint64_t)am_pt_tables(&g_pt), 0, 0);
 	expect_at(UART_IPA, 3, 0);
 	expect_at(VIRTIO_IPA + 0x1000, 2, 0);
 	expect_at((uintptr_t)guest_main, -1, MAIR_NORMAL_WB);
@@ -449,7 +414,7 @@ static int ck_lazy(void)
 	EXPECT_EQ(h.maps, 0, "MMIO_GUARD_MAP calls the hypervisor served (mapping is lazy)");
 	EXPECT_EQ(h.guarded, 0, "granules the hypervisor guards");
 	EXPECT_EQ(em.done + em.refused, 0, "device accesses trapped at stage 2");
-	end(CK_LAZY);
+	gh_end(CK_LAZY);
 	return rc;
 }
 
@@ -460,7 +425,7 @@ static void ck_uart_first(void)
 	struct hyp_state h;
 	uint32_t v;
 
-	begin(CK_UART_FIRST);
+	gh_begin(CK_UART_FIRST);
 	v = mg_rd32(UART_IPA + PCELL_PERIPHID0);
 	expect_fault_and_map("read of UART PeriphID0", f0, c0, UART_IPA + PCELL_PERIPHID0,
 			     mg_rd32_insn, 3);
@@ -473,11 +438,11 @@ static void ck_uart_first(void)
 	EXPECT_EQ(h.guarded, 1, "granules the hypervisor guards");
 	EXPECT_EQ(h.maps, 1, "MMIO_GUARD_MAP calls the hypervisor served");
 	EXPECT_EQ(hyp_guarded(UART_IPA), 1, "the hypervisor guards the UART's granule");
-	say("the retried read returned 0x%lx (PL011 PeriphID0)\n", v, 0, 0);
+	gh_say("the retried read returned 0x%lx (PL011 PeriphID0)\n", v, 0, 0);
 	expect_leaf("  UART   0x09000000", UART_IPA, true, PAGE,
 		    AM_MMIO_SW_LAZY | AM_MMIO_SW_GUARDED);
 	expect_at(UART_IPA, -1, MAIR_DEVICE_nGnRE);
-	end(CK_UART_FIRST);
+	gh_end(CK_UART_FIRST);
 }
 
 static const char hello[] = "[guest firmware at EL1, each byte through its guarded UART page "
@@ -487,18 +452,18 @@ static void ck_uart_again(void)
 {
 	unsigned long f0 = g_fault.n, c0 = g_calls.n;
 	struct emul_state e0 = emul_state(), e;
-	struct am_aarch64_hvc_res u0 = hvc(MG_UART_STATE, 0, 0, 0), u;
+	struct am_aarch64_hvc_res u0 = gh_hvc(MG_UART_STATE, 0, 0, 0), u;
 	uint64_t sum = 0, n = 0, polls = 0;
 	uint32_t id, fr;
 	unsigned int i;
 
-	begin(CK_UART_AGAIN);
+	gh_begin(CK_UART_AGAIN);
 	id = periph_id(UART_IPA);
 	fr = mg_rd32(UART_IPA + UART_FR);
 	EXPECT_EQ(id, PL011_PERIPHID, "UART PeriphID3..0");
 	EXPECT_EQ(fr & UART_FR_TXFF, 0, "UARTFR.TXFF");
-	say("PeriphID3..0 0x%08lx, UARTFR 0x%lx; now a line through UARTDR:\n", id, fr, 0);
-	hvc(MG_QUIET, 1, 0, 0);
+	gh_say("PeriphID3..0 0x%08lx, UARTFR 0x%lx; now a line through UARTDR:\n", id, fr, 0);
+	gh_hvc(MG_QUIET, 1, 0, 0);
 	for (i = 0; hello[i]; i++) {
 		do
 			polls++;
@@ -507,17 +472,17 @@ static void ck_uart_again(void)
 		sum += (uint8_t)hello[i];
 		n++;
 	}
-	hvc(MG_QUIET, 0, 0, 0);
+	gh_hvc(MG_QUIET, 0, 0, 0);
 	e = emul_state();
-	u = hvc(MG_UART_STATE, 0, 0, 0);
+	u = gh_hvc(MG_UART_STATE, 0, 0, 0);
 	EXPECT_EQ(g_fault.n, f0, "EL1 translation faults (the page is valid now)");
 	EXPECT_EQ(g_calls.n, c0, "hypercalls the tracker made (the granule is guarded)");
 	EXPECT_EQ(e.done - e0.done, 5 + polls + n, "accesses the hypervisor emulated");
 	EXPECT_EQ(u.x0 - u0.x0, n, "bytes the hypervisor wrote to UARTDR");
 	EXPECT_EQ(u.x1 - u0.x1, sum, "their sum");
-	say("%lu bytes written to UARTDR (sum %lu), %lu UARTFR polls: no fault, no hypercall\n", n,
-	    sum, polls);
-	end(CK_UART_AGAIN);
+	gh_say("%lu bytes written to UARTDR (sum %lu), %lu UARTFR polls: no fault, no hypercall\n",
+	       n, sum, polls);
+	gh_end(CK_UART_AGAIN);
 }
 
 static void ck_rtc(void)
@@ -526,7 +491,7 @@ static void ck_rtc(void)
 	struct hyp_state h;
 	uint32_t v, id, dr;
 
-	begin(CK_RTC);
+	gh_begin(CK_RTC);
 	v = mg_rd32(RTC_IPA + PCELL_PERIPHID0);
 	expect_fault_and_map("read of RTC PeriphID0", f0, c0, RTC_IPA + PCELL_PERIPHID0,
 			     mg_rd32_insn, 3);
@@ -540,11 +505,11 @@ static void ck_rtc(void)
 	EXPECT_EQ(g_fault.n - f0, 1, "EL1 translation faults (one, the first access)");
 	EXPECT_EQ(h.guarded, 2, "granules the hypervisor guards");
 	EXPECT_EQ(hyp_guarded(RTC_IPA), 1, "the hypervisor guards the RTC's granule");
-	say("PL031 PeriphID3..0 0x%08lx, RTCDR %lu (seconds since 1970); %lu granules guarded\n",
-	    id, dr, h.guarded);
+	gh_say("PL031 PeriphID3..0 0x%08lx, RTCDR %lu (seconds since 1970); %lu granules guarded\n",
+	       id, dr, h.guarded);
 	expect_leaf("  RTC    0x09010000", RTC_IPA, true, PAGE,
 		    AM_MMIO_SW_LAZY | AM_MMIO_SW_GUARDED);
-	end(CK_RTC);
+	gh_end(CK_RTC);
 }
 
 static void ck_block(void)
@@ -554,7 +519,7 @@ static void ck_block(void)
 	struct hyp_state h;
 	uint32_t v0, v1;
 
-	begin(CK_BLOCK);
+	gh_begin(CK_BLOCK);
 	v0 = mg_rd32(VIRTIO_IPA);
 	expect_fault_and_map("read of virtio transport 0", f0, c0, VIRTIO_IPA, mg_rd32_insn, 2);
 	expect_emulated(VIRTIO_IPA, mg_rd32_insn, VIRTIO_MAGIC);
@@ -573,9 +538,10 @@ static void ck_block(void)
 	h = hyp_state();
 	EXPECT_EQ(h.guarded, 4, "granules the hypervisor guards");
 	EXPECT_EQ(hyp_guarded(VIRTIO_IPA + 0x2000), 0, "the hypervisor guards the third page");
-	say("both pages read the magic 0x%lx (\"virt\"); %lu granules guarded, %lu table pages\n",
-	    v1, h.guarded, (uint64_t)am_pt_tables(&g_pt));
-	end(CK_BLOCK);
+	gh_say("both pages read the magic 0x%lx (\"virt\"); %lu granules guarded, %lu table "
+	       "pages\n",
+	       v1, h.guarded, (uint64_t)am_pt_tables(&g_pt));
+	gh_end(CK_BLOCK);
 }
 
 static void ck_refused(void)
@@ -589,7 +555,7 @@ static void ck_refused(void)
 	bool ok;
 	int rc;
 
-	begin(CK_REFUSED);
+	gh_begin(CK_REFUSED);
 	rc = am_pt_map(&g_pt, GPIO_IPA, GPIO_IPA, DEV_PAGE, &dev, 0);
 	EXPECT_EQ(rc, 0, "am_pt_map(PL061 GPIO page, valid, bypassing the tracker)");
 	expect_leaf("  GPIO   0x09030000 (mapped by hand)", GPIO_IPA, true, PAGE, 0);
@@ -602,15 +568,15 @@ static void ck_refused(void)
 	EXPECT_EQ(pf->far, GPIO_IPA + PCELL_PERIPHID0, "the guest's FAR_EL1");
 	EXPECT_EQ(pf->elr, (uintptr_t)am_aarch64_probe_ld_insn, "the guest's ELR_EL1");
 	EXPECT_EQ(v, 0x5a5a5a5a, "the refused read's destination (untouched)");
-	say("read  of 0x%lx: refused; the guest took a data abort, ESR_EL1 0x%lx (synchronous "
-	    "external abort), FAR_EL1 0x%lx\n",
-	    GPIO_IPA + PCELL_PERIPHID0, pf->esr, pf->far);
+	gh_say("read  of 0x%lx: refused; the guest took a data abort, ESR_EL1 0x%lx (synchronous "
+	       "external abort), FAR_EL1 0x%lx\n",
+	       GPIO_IPA + PCELL_PERIPHID0, pf->esr, pf->far);
 	ok = am_aarch64_probe_write(GPIO_IPA + 0x400, 0xff);
 	EXPECT_EQ(ok, 0, "the write of the unguarded GPIO page completed");
 	EXPECT_EQ(!!(pf->esr & AM_ISS_WNR), 1, "the guest's ESR_EL1.WnR");
 	EXPECT_EQ(pf->far, GPIO_IPA + 0x400, "the guest's FAR_EL1");
-	say("write of 0x%lx: refused; ESR_EL1 0x%lx, FAR_EL1 0x%lx\n", GPIO_IPA + 0x400, pf->esr,
-	    pf->far);
+	gh_say("write of 0x%lx: refused; ESR_EL1 0x%lx, FAR_EL1 0x%lx\n", GPIO_IPA + 0x400, pf->esr,
+	       pf->far);
 	e = emul_state();
 	h = hyp_state();
 	EXPECT_EQ(e.refused - e0.refused, 2, "accesses the hypervisor refused");
@@ -620,7 +586,7 @@ static void ck_refused(void)
 	EXPECT_EQ(g_calls.n, c0, "hypercalls the tracker made");
 	EXPECT_EQ(h.maps, h0.maps, "MMIO_GUARD_MAP calls the hypervisor served");
 	EXPECT_EQ(h.guarded, h0.guarded, "granules the hypervisor guards");
-	end(CK_REFUSED);
+	gh_end(CK_REFUSED);
 }
 
 static void refused(uint32_t fid, uint64_t arg, int64_t want, const char *what)
@@ -628,14 +594,14 @@ static void refused(uint32_t fid, uint64_t arg, int64_t want, const char *what)
 	int64_t r = am_aarch64_smccc_hvc(NULL, fid, arg);
 
 	EXPECT_EQ(r, want, what);
-	say("%s -> %ld\n", STR(what), (uint64_t)r, 0);
+	gh_say("%s -> %ld\n", GH_STR(what), (uint64_t)r, 0);
 }
 
 static void ck_hvc_bad(void)
 {
 	struct hyp_state h0 = hyp_state(), h;
 
-	begin(CK_HVC_BAD);
+	gh_begin(CK_HVC_BAD);
 	refused(abi->map, g_lay.data, AM_SMCCC_INVALID_PARAMETER,
 		"HVC MMIO_GUARD_MAP(a page of its own RAM)");
 	refused(abi->map, UART_IPA + 0x10, AM_SMCCC_INVALID_PARAMETER,
@@ -648,13 +614,13 @@ static void ck_hvc_bad(void)
 	EXPECT_EQ(h.guarded, h0.guarded, "granules the hypervisor guards");
 	EXPECT_EQ(hyp_guarded(g_lay.data), 0, "the hypervisor guards the RAM page");
 	EXPECT_EQ(hyp_guarded(GPIO_IPA), 0, "the hypervisor guards the GPIO page");
-	end(CK_HVC_BAD);
+	gh_end(CK_HVC_BAD);
 }
 
 static void tracker_refuses(int rc, int want, const char *what)
 {
 	EXPECT_EQ(rc, want, what);
-	say("%s -> %ld\n", STR(what), (uint64_t)(int64_t)rc, 0);
+	gh_say("%s -> %ld\n", GH_STR(what), (uint64_t)(int64_t)rc, 0);
 }
 
 static void ck_tracker_err(void)
@@ -663,7 +629,7 @@ static void ck_tracker_err(void)
 	size_t tables0 = am_pt_tables(&g_pt);
 	uint64_t hole = GUEST_RAM_IPA + GUEST_RAM_SIZE - PAGE;
 
-	begin(CK_TRACKER_ERR);
+	gh_begin(CK_TRACKER_ERR);
 	tracker_refuses(am_mmio_handle_fault(&g_t, g_lay.text + 0x100), AM_ENOENT,
 			"am_mmio_handle_fault(code): RAM, not lazy MMIO");
 	tracker_refuses(am_mmio_handle_fault(&g_t, UART_IPA + UART_FR), AM_ENOENT,
@@ -687,7 +653,7 @@ static void ck_tracker_err(void)
 	EXPECT_EQ(g_calls.n, c0, "hypercalls the tracker made");
 	EXPECT_EQ(am_pt_tables(&g_pt), tables0, "table pages");
 	EXPECT_EQ(hyp_state().guarded, 4, "granules the hypervisor guards");
-	end(CK_TRACKER_ERR);
+	gh_end(CK_TRACKER_ERR);
 }
 
 static void ck_unmap_all(void)
@@ -698,12 +664,13 @@ static void ck_unmap_all(void)
 	unsigned int seen[4] = {0, 0, 0, 0}, i, other = 0;
 	int n;
 
-	begin(CK_UNMAP_ALL);
+	gh_begin(CK_UNMAP_ALL);
 	g_tlbi.n = g_tlbi.all = g_tlbi.other_asid = 0;
 	n = am_mmio_unmap_all(&g_t);
 	h = hyp_state();
-	say("am_mmio_unmap_all() -> %ld; the hypervisor guarded %lu granules before, %lu after\n",
-	    (uint64_t)(int64_t)n, h0.guarded, h.guarded);
+	gh_say("am_mmio_unmap_all() -> %ld; the hypervisor guarded %lu granules before, %lu "
+	       "after\n",
+	       (uint64_t)(int64_t)n, h0.guarded, h.guarded);
 	EXPECT_EQ(n, h0.guarded, "am_mmio_unmap_all() (got) against the hypervisor's count before");
 	EXPECT_EQ(n, 4, "am_mmio_unmap_all(): the granules touched");
 	EXPECT_EQ(h.guarded, 0, "granules the hypervisor guards after");
@@ -713,8 +680,8 @@ static void ck_unmap_all(void)
 		unsigned int j = call_at(k);
 		bool found = false;
 
-		say("  HVC MMIO_GUARD_UNMAP(0x%lx) -> %ld\n", g_calls.c[j].arg,
-		    (uint64_t)g_calls.c[j].ret, 0);
+		gh_say("  HVC MMIO_GUARD_UNMAP(0x%lx) -> %ld\n", g_calls.c[j].arg,
+		       (uint64_t)g_calls.c[j].ret, 0);
 		EXPECT_EQ(g_calls.c[j].fid, abi->unmap, "the call (MMIO_GUARD_UNMAP)");
 		EXPECT_EQ(g_calls.c[j].ret, AM_SMCCC_SUCCESS, "its result");
 		for (i = 0; i < 4; i++)
@@ -731,14 +698,14 @@ static void ck_unmap_all(void)
 		EXPECT_EQ(tlbi_seen(touched[i]), 1, "a TLBI for a parked page (got: seen)");
 	}
 	EXPECT_EQ(g_tlbi.other_asid, 0, "TLBIs for another ASID");
-	say("parking the 4 valid pages again: the engine issued %lu stage-1 TLBIs (%lu of all "
-	    "entries) for ASID %lu\n",
-	    g_tlbi.n, g_tlbi.all, ASID);
+	gh_say("parking the 4 valid pages again: the engine issued %lu stage-1 TLBIs (%lu of all "
+	       "entries) for ASID %lu\n",
+	       g_tlbi.n, g_tlbi.all, ASID);
 	EXPECT_EQ(other, 0, "UNMAP calls for granules never touched");
 	expect_leaf("  UART   0x09000000", UART_IPA, false, PAGE, AM_MMIO_SW_LAZY);
 	expect_leaf("  virtio 0x0a001000", VIRTIO_IPA + 0x1000, false, PAGE, AM_MMIO_SW_LAZY);
 	expect_leaf("  GPIO   0x09030000 (not the tracker's)", GPIO_IPA, true, PAGE, 0);
-	end(CK_UNMAP_ALL);
+	gh_end(CK_UNMAP_ALL);
 }
 
 static void ck_refault(void)
@@ -747,7 +714,7 @@ static void ck_refault(void)
 	struct hyp_state h;
 	uint32_t v;
 
-	begin(CK_REFAULT);
+	gh_begin(CK_REFAULT);
 	v = mg_rd32(UART_IPA + PCELL_PERIPHID0);
 	expect_fault_and_map("read of UART PeriphID0 again", f0, c0, UART_IPA + PCELL_PERIPHID0,
 			     mg_rd32_insn, 3);
@@ -756,9 +723,10 @@ static void ck_refault(void)
 	EXPECT_EQ(v, PL011_PERIPHID & 0xff, "UART PeriphID0");
 	EXPECT_EQ(h.guarded, 1, "granules the hypervisor guards");
 	EXPECT_EQ(hyp_guarded(UART_IPA), 1, "the hypervisor guards the UART's granule");
-	say("the UART page faulted again, was guarded anew and read 0x%lx; %lu granule guarded\n",
-	    v, h.guarded, 0);
-	end(CK_REFAULT);
+	gh_say("the UART page faulted again, was guarded anew and read 0x%lx; %lu granule "
+	       "guarded\n",
+	       v, h.guarded, 0);
+	gh_end(CK_REFAULT);
 }
 
 uint64_t guest_main(uint64_t text, uint64_t rodata, uint64_t data, uint64_t end)

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * qemu-mmio-guard image, the EL1 guest's assembly part: its entry point,
+ * qemu-mmio-guard image, the EL1 guest's assembly part: its entry point and
  * the vector table it starts with (until guest_main() installs its own:
- * any exception there is a bug, told to the hypervisor), the device
- * accessors, and memcpy / memset / memmove for the guest's copy of the
- * library.
+ * any exception there is a bug, told to the hypervisor), both from
+ * tests/qemu/hyp_common/guest.h, the device accessors, and memcpy /
+ * memset / memmove for the guest's copy of the library.
  *
  * The accessors are single 32-bit loads and stores with a plain register
  * address, so that a trapped access carries an instruction syndrome the
@@ -17,47 +17,11 @@
  * the guest's code, constants, data and the end of its stack (link.ld),
  * SP_EL1 and the guest's .bss set up, EL1h, interrupts masked, stage 1 off.
  */
+#include "tests/qemu/hyp_common/guest.h"
 #include "tests/qemu/mmio_guard/abi.h"
 
-	.section .text.mg_guest_entry, "ax"
-	.global mg_guest_entry
-	.type mg_guest_entry, %function
-mg_guest_entry:
-	mov	x29, #0
-	mov	x30, #0
-	bl	guest_main
-	mov	x1, x0
-	ldr	x0, =MG_EXIT
-	hvc	#0
-1:	wfe
-	b	1b
-	.size mg_guest_entry, . - mg_guest_entry
-	.ltorg
-
-/* One boot vector slot: ESR, FAR, ELR to the hypervisor, which stops. */
-	.macro mgvent
-	.balign 0x80
-	b	mg_boot_panic
-	.endm
-
-	.section .text.mg_boot_vectors, "ax"
-	.balign 2048
-	.global mg_boot_vectors
-	.type mg_boot_vectors, %object
-mg_boot_vectors:
-	.rept 16
-	mgvent
-	.endr
-	.size mg_boot_vectors, . - mg_boot_vectors
-mg_boot_panic:
-	mrs	x1, esr_el1
-	mrs	x2, far_el1
-	mrs	x3, elr_el1
-	ldr	x0, =MG_PANIC
-	hvc	#0
-1:	wfe
-	b	1b
-	.ltorg
+	gh_guest_entry mg_guest_entry
+	gh_panic_vectors mg_boot_vectors
 
 /*
  * uint32_t mg_rd32(uint64_t va) / void mg_wr32(uint64_t va, uint32_t v):

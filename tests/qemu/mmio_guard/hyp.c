@@ -15,7 +15,8 @@
  *
  * The guest (guest.c) builds its own stage 1 with armmap and drives the
  * checks. Here, its HVCs are served: the MMIO guard calls through
- * am_mmio_hyp_call(), the test calls of abi.h; and its trapped device
+ * am_mmio_hyp_call(), the test calls of abi.h (the check protocol's:
+ * tests/qemu/hyp_common/guest_check.h); and its trapped device
  * accesses are decided: an access whose granules are all guarded, with an
  * instruction syndrome, to a device this hypervisor maps, is carried out
  * on the real device (PA == IPA) and the guest resumes after it; any other
@@ -29,29 +30,26 @@
 #include <armmap/p2m.h>
 #include <armmap/pt.h>
 
-#include "arch/aarch64/el1_mmu.h"
 #include "arch/aarch64/exc.h"
 #include "arch/aarch64/mmio_trap.h"
 #include "arch/aarch64/pt_ops.h"
 #include "arch/aarch64/sysreg.h"
 #include "arch/aarch64/vm.h"
 #include "tests/qemu/common/check.h"
-#include "tests/qemu/hyp_common/relay.h"
+#include "tests/qemu/hyp_common/guest_check.h"
+#include "tests/qemu/hyp_common/hyp.h"
 #include "tests/qemu/mmio_guard/abi.h"
 
 #define PAGE 0x1000ul
 #define RAM_BASE 0x40000000ul
 #define FT_FRAMES 1024u /* [0x4000_0000, 0x4040_0000): the hypervisor and the guest */
 #define S2_POOL_PAGES 16u
-#define EL2_POOL_PAGES 16u
 #define VMID 1u
 #define GUARD_SLOTS 8u
 
 const char check_suite[] = "qemu-mmio-guard";
 
-/* link.ld */
-extern char __text_start[], __text_end[], __rodata_start[], __rodata_end[];
-extern char __ram_start[], __ram_end[];
+/* link.ld (the image's own parts: hyp.h) */
 extern char __mg_text_start[], __mg_rodata_start[], __mg_data_start[], __mg_data_end[];
 extern char __mg_bss_start[], __mg_bss_end[], __mg_stack_top[];
 
@@ -64,14 +62,13 @@ int main(void);
 /* The hypervisor's state                                                  */
 /* ---------------------------------------------------------------------- */
 
-/* The devices this hypervisor maps at EL2, so may access for the guest. */
-static const struct {
-	uint64_t base, size;
-	const char *name;
-} g_dev[] = {
-	{UART_IPA, DEV_PAGE, "PL011 UART"},	   {RTC_IPA, DEV_PAGE, "PL031 RTC"},
-	{0x09020000, DEV_PAGE, "fw_cfg"},	   {GPIO_IPA, DEV_PAGE, "PL061 GPIO"},
-	{VIRTIO_IPA, 4 * DEV_PAGE, "virtio-mmio"},
+/* The devices this hypervisor maps at EL2 (Device-nGnRE), so may access for the guest. */
+static const struct hyp_region g_dev[] = {
+	{"PL011 UART", UART_IPA, UART_IPA + DEV_PAGE, &hyp_attr_dev, 0},
+	{"PL031 RTC", RTC_IPA, RTC_IPA + DEV_PAGE, &hyp_attr_dev, 0},
+	{"fw_cfg", 0x09020000, 0x09020000 + DEV_PAGE, &hyp_attr_dev, 0},
+	{"PL061 GPIO", GPIO_IPA, GPIO_IPA + DEV_PAGE, &hyp_attr_dev, 0},
+	{"virtio-mmio", VIRTIO_IPA, VIRTIO_IPA + 4 * DEV_PAGE, &hyp_attr_dev, 0},
 };
 #define NR_DEV (sizeof(g_dev) / sizeof(g_dev[0]))
 
@@ -83,16 +80,9 @@ static struct am_aarch64_pt_ctx g_s2ctx;
 static uint8_t g_s2pool[S2_POOL_PAGES * PAGE] __attribute__((aligned(4096)));
 static struct am_p2m_ops g_p2m_ops;
 
-static struct am_pt g_el2pt;
-static struct am_aarch64_pt_ctx g_el2ctx;
-static uint8_t g_el2pool[EL2_POOL_PAGES * PAGE] __attribute__((aligned(4096)));
-
 static struct am_mmio_hyp g_hyp;
 static uint64_t g_slots[GUARD_SLOTS];
 static const struct am_mmio_abi *const abi = &am_mmio_abi_android;
-
-static struct am_aarch64_vm_entry g_entry;
-static bool g_ready;
 
 /* What the hypervisor read from the devices itself, at boot. */
 static struct {
@@ -123,7 +113,7 @@ static const char *dev_name(uint64_t ipa)
 	unsigned int i;
 
 	for (i = 0; i < NR_DEV; i++)
-		if (ipa - g_dev[i].base < g_dev[i].size)
+		if (ipa >= g_dev[i].start && ipa < g_dev[i].end)
 			return g_dev[i].name;
 	if (ipa - VIRTIO_IPA < VIRTIO_SIZE)
 		return "virtio window";
@@ -155,55 +145,16 @@ static const char *smccc_name(int64_t r)
 }
 
 /* ---------------------------------------------------------------------- */
-/* Boot: the EL2 MMU, the P2M, the MMIO guard state                        */
+/* Boot: the P2M, the MMIO guard state                                    */
 /* ---------------------------------------------------------------------- */
-
-static unsigned int pa_bits(void)
-{
-	unsigned int b = am_aarch64_pa_bits();
-
-	return b > 48 ? 48 : b;
-}
-
-/* An identity map of the image, the guest's RAM and the devices, and the EL2 MMU on. */
-static int el2_mmu(void)
-{
-	static const struct am_attr rx = AM_ATTR_RX_TEXT, ro = AM_ATTR_RO_DATA;
-	static const struct am_attr rw = AM_ATTR_RW_DATA, dev = AM_ATTR_DEVICE;
-	struct am_pt_config cfg = {.regime = AM_PT_S1_EL2, .ia_bits = 39, .oa_bits = pa_bits()};
-	uint64_t t = (uintptr_t)__text_start, te = (uintptr_t)__text_end;
-	uint64_t r = (uintptr_t)__rodata_start, re = (uintptr_t)__rodata_end;
-	uint64_t d = (uintptr_t)__ram_start, de = (uintptr_t)__ram_end;
-	unsigned int i;
-	int rc;
-
-	rc = am_aarch64_pt_ctx_init(&g_el2ctx, g_el2pool, sizeof(g_el2pool));
-	rc = rc ? rc : am_pt_init(&g_el2pt, &cfg, &am_aarch64_pt_ops, &g_el2ctx);
-	rc = rc ? rc : am_pt_map(&g_el2pt, t, t, te - t, &rx, 0);
-	rc = rc ? rc : am_pt_map(&g_el2pt, r, r, re - r, &ro, 0);
-	rc = rc ? rc : am_pt_map(&g_el2pt, d, d, de - d, &rw, 0);
-	rc = rc ? rc
-		: am_pt_map(&g_el2pt, GUEST_RAM_IPA, GUEST_RAM_IPA, GUEST_RAM_SIZE, &rw,
-			    AM_PT_F_BLOCK);
-	for (i = 0; i < NR_DEV && !rc; i++)
-		rc = am_pt_map(&g_el2pt, g_dev[i].base, g_dev[i].base, g_dev[i].size, &dev, 0);
-	rc = rc ? rc : am_aarch64_el2_mmu_enable_pt(&g_el2pt);
-	con_printf("  EL2 stage 1: identity map of the image (RX, RO, RW), the guest's RAM (RW) "
-		   "and, as Device-nGnRE,\n    the devices it may touch for the guest: ");
-	for (i = 0; i < NR_DEV; i++)
-		con_printf("%s%s 0x%08lx", i ? ", " : "", g_dev[i].name, g_dev[i].base);
-	con_printf("; %lu table pages; MMU on: %s\n", (unsigned long)am_pt_tables(&g_el2pt),
-		   errname(rc));
-	return rc;
-}
 
 /* Does the hypervisor map [ipa, ipa + size) as a device at EL2 (PA == IPA)? */
 static bool backed(uint64_t ipa, uint64_t size)
 {
 	struct am_pt_leaf a, b;
 
-	return !am_pt_query(&g_el2pt, ipa, &a) && am_attr_is_device(&a.attr) &&
-	       !am_pt_query(&g_el2pt, ipa + size - 1, &b) && am_attr_is_device(&b.attr);
+	return !am_pt_query(&hyp_guest_el2.pt, ipa, &a) && am_attr_is_device(&a.attr) &&
+	       !am_pt_query(&hyp_guest_el2.pt, ipa + size - 1, &b) && am_attr_is_device(&b.attr);
 }
 
 /* am_mmio_hyp's is_ram: guest RAM is whatever the guest's P2M maps. */
@@ -224,7 +175,7 @@ static int p2m_build(void)
 {
 	struct am_p2m_config cfg = {
 		.ipa_bits = GUEST_IPA_BITS,
-		.pa_bits = pa_bits(),
+		.pa_bits = hyp_pa_bits(),
 		.vmid = VMID,
 		.frames = &g_ft,
 		.dom = {.shared_info = AM_MFN_INVALID},
@@ -292,18 +243,11 @@ static void read_devices(void)
 	       "virtio-mmio magic 0x%08x 0x%08x\n", g_ref.virtio0, g_ref.virtio8);
 }
 
-/* The guest's RAM as a loader leaves it: .bss zero, and nothing of it in the caches. */
-static void load_guest(void)
-{
-	uint64_t *p;
-
-	for (p = (uint64_t *)(void *)__mg_bss_start; p < (uint64_t *)(void *)__mg_bss_end; p++)
-		*p = 0;
-	/* the guest starts with its stage 1 off: its accesses do not look in the caches */
-	am_aarch64_dcache_civac(GUEST_RAM_IPA, GUEST_RAM_SIZE);
-}
-
-static void ck_boot(void)
+/*
+ * The boot check, the EL2 MMU on: the P2M, the MMIO guard state, the
+ * devices read here, the guest's RAM; its entry in @e.
+ */
+static bool boot(struct am_aarch64_vm_entry *e)
 {
 	const struct am_mmio_hyp_config hcfg = {
 		.abi = abi,
@@ -315,13 +259,8 @@ static void ck_boot(void)
 	};
 	int rc;
 
-	check_begin();
-	rc = el2_mmu();
-	EXPECT(rc == 0, "the EL2 MMU is not on: %s\n", errname(rc));
-	if (rc == 0) {
-		rc = p2m_build();
-		EXPECT(rc == 0, "building the P2M: %s\n", errname(rc));
-	}
+	rc = p2m_build();
+	EXPECT(rc == 0, "building the P2M: %s\n", errname(rc));
 	if (rc == 0) {
 		expect_unmapped(UART_IPA);
 		expect_unmapped(RTC_IPA);
@@ -335,8 +274,8 @@ static void ck_boot(void)
 		read_devices();
 	}
 	if (rc == 0) {
-		load_guest();
-		g_entry = (struct am_aarch64_vm_entry){
+		hyp_guest_load(__mg_bss_start, __mg_bss_end);
+		*e = (struct am_aarch64_vm_entry){
 			.hcr = AM_HCR_VM | AM_HCR_SWIO | AM_HCR_RW,
 			.vtcr = am_pt_tcr(&g_p2m.pt),
 			.vttbr = am_pt_ttbr(&g_p2m.pt),
@@ -350,11 +289,9 @@ static void ck_boot(void)
 		};
 		con_printf("  enter EL1h at IPA 0x%lx, SP_EL1 0x%lx: HCR_EL2 0x%lx (VM, SWIO, RW; "
 			   "no DC: the guest's own stage 1 decides), VTTBR_EL2 0x%lx\n",
-			   g_entry.pc, g_entry.sp_el1, g_entry.hcr, g_entry.vttbr);
-		g_ready = check_ok;
+			   e->pc, e->sp_el1, e->hcr, e->vttbr);
 	}
-	check_end("the hypervisor: the guest's stage 2 maps its RAM only, so every device access "
-		  "traps to EL2; the MMIO guard state is empty; EL2 reads the devices itself");
+	return rc == 0;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -424,55 +361,16 @@ static bool guest_dabt(struct am_aarch64_frame *f)
 /* The guest's hypercalls                                                  */
 /* ---------------------------------------------------------------------- */
 
-static int g_open = -1; /* the check the guest is running */
-static uint64_t g_hvc_spsr;
+/* What a check began with. */
 static struct {
 	unsigned long map_ok, map_bad, unmap_ok, unmap_bad, done, refused;
 } g_ck0;
 
-static const char *const ck_name[CK_COUNT] = {
-	[CK_INIT] = "the guest firmware at EL1 builds its stage 1 with armmap; "
-		    "am_mmio_tracker_init() gets the 4 KiB granule by a real INFO HVC and enrolls",
-	[CK_LAZY] = "the UART, the RTC and a 2 MiB virtio window are mapped lazily (parked, "
-		    "software bit LAZY; the window one block); MMU on; no MAP HVC yet",
-	[CK_UART_FIRST] = "the first UART access takes a real EL1 translation fault; the handler "
-			  "makes one MMIO_GUARD_MAP HVC; the retried access traps to EL2 and "
-			  "reaches the PL011",
-	[CK_UART_AGAIN] = "further UART accesses take no fault and no HVC: PeriphID and UARTFR "
-			  "read, a line written to UARTDR, all through the hypervisor",
-	[CK_RTC] = "a second device, the PL031 RTC: its first access faults and guards its "
-		   "granule; PeriphID and the running clock come from the device",
-	[CK_BLOCK] = "the lazy 2 MiB block: a fault at level 2 guards one 4 KiB granule and splits "
-		     "the block; another page of it faults and guards on its own",
-	[CK_REFUSED] = "an access to a granule the guest never guarded (GPIO page mapped by hand) "
-		       "is refused by the hypervisor: counted, no device access, an abort in the "
-		       "guest",
-	[CK_HVC_BAD] = "the hypervisor refuses bad MMIO guard calls: MAP of guest RAM or of an "
-		       "unaligned IPA, UNMAP of an unguarded granule, an unknown function",
-	[CK_TRACKER_ERR] = "the tracker's refusals: a fault with no lazy PTE -> AM_ENOENT, an "
-			   "overlap -> AM_EBUSY, outside its space -> AM_ERANGE; no HVC made",
-	[CK_UNMAP_ALL] = "am_mmio_unmap_all() unguards exactly the 4 granules touched: its value "
-			 "is the hypervisor's count before, which is 0 after; pages parked again",
-	[CK_REFAULT] = "after unmap-all the UART faults again and is guarded anew: the "
-		       "hypervisor's count is back to 1",
-};
-
-/* A string in the guest's RAM (IPA == PA there), or NULL. */
-static const char *guest_str(uint64_t ipa)
-{
-	return relay_str(ipa, GUEST_RAM_IPA, GUEST_RAM_IPA + GUEST_RAM_SIZE);
-}
-
-static void hvc_fail(const uint64_t *x)
-{
-	const char *msg = guest_str(x[1]);
-
-	FAIL("guest: %s: got 0x%lx, expected 0x%lx\n", msg ? msg : "(bad string)", x[2], x[3]);
-}
-
 /* An MMIO guard call: armmap's am_mmio_hyp decides. */
-static int64_t guard_call(uint32_t fid, uint64_t arg)
+static void guard_call(struct am_aarch64_frame *f)
 {
+	uint32_t fid = (uint32_t)f->x[0];
+	uint64_t arg = f->x[1];
 	int64_t r = am_mmio_hyp_call(&g_hyp, fid, arg);
 	bool ok = r >= 0;
 
@@ -493,123 +391,66 @@ static int64_t guard_call(uint32_t fid, uint64_t arg)
 		con_printf("(IPA 0x%08lx, %s)", arg, dev_name(arg));
 	con_printf(" -> %ld (%s); guarded granules: %u\n", (long)r, smccc_name(r),
 		   am_mmio_hyp_guarded(&g_hyp));
-	return r;
+	f->x[0] = (uint64_t)r;
 }
 
-static void hvc_check_begin(uint64_t id)
+/* MG_HYP_STATE: the guarded count, the enrolled flag, the MAP and UNMAP calls. */
+static void hc_hyp_state(struct am_aarch64_frame *f)
 {
-	if (g_open >= 0) {
-		FAIL("the guest began check %lu inside check %d\n", id, g_open);
-		check_end(ck_name[g_open]);
-	}
-	if (id == CK_BOOT || id >= CK_FINAL)
-		fatal("the guest began a check that is not its own");
-	check_begin();
-	g_open = (int)id;
-	g_ck0.map_ok = g_calls.map_ok;
-	g_ck0.map_bad = g_calls.map_bad;
-	g_ck0.unmap_ok = g_calls.unmap_ok;
-	g_ck0.unmap_bad = g_calls.unmap_bad;
-	g_ck0.done = g_emul.done;
-	g_ck0.refused = g_emul.refused;
+	f->x[0] = am_mmio_hyp_guarded(&g_hyp);
+	f->x[1] = g_hyp.enrolled; /* a private member, read here to show the flag itself */
+	f->x[2] = g_calls.map_ok + g_calls.map_bad;
+	f->x[3] = g_calls.unmap_ok + g_calls.unmap_bad;
 }
 
-static void hvc_check_end(uint64_t id);
-
-static void hvc(struct am_aarch64_frame *f)
+/* MG_GUARDED: am_mmio_hyp_allowed(). */
+static void hc_guarded(struct am_aarch64_frame *f)
 {
-	uint32_t fid = (uint32_t)f->x[0];
-	uint64_t *x = f->x;
-
-	g_hvc_spsr = f->spsr;
-	if (f->esr & AM_ISS_IMM16_MASK) {
-		x[0] = (uint64_t)(int64_t)AM_SMCCC_NOT_SUPPORTED;
-		return;
-	}
-	if ((fid & MG_ID_MASK) != MG_ID(0)) {
-		x[0] = (uint64_t)guard_call(fid, x[1]);
-		return;
-	}
-	switch (fid) {
-	case MG_CHECK_BEGIN:
-		hvc_check_begin(x[1]);
-		x[0] = 0;
-		break;
-	case MG_CHECK_END:
-		hvc_check_end(x[1]);
-		x[0] = 0;
-		break;
-	case MG_FAIL:
-		hvc_fail(x);
-		x[0] = 0;
-		break;
-	case MG_SAY:
-		relay_say(x[1], &x[2], GUEST_RAM_IPA, GUEST_RAM_IPA + GUEST_RAM_SIZE);
-		x[0] = 0;
-		break;
-	case MG_HYP_STATE:
-		x[0] = am_mmio_hyp_guarded(&g_hyp);
-		x[1] = g_hyp.enrolled; /* a private member, read here to show the flag itself */
-		x[2] = g_calls.map_ok + g_calls.map_bad;
-		x[3] = g_calls.unmap_ok + g_calls.unmap_bad;
-		break;
-	case MG_GUARDED:
-		x[0] = am_mmio_hyp_allowed(&g_hyp, x[1], x[2]);
-		break;
-	case MG_EMUL_STATE:
-		x[0] = g_emul.done;
-		x[1] = g_emul.refused;
-		x[2] = g_emul.last;
-		x[3] = g_emul.last_refused;
-		break;
-	case MG_LAST_TRAP:
-		x[0] = g_emul.esr;
-		x[1] = g_emul.ipa;
-		x[2] = g_emul.val;
-		x[3] = g_emul.elr;
-		break;
-	case MG_UART_STATE:
-		x[0] = g_emul.uart_bytes;
-		x[1] = g_emul.uart_sum;
-		break;
-	case MG_QUIET:
-		g_emul.quiet = x[1] != 0;
-		x[0] = 0;
-		break;
-	case MG_EXIT:
-		if (g_open >= 0) {
-			FAIL("the guest exited inside the check\n");
-			check_end(ck_name[g_open]);
-			g_open = -1;
-		}
-		am_aarch64_vm_exit(x[1]);
-	case MG_PANIC:
-		con_release();
-		con_printf(
-			"the guest took an exception it could not handle: ESR_EL1 0x%lx, FAR_EL1 "
-			"0x%lx, ELR_EL1 0x%lx\n",
-			x[1], x[2], x[3]);
-		fatal("guest exception");
-	default:
-		x[0] = (uint64_t)(int64_t)AM_SMCCC_NOT_SUPPORTED;
-		break;
-	}
+	f->x[0] = am_mmio_hyp_allowed(&g_hyp, f->x[1], f->x[2]);
 }
 
-static bool hyp_exc(struct am_aarch64_frame *f)
+/* MG_EMUL_STATE: the accesses carried out and refused. */
+static void hc_emul_state(struct am_aarch64_frame *f)
 {
-	if (f->kind != (AM_EXC_LOW_A64 | AM_EXC_SYNC))
-		return false;
-	switch (am_esr_ec(f->esr)) {
-	case AM_EC_HVC64:
-		hvc(f);
-		return true;
-	case AM_EC_DABT_LOW:
-		return guest_dabt(f);
-	default:
-		return false;
-	}
+	f->x[0] = g_emul.done;
+	f->x[1] = g_emul.refused;
+	f->x[2] = g_emul.last;
+	f->x[3] = g_emul.last_refused;
 }
+
+/* MG_LAST_TRAP: the last device access trapped. */
+static void hc_last_trap(struct am_aarch64_frame *f)
+{
+	f->x[0] = g_emul.esr;
+	f->x[1] = g_emul.ipa;
+	f->x[2] = g_emul.val;
+	f->x[3] = g_emul.elr;
+}
+
+/* MG_UART_STATE: the bytes written to UARTDR for the guest. */
+static void hc_uart_state(struct am_aarch64_frame *f)
+{
+	f->x[0] = g_emul.uart_bytes;
+	f->x[1] = g_emul.uart_sum;
+}
+
+/* MG_QUIET: no detail line per access carried out. */
+static void hc_quiet(struct am_aarch64_frame *f)
+{
+	g_emul.quiet = f->x[1] != 0;
+	f->x[0] = 0;
+}
+
+static const struct hyp_call g_test_calls[] = {
+	{MG_HYP_STATE, "hyp_state", hc_hyp_state},    {MG_GUARDED, "guarded", hc_guarded},
+	{MG_EMUL_STATE, "emul_state", hc_emul_state}, {MG_LAST_TRAP, "last_trap", hc_last_trap},
+	{MG_UART_STATE, "uart_state", hc_uart_state}, {MG_QUIET, "quiet", hc_quiet},
+};
+
+static const struct hyp_trap g_traps[] = {
+	{AM_EC_HVC64, hyp_guest_hvc},
+	{AM_EC_DABT_LOW, guest_dabt},
+};
 
 /* ---------------------------------------------------------------------- */
 /* The hypervisor's side of each check                                     */
@@ -628,6 +469,19 @@ static const struct {
 	[CK_REFAULT] = {1, 0, 0, 0, 0, 1, 1},
 };
 
+/* A check of the guest begins: what it starts from. */
+static void begin(uint64_t id)
+{
+	(void)id;
+	g_ck0.map_ok = g_calls.map_ok;
+	g_ck0.map_bad = g_calls.map_bad;
+	g_ck0.unmap_ok = g_calls.unmap_ok;
+	g_ck0.unmap_bad = g_calls.unmap_bad;
+	g_ck0.done = g_emul.done;
+	g_ck0.refused = g_emul.refused;
+}
+
+/* It ends: this side's view of it. */
 static void verify(uint64_t id)
 {
 	unsigned long map_ok = g_calls.map_ok - g_ck0.map_ok;
@@ -656,8 +510,9 @@ static void verify(uint64_t id)
 	case CK_INIT:
 		con_printf("  EL2: the guest's HVCs come from SPSR_EL2 0x%lx (EL1h); INFO %lu, "
 			   "ENROLL %lu; enrolled: %s\n",
-			   g_hvc_spsr, g_calls.info, g_calls.enroll, g_hyp.enrolled ? "yes" : "no");
-		EXPECT((g_hvc_spsr & AM_SPSR_M_MASK) == AM_SPSR_M_EL1H, "not from EL1h\n");
+			   hyp_guest_spsr, g_calls.info, g_calls.enroll,
+			   g_hyp.enrolled ? "yes" : "no");
+		EXPECT((hyp_guest_spsr & AM_SPSR_M_MASK) == AM_SPSR_M_EL1H, "not from EL1h\n");
 		EXPECT(g_calls.info == 1 && g_calls.enroll == 1, "INFO %lu, ENROLL %lu calls\n",
 		       g_calls.info, g_calls.enroll);
 		EXPECT(g_hyp.enrolled, "the guest is not enrolled\n");
@@ -685,29 +540,13 @@ static void verify(uint64_t id)
 	       g_emul.not_backed);
 }
 
-static void hvc_check_end(uint64_t id)
-{
-	if (g_open < 0 || id != (uint64_t)g_open) {
-		FAIL("the guest ended check %lu, but %d is running\n", id, g_open);
-		if (g_open < 0)
-			return;
-		id = (uint64_t)g_open;
-	}
-	verify(id);
-	check_end(ck_name[id]);
-	g_open = -1;
-}
-
 /* ---------------------------------------------------------------------- */
 /* After the guest                                                         */
 /* ---------------------------------------------------------------------- */
 
-static void ck_final(int rc, uint64_t status)
+/* The final check: the counts over the run agree. */
+static void final(void)
 {
-	check_begin();
-	EXPECT(rc == 0 && status == 0, "the guest's run: %s, exit status %lu\n", errname(rc),
-	       status);
-	con_printf("  the guest exited with status %lu\n", status);
 	con_printf("  MMIO guard calls served: INFO %lu, ENROLL %lu, MEMINFO %lu, MAP %lu (+%lu "
 		   "refused), UNMAP %lu (+%lu refused), other %lu\n",
 		   g_calls.info, g_calls.enroll, g_calls.meminfo, g_calls.map_ok, g_calls.map_bad,
@@ -720,33 +559,67 @@ static void ck_final(int rc, uint64_t status)
 	EXPECT(g_emul.no_syndrome == 0 && g_emul.not_backed == 0,
 	       "%lu traps without syndrome, %lu guarded without a device\n", g_emul.no_syndrome,
 	       g_emul.not_backed);
-	check_end(
-		"afterwards: the guest exited cleanly; MAPs served minus UNMAPs served equals the "
-		"hypervisor's guarded count");
 }
 
-static void banner(void)
-{
-	con_printf("armmap qemu-mmio-guard: an EL2 hypervisor serves the MMIO guard (am_mmio_hyp)\n"
-		   "to an EL1 guest firmware that builds its own stage 1 with armmap and maps its\n"
-		   "devices lazily with the tracker (am_mmio_tracker): a first access faults at\n"
-		   "EL1, the handler guards the granule with a real HVC, the retried access traps\n"
-		   "at stage 2 and the hypervisor carries it out on the real device, because it "
-		   "is\nguarded (QEMU virt, Cortex-A57, virtualization=on).\n\n");
-}
+/* ---------------------------------------------------------------------- */
+/* The image                                                               */
+/* ---------------------------------------------------------------------- */
+
+static const char *const ck_name[CK_COUNT] = {
+	[CK_BOOT] = "the hypervisor: the guest's stage 2 maps its RAM only, so every device access "
+		    "traps to EL2; the MMIO guard state is empty; EL2 reads the devices itself",
+	[CK_INIT] = "the guest firmware at EL1 builds its stage 1 with armmap; "
+		    "am_mmio_tracker_init() gets the 4 KiB granule by a real INFO HVC and enrolls",
+	[CK_LAZY] = "the UART, the RTC and a 2 MiB virtio window are mapped lazily (parked, "
+		    "software bit LAZY; the window one block); MMU on; no MAP HVC yet",
+	[CK_UART_FIRST] = "the first UART access takes a real EL1 translation fault; the handler "
+			  "makes one MMIO_GUARD_MAP HVC; the retried access traps to EL2 and "
+			  "reaches the PL011",
+	[CK_UART_AGAIN] = "further UART accesses take no fault and no HVC: PeriphID and UARTFR "
+			  "read, a line written to UARTDR, all through the hypervisor",
+	[CK_RTC] = "a second device, the PL031 RTC: its first access faults and guards its "
+		   "granule; PeriphID and the running clock come from the device",
+	[CK_BLOCK] = "the lazy 2 MiB block: a fault at level 2 guards one 4 KiB granule and splits "
+		     "the block; another page of it faults and guards on its own",
+	[CK_REFUSED] = "an access to a granule the guest never guarded (GPIO page mapped by hand) "
+		       "is refused by the hypervisor: counted, no device access, an abort in the "
+		       "guest",
+	[CK_HVC_BAD] = "the hypervisor refuses bad MMIO guard calls: MAP of guest RAM or of an "
+		       "unaligned IPA, UNMAP of an unguarded granule, an unknown function",
+	[CK_TRACKER_ERR] = "the tracker's refusals: a fault with no lazy PTE -> AM_ENOENT, an "
+			   "overlap -> AM_EBUSY, outside its space -> AM_ERANGE; no HVC made",
+	[CK_UNMAP_ALL] = "am_mmio_unmap_all() unguards exactly the 4 granules touched: its value "
+			 "is the hypervisor's count before, which is 0 after; pages parked again",
+	[CK_REFAULT] = "after unmap-all the UART faults again and is guarded anew: the "
+		       "hypervisor's count is back to 1",
+	[CK_FINAL] = "afterwards: the guest exited cleanly; MAPs served minus UNMAPs served equals "
+		     "the hypervisor's guarded count",
+};
+
+static const struct hyp_guest g_guest = {
+	.banner = "an EL2 hypervisor serves the MMIO guard (am_mmio_hyp)\n"
+		  "to an EL1 guest firmware that builds its own stage 1 with armmap and maps its\n"
+		  "devices lazily with the tracker (am_mmio_tracker): a first access faults at\n"
+		  "EL1, the handler guards the granule with a real HVC, the retried access traps\n"
+		  "at stage 2 and the hypervisor carries it out on the real device, because it is\n"
+		  "guarded (QEMU virt, Cortex-A57, virtualization=on).\n",
+	.names = ck_name,
+	.count = CK_COUNT,
+	.devices = g_dev,
+	.nr_devices = NR_DEV,
+	.traps = g_traps,
+	.nr_traps = sizeof(g_traps) / sizeof(g_traps[0]),
+	.calls = g_test_calls,
+	.nr_calls = sizeof(g_test_calls) / sizeof(g_test_calls[0]),
+	.other = guard_call,
+	.not_supported = AM_SMCCC_NOT_SUPPORTED,
+	.boot = boot,
+	.begin = begin,
+	.verify = verify,
+	.final = final,
+};
 
 int main(void)
 {
-	uint64_t status = 1;
-	int rc = AM_EINVAL;
-
-	if (!hyp_start(hyp_exc))
-		return 1;
-	banner();
-	ck_boot();
-	if (check_boot_ok(g_ready)) {
-		rc = am_aarch64_vm_run(&g_entry, &status);
-		ck_final(rc, status);
-	}
-	return check_done();
+	return hyp_guest_run(&g_guest);
 }

@@ -40,6 +40,7 @@
 #include "arch/aarch64/spinlock.h"
 #include "arch/aarch64/sysreg.h"
 #include "arch/aarch64/vm.h"
+#include "tests/qemu/hyp_common/hyp.h"
 #include "tests/qemu/hyp_common/relay.h"
 #include "tests/qemu/mmu/image.h"
 #include "tests/qemu/smp/cpus.h"
@@ -78,11 +79,6 @@ const char check_suite[] = "qemu-smp";
 #define NGNT 4u /* grant frames of the shared P2M */
 
 #define POISON 0x00000000deadb003ul /* what a freed table page is filled with */
-
-static const struct am_attr attr_rw = AM_ATTR_RW_DATA;
-static const struct am_attr attr_ro = AM_ATTR_RO_DATA;
-static const struct am_attr attr_rx = AM_ATTR_RX_TEXT;
-static const struct am_attr attr_dev = AM_ATTR_DEVICE;
 
 /* ---------------------------------------------------------------------- */
 /* Each instance's environment: the backend context, its lock, and a watch */
@@ -310,18 +306,6 @@ static am_mfn_t mfn_of(const void *p)
 	return (am_mfn_t)((uintptr_t)p >> 12);
 }
 
-static unsigned int pa_bits(void)
-{
-	unsigned int b = am_aarch64_pa_bits();
-
-	return b > 48 ? 48 : b;
-}
-
-static const char *ename(int rc)
-{
-	return rc == AM_EILSEQ ? "AM_EILSEQ" : errname(rc);
-}
-
 static uint64_t rd64(uint64_t pa)
 {
 	return *(volatile uint64_t *)(uintptr_t)pa;
@@ -361,15 +345,15 @@ static int s1_call(struct am_pt *pt, uint64_t win, const struct op *o)
 
 	switch (o->kind) {
 	case S1_MAP_RW:
-		return am_pt_map(pt, va, FRAME_PA(o->fr), size, &attr_rw, o->flags);
+		return am_pt_map(pt, va, FRAME_PA(o->fr), size, &hyp_attr_rw, o->flags);
 	case S1_MAP_RO:
-		return am_pt_map(pt, va, FRAME_PA(o->fr), size, &attr_ro, o->flags);
+		return am_pt_map(pt, va, FRAME_PA(o->fr), size, &hyp_attr_ro, o->flags);
 	case S1_UNMAP:
 		return am_pt_unmap(pt, va, size);
 	case S1_MOD_RO:
-		return am_pt_modify(pt, va, size, &attr_ro, 0);
+		return am_pt_modify(pt, va, size, &hyp_attr_ro, 0);
 	default:
-		return am_pt_modify(pt, va, size, &attr_rw, 0);
+		return am_pt_modify(pt, va, size, &hyp_attr_rw, 0);
 	}
 }
 
@@ -506,7 +490,7 @@ static void replay_in_order(const struct tenv *e, struct am_pt *ref, struct am_p
 		if (rc != g_rc[cpu][k] && bad++ < 3)
 			FAIL("call %u (CPU %u's #%u, kind %u, page %u, %u pages): live %s, "
 			     "replayed %s\n",
-			     i, cpu, k, o->kind, o->pg, o->n, ename(g_rc[cpu][k]), ename(rc));
+			     i, cpu, k, o->kind, o->pg, o->n, errname(g_rc[cpu][k]), errname(rc));
 	}
 	EXPECT(!dup, "%u entries of the lock order are not one call each\n", dup);
 	EXPECT(!bad, "%u calls returned otherwise in the replay\n", bad);
@@ -549,8 +533,8 @@ static void expect_same_leaves(struct am_pt *a, struct am_pt *b, uint64_t va, ui
 	unsigned int i, bad = 0, valid = 0, blocks = 0;
 	int ra = gather(a, va, size, &g_la), rb = gather(b, va, size, &g_lb);
 
-	EXPECT(!ra && !rb && !g_la.full && !g_lb.full, "walks: %s / %s%s\n", ename(ra), ename(rb),
-	       g_la.full || g_lb.full ? " (too many leaves)" : "");
+	EXPECT(!ra && !rb && !g_la.full && !g_lb.full, "walks: %s / %s%s\n", errname(ra),
+	       errname(rb), g_la.full || g_lb.full ? " (too many leaves)" : "");
 	EXPECT(g_la.n == g_lb.n, "%u leaves live, %u in the reference\n", g_la.n, g_lb.n);
 	for (i = 0; i < g_la.n && i < g_lb.n; i++) {
 		const struct am_pt_leaf *x = &g_la.l[i], *y = &g_lb.l[i];
@@ -639,7 +623,7 @@ static int call_on(unsigned int cpu, uint8_t kind, uint64_t va, unsigned int n, 
 	g_one_win = va;
 	run_on(CPU_MASK(cpu), job_one);
 	con_printf("  CPU %u: %s VA 0x%lx, %u page%s: %s\n", cpu, name[kind], va, n,
-		   n == 1 ? "" : "s", ename(g_one_rc));
+		   n == 1 ? "" : "s", errname(g_one_rc));
 	EXPECT(g_one_rc == 0, "the call failed\n");
 	return g_one_rc;
 }
@@ -714,7 +698,7 @@ static unsigned int expect_fault(unsigned int mask, unsigned int i, unsigned int
 static int boot_table(void)
 {
 	struct am_pt_config cfg = {
-		.regime = AM_PT_S1_EL2, .ia_bits = IA_BITS, .oa_bits = pa_bits()};
+		.regime = AM_PT_S1_EL2, .ia_bits = IA_BITS, .oa_bits = hyp_pa_bits()};
 	uint64_t t = (uintptr_t)__text_start, te = (uintptr_t)__text_end;
 	uint64_t r = (uintptr_t)__rodata_start, re = (uintptr_t)__rodata_end;
 	uint64_t d = (uintptr_t)__ram_start, de = (uintptr_t)__ram_end;
@@ -724,17 +708,17 @@ static int boot_table(void)
 	/* no lock yet: one CPU, and the MMU off (exclusives need Normal memory) */
 	rc = tenv_init(&g_pt_env, g_pt_pool, sizeof(g_pt_pool), false);
 	rc = rc ? rc : am_pt_init(&g_pt, &cfg, &g_s1_ops, &g_pt_env);
-	rc = rc ? rc : am_pt_map(&g_pt, t, t, te - t, &attr_rx, 0);
-	rc = rc ? rc : am_pt_map(&g_pt, r, r, re - r, &attr_ro, 0);
-	rc = rc ? rc : am_pt_map(&g_pt, d, d, de - d, &attr_rw, 0);
-	rc = rc ? rc : am_pt_map(&g_pt, UART_BASE, UART_BASE, PAGE, &attr_dev, 0);
-	rc = rc ? rc : am_pt_map(&g_pt, DATA_PA, DATA_PA, DATA_SIZE, &attr_rw, AM_PT_F_BLOCK);
+	rc = rc ? rc : am_pt_map(&g_pt, t, t, te - t, &hyp_attr_rx, 0);
+	rc = rc ? rc : am_pt_map(&g_pt, r, r, re - r, &hyp_attr_ro, 0);
+	rc = rc ? rc : am_pt_map(&g_pt, d, d, de - d, &hyp_attr_rw, 0);
+	rc = rc ? rc : am_pt_map(&g_pt, UART_BASE, UART_BASE, PAGE, &hyp_attr_dev, 0);
+	rc = rc ? rc : am_pt_map(&g_pt, DATA_PA, DATA_PA, DATA_SIZE, &hyp_attr_rw, AM_PT_F_BLOCK);
 	rc = rc ? rc : am_aarch64_el2_mmu_enable_pt(&g_pt);
 	g_boot_tables = am_pt_tables(&g_pt);
 	con_printf("  CPU 0: EL2 stage 1 (39-bit VAs) with armmap: the image (code RX, "
 		   "constants RO, data RW),\n    the UART, 8 MiB of data frames at 0x%lx; %lu "
 		   "table pages; MMU on: %s\n",
-		   DATA_PA, (unsigned long)g_boot_tables, ename(rc));
+		   DATA_PA, (unsigned long)g_boot_tables, errname(rc));
 	if (rc)
 		return rc;
 	for (i = 0; i < DATA_FRAMES; i++)
@@ -775,7 +759,7 @@ static int p2m_init(struct am_p2m *p, struct tenv *e, uint8_t *pool, size_t byte
 {
 	struct am_p2m_config cfg = {
 		.ipa_bits = IPA_BITS,
-		.pa_bits = pa_bits(),
+		.pa_bits = hyp_pa_bits(),
 		.vmid = vmid,
 		.frames = ft,
 		.dom = {.shared_info = shinfo, .gnttab_shared = gnt, .nr_gnttab_shared = ngnt},
@@ -806,7 +790,7 @@ static void ck_boot(void)
 			      1, AM_MFN_INVALID, &g_race_p2m_ops);
 	con_printf("  frame tables and four P2Ms (the shared one, its reference, two racing "
 		   "guests): %s\n",
-		   ename(rc));
+		   errname(rc));
 	EXPECT(rc == 0, "the boot failed\n");
 	if (rc) {
 		check_end("boot");
@@ -973,7 +957,7 @@ static void ck_spinlock(void)
 static int ref_init(void)
 {
 	struct am_pt_config cfg = {
-		.regime = AM_PT_S1_EL2, .ia_bits = IA_BITS, .oa_bits = pa_bits()};
+		.regime = AM_PT_S1_EL2, .ia_bits = IA_BITS, .oa_bits = hyp_pa_bits()};
 	int rc = tenv_init(&g_ref_env, g_ref_pool, sizeof(g_ref_pool), false);
 
 	return rc ? rc : am_pt_init(&g_ref, &cfg, &g_ref_ops, &g_ref_env);
@@ -1010,7 +994,7 @@ static void replay_by_cpu(void)
 
 			if (r != g_rc[c][i] && bad++ < 3)
 				FAIL("CPU %u's call %u: live %s, serial %s\n", c, i,
-				     ename(g_rc[c][i]), ename(r));
+				     errname(g_rc[c][i]), errname(r));
 		}
 	EXPECT(!bad, "%u calls returned otherwise one CPU after the other\n", bad);
 }
@@ -1025,7 +1009,7 @@ static void s1_against_ref(size_t live0, bool lock_order)
 {
 	int rc = ref_init();
 
-	EXPECT(rc == 0, "reference table: %s\n", ename(rc));
+	EXPECT(rc == 0, "reference table: %s\n", errname(rc));
 	if (rc)
 		return;
 	if (lock_order) {
@@ -1565,7 +1549,7 @@ static void ck_final(void)
 	rc |= am_pt_unmap(&g_pt, VA_BC, WIN_1G);
 	con_printf("  CPU 1 powered off too; the windows unmapped: %s; table pages %lu (at "
 		   "boot %lu), pool %u out\n",
-		   ename(rc), (unsigned long)am_pt_tables(&g_pt), (unsigned long)g_boot_tables,
+		   errname(rc), (unsigned long)am_pt_tables(&g_pt), (unsigned long)g_boot_tables,
 		   g_pt_env.pc.in_use);
 	EXPECT(rc == 0 && am_pt_tables(&g_pt) == g_boot_tables &&
 		       g_pt_env.pc.in_use == am_pt_tables(&g_pt),
