@@ -86,23 +86,14 @@ static uint64_t *xp_word(unsigned int i, unsigned int w)
 	return (uint64_t *)(void *)&xen_page[i][8u * w];
 }
 
-static am_mfn_t mfn_of(const void *p)
-{
-	return (am_mfn_t)((uintptr_t)p >> 12);
-}
-
 static struct am_page_info *xp_frame(unsigned int i)
 {
-	return am_frame_of(&g_ft, mfn_of(xen_page[i]));
+	return am_frame_of(&g_ft, hyp_mfn(xen_page[i]));
 }
 
 static am_gfn_t xp_gfn(unsigned int i)
 {
-	am_gfn_t g = 0;
-
-	if (am_frame_get_gfn(xp_frame(i), &g))
-		return 0xbadull;
-	return g;
+	return hyp_xenheap_gfn(&g_ft, xen_page[i]);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -349,12 +340,12 @@ static void frames_init(void)
 	(void)am_frame_table_init(&g_ft, g_pages, RAM_BASE >> 12, FT_FRAMES);
 	for (i = 0; i < XP_COUNT; i++)
 		am_frame_init(xp_frame(i), true);
-	g_gnt_shared[0] = mfn_of(xen_page[XP_GNT0]);
-	g_gnt_shared[1] = mfn_of(xen_page[XP_GNT1]);
-	g_gnt_status[0] = mfn_of(xen_page[XP_STATUS0]);
+	g_gnt_shared[0] = hyp_mfn(xen_page[XP_GNT0]);
+	g_gnt_shared[1] = hyp_mfn(xen_page[XP_GNT1]);
+	g_gnt_status[0] = hyp_mfn(xen_page[XP_STATUS0]);
 	con_printf("  frame table: %u frames from MFN 0x%lx; xenheap: shared info MFN 0x%lx, "
 		   "grant frames 0x%lx 0x%lx, status frame 0x%lx\n",
-		   FT_FRAMES, g_ft.first, mfn_of(xen_page[XP_SHINFO]), g_gnt_shared[0],
+		   FT_FRAMES, g_ft.first, hyp_mfn(xen_page[XP_SHINFO]), g_gnt_shared[0],
 		   g_gnt_shared[1], g_gnt_status[0]);
 }
 
@@ -365,7 +356,7 @@ static int p2m_build(void)
 		.pa_bits = hyp_pa_bits(),
 		.vmid = VMID,
 		.frames = &g_ft,
-		.dom = {.shared_info = mfn_of(xen_page[XP_SHINFO]),
+		.dom = {.shared_info = hyp_mfn(xen_page[XP_SHINFO]),
 			.gnttab_shared = g_gnt_shared,
 			.nr_gnttab_shared = 2,
 			.gnttab_status = g_gnt_status,
@@ -395,10 +386,10 @@ static int p2m_build(void)
 		   errname(rc));
 	show_call(rc);
 	call_begin();
-	rc = rc ? rc : am_p2m_map(&g_p2m, RO_GFN, mfn_of(ro_page), 1, AM_P2M_RAM_RO);
+	rc = rc ? rc : am_p2m_map(&g_p2m, RO_GFN, hyp_mfn(ro_page), 1, AM_P2M_RAM_RO);
 	call_end("am_p2m_map", rc);
 	con_printf("  am_p2m_map(GFN 0x%lx, MFN 0x%lx, 1 frame, RAM_RO): %s", RO_GFN,
-		   mfn_of(ro_page), errname(rc));
+		   hyp_mfn(ro_page), errname(rc));
 	show_call(rc);
 	call_begin();
 	rc = rc ? rc : am_p2m_add_physmap(&g_p2m, AM_SPACE_SHARED_INFO, 0, SHINFO_GFN);
@@ -554,7 +545,7 @@ static int xp_at(am_gfn_t gfn)
 	if (am_p2m_lookup(&g_p2m, gfn, &mfn, &t))
 		return -1;
 	for (i = 0; i < XP_COUNT; i++)
-		if (mfn == mfn_of(xen_page[i]))
+		if (mfn == hyp_mfn(xen_page[i]))
 			return (int)i;
 	return -1;
 }
@@ -688,7 +679,7 @@ static void expect_gfn(unsigned int xp, am_gfn_t want)
 {
 	am_gfn_t g = xp_gfn(xp);
 
-	con_printf("  EL2: %s (MFN 0x%lx) type_info 0x%016lx: ", xp_name[xp], mfn_of(xen_page[xp]),
+	con_printf("  EL2: %s (MFN 0x%lx) type_info 0x%016lx: ", xp_name[xp], hyp_mfn(xen_page[xp]),
 		   xp_frame(xp)->type_info);
 	show_gfn(g);
 	con_printf("\n");
@@ -772,7 +763,7 @@ static void verify(uint64_t id)
 		EXPECT((xp_frame(XP_GNT0)->type_info & AM_PGT_GFN_MASK) == GNT_A_GFN,
 		       "the GFN field of type_info is not GFN A\n");
 		expect_gfn(XP_GNT1, AM_GFN_INVALID);
-		expect_lookup(GNT_A_GFN, 0, mfn_of(xen_page[XP_GNT0]));
+		expect_lookup(GNT_A_GFN, 0, hyp_mfn(xen_page[XP_GNT0]));
 		break;
 	case CK_GNT_BUSY:
 		expect_gfn(XP_GNT0, GNT_A_GFN);
@@ -781,7 +772,7 @@ static void verify(uint64_t id)
 		break;
 	case CK_GNT_EILSEQ:
 		expect_gfn(XP_GNT0, GNT_A_GFN);
-		expect_lookup(GNT_A_GFN, 0, mfn_of(xen_page[XP_GNT0]));
+		expect_lookup(GNT_A_GFN, 0, hyp_mfn(xen_page[XP_GNT0]));
 		EXPECT(tlbis == 0, "%lu TLBIs\n", tlbis);
 		break;
 	case CK_GNT_REMOVE:
@@ -792,8 +783,8 @@ static void verify(uint64_t id)
 	case CK_GNT_READD:
 		expect_gfn(XP_GNT0, GNT_C_GFN);
 		expect_gfn(XP_GNT1, GNT_D_GFN);
-		expect_lookup(GNT_C_GFN, 0, mfn_of(xen_page[XP_GNT0]));
-		expect_lookup(GNT_D_GFN, 0, mfn_of(xen_page[XP_GNT1]));
+		expect_lookup(GNT_C_GFN, 0, hyp_mfn(xen_page[XP_GNT0]));
+		expect_lookup(GNT_D_GFN, 0, hyp_mfn(xen_page[XP_GNT1]));
 		break;
 	case CK_STATUS:
 		expect_gfn(XP_STATUS0, AM_GFN_INVALID);

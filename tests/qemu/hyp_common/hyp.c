@@ -76,3 +76,12 @@ const struct hyp_call *hyp_call_find(const struct hyp_call *t, size_t n, uint64_
 			return &t[i];
 	return NULL;
 }
+
+am_gfn_t hyp_xenheap_gfn(const struct am_frame_table *ft, const void *page)
+{
+	am_gfn_t g = 0;
+
+	if (am_frame_get_gfn(am_frame_of(ft, hyp_mfn(page)), &g))
+		return 0xbadull;
+	return g;
+}

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include <armmap/attr.h>
+#include <armmap/p2m.h>
 #include <armmap/pt.h>
 
 #include "arch/aarch64/exc.h"
@@ -58,6 +59,19 @@ int hyp_el2_mmu(struct hyp_el2 *el2, void *pool, size_t bytes, const struct hyp_
 
 /* The CPU's PA size, at most 48 bits (what the tables here are built for). */
 unsigned int hyp_pa_bits(void);
+
+/* The MFN of a page of the image (the EL2 map is an identity map: VA == PA). */
+static inline am_mfn_t hyp_mfn(const void *p)
+{
+	return (am_mfn_t)((uintptr_t)p >> 12);
+}
+
+/*
+ * hyp_xenheap_gfn() - the GFN recorded by the frame of the image's page
+ * @page in @ft: AM_GFN_INVALID when it has none, 0xbad when that frame is
+ * not a xenheap frame of the table (for display and checks).
+ */
+am_gfn_t hyp_xenheap_gfn(const struct am_frame_table *ft, const void *page);
 
 /* A trap from the guest (lower EL, AArch64, synchronous), by exception class. */
 struct hyp_trap {

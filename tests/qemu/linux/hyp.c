@@ -129,23 +129,14 @@ static struct {
 	unsigned long refuse_changed; /* refused calls that changed the table or a frame */
 } g_run;
 
-static am_mfn_t mfn_of(const void *p)
-{
-	return (am_mfn_t)((uintptr_t)p >> 12);
-}
-
 static struct am_page_info *xp_frame(unsigned int i)
 {
-	return am_frame_of(&g_ft, mfn_of(xen_page[i]));
+	return am_frame_of(&g_ft, hyp_mfn(xen_page[i]));
 }
 
 static am_gfn_t xp_gfn(unsigned int i)
 {
-	am_gfn_t g = 0;
-
-	if (am_frame_get_gfn(xp_frame(i), &g))
-		return 0xbadull;
-	return g;
+	return hyp_xenheap_gfn(&g_ft, xen_page[i]);
 }
 
 static const char *xp_name(unsigned int i)
@@ -772,8 +763,8 @@ static void frames_init(void)
 	for (i = 0; i < XP_COUNT; i++)
 		am_frame_init(xp_frame(i), true);
 	for (i = 0; i < NR_GNT; i++)
-		g_gnt_shared[i] = mfn_of(xen_page[XP_GNT0 + i]);
-	g_gnt_status[0] = mfn_of(xen_page[XP_STATUS0]);
+		g_gnt_shared[i] = hyp_mfn(xen_page[XP_GNT0 + i]);
+	g_gnt_status[0] = hyp_mfn(xen_page[XP_STATUS0]);
 	for (i = 0; i < FT_FRAMES; i++)
 		g_count0[i] = g_pages[i].count_info;
 	domain_refs(true);
@@ -786,7 +777,7 @@ static int p2m_build(void)
 		.pa_bits = hyp_pa_bits(),
 		.vmid = VMID,
 		.frames = &g_ft,
-		.dom = {.shared_info = mfn_of(xen_page[XP_SHINFO]),
+		.dom = {.shared_info = hyp_mfn(xen_page[XP_SHINFO]),
 			.gnttab_shared = g_gnt_shared,
 			.nr_gnttab_shared = NR_GNT,
 			.gnttab_status = g_gnt_status,
@@ -839,7 +830,7 @@ static void wallclock(void)
 	g_run.wc_sec = now;
 	con_printf("  wallclock: the PL031 RTC reads %u s since 1970; written into shared_info "
 		   "(MFN 0x%lx) for the guest\n",
-		   now, mfn_of(s));
+		   now, hyp_mfn(s));
 }
 
 static const char *mode_name(void)
@@ -866,7 +857,7 @@ static bool ck_boot(void)
 	frames_init();
 	con_printf("  frame table: %lu frames from MFN 0x%lx; xenheap: shared_info MFN 0x%lx, %u "
 		   "grant frames from MFN 0x%lx\n",
-		   (unsigned long)FT_FRAMES, HYP_BASE >> 12, mfn_of(xen_page[XP_SHINFO]), NR_GNT,
+		   (unsigned long)FT_FRAMES, HYP_BASE >> 12, hyp_mfn(xen_page[XP_SHINFO]), NR_GNT,
 		   g_gnt_shared[0]);
 	if (rc == 0) {
 		rc = p2m_build();
@@ -943,7 +934,7 @@ static bool powered_off(void)
 
 static void show_xp(unsigned int i)
 {
-	con_printf("  EL2: %s (MFN 0x%lx) type_info 0x%016lx: ", xp_name(i), mfn_of(xen_page[i]),
+	con_printf("  EL2: %s (MFN 0x%lx) type_info 0x%016lx: ", xp_name(i), hyp_mfn(xen_page[i]),
 		   xp_frame(i)->type_info);
 	if (xp_gfn(i) == AM_GFN_INVALID)
 		con_printf("no GFN\n");
@@ -961,7 +952,7 @@ static void expect_at(unsigned int i, am_gfn_t gfn)
 	show_xp(i);
 	EXPECT(xp_gfn(i) == gfn, "%s records GFN 0x%lx, the guest asked for 0x%lx\n", xp_name(i),
 	       xp_gfn(i), gfn);
-	EXPECT(rc == 0 && mfn == mfn_of(xen_page[i]),
+	EXPECT(rc == 0 && mfn == hyp_mfn(xen_page[i]),
 	       "the P2M maps GFN 0x%lx to MFN 0x%lx (%s), not to %s\n", gfn, mfn, errname(rc),
 	       xp_name(i));
 }
