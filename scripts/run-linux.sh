@@ -112,7 +112,7 @@ console_checks() {
 	else notok "$name: MemTotal matches the RAM given" "MemTotal '${mem:-none}' kB for $ram_kb kB of RAM (expected within 48 MiB below it)"; fi
 	date=$(sed -nE 's/^armmap-guest: date \+%s: ([0-9]+)$/\1/p' "$log")
 	rtc=$(sed -nE 's/^hyp: RTC at the end: ([0-9]+);.*/\1/p' "$log")
-	if [ -n "$date" ] && [ -n "$rtc" ] && [ $((rtc - date)) -ge 0 ] && [ $((rtc - date)) -le 5 ]; then
+	if [ -n "$date" ] && [ -n "$rtc" ] && [ $((rtc - date)) -ge -2 ] && [ $((rtc - date)) -le 5 ]; then
 		ok "$name: the guest's date is the RTC's, through shared_info" "date +%s $date ($(date -u -d "@$date" '+%F %T UTC')), RTC at the end $rtc"
 	else notok "$name: the guest's date is the RTC's" "date '${date:-none}', RTC at the end '${rtc:-none}' (1970 would mean the wallclock was not read from the hypervisor's frame)"; fi
 	v=$(sed -nE 's/^armmap-guest: hypervisor: (.*)$/\1/p' "$log")
