@@ -34,11 +34,15 @@ CC_cortex-r82 := aarch64-linux-gnu-gcc
 CF_cortex-r82 := -O2 -mcpu=cortex-r82 -mgeneral-regs-only -mstrict-align
 SIZE_cortex-r82 := aarch64-linux-gnu-size
 
+# The register backends that are part of a target's library (arch/<arch>/).
+ARCH_SRCS_cortex-r52 := arch/armv8r/mpu.c
+ARCH_SRCS_cortex-r82 := arch/armv8r/mpu.c
+
 define target_rules
-$(B)/$(1)/obj/%.o: %.c $(CORE_HDRS) | deps
+$(B)/$(1)/obj/%.o: %.c $(CORE_HDRS) $(wildcard arch/*/*.h) | deps
 	@mkdir -p $$(dir $$@)
-	$$(CC_$(1)) $(CORE_CFLAGS) $$(CF_$(1)) -c $$< -o $$@
-$(B)/$(1)/libarmmap.a: $(patsubst %.c,$(B)/$(1)/obj/%.o,$(CORE_SRCS))
+	$$(CC_$(1)) $(CORE_CFLAGS) -I. $$(CF_$(1)) -c $$< -o $$@
+$(B)/$(1)/libarmmap.a: $(patsubst %.c,$(B)/$(1)/obj/%.o,$(CORE_SRCS) $(ARCH_SRCS_$(1)))
 	@rm -f $$@
 	$$(patsubst %gcc,%ar,$$(CC_$(1))) rcs $$@ $$^
 endef

@@ -25,6 +25,43 @@ for t in "$@"; do
 		f=$((f + 1))
 	fi
 done
+# The Armv8-R backend (arch/armv8r/mpu.c, in the Cortex-R52 and Cortex-R82
+# libraries) must program the registers of both MPUs: read from the
+# disassembly, by encoding. AArch32: HPRSELR/PRSELR (c6, c2, 1), HPRBAR/PRBAR
+# (c6, c3, 0), HPRLAR/PRLAR (c6, c3, 1), HMPUIR/MPUIR (c0, c0, 4), HMAIR0/1
+# and MAIR0/1 (c10, c2, 0/1), HSCTLR/SCTLR (c1, c0, 0), with opc1 4 (EL2)
+# and 0 (EL1). AArch64 (no QEMU has a Cortex-R82: this is its check): the
+# _EL2 and _EL1 system registers.
+r8r() {
+	local t=$1 obj=build/$1/obj/arch/armv8r/mpu.o dis want w miss=()
+	case $t in
+	cortex-r52) dis=$(arm-none-eabi-objdump -d "$obj" 2>/dev/null | grep -oE '(mcr|mrc)[[:space:]]+15, [04], [a-z0-9]+, cr[0-9]+, cr[0-9]+, \{[0-7]\}' |
+		sed -E 's/(mcr|mrc)[[:space:]]+15, ([04]), [a-z0-9]+, (cr[0-9]+), (cr[0-9]+), \{([0-7])\}/\1 \2 \3 \4 \5/' | sort -u)
+		want=()
+		for o in 4 0; do
+			want+=("mcr $o cr6 cr2 1" "mcr $o cr6 cr3 0" "mcr $o cr6 cr3 1" "mrc $o cr6 cr3 0"
+				"mrc $o cr6 cr3 1" "mrc $o cr0 cr0 4" "mcr $o cr10 cr2 0" "mcr $o cr10 cr2 1"
+				"mcr $o cr1 cr0 0" "mrc $o cr1 cr0 0")
+		done ;;
+	cortex-r82) dis=$(aarch64-linux-gnu-objdump -d "$obj" 2>/dev/null |
+		sed -nE 's/.*(msr)[[:space:]]+([a-z0-9_]+), .*/\1 \2/p; s/.*(mrs)[[:space:]]+x[0-9]+, ([a-z0-9_]+).*/\1 \2/p' | sort -u)
+		want=()
+		for e in el2 el1; do
+			want+=("msr prselr_$e" "msr prbar_$e" "msr prlar_$e" "mrs prbar_$e" "mrs prlar_$e"
+				"mrs mpuir_$e" "msr mair_$e" "msr sctlr_$e" "mrs sctlr_$e")
+		done ;;
+	*) return 0 ;;
+	esac
+	for w in "${want[@]}"; do grep -qxF "$w" <<<"$dis" || miss+=("$w"); done
+	if [ -s "$obj" ] && [ ${#miss[@]} -eq 0 ]; then
+		echo "ok   $t: arch/armv8r programs both MPUs (${#want[@]} register accesses found by encoding)"
+		p=$((p + 1))
+	else
+		echo "FAIL $t: arch/armv8r/mpu.o lacks: ${miss[*]:-the object}"
+		f=$((f + 1))
+	fi
+}
+for t in "$@"; do r8r "$t"; done
 # The README's example must stay true to the API.
 ex=$(mktemp --suffix=.c)
 awk '/^```c$/{f=1;next}/^```$/{f=0}f' README.md >"$ex"
