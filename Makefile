@@ -345,6 +345,42 @@ $(SMP_IMG): $(SMP_SRCS) $(CORE_HDRS) $(wildcard src/*/*.h arch/aarch64/*.h $(SMP
 
 QEMU_SMP := qemu-system-aarch64 -M virt,virtualization=on -cpu cortex-a57 -m 1G -smp 4 $(QEMU_OPTS) -kernel
 
+# The Cortex-R52 image (QEMU mps3-an536, QEMU 10): an EL2 hypervisor on the
+# EL2 MPU and an EL1 guest behind it, both on the arch/armv8r backend. The
+# guest part (guest.c, guest_entry.S and its own copy of the core, the MPU
+# map and the backend) is linked apart into one relocatable object that
+# link.ld places in the guest's memory; nm -u checks that it calls nothing
+# outside itself, and objcopy makes every symbol local but the two the
+# hypervisor needs. The MPU checks are tests/qemu/mpu_common/kit.c.
+R52_DIR := tests/qemu/r52
+R52_CC := arm-none-eabi-gcc
+R52_CFLAGS := $(WARN) -O2 -g -mcpu=cortex-r52 -marm -mfloat-abi=soft -mno-unaligned-access \
+	-Iinclude -I. -ffunction-sections -fdata-sections -DCON_FORMAT_CHECK=0
+R52_EL1_SRCS := $(R52_DIR)/guest.c $(R52_DIR)/guest_entry.S \
+	$(sort $(wildcard src/core/*.c src/mpu/*.c)) arch/armv8r/mpu.c
+R52_EL1_GLOBALS := guest_entry guest_ld_insn
+R52_EL1_OBJ := $(B)/qemu/r52-el1.o
+R52_SRCS := $(sort $(wildcard src/core/*.c src/mpu/*.c)) arch/armv8r/mpu.c $(QEMU_COMMON_SRCS) \
+	$(wildcard tests/qemu/mpu_common/*.c) $(R52_DIR)/main.c $(R52_DIR)/board.c $(R52_DIR)/startup.S
+R52_HDRS := $(CORE_HDRS) $(wildcard arch/armv8r/*.h $(R52_DIR)/*.h tests/qemu/mpu_common/*.h) \
+	$(QEMU_COMMON_HDRS)
+R52_IMG := $(B)/qemu/r52.elf
+$(R52_EL1_OBJ): $(R52_EL1_SRCS) $(R52_HDRS) | deps
+	@mkdir -p $(dir $@)
+	$(R52_CC) $(R52_CFLAGS) -fno-tree-loop-distribute-patterns -nostdlib -nostartfiles -r \
+		$(R52_EL1_SRCS) -lgcc -o $@.all
+	@undef=$$(arm-none-eabi-nm -u $@.all | grep -v ' __guest_'); if [ -n "$$undef" ]; then \
+	  echo "$@: the guest part calls outside itself (link.ld's __guest_* aside):"; \
+	  echo "$$undef"; rm -f $@.all; exit 1; fi
+	arm-none-eabi-objcopy $(addprefix --keep-global-symbol=,$(R52_EL1_GLOBALS)) $@.all $@
+	@rm -f $@.all
+$(R52_IMG): $(R52_SRCS) $(R52_EL1_OBJ) $(R52_HDRS) $(R52_DIR)/link.ld | deps
+	@mkdir -p $(dir $@)
+	$(R52_CC) $(R52_CFLAGS) -nostdlib -nostartfiles -static -T $(R52_DIR)/link.ld \
+		-Wl,--gc-sections -Wl,--build-id=none -Wl,--no-warn-rwx-segments $(R52_SRCS) \
+		$(R52_EL1_OBJ) -lgcc -o $@
+QEMU_R52 := qemu-system-arm -M mps3-an536 $(QEMU_OPTS) -kernel
+
 # The Linux guest: an unmodified Debian arm64 kernel (linux-image-cloud-arm64)
 # and an initramfs of busybox-static with tests/qemu/linux/init as /init, from
 # Debian's packages (scripts/linux-guest.sh; the .debs stay in
@@ -400,7 +436,7 @@ QEMU_LINUX := qemu-system-aarch64 -M virt,virtualization=on -cpu cortex-a57 -m 5
 # Every suite prints `<suite>: N passed, M failed`; scripts/run-suites.sh
 # runs them all and closes with the total.
 SUITES := $(patsubst $(B)/tests/%,unit-%,$(UNIT_BINS)) $(addprefix tsan-,$(TSAN_TESTS)) fuzz-replay \
-	soak-slice cross-build qemu-mpu qemu-mmu qemu-guest qemu-mmio-guard qemu-smp qemu-linux
+	soak-slice cross-build qemu-mpu qemu-r52 qemu-mmu qemu-guest qemu-mmio-guard qemu-smp qemu-linux
 
 # Each suite builds what it runs, so one that does not build is counted as
 # failed while the others still run.
@@ -436,6 +472,9 @@ suite-qemu-mmio-guard: $(MG_IMG) | qemu-empty-fw
 
 suite-qemu-smp: $(SMP_IMG) | qemu-empty-fw
 	@scripts/run-qemu.sh qemu-smp 120 $(QEMU_SMP) $(SMP_IMG)
+
+suite-qemu-r52: $(R52_IMG) | qemu-empty-fw
+	@scripts/run-qemu.sh qemu-r52 60 $(QEMU_R52) $(R52_IMG)
 
 suite-qemu-linux: $(LX_RUN) | qemu-empty-fw
 	@scripts/run-linux.sh $(LX_IMG) $(LX_REFUSE) $(LX_DTB) $(LINUX_DIR) -- $(QEMU_LINUX)

@@ -205,12 +205,12 @@ static uint64_t rd_mair(enum am_armv8r_mpu m)
 	return (uint64_t)CP15_R(0, c10, c2, 1) << 32 | CP15_R(0, c10, c2, 0);
 }
 
+/* The region count: HMPUIR.REGION is bits [7:0], MPUIR.DREGION bits [15:8]. */
 static uint64_t rd_mpuir(enum am_armv8r_mpu m)
 {
-	return m == AM_ARMV8R_MPU_EL2 ? CP15_R(4, c0, c0, 4)  /* HMPUIR */
-				      : CP15_R(0, c0, c0, 4); /* MPUIR */
+	return m == AM_ARMV8R_MPU_EL2 ? CP15_R(4, c0, c0, 4)	   /* HMPUIR */
+				      : CP15_R(0, c0, c0, 4) >> 8; /* MPUIR */
 }
-
 static uint64_t rd_sctlr(enum am_armv8r_mpu m)
 {
 	return m == AM_ARMV8R_MPU_EL2 ? CP15_R(4, c1, c0, 0)  /* HSCTLR */
