@@ -480,10 +480,14 @@ suite-qemu-linux: $(LX_RUN) | qemu-empty-fw
 	@scripts/run-linux.sh $(LX_IMG) $(LX_REFUSE) $(LX_DTB) $(LINUX_DIR) -- $(QEMU_LINUX)
 
 # ------------------------------------------------------------------ demo --
-demo: deps $(M33_IMG) $(A64_IMG) $(GUEST_IMG) $(MG_IMG) $(LX_RUN) | qemu-empty-fw
+demo: deps $(M33_IMG) $(R52_IMG) $(A64_IMG) $(GUEST_IMG) $(MG_IMG) $(LX_RUN) | qemu-empty-fw
 	@echo "== armmap on an emulated Cortex-M33 (mps2-an505, 16 MPU regions) =="
 	@timeout 60 $(QEMU_MPU) $(M33_IMG); st=$$?; \
 	  if [ $$st -ne 0 ]; then echo "demo: the MPU image exited with status $$st"; exit 1; fi
+	@echo
+	@echo "== armmap on an emulated Cortex-R52 (mps3-an536, Armv8-R: an EL2 hypervisor on the EL2 MPU, an EL1 guest behind it) =="
+	@timeout 60 $(QEMU_R52) $(R52_IMG); st=$$?; \
+	  if [ $$st -ne 0 ]; then echo "demo: the R52 image exited with status $$st"; exit 1; fi
 	@echo
 	@echo "== armmap on an emulated Cortex-A57 (virt, EL2 stage-1 MMU, 4 KiB granule) =="
 	@timeout 60 $(QEMU_MMU) $(A64_IMG); st=$$?; \
