@@ -161,9 +161,12 @@ if [ -n "$qemu_bpo" ]; then
 		tail -n 20 "$log" >&2
 		exit 1
 	fi
-	debs=$(cd "$archives" && compgen -G '*.deb' | tr '\n' ' ') || debs=
+	# say what is cached: the QEMU packages by name, the libraries they pulled by number
+	n=$(find "$archives" -maxdepth 1 -name '*.deb' | wc -l)
+	q=$(find "$archives" -maxdepth 1 -name 'qemu-*.deb' -printf '%f\n' | sort | paste -sd ' ' -)
+	nq=$(find "$archives" -maxdepth 1 -name 'qemu-*.deb' | wc -l)
 	echo "deps: qemu-system-arm $(dpkg-query -W -f='${Version}' qemu-system-arm) from $BPO;" \
-		".debs in build/apt-archives: ${debs:-none (nothing downloaded)}"
+		"build/apt-archives holds $n .debs: ${q:-no QEMU package} and $((n - nq)) others"
 fi
 mapfile -t miss < <(missing)
 if [ ${#miss[@]} -ne 0 ]; then
