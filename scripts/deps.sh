@@ -85,8 +85,10 @@ have() {
 	cmd) command -v "$what" >/dev/null 2>&1 ;;
 	file) [ -e "$what" ] ;;
 	glob) compgen -G "$what" >/dev/null ;;
-	board) command -v qemu-system-arm >/dev/null 2>&1 &&
-		qemu-system-arm -M help 2>/dev/null | grep -q "^$what " ;;
+	# the list first, then grep: with pipefail, grep -q quitting early could
+	# fail the pipe (SIGPIPE) although the board is there
+	board) local boards
+		boards=$(qemu-system-arm -M help 2>/dev/null) && grep -q "^$what " <<<"$boards" ;;
 	esac
 }
 missing() {
