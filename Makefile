@@ -481,7 +481,7 @@ suite-qemu-linux: $(LX_RUN) | qemu-empty-fw
 
 # ------------------------------------------------------------------ demo --
 demo: deps $(M33_IMG) $(R52_IMG) $(A64_IMG) $(GUEST_IMG) $(MG_IMG) $(LX_RUN) | qemu-empty-fw
-	@echo "== armmap on an emulated Cortex-M33 (mps2-an505, 16 MPU regions) =="
+	@echo "== armmap on an emulated Cortex-M33 (mps2-an505, the MPU regions MPU_TYPE reports) =="
 	@timeout 60 $(QEMU_MPU) $(M33_IMG); st=$$?; \
 	  if [ $$st -ne 0 ]; then echo "demo: the MPU image exited with status $$st"; exit 1; fi
 	@echo

@@ -7,6 +7,12 @@
  *
  * The image owns the first 64 KiB of SRAM and its code; all tests work in
  * the window WIN..WIN_END that the image never touches otherwise.
+ *
+ * The number of regions is the hardware's (MPU_TYPE.DREGION, read once at
+ * start into g_nr_hw): QEMU 7.2's an505 implements 16, QEMU 10's 8. Every
+ * check runs with whatever count it finds: the boot table takes NR_BOOT
+ * regions and no check needs more than NR_RUN_MAX at once beside it, so the
+ * image runs on NR_BOOT + NR_RUN_MAX (6) regions or more.
  */
 #include <armmap/errors.h>
 #include <armmap/mpu.h>
@@ -14,12 +20,24 @@
 #include "arch/armv8m/mpu.h"
 #include "tests/qemu/mpu/image.h"
 
-#define NR_HW 16u
+/* Storage for any count MPU_TYPE.DREGION (8 bits) can report. */
+#define NR_STORE AM_MPU_MAX_REGIONS
 #define NR_BOOT 4u
+/* Regions the run-time checks map at once at most (a split, a merge: 2). */
+#define NR_RUN_MAX 2u
 #define WIN 0x38100000u
 #define WIN_END 0x38200000u
 #define UART0_BASE 0x40200000u
 #define PAGE 0x1000u
+
+/*
+ * ck_fill maps one page every FILL_STEP from FILL_BASE until the MPU is
+ * full, then one more page that is refused: the test window holds that for
+ * up to NR_LAYOUT_MAX hardware regions.
+ */
+#define FILL_BASE (WIN + 0x40000u)
+#define FILL_STEP (2 * PAGE)
+#define NR_LAYOUT_MAX (NR_BOOT + (WIN_END - PAGE - FILL_BASE) / FILL_STEP)
 
 static const struct am_attr attr_rw = AM_ATTR_RW_DATA;
 static const struct am_attr attr_ro = AM_ATTR_RO_DATA;
@@ -30,7 +48,8 @@ static const struct am_attr attr_dev = AM_ATTR_DEVICE;
 const uint32_t ro_word = 0xc0debabeu;
 
 static struct am_mpu_map g_map;
-static struct am_mpu_region g_regions[NR_HW];
+static unsigned int g_nr_hw; /* MPU_TYPE.DREGION, read once in main() */
+static struct am_mpu_region g_regions[NR_STORE];
 static struct am_armv8m_ctx g_hwctx;
 static struct am_mpu_ops g_ops;
 static int g_init_rc = 1, g_boot_rc = 1;
@@ -76,10 +95,12 @@ static void img_unlock(void *ctx)
 
 static bool hw_overlap(void)
 {
-	uint32_t b[NR_HW], l[NR_HW], rbar, rlar;
+	/* static: up to NR_STORE entries each; called with the lock held */
+	static uint32_t b[NR_STORE], l[NR_STORE];
+	uint32_t rbar, rlar;
 	unsigned int i, j, n = 0;
 
-	for (i = 0; i < NR_HW; i++) {
+	for (i = 0; i < g_nr_hw; i++) {
 		if (am_armv8m_mpu_read(i, &rbar, &rlar) || !(rlar & 1u))
 			continue;
 		b[n] = rbar & ~31u;
@@ -99,7 +120,7 @@ static void img_write_region(void *ctx, unsigned int idx, uint64_t rbar, uint64_
 {
 	g_hw.writes++;
 	g_hw.call_writes++;
-	if (idx >= NR_HW) {
+	if (idx >= g_nr_hw) {
 		g_hw.bad_writes++; /* RNR would ignore it and hit another region */
 		return;
 	}
@@ -144,9 +165,8 @@ static const char *attr_name(const struct am_attr *a)
 /* Print the AM_ATTR_DIFF_* bits of a mismatch record. */
 static void show_diff(uint64_t d)
 {
-	static const char *const names[] = { "permissions", "execute-never",
-					      "unprivileged access", "memory type",
-					      "shareability" };
+	static const char *const names[] = {"permissions", "execute-never", "unprivileged access",
+					    "memory type", "shareability"};
 	const char *sep = "";
 
 	con_printf(" [differs:");
@@ -337,27 +357,27 @@ static void expect_none(uint32_t addr, bool show)
 	expect_store(addr, 0x0badf00du, true, false);
 }
 
-/* The whole MPU, as the hardware holds it. */
+/* The whole MPU, as the hardware holds it (its first g_nr_hw entries). */
 struct hw_snap {
-	uint32_t rbar[NR_HW], rlar[NR_HW];
+	uint32_t rbar[NR_STORE], rlar[NR_STORE];
 };
 
 static void snap(struct hw_snap *s)
 {
 	unsigned int i;
 
-	for (i = 0; i < NR_HW; i++)
+	for (i = 0; i < g_nr_hw; i++)
 		if (am_armv8m_mpu_read(i, &s->rbar[i], &s->rlar[i]))
 			s->rbar[i] = s->rlar[i] = 0xffffffffu;
 }
 
 static void expect_hw_unchanged(const struct hw_snap *before)
 {
-	struct hw_snap now;
+	static struct hw_snap now; /* static: 2 KiB, off the 8 KiB stack */
 	unsigned int i, diff = 0;
 
 	snap(&now);
-	for (i = 0; i < NR_HW; i++) {
+	for (i = 0; i < g_nr_hw; i++) {
 		if (now.rbar[i] == before->rbar[i] && now.rlar[i] == before->rlar[i])
 			continue;
 		diff++;
@@ -366,16 +386,23 @@ static void expect_hw_unchanged(const struct hw_snap *before)
 	}
 	if (!diff)
 		con_printf("  hardware unchanged: all %u region registers identical, %u enabled\n",
-			   NR_HW, hw_enabled());
+			   g_nr_hw, hw_enabled());
 }
 
-/* Hardware registers equal the map's view of them, for every region. */
+/*
+ * Hardware registers equal the map's view of them, for every region the
+ * hardware implements; and the first index past them is out of range for
+ * both (the map manages exactly the hardware's regions).
+ */
 static bool hw_matches_map(void)
 {
+	uint64_t pb, pl;
+	uint32_t qb, ql;
 	unsigned int i;
 	bool same = true;
+	int rh, rm;
 
-	for (i = 0; i < NR_HW; i++) {
+	for (i = 0; i < g_nr_hw; i++) {
 		uint64_t mb = 0, ml = 0;
 		uint32_t hb = 0, hl = 0;
 		int rc = am_mpu_region_regs(&g_map, i, &mb, &ml);
@@ -387,6 +414,15 @@ static bool hw_matches_map(void)
 		FAIL("region %u: map says RBAR=0x%08x RLAR=0x%08x (rc %d), hardware has 0x%08x "
 		     "0x%08x\n",
 		     i, (uint32_t)mb, (uint32_t)ml, rc, hb, hl);
+	}
+	rh = am_armv8m_mpu_read(g_nr_hw, &qb, &ql);
+	rm = am_mpu_region_regs(&g_map, g_nr_hw, &pb, &pl);
+	if (rh != AM_ERANGE || rm != AM_ERANGE) {
+		same = false;
+		FAIL("region %u (one past the hardware's): read back %s, map %s, expected "
+		     "AM_ERANGE "
+		     "from both\n",
+		     g_nr_hw, errname(rh), errname(rm));
 	}
 	if (am_mpu_used(&g_map) != hw_enabled()) {
 		same = false;
@@ -455,21 +491,29 @@ static void ck_boot(void)
 	};
 	unsigned int i;
 	uint32_t ctrl = am_armv8m_mpu_ctrl();
+	uint32_t type = *(volatile uint32_t *)AM_ARMV8M_MPU_TYPE;
 	uint64_t mair = am_armv8m_mpu_read_mair();
 
 	check_begin();
 	EXPECT(g_init_rc == 0, "am_mpu_init -> %s\n", errname(g_init_rc));
 	EXPECT(g_boot_rc == 0, "am_mpu_boot -> %s\n", errname(g_boot_rc));
-	EXPECT(am_armv8m_hw_regions(NULL) == NR_HW && am_mpu_capacity(&g_map) == NR_HW,
-	       "MPU_TYPE.DREGION %u, map capacity %u, expected 16\n", am_armv8m_hw_regions(NULL),
-	       am_mpu_capacity(&g_map));
+	con_printf("  MPU_TYPE=0x%08x: DREGION %u regions, the map manages %u\n", type,
+		   (type >> 8) & 0xffu, am_mpu_capacity(&g_map));
+	EXPECT(g_nr_hw == ((type >> 8) & 0xffu) && am_mpu_capacity(&g_map) == g_nr_hw,
+	       "am_armv8m_hw_regions() %u, map capacity %u, MPU_TYPE.DREGION %u: expected one "
+	       "count\n",
+	       g_nr_hw, am_mpu_capacity(&g_map), (type >> 8) & 0xffu);
+	EXPECT(g_nr_hw >= NR_BOOT + NR_RUN_MAX && g_nr_hw <= NR_LAYOUT_MAX,
+	       "the checks run on %u to %u regions, the hardware has %u\n", NR_BOOT + NR_RUN_MAX,
+	       NR_LAYOUT_MAX, g_nr_hw);
 	for (i = 0; i < NR_BOOT; i++)
 		show_hw_region(i, names[i]);
 	for (i = 0; i < NR_BOOT; i++)
 		expect_hw_bounds((int)i, (uint32_t)g_boot[i].base, (uint32_t)g_boot[i].limit);
 	if (hw_matches_map())
-		con_printf(
-			"  regions 0..15 read back through MPU_RNR equal am_mpu_region_regs()\n");
+		con_printf("  regions 0..%u read back through MPU_RNR equal am_mpu_region_regs(); "
+			   "region %u is out of range for both\n",
+			   g_nr_hw - 1, g_nr_hw);
 	EXPECT(hw_enabled() == NR_BOOT && am_mpu_used(&g_map) == NR_BOOT,
 	       "%u regions enabled, %u in use, expected %u\n", hw_enabled(), am_mpu_used(&g_map),
 	       NR_BOOT);
@@ -481,7 +525,7 @@ static void ck_boot(void)
 		   (uint32_t)(mair >> 32), (uint32_t)mair, ctrl);
 	EXPECT((uintptr_t)__test_window == WIN && (uintptr_t)__test_window_end == WIN_END,
 	       "link.ld test window differs from the image's\n");
-	end("boot table programmed: 4 regions, hardware == map for all 16, MPU on");
+	end("boot table programmed: 4 regions, hardware == map for every hardware region, MPU on");
 }
 
 static void ck_rw(void)
@@ -661,8 +705,6 @@ static void ck_shrink(void)
 }
 
 /* Shared by ck_fill and ck_fill_split: the regions ck_fill mapped. */
-#define FILL_BASE (WIN + 0x40000)
-#define FILL_STEP (2 * PAGE)
 static unsigned int g_filled;
 
 static void ck_fill(void)
@@ -673,7 +715,8 @@ static void ck_fill(void)
 
 	check_begin();
 	g_filled = 0;
-	for (k = 0; k < NR_HW + 2; k++) {
+	/* one map past the hardware's count at most: that one must be refused */
+	for (k = 0; k <= g_nr_hw - NR_BOOT; k++) {
 		uint32_t b = FILL_BASE + k * FILL_STEP;
 
 		snap(&s);
@@ -696,14 +739,16 @@ static void ck_fill(void)
 	con_printf("  map %u [0x%08x, 0x%08x) RW -> %s\n", k + 1, FILL_BASE + k * FILL_STEP,
 		   FILL_BASE + k * FILL_STEP + PAGE, errname(rc));
 	EXPECT(rc == AM_ENOSPC, "expected AM_ENOSPC\n");
-	EXPECT(g_filled == NR_HW - NR_BOOT, "%u maps succeeded, expected %u\n", g_filled,
-	       NR_HW - NR_BOOT);
-	EXPECT(hw_enabled() == NR_HW && maxen == NR_HW && am_mpu_used(&g_map) == NR_HW,
-	       "enabled %u (max %u), used %u, expected 16\n", hw_enabled(), maxen,
-	       am_mpu_used(&g_map));
+	EXPECT(g_filled == g_nr_hw - NR_BOOT, "%u maps succeeded, expected %u\n", g_filled,
+	       g_nr_hw - NR_BOOT);
+	EXPECT(hw_enabled() == g_nr_hw && maxen == g_nr_hw && am_mpu_used(&g_map) == g_nr_hw,
+	       "enabled %u (max %u), used %u, expected %u\n", hw_enabled(), maxen,
+	       am_mpu_used(&g_map), g_nr_hw);
+	con_printf("  all %u hardware regions enabled, the map uses %u\n", hw_enabled(),
+		   am_mpu_used(&g_map));
 	expect_hw_unchanged(&s);
 	expect_none(FILL_BASE + k * FILL_STEP, true);
-	end("filling the MPU: AM_ENOSPC exactly when all 16 hardware regions are in use");
+	end("filling the MPU: AM_ENOSPC exactly when all the hardware's regions are in use");
 }
 
 static void ck_fill_split(void)
@@ -928,8 +973,10 @@ static void ck_uninit(void)
 {
 	static struct am_mpu_map never; /* zeroed, as static storage is */
 	struct am_mpu_map failed;
-	struct am_mpu_config bad = {.flavour = AM_MPU_V8M, .storage = g_regions,
-				    .storage_len = 1, .nr_regions = NR_HW};
+	struct am_mpu_config bad = {.flavour = AM_MPU_V8M,
+				    .storage = g_regions,
+				    .storage_len = 1,
+				    .nr_regions = 0 /* the hardware's */};
 	struct hw_snap s;
 	unsigned int log0, writes0 = g_hw.writes;
 	int rc1, rc2, rc3;
@@ -954,8 +1001,7 @@ static void ck_uninit(void)
 	EXPECT(rc2 == AM_EINVAL && rc3 == AM_EINVAL, "expected AM_EINVAL twice\n");
 	EXPECT(g_log.count == log0 + 1 && logged(log0, AM_EV_NOT_READY, (uintptr_t)&failed),
 	       "expected one record AM_EV_NOT_READY\n");
-	EXPECT(g_hw.writes == writes0, "a refused call wrote %u regions\n",
-	       g_hw.writes - writes0);
+	EXPECT(g_hw.writes == writes0, "a refused call wrote %u regions\n", g_hw.writes - writes0);
 	expect_hw_unchanged(&s);
 	am_log_set_fallback(NULL, NULL);
 	end("an uninitialised or failed-init map: an error code and a record, not a jump");
@@ -975,9 +1021,10 @@ static void ck_final(void)
 	EXPECT(primask == 0, "PRIMASK left at %u\n", primask);
 	EXPECT(g_hw.overlap_events == 0, "%u region writes left two enabled regions overlapping\n",
 	       g_hw.overlap_events);
-	EXPECT(g_hw.bad_writes == 0, "%u writes to a region index >= 16\n", g_hw.bad_writes);
+	EXPECT(g_hw.bad_writes == 0, "%u writes to a region index >= %u\n", g_hw.bad_writes,
+	       g_nr_hw);
 	EXPECT(g_hw.unsynced_calls == 0, "%u calls ended without a sync\n", g_hw.unsynced_calls);
-	EXPECT(g_hw.max_enabled <= NR_HW, "max enabled %u\n", g_hw.max_enabled);
+	EXPECT(g_hw.max_enabled <= g_nr_hw, "max enabled %u of %u\n", g_hw.max_enabled, g_nr_hw);
 	EXPECT(hw_enabled() == NR_BOOT && am_mpu_used(&g_map) == NR_BOOT,
 	       "%u regions left enabled, expected the %u boot regions\n", hw_enabled(), NR_BOOT);
 	end("afterwards: only the boot regions, lock balanced, no overlap, every write synced");
@@ -986,11 +1033,12 @@ static void ck_final(void)
 static void banner(void)
 {
 	con_printf("armmap qemu-mpu: the armmap MPU map driving the Armv8-M MPU of an emulated\n");
-	con_printf("Cortex-M33 (mps2-an505, Secure, 16 regions). Code RX, constants RO, RAM RW,\n");
-	con_printf("UART device; the MPU runs WITHOUT a background region, so whatever is not\n");
-	con_printf("mapped faults. Each check maps through the API, touches memory, and the\n");
-	con_printf("MemManage handler reports the fault. Test window: [0x%08x, 0x%08x).\n\n", WIN,
-		   WIN_END);
+	con_printf("Cortex-M33 (mps2-an505, Secure, %u regions as MPU_TYPE.DREGION reports).\n",
+		   g_nr_hw);
+	con_printf("Code RX, constants RO, RAM RW, UART device; the MPU runs WITHOUT a\n");
+	con_printf("background region, so whatever is not mapped faults. Each check maps\n");
+	con_printf("through the API, touches memory, and the MemManage handler reports the\n");
+	con_printf("fault. Test window: [0x%08x, 0x%08x).\n\n", WIN, WIN_END);
 }
 
 int main(void)
@@ -999,7 +1047,7 @@ int main(void)
 		.flavour = AM_MPU_V8M,
 		.nr_regions = 0, /* ask the hardware */
 		.storage = g_regions,
-		.storage_len = NR_HW,
+		.storage_len = NR_STORE,
 		.attr_index = NULL,
 		.pa_bits = 0,
 		.flags = AM_MPU_F_SPLIT,
@@ -1007,6 +1055,7 @@ int main(void)
 
 	con_init();
 	faults_init();
+	g_nr_hw = am_armv8m_hw_regions(NULL);
 	banner();
 
 	g_ops = am_armv8m_mpu_ops;
