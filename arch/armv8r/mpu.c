@@ -122,18 +122,7 @@ static void wr_sctlr(enum am_armv8r_mpu m, uint64_t v)
 
 #elif defined(__arm__)
 
-/* CP15: (opc1, CRn, CRm, opc2) of each register, EL2 (Hyp) and EL1. */
-#define CP15_R(op1, crn, crm, op2)                                                               \
-	({                                                                                       \
-		uint32_t v_;                                                                     \
-		__asm__ volatile("mrc p15, " #op1 ", %0, " #crn ", " #crm ", " #op2 : "=r"(v_)); \
-		v_;                                                                              \
-	})
-#define CP15_W(op1, crn, crm, op2, v)                                       \
-	__asm__ volatile("mcr p15, " #op1 ", %0, " #crn ", " #crm ", " #op2 \
-			 :                                                  \
-			 : "r"((uint32_t)(v))                               \
-			 : "memory")
+#include "arch/armv8r/cp15.h"
 
 static inline uint32_t irq_save_disable(void)
 {
@@ -159,70 +148,70 @@ static inline void dsb_isb(void)
 static void sel(enum am_armv8r_mpu m, unsigned int idx)
 {
 	if (m == AM_ARMV8R_MPU_EL2)
-		CP15_W(4, c6, c2, 1, idx); /* HPRSELR */
+		AM_CP15_WRITE(4, c6, c2, 1, idx); /* HPRSELR */
 	else
-		CP15_W(0, c6, c2, 1, idx);	   /* PRSELR */
+		AM_CP15_WRITE(0, c6, c2, 1, idx);  /* PRSELR */
 	__asm__ volatile("isb sy" : : : "memory"); /* the selection is seen by the next access */
 }
 
 static void wr_bar_lar(enum am_armv8r_mpu m, uint64_t rbar, uint64_t rlar)
 {
 	if (m == AM_ARMV8R_MPU_EL2) {
-		CP15_W(4, c6, c3, 0, rbar); /* HPRBAR */
-		CP15_W(4, c6, c3, 1, rlar); /* HPRLAR */
+		AM_CP15_WRITE(4, c6, c3, 0, rbar); /* HPRBAR */
+		AM_CP15_WRITE(4, c6, c3, 1, rlar); /* HPRLAR */
 	} else {
-		CP15_W(0, c6, c3, 0, rbar); /* PRBAR */
-		CP15_W(0, c6, c3, 1, rlar); /* PRLAR */
+		AM_CP15_WRITE(0, c6, c3, 0, rbar); /* PRBAR */
+		AM_CP15_WRITE(0, c6, c3, 1, rlar); /* PRLAR */
 	}
 }
 
 static void rd_bar_lar(enum am_armv8r_mpu m, uint64_t *rbar, uint64_t *rlar)
 {
 	if (m == AM_ARMV8R_MPU_EL2) {
-		*rbar = CP15_R(4, c6, c3, 0);
-		*rlar = CP15_R(4, c6, c3, 1);
+		*rbar = AM_CP15_READ(4, c6, c3, 0);
+		*rlar = AM_CP15_READ(4, c6, c3, 1);
 	} else {
-		*rbar = CP15_R(0, c6, c3, 0);
-		*rlar = CP15_R(0, c6, c3, 1);
+		*rbar = AM_CP15_READ(0, c6, c3, 0);
+		*rlar = AM_CP15_READ(0, c6, c3, 1);
 	}
 }
 
 static void wr_mair(enum am_armv8r_mpu m, uint64_t mair)
 {
 	if (m == AM_ARMV8R_MPU_EL2) {
-		CP15_W(4, c10, c2, 0, mair);	   /* HMAIR0 */
-		CP15_W(4, c10, c2, 1, mair >> 32); /* HMAIR1 */
+		AM_CP15_WRITE(4, c10, c2, 0, mair);	  /* HMAIR0 */
+		AM_CP15_WRITE(4, c10, c2, 1, mair >> 32); /* HMAIR1 */
 	} else {
-		CP15_W(0, c10, c2, 0, mair);	   /* MAIR0 */
-		CP15_W(0, c10, c2, 1, mair >> 32); /* MAIR1 */
+		AM_CP15_WRITE(0, c10, c2, 0, mair);	  /* MAIR0 */
+		AM_CP15_WRITE(0, c10, c2, 1, mair >> 32); /* MAIR1 */
 	}
 }
 
 static uint64_t rd_mair(enum am_armv8r_mpu m)
 {
 	if (m == AM_ARMV8R_MPU_EL2)
-		return (uint64_t)CP15_R(4, c10, c2, 1) << 32 | CP15_R(4, c10, c2, 0);
-	return (uint64_t)CP15_R(0, c10, c2, 1) << 32 | CP15_R(0, c10, c2, 0);
+		return (uint64_t)AM_CP15_READ(4, c10, c2, 1) << 32 | AM_CP15_READ(4, c10, c2, 0);
+	return (uint64_t)AM_CP15_READ(0, c10, c2, 1) << 32 | AM_CP15_READ(0, c10, c2, 0);
 }
 
 /* The region count: HMPUIR.REGION is bits [7:0], MPUIR.DREGION bits [15:8]. */
 static uint64_t rd_mpuir(enum am_armv8r_mpu m)
 {
-	return m == AM_ARMV8R_MPU_EL2 ? CP15_R(4, c0, c0, 4)	   /* HMPUIR */
-				      : CP15_R(0, c0, c0, 4) >> 8; /* MPUIR */
+	return m == AM_ARMV8R_MPU_EL2 ? AM_CP15_READ(4, c0, c0, 4)	 /* HMPUIR */
+				      : AM_CP15_READ(0, c0, c0, 4) >> 8; /* MPUIR */
 }
 static uint64_t rd_sctlr(enum am_armv8r_mpu m)
 {
-	return m == AM_ARMV8R_MPU_EL2 ? CP15_R(4, c1, c0, 0)  /* HSCTLR */
-				      : CP15_R(0, c1, c0, 0); /* SCTLR */
+	return m == AM_ARMV8R_MPU_EL2 ? AM_CP15_READ(4, c1, c0, 0)  /* HSCTLR */
+				      : AM_CP15_READ(0, c1, c0, 0); /* SCTLR */
 }
 
 static void wr_sctlr(enum am_armv8r_mpu m, uint64_t v)
 {
 	if (m == AM_ARMV8R_MPU_EL2)
-		CP15_W(4, c1, c0, 0, v);
+		AM_CP15_WRITE(4, c1, c0, 0, v);
 	else
-		CP15_W(0, c1, c0, 0, v);
+		AM_CP15_WRITE(0, c1, c0, 0, v);
 }
 
 #else

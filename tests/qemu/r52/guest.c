@@ -11,6 +11,7 @@
 #include <armmap/errors.h>
 #include <armmap/mpu.h>
 
+#include "arch/armv8r/cp15.h"
 #include "arch/armv8r/mpu.h"
 #include "tests/qemu/r52/abi.h"
 #include "tests/qemu/r52/image.h"
@@ -55,8 +56,8 @@ void guest_dabt(uint32_t insn)
 {
 	uint32_t dfsr, dfar;
 
-	__asm__ volatile("mrc p15, 0, %0, c5, c0, 0" : "=r"(dfsr)); /* DFSR */
-	__asm__ volatile("mrc p15, 0, %0, c6, c0, 0" : "=r"(dfar)); /* DFAR */
+	dfsr = AM_CP15_READ(0, c5, c0, 0); /* DFSR */
+	dfar = AM_CP15_READ(0, c6, c0, 0); /* DFAR */
 	g_dfsr = dfsr;
 	g_dfar = dfar;
 	if (insn != (uintptr_t)guest_ld_insn && insn != (uintptr_t)guest_st_insn)

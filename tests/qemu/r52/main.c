@@ -30,6 +30,7 @@
 #include <armmap/errors.h>
 #include <armmap/mpu.h>
 
+#include "arch/armv8r/cp15.h"
 #include "arch/armv8r/mpu.h"
 #include "tests/qemu/mpu_common/kit.h"
 #include "tests/qemu/r52/abi.h"
@@ -53,41 +54,29 @@ static int g_init_rc = 1, g_boot_rc = 1;
 /* Hyp mode registers                                                      */
 /* ---------------------------------------------------------------------- */
 
-#define CP15_R(op1, crn, crm, op2)                                                               \
-	({                                                                                       \
-		uint32_t v_;                                                                     \
-		__asm__ volatile("mrc p15, " #op1 ", %0, " #crn ", " #crm ", " #op2 : "=r"(v_)); \
-		v_;                                                                              \
-	})
-#define CP15_W(op1, crn, crm, op2, v)                                       \
-	__asm__ volatile("mcr p15, " #op1 ", %0, " #crn ", " #crm ", " #op2 \
-			 :                                                  \
-			 : "r"((uint32_t)(v))                               \
-			 : "memory")
-
 static uint32_t rd_hsr(void)
 {
-	return CP15_R(4, c5, c2, 0);
+	return AM_CP15_READ(4, c5, c2, 0);
 }
 static uint32_t rd_hdfar(void)
 {
-	return CP15_R(4, c6, c0, 0);
+	return AM_CP15_READ(4, c6, c0, 0);
 }
 static uint32_t rd_hifar(void)
 {
-	return CP15_R(4, c6, c0, 2);
+	return AM_CP15_READ(4, c6, c0, 2);
 }
 static uint32_t rd_hpfar(void)
 {
-	return CP15_R(4, c6, c0, 4);
+	return AM_CP15_READ(4, c6, c0, 4);
 }
 static uint32_t rd_hcr(void)
 {
-	return CP15_R(4, c1, c1, 0);
+	return AM_CP15_READ(4, c1, c1, 0);
 }
 static void wr_hcr(uint32_t v)
 {
-	CP15_W(4, c1, c1, 0, v);
+	AM_CP15_WRITE(4, c1, c1, 0, v);
 	__asm__ volatile("isb" : : : "memory");
 }
 
