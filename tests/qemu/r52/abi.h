@@ -22,6 +22,7 @@ enum {
 	R52_CK_EL1MPU,	 /* its own EL1 MPU, programmed with armmap, on */
 	R52_CK_EL1RO,	 /* a store to its own read-only region faults at EL1 */
 	R52_CK_EL1UNMAP, /* a region it unmapped faults at EL1 (background) */
+	R52_CK_EL1OFF,	 /* its EL1 MPU off again: only the second stage applies */
 	R52_CK_COUNT
 };
 

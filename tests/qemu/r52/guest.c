@@ -171,5 +171,11 @@ uint32_t guest_main(void)
 	ok = ok && g_dfar == ro_page && try_ld(ro_page - 4, NULL) &&
 	     try_ld(ro_page + 0x1000u, NULL) && regs_match();
 	end(R52_CK_EL1UNMAP, ok, g_dfsr);
+
+	begin(R52_CK_EL1OFF);
+	am_armv8r_mpu_disable(AM_ARMV8R_MPU_EL1);
+	ok = !(am_armv8r_sctlr(AM_ARMV8R_MPU_EL1) & AM_ARMV8R_SCTLR_M) && try_ld(ro_page, &v) &&
+	     try_st(ro_page, 3) && try_ld(ro_page, &v) && v == 3;
+	end(R52_CK_EL1OFF, ok, (uint32_t)am_armv8r_sctlr(AM_ARMV8R_MPU_EL1));
 	return 0;
 }
