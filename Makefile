@@ -481,6 +481,15 @@ suite-qemu-linux: $(LX_RUN) | qemu-empty-fw
 
 # ------------------------------------------------------------------ demo --
 demo: deps $(M33_IMG) $(R52_IMG) $(A64_IMG) $(GUEST_IMG) $(MG_IMG) $(LX_RUN) | qemu-empty-fw
+	@echo "armmap demo: the library on emulated Arm hardware (QEMU), six runs, each checking"
+	@echo "what the hardware does with what armmap maps:"
+	@echo "  1. Cortex-M33 (Armv8-M MPU): the region map, faults from real accesses"
+	@echo "  2. Cortex-R52 (Armv8-R): a hypervisor on the EL2 MPU, a guest with its own EL1 MPU"
+	@echo "  3. Cortex-A57 (EL2 MMU): stage-1 tables, blocks, contiguous runs, faults, AT"
+	@echo "  4. Cortex-A57: a hypervisor building its guest's stage 2 with the P2M"
+	@echo "  5. Cortex-A57: a guest firmware mapping its devices lazily through the MMIO guard"
+	@echo "  6. Cortex-A57: Debian's unmodified Linux booting as a Xen guest on the P2M"
+	@echo
 	@echo "== armmap on an emulated Cortex-M33 (mps2-an505, the MPU regions MPU_TYPE reports) =="
 	@timeout 60 $(QEMU_MPU) $(M33_IMG); st=$$?; \
 	  if [ $$st -ne 0 ]; then echo "demo: the MPU image exited with status $$st"; exit 1; fi
