@@ -350,8 +350,10 @@ void kit_expect_unchanged(const struct kit_snap *before)
 
 bool kit_matches_map(void)
 {
+	uint64_t pb, pl;
 	unsigned int i;
 	bool same = true;
+	int rh, rm;
 
 	for (i = 0; i < hw->nr; i++) {
 		uint64_t mb = 0, ml = 0, hb = 0, hl = 0;
@@ -365,6 +367,15 @@ bool kit_matches_map(void)
 		     "0x%08lx 0x%08lx\n",
 		     i, (unsigned long)mb, (unsigned long)ml, errname(rc), (unsigned long)hb,
 		     (unsigned long)hl);
+	}
+	/* the map manages exactly the hardware's regions: the next index is neither's */
+	rh = hw->read(hw->nr, &pb, &pl);
+	rm = am_mpu_region_regs(&kit_map, hw->nr, &pb, &pl);
+	if (rh != AM_ERANGE || rm != AM_ERANGE) {
+		same = false;
+		FAIL("region %u (one past the hardware's): read back %s, the map %s, expected "
+		     "AM_ERANGE from both\n",
+		     hw->nr, errname(rh), errname(rm));
 	}
 	if (am_mpu_used(&kit_map) != kit_hw_enabled()) {
 		same = false;
