@@ -197,6 +197,8 @@ soak: deps $(B)/soak/soak
 # Both images build in the console and check reporting of tests/qemu/common.
 QEMU_COMMON_SRCS := $(sort $(wildcard tests/qemu/common/*.c))
 QEMU_COMMON_HDRS := $(wildcard tests/qemu/common/*.h)
+# memset / memcpy / memmove of the 32-bit images' assembly (.include'd).
+QEMU_MEM32_INC := tests/qemu/common/mem32.inc
 # The MPU test kit, built into both MPU images (qemu-mpu and qemu-r52).
 QEMU_MPU_KIT_SRCS := $(sort $(wildcard tests/qemu/mpu_common/*.c))
 QEMU_MPU_KIT_HDRS := $(wildcard tests/qemu/mpu_common/*.h)
@@ -218,7 +220,7 @@ M33_SRCS := $(CORE_SRCS) $(sort $(wildcard arch/armv8m/*.c) $(QEMU_COMMON_SRCS) 
 	$(QEMU_MPU_KIT_SRCS) $(wildcard tests/qemu/mpu/*.S)
 M33_IMG := $(B)/qemu/mpu.elf
 $(M33_IMG): $(M33_SRCS) $(CORE_HDRS) $(wildcard arch/armv8m/*.h tests/qemu/mpu/*.h) $(QEMU_COMMON_HDRS) \
-		$(QEMU_MPU_KIT_HDRS) tests/qemu/mpu/link.ld | deps
+		$(QEMU_MPU_KIT_HDRS) $(QEMU_MEM32_INC) tests/qemu/mpu/link.ld | deps
 	@mkdir -p $(dir $@)
 	$(M33_CC) $(M33_CFLAGS) -nostdlib -nostartfiles -T tests/qemu/mpu/link.ld \
 		-Wl,--gc-sections $(M33_SRCS) -lgcc -o $@
@@ -367,7 +369,7 @@ R52_EL1_OBJ := $(B)/qemu/r52-el1.o
 R52_SRCS := $(sort $(wildcard src/core/*.c src/mpu/*.c)) arch/armv8r/mpu.c $(QEMU_COMMON_SRCS) \
 	$(QEMU_MPU_KIT_SRCS) $(R52_DIR)/main.c $(R52_DIR)/board.c $(R52_DIR)/startup.S
 R52_HDRS := $(CORE_HDRS) $(wildcard arch/armv8r/*.h $(R52_DIR)/*.h) $(QEMU_MPU_KIT_HDRS) \
-	$(QEMU_COMMON_HDRS)
+	$(QEMU_COMMON_HDRS) $(QEMU_MEM32_INC)
 R52_IMG := $(B)/qemu/r52.elf
 $(R52_EL1_OBJ): $(R52_EL1_SRCS) $(R52_HDRS) | deps
 	@mkdir -p $(dir $@)
