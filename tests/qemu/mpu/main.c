@@ -34,7 +34,6 @@
 #define NR_RUN_MAX 2u
 #define WIN 0x38100000u
 #define WIN_END 0x38200000u
-#define UART0_BASE 0x40200000u
 #define PAGE 0x1000u
 
 /*
