@@ -197,6 +197,11 @@ soak: deps $(B)/soak/soak
 # Both images build in the console and check reporting of tests/qemu/common.
 QEMU_COMMON_SRCS := $(sort $(wildcard tests/qemu/common/*.c))
 QEMU_COMMON_HDRS := $(wildcard tests/qemu/common/*.h)
+# memset / memcpy / memmove of the 32-bit images' assembly (.include'd).
+QEMU_MEM32_INC := tests/qemu/common/mem32.inc
+# The MPU test kit, built into both MPU images (qemu-mpu and qemu-r52).
+QEMU_MPU_KIT_SRCS := $(sort $(wildcard tests/qemu/mpu_common/*.c))
+QEMU_MPU_KIT_HDRS := $(wildcard tests/qemu/mpu_common/*.h)
 # The hypervisor harness, built into every AArch64 hypervisor image (with
 # --gc-sections, each keeps what it uses). Its guest_abi.h and guest.h are
 # also the EL1 guests' side of the check protocol (headers only: the guest
@@ -204,17 +209,18 @@ QEMU_COMMON_HDRS := $(wildcard tests/qemu/common/*.h)
 QEMU_HYP_SRCS := $(sort $(wildcard tests/qemu/hyp_common/*.c))
 QEMU_HYP_HDRS := $(wildcard tests/qemu/hyp_common/*.h)
 
-# The MPU image: the shared console gets a 4 KiB capture buffer (the image
-# owns 64 KiB of SRAM) and no printf format check (uint32_t is "long" with
-# arm-none-eabi, and the image prints it with %x/%u/%d).
+# The MPU image (Cortex-M33, with the MPU test kit): the shared console gets
+# a 4 KiB capture buffer (the image owns 64 KiB of SRAM) and no printf
+# format check (uint32_t is "long" with arm-none-eabi, and the image prints
+# it with %x/%u/%d).
 M33_CC := arm-none-eabi-gcc
 M33_CFLAGS := $(WARN) -Os -g -mcpu=cortex-m33 -mthumb -Iinclude -I. -ffunction-sections -fdata-sections \
 	-DCON_CAPTURE_LEN=4096u -DCON_FORMAT_CHECK=0
 M33_SRCS := $(CORE_SRCS) $(sort $(wildcard arch/armv8m/*.c) $(QEMU_COMMON_SRCS) $(wildcard tests/qemu/mpu/*.c)) \
-	$(wildcard tests/qemu/mpu/*.S)
+	$(QEMU_MPU_KIT_SRCS) $(wildcard tests/qemu/mpu/*.S)
 M33_IMG := $(B)/qemu/mpu.elf
 $(M33_IMG): $(M33_SRCS) $(CORE_HDRS) $(wildcard arch/armv8m/*.h tests/qemu/mpu/*.h) $(QEMU_COMMON_HDRS) \
-		tests/qemu/mpu/link.ld | deps
+		$(QEMU_MPU_KIT_HDRS) $(QEMU_MEM32_INC) tests/qemu/mpu/link.ld | deps
 	@mkdir -p $(dir $@)
 	$(M33_CC) $(M33_CFLAGS) -nostdlib -nostartfiles -T tests/qemu/mpu/link.ld \
 		-Wl,--gc-sections $(M33_SRCS) -lgcc -o $@
@@ -361,9 +367,9 @@ R52_EL1_SRCS := $(R52_DIR)/guest.c $(R52_DIR)/guest_entry.S \
 R52_EL1_GLOBALS := guest_entry guest_ld_insn
 R52_EL1_OBJ := $(B)/qemu/r52-el1.o
 R52_SRCS := $(sort $(wildcard src/core/*.c src/mpu/*.c)) arch/armv8r/mpu.c $(QEMU_COMMON_SRCS) \
-	$(wildcard tests/qemu/mpu_common/*.c) $(R52_DIR)/main.c $(R52_DIR)/board.c $(R52_DIR)/startup.S
-R52_HDRS := $(CORE_HDRS) $(wildcard arch/armv8r/*.h $(R52_DIR)/*.h tests/qemu/mpu_common/*.h) \
-	$(QEMU_COMMON_HDRS)
+	$(QEMU_MPU_KIT_SRCS) $(R52_DIR)/main.c $(R52_DIR)/board.c $(R52_DIR)/startup.S
+R52_HDRS := $(CORE_HDRS) $(wildcard arch/armv8r/*.h $(R52_DIR)/*.h) $(QEMU_MPU_KIT_HDRS) \
+	$(QEMU_COMMON_HDRS) $(QEMU_MEM32_INC)
 R52_IMG := $(B)/qemu/r52.elf
 $(R52_EL1_OBJ): $(R52_EL1_SRCS) $(R52_HDRS) | deps
 	@mkdir -p $(dir $@)

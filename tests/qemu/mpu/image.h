@@ -20,6 +20,7 @@
 #include "tests/qemu/common/check.h"
 
 /* ---- board.c (uart_putc() and sh_exit() are declared in common/) ---- */
+#define UART0_BASE 0x40200000u /* CMSDK APB UART0 of mps2-an505 */
 /* Turn UART0 on, transmit only. */
 void con_init(void);
 

@@ -12,12 +12,19 @@
  * start into g_nr_hw): QEMU 7.2's an505 implements 16, QEMU 10's 8. Every
  * check runs with whatever count it finds: the boot table takes NR_BOOT
  * regions and no check needs more than NR_RUN_MAX at once beside it, so the
- * image runs on NR_BOOT + NR_RUN_MAX (6) regions or more.
+ * image runs on NR_BOOT + NR_RUN_MAX (6) regions or more, up to NR_HW_MAX.
+ *
+ * The checks of the map against the hardware (the watched backend, the log
+ * records, the accesses that must or must not fault, the snapshots of
+ * every region register) are the MPU test kit's, tests/qemu/mpu_common/
+ * kit.h, shared with qemu-r52; this image gives it the armv8m backend,
+ * MPU_RNR reads and the MemManage probes (struct kit_hw).
  */
 #include <armmap/errors.h>
 #include <armmap/mpu.h>
 
 #include "arch/armv8m/mpu.h"
+#include "tests/qemu/mpu_common/kit.h"
 #include "tests/qemu/mpu/image.h"
 
 /* Storage for any count MPU_TYPE.DREGION (8 bits) can report. */
@@ -27,7 +34,6 @@
 #define NR_RUN_MAX 2u
 #define WIN 0x38100000u
 #define WIN_END 0x38200000u
-#define UART0_BASE 0x40200000u
 #define PAGE 0x1000u
 
 /*
@@ -38,236 +44,32 @@
 #define FILL_BASE (WIN + 0x40000u)
 #define FILL_STEP (2 * PAGE)
 #define NR_LAYOUT_MAX (NR_BOOT + (WIN_END - PAGE - FILL_BASE) / FILL_STEP)
-
-static const struct am_attr attr_rw = AM_ATTR_RW_DATA;
-static const struct am_attr attr_ro = AM_ATTR_RO_DATA;
-static const struct am_attr attr_rx = AM_ATTR_RX_TEXT;
-static const struct am_attr attr_dev = AM_ATTR_DEVICE;
+/* The most regions the image runs on: the window's, and the kit's snapshots'. */
+#define NR_HW_MAX (NR_LAYOUT_MAX < KIT_MAX_HW ? NR_LAYOUT_MAX : KIT_MAX_HW)
 
 /* A constant the boot table maps read-only (it lives in .rodata). */
 const uint32_t ro_word = 0xc0debabeu;
 
-static struct am_mpu_map g_map;
+const char check_suite[] = "qemu-mpu";
+
 static unsigned int g_nr_hw; /* MPU_TYPE.DREGION, read once in main() */
 static struct am_mpu_region g_regions[NR_STORE];
 static struct am_armv8m_ctx g_hwctx;
-static struct am_mpu_ops g_ops;
 static int g_init_rc = 1, g_boot_rc = 1;
 static struct am_mpu_boot_region g_boot[NR_BOOT];
 
 /* ---------------------------------------------------------------------- */
-/* Watching the backend: the ops the map gets wrap the armv8m ones.        */
+/* The hardware and the fault probes, for the MPU test kit (mpu_common)   */
 /* ---------------------------------------------------------------------- */
 
-static struct {
-	unsigned int locks, unlocks;
-	unsigned int writes, syncs;
-	unsigned int bad_writes;     /* index beyond the hardware */
-	unsigned int overlap_events; /* two enabled regions overlapping */
-	unsigned int max_enabled;
-	bool unsynced;			      /* region writes not yet followed by sync */
-	unsigned int unsynced_calls;	      /* calls that broke the one-sync-at-the-end rule */
-	unsigned int call_writes, call_syncs; /* since the last after_call() */
-} g_hw;
-
-/* The log hook keeps the last LOG_KEEP records (debug region writes aside). */
-#define LOG_KEEP 8u
-static struct {
-	unsigned int count;
-	struct {
-		enum am_log_event event;
-		const char *msg;
-		uint64_t arg0;
-	} rec[LOG_KEEP];
-} g_log;
-
-static void img_lock(void *ctx)
+/* Region @idx through MPU_RNR; AM_ERANGE at or past MPU_TYPE.DREGION. */
+static int hw_read(unsigned int idx, uint64_t *rbar, uint64_t *rlar)
 {
-	g_hw.locks++;
-	am_armv8m_lock(ctx);
-}
+	uint32_t b = 0, l = 0;
+	int rc = am_armv8m_mpu_read(idx, &b, &l);
 
-static void img_unlock(void *ctx)
-{
-	g_hw.unlocks++;
-	am_armv8m_unlock(ctx);
-}
-
-static bool hw_overlap(void)
-{
-	/* static: up to NR_STORE entries each; called with the lock held */
-	static uint32_t b[NR_STORE], l[NR_STORE];
-	uint32_t rbar, rlar;
-	unsigned int i, j, n = 0;
-
-	for (i = 0; i < g_nr_hw; i++) {
-		if (am_armv8m_mpu_read(i, &rbar, &rlar) || !(rlar & 1u))
-			continue;
-		b[n] = rbar & ~31u;
-		l[n] = rlar | 31u; /* inclusive */
-		n++;
-	}
-	if (n > g_hw.max_enabled)
-		g_hw.max_enabled = n;
-	for (i = 0; i < n; i++)
-		for (j = i + 1; j < n; j++)
-			if (b[i] <= l[j] && b[j] <= l[i])
-				return true;
-	return false;
-}
-
-static void img_write_region(void *ctx, unsigned int idx, uint64_t rbar, uint64_t rlar)
-{
-	g_hw.writes++;
-	g_hw.call_writes++;
-	if (idx >= g_nr_hw) {
-		g_hw.bad_writes++; /* RNR would ignore it and hit another region */
-		return;
-	}
-	am_armv8m_write_region(ctx, idx, rbar, rlar);
-	g_hw.unsynced = true;
-	if (hw_overlap())
-		g_hw.overlap_events++;
-}
-
-static void img_sync(void *ctx)
-{
-	g_hw.syncs++;
-	g_hw.call_syncs++;
-	g_hw.unsynced = false;
-	am_armv8m_sync(ctx);
-}
-
-static void img_log(void *ctx, const struct am_log_rec *rec)
-{
-	(void)ctx;
-	if (rec->event == AM_EV_REGION_WRITE)
-		return;
-	g_log.rec[g_log.count % LOG_KEEP].event = rec->event;
-	g_log.rec[g_log.count % LOG_KEEP].msg = rec->msg;
-	g_log.rec[g_log.count % LOG_KEEP].arg0 = rec->arg[0];
-	g_log.count++;
-}
-
-/* ---------------------------------------------------------------------- */
-/* Checks and their output (reporting: tests/qemu/common/check.c)         */
-/* ---------------------------------------------------------------------- */
-
-const char check_suite[] = "qemu-mpu";
-
-static const char *attr_name(const struct am_attr *a)
-{
-	if (am_attr_is_device(a))
-		return "dev";
-	return perm_name(a->perm);
-}
-
-/* Print the AM_ATTR_DIFF_* bits of a mismatch record. */
-static void show_diff(uint64_t d)
-{
-	static const char *const names[] = {"permissions", "execute-never", "unprivileged access",
-					    "memory type", "shareability"};
-	const char *sep = "";
-
-	con_printf(" [differs:");
-	for (unsigned int b = 0; b < 5; b++) {
-		if (d & (1u << b)) {
-			con_printf("%s %s", sep, names[b]);
-			sep = ",";
-		}
-	}
-	con_printf("]");
-}
-
-/* Print the log records a refused call left (those since @before). */
-static void show_log(unsigned int before)
-{
-	unsigned int i;
-
-	if (g_log.count == before) {
-		con_printf("        (no log record)\n");
-		return;
-	}
-	if (g_log.count - before > LOG_KEEP)
-		before = g_log.count - LOG_KEEP;
-	for (i = before; i < g_log.count; i++) {
-		const char *msg = g_log.rec[i % LOG_KEEP].msg;
-
-		con_printf("        log: \"%s\"", msg ? msg : "");
-		if (g_log.rec[i % LOG_KEEP].event == AM_EV_ATTR_MISMATCH)
-			show_diff(g_log.rec[i % LOG_KEEP].arg0);
-		con_printf("\n");
-	}
-}
-
-/* Did the calls since @before log @event with arg0 == @arg0? */
-static bool logged(unsigned int before, enum am_log_event event, uint64_t arg0)
-{
-	unsigned int i;
-
-	if (g_log.count - before > LOG_KEEP)
-		before = g_log.count - LOG_KEEP;
-	for (i = before; i < g_log.count; i++)
-		if (g_log.rec[i % LOG_KEEP].event == event && g_log.rec[i % LOG_KEEP].arg0 == arg0)
-			return true;
-	return false;
-}
-
-/*
- * After every API call: no lock held; a call that wrote regions ended with
- * exactly one sync, and no write after it.
- */
-static void after_call(const char *fn)
-{
-	if (g_hw.unsynced || (g_hw.call_writes && g_hw.call_syncs != 1)) {
-		g_hw.unsynced_calls++;
-		FAIL("%s: %u region writes, %u syncs%s\n", fn, g_hw.call_writes, g_hw.call_syncs,
-		     g_hw.unsynced ? ", the last write not synced" : "");
-	}
-	EXPECT(g_hwctx.depth == 0, "%s returned holding the lock\n", fn);
-	g_hw.unsynced = false;
-	g_hw.call_writes = g_hw.call_syncs = 0;
-}
-
-static unsigned int hw_enabled(void)
-{
-	return am_armv8m_mpu_enabled_regions();
-}
-
-static int map_(uint32_t base, uint32_t limit, const struct am_attr *a, bool show)
-{
-	unsigned int used0 = am_mpu_used(&g_map), log0 = g_log.count;
-	int rc = am_mpu_map(&g_map, base, limit, a);
-
-	after_call("am_mpu_map");
-	if (!show)
-		return rc;
-	con_printf("  map   [0x%08x, 0x%08x) %-3s -> ", base, limit, attr_name(a));
-	if (rc >= 0) {
-		con_printf("region %d (%s)\n", rc,
-			   am_mpu_used(&g_map) > used0 ? "new" : "existing one, reference taken");
-	} else {
-		con_printf("%s\n", errname(rc));
-		show_log(log0);
-	}
-	return rc;
-}
-
-static int unmap_(uint32_t base, uint32_t limit, bool show)
-{
-	unsigned int used0 = am_mpu_used(&g_map), log0 = g_log.count;
-	int rc = am_mpu_unmap(&g_map, base, limit);
-
-	after_call("am_mpu_unmap");
-	if (!show)
-		return rc;
-	con_printf("  unmap [0x%08x, 0x%08x)    -> %s", base, limit, errname(rc));
-	if (rc >= 0)
-		con_printf(" (regions in use %u -> %u)\n", used0, am_mpu_used(&g_map));
-	else
-		con_printf("\n");
-	if (rc < 0)
-		show_log(log0);
+	*rbar = b;
+	*rlar = l;
 	return rc;
 }
 
@@ -286,196 +88,19 @@ static bool fault_at(uint32_t addr)
 	       g_fault.mmfar == addr;
 }
 
-static void expect_load(uint32_t addr, bool fault, bool show, uint32_t *out)
-{
-	uint32_t v = 0;
-	bool ok = probe_read(addr, &v);
-
-	if (ok && !fault) {
-		if (show)
-			con_printf("  load  0x%08x -> ok, 0x%08x\n", addr, v);
-		if (out)
-			*out = v;
-	} else if (!ok && fault) {
-		if (!fault_at(addr)) {
-			FAIL("load 0x%08x -> ", addr);
-			show_fault();
-			con_printf(", expected DACCVIOL at the address\n");
-		} else if (show) {
-			con_printf("  load  0x%08x -> ", addr);
-			show_fault();
-			con_printf(" (as expected)\n");
-		}
-	} else if (ok) {
-		FAIL("load 0x%08x -> ok (0x%08x), expected MemManage\n", addr, v);
-	} else {
-		FAIL("load 0x%08x -> ", addr);
-		show_fault();
-		con_printf(", expected it to succeed\n");
-	}
-}
-
-static void expect_store(uint32_t addr, uint32_t val, bool fault, bool show)
-{
-	bool ok = probe_write(addr, val);
-	uint32_t back = 0;
-
-	if (ok && !fault) {
-		if (!probe_read(addr, &back) || back != val)
-			FAIL("store 0x%08x <- 0x%08x: read back 0x%08x\n", addr, val, back);
-		else if (show)
-			con_printf("  store 0x%08x <- 0x%08x -> ok, read back\n", addr, val);
-	} else if (!ok && fault) {
-		if (!fault_at(addr)) {
-			FAIL("store 0x%08x -> ", addr);
-			show_fault();
-			con_printf(", expected DACCVIOL at the address\n");
-		} else if (show) {
-			con_printf("  store 0x%08x -> ", addr);
-			show_fault();
-			con_printf(" (as expected)\n");
-		}
-	} else if (ok) {
-		FAIL("store 0x%08x -> ok, expected MemManage\n", addr);
-	} else {
-		FAIL("store 0x%08x -> ", addr);
-		show_fault();
-		con_printf(", expected it to succeed\n");
-	}
-}
-
-/* Read/write access at @addr (store a pattern, load it back). */
-static void expect_rw(uint32_t addr, bool show)
-{
-	expect_store(addr, addr ^ 0xa5a5a5a5u, false, show);
-}
-
-/* No access at all at @addr: both a load and a store fault. */
-static void expect_none(uint32_t addr, bool show)
-{
-	expect_load(addr, true, show, NULL);
-	expect_store(addr, 0x0badf00du, true, false);
-}
-
-/* The whole MPU, as the hardware holds it (its first g_nr_hw entries). */
-struct hw_snap {
-	uint32_t rbar[NR_STORE], rlar[NR_STORE];
+/* .nr is the hardware's count, set in main() */
+static struct kit_hw g_kit = {
+	.mpu_name = "MPU",
+	.flavour = AM_MPU_V8M,
+	.ops = &am_armv8m_mpu_ops,
+	.ctx = &g_hwctx,
+	.lock_depth = &g_hwctx.depth,
+	.read = hw_read,
+	.probe_read = probe_read,
+	.probe_write = probe_write,
+	.show_fault = show_fault,
+	.fault_at = fault_at,
 };
-
-static void snap(struct hw_snap *s)
-{
-	unsigned int i;
-
-	for (i = 0; i < g_nr_hw; i++)
-		if (am_armv8m_mpu_read(i, &s->rbar[i], &s->rlar[i]))
-			s->rbar[i] = s->rlar[i] = 0xffffffffu;
-}
-
-static void expect_hw_unchanged(const struct hw_snap *before)
-{
-	static struct hw_snap now; /* static: 2 KiB, off the 8 KiB stack */
-	unsigned int i, diff = 0;
-
-	snap(&now);
-	for (i = 0; i < g_nr_hw; i++) {
-		if (now.rbar[i] == before->rbar[i] && now.rlar[i] == before->rlar[i])
-			continue;
-		diff++;
-		FAIL("region %u changed: RBAR 0x%08x -> 0x%08x, RLAR 0x%08x -> 0x%08x\n", i,
-		     before->rbar[i], now.rbar[i], before->rlar[i], now.rlar[i]);
-	}
-	if (!diff)
-		con_printf("  hardware unchanged: all %u region registers identical, %u enabled\n",
-			   g_nr_hw, hw_enabled());
-}
-
-/*
- * Hardware registers equal the map's view of them, for every region the
- * hardware implements; and the first index past them is out of range for
- * both (the map manages exactly the hardware's regions).
- */
-static bool hw_matches_map(void)
-{
-	uint64_t pb, pl;
-	uint32_t qb, ql;
-	unsigned int i;
-	bool same = true;
-	int rh, rm;
-
-	for (i = 0; i < g_nr_hw; i++) {
-		uint64_t mb = 0, ml = 0;
-		uint32_t hb = 0, hl = 0;
-		int rc = am_mpu_region_regs(&g_map, i, &mb, &ml);
-
-		am_armv8m_mpu_read(i, &hb, &hl);
-		if (rc == 0 && mb == hb && ml == hl)
-			continue;
-		same = false;
-		FAIL("region %u: map says RBAR=0x%08x RLAR=0x%08x (rc %d), hardware has 0x%08x "
-		     "0x%08x\n",
-		     i, (uint32_t)mb, (uint32_t)ml, rc, hb, hl);
-	}
-	rh = am_armv8m_mpu_read(g_nr_hw, &qb, &ql);
-	rm = am_mpu_region_regs(&g_map, g_nr_hw, &pb, &pl);
-	if (rh != AM_ERANGE || rm != AM_ERANGE) {
-		same = false;
-		FAIL("region %u (one past the hardware's): read back %s, map %s, expected "
-		     "AM_ERANGE "
-		     "from both\n",
-		     g_nr_hw, errname(rh), errname(rm));
-	}
-	if (am_mpu_used(&g_map) != hw_enabled()) {
-		same = false;
-		FAIL("map uses %u regions, hardware has %u enabled\n", am_mpu_used(&g_map),
-		     hw_enabled());
-	}
-	return same;
-}
-
-static void end(const char *what)
-{
-	/* every check leaves the hardware exactly as the map describes it */
-	hw_matches_map();
-	check_end(what);
-}
-
-/* Region @idx as the hardware has it, decoded. */
-static void show_hw_region(unsigned int idx, const char *what)
-{
-	uint32_t rbar = 0, rlar = 0;
-	struct am_mpu_fields f = {0};
-
-	am_armv8m_mpu_read(idx, &rbar, &rlar);
-	am_mpu_decode(AM_MPU_V8M, rbar, rlar, &f);
-	con_printf(
-		"  region %2u RBAR=0x%08x RLAR=0x%08x  [0x%08x, 0x%08x) AP=%u XN=%u Attr=%u %s\n",
-		idx, rbar, rlar, (uint32_t)f.base, (uint32_t)f.limit, f.ap, f.xn, f.attr_idx, what);
-}
-
-/* The hardware's region @idx covers exactly [base, limit). */
-static void expect_hw_bounds(int idx, uint32_t base, uint32_t limit)
-{
-	uint32_t rbar = 0, rlar = 0;
-	struct am_mpu_fields f = {0};
-
-	if (idx < 0 || am_armv8m_mpu_read((unsigned int)idx, &rbar, &rlar)) {
-		FAIL("no region index (%d)\n", idx);
-		return;
-	}
-	am_mpu_decode(AM_MPU_V8M, rbar, rlar, &f);
-	EXPECT(f.en && f.base == base && f.limit == limit,
-	       "hardware region %d is [0x%08x, 0x%08x) en=%u, expected [0x%08x, 0x%08x)\n", idx,
-	       (uint32_t)f.base, (uint32_t)f.limit, f.en, base, limit);
-}
-
-static unsigned int region_refs(int idx)
-{
-	struct am_mpu_region r = {0};
-
-	if (idx < 0 || am_mpu_region_get(&g_map, (unsigned int)idx, &r))
-		return 0xffffu;
-	return r.refs;
-}
 
 /* ---------------------------------------------------------------------- */
 /* The checks                                                              */
@@ -498,34 +123,35 @@ static void ck_boot(void)
 	EXPECT(g_init_rc == 0, "am_mpu_init -> %s\n", errname(g_init_rc));
 	EXPECT(g_boot_rc == 0, "am_mpu_boot -> %s\n", errname(g_boot_rc));
 	con_printf("  MPU_TYPE=0x%08x: DREGION %u regions, the map manages %u\n", type,
-		   (type >> 8) & 0xffu, am_mpu_capacity(&g_map));
-	EXPECT(g_nr_hw == ((type >> 8) & 0xffu) && am_mpu_capacity(&g_map) == g_nr_hw,
+		   (type >> 8) & 0xffu, am_mpu_capacity(&kit_map));
+	EXPECT(g_nr_hw == ((type >> 8) & 0xffu) && am_mpu_capacity(&kit_map) == g_nr_hw,
 	       "am_armv8m_hw_regions() %u, map capacity %u, MPU_TYPE.DREGION %u: expected one "
 	       "count\n",
-	       g_nr_hw, am_mpu_capacity(&g_map), (type >> 8) & 0xffu);
-	EXPECT(g_nr_hw >= NR_BOOT + NR_RUN_MAX && g_nr_hw <= NR_LAYOUT_MAX,
+	       g_nr_hw, am_mpu_capacity(&kit_map), (type >> 8) & 0xffu);
+	EXPECT(g_nr_hw >= NR_BOOT + NR_RUN_MAX && g_nr_hw <= NR_HW_MAX,
 	       "the checks run on %u to %u regions, the hardware has %u\n", NR_BOOT + NR_RUN_MAX,
-	       NR_LAYOUT_MAX, g_nr_hw);
+	       NR_HW_MAX, g_nr_hw);
 	for (i = 0; i < NR_BOOT; i++)
-		show_hw_region(i, names[i]);
+		kit_show_region(i, names[i]);
 	for (i = 0; i < NR_BOOT; i++)
-		expect_hw_bounds((int)i, (uint32_t)g_boot[i].base, (uint32_t)g_boot[i].limit);
-	if (hw_matches_map())
+		kit_expect_bounds((int)i, (uint32_t)g_boot[i].base, (uint32_t)g_boot[i].limit);
+	if (kit_matches_map())
 		con_printf("  regions 0..%u read back through MPU_RNR equal am_mpu_region_regs(); "
 			   "region %u is out of range for both\n",
 			   g_nr_hw - 1, g_nr_hw);
-	EXPECT(hw_enabled() == NR_BOOT && am_mpu_used(&g_map) == NR_BOOT,
-	       "%u regions enabled, %u in use, expected %u\n", hw_enabled(), am_mpu_used(&g_map),
-	       NR_BOOT);
-	EXPECT(mair == am_mpu_mair(&g_map), "MAIR 0x%08x%08x, map wants 0x%08x%08x\n",
-	       (uint32_t)(mair >> 32), (uint32_t)mair, (uint32_t)(am_mpu_mair(&g_map) >> 32),
-	       (uint32_t)am_mpu_mair(&g_map));
+	EXPECT(kit_hw_enabled() == NR_BOOT && am_mpu_used(&kit_map) == NR_BOOT,
+	       "%u regions enabled, %u in use, expected %u\n", kit_hw_enabled(),
+	       am_mpu_used(&kit_map), NR_BOOT);
+	EXPECT(mair == am_mpu_mair(&kit_map), "MAIR 0x%08x%08x, map wants 0x%08x%08x\n",
+	       (uint32_t)(mair >> 32), (uint32_t)mair, (uint32_t)(am_mpu_mair(&kit_map) >> 32),
+	       (uint32_t)am_mpu_mair(&kit_map));
 	EXPECT(ctrl == AM_ARMV8M_CTRL_ENABLE, "MPU_CTRL 0x%x, expected 0x1\n", ctrl);
 	con_printf("  MAIR1:MAIR0=0x%08x:%08x, MPU_CTRL=0x%x (ENABLE, no PRIVDEFENA)\n",
 		   (uint32_t)(mair >> 32), (uint32_t)mair, ctrl);
 	EXPECT((uintptr_t)__test_window == WIN && (uintptr_t)__test_window_end == WIN_END,
 	       "link.ld test window differs from the image's\n");
-	end("boot table programmed: 4 regions, hardware == map for every hardware region, MPU on");
+	kit_end("boot table programmed: 4 regions, hardware == map for every hardware region, MPU "
+		"on");
 }
 
 static void ck_rw(void)
@@ -533,17 +159,17 @@ static void ck_rw(void)
 	int idx;
 
 	check_begin();
-	idx = map_(WIN, WIN + 4 * PAGE, &attr_rw, true);
+	idx = kit_map_range(WIN, WIN + 4 * PAGE, &kit_rw, true);
 	EXPECT(idx == (int)NR_BOOT, "expected region %u (the lowest free)\n", NR_BOOT);
-	expect_hw_bounds(idx, WIN, WIN + 4 * PAGE);
-	expect_rw(WIN, true);
-	expect_rw(WIN + 2 * PAGE + 0x124, false);
-	expect_rw(WIN + 4 * PAGE - 4, true);
-	expect_none(WIN + 4 * PAGE, true); /* one past the end */
-	expect_none(WIN - 4, false);	   /* just below */
-	EXPECT(unmap_(WIN, WIN + 4 * PAGE, true) == 0, "unmap failed\n");
-	expect_none(WIN, true);
-	end("mapped RW memory: loads and stores succeed inside, fault outside");
+	kit_expect_bounds(idx, WIN, WIN + 4 * PAGE);
+	kit_expect_rw(WIN, true);
+	kit_expect_rw(WIN + 2 * PAGE + 0x124, false);
+	kit_expect_rw(WIN + 4 * PAGE - 4, true);
+	kit_expect_none(WIN + 4 * PAGE, true); /* one past the end */
+	kit_expect_none(WIN - 4, false);       /* just below */
+	EXPECT(kit_unmap_range(WIN, WIN + 4 * PAGE, true) == 0, "unmap failed\n");
+	kit_expect_none(WIN, true);
+	kit_end("mapped RW memory: loads and stores succeed inside, fault outside");
 }
 
 static void ck_ro(void)
@@ -556,22 +182,22 @@ static void ck_ro(void)
 	EXPECT(a >= (uintptr_t)__rodata_start && a < (uintptr_t)__rodata_end,
 	       "ro_word at 0x%08x is not in the RO boot region\n", a);
 	con_printf("  boot region 1 (constants), ro_word at 0x%08x:\n", a);
-	expect_store(a, 0x12345678u, true, true);
-	expect_load(a, false, true, &v);
+	kit_expect_store(a, 0x12345678u, true, true);
+	kit_expect_load(a, false, true, &v);
 	EXPECT(v == 0xc0debabeu, "ro_word reads 0x%08x\n", v);
 	/* runtime: fill a page while RW, then map it RO */
-	EXPECT(map_(base, base + PAGE, &attr_rw, false) >= 0, "map RW failed\n");
-	expect_store(base + 0x40, 0x5eed1234u, false, false);
-	EXPECT(unmap_(base, base + PAGE, false) == 0, "unmap RW failed\n");
-	idx = map_(base, base + PAGE, &attr_ro, true);
+	EXPECT(kit_map_range(base, base + PAGE, &kit_rw, false) >= 0, "map RW failed\n");
+	kit_expect_store(base + 0x40, 0x5eed1234u, false, false);
+	EXPECT(kit_unmap_range(base, base + PAGE, false) == 0, "unmap RW failed\n");
+	idx = kit_map_range(base, base + PAGE, &kit_ro, true);
 	EXPECT(idx >= 0, "map RO failed\n");
-	expect_load(base + 0x40, false, true, &v);
+	kit_expect_load(base + 0x40, false, true, &v);
 	EXPECT(v == 0x5eed1234u, "read 0x%08x, expected 0x5eed1234\n", v);
-	expect_store(base + 0x40, 0xdeadbeefu, true, true);
-	expect_load(base + 0x40, false, false, &v);
+	kit_expect_store(base + 0x40, 0xdeadbeefu, true, true);
+	kit_expect_load(base + 0x40, false, false, &v);
 	EXPECT(v == 0x5eed1234u, "the refused store changed memory: 0x%08x\n", v);
-	unmap_(base, base + PAGE, false);
-	end("store to a read-only region raises MemManage (DACCVIOL, MMFAR), load succeeds");
+	kit_unmap_range(base, base + PAGE, false);
+	kit_end("store to a read-only region raises MemManage (DACCVIOL, MMFAR), load succeeds");
 }
 
 static void ck_unmapped(void)
@@ -579,69 +205,70 @@ static void ck_unmapped(void)
 	check_begin();
 	con_printf("  (0x%08x: end of the image RAM region; 0x%08x: end of its constants)\n",
 		   (uint32_t)(uintptr_t)__ram_end, (uint32_t)(uintptr_t)__rodata_end);
-	expect_none(WIN + 0x80000, true);
-	expect_none((uint32_t)(uintptr_t)__ram_end, true);
-	expect_none((uint32_t)(uintptr_t)__rodata_end, true);
-	end("access to unmapped memory raises MemManage (no background region)");
+	kit_expect_none(WIN + 0x80000, true);
+	kit_expect_none((uint32_t)(uintptr_t)__ram_end, true);
+	kit_expect_none((uint32_t)(uintptr_t)__rodata_end, true);
+	kit_end("access to unmapped memory raises MemManage (no background region)");
 }
 
 static void ck_inclusive(void)
 {
 	uint32_t base = WIN + 0x10000, limit = WIN + 0x18000;
 	uint32_t in = WIN + 0x12000;
-	struct hw_snap s;
+	struct kit_snap s;
 	unsigned int en;
 	int outer, inner, rc;
 
 	check_begin();
-	outer = map_(base, limit, &attr_rw, true);
-	en = hw_enabled();
-	snap(&s);
-	inner = map_(in, in + PAGE, &attr_rw, true);
+	outer = kit_map_range(base, limit, &kit_rw, true);
+	en = kit_hw_enabled();
+	kit_snap(&s);
+	inner = kit_map_range(in, in + PAGE, &kit_rw, true);
 	EXPECT(inner == outer && outer >= 0, "inner map -> %d, outer region %d\n", inner, outer);
-	EXPECT(hw_enabled() == en, "enabled regions %u -> %u\n", en, hw_enabled());
-	EXPECT(region_refs(outer) == 1, "refs %u, expected 1\n", region_refs(outer));
-	expect_hw_unchanged(&s);
-	expect_rw(in, false);
-	rc = unmap_(base, limit, true);
-	EXPECT(rc == 0 && hw_enabled() == en && region_refs(outer) == 0,
-	       "outer unmap: rc %d, %u enabled (expected %u), refs %u\n", rc, hw_enabled(), en,
-	       region_refs(outer));
+	EXPECT(kit_hw_enabled() == en, "enabled regions %u -> %u\n", en, kit_hw_enabled());
+	EXPECT(kit_refs(outer) == 1, "refs %u, expected 1\n", kit_refs(outer));
+	kit_expect_unchanged(&s);
+	kit_expect_rw(in, false);
+	rc = kit_unmap_range(base, limit, true);
+	EXPECT(rc == 0 && kit_hw_enabled() == en && kit_refs(outer) == 0,
+	       "outer unmap: rc %d, %u enabled (expected %u), refs %u\n", rc, kit_hw_enabled(), en,
+	       kit_refs(outer));
 	con_printf("  region %d kept (reference dropped), still accessible:\n", outer);
-	expect_rw(base, true);
-	expect_rw(in, false);
-	rc = am_mpu_unmap_containing(&g_map, in + 0x345);
-	after_call("am_mpu_unmap_containing");
+	kit_expect_rw(base, true);
+	kit_expect_rw(in, false);
+	rc = am_mpu_unmap_containing(&kit_map, in + 0x345);
+	kit_after_call("am_mpu_unmap_containing");
 	con_printf("  unmap_containing(0x%08x) -> %d (last reference: region disabled)\n",
 		   in + 0x345, rc);
 	EXPECT(rc == outer, "expected region %d\n", outer);
-	EXPECT(hw_enabled() == en - 1, "enabled regions %u, expected %u\n", hw_enabled(), en - 1);
-	expect_none(in, true);
-	expect_none(base, false);
-	end("inclusive map takes a reference, no new hardware region; last unmap removes it");
+	EXPECT(kit_hw_enabled() == en - 1, "enabled regions %u, expected %u\n", kit_hw_enabled(),
+	       en - 1);
+	kit_expect_none(in, true);
+	kit_expect_none(base, false);
+	kit_end("inclusive map takes a reference, no new hardware region; last unmap removes it");
 }
 
 static void ck_overlap(void)
 {
 	uint32_t base = WIN + 0x20000;
 	uint32_t ram_end = (uint32_t)(uintptr_t)__ram_end;
-	struct hw_snap s;
+	struct kit_snap s;
 	int idx, rc;
 
 	check_begin();
-	idx = map_(base, base + 4 * PAGE, &attr_rw, true);
+	idx = kit_map_range(base, base + 4 * PAGE, &kit_rw, true);
 	EXPECT(idx >= 0, "map failed\n");
-	snap(&s);
-	rc = map_(base + 2 * PAGE, base + 6 * PAGE, &attr_rw, true);
+	kit_snap(&s);
+	rc = kit_map_range(base + 2 * PAGE, base + 6 * PAGE, &kit_rw, true);
 	EXPECT(rc == AM_EBUSY, "expected AM_EBUSY\n");
-	rc = map_(ram_end - 0x20, ram_end + 0x20, &attr_rw, true);
+	rc = kit_map_range(ram_end - 0x20, ram_end + 0x20, &kit_rw, true);
 	EXPECT(rc == AM_EBUSY, "expected AM_EBUSY (overlaps the image RAM)\n");
-	expect_hw_unchanged(&s);
-	expect_none(base + 4 * PAGE, true); /* not mapped by the refused call */
-	expect_none(ram_end, false);
-	expect_rw(base + 2 * PAGE, false);
-	unmap_(base, base + 4 * PAGE, false);
-	end("overlapping map refused with AM_EBUSY, hardware unchanged");
+	kit_expect_unchanged(&s);
+	kit_expect_none(base + 4 * PAGE, true); /* not mapped by the refused call */
+	kit_expect_none(ram_end, false);
+	kit_expect_rw(base + 2 * PAGE, false);
+	kit_unmap_range(base, base + 4 * PAGE, false);
+	kit_end("overlapping map refused with AM_EBUSY, hardware unchanged");
 }
 
 static void ck_split(void)
@@ -651,32 +278,33 @@ static void ck_split(void)
 	int idx, rc;
 
 	check_begin();
-	idx = map_(base, top, &attr_rw, true);
+	idx = kit_map_range(base, top, &kit_rw, true);
 	EXPECT(idx >= 0, "map failed\n");
-	en = hw_enabled();
-	rc = unmap_(hole, hole + 2 * PAGE, true);
+	en = kit_hw_enabled();
+	rc = kit_unmap_range(hole, hole + 2 * PAGE, true);
 	EXPECT(rc == 0, "split unmap failed\n");
-	EXPECT(hw_enabled() == en + 1, "enabled regions %u -> %u, expected +1\n", en, hw_enabled());
-	if (am_mpu_lookup(&g_map, base, hole, &lo) == AM_MPU_FOUND &&
-	    am_mpu_lookup(&g_map, hole + 2 * PAGE, top, &hi) == AM_MPU_FOUND) {
+	EXPECT(kit_hw_enabled() == en + 1, "enabled regions %u -> %u, expected +1\n", en,
+	       kit_hw_enabled());
+	if (am_mpu_lookup(&kit_map, base, hole, &lo) == AM_MPU_FOUND &&
+	    am_mpu_lookup(&kit_map, hole + 2 * PAGE, top, &hi) == AM_MPU_FOUND) {
 		con_printf("  now region %u [0x%08x, 0x%08x) and region %u [0x%08x, 0x%08x)\n", lo,
 			   base, hole, hi, hole + 2 * PAGE, top);
-		expect_hw_bounds((int)lo, base, hole);
-		expect_hw_bounds((int)hi, hole + 2 * PAGE, top);
+		kit_expect_bounds((int)lo, base, hole);
+		kit_expect_bounds((int)hi, hole + 2 * PAGE, top);
 	} else {
 		FAIL("the two sides are not regions of their own\n");
 	}
-	expect_rw(base, false);
-	expect_rw(hole - 4, true);
-	expect_none(hole, true);
-	expect_none(hole + 2 * PAGE - 4, false);
-	expect_rw(hole + 2 * PAGE, true);
-	expect_rw(top - 4, false);
-	expect_none(top, false);
-	unmap_(base, hole, false);
-	unmap_(hole + 2 * PAGE, top, false);
-	EXPECT(hw_enabled() == en - 1, "cleanup left %u enabled\n", hw_enabled());
-	end("split unmap: both sides accessible, hole faults, one more hardware region");
+	kit_expect_rw(base, false);
+	kit_expect_rw(hole - 4, true);
+	kit_expect_none(hole, true);
+	kit_expect_none(hole + 2 * PAGE - 4, false);
+	kit_expect_rw(hole + 2 * PAGE, true);
+	kit_expect_rw(top - 4, false);
+	kit_expect_none(top, false);
+	kit_unmap_range(base, hole, false);
+	kit_unmap_range(hole + 2 * PAGE, top, false);
+	EXPECT(kit_hw_enabled() == en - 1, "cleanup left %u enabled\n", kit_hw_enabled());
+	kit_end("split unmap: both sides accessible, hole faults, one more hardware region");
 }
 
 static void ck_shrink(void)
@@ -686,22 +314,22 @@ static void ck_shrink(void)
 	int idx;
 
 	check_begin();
-	idx = map_(base, top, &attr_rw, true);
+	idx = kit_map_range(base, top, &kit_rw, true);
 	EXPECT(idx >= 0, "map failed\n");
-	en = hw_enabled();
-	EXPECT(unmap_(base, base + PAGE, false) == 0, "unmap of the first page failed\n");
-	EXPECT(unmap_(top - PAGE, top, false) == 0, "unmap of the last page failed\n");
-	EXPECT(hw_enabled() == en, "enabled regions %u -> %u, expected no change\n", en,
-	       hw_enabled());
-	expect_hw_bounds(idx, base + PAGE, top - PAGE);
+	en = kit_hw_enabled();
+	EXPECT(kit_unmap_range(base, base + PAGE, false) == 0, "unmap of the first page failed\n");
+	EXPECT(kit_unmap_range(top - PAGE, top, false) == 0, "unmap of the last page failed\n");
+	EXPECT(kit_hw_enabled() == en, "enabled regions %u -> %u, expected no change\n", en,
+	       kit_hw_enabled());
+	kit_expect_bounds(idx, base + PAGE, top - PAGE);
 	con_printf("  unmap the first and the last page: region %d is now [0x%08x, 0x%08x)\n", idx,
 		   base + PAGE, top - PAGE);
-	expect_none(base + PAGE - 4, true);
-	expect_rw(base + PAGE, false);
-	expect_rw(top - PAGE - 4, false);
-	expect_none(top - PAGE, true);
-	EXPECT(unmap_(base + PAGE, top - PAGE, false) == 0, "unmap of the rest failed\n");
-	end("unmap at a region's edges shrinks it in place: no new region, the edges fault");
+	kit_expect_none(base + PAGE - 4, true);
+	kit_expect_rw(base + PAGE, false);
+	kit_expect_rw(top - PAGE - 4, false);
+	kit_expect_none(top - PAGE, true);
+	EXPECT(kit_unmap_range(base + PAGE, top - PAGE, false) == 0, "unmap of the rest failed\n");
+	kit_end("unmap at a region's edges shrinks it in place: no new region, the edges fault");
 }
 
 /* Shared by ck_fill and ck_fill_split: the regions ck_fill mapped. */
@@ -710,7 +338,7 @@ static unsigned int g_filled;
 static void ck_fill(void)
 {
 	unsigned int k, en, maxen = 0;
-	struct hw_snap s;
+	struct kit_snap s;
 	int rc = 0, first = -1, last = -1;
 
 	check_begin();
@@ -719,9 +347,9 @@ static void ck_fill(void)
 	for (k = 0; k <= g_nr_hw - NR_BOOT; k++) {
 		uint32_t b = FILL_BASE + k * FILL_STEP;
 
-		snap(&s);
-		rc = map_(b, b + PAGE, &attr_rw, false);
-		en = hw_enabled();
+		kit_snap(&s);
+		rc = kit_map_range(b, b + PAGE, &kit_rw, false);
+		en = kit_hw_enabled();
 		if (en > maxen)
 			maxen = en;
 		if (rc < 0)
@@ -732,7 +360,7 @@ static void ck_fill(void)
 		g_filled++;
 		EXPECT(en == NR_BOOT + g_filled, "after %u maps, %u regions enabled\n", g_filled,
 		       en);
-		expect_rw(b, false);
+		kit_expect_rw(b, false);
 	}
 	con_printf("  mapped %u pages 8 KiB apart from 0x%08x -> regions %d..%d\n", g_filled,
 		   FILL_BASE, first, last);
@@ -741,72 +369,72 @@ static void ck_fill(void)
 	EXPECT(rc == AM_ENOSPC, "expected AM_ENOSPC\n");
 	EXPECT(g_filled == g_nr_hw - NR_BOOT, "%u maps succeeded, expected %u\n", g_filled,
 	       g_nr_hw - NR_BOOT);
-	EXPECT(hw_enabled() == g_nr_hw && maxen == g_nr_hw && am_mpu_used(&g_map) == g_nr_hw,
-	       "enabled %u (max %u), used %u, expected %u\n", hw_enabled(), maxen,
-	       am_mpu_used(&g_map), g_nr_hw);
-	con_printf("  all %u hardware regions enabled, the map uses %u\n", hw_enabled(),
-		   am_mpu_used(&g_map));
-	expect_hw_unchanged(&s);
-	expect_none(FILL_BASE + k * FILL_STEP, true);
-	end("filling the MPU: AM_ENOSPC exactly when all the hardware's regions are in use");
+	EXPECT(kit_hw_enabled() == g_nr_hw && maxen == g_nr_hw && am_mpu_used(&kit_map) == g_nr_hw,
+	       "enabled %u (max %u), used %u, expected %u\n", kit_hw_enabled(), maxen,
+	       am_mpu_used(&kit_map), g_nr_hw);
+	con_printf("  all %u hardware regions enabled, the map uses %u\n", kit_hw_enabled(),
+		   am_mpu_used(&kit_map));
+	kit_expect_unchanged(&s);
+	kit_expect_none(FILL_BASE + k * FILL_STEP, true);
+	kit_end("filling the MPU: AM_ENOSPC exactly when all the hardware's regions are in use");
 }
 
 static void ck_fill_split(void)
 {
 	uint32_t b = FILL_BASE;
-	struct hw_snap s;
+	struct kit_snap s;
 	unsigned int k;
 	int rc;
 
 	check_begin();
-	snap(&s);
-	rc = unmap_(b + 0x400, b + 0x800, true);
+	kit_snap(&s);
+	rc = kit_unmap_range(b + 0x400, b + 0x800, true);
 	EXPECT(rc == AM_ENOSPC, "expected AM_ENOSPC (the split needs a region)\n");
-	expect_hw_unchanged(&s);
-	expect_rw(b + 0x400, true);
+	kit_expect_unchanged(&s);
+	kit_expect_rw(b + 0x400, true);
 	for (k = 0; k < g_filled; k++)
-		EXPECT(unmap_(FILL_BASE + k * FILL_STEP, FILL_BASE + k * FILL_STEP + PAGE, false) ==
-			       0,
+		EXPECT(kit_unmap_range(FILL_BASE + k * FILL_STEP, FILL_BASE + k * FILL_STEP + PAGE,
+				       false) == 0,
 		       "unmap %u failed\n", k);
-	con_printf("  unmapped the %u pages: %u regions enabled\n", g_filled, hw_enabled());
-	EXPECT(hw_enabled() == NR_BOOT, "expected %u\n", NR_BOOT);
-	expect_none(FILL_BASE, false);
-	end("split unmap with no free region refused (AM_ENOSPC), hardware unchanged");
+	con_printf("  unmapped the %u pages: %u regions enabled\n", g_filled, kit_hw_enabled());
+	EXPECT(kit_hw_enabled() == NR_BOOT, "expected %u\n", NR_BOOT);
+	kit_expect_none(FILL_BASE, false);
+	kit_end("split unmap with no free region refused (AM_ENOSPC), hardware unchanged");
 }
 
 static void ck_mismatch(void)
 {
 	uint32_t base = WIN + 0x60000;
-	struct hw_snap s;
+	struct kit_snap s;
 	unsigned int en, log0;
 	int idx, rc;
 
 	check_begin();
-	idx = map_(base, base + 4 * PAGE, &attr_rw, true);
+	idx = kit_map_range(base, base + 4 * PAGE, &kit_rw, true);
 	EXPECT(idx >= 0, "map failed\n");
-	en = hw_enabled();
-	snap(&s);
-	log0 = g_log.count;
-	rc = map_(base + PAGE, base + 2 * PAGE, &attr_ro, true);
+	en = kit_hw_enabled();
+	kit_snap(&s);
+	log0 = kit_log_count();
+	rc = kit_map_range(base + PAGE, base + 2 * PAGE, &kit_ro, true);
 	EXPECT(rc == AM_EEXIST, "expected AM_EEXIST\n");
-	EXPECT(logged(log0, AM_EV_ATTR_MISMATCH, AM_ATTR_DIFF_PERM),
+	EXPECT(kit_logged(log0, AM_EV_ATTR_MISMATCH, AM_ATTR_DIFF_PERM),
 	       "expected a log record AM_EV_ATTR_MISMATCH, AM_ATTR_DIFF_PERM\n");
-	log0 = g_log.count;
-	rc = map_(base, base + 4 * PAGE, &attr_rx, true);
+	log0 = kit_log_count();
+	rc = kit_map_range(base, base + 4 * PAGE, &kit_rx, true);
 	EXPECT(rc == AM_EEXIST, "expected AM_EEXIST\n");
-	EXPECT(logged(log0, AM_EV_ATTR_MISMATCH, AM_ATTR_DIFF_PERM | AM_ATTR_DIFF_XN),
+	EXPECT(kit_logged(log0, AM_EV_ATTR_MISMATCH, AM_ATTR_DIFF_PERM | AM_ATTR_DIFF_XN),
 	       "expected a log record AM_EV_ATTR_MISMATCH, AM_ATTR_DIFF_PERM | _XN\n");
-	log0 = g_log.count;
-	rc = map_(base + PAGE, base + 2 * PAGE, &attr_dev, true);
+	log0 = kit_log_count();
+	rc = kit_map_range(base + PAGE, base + 2 * PAGE, &kit_dev, true);
 	EXPECT(rc == AM_EEXIST, "expected AM_EEXIST\n");
-	EXPECT(logged(log0, AM_EV_ATTR_MISMATCH, AM_ATTR_DIFF_MTYPE | AM_ATTR_DIFF_SH),
+	EXPECT(kit_logged(log0, AM_EV_ATTR_MISMATCH, AM_ATTR_DIFF_MTYPE | AM_ATTR_DIFF_SH),
 	       "expected a log record AM_EV_ATTR_MISMATCH, AM_ATTR_DIFF_MTYPE | _SH\n");
-	expect_hw_unchanged(&s);
-	EXPECT(region_refs(idx) == 0, "refused maps took a reference (%u)\n", region_refs(idx));
-	expect_rw(base + PAGE, true); /* still RW */
-	EXPECT(unmap_(base, base + 4 * PAGE, false) == 0 && hw_enabled() == en - 1,
+	kit_expect_unchanged(&s);
+	EXPECT(kit_refs(idx) == 0, "refused maps took a reference (%u)\n", kit_refs(idx));
+	kit_expect_rw(base + PAGE, true); /* still RW */
+	EXPECT(kit_unmap_range(base, base + 4 * PAGE, false) == 0 && kit_hw_enabled() == en - 1,
 	       "one unmap did not remove the region\n");
-	end("attribute mismatch inside a region refused (AM_EEXIST), nothing changed");
+	kit_end("attribute mismatch inside a region refused (AM_EEXIST), nothing changed");
 }
 
 static void ck_rules(void)
@@ -815,50 +443,51 @@ static void ck_rules(void)
 					   AM_SH_INNER};
 	static const struct am_attr devx = {AM_PERM_R | AM_PERM_X, AM_MT_DEVICE_nGnRE, AM_SH_OUTER};
 	uint32_t base = WIN + 0x68000;
-	struct hw_snap s;
+	struct kit_snap s;
 
 	check_begin();
-	snap(&s);
-	EXPECT(map_(base, base + PAGE, &rwx, true) == AM_EPERM, "expected AM_EPERM\n");
-	EXPECT(map_(base, base + PAGE, &devx, true) == AM_EPERM, "expected AM_EPERM\n");
-	EXPECT(map_(base + 0x10, base + PAGE, &attr_rw, true) == AM_EINVAL, "expected AM_EINVAL\n");
-	expect_hw_unchanged(&s);
-	expect_none(base, false);
-	end("write+execute, execute from device, unaligned: refused, hardware unchanged");
+	kit_snap(&s);
+	EXPECT(kit_map_range(base, base + PAGE, &rwx, true) == AM_EPERM, "expected AM_EPERM\n");
+	EXPECT(kit_map_range(base, base + PAGE, &devx, true) == AM_EPERM, "expected AM_EPERM\n");
+	EXPECT(kit_map_range(base + 0x10, base + PAGE, &kit_rw, true) == AM_EINVAL,
+	       "expected AM_EINVAL\n");
+	kit_expect_unchanged(&s);
+	kit_expect_none(base, false);
+	kit_end("write+execute, execute from device, unaligned: refused, hardware unchanged");
 }
 
 static void ck_modify(void)
 {
 	uint32_t base = WIN + 0x70000, limit = base + 4 * PAGE;
-	struct hw_snap s;
+	struct kit_snap s;
 	uint32_t v = 0;
 	int idx, rc;
 
 	check_begin();
-	idx = map_(base, limit, &attr_rw, true);
+	idx = kit_map_range(base, limit, &kit_rw, true);
 	EXPECT(idx >= 0, "map failed\n");
-	expect_store(base + 0x100, 0x600dcafeu, false, false);
-	rc = am_mpu_modify(&g_map, base, limit, &attr_ro);
-	after_call("am_mpu_modify");
+	kit_expect_store(base + 0x100, 0x600dcafeu, false, false);
+	rc = am_mpu_modify(&kit_map, base, limit, &kit_ro);
+	kit_after_call("am_mpu_modify");
 	con_printf("  modify [0x%08x, 0x%08x) RW -> RO: %s\n", base, limit, errname(rc));
 	EXPECT(rc == 0, "modify failed\n");
-	expect_hw_bounds(idx, base, limit);
-	expect_store(base + 0x100, 0x11111111u, true, true);
-	expect_load(base + 0x100, false, false, &v);
+	kit_expect_bounds(idx, base, limit);
+	kit_expect_store(base + 0x100, 0x11111111u, true, true);
+	kit_expect_load(base + 0x100, false, false, &v);
 	EXPECT(v == 0x600dcafeu, "read 0x%08x\n", v);
-	snap(&s);
-	rc = am_mpu_modify(&g_map, base, limit, &attr_dev);
-	after_call("am_mpu_modify");
+	kit_snap(&s);
+	rc = am_mpu_modify(&kit_map, base, limit, &kit_dev);
+	kit_after_call("am_mpu_modify");
 	con_printf("  modify to device memory: %s (memory type of a live region)\n", errname(rc));
 	EXPECT(rc == AM_EPERM, "expected AM_EPERM\n");
-	expect_hw_unchanged(&s);
-	rc = am_mpu_modify(&g_map, base, limit, &attr_rw);
-	after_call("am_mpu_modify");
+	kit_expect_unchanged(&s);
+	rc = am_mpu_modify(&kit_map, base, limit, &kit_rw);
+	kit_after_call("am_mpu_modify");
 	con_printf("  modify back RO -> RW: %s\n", errname(rc));
 	EXPECT(rc == 0, "modify back failed\n");
-	expect_store(base + 0x100, 0x22222222u, false, true);
-	unmap_(base, limit, false);
-	end("am_mpu_modify RW -> RO: stores fault; back to RW: stores succeed");
+	kit_expect_store(base + 0x100, 0x22222222u, false, true);
+	kit_unmap_range(base, limit, false);
+	kit_end("am_mpu_modify RW -> RO: stores fault; back to RW: stores succeed");
 }
 
 static void ck_xn(void)
@@ -867,10 +496,10 @@ static void ck_xn(void)
 	int idx;
 
 	check_begin();
-	idx = map_(base, base + PAGE, &attr_rw, true);
+	idx = kit_map_range(base, base + PAGE, &kit_rw, true);
 	EXPECT(idx >= 0, "map failed\n");
 	/* movs r0, #42 ; bx lr */
-	expect_store(base, 0x4770202au, false, false);
+	kit_expect_store(base, 0x4770202au, false, false);
 	r = probe_exec(base);
 	if (r == EXEC_FAULTED && (g_fault.mmfsr & CFSR_IACCVIOL) && g_fault.pc == base)
 		con_printf("  call 0x%08x (movs r0,#42; bx lr) -> MemManage IACCVIOL pc=0x%08x (as "
@@ -878,19 +507,19 @@ static void ck_xn(void)
 			   base, g_fault.pc);
 	else
 		FAIL("call into the RW (XN) region returned 0x%08x, expected IACCVIOL\n", r);
-	unmap_(base, base + PAGE, false);
-	idx = map_(base, base + PAGE, &attr_rx, true);
+	kit_unmap_range(base, base + PAGE, false);
+	idx = kit_map_range(base, base + PAGE, &kit_rx, true);
 	EXPECT(idx >= 0, "map RX failed\n");
 	r = probe_exec(base);
 	if (r == 42)
 		con_printf("  call 0x%08x -> returned 42\n", base);
 	else
 		FAIL("call into the RX region returned 0x%08x, expected 42\n", r);
-	expect_store(base + 8, 0, true, true); /* RX is not writable */
-	unmap_(base, base + PAGE, false);
+	kit_expect_store(base + 8, 0, true, true); /* RX is not writable */
+	kit_unmap_range(base, base + PAGE, false);
 	r = probe_exec(base);
 	EXPECT(r == EXEC_FAULTED, "call after unmap returned 0x%08x\n", r);
-	end("execute-never: call into RW region faults (IACCVIOL); RX region runs");
+	kit_end("execute-never: call into RW region faults (IACCVIOL); RX region runs");
 }
 
 static void ck_vmap(void)
@@ -901,35 +530,35 @@ static void ck_vmap(void)
 	int rc;
 
 	check_begin();
-	rc = am_mpu_vmap_contig(&g_map, pa, 4, NULL, &va);
-	after_call("am_mpu_vmap_contig");
+	rc = am_mpu_vmap_contig(&kit_map, pa, 4, NULL, &va);
+	kit_after_call("am_mpu_vmap_contig");
 	con_printf("  vmap_contig(0x%08x, 4 pages) -> %s, va=0x%08x\n", pa, errname(rc),
 		   (uint32_t)(uintptr_t)va);
 	EXPECT(rc == 0 && (uintptr_t)va == pa, "expected va == pa\n");
-	en = hw_enabled();
-	expect_rw(pa, false);
-	expect_rw(pa + 4 * PAGE - 4, false);
-	expect_none(pa + 4 * PAGE, true);
-	rc = am_mpu_vmap_contig(&g_map, pa + PAGE, 1, NULL, &va2);
-	after_call("am_mpu_vmap_contig");
+	en = kit_hw_enabled();
+	kit_expect_rw(pa, false);
+	kit_expect_rw(pa + 4 * PAGE - 4, false);
+	kit_expect_none(pa + 4 * PAGE, true);
+	rc = am_mpu_vmap_contig(&kit_map, pa + PAGE, 1, NULL, &va2);
+	kit_after_call("am_mpu_vmap_contig");
 	con_printf("  vmap_contig(0x%08x, 1 page) -> %s, inside: %u regions enabled (was %u)\n",
-		   pa + PAGE, errname(rc), hw_enabled(), en);
-	EXPECT(rc == 0 && (uintptr_t)va2 == pa + PAGE && hw_enabled() == en,
+		   pa + PAGE, errname(rc), kit_hw_enabled(), en);
+	EXPECT(rc == 0 && (uintptr_t)va2 == pa + PAGE && kit_hw_enabled() == en,
 	       "expected a reference on the same region\n");
-	rc = am_mpu_vunmap(&g_map, va2);
-	after_call("am_mpu_vunmap");
-	EXPECT(rc == 0 && hw_enabled() == en, "vunmap inner: %s\n", errname(rc));
-	expect_rw(pa, false);
-	rc = am_mpu_vunmap(&g_map, va);
-	after_call("am_mpu_vunmap");
+	rc = am_mpu_vunmap(&kit_map, va2);
+	kit_after_call("am_mpu_vunmap");
+	EXPECT(rc == 0 && kit_hw_enabled() == en, "vunmap inner: %s\n", errname(rc));
+	kit_expect_rw(pa, false);
+	rc = am_mpu_vunmap(&kit_map, va);
+	kit_after_call("am_mpu_vunmap");
 	con_printf("  vunmap(0x%08x): reference dropped; vunmap(0x%08x) -> %s, %u enabled\n",
-		   pa + PAGE, pa, errname(rc), hw_enabled());
-	EXPECT(rc == 0 && hw_enabled() == en - 1, "vunmap failed\n");
-	expect_none(pa, true);
-	rc = am_mpu_vmap_contig(&g_map, pa + 0x800, 1, NULL, &va);
-	after_call("am_mpu_vmap_contig");
+		   pa + PAGE, pa, errname(rc), kit_hw_enabled());
+	EXPECT(rc == 0 && kit_hw_enabled() == en - 1, "vunmap failed\n");
+	kit_expect_none(pa, true);
+	rc = am_mpu_vmap_contig(&kit_map, pa + 0x800, 1, NULL, &va);
+	kit_after_call("am_mpu_vmap_contig");
 	EXPECT(rc == AM_EINVAL, "unaligned pa: %s, expected AM_EINVAL\n", errname(rc));
-	end("am_mpu_vmap_contig / am_mpu_vunmap on hardware");
+	kit_end("am_mpu_vmap_contig / am_mpu_vunmap on hardware");
 }
 
 static void ck_merge(void)
@@ -939,29 +568,29 @@ static void ck_merge(void)
 	int a, b, rc;
 
 	check_begin();
-	a = map_(base, mid, &attr_rw, true);
-	b = map_(mid, top, &attr_rw, true);
+	a = kit_map_range(base, mid, &kit_rw, true);
+	b = kit_map_range(mid, top, &kit_rw, true);
 	EXPECT(a >= 0 && b >= 0 && a != b, "expected two regions\n");
-	en = hw_enabled();
-	rc = am_mpu_merge(&g_map);
-	after_call("am_mpu_merge");
+	en = kit_hw_enabled();
+	rc = am_mpu_merge(&kit_map);
+	kit_after_call("am_mpu_merge");
 	con_printf("  merge -> %d region(s) freed; hardware regions enabled %u -> %u\n", rc, en,
-		   hw_enabled());
-	EXPECT(rc == 1 && hw_enabled() == en - 1, "expected exactly one freed\n");
-	if (am_mpu_lookup(&g_map, base, top, &idx) == AM_MPU_FOUND) {
+		   kit_hw_enabled());
+	EXPECT(rc == 1 && kit_hw_enabled() == en - 1, "expected exactly one freed\n");
+	if (am_mpu_lookup(&kit_map, base, top, &idx) == AM_MPU_FOUND) {
 		con_printf("  region %u is now [0x%08x, 0x%08x)\n", idx, base, top);
-		expect_hw_bounds((int)idx, base, top);
+		kit_expect_bounds((int)idx, base, top);
 	} else {
 		FAIL("no single region [0x%08x, 0x%08x)\n", base, top);
 	}
-	expect_rw(base, false);
-	expect_rw(mid - 4, false);
-	expect_rw(mid, true);
-	expect_rw(top - 4, false);
-	expect_none(top, false);
-	EXPECT(unmap_(base, top, false) == 0, "unmap of the merged range failed\n");
-	expect_none(mid, false);
-	end("am_mpu_merge: two adjacent identical regions become one, both halves accessible");
+	kit_expect_rw(base, false);
+	kit_expect_rw(mid - 4, false);
+	kit_expect_rw(mid, true);
+	kit_expect_rw(top - 4, false);
+	kit_expect_none(top, false);
+	EXPECT(kit_unmap_range(base, top, false) == 0, "unmap of the merged range failed\n");
+	kit_expect_none(mid, false);
+	kit_end("am_mpu_merge: two adjacent identical regions become one, both halves accessible");
 }
 
 /*
@@ -977,34 +606,35 @@ static void ck_uninit(void)
 				    .storage = g_regions,
 				    .storage_len = 1,
 				    .nr_regions = 0 /* the hardware's */};
-	struct hw_snap s;
-	unsigned int log0, writes0 = g_hw.writes;
+	struct kit_snap s;
+	unsigned int log0, writes0 = kit_w.writes;
 	int rc1, rc2, rc3;
 
 	check_begin();
-	am_log_set_fallback(img_log, NULL);
-	snap(&s);
-	log0 = g_log.count;
+	am_log_set_fallback(kit_ops.env.log, NULL);
+	kit_snap(&s);
+	log0 = kit_log_count();
 	rc1 = am_mpu_map(&never, WIN, WIN + PAGE, &AM_ATTR_RW_DATA);
 	con_printf("  am_mpu_map() on a map never initialised: %s\n", errname(rc1));
-	show_log(log0);
+	kit_show_log(log0);
 	EXPECT(rc1 == AM_EINVAL, "expected AM_EINVAL\n");
-	EXPECT(g_log.count == log0 + 1 && logged(log0, AM_EV_NOT_READY, (uintptr_t)&never),
+	EXPECT(kit_log_count() == log0 + 1 && kit_logged(log0, AM_EV_NOT_READY, (uintptr_t)&never),
 	       "expected one record AM_EV_NOT_READY\n");
-	rc2 = am_mpu_init(&failed, &bad, &g_ops, &g_hwctx);
-	log0 = g_log.count;
+	rc2 = am_mpu_init(&failed, &bad, &kit_ops, &g_hwctx);
+	log0 = kit_log_count();
 	rc3 = am_mpu_unmap(&failed, WIN, WIN + PAGE);
 	con_printf("  am_mpu_init() with storage shorter than the regions: %s; then "
 		   "am_mpu_unmap(): %s\n",
 		   errname(rc2), errname(rc3));
-	show_log(log0);
+	kit_show_log(log0);
 	EXPECT(rc2 == AM_EINVAL && rc3 == AM_EINVAL, "expected AM_EINVAL twice\n");
-	EXPECT(g_log.count == log0 + 1 && logged(log0, AM_EV_NOT_READY, (uintptr_t)&failed),
+	EXPECT(kit_log_count() == log0 + 1 && kit_logged(log0, AM_EV_NOT_READY, (uintptr_t)&failed),
 	       "expected one record AM_EV_NOT_READY\n");
-	EXPECT(g_hw.writes == writes0, "a refused call wrote %u regions\n", g_hw.writes - writes0);
-	expect_hw_unchanged(&s);
+	EXPECT(kit_w.writes == writes0, "a refused call wrote %u regions\n",
+	       kit_w.writes - writes0);
+	kit_expect_unchanged(&s);
 	am_log_set_fallback(NULL, NULL);
-	end("an uninitialised or failed-init map: an error code and a record, not a jump");
+	kit_end("an uninitialised or failed-init map: an error code and a record, not a jump");
 }
 
 static void ck_final(void)
@@ -1015,19 +645,20 @@ static void ck_final(void)
 	check_begin();
 	con_printf("  lock/unlock %u/%u, region writes %u, syncs %u, MemManage faults (all "
 		   "expected) %u\n",
-		   g_hw.locks, g_hw.unlocks, g_hw.writes, g_hw.syncs, g_fault.count);
-	EXPECT(g_hw.locks == g_hw.unlocks && g_hw.locks > 0 && g_hwctx.depth == 0,
+		   kit_w.locks, kit_w.unlocks, kit_w.writes, kit_w.syncs, g_fault.count);
+	EXPECT(kit_w.locks == kit_w.unlocks && kit_w.locks > 0 && g_hwctx.depth == 0,
 	       "lock/unlock unbalanced or never used\n");
 	EXPECT(primask == 0, "PRIMASK left at %u\n", primask);
-	EXPECT(g_hw.overlap_events == 0, "%u region writes left two enabled regions overlapping\n",
-	       g_hw.overlap_events);
-	EXPECT(g_hw.bad_writes == 0, "%u writes to a region index >= %u\n", g_hw.bad_writes,
+	EXPECT(kit_w.overlap_events == 0, "%u region writes left two enabled regions overlapping\n",
+	       kit_w.overlap_events);
+	EXPECT(kit_w.bad_writes == 0, "%u writes to a region index >= %u\n", kit_w.bad_writes,
 	       g_nr_hw);
-	EXPECT(g_hw.unsynced_calls == 0, "%u calls ended without a sync\n", g_hw.unsynced_calls);
-	EXPECT(g_hw.max_enabled <= g_nr_hw, "max enabled %u of %u\n", g_hw.max_enabled, g_nr_hw);
-	EXPECT(hw_enabled() == NR_BOOT && am_mpu_used(&g_map) == NR_BOOT,
-	       "%u regions left enabled, expected the %u boot regions\n", hw_enabled(), NR_BOOT);
-	end("afterwards: only the boot regions, lock balanced, no overlap, every write synced");
+	EXPECT(kit_w.unsynced_calls == 0, "%u calls ended without a sync\n", kit_w.unsynced_calls);
+	EXPECT(kit_w.max_enabled <= g_nr_hw, "max enabled %u of %u\n", kit_w.max_enabled, g_nr_hw);
+	EXPECT(kit_hw_enabled() == NR_BOOT && am_mpu_used(&kit_map) == NR_BOOT,
+	       "%u regions left enabled, expected the %u boot regions\n", kit_hw_enabled(),
+	       NR_BOOT);
+	kit_end("afterwards: only the boot regions, lock balanced, no overlap, every write synced");
 }
 
 static void banner(void)
@@ -1058,12 +689,8 @@ int main(void)
 	g_nr_hw = am_armv8m_hw_regions(NULL);
 	banner();
 
-	g_ops = am_armv8m_mpu_ops;
-	g_ops.env.lock = img_lock;
-	g_ops.env.unlock = img_unlock;
-	g_ops.env.log = img_log;
-	g_ops.write_region = img_write_region;
-	g_ops.sync = img_sync;
+	g_kit.nr = g_nr_hw;
+	kit_init(&g_kit);
 
 	g_boot[0] = (struct am_mpu_boot_region){(uintptr_t)__text_start, (uintptr_t)__text_end,
 						AM_ATTR_RX_TEXT};
@@ -1073,14 +700,16 @@ int main(void)
 						AM_ATTR_RW_DATA};
 	g_boot[3] = (struct am_mpu_boot_region){UART0_BASE, UART0_BASE + PAGE, AM_ATTR_DEVICE};
 
-	g_init_rc = am_mpu_init(&g_map, &cfg, &g_ops, &g_hwctx);
-	g_hw.call_writes = g_hw.call_syncs = 0; /* init syncs after writing MAIR */
-	if (g_init_rc == 0)
-		g_boot_rc = am_mpu_boot(&g_map, g_boot, NR_BOOT);
-	if (g_hw.unsynced || g_hw.call_syncs != 1)
-		g_hw.unsynced_calls++; /* am_mpu_boot: one sync at the end */
-	g_hw.unsynced = false;
-	g_hw.call_writes = g_hw.call_syncs = 0;
+	g_init_rc = am_mpu_init(&kit_map, &cfg, &kit_ops, &g_hwctx);
+	/*
+	 * Before the first check: a FAIL here prints ahead of it, and ck_final
+	 * counts the call among those not synced.
+	 */
+	kit_after_call("am_mpu_init");
+	if (g_init_rc == 0) {
+		g_boot_rc = am_mpu_boot(&kit_map, g_boot, NR_BOOT);
+		kit_after_call("am_mpu_boot");
+	}
 	if (g_init_rc == 0 && g_boot_rc == 0)
 		am_armv8m_mpu_enable(false);
 

@@ -2,8 +2,8 @@
 /*
  * qemu-mpu image, assembly part: the vector table, the fault entry stubs
  * (find the exception frame, hand it to C), the access probes whose faulting
- * instruction is known to be 4 bytes long, and memcpy/memset (the compiler
- * may call them; written here so they cannot turn into calls to themselves).
+ * instruction is known to be 4 bytes long, and memcpy/memmove/memset (the
+ * compiler may call them; the one copy of tests/qemu/common/mem32.inc).
  */
 	.syntax unified
 	.thumb
@@ -89,49 +89,8 @@ probe_st_insn:
 	bx	lr
 	.size probe_st, . - probe_st
 
-/* ------------------------------------------------------------------ */
-/* memcpy / memset / memmove, bytewise: small and obviously correct.  */
-/* ------------------------------------------------------------------ */
-	.section .text.memcpy, "ax"
-	.global memcpy
-	.type memcpy, %function
-	.thumb_func
-memcpy:
-	mov	r3, r0
-1:	cbz	r2, 2f
-	ldrb	r12, [r1], #1
-	strb	r12, [r3], #1
-	subs	r2, r2, #1
-	b	1b
-2:	bx	lr
-	.size memcpy, . - memcpy
-
-	.section .text.memmove, "ax"
-	.global memmove
-	.type memmove, %function
-	.thumb_func
-memmove:
-	cmp	r0, r1
-	bls	memcpy		/* dst <= src: copying upwards is safe */
-	adds	r3, r0, r2
-	adds	r1, r1, r2
-1:	cbz	r2, 2f
-	ldrb	r12, [r1, #-1]!
-	strb	r12, [r3, #-1]!
-	subs	r2, r2, #1
-	b	1b
-2:	bx	lr
-	.size memmove, . - memmove
-
-	.section .text.memset, "ax"
-	.global memset
-	.type memset, %function
-	.thumb_func
-memset:
-	mov	r3, r0
-1:	cbz	r2, 2f
-	strb	r1, [r3], #1
-	subs	r2, r2, #1
-	b	1b
-2:	bx	lr
-	.size memset, . - memset
+/* memcpy / memmove / memset: tests/qemu/common/mem32.inc. */
+	.include "tests/qemu/common/mem32.inc"
+	mem32_memcpy
+	mem32_memmove
+	mem32_memset

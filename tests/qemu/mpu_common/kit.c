@@ -235,62 +235,54 @@ int kit_unmap_range(uint32_t base, uint32_t limit, bool show)
 /* Accesses                                                                */
 /* ---------------------------------------------------------------------- */
 
+/* A @op ("load", "store") at @addr faulted: print it, and FAIL unless @fault, there. */
+static void faulted(const char *op, uint32_t addr, bool fault, bool show)
+{
+	const char *why = NULL;
+
+	if (!fault)
+		why = "expected it to succeed";
+	else if (!hw->fault_at(addr))
+		why = "expected a data fault at the address";
+	if (why) {
+		FAIL("%s 0x%08x -> ", op, addr);
+		hw->show_fault();
+		con_printf(", %s\n", why);
+	} else if (show) {
+		con_printf("  %-5s 0x%08x -> ", op, addr);
+		hw->show_fault();
+		con_printf(" (as expected)\n");
+	}
+}
+
 void kit_expect_load(uint32_t addr, bool fault, bool show, uint32_t *out)
 {
 	uint32_t v = 0;
-	bool ok = hw->probe_read(addr, &v);
 
-	if (ok && !fault) {
+	if (!hw->probe_read(addr, &v)) {
+		faulted("load", addr, fault, show);
+	} else if (fault) {
+		FAIL("load 0x%08x -> ok (0x%08x), expected a fault\n", addr, v);
+	} else {
 		if (show)
 			con_printf("  load  0x%08x -> ok, 0x%08x\n", addr, v);
 		if (out)
 			*out = v;
-	} else if (!ok && fault) {
-		if (!hw->fault_at(addr)) {
-			FAIL("load 0x%08x -> ", addr);
-			hw->show_fault();
-			con_printf(", expected a data fault at the address\n");
-		} else if (show) {
-			con_printf("  load  0x%08x -> ", addr);
-			hw->show_fault();
-			con_printf(" (as expected)\n");
-		}
-	} else if (ok) {
-		FAIL("load 0x%08x -> ok (0x%08x), expected a fault\n", addr, v);
-	} else {
-		FAIL("load 0x%08x -> ", addr);
-		hw->show_fault();
-		con_printf(", expected it to succeed\n");
 	}
 }
 
 void kit_expect_store(uint32_t addr, uint32_t val, bool fault, bool show)
 {
-	bool ok = hw->probe_write(addr, val);
 	uint32_t back = 0;
 
-	if (ok && !fault) {
-		if (!hw->probe_read(addr, &back) || back != val)
-			FAIL("store 0x%08x <- 0x%08x: read back 0x%08x\n", addr, val, back);
-		else if (show)
-			con_printf("  store 0x%08x <- 0x%08x -> ok, read back\n", addr, val);
-	} else if (!ok && fault) {
-		if (!hw->fault_at(addr)) {
-			FAIL("store 0x%08x -> ", addr);
-			hw->show_fault();
-			con_printf(", expected a data fault at the address\n");
-		} else if (show) {
-			con_printf("  store 0x%08x -> ", addr);
-			hw->show_fault();
-			con_printf(" (as expected)\n");
-		}
-	} else if (ok) {
+	if (!hw->probe_write(addr, val))
+		faulted("store", addr, fault, show);
+	else if (fault)
 		FAIL("store 0x%08x -> ok, expected a fault\n", addr);
-	} else {
-		FAIL("store 0x%08x -> ", addr);
-		hw->show_fault();
-		con_printf(", expected it to succeed\n");
-	}
+	else if (!hw->probe_read(addr, &back) || back != val)
+		FAIL("store 0x%08x <- 0x%08x: read back 0x%08x\n", addr, val, back);
+	else if (show)
+		con_printf("  store 0x%08x <- 0x%08x -> ok, read back\n", addr, val);
 }
 
 void kit_expect_rw(uint32_t addr, bool show)
@@ -350,8 +342,10 @@ void kit_expect_unchanged(const struct kit_snap *before)
 
 bool kit_matches_map(void)
 {
+	uint64_t pb, pl;
 	unsigned int i;
 	bool same = true;
+	int rh, rm;
 
 	for (i = 0; i < hw->nr; i++) {
 		uint64_t mb = 0, ml = 0, hb = 0, hl = 0;
@@ -365,6 +359,15 @@ bool kit_matches_map(void)
 		     "0x%08lx 0x%08lx\n",
 		     i, (unsigned long)mb, (unsigned long)ml, errname(rc), (unsigned long)hb,
 		     (unsigned long)hl);
+	}
+	/* the map manages exactly the hardware's regions: the next index is neither's */
+	rh = hw->read(hw->nr, &pb, &pl);
+	rm = am_mpu_region_regs(&kit_map, hw->nr, &pb, &pl);
+	if (rh != AM_ERANGE || rm != AM_ERANGE) {
+		same = false;
+		FAIL("region %u (one past the hardware's): read back %s, the map %s, expected "
+		     "AM_ERANGE from both\n",
+		     hw->nr, errname(rh), errname(rm));
 	}
 	if (am_mpu_used(&kit_map) != kit_hw_enabled()) {
 		same = false;

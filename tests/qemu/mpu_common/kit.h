@@ -1,16 +1,17 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The MPU test kit of the bare-metal MPU images (qemu-r52 today; written
- * from qemu-mpu's own checks, so that the Cortex-M33 image can move onto
- * it): the backend watched (every region write checked for two enabled
- * regions overlapping, one sync per writing call, the lock balanced), the
- * log hook's records, the map and unmap calls with their output, loads and
- * stores that must or must not fault, and the hardware compared with the
- * map: a snapshot of every region register, "unchanged" after a refusal,
- * "equal to am_mpu_region_regs()" after every check.
+ * The MPU test kit of the bare-metal MPU images, qemu-mpu (Cortex-M33) and
+ * qemu-r52 (Cortex-R52): the backend watched (every region write checked
+ * for two enabled regions overlapping, one sync per writing call, the lock
+ * balanced), the log hook's records, the map and unmap calls with their
+ * output, loads and stores that must or must not fault, and the hardware
+ * compared with the map: a snapshot of every region register, "unchanged"
+ * after a refusal, "equal to am_mpu_region_regs()" after every check, for
+ * every region the hardware has, and the first index past them out of
+ * range for both.
  *
  * The image describes its hardware and its fault probes in struct kit_hw
- * and calls kit_init() once; the kit drives one map (kit.map).
+ * and calls kit_init() once; the kit drives one map (kit_map).
  */
 #ifndef ARMMAP_QEMU_MPU_KIT_H
 #define ARMMAP_QEMU_MPU_KIT_H
@@ -32,7 +33,7 @@ struct kit_hw {
 	const struct am_mpu_ops *ops; /* the real backend, which the kit wraps */
 	void *ctx;		      /* its context */
 	const uint32_t *lock_depth;   /* the backend's lock nesting, 0 when free */
-	/* region @idx as the hardware holds it: 0, or non-zero if unreadable */
+	/* region @idx as the hardware holds it: 0; AM_ERANGE from @nr on */
 	int (*read)(unsigned int idx, uint64_t *rbar, uint64_t *rlar);
 	/* probes: a load or store at @addr; false when it faulted */
 	bool (*probe_read)(uint32_t addr, uint32_t *val);
@@ -59,7 +60,11 @@ struct kit_snap {
 
 extern struct am_mpu_map kit_map;
 extern struct kit_watch kit_w;
-extern struct am_mpu_ops kit_ops; /* the watched ops: pass them to am_mpu_init() */
+/*
+ * The watched ops: pass them to am_mpu_init(). Their env.log is the kit's
+ * log hook (kit_show_log(), kit_logged()), also for am_log_set_fallback().
+ */
+extern struct am_mpu_ops kit_ops;
 extern const struct am_attr kit_rw, kit_ro, kit_rx, kit_dev;
 
 /* kit_init() - take the image's hardware description; set up kit_ops. */
@@ -84,7 +89,7 @@ void kit_expect_store(uint32_t addr, uint32_t val, bool fault, bool show);
 void kit_expect_rw(uint32_t addr, bool show);	/* a store and its load succeed */
 void kit_expect_none(uint32_t addr, bool show); /* a load and a store fault */
 
-/* The hardware: a snapshot, unchanged since one, equal to the map's view. */
+/* The hardware: a snapshot, unchanged since one, equal to the map's view (and no more). */
 void kit_snap(struct kit_snap *s);
 void kit_expect_unchanged(const struct kit_snap *before);
 bool kit_matches_map(void);

@@ -2,31 +2,20 @@
 /*
  * qemu-r52 image: what the shared console and checks (tests/qemu/common)
  * need from the board (QEMU mps3-an536): the byte output of the CPU's own
- * UART (CMSDK APB UART at 0xe7c0_0000, polled) and the semihosting exit
- * (A32: SVC 0x123456).
+ * UART (CMSDK APB UART at 0xe7c0_0000, polled: tests/qemu/common/
+ * cmsdk_uart.h) and the semihosting exit (A32: SVC 0x123456).
  */
+#include "tests/qemu/common/cmsdk_uart.h"
 #include "tests/qemu/r52/image.h"
-
-#define UART_DATA (UART_BASE + 0x0u)
-#define UART_STATE (UART_BASE + 0x4u)
-#define UART_CTRL (UART_BASE + 0x8u)
-#define UART_BAUDDIV (UART_BASE + 0x10u)
-#define UART_STATE_TXFULL 0x1u
-#define UART_CTRL_TXEN 0x1u
-
-#define REG32(a) (*(volatile uint32_t *)(uintptr_t)(a))
 
 void con_init(void)
 {
-	REG32(UART_BAUDDIV) = 16;
-	REG32(UART_CTRL) = UART_CTRL_TXEN;
+	cmsdk_uart_init(UART_BASE);
 }
 
 void uart_putc(char c)
 {
-	while (REG32(UART_STATE) & UART_STATE_TXFULL)
-		;
-	REG32(UART_DATA) = (uint8_t)c;
+	cmsdk_uart_putc(UART_BASE, c);
 }
 
 void sh_exit(bool ok)

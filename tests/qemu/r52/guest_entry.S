@@ -3,7 +3,8 @@
  * qemu-r52 guest, assembly part (A32, SVC mode = EL1): its entry (vectors,
  * the Abort mode stack, guest_main, the exit HVC), its vector table, whose
  * data abort entry records the fault and skips the probe that took it,
- * the probes, and memset / memcpy for its copy of the library.
+ * the probes, and memset / memcpy for its copy of the library (from
+ * tests/qemu/common/mem32.inc).
  */
 	.syntax unified
 	.arm
@@ -68,29 +69,10 @@ guest_st_insn:
 	bx	lr
 	.size guest_st, . - guest_st
 
-	.section .text.guest_mem, "ax"
-	.global memset, memcpy
-	.type memset, %function
-memset:
-	mov	r3, r0
-1:	cmp	r2, #0
-	beq	2f
-	strb	r1, [r3], #1
-	sub	r2, r2, #1
-	b	1b
-2:	bx	lr
-	.size memset, . - memset
-	.type memcpy, %function
-memcpy:
-	mov	r3, r0
-1:	cmp	r2, #0
-	beq	2f
-	ldrb	r12, [r1], #1
-	strb	r12, [r3], #1
-	sub	r2, r2, #1
-	b	1b
-2:	bx	lr
-	.size memcpy, . - memcpy
+/* The guest's own memset / memcpy (it is linked apart): tests/qemu/common/mem32.inc. */
+	.include "tests/qemu/common/mem32.inc"
+	mem32_memset
+	mem32_memcpy
 
 	.section .bss.guest_abt_stack, "aw", %nobits
 	.balign 64

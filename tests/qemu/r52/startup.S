@@ -5,7 +5,7 @@
  * its one handler path (the registers saved in a frame, C decides, the
  * frame restored, ERET), the probes whose faults the handler recognises,
  * the guest's entry into EL1 (SVC mode) and the way back, and memcpy /
- * memset, which the compiler may call.
+ * memset, which the compiler may call (tests/qemu/common/mem32.inc).
  */
 	.syntax unified
 	.arm
@@ -142,29 +142,7 @@ probe_st_insn:
 	bx	lr
 	.size probe_st, . - probe_st
 
-	.section .text.memset, "ax"
-	.global memset
-	.type memset, %function
-memset:
-	mov	r3, r0
-1:	cmp	r2, #0
-	beq	2f
-	strb	r1, [r3], #1
-	sub	r2, r2, #1
-	b	1b
-2:	bx	lr
-	.size memset, . - memset
-
-	.section .text.memcpy, "ax"
-	.global memcpy
-	.type memcpy, %function
-memcpy:
-	mov	r3, r0
-1:	cmp	r2, #0
-	beq	2f
-	ldrb	r12, [r1], #1
-	strb	r12, [r3], #1
-	sub	r2, r2, #1
-	b	1b
-2:	bx	lr
-	.size memcpy, . - memcpy
+/* memset / memcpy: tests/qemu/common/mem32.inc. */
+	.include "tests/qemu/common/mem32.inc"
+	mem32_memset
+	mem32_memcpy
