@@ -529,10 +529,11 @@ BENCH_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -g -Iinclude -I. -D_GNU_SOURC
 bench: deps $(B)/bench/bench_mpu $(B)/bench/bench_pt
 	@bench/run.sh $(B)/bench/bench_mpu
 	@echo
-	@$(B)/bench/bench_pt
-$(B)/bench/bench_pt: bench/bench_pt.c $(CORE_SRCS) $(CORE_HDRS) | deps
+	@bench/run.sh $(B)/bench/bench_pt
+BENCH_PT_SRCS := bench/bench_pt.c bench/bench_pt_calls.c
+$(B)/bench/bench_pt: $(BENCH_PT_SRCS) bench/bench_pt.h $(CORE_SRCS) $(CORE_HDRS) | deps
 	@mkdir -p $(dir $@)
-	gcc $(BENCH_CFLAGS) bench/bench_pt.c $(CORE_SRCS) -o $@
+	gcc $(BENCH_CFLAGS) $(BENCH_PT_SRCS) $(CORE_SRCS) -o $@
 $(B)/bench/bench_mpu: bench/bench_mpu.c $(CORE_SRCS) $(CORE_HDRS) | deps
 	@mkdir -p $(dir $@)
 	gcc $(BENCH_CFLAGS) bench/bench_mpu.c $(CORE_SRCS) -o $@

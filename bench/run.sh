@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# `make bench`: the MPU benchmark's driver. Counts instructions per call with
-# callgrind (bench_mpu --instr writes one dump per figure), parses the dumps,
-# then runs bench_mpu natively to time the calls and print the whole table.
-# Fails when either run fails, or a dump is missing.
+# `make bench`: the driver of each benchmark (bench_mpu, bench_pt). Counts
+# instructions with callgrind (BENCH --instr writes one dump per figure),
+# parses the dumps, then runs BENCH natively (--instr-file) to time the calls
+# and print the tables with the counts. Fails when either run fails; the
+# benchmark itself fails when a dump it needs is missing.
 set -euo pipefail
 
-bin=${1:?usage: bench/run.sh path/to/bench_mpu}
+bin=${1:?usage: bench/run.sh path/to/bench}
 if ! command -v valgrind >/dev/null 2>&1; then
 	echo "bench: valgrind is missing (scripts/deps.sh installs it)" >&2
 	exit 1
