@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# `make bench`: the MPU benchmark's driver. Counts instructions per call with
-# callgrind (bench_mpu --instr writes one dump per figure), parses the dumps,
-# then runs bench_mpu natively to time the calls and print the whole table.
-# Fails when either run fails, or a dump is missing.
+# `make bench`: the driver of each benchmark (bench_mpu, bench_pt). Counts
+# instructions with callgrind (BENCH --instr writes one dump per figure),
+# parses the dumps, then runs BENCH natively (--instr-file) to time the calls
+# and print the tables with the counts. A second binary, when given, is the
+# one run natively: the same sources built for timing. Fails when either run
+# fails; the benchmark itself fails when a dump it needs is missing.
 set -euo pipefail
 
-bin=${1:?usage: bench/run.sh path/to/bench_mpu}
+bin=${1:?usage: bench/run.sh path/to/bench [path/to/bench-for-timing]}
+timing_bin=${2:-$bin}
 if ! command -v valgrind >/dev/null 2>&1; then
 	echo "bench: valgrind is missing (scripts/deps.sh installs it)" >&2
 	exit 1
@@ -44,4 +47,4 @@ FNR == 1 { flush() }
 END { flush() }
 ' "${dumps[@]}" >"$tmp/instr.txt"
 
-"$bin" --instr-file "$tmp/instr.txt"
+"$timing_bin" --instr-file "$tmp/instr.txt"
