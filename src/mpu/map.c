@@ -16,8 +16,7 @@
 
 #include "../core/internal.h"
 
-#define LOG(m, lvl, ev, msg, a, b, c) \
-	am_env_log(&(m)->ops->env, (m)->ctx, lvl, ev, msg, a, b, c)
+#define LOG(m, lvl, ev, msg, a, b, c) am_env_log(&(m)->ops->env, (m)->ctx, lvl, ev, msg, a, b, c)
 
 /* Every call starts here: a NULL, zeroed or failed-init map is refused. */
 static bool map_ok(const struct am_mpu_map *m)
@@ -53,8 +52,8 @@ static int check_range(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit)
 	else if (limit > m->addr_end)
 		rc = AM_ERANGE;
 	if (rc)
-		LOG(m, AM_LOG_ERR, AM_EV_BAD_RANGE, "bad range (alignment, order or size)",
-		    base, limit, 0);
+		LOG(m, AM_LOG_ERR, AM_EV_BAD_RANGE, "bad range (alignment, order or size)", base,
+		    limit, 0);
 	return rc;
 }
 
@@ -76,14 +75,13 @@ static int attr_check_map(struct am_mpu_map *m, const struct am_attr *a)
 		return rc;
 	if (!(a->perm & AM_PERM_R)) {
 		LOG(m, AM_LOG_ERR, AM_EV_NOT_EXPRESSIBLE,
-		    "PMSAv8 cannot express a region without read access",
-		    AM_ATTR_DIFF_PERM, a->perm, 0);
+		    "PMSAv8 cannot express a region without read access", AM_ATTR_DIFF_PERM,
+		    a->perm, 0);
 		return AM_ENOTSUP;
 	}
 	if (m->attr_index[a->mtype] == AM_MPU_NO_ATTRIDX) {
-		LOG(m, AM_LOG_ERR, AM_EV_NOT_EXPRESSIBLE,
-		    "memory type has no AttrIndx in this map", AM_ATTR_DIFF_MTYPE,
-		    a->mtype, 0);
+		LOG(m, AM_LOG_ERR, AM_EV_NOT_EXPRESSIBLE, "memory type has no AttrIndx in this map",
+		    AM_ATTR_DIFF_MTYPE, a->mtype, 0);
 		return AM_ENOTSUP;
 	}
 	return 0;
@@ -113,8 +111,8 @@ static int check_request(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit
 /* -------------------------------------------------------------- hardware -- */
 
 /* Register values of a region's software copy, enabled or not. */
-static void region_encode(const struct am_mpu_map *m, const struct am_mpu_region *r,
-			  uint64_t *rbar, uint64_t *rlar)
+static void region_encode(const struct am_mpu_map *m, const struct am_mpu_region *r, uint64_t *rbar,
+			  uint64_t *rlar)
 {
 	struct am_mpu_fields f;
 
@@ -137,8 +135,8 @@ static void hw_write(struct am_mpu_map *m, unsigned int idx)
 	uint64_t rbar, rlar;
 
 	region_encode(m, r, &rbar, &rlar);
-	LOG(m, AM_LOG_DEBUG, AM_EV_REGION_WRITE, "region write", idx,
-	    r->used ? r->base : 0, r->used ? r->limit : 0);
+	LOG(m, AM_LOG_DEBUG, AM_EV_REGION_WRITE, "region write", idx, r->used ? r->base : 0,
+	    r->used ? r->limit : 0);
 	m->ops->write_region(m->ctx, idx, rbar, rlar);
 }
 
@@ -155,8 +153,8 @@ static void hw_sync(struct am_mpu_map *m)
  * or the range crosses its boundary. For NOTFOUND, *@idx is the lowest free
  * region (m->nr when there is none), found on the same pass.
  */
-static int lookup_locked(const struct am_mpu_map *m, am_paddr_t base,
-			 am_paddr_t limit, unsigned int *idx)
+static int lookup_locked(const struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit,
+			 unsigned int *idx)
 {
 	unsigned int free = m->top;
 
@@ -191,8 +189,8 @@ static int free_index(const struct am_mpu_map *m)
 	return -1;
 }
 
-static void region_take(struct am_mpu_map *m, unsigned int idx, am_paddr_t base,
-			am_paddr_t limit, const struct am_attr *attr)
+static void region_take(struct am_mpu_map *m, unsigned int idx, am_paddr_t base, am_paddr_t limit,
+			const struct am_attr *attr)
 {
 	struct am_mpu_region *r = &m->r[idx];
 
@@ -229,8 +227,8 @@ static void put_region(struct am_mpu_map *m, unsigned int idx)
 }
 
 /* The refusal of a range that meets no region (NOTFOUND) or crosses one. */
-static int refuse_range(struct am_mpu_map *m, int found, unsigned int idx,
-			am_paddr_t base, am_paddr_t limit)
+static int refuse_range(struct am_mpu_map *m, int found, unsigned int idx, am_paddr_t base,
+			am_paddr_t limit)
 {
 	if (found == AM_MPU_NOTFOUND) {
 		LOG(m, AM_LOG_WARN, AM_EV_NOT_FOUND, "nothing mapped in range", base, limit, 0);
@@ -251,8 +249,10 @@ static void log_attr_mismatch(struct am_mpu_map *m, const struct am_attr *have,
 			      const struct am_attr *want, bool type_change)
 {
 	static const char *const what[] = {
-		"mapped with another permission (read/write)", "mapped with another execute-never",
-		"mapped with another unprivileged access", "mapped with another memory type",
+		"mapped with another permission (read/write)",
+		"mapped with another execute-never",
+		"mapped with another unprivileged access",
+		"mapped with another memory type",
 		"mapped with another shareability",
 	};
 	unsigned int d = am_attr_diff(have, want);
@@ -267,8 +267,12 @@ static void log_attr_mismatch(struct am_mpu_map *m, const struct am_attr *have,
 		    d, b == 3 ? have->mtype : have->sh, b == 3 ? want->mtype : want->sh);
 	else
 		LOG(m, AM_LOG_WARN, AM_EV_ATTR_MISMATCH, what[b], d,
-		    b == 3 ? have->mtype : b == 4 ? have->sh : have->perm,
-		    b == 3 ? want->mtype : b == 4 ? want->sh : want->perm);
+		    b == 3   ? have->mtype
+		    : b == 4 ? have->sh
+			     : have->perm,
+		    b == 3   ? want->mtype
+		    : b == 4 ? want->sh
+			     : want->perm);
 }
 
 /* --------------------------------------------------------------- set-up -- */
@@ -288,8 +292,8 @@ static bool attr_index_shared(const uint8_t *idx)
 	return false;
 }
 
-static int check_config(const struct am_mpu_config *cfg, const struct am_mpu_ops *ops,
-			void *ctx, unsigned int *nr_out)
+static int check_config(const struct am_mpu_config *cfg, const struct am_mpu_ops *ops, void *ctx,
+			unsigned int *nr_out)
 {
 	const struct am_env *env = ops ? &ops->env : NULL;
 	unsigned int nr, hw = 0;
@@ -304,8 +308,8 @@ static int check_config(const struct am_mpu_config *cfg, const struct am_mpu_ops
 				      "mpu init: no storage, unknown flavour or unknown flags",
 				      (uint64_t)(uintptr_t)cfg->storage, (unsigned int)cfg->flavour,
 				      cfg->flags);
-	if (cfg->pa_bits && (cfg->flavour != AM_MPU_V8R_AARCH64 || cfg->pa_bits < 32 ||
-			     cfg->pa_bits > 48))
+	if (cfg->pa_bits &&
+	    (cfg->flavour != AM_MPU_V8R_AARCH64 || cfg->pa_bits < 32 || cfg->pa_bits > 48))
 		return am_init_refuse(env, ctx, AM_EINVAL,
 				      "mpu init: pa_bits outside 32..48 or on a 32-bit flavour",
 				      cfg->pa_bits, (unsigned int)cfg->flavour, 0);
@@ -345,15 +349,15 @@ static uint64_t mair_of(const struct am_mpu_map *m)
 	return mair;
 }
 
-int am_mpu_init(struct am_mpu_map *m, const struct am_mpu_config *cfg,
-		const struct am_mpu_ops *ops, void *ctx)
+int am_mpu_init(struct am_mpu_map *m, const struct am_mpu_config *cfg, const struct am_mpu_ops *ops,
+		void *ctx)
 {
 	unsigned int nr = 0, bits;
 	int rc;
 
 	if (!m)
-		return am_init_refuse(ops ? &ops->env : NULL, ctx, AM_EINVAL,
-				      "mpu init: NULL map", 0, 0, 0);
+		return am_init_refuse(ops ? &ops->env : NULL, ctx, AM_EINVAL, "mpu init: NULL map",
+				      0, 0, 0);
 	m->ready = 0; /* a failed init leaves a map every call refuses */
 	rc = check_config(cfg, ops, ctx, &nr);
 	if (rc)
@@ -372,7 +376,7 @@ int am_mpu_init(struct am_mpu_map *m, const struct am_mpu_config *cfg,
 	for (unsigned int t = 0; t < AM_MT_COUNT; t++)
 		m->attr_index[t] = cfg->attr_index ? cfg->attr_index[t] : (uint8_t)t;
 	for (unsigned int i = 0; i < nr; i++)
-		m->r[i] = (struct am_mpu_region){ 0 };
+		m->r[i] = (struct am_mpu_region){0};
 	if (ops->write_mair) {
 		ops->write_mair(ctx, mair_of(m));
 		ops->sync(ctx);
@@ -406,15 +410,14 @@ static int check_boot(struct am_mpu_map *m, const struct am_mpu_boot_region *tbl
 		}
 	}
 	if (n > m->nr) {
-		LOG(m, AM_LOG_ERR, AM_EV_NO_SPACE, "more boot regions than the MPU has", n,
-		    m->nr, 0);
+		LOG(m, AM_LOG_ERR, AM_EV_NO_SPACE, "more boot regions than the MPU has", n, m->nr,
+		    0);
 		return AM_ENOSPC;
 	}
 	return 0;
 }
 
-int am_mpu_boot(struct am_mpu_map *m, const struct am_mpu_boot_region *tbl,
-		unsigned int n)
+int am_mpu_boot(struct am_mpu_map *m, const struct am_mpu_boot_region *tbl, unsigned int n)
 {
 	int rc;
 
@@ -434,7 +437,7 @@ int am_mpu_boot(struct am_mpu_map *m, const struct am_mpu_boot_region *tbl,
 		if (m->r[i].used)
 			region_drop(m, i);
 	for (unsigned int i = 0; i < m->nr; i++) {
-		m->r[i] = (struct am_mpu_region){ 0 };
+		m->r[i] = (struct am_mpu_region){0};
 		if (i < n)
 			region_take(m, i, tbl[i].base, tbl[i].limit, &tbl[i].attr);
 		hw_write(m, i);
@@ -446,8 +449,7 @@ int am_mpu_boot(struct am_mpu_map *m, const struct am_mpu_boot_region *tbl,
 
 /* ----------------------------------------------------------- operations -- */
 
-int am_mpu_lookup(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit,
-		  unsigned int *idx)
+int am_mpu_lookup(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit, unsigned int *idx)
 {
 	unsigned int i = 0;
 	int rc;
@@ -467,8 +469,7 @@ int am_mpu_lookup(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit,
 	return rc;
 }
 
-int am_mpu_map(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit,
-	       const struct am_attr *attr)
+int am_mpu_map(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit, const struct am_attr *attr)
 {
 	unsigned int idx = 0;
 	int rc;
@@ -499,8 +500,8 @@ int am_mpu_map(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit,
 			log_attr_mismatch(m, &m->r[idx].attr, attr, false);
 			rc = AM_EEXIST;
 		} else if (m->r[idx].refs == AM_MPU_REFS_MAX) {
-			LOG(m, AM_LOG_ERR, AM_EV_REFCOUNT_SATURATED,
-			    "region refcount saturated", idx, m->r[idx].refs, 0);
+			LOG(m, AM_LOG_ERR, AM_EV_REFCOUNT_SATURATED, "region refcount saturated",
+			    idx, m->r[idx].refs, 0);
 			rc = AM_EOVERFLOW;
 		} else {
 			m->r[idx].refs++;
@@ -516,8 +517,7 @@ int am_mpu_map(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit,
 }
 
 /* Carve [base, limit) out of region @idx, which strictly contains it. */
-static int split_locked(struct am_mpu_map *m, unsigned int idx, am_paddr_t base,
-			am_paddr_t limit)
+static int split_locked(struct am_mpu_map *m, unsigned int idx, am_paddr_t base, am_paddr_t limit)
 {
 	struct am_mpu_region *r = &m->r[idx];
 	am_paddr_t top = r->limit;
@@ -526,8 +526,8 @@ static int split_locked(struct am_mpu_map *m, unsigned int idx, am_paddr_t base,
 	if (r->base < base && limit < top) {
 		slot = free_index(m);
 		if (slot < 0) {
-			LOG(m, AM_LOG_ERR, AM_EV_NO_SPACE,
-			    "split needs a free MPU region", 1, m->nr, 0);
+			LOG(m, AM_LOG_ERR, AM_EV_NO_SPACE, "split needs a free MPU region", 1,
+			    m->nr, 0);
 			return AM_ENOSPC;
 		}
 	}
@@ -630,8 +630,8 @@ int am_mpu_modify(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit,
 		    r->base, r->limit);
 		rc = AM_ENOTSUP;
 	} else if (r->refs) {
-		LOG(m, AM_LOG_ERR, AM_EV_REFERENCED, "region is referenced by others", idx,
-		    r->refs, 0);
+		LOG(m, AM_LOG_ERR, AM_EV_REFERENCED, "region is referenced by others", idx, r->refs,
+		    0);
 		rc = AM_EBUSY;
 	} else if (am_attr_diff(&r->attr, attr) & (AM_ATTR_DIFF_MTYPE | AM_ATTR_DIFF_SH)) {
 		log_attr_mismatch(m, &r->attr, attr, true);
@@ -718,8 +718,8 @@ int am_mpu_vmap_contig(struct am_mpu_map *m, am_paddr_t pa, size_t nr_pages,
 		    0);
 		rc = AM_EOVERFLOW;
 	} else if (end > m->addr_end || end - 1 > (uint64_t)UINTPTR_MAX) {
-		LOG(m, AM_LOG_ERR, AM_EV_BAD_RANGE,
-		    "vmap: beyond the address size or a pointer", pa, end, 0);
+		LOG(m, AM_LOG_ERR, AM_EV_BAD_RANGE, "vmap: beyond the address size or a pointer",
+		    pa, end, 0);
 		rc = AM_ERANGE;
 	} else {
 		rc = 0;
@@ -773,8 +773,7 @@ int am_mpu_region_get(struct am_mpu_map *m, unsigned int idx, struct am_mpu_regi
 	return rc; /* a region not in use is an answer, not a refusal: no record */
 }
 
-int am_mpu_region_regs(struct am_mpu_map *m, unsigned int idx, uint64_t *rbar,
-		       uint64_t *rlar)
+int am_mpu_region_regs(struct am_mpu_map *m, unsigned int idx, uint64_t *rbar, uint64_t *rlar)
 {
 	int rc;
 
