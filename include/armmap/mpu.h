@@ -155,6 +155,8 @@ struct am_mpu_map {
 	uint8_t granule;
 	uint8_t flags;
 	uint8_t attr_index[AM_MT_COUNT];
+	/* every region below this index is in use (in what was tail padding) */
+	uint16_t free_lo;
 };
 
 /* Result of am_mpu_lookup(). */

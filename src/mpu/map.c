@@ -150,45 +150,50 @@ static void hw_sync(struct am_mpu_map *m)
 /*
  * The one lookup. Regions in use never overlap each other, so the first
  * region that intersects the range decides: it is the range, contains it,
- * or the range crosses its boundary. For NOTFOUND, *@idx is the lowest free
- * region (m->nr when there is none), found on the same pass.
+ * or the range crosses its boundary.
+ *
+ * The loop is the plain scan of (base, limit) pairs: a region that does not
+ * intersect is passed over on its bounds alone. A region not in use keeps
+ * the bounds it last had (its registers keep them too, EN clear), so only
+ * one that does intersect is asked whether it is in use; how it meets the
+ * range is worked out once, after the loop.
  */
 static int lookup_locked(const struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit,
 			 unsigned int *idx)
 {
-	unsigned int free = m->top;
+	const struct am_mpu_region *r = m->r, *end = m->r + m->top;
 
-	for (unsigned int i = 0; i < m->top; i++) {
-		const struct am_mpu_region *r = &m->r[i];
-
-		if (!r->used) {
-			if (free == m->top)
-				free = i;
-			continue;
-		}
-		if (limit <= r->base || base >= r->limit)
-			continue;
-		*idx = i;
-		if (r->base == base && r->limit == limit)
-			return AM_MPU_FOUND;
-		if (r->base <= base && limit <= r->limit)
-			return AM_MPU_INCLUSIVE;
-		return AM_MPU_OVERLAP;
-	}
-	*idx = free;
-	return AM_MPU_NOTFOUND;
+	for (; r != end; r++)
+		if (limit > r->base && base < r->limit && r->used)
+			break;
+	if (r == end)
+		return AM_MPU_NOTFOUND;
+	*idx = (unsigned int)(r - m->r);
+	if (r->base == base && r->limit == limit)
+		return AM_MPU_FOUND;
+	if (r->base <= base && limit <= r->limit)
+		return AM_MPU_INCLUSIVE;
+	return AM_MPU_OVERLAP;
 }
 
-static int free_index(const struct am_mpu_map *m)
+/*
+ * The lowest region not in use: m->nr when there is none. Every region
+ * below m->free_lo is in use and every one from m->top on is free, so only
+ * the regions in between are looked at (none while the regions in use are
+ * packed from 0, as they are when nothing below them was given back). The
+ * hint moves when a region is taken, not here: a refused call changes
+ * nothing, not even the hint.
+ */
+static unsigned int lowest_free(const struct am_mpu_map *m)
 {
-	if (m->used == m->nr)
-		return -1;
-	for (unsigned int i = 0; i < m->nr; i++)
-		if (!m->r[i].used)
-			return (int)i;
-	return -1;
+	unsigned int i = m->free_lo;
+
+	while (i < m->top && m->r[i].used)
+		i++;
+	return i; /* m->top when below it all are in use: m->nr if it is full */
 }
 
+/* Take region @idx, the lowest free one (every caller takes that one). */
 static void region_take(struct am_mpu_map *m, unsigned int idx, am_paddr_t base, am_paddr_t limit,
 			const struct am_attr *attr)
 {
@@ -200,6 +205,7 @@ static void region_take(struct am_mpu_map *m, unsigned int idx, am_paddr_t base,
 	r->refs = 0;
 	r->used = 1;
 	m->used++;
+	m->free_lo = (uint16_t)(idx + 1); /* all below @idx were in use already */
 	if (idx >= m->top)
 		m->top = (uint16_t)(idx + 1);
 }
@@ -210,6 +216,8 @@ static void region_drop(struct am_mpu_map *m, unsigned int idx)
 	m->r[idx].used = 0;
 	m->r[idx].refs = 0;
 	m->used--;
+	if (idx < m->free_lo)
+		m->free_lo = (uint16_t)idx;
 	hw_write(m, idx);
 	while (m->top && !m->r[m->top - 1].used)
 		m->top--;
@@ -463,7 +471,6 @@ int am_mpu_lookup(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit, unsig
 	unlock(m);
 	if (rc < 0)
 		return rc;
-	/* the free slot found on a NOTFOUND pass is not part of the API */
 	if (idx && rc != AM_MPU_NOTFOUND)
 		*idx = i;
 	return rc;
@@ -484,6 +491,7 @@ int am_mpu_map(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit, const st
 	}
 	switch (lookup_locked(m, base, limit, &idx)) {
 	case AM_MPU_NOTFOUND:
+		idx = lowest_free(m);
 		if (idx >= m->nr) {
 			LOG(m, AM_LOG_ERR, AM_EV_NO_SPACE, "no free MPU region", 1, m->nr, 0);
 			rc = AM_ENOSPC;
@@ -524,8 +532,8 @@ static int split_locked(struct am_mpu_map *m, unsigned int idx, am_paddr_t base,
 	int slot = -1;
 
 	if (r->base < base && limit < top) {
-		slot = free_index(m);
-		if (slot < 0) {
+		slot = (int)lowest_free(m);
+		if (slot >= m->nr) {
 			LOG(m, AM_LOG_ERR, AM_EV_NO_SPACE, "split needs a free MPU region", 1,
 			    m->nr, 0);
 			return AM_ENOSPC;
@@ -621,7 +629,7 @@ int am_mpu_modify(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit,
 		return rc;
 	}
 	rc = lookup_locked(m, base, limit, &idx);
-	/* for NOTFOUND, idx is a free slot (possibly m->nr), not a region */
+	/* for NOTFOUND, idx is not a region */
 	r = rc == AM_MPU_NOTFOUND ? NULL : &m->r[idx];
 	if (rc == AM_MPU_NOTFOUND || rc == AM_MPU_OVERLAP) {
 		rc = refuse_range(m, rc, idx, base, limit);
