@@ -15,6 +15,7 @@
 #include <armmap/mpu.h>
 
 #include "../core/internal.h"
+#include "regs.h"
 
 #define LOG(m, lvl, ev, msg, a, b, c) am_env_log(&(m)->ops->env, (m)->ctx, lvl, ev, msg, a, b, c)
 
@@ -120,12 +121,12 @@ static void region_encode(const struct am_mpu_map *m, const struct am_mpu_region
 	*rlar = 0;
 	if (r->limit == 0) /* never programmed */
 		return;
-	/* the copy was validated when it was made, so encoding cannot fail */
+	/* the copy was validated when it was made: no need to check it again */
 	attr_fields(m, &r->attr, &f);
 	f.base = r->base;
 	f.limit = r->limit;
 	f.en = r->used;
-	am_mpu_encode((enum am_mpu_flavour)m->flavour, &f, rbar, rlar);
+	am_mpu_encode_valid((enum am_mpu_flavour)m->flavour, &f, rbar, rlar);
 }
 
 /* Write region @idx as the software copy says. */

@@ -10,6 +10,7 @@
 #include <armmap/mpu.h>
 
 #include "../core/internal.h"
+#include "regs.h"
 
 struct flavour_layout {
 	uint8_t granule_shift;
@@ -54,6 +55,18 @@ unsigned int am_mpu_addr_bits(enum am_mpu_flavour f)
 	return l ? l->addr_bits : 0;
 }
 
+void am_mpu_encode_valid(enum am_mpu_flavour f, const struct am_mpu_fields *in, uint64_t *rbar,
+			 uint64_t *rlar)
+{
+	const struct flavour_layout *l = &layouts[f];
+	/* the low fields and the granule mask fit in 32 bits (cheaper on 32-bit cores) */
+	uint32_t gmask = (1u << l->granule_shift) - 1;
+
+	*rbar = in->base | (uint32_t)(in->sh << l->sh_shift | in->ap << l->ap_shift | in->xn);
+	/* inclusive hardware limit: the last granule's base, low bits implied */
+	*rlar = ((in->limit - 1) & ~(uint64_t)gmask) | (uint32_t)(in->attr_idx << 1 | in->en);
+}
+
 int am_mpu_encode(enum am_mpu_flavour f, const struct am_mpu_fields *in, uint64_t *rbar,
 		  uint64_t *rlar)
 {
@@ -89,11 +102,7 @@ int am_mpu_encode(enum am_mpu_flavour f, const struct am_mpu_fields *in, uint64_
 				in->limit, l->addr_bits);
 		return AM_ERANGE;
 	}
-
-	*rbar = in->base | (uint64_t)in->sh << l->sh_shift | (uint64_t)in->ap << l->ap_shift |
-		in->xn;
-	/* inclusive hardware limit: the last granule's base, low bits implied */
-	*rlar = ((in->limit - 1) & ~gmask) | (uint64_t)in->attr_idx << 1 | in->en;
+	am_mpu_encode_valid(f, in, rbar, rlar);
 	return 0;
 }
 
