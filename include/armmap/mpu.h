@@ -33,7 +33,7 @@
 enum am_mpu_flavour {
 	AM_MPU_V8R_AARCH64 = 0, /* PRBAR_EL2 / PRLAR_EL2, 64-byte granule */
 	AM_MPU_V8R_AARCH32 = 1, /* HPRBAR / HPRLAR, 64-byte granule */
-	AM_MPU_V8M = 2,         /* MPU_RBAR / MPU_RLAR, 32-byte granule */
+	AM_MPU_V8M = 2,		/* MPU_RBAR / MPU_RLAR, 32-byte granule */
 	AM_MPU_FLAVOUR_COUNT
 };
 
@@ -51,11 +51,11 @@ enum am_mpu_flavour {
 struct am_mpu_fields {
 	am_paddr_t base;  /* inclusive, granule aligned */
 	am_paddr_t limit; /* EXCLUSIVE, granule aligned */
-	uint8_t ap;       /* AM_MPU_AP_* */
-	uint8_t xn;       /* XN: 1 bit (v8-M, v8-R AArch32); XN[1:0] on v8-R AArch64 */
-	uint8_t sh;       /* SH[1:0]: 0, 2 or 3 */
+	uint8_t ap;	  /* AM_MPU_AP_* */
+	uint8_t xn;	  /* XN: 1 bit (v8-M, v8-R AArch32); XN[1:0] on v8-R AArch64 */
+	uint8_t sh;	  /* SH[1:0]: 0, 2 or 3 */
 	uint8_t attr_idx; /* AttrIndx, 0..7 */
-	uint8_t en;       /* enable, 0 or 1 */
+	uint8_t en;	  /* enable, 0 or 1 */
 };
 
 /*
@@ -76,15 +76,14 @@ unsigned int am_mpu_addr_bits(enum am_mpu_flavour f);
  *             attr_idx > 7, en > 1;
  *  AM_ERANGE  limit beyond the flavour's address size.
  */
-int am_mpu_encode(enum am_mpu_flavour f, const struct am_mpu_fields *in,
-		  uint64_t *rbar, uint64_t *rlar);
+int am_mpu_encode(enum am_mpu_flavour f, const struct am_mpu_fields *in, uint64_t *rbar,
+		  uint64_t *rlar);
 
 /*
  * am_mpu_decode() - the inverse of am_mpu_encode(); bits outside the fields
  * are ignored. Returns 0, or AM_EINVAL for an unknown flavour or NULL.
  */
-int am_mpu_decode(enum am_mpu_flavour f, uint64_t rbar, uint64_t rlar,
-		  struct am_mpu_fields *out);
+int am_mpu_decode(enum am_mpu_flavour f, uint64_t rbar, uint64_t rlar, struct am_mpu_fields *out);
 
 /* ---------------------------------------------------------------------- */
 /* The region map                                                          */
@@ -149,13 +148,15 @@ struct am_mpu_map {
 	void *ctx;
 	struct am_mpu_region *r;
 	am_paddr_t addr_end; /* one past the highest address (2^addr_bits) */
-	uint16_t nr;         /* regions managed */
-	uint16_t top;        /* one past the highest index in use */
-	uint16_t used;       /* regions in use */
+	uint16_t nr;	     /* regions managed */
+	uint16_t top;	     /* one past the highest index in use */
+	uint16_t used;	     /* regions in use */
 	uint8_t flavour;
 	uint8_t granule;
 	uint8_t flags;
 	uint8_t attr_index[AM_MT_COUNT];
+	/* every region below this index is in use (in what was tail padding) */
+	uint16_t free_lo;
 };
 
 /* Result of am_mpu_lookup(). */
@@ -183,8 +184,8 @@ enum am_mpu_lookup_result {
  *             the region count;
  *  AM_ERANGE  region count 0 or > 255, or above what the hardware reports.
  */
-int am_mpu_init(struct am_mpu_map *m, const struct am_mpu_config *cfg,
-		const struct am_mpu_ops *ops, void *ctx);
+int am_mpu_init(struct am_mpu_map *m, const struct am_mpu_config *cfg, const struct am_mpu_ops *ops,
+		void *ctx);
 
 /* A static region for am_mpu_boot(). */
 struct am_mpu_boot_region {
@@ -204,8 +205,7 @@ struct am_mpu_boot_region {
  *  AM_ENOSPC  more entries than regions.
  * On error, neither the map nor the hardware has changed.
  */
-int am_mpu_boot(struct am_mpu_map *m, const struct am_mpu_boot_region *tbl,
-		unsigned int n);
+int am_mpu_boot(struct am_mpu_map *m, const struct am_mpu_boot_region *tbl, unsigned int n);
 
 /*
  * am_mpu_lookup() - how [base, limit) meets the regions in use.
@@ -214,8 +214,7 @@ int am_mpu_boot(struct am_mpu_map *m, const struct am_mpu_boot_region *tbl,
  *  AM_EINVAL  NULL map, base or limit not granule aligned, base >= limit;
  *  AM_ERANGE  limit beyond the address size.
  */
-int am_mpu_lookup(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit,
-		  unsigned int *idx);
+int am_mpu_lookup(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit, unsigned int *idx);
 
 /*
  * am_mpu_map() - map [base, limit) with @attr.
@@ -233,8 +232,7 @@ int am_mpu_lookup(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit,
  *  AM_EOVERFLOW the containing region's refcount is saturated;
  *  AM_ENOSPC    no free region.
  */
-int am_mpu_map(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit,
-	       const struct am_attr *attr);
+int am_mpu_map(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit, const struct am_attr *attr);
 
 /*
  * am_mpu_unmap() - unmap [base, limit).
@@ -311,8 +309,7 @@ int am_mpu_vunmap(struct am_mpu_map *m, const void *va);
  * Returns 0, or AM_EINVAL (NULL), AM_ERANGE (@idx >= regions managed),
  * AM_ENOENT (the region is not in use).
  */
-int am_mpu_region_get(struct am_mpu_map *m, unsigned int idx,
-		      struct am_mpu_region *out);
+int am_mpu_region_get(struct am_mpu_map *m, unsigned int idx, struct am_mpu_region *out);
 
 /*
  * am_mpu_region_regs() - the register values region @idx has in hardware
@@ -321,8 +318,7 @@ int am_mpu_region_get(struct am_mpu_map *m, unsigned int idx,
  * programmed since am_mpu_init()/am_mpu_boot() reads as 0, 0.
  * Returns 0, or AM_EINVAL (NULL), AM_ERANGE (@idx >= regions managed).
  */
-int am_mpu_region_regs(struct am_mpu_map *m, unsigned int idx, uint64_t *rbar,
-		       uint64_t *rlar);
+int am_mpu_region_regs(struct am_mpu_map *m, unsigned int idx, uint64_t *rbar, uint64_t *rlar);
 
 /*
  * am_mpu_used() - regions in use. am_mpu_capacity() - regions managed.

@@ -15,9 +15,9 @@
 #include <armmap/mpu.h>
 
 #include "../core/internal.h"
+#include "regs.h"
 
-#define LOG(m, lvl, ev, msg, a, b, c) \
-	am_env_log(&(m)->ops->env, (m)->ctx, lvl, ev, msg, a, b, c)
+#define LOG(m, lvl, ev, msg, a, b, c) am_env_log(&(m)->ops->env, (m)->ctx, lvl, ev, msg, a, b, c)
 
 /* Every call starts here: a NULL, zeroed or failed-init map is refused. */
 static bool map_ok(const struct am_mpu_map *m)
@@ -53,8 +53,8 @@ static int check_range(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit)
 	else if (limit > m->addr_end)
 		rc = AM_ERANGE;
 	if (rc)
-		LOG(m, AM_LOG_ERR, AM_EV_BAD_RANGE, "bad range (alignment, order or size)",
-		    base, limit, 0);
+		LOG(m, AM_LOG_ERR, AM_EV_BAD_RANGE, "bad range (alignment, order or size)", base,
+		    limit, 0);
 	return rc;
 }
 
@@ -76,14 +76,13 @@ static int attr_check_map(struct am_mpu_map *m, const struct am_attr *a)
 		return rc;
 	if (!(a->perm & AM_PERM_R)) {
 		LOG(m, AM_LOG_ERR, AM_EV_NOT_EXPRESSIBLE,
-		    "PMSAv8 cannot express a region without read access",
-		    AM_ATTR_DIFF_PERM, a->perm, 0);
+		    "PMSAv8 cannot express a region without read access", AM_ATTR_DIFF_PERM,
+		    a->perm, 0);
 		return AM_ENOTSUP;
 	}
 	if (m->attr_index[a->mtype] == AM_MPU_NO_ATTRIDX) {
-		LOG(m, AM_LOG_ERR, AM_EV_NOT_EXPRESSIBLE,
-		    "memory type has no AttrIndx in this map", AM_ATTR_DIFF_MTYPE,
-		    a->mtype, 0);
+		LOG(m, AM_LOG_ERR, AM_EV_NOT_EXPRESSIBLE, "memory type has no AttrIndx in this map",
+		    AM_ATTR_DIFF_MTYPE, a->mtype, 0);
 		return AM_ENOTSUP;
 	}
 	return 0;
@@ -113,8 +112,8 @@ static int check_request(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit
 /* -------------------------------------------------------------- hardware -- */
 
 /* Register values of a region's software copy, enabled or not. */
-static void region_encode(const struct am_mpu_map *m, const struct am_mpu_region *r,
-			  uint64_t *rbar, uint64_t *rlar)
+static void region_encode(const struct am_mpu_map *m, const struct am_mpu_region *r, uint64_t *rbar,
+			  uint64_t *rlar)
 {
 	struct am_mpu_fields f;
 
@@ -122,12 +121,12 @@ static void region_encode(const struct am_mpu_map *m, const struct am_mpu_region
 	*rlar = 0;
 	if (r->limit == 0) /* never programmed */
 		return;
-	/* the copy was validated when it was made, so encoding cannot fail */
+	/* the copy was validated when it was made: no need to check it again */
 	attr_fields(m, &r->attr, &f);
 	f.base = r->base;
 	f.limit = r->limit;
 	f.en = r->used;
-	am_mpu_encode((enum am_mpu_flavour)m->flavour, &f, rbar, rlar);
+	am_mpu_encode_valid((enum am_mpu_flavour)m->flavour, &f, rbar, rlar);
 }
 
 /* Write region @idx as the software copy says. */
@@ -137,8 +136,8 @@ static void hw_write(struct am_mpu_map *m, unsigned int idx)
 	uint64_t rbar, rlar;
 
 	region_encode(m, r, &rbar, &rlar);
-	LOG(m, AM_LOG_DEBUG, AM_EV_REGION_WRITE, "region write", idx,
-	    r->used ? r->base : 0, r->used ? r->limit : 0);
+	LOG(m, AM_LOG_DEBUG, AM_EV_REGION_WRITE, "region write", idx, r->used ? r->base : 0,
+	    r->used ? r->limit : 0);
 	m->ops->write_region(m->ctx, idx, rbar, rlar);
 }
 
@@ -152,47 +151,52 @@ static void hw_sync(struct am_mpu_map *m)
 /*
  * The one lookup. Regions in use never overlap each other, so the first
  * region that intersects the range decides: it is the range, contains it,
- * or the range crosses its boundary. For NOTFOUND, *@idx is the lowest free
- * region (m->nr when there is none), found on the same pass.
+ * or the range crosses its boundary.
+ *
+ * The loop is the plain scan of (base, limit) pairs: a region that does not
+ * intersect is passed over on its bounds alone. A region not in use keeps
+ * the bounds it last had (its registers keep them too, EN clear), so only
+ * one that does intersect is asked whether it is in use; how it meets the
+ * range is worked out once, after the loop.
  */
-static int lookup_locked(const struct am_mpu_map *m, am_paddr_t base,
-			 am_paddr_t limit, unsigned int *idx)
+static int lookup_locked(const struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit,
+			 unsigned int *idx)
 {
-	unsigned int free = m->top;
+	const struct am_mpu_region *r = m->r, *end = m->r + m->top;
 
-	for (unsigned int i = 0; i < m->top; i++) {
-		const struct am_mpu_region *r = &m->r[i];
-
-		if (!r->used) {
-			if (free == m->top)
-				free = i;
-			continue;
-		}
-		if (limit <= r->base || base >= r->limit)
-			continue;
-		*idx = i;
-		if (r->base == base && r->limit == limit)
-			return AM_MPU_FOUND;
-		if (r->base <= base && limit <= r->limit)
-			return AM_MPU_INCLUSIVE;
-		return AM_MPU_OVERLAP;
-	}
-	*idx = free;
-	return AM_MPU_NOTFOUND;
+	for (; r != end; r++)
+		if (limit > r->base && base < r->limit && r->used)
+			break;
+	if (r == end)
+		return AM_MPU_NOTFOUND;
+	*idx = (unsigned int)(r - m->r);
+	if (r->base == base && r->limit == limit)
+		return AM_MPU_FOUND;
+	if (r->base <= base && limit <= r->limit)
+		return AM_MPU_INCLUSIVE;
+	return AM_MPU_OVERLAP;
 }
 
-static int free_index(const struct am_mpu_map *m)
+/*
+ * The lowest region not in use: m->nr when there is none. Every region
+ * below m->free_lo is in use and every one from m->top on is free, so only
+ * the regions in between are looked at (none while the regions in use are
+ * packed from 0, as they are when nothing below them was given back). The
+ * hint moves when a region is taken, not here: a refused call changes
+ * nothing, not even the hint.
+ */
+static unsigned int lowest_free(const struct am_mpu_map *m)
 {
-	if (m->used == m->nr)
-		return -1;
-	for (unsigned int i = 0; i < m->nr; i++)
-		if (!m->r[i].used)
-			return (int)i;
-	return -1;
+	unsigned int i = m->free_lo;
+
+	while (i < m->top && m->r[i].used)
+		i++;
+	return i; /* m->top when below it all are in use: m->nr if it is full */
 }
 
-static void region_take(struct am_mpu_map *m, unsigned int idx, am_paddr_t base,
-			am_paddr_t limit, const struct am_attr *attr)
+/* Take region @idx, the lowest free one (every caller takes that one). */
+static void region_take(struct am_mpu_map *m, unsigned int idx, am_paddr_t base, am_paddr_t limit,
+			const struct am_attr *attr)
 {
 	struct am_mpu_region *r = &m->r[idx];
 
@@ -202,6 +206,7 @@ static void region_take(struct am_mpu_map *m, unsigned int idx, am_paddr_t base,
 	r->refs = 0;
 	r->used = 1;
 	m->used++;
+	m->free_lo = (uint16_t)(idx + 1); /* all below @idx were in use already */
 	if (idx >= m->top)
 		m->top = (uint16_t)(idx + 1);
 }
@@ -212,6 +217,8 @@ static void region_drop(struct am_mpu_map *m, unsigned int idx)
 	m->r[idx].used = 0;
 	m->r[idx].refs = 0;
 	m->used--;
+	if (idx < m->free_lo)
+		m->free_lo = (uint16_t)idx;
 	hw_write(m, idx);
 	while (m->top && !m->r[m->top - 1].used)
 		m->top--;
@@ -229,8 +236,8 @@ static void put_region(struct am_mpu_map *m, unsigned int idx)
 }
 
 /* The refusal of a range that meets no region (NOTFOUND) or crosses one. */
-static int refuse_range(struct am_mpu_map *m, int found, unsigned int idx,
-			am_paddr_t base, am_paddr_t limit)
+static int refuse_range(struct am_mpu_map *m, int found, unsigned int idx, am_paddr_t base,
+			am_paddr_t limit)
 {
 	if (found == AM_MPU_NOTFOUND) {
 		LOG(m, AM_LOG_WARN, AM_EV_NOT_FOUND, "nothing mapped in range", base, limit, 0);
@@ -251,8 +258,10 @@ static void log_attr_mismatch(struct am_mpu_map *m, const struct am_attr *have,
 			      const struct am_attr *want, bool type_change)
 {
 	static const char *const what[] = {
-		"mapped with another permission (read/write)", "mapped with another execute-never",
-		"mapped with another unprivileged access", "mapped with another memory type",
+		"mapped with another permission (read/write)",
+		"mapped with another execute-never",
+		"mapped with another unprivileged access",
+		"mapped with another memory type",
 		"mapped with another shareability",
 	};
 	unsigned int d = am_attr_diff(have, want);
@@ -267,8 +276,12 @@ static void log_attr_mismatch(struct am_mpu_map *m, const struct am_attr *have,
 		    d, b == 3 ? have->mtype : have->sh, b == 3 ? want->mtype : want->sh);
 	else
 		LOG(m, AM_LOG_WARN, AM_EV_ATTR_MISMATCH, what[b], d,
-		    b == 3 ? have->mtype : b == 4 ? have->sh : have->perm,
-		    b == 3 ? want->mtype : b == 4 ? want->sh : want->perm);
+		    b == 3   ? have->mtype
+		    : b == 4 ? have->sh
+			     : have->perm,
+		    b == 3   ? want->mtype
+		    : b == 4 ? want->sh
+			     : want->perm);
 }
 
 /* --------------------------------------------------------------- set-up -- */
@@ -288,8 +301,8 @@ static bool attr_index_shared(const uint8_t *idx)
 	return false;
 }
 
-static int check_config(const struct am_mpu_config *cfg, const struct am_mpu_ops *ops,
-			void *ctx, unsigned int *nr_out)
+static int check_config(const struct am_mpu_config *cfg, const struct am_mpu_ops *ops, void *ctx,
+			unsigned int *nr_out)
 {
 	const struct am_env *env = ops ? &ops->env : NULL;
 	unsigned int nr, hw = 0;
@@ -304,8 +317,8 @@ static int check_config(const struct am_mpu_config *cfg, const struct am_mpu_ops
 				      "mpu init: no storage, unknown flavour or unknown flags",
 				      (uint64_t)(uintptr_t)cfg->storage, (unsigned int)cfg->flavour,
 				      cfg->flags);
-	if (cfg->pa_bits && (cfg->flavour != AM_MPU_V8R_AARCH64 || cfg->pa_bits < 32 ||
-			     cfg->pa_bits > 48))
+	if (cfg->pa_bits &&
+	    (cfg->flavour != AM_MPU_V8R_AARCH64 || cfg->pa_bits < 32 || cfg->pa_bits > 48))
 		return am_init_refuse(env, ctx, AM_EINVAL,
 				      "mpu init: pa_bits outside 32..48 or on a 32-bit flavour",
 				      cfg->pa_bits, (unsigned int)cfg->flavour, 0);
@@ -345,15 +358,15 @@ static uint64_t mair_of(const struct am_mpu_map *m)
 	return mair;
 }
 
-int am_mpu_init(struct am_mpu_map *m, const struct am_mpu_config *cfg,
-		const struct am_mpu_ops *ops, void *ctx)
+int am_mpu_init(struct am_mpu_map *m, const struct am_mpu_config *cfg, const struct am_mpu_ops *ops,
+		void *ctx)
 {
 	unsigned int nr = 0, bits;
 	int rc;
 
 	if (!m)
-		return am_init_refuse(ops ? &ops->env : NULL, ctx, AM_EINVAL,
-				      "mpu init: NULL map", 0, 0, 0);
+		return am_init_refuse(ops ? &ops->env : NULL, ctx, AM_EINVAL, "mpu init: NULL map",
+				      0, 0, 0);
 	m->ready = 0; /* a failed init leaves a map every call refuses */
 	rc = check_config(cfg, ops, ctx, &nr);
 	if (rc)
@@ -372,7 +385,7 @@ int am_mpu_init(struct am_mpu_map *m, const struct am_mpu_config *cfg,
 	for (unsigned int t = 0; t < AM_MT_COUNT; t++)
 		m->attr_index[t] = cfg->attr_index ? cfg->attr_index[t] : (uint8_t)t;
 	for (unsigned int i = 0; i < nr; i++)
-		m->r[i] = (struct am_mpu_region){ 0 };
+		m->r[i] = (struct am_mpu_region){0};
 	if (ops->write_mair) {
 		ops->write_mair(ctx, mair_of(m));
 		ops->sync(ctx);
@@ -406,15 +419,14 @@ static int check_boot(struct am_mpu_map *m, const struct am_mpu_boot_region *tbl
 		}
 	}
 	if (n > m->nr) {
-		LOG(m, AM_LOG_ERR, AM_EV_NO_SPACE, "more boot regions than the MPU has", n,
-		    m->nr, 0);
+		LOG(m, AM_LOG_ERR, AM_EV_NO_SPACE, "more boot regions than the MPU has", n, m->nr,
+		    0);
 		return AM_ENOSPC;
 	}
 	return 0;
 }
 
-int am_mpu_boot(struct am_mpu_map *m, const struct am_mpu_boot_region *tbl,
-		unsigned int n)
+int am_mpu_boot(struct am_mpu_map *m, const struct am_mpu_boot_region *tbl, unsigned int n)
 {
 	int rc;
 
@@ -434,7 +446,7 @@ int am_mpu_boot(struct am_mpu_map *m, const struct am_mpu_boot_region *tbl,
 		if (m->r[i].used)
 			region_drop(m, i);
 	for (unsigned int i = 0; i < m->nr; i++) {
-		m->r[i] = (struct am_mpu_region){ 0 };
+		m->r[i] = (struct am_mpu_region){0};
 		if (i < n)
 			region_take(m, i, tbl[i].base, tbl[i].limit, &tbl[i].attr);
 		hw_write(m, i);
@@ -446,8 +458,7 @@ int am_mpu_boot(struct am_mpu_map *m, const struct am_mpu_boot_region *tbl,
 
 /* ----------------------------------------------------------- operations -- */
 
-int am_mpu_lookup(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit,
-		  unsigned int *idx)
+int am_mpu_lookup(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit, unsigned int *idx)
 {
 	unsigned int i = 0;
 	int rc;
@@ -461,14 +472,12 @@ int am_mpu_lookup(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit,
 	unlock(m);
 	if (rc < 0)
 		return rc;
-	/* the free slot found on a NOTFOUND pass is not part of the API */
 	if (idx && rc != AM_MPU_NOTFOUND)
 		*idx = i;
 	return rc;
 }
 
-int am_mpu_map(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit,
-	       const struct am_attr *attr)
+int am_mpu_map(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit, const struct am_attr *attr)
 {
 	unsigned int idx = 0;
 	int rc;
@@ -483,6 +492,7 @@ int am_mpu_map(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit,
 	}
 	switch (lookup_locked(m, base, limit, &idx)) {
 	case AM_MPU_NOTFOUND:
+		idx = lowest_free(m);
 		if (idx >= m->nr) {
 			LOG(m, AM_LOG_ERR, AM_EV_NO_SPACE, "no free MPU region", 1, m->nr, 0);
 			rc = AM_ENOSPC;
@@ -499,8 +509,8 @@ int am_mpu_map(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit,
 			log_attr_mismatch(m, &m->r[idx].attr, attr, false);
 			rc = AM_EEXIST;
 		} else if (m->r[idx].refs == AM_MPU_REFS_MAX) {
-			LOG(m, AM_LOG_ERR, AM_EV_REFCOUNT_SATURATED,
-			    "region refcount saturated", idx, m->r[idx].refs, 0);
+			LOG(m, AM_LOG_ERR, AM_EV_REFCOUNT_SATURATED, "region refcount saturated",
+			    idx, m->r[idx].refs, 0);
 			rc = AM_EOVERFLOW;
 		} else {
 			m->r[idx].refs++;
@@ -516,18 +526,17 @@ int am_mpu_map(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit,
 }
 
 /* Carve [base, limit) out of region @idx, which strictly contains it. */
-static int split_locked(struct am_mpu_map *m, unsigned int idx, am_paddr_t base,
-			am_paddr_t limit)
+static int split_locked(struct am_mpu_map *m, unsigned int idx, am_paddr_t base, am_paddr_t limit)
 {
 	struct am_mpu_region *r = &m->r[idx];
 	am_paddr_t top = r->limit;
 	int slot = -1;
 
 	if (r->base < base && limit < top) {
-		slot = free_index(m);
-		if (slot < 0) {
-			LOG(m, AM_LOG_ERR, AM_EV_NO_SPACE,
-			    "split needs a free MPU region", 1, m->nr, 0);
+		slot = (int)lowest_free(m);
+		if (slot >= m->nr) {
+			LOG(m, AM_LOG_ERR, AM_EV_NO_SPACE, "split needs a free MPU region", 1,
+			    m->nr, 0);
 			return AM_ENOSPC;
 		}
 	}
@@ -621,7 +630,7 @@ int am_mpu_modify(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit,
 		return rc;
 	}
 	rc = lookup_locked(m, base, limit, &idx);
-	/* for NOTFOUND, idx is a free slot (possibly m->nr), not a region */
+	/* for NOTFOUND, idx is not a region */
 	r = rc == AM_MPU_NOTFOUND ? NULL : &m->r[idx];
 	if (rc == AM_MPU_NOTFOUND || rc == AM_MPU_OVERLAP) {
 		rc = refuse_range(m, rc, idx, base, limit);
@@ -630,8 +639,8 @@ int am_mpu_modify(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit,
 		    r->base, r->limit);
 		rc = AM_ENOTSUP;
 	} else if (r->refs) {
-		LOG(m, AM_LOG_ERR, AM_EV_REFERENCED, "region is referenced by others", idx,
-		    r->refs, 0);
+		LOG(m, AM_LOG_ERR, AM_EV_REFERENCED, "region is referenced by others", idx, r->refs,
+		    0);
 		rc = AM_EBUSY;
 	} else if (am_attr_diff(&r->attr, attr) & (AM_ATTR_DIFF_MTYPE | AM_ATTR_DIFF_SH)) {
 		log_attr_mismatch(m, &r->attr, attr, true);
@@ -718,8 +727,8 @@ int am_mpu_vmap_contig(struct am_mpu_map *m, am_paddr_t pa, size_t nr_pages,
 		    0);
 		rc = AM_EOVERFLOW;
 	} else if (end > m->addr_end || end - 1 > (uint64_t)UINTPTR_MAX) {
-		LOG(m, AM_LOG_ERR, AM_EV_BAD_RANGE,
-		    "vmap: beyond the address size or a pointer", pa, end, 0);
+		LOG(m, AM_LOG_ERR, AM_EV_BAD_RANGE, "vmap: beyond the address size or a pointer",
+		    pa, end, 0);
 		rc = AM_ERANGE;
 	} else {
 		rc = 0;
@@ -773,8 +782,7 @@ int am_mpu_region_get(struct am_mpu_map *m, unsigned int idx, struct am_mpu_regi
 	return rc; /* a region not in use is an answer, not a refusal: no record */
 }
 
-int am_mpu_region_regs(struct am_mpu_map *m, unsigned int idx, uint64_t *rbar,
-		       uint64_t *rlar)
+int am_mpu_region_regs(struct am_mpu_map *m, unsigned int idx, uint64_t *rbar, uint64_t *rlar)
 {
 	int rc;
 

@@ -10,6 +10,7 @@
 #include <armmap/mpu.h>
 
 #include "../core/internal.h"
+#include "regs.h"
 
 struct flavour_layout {
 	uint8_t granule_shift;
@@ -20,9 +21,9 @@ struct flavour_layout {
 };
 
 static const struct flavour_layout layouts[AM_MPU_FLAVOUR_COUNT] = {
-	[AM_MPU_V8R_AARCH64] = { 6, 48, 4, 2, 3 },
-	[AM_MPU_V8R_AARCH32] = { 6, 32, 3, 1, 1 },
-	[AM_MPU_V8M] = { 5, 32, 3, 1, 1 },
+	[AM_MPU_V8R_AARCH64] = {6, 48, 4, 2, 3},
+	[AM_MPU_V8R_AARCH32] = {6, 32, 3, 1, 1},
+	[AM_MPU_V8M] = {5, 32, 3, 1, 1},
 };
 
 static const struct flavour_layout *layout(enum am_mpu_flavour f)
@@ -35,8 +36,8 @@ static const struct flavour_layout *layout_or_log(enum am_mpu_flavour f)
 	const struct flavour_layout *l = layout(f);
 
 	if (!l)
-		am_log_fallback(AM_LOG_ERR, AM_EV_BAD_ARG, "mpu: unknown flavour",
-				(unsigned int)f, 0, 0);
+		am_log_fallback(AM_LOG_ERR, AM_EV_BAD_ARG, "mpu: unknown flavour", (unsigned int)f,
+				0, 0);
 	return l;
 }
 
@@ -54,8 +55,20 @@ unsigned int am_mpu_addr_bits(enum am_mpu_flavour f)
 	return l ? l->addr_bits : 0;
 }
 
-int am_mpu_encode(enum am_mpu_flavour f, const struct am_mpu_fields *in,
-		  uint64_t *rbar, uint64_t *rlar)
+void am_mpu_encode_valid(enum am_mpu_flavour f, const struct am_mpu_fields *in, uint64_t *rbar,
+			 uint64_t *rlar)
+{
+	const struct flavour_layout *l = &layouts[f];
+	/* the low fields and the granule mask fit in 32 bits (cheaper on 32-bit cores) */
+	uint32_t gmask = (1u << l->granule_shift) - 1;
+
+	*rbar = in->base | (uint32_t)(in->sh << l->sh_shift | in->ap << l->ap_shift | in->xn);
+	/* inclusive hardware limit: the last granule's base, low bits implied */
+	*rlar = ((in->limit - 1) & ~(uint64_t)gmask) | (uint32_t)(in->attr_idx << 1 | in->en);
+}
+
+int am_mpu_encode(enum am_mpu_flavour f, const struct am_mpu_fields *in, uint64_t *rbar,
+		  uint64_t *rlar)
 {
 	const struct flavour_layout *l = layout_or_log(f);
 	uint64_t gmask;
@@ -71,16 +84,16 @@ int am_mpu_encode(enum am_mpu_flavour f, const struct am_mpu_fields *in,
 	gmask = (1ull << l->granule_shift) - 1;
 	if (((in->base | in->limit) & gmask) || in->base >= in->limit) {
 		am_log_fallback(AM_LOG_ERR, AM_EV_BAD_RANGE,
-				"mpu encode: base or limit not aligned, or base >= limit",
-				in->base, in->limit, 0);
+				"mpu encode: base or limit not aligned, or base >= limit", in->base,
+				in->limit, 0);
 		return AM_EINVAL;
 	}
-	if (in->ap > 3 || in->xn > l->xn_max || in->sh == 1 || in->sh > 3 ||
-	    in->attr_idx > 7 || in->en > 1) {
+	if (in->ap > 3 || in->xn > l->xn_max || in->sh == 1 || in->sh > 3 || in->attr_idx > 7 ||
+	    in->en > 1) {
 		am_log_fallback(AM_LOG_ERR, AM_EV_BAD_ARG,
 				"mpu encode: a field out of range (ap, xn, sh, attr_idx, en)",
-				(uint64_t)in->ap << 8 | in->xn, (uint64_t)in->sh << 8 | in->attr_idx,
-				in->en);
+				(uint64_t)in->ap << 8 | in->xn,
+				(uint64_t)in->sh << 8 | in->attr_idx, in->en);
 		return AM_EINVAL;
 	}
 	if (in->limit > (1ull << l->addr_bits)) {
@@ -89,16 +102,11 @@ int am_mpu_encode(enum am_mpu_flavour f, const struct am_mpu_fields *in,
 				in->limit, l->addr_bits);
 		return AM_ERANGE;
 	}
-
-	*rbar = in->base | (uint64_t)in->sh << l->sh_shift |
-		(uint64_t)in->ap << l->ap_shift | in->xn;
-	/* inclusive hardware limit: the last granule's base, low bits implied */
-	*rlar = ((in->limit - 1) & ~gmask) | (uint64_t)in->attr_idx << 1 | in->en;
+	am_mpu_encode_valid(f, in, rbar, rlar);
 	return 0;
 }
 
-int am_mpu_decode(enum am_mpu_flavour f, uint64_t rbar, uint64_t rlar,
-		  struct am_mpu_fields *out)
+int am_mpu_decode(enum am_mpu_flavour f, uint64_t rbar, uint64_t rlar, struct am_mpu_fields *out)
 {
 	const struct flavour_layout *l = layout_or_log(f);
 	uint64_t amask, gmask;
