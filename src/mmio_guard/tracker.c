@@ -328,6 +328,18 @@ int am_mmio_handle_fault(struct am_mmio_tracker *t, am_vaddr_t addr)
 	return rc;
 }
 
+/* am_pt_walk() callback: stop at the first guarded leaf; *arg: from where (in), where (out). */
+static int first_guarded(void *arg, const struct am_pt_leaf *l)
+{
+	am_vaddr_t *at = arg;
+
+	if (!l->valid || !(l->sw & AM_MMIO_SW_GUARDED))
+		return 0;
+	if (l->va > *at)
+		*at = l->va;
+	return 1;
+}
+
 int am_mmio_unmap_all(struct am_mmio_tracker *t)
 {
 	int n = 0;
@@ -343,16 +355,25 @@ int am_mmio_unmap_all(struct am_mmio_tracker *t)
 			return AM_EPERM;
 		t->nr_pending--;
 	}
+	/*
+	 * One pass over each device range: the walk stops at the first guarded
+	 * leaf, its granule is given back (which changes the table, so outside
+	 * the walk), and the walk goes on from the next granule. Every leaf is
+	 * read once, not one query per page.
+	 */
 	for (unsigned int i = 0; i < t->nr_mmio; i++) {
 		const struct am_mem_region *r = &t->c.mmio[i];
+		am_vaddr_t a = r->base;
 
-		for (am_vaddr_t a = r->base; a < r->limit; a += PAGE) {
-			struct am_pt_leaf l;
+		while (a < r->limit) {
+			am_vaddr_t at = a, g;
 
-			if (am_pt_query(t->c.pt, a, &l) || !l.valid || !(l.sw & AM_MMIO_SW_GUARDED))
-				continue;
-			if (unguard(t, a & ~(t->granule - 1u), &n))
+			if (am_pt_walk(t->c.pt, a, r->limit - a, first_guarded, &at) != 1)
+				break; /* nothing guarded from a on */
+			g = at & ~(am_vaddr_t)(t->granule - 1u);
+			if (unguard(t, g, &n))
 				return AM_EPERM;
+			a = g + t->granule;
 		}
 	}
 	return n;

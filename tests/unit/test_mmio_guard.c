@@ -905,6 +905,30 @@ static void test_fault_refused(void **state)
 	assert_int_equal(e->t.guarded, 2);
 }
 
+/*
+ * unmap_all reads each device range in one pass, not one query per page: a
+ * 4 MiB window with two granules guarded costs a few table calls (each
+ * takes the table's lock once), not the 1 024 of a query per page.
+ */
+static void test_unmap_all_one_pass(void **state)
+{
+	struct env *e = setup(&OPT_ANDROID);
+	unsigned long locks0;
+
+	(void)state;
+	add_dev(e, WIN, 2 * M2);
+	assert_int_equal(am_mmio_handle_fault(&e->t, WIN + 0x5000), 0);
+	assert_int_equal(am_mmio_handle_fault(&e->t, WIN + M2 + 0x3000), 0);
+	check(e);
+	locks0 = e->h.locks;
+	assert_int_equal(am_mmio_unmap_all(&e->t), 2);
+	/* per granule: one walk that finds it and the unguard's own calls; one last walk */
+	assert_true(e->h.locks - locks0 <= 12);
+	check(e);
+	assert_int_equal(e->m.nr, 0);
+	expect_fault(e, WIN + 0x5000, VMSA_ACC_R, VMSA_F_TRANSLATION);
+}
+
 /* Guarded, then the table has no page: guarded but not mapped, no second MAP. */
 static void test_fault_enomem(void **state)
 {
@@ -1751,6 +1775,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_fault_16k, teardown),
 		cmocka_unit_test_teardown(test_fault_enoent, teardown),
 		cmocka_unit_test_teardown(test_fault_refused, teardown),
+		cmocka_unit_test_teardown(test_unmap_all_one_pass, teardown),
 		cmocka_unit_test_teardown(test_fault_enomem, teardown),
 		cmocka_unit_test_teardown(test_enomem_then_unmap_all, teardown),
 		cmocka_unit_test_teardown(test_enomem_interleaved_refault, teardown),
