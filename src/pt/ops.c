@@ -445,6 +445,8 @@ static int check_range(struct am_pt *pt, am_vaddr_t va, uint64_t size)
 
 bool pt_ready(const struct am_pt *pt)
 {
+	if (pt && pt->ready == AM_READY_PT)
+		return true; /* the common case without a call */
 	return am_ready_check(pt, pt ? pt->ready : 0, AM_READY_PT,
 			      "pt: NULL or uninitialised table (never, init failed, or destroyed)");
 }
@@ -459,9 +461,10 @@ static int bad_arg(struct am_pt *pt, const char *msg, uint64_t a, uint64_t b)
 static int exec(struct am_pt *pt, const struct pt_visitor *v, void *arg, am_vaddr_t va,
 		uint64_t size)
 {
-	struct pt_walk w = {.pt = pt, .v = v, .arg = arg, .dry = true};
+	struct pt_walk w;
 	int rc;
 
+	pt_walk_init(&w, pt, v, arg, true);
 	rc = pt_run(&w, va, size);
 	if (!rc)
 		rc = pt_reserve(&w, w.need);
@@ -620,9 +623,11 @@ int am_pt_populate(struct am_pt *pt, am_vaddr_t va, uint64_t size)
 static int walk_leaves(struct am_pt *pt, am_vaddr_t va, uint64_t size, am_pt_leaf_fn fn, void *arg)
 {
 	struct leaf_arg a = {.fn = fn, .arg = arg};
-	struct pt_walk w = {.pt = pt, .v = &leaf_visitor, .arg = &a};
-	int rc = pt_run(&w, va, size);
+	struct pt_walk w;
+	int rc;
 
+	pt_walk_init(&w, pt, &leaf_visitor, &a, false);
+	rc = pt_run(&w, va, size);
 	return rc == PT_STOP ? a.rc : rc;
 }
 

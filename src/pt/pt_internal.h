@@ -94,6 +94,27 @@ struct pt_walk {
 	struct pt_batch b;
 };
 
+/*
+ * Start a walk of @v over @pt. Only what a walk reads before it writes it is
+ * set: the batch's arrays (1.5 KiB) are left as they are, so that a small
+ * call does not pay for clearing them.
+ */
+static inline void pt_walk_init(struct pt_walk *w, struct am_pt *pt, const struct pt_visitor *v,
+				void *arg, bool dry)
+{
+	w->pt = pt;
+	w->v = v;
+	w->arg = arg;
+	w->dry = dry;
+	w->need = 0;
+	w->reserve = NULL;
+	w->reserved = 0;
+	w->b.ntlbi = 0;
+	w->b.all = false;
+	w->b.dirty = false;
+	w->b.nfree = 0;
+}
+
 /* walk.c */
 static inline am_pte_t pt_get(const struct pt_tbl *t, unsigned int i)
 {
