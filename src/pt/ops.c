@@ -765,8 +765,7 @@ int am_pt_init(struct am_pt *pt, const struct am_pt_config *cfg, const struct am
 		ops->free_table(ctx, root, pa);
 		return rc;
 	}
-	for (unsigned int i = 0; i < PT_ENTRIES; i++)
-		*(volatile am_pte_t *)&root[i] = 0;
+	pt_fill_fresh(root, 0, 0); /* not live before init returns */
 	pt->ops = ops;
 	pt->ctx = ctx;
 	pt->root = root;

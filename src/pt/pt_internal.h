@@ -146,6 +146,8 @@ int pt_check_table_pa(const struct am_pt_ops *ops, void *ctx, const void *va, am
 		      unsigned int oa_bits, bool init);
 /* Is @pt ready? If not, one record to the fallback hook. */
 bool pt_ready(const struct am_pt *pt);
+/* Fill a table page no walker can reach: zero, or @tmpl + i * @step. */
+void pt_fill_fresh(am_pte_t *p, am_pte_t tmpl, uint64_t step);
 int pt_run(struct pt_walk *w, am_vaddr_t va, uint64_t size);
 int pt_reserve(struct pt_walk *w, size_t n);
 void pt_reserve_leftover(struct pt_walk *w);

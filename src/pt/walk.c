@@ -187,6 +187,41 @@ void pt_descend_table(struct pt_walk *w, struct pt_slot *s)
 	s->child.blank = false;
 }
 
+/* Two descriptors: GCC's and clang's generic vectors, lowered to pairs of
+ * 64-bit stores where the target has no vector registers. */
+typedef uint64_t pt_pair __attribute__((vector_size(16), may_alias));
+
+/*
+ * The entries of a fresh table: zero, or @tmpl + i * @step. No walker can
+ * reach the page yet (it is linked only after a PUBLISH, or under a parent
+ * that is itself fresh), so plain stores do, 16 bytes at a time (the page
+ * is granule aligned), instead of one volatile store per entry. Written
+ * out rather than as memset: the loop stays a loop of wide stores with
+ * every compiler and flag set (a memset of the core's environment may be a
+ * byte loop, and a byte-counted string instruction costs per byte).
+ */
+void pt_fill_fresh(am_pte_t *p, am_pte_t tmpl, uint64_t step)
+{
+	pt_pair *q = (pt_pair *)(void *)p;
+	pt_pair v = {tmpl, tmpl + step}, d = {2 * step, 2 * step};
+
+	if (!tmpl) {
+		const pt_pair z = {0, 0};
+
+		for (unsigned int i = 0; i < PT_ENTRIES / 2; i += 4) {
+			q[i] = z;
+			q[i + 1] = z;
+			q[i + 2] = z;
+			q[i + 3] = z;
+		}
+		return;
+	}
+	for (unsigned int i = 0; i < PT_ENTRIES / 2; i++) {
+		q[i] = v;
+		v += d;
+	}
+}
+
 /*
  * A new table for entry s: empty when the entry is invalid, or the entry's
  * block (valid or parked) split into the next level. Dry: counted, and
@@ -227,8 +262,7 @@ int pt_descend_new(struct pt_walk *w, struct pt_slot *s, bool shallow, bool over
 	}
 	s->child.blank = overwritten;
 	if (!overwritten)
-		for (unsigned int i = 0; i < PT_ENTRIES; i++)
-			pte_store(&s->child.p[i], tmpl ? tmpl + (uint64_t)i * step : 0);
+		pt_fill_fresh(s->child.p, tmpl, step);
 	return 0;
 }
 
