@@ -154,6 +154,7 @@ static int map_leaves(struct pt_walk *w, struct pt_slot *s, unsigned int n)
 			*q++ = v;
 		k += chunk;
 	}
+	s->t->cnt += n; /* every one of them was zero */
 	if (s->t->live)
 		w->b.dirty = true;
 	return (int)n;
@@ -198,7 +199,7 @@ static int unmap_visit(struct pt_walk *w, struct pt_slot *s)
 	struct pt_tbl *t = s->t;
 	unsigned int lvl = s->level;
 	unsigned int n = full_entries(s, r->hi);
-	unsigned int k;
+	unsigned int k, cleared = 0;
 
 	if (!s->pte)
 		return (int)zero_entries(s);
@@ -227,22 +228,22 @@ static int unmap_visit(struct pt_walk *w, struct pt_slot *s)
 		if (!e)
 			continue;
 		pte_store(&t->p[s->idx + k], 0);
+		cleared++;
 		if (t->live && (e & AM_PTE_VALID))
 			pt_queue_tlbi(w, s->va + k * pt_span(lvl), lvl, true);
 	}
+	t->cnt -= cleared;
 	if (t->live)
 		w->b.dirty = true;
 	return (int)k;
 }
 
-/* After a partial walk of a table: if nothing is left in it, unlink it. */
+/* After a partial walk of a table: if nothing is left in it (its entry
+ * count says so: no scan), unlink it. */
 static void unmap_post(struct pt_walk *w, struct pt_slot *s)
 {
-	if (w->dry)
+	if (w->dry || s->child.cnt)
 		return;
-	for (unsigned int i = 0; i < PT_ENTRIES; i++)
-		if (s->child.p[i])
-			return;
 	pt_write(w, s->t, s->idx, 0);
 	if (s->t->live)
 		pt_queue_tlbi(w, s->va, s->level, false);

@@ -11,6 +11,28 @@
  * many pages are reserved, all at once; only then the second run writes.
  * Both runs make the same decisions from the same descriptor values, so the
  * commit takes exactly the pages the dry run counted.
+ *
+ * Entry counts. Every table but the root carries, in the table descriptor
+ * that links it, the number of its entries that are not zero (valid or
+ * parked leaves, and tables): bits [11:2] (PT_CNT_MASK), which the hardware
+ * ignores in a table descriptor. (FEAT_HAFT's table access flag, bit 10,
+ * and LPA2's OA[51:50], bits [9:8], would claim some of them: armmap turns
+ * neither on.) An unmap decides from the count alone that a table it
+ * cleared is empty and unlinks it, without reading its 512 entries.
+ * The count is kept exact by construction, for every writer:
+ *  - pt_write() adds the difference each single write makes (a fresh blank
+ *    table reads as empty); the per-entry loops of map (zero -> leaf) and
+ *    unmap (leaf -> zero) add theirs per run; modify changes leaves in
+ *    place and never makes one zero (armmap's leaves always have AF set);
+ *  - a fresh table starts at 0 (empty) or 512 (a block split into it);
+ *  - a walked table carries its count in struct pt_tbl; when the walk
+ *    returns from it, the count is written back into its descriptor if it
+ *    changed (pt_sync_count()), or the table is unlinked if it is empty
+ *    and the operation frees empty tables (unmap);
+ *  - installing a fresh table writes its count into the new descriptor;
+ *    teardown gives whole subtrees back and writes nothing in them.
+ * Changing ignored bits of a live table descriptor needs no TLB
+ * maintenance: no walk result depends on them.
  */
 #ifndef ARMMAP_PT_INTERNAL_H
 #define ARMMAP_PT_INTERNAL_H
@@ -29,13 +51,23 @@
 #define PT_LOG(pt, lvl, ev, msg, a, b, c) \
 	am_env_log(&(pt)->ops->env, (pt)->ctx, lvl, ev, msg, a, b, c)
 
+/* Entry count of a table, in its table descriptor (see above). */
+#define PT_CNT_SHIFT 2
+#define PT_CNT_MASK (0x3ffull << PT_CNT_SHIFT)
+
+static inline unsigned int pt_cnt_of(am_pte_t table_desc)
+{
+	return (unsigned int)((table_desc & PT_CNT_MASK) >> PT_CNT_SHIFT);
+}
+
 /* A table as a walk sees it: real memory, or (dry run) a virtual one. */
 struct pt_tbl {
 	am_pte_t *p; /* NULL: virtual, entry i is tmpl ? tmpl + i * step : 0 */
 	am_pte_t tmpl;
 	uint64_t step;
-	bool live;  /* reachable by the hardware's table walks */
-	bool blank; /* fresh, not filled: reads as empty, every entry gets written */
+	unsigned int cnt; /* entries not zero (commit; not kept for the root) */
+	bool live;	  /* reachable by the hardware's table walks */
+	bool blank;	  /* fresh, not filled: reads as empty, every entry gets written */
 };
 
 /* One entry of a table, handed to the visitor. */
@@ -153,6 +185,7 @@ int pt_reserve(struct pt_walk *w, size_t n);
 void pt_reserve_leftover(struct pt_walk *w);
 void pt_finish(struct pt_walk *w);
 void pt_descend_table(struct pt_walk *w, struct pt_slot *s);
+void pt_sync_count(struct pt_walk *w, struct pt_slot *s);
 int pt_descend_new(struct pt_walk *w, struct pt_slot *s, bool shallow, bool overwritten);
 void pt_queue_free(struct pt_walk *w, void *va, am_paddr_t pa);
 void pt_flush(struct pt_walk *w);
@@ -167,11 +200,15 @@ static inline void pte_store(am_pte_t *p, am_pte_t v)
 	*(volatile am_pte_t *)p = v;
 }
 
-/* Write entry @i of @t (not in the dry run). */
+/* Write entry @i of @t (not in the dry run), keeping @t's count. */
 static inline void pt_write(struct pt_walk *w, struct pt_tbl *t, unsigned int i, am_pte_t v)
 {
+	am_pte_t old;
+
 	if (w->dry)
 		return;
+	old = t->blank ? 0 : t->p[i];
+	t->cnt = t->cnt + (v != 0) - (old != 0);
 	pte_store(&t->p[i], v);
 	if (t->live)
 		w->b.dirty = true;

@@ -183,8 +183,21 @@ void pt_descend_table(struct pt_walk *w, struct pt_slot *s)
 	s->child.p = pt_table_va(w->pt, s->child_pa);
 	s->child.tmpl = 0;
 	s->child.step = 0;
+	s->child.cnt = pt_cnt_of(s->pte);
 	s->child.live = s->t->live;
 	s->child.blank = false;
+}
+
+/*
+ * After the walk of the existing table under entry s: write its entry
+ * count back into its descriptor if it changed (ignored bits: no TLB
+ * maintenance), unless the visitor's post unlinked it.
+ */
+void pt_sync_count(struct pt_walk *w, struct pt_slot *s)
+{
+	if (w->dry || s->child.cnt == pt_cnt_of(s->pte) || s->t->p[s->idx] != s->pte)
+		return;
+	pt_write(w, s->t, s->idx, (s->pte & ~PT_CNT_MASK) | (am_pte_t)s->child.cnt << PT_CNT_SHIFT);
 }
 
 /* Two descriptors: GCC's and clang's generic vectors, lowered to pairs of
@@ -247,6 +260,7 @@ int pt_descend_new(struct pt_walk *w, struct pt_slot *s, bool shallow, bool over
 	s->brk = (s->pte & AM_PTE_VALID) && s->t->live;
 	s->child.tmpl = tmpl;
 	s->child.step = step;
+	s->child.cnt = tmpl ? PT_ENTRIES : 0;
 	s->child.live = false;
 	s->child.blank = false;
 	if (w->dry) {
@@ -269,7 +283,8 @@ int pt_descend_new(struct pt_walk *w, struct pt_slot *s, bool shallow, bool over
 /* Link a fresh child into its entry; a live block goes with break-before-make. */
 static void install(struct pt_walk *w, struct pt_slot *s)
 {
-	am_pte_t tbl = s->child_pa | AM_PTE_TABLE | AM_PTE_VALID;
+	am_pte_t tbl =
+		s->child_pa | AM_PTE_TABLE | AM_PTE_VALID | (am_pte_t)s->child.cnt << PT_CNT_SHIFT;
 
 	if (w->dry)
 		return;
@@ -413,10 +428,13 @@ static int walk_tbl(struct pt_walk *w, struct pt_tbl *t, unsigned int level, am_
 				if (crc < 0)
 					return crc;
 			}
-			if (s.fresh)
+			if (s.fresh) {
 				install(w, &s);
-			else if (w->v->post)
-				w->v->post(w, &s);
+			} else {
+				if (w->v->post)
+					w->v->post(w, &s);
+				pt_sync_count(w, &s);
+			}
 			rc = 1;
 		}
 		i += (unsigned int)rc;
@@ -426,7 +444,7 @@ static int walk_tbl(struct pt_walk *w, struct pt_tbl *t, unsigned int level, am_
 
 int pt_run(struct pt_walk *w, am_vaddr_t va, uint64_t size)
 {
-	struct pt_tbl root = {.p = w->pt->root, .live = true, .blank = false};
+	struct pt_tbl root = {.p = w->pt->root, .cnt = 0, .live = true, .blank = false};
 
 	return walk_tbl(w, &root, w->pt->root_level, 0, va, va + size);
 }

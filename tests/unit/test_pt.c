@@ -74,13 +74,49 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* What the hardware sees, and what the rules demand, after a call (tests/oracle). */
+static uint64_t rd(uint64_t pa);
+
+/* The entry count a table descriptor carries (bits [11:2], src/pt/pt_internal.h). */
+static unsigned int desc_count(uint64_t e)
+{
+	return (unsigned int)((e >> 2) & 0x3ffu);
+}
+
+static unsigned int nonzero_entries(uint64_t tpa)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < 512; i++)
+		n += rd(tpa + i * 8u) != 0;
+	return n;
+}
+
+/* Below the root, every table descriptor counts its table's entries that are not zero. */
+static void check_counts(uint64_t tpa, unsigned int level)
+{
+	for (unsigned int i = 0; level < 3 && i < 512; i++) {
+		uint64_t e = rd(tpa + i * 8u), cpa = e & AM_PTE_OA_MASK;
+
+		if ((e & 3u) != 3u)
+			continue;
+		if (desc_count(e) != nonzero_entries(cpa))
+			fail_msg("level-%u table at %#llx: count %u in its descriptor, %u entries "
+				 "not zero",
+				 level + 1, (unsigned long long)cpa, desc_count(e),
+				 nonzero_entries(cpa));
+		check_counts(cpa, level + 1);
+	}
+}
+
+/* What the hardware sees, and what the rules demand, after a call (tests/oracle);
+ * and the entry counts the engine keeps. */
 static void check(void)
 {
 	char why[256];
 
 	if (!oracle_pt_check(&H, &PT, why, sizeof(why)))
 		fail_msg("%s", why);
+	check_counts(PT.root_pa, PT.root_level);
 }
 
 /* Translate through the walker model. */
@@ -1025,6 +1061,97 @@ static void test_populate(void **state)
 	assert_int_equal(am_pt_tables(pt), 8);
 }
 
+/* ------------------------------------------------------- entry counts -- */
+
+/* The raw entry at @level on the way to @va (0 where the walk stops above). */
+static uint64_t entry_at(uint64_t va, unsigned int level)
+{
+	uint64_t tpa = PT.root_pa;
+
+	for (unsigned int l = PT.root_level;; l++) {
+		uint64_t e = rd(tpa + ((va >> (12 + 9 * (3 - l))) & 511u) * 8u);
+
+		if (l == level)
+			return e;
+		if ((e & 3u) != 3u || l == 3)
+			return 0;
+		tpa = e & AM_PTE_OA_MASK;
+	}
+}
+
+/* The count the level-@level table descriptor of @va carries for its table. */
+static unsigned int count_at(uint64_t va, unsigned int level)
+{
+	uint64_t e = entry_at(va, level);
+
+	assert_int_equal(e & 3u, 3u);
+	return desc_count(e);
+}
+
+/*
+ * The entry counts in the table descriptors (src/pt/pt_internal.h) through
+ * every writer: populate, map of pages, blocks and runs, a block split by
+ * unmap and by modify, a contiguous run losing its hint, parking, a table
+ * emptied page by page (freed when its count reaches 0), and a whole
+ * subtree dropped. check() compares every count with the table after each
+ * call; here the values are also spelled out.
+ */
+static void test_table_counts(void **state)
+{
+	struct am_pt *pt = setup(AM_PT_S1_EL2, 39);
+	uint64_t va = G1;
+
+	(void)state;
+	assert_int_equal(am_pt_populate(pt, va, K4), 0);
+	check();
+	assert_int_equal(count_at(va, 1), 1); /* the L2 table holds one table */
+	assert_int_equal(count_at(va, 2), 0); /* the populated L3 table is empty */
+	assert_int_equal(am_pt_map(pt, va, 0x80000000, 3 * K4, &RW, 0), 0);
+	check();
+	assert_int_equal(count_at(va, 2), 3);
+	/* a block next to it, then split by unmapping one page of it */
+	assert_int_equal(am_pt_map(pt, va + M2, 0x80200000, M2, &RW, AM_PT_F_BLOCK), 0);
+	check();
+	assert_int_equal(count_at(va, 1), 2);
+	assert_int_equal(am_pt_unmap(pt, va + M2 + 5 * K4, K4), 0);
+	check();
+	assert_int_equal(count_at(va + M2, 2), 511);
+	/* split by modify: the new table is full */
+	assert_int_equal(am_pt_map(pt, va + 2 * M2, 0x80400000, M2, &RW, AM_PT_F_BLOCK), 0);
+	assert_int_equal(am_pt_modify(pt, va + 2 * M2 + K4, K4, &RO, 0), 0);
+	check();
+	assert_int_equal(count_at(va + 2 * M2, 2), 512);
+	/* parking and unparking keep the count */
+	assert_int_equal(am_pt_modify(pt, va + 2 * M2, 8 * K4, NULL, AM_PT_F_PARKED), 0);
+	check();
+	assert_int_equal(count_at(va + 2 * M2, 2), 512);
+	/* a contiguous run losing its hint to an unmap of two of its pages */
+	assert_int_equal(am_pt_map(pt, va + 16 * K4, 0x80010000, 16 * K4, &RW, AM_PT_F_CONTIG), 0);
+	check();
+	assert_int_equal(count_at(va, 2), 19);
+	assert_int_equal(am_pt_unmap(pt, va + 20 * K4, 2 * K4), 0);
+	check();
+	assert_int_equal(count_at(va, 2), 17);
+	/* emptied page by page: freed on the last one, and the L2 entry goes */
+	for (uint64_t a = va + M2; a < va + 2 * M2; a += K4)
+		assert_int_equal(am_pt_unmap(pt, a, K4), 0);
+	check();
+	assert_int_equal(entry_at(va + M2, 2), 0);
+	assert_int_equal(count_at(va, 1), 2);
+	assert_int_equal(am_pt_tables(pt), 4); /* root, L2, the L3 tables at va and va + 4M */
+	/* one range over a table and part of another: the first is dropped whole */
+	assert_int_equal(am_pt_unmap(pt, va, M2 + M2 + 4 * K4), 0);
+	check();
+	assert_int_equal(entry_at(va, 2), 0);
+	assert_int_equal(count_at(va + 2 * M2, 2), 508);
+	assert_int_equal(count_at(va, 1), 1);
+	/* and the last of it: the L2 table goes too */
+	assert_int_equal(am_pt_unmap(pt, va + 2 * M2, M2), 0);
+	check();
+	assert_int_equal(entry_at(va, 1), 0);
+	assert_int_equal(am_pt_tables(pt), 1);
+}
+
 /* -------------------------------------------------------- query, walk -- */
 
 struct seen {
@@ -1445,6 +1572,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_modify_rules, teardown),
 		cmocka_unit_test_teardown(test_parked, teardown),
 		cmocka_unit_test_teardown(test_populate, teardown),
+		cmocka_unit_test_teardown(test_table_counts, teardown),
 		cmocka_unit_test_teardown(test_query_walk, teardown),
 		cmocka_unit_test_teardown(test_el10_asid_ng, teardown),
 		cmocka_unit_test_teardown(test_stage2, teardown),
