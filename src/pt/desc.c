@@ -45,47 +45,40 @@ static uint64_t entry_mask(unsigned int level)
 	return (1ull << am_pt_level_shift(level)) - 1;
 }
 
-/* The permission bits of @perm, or AM_ENOTSUP. */
-static int encode_perm(enum am_pt_regime regime, unsigned int perm, am_pte_t *bits)
-{
-	am_pte_t b = 0;
-
-	if (regime == AM_PT_S2) {
-		if (perm & AM_PERM_USER)
-			return AM_ENOTSUP;
-		if (perm & AM_PERM_R)
-			b |= PTE_S2AP_R;
-		if (perm & AM_PERM_W)
-			b |= PTE_S2AP_W;
-		if (!(perm & AM_PERM_X))
-			b |= PTE_XN;
-		*bits = b;
-		return 0;
+/*
+ * The permission bits of each AM_PERM_* combination, per regime, or
+ * PERM_NO where the regime cannot express it (AM_ENOTSUP): stage 2 has no
+ * user bit; stage 1 cannot grant write or execute without read; stage 1
+ * EL2 has one privilege level (AP[1] RES1, PXN RES0); at EL1&0 a page
+ * without EL0 access is never executable at EL0 (UXN), and one with it is
+ * executable at both levels or neither.
+ */
+#define PERM_NO (1ull << 63)
+#define P_(p, b) (((p) & (b)) != 0)
+#define S2_PERM(p)                                                                             \
+	(P_(p, AM_PERM_USER)                                                                   \
+		 ? PERM_NO                                                                     \
+		 : (P_(p, AM_PERM_R) ? PTE_S2AP_R : 0) | (P_(p, AM_PERM_W) ? PTE_S2AP_W : 0) | \
+			   (P_(p, AM_PERM_X) ? 0 : PTE_XN))
+#define S1_RO(p) (P_(p, AM_PERM_W) ? 0 : PTE_AP_RO)
+#define EL2_PERM(p)                               \
+	(!P_(p, AM_PERM_R) || P_(p, AM_PERM_USER) \
+		 ? PERM_NO                        \
+		 : S1_RO(p) | PTE_AP_EL0 | (P_(p, AM_PERM_X) ? 0 : PTE_XN))
+#define EL10_PERM(p)                                                                               \
+	(!P_(p, AM_PERM_R)     ? PERM_NO                                                           \
+	 : P_(p, AM_PERM_USER) ? S1_RO(p) | PTE_AP_EL0 | (P_(p, AM_PERM_X) ? 0 : PTE_XN | PTE_PXN) \
+			       : S1_RO(p) | PTE_XN | (P_(p, AM_PERM_X) ? 0 : PTE_PXN))
+#define PERM_ROW(f)                                                                              \
+	{                                                                                        \
+		f(0), f(1), f(2), f(3), f(4), f(5), f(6), f(7), f(8), f(9), f(10), f(11), f(12), \
+			f(13), f(14), f(15)                                                      \
 	}
-	/* stage 1 cannot grant write or execute without read */
-	if (!(perm & AM_PERM_R))
-		return AM_ENOTSUP;
-	if (!(perm & AM_PERM_W))
-		b |= PTE_AP_RO;
-	if (regime == AM_PT_S1_EL2) {
-		if (perm & AM_PERM_USER)
-			return AM_ENOTSUP;
-		/* one privilege level: AP[1] RES1, PXN RES0 */
-		b |= PTE_AP_EL0;
-		if (!(perm & AM_PERM_X))
-			b |= PTE_XN;
-	} else if (perm & AM_PERM_USER) {
-		b |= PTE_AP_EL0;
-		if (!(perm & AM_PERM_X))
-			b |= PTE_XN | PTE_PXN;
-	} else {
-		b |= PTE_XN;
-		if (!(perm & AM_PERM_X))
-			b |= PTE_PXN;
-	}
-	*bits = b;
-	return 0;
-}
+static const am_pte_t perm_bits[AM_PT_REGIME_COUNT][AM_PERM_MASK + 1] = {
+	[AM_PT_S1_EL2] = PERM_ROW(EL2_PERM),
+	[AM_PT_S1_EL10] = PERM_ROW(EL10_PERM),
+	[AM_PT_S2] = PERM_ROW(S2_PERM),
+};
 
 /*
  * The permissions of a leaf. What the two privilege levels of EL1&0 do not
@@ -120,25 +113,6 @@ static unsigned int decode_perm(enum am_pt_regime regime, am_pte_t pte)
 	return perm;
 }
 
-/* The memory type bits of @mtype, or AM_ENOTSUP / AM_EINVAL. */
-static int encode_mtype(enum am_pt_regime regime, unsigned int mtype, const uint8_t *attr_index,
-			am_pte_t *bits)
-{
-	unsigned int idx;
-
-	if (regime == AM_PT_S2) {
-		*bits = (am_pte_t)s2_memattr[mtype] << PTE_ATTR_SHIFT;
-		return 0;
-	}
-	idx = attr_index ? attr_index[mtype] : mtype;
-	if (idx == AM_PT_NO_ATTRIDX)
-		return AM_ENOTSUP;
-	if (idx > 7)
-		return AM_EINVAL;
-	*bits = (am_pte_t)idx << PTE_ATTR_SHIFT;
-	return 0;
-}
-
 /* The memory type of a leaf, or AM_ENOTSUP. */
 static int decode_mtype(enum am_pt_regime regime, am_pte_t pte, const uint8_t *attr_index)
 {
@@ -160,31 +134,67 @@ static int decode_mtype(enum am_pt_regime regime, am_pte_t pte, const uint8_t *a
 	return AM_ENOTSUP;
 }
 
+/* am_attr_validate(), but a guest's RAM may be written and executed at
+ * stage 2: its own stage 1 decides W^X there. Executing device memory
+ * stays refused. */
+static int attr_ok(enum am_pt_regime regime, const struct am_attr *a)
+{
+	int err = am_attr_validate(a);
+
+	if (err == AM_EPERM && regime == AM_PT_S2 && !am_attr_is_device(a))
+		return 0;
+	return err;
+}
+
+/* The memory type, shareability and permission bits of valid @a. */
+static inline int leaf_bits(enum am_pt_regime regime, const struct am_attr *a,
+			    const uint8_t *attr_index, am_pte_t *out)
+{
+	am_pte_t perm, mt;
+	unsigned int idx;
+
+	if (regime == AM_PT_S2) {
+		mt = (am_pte_t)s2_memattr[a->mtype] << PTE_ATTR_SHIFT;
+	} else {
+		idx = attr_index ? attr_index[a->mtype] : a->mtype;
+		if (idx == AM_PT_NO_ATTRIDX)
+			return AM_ENOTSUP;
+		if (idx > 7)
+			return AM_EINVAL;
+		mt = (am_pte_t)idx << PTE_ATTR_SHIFT;
+	}
+	perm = perm_bits[regime][a->perm];
+	if (perm & PERM_NO)
+		return AM_ENOTSUP;
+	*out = perm | mt | (am_pte_t)a->sh << PTE_SH_SHIFT;
+	return 0;
+}
+
+int pt_leaf_attr(enum am_pt_regime regime, const struct am_attr *a, const uint8_t *attr_index,
+		 am_pte_t *out)
+{
+	int err = attr_ok(regime, a);
+
+	return err ? err : leaf_bits(regime, a, attr_index, out);
+}
+
 static int encode_leaf(enum am_pt_regime regime, unsigned int level, const struct am_pt_desc *d,
 		       const uint8_t *attr_index, am_pte_t *out)
 {
-	am_pte_t pte, perm, mt;
+	am_pte_t pte;
 	int err;
 
 	if (d->sw > 15 || d->af > 1 || d->contig > 1 || d->ng > 1)
 		return AM_EINVAL;
-	err = am_attr_validate(&d->attr);
-	/* stage 2: a guest's RAM may be written and executed; its own stage 1
-	 * decides W^X. Executing device memory stays refused. */
-	if (err == AM_EPERM && regime == AM_PT_S2 && !am_attr_is_device(&d->attr))
-		err = 0;
+	err = attr_ok(regime, &d->attr);
 	if (err)
 		return err;
 	if (d->ng && regime != AM_PT_S1_EL10)
 		return AM_ENOTSUP;
-	err = encode_mtype(regime, d->attr.mtype, attr_index, &mt);
-	if (!err)
-		err = encode_perm(regime, d->attr.perm, &perm);
+	err = leaf_bits(regime, &d->attr, attr_index, &pte);
 	if (err)
 		return err;
-
-	pte = d->oa | perm | mt | (am_pte_t)d->attr.sh << PTE_SH_SHIFT |
-	      (am_pte_t)d->sw << AM_PTE_SW_SHIFT;
+	pte |= d->oa | (am_pte_t)d->sw << AM_PTE_SW_SHIFT;
 	pte |= level == AM_PT_MAX_LEVEL ? PTE_TYPE_TABLE : PTE_TYPE_BLOCK;
 	if (d->af)
 		pte |= AM_PTE_AF;

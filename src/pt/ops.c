@@ -84,8 +84,8 @@ static bool stop_at(am_pte_t e, am_vaddr_t va, unsigned int level, am_vaddr_t lo
 /* ------------------------------------------------------------------ map -- */
 
 struct map_arg {
-	am_pte_t tmpl[AM_PT_MAX_LEVEL + 1]; /* leaf template per level, OA 0 */
-	uint64_t delta;			    /* pa - va */
+	am_pte_t tmpl;	/* the page template, OA 0; a block's has bit 1 clear */
+	uint64_t delta; /* pa - va */
 	am_vaddr_t lo, hi;
 	unsigned int flags;
 };
@@ -111,7 +111,7 @@ static int map_leaves(struct pt_walk *w, struct pt_slot *s, unsigned int n)
 	uint64_t span = pt_span(s->level);
 	uint64_t run = span * AM_PT_CONTIG_ENTRIES;
 	bool contig = (m->flags & AM_PT_F_CONTIG) && !(m->delta & (run - 1));
-	am_pte_t tmpl = m->tmpl[s->level];
+	am_pte_t tmpl = s->level == AM_PT_MAX_LEVEL ? m->tmpl : m->tmpl & ~AM_PTE_TABLE;
 	am_pte_t *p = s->t->p;
 
 	if (p && !s->t->blank) {
@@ -494,34 +494,36 @@ static int exec_range(struct am_pt *pt, const struct pt_visitor *v, void *arg, a
 	return rc;
 }
 
-/* The descriptor template of a leaf at @level with @attr, or an error. */
-static int leaf_template(struct am_pt *pt, unsigned int level, const struct am_attr *attr,
-			 unsigned int flags, am_pte_t *out)
+/*
+ * The descriptor of a page with @attr and @flags at OA 0 (a block's differs
+ * only in bit 1), or the refusal, logged.
+ */
+static int leaf_template(struct am_pt *pt, const struct am_attr *attr, unsigned int flags,
+			 am_pte_t *out)
 {
-	struct am_pt_desc d = {
-		.type = level == AM_PT_MAX_LEVEL ? AM_PT_PAGE : AM_PT_BLOCK,
-		.ng = (flags & AM_PT_F_NG) ? 1 : 0,
-		.af = 1,
-		.sw = (uint8_t)AM_PT_F_SW_OF(flags),
-		.attr = *attr,
-	};
-	int rc = pt_desc_encode(pt->regime, level, &d, pt->attr_index, out);
+	int rc = pt_leaf_attr(pt->regime, attr, pt->attr_index, out);
 
-	if (rc == AM_EINVAL)
+	if (!rc) {
+		*out |= AM_PTE_VALID | AM_PTE_TABLE | AM_PTE_AF |
+			(am_pte_t)AM_PT_F_SW_OF(flags) << AM_PTE_SW_SHIFT;
+		if (flags & AM_PT_F_NG)
+			*out |= AM_PTE_NG;
+		if (flags & AM_PT_F_PARKED)
+			*out &= ~AM_PTE_VALID;
+	} else if (rc == AM_EINVAL) {
 		PT_LOG(pt, AM_LOG_ERR, AM_EV_BAD_ARG,
 		       "malformed attributes (perm bits, memory type, shareability)", attr->perm,
 		       attr->mtype, attr->sh);
-	else if (rc == AM_EPERM && (attr->perm & AM_PERM_W))
+	} else if (rc == AM_EPERM && (attr->perm & AM_PERM_W)) {
 		PT_LOG(pt, AM_LOG_ERR, AM_EV_WRITE_EXEC, "write+execute refused", attr->perm, 0, 0);
-	else if (rc == AM_EPERM)
+	} else if (rc == AM_EPERM) {
 		PT_LOG(pt, AM_LOG_ERR, AM_EV_DEVICE_EXEC, "execute from device memory refused",
 		       attr->mtype, 0, 0);
-	else if (rc == AM_ENOTSUP)
+	} else {
 		PT_LOG(pt, AM_LOG_ERR, AM_EV_NOT_EXPRESSIBLE,
 		       "the regime cannot express these attributes", attr->perm, attr->mtype,
 		       pt->regime);
-	if (!rc && (flags & AM_PT_F_PARKED))
-		*out &= ~AM_PTE_VALID;
+	}
 	return rc;
 }
 
@@ -565,8 +567,8 @@ int am_pt_map(struct am_pt *pt, am_vaddr_t va, am_paddr_t pa, uint64_t size,
 		rc = check_range(pt, va, size);
 	if (!rc)
 		rc = check_out(pt, pa, size);
-	for (unsigned int l = 1; l <= AM_PT_MAX_LEVEL && !rc; l++)
-		rc = leaf_template(pt, l, attr, flags, &m.tmpl[l]);
+	if (!rc)
+		rc = leaf_template(pt, attr, flags, &m.tmpl);
 	if (!rc)
 		rc = exec(pt, &map_visitor, &m, va, size);
 	unlock(pt);
@@ -601,7 +603,7 @@ int am_pt_modify(struct am_pt *pt, am_vaddr_t va, uint64_t size, const struct am
 		m.clear = AM_PTE_VALID;
 		m.set = (flags & AM_PT_F_PARKED) ? 0 : AM_PTE_VALID;
 	} else if (!rc) {
-		rc = leaf_template(pt, AM_PT_MAX_LEVEL, attr, flags, &tmpl);
+		rc = leaf_template(pt, attr, flags, &tmpl);
 	}
 	if (!rc && attr) {
 		m.clear = PT_PERM_MASK | AM_PTE_SW_MASK | AM_PTE_VALID;

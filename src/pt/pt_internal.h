@@ -171,6 +171,13 @@ void *pt_table_va(struct am_pt *pt, am_paddr_t pa);
 /* am_pt_desc_encode() / am_pt_desc_decode() without their log records. */
 int pt_desc_encode(enum am_pt_regime regime, unsigned int level, const struct am_pt_desc *d,
 		   const uint8_t *attr_index, am_pte_t *out);
+/*
+ * The memory type, shareability and permission bits of a leaf with @a (what
+ * am_pt_desc_encode() puts there), or its refusal: AM_EINVAL, AM_EPERM,
+ * AM_ENOTSUP as am_pt_desc_encode().
+ */
+int pt_leaf_attr(enum am_pt_regime regime, const struct am_attr *a, const uint8_t *attr_index,
+		 am_pte_t *out);
 int pt_desc_decode(enum am_pt_regime regime, unsigned int level, am_pte_t pte,
 		   const uint8_t *attr_index, struct am_pt_desc *d);
 /* A table page from the backend the hardware can use? If not, log and say why. */
