@@ -81,6 +81,21 @@ static bool stop_at(am_pte_t e, am_vaddr_t va, unsigned int level, am_vaddr_t lo
 	return pt_is_table(e, level) || ((e & AM_PTE_CONTIG) && !covers_run(va, level, lo, hi));
 }
 
+/* Entries from s->idx, up to @n, before the first stop after the first entry. */
+static unsigned int until_stop(const struct pt_slot *s, unsigned int n, am_vaddr_t lo,
+			       am_vaddr_t hi)
+{
+	const am_pte_t stop = stop_mask(s->level);
+
+	for (unsigned int k = 1; k < n; k++) {
+		am_pte_t e = s->t->p[s->idx + k];
+
+		if ((e & stop) && stop_at(e, s->va + k * pt_span(s->level), s->level, lo, hi))
+			return k;
+	}
+	return n;
+}
+
 /* ------------------------------------------------------------------ map -- */
 
 struct map_arg {
@@ -89,6 +104,20 @@ struct map_arg {
 	am_vaddr_t lo, hi;
 	unsigned int flags;
 };
+
+/* May map write leaves at @level? Pages always; blocks where allowed and the PA is aligned like the
+ * VA. */
+static bool map_leaf_ok(const struct map_arg *m, unsigned int level)
+{
+	return level == AM_PT_MAX_LEVEL ||
+	       (level >= 1 && (m->flags & AM_PT_F_BLOCK) && !(m->delta & (pt_span(level) - 1)));
+}
+
+/* The template of a leaf at @level: a block's has bit 1 clear. */
+static am_pte_t map_tmpl(const struct map_arg *m, unsigned int level)
+{
+	return level == AM_PT_MAX_LEVEL ? m->tmpl : m->tmpl & ~AM_PTE_TABLE;
+}
 
 static int map_refuse(struct pt_walk *w, am_vaddr_t va, am_pte_t pte, unsigned int level)
 {
@@ -101,9 +130,11 @@ static int map_refuse(struct pt_walk *w, am_vaddr_t va, am_pte_t pte, unsigned i
  * Write leaves into the entries from s->idx (entry s->idx is empty), up to
  * @n, all wholly inside the range. They stop before a table (an empty one
  * from am_pt_populate, say): the walker then descends into it. A leaf on
- * the way is refused in the dry run; the commit run sees the same entries.
- * A contiguous run gets its hint only when this call writes all 16 of its
- * entries: a run that holds a table is not one.
+ * the way is refused in the dry run (and in once mode, where a table on
+ * the way or entries beyond @n mean another visit: PT_AGAIN, nothing
+ * written); the commit run sees the same entries. A contiguous run gets
+ * its hint only when this call writes all 16 of its entries: a run that
+ * holds a table is not one.
  */
 static int map_leaves(struct pt_walk *w, struct pt_slot *s, unsigned int n)
 {
@@ -111,9 +142,11 @@ static int map_leaves(struct pt_walk *w, struct pt_slot *s, unsigned int n)
 	uint64_t span = pt_span(s->level);
 	uint64_t run = span * AM_PT_CONTIG_ENTRIES;
 	bool contig = (m->flags & AM_PT_F_CONTIG) && !(m->delta & (run - 1));
-	am_pte_t tmpl = s->level == AM_PT_MAX_LEVEL ? m->tmpl : m->tmpl & ~AM_PTE_TABLE;
+	am_pte_t tmpl = map_tmpl(m, s->level);
 	am_pte_t *p = s->t->p;
 
+	if (w->once && n != s->n)
+		return PT_AGAIN;
 	if (p && !s->t->blank) {
 		for (unsigned int k = 1; k < n; k++) {
 			am_pte_t e = p[s->idx + k];
@@ -121,10 +154,12 @@ static int map_leaves(struct pt_walk *w, struct pt_slot *s, unsigned int n)
 			if (!e)
 				continue;
 			if (pt_is_table(e, s->level)) {
+				if (w->once)
+					return PT_AGAIN;
 				n = k;
 				break;
 			}
-			if (w->dry)
+			if (w->dry || w->once)
 				return map_refuse(w, s->va + k * span, e, s->level);
 		}
 	}
@@ -173,8 +208,7 @@ static int map_visit(struct pt_walk *w, struct pt_slot *s)
 	if (s->pte)
 		return map_refuse(w, s->lo, s->pte, lvl);
 	n = full_entries(s, m->hi);
-	if (n && (lvl == AM_PT_MAX_LEVEL ||
-		  (lvl >= 1 && (m->flags & AM_PT_F_BLOCK) && !(m->delta & (pt_span(lvl) - 1)))))
+	if (n && map_leaf_ok(m, lvl))
 		return map_leaves(w, s, n);
 	/*
 	 * A new last-level table needs no look in the dry run: all of it is
@@ -185,13 +219,39 @@ static int map_visit(struct pt_walk *w, struct pt_slot *s)
 			      s->lo == s->va && s->hi == s->va + pt_span(lvl));
 }
 
-static const struct pt_visitor map_visitor = {.visit = map_visit};
+/* The single-leaf path: one empty entry where a leaf may go. (One entry
+ * alone never carries the contiguous hint.) */
+static int map_leaf(struct pt_walk *w, struct pt_entry *x)
+{
+	struct map_arg *m = w->arg;
+
+	if (pt_is_table(x->e, x->level) || !map_leaf_ok(m, x->level))
+		return PT_AGAIN;
+	if (x->e)
+		return map_refuse(w, x->va, x->e, x->level);
+	pte_store(x->p, map_tmpl(m, x->level) | (x->va + m->delta));
+	x->dcnt = 1;
+	w->b.dirty = true;
+	return 0;
+}
+
+static const struct pt_visitor map_visitor = {
+	.visit = map_visit, .leaf = map_leaf, .once = 1, .deepest = AM_PT_MAX_LEVEL};
 
 /* ---------------------------------------------------------------- unmap -- */
 
 struct range_arg {
 	am_vaddr_t lo, hi;
 };
+
+/* Clear leaf @e at *@p; a valid one in a live table is invalidated. */
+static inline void unmap_entry(struct pt_walk *w, am_pte_t *p, am_pte_t e, am_vaddr_t va,
+			       unsigned int level, bool live)
+{
+	pte_store(p, 0);
+	if (live && (e & AM_PTE_VALID))
+		pt_queue_tlbi(w, va, level, true);
+}
 
 static int unmap_visit(struct pt_walk *w, struct pt_slot *s)
 {
@@ -201,8 +261,10 @@ static int unmap_visit(struct pt_walk *w, struct pt_slot *s)
 	unsigned int n = full_entries(s, r->hi);
 	unsigned int k, cleared = 0;
 
-	if (!s->pte)
-		return (int)zero_entries(s);
+	if (!s->pte) {
+		k = zero_entries(s);
+		return w->once && k != s->n ? PT_AGAIN : (int)k;
+	}
 	if (n && w->dry)
 		return (int)n; /* wholly covered: nothing to allocate, nothing to refuse */
 	if (pt_is_table(s->pte, lvl)) {
@@ -210,11 +272,17 @@ static int unmap_visit(struct pt_walk *w, struct pt_slot *s)
 			pt_descend_table(w, s);
 			return 1;
 		}
+		if (w->once && s->n != 1)
+			return PT_AGAIN;
 		pt_write(w, t, s->idx, 0);
 		pt_teardown(w, pt_table_va(w->pt, s->pte & AM_PTE_OA_MASK), s->pte & AM_PTE_OA_MASK,
 			    lvl + 1, s->va, t->live);
 		return 1;
 	}
+	/* once mode: nothing to break, and no stop before the end */
+	if (w->once && (n != s->n || partial_run(s->pte, s->va, lvl, r->lo, r->hi) ||
+			until_stop(s, n, r->lo, r->hi) != n))
+		return PT_AGAIN;
 	if (partial_run(s->pte, s->va, lvl, r->lo, r->hi))
 		pt_unhint_run(w, s, r->lo, r->hi);
 	if (!n)
@@ -227,10 +295,8 @@ static int unmap_visit(struct pt_walk *w, struct pt_slot *s)
 			break;
 		if (!e)
 			continue;
-		pte_store(&t->p[s->idx + k], 0);
+		unmap_entry(w, &t->p[s->idx + k], e, s->va + k * pt_span(lvl), lvl, t->live);
 		cleared++;
-		if (t->live && (e & AM_PTE_VALID))
-			pt_queue_tlbi(w, s->va + k * pt_span(lvl), lvl, true);
 	}
 	t->cnt -= cleared;
 	if (t->live)
@@ -251,7 +317,25 @@ static void unmap_post(struct pt_walk *w, struct pt_slot *s)
 	PT_LOG(w->pt, AM_LOG_DEBUG, AM_EV_PT_TABLE_FREED, "empty table freed", s->va, s->level, 0);
 }
 
-static const struct pt_visitor unmap_visitor = {.visit = unmap_visit, .post = unmap_post};
+/* The single-leaf path: one leaf, not part of a contiguous run (one entry
+ * never covers a run). */
+static int unmap_leaf(struct pt_walk *w, struct pt_entry *x)
+{
+	if (!x->e)
+		return 0;
+	if (pt_is_table(x->e, x->level) || (x->e & AM_PTE_CONTIG))
+		return PT_AGAIN;
+	unmap_entry(w, x->p, x->e, x->va, x->level, true);
+	x->dcnt = -1;
+	w->b.dirty = true;
+	return 0;
+}
+
+static const struct pt_visitor unmap_visitor = {.visit = unmap_visit,
+						.post = unmap_post,
+						.leaf = unmap_leaf,
+						.once = 1,
+						.deepest = AM_PT_MAX_LEVEL};
 
 /* --------------------------------------------------------------- modify -- */
 
@@ -281,7 +365,8 @@ static int modify_check(struct pt_walk *w, am_vaddr_t va, am_pte_t e, unsigned i
 	return 0;
 }
 
-/* Dry run over up to @n leaves from s->idx: the rules, no write. */
+/* Dry run (or once mode) over up to @n leaves from s->idx: the rules, no
+ * write. Returns the leaves before a stop, or a refusal. */
 static int modify_check_run(struct pt_walk *w, struct pt_slot *s, unsigned int n)
 {
 	struct modify_arg *m = w->arg;
@@ -313,13 +398,28 @@ static int modify_check_run(struct pt_walk *w, struct pt_slot *s, unsigned int n
 	return (int)k;
 }
 
+/* Give leaf @e at *@p the new bits; a valid one in a live table is invalidated. */
+static inline void modify_entry(struct pt_walk *w, const struct modify_arg *m, am_pte_t *p,
+				am_pte_t e, am_vaddr_t va, unsigned int level, bool live)
+{
+	am_pte_t v = (e & ~m->clear) | m->set;
+
+	if (v == e)
+		return;
+	pte_store(p, v);
+	if (live)
+		w->b.dirty = true; /* a barrier only when something changed */
+	if (live && (e & AM_PTE_VALID))
+		pt_queue_tlbi(w, va, level, true);
+}
+
 static int modify_visit(struct pt_walk *w, struct pt_slot *s)
 {
 	struct modify_arg *m = w->arg;
 	struct pt_tbl *t = s->t;
 	unsigned int lvl = s->level;
 	uint64_t span = pt_span(lvl);
-	const am_pte_t set = m->set, clear = m->clear, stop = stop_mask(lvl);
+	const am_pte_t stop = stop_mask(lvl);
 	am_pte_t *p;
 	bool live;
 	unsigned int n;
@@ -333,33 +433,51 @@ static int modify_visit(struct pt_walk *w, struct pt_slot *s)
 	rc = modify_check(w, s->lo, s->pte, lvl);
 	if (rc)
 		return rc;
+	n = full_entries(s, m->hi);
+	if (w->once && (n != s->n || partial_run(s->pte, s->va, lvl, m->lo, m->hi)))
+		return PT_AGAIN; /* a block or a run to break, or more visits */
 	if (partial_run(s->pte, s->va, lvl, m->lo, m->hi))
 		pt_unhint_run(w, s, 0, 0);
-	n = full_entries(s, m->hi);
 	if (!n)
 		return pt_descend_new(w, s, false, false); /* break the block */
-	if (w->dry)
-		return modify_check_run(w, s, n);
+	if (w->dry || w->once) {
+		rc = modify_check_run(w, s, n);
+		if (w->dry || rc < 0)
+			return rc;
+		if ((unsigned int)rc != n)
+			return PT_AGAIN; /* a stop before the end */
+	}
 	p = t->p + s->idx;
 	live = t->live;
 	for (k = 0; k < n; k++, p++) {
 		am_pte_t e = *p;
-		am_pte_t v = (e & ~clear) | set;
 
 		if ((e & stop) && k && stop_at(e, s->va + k * span, lvl, m->lo, m->hi))
 			break;
-		if (v == e)
-			continue;
-		pte_store(p, v);
-		if (live)
-			w->b.dirty = true; /* a barrier only when something changed */
-		if (live && (e & AM_PTE_VALID) && !w->b.all)
-			pt_queue_tlbi(w, s->va + k * span, lvl, true);
+		modify_entry(w, m, p, e, s->va + k * span, lvl, live);
 	}
 	return (int)k;
 }
 
-static const struct pt_visitor modify_visitor = {.visit = modify_visit};
+/* The single-leaf path: one leaf, its rules first; not part of a
+ * contiguous run (one entry never covers a run). */
+static int modify_leaf(struct pt_walk *w, struct pt_entry *x)
+{
+	int rc;
+
+	if (pt_is_table(x->e, x->level))
+		return PT_AGAIN;
+	rc = modify_check(w, x->va, x->e, x->level);
+	if (rc)
+		return rc;
+	if (x->e & AM_PTE_CONTIG)
+		return PT_AGAIN;
+	modify_entry(w, w->arg, x->p, x->e, x->va, x->level, true);
+	return 0;
+}
+
+static const struct pt_visitor modify_visitor = {
+	.visit = modify_visit, .leaf = modify_leaf, .once = 1, .deepest = AM_PT_MAX_LEVEL};
 
 /* ------------------------------------------------------------- populate -- */
 
@@ -377,7 +495,10 @@ static int populate_visit(struct pt_walk *w, struct pt_slot *s)
 	return pt_descend_new(w, s, shallow, false);
 }
 
-static const struct pt_visitor populate_visitor = {.visit = populate_visit};
+/* Not once: it allocates. The walker stops above last-level tables, which
+ * it creates but does not visit. */
+static const struct pt_visitor populate_visitor = {.visit = populate_visit,
+						   .deepest = AM_PT_MAX_LEVEL - 1};
 
 /* ------------------------------------------------------- leaves, query -- */
 
@@ -420,11 +541,12 @@ static int leaf_visit(struct pt_walk *w, struct pt_slot *s)
 	return a->rc ? PT_STOP : 1;
 }
 
-static const struct pt_visitor leaf_visitor = {.visit = leaf_visit};
+static const struct pt_visitor leaf_visitor = {.visit = leaf_visit, .deepest = AM_PT_MAX_LEVEL};
 
 /* ------------------------------------------------------------ the calls -- */
 
-static int check_range(struct am_pt *pt, am_vaddr_t va, uint64_t size)
+/* Why an input range is refused (logged), or 0. */
+static int range_refusal(struct am_pt *pt, am_vaddr_t va, uint64_t size)
 {
 	const char *why = NULL;
 	int rc = 0;
@@ -444,6 +566,16 @@ static int check_range(struct am_pt *pt, am_vaddr_t va, uint64_t size)
 	return rc;
 }
 
+/* The input range of a call: not empty, granule aligned, no wrap, within
+ * the input size. The good case is decided inline. */
+static inline int check_range(struct am_pt *pt, am_vaddr_t va, uint64_t size)
+{
+	if (size && !((va | size) & (AM_PT_GRANULE_4K - 1u)) && va + size > va &&
+	    va + size <= pt->ia_end)
+		return 0;
+	return range_refusal(pt, va, size);
+}
+
 bool pt_ready(const struct am_pt *pt)
 {
 	if (pt && pt->ready == AM_READY_PT)
@@ -458,24 +590,14 @@ static int bad_arg(struct am_pt *pt, const char *msg, uint64_t a, uint64_t b)
 	return AM_EINVAL;
 }
 
-/* Run @v over the range: dry, reserve, commit. Lock held. */
+/* Carry out @v over the range (pt_exec(): once, or dry, reserve, commit). Lock held. */
 static int exec(struct am_pt *pt, const struct pt_visitor *v, void *arg, am_vaddr_t va,
 		uint64_t size)
 {
 	struct pt_walk w;
-	int rc;
 
 	pt_walk_init(&w, pt, v, arg, true);
-	rc = pt_run(&w, va, size);
-	if (!rc)
-		rc = pt_reserve(&w, w.need);
-	if (!rc) {
-		w.dry = false;
-		rc = pt_run(&w, va, size);
-		pt_finish(&w);
-		pt_reserve_leftover(&w);
-	}
-	return rc;
+	return pt_exec(&w, va, size);
 }
 
 /* The calls that take only a range: check it, then run @v. */

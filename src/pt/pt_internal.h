@@ -4,13 +4,42 @@
  * table reserve, the TLB-maintenance batch) and ops.c (the visitors and the
  * public calls). Not part of the public API.
  *
- * Every operation runs the same visitor twice over the range. The first run
- * is dry: nothing is written, the rules are checked, and each table the
- * operation would create is counted, walking "virtual" tables that stand for
- * it (a new empty table, or a block split into its next level). Then that
- * many pages are reserved, all at once; only then the second run writes.
- * Both runs make the same decisions from the same descriptor values, so the
- * commit takes exactly the pages the dry run counted.
+ * A range that is exactly one entry (a page, a block's span) takes the
+ * single-leaf path first, when the visitor has a leaf op: the walker goes
+ * down to that entry through existing tables only, one read a level, and
+ * hands it to the op, which checks the rules on it and then writes it, or
+ * returns PT_AGAIN before writing anything when the entry needs more (a
+ * table to create, to descend into or to drop, a block or a contiguous
+ * run to break). The op uses the same rule checks and entry writes as the
+ * visitor's loops. The entry count of the leaf's table is written back
+ * into its descriptor; a table the op emptied is left through the post
+ * visits as below.
+ *
+ * The walk starts where the range starts being interesting: from the root,
+ * the walker itself goes down through every table entry that holds the
+ * whole range but is not wholly covered by it (every visitor would only
+ * descend there: pt_descend_table()), one read a level, and keeps that path
+ * for the way back up (each table's post visit and its entry count).
+ *
+ * An operation that writes then runs its visitor over the rest:
+ *  - once (PT_ONCE), when the visitor can decide the whole range in one
+ *    visit of the first entry at the start table: it checks every rule on
+ *    every entry it will touch first, then writes. Nothing is allocated in
+ *    this mode (pt_descend_new() refuses), so there is nothing to reserve
+ *    and no dry run. A visitor that cannot (a table to create or to
+ *    descend into, a block or a contiguous run to break, entries left for
+ *    another visit) returns PT_AGAIN before writing anything, and the call
+ *    goes on as below. A refusal in this mode is the one the dry run would
+ *    make first: the same checks on the same first entries.
+ *  - else twice. The first run is dry: nothing is written, the rules are
+ *    checked, and each table the operation would create is counted,
+ *    walking "virtual" tables that stand for it (a new empty table, or a
+ *    block split into its next level). Then that many pages are reserved,
+ *    all at once; only then the second run writes. Both runs make the same
+ *    decisions from the same descriptor values, so the commit takes
+ *    exactly the pages the dry run counted.
+ * Either way the writes are followed by the same finish: the TLB batch
+ * flushed (PUBLISH, TLBIs, COMPLETE), then the freed tables given back.
  *
  * Entry counts. Every table but the root carries, in the table descriptor
  * that links it, the number of its entries that are not zero (valid or
@@ -90,16 +119,38 @@ struct pt_slot {
 
 struct pt_walk;
 
+/* The one entry of a single-leaf call, in a live table. */
+struct pt_entry {
+	am_pte_t *p;
+	am_pte_t e; /* its value */
+	am_vaddr_t va;
+	unsigned int level;
+	int dcnt; /* set by the leaf op: entries not zero it added (-1, 0, 1) */
+};
+
+/* Once mode: the visitor cannot decide all of the range in this visit;
+ * it wrote nothing. */
+#define PT_AGAIN (-4097)
+
 struct pt_visitor {
 	/*
 	 * Visit entry s->idx (and possibly the entries after it). Returns the
 	 * number of entries consumed (>= 1; with s->descend set, the value is
-	 * ignored and 1 is consumed), or an AM_E* error (dry run only: the
-	 * commit run must not fail).
+	 * ignored and 1 is consumed), or an AM_E* error (dry run and once mode
+	 * only: the commit run must not fail). In once mode (w->once) it
+	 * returns s->n, a refusal, or PT_AGAIN, and writes only after every
+	 * check passed; setting s->descend counts as PT_AGAIN, so nothing may
+	 * be written before it.
 	 */
 	int (*visit)(struct pt_walk *w, struct pt_slot *s);
 	/* After the child of s was walked (not for fresh children). May be NULL. */
 	void (*post)(struct pt_walk *w, struct pt_slot *s);
+	/* The single-leaf path (pt_exec()). May be NULL. Returns 0, a
+	 * refusal, or PT_AGAIN; only after every check passed, it writes
+	 * x->p and sets x->dcnt. */
+	int (*leaf)(struct pt_walk *w, struct pt_entry *x);
+	uint8_t once;	 /* may run in once mode (pt_exec()) */
+	uint8_t deepest; /* deepest level whose tables the walker enters by itself */
 };
 
 /* TLB maintenance and table pages waiting for it. */
@@ -120,6 +171,7 @@ struct pt_walk {
 	const struct pt_visitor *v;
 	void *arg;
 	bool dry;
+	bool once;     /* decide, then write, in one visit; allocate nothing */
 	size_t need;   /* dry: table pages the commit will take */
 	void *reserve; /* commit: reserved pages, linked through word 0 */
 	size_t reserved;
@@ -138,6 +190,7 @@ static inline void pt_walk_init(struct pt_walk *w, struct am_pt *pt, const struc
 	w->v = v;
 	w->arg = arg;
 	w->dry = dry;
+	w->once = false;
 	w->need = 0;
 	w->reserve = NULL;
 	w->reserved = 0;
@@ -167,7 +220,14 @@ static inline uint64_t pt_span(unsigned int level)
 	return 1ull << am_pt_level_shift(level);
 }
 
-void *pt_table_va(struct am_pt *pt, am_paddr_t pa);
+/* Where the library reads and writes the table at @pa. */
+static inline void *pt_table_va(struct am_pt *pt, am_paddr_t pa)
+{
+	if (pt->ops->table_va)
+		return pt->ops->table_va(pt->ctx, pa);
+	return (void *)(uintptr_t)pa;
+}
+
 /* am_pt_desc_encode() / am_pt_desc_decode() without their log records. */
 int pt_desc_encode(enum am_pt_regime regime, unsigned int level, const struct am_pt_desc *d,
 		   const uint8_t *attr_index, am_pte_t *out);
@@ -187,12 +247,15 @@ int pt_check_table_pa(const struct am_pt_ops *ops, void *ctx, const void *va, am
 bool pt_ready(const struct am_pt *pt);
 /* Fill a table page no walker can reach: zero, or @tmpl + i * @step. */
 void pt_fill_fresh(am_pte_t *p, am_pte_t tmpl, uint64_t step);
+/* Walk [va, va + size) with a visitor that writes nothing (the leaf walk). */
 int pt_run(struct pt_walk *w, am_vaddr_t va, uint64_t size);
+/* Carry out a visitor that writes over [va, va + size): once, or dry,
+ * reserve, commit; then the finish. */
+int pt_exec(struct pt_walk *w, am_vaddr_t va, uint64_t size);
 int pt_reserve(struct pt_walk *w, size_t n);
 void pt_reserve_leftover(struct pt_walk *w);
 void pt_finish(struct pt_walk *w);
 void pt_descend_table(struct pt_walk *w, struct pt_slot *s);
-void pt_sync_count(struct pt_walk *w, struct pt_slot *s);
 int pt_descend_new(struct pt_walk *w, struct pt_slot *s, bool shallow, bool overwritten);
 void pt_queue_free(struct pt_walk *w, void *va, am_paddr_t pa);
 void pt_flush(struct pt_walk *w);

@@ -12,13 +12,6 @@ struct pt_res {
 	am_paddr_t pa;
 };
 
-void *pt_table_va(struct am_pt *pt, am_paddr_t pa)
-{
-	if (pt->ops->table_va)
-		return pt->ops->table_va(pt->ctx, pa);
-	return (void *)(uintptr_t)pa;
-}
-
 /* ----------------------------------------------------------- the reserve -- */
 
 int pt_check_table_pa(const struct am_pt_ops *ops, void *ctx, const void *va, am_paddr_t pa,
@@ -152,11 +145,14 @@ void pt_flush(struct pt_walk *w)
  * are still unwaited for. */
 void pt_finish(struct pt_walk *w)
 {
-	struct am_pt_tlbi t = scope(w->pt);
+	struct am_pt_tlbi t;
 
-	pt_flush(w);
-	if (w->b.dirty)
+	if (w->b.ntlbi || w->b.all || w->b.nfree)
+		pt_flush(w);
+	if (w->b.dirty) {
+		t = scope(w->pt);
 		w->pt->ops->barrier(w->pt->ctx, AM_PT_BAR_COMPLETE, &t);
+	}
 	w->b.dirty = false;
 }
 
@@ -175,12 +171,12 @@ void pt_queue_free(struct pt_walk *w, void *va, am_paddr_t pa)
 
 /* -------------------------------------------------------------- descend -- */
 
-void pt_descend_table(struct pt_walk *w, struct pt_slot *s)
+static inline void descend_table(struct am_pt *pt, struct pt_slot *s)
 {
 	s->descend = 1;
 	s->fresh = 0;
 	s->child_pa = s->pte & AM_PTE_OA_MASK;
-	s->child.p = pt_table_va(w->pt, s->child_pa);
+	s->child.p = pt_table_va(pt, s->child_pa);
 	s->child.tmpl = 0;
 	s->child.step = 0;
 	s->child.cnt = pt_cnt_of(s->pte);
@@ -188,12 +184,17 @@ void pt_descend_table(struct pt_walk *w, struct pt_slot *s)
 	s->child.blank = false;
 }
 
+void pt_descend_table(struct pt_walk *w, struct pt_slot *s)
+{
+	descend_table(w->pt, s);
+}
+
 /*
  * After the walk of the existing table under entry s: write its entry
  * count back into its descriptor if it changed (ignored bits: no TLB
  * maintenance), unless the visitor's post unlinked it.
  */
-void pt_sync_count(struct pt_walk *w, struct pt_slot *s)
+static inline void sync_count(struct pt_walk *w, struct pt_slot *s)
 {
 	if (w->dry || s->child.cnt == pt_cnt_of(s->pte) || s->t->p[s->idx] != s->pte)
 		return;
@@ -248,6 +249,8 @@ int pt_descend_new(struct pt_walk *w, struct pt_slot *s, bool shallow, bool over
 	am_pte_t tmpl = 0;
 	uint64_t step = pt_span(cl);
 
+	if (w->once)
+		return PT_AGAIN; /* nothing is allocated in once mode */
 	if (s->pte) {
 		tmpl = s->pte & ~(AM_PTE_OA_MASK | AM_PTE_CONTIG | AM_PTE_TABLE);
 		if (cl == AM_PT_MAX_LEVEL)
@@ -397,11 +400,37 @@ void pt_free_tree(struct am_pt *pt, am_pte_t *tbl, am_paddr_t pa, unsigned int l
 
 /* ----------------------------------------------------------- the walker -- */
 
+/* Entry @i of table @t at @level (span base @base), for [lo, hi) up to entry @last. */
+static void slot_init(struct pt_slot *s, struct pt_tbl *t, unsigned int level, unsigned int i,
+		      unsigned int last, am_vaddr_t base, am_vaddr_t lo, am_vaddr_t hi)
+{
+	unsigned int shift = am_pt_level_shift(level);
+	uint64_t span = 1ull << shift;
+
+	s->t = t;
+	s->level = level;
+	s->idx = i;
+	s->n = last - i + 1;
+	s->va = base + ((uint64_t)i << shift);
+	s->lo = lo > s->va ? lo : s->va;
+	s->hi = hi < s->va + span ? hi : s->va + span;
+	s->pte = pt_get(t, i);
+	s->descend = s->shallow = s->fresh = s->brk = 0;
+}
+
+/* Back from the walk of the existing table under entry s: the visitor's
+ * post visit (unmap unlinks it when empty), then its entry count. */
+static void leave_table(struct pt_walk *w, struct pt_slot *s)
+{
+	if (w->v->post)
+		w->v->post(w, s);
+	sync_count(w, s);
+}
+
 static int walk_tbl(struct pt_walk *w, struct pt_tbl *t, unsigned int level, am_vaddr_t base,
 		    am_vaddr_t lo, am_vaddr_t hi)
 {
 	unsigned int shift = am_pt_level_shift(level);
-	uint64_t span = 1ull << shift;
 	unsigned int i = (unsigned int)((lo - base) >> shift);
 	unsigned int last = (unsigned int)((hi - 1 - base) >> shift);
 
@@ -409,15 +438,7 @@ static int walk_tbl(struct pt_walk *w, struct pt_tbl *t, unsigned int level, am_
 		struct pt_slot s;
 		int rc;
 
-		s.t = t;
-		s.level = level;
-		s.idx = i;
-		s.n = last - i + 1;
-		s.va = base + ((uint64_t)i << shift);
-		s.lo = lo > s.va ? lo : s.va;
-		s.hi = hi < s.va + span ? hi : s.va + span;
-		s.pte = pt_get(t, i);
-		s.descend = s.shallow = s.fresh = s.brk = 0;
+		slot_init(&s, t, level, i, last, base, lo, hi);
 		rc = w->v->visit(w, &s);
 		if (rc < 0)
 			return rc;
@@ -428,13 +449,10 @@ static int walk_tbl(struct pt_walk *w, struct pt_tbl *t, unsigned int level, am_
 				if (crc < 0)
 					return crc;
 			}
-			if (s.fresh) {
+			if (s.fresh)
 				install(w, &s);
-			} else {
-				if (w->v->post)
-					w->v->post(w, &s);
-				pt_sync_count(w, &s);
-			}
+			else
+				leave_table(w, &s);
 			rc = 1;
 		}
 		i += (unsigned int)rc;
@@ -442,9 +460,218 @@ static int walk_tbl(struct pt_walk *w, struct pt_tbl *t, unsigned int level, am_
 	return 0;
 }
 
+/*
+ * Where a walk starts: the table, and the path down to it from the root,
+ * kept lean (one small record a level) for the way back up.
+ */
+struct pt_start {
+	struct pt_tbl tbl[AM_PT_MAX_LEVEL + 1]; /* [l]: the table at level l on the path */
+	am_pte_t desc[AM_PT_MAX_LEVEL];	   /* [l]: the entry at level l that links tbl[l + 1] */
+	unsigned int idx[AM_PT_MAX_LEVEL]; /* its index */
+	unsigned int level;		   /* of the start table */
+	am_vaddr_t base;		   /* start of its span */
+};
+
+/*
+ * From the root, go down through each entry that is a table, holds all of
+ * [lo, hi) and is not wholly covered by it: there every visitor descends
+ * without a look (pt_descend_table()), so the walker does it itself, one
+ * read a level. (A wholly covered table is the visitor's: unmap drops it
+ * in one piece.) Not below the visitor's deepest level: populate creates
+ * last-level tables and visits none of their entries.
+ */
+static void descend_path(struct pt_walk *w, struct pt_start *st, am_vaddr_t lo, am_vaddr_t hi)
+{
+	struct am_pt *pt = w->pt;
+	void *(*table_va)(void *, am_paddr_t) = pt->ops->table_va;
+	unsigned int level = pt->root_level;
+	unsigned int shift = am_pt_level_shift(level);
+	/* An entry of span 2^shift holds all of the range, but not only it,
+	 * iff shift is above both the highest bit where lo and hi - 1 differ
+	 * and the lowest bit set in lo or hi. */
+	uint64_t diff = lo ^ (hi - 1);
+	unsigned int floor = (unsigned int)__builtin_ctzll(lo | hi);
+	unsigned int last = w->v->deepest;
+
+	if (diff && 63u - (unsigned int)__builtin_clzll(diff) > floor)
+		floor = 63u - (unsigned int)__builtin_clzll(diff);
+	st->tbl[level].p = pt->root;
+	st->tbl[level].cnt = 0;
+	st->tbl[level].live = true;
+	st->tbl[level].blank = false;
+	for (; level < last && shift > floor; level++, shift -= 9) {
+		unsigned int i = (unsigned int)(lo >> shift) & (PT_ENTRIES - 1);
+		am_pte_t e = st->tbl[level].p[i];
+		am_paddr_t pa = e & AM_PTE_OA_MASK;
+		struct pt_tbl *c = &st->tbl[level + 1];
+
+		if ((e & PT_TYPE_MASK) != PT_TYPE_MASK) /* a table: level < 3 here */
+			break;
+		st->idx[level] = i;
+		st->desc[level] = e;
+		c->p = table_va ? table_va(pt->ctx, pa) : (am_pte_t *)(uintptr_t)pa;
+		c->cnt = pt_cnt_of(e);
+		c->live = true;
+		c->blank = false;
+	}
+	st->level = level;
+	st->base = lo & ~((1ull << (shift + 9)) - 1); /* 0 at the root: lo < 2^(shift + 9) */
+}
+
+/*
+ * Back up the path, deepest first, as walk_tbl() does on its way back: a
+ * table whose count did not change needs nothing (no post visit frees a
+ * table that was not emptied); one that did is left through leave_table().
+ */
+static void ascend_path(struct pt_walk *w, struct pt_start *st, am_vaddr_t lo)
+{
+	for (unsigned int l = st->level; l-- > w->pt->root_level;) {
+		struct pt_slot s;
+
+		if (st->tbl[l + 1].cnt == pt_cnt_of(st->desc[l]))
+			continue;
+		s.t = &st->tbl[l];
+		s.level = l;
+		s.idx = st->idx[l];
+		s.va = lo & ~(pt_span(l) - 1);
+		s.pte = st->desc[l];
+		s.child = st->tbl[l + 1];
+		s.child_pa = s.pte & AM_PTE_OA_MASK;
+		leave_table(w, &s);
+	}
+}
+
+/*
+ * Once mode: the first entry of the start table, visited once for all of
+ * the range. Returns 0, a refusal, or PT_AGAIN (nothing written).
+ */
+static int walk_once(struct pt_walk *w, struct pt_start *st, am_vaddr_t lo, am_vaddr_t hi)
+{
+	unsigned int shift = am_pt_level_shift(st->level);
+	struct pt_slot s;
+	int rc;
+
+	slot_init(&s, &st->tbl[st->level], st->level, (unsigned int)((lo - st->base) >> shift),
+		  (unsigned int)((hi - 1 - st->base) >> shift), st->base, lo, hi);
+	rc = w->v->visit(w, &s);
+	if (rc < 0)
+		return rc;
+	if (s.descend)
+		return PT_AGAIN; /* a table to walk: nothing was written before */
+	if ((unsigned int)rc != s.n)
+		PT_LOG(w->pt, AM_LOG_ERR, AM_EV_INTERNAL, "once mode: entries left after the visit",
+		       s.va, s.level, s.n - (unsigned int)rc);
+	return 0;
+}
+
+/*
+ * The single-leaf path: [va, va + 2^shift) is the entry at @level. Down
+ * through existing tables only (PT_AGAIN at anything else, nothing read
+ * twice), the leaf op on the entry, then its table's count: written back
+ * into the table's descriptor, or, when the op emptied the table and the
+ * visitor frees empty tables, the table is left through ascend_path().
+ */
+static int exec_leaf(struct pt_walk *w, am_vaddr_t va, unsigned int level, unsigned int shift)
+{
+	struct am_pt *pt = w->pt;
+	void *(*table_va)(void *, am_paddr_t) = pt->ops->table_va;
+	am_pte_t *p = pt->root, *pp = NULL, pd = 0;
+	unsigned int l = pt->root_level, sh = am_pt_level_shift(l), pi = 0, cnt;
+	struct pt_entry x;
+	int rc;
+
+	for (; l < level; l++, sh -= 9) {
+		unsigned int i = (unsigned int)(va >> sh) & (PT_ENTRIES - 1);
+		am_pte_t e = p[i];
+		am_paddr_t pa = e & AM_PTE_OA_MASK;
+
+		if ((e & PT_TYPE_MASK) != PT_TYPE_MASK) /* a table: l < 3 here */
+			return PT_AGAIN;
+		pp = p;
+		pi = i;
+		pd = e;
+		p = table_va ? table_va(pt->ctx, pa) : (am_pte_t *)(uintptr_t)pa;
+	}
+	x.p = &p[(va >> shift) & (PT_ENTRIES - 1)];
+	x.e = *x.p;
+	x.va = va;
+	x.level = level;
+	x.dcnt = 0;
+	rc = w->v->leaf(w, &x);
+	if (rc)
+		return rc;
+	if (x.dcnt && pp) {
+		cnt = pt_cnt_of(pd) + (unsigned int)x.dcnt;
+		if (!cnt && w->v->post) {
+			struct pt_start st;
+
+			descend_path(w, &st, va, va + (1ull << shift));
+			st.tbl[st.level].cnt = 0;
+			ascend_path(w, &st, va);
+		} else {
+			pte_store(&pp[pi], (pd & ~PT_CNT_MASK) | (am_pte_t)cnt << PT_CNT_SHIFT);
+		}
+	}
+	pt_finish(w);
+	return 0;
+}
+
 int pt_run(struct pt_walk *w, am_vaddr_t va, uint64_t size)
 {
-	struct pt_tbl root = {.p = w->pt->root, .cnt = 0, .live = true, .blank = false};
+	struct pt_start st;
 
-	return walk_tbl(w, &root, w->pt->root_level, 0, va, va + size);
+	descend_path(w, &st, va, va + size);
+	return walk_tbl(w, &st.tbl[st.level], st.level, st.base, va, va + size);
+}
+
+/* The general part of pt_exec(): the path, then once, or dry, reserve,
+ * commit; the way back up; the finish. Apart from pt_exec() so that the
+ * single-leaf path does not pay for its frame. */
+static __attribute__((noinline)) int exec_walk(struct pt_walk *w, am_vaddr_t va, am_vaddr_t hi)
+{
+	struct pt_start st;
+	int rc = PT_AGAIN;
+
+	descend_path(w, &st, va, hi);
+	if (w->v->once) {
+		w->once = true;
+		w->dry = false;
+		rc = walk_once(w, &st, va, hi);
+		w->once = false;
+	}
+	if (rc == PT_AGAIN) {
+		w->dry = true;
+		rc = walk_tbl(w, &st.tbl[st.level], st.level, st.base, va, hi);
+		if (!rc)
+			rc = pt_reserve(w, w->need);
+		if (rc)
+			return rc;
+		w->dry = false;
+		rc = walk_tbl(w, &st.tbl[st.level], st.level, st.base, va, hi);
+	} else if (rc) {
+		return rc; /* refused in once mode: nothing written */
+	}
+	ascend_path(w, &st, va);
+	pt_finish(w);
+	pt_reserve_leftover(w);
+	return rc;
+}
+
+int pt_exec(struct pt_walk *w, am_vaddr_t va, uint64_t size)
+{
+	/* exactly one entry: a page, or the span of a block at level 1 or 2 */
+	if (w->v->leaf && (size == pt_span(3) || size == pt_span(2) || size == pt_span(1)) &&
+	    !(va & (size - 1))) {
+		unsigned int shift = (unsigned int)__builtin_ctzll(size);
+		unsigned int level = 3 - (shift - 12) / 9;
+		int rc;
+
+		w->dry = false;
+		if (level >= w->pt->root_level) {
+			rc = exec_leaf(w, va, level, shift);
+			if (rc != PT_AGAIN)
+				return rc;
+		}
+	}
+	return exec_walk(w, va, va + size);
 }
