@@ -35,9 +35,27 @@
 #define PTE_XN (1ull << 54) /* UXN in the EL1&0 regime */
 
 /* Stage-2 MemAttr[3:0] of each memory type (FWB = 0). */
+#define MA_DEV_nGnRnE 0x0
+#define MA_DEV_nGnRE 0x1
+#define MA_NORMAL_NC 0x5
+#define MA_NORMAL_WT 0xa
+#define MA_NORMAL_WB 0xf
 static const uint8_t s2_memattr[AM_MT_COUNT] = {
-	[AM_MT_DEVICE_nGnRnE] = 0x0, [AM_MT_DEVICE_nGnRE] = 0x1, [AM_MT_NORMAL_NC] = 0x5,
-	[AM_MT_NORMAL_WT] = 0xa,     [AM_MT_NORMAL_WB] = 0xf,
+	[AM_MT_DEVICE_nGnRnE] = MA_DEV_nGnRnE, [AM_MT_DEVICE_nGnRE] = MA_DEV_nGnRE,
+	[AM_MT_NORMAL_NC] = MA_NORMAL_NC,      [AM_MT_NORMAL_WT] = MA_NORMAL_WT,
+	[AM_MT_NORMAL_WB] = MA_NORMAL_WB,
+};
+/* The other way: the memory type of each MemAttr, -1 for none. */
+#define S2_MT(v)                                     \
+	((v) == MA_DEV_nGnRnE  ? AM_MT_DEVICE_nGnRnE \
+	 : (v) == MA_DEV_nGnRE ? AM_MT_DEVICE_nGnRE  \
+	 : (v) == MA_NORMAL_NC ? AM_MT_NORMAL_NC     \
+	 : (v) == MA_NORMAL_WT ? AM_MT_NORMAL_WT     \
+	 : (v) == MA_NORMAL_WB ? AM_MT_NORMAL_WB     \
+			       : -1)
+static const int8_t s2_mtype[16] = {
+	S2_MT(0), S2_MT(1), S2_MT(2),  S2_MT(3),  S2_MT(4),  S2_MT(5),	S2_MT(6),  S2_MT(7),
+	S2_MT(8), S2_MT(9), S2_MT(10), S2_MT(11), S2_MT(12), S2_MT(13), S2_MT(14), S2_MT(15),
 };
 
 static uint64_t entry_mask(unsigned int level)
@@ -81,49 +99,42 @@ static const am_pte_t perm_bits[AM_PT_REGIME_COUNT][AM_PERM_MASK + 1] = {
 };
 
 /*
- * The permissions of a leaf. What the two privilege levels of EL1&0 do not
- * share is dropped: with EL0 access, X means both levels may execute (and a
- * region writable at EL0 is never executable at EL1).
+ * The permissions of a leaf, from its bits 6, 7, 53 and 54 (AP[1] / S2AP
+ * read, AP[2] / S2AP write, PXN, XN / UXN: perm_index()), per regime. What
+ * the two privilege levels of EL1&0 do not share is dropped: with EL0
+ * access, X means both levels may execute (and a region writable at EL0 is
+ * never executable at EL1). Stage 2: XN[1:0] = 00 (FEAT_XNX) is executable
+ * at EL1 and EL0.
  */
-static unsigned int decode_perm(enum am_pt_regime regime, am_pte_t pte)
-{
-	unsigned int perm;
+#define B_(i, n) (((i) >> (n)) & 1) /* n: 0 bit 6, 1 bit 7, 2 PXN, 3 XN */
+#define S2_PERM_OF(i)                                              \
+	((B_(i, 0) ? AM_PERM_R : 0) | (B_(i, 1) ? AM_PERM_W : 0) | \
+	 (!B_(i, 2) && !B_(i, 3) ? AM_PERM_X : 0))
+#define EL2_PERM_OF(i) (AM_PERM_R | (B_(i, 1) ? 0 : AM_PERM_W) | (B_(i, 3) ? 0 : AM_PERM_X))
+#define EL10_PERM_OF(i)                                                                  \
+	(AM_PERM_R | (B_(i, 1) ? 0 : AM_PERM_W) |                                        \
+	 (B_(i, 0) ? AM_PERM_USER | (!B_(i, 2) && !B_(i, 3) && B_(i, 1) ? AM_PERM_X : 0) \
+		   : (!B_(i, 2) ? AM_PERM_X : 0)))
+static const uint8_t perm_of[AM_PT_REGIME_COUNT][16] = {
+	[AM_PT_S1_EL2] = PERM_ROW(EL2_PERM_OF),
+	[AM_PT_S1_EL10] = PERM_ROW(EL10_PERM_OF),
+	[AM_PT_S2] = PERM_ROW(S2_PERM_OF),
+};
 
-	if (regime == AM_PT_S2) {
-		perm = (pte & PTE_S2AP_R) ? AM_PERM_R : 0;
-		if (pte & PTE_S2AP_W)
-			perm |= AM_PERM_W;
-		/* XN[1:0] = 00 (FEAT_XNX): executable at EL1 and EL0 */
-		if (!(pte & (PTE_XN | PTE_PXN)))
-			perm |= AM_PERM_X;
-		return perm;
-	}
-	perm = AM_PERM_R;
-	if (!(pte & PTE_AP_RO))
-		perm |= AM_PERM_W;
-	if (regime == AM_PT_S1_EL2)
-		return perm | ((pte & PTE_XN) ? 0 : AM_PERM_X);
-	if (pte & PTE_AP_EL0) {
-		perm |= AM_PERM_USER;
-		if (!(pte & (PTE_XN | PTE_PXN)) && !(perm & AM_PERM_W))
-			perm |= AM_PERM_X;
-	} else if (!(pte & PTE_PXN)) {
-		perm |= AM_PERM_X;
-	}
-	return perm;
+static unsigned int perm_index(am_pte_t pte)
+{
+	return (unsigned int)(((pte >> 6) & 3) | ((pte >> 51) & 0xc));
 }
 
 /* The memory type of a leaf, or AM_ENOTSUP. */
-static int decode_mtype(enum am_pt_regime regime, am_pte_t pte, const uint8_t *attr_index)
+static inline int decode_mtype(enum am_pt_regime regime, am_pte_t pte, const uint8_t *attr_index)
 {
 	unsigned int v;
 
 	if (regime == AM_PT_S2) {
-		v = (pte >> PTE_ATTR_SHIFT) & 0xf;
-		for (unsigned int t = 0; t < AM_MT_COUNT; t++)
-			if (s2_memattr[t] == v)
-				return (int)t;
-		return AM_ENOTSUP;
+		int t = s2_mtype[(pte >> PTE_ATTR_SHIFT) & 0xf];
+
+		return t < 0 ? AM_ENOTSUP : t;
 	}
 	v = (pte >> PTE_ATTR_SHIFT) & 7;
 	if (!attr_index)
@@ -132,6 +143,23 @@ static int decode_mtype(enum am_pt_regime regime, am_pte_t pte, const uint8_t *a
 		if (attr_index[t] == v)
 			return (int)t;
 	return AM_ENOTSUP;
+}
+
+int pt_leaf_attr_of(enum am_pt_regime regime, am_pte_t pte, const uint8_t *attr_index,
+		    struct am_attr *a)
+{
+	int mtype;
+
+	/* SH = 01 is reserved */
+	if ((pte & PTE_SH_MASK) == 1ull << PTE_SH_SHIFT)
+		return AM_EINVAL;
+	mtype = decode_mtype(regime, pte, attr_index);
+	if (mtype < 0)
+		return mtype;
+	a->perm = perm_of[regime][perm_index(pte)];
+	a->mtype = (uint8_t)mtype;
+	a->sh = (uint8_t)((pte & PTE_SH_MASK) >> PTE_SH_SHIFT);
+	return 0;
 }
 
 /* am_attr_validate(), but a guest's RAM may be written and executed at
@@ -242,7 +270,7 @@ int pt_desc_decode(enum am_pt_regime regime, unsigned int level, am_pte_t pte,
 		   const uint8_t *attr_index, struct am_pt_desc *d)
 {
 	struct am_pt_desc r = {0};
-	int mtype;
+	int err;
 
 	if (!d || (unsigned int)regime >= AM_PT_REGIME_COUNT || level > AM_PT_MAX_LEVEL)
 		return AM_EINVAL;
@@ -258,21 +286,14 @@ int pt_desc_decode(enum am_pt_regime regime, unsigned int level, am_pte_t pte,
 	}
 	if ((pte & PTE_TYPE_MASK) == PTE_TYPE_BLOCK && (level == 0 || level == AM_PT_MAX_LEVEL))
 		return AM_EINVAL;
-	/* SH = 01 is reserved */
-	if ((pte & PTE_SH_MASK) == 1ull << PTE_SH_SHIFT)
-		return AM_EINVAL;
-	mtype = decode_mtype(regime, pte, attr_index);
-	if (mtype < 0)
-		return mtype;
-
+	err = pt_leaf_attr_of(regime, pte, attr_index, &r.attr);
+	if (err)
+		return err;
 	r.type = level == AM_PT_MAX_LEVEL ? AM_PT_PAGE : AM_PT_BLOCK;
 	r.contig = (pte & AM_PTE_CONTIG) != 0;
 	r.ng = regime == AM_PT_S1_EL10 && (pte & AM_PTE_NG);
 	r.af = (pte & AM_PTE_AF) != 0;
 	r.sw = (uint8_t)((pte & AM_PTE_SW_MASK) >> AM_PTE_SW_SHIFT);
-	r.attr.perm = (uint8_t)decode_perm(regime, pte);
-	r.attr.mtype = (uint8_t)mtype;
-	r.attr.sh = (uint8_t)((pte & PTE_SH_MASK) >> PTE_SH_SHIFT);
 	/* block: bits below the block size are not address (RES0, nT) */
 	r.oa = pte & AM_PTE_OA_MASK & ~entry_mask(level);
 	*d = r;

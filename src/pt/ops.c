@@ -508,21 +508,24 @@ struct leaf_arg {
 	int rc;
 };
 
-static void leaf_of(struct am_pt *pt, const struct pt_slot *s, struct am_pt_leaf *l)
+/* Leaf @pte at @level, whose span starts at @va, as the caller sees it. */
+static void leaf_of(struct am_pt *pt, am_pte_t pte, unsigned int level, am_vaddr_t va,
+		    struct am_pt_leaf *l)
 {
-	struct am_pt_desc d = {0};
+	struct am_attr a;
 
-	(void)pt_desc_decode(pt->regime, s->level, s->pte | AM_PTE_VALID, pt->attr_index, &d);
-	l->va = s->va;
-	l->pa = s->pte & AM_PTE_OA_MASK;
-	l->size = pt_span(s->level);
-	l->attr = d.attr;
-	l->level = (uint8_t)s->level;
-	l->valid = (uint8_t)(s->pte & AM_PTE_VALID);
-	l->contig = (s->pte & AM_PTE_CONTIG) ? 1 : 0;
-	l->ng = (s->pte & AM_PTE_NG) ? 1 : 0;
-	l->sw = (uint8_t)((s->pte & AM_PTE_SW_MASK) >> AM_PTE_SW_SHIFT);
-	l->pte = s->pte;
+	if (pt_leaf_attr_of(pt->regime, pte, pt->attr_index, &a))
+		a = (struct am_attr){0}; /* not one armmap writes */
+	l->va = va;
+	l->pa = pte & AM_PTE_OA_MASK;
+	l->size = pt_span(level);
+	l->attr = a;
+	l->level = (uint8_t)level;
+	l->valid = (uint8_t)(pte & AM_PTE_VALID);
+	l->contig = (pte & AM_PTE_CONTIG) ? 1 : 0;
+	l->ng = (pte & AM_PTE_NG) ? 1 : 0;
+	l->sw = (uint8_t)((pte & AM_PTE_SW_MASK) >> AM_PTE_SW_SHIFT);
+	l->pte = pte;
 }
 
 static int leaf_visit(struct pt_walk *w, struct pt_slot *s)
@@ -536,7 +539,7 @@ static int leaf_visit(struct pt_walk *w, struct pt_slot *s)
 		pt_descend_table(w, s);
 		return 1;
 	}
-	leaf_of(w->pt, s, &l);
+	leaf_of(w->pt, s->pte, s->level, s->va, &l);
 	a->rc = a->fn(a->arg, &l);
 	return a->rc ? PT_STOP : 1;
 }
@@ -616,37 +619,45 @@ static int exec_range(struct am_pt *pt, const struct pt_visitor *v, void *arg, a
 	return rc;
 }
 
+/* Log why pt_leaf_attr() refused @attr; returns @rc. */
+static int attr_refusal(struct am_pt *pt, const struct am_attr *attr, int rc)
+{
+	if (rc == AM_EINVAL)
+		PT_LOG(pt, AM_LOG_ERR, AM_EV_BAD_ARG,
+		       "malformed attributes (perm bits, memory type, shareability)", attr->perm,
+		       attr->mtype, attr->sh);
+	else if (rc == AM_EPERM && (attr->perm & AM_PERM_W))
+		PT_LOG(pt, AM_LOG_ERR, AM_EV_WRITE_EXEC, "write+execute refused", attr->perm, 0, 0);
+	else if (rc == AM_EPERM)
+		PT_LOG(pt, AM_LOG_ERR, AM_EV_DEVICE_EXEC, "execute from device memory refused",
+		       attr->mtype, 0, 0);
+	else
+		PT_LOG(pt, AM_LOG_ERR, AM_EV_NOT_EXPRESSIBLE,
+		       "the regime cannot express these attributes", attr->perm, attr->mtype,
+		       pt->regime);
+	return rc;
+}
+
 /*
  * The descriptor of a page with @attr and @flags at OA 0 (a block's differs
  * only in bit 1), or the refusal, logged.
  */
-static int leaf_template(struct am_pt *pt, const struct am_attr *attr, unsigned int flags,
-			 am_pte_t *out)
+static inline int leaf_template(struct am_pt *pt, const struct am_attr *attr, unsigned int flags,
+				am_pte_t *out)
 {
-	int rc = pt_leaf_attr(pt->regime, attr, pt->attr_index, out);
+	am_pte_t t;
+	int rc = pt_leaf_attr(pt->regime, attr, pt->attr_index, &t);
 
-	if (!rc) {
-		*out |= AM_PTE_VALID | AM_PTE_TABLE | AM_PTE_AF |
-			(am_pte_t)AM_PT_F_SW_OF(flags) << AM_PTE_SW_SHIFT;
-		if (flags & AM_PT_F_NG)
-			*out |= AM_PTE_NG;
-		if (flags & AM_PT_F_PARKED)
-			*out &= ~AM_PTE_VALID;
-	} else if (rc == AM_EINVAL) {
-		PT_LOG(pt, AM_LOG_ERR, AM_EV_BAD_ARG,
-		       "malformed attributes (perm bits, memory type, shareability)", attr->perm,
-		       attr->mtype, attr->sh);
-	} else if (rc == AM_EPERM && (attr->perm & AM_PERM_W)) {
-		PT_LOG(pt, AM_LOG_ERR, AM_EV_WRITE_EXEC, "write+execute refused", attr->perm, 0, 0);
-	} else if (rc == AM_EPERM) {
-		PT_LOG(pt, AM_LOG_ERR, AM_EV_DEVICE_EXEC, "execute from device memory refused",
-		       attr->mtype, 0, 0);
-	} else {
-		PT_LOG(pt, AM_LOG_ERR, AM_EV_NOT_EXPRESSIBLE,
-		       "the regime cannot express these attributes", attr->perm, attr->mtype,
-		       pt->regime);
-	}
-	return rc;
+	if (rc)
+		return attr_refusal(pt, attr, rc);
+	t |= AM_PTE_VALID | AM_PTE_TABLE | AM_PTE_AF |
+	     (am_pte_t)AM_PT_F_SW_OF(flags) << AM_PTE_SW_SHIFT;
+	if (flags & AM_PT_F_NG)
+		t |= AM_PTE_NG;
+	if (flags & AM_PT_F_PARKED)
+		t &= ~AM_PTE_VALID;
+	*out = t;
+	return 0;
 }
 
 /* The output range of a map: aligned, no wrap, within the output size. */
@@ -708,7 +719,7 @@ int am_pt_modify(struct am_pt *pt, am_vaddr_t va, uint64_t size, const struct am
 		 unsigned int flags)
 {
 	struct modify_arg m = {.lo = va, .hi = va + size};
-	am_pte_t tmpl;
+	am_pte_t tmpl = 0;
 	int rc;
 
 	if (!pt_ready(pt))
@@ -770,12 +781,6 @@ int am_pt_walk(struct am_pt *pt, am_vaddr_t va, uint64_t size, am_pt_leaf_fn fn,
 	return rc;
 }
 
-static int query_fn(void *arg, const struct am_pt_leaf *leaf)
-{
-	*(struct am_pt_leaf *)arg = *leaf;
-	return 1;
-}
-
 int am_pt_query(struct am_pt *pt, am_vaddr_t va, struct am_pt_leaf *out)
 {
 	int rc;
@@ -790,10 +795,13 @@ int am_pt_query(struct am_pt *pt, am_vaddr_t va, struct am_pt_leaf *out)
 		       pt->ia_end, 0);
 		rc = AM_ERANGE;
 	} else {
-		rc = walk_leaves(pt, va & ~(uint64_t)(AM_PT_GRANULE_4K - 1u), AM_PT_GRANULE_4K,
-				 query_fn, out);
+		unsigned int level;
+		am_pte_t e = pt_find(pt, va, &level);
+
 		/* nothing mapped is an answer, not a refusal: no record */
-		rc = rc == 1 ? 0 : AM_ENOENT;
+		rc = e ? 0 : AM_ENOENT;
+		if (e)
+			leaf_of(pt, e, level, va & ~(pt_span(level) - 1), out);
 	}
 	unlock(pt);
 	return rc;

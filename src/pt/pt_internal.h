@@ -238,6 +238,10 @@ int pt_desc_encode(enum am_pt_regime regime, unsigned int level, const struct am
  */
 int pt_leaf_attr(enum am_pt_regime regime, const struct am_attr *a, const uint8_t *attr_index,
 		 am_pte_t *out);
+/* The attributes of leaf @pte (valid or not): pt_leaf_attr()'s inverse.
+ * Returns 0, AM_EINVAL (SH = 01) or AM_ENOTSUP (no armmap memory type). */
+int pt_leaf_attr_of(enum am_pt_regime regime, am_pte_t pte, const uint8_t *attr_index,
+		    struct am_attr *a);
 int pt_desc_decode(enum am_pt_regime regime, unsigned int level, am_pte_t pte,
 		   const uint8_t *attr_index, struct am_pt_desc *d);
 /* A table page from the backend the hardware can use? If not, log and say why. */
@@ -247,6 +251,8 @@ int pt_check_table_pa(const struct am_pt_ops *ops, void *ctx, const void *va, am
 bool pt_ready(const struct am_pt *pt);
 /* Fill a table page no walker can reach: zero, or @tmpl + i * @step. */
 void pt_fill_fresh(am_pte_t *p, am_pte_t tmpl, uint64_t step);
+/* The entry that maps @va, or the empty one where a lookup ends; its level in *@level. */
+am_pte_t pt_find(struct am_pt *pt, am_vaddr_t va, unsigned int *level);
 /* Walk [va, va + size) with a visitor that writes nothing (the leaf walk). */
 int pt_run(struct pt_walk *w, am_vaddr_t va, uint64_t size);
 /* Carry out a visitor that writes over [va, va + size): once, or dry,

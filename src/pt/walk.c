@@ -564,53 +564,106 @@ static int walk_once(struct pt_walk *w, struct pt_start *st, am_vaddr_t lo, am_v
 	return 0;
 }
 
+/* Where a lookup along an address ends (pt_down()). */
+struct pt_down {
+	am_pte_t *p; /* the entry */
+	unsigned int level;
+	am_pte_t *link;	 /* the table descriptor above it; NULL at the root */
+	am_pte_t linked; /* its value */
+};
+
+/*
+ * From the root along @va, through entries that are tables, down to level
+ * @stop at most: one read a level, nothing written. Shared by the
+ * single-leaf path and the lookups (pt_find()). Made twice by pt_down():
+ * with the backend's table_va, and without (tables at their PA), where no
+ * call in the loop makes the compiler save registers around it.
+ */
+static inline __attribute__((always_inline)) void down(struct am_pt *pt, am_vaddr_t va,
+						       unsigned int stop, struct pt_down *d,
+						       void *(*table_va)(void *, am_paddr_t))
+{
+	am_pte_t *t = pt->root;
+	unsigned int l = pt->root_level, sh = am_pt_level_shift(l);
+
+	d->link = NULL;
+	d->linked = 0;
+	for (;; l++, sh -= 9) {
+		am_pte_t *p = &t[(va >> sh) & (PT_ENTRIES - 1)];
+		am_pte_t e = *p;
+		am_paddr_t pa = e & AM_PTE_OA_MASK;
+
+		if (l == stop || (e & PT_TYPE_MASK) != PT_TYPE_MASK) { /* a table: l < 3 here */
+			d->p = p;
+			d->level = l;
+			return;
+		}
+		d->link = p;
+		d->linked = e;
+		t = table_va ? table_va(pt->ctx, pa) : (am_pte_t *)(uintptr_t)pa;
+	}
+}
+
+static inline void pt_down(struct am_pt *pt, am_vaddr_t va, unsigned int stop, struct pt_down *d)
+{
+	if (pt->ops->table_va)
+		down(pt, va, stop, d, pt->ops->table_va);
+	else
+		down(pt, va, stop, d, NULL);
+}
+
+am_pte_t pt_find(struct am_pt *pt, am_vaddr_t va, unsigned int *level)
+{
+	struct pt_down d;
+
+	pt_down(pt, va, AM_PT_MAX_LEVEL, &d);
+	*level = d.level;
+	return *d.p;
+}
+
+/* A table the single-leaf path emptied: left as a walk leaves it, through
+ * the post visits up the path (rare: apart, with its frame). */
+static __attribute__((noinline)) void leaf_emptied(struct pt_walk *w, am_vaddr_t va, uint64_t size)
+{
+	struct pt_start st;
+
+	descend_path(w, &st, va, va + size);
+	st.tbl[st.level].cnt = 0;
+	ascend_path(w, &st, va);
+}
+
 /*
  * The single-leaf path: [va, va + 2^shift) is the entry at @level. Down
  * through existing tables only (PT_AGAIN at anything else, nothing read
  * twice), the leaf op on the entry, then its table's count: written back
  * into the table's descriptor, or, when the op emptied the table and the
- * visitor frees empty tables, the table is left through ascend_path().
+ * visitor frees empty tables, the table is left through the post visits.
  */
 static int exec_leaf(struct pt_walk *w, am_vaddr_t va, unsigned int level, unsigned int shift)
 {
-	struct am_pt *pt = w->pt;
-	void *(*table_va)(void *, am_paddr_t) = pt->ops->table_va;
-	am_pte_t *p = pt->root, *pp = NULL, pd = 0;
-	unsigned int l = pt->root_level, sh = am_pt_level_shift(l), pi = 0, cnt;
+	struct pt_down d;
 	struct pt_entry x;
+	unsigned int cnt;
 	int rc;
 
-	for (; l < level; l++, sh -= 9) {
-		unsigned int i = (unsigned int)(va >> sh) & (PT_ENTRIES - 1);
-		am_pte_t e = p[i];
-		am_paddr_t pa = e & AM_PTE_OA_MASK;
-
-		if ((e & PT_TYPE_MASK) != PT_TYPE_MASK) /* a table: l < 3 here */
-			return PT_AGAIN;
-		pp = p;
-		pi = i;
-		pd = e;
-		p = table_va ? table_va(pt->ctx, pa) : (am_pte_t *)(uintptr_t)pa;
-	}
-	x.p = &p[(va >> shift) & (PT_ENTRIES - 1)];
-	x.e = *x.p;
+	pt_down(w->pt, va, level, &d);
+	if (d.level != level)
+		return PT_AGAIN;
+	x.p = d.p;
+	x.e = *d.p;
 	x.va = va;
 	x.level = level;
 	x.dcnt = 0;
 	rc = w->v->leaf(w, &x);
 	if (rc)
 		return rc;
-	if (x.dcnt && pp) {
-		cnt = pt_cnt_of(pd) + (unsigned int)x.dcnt;
-		if (!cnt && w->v->post) {
-			struct pt_start st;
-
-			descend_path(w, &st, va, va + (1ull << shift));
-			st.tbl[st.level].cnt = 0;
-			ascend_path(w, &st, va);
-		} else {
-			pte_store(&pp[pi], (pd & ~PT_CNT_MASK) | (am_pte_t)cnt << PT_CNT_SHIFT);
-		}
+	if (x.dcnt && d.link) {
+		cnt = pt_cnt_of(d.linked) + (unsigned int)x.dcnt;
+		if (!cnt && w->v->post)
+			leaf_emptied(w, va, 1ull << shift);
+		else
+			pte_store(d.link,
+				  (d.linked & ~PT_CNT_MASK) | (am_pte_t)cnt << PT_CNT_SHIFT);
 	}
 	pt_finish(w);
 	return 0;
