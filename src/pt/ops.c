@@ -127,6 +127,24 @@ static int map_refuse(struct pt_walk *w, am_vaddr_t va, am_pte_t pte, unsigned i
 }
 
 /*
+ * Descriptors @v, @v + @span, ... into [q, end): one 64-bit store each, four
+ * a turn (a loop of single stores ran at half speed or full speed
+ * depending on where the compiler happened to place it).
+ */
+static inline void store_leaves(volatile am_pte_t *q, volatile am_pte_t *end, am_pte_t v,
+				uint64_t span)
+{
+	for (; end - q >= 4; q += 4, v += 4 * span) {
+		q[0] = v;
+		q[1] = v + span;
+		q[2] = v + 2 * span;
+		q[3] = v + 3 * span;
+	}
+	for (; q < end; q++, v += span)
+		*q = v;
+}
+
+/*
  * Write leaves into the entries from s->idx (entry s->idx is empty), up to
  * @n, all wholly inside the range. They stop before a table (an empty one
  * from am_pt_populate, say): the walker then descends into it. A leaf on
@@ -185,8 +203,7 @@ static int map_leaves(struct pt_walk *w, struct pt_slot *s, unsigned int n)
 		}
 		q = p + k;
 		end = q + chunk;
-		for (am_pte_t v = tmpl | c | oa; q < end; v += span)
-			*q++ = v;
+		store_leaves(q, end, tmpl | c | oa, span);
 		k += chunk;
 	}
 	s->t->cnt += n; /* every one of them was zero */
@@ -365,6 +382,24 @@ static int modify_check(struct pt_walk *w, am_vaddr_t va, am_pte_t e, unsigned i
 	return 0;
 }
 
+/*
+ * 0 iff each of the @n entries from @p has exactly the bits @want under
+ * @check: read two at a time, with no branch an entry.
+ */
+static am_pte_t mismatch(const am_pte_t *p, unsigned int n, am_pte_t check, am_pte_t want)
+{
+	const pt_pair_u c = {check, check}, x = {want, want};
+	pt_pair_u acc = {0, 0};
+	am_pte_t tail = 0;
+	unsigned int k;
+
+	for (k = 0; k + 2 <= n; k += 2)
+		acc |= (*(const pt_pair_u *)(p + k) & c) ^ x;
+	if (k < n)
+		tail = (p[k] & check) ^ want;
+	return acc[0] | acc[1] | tail;
+}
+
 /* Dry run (or once mode) over up to @n leaves from s->idx: the rules, no
  * write. Returns the leaves before a stop, or a refusal. */
 static int modify_check_run(struct pt_walk *w, struct pt_slot *s, unsigned int n)
@@ -374,15 +409,16 @@ static int modify_check_run(struct pt_walk *w, struct pt_slot *s, unsigned int n
 	const am_pte_t mem = m->mem, mem_mask = m->mem_mask, stop = stop_mask(s->level);
 	unsigned int k = 1;
 
-	/* the common case first: a table of ordinary leaves of the right type */
+	/*
+	 * The common case first, with no branch an entry: every one an
+	 * ordinary leaf of the right type. AF set means not zero (armmap's
+	 * leaves all have it); no stop bit (no contiguous hint, not a table).
+	 * Anything else takes the loop below, which decides exactly.
+	 */
 	if (s->t->p && !s->t->blank) {
-		const am_pte_t *p = s->t->p + s->idx;
-
-		while (k < n && p[k] && !(p[k] & stop) && (p[k] & mem_mask) == mem)
-			k++;
+		if (!mismatch(s->t->p + s->idx, n, mem_mask | AM_PTE_AF | stop, mem | AM_PTE_AF))
+			return (int)n;
 	}
-	if (k == n && s->pte && (s->pte & mem_mask) == mem)
-		return (int)n;
 	for (k = 0; k < n; k++) {
 		am_pte_t e = k ? pt_get(s->t, s->idx + k) : s->pte;
 		int rc;
@@ -413,6 +449,69 @@ static inline void modify_entry(struct pt_walk *w, const struct modify_arg *m, a
 		pt_queue_tlbi(w, va, level, true);
 }
 
+/*
+ * Rewrite the leaves from @p up to @end, or to the first with a @stop bit;
+ * returns where it stopped, and sets *@changed if a leaf changed. Apart,
+ * so that the loop keeps everything in registers.
+ */
+static __attribute__((noinline)) am_pte_t *modify_span(am_pte_t *p, am_pte_t *end, am_pte_t clear,
+						       am_pte_t set, am_pte_t stop, bool *changed)
+{
+	am_pte_t diff = 0;
+
+	for (; end - p >= 4; p += 4) {
+		am_pte_t e0 = p[0], e1 = p[1], e2 = p[2], e3 = p[3];
+		am_pte_t v0 = (e0 & ~clear) | set, v1 = (e1 & ~clear) | set;
+		am_pte_t v2 = (e2 & ~clear) | set, v3 = (e3 & ~clear) | set;
+
+		if ((e0 | e1 | e2 | e3) & stop)
+			break;
+		diff |= (v0 ^ e0) | (v1 ^ e1) | (v2 ^ e2) | (v3 ^ e3);
+		pte_store(&p[0], v0);
+		pte_store(&p[1], v1);
+		pte_store(&p[2], v2);
+		pte_store(&p[3], v3);
+	}
+	for (; p < end; p++) {
+		am_pte_t e = *p, v = (e & ~clear) | set;
+
+		if (e & stop)
+			break;
+		diff |= v ^ e;
+		pte_store(p, v);
+	}
+	*changed |= diff != 0;
+	return p;
+}
+
+/*
+ * The leaves from s->idx + @k up to @n once no invalidation is queued for
+ * each (the batch invalidates everything, or no walker sees the table):
+ * only the rewrite, left at any entry with a stop bit, where stop_at()
+ * decides. Returns where it stopped.
+ */
+static unsigned int modify_rest(struct pt_walk *w, struct pt_slot *s, unsigned int k,
+				unsigned int n)
+{
+	const struct modify_arg *m = w->arg;
+	const am_pte_t stop = stop_mask(s->level);
+	am_pte_t *p = s->t->p + s->idx;
+	bool changed = false;
+
+	for (;;) {
+		k = (unsigned int)(modify_span(p + k, p + n, m->clear, m->set, stop, &changed) - p);
+		if (k == n ||
+		    (k && stop_at(p[k], s->va + k * pt_span(s->level), s->level, m->lo, m->hi)))
+			break;
+		/* a stop bit, but not a stop: the first entry, or a run wholly in the range */
+		modify_span(p + k, p + k + 1, m->clear, m->set, 0, &changed);
+		k++;
+	}
+	if (changed && s->t->live)
+		w->b.dirty = true; /* a barrier only when something changed */
+	return k;
+}
+
 static int modify_visit(struct pt_walk *w, struct pt_slot *s)
 {
 	struct modify_arg *m = w->arg;
@@ -421,7 +520,6 @@ static int modify_visit(struct pt_walk *w, struct pt_slot *s)
 	uint64_t span = pt_span(lvl);
 	const am_pte_t stop = stop_mask(lvl);
 	am_pte_t *p;
-	bool live;
 	unsigned int n;
 	unsigned int k;
 	int rc;
@@ -448,15 +546,15 @@ static int modify_visit(struct pt_walk *w, struct pt_slot *s)
 			return PT_AGAIN; /* a stop before the end */
 	}
 	p = t->p + s->idx;
-	live = t->live;
-	for (k = 0; k < n; k++, p++) {
-		am_pte_t e = *p;
+	/* entry by entry while the batch queues their invalidations one by one */
+	for (k = 0; k < n && t->live && !w->b.all; k++) {
+		am_pte_t e = p[k];
 
-		if ((e & stop) && k && stop_at(e, s->va + k * span, lvl, m->lo, m->hi))
-			break;
-		modify_entry(w, m, p, e, s->va + k * span, lvl, live);
+		if (k && (e & stop) && stop_at(e, s->va + k * span, lvl, m->lo, m->hi))
+			return (int)k;
+		modify_entry(w, m, &p[k], e, s->va + k * span, lvl, true);
 	}
-	return (int)k;
+	return (int)modify_rest(w, s, k, n);
 }
 
 /* The single-leaf path: one leaf, its rules first; not part of a

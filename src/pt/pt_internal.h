@@ -200,6 +200,15 @@ static inline void pt_walk_init(struct pt_walk *w, struct am_pt *pt, const struc
 	w->b.nfree = 0;
 }
 
+/*
+ * Two descriptors: GCC's and clang's generic vectors, lowered to pairs of
+ * 64-bit accesses where the target has no vector registers. For tables no
+ * walker sees (fresh pages), and for reading: a live descriptor is only
+ * ever written with pte_store(). pt_pair_u: at any 8-byte boundary.
+ */
+typedef uint64_t pt_pair __attribute__((vector_size(16), may_alias));
+typedef uint64_t pt_pair_u __attribute__((vector_size(16), may_alias, aligned(8)));
+
 /* walk.c */
 static inline am_pte_t pt_get(const struct pt_tbl *t, unsigned int i)
 {

@@ -201,10 +201,6 @@ static inline void sync_count(struct pt_walk *w, struct pt_slot *s)
 	pt_write(w, s->t, s->idx, (s->pte & ~PT_CNT_MASK) | (am_pte_t)s->child.cnt << PT_CNT_SHIFT);
 }
 
-/* Two descriptors: GCC's and clang's generic vectors, lowered to pairs of
- * 64-bit stores where the target has no vector registers. */
-typedef uint64_t pt_pair __attribute__((vector_size(16), may_alias));
-
 /*
  * The entries of a fresh table: zero, or @tmpl + i * @step. No walker can
  * reach the page yet (it is linked only after a PUBLISH, or under a parent
@@ -222,11 +218,15 @@ void pt_fill_fresh(am_pte_t *p, am_pte_t tmpl, uint64_t step)
 	if (!tmpl) {
 		const pt_pair z = {0, 0};
 
-		for (unsigned int i = 0; i < PT_ENTRIES / 2; i += 4) {
+		for (unsigned int i = 0; i < PT_ENTRIES / 2; i += 8) {
 			q[i] = z;
 			q[i + 1] = z;
 			q[i + 2] = z;
 			q[i + 3] = z;
+			q[i + 4] = z;
+			q[i + 5] = z;
+			q[i + 6] = z;
+			q[i + 7] = z;
 		}
 		return;
 	}
