@@ -692,8 +692,8 @@ static int bad_arg(struct am_pt *pt, const char *msg, uint64_t a, uint64_t b)
 }
 
 /* Carry out @v over the range (pt_exec(): once, or dry, reserve, commit). Lock held. */
-static int exec(struct am_pt *pt, const struct pt_visitor *v, void *arg, am_vaddr_t va,
-		uint64_t size)
+static inline int exec(struct am_pt *pt, const struct pt_visitor *v, void *arg, am_vaddr_t va,
+		       uint64_t size)
 {
 	struct pt_walk w;
 

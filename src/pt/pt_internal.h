@@ -269,7 +269,6 @@ int pt_run(struct pt_walk *w, am_vaddr_t va, uint64_t size);
 int pt_exec(struct pt_walk *w, am_vaddr_t va, uint64_t size);
 int pt_reserve(struct pt_walk *w, size_t n);
 void pt_reserve_leftover(struct pt_walk *w);
-void pt_finish(struct pt_walk *w);
 void pt_descend_table(struct pt_walk *w, struct pt_slot *s);
 int pt_descend_new(struct pt_walk *w, struct pt_slot *s, bool shallow, bool overwritten);
 void pt_queue_free(struct pt_walk *w, void *va, am_paddr_t pa);

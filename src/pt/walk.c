@@ -143,7 +143,7 @@ void pt_flush(struct pt_walk *w)
 
 /* The end of a call: outstanding maintenance, then one COMPLETE if writes
  * are still unwaited for. */
-void pt_finish(struct pt_walk *w)
+static inline void pt_finish(struct pt_walk *w)
 {
 	struct am_pt_tlbi t;
 
@@ -584,15 +584,19 @@ static inline __attribute__((always_inline)) void down(struct am_pt *pt, am_vadd
 						       void *(*table_va)(void *, am_paddr_t))
 {
 	am_pte_t *t = pt->root;
-	unsigned int l = pt->root_level, sh = am_pt_level_shift(l);
+	unsigned int root = pt->root_level;
 
 	d->link = NULL;
 	d->linked = 0;
-	for (;; l++, sh -= 9) {
-		am_pte_t *p = &t[(va >> sh) & (PT_ENTRIES - 1)];
-		am_pte_t e = *p;
-		am_paddr_t pa = e & AM_PTE_OA_MASK;
+	/* unrolled: a constant shift at each level */
+#pragma GCC unroll 3
+	for (unsigned int l = 0; l < AM_PT_MAX_LEVEL; l++) {
+		am_pte_t *p, e;
 
+		if (l < root)
+			continue;
+		p = &t[(va >> am_pt_level_shift(l)) & (PT_ENTRIES - 1)];
+		e = *p;
 		if (l == stop || (e & PT_TYPE_MASK) != PT_TYPE_MASK) { /* a table: l < 3 here */
 			d->p = p;
 			d->level = l;
@@ -600,8 +604,11 @@ static inline __attribute__((always_inline)) void down(struct am_pt *pt, am_vadd
 		}
 		d->link = p;
 		d->linked = e;
-		t = table_va ? table_va(pt->ctx, pa) : (am_pte_t *)(uintptr_t)pa;
+		t = table_va ? table_va(pt->ctx, e & AM_PTE_OA_MASK)
+			     : (am_pte_t *)(uintptr_t)(e & AM_PTE_OA_MASK);
 	}
+	d->p = &t[(va >> am_pt_level_shift(AM_PT_MAX_LEVEL)) & (PT_ENTRIES - 1)];
+	d->level = AM_PT_MAX_LEVEL;
 }
 
 static inline void pt_down(struct am_pt *pt, am_vaddr_t va, unsigned int stop, struct pt_down *d)
@@ -713,18 +720,18 @@ static __attribute__((noinline)) int exec_walk(struct pt_walk *w, am_vaddr_t va,
 int pt_exec(struct pt_walk *w, am_vaddr_t va, uint64_t size)
 {
 	/* exactly one entry: a page, or the span of a block at level 1 or 2 */
-	if (w->v->leaf && (size == pt_span(3) || size == pt_span(2) || size == pt_span(1)) &&
-	    !(va & (size - 1))) {
-		unsigned int shift = (unsigned int)__builtin_ctzll(size);
-		unsigned int level = 3 - (shift - 12) / 9;
+	unsigned int level = size == pt_span(3)	  ? 3
+			     : size == pt_span(2) ? 2
+			     : size == pt_span(1) ? 1
+						  : 0;
+
+	if (level && w->v->leaf && !(va & (size - 1)) && level >= w->pt->root_level) {
 		int rc;
 
 		w->dry = false;
-		if (level >= w->pt->root_level) {
-			rc = exec_leaf(w, va, level, shift);
-			if (rc != PT_AGAIN)
-				return rc;
-		}
+		rc = exec_leaf(w, va, level, am_pt_level_shift(level));
+		if (rc != PT_AGAIN)
+			return rc;
 	}
 	return exec_walk(w, va, va + size);
 }
