@@ -554,7 +554,7 @@ static int modify_visit(struct pt_walk *w, struct pt_slot *s)
 			return (int)k;
 		modify_entry(w, m, &p[k], e, s->va + k * span, lvl, true);
 	}
-	return (int)modify_rest(w, s, k, n);
+	return k == n ? (int)n : (int)modify_rest(w, s, k, n);
 }
 
 /* The single-leaf path: one leaf, its rules first; not part of a
