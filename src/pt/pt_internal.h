@@ -22,7 +22,7 @@
  * for the way back up (each table's post visit and its entry count).
  *
  * An operation that writes then runs its visitor over the rest:
- *  - once (PT_ONCE), when the visitor can decide the whole range in one
+ *  - once (w->once), when the visitor can decide the whole range in one
  *    visit of the first entry at the start table: it checks every rule on
  *    every entry it will touch first, then writes. Nothing is allocated in
  *    this mode (pt_descend_new() refuses), so there is nothing to reserve
@@ -51,12 +51,13 @@
  * The count is kept exact by construction, for every writer:
  *  - pt_write() adds the difference each single write makes (a fresh blank
  *    table reads as empty); the per-entry loops of map (zero -> leaf) and
- *    unmap (leaf -> zero) add theirs per run; modify changes leaves in
- *    place and never makes one zero (armmap's leaves always have AF set);
+ *    unmap (leaf -> zero) add theirs per run, and a leaf op reports its
+ *    own (x->dcnt); modify changes leaves in place and never makes one
+ *    zero (armmap's leaves always have AF set);
  *  - a fresh table starts at 0 (empty) or 512 (a block split into it);
  *  - a walked table carries its count in struct pt_tbl; when the walk
  *    returns from it, the count is written back into its descriptor if it
- *    changed (pt_sync_count()), or the table is unlinked if it is empty
+ *    changed (sync_count() in walk.c), or the table is unlinked if it is empty
  *    and the operation frees empty tables (unmap);
  *  - installing a fresh table writes its count into the new descriptor;
  *    teardown gives whole subtrees back and writes nothing in them.
