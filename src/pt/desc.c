@@ -35,9 +35,27 @@
 #define PTE_XN (1ull << 54) /* UXN in the EL1&0 regime */
 
 /* Stage-2 MemAttr[3:0] of each memory type (FWB = 0). */
+#define MA_DEV_nGnRnE 0x0
+#define MA_DEV_nGnRE 0x1
+#define MA_NORMAL_NC 0x5
+#define MA_NORMAL_WT 0xa
+#define MA_NORMAL_WB 0xf
 static const uint8_t s2_memattr[AM_MT_COUNT] = {
-	[AM_MT_DEVICE_nGnRnE] = 0x0, [AM_MT_DEVICE_nGnRE] = 0x1, [AM_MT_NORMAL_NC] = 0x5,
-	[AM_MT_NORMAL_WT] = 0xa,     [AM_MT_NORMAL_WB] = 0xf,
+	[AM_MT_DEVICE_nGnRnE] = MA_DEV_nGnRnE, [AM_MT_DEVICE_nGnRE] = MA_DEV_nGnRE,
+	[AM_MT_NORMAL_NC] = MA_NORMAL_NC,      [AM_MT_NORMAL_WT] = MA_NORMAL_WT,
+	[AM_MT_NORMAL_WB] = MA_NORMAL_WB,
+};
+/* The other way: the memory type of each MemAttr, -1 for none. */
+#define S2_MT(v)                                     \
+	((v) == MA_DEV_nGnRnE  ? AM_MT_DEVICE_nGnRnE \
+	 : (v) == MA_DEV_nGnRE ? AM_MT_DEVICE_nGnRE  \
+	 : (v) == MA_NORMAL_NC ? AM_MT_NORMAL_NC     \
+	 : (v) == MA_NORMAL_WT ? AM_MT_NORMAL_WT     \
+	 : (v) == MA_NORMAL_WB ? AM_MT_NORMAL_WB     \
+			       : -1)
+static const int8_t s2_mtype[16] = {
+	S2_MT(0), S2_MT(1), S2_MT(2),  S2_MT(3),  S2_MT(4),  S2_MT(5),	S2_MT(6),  S2_MT(7),
+	S2_MT(8), S2_MT(9), S2_MT(10), S2_MT(11), S2_MT(12), S2_MT(13), S2_MT(14), S2_MT(15),
 };
 
 static uint64_t entry_mask(unsigned int level)
@@ -45,111 +63,78 @@ static uint64_t entry_mask(unsigned int level)
 	return (1ull << am_pt_level_shift(level)) - 1;
 }
 
-/* The permission bits of @perm, or AM_ENOTSUP. */
-static int encode_perm(enum am_pt_regime regime, unsigned int perm, am_pte_t *bits)
-{
-	am_pte_t b = 0;
-
-	if (regime == AM_PT_S2) {
-		if (perm & AM_PERM_USER)
-			return AM_ENOTSUP;
-		if (perm & AM_PERM_R)
-			b |= PTE_S2AP_R;
-		if (perm & AM_PERM_W)
-			b |= PTE_S2AP_W;
-		if (!(perm & AM_PERM_X))
-			b |= PTE_XN;
-		*bits = b;
-		return 0;
+/*
+ * The permission bits of each AM_PERM_* combination, per regime, or
+ * PERM_NO where the regime cannot express it (AM_ENOTSUP): stage 2 has no
+ * user bit; stage 1 cannot grant write or execute without read; stage 1
+ * EL2 has one privilege level (AP[1] RES1, PXN RES0); at EL1&0 a page
+ * without EL0 access is never executable at EL0 (UXN), and one with it is
+ * executable at both levels or neither.
+ */
+#define PERM_NO (1ull << 63)
+#define P_(p, b) (((p) & (b)) != 0)
+#define S2_PERM(p)                                                                             \
+	(P_(p, AM_PERM_USER)                                                                   \
+		 ? PERM_NO                                                                     \
+		 : (P_(p, AM_PERM_R) ? PTE_S2AP_R : 0) | (P_(p, AM_PERM_W) ? PTE_S2AP_W : 0) | \
+			   (P_(p, AM_PERM_X) ? 0 : PTE_XN))
+#define S1_RO(p) (P_(p, AM_PERM_W) ? 0 : PTE_AP_RO)
+#define EL2_PERM(p)                               \
+	(!P_(p, AM_PERM_R) || P_(p, AM_PERM_USER) \
+		 ? PERM_NO                        \
+		 : S1_RO(p) | PTE_AP_EL0 | (P_(p, AM_PERM_X) ? 0 : PTE_XN))
+#define EL10_PERM(p)                                                                               \
+	(!P_(p, AM_PERM_R)     ? PERM_NO                                                           \
+	 : P_(p, AM_PERM_USER) ? S1_RO(p) | PTE_AP_EL0 | (P_(p, AM_PERM_X) ? 0 : PTE_XN | PTE_PXN) \
+			       : S1_RO(p) | PTE_XN | (P_(p, AM_PERM_X) ? 0 : PTE_PXN))
+#define PERM_ROW(f)                                                                              \
+	{                                                                                        \
+		f(0), f(1), f(2), f(3), f(4), f(5), f(6), f(7), f(8), f(9), f(10), f(11), f(12), \
+			f(13), f(14), f(15)                                                      \
 	}
-	/* stage 1 cannot grant write or execute without read */
-	if (!(perm & AM_PERM_R))
-		return AM_ENOTSUP;
-	if (!(perm & AM_PERM_W))
-		b |= PTE_AP_RO;
-	if (regime == AM_PT_S1_EL2) {
-		if (perm & AM_PERM_USER)
-			return AM_ENOTSUP;
-		/* one privilege level: AP[1] RES1, PXN RES0 */
-		b |= PTE_AP_EL0;
-		if (!(perm & AM_PERM_X))
-			b |= PTE_XN;
-	} else if (perm & AM_PERM_USER) {
-		b |= PTE_AP_EL0;
-		if (!(perm & AM_PERM_X))
-			b |= PTE_XN | PTE_PXN;
-	} else {
-		b |= PTE_XN;
-		if (!(perm & AM_PERM_X))
-			b |= PTE_PXN;
-	}
-	*bits = b;
-	return 0;
-}
+static const am_pte_t perm_bits[AM_PT_REGIME_COUNT][AM_PERM_MASK + 1] = {
+	[AM_PT_S1_EL2] = PERM_ROW(EL2_PERM),
+	[AM_PT_S1_EL10] = PERM_ROW(EL10_PERM),
+	[AM_PT_S2] = PERM_ROW(S2_PERM),
+};
 
 /*
- * The permissions of a leaf. What the two privilege levels of EL1&0 do not
- * share is dropped: with EL0 access, X means both levels may execute (and a
- * region writable at EL0 is never executable at EL1).
+ * The permissions of a leaf, from its bits 6, 7, 53 and 54 (AP[1] / S2AP
+ * read, AP[2] / S2AP write, PXN, XN / UXN: perm_index()), per regime. What
+ * the two privilege levels of EL1&0 do not share is dropped: with EL0
+ * access, X means both levels may execute (and a region writable at EL0 is
+ * never executable at EL1). Stage 2: XN[1:0] = 00 (FEAT_XNX) is executable
+ * at EL1 and EL0.
  */
-static unsigned int decode_perm(enum am_pt_regime regime, am_pte_t pte)
+#define B_(i, n) (((i) >> (n)) & 1) /* n: 0 bit 6, 1 bit 7, 2 PXN, 3 XN */
+#define S2_PERM_OF(i)                                              \
+	((B_(i, 0) ? AM_PERM_R : 0) | (B_(i, 1) ? AM_PERM_W : 0) | \
+	 (!B_(i, 2) && !B_(i, 3) ? AM_PERM_X : 0))
+#define EL2_PERM_OF(i) (AM_PERM_R | (B_(i, 1) ? 0 : AM_PERM_W) | (B_(i, 3) ? 0 : AM_PERM_X))
+#define EL10_PERM_OF(i)                                                                  \
+	(AM_PERM_R | (B_(i, 1) ? 0 : AM_PERM_W) |                                        \
+	 (B_(i, 0) ? AM_PERM_USER | (!B_(i, 2) && !B_(i, 3) && B_(i, 1) ? AM_PERM_X : 0) \
+		   : (!B_(i, 2) ? AM_PERM_X : 0)))
+static const uint8_t perm_of[AM_PT_REGIME_COUNT][16] = {
+	[AM_PT_S1_EL2] = PERM_ROW(EL2_PERM_OF),
+	[AM_PT_S1_EL10] = PERM_ROW(EL10_PERM_OF),
+	[AM_PT_S2] = PERM_ROW(S2_PERM_OF),
+};
+
+static unsigned int perm_index(am_pte_t pte)
 {
-	unsigned int perm;
-
-	if (regime == AM_PT_S2) {
-		perm = (pte & PTE_S2AP_R) ? AM_PERM_R : 0;
-		if (pte & PTE_S2AP_W)
-			perm |= AM_PERM_W;
-		/* XN[1:0] = 00 (FEAT_XNX): executable at EL1 and EL0 */
-		if (!(pte & (PTE_XN | PTE_PXN)))
-			perm |= AM_PERM_X;
-		return perm;
-	}
-	perm = AM_PERM_R;
-	if (!(pte & PTE_AP_RO))
-		perm |= AM_PERM_W;
-	if (regime == AM_PT_S1_EL2)
-		return perm | ((pte & PTE_XN) ? 0 : AM_PERM_X);
-	if (pte & PTE_AP_EL0) {
-		perm |= AM_PERM_USER;
-		if (!(pte & (PTE_XN | PTE_PXN)) && !(perm & AM_PERM_W))
-			perm |= AM_PERM_X;
-	} else if (!(pte & PTE_PXN)) {
-		perm |= AM_PERM_X;
-	}
-	return perm;
-}
-
-/* The memory type bits of @mtype, or AM_ENOTSUP / AM_EINVAL. */
-static int encode_mtype(enum am_pt_regime regime, unsigned int mtype, const uint8_t *attr_index,
-			am_pte_t *bits)
-{
-	unsigned int idx;
-
-	if (regime == AM_PT_S2) {
-		*bits = (am_pte_t)s2_memattr[mtype] << PTE_ATTR_SHIFT;
-		return 0;
-	}
-	idx = attr_index ? attr_index[mtype] : mtype;
-	if (idx == AM_PT_NO_ATTRIDX)
-		return AM_ENOTSUP;
-	if (idx > 7)
-		return AM_EINVAL;
-	*bits = (am_pte_t)idx << PTE_ATTR_SHIFT;
-	return 0;
+	return (unsigned int)(((pte >> 6) & 3) | ((pte >> 51) & 0xc));
 }
 
 /* The memory type of a leaf, or AM_ENOTSUP. */
-static int decode_mtype(enum am_pt_regime regime, am_pte_t pte, const uint8_t *attr_index)
+static inline int decode_mtype(enum am_pt_regime regime, am_pte_t pte, const uint8_t *attr_index)
 {
 	unsigned int v;
 
 	if (regime == AM_PT_S2) {
-		v = (pte >> PTE_ATTR_SHIFT) & 0xf;
-		for (unsigned int t = 0; t < AM_MT_COUNT; t++)
-			if (s2_memattr[t] == v)
-				return (int)t;
-		return AM_ENOTSUP;
+		int t = s2_mtype[(pte >> PTE_ATTR_SHIFT) & 0xf];
+
+		return t < 0 ? AM_ENOTSUP : t;
 	}
 	v = (pte >> PTE_ATTR_SHIFT) & 7;
 	if (!attr_index)
@@ -160,31 +145,84 @@ static int decode_mtype(enum am_pt_regime regime, am_pte_t pte, const uint8_t *a
 	return AM_ENOTSUP;
 }
 
+int pt_leaf_attr_of(enum am_pt_regime regime, am_pte_t pte, const uint8_t *attr_index,
+		    struct am_attr *a)
+{
+	int mtype;
+
+	/* SH = 01 is reserved */
+	if ((pte & PTE_SH_MASK) == 1ull << PTE_SH_SHIFT)
+		return AM_EINVAL;
+	mtype = decode_mtype(regime, pte, attr_index);
+	if (mtype < 0)
+		return mtype;
+	a->perm = perm_of[regime][perm_index(pte)];
+	a->mtype = (uint8_t)mtype;
+	a->sh = (uint8_t)((pte & PTE_SH_MASK) >> PTE_SH_SHIFT);
+	return 0;
+}
+
+/* am_attr_validate(), but a guest's RAM may be written and executed at
+ * stage 2: its own stage 1 decides W^X there. Executing device memory
+ * stays refused. */
+static int attr_ok(enum am_pt_regime regime, const struct am_attr *a)
+{
+	int err = am_attr_validate(a);
+
+	if (err == AM_EPERM && regime == AM_PT_S2 && !am_attr_is_device(a))
+		return 0;
+	return err;
+}
+
+/* The memory type, shareability and permission bits of valid @a. */
+static inline int leaf_bits(enum am_pt_regime regime, const struct am_attr *a,
+			    const uint8_t *attr_index, am_pte_t *out)
+{
+	am_pte_t perm, mt;
+	unsigned int idx;
+
+	if (regime == AM_PT_S2) {
+		mt = (am_pte_t)s2_memattr[a->mtype] << PTE_ATTR_SHIFT;
+	} else {
+		idx = attr_index ? attr_index[a->mtype] : a->mtype;
+		if (idx == AM_PT_NO_ATTRIDX)
+			return AM_ENOTSUP;
+		if (idx > 7)
+			return AM_EINVAL;
+		mt = (am_pte_t)idx << PTE_ATTR_SHIFT;
+	}
+	perm = perm_bits[regime][a->perm];
+	if (perm & PERM_NO)
+		return AM_ENOTSUP;
+	*out = perm | mt | (am_pte_t)a->sh << PTE_SH_SHIFT;
+	return 0;
+}
+
+int pt_leaf_attr(enum am_pt_regime regime, const struct am_attr *a, const uint8_t *attr_index,
+		 am_pte_t *out)
+{
+	int err = attr_ok(regime, a);
+
+	return err ? err : leaf_bits(regime, a, attr_index, out);
+}
+
 static int encode_leaf(enum am_pt_regime regime, unsigned int level, const struct am_pt_desc *d,
 		       const uint8_t *attr_index, am_pte_t *out)
 {
-	am_pte_t pte, perm, mt;
+	am_pte_t pte;
 	int err;
 
 	if (d->sw > 15 || d->af > 1 || d->contig > 1 || d->ng > 1)
 		return AM_EINVAL;
-	err = am_attr_validate(&d->attr);
-	/* stage 2: a guest's RAM may be written and executed; its own stage 1
-	 * decides W^X. Executing device memory stays refused. */
-	if (err == AM_EPERM && regime == AM_PT_S2 && !am_attr_is_device(&d->attr))
-		err = 0;
+	err = attr_ok(regime, &d->attr);
 	if (err)
 		return err;
 	if (d->ng && regime != AM_PT_S1_EL10)
 		return AM_ENOTSUP;
-	err = encode_mtype(regime, d->attr.mtype, attr_index, &mt);
-	if (!err)
-		err = encode_perm(regime, d->attr.perm, &perm);
+	err = leaf_bits(regime, &d->attr, attr_index, &pte);
 	if (err)
 		return err;
-
-	pte = d->oa | perm | mt | (am_pte_t)d->attr.sh << PTE_SH_SHIFT |
-	      (am_pte_t)d->sw << AM_PTE_SW_SHIFT;
+	pte |= d->oa | (am_pte_t)d->sw << AM_PTE_SW_SHIFT;
 	pte |= level == AM_PT_MAX_LEVEL ? PTE_TYPE_TABLE : PTE_TYPE_BLOCK;
 	if (d->af)
 		pte |= AM_PTE_AF;
@@ -232,7 +270,7 @@ int pt_desc_decode(enum am_pt_regime regime, unsigned int level, am_pte_t pte,
 		   const uint8_t *attr_index, struct am_pt_desc *d)
 {
 	struct am_pt_desc r = {0};
-	int mtype;
+	int err;
 
 	if (!d || (unsigned int)regime >= AM_PT_REGIME_COUNT || level > AM_PT_MAX_LEVEL)
 		return AM_EINVAL;
@@ -248,21 +286,14 @@ int pt_desc_decode(enum am_pt_regime regime, unsigned int level, am_pte_t pte,
 	}
 	if ((pte & PTE_TYPE_MASK) == PTE_TYPE_BLOCK && (level == 0 || level == AM_PT_MAX_LEVEL))
 		return AM_EINVAL;
-	/* SH = 01 is reserved */
-	if ((pte & PTE_SH_MASK) == 1ull << PTE_SH_SHIFT)
-		return AM_EINVAL;
-	mtype = decode_mtype(regime, pte, attr_index);
-	if (mtype < 0)
-		return mtype;
-
+	err = pt_leaf_attr_of(regime, pte, attr_index, &r.attr);
+	if (err)
+		return err;
 	r.type = level == AM_PT_MAX_LEVEL ? AM_PT_PAGE : AM_PT_BLOCK;
 	r.contig = (pte & AM_PTE_CONTIG) != 0;
 	r.ng = regime == AM_PT_S1_EL10 && (pte & AM_PTE_NG);
 	r.af = (pte & AM_PTE_AF) != 0;
 	r.sw = (uint8_t)((pte & AM_PTE_SW_MASK) >> AM_PTE_SW_SHIFT);
-	r.attr.perm = (uint8_t)decode_perm(regime, pte);
-	r.attr.mtype = (uint8_t)mtype;
-	r.attr.sh = (uint8_t)((pte & PTE_SH_MASK) >> PTE_SH_SHIFT);
 	/* block: bits below the block size are not address (RES0, nT) */
 	r.oa = pte & AM_PTE_OA_MASK & ~entry_mask(level);
 	*d = r;

@@ -81,14 +81,43 @@ static bool stop_at(am_pte_t e, am_vaddr_t va, unsigned int level, am_vaddr_t lo
 	return pt_is_table(e, level) || ((e & AM_PTE_CONTIG) && !covers_run(va, level, lo, hi));
 }
 
+/* Entries from s->idx, up to @n, before the first stop after the first entry. */
+static unsigned int until_stop(const struct pt_slot *s, unsigned int n, am_vaddr_t lo,
+			       am_vaddr_t hi)
+{
+	const am_pte_t stop = stop_mask(s->level);
+
+	for (unsigned int k = 1; k < n; k++) {
+		am_pte_t e = s->t->p[s->idx + k];
+
+		if ((e & stop) && stop_at(e, s->va + k * pt_span(s->level), s->level, lo, hi))
+			return k;
+	}
+	return n;
+}
+
 /* ------------------------------------------------------------------ map -- */
 
 struct map_arg {
-	am_pte_t tmpl[AM_PT_MAX_LEVEL + 1]; /* leaf template per level, OA 0 */
-	uint64_t delta;			    /* pa - va */
+	am_pte_t tmpl;	/* the page template, OA 0; a block's has bit 1 clear */
+	uint64_t delta; /* pa - va */
 	am_vaddr_t lo, hi;
 	unsigned int flags;
 };
+
+/* May map write leaves at @level? Pages always; blocks where allowed and the PA is aligned like the
+ * VA. */
+static bool map_leaf_ok(const struct map_arg *m, unsigned int level)
+{
+	return level == AM_PT_MAX_LEVEL ||
+	       (level >= 1 && (m->flags & AM_PT_F_BLOCK) && !(m->delta & (pt_span(level) - 1)));
+}
+
+/* The template of a leaf at @level: a block's has bit 1 clear. */
+static am_pte_t map_tmpl(const struct map_arg *m, unsigned int level)
+{
+	return level == AM_PT_MAX_LEVEL ? m->tmpl : m->tmpl & ~AM_PTE_TABLE;
+}
 
 static int map_refuse(struct pt_walk *w, am_vaddr_t va, am_pte_t pte, unsigned int level)
 {
@@ -98,12 +127,32 @@ static int map_refuse(struct pt_walk *w, am_vaddr_t va, am_pte_t pte, unsigned i
 }
 
 /*
+ * Descriptors @v, @v + @span, ... into [q, end): one 64-bit store each, four
+ * a turn (a loop of single stores ran at half speed or full speed
+ * depending on where the compiler happened to place it).
+ */
+static inline void store_leaves(volatile am_pte_t *q, volatile am_pte_t *end, am_pte_t v,
+				uint64_t span)
+{
+	for (; end - q >= 4; q += 4, v += 4 * span) {
+		q[0] = v;
+		q[1] = v + span;
+		q[2] = v + 2 * span;
+		q[3] = v + 3 * span;
+	}
+	for (; q < end; q++, v += span)
+		*q = v;
+}
+
+/*
  * Write leaves into the entries from s->idx (entry s->idx is empty), up to
  * @n, all wholly inside the range. They stop before a table (an empty one
  * from am_pt_populate, say): the walker then descends into it. A leaf on
- * the way is refused in the dry run; the commit run sees the same entries.
- * A contiguous run gets its hint only when this call writes all 16 of its
- * entries: a run that holds a table is not one.
+ * the way is refused in the dry run (and in once mode, where a table on
+ * the way or entries beyond @n mean another visit: PT_AGAIN, nothing
+ * written); the commit run sees the same entries. A contiguous run gets
+ * its hint only when this call writes all 16 of its entries: a run that
+ * holds a table is not one.
  */
 static int map_leaves(struct pt_walk *w, struct pt_slot *s, unsigned int n)
 {
@@ -111,9 +160,11 @@ static int map_leaves(struct pt_walk *w, struct pt_slot *s, unsigned int n)
 	uint64_t span = pt_span(s->level);
 	uint64_t run = span * AM_PT_CONTIG_ENTRIES;
 	bool contig = (m->flags & AM_PT_F_CONTIG) && !(m->delta & (run - 1));
-	am_pte_t tmpl = m->tmpl[s->level];
+	am_pte_t tmpl = map_tmpl(m, s->level);
 	am_pte_t *p = s->t->p;
 
+	if (w->once && n != s->n)
+		return PT_AGAIN;
 	if (p && !s->t->blank) {
 		for (unsigned int k = 1; k < n; k++) {
 			am_pte_t e = p[s->idx + k];
@@ -121,10 +172,12 @@ static int map_leaves(struct pt_walk *w, struct pt_slot *s, unsigned int n)
 			if (!e)
 				continue;
 			if (pt_is_table(e, s->level)) {
+				if (w->once)
+					return PT_AGAIN;
 				n = k;
 				break;
 			}
-			if (w->dry)
+			if (w->dry || w->once)
 				return map_refuse(w, s->va + k * span, e, s->level);
 		}
 	}
@@ -150,10 +203,10 @@ static int map_leaves(struct pt_walk *w, struct pt_slot *s, unsigned int n)
 		}
 		q = p + k;
 		end = q + chunk;
-		for (am_pte_t v = tmpl | c | oa; q < end; v += span)
-			*q++ = v;
+		store_leaves(q, end, tmpl | c | oa, span);
 		k += chunk;
 	}
+	s->t->cnt += n; /* every one of them was zero */
 	if (s->t->live)
 		w->b.dirty = true;
 	return (int)n;
@@ -172,8 +225,7 @@ static int map_visit(struct pt_walk *w, struct pt_slot *s)
 	if (s->pte)
 		return map_refuse(w, s->lo, s->pte, lvl);
 	n = full_entries(s, m->hi);
-	if (n && (lvl == AM_PT_MAX_LEVEL ||
-		  (lvl >= 1 && (m->flags & AM_PT_F_BLOCK) && !(m->delta & (pt_span(lvl) - 1)))))
+	if (n && map_leaf_ok(m, lvl))
 		return map_leaves(w, s, n);
 	/*
 	 * A new last-level table needs no look in the dry run: all of it is
@@ -184,7 +236,24 @@ static int map_visit(struct pt_walk *w, struct pt_slot *s)
 			      s->lo == s->va && s->hi == s->va + pt_span(lvl));
 }
 
-static const struct pt_visitor map_visitor = {.visit = map_visit};
+/* The single-leaf path: one empty entry where a leaf may go. (One entry
+ * alone never carries the contiguous hint.) */
+static int map_leaf(struct pt_walk *w, struct pt_entry *x)
+{
+	struct map_arg *m = w->arg;
+
+	if (pt_is_table(x->e, x->level) || !map_leaf_ok(m, x->level))
+		return PT_AGAIN;
+	if (x->e)
+		return map_refuse(w, x->va, x->e, x->level);
+	pte_store(x->p, map_tmpl(m, x->level) | (x->va + m->delta));
+	x->dcnt = 1;
+	w->b.dirty = true;
+	return 0;
+}
+
+static const struct pt_visitor map_visitor = {
+	.visit = map_visit, .leaf = map_leaf, .once = 1, .deepest = AM_PT_MAX_LEVEL};
 
 /* ---------------------------------------------------------------- unmap -- */
 
@@ -192,16 +261,27 @@ struct range_arg {
 	am_vaddr_t lo, hi;
 };
 
+/* Clear leaf @e at *@p; a valid one in a live table is invalidated. */
+static inline void unmap_entry(struct pt_walk *w, am_pte_t *p, am_pte_t e, am_vaddr_t va,
+			       unsigned int level, bool live)
+{
+	pte_store(p, 0);
+	if (live && (e & AM_PTE_VALID))
+		pt_queue_tlbi(w, va, level, true);
+}
+
 static int unmap_visit(struct pt_walk *w, struct pt_slot *s)
 {
 	struct range_arg *r = w->arg;
 	struct pt_tbl *t = s->t;
 	unsigned int lvl = s->level;
 	unsigned int n = full_entries(s, r->hi);
-	unsigned int k;
+	unsigned int k, cleared = 0;
 
-	if (!s->pte)
-		return (int)zero_entries(s);
+	if (!s->pte) {
+		k = zero_entries(s);
+		return w->once && k != s->n ? PT_AGAIN : (int)k;
+	}
 	if (n && w->dry)
 		return (int)n; /* wholly covered: nothing to allocate, nothing to refuse */
 	if (pt_is_table(s->pte, lvl)) {
@@ -209,11 +289,17 @@ static int unmap_visit(struct pt_walk *w, struct pt_slot *s)
 			pt_descend_table(w, s);
 			return 1;
 		}
+		if (w->once && s->n != 1)
+			return PT_AGAIN;
 		pt_write(w, t, s->idx, 0);
 		pt_teardown(w, pt_table_va(w->pt, s->pte & AM_PTE_OA_MASK), s->pte & AM_PTE_OA_MASK,
 			    lvl + 1, s->va, t->live);
 		return 1;
 	}
+	/* once mode: nothing to break, and no stop before the end */
+	if (w->once && (n != s->n || partial_run(s->pte, s->va, lvl, r->lo, r->hi) ||
+			until_stop(s, n, r->lo, r->hi) != n))
+		return PT_AGAIN;
 	if (partial_run(s->pte, s->va, lvl, r->lo, r->hi))
 		pt_unhint_run(w, s, r->lo, r->hi);
 	if (!n)
@@ -226,23 +312,21 @@ static int unmap_visit(struct pt_walk *w, struct pt_slot *s)
 			break;
 		if (!e)
 			continue;
-		pte_store(&t->p[s->idx + k], 0);
-		if (t->live && (e & AM_PTE_VALID))
-			pt_queue_tlbi(w, s->va + k * pt_span(lvl), lvl, true);
+		unmap_entry(w, &t->p[s->idx + k], e, s->va + k * pt_span(lvl), lvl, t->live);
+		cleared++;
 	}
+	t->cnt -= cleared;
 	if (t->live)
 		w->b.dirty = true;
 	return (int)k;
 }
 
-/* After a partial walk of a table: if nothing is left in it, unlink it. */
+/* After a partial walk of a table: if nothing is left in it (its entry
+ * count says so: no scan), unlink it. */
 static void unmap_post(struct pt_walk *w, struct pt_slot *s)
 {
-	if (w->dry)
+	if (w->dry || s->child.cnt)
 		return;
-	for (unsigned int i = 0; i < PT_ENTRIES; i++)
-		if (s->child.p[i])
-			return;
 	pt_write(w, s->t, s->idx, 0);
 	if (s->t->live)
 		pt_queue_tlbi(w, s->va, s->level, false);
@@ -250,7 +334,25 @@ static void unmap_post(struct pt_walk *w, struct pt_slot *s)
 	PT_LOG(w->pt, AM_LOG_DEBUG, AM_EV_PT_TABLE_FREED, "empty table freed", s->va, s->level, 0);
 }
 
-static const struct pt_visitor unmap_visitor = {.visit = unmap_visit, .post = unmap_post};
+/* The single-leaf path: one leaf, not part of a contiguous run (one entry
+ * never covers a run). */
+static int unmap_leaf(struct pt_walk *w, struct pt_entry *x)
+{
+	if (!x->e)
+		return 0;
+	if (pt_is_table(x->e, x->level) || (x->e & AM_PTE_CONTIG))
+		return PT_AGAIN;
+	unmap_entry(w, x->p, x->e, x->va, x->level, true);
+	x->dcnt = -1;
+	w->b.dirty = true;
+	return 0;
+}
+
+static const struct pt_visitor unmap_visitor = {.visit = unmap_visit,
+						.post = unmap_post,
+						.leaf = unmap_leaf,
+						.once = 1,
+						.deepest = AM_PT_MAX_LEVEL};
 
 /* --------------------------------------------------------------- modify -- */
 
@@ -280,7 +382,26 @@ static int modify_check(struct pt_walk *w, am_vaddr_t va, am_pte_t e, unsigned i
 	return 0;
 }
 
-/* Dry run over up to @n leaves from s->idx: the rules, no write. */
+/*
+ * 0 iff each of the @n entries from @p has exactly the bits @want under
+ * @check: read two at a time, with no branch an entry.
+ */
+static am_pte_t mismatch(const am_pte_t *p, unsigned int n, am_pte_t check, am_pte_t want)
+{
+	const pt_pair_u c = {check, check}, x = {want, want};
+	pt_pair_u acc = {0, 0};
+	am_pte_t tail = 0;
+	unsigned int k;
+
+	for (k = 0; k + 2 <= n; k += 2)
+		acc |= (*(const pt_pair_u *)(p + k) & c) ^ x;
+	if (k < n)
+		tail = (p[k] & check) ^ want;
+	return acc[0] | acc[1] | tail;
+}
+
+/* Dry run (or once mode) over up to @n leaves from s->idx: the rules, no
+ * write. Returns the leaves before a stop, or a refusal. */
 static int modify_check_run(struct pt_walk *w, struct pt_slot *s, unsigned int n)
 {
 	struct modify_arg *m = w->arg;
@@ -288,15 +409,16 @@ static int modify_check_run(struct pt_walk *w, struct pt_slot *s, unsigned int n
 	const am_pte_t mem = m->mem, mem_mask = m->mem_mask, stop = stop_mask(s->level);
 	unsigned int k = 1;
 
-	/* the common case first: a table of ordinary leaves of the right type */
+	/*
+	 * The common case first, with no branch an entry: every one an
+	 * ordinary leaf of the right type. AF set means not zero (armmap's
+	 * leaves all have it); no stop bit (no contiguous hint, not a table).
+	 * Anything else takes the loop below, which decides exactly.
+	 */
 	if (s->t->p && !s->t->blank) {
-		const am_pte_t *p = s->t->p + s->idx;
-
-		while (k < n && p[k] && !(p[k] & stop) && (p[k] & mem_mask) == mem)
-			k++;
+		if (!mismatch(s->t->p + s->idx, n, mem_mask | AM_PTE_AF | stop, mem | AM_PTE_AF))
+			return (int)n;
 	}
-	if (k == n && s->pte && (s->pte & mem_mask) == mem)
-		return (int)n;
 	for (k = 0; k < n; k++) {
 		am_pte_t e = k ? pt_get(s->t, s->idx + k) : s->pte;
 		int rc;
@@ -312,15 +434,92 @@ static int modify_check_run(struct pt_walk *w, struct pt_slot *s, unsigned int n
 	return (int)k;
 }
 
+/* Give leaf @e at *@p the new bits; a valid one in a live table is invalidated. */
+static inline void modify_entry(struct pt_walk *w, const struct modify_arg *m, am_pte_t *p,
+				am_pte_t e, am_vaddr_t va, unsigned int level, bool live)
+{
+	am_pte_t v = (e & ~m->clear) | m->set;
+
+	if (v == e)
+		return;
+	pte_store(p, v);
+	if (live)
+		w->b.dirty = true; /* a barrier only when something changed */
+	if (live && (e & AM_PTE_VALID))
+		pt_queue_tlbi(w, va, level, true);
+}
+
+/*
+ * Rewrite the leaves from @p up to @end, or to the first with a @stop bit;
+ * returns where it stopped, and sets *@changed if a leaf changed. Apart,
+ * so that the loop keeps everything in registers.
+ */
+static __attribute__((noinline)) am_pte_t *modify_span(am_pte_t *p, am_pte_t *end, am_pte_t clear,
+						       am_pte_t set, am_pte_t stop, bool *changed)
+{
+	am_pte_t diff = 0;
+
+	for (; end - p >= 4; p += 4) {
+		am_pte_t e0 = p[0], e1 = p[1], e2 = p[2], e3 = p[3];
+		am_pte_t v0 = (e0 & ~clear) | set, v1 = (e1 & ~clear) | set;
+		am_pte_t v2 = (e2 & ~clear) | set, v3 = (e3 & ~clear) | set;
+
+		if ((e0 | e1 | e2 | e3) & stop)
+			break;
+		diff |= (v0 ^ e0) | (v1 ^ e1) | (v2 ^ e2) | (v3 ^ e3);
+		pte_store(&p[0], v0);
+		pte_store(&p[1], v1);
+		pte_store(&p[2], v2);
+		pte_store(&p[3], v3);
+	}
+	for (; p < end; p++) {
+		am_pte_t e = *p, v = (e & ~clear) | set;
+
+		if (e & stop)
+			break;
+		diff |= v ^ e;
+		pte_store(p, v);
+	}
+	*changed |= diff != 0;
+	return p;
+}
+
+/*
+ * The leaves from s->idx + @k up to @n once no invalidation is queued for
+ * each (the batch invalidates everything, or no walker sees the table):
+ * only the rewrite, left at any entry with a stop bit, where stop_at()
+ * decides. Returns where it stopped.
+ */
+static unsigned int modify_rest(struct pt_walk *w, struct pt_slot *s, unsigned int k,
+				unsigned int n)
+{
+	const struct modify_arg *m = w->arg;
+	const am_pte_t stop = stop_mask(s->level);
+	am_pte_t *p = s->t->p + s->idx;
+	bool changed = false;
+
+	for (;;) {
+		k = (unsigned int)(modify_span(p + k, p + n, m->clear, m->set, stop, &changed) - p);
+		if (k == n ||
+		    (k && stop_at(p[k], s->va + k * pt_span(s->level), s->level, m->lo, m->hi)))
+			break;
+		/* a stop bit, but not a stop: the first entry, or a run wholly in the range */
+		modify_span(p + k, p + k + 1, m->clear, m->set, 0, &changed);
+		k++;
+	}
+	if (changed && s->t->live)
+		w->b.dirty = true; /* a barrier only when something changed */
+	return k;
+}
+
 static int modify_visit(struct pt_walk *w, struct pt_slot *s)
 {
 	struct modify_arg *m = w->arg;
 	struct pt_tbl *t = s->t;
 	unsigned int lvl = s->level;
 	uint64_t span = pt_span(lvl);
-	const am_pte_t set = m->set, clear = m->clear, stop = stop_mask(lvl);
+	const am_pte_t stop = stop_mask(lvl);
 	am_pte_t *p;
-	bool live;
 	unsigned int n;
 	unsigned int k;
 	int rc;
@@ -332,33 +531,51 @@ static int modify_visit(struct pt_walk *w, struct pt_slot *s)
 	rc = modify_check(w, s->lo, s->pte, lvl);
 	if (rc)
 		return rc;
+	n = full_entries(s, m->hi);
+	if (w->once && (n != s->n || partial_run(s->pte, s->va, lvl, m->lo, m->hi)))
+		return PT_AGAIN; /* a block or a run to break, or more visits */
 	if (partial_run(s->pte, s->va, lvl, m->lo, m->hi))
 		pt_unhint_run(w, s, 0, 0);
-	n = full_entries(s, m->hi);
 	if (!n)
 		return pt_descend_new(w, s, false, false); /* break the block */
-	if (w->dry)
-		return modify_check_run(w, s, n);
-	p = t->p + s->idx;
-	live = t->live;
-	for (k = 0; k < n; k++, p++) {
-		am_pte_t e = *p;
-		am_pte_t v = (e & ~clear) | set;
-
-		if ((e & stop) && k && stop_at(e, s->va + k * span, lvl, m->lo, m->hi))
-			break;
-		if (v == e)
-			continue;
-		pte_store(p, v);
-		if (live)
-			w->b.dirty = true; /* a barrier only when something changed */
-		if (live && (e & AM_PTE_VALID) && !w->b.all)
-			pt_queue_tlbi(w, s->va + k * span, lvl, true);
+	if (w->dry || w->once) {
+		rc = modify_check_run(w, s, n);
+		if (w->dry || rc < 0)
+			return rc;
+		if ((unsigned int)rc != n)
+			return PT_AGAIN; /* a stop before the end */
 	}
-	return (int)k;
+	p = t->p + s->idx;
+	/* entry by entry while the batch queues their invalidations one by one */
+	for (k = 0; k < n && t->live && !w->b.all; k++) {
+		am_pte_t e = p[k];
+
+		if (k && (e & stop) && stop_at(e, s->va + k * span, lvl, m->lo, m->hi))
+			return (int)k;
+		modify_entry(w, m, &p[k], e, s->va + k * span, lvl, true);
+	}
+	return k == n ? (int)n : (int)modify_rest(w, s, k, n);
 }
 
-static const struct pt_visitor modify_visitor = {.visit = modify_visit};
+/* The single-leaf path: one leaf, its rules first; not part of a
+ * contiguous run (one entry never covers a run). */
+static int modify_leaf(struct pt_walk *w, struct pt_entry *x)
+{
+	int rc;
+
+	if (pt_is_table(x->e, x->level))
+		return PT_AGAIN;
+	rc = modify_check(w, x->va, x->e, x->level);
+	if (rc)
+		return rc;
+	if (x->e & AM_PTE_CONTIG)
+		return PT_AGAIN;
+	modify_entry(w, w->arg, x->p, x->e, x->va, x->level, true);
+	return 0;
+}
+
+static const struct pt_visitor modify_visitor = {
+	.visit = modify_visit, .leaf = modify_leaf, .once = 1, .deepest = AM_PT_MAX_LEVEL};
 
 /* ------------------------------------------------------------- populate -- */
 
@@ -376,7 +593,10 @@ static int populate_visit(struct pt_walk *w, struct pt_slot *s)
 	return pt_descend_new(w, s, shallow, false);
 }
 
-static const struct pt_visitor populate_visitor = {.visit = populate_visit};
+/* Not once: it allocates. The walker stops above last-level tables, which
+ * it creates but does not visit. */
+static const struct pt_visitor populate_visitor = {.visit = populate_visit,
+						   .deepest = AM_PT_MAX_LEVEL - 1};
 
 /* ------------------------------------------------------- leaves, query -- */
 
@@ -386,21 +606,24 @@ struct leaf_arg {
 	int rc;
 };
 
-static void leaf_of(struct am_pt *pt, const struct pt_slot *s, struct am_pt_leaf *l)
+/* Leaf @pte at @level, whose span starts at @va, as the caller sees it. */
+static void leaf_of(struct am_pt *pt, am_pte_t pte, unsigned int level, am_vaddr_t va,
+		    struct am_pt_leaf *l)
 {
-	struct am_pt_desc d = {0};
+	struct am_attr a;
 
-	(void)pt_desc_decode(pt->regime, s->level, s->pte | AM_PTE_VALID, pt->attr_index, &d);
-	l->va = s->va;
-	l->pa = s->pte & AM_PTE_OA_MASK;
-	l->size = pt_span(s->level);
-	l->attr = d.attr;
-	l->level = (uint8_t)s->level;
-	l->valid = (uint8_t)(s->pte & AM_PTE_VALID);
-	l->contig = (s->pte & AM_PTE_CONTIG) ? 1 : 0;
-	l->ng = (s->pte & AM_PTE_NG) ? 1 : 0;
-	l->sw = (uint8_t)((s->pte & AM_PTE_SW_MASK) >> AM_PTE_SW_SHIFT);
-	l->pte = s->pte;
+	if (pt_leaf_attr_of(pt->regime, pte, pt->attr_index, &a))
+		a = (struct am_attr){0}; /* not one armmap writes */
+	l->va = va;
+	l->pa = pte & AM_PTE_OA_MASK;
+	l->size = pt_span(level);
+	l->attr = a;
+	l->level = (uint8_t)level;
+	l->valid = (uint8_t)(pte & AM_PTE_VALID);
+	l->contig = (pte & AM_PTE_CONTIG) ? 1 : 0;
+	l->ng = (pte & AM_PTE_NG) ? 1 : 0;
+	l->sw = (uint8_t)((pte & AM_PTE_SW_MASK) >> AM_PTE_SW_SHIFT);
+	l->pte = pte;
 }
 
 static int leaf_visit(struct pt_walk *w, struct pt_slot *s)
@@ -414,16 +637,17 @@ static int leaf_visit(struct pt_walk *w, struct pt_slot *s)
 		pt_descend_table(w, s);
 		return 1;
 	}
-	leaf_of(w->pt, s, &l);
+	leaf_of(w->pt, s->pte, s->level, s->va, &l);
 	a->rc = a->fn(a->arg, &l);
 	return a->rc ? PT_STOP : 1;
 }
 
-static const struct pt_visitor leaf_visitor = {.visit = leaf_visit};
+static const struct pt_visitor leaf_visitor = {.visit = leaf_visit, .deepest = AM_PT_MAX_LEVEL};
 
 /* ------------------------------------------------------------ the calls -- */
 
-static int check_range(struct am_pt *pt, am_vaddr_t va, uint64_t size)
+/* Why an input range is refused (logged), or 0. */
+static int range_refusal(struct am_pt *pt, am_vaddr_t va, uint64_t size)
 {
 	const char *why = NULL;
 	int rc = 0;
@@ -443,8 +667,20 @@ static int check_range(struct am_pt *pt, am_vaddr_t va, uint64_t size)
 	return rc;
 }
 
+/* The input range of a call: not empty, granule aligned, no wrap, within
+ * the input size. The good case is decided inline. */
+static inline int check_range(struct am_pt *pt, am_vaddr_t va, uint64_t size)
+{
+	if (size && !((va | size) & (AM_PT_GRANULE_4K - 1u)) && va + size > va &&
+	    va + size <= pt->ia_end)
+		return 0;
+	return range_refusal(pt, va, size);
+}
+
 bool pt_ready(const struct am_pt *pt)
 {
+	if (pt && pt->ready == AM_READY_PT)
+		return true; /* the common case without a call */
 	return am_ready_check(pt, pt ? pt->ready : 0, AM_READY_PT,
 			      "pt: NULL or uninitialised table (never, init failed, or destroyed)");
 }
@@ -455,23 +691,14 @@ static int bad_arg(struct am_pt *pt, const char *msg, uint64_t a, uint64_t b)
 	return AM_EINVAL;
 }
 
-/* Run @v over the range: dry, reserve, commit. Lock held. */
-static int exec(struct am_pt *pt, const struct pt_visitor *v, void *arg, am_vaddr_t va,
-		uint64_t size)
+/* Carry out @v over the range (pt_exec(): once, or dry, reserve, commit). Lock held. */
+static inline int exec(struct am_pt *pt, const struct pt_visitor *v, void *arg, am_vaddr_t va,
+		       uint64_t size)
 {
-	struct pt_walk w = {.pt = pt, .v = v, .arg = arg, .dry = true};
-	int rc;
+	struct pt_walk w;
 
-	rc = pt_run(&w, va, size);
-	if (!rc)
-		rc = pt_reserve(&w, w.need);
-	if (!rc) {
-		w.dry = false;
-		rc = pt_run(&w, va, size);
-		pt_finish(&w);
-		pt_reserve_leftover(&w);
-	}
-	return rc;
+	pt_walk_init(&w, pt, v, arg, true);
+	return pt_exec(&w, va, size);
 }
 
 /* The calls that take only a range: check it, then run @v. */
@@ -490,19 +717,9 @@ static int exec_range(struct am_pt *pt, const struct pt_visitor *v, void *arg, a
 	return rc;
 }
 
-/* The descriptor template of a leaf at @level with @attr, or an error. */
-static int leaf_template(struct am_pt *pt, unsigned int level, const struct am_attr *attr,
-			 unsigned int flags, am_pte_t *out)
+/* Log why pt_leaf_attr() refused @attr; returns @rc. */
+static int attr_refusal(struct am_pt *pt, const struct am_attr *attr, int rc)
 {
-	struct am_pt_desc d = {
-		.type = level == AM_PT_MAX_LEVEL ? AM_PT_PAGE : AM_PT_BLOCK,
-		.ng = (flags & AM_PT_F_NG) ? 1 : 0,
-		.af = 1,
-		.sw = (uint8_t)AM_PT_F_SW_OF(flags),
-		.attr = *attr,
-	};
-	int rc = pt_desc_encode(pt->regime, level, &d, pt->attr_index, out);
-
 	if (rc == AM_EINVAL)
 		PT_LOG(pt, AM_LOG_ERR, AM_EV_BAD_ARG,
 		       "malformed attributes (perm bits, memory type, shareability)", attr->perm,
@@ -512,13 +729,33 @@ static int leaf_template(struct am_pt *pt, unsigned int level, const struct am_a
 	else if (rc == AM_EPERM)
 		PT_LOG(pt, AM_LOG_ERR, AM_EV_DEVICE_EXEC, "execute from device memory refused",
 		       attr->mtype, 0, 0);
-	else if (rc == AM_ENOTSUP)
+	else
 		PT_LOG(pt, AM_LOG_ERR, AM_EV_NOT_EXPRESSIBLE,
 		       "the regime cannot express these attributes", attr->perm, attr->mtype,
 		       pt->regime);
-	if (!rc && (flags & AM_PT_F_PARKED))
-		*out &= ~AM_PTE_VALID;
 	return rc;
+}
+
+/*
+ * The descriptor of a page with @attr and @flags at OA 0 (a block's differs
+ * only in bit 1), or the refusal, logged.
+ */
+static inline int leaf_template(struct am_pt *pt, const struct am_attr *attr, unsigned int flags,
+				am_pte_t *out)
+{
+	am_pte_t t;
+	int rc = pt_leaf_attr(pt->regime, attr, pt->attr_index, &t);
+
+	if (rc)
+		return attr_refusal(pt, attr, rc);
+	t |= AM_PTE_VALID | AM_PTE_TABLE | AM_PTE_AF |
+	     (am_pte_t)AM_PT_F_SW_OF(flags) << AM_PTE_SW_SHIFT;
+	if (flags & AM_PT_F_NG)
+		t |= AM_PTE_NG;
+	if (flags & AM_PT_F_PARKED)
+		t &= ~AM_PTE_VALID;
+	*out = t;
+	return 0;
 }
 
 /* The output range of a map: aligned, no wrap, within the output size. */
@@ -561,8 +798,8 @@ int am_pt_map(struct am_pt *pt, am_vaddr_t va, am_paddr_t pa, uint64_t size,
 		rc = check_range(pt, va, size);
 	if (!rc)
 		rc = check_out(pt, pa, size);
-	for (unsigned int l = 1; l <= AM_PT_MAX_LEVEL && !rc; l++)
-		rc = leaf_template(pt, l, attr, flags, &m.tmpl[l]);
+	if (!rc)
+		rc = leaf_template(pt, attr, flags, &m.tmpl);
 	if (!rc)
 		rc = exec(pt, &map_visitor, &m, va, size);
 	unlock(pt);
@@ -580,7 +817,7 @@ int am_pt_modify(struct am_pt *pt, am_vaddr_t va, uint64_t size, const struct am
 		 unsigned int flags)
 {
 	struct modify_arg m = {.lo = va, .hi = va + size};
-	am_pte_t tmpl;
+	am_pte_t tmpl = 0;
 	int rc;
 
 	if (!pt_ready(pt))
@@ -597,7 +834,7 @@ int am_pt_modify(struct am_pt *pt, am_vaddr_t va, uint64_t size, const struct am
 		m.clear = AM_PTE_VALID;
 		m.set = (flags & AM_PT_F_PARKED) ? 0 : AM_PTE_VALID;
 	} else if (!rc) {
-		rc = leaf_template(pt, AM_PT_MAX_LEVEL, attr, flags, &tmpl);
+		rc = leaf_template(pt, attr, flags, &tmpl);
 	}
 	if (!rc && attr) {
 		m.clear = PT_PERM_MASK | AM_PTE_SW_MASK | AM_PTE_VALID;
@@ -620,9 +857,11 @@ int am_pt_populate(struct am_pt *pt, am_vaddr_t va, uint64_t size)
 static int walk_leaves(struct am_pt *pt, am_vaddr_t va, uint64_t size, am_pt_leaf_fn fn, void *arg)
 {
 	struct leaf_arg a = {.fn = fn, .arg = arg};
-	struct pt_walk w = {.pt = pt, .v = &leaf_visitor, .arg = &a};
-	int rc = pt_run(&w, va, size);
+	struct pt_walk w;
+	int rc;
 
+	pt_walk_init(&w, pt, &leaf_visitor, &a, false);
+	rc = pt_run(&w, va, size);
 	return rc == PT_STOP ? a.rc : rc;
 }
 
@@ -640,12 +879,6 @@ int am_pt_walk(struct am_pt *pt, am_vaddr_t va, uint64_t size, am_pt_leaf_fn fn,
 	return rc;
 }
 
-static int query_fn(void *arg, const struct am_pt_leaf *leaf)
-{
-	*(struct am_pt_leaf *)arg = *leaf;
-	return 1;
-}
-
 int am_pt_query(struct am_pt *pt, am_vaddr_t va, struct am_pt_leaf *out)
 {
 	int rc;
@@ -660,10 +893,13 @@ int am_pt_query(struct am_pt *pt, am_vaddr_t va, struct am_pt_leaf *out)
 		       pt->ia_end, 0);
 		rc = AM_ERANGE;
 	} else {
-		rc = walk_leaves(pt, va & ~(uint64_t)(AM_PT_GRANULE_4K - 1u), AM_PT_GRANULE_4K,
-				 query_fn, out);
+		unsigned int level;
+		am_pte_t e = pt_find(pt, va, &level);
+
 		/* nothing mapped is an answer, not a refusal: no record */
-		rc = rc == 1 ? 0 : AM_ENOENT;
+		rc = e ? 0 : AM_ENOENT;
+		if (e)
+			leaf_of(pt, e, level, va & ~(pt_span(level) - 1), out);
 	}
 	unlock(pt);
 	return rc;
@@ -760,8 +996,7 @@ int am_pt_init(struct am_pt *pt, const struct am_pt_config *cfg, const struct am
 		ops->free_table(ctx, root, pa);
 		return rc;
 	}
-	for (unsigned int i = 0; i < PT_ENTRIES; i++)
-		*(volatile am_pte_t *)&root[i] = 0;
+	pt_fill_fresh(root, 0, 0); /* not live before init returns */
 	pt->ops = ops;
 	pt->ctx = ctx;
 	pt->root = root;

@@ -4,13 +4,65 @@
  * table reserve, the TLB-maintenance batch) and ops.c (the visitors and the
  * public calls). Not part of the public API.
  *
- * Every operation runs the same visitor twice over the range. The first run
- * is dry: nothing is written, the rules are checked, and each table the
- * operation would create is counted, walking "virtual" tables that stand for
- * it (a new empty table, or a block split into its next level). Then that
- * many pages are reserved, all at once; only then the second run writes.
- * Both runs make the same decisions from the same descriptor values, so the
- * commit takes exactly the pages the dry run counted.
+ * A range that is exactly one entry (a page, a block's span) takes the
+ * single-leaf path first, when the visitor has a leaf op: the walker goes
+ * down to that entry through existing tables only, one read a level, and
+ * hands it to the op, which checks the rules on it and then writes it, or
+ * returns PT_AGAIN before writing anything when the entry needs more (a
+ * table to create, to descend into or to drop, a block or a contiguous
+ * run to break). The op uses the same rule checks and entry writes as the
+ * visitor's loops. The entry count of the leaf's table is written back
+ * into its descriptor; a table the op emptied is left through the post
+ * visits as below.
+ *
+ * The walk starts where the range starts being interesting: from the root,
+ * the walker itself goes down through every table entry that holds the
+ * whole range but is not wholly covered by it (every visitor would only
+ * descend there: pt_descend_table()), one read a level, and keeps that path
+ * for the way back up (each table's post visit and its entry count).
+ *
+ * An operation that writes then runs its visitor over the rest:
+ *  - once (w->once), when the visitor can decide the whole range in one
+ *    visit of the first entry at the start table: it checks every rule on
+ *    every entry it will touch first, then writes. Nothing is allocated in
+ *    this mode (pt_descend_new() refuses), so there is nothing to reserve
+ *    and no dry run. A visitor that cannot (a table to create or to
+ *    descend into, a block or a contiguous run to break, entries left for
+ *    another visit) returns PT_AGAIN before writing anything, and the call
+ *    goes on as below. A refusal in this mode is the one the dry run would
+ *    make first: the same checks on the same first entries.
+ *  - else twice. The first run is dry: nothing is written, the rules are
+ *    checked, and each table the operation would create is counted,
+ *    walking "virtual" tables that stand for it (a new empty table, or a
+ *    block split into its next level). Then that many pages are reserved,
+ *    all at once; only then the second run writes. Both runs make the same
+ *    decisions from the same descriptor values, so the commit takes
+ *    exactly the pages the dry run counted.
+ * Either way the writes are followed by the same finish: the TLB batch
+ * flushed (PUBLISH, TLBIs, COMPLETE), then the freed tables given back.
+ *
+ * Entry counts. Every table but the root carries, in the table descriptor
+ * that links it, the number of its entries that are not zero (valid or
+ * parked leaves, and tables): bits [11:2] (PT_CNT_MASK), which the hardware
+ * ignores in a table descriptor. (FEAT_HAFT's table access flag, bit 10,
+ * and LPA2's OA[51:50], bits [9:8], would claim some of them: armmap turns
+ * neither on.) An unmap decides from the count alone that a table it
+ * cleared is empty and unlinks it, without reading its 512 entries.
+ * The count is kept exact by construction, for every writer:
+ *  - pt_write() adds the difference each single write makes (a fresh blank
+ *    table reads as empty); the per-entry loops of map (zero -> leaf) and
+ *    unmap (leaf -> zero) add theirs per run, and a leaf op reports its
+ *    own (x->dcnt); modify changes leaves in place and never makes one
+ *    zero (armmap's leaves always have AF set);
+ *  - a fresh table starts at 0 (empty) or 512 (a block split into it);
+ *  - a walked table carries its count in struct pt_tbl; when the walk
+ *    returns from it, the count is written back into its descriptor if it
+ *    changed (sync_count() in walk.c), or the table is unlinked if it is empty
+ *    and the operation frees empty tables (unmap);
+ *  - installing a fresh table writes its count into the new descriptor;
+ *    teardown gives whole subtrees back and writes nothing in them.
+ * Changing ignored bits of a live table descriptor needs no TLB
+ * maintenance: no walk result depends on them.
  */
 #ifndef ARMMAP_PT_INTERNAL_H
 #define ARMMAP_PT_INTERNAL_H
@@ -29,13 +81,23 @@
 #define PT_LOG(pt, lvl, ev, msg, a, b, c) \
 	am_env_log(&(pt)->ops->env, (pt)->ctx, lvl, ev, msg, a, b, c)
 
+/* Entry count of a table, in its table descriptor (see above). */
+#define PT_CNT_SHIFT 2
+#define PT_CNT_MASK (0x3ffull << PT_CNT_SHIFT)
+
+static inline unsigned int pt_cnt_of(am_pte_t table_desc)
+{
+	return (unsigned int)((table_desc & PT_CNT_MASK) >> PT_CNT_SHIFT);
+}
+
 /* A table as a walk sees it: real memory, or (dry run) a virtual one. */
 struct pt_tbl {
 	am_pte_t *p; /* NULL: virtual, entry i is tmpl ? tmpl + i * step : 0 */
 	am_pte_t tmpl;
 	uint64_t step;
-	bool live;  /* reachable by the hardware's table walks */
-	bool blank; /* fresh, not filled: reads as empty, every entry gets written */
+	unsigned int cnt; /* entries not zero (commit; not kept for the root) */
+	bool live;	  /* reachable by the hardware's table walks */
+	bool blank;	  /* fresh, not filled: reads as empty, every entry gets written */
 };
 
 /* One entry of a table, handed to the visitor. */
@@ -58,16 +120,38 @@ struct pt_slot {
 
 struct pt_walk;
 
+/* The one entry of a single-leaf call, in a live table. */
+struct pt_entry {
+	am_pte_t *p;
+	am_pte_t e; /* its value */
+	am_vaddr_t va;
+	unsigned int level;
+	int dcnt; /* set by the leaf op: entries not zero it added (-1, 0, 1) */
+};
+
+/* Once mode: the visitor cannot decide all of the range in this visit;
+ * it wrote nothing. */
+#define PT_AGAIN (-4097)
+
 struct pt_visitor {
 	/*
 	 * Visit entry s->idx (and possibly the entries after it). Returns the
 	 * number of entries consumed (>= 1; with s->descend set, the value is
-	 * ignored and 1 is consumed), or an AM_E* error (dry run only: the
-	 * commit run must not fail).
+	 * ignored and 1 is consumed), or an AM_E* error (dry run and once mode
+	 * only: the commit run must not fail). In once mode (w->once) it
+	 * returns s->n, a refusal, or PT_AGAIN, and writes only after every
+	 * check passed; setting s->descend counts as PT_AGAIN, so nothing may
+	 * be written before it.
 	 */
 	int (*visit)(struct pt_walk *w, struct pt_slot *s);
 	/* After the child of s was walked (not for fresh children). May be NULL. */
 	void (*post)(struct pt_walk *w, struct pt_slot *s);
+	/* The single-leaf path (pt_exec()). May be NULL. Returns 0, a
+	 * refusal, or PT_AGAIN; only after every check passed, it writes
+	 * x->p and sets x->dcnt. */
+	int (*leaf)(struct pt_walk *w, struct pt_entry *x);
+	uint8_t once;	 /* may run in once mode (pt_exec()) */
+	uint8_t deepest; /* deepest level whose tables the walker enters by itself */
 };
 
 /* TLB maintenance and table pages waiting for it. */
@@ -88,11 +172,43 @@ struct pt_walk {
 	const struct pt_visitor *v;
 	void *arg;
 	bool dry;
+	bool once;     /* decide, then write, in one visit; allocate nothing */
 	size_t need;   /* dry: table pages the commit will take */
 	void *reserve; /* commit: reserved pages, linked through word 0 */
 	size_t reserved;
 	struct pt_batch b;
 };
+
+/*
+ * Start a walk of @v over @pt. Only what a walk reads before it writes it is
+ * set: the batch's arrays (1.5 KiB) are left as they are, so that a small
+ * call does not pay for clearing them.
+ */
+static inline void pt_walk_init(struct pt_walk *w, struct am_pt *pt, const struct pt_visitor *v,
+				void *arg, bool dry)
+{
+	w->pt = pt;
+	w->v = v;
+	w->arg = arg;
+	w->dry = dry;
+	w->once = false;
+	w->need = 0;
+	w->reserve = NULL;
+	w->reserved = 0;
+	w->b.ntlbi = 0;
+	w->b.all = false;
+	w->b.dirty = false;
+	w->b.nfree = 0;
+}
+
+/*
+ * Two descriptors: GCC's and clang's generic vectors, lowered to pairs of
+ * 64-bit accesses where the target has no vector registers. For tables no
+ * walker sees (fresh pages), and for reading: a live descriptor is only
+ * ever written with pte_store(). pt_pair_u: at any 8-byte boundary.
+ */
+typedef uint64_t pt_pair __attribute__((vector_size(16), may_alias));
+typedef uint64_t pt_pair_u __attribute__((vector_size(16), may_alias, aligned(8)));
 
 /* walk.c */
 static inline am_pte_t pt_get(const struct pt_tbl *t, unsigned int i)
@@ -114,10 +230,28 @@ static inline uint64_t pt_span(unsigned int level)
 	return 1ull << am_pt_level_shift(level);
 }
 
-void *pt_table_va(struct am_pt *pt, am_paddr_t pa);
+/* Where the library reads and writes the table at @pa. */
+static inline void *pt_table_va(struct am_pt *pt, am_paddr_t pa)
+{
+	if (pt->ops->table_va)
+		return pt->ops->table_va(pt->ctx, pa);
+	return (void *)(uintptr_t)pa;
+}
+
 /* am_pt_desc_encode() / am_pt_desc_decode() without their log records. */
 int pt_desc_encode(enum am_pt_regime regime, unsigned int level, const struct am_pt_desc *d,
 		   const uint8_t *attr_index, am_pte_t *out);
+/*
+ * The memory type, shareability and permission bits of a leaf with @a (what
+ * am_pt_desc_encode() puts there), or its refusal: AM_EINVAL, AM_EPERM,
+ * AM_ENOTSUP as am_pt_desc_encode().
+ */
+int pt_leaf_attr(enum am_pt_regime regime, const struct am_attr *a, const uint8_t *attr_index,
+		 am_pte_t *out);
+/* The attributes of leaf @pte (valid or not): pt_leaf_attr()'s inverse.
+ * Returns 0, AM_EINVAL (SH = 01) or AM_ENOTSUP (no armmap memory type). */
+int pt_leaf_attr_of(enum am_pt_regime regime, am_pte_t pte, const uint8_t *attr_index,
+		    struct am_attr *a);
 int pt_desc_decode(enum am_pt_regime regime, unsigned int level, am_pte_t pte,
 		   const uint8_t *attr_index, struct am_pt_desc *d);
 /* A table page from the backend the hardware can use? If not, log and say why. */
@@ -125,10 +259,17 @@ int pt_check_table_pa(const struct am_pt_ops *ops, void *ctx, const void *va, am
 		      unsigned int oa_bits, bool init);
 /* Is @pt ready? If not, one record to the fallback hook. */
 bool pt_ready(const struct am_pt *pt);
+/* Fill a table page no walker can reach: zero, or @tmpl + i * @step. */
+void pt_fill_fresh(am_pte_t *p, am_pte_t tmpl, uint64_t step);
+/* The entry that maps @va, or the empty one where a lookup ends; its level in *@level. */
+am_pte_t pt_find(struct am_pt *pt, am_vaddr_t va, unsigned int *level);
+/* Walk [va, va + size) with a visitor that writes nothing (the leaf walk). */
 int pt_run(struct pt_walk *w, am_vaddr_t va, uint64_t size);
+/* Carry out a visitor that writes over [va, va + size): once, or dry,
+ * reserve, commit; then the finish. */
+int pt_exec(struct pt_walk *w, am_vaddr_t va, uint64_t size);
 int pt_reserve(struct pt_walk *w, size_t n);
 void pt_reserve_leftover(struct pt_walk *w);
-void pt_finish(struct pt_walk *w);
 void pt_descend_table(struct pt_walk *w, struct pt_slot *s);
 int pt_descend_new(struct pt_walk *w, struct pt_slot *s, bool shallow, bool overwritten);
 void pt_queue_free(struct pt_walk *w, void *va, am_paddr_t pa);
@@ -144,11 +285,15 @@ static inline void pte_store(am_pte_t *p, am_pte_t v)
 	*(volatile am_pte_t *)p = v;
 }
 
-/* Write entry @i of @t (not in the dry run). */
+/* Write entry @i of @t (not in the dry run), keeping @t's count. */
 static inline void pt_write(struct pt_walk *w, struct pt_tbl *t, unsigned int i, am_pte_t v)
 {
+	am_pte_t old;
+
 	if (w->dry)
 		return;
+	old = t->blank ? 0 : t->p[i];
+	t->cnt = t->cnt + (v != 0) - (old != 0);
 	pte_store(&t->p[i], v);
 	if (t->live)
 		w->b.dirty = true;

@@ -12,13 +12,6 @@ struct pt_res {
 	am_paddr_t pa;
 };
 
-void *pt_table_va(struct am_pt *pt, am_paddr_t pa)
-{
-	if (pt->ops->table_va)
-		return pt->ops->table_va(pt->ctx, pa);
-	return (void *)(uintptr_t)pa;
-}
-
 /* ----------------------------------------------------------- the reserve -- */
 
 int pt_check_table_pa(const struct am_pt_ops *ops, void *ctx, const void *va, am_paddr_t pa,
@@ -150,13 +143,16 @@ void pt_flush(struct pt_walk *w)
 
 /* The end of a call: outstanding maintenance, then one COMPLETE if writes
  * are still unwaited for. */
-void pt_finish(struct pt_walk *w)
+static inline void pt_finish(struct pt_walk *w)
 {
-	struct am_pt_tlbi t = scope(w->pt);
+	struct am_pt_tlbi t;
 
-	pt_flush(w);
-	if (w->b.dirty)
+	if (w->b.ntlbi || w->b.all || w->b.nfree)
+		pt_flush(w);
+	if (w->b.dirty) {
+		t = scope(w->pt);
 		w->pt->ops->barrier(w->pt->ctx, AM_PT_BAR_COMPLETE, &t);
+	}
 	w->b.dirty = false;
 }
 
@@ -175,16 +171,69 @@ void pt_queue_free(struct pt_walk *w, void *va, am_paddr_t pa)
 
 /* -------------------------------------------------------------- descend -- */
 
-void pt_descend_table(struct pt_walk *w, struct pt_slot *s)
+static inline void descend_table(struct am_pt *pt, struct pt_slot *s)
 {
 	s->descend = 1;
 	s->fresh = 0;
 	s->child_pa = s->pte & AM_PTE_OA_MASK;
-	s->child.p = pt_table_va(w->pt, s->child_pa);
+	s->child.p = pt_table_va(pt, s->child_pa);
 	s->child.tmpl = 0;
 	s->child.step = 0;
+	s->child.cnt = pt_cnt_of(s->pte);
 	s->child.live = s->t->live;
 	s->child.blank = false;
+}
+
+void pt_descend_table(struct pt_walk *w, struct pt_slot *s)
+{
+	descend_table(w->pt, s);
+}
+
+/*
+ * After the walk of the existing table under entry s: write its entry
+ * count back into its descriptor if it changed (ignored bits: no TLB
+ * maintenance), unless the visitor's post unlinked it.
+ */
+static inline void sync_count(struct pt_walk *w, struct pt_slot *s)
+{
+	if (w->dry || s->child.cnt == pt_cnt_of(s->pte) || s->t->p[s->idx] != s->pte)
+		return;
+	pt_write(w, s->t, s->idx, (s->pte & ~PT_CNT_MASK) | (am_pte_t)s->child.cnt << PT_CNT_SHIFT);
+}
+
+/*
+ * The entries of a fresh table: zero, or @tmpl + i * @step. No walker can
+ * reach the page yet (it is linked only after a PUBLISH, or under a parent
+ * that is itself fresh), so plain stores do, 16 bytes at a time (the page
+ * is granule aligned), instead of one volatile store per entry. Written
+ * out rather than as memset: the loop stays a loop of wide stores with
+ * every compiler and flag set (a memset of the core's environment may be a
+ * byte loop, and a byte-counted string instruction costs per byte).
+ */
+void pt_fill_fresh(am_pte_t *p, am_pte_t tmpl, uint64_t step)
+{
+	pt_pair *q = (pt_pair *)(void *)p;
+	pt_pair v = {tmpl, tmpl + step}, d = {2 * step, 2 * step};
+
+	if (!tmpl) {
+		const pt_pair z = {0, 0};
+
+		for (unsigned int i = 0; i < PT_ENTRIES / 2; i += 8) {
+			q[i] = z;
+			q[i + 1] = z;
+			q[i + 2] = z;
+			q[i + 3] = z;
+			q[i + 4] = z;
+			q[i + 5] = z;
+			q[i + 6] = z;
+			q[i + 7] = z;
+		}
+		return;
+	}
+	for (unsigned int i = 0; i < PT_ENTRIES / 2; i++) {
+		q[i] = v;
+		v += d;
+	}
 }
 
 /*
@@ -200,6 +249,8 @@ int pt_descend_new(struct pt_walk *w, struct pt_slot *s, bool shallow, bool over
 	am_pte_t tmpl = 0;
 	uint64_t step = pt_span(cl);
 
+	if (w->once)
+		return PT_AGAIN; /* nothing is allocated in once mode */
 	if (s->pte) {
 		tmpl = s->pte & ~(AM_PTE_OA_MASK | AM_PTE_CONTIG | AM_PTE_TABLE);
 		if (cl == AM_PT_MAX_LEVEL)
@@ -212,6 +263,7 @@ int pt_descend_new(struct pt_walk *w, struct pt_slot *s, bool shallow, bool over
 	s->brk = (s->pte & AM_PTE_VALID) && s->t->live;
 	s->child.tmpl = tmpl;
 	s->child.step = step;
+	s->child.cnt = tmpl ? PT_ENTRIES : 0;
 	s->child.live = false;
 	s->child.blank = false;
 	if (w->dry) {
@@ -227,15 +279,15 @@ int pt_descend_new(struct pt_walk *w, struct pt_slot *s, bool shallow, bool over
 	}
 	s->child.blank = overwritten;
 	if (!overwritten)
-		for (unsigned int i = 0; i < PT_ENTRIES; i++)
-			pte_store(&s->child.p[i], tmpl ? tmpl + (uint64_t)i * step : 0);
+		pt_fill_fresh(s->child.p, tmpl, step);
 	return 0;
 }
 
 /* Link a fresh child into its entry; a live block goes with break-before-make. */
 static void install(struct pt_walk *w, struct pt_slot *s)
 {
-	am_pte_t tbl = s->child_pa | AM_PTE_TABLE | AM_PTE_VALID;
+	am_pte_t tbl =
+		s->child_pa | AM_PTE_TABLE | AM_PTE_VALID | (am_pte_t)s->child.cnt << PT_CNT_SHIFT;
 
 	if (w->dry)
 		return;
@@ -348,11 +400,37 @@ void pt_free_tree(struct am_pt *pt, am_pte_t *tbl, am_paddr_t pa, unsigned int l
 
 /* ----------------------------------------------------------- the walker -- */
 
+/* Entry @i of table @t at @level (span base @base), for [lo, hi) up to entry @last. */
+static void slot_init(struct pt_slot *s, struct pt_tbl *t, unsigned int level, unsigned int i,
+		      unsigned int last, am_vaddr_t base, am_vaddr_t lo, am_vaddr_t hi)
+{
+	unsigned int shift = am_pt_level_shift(level);
+	uint64_t span = 1ull << shift;
+
+	s->t = t;
+	s->level = level;
+	s->idx = i;
+	s->n = last - i + 1;
+	s->va = base + ((uint64_t)i << shift);
+	s->lo = lo > s->va ? lo : s->va;
+	s->hi = hi < s->va + span ? hi : s->va + span;
+	s->pte = pt_get(t, i);
+	s->descend = s->shallow = s->fresh = s->brk = 0;
+}
+
+/* Back from the walk of the existing table under entry s: the visitor's
+ * post visit (unmap unlinks it when empty), then its entry count. */
+static void leave_table(struct pt_walk *w, struct pt_slot *s)
+{
+	if (w->v->post)
+		w->v->post(w, s);
+	sync_count(w, s);
+}
+
 static int walk_tbl(struct pt_walk *w, struct pt_tbl *t, unsigned int level, am_vaddr_t base,
 		    am_vaddr_t lo, am_vaddr_t hi)
 {
 	unsigned int shift = am_pt_level_shift(level);
-	uint64_t span = 1ull << shift;
 	unsigned int i = (unsigned int)((lo - base) >> shift);
 	unsigned int last = (unsigned int)((hi - 1 - base) >> shift);
 
@@ -360,15 +438,7 @@ static int walk_tbl(struct pt_walk *w, struct pt_tbl *t, unsigned int level, am_
 		struct pt_slot s;
 		int rc;
 
-		s.t = t;
-		s.level = level;
-		s.idx = i;
-		s.n = last - i + 1;
-		s.va = base + ((uint64_t)i << shift);
-		s.lo = lo > s.va ? lo : s.va;
-		s.hi = hi < s.va + span ? hi : s.va + span;
-		s.pte = pt_get(t, i);
-		s.descend = s.shallow = s.fresh = s.brk = 0;
+		slot_init(&s, t, level, i, last, base, lo, hi);
 		rc = w->v->visit(w, &s);
 		if (rc < 0)
 			return rc;
@@ -381,8 +451,8 @@ static int walk_tbl(struct pt_walk *w, struct pt_tbl *t, unsigned int level, am_
 			}
 			if (s.fresh)
 				install(w, &s);
-			else if (w->v->post)
-				w->v->post(w, &s);
+			else
+				leave_table(w, &s);
 			rc = 1;
 		}
 		i += (unsigned int)rc;
@@ -390,9 +460,278 @@ static int walk_tbl(struct pt_walk *w, struct pt_tbl *t, unsigned int level, am_
 	return 0;
 }
 
+/*
+ * Where a walk starts: the table, and the path down to it from the root,
+ * kept lean (one small record a level) for the way back up.
+ */
+struct pt_start {
+	struct pt_tbl tbl[AM_PT_MAX_LEVEL + 1]; /* [l]: the table at level l on the path */
+	am_pte_t desc[AM_PT_MAX_LEVEL];	   /* [l]: the entry at level l that links tbl[l + 1] */
+	unsigned int idx[AM_PT_MAX_LEVEL]; /* its index */
+	unsigned int level;		   /* of the start table */
+	am_vaddr_t base;		   /* start of its span */
+};
+
+/*
+ * From the root, go down through each entry that is a table, holds all of
+ * [lo, hi) and is not wholly covered by it: there every visitor descends
+ * without a look (pt_descend_table()), so the walker does it itself, one
+ * read a level. (A wholly covered table is the visitor's: unmap drops it
+ * in one piece.) Not below the visitor's deepest level: populate creates
+ * last-level tables and visits none of their entries.
+ */
+static void descend_path(struct pt_walk *w, struct pt_start *st, am_vaddr_t lo, am_vaddr_t hi)
+{
+	struct am_pt *pt = w->pt;
+	void *(*table_va)(void *, am_paddr_t) = pt->ops->table_va;
+	unsigned int level = pt->root_level;
+	unsigned int shift = am_pt_level_shift(level);
+	/* An entry of span 2^shift holds all of the range, but not only it,
+	 * iff shift is above both the highest bit where lo and hi - 1 differ
+	 * and the lowest bit set in lo or hi. */
+	uint64_t diff = lo ^ (hi - 1);
+	unsigned int floor = (unsigned int)__builtin_ctzll(lo | hi);
+	unsigned int last = w->v->deepest;
+
+	if (diff && 63u - (unsigned int)__builtin_clzll(diff) > floor)
+		floor = 63u - (unsigned int)__builtin_clzll(diff);
+	st->tbl[level].p = pt->root;
+	st->tbl[level].cnt = 0;
+	st->tbl[level].live = true;
+	st->tbl[level].blank = false;
+	for (; level < last && shift > floor; level++, shift -= 9) {
+		unsigned int i = (unsigned int)(lo >> shift) & (PT_ENTRIES - 1);
+		am_pte_t e = st->tbl[level].p[i];
+		am_paddr_t pa = e & AM_PTE_OA_MASK;
+		struct pt_tbl *c = &st->tbl[level + 1];
+
+		if ((e & PT_TYPE_MASK) != PT_TYPE_MASK) /* a table: level < 3 here */
+			break;
+		st->idx[level] = i;
+		st->desc[level] = e;
+		c->p = table_va ? table_va(pt->ctx, pa) : (am_pte_t *)(uintptr_t)pa;
+		c->cnt = pt_cnt_of(e);
+		c->live = true;
+		c->blank = false;
+	}
+	st->level = level;
+	st->base = lo & ~((1ull << (shift + 9)) - 1); /* 0 at the root: lo < 2^(shift + 9) */
+}
+
+/*
+ * Back up the path, deepest first, as walk_tbl() does on its way back: a
+ * table whose count did not change needs nothing (no post visit frees a
+ * table that was not emptied); one that did is left through leave_table().
+ */
+static void ascend_path(struct pt_walk *w, struct pt_start *st, am_vaddr_t lo)
+{
+	for (unsigned int l = st->level; l-- > w->pt->root_level;) {
+		struct pt_slot s;
+
+		if (st->tbl[l + 1].cnt == pt_cnt_of(st->desc[l]))
+			continue;
+		s.t = &st->tbl[l];
+		s.level = l;
+		s.idx = st->idx[l];
+		s.va = lo & ~(pt_span(l) - 1);
+		s.pte = st->desc[l];
+		s.child = st->tbl[l + 1];
+		s.child_pa = s.pte & AM_PTE_OA_MASK;
+		leave_table(w, &s);
+	}
+}
+
+/*
+ * Once mode: the first entry of the start table, visited once for all of
+ * the range. Returns 0, a refusal, or PT_AGAIN (nothing written).
+ */
+static int walk_once(struct pt_walk *w, struct pt_start *st, am_vaddr_t lo, am_vaddr_t hi)
+{
+	unsigned int shift = am_pt_level_shift(st->level);
+	struct pt_slot s;
+	int rc;
+
+	slot_init(&s, &st->tbl[st->level], st->level, (unsigned int)((lo - st->base) >> shift),
+		  (unsigned int)((hi - 1 - st->base) >> shift), st->base, lo, hi);
+	rc = w->v->visit(w, &s);
+	if (rc < 0)
+		return rc;
+	if (s.descend)
+		return PT_AGAIN; /* a table to walk: nothing was written before */
+	if ((unsigned int)rc != s.n)
+		PT_LOG(w->pt, AM_LOG_ERR, AM_EV_INTERNAL, "once mode: entries left after the visit",
+		       s.va, s.level, s.n - (unsigned int)rc);
+	return 0;
+}
+
+/* Where a lookup along an address ends (pt_down()). */
+struct pt_down {
+	am_pte_t *p; /* the entry */
+	unsigned int level;
+	am_pte_t *link;	 /* the table descriptor above it; NULL at the root */
+	am_pte_t linked; /* its value */
+};
+
+/*
+ * From the root along @va, through entries that are tables, down to level
+ * @stop at most: one read a level, nothing written. Shared by the
+ * single-leaf path and the lookups (pt_find()). Made twice by pt_down():
+ * with the backend's table_va, and without (tables at their PA), where no
+ * call in the loop makes the compiler save registers around it.
+ */
+static inline __attribute__((always_inline)) void down(struct am_pt *pt, am_vaddr_t va,
+						       unsigned int stop, struct pt_down *d,
+						       void *(*table_va)(void *, am_paddr_t))
+{
+	am_pte_t *t = pt->root;
+	unsigned int root = pt->root_level;
+
+	d->link = NULL;
+	d->linked = 0;
+	/* unrolled: a constant shift at each level */
+#pragma GCC unroll 3
+	for (unsigned int l = 0; l < AM_PT_MAX_LEVEL; l++) {
+		am_pte_t *p, e;
+
+		if (l < root)
+			continue;
+		p = &t[(va >> am_pt_level_shift(l)) & (PT_ENTRIES - 1)];
+		e = *p;
+		if (l == stop || (e & PT_TYPE_MASK) != PT_TYPE_MASK) { /* a table: l < 3 here */
+			d->p = p;
+			d->level = l;
+			return;
+		}
+		d->link = p;
+		d->linked = e;
+		t = table_va ? table_va(pt->ctx, e & AM_PTE_OA_MASK)
+			     : (am_pte_t *)(uintptr_t)(e & AM_PTE_OA_MASK);
+	}
+	d->p = &t[(va >> am_pt_level_shift(AM_PT_MAX_LEVEL)) & (PT_ENTRIES - 1)];
+	d->level = AM_PT_MAX_LEVEL;
+}
+
+static inline void pt_down(struct am_pt *pt, am_vaddr_t va, unsigned int stop, struct pt_down *d)
+{
+	if (pt->ops->table_va)
+		down(pt, va, stop, d, pt->ops->table_va);
+	else
+		down(pt, va, stop, d, NULL);
+}
+
+am_pte_t pt_find(struct am_pt *pt, am_vaddr_t va, unsigned int *level)
+{
+	struct pt_down d;
+
+	pt_down(pt, va, AM_PT_MAX_LEVEL, &d);
+	*level = d.level;
+	return *d.p;
+}
+
+/* A table the single-leaf path emptied: left as a walk leaves it, through
+ * the post visits up the path (rare: apart, with its frame). */
+static __attribute__((noinline)) void leaf_emptied(struct pt_walk *w, am_vaddr_t va, uint64_t size)
+{
+	struct pt_start st;
+
+	descend_path(w, &st, va, va + size);
+	st.tbl[st.level].cnt = 0;
+	ascend_path(w, &st, va);
+}
+
+/*
+ * The single-leaf path: [va, va + 2^shift) is the entry at @level. Down
+ * through existing tables only (PT_AGAIN at anything else, nothing read
+ * twice), the leaf op on the entry, then its table's count: written back
+ * into the table's descriptor, or, when the op emptied the table and the
+ * visitor frees empty tables, the table is left through the post visits.
+ */
+static int exec_leaf(struct pt_walk *w, am_vaddr_t va, unsigned int level, unsigned int shift)
+{
+	struct pt_down d;
+	struct pt_entry x;
+	unsigned int cnt;
+	int rc;
+
+	pt_down(w->pt, va, level, &d);
+	if (d.level != level)
+		return PT_AGAIN;
+	x.p = d.p;
+	x.e = *d.p;
+	x.va = va;
+	x.level = level;
+	x.dcnt = 0;
+	rc = w->v->leaf(w, &x);
+	if (rc)
+		return rc;
+	if (x.dcnt && d.link) {
+		cnt = pt_cnt_of(d.linked) + (unsigned int)x.dcnt;
+		if (!cnt && w->v->post)
+			leaf_emptied(w, va, 1ull << shift);
+		else
+			pte_store(d.link,
+				  (d.linked & ~PT_CNT_MASK) | (am_pte_t)cnt << PT_CNT_SHIFT);
+	}
+	pt_finish(w);
+	return 0;
+}
+
 int pt_run(struct pt_walk *w, am_vaddr_t va, uint64_t size)
 {
-	struct pt_tbl root = {.p = w->pt->root, .live = true, .blank = false};
+	struct pt_start st;
 
-	return walk_tbl(w, &root, w->pt->root_level, 0, va, va + size);
+	descend_path(w, &st, va, va + size);
+	return walk_tbl(w, &st.tbl[st.level], st.level, st.base, va, va + size);
+}
+
+/* The general part of pt_exec(): the path, then once, or dry, reserve,
+ * commit; the way back up; the finish. Apart from pt_exec() so that the
+ * single-leaf path does not pay for its frame. */
+static __attribute__((noinline)) int exec_walk(struct pt_walk *w, am_vaddr_t va, am_vaddr_t hi)
+{
+	struct pt_start st;
+	int rc = PT_AGAIN;
+
+	descend_path(w, &st, va, hi);
+	if (w->v->once) {
+		w->once = true;
+		w->dry = false;
+		rc = walk_once(w, &st, va, hi);
+		w->once = false;
+	}
+	if (rc == PT_AGAIN) {
+		w->dry = true;
+		rc = walk_tbl(w, &st.tbl[st.level], st.level, st.base, va, hi);
+		if (!rc)
+			rc = pt_reserve(w, w->need);
+		if (rc)
+			return rc;
+		w->dry = false;
+		rc = walk_tbl(w, &st.tbl[st.level], st.level, st.base, va, hi);
+	} else if (rc) {
+		return rc; /* refused in once mode: nothing written */
+	}
+	ascend_path(w, &st, va);
+	pt_finish(w);
+	pt_reserve_leftover(w);
+	return rc;
+}
+
+int pt_exec(struct pt_walk *w, am_vaddr_t va, uint64_t size)
+{
+	/* exactly one entry: a page, or the span of a block at level 1 or 2 */
+	unsigned int level = size == pt_span(3)	  ? 3
+			     : size == pt_span(2) ? 2
+			     : size == pt_span(1) ? 1
+						  : 0;
+
+	if (level && w->v->leaf && !(va & (size - 1)) && level >= w->pt->root_level) {
+		int rc;
+
+		w->dry = false;
+		rc = exec_leaf(w, va, level, am_pt_level_shift(level));
+		if (rc != PT_AGAIN)
+			return rc;
+	}
+	return exec_walk(w, va, va + size);
 }

@@ -40,12 +40,26 @@ static const struct am_attr RO = AM_ATTR_RO_DATA;
 static const struct am_attr RX = AM_ATTR_RX_TEXT;
 static const struct am_attr DEV = AM_ATTR_DEVICE;
 
-static struct am_pt *setup_cfg(const struct am_pt_config *cfg)
+/*
+ * The host ops with table_va counted: the engine calls it once for each
+ * table it goes into, so the count is the number of tables a call read
+ * its way through.
+ */
+static struct am_pt_ops COUNTING_OPS;
+static unsigned long TVA_CALLS;
+
+static void *counting_table_va(void *ctx, am_paddr_t pa)
+{
+	TVA_CALLS++;
+	return am_host_pt_ops.table_va(ctx, pa);
+}
+
+static struct am_pt *setup_ops(const struct am_pt_config *cfg, const struct am_pt_ops *ops)
 {
 	am_host_pt_fini(&H);
 	assert_int_equal(am_host_pt_init(&H, POOL_PAGES), 0);
 	memset(&PT, 0x5a, sizeof(PT));
-	assert_int_equal(am_pt_init(&PT, cfg, &am_host_pt_ops, &H), 0);
+	assert_int_equal(am_pt_init(&PT, cfg, ops, &H), 0);
 	VC = (struct vmsa_cfg){.regime = cfg->regime,
 			       .ia_bits = cfg->ia_bits,
 			       .oa_bits = cfg->oa_bits ? cfg->oa_bits : 48,
@@ -54,6 +68,21 @@ static struct am_pt *setup_cfg(const struct am_pt_config *cfg)
 	am_host_pt_tlb(&H, cfg->regime, cfg->ia_bits, VC.oa_bits, PT.root_pa, VC.mair,
 		       cfg->regime == AM_PT_S2 ? cfg->vmid : cfg->asid);
 	return &PT;
+}
+
+static struct am_pt *setup_cfg(const struct am_pt_config *cfg)
+{
+	return setup_ops(cfg, &am_host_pt_ops);
+}
+
+/* A table whose ops count table_va calls (TVA_CALLS). */
+static struct am_pt *setup_counting(enum am_pt_regime r, unsigned int ia_bits)
+{
+	struct am_pt_config cfg = {.regime = r, .ia_bits = ia_bits, .asid = 5, .vmid = 7};
+
+	COUNTING_OPS = am_host_pt_ops;
+	COUNTING_OPS.table_va = counting_table_va;
+	return setup_ops(&cfg, &COUNTING_OPS);
 }
 
 static struct am_pt *setup(enum am_pt_regime r, unsigned int ia_bits)
@@ -66,7 +95,7 @@ static struct am_pt *setup(enum am_pt_regime r, unsigned int ia_bits)
 static int teardown(void **state)
 {
 	(void)state;
-	if (PT.root && PT.ops == &am_host_pt_ops)
+	if (PT.root && (PT.ops == &am_host_pt_ops || PT.ops == &COUNTING_OPS))
 		am_pt_destroy(&PT);
 	memset(&PT, 0, sizeof(PT));
 	am_host_pt_fini(&H);
@@ -74,13 +103,49 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* What the hardware sees, and what the rules demand, after a call (tests/oracle). */
+static uint64_t rd(uint64_t pa);
+
+/* The entry count a table descriptor carries (bits [11:2], src/pt/pt_internal.h). */
+static unsigned int desc_count(uint64_t e)
+{
+	return (unsigned int)((e >> 2) & 0x3ffu);
+}
+
+static unsigned int nonzero_entries(uint64_t tpa)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < 512; i++)
+		n += rd(tpa + i * 8u) != 0;
+	return n;
+}
+
+/* Below the root, every table descriptor counts its table's entries that are not zero. */
+static void check_counts(uint64_t tpa, unsigned int level)
+{
+	for (unsigned int i = 0; level < 3 && i < 512; i++) {
+		uint64_t e = rd(tpa + i * 8u), cpa = e & AM_PTE_OA_MASK;
+
+		if ((e & 3u) != 3u)
+			continue;
+		if (desc_count(e) != nonzero_entries(cpa))
+			fail_msg("level-%u table at %#llx: count %u in its descriptor, %u entries "
+				 "not zero",
+				 level + 1, (unsigned long long)cpa, desc_count(e),
+				 nonzero_entries(cpa));
+		check_counts(cpa, level + 1);
+	}
+}
+
+/* What the hardware sees, and what the rules demand, after a call (tests/oracle);
+ * and the entry counts the engine keeps. */
 static void check(void)
 {
 	char why[256];
 
 	if (!oracle_pt_check(&H, &PT, why, sizeof(why)))
 		fail_msg("%s", why);
+	check_counts(PT.root_pa, PT.root_level);
 }
 
 /* Translate through the walker model. */
@@ -1025,6 +1090,499 @@ static void test_populate(void **state)
 	assert_int_equal(am_pt_tables(pt), 8);
 }
 
+/* ------------------------------------------------------- entry counts -- */
+
+/* The raw entry at @level on the way to @va (0 where the walk stops above). */
+static uint64_t entry_at(uint64_t va, unsigned int level)
+{
+	uint64_t tpa = PT.root_pa;
+
+	for (unsigned int l = PT.root_level;; l++) {
+		uint64_t e = rd(tpa + ((va >> (12 + 9 * (3 - l))) & 511u) * 8u);
+
+		if (l == level)
+			return e;
+		if ((e & 3u) != 3u || l == 3)
+			return 0;
+		tpa = e & AM_PTE_OA_MASK;
+	}
+}
+
+/* The count the level-@level table descriptor of @va carries for its table. */
+static unsigned int count_at(uint64_t va, unsigned int level)
+{
+	uint64_t e = entry_at(va, level);
+
+	assert_int_equal(e & 3u, 3u);
+	return desc_count(e);
+}
+
+/*
+ * The entry counts in the table descriptors (src/pt/pt_internal.h) through
+ * every writer: populate, map of pages, blocks and runs, a block split by
+ * unmap and by modify, a contiguous run losing its hint, parking, a table
+ * emptied page by page (freed when its count reaches 0), and a whole
+ * subtree dropped. check() compares every count with the table after each
+ * call; here the values are also spelled out.
+ */
+static void test_table_counts(void **state)
+{
+	struct am_pt *pt = setup(AM_PT_S1_EL2, 39);
+	uint64_t va = G1;
+
+	(void)state;
+	assert_int_equal(am_pt_populate(pt, va, K4), 0);
+	check();
+	assert_int_equal(count_at(va, 1), 1); /* the L2 table holds one table */
+	assert_int_equal(count_at(va, 2), 0); /* the populated L3 table is empty */
+	assert_int_equal(am_pt_map(pt, va, 0x80000000, 3 * K4, &RW, 0), 0);
+	check();
+	assert_int_equal(count_at(va, 2), 3);
+	/* a block next to it, then split by unmapping one page of it */
+	assert_int_equal(am_pt_map(pt, va + M2, 0x80200000, M2, &RW, AM_PT_F_BLOCK), 0);
+	check();
+	assert_int_equal(count_at(va, 1), 2);
+	assert_int_equal(am_pt_unmap(pt, va + M2 + 5 * K4, K4), 0);
+	check();
+	assert_int_equal(count_at(va + M2, 2), 511);
+	/* split by modify: the new table is full */
+	assert_int_equal(am_pt_map(pt, va + 2 * M2, 0x80400000, M2, &RW, AM_PT_F_BLOCK), 0);
+	assert_int_equal(am_pt_modify(pt, va + 2 * M2 + K4, K4, &RO, 0), 0);
+	check();
+	assert_int_equal(count_at(va + 2 * M2, 2), 512);
+	/* parking and unparking keep the count */
+	assert_int_equal(am_pt_modify(pt, va + 2 * M2, 8 * K4, NULL, AM_PT_F_PARKED), 0);
+	check();
+	assert_int_equal(count_at(va + 2 * M2, 2), 512);
+	/* a contiguous run losing its hint to an unmap of two of its pages */
+	assert_int_equal(am_pt_map(pt, va + 16 * K4, 0x80010000, 16 * K4, &RW, AM_PT_F_CONTIG), 0);
+	check();
+	assert_int_equal(count_at(va, 2), 19);
+	assert_int_equal(am_pt_unmap(pt, va + 20 * K4, 2 * K4), 0);
+	check();
+	assert_int_equal(count_at(va, 2), 17);
+	/* emptied page by page: freed on the last one, and the L2 entry goes */
+	for (uint64_t a = va + M2; a < va + 2 * M2; a += K4)
+		assert_int_equal(am_pt_unmap(pt, a, K4), 0);
+	check();
+	assert_int_equal(entry_at(va + M2, 2), 0);
+	assert_int_equal(count_at(va, 1), 2);
+	assert_int_equal(am_pt_tables(pt), 4); /* root, L2, the L3 tables at va and va + 4M */
+	/* one range over a table and part of another: the first is dropped whole */
+	assert_int_equal(am_pt_unmap(pt, va, M2 + M2 + 4 * K4), 0);
+	check();
+	assert_int_equal(entry_at(va, 2), 0);
+	assert_int_equal(count_at(va + 2 * M2, 2), 508);
+	assert_int_equal(count_at(va, 1), 1);
+	/* and the last of it: the L2 table goes too */
+	assert_int_equal(am_pt_unmap(pt, va + 2 * M2, M2), 0);
+	check();
+	assert_int_equal(entry_at(va, 1), 0);
+	assert_int_equal(am_pt_tables(pt), 1);
+}
+
+/* --------------------------------------------- small calls, fast paths -- */
+
+/* Table reads and log records from now on. */
+static void fresh_log(void)
+{
+	TVA_CALLS = 0;
+	am_host_pt_clear_log(&H);
+}
+
+/* And barriers and TLBIs. */
+static void count_from_zero(void)
+{
+	H.tlbi = H.tlbi_all = H.publish = H.complete = 0;
+	H.nring = 0;
+	fresh_log();
+}
+
+/*
+ * What a single-leaf call that changed or removed one live leaf at @va,
+ * @level issues, having read @reads tables: the leaf's TLBI between one
+ * PUBLISH and one COMPLETE; and the models agree.
+ */
+static void expect_one_leaf_tlbi(unsigned long reads, uint64_t va, unsigned int level)
+{
+	check();
+	assert_int_equal(TVA_CALLS, reads);
+	assert_int_equal(H.tlbi, 1);
+	assert_int_equal(H.last_tlbi.addr, va);
+	assert_int_equal(H.last_tlbi.level, level);
+	assert_int_equal(H.last_tlbi.leaf, 1);
+	assert_int_equal(H.publish, 1);
+	assert_int_equal(H.complete, 1);
+}
+
+/*
+ * The single-leaf path, hit: a call on exactly one entry (a page, a block)
+ * whose tables exist reads each table on the way once (stage 2, 40 bits:
+ * a level-0 root, three tables below it for a page, two for a block) and
+ * nothing else, writes the entry and its table's count, and issues the
+ * same maintenance as the general walk: none for a new mapping but the
+ * final COMPLETE; PUBLISH, the leaf's TLBI, COMPLETE for a change or a
+ * removal of a live one.
+ */
+static void test_single_leaf_hits(void **state)
+{
+	struct am_pt *pt = setup_counting(AM_PT_S2, 40);
+	struct am_attr ram = {AM_PERM_R | AM_PERM_W, AM_MT_NORMAL_WB, AM_SH_INNER};
+	struct am_attr ro = {AM_PERM_R, AM_MT_NORMAL_WB, AM_SH_INNER};
+	uint64_t va = 0x40000000, pa = 0x880000000ull;
+	struct am_pt_leaf l;
+
+	(void)state;
+	assert_int_equal(am_pt_populate(pt, va, 4 * M2), 0);
+	assert_int_equal(am_pt_map(pt, va + 9 * K4, pa + 9 * K4, K4, &ram, 0), 0);
+	tlbm_watch(&H.tlb, va, 4 * M2, K4);
+	count_from_zero();
+	am_host_pt_fail_at(&H, 0); /* and nothing is allocated */
+	assert_int_equal(am_pt_map(pt, va + 5 * K4, pa, K4, &ram, AM_PT_F_SW(3)), 0);
+	am_host_pt_fail_at(&H, -1);
+	check();
+	assert_int_equal(TVA_CALLS, 3);
+	assert_int_equal(H.tlbi + H.tlbi_all + H.publish, 0);
+	assert_int_equal(H.complete, 1);
+	assert_int_equal(count_at(va, 2), 2);
+	expect_map(va + 5 * K4 + 0x10, pa + 0x10, VMSA_ACC_W);
+	assert_int_equal(am_pt_query(pt, va + 5 * K4, &l), 0);
+	assert_int_equal(l.sw, 3);
+	assert_int_equal(TVA_CALLS, 6); /* query: one lookup, the same three reads */
+	/* modify: the live leaf changes in place, invalidated */
+	tlbm_fill(&H.tlb);
+	count_from_zero();
+	assert_int_equal(am_pt_modify(pt, va + 5 * K4, K4, &ro, 0), 0);
+	expect_one_leaf_tlbi(3, va + 5 * K4, 3);
+	expect_fault(va + 5 * K4, VMSA_ACC_W, VMSA_F_PERMISSION);
+	/* the same again changes nothing: no maintenance, no barrier */
+	count_from_zero();
+	assert_int_equal(am_pt_modify(pt, va + 5 * K4, K4, &ro, 0), 0);
+	assert_int_equal(H.tlbi + H.publish + H.complete, 0);
+	/* parked and back */
+	assert_int_equal(am_pt_modify(pt, va + 5 * K4, K4, NULL, AM_PT_F_PARKED), 0);
+	check();
+	expect_fault(va + 5 * K4, VMSA_ACC_R, VMSA_F_TRANSLATION);
+	assert_int_equal(am_pt_modify(pt, va + 5 * K4, K4, NULL, 0), 0);
+	check();
+	expect_map(va + 5 * K4, pa, VMSA_ACC_R);
+	/* unmap: cleared, invalidated; the table keeps its other page */
+	tlbm_fill(&H.tlb);
+	count_from_zero();
+	assert_int_equal(am_pt_unmap(pt, va + 5 * K4, K4), 0);
+	expect_one_leaf_tlbi(3, va + 5 * K4, 3);
+	assert_int_equal(count_at(va, 2), 1);
+	expect_fault(va + 5 * K4, VMSA_ACC_R, VMSA_F_TRANSLATION);
+	/* unmapping it again: nothing there, nothing done */
+	count_from_zero();
+	assert_int_equal(am_pt_unmap(pt, va + 5 * K4, K4), 0);
+	assert_int_equal(H.tlbi + H.publish + H.complete, 0);
+	/* a 2 MiB block into the existing level-2 table: two tables read */
+	count_from_zero();
+	assert_int_equal(am_pt_map(pt, va + 8 * M2, pa + 8 * M2, M2, &ram, AM_PT_F_BLOCK), 0);
+	check();
+	assert_int_equal(TVA_CALLS, 2);
+	assert_int_equal(count_at(va, 1), 5); /* four populated tables and the block */
+	tlbm_watch(&H.tlb, va + 8 * M2, M2, 64 * K4);
+	tlbm_fill(&H.tlb);
+	count_from_zero();
+	assert_int_equal(am_pt_modify(pt, va + 8 * M2, M2, &ro, 0), 0);
+	expect_one_leaf_tlbi(2, va + 8 * M2, 2);
+	expect_fault(va + 8 * M2 + 3 * K4, VMSA_ACC_W, VMSA_F_PERMISSION);
+	count_from_zero();
+	assert_int_equal(am_pt_unmap(pt, va + 8 * M2, M2), 0);
+	expect_one_leaf_tlbi(2, va + 8 * M2, 2);
+	assert_int_equal(entry_at(va + 8 * M2, 2), 0);
+	assert_int_equal(count_at(va, 1), 4);
+}
+
+/*
+ * The single-leaf path, missed: the entry needs what only the walk does
+ * (a table to create or to drop, a block or a contiguous run to break,
+ * pages where no block is allowed). The call then goes the general way,
+ * with the same outcome as before the fast path existed.
+ */
+static void test_single_leaf_misses(void **state)
+{
+	struct am_pt *pt = setup_counting(AM_PT_S1_EL2, 39);
+	uint64_t va = 0x40000000;
+	struct shape sh;
+
+	(void)state;
+	/* no table yet: created */
+	assert_int_equal(am_pt_map(pt, va, va, K4, &RW, 0), 0);
+	check();
+	assert_int_equal(am_pt_tables(pt), 3);
+	/* 2 MiB without AM_PT_F_BLOCK: pages in a new table */
+	assert_int_equal(am_pt_map(pt, va + M2, va + M2, M2, &RW, 0), 0);
+	check();
+	assert_int_equal(shape().leaves[3], 513);
+	/* 2 MiB over a table of pages: unmap drops the table in one piece */
+	tlbm_watch(&H.tlb, va, 2 * M2, K4);
+	tlbm_fill(&H.tlb);
+	assert_int_equal(am_pt_unmap(pt, va + M2, M2), 0);
+	check();
+	assert_int_equal(am_pt_tables(pt), 3);
+	/* 2 MiB with blocks over an empty populated table: the table is used */
+	assert_int_equal(am_pt_populate(pt, va + M2, K4), 0);
+	assert_int_equal(am_pt_map(pt, va + M2, va + M2, M2, &RW, AM_PT_F_BLOCK), 0);
+	check();
+	sh = shape();
+	assert_int_equal(sh.leaves[2], 0);
+	assert_int_equal(sh.leaves[3], 513);
+	/* one page of a block: the block is broken (break-before-make) */
+	assert_int_equal(am_pt_map(pt, va + 4 * M2, va + 4 * M2, M2, &RW, AM_PT_F_BLOCK), 0);
+	tlbm_watch(&H.tlb, va + 4 * M2, M2, K4);
+	tlbm_fill(&H.tlb);
+	assert_int_equal(am_pt_unmap(pt, va + 4 * M2 + 7 * K4, K4), 0);
+	check();
+	expect_fault(va + 4 * M2 + 7 * K4, VMSA_ACC_R, VMSA_F_TRANSLATION);
+	expect_map(va + 4 * M2 + 8 * K4, va + 4 * M2 + 8 * K4, VMSA_ACC_W);
+	assert_int_equal(am_pt_map(pt, va + 6 * M2, va + 6 * M2, M2, &RW, AM_PT_F_BLOCK), 0);
+	tlbm_watch(&H.tlb, va + 6 * M2, M2, K4);
+	tlbm_fill(&H.tlb);
+	assert_int_equal(am_pt_modify(pt, va + 6 * M2 + 7 * K4, K4, &RO, 0), 0);
+	check();
+	expect_fault(va + 6 * M2 + 7 * K4, VMSA_ACC_W, VMSA_F_PERMISSION);
+	expect_map(va + 6 * M2 + 8 * K4, va + 6 * M2 + 8 * K4, VMSA_ACC_W);
+	/* one page of a contiguous run: the run loses its hint first */
+	assert_int_equal(am_pt_map(pt, va + 8 * M2, va + 8 * M2, 32 * K4, &RW, AM_PT_F_CONTIG), 0);
+	tlbm_watch(&H.tlb, va + 8 * M2, 32 * K4, K4);
+	tlbm_fill(&H.tlb);
+	assert_int_equal(am_pt_modify(pt, va + 8 * M2 + 3 * K4, K4, &RO, 0), 0);
+	check();
+	assert_int_equal(am_pt_unmap(pt, va + 8 * M2 + 20 * K4, K4), 0);
+	check();
+	assert_int_equal(shape().contig[3], 0);
+	expect_fault(va + 8 * M2 + 3 * K4, VMSA_ACC_W, VMSA_F_PERMISSION);
+	expect_fault(va + 8 * M2 + 20 * K4, VMSA_ACC_R, VMSA_F_TRANSLATION);
+	expect_map(va + 8 * M2 + 21 * K4, va + 8 * M2 + 21 * K4, VMSA_ACC_W);
+	/* a 1 GiB block in the root (level 1 here): the leaf's table is the
+	 * root, which keeps no count */
+	count_from_zero();
+	assert_int_equal(am_pt_map(pt, 4 * G1, 4 * G1, G1, &RW, AM_PT_F_BLOCK), 0);
+	assert_int_equal(TVA_CALLS, 0);
+	assert_int_equal(am_pt_unmap(pt, 4 * G1, G1), 0);
+	assert_int_equal(TVA_CALLS, 0);
+	check();
+}
+
+/*
+ * Refusals on the single-leaf path: decided before anything is written,
+ * so the tables stay byte for byte, no maintenance or barrier is issued,
+ * and exactly one record says why, naming the entry.
+ */
+static void test_single_leaf_refusals(void **state)
+{
+	struct am_pt *pt = setup_counting(AM_PT_S2, 40);
+	struct am_attr ram = {AM_PERM_R | AM_PERM_W, AM_MT_NORMAL_WB, AM_SH_INNER};
+	struct am_attr nc = {AM_PERM_R, AM_MT_NORMAL_NC, AM_SH_INNER};
+	struct am_attr osh = {AM_PERM_R, AM_MT_NORMAL_WB, AM_SH_OUTER};
+	uint64_t va = 0x40000000;
+
+	(void)state;
+	assert_int_equal(am_pt_map(pt, va, 0x880000000ull, 2 * K4, &ram, 0), 0);
+	assert_int_equal(am_pt_map(pt, va + 2 * K4, 0x9000000, K4, &DEV, AM_PT_F_PARKED), 0);
+	assert_int_equal(am_pt_map(pt, va + M2, 0x880200000ull, M2, &ram, AM_PT_F_BLOCK), 0);
+	check();
+	snap();
+	fresh_log();
+	assert_int_equal(am_pt_map(pt, va + K4, 0x1000, K4, &ram, 0), AM_EEXIST);
+	assert_int_equal(TVA_CALLS, 3);
+	assert_int_equal(H.nlog, 1);
+	assert_int_equal(am_host_pt_logged(&H, AM_EV_PT_MAPPED, va + K4), 1);
+	fresh_log();
+	assert_int_equal(am_pt_map(pt, va + 2 * K4, 0x1000, K4, &ram, 0), AM_EEXIST); /* parked */
+	assert_int_equal(am_host_pt_logged(&H, AM_EV_PT_MAPPED, va + 2 * K4), 1);
+	assert_int_equal(H.nlog, 1);
+	fresh_log();
+	assert_int_equal(am_pt_map(pt, va + M2, 0, M2, &ram, AM_PT_F_BLOCK), AM_EEXIST); /* block */
+	assert_int_equal(am_host_pt_logged(&H, AM_EV_PT_MAPPED, va + M2), 1);
+	assert_int_equal(H.nlog, 1);
+	fresh_log();
+	assert_int_equal(am_pt_modify(pt, va + 3 * K4, K4, &ram, 0), AM_ENOENT);
+	assert_int_equal(TVA_CALLS, 3);
+	assert_int_equal(am_host_pt_logged(&H, AM_EV_NOT_FOUND, va + 3 * K4), 1);
+	assert_int_equal(H.nlog, 1);
+	fresh_log();
+	assert_int_equal(am_pt_modify(pt, va, K4, &nc, 0), AM_EPERM);
+	assert_int_equal(am_host_pt_logged(&H, AM_EV_TYPE_CHANGE, va), 1);
+	assert_int_equal(H.nlog, 1);
+	fresh_log();
+	assert_int_equal(am_pt_modify(pt, va + M2, M2, &osh, 0), AM_EPERM); /* the block */
+	assert_int_equal(am_host_pt_logged(&H, AM_EV_TYPE_CHANGE, va + M2), 1);
+	assert_int_equal(H.nlog, 1);
+	fresh_log();
+	assert_int_equal(am_pt_modify(pt, va + 2 * K4, K4, &ram, 0), AM_EPERM); /* parked device */
+	assert_int_equal(H.nlog, 1);
+	/* a page inside a block: the fast path stops at the block, the walk refuses */
+	fresh_log();
+	assert_int_equal(am_pt_map(pt, va + M2 + 5 * K4, 0x1000, K4, &ram, 0), AM_EEXIST);
+	assert_int_equal(am_host_pt_logged(&H, AM_EV_PT_MAPPED, va + M2 + 5 * K4), 1);
+	assert_int_equal(H.nlog, 1);
+	unchanged();
+	check();
+	assert_int_equal(H.unlocked_logs, 0);
+}
+
+/*
+ * A single-leaf unmap that empties its table: the count says so (no scan),
+ * and the table is unlinked, its walks invalidated (non-leaf TLBI) and the
+ * page given back after that, as is each table above it that it empties
+ * in turn, up to the root.
+ */
+static void test_single_leaf_frees(void **state)
+{
+	struct am_pt *pt = setup_counting(AM_PT_S2, 40);
+	uint64_t va = 0x8040201000ull; /* L0 entry 1, L1 entry 1, L2 entry 1, L3 entry 1 */
+	unsigned int nonleaf = 0;
+
+	(void)state;
+	assert_int_equal(am_pt_map(pt, va, 0x880000000ull, K4, &RW, 0), 0);
+	assert_int_equal(am_pt_tables(pt), 4);
+	tlbm_watch(&H.tlb, va - K4, 3 * K4, K4);
+	tlbm_fill(&H.tlb);
+	count_from_zero();
+	H.log_debug = true;
+	assert_int_equal(am_pt_unmap(pt, va, K4), 0);
+	check();
+	assert_int_equal(am_pt_tables(pt), 1);
+	assert_int_equal(H.in_use, 1);
+	assert_int_equal(am_host_pt_logged(&H, AM_EV_PT_TABLE_FREED, ~0ull), 3);
+	for (unsigned long n = 0; n < H.nring; n++)
+		nonleaf += !am_host_pt_tlbi_at(&H, n)->leaf;
+	assert_int_equal(H.tlbi, 4); /* the page, and the walks through each table */
+	assert_int_equal(nonleaf, 3);
+	assert_int_equal(H.complete, 1);
+	expect_fault(va, VMSA_ACC_R, VMSA_F_TRANSLATION);
+	/* two level-3 tables under one level-2 table: the emptied one goes, the other stays */
+	assert_int_equal(am_pt_map(pt, va, 0x880000000ull, K4, &RW, 0), 0);
+	assert_int_equal(am_pt_map(pt, va + M2, 0x880200000ull, K4, &RW, 0), 0);
+	assert_int_equal(am_pt_tables(pt), 5);
+	tlbm_fill(&H.tlb);
+	assert_int_equal(am_pt_unmap(pt, va, K4), 0);
+	check();
+	assert_int_equal(am_pt_tables(pt), 4);
+	assert_int_equal(count_at(va, 1), 1);
+	expect_map(va + M2, 0x880200000ull, VMSA_ACC_R);
+	/* a parked page: no leaf TLBI, but the walks through the tables */
+	assert_int_equal(am_pt_unmap(pt, va + M2, K4), 0);
+	assert_int_equal(am_pt_map(pt, va, 0x9000000, K4, &DEV, AM_PT_F_PARKED), 0);
+	count_from_zero();
+	assert_int_equal(am_pt_unmap(pt, va, K4), 0);
+	check();
+	assert_int_equal(am_pt_tables(pt), 1);
+	assert_int_equal(H.tlbi, 3);
+	assert_int_equal(H.last_tlbi.leaf, 0);
+}
+
+/*
+ * A few leaves in one table (once mode): every rule is checked on every
+ * entry before the first write, so a refusal at the fifth entry leaves
+ * the first four as they were and names the fifth; no page is allocated.
+ */
+static void test_small_ranges(void **state)
+{
+	struct am_pt *pt = setup_counting(AM_PT_S1_EL2, 39);
+	uint64_t va = 0x40000000, pa = 0x90000000;
+
+	(void)state;
+	assert_int_equal(am_pt_populate(pt, va, M2), 0);
+	assert_int_equal(am_pt_map(pt, va + 20 * K4, pa + 20 * K4, K4, &RW, 0), 0);
+	assert_int_equal(am_pt_map(pt, va + 40 * K4, 0x09000000, K4, &DEV, 0), 0);
+	tlbm_watch(&H.tlb, va, 64 * K4, K4);
+	am_host_pt_fail_at(&H, 0);
+	/* a run of 16 gets its hint */
+	assert_int_equal(am_pt_map(pt, va, pa, 16 * K4, &RW, AM_PT_F_CONTIG), 0);
+	check();
+	assert_int_equal(shape().contig[3], 16);
+	assert_int_equal(count_at(va, 2), 18);
+	/* refused at the fifth page: the first four stay unmapped */
+	snap();
+	fresh_log();
+	assert_int_equal(am_pt_map(pt, va + 16 * K4, pa + 16 * K4, 8 * K4, &RW, 0), AM_EEXIST);
+	assert_int_equal(am_host_pt_logged(&H, AM_EV_PT_MAPPED, va + 20 * K4), 1);
+	assert_int_equal(H.nlog, 1);
+	unchanged();
+	fresh_log();
+	assert_int_equal(am_pt_modify(pt, va + 17 * K4, 5 * K4, &RO, 0), AM_ENOENT);
+	assert_int_equal(am_host_pt_logged(&H, AM_EV_NOT_FOUND, va + 17 * K4), 1);
+	assert_int_equal(H.nlog, 1);
+	fresh_log();
+	assert_int_equal(am_pt_modify(pt, va + 38 * K4, 3 * K4, &RO, 0), AM_ENOENT);
+	assert_int_equal(am_host_pt_logged(&H, AM_EV_NOT_FOUND, va + 38 * K4), 1);
+	unchanged();
+	/* modify a whole run: it keeps its hint; the type is checked on each */
+	tlbm_fill(&H.tlb);
+	assert_int_equal(am_pt_modify(pt, va, 16 * K4, &RO, 0), 0);
+	check();
+	assert_int_equal(shape().contig[3], 16);
+	expect_fault(va + 9 * K4, VMSA_ACC_W, VMSA_F_PERMISSION);
+	assert_int_equal(am_pt_map(pt, va + 41 * K4, pa + 41 * K4, K4, &RW, 0), 0);
+	snap();
+	fresh_log();
+	assert_int_equal(am_pt_modify(pt, va + 40 * K4, 2 * K4, &RO, 0), AM_EPERM);
+	assert_int_equal(am_host_pt_logged(&H, AM_EV_TYPE_CHANGE, va + 40 * K4), 1);
+	unchanged();
+	/* unmap a few, holes among them; then the rest, which empties the table */
+	tlbm_fill(&H.tlb);
+	assert_int_equal(am_pt_unmap(pt, va + 18 * K4, 5 * K4), 0);
+	check();
+	assert_int_equal(count_at(va, 2), 18);
+	am_host_pt_fail_at(&H, -1);
+	assert_int_equal(am_pt_unmap(pt, va, 16 * K4), 0);
+	assert_int_equal(am_pt_unmap(pt, va + 40 * K4, 2 * K4), 0);
+	check();
+	assert_int_equal(am_pt_tables(pt), 1);
+}
+
+/*
+ * Tables at their PA (table_va NULL, as the bare-metal backends have it):
+ * the pool's pages get PAs equal to their host addresses. The lookups,
+ * the single-leaf path and the walk go through the same sequence.
+ */
+static void test_tables_at_pa(void **state)
+{
+	struct am_pt_config cfg = {.regime = AM_PT_S2, .ia_bits = 40, .vmid = 7};
+	static struct am_pt_ops at_pa;
+	uint64_t va = 0x40000000, pa = 0x880000000ull;
+	struct am_pt_leaf l;
+
+	(void)state;
+	am_host_pt_fini(&H);
+	assert_int_equal(am_host_pt_init(&H, POOL_PAGES), 0);
+	H.pa_base = (uint64_t)(uintptr_t)H.pool;
+	at_pa = am_host_pt_ops;
+	at_pa.table_va = NULL;
+	assert_int_equal(am_pt_init(&PT, &cfg, &at_pa, &H), 0);
+	VC = (struct vmsa_cfg){.regime = cfg.regime,
+			       .ia_bits = cfg.ia_bits,
+			       .oa_bits = 48,
+			       .root_pa = PT.root_pa,
+			       .mair = am_pt_mair(&PT)};
+	am_host_pt_tlb(&H, cfg.regime, cfg.ia_bits, 48, PT.root_pa, VC.mair, cfg.vmid);
+	tlbm_watch(&H.tlb, va, 4 * M2, K4);
+	assert_int_equal(am_pt_map(&PT, va, pa, 3 * M2 + 5 * K4, &RW, AM_PT_F_BLOCK), 0);
+	check();
+	tlbm_fill(&H.tlb);
+	assert_int_equal(am_pt_map(&PT, va + 3 * M2 + 9 * K4, pa, K4, &RW, 0), 0);
+	assert_int_equal(am_pt_modify(&PT, va + 3 * M2 + 2 * K4, K4, &RO, 0), 0);
+	assert_int_equal(am_pt_unmap(&PT, va + 3 * M2, K4), 0);
+	assert_int_equal(am_pt_unmap(&PT, va + M2, M2), 0);
+	check();
+	assert_int_equal(am_pt_query(&PT, va + 3 * M2 + 2 * K4, &l), 0);
+	assert_int_equal(l.attr.perm, AM_PERM_R);
+	assert_int_equal(am_pt_query(&PT, va + M2, &l), AM_ENOENT);
+	expect_fault(va + 3 * M2, VMSA_ACC_R, VMSA_F_TRANSLATION);
+	expect_map(va + 2 * M2 + 7 * K4, pa + 2 * M2 + 7 * K4, VMSA_ACC_W);
+	assert_int_equal(am_pt_unmap(&PT, va, 4 * M2), 0);
+	check();
+	assert_int_equal(am_pt_tables(&PT), 1);
+	am_pt_destroy(&PT);
+	assert_int_equal(H.in_use, 0);
+	memset(&PT, 0, sizeof(PT));
+}
+
 /* -------------------------------------------------------- query, walk -- */
 
 struct seen {
@@ -1445,6 +2003,13 @@ int main(void)
 		cmocka_unit_test_teardown(test_modify_rules, teardown),
 		cmocka_unit_test_teardown(test_parked, teardown),
 		cmocka_unit_test_teardown(test_populate, teardown),
+		cmocka_unit_test_teardown(test_table_counts, teardown),
+		cmocka_unit_test_teardown(test_single_leaf_hits, teardown),
+		cmocka_unit_test_teardown(test_single_leaf_misses, teardown),
+		cmocka_unit_test_teardown(test_single_leaf_refusals, teardown),
+		cmocka_unit_test_teardown(test_single_leaf_frees, teardown),
+		cmocka_unit_test_teardown(test_small_ranges, teardown),
+		cmocka_unit_test_teardown(test_tables_at_pa, teardown),
 		cmocka_unit_test_teardown(test_query_walk, teardown),
 		cmocka_unit_test_teardown(test_el10_asid_ng, teardown),
 		cmocka_unit_test_teardown(test_stage2, teardown),
