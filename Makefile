@@ -536,13 +536,13 @@ bench: deps $(B)/bench/bench_mpu $(B)/bench/bench_pt $(B)/bench/bench_pt_timing
 # linker puts them (a loop across a 32-byte fetch window ran at half speed),
 # which any edit moves. The padding would add instructions to the counts.
 BENCH_PT_SRCS := bench/bench_pt.c bench/bench_pt_calls.c
-$(B)/bench/bench_pt: $(BENCH_PT_SRCS) bench/bench_pt.h $(CORE_SRCS) $(CORE_HDRS) | deps
+$(B)/bench/bench_pt: $(BENCH_PT_SRCS) bench/bench_pt.h bench/bench.h $(CORE_SRCS) $(CORE_HDRS) | deps
 	@mkdir -p $(dir $@)
 	gcc $(BENCH_CFLAGS) $(BENCH_PT_SRCS) $(CORE_SRCS) -o $@
-$(B)/bench/bench_pt_timing: $(BENCH_PT_SRCS) bench/bench_pt.h $(CORE_SRCS) $(CORE_HDRS) | deps
+$(B)/bench/bench_pt_timing: $(BENCH_PT_SRCS) bench/bench_pt.h bench/bench.h $(CORE_SRCS) $(CORE_HDRS) | deps
 	@mkdir -p $(dir $@)
 	gcc $(BENCH_CFLAGS) -falign-loops=32 $(BENCH_PT_SRCS) $(CORE_SRCS) -o $@
-$(B)/bench/bench_mpu: bench/bench_mpu.c $(CORE_SRCS) $(CORE_HDRS) | deps
+$(B)/bench/bench_mpu: bench/bench_mpu.c bench/bench.h $(CORE_SRCS) $(CORE_HDRS) | deps
 	@mkdir -p $(dir $@)
 	gcc $(BENCH_CFLAGS) bench/bench_mpu.c $(CORE_SRCS) -o $@
 

@@ -23,7 +23,7 @@
 #include <string.h>
 #include <time.h>
 
-#include <valgrind/callgrind.h>
+#include "bench.h"
 
 #include <armmap/attr.h>
 #include <armmap/errors.h>
@@ -402,18 +402,6 @@ static void time_all(double ns[NR_SIZES][F_COUNT], double chk[NR_SIZES][C_COUNT]
 
 /* -------------------------------------------------------- instructions -- */
 
-/*
- * Under callgrind with --collect-atstart=no: collection is on only around
- * the counted calls; each figure is one dump labelled "N.figure" (or
- * "empty"). The calls that restore the state are not counted.
- */
-#define COUNTED(rc, call)                 \
-	do {                              \
-		CALLGRIND_TOGGLE_COLLECT; \
-		(rc) = (call);            \
-		CALLGRIND_TOGGLE_COLLECT; \
-	} while (0)
-
 static void dump(const struct setup *s, enum fig f)
 {
 	char label[64];
@@ -645,16 +633,8 @@ int main(int argc, char **argv)
 	bool instr = false, have_ins = false;
 	const char *ifile = NULL;
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--instr")) {
-			instr = true;
-		} else if (!strcmp(argv[i], "--instr-file") && i + 1 < argc) {
-			ifile = argv[++i];
-		} else {
-			fprintf(stderr, "usage: %s [--instr | --instr-file FILE]\n", argv[0]);
-			return 2;
-		}
-	}
+	if (!bench_args(argc, argv, &instr, &ifile))
+		return 2;
 
 	for (unsigned int z = 0; z < NR_SIZES; z++)
 		setup_init(&setups[z], sizes[z]);

@@ -640,16 +640,8 @@ int main(int argc, char **argv)
 	bool instr = false, have_ins = false, all_min = true, ok = true;
 	const char *ifile = NULL;
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--instr")) {
-			instr = true;
-		} else if (!strcmp(argv[i], "--instr-file") && i + 1 < argc) {
-			ifile = argv[++i];
-		} else {
-			fprintf(stderr, "usage: %s [--instr | --instr-file FILE]\n", argv[0]);
-			return 2;
-		}
-	}
+	if (!bench_args(argc, argv, &instr, &ifile))
+		return 2;
 
 	pool = aligned_alloc(4096, (size_t)POOL_PAGES * 4096u);
 	if (!pool)

@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include <valgrind/callgrind.h>
+#include "bench.h"
 
 #include <armmap/errors.h>
 #include <armmap/pt.h>
@@ -68,19 +68,6 @@ void __attribute__((noreturn, cold)) bench_fail(const char *what, long got, long
 		long got_ = (long)(got), want_ = (want); \
 		if (__builtin_expect(got_ != want_, 0))  \
 			bench_fail((what), got_, want_); \
-	} while (0)
-
-/*
- * Under callgrind with --collect-atstart=no: collection is on only around
- * the counted call; each figure ends with one dump, CALLGRIND_DUMP_STATS_AT
- * with the figure's label (run.sh reads its total). Natively the client
- * requests cost a few instructions and do nothing.
- */
-#define COUNTED(rc, call)                 \
-	do {                              \
-		CALLGRIND_TOGGLE_COLLECT; \
-		(rc) = (call);            \
-		CALLGRIND_TOGGLE_COLLECT; \
 	} while (0)
 
 /* The empty call, counted like the others, then subtracted. */
