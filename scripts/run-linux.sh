@@ -30,11 +30,16 @@ def() {
 	echo "$v"
 }
 hex() { printf '0x%x' "$(($1))"; }
-ram_pa=$(def LX_RAM_PA) ram_size=$(def LX_RAM_SIZE)
-kpa=$(hex "$ram_pa + $(def LX_KERNEL_OFF)")
-dpa=$(hex "$ram_pa + $(def LX_DTB_OFF)")
-ipa=$(hex "$ram_pa + $(def LX_INITRD_OFF)")
-mode_pa=$(def LX_MODE_PA)
+if ! { ram_pa=$(def LX_RAM_PA) && ram_size=$(def LX_RAM_SIZE) && ram_ipa=$(def LX_RAM_IPA) &&
+	koff=$(def LX_KERNEL_OFF) && doff=$(def LX_DTB_OFF) && ioff=$(def LX_INITRD_OFF) &&
+	mode_pa=$(def LX_MODE_PA) && m_premap=$(def LX_MODE_PREMAP) &&
+	m_ondemand=$(def LX_MODE_ONDEMAND) && m_refuse=$(def LX_MODE_REFUSE); }; then
+	echo "$suite: 0 passed, 1 failed   ($layout lacks an address the runner needs)"
+	exit 1
+fi
+kpa=$(hex "$ram_pa + $koff")
+dpa=$(hex "$ram_pa + $doff")
+ipa=$(hex "$ram_pa + $ioff")
 
 for f in "$img" "$refuse" "$dtb" "$lxdir/Image" "$lxdir/initrd.gz" "$lxdir/release"; do
 	if [ ! -s "$f" ]; then
@@ -120,13 +125,13 @@ console_checks() {
 	else notok "$name: /sys/hypervisor/type is xen" "got '${v:-nothing}'"; fi
 }
 
-run "premap" "$(def LX_MODE_PREMAP)" "$lxdir/Image" "$lxdir/initrd.gz"
+run "premap" "$m_premap" "$lxdir/Image" "$lxdir/initrd.gz"
 if [ "$demo" -eq 1 ]; then
 	# the summary first (from the run's own lines), then the whole run
 	checks=$(console_checks premap)
 	console_checks premap >/dev/null
 	echo "Summary: Debian's unmodified Linux $release, booted as a Xen guest of an EL2"
-	echo "hypervisor whose stage 2 is armmap's P2M (guest RAM at IPA $(hex "$(def LX_RAM_IPA)") = PA $(hex "$ram_pa"),"
+	echo "hypervisor whose stage 2 is armmap's P2M (guest RAM at IPA $(hex "$ram_ipa") = PA $(hex "$ram_pa"),"
 	echo "$((ram_size >> 20)) MiB as 2 MiB blocks):"
 	grep -E '^  xen: (memory_op\(add|vcpu_op|sched_op)' "$log" | sed 's/^  xen: /  - /'
 	grep -E '^armmap-guest: (uname|MemTotal|date)' "$log" | sed 's/^armmap-guest: /  - the guest: /'
@@ -141,10 +146,10 @@ if [ "$demo" -eq 1 ]; then
 fi
 console_checks premap
 rm -f "$log"
-run "ondemand" "$(def LX_MODE_ONDEMAND)" "$lxdir/Image" "$lxdir/initrd.gz"
+run "ondemand" "$m_ondemand" "$lxdir/Image" "$lxdir/initrd.gz"
 console_checks ondemand
 rm -f "$log"
-run "refuse" "$(def LX_MODE_REFUSE)" "$refuse"
+run "refuse" "$m_refuse" "$refuse"
 rm -f "$log"
 echo "$suite: $total_p passed, $total_f failed"
 [ "$total_f" -eq 0 ]
