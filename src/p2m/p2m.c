@@ -108,6 +108,8 @@ static void put_page(struct am_p2m *p, am_mfn_t mfn, enum am_p2m_type t)
 	}
 }
 
+#define REMOVE_LEAVES 4u /* leaves a removal remembers from its check walk */
+
 struct range_check {
 	am_vaddr_t next; /* the first address not yet seen mapped */
 	am_vaddr_t lo, hi;
@@ -115,6 +117,10 @@ struct range_check {
 	int rc;
 	bool parked; /* visiting parked leaves (the put pass) */
 	struct am_p2m *p;
+	/* the leaves the check walk saw, while they fit */
+	struct am_pt_leaf leaf[REMOVE_LEAVES];
+	unsigned int nleaf;
+	bool many;
 };
 
 /* Check pass: the leaves cover the range without a gap, with the frames expected. */
@@ -129,6 +135,10 @@ static int check_leaf(void *arg, const struct am_pt_leaf *l)
 	    l->pa + (from - l->va) != (c->expect << PAGE_SHIFT) + (from - c->lo))
 		return c->rc = AM_EILSEQ;
 	c->next = l->va + l->size < c->hi ? l->va + l->size : c->hi;
+	if (c->nleaf < REMOVE_LEAVES)
+		c->leaf[c->nleaf++] = *l;
+	else
+		c->many = true;
 	return 0;
 }
 
@@ -144,7 +154,10 @@ static int put_leaf(void *arg, const struct am_pt_leaf *l)
 	return 0;
 }
 
-/* Remove [gfn, gfn + nr): check, park, put, clear. Lock held. */
+/*
+ * Remove [gfn, gfn + nr), lock held: a check walk; then, for a few leaves,
+ * one clearing call and their pages put after it; for more, park, put, clear.
+ */
 static int remove_locked(struct am_p2m *p, am_gfn_t gfn, uint64_t nr, am_mfn_t expect)
 {
 	struct range_check c = {
@@ -164,6 +177,20 @@ static int remove_locked(struct am_p2m *p, am_gfn_t gfn, uint64_t nr, am_mfn_t e
 		    rc == AM_EILSEQ ? "p2m: another frame than expected" : "p2m: not mapped",
 		    c.next >> PAGE_SHIFT, expect, 0);
 		return rc;
+	}
+	if (!c.many) {
+		/*
+		 * A few leaves (a physmap removal is one): the check walk kept
+		 * them, so clear the range, all or nothing, and put their pages
+		 * once the call returned, that is once its invalidation
+		 * completed. Two walks in all.
+		 */
+		rc = am_pt_unmap(&p->pt, c.lo, c.hi - c.lo);
+		if (rc)
+			return rc;
+		for (unsigned int i = 0; i < c.nleaf; i++)
+			(void)put_leaf(&c, &c.leaf[i]);
+		return 0;
 	}
 	/* park: one call, all or nothing (a block partly in the range breaks) */
 	rc = am_pt_modify(&p->pt, c.lo, c.hi - c.lo, NULL, AM_PT_F_PARKED);

@@ -241,7 +241,6 @@ static void expect_nothing(am_gfn_t g)
 
 /* ------------------------------------------------ snapshots: unchanged -- */
 
-
 static void snap(void)
 {
 	SNAP.pg = SNAP_PG;
@@ -1090,7 +1089,15 @@ static void test_physmap_shared_info(void **state)
 	expect_nothing(g + 1);
 
 	track(g, MFN(F_SHARED), 1);
-	assert_int_equal(am_p2m_remove_physmap(p, g, MFN(F_SHARED)), 0);
+	{
+		unsigned long c0 = HP.pt.complete;
+
+		assert_int_equal(am_p2m_remove_physmap(p, g, MFN(F_SHARED)), 0);
+		/* a check walk and one clearing call, whose invalidations (the
+		 * leaf, the tables it emptied) complete once; a park, a put
+		 * walk and an unmap completed twice */
+		assert_int_equal(HP.pt.complete - c0, 1);
+	}
 	check();
 	assert_true(gfn_of(F_SHARED) == AM_GFN_INVALID);
 	expect_nothing(g);
