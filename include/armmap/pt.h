@@ -222,6 +222,10 @@ struct am_pt {
 	uint16_t asid, vmid;
 	uint8_t regime, root_level, ia_bits, oa_bits;
 	uint8_t attr_index[AM_MT_COUNT];
+	uint8_t mtype_of[16]; /* memory type of each AttrIndx / MemAttr, 0xff: none */
+	uint8_t tmpl_next;    /* the cache slot the next new template takes */
+	uint64_t tmpl_key[2]; /* the last two leaf templates built: attributes and flags, */
+	uint64_t tmpl_val[2]; /* and the descriptor bits they give */
 };
 
 /* Flags of am_pt_map() and am_pt_modify(). */

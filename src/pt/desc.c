@@ -40,7 +40,7 @@
 #define MA_NORMAL_NC 0x5
 #define MA_NORMAL_WT 0xa
 #define MA_NORMAL_WB 0xf
-static const uint8_t s2_memattr[AM_MT_COUNT] = {
+const uint8_t pt_s2_memattr[AM_MT_COUNT] = {
 	[AM_MT_DEVICE_nGnRnE] = MA_DEV_nGnRnE, [AM_MT_DEVICE_nGnRE] = MA_DEV_nGnRE,
 	[AM_MT_NORMAL_NC] = MA_NORMAL_NC,      [AM_MT_NORMAL_WT] = MA_NORMAL_WT,
 	[AM_MT_NORMAL_WB] = MA_NORMAL_WB,
@@ -65,26 +65,25 @@ static uint64_t entry_mask(unsigned int level)
 
 /*
  * The permission bits of each AM_PERM_* combination, per regime, or
- * PERM_NO where the regime cannot express it (AM_ENOTSUP): stage 2 has no
+ * PT_PERM_NO where the regime cannot express it (AM_ENOTSUP): stage 2 has no
  * user bit; stage 1 cannot grant write or execute without read; stage 1
  * EL2 has one privilege level (AP[1] RES1, PXN RES0); at EL1&0 a page
  * without EL0 access is never executable at EL0 (UXN), and one with it is
  * executable at both levels or neither.
  */
-#define PERM_NO (1ull << 63)
 #define P_(p, b) (((p) & (b)) != 0)
 #define S2_PERM(p)                                                                             \
 	(P_(p, AM_PERM_USER)                                                                   \
-		 ? PERM_NO                                                                     \
+		 ? PT_PERM_NO                                                                  \
 		 : (P_(p, AM_PERM_R) ? PTE_S2AP_R : 0) | (P_(p, AM_PERM_W) ? PTE_S2AP_W : 0) | \
 			   (P_(p, AM_PERM_X) ? 0 : PTE_XN))
 #define S1_RO(p) (P_(p, AM_PERM_W) ? 0 : PTE_AP_RO)
 #define EL2_PERM(p)                               \
 	(!P_(p, AM_PERM_R) || P_(p, AM_PERM_USER) \
-		 ? PERM_NO                        \
+		 ? PT_PERM_NO                     \
 		 : S1_RO(p) | PTE_AP_EL0 | (P_(p, AM_PERM_X) ? 0 : PTE_XN))
 #define EL10_PERM(p)                                                                               \
-	(!P_(p, AM_PERM_R)     ? PERM_NO                                                           \
+	(!P_(p, AM_PERM_R)     ? PT_PERM_NO                                                        \
 	 : P_(p, AM_PERM_USER) ? S1_RO(p) | PTE_AP_EL0 | (P_(p, AM_PERM_X) ? 0 : PTE_XN | PTE_PXN) \
 			       : S1_RO(p) | PTE_XN | (P_(p, AM_PERM_X) ? 0 : PTE_PXN))
 #define PERM_ROW(f)                                                                              \
@@ -115,16 +114,11 @@ static const am_pte_t perm_bits[AM_PT_REGIME_COUNT][AM_PERM_MASK + 1] = {
 	(AM_PERM_R | (B_(i, 1) ? 0 : AM_PERM_W) |                                        \
 	 (B_(i, 0) ? AM_PERM_USER | (!B_(i, 2) && !B_(i, 3) && B_(i, 1) ? AM_PERM_X : 0) \
 		   : (!B_(i, 2) ? AM_PERM_X : 0)))
-static const uint8_t perm_of[AM_PT_REGIME_COUNT][16] = {
+const uint8_t pt_perm_of[AM_PT_REGIME_COUNT][16] = {
 	[AM_PT_S1_EL2] = PERM_ROW(EL2_PERM_OF),
 	[AM_PT_S1_EL10] = PERM_ROW(EL10_PERM_OF),
 	[AM_PT_S2] = PERM_ROW(S2_PERM_OF),
 };
-
-static unsigned int perm_index(am_pte_t pte)
-{
-	return (unsigned int)(((pte >> 6) & 3) | ((pte >> 51) & 0xc));
-}
 
 /* The memory type of a leaf, or AM_ENOTSUP. */
 static inline int decode_mtype(enum am_pt_regime regime, am_pte_t pte, const uint8_t *attr_index)
@@ -145,6 +139,15 @@ static inline int decode_mtype(enum am_pt_regime regime, am_pte_t pte, const uin
 	return AM_ENOTSUP;
 }
 
+void pt_mtype_of(enum am_pt_regime regime, const uint8_t *attr_index, uint8_t out[16])
+{
+	for (unsigned int v = 0; v < 16; v++) {
+		int t = decode_mtype(regime, (am_pte_t)v << PTE_ATTR_SHIFT, attr_index);
+
+		out[v] = t < 0 ? 0xff : (uint8_t)t;
+	}
+}
+
 int pt_leaf_attr_of(enum am_pt_regime regime, am_pte_t pte, const uint8_t *attr_index,
 		    struct am_attr *a)
 {
@@ -156,7 +159,7 @@ int pt_leaf_attr_of(enum am_pt_regime regime, am_pte_t pte, const uint8_t *attr_
 	mtype = decode_mtype(regime, pte, attr_index);
 	if (mtype < 0)
 		return mtype;
-	a->perm = perm_of[regime][perm_index(pte)];
+	a->perm = pt_perm_of[regime][pt_perm_index(pte)];
 	a->mtype = (uint8_t)mtype;
 	a->sh = (uint8_t)((pte & PTE_SH_MASK) >> PTE_SH_SHIFT);
 	return 0;
@@ -182,7 +185,7 @@ static inline int leaf_bits(enum am_pt_regime regime, const struct am_attr *a,
 	unsigned int idx;
 
 	if (regime == AM_PT_S2) {
-		mt = (am_pte_t)s2_memattr[a->mtype] << PTE_ATTR_SHIFT;
+		mt = (am_pte_t)pt_s2_memattr[a->mtype] << PTE_ATTR_SHIFT;
 	} else {
 		idx = attr_index ? attr_index[a->mtype] : a->mtype;
 		if (idx == AM_PT_NO_ATTRIDX)
@@ -192,7 +195,7 @@ static inline int leaf_bits(enum am_pt_regime regime, const struct am_attr *a,
 		mt = (am_pte_t)idx << PTE_ATTR_SHIFT;
 	}
 	perm = perm_bits[regime][a->perm];
-	if (perm & PERM_NO)
+	if (perm & PT_PERM_NO)
 		return AM_ENOTSUP;
 	*out = perm | mt | (am_pte_t)a->sh << PTE_SH_SHIFT;
 	return 0;
@@ -205,6 +208,20 @@ int pt_leaf_attr(enum am_pt_regime regime, const struct am_attr *a, const uint8_
 
 	return err ? err : leaf_bits(regime, a, attr_index, out);
 }
+
+/*
+ * Stage 1's permission rows again, with PT_PERM_WX on write+execute (which
+ * am_attr_validate() refuses there): pt_leaf_tmpl() decides the common
+ * case from two loads.
+ */
+#define WX_(p) (P_(p, AM_PERM_W) && P_(p, AM_PERM_X) ? PT_PERM_WX : 0)
+#define EL2_FAST(p) (EL2_PERM(p) | WX_(p))
+#define EL10_FAST(p) (EL10_PERM(p) | WX_(p))
+const am_pte_t pt_perm_fast[AM_PT_REGIME_COUNT][AM_PERM_MASK + 1] = {
+	[AM_PT_S1_EL2] = PERM_ROW(EL2_FAST),
+	[AM_PT_S1_EL10] = PERM_ROW(EL10_FAST),
+	[AM_PT_S2] = PERM_ROW(S2_PERM),
+};
 
 static int encode_leaf(enum am_pt_regime regime, unsigned int level, const struct am_pt_desc *d,
 		       const uint8_t *attr_index, am_pte_t *out)

@@ -238,7 +238,7 @@ static int map_visit(struct pt_walk *w, struct pt_slot *s)
 
 /* The single-leaf path: one empty entry where a leaf may go. (One entry
  * alone never carries the contiguous hint.) */
-static int map_leaf(struct pt_walk *w, struct pt_entry *x)
+static inline __attribute__((always_inline)) int map_leaf(struct pt_walk *w, struct pt_entry *x)
 {
 	struct map_arg *m = w->arg;
 
@@ -336,7 +336,7 @@ static void unmap_post(struct pt_walk *w, struct pt_slot *s)
 
 /* The single-leaf path: one leaf, not part of a contiguous run (one entry
  * never covers a run). */
-static int unmap_leaf(struct pt_walk *w, struct pt_entry *x)
+static inline __attribute__((always_inline)) int unmap_leaf(struct pt_walk *w, struct pt_entry *x)
 {
 	if (!x->e)
 		return 0;
@@ -559,7 +559,7 @@ static int modify_visit(struct pt_walk *w, struct pt_slot *s)
 
 /* The single-leaf path: one leaf, its rules first; not part of a
  * contiguous run (one entry never covers a run). */
-static int modify_leaf(struct pt_walk *w, struct pt_entry *x)
+static inline __attribute__((always_inline)) int modify_leaf(struct pt_walk *w, struct pt_entry *x)
 {
 	int rc;
 
@@ -610,14 +610,10 @@ struct leaf_arg {
 static void leaf_of(struct am_pt *pt, am_pte_t pte, unsigned int level, am_vaddr_t va,
 		    struct am_pt_leaf *l)
 {
-	struct am_attr a;
-
-	if (pt_leaf_attr_of(pt->regime, pte, pt->attr_index, &a))
-		a = (struct am_attr){0}; /* not one armmap writes */
+	pt_attr_of(pt, pte, &l->attr); /* zero: not one armmap writes */
 	l->va = va;
 	l->pa = pte & AM_PTE_OA_MASK;
 	l->size = pt_span(level);
-	l->attr = a;
 	l->level = (uint8_t)level;
 	l->valid = (uint8_t)(pte & AM_PTE_VALID);
 	l->contig = (pte & AM_PTE_CONTIG) ? 1 : 0;
@@ -646,8 +642,11 @@ static const struct pt_visitor leaf_visitor = {.visit = leaf_visit, .deepest = A
 
 /* ------------------------------------------------------------ the calls -- */
 
+/* Refusals are apart and cold: the calls' good paths keep their registers. */
+#define PT_COLD __attribute__((noinline, cold))
+
 /* Why an input range is refused (logged), or 0. */
-static int range_refusal(struct am_pt *pt, am_vaddr_t va, uint64_t size)
+static PT_COLD int range_refusal(struct am_pt *pt, am_vaddr_t va, uint64_t size)
 {
 	const char *why = NULL;
 	int rc = 0;
@@ -668,13 +667,17 @@ static int range_refusal(struct am_pt *pt, am_vaddr_t va, uint64_t size)
 }
 
 /* The input range of a call: not empty, granule aligned, no wrap, within
- * the input size. The good case is decided inline. */
+ * the input size. */
+static inline bool range_ok(const struct am_pt *pt, am_vaddr_t va, uint64_t size)
+{
+	return size && !((va | size) & (AM_PT_GRANULE_4K - 1u)) && va + size > va &&
+	       va + size <= pt->ia_end;
+}
+
+/* range_ok(), or the refusal, logged. */
 static inline int check_range(struct am_pt *pt, am_vaddr_t va, uint64_t size)
 {
-	if (size && !((va | size) & (AM_PT_GRANULE_4K - 1u)) && va + size > va &&
-	    va + size <= pt->ia_end)
-		return 0;
-	return range_refusal(pt, va, size);
+	return range_ok(pt, va, size) ? 0 : range_refusal(pt, va, size);
 }
 
 bool pt_ready(const struct am_pt *pt)
@@ -685,15 +688,15 @@ bool pt_ready(const struct am_pt *pt)
 			      "pt: NULL or uninitialised table (never, init failed, or destroyed)");
 }
 
-static int bad_arg(struct am_pt *pt, const char *msg, uint64_t a, uint64_t b)
+static PT_COLD int bad_arg(struct am_pt *pt, const char *msg, uint64_t a, uint64_t b)
 {
 	PT_LOG(pt, AM_LOG_ERR, AM_EV_BAD_ARG, msg, a, b, 0);
 	return AM_EINVAL;
 }
 
 /* Carry out @v over the range (pt_exec(): once, or dry, reserve, commit). Lock held. */
-static inline int exec(struct am_pt *pt, const struct pt_visitor *v, void *arg, am_vaddr_t va,
-		       uint64_t size)
+static inline __attribute__((always_inline)) int exec(struct am_pt *pt, const struct pt_visitor *v,
+						      void *arg, am_vaddr_t va, uint64_t size)
 {
 	struct pt_walk w;
 
@@ -702,8 +705,8 @@ static inline int exec(struct am_pt *pt, const struct pt_visitor *v, void *arg, 
 }
 
 /* The calls that take only a range: check it, then run @v. */
-static int exec_range(struct am_pt *pt, const struct pt_visitor *v, void *arg, am_vaddr_t va,
-		      uint64_t size)
+static inline __attribute__((always_inline)) int
+exec_range(struct am_pt *pt, const struct pt_visitor *v, void *arg, am_vaddr_t va, uint64_t size)
 {
 	int rc;
 
@@ -718,7 +721,7 @@ static int exec_range(struct am_pt *pt, const struct pt_visitor *v, void *arg, a
 }
 
 /* Log why pt_leaf_attr() refused @attr; returns @rc. */
-static int attr_refusal(struct am_pt *pt, const struct am_attr *attr, int rc)
+static PT_COLD int attr_refusal(struct am_pt *pt, const struct am_attr *attr, int rc)
 {
 	if (rc == AM_EINVAL)
 		PT_LOG(pt, AM_LOG_ERR, AM_EV_BAD_ARG,
@@ -738,28 +741,74 @@ static int attr_refusal(struct am_pt *pt, const struct am_attr *attr, int rc)
 
 /*
  * The descriptor of a page with @attr and @flags at OA 0 (a block's differs
- * only in bit 1), or the refusal, logged.
+ * only in bit 1), or the refusal, logged. The table keeps the last two it
+ * built for calls that succeeded (a hypervisor maps with a handful of
+ * attribute sets: RAM, devices, read-only): one compare then instead of the
+ * encoding. A refused call changes nothing, the cache included: a new
+ * template is kept by tmpl_keep() once the call succeeded.
  */
-static inline int leaf_template(struct am_pt *pt, const struct am_attr *attr, unsigned int flags,
-				am_pte_t *out)
+struct tmpl {
+	am_pte_t bits;
+	uint64_t key; /* attributes and flags; 0: found in the cache */
+};
+
+static __attribute__((noinline)) int leaf_template_new(struct am_pt *pt, const struct am_attr *attr,
+						       unsigned int flags, struct tmpl *t)
 {
-	am_pte_t t;
-	int rc = pt_leaf_attr(pt->regime, attr, pt->attr_index, &t);
+	am_pte_t b;
+	int rc = pt_leaf_tmpl(pt, attr, &b);
 
 	if (rc)
 		return attr_refusal(pt, attr, rc);
-	t |= AM_PTE_VALID | AM_PTE_TABLE | AM_PTE_AF |
+	b |= AM_PTE_VALID | AM_PTE_TABLE | AM_PTE_AF |
 	     (am_pte_t)AM_PT_F_SW_OF(flags) << AM_PTE_SW_SHIFT;
 	if (flags & AM_PT_F_NG)
-		t |= AM_PTE_NG;
+		b |= AM_PTE_NG;
 	if (flags & AM_PT_F_PARKED)
-		t &= ~AM_PTE_VALID;
-	*out = t;
+		b &= ~AM_PTE_VALID;
+	t->bits = b;
 	return 0;
 }
 
-/* The output range of a map: aligned, no wrap, within the output size. */
-static int check_out(struct am_pt *pt, am_paddr_t pa, uint64_t size)
+static inline __attribute__((always_inline)) int
+leaf_template(struct am_pt *pt, const struct am_attr *attr, unsigned int flags, struct tmpl *t)
+{
+	uint64_t key = attr->perm | (uint64_t)attr->mtype << 8 | (uint64_t)attr->sh << 16 |
+		       (uint64_t)flags << 24 | 1ull << 63;
+
+	if (key == pt->tmpl_key[0]) {
+		t->bits = pt->tmpl_val[0];
+		t->key = 0;
+		return 0;
+	}
+	if (key == pt->tmpl_key[1]) {
+		t->bits = pt->tmpl_val[1];
+		t->key = 0;
+		return 0;
+	}
+	t->key = key;
+	return leaf_template_new(pt, attr, flags, t);
+}
+
+/* After the call succeeded: a new template goes into the cache. */
+static inline void tmpl_keep(struct am_pt *pt, const struct tmpl *t)
+{
+	if (t->key) {
+		pt->tmpl_key[pt->tmpl_next] = t->key;
+		pt->tmpl_val[pt->tmpl_next] = t->bits;
+		pt->tmpl_next ^= 1;
+	}
+}
+
+/* The output range of a map (@size checked): aligned, no wrap, within the
+ * output size. */
+static inline bool out_ok(const struct am_pt *pt, am_paddr_t pa, uint64_t size)
+{
+	return !(pa & (AM_PT_GRANULE_4K - 1u)) && pa + size > pa && pa + size <= pt->oa_end;
+}
+
+/* Why an output range is refused (logged), or 0. */
+static PT_COLD int check_out(struct am_pt *pt, am_paddr_t pa, uint64_t size)
 {
 	const char *why = NULL;
 	int rc = 0;
@@ -779,15 +828,12 @@ static int check_out(struct am_pt *pt, am_paddr_t pa, uint64_t size)
 	return rc;
 }
 
-int am_pt_map(struct am_pt *pt, am_vaddr_t va, am_paddr_t pa, uint64_t size,
-	      const struct am_attr *attr, unsigned int flags)
+/* Why am_pt_map() refuses its arguments (logged, in this order), or 0. */
+static PT_COLD int map_refusal(struct am_pt *pt, am_vaddr_t va, am_paddr_t pa, uint64_t size,
+			       const struct am_attr *attr, unsigned int flags)
 {
-	struct map_arg m = {.delta = pa - va, .lo = va, .hi = va + size, .flags = flags};
 	int rc;
 
-	if (!pt_ready(pt))
-		return AM_EINVAL;
-	lock(pt);
 	if (!attr)
 		rc = bad_arg(pt, "map: NULL attributes", 0, 0);
 	else if (flags & ~AM_PT_F_MASK)
@@ -798,10 +844,31 @@ int am_pt_map(struct am_pt *pt, am_vaddr_t va, am_paddr_t pa, uint64_t size,
 		rc = check_range(pt, va, size);
 	if (!rc)
 		rc = check_out(pt, pa, size);
+	return rc;
+}
+
+int am_pt_map(struct am_pt *pt, am_vaddr_t va, am_paddr_t pa, uint64_t size,
+	      const struct am_attr *attr, unsigned int flags)
+{
+	struct map_arg m = {.delta = pa - va, .lo = va, .hi = va + size, .flags = flags};
+	struct tmpl t;
+	int rc = 0;
+
+	if (!pt_ready(pt))
+		return AM_EINVAL;
+	lock(pt);
+	if (!attr || (flags & ~AM_PT_F_MASK) ||
+	    ((flags & AM_PT_F_NG) && pt->regime != AM_PT_S1_EL10) || !range_ok(pt, va, size) ||
+	    !out_ok(pt, pa, size))
+		rc = map_refusal(pt, va, pa, size, attr, flags);
 	if (!rc)
-		rc = leaf_template(pt, attr, flags, &m.tmpl);
-	if (!rc)
+		rc = leaf_template(pt, attr, flags, &t);
+	if (!rc) {
+		m.tmpl = t.bits;
 		rc = exec(pt, &map_visitor, &m, va, size);
+		if (!rc)
+			tmpl_keep(pt, &t);
+	}
 	unlock(pt);
 	return rc;
 }
@@ -817,7 +884,7 @@ int am_pt_modify(struct am_pt *pt, am_vaddr_t va, uint64_t size, const struct am
 		 unsigned int flags)
 {
 	struct modify_arg m = {.lo = va, .hi = va + size};
-	am_pte_t tmpl = 0;
+	struct tmpl t = {0, 0};
 	int rc;
 
 	if (!pt_ready(pt))
@@ -834,16 +901,18 @@ int am_pt_modify(struct am_pt *pt, am_vaddr_t va, uint64_t size, const struct am
 		m.clear = AM_PTE_VALID;
 		m.set = (flags & AM_PT_F_PARKED) ? 0 : AM_PTE_VALID;
 	} else if (!rc) {
-		rc = leaf_template(pt, attr, flags, &tmpl);
+		rc = leaf_template(pt, attr, flags, &t);
 	}
 	if (!rc && attr) {
 		m.clear = PT_PERM_MASK | AM_PTE_SW_MASK | AM_PTE_VALID;
-		m.set = tmpl & m.clear;
+		m.set = t.bits & m.clear;
 		m.mem_mask = PT_MEM_MASK;
-		m.mem = tmpl & PT_MEM_MASK;
+		m.mem = t.bits & PT_MEM_MASK;
 	}
 	if (!rc)
 		rc = exec(pt, &modify_visitor, &m, va, size);
+	if (!rc)
+		tmpl_keep(pt, &t);
 	unlock(pt);
 	return rc;
 }
@@ -879,23 +948,28 @@ int am_pt_walk(struct am_pt *pt, am_vaddr_t va, uint64_t size, am_pt_leaf_fn fn,
 	return rc;
 }
 
+static PT_COLD int query_refusal(struct am_pt *pt, am_vaddr_t va, const struct am_pt_leaf *out)
+{
+	if (!out)
+		return bad_arg(pt, "query: NULL output", 0, 0);
+	PT_LOG(pt, AM_LOG_ERR, AM_EV_BAD_RANGE, "query: beyond the input address size", va,
+	       pt->ia_end, 0);
+	return AM_ERANGE;
+}
+
 int am_pt_query(struct am_pt *pt, am_vaddr_t va, struct am_pt_leaf *out)
 {
+	unsigned int level;
+	am_pte_t e;
 	int rc;
 
 	if (!pt_ready(pt))
 		return AM_EINVAL;
 	lock(pt);
-	if (!out) {
-		rc = bad_arg(pt, "query: NULL output", 0, 0);
-	} else if (va >= pt->ia_end) {
-		PT_LOG(pt, AM_LOG_ERR, AM_EV_BAD_RANGE, "query: beyond the input address size", va,
-		       pt->ia_end, 0);
-		rc = AM_ERANGE;
+	if (!out || va >= pt->ia_end) {
+		rc = query_refusal(pt, va, out);
 	} else {
-		unsigned int level;
-		am_pte_t e = pt_find(pt, va, &level);
-
+		e = pt_find(pt, va, &level);
 		/* nothing mapped is an answer, not a refusal: no record */
 		rc = e ? 0 : AM_ENOENT;
 		if (e)
@@ -1013,6 +1087,9 @@ int am_pt_init(struct am_pt *pt, const struct am_pt_config *cfg, const struct am
 	pt->tlbi_max = cfg->tlbi_max ? cfg->tlbi_max : AM_PT_TLBI_BATCH;
 	for (unsigned int t = 0; t < AM_MT_COUNT; t++)
 		pt->attr_index[t] = cfg->attr_index ? cfg->attr_index[t] : (uint8_t)t;
+	pt_mtype_of(pt->regime, pt->attr_index, pt->mtype_of);
+	pt->tmpl_next = 0;
+	pt->tmpl_key[0] = pt->tmpl_key[1] = 0; /* no template: keys have bit 63 set */
 	pt->ready = AM_READY_PT;
 	return 0;
 }

@@ -227,7 +227,8 @@ static inline bool pt_is_table(am_pte_t pte, unsigned int level)
 
 static inline uint64_t pt_span(unsigned int level)
 {
-	return 1ull << am_pt_level_shift(level);
+	/* levels 0..3 (callers never pass more): a constant, or one shift */
+	return 1ull << (12u + 9u * (3u - level));
 }
 
 /* Where the library reads and writes the table at @pa. */
@@ -248,10 +249,61 @@ int pt_desc_encode(enum am_pt_regime regime, unsigned int level, const struct am
  */
 int pt_leaf_attr(enum am_pt_regime regime, const struct am_attr *a, const uint8_t *attr_index,
 		 am_pte_t *out);
+/*
+ * pt_leaf_attr() for @pt, inline: the common case decided from two table
+ * loads (desc.c's permission rows, with PT_PERM_NO where the regime cannot
+ * express a set and PT_PERM_WX on stage 1's write+execute); anything else
+ * gets pt_leaf_attr()'s answer.
+ */
+#define PT_PERM_NO (1ull << 63)
+#define PT_PERM_WX (1ull << 62)
+extern const am_pte_t pt_perm_fast[AM_PT_REGIME_COUNT][AM_PERM_MASK + 1];
+extern const uint8_t pt_s2_memattr[AM_MT_COUNT];
+static inline int pt_leaf_tmpl(const struct am_pt *pt, const struct am_attr *a, am_pte_t *out)
+{
+	unsigned int perm = a->perm, mt = a->mtype, sh = a->sh;
+
+	if (perm <= AM_PERM_MASK && mt < AM_MT_COUNT && (sh == AM_SH_NONE || sh - 2u < 2u)) {
+		am_pte_t p = pt_perm_fast[pt->regime][perm];
+		unsigned int idx = pt->regime == AM_PT_S2 ? pt_s2_memattr[mt] : pt->attr_index[mt];
+
+		if (!(p & (PT_PERM_NO | PT_PERM_WX)) && idx <= 0xf &&
+		    !((perm & AM_PERM_X) && mt <= AM_MT_DEVICE_nGnRE)) {
+			*out = p | (am_pte_t)idx << 2 | (am_pte_t)sh << 8; /* [5:2], SH [9:8] */
+			return 0;
+		}
+	}
+	return pt_leaf_attr(pt->regime, a, pt->attr_index, out);
+}
 /* The attributes of leaf @pte (valid or not): pt_leaf_attr()'s inverse.
  * Returns 0, AM_EINVAL (SH = 01) or AM_ENOTSUP (no armmap memory type). */
 int pt_leaf_attr_of(enum am_pt_regime regime, am_pte_t pte, const uint8_t *attr_index,
 		    struct am_attr *a);
+/* The memory type of each value of a leaf's bits [5:2] (stage 1: AttrIndx
+ * and NS, stage 2: MemAttr), 0xff where armmap has none. */
+void pt_mtype_of(enum am_pt_regime regime, const uint8_t *attr_index, uint8_t out[16]);
+/* The permissions of a leaf, by regime and pt_perm_index(). */
+extern const uint8_t pt_perm_of[AM_PT_REGIME_COUNT][16];
+static inline unsigned int pt_perm_index(am_pte_t pte)
+{
+	return (unsigned int)(((pte >> 6) & 3) | ((pte >> 51) & 0xc));
+}
+
+/*
+ * pt_leaf_attr_of() for @pt, from its tables: the attributes of @pte into
+ * *@a, or all zero when armmap would not write it (SH = 01, no memory type).
+ */
+static inline void pt_attr_of(const struct am_pt *pt, am_pte_t pte, struct am_attr *a)
+{
+	unsigned int mt = pt->mtype_of[(pte >> 2) & 0xf];
+	unsigned int sh = (pte >> 8) & 3;
+	bool ok = mt != 0xff && sh != 1;
+
+	a->perm = ok ? pt_perm_of[pt->regime][pt_perm_index(pte)] : 0;
+	a->mtype = (uint8_t)(ok ? mt : 0);
+	a->sh = (uint8_t)(ok ? sh : 0);
+}
+
 int pt_desc_decode(enum am_pt_regime regime, unsigned int level, am_pte_t pte,
 		   const uint8_t *attr_index, struct am_pt_desc *d);
 /* A table page from the backend the hardware can use? If not, log and say why. */
@@ -261,13 +313,17 @@ int pt_check_table_pa(const struct am_pt_ops *ops, void *ctx, const void *va, am
 bool pt_ready(const struct am_pt *pt);
 /* Fill a table page no walker can reach: zero, or @tmpl + i * @step. */
 void pt_fill_fresh(am_pte_t *p, am_pte_t tmpl, uint64_t step);
-/* The entry that maps @va, or the empty one where a lookup ends; its level in *@level. */
-am_pte_t pt_find(struct am_pt *pt, am_vaddr_t va, unsigned int *level);
 /* Walk [va, va + size) with a visitor that writes nothing (the leaf walk). */
 int pt_run(struct pt_walk *w, am_vaddr_t va, uint64_t size);
-/* Carry out a visitor that writes over [va, va + size): once, or dry,
- * reserve, commit; then the finish. */
-int pt_exec(struct pt_walk *w, am_vaddr_t va, uint64_t size);
+/* pt_exec()'s general part, for [va, hi): once, or dry, reserve, commit;
+ * then the finish. */
+int pt_exec_walk(struct pt_walk *w, am_vaddr_t va, am_vaddr_t hi);
+/* The end of a call: outstanding maintenance, then one COMPLETE if writes
+ * are still unwaited for. */
+void pt_finish(struct pt_walk *w);
+/* A table the single-leaf path emptied: left as a walk leaves it, through
+ * the post visits up the path (rare: apart, with its frame). */
+void pt_leaf_emptied(struct pt_walk *w, am_vaddr_t va, uint64_t size);
 int pt_reserve(struct pt_walk *w, size_t n);
 void pt_reserve_leftover(struct pt_walk *w);
 void pt_descend_table(struct pt_walk *w, struct pt_slot *s);
@@ -311,6 +367,140 @@ static inline void pt_queue_tlbi(struct pt_walk *w, am_vaddr_t va, unsigned int 
 		return;
 	}
 	b->tlbi[b->ntlbi++] = (va & ~0xfffull) | (uint64_t)level << 1 | (leaf ? 1u : 0u);
+}
+
+/*
+ * THE lookup along one address, shared by the single-leaf path and the
+ * queries: from the root along @va through entries that are tables, one
+ * read a level, to the entry at @level. Returns it, with the table
+ * descriptor that links its table in *@link (NULL at the root). When
+ * something other than a table stops the way above @level: with @at NULL,
+ * returns NULL; else returns that entry, its level in *@at (which is
+ * @level otherwise).
+ */
+static inline __attribute__((always_inline)) am_pte_t *
+pt_lookup_(struct am_pt *pt, am_vaddr_t va, unsigned int level, am_pte_t **link, unsigned int *at,
+	   void *(*table_va)(void *, am_paddr_t))
+{
+	am_pte_t *t = pt->root, *p = NULL, *up = NULL, e;
+
+	/* unrolled from the root level: a constant shift at each level */
+	switch (pt->root_level) {
+#define PT_STEP(l)                                                          \
+	p = &t[(va >> am_pt_level_shift(l)) & (PT_ENTRIES - 1)];            \
+	if (level == (l))                                                   \
+		break;                                                      \
+	e = *p;                                                             \
+	if ((e & PT_TYPE_MASK) != PT_TYPE_MASK) { /* a table: l < 3 here */ \
+		if (!at)                                                    \
+			return NULL;                                        \
+		*at = (l);                                                  \
+		*link = up;                                                 \
+		return p;                                                   \
+	}                                                                   \
+	up = p;                                                             \
+	t = table_va ? table_va(pt->ctx, e & AM_PTE_OA_MASK)                \
+		     : (am_pte_t *)(uintptr_t)(e & AM_PTE_OA_MASK);
+	case 0:
+		PT_STEP(0)
+		/* fall through */
+	case 1:
+		PT_STEP(1)
+		/* fall through */
+	default:
+		PT_STEP(2)
+#undef PT_STEP
+		p = &t[(va >> am_pt_level_shift(3)) & (PT_ENTRIES - 1)];
+	}
+	if (at)
+		*at = level;
+	*link = up;
+	return p;
+}
+
+/* Made twice: with the backend's table_va, and without (tables at their
+ * PA), where no call in the way makes the compiler save registers. */
+static inline __attribute__((always_inline)) am_pte_t *
+pt_lookup(struct am_pt *pt, am_vaddr_t va, unsigned int level, am_pte_t **link, unsigned int *at)
+{
+	if (pt->ops->table_va)
+		return pt_lookup_(pt, va, level, link, at, pt->ops->table_va);
+	return pt_lookup_(pt, va, level, link, at, NULL);
+}
+
+/* The entry that maps @va, or the empty one where a lookup ends; its level in *@level. */
+static inline __attribute__((always_inline)) am_pte_t pt_find(struct am_pt *pt, am_vaddr_t va,
+							      unsigned int *level)
+{
+	am_pte_t *link;
+
+	return *pt_lookup(pt, va, AM_PT_MAX_LEVEL, &link, level);
+}
+
+/*
+ * The single-leaf path: [va, va + span) is the entry at @level. Down
+ * through existing tables only (PT_AGAIN at anything else, nothing read
+ * twice), @leaf on the entry, then its table's count: written back into
+ * the table's descriptor, or, when the op emptied the table and the
+ * visitor frees empty tables, the table is left through the post visits.
+ */
+static inline __attribute__((always_inline)) int
+pt_exec_leaf(struct pt_walk *w, am_vaddr_t va, unsigned int level,
+	     int (*leaf)(struct pt_walk *w, struct pt_entry *x), bool post)
+{
+	am_pte_t *link;
+	struct pt_entry x;
+	int rc;
+
+	x.p = pt_lookup(w->pt, va, level, &link, NULL);
+	if (!x.p)
+		return PT_AGAIN;
+	x.e = *x.p;
+	x.va = va;
+	x.level = level;
+	x.dcnt = 0;
+	rc = leaf(w, &x);
+	if (rc)
+		return rc;
+	if (x.dcnt && link) {
+		am_pte_t linked = *link;
+		unsigned int cnt = pt_cnt_of(linked) + (unsigned int)x.dcnt;
+
+		if (!cnt && post)
+			pt_leaf_emptied(w, va, pt_span(level));
+		else
+			pte_store(link, (linked & ~PT_CNT_MASK) | (am_pte_t)cnt << PT_CNT_SHIFT);
+	}
+	pt_finish(w);
+	return 0;
+}
+
+/*
+ * Carry out a visitor that writes over [va, va + size): a range that is
+ * exactly one entry (a page, or the span of a block at level 1 or 2) takes
+ * the single-leaf path first; else, or when that needs more, the walk.
+ * Inline, so that each call gets its visitor's leaf op inlined.
+ */
+static inline __attribute__((always_inline)) int pt_exec(struct pt_walk *w, am_vaddr_t va,
+							 uint64_t size)
+{
+	/* read before any call: a constant when the visitor is */
+	int (*leaf)(struct pt_walk *, struct pt_entry *) = w->v->leaf;
+	bool post = w->v->post != NULL;
+	unsigned int level = size == pt_span(3)	  ? 3
+			     : size == pt_span(2) ? 2
+			     : size == pt_span(1) ? 1
+						  : 0;
+
+	if (level && leaf && !(va & (size - 1)) && level >= w->pt->root_level) {
+		int rc;
+
+		w->dry = false;
+		rc = pt_exec_leaf(w, va, level, leaf, post);
+		if (rc != PT_AGAIN)
+			return rc;
+	}
+	return pt_exec_walk(w, va, va + size);
 }
 
 #endif

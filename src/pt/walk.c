@@ -143,7 +143,7 @@ void pt_flush(struct pt_walk *w)
 
 /* The end of a call: outstanding maintenance, then one COMPLETE if writes
  * are still unwaited for. */
-static inline void pt_finish(struct pt_walk *w)
+void pt_finish(struct pt_walk *w)
 {
 	struct am_pt_tlbi t;
 
@@ -564,116 +564,15 @@ static int walk_once(struct pt_walk *w, struct pt_start *st, am_vaddr_t lo, am_v
 	return 0;
 }
 
-/* Where a lookup along an address ends (pt_down()). */
-struct pt_down {
-	am_pte_t *p; /* the entry */
-	unsigned int level;
-	am_pte_t *link;	 /* the table descriptor above it; NULL at the root */
-	am_pte_t linked; /* its value */
-};
-
-/*
- * From the root along @va, through entries that are tables, down to level
- * @stop at most: one read a level, nothing written. Shared by the
- * single-leaf path and the lookups (pt_find()). Made twice by pt_down():
- * with the backend's table_va, and without (tables at their PA), where no
- * call in the loop makes the compiler save registers around it.
- */
-static inline __attribute__((always_inline)) void down(struct am_pt *pt, am_vaddr_t va,
-						       unsigned int stop, struct pt_down *d,
-						       void *(*table_va)(void *, am_paddr_t))
-{
-	am_pte_t *t = pt->root;
-	unsigned int root = pt->root_level;
-
-	d->link = NULL;
-	d->linked = 0;
-	/* unrolled: a constant shift at each level */
-#pragma GCC unroll 3
-	for (unsigned int l = 0; l < AM_PT_MAX_LEVEL; l++) {
-		am_pte_t *p, e;
-
-		if (l < root)
-			continue;
-		p = &t[(va >> am_pt_level_shift(l)) & (PT_ENTRIES - 1)];
-		e = *p;
-		if (l == stop || (e & PT_TYPE_MASK) != PT_TYPE_MASK) { /* a table: l < 3 here */
-			d->p = p;
-			d->level = l;
-			return;
-		}
-		d->link = p;
-		d->linked = e;
-		t = table_va ? table_va(pt->ctx, e & AM_PTE_OA_MASK)
-			     : (am_pte_t *)(uintptr_t)(e & AM_PTE_OA_MASK);
-	}
-	d->p = &t[(va >> am_pt_level_shift(AM_PT_MAX_LEVEL)) & (PT_ENTRIES - 1)];
-	d->level = AM_PT_MAX_LEVEL;
-}
-
-static inline void pt_down(struct am_pt *pt, am_vaddr_t va, unsigned int stop, struct pt_down *d)
-{
-	if (pt->ops->table_va)
-		down(pt, va, stop, d, pt->ops->table_va);
-	else
-		down(pt, va, stop, d, NULL);
-}
-
-am_pte_t pt_find(struct am_pt *pt, am_vaddr_t va, unsigned int *level)
-{
-	struct pt_down d;
-
-	pt_down(pt, va, AM_PT_MAX_LEVEL, &d);
-	*level = d.level;
-	return *d.p;
-}
-
 /* A table the single-leaf path emptied: left as a walk leaves it, through
  * the post visits up the path (rare: apart, with its frame). */
-static __attribute__((noinline)) void leaf_emptied(struct pt_walk *w, am_vaddr_t va, uint64_t size)
+void pt_leaf_emptied(struct pt_walk *w, am_vaddr_t va, uint64_t size)
 {
 	struct pt_start st;
 
 	descend_path(w, &st, va, va + size);
 	st.tbl[st.level].cnt = 0;
 	ascend_path(w, &st, va);
-}
-
-/*
- * The single-leaf path: [va, va + 2^shift) is the entry at @level. Down
- * through existing tables only (PT_AGAIN at anything else, nothing read
- * twice), the leaf op on the entry, then its table's count: written back
- * into the table's descriptor, or, when the op emptied the table and the
- * visitor frees empty tables, the table is left through the post visits.
- */
-static int exec_leaf(struct pt_walk *w, am_vaddr_t va, unsigned int level, unsigned int shift)
-{
-	struct pt_down d;
-	struct pt_entry x;
-	unsigned int cnt;
-	int rc;
-
-	pt_down(w->pt, va, level, &d);
-	if (d.level != level)
-		return PT_AGAIN;
-	x.p = d.p;
-	x.e = *d.p;
-	x.va = va;
-	x.level = level;
-	x.dcnt = 0;
-	rc = w->v->leaf(w, &x);
-	if (rc)
-		return rc;
-	if (x.dcnt && d.link) {
-		cnt = pt_cnt_of(d.linked) + (unsigned int)x.dcnt;
-		if (!cnt && w->v->post)
-			leaf_emptied(w, va, 1ull << shift);
-		else
-			pte_store(d.link,
-				  (d.linked & ~PT_CNT_MASK) | (am_pte_t)cnt << PT_CNT_SHIFT);
-	}
-	pt_finish(w);
-	return 0;
 }
 
 int pt_run(struct pt_walk *w, am_vaddr_t va, uint64_t size)
@@ -685,9 +584,8 @@ int pt_run(struct pt_walk *w, am_vaddr_t va, uint64_t size)
 }
 
 /* The general part of pt_exec(): the path, then once, or dry, reserve,
- * commit; the way back up; the finish. Apart from pt_exec() so that the
- * single-leaf path does not pay for its frame. */
-static __attribute__((noinline)) int exec_walk(struct pt_walk *w, am_vaddr_t va, am_vaddr_t hi)
+ * commit; the way back up; the finish. */
+int pt_exec_walk(struct pt_walk *w, am_vaddr_t va, am_vaddr_t hi)
 {
 	struct pt_start st;
 	int rc = PT_AGAIN;
@@ -715,23 +613,4 @@ static __attribute__((noinline)) int exec_walk(struct pt_walk *w, am_vaddr_t va,
 	pt_finish(w);
 	pt_reserve_leftover(w);
 	return rc;
-}
-
-int pt_exec(struct pt_walk *w, am_vaddr_t va, uint64_t size)
-{
-	/* exactly one entry: a page, or the span of a block at level 1 or 2 */
-	unsigned int level = size == pt_span(3)	  ? 3
-			     : size == pt_span(2) ? 2
-			     : size == pt_span(1) ? 1
-						  : 0;
-
-	if (level && w->v->leaf && !(va & (size - 1)) && level >= w->pt->root_level) {
-		int rc;
-
-		w->dry = false;
-		rc = exec_leaf(w, va, level, am_pt_level_shift(level));
-		if (rc != PT_AGAIN)
-			return rc;
-	}
-	return exec_walk(w, va, va + size);
 }

@@ -414,6 +414,61 @@ static void test_map_pages(void **state)
 	expect_fault(0x09000000, VMSA_ACC_X, VMSA_F_PERMISSION);
 }
 
+/*
+ * The table keeps the last two leaf templates of calls that succeeded:
+ * every attribute set and flag combination, in an order that reuses and
+ * evicts both slots, must give exactly its own descriptor bits; a refused
+ * call keeps nothing.
+ */
+static void test_template_cache(void **state)
+{
+	static const struct {
+		const struct am_attr *a;
+		unsigned int flags;
+	} seq[] = {
+		{&RW, 0},
+		{&RO, 0},
+		{&RW, 0},
+		{&RW, AM_PT_F_SW(3)},
+		{&RW, AM_PT_F_PARKED},
+		{&RO, AM_PT_F_SW(3)},
+		{&DEV, 0},
+		{&RW, 0},
+		{&RX, AM_PT_F_SW(9)},
+		{&RW, AM_PT_F_SW(3)},
+		{&RO, 0},
+	};
+	struct am_pt *pt = setup(AM_PT_S2, 40);
+	struct am_pt_leaf l;
+	uint64_t va = 0x40000000;
+
+	(void)state;
+	for (unsigned int i = 0; i < sizeof(seq) / sizeof(seq[0]); i++) {
+		assert_int_equal(
+			am_pt_map(pt, va + i * K4, va + i * K4, K4, seq[i].a, seq[i].flags), 0);
+		assert_int_equal(am_pt_query(pt, va + i * K4, &l), 0);
+		assert_int_equal(l.attr.perm, seq[i].a->perm);
+		assert_int_equal(l.attr.mtype, seq[i].a->mtype);
+		assert_int_equal(l.attr.sh, seq[i].a->sh);
+		assert_int_equal(l.sw, AM_PT_F_SW_OF(seq[i].flags));
+		assert_int_equal(l.valid, !(seq[i].flags & AM_PT_F_PARKED));
+	}
+	check();
+	/* refused (over a valid entry) with a new set: nothing kept, nothing changed */
+	snap();
+	assert_int_equal(am_pt_map(pt, va, va, K4, &DEV, AM_PT_F_SW(5)), AM_EEXIST);
+	unchanged();
+	/* modify through the cache: RO then back to RW with software bits */
+	assert_int_equal(am_pt_modify(pt, va, K4, &RO, 0), 0);
+	assert_int_equal(am_pt_query(pt, va, &l), 0);
+	assert_int_equal(l.attr.perm, RO.perm);
+	assert_int_equal(am_pt_modify(pt, va, K4, &RW, AM_PT_F_SW(3)), 0);
+	assert_int_equal(am_pt_query(pt, va, &l), 0);
+	assert_int_equal(l.attr.perm, RW.perm);
+	assert_int_equal(l.sw, 3);
+	check();
+}
+
 /* Every refusal of map: its code, the log, and nothing changed. */
 static void test_map_refusals(void **state)
 {
@@ -1987,6 +2042,7 @@ int main(void)
 	struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_init_errors, teardown),
 		cmocka_unit_test_teardown(test_map_pages, teardown),
+		cmocka_unit_test_teardown(test_template_cache, teardown),
 		cmocka_unit_test_teardown(test_map_refusals, teardown),
 		cmocka_unit_test_teardown(test_block_sizes, teardown),
 		cmocka_unit_test_teardown(test_minimal_random, teardown),
