@@ -212,6 +212,45 @@ static int map_leaves(struct pt_walk *w, struct pt_slot *s, unsigned int n)
 	return (int)n;
 }
 
+/* Table pages a map of a whole entry at @level takes under it. */
+static size_t map_need_full(const struct map_arg *m, unsigned int level)
+{
+	if (map_leaf_ok(m, level))
+		return 0;
+	return PT_ENTRIES * (1 + map_need_full(m, level + 1));
+}
+
+/*
+ * Table pages a map of [lo, hi) takes inside an empty table at @level
+ * whose span holds it: a table under each entry it covers partly, and
+ * under each it covers wholly where no leaf may go there, and so on down.
+ * The commit run makes exactly these decisions in the new tables.
+ */
+static size_t map_need(const struct map_arg *m, unsigned int level, am_vaddr_t lo, am_vaddr_t hi)
+{
+	uint64_t span = pt_span(level);
+	am_vaddr_t a = lo & ~(span - 1);
+	size_t need = 0;
+
+	if (level == AM_PT_MAX_LEVEL)
+		return 0;
+	if (lo != a || hi - a < span) { /* the first entry, partly */
+		am_vaddr_t e = hi - a < span ? hi : a + span;
+
+		need += 1 + map_need(m, level + 1, lo, e);
+		lo = e;
+	}
+	if (lo < hi && (hi & (span - 1))) { /* the last entry, partly */
+		am_vaddr_t b = hi & ~(span - 1);
+
+		need += 1 + map_need(m, level + 1, b, hi);
+		hi = b;
+	}
+	if (lo < hi && !map_leaf_ok(m, level))
+		need += (size_t)((hi - lo) / span) * (1 + map_need_full(m, level + 1));
+	return need;
+}
+
 static int map_visit(struct pt_walk *w, struct pt_slot *s)
 {
 	struct map_arg *m = w->arg;
@@ -228,12 +267,21 @@ static int map_visit(struct pt_walk *w, struct pt_slot *s)
 	if (n && map_leaf_ok(m, lvl))
 		return map_leaves(w, s, n);
 	/*
-	 * A new last-level table needs no look in the dry run: all of it is
-	 * free. One wholly inside the range gets every entry written (a leaf
-	 * or a table), so it is not zeroed first.
+	 * The dry run need not walk a new table: it is empty, nothing in it
+	 * can refuse, and what it takes is arithmetic (map_need()). The
+	 * commit fills it; one wholly inside the range gets every entry
+	 * written (a leaf or a table), so it is not zeroed first.
 	 */
-	return pt_descend_new(w, s, w->dry && lvl + 1 == AM_PT_MAX_LEVEL,
-			      s->lo == s->va && s->hi == s->va + pt_span(lvl));
+	if (w->dry && !n) {
+		pt_dry_need(w, 1 + map_need(m, lvl + 1, s->lo, s->hi));
+		return 1;
+	}
+	if (w->dry) { /* whole entries, no leaf allowed: each a full table */
+		n = n < zero_entries(s) ? n : zero_entries(s);
+		pt_dry_need(w, n * (1 + map_need_full(m, lvl + 1)));
+		return (int)n;
+	}
+	return pt_descend_new(w, s, false, s->lo == s->va && s->hi == s->va + pt_span(lvl));
 }
 
 /* The single-leaf path: one empty entry where a leaf may go. (One entry

@@ -328,6 +328,7 @@ int pt_reserve(struct pt_walk *w, size_t n);
 void pt_reserve_leftover(struct pt_walk *w);
 void pt_descend_table(struct pt_walk *w, struct pt_slot *s);
 int pt_descend_new(struct pt_walk *w, struct pt_slot *s, bool shallow, bool overwritten);
+void pt_dry_need(struct pt_walk *w, size_t n);
 void pt_queue_free(struct pt_walk *w, void *va, am_paddr_t pa);
 void pt_flush(struct pt_walk *w);
 void pt_unhint_run(struct pt_walk *w, struct pt_slot *s, am_vaddr_t drop_lo, am_vaddr_t drop_hi);

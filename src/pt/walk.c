@@ -283,6 +283,12 @@ int pt_descend_new(struct pt_walk *w, struct pt_slot *s, bool shallow, bool over
 	return 0;
 }
 
+/* Dry run: the commit will create @n tables the walk does not visit. */
+void pt_dry_need(struct pt_walk *w, size_t n)
+{
+	w->need += n;
+}
+
 /* Link a fresh child into its entry; a live block goes with break-before-make. */
 static void install(struct pt_walk *w, struct pt_slot *s)
 {
