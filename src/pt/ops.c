@@ -437,14 +437,21 @@ static int modify_check(struct pt_walk *w, am_vaddr_t va, am_pte_t e, unsigned i
 static am_pte_t mismatch(const am_pte_t *p, unsigned int n, am_pte_t check, am_pte_t want)
 {
 	const pt_pair_u c = {check, check}, x = {want, want};
-	pt_pair_u acc = {0, 0};
+	pt_pair_u acc = {0, 0}, acc2 = {0, 0};
 	am_pte_t tail = 0;
 	unsigned int k;
 
-	for (k = 0; k + 2 <= n; k += 2)
+	for (k = 0; k + 8 <= n; k += 8) {
+		acc |= ((*(const pt_pair_u *)(p + k) & c) ^ x) |
+		       ((*(const pt_pair_u *)(p + k + 4) & c) ^ x);
+		acc2 |= ((*(const pt_pair_u *)(p + k + 2) & c) ^ x) |
+			((*(const pt_pair_u *)(p + k + 6) & c) ^ x);
+	}
+	for (; k + 2 <= n; k += 2)
 		acc |= (*(const pt_pair_u *)(p + k) & c) ^ x;
 	if (k < n)
 		tail = (p[k] & check) ^ want;
+	acc |= acc2;
 	return acc[0] | acc[1] | tail;
 }
 
@@ -505,30 +512,39 @@ static inline void modify_entry(struct pt_walk *w, const struct modify_arg *m, a
 static __attribute__((noinline)) am_pte_t *modify_span(am_pte_t *p, am_pte_t *end, am_pte_t clear,
 						       am_pte_t set, am_pte_t stop, bool *changed)
 {
-	am_pte_t diff = 0;
+	const pt_pair_u keep = {~clear, ~clear}, to = {set, set}, st = {stop, stop};
+	pt_pair_u diff = {0, 0};
+	am_pte_t d = 0;
 
-	for (; end - p >= 4; p += 4) {
-		am_pte_t e0 = p[0], e1 = p[1], e2 = p[2], e3 = p[3];
-		am_pte_t v0 = (e0 & ~clear) | set, v1 = (e1 & ~clear) | set;
-		am_pte_t v2 = (e2 & ~clear) | set, v3 = (e3 & ~clear) | set;
+	/* computed two at a time (read as pairs), written one 64-bit store each */
+	for (; end - p >= 8; p += 8) {
+		pt_pair_u a = *(const pt_pair_u *)p, b = *(const pt_pair_u *)(p + 2);
+		pt_pair_u c = *(const pt_pair_u *)(p + 4), e = *(const pt_pair_u *)(p + 6);
+		pt_pair_u s = ((a | b) | (c | e)) & st;
+		pt_pair_u va = (a & keep) | to, vb = (b & keep) | to;
+		pt_pair_u vc = (c & keep) | to, ve = (e & keep) | to;
 
-		if ((e0 | e1 | e2 | e3) & stop)
+		if (s[0] | s[1])
 			break;
-		diff |= (v0 ^ e0) | (v1 ^ e1) | (v2 ^ e2) | (v3 ^ e3);
-		pte_store(&p[0], v0);
-		pte_store(&p[1], v1);
-		pte_store(&p[2], v2);
-		pte_store(&p[3], v3);
+		diff |= ((va ^ a) | (vb ^ b)) | ((vc ^ c) | (ve ^ e));
+		pte_store(&p[0], va[0]);
+		pte_store(&p[1], va[1]);
+		pte_store(&p[2], vb[0]);
+		pte_store(&p[3], vb[1]);
+		pte_store(&p[4], vc[0]);
+		pte_store(&p[5], vc[1]);
+		pte_store(&p[6], ve[0]);
+		pte_store(&p[7], ve[1]);
 	}
 	for (; p < end; p++) {
 		am_pte_t e = *p, v = (e & ~clear) | set;
 
 		if (e & stop)
 			break;
-		diff |= v ^ e;
+		d |= v ^ e;
 		pte_store(p, v);
 	}
-	*changed |= diff != 0;
+	*changed |= (diff[0] | diff[1] | d) != 0;
 	return p;
 }
 
