@@ -165,7 +165,8 @@ static int map_leaves(struct pt_walk *w, struct pt_slot *s, unsigned int n)
 
 	if (w->once && n != s->n)
 		return PT_AGAIN;
-	if (p && !s->t->blank) {
+	/* what is ahead in a new empty table is empty: nothing to look at */
+	if (p && !s->t->blank && !(s->t->fresh && !s->t->tmpl)) {
 		for (unsigned int k = 1; k < n; k++) {
 			am_pte_t e = p[s->idx + k];
 

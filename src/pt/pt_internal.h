@@ -98,6 +98,8 @@ struct pt_tbl {
 	unsigned int cnt; /* entries not zero (commit; not kept for the root) */
 	bool live;	  /* reachable by the hardware's table walks */
 	bool blank;	  /* fresh, not filled: reads as empty, every entry gets written */
+	bool fresh;	  /* created by this call: what the walk has not reached yet
+			   * is as created (zero, or the split block's) */
 };
 
 /* One entry of a table, handed to the visitor. */

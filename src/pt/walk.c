@@ -182,6 +182,7 @@ static inline void descend_table(struct am_pt *pt, struct pt_slot *s)
 	s->child.cnt = pt_cnt_of(s->pte);
 	s->child.live = s->t->live;
 	s->child.blank = false;
+	s->child.fresh = false;
 }
 
 void pt_descend_table(struct pt_walk *w, struct pt_slot *s)
@@ -266,6 +267,7 @@ int pt_descend_new(struct pt_walk *w, struct pt_slot *s, bool shallow, bool over
 	s->child.cnt = tmpl ? PT_ENTRIES : 0;
 	s->child.live = false;
 	s->child.blank = false;
+	s->child.fresh = true;
 	if (w->dry) {
 		s->child.p = NULL;
 		w->need++;
@@ -505,6 +507,7 @@ static void descend_path(struct pt_walk *w, struct pt_start *st, am_vaddr_t lo, 
 	st->tbl[level].cnt = 0;
 	st->tbl[level].live = true;
 	st->tbl[level].blank = false;
+	st->tbl[level].fresh = false;
 	for (; level < last && shift > floor; level++, shift -= 9) {
 		unsigned int i = (unsigned int)(lo >> shift) & (PT_ENTRIES - 1);
 		am_pte_t e = st->tbl[level].p[i];
@@ -519,6 +522,7 @@ static void descend_path(struct pt_walk *w, struct pt_start *st, am_vaddr_t lo, 
 		c->cnt = pt_cnt_of(e);
 		c->live = true;
 		c->blank = false;
+		c->fresh = false;
 	}
 	st->level = level;
 	st->base = lo & ~((1ull << (shift + 9)) - 1); /* 0 at the root: lo < 2^(shift + 9) */
