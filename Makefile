@@ -111,6 +111,21 @@ $(B)/tsan/test-%: tests/unit/test_%.c $(TSAN_LIB_OBJS) tests/unit/harness.h test
 	gcc $(filter-out $(SAN),$(TEST_CFLAGS)) $(TSAN) -DAM_SUITE_ONLY='"threads_"' \
 		-DAM_SUITE_NAME='"tsan-$*"' $< $(TSAN_LIB_OBJS) -lcmocka -lpthread -o $@
 
+# The reduced configuration (include/armmap/config.h): the library, with
+# the models and host ops, built with one MPU flavour, one regime and no log
+# strings, for suite config-reduced (tests/config/test_reduced.c).
+RED_DEFS := -DAM_CONFIG_MPU_V8M -DAM_CONFIG_PT_S1_EL2 -DAM_CONFIG_NO_LOG_STRINGS
+RED_LIB_OBJS := $(patsubst %.c,$(B)/reduced/%.o,$(CORE_SRCS) $(TEST_LIB_SRCS))
+$(B)/reduced/src/%.o: src/%.c $(CORE_HDRS) | deps
+	@mkdir -p $(dir $@)
+	gcc $(CORE_CFLAGS) $(RED_DEFS) -g -O1 $(SAN) -c $< -o $@
+$(B)/reduced/%.o: %.c $(CORE_HDRS) $(TEST_HDRS) | deps
+	@mkdir -p $(dir $@)
+	gcc $(TEST_CFLAGS) $(RED_DEFS) -c $< -o $@
+$(B)/reduced/test-reduced: tests/config/test_reduced.c $(RED_LIB_OBJS) tests/unit/harness.h | deps
+	@mkdir -p $(dir $@)
+	gcc $(TEST_CFLAGS) $(RED_DEFS) $< $(RED_LIB_OBJS) -lcmocka -lpthread -o $@
+
 # ----------------------------------------------------------------- fuzz --
 # One fuzz module per library module: tests/fuzz/fuzz_<name>.c, its corpus
 # tests/fuzz/corpus/<name>/, its line in tests/fuzz/modules.c. Three builds
@@ -441,7 +456,7 @@ QEMU_LINUX := qemu-system-aarch64 -M virt,virtualization=on -cpu cortex-a57 -m 5
 # ------------------------------------------------------------------ test --
 # Every suite prints `<suite>: N passed, M failed`; scripts/run-suites.sh
 # runs them all and closes with the total.
-SUITES := $(patsubst $(B)/tests/%,unit-%,$(UNIT_BINS)) $(addprefix tsan-,$(TSAN_TESTS)) fuzz-replay \
+SUITES := $(patsubst $(B)/tests/%,unit-%,$(UNIT_BINS)) config-reduced $(addprefix tsan-,$(TSAN_TESTS)) fuzz-replay \
 	soak-slice cross-build qemu-mpu qemu-r52 qemu-mmu qemu-guest qemu-mmio-guard qemu-smp qemu-linux
 
 # Each suite builds what it runs, so one that does not build is counted as
@@ -451,6 +466,9 @@ test: deps
 
 suite-unit-%: $(B)/tests/%
 	@$(B)/tests/$*
+
+suite-config-reduced: $(B)/reduced/test-reduced
+	@$(B)/reduced/test-reduced
 
 suite-tsan-%: $(B)/tsan/test-%
 	@TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 $(B)/tsan/test-$*

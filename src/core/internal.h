@@ -8,6 +8,7 @@
 #define ARMMAP_CORE_INTERNAL_H
 
 #include <armmap/attr.h>
+#include <armmap/config.h>
 #include <armmap/errors.h>
 #include <armmap/types.h>
 

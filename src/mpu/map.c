@@ -94,7 +94,7 @@ static void attr_fields(const struct am_mpu_map *m, const struct am_attr *a,
 {
 	f->ap = (a->perm & AM_PERM_W ? 0u : 2u) | (a->perm & AM_PERM_USER ? 1u : 0u);
 	/* v8-R AArch64 EL2 uses XN[1]; the others have a single XN bit */
-	f->xn = a->perm & AM_PERM_X ? 0 : m->flavour == AM_MPU_V8R_AARCH64 ? 2 : 1;
+	f->xn = a->perm & AM_PERM_X ? 0 : MPU_FLAVOUR(m->flavour) == AM_MPU_V8R_AARCH64 ? 2 : 1;
 	f->sh = a->sh;
 	f->attr_idx = m->attr_index[a->mtype];
 	f->en = 1;
@@ -126,7 +126,7 @@ static void region_encode(const struct am_mpu_map *m, const struct am_mpu_region
 	f.base = r->base;
 	f.limit = r->limit;
 	f.en = r->used;
-	am_mpu_encode_valid((enum am_mpu_flavour)m->flavour, &f, rbar, rlar);
+	am_mpu_encode_valid(MPU_FLAVOUR((enum am_mpu_flavour)m->flavour), &f, rbar, rlar);
 }
 
 /* Write region @idx as the software copy says. */
@@ -317,6 +317,10 @@ static int check_config(const struct am_mpu_config *cfg, const struct am_mpu_ops
 				      "mpu init: no storage, unknown flavour or unknown flags",
 				      (uint64_t)(uintptr_t)cfg->storage, (unsigned int)cfg->flavour,
 				      cfg->flags);
+	if (!MPU_BUILT(cfg->flavour))
+		return am_init_refuse(env, ctx, AM_ENOTSUP,
+				      "mpu init: flavour not built (AM_CONFIG_MPU_*)",
+				      (unsigned int)cfg->flavour, AM_MPU_BUILT_MASK, 0);
 	if (cfg->pa_bits &&
 	    (cfg->flavour != AM_MPU_V8R_AARCH64 || cfg->pa_bits < 32 || cfg->pa_bits > 48))
 		return am_init_refuse(env, ctx, AM_EINVAL,

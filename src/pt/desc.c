@@ -58,6 +58,14 @@ static const int8_t s2_mtype[16] = {
 	S2_MT(8), S2_MT(9), S2_MT(10), S2_MT(11), S2_MT(12), S2_MT(13), S2_MT(14), S2_MT(15),
 };
 
+/*
+ * A regime's code is there only when it is built (armmap/config.h): a
+ * table of a regime not built is never made (am_pt_init() refuses it).
+ */
+#define IS_S2(r) (AM_PT_BUILT_S2 && (AM_PT_BUILT_MASK == 4 || (r) == AM_PT_S2))
+#define IS_EL10(r) (AM_PT_BUILT_S1_EL10 && (AM_PT_BUILT_MASK == 2 || (r) == AM_PT_S1_EL10))
+#define PT_BUILT(r) ((AM_PT_BUILT_MASK >> (unsigned int)(r)) & 1u)
+
 static uint64_t entry_mask(unsigned int level)
 {
 	return (1ull << am_pt_level_shift(level)) - 1;
@@ -131,7 +139,7 @@ static inline int decode_mtype(enum am_pt_regime regime, am_pte_t pte, const uin
 {
 	unsigned int v;
 
-	if (regime == AM_PT_S2) {
+	if (IS_S2(regime)) {
 		int t = s2_mtype[(pte >> PTE_ATTR_SHIFT) & 0xf];
 
 		return t < 0 ? AM_ENOTSUP : t;
@@ -169,7 +177,7 @@ static int attr_ok(enum am_pt_regime regime, const struct am_attr *a)
 {
 	int err = am_attr_validate(a);
 
-	if (err == AM_EPERM && regime == AM_PT_S2 && !am_attr_is_device(a))
+	if (err == AM_EPERM && IS_S2(regime) && !am_attr_is_device(a))
 		return 0;
 	return err;
 }
@@ -181,7 +189,7 @@ static inline int leaf_bits(enum am_pt_regime regime, const struct am_attr *a,
 	am_pte_t perm, mt;
 	unsigned int idx;
 
-	if (regime == AM_PT_S2) {
+	if (IS_S2(regime)) {
 		mt = (am_pte_t)s2_memattr[a->mtype] << PTE_ATTR_SHIFT;
 	} else {
 		idx = attr_index ? attr_index[a->mtype] : a->mtype;
@@ -217,7 +225,7 @@ static int encode_leaf(enum am_pt_regime regime, unsigned int level, const struc
 	err = attr_ok(regime, &d->attr);
 	if (err)
 		return err;
-	if (d->ng && regime != AM_PT_S1_EL10)
+	if (d->ng && !IS_EL10(regime))
 		return AM_ENOTSUP;
 	err = leaf_bits(regime, &d->attr, attr_index, &pte);
 	if (err)
@@ -239,6 +247,8 @@ int pt_desc_encode(enum am_pt_regime regime, unsigned int level, const struct am
 {
 	if (!d || !out || (unsigned int)regime >= AM_PT_REGIME_COUNT || level > AM_PT_MAX_LEVEL)
 		return AM_EINVAL;
+	if (!PT_BUILT(regime))
+		return AM_ENOTSUP;
 
 	switch (d->type) {
 	case AM_PT_INVALID:
@@ -274,6 +284,8 @@ int pt_desc_decode(enum am_pt_regime regime, unsigned int level, am_pte_t pte,
 
 	if (!d || (unsigned int)regime >= AM_PT_REGIME_COUNT || level > AM_PT_MAX_LEVEL)
 		return AM_EINVAL;
+	if (!PT_BUILT(regime))
+		return AM_ENOTSUP;
 	if (!(pte & AM_PTE_VALID)) {
 		*d = r;
 		return 0;
@@ -291,7 +303,7 @@ int pt_desc_decode(enum am_pt_regime regime, unsigned int level, am_pte_t pte,
 		return err;
 	r.type = level == AM_PT_MAX_LEVEL ? AM_PT_PAGE : AM_PT_BLOCK;
 	r.contig = (pte & AM_PTE_CONTIG) != 0;
-	r.ng = regime == AM_PT_S1_EL10 && (pte & AM_PTE_NG);
+	r.ng = IS_EL10(regime) && (pte & AM_PTE_NG);
 	r.af = (pte & AM_PTE_AF) != 0;
 	r.sw = (uint8_t)((pte & AM_PTE_SW_MASK) >> AM_PTE_SW_SHIFT);
 	/* block: bits below the block size are not address (RES0, nT) */
@@ -300,12 +312,25 @@ int pt_desc_decode(enum am_pt_regime regime, unsigned int level, am_pte_t pte,
 	return 0;
 }
 
+/* A regime not built: AM_ENOTSUP and its record (0 for the others). */
+static int regime_not_built(enum am_pt_regime regime)
+{
+	if ((unsigned int)regime >= AM_PT_REGIME_COUNT || PT_BUILT(regime))
+		return 0;
+	am_log_fallback(AM_LOG_ERR, AM_EV_BAD_ARG, "pt: regime not built (AM_CONFIG_PT_*)",
+			(unsigned int)regime, AM_PT_BUILT_MASK, 0);
+	return AM_ENOTSUP;
+}
+
 /* The public calls: the same, with one record to the fallback hook on refusal. */
 int am_pt_desc_encode(enum am_pt_regime regime, unsigned int level, const struct am_pt_desc *d,
 		      const uint8_t *attr_index, am_pte_t *out)
 {
-	int rc = pt_desc_encode(regime, level, d, attr_index, out);
+	int rc = regime_not_built(regime);
 
+	if (rc)
+		return rc;
+	rc = pt_desc_encode(regime, level, d, attr_index, out);
 	if (rc == AM_EINVAL)
 		am_log_fallback(AM_LOG_ERR, AM_EV_BAD_ARG,
 				"pt encode: NULL, unknown regime or type, bad level, OA, sw, af "
@@ -325,8 +350,11 @@ int am_pt_desc_encode(enum am_pt_regime regime, unsigned int level, const struct
 int am_pt_desc_decode(enum am_pt_regime regime, unsigned int level, am_pte_t pte,
 		      const uint8_t *attr_index, struct am_pt_desc *d)
 {
-	int rc = pt_desc_decode(regime, level, pte, attr_index, d);
+	int rc = regime_not_built(regime);
 
+	if (rc)
+		return rc;
+	rc = pt_desc_decode(regime, level, pte, attr_index, d);
 	if (rc == AM_EINVAL)
 		am_log_fallback(AM_LOG_ERR, AM_EV_BAD_ARG,
 				"pt decode: NULL, unknown regime, bad level or a reserved encoding",

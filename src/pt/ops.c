@@ -923,6 +923,12 @@ static int check_config(const struct am_pt_config *cfg, const struct am_pt_ops *
 	if ((unsigned int)cfg->regime >= AM_PT_REGIME_COUNT)
 		return am_init_refuse(env, ctx, AM_EINVAL, "pt init: unknown regime",
 				      (unsigned int)cfg->regime, 0, 0);
+#if AM_PT_BUILT_MASK != 7
+	if (!((AM_PT_BUILT_MASK >> cfg->regime) & 1))
+		return am_init_refuse(env, ctx, AM_ENOTSUP,
+				      "pt init: regime not built (AM_CONFIG_PT_*)",
+				      (unsigned int)cfg->regime, AM_PT_BUILT_MASK, 0);
+#endif
 	if (cfg->ia_bits < 25 || cfg->ia_bits > 48 ||
 	    (cfg->oa_bits && (cfg->oa_bits < 32 || cfg->oa_bits > 48)))
 		return am_init_refuse(env, ctx, AM_EINVAL,
