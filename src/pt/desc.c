@@ -100,10 +100,19 @@ static uint64_t entry_mask(unsigned int level)
 		f(0), f(1), f(2), f(3), f(4), f(5), f(6), f(7), f(8), f(9), f(10), f(11), f(12), \
 			f(13), f(14), f(15)                                                      \
 	}
-static const am_pte_t perm_bits[AM_PT_REGIME_COUNT][AM_PERM_MASK + 1] = {
-	[AM_PT_S1_EL2] = PERM_ROW(EL2_PERM),
-	[AM_PT_S1_EL10] = PERM_ROW(EL10_PERM),
-	[AM_PT_S2] = PERM_ROW(S2_PERM),
+/*
+ * Kept in a byte each (a table of descriptors would be 8 times as large):
+ * bits 6 and 7 as they are in bits 0-1, PXN and XN in bits 2-3 (the order
+ * of perm_index()), PERM_NO as bit 4.
+ */
+#define PERM_PACK(x) ((((x)&PERM_NO) ? 16u : 0u) | (((x) >> 6) & 3u) | (((x) >> 51) & 0xcu))
+#define EL2_PERM_P(p) PERM_PACK(EL2_PERM(p))
+#define EL10_PERM_P(p) PERM_PACK(EL10_PERM(p))
+#define S2_PERM_P(p) PERM_PACK(S2_PERM(p))
+static const uint8_t perm_bits[AM_PT_REGIME_COUNT][AM_PERM_MASK + 1] = {
+	[AM_PT_S1_EL2] = PERM_ROW(EL2_PERM_P),
+	[AM_PT_S1_EL10] = PERM_ROW(EL10_PERM_P),
+	[AM_PT_S2] = PERM_ROW(S2_PERM_P),
 };
 
 /*
@@ -200,8 +209,9 @@ static inline int leaf_bits(enum am_pt_regime regime, const struct am_attr *a,
 		mt = (am_pte_t)idx << PTE_ATTR_SHIFT;
 	}
 	perm = perm_bits[regime][a->perm];
-	if (perm & PERM_NO)
+	if (perm & 16u)
 		return AM_ENOTSUP;
+	perm = (perm & 3u) << 6 | (perm & 0xcu) << 51;
 	*out = perm | mt | (am_pte_t)a->sh << PTE_SH_SHIFT;
 	return 0;
 }
