@@ -16,13 +16,17 @@ CORE_CFLAGS := $(WARN) -Iinclude -fno-common
 # ---------------------------------------------------------------- targets --
 # Per target: compiler, flags, size tool. The core builds for each of them.
 # -mstrict-align on AArch64: the library builds tables with the MMU off,
-# where every access is Device memory and an unaligned one faults.
+# where every access is Device memory and an unaligned one faults. No
+# unwind tables on AArch64 (GCC emits .eh_frame there by default): nothing
+# unwinds through a freestanding library, and Linux, Xen and TF-A build
+# without them too.
 TARGETS := host aarch64 cortex-m33 cortex-r52 cortex-r82
 CC_host := gcc
 CF_host := -O2
 SIZE_host := size
 CC_aarch64 := aarch64-linux-gnu-gcc
-CF_aarch64 := -O2 -mcpu=cortex-a57 -mgeneral-regs-only -mstrict-align
+CF_aarch64 := -O2 -mcpu=cortex-a57 -mgeneral-regs-only -mstrict-align -fno-asynchronous-unwind-tables \
+	-fno-unwind-tables
 SIZE_aarch64 := aarch64-linux-gnu-size
 CC_cortex-m33 := arm-none-eabi-gcc
 CF_cortex-m33 := -Os -mcpu=cortex-m33 -mthumb
@@ -31,7 +35,8 @@ CC_cortex-r52 := arm-none-eabi-gcc
 CF_cortex-r52 := -Os -mcpu=cortex-r52 -marm
 SIZE_cortex-r52 := arm-none-eabi-size
 CC_cortex-r82 := aarch64-linux-gnu-gcc
-CF_cortex-r82 := -O2 -mcpu=cortex-r82 -mgeneral-regs-only -mstrict-align
+CF_cortex-r82 := -O2 -mcpu=cortex-r82 -mgeneral-regs-only -mstrict-align -fno-asynchronous-unwind-tables \
+	-fno-unwind-tables
 SIZE_cortex-r82 := aarch64-linux-gnu-size
 
 # The register backends that are part of a target's library (arch/<arch>/).
@@ -110,6 +115,21 @@ $(B)/tsan/test-%: tests/unit/test_%.c $(TSAN_LIB_OBJS) tests/unit/harness.h test
 	@mkdir -p $(dir $@)
 	gcc $(filter-out $(SAN),$(TEST_CFLAGS)) $(TSAN) -DAM_SUITE_ONLY='"threads_"' \
 		-DAM_SUITE_NAME='"tsan-$*"' $< $(TSAN_LIB_OBJS) -lcmocka -lpthread -o $@
+
+# The reduced configuration (include/armmap/config.h): the library, with
+# the models and host ops, built with one MPU flavour, one regime and no log
+# strings, for suite config-reduced (tests/config/test_reduced.c).
+RED_DEFS := -DAM_CONFIG_MPU_V8M -DAM_CONFIG_PT_S1_EL2 -DAM_CONFIG_NO_LOG_STRINGS
+RED_LIB_OBJS := $(patsubst %.c,$(B)/reduced/%.o,$(CORE_SRCS) $(TEST_LIB_SRCS))
+$(B)/reduced/src/%.o: src/%.c $(CORE_HDRS) | deps
+	@mkdir -p $(dir $@)
+	gcc $(CORE_CFLAGS) $(RED_DEFS) -g -O1 $(SAN) -c $< -o $@
+$(B)/reduced/%.o: %.c $(CORE_HDRS) $(TEST_HDRS) | deps
+	@mkdir -p $(dir $@)
+	gcc $(TEST_CFLAGS) $(RED_DEFS) -c $< -o $@
+$(B)/reduced/test-reduced: tests/config/test_reduced.c $(RED_LIB_OBJS) tests/unit/harness.h | deps
+	@mkdir -p $(dir $@)
+	gcc $(TEST_CFLAGS) $(RED_DEFS) $< $(RED_LIB_OBJS) -lcmocka -lpthread -o $@
 
 # ----------------------------------------------------------------- fuzz --
 # One fuzz module per library module: tests/fuzz/fuzz_<name>.c, its corpus
@@ -441,7 +461,7 @@ QEMU_LINUX := qemu-system-aarch64 -M virt,virtualization=on -cpu cortex-a57 -m 5
 # ------------------------------------------------------------------ test --
 # Every suite prints `<suite>: N passed, M failed`; scripts/run-suites.sh
 # runs them all and closes with the total.
-SUITES := $(patsubst $(B)/tests/%,unit-%,$(UNIT_BINS)) $(addprefix tsan-,$(TSAN_TESTS)) fuzz-replay \
+SUITES := $(patsubst $(B)/tests/%,unit-%,$(UNIT_BINS)) config-reduced $(addprefix tsan-,$(TSAN_TESTS)) fuzz-replay \
 	soak-slice cross-build qemu-mpu qemu-r52 qemu-mmu qemu-guest qemu-mmio-guard qemu-smp qemu-linux
 
 # Each suite builds what it runs, so one that does not build is counted as
@@ -451,6 +471,9 @@ test: deps
 
 suite-unit-%: $(B)/tests/%
 	@$(B)/tests/$*
+
+suite-config-reduced: $(B)/reduced/test-reduced
+	@$(B)/reduced/test-reduced
 
 suite-tsan-%: $(B)/tsan/test-%
 	@TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 $(B)/tsan/test-$*
@@ -521,8 +544,39 @@ demo: deps $(M33_IMG) $(R52_IMG) $(A64_IMG) $(GUEST_IMG) $(MG_IMG) $(LX_RUN) | q
 	  { echo "demo: the Linux run failed"; exit 1; }
 
 # ------------------------------------------------------------------ size --
-size: deps $(foreach t,$(TARGETS),$(B)/$(t)/libarmmap.a)
+# The footprint figures (issue 13): the `size` text (code and constants) of
+# the objects of one side of the library, built for a target with its
+# compiler and flags at -Os and a configuration of include/armmap/config.h,
+# against a target size. Per figure: FP_T target, FP_D configuration, FP_S
+# source directories, FP_MAX the target size in bytes, FP_W what it is.
+FIGURES := mpu-v8m mpu-full pt-full
+FP_T_mpu-v8m := cortex-m33
+FP_D_mpu-v8m := -DAM_CONFIG_MPU_V8M -DAM_CONFIG_NO_LOG_STRINGS
+FP_S_mpu-v8m := src/core src/mpu
+FP_MAX_mpu-v8m := 3072
+FP_W_mpu-v8m := core+mpu, v8-M only, no log strings
+FP_T_mpu-full := aarch64
+FP_D_mpu-full := -DAM_CONFIG_NO_LOG_STRINGS
+FP_S_mpu-full := src/core src/mpu
+FP_MAX_mpu-full := 4403
+FP_W_mpu-full := core+mpu, every flavour, no log strings (Xen's MPU map: 4403)
+FP_T_pt-full := aarch64
+FP_D_pt-full := -DAM_CONFIG_NO_LOG_STRINGS
+FP_S_pt-full := src/core src/pt
+FP_MAX_pt-full := 8192
+FP_W_pt-full := core+pt, every regime, no log strings
+define figure_rules
+$(B)/fp/$(1)/%.o: %.c $(CORE_HDRS) | deps
+	@mkdir -p $$(dir $$@)
+	$$(CC_$$(FP_T_$(1))) $(CORE_CFLAGS) $$(patsubst -O%,-Os,$$(CF_$$(FP_T_$(1)))) $$(FP_D_$(1)) -c $$< -o $$@
+FP_OBJS_$(1) := $$(patsubst %.c,$(B)/fp/$(1)/%.o,$$(sort $$(foreach d,$$(FP_S_$(1)),$$(wildcard $$(d)/*.c))))
+endef
+$(foreach f,$(FIGURES),$(eval $(call figure_rules,$(f))))
+
+size: deps $(foreach t,$(TARGETS),$(B)/$(t)/libarmmap.a) $(foreach f,$(FIGURES),$(FP_OBJS_$(f)))
 	@$(foreach t,$(TARGETS),scripts/size-line.sh $(t) $(SIZE_$(t)) $(B)/$(t)/libarmmap.a "$(CC_$(t)) $(CF_$(t))";)
+	@$(foreach f,$(FIGURES),scripts/size-line.sh --figure "$(FP_W_$(f))" $(FP_T_$(f)) \
+		$(SIZE_$(FP_T_$(f))) $(FP_MAX_$(f)) "-Os $(FP_D_$(f))" $(FP_OBJS_$(f));)
 
 # ----------------------------------------------------------------- bench --
 BENCH_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -g -Iinclude -I. -D_GNU_SOURCE

@@ -3,6 +3,7 @@
 #ifndef ARMMAP_ARMMAP_H
 #define ARMMAP_ARMMAP_H
 
+#include <armmap/config.h>
 #include <armmap/types.h>
 #include <armmap/errors.h>
 #include <armmap/attr.h>

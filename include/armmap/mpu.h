@@ -23,6 +23,7 @@
 #define ARMMAP_MPU_H
 
 #include <armmap/attr.h>
+#include <armmap/config.h>
 #include <armmap/types.h>
 
 #define AM_MPU_MAX_REGIONS 255u
@@ -60,12 +61,15 @@ struct am_mpu_fields {
 
 /*
  * am_mpu_granule() - region granule of a flavour in bytes (64 or 32), 0 if
- * unknown. The calls that take no map (these, am_mpu_encode(),
- * am_mpu_decode()) log a refusal to the fallback hook.
+ * unknown or not built (AM_CONFIG_MPU_*, armmap/config.h). The calls that take no map (these,
+ * am_mpu_encode(), am_mpu_decode()) log a refusal to the fallback hook.
  */
 unsigned int am_mpu_granule(enum am_mpu_flavour f);
 
-/* am_mpu_addr_bits() - address bits of a flavour (48 for v8-R AArch64, else 32); 0 if unknown. */
+/*
+ * am_mpu_addr_bits() - address bits of a flavour (48 for v8-R AArch64, else
+ * 32); 0 if unknown or not built.
+ */
 unsigned int am_mpu_addr_bits(enum am_mpu_flavour f);
 
 /*
@@ -74,14 +78,16 @@ unsigned int am_mpu_addr_bits(enum am_mpu_flavour f);
  *  AM_EINVAL  unknown flavour, NULL pointer, base or limit not granule
  *             aligned, base >= limit, ap > 3, xn too wide, sh == 1 or > 3,
  *             attr_idx > 7, en > 1;
- *  AM_ERANGE  limit beyond the flavour's address size.
+ *  AM_ERANGE  limit beyond the flavour's address size;
+ *  AM_ENOTSUP a flavour this build does not have (AM_CONFIG_MPU_*).
  */
 int am_mpu_encode(enum am_mpu_flavour f, const struct am_mpu_fields *in, uint64_t *rbar,
 		  uint64_t *rlar);
 
 /*
  * am_mpu_decode() - the inverse of am_mpu_encode(); bits outside the fields
- * are ignored. Returns 0, or AM_EINVAL for an unknown flavour or NULL.
+ * are ignored. Returns 0, or AM_EINVAL for an unknown flavour or NULL,
+ * AM_ENOTSUP for a flavour this build does not have.
  */
 int am_mpu_decode(enum am_mpu_flavour f, uint64_t rbar, uint64_t rlar, struct am_mpu_fields *out);
 
@@ -182,7 +188,9 @@ enum am_mpu_lookup_result {
  *             AM_MPU_NO_ATTRIDX, two memory types on one AttrIndx (MAIR
  *             holds one of them only), unknown flags, storage_len below
  *             the region count;
- *  AM_ERANGE  region count 0 or > 255, or above what the hardware reports.
+ *  AM_ERANGE  region count 0 or > 255, or above what the hardware reports;
+ *  AM_ENOTSUP a flavour this build does not have (AM_CONFIG_MPU_*, see
+ *             armmap/config.h).
  */
 int am_mpu_init(struct am_mpu_map *m, const struct am_mpu_config *cfg, const struct am_mpu_ops *ops,
 		void *ctx);

@@ -31,6 +31,7 @@
 #define ARMMAP_PT_H
 
 #include <armmap/attr.h>
+#include <armmap/config.h>
 #include <armmap/types.h>
 
 /* An input address: a VA (stage 1) or an IPA (stage 2). */
@@ -100,7 +101,8 @@ struct am_pt_desc {
  *              device memory;
  *  AM_ENOTSUP  attributes the regime cannot express: no read access on
  *              stage 1, AM_PERM_USER on stage 1 EL2 and stage 2, nG off
- *              stage 1 EL1&0, a memory type without an AttrIndx.
+ *              stage 1 EL1&0, a memory type without an AttrIndx; a regime
+ *              this build does not have (AM_CONFIG_PT_*, armmap/config.h).
  */
 int am_pt_desc_encode(enum am_pt_regime regime, unsigned int level, const struct am_pt_desc *d,
 		      const uint8_t *attr_index, am_pte_t *out);
@@ -115,7 +117,8 @@ int am_pt_desc_encode(enum am_pt_regime regime, unsigned int level, const struct
  * Returns 0, or
  *  AM_EINVAL   NULL, unknown regime, level beyond 3, a reserved encoding
  *              (bits [1:0] = 01 at level 0 or 3, SH = 01);
- *  AM_ENOTSUP  an AttrIndx or MemAttr that maps to no armmap memory type.
+ *  AM_ENOTSUP  an AttrIndx or MemAttr that maps to no armmap memory type;
+ *              a regime this build does not have (AM_CONFIG_PT_*).
  */
 int am_pt_desc_decode(enum am_pt_regime regime, unsigned int level, am_pte_t pte,
 		      const uint8_t *attr_index, struct am_pt_desc *d);
@@ -255,8 +258,10 @@ struct am_pt {
  *              that is not AM_PT_NO_ATTRIDX, two memory types sharing an
  *              AttrIndx, asid or vmid above 255, tlbi_max above 64, a
  *              stage 2 whose ia_bits exceed its oa_bits (0 counts as 48);
- *  AM_ENOTSUP  a granule other than 4 KiB; stage 2 with ia_bits 40..42 and
- *              oa_bits 42 or fewer (the hardware cannot start at level 0
+ *  AM_ENOTSUP  a regime this build does not have (AM_CONFIG_PT_*, see
+ *              armmap/config.h); a granule other than 4 KiB; stage 2
+ *              with ia_bits 40..42 and oa_bits 42 or fewer (the
+ *              hardware cannot start at level 0
  *              there: that needs concatenated level-1 roots, not built
  *              yet). Set oa_bits to the CPU's PA size (the aarch64
  *              backend's am_aarch64_pa_bits());

@@ -2,34 +2,36 @@
 /* Names of the AM_E* error codes. */
 #include <armmap/errors.h>
 
+#include "internal.h"
+
+/* -code of each name, in the order of names[] (whose last one is for the rest). */
+static const uint8_t codes[] = {
+	AM_OK,	    -AM_EPERM,	-AM_ENOENT, -AM_ENOMEM,	   -AM_EBUSY,  -AM_EEXIST,
+	-AM_EINVAL, -AM_ENOSPC, -AM_ERANGE, -AM_EOVERFLOW, -AM_EILSEQ, -AM_ENOTSUP,
+};
+
+/* The names one after the other, each ended by its NUL: no table of pointers. */
+static const char names[] = "success\0"
+			    "refused by a mapping rule\0"
+			    "nothing mapped there\0"
+			    "out of memory\0"
+			    "overlaps or is referenced\0"
+			    "already mapped\0"
+			    "invalid argument\0"
+			    "no free region or slot\0"
+			    "out of range\0"
+			    "overflow\0"
+			    "maps another frame than expected\0"
+			    "not supported\0"
+			    "unknown error";
+
 const char *am_strerror(int err)
 {
-	switch (err) {
-	case AM_OK:
-		return "success";
-	case AM_EPERM:
-		return "refused by a mapping rule";
-	case AM_ENOENT:
-		return "nothing mapped there";
-	case AM_ENOMEM:
-		return "out of memory";
-	case AM_EBUSY:
-		return "overlaps or is referenced";
-	case AM_EEXIST:
-		return "already mapped";
-	case AM_EINVAL:
-		return "invalid argument";
-	case AM_ENOSPC:
-		return "no free region or slot";
-	case AM_ERANGE:
-		return "out of range";
-	case AM_EOVERFLOW:
-		return "overflow";
-	case AM_EILSEQ:
-		return "maps another frame than expected";
-	case AM_ENOTSUP:
-		return "not supported";
-	default:
-		return "unknown error";
-	}
+	unsigned int e = 0u - (unsigned int)err; /* no overflow for INT_MIN */
+	const char *s = names;
+
+	for (unsigned int i = 0; i < sizeof(codes) && codes[i] != e; i++)
+		while (*s++)
+			;
+	return s;
 }

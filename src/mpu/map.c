@@ -17,7 +17,15 @@
 #include "../core/internal.h"
 #include "regs.h"
 
-#define LOG(m, lvl, ev, msg, a, b, c) am_env_log(&(m)->ops->env, (m)->ctx, lvl, ev, msg, a, b, c)
+/* A record through the map's log hook: level and event packed (AM_LE()). */
+static void mlog(const struct am_mpu_map *m, unsigned int le, uint64_t a, uint64_t b,
+		 uint64_t c AM_LOG_MSG_PARAM)
+{
+	am_log_(&m->ops->env, m->ctx, le, a, b, c AM_LOG_MSG(msg));
+}
+
+#define LOG(m, lvl, ev, msg, a, b, c) \
+	AM_LOG_CALL(msg, mlog(m, AM_LE(lvl, ev), a, b, c AM_LOG_MSG(msg)))
 
 /* Every call starts here: a NULL, zeroed or failed-init map is refused. */
 static bool map_ok(const struct am_mpu_map *m)
@@ -40,6 +48,22 @@ static void lock(struct am_mpu_map *m)
 static void unlock(struct am_mpu_map *m)
 {
 	am_env_unlock(&m->ops->env, m->ctx);
+}
+
+/* The start of every call on a map: refuse one that is not ready, else lock it. */
+static bool enter(struct am_mpu_map *m)
+{
+	if (!map_ok(m))
+		return false;
+	lock(m);
+	return true;
+}
+
+/* The end of a call that entered: unlock, return @rc. */
+static int leave(struct am_mpu_map *m, int rc)
+{
+	unlock(m);
+	return rc;
 }
 
 /* ------------------------------------------------------------ validation -- */
@@ -94,7 +118,7 @@ static void attr_fields(const struct am_mpu_map *m, const struct am_attr *a,
 {
 	f->ap = (a->perm & AM_PERM_W ? 0u : 2u) | (a->perm & AM_PERM_USER ? 1u : 0u);
 	/* v8-R AArch64 EL2 uses XN[1]; the others have a single XN bit */
-	f->xn = a->perm & AM_PERM_X ? 0 : m->flavour == AM_MPU_V8R_AARCH64 ? 2 : 1;
+	f->xn = a->perm & AM_PERM_X ? 0 : MPU_FLAVOUR(m->flavour) == AM_MPU_V8R_AARCH64 ? 2 : 1;
 	f->sh = a->sh;
 	f->attr_idx = m->attr_index[a->mtype];
 	f->en = 1;
@@ -126,7 +150,7 @@ static void region_encode(const struct am_mpu_map *m, const struct am_mpu_region
 	f.base = r->base;
 	f.limit = r->limit;
 	f.en = r->used;
-	am_mpu_encode_valid((enum am_mpu_flavour)m->flavour, &f, rbar, rlar);
+	am_mpu_encode_valid(MPU_FLAVOUR((enum am_mpu_flavour)m->flavour), &f, rbar, rlar);
 }
 
 /* Write region @idx as the software copy says. */
@@ -317,6 +341,10 @@ static int check_config(const struct am_mpu_config *cfg, const struct am_mpu_ops
 				      "mpu init: no storage, unknown flavour or unknown flags",
 				      (uint64_t)(uintptr_t)cfg->storage, (unsigned int)cfg->flavour,
 				      cfg->flags);
+	if (!MPU_BUILT(cfg->flavour))
+		return am_init_refuse(env, ctx, AM_ENOTSUP,
+				      "mpu init: flavour not built (AM_CONFIG_MPU_*)",
+				      (unsigned int)cfg->flavour, AM_MPU_BUILT_MASK, 0);
 	if (cfg->pa_bits &&
 	    (cfg->flavour != AM_MPU_V8R_AARCH64 || cfg->pa_bits < 32 || cfg->pa_bits > 48))
 		return am_init_refuse(env, ctx, AM_EINVAL,
@@ -430,14 +458,11 @@ int am_mpu_boot(struct am_mpu_map *m, const struct am_mpu_boot_region *tbl, unsi
 {
 	int rc;
 
-	if (!map_ok(m))
+	if (!enter(m))
 		return AM_EINVAL;
-	lock(m);
 	rc = check_boot(m, tbl, n);
-	if (rc) {
-		unlock(m);
-		return rc;
-	}
+	if (rc)
+		return leave(m, rc);
 	/*
 	 * Regions still enabled go first: rewriting one in place would, between
 	 * its base and limit writes, span from the new base to the old limit.
@@ -463,9 +488,8 @@ int am_mpu_lookup(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit, unsig
 	unsigned int i = 0;
 	int rc;
 
-	if (!map_ok(m))
+	if (!enter(m))
 		return AM_EINVAL;
-	lock(m);
 	rc = check_range(m, base, limit);
 	if (!rc)
 		rc = lookup_locked(m, base, limit, &i);
@@ -482,14 +506,11 @@ int am_mpu_map(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit, const st
 	unsigned int idx = 0;
 	int rc;
 
-	if (!map_ok(m))
+	if (!enter(m))
 		return AM_EINVAL;
-	lock(m);
 	rc = check_request(m, base, limit, attr);
-	if (rc) {
-		unlock(m);
-		return rc;
-	}
+	if (rc)
+		return leave(m, rc);
 	switch (lookup_locked(m, base, limit, &idx)) {
 	case AM_MPU_NOTFOUND:
 		idx = lowest_free(m);
@@ -521,8 +542,7 @@ int am_mpu_map(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit, const st
 		rc = refuse_range(m, AM_MPU_OVERLAP, idx, base, limit);
 		break;
 	}
-	unlock(m);
-	return rc;
+	return leave(m, rc);
 }
 
 /* Carve [base, limit) out of region @idx, which strictly contains it. */
@@ -560,14 +580,11 @@ int am_mpu_unmap(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit)
 	unsigned int idx = 0;
 	int rc;
 
-	if (!map_ok(m))
+	if (!enter(m))
 		return AM_EINVAL;
-	lock(m);
 	rc = check_range(m, base, limit);
-	if (rc) {
-		unlock(m);
-		return rc;
-	}
+	if (rc)
+		return leave(m, rc);
 	rc = lookup_locked(m, base, limit, &idx);
 	if (rc == AM_MPU_NOTFOUND || rc == AM_MPU_OVERLAP) {
 		rc = refuse_range(m, rc, idx, base, limit);
@@ -581,8 +598,7 @@ int am_mpu_unmap(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit)
 	} else {
 		rc = split_locked(m, idx, base, limit);
 	}
-	unlock(m);
-	return rc;
+	return leave(m, rc);
 }
 
 int am_mpu_unmap_containing(struct am_mpu_map *m, am_paddr_t addr)
@@ -591,9 +607,8 @@ int am_mpu_unmap_containing(struct am_mpu_map *m, am_paddr_t addr)
 	am_paddr_t g;
 	int rc;
 
-	if (!map_ok(m))
+	if (!enter(m))
 		return AM_EINVAL;
-	lock(m);
 	/*
 	 * Regions are granule aligned: the granule holding @addr lies inside
 	 * the region that contains @addr, or outside every region.
@@ -610,8 +625,7 @@ int am_mpu_unmap_containing(struct am_mpu_map *m, am_paddr_t addr)
 		put_region(m, idx);
 		rc = (int)idx;
 	}
-	unlock(m);
-	return rc;
+	return leave(m, rc);
 }
 
 int am_mpu_modify(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit,
@@ -621,14 +635,11 @@ int am_mpu_modify(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit,
 	struct am_mpu_region *r;
 	int rc;
 
-	if (!map_ok(m))
+	if (!enter(m))
 		return AM_EINVAL;
-	lock(m);
 	rc = check_request(m, base, limit, attr);
-	if (rc) {
-		unlock(m);
-		return rc;
-	}
+	if (rc)
+		return leave(m, rc);
 	rc = lookup_locked(m, base, limit, &idx);
 	/* for NOTFOUND, idx is not a region */
 	r = rc == AM_MPU_NOTFOUND ? NULL : &m->r[idx];
@@ -653,8 +664,7 @@ int am_mpu_modify(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit,
 			hw_sync(m);
 		}
 	}
-	unlock(m);
-	return rc;
+	return leave(m, rc);
 }
 
 /* Can region @b be folded into region @a, which ends where @b starts? */
@@ -668,10 +678,8 @@ int am_mpu_merge(struct am_mpu_map *m)
 	uint8_t ord[AM_MPU_MAX_REGIONS];
 	unsigned int n = 0, cur, freed = 0;
 
-	if (!map_ok(m))
+	if (!enter(m))
 		return AM_EINVAL;
-
-	lock(m);
 	/* regions in use, by ascending base (insertion sort: at most 255) */
 	for (unsigned int i = 0; i < m->top; i++) {
 		unsigned int j = n++;
@@ -704,8 +712,7 @@ int am_mpu_merge(struct am_mpu_map *m)
 	}
 	if (freed)
 		hw_sync(m);
-	unlock(m);
-	return (int)freed;
+	return leave(m, (int)freed);
 }
 
 int am_mpu_vmap_contig(struct am_mpu_map *m, am_paddr_t pa, size_t nr_pages,
@@ -715,11 +722,10 @@ int am_mpu_vmap_contig(struct am_mpu_map *m, am_paddr_t pa, size_t nr_pages,
 	uint64_t size, end;
 	int rc;
 
-	if (!map_ok(m))
+	if (!enter(m))
 		return AM_EINVAL;
 	size = (uint64_t)nr_pages * AM_PAGE_SIZE;
 	end = pa + size;
-	lock(m);
 	if (!va || !nr_pages || (pa & (AM_PAGE_SIZE - 1))) {
 		rc = bad_arg(m, "vmap: NULL va, no pages, or pa not 4 KiB aligned", pa, nr_pages);
 	} else if (size / AM_PAGE_SIZE != (uint64_t)nr_pages || end <= pa) {
@@ -770,30 +776,26 @@ int am_mpu_region_get(struct am_mpu_map *m, unsigned int idx, struct am_mpu_regi
 {
 	int rc;
 
-	if (!map_ok(m))
+	if (!enter(m))
 		return AM_EINVAL;
-	lock(m);
 	rc = check_index(m, idx, out, out);
 	if (!rc && m->r[idx].used)
 		*out = m->r[idx];
 	else if (!rc)
 		rc = AM_ENOENT;
-	unlock(m);
-	return rc; /* a region not in use is an answer, not a refusal: no record */
+	return leave(m, rc); /* a region not in use is an answer, not a refusal: no record */
 }
 
 int am_mpu_region_regs(struct am_mpu_map *m, unsigned int idx, uint64_t *rbar, uint64_t *rlar)
 {
 	int rc;
 
-	if (!map_ok(m))
+	if (!enter(m))
 		return AM_EINVAL;
-	lock(m);
 	rc = check_index(m, idx, rbar, rlar);
 	if (!rc)
 		region_encode(m, &m->r[idx], rbar, rlar);
-	unlock(m);
-	return rc;
+	return leave(m, rc);
 }
 
 unsigned int am_mpu_used(const struct am_mpu_map *m)

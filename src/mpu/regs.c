@@ -21,44 +21,54 @@ struct flavour_layout {
 };
 
 static const struct flavour_layout layouts[AM_MPU_FLAVOUR_COUNT] = {
+#if AM_MPU_BUILT_V8R_AARCH64
 	[AM_MPU_V8R_AARCH64] = {6, 48, 4, 2, 3},
+#endif
+#if AM_MPU_BUILT_V8R_AARCH32
 	[AM_MPU_V8R_AARCH32] = {6, 32, 3, 1, 1},
+#endif
+#if AM_MPU_BUILT_V8M
 	[AM_MPU_V8M] = {5, 32, 3, 1, 1},
+#endif
 };
 
-static const struct flavour_layout *layout(enum am_mpu_flavour f)
+/*
+ * Is @f a flavour this build has? 0, or the refusal (logged to the
+ * fallback hook): AM_EINVAL unknown, AM_ENOTSUP known but not built.
+ */
+static int flavour_check(enum am_mpu_flavour f)
 {
-	return (unsigned int)f < AM_MPU_FLAVOUR_COUNT ? &layouts[f] : 0;
-}
-
-static const struct flavour_layout *layout_or_log(enum am_mpu_flavour f)
-{
-	const struct flavour_layout *l = layout(f);
-
-	if (!l)
+	if ((unsigned int)f >= AM_MPU_FLAVOUR_COUNT) {
 		am_log_fallback(AM_LOG_ERR, AM_EV_BAD_ARG, "mpu: unknown flavour", (unsigned int)f,
 				0, 0);
-	return l;
+		return AM_EINVAL;
+	}
+	if (!MPU_BUILT(f)) {
+		am_log_fallback(AM_LOG_ERR, AM_EV_BAD_ARG,
+				"mpu: flavour not built (AM_CONFIG_MPU_*)", (unsigned int)f,
+				AM_MPU_BUILT_MASK, 0);
+		return AM_ENOTSUP;
+	}
+	return 0;
 }
+
+/* The layout of a flavour flavour_check() accepted. */
+#define LAYOUT(f) (&layouts[MPU_FLAVOUR(f)])
 
 unsigned int am_mpu_granule(enum am_mpu_flavour f)
 {
-	const struct flavour_layout *l = layout_or_log(f);
-
-	return l ? 1u << l->granule_shift : 0;
+	return flavour_check(f) ? 0 : 1u << LAYOUT(f)->granule_shift;
 }
 
 unsigned int am_mpu_addr_bits(enum am_mpu_flavour f)
 {
-	const struct flavour_layout *l = layout_or_log(f);
-
-	return l ? l->addr_bits : 0;
+	return flavour_check(f) ? 0 : LAYOUT(f)->addr_bits;
 }
 
 void am_mpu_encode_valid(enum am_mpu_flavour f, const struct am_mpu_fields *in, uint64_t *rbar,
 			 uint64_t *rlar)
 {
-	const struct flavour_layout *l = &layouts[f];
+	const struct flavour_layout *l = LAYOUT(f);
 	/* the low fields and the granule mask fit in 32 bits (cheaper on 32-bit cores) */
 	uint32_t gmask = (1u << l->granule_shift) - 1;
 
@@ -70,11 +80,13 @@ void am_mpu_encode_valid(enum am_mpu_flavour f, const struct am_mpu_fields *in, 
 int am_mpu_encode(enum am_mpu_flavour f, const struct am_mpu_fields *in, uint64_t *rbar,
 		  uint64_t *rlar)
 {
-	const struct flavour_layout *l = layout_or_log(f);
+	const struct flavour_layout *l;
 	uint64_t gmask;
+	int rc = flavour_check(f);
 
-	if (!l)
-		return AM_EINVAL;
+	if (rc)
+		return rc;
+	l = LAYOUT(f);
 	if (!in || !rbar || !rlar) {
 		am_log_fallback(AM_LOG_ERR, AM_EV_BAD_ARG, "mpu encode: NULL pointer",
 				(uint64_t)(uintptr_t)in, (uint64_t)(uintptr_t)rbar,
@@ -108,11 +120,13 @@ int am_mpu_encode(enum am_mpu_flavour f, const struct am_mpu_fields *in, uint64_
 
 int am_mpu_decode(enum am_mpu_flavour f, uint64_t rbar, uint64_t rlar, struct am_mpu_fields *out)
 {
-	const struct flavour_layout *l = layout_or_log(f);
+	const struct flavour_layout *l;
 	uint64_t amask, gmask;
+	int rc = flavour_check(f);
 
-	if (!l)
-		return AM_EINVAL;
+	if (rc)
+		return rc;
+	l = LAYOUT(f);
 	if (!out) {
 		am_log_fallback(AM_LOG_ERR, AM_EV_BAD_ARG, "mpu decode: NULL output", 0, 0, 0);
 		return AM_EINVAL;

@@ -58,6 +58,14 @@ static const int8_t s2_mtype[16] = {
 	S2_MT(8), S2_MT(9), S2_MT(10), S2_MT(11), S2_MT(12), S2_MT(13), S2_MT(14), S2_MT(15),
 };
 
+/*
+ * A regime's code is there only when it is built (armmap/config.h): a
+ * table of a regime not built is never made (am_pt_init() refuses it).
+ */
+#define IS_S2(r) (AM_PT_BUILT_S2 && (AM_PT_BUILT_MASK == 4 || (r) == AM_PT_S2))
+#define IS_EL10(r) (AM_PT_BUILT_S1_EL10 && (AM_PT_BUILT_MASK == 2 || (r) == AM_PT_S1_EL10))
+#define PT_BUILT(r) ((AM_PT_BUILT_MASK >> (unsigned int)(r)) & 1u)
+
 static uint64_t entry_mask(unsigned int level)
 {
 	return (1ull << am_pt_level_shift(level)) - 1;
@@ -65,25 +73,26 @@ static uint64_t entry_mask(unsigned int level)
 
 /*
  * The permission bits of each AM_PERM_* combination, per regime, or
- * PT_PERM_NO where the regime cannot express it (AM_ENOTSUP): stage 2 has no
+ * NO_ where the regime cannot express it (AM_ENOTSUP): stage 2 has no
  * user bit; stage 1 cannot grant write or execute without read; stage 1
  * EL2 has one privilege level (AP[1] RES1, PXN RES0); at EL1&0 a page
  * without EL0 access is never executable at EL0 (UXN), and one with it is
  * executable at both levels or neither.
  */
 #define P_(p, b) (((p) & (b)) != 0)
+#define NO_ (1ull << 63) /* not expressible (packed: PT_PERM_NO) */
 #define S2_PERM(p)                                                                             \
 	(P_(p, AM_PERM_USER)                                                                   \
-		 ? PT_PERM_NO                                                                  \
+		 ? NO_                                                                         \
 		 : (P_(p, AM_PERM_R) ? PTE_S2AP_R : 0) | (P_(p, AM_PERM_W) ? PTE_S2AP_W : 0) | \
 			   (P_(p, AM_PERM_X) ? 0 : PTE_XN))
 #define S1_RO(p) (P_(p, AM_PERM_W) ? 0 : PTE_AP_RO)
 #define EL2_PERM(p)                               \
 	(!P_(p, AM_PERM_R) || P_(p, AM_PERM_USER) \
-		 ? PT_PERM_NO                     \
+		 ? NO_                            \
 		 : S1_RO(p) | PTE_AP_EL0 | (P_(p, AM_PERM_X) ? 0 : PTE_XN))
 #define EL10_PERM(p)                                                                               \
-	(!P_(p, AM_PERM_R)     ? PT_PERM_NO                                                        \
+	(!P_(p, AM_PERM_R)     ? NO_                                                               \
 	 : P_(p, AM_PERM_USER) ? S1_RO(p) | PTE_AP_EL0 | (P_(p, AM_PERM_X) ? 0 : PTE_XN | PTE_PXN) \
 			       : S1_RO(p) | PTE_XN | (P_(p, AM_PERM_X) ? 0 : PTE_PXN))
 #define PERM_ROW(f)                                                                              \
@@ -91,10 +100,22 @@ static uint64_t entry_mask(unsigned int level)
 		f(0), f(1), f(2), f(3), f(4), f(5), f(6), f(7), f(8), f(9), f(10), f(11), f(12), \
 			f(13), f(14), f(15)                                                      \
 	}
-static const am_pte_t perm_bits[AM_PT_REGIME_COUNT][AM_PERM_MASK + 1] = {
-	[AM_PT_S1_EL2] = PERM_ROW(EL2_PERM),
-	[AM_PT_S1_EL10] = PERM_ROW(EL10_PERM),
-	[AM_PT_S2] = PERM_ROW(S2_PERM),
+/*
+ * Kept in a byte each (a table of descriptors would be 8 times as large):
+ * bits 6 and 7 as they are in bits 0-1, PXN and XN in bits 2-3 (the order
+ * of pt_perm_index()), PT_PERM_NO as bit 4, and PT_PERM_WX, bit 5, on
+ * stage 1's write+execute (which am_attr_validate() refuses there), so
+ * that pt_leaf_tmpl() decides the common case from this table alone.
+ */
+#define WX_(p) (P_(p, AM_PERM_W) && P_(p, AM_PERM_X) ? PT_PERM_WX : 0u)
+#define PERM_PACK(x) ((((x)&NO_) ? PT_PERM_NO : 0u) | (((x) >> 6) & 3u) | (((x) >> 51) & 0xcu))
+#define EL2_PERM_P(p) (PERM_PACK(EL2_PERM(p)) | WX_(p))
+#define EL10_PERM_P(p) (PERM_PACK(EL10_PERM(p)) | WX_(p))
+#define S2_PERM_P(p) PERM_PACK(S2_PERM(p))
+const uint8_t pt_perm_bits[AM_PT_REGIME_COUNT][AM_PERM_MASK + 1] = {
+	[AM_PT_S1_EL2] = PERM_ROW(EL2_PERM_P),
+	[AM_PT_S1_EL10] = PERM_ROW(EL10_PERM_P),
+	[AM_PT_S2] = PERM_ROW(S2_PERM_P),
 };
 
 /*
@@ -125,7 +146,7 @@ static inline int decode_mtype(enum am_pt_regime regime, am_pte_t pte, const uin
 {
 	unsigned int v;
 
-	if (regime == AM_PT_S2) {
+	if (IS_S2(regime)) {
 		int t = s2_mtype[(pte >> PTE_ATTR_SHIFT) & 0xf];
 
 		return t < 0 ? AM_ENOTSUP : t;
@@ -172,7 +193,7 @@ static int attr_ok(enum am_pt_regime regime, const struct am_attr *a)
 {
 	int err = am_attr_validate(a);
 
-	if (err == AM_EPERM && regime == AM_PT_S2 && !am_attr_is_device(a))
+	if (err == AM_EPERM && IS_S2(regime) && !am_attr_is_device(a))
 		return 0;
 	return err;
 }
@@ -184,7 +205,7 @@ static inline int leaf_bits(enum am_pt_regime regime, const struct am_attr *a,
 	am_pte_t perm, mt;
 	unsigned int idx;
 
-	if (regime == AM_PT_S2) {
+	if (IS_S2(regime)) {
 		mt = (am_pte_t)pt_s2_memattr[a->mtype] << PTE_ATTR_SHIFT;
 	} else {
 		idx = attr_index ? attr_index[a->mtype] : a->mtype;
@@ -194,9 +215,10 @@ static inline int leaf_bits(enum am_pt_regime regime, const struct am_attr *a,
 			return AM_EINVAL;
 		mt = (am_pte_t)idx << PTE_ATTR_SHIFT;
 	}
-	perm = perm_bits[regime][a->perm];
+	perm = pt_perm_bits[regime][a->perm];
 	if (perm & PT_PERM_NO)
 		return AM_ENOTSUP;
+	perm = pt_perm_expand((unsigned int)perm);
 	*out = perm | mt | (am_pte_t)a->sh << PTE_SH_SHIFT;
 	return 0;
 }
@@ -209,20 +231,6 @@ int pt_leaf_attr(enum am_pt_regime regime, const struct am_attr *a, const uint8_
 	return err ? err : leaf_bits(regime, a, attr_index, out);
 }
 
-/*
- * Stage 1's permission rows again, with PT_PERM_WX on write+execute (which
- * am_attr_validate() refuses there): pt_leaf_tmpl() decides the common
- * case from two loads.
- */
-#define WX_(p) (P_(p, AM_PERM_W) && P_(p, AM_PERM_X) ? PT_PERM_WX : 0)
-#define EL2_FAST(p) (EL2_PERM(p) | WX_(p))
-#define EL10_FAST(p) (EL10_PERM(p) | WX_(p))
-const am_pte_t pt_perm_fast[AM_PT_REGIME_COUNT][AM_PERM_MASK + 1] = {
-	[AM_PT_S1_EL2] = PERM_ROW(EL2_FAST),
-	[AM_PT_S1_EL10] = PERM_ROW(EL10_FAST),
-	[AM_PT_S2] = PERM_ROW(S2_PERM),
-};
-
 static int encode_leaf(enum am_pt_regime regime, unsigned int level, const struct am_pt_desc *d,
 		       const uint8_t *attr_index, am_pte_t *out)
 {
@@ -234,7 +242,7 @@ static int encode_leaf(enum am_pt_regime regime, unsigned int level, const struc
 	err = attr_ok(regime, &d->attr);
 	if (err)
 		return err;
-	if (d->ng && regime != AM_PT_S1_EL10)
+	if (d->ng && !IS_EL10(regime))
 		return AM_ENOTSUP;
 	err = leaf_bits(regime, &d->attr, attr_index, &pte);
 	if (err)
@@ -256,6 +264,8 @@ int pt_desc_encode(enum am_pt_regime regime, unsigned int level, const struct am
 {
 	if (!d || !out || (unsigned int)regime >= AM_PT_REGIME_COUNT || level > AM_PT_MAX_LEVEL)
 		return AM_EINVAL;
+	if (!PT_BUILT(regime))
+		return AM_ENOTSUP;
 
 	switch (d->type) {
 	case AM_PT_INVALID:
@@ -291,6 +301,8 @@ int pt_desc_decode(enum am_pt_regime regime, unsigned int level, am_pte_t pte,
 
 	if (!d || (unsigned int)regime >= AM_PT_REGIME_COUNT || level > AM_PT_MAX_LEVEL)
 		return AM_EINVAL;
+	if (!PT_BUILT(regime))
+		return AM_ENOTSUP;
 	if (!(pte & AM_PTE_VALID)) {
 		*d = r;
 		return 0;
@@ -308,7 +320,7 @@ int pt_desc_decode(enum am_pt_regime regime, unsigned int level, am_pte_t pte,
 		return err;
 	r.type = level == AM_PT_MAX_LEVEL ? AM_PT_PAGE : AM_PT_BLOCK;
 	r.contig = (pte & AM_PTE_CONTIG) != 0;
-	r.ng = regime == AM_PT_S1_EL10 && (pte & AM_PTE_NG);
+	r.ng = IS_EL10(regime) && (pte & AM_PTE_NG);
 	r.af = (pte & AM_PTE_AF) != 0;
 	r.sw = (uint8_t)((pte & AM_PTE_SW_MASK) >> AM_PTE_SW_SHIFT);
 	/* block: bits below the block size are not address (RES0, nT) */
@@ -317,12 +329,25 @@ int pt_desc_decode(enum am_pt_regime regime, unsigned int level, am_pte_t pte,
 	return 0;
 }
 
+/* A regime not built: AM_ENOTSUP and its record (0 for the others). */
+static int regime_not_built(enum am_pt_regime regime)
+{
+	if ((unsigned int)regime >= AM_PT_REGIME_COUNT || PT_BUILT(regime))
+		return 0;
+	am_log_fallback(AM_LOG_ERR, AM_EV_BAD_ARG, "pt: regime not built (AM_CONFIG_PT_*)",
+			(unsigned int)regime, AM_PT_BUILT_MASK, 0);
+	return AM_ENOTSUP;
+}
+
 /* The public calls: the same, with one record to the fallback hook on refusal. */
 int am_pt_desc_encode(enum am_pt_regime regime, unsigned int level, const struct am_pt_desc *d,
 		      const uint8_t *attr_index, am_pte_t *out)
 {
-	int rc = pt_desc_encode(regime, level, d, attr_index, out);
+	int rc = regime_not_built(regime);
 
+	if (rc)
+		return rc;
+	rc = pt_desc_encode(regime, level, d, attr_index, out);
 	if (rc == AM_EINVAL)
 		am_log_fallback(AM_LOG_ERR, AM_EV_BAD_ARG,
 				"pt encode: NULL, unknown regime or type, bad level, OA, sw, af "
@@ -342,8 +367,11 @@ int am_pt_desc_encode(enum am_pt_regime regime, unsigned int level, const struct
 int am_pt_desc_decode(enum am_pt_regime regime, unsigned int level, am_pte_t pte,
 		      const uint8_t *attr_index, struct am_pt_desc *d)
 {
-	int rc = pt_desc_decode(regime, level, pte, attr_index, d);
+	int rc = regime_not_built(regime);
 
+	if (rc)
+		return rc;
+	rc = pt_desc_decode(regime, level, pte, attr_index, d);
 	if (rc == AM_EINVAL)
 		am_log_fallback(AM_LOG_ERR, AM_EV_BAD_ARG,
 				"pt decode: NULL, unknown regime, bad level or a reserved encoding",

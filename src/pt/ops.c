@@ -287,7 +287,7 @@ static int map_visit(struct pt_walk *w, struct pt_slot *s)
 
 /* The single-leaf path: one empty entry where a leaf may go. (One entry
  * alone never carries the contiguous hint.) */
-static inline __attribute__((always_inline)) int map_leaf(struct pt_walk *w, struct pt_entry *x)
+static PT_HOT int map_leaf(struct pt_walk *w, struct pt_entry *x)
 {
 	struct map_arg *m = w->arg;
 
@@ -385,7 +385,7 @@ static void unmap_post(struct pt_walk *w, struct pt_slot *s)
 
 /* The single-leaf path: one leaf, not part of a contiguous run (one entry
  * never covers a run). */
-static inline __attribute__((always_inline)) int unmap_leaf(struct pt_walk *w, struct pt_entry *x)
+static PT_HOT int unmap_leaf(struct pt_walk *w, struct pt_entry *x)
 {
 	if (!x->e)
 		return 0;
@@ -624,7 +624,7 @@ static int modify_visit(struct pt_walk *w, struct pt_slot *s)
 
 /* The single-leaf path: one leaf, its rules first; not part of a
  * contiguous run (one entry never covers a run). */
-static inline __attribute__((always_inline)) int modify_leaf(struct pt_walk *w, struct pt_entry *x)
+static PT_HOT int modify_leaf(struct pt_walk *w, struct pt_entry *x)
 {
 	int rc;
 
@@ -760,8 +760,8 @@ static PT_COLD int bad_arg(struct am_pt *pt, const char *msg, uint64_t a, uint64
 }
 
 /* Carry out @v over the range (pt_exec(): once, or dry, reserve, commit). Lock held. */
-static inline __attribute__((always_inline)) int exec(struct am_pt *pt, const struct pt_visitor *v,
-						      void *arg, am_vaddr_t va, uint64_t size)
+static PT_HOT int exec(struct am_pt *pt, const struct pt_visitor *v, void *arg, am_vaddr_t va,
+		       uint64_t size)
 {
 	struct pt_walk w;
 
@@ -770,8 +770,8 @@ static inline __attribute__((always_inline)) int exec(struct am_pt *pt, const st
 }
 
 /* The calls that take only a range: check it, then run @v. */
-static inline __attribute__((always_inline)) int
-exec_range(struct am_pt *pt, const struct pt_visitor *v, void *arg, am_vaddr_t va, uint64_t size)
+static PT_HOT int exec_range(struct am_pt *pt, const struct pt_visitor *v, void *arg, am_vaddr_t va,
+			     uint64_t size)
 {
 	int rc;
 
@@ -835,8 +835,8 @@ static __attribute__((noinline)) int leaf_template_new(struct am_pt *pt, const s
 	return 0;
 }
 
-static inline __attribute__((always_inline)) int
-leaf_template(struct am_pt *pt, const struct am_attr *attr, unsigned int flags, struct tmpl *t)
+static PT_HOT int leaf_template(struct am_pt *pt, const struct am_attr *attr, unsigned int flags,
+				struct tmpl *t)
 {
 	uint64_t key = attr->perm | (uint64_t)attr->mtype << 8 | (uint64_t)attr->sh << 16 |
 		       (uint64_t)flags << 24 | 1ull << 63;
@@ -1062,6 +1062,12 @@ static int check_config(const struct am_pt_config *cfg, const struct am_pt_ops *
 	if ((unsigned int)cfg->regime >= AM_PT_REGIME_COUNT)
 		return am_init_refuse(env, ctx, AM_EINVAL, "pt init: unknown regime",
 				      (unsigned int)cfg->regime, 0, 0);
+#if AM_PT_BUILT_MASK != 7
+	if (!((AM_PT_BUILT_MASK >> cfg->regime) & 1))
+		return am_init_refuse(env, ctx, AM_ENOTSUP,
+				      "pt init: regime not built (AM_CONFIG_PT_*)",
+				      (unsigned int)cfg->regime, AM_PT_BUILT_MASK, 0);
+#endif
 	if (cfg->ia_bits < 25 || cfg->ia_bits > 48 ||
 	    (cfg->oa_bits && (cfg->oa_bits < 32 || cfg->oa_bits > 48)))
 		return am_init_refuse(env, ctx, AM_EINVAL,

@@ -72,6 +72,18 @@
 
 #include "../core/internal.h"
 
+/*
+ * The small calls' paths (pt_exec(), the single-leaf path, the lookup, the
+ * leaf ops) are specialised into each call at -O2 (no call between the
+ * layers, each visitor's leaf op inlined), and shared where the build
+ * optimises for size (-Os), where the compiler decides.
+ */
+#ifdef __OPTIMIZE_SIZE__
+#define PT_HOT inline
+#else
+#define PT_HOT inline __attribute__((always_inline))
+#endif
+
 #define PT_ENTRIES 512u
 #define PT_FREE_BATCH 64u
 #define PT_TYPE_MASK (AM_PTE_VALID | AM_PTE_TABLE)
@@ -253,25 +265,32 @@ int pt_leaf_attr(enum am_pt_regime regime, const struct am_attr *a, const uint8_
 		 am_pte_t *out);
 /*
  * pt_leaf_attr() for @pt, inline: the common case decided from two table
- * loads (desc.c's permission rows, with PT_PERM_NO where the regime cannot
- * express a set and PT_PERM_WX on stage 1's write+execute); anything else
- * gets pt_leaf_attr()'s answer.
+ * loads (pt_perm_bits, with PT_PERM_NO where the regime cannot express a
+ * set and PT_PERM_WX on stage 1's write+execute); anything else gets
+ * pt_leaf_attr()'s answer.
  */
-#define PT_PERM_NO (1ull << 63)
-#define PT_PERM_WX (1ull << 62)
-extern const am_pte_t pt_perm_fast[AM_PT_REGIME_COUNT][AM_PERM_MASK + 1];
+#define PT_PERM_NO 0x10u
+#define PT_PERM_WX 0x20u
+/* The permission bits of each AM_PERM_* set, per regime, packed in a byte
+ * (desc.c): descriptor bits 6-7 in 0-1, PXN and XN in 2-3, and the two marks. */
+extern const uint8_t pt_perm_bits[AM_PT_REGIME_COUNT][AM_PERM_MASK + 1];
 extern const uint8_t pt_s2_memattr[AM_MT_COUNT];
+static inline am_pte_t pt_perm_expand(unsigned int p)
+{
+	return (am_pte_t)(p & 3u) << 6 | (am_pte_t)(p & 0xcu) << 51;
+}
 static inline int pt_leaf_tmpl(const struct am_pt *pt, const struct am_attr *a, am_pte_t *out)
 {
 	unsigned int perm = a->perm, mt = a->mtype, sh = a->sh;
 
 	if (perm <= AM_PERM_MASK && mt < AM_MT_COUNT && (sh == AM_SH_NONE || sh - 2u < 2u)) {
-		am_pte_t p = pt_perm_fast[pt->regime][perm];
+		unsigned int p = pt_perm_bits[pt->regime][perm];
 		unsigned int idx = pt->regime == AM_PT_S2 ? pt_s2_memattr[mt] : pt->attr_index[mt];
 
 		if (!(p & (PT_PERM_NO | PT_PERM_WX)) && idx <= 0xf &&
 		    !((perm & AM_PERM_X) && mt <= AM_MT_DEVICE_nGnRE)) {
-			*out = p | (am_pte_t)idx << 2 | (am_pte_t)sh << 8; /* [5:2], SH [9:8] */
+			/* [5:2] AttrIndx / MemAttr, SH [9:8] */
+			*out = pt_perm_expand(p) | (am_pte_t)idx << 2 | (am_pte_t)sh << 8;
 			return 0;
 		}
 	}
@@ -381,9 +400,9 @@ static inline void pt_queue_tlbi(struct pt_walk *w, am_vaddr_t va, unsigned int 
  * returns NULL; else returns that entry, its level in *@at (which is
  * @level otherwise).
  */
-static inline __attribute__((always_inline)) am_pte_t *
-pt_lookup_(struct am_pt *pt, am_vaddr_t va, unsigned int level, am_pte_t **link, unsigned int *at,
-	   void *(*table_va)(void *, am_paddr_t))
+static PT_HOT am_pte_t *pt_lookup_(struct am_pt *pt, am_vaddr_t va, unsigned int level,
+				   am_pte_t **link, unsigned int *at,
+				   void *(*table_va)(void *, am_paddr_t))
 {
 	am_pte_t *t = pt->root, *p = NULL, *up = NULL, e;
 
@@ -423,8 +442,8 @@ pt_lookup_(struct am_pt *pt, am_vaddr_t va, unsigned int level, am_pte_t **link,
 
 /* Made twice: with the backend's table_va, and without (tables at their
  * PA), where no call in the way makes the compiler save registers. */
-static inline __attribute__((always_inline)) am_pte_t *
-pt_lookup(struct am_pt *pt, am_vaddr_t va, unsigned int level, am_pte_t **link, unsigned int *at)
+static PT_HOT am_pte_t *pt_lookup(struct am_pt *pt, am_vaddr_t va, unsigned int level,
+				  am_pte_t **link, unsigned int *at)
 {
 	if (pt->ops->table_va)
 		return pt_lookup_(pt, va, level, link, at, pt->ops->table_va);
@@ -432,8 +451,7 @@ pt_lookup(struct am_pt *pt, am_vaddr_t va, unsigned int level, am_pte_t **link, 
 }
 
 /* The entry that maps @va, or the empty one where a lookup ends; its level in *@level. */
-static inline __attribute__((always_inline)) am_pte_t pt_find(struct am_pt *pt, am_vaddr_t va,
-							      unsigned int *level)
+static PT_HOT am_pte_t pt_find(struct am_pt *pt, am_vaddr_t va, unsigned int *level)
 {
 	am_pte_t *link;
 
@@ -447,9 +465,8 @@ static inline __attribute__((always_inline)) am_pte_t pt_find(struct am_pt *pt, 
  * the table's descriptor, or, when the op emptied the table and the
  * visitor frees empty tables, the table is left through the post visits.
  */
-static inline __attribute__((always_inline)) int
-pt_exec_leaf(struct pt_walk *w, am_vaddr_t va, unsigned int level,
-	     int (*leaf)(struct pt_walk *w, struct pt_entry *x), bool post)
+static PT_HOT int pt_exec_leaf(struct pt_walk *w, am_vaddr_t va, unsigned int level,
+			       int (*leaf)(struct pt_walk *w, struct pt_entry *x), bool post)
 {
 	am_pte_t *link;
 	struct pt_entry x;
@@ -484,8 +501,7 @@ pt_exec_leaf(struct pt_walk *w, am_vaddr_t va, unsigned int level,
  * the single-leaf path first; else, or when that needs more, the walk.
  * Inline, so that each call gets its visitor's leaf op inlined.
  */
-static inline __attribute__((always_inline)) int pt_exec(struct pt_walk *w, am_vaddr_t va,
-							 uint64_t size)
+static PT_HOT int pt_exec(struct pt_walk *w, am_vaddr_t va, uint64_t size)
 {
 	/* read before any call: a constant when the visitor is */
 	int (*leaf)(struct pt_walk *, struct pt_entry *) = w->v->leaf;

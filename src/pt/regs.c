@@ -47,11 +47,13 @@ static uint64_t pa_size(const struct am_pt *pt)
 	return ps;
 }
 
+#if AM_PT_BUILT_S2
 /* VTCR_EL2.SL0, 4 KiB granule: 2 = root at level 0, 1 = level 1, 0 = level 2. */
 static uint64_t sl0(const struct am_pt *pt)
 {
 	return pt->root_level <= 2 ? 2u - pt->root_level : 0u;
 }
+#endif
 
 uint64_t am_pt_ttbr(const struct am_pt *pt)
 {
@@ -75,14 +77,20 @@ uint64_t am_pt_tcr(const struct am_pt *pt)
 		return 0;
 	tcr = t0sz(pt) | TCR_WALK;
 	switch (pt->regime) {
+#if AM_PT_BUILT_S1_EL2
 	case AM_PT_S1_EL2:
 		return tcr | pa_size(pt) << TCR_EL2_PS_SHIFT | TCR_EL2_RES1;
+#endif
+#if AM_PT_BUILT_S1_EL10
 	case AM_PT_S1_EL10:
 		/* TTBR1 walks disabled; T1SZ and TG1 given valid values all the same */
 		return tcr | t0sz(pt) << TCR_EL1_T1SZ_SHIFT | TCR_EL1_EPD1 | TCR_EL1_TG1_4K |
 		       pa_size(pt) << TCR_EL1_IPS_SHIFT;
+#endif
+#if AM_PT_BUILT_S2
 	case AM_PT_S2:
 		return tcr | sl0(pt) << VTCR_SL0_SHIFT | pa_size(pt) << VTCR_PS_SHIFT | VTCR_RES1;
+#endif
 	default:
 		return 0;
 	}
