@@ -395,10 +395,11 @@ typedef void (*am_pt_removed_fn)(void *arg, const struct am_pt_leaf *leaf);
  * broken block's break-before-make included), so that @fn may free the
  * page or drop a reference to it. The walk keeps its state bounded: the
  * leaves are reported in address order, in batches of at most
- * AM_PT_REPORT_BATCH, each batch once its invalidations completed and
- * before the walk goes on, the last once the call's own maintenance
- * completed. @fn runs with the table's lock held and must not call into
- * this table.
+ * AM_PT_REPORT_BATCH runs (leaves that follow one another with the next
+ * output address and the same attributes make one run), each batch once
+ * its invalidations completed and before the walk goes on, the last once
+ * the call's own maintenance completed. @fn runs with the table's lock
+ * held and must not call into this table.
  * All or nothing: a refused call has changed nothing and reports nothing.
  * Returns 0, or
  *  AM_EINVAL    NULL @fn;

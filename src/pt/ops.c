@@ -689,10 +689,10 @@ static const struct pt_visitor leaf_visitor = {.visit = leaf_visit, .deepest = A
 /* ------------------------------------------------ removed leaves, reported -- */
 
 /*
- * The buffered leaves, to rep->fn (the caller finished their maintenance).
- * A part of a block (a broken one) is reported as the descriptors the
- * break put in its place: from its start, the largest piece of the next
- * levels that is aligned and fits, down to pages.
+ * The buffered leaves, to rep->fn (the caller finished their maintenance):
+ * a run of leaves one by one; a part of a block (a broken one) as the
+ * descriptors the break put in its place: from its start, the largest
+ * piece of the next levels that is aligned and fits, down to pages.
  */
 void pt_report_deliver(struct am_pt *pt, struct pt_report *rep)
 {
@@ -700,22 +700,21 @@ void pt_report_deliver(struct am_pt *pt, struct pt_report *rep)
 		const struct pt_removed *r = &rep->r[i];
 		struct am_pt_leaf l;
 
-		if (r->lo == r->base && r->hi == r->base + pt_span(r->level)) {
-			leaf_of(pt, r->pte, r->level, r->base, &l);
-			rep->fn(rep->arg, &l);
-			continue;
-		}
 		for (am_vaddr_t a = r->lo; a < r->hi;) {
-			unsigned int lvl = r->level + 1;
-			am_pte_t e = r->pte & ~(AM_PTE_OA_MASK | AM_PTE_CONTIG | AM_PTE_TABLE);
+			unsigned int lvl = r->level;
+			am_pte_t e = r->pte;
 
-			while (lvl < AM_PT_MAX_LEVEL &&
-			       ((a & (pt_span(lvl) - 1)) || a + pt_span(lvl) > r->hi))
+			if (r->part) {
 				lvl++;
-			if (lvl == AM_PT_MAX_LEVEL)
-				e |= AM_PTE_TABLE; /* a page */
-			e |= (r->pte & AM_PTE_OA_MASK) + (a - r->base);
-			leaf_of(pt, e, lvl, a, &l);
+				while (lvl < AM_PT_MAX_LEVEL &&
+				       ((a & (pt_span(lvl) - 1)) || a + pt_span(lvl) > r->hi))
+					lvl++;
+				e &= ~(AM_PTE_OA_MASK | AM_PTE_CONTIG | AM_PTE_TABLE);
+				if (lvl == AM_PT_MAX_LEVEL)
+					e |= AM_PTE_TABLE; /* a page */
+				e |= r->pte & AM_PTE_OA_MASK;
+			}
+			leaf_of(pt, e + (a - r->base), lvl, a, &l);
 			rep->fn(rep->arg, &l);
 			a += pt_span(lvl);
 		}

@@ -279,7 +279,9 @@ void pt_unhint_run(struct pt_walk *w, struct pt_slot *s, am_vaddr_t drop_lo, am_
 
 /*
  * Removed leaves, reported (am_pt_unmap_report(), am_pt_destroy_report()):
- * a bounded buffer on the caller's stack. A leaf is put in it when it was
+ * a bounded buffer of records on the caller's stack (a leaf that follows
+ * the last one recorded, with the next output address and the same bits,
+ * extends its record). A leaf is put in it when it was
  * cleared from a live table (its invalidation queued), or when a block is
  * broken (the part of the block the call removes, as one record: its
  * pieces are cleared in a fresh table no walker sees and are not put in
@@ -294,10 +296,14 @@ void pt_unhint_run(struct pt_walk *w, struct pt_slot *s, am_vaddr_t drop_lo, am_
 #define PT_REPORT_FLUSH (AM_PT_REPORT_BATCH / 2u)
 
 struct pt_removed {
-	am_vaddr_t base;   /* start of the descriptor's span */
-	am_vaddr_t lo, hi; /* what of it was removed: all of it, or (a broken block) a part */
-	am_pte_t pte;	   /* the descriptor */
-	unsigned int level;
+	am_vaddr_t base;   /* start of the (first) descriptor's span */
+	am_vaddr_t lo, hi; /* what was removed */
+	am_pte_t pte;	   /* the (first) descriptor */
+	uint8_t level;
+	/* 0: a run of leaves at @level from @base to @hi, each the one before
+	 * with the next output address (consecutive leaves are merged into
+	 * one record); 1: the part [lo, hi) of the block @pte at @base */
+	uint8_t part;
 };
 
 struct pt_report {

@@ -365,28 +365,45 @@ void pt_report_room(struct pt_walk *w, struct pt_report *rep)
 		report_flush(w, rep);
 }
 
+static struct pt_removed *report_add(struct pt_walk *w, struct pt_report *rep)
+{
+	if (rep->n == AM_PT_REPORT_BATCH) { /* a consistent point was missed: a bug */
+		PT_LOG(w->pt, AM_LOG_ERR, AM_EV_INTERNAL, "report buffer full between points", 0, 0,
+		       rep->n);
+		report_flush(w, rep);
+	}
+	return &rep->r[rep->n++];
+}
+
 void pt_report_part(struct pt_walk *w, struct pt_report *rep, am_vaddr_t va, unsigned int level,
 		    am_pte_t pte, am_vaddr_t lo, am_vaddr_t hi)
 {
-	struct pt_removed *r;
+	struct pt_removed *r = report_add(w, rep);
 
-	if (rep->n == AM_PT_REPORT_BATCH) { /* a consistent point was missed: a bug */
-		PT_LOG(w->pt, AM_LOG_ERR, AM_EV_INTERNAL, "report buffer full between points", va,
-		       level, rep->n);
-		report_flush(w, rep);
-	}
-	r = &rep->r[rep->n++];
 	r->base = va;
 	r->lo = lo;
 	r->hi = hi;
 	r->pte = pte;
-	r->level = level;
+	r->level = (uint8_t)level;
+	r->part = 1;
 }
 
 void pt_report_leaf(struct pt_walk *w, struct pt_report *rep, am_vaddr_t va, unsigned int level,
 		    am_pte_t pte)
 {
-	pt_report_part(w, rep, va, level, pte, va, va + pt_span(level));
+	struct pt_removed *r = rep->n ? &rep->r[rep->n - 1] : NULL;
+
+	if (r && !r->part && r->level == level && r->hi == va && r->pte + (va - r->base) == pte) {
+		r->hi = va + pt_span(level); /* the next leaf of a run */
+		return;
+	}
+	r = report_add(w, rep);
+	r->base = va;
+	r->lo = va;
+	r->hi = va + pt_span(level);
+	r->pte = pte;
+	r->level = (uint8_t)level;
+	r->part = 0;
 }
 
 /* ------------------------------------------------------------- teardown -- */
