@@ -85,7 +85,7 @@ static void *w_alloc_table(void *ctx, am_paddr_t *pa)
 	struct am_host_p2m *hp = of(ctx);
 
 	note_table_op(hp);
-	return base_of(hp)->alloc_table(ctx, pa);
+	return base_of(hp)->alloc_table(&hp->pt, pa);
 }
 
 static void w_free_table(void *ctx, void *table, am_paddr_t pa)
@@ -93,7 +93,7 @@ static void w_free_table(void *ctx, void *table, am_paddr_t pa)
 	struct am_host_p2m *hp = of(ctx);
 
 	note_table_op(hp);
-	base_of(hp)->free_table(ctx, table, pa);
+	base_of(hp)->free_table(&hp->pt, table, pa);
 }
 
 static void *w_table_va(void *ctx, am_paddr_t pa)
@@ -101,7 +101,8 @@ static void *w_table_va(void *ctx, am_paddr_t pa)
 	struct am_host_p2m *hp = of(ctx);
 
 	note_table_op(hp);
-	return base_of(hp)->table_va(ctx, pa);
+	__atomic_fetch_add(&hp->table_reads, 1, __ATOMIC_RELAXED);
+	return base_of(hp)->table_va(&hp->pt, pa);
 }
 
 static void w_tlbi(void *ctx, const struct am_pt_tlbi *t)
@@ -111,7 +112,7 @@ static void w_tlbi(void *ctx, const struct am_pt_tlbi *t)
 	note_table_op(hp);
 	if (hp->on_tlb_event)
 		hp->on_tlb_event(hp->hook_arg);
-	base_of(hp)->tlbi(ctx, t);
+	base_of(hp)->tlbi(&hp->pt, t);
 }
 
 static void w_barrier(void *ctx, enum am_pt_barrier b, const struct am_pt_tlbi *scope)
@@ -121,7 +122,7 @@ static void w_barrier(void *ctx, enum am_pt_barrier b, const struct am_pt_tlbi *
 	note_table_op(hp);
 	if (hp->on_tlb_event)
 		hp->on_tlb_event(hp->hook_arg);
-	base_of(hp)->barrier(ctx, b, scope);
+	base_of(hp)->barrier(&hp->pt, b, scope);
 }
 
 /* ------------------------------------------------------------ setup -- */

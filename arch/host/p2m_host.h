@@ -6,9 +6,10 @@
  * table op runs under that lock, a foreign_put counter, and hooks a test
  * can use to look at the world at each TLB event and each foreign put.
  *
- * The P2M has one ctx for its own hooks and for the table ops: it is the
- * struct am_host_p2m, whose first member is the struct am_host_pt the
- * table ops expect.
+ * The P2M's hooks and the table ops (the wrappers here) both take the
+ * struct am_host_p2m as their ctx (am_p2m_config.pt_ctx NULL, or the same
+ * pointer); the wrappers hand the host table backend its own context,
+ * &hp->pt. Nothing depends on where pt sits in the struct.
  *
  * It uses only the types of <armmap/p2m.h>, never its functions, so that it
  * links whether or not the P2M does.
@@ -25,10 +26,13 @@
 #include "arch/host/pt_host.h"
 
 struct am_host_p2m {
-	struct am_host_pt pt; /* first: the table ops' ctx is this very pointer */
 	struct am_pt_ops pt_ops;
 	struct am_p2m_ops ops;
-	bool model; /* table ops over am_host_pt_ops, else am_host_pt_ops_bare */
+	bool model;	      /* table ops over am_host_pt_ops, else am_host_pt_ops_bare */
+	struct am_host_pt pt; /* the table backend; its ops get &pt */
+	/* table_va calls: the engine makes one for each table it goes into,
+	 * so this counts the tables the P2M's calls read their way through */
+	unsigned long table_reads;
 
 	/* The P2M lock. */
 	pthread_mutex_t mutex; /* error-checking; taken only when threaded */

@@ -132,13 +132,16 @@ enum am_p2m_type {
 int am_p2m_type_attr(enum am_p2m_type t, struct am_attr *out);
 
 /*
- * The P2M passes its ctx to these hooks and to the table ops alike. Every
- * record of a ready P2M, its table's included, is logged with the P2M lock
- * held (see struct am_env): a logger may rely on that lock.
+ * The P2M passes its ctx to these hooks, and the table ops their own
+ * (am_p2m_config.pt_ctx; the P2M's ctx when that is NULL). Every record of
+ * a ready P2M, its table's included, goes through env.log with the P2M's
+ * ctx and the P2M lock held (see struct am_env): a logger may rely on that
+ * lock.
  */
 struct am_p2m_ops {
-	/* The P2M lock and the log. The table calls run under it, so
-	 * pt->env.lock / unlock should be NULL. */
+	/* The P2M lock and the log. The table calls run under that lock, so
+	 * the table ops carry none: am_p2m_init() refuses pt->env.lock or
+	 * pt->env.unlock set (pt->env.log is not used either). */
 	struct am_env env;
 	/* Table pages, TLB maintenance (stage 2, the P2M's VMID), barriers. */
 	const struct am_pt_ops *pt;
@@ -161,30 +164,39 @@ struct am_p2m_config {
 	uint16_t vmid;	       /* 0..255 */
 	const struct am_frame_table *frames;
 	struct am_p2m_domain_frames dom;
+	/* The ctx the table ops (ops->pt) are called with: the table
+	 * backend's own context. NULL: the P2M's ctx. */
+	void *pt_ctx;
 };
 
 /* One per guest. Treat the members as private. */
 struct am_p2m {
-	uint32_t ready; /* set by a successful am_p2m_init(), cleared by am_p2m_destroy() */
-	struct am_pt pt;
-	/* ops->pt, with the P2M's log hook and no lock (the P2M holds its own) */
-	struct am_pt_ops pt_ops;
+	uint32_t ready;	 /* set by a successful am_p2m_init(), cleared by am_p2m_destroy() */
+	struct am_pt pt; /* its table, on ops->pt with its own ctx */
+	/* the table's lock and log: the P2M's log hook and no lock (the P2M
+	 * holds its own around every table call) */
+	struct am_env pt_env;
 	const struct am_p2m_ops *ops;
 	void *ctx;
 	const struct am_frame_table *ft;
 	struct am_p2m_domain_frames dom;
 	am_gfn_t gfn_end;
+	am_mfn_t mfn_end; /* 2^(PA bits - 12) */
 };
 
 /*
  * am_p2m_init() - an empty stage-2 table for one guest. The table engine
- * logs through the P2M's log hook (ops->pt->env is not used). Every call
- * refuses a P2M that is not ready (zeroed, init failed, destroyed) with
- * AM_EINVAL and one record to the fallback hook; every other refusal logs
- * one record through the P2M's log hook.
+ * logs through the P2M's log hook, with the P2M's ctx (ops->pt->env is not
+ * used); the table ops get cfg->pt_ctx (or @ctx). Every call refuses a P2M
+ * that is not ready (zeroed, init failed, destroyed) with AM_EINVAL and
+ * one record to the fallback hook; every other refusal logs one record
+ * through the P2M's log hook.
  * Returns 0, or AM_EINVAL (NULL, missing ops, bad sizes, a VMID above 255,
- * a frame table that is not ready, a domain frame outside the frame table,
- * not xenheap, or beyond the PA size), AM_ENOMEM, or the table engine's
+ * table ops that carry a lock (pt->env.lock or unlock set: the table
+ * calls run under the P2M lock, and a second lock there would be taken
+ * with it held, or be the same one; nothing is allocated), a frame table
+ * that is not ready, a domain frame outside the frame table, not
+ * xenheap, or beyond the PA size), AM_ENOMEM, or the table engine's
  * refusals (am_pt_init()): AM_EINVAL for an IPA size above the PA size,
  * AM_ENOTSUP for 40..42 IPA bits with 42 PA bits or fewer (set pa_bits to
  * the CPU's), AM_EINVAL / AM_ERANGE for a bad root page from the backend.
@@ -194,7 +206,10 @@ int am_p2m_init(struct am_p2m *p2m, const struct am_p2m_config *cfg, const struc
 
 /*
  * am_p2m_destroy() - remove every mapping (through the put path), free the
- * tables. The P2M is then not ready: every call refuses it.
+ * tables, in one walk of the table (am_pt_destroy_report()): each leaf is
+ * cleared and its pages put once the VMID's invalidation that follows
+ * completed. The guest must no longer run on it. The P2M is then not
+ * ready: every call refuses it.
  */
 void am_p2m_destroy(struct am_p2m *p2m);
 
@@ -220,7 +235,9 @@ int am_p2m_map(struct am_p2m *p2m, am_gfn_t gfn, am_mfn_t mfn, uint64_t nr, enum
 /*
  * am_p2m_unmap() - remove @nr pages from @gfn, each through the put path.
  * @expect: the MFN the first page must map (the others follow it), or
- * AM_MFN_INVALID for whatever is there. Returns 0, or
+ * AM_MFN_INVALID for whatever is there. Two walks of the table: one that
+ * checks, then one reporting unmap (am_pt_unmap_report()), whose pages
+ * are put as their invalidation completes. Returns 0, or
  *  AM_EINVAL / AM_EOVERFLOW / AM_ERANGE  bad range;
  *  AM_ENOENT    a page in the range maps nothing;
  *  AM_EILSEQ    a page maps another frame than expected;

@@ -206,6 +206,15 @@ struct am_pt_config {
 	 * whole regime (ASID, VMID) instead. 0 means 64.
 	 */
 	unsigned int tlbi_max;
+	/*
+	 * The lock and log hooks and the ctx they are called with, when they
+	 * are not the table ops' own: a module that embeds the table and
+	 * serialises and logs for it (the P2M) passes its own here. NULL:
+	 * ops->env, called with the ctx given to am_pt_init(). The table ops
+	 * (alloc_table ... barrier) always get that ctx.
+	 */
+	const struct am_env *env;
+	void *env_ctx;
 };
 
 #define AM_PT_NO_ATTRIDX 0xffu
@@ -216,6 +225,8 @@ struct am_pt {
 	uint32_t ready; /* set by a successful am_pt_init(), cleared by am_pt_destroy() */
 	const struct am_pt_ops *ops;
 	void *ctx;
+	const struct am_env *env; /* lock and log: cfg->env, or &ops->env */
+	void *env_ctx;		  /* what env's hooks get */
 	am_pte_t *root;
 	am_paddr_t root_pa;
 	size_t nr_tables; /* table pages in use, the root included */
@@ -377,8 +388,71 @@ int am_pt_query(struct am_pt *pt, am_vaddr_t va, struct am_pt_leaf *out);
 typedef int (*am_pt_leaf_fn)(void *arg, const struct am_pt_leaf *leaf);
 int am_pt_walk(struct am_pt *pt, am_vaddr_t va, uint64_t size, am_pt_leaf_fn fn, void *arg);
 
+/* Told of one leaf a call removed (am_pt_unmap_report(), am_pt_destroy_report()). */
+typedef void (*am_pt_removed_fn)(void *arg, const struct am_pt_leaf *leaf);
+
+/*
+ * am_pt_unmap_report() - am_pt_unmap(), telling @fn of each leaf (valid or
+ * parked) the call removed: its span's start, output address, size,
+ * level, attributes, software bits and raw descriptor, as they were. A
+ * block or contiguous run only partly in the range is broken first; what
+ * is reported of it is the part removed, as the descriptors the break put
+ * in its place (the largest aligned pieces, down to pages), never the
+ * part left mapped.
+ * @fn is called for a leaf only once the TLB maintenance of its removal
+ * has COMPLETED (the AM_PT_BAR_COMPLETE barrier of its invalidation, a
+ * broken block's break-before-make included), so that @fn may free the
+ * page or drop a reference to it. The walk keeps its state bounded: the
+ * leaves are reported in address order, in batches of at most
+ * AM_PT_REPORT_BATCH runs (leaves that follow one another with the next
+ * output address and the same attributes make one run), each batch once
+ * its invalidations completed and before the walk goes on, the last once
+ * the call's own maintenance completed. @fn runs with the table's lock
+ * held and must not call into this table.
+ * All or nothing: a refused call has changed nothing and reports nothing.
+ * Returns 0, or
+ *  AM_EINVAL    NULL @fn;
+ *  AM_EINVAL / AM_EOVERFLOW / AM_ERANGE  as am_pt_map() for the range;
+ *  AM_ENOMEM    a block to break needs table pages and there are none.
+ */
+#define AM_PT_REPORT_BATCH 32u
+int am_pt_unmap_report(struct am_pt *pt, am_vaddr_t va, uint64_t size, am_pt_removed_fn fn,
+		       void *arg);
+
+/*
+ * am_pt_destroy_report() - am_pt_destroy(), telling @fn of every leaf
+ * (valid or parked) the table held, in address order, so that the caller
+ * can put the pages they mapped; each is cleared from its table before it
+ * is reported. The table must no longer be in use by any CPU as its
+ * translation table: its regime (the ASID, the VMID) is invalidated once,
+ * whole, and that invalidation has completed (AM_PT_BAR_COMPLETE) before
+ * the first leaf is reported, so that no TLB entry left from the time the
+ * table was in use reaches a page @fn frees; there is no other TLB
+ * maintenance. One walk of the table: a post-order visit that reports the
+ * leaves of each table, then gives the table back. @fn runs with the
+ * table's lock held and must not call into this table.
+ * Returns 0, or AM_EINVAL (NULL or not ready table: one record to the
+ * fallback hook; NULL @fn: one record, the table left as it was).
+ */
+int am_pt_destroy_report(struct am_pt *pt, am_pt_removed_fn fn, void *arg);
+
 /* am_pt_tables() - table pages in use, the root included. */
 size_t am_pt_tables(const struct am_pt *pt);
+
+/*
+ * am_pt_oa_bits() - the output address size of the table in bits (32..48),
+ * or 0 for a table that is not ready (one record to the fallback hook).
+ */
+unsigned int am_pt_oa_bits(const struct am_pt *pt);
+
+/*
+ * am_pt_env() - the lock and log hooks of a ready table, and in *@ctx
+ * (when @ctx is not NULL) the ctx they take: for a module built on the
+ * table that logs through the same hook under the same lock (the MMIO
+ * tracker). NULL, *@ctx untouched, for NULL or a table that is not ready:
+ * an answer, with no record (the caller decides where its refusal goes).
+ */
+const struct am_env *am_pt_env(const struct am_pt *pt, void **ctx);
 
 /* ---------------------------------------------------------------------- */
 /* Register values for the table                                           */

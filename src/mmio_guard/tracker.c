@@ -12,21 +12,29 @@
 #include "../core/internal.h"
 
 #define PAGE 4096u
-#define LOG(t, ev, msg, x, y, z) tlog(t, ev, msg, x, y, z)
+#define LOG(t, ev, msg, x, y, z) \
+	AM_LOG_CALL(msg, tlog(t, AM_LE(AM_LOG_ERR, ev), x, y, z AM_LOG_MSG(msg)))
 
 /*
  * The tracker's own records go through its table's log hook, under the
  * table's lock as every record of that hook is (the tracker never holds
- * that lock itself: the table calls take and release it).
+ * that lock itself: the table calls take and release it). The hook and
+ * its ctx come from the table's accessor, am_pt_env(); a table that is
+ * no longer ready has none: the fallback hook.
  */
-static void tlog(const struct am_mmio_tracker *t, enum am_log_event ev, const char *msg, uint64_t x,
-		 uint64_t y, uint64_t z)
+static void tlog(const struct am_mmio_tracker *t, unsigned int le, uint64_t x, uint64_t y,
+		 uint64_t z AM_LOG_MSG_PARAM)
 {
-	const struct am_env *env = &t->c.pt->ops->env;
+	void *ctx = NULL;
+	const struct am_env *env = am_pt_env(t->c.pt, &ctx);
 
-	am_env_lock(env, t->c.pt->ctx);
-	am_env_log(env, t->c.pt->ctx, AM_LOG_ERR, ev, msg, x, y, z);
-	am_env_unlock(env, t->c.pt->ctx);
+	if (!env) {
+		am_log_fallback_(le, x, y, z AM_LOG_MSG(msg));
+		return;
+	}
+	am_env_lock(env, ctx);
+	am_log_(env, ctx, le, x, y, z AM_LOG_MSG(msg));
+	am_env_unlock(env, ctx);
 }
 
 /* Every call starts here: a NULL, zeroed or failed-init tracker is refused. */
@@ -45,10 +53,10 @@ static int64_t hyp(struct am_mmio_tracker *t, uint32_t fid, uint64_t arg)
 static int init_refuse(const struct am_mmio_tracker_config *cfg, int rc, const char *msg,
 		       uint64_t a, uint64_t b)
 {
-	const struct am_pt *pt = cfg ? cfg->pt : NULL;
-	bool ok = pt && pt->ready == AM_READY_PT;
+	void *ctx = NULL;
+	const struct am_env *env = am_pt_env(cfg ? cfg->pt : NULL, &ctx);
 
-	return am_init_refuse(ok ? &pt->ops->env : NULL, ok ? pt->ctx : NULL, rc, msg, a, b, 0);
+	return am_init_refuse(env, ctx, rc, msg, a, b, 0);
 }
 
 int am_mmio_tracker_init(struct am_mmio_tracker *t, const struct am_mmio_tracker_config *cfg)
@@ -58,7 +66,7 @@ int am_mmio_tracker_init(struct am_mmio_tracker *t, const struct am_mmio_tracker
 
 	if (t)
 		t->ready = 0; /* a failed init leaves a tracker every call refuses */
-	if (!t || !cfg || !cfg->pt || cfg->pt->ready != AM_READY_PT || !cfg->abi || !cfg->hyp.call)
+	if (!t || !cfg || !am_pt_env(cfg->pt, NULL) || !cfg->abi || !cfg->hyp.call)
 		return init_refuse(cfg, AM_EINVAL,
 				   "tracker init: NULL tracker or config, no ready table, no ABI "
 				   "or no transport",
@@ -328,21 +336,107 @@ int am_mmio_handle_fault(struct am_mmio_tracker *t, am_vaddr_t addr)
 	return rc;
 }
 
-/* am_pt_walk() callback: stop at the first guarded leaf; *arg: from where (in), where (out). */
-static int first_guarded(void *arg, const struct am_pt_leaf *l)
-{
-	am_vaddr_t *at = arg;
+/*
+ * am_mmio_unmap_all(): one walk of the table over the device ranges. Its
+ * callback unguards each granule at its first valid guarded leaf (a
+ * hypercall, no table call: the walk holds the table's lock) and gathers
+ * the valid guarded pages into runs to park; the runs are parked after the
+ * walk, one am_pt_modify() each. When UNMAP_RUNS runs are gathered the walk
+ * stops there, they are parked, and it goes on from that leaf (each leaf
+ * is still read once). After a refusal no granule is unguarded any more,
+ * but the pages of the pending granules unguarded before the walk are
+ * still parked.
+ */
+#define UNMAP_RUNS 8u
 
-	if (!l->valid || !(l->sw & AM_MMIO_SW_GUARDED))
+struct unmap_all {
+	struct am_mmio_tracker *t;
+	uint64_t done[AM_MMIO_PENDING]; /* pending granules unguarded before the walk */
+	unsigned int ndone;
+	uint64_t last; /* the last granule the walk unguarded */
+	bool any;      /* last is set */
+	bool refused;  /* the hypervisor refused an UNMAP: no more */
+	uint64_t refused_g;
+	int64_t refused_ret;
+	int n; /* granules unguarded */
+	am_vaddr_t resume;
+	struct {
+		am_vaddr_t lo, hi;
+	} run[UNMAP_RUNS];
+	unsigned int nrun;
+};
+
+static bool unguarded_pending(const struct unmap_all *u, uint64_t g)
+{
+	for (unsigned int i = 0; i < u->ndone; i++)
+		if (u->done[i] == g)
+			return true;
+	return false;
+}
+
+/* MMIO_GUARD_UNMAP of @g; the refusal is logged by the caller (not under the walk). */
+static bool unguard_call(struct unmap_all *u, uint64_t g)
+{
+	int64_t ret = hyp(u->t, u->t->c.abi->unmap, g);
+
+	if (ret != AM_SMCCC_SUCCESS) {
+		u->refused = true;
+		u->refused_g = g;
+		u->refused_ret = ret;
+		return false;
+	}
+	u->t->guarded--;
+	u->n++;
+	return true;
+}
+
+static int unguard_leaf(void *arg, const struct am_pt_leaf *l)
+{
+	struct unmap_all *u = arg;
+	struct am_mmio_tracker *t = u->t;
+	uint64_t g = l->va & ~(t->granule - 1u);
+	bool extends;
+
+	if (!l->valid || !(l->sw & AM_MMIO_SW_GUARDED) || !mmio_of(t, l->va))
 		return 0;
-	if (l->va > *at)
-		*at = l->va;
-	return 1;
+	extends = u->nrun && u->run[u->nrun - 1].hi == l->va;
+	if (!extends && u->nrun == UNMAP_RUNS) {
+		u->resume = l->va; /* park those first, then on from here */
+		return 1;
+	}
+	if (!unguarded_pending(u, g) && !(u->any && u->last == g)) {
+		if (u->refused || !unguard_call(u, g))
+			return 0; /* stays guarded and valid */
+		u->last = g;
+		u->any = true;
+	}
+	if (extends) {
+		u->run[u->nrun - 1].hi = l->va + l->size;
+	} else {
+		u->run[u->nrun].lo = l->va;
+		u->run[u->nrun].hi = l->va + l->size;
+		u->nrun++;
+	}
+	return 0;
+}
+
+/* Park the runs gathered: lazy, unguarded (whole leaves: nothing to break). */
+static void park_runs(struct unmap_all *u)
+{
+	static const struct am_attr dev = AM_ATTR_DEVICE;
+
+	for (unsigned int i = 0; i < u->nrun; i++)
+		if (am_pt_modify(u->t->c.pt, u->run[i].lo, u->run[i].hi - u->run[i].lo, &dev,
+				 LAZY_PARKED))
+			LOG(u->t, AM_EV_INTERNAL, "tracker: could not park an unguarded granule",
+			    u->run[i].lo, 0, 0);
+	u->nrun = 0;
 }
 
 int am_mmio_unmap_all(struct am_mmio_tracker *t)
 {
-	int n = 0;
+	struct unmap_all u = {.t = t};
+	am_vaddr_t lo = ~(am_vaddr_t)0, hi = 0;
 
 	if (!tracker_ok(t))
 		return AM_EINVAL;
@@ -350,31 +444,31 @@ int am_mmio_unmap_all(struct am_mmio_tracker *t)
 		LOG(t, AM_EV_NOT_EXPRESSIBLE, "tracker: the ABI has no MMIO_GUARD_UNMAP", 0, 0, 0);
 		return AM_ENOTSUP;
 	}
-	while (t->nr_pending) {
-		if (unguard(t, t->pending[t->nr_pending - 1], &n))
-			return AM_EPERM;
+	/* guarded but never made valid: unguarded first, their pages parked by the walk */
+	while (t->nr_pending && !u.refused) {
+		uint64_t g = t->pending[t->nr_pending - 1];
+
+		if (!unguard_call(&u, g))
+			break;
+		u.done[u.ndone++] = g;
 		t->nr_pending--;
 	}
-	/*
-	 * One pass over each device range: the walk stops at the first guarded
-	 * leaf, its granule is given back (which changes the table, so outside
-	 * the walk), and the walk goes on from the next granule. Every leaf is
-	 * read once, not one query per page.
-	 */
 	for (unsigned int i = 0; i < t->nr_mmio; i++) {
-		const struct am_mem_region *r = &t->c.mmio[i];
-		am_vaddr_t a = r->base;
-
-		while (a < r->limit) {
-			am_vaddr_t at = a, g;
-
-			if (am_pt_walk(t->c.pt, a, r->limit - a, first_guarded, &at) != 1)
-				break; /* nothing guarded from a on */
-			g = at & ~(am_vaddr_t)(t->granule - 1u);
-			if (unguard(t, g, &n))
-				return AM_EPERM;
-			a = g + t->granule;
-		}
+		lo = t->c.mmio[i].base < lo ? t->c.mmio[i].base : lo;
+		hi = t->c.mmio[i].limit > hi ? t->c.mmio[i].limit : hi;
 	}
-	return n;
+	for (am_vaddr_t a = lo; a < hi && (!u.refused || u.ndone);) {
+		int rc = am_pt_walk(t->c.pt, a, hi - a, unguard_leaf, &u);
+
+		park_runs(&u);
+		if (rc != 1)
+			break;
+		a = u.resume;
+	}
+	if (u.refused) {
+		LOG(t, AM_EV_NOT_EXPRESSIBLE, "tracker: the hypervisor refused MMIO_GUARD_UNMAP",
+		    u.refused_g, (uint64_t)u.refused_ret, 0);
+		return AM_EPERM;
+	}
+	return u.n;
 }

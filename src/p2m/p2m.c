@@ -1,16 +1,16 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The P2M: a guest's stage-2 table on the translation-table engine, p2m
- * types kept in the descriptors' software bits, the physmap calls, and the
- * one put path every removal goes through.
+ * The P2M: a guest's stage-2 table on the translation-table engine (its
+ * public calls and accessors only), p2m types kept in the descriptors'
+ * software bits, the physmap calls, and the one put path every removal
+ * goes through.
  *
- * Removal, all or nothing, in three steps under the P2M lock: the range is
- * checked (every page mapped, the frames expected); its leaves are parked
- * in one table call (made invalid but kept whole, with the TLB invalidation
- * completed: a block only partly in the range is broken there, the one step
- * that can fail, and then nothing has changed); then each parked page goes
- * through the put path, and the parked entries are cleared (which cannot
- * fail: nothing is left to break).
+ * Removal, all or nothing, in two walks under the P2M lock: the range is
+ * checked (every page mapped, the frames expected); then one reporting
+ * unmap (am_pt_unmap_report(): a block only partly in the range is broken
+ * there, the one step that can fail, and then nothing has changed) tells
+ * the put path of each leaf removed once its invalidation completed.
+ * am_p2m_destroy() is one walk: the table's reporting destroy.
  */
 #include <armmap/errors.h>
 #include <armmap/p2m.h>
@@ -108,19 +108,11 @@ static void put_page(struct am_p2m *p, am_mfn_t mfn, enum am_p2m_type t)
 	}
 }
 
-#define REMOVE_LEAVES 4u /* leaves a removal remembers from its check walk */
-
 struct range_check {
 	am_vaddr_t next; /* the first address not yet seen mapped */
 	am_vaddr_t lo, hi;
 	am_mfn_t expect; /* MFN of lo, or AM_MFN_INVALID */
 	int rc;
-	bool parked; /* visiting parked leaves (the put pass) */
-	struct am_p2m *p;
-	/* the leaves the check walk saw, while they fit */
-	struct am_pt_leaf leaf[REMOVE_LEAVES];
-	unsigned int nleaf;
-	bool many;
 };
 
 /* Check pass: the leaves cover the range without a gap, with the frames expected. */
@@ -135,28 +127,26 @@ static int check_leaf(void *arg, const struct am_pt_leaf *l)
 	    l->pa + (from - l->va) != (c->expect << PAGE_SHIFT) + (from - c->lo))
 		return c->rc = AM_EILSEQ;
 	c->next = l->va + l->size < c->hi ? l->va + l->size : c->hi;
-	if (c->nleaf < REMOVE_LEAVES)
-		c->leaf[c->nleaf++] = *l;
-	else
-		c->many = true;
-	return 0;
-}
-
-/* Put pass: every page of every parked leaf in the range. */
-static int put_leaf(void *arg, const struct am_pt_leaf *l)
-{
-	struct range_check *c = arg;
-	am_vaddr_t from = l->va > c->lo ? l->va : c->lo;
-	am_vaddr_t to = l->va + l->size < c->hi ? l->va + l->size : c->hi;
-
-	for (am_vaddr_t a = from; a < to; a += PAGE_SIZE)
-		put_page(c->p, (l->pa + (a - l->va)) >> PAGE_SHIFT, (enum am_p2m_type)l->sw);
 	return 0;
 }
 
 /*
- * Remove [gfn, gfn + nr), lock held: a check walk; then, for a few leaves,
- * one clearing call and their pages put after it; for more, park, put, clear.
+ * The put path of a leaf the table removed (am_pt_unmap_report(),
+ * am_pt_destroy_report()), called once its invalidation completed: every
+ * page of it (a removed leaf lies wholly in the range removed).
+ */
+static void put_removed(void *arg, const struct am_pt_leaf *l)
+{
+	struct am_p2m *p = arg;
+
+	for (uint64_t off = 0; off < l->size; off += PAGE_SIZE)
+		put_page(p, (l->pa + off) >> PAGE_SHIFT, (enum am_p2m_type)l->sw);
+}
+
+/*
+ * Remove [gfn, gfn + nr), lock held: a check walk, then one reporting
+ * unmap, all or nothing, whose leaves go through the put path as their
+ * invalidation completes. Two walks in all.
  */
 static int remove_locked(struct am_p2m *p, am_gfn_t gfn, uint64_t nr, am_mfn_t expect)
 {
@@ -164,7 +154,6 @@ static int remove_locked(struct am_p2m *p, am_gfn_t gfn, uint64_t nr, am_mfn_t e
 		.lo = gfn << PAGE_SHIFT,
 		.hi = (gfn + nr) << PAGE_SHIFT,
 		.expect = expect,
-		.p = p,
 	};
 	int rc;
 
@@ -178,30 +167,8 @@ static int remove_locked(struct am_p2m *p, am_gfn_t gfn, uint64_t nr, am_mfn_t e
 		    c.next >> PAGE_SHIFT, expect, 0);
 		return rc;
 	}
-	if (!c.many) {
-		/*
-		 * A few leaves (a physmap removal is one): the check walk kept
-		 * them, so clear the range, all or nothing, and put their pages
-		 * once the call returned, that is once its invalidation
-		 * completed. Two walks in all.
-		 */
-		rc = am_pt_unmap(&p->pt, c.lo, c.hi - c.lo);
-		if (rc)
-			return rc;
-		for (unsigned int i = 0; i < c.nleaf; i++)
-			(void)put_leaf(&c, &c.leaf[i]);
-		return 0;
-	}
-	/* park: one call, all or nothing (a block partly in the range breaks) */
-	rc = am_pt_modify(&p->pt, c.lo, c.hi - c.lo, NULL, AM_PT_F_PARKED);
-	if (rc)
-		return rc;
-	(void)am_pt_walk(&p->pt, c.lo, c.hi - c.lo, put_leaf, &c);
-	rc = am_pt_unmap(&p->pt, c.lo, c.hi - c.lo);
-	if (rc)
-		LOG(p, AM_LOG_ERR, AM_EV_INTERNAL, "p2m: clearing parked entries failed", gfn, nr,
-		    (uint64_t)-rc);
-	return rc;
+	/* a refusal of the table engine logged its reason through our hook */
+	return am_pt_unmap_report(&p->pt, c.lo, c.hi - c.lo, put_removed, p);
 }
 
 /* ------------------------------------------------------------------ map -- */
@@ -298,12 +265,12 @@ static int check_map(struct am_p2m *p, am_gfn_t gfn, am_mfn_t mfn, uint64_t nr, 
 	rc = check_gfns(p, gfn, nr);
 	if (rc)
 		return rc;
-	if (mfn + nr < mfn || mfn + nr > (p->pt.oa_end >> PAGE_SHIFT)) {
+	if (mfn + nr < mfn || mfn + nr > p->mfn_end) {
 		rc = mfn + nr < mfn ? AM_EOVERFLOW : AM_ERANGE;
 		LOG(p, AM_LOG_ERR, AM_EV_BAD_RANGE,
 		    rc == AM_EOVERFLOW ? "p2m map: the MFN range wraps around"
 				       : "p2m map: the MFN range is beyond the PA size",
-		    mfn, nr, p->pt.oa_end >> PAGE_SHIFT);
+		    mfn, nr, p->mfn_end);
 	}
 	return rc;
 }
@@ -473,6 +440,12 @@ static int check_config(const struct am_p2m_config *cfg, const struct am_p2m_ops
 		return am_init_refuse(env, ctx, AM_EINVAL,
 				      "p2m init: NULL config, ops or table ops",
 				      (uint64_t)(uintptr_t)cfg, (uint64_t)(uintptr_t)ops, 0);
+	if (ops->pt->env.lock || ops->pt->env.unlock)
+		return am_init_refuse(env, ctx, AM_EINVAL,
+				      "p2m init: the table ops carry a lock; the table calls run "
+				      "under the P2M lock, so the table ops must have none",
+				      (uint64_t)(uintptr_t)ops->pt->env.lock,
+				      (uint64_t)(uintptr_t)ops->pt->env.unlock, 0);
 	if (cfg->vmid > 255 || (cfg->ipa_bits && (cfg->ipa_bits < 32 || cfg->ipa_bits > 48)) ||
 	    (cfg->pa_bits && (cfg->pa_bits < 32 || cfg->pa_bits > 48)))
 		return am_init_refuse(
@@ -505,13 +478,15 @@ int am_p2m_init(struct am_p2m *p, const struct am_p2m_config *cfg, const struct 
 	rc = check_config(cfg, ops, ctx);
 	if (rc)
 		return rc;
-	/* the engine logs through the P2M's hook, and runs under the P2M's lock */
-	p->pt_ops = *ops->pt;
-	p->pt_ops.env = (struct am_env){.log = ops->env.log};
+	/* the engine logs through the P2M's hook with the P2M's ctx, and runs
+	 * under the P2M's lock; the table ops get their own ctx */
+	p->pt_env = (struct am_env){.log = ops->env.log};
+	pc.env = &p->pt_env;
+	pc.env_ctx = ctx;
 	pc.ia_bits = cfg->ipa_bits ? cfg->ipa_bits : 40;
 	pc.oa_bits = cfg->pa_bits;
 	pc.vmid = cfg->vmid;
-	rc = am_pt_init(&p->pt, &pc, &p->pt_ops, ctx);
+	rc = am_pt_init(&p->pt, &pc, ops->pt, cfg->pt_ctx ? cfg->pt_ctx : ctx);
 	if (rc)
 		return rc;
 	p->ops = ops;
@@ -519,37 +494,19 @@ int am_p2m_init(struct am_p2m *p, const struct am_p2m_config *cfg, const struct 
 	p->ft = cfg->frames;
 	p->dom = cfg->dom;
 	p->gfn_end = 1ull << (pc.ia_bits - PAGE_SHIFT);
+	p->mfn_end = 1ull << (am_pt_oa_bits(&p->pt) - PAGE_SHIFT);
 	p->ready = AM_READY_P2M;
 	return 0;
 }
 
-static int first_leaf(void *arg, const struct am_pt_leaf *l)
-{
-	*(struct am_pt_leaf *)arg = *l;
-	return 1;
-}
-
+/* One walk: every leaf cleared, its pages put once the VMID's invalidation
+ * completed, every table given back (it cannot fail: the table is ready). */
 void am_p2m_destroy(struct am_p2m *p)
 {
-	am_vaddr_t a = 0, end;
-
 	if (!p2m_ok(p))
 		return;
-	end = p->gfn_end << PAGE_SHIFT;
 	lock(p);
-	while (a < end) {
-		struct am_pt_leaf l;
-		am_vaddr_t from, to;
-
-		if (am_pt_walk(&p->pt, a, end - a, first_leaf, &l) != 1)
-			break;
-		from = l.va > a ? l.va : a;
-		to = l.va + l.size;
-		if (remove_locked(p, from >> PAGE_SHIFT, (to - from) >> PAGE_SHIFT, AM_MFN_INVALID))
-			break; /* out of memory breaking a block: leave the rest */
-		a = to;
-	}
-	am_pt_destroy(&p->pt);
+	(void)am_pt_destroy_report(&p->pt, put_removed, p);
 	p->ready = 0;
 	unlock(p);
 }

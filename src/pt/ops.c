@@ -18,12 +18,12 @@
 
 static void lock(struct am_pt *pt)
 {
-	am_env_lock(&pt->ops->env, pt->ctx);
+	am_env_lock(pt->env, pt->env_ctx);
 }
 
 static void unlock(struct am_pt *pt)
 {
-	am_env_unlock(&pt->ops->env, pt->ctx);
+	am_env_unlock(pt->env, pt->env_ctx);
 }
 
 /* Entries from s->idx on that lie wholly inside [.., end). */
@@ -308,6 +308,7 @@ static const struct pt_visitor map_visitor = {
 
 struct range_arg {
 	am_vaddr_t lo, hi;
+	struct pt_report *rep; /* am_pt_unmap_report(): the leaves removed; else NULL */
 };
 
 /* Clear leaf @e at *@p; a valid one in a live table is invalidated. */
@@ -317,6 +318,29 @@ static inline void unmap_entry(struct pt_walk *w, am_pte_t *p, am_pte_t e, am_va
 	pte_store(p, 0);
 	if (live && (e & AM_PTE_VALID))
 		pt_queue_tlbi(w, va, level, true);
+}
+
+/*
+ * The entries of the contiguous run around s that the unhint before a
+ * partial unmap of it leaves cleared (those wholly inside the range): it
+ * clears them with break-before-make, and they are reported here, before
+ * (nothing is reported before that completed: the buffer is flushed only
+ * when full, and the unhint comes right after).
+ */
+static void unmap_report_run(struct pt_walk *w, const struct pt_slot *s, const struct range_arg *r)
+{
+	unsigned int lvl = s->level, first = s->idx & ~(AM_PT_CONTIG_ENTRIES - 1u);
+	uint64_t span = pt_span(lvl);
+	am_vaddr_t rva = s->va - (uint64_t)(s->idx - first) * span;
+
+	pt_report_room(w, r->rep);
+	for (unsigned int k = 0; k < AM_PT_CONTIG_ENTRIES; k++) {
+		am_pte_t e = s->t->p[first + k];
+		am_vaddr_t va = rva + k * span;
+
+		if (e && va >= r->lo && va + span <= r->hi)
+			pt_report_leaf(w, r->rep, va, lvl, e);
+	}
 }
 
 static int unmap_visit(struct pt_walk *w, struct pt_slot *s)
@@ -342,17 +366,27 @@ static int unmap_visit(struct pt_walk *w, struct pt_slot *s)
 			return PT_AGAIN;
 		pt_write(w, t, s->idx, 0);
 		pt_teardown(w, pt_table_va(w->pt, s->pte & AM_PTE_OA_MASK), s->pte & AM_PTE_OA_MASK,
-			    lvl + 1, s->va, t->live);
+			    lvl + 1, s->va, t->live, r->rep);
 		return 1;
 	}
 	/* once mode: nothing to break, and no stop before the end */
 	if (w->once && (n != s->n || partial_run(s->pte, s->va, lvl, r->lo, r->hi) ||
 			until_stop(s, n, r->lo, r->hi) != n))
 		return PT_AGAIN;
-	if (partial_run(s->pte, s->va, lvl, r->lo, r->hi))
+	if (partial_run(s->pte, s->va, lvl, r->lo, r->hi)) {
+		if (r->rep && !w->dry && t->live)
+			unmap_report_run(w, s, r);
 		pt_unhint_run(w, s, r->lo, r->hi);
-	if (!n)
-		return pt_descend_new(w, s, false, false); /* break the block */
+	}
+	if (!n) {
+		/* break the block: what of it goes is reported whole (its pieces
+		 * are cleared in the fresh table, which no walker sees) */
+		if (r->rep && !w->dry && t->live) {
+			pt_report_room(w, r->rep);
+			pt_report_part(w, r->rep, s->va, lvl, s->pte, s->lo, s->hi);
+		}
+		return pt_descend_new(w, s, false, false);
+	}
 	for (k = 0; k < n; k++) {
 		am_pte_t e = t->p[s->idx + k];
 
@@ -361,7 +395,11 @@ static int unmap_visit(struct pt_walk *w, struct pt_slot *s)
 			break;
 		if (!e)
 			continue;
+		if (r->rep && t->live && pt_report_point(e, s->idx + k))
+			pt_report_room(w, r->rep);
 		unmap_entry(w, &t->p[s->idx + k], e, s->va + k * pt_span(lvl), lvl, t->live);
+		if (r->rep && t->live)
+			pt_report_leaf(w, r->rep, s->va + k * pt_span(lvl), lvl, e);
 		cleared++;
 	}
 	t->cnt -= cleared;
@@ -387,11 +425,15 @@ static void unmap_post(struct pt_walk *w, struct pt_slot *s)
  * never covers a run). */
 static PT_HOT int unmap_leaf(struct pt_walk *w, struct pt_entry *x)
 {
+	struct range_arg *r = w->arg;
+
 	if (!x->e)
 		return 0;
 	if (pt_is_table(x->e, x->level) || (x->e & AM_PTE_CONTIG))
 		return PT_AGAIN;
 	unmap_entry(w, x->p, x->e, x->va, x->level, true);
+	if (r->rep)
+		pt_report_leaf(w, r->rep, x->va, x->level, x->e);
 	x->dcnt = -1;
 	w->b.dirty = true;
 	return 0;
@@ -705,6 +747,42 @@ static int leaf_visit(struct pt_walk *w, struct pt_slot *s)
 
 static const struct pt_visitor leaf_visitor = {.visit = leaf_visit, .deepest = AM_PT_MAX_LEVEL};
 
+/* ------------------------------------------------ removed leaves, reported -- */
+
+/*
+ * The buffered leaves, to rep->fn (the caller finished their maintenance):
+ * a run of leaves one by one; a part of a block (a broken one) as the
+ * descriptors the break put in its place: from its start, the largest
+ * piece of the next levels that is aligned and fits, down to pages.
+ */
+void pt_report_deliver(struct am_pt *pt, struct pt_report *rep)
+{
+	for (unsigned int i = 0; i < rep->n; i++) {
+		const struct pt_removed *r = &rep->r[i];
+		struct am_pt_leaf l;
+
+		for (am_vaddr_t a = r->lo; a < r->hi;) {
+			unsigned int lvl = r->level;
+			am_pte_t e = r->pte;
+
+			if (r->part) {
+				lvl++;
+				while (lvl < AM_PT_MAX_LEVEL &&
+				       ((a & (pt_span(lvl) - 1)) || a + pt_span(lvl) > r->hi))
+					lvl++;
+				e &= ~(AM_PTE_OA_MASK | AM_PTE_CONTIG | AM_PTE_TABLE);
+				if (lvl == AM_PT_MAX_LEVEL)
+					e |= AM_PTE_TABLE; /* a page */
+				e |= r->pte & AM_PTE_OA_MASK;
+			}
+			leaf_of(pt, e + (a - r->base), lvl, a, &l);
+			rep->fn(rep->arg, &l);
+			a += pt_span(lvl);
+		}
+	}
+	rep->n = 0;
+}
+
 /* ------------------------------------------------------------ the calls -- */
 
 /* Refusals are apart and cold: the calls' good paths keep their registers. */
@@ -945,6 +1023,30 @@ int am_pt_unmap(struct am_pt *pt, am_vaddr_t va, uint64_t size)
 	return exec_range(pt, &unmap_visitor, &r, va, size);
 }
 
+int am_pt_unmap_report(struct am_pt *pt, am_vaddr_t va, uint64_t size, am_pt_removed_fn fn,
+		       void *arg)
+{
+	struct pt_report rep;
+	struct range_arg r = {.lo = va, .hi = va + size, .rep = &rep};
+	int rc;
+
+	if (!pt_ready(pt))
+		return AM_EINVAL;
+	lock(pt);
+	rc = fn ? check_range(pt, va, size) : bad_arg(pt, "unmap_report: NULL callback", 0, 0);
+	if (!rc) {
+		rep.fn = fn;
+		rep.arg = arg;
+		rep.n = 0;
+		rep.clear = false;
+		rc = exec(pt, &unmap_visitor, &r, va, size);
+		/* the call's maintenance has completed (a refusal buffered nothing) */
+		pt_report_deliver(pt, &rep);
+	}
+	unlock(pt);
+	return rc;
+}
+
 int am_pt_modify(struct am_pt *pt, am_vaddr_t va, uint64_t size, const struct am_attr *attr,
 		 unsigned int flags)
 {
@@ -1049,11 +1151,36 @@ size_t am_pt_tables(const struct am_pt *pt)
 	return pt_ready(pt) ? pt->nr_tables : 0;
 }
 
+unsigned int am_pt_oa_bits(const struct am_pt *pt)
+{
+	return pt_ready(pt) ? pt->oa_bits : 0;
+}
+
+const struct am_env *am_pt_env(const struct am_pt *pt, void **ctx)
+{
+	if (!pt || pt->ready != AM_READY_PT)
+		return NULL; /* an answer: no record */
+	if (ctx)
+		*ctx = pt->env_ctx;
+	return pt->env;
+}
+
 /* --------------------------------------------------------- init, destroy -- */
+
+/* Where init's refusals go: cfg->env, or the ops' own (see am_init_log()). */
+static const struct am_env *init_env(const struct am_pt_config *cfg, const struct am_pt_ops *ops,
+				     void **ctx)
+{
+	if (cfg && cfg->env) {
+		*ctx = cfg->env_ctx;
+		return cfg->env;
+	}
+	return ops ? &ops->env : NULL;
+}
 
 static int check_config(const struct am_pt_config *cfg, const struct am_pt_ops *ops, void *ctx)
 {
-	const struct am_env *env = ops ? &ops->env : NULL;
+	const struct am_env *env = init_env(cfg, ops, &ctx);
 
 	if (!cfg || !ops || !ops->alloc_table || !ops->free_table || !ops->tlbi || !ops->barrier)
 		return am_init_refuse(env, ctx, AM_EINVAL,
@@ -1121,22 +1248,26 @@ int am_pt_init(struct am_pt *pt, const struct am_pt_config *cfg, const struct am
 	unsigned int oa_bits;
 	am_paddr_t pa = 0;
 	am_pte_t *root;
+	const struct am_env *env;
+	void *env_ctx = ctx;
 	int rc;
 
-	if (!pt)
-		return am_init_refuse(ops ? &ops->env : NULL, ctx, AM_EINVAL, "pt init: NULL table",
-				      0, 0, 0);
+	if (!pt) {
+		env = init_env(cfg, ops, &env_ctx);
+		return am_init_refuse(env, env_ctx, AM_EINVAL, "pt init: NULL table", 0, 0, 0);
+	}
 	pt->ready = 0; /* a failed init leaves a table every call refuses */
 	rc = check_config(cfg, ops, ctx);
 	if (rc)
 		return rc;
+	env = init_env(cfg, ops, &env_ctx);
 	oa_bits = cfg->oa_bits ? cfg->oa_bits : 48;
 	root = ops->alloc_table(ctx, &pa);
 	if (!root) {
-		am_init_log(&ops->env, ctx, AM_EV_PT_NO_MEMORY, "pt init: no root page", 1, 0, 0);
+		am_init_log(env, env_ctx, AM_EV_PT_NO_MEMORY, "pt init: no root page", 1, 0, 0);
 		return AM_ENOMEM;
 	}
-	rc = pt_check_table_pa(ops, ctx, root, pa, oa_bits, true);
+	rc = pt_check_table_pa(env, env_ctx, root, pa, oa_bits, true);
 	if (rc) {
 		ops->free_table(ctx, root, pa);
 		return rc;
@@ -1144,6 +1275,8 @@ int am_pt_init(struct am_pt *pt, const struct am_pt_config *cfg, const struct am
 	pt_fill_fresh(root, 0, 0); /* not live before init returns */
 	pt->ops = ops;
 	pt->ctx = ctx;
+	pt->env = env;
+	pt->env_ctx = env_ctx;
 	pt->root = root;
 	pt->root_pa = pa;
 	pt->nr_tables = 1;
@@ -1170,9 +1303,32 @@ void am_pt_destroy(struct am_pt *pt)
 	if (!pt_ready(pt))
 		return;
 	lock(pt);
-	pt_free_tree(pt, pt->root, pt->root_pa, pt->root_level);
+	pt_destroy(pt, NULL);
 	pt->root = NULL;
 	pt->nr_tables = 0;
 	pt->ready = 0;
 	unlock(pt);
+}
+
+int am_pt_destroy_report(struct am_pt *pt, am_pt_removed_fn fn, void *arg)
+{
+	struct pt_report rep;
+
+	if (!pt_ready(pt))
+		return AM_EINVAL;
+	lock(pt);
+	if (!fn) {
+		bad_arg(pt, "destroy_report: NULL callback", 0, 0);
+		unlock(pt);
+		return AM_EINVAL;
+	}
+	rep.fn = fn;
+	rep.arg = arg;
+	rep.n = 0;
+	pt_destroy(pt, &rep);
+	pt->root = NULL;
+	pt->nr_tables = 0;
+	pt->ready = 0;
+	unlock(pt);
+	return 0;
 }

@@ -60,7 +60,7 @@
  *    changed (sync_count() in walk.c), or the table is unlinked if it is empty
  *    and the operation frees empty tables (unmap);
  *  - installing a fresh table writes its count into the new descriptor;
- *    teardown gives whole subtrees back and writes nothing in them.
+ *    teardown gives whole subtrees back and writes no count in them.
  * Changing ignored bits of a live table descriptor needs no TLB
  * maintenance: no walk result depends on them.
  */
@@ -91,7 +91,7 @@
 #define PT_PERM_MASK ((3ull << 6) | (3ull << 53))
 
 #define PT_LOG(pt, lvl, ev, msg, a, b, c) \
-	am_env_log(&(pt)->ops->env, (pt)->ctx, lvl, ev, msg, a, b, c)
+	am_env_log((pt)->env, (pt)->env_ctx, lvl, ev, msg, a, b, c)
 
 /* Entry count of a table, in its table descriptor (see above). */
 #define PT_CNT_SHIFT 2
@@ -327,8 +327,9 @@ static inline void pt_attr_of(const struct am_pt *pt, am_pte_t pte, struct am_at
 
 int pt_desc_decode(enum am_pt_regime regime, unsigned int level, am_pte_t pte,
 		   const uint8_t *attr_index, struct am_pt_desc *d);
-/* A table page from the backend the hardware can use? If not, log and say why. */
-int pt_check_table_pa(const struct am_pt_ops *ops, void *ctx, const void *va, am_paddr_t pa,
+/* A table page from the backend the hardware can use? If not, log (through
+ * @env, with @ctx) and say why. */
+int pt_check_table_pa(const struct am_env *env, void *ctx, const void *va, am_paddr_t pa,
 		      unsigned int oa_bits, bool init);
 /* Is @pt ready? If not, one record to the fallback hook. */
 bool pt_ready(const struct am_pt *pt);
@@ -353,9 +354,71 @@ void pt_dry_need(struct pt_walk *w, size_t n);
 void pt_queue_free(struct pt_walk *w, void *va, am_paddr_t pa);
 void pt_flush(struct pt_walk *w);
 void pt_unhint_run(struct pt_walk *w, struct pt_slot *s, am_vaddr_t drop_lo, am_vaddr_t drop_hi);
+
+/*
+ * Removed leaves, reported (am_pt_unmap_report(), am_pt_destroy_report()):
+ * a bounded buffer of records on the caller's stack (a leaf that follows
+ * the last one recorded, with the next output address and the same bits,
+ * extends its record). A leaf is put in it when it was
+ * cleared from a live table (its invalidation queued), or when a block is
+ * broken (the part of the block the call removes, as one record: its
+ * pieces are cleared in a fresh table no walker sees and are not put in
+ * one by one). The buffer is flushed only at a point where the tables are
+ * consistent (pt_report_room(): not inside a contiguous run, and never
+ * between a break's record and its break-before-make, which follows it at
+ * once): once it holds PT_REPORT_FLUSH leaves, the walk's maintenance is
+ * finished there (pt_finish(): the TLBIs, their COMPLETE, the freed
+ * tables) and only then is each buffered leaf reported. What is left is
+ * reported at the end of the call, after the call's own finish.
+ */
+#define PT_REPORT_FLUSH (AM_PT_REPORT_BATCH / 2u)
+
+struct pt_removed {
+	am_vaddr_t base;   /* start of the (first) descriptor's span */
+	am_vaddr_t lo, hi; /* what was removed */
+	am_pte_t pte;	   /* the (first) descriptor */
+	uint8_t level;
+	/* 0: a run of leaves at @level from @base to @hi, each the one before
+	 * with the next output address (consecutive leaves are merged into
+	 * one record); 1: the part [lo, hi) of the block @pte at @base */
+	uint8_t part;
+};
+
+struct pt_report {
+	am_pt_removed_fn fn;
+	void *arg;
+	unsigned int n;
+	bool clear; /* destroy: clear each leaf and table entry as it goes */
+	struct pt_removed r[AM_PT_REPORT_BATCH];
+};
+
+/* Leaf @pte at @level, span from @va, was removed; or the part [lo, hi) of it. */
+void pt_report_leaf(struct pt_walk *w, struct pt_report *rep, am_vaddr_t va, unsigned int level,
+		    am_pte_t pte);
+void pt_report_part(struct pt_walk *w, struct pt_report *rep, am_vaddr_t va, unsigned int level,
+		    am_pte_t pte, am_vaddr_t lo, am_vaddr_t hi);
+/* A consistent point: report what is buffered if that is PT_REPORT_FLUSH
+ * leaves or more, after finishing the maintenance so far. Then at least
+ * AM_PT_REPORT_BATCH - PT_REPORT_FLUSH leaves fit before the next one. */
+void pt_report_room(struct pt_walk *w, struct pt_report *rep);
+/* May entry @i of a table, @e, be a consistent point (see above)? */
+static inline bool pt_report_point(am_pte_t e, unsigned int i)
+{
+	return !(e & AM_PTE_CONTIG) || !(i & (AM_PT_CONTIG_ENTRIES - 1u));
+}
+/* Call rep->fn for each buffered leaf (its maintenance completed), empty the buffer. */
+void pt_report_deliver(struct am_pt *pt, struct pt_report *rep);
+
+/*
+ * The subtree of a table being unlinked, walked by the teardown visitor:
+ * invalidate every live leaf (and report it to @rep, unless NULL) and the
+ * walks through every table under it, and queue those tables for freeing.
+ */
 void pt_teardown(struct pt_walk *w, am_pte_t *tbl, am_paddr_t pa, unsigned int level, am_vaddr_t va,
-		 bool live);
-void pt_free_tree(struct am_pt *pt, am_pte_t *tbl, am_paddr_t pa, unsigned int level);
+		 bool live, struct pt_report *rep);
+/* Give back every table of @pt, the root included (am_pt_destroy()), with
+ * the teardown visitor; each leaf reported to @rep unless NULL. */
+void pt_destroy(struct am_pt *pt, struct pt_report *rep);
 
 /* One descriptor store: a single 64-bit write the table walker sees whole. */
 static inline void pte_store(am_pte_t *p, am_pte_t v)

@@ -14,7 +14,7 @@ struct pt_res {
 
 /* ----------------------------------------------------------- the reserve -- */
 
-int pt_check_table_pa(const struct am_pt_ops *ops, void *ctx, const void *va, am_paddr_t pa,
+int pt_check_table_pa(const struct am_env *env, void *ctx, const void *va, am_paddr_t pa,
 		      unsigned int oa_bits, bool init)
 {
 	const char *why = NULL;
@@ -29,10 +29,10 @@ int pt_check_table_pa(const struct am_pt_ops *ops, void *ctx, const void *va, am
 	if (!why)
 		return 0;
 	if (init) /* no hook: the fallback hook, as for every init refusal */
-		am_init_log(&ops->env, ctx, AM_EV_BAD_TABLE, why, pa, 1ull << oa_bits,
+		am_init_log(env, ctx, AM_EV_BAD_TABLE, why, pa, 1ull << oa_bits,
 			    (uint64_t)(uintptr_t)va);
 	else
-		am_env_log(&ops->env, ctx, AM_LOG_ERR, AM_EV_BAD_TABLE, why, pa, 1ull << oa_bits,
+		am_env_log(env, ctx, AM_LOG_ERR, AM_EV_BAD_TABLE, why, pa, 1ull << oa_bits,
 			   (uint64_t)(uintptr_t)va);
 	return rc;
 }
@@ -64,7 +64,7 @@ int pt_reserve(struct pt_walk *w, size_t n)
 			reserve_release(w);
 			return AM_ENOMEM;
 		}
-		rc = pt_check_table_pa(pt->ops, pt->ctx, r, pa, pt->oa_bits, false);
+		rc = pt_check_table_pa(pt->env, pt->env_ctx, r, pa, pt->oa_bits, false);
 		if (rc) {
 			pt->ops->free_table(pt->ctx, r, pa);
 			reserve_release(w);
@@ -358,51 +358,182 @@ void pt_unhint_run(struct pt_walk *w, struct pt_slot *s, am_vaddr_t drop_lo, am_
 	}
 }
 
-/*
- * The subtree of a table being unlinked: invalidate every live leaf and the
- * walks through every table under it, and queue those tables for freeing.
- * Its own entries are left as they are: the page goes back whole.
- */
-void pt_teardown(struct pt_walk *w, am_pte_t *tbl, am_paddr_t pa, unsigned int level, am_vaddr_t va,
-		 bool live)
+/* ------------------------------------------------- removed leaves, reported -- */
+
+/* Finish the maintenance so far, then report what is buffered. */
+static void report_flush(struct pt_walk *w, struct pt_report *rep)
 {
-	uint64_t span = pt_span(level);
+	pt_finish(w);
+	pt_report_deliver(w->pt, rep);
+}
 
-	for (unsigned int i = 0; i < PT_ENTRIES; i++) {
-		am_pte_t e = tbl[i];
-		am_vaddr_t eva = va + (uint64_t)i * span;
+void pt_report_room(struct pt_walk *w, struct pt_report *rep)
+{
+	if (rep->n >= PT_REPORT_FLUSH)
+		report_flush(w, rep);
+}
 
-		if (level == AM_PT_MAX_LEVEL && w->b.all)
-			break; /* only leaves here, and everything is invalidated anyway */
+static struct pt_removed *report_add(struct pt_walk *w, struct pt_report *rep)
+{
+	if (rep->n == AM_PT_REPORT_BATCH) { /* a consistent point was missed: a bug */
+		PT_LOG(w->pt, AM_LOG_ERR, AM_EV_INTERNAL, "report buffer full between points", 0, 0,
+		       rep->n);
+		report_flush(w, rep);
+	}
+	return &rep->r[rep->n++];
+}
+
+void pt_report_part(struct pt_walk *w, struct pt_report *rep, am_vaddr_t va, unsigned int level,
+		    am_pte_t pte, am_vaddr_t lo, am_vaddr_t hi)
+{
+	struct pt_removed *r = report_add(w, rep);
+
+	r->base = va;
+	r->lo = lo;
+	r->hi = hi;
+	r->pte = pte;
+	r->level = (uint8_t)level;
+	r->part = 1;
+}
+
+void pt_report_leaf(struct pt_walk *w, struct pt_report *rep, am_vaddr_t va, unsigned int level,
+		    am_pte_t pte)
+{
+	struct pt_removed *r = rep->n ? &rep->r[rep->n - 1] : NULL;
+
+	if (r && !r->part && r->level == level && r->hi == va && r->pte + (va - r->base) == pte) {
+		r->hi = va + pt_span(level); /* the next leaf of a run */
+		return;
+	}
+	r = report_add(w, rep);
+	r->base = va;
+	r->lo = va;
+	r->hi = va + pt_span(level);
+	r->pte = pte;
+	r->level = (uint8_t)level;
+	r->part = 0;
+}
+
+/* ------------------------------------------------------------- teardown -- */
+
+static int walk_tbl(struct pt_walk *w, struct pt_tbl *t, unsigned int level, am_vaddr_t base,
+		    am_vaddr_t lo, am_vaddr_t hi);
+
+/*
+ * Teardown, a post-order visitor over tables no walk will use again (an
+ * unlinked subtree, or a destroyed table): each leaf is invalidated when
+ * its table is live, and reported to w->arg (a struct pt_report, or NULL)
+ * and cleared when the report asks it; each table under it is left
+ * through teardown_post() once its entries were seen. Entries are left as
+ * they are otherwise: the pages go back whole. Without a report, the
+ * entries of a last-level table are not read when nothing is to be
+ * invalidated one by one (the table is not live, or the batch invalidates
+ * everything anyway).
+ */
+static int teardown_visit(struct pt_walk *w, struct pt_slot *s)
+{
+	struct pt_report *rep = w->arg;
+	struct pt_tbl *t = s->t;
+	unsigned int lvl = s->level;
+	uint64_t span = pt_span(lvl);
+	unsigned int k;
+
+	if (pt_is_table(s->pte, lvl)) {
+		pt_descend_table(w, s);
+		return 1;
+	}
+	for (k = 0; k < s->n; k++) {
+		am_pte_t e = t->p[s->idx + k];
+		am_vaddr_t va = s->va + k * span;
+
+		if (lvl == AM_PT_MAX_LEVEL && !rep && (w->b.all || !t->live))
+			return (int)s->n; /* only leaves here: nothing to do */
 		if (!e)
 			continue;
-		if (pt_is_table(e, level)) {
-			am_paddr_t cpa = e & AM_PTE_OA_MASK;
-
-			pt_teardown(w, pt_table_va(w->pt, cpa), cpa, level + 1, eva, live);
-		} else if (live && (e & AM_PTE_VALID)) {
-			pt_queue_tlbi(w, eva, level, true);
+		if (pt_is_table(e, lvl))
+			break; /* the walker descends there next */
+		if (rep && pt_report_point(e, s->idx + k))
+			pt_report_room(w, rep);
+		if (t->live && (e & AM_PTE_VALID))
+			pt_queue_tlbi(w, va, lvl, true);
+		if (!rep)
+			continue;
+		if (rep->clear) {
+			pte_store(&t->p[s->idx + k], 0);
+			if (e & AM_PTE_VALID)
+				w->b.all = true; /* see pt_destroy() */
 		}
+		pt_report_leaf(w, rep, va, lvl, e);
 	}
+	return (int)k;
+}
+
+/* After the entries of the table under entry s: invalidate the walks
+ * through it (live), and queue it for freeing. */
+static void teardown_post(struct pt_walk *w, struct pt_slot *s)
+{
+	struct pt_report *rep = w->arg;
+
+	if (rep && rep->clear) {
+		pte_store(&s->t->p[s->idx], 0);
+		w->b.all = true; /* see pt_destroy() */
+	}
+	if (s->t->live)
+		pt_queue_tlbi(w, s->va, s->level, false);
+	pt_queue_free(w, s->child.p, s->child_pa);
+}
+
+static const struct pt_visitor teardown_visitor = {
+	.visit = teardown_visit, .post = teardown_post, .deepest = AM_PT_MAX_LEVEL};
+
+/*
+ * The subtree of a table being unlinked (its entry is zero already): the
+ * walks through that entry are invalidated first, so that a batch the
+ * walk completes on its way (a report, a full free list) leaves no CPU a
+ * path into the subtree, whose leaves stay as they are; then the teardown
+ * visitor walks it (with @rep as its argument; the operation's own
+ * visitor and argument are put back after), and the table is queued for
+ * freeing.
+ */
+void pt_teardown(struct pt_walk *w, am_pte_t *tbl, am_paddr_t pa, unsigned int level, am_vaddr_t va,
+		 bool live, struct pt_report *rep)
+{
+	const struct pt_visitor *v = w->v;
+	void *arg = w->arg;
+	struct pt_tbl t = {.p = tbl, .live = live};
+
 	if (live)
 		pt_queue_tlbi(w, va, level - 1, false);
+	w->v = &teardown_visitor;
+	w->arg = rep;
+	(void)walk_tbl(w, &t, level, va, va, va + pt_span(level - 1));
+	w->v = v;
+	w->arg = arg;
 	pt_queue_free(w, tbl, pa);
 }
 
-void pt_free_tree(struct am_pt *pt, am_pte_t *tbl, am_paddr_t pa, unsigned int level)
+/*
+ * am_pt_destroy(): one walk of the teardown visitor over the whole input
+ * range, the root not live (no TLB maintenance); then the root. With a
+ * report, each leaf and each table entry is cleared as the walk leaves
+ * it, and before a batch of leaves is reported (or a table page given
+ * back) the regime is invalidated whole, once, and that completed: a CPU
+ * that still walks the table (it should not; its TLB may still hold the
+ * translations) reaches none of them.
+ */
+void pt_destroy(struct am_pt *pt, struct pt_report *rep)
 {
-	if (level < AM_PT_MAX_LEVEL) {
-		for (unsigned int i = 0; i < PT_ENTRIES; i++) {
-			am_pte_t e = tbl[i];
+	struct pt_walk w;
+	struct pt_tbl root = {.p = pt->root, .live = false};
 
-			if (pt_is_table(e, level)) {
-				am_paddr_t cpa = e & AM_PTE_OA_MASK;
-
-				pt_free_tree(pt, pt_table_va(pt, cpa), cpa, level + 1);
-			}
-		}
-	}
-	pt->ops->free_table(pt->ctx, tbl, pa);
+	pt_walk_init(&w, pt, &teardown_visitor, rep, false);
+	if (rep)
+		rep->clear = true;
+	(void)walk_tbl(&w, &root, pt->root_level, 0, 0, pt->ia_end);
+	pt_finish(&w);
+	if (rep)
+		pt_report_deliver(pt, rep);
+	pt->ops->free_table(pt->ctx, pt->root, pt->root_pa);
 	pt->nr_tables--;
 }
 

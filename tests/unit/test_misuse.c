@@ -541,6 +541,13 @@ static int leaf_fn(void *arg, const struct am_pt_leaf *l)
 	return 0;
 }
 
+static void removed_fn(void *arg, const struct am_pt_leaf *l)
+{
+	(void)arg;
+	(void)l;
+	fail_msg("a refused call reported a leaf");
+}
+
 static void pt_calls_not_ready(struct am_pt *pt)
 {
 	struct am_pt_leaf l;
@@ -557,6 +564,12 @@ static void pt_calls_not_ready(struct am_pt *pt)
 	MISUSE(am_pt_ttbr, (pt), 0, 1);
 	MISUSE(am_pt_tcr, (pt), 0, 1);
 	MISUSE(am_pt_mair, (pt), 0, 1);
+	MISUSE(am_pt_unmap_report, (pt, 0, K4, removed_fn, NULL), AM_EINVAL, 1);
+	MISUSE(am_pt_oa_bits, (pt), 0, 1);
+	/* an answer for the modules built on a table: no record */
+	MISUSE(am_pt_env, (pt, NULL), NULL, 0);
+	MISUSE(am_pt_destroy_report, (pt, removed_fn, NULL), AM_EINVAL, 1);
+	LAST_IS(AM_EV_NOT_READY);
 	MISUSE_VOID(am_pt_destroy, (pt), 1);
 	LAST_IS(AM_EV_NOT_READY);
 	assert_int_equal(PH.allocs, 0);
@@ -710,6 +723,13 @@ static void pt_calls_misuse(void **state)
 	MISUSE(am_pt_query, (&pt, 0x800000, &l), AM_ENOENT, 0);	  /* an answer */
 	MISUSE(am_pt_walk, (&pt, 0, K4, NULL, NULL), AM_EINVAL, 1);
 	MISUSE(am_pt_walk, (&pt, 0, 3, leaf_fn, NULL), AM_EINVAL, 1);
+	MISUSE(am_pt_unmap_report, (&pt, M2, K4, NULL, NULL), AM_EINVAL, 1);
+	MISUSE(am_pt_unmap_report, (&pt, 0x400000, 0, removed_fn, NULL), AM_EINVAL, 1);
+	MISUSE(am_pt_unmap_report, (&pt, ~0xfffull, 2 * K4, removed_fn, NULL), AM_EOVERFLOW, 1);
+	MISUSE(am_pt_unmap_report, (&pt, 0, (1ull << 39) + K4, removed_fn, NULL), AM_ERANGE, 1);
+	MISUSE(am_pt_destroy_report, (&pt, NULL, NULL), AM_EINVAL, 1);
+	LAST_IS(AM_EV_BAD_ARG);
+	MISUSE(am_pt_oa_bits, (&pt), 40, 0);
 	assert_int_equal(PH.locks, PH.unlocks);
 	/* finding 6 of issue 10: every record of a ready table made under its lock */
 	assert_int_equal(UNLOCKED, 0);

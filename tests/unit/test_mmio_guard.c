@@ -906,9 +906,11 @@ static void test_fault_refused(void **state)
 }
 
 /*
- * unmap_all reads each device range in one pass, not one query per page: a
- * 4 MiB window with two granules guarded costs a few table calls (each
- * takes the table's lock once), not the 1 024 of a query per page.
+ * unmap_all is one walk of the table (one am_pt_walk(), which takes the
+ * table's lock once), then one am_pt_modify() per run of guarded pages to
+ * park: a 4 MiB window with two granules guarded apart costs three table
+ * calls, not the 1 024 of a query per page, nor a walk, a query and a
+ * modify per granule.
  */
 static void test_unmap_all_one_pass(void **state)
 {
@@ -922,11 +924,51 @@ static void test_unmap_all_one_pass(void **state)
 	check(e);
 	locks0 = e->h.locks;
 	assert_int_equal(am_mmio_unmap_all(&e->t), 2);
-	/* per granule: one walk that finds it and the unguard's own calls; one last walk */
-	assert_true(e->h.locks - locks0 <= 12);
+	assert_int_equal(e->h.locks - locks0, 1 + 2);
 	check(e);
 	assert_int_equal(e->m.nr, 0);
 	expect_fault(e, WIN + 0x5000, VMSA_ACC_R, VMSA_F_TRANSLATION);
+}
+
+/*
+ * Granules next to one another, in two devices that touch: one run, so
+ * one walk and one park. Then more separate runs than the walk keeps at
+ * once: it parks what it has and goes on from there, each granule still
+ * unguarded exactly once.
+ */
+static void test_unmap_all_runs(void **state)
+{
+	struct env *e = setup(&OPT_ANDROID);
+	unsigned long locks0, n0;
+
+	(void)state;
+	add_dev(e, WIN, 8 * K4);
+	add_dev(e, WIN + 8 * K4, M2 - 8 * K4);
+	for (unsigned int i = 5; i < 11; i++)
+		assert_int_equal(am_mmio_handle_fault(&e->t, WIN + i * K4), 0);
+	check(e);
+	locks0 = e->h.locks;
+	n0 = e->x.n;
+	assert_int_equal(am_mmio_unmap_all(&e->t), 6);
+	assert_int_equal(e->h.locks - locks0, 1 + 1);
+	assert_int_equal(calls_of(e, MMIOH_FID_UNMAP, n0), 6);
+	check(e);
+	assert_int_equal(e->m.nr, 0);
+
+	/* 20 granules apart: three walks (8 runs parked, then 8, then 4) */
+	for (unsigned int i = 0; i < 20; i++)
+		assert_int_equal(am_mmio_handle_fault(&e->t, WIN + 2 * i * K4 + 0x10), 0);
+	check(e);
+	locks0 = e->h.locks;
+	n0 = e->x.n;
+	assert_int_equal(am_mmio_unmap_all(&e->t), 20);
+	assert_int_equal(e->h.locks - locks0, 3 + 20);
+	assert_int_equal(calls_of(e, MMIOH_FID_UNMAP, n0), 20);
+	check(e);
+	assert_int_equal(e->m.nr, 0);
+	assert_int_equal(e->t.guarded, 0);
+	for (unsigned int i = 0; i < 20; i++)
+		expect_fault(e, WIN + 2 * i * K4, VMSA_ACC_R, VMSA_F_TRANSLATION);
 }
 
 /* Guarded, then the table has no page: guarded but not mapped, no second MAP. */
@@ -1776,6 +1818,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_fault_enoent, teardown),
 		cmocka_unit_test_teardown(test_fault_refused, teardown),
 		cmocka_unit_test_teardown(test_unmap_all_one_pass, teardown),
+		cmocka_unit_test_teardown(test_unmap_all_runs, teardown),
 		cmocka_unit_test_teardown(test_fault_enomem, teardown),
 		cmocka_unit_test_teardown(test_enomem_then_unmap_all, teardown),
 		cmocka_unit_test_teardown(test_enomem_interleaved_refault, teardown),

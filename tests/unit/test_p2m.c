@@ -556,6 +556,133 @@ static void test_p2m_init_errors(void **state)
 	assert_int_equal(HP.pt.in_use, 0);
 }
 
+static void a_lock(void *ctx)
+{
+	(void)ctx;
+	fail_msg("the table ops' own lock was taken");
+}
+
+/*
+ * Table ops that carry a lock are refused: the table calls run under the
+ * P2M lock. AM_EINVAL, one record that says why, nothing allocated, the
+ * P2M not ready.
+ */
+static void test_p2m_init_locked_table_ops(void **state)
+{
+	struct am_p2m_config cfg = dflt_cfg();
+	struct am_p2m_ops ops;
+	struct am_pt_ops locked;
+	unsigned long logs, allocs;
+
+	(void)state;
+	host_reset();
+	frames_reset();
+	for (int which = 0; which < 2; which++) {
+		ops = HP.ops;
+		locked = HP.pt_ops;
+		if (which)
+			locked.env.unlock = a_lock;
+		else
+			locked.env.lock = a_lock;
+		ops.pt = &locked;
+		logs = HP.pt.nlog_total;
+		allocs = HP.pt.allocs;
+		memset(&P2M, 0x5a, sizeof(P2M));
+		assert_int_equal(am_p2m_init(&P2M, &cfg, &ops, &HP), AM_EINVAL);
+		assert_int_equal(HP.pt.nlog_total - logs, 1);
+		assert_int_equal(HP.pt.log[HP.pt.nlog - 1].event, AM_EV_BAD_CONFIG);
+		assert_non_null(strstr(HP.pt.log[HP.pt.nlog - 1].msg, "lock"));
+		assert_int_equal(HP.pt.allocs, allocs);
+		assert_int_equal(HP.pt.in_use, 0);
+		assert_int_equal(HP.locks, 0);
+		assert_int_equal(am_p2m_map(&P2M, 0x1000, MFN(F_RAM), 1, AM_P2M_RAM_RW), AM_EINVAL);
+	}
+	/* the table ops' log hook is not a lock: accepted (and not used) */
+	locked = HP.pt_ops;
+	locked.env.log = am_host_pt_ops.env.log;
+	ops = HP.ops;
+	ops.pt = &locked;
+	EXPECT_INIT(&cfg, &ops, 0);
+}
+
+/* The P2M's own hooks: its ctx, a lock, a log; what its table's hook records. */
+struct seam_env {
+	int held;
+	unsigned long locks, logs, unlocked_logs;
+	struct am_log_rec last;
+};
+
+static void seam_lock(void *ctx)
+{
+	struct seam_env *e = ctx;
+
+	assert_int_equal(e->held, 0);
+	e->held = 1;
+	e->locks++;
+}
+
+static void seam_unlock(void *ctx)
+{
+	struct seam_env *e = ctx;
+
+	assert_int_equal(e->held, 1);
+	e->held = 0;
+}
+
+static void seam_log(void *ctx, const struct am_log_rec *rec)
+{
+	struct seam_env *e = ctx;
+
+	e->logs++;
+	e->unlocked_logs += !e->held;
+	e->last = *rec;
+}
+
+/*
+ * The seam: the table ops get their own ctx (cfg.pt_ctx: a host table
+ * backend of their own), the P2M's hooks the P2M's ctx, and the table
+ * engine's records reach the P2M's log hook with the P2M's ctx, under the
+ * P2M lock.
+ */
+static void test_p2m_own_table_ctx(void **state)
+{
+	static struct am_host_pt tb;
+	struct am_p2m_config cfg = dflt_cfg();
+	struct am_pt_ops tops = am_host_pt_ops;
+	struct am_p2m_ops ops = {.env = {seam_lock, seam_unlock, seam_log}, .pt = &tops};
+	struct seam_env e;
+	struct am_p2m p;
+
+	(void)state;
+	host_reset();
+	frames_reset();
+	memset(&e, 0, sizeof(e));
+	assert_int_equal(am_host_pt_init(&tb, 64), 0);
+	tops.env = (struct am_env){0}; /* the host backend's counting lock is a lock */
+	cfg.pt_ctx = &tb;
+	assert_int_equal(am_p2m_init(&p, &cfg, &ops, &e), 0);
+	assert_int_equal(tb.allocs, 1); /* the root, from the table backend's own ctx */
+	assert_int_equal(am_p2m_map(&p, 0x2000, MFN(F_RAM), 512, AM_P2M_RAM_RW), 0);
+	assert_int_equal(am_p2m_add_physmap(&p, AM_SPACE_SHARED_INFO, 0, 0x1000), 0);
+	assert_true(tb.in_use > 1);
+	/* a refusal of the table engine: through the P2M's hook, under its lock */
+	assert_int_equal(am_p2m_map(&p, 0x2003, MFN(F_RAM2), 1, AM_P2M_RAM_RW), AM_EEXIST);
+	assert_int_equal(e.logs, 1);
+	assert_int_equal(e.last.event, AM_EV_PT_MAPPED);
+	assert_int_equal(e.unlocked_logs, 0);
+	assert_int_equal(am_p2m_remove_physmap(&p, 0x1000, MFN(F_SHARED)), 0);
+	assert_true(gfn_of(F_SHARED) == AM_GFN_INVALID);
+	am_p2m_destroy(&p);
+	assert_int_equal(tb.in_use, 0);
+	assert_int_equal(tb.bad_frees, 0);
+	assert_int_equal(e.held, 0);
+	assert_true(e.locks >= 5);
+	/* nothing went to the fixture's backend */
+	assert_int_equal(HP.pt.allocs, 0);
+	assert_int_equal(HP.locks, 0);
+	am_host_pt_fini(&tb);
+}
+
 /* ipa_bits / pa_bits 0 mean 40 / 48; the VMID reaches VTTBR and every TLBI. */
 static void test_p2m_defaults(void **state)
 {
@@ -1337,6 +1464,129 @@ static void test_lock_balance(void **state)
 	check();
 }
 
+/*
+ * Walks per removal. The fixture's IPA size (40 bits) starts at level 0,
+ * so a walk to a leaf page goes into three tables (table_va, counted as
+ * HP.table_reads). A removal is a check walk and one reporting unmap,
+ * whose single COMPLETE comes before any put: 2 x 3 table reads. The old
+ * sequence for more than four leaves (check, park, put walk, unmap) read
+ * 4 x 3 and completed twice; for a broken block it read 2 + 2 + 3 + 3.
+ */
+static void test_removal_two_walks(void **state)
+{
+	struct am_p2m *p = setup();
+	const am_gfn_t g = 0x30000, gb = 0x80000;
+	unsigned long r0, c0;
+
+	(void)state;
+	/* eight foreign pages, one removal of all of them */
+	map_foreign(g, F_FOREIGN, 8);
+	r0 = HP.table_reads;
+	c0 = HP.pt.complete;
+	assert_int_equal(am_p2m_unmap(p, g, 8, MFN(F_FOREIGN)), 0);
+	check();
+	assert_int_equal(HP.table_reads - r0, 2 * 3);
+	assert_int_equal(HP.pt.complete - c0, 1);
+	assert_int_equal(HP.foreign_puts, 8);
+	for (unsigned int i = 0; i < 8; i++) {
+		assert_int_equal(refs(F_FOREIGN + i), 1);
+		expect_nothing(g + i);
+	}
+
+	/* a physmap removal: the check walk and the single-leaf unmap (another
+	 * page stays in the table: emptying it would add the engine's way
+	 * back up to free it) */
+	assert_int_equal(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, 1, g + 100), 0);
+	assert_int_equal(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, 2, g + 101), 0);
+	check();
+	track(g + 100, GNT[1], 1);
+	r0 = HP.table_reads;
+	c0 = HP.pt.complete;
+	assert_int_equal(am_p2m_remove_physmap(p, g + 100, GNT[1]), 0);
+	check();
+	assert_int_equal(HP.table_reads - r0, 2 * 3);
+	assert_int_equal(HP.pt.complete - c0, 1);
+	assert_true(gfn_of(F_GNT + 1) == AM_GFN_INVALID);
+
+	/* three pages out of a 2 MiB block: the check walk meets the block at
+	 * level 2 (two tables), the unmap breaks it (two tables, the new one
+	 * built off-line) */
+	assert_int_equal(am_p2m_map(p, gb, MFN(F_RAM), 512, AM_P2M_RAM_RW), 0);
+	check();
+	tlbm_watch(&HP.pt.tlb, IPA(gb), M2, 16 * K4);
+	tlbm_fill(&HP.pt.tlb);
+	r0 = HP.table_reads;
+	assert_int_equal(am_p2m_unmap(p, gb + 7, 3, MFN(F_RAM + 7)), 0);
+	check();
+	assert_int_equal(HP.table_reads - r0, 2 + 2);
+	expect_nothing(gb + 8);
+	expect_map(gb + 6, MFN(F_RAM + 6), VMSA_ACC_R);
+	expect_map(gb + 10, MFN(F_RAM + 10), VMSA_ACC_R);
+
+	/* 300 foreign pages whose frames do not follow one another: the puts
+	 * come in batches, each after its own COMPLETE (the oracle's hooks
+	 * check each one), still in two walks */
+	for (unsigned int i = 0; i < 300; i++) {
+		unsigned int f = F_FRUN + (i % 2 ? 256 + i / 2 : i / 2);
+
+		assert_int_equal(am_frame_get(&PG[f]), 0);
+		assert_int_equal(am_p2m_map(p, gb + 1024 + i, MFN(f), 1, AM_P2M_FOREIGN), 0);
+		assert_true(oracle_p2m_track(&O, gb + 1024 + i, MFN(f), 1, true));
+	}
+	check();
+	tlbm_watch(&HP.pt.tlb, IPA(gb + 1024), 300 * K4, K4);
+	tlbm_fill(&HP.pt.tlb);
+	r0 = HP.table_reads;
+	c0 = HP.pt.complete;
+	assert_int_equal(am_p2m_unmap(p, gb + 1024, 300, AM_MFN_INVALID), 0);
+	check();
+	if (O.hook_fails)
+		fail_msg("put path: %s", O.hook_msg);
+	assert_int_equal(HP.foreign_puts, 8 + 300);
+	assert_true(HP.pt.complete - c0 > 1);
+	/* one level-3 table: the check walk and the unmap (once mode) */
+	assert_int_equal(HP.table_reads - r0, 2 * 3);
+	for (unsigned int i = 0; i < 512; i++)
+		assert_int_equal(refs(F_FRUN + i), 1);
+}
+
+/*
+ * am_p2m_destroy() is one walk: each table read once (the root needs no
+ * table_va), every frame put exactly as a removal would.
+ */
+static void test_destroy_one_walk(void **state)
+{
+	struct am_p2m *p = setup();
+	const am_gfn_t g = 0x80000;
+	unsigned long r0;
+	size_t tables;
+
+	(void)state;
+	assert_int_equal(am_p2m_map(p, g, MFN(F_RAM), 512, AM_P2M_RAM_RW), 0);
+	assert_int_equal(am_p2m_map(p, g + 512, MFN(F_XRUN), 16, AM_P2M_RAM_RW), 0);
+	assert_int_equal(am_p2m_add_physmap(p, AM_SPACE_SHARED_INFO, 0, 0x7000000), 0);
+	map_foreign(g + 1024, F_FOREIGN, 5);
+	map_foreign(0x9000000, F_FRUN, 512);
+	check();
+	tables = am_pt_tables(&p->pt);
+	assert_true(tables >= 6);
+	r0 = HP.table_reads;
+	am_p2m_destroy(p);
+	P2M_LIVE = false;
+	if (O.hook_fails)
+		fail_msg("destroy: %s", O.hook_msg);
+	assert_int_equal(HP.table_reads - r0, tables - 1);
+	assert_int_equal(HP.pt.in_use, 0);
+	assert_int_equal(HP.pt.tlb.freed_in_use, 0);
+	assert_int_equal(HP.foreign_puts, 5 + 512);
+	for (unsigned int i = 0; i < FT_NR; i++) {
+		if (is_xenheap(i) && gfn_of(i) != AM_GFN_INVALID)
+			fail_msg("frame %u keeps GFN %#llx", i, (unsigned long long)gfn_of(i));
+		if (is_foreign(i))
+			assert_int_equal(refs(i), 1);
+	}
+}
+
 /* destroy puts everything; a new P2M can map the same frames at once. */
 static void test_destroy(void **state)
 {
@@ -2113,6 +2363,10 @@ int main(void)
 		cmocka_unit_test_teardown(test_physmap_remap, teardown),
 		cmocka_unit_test_teardown(test_lock_balance, teardown),
 		cmocka_unit_test_teardown(test_destroy, teardown),
+		cmocka_unit_test_teardown(test_destroy_one_walk, teardown),
+		cmocka_unit_test_teardown(test_removal_two_walks, teardown),
+		cmocka_unit_test_teardown(test_p2m_init_locked_table_ops, teardown),
+		cmocka_unit_test_teardown(test_p2m_own_table_ctx, teardown),
 		cmocka_unit_test_teardown(test_random, teardown),
 		cmocka_unit_test_teardown(test_threads_physmap, teardown),
 		cmocka_unit_test(test_threads_two_guests_one_frame),

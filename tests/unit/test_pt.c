@@ -11,6 +11,7 @@
  * (model/vmsa), never of the library. A refused call must leave every table
  * page byte for byte unchanged, and issue no TLB maintenance.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -865,6 +866,307 @@ static void test_map_over_later_empty_table(void **state)
 	assert_int_equal(am_pt_map(pt, va, 0x80000000, 8 * M2, &RW, AM_PT_F_BLOCK), AM_EEXIST);
 	unchanged();
 	check();
+}
+
+/* ------------------------------------------------ removed leaves, reported -- */
+
+#define REP_MAX 4096u
+
+/* What the reporting calls told, and what was wrong when they told it. */
+static struct {
+	unsigned int n;
+	struct am_pt_leaf l[REP_MAX];
+	unsigned long calls_at[REP_MAX]; /* H.complete when it was reported */
+	unsigned int bad;
+	char why[200];
+} RL;
+
+static void rep_bad(const char *what, const struct am_pt_leaf *l)
+{
+	if (!RL.bad++)
+		snprintf(RL.why, sizeof(RL.why), "leaf %#llx (level %u): %s",
+			 (unsigned long long)l->va, l->level, what);
+}
+
+/*
+ * Each reported leaf: its invalidation completed (no TLBI open, the last
+ * barrier a COMPLETE), no walk of the table reaches either end of it, the
+ * TLB model holds no translation of it.
+ */
+static void on_removed(void *arg, const struct am_pt_leaf *l)
+{
+	struct vmsa_result r;
+
+	(void)arg;
+	if (RL.n < REP_MAX) {
+		RL.l[RL.n] = *l;
+		RL.calls_at[RL.n] = H.complete;
+	}
+	RL.n++;
+	if (H.open_tlbi || H.last_bar != AM_HOST_PT_BAR_COMPLETE)
+		rep_bad("reported before its invalidation completed", l);
+	vmsa_access(&VC, am_host_pt_read, &H, l->va, VMSA_ACC_R, &r);
+	if (r.fault == VMSA_OK)
+		rep_bad("still translates (first page)", l);
+	vmsa_access(&VC, am_host_pt_read, &H, l->va + l->size - K4, VMSA_ACC_R, &r);
+	if (r.fault == VMSA_OK)
+		rep_bad("still translates (last page)", l);
+	if (H.tlb_on && (tlbm_lookup(&H.tlb, l->va) || tlbm_lookup(&H.tlb, l->va + l->size - K4)))
+		rep_bad("the TLB model still holds it", l);
+}
+
+static void rep_reset(void)
+{
+	memset(&RL, 0, sizeof(RL));
+}
+
+static void rep_ok(void)
+{
+	if (RL.bad)
+		fail_msg("%u bad reports; first: %s", RL.bad, RL.why);
+}
+
+/*
+ * The leaves reported tile exactly the mapped part of [lo, hi): in address
+ * order, no overlap, each one a descriptor's span (aligned, 4 KiB, 2 MiB
+ * or 1 GiB at its level) whose PA is @pa_of(va), with the attributes and
+ * software bits given.
+ */
+static void rep_tiles(uint64_t lo, uint64_t hi, uint64_t mapped, uint64_t delta,
+		      const struct am_attr *a, unsigned int sw)
+{
+	uint64_t sum = 0, prev_end = lo;
+
+	assert_true(RL.n <= REP_MAX);
+	for (unsigned int i = 0; i < RL.n; i++) {
+		const struct am_pt_leaf *l = &RL.l[i];
+
+		if (l->va < prev_end || l->va + l->size > hi)
+			fail_msg("leaf %u at %#llx: out of order or outside the range", i,
+				 (unsigned long long)l->va);
+		assert_int_equal(l->size, 1ull << am_pt_level_shift(l->level));
+		assert_int_equal(l->va & (l->size - 1), 0);
+		assert_int_equal(l->pa, l->va + delta);
+		assert_int_equal(l->pte & AM_PTE_OA_MASK, l->pa);
+		assert_int_equal(l->attr.perm, a->perm);
+		assert_int_equal(l->attr.mtype, a->mtype);
+		assert_int_equal(l->sw, sw);
+		assert_int_equal(l->valid, 1);
+		/* a page has bit 1 set, a block not */
+		assert_int_equal((l->pte >> 1) & 1u, l->level == 3);
+		prev_end = l->va + l->size;
+		sum += l->size;
+	}
+	assert_int_equal(sum, mapped);
+}
+
+/*
+ * am_pt_unmap_report(): every way a leaf goes (the single-leaf path, once
+ * mode, the per-entry loop, a wholly covered table torn down, a block
+ * broken, a contiguous run broken), in batches that fill up, each leaf
+ * reported only once its invalidation completed and no walk reaches it.
+ */
+static void test_unmap_report(void **state)
+{
+	struct am_pt *pt = setup(AM_PT_S1_EL2, 39);
+	const uint64_t base = G1, pa = 0x80000000, delta = pa - base;
+	uint64_t lo, hi;
+
+	(void)state;
+	/* 4 MiB of pages (two level-3 tables, contiguous runs), then 2 MiB blocks */
+	assert_int_equal(am_pt_map(pt, base, pa, 2 * M2, &RW, AM_PT_F_CONTIG | AM_PT_F_SW(5)), 0);
+	assert_int_equal(am_pt_map(pt, base + 2 * M2, pa + 2 * M2, 4 * M2, &RW,
+				   AM_PT_F_BLOCK | AM_PT_F_SW(5)),
+			 0);
+	check();
+	tlbm_watch(&H.tlb, base, 6 * M2, K4);
+	tlbm_fill(&H.tlb);
+
+	/* the single-leaf path: one page out of a run-free spot is not possible
+	 * here (all pages are in runs), so one whole 2 MiB block */
+	rep_reset();
+	assert_int_equal(am_pt_unmap_report(pt, base + 5 * M2, M2, on_removed, NULL), 0);
+	check();
+	rep_ok();
+	assert_int_equal(RL.n, 1);
+	rep_tiles(base + 5 * M2, base + 6 * M2, M2, delta, &RW, 5);
+
+	/*
+	 * From the middle of a contiguous run of the first table, through the
+	 * whole second table (torn down: 512 leaves, reported in batches), to
+	 * the middle of a 2 MiB block (broken: its first 3 pages reported).
+	 */
+	lo = base + 40 * K4;
+	hi = base + 2 * M2 + 3 * K4;
+	rep_reset();
+	assert_int_equal(am_pt_unmap_report(pt, lo, hi - lo, on_removed, NULL), 0);
+	check();
+	rep_ok();
+	rep_tiles(lo, hi, hi - lo, delta, &RW, 5);
+	assert_int_equal(RL.n, (512 - 40) + 512 + 3);
+	for (uint64_t a = lo; a < hi; a += K4)
+		expect_fault(a, VMSA_ACC_R, VMSA_F_TRANSLATION);
+	expect_map(lo - K4, pa + 39 * K4, VMSA_ACC_R);
+	expect_map(hi, pa + (hi - base), VMSA_ACC_R);
+
+	/* part of a block and whole blocks: 2 MiB + 4 KiB into the next block */
+	lo = base + 3 * M2 + M2 / 2;
+	hi = base + 4 * M2 + 4 * K4;
+	rep_reset();
+	assert_int_equal(am_pt_unmap_report(pt, lo, hi - lo, on_removed, NULL), 0);
+	check();
+	rep_ok();
+	rep_tiles(lo, hi, hi - lo, delta, &RW, 5);
+	assert_int_equal(RL.n, 256 + 4);
+
+	/*
+	 * 100 pages whose output addresses do not follow one another: one
+	 * record each, so the buffer fills and is reported during the walk,
+	 * each batch after its own COMPLETE.
+	 */
+	lo = base + 16 * M2;
+	for (unsigned int i = 0; i < 100; i++)
+		assert_int_equal(am_pt_map(pt, lo + i * K4, pa + 2 * i * K4, K4, &RO, 0), 0);
+	check();
+	tlbm_watch(&H.tlb, lo, 100 * K4, K4);
+	tlbm_fill(&H.tlb);
+	rep_reset();
+	assert_int_equal(am_pt_unmap_report(pt, lo, 100 * K4, on_removed, NULL), 0);
+	check();
+	rep_ok();
+	assert_int_equal(RL.n, 100);
+	for (unsigned int i = 0; i < 100; i++) {
+		assert_int_equal(RL.l[i].va, lo + i * K4);
+		assert_int_equal(RL.l[i].pa, pa + 2 * i * K4);
+		assert_int_equal(RL.l[i].attr.perm, RO.perm);
+	}
+	/* batches: reports came out during the walk, not all at its end */
+	assert_true(RL.calls_at[0] < RL.calls_at[RL.n - 1]);
+
+	/* once mode: 8 pages in one table; nothing there: nothing reported */
+	rep_reset();
+	assert_int_equal(am_pt_unmap_report(pt, base + 8 * K4, 8 * K4, on_removed, NULL), 0);
+	check();
+	rep_ok();
+	assert_int_equal(RL.n, 8);
+	rep_tiles(base + 8 * K4, base + 16 * K4, 8 * K4, delta, &RW, 5);
+	rep_reset();
+	assert_int_equal(am_pt_unmap_report(pt, base + 8 * K4, 8 * K4, on_removed, NULL), 0);
+	assert_int_equal(RL.n, 0);
+
+	/* refusals: nothing reported, nothing changed */
+	assert_int_equal(am_pt_map(pt, base + 8 * M2, pa, M2, &RW, AM_PT_F_BLOCK), 0);
+	snap();
+	assert_int_equal(am_pt_unmap_report(pt, base, K4, NULL, NULL), AM_EINVAL);
+	assert_int_equal(am_pt_unmap_report(pt, base + 1, K4, on_removed, NULL), AM_EINVAL);
+	assert_int_equal(am_pt_unmap_report(pt, 1ull << 39, K4, on_removed, NULL), AM_ERANGE);
+	assert_int_equal(RL.n, 0);
+	unchanged();
+	/* a block to break with no page for it */
+	am_host_pt_fail_at(&H, 0);
+	assert_int_equal(am_pt_unmap_report(pt, base + 8 * M2 + M2 / 2, K4, on_removed, NULL),
+			 AM_ENOMEM);
+	am_host_pt_fail_at(&H, -1);
+	assert_int_equal(RL.n, 0);
+	unchanged();
+	check();
+}
+
+/* Parked leaves are reported too (valid 0), with no TLB maintenance for them. */
+static void test_unmap_report_parked(void **state)
+{
+	struct am_pt *pt = setup(AM_PT_S2, 40);
+
+	(void)state;
+	assert_int_equal(am_pt_map(pt, 0, 0x80000000, M2, &RW, AM_PT_F_BLOCK | AM_PT_F_PARKED), 0);
+	check();
+	H.tlbi = H.tlbi_all = 0;
+	rep_reset();
+	/* breaking the parked block needs no break-before-make */
+	assert_int_equal(am_pt_unmap_report(pt, 0, 2 * K4, on_removed, NULL), 0);
+	check();
+	rep_ok();
+	assert_int_equal(RL.n, 2);
+	assert_int_equal(RL.l[0].valid, 0);
+	assert_int_equal(RL.l[0].level, 3);
+	assert_int_equal(RL.l[1].pa, 0x80000000 + K4);
+	assert_int_equal(H.tlbi + H.tlbi_all, 0);
+}
+
+/*
+ * am_pt_destroy_report(): one walk (each table read once), every leaf
+ * reported once the regime's one invalidation completed, no other TLB
+ * maintenance, every page back.
+ */
+static void test_destroy_report(void **state)
+{
+	struct am_pt *pt = setup_counting(AM_PT_S2, 40);
+	const uint64_t pa = 0x80000000;
+	unsigned long tva0, complete0;
+	size_t tables;
+
+	(void)state;
+	assert_int_equal(am_pt_map(pt, G1, pa, G1 + 2 * M2 + 5 * K4, &RW, AM_PT_F_BLOCK), 0);
+	assert_int_equal(am_pt_map(pt, 8 * G1 + 7 * K4, pa + 8 * G1, 3 * K4, &RO, 0), 0);
+	assert_int_equal(am_pt_map(pt, 600 * G1, pa, M2, &RW, AM_PT_F_BLOCK | AM_PT_F_PARKED), 0);
+	check();
+	tlbm_watch(&H.tlb, G1, G1 + 4 * M2, M2);
+	tlbm_watch(&H.tlb, 8 * G1, M2, K4);
+	tlbm_fill(&H.tlb);
+	tables = am_pt_tables(pt);
+	rep_reset();
+	H.tlbi = H.tlbi_all = 0;
+	tva0 = TVA_CALLS;
+	complete0 = H.complete;
+	assert_int_equal(am_pt_destroy_report(pt, on_removed, NULL), 0);
+	rep_ok();
+	/* one walk: every table but the root read once */
+	assert_int_equal(TVA_CALLS - tva0, tables - 1);
+	/* the regime once, whole; nothing else */
+	assert_int_equal(H.tlbi, 0);
+	assert_int_equal(H.tlbi_all, 1);
+	assert_int_equal(H.complete - complete0, 1);
+	assert_int_equal(H.in_use, 0);
+	assert_int_equal(H.bad_frees, 0);
+	assert_int_equal(H.tlb.freed_in_use, 0);
+	/* 1 GiB block, two 2 MiB blocks, 5 pages, 3 pages, a parked 2 MiB block */
+	assert_int_equal(RL.n, 1 + 2 + 5 + 3 + 1);
+	assert_int_equal(RL.l[0].va, G1);
+	assert_int_equal(RL.l[0].level, 1);
+	assert_int_equal(RL.l[2].level, 2);
+	assert_int_equal(RL.l[3].pa, pa + G1 + 2 * M2);
+	assert_int_equal(RL.l[8].va, 8 * G1 + 7 * K4);
+	assert_int_equal(RL.l[8].attr.perm, RO.perm);
+	assert_int_equal(RL.l[11].valid, 0);
+	assert_int_equal(RL.l[11].va, 600 * G1);
+	/* not ready now: refused, with no report */
+	rep_reset();
+	assert_int_equal(am_pt_destroy_report(pt, on_removed, NULL), AM_EINVAL);
+	assert_int_equal(RL.n, 0);
+	memset(&PT, 0, sizeof(PT));
+}
+
+/* Without a report, destroy reads no last-level table: one read per table above. */
+static void test_destroy_one_walk(void **state)
+{
+	struct am_pt *pt = setup_counting(AM_PT_S1_EL2, 48);
+	unsigned long tva0;
+	size_t tables;
+
+	(void)state;
+	assert_int_equal(am_pt_map(pt, 0, 0x80000000, 3 * M2 + 5 * K4, &RW, 0), 0);
+	assert_int_equal(am_pt_map(pt, 1ull << 40, 0x80000000, 5 * K4, &RW, 0), 0);
+	am_host_pt_tlb_flush(&H);
+	H.tlb_on = false;
+	tables = am_pt_tables(pt);
+	assert_int_equal(tables, 1 + 2 + 2 + 5);
+	tva0 = TVA_CALLS;
+	am_pt_destroy(pt);
+	assert_int_equal(TVA_CALLS - tva0, tables - 1);
+	assert_int_equal(H.in_use, 0);
+	assert_int_equal(H.bad_frees, 0);
+	assert_int_equal(H.tlbi + H.tlbi_all, 0);
+	memset(&PT, 0, sizeof(PT));
 }
 
 /* -------------------------------------------------------------- unmap -- */
@@ -2053,6 +2355,10 @@ int main(void)
 		cmocka_unit_test_teardown(test_contig_blocks, teardown),
 		cmocka_unit_test_teardown(test_contig_run_with_table, teardown),
 		cmocka_unit_test_teardown(test_map_over_later_empty_table, teardown),
+		cmocka_unit_test_teardown(test_unmap_report, teardown),
+		cmocka_unit_test_teardown(test_unmap_report_parked, teardown),
+		cmocka_unit_test_teardown(test_destroy_report, teardown),
+		cmocka_unit_test_teardown(test_destroy_one_walk, teardown),
 		cmocka_unit_test_teardown(test_unmap_frees_tables, teardown),
 		cmocka_unit_test_teardown(test_unmap_harmless, teardown),
 		cmocka_unit_test_teardown(test_tlbi_batching, teardown),
