@@ -343,9 +343,11 @@ int pt_exec_walk(struct pt_walk *w, am_vaddr_t va, am_vaddr_t hi);
 /* The end of a call: outstanding maintenance, then one COMPLETE if writes
  * are still unwaited for. */
 void pt_finish(struct pt_walk *w);
-/* A table the single-leaf path emptied: left as a walk leaves it, through
- * the post visits up the path (rare: apart, with its frame). */
-void pt_leaf_emptied(struct pt_walk *w, am_vaddr_t va, uint64_t size);
+/* A table the single-leaf path emptied (the entry at @level for @va): left
+ * as a walk leaves it, through the post visits up the path of tables
+ * @tbls the lookup went through, with no second walk (rare: apart, with
+ * its frame). */
+void pt_leaf_emptied(struct pt_walk *w, am_vaddr_t va, unsigned int level, am_pte_t *const *tbls);
 int pt_reserve(struct pt_walk *w, size_t n);
 void pt_reserve_leftover(struct pt_walk *w);
 void pt_descend_table(struct pt_walk *w, struct pt_slot *s);
@@ -461,13 +463,16 @@ static inline void pt_queue_tlbi(struct pt_walk *w, am_vaddr_t va, unsigned int 
  * descriptor that links its table in *@link (NULL at the root). When
  * something other than a table stops the way above @level: with @at NULL,
  * returns NULL; else returns that entry, its level in *@at (which is
- * @level otherwise).
+ * @level otherwise). With @tbls, the tables on the way: tbls[l] at level l.
  */
 static PT_HOT am_pte_t *pt_lookup_(struct am_pt *pt, am_vaddr_t va, unsigned int level,
-				   am_pte_t **link, unsigned int *at,
+				   am_pte_t **link, unsigned int *at, am_pte_t **tbls,
 				   void *(*table_va)(void *, am_paddr_t))
 {
 	am_pte_t *t = pt->root, *p = NULL, *up = NULL, e;
+
+	if (tbls)
+		tbls[pt->root_level] = t;
 
 	/* unrolled from the root level: a constant shift at each level */
 	switch (pt->root_level) {
@@ -485,7 +490,9 @@ static PT_HOT am_pte_t *pt_lookup_(struct am_pt *pt, am_vaddr_t va, unsigned int
 	}                                                                   \
 	up = p;                                                             \
 	t = table_va ? table_va(pt->ctx, e & AM_PTE_OA_MASK)                \
-		     : (am_pte_t *)(uintptr_t)(e & AM_PTE_OA_MASK);
+		     : (am_pte_t *)(uintptr_t)(e & AM_PTE_OA_MASK);         \
+	if (tbls)                                                           \
+		tbls[(l) + 1] = t;
 	case 0:
 		PT_STEP(0)
 		/* fall through */
@@ -506,11 +513,11 @@ static PT_HOT am_pte_t *pt_lookup_(struct am_pt *pt, am_vaddr_t va, unsigned int
 /* Made twice: with the backend's table_va, and without (tables at their
  * PA), where no call in the way makes the compiler save registers. */
 static PT_HOT am_pte_t *pt_lookup(struct am_pt *pt, am_vaddr_t va, unsigned int level,
-				  am_pte_t **link, unsigned int *at)
+				  am_pte_t **link, unsigned int *at, am_pte_t **tbls)
 {
 	if (pt->ops->table_va)
-		return pt_lookup_(pt, va, level, link, at, pt->ops->table_va);
-	return pt_lookup_(pt, va, level, link, at, NULL);
+		return pt_lookup_(pt, va, level, link, at, tbls, pt->ops->table_va);
+	return pt_lookup_(pt, va, level, link, at, tbls, NULL);
 }
 
 /* The entry that maps @va, or the empty one where a lookup ends; its level in *@level. */
@@ -518,7 +525,7 @@ static PT_HOT am_pte_t pt_find(struct am_pt *pt, am_vaddr_t va, unsigned int *le
 {
 	am_pte_t *link;
 
-	return *pt_lookup(pt, va, AM_PT_MAX_LEVEL, &link, level);
+	return *pt_lookup(pt, va, AM_PT_MAX_LEVEL, &link, level, NULL);
 }
 
 /*
@@ -531,11 +538,12 @@ static PT_HOT am_pte_t pt_find(struct am_pt *pt, am_vaddr_t va, unsigned int *le
 static PT_HOT int pt_exec_leaf(struct pt_walk *w, am_vaddr_t va, unsigned int level,
 			       int (*leaf)(struct pt_walk *w, struct pt_entry *x), bool post)
 {
-	am_pte_t *link;
+	am_pte_t *link, *tbls[AM_PT_MAX_LEVEL + 1];
 	struct pt_entry x;
 	int rc;
 
-	x.p = pt_lookup(w->pt, va, level, &link, NULL);
+	/* the tables on the way, for a visitor that may unlink the emptied */
+	x.p = pt_lookup(w->pt, va, level, &link, NULL, post ? tbls : NULL);
 	if (!x.p)
 		return PT_AGAIN;
 	x.e = *x.p;
@@ -550,7 +558,7 @@ static PT_HOT int pt_exec_leaf(struct pt_walk *w, am_vaddr_t va, unsigned int le
 		unsigned int cnt = pt_cnt_of(linked) + (unsigned int)x.dcnt;
 
 		if (!cnt && post)
-			pt_leaf_emptied(w, va, pt_span(level));
+			pt_leaf_emptied(w, va, level, tbls);
 		else
 			pte_store(link, (linked & ~PT_CNT_MASK) | (am_pte_t)cnt << PT_CNT_SHIFT);
 	}

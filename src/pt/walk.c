@@ -705,14 +705,28 @@ static int walk_once(struct pt_walk *w, struct pt_start *st, am_vaddr_t lo, am_v
 	return 0;
 }
 
-/* A table the single-leaf path emptied: left as a walk leaves it, through
- * the post visits up the path (rare: apart, with its frame). */
-void pt_leaf_emptied(struct pt_walk *w, am_vaddr_t va, uint64_t size)
+/* A table the single-leaf path emptied: its path from the tables the lookup
+ * went through (each descriptor read again, no table entered), then left
+ * through the post visits up that path. */
+void pt_leaf_emptied(struct pt_walk *w, am_vaddr_t va, unsigned int level, am_pte_t *const *tbls)
 {
 	struct pt_start st;
+	unsigned int l = w->pt->root_level;
 
-	descend_path(w, &st, va, va + size);
-	st.tbl[st.level].cnt = 0;
+	st.tbl[l].cnt = 0; /* not kept for the root */
+	for (; l <= level; l++) {
+		st.tbl[l].p = tbls[l];
+		st.tbl[l].live = true;
+		st.tbl[l].blank = false;
+		st.tbl[l].fresh = false;
+		if (l == level)
+			break;
+		st.idx[l] = (unsigned int)(va >> am_pt_level_shift(l)) & (PT_ENTRIES - 1);
+		st.desc[l] = tbls[l][st.idx[l]];
+		st.tbl[l + 1].cnt = pt_cnt_of(st.desc[l]);
+	}
+	st.tbl[level].cnt = 0;
+	st.level = level;
 	ascend_path(w, &st, va);
 }
 

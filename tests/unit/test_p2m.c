@@ -1493,9 +1493,7 @@ static void test_removal_two_walks(void **state)
 		expect_nothing(g + i);
 	}
 
-	/* a physmap removal: the check walk and the single-leaf unmap (another
-	 * page stays in the table: emptying it would add the engine's way
-	 * back up to free it) */
+	/* a physmap removal: the check walk and the single-leaf unmap */
 	assert_int_equal(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, 1, g + 100), 0);
 	assert_int_equal(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, 2, g + 101), 0);
 	check();
@@ -1503,6 +1501,23 @@ static void test_removal_two_walks(void **state)
 	r0 = HP.table_reads;
 	c0 = HP.pt.complete;
 	assert_int_equal(am_p2m_remove_physmap(p, g + 100, GNT[1]), 0);
+	check();
+	assert_int_equal(HP.table_reads - r0, 2 * 3);
+	assert_int_equal(HP.pt.complete - c0, 1);
+	assert_true(gfn_of(F_GNT + 1) == AM_GFN_INVALID);
+	/* the last page of its level-3 table: the table is freed on the way
+	 * back up the path the unmap went down, still two walks */
+	assert_int_equal(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, 1, g + 0x1000), 0);
+	check();
+	track(g + 0x1000, GNT[1], 1);
+	r0 = HP.table_reads;
+	c0 = HP.pt.complete;
+	{
+		size_t tables = am_pt_tables(&p->pt);
+
+		assert_int_equal(am_p2m_remove_physmap(p, g + 0x1000, GNT[1]), 0);
+		assert_int_equal(am_pt_tables(&p->pt), tables - 1);
+	}
 	check();
 	assert_int_equal(HP.table_reads - r0, 2 * 3);
 	assert_int_equal(HP.pt.complete - c0, 1);
