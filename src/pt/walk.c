@@ -442,12 +442,21 @@ static int teardown_visit(struct pt_walk *w, struct pt_slot *s)
 		pt_descend_table(w, s);
 		return 1;
 	}
+	if (!rep && (w->b.all || !t->live)) {
+		/* nothing to do for a leaf: on to the next table entry */
+		if (lvl == AM_PT_MAX_LEVEL)
+			return (int)s->n;
+		for (k = 1; k < s->n; k++)
+			if (pt_is_table(t->p[s->idx + k], lvl))
+				break;
+		return (int)k;
+	}
 	for (k = 0; k < s->n; k++) {
 		am_pte_t e = t->p[s->idx + k];
 		am_vaddr_t va = s->va + k * span;
 
-		if (lvl == AM_PT_MAX_LEVEL && !rep && (w->b.all || !t->live))
-			return (int)s->n; /* only leaves here: nothing to do */
+		if (!rep && w->b.all)
+			return (int)k; /* from here on as above */
 		if (!e)
 			continue;
 		if (pt_is_table(e, lvl))
