@@ -78,7 +78,7 @@ MODEL_SRCS := $(sort $(wildcard model/*.c))
 HOSTARCH_SRCS := $(sort $(wildcard arch/host/*.c))
 # The oracles: invariant checks shared by the unit tests and the fuzzers.
 ORACLE_SRCS := $(sort $(wildcard tests/oracle/*.c))
-TEST_HDRS := $(wildcard model/*.h arch/host/*.h tests/oracle/*.h tests/fuzz/*.h)
+TEST_HDRS := $(wildcard model/*.h arch/host/*.h tests/oracle/*.h tests/fuzz/*.h) arch/aarch64/tlbi_range.h
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(patsubst tests/unit/test_%.c,$(B)/tests/%,$(UNIT_SRCS))
 TEST_LIB_SRCS := $(MODEL_SRCS) $(HOSTARCH_SRCS) $(ORACLE_SRCS)
@@ -536,10 +536,10 @@ bench: deps $(B)/bench/bench_mpu $(B)/bench/bench_pt $(B)/bench/bench_pt_timing
 # linker puts them (a loop across a 32-byte fetch window ran at half speed),
 # which any edit moves. The padding would add instructions to the counts.
 BENCH_PT_SRCS := bench/bench_pt.c bench/bench_pt_calls.c
-$(B)/bench/bench_pt: $(BENCH_PT_SRCS) bench/bench_pt.h bench/bench.h $(CORE_SRCS) $(CORE_HDRS) | deps
+$(B)/bench/bench_pt: $(BENCH_PT_SRCS) bench/bench_pt.h bench/bench.h arch/aarch64/tlbi_range.h $(CORE_SRCS) $(CORE_HDRS) | deps
 	@mkdir -p $(dir $@)
 	gcc $(BENCH_CFLAGS) $(BENCH_PT_SRCS) $(CORE_SRCS) -o $@
-$(B)/bench/bench_pt_timing: $(BENCH_PT_SRCS) bench/bench_pt.h bench/bench.h $(CORE_SRCS) $(CORE_HDRS) | deps
+$(B)/bench/bench_pt_timing: $(BENCH_PT_SRCS) bench/bench_pt.h bench/bench.h arch/aarch64/tlbi_range.h $(CORE_SRCS) $(CORE_HDRS) | deps
 	@mkdir -p $(dir $@)
 	gcc $(BENCH_CFLAGS) -falign-loops=32 $(BENCH_PT_SRCS) $(CORE_SRCS) -o $@
 $(B)/bench/bench_mpu: bench/bench_mpu.c bench/bench.h $(CORE_SRCS) $(CORE_HDRS) | deps

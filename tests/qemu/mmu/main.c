@@ -68,12 +68,11 @@ static size_t g_boot_tables;
 /* ---------------------------------------------------------------------- */
 
 static struct {
-	unsigned long tlbi_leaf, tlbi_table, tlbi_all, publishes, completes;
+	unsigned long tlbi_leaf, tlbi_table, tlbi_range, tlbi_all, publishes, completes;
 	unsigned long tlbi_inplace; /* TLBIs after an in-place permission change */
 	unsigned long allocs, frees, violations;
 	unsigned int call_tlbis, call_publishes, call_completes;
-	bool published;	      /* a PUBLISH since the last COMPLETE */
-	unsigned int pending; /* TLBIs since the last COMPLETE */
+	bool published; /* a PUBLISH flush with no COMPLETE since */
 } g_hw;
 
 #define LOG_KEEP 8u
@@ -108,8 +107,8 @@ static void img_free(void *ctx, void *table, am_paddr_t pa)
 	uint64_t *p = table;
 	unsigned int i;
 
-	if (g_hw.pending)
-		violation("a table page given back before the TLBI that unlinked it completed");
+	if (g_hw.published)
+		violation("a table page given back after a PUBLISH with no COMPLETE yet");
 	g_hw.frees++;
 	/* a walk that still used it would now go astray and show */
 	if ((uint8_t *)table >= g_pool && (uint8_t *)table < g_pool + sizeof(g_pool))
@@ -138,51 +137,60 @@ static am_pte_t sw_desc(uint64_t va, unsigned int level)
 	return e;
 }
 
-static void img_tlbi(void *ctx, const struct am_pt_tlbi *t)
+/*
+ * Break-before-make: when the TLBI goes out, the entry is still invalid, or
+ * a leaf whose permissions changed in place (the architecture needs no
+ * break-before-make for that). A table there would be a block replaced
+ * before its TLBI completed. Returns whether the entry is valid.
+ */
+static bool tlbi_entry_ok(uint64_t va, unsigned int level)
 {
-	g_hw.call_tlbis++;
-	g_hw.pending++;
-	if (!g_hw.published)
-		violation("TLBI without a PUBLISH barrier before it");
-	/*
-	 * Break-before-make: when the TLBI goes out, the entry is still invalid,
-	 * or a leaf whose permissions changed in place (the architecture needs
-	 * no break-before-make for that). A table there would be a block
-	 * replaced before its TLBI completed.
-	 */
-	if (!t->all) {
-		am_pte_t e = sw_desc(t->addr, t->level);
+	am_pte_t e = sw_desc(va, level);
 
-		if ((e & AM_PTE_VALID) && (e & AM_PTE_TABLE) && t->level < AM_PT_MAX_LEVEL)
-			violation(
-				"TLBI of a block already replaced by a table (make before break)");
-		else if (e & AM_PTE_VALID)
-			g_hw.tlbi_inplace++;
-	}
-	if (t->regime != AM_PT_S1_EL2)
-		violation("TLBI of another regime");
-	if (t->all)
-		g_hw.tlbi_all++;
-	else if (t->leaf)
-		g_hw.tlbi_leaf++;
-	else
-		g_hw.tlbi_table++;
-	am_aarch64_tlbi(ctx, t);
+	if ((e & AM_PTE_VALID) && (e & AM_PTE_TABLE) && level < AM_PT_MAX_LEVEL)
+		violation("TLBI of a block already replaced by a table (make before break)");
+	return (e & AM_PTE_VALID) != 0;
 }
 
-static void img_barrier(void *ctx, enum am_pt_barrier b, const struct am_pt_tlbi *scope)
+/* One flush of the table: its barriers and TLBIs, checked, then carried out. */
+static void img_flush(void *ctx, const struct am_pt_flush *f)
 {
-	if (b == AM_PT_BAR_PUBLISH) {
+	if (f->regime != AM_PT_S1_EL2)
+		violation("a flush of another regime");
+	if (f->kind != AM_PT_FLUSH_COMPLETE) {
 		g_hw.publishes++;
 		g_hw.call_publishes++;
 		g_hw.published = true;
-	} else {
-		g_hw.completes++;
-		g_hw.call_completes++;
-		g_hw.published = false;
-		g_hw.pending = 0;
 	}
-	am_aarch64_barrier(ctx, b, scope);
+	if (f->kind == AM_PT_FLUSH_PUBLISH) {
+		am_aarch64_pt_flush(ctx, f);
+		return;
+	}
+	if (f->kind == AM_PT_FLUSH_ALL) {
+		g_hw.tlbi_all++;
+		g_hw.call_tlbis++;
+	}
+	for (unsigned int i = 0; f->kind == AM_PT_FLUSH_LIST && i < f->n; i++) {
+		const struct am_pt_inval *v = &f->inv[i];
+		bool valid = false;
+
+		if (!v->pages)
+			valid = tlbi_entry_ok(v->addr, v->level);
+		for (uint64_t k = 0; k < v->pages; k++)
+			valid |= tlbi_entry_ok(v->addr + k * PAGE, v->level ? v->level : 3);
+		g_hw.tlbi_inplace += valid;
+		if (v->pages)
+			g_hw.tlbi_range++;
+		else if (v->leaf)
+			g_hw.tlbi_leaf++;
+		else
+			g_hw.tlbi_table++;
+		g_hw.call_tlbis++;
+	}
+	g_hw.completes++;
+	g_hw.call_completes++;
+	g_hw.published = false;
+	am_aarch64_pt_flush(ctx, f);
 }
 
 static void img_log(void *ctx, const struct am_log_rec *rec)
@@ -249,10 +257,9 @@ static void after_call(const char *fn, int rc, unsigned int in_use0, bool wrote)
 		EXPECT(g_ctx.in_use == in_use0, "%s refused but table pages in use went %u -> %u\n",
 		       fn, in_use0, g_ctx.in_use);
 	}
-	if (g_hw.pending || g_hw.published) {
+	if (g_hw.published) {
 		g_hw.violations++;
-		FAIL("%s: %s after the last COMPLETE barrier\n", fn,
-		     g_hw.pending ? "TLBIs left" : "a PUBLISH left");
+		FAIL("%s: a PUBLISH left after the last COMPLETE barrier\n", fn);
 	}
 	if (rc == 0 && wrote && g_hw.call_completes == 0) {
 		g_hw.violations++;
@@ -720,8 +727,7 @@ static void ck_boot(void)
 	g_ops = am_aarch64_pt_ops;
 	g_ops.alloc_table = img_alloc;
 	g_ops.free_table = img_free;
-	g_ops.tlbi = img_tlbi;
-	g_ops.barrier = img_barrier;
+	g_ops.flush = img_flush;
 	g_ops.env.log = img_log;
 	g_init_rc = am_pt_init(&g_pt, &cfg, &g_ops, &g_ctx);
 	con_printf("  am_pt_init -> %s, root at 0x%lx, pool [0x%lx, 0x%lx) %u pages\n",
@@ -1148,21 +1154,39 @@ static void ck_refused_modify(void)
 	    "change nothing, on the hardware too");
 }
 
+/* One flush of @n invalidations in @regime's scope, straight to the backend. */
+static void backend_flush(struct am_aarch64_pt_ctx *ctx, unsigned int kind, unsigned int regime,
+			  uint16_t id, unsigned int n, const struct am_pt_inval *inv)
+{
+	struct am_pt_flush f = {
+		.kind = (uint8_t)kind,
+		.regime = (uint8_t)regime,
+		.asid = regime == AM_PT_S1_EL10 ? id : 0,
+		.vmid = regime == AM_PT_S2 ? id : 0,
+		.n = n,
+		.inv = inv,
+	};
+
+	am_aarch64_pt_flush(ctx, &f);
+}
+
 /*
  * The backend's other regimes, executed at EL2 without a guest: a stage-2
  * table (not loaded) driven through the plain aarch64 ops, whose TLBIs act
- * on the VMID the backend puts into VTTBR_EL2 and must restore afterwards;
- * and the EL1&0 forms with an ASID.
+ * on the VMID the backend puts into VTTBR_EL2 and restores before the
+ * flush returns; and the EL1&0 forms with an ASID. With FEAT_TLBIRANGE,
+ * the range forms of both too.
  */
 static void ck_backend(void)
 {
 	static uint8_t s2_pool[4 * PAGE] __attribute__((aligned(4096)));
 	struct am_pt_config cfg = {.regime = AM_PT_S2, .ia_bits = 32, .oa_bits = 40, .vmid = 3};
-	struct am_pt_tlbi t = {.regime = AM_PT_S2, .leaf = 1, .vmid = 9, .addr = 0x1000};
+	struct am_pt_inval v[2] = {{.addr = 0x1000, .level = 3, .leaf = 1},
+				   {.addr = 0x400000, .pages = 513, .leaf = 0}};
 	const uint64_t vttbr0 = 7ull << AM_VTTBR_VMID_SHIFT;
 	struct am_aarch64_pt_ctx ctx;
 	struct am_pt s2;
-	uint64_t during, after;
+	unsigned long t0, r0;
 	int rc;
 
 	check_begin();
@@ -1174,49 +1198,70 @@ static void ck_backend(void)
 	rc = rc ? rc : am_pt_modify(&s2, 0x80001000, PAGE, &attr_ro, 0);
 	rc = rc ? rc : am_pt_unmap(&s2, 0x80000000, 4 * PAGE);
 	con_printf("  stage-2 table (VMID 3, 32-bit IPAs): map 4 pages, modify 1, unmap 4 -> %s; "
-		   "%lu TLBIs, %lu COMPLETE\n",
-		   errname(rc), ctx.tlbis, ctx.completes);
-	EXPECT(rc == 0 && ctx.tlbis >= 4, "expected the calls to succeed with IPA TLBIs\n");
+		   "%lu TLBIs, %lu range TLBIs, %lu COMPLETE\n",
+		   errname(rc), ctx.tlbis, ctx.tlbi_ranges, ctx.completes);
+	if (ctx.tlbi_range)
+		EXPECT(rc == 0 && ctx.tlbis == 1 && ctx.tlbi_ranges == 1,
+		       "expected the modify's IPAS2LE1IS and the unmap's one RIPAS2E1IS\n");
+	else
+		EXPECT(rc == 0 && ctx.tlbis >= 4 && ctx.tlbi_ranges == 0,
+		       "expected the calls to succeed with IPA TLBIs\n");
 	con_printf("  VTTBR_EL2 before 0x%lx, after 0x%lx; table pages %lu, pool %u\n", vttbr0,
 		   am_read_sysreg(vttbr_el2), (unsigned long)am_pt_tables(&s2), ctx.in_use);
 	EXPECT(am_read_sysreg(vttbr_el2) == vttbr0, "VTTBR_EL2 not restored\n");
-	EXPECT(!ctx.ipa_pending && !ctx.vttbr_saved, "stage-2 state left pending\n");
 	if (!rc)
 		am_pt_destroy(&s2);
 	EXPECT(ctx.in_use == 0 && ctx.bad_frees == 0, "am_pt_destroy left %u pages (%lu bad)\n",
 	       ctx.in_use, ctx.bad_frees);
 
-	am_aarch64_barrier(&ctx, AM_PT_BAR_PUBLISH, &t);
-	am_aarch64_tlbi(&ctx, &t);
-	during = am_read_sysreg(vttbr_el2);
-	am_aarch64_barrier(&ctx, AM_PT_BAR_COMPLETE, &t);
-	after = am_read_sysreg(vttbr_el2);
-	con_printf("  IPAS2LE1IS for VMID 9: VTTBR_EL2 0x%lx while pending, 0x%lx after COMPLETE\n",
-		   during, after);
-	EXPECT(during == (9ull << AM_VTTBR_VMID_SHIFT) && after == vttbr0,
-	       "the VMID was not swapped in and back\n");
-	t = (struct am_pt_tlbi){.regime = AM_PT_S1_EL10, .asid = 5, .addr = 0x400000, .leaf = 1};
-	am_aarch64_barrier(&ctx, AM_PT_BAR_PUBLISH, &t);
-	am_aarch64_tlbi(&ctx, &t);
-	t.leaf = 0;
-	am_aarch64_tlbi(&ctx, &t);
-	t.all = 1;
-	am_aarch64_tlbi(&ctx, &t);
-	am_aarch64_barrier(&ctx, AM_PT_BAR_COMPLETE, &t);
+	t0 = ctx.tlbis;
+	backend_flush(&ctx, AM_PT_FLUSH_LIST, AM_PT_S2, 9, 1, v);
+	con_printf("  IPAS2LE1IS for VMID 9: VTTBR_EL2 0x%lx after the flush\n",
+		   am_read_sysreg(vttbr_el2));
+	EXPECT(am_read_sysreg(vttbr_el2) == vttbr0 && ctx.tlbis == t0 + 1,
+	       "the VMID was not restored, or no TLBI was issued\n");
+	v[0].addr = 0x400000;
+	backend_flush(&ctx, AM_PT_FLUSH_LIST, AM_PT_S1_EL10, 5, 1, v);
+	v[0].leaf = 0;
+	backend_flush(&ctx, AM_PT_FLUSH_LIST, AM_PT_S1_EL10, 5, 1, v);
+	backend_flush(&ctx, AM_PT_FLUSH_ALL, AM_PT_S1_EL10, 5, 0, NULL);
 	con_printf("  VALE1IS / VAE1IS (ASID 5) / VMALLE1IS executed at EL2\n");
+	if (ctx.tlbi_range) {
+		/* 513 pages: 512 as one range, the last a plain TLBI */
+		t0 = ctx.tlbis;
+		r0 = ctx.tlbi_ranges;
+		backend_flush(&ctx, AM_PT_FLUSH_LIST, AM_PT_S2, 9, 1, &v[1]);
+		v[1].leaf = 1;
+		v[1].level = 3;
+		backend_flush(&ctx, AM_PT_FLUSH_LIST, AM_PT_S2, 9, 1, &v[1]);
+		backend_flush(&ctx, AM_PT_FLUSH_LIST, AM_PT_S1_EL10, 5, 1, &v[1]);
+		v[1].leaf = 0;
+		v[1].level = 0;
+		backend_flush(&ctx, AM_PT_FLUSH_LIST, AM_PT_S1_EL10, 5, 1, &v[1]);
+		con_printf(
+			"  RIPAS2E1IS / RIPAS2LE1IS (VMID 9), RVALE1IS / RVAE1IS (ASID 5) of 513 "
+			"pages: %lu range and %lu plain TLBIs\n",
+			ctx.tlbi_ranges - r0, ctx.tlbis - t0);
+		EXPECT(ctx.tlbi_ranges - r0 == 4 && ctx.tlbis - t0 == 4,
+		       "expected one range and one plain TLBI each\n");
+		EXPECT(am_read_sysreg(vttbr_el2) == vttbr0, "VTTBR_EL2 not restored\n");
+	}
 	am_write_sysreg(vttbr_el2, 0);
 	am_isb();
-	end("the backend's stage-2 TLBIs act on the table's VMID (VTTBR_EL2 swapped in, "
-	    "restored at COMPLETE); the EL1&0 forms run");
+	end(ctx.tlbi_range ? "the backend's stage-2 TLBIs act on the table's VMID (VTTBR_EL2 "
+			     "swapped in, restored by the flush); the EL1&0 forms and the range "
+			     "forms run"
+			   : "the backend's stage-2 TLBIs act on the table's VMID (VTTBR_EL2 "
+			     "swapped in, restored by the flush); the EL1&0 forms run");
 }
 
 static void ck_final(void)
 {
 	check_begin();
-	con_printf("  TLBIs: %lu VALE2IS, %lu VAE2IS, %lu ALLE2IS; %lu PUBLISH, %lu COMPLETE; "
-		   "%lu table pages allocated, %lu freed\n",
-		   g_hw.tlbi_leaf, g_hw.tlbi_table, g_hw.tlbi_all, g_hw.publishes, g_hw.completes,
-		   g_hw.allocs, g_hw.frees);
+	con_printf("  TLBIs: %lu VALE2IS, %lu VAE2IS, %lu ranges (%lu RVALE2IS / RVAE2IS), %lu "
+		   "ALLE2IS; %lu PUBLISH, %lu COMPLETE; %lu table pages allocated, %lu freed\n",
+		   g_hw.tlbi_leaf, g_hw.tlbi_table, g_hw.tlbi_range, g_ctx.tlbi_ranges,
+		   g_hw.tlbi_all, g_hw.publishes, g_hw.completes, g_hw.allocs, g_hw.frees);
 	con_printf("  pool: %u of %u pages out (%lu failed allocations: the two provoked), %lu "
 		   "bad frees; data aborts caught %lu\n",
 		   g_ctx.in_use, g_ctx.pages, g_ctx.alloc_fails, g_ctx.bad_frees,
@@ -1226,7 +1271,7 @@ static void ck_final(void)
 		   g_hw.tlbi_inplace);
 	EXPECT(g_hw.violations == 0, "%lu ordering violations\n", g_hw.violations);
 	EXPECT(g_ctx.bad_frees == 0, "%lu bad frees\n", g_ctx.bad_frees);
-	EXPECT(g_hw.tlbi_leaf + g_hw.tlbi_table > 0, "no TLBI was ever issued\n");
+	EXPECT(g_hw.tlbi_leaf + g_hw.tlbi_table + g_hw.tlbi_range > 0, "no TLBI was ever issued\n");
 	EXPECT(g_log.internal == 0, "%u internal errors logged\n", g_log.internal);
 	show_leaves(0, 1ull << IA_BITS);
 	end("afterwards: every TLBI published and completed, every freed table unlinked first, "
