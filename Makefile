@@ -265,6 +265,11 @@ $(A64_IMG): $(A64_SRCS) $(CORE_HDRS) $(wildcard src/*/*.h arch/aarch64/*.h tests
 		-Wl,--gc-sections -Wl,--build-id=none -Wl,--no-warn-rwx-segments $(A64_SRCS) -lgcc -o $@
 
 QEMU_MMU := qemu-system-aarch64 -M virt,virtualization=on -cpu cortex-a57 -m 1G $(QEMU_OPTS) -kernel
+# The same image on -cpu max (FEAT_TLBIRANGE), its own suite: the semihosting
+# command line (-append) tells it to expect the range TLBIs and to close
+# with "qemu-mmu-max: N passed, M failed".
+QEMU_MMU_MAX := qemu-system-aarch64 -M virt,virtualization=on -cpu max -m 1G $(QEMU_OPTS) \
+	-append " tlbirange=1" -kernel
 
 # The guest image: an EL2 hypervisor that builds a guest's stage 2 with the
 # P2M and runs a tiny EL1 guest under it, in one ELF. The guest part
@@ -442,7 +447,8 @@ QEMU_LINUX := qemu-system-aarch64 -M virt,virtualization=on -cpu cortex-a57 -m 5
 # Every suite prints `<suite>: N passed, M failed`; scripts/run-suites.sh
 # runs them all and closes with the total.
 SUITES := $(patsubst $(B)/tests/%,unit-%,$(UNIT_BINS)) $(addprefix tsan-,$(TSAN_TESTS)) fuzz-replay \
-	soak-slice cross-build qemu-mpu qemu-r52 qemu-mmu qemu-guest qemu-mmio-guard qemu-smp qemu-linux
+	soak-slice cross-build qemu-mpu qemu-r52 qemu-mmu qemu-mmu-max qemu-guest qemu-mmio-guard \
+	qemu-smp qemu-linux
 
 # Each suite builds what it runs, so one that does not build is counted as
 # failed while the others still run.
@@ -469,6 +475,9 @@ suite-qemu-mpu: $(M33_IMG) | qemu-empty-fw
 
 suite-qemu-mmu: $(A64_IMG) | qemu-empty-fw
 	@scripts/run-qemu.sh qemu-mmu 60 $(QEMU_MMU) $(A64_IMG)
+
+suite-qemu-mmu-max: $(A64_IMG) | qemu-empty-fw
+	@scripts/run-qemu.sh qemu-mmu-max 60 $(QEMU_MMU_MAX) $(A64_IMG)
 
 suite-qemu-guest: $(GUEST_IMG) | qemu-empty-fw
 	@scripts/run-qemu.sh qemu-guest 60 $(QEMU_GUEST) $(GUEST_IMG)

@@ -40,9 +40,13 @@
 #define FAR_VA 0x1000000000ul  /* 64 GiB: no level-1 entry */
 #define FREE_VA 0x2000000000ul /* 128 GiB: needs its own level-2 and level-3 tables */
 #define FREE_PA 0x40800000ul
-#define NOMEM_VA 0x3000000000ul	     /* 192 GiB */
-#define GIANT_VA 0x4000000000ul	     /* 256 GiB: a 1 GiB block onto all of RAM */
-#define BEYOND_VA 0x8000000000ul     /* 512 GiB: beyond the 39-bit VA space */
+#define NOMEM_VA 0x3000000000ul	 /* 192 GiB */
+#define GIANT_VA 0x4000000000ul	 /* 256 GiB: a 1 GiB block onto all of RAM */
+#define BEYOND_VA 0x8000000000ul /* 512 GiB: beyond the 39-bit VA space */
+#define RNG_VA 0x3800000000ul	 /* 224 GiB: the range-invalidation pages */
+#define RNG_PA 0x41800000ul	 /* their RAM: 9 pages */
+#define RNG2_VA 0x3800200000ul	 /* 4 MiB of pages; 2 MiB unmapped by one range TLBI */
+#define RNG2_PA 0x41c00000ul
 #define UART_NEXT (UART_BASE + PAGE) /* the next device (PL031), not mapped */
 
 #define POISON 0x00000000deadb003ul /* what a freed table page is filled with */
@@ -74,6 +78,8 @@ static struct {
 	unsigned int call_tlbis, call_publishes, call_completes;
 	bool published; /* a PUBLISH flush with no COMPLETE since */
 } g_hw;
+/* The runner asked for FEAT_TLBIRANGE (-cpu max, -append " tlbirange=1"). */
+static bool g_expect_range;
 
 #define LOG_KEEP 8u
 static struct {
@@ -1255,6 +1261,162 @@ static void ck_backend(void)
 			     "swapped in, restored by the flush); the EL1&0 forms run");
 }
 
+/* The level-3 descriptor of @va in the live table (tables only on its path). */
+static volatile am_pte_t *sw_slot(uint64_t va)
+{
+	am_pte_t *t = (am_pte_t *)(uintptr_t)(am_pt_ttbr(&g_pt) & AM_PTE_OA_MASK);
+
+	for (unsigned int l = AM_PT_MAX_LEVEL + 1 - (IA_BITS - 12) / 9; l < AM_PT_MAX_LEVEL; l++)
+		t = (am_pte_t *)(uintptr_t)(t[(va >> am_pt_level_shift(l)) & 511] & AM_PTE_OA_MASK);
+	return &t[(va >> 12) & 511];
+}
+
+/* A load at @va that must succeed: its value, or ~0 after a FAIL. */
+static uint64_t load(uint64_t va)
+{
+	uint64_t v = ~0ull;
+
+	if (!expect_load(va, OK, false, &v))
+		return ~0ull;
+	return v;
+}
+
+/*
+ * FEAT_TLBIRANGE on the real (emulated) TLB. The backend reads
+ * ID_AA64ISAR0_EL1.TLB at its ctx init and reports what the runner expects
+ * (-cpu max: 0b0010, the Cortex-A57: 0). Nine pages are mapped and loaded
+ * (so that the TLB holds them); pages 1-4 are unmapped: one range TLBI
+ * (RVALE2IS) with the feature, four VALE2IS without. Then, before any
+ * fault is taken, pages 0 and 5 (just outside the range) get their
+ * descriptors rewritten in memory to page 8's PA without any TLBI: loads
+ * must still see the old data, from the TLB. A full invalidation (ALLE2IS)
+ * must make them see page 8's (the control: the check can fail). Then
+ * every page of the range must fault. Last, 2 MiB of pages unmapped: one
+ * range TLBI with the feature (a full invalidation without).
+ *
+ * QEMU's TLB (softmmu, 10.0) drops everything on a range longer than its
+ * index mask, 32 bytes per entry: with its initial 256 entries, any range
+ * of two pages or more. It doubles at a full flush when more than 70% of
+ * it was used: the check first loads 1024 pages three times, each round
+ * closed by a full invalidation, so that it has 2048 entries (ranges up to
+ * 15 pages kept precise) when the range TLBI comes.
+ */
+static void ck_tlbirange(void)
+{
+	uint64_t isar0 = am_read_sysreg(id_aa64isar0_el1);
+	unsigned long t0, r0, a0;
+	uint64_t before, after, q = pat(RNG_PA + 8 * PAGE);
+	am_pte_t keep0, keep5;
+	struct am_pt_flush all = {.kind = AM_PT_FLUSH_ALL, .regime = AM_PT_S1_EL2};
+
+	check_begin();
+	con_printf("  ID_AA64ISAR0_EL1 0x%lx: TLB [59:56] = %lu; the backend: ctx.tlbi_range %u, "
+		   "caps 0x%x, the table's engine uses ranges: %u; the runner expects %s\n",
+		   isar0, (isar0 >> 56) & 0xf, g_ctx.tlbi_range, am_aarch64_pt_caps(&g_ctx),
+		   g_pt.tlbi_range, g_expect_range ? "FEAT_TLBIRANGE" : "none");
+	EXPECT(g_ctx.tlbi_range == g_expect_range && am_aarch64_has_tlbi_range() == g_expect_range,
+	       "the backend's detection is not what the runner expects\n");
+	EXPECT(g_pt.tlbi_range == g_expect_range, "the table did not take the backend's caps\n");
+
+	if (map_(RNG2_VA, RNG2_PA, 2 * SZ_2M, &attr_rw, 0, false) ||
+	    map_(RNG_VA, RNG_PA, 9 * PAGE, &attr_rw, 0, true)) {
+		end("FEAT_TLBIRANGE: setup failed");
+		return;
+	}
+	/* QEMU's TLB grown to 2048 entries (see above) */
+	for (unsigned int round = 0; round < 3; round++) {
+		for (uint64_t a = RNG2_VA; a < RNG2_VA + 2 * SZ_2M; a += PAGE)
+			(void)*(volatile uint64_t *)a;
+		am_aarch64_pt_flush(&g_ctx, &all);
+	}
+	/* each page holds pat() of its PA; loading them fills the TLB */
+	for (uint64_t k = 0; k < 9; k++)
+		expect_store(RNG_VA + k * PAGE, pat(RNG_PA + k * PAGE), OK, false);
+	EXPECT(verify(RNG_VA, 9 * PAGE, RNG_PA, ~0ul) == 9, "the nine pages do not read back\n");
+	t0 = g_ctx.tlbis;
+	r0 = g_ctx.tlbi_ranges;
+	a0 = g_ctx.tlbi_alls;
+	unmap_(RNG_VA + PAGE, 4 * PAGE, true);
+	con_printf("  the backend issued %lu range TLBIs, %lu plain ones, %lu full ones\n",
+		   g_ctx.tlbi_ranges - r0, g_ctx.tlbis - t0, g_ctx.tlbi_alls - a0);
+	if (g_expect_range)
+		EXPECT(g_ctx.tlbi_ranges - r0 == 1 && g_ctx.tlbis == t0 && g_ctx.tlbi_alls == a0,
+		       "expected one range TLBI (RVALE2IS, 4 pages)\n");
+	else
+		EXPECT(g_ctx.tlbi_ranges == r0 && g_ctx.tlbis - t0 == 4 && g_ctx.tlbi_alls == a0,
+		       "expected four VALE2IS\n");
+
+	/* the pages just outside the range, repointed behind the TLB's back */
+	keep0 = *sw_slot(RNG_VA);
+	keep5 = *sw_slot(RNG_VA + 5 * PAGE);
+	*sw_slot(RNG_VA) = (keep0 & ~AM_PTE_OA_MASK) | (RNG_PA + 8 * PAGE);
+	*sw_slot(RNG_VA + 5 * PAGE) = (keep5 & ~AM_PTE_OA_MASK) | (RNG_PA + 8 * PAGE);
+	am_dsb_ish();
+	am_isb();
+	before = load(RNG_VA + 5 * PAGE);
+	con_printf("  page 5 (just after the range), its descriptor now naming page 8, no TLBI: "
+		   "load -> 0x%lx (%s)\n",
+		   before,
+		   before == pat(RNG_PA + 5 * PAGE) ? "its old data: still cached"
+		   : before == q		    ? "page 8's: it was not cached"
+						    : "?");
+	EXPECT(before == pat(RNG_PA + 5 * PAGE), "page 5 was not kept in the TLB\n");
+	before = load(RNG_VA);
+	con_printf("  page 0 (just before the range): load -> 0x%lx (%s)\n", before,
+		   before == pat(RNG_PA) ? "its old data: still cached"
+		   : before == q	 ? "page 8's: it was not cached"
+					 : "?");
+	EXPECT(before == pat(RNG_PA), "page 0 was not kept in the TLB\n");
+	/* the control: an invalidation that covers them drops them */
+	am_aarch64_pt_flush(&g_ctx, &all);
+	after = load(RNG_VA + 5 * PAGE);
+	con_printf("  after a TLBI ALLE2IS: page 5 -> 0x%lx, page 0 -> 0x%lx (page 8's: 0x%lx)\n",
+		   after, load(RNG_VA), q);
+	EXPECT(after == q && load(RNG_VA) == q, "the full invalidation did not reach them\n");
+	*sw_slot(RNG_VA) = keep0;
+	*sw_slot(RNG_VA + 5 * PAGE) = keep5;
+	am_aarch64_pt_flush(&g_ctx, &all);
+	EXPECT(load(RNG_VA + 5 * PAGE) == pat(RNG_PA + 5 * PAGE), "page 5 not restored\n");
+
+	/* now the faults: every page of the range, the first and the last included */
+	for (uint64_t k = 1; k <= 4; k++)
+		expect_load(RNG_VA + k * PAGE, AM_FSC_TRANSLATION + 3, k == 1 || k == 4, NULL);
+
+	/* 2 MiB of pages, one level-3 table (the next 2 MiB keep the level-2 table) */
+	{
+		before = load(RNG2_VA);
+		after = load(RNG2_VA + SZ_2M - PAGE);
+		(void)before;
+		(void)after;
+		t0 = g_ctx.tlbis;
+		r0 = g_ctx.tlbi_ranges;
+		a0 = g_ctx.tlbi_alls;
+		unmap_(RNG2_VA, SZ_2M, true);
+		con_printf("  the backend issued %lu range TLBIs, %lu plain ones, %lu full ones\n",
+			   g_ctx.tlbi_ranges - r0, g_ctx.tlbis - t0, g_ctx.tlbi_alls - a0);
+		if (g_expect_range)
+			EXPECT(g_ctx.tlbi_ranges - r0 == 1 && g_ctx.tlbis == t0 &&
+				       g_ctx.tlbi_alls == a0,
+			       "expected one range TLBI (RVAE2IS, 512 pages and the table)\n");
+		else
+			EXPECT(g_ctx.tlbi_ranges == r0 && g_ctx.tlbis == t0 &&
+				       g_ctx.tlbi_alls - a0 == 1,
+			       "expected one ALLE2IS (past 64 entries)\n");
+		expect_load(RNG2_VA, AM_FSC_TRANSLATION + 2, true, NULL);
+		expect_load(RNG2_VA + SZ_2M - PAGE, AM_FSC_TRANSLATION + 2, true, NULL);
+	}
+	unmap_(RNG2_VA + SZ_2M, SZ_2M, false);
+	unmap_(RNG_VA, 9 * PAGE, false);
+	expect_load(RNG_VA, AM_FSC_TRANSLATION + 1, false, NULL);
+	end(g_expect_range
+		    ? "FEAT_TLBIRANGE detected; a 4-page unmap is one RVALE2IS: the pages in "
+		      "it fault, the pages just outside it stay cached (a full flush drops them); "
+		      "2 MiB of pages is one RVAE2IS"
+		    : "no FEAT_TLBIRANGE on this CPU: a 4-page unmap is four VALE2IS, the pages "
+		      "just outside stay cached (a full flush drops them); 2 MiB of pages is one "
+		      "ALLE2IS");
+}
+
 static void ck_final(void)
 {
 	check_begin();
@@ -1293,8 +1455,29 @@ static void banner(void)
 	con_printf("calls, whose aborts the EL2 vectors record (ESR_EL2, FAR_EL2, ELR_EL2).\n\n");
 }
 
+/* Does @s hold @w? */
+static bool holds(const char *s, const char *w)
+{
+	for (; *s; s++) {
+		unsigned int i = 0;
+
+		while (w[i] && s[i] == w[i])
+			i++;
+		if (!w[i])
+			return true;
+	}
+	return false;
+}
+
 int main(void)
 {
+	static char cmdline[256];
+
+	/* the same image, run on -cpu max as its own suite: -append " tlbirange=1" */
+	if (sh_cmdline(cmdline, sizeof(cmdline)) && holds(cmdline, " tlbirange=1")) {
+		g_expect_range = true;
+		check_suite_as = "qemu-mmu-max";
+	}
 	if (!am_aarch64_exc_init(NULL, fatal_exc)) {
 		con_printf("not at EL2 or EL1 (CurrentEL %u)\n", am_current_el());
 		check_abort();
@@ -1305,6 +1488,7 @@ int main(void)
 	if (check_boot_ok(g_init_rc == 0 && g_mmu_rc == 0)) {
 		ck_ram();
 		ck_uart();
+		ck_tlbirange();
 		ck_unmapped();
 		ck_ro();
 		ck_block();
