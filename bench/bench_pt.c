@@ -308,6 +308,7 @@ struct work {
 };
 
 static const struct work works[] = {
+	{.name = "2 MiB, 4 KiB pages", .tag = "2m_pages", .va = G1, .pa = 2 * G1, .size = M2},
 	{.name = "1 GiB, 4 KiB pages", .tag = "1g_pages", .va = G1, .pa = 2 * G1, .size = G1},
 	{.name = "1 GiB, 2 MiB blocks",
 	 .tag = "1g_2m",
