@@ -83,7 +83,7 @@ MODEL_SRCS := $(sort $(wildcard model/*.c))
 HOSTARCH_SRCS := $(sort $(wildcard arch/host/*.c))
 # The oracles: invariant checks shared by the unit tests and the fuzzers.
 ORACLE_SRCS := $(sort $(wildcard tests/oracle/*.c))
-TEST_HDRS := $(wildcard model/*.h arch/host/*.h tests/oracle/*.h tests/fuzz/*.h)
+TEST_HDRS := $(wildcard model/*.h arch/host/*.h tests/oracle/*.h tests/fuzz/*.h) arch/aarch64/tlbi_range.h
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(patsubst tests/unit/test_%.c,$(B)/tests/%,$(UNIT_SRCS))
 TEST_LIB_SRCS := $(MODEL_SRCS) $(HOSTARCH_SRCS) $(ORACLE_SRCS)
@@ -285,6 +285,11 @@ $(A64_IMG): $(A64_SRCS) $(CORE_HDRS) $(wildcard src/*/*.h arch/aarch64/*.h tests
 		-Wl,--gc-sections -Wl,--build-id=none -Wl,--no-warn-rwx-segments $(A64_SRCS) -lgcc -o $@
 
 QEMU_MMU := qemu-system-aarch64 -M virt,virtualization=on -cpu cortex-a57 -m 1G $(QEMU_OPTS) -kernel
+# The same image on -cpu max (FEAT_TLBIRANGE), its own suite: the semihosting
+# command line (-append) tells it to expect the range TLBIs and to close
+# with "qemu-mmu-max: N passed, M failed".
+QEMU_MMU_MAX := qemu-system-aarch64 -M virt,virtualization=on -cpu max -m 1G $(QEMU_OPTS) \
+	-append " tlbirange=1" -kernel
 
 # The guest image: an EL2 hypervisor that builds a guest's stage 2 with the
 # P2M and runs a tiny EL1 guest under it, in one ELF. The guest part
@@ -461,8 +466,9 @@ QEMU_LINUX := qemu-system-aarch64 -M virt,virtualization=on -cpu cortex-a57 -m 5
 # ------------------------------------------------------------------ test --
 # Every suite prints `<suite>: N passed, M failed`; scripts/run-suites.sh
 # runs them all and closes with the total.
-SUITES := $(patsubst $(B)/tests/%,unit-%,$(UNIT_BINS)) config-reduced $(addprefix tsan-,$(TSAN_TESTS)) fuzz-replay \
-	soak-slice cross-build qemu-mpu qemu-r52 qemu-mmu qemu-guest qemu-mmio-guard qemu-smp qemu-linux
+SUITES := $(patsubst $(B)/tests/%,unit-%,$(UNIT_BINS)) config-reduced $(addprefix tsan-,$(TSAN_TESTS)) \
+	fuzz-replay soak-slice cross-build qemu-mpu qemu-r52 qemu-mmu qemu-mmu-max qemu-guest \
+	qemu-mmio-guard qemu-smp qemu-linux
 
 # Each suite builds what it runs, so one that does not build is counted as
 # failed while the others still run.
@@ -492,6 +498,9 @@ suite-qemu-mpu: $(M33_IMG) | qemu-empty-fw
 
 suite-qemu-mmu: $(A64_IMG) | qemu-empty-fw
 	@scripts/run-qemu.sh qemu-mmu 60 $(QEMU_MMU) $(A64_IMG)
+
+suite-qemu-mmu-max: $(A64_IMG) | qemu-empty-fw
+	@scripts/run-qemu.sh qemu-mmu-max 60 $(QEMU_MMU_MAX) $(A64_IMG)
 
 suite-qemu-guest: $(GUEST_IMG) | qemu-empty-fw
 	@scripts/run-qemu.sh qemu-guest 60 $(QEMU_GUEST) $(GUEST_IMG)
@@ -590,10 +599,10 @@ bench: deps $(B)/bench/bench_mpu $(B)/bench/bench_pt $(B)/bench/bench_pt_timing
 # linker puts them (a loop across a 32-byte fetch window ran at half speed),
 # which any edit moves. The padding would add instructions to the counts.
 BENCH_PT_SRCS := bench/bench_pt.c bench/bench_pt_calls.c
-$(B)/bench/bench_pt: $(BENCH_PT_SRCS) bench/bench_pt.h bench/bench.h $(CORE_SRCS) $(CORE_HDRS) | deps
+$(B)/bench/bench_pt: $(BENCH_PT_SRCS) bench/bench_pt.h bench/bench.h arch/aarch64/tlbi_range.h $(CORE_SRCS) $(CORE_HDRS) | deps
 	@mkdir -p $(dir $@)
 	gcc $(BENCH_CFLAGS) $(BENCH_PT_SRCS) $(CORE_SRCS) -o $@
-$(B)/bench/bench_pt_timing: $(BENCH_PT_SRCS) bench/bench_pt.h bench/bench.h $(CORE_SRCS) $(CORE_HDRS) | deps
+$(B)/bench/bench_pt_timing: $(BENCH_PT_SRCS) bench/bench_pt.h bench/bench.h arch/aarch64/tlbi_range.h $(CORE_SRCS) $(CORE_HDRS) | deps
 	@mkdir -p $(dir $@)
 	gcc $(BENCH_CFLAGS) -falign-loops=32 $(BENCH_PT_SRCS) $(CORE_SRCS) -o $@
 $(B)/bench/bench_mpu: bench/bench_mpu.c bench/bench.h $(CORE_SRCS) $(CORE_HDRS) | deps

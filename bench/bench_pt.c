@@ -35,6 +35,8 @@
 
 #include "bench_pt.h"
 
+#include "arch/aarch64/tlbi_range.h"
+
 #define ROUNDS 40 /* bulk timing: rounds, half with each side first (even) */
 #define POOL_PAGES 8192u
 
@@ -73,19 +75,47 @@ static void b_free(void *ctx, void *t, am_paddr_t pa)
 	free_list[nfree++] = t;
 }
 
-/* Counts each invalidation by its kind, as a real backend picks its TLBI. */
-static void b_tlbi(void *ctx, const struct am_pt_tlbi *t)
+bool bench_tlbi_range;
+
+/* What the aarch64 backend would issue for one invalidation of a list. */
+static void b_inval(const struct am_pt_inval *v)
 {
-	(void)ctx;
-	bk.v[t->all ? T_TLBI_ALL : t->leaf ? T_TLBI_LEAF : T_TLBI_TABLE]++;
+	uint64_t addr = v->addr, left = v->pages, op;
+	bool range;
+
+	if (!left) {
+		bk.v[v->leaf ? T_TLBI_LEAF : T_TLBI_TABLE]++;
+		return;
+	}
+	while (left) {
+		uint64_t n = am_tlbir_step(addr, left, v->level, 0, &op, &range);
+
+		bk.v[range ? T_TLBI_RANGE : v->leaf ? T_TLBI_LEAF : T_TLBI_TABLE]++;
+		addr += n << 12;
+		left -= n;
+	}
 }
 
-static void b_barrier(void *ctx, enum am_pt_barrier b, const struct am_pt_tlbi *s)
+/* Counts each flush's barriers and invalidations, as a real backend issues them. */
+static void b_flush(void *ctx, const struct am_pt_flush *f)
 {
 	(void)ctx;
-	(void)s;
-	bk.v[b == AM_PT_BAR_PUBLISH ? T_PUBLISH : T_COMPLETE]++;
+	if (f->kind != AM_PT_FLUSH_COMPLETE)
+		bk.v[T_PUBLISH]++;
+	if (f->kind == AM_PT_FLUSH_PUBLISH)
+		return;
+	if (f->kind == AM_PT_FLUSH_ALL)
+		bk.v[T_TLBI_ALL]++;
+	for (unsigned int i = 0; f->kind == AM_PT_FLUSH_LIST && i < f->n; i++)
+		b_inval(&f->inv[i]);
+	bk.v[T_COMPLETE]++;
 	__asm__ volatile("" ::: "memory");
+}
+
+static unsigned int b_caps(void *ctx)
+{
+	(void)ctx;
+	return bench_tlbi_range ? AM_PT_CAP_TLBI_RANGE : 0u;
 }
 
 /* Pages go out in address order at the start of every round, as from a
@@ -160,8 +190,8 @@ static const struct am_pt_ops ops = {
 	.env = {.lock = b_lock, .unlock = b_unlock, .log = b_log},
 	.alloc_table = b_alloc,
 	.free_table = b_free,
-	.tlbi = b_tlbi,
-	.barrier = b_barrier,
+	.flush = b_flush,
+	.caps = b_caps,
 };
 
 /* --------------------------------------------------------- the tables -- */
@@ -278,6 +308,7 @@ struct work {
 };
 
 static const struct work works[] = {
+	{.name = "2 MiB, 4 KiB pages", .tag = "2m_pages", .va = G1, .pa = 2 * G1, .size = M2},
 	{.name = "1 GiB, 4 KiB pages", .tag = "1g_pages", .va = G1, .pa = 2 * G1, .size = G1},
 	{.name = "1 GiB, 2 MiB blocks",
 	 .tag = "1g_2m",
@@ -311,7 +342,8 @@ static const struct work works[] = {
 /* Per range and regime: the minimum, what one map/modify/unmap did. */
 struct bulk {
 	uint64_t descs, min_tables, used_tables, freed;
-	struct tally t[OP_COUNT];
+	struct tally t[OP_COUNT];  /* without FEAT_TLBIRANGE */
+	struct tally tr[OP_COUNT]; /* with it (native runs only) */
 };
 
 static struct bulk bulks[R_COUNT][NW];
@@ -370,19 +402,22 @@ static void bulk_label(char *buf, size_t len, int r, const struct work *w, enum 
 }
 
 /* One map, modify, unmap of each range at each regime, each counted (one
- * dump each) and tallied. */
-static void bulk_count(void)
+ * dump each) and tallied; with @range (FEAT_TLBIRANGE reported), tallied
+ * only, apart. */
+static void bulk_count(bool range)
 {
+	bench_tlbi_range = range;
 	for (int r = 0; r < R_COUNT; r++) {
 		for (unsigned int i = 0; i < NW; i++) {
 			struct bulk *b = &bulks[r][i];
+			struct tally *t = range ? b->tr : b->t;
 			struct am_pt pt;
 			char label[64];
 			size_t before_unmap = 0;
 
 			bench_where = works[i].name;
 			minimal(&works[i], root_level[r], b);
-			memset(b->t, 0, sizeof(b->t));
+			memset(t, 0, sizeof(b->t));
 			bench_pt_new(&pt, r);
 			CALLGRIND_ZERO_STATS;
 			for (int op = 0; op < OP_COUNT; op++) {
@@ -392,9 +427,10 @@ static void bulk_count(void)
 				if (op == OP_UNMAP)
 					before_unmap = am_pt_tables(&pt);
 				COUNTED(rc, do_op(&pt, &works[i], (enum op)op));
-				tally_add_since(&b->t[op], &before);
+				tally_add_since(&t[op], &before);
 				bulk_label(label, sizeof(label), r, &works[i], (enum op)op);
-				CALLGRIND_DUMP_STATS_AT(label);
+				if (!range)
+					CALLGRIND_DUMP_STATS_AT(label);
 				EXPECT(label, rc, 0);
 				if (op == OP_MAP)
 					b->used_tables = am_pt_tables(&pt);
@@ -404,6 +440,7 @@ static void bulk_count(void)
 			am_pt_destroy(&pt);
 		}
 	}
+	bench_tlbi_range = false;
 }
 
 /* An unmap that frees table pages is given per page freed, not per
@@ -574,11 +611,15 @@ static bool report_counts(bool have_ins, bool *all_min)
 	bool ok = true;
 
 	printf("== bulk ranges: instructions (callgrind, one call each) and what the backend\n"
-	       "received per call: TLBIs (leaf, table, all), barriers (PUBLISH, COMPLETE),\n"
-	       "table pages allocated / freed, log records ==\n");
-	printf("%-12s %-29s %-6s %9s %9s %-5s %7s %-8s| %4s %5s %3s | %3s %4s | %5s %5s | %3s\n",
+	       "received per call: TLBIs as the aarch64 backend issues them (leaf, table,\n"
+	       "range, all) without FEAT_TLBIRANGE, barriers (PUBLISH, COMPLETE), table pages\n"
+	       "allocated / freed, log records; then the TLBIs with FEAT_TLBIRANGE (the same\n"
+	       "barriers: checked) ==\n");
+	printf("%-12s %-29s %-6s %9s %9s %-5s %7s %-8s| %4s %5s %3s %3s | %3s %4s | %5s %5s | %3s "
+	       "| %4s %5s %3s %3s\n",
 	       "regime", "range", "call", "tables", "instr", "per", "target", "", "leaf", "table",
-	       "all", "pub", "cmpl", "alloc", "free", "log");
+	       "rng", "all", "pub", "cmpl", "alloc", "free", "log", "leaf", "table", "rng", "all");
+	printf("%104s| %s\n", "", "with FEAT_TLBIRANGE");
 	for (int r = 0; r < R_COUNT; r++) {
 		for (unsigned int i = 0; i < NW; i++) {
 			const struct bulk *b = &bulks[r][i];
@@ -591,7 +632,7 @@ static bool report_counts(bool have_ins, bool *all_min)
 				*all_min = false;
 			for (int op = 0; op < OP_COUNT; op++) {
 				bool judge = works[i].target && op == OP_MAP;
-				const uint64_t *v = b->t[op].v;
+				const uint64_t *v = b->t[op].v, *vr = b->tr[op].v;
 				char label[64], target[16] = "-";
 				double ins = 0;
 
@@ -616,14 +657,29 @@ static bool report_counts(bool have_ins, bool *all_min)
 						ok = false;
 					printf(" %9s %-5s %7s %-8s|", "-", "", target, "");
 				}
-				printf(" %4llu %5llu %3llu | %3llu %4llu | %5llu %5llu | %3llu\n",
+				printf(" %4llu %5llu %3llu %3llu | %3llu %4llu | %5llu %5llu | "
+				       "%3llu "
+				       "| %4llu %5llu %3llu %3llu\n",
 				       (unsigned long long)v[T_TLBI_LEAF],
 				       (unsigned long long)v[T_TLBI_TABLE],
+				       (unsigned long long)v[T_TLBI_RANGE],
 				       (unsigned long long)v[T_TLBI_ALL],
 				       (unsigned long long)v[T_PUBLISH],
 				       (unsigned long long)v[T_COMPLETE],
 				       (unsigned long long)v[T_ALLOC],
-				       (unsigned long long)v[T_FREE], (unsigned long long)v[T_LOG]);
+				       (unsigned long long)v[T_FREE], (unsigned long long)v[T_LOG],
+				       (unsigned long long)vr[T_TLBI_LEAF],
+				       (unsigned long long)vr[T_TLBI_TABLE],
+				       (unsigned long long)vr[T_TLBI_RANGE],
+				       (unsigned long long)vr[T_TLBI_ALL]);
+				if (v[T_PUBLISH] != vr[T_PUBLISH] ||
+				    v[T_COMPLETE] != vr[T_COMPLETE]) {
+					printf("  BARRIERS DIFFER with FEAT_TLBIRANGE: %llu "
+					       "PUBLISH, %llu COMPLETE\n",
+					       (unsigned long long)vr[T_PUBLISH],
+					       (unsigned long long)vr[T_COMPLETE]);
+					ok = false;
+				}
 			}
 		}
 		printf("\n");
@@ -653,7 +709,7 @@ int main(int argc, char **argv)
 	if (instr) {
 		count_empty();
 		calls_run();
-		bulk_count();
+		bulk_count(false);
 		return errors_logged ? 1 : 0;
 	}
 	if (ifile) {
@@ -661,9 +717,14 @@ int main(int argc, char **argv)
 			return 1;
 		have_ins = true;
 	}
-	/* natively too: the return values, and what the backend received */
+	/* natively too: the return values, and what the backend received,
+	 * with and without FEAT_TLBIRANGE */
+	bench_tlbi_range = true;
 	calls_run();
-	bulk_count();
+	bench_tlbi_range = false;
+	calls_run();
+	bulk_count(true);
+	bulk_count(false);
 	for (int r = 0; r < ROUNDS; r++)
 		for (unsigned int i = 0; i < NW; i++)
 			round_of(i, r % 2 ? LOOP_FIRST : LIB_FIRST);

@@ -23,13 +23,16 @@
 #define INSTR_CALLS 256u /* small calls: counted calls per figure */
 
 /*
- * What the backend ops and the log hook received: TLB invalidations (of a
- * leaf, of a table entry with its walk caches, of the whole regime), the
- * two barriers, table pages handed out and given back, log records.
+ * What the backend ops and the log hook received: TLB invalidations as the
+ * aarch64 backend issues them (of a leaf, of a table entry with its walk
+ * caches, range instructions with FEAT_TLBIRANGE, of the whole regime), the
+ * two barriers of the flushes, table pages handed out and given back, log
+ * records.
  */
 enum tally_idx {
 	T_TLBI_LEAF,
 	T_TLBI_TABLE,
+	T_TLBI_RANGE,
 	T_TLBI_ALL,
 	T_PUBLISH,
 	T_COMPLETE,
@@ -45,6 +48,9 @@ struct tally {
 
 /* The backend's counters since the start. */
 extern struct tally bk;
+
+/* The backend reports FEAT_TLBIRANGE (caps) to tables made from now on. */
+extern bool bench_tlbi_range;
 
 /* @acc += what the backend received since @before was taken. */
 void tally_add_since(struct tally *acc, const struct tally *before);
@@ -83,8 +89,9 @@ bool instr_per_call(const char *label, unsigned int calls, double *out);
 /* The empty call's count, per call. */
 double instr_empty(void);
 
-/* bench_pt_calls.c: run every small-call figure (dumps and tallies), then
- * print their table; false when a count is missing. */
+/* bench_pt_calls.c: run every small-call figure (dumps and tallies, the
+ * latter apart for each bench_tlbi_range setting), then print their table;
+ * false when a count is missing. */
 void calls_run(void);
 bool calls_report(bool have_ins);
 

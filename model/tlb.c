@@ -407,6 +407,47 @@ void tlbm_tlbi_va(struct tlbm *t, int regime, uint16_t asid_or_vmid, uint64_t va
 	tlbm_fill(t);
 }
 
+bool tlbm_range_decode(uint64_t op, struct tlbm_range *out)
+{
+	unsigned int scale = (unsigned int)(op >> 44) & 3u, num = (unsigned int)(op >> 39) & 31u;
+
+	if (((op >> 46) & 3u) != 1u) /* TG: 4 KiB */
+		return false;
+	out->asid = (uint16_t)(op >> 48);
+	out->ttl = (unsigned int)(op >> 37) & 3u;
+	out->va = (op & ((1ull << 37) - 1u)) << 12;
+	out->size = ((uint64_t)(num + 1u) << (5u * scale + 1u)) << 12;
+	return true;
+}
+
+static bool meets(uint64_t start, uint64_t size, const struct tlbm_range *r)
+{
+	return start < r->va + r->size && r->va < start + size;
+}
+
+void tlbm_tlbi_range(struct tlbm *t, int regime, uint16_t asid_or_vmid, const struct tlbm_range *r,
+		     bool leaf_only)
+{
+	bool id_ok = regime == VMSA_S1_EL2 || asid_or_vmid == t->id;
+	unsigned int i;
+
+	check_all(t);
+	if (regime == t->cfg.regime) {
+		for (i = 0; i < t->nleaf; i++) {
+			struct tlbm_leaf *e = &t->leaf[i];
+
+			/* as by VA, global entries match any ASID */
+			if (meets(e->va, e->size, r) && (!r->ttl || r->ttl == e->level) &&
+			    (id_ok || (regime == VMSA_S1_EL10 && !e->ng)))
+				e->flags |= TLBM_E_DYING;
+		}
+		for (i = 0; i < t->nwalk && !leaf_only && id_ok; i++)
+			if (meets(t->walk[i].va, t->walk[i].size, r))
+				t->walk[i].flags |= TLBM_E_DYING;
+	}
+	tlbm_fill(t);
+}
+
 void tlbm_tlbi_all(struct tlbm *t, int regime, uint16_t asid_or_vmid)
 {
 	unsigned int i;

@@ -35,11 +35,15 @@
  * Invalidation follows the architecture: by VA (TLBI VAE2 / VAE1 / IPAS2E1
  * and their leaf-only forms) hits the leaf entries whose span contains the
  * address and, unless leaf-only, the walk-cache entries whose span contains
- * it; by regime (ALLE2 / ASIDE1 / VMALLS12E1) hits everything, EXCEPT that
- * TLBI ASIDE1 leaves global (nG = 0) leaf entries alone. Stage 1 EL1&0: the
- * ASID must match, but a by-VA invalidation hits global entries whatever its
+ * it; by range (FEAT_TLBIRANGE: RVAE2 / RVAE1 / RIPAS2E1 and the leaf-only
+ * forms, decoded from their operand) the entries whose span meets the
+ * range, leaf entries only of the TTL's level when it gives one; by regime
+ * (ALLE2 / ASIDE1 / VMALLS12E1) hits everything, EXCEPT that TLBI ASIDE1
+ * leaves global (nG = 0) leaf entries alone. Stage 1 EL1&0: the ASID must
+ * match, but a by-VA (or range) invalidation hits global entries whatever its
  * ASID; stage 2: the VMID must match; stage 1 EL2: no identifier. An
- * invalidation for another regime does nothing. TTL hints are not modelled.
+ * invalidation for another regime does nothing. TTL hints are modelled for
+ * ranges only (the by-VA forms armmap issues carry none).
  *
  * Walk-cache entries are the non-root tables on the path of every walk a
  * fill makes, faulting walks included (the architecture lets the valid
@@ -149,6 +153,33 @@ void tlbm_fill(struct tlbm *t);
 
 /* tlbm_tlbi_va() - TLBI by address (leaf_only: the VALE / IPAS2LE forms). */
 void tlbm_tlbi_va(struct tlbm *t, int regime, uint16_t asid_or_vmid, uint64_t va, bool leaf_only);
+
+/* A range TLBI's operand, decoded (tlbm_range_decode()). */
+struct tlbm_range {
+	uint64_t va, size; /* [va, va + size) */
+	unsigned int ttl;  /* 0: any level; 1..3: only leaf entries of that level */
+	uint16_t asid;	   /* operand [63:48] */
+};
+
+/*
+ * tlbm_range_decode() - the operand @op of TLBI RVAE2IS / RVALE2IS /
+ * RVAE1IS / RVALE1IS / RIPAS2E1IS / RIPAS2LE1IS, read as the Arm ARM
+ * defines it: ASID [63:48], TG [47:46] (only 0b01, 4 KiB, is accepted),
+ * SCALE [45:44], NUM [43:39], TTL [38:37], BaseADDR [36:0] (address
+ * [48:12]); the range is (NUM + 1) * 2^(5 * SCALE + 1) pages. Returns false
+ * for another TG.
+ */
+bool tlbm_range_decode(uint64_t op, struct tlbm_range *out);
+
+/*
+ * tlbm_tlbi_range() - a range TLBI: every leaf entry with a page in the
+ * range (its span meets it), of the TTL's level when the TTL is not 0, and
+ * unless @leaf_only every walk-cache entry whose span meets it; ASID and
+ * VMID rules as tlbm_tlbi_va() (@asid_or_vmid: the operand's ASID for EL1&0,
+ * VTTBR_EL2.VMID for stage 2).
+ */
+void tlbm_tlbi_range(struct tlbm *t, int regime, uint16_t asid_or_vmid, const struct tlbm_range *r,
+		     bool leaf_only);
 
 /* tlbm_tlbi_all() - TLBI ALLE2 / ASIDE1 / VMALLS12E1. */
 void tlbm_tlbi_all(struct tlbm *t, int regime, uint16_t asid_or_vmid);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * AArch64 bare-metal backend of struct am_pt_ops: owns the TLBI and barrier
- * sequences the engine asks for, the static table-page pool, the lock
+ * sequences of each flush the engine hands it (range forms with
+ * FEAT_TLBIRANGE), the static table-page pool, the lock
  * hooks over its spinlock, and the EL2 MMU enable and AT helpers. Each
  * TLBI is the inner-shareable form, so one call keeps every CPU of the
  * inner-shareable domain coherent.
@@ -10,10 +11,10 @@
 
 #include "arch/aarch64/pt_ops.h"
 #include "arch/aarch64/sysreg.h"
+#include "arch/aarch64/tlbi_range.h"
 
 #define GRANULE 4096u
-#define VA_OPERAND_MASK 0x00000fffffffffffull  /* VA[55:12] in bits [43:0] */
-#define IPA_OPERAND_MASK 0x000000ffffffffffull /* IPA[51:12] in bits [39:0] */
+#define VA_OPERAND_MASK 0x00000fffffffffffull /* VA[55:12] in bits [43:0] */
 #define ASID_SHIFT 48
 
 /* ---------------------------------------------------------------------- */
@@ -35,12 +36,10 @@ int am_aarch64_pt_ctx_init(struct am_aarch64_pt_ctx *ctx, void *pool, size_t byt
 	ctx->hint = 0;
 	for (i = 0; i < AM_AARCH64_POOL_MAX_PAGES / 64; i++)
 		ctx->used[i] = 0;
-	ctx->ipa_pending = 0;
-	ctx->vttbr_saved = 0;
-	ctx->vttbr = 0;
+	ctx->tlbi_range = am_aarch64_has_tlbi_range();
 	ctx->lock = NULL;
 	ctx->allocs = ctx->frees = ctx->alloc_fails = ctx->bad_frees = 0;
-	ctx->tlbis = ctx->publishes = ctx->completes = 0;
+	ctx->tlbis = ctx->tlbi_ranges = ctx->tlbi_alls = ctx->publishes = ctx->completes = 0;
 	return 0;
 }
 
@@ -102,123 +101,174 @@ void am_aarch64_free_table(void *ctx, void *table, am_paddr_t pa)
 /* TLB maintenance                                                         */
 /* ---------------------------------------------------------------------- */
 
-/* Stage 2 invalidations use VTTBR_EL2.VMID: make it the scope's. */
-static void s2_load_vmid(struct am_aarch64_pt_ctx *c, uint16_t vmid)
+/* One TLBI by SYS encoding (op1, CRm, op2; CRn = 8), so that the range forms
+ * assemble for any -mcpu. */
+#define TLBI_SYS(op1, crm, op2, x) \
+	__asm__ volatile("sys #" #op1 ", c8, c" #crm ", #" #op2 ", %0" : : "r"(x) : "memory")
+
+/* Plain forms (FEAT_TLBIRANGE off, or an odd page of a range) */
+static void tlbi_one(unsigned int regime, bool leaf, uint64_t op)
 {
-	uint64_t v = am_read_sysreg(vttbr_el2);
-	uint64_t want = (v & ~AM_VTTBR_VMID_MASK) | ((uint64_t)vmid << AM_VTTBR_VMID_SHIFT);
-
-	if (v == want)
-		return;
-	if (!c->vttbr_saved) {
-		c->vttbr = v;
-		c->vttbr_saved = 1;
-	}
-	am_write_sysreg(vttbr_el2, want);
-	am_isb();
-}
-
-static void tlbi_s1_el2(const struct am_pt_tlbi *t)
-{
-	uint64_t op = (t->addr >> 12) & VA_OPERAND_MASK;
-
-	if (t->all)
-		__asm__ volatile("tlbi alle2is" : : : "memory");
-	else if (t->leaf)
-		__asm__ volatile("tlbi vale2is, %0" : : "r"(op) : "memory");
-	else
-		__asm__ volatile("tlbi vae2is, %0" : : "r"(op) : "memory");
-}
-
-static void tlbi_s1_el10(const struct am_pt_tlbi *t)
-{
-	uint64_t op = ((t->addr >> 12) & VA_OPERAND_MASK) | ((uint64_t)t->asid << ASID_SHIFT);
-
-	/*
-	 * "All" is VMALLE1IS, not ASIDE1IS: ASIDE1IS leaves global entries,
-	 * and a table may hold mappings without nG.
-	 */
-	if (t->all)
-		__asm__ volatile("tlbi vmalle1is" : : : "memory");
-	else if (t->leaf)
-		__asm__ volatile("tlbi vale1is, %0" : : "r"(op) : "memory");
-	else
-		__asm__ volatile("tlbi vae1is, %0" : : "r"(op) : "memory");
-}
-
-static void tlbi_s2(struct am_aarch64_pt_ctx *c, const struct am_pt_tlbi *t)
-{
-	uint64_t op = (t->addr >> 12) & IPA_OPERAND_MASK;
-
-	s2_load_vmid(c, t->vmid);
-	if (t->all) {
-		/* stage 1 and stage 2 entries of the VMID: no VMALLE1IS needed after */
-		__asm__ volatile("tlbi vmalls12e1is" : : : "memory");
-		return;
-	}
-	if (t->leaf)
-		__asm__ volatile("tlbi ipas2le1is, %0" : : "r"(op) : "memory");
-	else
-		__asm__ volatile("tlbi ipas2e1is, %0" : : "r"(op) : "memory");
-	c->ipa_pending = 1;
-}
-
-void am_aarch64_tlbi(void *ctx, const struct am_pt_tlbi *t)
-{
-	struct am_aarch64_pt_ctx *c = ctx;
-
-	if (!t)
-		return;
-	if (c)
-		c->tlbis++;
-	switch (t->regime) {
+	switch (regime) {
 	case AM_PT_S1_EL2:
-		tlbi_s1_el2(t);
+		if (leaf)
+			TLBI_SYS(4, 3, 5, op); /* VALE2IS */
+		else
+			TLBI_SYS(4, 3, 1, op); /* VAE2IS */
 		break;
 	case AM_PT_S1_EL10:
-		tlbi_s1_el10(t);
-		break;
-	case AM_PT_S2:
-		if (c)
-			tlbi_s2(c, t);
+		if (leaf)
+			TLBI_SYS(0, 3, 5, op); /* VALE1IS */
+		else
+			TLBI_SYS(0, 3, 1, op); /* VAE1IS */
 		break;
 	default:
+		if (leaf)
+			TLBI_SYS(4, 0, 5, op); /* IPAS2LE1IS */
+		else
+			TLBI_SYS(4, 0, 1, op); /* IPAS2E1IS */
 		break;
 	}
 }
 
-void am_aarch64_barrier(void *ctx, enum am_pt_barrier b, const struct am_pt_tlbi *scope)
+/* Range forms (FEAT_TLBIRANGE) */
+static void tlbi_range(unsigned int regime, bool leaf, uint64_t op)
+{
+	switch (regime) {
+	case AM_PT_S1_EL2:
+		if (leaf)
+			TLBI_SYS(4, 2, 5, op); /* RVALE2IS */
+		else
+			TLBI_SYS(4, 2, 1, op); /* RVAE2IS */
+		break;
+	case AM_PT_S1_EL10:
+		if (leaf)
+			TLBI_SYS(0, 2, 5, op); /* RVALE1IS */
+		else
+			TLBI_SYS(0, 2, 1, op); /* RVAE1IS */
+		break;
+	default:
+		if (leaf)
+			TLBI_SYS(4, 0, 6, op); /* RIPAS2LE1IS */
+		else
+			TLBI_SYS(4, 0, 2, op); /* RIPAS2E1IS */
+		break;
+	}
+}
+
+static void tlbi_all(unsigned int regime)
+{
+	/*
+	 * EL1&0: VMALLE1IS, not ASIDE1IS, which leaves global entries, and a
+	 * table may hold mappings without nG. Stage 2: VMALLS12E1IS drops the
+	 * VMID's stage 1 and stage 2 entries, no VMALLE1IS needed after.
+	 */
+	if (regime == AM_PT_S1_EL2)
+		__asm__ volatile("tlbi alle2is" : : : "memory");
+	else if (regime == AM_PT_S1_EL10)
+		__asm__ volatile("tlbi vmalle1is" : : : "memory");
+	else
+		__asm__ volatile("tlbi vmalls12e1is" : : : "memory");
+}
+
+/* One invalidation of a list: one TLBI, or the instructions of a range. */
+static void inval(struct am_aarch64_pt_ctx *c, const struct am_pt_flush *f,
+		  const struct am_pt_inval *v)
+{
+	uint16_t asid = f->regime == AM_PT_S1_EL10 ? f->asid : 0;
+	uint64_t addr = v->addr, left = v->pages, op;
+	bool range;
+
+	if (!left) {
+		tlbi_one(f->regime, v->leaf,
+			 ((addr >> 12) & VA_OPERAND_MASK) | (uint64_t)asid << ASID_SHIFT);
+		if (c)
+			c->tlbis++;
+		return;
+	}
+	while (left) {
+		uint64_t n = am_tlbir_step(addr, left, v->level, asid, &op, &range);
+
+		if (range)
+			tlbi_range(f->regime, v->leaf, op);
+		else
+			tlbi_one(f->regime, v->leaf, op);
+		if (c) {
+			if (range)
+				c->tlbi_ranges++;
+			else
+				c->tlbis++;
+		}
+		addr += n << 12;
+		left -= n;
+	}
+}
+
+void am_aarch64_pt_flush(void *ctx, const struct am_pt_flush *f)
 {
 	struct am_aarch64_pt_ctx *c = ctx;
+	uint64_t vttbr = 0, want;
+	bool s2, vmid_loaded = false;
 
-	if (b == AM_PT_BAR_PUBLISH) {
+	if (!f)
+		return;
+	if (f->kind == AM_PT_FLUSH_PUBLISH || f->kind == AM_PT_FLUSH_LIST ||
+	    f->kind == AM_PT_FLUSH_ALL) {
 		if (c)
 			c->publishes++;
 		am_dsb_ishst();
+	}
+	if (f->kind == AM_PT_FLUSH_PUBLISH)
 		return;
+	s2 = f->regime == AM_PT_S2;
+	if (s2 && f->kind != AM_PT_FLUSH_COMPLETE) {
+		/* stage 2 invalidations act on VTTBR_EL2.VMID: make it the scope's */
+		vttbr = am_read_sysreg(vttbr_el2);
+		want = (vttbr & ~AM_VTTBR_VMID_MASK) | ((uint64_t)f->vmid << AM_VTTBR_VMID_SHIFT);
+		if (want != vttbr) {
+			am_write_sysreg(vttbr_el2, want);
+			am_isb();
+			vmid_loaded = true;
+		}
+	}
+	if (f->kind == AM_PT_FLUSH_ALL) {
+		if (c)
+			c->tlbi_alls++;
+		tlbi_all(f->regime);
+	} else if (f->kind == AM_PT_FLUSH_LIST) {
+		for (unsigned int i = 0; i < f->n; i++)
+			inval(c, f, &f->inv[i]);
 	}
 	if (c)
 		c->completes++;
 	am_dsb_ish();
 	am_isb();
-	if (!c || !scope || scope->regime != AM_PT_S2)
-		return;
-	if (c->ipa_pending) {
+	if (s2 && f->kind == AM_PT_FLUSH_LIST && f->n) {
 		/*
 		 * IPAS2E1IS leaves the combined stage 1+2 entries that used
 		 * the IPA: drop the VMID's stage-1 entries too.
 		 */
-		s2_load_vmid(c, scope->vmid);
 		__asm__ volatile("tlbi vmalle1is" : : : "memory");
 		am_dsb_ish();
 		am_isb();
-		c->ipa_pending = 0;
 	}
-	if (c->vttbr_saved) {
-		am_write_sysreg(vttbr_el2, c->vttbr);
+	if (vmid_loaded) {
+		am_write_sysreg(vttbr_el2, vttbr);
 		am_isb();
-		c->vttbr_saved = 0;
 	}
+}
+
+unsigned int am_aarch64_pt_caps(void *ctx)
+{
+	struct am_aarch64_pt_ctx *c = ctx;
+
+	return c && c->tlbi_range ? AM_PT_CAP_TLBI_RANGE : 0u;
+}
+
+bool am_aarch64_has_tlbi_range(void)
+{
+	/* ID_AA64ISAR0_EL1.TLB, bits [59:56]: 0b0010 = FEAT_TLBIOS and FEAT_TLBIRANGE */
+	return ((am_read_sysreg(id_aa64isar0_el1) >> 56) & 0xfu) == 2u;
 }
 
 void am_aarch64_pt_lock(void *ctx)
@@ -244,8 +294,8 @@ const struct am_pt_ops am_aarch64_pt_ops = {
 	.alloc_table = am_aarch64_alloc_table,
 	.free_table = am_aarch64_free_table,
 	.table_va = NULL, /* PA == VA */
-	.tlbi = am_aarch64_tlbi,
-	.barrier = am_aarch64_barrier,
+	.flush = am_aarch64_pt_flush,
+	.caps = am_aarch64_pt_caps,
 };
 
 /* ---------------------------------------------------------------------- */

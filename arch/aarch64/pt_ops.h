@@ -10,23 +10,31 @@
  * Also the EL2 helpers around a table: turn the EL2 stage-1 MMU on with it,
  * and ask the hardware (AT S1E2R / S1E2W) what an address translates to.
  *
- * The TLBI forms, all inner shareable:
+ * Each flush (struct am_pt_flush) is carried out whole by
+ * am_aarch64_pt_flush(): DSB ISHST, its invalidations, DSB ISH; ISB. The
+ * TLBI forms, all inner shareable:
  *   stage 1 EL2    VALE2IS / VAE2IS (VA[55:12] in [43:0]), ALLE2IS for "all";
  *   stage 1 EL1&0  VALE1IS / VAE1IS (ASID in [63:48]), and VMALLE1IS for
  *                  "all": ASIDE1IS would leave global (nG = 0) entries;
  *   stage 2        IPAS2LE1IS / IPAS2E1IS (IPA[51:12] in [39:0]),
- *                  VMALLS12E1IS for "all"; and at the COMPLETE barrier,
- *                  when IPAs were invalidated, VMALLE1IS; DSB ISH; ISB.
- * No TTL hint is given (bits [47:44] zero: valid with or without FEAT_TTL).
+ *                  VMALLS12E1IS for "all"; after a list that invalidated
+ *                  IPAs, VMALLE1IS; DSB ISH; ISB.
+ * No TTL hint is given to these (bits [47:44] zero: valid with or without
+ * FEAT_TTL). With FEAT_TLBIRANGE (ID_AA64ISAR0_EL1.TLB = 0b0010, read by
+ * am_aarch64_pt_ctx_init() into ctx->tlbi_range, reported by caps), a
+ * range is RVALE2IS / RVAE2IS, RVALE1IS / RVAE1IS (ASID in [63:48]),
+ * RIPAS2LE1IS / RIPAS2E1IS, cut into operands by tlbi_range.h (TG 4 KiB,
+ * SCALE, NUM, the TTL hint of the range, BaseADDR): up to five
+ * instructions for a range of up to 8 GiB, an odd page a plain TLBI.
  *
- * Stage 2: IPAS2E1IS, IPAS2LE1IS, VMALLS12E1IS and VMALLE1IS act on the VMID
- * that VTTBR_EL2 holds when they execute, not on an operand. The backend
- * therefore loads the scope's VMID into VTTBR_EL2.VMID before the first
- * stage-2 invalidation of a call (when it is not there already) and
- * restores the previous VTTBR_EL2 at the COMPLETE barrier, after the
- * invalidations and the final VMALLE1IS have completed. The caller must not
- * run its EL1&0 guest on this CPU meanwhile: it does not, since the call
- * runs at EL2.
+ * Stage 2: the by-IPA forms, VMALLS12E1IS and VMALLE1IS act on the VMID
+ * that VTTBR_EL2 holds when they execute, not on an operand. A flush that
+ * invalidates therefore loads the scope's VMID into VTTBR_EL2.VMID (when it
+ * is not there already) and restores the previous VTTBR_EL2 before it
+ * returns, after its invalidations and the final VMALLE1IS have completed:
+ * nothing is carried from one flush to the next. The caller must not run
+ * its EL1&0 guest on this CPU meanwhile: it does not, since the call runs
+ * at EL2.
  *
  * Stage 1 EL1&0: executed at EL2, the EL1 forms act on the VMID in
  * VTTBR_EL2 too (a guest's own stage 1); the scope carries no VMID for
@@ -56,20 +64,23 @@ struct am_aarch64_pt_ctx {
 	unsigned int limit;  /* at most this many in use (tests use it to run short) */
 	unsigned int hint;   /* where the next search for a free page starts */
 	uint64_t used[AM_AARCH64_POOL_MAX_PAGES / 64]; /* bit set: page handed out */
-	/* stage 2 */
-	uint8_t ipa_pending; /* IPA invalidations since the last COMPLETE */
-	uint8_t vttbr_saved; /* VTTBR_EL2 changed for the VMID, restore at COMPLETE */
-	uint64_t vttbr;	     /* the VTTBR_EL2 to restore */
+	/* FEAT_TLBIRANGE: set by am_aarch64_pt_ctx_init() from the CPU; clear it
+	 * before am_pt_init() to have a table use no range invalidation */
+	bool tlbi_range;
 	/* SMP: the lock of am_aarch64_pt_lock() / am_aarch64_pt_unlock(); NULL: none */
 	struct am_aarch64_spinlock *lock;
 	/* counters, for tests and diagnostics */
 	unsigned long allocs, frees, alloc_fails, bad_frees;
-	unsigned long tlbis, publishes, completes;
+	unsigned long tlbis;		    /* plain TLBIs by address */
+	unsigned long tlbi_ranges;	    /* range TLBIs (instructions) */
+	unsigned long tlbi_alls;	    /* whole-regime TLBIs */
+	unsigned long publishes, completes; /* DSB ISHST, DSB ISH of the flushes */
 };
 
 /*
  * am_aarch64_pt_ctx_init() - a context over the pool [@pool, @pool + @bytes).
- * Whole granules only; the limit starts at the pool size; no lock.
+ * Whole granules only; the limit starts at the pool size; no lock;
+ * tlbi_range from the CPU (am_aarch64_has_tlbi_range()).
  * Returns 0, or AM_EINVAL (NULL, @pool not 4 KiB aligned, @bytes not a
  * non-zero multiple of 4 KiB), AM_ERANGE (more than AM_AARCH64_POOL_MAX_PAGES
  * pages).
@@ -77,7 +88,7 @@ struct am_aarch64_pt_ctx {
 int am_aarch64_pt_ctx_init(struct am_aarch64_pt_ctx *ctx, void *pool, size_t bytes);
 
 /*
- * The backend: alloc_table, free_table, tlbi, barrier; table_va NULL; no
+ * The backend: alloc_table, free_table, flush, caps; table_va NULL; no
  * lock and no log. A caller that wants them copies the table and sets
  * env.lock / env.unlock / env.log in its copy.
  */
@@ -99,8 +110,11 @@ void am_aarch64_pt_unlock(void *ctx);
 /* The individual ops, for callers that build their own table. */
 void *am_aarch64_alloc_table(void *ctx, am_paddr_t *pa);
 void am_aarch64_free_table(void *ctx, void *table, am_paddr_t pa);
-void am_aarch64_tlbi(void *ctx, const struct am_pt_tlbi *t);
-void am_aarch64_barrier(void *ctx, enum am_pt_barrier b, const struct am_pt_tlbi *scope);
+void am_aarch64_pt_flush(void *ctx, const struct am_pt_flush *f);
+/* AM_PT_CAP_TLBI_RANGE when ctx->tlbi_range is set; 0 for a NULL ctx. */
+unsigned int am_aarch64_pt_caps(void *ctx);
+/* am_aarch64_has_tlbi_range() - ID_AA64ISAR0_EL1.TLB reads 0b0010 (FEAT_TLBIRANGE). */
+bool am_aarch64_has_tlbi_range(void);
 
 /* ---------------------------------------------------------------------- */
 /* EL2 stage 1                                                             */

@@ -105,24 +105,21 @@ static void *w_table_va(void *ctx, am_paddr_t pa)
 	return base_of(hp)->table_va(&hp->pt, pa);
 }
 
-static void w_tlbi(void *ctx, const struct am_pt_tlbi *t)
+static void w_flush(void *ctx, const struct am_pt_flush *f)
 {
 	struct am_host_p2m *hp = of(ctx);
 
 	note_table_op(hp);
 	if (hp->on_tlb_event)
 		hp->on_tlb_event(hp->hook_arg);
-	base_of(hp)->tlbi(&hp->pt, t);
+	base_of(hp)->flush(&hp->pt, f);
 }
 
-static void w_barrier(void *ctx, enum am_pt_barrier b, const struct am_pt_tlbi *scope)
+static unsigned int w_caps(void *ctx)
 {
 	struct am_host_p2m *hp = of(ctx);
 
-	note_table_op(hp);
-	if (hp->on_tlb_event)
-		hp->on_tlb_event(hp->hook_arg);
-	base_of(hp)->barrier(&hp->pt, b, scope);
+	return base_of(hp)->caps ? base_of(hp)->caps(&hp->pt) : 0;
 }
 
 /* ------------------------------------------------------------ setup -- */
@@ -139,8 +136,8 @@ int am_host_p2m_init(struct am_host_p2m *hp, size_t pages, bool model, bool thre
 		.alloc_table = w_alloc_table,
 		.free_table = w_free_table,
 		.table_va = w_table_va,
-		.tlbi = w_tlbi,
-		.barrier = w_barrier,
+		.flush = w_flush,
+		.caps = w_caps,
 	};
 	hp->ops = (struct am_p2m_ops){
 		.env = {.lock = p2m_lock, .unlock = p2m_unlock, .log = model ? p2m_log : NULL},

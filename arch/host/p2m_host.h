@@ -53,7 +53,7 @@ struct am_host_p2m {
 
 	/* Test hooks, each optional; @hook_arg is passed to both. */
 	void (*on_foreign_put)(void *arg, am_mfn_t mfn); /* after counting */
-	void (*on_tlb_event)(void *arg);		 /* before each tlbi / barrier */
+	void (*on_tlb_event)(void *arg);		 /* before each flush */
 	void *hook_arg;
 };
 

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "arch/host/pt_host.h"
+#include "arch/aarch64/tlbi_range.h"
 
 static bool page_of(const struct am_host_pt *h, uint64_t pa, size_t *idx)
 {
@@ -180,62 +181,134 @@ static void *host_table_va(void *ctx, am_paddr_t pa)
 	return va;
 }
 
-static void host_tlbi(void *ctx, const struct am_pt_tlbi *t)
+/* One TLBI request as the backend saw it, kept and counted; the model's
+ * barrier state is the caller's. */
+static void record(struct am_host_pt *h, const struct am_host_pt_tlbi *r)
 {
-	struct am_host_pt *h = ctx;
-	uint16_t id;
-
-	if (t->all)
+	if (r->all)
 		h->tlbi_all++;
+	else if (r->range)
+		h->tlbi_range++;
 	else
 		h->tlbi++;
 	if (h->last_bar != AM_HOST_PT_BAR_PUBLISH)
 		h->tlbi_between++;
 	h->open_tlbi++;
-	h->last_tlbi = *t;
-	h->ring[h->nring % AM_HOST_PT_RING] = *t;
+	h->last_tlbi = *r;
+	h->ring[h->nring % AM_HOST_PT_RING] = *r;
 	h->nring++;
-	if (!h->tlb_on)
-		return;
-	id = t->regime == AM_PT_S1_EL10 ? t->asid : t->regime == AM_PT_S2 ? t->vmid : 0;
-	if (t->all && t->regime == AM_PT_S1_EL10)
-		tlbm_tlbi_vmalle1(&h->tlb); /* what pt.h asks for EL1&0 */
-	else if (t->all)
-		tlbm_tlbi_all(&h->tlb, t->regime, id);
-	else
-		tlbm_tlbi_va(&h->tlb, t->regime, id, t->addr, t->leaf != 0);
 }
 
-static void host_barrier(void *ctx, enum am_pt_barrier b, const struct am_pt_tlbi *scope)
+/*
+ * A range: cut into the operands the aarch64 backend issues
+ * (arch/aarch64/tlbi_range.h), each decoded again by the model from the
+ * operand alone (its own reading of the Arm ARM): a wrong BaseADDR, NUM,
+ * SCALE, TTL, TG or ASID shows as a stale entry.
+ */
+static void host_range(struct am_host_pt *h, const struct am_pt_flush *f,
+		       const struct am_pt_inval *v)
+{
+	uint16_t asid = f->regime == AM_PT_S1_EL10 ? f->asid : 0;
+	uint64_t addr = v->addr, left = v->pages, op;
+	bool range;
+
+	h->tlbi_range_inv++;
+	while (left) {
+		uint64_t n = am_tlbir_step(addr, left, v->level, asid, &op, &range);
+		struct am_host_pt_tlbi r = {
+			.regime = f->regime,
+			.level = v->level,
+			.leaf = v->leaf,
+			.range = range,
+			.asid = f->asid,
+			.vmid = f->vmid,
+			.addr = addr,
+			.pages = range ? n : 0,
+			.op = op,
+		};
+
+		record(h, &r);
+		if (h->tlb_on) {
+			struct tlbm_range d;
+			uint16_t id = f->regime == AM_PT_S2 ? f->vmid : 0;
+
+			if (!range) {
+				if (f->regime == AM_PT_S1_EL10)
+					id = (uint16_t)(op >> 48);
+				tlbm_tlbi_va(&h->tlb, f->regime, id,
+					     (op & 0x00000fffffffffffull) << 12, v->leaf != 0);
+			} else if (!tlbm_range_decode(op, &d)) {
+				h->bad_ranges++;
+			} else {
+				if (f->regime == AM_PT_S1_EL10)
+					id = d.asid;
+				tlbm_tlbi_range(&h->tlb, f->regime, id, &d, v->leaf != 0);
+			}
+		}
+		addr += n << 12;
+		left -= n;
+	}
+}
+
+static void host_flush(void *ctx, const struct am_pt_flush *f)
 {
 	struct am_host_pt *h = ctx;
-	bool complete = b == AM_PT_BAR_COMPLETE;
+	uint16_t id = f->regime == AM_PT_S1_EL10 ? f->asid : f->regime == AM_PT_S2 ? f->vmid : 0;
+	struct am_host_pt_tlbi r = {.regime = f->regime, .asid = f->asid, .vmid = f->vmid};
 
-	if (complete) {
-		h->complete++;
-		h->open_tlbi = 0;
-		h->last_bar = AM_HOST_PT_BAR_COMPLETE;
-	} else {
+	h->flushes++;
+	if (f->kind > AM_PT_FLUSH_ALL || (f->kind == AM_PT_FLUSH_LIST) != (f->n != 0) ||
+	    f->n > AM_PT_TLBI_BATCH || (f->n && !f->inv))
+		h->bad_flushes++;
+	r.all = f->kind == AM_PT_FLUSH_ALL;
+	h->last_scope = r;
+	if (f->kind != AM_PT_FLUSH_COMPLETE) {
 		h->publish++;
 		h->last_bar = AM_HOST_PT_BAR_PUBLISH;
+		if (h->tlb_on)
+			tlbm_barrier(&h->tlb, false);
 	}
-	if (scope)
-		h->last_scope = *scope;
+	if (f->kind == AM_PT_FLUSH_PUBLISH)
+		return;
+	if (f->kind == AM_PT_FLUSH_ALL) {
+		record(h, &r);
+		if (h->tlb_on && f->regime == AM_PT_S1_EL10)
+			tlbm_tlbi_vmalle1(&h->tlb); /* what pt.h asks for EL1&0 */
+		else if (h->tlb_on)
+			tlbm_tlbi_all(&h->tlb, f->regime, id);
+	}
+	for (unsigned int i = 0; f->kind == AM_PT_FLUSH_LIST && f->inv && i < f->n; i++) {
+		const struct am_pt_inval *v = &f->inv[i];
+
+		if (v->pages) {
+			host_range(h, f, v);
+			continue;
+		}
+		r.level = v->level;
+		r.leaf = v->leaf;
+		r.addr = v->addr;
+		record(h, &r);
+		if (h->tlb_on)
+			tlbm_tlbi_va(&h->tlb, f->regime, id, v->addr, v->leaf != 0);
+	}
+	h->complete++;
+	h->open_tlbi = 0;
+	h->last_bar = AM_HOST_PT_BAR_COMPLETE;
 	if (h->tlb_on)
-		tlbm_barrier(&h->tlb, complete);
+		tlbm_barrier(&h->tlb, true);
 }
 
-static void host_tlbi_bare(void *ctx, const struct am_pt_tlbi *t)
+static unsigned int host_caps(void *ctx)
 {
-	(void)ctx;
-	(void)t;
+	const struct am_host_pt *h = ctx;
+
+	return h->cap_tlbi_range ? AM_PT_CAP_TLBI_RANGE : 0u;
 }
 
-static void host_barrier_bare(void *ctx, enum am_pt_barrier b, const struct am_pt_tlbi *scope)
+static void host_flush_bare(void *ctx, const struct am_pt_flush *f)
 {
 	(void)ctx;
-	(void)b;
-	(void)scope;
+	(void)f;
 }
 
 static void host_lock(void *ctx)
@@ -273,16 +346,16 @@ const struct am_pt_ops am_host_pt_ops = {
 	.alloc_table = host_alloc_table,
 	.free_table = host_free_table,
 	.table_va = host_table_va,
-	.tlbi = host_tlbi,
-	.barrier = host_barrier,
+	.flush = host_flush,
+	.caps = host_caps,
 };
 
 const struct am_pt_ops am_host_pt_ops_bare = {
 	.alloc_table = host_alloc_table,
 	.free_table = host_free_table_bare,
 	.table_va = host_table_va,
-	.tlbi = host_tlbi_bare,
-	.barrier = host_barrier_bare,
+	.flush = host_flush_bare,
+	.caps = host_caps,
 };
 
 /* ----------------------------------------------------------- helpers -- */
@@ -307,7 +380,7 @@ void am_host_pt_tlb_flush(struct am_host_pt *h)
 	tlbm_flush(&h->tlb);
 }
 
-const struct am_pt_tlbi *am_host_pt_tlbi_at(const struct am_host_pt *h, unsigned long n)
+const struct am_host_pt_tlbi *am_host_pt_tlbi_at(const struct am_host_pt *h, unsigned long n)
 {
 	if (n >= h->nring || h->nring - n > AM_HOST_PT_RING)
 		return NULL;

@@ -2,8 +2,10 @@
 /*
  * Host translation-table backend for tests and the benchmark: am_pt_ops
  * over a pool of fake physical pages (allocation bookkeeping, failure
- * injection, garbage-filled pages), TLB maintenance and barriers carried out
- * on the TLB model (model/tlb.h) when it is on, lock counting and log
+ * injection, garbage-filled pages), each flush's barriers and TLB
+ * maintenance carried out on the TLB model (model/tlb.h) when it is on
+ * (FEAT_TLBIRANGE as a setting, cap_tlbi_range: ranges reach the model as
+ * the aarch64 backend's operands), lock counting and log
  * capture like arch/host/mpu_model.h.
  */
 #ifndef ARMMAP_ARCH_HOST_PT_HOST_H
@@ -24,6 +26,19 @@
 #define AM_HOST_PT_PA_BASE 0x80000000ull
 #define AM_HOST_PT_GARBAGE 0xa5u /* content of a page the library did not write */
 #define AM_HOST_PT_RING 64u	 /* TLBI requests kept */
+
+/* One TLBI request (or, as last_scope, a flush's scope). */
+struct am_host_pt_tlbi {
+	uint8_t regime; /* enum am_pt_regime */
+	uint8_t level;	/* the entry's level; a range: its TTL hint */
+	uint8_t leaf;	/* the leaf-only form */
+	uint8_t all;	/* everything of the regime */
+	uint8_t range;	/* a range instruction (RVAE2IS ...) */
+	uint16_t asid, vmid;
+	uint64_t addr;	/* the entry, or the range's first page */
+	uint64_t pages; /* range: pages covered by this instruction */
+	uint64_t op;	/* range (and the odd page of one): the operand */
+};
 
 /* The last barrier the backend saw (am_host_pt.last_bar). */
 enum am_host_pt_bar {
@@ -52,20 +67,27 @@ struct am_host_pt {
 	unsigned long bad_table_va; /* table_va asked for a PA outside the pool */
 	size_t cursor;		    /* next-fit allocation cursor */
 
-	/* TLB model (am_host_pt_ops only). */
+	/* TLB model (am_host_pt_ops only). Each flush counts as the barriers
+	 * and TLBIs it stands for: PUBLISH, TLBIs, COMPLETE. */
 	struct tlbm tlb;
 	bool tlb_on;
-	unsigned long tlbi;		 /* by-address TLBIs (t->all == 0) */
-	unsigned long tlbi_all;		 /* whole-regime TLBIs (t->all == 1) */
+	bool cap_tlbi_range;	      /* caps() reports FEAT_TLBIRANGE (all ops tables) */
+	unsigned long flushes;	      /* flush calls */
+	unsigned long bad_flushes;    /* flushes that break the contract of pt.h */
+	unsigned long tlbi;	      /* plain TLBIs by address (an entry, or a range's odd page) */
+	unsigned long tlbi_all;	      /* whole-regime TLBIs */
+	unsigned long tlbi_range;     /* range TLBI instructions */
+	unsigned long tlbi_range_inv; /* range invalidations (each one or more instructions) */
+	unsigned long bad_ranges;     /* range operands the model could not decode */
 	unsigned long publish, complete; /* barriers */
 	unsigned long tlbi_between;	 /* TLBIs not preceded by a PUBLISH: the last
 					  * barrier was COMPLETE, or none yet */
 	unsigned long open_tlbi;	 /* TLBIs not yet followed by a COMPLETE */
 	enum am_host_pt_bar last_bar;
-	struct am_pt_tlbi last_tlbi;		 /* the last TLBI request */
-	struct am_pt_tlbi last_scope;		 /* the scope of the last barrier */
-	struct am_pt_tlbi ring[AM_HOST_PT_RING]; /* request n is ring[n % AM_HOST_PT_RING] */
-	unsigned long nring;			 /* requests seen (tlbi + tlbi_all) */
+	struct am_host_pt_tlbi last_tlbi;	      /* the last TLBI request */
+	struct am_host_pt_tlbi last_scope;	      /* the scope of the last flush (all: ALL) */
+	struct am_host_pt_tlbi ring[AM_HOST_PT_RING]; /* request n is ring[n % AM_HOST_PT_RING] */
+	unsigned long nring;			      /* requests seen (every TLBI) */
 
 	/* Lock counting and log capture, as struct am_host_mpu. */
 	int lock_depth;
@@ -82,7 +104,8 @@ struct am_host_pt {
 extern const struct am_pt_ops am_host_pt_ops;
 /*
  * For the benchmark: allocation, free and table_va with their bookkeeping;
- * no lock or log hooks; tlbi and barrier do nothing (no model, no counters).
+ * no lock or log hooks; flush does nothing (no model, no counters); caps as
+ * am_host_pt_ops (cap_tlbi_range).
  */
 extern const struct am_pt_ops am_host_pt_ops_bare;
 
@@ -129,7 +152,7 @@ void am_host_pt_tlb(struct am_host_pt *h, int regime, unsigned int ia_bits, unsi
 void am_host_pt_tlb_flush(struct am_host_pt *h);
 
 /* am_host_pt_tlbi_at() - the @n-th TLBI request (from 0), NULL if not kept. */
-const struct am_pt_tlbi *am_host_pt_tlbi_at(const struct am_host_pt *h, unsigned long n);
+const struct am_host_pt_tlbi *am_host_pt_tlbi_at(const struct am_host_pt *h, unsigned long n);
 
 /* am_host_pt_logged() - count of kept records of @ev (with arg0 == @arg0 unless @arg0 is ~0). */
 unsigned int am_host_pt_logged(const struct am_host_pt *h, enum am_log_event ev, uint64_t arg0);

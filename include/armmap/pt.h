@@ -20,10 +20,12 @@
  * contiguous run. Permissions and software bits change in place, followed
  * by the invalidation, as the architecture allows (a whole contiguous run
  * keeps its hint; part of one loses it first). Invalid -> valid needs no TLB
- * maintenance. A new table is filled, then published (AM_PT_BAR_PUBLISH),
- * then linked. Invalidations are batched: AM_PT_BAR_PUBLISH, the TLBIs,
- * one AM_PT_BAR_COMPLETE; a break-before-make closes a batch early, and
- * every call that wrote descriptors ends with an AM_PT_BAR_COMPLETE. A
+ * maintenance. A new table is filled, then published (AM_PT_FLUSH_PUBLISH),
+ * then linked. Invalidations are batched and handed to the backend in one
+ * flush (ops->flush: publish, the TLBIs, complete); a break-before-make
+ * closes a batch early, and every call that wrote descriptors ends with a
+ * completion (a flush, or AM_PT_FLUSH_COMPLETE alone). With FEAT_TLBIRANGE
+ * (ops->caps) a run of changed entries is one range invalidation. A
  * table page is given back only after the invalidation of every walk that
  * could still use it has completed.
  */
@@ -136,34 +138,68 @@ static inline unsigned int am_pt_level_shift(unsigned int level)
 /* The environment                                                         */
 /* ---------------------------------------------------------------------- */
 
-/* One TLB invalidation, or the scope of a barrier. */
-struct am_pt_tlbi {
-	uint8_t regime;	 /* enum am_pt_regime */
-	uint8_t level;	 /* level of the entry that changed (TTL hint) */
-	uint8_t leaf;	 /* 1: only a leaf changed (TLBI VALE2 / VALE1 / IPAS2LE1);
-			  * 0: a table entry changed, walk caches too (VAE2 ...) */
-	uint8_t all;	 /* 1: everything of this regime: ALLE2 / VMALLE1 (every
-			  * ASID: the table may hold global entries, which
-			  * ASIDE1 would keep) / VMALLS12E1 of the VMID;
-			  * addr, level, leaf unused */
-	uint16_t asid;	 /* stage 1 EL1&0 */
-	uint16_t vmid;	 /* stage 2 */
-	am_vaddr_t addr; /* an input address inside the entry's span */
+/*
+ * One invalidation of a flush: one entry, or (FEAT_TLBIRANGE) a range.
+ *  pages == 0  the one entry whose span holds @addr changed: TLBI VAE2 /
+ *              VAE1 / IPAS2E1 (leaf: VALE2 / VALE1 / IPAS2LE1);
+ *  pages >= 1  entries with a page in [addr, addr + pages * 4 KiB) changed:
+ *              TLBI RVAE2 / RVAE1 / RIPAS2E1 (leaf: RVALE2 / RVALE1 /
+ *              RIPAS2LE1). An entry that is partly in the range (a block
+ *              or a table whose span starts before it) is hit too, as
+ *              the architecture's range forms do. The engine gives ranges
+ *              only to a backend whose caps() reports AM_PT_CAP_TLBI_RANGE;
+ *              one range may take several instructions (one covers
+ *              (NUM + 1) * 2^(5 * SCALE + 1) pages, an odd page a plain
+ *              TLBI).
+ */
+struct am_pt_inval {
+	am_vaddr_t addr; /* granule aligned: the entry's span start, or the range's */
+	uint32_t pages;	 /* 0: one entry; else the range's length in 4 KiB pages */
+	uint8_t level;	 /* one entry: its level. A range: the level of every leaf in it
+			  * (the TTL hint, 1..3), or 0 when they differ or tables changed */
+	uint8_t leaf;	 /* 1: only leaves changed (the leaf-only forms);
+			  * 0: table entries too: walk caches as well */
 };
 
-enum am_pt_barrier {
+/* What a flush does (struct am_pt_flush.kind). */
+enum am_pt_flush_kind {
 	/* Descriptor writes so far become visible to the table walker before
-	 * what follows (TLB maintenance, or linking a new table): DSB ISHST. */
-	AM_PT_BAR_PUBLISH = 0,
-	/* Wait for the TLB maintenance and the descriptor writes to complete:
-	 * DSB ISH; ISB. For stage 2, the backend then also drops combined
-	 * stage-1+2 entries of the VMID (TLBI VMALLE1IS; DSB ISH; ISB) when
-	 * IPAs were invalidated. */
-	AM_PT_BAR_COMPLETE = 1,
+	 * what follows (linking a new table): DSB ISHST. Nothing else. */
+	AM_PT_FLUSH_PUBLISH = 0,
+	/* Wait for the descriptor writes so far to complete: DSB ISH; ISB.
+	 * Nothing is invalidated (a write into an empty entry needs none). */
+	AM_PT_FLUSH_COMPLETE = 1,
+	/* DSB ISHST; the n invalidations of inv[]; DSB ISH; ISB. For stage 2,
+	 * when IPAs were invalidated, then also the combined stage-1+2 entries
+	 * of the VMID: TLBI VMALLE1IS; DSB ISH; ISB. */
+	AM_PT_FLUSH_LIST = 2,
+	/* DSB ISHST; everything of the regime: ALLE2 / VMALLE1 (every ASID:
+	 * the table may hold global entries, which ASIDE1 would keep) /
+	 * VMALLS12E1 of the VMID; DSB ISH; ISB. inv[] unused. */
+	AM_PT_FLUSH_ALL = 3,
 };
 
 /*
- * What the backend provides. alloc_table, free_table, tlbi and barrier are
+ * One flush: the whole TLB maintenance of a batch, barriers included, with
+ * its scope. The engine calls it once per batch (a break-before-make closes
+ * a batch early) and never in between: a backend keeps no state from one
+ * flush to the next (e.g. the VMID it loaded for stage 2 is restored before
+ * it returns).
+ */
+struct am_pt_flush {
+	uint8_t kind;	/* enum am_pt_flush_kind */
+	uint8_t regime; /* enum am_pt_regime */
+	uint16_t asid;	/* stage 1 EL1&0 */
+	uint16_t vmid;	/* stage 2 */
+	unsigned int n; /* AM_PT_FLUSH_LIST: entries in inv[], 1..AM_PT_TLBI_BATCH; else 0 */
+	const struct am_pt_inval *inv;
+};
+
+/* Capabilities a backend reports (struct am_pt_ops.caps). */
+#define AM_PT_CAP_TLBI_RANGE 0x1u /* FEAT_TLBIRANGE: range invalidations welcome */
+
+/*
+ * What the backend provides. alloc_table, free_table and flush are
  * required; the others may be NULL.
  */
 struct am_pt_ops {
@@ -178,10 +214,16 @@ struct am_pt_ops {
 	void (*free_table)(void *ctx, void *table, am_paddr_t pa);
 	/* Where the table at @pa can be accessed; NULL: at @pa itself. */
 	void *(*table_va)(void *ctx, am_paddr_t pa);
-	/* Issue one TLB invalidation (no barrier). */
-	void (*tlbi)(void *ctx, const struct am_pt_tlbi *t);
-	/* A barrier; @scope carries regime, ASID and VMID. */
-	void (*barrier)(void *ctx, enum am_pt_barrier b, const struct am_pt_tlbi *scope);
+	/*
+	 * Carry out @f whole (barriers, invalidations, barriers) before
+	 * returning; see enum am_pt_flush_kind. Cannot fail.
+	 */
+	void (*flush)(void *ctx, const struct am_pt_flush *f);
+	/*
+	 * The AM_PT_CAP_* bits of the hardware under @ctx, asked once by
+	 * am_pt_init(); NULL: none (one invalidation per entry, or all).
+	 */
+	unsigned int (*caps)(void *ctx);
 };
 
 /* ---------------------------------------------------------------------- */
@@ -202,8 +244,9 @@ struct am_pt_config {
 	 */
 	const uint8_t *attr_index;
 	/*
-	 * Invalidations one call issues one by one before it invalidates the
-	 * whole regime (ASID, VMID) instead. 0 means 64.
+	 * Invalidations one flush lists (entries; with FEAT_TLBIRANGE, runs
+	 * of entries as ranges) before the batch invalidates the whole regime
+	 * (ASID, VMID) instead. 0 means 64.
 	 */
 	unsigned int tlbi_max;
 	/*
@@ -236,6 +279,7 @@ struct am_pt {
 	uint16_t asid, vmid;
 	uint8_t regime, root_level, ia_bits, oa_bits;
 	uint8_t attr_index[AM_MT_COUNT];
+	uint8_t tlbi_range;   /* the backend's caps() reported AM_PT_CAP_TLBI_RANGE */
 	uint8_t mtype_of[16]; /* memory type of each AttrIndx / MemAttr, 0xff: none */
 	uint8_t tmpl_next;    /* the cache slot the next new template takes */
 	uint64_t tmpl_key[2]; /* the last two leaf templates built: attributes and flags, */

@@ -1182,7 +1182,7 @@ static int check_config(const struct am_pt_config *cfg, const struct am_pt_ops *
 {
 	const struct am_env *env = init_env(cfg, ops, &ctx);
 
-	if (!cfg || !ops || !ops->alloc_table || !ops->free_table || !ops->tlbi || !ops->barrier)
+	if (!cfg || !ops || !ops->alloc_table || !ops->free_table || !ops->flush)
 		return am_init_refuse(env, ctx, AM_EINVAL,
 				      "pt init: NULL config or ops, or a required op missing",
 				      (uint64_t)(uintptr_t)cfg, (uint64_t)(uintptr_t)ops, 0);
@@ -1289,6 +1289,7 @@ int am_pt_init(struct am_pt *pt, const struct am_pt_config *cfg, const struct am
 	pt->asid = cfg->asid;
 	pt->vmid = cfg->vmid;
 	pt->tlbi_max = cfg->tlbi_max ? cfg->tlbi_max : AM_PT_TLBI_BATCH;
+	pt->tlbi_range = ops->caps && (ops->caps(ctx) & AM_PT_CAP_TLBI_RANGE);
 	for (unsigned int t = 0; t < AM_MT_COUNT; t++)
 		pt->attr_index[t] = cfg->attr_index ? cfg->attr_index[t] : (uint8_t)t;
 	pt_mtype_of(pt->regime, pt->attr_index, pt->mtype_of);

@@ -168,9 +168,9 @@ struct pt_visitor {
 	uint8_t deepest; /* deepest level whose tables the walker enters by itself */
 };
 
-/* TLB maintenance and table pages waiting for it. */
+/* TLB maintenance and table pages waiting for it: one flush (ops->flush). */
 struct pt_batch {
-	uint64_t tlbi[AM_PT_TLBI_BATCH]; /* addr | level << 1 | leaf */
+	struct am_pt_inval inv[AM_PT_TLBI_BATCH]; /* entries, or (tlbi_range) runs */
 	unsigned int ntlbi;
 	bool all;   /* too many: invalidate the whole regime */
 	bool dirty; /* live descriptors written since the last COMPLETE */
@@ -195,7 +195,7 @@ struct pt_walk {
 
 /*
  * Start a walk of @v over @pt. Only what a walk reads before it writes it is
- * set: the batch's arrays (1.5 KiB) are left as they are, so that a small
+ * set: the batch's arrays (2 KiB) are left as they are, so that a small
  * call does not pay for clearing them.
  */
 static inline void pt_walk_init(struct pt_walk *w, struct am_pt *pt, const struct pt_visitor *v,
@@ -442,18 +442,67 @@ static inline void pt_write(struct pt_walk *w, struct pt_tbl *t, unsigned int i,
 		w->b.dirty = true;
 }
 
-/* Queue the invalidation of one entry; past tlbi_max, of everything. */
+/*
+ * What a range must cover to stand for the invalidation of the entry at
+ * @va, @level: a leaf, its whole span (every TLB entry it may be cached
+ * as); a table entry, its first page (a non-leaf range meeting the span of
+ * a cached table drops it, as the single TLBI at @va does), not the span:
+ * a level-0 entry spans 512 GiB.
+ */
+static inline uint64_t pt_tlbi_extent(unsigned int level, bool leaf)
+{
+	return leaf ? pt_span(level) : AM_PT_GRANULE_4K;
+}
+
+/*
+ * FEAT_TLBIRANGE: extend the batch's last invalidation @l by the entry at
+ * @va, @level when it starts inside @l or right after it (the order in
+ * which the walk changes entries: ascending, a table's own entry after
+ * its leaves). The range then covers both; its TTL hint stays only while
+ * every entry in it is a leaf of one level. Returns false when @l cannot
+ * take it.
+ */
+static inline bool pt_tlbi_merge(struct am_pt_inval *l, am_vaddr_t va, unsigned int level,
+				 bool leaf)
+{
+	uint64_t lend =
+		l->addr + (l->pages ? (uint64_t)l->pages << 12 : pt_tlbi_extent(l->level, l->leaf));
+	uint64_t end = va + pt_tlbi_extent(level, leaf);
+
+	if (va < l->addr || va > lend)
+		return false;
+	if (end < lend)
+		end = lend;
+	if ((end - l->addr) >> 12 > 0xffffffffull)
+		return false;
+	l->level = (uint8_t)(leaf && l->leaf && l->level == level ? level : 0);
+	l->leaf = (uint8_t)(l->leaf && leaf);
+	l->pages = (uint32_t)((end - l->addr) >> 12);
+	return true;
+}
+
+/*
+ * Queue the invalidation of one entry (with FEAT_TLBIRANGE, as part of the
+ * run before it where it continues it); past tlbi_max, of everything.
+ */
 static inline void pt_queue_tlbi(struct pt_walk *w, am_vaddr_t va, unsigned int level, bool leaf)
 {
 	struct pt_batch *b = &w->b;
+	struct am_pt_inval *e;
 
 	if (w->dry || b->all)
+		return;
+	if (w->pt->tlbi_range && b->ntlbi && pt_tlbi_merge(&b->inv[b->ntlbi - 1], va, level, leaf))
 		return;
 	if (b->ntlbi == w->pt->tlbi_max) {
 		b->all = true;
 		return;
 	}
-	b->tlbi[b->ntlbi++] = (va & ~0xfffull) | (uint64_t)level << 1 | (leaf ? 1u : 0u);
+	e = &b->inv[b->ntlbi++];
+	e->addr = va & ~0xfffull;
+	e->pages = 0;
+	e->level = (uint8_t)level;
+	e->leaf = leaf;
 }
 
 /*

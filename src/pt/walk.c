@@ -102,36 +102,34 @@ static am_pte_t *take_page(struct pt_walk *w, am_paddr_t *pa)
 
 /* -------------------------------------------------- TLB maintenance batch -- */
 
-static struct am_pt_tlbi scope(const struct am_pt *pt)
+/* Hand the backend one flush of @kind, in the table's scope. */
+static void flush_op(struct am_pt *pt, enum am_pt_flush_kind kind, unsigned int n,
+		     const struct am_pt_inval *inv)
 {
-	struct am_pt_tlbi s = {.regime = pt->regime, .asid = pt->asid, .vmid = pt->vmid};
+	struct am_pt_flush f = {
+		.kind = (uint8_t)kind,
+		.regime = pt->regime,
+		.asid = pt->asid,
+		.vmid = pt->vmid,
+		.n = n,
+		.inv = inv,
+	};
 
-	return s;
+	pt->ops->flush(pt->ctx, &f);
 }
 
 void pt_flush(struct pt_walk *w)
 {
 	struct am_pt *pt = w->pt;
 	struct pt_batch *b = &w->b;
-	struct am_pt_tlbi t = scope(pt);
 
 	if (w->dry)
 		return;
 	if (b->ntlbi || b->all) {
-		pt->ops->barrier(pt->ctx, AM_PT_BAR_PUBLISH, &t);
-		if (b->all) {
-			t.all = 1;
-			pt->ops->tlbi(pt->ctx, &t);
-		} else {
-			for (unsigned int i = 0; i < b->ntlbi; i++) {
-				t.addr = b->tlbi[i] & ~0xfffull;
-				t.level = (uint8_t)((b->tlbi[i] >> 1) & 3u);
-				t.leaf = (uint8_t)(b->tlbi[i] & 1u);
-				pt->ops->tlbi(pt->ctx, &t);
-			}
-		}
-		t = scope(pt);
-		pt->ops->barrier(pt->ctx, AM_PT_BAR_COMPLETE, &t);
+		if (b->all)
+			flush_op(pt, AM_PT_FLUSH_ALL, 0, b->inv);
+		else
+			flush_op(pt, AM_PT_FLUSH_LIST, b->ntlbi, b->inv);
 		b->ntlbi = 0;
 		b->all = false;
 		b->dirty = false;
@@ -145,14 +143,10 @@ void pt_flush(struct pt_walk *w)
  * are still unwaited for. */
 void pt_finish(struct pt_walk *w)
 {
-	struct am_pt_tlbi t;
-
 	if (w->b.ntlbi || w->b.all || w->b.nfree)
 		pt_flush(w);
-	if (w->b.dirty) {
-		t = scope(w->pt);
-		w->pt->ops->barrier(w->pt->ctx, AM_PT_BAR_COMPLETE, &t);
-	}
+	if (w->b.dirty)
+		flush_op(w->pt, AM_PT_FLUSH_COMPLETE, 0, NULL);
 	w->b.dirty = false;
 }
 
@@ -308,9 +302,7 @@ static void install(struct pt_walk *w, struct pt_slot *s)
 	} else if (s->t->live) {
 		/* the new table's entries before the link to it (the flush above
 		 * published them already) */
-		struct am_pt_tlbi sc = scope(w->pt);
-
-		w->pt->ops->barrier(w->pt->ctx, AM_PT_BAR_PUBLISH, &sc);
+		flush_op(w->pt, AM_PT_FLUSH_PUBLISH, 0, NULL);
 	}
 	pt_write(w, s->t, s->idx, tbl);
 	w->pt->nr_tables++;

@@ -4,7 +4,7 @@
  * TLB models and a flat reference.
  *
  * Input: a 6-byte session header (regime, input and output sizes, ASID or
- * VMID, tlbi_max, pool size, AttrIndx layout, sometimes a refused init
+ * VMID, tlbi_max, pool size, FEAT_TLBIRANGE or not, AttrIndx layout, sometimes a refused init
  * first), then one 16-byte record per call (struct rec): map, unmap,
  * modify, populate, query or walk over a small colliding address space
  * (four zones: 0, 1 GiB, 511 GiB or the middle, the top of the input
@@ -1021,7 +1021,7 @@ static bool bad_init(struct st *s, uint8_t which)
 		c.attr_index = big_idx;
 		break;
 	case 9:
-		ops.tlbi = NULL;
+		ops.flush = NULL;
 		break;
 	case 11: /* stage 2, IPA wider than the output */
 		c.regime = AM_PT_S2;
@@ -1080,19 +1080,22 @@ static bool setup(void *st, const uint8_t *hd)
 	if (am_host_pt_init(&s->h, pool_choice[hd[5] & 3]))
 		abort();
 	s->unmap_at_end = !(hd[5] & 0x10);
+	s->h.cap_tlbi_range = (hd[5] & 0x20) != 0; /* FEAT_TLBIRANGE */
 	s->high_pool = (hd[5] & 0x0c) == 0x0c && c->oa_bits && c->oa_bits <= 40;
 	if (s->high_pool) /* a backend handing out pages the hardware cannot reach */
 		s->h.pa_base = (1ull << c->oa_bits) - s->h.pages / 2 * K4;
 	if ((hd[0] & 0x80) && !bad_init(s, hd[1] >> 4))
 		return false;
-	snprintf(s->what, sizeof(s->what),
-		 "init regime %u ia %u oa %u attr_index %s asid %u vmid %u tlbi_max %u pool %zu%s",
-		 c->regime, c->ia_bits, c->oa_bits,
-		 c->attr_index == attr_index_rev ? "reversed"
-		 : c->attr_index		 ? "with a hole"
-						 : "NULL",
-		 c->asid, c->vmid, c->tlbi_max, s->h.pages,
-		 s->high_pool ? " (upper half beyond the output size)" : "");
+	snprintf(
+		s->what, sizeof(s->what),
+		"init regime %u ia %u oa %u attr_index %s asid %u vmid %u tlbi_max %u pool %zu%s%s",
+		c->regime, c->ia_bits, c->oa_bits,
+		c->attr_index == attr_index_rev ? "reversed"
+		: c->attr_index			? "with a hole"
+						: "NULL",
+		c->asid, c->vmid, c->tlbi_max, s->h.pages,
+		s->high_pool ? " (upper half beyond the output size)" : "",
+		s->h.cap_tlbi_range ? " FEAT_TLBIRANGE" : "");
 	if (s->trace)
 		fprintf(stderr, "pt: %s\n", s->what);
 	rc = am_pt_init(&s->pt, c, &am_host_pt_ops, &s->h);

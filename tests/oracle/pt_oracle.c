@@ -88,6 +88,11 @@ bool oracle_pt_check(struct am_host_pt *h, const struct am_pt *pt, char *why, si
 		return oracle_say(why, n, "%lu TLBIs not completed", h->open_tlbi);
 	if (h->tlbi_between)
 		return oracle_say(why, n, "%lu TLBIs not after a PUBLISH", h->tlbi_between);
+	if (h->bad_flushes || h->bad_ranges)
+		return oracle_say(why, n,
+				  "%lu flushes outside pt.h's contract, %lu range operands "
+				  "the model cannot read",
+				  h->bad_flushes, h->bad_ranges);
 	if (h->bad_frees || h->bad_table_va)
 		return oracle_say(why, n, "%lu bad frees, %lu table_va outside the pool",
 				  h->bad_frees, h->bad_table_va);
@@ -98,7 +103,8 @@ bool oracle_pt_check(struct am_host_pt *h, const struct am_pt *pt, char *why, si
 	if (reach < 0)
 		return false;
 	if (h->allocs - h->alloc_failed - h->frees != h->in_use)
-		return oracle_say(why, n, "%lu allocations, %lu failed, %lu frees, %zu pages in use",
+		return oracle_say(why, n,
+				  "%lu allocations, %lu failed, %lu frees, %zu pages in use",
 				  h->allocs, h->alloc_failed, h->frees, h->in_use);
 	if ((size_t)reach != h->in_use)
 		return oracle_say(why, n, "%ld table pages reachable, %zu allocated", reach,
@@ -132,6 +138,7 @@ void oracle_pt_snap(struct oracle_pt_snap *s, struct am_host_pt *h, const struct
 	s->tables = am_pt_tables(pt);
 	s->tlbi = h->tlbi;
 	s->tlbi_all = h->tlbi_all;
+	s->tlbi_range = h->tlbi_range;
 	s->publish = h->publish;
 	s->complete = h->complete;
 }
@@ -186,9 +193,10 @@ bool oracle_pt_unchanged(const struct oracle_pt_snap *s, struct am_host_pt *h,
 	if (h->in_use != s->in_use || am_pt_tables(pt) != s->tables)
 		return oracle_say(why, n, "table pages %zu (am_pt_tables %zu), were %zu (%zu)",
 				  h->in_use, am_pt_tables(pt), s->in_use, s->tables);
-	if (h->tlbi != s->tlbi || h->tlbi_all != s->tlbi_all)
+	if (h->tlbi != s->tlbi || h->tlbi_all != s->tlbi_all || h->tlbi_range != s->tlbi_range)
 		return oracle_say(why, n, "%lu TLBIs issued",
-				  h->tlbi + h->tlbi_all - s->tlbi - s->tlbi_all);
+				  h->tlbi + h->tlbi_all + h->tlbi_range - s->tlbi - s->tlbi_all -
+					  s->tlbi_range);
 	if (h->publish != s->publish || h->complete != s->complete)
 		return oracle_say(why, n, "barriers issued: %lu publish, %lu complete",
 				  h->publish - s->publish, h->complete - s->complete);

@@ -49,7 +49,7 @@ struct oracle_pt_snap {
 	uint64_t *pa;
 	uint8_t *mem; /* n pages of AM_HOST_PT_PAGE bytes */
 	size_t in_use, tables;
-	unsigned long tlbi, tlbi_all, publish, complete;
+	unsigned long tlbi, tlbi_all, tlbi_range, publish, complete;
 };
 
 void oracle_pt_snap(struct oracle_pt_snap *s, struct am_host_pt *h, const struct am_pt *pt);

@@ -512,7 +512,7 @@ static void pt_watch(struct am_pt *pt)
 	watch(pt, sizeof(*pt));
 	watch(PH.pool, POOL * K4);
 	watch(PH.used, POOL);
-	watch(&PH.tlbi, sizeof(PH.tlbi) * 2);	    /* tlbi, tlbi_all */
+	watch(&PH.tlbi, sizeof(PH.tlbi) * 4);	    /* tlbi, tlbi_all, tlbi_range, tlbi_range_inv */
 	watch(&PH.publish, sizeof(PH.publish) * 2); /* publish, complete */
 	watch(&PH.in_use, sizeof(PH.in_use));
 }
@@ -607,7 +607,7 @@ static void pt_init_misuse(void **state)
 	MISUSE(am_pt_init, (NULL, &c, &POPS, &PH), AM_EINVAL, 1);
 	MISUSE(am_pt_init, (&pt, NULL, &POPS, &PH), AM_EINVAL, 1);
 	MISUSE(am_pt_init, (&pt, &c, NULL, &PH), AM_EINVAL, 1);
-	ops = POPS, ops.tlbi = NULL;
+	ops = POPS, ops.flush = NULL;
 	MISUSE(am_pt_init, (&pt, &c, &ops, &PH), AM_EINVAL, 1);
 	c.regime = AM_PT_REGIME_COUNT;
 	MISUSE(am_pt_init, (&pt, &c, &POPS, &PH), AM_EINVAL, 1);

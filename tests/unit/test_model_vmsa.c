@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "arch/aarch64/tlbi_range.h"
 #include "arch/host/pt_host.h"
 #include "model/tlb.h"
 #include "model/vmsa.h"
@@ -1009,6 +1010,128 @@ static void test_tlb_vmid_and_regime(void **state)
 	assert_int_equal(tlbm_check_end(&tlb), 0);
 }
 
+/* Stage 2, VMID 4: IPA pages 0..15 cached, then pages 4..11 cleared. */
+static void range_setup(void)
+{
+	tlb_setup(VMSA_S2, 4, D_AF | D_AP(3));
+	for (unsigned int i = 0; i < 16; i++)
+		put(3, i, PG(0x90000000ull + i * 0x1000ull) | D_AF | D_AP(3));
+	tlbm_fill(&tlb);
+	for (unsigned int i = 0; i < 16; i++)
+		assert_non_null(tlbm_lookup(&tlb, i * 0x1000ull));
+	for (unsigned int i = 4; i < 12; i++)
+		put(3, i, 0);
+	tlbm_barrier(&tlb, false);
+}
+
+/* A range TLBI of @pages pages from IPA page 4, VMID @vmid, TTL @ttl, then
+ * the completion: the stale entries left. */
+static int range_stale(uint64_t pages, uint16_t vmid, unsigned int ttl)
+{
+	struct tlbm_range r = {.va = 4 * 0x1000ull, .size = pages * 0x1000ull, .ttl = ttl};
+
+	range_setup();
+	tlbm_tlbi_range(&tlb, VMSA_S2, vmid, &r, true);
+	tlbm_barrier(&tlb, true);
+	return tlbm_check_end(&tlb);
+}
+
+static void test_tlb_range(void **state)
+{
+	(void)state;
+	assert_int_equal(range_stale(8, 4, 0), 0); /* exactly the eight pages */
+	assert_clean();
+	/* only the range went: the pages just outside it stay cached */
+	assert_non_null(tlbm_lookup(&tlb, 3 * 0x1000ull));
+	assert_non_null(tlbm_lookup(&tlb, 12 * 0x1000ull));
+	assert_null(tlbm_lookup(&tlb, 4 * 0x1000ull));
+	assert_null(tlbm_lookup(&tlb, 11 * 0x1000ull));
+	assert_int_equal(range_stale(8, 4, 3), 0); /* TTL: level 3, right */
+	assert_int_equal(range_stale(4, 4, 0), 4); /* too short */
+	assert_int_equal(range_stale(7, 4, 0), 1); /* misses its last page */
+	assert_non_null(tlbm_lookup(&tlb, 11 * 0x1000ull));
+	assert_int_equal(range_stale(8, 5, 0), 8);  /* another VMID */
+	assert_int_equal(range_stale(8, 4, 2), 8);  /* TTL: level 2, wrong */
+	assert_int_equal(range_stale(64, 4, 0), 0); /* longer: fine */
+
+	/* a block partly in the range is hit (its span meets it) */
+	tlb_setup(VMSA_S1_EL2, 0, EL2_RW);
+	put(1, 1, BLK(0x80000000ull) | EL2_RW | D_AF);
+	tlbm_watch(&tlb, GIB + 2 * MIB, 2 * MIB, 0);
+	tlbm_fill(&tlb);
+	assert_non_null(tlbm_lookup(&tlb, GIB + 2 * MIB));
+	put(1, 1, 0);
+	tlbm_barrier(&tlb, false);
+	{
+		struct tlbm_range r = {.va = GIB + 2 * MIB, .size = 0x2000};
+
+		tlbm_tlbi_range(&tlb, VMSA_S1_EL2, 0, &r, true);
+	}
+	tlbm_barrier(&tlb, true);
+	assert_int_equal(tlbm_check_end(&tlb), 0);
+}
+
+/* The operands of tlbi_range.h, and the model's reading of them. */
+static void test_tlb_range_operands(void **state)
+{
+	struct tlbm_range d;
+	uint64_t op, n;
+	bool range;
+
+	(void)state;
+	/* 8 pages at 0x4000, TTL 3, ASID 5: NUM 3, SCALE 0, BaseADDR 4 */
+	n = am_tlbir_step(0x4000, 8, 3, 5, &op, &range);
+	assert_int_equal(n, 8);
+	assert_true(range);
+	assert_int_equal(op, 5ull << 48 | 1ull << 46 | 0ull << 44 | 3ull << 39 | 3ull << 37 | 4);
+	assert_true(tlbm_range_decode(op, &d));
+	assert_int_equal(d.va, 0x4000);
+	assert_int_equal(d.size, 8 * 0x1000);
+	assert_int_equal(d.ttl, 3);
+	assert_int_equal(d.asid, 5);
+	/* 2 MiB of pages: one instruction, NUM 7, SCALE 1 */
+	n = am_tlbir_step(GIB, 512, 0, 0, &op, &range);
+	assert_int_equal(n, 512);
+	assert_int_equal(op, 1ull << 46 | 1ull << 44 | 7ull << 39 | (GIB >> 12));
+	/* 1 GiB: NUM 3, SCALE 3; 8 GiB (the most one can cover): NUM 31 */
+	assert_int_equal(am_tlbir_step(0, 1ull << 18, 0, 0, &op, &range), 1ull << 18);
+	assert_int_equal(op, 1ull << 46 | 3ull << 44 | 3ull << 39);
+	assert_int_equal(am_tlbir_step(0, 1ull << 21, 0, 0, &op, &range), 1ull << 21);
+	assert_int_equal(op >> 39 & 31, 31);
+	/* more: 8 GiB first, then the rest */
+	assert_int_equal(am_tlbir_step(0, (1ull << 21) + 5, 0, 0, &op, &range), 1ull << 21);
+	/* 513 pages: 512 as a range, then one plain TLBI on the last */
+	assert_int_equal(am_tlbir_step(0, 513, 0, 0, &op, &range), 512);
+	n = am_tlbir_step(512 * 0x1000ull, 1, 0, 7, &op, &range);
+	assert_int_equal(n, 1);
+	assert_false(range);
+	assert_int_equal(op, 7ull << 48 | 512);
+	/* 131 pages: 128 (SCALE 1), 2 (SCALE 0), 1 */
+	assert_int_equal(am_tlbir_step(0, 131, 0, 0, &op, &range), 128);
+	assert_int_equal(am_tlbir_step(0, 3, 0, 0, &op, &range), 2);
+	/* every length up to 4096 pages: covered exactly, at most 5 instructions */
+	for (uint64_t len = 1; len <= 4096; len++) {
+		uint64_t addr = 0x10000, left = len, ops = 0;
+
+		while (left) {
+			n = am_tlbir_step(addr, left, 0, 0, &op, &range);
+			assert_true(n >= 1 && n <= left);
+			if (range) {
+				assert_true(tlbm_range_decode(op, &d));
+				assert_int_equal(d.va, addr);
+				assert_int_equal(d.size, n * 0x1000);
+			}
+			addr += n * 0x1000;
+			left -= n;
+			ops++;
+		}
+		assert_true(ops <= 5);
+	}
+	/* TG other than 4 KiB: refused */
+	assert_false(tlbm_range_decode(2ull << 46, &d));
+	assert_false(tlbm_range_decode(0, &d));
+}
+
 static void test_tlb_leaf_only_then_free(void **state)
 {
 	(void)state;
@@ -1290,48 +1413,94 @@ static void test_pt_host_pool_and_fail_at(void **state)
 	assert_null(host.pool);
 }
 
-static void test_pt_host_tlbi_and_barriers(void **state)
+/* One flush of @kind with the entries @inv[0..@n), in @regime's scope. */
+static void host_flush(const struct am_pt_ops *ops, unsigned int kind, unsigned int regime,
+		       uint16_t id, unsigned int n, const struct am_pt_inval *inv)
 {
-	struct am_pt_tlbi t = {.regime = AM_PT_S1_EL2, .level = 3, .leaf = 1, .addr = 0x1000};
-	struct am_pt_tlbi all = {.regime = AM_PT_S1_EL2, .all = 1};
+	struct am_pt_flush f = {
+		.kind = (uint8_t)kind,
+		.regime = (uint8_t)regime,
+		.asid = regime == AM_PT_S1_EL10 ? id : 0,
+		.vmid = regime == AM_PT_S2 ? id : 0,
+		.n = n,
+		.inv = inv,
+	};
+
+	ops->flush(&host, &f);
+}
+
+/* A list of one entry. */
+static void host_inval(unsigned int regime, uint16_t id, uint64_t addr, unsigned int level,
+		       bool leaf)
+{
+	struct am_pt_inval v = {.addr = addr, .level = (uint8_t)level, .leaf = leaf};
+
+	host_flush(&am_host_pt_ops, AM_PT_FLUSH_LIST, regime, id, 1, &v);
+}
+
+static void test_pt_host_flush(void **state)
+{
+	struct am_pt_inval v[2] = {{.addr = 0x1000, .level = 3, .leaf = 1},
+				   {.addr = 0x2000, .level = 3, .leaf = 1}};
 	unsigned long n;
 
 	(void)state;
 	assert_int_equal(am_host_pt_init(&host, 2), 0);
-	am_host_pt_ops.tlbi(&host, &t); /* no PUBLISH before it */
-	assert_int_equal(host.tlbi, 1);
-	assert_int_equal(host.tlbi_between, 1);
-	assert_int_equal(host.open_tlbi, 1);
-	am_host_pt_ops.barrier(&host, AM_PT_BAR_PUBLISH, &t);
-	t.addr = 0x2000;
-	am_host_pt_ops.tlbi(&host, &t);
-	am_host_pt_ops.tlbi(&host, &all);
+	host_flush(&am_host_pt_ops, AM_PT_FLUSH_LIST, AM_PT_S1_EL2, 0, 2, v);
+	assert_int_equal(host.flushes, 1);
 	assert_int_equal(host.tlbi, 2);
-	assert_int_equal(host.tlbi_all, 1);
-	assert_int_equal(host.tlbi_between, 1);
-	assert_int_equal(host.open_tlbi, 3);
-	am_host_pt_ops.barrier(&host, AM_PT_BAR_COMPLETE, &all);
 	assert_int_equal(host.publish, 1);
 	assert_int_equal(host.complete, 1);
+	assert_int_equal(host.tlbi_between, 0);
 	assert_int_equal(host.open_tlbi, 0);
 	assert_int_equal(host.last_bar, AM_HOST_PT_BAR_COMPLETE);
-	assert_int_equal(host.last_scope.all, 1);
-	am_host_pt_ops.tlbi(&host, &t); /* after COMPLETE, no PUBLISH */
-	assert_int_equal(host.tlbi_between, 2);
 	assert_int_equal(host.last_tlbi.addr, 0x2000);
+	host_flush(&am_host_pt_ops, AM_PT_FLUSH_ALL, AM_PT_S1_EL2, 0, 0, NULL);
+	assert_int_equal(host.tlbi_all, 1);
+	assert_int_equal(host.last_scope.all, 1);
+	assert_int_equal(host.publish, 2);
+	assert_int_equal(host.complete, 2);
+	/* the barriers alone */
+	host_flush(&am_host_pt_ops, AM_PT_FLUSH_PUBLISH, AM_PT_S1_EL2, 0, 0, NULL);
+	assert_int_equal(host.last_bar, AM_HOST_PT_BAR_PUBLISH);
+	assert_int_equal(host.publish, 3);
+	host_flush(&am_host_pt_ops, AM_PT_FLUSH_COMPLETE, AM_PT_S1_EL2, 0, 0, NULL);
+	assert_int_equal(host.publish, 3);
+	assert_int_equal(host.complete, 3);
+	assert_int_equal(host.tlbi + host.tlbi_all, 3);
+	assert_int_equal(host.bad_flushes, 0);
+	/* a list without entries, a barrier with some: outside pt.h's contract */
+	host_flush(&am_host_pt_ops, AM_PT_FLUSH_LIST, AM_PT_S1_EL2, 0, 0, v);
+	host_flush(&am_host_pt_ops, AM_PT_FLUSH_COMPLETE, AM_PT_S1_EL2, 0, 1, v);
+	assert_int_equal(host.bad_flushes, 2);
 	assert_int_equal(am_host_pt_tlbi_at(&host, 0)->addr, 0x1000);
 	assert_int_equal(am_host_pt_tlbi_at(&host, 2)->all, 1);
-	assert_null(am_host_pt_tlbi_at(&host, 4));
+	assert_null(am_host_pt_tlbi_at(&host, 3));
 	for (n = 0; n < 100; n++)
-		am_host_pt_ops.tlbi(&host, &t);
-	assert_int_equal(host.nring, 104);
-	assert_null(am_host_pt_tlbi_at(&host, 39));
-	assert_non_null(am_host_pt_tlbi_at(&host, 40));
+		host_flush(&am_host_pt_ops, AM_PT_FLUSH_LIST, AM_PT_S1_EL2, 0, 1, v);
+	assert_int_equal(host.nring, 103);
+	assert_null(am_host_pt_tlbi_at(&host, 38));
+	assert_non_null(am_host_pt_tlbi_at(&host, 39));
+	/* ranges: the aarch64 backend's instructions, counted */
+	v[0].pages = 512;
+	v[1].addr = 0x400000;
+	v[1].pages = 513;
+	n = host.tlbi;
+	host_flush(&am_host_pt_ops, AM_PT_FLUSH_LIST, AM_PT_S1_EL2, 0, 2, v);
+	assert_int_equal(host.tlbi_range_inv, 2);
+	assert_int_equal(host.tlbi_range, 2); /* 512 and 512 pages */
+	assert_int_equal(host.tlbi, n + 1);   /* the 513th page */
+	assert_true(host.last_tlbi.range == 0 && host.last_tlbi.addr == 0x400000 + 512 * 0x1000);
+	assert_int_equal(am_host_pt_tlbi_at(&host, host.nring - 2)->pages, 512);
+	/* the capability is a setting, of both ops tables */
+	assert_int_equal(am_host_pt_ops.caps(&host), 0);
+	host.cap_tlbi_range = true;
+	assert_int_equal(am_host_pt_ops.caps(&host), AM_PT_CAP_TLBI_RANGE);
+	assert_int_equal(am_host_pt_ops_bare.caps(&host), AM_PT_CAP_TLBI_RANGE);
 	/* the bare ops count nothing */
-	am_host_pt_ops_bare.tlbi(&host, &t);
-	am_host_pt_ops_bare.barrier(&host, AM_PT_BAR_COMPLETE, &t);
-	assert_int_equal(host.nring, 104);
-	assert_int_equal(host.complete, 1);
+	n = host.nring;
+	host_flush(&am_host_pt_ops_bare, AM_PT_FLUSH_LIST, AM_PT_S1_EL2, 0, 1, v);
+	assert_int_equal(host.nring, n);
 	assert_null(am_host_pt_ops_bare.env.lock);
 	assert_null(am_host_pt_ops_bare.env.log);
 	am_host_pt_fini(&host);
@@ -1347,8 +1516,6 @@ static void host_put(uint64_t pa, unsigned int idx, uint64_t d)
 
 static void test_pt_host_tlb_model(void **state)
 {
-	struct am_pt_tlbi t = {
-		.regime = AM_PT_S1_EL10, .level = 3, .leaf = 1, .asid = 9, .addr = 0x3000};
 	am_paddr_t pa[4];
 	void *va[4];
 	unsigned int i;
@@ -1372,9 +1539,7 @@ static void test_pt_host_tlb_model(void **state)
 	/* unmap the page and free the level-3 table with a leaf-only TLBI */
 	host_put(pa[2], 3, 0);
 	host_put(pa[1], 0, 0);
-	am_host_pt_ops.barrier(&host, AM_PT_BAR_PUBLISH, &t);
-	am_host_pt_ops.tlbi(&host, &t);
-	am_host_pt_ops.barrier(&host, AM_PT_BAR_COMPLETE, &t);
+	host_inval(AM_PT_S1_EL10, 9, 0x3000, 3, true);
 	am_host_pt_ops.free_table(&host, va[2], pa[2]);
 	assert_int_equal(host.tlb.freed_in_use, 1);
 	assert_int_equal(host.tlb.bbm_violations, 0);
@@ -1393,10 +1558,7 @@ static void test_pt_host_tlb_model(void **state)
 	assert_non_null(tlbm_lookup(&host.tlb, 0x3000));
 	host_put(pa[2], 3, 0);
 	host_put(pa[1], 0, 0);
-	t.leaf = 0;
-	am_host_pt_ops.barrier(&host, AM_PT_BAR_PUBLISH, &t);
-	am_host_pt_ops.tlbi(&host, &t);
-	am_host_pt_ops.barrier(&host, AM_PT_BAR_COMPLETE, &t);
+	host_inval(AM_PT_S1_EL10, 9, 0x3000, 3, false);
 	am_host_pt_ops.free_table(&host, va[2], pa[2]);
 	assert_int_equal(tlbm_check_end(&host.tlb), 0);
 	assert_int_equal(host.tlb.freed_in_use, 0);
@@ -1407,11 +1569,7 @@ static void test_pt_host_tlb_model(void **state)
 	tlbm_watch(&host.tlb, 2 * MIB, 2 * MIB, 0);
 	tlbm_fill(&host.tlb);
 	host_put(pa[1], 1, 0);
-	t.asid = 8;
-	t.addr = 2 * MIB;
-	am_host_pt_ops.barrier(&host, AM_PT_BAR_PUBLISH, &t);
-	am_host_pt_ops.tlbi(&host, &t);
-	am_host_pt_ops.barrier(&host, AM_PT_BAR_COMPLETE, &t);
+	host_inval(AM_PT_S1_EL10, 8, 2 * MIB, 2, true);
 	assert_int_equal(tlbm_check_end(&host.tlb), 1);
 	am_host_pt_fini(&host);
 }
@@ -1472,6 +1630,8 @@ int main(void)
 		cmocka_unit_test(test_contig_misprogrammed),
 		cmocka_unit_test(test_contig_root_too_small),
 		cmocka_unit_test(test_tlb_proper_bbm),
+		cmocka_unit_test(test_tlb_range),
+		cmocka_unit_test(test_tlb_range_operands),
 		cmocka_unit_test(test_tlb_replace_in_place),
 		cmocka_unit_test(test_tlb_missing_tlbi_is_stale),
 		cmocka_unit_test(test_tlb_asid_matching),
@@ -1484,7 +1644,7 @@ int main(void)
 		cmocka_unit_test(test_tlb_walk_cache_table_swap),
 		cmocka_unit_test(test_tlb_bad_walks_and_overflow),
 		cmocka_unit_test(test_pt_host_pool_and_fail_at),
-		cmocka_unit_test(test_pt_host_tlbi_and_barriers),
+		cmocka_unit_test(test_pt_host_flush),
 		cmocka_unit_test(test_pt_host_tlb_model),
 		cmocka_unit_test(test_pt_host_lock_and_log),
 	};

@@ -480,7 +480,7 @@ static void test_p2m_init_errors(void **state)
 	frames_reset();
 	ops = HP.ops;
 	pt_no_tlbi = HP.pt_ops;
-	pt_no_tlbi.tlbi = NULL;
+	pt_no_tlbi.flush = NULL;
 	memcpy(gnt, GNT, sizeof(gnt));
 	memcpy(sts, STS, sizeof(sts));
 

@@ -48,6 +48,8 @@ static const struct am_attr DEV = AM_ATTR_DEVICE;
  */
 static struct am_pt_ops COUNTING_OPS;
 static unsigned long TVA_CALLS;
+/* The host backend reports FEAT_TLBIRANGE to the tables setup_ops() makes. */
+static bool RANGE;
 
 static void *counting_table_va(void *ctx, am_paddr_t pa)
 {
@@ -59,6 +61,7 @@ static struct am_pt *setup_ops(const struct am_pt_config *cfg, const struct am_p
 {
 	am_host_pt_fini(&H);
 	assert_int_equal(am_host_pt_init(&H, POOL_PAGES), 0);
+	H.cap_tlbi_range = RANGE;
 	memset(&PT, 0x5a, sizeof(PT));
 	assert_int_equal(am_pt_init(&PT, cfg, ops, &H), 0);
 	VC = (struct vmsa_cfg){.regime = cfg->regime,
@@ -101,6 +104,7 @@ static int teardown(void **state)
 	memset(&PT, 0, sizeof(PT));
 	am_host_pt_fini(&H);
 	oracle_pt_snap_free(&SNAP);
+	RANGE = false;
 	return 0;
 }
 
@@ -308,7 +312,7 @@ static void test_init_errors(void **state)
 	assert_int_equal(am_pt_init(NULL, &cfg, &am_host_pt_ops, &H), AM_EINVAL);
 	assert_int_equal(am_pt_init(&pt, NULL, &am_host_pt_ops, &H), AM_EINVAL);
 	assert_int_equal(am_pt_init(&pt, &cfg, NULL, &H), AM_EINVAL);
-	no_tlbi.tlbi = NULL;
+	no_tlbi.flush = NULL;
 	assert_int_equal(am_pt_init(&pt, &cfg, &no_tlbi, &H), AM_EINVAL);
 	cfg.ia_bits = 24;
 	assert_int_equal(am_pt_init(&pt, &cfg, &am_host_pt_ops, &H), AM_EINVAL);
@@ -728,7 +732,7 @@ static void test_contig_runs(void **state)
 		bool seen = false;
 
 		for (unsigned long n = 0; n < H.nring; n++) {
-			const struct am_pt_tlbi *t = am_host_pt_tlbi_at(&H, n);
+			const struct am_host_pt_tlbi *t = am_host_pt_tlbi_at(&H, n);
 
 			seen |= t && !t->all && t->addr == va + i * K4 && t->leaf;
 		}
@@ -1277,6 +1281,149 @@ static void test_tlbi_batching(void **state)
 	assert_int_equal(H.tlbi, 0);
 	assert_int_equal(H.tlbi_all, 1);
 	assert_int_equal(H.complete, 1);
+}
+
+/* Counters of TLB maintenance back to zero. */
+static void tlbi_zero(void)
+{
+	H.tlbi = H.tlbi_all = H.tlbi_range = H.tlbi_range_inv = 0;
+	H.publish = H.complete = 0;
+}
+
+/*
+ * 2 MiB of pages (one level-3 table, with a page mapped on each side in
+ * the tables next to it) unmapped in regime @r, through the models: with
+ * FEAT_TLBIRANGE one range TLBI (the pages and the walk through the freed
+ * table); without it, as ever, 64 entries then the whole regime.
+ */
+static void unmap_2m_pages(enum am_pt_regime r, bool range)
+{
+	struct am_pt *pt;
+	uint64_t va = 0x40000000;
+	unsigned int fl = r == AM_PT_S1_EL10 ? AM_PT_F_NG : 0;
+
+	RANGE = range;
+	pt = setup(r, 40);
+	assert_int_equal(am_pt_map(pt, va - K4, va - K4, M2 + 2 * K4, &RW, fl), 0);
+	tlbm_watch(&H.tlb, va - K4, M2 + 2 * K4, K4);
+	tlbm_fill(&H.tlb);
+	tlbi_zero();
+	assert_int_equal(am_pt_unmap(pt, va, M2), 0);
+	check(); /* no stale entry: the range covered every page, with the right ASID / VMID */
+	assert_int_equal(H.publish, 1);
+	assert_int_equal(H.complete, 1);
+	if (range) {
+		assert_int_equal(H.tlbi_range, 1);
+		assert_int_equal(H.tlbi_range_inv, 1);
+		assert_int_equal(H.tlbi + H.tlbi_all, 0);
+		assert_int_equal(H.last_tlbi.pages, 512);
+		assert_int_equal(H.last_tlbi.addr, va);
+		assert_int_equal(H.last_tlbi.leaf, 0); /* the table went too */
+		assert_int_equal(H.last_tlbi.level, 0);
+		if (r == AM_PT_S1_EL10)
+			assert_int_equal(H.last_tlbi.asid, 5);
+		if (r == AM_PT_S2)
+			assert_int_equal(H.last_tlbi.vmid, 7);
+	} else {
+		assert_int_equal(H.tlbi_range + H.tlbi_range_inv, 0);
+		assert_int_equal(H.tlbi_all, 1);
+		assert_int_equal(H.tlbi, 0);
+	}
+	/* the pages on each side are still cached, the ends of the range not */
+	assert_non_null(tlbm_lookup(&H.tlb, va - K4));
+	assert_non_null(tlbm_lookup(&H.tlb, va + M2));
+	expect_fault(va, VMSA_ACC_R, VMSA_F_TRANSLATION);
+	expect_fault(va + M2 - K4, VMSA_ACC_R, VMSA_F_TRANSLATION);
+	teardown(NULL);
+}
+
+static void test_tlbi_range(void **state)
+{
+	struct am_pt *pt;
+	uint64_t va = 0x40000000;
+
+	(void)state;
+	for (int r = AM_PT_S1_EL2; r <= AM_PT_S2; r++) {
+		unmap_2m_pages((enum am_pt_regime)r, true);
+		unmap_2m_pages((enum am_pt_regime)r, false);
+	}
+	/* leaves only, of one level: the leaf-only form with the TTL hint */
+	RANGE = true;
+	pt = setup(AM_PT_S2, 40);
+	assert_int_equal(am_pt_map(pt, va, va, 64 * K4, &RW, 0), 0);
+	tlbm_watch(&H.tlb, va, 64 * K4, K4);
+	tlbm_fill(&H.tlb);
+	tlbi_zero();
+	assert_int_equal(am_pt_unmap(pt, va + K4, 9 * K4), 0);
+	check();
+	assert_int_equal(H.tlbi_range_inv, 1);
+	assert_int_equal(H.tlbi_range, 1); /* 8 pages as a range, the 9th plain */
+	assert_int_equal(H.tlbi, 1);
+	assert_int_equal(am_host_pt_tlbi_at(&H, H.nring - 2)->pages, 8);
+	assert_int_equal(am_host_pt_tlbi_at(&H, H.nring - 2)->level, 3);
+	assert_int_equal(am_host_pt_tlbi_at(&H, H.nring - 2)->leaf, 1);
+	assert_int_equal(H.last_tlbi.addr, va + 9 * K4);
+	assert_non_null(tlbm_lookup(&H.tlb, va));
+	assert_non_null(tlbm_lookup(&H.tlb, va + 10 * K4));
+	/* permissions of 32 pages: one leaf range */
+	tlbi_zero();
+	assert_int_equal(am_pt_modify(pt, va + 16 * K4, 32 * K4, &RO, 0), 0);
+	check();
+	assert_int_equal(H.tlbi_range, 1);
+	assert_int_equal(H.tlbi + H.tlbi_all, 0);
+	assert_int_equal(H.last_tlbi.leaf, 1);
+	expect_fault(va + 47 * K4, VMSA_ACC_W, VMSA_F_PERMISSION);
+	expect_map(va + 48 * K4, va + 48 * K4, VMSA_ACC_W);
+	/* one page alone is no range */
+	tlbi_zero();
+	assert_int_equal(am_pt_unmap(pt, va + 60 * K4, K4), 0);
+	check();
+	assert_int_equal(H.tlbi, 1);
+	assert_int_equal(H.tlbi_range_inv, 0);
+}
+
+/*
+ * 1 GiB of pages unmapped: 513 tables freed, in batches of PT_FREE_BATCH
+ * (64), each batch one flush: 8 whole-regime invalidations without
+ * FEAT_TLBIRANGE, 8 ranges (about 128 MiB each) with it.
+ */
+static void test_tlbi_range_1g(void **state)
+{
+	uint64_t va = G1;
+
+	(void)state;
+	for (int range = 1; range >= 0; range--) {
+		struct am_pt *pt;
+
+		RANGE = range;
+		pt = setup(AM_PT_S1_EL2, 39);
+		assert_int_equal(am_pt_map(pt, va, va, G1, &RW, 0), 0);
+		tlbm_watch(&H.tlb, va, G1, M2 - K4); /* first and last page of tables */
+		tlbm_fill(&H.tlb);
+		tlbi_zero();
+		assert_int_equal(am_pt_unmap(pt, va, G1), 0);
+		check();
+		assert_int_equal(H.publish, 8);
+		assert_int_equal(H.complete, 8);
+		assert_int_equal(H.tlbi_all, range ? 0 : 8);
+		assert_int_equal(H.tlbi_range_inv, range ? 8 : 0);
+		/* a batch is flushed when its 65th table is freed, whose pages are
+		 * in it already: 65 * 512 pages, two instructions */
+		assert_int_equal(H.tlbi_range, range ? 10 : 0);
+		/* the walks through the level-1 entry of the level-2 table are
+		 * invalidated first (teardown drops the path before its leaves),
+		 * in the first range, which starts at its first page */
+		assert_int_equal(H.tlbi, 0);
+		teardown(NULL);
+	}
+}
+
+/* Random operations again, with FEAT_TLBIRANGE and every page watched. */
+static void test_random(void **state);
+static void test_random_range(void **state)
+{
+	RANGE = true;
+	test_random(state);
 }
 
 /* ------------------------------------------------------------- modify -- */
@@ -2174,7 +2321,8 @@ static void test_random(void **state)
 	(void)state;
 	memset(want_pa, 0, sizeof(want_pa));
 	memset(want_perm, 0, sizeof(want_perm));
-	tlbm_watch(&H.tlb, base, PAGES * K4, 16 * K4);
+	/* with ranges, every page: a range one page short shows */
+	tlbm_watch(&H.tlb, base, PAGES * K4, RANGE ? K4 : 16 * K4);
 	srand(99);
 	for (int it = 0; it < 600; it++) {
 		unsigned int first = (unsigned int)rand() % PAGES;
@@ -2362,6 +2510,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_unmap_frees_tables, teardown),
 		cmocka_unit_test_teardown(test_unmap_harmless, teardown),
 		cmocka_unit_test_teardown(test_tlbi_batching, teardown),
+		cmocka_unit_test_teardown(test_tlbi_range, teardown),
+		cmocka_unit_test_teardown(test_tlbi_range_1g, teardown),
 		cmocka_unit_test_teardown(test_modify_rules, teardown),
 		cmocka_unit_test_teardown(test_parked, teardown),
 		cmocka_unit_test_teardown(test_populate, teardown),
@@ -2377,6 +2527,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_stage2, teardown),
 		cmocka_unit_test_teardown(test_fault_injection, teardown),
 		cmocka_unit_test_teardown(test_random, teardown),
+		cmocka_unit_test_teardown(test_random_range, teardown),
 		cmocka_unit_test_teardown(test_registers, teardown),
 		cmocka_unit_test_teardown(test_threads_table, teardown),
 	};

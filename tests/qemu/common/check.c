@@ -10,6 +10,7 @@
 #include "tests/qemu/common/check.h"
 
 bool check_ok;
+const char *check_suite_as;
 static unsigned int g_num, g_pass, g_fail;
 
 void check_begin(void)
@@ -42,13 +43,15 @@ bool check_boot_ok(bool ready)
 
 int check_done(void)
 {
-	con_printf("\n%s: %u passed, %u failed\n", check_suite, g_pass, g_fail);
+	con_printf("\n%s: %u passed, %u failed\n", check_suite_as ? check_suite_as : check_suite,
+		   g_pass, g_fail);
 	return g_fail ? 1 : 0;
 }
 
 void check_abort(void)
 {
-	con_printf("%s: %u passed, %u failed\n", check_suite, g_pass, g_fail + 1);
+	con_printf("%s: %u passed, %u failed\n", check_suite_as ? check_suite_as : check_suite,
+		   g_pass, g_fail + 1);
 }
 
 void fatal(const char *why)

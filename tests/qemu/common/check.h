@@ -24,6 +24,9 @@ void sh_exit(bool ok) __attribute__((noreturn));
 /* ---- check.c ---- */
 /* The running check has not failed (so far). */
 extern bool check_ok;
+/* The suite name of the closing line when the image sets one at run time
+ * (one image run as two suites); NULL: check_suite. */
+extern const char *check_suite_as;
 
 #define FAIL(...)                                   \
 	do {                                        \

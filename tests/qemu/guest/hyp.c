@@ -101,12 +101,11 @@ static am_gfn_t xp_gfn(unsigned int i)
 /* ---------------------------------------------------------------------- */
 
 static struct {
-	unsigned long tlbi_leaf, tlbi_table, tlbi_all, withheld, publishes, completes;
+	unsigned long tlbi_leaf, tlbi_table, tlbi_range, tlbi_all, withheld, publishes, completes;
 	unsigned long allocs, frees, violations;
 	unsigned int call_tlbis, call_completes;
-	bool published;	      /* a PUBLISH since the last COMPLETE */
-	unsigned int pending; /* TLBIs since the last COMPLETE */
-	bool withhold;	      /* test hook: drop the TLBIs */
+	bool published; /* a PUBLISH since the last COMPLETE */
+	bool withhold;	/* test hook: drop the TLBIs */
 	/* a removal of a xenheap frame: its GFN must outlive the TLBI */
 	struct am_page_info *watch;
 	am_gfn_t watch_gfn;
@@ -133,8 +132,8 @@ static void s2_free(void *ctx, void *table, am_paddr_t pa)
 	uint64_t *p = table;
 	unsigned int i;
 
-	if (g_hw.pending)
-		violation("a table page given back before the TLBI that unlinked it completed");
+	if (g_hw.published)
+		violation("a table page given back after a PUBLISH with no COMPLETE yet");
 	g_hw.frees++;
 	if ((uint8_t *)table >= g_s2pool && (uint8_t *)table < g_s2pool + sizeof(g_s2pool))
 		for (i = 0; i < PAGE / 8; i++)
@@ -142,48 +141,69 @@ static void s2_free(void *ctx, void *table, am_paddr_t pa)
 	am_aarch64_free_table(ctx, table, pa);
 }
 
-static void s2_tlbi(void *ctx, const struct am_pt_tlbi *t)
+/* Does invalidation @v (or a whole-regime flush) cover the watched GFN? */
+static bool covers_watch(const struct am_pt_flush *f, const struct am_pt_inval *v)
 {
-	if (t->regime != AM_PT_S2 || t->vmid != VMID)
-		violation("a TLBI of another regime or VMID");
-	if (g_hw.withhold) {
-		g_hw.withheld++;
-		return;
-	}
-	if (!g_hw.published)
-		violation("a TLBI without a PUBLISH barrier before it");
-	g_hw.call_tlbis++;
-	g_hw.pending++;
-	if (t->all)
-		g_hw.tlbi_all++;
-	else if (t->leaf)
-		g_hw.tlbi_leaf++;
-	else
-		g_hw.tlbi_table++;
-	if (g_hw.watch && (t->all || (t->addr >> 12) == g_hw.watch_gfn)) {
-		am_gfn_t g = AM_GFN_INVALID;
+	uint64_t first = v ? v->addr >> 12 : 0;
 
-		(void)am_frame_get_gfn(g_hw.watch, &g);
-		g_hw.watch_tlbi = true;
-		if (g != g_hw.watch_gfn)
-			g_hw.watch_early = true;
-	}
-	am_aarch64_tlbi(ctx, t);
+	if (!v)
+		return f->kind == AM_PT_FLUSH_ALL;
+	return g_hw.watch_gfn >= first && g_hw.watch_gfn < first + (v->pages ? v->pages : 1u);
 }
 
-static void s2_barrier(void *ctx, enum am_pt_barrier b, const struct am_pt_tlbi *scope)
+/*
+ * One flush of the P2M's table, watched: its regime and VMID, what it
+ * invalidates (or, withheld, only its barriers), and for a watched
+ * xenheap frame that its GFN outlives the invalidation.
+ */
+static void s2_flush(void *ctx, const struct am_pt_flush *f)
 {
-	if (b == AM_PT_BAR_PUBLISH) {
+	struct am_pt_flush bar = *f;
+	bool watched = false;
+
+	if (f->regime != AM_PT_S2 || f->vmid != VMID)
+		violation("a flush of another regime or VMID");
+	if (f->kind != AM_PT_FLUSH_COMPLETE) {
 		g_hw.publishes++;
 		g_hw.published = true;
-		am_aarch64_barrier(ctx, b, scope);
+	}
+	if (f->kind == AM_PT_FLUSH_PUBLISH) {
+		am_aarch64_pt_flush(ctx, f);
 		return;
 	}
-	if (g_hw.watch && g_hw.watch_tlbi && !g_hw.watch_completed) {
+	if (f->kind == AM_PT_FLUSH_ALL || f->kind == AM_PT_FLUSH_LIST) {
+		unsigned int n = f->kind == AM_PT_FLUSH_ALL ? 1u : f->n;
+
+		if (g_hw.withhold) {
+			/* the barriers only: PUBLISH, then COMPLETE below */
+			g_hw.withheld += n;
+			bar.kind = AM_PT_FLUSH_PUBLISH;
+			am_aarch64_pt_flush(ctx, &bar);
+			bar.kind = AM_PT_FLUSH_COMPLETE;
+		} else {
+			g_hw.call_tlbis += n;
+			if (f->kind == AM_PT_FLUSH_ALL)
+				g_hw.tlbi_all++;
+			watched = covers_watch(f, NULL);
+			for (unsigned int i = 0; f->kind == AM_PT_FLUSH_LIST && i < f->n; i++) {
+				const struct am_pt_inval *v = &f->inv[i];
+
+				if (v->pages)
+					g_hw.tlbi_range++;
+				else if (v->leaf)
+					g_hw.tlbi_leaf++;
+				else
+					g_hw.tlbi_table++;
+				watched |= covers_watch(f, v);
+			}
+		}
+	}
+	if (g_hw.watch && watched && !g_hw.watch_completed) {
 		am_gfn_t g = AM_GFN_INVALID;
 
-		/* the invalidation completes now: the frame must still name its GFN */
+		/* invalidated and completed now: the frame must still name its GFN */
 		(void)am_frame_get_gfn(g_hw.watch, &g);
+		g_hw.watch_tlbi = true;
 		g_hw.watch_completed = true;
 		if (g != g_hw.watch_gfn)
 			g_hw.watch_early = true;
@@ -191,8 +211,7 @@ static void s2_barrier(void *ctx, enum am_pt_barrier b, const struct am_pt_tlbi 
 	g_hw.completes++;
 	g_hw.call_completes++;
 	g_hw.published = false;
-	g_hw.pending = 0;
-	am_aarch64_barrier(ctx, b, scope);
+	am_aarch64_pt_flush(ctx, &bar);
 }
 
 #define LOG_KEEP 4u
@@ -252,8 +271,8 @@ static void call_end(const char *fn, int rc)
 		       "%s refused but table pages in use went %u -> %u\n", fn, g_call.in_use0,
 		       g_s2ctx.in_use);
 	}
-	if (g_hw.pending || g_hw.published)
-		violation("TLBIs or a PUBLISH left without a COMPLETE after the call");
+	if (g_hw.published)
+		violation("a PUBLISH left without a COMPLETE after the call");
 	EXPECT(am_pt_tables(&g_p2m.pt) == g_s2ctx.in_use,
 	       "%s: the table counts %lu pages, the pool has %u out\n", fn,
 	       (unsigned long)am_pt_tables(&g_p2m.pt), g_s2ctx.in_use);
@@ -368,8 +387,7 @@ static int p2m_build(void)
 	g_s2ops = am_aarch64_pt_ops;
 	g_s2ops.alloc_table = s2_alloc;
 	g_s2ops.free_table = s2_free;
-	g_s2ops.tlbi = s2_tlbi;
-	g_s2ops.barrier = s2_barrier;
+	g_s2ops.flush = s2_flush;
 	g_s2ops.env.log = p2m_log;   /* the engine's reasons too (no lock: the P2M has it) */
 	g_p2m_ops.env.log = p2m_log; /* no lock: one CPU, and the P2M calls run at EL2 only */
 	g_p2m_ops.pt = &g_s2ops;
@@ -705,7 +723,7 @@ static void begin(uint64_t id)
 {
 	(void)id;
 	g_ck0.faults = g_fault.count;
-	g_ck0.tlbis = g_hw.tlbi_leaf + g_hw.tlbi_table + g_hw.tlbi_all;
+	g_ck0.tlbis = g_hw.tlbi_leaf + g_hw.tlbi_table + g_hw.tlbi_range + g_hw.tlbi_all;
 	g_ck0.withheld = g_hw.withheld;
 	g_ck0.violations = g_hw.violations;
 	g_ck0.tables = am_pt_tables(&g_p2m.pt);
@@ -716,7 +734,8 @@ static void begin(uint64_t id)
 static void verify(uint64_t id)
 {
 	uint64_t faults = g_fault.count - g_ck0.faults;
-	uint64_t tlbis = g_hw.tlbi_leaf + g_hw.tlbi_table + g_hw.tlbi_all - g_ck0.tlbis;
+	uint64_t tlbis =
+		g_hw.tlbi_leaf + g_hw.tlbi_table + g_hw.tlbi_range + g_hw.tlbi_all - g_ck0.tlbis;
 
 	switch (id) {
 	case CK_ENTRY:

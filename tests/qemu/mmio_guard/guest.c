@@ -82,6 +82,7 @@ static struct {
 static struct {
 	unsigned long n, all, other_asid;
 	uint64_t addr[TLBI_KEEP];
+	uint64_t pages[TLBI_KEEP]; /* 1, or a range's (FEAT_TLBIRANGE) */
 } g_tlbi;
 
 /* The translation faults the EL1 vectors took. */
@@ -141,16 +142,20 @@ static unsigned int call_at(unsigned long k)
 	return (unsigned int)(k % CALLS_KEEP);
 }
 
-static void rec_tlbi(void *ctx, const struct am_pt_tlbi *t)
+static void rec_flush(void *ctx, const struct am_pt_flush *f)
 {
-	if (t->all)
+	if (f->kind == AM_PT_FLUSH_ALL)
 		g_tlbi.all++;
-	else if (g_tlbi.n < TLBI_KEEP)
-		g_tlbi.addr[g_tlbi.n] = t->addr;
-	if (t->asid != ASID)
+	if ((f->kind == AM_PT_FLUSH_ALL || f->kind == AM_PT_FLUSH_LIST) && f->asid != ASID)
 		g_tlbi.other_asid++;
-	g_tlbi.n++;
-	am_aarch64_tlbi(ctx, t);
+	for (unsigned int i = 0; f->kind == AM_PT_FLUSH_LIST && i < f->n; i++) {
+		if (g_tlbi.n < TLBI_KEEP) {
+			g_tlbi.addr[g_tlbi.n] = f->inv[i].addr;
+			g_tlbi.pages[g_tlbi.n] = f->inv[i].pages ? f->inv[i].pages : 1u;
+		}
+		g_tlbi.n++;
+	}
+	am_aarch64_pt_flush(ctx, f);
 }
 
 /* Was the page of @va invalidated since g_tlbi was cleared? */
@@ -161,7 +166,8 @@ static bool tlbi_seen(uint64_t va)
 	if (g_tlbi.all)
 		return true;
 	for (i = 0; i < g_tlbi.n && i < TLBI_KEEP; i++)
-		if (g_tlbi.addr[i] >> 12 == va >> 12)
+		if (va >> 12 >= g_tlbi.addr[i] >> 12 &&
+		    va >> 12 < (g_tlbi.addr[i] >> 12) + g_tlbi.pages[i])
 			return true;
 	return false;
 }
@@ -332,7 +338,7 @@ static int ck_init(void)
 	EXPECT_EQ(am_aarch64_exc_init(on_exc, on_fatal), 1, "installing the EL1 vectors");
 	g_ops = am_aarch64_pt_ops;
 	g_ops.env.log = pt_log;
-	g_ops.tlbi = rec_tlbi;
+	g_ops.flush = rec_flush;
 	rc = am_aarch64_pt_ctx_init(&g_ctx, g_pool, sizeof(g_pool));
 	rc = rc ? rc : am_pt_init(&g_pt, &pcfg, &g_ops, &g_ctx);
 	EXPECT_EQ(rc, 0, "am_pt_init(stage 1 EL1&0, 39-bit VAs, ASID 1)");

@@ -2,7 +2,7 @@
 /*
  * qemu-mmu image: what the shared console and checks (tests/qemu/common)
  * need from the board: the byte output of the PL011 UART of the virt
- * board (polled) and the semihosting exit.
+ * board (polled), the semihosting exit and command line.
  */
 #include "tests/qemu/mmu/image.h"
 
@@ -31,4 +31,24 @@ void sh_exit(bool ok)
 	__asm__ volatile("hlt #0xf000" : : "r"(x0), "r"(x1) : "memory");
 	for (;;)
 		__asm__ volatile("wfe");
+}
+
+bool sh_cmdline(char *buf, unsigned long len)
+{
+	/* SYS_GET_CMDLINE with {buffer, length}: the image's name and -append */
+	static volatile uint64_t block[2];
+	register uint64_t x0 __asm__("x0") = 0x15;
+	register uint64_t x1 __asm__("x1") = (uint64_t)(uintptr_t)block;
+
+	if (!len)
+		return false;
+	block[0] = (uint64_t)(uintptr_t)buf;
+	block[1] = len;
+	__asm__ volatile("hlt #0xf000" : "+r"(x0) : "r"(x1) : "memory");
+	if (x0 != 0 || block[1] >= len) {
+		buf[0] = 0;
+		return false;
+	}
+	buf[block[1]] = 0;
+	return true;
 }

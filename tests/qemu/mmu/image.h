@@ -14,6 +14,9 @@
 
 /* ---- board.c (uart_putc() and sh_exit() are declared in common/) ---- */
 #define UART_BASE 0x09000000ul /* PL011 */
+/* The semihosting command line (QEMU: the image's name, a space, -append's
+ * text) into @buf, NUL-terminated; false (and "") when there is none. */
+bool sh_cmdline(char *buf, unsigned long len);
 
 /* ---- link.ld ---- */
 extern char __text_start[], __text_end[], __rodata_start[], __rodata_end[];

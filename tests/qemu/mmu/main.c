@@ -40,9 +40,13 @@
 #define FAR_VA 0x1000000000ul  /* 64 GiB: no level-1 entry */
 #define FREE_VA 0x2000000000ul /* 128 GiB: needs its own level-2 and level-3 tables */
 #define FREE_PA 0x40800000ul
-#define NOMEM_VA 0x3000000000ul	     /* 192 GiB */
-#define GIANT_VA 0x4000000000ul	     /* 256 GiB: a 1 GiB block onto all of RAM */
-#define BEYOND_VA 0x8000000000ul     /* 512 GiB: beyond the 39-bit VA space */
+#define NOMEM_VA 0x3000000000ul	 /* 192 GiB */
+#define GIANT_VA 0x4000000000ul	 /* 256 GiB: a 1 GiB block onto all of RAM */
+#define BEYOND_VA 0x8000000000ul /* 512 GiB: beyond the 39-bit VA space */
+#define RNG_VA 0x3800000000ul	 /* 224 GiB: the range-invalidation pages */
+#define RNG_PA 0x41800000ul	 /* their RAM: 9 pages */
+#define RNG2_VA 0x3800200000ul	 /* 4 MiB of pages; 2 MiB unmapped by one range TLBI */
+#define RNG2_PA 0x41c00000ul
 #define UART_NEXT (UART_BASE + PAGE) /* the next device (PL031), not mapped */
 
 #define POISON 0x00000000deadb003ul /* what a freed table page is filled with */
@@ -68,13 +72,14 @@ static size_t g_boot_tables;
 /* ---------------------------------------------------------------------- */
 
 static struct {
-	unsigned long tlbi_leaf, tlbi_table, tlbi_all, publishes, completes;
+	unsigned long tlbi_leaf, tlbi_table, tlbi_range, tlbi_all, publishes, completes;
 	unsigned long tlbi_inplace; /* TLBIs after an in-place permission change */
 	unsigned long allocs, frees, violations;
 	unsigned int call_tlbis, call_publishes, call_completes;
-	bool published;	      /* a PUBLISH since the last COMPLETE */
-	unsigned int pending; /* TLBIs since the last COMPLETE */
+	bool published; /* a PUBLISH flush with no COMPLETE since */
 } g_hw;
+/* The runner asked for FEAT_TLBIRANGE (-cpu max, -append " tlbirange=1"). */
+static bool g_expect_range;
 
 #define LOG_KEEP 8u
 static struct {
@@ -108,8 +113,8 @@ static void img_free(void *ctx, void *table, am_paddr_t pa)
 	uint64_t *p = table;
 	unsigned int i;
 
-	if (g_hw.pending)
-		violation("a table page given back before the TLBI that unlinked it completed");
+	if (g_hw.published)
+		violation("a table page given back after a PUBLISH with no COMPLETE yet");
 	g_hw.frees++;
 	/* a walk that still used it would now go astray and show */
 	if ((uint8_t *)table >= g_pool && (uint8_t *)table < g_pool + sizeof(g_pool))
@@ -138,51 +143,60 @@ static am_pte_t sw_desc(uint64_t va, unsigned int level)
 	return e;
 }
 
-static void img_tlbi(void *ctx, const struct am_pt_tlbi *t)
+/*
+ * Break-before-make: when the TLBI goes out, the entry is still invalid, or
+ * a leaf whose permissions changed in place (the architecture needs no
+ * break-before-make for that). A table there would be a block replaced
+ * before its TLBI completed. Returns whether the entry is valid.
+ */
+static bool tlbi_entry_ok(uint64_t va, unsigned int level)
 {
-	g_hw.call_tlbis++;
-	g_hw.pending++;
-	if (!g_hw.published)
-		violation("TLBI without a PUBLISH barrier before it");
-	/*
-	 * Break-before-make: when the TLBI goes out, the entry is still invalid,
-	 * or a leaf whose permissions changed in place (the architecture needs
-	 * no break-before-make for that). A table there would be a block
-	 * replaced before its TLBI completed.
-	 */
-	if (!t->all) {
-		am_pte_t e = sw_desc(t->addr, t->level);
+	am_pte_t e = sw_desc(va, level);
 
-		if ((e & AM_PTE_VALID) && (e & AM_PTE_TABLE) && t->level < AM_PT_MAX_LEVEL)
-			violation(
-				"TLBI of a block already replaced by a table (make before break)");
-		else if (e & AM_PTE_VALID)
-			g_hw.tlbi_inplace++;
-	}
-	if (t->regime != AM_PT_S1_EL2)
-		violation("TLBI of another regime");
-	if (t->all)
-		g_hw.tlbi_all++;
-	else if (t->leaf)
-		g_hw.tlbi_leaf++;
-	else
-		g_hw.tlbi_table++;
-	am_aarch64_tlbi(ctx, t);
+	if ((e & AM_PTE_VALID) && (e & AM_PTE_TABLE) && level < AM_PT_MAX_LEVEL)
+		violation("TLBI of a block already replaced by a table (make before break)");
+	return (e & AM_PTE_VALID) != 0;
 }
 
-static void img_barrier(void *ctx, enum am_pt_barrier b, const struct am_pt_tlbi *scope)
+/* One flush of the table: its barriers and TLBIs, checked, then carried out. */
+static void img_flush(void *ctx, const struct am_pt_flush *f)
 {
-	if (b == AM_PT_BAR_PUBLISH) {
+	if (f->regime != AM_PT_S1_EL2)
+		violation("a flush of another regime");
+	if (f->kind != AM_PT_FLUSH_COMPLETE) {
 		g_hw.publishes++;
 		g_hw.call_publishes++;
 		g_hw.published = true;
-	} else {
-		g_hw.completes++;
-		g_hw.call_completes++;
-		g_hw.published = false;
-		g_hw.pending = 0;
 	}
-	am_aarch64_barrier(ctx, b, scope);
+	if (f->kind == AM_PT_FLUSH_PUBLISH) {
+		am_aarch64_pt_flush(ctx, f);
+		return;
+	}
+	if (f->kind == AM_PT_FLUSH_ALL) {
+		g_hw.tlbi_all++;
+		g_hw.call_tlbis++;
+	}
+	for (unsigned int i = 0; f->kind == AM_PT_FLUSH_LIST && i < f->n; i++) {
+		const struct am_pt_inval *v = &f->inv[i];
+		bool valid = false;
+
+		if (!v->pages)
+			valid = tlbi_entry_ok(v->addr, v->level);
+		for (uint64_t k = 0; k < v->pages; k++)
+			valid |= tlbi_entry_ok(v->addr + k * PAGE, v->level ? v->level : 3);
+		g_hw.tlbi_inplace += valid;
+		if (v->pages)
+			g_hw.tlbi_range++;
+		else if (v->leaf)
+			g_hw.tlbi_leaf++;
+		else
+			g_hw.tlbi_table++;
+		g_hw.call_tlbis++;
+	}
+	g_hw.completes++;
+	g_hw.call_completes++;
+	g_hw.published = false;
+	am_aarch64_pt_flush(ctx, f);
 }
 
 static void img_log(void *ctx, const struct am_log_rec *rec)
@@ -249,10 +263,9 @@ static void after_call(const char *fn, int rc, unsigned int in_use0, bool wrote)
 		EXPECT(g_ctx.in_use == in_use0, "%s refused but table pages in use went %u -> %u\n",
 		       fn, in_use0, g_ctx.in_use);
 	}
-	if (g_hw.pending || g_hw.published) {
+	if (g_hw.published) {
 		g_hw.violations++;
-		FAIL("%s: %s after the last COMPLETE barrier\n", fn,
-		     g_hw.pending ? "TLBIs left" : "a PUBLISH left");
+		FAIL("%s: a PUBLISH left after the last COMPLETE barrier\n", fn);
 	}
 	if (rc == 0 && wrote && g_hw.call_completes == 0) {
 		g_hw.violations++;
@@ -720,8 +733,7 @@ static void ck_boot(void)
 	g_ops = am_aarch64_pt_ops;
 	g_ops.alloc_table = img_alloc;
 	g_ops.free_table = img_free;
-	g_ops.tlbi = img_tlbi;
-	g_ops.barrier = img_barrier;
+	g_ops.flush = img_flush;
 	g_ops.env.log = img_log;
 	g_init_rc = am_pt_init(&g_pt, &cfg, &g_ops, &g_ctx);
 	con_printf("  am_pt_init -> %s, root at 0x%lx, pool [0x%lx, 0x%lx) %u pages\n",
@@ -1148,21 +1160,39 @@ static void ck_refused_modify(void)
 	    "change nothing, on the hardware too");
 }
 
+/* One flush of @n invalidations in @regime's scope, straight to the backend. */
+static void backend_flush(struct am_aarch64_pt_ctx *ctx, unsigned int kind, unsigned int regime,
+			  uint16_t id, unsigned int n, const struct am_pt_inval *inv)
+{
+	struct am_pt_flush f = {
+		.kind = (uint8_t)kind,
+		.regime = (uint8_t)regime,
+		.asid = regime == AM_PT_S1_EL10 ? id : 0,
+		.vmid = regime == AM_PT_S2 ? id : 0,
+		.n = n,
+		.inv = inv,
+	};
+
+	am_aarch64_pt_flush(ctx, &f);
+}
+
 /*
  * The backend's other regimes, executed at EL2 without a guest: a stage-2
  * table (not loaded) driven through the plain aarch64 ops, whose TLBIs act
- * on the VMID the backend puts into VTTBR_EL2 and must restore afterwards;
- * and the EL1&0 forms with an ASID.
+ * on the VMID the backend puts into VTTBR_EL2 and restores before the
+ * flush returns; and the EL1&0 forms with an ASID. With FEAT_TLBIRANGE,
+ * the range forms of both too.
  */
 static void ck_backend(void)
 {
 	static uint8_t s2_pool[4 * PAGE] __attribute__((aligned(4096)));
 	struct am_pt_config cfg = {.regime = AM_PT_S2, .ia_bits = 32, .oa_bits = 40, .vmid = 3};
-	struct am_pt_tlbi t = {.regime = AM_PT_S2, .leaf = 1, .vmid = 9, .addr = 0x1000};
+	struct am_pt_inval v[2] = {{.addr = 0x1000, .level = 3, .leaf = 1},
+				   {.addr = 0x400000, .pages = 513, .leaf = 0}};
 	const uint64_t vttbr0 = 7ull << AM_VTTBR_VMID_SHIFT;
 	struct am_aarch64_pt_ctx ctx;
 	struct am_pt s2;
-	uint64_t during, after;
+	unsigned long t0, r0;
 	int rc;
 
 	check_begin();
@@ -1174,49 +1204,226 @@ static void ck_backend(void)
 	rc = rc ? rc : am_pt_modify(&s2, 0x80001000, PAGE, &attr_ro, 0);
 	rc = rc ? rc : am_pt_unmap(&s2, 0x80000000, 4 * PAGE);
 	con_printf("  stage-2 table (VMID 3, 32-bit IPAs): map 4 pages, modify 1, unmap 4 -> %s; "
-		   "%lu TLBIs, %lu COMPLETE\n",
-		   errname(rc), ctx.tlbis, ctx.completes);
-	EXPECT(rc == 0 && ctx.tlbis >= 4, "expected the calls to succeed with IPA TLBIs\n");
+		   "%lu TLBIs, %lu range TLBIs, %lu COMPLETE\n",
+		   errname(rc), ctx.tlbis, ctx.tlbi_ranges, ctx.completes);
+	if (ctx.tlbi_range)
+		EXPECT(rc == 0 && ctx.tlbis == 1 && ctx.tlbi_ranges == 1,
+		       "expected the modify's IPAS2LE1IS and the unmap's one RIPAS2E1IS\n");
+	else
+		EXPECT(rc == 0 && ctx.tlbis >= 4 && ctx.tlbi_ranges == 0,
+		       "expected the calls to succeed with IPA TLBIs\n");
 	con_printf("  VTTBR_EL2 before 0x%lx, after 0x%lx; table pages %lu, pool %u\n", vttbr0,
 		   am_read_sysreg(vttbr_el2), (unsigned long)am_pt_tables(&s2), ctx.in_use);
 	EXPECT(am_read_sysreg(vttbr_el2) == vttbr0, "VTTBR_EL2 not restored\n");
-	EXPECT(!ctx.ipa_pending && !ctx.vttbr_saved, "stage-2 state left pending\n");
 	if (!rc)
 		am_pt_destroy(&s2);
 	EXPECT(ctx.in_use == 0 && ctx.bad_frees == 0, "am_pt_destroy left %u pages (%lu bad)\n",
 	       ctx.in_use, ctx.bad_frees);
 
-	am_aarch64_barrier(&ctx, AM_PT_BAR_PUBLISH, &t);
-	am_aarch64_tlbi(&ctx, &t);
-	during = am_read_sysreg(vttbr_el2);
-	am_aarch64_barrier(&ctx, AM_PT_BAR_COMPLETE, &t);
-	after = am_read_sysreg(vttbr_el2);
-	con_printf("  IPAS2LE1IS for VMID 9: VTTBR_EL2 0x%lx while pending, 0x%lx after COMPLETE\n",
-		   during, after);
-	EXPECT(during == (9ull << AM_VTTBR_VMID_SHIFT) && after == vttbr0,
-	       "the VMID was not swapped in and back\n");
-	t = (struct am_pt_tlbi){.regime = AM_PT_S1_EL10, .asid = 5, .addr = 0x400000, .leaf = 1};
-	am_aarch64_barrier(&ctx, AM_PT_BAR_PUBLISH, &t);
-	am_aarch64_tlbi(&ctx, &t);
-	t.leaf = 0;
-	am_aarch64_tlbi(&ctx, &t);
-	t.all = 1;
-	am_aarch64_tlbi(&ctx, &t);
-	am_aarch64_barrier(&ctx, AM_PT_BAR_COMPLETE, &t);
+	t0 = ctx.tlbis;
+	backend_flush(&ctx, AM_PT_FLUSH_LIST, AM_PT_S2, 9, 1, v);
+	con_printf("  IPAS2LE1IS for VMID 9: VTTBR_EL2 0x%lx after the flush\n",
+		   am_read_sysreg(vttbr_el2));
+	EXPECT(am_read_sysreg(vttbr_el2) == vttbr0 && ctx.tlbis == t0 + 1,
+	       "the VMID was not restored, or no TLBI was issued\n");
+	v[0].addr = 0x400000;
+	backend_flush(&ctx, AM_PT_FLUSH_LIST, AM_PT_S1_EL10, 5, 1, v);
+	v[0].leaf = 0;
+	backend_flush(&ctx, AM_PT_FLUSH_LIST, AM_PT_S1_EL10, 5, 1, v);
+	backend_flush(&ctx, AM_PT_FLUSH_ALL, AM_PT_S1_EL10, 5, 0, NULL);
 	con_printf("  VALE1IS / VAE1IS (ASID 5) / VMALLE1IS executed at EL2\n");
+	if (ctx.tlbi_range) {
+		/* 513 pages: 512 as one range, the last a plain TLBI */
+		t0 = ctx.tlbis;
+		r0 = ctx.tlbi_ranges;
+		backend_flush(&ctx, AM_PT_FLUSH_LIST, AM_PT_S2, 9, 1, &v[1]);
+		v[1].leaf = 1;
+		v[1].level = 3;
+		backend_flush(&ctx, AM_PT_FLUSH_LIST, AM_PT_S2, 9, 1, &v[1]);
+		backend_flush(&ctx, AM_PT_FLUSH_LIST, AM_PT_S1_EL10, 5, 1, &v[1]);
+		v[1].leaf = 0;
+		v[1].level = 0;
+		backend_flush(&ctx, AM_PT_FLUSH_LIST, AM_PT_S1_EL10, 5, 1, &v[1]);
+		con_printf(
+			"  RIPAS2E1IS / RIPAS2LE1IS (VMID 9), RVALE1IS / RVAE1IS (ASID 5) of 513 "
+			"pages: %lu range and %lu plain TLBIs\n",
+			ctx.tlbi_ranges - r0, ctx.tlbis - t0);
+		EXPECT(ctx.tlbi_ranges - r0 == 4 && ctx.tlbis - t0 == 4,
+		       "expected one range and one plain TLBI each\n");
+		EXPECT(am_read_sysreg(vttbr_el2) == vttbr0, "VTTBR_EL2 not restored\n");
+	}
 	am_write_sysreg(vttbr_el2, 0);
 	am_isb();
-	end("the backend's stage-2 TLBIs act on the table's VMID (VTTBR_EL2 swapped in, "
-	    "restored at COMPLETE); the EL1&0 forms run");
+	end(ctx.tlbi_range ? "the backend's stage-2 TLBIs act on the table's VMID (VTTBR_EL2 "
+			     "swapped in, restored by the flush); the EL1&0 forms and the range "
+			     "forms run"
+			   : "the backend's stage-2 TLBIs act on the table's VMID (VTTBR_EL2 "
+			     "swapped in, restored by the flush); the EL1&0 forms run");
+}
+
+/* The level-3 descriptor of @va in the live table (tables only on its path). */
+static volatile am_pte_t *sw_slot(uint64_t va)
+{
+	am_pte_t *t = (am_pte_t *)(uintptr_t)(am_pt_ttbr(&g_pt) & AM_PTE_OA_MASK);
+
+	for (unsigned int l = AM_PT_MAX_LEVEL + 1 - (IA_BITS - 12) / 9; l < AM_PT_MAX_LEVEL; l++)
+		t = (am_pte_t *)(uintptr_t)(t[(va >> am_pt_level_shift(l)) & 511] & AM_PTE_OA_MASK);
+	return &t[(va >> 12) & 511];
+}
+
+/* A load at @va that must succeed: its value, or ~0 after a FAIL. */
+static uint64_t load(uint64_t va)
+{
+	uint64_t v = ~0ull;
+
+	if (!expect_load(va, OK, false, &v))
+		return ~0ull;
+	return v;
+}
+
+/*
+ * FEAT_TLBIRANGE on the real (emulated) TLB. The backend reads
+ * ID_AA64ISAR0_EL1.TLB at its ctx init and reports what the runner expects
+ * (-cpu max: 0b0010, the Cortex-A57: 0). Nine pages are mapped and loaded
+ * (so that the TLB holds them); pages 1-4 are unmapped: one range TLBI
+ * (RVALE2IS) with the feature, four VALE2IS without. Then, before any
+ * fault is taken, pages 0 and 5 (just outside the range) get their
+ * descriptors rewritten in memory to page 8's PA without any TLBI: loads
+ * must still see the old data, from the TLB. A full invalidation (ALLE2IS)
+ * must make them see page 8's (the control: the check can fail). Then
+ * every page of the range must fault. Last, 2 MiB of pages unmapped: one
+ * range TLBI with the feature (a full invalidation without).
+ *
+ * QEMU's TLB (softmmu, 10.0) drops everything on a range longer than its
+ * index mask, 32 bytes per entry: with its initial 256 entries, any range
+ * of two pages or more. It doubles at a full flush when more than 70% of
+ * it was used: the check first loads 1024 pages three times, each round
+ * closed by a full invalidation, so that it has 2048 entries (ranges up to
+ * 15 pages kept precise) when the range TLBI comes.
+ */
+static void ck_tlbirange(void)
+{
+	uint64_t isar0 = am_read_sysreg(id_aa64isar0_el1);
+	unsigned long t0, r0, a0;
+	uint64_t before, after, q = pat(RNG_PA + 8 * PAGE);
+	am_pte_t keep0, keep5;
+	struct am_pt_flush all = {.kind = AM_PT_FLUSH_ALL, .regime = AM_PT_S1_EL2};
+
+	check_begin();
+	con_printf("  ID_AA64ISAR0_EL1 0x%lx: TLB [59:56] = %lu; the backend: ctx.tlbi_range %u, "
+		   "caps 0x%x, the table's engine uses ranges: %u; the runner expects %s\n",
+		   isar0, (isar0 >> 56) & 0xf, g_ctx.tlbi_range, am_aarch64_pt_caps(&g_ctx),
+		   g_pt.tlbi_range, g_expect_range ? "FEAT_TLBIRANGE" : "none");
+	EXPECT(g_ctx.tlbi_range == g_expect_range && am_aarch64_has_tlbi_range() == g_expect_range,
+	       "the backend's detection is not what the runner expects\n");
+	EXPECT(g_pt.tlbi_range == g_expect_range, "the table did not take the backend's caps\n");
+
+	if (map_(RNG2_VA, RNG2_PA, 2 * SZ_2M, &attr_rw, 0, false) ||
+	    map_(RNG_VA, RNG_PA, 9 * PAGE, &attr_rw, 0, true)) {
+		end("FEAT_TLBIRANGE: setup failed");
+		return;
+	}
+	/* QEMU's TLB grown to 2048 entries (see above) */
+	for (unsigned int round = 0; round < 3; round++) {
+		for (uint64_t a = RNG2_VA; a < RNG2_VA + 2 * SZ_2M; a += PAGE)
+			(void)*(volatile uint64_t *)a;
+		am_aarch64_pt_flush(&g_ctx, &all);
+	}
+	/* each page holds pat() of its PA; loading them fills the TLB */
+	for (uint64_t k = 0; k < 9; k++)
+		expect_store(RNG_VA + k * PAGE, pat(RNG_PA + k * PAGE), OK, false);
+	EXPECT(verify(RNG_VA, 9 * PAGE, RNG_PA, ~0ul) == 9, "the nine pages do not read back\n");
+	t0 = g_ctx.tlbis;
+	r0 = g_ctx.tlbi_ranges;
+	a0 = g_ctx.tlbi_alls;
+	unmap_(RNG_VA + PAGE, 4 * PAGE, true);
+	con_printf("  the backend issued %lu range TLBIs, %lu plain ones, %lu full ones\n",
+		   g_ctx.tlbi_ranges - r0, g_ctx.tlbis - t0, g_ctx.tlbi_alls - a0);
+	if (g_expect_range)
+		EXPECT(g_ctx.tlbi_ranges - r0 == 1 && g_ctx.tlbis == t0 && g_ctx.tlbi_alls == a0,
+		       "expected one range TLBI (RVALE2IS, 4 pages)\n");
+	else
+		EXPECT(g_ctx.tlbi_ranges == r0 && g_ctx.tlbis - t0 == 4 && g_ctx.tlbi_alls == a0,
+		       "expected four VALE2IS\n");
+
+	/* the pages just outside the range, repointed behind the TLB's back */
+	keep0 = *sw_slot(RNG_VA);
+	keep5 = *sw_slot(RNG_VA + 5 * PAGE);
+	*sw_slot(RNG_VA) = (keep0 & ~AM_PTE_OA_MASK) | (RNG_PA + 8 * PAGE);
+	*sw_slot(RNG_VA + 5 * PAGE) = (keep5 & ~AM_PTE_OA_MASK) | (RNG_PA + 8 * PAGE);
+	am_dsb_ish();
+	am_isb();
+	before = load(RNG_VA + 5 * PAGE);
+	con_printf("  page 5 (just after the range), its descriptor now naming page 8, no TLBI: "
+		   "load -> 0x%lx (%s)\n",
+		   before,
+		   before == pat(RNG_PA + 5 * PAGE) ? "its old data: still cached"
+		   : before == q		    ? "page 8's: it was not cached"
+						    : "?");
+	EXPECT(before == pat(RNG_PA + 5 * PAGE), "page 5 was not kept in the TLB\n");
+	before = load(RNG_VA);
+	con_printf("  page 0 (just before the range): load -> 0x%lx (%s)\n", before,
+		   before == pat(RNG_PA) ? "its old data: still cached"
+		   : before == q	 ? "page 8's: it was not cached"
+					 : "?");
+	EXPECT(before == pat(RNG_PA), "page 0 was not kept in the TLB\n");
+	/* the control: an invalidation that covers them drops them */
+	am_aarch64_pt_flush(&g_ctx, &all);
+	after = load(RNG_VA + 5 * PAGE);
+	con_printf("  after a TLBI ALLE2IS: page 5 -> 0x%lx, page 0 -> 0x%lx (page 8's: 0x%lx)\n",
+		   after, load(RNG_VA), q);
+	EXPECT(after == q && load(RNG_VA) == q, "the full invalidation did not reach them\n");
+	*sw_slot(RNG_VA) = keep0;
+	*sw_slot(RNG_VA + 5 * PAGE) = keep5;
+	am_aarch64_pt_flush(&g_ctx, &all);
+	EXPECT(load(RNG_VA + 5 * PAGE) == pat(RNG_PA + 5 * PAGE), "page 5 not restored\n");
+
+	/* now the faults: every page of the range, the first and the last included */
+	for (uint64_t k = 1; k <= 4; k++)
+		expect_load(RNG_VA + k * PAGE, AM_FSC_TRANSLATION + 3, k == 1 || k == 4, NULL);
+
+	/* 2 MiB of pages, one level-3 table (the next 2 MiB keep the level-2 table) */
+	{
+		before = load(RNG2_VA);
+		after = load(RNG2_VA + SZ_2M - PAGE);
+		(void)before;
+		(void)after;
+		t0 = g_ctx.tlbis;
+		r0 = g_ctx.tlbi_ranges;
+		a0 = g_ctx.tlbi_alls;
+		unmap_(RNG2_VA, SZ_2M, true);
+		con_printf("  the backend issued %lu range TLBIs, %lu plain ones, %lu full ones\n",
+			   g_ctx.tlbi_ranges - r0, g_ctx.tlbis - t0, g_ctx.tlbi_alls - a0);
+		if (g_expect_range)
+			EXPECT(g_ctx.tlbi_ranges - r0 == 1 && g_ctx.tlbis == t0 &&
+				       g_ctx.tlbi_alls == a0,
+			       "expected one range TLBI (RVAE2IS, 512 pages and the table)\n");
+		else
+			EXPECT(g_ctx.tlbi_ranges == r0 && g_ctx.tlbis == t0 &&
+				       g_ctx.tlbi_alls - a0 == 1,
+			       "expected one ALLE2IS (past 64 entries)\n");
+		expect_load(RNG2_VA, AM_FSC_TRANSLATION + 2, true, NULL);
+		expect_load(RNG2_VA + SZ_2M - PAGE, AM_FSC_TRANSLATION + 2, true, NULL);
+	}
+	unmap_(RNG2_VA + SZ_2M, SZ_2M, false);
+	unmap_(RNG_VA, 9 * PAGE, false);
+	expect_load(RNG_VA, AM_FSC_TRANSLATION + 1, false, NULL);
+	end(g_expect_range
+		    ? "FEAT_TLBIRANGE detected; a 4-page unmap is one RVALE2IS: the pages in "
+		      "it fault, the pages just outside it stay cached (a full flush drops them); "
+		      "2 MiB of pages is one RVAE2IS"
+		    : "no FEAT_TLBIRANGE on this CPU: a 4-page unmap is four VALE2IS, the pages "
+		      "just outside stay cached (a full flush drops them); 2 MiB of pages is one "
+		      "ALLE2IS");
 }
 
 static void ck_final(void)
 {
 	check_begin();
-	con_printf("  TLBIs: %lu VALE2IS, %lu VAE2IS, %lu ALLE2IS; %lu PUBLISH, %lu COMPLETE; "
-		   "%lu table pages allocated, %lu freed\n",
-		   g_hw.tlbi_leaf, g_hw.tlbi_table, g_hw.tlbi_all, g_hw.publishes, g_hw.completes,
-		   g_hw.allocs, g_hw.frees);
+	con_printf("  TLBIs: %lu VALE2IS, %lu VAE2IS, %lu ranges (%lu RVALE2IS / RVAE2IS), %lu "
+		   "ALLE2IS; %lu PUBLISH, %lu COMPLETE; %lu table pages allocated, %lu freed\n",
+		   g_hw.tlbi_leaf, g_hw.tlbi_table, g_hw.tlbi_range, g_ctx.tlbi_ranges,
+		   g_hw.tlbi_all, g_hw.publishes, g_hw.completes, g_hw.allocs, g_hw.frees);
 	con_printf("  pool: %u of %u pages out (%lu failed allocations: the two provoked), %lu "
 		   "bad frees; data aborts caught %lu\n",
 		   g_ctx.in_use, g_ctx.pages, g_ctx.alloc_fails, g_ctx.bad_frees,
@@ -1226,7 +1433,7 @@ static void ck_final(void)
 		   g_hw.tlbi_inplace);
 	EXPECT(g_hw.violations == 0, "%lu ordering violations\n", g_hw.violations);
 	EXPECT(g_ctx.bad_frees == 0, "%lu bad frees\n", g_ctx.bad_frees);
-	EXPECT(g_hw.tlbi_leaf + g_hw.tlbi_table > 0, "no TLBI was ever issued\n");
+	EXPECT(g_hw.tlbi_leaf + g_hw.tlbi_table + g_hw.tlbi_range > 0, "no TLBI was ever issued\n");
 	EXPECT(g_log.internal == 0, "%u internal errors logged\n", g_log.internal);
 	show_leaves(0, 1ull << IA_BITS);
 	end("afterwards: every TLBI published and completed, every freed table unlinked first, "
@@ -1248,8 +1455,29 @@ static void banner(void)
 	con_printf("calls, whose aborts the EL2 vectors record (ESR_EL2, FAR_EL2, ELR_EL2).\n\n");
 }
 
+/* Does @s hold @w? */
+static bool holds(const char *s, const char *w)
+{
+	for (; *s; s++) {
+		unsigned int i = 0;
+
+		while (w[i] && s[i] == w[i])
+			i++;
+		if (!w[i])
+			return true;
+	}
+	return false;
+}
+
 int main(void)
 {
+	static char cmdline[256];
+
+	/* the same image, run on -cpu max as its own suite: -append " tlbirange=1" */
+	if (sh_cmdline(cmdline, sizeof(cmdline)) && holds(cmdline, " tlbirange=1")) {
+		g_expect_range = true;
+		check_suite_as = "qemu-mmu-max";
+	}
 	if (!am_aarch64_exc_init(NULL, fatal_exc)) {
 		con_printf("not at EL2 or EL1 (CurrentEL %u)\n", am_current_el());
 		check_abort();
@@ -1260,6 +1488,7 @@ int main(void)
 	if (check_boot_ok(g_init_rc == 0 && g_mmu_rc == 0)) {
 		ck_ram();
 		ck_uart();
+		ck_tlbirange();
 		ck_unmapped();
 		ck_ro();
 		ck_block();

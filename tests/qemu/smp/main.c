@@ -179,67 +179,66 @@ static void poison_free(void *ctx, void *table, am_paddr_t pa)
 static volatile bool g_local_tlbi;
 static unsigned long g_local_tlbis;
 
-static void s1_tlbi(void *ctx, const struct am_pt_tlbi *t)
+static void local_tlbi(bool leaf, uint64_t addr)
 {
-	uint64_t op = (t->addr >> 12) & 0x00000fffffffffffull;
+	uint64_t op = (addr >> 12) & 0x00000fffffffffffull;
 
-	if (!g_local_tlbi) {
-		am_aarch64_tlbi(ctx, t);
-		return;
-	}
 	g_local_tlbis++;
-	if (t->all)
-		__asm__ volatile("tlbi alle2" : : : "memory");
-	else if (t->leaf)
+	if (leaf)
 		__asm__ volatile("tlbi vale2, %0" : : "r"(op) : "memory");
 	else
 		__asm__ volatile("tlbi vae2, %0" : : "r"(op) : "memory");
 }
 
-static void s1_barrier(void *ctx, enum am_pt_barrier b, const struct am_pt_tlbi *scope)
+static void s1_flush(void *ctx, const struct am_pt_flush *f)
 {
-	if (!g_local_tlbi)
-		am_aarch64_barrier(ctx, b, scope);
-	else if (b == AM_PT_BAR_PUBLISH)
+	if (!g_local_tlbi) {
+		am_aarch64_pt_flush(ctx, f);
+		return;
+	}
+	if (f->kind != AM_PT_FLUSH_COMPLETE)
 		__asm__ volatile("dsb nshst" : : : "memory");
-	else
-		__asm__ volatile("dsb nsh\n\tisb" : : : "memory");
+	if (f->kind == AM_PT_FLUSH_PUBLISH)
+		return;
+	if (f->kind == AM_PT_FLUSH_ALL) {
+		g_local_tlbis++;
+		__asm__ volatile("tlbi alle2" : : : "memory");
+	}
+	for (unsigned int i = 0; f->kind == AM_PT_FLUSH_LIST && i < f->n; i++) {
+		const struct am_pt_inval *v = &f->inv[i];
+		uint64_t k = 0;
+
+		do /* a range (FEAT_TLBIRANGE) page by page: there is no local range form here */
+			local_tlbi(v->leaf, v->addr + (k << 12));
+		while (++k < v->pages);
+	}
+	__asm__ volatile("dsb nsh\n\tisb" : : : "memory");
 }
 
 /* A reference table no CPU walks: no TLB maintenance, no lock. */
-static void ref_tlbi(void *ctx, const struct am_pt_tlbi *t)
+static void ref_flush(void *ctx, const struct am_pt_flush *f)
 {
 	(void)ctx;
-	(void)t;
-}
-
-static void ref_barrier(void *ctx, enum am_pt_barrier b, const struct am_pt_tlbi *scope)
-{
-	(void)ctx;
-	(void)b;
-	(void)scope;
+	(void)f;
 }
 
 static const struct am_pt_ops g_s1_ops = {
 	.env = {t_lock, t_unlock, t_log},
 	.alloc_table = am_aarch64_alloc_table,
 	.free_table = poison_free,
-	.tlbi = s1_tlbi,
-	.barrier = s1_barrier,
+	.flush = s1_flush,
 };
 static const struct am_pt_ops g_ref_ops = {
 	.env = {NULL, NULL, t_log},
 	.alloc_table = am_aarch64_alloc_table,
 	.free_table = poison_free,
-	.tlbi = ref_tlbi,
-	.barrier = ref_barrier,
+	.flush = ref_flush,
 };
 /* The P2Ms' table ops (their env is the P2M's: see below). */
 static const struct am_pt_ops g_s2_ops = {
 	.alloc_table = am_aarch64_alloc_table,
 	.free_table = poison_free,
-	.tlbi = am_aarch64_tlbi,
-	.barrier = am_aarch64_barrier,
+	.flush = am_aarch64_pt_flush,
 };
 static const struct am_p2m_ops g_p2m_ops = {
 	.env = {t_lock, t_unlock, t_log},
@@ -249,13 +248,12 @@ static const struct am_p2m_ops g_p2m_ref_ops = {
 	.env = {NULL, NULL, t_log},
 	.pt = &g_ref_ops,
 };
-/* The racing guests' table ops: a COMPLETE barrier may hold the racer (race_hold()). */
-static void race_barrier(void *ctx, enum am_pt_barrier b, const struct am_pt_tlbi *scope);
+/* The racing guests' table ops: a flush's COMPLETE may hold the racer (race_hold()). */
+static void race_flush(void *ctx, const struct am_pt_flush *f);
 static const struct am_pt_ops g_race_s2_ops = {
 	.alloc_table = am_aarch64_alloc_table,
 	.free_table = poison_free,
-	.tlbi = am_aarch64_tlbi,
-	.barrier = race_barrier,
+	.flush = race_flush,
 };
 static const struct am_p2m_ops g_race_p2m_ops = {
 	.env = {t_lock, t_unlock, t_log},
@@ -1337,12 +1335,12 @@ static void race_hold(unsigned int g)
 	__atomic_add_fetch(&g_race.held, 1u, __ATOMIC_RELAXED);
 }
 
-static void race_barrier(void *ctx, enum am_pt_barrier b, const struct am_pt_tlbi *scope)
+static void race_flush(void *ctx, const struct am_pt_flush *f)
 {
 	unsigned int g = ctx == &g_guest_env[1];
 
-	am_aarch64_barrier(ctx, b, scope);
-	if (b == AM_PT_BAR_COMPLETE && g_race.holding[g])
+	am_aarch64_pt_flush(ctx, f);
+	if (f->kind != AM_PT_FLUSH_PUBLISH && g_race.holding[g])
 		race_hold(g);
 }
 
