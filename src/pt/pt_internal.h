@@ -340,9 +340,8 @@ int pt_run(struct pt_walk *w, am_vaddr_t va, uint64_t size);
 /* pt_exec()'s general part, for [va, hi): once, or dry, reserve, commit;
  * then the finish. */
 int pt_exec_walk(struct pt_walk *w, am_vaddr_t va, am_vaddr_t hi);
-/* The end of a call: outstanding maintenance, then one COMPLETE if writes
- * are still unwaited for. */
-void pt_finish(struct pt_walk *w);
+/* pt_finish() when there is maintenance to do or tables to give back. */
+void pt_finish_slow(struct pt_walk *w);
 /* A table the single-leaf path emptied (the entry at @level for @va): left
  * as a walk leaves it, through the post visits up the path of tables
  * @tbls the lookup went through, with no second walk (rare: apart, with
@@ -503,6 +502,43 @@ static inline void pt_queue_tlbi(struct pt_walk *w, am_vaddr_t va, unsigned int 
 	e->pages = 0;
 	e->level = (uint8_t)level;
 	e->leaf = leaf;
+}
+
+/* One call of the backend's flush op for @pt. */
+static inline void pt_flush_op(struct am_pt *pt, enum am_pt_flush_kind kind, unsigned int n,
+			       const struct am_pt_inval *inv)
+{
+	struct am_pt_flush f = {
+		.kind = (uint8_t)kind,
+		.regime = pt->regime,
+		.asid = pt->asid,
+		.vmid = pt->vmid,
+		.n = n,
+		.inv = inv,
+	};
+
+	pt->ops->flush(pt->ctx, &f);
+}
+
+/*
+ * The end of a call: outstanding maintenance, then one COMPLETE if writes
+ * are still unwaited for. Inline for the small calls: a list of
+ * invalidations and nothing to free is one flush op (its own COMPLETE);
+ * writes alone, one COMPLETE.
+ */
+static PT_HOT void pt_finish(struct pt_walk *w)
+{
+	struct pt_batch *b = &w->b;
+
+	if (b->nfree || b->all) {
+		pt_finish_slow(w);
+	} else if (b->ntlbi) {
+		pt_flush_op(w->pt, AM_PT_FLUSH_LIST, b->ntlbi, b->inv);
+		b->ntlbi = 0;
+	} else if (b->dirty) {
+		pt_flush_op(w->pt, AM_PT_FLUSH_COMPLETE, 0, NULL);
+	}
+	b->dirty = false;
 }
 
 /*

@@ -103,20 +103,6 @@ static am_pte_t *take_page(struct pt_walk *w, am_paddr_t *pa)
 /* -------------------------------------------------- TLB maintenance batch -- */
 
 /* Hand the backend one flush of @kind, in the table's scope. */
-static void flush_op(struct am_pt *pt, enum am_pt_flush_kind kind, unsigned int n,
-		     const struct am_pt_inval *inv)
-{
-	struct am_pt_flush f = {
-		.kind = (uint8_t)kind,
-		.regime = pt->regime,
-		.asid = pt->asid,
-		.vmid = pt->vmid,
-		.n = n,
-		.inv = inv,
-	};
-
-	pt->ops->flush(pt->ctx, &f);
-}
 
 void pt_flush(struct pt_walk *w)
 {
@@ -127,9 +113,9 @@ void pt_flush(struct pt_walk *w)
 		return;
 	if (b->ntlbi || b->all) {
 		if (b->all)
-			flush_op(pt, AM_PT_FLUSH_ALL, 0, b->inv);
+			pt_flush_op(pt, AM_PT_FLUSH_ALL, 0, b->inv);
 		else
-			flush_op(pt, AM_PT_FLUSH_LIST, b->ntlbi, b->inv);
+			pt_flush_op(pt, AM_PT_FLUSH_LIST, b->ntlbi, b->inv);
 		b->ntlbi = 0;
 		b->all = false;
 		b->dirty = false;
@@ -141,12 +127,11 @@ void pt_flush(struct pt_walk *w)
 
 /* The end of a call: outstanding maintenance, then one COMPLETE if writes
  * are still unwaited for. */
-void pt_finish(struct pt_walk *w)
+void pt_finish_slow(struct pt_walk *w)
 {
-	if (w->b.ntlbi || w->b.all || w->b.nfree)
-		pt_flush(w);
+	pt_flush(w);
 	if (w->b.dirty)
-		flush_op(w->pt, AM_PT_FLUSH_COMPLETE, 0, NULL);
+		pt_flush_op(w->pt, AM_PT_FLUSH_COMPLETE, 0, NULL);
 	w->b.dirty = false;
 }
 
@@ -302,7 +287,7 @@ static void install(struct pt_walk *w, struct pt_slot *s)
 	} else if (s->t->live) {
 		/* the new table's entries before the link to it (the flush above
 		 * published them already) */
-		flush_op(w->pt, AM_PT_FLUSH_PUBLISH, 0, NULL);
+		pt_flush_op(w->pt, AM_PT_FLUSH_PUBLISH, 0, NULL);
 	}
 	pt_write(w, s->t, s->idx, tbl);
 	w->pt->nr_tables++;
