@@ -163,7 +163,7 @@ static int map_leaves(struct pt_walk *w, struct pt_slot *s, unsigned int n)
 	am_pte_t tmpl = map_tmpl(m, s->level);
 	am_pte_t *p = s->t->p;
 
-	if (w->once && n != s->n)
+	if (pt_once(w) && n != s->n)
 		return PT_AGAIN;
 	/* what is ahead in a new empty table is empty: nothing to look at */
 	if (p && !s->t->blank && !(s->t->fresh && !s->t->tmpl)) {
@@ -173,16 +173,16 @@ static int map_leaves(struct pt_walk *w, struct pt_slot *s, unsigned int n)
 			if (!e)
 				continue;
 			if (pt_is_table(e, s->level)) {
-				if (w->once)
+				if (pt_once(w))
 					return PT_AGAIN;
 				n = k;
 				break;
 			}
-			if (w->dry || w->once)
+			if (pt_dry(w) || pt_once(w))
 				return map_refuse(w, s->va + k * span, e, s->level);
 		}
 	}
-	if (w->dry)
+	if (pt_dry(w))
 		return (int)n;
 	p += s->idx;
 	for (unsigned int k = 0; k < n;) {
@@ -208,8 +208,7 @@ static int map_leaves(struct pt_walk *w, struct pt_slot *s, unsigned int n)
 		k += chunk;
 	}
 	s->t->cnt += n; /* every one of them was zero */
-	if (s->t->live)
-		w->b.dirty = true;
+	pt_wrote(w, s->t->live);
 	return (int)n;
 }
 
@@ -273,11 +272,11 @@ static int map_visit(struct pt_walk *w, struct pt_slot *s)
 	 * commit fills it; one wholly inside the range gets every entry
 	 * written (a leaf or a table), so it is not zeroed first.
 	 */
-	if (w->dry && !n) {
+	if (pt_dry(w) && !n) {
 		pt_dry_need(w, 1 + map_need(m, lvl + 1, s->lo, s->hi));
 		return 1;
 	}
-	if (w->dry) { /* whole entries, no leaf allowed: each a full table */
+	if (pt_dry(w)) { /* whole entries, no leaf allowed: each a full table */
 		n = n < zero_entries(s) ? n : zero_entries(s);
 		pt_dry_need(w, n * (1 + map_need_full(m, lvl + 1)));
 		return (int)n;
@@ -297,7 +296,7 @@ static PT_HOT int map_leaf(struct pt_walk *w, struct pt_entry *x)
 		return map_refuse(w, x->va, x->e, x->level);
 	pte_store(x->p, map_tmpl(m, x->level) | (x->va + m->delta));
 	x->dcnt = 1;
-	w->b.dirty = true;
+	pt_wrote(w, true);
 	return 0;
 }
 
@@ -353,16 +352,16 @@ static int unmap_visit(struct pt_walk *w, struct pt_slot *s)
 
 	if (!s->pte) {
 		k = zero_entries(s);
-		return w->once && k != s->n ? PT_AGAIN : (int)k;
+		return pt_once(w) && k != s->n ? PT_AGAIN : (int)k;
 	}
-	if (n && w->dry)
+	if (n && pt_dry(w))
 		return (int)n; /* wholly covered: nothing to allocate, nothing to refuse */
 	if (pt_is_table(s->pte, lvl)) {
 		if (!n) {
 			pt_descend_table(w, s);
 			return 1;
 		}
-		if (w->once && s->n != 1)
+		if (pt_once(w) && s->n != 1)
 			return PT_AGAIN;
 		pt_write(w, t, s->idx, 0);
 		pt_teardown(w, pt_table_va(w->pt, s->pte & AM_PTE_OA_MASK), s->pte & AM_PTE_OA_MASK,
@@ -370,18 +369,18 @@ static int unmap_visit(struct pt_walk *w, struct pt_slot *s)
 		return 1;
 	}
 	/* once mode: nothing to break, and no stop before the end */
-	if (w->once && (n != s->n || partial_run(s->pte, s->va, lvl, r->lo, r->hi) ||
-			until_stop(s, n, r->lo, r->hi) != n))
+	if (pt_once(w) && (n != s->n || partial_run(s->pte, s->va, lvl, r->lo, r->hi) ||
+			   until_stop(s, n, r->lo, r->hi) != n))
 		return PT_AGAIN;
 	if (partial_run(s->pte, s->va, lvl, r->lo, r->hi)) {
-		if (r->rep && !w->dry && t->live)
+		if (r->rep && !pt_dry(w) && t->live)
 			unmap_report_run(w, s, r);
 		pt_unhint_run(w, s, r->lo, r->hi);
 	}
 	if (!n) {
 		/* break the block: what of it goes is reported whole (its pieces
 		 * are cleared in the fresh table, which no walker sees) */
-		if (r->rep && !w->dry && t->live) {
+		if (r->rep && !pt_dry(w) && t->live) {
 			pt_report_room(w, r->rep);
 			pt_report_part(w, r->rep, s->va, lvl, s->pte, s->lo, s->hi);
 		}
@@ -403,8 +402,7 @@ static int unmap_visit(struct pt_walk *w, struct pt_slot *s)
 		cleared++;
 	}
 	t->cnt -= cleared;
-	if (t->live)
-		w->b.dirty = true;
+	pt_wrote(w, t->live);
 	return (int)k;
 }
 
@@ -412,7 +410,7 @@ static int unmap_visit(struct pt_walk *w, struct pt_slot *s)
  * count says so: no scan), unlink it. */
 static void unmap_post(struct pt_walk *w, struct pt_slot *s)
 {
-	if (w->dry || s->child.cnt)
+	if (pt_dry(w) || s->child.cnt)
 		return;
 	pt_write(w, s->t, s->idx, 0);
 	if (s->t->live)
@@ -435,7 +433,7 @@ static PT_HOT int unmap_leaf(struct pt_walk *w, struct pt_entry *x)
 	if (r->rep)
 		pt_report_leaf(w, r->rep, x->va, x->level, x->e);
 	x->dcnt = -1;
-	w->b.dirty = true;
+	pt_wrote(w, true);
 	return 0;
 }
 
@@ -541,8 +539,7 @@ static inline void modify_entry(struct pt_walk *w, const struct modify_arg *m, a
 	if (v == e)
 		return;
 	pte_store(p, v);
-	if (live)
-		w->b.dirty = true; /* a barrier only when something changed */
+	pt_wrote(w, live); /* a barrier only when something changed */
 	if (live && (e & AM_PTE_VALID))
 		pt_queue_tlbi(w, va, level, true);
 }
@@ -614,8 +611,8 @@ static unsigned int modify_rest(struct pt_walk *w, struct pt_slot *s, unsigned i
 		modify_span(p + k, p + k + 1, m->clear, m->set, 0, &changed);
 		k++;
 	}
-	if (changed && s->t->live)
-		w->b.dirty = true; /* a barrier only when something changed */
+	if (changed) /* a barrier only when something changed */
+		pt_wrote(w, s->t->live);
 	return k;
 }
 
@@ -639,22 +636,22 @@ static int modify_visit(struct pt_walk *w, struct pt_slot *s)
 	if (rc)
 		return rc;
 	n = full_entries(s, m->hi);
-	if (w->once && (n != s->n || partial_run(s->pte, s->va, lvl, m->lo, m->hi)))
+	if (pt_once(w) && (n != s->n || partial_run(s->pte, s->va, lvl, m->lo, m->hi)))
 		return PT_AGAIN; /* a block or a run to break, or more visits */
 	if (partial_run(s->pte, s->va, lvl, m->lo, m->hi))
 		pt_unhint_run(w, s, 0, 0);
 	if (!n)
 		return pt_descend_new(w, s, false, false); /* break the block */
-	if (w->dry || w->once) {
+	if (pt_dry(w) || pt_once(w)) {
 		rc = modify_check_run(w, s, n);
-		if (w->dry || rc < 0)
+		if (pt_dry(w) || rc < 0)
 			return rc;
 		if ((unsigned int)rc != n)
 			return PT_AGAIN; /* a stop before the end */
 	}
 	p = t->p + s->idx;
 	/* entry by entry while the batch queues their invalidations one by one */
-	for (k = 0; k < n && t->live && !w->b.all; k++) {
+	for (k = 0; k < n && t->live && !pt_tlbi_whole(w); k++) {
 		am_pte_t e = p[k];
 
 		if (k && (e & stop) && stop_at(e, s->va + k * span, lvl, m->lo, m->hi))

@@ -504,6 +504,37 @@ static inline void pt_queue_tlbi(struct pt_walk *w, am_vaddr_t va, unsigned int 
 	e->leaf = leaf;
 }
 
+/*
+ * The walk's state, as the visitors see it: they read the mode and tell
+ * the batch what they wrote through these, never through the walk's
+ * members.
+ */
+/* The dry run: decide and count, write nothing. */
+static inline bool pt_dry(const struct pt_walk *w)
+{
+	return w->dry;
+}
+
+/* Once mode: decide everything in this visit, then write; allocate nothing. */
+static inline bool pt_once(const struct pt_walk *w)
+{
+	return w->once;
+}
+
+/* Entries were written: the call waits for them (COMPLETE) if their table
+ * is @live (the single-leaf path's always is). */
+static inline void pt_wrote(struct pt_walk *w, bool live)
+{
+	if (live)
+		w->b.dirty = true;
+}
+
+/* Does the batch invalidate the whole regime already (no entry needs its own)? */
+static inline bool pt_tlbi_whole(const struct pt_walk *w)
+{
+	return w->b.all;
+}
+
 /* One call of the backend's flush op for @pt. */
 static inline void pt_flush_op(struct am_pt *pt, enum am_pt_flush_kind kind, unsigned int n,
 			       const struct am_pt_inval *inv)
