@@ -349,6 +349,7 @@ static int unmap_visit(struct pt_walk *w, struct pt_slot *s)
 	unsigned int lvl = s->level;
 	unsigned int n = full_entries(s, r->hi);
 	unsigned int k, cleared = 0;
+	bool ranged;
 
 	if (!s->pte) {
 		k = zero_entries(s);
@@ -386,6 +387,8 @@ static int unmap_visit(struct pt_walk *w, struct pt_slot *s)
 		}
 		return pt_descend_new(w, s, false, false);
 	}
+	/* with ranges and nothing to report: one range for the run, after it */
+	ranged = t->live && !r->rep && pt_tlbi_ranges(w);
 	for (k = 0; k < n; k++) {
 		am_pte_t e = t->p[s->idx + k];
 
@@ -396,11 +399,14 @@ static int unmap_visit(struct pt_walk *w, struct pt_slot *s)
 			continue;
 		if (r->rep && t->live && pt_report_point(e, s->idx + k))
 			pt_report_room(w, r->rep);
-		unmap_entry(w, &t->p[s->idx + k], e, s->va + k * pt_span(lvl), lvl, t->live);
+		unmap_entry(w, &t->p[s->idx + k], e, s->va + k * pt_span(lvl), lvl,
+			    t->live && !ranged);
 		if (r->rep && t->live)
 			pt_report_leaf(w, r->rep, s->va + k * pt_span(lvl), lvl, e);
 		cleared++;
 	}
+	if (ranged && cleared)
+		pt_queue_tlbi_range(w, s->va, (uint64_t)k * pt_span(lvl), lvl, true);
 	t->cnt -= cleared;
 	pt_wrote(w, t->live);
 	return (int)k;
@@ -595,7 +601,7 @@ static __attribute__((noinline)) am_pte_t *modify_span(am_pte_t *p, am_pte_t *en
  * decides. Returns where it stopped.
  */
 static unsigned int modify_rest(struct pt_walk *w, struct pt_slot *s, unsigned int k,
-				unsigned int n)
+				unsigned int n, bool *changed_out)
 {
 	const struct modify_arg *m = w->arg;
 	const am_pte_t stop = stop_mask(s->level);
@@ -613,6 +619,7 @@ static unsigned int modify_rest(struct pt_walk *w, struct pt_slot *s, unsigned i
 	}
 	if (changed) /* a barrier only when something changed */
 		pt_wrote(w, s->t->live);
+	*changed_out = changed;
 	return k;
 }
 
@@ -650,6 +657,14 @@ static int modify_visit(struct pt_walk *w, struct pt_slot *s)
 			return PT_AGAIN; /* a stop before the end */
 	}
 	p = t->p + s->idx;
+	if (t->live && pt_tlbi_ranges(w)) { /* the rewrite, then one range for the run */
+		bool changed = false;
+
+		k = modify_rest(w, s, 0, n, &changed);
+		if (changed)
+			pt_queue_tlbi_range(w, s->va, (uint64_t)k * span, lvl, true);
+		return (int)k;
+	}
 	/* entry by entry while the batch queues their invalidations one by one */
 	for (k = 0; k < n && t->live && !pt_tlbi_whole(w); k++) {
 		am_pte_t e = p[k];
@@ -658,7 +673,11 @@ static int modify_visit(struct pt_walk *w, struct pt_slot *s)
 			return (int)k;
 		modify_entry(w, m, &p[k], e, s->va + k * span, lvl, true);
 	}
-	return k == n ? (int)n : (int)modify_rest(w, s, k, n);
+	{
+		bool changed = false;
+
+		return k == n ? (int)n : (int)modify_rest(w, s, k, n, &changed);
+	}
 }
 
 /* The single-leaf path: one leaf, its rules first; not part of a

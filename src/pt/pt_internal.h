@@ -461,12 +461,11 @@ static inline uint64_t pt_tlbi_extent(unsigned int level, bool leaf)
  * every entry in it is a leaf of one level. Returns false when @l cannot
  * take it.
  */
-static inline bool pt_tlbi_merge(struct am_pt_inval *l, am_vaddr_t va, unsigned int level,
-				 bool leaf)
+static inline bool pt_tlbi_merge_span(struct am_pt_inval *l, am_vaddr_t va, uint64_t end,
+				      unsigned int level, bool leaf)
 {
 	uint64_t lend =
 		l->addr + (l->pages ? (uint64_t)l->pages << 12 : pt_tlbi_extent(l->level, l->leaf));
-	uint64_t end = va + pt_tlbi_extent(level, leaf);
 
 	if (va < l->addr || va > lend)
 		return false;
@@ -478,6 +477,13 @@ static inline bool pt_tlbi_merge(struct am_pt_inval *l, am_vaddr_t va, unsigned 
 	l->leaf = (uint8_t)(l->leaf && leaf);
 	l->pages = (uint32_t)((end - l->addr) >> 12);
 	return true;
+}
+
+/* pt_tlbi_merge_span() for the entry at @va, @level. */
+static inline bool pt_tlbi_merge(struct am_pt_inval *l, am_vaddr_t va, unsigned int level,
+				 bool leaf)
+{
+	return pt_tlbi_merge_span(l, va, va + pt_tlbi_extent(level, leaf), level, leaf);
 }
 
 /*
@@ -505,6 +511,38 @@ static inline void pt_queue_tlbi(struct pt_walk *w, am_vaddr_t va, unsigned int 
 }
 
 /*
+ * With FEAT_TLBIRANGE: queue the invalidation of [va, va + size) as one
+ * range (or part of the run before it): the leaves of @level in it when
+ * @leaf, else every leaf and walk under it. Returns false without the
+ * feature: the caller invalidates entry by entry. A run's entries are
+ * invalidated whether or not each changed: a TLBI of nothing cached is
+ * harmless.
+ */
+static inline bool pt_queue_tlbi_range(struct pt_walk *w, am_vaddr_t va, uint64_t size,
+				       unsigned int level, bool leaf)
+{
+	struct pt_batch *b = &w->b;
+	struct am_pt_inval *e;
+
+	if (!w->pt->tlbi_range)
+		return false;
+	if (w->dry || b->all)
+		return true;
+	if (b->ntlbi && pt_tlbi_merge_span(&b->inv[b->ntlbi - 1], va, va + size, level, leaf))
+		return true;
+	if (b->ntlbi == w->pt->tlbi_max || (size >> 12) > 0xffffffffull) {
+		b->all = true;
+		return true;
+	}
+	e = &b->inv[b->ntlbi++];
+	e->addr = va;
+	e->pages = (uint32_t)(size >> 12);
+	e->level = (uint8_t)(leaf ? level : 0);
+	e->leaf = leaf;
+	return true;
+}
+
+/*
  * The walk's state, as the visitors see it: they read the mode and tell
  * the batch what they wrote through these, never through the walk's
  * members.
@@ -527,6 +565,12 @@ static inline void pt_wrote(struct pt_walk *w, bool live)
 {
 	if (live)
 		w->b.dirty = true;
+}
+
+/* Does the backend take ranges (pt_queue_tlbi_range())? */
+static inline bool pt_tlbi_ranges(const struct pt_walk *w)
+{
+	return w->pt->tlbi_range;
 }
 
 /* Does the batch invalidate the whole regime already (no entry needs its own)? */

@@ -488,7 +488,15 @@ void pt_teardown(struct pt_walk *w, am_pte_t *tbl, am_paddr_t pa, unsigned int l
 	void *arg = w->arg;
 	struct pt_tbl t = {.p = tbl, .live = live};
 
-	if (live)
+	/*
+	 * With FEAT_TLBIRANGE, one range over the subtree's span stands for
+	 * every leaf and walk in it (but a level-0 entry's 512 GiB: entry by
+	 * entry, until the batch invalidates everything): the subtree is
+	 * then walked as no walker's.
+	 */
+	if (live && level - 1 > 0 && pt_queue_tlbi_range(w, va, pt_span(level - 1), 0, false))
+		t.live = false;
+	else if (live)
 		pt_queue_tlbi(w, va, level - 1, false);
 	w->v = &teardown_visitor;
 	w->arg = rep;
