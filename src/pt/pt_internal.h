@@ -172,8 +172,11 @@ struct pt_visitor {
 struct pt_batch {
 	struct am_pt_inval inv[AM_PT_TLBI_BATCH]; /* entries, or (tlbi_range) runs */
 	unsigned int ntlbi;
-	bool all;   /* too many: invalidate the whole regime */
-	bool dirty; /* live descriptors written since the last COMPLETE */
+	bool all;     /* too many: invalidate the whole regime */
+	bool tearing; /* a teardown walks an unlinked subtree (pt_teardown()) */
+	bool torn;    /* ... and the whole regime was invalidated since: nothing
+		       * under it can be cached any more */
+	bool dirty;   /* live descriptors written since the last COMPLETE */
 	unsigned int nfree;
 	struct {
 		void *va;
@@ -212,6 +215,7 @@ static inline void pt_walk_init(struct pt_walk *w, struct am_pt *pt, const struc
 	w->b.ntlbi = 0;
 	w->b.all = false;
 	w->b.dirty = false;
+	w->b.tearing = w->b.torn = false;
 	w->b.nfree = 0;
 }
 

@@ -116,6 +116,10 @@ void pt_flush(struct pt_walk *w)
 			pt_flush_op(pt, AM_PT_FLUSH_ALL, 0, b->inv);
 		else
 			pt_flush_op(pt, AM_PT_FLUSH_LIST, b->ntlbi, b->inv);
+		/* the entry above a subtree being torn down was cleared before
+		 * this whole-regime invalidation: nothing under it is cached now */
+		if (b->all && b->tearing)
+			b->torn = true;
 		b->ntlbi = 0;
 		b->all = false;
 		b->dirty = false;
@@ -414,12 +418,28 @@ static int teardown_visit(struct pt_walk *w, struct pt_slot *s)
 	unsigned int lvl = s->level;
 	uint64_t span = pt_span(lvl);
 	unsigned int k;
+	bool quiet = !rep && (w->b.all || w->b.torn || !t->live); /* no leaf needs anything */
 
+	if (pt_is_table(s->pte, lvl) && quiet && lvl + 1 == AM_PT_MAX_LEVEL) {
+		/* last-level tables whose leaves need nothing: given back without
+		 * entering them, as teardown_post() would after the visit */
+		for (k = 0; k < s->n; k++) {
+			am_pte_t e = t->p[s->idx + k];
+			am_paddr_t pa = e & AM_PTE_OA_MASK;
+
+			if (!pt_is_table(e, lvl))
+				break;
+			if (t->live && !w->b.torn)
+				pt_queue_tlbi(w, s->va + k * span, lvl, false);
+			pt_queue_free(w, pt_table_va(w->pt, pa), pa);
+		}
+		return (int)k;
+	}
 	if (pt_is_table(s->pte, lvl)) {
 		pt_descend_table(w, s);
 		return 1;
 	}
-	if (!rep && (w->b.all || !t->live)) {
+	if (quiet) {
 		/* nothing to do for a leaf: on to the next table entry */
 		if (lvl == AM_PT_MAX_LEVEL)
 			return (int)s->n;
@@ -432,7 +452,7 @@ static int teardown_visit(struct pt_walk *w, struct pt_slot *s)
 		am_pte_t e = t->p[s->idx + k];
 		am_vaddr_t va = s->va + k * span;
 
-		if (!rep && w->b.all)
+		if (!rep && (w->b.all || w->b.torn))
 			return (int)k; /* from here on as above */
 		if (!e)
 			continue;
@@ -440,7 +460,7 @@ static int teardown_visit(struct pt_walk *w, struct pt_slot *s)
 			break; /* the walker descends there next */
 		if (rep && pt_report_point(e, s->idx + k))
 			pt_report_room(w, rep);
-		if (t->live && (e & AM_PTE_VALID))
+		if (t->live && !w->b.torn && (e & AM_PTE_VALID))
 			pt_queue_tlbi(w, va, lvl, true);
 		if (!rep)
 			continue;
@@ -464,7 +484,7 @@ static void teardown_post(struct pt_walk *w, struct pt_slot *s)
 		pte_store(&s->t->p[s->idx], 0);
 		w->b.all = true; /* see pt_destroy() */
 	}
-	if (s->t->live)
+	if (s->t->live && !w->b.torn)
 		pt_queue_tlbi(w, s->va, s->level, false);
 	pt_queue_free(w, s->child.p, s->child_pa);
 }
@@ -500,7 +520,10 @@ void pt_teardown(struct pt_walk *w, am_pte_t *tbl, am_paddr_t pa, unsigned int l
 		pt_queue_tlbi(w, va, level - 1, false);
 	w->v = &teardown_visitor;
 	w->arg = rep;
+	w->b.tearing = true;
+	w->b.torn = false;
 	(void)walk_tbl(w, &t, level, va, va, va + pt_span(level - 1));
+	w->b.tearing = false;
 	w->v = v;
 	w->arg = arg;
 	pt_queue_free(w, tbl, pa);
