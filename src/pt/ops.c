@@ -156,11 +156,7 @@ static inline void store_leaves(volatile am_pte_t *q, volatile am_pte_t *end, am
  */
 static int map_leaves(struct pt_walk *w, struct pt_slot *s, unsigned int n)
 {
-	struct map_arg *m = w->arg;
 	uint64_t span = pt_span(s->level);
-	uint64_t run = span * AM_PT_CONTIG_ENTRIES;
-	bool contig = (m->flags & AM_PT_F_CONTIG) && !(m->delta & (run - 1));
-	am_pte_t tmpl = map_tmpl(m, s->level);
 	am_pte_t *p = s->t->p;
 
 	if (pt_once(w) && n != s->n)
@@ -182,9 +178,20 @@ static int map_leaves(struct pt_walk *w, struct pt_slot *s, unsigned int n)
 				return map_refuse(w, s->va + k * span, e, s->level);
 		}
 	}
-	if (pt_dry(w))
-		return (int)n;
-	p += s->idx;
+	pt_apply(s);
+	return (int)n;
+}
+
+/* Write the @n leaves map_leaves() decided, from s->idx (all zero). */
+static int map_apply(struct pt_walk *w, struct pt_slot *s, unsigned int n)
+{
+	struct map_arg *m = w->arg;
+	uint64_t span = pt_span(s->level);
+	uint64_t run = span * AM_PT_CONTIG_ENTRIES;
+	bool contig = (m->flags & AM_PT_F_CONTIG) && !(m->delta & (run - 1));
+	am_pte_t tmpl = map_tmpl(m, s->level);
+	am_pte_t *p = s->t->p + s->idx;
+
 	for (unsigned int k = 0; k < n;) {
 		am_vaddr_t va = s->va + k * span;
 		unsigned int chunk = n - k;
@@ -300,8 +307,11 @@ static PT_HOT int map_leaf(struct pt_walk *w, struct pt_entry *x)
 	return 0;
 }
 
-static const struct pt_visitor map_visitor = {
-	.visit = map_visit, .leaf = map_leaf, .once = 1, .deepest = AM_PT_MAX_LEVEL};
+static const struct pt_visitor map_visitor = {.visit = map_visit,
+					      .apply = map_apply,
+					      .leaf = map_leaf,
+					      .once = 1,
+					      .deepest = AM_PT_MAX_LEVEL};
 
 /* ---------------------------------------------------------------- unmap -- */
 
@@ -345,11 +355,9 @@ static void unmap_report_run(struct pt_walk *w, const struct pt_slot *s, const s
 static int unmap_visit(struct pt_walk *w, struct pt_slot *s)
 {
 	struct range_arg *r = w->arg;
-	struct pt_tbl *t = s->t;
 	unsigned int lvl = s->level;
 	unsigned int n = full_entries(s, r->hi);
-	unsigned int k, cleared = 0;
-	bool ranged;
+	unsigned int k;
 
 	if (!s->pte) {
 		k = zero_entries(s);
@@ -364,9 +372,7 @@ static int unmap_visit(struct pt_walk *w, struct pt_slot *s)
 		}
 		if (pt_once(w) && s->n != 1)
 			return PT_AGAIN;
-		pt_write(w, t, s->idx, 0);
-		pt_teardown(w, pt_table_va(w->pt, s->pte & AM_PTE_OA_MASK), s->pte & AM_PTE_OA_MASK,
-			    lvl + 1, s->va, t->live, r->rep);
+		pt_drop_subtree(w, s, r->rep);
 		return 1;
 	}
 	/* once mode: nothing to break, and no stop before the end */
@@ -374,21 +380,33 @@ static int unmap_visit(struct pt_walk *w, struct pt_slot *s)
 			   until_stop(s, n, r->lo, r->hi) != n))
 		return PT_AGAIN;
 	if (partial_run(s->pte, s->va, lvl, r->lo, r->hi)) {
-		if (r->rep && !pt_dry(w) && t->live)
+		if (r->rep && !pt_dry(w) && s->t->live)
 			unmap_report_run(w, s, r);
 		pt_unhint_run(w, s, r->lo, r->hi);
 	}
 	if (!n) {
 		/* break the block: what of it goes is reported whole (its pieces
 		 * are cleared in the fresh table, which no walker sees) */
-		if (r->rep && !pt_dry(w) && t->live) {
+		if (r->rep && !pt_dry(w) && s->t->live) {
 			pt_report_room(w, r->rep);
 			pt_report_part(w, r->rep, s->va, lvl, s->pte, s->lo, s->hi);
 		}
 		return pt_descend_new(w, s, false, false);
 	}
+	pt_apply(s);
+	return (int)n;
+}
+
+/* Clear the leaves from s->idx, up to @n or the first stop. */
+static int unmap_apply(struct pt_walk *w, struct pt_slot *s, unsigned int n)
+{
+	struct range_arg *r = w->arg;
+	struct pt_tbl *t = s->t;
+	unsigned int lvl = s->level;
+	unsigned int k, cleared = 0;
 	/* with ranges and nothing to report: one range for the run, after it */
-	ranged = t->live && !r->rep && pt_tlbi_ranges(w);
+	bool ranged = t->live && !r->rep && pt_tlbi_ranges(w);
+
 	for (k = 0; k < n; k++) {
 		am_pte_t e = t->p[s->idx + k];
 
@@ -444,6 +462,7 @@ static PT_HOT int unmap_leaf(struct pt_walk *w, struct pt_entry *x)
 }
 
 static const struct pt_visitor unmap_visitor = {.visit = unmap_visit,
+						.apply = unmap_apply,
 						.post = unmap_post,
 						.leaf = unmap_leaf,
 						.once = 1,
@@ -626,13 +645,8 @@ static unsigned int modify_rest(struct pt_walk *w, struct pt_slot *s, unsigned i
 static int modify_visit(struct pt_walk *w, struct pt_slot *s)
 {
 	struct modify_arg *m = w->arg;
-	struct pt_tbl *t = s->t;
 	unsigned int lvl = s->level;
-	uint64_t span = pt_span(lvl);
-	const am_pte_t stop = stop_mask(lvl);
-	am_pte_t *p;
 	unsigned int n;
-	unsigned int k;
 	int rc;
 
 	if (pt_is_table(s->pte, lvl)) {
@@ -649,17 +663,32 @@ static int modify_visit(struct pt_walk *w, struct pt_slot *s)
 		pt_unhint_run(w, s, 0, 0);
 	if (!n)
 		return pt_descend_new(w, s, false, false); /* break the block */
+	/* the rules, where they are checked (the commit saw them in the dry run) */
 	if (pt_dry(w) || pt_once(w)) {
 		rc = modify_check_run(w, s, n);
-		if (pt_dry(w) || rc < 0)
+		if (rc < 0)
 			return rc;
-		if ((unsigned int)rc != n)
+		if (pt_once(w) && (unsigned int)rc != n)
 			return PT_AGAIN; /* a stop before the end */
+		n = (unsigned int)rc;
 	}
-	p = t->p + s->idx;
-	if (t->live && pt_tlbi_ranges(w)) { /* the rewrite, then one range for the run */
-		bool changed = false;
+	pt_apply(s);
+	return (int)n;
+}
 
+/* Rewrite the leaves from s->idx, up to @n or the first stop. */
+static int modify_apply(struct pt_walk *w, struct pt_slot *s, unsigned int n)
+{
+	struct modify_arg *m = w->arg;
+	struct pt_tbl *t = s->t;
+	unsigned int lvl = s->level;
+	uint64_t span = pt_span(lvl);
+	const am_pte_t stop = stop_mask(lvl);
+	am_pte_t *p = t->p + s->idx;
+	bool changed = false;
+	unsigned int k;
+
+	if (t->live && pt_tlbi_ranges(w)) { /* the rewrite, then one range for the run */
 		k = modify_rest(w, s, 0, n, &changed);
 		if (changed)
 			pt_queue_tlbi_range(w, s->va, (uint64_t)k * span, lvl, true);
@@ -673,11 +702,7 @@ static int modify_visit(struct pt_walk *w, struct pt_slot *s)
 			return (int)k;
 		modify_entry(w, m, &p[k], e, s->va + k * span, lvl, true);
 	}
-	{
-		bool changed = false;
-
-		return k == n ? (int)n : (int)modify_rest(w, s, k, n, &changed);
-	}
+	return k == n ? (int)n : (int)modify_rest(w, s, k, n, &changed);
 }
 
 /* The single-leaf path: one leaf, its rules first; not part of a
@@ -697,8 +722,11 @@ static PT_HOT int modify_leaf(struct pt_walk *w, struct pt_entry *x)
 	return 0;
 }
 
-static const struct pt_visitor modify_visitor = {
-	.visit = modify_visit, .leaf = modify_leaf, .once = 1, .deepest = AM_PT_MAX_LEVEL};
+static const struct pt_visitor modify_visitor = {.visit = modify_visit,
+						 .apply = modify_apply,
+						 .leaf = modify_leaf,
+						 .once = 1,
+						 .deepest = AM_PT_MAX_LEVEL};
 
 /* ------------------------------------------------------------- populate -- */
 

@@ -130,6 +130,9 @@ struct pt_slot {
 	uint8_t shallow; /* create it but do not visit its entries */
 	uint8_t fresh;	 /* the child is a page from the reserve, not installed */
 	uint8_t brk;	 /* installing it replaces a live valid block: BBM */
+	/* Set by the visitor (pt_apply()): the entries it consumed are for its
+	 * apply op, which the walker calls when the walk writes. */
+	uint8_t apply;
 };
 
 struct pt_walk;
@@ -149,15 +152,26 @@ struct pt_entry {
 
 struct pt_visitor {
 	/*
-	 * Visit entry s->idx (and possibly the entries after it). Returns the
-	 * number of entries consumed (>= 1; with s->descend set, the value is
-	 * ignored and 1 is consumed), or an AM_E* error (dry run and once mode
-	 * only: the commit run must not fail). In once mode (w->once) it
-	 * returns s->n, a refusal, or PT_AGAIN, and writes only after every
-	 * check passed; setting s->descend counts as PT_AGAIN, so nothing may
-	 * be written before it.
+	 * Visit entry s->idx (and possibly the entries after it): decide and
+	 * check; write no descriptor (the walker does: apply, pt_descend_*(),
+	 * pt_unhint_run(), pt_drop_subtree() write only when the walk writes).
+	 * Returns the number of entries consumed (>= 1; with s->descend set,
+	 * the value is ignored and 1 is consumed), or an AM_E* error (dry run
+	 * and once mode only: the commit run must not fail). In once mode
+	 * (pt_once()) it returns s->n, a refusal, or PT_AGAIN; setting
+	 * s->descend counts as PT_AGAIN.
 	 */
 	int (*visit)(struct pt_walk *w, struct pt_slot *s);
+	/*
+	 * Write the @n entries from s->idx that visit() consumed and marked
+	 * with pt_apply(): called by the walker only when the walk writes
+	 * (the commit, or once mode after the visit decided the whole range),
+	 * never in the dry run. Returns the entries it consumed: @n, or fewer
+	 * where it stopped (the stop rule, checked again as it writes: the dry
+	 * run's visit counted the same). May be NULL for a visitor that never
+	 * calls pt_apply().
+	 */
+	int (*apply)(struct pt_walk *w, struct pt_slot *s, unsigned int n);
 	/* After the child of s was walked (not for fresh children). May be NULL. */
 	void (*post)(struct pt_walk *w, struct pt_slot *s);
 	/* The single-leaf path (pt_exec()). May be NULL. Returns 0, a
@@ -421,6 +435,9 @@ void pt_report_deliver(struct am_pt *pt, struct pt_report *rep);
  */
 void pt_teardown(struct pt_walk *w, am_pte_t *tbl, am_paddr_t pa, unsigned int level, am_vaddr_t va,
 		 bool live, struct pt_report *rep);
+/* The table under entry s, which the range covers whole: unlinked, and its
+ * subtree torn down (pt_teardown()); nothing in the dry run. */
+void pt_drop_subtree(struct pt_walk *w, struct pt_slot *s, struct pt_report *rep);
 /* Give back every table of @pt, the root included (am_pt_destroy()), with
  * the teardown visitor; each leaf reported to @rep unless NULL. */
 void pt_destroy(struct am_pt *pt, struct pt_report *rep);
@@ -555,6 +572,12 @@ static inline bool pt_queue_tlbi_range(struct pt_walk *w, am_vaddr_t va, uint64_
 static inline bool pt_dry(const struct pt_walk *w)
 {
 	return w->dry;
+}
+
+/* The entries this visit consumes go to the visitor's apply op when the walk writes. */
+static inline void pt_apply(struct pt_slot *s)
+{
+	s->apply = 1;
 }
 
 /* Once mode: decide everything in this visit, then write; allocate nothing. */

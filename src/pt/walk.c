@@ -529,6 +529,16 @@ void pt_teardown(struct pt_walk *w, am_pte_t *tbl, am_paddr_t pa, unsigned int l
 	pt_queue_free(w, tbl, pa);
 }
 
+void pt_drop_subtree(struct pt_walk *w, struct pt_slot *s, struct pt_report *rep)
+{
+	am_paddr_t pa = s->pte & AM_PTE_OA_MASK;
+
+	if (w->dry)
+		return;
+	pt_write(w, s->t, s->idx, 0);
+	pt_teardown(w, pt_table_va(w->pt, pa), pa, s->level + 1, s->va, s->t->live, rep);
+}
+
 /*
  * am_pt_destroy(): one walk of the teardown visitor over the whole input
  * range, the root not live (no TLB maintenance); then the root. With a
@@ -571,7 +581,7 @@ static void slot_init(struct pt_slot *s, struct pt_tbl *t, unsigned int level, u
 	s->lo = lo > s->va ? lo : s->va;
 	s->hi = hi < s->va + span ? hi : s->va + span;
 	s->pte = pt_get(t, i);
-	s->descend = s->shallow = s->fresh = s->brk = 0;
+	s->descend = s->shallow = s->fresh = s->brk = s->apply = 0;
 }
 
 /* Back from the walk of the existing table under entry s: the visitor's
@@ -598,6 +608,8 @@ static int walk_tbl(struct pt_walk *w, struct pt_tbl *t, unsigned int level, am_
 		rc = w->v->visit(w, &s);
 		if (rc < 0)
 			return rc;
+		if (s.apply && !w->dry)
+			rc = w->v->apply(w, &s, (unsigned int)rc);
 		if (s.descend) {
 			if (!s.shallow) {
 				int crc = walk_tbl(w, &s.child, level + 1, s.va, s.lo, s.hi);
@@ -716,6 +728,8 @@ static int walk_once(struct pt_walk *w, struct pt_start *st, am_vaddr_t lo, am_v
 		return rc;
 	if (s.descend)
 		return PT_AGAIN; /* a table to walk: nothing was written before */
+	if (s.apply)		 /* the whole range decided: now written */
+		rc = w->v->apply(w, &s, (unsigned int)rc);
 	if ((unsigned int)rc != s.n)
 		PT_LOG(w->pt, AM_LOG_ERR, AM_EV_INTERNAL, "once mode: entries left after the visit",
 		       s.va, s.level, s.n - (unsigned int)rc);
