@@ -467,7 +467,7 @@ QEMU_LINUX := qemu-system-aarch64 -M virt,virtualization=on -cpu cortex-a57 -m 5
 # Every suite prints `<suite>: N passed, M failed`; scripts/run-suites.sh
 # runs them all and closes with the total.
 SUITES := $(patsubst $(B)/tests/%,unit-%,$(UNIT_BINS)) config-reduced $(addprefix tsan-,$(TSAN_TESTS)) \
-	fuzz-replay soak-slice cross-build qemu-mpu qemu-r52 qemu-mmu qemu-mmu-max qemu-guest \
+	fuzz-replay soak-slice cross-build addr-types qemu-mpu qemu-r52 qemu-mmu qemu-mmu-max qemu-guest \
 	qemu-mmio-guard qemu-smp qemu-linux
 
 # Each suite builds what it runs, so one that does not build is counted as
@@ -492,6 +492,9 @@ suite-soak-slice: $(B)/fuzz-san/soak
 
 suite-cross-build: | deps
 	@scripts/cross-build.sh $(filter-out host,$(TARGETS))
+
+suite-addr-types: | deps
+	@scripts/addr-types.sh
 
 suite-qemu-mpu: $(M33_IMG) | qemu-empty-fw
 	@scripts/run-qemu.sh qemu-mpu 60 $(QEMU_MPU) $(M33_IMG)

@@ -170,7 +170,7 @@ static void x_out(struct setup *s)
  * that intersects [base, limit). noipa: no inlining, no hoisting out of loops.
  */
 static int __attribute__((noipa))
-baseline_scan(const struct pair *t, unsigned int n, am_paddr_t base, am_paddr_t limit)
+baseline_scan(const struct pair *t, unsigned int n, am_mpu_addr_t base, am_mpu_addr_t limit)
 {
 	for (unsigned int i = 0; i < n; i++)
 		if (limit > t[i].base && base < t[i].limit)

@@ -63,7 +63,7 @@ static void *b_alloc(void *ctx, am_paddr_t *pa)
 		return NULL;
 	bk.v[T_ALLOC]++;
 	p = free_list[--nfree];
-	*pa = (am_paddr_t)(uintptr_t)p;
+	*pa = am_pa((uintptr_t)p);
 	return p;
 }
 
@@ -80,7 +80,7 @@ bool bench_tlbi_range;
 /* What the aarch64 backend would issue for one invalidation of a list. */
 static void b_inval(const struct am_pt_inval *v)
 {
-	uint64_t addr = v->addr, left = v->pages, op;
+	uint64_t addr = am_va_val(v->addr), left = v->pages, op;
 	bool range;
 
 	if (!left) {
@@ -388,11 +388,11 @@ static int do_op(struct am_pt *pt, const struct work *w, enum op op)
 {
 	switch (op) {
 	case OP_MAP:
-		return am_pt_map(pt, w->va, w->pa, w->size, &rw, w->flags);
+		return am_pt_map(pt, am_va(w->va), am_pa(w->pa), w->size, &rw, w->flags);
 	case OP_MODIFY:
-		return am_pt_modify(pt, w->va, w->size, &ro, 0);
+		return am_pt_modify(pt, am_va(w->va), w->size, &ro, 0);
 	default:
-		return am_pt_unmap(pt, w->va, w->size);
+		return am_pt_unmap(pt, am_va(w->va), w->size);
 	}
 }
 

@@ -60,7 +60,7 @@ static const struct {
 
 /* The three sizes under test: map, unmap and modify figures go in this order. */
 static const struct {
-	am_vaddr_t va;
+	uint64_t va;
 	uint64_t size;
 	unsigned int flags;
 } pieces[3] = {
@@ -102,23 +102,26 @@ static void count_regime(int r)
 
 	bench_where = regime_name[r];
 	bench_pt_new(&pt, r);
-	EXPECT("map of VA_KEEP", am_pt_map(&pt, VA_KEEP, VA_KEEP + OA_OFF, K4, &rw, 0), 0);
+	EXPECT("map of VA_KEEP",
+	       am_pt_map(&pt, am_va(VA_KEEP), am_pa(VA_KEEP + OA_OFF), K4, &rw, 0), 0);
 	tables = am_pt_tables(&pt);
 
 	for (unsigned int p = 0; p < 3; p++) {
-		am_vaddr_t va = pieces[p].va;
+		uint64_t va = pieces[p].va;
 		uint64_t sz = pieces[p].size;
 		unsigned int fl = pieces[p].flags;
 
 		for (unsigned int k = 0; k < INSTR_CALLS; k++) {
-			COUNT_CALL(r, F_MAP_4K + p, am_pt_map(&pt, va, va + OA_OFF, sz, &rw, fl));
-			EXPECT("unmap (restore)", am_pt_unmap(&pt, va, sz), 0);
+			COUNT_CALL(r, F_MAP_4K + p,
+				   am_pt_map(&pt, am_va(va), am_pa(va + OA_OFF), sz, &rw, fl));
+			EXPECT("unmap (restore)", am_pt_unmap(&pt, am_va(va), sz), 0);
 		}
 		dump(r, F_MAP_4K + p);
 
 		for (unsigned int k = 0; k < INSTR_CALLS; k++) {
-			EXPECT("map (restore)", am_pt_map(&pt, va, va + OA_OFF, sz, &rw, fl), 0);
-			COUNT_CALL(r, F_UNMAP_4K + p, am_pt_unmap(&pt, va, sz));
+			EXPECT("map (restore)",
+			       am_pt_map(&pt, am_va(va), am_pa(va + OA_OFF), sz, &rw, fl), 0);
+			COUNT_CALL(r, F_UNMAP_4K + p, am_pt_unmap(&pt, am_va(va), sz));
 		}
 		dump(r, F_UNMAP_4K + p);
 		EXPECT("table pages after the unmaps", am_pt_tables(&pt), tables);
@@ -127,32 +130,33 @@ static void count_regime(int r)
 	/* the unmap that leaves the level-3 table empty (and frees it) */
 	for (unsigned int k = 0; k < INSTR_CALLS; k++) {
 		EXPECT("map of VA_LAST (restore)",
-		       am_pt_map(&pt, VA_LAST, VA_LAST + OA_OFF, K4, &rw, 0), 0);
+		       am_pt_map(&pt, am_va(VA_LAST), am_pa(VA_LAST + OA_OFF), K4, &rw, 0), 0);
 		EXPECT("table pages with VA_LAST", am_pt_tables(&pt), tables + 1);
-		COUNT_CALL(r, F_UNMAP_4K_LAST, am_pt_unmap(&pt, VA_LAST, K4));
+		COUNT_CALL(r, F_UNMAP_4K_LAST, am_pt_unmap(&pt, am_va(VA_LAST), K4));
 		EXPECT("table pages without VA_LAST", am_pt_tables(&pt), tables);
 	}
 	dump(r, F_UNMAP_4K_LAST);
 
 	for (unsigned int p = 0; p < 3; p++) {
-		am_vaddr_t va = pieces[p].va;
+		uint64_t va = pieces[p].va;
 		uint64_t sz = pieces[p].size;
 
-		EXPECT("map (restore)", am_pt_map(&pt, va, va + OA_OFF, sz, &rw, pieces[p].flags),
-		       0);
+		EXPECT("map (restore)",
+		       am_pt_map(&pt, am_va(va), am_pa(va + OA_OFF), sz, &rw, pieces[p].flags), 0);
 		for (unsigned int k = 0; k < INSTR_CALLS; k++) {
-			COUNT_CALL(r, F_MODIFY_4K + p, am_pt_modify(&pt, va, sz, &ro, 0));
-			EXPECT("modify back to RW (restore)", am_pt_modify(&pt, va, sz, &rw, 0), 0);
+			COUNT_CALL(r, F_MODIFY_4K + p, am_pt_modify(&pt, am_va(va), sz, &ro, 0));
+			EXPECT("modify back to RW (restore)",
+			       am_pt_modify(&pt, am_va(va), sz, &rw, 0), 0);
 		}
 		dump(r, F_MODIFY_4K + p);
-		EXPECT("unmap (restore)", am_pt_unmap(&pt, va, sz), 0);
+		EXPECT("unmap (restore)", am_pt_unmap(&pt, am_va(va), sz), 0);
 	}
 
 	for (unsigned int k = 0; k < INSTR_CALLS; k++)
-		COUNT_CALL(r, F_QUERY, am_pt_query(&pt, QUERY_VA, &leaf));
+		COUNT_CALL(r, F_QUERY, am_pt_query(&pt, am_va(QUERY_VA), &leaf));
 	dump(r, F_QUERY);
-	EXPECT("query: the leaf's VA", leaf.va, VA_KEEP);
-	EXPECT("query: the leaf's PA", leaf.pa, VA_KEEP + OA_OFF);
+	EXPECT("query: the leaf's VA", am_va_val(leaf.va), VA_KEEP);
+	EXPECT("query: the leaf's PA", am_pa_val(leaf.pa), VA_KEEP + OA_OFF);
 	EXPECT("query: the leaf's size", leaf.size, K4);
 
 	EXPECT("table pages at the end", am_pt_tables(&pt), tables);

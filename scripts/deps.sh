@@ -49,8 +49,9 @@ for t in "$@"; do
 	case $t in
 	# the four QEMU images (cross compilers only), the Linux guest and QEMU
 	demo) needs+=(cmd:make:make "${cross[@]}" "${qemu[@]}" "${linux[@]}") ;;
-	# host suites (cmocka, ASan/UBSan come with gcc), cross-build, QEMU suites
-	test) needs+=(cmd:make:make "${host_c[@]}" file:/usr/include/cmocka.h:libcmocka-dev
+	# host suites (cmocka, ASan/UBSan come with gcc), cross-build, addr-types (g++:
+	# armmap/addr.h as C++), QEMU suites
+	test) needs+=(cmd:make:make "${host_c[@]}" file:/usr/include/cmocka.h:libcmocka-dev cmd:g++:g++
 		"${cross[@]}" "${qemu[@]}" "${linux[@]}") ;;
 	# host benchmarks; instruction counts by callgrind
 	bench) needs+=(cmd:make:make "${host_c[@]}" cmd:valgrind:valgrind

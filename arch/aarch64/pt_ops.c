@@ -66,7 +66,7 @@ void *am_aarch64_alloc_table(void *ctx, am_paddr_t *pa)
 		c->in_use++;
 		c->allocs++;
 		c->hint = (i + 1) % c->pages;
-		*pa = (am_paddr_t)(uintptr_t)(c->pool + (size_t)i * GRANULE);
+		*pa = am_pa((uintptr_t)(c->pool + (size_t)i * GRANULE));
 		return c->pool + (size_t)i * GRANULE;
 	}
 	c->alloc_fails++; /* not reached: in_use < pages means a free bit */
@@ -83,7 +83,7 @@ void am_aarch64_free_table(void *ctx, void *table, am_paddr_t pa)
 		return;
 	off = (uintptr_t)table - (uintptr_t)c->pool;
 	if ((uintptr_t)table < (uintptr_t)c->pool || (off & (GRANULE - 1)) ||
-	    off / GRANULE >= c->pages || pa != (am_paddr_t)(uintptr_t)table) {
+	    off / GRANULE >= c->pages || am_pa_val(pa) != (uintptr_t)table) {
 		c->bad_frees++; /* not ours, or PA and VA disagree */
 		return;
 	}
@@ -176,7 +176,7 @@ static void inval(struct am_aarch64_pt_ctx *c, const struct am_pt_flush *f,
 		  const struct am_pt_inval *v)
 {
 	uint16_t asid = f->regime == AM_PT_S1_EL10 ? f->asid : 0;
-	uint64_t addr = v->addr, left = v->pages, op;
+	uint64_t addr = am_va_val(v->addr), left = v->pages, op;
 	bool range;
 
 	if (!left) {

@@ -129,7 +129,7 @@ static void *host_alloc_table(void *ctx, am_paddr_t *pa)
 		if (++h->in_use > h->max_in_use)
 			h->max_in_use = h->in_use;
 		memset(page_va(h, idx), AM_HOST_PT_GARBAGE, AM_HOST_PT_PAGE);
-		*pa = h->pa_base + (uint64_t)idx * AM_HOST_PT_PAGE;
+		*pa = am_pa(h->pa_base + (uint64_t)idx * AM_HOST_PT_PAGE);
 		return page_va(h, idx);
 	}
 fail:
@@ -137,8 +137,9 @@ fail:
 	return NULL;
 }
 
-static void host_free_table(void *ctx, void *table, am_paddr_t pa)
+static void host_free_table(void *ctx, void *table, am_paddr_t table_pa)
 {
+	uint64_t pa = am_pa_val(table_pa);
 	struct am_host_pt *h = ctx;
 	size_t idx;
 
@@ -156,8 +157,9 @@ static void host_free_table(void *ctx, void *table, am_paddr_t pa)
 	memset(table, AM_HOST_PT_GARBAGE, AM_HOST_PT_PAGE);
 }
 
-static void host_free_table_bare(void *ctx, void *table, am_paddr_t pa)
+static void host_free_table_bare(void *ctx, void *table, am_paddr_t table_pa)
 {
+	uint64_t pa = am_pa_val(table_pa);
 	struct am_host_pt *h = ctx;
 	size_t idx;
 
@@ -174,7 +176,7 @@ static void host_free_table_bare(void *ctx, void *table, am_paddr_t pa)
 static void *host_table_va(void *ctx, am_paddr_t pa)
 {
 	struct am_host_pt *h = ctx;
-	void *va = am_host_pt_va(h, pa);
+	void *va = am_host_pt_va(h, am_pa_val(pa));
 
 	if (!va)
 		h->bad_table_va++;
@@ -209,7 +211,7 @@ static void host_range(struct am_host_pt *h, const struct am_pt_flush *f,
 		       const struct am_pt_inval *v)
 {
 	uint16_t asid = f->regime == AM_PT_S1_EL10 ? f->asid : 0;
-	uint64_t addr = v->addr, left = v->pages, op;
+	uint64_t addr = am_va_val(v->addr), left = v->pages, op;
 	bool range;
 
 	h->tlbi_range_inv++;
@@ -286,10 +288,10 @@ static void host_flush(void *ctx, const struct am_pt_flush *f)
 		}
 		r.level = v->level;
 		r.leaf = v->leaf;
-		r.addr = v->addr;
+		r.addr = am_va_val(v->addr);
 		record(h, &r);
 		if (h->tlb_on)
-			tlbm_tlbi_va(&h->tlb, f->regime, id, v->addr, v->leaf != 0);
+			tlbm_tlbi_va(&h->tlb, f->regime, id, am_va_val(v->addr), v->leaf != 0);
 	}
 	h->complete++;
 	h->open_tlbi = 0;

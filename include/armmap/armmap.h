@@ -4,6 +4,7 @@
 #define ARMMAP_ARMMAP_H
 
 #include <armmap/config.h>
+#include <armmap/addr.h>
 #include <armmap/types.h>
 #include <armmap/errors.h>
 #include <armmap/attr.h>

@@ -56,8 +56,8 @@ enum am_mem_kind {
 };
 
 struct am_mem_region {
-	am_vaddr_t base, limit; /* [base, limit), VA == IPA */
-	uint8_t kind;		/* enum am_mem_kind */
+	uint64_t base, limit; /* [base, limit), VA == IPA; the tracker's own storage */
+	uint8_t kind;	      /* enum am_mem_kind */
 };
 
 struct am_mmio_tracker_config {

@@ -26,6 +26,13 @@
 #include <armmap/config.h>
 #include <armmap/types.h>
 
+/*
+ * An address of the MPU API: on an MPU system the address the CPU uses is
+ * the physical one, a plain integer (the translation side's am_paddr_t is
+ * a struct, armmap/addr.h).
+ */
+typedef uint64_t am_mpu_addr_t;
+
 #define AM_MPU_MAX_REGIONS 255u
 #define AM_MPU_NO_ATTRIDX 0xffu
 #define AM_MPU_REFS_MAX 255u /* extra references a region can hold */
@@ -50,13 +57,13 @@ enum am_mpu_flavour {
 
 /* The fields of one region, as the hardware holds them. */
 struct am_mpu_fields {
-	am_paddr_t base;  /* inclusive, granule aligned */
-	am_paddr_t limit; /* EXCLUSIVE, granule aligned */
-	uint8_t ap;	  /* AM_MPU_AP_* */
-	uint8_t xn;	  /* XN: 1 bit (v8-M, v8-R AArch32); XN[1:0] on v8-R AArch64 */
-	uint8_t sh;	  /* SH[1:0]: 0, 2 or 3 */
-	uint8_t attr_idx; /* AttrIndx, 0..7 */
-	uint8_t en;	  /* enable, 0 or 1 */
+	am_mpu_addr_t base;  /* inclusive, granule aligned */
+	am_mpu_addr_t limit; /* EXCLUSIVE, granule aligned */
+	uint8_t ap;	     /* AM_MPU_AP_* */
+	uint8_t xn;	     /* XN: 1 bit (v8-M, v8-R AArch32); XN[1:0] on v8-R AArch64 */
+	uint8_t sh;	     /* SH[1:0]: 0, 2 or 3 */
+	uint8_t attr_idx;    /* AttrIndx, 0..7 */
+	uint8_t en;	     /* enable, 0 or 1 */
 };
 
 /*
@@ -140,8 +147,8 @@ struct am_mpu_config {
 
 /* The software copy of one region. */
 struct am_mpu_region {
-	am_paddr_t base;  /* inclusive */
-	am_paddr_t limit; /* exclusive */
+	am_mpu_addr_t base;  /* inclusive */
+	am_mpu_addr_t limit; /* exclusive */
 	struct am_attr attr;
 	uint8_t refs; /* references taken beyond the region's creator */
 	uint8_t used; /* 1 if the region is enabled */
@@ -153,10 +160,10 @@ struct am_mpu_map {
 	const struct am_mpu_ops *ops;
 	void *ctx;
 	struct am_mpu_region *r;
-	am_paddr_t addr_end; /* one past the highest address (2^addr_bits) */
-	uint16_t nr;	     /* regions managed */
-	uint16_t top;	     /* one past the highest index in use */
-	uint16_t used;	     /* regions in use */
+	am_mpu_addr_t addr_end; /* one past the highest address (2^addr_bits) */
+	uint16_t nr;		/* regions managed */
+	uint16_t top;		/* one past the highest index in use */
+	uint16_t used;		/* regions in use */
 	uint8_t flavour;
 	uint8_t granule;
 	uint8_t flags;
@@ -197,8 +204,8 @@ int am_mpu_init(struct am_mpu_map *m, const struct am_mpu_config *cfg, const str
 
 /* A static region for am_mpu_boot(). */
 struct am_mpu_boot_region {
-	am_paddr_t base;
-	am_paddr_t limit; /* exclusive */
+	am_mpu_addr_t base;
+	am_mpu_addr_t limit; /* exclusive */
 	struct am_attr attr;
 };
 
@@ -222,7 +229,7 @@ int am_mpu_boot(struct am_mpu_map *m, const struct am_mpu_boot_region *tbl, unsi
  *  AM_EINVAL  NULL map, base or limit not granule aligned, base >= limit;
  *  AM_ERANGE  limit beyond the address size.
  */
-int am_mpu_lookup(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit, unsigned int *idx);
+int am_mpu_lookup(struct am_mpu_map *m, am_mpu_addr_t base, am_mpu_addr_t limit, unsigned int *idx);
 
 /*
  * am_mpu_map() - map [base, limit) with @attr.
@@ -240,7 +247,8 @@ int am_mpu_lookup(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit, unsig
  *  AM_EOVERFLOW the containing region's refcount is saturated;
  *  AM_ENOSPC    no free region.
  */
-int am_mpu_map(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit, const struct am_attr *attr);
+int am_mpu_map(struct am_mpu_map *m, am_mpu_addr_t base, am_mpu_addr_t limit,
+	       const struct am_attr *attr);
 
 /*
  * am_mpu_unmap() - unmap [base, limit).
@@ -256,7 +264,7 @@ int am_mpu_map(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit, const st
  *  AM_ENOTSUP  partial unmap without AM_MPU_F_SPLIT;
  *  AM_ENOSPC   the split needs a free region and none is free.
  */
-int am_mpu_unmap(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit);
+int am_mpu_unmap(struct am_mpu_map *m, am_mpu_addr_t base, am_mpu_addr_t limit);
 
 /*
  * am_mpu_unmap_containing() - drop a reference on, or (with none left)
@@ -267,7 +275,7 @@ int am_mpu_unmap(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit);
  *  AM_ERANGE  @addr beyond the address size;
  *  AM_ENOENT  no region contains @addr.
  */
-int am_mpu_unmap_containing(struct am_mpu_map *m, am_paddr_t addr);
+int am_mpu_unmap_containing(struct am_mpu_map *m, am_mpu_addr_t addr);
 
 /*
  * am_mpu_modify() - change the permissions (read/write/execute/user) of the
@@ -282,7 +290,7 @@ int am_mpu_unmap_containing(struct am_mpu_map *m, am_paddr_t addr);
  *  AM_EBUSY    the range partially overlaps a region, or the region holds
  *              references (others rely on its permissions).
  */
-int am_mpu_modify(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit,
+int am_mpu_modify(struct am_mpu_map *m, am_mpu_addr_t base, am_mpu_addr_t limit,
 		  const struct am_attr *attr);
 
 /*
@@ -303,7 +311,7 @@ int am_mpu_merge(struct am_mpu_map *m);
  *  AM_ERANGE     the range does not fit the address size or a pointer;
  *  any error of am_mpu_map().
  */
-int am_mpu_vmap_contig(struct am_mpu_map *m, am_paddr_t pa, size_t nr_pages,
+int am_mpu_vmap_contig(struct am_mpu_map *m, am_mpu_addr_t pa, size_t nr_pages,
 		       const struct am_attr *attr, void **va);
 
 /*

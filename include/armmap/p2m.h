@@ -18,11 +18,7 @@
 #include <armmap/pt.h>
 #include <armmap/types.h>
 
-typedef uint64_t am_gfn_t; /* guest frame number: IPA >> 12 */
-typedef uint64_t am_mfn_t; /* machine frame number: PA >> 12 */
-
-#define AM_GFN_INVALID (~(am_gfn_t)0)
-#define AM_MFN_INVALID (~(am_mfn_t)0)
+/* am_gfn_t, am_mfn_t, AM_GFN_INVALID, AM_MFN_INVALID: armmap/addr.h */
 
 /* ---------------------------------------------------------------------- */
 /* The frame table                                                         */
@@ -56,7 +52,7 @@ struct am_page_info {
 struct am_frame_table {
 	uint32_t ready; /* set by am_frame_table_init() */
 	struct am_page_info *pages;
-	am_mfn_t first; /* MFN of pages[0] */
+	uint64_t first; /* MFN of pages[0] */
 	size_t nr;
 };
 
@@ -180,8 +176,8 @@ struct am_p2m {
 	void *ctx;
 	const struct am_frame_table *ft;
 	struct am_p2m_domain_frames dom;
-	am_gfn_t gfn_end;
-	am_mfn_t mfn_end; /* 2^(PA bits - 12) */
+	uint64_t gfn_end;
+	uint64_t mfn_end; /* 2^(PA bits - 12) */
 };
 
 /*

@@ -7,7 +7,9 @@
  * query, walk); each operation is a small visitor. Ranges are [va, va + size)
  * and must be aligned to the granule (4 KiB; the design keeps 16 and 64 KiB
  * open). "va" is the input address of the regime: a VA for stage 1, an IPA
- * for stage 2.
+ * for stage 2, an am_vaddr_t; output addresses and table pages are
+ * am_paddr_t (armmap/addr.h: distinct types, so that a mix-up does not
+ * compile).
  *
  * All or nothing: a call validates the whole range and reserves every table
  * it will need before it writes a single descriptor. A call that returns an
@@ -36,8 +38,6 @@
 #include <armmap/config.h>
 #include <armmap/types.h>
 
-/* An input address: a VA (stage 1) or an IPA (stage 2). */
-typedef uint64_t am_vaddr_t;
 /* A translation-table descriptor. */
 typedef uint64_t am_pte_t;
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Basic types shared by every armmap module: addresses, the log record, and
+ * Basic types shared by every armmap module: addresses (armmap/addr.h), the log record, and
  * the environment hooks (lock, log) that every instance is given.
  */
 #ifndef ARMMAP_TYPES_H
@@ -10,8 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* A physical address (on MPU systems, also the address the CPU uses). */
-typedef uint64_t am_paddr_t;
+#include <armmap/addr.h>
 
 /* Log levels of struct am_log_rec. */
 enum am_log_level {
@@ -27,37 +26,38 @@ enum am_log_level {
  */
 enum am_log_event {
 	AM_EV_NONE = 0,
-	AM_EV_ATTR_MISMATCH,   /* arg0 = AM_ATTR_DIFF_* bit, arg1 = existing, arg2 = requested */
-	AM_EV_WRITE_EXEC,      /* write+execute refused; arg0 = perm */
-	AM_EV_DEVICE_EXEC,     /* execute from device memory refused; arg0 = mtype */
-	AM_EV_NOT_EXPRESSIBLE, /* arg0 = what (AM_ATTR_DIFF_* bit), arg1 = value */
-	AM_EV_OVERLAP,         /* arg0 = region index, arg1 = its base, arg2 = its limit */
-	AM_EV_NO_SPACE,        /* arg0 = regions needed, arg1 = capacity */
+	AM_EV_ATTR_MISMATCH,	  /* arg0 = AM_ATTR_DIFF_* bit, arg1 = existing, arg2 = requested */
+	AM_EV_WRITE_EXEC,	  /* write+execute refused; arg0 = perm */
+	AM_EV_DEVICE_EXEC,	  /* execute from device memory refused; arg0 = mtype */
+	AM_EV_NOT_EXPRESSIBLE,	  /* arg0 = what (AM_ATTR_DIFF_* bit), arg1 = value */
+	AM_EV_OVERLAP,		  /* arg0 = region index, arg1 = its base, arg2 = its limit */
+	AM_EV_NO_SPACE,		  /* arg0 = regions needed, arg1 = capacity */
 	AM_EV_REFCOUNT_SATURATED, /* arg0 = region index, arg1 = refcount */
-	AM_EV_PARTIAL,         /* partial unmap/modify refused; arg0 = region index */
-	AM_EV_NOT_FOUND,       /* arg0 = base (or address), arg1 = limit */
-	AM_EV_REFERENCED,      /* region held by others; arg0 = index, arg1 = refs */
-	AM_EV_BAD_RANGE,       /* arg0 = base, arg1 = limit */
-	AM_EV_TYPE_CHANGE,     /* memory type/shareability change refused; arg0 = index */
-	AM_EV_REGION_WRITE,    /* debug: arg0 = index, arg1 = base, arg2 = limit (0,0 = disabled) */
-	AM_EV_PT_MAPPED,       /* map over a valid or parked entry; arg0 = va, arg1 = pte, arg2 = level */
-	AM_EV_PT_NO_MEMORY,    /* arg0 = table pages needed, arg1 = pages obtained */
-	AM_EV_PT_BREAK,        /* debug: break-before-make; arg0 = va, arg1 = level, arg2 = 1 block, 2 run */
-	AM_EV_PT_TABLE_FREED,  /* debug: arg0 = va of the table's span, arg1 = level of its entry */
-	AM_EV_INTERNAL,        /* a library invariant failed (a bug): arg0 = what */
-	AM_EV_NOT_READY,       /* NULL, never initialised, failed-init or destroyed object;
-				* arg0 = its address */
-	AM_EV_BAD_ARG,         /* a malformed argument (NULL, flags, index); arg0..2 = values */
-	AM_EV_BAD_CONFIG,      /* an init refused its configuration; arg0..2 = values */
-	AM_EV_BAD_TABLE,       /* the backend gave a table page the hardware cannot use;
-				* arg0 = its PA, arg1 = the output size's end */
+	AM_EV_PARTIAL,		  /* partial unmap/modify refused; arg0 = region index */
+	AM_EV_NOT_FOUND,	  /* arg0 = base (or address), arg1 = limit */
+	AM_EV_REFERENCED,	  /* region held by others; arg0 = index, arg1 = refs */
+	AM_EV_BAD_RANGE,	  /* arg0 = base, arg1 = limit */
+	AM_EV_TYPE_CHANGE,	  /* memory type/shareability change refused; arg0 = index */
+	AM_EV_REGION_WRITE, /* debug: arg0 = index, arg1 = base, arg2 = limit (0,0 = disabled) */
+	AM_EV_PT_MAPPED, /* map over a valid or parked entry; arg0 = va, arg1 = pte, arg2 = level */
+	AM_EV_PT_NO_MEMORY, /* arg0 = table pages needed, arg1 = pages obtained */
+	AM_EV_PT_BREAK, /* debug: break-before-make; arg0 = va, arg1 = level, arg2 = 1 block, 2 run
+			 */
+	AM_EV_PT_TABLE_FREED, /* debug: arg0 = va of the table's span, arg1 = level of its entry */
+	AM_EV_INTERNAL,	      /* a library invariant failed (a bug): arg0 = what */
+	AM_EV_NOT_READY,      /* NULL, never initialised, failed-init or destroyed object;
+			       * arg0 = its address */
+	AM_EV_BAD_ARG,	      /* a malformed argument (NULL, flags, index); arg0..2 = values */
+	AM_EV_BAD_CONFIG,     /* an init refused its configuration; arg0..2 = values */
+	AM_EV_BAD_TABLE,      /* the backend gave a table page the hardware cannot use;
+			       * arg0 = its PA, arg1 = the output size's end */
 	AM_EV_COUNT
 };
 
 struct am_log_rec {
 	enum am_log_level level;
 	enum am_log_event event;
-	const char *msg;  /* constant, human-readable, no trailing newline */
+	const char *msg; /* constant, human-readable, no trailing newline */
 	uint64_t arg[3];
 };
 

@@ -71,10 +71,11 @@ int am_mmio_tracker_init(struct am_mmio_tracker *t, const struct am_mmio_tracker
 				   "tracker init: NULL tracker or config, no ready table, no ABI "
 				   "or no transport",
 				   (uint64_t)(uintptr_t)t, (uint64_t)(uintptr_t)cfg);
-	if (cfg->lo >= cfg->hi || ((cfg->lo | cfg->hi) & (PAGE - 1u)))
+	if (am_va_val(cfg->lo) >= am_va_val(cfg->hi) ||
+	    ((am_va_val(cfg->lo) | am_va_val(cfg->hi)) & (PAGE - 1u)))
 		return init_refuse(cfg, AM_EINVAL,
-				   "tracker init: the space is empty or not page aligned", cfg->lo,
-				   cfg->hi);
+				   "tracker init: the space is empty or not page aligned",
+				   am_va_val(cfg->lo), am_va_val(cfg->hi));
 	if (!cfg->ram_cap || !cfg->ram || !cfg->mmio_cap || !cfg->mmio)
 		return init_refuse(cfg, AM_EINVAL, "tracker init: no storage for a list",
 				   cfg->ram_cap, cfg->mmio_cap);
@@ -100,7 +101,7 @@ int am_mmio_tracker_init(struct am_mmio_tracker *t, const struct am_mmio_tracker
 	return 0;
 }
 
-static bool overlaps(const struct am_mem_region *r, unsigned int n, am_vaddr_t b, am_vaddr_t l)
+static bool overlaps(const struct am_mem_region *r, unsigned int n, uint64_t b, uint64_t l)
 {
 	for (unsigned int i = 0; i < n; i++)
 		if (b < r[i].limit && r[i].base < l)
@@ -108,14 +109,14 @@ static bool overlaps(const struct am_mem_region *r, unsigned int n, am_vaddr_t b
 	return false;
 }
 
-static int add(struct am_mmio_tracker *t, am_vaddr_t base, uint64_t size, enum am_mem_kind kind)
+static int add(struct am_mmio_tracker *t, uint64_t base, uint64_t size, enum am_mem_kind kind)
 {
 	static const struct am_attr dev = AM_ATTR_DEVICE;
 	bool mmio = kind == AM_MEM_MMIO;
 	struct am_mem_region *list = mmio ? t->c.mmio : t->c.ram;
 	unsigned int *nr = mmio ? &t->nr_mmio : &t->nr_ram;
 	unsigned int cap = mmio ? t->c.mmio_cap : t->c.ram_cap;
-	am_vaddr_t limit = base + size;
+	uint64_t limit = base + size;
 	int rc = 0;
 
 	const char *why = NULL;
@@ -123,7 +124,7 @@ static int add(struct am_mmio_tracker *t, am_vaddr_t base, uint64_t size, enum a
 	if (!size || ((base | size) & (PAGE - 1u)) || limit < base) {
 		rc = AM_EINVAL;
 		why = "tracker: region empty, not page aligned, or wrapping";
-	} else if (base < t->c.lo || limit > t->c.hi) {
+	} else if (base < am_va_val(t->c.lo) || limit > am_va_val(t->c.hi)) {
 		rc = AM_ERANGE;
 		why = "tracker: region outside the tracked space";
 	} else if (overlaps(t->c.ram, t->nr_ram, base, limit) ||
@@ -139,10 +140,10 @@ static int add(struct am_mmio_tracker *t, am_vaddr_t base, uint64_t size, enum a
 		return rc;
 	}
 	if (mmio)
-		rc = am_pt_map(t->c.pt, base, base, size, &dev,
+		rc = am_pt_map(t->c.pt, am_va(base), am_pa(base), size, &dev,
 			       AM_PT_F_PARKED | AM_PT_F_BLOCK | AM_PT_F_SW(AM_MMIO_SW_LAZY));
 	else
-		rc = am_pt_map(t->c.pt, base, base, size,
+		rc = am_pt_map(t->c.pt, am_va(base), am_pa(base), size,
 			       kind == AM_MEM_RW ? &AM_ATTR_RW_DATA : &AM_ATTR_RO_DATA,
 			       AM_PT_F_BLOCK);
 	if (rc) /* the table engine logged why, through the same hook */
@@ -158,17 +159,17 @@ int am_mmio_add_ram(struct am_mmio_tracker *t, am_vaddr_t base, uint64_t size, b
 {
 	if (!tracker_ok(t))
 		return AM_EINVAL;
-	return add(t, base, size, writable ? AM_MEM_RW : AM_MEM_RO);
+	return add(t, am_va_val(base), size, writable ? AM_MEM_RW : AM_MEM_RO);
 }
 
 int am_mmio_add_device(struct am_mmio_tracker *t, am_vaddr_t base, uint64_t size)
 {
 	if (!tracker_ok(t))
 		return AM_EINVAL;
-	return add(t, base, size, AM_MEM_MMIO);
+	return add(t, am_va_val(base), size, AM_MEM_MMIO);
 }
 
-static const struct am_mem_region *mmio_of(const struct am_mmio_tracker *t, am_vaddr_t a)
+static const struct am_mem_region *mmio_of(const struct am_mmio_tracker *t, uint64_t a)
 {
 	for (unsigned int i = 0; i < t->nr_mmio; i++)
 		if (a >= t->c.mmio[i].base && a < t->c.mmio[i].limit)
@@ -177,8 +178,8 @@ static const struct am_mem_region *mmio_of(const struct am_mmio_tracker *t, am_v
 }
 
 /* The part [*lo, *hi) of device @i in granule @g; false when empty. */
-static bool in_granule(const struct am_mmio_tracker *t, unsigned int i, uint64_t g, am_vaddr_t *lo,
-		       am_vaddr_t *hi)
+static bool in_granule(const struct am_mmio_tracker *t, unsigned int i, uint64_t g, uint64_t *lo,
+		       uint64_t *hi)
 {
 	const struct am_mem_region *r = &t->c.mmio[i];
 
@@ -196,12 +197,12 @@ static int granule_set(struct am_mmio_tracker *t, uint64_t g, unsigned int flags
 	static const struct am_attr dev = AM_ATTR_DEVICE;
 
 	for (unsigned int i = 0; i < t->nr_mmio; i++) {
-		am_vaddr_t lo, hi;
+		uint64_t lo, hi;
 		int rc;
 
 		if (!in_granule(t, i, g, &lo, &hi))
 			continue;
-		rc = am_pt_modify(t->c.pt, lo, hi - lo, &dev, flags);
+		rc = am_pt_modify(t->c.pt, am_va(lo), hi - lo, &dev, flags);
 		if (rc)
 			return rc;
 	}
@@ -241,22 +242,22 @@ static int granule_valid_pages(struct am_mmio_tracker *t, uint64_t g, bool park)
 	static const struct am_attr dev = AM_ATTR_DEVICE;
 
 	for (unsigned int i = 0; i < t->nr_mmio; i++) {
-		am_vaddr_t lo, hi;
+		uint64_t lo, hi;
 
 		if (!in_granule(t, i, g, &lo, &hi))
 			continue;
-		for (am_vaddr_t a = lo; a < hi; a += PAGE) {
+		for (uint64_t a = lo; a < hi; a += PAGE) {
 			struct am_pt_leaf l;
 			int rc;
 
-			if (am_pt_query(t->c.pt, a, &l) || !l.valid)
+			if (am_pt_query(t->c.pt, am_va(a), &l) || !l.valid)
 				continue;
 			if (!park) {
 				if (l.sw & AM_MMIO_SW_GUARDED)
 					return 1;
 				continue;
 			}
-			rc = am_pt_modify(t->c.pt, a, PAGE, &dev, LAZY_PARKED);
+			rc = am_pt_modify(t->c.pt, am_va(a), PAGE, &dev, LAZY_PARKED);
 			if (rc)
 				return rc;
 		}
@@ -283,15 +284,16 @@ static int unguard(struct am_mmio_tracker *t, uint64_t g, int *n)
 	return 0;
 }
 
-int am_mmio_handle_fault(struct am_mmio_tracker *t, am_vaddr_t addr)
+int am_mmio_handle_fault(struct am_mmio_tracker *t, am_vaddr_t fault)
 {
+	uint64_t addr = am_va_val(fault);
 	struct am_pt_leaf l;
 	uint64_t g;
 	int rc, p;
 
 	if (!tracker_ok(t))
 		return AM_EINVAL;
-	if (!mmio_of(t, addr) || am_pt_query(t->c.pt, addr, &l) || l.valid ||
+	if (!mmio_of(t, addr) || am_pt_query(t->c.pt, fault, &l) || l.valid ||
 	    !(l.sw & AM_MMIO_SW_LAZY)) {
 		LOG(t, AM_EV_NOT_FOUND, "tracker: no lazy invalid PTE at the fault", addr, 0, 0);
 		return AM_ENOENT;
@@ -359,9 +361,9 @@ struct unmap_all {
 	uint64_t refused_g;
 	int64_t refused_ret;
 	int n; /* granules unguarded */
-	am_vaddr_t resume;
+	uint64_t resume;
 	struct {
-		am_vaddr_t lo, hi;
+		uint64_t lo, hi;
 	} run[UNMAP_RUNS];
 	unsigned int nrun;
 };
@@ -394,14 +396,15 @@ static int unguard_leaf(void *arg, const struct am_pt_leaf *l)
 {
 	struct unmap_all *u = arg;
 	struct am_mmio_tracker *t = u->t;
-	uint64_t g = l->va & ~(t->granule - 1u);
+	uint64_t va = am_va_val(l->va);
+	uint64_t g = va & ~(t->granule - 1u);
 	bool extends;
 
-	if (!l->valid || !(l->sw & AM_MMIO_SW_GUARDED) || !mmio_of(t, l->va))
+	if (!l->valid || !(l->sw & AM_MMIO_SW_GUARDED) || !mmio_of(t, va))
 		return 0;
-	extends = u->nrun && u->run[u->nrun - 1].hi == l->va;
+	extends = u->nrun && u->run[u->nrun - 1].hi == va;
 	if (!extends && u->nrun == UNMAP_RUNS) {
-		u->resume = l->va; /* park those first, then on from here */
+		u->resume = va; /* park those first, then on from here */
 		return 1;
 	}
 	if (!unguarded_pending(u, g) && !(u->any && u->last == g)) {
@@ -411,10 +414,10 @@ static int unguard_leaf(void *arg, const struct am_pt_leaf *l)
 		u->any = true;
 	}
 	if (extends) {
-		u->run[u->nrun - 1].hi = l->va + l->size;
+		u->run[u->nrun - 1].hi = va + l->size;
 	} else {
-		u->run[u->nrun].lo = l->va;
-		u->run[u->nrun].hi = l->va + l->size;
+		u->run[u->nrun].lo = va;
+		u->run[u->nrun].hi = va + l->size;
 		u->nrun++;
 	}
 	return 0;
@@ -426,7 +429,7 @@ static void park_runs(struct unmap_all *u)
 	static const struct am_attr dev = AM_ATTR_DEVICE;
 
 	for (unsigned int i = 0; i < u->nrun; i++)
-		if (am_pt_modify(u->t->c.pt, u->run[i].lo, u->run[i].hi - u->run[i].lo, &dev,
+		if (am_pt_modify(u->t->c.pt, am_va(u->run[i].lo), u->run[i].hi - u->run[i].lo, &dev,
 				 LAZY_PARKED))
 			LOG(u->t, AM_EV_INTERNAL, "tracker: could not park an unguarded granule",
 			    u->run[i].lo, 0, 0);
@@ -436,7 +439,7 @@ static void park_runs(struct unmap_all *u)
 int am_mmio_unmap_all(struct am_mmio_tracker *t)
 {
 	struct unmap_all u = {.t = t};
-	am_vaddr_t lo = ~(am_vaddr_t)0, hi = 0;
+	uint64_t lo = ~(uint64_t)0, hi = 0;
 
 	if (!tracker_ok(t))
 		return AM_EINVAL;
@@ -457,8 +460,8 @@ int am_mmio_unmap_all(struct am_mmio_tracker *t)
 		lo = t->c.mmio[i].base < lo ? t->c.mmio[i].base : lo;
 		hi = t->c.mmio[i].limit > hi ? t->c.mmio[i].limit : hi;
 	}
-	for (am_vaddr_t a = lo; a < hi && (!u.refused || u.ndone);) {
-		int rc = am_pt_walk(t->c.pt, a, hi - a, unguard_leaf, &u);
+	for (uint64_t a = lo; a < hi && (!u.refused || u.ndone);) {
+		int rc = am_pt_walk(t->c.pt, am_va(a), hi - a, unguard_leaf, &u);
 
 		park_runs(&u);
 		if (rc != 1)

@@ -68,7 +68,7 @@ static int leave(struct am_mpu_map *m, int rc)
 
 /* ------------------------------------------------------------ validation -- */
 
-static int check_range(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit)
+static int check_range(struct am_mpu_map *m, am_mpu_addr_t base, am_mpu_addr_t limit)
 {
 	int rc = 0;
 
@@ -125,7 +125,7 @@ static void attr_fields(const struct am_mpu_map *m, const struct am_attr *a,
 }
 
 /* Validate a range and its attributes, as every mapping call does first. */
-static int check_request(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit,
+static int check_request(struct am_mpu_map *m, am_mpu_addr_t base, am_mpu_addr_t limit,
 			 const struct am_attr *attr)
 {
 	int rc = check_range(m, base, limit);
@@ -183,7 +183,7 @@ static void hw_sync(struct am_mpu_map *m)
  * one that does intersect is asked whether it is in use; how it meets the
  * range is worked out once, after the loop.
  */
-static int lookup_locked(const struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit,
+static int lookup_locked(const struct am_mpu_map *m, am_mpu_addr_t base, am_mpu_addr_t limit,
 			 unsigned int *idx)
 {
 	const struct am_mpu_region *r = m->r, *end = m->r + m->top;
@@ -219,8 +219,8 @@ static unsigned int lowest_free(const struct am_mpu_map *m)
 }
 
 /* Take region @idx, the lowest free one (every caller takes that one). */
-static void region_take(struct am_mpu_map *m, unsigned int idx, am_paddr_t base, am_paddr_t limit,
-			const struct am_attr *attr)
+static void region_take(struct am_mpu_map *m, unsigned int idx, am_mpu_addr_t base,
+			am_mpu_addr_t limit, const struct am_attr *attr)
 {
 	struct am_mpu_region *r = &m->r[idx];
 
@@ -260,8 +260,8 @@ static void put_region(struct am_mpu_map *m, unsigned int idx)
 }
 
 /* The refusal of a range that meets no region (NOTFOUND) or crosses one. */
-static int refuse_range(struct am_mpu_map *m, int found, unsigned int idx, am_paddr_t base,
-			am_paddr_t limit)
+static int refuse_range(struct am_mpu_map *m, int found, unsigned int idx, am_mpu_addr_t base,
+			am_mpu_addr_t limit)
 {
 	if (found == AM_MPU_NOTFOUND) {
 		LOG(m, AM_LOG_WARN, AM_EV_NOT_FOUND, "nothing mapped in range", base, limit, 0);
@@ -483,7 +483,7 @@ int am_mpu_boot(struct am_mpu_map *m, const struct am_mpu_boot_region *tbl, unsi
 
 /* ----------------------------------------------------------- operations -- */
 
-int am_mpu_lookup(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit, unsigned int *idx)
+int am_mpu_lookup(struct am_mpu_map *m, am_mpu_addr_t base, am_mpu_addr_t limit, unsigned int *idx)
 {
 	unsigned int i = 0;
 	int rc;
@@ -501,7 +501,8 @@ int am_mpu_lookup(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit, unsig
 	return rc;
 }
 
-int am_mpu_map(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit, const struct am_attr *attr)
+int am_mpu_map(struct am_mpu_map *m, am_mpu_addr_t base, am_mpu_addr_t limit,
+	       const struct am_attr *attr)
 {
 	unsigned int idx = 0;
 	int rc;
@@ -546,10 +547,11 @@ int am_mpu_map(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit, const st
 }
 
 /* Carve [base, limit) out of region @idx, which strictly contains it. */
-static int split_locked(struct am_mpu_map *m, unsigned int idx, am_paddr_t base, am_paddr_t limit)
+static int split_locked(struct am_mpu_map *m, unsigned int idx, am_mpu_addr_t base,
+			am_mpu_addr_t limit)
 {
 	struct am_mpu_region *r = &m->r[idx];
-	am_paddr_t top = r->limit;
+	am_mpu_addr_t top = r->limit;
 	int slot = -1;
 
 	if (r->base < base && limit < top) {
@@ -575,7 +577,7 @@ static int split_locked(struct am_mpu_map *m, unsigned int idx, am_paddr_t base,
 	return 0;
 }
 
-int am_mpu_unmap(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit)
+int am_mpu_unmap(struct am_mpu_map *m, am_mpu_addr_t base, am_mpu_addr_t limit)
 {
 	unsigned int idx = 0;
 	int rc;
@@ -601,10 +603,10 @@ int am_mpu_unmap(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit)
 	return leave(m, rc);
 }
 
-int am_mpu_unmap_containing(struct am_mpu_map *m, am_paddr_t addr)
+int am_mpu_unmap_containing(struct am_mpu_map *m, am_mpu_addr_t addr)
 {
 	unsigned int idx = 0;
-	am_paddr_t g;
+	am_mpu_addr_t g;
 	int rc;
 
 	if (!enter(m))
@@ -613,7 +615,7 @@ int am_mpu_unmap_containing(struct am_mpu_map *m, am_paddr_t addr)
 	 * Regions are granule aligned: the granule holding @addr lies inside
 	 * the region that contains @addr, or outside every region.
 	 */
-	g = addr & ~(am_paddr_t)(m->granule - 1u);
+	g = addr & ~(am_mpu_addr_t)(m->granule - 1u);
 	if (addr >= m->addr_end) {
 		LOG(m, AM_LOG_ERR, AM_EV_BAD_RANGE, "address beyond the address size", addr,
 		    m->addr_end, 0);
@@ -628,7 +630,7 @@ int am_mpu_unmap_containing(struct am_mpu_map *m, am_paddr_t addr)
 	return leave(m, rc);
 }
 
-int am_mpu_modify(struct am_mpu_map *m, am_paddr_t base, am_paddr_t limit,
+int am_mpu_modify(struct am_mpu_map *m, am_mpu_addr_t base, am_mpu_addr_t limit,
 		  const struct am_attr *attr)
 {
 	unsigned int idx = 0;
@@ -715,7 +717,7 @@ int am_mpu_merge(struct am_mpu_map *m)
 	return leave(m, (int)freed);
 }
 
-int am_mpu_vmap_contig(struct am_mpu_map *m, am_paddr_t pa, size_t nr_pages,
+int am_mpu_vmap_contig(struct am_mpu_map *m, am_mpu_addr_t pa, size_t nr_pages,
 		       const struct am_attr *attr, void **va)
 {
 	const struct am_attr rw = AM_ATTR_RW_DATA;
@@ -751,7 +753,7 @@ int am_mpu_vmap_contig(struct am_mpu_map *m, am_paddr_t pa, size_t nr_pages,
 
 int am_mpu_vunmap(struct am_mpu_map *m, const void *va)
 {
-	int rc = am_mpu_unmap_containing(m, (am_paddr_t)(uintptr_t)va);
+	int rc = am_mpu_unmap_containing(m, (am_mpu_addr_t)(uintptr_t)va);
 
 	return rc < 0 ? rc : 0;
 }

@@ -17,9 +17,11 @@ static int refuse(int rc, const char *msg, uint64_t a, uint64_t b)
 	return rc;
 }
 
-int am_frame_table_init(struct am_frame_table *ft, struct am_page_info *pages, am_mfn_t first,
+int am_frame_table_init(struct am_frame_table *ft, struct am_page_info *pages, am_mfn_t first_mfn,
 			size_t nr)
 {
+	uint64_t first = am_mfn_val(first_mfn);
+
 	if (!ft)
 		return refuse(AM_EINVAL, "frame table init: NULL table", 0, 0);
 	ft->ready = 0;
@@ -43,8 +45,10 @@ void am_frame_init(struct am_page_info *pg, bool xenheap)
 	__atomic_store_n(&pg->type_info, AM_PGT_TYPE_INFO_INIT, __ATOMIC_RELEASE);
 }
 
-struct am_page_info *am_frame_of(const struct am_frame_table *ft, am_mfn_t mfn)
+struct am_page_info *am_frame_of(const struct am_frame_table *ft, am_mfn_t m)
 {
+	uint64_t mfn = am_mfn_val(m);
+
 	if (!am_ready_check(ft, ft ? ft->ready : 0, AM_READY_FT,
 			    "frame table: NULL or not initialised"))
 		return NULL;
@@ -69,12 +73,13 @@ int am_frame_get_gfn(const struct am_page_info *pg, am_gfn_t *gfn)
 		return refuse(AM_EINVAL, "frame get_gfn: not a xenheap frame",
 			      (uint64_t)(uintptr_t)pg, 0);
 	f = __atomic_load_n(&pg->type_info, __ATOMIC_ACQUIRE) & AM_PGT_GFN_MASK;
-	*gfn = f == AM_PGT_GFN_MASK ? AM_GFN_INVALID : (am_gfn_t)f;
+	*gfn = am_gfn(f == AM_PGT_GFN_MASK ? GFN_NONE : (uint64_t)f);
 	return 0;
 }
 
-int am_frame_set_gfn(struct am_page_info *pg, am_gfn_t gfn)
+int am_frame_set_gfn(struct am_page_info *pg, am_gfn_t g)
 {
+	uint64_t gfn = am_gfn_val(g);
 	unsigned long field, old, new;
 
 	if (!pg)
@@ -82,7 +87,7 @@ int am_frame_set_gfn(struct am_page_info *pg, am_gfn_t gfn)
 	if (!is_xenheap(pg))
 		return refuse(AM_EINVAL, "frame set_gfn: not a xenheap frame",
 			      (uint64_t)(uintptr_t)pg, gfn);
-	if (gfn == AM_GFN_INVALID)
+	if (gfn == GFN_NONE)
 		field = AM_PGT_GFN_MASK;
 	else if (gfn >= AM_PGT_GFN_MASK) /* all-ones is "none" */
 		return refuse(AM_ERANGE, "frame set_gfn: the GFN does not fit type_info", gfn,
@@ -97,7 +102,7 @@ int am_frame_set_gfn(struct am_page_info *pg, am_gfn_t gfn)
 	return 0;
 }
 
-int am_frame_claim_gfn(struct am_page_info *pg, am_gfn_t gfn, am_gfn_t *had)
+int am_frame_claim_gfn(struct am_page_info *pg, uint64_t gfn, uint64_t *had)
 {
 	unsigned long old = __atomic_load_n(&pg->type_info, __ATOMIC_RELAXED);
 
@@ -105,7 +110,7 @@ int am_frame_claim_gfn(struct am_page_info *pg, am_gfn_t gfn, am_gfn_t *had)
 		return AM_ERANGE;
 	do {
 		if ((old & AM_PGT_GFN_MASK) != AM_PGT_GFN_MASK) {
-			*had = (am_gfn_t)(old & AM_PGT_GFN_MASK);
+			*had = (uint64_t)(old & AM_PGT_GFN_MASK);
 			return AM_EBUSY;
 		}
 	} while (!__atomic_compare_exchange_n(&pg->type_info, &old,

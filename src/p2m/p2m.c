@@ -66,7 +66,7 @@ static int bad_arg(struct am_p2m *p, const char *msg, uint64_t a, uint64_t b)
 	return AM_EINVAL;
 }
 
-static int check_gfns(struct am_p2m *p, am_gfn_t gfn, uint64_t nr)
+static int check_gfns(struct am_p2m *p, uint64_t gfn, uint64_t nr)
 {
 	const char *why = NULL;
 	int rc = 0;
@@ -94,9 +94,9 @@ static bool is_xenheap(const struct am_page_info *pg)
 }
 
 /* A page that left the guest (its TLB invalidation completed). */
-static void put_page(struct am_p2m *p, am_mfn_t mfn, enum am_p2m_type t)
+static void put_page(struct am_p2m *p, uint64_t mfn, enum am_p2m_type t)
 {
-	struct am_page_info *pg = am_frame_of(p->ft, mfn);
+	struct am_page_info *pg = am_frame_of(p->ft, am_mfn(mfn));
 
 	if (pg && is_xenheap(pg))
 		(void)am_frame_set_gfn(pg, AM_GFN_INVALID);
@@ -104,14 +104,14 @@ static void put_page(struct am_p2m *p, am_mfn_t mfn, enum am_p2m_type t)
 		if (pg)
 			am_frame_put(pg);
 		if (p->ops->foreign_put)
-			p->ops->foreign_put(p->ctx, mfn);
+			p->ops->foreign_put(p->ctx, am_mfn(mfn));
 	}
 }
 
 struct range_check {
-	am_vaddr_t next; /* the first address not yet seen mapped */
-	am_vaddr_t lo, hi;
-	am_mfn_t expect; /* MFN of lo, or AM_MFN_INVALID */
+	uint64_t next; /* the first address not yet seen mapped */
+	uint64_t lo, hi;
+	uint64_t expect; /* MFN of lo, or MFN_NONE */
 	int rc;
 };
 
@@ -119,14 +119,14 @@ struct range_check {
 static int check_leaf(void *arg, const struct am_pt_leaf *l)
 {
 	struct range_check *c = arg;
-	am_vaddr_t from = l->va > c->lo ? l->va : c->lo;
+	uint64_t va = am_va_val(l->va), pa = am_pa_val(l->pa);
+	uint64_t from = va > c->lo ? va : c->lo;
 
 	if (!l->valid || from != c->next)
 		return c->rc = AM_ENOENT;
-	if (c->expect != AM_MFN_INVALID &&
-	    l->pa + (from - l->va) != (c->expect << PAGE_SHIFT) + (from - c->lo))
+	if (c->expect != MFN_NONE && pa + (from - va) != (c->expect << PAGE_SHIFT) + (from - c->lo))
 		return c->rc = AM_EILSEQ;
-	c->next = l->va + l->size < c->hi ? l->va + l->size : c->hi;
+	c->next = va + l->size < c->hi ? va + l->size : c->hi;
 	return 0;
 }
 
@@ -140,7 +140,7 @@ static void put_removed(void *arg, const struct am_pt_leaf *l)
 	struct am_p2m *p = arg;
 
 	for (uint64_t off = 0; off < l->size; off += PAGE_SIZE)
-		put_page(p, (l->pa + off) >> PAGE_SHIFT, (enum am_p2m_type)l->sw);
+		put_page(p, (am_pa_val(l->pa) + off) >> PAGE_SHIFT, (enum am_p2m_type)l->sw);
 }
 
 /*
@@ -148,7 +148,7 @@ static void put_removed(void *arg, const struct am_pt_leaf *l)
  * unmap, all or nothing, whose leaves go through the put path as their
  * invalidation completes. Two walks in all.
  */
-static int remove_locked(struct am_p2m *p, am_gfn_t gfn, uint64_t nr, am_mfn_t expect)
+static int remove_locked(struct am_p2m *p, uint64_t gfn, uint64_t nr, uint64_t expect)
 {
 	struct range_check c = {
 		.lo = gfn << PAGE_SHIFT,
@@ -158,7 +158,7 @@ static int remove_locked(struct am_p2m *p, am_gfn_t gfn, uint64_t nr, am_mfn_t e
 	int rc;
 
 	c.next = c.lo;
-	rc = am_pt_walk(&p->pt, c.lo, c.hi - c.lo, check_leaf, &c);
+	rc = am_pt_walk(&p->pt, am_va(c.lo), c.hi - c.lo, check_leaf, &c);
 	if (!rc && c.next != c.hi)
 		rc = AM_ENOENT;
 	if (rc) {
@@ -168,7 +168,7 @@ static int remove_locked(struct am_p2m *p, am_gfn_t gfn, uint64_t nr, am_mfn_t e
 		return rc;
 	}
 	/* a refusal of the table engine logged its reason through our hook */
-	return am_pt_unmap_report(&p->pt, c.lo, c.hi - c.lo, put_removed, p);
+	return am_pt_unmap_report(&p->pt, am_va(c.lo), c.hi - c.lo, put_removed, p);
 }
 
 /* ------------------------------------------------------------------ map -- */
@@ -177,12 +177,12 @@ static int remove_locked(struct am_p2m *p, am_gfn_t gfn, uint64_t nr, am_mfn_t e
  * The part of [mfn, mfn + nr) that is in the frame table: only those frames
  * can be xenheap and hold a GFN. Empty (*n 0) when none is.
  */
-static struct am_page_info *frames_in_table(const struct am_p2m *p, am_mfn_t mfn, uint64_t nr,
-					    am_mfn_t *from, uint64_t *n)
+static struct am_page_info *frames_in_table(const struct am_p2m *p, uint64_t mfn, uint64_t nr,
+					    uint64_t *from, uint64_t *n)
 {
 	const struct am_frame_table *ft = p->ft;
-	am_mfn_t lo = mfn > ft->first ? mfn : ft->first;
-	am_mfn_t hi = mfn + nr < ft->first + ft->nr ? mfn + nr : ft->first + ft->nr;
+	uint64_t lo = mfn > ft->first ? mfn : ft->first;
+	uint64_t hi = mfn + nr < ft->first + ft->nr ? mfn + nr : ft->first + ft->nr;
 
 	*from = lo;
 	*n = lo < hi ? hi - lo : 0;
@@ -204,16 +204,16 @@ static void unclaim(struct am_page_info *pg, uint64_t n)
  * already makes it AM_EBUSY, and what was claimed is given back.
  * *@any: the range has a xenheap frame.
  */
-static int claim_xenheap(struct am_p2m *p, am_gfn_t gfn, am_mfn_t mfn, uint64_t nr, bool *any)
+static int claim_xenheap(struct am_p2m *p, uint64_t gfn, uint64_t mfn, uint64_t nr, bool *any)
 {
-	am_mfn_t from;
+	uint64_t from;
 	uint64_t n;
 	struct am_page_info *pg = frames_in_table(p, mfn, nr, &from, &n);
-	am_gfn_t g0 = gfn + (from - mfn);
+	uint64_t g0 = gfn + (from - mfn);
 
 	*any = false;
 	for (uint64_t i = 0; i < n; i++) {
-		am_gfn_t had;
+		uint64_t had;
 		int rc;
 
 		if (!is_xenheap(&pg[i]))
@@ -234,7 +234,7 @@ static int claim_xenheap(struct am_p2m *p, am_gfn_t gfn, am_mfn_t mfn, uint64_t 
 	return 0;
 }
 
-static int map_locked(struct am_p2m *p, am_gfn_t gfn, am_mfn_t mfn, uint64_t nr, enum am_p2m_type t)
+static int map_locked(struct am_p2m *p, uint64_t gfn, uint64_t mfn, uint64_t nr, enum am_p2m_type t)
 {
 	bool xenheap;
 	int rc = claim_xenheap(p, gfn, mfn, nr, &xenheap);
@@ -242,11 +242,12 @@ static int map_locked(struct am_p2m *p, am_gfn_t gfn, am_mfn_t mfn, uint64_t nr,
 	if (rc)
 		return rc;
 	/* xenheap frames by page: each records its own GFN, and goes alone */
-	rc = am_pt_map(&p->pt, gfn << PAGE_SHIFT, mfn << PAGE_SHIFT, nr << PAGE_SHIFT,
-		       &type_attr[t], (xenheap ? 0 : AM_PT_F_BLOCK) | AM_PT_F_SW(t));
+	rc = am_pt_map(&p->pt, am_gfn_to_ipa(am_gfn(gfn)), am_mfn_to_pa(am_mfn(mfn)),
+		       nr << PAGE_SHIFT, &type_attr[t],
+		       (xenheap ? 0 : AM_PT_F_BLOCK) | AM_PT_F_SW(t));
 	/* a refusal of the table engine logged its reason through our hook */
 	if (rc && xenheap) {
-		am_mfn_t from;
+		uint64_t from;
 		uint64_t n;
 		struct am_page_info *pg = frames_in_table(p, mfn, nr, &from, &n);
 
@@ -256,7 +257,7 @@ static int map_locked(struct am_p2m *p, am_gfn_t gfn, am_mfn_t mfn, uint64_t nr,
 }
 
 /* The checks of a map's frames; lock held. */
-static int check_map(struct am_p2m *p, am_gfn_t gfn, am_mfn_t mfn, uint64_t nr, enum am_p2m_type t)
+static int check_map(struct am_p2m *p, uint64_t gfn, uint64_t mfn, uint64_t nr, enum am_p2m_type t)
 {
 	int rc;
 
@@ -275,8 +276,9 @@ static int check_map(struct am_p2m *p, am_gfn_t gfn, am_mfn_t mfn, uint64_t nr, 
 	return rc;
 }
 
-int am_p2m_map(struct am_p2m *p, am_gfn_t gfn, am_mfn_t mfn, uint64_t nr, enum am_p2m_type t)
+int am_p2m_map(struct am_p2m *p, am_gfn_t g, am_mfn_t m, uint64_t nr, enum am_p2m_type t)
 {
+	uint64_t gfn = am_gfn_val(g), mfn = am_mfn_val(m);
 	int rc;
 
 	if (!p2m_ok(p))
@@ -289,8 +291,9 @@ int am_p2m_map(struct am_p2m *p, am_gfn_t gfn, am_mfn_t mfn, uint64_t nr, enum a
 	return rc;
 }
 
-int am_p2m_unmap(struct am_p2m *p, am_gfn_t gfn, uint64_t nr, am_mfn_t expect)
+int am_p2m_unmap(struct am_p2m *p, am_gfn_t g, uint64_t nr, am_mfn_t expect_mfn)
 {
+	uint64_t gfn = am_gfn_val(g), expect = am_mfn_val(expect_mfn);
 	int rc;
 
 	if (!p2m_ok(p))
@@ -303,8 +306,9 @@ int am_p2m_unmap(struct am_p2m *p, am_gfn_t gfn, uint64_t nr, am_mfn_t expect)
 	return rc;
 }
 
-int am_p2m_lookup(struct am_p2m *p, am_gfn_t gfn, am_mfn_t *mfn, enum am_p2m_type *t)
+int am_p2m_lookup(struct am_p2m *p, am_gfn_t g, am_mfn_t *mfn, enum am_p2m_type *t)
 {
+	uint64_t gfn = am_gfn_val(g);
 	struct am_pt_leaf l;
 	int rc;
 
@@ -320,7 +324,7 @@ int am_p2m_lookup(struct am_p2m *p, am_gfn_t gfn, am_mfn_t *mfn, enum am_p2m_typ
 		rc = AM_ERANGE;
 	} else {
 		/* nothing mapped: an answer, not a refusal (no record) */
-		if (am_pt_query(&p->pt, gfn << PAGE_SHIFT, &l) || !l.valid)
+		if (am_pt_query(&p->pt, am_gfn_to_ipa(g), &l) || !l.valid)
 			rc = AM_ENOENT;
 		else
 			rc = 0;
@@ -328,7 +332,7 @@ int am_p2m_lookup(struct am_p2m *p, am_gfn_t gfn, am_mfn_t *mfn, enum am_p2m_typ
 	unlock(p);
 	if (rc)
 		return rc;
-	*mfn = (l.pa + ((gfn << PAGE_SHIFT) - l.va)) >> PAGE_SHIFT;
+	*mfn = am_pa_to_mfn(am_pa_add(l.pa, am_va_val(am_gfn_to_ipa(g)) - am_va_val(l.va)));
 	*t = (enum am_p2m_type)l.sw;
 	return 0;
 }
@@ -336,32 +340,33 @@ int am_p2m_lookup(struct am_p2m *p, am_gfn_t gfn, am_mfn_t *mfn, enum am_p2m_typ
 /* -------------------------------------------------------------- physmap -- */
 
 /* The MFN named by a grant-table index (AM_GNTTAB_STATUS | i for status). */
-static int gnttab_mfn(const struct am_p2m *p, uint32_t idx, am_mfn_t *mfn)
+static int gnttab_mfn(const struct am_p2m *p, uint32_t idx, uint64_t *mfn)
 {
 	uint32_t i = idx & ~AM_GNTTAB_STATUS;
 
 	if (idx & AM_GNTTAB_STATUS) {
 		if (i >= p->dom.nr_gnttab_status)
 			return AM_EINVAL;
-		*mfn = p->dom.gnttab_status[i];
+		*mfn = am_mfn_val(p->dom.gnttab_status[i]);
 	} else {
 		if (i >= p->dom.nr_gnttab_shared)
 			return AM_EINVAL;
-		*mfn = p->dom.gnttab_shared[i];
+		*mfn = am_mfn_val(p->dom.gnttab_shared[i]);
 	}
 	return 0;
 }
 
-int am_p2m_add_physmap(struct am_p2m *p, enum am_p2m_space space, uint32_t idx, am_gfn_t gfn)
+int am_p2m_add_physmap(struct am_p2m *p, enum am_p2m_space space, uint32_t idx, am_gfn_t g)
 {
-	am_mfn_t mfn;
+	uint64_t gfn = am_gfn_val(g);
+	uint64_t mfn;
 	int rc;
 
 	if (!p2m_ok(p))
 		return AM_EINVAL;
 	if (space == AM_SPACE_SHARED_INFO) {
-		mfn = p->dom.shared_info;
-		rc = idx || mfn == AM_MFN_INVALID ? AM_EINVAL : 0;
+		mfn = am_mfn_val(p->dom.shared_info);
+		rc = idx || mfn == MFN_NONE ? AM_EINVAL : 0;
 	} else if (space == AM_SPACE_GRANT_TABLE) {
 		rc = gnttab_mfn(p, idx, &mfn);
 	} else {
@@ -386,7 +391,7 @@ int am_p2m_remove_physmap(struct am_p2m *p, am_gfn_t gfn, am_mfn_t expect)
 
 int am_p2m_gnttab_gfn(struct am_p2m *p, uint32_t idx, am_gfn_t *gfn)
 {
-	am_mfn_t mfn;
+	uint64_t mfn;
 	int rc;
 
 	if (!p2m_ok(p))
@@ -402,15 +407,15 @@ int am_p2m_gnttab_gfn(struct am_p2m *p, uint32_t idx, am_gfn_t *gfn)
 		return rc;
 	}
 	/* the domain's frames were checked xenheap at init: this cannot fail */
-	return am_frame_get_gfn(am_frame_of(p->ft, mfn), gfn);
+	return am_frame_get_gfn(am_frame_of(p->ft, am_mfn(mfn)), gfn);
 }
 
 /* --------------------------------------------------------- init, destroy -- */
 
 /* A frame the guest may map: xenheap, and within the PA size. */
-static bool xenheap_frame(const struct am_frame_table *ft, am_mfn_t mfn, unsigned int pa_bits)
+static bool xenheap_frame(const struct am_frame_table *ft, uint64_t mfn, unsigned int pa_bits)
 {
-	const struct am_page_info *pg = am_frame_of(ft, mfn);
+	const struct am_page_info *pg = am_frame_of(ft, am_mfn(mfn));
 
 	return pg && is_xenheap(pg) && mfn < 1ull << (pa_bits - PAGE_SHIFT);
 }
@@ -421,13 +426,14 @@ static int check_domain_frames(const struct am_p2m_domain_frames *d,
 	if ((d->nr_gnttab_shared && !d->gnttab_shared) ||
 	    (d->nr_gnttab_status && !d->gnttab_status))
 		return -1;
-	if (d->shared_info != AM_MFN_INVALID && !xenheap_frame(ft, d->shared_info, pa_bits))
+	if (!am_mfn_is_invalid(d->shared_info) &&
+	    !xenheap_frame(ft, am_mfn_val(d->shared_info), pa_bits))
 		return -1;
 	for (unsigned int i = 0; i < d->nr_gnttab_shared; i++)
-		if (!xenheap_frame(ft, d->gnttab_shared[i], pa_bits))
+		if (!xenheap_frame(ft, am_mfn_val(d->gnttab_shared[i]), pa_bits))
 			return -1;
 	for (unsigned int i = 0; i < d->nr_gnttab_status; i++)
-		if (!xenheap_frame(ft, d->gnttab_status[i], pa_bits))
+		if (!xenheap_frame(ft, am_mfn_val(d->gnttab_status[i]), pa_bits))
 			return -1;
 	return 0;
 }
@@ -461,7 +467,8 @@ static int check_config(const struct am_p2m_config *cfg, const struct am_p2m_ops
 			env, ctx, AM_EINVAL,
 			"p2m init: a domain frame is missing, outside the frame table, "
 			"not xenheap, or beyond the PA size",
-			cfg->dom.shared_info, cfg->dom.nr_gnttab_shared, cfg->dom.nr_gnttab_status);
+			am_mfn_val(cfg->dom.shared_info), cfg->dom.nr_gnttab_shared,
+			cfg->dom.nr_gnttab_status);
 	return 0;
 }
 

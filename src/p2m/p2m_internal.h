@@ -12,6 +12,10 @@
  * Returns 0, or AM_EBUSY (it has a GFN: *@had) or AM_ERANGE (@gfn does not
  * fit the field). @pg must be xenheap.
  */
-int am_frame_claim_gfn(struct am_page_info *pg, am_gfn_t gfn, am_gfn_t *had);
+int am_frame_claim_gfn(struct am_page_info *pg, uint64_t gfn, uint64_t *had);
+
+/* No frame, unwrapped (AM_GFN_INVALID, AM_MFN_INVALID). */
+#define GFN_NONE (~(uint64_t)0)
+#define MFN_NONE (~(uint64_t)0)
 
 #endif

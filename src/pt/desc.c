@@ -247,7 +247,7 @@ static int encode_leaf(enum am_pt_regime regime, unsigned int level, const struc
 	err = leaf_bits(regime, &d->attr, attr_index, &pte);
 	if (err)
 		return err;
-	pte |= d->oa | (am_pte_t)d->sw << AM_PTE_SW_SHIFT;
+	pte |= am_pa_val(d->oa) | (am_pte_t)d->sw << AM_PTE_SW_SHIFT;
 	pte |= level == AM_PT_MAX_LEVEL ? PTE_TYPE_TABLE : PTE_TYPE_BLOCK;
 	if (d->af)
 		pte |= AM_PTE_AF;
@@ -272,9 +272,9 @@ int pt_desc_encode(enum am_pt_regime regime, unsigned int level, const struct am
 		*out = 0;
 		return 0;
 	case AM_PT_TABLE:
-		if (level == AM_PT_MAX_LEVEL || (d->oa & ~AM_PTE_OA_MASK))
+		if (level == AM_PT_MAX_LEVEL || (am_pa_val(d->oa) & ~AM_PTE_OA_MASK))
 			return AM_EINVAL;
-		*out = d->oa | PTE_TYPE_TABLE;
+		*out = am_pa_val(d->oa) | PTE_TYPE_TABLE;
 		return 0;
 	case AM_PT_BLOCK:
 		if (level == 0 || level == AM_PT_MAX_LEVEL)
@@ -288,7 +288,7 @@ int pt_desc_encode(enum am_pt_regime regime, unsigned int level, const struct am
 		return AM_EINVAL;
 	}
 	/* the entry's size and 48 bits */
-	if (d->oa & (entry_mask(level) | ~AM_PTE_OA_MASK))
+	if (am_pa_val(d->oa) & (entry_mask(level) | ~AM_PTE_OA_MASK))
 		return AM_EINVAL;
 	return encode_leaf(regime, level, d, attr_index, out);
 }
@@ -309,7 +309,7 @@ int pt_desc_decode(enum am_pt_regime regime, unsigned int level, am_pte_t pte,
 	}
 	if ((pte & PTE_TYPE_MASK) == PTE_TYPE_TABLE && level < AM_PT_MAX_LEVEL) {
 		r.type = AM_PT_TABLE;
-		r.oa = pte & AM_PTE_OA_MASK;
+		r.oa = am_pa(pte & AM_PTE_OA_MASK);
 		*d = r;
 		return 0;
 	}
@@ -324,7 +324,7 @@ int pt_desc_decode(enum am_pt_regime regime, unsigned int level, am_pte_t pte,
 	r.af = (pte & AM_PTE_AF) != 0;
 	r.sw = (uint8_t)((pte & AM_PTE_SW_MASK) >> AM_PTE_SW_SHIFT);
 	/* block: bits below the block size are not address (RES0, nT) */
-	r.oa = pte & AM_PTE_OA_MASK & ~entry_mask(level);
+	r.oa = am_pa(pte & AM_PTE_OA_MASK & ~entry_mask(level));
 	*d = r;
 	return 0;
 }
@@ -352,7 +352,7 @@ int am_pt_desc_encode(enum am_pt_regime regime, unsigned int level, const struct
 		am_log_fallback(AM_LOG_ERR, AM_EV_BAD_ARG,
 				"pt encode: NULL, unknown regime or type, bad level, OA, sw, af "
 				"or attributes",
-				(unsigned int)regime, level, d ? d->oa : 0);
+				(unsigned int)regime, level, d ? am_pa_val(d->oa) : 0);
 	else if (rc == AM_EPERM)
 		am_log_fallback(AM_LOG_ERR, AM_EV_WRITE_EXEC,
 				"pt encode: write+execute (stage 1) or execute from device memory",

@@ -27,7 +27,7 @@ static void unlock(struct am_pt *pt)
 }
 
 /* Entries from s->idx on that lie wholly inside [.., end). */
-static unsigned int full_entries(const struct pt_slot *s, am_vaddr_t end)
+static unsigned int full_entries(const struct pt_slot *s, uint64_t end)
 {
 	unsigned int shift = am_pt_level_shift(s->level);
 	uint64_t k;
@@ -39,16 +39,16 @@ static unsigned int full_entries(const struct pt_slot *s, am_vaddr_t end)
 }
 
 /* Does [lo, hi) cover the whole contiguous run around @va at @level? */
-static bool covers_run(am_vaddr_t va, unsigned int level, am_vaddr_t lo, am_vaddr_t hi)
+static bool covers_run(uint64_t va, unsigned int level, uint64_t lo, uint64_t hi)
 {
 	uint64_t run = pt_span(level) * AM_PT_CONTIG_ENTRIES;
-	am_vaddr_t rs = va & ~(run - 1);
+	uint64_t rs = va & ~(run - 1);
 
 	return rs >= lo && rs + run <= hi;
 }
 
 /* A leaf that is part of a contiguous run [lo, hi) does not wholly cover. */
-static bool partial_run(am_pte_t e, am_vaddr_t va, unsigned int level, am_vaddr_t lo, am_vaddr_t hi)
+static bool partial_run(am_pte_t e, uint64_t va, unsigned int level, uint64_t lo, uint64_t hi)
 {
 	return (e & AM_PTE_CONTIG) && !covers_run(va, level, lo, hi);
 }
@@ -76,14 +76,13 @@ static inline am_pte_t stop_mask(unsigned int level)
 	return AM_PTE_CONTIG | (level < AM_PT_MAX_LEVEL ? AM_PTE_TABLE : 0);
 }
 
-static bool stop_at(am_pte_t e, am_vaddr_t va, unsigned int level, am_vaddr_t lo, am_vaddr_t hi)
+static bool stop_at(am_pte_t e, uint64_t va, unsigned int level, uint64_t lo, uint64_t hi)
 {
 	return pt_is_table(e, level) || ((e & AM_PTE_CONTIG) && !covers_run(va, level, lo, hi));
 }
 
 /* Entries from s->idx, up to @n, before the first stop after the first entry. */
-static unsigned int until_stop(const struct pt_slot *s, unsigned int n, am_vaddr_t lo,
-			       am_vaddr_t hi)
+static unsigned int until_stop(const struct pt_slot *s, unsigned int n, uint64_t lo, uint64_t hi)
 {
 	const am_pte_t stop = stop_mask(s->level);
 
@@ -101,7 +100,7 @@ static unsigned int until_stop(const struct pt_slot *s, unsigned int n, am_vaddr
 struct map_arg {
 	am_pte_t tmpl;	/* the page template, OA 0; a block's has bit 1 clear */
 	uint64_t delta; /* pa - va */
-	am_vaddr_t lo, hi;
+	uint64_t lo, hi;
 	unsigned int flags;
 };
 
@@ -119,7 +118,7 @@ static am_pte_t map_tmpl(const struct map_arg *m, unsigned int level)
 	return level == AM_PT_MAX_LEVEL ? m->tmpl : m->tmpl & ~AM_PTE_TABLE;
 }
 
-static int map_refuse(struct pt_walk *w, am_vaddr_t va, am_pte_t pte, unsigned int level)
+static int map_refuse(struct pt_walk *w, uint64_t va, am_pte_t pte, unsigned int level)
 {
 	PT_LOG(w->pt, AM_LOG_ERR, AM_EV_PT_MAPPED, "mapping over a valid or parked entry refused",
 	       va, pte, level);
@@ -193,16 +192,16 @@ static int map_apply(struct pt_walk *w, struct pt_slot *s, unsigned int n)
 	am_pte_t *p = s->t->p + s->idx;
 
 	for (unsigned int k = 0; k < n;) {
-		am_vaddr_t va = s->va + k * span;
+		uint64_t va = s->va + k * span;
 		unsigned int chunk = n - k;
 		am_pte_t c = 0;
-		am_paddr_t oa = va + m->delta;
+		uint64_t oa = va + m->delta;
 		volatile am_pte_t *q, *end;
 
 		if (contig) {
 			unsigned int left =
 				AM_PT_CONTIG_ENTRIES - ((s->idx + k) & (AM_PT_CONTIG_ENTRIES - 1u));
-			am_vaddr_t rs = va & ~(run - 1);
+			uint64_t rs = va & ~(run - 1);
 
 			if (chunk > left)
 				chunk = left;
@@ -233,22 +232,22 @@ static size_t map_need_full(const struct map_arg *m, unsigned int level)
  * under each it covers wholly where no leaf may go there, and so on down.
  * The commit run makes exactly these decisions in the new tables.
  */
-static size_t map_need(const struct map_arg *m, unsigned int level, am_vaddr_t lo, am_vaddr_t hi)
+static size_t map_need(const struct map_arg *m, unsigned int level, uint64_t lo, uint64_t hi)
 {
 	uint64_t span = pt_span(level);
-	am_vaddr_t a = lo & ~(span - 1);
+	uint64_t a = lo & ~(span - 1);
 	size_t need = 0;
 
 	if (level == AM_PT_MAX_LEVEL)
 		return 0;
 	if (lo != a || hi - a < span) { /* the first entry, partly */
-		am_vaddr_t e = hi - a < span ? hi : a + span;
+		uint64_t e = hi - a < span ? hi : a + span;
 
 		need += 1 + map_need(m, level + 1, lo, e);
 		lo = e;
 	}
 	if (lo < hi && (hi & (span - 1))) { /* the last entry, partly */
-		am_vaddr_t b = hi & ~(span - 1);
+		uint64_t b = hi & ~(span - 1);
 
 		need += 1 + map_need(m, level + 1, b, hi);
 		hi = b;
@@ -316,12 +315,12 @@ static const struct pt_visitor map_visitor = {.visit = map_visit,
 /* ---------------------------------------------------------------- unmap -- */
 
 struct range_arg {
-	am_vaddr_t lo, hi;
+	uint64_t lo, hi;
 	struct pt_report *rep; /* am_pt_unmap_report(): the leaves removed; else NULL */
 };
 
 /* Clear leaf @e at *@p; a valid one in a live table is invalidated. */
-static inline void unmap_entry(struct pt_walk *w, am_pte_t *p, am_pte_t e, am_vaddr_t va,
+static inline void unmap_entry(struct pt_walk *w, am_pte_t *p, am_pte_t e, uint64_t va,
 			       unsigned int level, bool live)
 {
 	pte_store(p, 0);
@@ -340,12 +339,12 @@ static void unmap_report_run(struct pt_walk *w, const struct pt_slot *s, const s
 {
 	unsigned int lvl = s->level, first = s->idx & ~(AM_PT_CONTIG_ENTRIES - 1u);
 	uint64_t span = pt_span(lvl);
-	am_vaddr_t rva = s->va - (uint64_t)(s->idx - first) * span;
+	uint64_t rva = s->va - (uint64_t)(s->idx - first) * span;
 
 	pt_report_room(w, r->rep);
 	for (unsigned int k = 0; k < AM_PT_CONTIG_ENTRIES; k++) {
 		am_pte_t e = s->t->p[first + k];
-		am_vaddr_t va = rva + k * span;
+		uint64_t va = rva + k * span;
 
 		if (e && va >= r->lo && va + span <= r->hi)
 			pt_report_leaf(w, r->rep, va, lvl, e);
@@ -475,10 +474,10 @@ struct modify_arg {
 	am_pte_t set;	   /* their new value */
 	am_pte_t mem_mask; /* memory-type and shareability bits (0: any leaf will do) */
 	am_pte_t mem;	   /* the value leaves must have there */
-	am_vaddr_t lo, hi;
+	uint64_t lo, hi;
 };
 
-static int modify_check(struct pt_walk *w, am_vaddr_t va, am_pte_t e, unsigned int level)
+static int modify_check(struct pt_walk *w, uint64_t va, am_pte_t e, unsigned int level)
 {
 	struct modify_arg *m = w->arg;
 
@@ -557,7 +556,7 @@ static int modify_check_run(struct pt_walk *w, struct pt_slot *s, unsigned int n
 
 /* Give leaf @e at *@p the new bits; a valid one in a live table is invalidated. */
 static inline void modify_entry(struct pt_walk *w, const struct modify_arg *m, am_pte_t *p,
-				am_pte_t e, am_vaddr_t va, unsigned int level, bool live)
+				am_pte_t e, uint64_t va, unsigned int level, bool live)
 {
 	am_pte_t v = (e & ~m->clear) | m->set;
 
@@ -758,12 +757,12 @@ struct leaf_arg {
 };
 
 /* Leaf @pte at @level, whose span starts at @va, as the caller sees it. */
-static void leaf_of(struct am_pt *pt, am_pte_t pte, unsigned int level, am_vaddr_t va,
+static void leaf_of(struct am_pt *pt, am_pte_t pte, unsigned int level, uint64_t va,
 		    struct am_pt_leaf *l)
 {
 	pt_attr_of(pt, pte, &l->attr); /* zero: not one armmap writes */
-	l->va = va;
-	l->pa = pte & AM_PTE_OA_MASK;
+	l->va = am_va(va);
+	l->pa = am_pa(pte & AM_PTE_OA_MASK);
 	l->size = pt_span(level);
 	l->level = (uint8_t)level;
 	l->valid = (uint8_t)(pte & AM_PTE_VALID);
@@ -805,7 +804,7 @@ void pt_report_deliver(struct am_pt *pt, struct pt_report *rep)
 		const struct pt_removed *r = &rep->r[i];
 		struct am_pt_leaf l;
 
-		for (am_vaddr_t a = r->lo; a < r->hi;) {
+		for (uint64_t a = r->lo; a < r->hi;) {
 			unsigned int lvl = r->level;
 			am_pte_t e = r->pte;
 
@@ -833,7 +832,7 @@ void pt_report_deliver(struct am_pt *pt, struct pt_report *rep)
 #define PT_COLD __attribute__((noinline, cold))
 
 /* Why an input range is refused (logged), or 0. */
-static PT_COLD int range_refusal(struct am_pt *pt, am_vaddr_t va, uint64_t size)
+static PT_COLD int range_refusal(struct am_pt *pt, uint64_t va, uint64_t size)
 {
 	const char *why = NULL;
 	int rc = 0;
@@ -855,14 +854,14 @@ static PT_COLD int range_refusal(struct am_pt *pt, am_vaddr_t va, uint64_t size)
 
 /* The input range of a call: not empty, granule aligned, no wrap, within
  * the input size. */
-static inline bool range_ok(const struct am_pt *pt, am_vaddr_t va, uint64_t size)
+static inline bool range_ok(const struct am_pt *pt, uint64_t va, uint64_t size)
 {
 	return size && !((va | size) & (AM_PT_GRANULE_4K - 1u)) && va + size > va &&
 	       va + size <= pt->ia_end;
 }
 
 /* range_ok(), or the refusal, logged. */
-static inline int check_range(struct am_pt *pt, am_vaddr_t va, uint64_t size)
+static inline int check_range(struct am_pt *pt, uint64_t va, uint64_t size)
 {
 	return range_ok(pt, va, size) ? 0 : range_refusal(pt, va, size);
 }
@@ -882,7 +881,7 @@ static PT_COLD int bad_arg(struct am_pt *pt, const char *msg, uint64_t a, uint64
 }
 
 /* Carry out @v over the range (pt_exec(): once, or dry, reserve, commit). Lock held. */
-static PT_HOT int exec(struct am_pt *pt, const struct pt_visitor *v, void *arg, am_vaddr_t va,
+static PT_HOT int exec(struct am_pt *pt, const struct pt_visitor *v, void *arg, uint64_t va,
 		       uint64_t size)
 {
 	struct pt_walk w;
@@ -892,7 +891,7 @@ static PT_HOT int exec(struct am_pt *pt, const struct pt_visitor *v, void *arg, 
 }
 
 /* The calls that take only a range: check it, then run @v. */
-static PT_HOT int exec_range(struct am_pt *pt, const struct pt_visitor *v, void *arg, am_vaddr_t va,
+static PT_HOT int exec_range(struct am_pt *pt, const struct pt_visitor *v, void *arg, uint64_t va,
 			     uint64_t size)
 {
 	int rc;
@@ -989,13 +988,13 @@ static inline void tmpl_keep(struct am_pt *pt, const struct tmpl *t)
 
 /* The output range of a map (@size checked): aligned, no wrap, within the
  * output size. */
-static inline bool out_ok(const struct am_pt *pt, am_paddr_t pa, uint64_t size)
+static inline bool out_ok(const struct am_pt *pt, uint64_t pa, uint64_t size)
 {
 	return !(pa & (AM_PT_GRANULE_4K - 1u)) && pa + size > pa && pa + size <= pt->oa_end;
 }
 
 /* Why an output range is refused (logged), or 0. */
-static PT_COLD int check_out(struct am_pt *pt, am_paddr_t pa, uint64_t size)
+static PT_COLD int check_out(struct am_pt *pt, uint64_t pa, uint64_t size)
 {
 	const char *why = NULL;
 	int rc = 0;
@@ -1016,7 +1015,7 @@ static PT_COLD int check_out(struct am_pt *pt, am_paddr_t pa, uint64_t size)
 }
 
 /* Why am_pt_map() refuses its arguments (logged, in this order), or 0. */
-static PT_COLD int map_refusal(struct am_pt *pt, am_vaddr_t va, am_paddr_t pa, uint64_t size,
+static PT_COLD int map_refusal(struct am_pt *pt, uint64_t va, uint64_t pa, uint64_t size,
 			       const struct am_attr *attr, unsigned int flags)
 {
 	int rc;
@@ -1034,9 +1033,10 @@ static PT_COLD int map_refusal(struct am_pt *pt, am_vaddr_t va, am_paddr_t pa, u
 	return rc;
 }
 
-int am_pt_map(struct am_pt *pt, am_vaddr_t va, am_paddr_t pa, uint64_t size,
+int am_pt_map(struct am_pt *pt, am_vaddr_t v, am_paddr_t p, uint64_t size,
 	      const struct am_attr *attr, unsigned int flags)
 {
+	uint64_t va = am_va_val(v), pa = am_pa_val(p);
 	struct map_arg m = {.delta = pa - va, .lo = va, .hi = va + size, .flags = flags};
 	struct tmpl t;
 	int rc = 0;
@@ -1060,16 +1060,18 @@ int am_pt_map(struct am_pt *pt, am_vaddr_t va, am_paddr_t pa, uint64_t size,
 	return rc;
 }
 
-int am_pt_unmap(struct am_pt *pt, am_vaddr_t va, uint64_t size)
+int am_pt_unmap(struct am_pt *pt, am_vaddr_t v, uint64_t size)
 {
+	uint64_t va = am_va_val(v);
 	struct range_arg r = {.lo = va, .hi = va + size};
 
 	return exec_range(pt, &unmap_visitor, &r, va, size);
 }
 
-int am_pt_unmap_report(struct am_pt *pt, am_vaddr_t va, uint64_t size, am_pt_removed_fn fn,
+int am_pt_unmap_report(struct am_pt *pt, am_vaddr_t v, uint64_t size, am_pt_removed_fn fn,
 		       void *arg)
 {
+	uint64_t va = am_va_val(v);
 	struct pt_report rep;
 	struct range_arg r = {.lo = va, .hi = va + size, .rep = &rep};
 	int rc;
@@ -1091,9 +1093,10 @@ int am_pt_unmap_report(struct am_pt *pt, am_vaddr_t va, uint64_t size, am_pt_rem
 	return rc;
 }
 
-int am_pt_modify(struct am_pt *pt, am_vaddr_t va, uint64_t size, const struct am_attr *attr,
+int am_pt_modify(struct am_pt *pt, am_vaddr_t v, uint64_t size, const struct am_attr *attr,
 		 unsigned int flags)
 {
+	uint64_t va = am_va_val(v);
 	struct modify_arg m = {.lo = va, .hi = va + size};
 	struct tmpl t = {0, 0};
 	int rc;
@@ -1128,13 +1131,14 @@ int am_pt_modify(struct am_pt *pt, am_vaddr_t va, uint64_t size, const struct am
 	return rc;
 }
 
-int am_pt_populate(struct am_pt *pt, am_vaddr_t va, uint64_t size)
+int am_pt_populate(struct am_pt *pt, am_vaddr_t v, uint64_t size)
 {
+	uint64_t va = am_va_val(v);
 	return exec_range(pt, &populate_visitor, NULL, va, size);
 }
 
 /* The leaf walk, checks done, lock held. */
-static int walk_leaves(struct am_pt *pt, am_vaddr_t va, uint64_t size, am_pt_leaf_fn fn, void *arg)
+static int walk_leaves(struct am_pt *pt, uint64_t va, uint64_t size, am_pt_leaf_fn fn, void *arg)
 {
 	struct leaf_arg a = {.fn = fn, .arg = arg};
 	struct pt_walk w;
@@ -1145,8 +1149,9 @@ static int walk_leaves(struct am_pt *pt, am_vaddr_t va, uint64_t size, am_pt_lea
 	return rc == PT_STOP ? a.rc : rc;
 }
 
-int am_pt_walk(struct am_pt *pt, am_vaddr_t va, uint64_t size, am_pt_leaf_fn fn, void *arg)
+int am_pt_walk(struct am_pt *pt, am_vaddr_t v, uint64_t size, am_pt_leaf_fn fn, void *arg)
 {
+	uint64_t va = am_va_val(v);
 	int rc;
 
 	if (!pt_ready(pt))
@@ -1159,7 +1164,7 @@ int am_pt_walk(struct am_pt *pt, am_vaddr_t va, uint64_t size, am_pt_leaf_fn fn,
 	return rc;
 }
 
-static PT_COLD int query_refusal(struct am_pt *pt, am_vaddr_t va, const struct am_pt_leaf *out)
+static PT_COLD int query_refusal(struct am_pt *pt, uint64_t va, const struct am_pt_leaf *out)
 {
 	if (!out)
 		return bad_arg(pt, "query: NULL output", 0, 0);
@@ -1168,8 +1173,9 @@ static PT_COLD int query_refusal(struct am_pt *pt, am_vaddr_t va, const struct a
 	return AM_ERANGE;
 }
 
-int am_pt_query(struct am_pt *pt, am_vaddr_t va, struct am_pt_leaf *out)
+int am_pt_query(struct am_pt *pt, am_vaddr_t v, struct am_pt_leaf *out)
 {
+	uint64_t va = am_va_val(v);
 	unsigned int level;
 	am_pte_t e;
 	int rc;
@@ -1290,7 +1296,7 @@ int am_pt_init(struct am_pt *pt, const struct am_pt_config *cfg, const struct am
 	       void *ctx)
 {
 	unsigned int oa_bits;
-	am_paddr_t pa = 0;
+	am_paddr_t pa = am_pa(0);
 	am_pte_t *root;
 	const struct am_env *env;
 	void *env_ctx = ctx;
@@ -1311,7 +1317,7 @@ int am_pt_init(struct am_pt *pt, const struct am_pt_config *cfg, const struct am
 		am_init_log(env, env_ctx, AM_EV_PT_NO_MEMORY, "pt init: no root page", 1, 0, 0);
 		return AM_ENOMEM;
 	}
-	rc = pt_check_table_pa(env, env_ctx, root, pa, oa_bits, true);
+	rc = pt_check_table_pa(env, env_ctx, root, am_pa_val(pa), oa_bits, true);
 	if (rc) {
 		ops->free_table(ctx, root, pa);
 		return rc;

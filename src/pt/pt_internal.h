@@ -119,13 +119,13 @@ struct pt_slot {
 	struct pt_tbl *t;
 	unsigned int level;
 	unsigned int idx;
-	unsigned int n;	   /* entries from idx to the end of the range, this table */
-	am_vaddr_t va;	   /* start of entry idx's span */
-	am_vaddr_t lo, hi; /* the range, clipped to entry idx's span */
+	unsigned int n;	 /* entries from idx to the end of the range, this table */
+	uint64_t va;	 /* start of entry idx's span */
+	uint64_t lo, hi; /* the range, clipped to entry idx's span */
 	am_pte_t pte;
 	/* Set by the visitor (pt_descend_*) to walk entry idx's next level. */
 	struct pt_tbl child;
-	am_paddr_t child_pa;
+	uint64_t child_pa;
 	uint8_t descend; /* walk the child */
 	uint8_t shallow; /* create it but do not visit its entries */
 	uint8_t fresh;	 /* the child is a page from the reserve, not installed */
@@ -141,7 +141,7 @@ struct pt_walk;
 struct pt_entry {
 	am_pte_t *p;
 	am_pte_t e; /* its value */
-	am_vaddr_t va;
+	uint64_t va;
 	unsigned int level;
 	int dcnt; /* set by the leaf op: entries not zero it added (-1, 0, 1) */
 };
@@ -194,7 +194,7 @@ struct pt_batch {
 	unsigned int nfree;
 	struct {
 		void *va;
-		am_paddr_t pa;
+		uint64_t pa;
 	} free[PT_FREE_BATCH];
 };
 
@@ -264,10 +264,10 @@ static inline uint64_t pt_span(unsigned int level)
 }
 
 /* Where the library reads and writes the table at @pa. */
-static inline void *pt_table_va(struct am_pt *pt, am_paddr_t pa)
+static inline void *pt_table_va(struct am_pt *pt, uint64_t pa)
 {
 	if (pt->ops->table_va)
-		return pt->ops->table_va(pt->ctx, pa);
+		return pt->ops->table_va(pt->ctx, am_pa(pa));
 	return (void *)(uintptr_t)pa;
 }
 
@@ -347,32 +347,32 @@ int pt_desc_decode(enum am_pt_regime regime, unsigned int level, am_pte_t pte,
 		   const uint8_t *attr_index, struct am_pt_desc *d);
 /* A table page from the backend the hardware can use? If not, log (through
  * @env, with @ctx) and say why. */
-int pt_check_table_pa(const struct am_env *env, void *ctx, const void *va, am_paddr_t pa,
+int pt_check_table_pa(const struct am_env *env, void *ctx, const void *va, uint64_t pa,
 		      unsigned int oa_bits, bool init);
 /* Is @pt ready? If not, one record to the fallback hook. */
 bool pt_ready(const struct am_pt *pt);
 /* Fill a table page no walker can reach: zero, or @tmpl + i * @step. */
 void pt_fill_fresh(am_pte_t *p, am_pte_t tmpl, uint64_t step);
 /* Walk [va, va + size) with a visitor that writes nothing (the leaf walk). */
-int pt_run(struct pt_walk *w, am_vaddr_t va, uint64_t size);
+int pt_run(struct pt_walk *w, uint64_t va, uint64_t size);
 /* pt_exec()'s general part, for [va, hi): once, or dry, reserve, commit;
  * then the finish. */
-int pt_exec_walk(struct pt_walk *w, am_vaddr_t va, am_vaddr_t hi);
+int pt_exec_walk(struct pt_walk *w, uint64_t va, uint64_t hi);
 /* pt_finish() when there is maintenance to do or tables to give back. */
 void pt_finish_slow(struct pt_walk *w);
 /* A table the single-leaf path emptied (the entry at @level for @va): left
  * as a walk leaves it, through the post visits up the path of tables
  * @tbls the lookup went through, with no second walk (rare: apart, with
  * its frame). */
-void pt_leaf_emptied(struct pt_walk *w, am_vaddr_t va, unsigned int level, am_pte_t *const *tbls);
+void pt_leaf_emptied(struct pt_walk *w, uint64_t va, unsigned int level, am_pte_t *const *tbls);
 int pt_reserve(struct pt_walk *w, size_t n);
 void pt_reserve_leftover(struct pt_walk *w);
 void pt_descend_table(struct pt_walk *w, struct pt_slot *s);
 int pt_descend_new(struct pt_walk *w, struct pt_slot *s, bool shallow, bool overwritten);
 void pt_dry_need(struct pt_walk *w, size_t n);
-void pt_queue_free(struct pt_walk *w, void *va, am_paddr_t pa);
+void pt_queue_free(struct pt_walk *w, void *va, uint64_t pa);
 void pt_flush(struct pt_walk *w);
-void pt_unhint_run(struct pt_walk *w, struct pt_slot *s, am_vaddr_t drop_lo, am_vaddr_t drop_hi);
+void pt_unhint_run(struct pt_walk *w, struct pt_slot *s, uint64_t drop_lo, uint64_t drop_hi);
 
 /*
  * Removed leaves, reported (am_pt_unmap_report(), am_pt_destroy_report()):
@@ -393,9 +393,9 @@ void pt_unhint_run(struct pt_walk *w, struct pt_slot *s, am_vaddr_t drop_lo, am_
 #define PT_REPORT_FLUSH (AM_PT_REPORT_BATCH / 2u)
 
 struct pt_removed {
-	am_vaddr_t base;   /* start of the (first) descriptor's span */
-	am_vaddr_t lo, hi; /* what was removed */
-	am_pte_t pte;	   /* the (first) descriptor */
+	uint64_t base;	 /* start of the (first) descriptor's span */
+	uint64_t lo, hi; /* what was removed */
+	am_pte_t pte;	 /* the (first) descriptor */
 	uint8_t level;
 	/* 0: a run of leaves at @level from @base to @hi, each the one before
 	 * with the next output address (consecutive leaves are merged into
@@ -412,10 +412,10 @@ struct pt_report {
 };
 
 /* Leaf @pte at @level, span from @va, was removed; or the part [lo, hi) of it. */
-void pt_report_leaf(struct pt_walk *w, struct pt_report *rep, am_vaddr_t va, unsigned int level,
+void pt_report_leaf(struct pt_walk *w, struct pt_report *rep, uint64_t va, unsigned int level,
 		    am_pte_t pte);
-void pt_report_part(struct pt_walk *w, struct pt_report *rep, am_vaddr_t va, unsigned int level,
-		    am_pte_t pte, am_vaddr_t lo, am_vaddr_t hi);
+void pt_report_part(struct pt_walk *w, struct pt_report *rep, uint64_t va, unsigned int level,
+		    am_pte_t pte, uint64_t lo, uint64_t hi);
 /* A consistent point: report what is buffered if that is PT_REPORT_FLUSH
  * leaves or more, after finishing the maintenance so far. Then at least
  * AM_PT_REPORT_BATCH - PT_REPORT_FLUSH leaves fit before the next one. */
@@ -433,7 +433,7 @@ void pt_report_deliver(struct am_pt *pt, struct pt_report *rep);
  * invalidate every live leaf (and report it to @rep, unless NULL) and the
  * walks through every table under it, and queue those tables for freeing.
  */
-void pt_teardown(struct pt_walk *w, am_pte_t *tbl, am_paddr_t pa, unsigned int level, am_vaddr_t va,
+void pt_teardown(struct pt_walk *w, am_pte_t *tbl, uint64_t pa, unsigned int level, uint64_t va,
 		 bool live, struct pt_report *rep);
 /* The table under entry s, which the range covers whole: unlinked, and its
  * subtree torn down (pt_teardown()); nothing in the dry run. */
@@ -482,27 +482,27 @@ static inline uint64_t pt_tlbi_extent(unsigned int level, bool leaf)
  * every entry in it is a leaf of one level. Returns false when @l cannot
  * take it.
  */
-static inline bool pt_tlbi_merge_span(struct am_pt_inval *l, am_vaddr_t va, uint64_t end,
+static inline bool pt_tlbi_merge_span(struct am_pt_inval *l, uint64_t va, uint64_t end,
 				      unsigned int level, bool leaf)
 {
+	uint64_t base = am_va_val(l->addr);
 	uint64_t lend =
-		l->addr + (l->pages ? (uint64_t)l->pages << 12 : pt_tlbi_extent(l->level, l->leaf));
+		base + (l->pages ? (uint64_t)l->pages << 12 : pt_tlbi_extent(l->level, l->leaf));
 
-	if (va < l->addr || va > lend)
+	if (va < base || va > lend)
 		return false;
 	if (end < lend)
 		end = lend;
-	if ((end - l->addr) >> 12 > 0xffffffffull)
+	if ((end - base) >> 12 > 0xffffffffull)
 		return false;
 	l->level = (uint8_t)(leaf && l->leaf && l->level == level ? level : 0);
 	l->leaf = (uint8_t)(l->leaf && leaf);
-	l->pages = (uint32_t)((end - l->addr) >> 12);
+	l->pages = (uint32_t)((end - base) >> 12);
 	return true;
 }
 
 /* pt_tlbi_merge_span() for the entry at @va, @level. */
-static inline bool pt_tlbi_merge(struct am_pt_inval *l, am_vaddr_t va, unsigned int level,
-				 bool leaf)
+static inline bool pt_tlbi_merge(struct am_pt_inval *l, uint64_t va, unsigned int level, bool leaf)
 {
 	return pt_tlbi_merge_span(l, va, va + pt_tlbi_extent(level, leaf), level, leaf);
 }
@@ -511,7 +511,7 @@ static inline bool pt_tlbi_merge(struct am_pt_inval *l, am_vaddr_t va, unsigned 
  * Queue the invalidation of one entry (with FEAT_TLBIRANGE, as part of the
  * run before it where it continues it); past tlbi_max, of everything.
  */
-static inline void pt_queue_tlbi(struct pt_walk *w, am_vaddr_t va, unsigned int level, bool leaf)
+static inline void pt_queue_tlbi(struct pt_walk *w, uint64_t va, unsigned int level, bool leaf)
 {
 	struct pt_batch *b = &w->b;
 	struct am_pt_inval *e;
@@ -525,7 +525,7 @@ static inline void pt_queue_tlbi(struct pt_walk *w, am_vaddr_t va, unsigned int 
 		return;
 	}
 	e = &b->inv[b->ntlbi++];
-	e->addr = va & ~0xfffull;
+	e->addr = am_va(va & ~0xfffull);
 	e->pages = 0;
 	e->level = (uint8_t)level;
 	e->leaf = leaf;
@@ -539,7 +539,7 @@ static inline void pt_queue_tlbi(struct pt_walk *w, am_vaddr_t va, unsigned int 
  * invalidated whether or not each changed: a TLBI of nothing cached is
  * harmless.
  */
-static inline bool pt_queue_tlbi_range(struct pt_walk *w, am_vaddr_t va, uint64_t size,
+static inline bool pt_queue_tlbi_range(struct pt_walk *w, uint64_t va, uint64_t size,
 				       unsigned int level, bool leaf)
 {
 	struct pt_batch *b = &w->b;
@@ -556,7 +556,7 @@ static inline bool pt_queue_tlbi_range(struct pt_walk *w, am_vaddr_t va, uint64_
 		return true;
 	}
 	e = &b->inv[b->ntlbi++];
-	e->addr = va;
+	e->addr = am_va(va);
 	e->pages = (uint32_t)(size >> 12);
 	e->level = (uint8_t)(leaf ? level : 0);
 	e->leaf = leaf;
@@ -652,7 +652,7 @@ static PT_HOT void pt_finish(struct pt_walk *w)
  * returns NULL; else returns that entry, its level in *@at (which is
  * @level otherwise). With @tbls, the tables on the way: tbls[l] at level l.
  */
-static PT_HOT am_pte_t *pt_lookup_(struct am_pt *pt, am_vaddr_t va, unsigned int level,
+static PT_HOT am_pte_t *pt_lookup_(struct am_pt *pt, uint64_t va, unsigned int level,
 				   am_pte_t **link, unsigned int *at, am_pte_t **tbls,
 				   void *(*table_va)(void *, am_paddr_t))
 {
@@ -676,7 +676,7 @@ static PT_HOT am_pte_t *pt_lookup_(struct am_pt *pt, am_vaddr_t va, unsigned int
 		return p;                                                   \
 	}                                                                   \
 	up = p;                                                             \
-	t = table_va ? table_va(pt->ctx, e & AM_PTE_OA_MASK)                \
+	t = table_va ? table_va(pt->ctx, am_pa(e & AM_PTE_OA_MASK))         \
 		     : (am_pte_t *)(uintptr_t)(e & AM_PTE_OA_MASK);         \
 	if (tbls)                                                           \
 		tbls[(l) + 1] = t;
@@ -699,7 +699,7 @@ static PT_HOT am_pte_t *pt_lookup_(struct am_pt *pt, am_vaddr_t va, unsigned int
 
 /* Made twice: with the backend's table_va, and without (tables at their
  * PA), where no call in the way makes the compiler save registers. */
-static PT_HOT am_pte_t *pt_lookup(struct am_pt *pt, am_vaddr_t va, unsigned int level,
+static PT_HOT am_pte_t *pt_lookup(struct am_pt *pt, uint64_t va, unsigned int level,
 				  am_pte_t **link, unsigned int *at, am_pte_t **tbls)
 {
 	if (pt->ops->table_va)
@@ -708,7 +708,7 @@ static PT_HOT am_pte_t *pt_lookup(struct am_pt *pt, am_vaddr_t va, unsigned int 
 }
 
 /* The entry that maps @va, or the empty one where a lookup ends; its level in *@level. */
-static PT_HOT am_pte_t pt_find(struct am_pt *pt, am_vaddr_t va, unsigned int *level)
+static PT_HOT am_pte_t pt_find(struct am_pt *pt, uint64_t va, unsigned int *level)
 {
 	am_pte_t *link;
 
@@ -722,7 +722,7 @@ static PT_HOT am_pte_t pt_find(struct am_pt *pt, am_vaddr_t va, unsigned int *le
  * the table's descriptor, or, when the op emptied the table and the
  * visitor frees empty tables, the table is left through the post visits.
  */
-static PT_HOT int pt_exec_leaf(struct pt_walk *w, am_vaddr_t va, unsigned int level,
+static PT_HOT int pt_exec_leaf(struct pt_walk *w, uint64_t va, unsigned int level,
 			       int (*leaf)(struct pt_walk *w, struct pt_entry *x), bool post)
 {
 	am_pte_t *link, *tbls[AM_PT_MAX_LEVEL + 1];
@@ -759,7 +759,7 @@ static PT_HOT int pt_exec_leaf(struct pt_walk *w, am_vaddr_t va, unsigned int le
  * the single-leaf path first; else, or when that needs more, the walk.
  * Inline, so that each call gets its visitor's leaf op inlined.
  */
-static PT_HOT int pt_exec(struct pt_walk *w, am_vaddr_t va, uint64_t size)
+static PT_HOT int pt_exec(struct pt_walk *w, uint64_t va, uint64_t size)
 {
 	/* read before any call: a constant when the visitor is */
 	int (*leaf)(struct pt_walk *, struct pt_entry *) = w->v->leaf;

@@ -61,7 +61,7 @@ uint64_t am_pt_ttbr(const struct am_pt *pt)
 
 	if (!pt_ready(pt))
 		return 0;
-	ttbr = pt->root_pa & AM_PTE_OA_MASK;
+	ttbr = am_pa_val(pt->root_pa) & AM_PTE_OA_MASK;
 	if (pt->regime == AM_PT_S1_EL10)
 		ttbr |= (uint64_t)pt->asid << TTBR_ID_SHIFT;
 	else if (pt->regime == AM_PT_S2)

@@ -9,12 +9,12 @@
 
 struct pt_res {
 	void *next;
-	am_paddr_t pa;
+	uint64_t pa;
 };
 
 /* ----------------------------------------------------------- the reserve -- */
 
-int pt_check_table_pa(const struct am_env *env, void *ctx, const void *va, am_paddr_t pa,
+int pt_check_table_pa(const struct am_env *env, void *ctx, const void *va, uint64_t pa,
 		      unsigned int oa_bits, bool init)
 {
 	const char *why = NULL;
@@ -43,7 +43,7 @@ static void reserve_release(struct pt_walk *w)
 		struct pt_res *r = w->reserve;
 
 		w->reserve = r->next;
-		w->pt->ops->free_table(w->pt->ctx, r, r->pa);
+		w->pt->ops->free_table(w->pt->ctx, r, am_pa(r->pa));
 	}
 	w->reserved = 0;
 }
@@ -54,8 +54,9 @@ int pt_reserve(struct pt_walk *w, size_t n)
 	struct am_pt *pt = w->pt;
 
 	while (w->reserved < n) {
-		am_paddr_t pa = 0;
-		struct pt_res *r = pt->ops->alloc_table(pt->ctx, &pa);
+		am_paddr_t out = am_pa(0);
+		struct pt_res *r = pt->ops->alloc_table(pt->ctx, &out);
+		uint64_t pa = am_pa_val(out);
 		int rc;
 
 		if (!r) {
@@ -66,7 +67,7 @@ int pt_reserve(struct pt_walk *w, size_t n)
 		}
 		rc = pt_check_table_pa(pt->env, pt->env_ctx, r, pa, pt->oa_bits, false);
 		if (rc) {
-			pt->ops->free_table(pt->ctx, r, pa);
+			pt->ops->free_table(pt->ctx, r, out);
 			reserve_release(w);
 			return rc;
 		}
@@ -88,7 +89,7 @@ void pt_reserve_leftover(struct pt_walk *w)
 	reserve_release(w);
 }
 
-static am_pte_t *take_page(struct pt_walk *w, am_paddr_t *pa)
+static am_pte_t *take_page(struct pt_walk *w, uint64_t *pa)
 {
 	struct pt_res *r = w->reserve;
 
@@ -125,7 +126,7 @@ void pt_flush(struct pt_walk *w)
 		b->dirty = false;
 	}
 	for (unsigned int i = 0; i < b->nfree; i++)
-		pt->ops->free_table(pt->ctx, b->free[i].va, b->free[i].pa);
+		pt->ops->free_table(pt->ctx, b->free[i].va, am_pa(b->free[i].pa));
 	b->nfree = 0;
 }
 
@@ -140,7 +141,7 @@ void pt_finish_slow(struct pt_walk *w)
 }
 
 /* A table page unlinked from the tree: free it once its TLBIs completed. */
-void pt_queue_free(struct pt_walk *w, void *va, am_paddr_t pa)
+void pt_queue_free(struct pt_walk *w, void *va, uint64_t pa)
 {
 	if (w->dry)
 		return;
@@ -304,12 +305,12 @@ static void install(struct pt_walk *w, struct pt_slot *s)
  * drop_hi), which stay invalid (an unmap would only invalidate them
  * again). Nothing to do in the dry run.
  */
-void pt_unhint_run(struct pt_walk *w, struct pt_slot *s, am_vaddr_t drop_lo, am_vaddr_t drop_hi)
+void pt_unhint_run(struct pt_walk *w, struct pt_slot *s, uint64_t drop_lo, uint64_t drop_hi)
 {
 	struct pt_tbl *t = s->t;
 	unsigned int r = s->idx & ~(AM_PT_CONTIG_ENTRIES - 1u);
 	uint64_t span = pt_span(s->level);
-	am_vaddr_t rva = s->va - (uint64_t)(s->idx - r) * span;
+	uint64_t rva = s->va - (uint64_t)(s->idx - r) * span;
 	am_pte_t old[AM_PT_CONTIG_ENTRIES];
 	bool brk = false;
 
@@ -330,7 +331,7 @@ void pt_unhint_run(struct pt_walk *w, struct pt_slot *s, am_vaddr_t drop_lo, am_
 		       2);
 	}
 	for (unsigned int k = 0; k < AM_PT_CONTIG_ENTRIES; k++) {
-		am_vaddr_t va = rva + k * span;
+		uint64_t va = rva + k * span;
 
 		if (va >= drop_lo && va + span <= drop_hi)
 			pt_write(w, t, r + k, 0); /* invalidated already */
@@ -364,8 +365,8 @@ static struct pt_removed *report_add(struct pt_walk *w, struct pt_report *rep)
 	return &rep->r[rep->n++];
 }
 
-void pt_report_part(struct pt_walk *w, struct pt_report *rep, am_vaddr_t va, unsigned int level,
-		    am_pte_t pte, am_vaddr_t lo, am_vaddr_t hi)
+void pt_report_part(struct pt_walk *w, struct pt_report *rep, uint64_t va, unsigned int level,
+		    am_pte_t pte, uint64_t lo, uint64_t hi)
 {
 	struct pt_removed *r = report_add(w, rep);
 
@@ -377,7 +378,7 @@ void pt_report_part(struct pt_walk *w, struct pt_report *rep, am_vaddr_t va, uns
 	r->part = 1;
 }
 
-void pt_report_leaf(struct pt_walk *w, struct pt_report *rep, am_vaddr_t va, unsigned int level,
+void pt_report_leaf(struct pt_walk *w, struct pt_report *rep, uint64_t va, unsigned int level,
 		    am_pte_t pte)
 {
 	struct pt_removed *r = rep->n ? &rep->r[rep->n - 1] : NULL;
@@ -397,8 +398,8 @@ void pt_report_leaf(struct pt_walk *w, struct pt_report *rep, am_vaddr_t va, uns
 
 /* ------------------------------------------------------------- teardown -- */
 
-static int walk_tbl(struct pt_walk *w, struct pt_tbl *t, unsigned int level, am_vaddr_t base,
-		    am_vaddr_t lo, am_vaddr_t hi);
+static int walk_tbl(struct pt_walk *w, struct pt_tbl *t, unsigned int level, uint64_t base,
+		    uint64_t lo, uint64_t hi);
 
 /*
  * Teardown, a post-order visitor over tables no walk will use again (an
@@ -425,7 +426,7 @@ static int teardown_visit(struct pt_walk *w, struct pt_slot *s)
 		 * entering them, as teardown_post() would after the visit */
 		for (k = 0; k < s->n; k++) {
 			am_pte_t e = t->p[s->idx + k];
-			am_paddr_t pa = e & AM_PTE_OA_MASK;
+			uint64_t pa = e & AM_PTE_OA_MASK;
 
 			if (!pt_is_table(e, lvl))
 				break;
@@ -450,7 +451,7 @@ static int teardown_visit(struct pt_walk *w, struct pt_slot *s)
 	}
 	for (k = 0; k < s->n; k++) {
 		am_pte_t e = t->p[s->idx + k];
-		am_vaddr_t va = s->va + k * span;
+		uint64_t va = s->va + k * span;
 
 		if (!rep && (w->b.all || w->b.torn))
 			return (int)k; /* from here on as above */
@@ -501,7 +502,7 @@ static const struct pt_visitor teardown_visitor = {
  * visitor and argument are put back after), and the table is queued for
  * freeing.
  */
-void pt_teardown(struct pt_walk *w, am_pte_t *tbl, am_paddr_t pa, unsigned int level, am_vaddr_t va,
+void pt_teardown(struct pt_walk *w, am_pte_t *tbl, uint64_t pa, unsigned int level, uint64_t va,
 		 bool live, struct pt_report *rep)
 {
 	const struct pt_visitor *v = w->v;
@@ -531,7 +532,7 @@ void pt_teardown(struct pt_walk *w, am_pte_t *tbl, am_paddr_t pa, unsigned int l
 
 void pt_drop_subtree(struct pt_walk *w, struct pt_slot *s, struct pt_report *rep)
 {
-	am_paddr_t pa = s->pte & AM_PTE_OA_MASK;
+	uint64_t pa = s->pte & AM_PTE_OA_MASK;
 
 	if (w->dry)
 		return;
@@ -568,7 +569,7 @@ void pt_destroy(struct am_pt *pt, struct pt_report *rep)
 
 /* Entry @i of table @t at @level (span base @base), for [lo, hi) up to entry @last. */
 static void slot_init(struct pt_slot *s, struct pt_tbl *t, unsigned int level, unsigned int i,
-		      unsigned int last, am_vaddr_t base, am_vaddr_t lo, am_vaddr_t hi)
+		      unsigned int last, uint64_t base, uint64_t lo, uint64_t hi)
 {
 	unsigned int shift = am_pt_level_shift(level);
 	uint64_t span = 1ull << shift;
@@ -593,8 +594,8 @@ static void leave_table(struct pt_walk *w, struct pt_slot *s)
 	sync_count(w, s);
 }
 
-static int walk_tbl(struct pt_walk *w, struct pt_tbl *t, unsigned int level, am_vaddr_t base,
-		    am_vaddr_t lo, am_vaddr_t hi)
+static int walk_tbl(struct pt_walk *w, struct pt_tbl *t, unsigned int level, uint64_t base,
+		    uint64_t lo, uint64_t hi)
 {
 	unsigned int shift = am_pt_level_shift(level);
 	unsigned int i = (unsigned int)((lo - base) >> shift);
@@ -637,7 +638,7 @@ struct pt_start {
 	am_pte_t desc[AM_PT_MAX_LEVEL];	   /* [l]: the entry at level l that links tbl[l + 1] */
 	unsigned int idx[AM_PT_MAX_LEVEL]; /* its index */
 	unsigned int level;		   /* of the start table */
-	am_vaddr_t base;		   /* start of its span */
+	uint64_t base;			   /* start of its span */
 };
 
 /*
@@ -648,7 +649,7 @@ struct pt_start {
  * in one piece.) Not below the visitor's deepest level: populate creates
  * last-level tables and visits none of their entries.
  */
-static void descend_path(struct pt_walk *w, struct pt_start *st, am_vaddr_t lo, am_vaddr_t hi)
+static void descend_path(struct pt_walk *w, struct pt_start *st, uint64_t lo, uint64_t hi)
 {
 	struct am_pt *pt = w->pt;
 	void *(*table_va)(void *, am_paddr_t) = pt->ops->table_va;
@@ -671,14 +672,14 @@ static void descend_path(struct pt_walk *w, struct pt_start *st, am_vaddr_t lo, 
 	for (; level < last && shift > floor; level++, shift -= 9) {
 		unsigned int i = (unsigned int)(lo >> shift) & (PT_ENTRIES - 1);
 		am_pte_t e = st->tbl[level].p[i];
-		am_paddr_t pa = e & AM_PTE_OA_MASK;
+		uint64_t pa = e & AM_PTE_OA_MASK;
 		struct pt_tbl *c = &st->tbl[level + 1];
 
 		if ((e & PT_TYPE_MASK) != PT_TYPE_MASK) /* a table: level < 3 here */
 			break;
 		st->idx[level] = i;
 		st->desc[level] = e;
-		c->p = table_va ? table_va(pt->ctx, pa) : (am_pte_t *)(uintptr_t)pa;
+		c->p = table_va ? table_va(pt->ctx, am_pa(pa)) : (am_pte_t *)(uintptr_t)pa;
 		c->cnt = pt_cnt_of(e);
 		c->live = true;
 		c->blank = false;
@@ -693,7 +694,7 @@ static void descend_path(struct pt_walk *w, struct pt_start *st, am_vaddr_t lo, 
  * table whose count did not change needs nothing (no post visit frees a
  * table that was not emptied); one that did is left through leave_table().
  */
-static void ascend_path(struct pt_walk *w, struct pt_start *st, am_vaddr_t lo)
+static void ascend_path(struct pt_walk *w, struct pt_start *st, uint64_t lo)
 {
 	for (unsigned int l = st->level; l-- > w->pt->root_level;) {
 		struct pt_slot s;
@@ -715,7 +716,7 @@ static void ascend_path(struct pt_walk *w, struct pt_start *st, am_vaddr_t lo)
  * Once mode: the first entry of the start table, visited once for all of
  * the range. Returns 0, a refusal, or PT_AGAIN (nothing written).
  */
-static int walk_once(struct pt_walk *w, struct pt_start *st, am_vaddr_t lo, am_vaddr_t hi)
+static int walk_once(struct pt_walk *w, struct pt_start *st, uint64_t lo, uint64_t hi)
 {
 	unsigned int shift = am_pt_level_shift(st->level);
 	struct pt_slot s;
@@ -739,7 +740,7 @@ static int walk_once(struct pt_walk *w, struct pt_start *st, am_vaddr_t lo, am_v
 /* A table the single-leaf path emptied: its path from the tables the lookup
  * went through (each descriptor read again, no table entered), then left
  * through the post visits up that path. */
-void pt_leaf_emptied(struct pt_walk *w, am_vaddr_t va, unsigned int level, am_pte_t *const *tbls)
+void pt_leaf_emptied(struct pt_walk *w, uint64_t va, unsigned int level, am_pte_t *const *tbls)
 {
 	struct pt_start st;
 	unsigned int l = w->pt->root_level;
@@ -761,7 +762,7 @@ void pt_leaf_emptied(struct pt_walk *w, am_vaddr_t va, unsigned int level, am_pt
 	ascend_path(w, &st, va);
 }
 
-int pt_run(struct pt_walk *w, am_vaddr_t va, uint64_t size)
+int pt_run(struct pt_walk *w, uint64_t va, uint64_t size)
 {
 	struct pt_start st;
 
@@ -771,7 +772,7 @@ int pt_run(struct pt_walk *w, am_vaddr_t va, uint64_t size)
 
 /* The general part of pt_exec(): the path, then once, or dry, reserve,
  * commit; the way back up; the finish. */
-int pt_exec_walk(struct pt_walk *w, am_vaddr_t va, am_vaddr_t hi)
+int pt_exec_walk(struct pt_walk *w, uint64_t va, uint64_t hi)
 {
 	struct pt_start st;
 	int rc = PT_AGAIN;

@@ -218,13 +218,13 @@ static void pt_regimes_not_built_are_refused(void **state)
 		assert_int_equal(PH.allocs, 0);
 		assert_int_equal(PH.in_use, 0);
 		assert_int_equal(PH.tlbi + PH.tlbi_all, 0);
-		assert_int_equal(am_pt_map(&PT, 0, 0, 0x1000, &RW, 0), AM_EINVAL);
+		assert_int_equal(am_pt_map(&PT, am_va(0), am_pa(0), 0x1000, &RW, 0), AM_EINVAL);
 
 		NFB = 0;
 		assert_int_equal(am_pt_desc_encode(off[i], 3, &d, NULL, &pte), AM_ENOTSUP);
 		assert_int_equal(pte, 0x77);
 		assert_int_equal(am_pt_desc_decode(off[i], 3, 0x403, NULL, &d), AM_ENOTSUP);
-		assert_int_equal(d.oa, 0x1000);
+		assert_int_equal(am_pa_val(d.oa), 0x1000);
 		assert_int_equal(NFB, 2);
 		assert_int_equal(FB[0].event, AM_EV_BAD_ARG);
 		assert_null(FB[0].msg);
@@ -246,13 +246,15 @@ static void pt_s1_el2_works(void **state)
 	vc = (struct vmsa_cfg){.regime = AM_PT_S1_EL2,
 			       .ia_bits = 39,
 			       .oa_bits = 48,
-			       .root_pa = PT.root_pa,
+			       .root_pa = am_pa_val(PT.root_pa),
 			       .mair = am_pt_mair(&PT)};
-	am_host_pt_tlb(&PH, AM_PT_S1_EL2, 39, 48, PT.root_pa, vc.mair, 0);
+	am_host_pt_tlb(&PH, AM_PT_S1_EL2, 39, 48, am_pa_val(PT.root_pa), vc.mair, 0);
 	assert_int_equal(am_pt_tcr(&PT) & 0x3f, 64 - 39);
 
-	assert_int_equal(am_pt_map(&PT, 0x40000000, 0x80000000, 0x400000, &RW, AM_PT_F_BLOCK), 0);
-	assert_int_equal(am_pt_map(&PT, 0x9000000, 0x9000000, 0x1000, &RX, 0), 0);
+	assert_int_equal(
+		am_pt_map(&PT, am_va(0x40000000), am_pa(0x80000000), 0x400000, &RW, AM_PT_F_BLOCK),
+		0);
+	assert_int_equal(am_pt_map(&PT, am_va(0x9000000), am_pa(0x9000000), 0x1000, &RX, 0), 0);
 	if (!oracle_pt_check(&PH, &PT, why, sizeof(why)))
 		fail_msg("%s", why);
 	vmsa_access(&vc, am_host_pt_read, &PH, 0x40201234, VMSA_ACC_R | VMSA_ACC_W, &r);
@@ -265,14 +267,14 @@ static void pt_s1_el2_works(void **state)
 	assert_int_equal(r.fault, VMSA_F_PERMISSION);
 
 	/* break a block to make one page read-only, then unmap */
-	assert_int_equal(am_pt_modify(&PT, 0x40201000, 0x1000, &RO, 0), 0);
+	assert_int_equal(am_pt_modify(&PT, am_va(0x40201000), 0x1000, &RO, 0), 0);
 	if (!oracle_pt_check(&PH, &PT, why, sizeof(why)))
 		fail_msg("%s", why);
 	vmsa_access(&vc, am_host_pt_read, &PH, 0x40201000, VMSA_ACC_W, &r);
 	assert_int_equal(r.fault, VMSA_F_PERMISSION);
 	vmsa_access(&vc, am_host_pt_read, &PH, 0x40202000, VMSA_ACC_W, &r);
 	assert_int_equal(r.fault, VMSA_OK);
-	assert_int_equal(am_pt_unmap(&PT, 0x40000000, 0x400000), 0);
+	assert_int_equal(am_pt_unmap(&PT, am_va(0x40000000), 0x400000), 0);
 	if (!oracle_pt_check(&PH, &PT, why, sizeof(why)))
 		fail_msg("%s", why);
 	vmsa_access(&vc, am_host_pt_read, &PH, 0x40201000, VMSA_ACC_R, &r);

@@ -267,7 +267,7 @@ static bool op_add(struct fz *f, bool dev)
 
 	if (!size || ((base | size) & (K4 - 1)) || limit < base)
 		want = AM_EINVAL;
-	else if (base < CFG.lo || limit > CFG.hi)
+	else if (base < am_va_val(CFG.lo) || limit > am_va_val(CFG.hi))
 		want = AM_ERANGE;
 	else if (overlaps(base, limit))
 		want = AM_EBUSY;
@@ -276,7 +276,8 @@ static bool op_add(struct fz *f, bool dev)
 	else if (foreign_in(base, limit))
 		want = AM_EEXIST;
 	before();
-	rc = dev ? am_mmio_add_device(&T, base, size) : am_mmio_add_ram(&T, base, size, w);
+	rc = dev ? am_mmio_add_device(&T, am_va(base), size)
+		 : am_mmio_add_ram(&T, am_va(base), size, w);
 	CALLS++;
 	TR("add_%s %#llx +%#llx: %d (want %d)\n", dev ? "device" : "ram", (unsigned long long)base,
 	   (unsigned long long)size, rc, want);
@@ -356,7 +357,7 @@ static bool op_fault(struct fz *f)
 	full = T.nr_pending == AM_MMIO_PENDING;
 	want = lazy_page(a) ? 0 : AM_ENOENT;
 	before();
-	rc = am_mmio_handle_fault(&T, a);
+	rc = am_mmio_handle_fault(&T, am_va(a));
 	CALLS++;
 	TR("fault %#llx (granule %#llx, guarded %d, pending %d): %d (want %d), %lu MAP\n",
 	   (unsigned long long)a, (unsigned long long)g, was_guarded, was_pending, rc, want,
@@ -456,10 +457,10 @@ static bool op_foreign(struct fz *f)
 	unsigned int k = (unsigned int)fz_below(f, 4);
 	int rc;
 
-	if (NFOREIGN == FOREIGN_MAX || a < CFG.lo || a >= CFG.hi || overlaps(a, a + K4) ||
-	    foreign_in(a, a + K4))
+	if (NFOREIGN == FOREIGN_MAX || a < am_va_val(CFG.lo) || a >= am_va_val(CFG.hi) ||
+	    overlaps(a, a + K4) || foreign_in(a, a + K4))
 		return true;
-	rc = am_pt_map(&PT, a, a, K4, k & 1 ? &rw : &dev, k & 2 ? AM_PT_F_PARKED : 0);
+	rc = am_pt_map(&PT, am_va(a), am_pa(a), K4, k & 1 ? &rw : &dev, k & 2 ? AM_PT_F_PARKED : 0);
 	CALLS++;
 	TR("behind the tracker: %#llx %s%s: %d\n", (unsigned long long)a, k & 1 ? "RAM" : "device",
 	   k & 2 ? " parked" : "", rc);
@@ -473,11 +474,11 @@ static int call_on(struct am_mmio_tracker *t, int i)
 {
 	switch (i) {
 	case 0:
-		return am_mmio_add_ram(t, RAMB, K4, true);
+		return am_mmio_add_ram(t, am_va(RAMB), K4, true);
 	case 1:
-		return am_mmio_add_device(t, WIN, K4);
+		return am_mmio_add_device(t, am_va(WIN), K4);
 	case 2:
-		return am_mmio_handle_fault(t, WIN);
+		return am_mmio_handle_fault(t, am_va(WIN));
 	default:
 		return am_mmio_unmap_all(t);
 	}
@@ -561,8 +562,8 @@ static bool setup(struct fz *f)
 	oracle_mmio_attach(&O, &H, &PT, IA_BITS, &T, &X, g);
 	CFG = (struct am_mmio_tracker_config){
 		.pt = &PT,
-		.lo = LO,
-		.hi = HI,
+		.lo = am_va(LO),
+		.hi = am_va(HI),
 		.ram = RAM_LIST,
 		.ram_cap = LIST_MAX - (unsigned int)fz_below(f, LIST_MAX),
 		.mmio = MMIO_LIST,
@@ -575,7 +576,7 @@ static bool setup(struct fz *f)
 		want = AM_EINVAL;
 		break;
 	case 1:
-		CFG.hi -= 0x10;
+		CFG.hi = am_va(am_va_val(CFG.hi) - 0x10);
 		want = AM_EINVAL;
 		break;
 	case 2:
@@ -600,8 +601,8 @@ static bool setup(struct fz *f)
 		want = CFG.abi->enroll ? AM_ENOTSUP : 0;
 		break;
 	case 7: /* the space is narrow: its edges are near everything */
-		CFG.lo = WIN + M2;
-		CFG.hi = WIN + 3 * M2;
+		CFG.lo = am_va(WIN + M2);
+		CFG.hi = am_va(WIN + 3 * M2);
 		break;
 	}
 	if (!want && !CFG.abi->info && !CFG.abi->meminfo)

@@ -31,7 +31,7 @@
  *    lookup and the walker model agree at the call's edges and at random
  *    mapped pages, with the attributes of each type;
  *  - every frame: its reference count is its base plus its foreign
- *    mappings; a xenheap frame's GFN (am_frame_get_gfn()) is where the
+ *    mappings; a xenheap frame's GFN (t_frame_get_gfn()) is where the
  *    shadow maps it, and oracle_p2m_frames_agree() over all guests: it agrees
  *    with what the stage 2s map.
  *
@@ -65,7 +65,7 @@
 #define F_FOREIGN 608u /* 32 frames of another guest, one reference each */
 #define F_FREE 640u    /* domheap */
 #define F_RAM2 1024u   /* 1024 domheap frames, 2 MiB aligned */
-#define MFN(i) (FT_FIRST + (am_mfn_t)(i))
+#define MFN(i) (FT_FIRST + (uint64_t)(i))
 
 #define NG 3u		 /* guests at most */
 #define EXT_MAX 1024u	 /* shadow extents per guest */
@@ -79,9 +79,9 @@
 #define RARE(f, n) (fz_below((f), (n)) == (n)-1)
 
 struct ext {
-	am_gfn_t gfn;
+	uint64_t gfn;
 	uint64_t nr;
-	am_mfn_t mfn;
+	uint64_t mfn;
 	enum am_p2m_type t;
 };
 
@@ -91,8 +91,8 @@ struct guest {
 	struct oracle_p2m o;
 	struct am_p2m_config cfg;
 	bool live; /* init succeeded, not destroyed */
-	am_gfn_t gfn_end;
-	am_mfn_t mfn_end;
+	uint64_t gfn_end;
+	uint64_t mfn_end;
 	unsigned int next;
 	struct ext ext[EXT_MAX];
 };
@@ -111,7 +111,7 @@ static struct am_page_info PG[FT_NR];
 static struct am_frame_table FT, FT_BAD;
 static unsigned long BASE_REFS[FT_NR]; /* references not the guests' */
 static unsigned long FMAPS[FT_NR];     /* foreign mappings, all guests */
-static am_gfn_t XGFN[FT_NR];	       /* where the guests map a xenheap frame */
+static uint64_t XGFN[FT_NR];	       /* where the guests map a xenheap frame */
 static struct oracle_p2m_snap SNAP;    /* before each call that may change a guest */
 static struct am_page_info SNAP_PG[FT_NR];
 
@@ -119,12 +119,12 @@ static struct am_page_info SNAP_PG[FT_NR];
 static am_mfn_t DOMF[32];
 static am_mfn_t BADF[8];
 
-static bool in_table(am_mfn_t m)
+static bool in_table(uint64_t m)
 {
 	return m >= FT_FIRST && m - FT_FIRST < FT_NR;
 }
 
-static bool xen(am_mfn_t m)
+static bool xen(uint64_t m)
 {
 	return in_table(m) && (PG[m - FT_FIRST].count_info & AM_PGC_XEN_HEAP);
 }
@@ -156,7 +156,7 @@ static unsigned long LOG_MARK; /* logged() before the call being made */
 /* ---------------------------------------------------------- the shadow -- */
 
 /* The first extent that ends after @g. */
-static unsigned int ext_from(const struct guest *g, am_gfn_t gfn)
+static unsigned int ext_from(const struct guest *g, uint64_t gfn)
 {
 	unsigned int lo = 0, hi = g->next;
 
@@ -171,26 +171,26 @@ static unsigned int ext_from(const struct guest *g, am_gfn_t gfn)
 	return lo;
 }
 
-static bool occupied(const struct guest *g, am_gfn_t gfn, uint64_t nr)
+static bool occupied(const struct guest *g, uint64_t gfn, uint64_t nr)
 {
 	unsigned int i = ext_from(g, gfn);
 
 	return i < g->next && g->ext[i].gfn < gfn + nr;
 }
 
-/* What @gfn maps: its MFN (AM_MFN_INVALID: nothing) and type. */
-static am_mfn_t mfn_at(const struct guest *g, am_gfn_t gfn, enum am_p2m_type *t)
+/* What @gfn maps: its MFN (MFN_NONE: nothing) and type. */
+static uint64_t mfn_at(const struct guest *g, uint64_t gfn, enum am_p2m_type *t)
 {
 	unsigned int i = ext_from(g, gfn);
 
 	if (i >= g->next || g->ext[i].gfn > gfn)
-		return AM_MFN_INVALID;
+		return MFN_NONE;
 	*t = g->ext[i].t;
 	return g->ext[i].mfn + (gfn - g->ext[i].gfn);
 }
 
 /* Account one page mapped (+1) or removed (-1) in the frame shadows. */
-static void account(am_gfn_t gfn, am_mfn_t mfn, enum am_p2m_type t, int d)
+static void account(uint64_t gfn, uint64_t mfn, enum am_p2m_type t, int d)
 {
 	unsigned int i;
 
@@ -200,20 +200,20 @@ static void account(am_gfn_t gfn, am_mfn_t mfn, enum am_p2m_type t, int d)
 	if (t == AM_P2M_FOREIGN)
 		FMAPS[i] += (unsigned long)d;
 	if (PG[i].count_info & AM_PGC_XEN_HEAP)
-		XGFN[i] = d > 0 ? gfn : AM_GFN_INVALID;
+		XGFN[i] = d > 0 ? gfn : GFN_NONE;
 }
 
 /* Account a whole extent range: only the frames of the table matter. */
-static void account_range(am_gfn_t gfn, am_mfn_t mfn, uint64_t nr, enum am_p2m_type t, int d)
+static void account_range(uint64_t gfn, uint64_t mfn, uint64_t nr, enum am_p2m_type t, int d)
 {
-	am_mfn_t lo = mfn > FT_FIRST ? mfn : FT_FIRST;
-	am_mfn_t hi = mfn + nr < FT_FIRST + FT_NR ? mfn + nr : FT_FIRST + FT_NR;
+	uint64_t lo = mfn > FT_FIRST ? mfn : FT_FIRST;
+	uint64_t hi = mfn + nr < FT_FIRST + FT_NR ? mfn + nr : FT_FIRST + FT_NR;
 
-	for (am_mfn_t m = lo; m < hi; m++)
+	for (uint64_t m = lo; m < hi; m++)
 		account(gfn + (m - mfn), m, t, d);
 }
 
-static bool ext_insert(struct guest *g, am_gfn_t gfn, uint64_t nr, am_mfn_t mfn, enum am_p2m_type t)
+static bool ext_insert(struct guest *g, uint64_t gfn, uint64_t nr, uint64_t mfn, enum am_p2m_type t)
 {
 	unsigned int i = ext_from(g, gfn);
 
@@ -227,15 +227,15 @@ static bool ext_insert(struct guest *g, am_gfn_t gfn, uint64_t nr, am_mfn_t mfn,
 }
 
 /* Remove [gfn, gfn + nr) (wholly mapped) from the shadow. */
-static bool ext_remove(struct guest *g, am_gfn_t gfn, uint64_t nr)
+static bool ext_remove(struct guest *g, uint64_t gfn, uint64_t nr)
 {
-	am_gfn_t end = gfn + nr;
+	uint64_t end = gfn + nr;
 	unsigned int i = ext_from(g, gfn);
 
 	while (i < g->next && g->ext[i].gfn < end) {
 		struct ext *e = &g->ext[i];
-		am_gfn_t lo = e->gfn > gfn ? e->gfn : gfn;
-		am_gfn_t hi = e->gfn + e->nr < end ? e->gfn + e->nr : end;
+		uint64_t lo = e->gfn > gfn ? e->gfn : gfn;
+		uint64_t hi = e->gfn + e->nr < end ? e->gfn + e->nr : end;
 
 		account_range(lo, e->mfn + (lo - e->gfn), hi - lo, e->t, -1);
 		if (lo > e->gfn && hi < e->gfn + e->nr) { /* split in two */
@@ -293,7 +293,7 @@ static int cmp_leaf(void *arg, const struct oracle_p2m_leaf *l)
 {
 	struct cmp *c = arg;
 	const struct guest *g = c->g;
-	am_gfn_t a = l->ipa >> 12, end = (l->ipa + l->size) >> 12;
+	uint64_t a = l->ipa >> 12, end = (l->ipa + l->size) >> 12;
 	unsigned int t = (unsigned int)((l->pte >> 55) & 0xf);
 
 	if (!l->valid) {
@@ -306,7 +306,7 @@ static int cmp_leaf(void *arg, const struct oracle_p2m_leaf *l)
 		c->i++;
 	while (a < end) {
 		const struct ext *e = &g->ext[c->i];
-		am_mfn_t m = (l->pa >> 12) + (a - (l->ipa >> 12));
+		uint64_t m = (l->pa >> 12) + (a - (l->ipa >> 12));
 
 		if (c->i >= g->next || e->gfn > a) {
 			c->bad =
@@ -354,7 +354,7 @@ static bool stage2_is_shadow(struct guest *g)
 static bool frames_are_shadow(void)
 {
 	for (unsigned int i = 0; i < FT_NR; i++) {
-		am_gfn_t gfn = 0;
+		uint64_t gfn = 0;
 
 		if (refs(i) != BASE_REFS[i] + FMAPS[i])
 			return oracle_say(WHY, sizeof(WHY),
@@ -367,7 +367,7 @@ static bool frames_are_shadow(void)
 					  (unsigned long long)MFN(i), PG[i].type_info);
 		if (!(PG[i].count_info & AM_PGC_XEN_HEAP))
 			continue;
-		if (am_frame_get_gfn(&PG[i], &gfn) || gfn != XGFN[i])
+		if (t_frame_get_gfn(&PG[i], &gfn) || gfn != XGFN[i])
 			return oracle_say(
 				WHY, sizeof(WHY),
 				"xenheap mfn %#llx: GFN %#llx, the guests map it at %#llx",
@@ -378,10 +378,10 @@ static bool frames_are_shadow(void)
 }
 
 /* Lookup and walker at @gfn, as the shadow says (only inside the IPA space). */
-static bool expect_at(struct guest *g, am_gfn_t gfn)
+static bool expect_at(struct guest *g, uint64_t gfn)
 {
 	enum am_p2m_type t = AM_P2M_NONE;
-	am_mfn_t m;
+	uint64_t m;
 
 	if (gfn >= g->gfn_end)
 		return true;
@@ -390,7 +390,7 @@ static bool expect_at(struct guest *g, am_gfn_t gfn)
 }
 
 /* After a call on @g over [gfn, gfn + nr): everything, or false. */
-static bool verify(struct fz *f, struct guest *g, am_gfn_t gfn, uint64_t nr)
+static bool verify(struct fz *f, struct guest *g, uint64_t gfn, uint64_t nr)
 {
 	struct oracle_p2m *os[NG];
 
@@ -454,7 +454,7 @@ static const am_mfn_t *pick_frames(struct fz *f, unsigned int *nr, unsigned int 
 	return NULL;
 }
 
-static bool bad_frame(am_mfn_t m)
+static bool bad_frame(uint64_t m)
 {
 	return !xen(m);
 }
@@ -486,20 +486,21 @@ static bool guest_init(struct fz *f, struct guest *g, unsigned int k)
 		 (c->pa_bits && (pa < 32 || pa > 48)) || c->frames == &FT_BAD ||
 		 (c->dom.nr_gnttab_shared && !c->dom.gnttab_shared) ||
 		 (c->dom.nr_gnttab_status && !c->dom.gnttab_status);
-	if (!einval && c->dom.shared_info != AM_MFN_INVALID)
-		einval = bad_frame(c->dom.shared_info);
+	if (!einval && am_mfn_val(c->dom.shared_info) != MFN_NONE)
+		einval = bad_frame(am_mfn_val(c->dom.shared_info));
 	for (unsigned int i = 0; !einval && i < c->dom.nr_gnttab_shared; i++)
-		einval = bad_frame(c->dom.gnttab_shared[i]);
+		einval = bad_frame(am_mfn_val(c->dom.gnttab_shared[i]));
 	for (unsigned int i = 0; !einval && i < c->dom.nr_gnttab_status; i++)
-		einval = bad_frame(c->dom.gnttab_status[i]);
+		einval = bad_frame(am_mfn_val(c->dom.gnttab_status[i]));
 	if (!einval && pa <= 48) {
-		am_mfn_t end = 1ull << (pa - 12);
+		uint64_t end = 1ull << (pa - 12);
 
-		beyond = c->dom.shared_info != AM_MFN_INVALID && c->dom.shared_info >= end;
+		beyond = am_mfn_val(c->dom.shared_info) != MFN_NONE &&
+			 am_mfn_val(c->dom.shared_info) >= end;
 		for (unsigned int i = 0; i < c->dom.nr_gnttab_shared; i++)
-			beyond |= c->dom.gnttab_shared[i] >= end;
+			beyond |= am_mfn_val(c->dom.gnttab_shared[i]) >= end;
 		for (unsigned int i = 0; i < c->dom.nr_gnttab_status; i++)
-			beyond |= c->dom.gnttab_status[i] >= end;
+			beyond |= am_mfn_val(c->dom.gnttab_status[i]) >= end;
 	}
 	memset(&g->p2m, 0x5a, sizeof(g->p2m));
 	(void)logged(g, &LOG_MARK);
@@ -507,8 +508,8 @@ static bool guest_init(struct fz *f, struct guest *g, unsigned int k)
 	g->o.base_unlocked = g->hp.unlocked_table_ops;
 	CALLS++;
 	T("g%u init ipa %u pa %u vmid %u shared %#llx gnt %u sts %u: %d\n", k, c->ipa_bits,
-	  c->pa_bits, c->vmid, (unsigned long long)c->dom.shared_info, c->dom.nr_gnttab_shared,
-	  c->dom.nr_gnttab_status, rc);
+	  c->pa_bits, c->vmid, (unsigned long long)am_mfn_val(c->dom.shared_info),
+	  c->dom.nr_gnttab_shared, c->dom.nr_gnttab_status, rc);
 	want = einval ? AM_EINVAL : 0;
 	/* stage 2 the hardware cannot walk (am_pt_init): an IPA wider than the
 	 * PA, or a level-0 root (IPA above 39 bits) with 42 PA bits or fewer */
@@ -520,8 +521,8 @@ static bool guest_init(struct fz *f, struct guest *g, unsigned int k)
 		return fz_fail(f,
 			       "p2m init: pa_bits %u, and a domain frame beyond it was accepted "
 			       "(shared info %#llx, %u grant, %u status frames)",
-			       pa, (unsigned long long)c->dom.shared_info, c->dom.nr_gnttab_shared,
-			       c->dom.nr_gnttab_status);
+			       pa, (unsigned long long)am_mfn_val(c->dom.shared_info),
+			       c->dom.nr_gnttab_shared, c->dom.nr_gnttab_status);
 	if (beyond && rc != AM_EINVAL && rc != AM_ERANGE && rc != AM_ENOMEM)
 		return fz_fail(f, "p2m init, a domain frame beyond pa_bits: %d", rc);
 	if (!beyond && rc != want &&
@@ -532,10 +533,10 @@ static bool guest_init(struct fz *f, struct guest *g, unsigned int k)
 		return fz_fail(f, "p2m init: %s", WHY);
 	if (rc) {
 		/* refused: not ready (every call says so), no page kept */
-		am_mfn_t m;
+		uint64_t m;
 		enum am_p2m_type t;
 
-		if (!FZ_CHECK(f, am_p2m_lookup(&g->p2m, 0, &m, &t) == AM_EINVAL,
+		if (!FZ_CHECK(f, t_p2m_lookup(&g->p2m, am_gfn(0), &m, &t) == AM_EINVAL,
 			      "a P2M whose init failed answered a lookup"))
 			return false;
 		return FZ_CHECK(f, g->hp.pt.in_use == 0, "a failed p2m init kept %zu pages",
@@ -587,13 +588,13 @@ static bool guest_destroy(struct fz *f, struct guest *g, bool tlb)
 
 /* ---------------------------------------------------------- the choices -- */
 
-static am_gfn_t pick_gfn(struct fz *f, const struct guest *g)
+static uint64_t pick_gfn(struct fz *f, const struct guest *g)
 {
 	unsigned int r = (unsigned int)fz_below(f, 16);
 	uint64_t k;
 
 	if (r < 9 || r == 11) {
-		am_gfn_t base = r < 9 ? WIN_A : g->gfn_end - WIN_B_N;
+		uint64_t base = r < 9 ? WIN_A : g->gfn_end - WIN_B_N;
 		uint64_t n = r < 9 ? WIN_A_N : WIN_B_N;
 
 		k = fz_below(f, n);
@@ -614,7 +615,7 @@ static am_gfn_t pick_gfn(struct fz *f, const struct guest *g)
 			static const int d[4] = {0, -1, 1, 0};
 
 			k = fz_below(f, 4);
-			return (k == 3 ? e->gfn + e->nr : e->gfn) + (am_gfn_t)(int64_t)d[k];
+			return (k == 3 ? e->gfn + e->nr : e->gfn) + (uint64_t)(int64_t)d[k];
 		}
 		return WIN_A;
 	case 12:
@@ -660,7 +661,7 @@ static uint64_t pick_nr(struct fz *f)
 	}
 }
 
-static am_mfn_t pick_mfn(struct fz *f, const struct guest *g)
+static uint64_t pick_mfn(struct fz *f, const struct guest *g)
 {
 	uint64_t k;
 
@@ -732,7 +733,7 @@ static bool result(struct fz *f, struct guest *g, const char *call, int rc, int 
 	return !rc || held(f, oracle_p2m_unchanged(&SNAP, &g->o, WHY, sizeof(WHY)));
 }
 
-static int predict_map(const struct guest *g, am_gfn_t gfn, am_mfn_t mfn, uint64_t nr,
+static int predict_map(const struct guest *g, uint64_t gfn, uint64_t mfn, uint64_t nr,
 		       enum am_p2m_type t)
 {
 	if (!g->live || t <= AM_P2M_NONE || t >= AM_P2M_TYPE_COUNT || !nr)
@@ -745,14 +746,14 @@ static int predict_map(const struct guest *g, am_gfn_t gfn, am_mfn_t mfn, uint64
 		return AM_EOVERFLOW;
 	if (mfn + nr > g->mfn_end)
 		return AM_ERANGE;
-	for (am_mfn_t m = mfn > FT_FIRST ? mfn : FT_FIRST; m < mfn + nr && m < FT_FIRST + FT_NR;
+	for (uint64_t m = mfn > FT_FIRST ? mfn : FT_FIRST; m < mfn + nr && m < FT_FIRST + FT_NR;
 	     m++)
-		if (xen(m) && XGFN[m - FT_FIRST] != AM_GFN_INVALID)
+		if (xen(m) && XGFN[m - FT_FIRST] != GFN_NONE)
 			return AM_EBUSY;
 	return occupied(g, gfn, nr) ? AM_EEXIST : 0;
 }
 
-static bool op_map(struct fz *f, struct guest *g, am_gfn_t gfn, am_mfn_t mfn, uint64_t nr,
+static bool op_map(struct fz *f, struct guest *g, uint64_t gfn, uint64_t mfn, uint64_t nr,
 		   enum am_p2m_type t)
 {
 	unsigned long failed0 = g->hp.pt.alloc_failed;
@@ -763,12 +764,12 @@ static bool op_map(struct fz *f, struct guest *g, am_gfn_t gfn, am_mfn_t mfn, ui
 		nr = FOREIGN_MAX, want = predict_map(g, gfn, mfn, nr, t);
 	/* a foreign frame: the caller takes a reference first */
 	if (foreign && mfn + nr >= mfn)
-		for (am_mfn_t m = mfn; m < mfn + nr; m++)
+		for (uint64_t m = mfn; m < mfn + nr; m++)
 			if (in_table(m) && am_frame_get(&PG[m - FT_FIRST]))
 				return fz_fail(f, "am_frame_get of mfn %#llx refused",
 					       (unsigned long long)m);
 	snap(g);
-	rc = am_p2m_map(&g->p2m, gfn, mfn, nr, t);
+	rc = am_p2m_map(&g->p2m, am_gfn(gfn), am_mfn(mfn), nr, t);
 	CALLS++;
 	T("g%u map gfn %#llx mfn %#llx nr %#llx type %d: %d (want %d)\n", (unsigned int)(g - G),
 	  (unsigned long long)gfn, (unsigned long long)mfn, (unsigned long long)nr, (int)t, rc,
@@ -776,7 +777,7 @@ static bool op_map(struct fz *f, struct guest *g, am_gfn_t gfn, am_mfn_t mfn, ui
 	if (!result(f, g, "map", rc, want, failed0))
 		return false;
 	if (foreign && mfn + nr >= mfn) /* refused: the caller drops them */
-		for (am_mfn_t m = mfn; rc && m < mfn + nr; m++)
+		for (uint64_t m = mfn; rc && m < mfn + nr; m++)
 			if (in_table(m))
 				am_frame_put(&PG[m - FT_FIRST]);
 	if (!rc) {
@@ -788,9 +789,9 @@ static bool op_map(struct fz *f, struct guest *g, am_gfn_t gfn, am_mfn_t mfn, ui
 }
 
 /* The result of removing [gfn, gfn + nr) expecting @expect, from the shadow. */
-static int predict_unmap(const struct guest *g, am_gfn_t gfn, uint64_t nr, am_mfn_t expect)
+static int predict_unmap(const struct guest *g, uint64_t gfn, uint64_t nr, uint64_t expect)
 {
-	am_gfn_t a = gfn;
+	uint64_t a = gfn;
 	unsigned int i;
 
 	if (!g->live || !nr)
@@ -804,22 +805,22 @@ static int predict_unmap(const struct guest *g, am_gfn_t gfn, uint64_t nr, am_mf
 
 		if (i >= g->next || e->gfn > a)
 			return AM_ENOENT;
-		if (expect != AM_MFN_INVALID && e->mfn + (a - e->gfn) != expect + (a - gfn))
+		if (expect != MFN_NONE && e->mfn + (a - e->gfn) != expect + (a - gfn))
 			return AM_EILSEQ;
 		a = e->gfn + e->nr;
 	}
 	return 0;
 }
 
-static bool op_unmap(struct fz *f, struct guest *g, am_gfn_t gfn, uint64_t nr, am_mfn_t expect,
+static bool op_unmap(struct fz *f, struct guest *g, uint64_t gfn, uint64_t nr, uint64_t expect,
 		     bool physmap)
 {
 	unsigned long failed0 = g->hp.pt.alloc_failed;
 	int want = predict_unmap(g, gfn, nr, expect), rc;
 
 	snap(g);
-	rc = physmap ? am_p2m_remove_physmap(&g->p2m, gfn, expect)
-		     : am_p2m_unmap(&g->p2m, gfn, nr, expect);
+	rc = physmap ? am_p2m_remove_physmap(&g->p2m, am_gfn(gfn), am_mfn(expect))
+		     : am_p2m_unmap(&g->p2m, am_gfn(gfn), nr, am_mfn(expect));
 	CALLS++;
 	T("g%u %s gfn %#llx nr %#llx expect %#llx: %d (want %d)\n", (unsigned int)(g - G),
 	  physmap ? "remove_physmap" : "unmap", (unsigned long long)gfn, (unsigned long long)nr,
@@ -835,25 +836,25 @@ static bool op_unmap(struct fz *f, struct guest *g, am_gfn_t gfn, uint64_t nr, a
 }
 
 /* The frame named by (@space, @idx), or an error. */
-static int physmap_frame(const struct guest *g, unsigned int space, uint32_t idx, am_mfn_t *mfn)
+static int physmap_frame(const struct guest *g, unsigned int space, uint32_t idx, uint64_t *mfn)
 {
 	const struct am_p2m_domain_frames *d = &g->cfg.dom;
 	uint32_t i = idx & ~AM_GNTTAB_STATUS;
 
 	if (space == AM_SPACE_SHARED_INFO) {
-		*mfn = d->shared_info;
-		return idx || *mfn == AM_MFN_INVALID ? AM_EINVAL : 0;
+		*mfn = am_mfn_val(d->shared_info);
+		return idx || *mfn == MFN_NONE ? AM_EINVAL : 0;
 	}
 	if (space != AM_SPACE_GRANT_TABLE)
 		return AM_ENOTSUP;
 	if (idx & AM_GNTTAB_STATUS) {
 		if (i >= d->nr_gnttab_status)
 			return AM_EINVAL;
-		*mfn = d->gnttab_status[i];
+		*mfn = am_mfn_val(d->gnttab_status[i]);
 	} else {
 		if (i >= d->nr_gnttab_shared)
 			return AM_EINVAL;
-		*mfn = d->gnttab_shared[i];
+		*mfn = am_mfn_val(d->gnttab_shared[i]);
 	}
 	return 0;
 }
@@ -880,20 +881,20 @@ static bool op_add_physmap(struct fz *f, struct guest *g)
 	unsigned int space =
 		fz_one_in(f, 8) ? (unsigned int)fz_bits(f, 8) : (unsigned int)fz_below(f, 2);
 	uint32_t idx = pick_idx(f);
-	am_gfn_t gfn = pick_gfn(f, g);
+	uint64_t gfn = pick_gfn(f, g);
 	unsigned long failed0 = g->hp.pt.alloc_failed;
-	am_mfn_t mfn = AM_MFN_INVALID;
+	uint64_t mfn = MFN_NONE;
 	int want, rc;
 
 	want = g->live ? physmap_frame(g, space, idx, &mfn) : AM_EINVAL;
 	if (!want && gfn >= g->gfn_end)
 		want = AM_ERANGE;
-	if (!want && XGFN[mfn - FT_FIRST] != AM_GFN_INVALID)
+	if (!want && XGFN[mfn - FT_FIRST] != GFN_NONE)
 		want = AM_EBUSY;
 	if (!want && occupied(g, gfn, 1))
 		want = AM_EEXIST;
 	snap(g);
-	rc = am_p2m_add_physmap(&g->p2m, (enum am_p2m_space)space, idx, gfn);
+	rc = am_p2m_add_physmap(&g->p2m, (enum am_p2m_space)space, idx, am_gfn(gfn));
 	CALLS++;
 	T("g%u add_physmap space %u idx %#x gfn %#llx (mfn %#llx): %d (want %d)\n",
 	  (unsigned int)(g - G), space, idx, (unsigned long long)gfn, (unsigned long long)mfn, rc,
@@ -910,12 +911,12 @@ static bool op_gnttab_gfn(struct fz *f, struct guest *g)
 {
 	uint32_t idx = pick_idx(f);
 	bool null = fz_one_in(f, 16);
-	am_gfn_t gfn = 0x5a5a;
-	am_mfn_t mfn = AM_MFN_INVALID;
+	uint64_t gfn = 0x5a5a;
+	uint64_t mfn = MFN_NONE;
 	int want = g->live ? physmap_frame(g, AM_SPACE_GRANT_TABLE, idx, &mfn) : AM_EINVAL, rc;
 
 	(void)logged(g, &LOG_MARK);
-	rc = am_p2m_gnttab_gfn(&g->p2m, idx, null ? NULL : &gfn);
+	rc = t_p2m_gnttab_gfn(&g->p2m, idx, null ? NULL : &gfn);
 	CALLS++;
 	if (null && g->live)
 		want = AM_EINVAL;
@@ -930,9 +931,9 @@ static bool op_gnttab_gfn(struct fz *f, struct guest *g)
 
 static bool op_lookup(struct fz *f, struct guest *g)
 {
-	am_gfn_t gfn = pick_gfn(f, g);
+	uint64_t gfn = pick_gfn(f, g);
 	unsigned int null = (unsigned int)fz_below(f, 16);
-	am_mfn_t m;
+	uint64_t m;
 	enum am_p2m_type t;
 	int rc, want;
 
@@ -942,7 +943,7 @@ static bool op_lookup(struct fz *f, struct guest *g)
 	}
 	want = !g->live || null <= 1 ? AM_EINVAL : AM_ERANGE;
 	(void)logged(g, &LOG_MARK);
-	rc = am_p2m_lookup(&g->p2m, gfn, null == 0 ? NULL : &m, null == 1 ? NULL : &t);
+	rc = t_p2m_lookup(&g->p2m, am_gfn(gfn), null == 0 ? NULL : &m, null == 1 ? NULL : &t);
 	CALLS++;
 	if (!fz_rc_check(rc, fz_err(want), 0, logged(g, &LOG_MARK), WHY, sizeof(WHY)))
 		return fz_fail(f, "lookup(%#llx): %s", (unsigned long long)gfn, WHY);
@@ -954,7 +955,7 @@ static bool op_frame(struct fz *f)
 {
 	unsigned int i = (unsigned int)fz_below(f, FT_NR);
 	struct am_page_info was = PG[i];
-	am_gfn_t gfn = 0, set;
+	uint64_t gfn = 0, set;
 	int rc;
 
 	CALLS++;
@@ -970,13 +971,13 @@ static bool op_frame(struct fz *f)
 		break;
 	case 2: /* a GFN set and cleared on a frame no guest maps */
 		set = fz_one_in(f, 4) ? AM_PGT_GFN_MASK + fz_below(f, 2) : fz_bits(f, 40);
-		rc = am_frame_set_gfn(&PG[i], set);
-		if (!(PG[i].count_info & AM_PGC_XEN_HEAP) || XGFN[i] != AM_GFN_INVALID) {
+		rc = am_frame_set_gfn(&PG[i], am_gfn(set));
+		if (!(PG[i].count_info & AM_PGC_XEN_HEAP) || XGFN[i] != GFN_NONE) {
 			if (!(PG[i].count_info & AM_PGC_XEN_HEAP) &&
 			    !FZ_CHECK(f, rc == AM_EINVAL, "set_gfn of domheap frame %u: %d", i, rc))
 				return false;
 			if (!rc) /* restore what a guest mapped */
-				(void)am_frame_set_gfn(&PG[i], XGFN[i]);
+				(void)am_frame_set_gfn(&PG[i], am_gfn(XGFN[i]));
 			break;
 		}
 		if (set >= AM_PGT_GFN_MASK) {
@@ -985,19 +986,21 @@ static bool op_frame(struct fz *f)
 				return false;
 			break;
 		}
-		if (!FZ_CHECK(f, rc == 0 && am_frame_get_gfn(&PG[i], &gfn) == 0 && gfn == set,
+		if (!FZ_CHECK(f, rc == 0 && t_frame_get_gfn(&PG[i], &gfn) == 0 && gfn == set,
 			      "set_gfn(%#llx) then get_gfn: %d, %#llx", (unsigned long long)set, rc,
 			      (unsigned long long)gfn))
 			return false;
 		(void)am_frame_set_gfn(&PG[i], AM_GFN_INVALID);
 		break;
 	case 3: /* outside the table: no frame */
-		if (!FZ_CHECK(f,
-			      !am_frame_of(&FT, FT_FIRST - 1 - fz_below(f, 8)) &&
-				      !am_frame_of(&FT, FT_FIRST + FT_NR + fz_below(f, 8)) &&
-				      am_frame_of(&FT, MFN(i)) == &PG[i] &&
-				      !am_frame_of(&FT_BAD, MFN(i)) && !am_frame_of(NULL, MFN(i)),
-			      "am_frame_of: wrong answer"))
+		if (!FZ_CHECK(
+			    f,
+			    !am_frame_of(&FT, am_mfn(FT_FIRST - 1 - fz_below(f, 8))) &&
+				    !am_frame_of(&FT, am_mfn(FT_FIRST + FT_NR + fz_below(f, 8))) &&
+				    am_frame_of(&FT, am_mfn(MFN(i))) == &PG[i] &&
+				    !am_frame_of(&FT_BAD, am_mfn(MFN(i))) &&
+				    !am_frame_of(NULL, am_mfn(MFN(i))),
+			    "am_frame_of: wrong answer"))
 			return false;
 		break;
 	case 4: /* a saturated reference count: no more references */
@@ -1009,7 +1012,7 @@ static bool op_frame(struct fz *f)
 		PG[i] = was;
 		break;
 	case 5: /* the type attributes: known types only */
-		set = (am_gfn_t)pick_type(f);
+		set = (uint64_t)pick_type(f);
 		{
 			struct am_attr a;
 			bool known = set > AM_P2M_NONE && set < AM_P2M_TYPE_COUNT;
@@ -1025,10 +1028,11 @@ static bool op_frame(struct fz *f)
 	default: /* misuse: NULL frames, tables, outputs */
 		if (!FZ_CHECK(f,
 			      am_frame_get(NULL) == AM_EINVAL &&
-				      am_frame_get_gfn(NULL, &gfn) == AM_EINVAL &&
-				      am_frame_get_gfn(&PG[i], NULL) == AM_EINVAL &&
-				      am_frame_set_gfn(NULL, 1) == AM_EINVAL &&
-				      am_frame_table_init(NULL, PG, FT_FIRST, FT_NR) == AM_EINVAL,
+				      t_frame_get_gfn(NULL, &gfn) == AM_EINVAL &&
+				      t_frame_get_gfn(&PG[i], NULL) == AM_EINVAL &&
+				      am_frame_set_gfn(NULL, am_gfn(1)) == AM_EINVAL &&
+				      am_frame_table_init(NULL, PG, am_mfn(FT_FIRST), FT_NR) ==
+					      AM_EINVAL,
 			      "a frame call accepted NULL"))
 			return false;
 		am_frame_put(NULL);
@@ -1037,17 +1041,18 @@ static bool op_frame(struct fz *f)
 			struct am_frame_table t;
 
 			if (!FZ_CHECK(f,
-				      am_frame_table_init(&t, NULL, FT_FIRST, 1) == AM_EINVAL &&
-					      am_frame_table_init(&t, PG, FT_FIRST, 0) ==
+				      am_frame_table_init(&t, NULL, am_mfn(FT_FIRST), 1) ==
 						      AM_EINVAL &&
-					      am_frame_table_init(&t, PG, ~0ull - 1, 4) ==
+					      am_frame_table_init(&t, PG, am_mfn(FT_FIRST), 0) ==
 						      AM_EINVAL &&
-					      !am_frame_of(&t, FT_FIRST),
+					      am_frame_table_init(&t, PG, am_mfn(~0ull - 1), 4) ==
+						      AM_EINVAL &&
+					      !am_frame_of(&t, am_mfn(FT_FIRST)),
 				      "a bad frame table accepted"))
 				return false;
 		}
 		if (!(PG[i].count_info & AM_PGC_XEN_HEAP) &&
-		    !FZ_CHECK(f, am_frame_get_gfn(&PG[i], &gfn) == AM_EINVAL,
+		    !FZ_CHECK(f, t_frame_get_gfn(&PG[i], &gfn) == AM_EINVAL,
 			      "get_gfn of domheap frame %u accepted", i))
 			return false;
 		break;
@@ -1061,20 +1066,20 @@ static bool op_frame(struct fz *f)
 static bool op_null(struct fz *f, struct guest *g)
 {
 	struct am_p2m *ps[2] = {NULL, &g->p2m};
-	am_mfn_t m;
+	uint64_t m;
 	enum am_p2m_type t;
-	am_gfn_t gfn;
+	uint64_t gfn;
 
 	snap(g);
 	for (int k = g->live ? 0 : 1; k >= 0; k--) {
 		struct am_p2m *p = ps[k];
 		int rc[6] = {
-			am_p2m_map(p, WIN_A, MFN(F_RAM), 1, AM_P2M_RAM_RW),
-			am_p2m_unmap(p, WIN_A, 1, AM_MFN_INVALID),
-			am_p2m_lookup(p, WIN_A, &m, &t),
-			am_p2m_add_physmap(p, AM_SPACE_SHARED_INFO, 0, WIN_A),
-			am_p2m_remove_physmap(p, WIN_A, AM_MFN_INVALID),
-			am_p2m_gnttab_gfn(p, 0, &gfn),
+			am_p2m_map(p, am_gfn(WIN_A), am_mfn(MFN(F_RAM)), 1, AM_P2M_RAM_RW),
+			am_p2m_unmap(p, am_gfn(WIN_A), 1, AM_MFN_INVALID),
+			t_p2m_lookup(p, am_gfn(WIN_A), &m, &t),
+			am_p2m_add_physmap(p, AM_SPACE_SHARED_INFO, 0, am_gfn(WIN_A)),
+			am_p2m_remove_physmap(p, am_gfn(WIN_A), AM_MFN_INVALID),
+			t_p2m_gnttab_gfn(p, 0, &gfn),
 		};
 
 		am_p2m_destroy(p);
@@ -1112,7 +1117,7 @@ static void op_inject(struct fz *f, struct guest *g)
 
 static void frames_reset(void)
 {
-	(void)am_frame_table_init(&FT, PG, FT_FIRST, FT_NR);
+	(void)am_frame_table_init(&FT, PG, am_mfn(FT_FIRST), FT_NR);
 	memset(&FT_BAD, 0, sizeof(FT_BAD));
 	for (unsigned int i = 0; i < FT_NR; i++) {
 		bool x = (i >= F_XEN && i < F_FOREIGN);
@@ -1124,27 +1129,27 @@ static void frames_reset(void)
 			BASE_REFS[i] = 1;
 		}
 		FMAPS[i] = 0;
-		XGFN[i] = AM_GFN_INVALID;
+		XGFN[i] = GFN_NONE;
 	}
 	for (unsigned int i = 0; i < 32; i++)
-		DOMF[i] = MFN(F_DOMX + i);
+		DOMF[i] = am_mfn(MFN(F_DOMX + i));
 	/* a domain-frame list with domheap and outside frames among xenheap ones */
-	BADF[0] = MFN(F_DOMX + 30);
-	BADF[1] = MFN(F_RAM + 3);
-	BADF[2] = MFN(F_DOMX + 31);
-	BADF[3] = 0x9000;
-	BADF[4] = MFN(F_XEN + 63);
-	BADF[5] = MFN(F_FOREIGN);
-	BADF[6] = FT_FIRST + FT_NR;
-	BADF[7] = MFN(F_DOMX + 29);
+	BADF[0] = am_mfn(MFN(F_DOMX + 30));
+	BADF[1] = am_mfn(MFN(F_RAM + 3));
+	BADF[2] = am_mfn(MFN(F_DOMX + 31));
+	BADF[3] = am_mfn(0x9000);
+	BADF[4] = am_mfn(MFN(F_XEN + 63));
+	BADF[5] = am_mfn(MFN(F_FOREIGN));
+	BADF[6] = am_mfn(FT_FIRST + FT_NR);
+	BADF[7] = am_mfn(MFN(F_DOMX + 29));
 }
 
 static bool step(struct fz *f)
 {
 	struct guest *g = &G[fz_below(f, NGUEST)];
 	unsigned int op = (unsigned int)fz_below(f, 16);
-	am_gfn_t gfn;
-	am_mfn_t mfn, expect;
+	uint64_t gfn;
+	uint64_t mfn, expect;
 	enum am_p2m_type t;
 	uint64_t nr;
 
@@ -1171,7 +1176,7 @@ static bool step(struct fz *f)
 	case 8: /* unmap */
 		gfn = pick_gfn(f, g);
 		nr = pick_nr(f);
-		expect = AM_MFN_INVALID;
+		expect = MFN_NONE;
 		if (fz_one_in(f, 2) && gfn < g->gfn_end)
 			expect = mfn_at(g, gfn, &t) + fz_below(f, 4) / 3;
 		else if (fz_one_in(f, 8))
@@ -1181,7 +1186,7 @@ static bool step(struct fz *f)
 		return op_add_physmap(f, g);
 	case 10: /* remove_physmap */
 		gfn = pick_gfn(f, g);
-		expect = AM_MFN_INVALID;
+		expect = MFN_NONE;
 		if (fz_one_in(f, 2) && gfn < g->gfn_end)
 			expect = mfn_at(g, gfn, &t) + fz_below(f, 4) / 3;
 		return op_unmap(f, g, gfn, 1, expect, true);

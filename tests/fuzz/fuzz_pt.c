@@ -673,7 +673,7 @@ static bool do_query(struct st *s, uint64_t va)
 {
 	const struct ext *e = ext_at(s, va);
 	struct am_pt_leaf l;
-	int rc = am_pt_query(&s->pt, va, &l);
+	int rc = am_pt_query(&s->pt, am_va(va), &l);
 
 	if (va >= s->ia_end) {
 		if (rc != AM_ERANGE)
@@ -684,7 +684,7 @@ static bool do_query(struct st *s, uint64_t va)
 		if (rc != AM_ENOENT) {
 			snprintf(s->why, sizeof(s->why),
 				 "query %#llx: %d, expected AM_ENOENT (pa %#llx)",
-				 (unsigned long long)va, rc, (unsigned long long)l.pa);
+				 (unsigned long long)va, rc, (unsigned long long)am_pa_val(l.pa));
 			return fail(s, s->why);
 		}
 		return true;
@@ -694,19 +694,20 @@ static bool do_query(struct st *s, uint64_t va)
 			 (unsigned long long)va, rc, (unsigned long long)(e->pa + (va - e->va)));
 		return fail(s, s->why);
 	}
-	if (l.va > va || va - l.va >= l.size || l.size != 1ull << am_pt_level_shift(l.level) ||
-	    l.pa + (va - l.va) != e->pa + (va - e->va) || l.valid != e->valid ||
-	    memcmp(&l.attr, &e->attr, sizeof(l.attr)) || l.sw != e->sw || l.ng != e->ng ||
-	    l.va < e->va || l.va + l.size > e->end) {
+	if (am_va_val(l.va) > va || va - am_va_val(l.va) >= l.size ||
+	    l.size != 1ull << am_pt_level_shift(l.level) ||
+	    am_pa_val(l.pa) + (va - am_va_val(l.va)) != e->pa + (va - e->va) ||
+	    l.valid != e->valid || memcmp(&l.attr, &e->attr, sizeof(l.attr)) || l.sw != e->sw ||
+	    l.ng != e->ng || am_va_val(l.va) < e->va || am_va_val(l.va) + l.size > e->end) {
 		snprintf(
 			s->why, sizeof(s->why),
 			"query %#llx: leaf [%#llx +%#llx) level %u pa %#llx valid %u attr %x/%u/%u "
 			"sw %u ng %u; expected pa %#llx valid %u attr %x/%u/%u sw %u ng %u in "
 			"[%#llx, "
 			"%#llx)",
-			(unsigned long long)va, (unsigned long long)l.va,
-			(unsigned long long)l.size, l.level, (unsigned long long)l.pa, l.valid,
-			l.attr.perm, l.attr.mtype, l.attr.sh, l.sw, l.ng,
+			(unsigned long long)va, (unsigned long long)am_va_val(l.va),
+			(unsigned long long)l.size, l.level, (unsigned long long)am_pa_val(l.pa),
+			l.valid, l.attr.perm, l.attr.mtype, l.attr.sh, l.sw, l.ng,
 			(unsigned long long)(e->pa + (va - e->va)), e->valid, e->attr.perm,
 			e->attr.mtype, e->attr.sh, e->sw, e->ng, (unsigned long long)e->va,
 			(unsigned long long)e->end);
@@ -726,15 +727,16 @@ static int walk_leaf(void *arg, const struct am_pt_leaf *l)
 {
 	struct walk_seen *w = arg;
 	struct st *s = w->s;
-	const struct ext *e = ext_at(s, l->va > w->va ? l->va : w->va);
-	uint64_t from = l->va > w->va ? l->va : w->va;
+	uint64_t lva = am_va_val(l->va);
+	const struct ext *e = ext_at(s, lva > w->va ? lva : w->va);
+	uint64_t from = lva > w->va ? lva : w->va;
 
 	if (w->bad)
 		return 1;
 	w->bad = true;
-	if (l->va + l->size <= w->va || l->va >= w->end || from < w->last) {
+	if (am_va_val(l->va) + l->size <= w->va || am_va_val(l->va) >= w->end || from < w->last) {
 		snprintf(s->why, sizeof(s->why), "walk: leaf [%#llx +%#llx) out of order or range",
-			 (unsigned long long)l->va, (unsigned long long)l->size);
+			 (unsigned long long)am_va_val(l->va), (unsigned long long)l->size);
 		return 1;
 	}
 	/* nothing mapped between the previous leaf and this one */
@@ -743,16 +745,17 @@ static int walk_leaf(void *arg, const struct am_pt_leaf *l)
 			 (unsigned long long)w->last, (unsigned long long)from);
 		return 1;
 	}
-	if (!e || l->pa + (from - l->va) != e->pa + (from - e->va) || l->valid != e->valid ||
-	    memcmp(&l->attr, &e->attr, sizeof(l->attr)) || l->sw != e->sw || l->ng != e->ng) {
+	if (!e || am_pa_val(l->pa) + (from - am_va_val(l->va)) != e->pa + (from - e->va) ||
+	    l->valid != e->valid || memcmp(&l->attr, &e->attr, sizeof(l->attr)) || l->sw != e->sw ||
+	    l->ng != e->ng) {
 		snprintf(s->why, sizeof(s->why),
 			 "walk: leaf [%#llx +%#llx) pa %#llx valid %u disagrees with the reference",
-			 (unsigned long long)l->va, (unsigned long long)l->size,
-			 (unsigned long long)l->pa, l->valid);
+			 (unsigned long long)am_va_val(l->va), (unsigned long long)l->size,
+			 (unsigned long long)am_pa_val(l->pa), l->valid);
 		return 1;
 	}
 	w->bad = false;
-	w->last = l->va + l->size;
+	w->last = am_va_val(l->va) + l->size;
 	return ++w->n == WALK_MAX ? 2 : 0;
 }
 
@@ -763,7 +766,7 @@ static bool do_walk(struct st *s, uint64_t va, uint64_t size)
 	int rc;
 	char a[96];
 
-	rc = am_pt_walk(&s->pt, va, size, walk_leaf, &w);
+	rc = am_pt_walk(&s->pt, am_va(va), size, walk_leaf, &w);
 	if (w.bad)
 		return fail(s, s->why);
 	if (allowed) {
@@ -928,19 +931,19 @@ static bool one_call(void *st, const uint8_t *rec)
 		shape.n = 0;
 		if (!allowed && !(fl & AM_PT_F_PARKED))
 			shape_before(s, va, size, &shape);
-		rc = am_pt_map(&s->pt, va, pa, size, a, fl);
+		rc = am_pt_map(&s->pt, am_va(va), am_pa(pa), size, a, fl);
 		break;
 	case OP_UNMAP:
 		allowed = range_errs(va, size, s->ia_end);
-		rc = am_pt_unmap(&s->pt, va, size);
+		rc = am_pt_unmap(&s->pt, am_va(va), size);
 		break;
 	case OP_MODIFY:
 		allowed = expect_modify(s, va, size, a, fl);
-		rc = am_pt_modify(&s->pt, va, size, a, fl);
+		rc = am_pt_modify(&s->pt, am_va(va), size, a, fl);
 		break;
 	default:
 		allowed = range_errs(va, size, s->ia_end);
-		rc = am_pt_populate(&s->pt, va, size);
+		rc = am_pt_populate(&s->pt, am_va(va), size);
 		break;
 	}
 	am_host_pt_fail_at(&s->h, -1);
@@ -1108,10 +1111,10 @@ static bool setup(void *st, const uint8_t *hd)
 	s->vc = (struct vmsa_cfg){.regime = c->regime,
 				  .ia_bits = c->ia_bits,
 				  .oa_bits = c->oa_bits ? c->oa_bits : 48,
-				  .root_pa = s->pt.root_pa,
+				  .root_pa = am_pa_val(s->pt.root_pa),
 				  .mair = am_pt_mair(&s->pt)};
-	am_host_pt_tlb(&s->h, c->regime, c->ia_bits, s->vc.oa_bits, s->pt.root_pa, s->vc.mair,
-		       c->regime == AM_PT_S2 ? c->vmid : c->asid);
+	am_host_pt_tlb(&s->h, c->regime, c->ia_bits, s->vc.oa_bits, am_pa_val(s->pt.root_pa),
+		       s->vc.mair, c->regime == AM_PT_S2 ? c->vmid : c->asid);
 	half = s->ia_end / 2;
 	s->zone[0] = 0;
 	s->zone[1] = s->ia_end > 2 * G1 ? G1 : half;
@@ -1137,7 +1140,7 @@ static bool teardown(struct st *s, bool ok)
 	if (ok && s->unmap_at_end) {
 		snprintf(s->what, sizeof(s->what), "unmap everything");
 		tlbm_fill(&s->h.tlb);
-		if (am_pt_unmap(&s->pt, 0, s->ia_end))
+		if (am_pt_unmap(&s->pt, am_va(0), s->ia_end))
 			ok = fail(s, "unmapping everything failed");
 		else if (!check_after(s))
 			ok = false;

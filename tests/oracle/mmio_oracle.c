@@ -64,9 +64,9 @@ void oracle_mmio_attach(struct oracle_mmio *o, struct am_host_pt *h, struct am_p
 	o->vc = (struct vmsa_cfg){.regime = VMSA_S1_EL2,
 				  .ia_bits = ia_bits,
 				  .oa_bits = 48,
-				  .root_pa = pt->root_pa,
+				  .root_pa = am_pa_val(pt->root_pa),
 				  .mair = am_pt_mair(pt)};
-	am_host_pt_tlb(h, AM_PT_S1_EL2, ia_bits, 48, pt->root_pa, o->vc.mair, 0);
+	am_host_pt_tlb(h, AM_PT_S1_EL2, ia_bits, 48, am_pa_val(pt->root_pa), o->vc.mair, 0);
 }
 
 bool oracle_mmio_add_dev(struct oracle_mmio *o, uint64_t base, uint64_t size)
@@ -125,17 +125,17 @@ bool oracle_mmio_page(const struct oracle_mmio *o, uint64_t va, struct oracle_mm
 	struct am_pt_leaf l;
 
 	*p = (struct oracle_mmio_page){0};
-	p->rc = am_pt_query(o->pt, va, &l);
+	p->rc = am_pt_query(o->pt, am_va(va), &l);
 	if (p->rc)
 		return true;
 	p->valid = l.valid;
 	p->sw = l.sw;
 	p->level = l.level;
-	if (l.attr.mtype != AM_MT_DEVICE_nGnRE || l.pa != (va & ~(l.size - 1)))
-		return oracle_say(why, n,
-				  "device page %#llx: memory type %d, pa %#llx (leaf va %#llx)",
-				  (unsigned long long)va, (int)l.attr.mtype,
-				  (unsigned long long)l.pa, (unsigned long long)l.va);
+	if (l.attr.mtype != AM_MT_DEVICE_nGnRE || am_pa_val(l.pa) != (va & ~(l.size - 1)))
+		return oracle_say(
+			why, n, "device page %#llx: memory type %d, pa %#llx (leaf va %#llx)",
+			(unsigned long long)va, (int)l.attr.mtype,
+			(unsigned long long)am_pa_val(l.pa), (unsigned long long)am_va_val(l.va));
 	return true;
 }
 

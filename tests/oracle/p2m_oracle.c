@@ -58,7 +58,7 @@ static void on_tlb_event(void *arg)
 
 		if (t->by != o || t->put || t->nopg || !tlb_holds(o, t))
 			continue;
-		pg = am_frame_of(o->ft, t->mfn);
+		pg = am_frame_of(o->ft, am_mfn(t->mfn));
 		if (t->xen && (pg->type_info & AM_PGT_GFN_MASK) != t->gfn)
 			hook_fail(o, "mfn %#llx: GFN %#llx cleared while the TLB may still map it",
 				  (unsigned long long)t->mfn, (unsigned long long)t->gfn);
@@ -70,8 +70,9 @@ static void on_tlb_event(void *arg)
 }
 
 /* A foreign put: the reference is gone and no walk can reach the frame. */
-static void on_foreign_put(void *arg, am_mfn_t mfn)
+static void on_foreign_put(void *arg, am_mfn_t put)
 {
+	uint64_t mfn = am_mfn_val(put);
 	struct oracle_p2m *o = arg;
 	struct oracle_p2m_pages *ps = o->pages;
 	struct oracle_p2m_page *t = NULL;
@@ -109,9 +110,10 @@ static void on_foreign_put(void *arg, am_mfn_t mfn)
 			  (unsigned long long)mfn, (unsigned long long)t->gfn);
 	if (t->nopg)
 		return;
-	if (refs_of(am_frame_of(o->ft, mfn)) != t->refs - 1)
+	if (refs_of(am_frame_of(o->ft, am_mfn(mfn))) != t->refs - 1)
 		hook_fail(o, "foreign_put of mfn %#llx: %lu references, expected %lu",
-			  (unsigned long long)mfn, refs_of(am_frame_of(o->ft, mfn)), t->refs - 1);
+			  (unsigned long long)mfn, refs_of(am_frame_of(o->ft, am_mfn(mfn))),
+			  t->refs - 1);
 	/* the frame's other mappings, in any guest, hold one reference less now */
 	for (unsigned int i = 0; i < ps->n; i++)
 		if (ps->tr[i].foreign && !ps->tr[i].put && ps->tr[i].mfn == mfn)
@@ -130,7 +132,7 @@ void oracle_p2m_attach(struct oracle_p2m *o, struct am_host_p2m *hp, struct am_p
 	o->vc = (struct vmsa_cfg){.regime = VMSA_S2,
 				  .ia_bits = ipa_bits ? ipa_bits : 40,
 				  .oa_bits = pa_bits ? pa_bits : 48,
-				  .root_pa = p->pt.root_pa};
+				  .root_pa = am_pa_val(p->pt.root_pa)};
 	am_host_pt_tlb(&hp->pt, AM_PT_S2, o->vc.ia_bits, o->vc.oa_bits, o->vc.root_pa, 0, vmid);
 	hp->on_tlb_event = on_tlb_event;
 	hp->on_foreign_put = on_foreign_put;
@@ -161,12 +163,12 @@ void oracle_p2m_share(struct oracle_p2m *o, struct oracle_p2m_pages *pages)
 	o->pages = pages;
 }
 
-bool oracle_p2m_track(struct oracle_p2m *o, am_gfn_t gfn, am_mfn_t mfn, uint64_t n, bool foreign)
+bool oracle_p2m_track(struct oracle_p2m *o, uint64_t gfn, uint64_t mfn, uint64_t n, bool foreign)
 {
 	struct oracle_p2m_pages *ps = o->pages;
 
 	for (uint64_t i = 0; i < n; i++) {
-		struct am_page_info *pg = am_frame_of(o->ft, mfn + i);
+		struct am_page_info *pg = am_frame_of(o->ft, am_mfn(mfn + i));
 		bool xen = pg && (pg->count_info & AM_PGC_XEN_HEAP);
 		struct oracle_p2m_page *t;
 
@@ -190,7 +192,7 @@ bool oracle_p2m_track(struct oracle_p2m *o, am_gfn_t gfn, am_mfn_t mfn, uint64_t
 	return true;
 }
 
-void oracle_p2m_untrack(struct oracle_p2m *o, am_gfn_t gfn, uint64_t n)
+void oracle_p2m_untrack(struct oracle_p2m *o, uint64_t gfn, uint64_t n)
 {
 	struct oracle_p2m_pages *ps = o->pages;
 	unsigned int k = 0;
@@ -235,7 +237,7 @@ bool oracle_p2m_check(struct oracle_p2m *o, char *why, size_t n)
 	return true;
 }
 
-struct vmsa_result oracle_p2m_xlate(struct oracle_p2m *o, am_gfn_t g, uint64_t off,
+struct vmsa_result oracle_p2m_xlate(struct oracle_p2m *o, uint64_t g, uint64_t off,
 				    unsigned int acc)
 {
 	struct vmsa_result r;
@@ -255,11 +257,12 @@ static const struct {
 };
 
 /* @g maps @mfn through the lookup and the walker, with the view of the type lookup gives. */
-static bool expect_frame(struct oracle_p2m *o, am_gfn_t g, am_mfn_t mfn, enum am_p2m_type *ty,
+static bool expect_frame(struct oracle_p2m *o, uint64_t g, uint64_t mfn, enum am_p2m_type *ty,
 			 char *why, size_t n)
 {
-	am_mfn_t m = 0x5a5a;
-	int rc = am_p2m_lookup(o->p2m, g, &m, ty);
+	am_mfn_t mt = am_mfn(0x5a5a);
+	int rc = am_p2m_lookup(o->p2m, am_gfn(g), &mt, ty);
+	uint64_t m = am_mfn_val(mt);
 	enum am_p2m_type t = *ty;
 	struct vmsa_result r;
 
@@ -289,7 +292,7 @@ static bool expect_frame(struct oracle_p2m *o, am_gfn_t g, am_mfn_t mfn, enum am
 	return true;
 }
 
-bool oracle_p2m_expect(struct oracle_p2m *o, am_gfn_t g, am_mfn_t mfn, enum am_p2m_type t,
+bool oracle_p2m_expect(struct oracle_p2m *o, uint64_t g, uint64_t mfn, enum am_p2m_type t,
 		       char *why, size_t n)
 {
 	enum am_p2m_type ty = AM_P2M_NONE;
@@ -297,7 +300,7 @@ bool oracle_p2m_expect(struct oracle_p2m *o, am_gfn_t g, am_mfn_t mfn, enum am_p
 	am_mfn_t m;
 	int rc;
 
-	if (mfn != AM_MFN_INVALID) {
+	if (mfn != am_mfn_val(AM_MFN_INVALID)) {
 		if (!expect_frame(o, g, mfn, &ty, why, n))
 			return false;
 		if (ty != t)
@@ -305,7 +308,7 @@ bool oracle_p2m_expect(struct oracle_p2m *o, am_gfn_t g, am_mfn_t mfn, enum am_p
 					  (unsigned long long)g, (int)ty, (int)t);
 		return true;
 	}
-	rc = am_p2m_lookup(o->p2m, g, &m, &ty);
+	rc = am_p2m_lookup(o->p2m, am_gfn(g), &m, &ty);
 	if (rc != AM_ENOENT)
 		return oracle_say(why, n, "lookup gfn %#llx: %d, expected nothing mapped",
 				  (unsigned long long)g, rc);
@@ -370,7 +373,7 @@ int oracle_p2m_leaves(struct oracle_p2m *o, int (*fn)(void *arg, const struct or
 struct agree {
 	unsigned int who;
 	const struct am_frame_table *ft;
-	am_gfn_t *rev;	      /* per frame: the GFN mapping it, AM_GFN_INVALID */
+	uint64_t *rev;	      /* per frame: the GFN mapping it, AM_GFN_INVALID */
 	unsigned int *rev_by; /* per frame: which P2M */
 	char *why;
 	size_t n;
@@ -381,7 +384,7 @@ static int agree_leaf(void *arg, const struct oracle_p2m_leaf *l)
 {
 	struct agree *a = arg;
 	const struct am_frame_table *ft = a->ft;
-	am_mfn_t m0 = l->pa >> 12, m1 = (l->pa + l->size) >> 12;
+	uint64_t m0 = l->pa >> 12, m1 = (l->pa + l->size) >> 12;
 
 	if (!l->valid) {
 		a->bad =
@@ -395,9 +398,9 @@ static int agree_leaf(void *arg, const struct oracle_p2m_leaf *l)
 		m0 = ft->first;
 	if (m1 > ft->first + ft->nr)
 		m1 = ft->first + ft->nr;
-	for (am_mfn_t m = m0; m < m1; m++) {
+	for (uint64_t m = m0; m < m1; m++) {
 		size_t i = m - ft->first;
-		am_gfn_t g = (l->ipa + ((m << 12) - l->pa)) >> 12;
+		uint64_t g = (l->ipa + ((m << 12) - l->pa)) >> 12;
 
 		if (!(ft->pages[i].count_info & AM_PGC_XEN_HEAP))
 			continue;
@@ -408,7 +411,7 @@ static int agree_leaf(void *arg, const struct oracle_p2m_leaf *l)
 					     a->who, (unsigned long long)m, (unsigned long long)g);
 			return 1;
 		}
-		if (a->rev[i] != AM_GFN_INVALID) {
+		if (a->rev[i] != am_gfn_val(AM_GFN_INVALID)) {
 			a->bad = !oracle_say(a->why, a->n,
 					     "xenheap mfn %#llx mapped twice: gfn %#llx of P2M %u "
 					     "and gfn %#llx of P2M %u",
@@ -429,25 +432,29 @@ static bool frames_vs_rev(struct oracle_p2m *const *os, const struct agree *a, c
 
 	for (size_t i = 0; i < ft->nr; i++) {
 		const struct am_page_info *pg = &ft->pages[i];
-		am_mfn_t m = ft->first + i;
+		uint64_t m = ft->first + i;
 		enum am_p2m_type ty;
-		am_gfn_t g;
+		am_gfn_t gfn;
+		uint64_t g;
 
 		if (!(pg->count_info & AM_PGC_XEN_HEAP))
 			continue;
-		if (am_frame_get_gfn(pg, &g))
+		if (am_frame_get_gfn(pg, &gfn))
 			return oracle_say(why, n,
 					  "mfn %#llx: am_frame_get_gfn() refused a xenheap frame",
 					  (unsigned long long)m);
+		g = am_gfn_val(gfn);
 		if (g != a->rev[i])
 			return oracle_say(why, n,
 					  "xenheap mfn %#llx: GFN %#llx, the stage 2s map it at "
 					  "%#llx (P2M %u)",
 					  (unsigned long long)m, (unsigned long long)g,
 					  (unsigned long long)a->rev[i],
-					  a->rev[i] == AM_GFN_INVALID ? 0u : a->rev_by[i]);
+					  a->rev[i] == am_gfn_val(AM_GFN_INVALID) ? 0u
+										  : a->rev_by[i]);
 		/* the walker model and the P2M's own lookup say the same */
-		if (g != AM_GFN_INVALID && !expect_frame(os[a->rev_by[i]], g, m, &ty, why, n))
+		if (g != am_gfn_val(AM_GFN_INVALID) &&
+		    !expect_frame(os[a->rev_by[i]], g, m, &ty, why, n))
 			return false;
 	}
 	return true;
@@ -468,7 +475,7 @@ bool oracle_p2m_frames_agree(struct oracle_p2m *const *os, unsigned int np, char
 	if (!ok)
 		oracle_say(why, n, "frames_agree: out of memory");
 	for (size_t i = 0; ok && i < a.ft->nr; i++)
-		a.rev[i] = AM_GFN_INVALID;
+		a.rev[i] = am_gfn_val(AM_GFN_INVALID);
 	for (unsigned int k = 0; ok && k < np; k++) {
 		if (!os[k]->live)
 			continue;

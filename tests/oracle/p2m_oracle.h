@@ -45,8 +45,8 @@ struct oracle_p2m;
 /* A page mapped into a guest whose put the oracle watches. */
 struct oracle_p2m_page {
 	const struct oracle_p2m *by; /* the P2M that maps it */
-	am_gfn_t gfn;
-	am_mfn_t mfn;
+	uint64_t gfn;
+	uint64_t mfn;
 	unsigned long refs; /* the frame's reference count while mapped */
 	bool xen, foreign, put, nopg;
 };
@@ -98,23 +98,23 @@ void oracle_p2m_detach(struct oracle_p2m *o);
  * (only xenheap frames and, @foreign, frames mapped AM_P2M_FOREIGN are
  * kept). False when the list is full.
  */
-bool oracle_p2m_track(struct oracle_p2m *o, am_gfn_t gfn, am_mfn_t mfn, uint64_t n, bool foreign);
+bool oracle_p2m_track(struct oracle_p2m *o, uint64_t gfn, uint64_t mfn, uint64_t n, bool foreign);
 
 /* oracle_p2m_untrack() - forget this P2M's pages in [gfn, gfn + n) (after their removal). */
-void oracle_p2m_untrack(struct oracle_p2m *o, am_gfn_t gfn, uint64_t n);
+void oracle_p2m_untrack(struct oracle_p2m *o, uint64_t gfn, uint64_t n);
 
 /* oracle_p2m_check() - the lock, the put path, the table (see above). */
 bool oracle_p2m_check(struct oracle_p2m *o, char *why, size_t n);
 
 /* oracle_p2m_xlate() - the walker model's access @acc (VMSA_ACC_*) at IPA(@g) + @off. */
-struct vmsa_result oracle_p2m_xlate(struct oracle_p2m *o, am_gfn_t g, uint64_t off,
+struct vmsa_result oracle_p2m_xlate(struct oracle_p2m *o, uint64_t g, uint64_t off,
 				    unsigned int acc);
 
 /*
  * oracle_p2m_expect() - @g maps @mfn with type @t (@mfn AM_MFN_INVALID:
  * nothing), through am_p2m_lookup() and the walker model.
  */
-bool oracle_p2m_expect(struct oracle_p2m *o, am_gfn_t g, am_mfn_t mfn, enum am_p2m_type t,
+bool oracle_p2m_expect(struct oracle_p2m *o, uint64_t g, uint64_t mfn, enum am_p2m_type t,
 		       char *why, size_t n);
 
 /* oracle_p2m_frames_agree() - the frame table and the @np P2Ms of @os sharing it. */
@@ -149,5 +149,44 @@ void oracle_p2m_snap(struct oracle_p2m_snap *s, struct oracle_p2m *o);
 /* oracle_p2m_unchanged() - tables, frame words, references as they were; no maintenance, no put. */
 bool oracle_p2m_unchanged(const struct oracle_p2m_snap *s, struct oracle_p2m *o, char *why,
 			  size_t n);
+
+/* AM_GFN_INVALID and AM_MFN_INVALID as the integers the tests compute with. */
+#define GFN_NONE am_gfn_val(AM_GFN_INVALID)
+#define MFN_NONE am_mfn_val(AM_MFN_INVALID)
+
+/*
+ * The P2M calls with a typed output (am_gfn_t, am_mfn_t), giving it as the
+ * integer the tests compute with. The output is written only on success,
+ * as the calls do; NULL stays NULL.
+ */
+static inline int t_frame_get_gfn(const struct am_page_info *pg, uint64_t *gfn)
+{
+	am_gfn_t g = am_gfn(0);
+	int rc = am_frame_get_gfn(pg, gfn ? &g : NULL);
+
+	if (!rc && gfn)
+		*gfn = am_gfn_val(g);
+	return rc;
+}
+
+static inline int t_p2m_lookup(struct am_p2m *p, am_gfn_t gfn, uint64_t *mfn, enum am_p2m_type *t)
+{
+	am_mfn_t m = am_mfn(0);
+	int rc = am_p2m_lookup(p, gfn, mfn ? &m : NULL, t);
+
+	if (!rc && mfn)
+		*mfn = am_mfn_val(m);
+	return rc;
+}
+
+static inline int t_p2m_gnttab_gfn(struct am_p2m *p, uint32_t idx, uint64_t *gfn)
+{
+	am_gfn_t g = am_gfn(0);
+	int rc = am_p2m_gnttab_gfn(p, idx, gfn ? &g : NULL);
+
+	if (!rc && gfn)
+		*gfn = am_gfn_val(g);
+	return rc;
+}
 
 #endif

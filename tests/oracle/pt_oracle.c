@@ -54,7 +54,7 @@ static long walk_tree(struct am_host_pt *h, const struct am_pt *pt,
 			return oracle_say(why, n, "out of memory"), -1;
 	}
 	memset(seen, 0, h->pages);
-	if (!visit(h, pt, pt->root_pa, pt->root_level, seen, &cnt, fn, arg, why, n))
+	if (!visit(h, pt, am_pa_val(pt->root_pa), pt->root_level, seen, &cnt, fn, arg, why, n))
 		return -1;
 	return cnt;
 }

@@ -139,8 +139,8 @@ static void env_hyp(struct env *e, const struct opts *o)
 static void env_cfg(struct env *e, const struct opts *o)
 {
 	e->cfg = (struct am_mmio_tracker_config){.pt = &e->pt,
-						 .lo = LO,
-						 .hi = HI,
+						 .lo = am_va(LO),
+						 .hi = am_va(HI),
 						 .ram = e->ram,
 						 .ram_cap = o->ram_cap,
 						 .mmio = e->mmio,
@@ -246,7 +246,7 @@ static void check(struct env *e)
 
 static void add_dev(struct env *e, uint64_t base, uint64_t size)
 {
-	assert_int_equal(am_mmio_add_device(&e->t, base, size), 0);
+	assert_int_equal(am_mmio_add_device(&e->t, am_va(base), size), 0);
 	assert_true(oracle_mmio_add_dev(&e->o, base, size));
 	check(e);
 }
@@ -410,10 +410,10 @@ static void test_init_refusals(void **state)
 		init_fails(e, &c, want, #field " = " #value); \
 	} while (0)
 	BAD(pt, NULL, AM_EINVAL);
-	BAD(lo, HI, AM_EINVAL);
-	BAD(hi, LO, AM_EINVAL);
-	BAD(lo, LO + 0x800, AM_EINVAL);
-	BAD(hi, HI - 0x10, AM_EINVAL);
+	BAD(lo, am_va(HI), AM_EINVAL);
+	BAD(hi, am_va(LO), AM_EINVAL);
+	BAD(lo, am_va(LO + 0x800), AM_EINVAL);
+	BAD(hi, am_va(HI - 0x10), AM_EINVAL);
 	BAD(ram, NULL, AM_EINVAL);
 	BAD(mmio, NULL, AM_EINVAL);
 	BAD(abi, NULL, AM_EINVAL);
@@ -499,8 +499,8 @@ static void test_add_ram(void **state)
 	struct am_pt_leaf l;
 
 	(void)state;
-	assert_int_equal(am_mmio_add_ram(&e->t, RAM0, 4 * M2, true), 0);
-	assert_int_equal(am_mmio_add_ram(&e->t, RAM0 + 4 * M2, 3 * K4, false), 0);
+	assert_int_equal(am_mmio_add_ram(&e->t, am_va(RAM0), 4 * M2, true), 0);
+	assert_int_equal(am_mmio_add_ram(&e->t, am_va(RAM0 + 4 * M2), 3 * K4, false), 0);
 	tlbm_watch(&e->h.tlb, RAM0, 4 * M2 + 3 * K4, K4);
 	check(e);
 	assert_int_equal(e->t.nr_ram, 2);
@@ -515,12 +515,12 @@ static void test_add_ram(void **state)
 	expect_fault(e, RAM0 - K4, VMSA_ACC_R, VMSA_F_TRANSLATION);
 	assert_int_equal(xlate(e, RAM0, VMSA_ACC_R).mem, 0xff); /* Normal WB */
 	assert_int_equal(xlate(e, RAM0 + 4 * M2, VMSA_ACC_R).mem, 0xff);
-	assert_int_equal(am_pt_query(&e->pt, RAM0 + 5, &l), 0);
+	assert_int_equal(am_pt_query(&e->pt, am_va(RAM0 + 5), &l), 0);
 	assert_int_equal(l.valid, 1);
 	assert_int_equal(l.sw & AM_MMIO_SW_LAZY, 0);
 	/* the whole space, edge to edge, is fine too */
-	assert_int_equal(am_mmio_add_ram(&e->t, LO, K4, false), 0);
-	assert_int_equal(am_mmio_add_ram(&e->t, HI - K4, K4, true), 0);
+	assert_int_equal(am_mmio_add_ram(&e->t, am_va(LO), K4, false), 0);
+	assert_int_equal(am_mmio_add_ram(&e->t, am_va(HI - K4), K4, true), 0);
 	check(e);
 	expect_map(e, LO, VMSA_ACC_R);
 	expect_map(e, HI - 8, VMSA_ACC_W);
@@ -540,23 +540,23 @@ static void test_add_device_lazy(void **state)
 	assert_int_equal(e->m.nr, 0);
 	assert_int_equal(e->t.nr_mmio, 3);
 	for (uint64_t va = RTC; va < RTC + 4 * K4; va += K4) {
-		assert_int_equal(am_pt_query(&e->pt, va, &l), 0);
+		assert_int_equal(am_pt_query(&e->pt, am_va(va), &l), 0);
 		assert_int_equal(l.valid, 0);
 		assert_int_equal(l.level, 3);
 		assert_true(l.sw & AM_MMIO_SW_LAZY);
 		assert_false(l.sw & AM_MMIO_SW_GUARDED);
 		assert_int_equal(l.attr.mtype, AM_MT_DEVICE_nGnRE);
-		assert_int_equal(l.pa, va);
+		assert_int_equal(am_pa_val(l.pa), va);
 		expect_fault(e, va, VMSA_ACC_R, VMSA_F_TRANSLATION);
 		expect_fault(e, va, VMSA_ACC_W, VMSA_F_TRANSLATION);
 	}
 	/* a 2 MiB-aligned window: parked blocks */
 	for (uint64_t va = WIN; va < WIN + 2 * M2; va += M2) {
-		assert_int_equal(am_pt_query(&e->pt, va + 0x5000, &l), 0);
+		assert_int_equal(am_pt_query(&e->pt, am_va(va + 0x5000), &l), 0);
 		assert_int_equal(l.level, 2);
 		assert_int_equal(l.size, M2);
-		assert_int_equal(l.va, va);
-		assert_int_equal(l.pa, va);
+		assert_int_equal(am_va_val(l.va), va);
+		assert_int_equal(am_pa_val(l.pa), va);
 		assert_int_equal(l.valid, 0);
 		assert_true(l.sw & AM_MMIO_SW_LAZY);
 		assert_int_equal(l.attr.mtype, AM_MT_DEVICE_nGnRE);
@@ -570,9 +570,9 @@ static void test_add_device_lazy(void **state)
 	assert_false(mmioh_allowed(&e->m, WIN, 4));
 	/* 1 GiB aligned: blocks there too, still one device, still lazy */
 	add_dev(e, 3 * G1 + M2, 2 * M2 + K4);
-	assert_int_equal(am_pt_query(&e->pt, 3 * G1 + M2, &l), 0);
+	assert_int_equal(am_pt_query(&e->pt, am_va(3 * G1 + M2), &l), 0);
 	assert_int_equal(l.level, 2);
-	assert_int_equal(am_pt_query(&e->pt, 3 * G1 + 3 * M2, &l), 0);
+	assert_int_equal(am_pt_query(&e->pt, am_va(3 * G1 + 3 * M2), &l), 0);
 	assert_int_equal(l.level, 3);
 	assert_int_equal(e->x.n, 2);
 }
@@ -588,13 +588,14 @@ static void test_add_refusals(void **state)
 	o.ram_cap = 3;
 	o.mmio_cap = 3;
 	e = setup(&o);
-	assert_int_equal(am_mmio_add_ram(&e->t, RAM0, 4 * M2, true), 0);
+	assert_int_equal(am_mmio_add_ram(&e->t, am_va(RAM0), 4 * M2, true), 0);
 	add_dev(e, UART, 4 * K4);
 	add_dev(e, WIN, 2 * M2);
 	snap(e, &s);
 	for (int dev = 0; dev < 2; dev++) {
-#define ADD(b, sz) \
-	(dev ? am_mmio_add_device(&e->t, (b), (sz)) : am_mmio_add_ram(&e->t, (b), (sz), dev))
+#define ADD(b, sz)                                         \
+	(dev ? am_mmio_add_device(&e->t, am_va((b)), (sz)) \
+	     : am_mmio_add_ram(&e->t, am_va((b)), (sz), dev))
 		/* malformed */
 		assert_int_equal(ADD(0x20000000, 0), AM_EINVAL);
 		assert_int_equal(ADD(0x20000800, K4), AM_EINVAL);
@@ -625,18 +626,18 @@ static void test_add_refusals(void **state)
 		assert_int_equal(ADD(UART, RAM0 - UART + K4), AM_EBUSY);
 #undef ADD
 	}
-	assert_int_equal(am_mmio_add_ram(NULL, RAM0 + G1, K4, true), AM_EINVAL);
-	assert_int_equal(am_mmio_add_device(NULL, 0x20000000, K4), AM_EINVAL);
+	assert_int_equal(am_mmio_add_ram(NULL, am_va(RAM0 + G1), K4, true), AM_EINVAL);
+	assert_int_equal(am_mmio_add_device(NULL, am_va(0x20000000), K4), AM_EINVAL);
 	unchanged(e, &s);
 	check(e);
 
 	/* the lists fill up: the third fits, the fourth does not */
-	assert_int_equal(am_mmio_add_ram(&e->t, RAM0 + G1, K4, false), 0);
-	assert_int_equal(am_mmio_add_ram(&e->t, RAM0 + 2 * G1, K4, true), 0);
+	assert_int_equal(am_mmio_add_ram(&e->t, am_va(RAM0 + G1), K4, false), 0);
+	assert_int_equal(am_mmio_add_ram(&e->t, am_va(RAM0 + 2 * G1), K4, true), 0);
 	add_dev(e, 0x20000000, K4);
 	snap(e, &s);
-	assert_int_equal(am_mmio_add_ram(&e->t, 0x30000000, K4, true), AM_ENOSPC);
-	assert_int_equal(am_mmio_add_device(&e->t, 0x30000000, K4), AM_ENOSPC);
+	assert_int_equal(am_mmio_add_ram(&e->t, am_va(0x30000000), K4, true), AM_ENOSPC);
+	assert_int_equal(am_mmio_add_device(&e->t, am_va(0x30000000), K4), AM_ENOSPC);
 	unchanged(e, &s);
 	check(e);
 	expect_fault(e, 0x30000000, VMSA_ACC_R, VMSA_F_TRANSLATION);
@@ -645,10 +646,10 @@ static void test_add_refusals(void **state)
 	/* touching neighbours are not overlaps */
 	teardown(NULL);
 	e = setup(&o);
-	assert_int_equal(am_mmio_add_ram(&e->t, UART + K4, K4, true), 0);
+	assert_int_equal(am_mmio_add_ram(&e->t, am_va(UART + K4), K4, true), 0);
 	add_dev(e, UART, K4);
 	add_dev(e, UART + 2 * K4, K4);
-	assert_int_equal(am_mmio_add_ram(&e->t, UART - K4, K4, false), 0);
+	assert_int_equal(am_mmio_add_ram(&e->t, am_va(UART - K4), K4, false), 0);
 	check(e);
 }
 
@@ -663,9 +664,10 @@ static void test_add_table_errors(void **state)
 	for (long f = 0; f < 2; f++) {
 		snap(e, &s);
 		am_host_pt_fail_at(&e->h, f);
-		assert_int_equal(am_mmio_add_device(&e->t, FAR_DEV + K4, 2 * K4), AM_ENOMEM);
+		assert_int_equal(am_mmio_add_device(&e->t, am_va(FAR_DEV + K4), 2 * K4), AM_ENOMEM);
 		am_host_pt_fail_at(&e->h, f);
-		assert_int_equal(am_mmio_add_ram(&e->t, FAR_DEV + K4, 2 * K4, true), AM_ENOMEM);
+		assert_int_equal(am_mmio_add_ram(&e->t, am_va(FAR_DEV + K4), 2 * K4, true),
+				 AM_ENOMEM);
 		am_host_pt_fail_at(&e->h, -1);
 		unchanged(e, &s);
 		check(e);
@@ -673,18 +675,20 @@ static void test_add_table_errors(void **state)
 	add_dev(e, FAR_DEV + K4, 2 * K4);
 	assert_int_equal(e->t.nr_mmio, 1);
 	/* somebody mapped a page of the space behind the tracker's back */
-	assert_int_equal(am_pt_map(&e->pt, 0x20001000, 0x20001000, K4, &DEV, 0), 0);
-	assert_int_equal(am_pt_map(&e->pt, 0x20003000, 0x20003000, K4, &RW, AM_PT_F_PARKED), 0);
+	assert_int_equal(am_pt_map(&e->pt, am_va(0x20001000), am_pa(0x20001000), K4, &DEV, 0), 0);
+	assert_int_equal(
+		am_pt_map(&e->pt, am_va(0x20003000), am_pa(0x20003000), K4, &RW, AM_PT_F_PARKED),
+		0);
 	check(e);
 	snap(e, &s);
-	assert_int_equal(am_mmio_add_device(&e->t, 0x20000000, 4 * K4), AM_EEXIST);
-	assert_int_equal(am_mmio_add_ram(&e->t, 0x20000000, 4 * K4, true), AM_EEXIST);
-	assert_int_equal(am_mmio_add_device(&e->t, 0x20003000, K4), AM_EEXIST);
+	assert_int_equal(am_mmio_add_device(&e->t, am_va(0x20000000), 4 * K4), AM_EEXIST);
+	assert_int_equal(am_mmio_add_ram(&e->t, am_va(0x20000000), 4 * K4, true), AM_EEXIST);
+	assert_int_equal(am_mmio_add_device(&e->t, am_va(0x20003000), K4), AM_EEXIST);
 	unchanged(e, &s);
 	check(e);
 	/* the failed ranges were not recorded: next to them, all is well */
 	add_dev(e, 0x20002000, K4);
-	assert_int_equal(am_mmio_add_ram(&e->t, 0x20000000, K4, true), 0);
+	assert_int_equal(am_mmio_add_ram(&e->t, am_va(0x20000000), K4, true), 0);
 	check(e);
 }
 
@@ -700,7 +704,7 @@ static void test_fault_4k(void **state)
 	add_dev(e, RTC, 4 * K4);
 	n0 = e->x.n;
 	t0 = e->h.tlbi + e->h.tlbi_all;
-	assert_int_equal(am_mmio_handle_fault(&e->t, RTC + K4 + 0xabc), 0);
+	assert_int_equal(am_mmio_handle_fault(&e->t, am_va(RTC + K4 + 0xabc)), 0);
 	check(e);
 	/* one MAP, of the page */
 	assert_int_equal(e->x.n, n0 + 1);
@@ -729,7 +733,7 @@ static void test_fault_4k(void **state)
 	assert_false(mmioh_allowed(&e->m, RTC, 4));
 	assert_false(mmioh_allowed(&e->m, RTC + 2 * K4, 4));
 	/* the next page: one more MAP */
-	assert_int_equal(am_mmio_handle_fault(&e->t, RTC + 2 * K4), 0);
+	assert_int_equal(am_mmio_handle_fault(&e->t, am_va(RTC + 2 * K4)), 0);
 	check(e);
 	assert_int_equal(calls_of(e, MMIOH_FID_MAP, n0), 2);
 	assert_int_equal(e->x.rec[n0 + 1].arg, RTC + 2 * K4);
@@ -751,7 +755,7 @@ static void test_fault_splits_block(void **state)
 	tables = am_pt_tables(&e->pt);
 	n0 = e->x.n;
 	t0 = e->h.tlbi + e->h.tlbi_all;
-	assert_int_equal(am_mmio_handle_fault(&e->t, a + 0x10), 0);
+	assert_int_equal(am_mmio_handle_fault(&e->t, am_va(a + 0x10)), 0);
 	check(e); /* the TLB model had the walk cached: no violation */
 	assert_int_equal(e->h.tlbi + e->h.tlbi_all, t0);
 	assert_int_equal(am_pt_tables(&e->pt), tables + 1);
@@ -769,13 +773,13 @@ static void test_fault_splits_block(void **state)
 	assert_int_equal(page(e, WIN).level, 2);
 	assert_int_equal(page(e, WIN).valid, 0);
 	/* another page of the split block: no new table, no TLBI */
-	assert_int_equal(am_mmio_handle_fault(&e->t, WIN + 2 * M2 - 4), 0);
+	assert_int_equal(am_mmio_handle_fault(&e->t, am_va(WIN + 2 * M2 - 4)), 0);
 	check(e);
 	assert_int_equal(am_pt_tables(&e->pt), tables + 1);
 	assert_int_equal(e->x.rec[n0 + 1].arg, WIN + 2 * M2 - K4);
 	assert_int_equal(e->h.tlbi + e->h.tlbi_all, t0);
 	/* the first page of the first block */
-	assert_int_equal(am_mmio_handle_fault(&e->t, WIN), 0);
+	assert_int_equal(am_mmio_handle_fault(&e->t, am_va(WIN)), 0);
 	check(e);
 	assert_int_equal(e->x.rec[n0 + 2].arg, WIN);
 	assert_int_equal(page(e, WIN + K4).valid, 0);
@@ -794,7 +798,7 @@ static void test_fault_16k(void **state)
 	n0 = e->x.n;
 	t0 = e->h.tlbi + e->h.tlbi_all;
 	/* the third page of the second granule */
-	assert_int_equal(am_mmio_handle_fault(&e->t, RTC + K16 + 2 * K4 + 0x44), 0);
+	assert_int_equal(am_mmio_handle_fault(&e->t, am_va(RTC + K16 + 2 * K4 + 0x44)), 0);
 	check(e);
 	assert_int_equal(e->x.n, n0 + 1);
 	assert_int_equal(e->x.rec[n0].fid, MMIOH_FID_MAP);
@@ -808,11 +812,11 @@ static void test_fault_16k(void **state)
 	assert_false(mmioh_allowed(&e->m, RTC + 2 * K16 - 4, 8));
 	assert_false(mmioh_allowed(&e->m, RTC + K16 - 4, 8));
 	/* any page of the granule is valid now: no second fault there */
-	assert_int_equal(am_mmio_handle_fault(&e->t, RTC + K16), AM_ENOENT);
-	assert_int_equal(am_mmio_handle_fault(&e->t, RTC + K16 + 3 * K4), AM_ENOENT);
+	assert_int_equal(am_mmio_handle_fault(&e->t, am_va(RTC + K16)), AM_ENOENT);
+	assert_int_equal(am_mmio_handle_fault(&e->t, am_va(RTC + K16 + 3 * K4)), AM_ENOENT);
 	assert_int_equal(e->x.n, n0 + 1);
 	/* in a block: the four pages of the granule, their neighbours parked */
-	assert_int_equal(am_mmio_handle_fault(&e->t, WIN + 0x9000), 0);
+	assert_int_equal(am_mmio_handle_fault(&e->t, am_va(WIN + 0x9000)), 0);
 	check(e);
 	assert_int_equal(e->x.rec[n0 + 1].arg, WIN + 0x8000);
 	for (uint64_t va = WIN + 0x7000; va < WIN + 0xd000; va += K4) {
@@ -833,27 +837,30 @@ static void test_fault_enoent(void **state)
 	struct oracle_mmio_snap s;
 
 	(void)state;
-	assert_int_equal(am_mmio_add_ram(&e->t, RAM0, 4 * M2, true), 0);
+	assert_int_equal(am_mmio_add_ram(&e->t, am_va(RAM0), 4 * M2, true), 0);
 	add_dev(e, UART, K4);
 	add_dev(e, WIN, M2);
-	assert_int_equal(am_mmio_handle_fault(&e->t, UART), 0);
+	assert_int_equal(am_mmio_handle_fault(&e->t, am_va(UART)), 0);
 	/* parked, but not lazy: somebody else's */
-	assert_int_equal(am_pt_map(&e->pt, 0x20000000, 0x20000000, K4, &DEV, AM_PT_F_PARKED), 0);
+	assert_int_equal(
+		am_pt_map(&e->pt, am_va(0x20000000), am_pa(0x20000000), K4, &DEV, AM_PT_F_PARKED),
+		0);
 	/* valid device memory without the flag */
-	assert_int_equal(am_pt_map(&e->pt, 0x20001000, 0x20001000, K4, &DEV, 0), 0);
+	assert_int_equal(am_pt_map(&e->pt, am_va(0x20001000), am_pa(0x20001000), K4, &DEV, 0), 0);
 	check(e);
 	snap(e, &s);
-	assert_int_equal(am_mmio_handle_fault(&e->t, RAM0 + 0x10), AM_ENOENT);	     /* RAM */
-	assert_int_equal(am_mmio_handle_fault(&e->t, UART + 0x20), AM_ENOENT);	     /* valid */
-	assert_int_equal(am_mmio_handle_fault(&e->t, UART + K4), AM_ENOENT);	     /* unmapped */
-	assert_int_equal(am_mmio_handle_fault(&e->t, 0x20000000), AM_ENOENT);	     /* not lazy */
-	assert_int_equal(am_mmio_handle_fault(&e->t, 0x20001000), AM_ENOENT);	     /* not lazy */
-	assert_int_equal(am_mmio_handle_fault(&e->t, WIN + M2), AM_ENOENT);	     /* unmapped */
-	assert_int_equal(am_mmio_handle_fault(&e->t, LO - K4), AM_ENOENT);	     /* outside */
-	assert_int_equal(am_mmio_handle_fault(&e->t, HI + UART), AM_ENOENT);	     /* outside */
-	assert_int_equal(am_mmio_handle_fault(&e->t, (1ull << 39) + K4), AM_ENOENT); /* beyond */
-	assert_int_equal(am_mmio_handle_fault(&e->t, ~0ull), AM_ENOENT);
-	assert_int_equal(am_mmio_handle_fault(NULL, WIN), AM_EINVAL);
+	assert_int_equal(am_mmio_handle_fault(&e->t, am_va(RAM0 + 0x10)), AM_ENOENT); /* RAM */
+	assert_int_equal(am_mmio_handle_fault(&e->t, am_va(UART + 0x20)), AM_ENOENT); /* valid */
+	assert_int_equal(am_mmio_handle_fault(&e->t, am_va(UART + K4)), AM_ENOENT);   /* unmapped */
+	assert_int_equal(am_mmio_handle_fault(&e->t, am_va(0x20000000)), AM_ENOENT);  /* not lazy */
+	assert_int_equal(am_mmio_handle_fault(&e->t, am_va(0x20001000)), AM_ENOENT);  /* not lazy */
+	assert_int_equal(am_mmio_handle_fault(&e->t, am_va(WIN + M2)), AM_ENOENT);    /* unmapped */
+	assert_int_equal(am_mmio_handle_fault(&e->t, am_va(LO - K4)), AM_ENOENT);     /* outside */
+	assert_int_equal(am_mmio_handle_fault(&e->t, am_va(HI + UART)), AM_ENOENT);   /* outside */
+	assert_int_equal(am_mmio_handle_fault(&e->t, am_va((1ull << 39) + K4)),
+			 AM_ENOENT); /* beyond */
+	assert_int_equal(am_mmio_handle_fault(&e->t, am_va(~0ull)), AM_ENOENT);
+	assert_int_equal(am_mmio_handle_fault(NULL, am_va(WIN)), AM_EINVAL);
 	unchanged(e, &s);
 	check(e);
 	assert_int_equal(e->t.map_calls, 1);
@@ -878,7 +885,7 @@ static void test_fault_refused(void **state)
 		am_host_pt_clear_log(&e->h);
 		mmioh_fail(&e->m, MMIOH_MAP, 0, refusals[i], false);
 		n0 = e->x.n;
-		assert_int_equal(am_mmio_handle_fault(&e->t, WIN + 0x3000), AM_EPERM);
+		assert_int_equal(am_mmio_handle_fault(&e->t, am_va(WIN + 0x3000)), AM_EPERM);
 		assert_int_equal(e->x.n, n0 + 1);
 		assert_int_equal(e->x.rec[n0].fid, MMIOH_FID_MAP);
 		assert_int_equal(e->x.rec[n0].arg, WIN + 0x3000);
@@ -891,13 +898,13 @@ static void test_fault_refused(void **state)
 	}
 	mmioh_fail(&e->m, -1, 0, 0, false);
 	/* the fault comes again: guarded now */
-	assert_int_equal(am_mmio_handle_fault(&e->t, WIN + 0x3000), 0);
+	assert_int_equal(am_mmio_handle_fault(&e->t, am_va(WIN + 0x3000)), 0);
 	check(e);
 	expect_map(e, WIN + 0x3000, VMSA_ACC_W);
 	/* the hypervisor's own refusal: its slots are full */
-	assert_int_equal(am_mmio_handle_fault(&e->t, RTC), 0);
+	assert_int_equal(am_mmio_handle_fault(&e->t, am_va(RTC)), 0);
 	snap(e, &s);
-	assert_int_equal(am_mmio_handle_fault(&e->t, RTC + K4), AM_EPERM);
+	assert_int_equal(am_mmio_handle_fault(&e->t, am_va(RTC + K4)), AM_EPERM);
 	assert_int_equal(e->x.rec[e->x.n - 1].ret, MMIOH_INVALID_PARAMETER);
 	s.calls++;
 	unchanged(e, &s);
@@ -919,8 +926,8 @@ static void test_unmap_all_one_pass(void **state)
 
 	(void)state;
 	add_dev(e, WIN, 2 * M2);
-	assert_int_equal(am_mmio_handle_fault(&e->t, WIN + 0x5000), 0);
-	assert_int_equal(am_mmio_handle_fault(&e->t, WIN + M2 + 0x3000), 0);
+	assert_int_equal(am_mmio_handle_fault(&e->t, am_va(WIN + 0x5000)), 0);
+	assert_int_equal(am_mmio_handle_fault(&e->t, am_va(WIN + M2 + 0x3000)), 0);
 	check(e);
 	locks0 = e->h.locks;
 	assert_int_equal(am_mmio_unmap_all(&e->t), 2);
@@ -945,7 +952,7 @@ static void test_unmap_all_runs(void **state)
 	add_dev(e, WIN, 8 * K4);
 	add_dev(e, WIN + 8 * K4, M2 - 8 * K4);
 	for (unsigned int i = 5; i < 11; i++)
-		assert_int_equal(am_mmio_handle_fault(&e->t, WIN + i * K4), 0);
+		assert_int_equal(am_mmio_handle_fault(&e->t, am_va(WIN + i * K4)), 0);
 	check(e);
 	locks0 = e->h.locks;
 	n0 = e->x.n;
@@ -957,7 +964,7 @@ static void test_unmap_all_runs(void **state)
 
 	/* 20 granules apart: three walks (8 runs parked, then 8, then 4) */
 	for (unsigned int i = 0; i < 20; i++)
-		assert_int_equal(am_mmio_handle_fault(&e->t, WIN + 2 * i * K4 + 0x10), 0);
+		assert_int_equal(am_mmio_handle_fault(&e->t, am_va(WIN + 2 * i * K4 + 0x10)), 0);
 	check(e);
 	locks0 = e->h.locks;
 	n0 = e->x.n;
@@ -985,7 +992,7 @@ static void test_fault_enomem(void **state)
 	snap(e, &s);
 	n0 = e->x.n;
 	am_host_pt_fail_at(&e->h, 0);
-	assert_int_equal(am_mmio_handle_fault(&e->t, a + 0x10), AM_ENOMEM);
+	assert_int_equal(am_mmio_handle_fault(&e->t, am_va(a + 0x10)), AM_ENOMEM);
 	am_host_pt_fail_at(&e->h, -1);
 	assert_int_equal(e->h.alloc_failed, 1); /* it was the split that failed */
 	assert_int_equal(e->x.n, n0 + 1);
@@ -996,7 +1003,7 @@ static void test_fault_enomem(void **state)
 	check(e);
 	expect_fault(e, a, VMSA_ACC_R, VMSA_F_TRANSLATION);
 	/* the fault comes again: found guarded, no second MAP */
-	assert_int_equal(am_mmio_handle_fault(&e->t, a), 0);
+	assert_int_equal(am_mmio_handle_fault(&e->t, am_va(a)), 0);
 	check(e);
 	assert_int_equal(calls_of(e, MMIOH_FID_MAP, n0), 1);
 	expect_map(e, a + 0x10, VMSA_ACC_R | VMSA_ACC_W);
@@ -1026,15 +1033,15 @@ static void enomem_interleaved(bool refault)
 	add_dev(e, RTC, 4 * K4);
 	n0 = e->x.n;
 	am_host_pt_fail_at(&e->h, 0);
-	assert_int_equal(am_mmio_handle_fault(&e->t, a), AM_ENOMEM);
+	assert_int_equal(am_mmio_handle_fault(&e->t, am_va(a)), AM_ENOMEM);
 	am_host_pt_fail_at(&e->h, -1);
 	check(e);
-	assert_int_equal(am_mmio_handle_fault(&e->t, RTC + K4), 0);
+	assert_int_equal(am_mmio_handle_fault(&e->t, am_va(RTC + K4)), 0);
 	check(e);
 	assert_int_equal(calls_of(e, MMIOH_FID_MAP, n0), 2);
 	assert_int_equal(e->m.nr, 2);
 	if (refault) {
-		assert_int_equal(am_mmio_handle_fault(&e->t, a), 0);
+		assert_int_equal(am_mmio_handle_fault(&e->t, am_va(a)), 0);
 		check(e);
 		assert_int_equal(calls_of(e, MMIOH_FID_MAP, n0), 2);
 		assert_int_equal(e->t.guarded, 2);
@@ -1068,7 +1075,7 @@ static void test_enomem_then_unmap_all(void **state)
 	(void)state;
 	add_dev(e, WIN, M2);
 	am_host_pt_fail_at(&e->h, 0);
-	assert_int_equal(am_mmio_handle_fault(&e->t, a), AM_ENOMEM);
+	assert_int_equal(am_mmio_handle_fault(&e->t, am_va(a)), AM_ENOMEM);
 	am_host_pt_fail_at(&e->h, -1);
 	check(e);
 	assert_int_equal(e->m.nr, 1);
@@ -1082,7 +1089,7 @@ static void test_enomem_then_unmap_all(void **state)
 	assert_int_equal(e->t.guarded, 0);
 	/* unguarded now: the next fault must guard it again */
 	n0 = e->x.n;
-	assert_int_equal(am_mmio_handle_fault(&e->t, a), 0);
+	assert_int_equal(am_mmio_handle_fault(&e->t, am_va(a)), 0);
 	check(e);
 	assert_int_equal(calls_of(e, MMIOH_FID_MAP, n0), 1);
 	assert_true(mmioh_guarded(&e->m, a));
@@ -1101,17 +1108,17 @@ static void enomem_twice(bool refault)
 
 	add_dev(e, WIN, 2 * M2);
 	am_host_pt_fail_at(&e->h, 0);
-	assert_int_equal(am_mmio_handle_fault(&e->t, a), AM_ENOMEM);
+	assert_int_equal(am_mmio_handle_fault(&e->t, am_va(a)), AM_ENOMEM);
 	am_host_pt_fail_at(&e->h, 0);
-	assert_int_equal(am_mmio_handle_fault(&e->t, b), AM_ENOMEM);
+	assert_int_equal(am_mmio_handle_fault(&e->t, am_va(b)), AM_ENOMEM);
 	am_host_pt_fail_at(&e->h, -1);
 	check(e);
 	assert_int_equal(e->m.nr, 2);
 	if (refault) {
 		n0 = e->x.n;
-		assert_int_equal(am_mmio_handle_fault(&e->t, a), 0);
+		assert_int_equal(am_mmio_handle_fault(&e->t, am_va(a)), 0);
 		check(e);
-		assert_int_equal(am_mmio_handle_fault(&e->t, b), 0);
+		assert_int_equal(am_mmio_handle_fault(&e->t, am_va(b)), 0);
 		check(e);
 		assert_int_equal(calls_of(e, MMIOH_FID_MAP, n0), 0);
 		expect_map(e, a, VMSA_ACC_R);
@@ -1148,7 +1155,7 @@ static void unmap_all_exact(struct env *e, const uint64_t *addrs, unsigned int n
 	int rc;
 
 	for (unsigned int i = 0; i < n; i++) {
-		assert_int_equal(am_mmio_handle_fault(&e->t, addrs[i]), 0);
+		assert_int_equal(am_mmio_handle_fault(&e->t, am_va(addrs[i])), 0);
 		check(e);
 	}
 	nb = e->m.nr;
@@ -1197,7 +1204,7 @@ static void unmap_all_exact(struct env *e, const uint64_t *addrs, unsigned int n
 	check(e);
 	/* a later access faults and guards anew */
 	for (unsigned int i = 0; i < n; i++) {
-		assert_int_equal(am_mmio_handle_fault(&e->t, addrs[i]), 0);
+		assert_int_equal(am_mmio_handle_fault(&e->t, am_va(addrs[i])), 0);
 		check(e);
 	}
 	assert_int_equal(e->m.nr, nb);
@@ -1214,7 +1221,7 @@ static void test_unmap_all(void **state)
 	add_dev(e, RTC, 4 * K4);
 	add_dev(e, WIN, 2 * M2);
 	add_dev(e, FAR_DEV, K4);
-	assert_int_equal(am_mmio_add_ram(&e->t, RAM0, M2, true), 0);
+	assert_int_equal(am_mmio_add_ram(&e->t, am_va(RAM0), M2, true), 0);
 	unmap_all_exact(e, addrs, 6);
 	assert_int_equal(am_mmio_unmap_all(NULL), AM_EINVAL);
 	/* RAM stayed mapped */
@@ -1232,10 +1239,10 @@ static void test_unmap_all_16k(void **state)
 	add_dev(e, RTC, 4 * K16);
 	add_dev(e, WIN, 2 * M2);
 	for (unsigned int i = 0; i < 4; i++) {
-		assert_int_equal(am_mmio_handle_fault(&e->t, addrs[i]), 0);
+		assert_int_equal(am_mmio_handle_fault(&e->t, am_va(addrs[i])), 0);
 		check(e);
 	}
-	assert_int_equal(am_mmio_handle_fault(&e->t, addrs[4]), AM_ENOENT);
+	assert_int_equal(am_mmio_handle_fault(&e->t, am_va(addrs[4])), AM_ENOENT);
 	assert_int_equal(e->m.nr, 4);
 	{
 		unsigned long n0 = e->x.n;
@@ -1261,9 +1268,9 @@ static void test_unmap_all_refused(void **state)
 	add_dev(e, UART, K4);
 	add_dev(e, RTC, 4 * K4);
 	add_dev(e, WIN, M2);
-	assert_int_equal(am_mmio_handle_fault(&e->t, UART), 0);
-	assert_int_equal(am_mmio_handle_fault(&e->t, RTC + K4), 0);
-	assert_int_equal(am_mmio_handle_fault(&e->t, WIN + 0x4000), 0);
+	assert_int_equal(am_mmio_handle_fault(&e->t, am_va(UART)), 0);
+	assert_int_equal(am_mmio_handle_fault(&e->t, am_va(RTC + K4)), 0);
+	assert_int_equal(am_mmio_handle_fault(&e->t, am_va(WIN + 0x4000)), 0);
 	check(e);
 	am_host_pt_clear_log(&e->h);
 	mmioh_fail(&e->m, MMIOH_UNMAP, 1, MMIOH_INVALID_PARAMETER, false);
@@ -1302,8 +1309,8 @@ static void test_unmap_all_upstream(void **state)
 	(void)state;
 	add_dev(e, RTC, 4 * K4);
 	add_dev(e, WIN, M2);
-	assert_int_equal(am_mmio_handle_fault(&e->t, RTC + 2 * K4), 0);
-	assert_int_equal(am_mmio_handle_fault(&e->t, WIN + 0x8000), 0);
+	assert_int_equal(am_mmio_handle_fault(&e->t, am_va(RTC + 2 * K4)), 0);
+	assert_int_equal(am_mmio_handle_fault(&e->t, am_va(WIN + 0x8000)), 0);
 	check(e);
 	/* MAP is the upstream MMIO_GUARD call; no ENROLL was needed */
 	assert_int_equal(e->m.calls[MMIOH_MAP], 2);
@@ -1331,15 +1338,17 @@ static void test_granule_beyond_device_16k(void **state)
 	(void)state;
 	add_dev(e, c, 2 * K4); /* the middle of granule 0x0a010000 */
 	n0 = e->x.n;
-	assert_int_equal(am_mmio_handle_fault(&e->t, c + K4 + 4), 0);
+	assert_int_equal(am_mmio_handle_fault(&e->t, am_va(c + K4 + 4)), 0);
 	check(e);
 	assert_int_equal(e->x.n, n0 + 1);
 	assert_int_equal(e->x.rec[n0].fid, MMIOH_FID_MAP);
 	assert_int_equal(e->x.rec[n0].arg, 0x0a010000);
 	assert_int_equal(page(e, c).valid, 1);
 	assert_int_equal(page(e, c + K4).valid, 1);
-	assert_int_equal(am_pt_query(&e->pt, 0x0a010000, &(struct am_pt_leaf){0}), AM_ENOENT);
-	assert_int_equal(am_pt_query(&e->pt, c + 2 * K4, &(struct am_pt_leaf){0}), AM_ENOENT);
+	assert_int_equal(am_pt_query(&e->pt, am_va(0x0a010000), &(struct am_pt_leaf){0}),
+			 AM_ENOENT);
+	assert_int_equal(am_pt_query(&e->pt, am_va(c + 2 * K4), &(struct am_pt_leaf){0}),
+			 AM_ENOENT);
 	assert_int_equal(e->m.nr, 1);
 	n0 = e->x.n;
 	assert_int_equal(am_mmio_unmap_all(&e->t), 1);
@@ -1376,14 +1385,15 @@ static void test_shared_granule_16k(void **state)
 	add_dev(e, g, K4);	    /* A */
 	add_dev(e, g + 2 * K4, K4); /* B, same granule */
 	n0 = e->x.n;
-	assert_int_equal(am_mmio_handle_fault(&e->t, g + 0x10), 0);
+	assert_int_equal(am_mmio_handle_fault(&e->t, am_va(g + 0x10)), 0);
 	check(e);
 	assert_int_equal(e->x.rec[n0].arg, g);
-	assert_int_equal(am_pt_query(&e->pt, g + K4, &(struct am_pt_leaf){0}), AM_ENOENT);
-	assert_int_equal(am_pt_query(&e->pt, g + 3 * K4, &(struct am_pt_leaf){0}), AM_ENOENT);
+	assert_int_equal(am_pt_query(&e->pt, am_va(g + K4), &(struct am_pt_leaf){0}), AM_ENOENT);
+	assert_int_equal(am_pt_query(&e->pt, am_va(g + 3 * K4), &(struct am_pt_leaf){0}),
+			 AM_ENOENT);
 	/* B: valid with A, or faults and finds its granule guarded */
 	if (!page(e, g + 2 * K4).valid)
-		assert_int_equal(am_mmio_handle_fault(&e->t, g + 2 * K4), 0);
+		assert_int_equal(am_mmio_handle_fault(&e->t, am_va(g + 2 * K4)), 0);
 	check(e);
 	assert_int_equal(e->m.nr, 1);
 	assert_int_equal(e->t.guarded, 1);
@@ -1404,14 +1414,14 @@ static void test_device_added_into_guarded_granule(void **state)
 
 	(void)state;
 	add_dev(e, g, K4); /* A */
-	assert_int_equal(am_mmio_handle_fault(&e->t, g + 0x10), 0);
+	assert_int_equal(am_mmio_handle_fault(&e->t, am_va(g + 0x10)), 0);
 	check(e);
 	assert_int_equal(e->t.guarded, 1);
 	add_dev(e, g + 2 * K4, K4); /* B, after A's granule was guarded */
 	check(e);
 	n0 = e->x.n;
 	if (!page(e, g + 2 * K4).valid)
-		assert_int_equal(am_mmio_handle_fault(&e->t, g + 2 * K4 + 8), 0);
+		assert_int_equal(am_mmio_handle_fault(&e->t, am_va(g + 2 * K4 + 8)), 0);
 	check(e);
 	assert_true(page(e, g + 2 * K4).valid);
 	assert_int_equal(calls_of(e, MMIOH_FID_MAP, n0), 0);
@@ -1443,12 +1453,12 @@ static void test_pending_full_no_pages(void **state)
 	am_host_pt_fail_at(&e->h, 0);
 	e->h.fail_sticky = true;
 	for (unsigned int i = 0; i < AM_MMIO_PENDING; i++)
-		assert_int_equal(am_mmio_handle_fault(&e->t, WIN + i * K4), AM_ENOMEM);
+		assert_int_equal(am_mmio_handle_fault(&e->t, am_va(WIN + i * K4)), AM_ENOMEM);
 	assert_int_equal(e->m.nr, AM_MMIO_PENDING);
 	assert_int_equal(e->t.guarded, AM_MMIO_PENDING);
 	n0 = e->x.n;
 	log0 = e->h.nlog_total;
-	assert_int_equal(am_mmio_handle_fault(&e->t, WIN + 8 * K4), AM_ENOMEM);
+	assert_int_equal(am_mmio_handle_fault(&e->t, am_va(WIN + 8 * K4)), AM_ENOMEM);
 	assert_int_equal(e->x.n, n0); /* no MAP, no UNMAP */
 	assert_int_equal(e->h.nlog_total - log0, 1);
 	assert_int_equal(e->m.nr, AM_MMIO_PENDING);
@@ -1462,7 +1472,7 @@ static void test_pending_full_no_pages(void **state)
 	assert_int_equal(e->t.guarded, 0);
 	check(e);
 	/* with pages again, the faults guard and map as ever */
-	assert_int_equal(am_mmio_handle_fault(&e->t, WIN + 8 * K4), 0);
+	assert_int_equal(am_mmio_handle_fault(&e->t, am_va(WIN + 8 * K4)), 0);
 	assert_int_equal(e->m.nr, 1);
 	check(e);
 }
@@ -1748,7 +1758,7 @@ static void test_tracker_differential(void **state)
 				if (rand() % 2)
 					a &= ~(M2 - 1);
 				for (int k = 0; k < 2; k++)
-					rc[k] = am_mmio_add_device(&e[k]->t, a, sz);
+					rc[k] = am_mmio_add_device(&e[k]->t, am_va(a), sz);
 				assert_int_equal(rc[0], rc[1]);
 				if (!rc[0])
 					for (int k = 0; k < 2; k++) {
@@ -1763,7 +1773,7 @@ static void test_tracker_differential(void **state)
 					    (uint64_t)rand() % e[0]->o.dev_size[d];
 				}
 				for (int k = 0; k < 2; k++)
-					rc[k] = am_mmio_handle_fault(&e[k]->t, a);
+					rc[k] = am_mmio_handle_fault(&e[k]->t, am_va(a));
 				assert_int_equal(rc[0], rc[1]);
 				assert_true(rc[0] == 0 || rc[0] == AM_ENOENT || rc[0] == AM_EPERM);
 			} else {

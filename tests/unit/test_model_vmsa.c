@@ -1356,11 +1356,12 @@ static void test_pt_host_pool_and_fail_at(void **state)
 	for (i = 0; i < 4; i++) {
 		p[i] = am_host_pt_ops.alloc_table(&host, &pa[i]);
 		assert_non_null(p[i]);
-		assert_int_equal(pa[i], 0x80000000ull + i * 4096);
-		assert_ptr_equal(am_host_pt_va(&host, pa[i]), p[i]);
+		assert_int_equal(am_pa_val(pa[i]), 0x80000000ull + i * 4096);
+		assert_ptr_equal(am_host_pt_va(&host, am_pa_val(pa[i])), p[i]);
 		assert_int_equal(p[i][0], 0xa5);
 		assert_int_equal(p[i][4095], 0xa5);
-		assert_int_equal(am_host_pt_read(&host, pa[i] + 8, &ok), 0xa5a5a5a5a5a5a5a5ull);
+		assert_int_equal(am_host_pt_read(&host, am_pa_val(pa[i]) + 8, &ok),
+				 0xa5a5a5a5a5a5a5a5ull);
 		assert_true(ok);
 	}
 	assert_int_equal(host.in_use, 4);
@@ -1373,16 +1374,16 @@ static void test_pt_host_pool_and_fail_at(void **state)
 	assert_int_equal(host.frees, 1);
 	assert_int_equal(host.in_use, 3);
 	assert_int_equal(host.max_in_use, 4);
-	am_host_pt_read(&host, pa[1], &ok);
+	am_host_pt_read(&host, am_pa_val(pa[1]), &ok);
 	assert_false(ok);
 	am_host_pt_ops.free_table(&host, p[1], pa[1]); /* twice */
 	assert_int_equal(host.bad_frees, 2);
 	am_host_pt_read(&host, 0x80000000ull + 4 * 4096, &ok); /* beyond the pool */
 	assert_false(ok);
-	am_host_pt_read(&host, pa[0] + 4, &ok); /* misaligned */
+	am_host_pt_read(&host, am_pa_val(pa[0]) + 4, &ok); /* misaligned */
 	assert_false(ok);
 	assert_null(am_host_pt_va(&host, 0x7ffff000ull));
-	assert_null(am_host_pt_ops.table_va(&host, 0x90000000ull));
+	assert_null(am_host_pt_ops.table_va(&host, am_pa(0x90000000ull)));
 	assert_int_equal(host.bad_table_va, 1);
 	/* a page handed out again is garbage again */
 	memset(p[0], 0, 4096);
@@ -1433,15 +1434,15 @@ static void host_flush(const struct am_pt_ops *ops, unsigned int kind, unsigned 
 static void host_inval(unsigned int regime, uint16_t id, uint64_t addr, unsigned int level,
 		       bool leaf)
 {
-	struct am_pt_inval v = {.addr = addr, .level = (uint8_t)level, .leaf = leaf};
+	struct am_pt_inval v = {.addr = am_va(addr), .level = (uint8_t)level, .leaf = leaf};
 
 	host_flush(&am_host_pt_ops, AM_PT_FLUSH_LIST, regime, id, 1, &v);
 }
 
 static void test_pt_host_flush(void **state)
 {
-	struct am_pt_inval v[2] = {{.addr = 0x1000, .level = 3, .leaf = 1},
-				   {.addr = 0x2000, .level = 3, .leaf = 1}};
+	struct am_pt_inval v[2] = {{.addr = am_va(0x1000), .level = 3, .leaf = 1},
+				   {.addr = am_va(0x2000), .level = 3, .leaf = 1}};
 	unsigned long n;
 
 	(void)state;
@@ -1483,7 +1484,7 @@ static void test_pt_host_flush(void **state)
 	assert_non_null(am_host_pt_tlbi_at(&host, 39));
 	/* ranges: the aarch64 backend's instructions, counted */
 	v[0].pages = 512;
-	v[1].addr = 0x400000;
+	v[1].addr = am_va(0x400000);
 	v[1].pages = 513;
 	n = host.tlbi;
 	host_flush(&am_host_pt_ops, AM_PT_FLUSH_LIST, AM_PT_S1_EL2, 0, 2, v);
@@ -1528,22 +1529,22 @@ static void test_pt_host_tlb_model(void **state)
 		assert_non_null(va[i]);
 		memset(va[i], 0, 4096);
 	}
-	host_put(pa[0], 0, TBL(pa[1]));
-	host_put(pa[1], 0, TBL(pa[2]));
-	host_put(pa[2], 3, PG(0x90003000ull) | D_AF | D_NG | D_AP(1) | D_XN);
-	am_host_pt_tlb(&host, AM_PT_S1_EL10, 39, 40, pa[0], MAIR_TEST, 9);
+	host_put(am_pa_val(pa[0]), 0, TBL(am_pa_val(pa[1])));
+	host_put(am_pa_val(pa[1]), 0, TBL(am_pa_val(pa[2])));
+	host_put(am_pa_val(pa[2]), 3, PG(0x90003000ull) | D_AF | D_NG | D_AP(1) | D_XN);
+	am_host_pt_tlb(&host, AM_PT_S1_EL10, 39, 40, am_pa_val(pa[0]), MAIR_TEST, 9);
 	assert_true(host.tlb_on);
 	tlbm_watch(&host.tlb, 0, 2 * MIB, 0);
 	tlbm_fill(&host.tlb);
 	assert_non_null(tlbm_lookup(&host.tlb, 0x3000));
 	/* unmap the page and free the level-3 table with a leaf-only TLBI */
-	host_put(pa[2], 3, 0);
-	host_put(pa[1], 0, 0);
+	host_put(am_pa_val(pa[2]), 3, 0);
+	host_put(am_pa_val(pa[1]), 0, 0);
 	host_inval(AM_PT_S1_EL10, 9, 0x3000, 3, true);
 	am_host_pt_ops.free_table(&host, va[2], pa[2]);
 	assert_int_equal(host.tlb.freed_in_use, 1);
 	assert_int_equal(host.tlb.bbm_violations, 0);
-	assert_false(am_host_pt_allocated(&host, pa[2]));
+	assert_false(am_host_pt_allocated(&host, am_pa_val(pa[2])));
 	/* flushing forgets everything without counting */
 	am_host_pt_tlb_flush(&host);
 	assert_int_equal(tlbm_check_end(&host.tlb), 0);
@@ -1551,13 +1552,13 @@ static void test_pt_host_tlb_model(void **state)
 	/* the same, done right: a TLBI with walk caches, on the right ASID */
 	va[2] = am_host_pt_ops.alloc_table(&host, &pa[2]);
 	memset(va[2], 0, 4096);
-	host_put(pa[2], 3, PG(0x90003000ull) | D_AF | D_NG | D_AP(1) | D_XN);
-	host_put(pa[1], 0, TBL(pa[2]));
+	host_put(am_pa_val(pa[2]), 3, PG(0x90003000ull) | D_AF | D_NG | D_AP(1) | D_XN);
+	host_put(am_pa_val(pa[1]), 0, TBL(am_pa_val(pa[2])));
 	tlbm_reset_counts(&host.tlb);
 	tlbm_fill(&host.tlb);
 	assert_non_null(tlbm_lookup(&host.tlb, 0x3000));
-	host_put(pa[2], 3, 0);
-	host_put(pa[1], 0, 0);
+	host_put(am_pa_val(pa[2]), 3, 0);
+	host_put(am_pa_val(pa[1]), 0, 0);
 	host_inval(AM_PT_S1_EL10, 9, 0x3000, 3, false);
 	am_host_pt_ops.free_table(&host, va[2], pa[2]);
 	assert_int_equal(tlbm_check_end(&host.tlb), 0);
@@ -1565,10 +1566,10 @@ static void test_pt_host_tlb_model(void **state)
 	assert_int_equal(host.tlb.bbm_violations, 0);
 	assert_string_equal(host.tlb.first_error, "");
 	/* a wrong ASID leaves the stage-1 entry in place */
-	host_put(pa[1], 1, BLK(0x80000000ull) | D_AF | D_NG);
+	host_put(am_pa_val(pa[1]), 1, BLK(0x80000000ull) | D_AF | D_NG);
 	tlbm_watch(&host.tlb, 2 * MIB, 2 * MIB, 0);
 	tlbm_fill(&host.tlb);
-	host_put(pa[1], 1, 0);
+	host_put(am_pa_val(pa[1]), 1, 0);
 	host_inval(AM_PT_S1_EL10, 8, 2 * MIB, 2, true);
 	assert_int_equal(tlbm_check_end(&host.tlb), 1);
 	am_host_pt_fini(&host);

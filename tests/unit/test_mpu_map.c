@@ -920,7 +920,7 @@ static void random_operations_keep_the_rules(void **state)
 	(void)state;
 	for (unsigned int n = 0; n < 20000; n++) {
 		unsigned int op, a, b;
-		am_paddr_t base, limit;
+		am_mpu_addr_t base, limit;
 		int rc;
 
 		seed = seed * 1103515245u + 12345u;
@@ -992,10 +992,10 @@ static struct am_mpu_ops TH_MPU_OPS;
 static void *mpu_thread(void *arg)
 {
 	unsigned int id = (unsigned int)(uintptr_t)arg;
-	am_paddr_t w = A + id * 0x100000ull;
+	am_mpu_addr_t w = A + id * 0x100000ull;
 
 	for (unsigned int i = 0; i < 400; i++) {
-		am_paddr_t b = w + (i % 3) * 0x10000ull;
+		am_mpu_addr_t b = w + (i % 3) * 0x10000ull;
 		int r = am_mpu_map(&F.m, b, b + 0x8000, &AM_ATTR_RW_DATA);
 
 		if (r < 0 || am_mpu_map(&F.m, b, b + 0x1000, &AM_ATTR_RW_DATA) != r ||
@@ -1029,7 +1029,7 @@ static void threads_share_one_map(void **state)
 	assert_true(TLK.nrec >= 2u * 4 * 400);
 	assert_int_equal(am_mpu_used(&F.m), 4);
 	for (unsigned int id = 0; id < 4; id++) {
-		am_paddr_t w = A + id * 0x100000ull;
+		am_mpu_addr_t w = A + id * 0x100000ull;
 
 		assert_int_equal(am_mpu_lookup(&F.m, w, w + 0x4000, NULL), AM_MPU_FOUND);
 	}

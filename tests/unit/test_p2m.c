@@ -60,16 +60,17 @@
 #define F_DOM 1100u	/* domheap frames, no reference */
 #define F_FRUN 1536u	/* 512 frames of another guest, 2 MiB aligned */
 #define F_RAM2 2048u	/* domheap up to the end, 2 MiB aligned */
-#define MFN(i) (FT_FIRST + (am_mfn_t)(i))
+#define MFN(i) (FT_FIRST + (uint64_t)(i))
 
 static struct am_host_p2m HP;
 static struct am_p2m P2M;
 static bool P2M_LIVE;
 static struct am_page_info PG[FT_NR];
 static struct am_frame_table FT;
-static am_mfn_t GNT[NR_GNT], STS[NR_STS];
-static struct oracle_p2m O; /* the oracle watching P2M */
-static char WHY[384];	    /* why it failed */
+static uint64_t GNT[NR_GNT], STS[NR_STS];
+static am_mfn_t GNT_M[NR_GNT], STS_M[NR_STS]; /* the same, for the config */
+static struct oracle_p2m O;		      /* the oracle watching P2M */
+static char WHY[384];			      /* why it failed */
 
 /* One snapshot at a time; its buffers are kept for the next (a failed assertion leaks nothing). */
 static struct oracle_p2m_snap SNAP;
@@ -90,27 +91,31 @@ static unsigned long refs(unsigned int i)
 	return PG[i].count_info & AM_PGC_COUNT_MASK;
 }
 
-static am_gfn_t gfn_of(unsigned int i)
+static uint64_t gfn_of(unsigned int i)
 {
-	am_gfn_t g = 0x5a5a;
+	uint64_t g = 0x5a5a;
 
-	assert_int_equal(am_frame_get_gfn(&PG[i], &g), 0);
+	assert_int_equal(t_frame_get_gfn(&PG[i], &g), 0);
 	return g;
 }
 
 static void frames_reset(void)
 {
-	assert_int_equal(am_frame_table_init(&FT, PG, FT_FIRST, FT_NR), 0);
+	assert_int_equal(am_frame_table_init(&FT, PG, am_mfn(FT_FIRST), FT_NR), 0);
 	for (unsigned int i = 0; i < FT_NR; i++) {
 		memset(&PG[i], 0xa5, sizeof(PG[i]));
 		am_frame_init(&PG[i], is_xenheap(i));
 		if (is_foreign(i))
 			PG[i].count_info = AM_PGC_ALLOCATED | 1ul;
 	}
-	for (unsigned int i = 0; i < NR_GNT; i++)
+	for (unsigned int i = 0; i < NR_GNT; i++) {
 		GNT[i] = MFN(F_GNT + i);
-	for (unsigned int i = 0; i < NR_STS; i++)
+		GNT_M[i] = am_mfn(GNT[i]);
+	}
+	for (unsigned int i = 0; i < NR_STS; i++) {
 		STS[i] = MFN(F_STS + i);
+		STS_M[i] = am_mfn(STS[i]);
+	}
 }
 
 static struct am_p2m_config dflt_cfg(void)
@@ -120,10 +125,10 @@ static struct am_p2m_config dflt_cfg(void)
 		.pa_bits = 48,
 		.vmid = 7,
 		.frames = &FT,
-		.dom = {.shared_info = MFN(F_SHARED),
-			.gnttab_shared = GNT,
+		.dom = {.shared_info = am_mfn(MFN(F_SHARED)),
+			.gnttab_shared = GNT_M,
 			.nr_gnttab_shared = NR_GNT,
-			.gnttab_status = STS,
+			.gnttab_status = STS_M,
 			.nr_gnttab_status = NR_STS},
 	};
 }
@@ -131,10 +136,10 @@ static struct am_p2m_config dflt_cfg(void)
 /* ----------------------------------------------- watching the put path -- */
 
 /* Follow @n pages mapped at @gfn from @mfn; the TLB may cache each of them. */
-static void track(am_gfn_t gfn, am_mfn_t mfn, unsigned int n)
+static void track(uint64_t gfn, uint64_t mfn, unsigned int n)
 {
 	for (unsigned int i = 0; i < n; i++) {
-		assert_non_null(am_frame_of(&FT, mfn + i));
+		assert_non_null(am_frame_of(&FT, am_mfn(mfn + i)));
 		assert_true(oracle_p2m_track(&O, gfn + i, mfn + i, 1,
 					     is_foreign((unsigned int)(mfn + i - FT_FIRST))));
 	}
@@ -201,12 +206,12 @@ static void check(void)
 
 /* -------------------------------------------------- the walker's view -- */
 
-static struct vmsa_result xlate(am_gfn_t g, unsigned int acc)
+static struct vmsa_result xlate(uint64_t g, unsigned int acc)
 {
 	return oracle_p2m_xlate(&O, g, 0x18, acc);
 }
 
-static void expect_map(am_gfn_t g, am_mfn_t mfn, unsigned int acc)
+static void expect_map(uint64_t g, uint64_t mfn, unsigned int acc)
 {
 	struct vmsa_result r = xlate(g, acc);
 
@@ -219,7 +224,7 @@ static void expect_map(am_gfn_t g, am_mfn_t mfn, unsigned int acc)
 	assert_int_equal(r.res_bits, 0);
 }
 
-static void expect_fault(am_gfn_t g, unsigned int acc, enum vmsa_fault f)
+static void expect_fault(uint64_t g, unsigned int acc, enum vmsa_fault f)
 {
 	struct vmsa_result r = xlate(g, acc);
 
@@ -229,14 +234,14 @@ static void expect_fault(am_gfn_t g, unsigned int acc, enum vmsa_fault f)
 }
 
 /* Lookup and walker: @g maps @mfn with type @t and its attributes. */
-static void expect_lookup(am_gfn_t g, am_mfn_t mfn, enum am_p2m_type t)
+static void expect_lookup(uint64_t g, uint64_t mfn, enum am_p2m_type t)
 {
 	ok(oracle_p2m_expect(&O, g, mfn, t, WHY, sizeof(WHY)));
 }
 
-static void expect_nothing(am_gfn_t g)
+static void expect_nothing(uint64_t g)
 {
-	ok(oracle_p2m_expect(&O, g, AM_MFN_INVALID, AM_P2M_NONE, WHY, sizeof(WHY)));
+	ok(oracle_p2m_expect(&O, g, MFN_NONE, AM_P2M_NONE, WHY, sizeof(WHY)));
 }
 
 /* ------------------------------------------------ snapshots: unchanged -- */
@@ -265,11 +270,11 @@ static void unchanged_(int line)
 	} while (0)
 
 /* Map @n frames of another guest: the caller's reference goes to the P2M. */
-static void map_foreign(am_gfn_t g, unsigned int idx, unsigned int n)
+static void map_foreign(uint64_t g, unsigned int idx, unsigned int n)
 {
 	for (unsigned int i = 0; i < n; i++)
 		assert_int_equal(am_frame_get(&PG[idx + i]), 0);
-	assert_int_equal(am_p2m_map(&P2M, g, MFN(idx), n, AM_P2M_FOREIGN), 0);
+	assert_int_equal(am_p2m_map(&P2M, am_gfn(g), am_mfn(MFN(idx)), n, AM_P2M_FOREIGN), 0);
 	check();
 	track(g, MFN(idx), n);
 }
@@ -290,7 +295,7 @@ static void test_frame_layout(void **state)
 	assert_true((AM_PGT_COUNT_MASK & AM_PGT_GFN_MASK) == 0);
 	assert_true((AM_PGT_WRITABLE | AM_PGT_COUNT_MASK | AM_PGT_GFN_MASK) == ~0ul);
 	assert_true(AM_PGT_TYPE_INFO_INIT == AM_PGT_GFN_MASK);
-	assert_true(AM_GFN_INVALID == ~0ull);
+	assert_true(GFN_NONE == ~0ull);
 	/* a 52-bit IPA's GFN (40 bits) fits with room for "none" */
 	assert_true((1ull << 40) - 1 < AM_PGT_GFN_MASK);
 	assert_true((AM_PGC_XEN_HEAP & AM_PGC_COUNT_MASK) == 0);
@@ -302,29 +307,29 @@ static void test_frame_layout(void **state)
 static void test_frame_init(void **state)
 {
 	struct am_page_info pg;
-	am_gfn_t g = 0;
+	uint64_t g = 0;
 
 	(void)state;
 	memset(&pg, 0x5a, sizeof(pg));
 	am_frame_init(&pg, true);
 	assert_true(pg.type_info == AM_PGT_TYPE_INFO_INIT);
 	assert_true(pg.count_info & AM_PGC_XEN_HEAP);
-	assert_int_equal(am_frame_get_gfn(&pg, &g), 0);
-	assert_true(g == AM_GFN_INVALID);
+	assert_int_equal(t_frame_get_gfn(&pg, &g), 0);
+	assert_true(g == GFN_NONE);
 
 	memset(&pg, 0xff, sizeof(pg));
 	am_frame_init(&pg, false);
 	assert_true(pg.type_info == AM_PGT_TYPE_INFO_INIT);
 	assert_false(pg.count_info & AM_PGC_XEN_HEAP);
-	assert_int_equal(am_frame_get_gfn(&pg, &g), AM_EINVAL);
+	assert_int_equal(t_frame_get_gfn(&pg, &g), AM_EINVAL);
 
 	/* the all-ones field reads as "no GFN" whatever the type and count */
 	am_frame_init(&pg, true);
 	pg.type_info = AM_PGT_WRITABLE | AM_PGT_COUNT_MASK | AM_PGT_GFN_MASK;
-	assert_int_equal(am_frame_get_gfn(&pg, &g), 0);
-	assert_true(g == AM_GFN_INVALID);
+	assert_int_equal(t_frame_get_gfn(&pg, &g), 0);
+	assert_true(g == GFN_NONE);
 	pg.type_info = AM_PGT_WRITABLE | (1ul << AM_PGT_COUNT_SHIFT) | 0x1234;
-	assert_int_equal(am_frame_get_gfn(&pg, &g), 0);
+	assert_int_equal(t_frame_get_gfn(&pg, &g), 0);
 	assert_true(g == 0x1234);
 }
 
@@ -334,15 +339,15 @@ static void test_frame_roundtrip(void **state)
 	const unsigned long tops[] = {0, AM_PGT_WRITABLE, AM_PGT_COUNT_MASK,
 				      AM_PGT_WRITABLE | (1ul << AM_PGT_COUNT_SHIFT),
 				      AM_PGT_WRITABLE | AM_PGT_COUNT_MASK};
-	const am_gfn_t vals[] = {0,
+	const uint64_t vals[] = {0,
 				 1,
 				 0x12345,
 				 (1ull << 40) - 1,
 				 AM_PGT_GFN_MASK - 1, /* the largest GFN: 2^61 - 2 */
-				 AM_GFN_INVALID,
+				 GFN_NONE,
 				 AM_PGT_GFN_MASK - 1,
 				 0,
-				 AM_GFN_INVALID};
+				 GFN_NONE};
 
 	(void)state;
 	for (unsigned int t = 0; t < sizeof(tops) / sizeof(tops[0]); t++) {
@@ -353,14 +358,14 @@ static void test_frame_roundtrip(void **state)
 		pg.type_info = tops[t] | AM_PGT_GFN_MASK;
 		for (unsigned int v = 0; v < sizeof(vals) / sizeof(vals[0]); v++) {
 			unsigned long ci = pg.count_info;
-			am_gfn_t g = 0x5a5a;
+			uint64_t g = 0x5a5a;
 
-			assert_int_equal(am_frame_set_gfn(&pg, vals[v]), 0);
+			assert_int_equal(am_frame_set_gfn(&pg, am_gfn(vals[v])), 0);
 			assert_true((pg.type_info & ~AM_PGT_GFN_MASK) == tops[t]);
 			assert_true((pg.type_info & AM_PGT_GFN_MASK) ==
-				    (vals[v] == AM_GFN_INVALID ? AM_PGT_GFN_MASK : vals[v]));
+				    (vals[v] == GFN_NONE ? AM_PGT_GFN_MASK : vals[v]));
 			assert_true(pg.count_info == ci);
-			assert_int_equal(am_frame_get_gfn(&pg, &g), 0);
+			assert_int_equal(t_frame_get_gfn(&pg, &g), 0);
 			assert_true(g == vals[v]);
 		}
 	}
@@ -370,22 +375,22 @@ static void test_frame_roundtrip(void **state)
 static void test_frame_refusals(void **state)
 {
 	struct am_page_info pg, was;
-	am_gfn_t g = 0;
+	uint64_t g = 0;
 	/* the all-ones field is "none": 2^61 - 1 is no GFN either */
-	const am_gfn_t wide[] = {AM_PGT_GFN_MASK, 1ull << 61, (1ull << 61) + 5, 1ull << 62,
-				 AM_GFN_INVALID - 1};
+	const uint64_t wide[] = {AM_PGT_GFN_MASK, 1ull << 61, (1ull << 61) + 5, 1ull << 62,
+				 GFN_NONE - 1};
 
 	(void)state;
-	assert_int_equal(am_frame_get_gfn(NULL, &g), AM_EINVAL);
-	assert_int_equal(am_frame_set_gfn(NULL, 5), AM_EINVAL);
+	assert_int_equal(t_frame_get_gfn(NULL, &g), AM_EINVAL);
+	assert_int_equal(am_frame_set_gfn(NULL, am_gfn(5)), AM_EINVAL);
 	am_frame_init(&pg, true);
-	assert_int_equal(am_frame_get_gfn(&pg, NULL), AM_EINVAL);
+	assert_int_equal(t_frame_get_gfn(&pg, NULL), AM_EINVAL);
 
 	am_frame_init(&pg, false);
 	pg.type_info = AM_PGT_WRITABLE | 7;
 	was = pg;
-	assert_int_equal(am_frame_get_gfn(&pg, &g), AM_EINVAL);
-	assert_int_equal(am_frame_set_gfn(&pg, 9), AM_EINVAL);
+	assert_int_equal(t_frame_get_gfn(&pg, &g), AM_EINVAL);
+	assert_int_equal(am_frame_set_gfn(&pg, am_gfn(9)), AM_EINVAL);
 	assert_int_equal(am_frame_set_gfn(&pg, AM_GFN_INVALID), AM_EINVAL);
 	assert_memory_equal(&pg, &was, sizeof(pg));
 
@@ -393,10 +398,10 @@ static void test_frame_refusals(void **state)
 	pg.type_info = (2ul << AM_PGT_COUNT_SHIFT) | 42;
 	was = pg;
 	for (unsigned int i = 0; i < sizeof(wide) / sizeof(wide[0]); i++) {
-		assert_int_equal(am_frame_set_gfn(&pg, wide[i]), AM_ERANGE);
+		assert_int_equal(am_frame_set_gfn(&pg, am_gfn(wide[i])), AM_ERANGE);
 		assert_memory_equal(&pg, &was, sizeof(pg));
 	}
-	assert_int_equal(am_frame_get_gfn(&pg, &g), 0);
+	assert_int_equal(t_frame_get_gfn(&pg, &g), 0);
 	assert_true(g == 42);
 }
 
@@ -408,19 +413,19 @@ static void test_frame_of_and_refs(void **state)
 	struct am_page_info pg;
 
 	(void)state;
-	assert_int_equal(am_frame_table_init(&top, pages, AM_MFN_INVALID - 9, 4), 0);
+	assert_int_equal(am_frame_table_init(&top, pages, am_mfn(MFN_NONE - 9), 4), 0);
 	frames_reset();
-	assert_null(am_frame_of(&FT, FT_FIRST - 1));
-	assert_ptr_equal(am_frame_of(&FT, FT_FIRST), &PG[0]);
-	assert_ptr_equal(am_frame_of(&FT, FT_FIRST + 77), &PG[77]);
-	assert_ptr_equal(am_frame_of(&FT, FT_FIRST + FT_NR - 1), &PG[FT_NR - 1]);
-	assert_null(am_frame_of(&FT, FT_FIRST + FT_NR));
-	assert_null(am_frame_of(&FT, 0));
+	assert_null(am_frame_of(&FT, am_mfn(FT_FIRST - 1)));
+	assert_ptr_equal(am_frame_of(&FT, am_mfn(FT_FIRST)), &PG[0]);
+	assert_ptr_equal(am_frame_of(&FT, am_mfn(FT_FIRST + 77)), &PG[77]);
+	assert_ptr_equal(am_frame_of(&FT, am_mfn(FT_FIRST + FT_NR - 1)), &PG[FT_NR - 1]);
+	assert_null(am_frame_of(&FT, am_mfn(FT_FIRST + FT_NR)));
+	assert_null(am_frame_of(&FT, am_mfn(0)));
 	assert_null(am_frame_of(&FT, AM_MFN_INVALID));
-	assert_null(am_frame_of(&FT, FT_FIRST + (1ull << 63))); /* no wrap in mfn - first */
-	assert_ptr_equal(am_frame_of(&top, AM_MFN_INVALID - 6), &pages[3]);
-	assert_null(am_frame_of(&top, AM_MFN_INVALID - 5));
-	assert_null(am_frame_of(&top, 1));
+	assert_null(am_frame_of(&FT, am_mfn(FT_FIRST + (1ull << 63)))); /* no wrap in mfn - first */
+	assert_ptr_equal(am_frame_of(&top, am_mfn(MFN_NONE - 6)), &pages[3]);
+	assert_null(am_frame_of(&top, am_mfn(MFN_NONE - 5)));
+	assert_null(am_frame_of(&top, am_mfn(1)));
 
 	am_frame_init(&pg, false);
 	pg.count_info = AM_PGC_ALLOCATED | 1ul;
@@ -481,8 +486,8 @@ static void test_p2m_init_errors(void **state)
 	ops = HP.ops;
 	pt_no_tlbi = HP.pt_ops;
 	pt_no_tlbi.flush = NULL;
-	memcpy(gnt, GNT, sizeof(gnt));
-	memcpy(sts, STS, sizeof(sts));
+	memcpy(gnt, GNT_M, sizeof(gnt));
+	memcpy(sts, STS_M, sizeof(sts));
 
 	assert_int_equal(am_p2m_init(NULL, &cfg, &HP.ops, &HP), AM_EINVAL);
 	assert_int_equal(am_p2m_init(&p, NULL, &HP.ops, &HP), AM_EINVAL);
@@ -517,24 +522,24 @@ static void test_p2m_init_errors(void **state)
 	cfg.frames = NULL;
 	EXPECT_INIT(&cfg, &ops, AM_EINVAL);
 	cfg = dflt_cfg();
-	cfg.dom.shared_info = FT_FIRST - 1;
+	cfg.dom.shared_info = am_mfn(FT_FIRST - 1);
 	EXPECT_INIT(&cfg, &ops, AM_EINVAL);
-	cfg.dom.shared_info = FT_FIRST + FT_NR;
+	cfg.dom.shared_info = am_mfn(FT_FIRST + FT_NR);
 	EXPECT_INIT(&cfg, &ops, AM_EINVAL);
-	cfg.dom.shared_info = MFN(F_RAM);
+	cfg.dom.shared_info = am_mfn(MFN(F_RAM));
 	EXPECT_INIT(&cfg, &ops, AM_EINVAL);
 	cfg = dflt_cfg();
 	cfg.dom.gnttab_shared = gnt;
-	gnt[NR_GNT - 1] = MFN(F_DOM);
+	gnt[NR_GNT - 1] = am_mfn(MFN(F_DOM));
 	EXPECT_INIT(&cfg, &ops, AM_EINVAL);
-	gnt[NR_GNT - 1] = FT_FIRST + FT_NR + 3;
+	gnt[NR_GNT - 1] = am_mfn(FT_FIRST + FT_NR + 3);
 	EXPECT_INIT(&cfg, &ops, AM_EINVAL);
-	gnt[NR_GNT - 1] = GNT[NR_GNT - 1];
+	gnt[NR_GNT - 1] = GNT_M[NR_GNT - 1];
 	EXPECT_INIT(&cfg, &ops, 0);
 	cfg.dom.gnttab_status = sts;
-	sts[1] = MFN(F_FOREIGN);
+	sts[1] = am_mfn(MFN(F_FOREIGN));
 	EXPECT_INIT(&cfg, &ops, AM_EINVAL);
-	sts[1] = 5;
+	sts[1] = am_mfn(5);
 	EXPECT_INIT(&cfg, &ops, AM_EINVAL);
 	cfg = dflt_cfg();
 	cfg.dom.gnttab_shared = NULL;
@@ -595,7 +600,9 @@ static void test_p2m_init_locked_table_ops(void **state)
 		assert_int_equal(HP.pt.allocs, allocs);
 		assert_int_equal(HP.pt.in_use, 0);
 		assert_int_equal(HP.locks, 0);
-		assert_int_equal(am_p2m_map(&P2M, 0x1000, MFN(F_RAM), 1, AM_P2M_RAM_RW), AM_EINVAL);
+		assert_int_equal(
+			am_p2m_map(&P2M, am_gfn(0x1000), am_mfn(MFN(F_RAM)), 1, AM_P2M_RAM_RW),
+			AM_EINVAL);
 	}
 	/* the table ops' log hook is not a lock: accepted (and not used) */
 	locked = HP.pt_ops;
@@ -662,16 +669,17 @@ static void test_p2m_own_table_ctx(void **state)
 	cfg.pt_ctx = &tb;
 	assert_int_equal(am_p2m_init(&p, &cfg, &ops, &e), 0);
 	assert_int_equal(tb.allocs, 1); /* the root, from the table backend's own ctx */
-	assert_int_equal(am_p2m_map(&p, 0x2000, MFN(F_RAM), 512, AM_P2M_RAM_RW), 0);
-	assert_int_equal(am_p2m_add_physmap(&p, AM_SPACE_SHARED_INFO, 0, 0x1000), 0);
+	assert_int_equal(am_p2m_map(&p, am_gfn(0x2000), am_mfn(MFN(F_RAM)), 512, AM_P2M_RAM_RW), 0);
+	assert_int_equal(am_p2m_add_physmap(&p, AM_SPACE_SHARED_INFO, 0, am_gfn(0x1000)), 0);
 	assert_true(tb.in_use > 1);
 	/* a refusal of the table engine: through the P2M's hook, under its lock */
-	assert_int_equal(am_p2m_map(&p, 0x2003, MFN(F_RAM2), 1, AM_P2M_RAM_RW), AM_EEXIST);
+	assert_int_equal(am_p2m_map(&p, am_gfn(0x2003), am_mfn(MFN(F_RAM2)), 1, AM_P2M_RAM_RW),
+			 AM_EEXIST);
 	assert_int_equal(e.logs, 1);
 	assert_int_equal(e.last.event, AM_EV_PT_MAPPED);
 	assert_int_equal(e.unlocked_logs, 0);
-	assert_int_equal(am_p2m_remove_physmap(&p, 0x1000, MFN(F_SHARED)), 0);
-	assert_true(gfn_of(F_SHARED) == AM_GFN_INVALID);
+	assert_int_equal(am_p2m_remove_physmap(&p, am_gfn(0x1000), am_mfn(MFN(F_SHARED))), 0);
+	assert_true(gfn_of(F_SHARED) == GFN_NONE);
 	am_p2m_destroy(&p);
 	assert_int_equal(tb.in_use, 0);
 	assert_int_equal(tb.bad_frees, 0);
@@ -694,15 +702,18 @@ static void test_p2m_defaults(void **state)
 	cfg.pa_bits = 0;
 	cfg.vmid = 200;
 	p = setup_cfg(&cfg);
-	assert_int_equal(am_p2m_map(p, (1ull << 28) - 1, MFN(F_RAM2), 1, AM_P2M_RAM_RW), 0);
-	REFUSED(am_p2m_map(p, 1ull << 28, MFN(F_RAM2 + 1), 1, AM_P2M_RAM_RW), AM_ERANGE);
-	assert_int_equal(am_p2m_map(p, 0x100, (1ull << 36) - 1, 1, AM_P2M_MMIO_DEV), 0);
-	REFUSED(am_p2m_map(p, 0x101, 1ull << 36, 1, AM_P2M_MMIO_DEV), AM_ERANGE);
+	assert_int_equal(
+		am_p2m_map(p, am_gfn((1ull << 28) - 1), am_mfn(MFN(F_RAM2)), 1, AM_P2M_RAM_RW), 0);
+	REFUSED(am_p2m_map(p, am_gfn(1ull << 28), am_mfn(MFN(F_RAM2 + 1)), 1, AM_P2M_RAM_RW),
+		AM_ERANGE);
+	assert_int_equal(am_p2m_map(p, am_gfn(0x100), am_mfn((1ull << 36) - 1), 1, AM_P2M_MMIO_DEV),
+			 0);
+	REFUSED(am_p2m_map(p, am_gfn(0x101), am_mfn(1ull << 36), 1, AM_P2M_MMIO_DEV), AM_ERANGE);
 	check();
 	expect_map((1ull << 28) - 1, MFN(F_RAM2), VMSA_ACC_R);
 	expect_map(0x100, (1ull << 36) - 1, VMSA_ACC_R);
 	assert_true(am_pt_ttbr(&p->pt) >> 48 == 200);
-	assert_int_equal(am_p2m_unmap(p, 0x100, 1, AM_MFN_INVALID), 0);
+	assert_int_equal(am_p2m_unmap(p, am_gfn(0x100), 1, AM_MFN_INVALID), 0);
 	check();
 	assert_int_equal(HP.pt.last_tlbi.regime, AM_PT_S2);
 	assert_int_equal(HP.pt.last_tlbi.vmid, 200);
@@ -713,10 +724,10 @@ static void test_p2m_defaults(void **state)
 static void test_p2m_types(void **state)
 {
 	struct am_p2m *p = setup();
-	const am_gfn_t g = 0x40000;
+	const uint64_t g = 0x40000;
 	const struct {
 		enum am_p2m_type t;
-		am_mfn_t mfn;
+		uint64_t mfn;
 	} m[] = {
 		{AM_P2M_RAM_RW, MFN(F_RAM2)},	  {AM_P2M_RAM_RO, MFN(F_RAM2 + 1)},
 		{AM_P2M_MMIO_DEV, 0x9000},	  {AM_P2M_MMIO_NC, 0x9001},
@@ -729,7 +740,7 @@ static void test_p2m_types(void **state)
 	(void)state;
 	assert_int_equal(am_frame_get(&PG[F_FOREIGN]), 0);
 	for (unsigned int i = 0; i < n; i++) {
-		assert_int_equal(am_p2m_map(p, g + 2 * i, m[i].mfn, 1, m[i].t), 0);
+		assert_int_equal(am_p2m_map(p, am_gfn(g + 2 * i), am_mfn(m[i].mfn), 1, m[i].t), 0);
 		check();
 	}
 	track(g + 12, MFN(F_FOREIGN), 1);
@@ -791,12 +802,12 @@ static void test_p2m_types(void **state)
 static void test_p2m_lookup_block(void **state)
 {
 	struct am_p2m *p = setup();
-	const am_gfn_t g = 0x80000; /* 2 GiB, 2 MiB aligned */
-	am_mfn_t m;
+	const uint64_t g = 0x80000; /* 2 GiB, 2 MiB aligned */
+	uint64_t m;
 	enum am_p2m_type t;
 
 	(void)state;
-	assert_int_equal(am_p2m_map(p, g, MFN(F_RAM), 512, AM_P2M_RAM_RW), 0);
+	assert_int_equal(am_p2m_map(p, am_gfn(g), am_mfn(MFN(F_RAM)), 512, AM_P2M_RAM_RW), 0);
 	check();
 	assert_true(xlate(g + 100, VMSA_ACC_R).leaf_size == M2);
 	assert_int_equal(xlate(g + 100, VMSA_ACC_R).level, 2);
@@ -807,15 +818,17 @@ static void test_p2m_lookup_block(void **state)
 	expect_nothing(g + 512);
 	expect_nothing(g - 1);
 	/* misaligned: pages */
-	assert_int_equal(am_p2m_map(p, g + 1024 + 1, MFN(F_RAM2), 512, AM_P2M_RAM_RW), 0);
+	assert_int_equal(
+		am_p2m_map(p, am_gfn(g + 1024 + 1), am_mfn(MFN(F_RAM2)), 512, AM_P2M_RAM_RW), 0);
 	check();
 	assert_true(xlate(g + 1024 + 1, VMSA_ACC_R).leaf_size == K4);
 	expect_lookup(g + 1024 + 300, MFN(F_RAM2 + 299), AM_P2M_RAM_RW);
 
-	assert_int_equal(am_p2m_lookup(p, 1ull << 28, &m, &t), AM_ERANGE);
-	assert_int_equal(am_p2m_lookup(p, 1ull << 52, &m, &t), AM_ERANGE); /* IPA would wrap */
-	assert_int_equal(am_p2m_lookup(p, AM_GFN_INVALID, &m, &t), AM_ERANGE);
-	assert_int_equal(am_p2m_lookup(NULL, g, &m, &t), AM_EINVAL);
+	assert_int_equal(t_p2m_lookup(p, am_gfn(1ull << 28), &m, &t), AM_ERANGE);
+	assert_int_equal(t_p2m_lookup(p, am_gfn(1ull << 52), &m, &t),
+			 AM_ERANGE); /* IPA would wrap */
+	assert_int_equal(t_p2m_lookup(p, am_gfn(GFN_NONE), &m, &t), AM_ERANGE);
+	assert_int_equal(t_p2m_lookup(NULL, am_gfn(g), &m, &t), AM_EINVAL);
 	check();
 }
 
@@ -823,46 +836,65 @@ static void test_p2m_lookup_block(void **state)
 static void test_p2m_map_refusals(void **state)
 {
 	struct am_p2m *p = setup();
-	const am_gfn_t g = 0x80000;
+	const uint64_t g = 0x80000;
 
 	(void)state;
-	assert_int_equal(am_p2m_map(p, g, MFN(F_RAM), 512, AM_P2M_RAM_RW), 0);
-	assert_int_equal(am_p2m_map(p, g + 1024, MFN(F_RAM2), 4, AM_P2M_RAM_RW), 0);
-	assert_int_equal(am_p2m_map(p, g + 2048, MFN(F_XEXTRA + 1), 1, AM_P2M_RAM_RW), 0);
-	assert_int_equal(am_p2m_add_physmap(p, AM_SPACE_SHARED_INFO, 0, g + 3000), 0);
+	assert_int_equal(am_p2m_map(p, am_gfn(g), am_mfn(MFN(F_RAM)), 512, AM_P2M_RAM_RW), 0);
+	assert_int_equal(am_p2m_map(p, am_gfn(g + 1024), am_mfn(MFN(F_RAM2)), 4, AM_P2M_RAM_RW), 0);
+	assert_int_equal(
+		am_p2m_map(p, am_gfn(g + 2048), am_mfn(MFN(F_XEXTRA + 1)), 1, AM_P2M_RAM_RW), 0);
+	assert_int_equal(am_p2m_add_physmap(p, AM_SPACE_SHARED_INFO, 0, am_gfn(g + 3000)), 0);
 	check();
 	assert_true(gfn_of(F_XEXTRA + 1) == g + 2048);
 
-	REFUSED(am_p2m_map(NULL, g + 4000, MFN(F_RAM2), 1, AM_P2M_RAM_RW), AM_EINVAL);
-	REFUSED(am_p2m_map(p, g + 4000, MFN(F_RAM2), 0, AM_P2M_RAM_RW), AM_EINVAL);
-	REFUSED(am_p2m_map(p, g + 4000, MFN(F_RAM2), 1, AM_P2M_NONE), AM_EINVAL);
-	REFUSED(am_p2m_map(p, g + 4000, MFN(F_RAM2), 1, AM_P2M_TYPE_COUNT), AM_EINVAL);
-	REFUSED(am_p2m_map(p, g + 4000, MFN(F_RAM2), 1, (enum am_p2m_type)99), AM_EINVAL);
+	REFUSED(am_p2m_map(NULL, am_gfn(g + 4000), am_mfn(MFN(F_RAM2)), 1, AM_P2M_RAM_RW),
+		AM_EINVAL);
+	REFUSED(am_p2m_map(p, am_gfn(g + 4000), am_mfn(MFN(F_RAM2)), 0, AM_P2M_RAM_RW), AM_EINVAL);
+	REFUSED(am_p2m_map(p, am_gfn(g + 4000), am_mfn(MFN(F_RAM2)), 1, AM_P2M_NONE), AM_EINVAL);
+	REFUSED(am_p2m_map(p, am_gfn(g + 4000), am_mfn(MFN(F_RAM2)), 1, AM_P2M_TYPE_COUNT),
+		AM_EINVAL);
+	REFUSED(am_p2m_map(p, am_gfn(g + 4000), am_mfn(MFN(F_RAM2)), 1, (enum am_p2m_type)99),
+		AM_EINVAL);
 	/* wrap-around of gfn + nr or mfn + nr */
-	REFUSED(am_p2m_map(p, AM_GFN_INVALID - 1, MFN(F_RAM2), 4, AM_P2M_RAM_RW), AM_EOVERFLOW);
-	REFUSED(am_p2m_map(p, g + 4000, AM_MFN_INVALID - 1, 4, AM_P2M_RAM_RW), AM_EOVERFLOW);
+	REFUSED(am_p2m_map(p, am_gfn(GFN_NONE - 1), am_mfn(MFN(F_RAM2)), 4, AM_P2M_RAM_RW),
+		AM_EOVERFLOW);
+	REFUSED(am_p2m_map(p, am_gfn(g + 4000), am_mfn(MFN_NONE - 1), 4, AM_P2M_RAM_RW),
+		AM_EOVERFLOW);
 	/* beyond the IPA size (40 bits) or the PA size (48 bits) */
-	REFUSED(am_p2m_map(p, 1ull << 28, MFN(F_RAM2), 1, AM_P2M_RAM_RW), AM_ERANGE);
-	REFUSED(am_p2m_map(p, (1ull << 28) - 1, MFN(F_RAM2), 2, AM_P2M_RAM_RW), AM_ERANGE);
-	REFUSED(am_p2m_map(p, 1ull << 52, MFN(F_RAM2), 1, AM_P2M_RAM_RW), AM_ERANGE);
-	REFUSED(am_p2m_map(p, 1ull << 60, MFN(F_RAM2), 1, AM_P2M_RAM_RW), AM_ERANGE);
-	REFUSED(am_p2m_map(p, 0, MFN(F_RAM2), 1ull << 52, AM_P2M_RAM_RW), AM_ERANGE);
-	REFUSED(am_p2m_map(p, g + 4000, 1ull << 36, 1, AM_P2M_MMIO_DEV), AM_ERANGE);
-	REFUSED(am_p2m_map(p, g + 4000, (1ull << 36) - 1, 2, AM_P2M_MMIO_DEV), AM_ERANGE);
-	REFUSED(am_p2m_map(p, g + 4000, 1ull << 52, 1, AM_P2M_MMIO_DEV), AM_ERANGE);
+	REFUSED(am_p2m_map(p, am_gfn(1ull << 28), am_mfn(MFN(F_RAM2)), 1, AM_P2M_RAM_RW),
+		AM_ERANGE);
+	REFUSED(am_p2m_map(p, am_gfn((1ull << 28) - 1), am_mfn(MFN(F_RAM2)), 2, AM_P2M_RAM_RW),
+		AM_ERANGE);
+	REFUSED(am_p2m_map(p, am_gfn(1ull << 52), am_mfn(MFN(F_RAM2)), 1, AM_P2M_RAM_RW),
+		AM_ERANGE);
+	REFUSED(am_p2m_map(p, am_gfn(1ull << 60), am_mfn(MFN(F_RAM2)), 1, AM_P2M_RAM_RW),
+		AM_ERANGE);
+	REFUSED(am_p2m_map(p, am_gfn(0), am_mfn(MFN(F_RAM2)), 1ull << 52, AM_P2M_RAM_RW),
+		AM_ERANGE);
+	REFUSED(am_p2m_map(p, am_gfn(g + 4000), am_mfn(1ull << 36), 1, AM_P2M_MMIO_DEV), AM_ERANGE);
+	REFUSED(am_p2m_map(p, am_gfn(g + 4000), am_mfn((1ull << 36) - 1), 2, AM_P2M_MMIO_DEV),
+		AM_ERANGE);
+	REFUSED(am_p2m_map(p, am_gfn(g + 4000), am_mfn(1ull << 52), 1, AM_P2M_MMIO_DEV), AM_ERANGE);
 	/* something is mapped: a page, inside a block, the last page of a range */
-	REFUSED(am_p2m_map(p, g + 1026, MFN(F_RAM2 + 100), 1, AM_P2M_RAM_RW), AM_EEXIST);
-	REFUSED(am_p2m_map(p, g + 7, MFN(F_RAM2 + 100), 1, AM_P2M_RAM_RW), AM_EEXIST);
-	REFUSED(am_p2m_map(p, g - 3, MFN(F_RAM2 + 100), 4, AM_P2M_RAM_RW), AM_EEXIST);
-	REFUSED(am_p2m_map(p, g + 1020, MFN(F_RAM2 + 100), 5, AM_P2M_RAM_RW), AM_EEXIST);
-	REFUSED(am_p2m_map(p, g + 2048, MFN(F_RAM2 + 100), 1, AM_P2M_RAM_RW), AM_EEXIST);
-	REFUSED(am_p2m_map(p, g + 3000, MFN(F_RAM2 + 100), 1, AM_P2M_MMIO_DEV), AM_EEXIST);
+	REFUSED(am_p2m_map(p, am_gfn(g + 1026), am_mfn(MFN(F_RAM2 + 100)), 1, AM_P2M_RAM_RW),
+		AM_EEXIST);
+	REFUSED(am_p2m_map(p, am_gfn(g + 7), am_mfn(MFN(F_RAM2 + 100)), 1, AM_P2M_RAM_RW),
+		AM_EEXIST);
+	REFUSED(am_p2m_map(p, am_gfn(g - 3), am_mfn(MFN(F_RAM2 + 100)), 4, AM_P2M_RAM_RW),
+		AM_EEXIST);
+	REFUSED(am_p2m_map(p, am_gfn(g + 1020), am_mfn(MFN(F_RAM2 + 100)), 5, AM_P2M_RAM_RW),
+		AM_EEXIST);
+	REFUSED(am_p2m_map(p, am_gfn(g + 2048), am_mfn(MFN(F_RAM2 + 100)), 1, AM_P2M_RAM_RW),
+		AM_EEXIST);
+	REFUSED(am_p2m_map(p, am_gfn(g + 3000), am_mfn(MFN(F_RAM2 + 100)), 1, AM_P2M_MMIO_DEV),
+		AM_EEXIST);
 	/* a xenheap frame with a GFN: alone, or the second of a range */
-	REFUSED(am_p2m_map(p, g + 4000, MFN(F_XEXTRA + 1), 1, AM_P2M_RAM_RW), AM_EBUSY);
-	REFUSED(am_p2m_map(p, g + 4000, MFN(F_XEXTRA), 2, AM_P2M_RAM_RW), AM_EBUSY);
-	REFUSED(am_p2m_map(p, g + 4000, MFN(F_SHARED), 1, AM_P2M_RAM_RW), AM_EBUSY);
-	REFUSED(am_p2m_map(p, g + 4000, MFN(F_SHARED), 1, AM_P2M_RAM_RO), AM_EBUSY);
-	assert_true(gfn_of(F_XEXTRA) == AM_GFN_INVALID);
+	REFUSED(am_p2m_map(p, am_gfn(g + 4000), am_mfn(MFN(F_XEXTRA + 1)), 1, AM_P2M_RAM_RW),
+		AM_EBUSY);
+	REFUSED(am_p2m_map(p, am_gfn(g + 4000), am_mfn(MFN(F_XEXTRA)), 2, AM_P2M_RAM_RW), AM_EBUSY);
+	REFUSED(am_p2m_map(p, am_gfn(g + 4000), am_mfn(MFN(F_SHARED)), 1, AM_P2M_RAM_RW), AM_EBUSY);
+	REFUSED(am_p2m_map(p, am_gfn(g + 4000), am_mfn(MFN(F_SHARED)), 1, AM_P2M_RAM_RO), AM_EBUSY);
+	assert_true(gfn_of(F_XEXTRA) == GFN_NONE);
 	assert_true(gfn_of(F_SHARED) == g + 3000);
 	expect_nothing(g + 4000);
 	expect_lookup(g + 2048, MFN(F_XEXTRA + 1), AM_P2M_RAM_RW);
@@ -872,10 +904,10 @@ static void test_p2m_map_refusals(void **state)
 static void test_xenheap_by_page(void **state)
 {
 	struct am_p2m *p = setup();
-	const am_gfn_t g = 0x80000;
+	const uint64_t g = 0x80000;
 
 	(void)state;
-	assert_int_equal(am_p2m_map(p, g, MFN(F_XRUN), 512, AM_P2M_RAM_RW), 0);
+	assert_int_equal(am_p2m_map(p, am_gfn(g), am_mfn(MFN(F_XRUN)), 512, AM_P2M_RAM_RW), 0);
 	check();
 	for (unsigned int i = 0; i < 512; i++) {
 		assert_true(gfn_of(F_XRUN + i) == g + i);
@@ -886,14 +918,14 @@ static void test_xenheap_by_page(void **state)
 		}
 	}
 	track(g, MFN(F_XRUN), 512);
-	assert_int_equal(am_p2m_unmap(p, g, 512, MFN(F_XRUN)), 0);
+	assert_int_equal(am_p2m_unmap(p, am_gfn(g), 512, am_mfn(MFN(F_XRUN))), 0);
 	check();
 	for (unsigned int i = 0; i < 512; i++)
-		assert_true(gfn_of(F_XRUN + i) == AM_GFN_INVALID);
+		assert_true(gfn_of(F_XRUN + i) == GFN_NONE);
 	expect_nothing(g);
 	expect_nothing(g + 511);
 	/* mapped again elsewhere: the frames are free to be */
-	assert_int_equal(am_p2m_map(p, g + 7, MFN(F_XRUN), 3, AM_P2M_RAM_RO), 0);
+	assert_int_equal(am_p2m_map(p, am_gfn(g + 7), am_mfn(MFN(F_XRUN)), 3, AM_P2M_RAM_RO), 0);
 	check();
 	assert_true(gfn_of(F_XRUN + 2) == g + 9);
 }
@@ -902,52 +934,56 @@ static void test_xenheap_by_page(void **state)
 static void test_put_clears_gfn(void **state)
 {
 	struct am_p2m *p = setup();
-	const am_gfn_t g = 0x20000;
-	am_gfn_t gg;
+	const uint64_t g = 0x20000;
+	uint64_t gg;
 
 	(void)state;
 	/* am_p2m_unmap() of one page */
-	assert_int_equal(am_p2m_map(p, g, MFN(F_XEXTRA), 1, AM_P2M_RAM_RW), 0);
+	assert_int_equal(am_p2m_map(p, am_gfn(g), am_mfn(MFN(F_XEXTRA)), 1, AM_P2M_RAM_RW), 0);
 	check();
 	track(g, MFN(F_XEXTRA), 1);
-	assert_int_equal(am_p2m_unmap(p, g, 1, MFN(F_XEXTRA)), 0);
+	assert_int_equal(am_p2m_unmap(p, am_gfn(g), 1, am_mfn(MFN(F_XEXTRA))), 0);
 	check();
-	assert_true(gfn_of(F_XEXTRA) == AM_GFN_INVALID);
+	assert_true(gfn_of(F_XEXTRA) == GFN_NONE);
 	expect_nothing(g);
 
 	/* am_p2m_remove_physmap() */
-	assert_int_equal(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, 2, g + 1), 0);
+	assert_int_equal(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, 2, am_gfn(g + 1)), 0);
 	check();
 	track(g + 1, GNT[2], 1);
-	assert_int_equal(am_p2m_remove_physmap(p, g + 1, GNT[2]), 0);
+	assert_int_equal(am_p2m_remove_physmap(p, am_gfn(g + 1), am_mfn(GNT[2])), 0);
 	check();
-	assert_int_equal(am_p2m_gnttab_gfn(p, 2, &gg), 0);
-	assert_true(gg == AM_GFN_INVALID);
-	assert_true(gfn_of(F_GNT + 2) == AM_GFN_INVALID);
+	assert_int_equal(t_p2m_gnttab_gfn(p, 2, &gg), 0);
+	assert_true(gg == GFN_NONE);
+	assert_true(gfn_of(F_GNT + 2) == GFN_NONE);
 	expect_nothing(g + 1);
 
 	/* a range of xenheap and RAM pages, unmapped in one call */
-	assert_int_equal(am_p2m_map(p, g + 10, MFN(F_XEXTRA + 2), 3, AM_P2M_RAM_RW), 0);
-	assert_int_equal(am_p2m_map(p, g + 13, MFN(F_RAM2), 2, AM_P2M_RAM_RW), 0);
-	assert_int_equal(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, AM_GNTTAB_STATUS | 1, g + 15),
+	assert_int_equal(am_p2m_map(p, am_gfn(g + 10), am_mfn(MFN(F_XEXTRA + 2)), 3, AM_P2M_RAM_RW),
 			 0);
+	assert_int_equal(am_p2m_map(p, am_gfn(g + 13), am_mfn(MFN(F_RAM2)), 2, AM_P2M_RAM_RW), 0);
+	assert_int_equal(
+		am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, AM_GNTTAB_STATUS | 1, am_gfn(g + 15)),
+		0);
 	check();
 	track(g + 10, MFN(F_XEXTRA + 2), 3);
 	track(g + 15, STS[1], 1);
-	assert_int_equal(am_p2m_unmap(p, g + 10, 6, AM_MFN_INVALID), 0);
+	assert_int_equal(am_p2m_unmap(p, am_gfn(g + 10), 6, AM_MFN_INVALID), 0);
 	check();
 	for (unsigned int i = 2; i < 5; i++)
-		assert_true(gfn_of(F_XEXTRA + i) == AM_GFN_INVALID);
-	assert_true(gfn_of(F_STS + 1) == AM_GFN_INVALID);
+		assert_true(gfn_of(F_XEXTRA + i) == GFN_NONE);
+	assert_true(gfn_of(F_STS + 1) == GFN_NONE);
 	for (unsigned int i = 10; i < 16; i++)
 		expect_nothing(g + i);
 
 	/* am_p2m_destroy(), with the TLB model still watching */
-	assert_int_equal(am_p2m_add_physmap(p, AM_SPACE_SHARED_INFO, 0, g + 20), 0);
-	assert_int_equal(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, 3, g + 21), 0);
-	assert_int_equal(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, AM_GNTTAB_STATUS | 0, g + 22),
+	assert_int_equal(am_p2m_add_physmap(p, AM_SPACE_SHARED_INFO, 0, am_gfn(g + 20)), 0);
+	assert_int_equal(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, 3, am_gfn(g + 21)), 0);
+	assert_int_equal(
+		am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, AM_GNTTAB_STATUS | 0, am_gfn(g + 22)),
+		0);
+	assert_int_equal(am_p2m_map(p, am_gfn(g + 23), am_mfn(MFN(F_XEXTRA + 5)), 1, AM_P2M_RAM_RW),
 			 0);
-	assert_int_equal(am_p2m_map(p, g + 23, MFN(F_XEXTRA + 5), 1, AM_P2M_RAM_RW), 0);
 	check();
 	track(g + 20, MFN(F_SHARED), 1);
 	track(g + 21, GNT[3], 1);
@@ -962,17 +998,17 @@ static void test_put_clears_gfn(void **state)
 	assert_int_equal(HP.pt.in_use, 0);
 	assert_int_equal(HP.pt.bad_frees, 0);
 	assert_int_equal(HP.pt.tlb.freed_in_use, 0);
-	assert_true(gfn_of(F_SHARED) == AM_GFN_INVALID);
-	assert_true(gfn_of(F_GNT + 3) == AM_GFN_INVALID);
-	assert_true(gfn_of(F_STS) == AM_GFN_INVALID);
-	assert_true(gfn_of(F_XEXTRA + 5) == AM_GFN_INVALID);
+	assert_true(gfn_of(F_SHARED) == GFN_NONE);
+	assert_true(gfn_of(F_GNT + 3) == GFN_NONE);
+	assert_true(gfn_of(F_STS) == GFN_NONE);
+	assert_true(gfn_of(F_XEXTRA + 5) == GFN_NONE);
 }
 
 /* A foreign frame's reference is dropped once per page, after the TLBI. */
 static void test_foreign_put(void **state)
 {
 	struct am_p2m *p = setup();
-	const am_gfn_t g = 0x30000, gb = 0x80000;
+	const uint64_t g = 0x30000, gb = 0x80000;
 
 	(void)state;
 	map_foreign(g, F_FOREIGN, 4);
@@ -981,7 +1017,7 @@ static void test_foreign_put(void **state)
 	assert_int_equal(HP.foreign_puts, 0);
 
 	/* am_p2m_unmap(): two pages from the middle */
-	assert_int_equal(am_p2m_unmap(p, g + 1, 2, MFN(F_FOREIGN + 1)), 0);
+	assert_int_equal(am_p2m_unmap(p, am_gfn(g + 1), 2, am_mfn(MFN(F_FOREIGN + 1))), 0);
 	check();
 	assert_int_equal(HP.foreign_puts, 2);
 	assert_int_equal(refs(F_FOREIGN), 2);
@@ -993,16 +1029,16 @@ static void test_foreign_put(void **state)
 	expect_map(g + 3, MFN(F_FOREIGN + 3), VMSA_ACC_R);
 
 	/* am_p2m_remove_physmap() */
-	assert_int_equal(am_p2m_remove_physmap(p, g, MFN(F_FOREIGN)), 0);
+	assert_int_equal(am_p2m_remove_physmap(p, am_gfn(g), am_mfn(MFN(F_FOREIGN))), 0);
 	check();
 	assert_int_equal(HP.foreign_puts, 3);
-	assert_true(HP.last_foreign == MFN(F_FOREIGN));
+	assert_true(am_mfn_val(HP.last_foreign) == MFN(F_FOREIGN));
 	assert_int_equal(refs(F_FOREIGN), 1);
 
 	/* a 2 MiB range of foreign frames: 512 puts, whatever its shape */
 	tlbm_watch(&HP.pt.tlb, IPA(gb), M2, 64 * K4);
 	map_foreign(gb, F_FRUN, 512);
-	assert_int_equal(am_p2m_unmap(p, gb, 512, MFN(F_FRUN)), 0);
+	assert_int_equal(am_p2m_unmap(p, am_gfn(gb), 512, am_mfn(MFN(F_FRUN))), 0);
 	check();
 	assert_int_equal(HP.foreign_puts, 3 + 512);
 	for (unsigned int i = 0; i < 512; i++)
@@ -1010,7 +1046,7 @@ static void test_foreign_put(void **state)
 
 	/* again; one page out of the middle, then destroy puts the rest */
 	map_foreign(gb, F_FRUN, 512);
-	assert_int_equal(am_p2m_unmap(p, gb + 5, 1, MFN(F_FRUN + 5)), 0);
+	assert_int_equal(am_p2m_unmap(p, am_gfn(gb + 5), 1, am_mfn(MFN(F_FRUN + 5))), 0);
 	check();
 	assert_int_equal(HP.foreign_puts, 3 + 512 + 1);
 	assert_int_equal(refs(F_FRUN + 5), 1);
@@ -1036,56 +1072,58 @@ static void test_foreign_put(void **state)
 static void test_unmap_refusals(void **state)
 {
 	struct am_p2m *p = setup();
-	const am_gfn_t g = 0x20000, gb = 0x80000;
+	const uint64_t g = 0x20000, gb = 0x80000;
 
 	(void)state;
-	assert_int_equal(am_p2m_map(p, g, MFN(F_RAM2), 4, AM_P2M_RAM_RW), 0); /* g..g+3 */
-	assert_int_equal(am_p2m_map(p, g + 5, MFN(F_RAM2 + 5), 1, AM_P2M_RAM_RW), 0);
-	assert_int_equal(am_p2m_map(p, g + 6, MFN(F_XEXTRA), 1, AM_P2M_RAM_RW), 0);
+	assert_int_equal(am_p2m_map(p, am_gfn(g), am_mfn(MFN(F_RAM2)), 4, AM_P2M_RAM_RW),
+			 0); /* g..g+3 */
+	assert_int_equal(am_p2m_map(p, am_gfn(g + 5), am_mfn(MFN(F_RAM2 + 5)), 1, AM_P2M_RAM_RW),
+			 0);
+	assert_int_equal(am_p2m_map(p, am_gfn(g + 6), am_mfn(MFN(F_XEXTRA)), 1, AM_P2M_RAM_RW), 0);
 	map_foreign(g + 7, F_FOREIGN, 1);
-	assert_int_equal(am_p2m_map(p, gb, MFN(F_RAM), 512, AM_P2M_RAM_RW), 0);
+	assert_int_equal(am_p2m_map(p, am_gfn(gb), am_mfn(MFN(F_RAM)), 512, AM_P2M_RAM_RW), 0);
 	check();
 	track(g + 6, MFN(F_XEXTRA), 1);
 
 	/* a hole (g + 4) anywhere in the range */
-	REFUSED(am_p2m_unmap(p, g, 6, AM_MFN_INVALID), AM_ENOENT);
-	REFUSED(am_p2m_unmap(p, g + 4, 1, AM_MFN_INVALID), AM_ENOENT);
-	REFUSED(am_p2m_unmap(p, g + 3, 5, AM_MFN_INVALID), AM_ENOENT);
-	REFUSED(am_p2m_unmap(p, g + 4, 4, AM_MFN_INVALID), AM_ENOENT);
-	REFUSED(am_p2m_unmap(p, g + 7, 2, AM_MFN_INVALID), AM_ENOENT);
-	REFUSED(am_p2m_unmap(p, gb + 500, 20, AM_MFN_INVALID), AM_ENOENT);
-	REFUSED(am_p2m_remove_physmap(p, g + 4, AM_MFN_INVALID), AM_ENOENT);
-	REFUSED(am_p2m_remove_physmap(p, g + 100, MFN(F_RAM2)), AM_ENOENT);
+	REFUSED(am_p2m_unmap(p, am_gfn(g), 6, AM_MFN_INVALID), AM_ENOENT);
+	REFUSED(am_p2m_unmap(p, am_gfn(g + 4), 1, AM_MFN_INVALID), AM_ENOENT);
+	REFUSED(am_p2m_unmap(p, am_gfn(g + 3), 5, AM_MFN_INVALID), AM_ENOENT);
+	REFUSED(am_p2m_unmap(p, am_gfn(g + 4), 4, AM_MFN_INVALID), AM_ENOENT);
+	REFUSED(am_p2m_unmap(p, am_gfn(g + 7), 2, AM_MFN_INVALID), AM_ENOENT);
+	REFUSED(am_p2m_unmap(p, am_gfn(gb + 500), 20, AM_MFN_INVALID), AM_ENOENT);
+	REFUSED(am_p2m_remove_physmap(p, am_gfn(g + 4), AM_MFN_INVALID), AM_ENOENT);
+	REFUSED(am_p2m_remove_physmap(p, am_gfn(g + 100), am_mfn(MFN(F_RAM2))), AM_ENOENT);
 	/* another frame than expected: the first, a later one, inside a block */
-	REFUSED(am_p2m_unmap(p, g, 4, MFN(F_RAM2 + 1)), AM_EILSEQ);
-	REFUSED(am_p2m_unmap(p, g + 5, 3, MFN(F_RAM2 + 5)), AM_EILSEQ);
-	REFUSED(am_p2m_unmap(p, g + 6, 2, MFN(F_XEXTRA)), AM_EILSEQ);
-	REFUSED(am_p2m_unmap(p, gb + 3, 2, MFN(F_RAM + 4)), AM_EILSEQ);
-	REFUSED(am_p2m_remove_physmap(p, g + 6, MFN(F_XEXTRA + 1)), AM_EILSEQ);
-	REFUSED(am_p2m_remove_physmap(p, g + 7, MFN(F_FOREIGN + 1)), AM_EILSEQ);
-	REFUSED(am_p2m_remove_physmap(p, gb + 9, MFN(F_RAM + 10)), AM_EILSEQ);
+	REFUSED(am_p2m_unmap(p, am_gfn(g), 4, am_mfn(MFN(F_RAM2 + 1))), AM_EILSEQ);
+	REFUSED(am_p2m_unmap(p, am_gfn(g + 5), 3, am_mfn(MFN(F_RAM2 + 5))), AM_EILSEQ);
+	REFUSED(am_p2m_unmap(p, am_gfn(g + 6), 2, am_mfn(MFN(F_XEXTRA))), AM_EILSEQ);
+	REFUSED(am_p2m_unmap(p, am_gfn(gb + 3), 2, am_mfn(MFN(F_RAM + 4))), AM_EILSEQ);
+	REFUSED(am_p2m_remove_physmap(p, am_gfn(g + 6), am_mfn(MFN(F_XEXTRA + 1))), AM_EILSEQ);
+	REFUSED(am_p2m_remove_physmap(p, am_gfn(g + 7), am_mfn(MFN(F_FOREIGN + 1))), AM_EILSEQ);
+	REFUSED(am_p2m_remove_physmap(p, am_gfn(gb + 9), am_mfn(MFN(F_RAM + 10))), AM_EILSEQ);
 	/* bad ranges */
-	REFUSED(am_p2m_unmap(NULL, g, 1, AM_MFN_INVALID), AM_EINVAL);
-	REFUSED(am_p2m_unmap(p, g, 0, AM_MFN_INVALID), AM_EINVAL);
-	REFUSED(am_p2m_unmap(p, AM_GFN_INVALID - 1, 4, AM_MFN_INVALID), AM_EOVERFLOW);
-	REFUSED(am_p2m_unmap(p, 1ull << 28, 1, AM_MFN_INVALID), AM_ERANGE);
-	REFUSED(am_p2m_unmap(p, (1ull << 28) - 1, 2, AM_MFN_INVALID), AM_ERANGE);
-	REFUSED(am_p2m_unmap(p, 1ull << 52, 1, AM_MFN_INVALID), AM_ERANGE);
-	REFUSED(am_p2m_unmap(p, g, 1ull << 52, AM_MFN_INVALID), AM_ERANGE);
-	REFUSED(am_p2m_remove_physmap(NULL, g, AM_MFN_INVALID), AM_EINVAL);
-	REFUSED(am_p2m_remove_physmap(p, 1ull << 28, AM_MFN_INVALID), AM_ERANGE);
-	REFUSED(am_p2m_remove_physmap(p, 1ull << 52, AM_MFN_INVALID), AM_ERANGE);
+	REFUSED(am_p2m_unmap(NULL, am_gfn(g), 1, AM_MFN_INVALID), AM_EINVAL);
+	REFUSED(am_p2m_unmap(p, am_gfn(g), 0, AM_MFN_INVALID), AM_EINVAL);
+	REFUSED(am_p2m_unmap(p, am_gfn(GFN_NONE - 1), 4, AM_MFN_INVALID), AM_EOVERFLOW);
+	REFUSED(am_p2m_unmap(p, am_gfn(1ull << 28), 1, AM_MFN_INVALID), AM_ERANGE);
+	REFUSED(am_p2m_unmap(p, am_gfn((1ull << 28) - 1), 2, AM_MFN_INVALID), AM_ERANGE);
+	REFUSED(am_p2m_unmap(p, am_gfn(1ull << 52), 1, AM_MFN_INVALID), AM_ERANGE);
+	REFUSED(am_p2m_unmap(p, am_gfn(g), 1ull << 52, AM_MFN_INVALID), AM_ERANGE);
+	REFUSED(am_p2m_remove_physmap(NULL, am_gfn(g), AM_MFN_INVALID), AM_EINVAL);
+	REFUSED(am_p2m_remove_physmap(p, am_gfn(1ull << 28), AM_MFN_INVALID), AM_ERANGE);
+	REFUSED(am_p2m_remove_physmap(p, am_gfn(1ull << 52), AM_MFN_INVALID), AM_ERANGE);
 	assert_true(gfn_of(F_XEXTRA) == g + 6);
 	assert_int_equal(refs(F_FOREIGN), 2);
 	assert_true(xlate(gb, VMSA_ACC_R).leaf_size == M2); /* not broken */
 
 	/* and now for real */
-	assert_int_equal(am_p2m_unmap(p, g + 5, 3, AM_MFN_INVALID), 0);
+	assert_int_equal(am_p2m_unmap(p, am_gfn(g + 5), 3, AM_MFN_INVALID), 0);
 	check();
-	assert_true(gfn_of(F_XEXTRA) == AM_GFN_INVALID);
+	assert_true(gfn_of(F_XEXTRA) == GFN_NONE);
 	assert_int_equal(refs(F_FOREIGN), 1);
 	assert_int_equal(HP.foreign_puts, 1);
-	assert_int_equal(am_p2m_unmap(p, g, 4, MFN(F_RAM2)), 0);
+	assert_int_equal(am_p2m_unmap(p, am_gfn(g), 4, am_mfn(MFN(F_RAM2))), 0);
 	check();
 	expect_nothing(g);
 }
@@ -1126,27 +1164,27 @@ static long inject(p2m_op op)
 
 static int op_unmap_xen_and_block(void)
 {
-	return am_p2m_unmap(&P2M, GI - 1, 2, AM_MFN_INVALID);
+	return am_p2m_unmap(&P2M, am_gfn(GI - 1), 2, AM_MFN_INVALID);
 }
 
 static int op_unmap_block_and_foreign(void)
 {
-	return am_p2m_unmap(&P2M, GI + 1023, 2, AM_MFN_INVALID);
+	return am_p2m_unmap(&P2M, am_gfn(GI + 1023), 2, AM_MFN_INVALID);
 }
 
 static int op_remove_in_block(void)
 {
-	return am_p2m_remove_physmap(&P2M, GI + 2048 + 7, MFN(F_RAM + 7));
+	return am_p2m_remove_physmap(&P2M, am_gfn(GI + 2048 + 7), am_mfn(MFN(F_RAM + 7)));
 }
 
 static int op_map_xen_pages(void)
 {
-	return am_p2m_map(&P2M, 0x7fff000, MFN(F_XEXTRA + 3), 2, AM_P2M_RAM_RW);
+	return am_p2m_map(&P2M, am_gfn(0x7fff000), am_mfn(MFN(F_XEXTRA + 3)), 2, AM_P2M_RAM_RW);
 }
 
 static int op_add_physmap(void)
 {
-	return am_p2m_add_physmap(&P2M, AM_SPACE_GRANT_TABLE, 5, 0x6fff000);
+	return am_p2m_add_physmap(&P2M, AM_SPACE_GRANT_TABLE, 5, am_gfn(0x6fff000));
 }
 
 /* Breaking a RAM block needs a table page: without one, nothing changes. */
@@ -1155,11 +1193,13 @@ static void test_unmap_break_enomem(void **state)
 	struct am_p2m *p = setup();
 
 	(void)state;
-	assert_int_equal(am_p2m_map(p, GI - 1, MFN(F_XEXTRA), 1, AM_P2M_RAM_RW), 0);
-	assert_int_equal(am_p2m_map(p, GI, MFN(F_RAM), 512, AM_P2M_RAM_RW), 0);
-	assert_int_equal(am_p2m_map(p, GI + 512, MFN(F_RAM2), 512, AM_P2M_RAM_RW), 0);
+	assert_int_equal(am_p2m_map(p, am_gfn(GI - 1), am_mfn(MFN(F_XEXTRA)), 1, AM_P2M_RAM_RW), 0);
+	assert_int_equal(am_p2m_map(p, am_gfn(GI), am_mfn(MFN(F_RAM)), 512, AM_P2M_RAM_RW), 0);
+	assert_int_equal(am_p2m_map(p, am_gfn(GI + 512), am_mfn(MFN(F_RAM2)), 512, AM_P2M_RAM_RW),
+			 0);
 	map_foreign(GI + 1024, F_FOREIGN, 1);
-	assert_int_equal(am_p2m_map(p, GI + 2048, MFN(F_RAM), 512, AM_P2M_RAM_RW), 0);
+	assert_int_equal(am_p2m_map(p, am_gfn(GI + 2048), am_mfn(MFN(F_RAM)), 512, AM_P2M_RAM_RW),
+			 0);
 	check();
 	track(GI - 1, MFN(F_XEXTRA), 1);
 	tlbm_watch(&HP.pt.tlb, IPA(GI), 2560 * K4, 32 * K4);
@@ -1167,7 +1207,7 @@ static void test_unmap_break_enomem(void **state)
 	assert_true(xlate(GI, VMSA_ACC_R).leaf_size == M2);
 
 	assert_true(inject(op_unmap_xen_and_block) >= 1);
-	assert_true(gfn_of(F_XEXTRA) == AM_GFN_INVALID);
+	assert_true(gfn_of(F_XEXTRA) == GFN_NONE);
 	expect_nothing(GI - 1);
 	expect_nothing(GI);
 	expect_map(GI + 1, MFN(F_RAM + 1), VMSA_ACC_R | VMSA_ACC_W);
@@ -1197,38 +1237,39 @@ static void test_unmap_break_enomem(void **state)
 static void test_physmap_shared_info(void **state)
 {
 	struct am_p2m *p = setup();
-	const am_gfn_t g = 0x40000;
+	const uint64_t g = 0x40000;
 	unsigned long l0 = HP.locks;
 
 	(void)state;
-	assert_int_equal(am_p2m_add_physmap(p, AM_SPACE_SHARED_INFO, 0, g), 0);
+	assert_int_equal(am_p2m_add_physmap(p, AM_SPACE_SHARED_INFO, 0, am_gfn(g)), 0);
 	check();
 	assert_true(HP.locks > l0);
 	assert_true(gfn_of(F_SHARED) == g);
 	expect_lookup(g, MFN(F_SHARED), AM_P2M_RAM_RW);
 	expect_map(g, MFN(F_SHARED), VMSA_ACC_R | VMSA_ACC_W);
 
-	REFUSED(am_p2m_add_physmap(p, AM_SPACE_SHARED_INFO, 1, g + 1), AM_EINVAL);
-	REFUSED(am_p2m_add_physmap(p, AM_SPACE_SHARED_INFO, AM_GNTTAB_STATUS, g + 1), AM_EINVAL);
+	REFUSED(am_p2m_add_physmap(p, AM_SPACE_SHARED_INFO, 1, am_gfn(g + 1)), AM_EINVAL);
+	REFUSED(am_p2m_add_physmap(p, AM_SPACE_SHARED_INFO, AM_GNTTAB_STATUS, am_gfn(g + 1)),
+		AM_EINVAL);
 	/* mapped once only: remove it first */
-	REFUSED(am_p2m_add_physmap(p, AM_SPACE_SHARED_INFO, 0, g + 1), AM_EBUSY);
-	REFUSED(am_p2m_add_physmap(p, AM_SPACE_SHARED_INFO, 0, g), AM_EBUSY);
+	REFUSED(am_p2m_add_physmap(p, AM_SPACE_SHARED_INFO, 0, am_gfn(g + 1)), AM_EBUSY);
+	REFUSED(am_p2m_add_physmap(p, AM_SPACE_SHARED_INFO, 0, am_gfn(g)), AM_EBUSY);
 	expect_nothing(g + 1);
 
 	track(g, MFN(F_SHARED), 1);
 	{
 		unsigned long c0 = HP.pt.complete;
 
-		assert_int_equal(am_p2m_remove_physmap(p, g, MFN(F_SHARED)), 0);
+		assert_int_equal(am_p2m_remove_physmap(p, am_gfn(g), am_mfn(MFN(F_SHARED))), 0);
 		/* a check walk and one clearing call, whose invalidations (the
 		 * leaf, the tables it emptied) complete once; a park, a put
 		 * walk and an unmap completed twice */
 		assert_int_equal(HP.pt.complete - c0, 1);
 	}
 	check();
-	assert_true(gfn_of(F_SHARED) == AM_GFN_INVALID);
+	assert_true(gfn_of(F_SHARED) == GFN_NONE);
 	expect_nothing(g);
-	assert_int_equal(am_p2m_add_physmap(p, AM_SPACE_SHARED_INFO, 0, g + 1), 0);
+	assert_int_equal(am_p2m_add_physmap(p, AM_SPACE_SHARED_INFO, 0, am_gfn(g + 1)), 0);
 	check();
 	assert_true(gfn_of(F_SHARED) == g + 1);
 	expect_map(g + 1, MFN(F_SHARED), VMSA_ACC_R | VMSA_ACC_W);
@@ -1238,23 +1279,24 @@ static void test_physmap_shared_info(void **state)
 static void test_physmap_gnttab(void **state)
 {
 	struct am_p2m *p = setup();
-	const am_gfn_t g = 0x40000;
-	am_gfn_t gg;
+	const uint64_t g = 0x40000;
+	uint64_t gg;
 
 	(void)state;
 	for (unsigned int i = 0; i < NR_GNT; i++) {
-		assert_int_equal(am_p2m_gnttab_gfn(p, i, &gg), 0);
-		assert_true(gg == AM_GFN_INVALID);
+		assert_int_equal(t_p2m_gnttab_gfn(p, i, &gg), 0);
+		assert_true(gg == GFN_NONE);
 	}
 	for (unsigned int i = 0; i < NR_GNT; i++)
-		assert_int_equal(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, i, g + 2 * i), 0);
+		assert_int_equal(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, i, am_gfn(g + 2 * i)),
+				 0);
 	for (unsigned int i = 0; i < NR_STS; i++)
 		assert_int_equal(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, AM_GNTTAB_STATUS | i,
-						    g + 100 + i),
+						    am_gfn(g + 100 + i)),
 				 0);
 	check();
 	for (unsigned int i = 0; i < NR_GNT; i++) {
-		assert_int_equal(am_p2m_gnttab_gfn(p, i, &gg), 0);
+		assert_int_equal(t_p2m_gnttab_gfn(p, i, &gg), 0);
 		assert_true(gg == g + 2 * i);
 		assert_true(gfn_of(F_GNT + i) == gg);
 		expect_lookup(g + 2 * i, GNT[i], AM_P2M_RAM_RW);
@@ -1262,70 +1304,78 @@ static void test_physmap_gnttab(void **state)
 		expect_nothing(g + 2 * i + 1);
 	}
 	for (unsigned int i = 0; i < NR_STS; i++) {
-		assert_int_equal(am_p2m_gnttab_gfn(p, AM_GNTTAB_STATUS | i, &gg), 0);
+		assert_int_equal(t_p2m_gnttab_gfn(p, AM_GNTTAB_STATUS | i, &gg), 0);
 		assert_true(gg == g + 100 + i);
 		assert_true(gfn_of(F_STS + i) == gg);
 		expect_lookup(g + 100 + i, STS[i], AM_P2M_RAM_RW);
 	}
 	/* the gnttab_gfn read is the frame's own word: change it by hand */
-	assert_int_equal(am_frame_set_gfn(&PG[F_GNT + 1], 0x777), 0);
-	assert_int_equal(am_p2m_gnttab_gfn(p, 1, &gg), 0);
+	assert_int_equal(am_frame_set_gfn(&PG[F_GNT + 1], am_gfn(0x777)), 0);
+	assert_int_equal(t_p2m_gnttab_gfn(p, 1, &gg), 0);
 	assert_true(gg == 0x777);
-	assert_int_equal(am_frame_set_gfn(&PG[F_GNT + 1], g + 2), 0);
+	assert_int_equal(am_frame_set_gfn(&PG[F_GNT + 1], am_gfn(g + 2)), 0);
 
 	/* indexes out of range */
-	REFUSED(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, NR_GNT, g + 200), AM_EINVAL);
-	REFUSED(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, AM_GNTTAB_STATUS | NR_STS, g + 200),
+	REFUSED(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, NR_GNT, am_gfn(g + 200)), AM_EINVAL);
+	REFUSED(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, AM_GNTTAB_STATUS | NR_STS,
+				   am_gfn(g + 200)),
 		AM_EINVAL);
-	REFUSED(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, 0x7fffffffu, g + 200), AM_EINVAL);
-	REFUSED(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, 0xffffffffu, g + 200), AM_EINVAL);
+	REFUSED(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, 0x7fffffffu, am_gfn(g + 200)),
+		AM_EINVAL);
+	REFUSED(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, 0xffffffffu, am_gfn(g + 200)),
+		AM_EINVAL);
 	/* a large index whose low bits name a frame is no alias of it */
-	REFUSED(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, 0x10000u | 1, g + 200), AM_EINVAL);
-	REFUSED(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, 0x100u | 1, g + 200), AM_EINVAL);
-	REFUSED(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, AM_GNTTAB_STATUS | 0x10000u, g + 200),
+	REFUSED(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, 0x10000u | 1, am_gfn(g + 200)),
 		AM_EINVAL);
-	REFUSED(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, 0x40000000u, g + 200), AM_EINVAL);
-	assert_int_equal(am_p2m_gnttab_gfn(p, 0x10000u | 1, &gg), AM_EINVAL);
-	assert_int_equal(am_p2m_gnttab_gfn(p, AM_GNTTAB_STATUS | 0x100u, &gg), AM_EINVAL);
-	assert_int_equal(am_p2m_gnttab_gfn(p, NR_GNT, &gg), AM_EINVAL);
-	assert_int_equal(am_p2m_gnttab_gfn(p, AM_GNTTAB_STATUS | NR_STS, &gg), AM_EINVAL);
-	assert_int_equal(am_p2m_gnttab_gfn(p, 0xffffffffu, &gg), AM_EINVAL);
-	assert_int_equal(am_p2m_gnttab_gfn(NULL, 0, &gg), AM_EINVAL);
-	assert_int_equal(am_p2m_gnttab_gfn(p, 0, NULL), AM_EINVAL);
+	REFUSED(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, 0x100u | 1, am_gfn(g + 200)),
+		AM_EINVAL);
+	REFUSED(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, AM_GNTTAB_STATUS | 0x10000u,
+				   am_gfn(g + 200)),
+		AM_EINVAL);
+	REFUSED(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, 0x40000000u, am_gfn(g + 200)),
+		AM_EINVAL);
+	assert_int_equal(t_p2m_gnttab_gfn(p, 0x10000u | 1, &gg), AM_EINVAL);
+	assert_int_equal(t_p2m_gnttab_gfn(p, AM_GNTTAB_STATUS | 0x100u, &gg), AM_EINVAL);
+	assert_int_equal(t_p2m_gnttab_gfn(p, NR_GNT, &gg), AM_EINVAL);
+	assert_int_equal(t_p2m_gnttab_gfn(p, AM_GNTTAB_STATUS | NR_STS, &gg), AM_EINVAL);
+	assert_int_equal(t_p2m_gnttab_gfn(p, 0xffffffffu, &gg), AM_EINVAL);
+	assert_int_equal(t_p2m_gnttab_gfn(NULL, 0, &gg), AM_EINVAL);
+	assert_int_equal(t_p2m_gnttab_gfn(p, 0, NULL), AM_EINVAL);
 	check();
 }
 
 static void test_physmap_refusals(void **state)
 {
 	struct am_p2m *p = setup();
-	const am_gfn_t gr = 0x40000, gs = 0x40010, gg = 0x40020, gf = 0x40030;
+	const uint64_t gr = 0x40000, gs = 0x40010, gg = 0x40020, gf = 0x40030;
 
 	(void)state;
-	assert_int_equal(am_p2m_map(p, gr, MFN(F_RAM2), 1, AM_P2M_RAM_RW), 0);
-	assert_int_equal(am_p2m_add_physmap(p, AM_SPACE_SHARED_INFO, 0, gs), 0);
-	assert_int_equal(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, 0, gg), 0);
+	assert_int_equal(am_p2m_map(p, am_gfn(gr), am_mfn(MFN(F_RAM2)), 1, AM_P2M_RAM_RW), 0);
+	assert_int_equal(am_p2m_add_physmap(p, AM_SPACE_SHARED_INFO, 0, am_gfn(gs)), 0);
+	assert_int_equal(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, 0, am_gfn(gg)), 0);
 	check();
 
-	REFUSED(am_p2m_add_physmap(NULL, AM_SPACE_GRANT_TABLE, 1, gf), AM_EINVAL);
-	REFUSED(am_p2m_add_physmap(p, (enum am_p2m_space)2, 0, gf), AM_ENOTSUP);
-	REFUSED(am_p2m_add_physmap(p, (enum am_p2m_space)0x7fff, 1, gf), AM_ENOTSUP);
-	REFUSED(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, 1, 1ull << 28), AM_ERANGE);
-	REFUSED(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, 1, 1ull << 52), AM_ERANGE);
+	REFUSED(am_p2m_add_physmap(NULL, AM_SPACE_GRANT_TABLE, 1, am_gfn(gf)), AM_EINVAL);
+	REFUSED(am_p2m_add_physmap(p, (enum am_p2m_space)2, 0, am_gfn(gf)), AM_ENOTSUP);
+	REFUSED(am_p2m_add_physmap(p, (enum am_p2m_space)0x7fff, 1, am_gfn(gf)), AM_ENOTSUP);
+	REFUSED(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, 1, am_gfn(1ull << 28)), AM_ERANGE);
+	REFUSED(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, 1, am_gfn(1ull << 52)), AM_ERANGE);
 	REFUSED(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, 1, AM_GFN_INVALID), AM_ERANGE);
 	/* the frame is mapped already, at another GFN or at this one */
-	REFUSED(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, 0, gf), AM_EBUSY);
-	REFUSED(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, 0, gg), AM_EBUSY);
+	REFUSED(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, 0, am_gfn(gf)), AM_EBUSY);
+	REFUSED(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, 0, am_gfn(gg)), AM_EBUSY);
 	/* something else is mapped at the GFN */
-	REFUSED(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, 1, gr), AM_EEXIST);
-	REFUSED(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, 1, gs), AM_EEXIST);
-	REFUSED(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, AM_GNTTAB_STATUS | 2, gg), AM_EEXIST);
+	REFUSED(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, 1, am_gfn(gr)), AM_EEXIST);
+	REFUSED(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, 1, am_gfn(gs)), AM_EEXIST);
+	REFUSED(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, AM_GNTTAB_STATUS | 2, am_gfn(gg)),
+		AM_EEXIST);
 	/* remove: nothing there, another frame */
-	REFUSED(am_p2m_remove_physmap(p, gf, AM_MFN_INVALID), AM_ENOENT);
-	REFUSED(am_p2m_remove_physmap(p, gg, GNT[1]), AM_EILSEQ);
-	REFUSED(am_p2m_remove_physmap(p, gs, GNT[0]), AM_EILSEQ);
-	REFUSED(am_p2m_remove_physmap(p, gr, MFN(F_SHARED)), AM_EILSEQ);
-	assert_true(gfn_of(F_GNT + 1) == AM_GFN_INVALID);
-	assert_true(gfn_of(F_STS + 2) == AM_GFN_INVALID);
+	REFUSED(am_p2m_remove_physmap(p, am_gfn(gf), AM_MFN_INVALID), AM_ENOENT);
+	REFUSED(am_p2m_remove_physmap(p, am_gfn(gg), am_mfn(GNT[1])), AM_EILSEQ);
+	REFUSED(am_p2m_remove_physmap(p, am_gfn(gs), am_mfn(GNT[0])), AM_EILSEQ);
+	REFUSED(am_p2m_remove_physmap(p, am_gfn(gr), am_mfn(MFN(F_SHARED))), AM_EILSEQ);
+	assert_true(gfn_of(F_GNT + 1) == GFN_NONE);
+	assert_true(gfn_of(F_STS + 2) == GFN_NONE);
 	assert_true(gfn_of(F_GNT) == gg);
 	assert_true(gfn_of(F_SHARED) == gs);
 	expect_lookup(gr, MFN(F_RAM2), AM_P2M_RAM_RW);
@@ -1340,33 +1390,33 @@ static void test_physmap_refusals(void **state)
 static void test_physmap_remap(void **state)
 {
 	struct am_p2m *p = setup();
-	const am_gfn_t g1 = 0x40000, g2 = 0x50000, g3 = 0x60000;
-	am_gfn_t gg;
+	const uint64_t g1 = 0x40000, g2 = 0x50000, g3 = 0x60000;
+	uint64_t gg;
 
 	(void)state;
 	tlbm_watch(&HP.pt.tlb, IPA(g1), K4, 0);
 	tlbm_watch(&HP.pt.tlb, IPA(g2), K4, 0);
 	tlbm_watch(&HP.pt.tlb, IPA(g3), K4, 0);
-	assert_int_equal(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, 0, g1), 0);
+	assert_int_equal(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, 0, am_gfn(g1)), 0);
 	check();
 	track(g1, GNT[0], 1);
 	assert_non_null(tlbm_lookup(&HP.pt.tlb, IPA(g1)));
-	assert_int_equal(am_p2m_remove_physmap(p, g1, GNT[0]), 0);
+	assert_int_equal(am_p2m_remove_physmap(p, am_gfn(g1), am_mfn(GNT[0])), 0);
 	check(); /* no stale translation of g1 */
 	assert_null(tlbm_lookup(&HP.pt.tlb, IPA(g1)));
-	assert_int_equal(am_p2m_gnttab_gfn(p, 0, &gg), 0);
-	assert_true(gg == AM_GFN_INVALID);
+	assert_int_equal(t_p2m_gnttab_gfn(p, 0, &gg), 0);
+	assert_true(gg == GFN_NONE);
 	expect_nothing(g1);
 
 	/* the guest puts RAM at the old GFN */
-	assert_int_equal(am_p2m_map(p, g1, MFN(F_RAM2 + 9), 1, AM_P2M_RAM_RW), 0);
+	assert_int_equal(am_p2m_map(p, am_gfn(g1), am_mfn(MFN(F_RAM2 + 9)), 1, AM_P2M_RAM_RW), 0);
 	check();
 	/* the frame goes to a new GFN: the RAM at g1 stays */
-	assert_int_equal(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, 0, g2), 0);
+	assert_int_equal(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, 0, am_gfn(g2)), 0);
 	check();
 	tlbm_fill(&HP.pt.tlb);
 	track(g2, GNT[0], 1);
-	assert_int_equal(am_p2m_gnttab_gfn(p, 0, &gg), 0);
+	assert_int_equal(t_p2m_gnttab_gfn(p, 0, &gg), 0);
 	assert_true(gg == g2);
 	expect_lookup(g2, GNT[0], AM_P2M_RAM_RW);
 	expect_map(g2, GNT[0], VMSA_ACC_R | VMSA_ACC_W);
@@ -1374,29 +1424,31 @@ static void test_physmap_remap(void **state)
 	expect_map(g1, MFN(F_RAM2 + 9), VMSA_ACC_R | VMSA_ACC_W);
 
 	/* mapping it again without removing it: refused, no hole made at g2 */
-	REFUSED(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, 0, g3), AM_EBUSY);
+	REFUSED(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, 0, am_gfn(g3)), AM_EBUSY);
 	expect_map(g2, GNT[0], VMSA_ACC_R);
 	expect_nothing(g3);
 
 	/* a status frame, then the shared info: the same story */
-	assert_int_equal(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, AM_GNTTAB_STATUS | 3, g3), 0);
+	assert_int_equal(
+		am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, AM_GNTTAB_STATUS | 3, am_gfn(g3)), 0);
 	check();
 	track(g3, STS[3], 1);
-	assert_int_equal(am_p2m_remove_physmap(p, g3, AM_MFN_INVALID), 0);
+	assert_int_equal(am_p2m_remove_physmap(p, am_gfn(g3), AM_MFN_INVALID), 0);
 	check();
 	assert_null(tlbm_lookup(&HP.pt.tlb, IPA(g3)));
-	assert_int_equal(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, AM_GNTTAB_STATUS | 3, g3 + 1),
-			 0);
+	assert_int_equal(
+		am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, AM_GNTTAB_STATUS | 3, am_gfn(g3 + 1)),
+		0);
 	check();
 	expect_nothing(g3);
-	assert_int_equal(am_p2m_gnttab_gfn(p, AM_GNTTAB_STATUS | 3, &gg), 0);
+	assert_int_equal(t_p2m_gnttab_gfn(p, AM_GNTTAB_STATUS | 3, &gg), 0);
 	assert_true(gg == g3 + 1);
 
-	assert_int_equal(am_p2m_add_physmap(p, AM_SPACE_SHARED_INFO, 0, g3 + 2), 0);
+	assert_int_equal(am_p2m_add_physmap(p, AM_SPACE_SHARED_INFO, 0, am_gfn(g3 + 2)), 0);
 	check();
 	track(g3 + 2, MFN(F_SHARED), 1);
-	assert_int_equal(am_p2m_remove_physmap(p, g3 + 2, MFN(F_SHARED)), 0);
-	assert_int_equal(am_p2m_add_physmap(p, AM_SPACE_SHARED_INFO, 0, g3 + 3), 0);
+	assert_int_equal(am_p2m_remove_physmap(p, am_gfn(g3 + 2), am_mfn(MFN(F_SHARED))), 0);
+	assert_int_equal(am_p2m_add_physmap(p, AM_SPACE_SHARED_INFO, 0, am_gfn(g3 + 3)), 0);
 	check();
 	expect_nothing(g3 + 2);
 	assert_true(gfn_of(F_SHARED) == g3 + 3);
@@ -1406,9 +1458,9 @@ static void test_physmap_remap(void **state)
 static void test_lock_balance(void **state)
 {
 	struct am_p2m *p = setup();
-	am_mfn_t m;
+	uint64_t m;
 	enum am_p2m_type t;
-	am_gfn_t gg;
+	uint64_t gg;
 	const struct {
 		int rc;
 		bool locked; /* must decide under the lock */
@@ -1430,21 +1482,21 @@ static void test_lock_balance(void **state)
 		check();                      \
 		locks[n++] = HP.locks - l0_;  \
 	} while (0)
-	STEP(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, 0, 0x100));
-	STEP(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, 0, 0x101));
-	STEP(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, 1, 0x100));
-	STEP(am_p2m_remove_physmap(p, 0x102, AM_MFN_INVALID));
-	STEP(am_p2m_remove_physmap(p, 0x100, GNT[1]));
-	STEP(am_p2m_map(p, 0x200, MFN(F_XEXTRA), 1, AM_P2M_RAM_RW));
-	STEP(am_p2m_lookup(p, 0x200, &m, &t));
-	STEP(am_p2m_map(p, 0x200, MFN(F_RAM2), 1, AM_P2M_RAM_RW));
-	STEP(am_p2m_map(p, 0x300, MFN(F_XEXTRA), 1, AM_P2M_RAM_RW));
-	STEP(am_p2m_unmap(p, 0x200, 1, MFN(F_XEXTRA)));
-	STEP(am_p2m_unmap(p, 0x200, 1, AM_MFN_INVALID));
-	STEP(am_p2m_remove_physmap(p, 0x100, GNT[0]));
-	STEP(am_p2m_add_physmap(p, (enum am_p2m_space)9, 0, 0x100));
-	STEP(am_p2m_add_physmap(p, AM_SPACE_SHARED_INFO, 3, 0x100));
-	STEP(am_p2m_lookup(p, 1ull << 40, &m, &t));
+	STEP(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, 0, am_gfn(0x100)));
+	STEP(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, 0, am_gfn(0x101)));
+	STEP(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, 1, am_gfn(0x100)));
+	STEP(am_p2m_remove_physmap(p, am_gfn(0x102), AM_MFN_INVALID));
+	STEP(am_p2m_remove_physmap(p, am_gfn(0x100), am_mfn(GNT[1])));
+	STEP(am_p2m_map(p, am_gfn(0x200), am_mfn(MFN(F_XEXTRA)), 1, AM_P2M_RAM_RW));
+	STEP(t_p2m_lookup(p, am_gfn(0x200), &m, &t));
+	STEP(am_p2m_map(p, am_gfn(0x200), am_mfn(MFN(F_RAM2)), 1, AM_P2M_RAM_RW));
+	STEP(am_p2m_map(p, am_gfn(0x300), am_mfn(MFN(F_XEXTRA)), 1, AM_P2M_RAM_RW));
+	STEP(am_p2m_unmap(p, am_gfn(0x200), 1, am_mfn(MFN(F_XEXTRA))));
+	STEP(am_p2m_unmap(p, am_gfn(0x200), 1, AM_MFN_INVALID));
+	STEP(am_p2m_remove_physmap(p, am_gfn(0x100), am_mfn(GNT[0])));
+	STEP(am_p2m_add_physmap(p, (enum am_p2m_space)9, 0, am_gfn(0x100)));
+	STEP(am_p2m_add_physmap(p, AM_SPACE_SHARED_INFO, 3, am_gfn(0x100)));
+	STEP(t_p2m_lookup(p, am_gfn(1ull << 40), &m, &t));
 #undef STEP
 	for (unsigned int i = 0; i < n; i++) {
 		if (rc[i] != want[i].rc)
@@ -1456,9 +1508,9 @@ static void test_lock_balance(void **state)
 	{
 		unsigned long l0 = HP.locks;
 
-		assert_int_equal(am_p2m_gnttab_gfn(p, 0, &gg), 0);
-		assert_true(gg == AM_GFN_INVALID);
-		assert_int_equal(am_frame_get_gfn(&PG[F_GNT], &gg), 0);
+		assert_int_equal(t_p2m_gnttab_gfn(p, 0, &gg), 0);
+		assert_true(gg == GFN_NONE);
+		assert_int_equal(t_frame_get_gfn(&PG[F_GNT], &gg), 0);
 		assert_int_equal(HP.locks - l0, 0);
 	}
 	check();
@@ -1475,7 +1527,7 @@ static void test_lock_balance(void **state)
 static void test_removal_two_walks(void **state)
 {
 	struct am_p2m *p = setup();
-	const am_gfn_t g = 0x30000, gb = 0x80000;
+	const uint64_t g = 0x30000, gb = 0x80000;
 	unsigned long r0, c0;
 
 	(void)state;
@@ -1483,7 +1535,7 @@ static void test_removal_two_walks(void **state)
 	map_foreign(g, F_FOREIGN, 8);
 	r0 = HP.table_reads;
 	c0 = HP.pt.complete;
-	assert_int_equal(am_p2m_unmap(p, g, 8, MFN(F_FOREIGN)), 0);
+	assert_int_equal(am_p2m_unmap(p, am_gfn(g), 8, am_mfn(MFN(F_FOREIGN))), 0);
 	check();
 	assert_int_equal(HP.table_reads - r0, 2 * 3);
 	assert_int_equal(HP.pt.complete - c0, 1);
@@ -1494,20 +1546,20 @@ static void test_removal_two_walks(void **state)
 	}
 
 	/* a physmap removal: the check walk and the single-leaf unmap */
-	assert_int_equal(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, 1, g + 100), 0);
-	assert_int_equal(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, 2, g + 101), 0);
+	assert_int_equal(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, 1, am_gfn(g + 100)), 0);
+	assert_int_equal(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, 2, am_gfn(g + 101)), 0);
 	check();
 	track(g + 100, GNT[1], 1);
 	r0 = HP.table_reads;
 	c0 = HP.pt.complete;
-	assert_int_equal(am_p2m_remove_physmap(p, g + 100, GNT[1]), 0);
+	assert_int_equal(am_p2m_remove_physmap(p, am_gfn(g + 100), am_mfn(GNT[1])), 0);
 	check();
 	assert_int_equal(HP.table_reads - r0, 2 * 3);
 	assert_int_equal(HP.pt.complete - c0, 1);
-	assert_true(gfn_of(F_GNT + 1) == AM_GFN_INVALID);
+	assert_true(gfn_of(F_GNT + 1) == GFN_NONE);
 	/* the last page of its level-3 table: the table is freed on the way
 	 * back up the path the unmap went down, still two walks */
-	assert_int_equal(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, 1, g + 0x1000), 0);
+	assert_int_equal(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, 1, am_gfn(g + 0x1000)), 0);
 	check();
 	track(g + 0x1000, GNT[1], 1);
 	r0 = HP.table_reads;
@@ -1515,23 +1567,23 @@ static void test_removal_two_walks(void **state)
 	{
 		size_t tables = am_pt_tables(&p->pt);
 
-		assert_int_equal(am_p2m_remove_physmap(p, g + 0x1000, GNT[1]), 0);
+		assert_int_equal(am_p2m_remove_physmap(p, am_gfn(g + 0x1000), am_mfn(GNT[1])), 0);
 		assert_int_equal(am_pt_tables(&p->pt), tables - 1);
 	}
 	check();
 	assert_int_equal(HP.table_reads - r0, 2 * 3);
 	assert_int_equal(HP.pt.complete - c0, 1);
-	assert_true(gfn_of(F_GNT + 1) == AM_GFN_INVALID);
+	assert_true(gfn_of(F_GNT + 1) == GFN_NONE);
 
 	/* three pages out of a 2 MiB block: the check walk meets the block at
 	 * level 2 (two tables), the unmap breaks it (two tables, the new one
 	 * built off-line) */
-	assert_int_equal(am_p2m_map(p, gb, MFN(F_RAM), 512, AM_P2M_RAM_RW), 0);
+	assert_int_equal(am_p2m_map(p, am_gfn(gb), am_mfn(MFN(F_RAM)), 512, AM_P2M_RAM_RW), 0);
 	check();
 	tlbm_watch(&HP.pt.tlb, IPA(gb), M2, 16 * K4);
 	tlbm_fill(&HP.pt.tlb);
 	r0 = HP.table_reads;
-	assert_int_equal(am_p2m_unmap(p, gb + 7, 3, MFN(F_RAM + 7)), 0);
+	assert_int_equal(am_p2m_unmap(p, am_gfn(gb + 7), 3, am_mfn(MFN(F_RAM + 7))), 0);
 	check();
 	assert_int_equal(HP.table_reads - r0, 2 + 2);
 	expect_nothing(gb + 8);
@@ -1545,7 +1597,8 @@ static void test_removal_two_walks(void **state)
 		unsigned int f = F_FRUN + (i % 2 ? 256 + i / 2 : i / 2);
 
 		assert_int_equal(am_frame_get(&PG[f]), 0);
-		assert_int_equal(am_p2m_map(p, gb + 1024 + i, MFN(f), 1, AM_P2M_FOREIGN), 0);
+		assert_int_equal(
+			am_p2m_map(p, am_gfn(gb + 1024 + i), am_mfn(MFN(f)), 1, AM_P2M_FOREIGN), 0);
 		assert_true(oracle_p2m_track(&O, gb + 1024 + i, MFN(f), 1, true));
 	}
 	check();
@@ -1553,7 +1606,7 @@ static void test_removal_two_walks(void **state)
 	tlbm_fill(&HP.pt.tlb);
 	r0 = HP.table_reads;
 	c0 = HP.pt.complete;
-	assert_int_equal(am_p2m_unmap(p, gb + 1024, 300, AM_MFN_INVALID), 0);
+	assert_int_equal(am_p2m_unmap(p, am_gfn(gb + 1024), 300, AM_MFN_INVALID), 0);
 	check();
 	if (O.hook_fails)
 		fail_msg("put path: %s", O.hook_msg);
@@ -1572,14 +1625,14 @@ static void test_removal_two_walks(void **state)
 static void test_destroy_one_walk(void **state)
 {
 	struct am_p2m *p = setup();
-	const am_gfn_t g = 0x80000;
+	const uint64_t g = 0x80000;
 	unsigned long r0;
 	size_t tables;
 
 	(void)state;
-	assert_int_equal(am_p2m_map(p, g, MFN(F_RAM), 512, AM_P2M_RAM_RW), 0);
-	assert_int_equal(am_p2m_map(p, g + 512, MFN(F_XRUN), 16, AM_P2M_RAM_RW), 0);
-	assert_int_equal(am_p2m_add_physmap(p, AM_SPACE_SHARED_INFO, 0, 0x7000000), 0);
+	assert_int_equal(am_p2m_map(p, am_gfn(g), am_mfn(MFN(F_RAM)), 512, AM_P2M_RAM_RW), 0);
+	assert_int_equal(am_p2m_map(p, am_gfn(g + 512), am_mfn(MFN(F_XRUN)), 16, AM_P2M_RAM_RW), 0);
+	assert_int_equal(am_p2m_add_physmap(p, AM_SPACE_SHARED_INFO, 0, am_gfn(0x7000000)), 0);
 	map_foreign(g + 1024, F_FOREIGN, 5);
 	map_foreign(0x9000000, F_FRUN, 512);
 	check();
@@ -1595,7 +1648,7 @@ static void test_destroy_one_walk(void **state)
 	assert_int_equal(HP.pt.tlb.freed_in_use, 0);
 	assert_int_equal(HP.foreign_puts, 5 + 512);
 	for (unsigned int i = 0; i < FT_NR; i++) {
-		if (is_xenheap(i) && gfn_of(i) != AM_GFN_INVALID)
+		if (is_xenheap(i) && gfn_of(i) != GFN_NONE)
 			fail_msg("frame %u keeps GFN %#llx", i, (unsigned long long)gfn_of(i));
 		if (is_foreign(i))
 			assert_int_equal(refs(i), 1);
@@ -1606,16 +1659,17 @@ static void test_destroy_one_walk(void **state)
 static void test_destroy(void **state)
 {
 	struct am_p2m *p = setup();
-	const am_gfn_t g = 0x80000;
+	const uint64_t g = 0x80000;
 
 	(void)state;
 	tlbm_watch(&HP.pt.tlb, IPA(g), 4 * M2, 16 * K4);
-	assert_int_equal(am_p2m_map(p, g, MFN(F_RAM), 512, AM_P2M_RAM_RW), 0);
-	assert_int_equal(am_p2m_map(p, g + 512, MFN(F_XRUN), 16, AM_P2M_RAM_RW), 0);
-	assert_int_equal(am_p2m_map(p, g + 600, 0x9000, 3, AM_P2M_MMIO_DEV), 0);
-	assert_int_equal(am_p2m_add_physmap(p, AM_SPACE_SHARED_INFO, 0, g + 700), 0);
+	assert_int_equal(am_p2m_map(p, am_gfn(g), am_mfn(MFN(F_RAM)), 512, AM_P2M_RAM_RW), 0);
+	assert_int_equal(am_p2m_map(p, am_gfn(g + 512), am_mfn(MFN(F_XRUN)), 16, AM_P2M_RAM_RW), 0);
+	assert_int_equal(am_p2m_map(p, am_gfn(g + 600), am_mfn(0x9000), 3, AM_P2M_MMIO_DEV), 0);
+	assert_int_equal(am_p2m_add_physmap(p, AM_SPACE_SHARED_INFO, 0, am_gfn(g + 700)), 0);
 	for (unsigned int i = 0; i < NR_GNT; i++)
-		assert_int_equal(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, i, g + 710 + i), 0);
+		assert_int_equal(
+			am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, i, am_gfn(g + 710 + i)), 0);
 	check();
 	track(g + 512, MFN(F_XRUN), 16);
 	track(g + 700, MFN(F_SHARED), 1);
@@ -1635,7 +1689,7 @@ static void test_destroy(void **state)
 	assert_int_equal(HP.pt.tlb.freed_in_use, 0);
 	assert_int_equal(HP.foreign_puts, 515);
 	for (unsigned int i = 0; i < FT_NR; i++) {
-		if (is_xenheap(i) && gfn_of(i) != AM_GFN_INVALID)
+		if (is_xenheap(i) && gfn_of(i) != GFN_NONE)
 			fail_msg("frame %u keeps GFN %#llx", i, (unsigned long long)gfn_of(i));
 		if (is_foreign(i))
 			assert_int_equal(refs(i), 1);
@@ -1647,9 +1701,12 @@ static void test_destroy(void **state)
 		oracle_p2m_detach(&O);
 		assert_int_equal(am_p2m_init(&P2M, &cfg, &HP.ops, &HP), 0);
 		P2M_LIVE = true;
-		O.vc.root_pa = P2M.pt.root_pa;
-		assert_int_equal(am_p2m_add_physmap(&P2M, AM_SPACE_SHARED_INFO, 0, g + 700), 0);
-		assert_int_equal(am_p2m_map(&P2M, g + 512, MFN(F_XRUN), 16, AM_P2M_RAM_RW), 0);
+		O.vc.root_pa = am_pa_val(P2M.pt.root_pa);
+		assert_int_equal(am_p2m_add_physmap(&P2M, AM_SPACE_SHARED_INFO, 0, am_gfn(g + 700)),
+				 0);
+		assert_int_equal(
+			am_p2m_map(&P2M, am_gfn(g + 512), am_mfn(MFN(F_XRUN)), 16, AM_P2M_RAM_RW),
+			0);
 		expect_map(g + 700, MFN(F_SHARED), VMSA_ACC_R);
 		expect_map(g + 527, MFN(F_XRUN + 15), VMSA_ACC_R);
 		assert_true(gfn_of(F_XRUN + 15) == g + 527);
@@ -1662,7 +1719,7 @@ static void test_destroy(void **state)
 #define RBASE 0x100000ull /* 4 GiB, 2 MiB aligned */
 #define RK 13u		  /* physmap frames: shared info, 8 shared, 4 status */
 
-static am_mfn_t SH[RN]; /* what each page of the window should map */
+static uint64_t SH[RN]; /* what each page of the window should map */
 
 static void rk_space(unsigned int k, enum am_p2m_space *sp, uint32_t *idx, unsigned int *frame)
 {
@@ -1684,7 +1741,7 @@ static void rk_space(unsigned int k, enum am_p2m_space *sp, uint32_t *idx, unsig
 static bool r_occupied(unsigned int first, unsigned int n)
 {
 	for (unsigned int i = 0; i < n; i++)
-		if (SH[first + i] != AM_MFN_INVALID)
+		if (SH[first + i] != MFN_NONE)
 			return true;
 	return false;
 }
@@ -1694,7 +1751,7 @@ static void r_verify(void)
 	struct oracle_p2m *os[1] = {&O};
 
 	for (unsigned int i = 0; i < RN; i++) {
-		if (SH[i] == AM_MFN_INVALID) {
+		if (SH[i] == MFN_NONE) {
 			expect_nothing(RBASE + i);
 			continue;
 		}
@@ -1711,7 +1768,7 @@ static void test_random(void **state)
 
 	(void)state;
 	for (unsigned int i = 0; i < RN; i++)
-		SH[i] = AM_MFN_INVALID;
+		SH[i] = MFN_NONE;
 	tlbm_watch(&HP.pt.tlb, IPA(RBASE), RN * K4, 8 * K4);
 	srand(1234);
 	for (int it = 0; it < 400; it++) {
@@ -1725,10 +1782,10 @@ static void test_random(void **state)
 			n = RN - first;
 		tlbm_fill(&HP.pt.tlb);
 		if (op == 0) { /* RAM */
-			am_mfn_t mfn = MFN(F_RAM2 + first % 512);
+			uint64_t mfn = MFN(F_RAM2 + first % 512);
 
 			want = r_occupied(first, n) ? AM_EEXIST : 0;
-			rc = am_p2m_map(p, RBASE + first, mfn, n, AM_P2M_RAM_RW);
+			rc = am_p2m_map(p, am_gfn(RBASE + first), am_mfn(mfn), n, AM_P2M_RAM_RW);
 			assert_int_equal(rc, want);
 			for (unsigned int i = 0; !rc && i < n; i++)
 				SH[first + i] = mfn + i;
@@ -1742,59 +1799,59 @@ static void test_random(void **state)
 			if (first + n > RN)
 				first = RN - n;
 			for (unsigned int i = 0; i < n; i++)
-				busy |= gfn_of(F_XRUN + x + i) != AM_GFN_INVALID;
+				busy |= gfn_of(F_XRUN + x + i) != GFN_NONE;
 			if (busy && r_occupied(first, n))
 				continue;
 			want = busy ? AM_EBUSY : r_occupied(first, n) ? AM_EEXIST : 0;
-			rc = am_p2m_map(p, RBASE + first, MFN(F_XRUN + x), n, AM_P2M_RAM_RW);
+			rc = am_p2m_map(p, am_gfn(RBASE + first), am_mfn(MFN(F_XRUN + x)), n,
+					AM_P2M_RAM_RW);
 			assert_int_equal(rc, want);
 			for (unsigned int i = 0; !rc && i < n; i++)
 				SH[first + i] = MFN(F_XRUN + x + i);
 		} else if (op == 2) { /* unmap */
 			bool hole = false, follow = true;
-			am_mfn_t expect = AM_MFN_INVALID;
+			uint64_t expect = MFN_NONE;
 
 			for (unsigned int i = 0; i < n; i++) {
-				hole |= SH[first + i] == AM_MFN_INVALID;
+				hole |= SH[first + i] == MFN_NONE;
 				follow &= SH[first + i] == SH[first] + i;
 			}
 			if (!hole && rand() % 2)
 				expect = SH[first] + (unsigned int)(rand() % 3 == 0);
-			want = hole ? AM_ENOENT
-			       : expect == AM_MFN_INVALID || (expect == SH[first] && follow)
-				       ? 0
-				       : AM_EILSEQ;
-			rc = am_p2m_unmap(p, RBASE + first, n, expect);
+			want = hole						       ? AM_ENOENT
+			       : expect == MFN_NONE || (expect == SH[first] && follow) ? 0
+										       : AM_EILSEQ;
+			rc = am_p2m_unmap(p, am_gfn(RBASE + first), n, am_mfn(expect));
 			assert_int_equal(rc, want);
 			for (unsigned int i = 0; !rc && i < n; i++)
-				SH[first + i] = AM_MFN_INVALID;
+				SH[first + i] = MFN_NONE;
 		} else if (op == 3 || op == 4) { /* add_physmap */
 			unsigned int k = (unsigned int)rand() % RK, frame;
 			enum am_p2m_space sp;
 			uint32_t idx;
-			bool busy, occ = SH[first] != AM_MFN_INVALID;
+			bool busy, occ = SH[first] != MFN_NONE;
 
 			rk_space(k, &sp, &idx, &frame);
-			busy = gfn_of(frame) != AM_GFN_INVALID;
+			busy = gfn_of(frame) != GFN_NONE;
 			if (busy && occ)
 				continue;
 			want = busy ? AM_EBUSY : occ ? AM_EEXIST : 0;
-			rc = am_p2m_add_physmap(p, sp, idx, RBASE + first);
+			rc = am_p2m_add_physmap(p, sp, idx, am_gfn(RBASE + first));
 			assert_int_equal(rc, want);
 			if (!rc)
 				SH[first] = MFN(frame);
 		} else { /* remove_physmap */
-			am_mfn_t expect = rand() % 2 ? AM_MFN_INVALID : SH[first];
+			uint64_t expect = rand() % 2 ? MFN_NONE : SH[first];
 
-			if (SH[first] != AM_MFN_INVALID && rand() % 4 == 0)
+			if (SH[first] != MFN_NONE && rand() % 4 == 0)
 				expect = SH[first] + 1;
-			want = SH[first] == AM_MFN_INVALID			 ? AM_ENOENT
-			       : expect == AM_MFN_INVALID || expect == SH[first] ? 0
-										 : AM_EILSEQ;
-			rc = am_p2m_remove_physmap(p, RBASE + first, expect);
+			want = SH[first] == MFN_NONE			   ? AM_ENOENT
+			       : expect == MFN_NONE || expect == SH[first] ? 0
+									   : AM_EILSEQ;
+			rc = am_p2m_remove_physmap(p, am_gfn(RBASE + first), am_mfn(expect));
 			assert_int_equal(rc, want);
 			if (!rc)
-				SH[first] = AM_MFN_INVALID;
+				SH[first] = MFN_NONE;
 		}
 		check();
 		r_verify();
@@ -1819,16 +1876,18 @@ static void test_map_scans_only_the_frame_table(void **state)
 	p = setup_cfg(&cfg);
 	HP.pt.tlb_on = false;
 	t0 = clock();
-	assert_int_equal(am_p2m_map(p, 1ull << 30, 1ull << 30, 1ull << 30, AM_P2M_MMIO_DEV), 0);
+	assert_int_equal(
+		am_p2m_map(p, am_gfn(1ull << 30), am_mfn(1ull << 30), 1ull << 30, AM_P2M_MMIO_DEV),
+		0);
 	cpu = (double)(clock() - t0) / CLOCKS_PER_SEC;
 	if (cpu > 0.5)
 		fail_msg("a 4 TiB map outside the frame table took %.2f s of CPU", cpu);
 	/* and one that covers the frame table still finds its xenheap frames */
-	assert_int_equal(am_p2m_map(p, 0x300, MFN(F_SHARED), 1, AM_P2M_RAM_RW), 0);
+	assert_int_equal(am_p2m_map(p, am_gfn(0x300), am_mfn(MFN(F_SHARED)), 1, AM_P2M_RAM_RW), 0);
 	assert_int_equal(gfn_of(F_SHARED), 0x300);
-	assert_int_equal(
-		am_p2m_map(p, 1ull << 35, FT_FIRST & ~0x3ffffull, 1ull << 18, AM_P2M_RAM_RW),
-		AM_EBUSY);
+	assert_int_equal(am_p2m_map(p, am_gfn(1ull << 35), am_mfn(FT_FIRST & ~0x3ffffull),
+				    1ull << 18, AM_P2M_RAM_RW),
+			 AM_EBUSY);
 	check();
 }
 
@@ -1849,9 +1908,9 @@ static void test_init_domain_frame_beyond_pa(void **state)
 	for (unsigned int i = 0; i < 4; i++)
 		am_frame_init(&hi[i], true);
 	/* frames at 4 GiB: beyond a 32-bit PA size, within 36 bits */
-	assert_int_equal(am_frame_table_init(&ft, hi, 0x100000, 4), 0);
+	assert_int_equal(am_frame_table_init(&ft, hi, am_mfn(0x100000), 4), 0);
 	cfg.frames = &ft;
-	cfg.dom = (struct am_p2m_domain_frames){.shared_info = 0x100000};
+	cfg.dom = (struct am_p2m_domain_frames){.shared_info = am_mfn(0x100000)};
 	cfg.ipa_bits = 32;
 	cfg.pa_bits = 32;
 	HP.pt.nlog = 0;
@@ -1860,7 +1919,7 @@ static void test_init_domain_frame_beyond_pa(void **state)
 	assert_int_equal(HP.pt.in_use, 0);
 	cfg.pa_bits = 36;
 	assert_int_equal(am_p2m_init(&p, &cfg, &HP.ops, &HP), 0);
-	assert_int_equal(am_p2m_add_physmap(&p, AM_SPACE_SHARED_INFO, 0, 0x10), 0);
+	assert_int_equal(am_p2m_add_physmap(&p, AM_SPACE_SHARED_INFO, 0, am_gfn(0x10)), 0);
 	am_p2m_destroy(&p);
 	assert_int_equal(HP.pt.in_use, 0);
 }
@@ -1899,16 +1958,16 @@ static uint64_t xorshift(uint64_t *s)
  * attempt in [29:6], a check of both in [35:30]. A reader can tell a torn
  * or mixed-up value from one a writer used.
  */
-static am_gfn_t st_gfn(unsigned int k, uint64_t seq)
+static uint64_t st_gfn(unsigned int k, uint64_t seq)
 {
 	return (((k ^ seq) & 63) << 30) | ((seq & 0xffffff) << 6) | k;
 }
 
-static bool st_valid(unsigned int k, am_gfn_t g)
+static bool st_valid(unsigned int k, uint64_t g)
 {
 	uint64_t seq = (g >> 6) & 0xffffff;
 
-	if (g == AM_GFN_INVALID)
+	if (g == GFN_NONE)
 		return true;
 	return (g & 63) == k && !(g >> 36) && ((g >> 30) & 63) == ((k ^ seq) & 63) && seq >= 1 &&
 	       seq <= __atomic_load_n(&ST_SEQ[k], __ATOMIC_SEQ_CST);
@@ -1921,15 +1980,15 @@ static void st_space(unsigned int k, enum am_p2m_space *sp, uint32_t *idx)
 }
 
 /* Without the lock: the frame's own word. */
-static am_gfn_t st_read(unsigned int k)
+static uint64_t st_read(unsigned int k)
 {
 	enum am_p2m_space sp;
-	am_gfn_t g = 0x5a5a;
+	uint64_t g = 0x5a5a;
 	uint32_t idx;
 	int rc;
 
 	st_space(k, &sp, &idx);
-	rc = k ? am_p2m_gnttab_gfn(&SP, idx, &g) : am_frame_get_gfn(&SPG[0], &g);
+	rc = k ? t_p2m_gnttab_gfn(&SP, idx, &g) : t_frame_get_gfn(&SPG[0], &g);
 	if (rc)
 		th_fail("frame %u: read %d", k, rc);
 	return g;
@@ -1942,18 +2001,18 @@ static void *st_writer(void *arg)
 	for (int i = 0; i < ST_OPS; i++) {
 		unsigned int k = (unsigned int)(xorshift(&s) % ST_NF);
 		unsigned int r = (unsigned int)(xorshift(&s) % 8);
-		am_mfn_t mfn = ST_FIRST + k, m;
+		uint64_t mfn = ST_FIRST + k, m = 0;
 		enum am_p2m_space sp;
 		enum am_p2m_type t;
 		uint32_t idx;
-		am_gfn_t g;
+		uint64_t g;
 		int rc;
 
 		st_space(k, &sp, &idx);
 		if (r < 4) {
 			uint64_t seq = __atomic_add_fetch(&ST_SEQ[k], 1, __ATOMIC_SEQ_CST);
 
-			rc = am_p2m_add_physmap(&SP, sp, idx, st_gfn(k, seq));
+			rc = am_p2m_add_physmap(&SP, sp, idx, am_gfn(st_gfn(k, seq)));
 			if (!rc)
 				__atomic_fetch_add(&ST_ADDS[k], 1, __ATOMIC_SEQ_CST);
 			else if (rc != AM_EBUSY)
@@ -1962,12 +2021,12 @@ static void *st_writer(void *arg)
 			g = st_read(k);
 			if (!st_valid(k, g))
 				th_fail("frame %u: GFN %#llx", k, (unsigned long long)g);
-			if (g == AM_GFN_INVALID)
+			if (g == GFN_NONE)
 				g = st_gfn(k,
 					   1 + xorshift(&s) % (__atomic_load_n(&ST_SEQ[k],
 									       __ATOMIC_SEQ_CST) +
 							       1));
-			rc = am_p2m_remove_physmap(&SP, g, r == 6 ? AM_MFN_INVALID : mfn);
+			rc = am_p2m_remove_physmap(&SP, am_gfn(g), am_mfn(r == 6 ? MFN_NONE : mfn));
 			if (!rc)
 				__atomic_fetch_add(&ST_REMOVES[k], 1, __ATOMIC_SEQ_CST);
 			else if (rc != AM_ENOENT)
@@ -1975,9 +2034,9 @@ static void *st_writer(void *arg)
 					rc);
 		} else {
 			g = st_read(k);
-			if (g == AM_GFN_INVALID)
+			if (g == GFN_NONE)
 				continue;
-			rc = am_p2m_lookup(&SP, g, &m, &t);
+			rc = t_p2m_lookup(&SP, am_gfn(g), &m, &t);
 			if ((!rc && (m != mfn || t != AM_P2M_RAM_RW)) || (rc && rc != AM_ENOENT))
 				th_fail("lookup %#llx of frame %u: %d mfn %#llx",
 					(unsigned long long)g, k, rc, (unsigned long long)m);
@@ -1991,7 +2050,7 @@ static void *st_reader(void *arg)
 	(void)arg;
 	while (!__atomic_load_n(&ST_STOP, __ATOMIC_SEQ_CST)) {
 		for (unsigned int k = 0; k < ST_NF; k++) {
-			am_gfn_t g = st_read(k);
+			uint64_t g = st_read(k);
 			unsigned long ti = __atomic_load_n(&SPG[k].type_info, __ATOMIC_RELAXED);
 
 			if (!st_valid(k, g))
@@ -2016,20 +2075,20 @@ struct st_walk {
 static int st_leaf(void *arg, const struct am_pt_leaf *l)
 {
 	struct st_walk *w = arg;
-	am_mfn_t mfn = l->pa >> 12;
-	am_gfn_t g = 0;
+	uint64_t mfn = am_pa_val(l->pa) >> 12;
+	uint64_t g = 0;
 
 	w->leaves++;
 	if (l->size != K4 || mfn < ST_FIRST || mfn >= ST_FIRST + ST_NF) {
 		snprintf(w->msg, sizeof(w->msg), "leaf at %#llx: pa %#llx size %#llx",
-			 (unsigned long long)l->va, (unsigned long long)l->pa,
+			 (unsigned long long)am_va_val(l->va), (unsigned long long)am_pa_val(l->pa),
 			 (unsigned long long)l->size);
 		return 1;
 	}
-	if (am_frame_get_gfn(&SPG[mfn - ST_FIRST], &g) || g != l->va >> 12) {
+	if (t_frame_get_gfn(&SPG[mfn - ST_FIRST], &g) || g != am_va_val(l->va) >> 12) {
 		snprintf(w->msg, sizeof(w->msg), "frame %llu mapped at %#llx records %#llx",
-			 (unsigned long long)(mfn - ST_FIRST), (unsigned long long)(l->va >> 12),
-			 (unsigned long long)g);
+			 (unsigned long long)(mfn - ST_FIRST),
+			 (unsigned long long)(am_va_val(l->va) >> 12), (unsigned long long)g);
 		return 1;
 	}
 	return 0;
@@ -2046,7 +2105,7 @@ static void test_threads_physmap(void **state)
 		.ipa_bits = 48,
 		.vmid = 3,
 		.frames = &SFT,
-		.dom = {.shared_info = ST_FIRST,
+		.dom = {.shared_info = am_mfn(ST_FIRST),
 			.gnttab_shared = SGNT,
 			.nr_gnttab_shared = ST_NGNT,
 			.gnttab_status = SSTS,
@@ -2059,15 +2118,15 @@ static void test_threads_physmap(void **state)
 	(void)state;
 	for (unsigned int k = 0; k < ST_NF; k++) {
 		am_frame_init(&SPG[k], true);
-		assert_int_equal(am_frame_table_init(&SFT, SPG, ST_FIRST, ST_NF), 0);
+		assert_int_equal(am_frame_table_init(&SFT, SPG, am_mfn(ST_FIRST), ST_NF), 0);
 		SPG[k].type_info = ST_TOP | AM_PGT_GFN_MASK;
 		ST_CI[k] = SPG[k].count_info;
 		ST_SEQ[k] = ST_ADDS[k] = ST_REMOVES[k] = 0;
 	}
 	for (unsigned int i = 0; i < ST_NGNT; i++)
-		SGNT[i] = ST_FIRST + 1 + i;
+		SGNT[i] = am_mfn(ST_FIRST + 1 + i);
 	for (unsigned int i = 0; i < ST_NSTS; i++)
-		SSTS[i] = ST_FIRST + 1 + ST_NGNT + i;
+		SSTS[i] = am_mfn(ST_FIRST + 1 + ST_NGNT + i);
 	ST_STOP = 0;
 	TH_ERRS = ST_READS = 0;
 	TH_MSG_SET = 0;
@@ -2108,34 +2167,34 @@ static void test_threads_physmap(void **state)
 
 	/* each frame's GFN is what the P2M maps, and the P2M maps nothing else */
 	for (unsigned int k = 0; k < ST_NF; k++) {
-		am_gfn_t g = st_read(k);
+		uint64_t g = st_read(k);
 		unsigned long net = ST_ADDS[k] - ST_REMOVES[k];
-		am_mfn_t m;
+		uint64_t m;
 		enum am_p2m_type t;
 
-		if (net != (g != AM_GFN_INVALID))
+		if (net != (g != GFN_NONE))
 			fail_msg("frame %u: %lu adds, %lu removes, GFN %#llx", k, ST_ADDS[k],
 				 ST_REMOVES[k], (unsigned long long)g);
 		assert_true(st_valid(k, g));
 		assert_true((SPG[k].type_info & ~AM_PGT_GFN_MASK) == ST_TOP);
-		if (g == AM_GFN_INVALID)
+		if (g == GFN_NONE)
 			continue;
 		mapped++;
-		assert_int_equal(am_p2m_lookup(&SP, g, &m, &t), 0);
+		assert_int_equal(t_p2m_lookup(&SP, am_gfn(g), &m, &t), 0);
 		assert_true(m == ST_FIRST + k);
 		assert_int_equal(t, AM_P2M_RAM_RW);
 	}
-	if (am_pt_walk(&SP.pt, 0, 1ull << 48, st_leaf, &walk))
+	if (am_pt_walk(&SP.pt, am_va(0), 1ull << 48, st_leaf, &walk))
 		fail_msg("%s", walk.msg);
 	assert_int_equal(walk.leaves, mapped);
 	assert_int_equal(SHP.pt.in_use, am_pt_tables(&SP.pt));
 
 	am_p2m_destroy(&SP);
 	for (unsigned int k = 0; k < ST_NF; k++) {
-		am_gfn_t g = 0;
+		uint64_t g = 0;
 
-		assert_int_equal(am_frame_get_gfn(&SPG[k], &g), 0);
-		assert_true(g == AM_GFN_INVALID);
+		assert_int_equal(t_frame_get_gfn(&SPG[k], &g), 0);
+		assert_true(g == GFN_NONE);
 		assert_true((SPG[k].type_info & ~AM_PGT_GFN_MASK) == ST_TOP);
 	}
 	assert_int_equal(SHP.pt.in_use, 0);
@@ -2156,24 +2215,24 @@ static void test_threads_physmap(void **state)
 
 static struct am_page_info SGP;
 static pthread_barrier_t SG_GO;
-static am_gfn_t SG_LAST[SG_SET];
+static uint64_t SG_LAST[SG_SET];
 static unsigned long SG_FLIPS[SG_FLIP];
 static const unsigned long SG_BITS[SG_FLIP] = {AM_PGT_WRITABLE, 1ul << AM_PGT_COUNT_SHIFT,
 					       2ul << AM_PGT_COUNT_SHIFT};
 
 /* Setter @t's @i-th value: bit 60, then i, t and a check of both. */
-static am_gfn_t sg_val(unsigned int t, uint64_t i)
+static uint64_t sg_val(unsigned int t, uint64_t i)
 {
 	if (i % 16 == 7)
-		return AM_GFN_INVALID;
+		return GFN_NONE;
 	return ((i & 1) << 60) | ((i & 0xffffffffffull) << 8) | ((uint64_t)t << 4) | ((i ^ t) & 15);
 }
 
-static bool sg_valid(am_gfn_t g)
+static bool sg_valid(uint64_t g)
 {
 	uint64_t i = (g & ~(1ull << 60)) >> 8, t = (g >> 4) & 15;
 
-	if (g == AM_GFN_INVALID || g == SG_INIT)
+	if (g == GFN_NONE || g == SG_INIT)
 		return true;
 	return t < SG_SET && !(g >> 61) && ((g >> 60) & 1) == (i & 1) && (g & 15) == ((i ^ t) & 15);
 }
@@ -2181,14 +2240,14 @@ static bool sg_valid(am_gfn_t g)
 static void *sg_setter(void *arg)
 {
 	unsigned int t = (unsigned int)(uintptr_t)arg;
-	am_gfn_t v = AM_GFN_INVALID;
+	uint64_t v = GFN_NONE;
 
 	pthread_barrier_wait(&SG_GO);
 	for (uint64_t i = 0; !__atomic_load_n(&ST_STOP, __ATOMIC_RELAXED); i++) {
 		int rc;
 
 		v = sg_val(t, i);
-		rc = am_frame_set_gfn(&SGP, v);
+		rc = am_frame_set_gfn(&SGP, am_gfn(v));
 		if (rc)
 			th_fail("setter %u: %d", t, rc);
 	}
@@ -2217,9 +2276,9 @@ static void *sg_reader(void *arg)
 	(void)arg;
 	pthread_barrier_wait(&SG_GO);
 	while (!__atomic_load_n(&ST_STOP, __ATOMIC_SEQ_CST)) {
-		am_gfn_t g = 0;
+		uint64_t g = 0;
 
-		if (am_frame_get_gfn(&SGP, &g) || !sg_valid(g))
+		if (t_frame_get_gfn(&SGP, &g) || !sg_valid(g))
 			th_fail("reader: GFN %#llx", (unsigned long long)g);
 		if (__atomic_load_n(&SGP.count_info, __ATOMIC_RELAXED) != ci)
 			th_fail("reader: count_info changed");
@@ -2234,7 +2293,7 @@ static void test_threads_set_gfn(void **state)
 	pthread_t ts[SG_SET], tf[SG_FLIP], tr;
 	struct timespec ms = {.tv_sec = 0, .tv_nsec = SG_MS * 1000000l};
 	unsigned long ci, top0 = 1ul << AM_PGT_COUNT_SHIFT, want = top0;
-	am_gfn_t g = 0;
+	uint64_t g = 0;
 	bool last = false;
 
 	(void)state;
@@ -2271,7 +2330,7 @@ static void test_threads_set_gfn(void **state)
 			 SGP.type_info & ~AM_PGT_GFN_MASK, want);
 	assert_true(SGP.count_info == ci);
 	/* and the GFN is the last value of some setter */
-	assert_int_equal(am_frame_get_gfn(&SGP, &g), 0);
+	assert_int_equal(t_frame_get_gfn(&SGP, &g), 0);
 	for (unsigned int t = 0; t < SG_SET; t++)
 		last |= g == SG_LAST[t];
 	if (!last)
@@ -2299,21 +2358,22 @@ static void *race_thread(void *arg)
 
 	for (unsigned int r = 0; r < RACE_ROUNDS; r++) {
 		pthread_barrier_wait(&RBAR);
-		RRC[me][r] = am_p2m_add_physmap(&RP[me], AM_SPACE_SHARED_INFO, 0, 0x100 + me);
+		RRC[me][r] =
+			am_p2m_add_physmap(&RP[me], AM_SPACE_SHARED_INFO, 0, am_gfn(0x100 + me));
 		pthread_barrier_wait(&RBAR);
 		if (me == 0) {
 			int w = RRC[0][r] == 0 ? 0 : 1;
-			am_mfn_t m;
+			uint64_t m;
 			enum am_p2m_type t;
-			am_gfn_t g = AM_GFN_INVALID;
+			uint64_t g = GFN_NONE;
 
 			if (RRC[w][r] != 0 || RRC[!w][r] != AM_EBUSY)
 				th_fail("round %u: %d and %d", r, RRC[0][r], RRC[1][r]);
-			else if (am_p2m_lookup(&RP[!w], 0x100 + !w, &m, &t) != AM_ENOENT ||
-				 am_frame_get_gfn(&RPG[0], &g) || g != 0x100u + w)
+			else if (t_p2m_lookup(&RP[!w], am_gfn(0x100 + !w), &m, &t) != AM_ENOENT ||
+				 t_frame_get_gfn(&RPG[0], &g) || g != 0x100u + w)
 				th_fail("round %u: the loser maps it, or GFN %#llx", r,
 					(unsigned long long)g);
-			else if (am_p2m_remove_physmap(&RP[w], 0x100 + w, 0x500000))
+			else if (am_p2m_remove_physmap(&RP[w], am_gfn(0x100 + w), am_mfn(0x500000)))
 				th_fail("round %u: remove", r);
 		}
 		pthread_barrier_wait(&RBAR);
@@ -2328,11 +2388,11 @@ static void test_threads_two_guests_one_frame(void **state)
 	(void)state;
 	for (unsigned int i = 0; i < 4; i++)
 		am_frame_init(&RPG[i], true);
-	assert_int_equal(am_frame_table_init(&RFT, RPG, 0x500000, 4), 0);
+	assert_int_equal(am_frame_table_init(&RFT, RPG, am_mfn(0x500000), 4), 0);
 	for (unsigned int g = 0; g < 2; g++) {
 		struct am_p2m_config cfg = {.vmid = (uint16_t)(1 + g),
 					    .frames = &RFT,
-					    .dom = {.shared_info = 0x500000}};
+					    .dom = {.shared_info = am_mfn(0x500000)}};
 
 		assert_int_equal(am_host_p2m_init(&RHP[g], 64, false, true), 0);
 		assert_int_equal(am_p2m_init(&RP[g], &cfg, &RHP[g].ops, &RHP[g]), 0);

@@ -67,9 +67,9 @@ static struct am_pt *setup_ops(const struct am_pt_config *cfg, const struct am_p
 	VC = (struct vmsa_cfg){.regime = cfg->regime,
 			       .ia_bits = cfg->ia_bits,
 			       .oa_bits = cfg->oa_bits ? cfg->oa_bits : 48,
-			       .root_pa = PT.root_pa,
+			       .root_pa = am_pa_val(PT.root_pa),
 			       .mair = am_pt_mair(&PT)};
-	am_host_pt_tlb(&H, cfg->regime, cfg->ia_bits, VC.oa_bits, PT.root_pa, VC.mair,
+	am_host_pt_tlb(&H, cfg->regime, cfg->ia_bits, VC.oa_bits, am_pa_val(PT.root_pa), VC.mair,
 		       cfg->regime == AM_PT_S2 ? cfg->vmid : cfg->asid);
 	return &PT;
 }
@@ -150,7 +150,7 @@ static void check(void)
 
 	if (!oracle_pt_check(&H, &PT, why, sizeof(why)))
 		fail_msg("%s", why);
-	check_counts(PT.root_pa, PT.root_level);
+	check_counts(am_pa_val(PT.root_pa), PT.root_level);
 }
 
 /* Translate through the walker model. */
@@ -237,7 +237,7 @@ static struct shape shape(void)
 	struct shape sh;
 
 	memset(&sh, 0, sizeof(sh));
-	shape_of(PT.root_pa, PT.root_level, &sh);
+	shape_of(am_pa_val(PT.root_pa), PT.root_level, &sh);
 	return sh;
 }
 
@@ -385,7 +385,7 @@ static void test_map_pages(void **state)
 	uint64_t va = 0x40000000, pa = 0x80000000;
 
 	(void)state;
-	assert_int_equal(am_pt_map(pt, va, pa, 8 * K4, &RW, 0), 0);
+	assert_int_equal(am_pt_map(pt, am_va(va), am_pa(pa), 8 * K4, &RW, 0), 0);
 	check();
 	for (int i = 0; i < 8; i++)
 		expect_map(va + i * K4 + 0x123, pa + i * K4 + 0x123, VMSA_ACC_R | VMSA_ACC_W);
@@ -400,20 +400,20 @@ static void test_map_pages(void **state)
 	assert_int_equal(am_pt_tables(pt), 3); /* root (L1), L2, L3 */
 
 	H.complete = H.publish = 0;
-	assert_int_equal(am_pt_map(pt, va + 16 * K4, pa + 16 * K4, K4, &RO, 0), 0);
+	assert_int_equal(am_pt_map(pt, am_va(va + 16 * K4), am_pa(pa + 16 * K4), K4, &RO, 0), 0);
 	check();
 	assert_int_equal(H.complete, 1); /* written into a live table: waited for */
 	assert_int_equal(H.publish, 0);	 /* no table linked, nothing invalidated */
 	/* a new table linked into a live one is published first */
-	assert_int_equal(am_pt_map(pt, va + M2, pa + M2, K4, &RO, 0), 0);
+	assert_int_equal(am_pt_map(pt, am_va(va + M2), am_pa(pa + M2), K4, &RO, 0), 0);
 	assert_int_equal(H.publish, 1);
-	assert_int_equal(am_pt_unmap(pt, va + M2, K4), 0);
+	assert_int_equal(am_pt_unmap(pt, am_va(va + M2), K4), 0);
 	check();
 	expect_map(va + 16 * K4, pa + 16 * K4, VMSA_ACC_R);
 	expect_fault(va + 16 * K4, VMSA_ACC_W, VMSA_F_PERMISSION);
-	assert_int_equal(am_pt_map(pt, va + 17 * K4, pa + 17 * K4, K4, &RX, 0), 0);
+	assert_int_equal(am_pt_map(pt, am_va(va + 17 * K4), am_pa(pa + 17 * K4), K4, &RX, 0), 0);
 	expect_map(va + 17 * K4, pa + 17 * K4, VMSA_ACC_X);
-	assert_int_equal(am_pt_map(pt, 0x09000000, 0x09000000, K4, &DEV, 0), 0);
+	assert_int_equal(am_pt_map(pt, am_va(0x09000000), am_pa(0x09000000), K4, &DEV, 0), 0);
 	check();
 	assert_int_equal(xlate(0x09000000, VMSA_ACC_R).mem, 0x04);
 	expect_fault(0x09000000, VMSA_ACC_X, VMSA_F_PERMISSION);
@@ -449,9 +449,10 @@ static void test_template_cache(void **state)
 
 	(void)state;
 	for (unsigned int i = 0; i < sizeof(seq) / sizeof(seq[0]); i++) {
-		assert_int_equal(
-			am_pt_map(pt, va + i * K4, va + i * K4, K4, seq[i].a, seq[i].flags), 0);
-		assert_int_equal(am_pt_query(pt, va + i * K4, &l), 0);
+		assert_int_equal(am_pt_map(pt, am_va(va + i * K4), am_pa(va + i * K4), K4, seq[i].a,
+					   seq[i].flags),
+				 0);
+		assert_int_equal(am_pt_query(pt, am_va(va + i * K4), &l), 0);
 		assert_int_equal(l.attr.perm, seq[i].a->perm);
 		assert_int_equal(l.attr.mtype, seq[i].a->mtype);
 		assert_int_equal(l.attr.sh, seq[i].a->sh);
@@ -461,14 +462,14 @@ static void test_template_cache(void **state)
 	check();
 	/* refused (over a valid entry) with a new set: nothing kept, nothing changed */
 	snap();
-	assert_int_equal(am_pt_map(pt, va, va, K4, &DEV, AM_PT_F_SW(5)), AM_EEXIST);
+	assert_int_equal(am_pt_map(pt, am_va(va), am_pa(va), K4, &DEV, AM_PT_F_SW(5)), AM_EEXIST);
 	unchanged();
 	/* modify through the cache: RO then back to RW with software bits */
-	assert_int_equal(am_pt_modify(pt, va, K4, &RO, 0), 0);
-	assert_int_equal(am_pt_query(pt, va, &l), 0);
+	assert_int_equal(am_pt_modify(pt, am_va(va), K4, &RO, 0), 0);
+	assert_int_equal(am_pt_query(pt, am_va(va), &l), 0);
 	assert_int_equal(l.attr.perm, RO.perm);
-	assert_int_equal(am_pt_modify(pt, va, K4, &RW, AM_PT_F_SW(3)), 0);
-	assert_int_equal(am_pt_query(pt, va, &l), 0);
+	assert_int_equal(am_pt_modify(pt, am_va(va), K4, &RW, AM_PT_F_SW(3)), 0);
+	assert_int_equal(am_pt_query(pt, am_va(va), &l), 0);
 	assert_int_equal(l.attr.perm, RW.perm);
 	assert_int_equal(l.sw, 3);
 	check();
@@ -485,43 +486,53 @@ static void test_map_refusals(void **state)
 	struct am_attr badsh = {AM_PERM_R, AM_MT_NORMAL_WB, 1};
 
 	(void)state;
-	assert_int_equal(am_pt_map(pt, 0x200000, 0x200000, M2, &RW, AM_PT_F_BLOCK), 0);
-	assert_int_equal(am_pt_map(pt, 0x400000, 0x400000, 4 * K4, &RW, 0), 0);
-	assert_int_equal(am_pt_map(pt, 0x600000, 0x600000, K4, &RW, AM_PT_F_PARKED), 0);
-	assert_int_equal(
-		am_pt_map(pt, 0xa00000, 0xa00000, M2, &DEV, AM_PT_F_PARKED | AM_PT_F_BLOCK), 0);
+	assert_int_equal(am_pt_map(pt, am_va(0x200000), am_pa(0x200000), M2, &RW, AM_PT_F_BLOCK),
+			 0);
+	assert_int_equal(am_pt_map(pt, am_va(0x400000), am_pa(0x400000), 4 * K4, &RW, 0), 0);
+	assert_int_equal(am_pt_map(pt, am_va(0x600000), am_pa(0x600000), K4, &RW, AM_PT_F_PARKED),
+			 0);
+	assert_int_equal(am_pt_map(pt, am_va(0xa00000), am_pa(0xa00000), M2, &DEV,
+				   AM_PT_F_PARKED | AM_PT_F_BLOCK),
+			 0);
 	check();
 	snap();
 	am_host_pt_clear_log(&H);
-	assert_int_equal(am_pt_map(NULL, 0, 0, K4, &RW, 0), AM_EINVAL);
-	assert_int_equal(am_pt_map(pt, 0x800000, 0x800000, K4, NULL, 0), AM_EINVAL);
-	assert_int_equal(am_pt_map(pt, 0x800000, 0x800000, 0, &RW, 0), AM_EINVAL);
-	assert_int_equal(am_pt_map(pt, 0x800800, 0x800000, K4, &RW, 0), AM_EINVAL);
-	assert_int_equal(am_pt_map(pt, 0x800000, 0x800800, K4, &RW, 0), AM_EINVAL);
-	assert_int_equal(am_pt_map(pt, 0x800000, 0x800000, 0x800, &RW, 0), AM_EINVAL);
-	assert_int_equal(am_pt_map(pt, 0x800000, 0x800000, K4, &RW, 0x10000), AM_EINVAL);
-	assert_int_equal(am_pt_map(pt, 0x800000, 0x800000, K4, &RW, AM_PT_F_NG), AM_EINVAL);
-	assert_int_equal(am_pt_map(pt, 0x800000, 0x800000, K4, &badsh, 0), AM_EINVAL);
-	assert_int_equal(am_pt_map(pt, 0xfffffffffffff000ull, 0, 2 * K4, &RW, 0), AM_EOVERFLOW);
-	assert_int_equal(am_pt_map(pt, 0, 0xfffffffffffff000ull, 2 * K4, &RW, 0), AM_EOVERFLOW);
-	assert_int_equal(am_pt_map(pt, (1ull << 39) - K4, 0, 2 * K4, &RW, 0), AM_ERANGE);
-	assert_int_equal(am_pt_map(pt, 1ull << 39, 0, K4, &RW, 0), AM_ERANGE);
-	assert_int_equal(am_pt_map(pt, 0x800000, 1ull << 48, K4, &RW, 0), AM_ERANGE);
-	assert_int_equal(am_pt_map(pt, 0x800000, 0x800000, K4, &wx, 0), AM_EPERM);
+	assert_int_equal(am_pt_map(NULL, am_va(0), am_pa(0), K4, &RW, 0), AM_EINVAL);
+	assert_int_equal(am_pt_map(pt, am_va(0x800000), am_pa(0x800000), K4, NULL, 0), AM_EINVAL);
+	assert_int_equal(am_pt_map(pt, am_va(0x800000), am_pa(0x800000), 0, &RW, 0), AM_EINVAL);
+	assert_int_equal(am_pt_map(pt, am_va(0x800800), am_pa(0x800000), K4, &RW, 0), AM_EINVAL);
+	assert_int_equal(am_pt_map(pt, am_va(0x800000), am_pa(0x800800), K4, &RW, 0), AM_EINVAL);
+	assert_int_equal(am_pt_map(pt, am_va(0x800000), am_pa(0x800000), 0x800, &RW, 0), AM_EINVAL);
+	assert_int_equal(am_pt_map(pt, am_va(0x800000), am_pa(0x800000), K4, &RW, 0x10000),
+			 AM_EINVAL);
+	assert_int_equal(am_pt_map(pt, am_va(0x800000), am_pa(0x800000), K4, &RW, AM_PT_F_NG),
+			 AM_EINVAL);
+	assert_int_equal(am_pt_map(pt, am_va(0x800000), am_pa(0x800000), K4, &badsh, 0), AM_EINVAL);
+	assert_int_equal(am_pt_map(pt, am_va(0xfffffffffffff000ull), am_pa(0), 2 * K4, &RW, 0),
+			 AM_EOVERFLOW);
+	assert_int_equal(am_pt_map(pt, am_va(0), am_pa(0xfffffffffffff000ull), 2 * K4, &RW, 0),
+			 AM_EOVERFLOW);
+	assert_int_equal(am_pt_map(pt, am_va((1ull << 39) - K4), am_pa(0), 2 * K4, &RW, 0),
+			 AM_ERANGE);
+	assert_int_equal(am_pt_map(pt, am_va(1ull << 39), am_pa(0), K4, &RW, 0), AM_ERANGE);
+	assert_int_equal(am_pt_map(pt, am_va(0x800000), am_pa(1ull << 48), K4, &RW, 0), AM_ERANGE);
+	assert_int_equal(am_pt_map(pt, am_va(0x800000), am_pa(0x800000), K4, &wx, 0), AM_EPERM);
 	assert_int_equal(am_host_pt_logged(&H, AM_EV_WRITE_EXEC, ~0ull), 1);
-	assert_int_equal(am_pt_map(pt, 0x800000, 0x800000, K4, &devx, 0), AM_EPERM);
+	assert_int_equal(am_pt_map(pt, am_va(0x800000), am_pa(0x800000), K4, &devx, 0), AM_EPERM);
 	assert_int_equal(am_host_pt_logged(&H, AM_EV_DEVICE_EXEC, ~0ull), 1);
-	assert_int_equal(am_pt_map(pt, 0x800000, 0x800000, K4, &noread, 0), AM_ENOTSUP);
-	assert_int_equal(am_pt_map(pt, 0x800000, 0x800000, K4, &user, 0), AM_ENOTSUP);
+	assert_int_equal(am_pt_map(pt, am_va(0x800000), am_pa(0x800000), K4, &noread, 0),
+			 AM_ENOTSUP);
+	assert_int_equal(am_pt_map(pt, am_va(0x800000), am_pa(0x800000), K4, &user, 0), AM_ENOTSUP);
 	assert_int_equal(am_host_pt_logged(&H, AM_EV_NOT_EXPRESSIBLE, ~0ull), 2);
 	/* over live entries: a page, inside a block, over a parked page, and a
 	 * range that is free except for its last page */
-	assert_int_equal(am_pt_map(pt, 0x402000, 0x9000000, K4, &RW, 0), AM_EEXIST);
-	assert_int_equal(am_pt_map(pt, 0x300000, 0x300000, K4, &RW, 0), AM_EEXIST);
-	assert_int_equal(am_pt_map(pt, 0x600000, 0x600000, K4, &RW, 0), AM_EEXIST);
-	assert_int_equal(am_pt_map(pt, 0x404000 - 8 * K4, 0x404000, 8 * K4, &RW, 0), AM_EEXIST);
-	assert_int_equal(am_pt_map(pt, 0, 0, G1, &RW, AM_PT_F_BLOCK), AM_EEXIST);
-	assert_int_equal(am_pt_map(pt, 0xa05000, 0xa05000, K4, &RW, 0), AM_EEXIST);
+	assert_int_equal(am_pt_map(pt, am_va(0x402000), am_pa(0x9000000), K4, &RW, 0), AM_EEXIST);
+	assert_int_equal(am_pt_map(pt, am_va(0x300000), am_pa(0x300000), K4, &RW, 0), AM_EEXIST);
+	assert_int_equal(am_pt_map(pt, am_va(0x600000), am_pa(0x600000), K4, &RW, 0), AM_EEXIST);
+	assert_int_equal(am_pt_map(pt, am_va(0x404000 - 8 * K4), am_pa(0x404000), 8 * K4, &RW, 0),
+			 AM_EEXIST);
+	assert_int_equal(am_pt_map(pt, am_va(0), am_pa(0), G1, &RW, AM_PT_F_BLOCK), AM_EEXIST);
+	assert_int_equal(am_pt_map(pt, am_va(0xa05000), am_pa(0xa05000), K4, &RW, 0), AM_EEXIST);
 	assert_int_equal(am_host_pt_logged(&H, AM_EV_PT_MAPPED, ~0ull), 6);
 	unchanged();
 	check();
@@ -537,7 +548,7 @@ static void map_and_compare(unsigned int ia, uint64_t va, uint64_t pa, uint64_t 
 {
 	struct am_pt *pt = setup(AM_PT_S1_EL2, ia);
 
-	assert_int_equal(am_pt_map(pt, va, pa, size, &RW, flags), 0);
+	assert_int_equal(am_pt_map(pt, am_va(va), am_pa(pa), size, &RW, flags), 0);
 	check();
 	assert_shape(shape(), expected_shape(va, pa, size, flags & AM_PT_F_BLOCK,
 					     flags & AM_PT_F_CONTIG, pt->root_level));
@@ -546,7 +557,7 @@ static void map_and_compare(unsigned int ia, uint64_t va, uint64_t pa, uint64_t 
 	expect_map(va + size - K4, pa + size - K4, VMSA_ACC_W);
 	expect_map(va + size / 2, pa + size / 2, VMSA_ACC_R);
 	expect_fault(va + size, VMSA_ACC_R, VMSA_F_TRANSLATION);
-	assert_int_equal(am_pt_unmap(pt, va, size), 0);
+	assert_int_equal(am_pt_unmap(pt, am_va(va), size), 0);
 	check();
 	assert_int_equal(am_pt_tables(pt), 1);
 	expect_fault(va, VMSA_ACC_R, VMSA_F_TRANSLATION);
@@ -560,25 +571,26 @@ static void test_block_sizes(void **state)
 
 	(void)state;
 	/* 1 GiB aligned both sides: one level-1 block, no table */
-	assert_int_equal(am_pt_map(pt, G1, 2 * G1, G1, &RW, AM_PT_F_BLOCK), 0);
+	assert_int_equal(am_pt_map(pt, am_va(G1), am_pa(2 * G1), G1, &RW, AM_PT_F_BLOCK), 0);
 	check();
 	assert_int_equal(am_pt_tables(pt), 1);
-	assert_int_equal(am_pt_query(pt, G1 + 0x12345, &l), 0);
+	assert_int_equal(am_pt_query(pt, am_va(G1 + 0x12345), &l), 0);
 	assert_int_equal(l.level, 1);
 	assert_int_equal(l.size, G1);
-	assert_int_equal(l.va, G1);
-	assert_int_equal(l.pa, 2 * G1);
+	assert_int_equal(am_va_val(l.va), G1);
+	assert_int_equal(am_pa_val(l.pa), 2 * G1);
 	assert_int_equal(xlate(G1 + 0x12345, VMSA_ACC_R).leaf_size, G1);
 	/* VA 1 GiB aligned but PA only 2 MiB aligned: 2 MiB blocks */
-	assert_int_equal(am_pt_map(pt, 2 * G1, 0x80200000, G1, &RW, AM_PT_F_BLOCK), 0);
+	assert_int_equal(am_pt_map(pt, am_va(2 * G1), am_pa(0x80200000), G1, &RW, AM_PT_F_BLOCK),
+			 0);
 	check();
-	assert_int_equal(am_pt_query(pt, 2 * G1 + 0x300000, &l), 0);
+	assert_int_equal(am_pt_query(pt, am_va(2 * G1 + 0x300000), &l), 0);
 	assert_int_equal(l.level, 2);
-	assert_int_equal(l.pa, 0x80200000 + 0x200000);
+	assert_int_equal(am_pa_val(l.pa), 0x80200000 + 0x200000);
 	/* without AM_PT_F_BLOCK: pages, even when aligned */
-	assert_int_equal(am_pt_map(pt, 4 * G1, 4 * G1, M2, &RW, 0), 0);
+	assert_int_equal(am_pt_map(pt, am_va(4 * G1), am_pa(4 * G1), M2, &RW, 0), 0);
 	check();
-	assert_int_equal(am_pt_query(pt, 4 * G1, &l), 0);
+	assert_int_equal(am_pt_query(pt, am_va(4 * G1), &l), 0);
 	assert_int_equal(l.level, 3);
 	teardown(NULL);
 
@@ -626,21 +638,21 @@ static void test_unmap_shatters_block(void **state)
 	struct am_pt_leaf l;
 
 	(void)state;
-	assert_int_equal(am_pt_map(pt, blk, pa, M2, &RW, AM_PT_F_BLOCK), 0);
+	assert_int_equal(am_pt_map(pt, am_va(blk), am_pa(pa), M2, &RW, AM_PT_F_BLOCK), 0);
 	check();
 	assert_int_equal(am_pt_tables(pt), 2);
 	tlbm_watch(&H.tlb, blk, M2, K4);
 	tlbm_fill(&H.tlb); /* the hardware has the block cached */
-	assert_int_equal(am_pt_unmap(pt, hole, K4), 0);
+	assert_int_equal(am_pt_unmap(pt, am_va(hole), K4), 0);
 	check();
 	assert_int_equal(am_pt_tables(pt), 3);
 	expect_fault(hole, VMSA_ACC_R, VMSA_F_TRANSLATION);
 	for (uint64_t a = blk; a < blk + M2; a += K4)
 		if (a != hole)
 			expect_map(a, pa + (a - blk), VMSA_ACC_R | VMSA_ACC_W);
-	assert_int_equal(am_pt_query(pt, hole - K4, &l), 0);
+	assert_int_equal(am_pt_query(pt, am_va(hole - K4), &l), 0);
 	assert_int_equal(l.level, 3);
-	assert_int_equal(am_pt_query(pt, hole, &l), AM_ENOENT);
+	assert_int_equal(am_pt_query(pt, am_va(hole), &l), AM_ENOENT);
 	/* break-before-make: exactly one invalidation, of the block, leaf, level 2 */
 	assert_int_equal(H.tlbi, 1);
 	assert_int_equal(H.last_tlbi.addr, blk);
@@ -648,9 +660,9 @@ static void test_unmap_shatters_block(void **state)
 	assert_int_equal(H.last_tlbi.leaf, 1);
 	assert_true(am_host_pt_logged(&H, AM_EV_PT_BREAK, ~0ull) <= 1);
 	/* the rest comes off page by page; the last one frees the table */
-	assert_int_equal(am_pt_unmap(pt, blk, hole - blk), 0);
+	assert_int_equal(am_pt_unmap(pt, am_va(blk), hole - blk), 0);
 	check();
-	assert_int_equal(am_pt_unmap(pt, hole + K4, blk + M2 - hole - K4), 0);
+	assert_int_equal(am_pt_unmap(pt, am_va(hole + K4), blk + M2 - hole - K4), 0);
 	check();
 	assert_int_equal(am_pt_tables(pt), 1);
 }
@@ -661,12 +673,12 @@ static void test_unmap_shatters_1g(void **state)
 	uint64_t hole = G1 + 0x12345000;
 
 	(void)state;
-	assert_int_equal(am_pt_map(pt, G1, 0, G1, &RW, AM_PT_F_BLOCK), 0);
+	assert_int_equal(am_pt_map(pt, am_va(G1), am_pa(0), G1, &RW, AM_PT_F_BLOCK), 0);
 	tlbm_watch(&H.tlb, G1, G1, M2);
 	tlbm_watch(&H.tlb, hole - 4 * K4, 8 * K4, K4);
 	tlbm_fill(&H.tlb);
 	H.tlbi = H.complete = 0;
-	assert_int_equal(am_pt_unmap(pt, hole, K4), 0);
+	assert_int_equal(am_pt_unmap(pt, am_va(hole), K4), 0);
 	check();
 	/* one break-before-make of the 1 GiB block; the new tables below it were
 	 * built off-line and need none */
@@ -691,10 +703,10 @@ static void test_modify_shatters_block(void **state)
 	uint64_t blk = 0x40200000, pg = blk + 0x1ff000;
 
 	(void)state;
-	assert_int_equal(am_pt_map(pt, blk, blk, M2, &RW, AM_PT_F_BLOCK), 0);
+	assert_int_equal(am_pt_map(pt, am_va(blk), am_pa(blk), M2, &RW, AM_PT_F_BLOCK), 0);
 	tlbm_watch(&H.tlb, blk, M2, K4);
 	tlbm_fill(&H.tlb);
-	assert_int_equal(am_pt_modify(pt, pg, K4, &RO, 0), 0);
+	assert_int_equal(am_pt_modify(pt, am_va(pg), K4, &RO, 0), 0);
 	check();
 	expect_fault(pg, VMSA_ACC_W, VMSA_F_PERMISSION);
 	expect_map(pg, pg, VMSA_ACC_R);
@@ -702,7 +714,7 @@ static void test_modify_shatters_block(void **state)
 	expect_map(blk, blk, VMSA_ACC_W);
 	assert_int_equal(am_pt_tables(pt), 3);
 	/* modifying the whole block back needs no new table */
-	assert_int_equal(am_pt_modify(pt, blk, M2, &RW, 0), 0);
+	assert_int_equal(am_pt_modify(pt, am_va(blk), M2, &RW, 0), 0);
 	check();
 	expect_map(pg, pg, VMSA_ACC_W);
 }
@@ -716,7 +728,7 @@ static void test_contig_runs(void **state)
 	struct shape sh;
 
 	(void)state;
-	assert_int_equal(am_pt_map(pt, va, pa, 32 * K4, &RW, AM_PT_F_CONTIG), 0);
+	assert_int_equal(am_pt_map(pt, am_va(va), am_pa(pa), 32 * K4, &RW, AM_PT_F_CONTIG), 0);
 	check();
 	sh = shape();
 	assert_int_equal(sh.contig[3], 32);
@@ -726,7 +738,7 @@ static void test_contig_runs(void **state)
 	/* a page out of the first run: the run loses its hint, the second keeps it;
 	 * every page of the run is invalidated (a TLB may hold them one by one) */
 	H.nring = 0;
-	assert_int_equal(am_pt_unmap(pt, va + 3 * K4, K4), 0);
+	assert_int_equal(am_pt_unmap(pt, am_va(va + 3 * K4), K4), 0);
 	check();
 	for (unsigned int i = 0; i < 16; i++) {
 		bool seen = false;
@@ -749,13 +761,13 @@ static void test_contig_runs(void **state)
 			expect_map(va + i * K4, pa + i * K4, VMSA_ACC_W);
 	/* the whole second run modified: hint kept */
 	tlbm_fill(&H.tlb);
-	assert_int_equal(am_pt_modify(pt, va + 16 * K4, 16 * K4, &RO, 0), 0);
+	assert_int_equal(am_pt_modify(pt, am_va(va + 16 * K4), 16 * K4, &RO, 0), 0);
 	check();
 	assert_int_equal(shape().contig[3], 16);
 	expect_fault(va + 20 * K4, VMSA_ACC_W, VMSA_F_PERMISSION);
 	/* part of it modified: hint gone, ordered */
 	tlbm_fill(&H.tlb);
-	assert_int_equal(am_pt_modify(pt, va + 16 * K4, 2 * K4, &RW, 0), 0);
+	assert_int_equal(am_pt_modify(pt, am_va(va + 16 * K4), 2 * K4, &RW, 0), 0);
 	check();
 	assert_int_equal(shape().contig[3], 0);
 	expect_map(va + 17 * K4, pa + 17 * K4, VMSA_ACC_W);
@@ -764,16 +776,16 @@ static void test_contig_runs(void **state)
 
 	/* a range that starts before a run and ends inside it */
 	pt = setup(AM_PT_S1_EL2, 39);
-	assert_int_equal(am_pt_map(pt, va - K4, pa - K4, K4, &RW, 0), 0);
-	assert_int_equal(am_pt_map(pt, va, pa, 16 * K4, &RW, AM_PT_F_CONTIG), 0);
+	assert_int_equal(am_pt_map(pt, am_va(va - K4), am_pa(pa - K4), K4, &RW, 0), 0);
+	assert_int_equal(am_pt_map(pt, am_va(va), am_pa(pa), 16 * K4, &RW, AM_PT_F_CONTIG), 0);
 	tlbm_watch(&H.tlb, va - K4, 17 * K4, K4);
 	tlbm_fill(&H.tlb);
-	assert_int_equal(am_pt_modify(pt, va - K4, 3 * K4, &RO, 0), 0);
+	assert_int_equal(am_pt_modify(pt, am_va(va - K4), 3 * K4, &RO, 0), 0);
 	check();
 	for (int i = 2; i < 16; i++)
 		expect_map(va + i * K4, pa + i * K4, VMSA_ACC_W);
 	expect_fault(va + K4, VMSA_ACC_W, VMSA_F_PERMISSION);
-	assert_int_equal(am_pt_unmap(pt, va - K4, 3 * K4), 0);
+	assert_int_equal(am_pt_unmap(pt, am_va(va - K4), 3 * K4), 0);
 	check();
 	for (int i = 2; i < 16; i++)
 		expect_map(va + i * K4, pa + i * K4, VMSA_ACC_W);
@@ -787,13 +799,15 @@ static void test_contig_blocks(void **state)
 	uint64_t va = 0x40000000; /* 16 x 2 MiB = 32 MiB */
 
 	(void)state;
-	assert_int_equal(am_pt_map(pt, va, va, 16 * M2, &RW, AM_PT_F_BLOCK | AM_PT_F_CONTIG), 0);
+	assert_int_equal(
+		am_pt_map(pt, am_va(va), am_pa(va), 16 * M2, &RW, AM_PT_F_BLOCK | AM_PT_F_CONTIG),
+		0);
 	check();
 	assert_int_equal(shape().contig[2], 16);
 	assert_int_equal(xlate(va, VMSA_ACC_R).tlb_size, 16 * M2);
 	tlbm_watch(&H.tlb, va, 16 * M2, M2 / 2);
 	tlbm_fill(&H.tlb);
-	assert_int_equal(am_pt_unmap(pt, va + 5 * M2 + K4, K4), 0);
+	assert_int_equal(am_pt_unmap(pt, am_va(va + 5 * M2 + K4), K4), 0);
 	check();
 	struct shape sh = shape();
 	assert_int_equal(sh.contig[2], 0);
@@ -817,8 +831,10 @@ static void test_contig_run_with_table(void **state)
 	struct shape sh;
 
 	(void)state;
-	assert_int_equal(am_pt_populate(pt, va, K4), 0);
-	assert_int_equal(am_pt_map(pt, va, va, 16 * M2, &RW, AM_PT_F_BLOCK | AM_PT_F_CONTIG), 0);
+	assert_int_equal(am_pt_populate(pt, am_va(va), K4), 0);
+	assert_int_equal(
+		am_pt_map(pt, am_va(va), am_pa(va), 16 * M2, &RW, AM_PT_F_BLOCK | AM_PT_F_CONTIG),
+		0);
 	check();
 	sh = shape();
 	assert_int_equal(sh.leaves[3], 512);
@@ -827,7 +843,7 @@ static void test_contig_run_with_table(void **state)
 	for (unsigned int i = 0; i < 16; i++)
 		expect_map(va + i * M2 + 3 * K4, va + i * M2 + 3 * K4, VMSA_ACC_W);
 	/* the next run, free of tables, keeps its hint */
-	assert_int_equal(am_pt_map(pt, va + 16 * M2, va + 16 * M2, 16 * M2, &RW,
+	assert_int_equal(am_pt_map(pt, am_va(va + 16 * M2), am_pa(va + 16 * M2), 16 * M2, &RW,
 				   AM_PT_F_BLOCK | AM_PT_F_CONTIG),
 			 0);
 	check();
@@ -845,8 +861,9 @@ static void test_map_over_later_empty_table(void **state)
 	uint64_t va = 0x40000000;
 
 	(void)state;
-	assert_int_equal(am_pt_populate(pt, va + 3 * M2, K4), 0);
-	assert_int_equal(am_pt_map(pt, va, 0x80000000, 8 * M2, &RW, AM_PT_F_BLOCK), 0);
+	assert_int_equal(am_pt_populate(pt, am_va(va + 3 * M2), K4), 0);
+	assert_int_equal(am_pt_map(pt, am_va(va), am_pa(0x80000000), 8 * M2, &RW, AM_PT_F_BLOCK),
+			 0);
 	check();
 	assert_int_equal(shape().leaves[2], 7);
 	assert_int_equal(shape().leaves[3], 512);
@@ -855,8 +872,8 @@ static void test_map_over_later_empty_table(void **state)
 	/* and at level 1: a populated L2 table at a later 1 GiB entry */
 	teardown(NULL);
 	pt = setup(AM_PT_S1_EL2, 39);
-	assert_int_equal(am_pt_populate(pt, 2 * G1 + M2, K4), 0);
-	assert_int_equal(am_pt_map(pt, G1, G1, 3 * G1, &RW, AM_PT_F_BLOCK), 0);
+	assert_int_equal(am_pt_populate(pt, am_va(2 * G1 + M2), K4), 0);
+	assert_int_equal(am_pt_map(pt, am_va(G1), am_pa(G1), 3 * G1, &RW, AM_PT_F_BLOCK), 0);
 	check();
 	assert_int_equal(shape().leaves[1], 2);
 	expect_map(2 * G1 + M2 + K4, 2 * G1 + M2 + K4, VMSA_ACC_R);
@@ -864,10 +881,11 @@ static void test_map_over_later_empty_table(void **state)
 	/* a leaf at a later entry is still refused, and nothing changes */
 	teardown(NULL);
 	pt = setup(AM_PT_S1_EL2, 39);
-	assert_int_equal(am_pt_populate(pt, va + M2, K4), 0);
-	assert_int_equal(am_pt_map(pt, va + 3 * M2, va, M2, &RW, AM_PT_F_BLOCK), 0);
+	assert_int_equal(am_pt_populate(pt, am_va(va + M2), K4), 0);
+	assert_int_equal(am_pt_map(pt, am_va(va + 3 * M2), am_pa(va), M2, &RW, AM_PT_F_BLOCK), 0);
 	snap();
-	assert_int_equal(am_pt_map(pt, va, 0x80000000, 8 * M2, &RW, AM_PT_F_BLOCK), AM_EEXIST);
+	assert_int_equal(am_pt_map(pt, am_va(va), am_pa(0x80000000), 8 * M2, &RW, AM_PT_F_BLOCK),
+			 AM_EEXIST);
 	unchanged();
 	check();
 }
@@ -889,7 +907,7 @@ static void rep_bad(const char *what, const struct am_pt_leaf *l)
 {
 	if (!RL.bad++)
 		snprintf(RL.why, sizeof(RL.why), "leaf %#llx (level %u): %s",
-			 (unsigned long long)l->va, l->level, what);
+			 (unsigned long long)am_va_val(l->va), l->level, what);
 }
 
 /*
@@ -909,13 +927,14 @@ static void on_removed(void *arg, const struct am_pt_leaf *l)
 	RL.n++;
 	if (H.open_tlbi || H.last_bar != AM_HOST_PT_BAR_COMPLETE)
 		rep_bad("reported before its invalidation completed", l);
-	vmsa_access(&VC, am_host_pt_read, &H, l->va, VMSA_ACC_R, &r);
+	vmsa_access(&VC, am_host_pt_read, &H, am_va_val(l->va), VMSA_ACC_R, &r);
 	if (r.fault == VMSA_OK)
 		rep_bad("still translates (first page)", l);
-	vmsa_access(&VC, am_host_pt_read, &H, l->va + l->size - K4, VMSA_ACC_R, &r);
+	vmsa_access(&VC, am_host_pt_read, &H, am_va_val(l->va) + l->size - K4, VMSA_ACC_R, &r);
 	if (r.fault == VMSA_OK)
 		rep_bad("still translates (last page)", l);
-	if (H.tlb_on && (tlbm_lookup(&H.tlb, l->va) || tlbm_lookup(&H.tlb, l->va + l->size - K4)))
+	if (H.tlb_on && (tlbm_lookup(&H.tlb, am_va_val(l->va)) ||
+			 tlbm_lookup(&H.tlb, am_va_val(l->va) + l->size - K4)))
 		rep_bad("the TLB model still holds it", l);
 }
 
@@ -945,20 +964,20 @@ static void rep_tiles(uint64_t lo, uint64_t hi, uint64_t mapped, uint64_t delta,
 	for (unsigned int i = 0; i < RL.n; i++) {
 		const struct am_pt_leaf *l = &RL.l[i];
 
-		if (l->va < prev_end || l->va + l->size > hi)
+		if (am_va_val(l->va) < prev_end || am_va_val(l->va) + l->size > hi)
 			fail_msg("leaf %u at %#llx: out of order or outside the range", i,
-				 (unsigned long long)l->va);
+				 (unsigned long long)am_va_val(l->va));
 		assert_int_equal(l->size, 1ull << am_pt_level_shift(l->level));
-		assert_int_equal(l->va & (l->size - 1), 0);
-		assert_int_equal(l->pa, l->va + delta);
-		assert_int_equal(l->pte & AM_PTE_OA_MASK, l->pa);
+		assert_int_equal(am_va_val(l->va) & (l->size - 1), 0);
+		assert_int_equal(am_pa_val(l->pa), am_va_val(l->va) + delta);
+		assert_int_equal(l->pte & AM_PTE_OA_MASK, am_pa_val(l->pa));
 		assert_int_equal(l->attr.perm, a->perm);
 		assert_int_equal(l->attr.mtype, a->mtype);
 		assert_int_equal(l->sw, sw);
 		assert_int_equal(l->valid, 1);
 		/* a page has bit 1 set, a block not */
 		assert_int_equal((l->pte >> 1) & 1u, l->level == 3);
-		prev_end = l->va + l->size;
+		prev_end = am_va_val(l->va) + l->size;
 		sum += l->size;
 	}
 	assert_int_equal(sum, mapped);
@@ -978,8 +997,10 @@ static void test_unmap_report(void **state)
 
 	(void)state;
 	/* 4 MiB of pages (two level-3 tables, contiguous runs), then 2 MiB blocks */
-	assert_int_equal(am_pt_map(pt, base, pa, 2 * M2, &RW, AM_PT_F_CONTIG | AM_PT_F_SW(5)), 0);
-	assert_int_equal(am_pt_map(pt, base + 2 * M2, pa + 2 * M2, 4 * M2, &RW,
+	assert_int_equal(
+		am_pt_map(pt, am_va(base), am_pa(pa), 2 * M2, &RW, AM_PT_F_CONTIG | AM_PT_F_SW(5)),
+		0);
+	assert_int_equal(am_pt_map(pt, am_va(base + 2 * M2), am_pa(pa + 2 * M2), 4 * M2, &RW,
 				   AM_PT_F_BLOCK | AM_PT_F_SW(5)),
 			 0);
 	check();
@@ -989,7 +1010,7 @@ static void test_unmap_report(void **state)
 	/* the single-leaf path: one page out of a run-free spot is not possible
 	 * here (all pages are in runs), so one whole 2 MiB block */
 	rep_reset();
-	assert_int_equal(am_pt_unmap_report(pt, base + 5 * M2, M2, on_removed, NULL), 0);
+	assert_int_equal(am_pt_unmap_report(pt, am_va(base + 5 * M2), M2, on_removed, NULL), 0);
 	check();
 	rep_ok();
 	assert_int_equal(RL.n, 1);
@@ -1003,7 +1024,7 @@ static void test_unmap_report(void **state)
 	lo = base + 40 * K4;
 	hi = base + 2 * M2 + 3 * K4;
 	rep_reset();
-	assert_int_equal(am_pt_unmap_report(pt, lo, hi - lo, on_removed, NULL), 0);
+	assert_int_equal(am_pt_unmap_report(pt, am_va(lo), hi - lo, on_removed, NULL), 0);
 	check();
 	rep_ok();
 	rep_tiles(lo, hi, hi - lo, delta, &RW, 5);
@@ -1017,7 +1038,7 @@ static void test_unmap_report(void **state)
 	lo = base + 3 * M2 + M2 / 2;
 	hi = base + 4 * M2 + 4 * K4;
 	rep_reset();
-	assert_int_equal(am_pt_unmap_report(pt, lo, hi - lo, on_removed, NULL), 0);
+	assert_int_equal(am_pt_unmap_report(pt, am_va(lo), hi - lo, on_removed, NULL), 0);
 	check();
 	rep_ok();
 	rep_tiles(lo, hi, hi - lo, delta, &RW, 5);
@@ -1030,18 +1051,19 @@ static void test_unmap_report(void **state)
 	 */
 	lo = base + 16 * M2;
 	for (unsigned int i = 0; i < 100; i++)
-		assert_int_equal(am_pt_map(pt, lo + i * K4, pa + 2 * i * K4, K4, &RO, 0), 0);
+		assert_int_equal(
+			am_pt_map(pt, am_va(lo + i * K4), am_pa(pa + 2 * i * K4), K4, &RO, 0), 0);
 	check();
 	tlbm_watch(&H.tlb, lo, 100 * K4, K4);
 	tlbm_fill(&H.tlb);
 	rep_reset();
-	assert_int_equal(am_pt_unmap_report(pt, lo, 100 * K4, on_removed, NULL), 0);
+	assert_int_equal(am_pt_unmap_report(pt, am_va(lo), 100 * K4, on_removed, NULL), 0);
 	check();
 	rep_ok();
 	assert_int_equal(RL.n, 100);
 	for (unsigned int i = 0; i < 100; i++) {
-		assert_int_equal(RL.l[i].va, lo + i * K4);
-		assert_int_equal(RL.l[i].pa, pa + 2 * i * K4);
+		assert_int_equal(am_va_val(RL.l[i].va), lo + i * K4);
+		assert_int_equal(am_pa_val(RL.l[i].pa), pa + 2 * i * K4);
 		assert_int_equal(RL.l[i].attr.perm, RO.perm);
 	}
 	/* batches: reports came out during the walk, not all at its end */
@@ -1049,27 +1071,29 @@ static void test_unmap_report(void **state)
 
 	/* once mode: 8 pages in one table; nothing there: nothing reported */
 	rep_reset();
-	assert_int_equal(am_pt_unmap_report(pt, base + 8 * K4, 8 * K4, on_removed, NULL), 0);
+	assert_int_equal(am_pt_unmap_report(pt, am_va(base + 8 * K4), 8 * K4, on_removed, NULL), 0);
 	check();
 	rep_ok();
 	assert_int_equal(RL.n, 8);
 	rep_tiles(base + 8 * K4, base + 16 * K4, 8 * K4, delta, &RW, 5);
 	rep_reset();
-	assert_int_equal(am_pt_unmap_report(pt, base + 8 * K4, 8 * K4, on_removed, NULL), 0);
+	assert_int_equal(am_pt_unmap_report(pt, am_va(base + 8 * K4), 8 * K4, on_removed, NULL), 0);
 	assert_int_equal(RL.n, 0);
 
 	/* refusals: nothing reported, nothing changed */
-	assert_int_equal(am_pt_map(pt, base + 8 * M2, pa, M2, &RW, AM_PT_F_BLOCK), 0);
+	assert_int_equal(am_pt_map(pt, am_va(base + 8 * M2), am_pa(pa), M2, &RW, AM_PT_F_BLOCK), 0);
 	snap();
-	assert_int_equal(am_pt_unmap_report(pt, base, K4, NULL, NULL), AM_EINVAL);
-	assert_int_equal(am_pt_unmap_report(pt, base + 1, K4, on_removed, NULL), AM_EINVAL);
-	assert_int_equal(am_pt_unmap_report(pt, 1ull << 39, K4, on_removed, NULL), AM_ERANGE);
+	assert_int_equal(am_pt_unmap_report(pt, am_va(base), K4, NULL, NULL), AM_EINVAL);
+	assert_int_equal(am_pt_unmap_report(pt, am_va(base + 1), K4, on_removed, NULL), AM_EINVAL);
+	assert_int_equal(am_pt_unmap_report(pt, am_va(1ull << 39), K4, on_removed, NULL),
+			 AM_ERANGE);
 	assert_int_equal(RL.n, 0);
 	unchanged();
 	/* a block to break with no page for it */
 	am_host_pt_fail_at(&H, 0);
-	assert_int_equal(am_pt_unmap_report(pt, base + 8 * M2 + M2 / 2, K4, on_removed, NULL),
-			 AM_ENOMEM);
+	assert_int_equal(
+		am_pt_unmap_report(pt, am_va(base + 8 * M2 + M2 / 2), K4, on_removed, NULL),
+		AM_ENOMEM);
 	am_host_pt_fail_at(&H, -1);
 	assert_int_equal(RL.n, 0);
 	unchanged();
@@ -1089,11 +1113,13 @@ static void test_unmap_report(void **state)
 static void test_unmap_report_teardown(void **state)
 {
 	struct am_pt *pt = setup(AM_PT_S1_EL2, 39);
+
 	(void)state;
 	for (unsigned int i = 0; i < 100; i++) {
 		uint64_t va = G1 + (uint64_t)i * 5 * M2 + (uint64_t)(i % 7) * K4;
 
-		assert_int_equal(am_pt_map(pt, va, 0x80000000 + (uint64_t)i * 3 * K4, K4, &RW, 0),
+		assert_int_equal(am_pt_map(pt, am_va(va), am_pa(0x80000000 + (uint64_t)i * 3 * K4),
+					   K4, &RW, 0),
 				 0);
 		tlbm_watch(&H.tlb, va, K4, K4);
 	}
@@ -1101,7 +1127,7 @@ static void test_unmap_report_teardown(void **state)
 	tlbm_fill(&H.tlb);
 	H.complete = 0;
 	rep_reset();
-	assert_int_equal(am_pt_unmap_report(pt, G1, G1, on_removed, NULL), 0);
+	assert_int_equal(am_pt_unmap_report(pt, am_va(G1), G1, on_removed, NULL), 0);
 	check();
 	rep_ok();
 	assert_int_equal(RL.n, 100);
@@ -1114,18 +1140,20 @@ static void test_unmap_report_parked(void **state)
 	struct am_pt *pt = setup(AM_PT_S2, 40);
 
 	(void)state;
-	assert_int_equal(am_pt_map(pt, 0, 0x80000000, M2, &RW, AM_PT_F_BLOCK | AM_PT_F_PARKED), 0);
+	assert_int_equal(
+		am_pt_map(pt, am_va(0), am_pa(0x80000000), M2, &RW, AM_PT_F_BLOCK | AM_PT_F_PARKED),
+		0);
 	check();
 	H.tlbi = H.tlbi_all = 0;
 	rep_reset();
 	/* breaking the parked block needs no break-before-make */
-	assert_int_equal(am_pt_unmap_report(pt, 0, 2 * K4, on_removed, NULL), 0);
+	assert_int_equal(am_pt_unmap_report(pt, am_va(0), 2 * K4, on_removed, NULL), 0);
 	check();
 	rep_ok();
 	assert_int_equal(RL.n, 2);
 	assert_int_equal(RL.l[0].valid, 0);
 	assert_int_equal(RL.l[0].level, 3);
-	assert_int_equal(RL.l[1].pa, 0x80000000 + K4);
+	assert_int_equal(am_pa_val(RL.l[1].pa), 0x80000000 + K4);
 	assert_int_equal(H.tlbi + H.tlbi_all, 0);
 }
 
@@ -1142,9 +1170,13 @@ static void test_destroy_report(void **state)
 	size_t tables;
 
 	(void)state;
-	assert_int_equal(am_pt_map(pt, G1, pa, G1 + 2 * M2 + 5 * K4, &RW, AM_PT_F_BLOCK), 0);
-	assert_int_equal(am_pt_map(pt, 8 * G1 + 7 * K4, pa + 8 * G1, 3 * K4, &RO, 0), 0);
-	assert_int_equal(am_pt_map(pt, 600 * G1, pa, M2, &RW, AM_PT_F_BLOCK | AM_PT_F_PARKED), 0);
+	assert_int_equal(
+		am_pt_map(pt, am_va(G1), am_pa(pa), G1 + 2 * M2 + 5 * K4, &RW, AM_PT_F_BLOCK), 0);
+	assert_int_equal(am_pt_map(pt, am_va(8 * G1 + 7 * K4), am_pa(pa + 8 * G1), 3 * K4, &RO, 0),
+			 0);
+	assert_int_equal(
+		am_pt_map(pt, am_va(600 * G1), am_pa(pa), M2, &RW, AM_PT_F_BLOCK | AM_PT_F_PARKED),
+		0);
 	check();
 	tlbm_watch(&H.tlb, G1, G1 + 4 * M2, M2);
 	tlbm_watch(&H.tlb, 8 * G1, M2, K4);
@@ -1167,14 +1199,14 @@ static void test_destroy_report(void **state)
 	assert_int_equal(H.tlb.freed_in_use, 0);
 	/* 1 GiB block, two 2 MiB blocks, 5 pages, 3 pages, a parked 2 MiB block */
 	assert_int_equal(RL.n, 1 + 2 + 5 + 3 + 1);
-	assert_int_equal(RL.l[0].va, G1);
+	assert_int_equal(am_va_val(RL.l[0].va), G1);
 	assert_int_equal(RL.l[0].level, 1);
 	assert_int_equal(RL.l[2].level, 2);
-	assert_int_equal(RL.l[3].pa, pa + G1 + 2 * M2);
-	assert_int_equal(RL.l[8].va, 8 * G1 + 7 * K4);
+	assert_int_equal(am_pa_val(RL.l[3].pa), pa + G1 + 2 * M2);
+	assert_int_equal(am_va_val(RL.l[8].va), 8 * G1 + 7 * K4);
 	assert_int_equal(RL.l[8].attr.perm, RO.perm);
 	assert_int_equal(RL.l[11].valid, 0);
-	assert_int_equal(RL.l[11].va, 600 * G1);
+	assert_int_equal(am_va_val(RL.l[11].va), 600 * G1);
 	/* not ready now: refused, with no report */
 	rep_reset();
 	assert_int_equal(am_pt_destroy_report(pt, on_removed, NULL), AM_EINVAL);
@@ -1190,8 +1222,8 @@ static void test_destroy_one_walk(void **state)
 	size_t tables;
 
 	(void)state;
-	assert_int_equal(am_pt_map(pt, 0, 0x80000000, 3 * M2 + 5 * K4, &RW, 0), 0);
-	assert_int_equal(am_pt_map(pt, 1ull << 40, 0x80000000, 5 * K4, &RW, 0), 0);
+	assert_int_equal(am_pt_map(pt, am_va(0), am_pa(0x80000000), 3 * M2 + 5 * K4, &RW, 0), 0);
+	assert_int_equal(am_pt_map(pt, am_va(1ull << 40), am_pa(0x80000000), 5 * K4, &RW, 0), 0);
 	am_host_pt_tlb_flush(&H);
 	H.tlb_on = false;
 	tables = am_pt_tables(pt);
@@ -1213,50 +1245,50 @@ static void test_unmap_frees_tables(void **state)
 	uint64_t va = 0x123400000000ull;
 
 	(void)state;
-	assert_int_equal(am_pt_map(pt, va, 0x40000000, 3 * K4, &RW, 0), 0);
+	assert_int_equal(am_pt_map(pt, am_va(va), am_pa(0x40000000), 3 * K4, &RW, 0), 0);
 	check();
 	assert_int_equal(am_pt_tables(pt), 4);
 	tlbm_watch(&H.tlb, va, 4 * K4, K4);
 	tlbm_fill(&H.tlb);
-	assert_int_equal(am_pt_unmap(pt, va + K4, K4), 0);
+	assert_int_equal(am_pt_unmap(pt, am_va(va + K4), K4), 0);
 	check();
 	assert_int_equal(am_pt_tables(pt), 4);
-	assert_int_equal(am_pt_unmap(pt, va, K4), 0);
-	assert_int_equal(am_pt_unmap(pt, va + 2 * K4, K4), 0);
+	assert_int_equal(am_pt_unmap(pt, am_va(va), K4), 0);
+	assert_int_equal(am_pt_unmap(pt, am_va(va + 2 * K4), K4), 0);
 	check();
 	assert_int_equal(am_pt_tables(pt), 1);
 	assert_int_equal(H.in_use, 1);
 	expect_fault(va, VMSA_ACC_R, VMSA_F_TRANSLATION);
 	/* entries 0 and 511 of one table: the table stays while one is left */
-	assert_int_equal(am_pt_map(pt, va, 0x40000000, K4, &RW, 0), 0);
-	assert_int_equal(am_pt_map(pt, va + 511 * K4, 0x40001000, K4, &RW, 0), 0);
-	assert_int_equal(am_pt_unmap(pt, va, K4), 0);
+	assert_int_equal(am_pt_map(pt, am_va(va), am_pa(0x40000000), K4, &RW, 0), 0);
+	assert_int_equal(am_pt_map(pt, am_va(va + 511 * K4), am_pa(0x40001000), K4, &RW, 0), 0);
+	assert_int_equal(am_pt_unmap(pt, am_va(va), K4), 0);
 	check();
 	assert_int_equal(am_pt_tables(pt), 4);
 	expect_map(va + 511 * K4, 0x40001000, VMSA_ACC_R);
-	assert_int_equal(am_pt_unmap(pt, va + 511 * K4, K4), 0);
+	assert_int_equal(am_pt_unmap(pt, am_va(va + 511 * K4), K4), 0);
 	check();
 	assert_int_equal(am_pt_tables(pt), 1);
 	/* a block, then pages in a table next to it: one unmap frees everything */
-	assert_int_equal(am_pt_map(pt, va, 0x40000000, M2, &RW, AM_PT_F_BLOCK), 0);
-	assert_int_equal(am_pt_map(pt, va + M2, 0x40200000, 2 * K4, &RW, 0), 0);
+	assert_int_equal(am_pt_map(pt, am_va(va), am_pa(0x40000000), M2, &RW, AM_PT_F_BLOCK), 0);
+	assert_int_equal(am_pt_map(pt, am_va(va + M2), am_pa(0x40200000), 2 * K4, &RW, 0), 0);
 	tlbm_watch(&H.tlb, va, M2 + 2 * K4, 64 * K4);
 	tlbm_fill(&H.tlb);
-	assert_int_equal(am_pt_unmap(pt, va, 4 * M2), 0);
+	assert_int_equal(am_pt_unmap(pt, am_va(va), 4 * M2), 0);
 	check();
 	assert_int_equal(am_pt_tables(pt), 1);
 	/* a whole 512 GiB span with a few pages: the walks are invalidated one by one */
-	assert_int_equal(am_pt_map(pt, va, 0x40000000, 3 * K4, &RW, 0), 0);
+	assert_int_equal(am_pt_map(pt, am_va(va), am_pa(0x40000000), 3 * K4, &RW, 0), 0);
 	tlbm_fill(&H.tlb);
 	H.tlbi_all = 0;
-	assert_int_equal(am_pt_unmap(pt, va & ~((1ull << 39) - 1), 1ull << 39), 0);
+	assert_int_equal(am_pt_unmap(pt, am_va(va & ~((1ull << 39) - 1)), 1ull << 39), 0);
 	check();
 	assert_int_equal(H.tlbi_all, 0);
 	assert_int_equal(am_pt_tables(pt), 1);
 	/* a table under a whole-span unmap goes in one piece */
-	assert_int_equal(am_pt_map(pt, va, 0x40000000, 700 * K4, &RW, 0), 0);
+	assert_int_equal(am_pt_map(pt, am_va(va), am_pa(0x40000000), 700 * K4, &RW, 0), 0);
 	tlbm_fill(&H.tlb);
-	assert_int_equal(am_pt_unmap(pt, va & ~((1ull << 39) - 1), 1ull << 39), 0);
+	assert_int_equal(am_pt_unmap(pt, am_va(va & ~((1ull << 39) - 1)), 1ull << 39), 0);
 	check();
 	assert_int_equal(am_pt_tables(pt), 1);
 }
@@ -1266,23 +1298,25 @@ static void test_unmap_harmless(void **state)
 	struct am_pt *pt = setup(AM_PT_S1_EL2, 39);
 
 	(void)state;
-	assert_int_equal(am_pt_map(pt, 0x40000000, 0x40000000, K4, &RW, 0), 0);
+	assert_int_equal(am_pt_map(pt, am_va(0x40000000), am_pa(0x40000000), K4, &RW, 0), 0);
 	check();
 	snap();
-	assert_int_equal(am_pt_unmap(pt, 0x80000000, G1), 0);
-	assert_int_equal(am_pt_unmap(pt, 0x40001000, 8 * K4), 0);
+	assert_int_equal(am_pt_unmap(pt, am_va(0x80000000), G1), 0);
+	assert_int_equal(am_pt_unmap(pt, am_va(0x40001000), 8 * K4), 0);
 	unchanged();
-	assert_int_equal(am_pt_unmap(NULL, 0, K4), AM_EINVAL);
-	assert_int_equal(am_pt_unmap(pt, 0x800, K4), AM_EINVAL);
-	assert_int_equal(am_pt_unmap(pt, 0, 0), AM_EINVAL);
-	assert_int_equal(am_pt_unmap(pt, 0xfffffffffffff000ull, 2 * K4), AM_EOVERFLOW);
-	assert_int_equal(am_pt_unmap(pt, 1ull << 39, K4), AM_ERANGE);
+	assert_int_equal(am_pt_unmap(NULL, am_va(0), K4), AM_EINVAL);
+	assert_int_equal(am_pt_unmap(pt, am_va(0x800), K4), AM_EINVAL);
+	assert_int_equal(am_pt_unmap(pt, am_va(0), 0), AM_EINVAL);
+	assert_int_equal(am_pt_unmap(pt, am_va(0xfffffffffffff000ull), 2 * K4), AM_EOVERFLOW);
+	assert_int_equal(am_pt_unmap(pt, am_va(1ull << 39), K4), AM_ERANGE);
 	check();
 	/* parked entries go without TLB maintenance */
-	assert_int_equal(am_pt_map(pt, 0x50000000, 0x50000000, 4 * K4, &DEV, AM_PT_F_PARKED), 0);
+	assert_int_equal(
+		am_pt_map(pt, am_va(0x50000000), am_pa(0x50000000), 4 * K4, &DEV, AM_PT_F_PARKED),
+		0);
 	expect_fault(0x50000000, VMSA_ACC_R, VMSA_F_TRANSLATION);
 	H.tlbi = 0;
-	assert_int_equal(am_pt_unmap(pt, 0x50000000, 4 * K4), 0);
+	assert_int_equal(am_pt_unmap(pt, am_va(0x50000000), 4 * K4), 0);
 	check();
 	/* no leaf invalidation; only the walk through the table freed empty */
 	assert_int_equal(H.tlbi_all, 0);
@@ -1298,17 +1332,17 @@ static void test_tlbi_batching(void **state)
 	uint64_t va = 0x40000000;
 
 	(void)state;
-	assert_int_equal(am_pt_map(pt, va, va, 200 * K4, &RW, 0), 0);
+	assert_int_equal(am_pt_map(pt, am_va(va), am_pa(va), 200 * K4, &RW, 0), 0);
 	tlbm_watch(&H.tlb, va, 200 * K4, K4);
 	tlbm_fill(&H.tlb);
 	H.tlbi = H.publish = H.complete = 0;
-	assert_int_equal(am_pt_unmap(pt, va, 10 * K4), 0);
+	assert_int_equal(am_pt_unmap(pt, am_va(va), 10 * K4), 0);
 	check();
 	assert_int_equal(H.tlbi, 10);
 	assert_int_equal(H.publish, 1);
 	assert_int_equal(H.complete, 1); /* one completion for the batch */
 	H.tlbi = H.tlbi_all = H.publish = H.complete = 0;
-	assert_int_equal(am_pt_unmap(pt, va + 10 * K4, 100 * K4), 0);
+	assert_int_equal(am_pt_unmap(pt, am_va(va + 10 * K4), 100 * K4), 0);
 	check();
 	assert_int_equal(H.tlbi, 0);
 	assert_int_equal(H.tlbi_all, 1);
@@ -1336,11 +1370,11 @@ static void unmap_2m_pages(enum am_pt_regime r, bool range)
 
 	RANGE = range;
 	pt = setup(r, 40);
-	assert_int_equal(am_pt_map(pt, va - K4, va - K4, M2 + 2 * K4, &RW, fl), 0);
+	assert_int_equal(am_pt_map(pt, am_va(va - K4), am_pa(va - K4), M2 + 2 * K4, &RW, fl), 0);
 	tlbm_watch(&H.tlb, va - K4, M2 + 2 * K4, K4);
 	tlbm_fill(&H.tlb);
 	tlbi_zero();
-	assert_int_equal(am_pt_unmap(pt, va, M2), 0);
+	assert_int_equal(am_pt_unmap(pt, am_va(va), M2), 0);
 	check(); /* no stale entry: the range covered every page, with the right ASID / VMID */
 	assert_int_equal(H.publish, 1);
 	assert_int_equal(H.complete, 1);
@@ -1382,11 +1416,11 @@ static void test_tlbi_range(void **state)
 	/* leaves only, of one level: the leaf-only form with the TTL hint */
 	RANGE = true;
 	pt = setup(AM_PT_S2, 40);
-	assert_int_equal(am_pt_map(pt, va, va, 64 * K4, &RW, 0), 0);
+	assert_int_equal(am_pt_map(pt, am_va(va), am_pa(va), 64 * K4, &RW, 0), 0);
 	tlbm_watch(&H.tlb, va, 64 * K4, K4);
 	tlbm_fill(&H.tlb);
 	tlbi_zero();
-	assert_int_equal(am_pt_unmap(pt, va + K4, 9 * K4), 0);
+	assert_int_equal(am_pt_unmap(pt, am_va(va + K4), 9 * K4), 0);
 	check();
 	assert_int_equal(H.tlbi_range_inv, 1);
 	assert_int_equal(H.tlbi_range, 1); /* 8 pages as a range, the 9th plain */
@@ -1399,7 +1433,7 @@ static void test_tlbi_range(void **state)
 	assert_non_null(tlbm_lookup(&H.tlb, va + 10 * K4));
 	/* permissions of 32 pages: one leaf range */
 	tlbi_zero();
-	assert_int_equal(am_pt_modify(pt, va + 16 * K4, 32 * K4, &RO, 0), 0);
+	assert_int_equal(am_pt_modify(pt, am_va(va + 16 * K4), 32 * K4, &RO, 0), 0);
 	check();
 	assert_int_equal(H.tlbi_range, 1);
 	assert_int_equal(H.tlbi + H.tlbi_all, 0);
@@ -1408,7 +1442,7 @@ static void test_tlbi_range(void **state)
 	expect_map(va + 48 * K4, va + 48 * K4, VMSA_ACC_W);
 	/* one page alone is no range */
 	tlbi_zero();
-	assert_int_equal(am_pt_unmap(pt, va + 60 * K4, K4), 0);
+	assert_int_equal(am_pt_unmap(pt, am_va(va + 60 * K4), K4), 0);
 	check();
 	assert_int_equal(H.tlbi, 1);
 	assert_int_equal(H.tlbi_range_inv, 0);
@@ -1433,11 +1467,11 @@ static void test_tlbi_range_1g(void **state)
 
 		RANGE = range;
 		pt = setup(AM_PT_S1_EL2, 39);
-		assert_int_equal(am_pt_map(pt, va, va, G1, &RW, 0), 0);
+		assert_int_equal(am_pt_map(pt, am_va(va), am_pa(va), G1, &RW, 0), 0);
 		tlbm_watch(&H.tlb, va, G1, M2 - K4); /* first and last page of tables */
 		tlbm_fill(&H.tlb);
 		tlbi_zero();
-		assert_int_equal(am_pt_unmap(pt, va, G1), 0);
+		assert_int_equal(am_pt_unmap(pt, am_va(va), G1), 0);
 		check();
 		assert_int_equal(H.publish, 1);
 		assert_int_equal(H.complete, 1);
@@ -1472,54 +1506,54 @@ static void test_modify_rules(void **state)
 	uint64_t va = 0x40000000;
 
 	(void)state;
-	assert_int_equal(am_pt_map(pt, va, va, 4 * K4, &RW, 0), 0);
-	assert_int_equal(am_pt_map(pt, va + 5 * K4, va + 5 * K4, K4, &RW, 0), 0);
+	assert_int_equal(am_pt_map(pt, am_va(va), am_pa(va), 4 * K4, &RW, 0), 0);
+	assert_int_equal(am_pt_map(pt, am_va(va + 5 * K4), am_pa(va + 5 * K4), K4, &RW, 0), 0);
 	check();
 	/* a modify that changes nothing writes nothing: no TLBI, no barrier */
 	{
 		unsigned long c0 = H.complete, p0 = H.publish, t0 = H.tlbi + H.tlbi_all;
 
-		assert_int_equal(am_pt_modify(pt, va, 4 * K4, &RW, 0), 0);
+		assert_int_equal(am_pt_modify(pt, am_va(va), 4 * K4, &RW, 0), 0);
 		assert_int_equal(H.complete, c0);
 		assert_int_equal(H.publish, p0);
 		assert_int_equal(H.tlbi + H.tlbi_all, t0);
 	}
 	snap();
 	am_host_pt_clear_log(&H);
-	assert_int_equal(am_pt_modify(pt, va, 6 * K4, &RO, 0), AM_ENOENT);
+	assert_int_equal(am_pt_modify(pt, am_va(va), 6 * K4, &RO, 0), AM_ENOENT);
 	assert_int_equal(am_host_pt_logged(&H, AM_EV_NOT_FOUND, va + 4 * K4), 1);
-	assert_int_equal(am_pt_modify(pt, va + G1, K4, &RO, 0), AM_ENOENT);
-	assert_int_equal(am_pt_modify(pt, va, K4, &nc, 0), AM_EPERM);
-	assert_int_equal(am_pt_modify(pt, va, K4, &osh, 0), AM_EPERM);
+	assert_int_equal(am_pt_modify(pt, am_va(va + G1), K4, &RO, 0), AM_ENOENT);
+	assert_int_equal(am_pt_modify(pt, am_va(va), K4, &nc, 0), AM_EPERM);
+	assert_int_equal(am_pt_modify(pt, am_va(va), K4, &osh, 0), AM_EPERM);
 	assert_int_equal(am_host_pt_logged(&H, AM_EV_TYPE_CHANGE, ~0ull), 2);
-	assert_int_equal(am_pt_modify(pt, va + 3 * K4, 3 * K4, &RO, 0), AM_ENOENT);
-	assert_int_equal(am_pt_modify(pt, va, K4, &wx, 0), AM_EPERM);
-	assert_int_equal(am_pt_modify(pt, va, K4, NULL, AM_PT_F_SW(1)), AM_EINVAL);
-	assert_int_equal(am_pt_modify(pt, va, 6 * K4, NULL, AM_PT_F_PARKED), AM_ENOENT);
-	assert_int_equal(am_pt_modify(pt, va, K4, &RO, AM_PT_F_BLOCK), AM_EINVAL);
-	assert_int_equal(am_pt_modify(pt, va + 1, K4, &RO, 0), AM_EINVAL);
-	assert_int_equal(am_pt_modify(pt, 1ull << 39, K4, &RO, 0), AM_ERANGE);
+	assert_int_equal(am_pt_modify(pt, am_va(va + 3 * K4), 3 * K4, &RO, 0), AM_ENOENT);
+	assert_int_equal(am_pt_modify(pt, am_va(va), K4, &wx, 0), AM_EPERM);
+	assert_int_equal(am_pt_modify(pt, am_va(va), K4, NULL, AM_PT_F_SW(1)), AM_EINVAL);
+	assert_int_equal(am_pt_modify(pt, am_va(va), 6 * K4, NULL, AM_PT_F_PARKED), AM_ENOENT);
+	assert_int_equal(am_pt_modify(pt, am_va(va), K4, &RO, AM_PT_F_BLOCK), AM_EINVAL);
+	assert_int_equal(am_pt_modify(pt, am_va(va + 1), K4, &RO, 0), AM_EINVAL);
+	assert_int_equal(am_pt_modify(pt, am_va(1ull << 39), K4, &RO, 0), AM_ERANGE);
 	unchanged();
 	check();
 	/* the memory type is checked on every page, not only the first */
-	assert_int_equal(am_pt_map(pt, va + 6 * K4, 0x09000000, K4, &DEV, 0), 0);
+	assert_int_equal(am_pt_map(pt, am_va(va + 6 * K4), am_pa(0x09000000), K4, &DEV, 0), 0);
 	check();
 	snap();
 	am_host_pt_clear_log(&H);
-	assert_int_equal(am_pt_modify(pt, va + 5 * K4, 2 * K4, &RO, 0), AM_EPERM);
+	assert_int_equal(am_pt_modify(pt, am_va(va + 5 * K4), 2 * K4, &RO, 0), AM_EPERM);
 	assert_int_equal(am_host_pt_logged(&H, AM_EV_TYPE_CHANGE, va + 6 * K4), 1);
 	unchanged();
 	/* a live permission change: written, invalidated, completed */
 	tlbm_watch(&H.tlb, va, 6 * K4, K4);
 	tlbm_fill(&H.tlb);
 	H.tlbi = 0;
-	assert_int_equal(am_pt_modify(pt, va, 4 * K4, &RO, 0), 0);
+	assert_int_equal(am_pt_modify(pt, am_va(va), 4 * K4, &RO, 0), 0);
 	check();
 	assert_int_equal(H.tlbi, 4);
 	expect_fault(va + K4, VMSA_ACC_W, VMSA_F_PERMISSION);
 	/* the same again changes nothing and invalidates nothing */
 	H.tlbi = 0;
-	assert_int_equal(am_pt_modify(pt, va, 4 * K4, &RO, 0), 0);
+	assert_int_equal(am_pt_modify(pt, am_va(va), 4 * K4, &RO, 0), 0);
 	check();
 	assert_int_equal(H.tlbi, 0);
 }
@@ -1532,12 +1566,12 @@ static void test_parked(void **state)
 	struct am_pt_leaf l;
 
 	(void)state;
-	assert_int_equal(
-		am_pt_map(pt, dev, dev, M2, &DEV, AM_PT_F_PARKED | AM_PT_F_BLOCK | AM_PT_F_SW(0x9)),
-		0);
+	assert_int_equal(am_pt_map(pt, am_va(dev), am_pa(dev), M2, &DEV,
+				   AM_PT_F_PARKED | AM_PT_F_BLOCK | AM_PT_F_SW(0x9)),
+			 0);
 	check();
 	expect_fault(dev, VMSA_ACC_R, VMSA_F_TRANSLATION);
-	assert_int_equal(am_pt_query(pt, dev + 0x5000, &l), 0);
+	assert_int_equal(am_pt_query(pt, am_va(dev + 0x5000), &l), 0);
 	assert_int_equal(l.valid, 0);
 	assert_int_equal(l.level, 2);
 	assert_int_equal(l.sw, 0x9);
@@ -1545,43 +1579,45 @@ static void test_parked(void **state)
 	/* make one page valid: the parked block splits without break-before-make:
 	 * the new table is published, then linked; no invalidation */
 	H.tlbi = H.tlbi_all = H.publish = 0;
-	assert_int_equal(am_pt_modify(pt, dev + 0x5000, K4, &DEV, AM_PT_F_SW(0x1)), 0);
+	assert_int_equal(am_pt_modify(pt, am_va(dev + 0x5000), K4, &DEV, AM_PT_F_SW(0x1)), 0);
 	check();
 	assert_int_equal(H.tlbi + H.tlbi_all, 0);
 	assert_int_equal(H.publish, 1);
 	expect_map(dev + 0x5000, dev + 0x5000, VMSA_ACC_R | VMSA_ACC_W);
 	expect_fault(dev + 0x4000, VMSA_ACC_R, VMSA_F_TRANSLATION);
 	expect_fault(dev + 0x6000, VMSA_ACC_R, VMSA_F_TRANSLATION);
-	assert_int_equal(am_pt_query(pt, dev + 0x6000, &l), 0);
+	assert_int_equal(am_pt_query(pt, am_va(dev + 0x6000), &l), 0);
 	assert_int_equal(l.valid, 0);
 	assert_int_equal(l.sw, 0x9);
-	assert_int_equal(l.pa, dev + 0x6000);
-	assert_int_equal(am_pt_query(pt, dev + 0x5000, &l), 0);
+	assert_int_equal(am_pa_val(l.pa), dev + 0x6000);
+	assert_int_equal(am_pt_query(pt, am_va(dev + 0x5000), &l), 0);
 	assert_int_equal(l.valid, 1);
 	assert_int_equal(l.sw, 0x1);
 	/* attr NULL: park / unpark mixed leaves, each keeping its attributes */
-	assert_int_equal(am_pt_map(pt, dev + M2, 0x80000000, 2 * K4, &RO, AM_PT_F_SW(3)), 0);
-	assert_int_equal(am_pt_modify(pt, dev + 0x5000, M2 - 0x5000 + 2 * K4, NULL, 0), 0);
+	assert_int_equal(
+		am_pt_map(pt, am_va(dev + M2), am_pa(0x80000000), 2 * K4, &RO, AM_PT_F_SW(3)), 0);
+	assert_int_equal(am_pt_modify(pt, am_va(dev + 0x5000), M2 - 0x5000 + 2 * K4, NULL, 0), 0);
 	check();
 	expect_map(dev + 0x6000, dev + 0x6000, VMSA_ACC_W);
 	expect_map(dev + M2 + K4, 0x80001000, VMSA_ACC_R);
 	expect_fault(dev + M2 + K4, VMSA_ACC_W, VMSA_F_PERMISSION);
 	tlbm_watch(&H.tlb, dev + M2, 2 * K4, K4);
 	tlbm_fill(&H.tlb);
-	assert_int_equal(am_pt_modify(pt, dev + M2, 2 * K4, NULL, AM_PT_F_PARKED), 0);
+	assert_int_equal(am_pt_modify(pt, am_va(dev + M2), 2 * K4, NULL, AM_PT_F_PARKED), 0);
 	check();
 	expect_fault(dev + M2, VMSA_ACC_R, VMSA_F_TRANSLATION);
-	assert_int_equal(am_pt_query(pt, dev + M2 + K4, &l), 0);
+	assert_int_equal(am_pt_query(pt, am_va(dev + M2 + K4), &l), 0);
 	assert_int_equal(l.valid, 0);
 	assert_int_equal(l.sw, 3);
 	assert_int_equal(l.attr.perm, AM_PERM_R);
-	assert_int_equal(am_pt_modify(pt, dev + 0x6000, M2 - 0x6000, NULL, AM_PT_F_PARKED), 0);
+	assert_int_equal(am_pt_modify(pt, am_va(dev + 0x6000), M2 - 0x6000, NULL, AM_PT_F_PARKED),
+			 0);
 	check();
 	/* and back to parked: that one is live, so it is invalidated */
 	tlbm_watch(&H.tlb, dev + 0x5000, K4, K4);
 	tlbm_fill(&H.tlb);
 	H.tlbi = 0;
-	assert_int_equal(am_pt_modify(pt, dev + 0x5000, K4, &DEV, AM_PT_F_PARKED), 0);
+	assert_int_equal(am_pt_modify(pt, am_va(dev + 0x5000), K4, &DEV, AM_PT_F_PARKED), 0);
 	check();
 	assert_int_equal(H.tlbi, 1);
 	expect_fault(dev + 0x5000, VMSA_ACC_R, VMSA_F_TRANSLATION);
@@ -1595,36 +1631,39 @@ static void test_populate(void **state)
 	uint64_t va = 0x40000000;
 
 	(void)state;
-	assert_int_equal(am_pt_populate(pt, va + M2 - K4, 2 * K4), 0);
+	assert_int_equal(am_pt_populate(pt, am_va(va + M2 - K4), 2 * K4), 0);
 	check();
 	assert_int_equal(am_pt_tables(pt), 4); /* root, L2, two L3 */
 	expect_fault(va + M2, VMSA_ACC_R, VMSA_F_TRANSLATION);
 	/* a later map there needs no page */
 	am_host_pt_fail_at(&H, 0);
-	assert_int_equal(am_pt_map(pt, va + M2 - K4, 0x80000000, 2 * K4, &RW, AM_PT_F_BLOCK), 0);
+	assert_int_equal(
+		am_pt_map(pt, am_va(va + M2 - K4), am_pa(0x80000000), 2 * K4, &RW, AM_PT_F_BLOCK),
+		0);
 	am_host_pt_fail_at(&H, -1);
 	check();
 	expect_map(va + M2, 0x80001000, VMSA_ACC_R);
 	assert_int_equal(am_pt_tables(pt), 4);
 	/* populate over a block leaves the block */
-	assert_int_equal(am_pt_map(pt, va + 4 * M2, va + 4 * M2, M2, &RW, AM_PT_F_BLOCK), 0);
-	assert_int_equal(am_pt_populate(pt, va + 4 * M2, M2), 0);
+	assert_int_equal(
+		am_pt_map(pt, am_va(va + 4 * M2), am_pa(va + 4 * M2), M2, &RW, AM_PT_F_BLOCK), 0);
+	assert_int_equal(am_pt_populate(pt, am_va(va + 4 * M2), M2), 0);
 	check();
 	assert_int_equal(am_pt_tables(pt), 4);
 	/* populate over what exists needs nothing and changes nothing */
 	am_host_pt_fail_at(&H, 0);
-	assert_int_equal(am_pt_populate(pt, va + M2 - K4, 2 * K4), 0);
+	assert_int_equal(am_pt_populate(pt, am_va(va + M2 - K4), 2 * K4), 0);
 	am_host_pt_fail_at(&H, -1);
 	check();
 	assert_int_equal(am_pt_tables(pt), 4);
 	expect_map(va + M2, 0x80001000, VMSA_ACC_R);
-	assert_int_equal(am_pt_populate(pt, 0, 0), AM_EINVAL);
-	assert_int_equal(am_pt_populate(pt, 1ull << 39, K4), AM_ERANGE);
-	assert_int_equal(am_pt_populate(NULL, 0, K4), AM_EINVAL);
+	assert_int_equal(am_pt_populate(pt, am_va(0), 0), AM_EINVAL);
+	assert_int_equal(am_pt_populate(pt, am_va(1ull << 39), K4), AM_ERANGE);
+	assert_int_equal(am_pt_populate(NULL, am_va(0), K4), AM_EINVAL);
 	/* unmap of a populated, empty range gives its tables back */
-	assert_int_equal(am_pt_populate(pt, 2 * G1, 4 * M2), 0);
+	assert_int_equal(am_pt_populate(pt, am_va(2 * G1), 4 * M2), 0);
 	assert_int_equal(am_pt_tables(pt), 9);
-	assert_int_equal(am_pt_unmap(pt, 2 * G1 + M2, M2), 0);
+	assert_int_equal(am_pt_unmap(pt, am_va(2 * G1 + M2), M2), 0);
 	check();
 	assert_int_equal(am_pt_tables(pt), 8);
 }
@@ -1634,7 +1673,7 @@ static void test_populate(void **state)
 /* The raw entry at @level on the way to @va (0 where the walk stops above). */
 static uint64_t entry_at(uint64_t va, unsigned int level)
 {
-	uint64_t tpa = PT.root_pa;
+	uint64_t tpa = am_pa_val(PT.root_pa);
 
 	for (unsigned int l = PT.root_level;; l++) {
 		uint64_t e = rd(tpa + ((va >> (12 + 9 * (3 - l))) & 511u) * 8u);
@@ -1670,51 +1709,55 @@ static void test_table_counts(void **state)
 	uint64_t va = G1;
 
 	(void)state;
-	assert_int_equal(am_pt_populate(pt, va, K4), 0);
+	assert_int_equal(am_pt_populate(pt, am_va(va), K4), 0);
 	check();
 	assert_int_equal(count_at(va, 1), 1); /* the L2 table holds one table */
 	assert_int_equal(count_at(va, 2), 0); /* the populated L3 table is empty */
-	assert_int_equal(am_pt_map(pt, va, 0x80000000, 3 * K4, &RW, 0), 0);
+	assert_int_equal(am_pt_map(pt, am_va(va), am_pa(0x80000000), 3 * K4, &RW, 0), 0);
 	check();
 	assert_int_equal(count_at(va, 2), 3);
 	/* a block next to it, then split by unmapping one page of it */
-	assert_int_equal(am_pt_map(pt, va + M2, 0x80200000, M2, &RW, AM_PT_F_BLOCK), 0);
+	assert_int_equal(am_pt_map(pt, am_va(va + M2), am_pa(0x80200000), M2, &RW, AM_PT_F_BLOCK),
+			 0);
 	check();
 	assert_int_equal(count_at(va, 1), 2);
-	assert_int_equal(am_pt_unmap(pt, va + M2 + 5 * K4, K4), 0);
+	assert_int_equal(am_pt_unmap(pt, am_va(va + M2 + 5 * K4), K4), 0);
 	check();
 	assert_int_equal(count_at(va + M2, 2), 511);
 	/* split by modify: the new table is full */
-	assert_int_equal(am_pt_map(pt, va + 2 * M2, 0x80400000, M2, &RW, AM_PT_F_BLOCK), 0);
-	assert_int_equal(am_pt_modify(pt, va + 2 * M2 + K4, K4, &RO, 0), 0);
+	assert_int_equal(
+		am_pt_map(pt, am_va(va + 2 * M2), am_pa(0x80400000), M2, &RW, AM_PT_F_BLOCK), 0);
+	assert_int_equal(am_pt_modify(pt, am_va(va + 2 * M2 + K4), K4, &RO, 0), 0);
 	check();
 	assert_int_equal(count_at(va + 2 * M2, 2), 512);
 	/* parking and unparking keep the count */
-	assert_int_equal(am_pt_modify(pt, va + 2 * M2, 8 * K4, NULL, AM_PT_F_PARKED), 0);
+	assert_int_equal(am_pt_modify(pt, am_va(va + 2 * M2), 8 * K4, NULL, AM_PT_F_PARKED), 0);
 	check();
 	assert_int_equal(count_at(va + 2 * M2, 2), 512);
 	/* a contiguous run losing its hint to an unmap of two of its pages */
-	assert_int_equal(am_pt_map(pt, va + 16 * K4, 0x80010000, 16 * K4, &RW, AM_PT_F_CONTIG), 0);
+	assert_int_equal(
+		am_pt_map(pt, am_va(va + 16 * K4), am_pa(0x80010000), 16 * K4, &RW, AM_PT_F_CONTIG),
+		0);
 	check();
 	assert_int_equal(count_at(va, 2), 19);
-	assert_int_equal(am_pt_unmap(pt, va + 20 * K4, 2 * K4), 0);
+	assert_int_equal(am_pt_unmap(pt, am_va(va + 20 * K4), 2 * K4), 0);
 	check();
 	assert_int_equal(count_at(va, 2), 17);
 	/* emptied page by page: freed on the last one, and the L2 entry goes */
 	for (uint64_t a = va + M2; a < va + 2 * M2; a += K4)
-		assert_int_equal(am_pt_unmap(pt, a, K4), 0);
+		assert_int_equal(am_pt_unmap(pt, am_va(a), K4), 0);
 	check();
 	assert_int_equal(entry_at(va + M2, 2), 0);
 	assert_int_equal(count_at(va, 1), 2);
 	assert_int_equal(am_pt_tables(pt), 4); /* root, L2, the L3 tables at va and va + 4M */
 	/* one range over a table and part of another: the first is dropped whole */
-	assert_int_equal(am_pt_unmap(pt, va, M2 + M2 + 4 * K4), 0);
+	assert_int_equal(am_pt_unmap(pt, am_va(va), M2 + M2 + 4 * K4), 0);
 	check();
 	assert_int_equal(entry_at(va, 2), 0);
 	assert_int_equal(count_at(va + 2 * M2, 2), 508);
 	assert_int_equal(count_at(va, 1), 1);
 	/* and the last of it: the L2 table goes too */
-	assert_int_equal(am_pt_unmap(pt, va + 2 * M2, M2), 0);
+	assert_int_equal(am_pt_unmap(pt, am_va(va + 2 * M2), M2), 0);
 	check();
 	assert_int_equal(entry_at(va, 1), 0);
 	assert_int_equal(am_pt_tables(pt), 1);
@@ -1772,12 +1815,12 @@ static void test_single_leaf_hits(void **state)
 	struct am_pt_leaf l;
 
 	(void)state;
-	assert_int_equal(am_pt_populate(pt, va, 4 * M2), 0);
-	assert_int_equal(am_pt_map(pt, va + 9 * K4, pa + 9 * K4, K4, &ram, 0), 0);
+	assert_int_equal(am_pt_populate(pt, am_va(va), 4 * M2), 0);
+	assert_int_equal(am_pt_map(pt, am_va(va + 9 * K4), am_pa(pa + 9 * K4), K4, &ram, 0), 0);
 	tlbm_watch(&H.tlb, va, 4 * M2, K4);
 	count_from_zero();
 	am_host_pt_fail_at(&H, 0); /* and nothing is allocated */
-	assert_int_equal(am_pt_map(pt, va + 5 * K4, pa, K4, &ram, AM_PT_F_SW(3)), 0);
+	assert_int_equal(am_pt_map(pt, am_va(va + 5 * K4), am_pa(pa), K4, &ram, AM_PT_F_SW(3)), 0);
 	am_host_pt_fail_at(&H, -1);
 	check();
 	assert_int_equal(TVA_CALLS, 3);
@@ -1785,51 +1828,52 @@ static void test_single_leaf_hits(void **state)
 	assert_int_equal(H.complete, 1);
 	assert_int_equal(count_at(va, 2), 2);
 	expect_map(va + 5 * K4 + 0x10, pa + 0x10, VMSA_ACC_W);
-	assert_int_equal(am_pt_query(pt, va + 5 * K4, &l), 0);
+	assert_int_equal(am_pt_query(pt, am_va(va + 5 * K4), &l), 0);
 	assert_int_equal(l.sw, 3);
 	assert_int_equal(TVA_CALLS, 6); /* query: one lookup, the same three reads */
 	/* modify: the live leaf changes in place, invalidated */
 	tlbm_fill(&H.tlb);
 	count_from_zero();
-	assert_int_equal(am_pt_modify(pt, va + 5 * K4, K4, &ro, 0), 0);
+	assert_int_equal(am_pt_modify(pt, am_va(va + 5 * K4), K4, &ro, 0), 0);
 	expect_one_leaf_tlbi(3, va + 5 * K4, 3);
 	expect_fault(va + 5 * K4, VMSA_ACC_W, VMSA_F_PERMISSION);
 	/* the same again changes nothing: no maintenance, no barrier */
 	count_from_zero();
-	assert_int_equal(am_pt_modify(pt, va + 5 * K4, K4, &ro, 0), 0);
+	assert_int_equal(am_pt_modify(pt, am_va(va + 5 * K4), K4, &ro, 0), 0);
 	assert_int_equal(H.tlbi + H.publish + H.complete, 0);
 	/* parked and back */
-	assert_int_equal(am_pt_modify(pt, va + 5 * K4, K4, NULL, AM_PT_F_PARKED), 0);
+	assert_int_equal(am_pt_modify(pt, am_va(va + 5 * K4), K4, NULL, AM_PT_F_PARKED), 0);
 	check();
 	expect_fault(va + 5 * K4, VMSA_ACC_R, VMSA_F_TRANSLATION);
-	assert_int_equal(am_pt_modify(pt, va + 5 * K4, K4, NULL, 0), 0);
+	assert_int_equal(am_pt_modify(pt, am_va(va + 5 * K4), K4, NULL, 0), 0);
 	check();
 	expect_map(va + 5 * K4, pa, VMSA_ACC_R);
 	/* unmap: cleared, invalidated; the table keeps its other page */
 	tlbm_fill(&H.tlb);
 	count_from_zero();
-	assert_int_equal(am_pt_unmap(pt, va + 5 * K4, K4), 0);
+	assert_int_equal(am_pt_unmap(pt, am_va(va + 5 * K4), K4), 0);
 	expect_one_leaf_tlbi(3, va + 5 * K4, 3);
 	assert_int_equal(count_at(va, 2), 1);
 	expect_fault(va + 5 * K4, VMSA_ACC_R, VMSA_F_TRANSLATION);
 	/* unmapping it again: nothing there, nothing done */
 	count_from_zero();
-	assert_int_equal(am_pt_unmap(pt, va + 5 * K4, K4), 0);
+	assert_int_equal(am_pt_unmap(pt, am_va(va + 5 * K4), K4), 0);
 	assert_int_equal(H.tlbi + H.publish + H.complete, 0);
 	/* a 2 MiB block into the existing level-2 table: two tables read */
 	count_from_zero();
-	assert_int_equal(am_pt_map(pt, va + 8 * M2, pa + 8 * M2, M2, &ram, AM_PT_F_BLOCK), 0);
+	assert_int_equal(
+		am_pt_map(pt, am_va(va + 8 * M2), am_pa(pa + 8 * M2), M2, &ram, AM_PT_F_BLOCK), 0);
 	check();
 	assert_int_equal(TVA_CALLS, 2);
 	assert_int_equal(count_at(va, 1), 5); /* four populated tables and the block */
 	tlbm_watch(&H.tlb, va + 8 * M2, M2, 64 * K4);
 	tlbm_fill(&H.tlb);
 	count_from_zero();
-	assert_int_equal(am_pt_modify(pt, va + 8 * M2, M2, &ro, 0), 0);
+	assert_int_equal(am_pt_modify(pt, am_va(va + 8 * M2), M2, &ro, 0), 0);
 	expect_one_leaf_tlbi(2, va + 8 * M2, 2);
 	expect_fault(va + 8 * M2 + 3 * K4, VMSA_ACC_W, VMSA_F_PERMISSION);
 	count_from_zero();
-	assert_int_equal(am_pt_unmap(pt, va + 8 * M2, M2), 0);
+	assert_int_equal(am_pt_unmap(pt, am_va(va + 8 * M2), M2), 0);
 	expect_one_leaf_tlbi(2, va + 8 * M2, 2);
 	assert_int_equal(entry_at(va + 8 * M2, 2), 0);
 	assert_int_equal(count_at(va, 1), 4);
@@ -1849,48 +1893,52 @@ static void test_single_leaf_misses(void **state)
 
 	(void)state;
 	/* no table yet: created */
-	assert_int_equal(am_pt_map(pt, va, va, K4, &RW, 0), 0);
+	assert_int_equal(am_pt_map(pt, am_va(va), am_pa(va), K4, &RW, 0), 0);
 	check();
 	assert_int_equal(am_pt_tables(pt), 3);
 	/* 2 MiB without AM_PT_F_BLOCK: pages in a new table */
-	assert_int_equal(am_pt_map(pt, va + M2, va + M2, M2, &RW, 0), 0);
+	assert_int_equal(am_pt_map(pt, am_va(va + M2), am_pa(va + M2), M2, &RW, 0), 0);
 	check();
 	assert_int_equal(shape().leaves[3], 513);
 	/* 2 MiB over a table of pages: unmap drops the table in one piece */
 	tlbm_watch(&H.tlb, va, 2 * M2, K4);
 	tlbm_fill(&H.tlb);
-	assert_int_equal(am_pt_unmap(pt, va + M2, M2), 0);
+	assert_int_equal(am_pt_unmap(pt, am_va(va + M2), M2), 0);
 	check();
 	assert_int_equal(am_pt_tables(pt), 3);
 	/* 2 MiB with blocks over an empty populated table: the table is used */
-	assert_int_equal(am_pt_populate(pt, va + M2, K4), 0);
-	assert_int_equal(am_pt_map(pt, va + M2, va + M2, M2, &RW, AM_PT_F_BLOCK), 0);
+	assert_int_equal(am_pt_populate(pt, am_va(va + M2), K4), 0);
+	assert_int_equal(am_pt_map(pt, am_va(va + M2), am_pa(va + M2), M2, &RW, AM_PT_F_BLOCK), 0);
 	check();
 	sh = shape();
 	assert_int_equal(sh.leaves[2], 0);
 	assert_int_equal(sh.leaves[3], 513);
 	/* one page of a block: the block is broken (break-before-make) */
-	assert_int_equal(am_pt_map(pt, va + 4 * M2, va + 4 * M2, M2, &RW, AM_PT_F_BLOCK), 0);
+	assert_int_equal(
+		am_pt_map(pt, am_va(va + 4 * M2), am_pa(va + 4 * M2), M2, &RW, AM_PT_F_BLOCK), 0);
 	tlbm_watch(&H.tlb, va + 4 * M2, M2, K4);
 	tlbm_fill(&H.tlb);
-	assert_int_equal(am_pt_unmap(pt, va + 4 * M2 + 7 * K4, K4), 0);
+	assert_int_equal(am_pt_unmap(pt, am_va(va + 4 * M2 + 7 * K4), K4), 0);
 	check();
 	expect_fault(va + 4 * M2 + 7 * K4, VMSA_ACC_R, VMSA_F_TRANSLATION);
 	expect_map(va + 4 * M2 + 8 * K4, va + 4 * M2 + 8 * K4, VMSA_ACC_W);
-	assert_int_equal(am_pt_map(pt, va + 6 * M2, va + 6 * M2, M2, &RW, AM_PT_F_BLOCK), 0);
+	assert_int_equal(
+		am_pt_map(pt, am_va(va + 6 * M2), am_pa(va + 6 * M2), M2, &RW, AM_PT_F_BLOCK), 0);
 	tlbm_watch(&H.tlb, va + 6 * M2, M2, K4);
 	tlbm_fill(&H.tlb);
-	assert_int_equal(am_pt_modify(pt, va + 6 * M2 + 7 * K4, K4, &RO, 0), 0);
+	assert_int_equal(am_pt_modify(pt, am_va(va + 6 * M2 + 7 * K4), K4, &RO, 0), 0);
 	check();
 	expect_fault(va + 6 * M2 + 7 * K4, VMSA_ACC_W, VMSA_F_PERMISSION);
 	expect_map(va + 6 * M2 + 8 * K4, va + 6 * M2 + 8 * K4, VMSA_ACC_W);
 	/* one page of a contiguous run: the run loses its hint first */
-	assert_int_equal(am_pt_map(pt, va + 8 * M2, va + 8 * M2, 32 * K4, &RW, AM_PT_F_CONTIG), 0);
+	assert_int_equal(
+		am_pt_map(pt, am_va(va + 8 * M2), am_pa(va + 8 * M2), 32 * K4, &RW, AM_PT_F_CONTIG),
+		0);
 	tlbm_watch(&H.tlb, va + 8 * M2, 32 * K4, K4);
 	tlbm_fill(&H.tlb);
-	assert_int_equal(am_pt_modify(pt, va + 8 * M2 + 3 * K4, K4, &RO, 0), 0);
+	assert_int_equal(am_pt_modify(pt, am_va(va + 8 * M2 + 3 * K4), K4, &RO, 0), 0);
 	check();
-	assert_int_equal(am_pt_unmap(pt, va + 8 * M2 + 20 * K4, K4), 0);
+	assert_int_equal(am_pt_unmap(pt, am_va(va + 8 * M2 + 20 * K4), K4), 0);
 	check();
 	assert_int_equal(shape().contig[3], 0);
 	expect_fault(va + 8 * M2 + 3 * K4, VMSA_ACC_W, VMSA_F_PERMISSION);
@@ -1899,9 +1947,9 @@ static void test_single_leaf_misses(void **state)
 	/* a 1 GiB block in the root (level 1 here): the leaf's table is the
 	 * root, which keeps no count */
 	count_from_zero();
-	assert_int_equal(am_pt_map(pt, 4 * G1, 4 * G1, G1, &RW, AM_PT_F_BLOCK), 0);
+	assert_int_equal(am_pt_map(pt, am_va(4 * G1), am_pa(4 * G1), G1, &RW, AM_PT_F_BLOCK), 0);
 	assert_int_equal(TVA_CALLS, 0);
-	assert_int_equal(am_pt_unmap(pt, 4 * G1, G1), 0);
+	assert_int_equal(am_pt_unmap(pt, am_va(4 * G1), G1), 0);
 	assert_int_equal(TVA_CALLS, 0);
 	check();
 }
@@ -1920,43 +1968,49 @@ static void test_single_leaf_refusals(void **state)
 	uint64_t va = 0x40000000;
 
 	(void)state;
-	assert_int_equal(am_pt_map(pt, va, 0x880000000ull, 2 * K4, &ram, 0), 0);
-	assert_int_equal(am_pt_map(pt, va + 2 * K4, 0x9000000, K4, &DEV, AM_PT_F_PARKED), 0);
-	assert_int_equal(am_pt_map(pt, va + M2, 0x880200000ull, M2, &ram, AM_PT_F_BLOCK), 0);
+	assert_int_equal(am_pt_map(pt, am_va(va), am_pa(0x880000000ull), 2 * K4, &ram, 0), 0);
+	assert_int_equal(
+		am_pt_map(pt, am_va(va + 2 * K4), am_pa(0x9000000), K4, &DEV, AM_PT_F_PARKED), 0);
+	assert_int_equal(
+		am_pt_map(pt, am_va(va + M2), am_pa(0x880200000ull), M2, &ram, AM_PT_F_BLOCK), 0);
 	check();
 	snap();
 	fresh_log();
-	assert_int_equal(am_pt_map(pt, va + K4, 0x1000, K4, &ram, 0), AM_EEXIST);
+	assert_int_equal(am_pt_map(pt, am_va(va + K4), am_pa(0x1000), K4, &ram, 0), AM_EEXIST);
 	assert_int_equal(TVA_CALLS, 3);
 	assert_int_equal(H.nlog, 1);
 	assert_int_equal(am_host_pt_logged(&H, AM_EV_PT_MAPPED, va + K4), 1);
 	fresh_log();
-	assert_int_equal(am_pt_map(pt, va + 2 * K4, 0x1000, K4, &ram, 0), AM_EEXIST); /* parked */
+	assert_int_equal(am_pt_map(pt, am_va(va + 2 * K4), am_pa(0x1000), K4, &ram, 0),
+			 AM_EEXIST); /* parked */
 	assert_int_equal(am_host_pt_logged(&H, AM_EV_PT_MAPPED, va + 2 * K4), 1);
 	assert_int_equal(H.nlog, 1);
 	fresh_log();
-	assert_int_equal(am_pt_map(pt, va + M2, 0, M2, &ram, AM_PT_F_BLOCK), AM_EEXIST); /* block */
+	assert_int_equal(am_pt_map(pt, am_va(va + M2), am_pa(0), M2, &ram, AM_PT_F_BLOCK),
+			 AM_EEXIST); /* block */
 	assert_int_equal(am_host_pt_logged(&H, AM_EV_PT_MAPPED, va + M2), 1);
 	assert_int_equal(H.nlog, 1);
 	fresh_log();
-	assert_int_equal(am_pt_modify(pt, va + 3 * K4, K4, &ram, 0), AM_ENOENT);
+	assert_int_equal(am_pt_modify(pt, am_va(va + 3 * K4), K4, &ram, 0), AM_ENOENT);
 	assert_int_equal(TVA_CALLS, 3);
 	assert_int_equal(am_host_pt_logged(&H, AM_EV_NOT_FOUND, va + 3 * K4), 1);
 	assert_int_equal(H.nlog, 1);
 	fresh_log();
-	assert_int_equal(am_pt_modify(pt, va, K4, &nc, 0), AM_EPERM);
+	assert_int_equal(am_pt_modify(pt, am_va(va), K4, &nc, 0), AM_EPERM);
 	assert_int_equal(am_host_pt_logged(&H, AM_EV_TYPE_CHANGE, va), 1);
 	assert_int_equal(H.nlog, 1);
 	fresh_log();
-	assert_int_equal(am_pt_modify(pt, va + M2, M2, &osh, 0), AM_EPERM); /* the block */
+	assert_int_equal(am_pt_modify(pt, am_va(va + M2), M2, &osh, 0), AM_EPERM); /* the block */
 	assert_int_equal(am_host_pt_logged(&H, AM_EV_TYPE_CHANGE, va + M2), 1);
 	assert_int_equal(H.nlog, 1);
 	fresh_log();
-	assert_int_equal(am_pt_modify(pt, va + 2 * K4, K4, &ram, 0), AM_EPERM); /* parked device */
+	assert_int_equal(am_pt_modify(pt, am_va(va + 2 * K4), K4, &ram, 0),
+			 AM_EPERM); /* parked device */
 	assert_int_equal(H.nlog, 1);
 	/* a page inside a block: the fast path stops at the block, the walk refuses */
 	fresh_log();
-	assert_int_equal(am_pt_map(pt, va + M2 + 5 * K4, 0x1000, K4, &ram, 0), AM_EEXIST);
+	assert_int_equal(am_pt_map(pt, am_va(va + M2 + 5 * K4), am_pa(0x1000), K4, &ram, 0),
+			 AM_EEXIST);
 	assert_int_equal(am_host_pt_logged(&H, AM_EV_PT_MAPPED, va + M2 + 5 * K4), 1);
 	assert_int_equal(H.nlog, 1);
 	unchanged();
@@ -1977,13 +2031,13 @@ static void test_single_leaf_frees(void **state)
 	unsigned int nonleaf = 0;
 
 	(void)state;
-	assert_int_equal(am_pt_map(pt, va, 0x880000000ull, K4, &RW, 0), 0);
+	assert_int_equal(am_pt_map(pt, am_va(va), am_pa(0x880000000ull), K4, &RW, 0), 0);
 	assert_int_equal(am_pt_tables(pt), 4);
 	tlbm_watch(&H.tlb, va - K4, 3 * K4, K4);
 	tlbm_fill(&H.tlb);
 	count_from_zero();
 	H.log_debug = true;
-	assert_int_equal(am_pt_unmap(pt, va, K4), 0);
+	assert_int_equal(am_pt_unmap(pt, am_va(va), K4), 0);
 	check();
 	assert_int_equal(am_pt_tables(pt), 1);
 	assert_int_equal(H.in_use, 1);
@@ -1995,20 +2049,20 @@ static void test_single_leaf_frees(void **state)
 	assert_int_equal(H.complete, 1);
 	expect_fault(va, VMSA_ACC_R, VMSA_F_TRANSLATION);
 	/* two level-3 tables under one level-2 table: the emptied one goes, the other stays */
-	assert_int_equal(am_pt_map(pt, va, 0x880000000ull, K4, &RW, 0), 0);
-	assert_int_equal(am_pt_map(pt, va + M2, 0x880200000ull, K4, &RW, 0), 0);
+	assert_int_equal(am_pt_map(pt, am_va(va), am_pa(0x880000000ull), K4, &RW, 0), 0);
+	assert_int_equal(am_pt_map(pt, am_va(va + M2), am_pa(0x880200000ull), K4, &RW, 0), 0);
 	assert_int_equal(am_pt_tables(pt), 5);
 	tlbm_fill(&H.tlb);
-	assert_int_equal(am_pt_unmap(pt, va, K4), 0);
+	assert_int_equal(am_pt_unmap(pt, am_va(va), K4), 0);
 	check();
 	assert_int_equal(am_pt_tables(pt), 4);
 	assert_int_equal(count_at(va, 1), 1);
 	expect_map(va + M2, 0x880200000ull, VMSA_ACC_R);
 	/* a parked page: no leaf TLBI, but the walks through the tables */
-	assert_int_equal(am_pt_unmap(pt, va + M2, K4), 0);
-	assert_int_equal(am_pt_map(pt, va, 0x9000000, K4, &DEV, AM_PT_F_PARKED), 0);
+	assert_int_equal(am_pt_unmap(pt, am_va(va + M2), K4), 0);
+	assert_int_equal(am_pt_map(pt, am_va(va), am_pa(0x9000000), K4, &DEV, AM_PT_F_PARKED), 0);
 	count_from_zero();
-	assert_int_equal(am_pt_unmap(pt, va, K4), 0);
+	assert_int_equal(am_pt_unmap(pt, am_va(va), K4), 0);
 	check();
 	assert_int_equal(am_pt_tables(pt), 1);
 	assert_int_equal(H.tlbi, 3);
@@ -2026,51 +2080,52 @@ static void test_small_ranges(void **state)
 	uint64_t va = 0x40000000, pa = 0x90000000;
 
 	(void)state;
-	assert_int_equal(am_pt_populate(pt, va, M2), 0);
-	assert_int_equal(am_pt_map(pt, va + 20 * K4, pa + 20 * K4, K4, &RW, 0), 0);
-	assert_int_equal(am_pt_map(pt, va + 40 * K4, 0x09000000, K4, &DEV, 0), 0);
+	assert_int_equal(am_pt_populate(pt, am_va(va), M2), 0);
+	assert_int_equal(am_pt_map(pt, am_va(va + 20 * K4), am_pa(pa + 20 * K4), K4, &RW, 0), 0);
+	assert_int_equal(am_pt_map(pt, am_va(va + 40 * K4), am_pa(0x09000000), K4, &DEV, 0), 0);
 	tlbm_watch(&H.tlb, va, 64 * K4, K4);
 	am_host_pt_fail_at(&H, 0);
 	/* a run of 16 gets its hint */
-	assert_int_equal(am_pt_map(pt, va, pa, 16 * K4, &RW, AM_PT_F_CONTIG), 0);
+	assert_int_equal(am_pt_map(pt, am_va(va), am_pa(pa), 16 * K4, &RW, AM_PT_F_CONTIG), 0);
 	check();
 	assert_int_equal(shape().contig[3], 16);
 	assert_int_equal(count_at(va, 2), 18);
 	/* refused at the fifth page: the first four stay unmapped */
 	snap();
 	fresh_log();
-	assert_int_equal(am_pt_map(pt, va + 16 * K4, pa + 16 * K4, 8 * K4, &RW, 0), AM_EEXIST);
+	assert_int_equal(am_pt_map(pt, am_va(va + 16 * K4), am_pa(pa + 16 * K4), 8 * K4, &RW, 0),
+			 AM_EEXIST);
 	assert_int_equal(am_host_pt_logged(&H, AM_EV_PT_MAPPED, va + 20 * K4), 1);
 	assert_int_equal(H.nlog, 1);
 	unchanged();
 	fresh_log();
-	assert_int_equal(am_pt_modify(pt, va + 17 * K4, 5 * K4, &RO, 0), AM_ENOENT);
+	assert_int_equal(am_pt_modify(pt, am_va(va + 17 * K4), 5 * K4, &RO, 0), AM_ENOENT);
 	assert_int_equal(am_host_pt_logged(&H, AM_EV_NOT_FOUND, va + 17 * K4), 1);
 	assert_int_equal(H.nlog, 1);
 	fresh_log();
-	assert_int_equal(am_pt_modify(pt, va + 38 * K4, 3 * K4, &RO, 0), AM_ENOENT);
+	assert_int_equal(am_pt_modify(pt, am_va(va + 38 * K4), 3 * K4, &RO, 0), AM_ENOENT);
 	assert_int_equal(am_host_pt_logged(&H, AM_EV_NOT_FOUND, va + 38 * K4), 1);
 	unchanged();
 	/* modify a whole run: it keeps its hint; the type is checked on each */
 	tlbm_fill(&H.tlb);
-	assert_int_equal(am_pt_modify(pt, va, 16 * K4, &RO, 0), 0);
+	assert_int_equal(am_pt_modify(pt, am_va(va), 16 * K4, &RO, 0), 0);
 	check();
 	assert_int_equal(shape().contig[3], 16);
 	expect_fault(va + 9 * K4, VMSA_ACC_W, VMSA_F_PERMISSION);
-	assert_int_equal(am_pt_map(pt, va + 41 * K4, pa + 41 * K4, K4, &RW, 0), 0);
+	assert_int_equal(am_pt_map(pt, am_va(va + 41 * K4), am_pa(pa + 41 * K4), K4, &RW, 0), 0);
 	snap();
 	fresh_log();
-	assert_int_equal(am_pt_modify(pt, va + 40 * K4, 2 * K4, &RO, 0), AM_EPERM);
+	assert_int_equal(am_pt_modify(pt, am_va(va + 40 * K4), 2 * K4, &RO, 0), AM_EPERM);
 	assert_int_equal(am_host_pt_logged(&H, AM_EV_TYPE_CHANGE, va + 40 * K4), 1);
 	unchanged();
 	/* unmap a few, holes among them; then the rest, which empties the table */
 	tlbm_fill(&H.tlb);
-	assert_int_equal(am_pt_unmap(pt, va + 18 * K4, 5 * K4), 0);
+	assert_int_equal(am_pt_unmap(pt, am_va(va + 18 * K4), 5 * K4), 0);
 	check();
 	assert_int_equal(count_at(va, 2), 18);
 	am_host_pt_fail_at(&H, -1);
-	assert_int_equal(am_pt_unmap(pt, va, 16 * K4), 0);
-	assert_int_equal(am_pt_unmap(pt, va + 40 * K4, 2 * K4), 0);
+	assert_int_equal(am_pt_unmap(pt, am_va(va), 16 * K4), 0);
+	assert_int_equal(am_pt_unmap(pt, am_va(va + 40 * K4), 2 * K4), 0);
 	check();
 	assert_int_equal(am_pt_tables(pt), 1);
 }
@@ -2097,24 +2152,25 @@ static void test_tables_at_pa(void **state)
 	VC = (struct vmsa_cfg){.regime = cfg.regime,
 			       .ia_bits = cfg.ia_bits,
 			       .oa_bits = 48,
-			       .root_pa = PT.root_pa,
+			       .root_pa = am_pa_val(PT.root_pa),
 			       .mair = am_pt_mair(&PT)};
-	am_host_pt_tlb(&H, cfg.regime, cfg.ia_bits, 48, PT.root_pa, VC.mair, cfg.vmid);
+	am_host_pt_tlb(&H, cfg.regime, cfg.ia_bits, 48, am_pa_val(PT.root_pa), VC.mair, cfg.vmid);
 	tlbm_watch(&H.tlb, va, 4 * M2, K4);
-	assert_int_equal(am_pt_map(&PT, va, pa, 3 * M2 + 5 * K4, &RW, AM_PT_F_BLOCK), 0);
+	assert_int_equal(am_pt_map(&PT, am_va(va), am_pa(pa), 3 * M2 + 5 * K4, &RW, AM_PT_F_BLOCK),
+			 0);
 	check();
 	tlbm_fill(&H.tlb);
-	assert_int_equal(am_pt_map(&PT, va + 3 * M2 + 9 * K4, pa, K4, &RW, 0), 0);
-	assert_int_equal(am_pt_modify(&PT, va + 3 * M2 + 2 * K4, K4, &RO, 0), 0);
-	assert_int_equal(am_pt_unmap(&PT, va + 3 * M2, K4), 0);
-	assert_int_equal(am_pt_unmap(&PT, va + M2, M2), 0);
+	assert_int_equal(am_pt_map(&PT, am_va(va + 3 * M2 + 9 * K4), am_pa(pa), K4, &RW, 0), 0);
+	assert_int_equal(am_pt_modify(&PT, am_va(va + 3 * M2 + 2 * K4), K4, &RO, 0), 0);
+	assert_int_equal(am_pt_unmap(&PT, am_va(va + 3 * M2), K4), 0);
+	assert_int_equal(am_pt_unmap(&PT, am_va(va + M2), M2), 0);
 	check();
-	assert_int_equal(am_pt_query(&PT, va + 3 * M2 + 2 * K4, &l), 0);
+	assert_int_equal(am_pt_query(&PT, am_va(va + 3 * M2 + 2 * K4), &l), 0);
 	assert_int_equal(l.attr.perm, AM_PERM_R);
-	assert_int_equal(am_pt_query(&PT, va + M2, &l), AM_ENOENT);
+	assert_int_equal(am_pt_query(&PT, am_va(va + M2), &l), AM_ENOENT);
 	expect_fault(va + 3 * M2, VMSA_ACC_R, VMSA_F_TRANSLATION);
 	expect_map(va + 2 * M2 + 7 * K4, pa + 2 * M2 + 7 * K4, VMSA_ACC_W);
-	assert_int_equal(am_pt_unmap(&PT, va, 4 * M2), 0);
+	assert_int_equal(am_pt_unmap(&PT, am_va(va), 4 * M2), 0);
 	check();
 	assert_int_equal(am_pt_tables(&PT), 1);
 	am_pt_destroy(&PT);
@@ -2136,7 +2192,7 @@ static int collect(void *arg, const struct am_pt_leaf *l)
 	struct seen *s = arg;
 
 	if (s->n < 8) {
-		s->va[s->n] = l->va;
+		s->va[s->n] = am_va_val(l->va);
 		s->size[s->n] = l->size;
 	}
 	s->n++;
@@ -2150,33 +2206,33 @@ static void test_query_walk(void **state)
 	struct seen s = {0};
 
 	(void)state;
-	assert_int_equal(am_pt_map(pt, M2 - 2 * K4, 0x80000000 - 2 * K4, 2 * K4 + 2 * M2, &RO,
-				   AM_PT_F_BLOCK | AM_PT_F_SW(5)),
+	assert_int_equal(am_pt_map(pt, am_va(M2 - 2 * K4), am_pa(0x80000000 - 2 * K4),
+				   2 * K4 + 2 * M2, &RO, AM_PT_F_BLOCK | AM_PT_F_SW(5)),
 			 0);
-	assert_int_equal(am_pt_query(pt, M2 - K4, &l), 0);
+	assert_int_equal(am_pt_query(pt, am_va(M2 - K4), &l), 0);
 	assert_int_equal(l.level, 3);
-	assert_int_equal(l.pa, 0x80000000 - K4);
+	assert_int_equal(am_pa_val(l.pa), 0x80000000 - K4);
 	assert_int_equal(l.attr.perm, AM_PERM_R);
 	assert_int_equal(l.attr.mtype, AM_MT_NORMAL_WB);
 	assert_int_equal(l.attr.sh, AM_SH_INNER);
 	assert_int_equal(l.sw, 5);
 	assert_int_equal(l.valid, 1);
-	assert_int_equal(am_pt_query(pt, M2 + 0x1234, &l), 0);
+	assert_int_equal(am_pt_query(pt, am_va(M2 + 0x1234), &l), 0);
 	assert_int_equal(l.level, 2);
-	assert_int_equal(l.va, M2);
-	assert_int_equal(am_pt_query(pt, 0, &l), AM_ENOENT);
-	assert_int_equal(am_pt_query(pt, 1ull << 39, &l), AM_ERANGE);
-	assert_int_equal(am_pt_query(pt, 0, NULL), AM_EINVAL);
-	assert_int_equal(am_pt_walk(pt, 0, G1, collect, &s), 0);
+	assert_int_equal(am_va_val(l.va), M2);
+	assert_int_equal(am_pt_query(pt, am_va(0), &l), AM_ENOENT);
+	assert_int_equal(am_pt_query(pt, am_va(1ull << 39), &l), AM_ERANGE);
+	assert_int_equal(am_pt_query(pt, am_va(0), NULL), AM_EINVAL);
+	assert_int_equal(am_pt_walk(pt, am_va(0), G1, collect, &s), 0);
 	assert_int_equal(s.n, 4);
 	assert_int_equal(s.va[0], M2 - 2 * K4);
 	assert_int_equal(s.va[2], M2);
 	assert_int_equal(s.size[3], M2);
 	memset(&s, 0, sizeof(s));
 	s.stop_at = 2;
-	assert_int_equal(am_pt_walk(pt, 0, G1, collect, &s), 42);
+	assert_int_equal(am_pt_walk(pt, am_va(0), G1, collect, &s), 42);
 	assert_int_equal(s.n, 2);
-	assert_int_equal(am_pt_walk(pt, 0, G1, NULL, &s), AM_EINVAL);
+	assert_int_equal(am_pt_walk(pt, am_va(0), G1, NULL, &s), AM_EINVAL);
 	check();
 }
 
@@ -2190,9 +2246,9 @@ static void test_el10_asid_ng(void **state)
 	uint64_t va = 0x400000;
 
 	(void)state;
-	assert_int_equal(am_pt_map(pt, va, va, K4, &urw, AM_PT_F_NG), 0);
-	assert_int_equal(am_pt_map(pt, va + K4, va + K4, K4, &urx, AM_PT_F_NG), 0);
-	assert_int_equal(am_pt_map(pt, va + 2 * K4, va + 2 * K4, K4, &RW, 0), 0);
+	assert_int_equal(am_pt_map(pt, am_va(va), am_pa(va), K4, &urw, AM_PT_F_NG), 0);
+	assert_int_equal(am_pt_map(pt, am_va(va + K4), am_pa(va + K4), K4, &urx, AM_PT_F_NG), 0);
+	assert_int_equal(am_pt_map(pt, am_va(va + 2 * K4), am_pa(va + 2 * K4), K4, &RW, 0), 0);
 	check();
 	expect_map(va, va, VMSA_ACC_W | VMSA_ACC_USER);
 	expect_map(va + K4, va + K4, VMSA_ACC_X | VMSA_ACC_USER);
@@ -2202,7 +2258,7 @@ static void test_el10_asid_ng(void **state)
 	assert_int_equal(xlate(va + 2 * K4, VMSA_ACC_R).ng, 0);
 	tlbm_watch(&H.tlb, va, 3 * K4, K4);
 	tlbm_fill(&H.tlb);
-	assert_int_equal(am_pt_unmap(pt, va, 3 * K4), 0);
+	assert_int_equal(am_pt_unmap(pt, am_va(va), 3 * K4), 0);
 	check(); /* the TLB model drops only entries of ASID 5 */
 	assert_int_equal(H.last_tlbi.asid, 5);
 	assert_int_equal(H.last_tlbi.regime, AM_PT_S1_EL10);
@@ -2218,10 +2274,12 @@ static void test_stage2(void **state)
 
 	(void)state;
 	assert_int_equal(pt->root_level, 0);
-	assert_int_equal(am_pt_map(pt, ipa, 0x880000000ull, 4 * M2, &ram, AM_PT_F_BLOCK), 0);
-	assert_int_equal(am_pt_map(pt, 0x09000000, 0x09000000, K4, &DEV, 0), 0);
-	assert_int_equal(am_pt_map(pt, 0x0a000000, 0x0a000000, K4, &wo, 0), 0);
-	assert_int_equal(am_pt_map(pt, 0x0b000000, 0x0b000000, K4, &user, 0), AM_ENOTSUP);
+	assert_int_equal(
+		am_pt_map(pt, am_va(ipa), am_pa(0x880000000ull), 4 * M2, &ram, AM_PT_F_BLOCK), 0);
+	assert_int_equal(am_pt_map(pt, am_va(0x09000000), am_pa(0x09000000), K4, &DEV, 0), 0);
+	assert_int_equal(am_pt_map(pt, am_va(0x0a000000), am_pa(0x0a000000), K4, &wo, 0), 0);
+	assert_int_equal(am_pt_map(pt, am_va(0x0b000000), am_pa(0x0b000000), K4, &user, 0),
+			 AM_ENOTSUP);
 	check();
 	expect_map(ipa + M2 + 5, 0x880000000ull + M2 + 5, VMSA_ACC_R | VMSA_ACC_W);
 	expect_fault(ipa, VMSA_ACC_X, VMSA_F_PERMISSION);
@@ -2231,7 +2289,7 @@ static void test_stage2(void **state)
 	expect_map(0x0a000000, 0x0a000000, VMSA_ACC_W);
 	tlbm_watch(&H.tlb, ipa, 4 * M2, K4 * 64);
 	tlbm_fill(&H.tlb);
-	assert_int_equal(am_pt_unmap(pt, ipa + M2 + K4, K4), 0);
+	assert_int_equal(am_pt_unmap(pt, am_va(ipa + M2 + K4), K4), 0);
 	check();
 	assert_int_equal(H.last_tlbi.vmid, 7);
 	assert_int_equal(H.last_tlbi.regime, AM_PT_S2);
@@ -2279,18 +2337,18 @@ static long inject(op_fn prep, op_fn op)
 
 static int op_map_pages(struct am_pt *pt)
 {
-	return am_pt_map(pt, (1ull << 39) - 3 * M2 - K4, 0x80000000, 6 * M2, &RW, 0);
+	return am_pt_map(pt, am_va((1ull << 39) - 3 * M2 - K4), am_pa(0x80000000), 6 * M2, &RW, 0);
 }
 
 static int op_map_mixed(struct am_pt *pt)
 {
-	return am_pt_map(pt, (1ull << 39) - G1 - M2 - K4, 0x80000000 - M2 - K4,
+	return am_pt_map(pt, am_va((1ull << 39) - G1 - M2 - K4), am_pa(0x80000000 - M2 - K4),
 			 2 * G1 + 3 * M2 + 5 * K4, &RW, AM_PT_F_BLOCK | AM_PT_F_CONTIG);
 }
 
 static int prep_blocks(struct am_pt *pt)
 {
-	int rc = am_pt_map(pt, G1, 0, 2 * G1, &RW, AM_PT_F_BLOCK);
+	int rc = am_pt_map(pt, am_va(G1), am_pa(0), 2 * G1, &RW, AM_PT_F_BLOCK);
 
 	tlbm_watch(&H.tlb, G1, 2 * G1, M2);
 	tlbm_fill(&H.tlb);
@@ -2299,17 +2357,17 @@ static int prep_blocks(struct am_pt *pt)
 
 static int op_unmap_holes(struct am_pt *pt)
 {
-	return am_pt_unmap(pt, 2 * G1 - K4, 2 * K4); /* shatters both 1 GiB blocks */
+	return am_pt_unmap(pt, am_va(2 * G1 - K4), 2 * K4); /* shatters both 1 GiB blocks */
 }
 
 static int op_modify_holes(struct am_pt *pt)
 {
-	return am_pt_modify(pt, G1 + M2 - K4, M2 + 2 * K4, &RO, 0);
+	return am_pt_modify(pt, am_va(G1 + M2 - K4), M2 + 2 * K4, &RO, 0);
 }
 
 static int op_populate(struct am_pt *pt)
 {
-	return am_pt_populate(pt, (1ull << 40) - M2 - K4, 4 * M2);
+	return am_pt_populate(pt, am_va((1ull << 40) - M2 - K4), 4 * M2);
 }
 
 static void test_fault_injection(void **state)
@@ -2378,7 +2436,7 @@ static void test_random(void **state)
 
 			for (unsigned int i = 0; i < n; i++)
 				free_all &= !want_perm[first + i];
-			rc = am_pt_map(pt, base + first * K4, pa, n * K4, &RW,
+			rc = am_pt_map(pt, am_va(base + first * K4), am_pa(pa), n * K4, &RW,
 				       (unsigned int)rand() % 4);
 			assert_int_equal(rc, free_all ? 0 : AM_EEXIST);
 			if (!rc)
@@ -2387,7 +2445,7 @@ static void test_random(void **state)
 					want_perm[first + i] = 3;
 				}
 		} else if (op == 1) {
-			assert_int_equal(am_pt_unmap(pt, base + first * K4, n * K4), 0);
+			assert_int_equal(am_pt_unmap(pt, am_va(base + first * K4), n * K4), 0);
 			for (unsigned int i = 0; i < n; i++)
 				want_perm[first + i] = 0;
 		} else {
@@ -2396,7 +2454,7 @@ static void test_random(void **state)
 
 			for (unsigned int i = 0; i < n; i++)
 				all &= want_perm[first + i] != 0;
-			rc = am_pt_modify(pt, base + first * K4, n * K4, ro ? &RO : &RW, 0);
+			rc = am_pt_modify(pt, am_va(base + first * K4), n * K4, ro ? &RO : &RW, 0);
 			assert_int_equal(rc, all ? 0 : AM_ENOENT);
 			if (!rc)
 				for (unsigned int i = 0; i < n; i++)
@@ -2415,7 +2473,7 @@ static void test_random(void **state)
 				expect_fault(va, VMSA_ACC_W, VMSA_F_PERMISSION);
 		}
 	}
-	assert_int_equal(am_pt_unmap(pt, base, PAGES * K4), 0);
+	assert_int_equal(am_pt_unmap(pt, am_va(base), PAGES * K4), 0);
 	check();
 	assert_int_equal(am_pt_tables(pt), 1);
 }
@@ -2447,26 +2505,30 @@ static void *pt_thread(void *arg)
 		uint64_t va = base + k * M2;
 
 		seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
-		if (am_pt_map(&PT, va, pa + k * M2, M2, &RW, seed & 1 ? AM_PT_F_BLOCK : 0) ||
-		    am_pt_map(&PT, va, pa, K4, &RW, 0) != AM_EEXIST || /* refused, logged */
-		    am_pt_map(&PT, va, pa, K4, NULL, 0) != AM_EINVAL ||
-		    am_pt_modify(&PT, va + K4 * (seed % 512), K4, &RO, 0) ||
-		    am_pt_unmap(&PT, va + K4 * ((seed >> 9) % 512), K4) || am_pt_unmap(&PT, va, M2))
+		if (am_pt_map(&PT, am_va(va), am_pa(pa + k * M2), M2, &RW,
+			      seed & 1 ? AM_PT_F_BLOCK : 0) ||
+		    am_pt_map(&PT, am_va(va), am_pa(pa), K4, &RW, 0) !=
+			    AM_EEXIST || /* refused, logged */
+		    am_pt_map(&PT, am_va(va), am_pa(pa), K4, NULL, 0) != AM_EINVAL ||
+		    am_pt_modify(&PT, am_va(va + K4 * (seed % 512)), K4, &RO, 0) ||
+		    am_pt_unmap(&PT, am_va(va + K4 * ((seed >> 9) % 512)), K4) ||
+		    am_pt_unmap(&PT, am_va(va), M2))
 			th_fail("thread %u, op %u: a call failed", id, i);
 		/* the shared window: any outcome the rules allow */
 		va = TH_SHARED + (seed >> 20) % 4 * M2;
 		if ((seed >> 30) & 1) {
-			int rc = am_pt_map(&PT, va, 0x200000000ull, 2 * M2, &RW, AM_PT_F_BLOCK);
+			int rc = am_pt_map(&PT, am_va(va), am_pa(0x200000000ull), 2 * M2, &RW,
+					   AM_PT_F_BLOCK);
 
 			if (rc && rc != AM_EEXIST)
 				th_fail("thread %u: shared map %d", id, rc);
-		} else if (am_pt_unmap(&PT, va, M2)) {
+		} else if (am_pt_unmap(&PT, am_va(va), M2)) {
 			th_fail("thread %u: shared unmap", id);
 		}
 	}
 	/* leave a known pattern: every other 2 MiB mapped, by pages */
 	for (unsigned int k = 0; k < 16; k += 2)
-		if (am_pt_map(&PT, base + k * M2, pa + k * M2, M2, &RW, 0))
+		if (am_pt_map(&PT, am_va(base + k * M2), am_pa(pa + k * M2), M2, &RW, 0))
 			th_fail("thread %u: final map", id);
 	return NULL;
 }
@@ -2484,7 +2546,7 @@ static void test_threads_table(void **state)
 	VC = (struct vmsa_cfg){.regime = cfg.regime,
 			       .ia_bits = 39,
 			       .oa_bits = 48,
-			       .root_pa = PT.root_pa,
+			       .root_pa = am_pa_val(PT.root_pa),
 			       .mair = am_pt_mair(&PT)};
 	tlk_reset();
 	run_threads(pt_thread, TH_N);
@@ -2517,7 +2579,7 @@ static void test_registers(void **state)
 	struct am_pt *pt = setup(AM_PT_S1_EL2, 39);
 
 	(void)state;
-	assert_int_equal(am_pt_ttbr(pt), pt->root_pa);
+	assert_int_equal(am_pt_ttbr(pt), am_pa_val(pt->root_pa));
 	assert_int_equal(am_pt_tcr(pt) & 0x3f, 64 - 39);
 	assert_int_equal(am_pt_mair(pt), 0xffbb440400ull);
 }

@@ -65,7 +65,7 @@ static void assert_desc_equal(const struct am_pt_desc *a, const struct am_pt_des
 	assert_int_equal(a->attr.perm, b->attr.perm);
 	assert_int_equal(a->attr.mtype, b->attr.mtype);
 	assert_int_equal(a->attr.sh, b->attr.sh);
-	assert_int_equal(a->oa, b->oa);
+	assert_int_equal(am_pa_val(a->oa), am_pa_val(b->oa));
 }
 
 /* decode(pte) == *want, and encode of that gives pte back */
@@ -92,19 +92,19 @@ static void el2_known_values(void **state)
 	(void)state;
 
 	/* RW normal WB inner-shareable page: AttrIndx 4, AP = 01, SH 11, AF, XN */
-	d = leaf(AM_PT_PAGE, 0x80001000, R | W, AM_MT_NORMAL_WB, AM_SH_INNER);
+	d = leaf(AM_PT_PAGE, am_pa(0x80001000), R | W, AM_MT_NORMAL_WB, AM_SH_INNER);
 	assert_int_equal(enc(AM_PT_S1_EL2, 3, &d),
 			 0x80001000ull | B_PAGE | B_ATTRINDX(4) | B_AP1 | B_SH(3) | B_AF | B_XN);
 	assert_int_equal(enc(AM_PT_S1_EL2, 3, &d), 0x0040000080001753ull);
 	assert_round_trip(AM_PT_S1_EL2, 3, 0x0040000080001753ull, NULL, &d);
 
 	/* RO data, 2 MiB block: AP = 11 */
-	d = leaf(AM_PT_BLOCK, 0x40200000, R, AM_MT_NORMAL_WB, AM_SH_INNER);
+	d = leaf(AM_PT_BLOCK, am_pa(0x40200000), R, AM_MT_NORMAL_WB, AM_SH_INNER);
 	assert_int_equal(enc(AM_PT_S1_EL2, 2, &d), 0x00400000402007d1ull);
 	assert_round_trip(AM_PT_S1_EL2, 2, 0x00400000402007d1ull, NULL, &d);
 
 	/* RX text, 1 GiB block, contiguous, software bits 0b1010: XN clear */
-	d = leaf(AM_PT_BLOCK, 0x40000000, R | X, AM_MT_NORMAL_WB, AM_SH_INNER);
+	d = leaf(AM_PT_BLOCK, am_pa(0x40000000), R | X, AM_MT_NORMAL_WB, AM_SH_INNER);
 	d.contig = 1;
 	d.sw = 0xa;
 	assert_int_equal(enc(AM_PT_S1_EL2, 1, &d), 0x40000000ull | B_BLOCK | B_ATTRINDX(4) | B_AP1 |
@@ -114,7 +114,7 @@ static void el2_known_values(void **state)
 	assert_round_trip(AM_PT_S1_EL2, 1, 0x05100000400007d1ull, NULL, &d);
 
 	/* RW device nGnRE outer-shareable page, no access flag: AttrIndx 1, SH 10 */
-	d = leaf(AM_PT_PAGE, 0x09000000, R | W, AM_MT_DEVICE_nGnRE, AM_SH_OUTER);
+	d = leaf(AM_PT_PAGE, am_pa(0x09000000), R | W, AM_MT_DEVICE_nGnRE, AM_SH_OUTER);
 	d.af = 0;
 	assert_int_equal(enc(AM_PT_S1_EL2, 3, &d), 0x0040000009000247ull);
 }
@@ -127,14 +127,14 @@ static void el10_known_values(void **state)
 	(void)state;
 
 	/* user RX, not global: AP = 11, UXN = PXN = 0 */
-	d = leaf(AM_PT_PAGE, 0x1234000, U | R | X, AM_MT_NORMAL_WB, AM_SH_INNER);
+	d = leaf(AM_PT_PAGE, am_pa(0x1234000), U | R | X, AM_MT_NORMAL_WB, AM_SH_INNER);
 	d.ng = 1;
 	assert_int_equal(enc(AM_PT_S1_EL10, 3, &d), base | B_AP2 | B_AP1 | B_NG);
 	assert_int_equal(enc(AM_PT_S1_EL10, 3, &d), 0x0000000001234fd3ull);
 	assert_round_trip(AM_PT_S1_EL10, 3, 0x0000000001234fd3ull, NULL, &d);
 
 	/* privileged RW: AP = 00, UXN, PXN */
-	d = leaf(AM_PT_PAGE, 0x1234000, R | W, AM_MT_NORMAL_WB, AM_SH_INNER);
+	d = leaf(AM_PT_PAGE, am_pa(0x1234000), R | W, AM_MT_NORMAL_WB, AM_SH_INNER);
 	assert_int_equal(enc(AM_PT_S1_EL10, 3, &d), base | B_PXN | B_XN);
 	assert_int_equal(enc(AM_PT_S1_EL10, 3, &d), 0x0060000001234713ull);
 	/* user RW: AP = 01, UXN, PXN */
@@ -153,7 +153,7 @@ static void el10_known_values(void **state)
 	assert_round_trip(AM_PT_S1_EL10, 3, 0x0040000001234793ull, NULL, &d);
 
 	/* Normal NC 2 MiB block, non-shareable, global: AttrIndx 2, SH 00 */
-	d = leaf(AM_PT_BLOCK, 0x200000, R | W, AM_MT_NORMAL_NC, AM_SH_NONE);
+	d = leaf(AM_PT_BLOCK, am_pa(0x200000), R | W, AM_MT_NORMAL_NC, AM_SH_NONE);
 	assert_int_equal(enc(AM_PT_S1_EL10, 2, &d),
 			 0x200000ull | B_BLOCK | B_ATTRINDX(2) | B_AF | B_PXN | B_XN);
 }
@@ -165,19 +165,19 @@ static void s2_known_values(void **state)
 	(void)state;
 
 	/* device nGnRE RW 2 MiB block, outer shareable: MemAttr 0001, S2AP 11 */
-	d = leaf(AM_PT_BLOCK, 0x09000000, R | W, AM_MT_DEVICE_nGnRE, AM_SH_OUTER);
+	d = leaf(AM_PT_BLOCK, am_pa(0x09000000), R | W, AM_MT_DEVICE_nGnRE, AM_SH_OUTER);
 	assert_int_equal(enc(AM_PT_S2, 2, &d), 0x09000000ull | B_BLOCK | B_MEMATTR(1) | B_AP1 |
 						       B_AP2 | B_SH(2) | B_AF | B_XN);
 	assert_int_equal(enc(AM_PT_S2, 2, &d), 0x00400000090006c5ull);
 	assert_round_trip(AM_PT_S2, 2, 0x00400000090006c5ull, NULL, &d);
 
 	/* normal WB RX page: MemAttr 1111, S2AP 01, XN clear */
-	d = leaf(AM_PT_PAGE, 0x80000000, R | X, AM_MT_NORMAL_WB, AM_SH_INNER);
+	d = leaf(AM_PT_PAGE, am_pa(0x80000000), R | X, AM_MT_NORMAL_WB, AM_SH_INNER);
 	assert_int_equal(enc(AM_PT_S2, 3, &d), 0x000000008000077full);
 	assert_round_trip(AM_PT_S2, 3, 0x000000008000077full, NULL, &d);
 
 	/* every memory type */
-	d = leaf(AM_PT_PAGE, 0, R, AM_MT_DEVICE_nGnRnE, AM_SH_NONE);
+	d = leaf(AM_PT_PAGE, am_pa(0), R, AM_MT_DEVICE_nGnRnE, AM_SH_NONE);
 	assert_int_equal(enc(AM_PT_S2, 3, &d), B_PAGE | B_MEMATTR(0) | B_AP1 | B_AF | B_XN);
 	d.attr.mtype = AM_MT_NORMAL_NC;
 	assert_int_equal(enc(AM_PT_S2, 3, &d), B_PAGE | B_MEMATTR(5) | B_AP1 | B_AF | B_XN);
@@ -185,7 +185,7 @@ static void s2_known_values(void **state)
 	assert_int_equal(enc(AM_PT_S2, 3, &d), B_PAGE | B_MEMATTR(0xa) | B_AP1 | B_AF | B_XN);
 
 	/* what stage 1 cannot say: no access, write-only, execute-only */
-	d = leaf(AM_PT_PAGE, 0x1000, 0, AM_MT_NORMAL_WB, AM_SH_INNER);
+	d = leaf(AM_PT_PAGE, am_pa(0x1000), 0, AM_MT_NORMAL_WB, AM_SH_INNER);
 	assert_int_equal(enc(AM_PT_S2, 3, &d),
 			 0x1000ull | B_PAGE | B_MEMATTR(0xf) | B_SH(3) | B_AF | B_XN);
 	d.attr.perm = W;
@@ -200,7 +200,7 @@ static void s2_known_values(void **state)
 
 static void table_descriptors(void **state)
 {
-	struct am_pt_desc d = {.type = AM_PT_TABLE, .oa = 0xfffffffff000ull}, got;
+	struct am_pt_desc d = {.type = AM_PT_TABLE, .oa = {0xfffffffff000ull}}, got;
 	struct am_pt_desc junk = d;
 	am_pte_t pte;
 	(void)state;
@@ -221,16 +221,16 @@ static void table_descriptors(void **state)
 							   NULL, &got),
 					 0);
 			assert_int_equal(got.type, AM_PT_TABLE);
-			assert_int_equal(got.oa, 0x40003000ull);
+			assert_int_equal(am_pa_val(got.oa), 0x40003000ull);
 			assert_int_equal(got.af | got.sw | got.contig | got.ng | got.attr.perm, 0);
 			/* not 4 KiB aligned, wider than 48 bits */
-			d.oa = 0x40000800;
+			d.oa = am_pa(0x40000800);
 			assert_int_equal(am_pt_desc_encode(regimes[r], level, &d, NULL, &pte),
 					 AM_EINVAL);
-			d.oa = 1ull << 48;
+			d.oa = am_pa(1ull << 48);
 			assert_int_equal(am_pt_desc_encode(regimes[r], level, &d, NULL, &pte),
 					 AM_EINVAL);
-			d.oa = 0xfffffffff000ull;
+			d.oa = am_pa(0xfffffffff000ull);
 		}
 	/* no table at level 3: bits 11 there are a page */
 	assert_int_equal(am_pt_desc_encode(AM_PT_S2, 3, &d, NULL, &pte), AM_EINVAL);
@@ -240,7 +240,7 @@ static void table_descriptors(void **state)
 
 static void invalid_descriptors(void **state)
 {
-	struct am_pt_desc d = leaf(AM_PT_INVALID, 0x1234000, R | W | X, 7, 1), got;
+	struct am_pt_desc d = leaf(AM_PT_INVALID, am_pa(0x1234000), R | W | X, 7, 1), got;
 	am_pte_t pte = 0xdead;
 	(void)state;
 
@@ -260,7 +260,7 @@ static void invalid_descriptors(void **state)
 			assert_int_equal(got.type, AM_PT_INVALID);
 			assert_int_equal(got.contig | got.ng | got.af | got.sw, 0);
 			assert_int_equal(got.attr.perm | got.attr.mtype | got.attr.sh, 0);
-			assert_int_equal(got.oa, 0);
+			assert_int_equal(am_pa_val(got.oa), 0);
 		}
 }
 
@@ -291,7 +291,7 @@ static void check_common_bits(enum am_pt_regime r, unsigned int level, const str
 			      am_pte_t pte)
 {
 	assert_int_equal(pte & 3, level == 3 ? 3 : 1);
-	assert_int_equal(pte & AM_PTE_OA_MASK, d->oa);
+	assert_int_equal(pte & AM_PTE_OA_MASK, am_pa_val(d->oa));
 	assert_int_equal((pte >> 8) & 3, d->attr.sh);
 	assert_int_equal((pte >> 10) & 1, d->af);
 	assert_int_equal((pte >> 11) & 1, d->ng);
@@ -313,9 +313,9 @@ static const struct {
 	uint8_t level, type;
 	am_paddr_t oa[2];
 } shapes[] = {
-	{1, AM_PT_BLOCK, {0x40000000ull, 0xffffc0000000ull}},
-	{2, AM_PT_BLOCK, {0x200000ull, 0xffffffe00000ull}},
-	{3, AM_PT_PAGE, {0, 0xfffffffff000ull}},
+	{1, AM_PT_BLOCK, {{0x40000000ull}, {0xffffc0000000ull}}},
+	{2, AM_PT_BLOCK, {{0x200000ull}, {0xffffffe00000ull}}},
+	{3, AM_PT_PAGE, {{0}, {0xfffffffff000ull}}},
 };
 
 static void round_trip_regime(enum am_pt_regime r)
@@ -422,7 +422,7 @@ static void decode_never_invents(void **state)
 						continue;
 					}
 					assert_int_equal(err, 0);
-					assert_int_equal(d.oa, 0x0000123440000000ull);
+					assert_int_equal(am_pa_val(d.oa), 0x0000123440000000ull);
 					if (am_pt_desc_encode(regimes[r], level, &d, NULL, &again))
 						continue; /* e.g. stage-1 W+X: truthful, not
 							     encodable */
@@ -441,7 +441,8 @@ static void attr_index_custom_table(void **state)
 {
 	/* WB at 0, NC at 5, nGnRE at 6, nGnRnE at 7, no WT */
 	const uint8_t idx[AM_MT_COUNT] = {7, 6, 5, AM_PT_NO_ATTRIDX, 0};
-	struct am_pt_desc d = leaf(AM_PT_PAGE, 0x5000, R | W, AM_MT_NORMAL_WB, AM_SH_INNER), got;
+	struct am_pt_desc d = leaf(AM_PT_PAGE, am_pa(0x5000), R | W, AM_MT_NORMAL_WB, AM_SH_INNER),
+			  got;
 	am_pte_t pte;
 	(void)state;
 
@@ -479,7 +480,8 @@ static void attr_index_refusals(void **state)
 {
 	uint8_t idx[AM_MT_COUNT] = {AM_PT_NO_ATTRIDX, AM_PT_NO_ATTRIDX, AM_PT_NO_ATTRIDX,
 				    AM_PT_NO_ATTRIDX, AM_PT_NO_ATTRIDX};
-	struct am_pt_desc d = leaf(AM_PT_PAGE, 0x5000, R | W, AM_MT_NORMAL_WB, AM_SH_INNER), got;
+	struct am_pt_desc d = leaf(AM_PT_PAGE, am_pa(0x5000), R | W, AM_MT_NORMAL_WB, AM_SH_INNER),
+			  got;
 	am_pte_t pte;
 	(void)state;
 
@@ -549,7 +551,8 @@ static void s2_memattr_decode(void **state)
 
 static void encode_refuses_structure(void **state)
 {
-	const struct am_pt_desc good = leaf(AM_PT_PAGE, 0x1000, R, AM_MT_NORMAL_WB, AM_SH_INNER);
+	const struct am_pt_desc good =
+		leaf(AM_PT_PAGE, am_pa(0x1000), R, AM_MT_NORMAL_WB, AM_SH_INNER);
 	struct am_pt_desc d;
 	am_pte_t pte = 0x1234;
 	(void)state;
@@ -570,21 +573,21 @@ static void encode_refuses_structure(void **state)
 		/* a block at level 0 or 3 */
 		d = good;
 		d.type = AM_PT_BLOCK;
-		d.oa = 0;
+		d.oa = am_pa(0);
 		assert_int_equal(am_pt_desc_encode(rg, 0, &d, NULL, &pte), AM_EINVAL);
 		assert_int_equal(am_pt_desc_encode(rg, 3, &d, NULL, &pte), AM_EINVAL);
 		/* OA not aligned to the entry's size */
-		d.oa = 0x40200000; /* 2 MiB, not 1 GiB */
+		d.oa = am_pa(0x40200000); /* 2 MiB, not 1 GiB */
 		assert_int_equal(am_pt_desc_encode(rg, 1, &d, NULL, &pte), AM_EINVAL);
-		d.oa = 0x40001000; /* 4 KiB, not 2 MiB */
+		d.oa = am_pa(0x40001000); /* 4 KiB, not 2 MiB */
 		assert_int_equal(am_pt_desc_encode(rg, 2, &d, NULL, &pte), AM_EINVAL);
 		d = good;
-		d.oa = 0x1800;
+		d.oa = am_pa(0x1800);
 		assert_int_equal(am_pt_desc_encode(rg, 3, &d, NULL, &pte), AM_EINVAL);
 		/* OA wider than 48 bits */
-		d.oa = 1ull << 48;
+		d.oa = am_pa(1ull << 48);
 		assert_int_equal(am_pt_desc_encode(rg, 3, &d, NULL, &pte), AM_EINVAL);
-		d.oa = 0xffff000000000000ull;
+		d.oa = am_pa(0xffff000000000000ull);
 		assert_int_equal(am_pt_desc_encode(rg, 3, &d, NULL, &pte), AM_EINVAL);
 		/* out-of-range fields */
 		d = good;
@@ -622,7 +625,7 @@ static void encode_refuses_structure(void **state)
 
 static void encode_refuses_attributes(void **state)
 {
-	struct am_pt_desc d = leaf(AM_PT_PAGE, 0x1000, R, AM_MT_NORMAL_WB, AM_SH_INNER);
+	struct am_pt_desc d = leaf(AM_PT_PAGE, am_pa(0x1000), R, AM_MT_NORMAL_WB, AM_SH_INNER);
 	am_pte_t pte = 0x1234;
 	(void)state;
 
@@ -748,14 +751,14 @@ static void decode_foreign_descriptors(void **state)
 					   0x80000000ull | (1ull << 16) | 0x1000 | B_BLOCK | B_AP1,
 					   NULL, &got),
 			 0);
-	assert_int_equal(got.oa, 0x80000000ull);
+	assert_int_equal(am_pa_val(got.oa), 0x80000000ull);
 	assert_int_equal(
 		am_pt_desc_decode(AM_PT_S1_EL2, 2, 0x80300000ull | 0x1ff000 | B_BLOCK, NULL, &got),
 		0);
-	assert_int_equal(got.oa, 0x80200000ull);
+	assert_int_equal(am_pa_val(got.oa), 0x80200000ull);
 	/* bits beyond 48 (PBHA, GP, DBM, ...) do not leak into the address */
 	assert_int_equal(am_pt_desc_decode(AM_PT_S1_EL2, 3, 0xf80f000000001003ull, NULL, &got), 0);
-	assert_int_equal(got.oa, 0x1000ull);
+	assert_int_equal(am_pa_val(got.oa), 0x1000ull);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -771,7 +774,7 @@ static struct am_pt table(enum am_pt_regime r, unsigned int ia_bits, unsigned in
 	pt.ia_bits = (uint8_t)ia_bits;
 	pt.oa_bits = (uint8_t)oa_bits;
 	pt.root_level = ia_bits > 39 ? 0 : ia_bits > 30 ? 1 : 2;
-	pt.root_pa = 0x80000000ull;
+	pt.root_pa = am_pa(0x80000000ull);
 	pt.asid = 0x5a;
 	pt.vmid = 0x21;
 	for (unsigned int t = 0; t < AM_MT_COUNT; t++)
@@ -876,7 +879,7 @@ static void regs_mair_custom(void **state)
 	pt.regime = AM_PT_S1_EL2;
 	assert_int_equal(am_pt_mair(&pt), 0x00044400000000ffull);
 	/* the root's PA only: low bits never reach the TTBR's other fields */
-	pt.root_pa = 0x0000fffffffff000ull;
+	pt.root_pa = am_pa(0x0000fffffffff000ull);
 	assert_int_equal(am_pt_ttbr(&pt), 0x0000fffffffff000ull);
 }
 

@@ -148,7 +148,7 @@ static void test_leaf_first(void **state)
 
 	(void)state;
 	setup(AM_PT_S2, 40);
-	assert_int_equal(am_pt_map(&PT, va + K4, 0x80000000, K4, &RW, 0), 0);
+	assert_int_equal(am_pt_map(&PT, am_va(va + K4), am_pa(0x80000000), K4, &RW, 0), 0);
 	P.leaf_dcnt = 1;
 	assert_int_equal(run(&PROBE, va, K4), 0);
 	assert_int_equal(P.leaves, 1);
@@ -174,7 +174,7 @@ static void test_leaf_levels(void **state)
 {
 	(void)state;
 	setup(AM_PT_S1_EL2, 39);
-	assert_int_equal(am_pt_map(&PT, G1, 0x80000000, K4, &RW, 0), 0);
+	assert_int_equal(am_pt_map(&PT, am_va(G1), am_pa(0x80000000), K4, &RW, 0), 0);
 	assert_int_equal(run(&PROBE, G1 + 4 * M2, M2), 0);
 	assert_int_equal(P.leaves, 1);
 	assert_int_equal(P.x.level, 2);
@@ -209,7 +209,7 @@ static void test_fallbacks(void **state)
 	assert_int_equal(P.leaves, 0);
 	assert_int_equal(P.onces, 1);
 	assert_int_equal(P.level, 1); /* the root's entry: nothing below it */
-	assert_int_equal(am_pt_map(&PT, va, 0x80000000, K4, &RW, 0), 0);
+	assert_int_equal(am_pt_map(&PT, am_va(va), am_pa(0x80000000), K4, &RW, 0), 0);
 	memset(&P, 0, sizeof(P));
 	P.leaf_rc = PT_AGAIN;
 	assert_int_equal(run(&PROBE, va + K4, K4), 0);
@@ -265,7 +265,7 @@ static void test_descent(void **state)
 	(void)state;
 	setup(AM_PT_S2, 40);
 	v.leaf = NULL;
-	assert_int_equal(am_pt_map(&PT, va, 0x80000000, K4, &RW, 0), 0);
+	assert_int_equal(am_pt_map(&PT, am_va(va), am_pa(0x80000000), K4, &RW, 0), 0);
 	assert_int_equal(run(&v, va + 5 * K4, 7 * K4), 0);
 	assert_int_equal(P.level, 3);
 	assert_int_equal(P.idx, 5);
@@ -296,7 +296,7 @@ static void test_leaf_emptied(void **state)
 
 	(void)state;
 	setup(AM_PT_S2, 40);
-	assert_int_equal(am_pt_map(&PT, va, 0x80000000, K4, &RW, 0), 0);
+	assert_int_equal(am_pt_map(&PT, am_va(va), am_pa(0x80000000), K4, &RW, 0), 0);
 	P.leaf_dcnt = -1;
 	assert_int_equal(run(&PROBE, va, K4), 0);
 	assert_int_equal(P.leaves, 1);
@@ -306,7 +306,7 @@ static void test_leaf_emptied(void **state)
 	assert_int_equal(count_of(va, 2), 0); /* the probe's post unlinks nothing */
 	/* not emptied: the new count, no post visit (the probe left the count
 	 * at 0 with a page in the table: two more make it 2) */
-	assert_int_equal(am_pt_map(&PT, va + K4, 0x80001000, 2 * K4, &RW, 0), 0);
+	assert_int_equal(am_pt_map(&PT, am_va(va + K4), am_pa(0x80001000), 2 * K4, &RW, 0), 0);
 	assert_int_equal(count_of(va, 2), 2);
 	memset(&P, 0, sizeof(P));
 	P.leaf_dcnt = -1;

@@ -22,6 +22,9 @@
 #include "tests/qemu/hyp_common/guest.h"
 
 #define PAGE 0x1000ull
+/* AM_GFN_INVALID and AM_MFN_INVALID as the hypercalls carry them: integers. */
+#define GFN_NONE (~0ull)
+#define MFN_NONE (~0ull)
 
 struct guest_probe {
 	uint64_t val, faulted;
@@ -39,7 +42,7 @@ volatile uint64_t guest_seed;	/* SEED_RAM, from the hypervisor */
 volatile uint64_t guest_answer; /* ANSWER_RAM, for the hypervisor */
 uint64_t guest_scratch[2048];	/* 16 KiB: five pages touched */
 
-static am_mfn_t gnt0_mfn = AM_MFN_INVALID;
+static uint64_t gnt0_mfn = MFN_NONE;
 
 /* ---------------------------------------------------------------------- */
 /* Talking to the hypervisor                                               */
@@ -251,14 +254,14 @@ static void ck_gnt_gfn(void)
 	g0 = gnttab_gfn(0);
 	g1 = gnttab_gfn(1);
 	EXPECT_EQ(g0, GNT_A_GFN, "GH_GNTTAB_GFN(0)");
-	EXPECT_EQ(g1, AM_GFN_INVALID, "GH_GNTTAB_GFN(1): never mapped");
+	EXPECT_EQ(g1, GFN_NONE, "GH_GNTTAB_GFN(1): never mapped");
 	r = gh_hvc(GH_LOOKUP, GNT_A_GFN, 0, 0);
 	t = (enum am_p2m_type)r.x2;
 	EXPECT_EQ(r.x0, 0, "GH_LOOKUP(GFN A)");
 	EXPECT_EQ(t, AM_P2M_RAM_RW, "the p2m type at GFN A");
 	gnt0_mfn = r.x1;
 	gh_say("grant frame 0 is at GFN 0x%lx (MFN 0x%lx); grant frame 1 at %s\n", g0, gnt0_mfn,
-	       GH_STR(g1 == AM_GFN_INVALID ? "none (AM_GFN_INVALID)" : "a GFN?"));
+	       GH_STR(g1 == GFN_NONE ? "none (GFN_NONE)" : "a GFN?"));
 	gh_end(CK_GNT_GFN);
 }
 
@@ -305,7 +308,7 @@ static void ck_gnt_remove(void)
 	gh_say("remove(GFN 0x%lx, expect MFN 0x%lx) -> %ld\n", GNT_A_GFN, gnt0_mfn, (uint64_t)rc);
 	expect_dabt(ipa_of(GNT_A_GFN) + 8, false, AM_FSC_TRANSLATION);
 	expect_dabt(ipa_of(GNT_A_GFN), true, AM_FSC_TRANSLATION);
-	EXPECT_EQ(gnttab_gfn(0), AM_GFN_INVALID, "GH_GNTTAB_GFN(0) after the removal");
+	EXPECT_EQ(gnttab_gfn(0), GFN_NONE, "GH_GNTTAB_GFN(0) after the removal");
 	EXPECT_EQ(lookup(GNT_A_GFN, &mfn), AM_ENOENT, "GH_LOOKUP(GFN A) after the removal");
 	gh_end(CK_GNT_REMOVE);
 }
@@ -340,10 +343,10 @@ static void ck_status(void)
 	EXPECT_EQ(rc, 0, "GH_ADD_PHYSMAP(grant table, AM_GNTTAB_STATUS | 0, GFN S)");
 	read_ok(ipa_of(STATUS_GFN), MAGIC_STATUS, "status frame 0, word 0");
 	EXPECT_EQ(gnttab_gfn(st0), STATUS_GFN, "GH_GNTTAB_GFN(AM_GNTTAB_STATUS | 0)");
-	rc = remove_gfn(STATUS_GFN, AM_MFN_INVALID);
+	rc = remove_gfn(STATUS_GFN, MFN_NONE);
 	EXPECT_EQ(rc, 0, "GH_REMOVE(GFN S, any MFN)");
 	expect_dabt(ipa_of(STATUS_GFN), false, AM_FSC_TRANSLATION);
-	EXPECT_EQ(gnttab_gfn(st0), AM_GFN_INVALID, "GH_GNTTAB_GFN(status 0) after the removal");
+	EXPECT_EQ(gnttab_gfn(st0), GFN_NONE, "GH_GNTTAB_GFN(status 0) after the removal");
 	gh_end(CK_STATUS);
 }
 
@@ -372,13 +375,13 @@ static void ck_bad_args(void)
 		"add_physmap(shared info, 0, hole): it is mapped already");
 	refused(add_physmap(AM_SPACE_GRANT_TABLE, AM_GNTTAB_STATUS, ram_gfn), AM_EEXIST,
 		"add_physmap(grant table, status 0, a GFN of the guest's RAM)");
-	refused(remove_gfn(HOLE_GFN, AM_MFN_INVALID), AM_ENOENT, "remove(hole)");
-	refused(remove_gfn(BEYOND_GFN, AM_MFN_INVALID), AM_ERANGE, "remove(GFN 2^28)");
+	refused(remove_gfn(HOLE_GFN, MFN_NONE), AM_ENOENT, "remove(hole)");
+	refused(remove_gfn(BEYOND_GFN, MFN_NONE), AM_ERANGE, "remove(GFN 2^28)");
 	/* nothing changed */
 	expect_dabt(ipa_of(HOLE_GFN), false, AM_FSC_TRANSLATION);
 	p = guest_ld(ipa_of(ram_gfn));
 	EXPECT_EQ(p.faulted, 0, "the guest's RAM at the GFN the refused call aimed at");
-	EXPECT_EQ(gnttab_gfn(AM_GNTTAB_STATUS), AM_GFN_INVALID, "status frame 0's GFN");
+	EXPECT_EQ(gnttab_gfn(AM_GNTTAB_STATUS), GFN_NONE, "status frame 0's GFN");
 	read_ok(ipa_of(SHINFO_GFN), MAGIC_SHINFO, "shared info, still at its GFN");
 	gh_end(CK_BAD_ARGS);
 }
@@ -390,9 +393,9 @@ static void ck_control(void)
 	gh_begin(CK_CONTROL);
 	read_ok(ipa_of(GNT_D_GFN), MAGIC_GNT1, "grant frame 1 at GFN D (fills the TLB)");
 	gh_hvc(GH_WITHHOLD_TLBI, 1, 0, 0);
-	EXPECT_EQ(remove_gfn(GNT_D_GFN, AM_MFN_INVALID), 0, "GH_REMOVE(GFN D), TLBIs withheld");
+	EXPECT_EQ(remove_gfn(GNT_D_GFN, MFN_NONE), 0, "GH_REMOVE(GFN D), TLBIs withheld");
 	gh_hvc(GH_WITHHOLD_TLBI, 0, 0, 0);
-	EXPECT_EQ(gnttab_gfn(1), AM_GFN_INVALID, "GH_GNTTAB_GFN(1) after the removal");
+	EXPECT_EQ(gnttab_gfn(1), GFN_NONE, "GH_GNTTAB_GFN(1) after the removal");
 	p = guest_ld(ipa_of(GNT_D_GFN));
 	EXPECT_EQ(p.faulted, 0, "the stale read of GFN D (no TLBI: the TLB still maps it)");
 	EXPECT_EQ(p.val, MAGIC_GNT1, "what the stale read of GFN D returned");

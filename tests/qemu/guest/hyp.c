@@ -91,9 +91,9 @@ static struct am_page_info *xp_frame(unsigned int i)
 	return am_frame_of(&g_ft, hyp_mfn(xen_page[i]));
 }
 
-static am_gfn_t xp_gfn(unsigned int i)
+static uint64_t xp_gfn(unsigned int i)
 {
-	return hyp_xenheap_gfn(&g_ft, xen_page[i]);
+	return am_gfn_val(hyp_xenheap_gfn(&g_ft, xen_page[i]));
 }
 
 /* ---------------------------------------------------------------------- */
@@ -108,7 +108,7 @@ static struct {
 	bool withhold;	/* test hook: drop the TLBIs */
 	/* a removal of a xenheap frame: its GFN must outlive the TLBI */
 	struct am_page_info *watch;
-	am_gfn_t watch_gfn;
+	uint64_t watch_gfn;
 	bool watch_tlbi, watch_completed, watch_early;
 } g_hw;
 
@@ -144,7 +144,7 @@ static void s2_free(void *ctx, void *table, am_paddr_t pa)
 /* Does invalidation @v (or a whole-regime flush) cover the watched GFN? */
 static bool covers_watch(const struct am_pt_flush *f, const struct am_pt_inval *v)
 {
-	uint64_t first = v ? v->addr >> 12 : 0;
+	uint64_t first = v ? am_va_val(v->addr) >> 12 : 0;
 
 	if (!v)
 		return f->kind == AM_PT_FLUSH_ALL;
@@ -199,10 +199,10 @@ static void s2_flush(void *ctx, const struct am_pt_flush *f)
 		}
 	}
 	if (g_hw.watch && watched && !g_hw.watch_completed) {
-		am_gfn_t g = AM_GFN_INVALID;
+		uint64_t g = GFN_NONE;
 
 		/* invalidated and completed now: the frame must still name its GFN */
-		(void)am_frame_get_gfn(g_hw.watch, &g);
+		(void)hyp_frame_get_gfn(g_hw.watch, &g);
 		g_hw.watch_tlbi = true;
 		g_hw.watch_completed = true;
 		if (g != g_hw.watch_gfn)
@@ -316,9 +316,9 @@ static void show_index(uint64_t space, uint64_t idx)
 		con_printf("space %lu, %lu", space, idx);
 }
 
-static void show_gfn(am_gfn_t g)
+static void show_gfn(uint64_t g)
 {
-	if (g == AM_GFN_INVALID)
+	if (g == GFN_NONE)
 		con_printf("none");
 	else
 		con_printf("GFN 0x%lx", g);
@@ -330,14 +330,14 @@ static const char *size_name(uint64_t size)
 }
 
 /* The stage-2 leaf at @gfn, for display (through the table the P2M owns). */
-static void show_s2(const char *what, am_gfn_t gfn)
+static void show_s2(const char *what, uint64_t gfn)
 {
 	struct am_pt_leaf l;
-	am_mfn_t mfn = 0;
+	uint64_t mfn = 0;
 	enum am_p2m_type t = AM_P2M_NONE;
-	int rc = am_p2m_lookup(&g_p2m, gfn, &mfn, &t);
+	int rc = hyp_p2m_lookup(&g_p2m, am_gfn(gfn), &mfn, &t);
 
-	if (rc || am_pt_query(&g_p2m.pt, gfn << 12, &l)) {
+	if (rc || am_pt_query(&g_p2m.pt, am_va(gfn << 12), &l)) {
 		con_printf("    %-14s GFN 0x%lx: %s\n", what, gfn, errname(rc));
 		return;
 	}
@@ -356,7 +356,7 @@ static void frames_init(void)
 	for (i = 0; i < FT_FRAMES; i++)
 		am_frame_init(&g_pages[i], false);
 	/* a refusal shows as am_p2m_init() refusing the table */
-	(void)am_frame_table_init(&g_ft, g_pages, RAM_BASE >> 12, FT_FRAMES);
+	(void)am_frame_table_init(&g_ft, g_pages, am_mfn(RAM_BASE >> 12), FT_FRAMES);
 	for (i = 0; i < XP_COUNT; i++)
 		am_frame_init(xp_frame(i), true);
 	g_gnt_shared[0] = hyp_mfn(xen_page[XP_GNT0]);
@@ -364,8 +364,9 @@ static void frames_init(void)
 	g_gnt_status[0] = hyp_mfn(xen_page[XP_STATUS0]);
 	con_printf("  frame table: %u frames from MFN 0x%lx; xenheap: shared info MFN 0x%lx, "
 		   "grant frames 0x%lx 0x%lx, status frame 0x%lx\n",
-		   FT_FRAMES, g_ft.first, hyp_mfn(xen_page[XP_SHINFO]), g_gnt_shared[0],
-		   g_gnt_shared[1], g_gnt_status[0]);
+		   FT_FRAMES, g_ft.first, am_mfn_val(hyp_mfn(xen_page[XP_SHINFO])),
+		   am_mfn_val(g_gnt_shared[0]), am_mfn_val(g_gnt_shared[1]),
+		   am_mfn_val(g_gnt_status[0]));
 }
 
 static int p2m_build(void)
@@ -381,7 +382,7 @@ static int p2m_build(void)
 			.gnttab_status = g_gnt_status,
 			.nr_gnttab_status = 1},
 	};
-	const am_gfn_t ram = GUEST_RAM_IPA >> 12;
+	const uint64_t ram = GUEST_RAM_IPA >> 12;
 	int rc;
 
 	g_s2ops = am_aarch64_pt_ops;
@@ -398,19 +399,19 @@ static int p2m_build(void)
 	if (rc)
 		return rc;
 	call_begin();
-	rc = am_p2m_map(&g_p2m, ram, ram, GUEST_RAM_SIZE >> 12, AM_P2M_RAM_RW);
+	rc = am_p2m_map(&g_p2m, am_gfn(ram), am_mfn(ram), GUEST_RAM_SIZE >> 12, AM_P2M_RAM_RW);
 	call_end("am_p2m_map", rc);
 	con_printf("  am_p2m_map(GFN 0x%lx, MFN 0x%lx, 512 frames, RAM_RW): %s", ram, ram,
 		   errname(rc));
 	show_call(rc);
 	call_begin();
-	rc = rc ? rc : am_p2m_map(&g_p2m, RO_GFN, hyp_mfn(ro_page), 1, AM_P2M_RAM_RO);
+	rc = rc ? rc : am_p2m_map(&g_p2m, am_gfn(RO_GFN), hyp_mfn(ro_page), 1, AM_P2M_RAM_RO);
 	call_end("am_p2m_map", rc);
 	con_printf("  am_p2m_map(GFN 0x%lx, MFN 0x%lx, 1 frame, RAM_RO): %s", RO_GFN,
-		   hyp_mfn(ro_page), errname(rc));
+		   am_mfn_val(hyp_mfn(ro_page)), errname(rc));
 	show_call(rc);
 	call_begin();
-	rc = rc ? rc : am_p2m_add_physmap(&g_p2m, AM_SPACE_SHARED_INFO, 0, SHINFO_GFN);
+	rc = rc ? rc : am_p2m_add_physmap(&g_p2m, AM_SPACE_SHARED_INFO, 0, am_gfn(SHINFO_GFN));
 	call_end("am_p2m_add_physmap", rc);
 	con_printf("  am_p2m_add_physmap(shared info, 0, GFN 0x%lx): %s", SHINFO_GFN, errname(rc));
 	show_call(rc);
@@ -447,7 +448,7 @@ static bool boot(struct am_aarch64_vm_entry *e)
 		EXPECT(xp_gfn(XP_SHINFO) == SHINFO_GFN, "the shared-info frame records 0x%lx\n",
 		       xp_gfn(XP_SHINFO));
 		for (i = XP_GNT0; i < XP_COUNT; i++)
-			EXPECT(xp_gfn(i) == AM_GFN_INVALID, "%s records GFN 0x%lx\n", xp_name[i],
+			EXPECT(xp_gfn(i) == GFN_NONE, "%s records GFN 0x%lx\n", xp_name[i],
 			       xp_gfn(i));
 		plant();
 		*e = (struct am_aarch64_vm_entry){
@@ -544,7 +545,7 @@ static void hc_add_physmap(struct am_aarch64_frame *f)
 	int rc;
 
 	call_begin();
-	rc = am_p2m_add_physmap(&g_p2m, (enum am_p2m_space)space, (uint32_t)idx, gfn);
+	rc = am_p2m_add_physmap(&g_p2m, (enum am_p2m_space)space, (uint32_t)idx, am_gfn(gfn));
 	call_end("am_p2m_add_physmap", rc);
 	con_printf("  HVC add_physmap(");
 	show_index(space, idx);
@@ -554,16 +555,16 @@ static void hc_add_physmap(struct am_aarch64_frame *f)
 }
 
 /* The xenheap frame at @gfn, if one is mapped there. */
-static int xp_at(am_gfn_t gfn)
+static int xp_at(uint64_t gfn)
 {
-	am_mfn_t mfn;
+	uint64_t mfn;
 	enum am_p2m_type t;
 	unsigned int i;
 
-	if (am_p2m_lookup(&g_p2m, gfn, &mfn, &t))
+	if (hyp_p2m_lookup(&g_p2m, am_gfn(gfn), &mfn, &t))
 		return -1;
 	for (i = 0; i < XP_COUNT; i++)
-		if (mfn == hyp_mfn(xen_page[i]))
+		if (mfn == am_mfn_val(hyp_mfn(xen_page[i])))
 			return (int)i;
 	return -1;
 }
@@ -581,10 +582,10 @@ static void hc_remove(struct am_aarch64_frame *f)
 		g_hw.watch_tlbi = g_hw.watch_completed = g_hw.watch_early = false;
 	}
 	call_begin();
-	rc = am_p2m_remove_physmap(&g_p2m, gfn, expect);
+	rc = am_p2m_remove_physmap(&g_p2m, am_gfn(gfn), am_mfn(expect));
 	call_end("am_p2m_remove_physmap", rc);
 	con_printf("  HVC remove(GFN 0x%lx, expect MFN ", gfn);
-	if (expect == AM_MFN_INVALID)
+	if (expect == MFN_NONE)
 		con_printf("any");
 	else
 		con_printf("0x%lx", expect);
@@ -608,7 +609,7 @@ static void hc_remove(struct am_aarch64_frame *f)
 				con_printf("\n");
 			}
 		}
-		EXPECT(xp_gfn((unsigned int)xp) == AM_GFN_INVALID,
+		EXPECT(xp_gfn((unsigned int)xp) == GFN_NONE,
 		       "%s still records GFN 0x%lx after its removal\n", xp_name[xp],
 		       xp_gfn((unsigned int)xp));
 	}
@@ -616,11 +617,11 @@ static void hc_remove(struct am_aarch64_frame *f)
 	f->x[0] = (uint64_t)(int64_t)rc;
 }
 
-/* GH_GNTTAB_GFN: am_p2m_gnttab_gfn(). */
+/* GH_GNTTAB_GFN: hyp_p2m_gnttab_gfn(). */
 static void hc_gnttab_gfn(struct am_aarch64_frame *f)
 {
-	am_gfn_t gfn = 0;
-	int rc = am_p2m_gnttab_gfn(&g_p2m, (uint32_t)f->x[1], &gfn);
+	uint64_t gfn = 0;
+	int rc = hyp_p2m_gnttab_gfn(&g_p2m, (uint32_t)f->x[1], &gfn);
 
 	con_printf("  HVC gnttab_gfn(%s%lu) -> %s, ", (f->x[1] & AM_GNTTAB_STATUS) ? "status " : "",
 		   f->x[1] & ~(uint64_t)AM_GNTTAB_STATUS, errname(rc));
@@ -630,12 +631,12 @@ static void hc_gnttab_gfn(struct am_aarch64_frame *f)
 	f->x[1] = gfn;
 }
 
-/* GH_LOOKUP: am_p2m_lookup(). */
+/* GH_LOOKUP: hyp_p2m_lookup(). */
 static void hc_lookup(struct am_aarch64_frame *f)
 {
-	am_mfn_t mfn = 0;
+	uint64_t mfn = 0;
 	enum am_p2m_type t = AM_P2M_NONE;
-	int rc = am_p2m_lookup(&g_p2m, f->x[1], &mfn, &t);
+	int rc = hyp_p2m_lookup(&g_p2m, am_gfn(f->x[1]), &mfn, &t);
 
 	con_printf("  HVC lookup(GFN 0x%lx) -> %s", f->x[1], errname(rc));
 	if (rc == 0)
@@ -693,24 +694,24 @@ static const struct hyp_trap g_traps[] = {
 /* The hypervisor's side of each check                                     */
 /* ---------------------------------------------------------------------- */
 
-static void expect_gfn(unsigned int xp, am_gfn_t want)
+static void expect_gfn(unsigned int xp, uint64_t want)
 {
-	am_gfn_t g = xp_gfn(xp);
+	uint64_t g = xp_gfn(xp);
 
-	con_printf("  EL2: %s (MFN 0x%lx) type_info 0x%016lx: ", xp_name[xp], hyp_mfn(xen_page[xp]),
-		   xp_frame(xp)->type_info);
+	con_printf("  EL2: %s (MFN 0x%lx) type_info 0x%016lx: ", xp_name[xp],
+		   am_mfn_val(hyp_mfn(xen_page[xp])), xp_frame(xp)->type_info);
 	show_gfn(g);
 	con_printf("\n");
 	EXPECT(g == want, "%s records GFN 0x%lx, expected 0x%lx\n", xp_name[xp], g, want);
 }
 
-static void expect_lookup(am_gfn_t gfn, int want_rc, am_mfn_t want_mfn)
+static void expect_lookup(uint64_t gfn, int want_rc, uint64_t want_mfn)
 {
-	am_mfn_t mfn = 0;
+	uint64_t mfn = 0;
 	enum am_p2m_type t = AM_P2M_NONE;
-	int rc = am_p2m_lookup(&g_p2m, gfn, &mfn, &t);
+	int rc = hyp_p2m_lookup(&g_p2m, am_gfn(gfn), &mfn, &t);
 
-	EXPECT(rc == want_rc, "am_p2m_lookup(GFN 0x%lx): %s, expected %s\n", gfn, errname(rc),
+	EXPECT(rc == want_rc, "hyp_p2m_lookup(GFN 0x%lx): %s, expected %s\n", gfn, errname(rc),
 	       errname(want_rc));
 	if (rc == 0 && want_rc == 0)
 		EXPECT(mfn == want_mfn && t == AM_P2M_RAM_RW,
@@ -781,8 +782,8 @@ static void verify(uint64_t id)
 		expect_gfn(XP_GNT0, GNT_A_GFN);
 		EXPECT((xp_frame(XP_GNT0)->type_info & AM_PGT_GFN_MASK) == GNT_A_GFN,
 		       "the GFN field of type_info is not GFN A\n");
-		expect_gfn(XP_GNT1, AM_GFN_INVALID);
-		expect_lookup(GNT_A_GFN, 0, hyp_mfn(xen_page[XP_GNT0]));
+		expect_gfn(XP_GNT1, GFN_NONE);
+		expect_lookup(GNT_A_GFN, 0, am_mfn_val(hyp_mfn(xen_page[XP_GNT0])));
 		break;
 	case CK_GNT_BUSY:
 		expect_gfn(XP_GNT0, GNT_A_GFN);
@@ -791,27 +792,27 @@ static void verify(uint64_t id)
 		break;
 	case CK_GNT_EILSEQ:
 		expect_gfn(XP_GNT0, GNT_A_GFN);
-		expect_lookup(GNT_A_GFN, 0, hyp_mfn(xen_page[XP_GNT0]));
+		expect_lookup(GNT_A_GFN, 0, am_mfn_val(hyp_mfn(xen_page[XP_GNT0])));
 		EXPECT(tlbis == 0, "%lu TLBIs\n", tlbis);
 		break;
 	case CK_GNT_REMOVE:
-		expect_gfn(XP_GNT0, AM_GFN_INVALID);
+		expect_gfn(XP_GNT0, GFN_NONE);
 		expect_lookup(GNT_A_GFN, AM_ENOENT, 0);
 		EXPECT(g_ck0.watched, "the removal's TLBI and put path were not seen in order\n");
 		break;
 	case CK_GNT_READD:
 		expect_gfn(XP_GNT0, GNT_C_GFN);
 		expect_gfn(XP_GNT1, GNT_D_GFN);
-		expect_lookup(GNT_C_GFN, 0, hyp_mfn(xen_page[XP_GNT0]));
-		expect_lookup(GNT_D_GFN, 0, hyp_mfn(xen_page[XP_GNT1]));
+		expect_lookup(GNT_C_GFN, 0, am_mfn_val(hyp_mfn(xen_page[XP_GNT0])));
+		expect_lookup(GNT_D_GFN, 0, am_mfn_val(hyp_mfn(xen_page[XP_GNT1])));
 		break;
 	case CK_STATUS:
-		expect_gfn(XP_STATUS0, AM_GFN_INVALID);
+		expect_gfn(XP_STATUS0, GFN_NONE);
 		EXPECT(g_ck0.watched, "the removal's TLBI and put path were not seen in order\n");
 		break;
 	case CK_BAD_ARGS:
 		expect_gfn(XP_SHINFO, SHINFO_GFN);
-		expect_gfn(XP_STATUS0, AM_GFN_INVALID);
+		expect_gfn(XP_STATUS0, GFN_NONE);
 		con_printf("  EL2: %lu TLBIs; table pages %lu -> %lu\n", tlbis,
 			   (unsigned long)g_ck0.tables, (unsigned long)am_pt_tables(&g_p2m.pt));
 		EXPECT(tlbis == 0, "refused calls issued %lu TLBIs\n", tlbis);
@@ -820,7 +821,7 @@ static void verify(uint64_t id)
 	case CK_CONTROL:
 		con_printf("  EL2: %lu TLBIs withheld\n", g_hw.withheld - g_ck0.withheld);
 		EXPECT(g_hw.withheld > g_ck0.withheld, "no TLBI was withheld\n");
-		expect_gfn(XP_GNT1, AM_GFN_INVALID);
+		expect_gfn(XP_GNT1, GFN_NONE);
 		break;
 	default:
 		break;
@@ -849,7 +850,7 @@ static void final(void)
 	am_p2m_destroy(&g_p2m);
 	call_end("am_p2m_destroy", 0);
 	for (i = 0; i < XP_COUNT; i++)
-		all_clear = all_clear && xp_gfn(i) == AM_GFN_INVALID;
+		all_clear = all_clear && xp_gfn(i) == GFN_NONE;
 	con_printf("  after: every xenheap frame without a GFN: %s; pool pages out %u (%lu bad "
 		   "frees)\n",
 		   all_clear ? "yes" : "no", g_s2ctx.in_use, g_s2ctx.bad_frees);
@@ -884,7 +885,7 @@ static const char *const ck_name[CK_COUNT] = {
 	[CK_RO] = "a RAM_RO page: the guest reads it, its write takes a stage-2 permission fault",
 	[CK_GNT_ADD] = "HVC add_physmap(grant table, 0, GFN A) -> 0: the guest reads the "
 		       "hypervisor's word at GFN A and writes through",
-	[CK_GNT_GFN] = "am_p2m_gnttab_gfn() reports GFN A to the guest; the frame's type_info "
+	[CK_GNT_GFN] = "hyp_p2m_gnttab_gfn() reports GFN A to the guest; the frame's type_info "
 		       "holds it",
 	[CK_GNT_BUSY] = "adding grant frame 0 again (at GFN B) fails with AM_EBUSY in the "
 			"guest's x0; GFN B still traps, GFN A still maps",

@@ -42,8 +42,8 @@ int hyp_el2_mmu(struct hyp_el2 *el2, void *pool, size_t bytes, const struct hyp_
 	rc = rc ? rc : am_pt_init(&el2->pt, &cfg, &am_aarch64_pt_ops, &el2->ctx);
 	con_printf("  EL2 stage 1, an identity map:\n");
 	for (i = 0; i < n && rc == 0; i++) {
-		rc = am_pt_map(&el2->pt, r[i].start, r[i].start, r[i].end - r[i].start, r[i].attr,
-			       r[i].flags);
+		rc = am_pt_map(&el2->pt, am_va(r[i].start), am_pa(r[i].start),
+			       r[i].end - r[i].start, r[i].attr, r[i].flags);
 		con_printf("    [0x%08lx, 0x%08lx) %-4s %s%s\n", r[i].start, r[i].end,
 			   am_attr_is_device(r[i].attr) ? "dev" : perm_name(r[i].attr->perm),
 			   r[i].name, rc ? " -- refused" : "");
@@ -79,9 +79,9 @@ const struct hyp_call *hyp_call_find(const struct hyp_call *t, size_t n, uint64_
 
 am_gfn_t hyp_xenheap_gfn(const struct am_frame_table *ft, const void *page)
 {
-	am_gfn_t g = 0;
+	am_gfn_t g = am_gfn(0);
 
 	if (am_frame_get_gfn(am_frame_of(ft, hyp_mfn(page)), &g))
-		return 0xbadull;
+		return am_gfn(0xbadull);
 	return g;
 }

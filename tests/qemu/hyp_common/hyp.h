@@ -63,7 +63,7 @@ unsigned int hyp_pa_bits(void);
 /* The MFN of a page of the image (the EL2 map is an identity map: VA == PA). */
 static inline am_mfn_t hyp_mfn(const void *p)
 {
-	return (am_mfn_t)((uintptr_t)p >> 12);
+	return am_pa_to_mfn(am_pa((uintptr_t)p));
 }
 
 /*
@@ -95,5 +95,44 @@ struct hyp_call {
 
 /* hyp_call_find() - the entry of @t for @nr, or NULL. */
 const struct hyp_call *hyp_call_find(const struct hyp_call *t, size_t n, uint64_t nr);
+
+/* AM_GFN_INVALID and AM_MFN_INVALID as the integers the images compute with. */
+#define GFN_NONE am_gfn_val(AM_GFN_INVALID)
+#define MFN_NONE am_mfn_val(AM_MFN_INVALID)
+
+/*
+ * The P2M calls with a typed output (am_gfn_t, am_mfn_t), giving it as the
+ * integer the images compute with; the output is written only on success,
+ * as the calls do.
+ */
+static inline int hyp_frame_get_gfn(const struct am_page_info *pg, uint64_t *gfn)
+{
+	am_gfn_t g = am_gfn(0);
+	int rc = am_frame_get_gfn(pg, &g);
+
+	if (!rc)
+		*gfn = am_gfn_val(g);
+	return rc;
+}
+
+static inline int hyp_p2m_lookup(struct am_p2m *p, am_gfn_t gfn, uint64_t *mfn, enum am_p2m_type *t)
+{
+	am_mfn_t m = am_mfn(0);
+	int rc = am_p2m_lookup(p, gfn, &m, t);
+
+	if (!rc)
+		*mfn = am_mfn_val(m);
+	return rc;
+}
+
+static inline int hyp_p2m_gnttab_gfn(struct am_p2m *p, uint32_t idx, uint64_t *gfn)
+{
+	am_gfn_t g = am_gfn(0);
+	int rc = am_p2m_gnttab_gfn(p, idx, &g);
+
+	if (!rc)
+		*gfn = am_gfn_val(g);
+	return rc;
+}
 
 #endif

@@ -57,10 +57,10 @@
 #define GICC_PA 0x08010000ul
 #define HYP_BASE 0x40000000ul
 #define FT_FRAMES ((LX_RAM_PA + LX_RAM_SIZE - HYP_BASE) / PAGE)
-#define RAM_GFN ((am_gfn_t)LX_RAM_IPA >> 12)
-#define RAM_MFN ((am_mfn_t)LX_RAM_PA >> 12)
+#define RAM_GFN ((uint64_t)LX_RAM_IPA >> 12)
+#define RAM_MFN ((uint64_t)LX_RAM_PA >> 12)
 #define RAM_PAGES ((uint64_t)LX_RAM_SIZE >> 12)
-#define GNT_GFN ((am_gfn_t)LX_GNT_IPA >> 12)
+#define GNT_GFN ((uint64_t)LX_GNT_IPA >> 12)
 #define GNT_PAGES ((uint64_t)LX_GNT_SIZE >> 12)
 #define LX_PAGES_BELOW (LX_RAM_IPA + 0x01000000ul) /* on demand: pages below, blocks above */
 #define S2_POOL_PAGES 256u
@@ -105,10 +105,10 @@ static struct {
 	unsigned long unknown_nr[XEN_HC_COUNT + 1]; /* the last: numbers above */
 	bool features, query_size, evtchn_fifo, get_param;
 	/* add_to_physmap */
-	am_gfn_t shinfo_asked;
+	uint64_t shinfo_asked;
 	int64_t shinfo_rc;
 	unsigned int shinfo_adds;
-	am_gfn_t gnt_asked[NR_GNT];
+	uint64_t gnt_asked[NR_GNT];
 	unsigned int gnt_adds;
 	unsigned long unhooked; /* RAM pages unhooked for a xenheap frame */
 	/* vcpu_info, runstate */
@@ -134,9 +134,9 @@ static struct am_page_info *xp_frame(unsigned int i)
 	return am_frame_of(&g_ft, hyp_mfn(xen_page[i]));
 }
 
-static am_gfn_t xp_gfn(unsigned int i)
+static uint64_t xp_gfn(unsigned int i)
 {
-	return hyp_xenheap_gfn(&g_ft, xen_page[i]);
+	return am_gfn_val(hyp_xenheap_gfn(&g_ft, xen_page[i]));
 }
 
 static const char *xp_name(unsigned int i)
@@ -169,27 +169,27 @@ static void end_run(enum end_how how, uint64_t arg)
 /* Stage 2 on demand                                                       */
 /* ---------------------------------------------------------------------- */
 
-static bool in_ram(am_gfn_t gfn)
+static bool in_ram(uint64_t gfn)
 {
 	return gfn >= RAM_GFN && gfn < RAM_GFN + RAM_PAGES;
 }
 
-static am_mfn_t ram_mfn(am_gfn_t gfn)
+static uint64_t ram_mfn(uint64_t gfn)
 {
 	return RAM_MFN + (gfn - RAM_GFN);
 }
 
 /* Map the RAM at @gfn, on demand: a 2 MiB block above LX_PAGES_BELOW when nothing in it is mapped.
  */
-static bool populate(am_gfn_t gfn)
+static bool populate(uint64_t gfn)
 {
-	am_gfn_t b = gfn & ~(am_gfn_t)511;
+	uint64_t b = gfn & ~(uint64_t)511;
 	int rc;
 
 	if (g_mode != LX_MODE_ONDEMAND || !in_ram(gfn))
 		return false;
 	if ((b << 12) >= LX_PAGES_BELOW && in_ram(b) && in_ram(b + 511)) {
-		rc = am_p2m_map(&g_p2m, b, ram_mfn(b), 512, AM_P2M_RAM_RW);
+		rc = am_p2m_map(&g_p2m, am_gfn(b), am_mfn(ram_mfn(b)), 512, AM_P2M_RAM_RW);
 		if (rc == 0) {
 			g_run.blocks++;
 			return true;
@@ -197,7 +197,7 @@ static bool populate(am_gfn_t gfn)
 		if (rc != AM_EEXIST)
 			return false;
 	}
-	rc = am_p2m_map(&g_p2m, gfn, ram_mfn(gfn), 1, AM_P2M_RAM_RW);
+	rc = am_p2m_map(&g_p2m, am_gfn(gfn), am_mfn(ram_mfn(gfn)), 1, AM_P2M_RAM_RW);
 	if (rc == 0)
 		g_run.pages++;
 	return rc == 0;
@@ -232,7 +232,7 @@ static bool s2_abort(struct am_aarch64_frame *f)
 static bool gva_to_pa(uint64_t va, bool write, uint64_t *pa)
 {
 	uint64_t saved = am_read_sysreg(par_el1), par, ipa;
-	am_mfn_t mfn = 0;
+	uint64_t mfn = 0;
 	enum am_p2m_type t = AM_P2M_NONE;
 	int rc;
 
@@ -246,9 +246,9 @@ static bool gva_to_pa(uint64_t va, bool write, uint64_t *pa)
 	if (par & 1u)
 		return false;
 	ipa = (par & 0x0000fffffffff000ull) | (va & 0xfffu);
-	rc = am_p2m_lookup(&g_p2m, ipa >> 12, &mfn, &t);
+	rc = hyp_p2m_lookup(&g_p2m, am_gfn(ipa >> 12), &mfn, &t);
 	if (rc == AM_ENOENT && populate(ipa >> 12))
-		rc = am_p2m_lookup(&g_p2m, ipa >> 12, &mfn, &t);
+		rc = hyp_p2m_lookup(&g_p2m, am_gfn(ipa >> 12), &mfn, &t);
 	if (rc || t != AM_P2M_RAM_RW)
 		return false;
 	*pa = (mfn << 12) | (va & 0xfffu);
@@ -413,10 +413,10 @@ static void note_refusal(unsigned int test, int64_t rc)
  * frame with a GFN is refused (-EBUSY) before anything changes; a RAM page
  * at @gfn is unhooked first and put back if the add is refused.
  */
-static int64_t add_physmap(uint32_t space, uint64_t idx, am_gfn_t gfn)
+static int64_t add_physmap(uint32_t space, uint64_t idx, uint64_t gfn)
 {
 	int xp = xp_index(space, idx);
-	am_mfn_t old = 0;
+	uint64_t old = 0;
 	enum am_p2m_type t = AM_P2M_NONE;
 	bool unhooked = false;
 	int rc;
@@ -430,16 +430,17 @@ static int64_t add_physmap(uint32_t space, uint64_t idx, am_gfn_t gfn)
 			   gfn);
 		return -XEN_EINVAL;
 	}
-	if (xp_gfn((unsigned int)xp) != AM_GFN_INVALID)
+	if (xp_gfn((unsigned int)xp) != GFN_NONE)
 		return -XEN_EBUSY;
-	if (am_p2m_lookup(&g_p2m, gfn, &old, &t) == 0 && t == AM_P2M_RAM_RW && in_ram(gfn)) {
-		rc = am_p2m_unmap(&g_p2m, gfn, 1, old);
+	if (hyp_p2m_lookup(&g_p2m, am_gfn(gfn), &old, &t) == 0 && t == AM_P2M_RAM_RW &&
+	    in_ram(gfn)) {
+		rc = am_p2m_unmap(&g_p2m, am_gfn(gfn), 1, am_mfn(old));
 		if (rc)
 			return xen_err(rc);
 		unhooked = true;
 	}
-	rc = am_p2m_add_physmap(&g_p2m, (enum am_p2m_space)space, (uint32_t)idx, gfn);
-	if (rc && unhooked && am_p2m_map(&g_p2m, gfn, old, 1, AM_P2M_RAM_RW))
+	rc = am_p2m_add_physmap(&g_p2m, (enum am_p2m_space)space, (uint32_t)idx, am_gfn(gfn));
+	if (rc && unhooked && am_p2m_map(&g_p2m, am_gfn(gfn), am_mfn(old), 1, AM_P2M_RAM_RW))
 		con_printf("  FAIL: the RAM page at GFN 0x%lx could not be put back\n", gfn);
 	if (rc == 0 && unhooked)
 		g_run.unhooked++;
@@ -458,7 +459,7 @@ static void hc_memory_op(struct am_aarch64_frame *f)
 	struct xen_add_to_physmap a;
 	struct xen_remove_from_physmap r;
 	size_t tables = am_pt_tables(&g_p2m.pt);
-	am_gfn_t shgfn = xp_gfn(XP_SHINFO);
+	uint64_t shgfn = xp_gfn(XP_SHINFO);
 	int64_t rc;
 	int xp;
 
@@ -497,7 +498,7 @@ static void hc_memory_op(struct am_aarch64_frame *f)
 		if (rc == 0 && r.domid != XEN_DOMID_SELF)
 			rc = -XEN_ESRCH;
 		if (rc == 0)
-			rc = xen_err(am_p2m_remove_physmap(&g_p2m, r.gpfn, AM_MFN_INVALID));
+			rc = xen_err(am_p2m_remove_physmap(&g_p2m, am_gfn(r.gpfn), AM_MFN_INVALID));
 		con_printf("  xen: memory_op(remove_from_physmap, GFN 0x%lx) -> %s\n", r.gpfn,
 			   xen_errname(rc));
 		if (r.gpfn == RF_GFN_UNMAPPED)
@@ -540,7 +541,7 @@ static void hc_vcpu_op(struct am_aarch64_frame *f)
 {
 	struct vcpu_register_vcpu_info vi;
 	uint64_t va = 0;
-	am_mfn_t mfn;
+	uint64_t mfn;
 	enum am_p2m_type t;
 	int64_t rc;
 
@@ -555,8 +556,9 @@ static void hc_vcpu_op(struct am_aarch64_frame *f)
 	}
 	if (f->x[0] == VCPUOP_register_vcpu_info) {
 		rc = FROM_GUEST(vi, f->x[2]);
-		if (rc == 0 && (vi.offset > PAGE - XEN_VCPU_INFO_SIZE ||
-				am_p2m_lookup(&g_p2m, vi.mfn, &mfn, &t) != 0 || t != AM_P2M_RAM_RW))
+		if (rc == 0 &&
+		    (vi.offset > PAGE - XEN_VCPU_INFO_SIZE ||
+		     hyp_p2m_lookup(&g_p2m, am_gfn(vi.mfn), &mfn, &t) != 0 || t != AM_P2M_RAM_RW))
 			rc = -XEN_EINVAL;
 		con_printf("  xen: vcpu_op(register_vcpu_info, vCPU 0, GFN 0x%lx + 0x%x) -> %s\n",
 			   vi.mfn, vi.offset, xen_errname(rc));
@@ -731,11 +733,11 @@ static int el2_mmu(void)
 static unsigned long domain_refs(bool take)
 {
 	unsigned long off = 0;
-	am_mfn_t m;
+	uint64_t m;
 	unsigned int i;
 
 	for (m = RAM_MFN; m < RAM_MFN + RAM_PAGES; m++) {
-		struct am_page_info *pg = am_frame_of(&g_ft, m);
+		struct am_page_info *pg = am_frame_of(&g_ft, am_mfn(m));
 
 		off += (pg->count_info & AM_PGC_COUNT_MASK) != (take ? 0u : 1u);
 		if (take)
@@ -759,7 +761,7 @@ static void frames_init(void)
 
 	for (i = 0; i < FT_FRAMES; i++)
 		am_frame_init(&g_pages[i], false);
-	(void)am_frame_table_init(&g_ft, g_pages, HYP_BASE >> 12, FT_FRAMES);
+	(void)am_frame_table_init(&g_ft, g_pages, am_mfn(HYP_BASE >> 12), FT_FRAMES);
 	for (i = 0; i < XP_COUNT; i++)
 		am_frame_init(xp_frame(i), true);
 	for (i = 0; i < NR_GNT; i++)
@@ -792,7 +794,7 @@ static int p2m_build(void)
 	con_printf("  P2M: %u-bit IPAs, VMID %u, table pages from a %u-page pool: %s\n", IPA_BITS,
 		   VMID, S2_POOL_PAGES, errname(rc));
 	if (rc == 0 && g_mode != LX_MODE_ONDEMAND) {
-		rc = am_p2m_map(&g_p2m, RAM_GFN, RAM_MFN, RAM_PAGES, AM_P2M_RAM_RW);
+		rc = am_p2m_map(&g_p2m, am_gfn(RAM_GFN), am_mfn(RAM_MFN), RAM_PAGES, AM_P2M_RAM_RW);
 		con_printf("  guest RAM: IPA 0x%lx -> PA 0x%lx, %lu MiB, RAM_RW, mapped now: %s "
 			   "(%lu table pages)\n",
 			   (unsigned long)LX_RAM_IPA, (unsigned long)LX_RAM_PA,
@@ -804,9 +806,15 @@ static int p2m_build(void)
 			   (unsigned long)LX_RAM_IPA, (unsigned long)LX_RAM_PA,
 			   (unsigned long)LX_RAM_SIZE >> 20, (unsigned long)LX_PAGES_BELOW);
 	}
-	rc = rc ? rc : am_p2m_map(&g_p2m, GICD_PA >> 12, GICD_PA >> 12, 16, AM_P2M_MMIO_DEV);
-	rc = rc ? rc : am_p2m_map(&g_p2m, GICC_PA >> 12, GICC_PA >> 12, 16, AM_P2M_MMIO_DEV);
-	rc = rc ? rc : am_p2m_map(&g_p2m, UART_PA >> 12, UART_PA >> 12, 1, AM_P2M_MMIO_DEV);
+	rc = rc ? rc
+		: am_p2m_map(&g_p2m, am_gfn(GICD_PA >> 12), am_mfn(GICD_PA >> 12), 16,
+			     AM_P2M_MMIO_DEV);
+	rc = rc ? rc
+		: am_p2m_map(&g_p2m, am_gfn(GICC_PA >> 12), am_mfn(GICC_PA >> 12), 16,
+			     AM_P2M_MMIO_DEV);
+	rc = rc ? rc
+		: am_p2m_map(&g_p2m, am_gfn(UART_PA >> 12), am_mfn(UART_PA >> 12), 1,
+			     AM_P2M_MMIO_DEV);
 	con_printf("  devices passed through (IPA == PA, MMIO_DEV): GIC distributor 0x%lx, CPU "
 		   "interface 0x%lx, PL011 0x%lx: %s\n",
 		   GICD_PA, GICC_PA, UART_PA, errname(rc));
@@ -830,7 +838,7 @@ static void wallclock(void)
 	g_run.wc_sec = now;
 	con_printf("  wallclock: the PL031 RTC reads %u s since 1970; written into shared_info "
 		   "(MFN 0x%lx) for the guest\n",
-		   now, hyp_mfn(s));
+		   now, am_mfn_val(hyp_mfn(s)));
 }
 
 static const char *mode_name(void)
@@ -857,8 +865,8 @@ static bool ck_boot(void)
 	frames_init();
 	con_printf("  frame table: %lu frames from MFN 0x%lx; xenheap: shared_info MFN 0x%lx, %u "
 		   "grant frames from MFN 0x%lx\n",
-		   (unsigned long)FT_FRAMES, HYP_BASE >> 12, hyp_mfn(xen_page[XP_SHINFO]), NR_GNT,
-		   g_gnt_shared[0]);
+		   (unsigned long)FT_FRAMES, HYP_BASE >> 12,
+		   am_mfn_val(hyp_mfn(xen_page[XP_SHINFO])), NR_GNT, am_mfn_val(g_gnt_shared[0]));
 	if (rc == 0) {
 		rc = p2m_build();
 		EXPECT(rc == 0, "building the stage 2: %s\n", errname(rc));
@@ -934,25 +942,25 @@ static bool powered_off(void)
 
 static void show_xp(unsigned int i)
 {
-	con_printf("  EL2: %s (MFN 0x%lx) type_info 0x%016lx: ", xp_name(i), hyp_mfn(xen_page[i]),
-		   xp_frame(i)->type_info);
-	if (xp_gfn(i) == AM_GFN_INVALID)
+	con_printf("  EL2: %s (MFN 0x%lx) type_info 0x%016lx: ", xp_name(i),
+		   am_mfn_val(hyp_mfn(xen_page[i])), xp_frame(i)->type_info);
+	if (xp_gfn(i) == GFN_NONE)
 		con_printf("no GFN\n");
 	else
 		con_printf("GFN 0x%lx\n", xp_gfn(i));
 }
 
 /* The xenheap frame @i is mapped at @gfn: its type_info and the P2M say so. */
-static void expect_at(unsigned int i, am_gfn_t gfn)
+static void expect_at(unsigned int i, uint64_t gfn)
 {
-	am_mfn_t mfn = 0;
+	uint64_t mfn = 0;
 	enum am_p2m_type t = AM_P2M_NONE;
-	int rc = am_p2m_lookup(&g_p2m, gfn, &mfn, &t);
+	int rc = hyp_p2m_lookup(&g_p2m, am_gfn(gfn), &mfn, &t);
 
 	show_xp(i);
 	EXPECT(xp_gfn(i) == gfn, "%s records GFN 0x%lx, the guest asked for 0x%lx\n", xp_name(i),
 	       xp_gfn(i), gfn);
-	EXPECT(rc == 0 && mfn == hyp_mfn(xen_page[i]),
+	EXPECT(rc == 0 && mfn == am_mfn_val(hyp_mfn(xen_page[i])),
 	       "the P2M maps GFN 0x%lx to MFN 0x%lx (%s), not to %s\n", gfn, mfn, errname(rc),
 	       xp_name(i));
 }
@@ -984,7 +992,7 @@ static void ck_linux(void)
 	EXPECT(g_run.gnt_adds >= 1, "Linux added no grant frame\n");
 	for (i = 0; i < NR_GNT; i++) {
 		if (g_run.gnt_asked[i] == 0) {
-			EXPECT(xp_gfn(XP_GNT0 + i) == AM_GFN_INVALID, "%s has a GFN\n",
+			EXPECT(xp_gfn(XP_GNT0 + i) == GFN_NONE, "%s has a GFN\n",
 			       xp_name(XP_GNT0 + i));
 			continue;
 		}
@@ -1104,7 +1112,7 @@ static void ck_destroy(void)
 		   (unsigned long)am_pt_tables(&g_p2m.pt));
 	am_p2m_destroy(&g_p2m);
 	for (i = 0; i < XP_COUNT; i++)
-		all_clear = all_clear && xp_gfn(i) == AM_GFN_INVALID;
+		all_clear = all_clear && xp_gfn(i) == GFN_NONE;
 	off = domain_refs(false);
 	for (i = 0; i < FT_FRAMES; i++)
 		moved += g_pages[i].count_info != g_count0[i];

@@ -150,7 +150,7 @@ static void rec_flush(void *ctx, const struct am_pt_flush *f)
 		g_tlbi.other_asid++;
 	for (unsigned int i = 0; f->kind == AM_PT_FLUSH_LIST && i < f->n; i++) {
 		if (g_tlbi.n < TLBI_KEEP) {
-			g_tlbi.addr[g_tlbi.n] = f->inv[i].addr;
+			g_tlbi.addr[g_tlbi.n] = am_va_val(f->inv[i].addr);
 			g_tlbi.pages[g_tlbi.n] = f->inv[i].pages ? f->inv[i].pages : 1u;
 		}
 		g_tlbi.n++;
@@ -195,7 +195,7 @@ static bool on_exc(struct am_aarch64_frame *f)
 	g_fault.esr = f->esr;
 	g_fault.far = f->far;
 	g_fault.elr = f->elr;
-	g_fault.rc = am_mmio_handle_fault(&g_t, f->far);
+	g_fault.rc = am_mmio_handle_fault(&g_t, am_va(f->far));
 	if (g_fault.rc) {
 		gh_say("am_mmio_handle_fault(0x%lx) -> %ld: the fault is not the lazy mapping's\n",
 		       f->far, (uint64_t)(int64_t)g_fault.rc, 0);
@@ -221,7 +221,7 @@ static const char *const sw_name[4] = {"none", "LAZY", "GUARDED", "LAZY|GUARDED"
 static void expect_leaf(const char *what, uint64_t va, bool valid, uint64_t size, unsigned int sw)
 {
 	struct am_pt_leaf l;
-	int rc = am_pt_query(&g_pt, va, &l);
+	int rc = am_pt_query(&g_pt, am_va(va), &l);
 
 	if (rc) {
 		gh_fail(what, (uint64_t)(int64_t)rc, 0);
@@ -320,8 +320,8 @@ static int ck_init(void)
 		.regime = AM_PT_S1_EL10, .ia_bits = 39, .oa_bits = GUEST_IPA_BITS, .asid = ASID};
 	const struct am_mmio_tracker_config tcfg = {
 		.pt = &g_pt,
-		.lo = TRACK_LO,
-		.hi = TRACK_HI,
+		.lo = am_va(TRACK_LO),
+		.hi = am_va(TRACK_HI),
 		.ram = g_ram,
 		.ram_cap = 4,
 		.mmio = g_mmio,
@@ -374,13 +374,13 @@ static int ck_lazy(void)
 
 	gh_begin(CK_LAZY);
 	/* RAM: the tracker maps RO / RW data, never executable: the code becomes RX here */
-	rc = am_mmio_add_ram(&g_t, text, ro - text, false);
+	rc = am_mmio_add_ram(&g_t, am_va(text), ro - text, false);
 	EXPECT_EQ(rc, 0, "am_mmio_add_ram(code, read-only)");
-	rc = rc ? rc : am_pt_modify(&g_pt, text, ro - text, &rx, 0);
+	rc = rc ? rc : am_pt_modify(&g_pt, am_va(text), ro - text, &rx, 0);
 	EXPECT_EQ(rc, 0, "am_pt_modify(code, RX)");
-	rc = rc ? rc : am_mmio_add_ram(&g_t, ro, data - ro, false);
+	rc = rc ? rc : am_mmio_add_ram(&g_t, am_va(ro), data - ro, false);
 	EXPECT_EQ(rc, 0, "am_mmio_add_ram(constants, read-only)");
-	rc = rc ? rc : am_mmio_add_ram(&g_t, data, e - data, true);
+	rc = rc ? rc : am_mmio_add_ram(&g_t, am_va(data), e - data, true);
 	EXPECT_EQ(rc, 0, "am_mmio_add_ram(data, tables, stack, read/write)");
 	gh_say("RAM: code [0x%lx, 0x%lx) RX (added read-only, made executable with am_pt_modify), "
 	       "constants up to 0x%lx RO,\n",
@@ -388,11 +388,11 @@ static int ck_lazy(void)
 	gh_say("  data, table pool and stack up to 0x%lx RW; the rest of its 2 MiB unmapped\n", e,
 	       0, 0);
 	/* devices: lazily */
-	rc = rc ? rc : am_mmio_add_device(&g_t, UART_IPA, DEV_PAGE);
+	rc = rc ? rc : am_mmio_add_device(&g_t, am_va(UART_IPA), DEV_PAGE);
 	EXPECT_EQ(rc, 0, "am_mmio_add_device(PL011 UART, 4 KiB)");
-	rc = rc ? rc : am_mmio_add_device(&g_t, RTC_IPA, DEV_PAGE);
+	rc = rc ? rc : am_mmio_add_device(&g_t, am_va(RTC_IPA), DEV_PAGE);
 	EXPECT_EQ(rc, 0, "am_mmio_add_device(PL031 RTC, 4 KiB)");
-	rc = rc ? rc : am_mmio_add_device(&g_t, VIRTIO_IPA, VIRTIO_SIZE);
+	rc = rc ? rc : am_mmio_add_device(&g_t, am_va(VIRTIO_IPA), VIRTIO_SIZE);
 	EXPECT_EQ(rc, 0, "am_mmio_add_device(virtio-mmio window, 2 MiB)");
 	if (rc) {
 		gh_end(CK_LAZY);
@@ -562,7 +562,7 @@ static void ck_refused(void)
 	int rc;
 
 	gh_begin(CK_REFUSED);
-	rc = am_pt_map(&g_pt, GPIO_IPA, GPIO_IPA, DEV_PAGE, &dev, 0);
+	rc = am_pt_map(&g_pt, am_va(GPIO_IPA), am_pa(GPIO_IPA), DEV_PAGE, &dev, 0);
 	EXPECT_EQ(rc, 0, "am_pt_map(PL061 GPIO page, valid, bypassing the tracker)");
 	expect_leaf("  GPIO   0x09030000 (mapped by hand)", GPIO_IPA, true, PAGE, 0);
 	ok = am_aarch64_probe_read(GPIO_IPA + PCELL_PERIPHID0, &v);
@@ -636,25 +636,25 @@ static void ck_tracker_err(void)
 	uint64_t hole = GUEST_RAM_IPA + GUEST_RAM_SIZE - PAGE;
 
 	gh_begin(CK_TRACKER_ERR);
-	tracker_refuses(am_mmio_handle_fault(&g_t, g_lay.text + 0x100), AM_ENOENT,
+	tracker_refuses(am_mmio_handle_fault(&g_t, am_va(g_lay.text + 0x100)), AM_ENOENT,
 			"am_mmio_handle_fault(code): RAM, not lazy MMIO");
-	tracker_refuses(am_mmio_handle_fault(&g_t, UART_IPA + UART_FR), AM_ENOENT,
+	tracker_refuses(am_mmio_handle_fault(&g_t, am_va(UART_IPA + UART_FR)), AM_ENOENT,
 			"am_mmio_handle_fault(UART): valid already");
-	tracker_refuses(am_mmio_handle_fault(&g_t, GPIO_IPA), AM_ENOENT,
+	tracker_refuses(am_mmio_handle_fault(&g_t, am_va(GPIO_IPA)), AM_ENOENT,
 			"am_mmio_handle_fault(GPIO): not tracked");
-	tracker_refuses(am_mmio_handle_fault(&g_t, hole), AM_ENOENT,
+	tracker_refuses(am_mmio_handle_fault(&g_t, am_va(hole)), AM_ENOENT,
 			"am_mmio_handle_fault(unmapped RAM)");
-	tracker_refuses(am_mmio_add_device(&g_t, UART_IPA, DEV_PAGE), AM_EBUSY,
+	tracker_refuses(am_mmio_add_device(&g_t, am_va(UART_IPA), DEV_PAGE), AM_EBUSY,
 			"am_mmio_add_device(UART again)");
-	tracker_refuses(am_mmio_add_device(&g_t, VIRTIO_IPA + 0x100000, DEV_PAGE), AM_EBUSY,
+	tracker_refuses(am_mmio_add_device(&g_t, am_va(VIRTIO_IPA + 0x100000), DEV_PAGE), AM_EBUSY,
 			"am_mmio_add_device(a page inside the virtio window)");
-	tracker_refuses(am_mmio_add_device(&g_t, g_lay.data, DEV_PAGE), AM_EBUSY,
+	tracker_refuses(am_mmio_add_device(&g_t, am_va(g_lay.data), DEV_PAGE), AM_EBUSY,
 			"am_mmio_add_device(a page of its RAM)");
-	tracker_refuses(am_mmio_add_device(&g_t, TRACK_HI, DEV_PAGE), AM_ERANGE,
+	tracker_refuses(am_mmio_add_device(&g_t, am_va(TRACK_HI), DEV_PAGE), AM_ERANGE,
 			"am_mmio_add_device(0x80000000: beyond the tracked space)");
-	tracker_refuses(am_mmio_add_device(&g_t, TRACK_HI - DEV_PAGE, 2 * DEV_PAGE), AM_ERANGE,
-			"am_mmio_add_device(straddling its end)");
-	tracker_refuses(am_mmio_add_device(&g_t, 0x09040010u, DEV_PAGE), AM_EINVAL,
+	tracker_refuses(am_mmio_add_device(&g_t, am_va(TRACK_HI - DEV_PAGE), 2 * DEV_PAGE),
+			AM_ERANGE, "am_mmio_add_device(straddling its end)");
+	tracker_refuses(am_mmio_add_device(&g_t, am_va(0x09040010u), DEV_PAGE), AM_EINVAL,
 			"am_mmio_add_device(not page aligned)");
 	EXPECT_EQ(g_calls.n, c0, "hypercalls the tracker made");
 	EXPECT_EQ(am_pt_tables(&g_pt), tables0, "table pages");

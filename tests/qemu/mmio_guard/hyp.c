@@ -153,8 +153,9 @@ static bool backed(uint64_t ipa, uint64_t size)
 {
 	struct am_pt_leaf a, b;
 
-	return !am_pt_query(&hyp_guest_el2.pt, ipa, &a) && am_attr_is_device(&a.attr) &&
-	       !am_pt_query(&hyp_guest_el2.pt, ipa + size - 1, &b) && am_attr_is_device(&b.attr);
+	return !am_pt_query(&hyp_guest_el2.pt, am_va(ipa), &a) && am_attr_is_device(&a.attr) &&
+	       !am_pt_query(&hyp_guest_el2.pt, am_va(ipa + size - 1), &b) &&
+	       am_attr_is_device(&b.attr);
 }
 
 /* am_mmio_hyp's is_ram: guest RAM is whatever the guest's P2M maps. */
@@ -166,7 +167,7 @@ static bool is_ram(void *ctx, uint64_t ipa, uint64_t size)
 
 	(void)ctx;
 	for (g = ipa >> 12; g <= (ipa + size - 1) >> 12; g++)
-		if (am_p2m_lookup(&g_p2m, g, &mfn, &t) == 0)
+		if (am_p2m_lookup(&g_p2m, am_gfn(g), &mfn, &t) == 0)
 			return true;
 	return false;
 }
@@ -180,18 +181,20 @@ static int p2m_build(void)
 		.frames = &g_ft,
 		.dom = {.shared_info = AM_MFN_INVALID},
 	};
-	const am_gfn_t ram = GUEST_RAM_IPA >> 12;
+	const am_gfn_t ram = am_ipa_to_gfn(am_va(GUEST_RAM_IPA));
 	unsigned int i;
 	int rc;
 
 	for (i = 0; i < FT_FRAMES; i++)
 		am_frame_init(&g_pages[i], false);
-	if (am_frame_table_init(&g_ft, g_pages, RAM_BASE >> 12, FT_FRAMES))
+	if (am_frame_table_init(&g_ft, g_pages, am_mfn(RAM_BASE >> 12), FT_FRAMES))
 		return -1;
 	g_p2m_ops.pt = &am_aarch64_pt_ops; /* no lock: one CPU, the P2M calls run at EL2 only */
 	rc = am_aarch64_pt_ctx_init(&g_s2ctx, g_s2pool, sizeof(g_s2pool));
 	rc = rc ? rc : am_p2m_init(&g_p2m, &cfg, &g_p2m_ops, &g_s2ctx);
-	rc = rc ? rc : am_p2m_map(&g_p2m, ram, ram, GUEST_RAM_SIZE >> 12, AM_P2M_RAM_RW);
+	rc = rc ? rc
+		: am_p2m_map(&g_p2m, ram, am_pa_to_mfn(am_pa(GUEST_RAM_IPA)), GUEST_RAM_SIZE >> 12,
+			     AM_P2M_RAM_RW);
 	con_printf("  the guest's stage 2 (P2M, VMID %u, %u-bit IPAs): its 2 MiB of RAM at IPA "
 		   "0x%lx == PA, RAM_RW: %s\n",
 		   VMID, GUEST_IPA_BITS, GUEST_RAM_IPA, errname(rc));
@@ -201,9 +204,9 @@ static int p2m_build(void)
 /* The devices must not be in the guest's stage 2: every access of the guest traps. */
 static void expect_unmapped(uint64_t ipa)
 {
-	am_mfn_t mfn = 0;
+	am_mfn_t mfn = am_mfn(0);
 	enum am_p2m_type t = AM_P2M_NONE;
-	int rc = am_p2m_lookup(&g_p2m, ipa >> 12, &mfn, &t);
+	int rc = am_p2m_lookup(&g_p2m, am_gfn(ipa >> 12), &mfn, &t);
 
 	con_printf("    %-12s IPA 0x%08lx: am_p2m_lookup() -> %s\n", dev_name(ipa), ipa,
 		   errname(rc));

@@ -181,9 +181,10 @@ static void img_flush(void *ctx, const struct am_pt_flush *f)
 		bool valid = false;
 
 		if (!v->pages)
-			valid = tlbi_entry_ok(v->addr, v->level);
+			valid = tlbi_entry_ok(am_va_val(v->addr), v->level);
 		for (uint64_t k = 0; k < v->pages; k++)
-			valid |= tlbi_entry_ok(v->addr + k * PAGE, v->level ? v->level : 3);
+			valid |= tlbi_entry_ok(am_va_val(v->addr) + k * PAGE,
+					       v->level ? v->level : 3);
 		g_hw.tlbi_inplace += valid;
 		if (v->pages)
 			g_hw.tlbi_range++;
@@ -333,18 +334,18 @@ static int leaf_cb(void *arg, const struct am_pt_leaf *l)
 {
 	struct run *r = arg;
 
-	if (r->n && l->va == r->end && l->pa == r->pa + (r->end - r->va) && l->size == r->size &&
-	    l->level == r->level && !!l->contig == r->contig && !!l->valid == r->valid &&
-	    !am_attr_diff(&l->attr, &r->attr)) {
+	if (r->n && am_va_val(l->va) == r->end && am_pa_val(l->pa) == r->pa + (r->end - r->va) &&
+	    l->size == r->size && l->level == r->level && !!l->contig == r->contig &&
+	    !!l->valid == r->valid && !am_attr_diff(&l->attr, &r->attr)) {
 		r->end += l->size;
 		r->n++;
 		return 0;
 	}
 	if (r->n)
 		run_print(r);
-	r->va = l->va;
-	r->end = l->va + l->size;
-	r->pa = l->pa;
+	r->va = am_va_val(l->va);
+	r->end = am_va_val(l->va) + l->size;
+	r->pa = am_pa_val(l->pa);
 	r->size = l->size;
 	r->n = 1;
 	r->level = l->level;
@@ -358,7 +359,7 @@ static int leaf_cb(void *arg, const struct am_pt_leaf *l)
 static void show_leaves(uint64_t va, uint64_t size)
 {
 	struct run r = {0};
-	int rc = am_pt_walk(&g_pt, va, size, leaf_cb, &r);
+	int rc = am_pt_walk(&g_pt, am_va(va), size, leaf_cb, &r);
 
 	if (r.n)
 		run_print(&r);
@@ -372,7 +373,7 @@ static int map_(uint64_t va, uint64_t pa, uint64_t size, const struct am_attr *a
 {
 	unsigned int in_use0 = g_ctx.in_use, log0 = g_log.count;
 	size_t t0 = am_pt_tables(&g_pt);
-	int rc = am_pt_map(&g_pt, va, pa, size, a, flags);
+	int rc = am_pt_map(&g_pt, am_va(va), am_pa(pa), size, a, flags);
 
 	after_call("am_pt_map", rc, in_use0, true);
 	if (!show)
@@ -397,7 +398,7 @@ static int unmap_(uint64_t va, uint64_t size, bool show)
 {
 	unsigned int in_use0 = g_ctx.in_use, log0 = g_log.count;
 	size_t t0 = am_pt_tables(&g_pt);
-	int rc = am_pt_unmap(&g_pt, va, size);
+	int rc = am_pt_unmap(&g_pt, am_va(va), size);
 
 	after_call("am_pt_unmap", rc, in_use0, true);
 	if (!show)
@@ -414,7 +415,7 @@ static int modify_(uint64_t va, uint64_t size, const struct am_attr *a, bool sho
 {
 	unsigned int in_use0 = g_ctx.in_use, log0 = g_log.count;
 	size_t t0 = am_pt_tables(&g_pt);
-	int rc = am_pt_modify(&g_pt, va, size, a, 0);
+	int rc = am_pt_modify(&g_pt, am_va(va), size, a, 0);
 
 	after_call("am_pt_modify", rc, in_use0, true);
 	if (!show)
@@ -432,7 +433,7 @@ static int modify_(uint64_t va, uint64_t size, const struct am_attr *a, bool sho
 static bool expect_leaf(uint64_t va, unsigned int level, uint64_t size, struct am_pt_leaf *out)
 {
 	struct am_pt_leaf l = {0};
-	int rc = am_pt_query(&g_pt, va, &l);
+	int rc = am_pt_query(&g_pt, am_va(va), &l);
 
 	if (rc) {
 		FAIL("am_pt_query(0x%lx): %s\n", va, errname(rc));
@@ -451,7 +452,7 @@ static bool expect_leaf(uint64_t va, unsigned int level, uint64_t size, struct a
 static void expect_no_leaf(uint64_t va)
 {
 	struct am_pt_leaf l;
-	int rc = am_pt_query(&g_pt, va, &l);
+	int rc = am_pt_query(&g_pt, am_va(va), &l);
 
 	EXPECT(rc == AM_ENOENT, "am_pt_query(0x%lx): %s, expected AM_ENOENT\n", va, errname(rc));
 }
@@ -702,7 +703,7 @@ static int boot_pte_cb(void *arg, const struct am_pt_leaf *l)
 		if (!*bad)
 			FAIL("leaf 0x%lx: pte 0x%lx (AF, AP[1] RES1, XN only off for code, PXN "
 			     "RES0)\n",
-			     l->va, l->pte);
+			     am_va_val(l->va), l->pte);
 		(*bad)++;
 	}
 	return 0;
@@ -737,7 +738,7 @@ static void ck_boot(void)
 	g_ops.env.log = img_log;
 	g_init_rc = am_pt_init(&g_pt, &cfg, &g_ops, &g_ctx);
 	con_printf("  am_pt_init -> %s, root at 0x%lx, pool [0x%lx, 0x%lx) %u pages\n",
-		   errname(g_init_rc), g_pt.root_pa, (uint64_t)(uintptr_t)g_pool,
+		   errname(g_init_rc), am_pa_val(g_pt.root_pa), (uint64_t)(uintptr_t)g_pool,
 		   (uint64_t)(uintptr_t)g_pool + sizeof(g_pool), POOL_PAGES);
 	if (g_init_rc) {
 		FAIL("am_pt_init failed\n");
@@ -751,7 +752,7 @@ static void ck_boot(void)
 	rc |= map_(ro, ro, ro_end - ro, &attr_ro, 0, true);
 	rc |= map_(ram, ram, ram_end - ram, &attr_rw, AM_PT_F_CONTIG, true);
 	rc |= map_(UART_BASE, UART_BASE, PAGE, &attr_dev, 0, true);
-	am_pt_walk(&g_pt, 0, 1ull << IA_BITS, boot_pte_cb, &bad);
+	am_pt_walk(&g_pt, am_va(0), 1ull << IA_BITS, boot_pte_cb, &bad);
 	if (rc || !check_ok) {
 		FAIL("the boot table is not complete: the MMU stays off\n");
 		end("boot: armmap builds the EL2 table and the MMU comes on with it");
@@ -859,7 +860,7 @@ static void ck_block(void)
 	EXPECT(map_(BLK_A, BLK_A, SZ_2M, &attr_rw, AM_PT_F_BLOCK, true) == 0, "map failed\n");
 	if (expect_leaf(BLK_A + 0x12345, 2, SZ_2M, &l))
 		con_printf("  am_pt_query(0x%lx): level %u, 0x%lx bytes at 0x%lx, pte 0x%lx\n",
-			   BLK_A + 0x12345, l.level, l.size, l.va, l.pte);
+			   BLK_A + 0x12345, l.level, l.size, am_va_val(l.va), l.pte);
 	EXPECT(am_pt_tables(&g_pt) == t0, "a block needs no new table: %lu -> %lu\n",
 	       (unsigned long)t0, (unsigned long)am_pt_tables(&g_pt));
 	expect_at(BLK_A, false, OK, BLK_A, AM_MT_NORMAL_WB, AM_SH_INNER, true);
@@ -1187,8 +1188,8 @@ static void ck_backend(void)
 {
 	static uint8_t s2_pool[4 * PAGE] __attribute__((aligned(4096)));
 	struct am_pt_config cfg = {.regime = AM_PT_S2, .ia_bits = 32, .oa_bits = 40, .vmid = 3};
-	struct am_pt_inval v[2] = {{.addr = 0x1000, .level = 3, .leaf = 1},
-				   {.addr = 0x400000, .pages = 513, .leaf = 0}};
+	struct am_pt_inval v[2] = {{.addr = am_va(0x1000), .level = 3, .leaf = 1},
+				   {.addr = am_va(0x400000), .pages = 513, .leaf = 0}};
 	const uint64_t vttbr0 = 7ull << AM_VTTBR_VMID_SHIFT;
 	struct am_aarch64_pt_ctx ctx;
 	struct am_pt s2;
@@ -1200,9 +1201,9 @@ static void ck_backend(void)
 	am_isb();
 	rc = am_aarch64_pt_ctx_init(&ctx, s2_pool, sizeof(s2_pool));
 	rc = rc ? rc : am_pt_init(&s2, &cfg, &am_aarch64_pt_ops, &ctx);
-	rc = rc ? rc : am_pt_map(&s2, 0x80000000, RAM_BASE, 4 * PAGE, &attr_rw, 0);
-	rc = rc ? rc : am_pt_modify(&s2, 0x80001000, PAGE, &attr_ro, 0);
-	rc = rc ? rc : am_pt_unmap(&s2, 0x80000000, 4 * PAGE);
+	rc = rc ? rc : am_pt_map(&s2, am_va(0x80000000), am_pa(RAM_BASE), 4 * PAGE, &attr_rw, 0);
+	rc = rc ? rc : am_pt_modify(&s2, am_va(0x80001000), PAGE, &attr_ro, 0);
+	rc = rc ? rc : am_pt_unmap(&s2, am_va(0x80000000), 4 * PAGE);
 	con_printf("  stage-2 table (VMID 3, 32-bit IPAs): map 4 pages, modify 1, unmap 4 -> %s; "
 		   "%lu TLBIs, %lu range TLBIs, %lu COMPLETE\n",
 		   errname(rc), ctx.tlbis, ctx.tlbi_ranges, ctx.completes);
@@ -1226,7 +1227,7 @@ static void ck_backend(void)
 		   am_read_sysreg(vttbr_el2));
 	EXPECT(am_read_sysreg(vttbr_el2) == vttbr0 && ctx.tlbis == t0 + 1,
 	       "the VMID was not restored, or no TLBI was issued\n");
-	v[0].addr = 0x400000;
+	v[0].addr = am_va(0x400000);
 	backend_flush(&ctx, AM_PT_FLUSH_LIST, AM_PT_S1_EL10, 5, 1, v);
 	v[0].leaf = 0;
 	backend_flush(&ctx, AM_PT_FLUSH_LIST, AM_PT_S1_EL10, 5, 1, v);

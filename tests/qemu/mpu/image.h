@@ -14,7 +14,7 @@
 /*
  * Built with a 4 KiB capture buffer and without the format check of
  * con_printf() (see the Makefile): uint32_t is "long" on this target, and
- * %x/%u/%d here take any 32-bit integer. Cast 64-bit values (am_paddr_t) to
+ * %x/%u/%d here take any 32-bit integer. Cast 64-bit values (am_mpu_addr_t) to
  * uint32_t.
  */
 #include "tests/qemu/common/check.h"

@@ -209,7 +209,7 @@ static void s1_flush(void *ctx, const struct am_pt_flush *f)
 		uint64_t k = 0;
 
 		do /* a range (FEAT_TLBIRANGE) page by page: there is no local range form here */
-			local_tlbi(v->leaf, v->addr + (k << 12));
+			local_tlbi(v->leaf, am_va_val(v->addr) + (k << 12));
 		while (++k < v->pages);
 	}
 	__asm__ volatile("dsb nsh\n\tisb" : : : "memory");
@@ -301,7 +301,7 @@ static unsigned int g_online;
 
 static am_mfn_t mfn_of(const void *p)
 {
-	return (am_mfn_t)((uintptr_t)p >> 12);
+	return am_pa_to_mfn(am_pa((uintptr_t)p)); /* VA == PA */
 }
 
 static uint64_t rd64(uint64_t pa)
@@ -343,31 +343,34 @@ static int s1_call(struct am_pt *pt, uint64_t win, const struct op *o)
 
 	switch (o->kind) {
 	case S1_MAP_RW:
-		return am_pt_map(pt, va, FRAME_PA(o->fr), size, &hyp_attr_rw, o->flags);
+		return am_pt_map(pt, am_va(va), am_pa(FRAME_PA(o->fr)), size, &hyp_attr_rw,
+				 o->flags);
 	case S1_MAP_RO:
-		return am_pt_map(pt, va, FRAME_PA(o->fr), size, &hyp_attr_ro, o->flags);
+		return am_pt_map(pt, am_va(va), am_pa(FRAME_PA(o->fr)), size, &hyp_attr_ro,
+				 o->flags);
 	case S1_UNMAP:
-		return am_pt_unmap(pt, va, size);
+		return am_pt_unmap(pt, am_va(va), size);
 	case S1_MOD_RO:
-		return am_pt_modify(pt, va, size, &hyp_attr_ro, 0);
+		return am_pt_modify(pt, am_va(va), size, &hyp_attr_ro, 0);
 	default:
-		return am_pt_modify(pt, va, size, &hyp_attr_rw, 0);
+		return am_pt_modify(pt, am_va(va), size, &hyp_attr_rw, 0);
 	}
 }
 
 static int p2m_call(struct am_p2m *p, const struct op *o)
 {
-	am_gfn_t gfn = GFN_BASE + o->pg;
+	uint64_t gfn = GFN_BASE + o->pg;
 
 	switch (o->kind) {
 	case P2_MAP:
-		return am_p2m_map(p, gfn, DATA_MFN + o->fr, o->n, (enum am_p2m_type)o->flags);
+		return am_p2m_map(p, am_gfn(gfn), am_mfn(DATA_MFN + o->fr), o->n,
+				  (enum am_p2m_type)o->flags);
 	case P2_UNMAP:
-		return am_p2m_unmap(p, gfn, o->n, AM_MFN_INVALID);
+		return am_p2m_unmap(p, am_gfn(gfn), o->n, AM_MFN_INVALID);
 	case P2_ADD:
-		return am_p2m_add_physmap(p, (enum am_p2m_space)o->flags, o->fr, gfn);
+		return am_p2m_add_physmap(p, (enum am_p2m_space)o->flags, o->fr, am_gfn(gfn));
 	default:
-		return am_p2m_remove_physmap(p, gfn, AM_MFN_INVALID);
+		return am_p2m_remove_physmap(p, am_gfn(gfn), AM_MFN_INVALID);
 	}
 }
 
@@ -522,7 +525,7 @@ static int gather(struct am_pt *pt, uint64_t va, uint64_t size, struct leaves *s
 {
 	s->n = 0;
 	s->full = false;
-	return am_pt_walk(pt, va, size, collect, s);
+	return am_pt_walk(pt, am_va(va), size, collect, s);
 }
 
 /* The leaves of [va, va + size) in @a and @b: the same descriptors at the same places. */
@@ -539,10 +542,13 @@ static void expect_same_leaves(struct am_pt *a, struct am_pt *b, uint64_t va, ui
 
 		valid += x->valid;
 		blocks += x->size > PAGE;
-		if ((x->va != y->va || x->level != y->level || x->pte != y->pte) && bad++ < 3)
+		if ((am_va_val(x->va) != am_va_val(y->va) || x->level != y->level ||
+		     x->pte != y->pte) &&
+		    bad++ < 3)
 			FAIL("leaf %u: live VA 0x%lx level %u pte 0x%016lx, reference VA 0x%lx "
 			     "level %u pte 0x%016lx\n",
-			     i, x->va, x->level, x->pte, y->va, y->level, y->pte);
+			     i, am_va_val(x->va), x->level, x->pte, am_va_val(y->va), y->level,
+			     y->pte);
 	}
 	EXPECT(!bad, "%u leaves differ\n", bad);
 	con_printf("  final state: %u leaves (%u valid, %u blocks), the same descriptors in "
@@ -706,11 +712,13 @@ static int boot_table(void)
 	/* no lock yet: one CPU, and the MMU off (exclusives need Normal memory) */
 	rc = tenv_init(&g_pt_env, g_pt_pool, sizeof(g_pt_pool), false);
 	rc = rc ? rc : am_pt_init(&g_pt, &cfg, &g_s1_ops, &g_pt_env);
-	rc = rc ? rc : am_pt_map(&g_pt, t, t, te - t, &hyp_attr_rx, 0);
-	rc = rc ? rc : am_pt_map(&g_pt, r, r, re - r, &hyp_attr_ro, 0);
-	rc = rc ? rc : am_pt_map(&g_pt, d, d, de - d, &hyp_attr_rw, 0);
-	rc = rc ? rc : am_pt_map(&g_pt, UART_BASE, UART_BASE, PAGE, &hyp_attr_dev, 0);
-	rc = rc ? rc : am_pt_map(&g_pt, DATA_PA, DATA_PA, DATA_SIZE, &hyp_attr_rw, AM_PT_F_BLOCK);
+	rc = rc ? rc : am_pt_map(&g_pt, am_va(t), am_pa(t), te - t, &hyp_attr_rx, 0);
+	rc = rc ? rc : am_pt_map(&g_pt, am_va(r), am_pa(r), re - r, &hyp_attr_ro, 0);
+	rc = rc ? rc : am_pt_map(&g_pt, am_va(d), am_pa(d), de - d, &hyp_attr_rw, 0);
+	rc = rc ? rc : am_pt_map(&g_pt, am_va(UART_BASE), am_pa(UART_BASE), PAGE, &hyp_attr_dev, 0);
+	rc = rc ? rc
+		: am_pt_map(&g_pt, am_va(DATA_PA), am_pa(DATA_PA), DATA_SIZE, &hyp_attr_rw,
+			    AM_PT_F_BLOCK);
 	rc = rc ? rc : am_aarch64_el2_mmu_enable_pt(&g_pt);
 	g_boot_tables = am_pt_tables(&g_pt);
 	con_printf("  CPU 0: EL2 stage 1 (39-bit VAs) with armmap: the image (code RX, "
@@ -735,8 +743,9 @@ static int frames_init(void)
 		am_frame_init(&g_pages[i], false);
 		am_frame_init(&g_ref_pages[i], false);
 	}
-	rc = am_frame_table_init(&g_ft, g_pages, RAM_BASE >> 12, FT_FRAMES);
-	rc = rc ? rc : am_frame_table_init(&g_ref_ft, g_ref_pages, RAM_BASE >> 12, FT_FRAMES);
+	rc = am_frame_table_init(&g_ft, g_pages, am_mfn(RAM_BASE >> 12), FT_FRAMES);
+	rc = rc ? rc
+		: am_frame_table_init(&g_ref_ft, g_ref_pages, am_mfn(RAM_BASE >> 12), FT_FRAMES);
 	if (rc)
 		return rc;
 	am_frame_init(am_frame_of(&g_ft, mfn_of(g_shinfo)), true);
@@ -1079,21 +1088,21 @@ static void ck_overlap(void)
 /* Concurrent P2M calls                                                    */
 /* ---------------------------------------------------------------------- */
 
-static am_gfn_t frame_gfn(const struct am_frame_table *ft, am_mfn_t mfn)
+static uint64_t frame_gfn(const struct am_frame_table *ft, uint64_t mfn)
 {
-	am_gfn_t g = 0;
+	uint64_t g = 0;
 
-	if (am_frame_get_gfn(am_frame_of(ft, mfn), &g))
+	if (hyp_frame_get_gfn(am_frame_of(ft, am_mfn(mfn)), &g))
 		return 0xbad;
 	return g;
 }
 
-static void expect_same_gfn(const char *what, am_mfn_t mfn)
+static void expect_same_gfn(const char *what, uint64_t mfn)
 {
-	am_gfn_t a = frame_gfn(&g_ft, mfn), b = frame_gfn(&g_ref_ft, mfn);
+	uint64_t a = frame_gfn(&g_ft, mfn), b = frame_gfn(&g_ref_ft, mfn);
 
 	con_printf("    %-13s ", what);
-	if (a == AM_GFN_INVALID)
+	if (a == GFN_NONE)
 		con_printf("not mapped");
 	else
 		con_printf("at GFN 0x%lx", a);
@@ -1122,9 +1131,9 @@ static void ck_p2m(void)
 	replay_in_order(&g_p2m_env, NULL, &g_p2m_ref);
 	expect_same_leaves(&g_p2m.pt, &g_p2m_ref.pt, GFN_BASE << 12, (uint64_t)GFN_WIN << 12);
 	con_printf("  the xenheap frames record the same GFNs:\n");
-	expect_same_gfn("shared info", mfn_of(g_shinfo));
+	expect_same_gfn("shared info", am_mfn_val(mfn_of(g_shinfo)));
 	for (i = 0; i < NGNT; i++)
-		expect_same_gfn(gnt_name[i], g_gnt_mfn[i]);
+		expect_same_gfn(gnt_name[i], am_mfn_val(g_gnt_mfn[i]));
 	EXPECT(g_p2m_env.overlaps == 0, "two CPUs held the P2M lock at once\n");
 	EXPECT(g_p2m_env.internal == 0, "the P2M logged %lu internal errors\n", g_p2m_env.internal);
 	check_end("one guest stage 2: 4 CPUs map, unmap, add and remove physmap frames (shared "
@@ -1344,13 +1353,13 @@ static void race_flush(void *ctx, const struct am_pt_flush *f)
 		race_hold(g);
 }
 
-static am_gfn_t race_gfn(unsigned int g, unsigned int round)
+static uint64_t race_gfn(unsigned int g, unsigned int round)
 {
 	return RACE_GFN + 8 * g + round % 4;
 }
 
 /* The hardware's stage-2 walk of guest @g at @gfn: AT S12E1R with its VTTBR (EL1 stage 1 off). */
-static uint64_t at_s12(unsigned int g, am_gfn_t gfn)
+static uint64_t at_s12(unsigned int g, uint64_t gfn)
 {
 	uint64_t hcr = am_read_sysreg(hcr_el2), par;
 
@@ -1379,7 +1388,7 @@ static void race_note(unsigned int round, const char *what)
 static void race_judge(unsigned int round)
 {
 	int a = g_race.rc[0], b = g_race.rc[1];
-	am_gfn_t fg = frame_gfn(&g_ft, g_race_mfn);
+	uint64_t fg = frame_gfn(&g_ft, am_mfn_val(g_race_mfn));
 	unsigned int g, w, held = round & 1;
 
 	if (g_race.t0[0] <= g_race.t1[1] && g_race.t0[1] <= g_race.t1[0])
@@ -1402,8 +1411,8 @@ static void race_judge(unsigned int round)
 		g_race.both_map += !(at_s12(0, race_gfn(0, round)) & AM_PAR_F) &&
 				   !(at_s12(1, race_gfn(1, round)) & AM_PAR_F);
 	for (g = 0; g < 2; g++) {
-		am_gfn_t gfn = race_gfn(g, round);
-		am_mfn_t mfn = 0;
+		uint64_t gfn = race_gfn(g, round);
+		uint64_t mfn = 0;
 		enum am_p2m_type t;
 		struct am_pt_leaf l;
 		uint64_t par = at_s12(g, gfn);
@@ -1412,19 +1421,20 @@ static void race_judge(unsigned int round)
 		if (g_race.rc[g] != 0) {
 			/* the loser: nothing at its GFN, for the P2M and for the hardware */
 			g_race.loser_lookup +=
-				am_p2m_lookup(&g_guest[g], gfn, &mfn, &t) != AM_ENOENT;
+				hyp_p2m_lookup(&g_guest[g], am_gfn(gfn), &mfn, &t) != AM_ENOENT;
 			g_race.loser_query +=
-				am_pt_query(&g_guest[g].pt, gfn << 12, &l) != AM_ENOENT;
+				am_pt_query(&g_guest[g].pt, am_va(gfn << 12), &l) != AM_ENOENT;
 			g_race.loser_at += !(par & AM_PAR_F) ||
 					   AM_FSC_TYPE(am_par_fst(par)) != AM_FSC_TRANSLATION;
 		} else {
 			g_race.winner_at +=
-				(par & AM_PAR_F) || (par & AM_PAR_PA_MASK) != (g_race_mfn << 12);
-			if (am_p2m_remove_physmap(&g_guest[g], gfn, g_race_mfn))
+				(par & AM_PAR_F) ||
+				(par & AM_PAR_PA_MASK) != am_pa_val(am_mfn_to_pa(g_race_mfn));
+			if (am_p2m_remove_physmap(&g_guest[g], am_gfn(gfn), g_race_mfn))
 				g_race.remove_bad++;
 		}
 	}
-	if (frame_gfn(&g_ft, g_race_mfn) != AM_GFN_INVALID)
+	if (frame_gfn(&g_ft, am_mfn_val(g_race_mfn)) != GFN_NONE)
 		g_race.remove_bad++;
 }
 
@@ -1438,7 +1448,7 @@ static void job_race(unsigned int cpu)
 		cpus_barrier(2);
 		g_race.t0[cpu] = ticks();
 		g_race.rc[cpu] = am_p2m_add_physmap(&g_guest[cpu], AM_SPACE_GRANT_TABLE, 0,
-						    race_gfn(cpu, r));
+						    am_gfn(race_gfn(cpu, r)));
 		g_race.t1[cpu] = ticks();
 		g_race.holding[cpu] = false;
 		__atomic_store_n(&g_race.returned[cpu], r + 1, __ATOMIC_RELEASE);
@@ -1466,7 +1476,8 @@ static void ck_race(void)
 	con_printf("  guest A (VMID 2) on CPU 0 and guest B (VMID 3) on CPU 1, each P2M with "
 		   "its own lock,\n    both add_physmap(grant table, 0) of the same xenheap frame "
 		   "(MFN 0x%lx), %u rounds in %lu ms:\n",
-		   g_race_mfn, RACE_ROUNDS, (unsigned long)((t1 - t0) * 1000 / ticks_per_s()));
+		   am_mfn_val(g_race_mfn), RACE_ROUNDS,
+		   (unsigned long)((t1 - t0) * 1000 / ticks_per_s()));
 	con_printf("    free rounds (%u): one winner %u; the calls overlapped in time (CNTPCT) "
 		   "in %u\n",
 		   RACE_ROUNDS / 2, g_race.one_winner[0], g_race.overlapped[0]);
@@ -1498,7 +1509,7 @@ static void ck_race_loser(void)
 	check_begin();
 	con_printf(
 		"  after each round (%u stage 2s checked): both stage 2s map the frame (AT "
-		"S12E1R) after %u rounds;\n    the loser's GFN: am_p2m_lookup() not AM_ENOENT %u "
+		"S12E1R) after %u rounds;\n    the loser's GFN: hyp_p2m_lookup() not AM_ENOENT %u "
 		"times, am_pt_query() not AM_ENOENT %u times,\n    AT S12E1R not a translation "
 		"fault %u times; the winner's GFN not translating to the frame %u times;\n    "
 		"removal failed %u times\n",
@@ -1541,10 +1552,10 @@ static void ck_final(void)
 	check_begin();
 	off = cpus_off(CPU_MASK(1));
 	EXPECT(off == CPU_MASK(1), "CPU 1 did not power off\n");
-	rc |= am_pt_unmap(&g_pt, VA_SEE, WIN_1G);
-	rc |= am_pt_unmap(&g_pt, VA_DISJ, WIN_1G);
-	rc |= am_pt_unmap(&g_pt, VA_OVER, WIN_1G);
-	rc |= am_pt_unmap(&g_pt, VA_BC, WIN_1G);
+	rc |= am_pt_unmap(&g_pt, am_va(VA_SEE), WIN_1G);
+	rc |= am_pt_unmap(&g_pt, am_va(VA_DISJ), WIN_1G);
+	rc |= am_pt_unmap(&g_pt, am_va(VA_OVER), WIN_1G);
+	rc |= am_pt_unmap(&g_pt, am_va(VA_BC), WIN_1G);
 	con_printf("  CPU 1 powered off too; the windows unmapped: %s; table pages %lu (at "
 		   "boot %lu), pool %u out\n",
 		   errname(rc), (unsigned long)am_pt_tables(&g_pt), (unsigned long)g_boot_tables,
@@ -1556,10 +1567,10 @@ static void ck_final(void)
 	am_p2m_destroy(&g_p2m_ref);
 	am_p2m_destroy(&g_guest[0]);
 	am_p2m_destroy(&g_guest[1]);
-	mapped += frame_gfn(&g_ft, mfn_of(g_shinfo)) != AM_GFN_INVALID;
-	mapped += frame_gfn(&g_ft, g_race_mfn) != AM_GFN_INVALID;
+	mapped += frame_gfn(&g_ft, am_mfn_val(mfn_of(g_shinfo))) != GFN_NONE;
+	mapped += frame_gfn(&g_ft, am_mfn_val(g_race_mfn)) != GFN_NONE;
 	for (i = 0; i < NGNT; i++)
-		mapped += frame_gfn(&g_ft, g_gnt_mfn[i]) != AM_GFN_INVALID;
+		mapped += frame_gfn(&g_ft, am_mfn_val(g_gnt_mfn[i])) != GFN_NONE;
 	con_printf("  the P2Ms destroyed: xenheap frames still with a GFN: %u\n", mapped);
 	EXPECT(mapped == 0, "a xenheap frame kept its GFN\n");
 	expect_env("stage 1", &g_pt_env, true);
