@@ -380,33 +380,6 @@ void tlbm_fill(struct tlbm *t)
 	}
 }
 
-static bool in_span(uint64_t va, uint64_t start, uint64_t size)
-{
-	return va >= start && va - start < size;
-}
-
-void tlbm_tlbi_va(struct tlbm *t, int regime, uint16_t asid_or_vmid, uint64_t va, bool leaf_only)
-{
-	bool id_ok = regime == VMSA_S1_EL2 || asid_or_vmid == t->id;
-	unsigned int i;
-
-	check_all(t);
-	if (regime == t->cfg.regime) {
-		for (i = 0; i < t->nleaf; i++) {
-			struct tlbm_leaf *e = &t->leaf[i];
-
-			/* by VA, global entries match any ASID */
-			if (in_span(va, e->va, e->size) &&
-			    (id_ok || (regime == VMSA_S1_EL10 && !e->ng)))
-				e->flags |= TLBM_E_DYING;
-		}
-		for (i = 0; i < t->nwalk && !leaf_only && id_ok; i++)
-			if (in_span(va, t->walk[i].va, t->walk[i].size))
-				t->walk[i].flags |= TLBM_E_DYING;
-	}
-	tlbm_fill(t);
-}
-
 bool tlbm_range_decode(uint64_t op, struct tlbm_range *out)
 {
 	unsigned int scale = (unsigned int)(op >> 44) & 3u, num = (unsigned int)(op >> 39) & 31u;
@@ -446,6 +419,14 @@ void tlbm_tlbi_range(struct tlbm *t, int regime, uint16_t asid_or_vmid, const st
 				t->walk[i].flags |= TLBM_E_DYING;
 	}
 	tlbm_fill(t);
+}
+
+/* By VA: the range of that one address (no TTL hint). */
+void tlbm_tlbi_va(struct tlbm *t, int regime, uint16_t asid_or_vmid, uint64_t va, bool leaf_only)
+{
+	struct tlbm_range r = {.va = va, .size = 1, .ttl = 0};
+
+	tlbm_tlbi_range(t, regime, asid_or_vmid, &r, leaf_only);
 }
 
 void tlbm_tlbi_all(struct tlbm *t, int regime, uint16_t asid_or_vmid)

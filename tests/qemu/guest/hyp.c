@@ -39,6 +39,7 @@
 #include "tests/qemu/hyp_common/hyp.h"
 #include "tests/qemu/guest/abi.h"
 #include "tests/qemu/mmu/image.h"
+#include "tests/qemu/common/inval_count.h"
 
 #define PAGE 0x1000ul
 #define SZ_2M 0x200000ul
@@ -188,12 +189,8 @@ static void s2_flush(void *ctx, const struct am_pt_flush *f)
 			for (unsigned int i = 0; f->kind == AM_PT_FLUSH_LIST && i < f->n; i++) {
 				const struct am_pt_inval *v = &f->inv[i];
 
-				if (v->pages)
-					g_hw.tlbi_range++;
-				else if (v->leaf)
-					g_hw.tlbi_leaf++;
-				else
-					g_hw.tlbi_table++;
+				(*inval_counter(v, &g_hw.tlbi_leaf, &g_hw.tlbi_table,
+						&g_hw.tlbi_range))++;
 				watched |= covers_watch(f, v);
 			}
 		}

@@ -20,6 +20,7 @@
 #include "arch/aarch64/pt_ops.h"
 #include "arch/aarch64/sysreg.h"
 #include "tests/qemu/mmu/image.h"
+#include "tests/qemu/common/inval_count.h"
 
 #define PAGE 0x1000ul
 #define SZ_64K 0x10000ul
@@ -186,12 +187,7 @@ static void img_flush(void *ctx, const struct am_pt_flush *f)
 			valid |= tlbi_entry_ok(am_va_val(v->addr) + k * PAGE,
 					       v->level ? v->level : 3);
 		g_hw.tlbi_inplace += valid;
-		if (v->pages)
-			g_hw.tlbi_range++;
-		else if (v->leaf)
-			g_hw.tlbi_leaf++;
-		else
-			g_hw.tlbi_table++;
+		(*inval_counter(v, &g_hw.tlbi_leaf, &g_hw.tlbi_table, &g_hw.tlbi_range))++;
 		g_hw.call_tlbis++;
 	}
 	g_hw.completes++;
