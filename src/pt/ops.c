@@ -404,26 +404,28 @@ static int unmap_apply(struct pt_walk *w, struct pt_slot *s, unsigned int n)
 	unsigned int lvl = s->level;
 	unsigned int k, cleared = 0;
 	/* with ranges and nothing to report: one range for the run, after it */
-	bool ranged = t->live && !r->rep && pt_tlbi_ranges(w);
+	const bool ranged = t->live && !r->rep && pt_tlbi_ranges(w);
+	const bool tlbi = t->live && !ranged;
+	const uint64_t span = pt_span(lvl);
+	const am_pte_t stop = stop_mask(lvl);
 
 	for (k = 0; k < n; k++) {
 		am_pte_t e = t->p[s->idx + k];
+		uint64_t va = s->va + k * span;
 
-		if (k && (e & stop_mask(lvl)) &&
-		    stop_at(e, s->va + k * pt_span(lvl), lvl, r->lo, r->hi))
+		if (k && (e & stop) && stop_at(e, va, lvl, r->lo, r->hi))
 			break;
 		if (!e)
 			continue;
 		if (r->rep && t->live && pt_report_point(e, s->idx + k))
 			pt_report_room(w, r->rep);
-		unmap_entry(w, &t->p[s->idx + k], e, s->va + k * pt_span(lvl), lvl,
-			    t->live && !ranged);
+		unmap_entry(w, &t->p[s->idx + k], e, va, lvl, tlbi);
 		if (r->rep && t->live)
-			pt_report_leaf(w, r->rep, s->va + k * pt_span(lvl), lvl, e);
+			pt_report_leaf(w, r->rep, va, lvl, e);
 		cleared++;
 	}
 	if (ranged && cleared)
-		pt_queue_tlbi_range(w, s->va, (uint64_t)k * pt_span(lvl), lvl, true);
+		pt_queue_tlbi_range(w, s->va, (uint64_t)k * span, lvl, true);
 	t->cnt -= cleared;
 	pt_wrote(w, t->live);
 	return (int)k;

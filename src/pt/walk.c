@@ -568,19 +568,20 @@ void pt_destroy(struct am_pt *pt, struct pt_report *rep)
 /* ----------------------------------------------------------- the walker -- */
 
 /* Entry @i of table @t at @level (span base @base), for [lo, hi) up to entry @last. */
-static void slot_init(struct pt_slot *s, struct pt_tbl *t, unsigned int level, unsigned int i,
-		      unsigned int last, uint64_t base, uint64_t lo, uint64_t hi)
+static inline void slot_init(struct pt_slot *s, struct pt_tbl *t, unsigned int level,
+			     unsigned int i, unsigned int last, uint64_t base, uint64_t lo,
+			     uint64_t hi)
 {
-	unsigned int shift = am_pt_level_shift(level);
-	uint64_t span = 1ull << shift;
+	unsigned int shift = 12u + 9u * (3u - level); /* level <= 3 */
+	uint64_t va = base + ((uint64_t)i << shift), end = va + (1ull << shift);
 
 	s->t = t;
 	s->level = level;
 	s->idx = i;
 	s->n = last - i + 1;
-	s->va = base + ((uint64_t)i << shift);
-	s->lo = lo > s->va ? lo : s->va;
-	s->hi = hi < s->va + span ? hi : s->va + span;
+	s->va = va;
+	s->lo = lo > va ? lo : va;
+	s->hi = hi < end ? hi : end;
 	s->pte = pt_get(t, i);
 	s->descend = s->shallow = s->fresh = s->brk = s->apply = 0;
 }
