@@ -11,9 +11,11 @@
  * returns PT_AGAIN before writing anything when the entry needs more (a
  * table to create, to descend into or to drop, a block or a contiguous
  * run to break). The op uses the same rule checks and entry writes as the
- * visitor's loops. The entry count of the leaf's table is written back
- * into its descriptor; a table the op emptied is left through the post
- * visits as below.
+ * visitor's apply ops. The entry count of the leaf's table is written
+ * back into its descriptor; a table the op emptied is left through the
+ * post visits as below, up the path of tables the lookup went through.
+ * This path and pt_exec() are inline (PT_HOT): each public call gets them
+ * with its leaf op inlined.
  *
  * The walk starts where the range starts being interesting: from the root,
  * the walker itself goes down through every table entry that holds the
@@ -37,9 +39,13 @@
  *    block split into its next level). Then that many pages are reserved,
  *    all at once; only then the second run writes. Both runs make the same
  *    decisions from the same descriptor values, so the commit takes
- *    exactly the pages the dry run counted.
+ *    exactly the pages the dry run counted (a new empty table is not
+ *    walked in the dry run of a map: what it takes is arithmetic).
+ * Visits decide and check and write nothing; the runs they mark go to the
+ * visitor's apply op, which the walker calls only when the walk writes.
  * Either way the writes are followed by the same finish: the TLB batch
- * flushed (PUBLISH, TLBIs, COMPLETE), then the freed tables given back.
+ * flushed (one flush op: PUBLISH, TLBIs, COMPLETE), then the freed tables
+ * given back.
  *
  * Entry counts. Every table but the root carries, in the table descriptor
  * that links it, the number of its entries that are not zero (valid or
