@@ -432,6 +432,29 @@ int am_pt_query(struct am_pt *pt, am_vaddr_t va, struct am_pt_leaf *out);
 typedef int (*am_pt_leaf_fn)(void *arg, const struct am_pt_leaf *leaf);
 int am_pt_walk(struct am_pt *pt, am_vaddr_t va, uint64_t size, am_pt_leaf_fn fn, void *arg);
 
+/*
+ * am_pt_park_walk() - am_pt_walk() that may park leaves as it goes: for
+ * each leaf (valid or parked) that intersects [va, va + size), in address
+ * order, @fn decides. It returns 0 to leave the leaf as it is,
+ * AM_PT_PARK to park it (made invalid, every other bit kept: am_pt_modify()
+ * with AM_PT_F_PARKED) with the software bits it put in *@sw (which holds
+ * the leaf's own when @fn is called), or any other value, which stops the
+ * walk and is returned. A leaf is handed over, and parked, whole, also
+ * where it extends beyond the range; one in a contiguous run is taken out
+ * of the run first (break-before-make of the run, the others kept as they
+ * are). A valid leaf parked is invalidated, and the invalidations of the
+ * call have completed when it returns, also when @fn stopped it: parking
+ * cannot fail, and what was parked before a stop stays parked (undo with
+ * am_pt_modify()). @fn runs with the table's lock held and must not call
+ * back into this table. One walk: a module that decides leaf by leaf what
+ * to park (the MMIO guard's unmap-all) needs no second pass.
+ * Returns 0, @fn's value, AM_EINVAL for a NULL @fn, or the range errors of
+ * am_pt_map().
+ */
+#define AM_PT_PARK 1
+typedef int (*am_pt_park_fn)(void *arg, const struct am_pt_leaf *leaf, unsigned int *sw);
+int am_pt_park_walk(struct am_pt *pt, am_vaddr_t va, uint64_t size, am_pt_park_fn fn, void *arg);
+
 /* Told of one leaf a call removed (am_pt_unmap_report(), am_pt_destroy_report()). */
 typedef void (*am_pt_removed_fn)(void *arg, const struct am_pt_leaf *leaf);
 

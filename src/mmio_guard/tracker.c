@@ -339,18 +339,14 @@ int am_mmio_handle_fault(struct am_mmio_tracker *t, am_vaddr_t fault)
 }
 
 /*
- * am_mmio_unmap_all(): one walk of the table over the device ranges. Its
- * callback unguards each granule at its first valid guarded leaf (a
- * hypercall, no table call: the walk holds the table's lock) and gathers
- * the valid guarded pages into runs to park; the runs are parked after the
- * walk, one am_pt_modify() each. When UNMAP_RUNS runs are gathered the walk
- * stops there, they are parked, and it goes on from that leaf (each leaf
- * is still read once). After a refusal no granule is unguarded any more,
- * but the pages of the pending granules unguarded before the walk are
- * still parked.
+ * am_mmio_unmap_all(): one walk of the table over the device ranges
+ * (am_pt_park_walk()). Its callback unguards each granule at its first
+ * valid guarded leaf (a hypercall, no table call: the walk holds the
+ * table's lock) and has the walk park each valid guarded page of it
+ * there and then (lazy again, unguarded). After a refusal no granule is
+ * unguarded any more, but the pages of the pending granules unguarded
+ * before the walk are still parked.
  */
-#define UNMAP_RUNS 8u
-
 struct unmap_all {
 	struct am_mmio_tracker *t;
 	uint64_t done[AM_MMIO_PENDING]; /* pending granules unguarded before the walk */
@@ -361,11 +357,6 @@ struct unmap_all {
 	uint64_t refused_g;
 	int64_t refused_ret;
 	int n; /* granules unguarded */
-	uint64_t resume;
-	struct {
-		uint64_t lo, hi;
-	} run[UNMAP_RUNS];
-	unsigned int nrun;
 };
 
 static bool unguarded_pending(const struct unmap_all *u, uint64_t g)
@@ -392,48 +383,25 @@ static bool unguard_call(struct unmap_all *u, uint64_t g)
 	return true;
 }
 
-static int unguard_leaf(void *arg, const struct am_pt_leaf *l)
+/* A leaf of the walk: a valid guarded page is unguarded (its granule, once)
+ * and parked lazy. */
+static int unguard_leaf(void *arg, const struct am_pt_leaf *l, unsigned int *sw)
 {
 	struct unmap_all *u = arg;
 	struct am_mmio_tracker *t = u->t;
 	uint64_t va = am_va_val(l->va);
 	uint64_t g = va & ~(t->granule - 1u);
-	bool extends;
 
 	if (!l->valid || !(l->sw & AM_MMIO_SW_GUARDED) || !mmio_of(t, va))
 		return 0;
-	extends = u->nrun && u->run[u->nrun - 1].hi == va;
-	if (!extends && u->nrun == UNMAP_RUNS) {
-		u->resume = va; /* park those first, then on from here */
-		return 1;
-	}
 	if (!unguarded_pending(u, g) && !(u->any && u->last == g)) {
 		if (u->refused || !unguard_call(u, g))
 			return 0; /* stays guarded and valid */
 		u->last = g;
 		u->any = true;
 	}
-	if (extends) {
-		u->run[u->nrun - 1].hi = va + l->size;
-	} else {
-		u->run[u->nrun].lo = va;
-		u->run[u->nrun].hi = va + l->size;
-		u->nrun++;
-	}
-	return 0;
-}
-
-/* Park the runs gathered: lazy, unguarded (whole leaves: nothing to break). */
-static void park_runs(struct unmap_all *u)
-{
-	static const struct am_attr dev = AM_ATTR_DEVICE;
-
-	for (unsigned int i = 0; i < u->nrun; i++)
-		if (am_pt_modify(u->t->c.pt, am_va(u->run[i].lo), u->run[i].hi - u->run[i].lo, &dev,
-				 LAZY_PARKED))
-			LOG(u->t, AM_EV_INTERNAL, "tracker: could not park an unguarded granule",
-			    u->run[i].lo, 0, 0);
-	u->nrun = 0;
+	*sw = AM_PT_F_SW_OF(LAZY_PARKED);
+	return AM_PT_PARK;
 }
 
 int am_mmio_unmap_all(struct am_mmio_tracker *t)
@@ -460,14 +428,9 @@ int am_mmio_unmap_all(struct am_mmio_tracker *t)
 		lo = t->c.mmio[i].base < lo ? t->c.mmio[i].base : lo;
 		hi = t->c.mmio[i].limit > hi ? t->c.mmio[i].limit : hi;
 	}
-	for (uint64_t a = lo; a < hi && (!u.refused || u.ndone);) {
-		int rc = am_pt_walk(t->c.pt, am_va(a), hi - a, unguard_leaf, &u);
-
-		park_runs(&u);
-		if (rc != 1)
-			break;
-		a = u.resume;
-	}
+	if (lo < hi && (!u.refused || u.ndone) &&
+	    am_pt_park_walk(t->c.pt, am_va(lo), hi - lo, unguard_leaf, &u))
+		LOG(t, AM_EV_INTERNAL, "tracker: the walk of the device ranges failed", lo, hi, 0);
 	if (u.refused) {
 		LOG(t, AM_EV_NOT_EXPRESSIBLE, "tracker: the hypervisor refused MMIO_GUARD_UNMAP",
 		    u.refused_g, (uint64_t)u.refused_ret, 0);

@@ -828,6 +828,67 @@ void pt_report_deliver(struct am_pt *pt, struct pt_report *rep)
 	rep->n = 0;
 }
 
+/* ------------------------------------------------------------ park walk -- */
+
+struct park_arg {
+	am_pt_park_fn fn;
+	void *arg;
+	int rc;		 /* what @fn stopped with */
+	unsigned int sw; /* the software bits of the leaf to park */
+};
+
+/* @fn decides on the leaf at s; parking it is the apply op's. */
+static int park_visit(struct pt_walk *w, struct pt_slot *s)
+{
+	struct park_arg *a = w->arg;
+	struct am_pt_leaf l;
+	int rc;
+
+	if (!s->pte)
+		return (int)zero_entries(s);
+	if (pt_is_table(s->pte, s->level)) {
+		pt_descend_table(w, s);
+		return 1;
+	}
+	leaf_of(w->pt, s->pte, s->level, s->va, &l);
+	a->sw = l.sw;
+	rc = a->fn(a->arg, &l, &a->sw);
+	if (rc == AM_PT_PARK) {
+		pt_apply(s);
+		return 1;
+	}
+	if (rc) {
+		a->rc = rc;
+		return PT_STOP;
+	}
+	return 1;
+}
+
+/* Park the leaf at s, whole, with the software bits @fn chose. */
+static int park_apply(struct pt_walk *w, struct pt_slot *s, unsigned int n)
+{
+	struct park_arg *a = w->arg;
+	struct pt_tbl *t = s->t;
+	am_pte_t e, v;
+
+	(void)n;
+	if (s->pte & AM_PTE_CONTIG)
+		pt_unhint_run(w, s, 0, 0); /* out of its run first */
+	e = t->p[s->idx];
+	v = (e & ~(AM_PTE_VALID | AM_PTE_SW_MASK | AM_PTE_CONTIG)) |
+	    ((am_pte_t)(a->sw & 0xfu) << AM_PTE_SW_SHIFT);
+	if (v == e)
+		return 1;
+	pte_store(&t->p[s->idx], v);
+	pt_wrote(w, t->live);
+	if (t->live && (e & AM_PTE_VALID))
+		pt_queue_tlbi(w, s->va, s->level, true);
+	return 1;
+}
+
+static const struct pt_visitor park_visitor = {
+	.visit = park_visit, .apply = park_apply, .deepest = AM_PT_MAX_LEVEL};
+
 /* ------------------------------------------------------------ the calls -- */
 
 /* Refusals are apart and cold: the calls' good paths keep their registers. */
@@ -1162,6 +1223,27 @@ int am_pt_walk(struct am_pt *pt, am_vaddr_t v, uint64_t size, am_pt_leaf_fn fn, 
 	rc = fn ? check_range(pt, va, size) : bad_arg(pt, "walk: NULL callback", 0, 0);
 	if (!rc)
 		rc = walk_leaves(pt, va, size, fn, arg);
+	unlock(pt);
+	return rc;
+}
+
+int am_pt_park_walk(struct am_pt *pt, am_vaddr_t v, uint64_t size, am_pt_park_fn fn, void *arg)
+{
+	uint64_t va = am_va_val(v);
+	struct park_arg a = {.fn = fn, .arg = arg};
+	struct pt_walk w;
+	int rc;
+
+	if (!pt_ready(pt))
+		return AM_EINVAL;
+	lock(pt);
+	rc = fn ? check_range(pt, va, size) : bad_arg(pt, "park walk: NULL callback", 0, 0);
+	if (!rc) {
+		pt_walk_init(&w, pt, &park_visitor, &a, false);
+		rc = pt_run(&w, va, size);
+		pt_finish(&w); /* what was parked, invalidated, also after a stop */
+		rc = rc == PT_STOP ? a.rc : rc;
+	}
 	unlock(pt);
 	return rc;
 }

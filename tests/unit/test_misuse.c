@@ -547,6 +547,14 @@ static int leaf_fn(void *arg, const struct am_pt_leaf *l)
 	return 0;
 }
 
+static int park_fn(void *arg, const struct am_pt_leaf *l, unsigned int *sw)
+{
+	(void)arg;
+	(void)l;
+	(void)sw;
+	return AM_PT_PARK;
+}
+
 static void removed_fn(void *arg, const struct am_pt_leaf *l)
 {
 	(void)arg;
@@ -565,6 +573,7 @@ static void pt_calls_not_ready(struct am_pt *pt)
 	MISUSE(am_pt_populate, (pt, am_va(0), K4), AM_EINVAL, 1);
 	MISUSE(am_pt_query, (pt, am_va(0), &l), AM_EINVAL, 1);
 	MISUSE(am_pt_walk, (pt, am_va(0), K4, leaf_fn, NULL), AM_EINVAL, 1);
+	MISUSE(am_pt_park_walk, (pt, am_va(0), K4, park_fn, NULL), AM_EINVAL, 1);
 	/* finding 2: NULL tables were read through */
 	MISUSE(am_pt_tables, (pt), 0, 1);
 	MISUSE(am_pt_ttbr, (pt), 0, 1);
@@ -738,6 +747,9 @@ static void pt_calls_misuse(void **state)
 	MISUSE(am_pt_query, (&pt, am_va(0x800000), &l), AM_ENOENT, 0);	 /* an answer */
 	MISUSE(am_pt_walk, (&pt, am_va(0), K4, NULL, NULL), AM_EINVAL, 1);
 	MISUSE(am_pt_walk, (&pt, am_va(0), 3, leaf_fn, NULL), AM_EINVAL, 1);
+	MISUSE(am_pt_park_walk, (&pt, am_va(0), K4, NULL, NULL), AM_EINVAL, 1);
+	MISUSE(am_pt_park_walk, (&pt, am_va(0), 3, park_fn, NULL), AM_EINVAL, 1);
+	MISUSE(am_pt_park_walk, (&pt, am_va(1ull << 39), K4, park_fn, NULL), AM_ERANGE, 1);
 	MISUSE(am_pt_unmap_report, (&pt, am_va(M2), K4, NULL, NULL), AM_EINVAL, 1);
 	MISUSE(am_pt_unmap_report, (&pt, am_va(0x400000), 0, removed_fn, NULL), AM_EINVAL, 1);
 	MISUSE(am_pt_unmap_report, (&pt, am_va(~0xfffull), 2 * K4, removed_fn, NULL), AM_EOVERFLOW,

@@ -475,6 +475,81 @@ static void test_template_cache(void **state)
 	check();
 }
 
+/*
+ * am_pt_park_walk(): the callback parks every other page of a contiguous
+ * run and a 2 MiB block whole, with software bits of its choosing; the
+ * parked ones fault (invalidated: the TLB model says so), keep their
+ * descriptor, and the others are untouched. A stop returns the
+ * callback's value with what was parked before it invalidated.
+ */
+struct park_test {
+	unsigned int calls, stop_at;
+};
+
+static int park_odd(void *arg, const struct am_pt_leaf *l, unsigned int *sw)
+{
+	struct park_test *p = arg;
+
+	if (++p->calls == p->stop_at)
+		return -7;
+	if (l->size == K4 && !((am_va_val(l->va) >> 12) & 1))
+		return 0; /* even pages stay */
+	*sw = 5;
+	return AM_PT_PARK;
+}
+
+static void test_park_walk(void **state)
+{
+	struct am_pt *pt = setup(AM_PT_S1_EL2, 39);
+	struct park_test p = {0, 0};
+	struct am_pt_leaf l;
+	const uint64_t va = G1, pa = 0x80000000;
+
+	(void)state;
+	assert_int_equal(am_pt_map(pt, am_va(va), am_pa(pa), 16 * K4, &RW, AM_PT_F_CONTIG), 0);
+	assert_int_equal(am_pt_map(pt, am_va(va + M2), am_pa(pa + M2), M2, &RW, AM_PT_F_BLOCK), 0);
+	assert_int_equal(am_pt_query(pt, am_va(va), &l), 0);
+	assert_int_equal(l.contig, 1);
+	check();
+	tlbm_watch(&H.tlb, va, 2 * M2, K4);
+	tlbm_fill(&H.tlb);
+	assert_int_equal(am_pt_park_walk(pt, am_va(va), 2 * M2, park_odd, &p), 0);
+	check();
+	assert_int_equal(p.calls, 17);
+	for (unsigned int i = 0; i < 16; i++) {
+		assert_int_equal(am_pt_query(pt, am_va(va + i * K4), &l), 0);
+		assert_int_equal(l.contig, 0); /* out of the run */
+		assert_int_equal(l.valid, !(i & 1));
+		assert_int_equal(l.sw, i & 1 ? 5 : 0);
+		assert_int_equal(am_va_val(l.va), va + i * K4);
+		assert_int_equal(am_pa_val(l.pa), pa + i * K4);
+		if (i & 1)
+			expect_fault(va + i * K4, VMSA_ACC_R, VMSA_F_TRANSLATION);
+		else
+			expect_map(va + i * K4, pa + i * K4, VMSA_ACC_R | VMSA_ACC_W);
+	}
+	assert_int_equal(am_pt_query(pt, am_va(va + M2 + 5 * K4), &l), 0);
+	assert_int_equal(l.valid, 0);
+	assert_int_equal(l.size, M2);
+	assert_int_equal(l.sw, 5);
+	expect_fault(va + M2 + 5 * K4, VMSA_ACC_R, VMSA_F_TRANSLATION);
+	/* made valid again by modify, every other bit as it was */
+	assert_int_equal(am_pt_modify(pt, am_va(va + M2), M2, NULL, 0), 0);
+	expect_map(va + M2 + 5 * K4, pa + M2 + 5 * K4, VMSA_ACC_R | VMSA_ACC_W);
+	check();
+
+	/* a stop at the third leaf: the first two decisions stand, invalidated */
+	p = (struct park_test){0, 3};
+	assert_int_equal(am_pt_map(pt, am_va(va + 8 * M2), am_pa(pa), 4 * K4, &RW, 0), 0);
+	tlbm_watch(&H.tlb, va + 8 * M2, 4 * K4, K4);
+	tlbm_fill(&H.tlb);
+	assert_int_equal(am_pt_park_walk(pt, am_va(va + 8 * M2), 4 * K4, park_odd, &p), -7);
+	check();
+	expect_map(va + 8 * M2, pa, VMSA_ACC_R);
+	expect_fault(va + 8 * M2 + K4, VMSA_ACC_R, VMSA_F_TRANSLATION);
+	expect_map(va + 8 * M2 + 3 * K4, pa + 3 * K4, VMSA_ACC_R);
+}
+
 /* Every refusal of map: its code, the log, and nothing changed. */
 static void test_map_refusals(void **state)
 {
@@ -2590,6 +2665,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_init_errors, teardown),
 		cmocka_unit_test_teardown(test_map_pages, teardown),
 		cmocka_unit_test_teardown(test_template_cache, teardown),
+		cmocka_unit_test_teardown(test_park_walk, teardown),
 		cmocka_unit_test_teardown(test_map_refusals, teardown),
 		cmocka_unit_test_teardown(test_block_sizes, teardown),
 		cmocka_unit_test_teardown(test_minimal_random, teardown),
