@@ -9,56 +9,98 @@ SHELL := /bin/bash
 
 B := build
 CORE_SRCS := $(sort $(wildcard src/*/*.c))
-CORE_HDRS := $(wildcard include/armmap/*.h src/*/*.h)
+CORE_HDRS := $(wildcard include/armmap/*.h include/armmap/arch/*/*.h src/*/*.h arch/*/*.h)
 WARN := -Wall -Wextra -Werror -std=c11 -ffreestanding
 CORE_CFLAGS := $(WARN) -Iinclude -fno-common
 
 # ---------------------------------------------------------------- targets --
-# Per target: compiler, flags, size tool. The core builds for each of them.
-# -mstrict-align on AArch64: the library builds tables with the MMU off,
-# where every access is Device memory and an unaligned one faults. No
-# unwind tables on AArch64 (GCC emits .eh_frame there by default): nothing
-# unwinds through a freestanding library, and Linux, Xen and TF-A build
-# without them too.
+# Per target: compiler (CC_<t>), flags (CF_<t>), size tool. The library of
+# each is the core and the backends of its architecture (ARCH_SRCS_<t>).
+# CC_<t> and CF_<t> can be given on the command line (e.g. a hard-float
+# Cortex-M33: make TARGET=cortex-m33 CF_cortex-m33='-Os -mcpu=cortex-m33
+# -mthumb -mfloat-abi=hard -mfpu=fpv5-sp-d16'), as can CONFIG_DEFS (the
+# build options of include/armmap/config.h, -DAM_CONFIG_...); a change of
+# any of them rebuilds that target's library (build/<t>/flags).
+# -mstrict-align on AArch64 (-mno-unaligned-access on the Cortex-R52): the
+# library builds tables with the MMU / MPU off, where every access is
+# Device memory and an unaligned one faults. No unwind tables on AArch64
+# (GCC emits .eh_frame there by default): nothing unwinds through a
+# freestanding library, and Linux, Xen and TF-A build without them too.
+# -fno-pie on AArch64 (Debian's compiler makes PIE code by default): PIE code
+# reaches globals through a GOT the final link places wherever it likes,
+# e.g. outside the memory a guest part of an image maps; AArch64 code of the
+# small code model is PC-relative without it, so it still links into a PIE.
 TARGETS := host aarch64 cortex-m33 cortex-r52 cortex-r82
 CC_host := gcc
 CF_host := -O2
 SIZE_host := size
 CC_aarch64 := aarch64-linux-gnu-gcc
-CF_aarch64 := -O2 -mcpu=cortex-a57 -mgeneral-regs-only -mstrict-align -fno-asynchronous-unwind-tables \
+CF_aarch64 := -O2 -mcpu=cortex-a57 -mgeneral-regs-only -mstrict-align -fno-pie -fno-asynchronous-unwind-tables \
 	-fno-unwind-tables
 SIZE_aarch64 := aarch64-linux-gnu-size
 CC_cortex-m33 := arm-none-eabi-gcc
 CF_cortex-m33 := -Os -mcpu=cortex-m33 -mthumb
 SIZE_cortex-m33 := arm-none-eabi-size
 CC_cortex-r52 := arm-none-eabi-gcc
-CF_cortex-r52 := -Os -mcpu=cortex-r52 -marm
+CF_cortex-r52 := -Os -mcpu=cortex-r52 -marm -mno-unaligned-access
 SIZE_cortex-r52 := arm-none-eabi-size
 CC_cortex-r82 := aarch64-linux-gnu-gcc
-CF_cortex-r82 := -O2 -mcpu=cortex-r82 -mgeneral-regs-only -mstrict-align -fno-asynchronous-unwind-tables \
+CF_cortex-r82 := -O2 -mcpu=cortex-r82 -mgeneral-regs-only -mstrict-align -fno-pie -fno-asynchronous-unwind-tables \
 	-fno-unwind-tables
 SIZE_cortex-r82 := aarch64-linux-gnu-size
+# Always: debug information (no code), and a section per function and
+# object so that a program linked with --gc-sections keeps what it uses.
+LIB_CFLAGS := -g -ffunction-sections -fdata-sections
+CONFIG_DEFS ?=
 
-# The register backends that are part of a target's library (arch/<arch>/).
+# The backends that are part of a target's library (arch/<arch>/*.c; their
+# headers are include/armmap/arch/<arch>/). The host library has none: a
+# hosted program writes its own ops (see README, Integration).
+ARCH_SRCS_aarch64 := $(addprefix arch/aarch64/,el1_mmu.c pool.c pt_ops.c smccc.c spinlock.c)
+ARCH_SRCS_cortex-m33 := arch/armv8m/mpu.c
 ARCH_SRCS_cortex-r52 := arch/armv8r/mpu.c
 ARCH_SRCS_cortex-r82 := arch/armv8r/mpu.c
 
 define target_rules
-$(B)/$(1)/obj/%.o: %.c $(CORE_HDRS) $(wildcard arch/*/*.h) | deps
+TF_$(1) := $$(CC_$(1)) $$(CF_$(1)) $$(LIB_CFLAGS) $$(CONFIG_DEFS)
+ifneq ($$(file <$(B)/$(1)/flags),$$(TF_$(1)))
+$$(shell mkdir -p $(B)/$(1) && printf '%s\n' '$$(TF_$(1))' > $(B)/$(1)/flags)
+endif
+$(B)/$(1)/obj/%.o: %.c $(CORE_HDRS) $(B)/$(1)/flags | deps
 	@mkdir -p $$(dir $$@)
-	$$(CC_$(1)) $(CORE_CFLAGS) -I. $$(CF_$(1)) -c $$< -o $$@
+	$$(CC_$(1)) $(CORE_CFLAGS) -I. $$(CF_$(1)) $$(LIB_CFLAGS) $$(CONFIG_DEFS) -c $$< -o $$@
 $(B)/$(1)/libarmmap.a: $(patsubst %.c,$(B)/$(1)/obj/%.o,$(CORE_SRCS) $(ARCH_SRCS_$(1)))
 	@rm -f $$@
 	$$(patsubst %gcc,%ar,$$(CC_$(1))) rcs $$@ $$^
 endef
 $(foreach t,$(TARGETS),$(eval $(call target_rules,$(t))))
 
-all: $(B)/host/libarmmap.a
+# make [TARGET="t ..."]: the libraries of the targets named (default host;
+# all: every target).
+TARGET ?= host
+LIB_TARGETS := $(if $(filter all,$(TARGET)),$(TARGETS),$(TARGET))
+$(foreach t,$(LIB_TARGETS),$(if $(filter $(t),$(TARGETS)),,$(error unknown TARGET '$(t)'; one of: $(TARGETS) all)))
+all: $(foreach t,$(LIB_TARGETS),$(B)/$(t)/libarmmap.a)
+
+# make install [TARGET="t ..."|all] [PREFIX=/usr/local] [DESTDIR=] [LIBDIR=]
+# [INCLUDEDIR=]: the headers, the libraries of the targets named (built
+# first, with CC_<t>, CF_<t> and CONFIG_DEFS as given), pkg-config files
+# (armmap.pc, armmap-<t>.pc), the CMake package (find_package(armmap)) and
+# CHANGELOG.md; see scripts/install.sh. Like plain make, it installs no
+# packages: a cross target needs its compiler (make size installs them).
+PREFIX ?= /usr/local
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+DESTDIR ?=
+install: $(foreach t,$(LIB_TARGETS),$(B)/$(t)/libarmmap.a)
+	@$(foreach t,$(LIB_TARGETS),AM_CC_$(subst -,_,$(t))='$(CC_$(t))' AM_CF_$(subst -,_,$(t))='$(CF_$(t))') \
+		AM_CONFIG_DEFS='$(CONFIG_DEFS)' scripts/install.sh "$(DESTDIR)" "$(PREFIX)" "$(LIBDIR)" \
+		"$(INCLUDEDIR)" $(foreach t,$(LIB_TARGETS),$(t):$(B)/$(t)/libarmmap.a)
 
 # keep objects made through pattern rules (they are not throw-away intermediates)
 .SECONDARY:
 
-.PHONY: all deps test demo size bench clean format unit cross qemu fresh-check qemu-empty-fw \
+.PHONY: all install deps test demo size bench clean format unit cross qemu fresh-check qemu-empty-fw \
 	fuzz fuzz-cov fuzz-corpus soak linux-guest linux-guest-rerun
 
 # Installing what is missing (scripts/deps.sh) happens only for the goals
@@ -83,7 +125,7 @@ MODEL_SRCS := $(sort $(wildcard model/*.c))
 HOSTARCH_SRCS := $(sort $(wildcard arch/host/*.c))
 # The oracles: invariant checks shared by the unit tests and the fuzzers.
 ORACLE_SRCS := $(sort $(wildcard tests/oracle/*.c))
-TEST_HDRS := $(wildcard model/*.h arch/host/*.h tests/oracle/*.h tests/fuzz/*.h) arch/aarch64/tlbi_range.h
+TEST_HDRS := $(wildcard model/*.h arch/host/*.h tests/oracle/*.h tests/fuzz/*.h)
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(patsubst tests/unit/test_%.c,$(B)/tests/%,$(UNIT_SRCS))
 TEST_LIB_SRCS := $(MODEL_SRCS) $(HOSTARCH_SRCS) $(ORACLE_SRCS)
@@ -236,14 +278,15 @@ QEMU_HYP_HDRS := $(wildcard tests/qemu/hyp_common/*.h)
 M33_CC := arm-none-eabi-gcc
 M33_CFLAGS := $(WARN) -Os -g -mcpu=cortex-m33 -mthumb -Iinclude -I. -ffunction-sections -fdata-sections \
 	-DCON_CAPTURE_LEN=4096u -DCON_FORMAT_CHECK=0
-M33_SRCS := $(CORE_SRCS) $(sort $(wildcard arch/armv8m/*.c) $(QEMU_COMMON_SRCS) $(wildcard tests/qemu/mpu/*.c)) \
-	$(QEMU_MPU_KIT_SRCS) $(wildcard tests/qemu/mpu/*.S)
+M33_SRCS := $(sort $(QEMU_COMMON_SRCS) $(wildcard tests/qemu/mpu/*.c)) $(QEMU_MPU_KIT_SRCS) \
+	$(wildcard tests/qemu/mpu/*.S)
+M33_LIB := $(B)/cortex-m33/libarmmap.a
 M33_IMG := $(B)/qemu/mpu.elf
-$(M33_IMG): $(M33_SRCS) $(CORE_HDRS) $(wildcard arch/armv8m/*.h tests/qemu/mpu/*.h) $(QEMU_COMMON_HDRS) \
+$(M33_IMG): $(M33_SRCS) $(M33_LIB) $(CORE_HDRS) $(wildcard tests/qemu/mpu/*.h) $(QEMU_COMMON_HDRS) \
 		$(QEMU_MPU_KIT_HDRS) $(QEMU_MEM32_INC) tests/qemu/mpu/link.ld | deps
 	@mkdir -p $(dir $@)
 	$(M33_CC) $(M33_CFLAGS) -nostdlib -nostartfiles -T tests/qemu/mpu/link.ld \
-		-Wl,--gc-sections $(M33_SRCS) -lgcc -o $@
+		-Wl,--gc-sections $(M33_SRCS) $(M33_LIB) -lgcc -o $@
 
 # Every QEMU run (make demo and the suites use these same definitions):
 # -nodefaults: none of the default devices and backends the images do not use
@@ -275,14 +318,20 @@ QEMU_MPU := qemu-system-arm -M mps2-an505 $(QEMU_OPTS) -kernel
 A64_CC := aarch64-linux-gnu-gcc
 A64_CFLAGS := $(WARN) -O2 -g -mcpu=cortex-a57 -mgeneral-regs-only -mstrict-align \
 	-fno-pie -Iinclude -I. -ffunction-sections -fdata-sections
-A64_SRCS := $(CORE_SRCS) $(sort $(wildcard arch/aarch64/*.c) $(QEMU_COMMON_SRCS) $(wildcard tests/qemu/mmu/*.c)) \
-	$(sort $(wildcard arch/aarch64/*.S tests/qemu/mmu/*.S))
+# Every AArch64 image links the aarch64 library (core and backends) as a
+# program would; tests/qemu/aarch64 is the images' own scaffolding
+# (exception vectors and reports, probes, the VM entry, PSCI, MMIO traps).
+A64_LIB := $(B)/aarch64/libarmmap.a
+A64_SCAF := $(sort $(wildcard tests/qemu/aarch64/*.c)) $(sort $(wildcard tests/qemu/aarch64/*.S))
+A64_HDRS := $(CORE_HDRS) $(wildcard tests/qemu/aarch64/*.h)
+A64_SRCS := $(sort $(QEMU_COMMON_SRCS) $(wildcard tests/qemu/mmu/*.c)) $(A64_SCAF) \
+	$(sort $(wildcard tests/qemu/mmu/*.S))
 A64_IMG := $(B)/qemu/mmu.elf
-$(A64_IMG): $(A64_SRCS) $(CORE_HDRS) $(wildcard src/*/*.h arch/aarch64/*.h tests/qemu/mmu/*.h) \
+$(A64_IMG): $(A64_SRCS) $(A64_LIB) $(A64_HDRS) $(wildcard tests/qemu/mmu/*.h) \
 		$(QEMU_COMMON_HDRS) tests/qemu/mmu/link.ld | deps
 	@mkdir -p $(dir $@)
 	$(A64_CC) $(A64_CFLAGS) -nostdlib -nostartfiles -static -no-pie -T tests/qemu/mmu/link.ld \
-		-Wl,--gc-sections -Wl,--build-id=none -Wl,--no-warn-rwx-segments $(A64_SRCS) -lgcc -o $@
+		-Wl,--gc-sections -Wl,--build-id=none -Wl,--no-warn-rwx-segments $(A64_SRCS) $(A64_LIB) -lgcc -o $@
 
 QEMU_MMU := qemu-system-aarch64 -M virt,virtualization=on -cpu cortex-a57 -m 1G $(QEMU_OPTS) -kernel
 # The same image on -cpu max (FEAT_TLBIRANGE), its own suite: the semihosting
@@ -300,23 +349,21 @@ QEMU_MMU_MAX := qemu-system-aarch64 -M virt,virtualization=on -cpu max -m 1G $(Q
 GUEST_DIR := tests/qemu/guest
 GUEST_EL1_SRCS := $(GUEST_DIR)/guest.c $(GUEST_DIR)/guest_entry.S
 GUEST_EL1_OBJ := $(B)/qemu/guest-el1.o
-GUEST_SRCS := $(CORE_SRCS) $(sort $(wildcard arch/aarch64/*.c) $(QEMU_COMMON_SRCS) $(QEMU_HYP_SRCS)) \
-	$(GUEST_DIR)/hyp.c tests/qemu/mmu/board.c $(sort $(wildcard arch/aarch64/*.S)) \
-	tests/qemu/mmu/startup.S
+GUEST_SRCS := $(sort $(QEMU_COMMON_SRCS) $(QEMU_HYP_SRCS)) $(A64_SCAF) \
+	$(GUEST_DIR)/hyp.c tests/qemu/mmu/board.c tests/qemu/mmu/startup.S
 GUEST_IMG := $(B)/qemu/guest.elf
-$(GUEST_EL1_OBJ): $(GUEST_EL1_SRCS) $(GUEST_DIR)/abi.h $(QEMU_HYP_HDRS) $(wildcard arch/aarch64/*.h) \
-		$(CORE_HDRS) | deps
+$(GUEST_EL1_OBJ): $(GUEST_EL1_SRCS) $(GUEST_DIR)/abi.h $(QEMU_HYP_HDRS) $(A64_HDRS) | deps
 	@mkdir -p $(dir $@)
 	$(A64_CC) $(A64_CFLAGS) -fno-tree-loop-distribute-patterns -nostdlib -nostartfiles -r \
 		$(GUEST_EL1_SRCS) -o $@
 	@undef=$$($(patsubst %gcc,%nm,$(A64_CC)) -u $@); if [ -n "$$undef" ]; then \
 	  echo "$@: the guest part calls outside itself:"; echo "$$undef"; rm -f $@; exit 1; fi
-$(GUEST_IMG): $(GUEST_SRCS) $(GUEST_EL1_OBJ) $(CORE_HDRS) $(wildcard src/*/*.h arch/aarch64/*.h) \
+$(GUEST_IMG): $(GUEST_SRCS) $(GUEST_EL1_OBJ) $(A64_LIB) $(A64_HDRS) \
 		$(GUEST_DIR)/abi.h tests/qemu/mmu/image.h $(QEMU_COMMON_HDRS) $(QEMU_HYP_HDRS) $(GUEST_DIR)/link.ld | deps
 	@mkdir -p $(dir $@)
 	$(A64_CC) $(A64_CFLAGS) -nostdlib -nostartfiles -static -no-pie -T $(GUEST_DIR)/link.ld \
 		-Wl,--gc-sections -Wl,--build-id=none -Wl,--no-warn-rwx-segments $(GUEST_SRCS) \
-		$(GUEST_EL1_OBJ) -lgcc -o $@
+		$(GUEST_EL1_OBJ) $(A64_LIB) -lgcc -o $@
 
 QEMU_GUEST := $(QEMU_MMU)
 
@@ -331,30 +378,27 @@ QEMU_GUEST := $(QEMU_MMU)
 # entry points, so that its copy does not clash with the hypervisor's.
 MG_DIR := tests/qemu/mmio_guard
 MG_EL1_SRCS := $(MG_DIR)/guest.c $(MG_DIR)/guest_entry.S \
-	$(sort $(wildcard src/core/*.c src/pt/*.c src/mmio_guard/*.c)) \
-	$(addprefix arch/aarch64/,pt_ops.c spinlock.c exc.c el1_mmu.c smccc.c vectors.S probe.S)
+	$(addprefix tests/qemu/aarch64/,exc.c vectors.S probe.S)
 MG_EL1_GLOBALS := mg_guest_entry mg_boot_vectors mg_rd32_insn mg_wr32_insn
 MG_EL1_OBJ := $(B)/qemu/mmio_guard-el1.o
-MG_SRCS := $(CORE_SRCS) $(sort $(wildcard arch/aarch64/*.c) $(QEMU_COMMON_SRCS) $(QEMU_HYP_SRCS)) \
-	$(MG_DIR)/hyp.c tests/qemu/mmu/board.c $(sort $(wildcard arch/aarch64/*.S)) \
-	tests/qemu/mmu/startup.S
+MG_SRCS := $(sort $(QEMU_COMMON_SRCS) $(QEMU_HYP_SRCS)) $(A64_SCAF) \
+	$(MG_DIR)/hyp.c tests/qemu/mmu/board.c tests/qemu/mmu/startup.S
 MG_IMG := $(B)/qemu/mmio_guard.elf
-$(MG_EL1_OBJ): $(MG_EL1_SRCS) $(MG_DIR)/abi.h $(QEMU_HYP_HDRS) $(wildcard arch/aarch64/*.h) \
-		$(CORE_HDRS) | deps
+$(MG_EL1_OBJ): $(MG_EL1_SRCS) $(A64_LIB) $(MG_DIR)/abi.h $(QEMU_HYP_HDRS) $(A64_HDRS) | deps
 	@mkdir -p $(dir $@)
 	$(A64_CC) $(A64_CFLAGS) -fno-tree-loop-distribute-patterns -nostdlib -nostartfiles -r \
-		$(MG_EL1_SRCS) -o $@.all
+		$(MG_EL1_SRCS) $(A64_LIB) -o $@.all
 	@undef=$$($(patsubst %gcc,%nm,$(A64_CC)) -u $@.all); if [ -n "$$undef" ]; then \
 	  echo "$@: the guest part calls outside itself:"; echo "$$undef"; rm -f $@.all; exit 1; fi
 	$(patsubst %gcc,%objcopy,$(A64_CC)) $(addprefix --keep-global-symbol=,$(MG_EL1_GLOBALS)) \
 		$@.all $@
 	@rm -f $@.all
-$(MG_IMG): $(MG_SRCS) $(MG_EL1_OBJ) $(CORE_HDRS) $(wildcard src/*/*.h arch/aarch64/*.h) \
+$(MG_IMG): $(MG_SRCS) $(MG_EL1_OBJ) $(A64_LIB) $(A64_HDRS) \
 		$(MG_DIR)/abi.h tests/qemu/mmu/image.h $(QEMU_COMMON_HDRS) $(QEMU_HYP_HDRS) $(MG_DIR)/link.ld | deps
 	@mkdir -p $(dir $@)
 	$(A64_CC) $(A64_CFLAGS) -nostdlib -nostartfiles -static -no-pie -T $(MG_DIR)/link.ld \
 		-Wl,--gc-sections -Wl,--build-id=none -Wl,--no-warn-rwx-segments $(MG_SRCS) \
-		$(MG_EL1_OBJ) -lgcc -o $@
+		$(MG_EL1_OBJ) $(A64_LIB) -lgcc -o $@
 
 QEMU_MMIO_GUARD := $(QEMU_MMU)
 
@@ -364,15 +408,14 @@ QEMU_MMIO_GUARD := $(QEMU_MMU)
 # (tests/qemu/hyp_common), the fatal-exception report, the attributes and the
 # PA size; its own link.ld gives each CPU a stack.
 SMP_DIR := tests/qemu/smp
-SMP_SRCS := $(CORE_SRCS) $(sort $(wildcard arch/aarch64/*.c) $(QEMU_COMMON_SRCS) $(QEMU_HYP_SRCS)) \
-	$(sort $(wildcard $(SMP_DIR)/*.c)) tests/qemu/mmu/board.c $(sort $(wildcard arch/aarch64/*.S)) \
-	tests/qemu/mmu/startup.S
+SMP_SRCS := $(sort $(QEMU_COMMON_SRCS) $(QEMU_HYP_SRCS)) $(A64_SCAF) \
+	$(sort $(wildcard $(SMP_DIR)/*.c)) tests/qemu/mmu/board.c tests/qemu/mmu/startup.S
 SMP_IMG := $(B)/qemu/smp.elf
-$(SMP_IMG): $(SMP_SRCS) $(CORE_HDRS) $(wildcard src/*/*.h arch/aarch64/*.h $(SMP_DIR)/*.h) \
+$(SMP_IMG): $(SMP_SRCS) $(A64_LIB) $(A64_HDRS) $(wildcard $(SMP_DIR)/*.h) \
 		tests/qemu/mmu/image.h $(QEMU_COMMON_HDRS) $(QEMU_HYP_HDRS) $(SMP_DIR)/link.ld | deps
 	@mkdir -p $(dir $@)
 	$(A64_CC) $(A64_CFLAGS) -nostdlib -nostartfiles -static -no-pie -T $(SMP_DIR)/link.ld \
-		-Wl,--gc-sections -Wl,--build-id=none -Wl,--no-warn-rwx-segments $(SMP_SRCS) -lgcc -o $@
+		-Wl,--gc-sections -Wl,--build-id=none -Wl,--no-warn-rwx-segments $(SMP_SRCS) $(A64_LIB) -lgcc -o $@
 
 QEMU_SMP := qemu-system-aarch64 -M virt,virtualization=on -cpu cortex-a57 -m 1G -smp 4 $(QEMU_OPTS) -kernel
 
@@ -387,29 +430,29 @@ R52_DIR := tests/qemu/r52
 R52_CC := arm-none-eabi-gcc
 R52_CFLAGS := $(WARN) -O2 -g -mcpu=cortex-r52 -marm -mfloat-abi=soft -mno-unaligned-access \
 	-Iinclude -I. -ffunction-sections -fdata-sections -DCON_FORMAT_CHECK=0
-R52_EL1_SRCS := $(R52_DIR)/guest.c $(R52_DIR)/guest_entry.S \
-	$(sort $(wildcard src/core/*.c src/mpu/*.c)) arch/armv8r/mpu.c
+R52_EL1_SRCS := $(R52_DIR)/guest.c $(R52_DIR)/guest_entry.S
+R52_LIB := $(B)/cortex-r52/libarmmap.a
 R52_EL1_GLOBALS := guest_entry guest_ld_insn
 R52_EL1_OBJ := $(B)/qemu/r52-el1.o
-R52_SRCS := $(sort $(wildcard src/core/*.c src/mpu/*.c)) arch/armv8r/mpu.c $(QEMU_COMMON_SRCS) \
+R52_SRCS := $(QEMU_COMMON_SRCS) \
 	$(QEMU_MPU_KIT_SRCS) $(R52_DIR)/main.c $(R52_DIR)/board.c $(R52_DIR)/startup.S
-R52_HDRS := $(CORE_HDRS) $(wildcard arch/armv8r/*.h $(R52_DIR)/*.h) $(QEMU_MPU_KIT_HDRS) \
+R52_HDRS := $(CORE_HDRS) $(wildcard $(R52_DIR)/*.h) $(QEMU_MPU_KIT_HDRS) \
 	$(QEMU_COMMON_HDRS) $(QEMU_MEM32_INC)
 R52_IMG := $(B)/qemu/r52.elf
-$(R52_EL1_OBJ): $(R52_EL1_SRCS) $(R52_HDRS) | deps
+$(R52_EL1_OBJ): $(R52_EL1_SRCS) $(R52_LIB) $(R52_HDRS) | deps
 	@mkdir -p $(dir $@)
 	$(R52_CC) $(R52_CFLAGS) -fno-tree-loop-distribute-patterns -nostdlib -nostartfiles -r \
-		$(R52_EL1_SRCS) -lgcc -o $@.all
+		$(R52_EL1_SRCS) $(R52_LIB) -lgcc -o $@.all
 	@undef=$$(arm-none-eabi-nm -u $@.all | grep -v ' __guest_'); if [ -n "$$undef" ]; then \
 	  echo "$@: the guest part calls outside itself (link.ld's __guest_* aside):"; \
 	  echo "$$undef"; rm -f $@.all; exit 1; fi
 	arm-none-eabi-objcopy $(addprefix --keep-global-symbol=,$(R52_EL1_GLOBALS)) $@.all $@
 	@rm -f $@.all
-$(R52_IMG): $(R52_SRCS) $(R52_EL1_OBJ) $(R52_HDRS) $(R52_DIR)/link.ld | deps
+$(R52_IMG): $(R52_SRCS) $(R52_EL1_OBJ) $(R52_LIB) $(R52_HDRS) $(R52_DIR)/link.ld | deps
 	@mkdir -p $(dir $@)
 	$(R52_CC) $(R52_CFLAGS) -nostdlib -nostartfiles -static -T $(R52_DIR)/link.ld \
 		-Wl,--gc-sections -Wl,--build-id=none -Wl,--no-warn-rwx-segments $(R52_SRCS) \
-		$(R52_EL1_OBJ) -lgcc -o $@
+		$(R52_EL1_OBJ) $(R52_LIB) -lgcc -o $@
 QEMU_R52 := qemu-system-arm -M mps3-an536 $(QEMU_OPTS) -kernel
 
 # The Linux guest: an unmodified Debian arm64 kernel (linux-image-cloud-arm64)
@@ -438,16 +481,15 @@ linux-guest: $(LINUX_STAMP)
 # guest.dts through cpp with layout.h, the one copy of the addresses, which
 # scripts/run-linux.sh reads too.
 LX_DIR := tests/qemu/linux
-LX_SRCS := $(CORE_SRCS) $(sort $(wildcard arch/aarch64/*.c) $(QEMU_COMMON_SRCS) $(QEMU_HYP_SRCS)) \
-	$(LX_DIR)/hyp.c tests/qemu/mmu/board.c $(sort $(wildcard arch/aarch64/*.S)) \
-	tests/qemu/mmu/startup.S
+LX_SRCS := $(sort $(QEMU_COMMON_SRCS) $(QEMU_HYP_SRCS)) $(A64_SCAF) \
+	$(LX_DIR)/hyp.c tests/qemu/mmu/board.c tests/qemu/mmu/startup.S
 LX_IMG := $(B)/qemu/linux.elf
 LX_HDRS := $(wildcard $(LX_DIR)/*.h)
-$(LX_IMG): $(LX_SRCS) $(CORE_HDRS) $(wildcard src/*/*.h arch/aarch64/*.h) $(LX_HDRS) \
+$(LX_IMG): $(LX_SRCS) $(A64_LIB) $(A64_HDRS) $(LX_HDRS) \
 		$(QEMU_COMMON_HDRS) $(QEMU_HYP_HDRS) $(LX_DIR)/link.ld | deps
 	@mkdir -p $(dir $@)
 	$(A64_CC) $(A64_CFLAGS) -nostdlib -nostartfiles -static -no-pie -T $(LX_DIR)/link.ld \
-		-Wl,--gc-sections -Wl,--build-id=none -Wl,--no-warn-rwx-segments $(LX_SRCS) -lgcc -o $@
+		-Wl,--gc-sections -Wl,--build-id=none -Wl,--no-warn-rwx-segments $(LX_SRCS) $(A64_LIB) -lgcc -o $@
 LX_REFUSE := $(B)/qemu/linux-refuse.bin
 $(LX_REFUSE): $(LX_DIR)/refuse.c $(LX_DIR)/refuse.ld $(LX_HDRS) | deps
 	@mkdir -p $(dir $@)
@@ -467,7 +509,7 @@ QEMU_LINUX := qemu-system-aarch64 -M virt,virtualization=on -cpu cortex-a57 -m 5
 # Every suite prints `<suite>: N passed, M failed`; scripts/run-suites.sh
 # runs them all and closes with the total.
 SUITES := $(patsubst $(B)/tests/%,unit-%,$(UNIT_BINS)) config-reduced $(addprefix tsan-,$(TSAN_TESTS)) \
-	fuzz-replay soak-slice cross-build addr-types qemu-mpu qemu-r52 qemu-mmu qemu-mmu-max qemu-guest \
+	fuzz-replay soak-slice cross-build addr-types install qemu-mpu qemu-r52 qemu-mmu qemu-mmu-max qemu-guest \
 	qemu-mmio-guard qemu-smp qemu-linux
 
 # Each suite builds what it runs, so one that does not build is counted as
@@ -495,6 +537,9 @@ suite-cross-build: | deps
 
 suite-addr-types: | deps
 	@scripts/addr-types.sh
+
+suite-install: | deps
+	@scripts/install-check.sh
 
 suite-qemu-mpu: $(M33_IMG) | qemu-empty-fw
 	@scripts/run-qemu.sh qemu-mpu 60 $(QEMU_MPU) $(M33_IMG)
@@ -602,10 +647,10 @@ bench: deps $(B)/bench/bench_mpu $(B)/bench/bench_pt $(B)/bench/bench_pt_timing
 # linker puts them (a loop across a 32-byte fetch window ran at half speed),
 # which any edit moves. The padding would add instructions to the counts.
 BENCH_PT_SRCS := bench/bench_pt.c bench/bench_pt_calls.c
-$(B)/bench/bench_pt: $(BENCH_PT_SRCS) bench/bench_pt.h bench/bench.h arch/aarch64/tlbi_range.h $(CORE_SRCS) $(CORE_HDRS) | deps
+$(B)/bench/bench_pt: $(BENCH_PT_SRCS) bench/bench_pt.h bench/bench.h $(CORE_SRCS) $(CORE_HDRS) | deps
 	@mkdir -p $(dir $@)
 	gcc $(BENCH_CFLAGS) $(BENCH_PT_SRCS) $(CORE_SRCS) -o $@
-$(B)/bench/bench_pt_timing: $(BENCH_PT_SRCS) bench/bench_pt.h bench/bench.h arch/aarch64/tlbi_range.h $(CORE_SRCS) $(CORE_HDRS) | deps
+$(B)/bench/bench_pt_timing: $(BENCH_PT_SRCS) bench/bench_pt.h bench/bench.h $(CORE_SRCS) $(CORE_HDRS) | deps
 	@mkdir -p $(dir $@)
 	gcc $(BENCH_CFLAGS) -falign-loops=32 $(BENCH_PT_SRCS) $(CORE_SRCS) -o $@
 $(B)/bench/bench_mpu: bench/bench_mpu.c bench/bench.h $(CORE_SRCS) $(CORE_HDRS) | deps

@@ -7,8 +7,7 @@
  */
 #include <armmap/errors.h>
 
-#include "arch/aarch64/el1_mmu.h"
-#include "arch/aarch64/vm.h"
+#include <armmap/arch/aarch64/el1_mmu.h>
 
 int am_aarch64_el1_mmu_enable(uint64_t mair, uint64_t tcr, uint64_t ttbr)
 {

@@ -9,93 +9,13 @@
  */
 #include <armmap/errors.h>
 
-#include "arch/aarch64/pt_ops.h"
-#include "arch/aarch64/sysreg.h"
+#include <armmap/arch/aarch64/pt_ops.h>
+#include <armmap/arch/aarch64/sysreg.h>
 #include "arch/aarch64/tlbi_range.h"
 
 #define GRANULE 4096u
 #define VA_OPERAND_MASK 0x00000fffffffffffull /* VA[55:12] in bits [43:0] */
 #define ASID_SHIFT 48
-
-/* ---------------------------------------------------------------------- */
-/* Table pages                                                             */
-/* ---------------------------------------------------------------------- */
-
-int am_aarch64_pt_ctx_init(struct am_aarch64_pt_ctx *ctx, void *pool, size_t bytes)
-{
-	unsigned int i;
-
-	if (!ctx || !pool || ((uintptr_t)pool & (GRANULE - 1)) || !bytes || (bytes & (GRANULE - 1)))
-		return AM_EINVAL;
-	if (bytes / GRANULE > AM_AARCH64_POOL_MAX_PAGES)
-		return AM_ERANGE;
-	ctx->pool = pool;
-	ctx->pages = (unsigned int)(bytes / GRANULE);
-	ctx->in_use = 0;
-	ctx->limit = ctx->pages;
-	ctx->hint = 0;
-	for (i = 0; i < AM_AARCH64_POOL_MAX_PAGES / 64; i++)
-		ctx->used[i] = 0;
-	ctx->tlbi_range = am_aarch64_has_tlbi_range();
-	ctx->lock = NULL;
-	ctx->allocs = ctx->frees = ctx->alloc_fails = ctx->bad_frees = 0;
-	ctx->tlbis = ctx->tlbi_ranges = ctx->tlbi_alls = ctx->publishes = ctx->completes = 0;
-	return 0;
-}
-
-static bool page_used(const struct am_aarch64_pt_ctx *c, unsigned int i)
-{
-	return (c->used[i / 64] >> (i % 64)) & 1u;
-}
-
-void *am_aarch64_alloc_table(void *ctx, am_paddr_t *pa)
-{
-	struct am_aarch64_pt_ctx *c = ctx;
-	unsigned int n, i;
-
-	if (!c || !pa || c->in_use >= c->limit || c->in_use >= c->pages) {
-		if (c)
-			c->alloc_fails++;
-		return NULL;
-	}
-	for (n = 0; n < c->pages; n++) {
-		i = (c->hint + n) % c->pages;
-		if (page_used(c, i))
-			continue;
-		c->used[i / 64] |= 1ull << (i % 64);
-		c->in_use++;
-		c->allocs++;
-		c->hint = (i + 1) % c->pages;
-		*pa = am_pa((uintptr_t)(c->pool + (size_t)i * GRANULE));
-		return c->pool + (size_t)i * GRANULE;
-	}
-	c->alloc_fails++; /* not reached: in_use < pages means a free bit */
-	return NULL;
-}
-
-void am_aarch64_free_table(void *ctx, void *table, am_paddr_t pa)
-{
-	struct am_aarch64_pt_ctx *c = ctx;
-	uintptr_t off;
-	unsigned int i;
-
-	if (!c)
-		return;
-	off = (uintptr_t)table - (uintptr_t)c->pool;
-	if ((uintptr_t)table < (uintptr_t)c->pool || (off & (GRANULE - 1)) ||
-	    off / GRANULE >= c->pages || am_pa_val(pa) != (uintptr_t)table) {
-		c->bad_frees++; /* not ours, or PA and VA disagree */
-		return;
-	}
-	i = (unsigned int)(off / GRANULE);
-	if (!page_used(c, i)) {
-		c->bad_frees++; /* double free */
-		return;
-	}
-	c->used[i / 64] &= ~(1ull << (i % 64));
-	c->in_use--;
-	c->frees++;
-}
 
 /* ---------------------------------------------------------------------- */
 /* TLB maintenance                                                         */

@@ -3,8 +3,7 @@
  * AArch64 EL1: owns the SMCCC hypercall the MMIO guard tracker's transport
  * makes, and its optional count.
  */
-#include "arch/aarch64/smccc.h"
-#include "arch/aarch64/vm.h"
+#include <armmap/arch/aarch64/smccc.h>
 
 int64_t am_aarch64_smccc_hvc(void *ctx, uint32_t fid, uint64_t arg)
 {

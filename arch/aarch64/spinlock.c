@@ -3,7 +3,7 @@
  * AArch64 ticket spinlock: owns the exclusive (Armv8.0) and LSE sequences
  * that take a ticket, wait for it in WFE, and serve the next one.
  */
-#include "arch/aarch64/spinlock.h"
+#include <armmap/arch/aarch64/spinlock.h>
 
 #define TICKET_ONE (1u << 16) /* adds one to next */
 

@@ -6,7 +6,7 @@
  */
 #include <armmap/errors.h>
 
-#include "arch/armv8m/mpu.h"
+#include <armmap/arch/armv8m/mpu.h>
 
 #define REG32(a) (*(volatile uint32_t *)(uintptr_t)(a))
 

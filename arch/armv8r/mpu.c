@@ -7,7 +7,7 @@
  */
 #include <armmap/errors.h>
 
-#include "arch/armv8r/mpu.h"
+#include <armmap/arch/armv8r/mpu.h>
 
 static struct am_armv8r_ctx default_ctx;
 

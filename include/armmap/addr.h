@@ -22,6 +22,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* A physical address: what a translation outputs, where a table lives. */
 typedef struct {
 	uint64_t pa;
@@ -180,5 +184,9 @@ static inline am_mfn_t am_pa_to_mfn(am_paddr_t pa)
 {
 	return am_mfn(pa.pa >> AM_FRAME_SHIFT);
 }
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

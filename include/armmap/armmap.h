@@ -3,6 +3,7 @@
 #ifndef ARMMAP_ARMMAP_H
 #define ARMMAP_ARMMAP_H
 
+#include <armmap/version.h>
 #include <armmap/config.h>
 #include <armmap/addr.h>
 #include <armmap/types.h>

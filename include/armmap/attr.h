@@ -10,6 +10,10 @@
 
 #include <armmap/types.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Memory types, strongest ordering first. */
 enum am_mem_type {
 	AM_MT_DEVICE_nGnRnE = 0,
@@ -40,21 +44,56 @@ struct am_attr {
 	uint8_t sh;    /* enum am_shareability */
 };
 
-/* Convenience sets for the usual hypervisor and firmware mappings. */
-#define AM_ATTR_RW_DATA \
-	((struct am_attr){ AM_PERM_R | AM_PERM_W, AM_MT_NORMAL_WB, AM_SH_INNER })
-#define AM_ATTR_RO_DATA ((struct am_attr){ AM_PERM_R, AM_MT_NORMAL_WB, AM_SH_INNER })
-#define AM_ATTR_RX_TEXT \
-	((struct am_attr){ AM_PERM_R | AM_PERM_X, AM_MT_NORMAL_WB, AM_SH_INNER })
-#define AM_ATTR_DEVICE \
-	((struct am_attr){ AM_PERM_R | AM_PERM_W, AM_MT_DEVICE_nGnRE, AM_SH_OUTER })
+/*
+ * Convenience sets for the usual hypervisor and firmware mappings.
+ *
+ * AM_ATTR_RW_DATA, AM_ATTR_RO_DATA, AM_ATTR_RX_TEXT, AM_ATTR_DEVICE are
+ * constants to copy, to take the address of (&AM_ATTR_RW_DATA) for a call,
+ * and to use in static initialisers (a boot table), from C (a compound
+ * literal; in a static initialiser under strict ISO C, -pedantic, use the
+ * AM_ATTR_*_INIT forms) and from C++ (a constexpr object of the header).
+ * The library also holds one named copy of each, am_attr_rw_data ..., for
+ * a caller that wants the same address everywhere.
+ */
+/* clang-format off */
+#define AM_ATTR_RW_DATA_INIT { AM_PERM_R | AM_PERM_W, AM_MT_NORMAL_WB, AM_SH_INNER }
+#define AM_ATTR_RO_DATA_INIT { AM_PERM_R, AM_MT_NORMAL_WB, AM_SH_INNER }
+#define AM_ATTR_RX_TEXT_INIT { AM_PERM_R | AM_PERM_X, AM_MT_NORMAL_WB, AM_SH_INNER }
+#define AM_ATTR_DEVICE_INIT { AM_PERM_R | AM_PERM_W, AM_MT_DEVICE_nGnRE, AM_SH_OUTER }
+/* clang-format on */
+
+extern const struct am_attr am_attr_rw_data;
+extern const struct am_attr am_attr_ro_data;
+extern const struct am_attr am_attr_rx_text;
+extern const struct am_attr am_attr_device;
+
+#ifdef __cplusplus
+} /* extern "C" */
+namespace armmap_detail
+{
+static constexpr am_attr attr_rw_data = AM_ATTR_RW_DATA_INIT;
+static constexpr am_attr attr_ro_data = AM_ATTR_RO_DATA_INIT;
+static constexpr am_attr attr_rx_text = AM_ATTR_RX_TEXT_INIT;
+static constexpr am_attr attr_device = AM_ATTR_DEVICE_INIT;
+} /* namespace armmap_detail */
+extern "C" {
+#define AM_ATTR_RW_DATA (::armmap_detail::attr_rw_data)
+#define AM_ATTR_RO_DATA (::armmap_detail::attr_ro_data)
+#define AM_ATTR_RX_TEXT (::armmap_detail::attr_rx_text)
+#define AM_ATTR_DEVICE (::armmap_detail::attr_device)
+#else
+#define AM_ATTR_RW_DATA ((struct am_attr)AM_ATTR_RW_DATA_INIT)
+#define AM_ATTR_RO_DATA ((struct am_attr)AM_ATTR_RO_DATA_INIT)
+#define AM_ATTR_RX_TEXT ((struct am_attr)AM_ATTR_RX_TEXT_INIT)
+#define AM_ATTR_DEVICE ((struct am_attr)AM_ATTR_DEVICE_INIT)
+#endif
 
 /* Bits of am_attr_diff(): which attribute differs. */
-#define AM_ATTR_DIFF_PERM 0x01u  /* read / write permission */
-#define AM_ATTR_DIFF_XN 0x02u    /* execute-never */
-#define AM_ATTR_DIFF_USER 0x04u  /* unprivileged access */
+#define AM_ATTR_DIFF_PERM 0x01u	 /* read / write permission */
+#define AM_ATTR_DIFF_XN 0x02u	 /* execute-never */
+#define AM_ATTR_DIFF_USER 0x04u	 /* unprivileged access */
 #define AM_ATTR_DIFF_MTYPE 0x08u /* memory type */
-#define AM_ATTR_DIFF_SH 0x10u    /* shareability */
+#define AM_ATTR_DIFF_SH 0x10u	 /* shareability */
 #define AM_ATTR_DIFF_ALL 0x1fu
 
 /*
@@ -88,5 +127,9 @@ static inline bool am_attr_is_device(const struct am_attr *a)
  * fallback hook).
  */
 int am_mair_byte(unsigned int mtype);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

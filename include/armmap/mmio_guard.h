@@ -18,6 +18,10 @@
 #include <armmap/pt.h>
 #include <armmap/types.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* ------------------------------------------------------------ the ABI -- */
 
 #define AM_SMCCC_SUCCESS 0
@@ -209,5 +213,9 @@ bool am_mmio_hyp_allowed(const struct am_mmio_hyp *h, uint64_t ipa, uint64_t siz
 
 /* am_mmio_hyp_guarded() - granules guarded now. */
 unsigned int am_mmio_hyp_guarded(const struct am_mmio_hyp *h);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

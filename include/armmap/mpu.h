@@ -26,6 +26,10 @@
 #include <armmap/config.h>
 #include <armmap/types.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /*
  * An address of the MPU API: on an MPU system the address the CPU uses is
  * the physical one, a plain integer (the translation side's am_paddr_t is
@@ -345,5 +349,9 @@ unsigned int am_mpu_capacity(const struct am_mpu_map *m);
 
 /* am_mpu_mair() - the MAIR value the map's attr_index implies (0 if not ready). */
 uint64_t am_mpu_mair(const struct am_mpu_map *m);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

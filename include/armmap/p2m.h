@@ -18,6 +18,10 @@
 #include <armmap/pt.h>
 #include <armmap/types.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* am_gfn_t, am_mfn_t, AM_GFN_INVALID, AM_MFN_INVALID: armmap/addr.h */
 
 /* ---------------------------------------------------------------------- */
@@ -285,5 +289,9 @@ int am_p2m_remove_physmap(struct am_p2m *p2m, am_gfn_t gfn, am_mfn_t expect);
  * out of range).
  */
 int am_p2m_gnttab_gfn(struct am_p2m *p2m, uint32_t idx, am_gfn_t *gfn);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -38,6 +38,10 @@
 #include <armmap/config.h>
 #include <armmap/types.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* A translation-table descriptor. */
 typedef uint64_t am_pte_t;
 
@@ -536,5 +540,9 @@ uint64_t am_pt_ttbr(const struct am_pt *pt);
 uint64_t am_pt_tcr(const struct am_pt *pt);
 /* am_pt_mair() - the MAIR value the table's attr_index implies (stage 1). */
 uint64_t am_pt_mair(const struct am_pt *pt);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

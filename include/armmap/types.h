@@ -12,6 +12,10 @@
 
 #include <armmap/addr.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Log levels of struct am_log_rec. */
 enum am_log_level {
 	AM_LOG_ERR = 0,
@@ -94,5 +98,9 @@ typedef void (*am_log_fn)(void *ctx, const struct am_log_rec *rec);
  * lock: set it once, before the calls that could use it.
  */
 void am_log_set_fallback(am_log_fn fn, void *ctx);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -5,6 +5,11 @@
 
 #include "internal.h"
 
+const struct am_attr am_attr_rw_data = AM_ATTR_RW_DATA_INIT;
+const struct am_attr am_attr_ro_data = AM_ATTR_RO_DATA_INIT;
+const struct am_attr am_attr_rx_text = AM_ATTR_RX_TEXT_INIT;
+const struct am_attr am_attr_device = AM_ATTR_DEVICE_INIT;
+
 int am_attr_validate(const struct am_attr *a)
 {
 	if (!a || (a->perm & ~AM_PERM_MASK) || a->mtype >= AM_MT_COUNT || a->sh == 1 ||

@@ -1275,6 +1275,25 @@ static unsigned int header_functions(const char *path, char names[][64], unsigne
 			bol = true;
 			continue;
 		}
+		if (bol && !strncmp(buf + i, "#ifdef __cplusplus", 18)) {
+			/* C++ only (extern "C" braces, constexpr copies): skip to its
+			 * #else or #endif, nested conditionals included */
+			int nest = 0;
+
+			for (i++; i < len; i++) {
+				if (buf[i] != '#' || buf[i - 1] != '\n')
+					continue;
+				if (!strncmp(buf + i, "#if", 3))
+					nest++;
+				else if (!strncmp(buf + i, "#endif", 6) && nest-- == 0)
+					break;
+				else if (!strncmp(buf + i, "#else", 5) && nest == 0)
+					break;
+			}
+			while (i < len && buf[i] != '\n')
+				i++;
+			continue;
+		}
 		if (bol && buf[i] == '#') { /* a preprocessor line, with its continuations */
 			while (i < len && !(buf[i] == '\n' && buf[i - 1] != '\\'))
 				i++;

@@ -17,7 +17,7 @@
 #include <armmap/errors.h>
 #include <armmap/p2m.h>
 
-#include "arch/aarch64/vm.h"
+#include "tests/qemu/aarch64/vm.h"
 #include "tests/qemu/guest/abi.h"
 #include "tests/qemu/hyp_common/guest.h"
 

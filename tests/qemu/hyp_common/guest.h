@@ -14,7 +14,7 @@
 
 #ifndef __ASSEMBLER__
 
-#include "arch/aarch64/vm.h"
+#include "tests/qemu/aarch64/vm.h"
 
 /* A hypercall with up to three arguments. */
 static inline struct am_aarch64_hvc_res gh_hvc(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3)

@@ -4,7 +4,7 @@
 
 #include <armmap/errors.h>
 
-#include "arch/aarch64/el1_mmu.h"
+#include <armmap/arch/aarch64/el1_mmu.h>
 #include "tests/qemu/common/check.h"
 #include "tests/qemu/hyp_common/relay.h"
 

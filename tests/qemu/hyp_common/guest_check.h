@@ -19,8 +19,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "arch/aarch64/exc.h"
-#include "arch/aarch64/vm.h"
+#include "tests/qemu/aarch64/exc.h"
+#include "tests/qemu/aarch64/vm.h"
 #include "tests/qemu/hyp_common/guest_abi.h"
 #include "tests/qemu/hyp_common/hyp.h"
 

@@ -5,7 +5,7 @@
  */
 #include <armmap/errors.h>
 
-#include "arch/aarch64/sysreg.h"
+#include <armmap/arch/aarch64/sysreg.h>
 #include "tests/qemu/common/check.h"
 #include "tests/qemu/hyp_common/hyp.h"
 

@@ -19,8 +19,8 @@
 #include <armmap/p2m.h>
 #include <armmap/pt.h>
 
-#include "arch/aarch64/exc.h"
-#include "arch/aarch64/pt_ops.h"
+#include "tests/qemu/aarch64/exc.h"
+#include <armmap/arch/aarch64/pt_ops.h>
 
 /* One identity-mapped range of the hypervisor's EL2 stage 1. */
 struct hyp_region {

@@ -2,7 +2,7 @@
 /* The hypervisor images' guest-message relay, fatal-exception report and EL2 start. */
 #include "tests/qemu/hyp_common/relay.h"
 
-#include "arch/aarch64/sysreg.h"
+#include <armmap/arch/aarch64/sysreg.h>
 #include "tests/qemu/common/check.h"
 
 const char *relay_str(uint64_t ipa, uint64_t lo, uint64_t hi)

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "arch/aarch64/exc.h"
+#include "tests/qemu/aarch64/exc.h"
 
 /* A NUL-terminated string of at most 200 bytes in [lo, hi) (IPA == PA), or NULL. */
 const char *relay_str(uint64_t ipa, uint64_t lo, uint64_t hi);

@@ -40,10 +40,10 @@
 #include <armmap/p2m.h>
 #include <armmap/pt.h>
 
-#include "arch/aarch64/exc.h"
-#include "arch/aarch64/pt_ops.h"
-#include "arch/aarch64/sysreg.h"
-#include "arch/aarch64/vm.h"
+#include "tests/qemu/aarch64/exc.h"
+#include <armmap/arch/aarch64/pt_ops.h>
+#include <armmap/arch/aarch64/sysreg.h>
+#include "tests/qemu/aarch64/vm.h"
 #include "tests/qemu/common/check.h"
 #include "tests/qemu/hyp_common/hyp.h"
 #include "tests/qemu/hyp_common/relay.h"

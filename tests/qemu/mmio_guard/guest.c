@@ -26,12 +26,12 @@
 #include <armmap/mmio_guard.h>
 #include <armmap/pt.h>
 
-#include "arch/aarch64/el1_mmu.h"
-#include "arch/aarch64/exc.h"
-#include "arch/aarch64/mmio_trap.h"
-#include "arch/aarch64/pt_ops.h"
-#include "arch/aarch64/smccc.h"
-#include "arch/aarch64/vm.h"
+#include <armmap/arch/aarch64/el1_mmu.h>
+#include "tests/qemu/aarch64/exc.h"
+#include "tests/qemu/aarch64/mmio_trap.h"
+#include <armmap/arch/aarch64/pt_ops.h>
+#include <armmap/arch/aarch64/smccc.h>
+#include "tests/qemu/aarch64/vm.h"
 #include "tests/qemu/hyp_common/guest.h"
 #include "tests/qemu/mmio_guard/abi.h"
 

@@ -30,11 +30,11 @@
 #include <armmap/p2m.h>
 #include <armmap/pt.h>
 
-#include "arch/aarch64/exc.h"
-#include "arch/aarch64/mmio_trap.h"
-#include "arch/aarch64/pt_ops.h"
-#include "arch/aarch64/sysreg.h"
-#include "arch/aarch64/vm.h"
+#include "tests/qemu/aarch64/exc.h"
+#include "tests/qemu/aarch64/mmio_trap.h"
+#include <armmap/arch/aarch64/pt_ops.h>
+#include <armmap/arch/aarch64/sysreg.h>
+#include "tests/qemu/aarch64/vm.h"
 #include "tests/qemu/common/check.h"
 #include "tests/qemu/hyp_common/guest_check.h"
 #include "tests/qemu/hyp_common/hyp.h"

@@ -23,7 +23,7 @@
 #include <armmap/errors.h>
 #include <armmap/mpu.h>
 
-#include "arch/armv8m/mpu.h"
+#include <armmap/arch/armv8m/mpu.h>
 #include "tests/qemu/mpu_common/kit.h"
 #include "tests/qemu/mpu/image.h"
 

@@ -31,7 +31,7 @@
 #include <armmap/mpu.h>
 
 #include "arch/armv8r/cp15.h"
-#include "arch/armv8r/mpu.h"
+#include <armmap/arch/armv8r/mpu.h>
 #include "tests/qemu/mpu_common/kit.h"
 #include "tests/qemu/r52/abi.h"
 #include "tests/qemu/r52/image.h"

@@ -3,11 +3,11 @@
  * qemu-smp image: owns the bring-up of the secondary CPUs, the job a CPU
  * runs, the barrier inside a job, and powering CPUs off.
  */
-#include "arch/aarch64/el1_mmu.h"
-#include "arch/aarch64/exc.h"
-#include "arch/aarch64/psci.h"
-#include "arch/aarch64/pt_ops.h"
-#include "arch/aarch64/sysreg.h"
+#include <armmap/arch/aarch64/el1_mmu.h>
+#include "tests/qemu/aarch64/exc.h"
+#include "tests/qemu/aarch64/psci.h"
+#include <armmap/arch/aarch64/pt_ops.h>
+#include <armmap/arch/aarch64/sysreg.h>
 #include "tests/qemu/common/check.h"
 #include "tests/qemu/smp/cpus.h"
 

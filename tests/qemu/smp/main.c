@@ -34,12 +34,12 @@
 #include <armmap/p2m.h>
 #include <armmap/pt.h>
 
-#include "arch/aarch64/exc.h"
-#include "arch/aarch64/psci.h"
-#include "arch/aarch64/pt_ops.h"
-#include "arch/aarch64/spinlock.h"
-#include "arch/aarch64/sysreg.h"
-#include "arch/aarch64/vm.h"
+#include "tests/qemu/aarch64/exc.h"
+#include "tests/qemu/aarch64/psci.h"
+#include <armmap/arch/aarch64/pt_ops.h>
+#include <armmap/arch/aarch64/spinlock.h>
+#include <armmap/arch/aarch64/sysreg.h>
+#include "tests/qemu/aarch64/vm.h"
 #include "tests/qemu/hyp_common/hyp.h"
 #include "tests/qemu/hyp_common/relay.h"
 #include "tests/qemu/mmu/image.h"

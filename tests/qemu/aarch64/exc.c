@@ -5,8 +5,8 @@
  * that turns a data abort at a probe instruction (or an instruction abort
  * at a probed call target) into a recorded, resumed fault.
  */
-#include "arch/aarch64/exc.h"
-#include "arch/aarch64/sysreg.h"
+#include "tests/qemu/aarch64/exc.h"
+#include <armmap/arch/aarch64/sysreg.h>
 
 volatile struct am_aarch64_fault am_aarch64_cpu_fault[AM_AARCH64_MAX_CPUS];
 

@@ -19,7 +19,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "arch/aarch64/exc.h"
+#include "tests/qemu/aarch64/exc.h"
 
 /* DFSC of a synchronous External abort, not on a translation table walk. */
 #define AM_FSC_SYNC_EXT 0x10u

@@ -4,7 +4,7 @@
  * off; x0 holds the context the caller passed, its struct
  * am_aarch64_cpu_boot: stack, function, argument.
  */
-#include "arch/aarch64/psci.h"
+#include "tests/qemu/aarch64/psci.h"
 
 	.section .text.am_aarch64_cpu_entry, "ax"
 	.global am_aarch64_cpu_entry

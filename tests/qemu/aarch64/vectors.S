@@ -7,7 +7,7 @@
  * resumes anywhere by changing frame->elr (and any register by changing
  * frame->x[]).
  */
-#include "arch/aarch64/exc.h"
+#include "tests/qemu/aarch64/exc.h"
 
 /* One vector slot: 0x80 bytes; x0 carries the slot number to the common code. */
 	.macro ventry el, kind

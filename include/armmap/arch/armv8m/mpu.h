@@ -13,6 +13,10 @@
 
 #include <armmap/mpu.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* System Control Space addresses of the MPU (current security state). */
 #define AM_ARMV8M_MPU_TYPE 0xe000ed90u
 #define AM_ARMV8M_MPU_CTRL 0xe000ed94u
@@ -80,5 +84,9 @@ unsigned int am_armv8m_mpu_enabled_regions(void);
 
 /* am_armv8m_mpu_read_mair() - MPU_MAIR1:MPU_MAIR0 as one 64-bit value. */
 uint64_t am_armv8m_mpu_read_mair(void);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

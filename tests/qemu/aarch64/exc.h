@@ -40,7 +40,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "arch/aarch64/sysreg.h"
+#include <armmap/arch/aarch64/sysreg.h>
 
 struct am_aarch64_frame {
 	uint64_t x[31];

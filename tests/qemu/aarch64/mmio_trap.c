@@ -4,9 +4,9 @@
  * syndrome, the access on the guest's behalf with the width and extension
  * the syndrome names, and the injection of a data abort into an EL1 guest.
  */
-#include "arch/aarch64/mmio_trap.h"
-#include "arch/aarch64/sysreg.h"
-#include "arch/aarch64/vm.h"
+#include "tests/qemu/aarch64/mmio_trap.h"
+#include <armmap/arch/aarch64/sysreg.h>
+#include "tests/qemu/aarch64/vm.h"
 
 #define VECTOR_CUR_SP0 0x000u /* VBAR offsets of the synchronous entries */
 #define VECTOR_CUR_SPX 0x200u

@@ -17,7 +17,11 @@
 
 #include <armmap/pt.h>
 
-#include "arch/aarch64/sysreg.h"
+#include <armmap/arch/aarch64/sysreg.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 /* SCTLR_EL1 fields beyond those SCTLR_EL2 shares (sysreg.h: M, A, C, SA, I, WXN, EE). */
 #define AM_SCTLR_SA0 (AM_U64(1) << 4)  /* SP alignment check at EL0 */
@@ -58,5 +62,9 @@ uint64_t am_aarch64_at_s1e1w(uint64_t va);
  * upgraded to this anyway.
  */
 void am_aarch64_dcache_civac(uint64_t va, uint64_t size);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -3,8 +3,8 @@
  * AArch64 PSCI: owns the conduit call and the CPU_ON, CPU_OFF and
  * AFFINITY_INFO requests built on it.
  */
-#include "arch/aarch64/psci.h"
-#include "arch/aarch64/el1_mmu.h"
+#include "tests/qemu/aarch64/psci.h"
+#include <armmap/arch/aarch64/el1_mmu.h>
 
 int64_t am_aarch64_psci_call(enum am_psci_conduit c, uint32_t fid, uint64_t a1, uint64_t a2,
 			     uint64_t a3)

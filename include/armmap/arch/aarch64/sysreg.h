@@ -31,6 +31,9 @@
 /* RES1 bits: 29, 28, 23, 22, 18, 16, 11, 5, 4. */
 #define AM_SCTLR_EL2_RES1 AM_U64(0x30c50830)
 
+/* SCTLR_EL1 RES1 bits (Armv8.0): 29, 28, 23, 22, 20, 11. */
+#define AM_SCTLR_EL1_RES1 AM_U64(0x30d00800)
+
 /* TCR_EL2 (HCR_EL2.E2H == 0): bits 31 and 23 are RES1. */
 #define AM_TCR_EL2_RES1 ((AM_U64(1) << 31) | (AM_U64(1) << 23))
 
@@ -94,7 +97,7 @@
 
 /* am_read_sysreg(name) / am_write_sysreg(name, v): MRS / MSR by name. */
 #define am_read_sysreg(reg)                                             \
-	({                                                              \
+	__extension__({                                                 \
 		uint64_t am_v_;                                         \
 		__asm__ volatile("mrs %0, " AM_STR(reg) : "=r"(am_v_)); \
 		am_v_;                                                  \

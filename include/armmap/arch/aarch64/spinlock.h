@@ -23,6 +23,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* owner: the ticket being served; next: the next ticket to hand out. */
 struct am_aarch64_spinlock {
 	union {
@@ -64,5 +68,9 @@ bool am_aarch64_spin_is_locked(const struct am_aarch64_spinlock *l);
  */
 void am_aarch64_spin_lock_ctx(void *lock);
 void am_aarch64_spin_unlock_ctx(void *lock);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -24,6 +24,10 @@
 
 #include <armmap/mpu.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Which MPU. */
 enum am_armv8r_mpu {
 	AM_ARMV8R_MPU_EL2 = 0, /* HPR* / *_EL2 */
@@ -90,5 +94,9 @@ uint64_t am_armv8r_mpu_read_mair(enum am_armv8r_mpu mpu);
 
 /* am_armv8r_mpu_enabled_regions() - regions of @mpu whose limit register has EN set. */
 unsigned int am_armv8r_mpu_enabled_regions(enum am_armv8r_mpu mpu);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -17,7 +17,7 @@
 #ifndef ARMMAP_ARCH_AARCH64_VM_H
 #define ARMMAP_ARCH_AARCH64_VM_H
 
-#include "arch/aarch64/sysreg.h"
+#include <armmap/arch/aarch64/sysreg.h>
 
 /* HCR_EL2 (the bits a simple hypervisor sets or must keep clear). */
 #define AM_HCR_VM (AM_U64(1) << 0)   /* stage 2 translation for EL1&0 */
@@ -45,9 +45,6 @@
 #define AM_SPSR_D (AM_U64(1) << 9)
 #define AM_SPSR_DAIF (AM_SPSR_D | AM_SPSR_A | AM_SPSR_I | AM_SPSR_F)
 
-/* SCTLR_EL1 RES1 bits (Armv8.0): 29, 28, 23, 22, 20, 11. */
-#define AM_SCTLR_EL1_RES1 AM_U64(0x30d00800)
-
 /*
  * HPFAR_EL2: for a stage-2 fault (translation, access flag, permission,
  * also on a stage-1 walk) the faulting IPA's page number: FIPA, IPA[n:12]
@@ -69,6 +66,8 @@
 #define AM_ISS_IMM16_MASK 0xffffu
 
 #ifndef __ASSEMBLER__
+
+#include <armmap/arch/aarch64/smccc.h>
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -124,33 +123,6 @@ uint64_t am_aarch64_vm_switch(const uint64_t x[4]);
 /* ---------------------------------------------------------------------- */
 /* EL1: the guest's hypercall                                              */
 /* ---------------------------------------------------------------------- */
-
-/* What an HVC returns: x0..x3. */
-struct am_aarch64_hvc_res {
-	uint64_t x0, x1, x2, x3;
-};
-
-/*
- * am_aarch64_hvc() - HVC #0 with the function in x0 and arguments in
- * x1..x4, the SMC Calling Convention's register use: results in x0..x3,
- * x4..x17 may be changed by the hypervisor, x18 and above are kept.
- */
-static inline struct am_aarch64_hvc_res am_aarch64_hvc(uint64_t fn, uint64_t a1, uint64_t a2,
-						       uint64_t a3, uint64_t a4)
-{
-	register uint64_t x0 __asm__("x0") = fn;
-	register uint64_t x1 __asm__("x1") = a1;
-	register uint64_t x2 __asm__("x2") = a2;
-	register uint64_t x3 __asm__("x3") = a3;
-	register uint64_t x4 __asm__("x4") = a4;
-
-	__asm__ volatile("hvc #0"
-			 : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "+r"(x4)
-			 :
-			 : "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14", "x15",
-			   "x16", "x17", "memory");
-	return (struct am_aarch64_hvc_res){x0, x1, x2, x3};
-}
 
 #endif /* !__ASSEMBLER__ */
 

@@ -6,7 +6,7 @@
  */
 #include <armmap/errors.h>
 
-#include "arch/aarch64/vm.h"
+#include "tests/qemu/aarch64/vm.h"
 
 static bool entry_ok(const struct am_aarch64_vm_entry *e)
 {

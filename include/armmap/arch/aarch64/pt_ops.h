@@ -47,29 +47,39 @@
 
 #include <armmap/pt.h>
 
-#include "arch/aarch64/spinlock.h"
+#include <armmap/arch/aarch64/spinlock.h>
 
-/* Most pages one pool can hold (the bitmap in the context is this big). */
-#define AM_AARCH64_POOL_MAX_PAGES 1024u
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * Pools of up to this many pages keep their bitmap in the context; a larger
+ * pool keeps it in its own first pages (one page of bitmap per 32768
+ * pages, i.e. per 128 MiB of pool), which are then not handed out.
+ */
+#define AM_AARCH64_POOL_INLINE_PAGES 512u
 
 /*
  * The context to pass to am_pt_init() with these ops: the page pool and the
  * backend's small state. Set up with am_aarch64_pt_ctx_init(); one context
- * per table (the stage-2 state is per table).
+ * per table (the stage-2 state is per table). The pool has no size limit
+ * but the address space: up to 2^32 - 1 pages. A caller that wants a
+ * tighter budget wraps alloc_table (see am_aarch64_alloc_table()).
  */
 struct am_aarch64_pt_ctx {
-	uint8_t *pool;	     /* granule-aligned pages, PA == VA */
-	unsigned int pages;  /* pages in the pool */
+	uint8_t *pool;	     /* the first page handed out: granule-aligned, PA == VA */
+	unsigned int pages;  /* pages that can be handed out */
 	unsigned int in_use; /* pages handed out and not given back */
-	unsigned int limit;  /* at most this many in use (tests use it to run short) */
 	unsigned int hint;   /* where the next search for a free page starts */
-	uint64_t used[AM_AARCH64_POOL_MAX_PAGES / 64]; /* bit set: page handed out */
+	uint64_t *used; /* bitmap, bit set: page handed out (inline_used or the pool's start) */
+	uint64_t inline_used[AM_AARCH64_POOL_INLINE_PAGES / 64];
 	/* FEAT_TLBIRANGE: set by am_aarch64_pt_ctx_init() from the CPU; clear it
 	 * before am_pt_init() to have a table use no range invalidation */
 	bool tlbi_range;
 	/* SMP: the lock of am_aarch64_pt_lock() / am_aarch64_pt_unlock(); NULL: none */
 	struct am_aarch64_spinlock *lock;
-	/* counters, for tests and diagnostics */
+	/* counters, for diagnostics */
 	unsigned long allocs, frees, alloc_fails, bad_frees;
 	unsigned long tlbis;		    /* plain TLBIs by address */
 	unsigned long tlbi_ranges;	    /* range TLBIs (instructions) */
@@ -79,11 +89,13 @@ struct am_aarch64_pt_ctx {
 
 /*
  * am_aarch64_pt_ctx_init() - a context over the pool [@pool, @pool + @bytes).
- * Whole granules only; the limit starts at the pool size; no lock;
- * tlbi_range from the CPU (am_aarch64_has_tlbi_range()).
+ * Whole granules only; a pool of more than AM_AARCH64_POOL_INLINE_PAGES
+ * pages gives its first pages to its bitmap (zeroed here, so the pool must
+ * be writable); no lock; tlbi_range from the CPU
+ * (am_aarch64_has_tlbi_range()).
  * Returns 0, or AM_EINVAL (NULL, @pool not 4 KiB aligned, @bytes not a
- * non-zero multiple of 4 KiB), AM_ERANGE (more than AM_AARCH64_POOL_MAX_PAGES
- * pages).
+ * non-zero multiple of 4 KiB), AM_ERANGE (2^32 pages or more, or a pool
+ * that wraps the address space).
  */
 int am_aarch64_pt_ctx_init(struct am_aarch64_pt_ctx *ctx, void *pool, size_t bytes);
 
@@ -154,5 +166,9 @@ unsigned int am_aarch64_pa_bits(void);
  */
 uint64_t am_aarch64_at_s1e2r(uint64_t va);
 uint64_t am_aarch64_at_s1e2w(uint64_t va);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * AArch64 bare-metal backend: the table-page pool of struct
+ * am_aarch64_pt_ctx (alloc_table and free_table of am_aarch64_pt_ops).
+ * Plain C with no system register access, so that the host unit tests
+ * build it too (tests/unit/test_aarch64_pool.c).
+ */
+#include <armmap/errors.h>
+
+#include <armmap/arch/aarch64/pt_ops.h>
+
+#define GRANULE 4096u
+
+/* ---------------------------------------------------------------------- */
+/* Table pages                                                             */
+/* ---------------------------------------------------------------------- */
+
+int am_aarch64_pt_ctx_init(struct am_aarch64_pt_ctx *ctx, void *pool, size_t bytes)
+{
+	size_t pages, words, i, meta = 0;
+
+	if (!ctx || !pool || ((uintptr_t)pool & (GRANULE - 1)) || !bytes || (bytes & (GRANULE - 1)))
+		return AM_EINVAL;
+	pages = bytes / GRANULE;
+	if (pages > 0xffffffffu || (uintptr_t)pool + bytes - 1 < (uintptr_t)pool)
+		return AM_ERANGE;
+	words = (pages + 63) / 64;
+	ctx->used = ctx->inline_used;
+	if (pages > AM_AARCH64_POOL_INLINE_PAGES) {
+		/* the bitmap in the pool's first pages; it covers them too, unused */
+		meta = (words * sizeof(uint64_t) + GRANULE - 1) / GRANULE;
+		ctx->used = pool;
+	}
+	for (i = 0; i < words; i++)
+		ctx->used[i] = 0;
+	for (i = 0; i < AM_AARCH64_POOL_INLINE_PAGES / 64; i++)
+		ctx->inline_used[i] = 0;
+	ctx->pool = (uint8_t *)pool + meta * GRANULE;
+	ctx->pages = (unsigned int)(pages - meta);
+	ctx->in_use = 0;
+	ctx->hint = 0;
+	ctx->tlbi_range = am_aarch64_has_tlbi_range();
+	ctx->lock = NULL;
+	ctx->allocs = ctx->frees = ctx->alloc_fails = ctx->bad_frees = 0;
+	ctx->tlbis = ctx->tlbi_ranges = ctx->tlbi_alls = ctx->publishes = ctx->completes = 0;
+	return 0;
+}
+
+static bool page_used(const struct am_aarch64_pt_ctx *c, unsigned int i)
+{
+	return (c->used[i / 64] >> (i % 64)) & 1u;
+}
+
+void *am_aarch64_alloc_table(void *ctx, am_paddr_t *pa)
+{
+	struct am_aarch64_pt_ctx *c = ctx;
+	unsigned int n, i;
+
+	if (!c || !pa || c->in_use >= c->pages) {
+		if (c)
+			c->alloc_fails++;
+		return NULL;
+	}
+	for (n = 0; n < c->pages; n++) {
+		i = (c->hint + n) % c->pages;
+		if (page_used(c, i))
+			continue;
+		c->used[i / 64] |= 1ull << (i % 64);
+		c->in_use++;
+		c->allocs++;
+		c->hint = (i + 1) % c->pages;
+		*pa = am_pa((uintptr_t)(c->pool + (size_t)i * GRANULE));
+		return c->pool + (size_t)i * GRANULE;
+	}
+	c->alloc_fails++; /* not reached: in_use < pages means a free bit */
+	return NULL;
+}
+
+void am_aarch64_free_table(void *ctx, void *table, am_paddr_t pa)
+{
+	struct am_aarch64_pt_ctx *c = ctx;
+	uintptr_t off;
+	unsigned int i;
+
+	if (!c)
+		return;
+	off = (uintptr_t)table - (uintptr_t)c->pool;
+	if ((uintptr_t)table < (uintptr_t)c->pool || (off & (GRANULE - 1)) ||
+	    off / GRANULE >= c->pages || am_pa_val(pa) != (uintptr_t)table) {
+		c->bad_frees++; /* not ours, or PA and VA disagree */
+		return;
+	}
+	i = (unsigned int)(off / GRANULE);
+	if (!page_used(c, i)) {
+		c->bad_frees++; /* double free */
+		return;
+	}
+	c->used[i / 64] &= ~(1ull << (i % 64));
+	c->in_use--;
+	c->frees++;
+}
