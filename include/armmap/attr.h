@@ -81,8 +81,8 @@ struct am_attr {
 /**
  * Is @p a a valid attribute set at all?
  *
- * A refusal logs one
- * record with the reason to the fallback hook (am_log_set_fallback()).
+ * A refusal logs one record with the reason to the fallback hook
+ * (am_log_set_fallback()).
  *
  * @param a  the attribute set
  * @return 0, or

@@ -93,13 +93,13 @@ typedef void (*am_log_fn)(void *ctx, const struct am_log_rec *rec);
 /**
  * Sets where the records go that have no instance hook to go through.
  *
- * Those are the refusals of calls on a NULL, never initialised,
- * failed-init or destroyed object, refusals of init calls given no ops
- * (or ops without a log hook), and refusals of the calls that take no
- * object (am_attr_check(), am_mpu_encode(), am_pt_desc_encode(),
- * am_frame_*(), ...). @p fn NULL (the default) makes them silent; the error
- * code still says what happened. One hook for the whole program, with no
- * lock: set it once, before the calls that could use it.
+ * Those are the refusals of calls on a NULL, never initialised, failed-init or
+ * destroyed object, refusals of init calls given no ops (or ops without a log
+ * hook), and refusals of the calls that take no object (am_attr_check(),
+ * am_mpu_encode(), am_pt_desc_encode(), am_frame_*(), ...). @p fn NULL (the
+ * default) makes them silent; the error code still says what happened. One hook
+ * for the whole program, with no lock: set it once, before the calls that could
+ * use it.
  *
  * @param fn   the fallback log hook, or NULL
  * @param ctx  what @p fn is called with
