@@ -119,8 +119,8 @@ int am_mpu_encode(enum am_mpu_flavour f, const struct am_mpu_fields *in, uint64_
  * @param rbar  the base register value
  * @param rlar  the limit register value
  * @param out   where the fields go
- * @return 0, or #AM_EINVAL for an unknown flavour or NULL,
- * #AM_ENOTSUP for a flavour this build does not have.
+ * @return 0, or #AM_EINVAL for an unknown flavour or NULL, #AM_ENOTSUP for a
+ * flavour this build does not have.
  */
 int am_mpu_decode(enum am_mpu_flavour f, uint64_t rbar, uint64_t rlar, struct am_mpu_fields *out);
 
