@@ -101,14 +101,14 @@ install: $(foreach t,$(LIB_TARGETS),$(B)/$(t)/libarmmap.a)
 .SECONDARY:
 
 .PHONY: all install deps test demo size bench clean format unit cross qemu fresh-check qemu-empty-fw \
-	fuzz fuzz-cov fuzz-corpus soak linux-guest linux-guest-rerun
+	fuzz fuzz-cov fuzz-corpus soak linux-guest linux-guest-rerun docs
 
 # Installing what is missing (scripts/deps.sh) happens only for the goals
 # given on the command line that need it, and before anything is built:
 # every build rule has `| deps`, and deps does nothing for other goals (plain
 # `make`, a file target, the sub-makes of scripts/run-suites.sh and
 # scripts/cross-build.sh).
-DEPS_GOALS := $(filter demo test bench size fresh-check format fuzz fuzz-cov fuzz-corpus soak linux-guest,\
+DEPS_GOALS := $(filter demo test bench size fresh-check format fuzz fuzz-cov fuzz-corpus soak linux-guest docs,\
 	$(MAKECMDGOALS))
 ifneq ($(DEPS_GOALS),)
 deps:
@@ -509,7 +509,7 @@ QEMU_LINUX := qemu-system-aarch64 -M virt,virtualization=on -cpu cortex-a57 -m 5
 # Every suite prints `<suite>: N passed, M failed`; scripts/run-suites.sh
 # runs them all and closes with the total.
 SUITES := $(patsubst $(B)/tests/%,unit-%,$(UNIT_BINS)) config-reduced $(addprefix tsan-,$(TSAN_TESTS)) \
-	fuzz-replay soak-slice cross-build addr-types install qemu-mpu qemu-r52 qemu-mmu qemu-mmu-max qemu-guest \
+	fuzz-replay soak-slice cross-build addr-types install docs qemu-mpu qemu-r52 qemu-mmu qemu-mmu-max qemu-guest \
 	qemu-mmio-guard qemu-smp qemu-linux
 
 # Each suite builds what it runs, so one that does not build is counted as
@@ -540,6 +540,9 @@ suite-addr-types: | deps
 
 suite-install: | deps
 	@scripts/install-check.sh
+
+suite-docs: | deps
+	@scripts/docs-check.sh
 
 suite-qemu-mpu: $(M33_IMG) | qemu-empty-fw
 	@scripts/run-qemu.sh qemu-mpu 60 $(QEMU_MPU) $(M33_IMG)
@@ -634,6 +637,15 @@ size: deps $(foreach t,$(TARGETS),$(B)/$(t)/libarmmap.a) $(foreach f,$(FIGURES),
 	@$(foreach t,$(TARGETS),scripts/size-line.sh $(t) $(SIZE_$(t)) $(B)/$(t)/libarmmap.a "$(CC_$(t)) $(CF_$(t))";)
 	@$(foreach f,$(FIGURES),scripts/size-line.sh --figure "$(FP_W_$(f))" $(FP_T_$(f)) \
 		$(SIZE_$(FP_T_$(f))) $(FP_MAX_$(f)) "-Os $(FP_D_$(f))" $(FP_OBJS_$(f));)
+
+# ------------------------------------------------------------------ docs --
+# The API reference (issue 14): Doxygen (docs/Doxyfile) on the public
+# headers, HTML in build/docs/html/ (index.html). Any Doxygen warning (an
+# undocumented function, member or parameter, a documentation error) fails
+# it, as do a header without a page and a function without an entry;
+# scripts/docs-check.sh is also the suite docs.
+docs: deps
+	@scripts/docs-check.sh
 
 # ----------------------------------------------------------------- bench --
 BENCH_CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -g -Iinclude -I. -D_GNU_SOURCE

@@ -2,6 +2,7 @@
 # Install, from Debian 12's packages, what the named make targets need and
 # this machine lacks:  scripts/deps.sh [demo] [test] [bench] [size]
 # [fresh-check] [format] [fuzz] [fuzz-cov] [fuzz-corpus] [soak] [linux-guest]
+# [docs]
 # (the Makefile passes the goals it was given; plain `make` calls nothing).
 # Every need is checked by what provides it (a command, a header, a QEMU
 # board), never by package names. Quiet when nothing is missing; `apt-get
@@ -20,7 +21,7 @@
 set -euo pipefail
 
 usage() {
-	echo "usage: scripts/deps.sh TARGET...   (TARGET: demo test bench size fresh-check format fuzz fuzz-cov fuzz-corpus soak linux-guest)" >&2
+	echo "usage: scripts/deps.sh TARGET...   (TARGET: demo test bench size fresh-check format fuzz fuzz-cov fuzz-corpus soak linux-guest docs)" >&2
 	exit 2
 }
 [ $# -gt 0 ] || usage
@@ -50,11 +51,11 @@ for t in "$@"; do
 	# the four QEMU images (cross compilers only), the Linux guest and QEMU
 	demo) needs+=(cmd:make:make "${cross[@]}" "${qemu[@]}" "${linux[@]}") ;;
 	# host suites (cmocka, ASan/UBSan come with gcc), cross-build, addr-types (g++:
-	# armmap/addr.h as C++), QEMU suites,
+	# armmap/addr.h as C++), docs (Doxygen), QEMU suites,
 	# install (make install, then outside programs built with pkg-config and CMake)
 	test) needs+=(cmd:make:make "${host_c[@]}" file:/usr/include/cmocka.h:libcmocka-dev cmd:g++:g++
-		cmd:cmake:cmake cmd:pkg-config:pkgconf cmd:realpath:coreutils cmd:install:coreutils
-		"${cross[@]}" "${qemu[@]}" "${linux[@]}") ;;
+		cmd:doxygen:doxygen cmd:cmake:cmake cmd:pkg-config:pkgconf cmd:realpath:coreutils
+		cmd:install:coreutils "${cross[@]}" "${qemu[@]}" "${linux[@]}") ;;
 	# host benchmarks; instruction counts by callgrind
 	bench) needs+=(cmd:make:make "${host_c[@]}" cmd:valgrind:valgrind
 		file:/usr/include/valgrind/callgrind.h:valgrind) ;;
@@ -77,6 +78,8 @@ for t in "$@"; do
 	soak) needs+=(cmd:make:make "${host_c[@]}") ;;
 	# the Linux guest's boot payload alone (scripts/linux-guest.sh)
 	linux-guest) needs+=(cmd:make:make "${linux[@]}") ;;
+	# the API reference from the public headers (scripts/docs-check.sh)
+	docs) needs+=(cmd:make:make cmd:doxygen:doxygen) ;;
 	*) echo "deps: unknown target '$t'" >&2; usage ;;
 	esac
 done

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* armmap: the umbrella header, every public module. */
+/**
+ * @file
+ * armmap: the umbrella header, every public module.
+ */
 #ifndef ARMMAP_ARMMAP_H
 #define ARMMAP_ARMMAP_H
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/*
+/**
+ * @file
  * Build-time selection: which MPU flavours and which translation regimes
  * the library is built with, and whether its log records carry text.
  * Define the options when building the library (-DAM_CONFIG_...), and the
@@ -27,8 +28,11 @@
 
 #if !defined(AM_CONFIG_MPU_V8R_AARCH64) && !defined(AM_CONFIG_MPU_V8R_AARCH32) && \
 	!defined(AM_CONFIG_MPU_V8M)
+/** 1 when the v8-R AArch64 MPU flavour is built, else 0. */
 #define AM_MPU_BUILT_V8R_AARCH64 1
+/** 1 when the v8-R AArch32 MPU flavour is built, else 0. */
 #define AM_MPU_BUILT_V8R_AARCH32 1
+/** 1 when the v8-M MPU flavour is built, else 0. */
 #define AM_MPU_BUILT_V8M 1
 #else
 #ifdef AM_CONFIG_MPU_V8R_AARCH64
@@ -48,13 +52,16 @@
 #endif
 #endif
 
-/* Bit f set: enum am_mpu_flavour f is built. */
+/** Bit f set: enum am_mpu_flavour f is built. */
 #define AM_MPU_BUILT_MASK \
 	(AM_MPU_BUILT_V8R_AARCH64 << 0 | AM_MPU_BUILT_V8R_AARCH32 << 1 | AM_MPU_BUILT_V8M << 2)
 
 #if !defined(AM_CONFIG_PT_S1_EL2) && !defined(AM_CONFIG_PT_S1_EL10) && !defined(AM_CONFIG_PT_S2)
+/** 1 when the stage 1 EL2 regime is built, else 0. */
 #define AM_PT_BUILT_S1_EL2 1
+/** 1 when the stage 1 EL1&0 regime is built, else 0. */
 #define AM_PT_BUILT_S1_EL10 1
+/** 1 when the stage 2 regime is built, else 0. */
 #define AM_PT_BUILT_S2 1
 #else
 #ifdef AM_CONFIG_PT_S1_EL2
@@ -74,7 +81,7 @@
 #endif
 #endif
 
-/* Bit r set: enum am_pt_regime r is built. */
+/** Bit r set: enum am_pt_regime r is built. */
 #define AM_PT_BUILT_MASK (AM_PT_BUILT_S1_EL2 << 0 | AM_PT_BUILT_S1_EL10 << 1 | AM_PT_BUILT_S2 << 2)
 
 #endif

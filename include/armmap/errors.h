@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/*
+/**
+ * @file
  * armmap error codes.
  *
  * Every armmap function that can fail returns a negative AM_E* value; 0 (or a
@@ -14,22 +15,24 @@
 extern "C" {
 #endif
 
-#define AM_OK 0
-#define AM_EPERM (-1)	   /* a rule refuses it (write+execute, live type change) */
-#define AM_ENOENT (-2)	   /* nothing is mapped there */
-#define AM_ENOMEM (-12)	   /* the allocator had no memory */
-#define AM_EBUSY (-16)	   /* in use: overlaps another mapping, or referenced */
-#define AM_EEXIST (-17)	   /* already mapped (by another mapping, or the same) */
-#define AM_EINVAL (-22)	   /* malformed argument: alignment, empty range, NULL */
-#define AM_ENOSPC (-28)	   /* no free region (MPU) or list slot */
-#define AM_ERANGE (-34)	   /* address or index beyond what the hardware has */
-#define AM_EOVERFLOW (-75) /* arithmetic wrap-around, or a saturated refcount */
-#define AM_EILSEQ (-84)	   /* maps another frame than the caller expected */
-#define AM_ENOTSUP (-95)   /* not expressible by this flavour, or not enabled */
+#define AM_OK 0		   /**< success */
+#define AM_EPERM (-1)	   /**< a rule refuses it (write+execute, live type change) */
+#define AM_ENOENT (-2)	   /**< nothing is mapped there */
+#define AM_ENOMEM (-12)	   /**< the allocator had no memory */
+#define AM_EBUSY (-16)	   /**< in use: overlaps another mapping, or referenced */
+#define AM_EEXIST (-17)	   /**< already mapped (by another mapping, or the same) */
+#define AM_EINVAL (-22)	   /**< malformed argument: alignment, empty range, NULL */
+#define AM_ENOSPC (-28)	   /**< no free region (MPU) or list slot */
+#define AM_ERANGE (-34)	   /**< address or index beyond what the hardware has */
+#define AM_EOVERFLOW (-75) /**< arithmetic wrap-around, or a saturated refcount */
+#define AM_EILSEQ (-84)	   /**< maps another frame than the caller expected */
+#define AM_ENOTSUP (-95)   /**< not expressible by this flavour, or not enabled */
 
-/*
- * am_strerror() - a short human-readable name for an AM_E* code.
- * Returns a static string; unknown codes give "unknown error".
+/**
+ * A short human-readable name for an AM_E* code.
+ *
+ * @param err  an AM_E* code (or any other value)
+ * @return a static string; unknown codes give "unknown error".
  */
 const char *am_strerror(int err);
 

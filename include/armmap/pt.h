@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/*
+/**
+ * @file
  * VMSAv8-64 translation tables: descriptor encodings for three regimes
  * (stage 1 EL2, stage 1 EL1&0, stage 2) and one table engine on top of them.
  *
@@ -42,96 +43,120 @@
 extern "C" {
 #endif
 
-/* A translation-table descriptor. */
+/** A translation-table descriptor. */
 typedef uint64_t am_pte_t;
 
+/** The translation regimes. */
 enum am_pt_regime {
-	AM_PT_S1_EL2 = 0,  /* stage 1, EL2 (one VA range, no ASID) */
-	AM_PT_S1_EL10 = 1, /* stage 1, EL1&0 (user/privileged permissions, nG, ASID) */
-	AM_PT_S2 = 2,	   /* stage 2 (S2AP, MemAttr, XN; VMID) */
-	AM_PT_REGIME_COUNT
+	AM_PT_S1_EL2 = 0,  /**< stage 1, EL2 (one VA range, no ASID) */
+	AM_PT_S1_EL10 = 1, /**< stage 1, EL1&0 (user/privileged permissions, nG, ASID) */
+	AM_PT_S2 = 2,	   /**< stage 2 (S2AP, MemAttr, XN; VMID) */
+	AM_PT_REGIME_COUNT /**< the number of regimes */
 };
 
-#define AM_PT_GRANULE_4K 4096u
-#define AM_PT_MAX_LEVEL 3u	 /* levels 0..3 */
-#define AM_PT_CONTIG_ENTRIES 16u /* a contiguous run, 4 KiB granule */
+#define AM_PT_GRANULE_4K 4096u	 /**< the 4 KiB granule, in bytes */
+#define AM_PT_MAX_LEVEL 3u	 /**< levels 0..3 */
+#define AM_PT_CONTIG_ENTRIES 16u /**< a contiguous run, 4 KiB granule */
 
 /* ---------------------------------------------------------------------- */
 /* Descriptors                                                             */
 /* ---------------------------------------------------------------------- */
 
-/* Architectural descriptor bits (4 KiB granule). */
-#define AM_PTE_VALID (1ull << 0)
-#define AM_PTE_TABLE (1ull << 1) /* table (levels 0-2) or page (level 3) */
-#define AM_PTE_AF (1ull << 10)
-#define AM_PTE_NG (1ull << 11)
-#define AM_PTE_CONTIG (1ull << 52)
-#define AM_PTE_SW_SHIFT 55
-#define AM_PTE_SW_MASK (0xfull << AM_PTE_SW_SHIFT) /* bits [58:55], ignored by hardware */
-#define AM_PTE_OA_MASK 0x0000fffffffff000ull	   /* bits [47:12] */
+/**
+ * @name Descriptor bits
+ * Architectural descriptor bits (4 KiB granule).
+ * @{
+ */
+#define AM_PTE_VALID (1ull << 0)		   /**< valid */
+#define AM_PTE_TABLE (1ull << 1)		   /**< table (levels 0-2) or page (level 3) */
+#define AM_PTE_AF (1ull << 10)			   /**< access flag */
+#define AM_PTE_NG (1ull << 11)			   /**< not global */
+#define AM_PTE_CONTIG (1ull << 52)		   /**< contiguous hint */
+#define AM_PTE_SW_SHIFT 55			   /**< the lowest software bit */
+#define AM_PTE_SW_MASK (0xfull << AM_PTE_SW_SHIFT) /**< bits [58:55], ignored by hardware */
+#define AM_PTE_OA_MASK 0x0000fffffffff000ull	   /**< bits [47:12] */
+/** @} */
 
+/** The types of a descriptor (struct am_pt_desc.type). */
 enum am_pt_desc_type {
-	AM_PT_INVALID = 0, /* bit 0 clear: the hardware ignores the rest */
-	AM_PT_TABLE = 1,   /* next-level table (levels 0-2) */
-	AM_PT_BLOCK = 2,   /* block (levels 1-2) */
-	AM_PT_PAGE = 3,	   /* page (level 3) */
+	AM_PT_INVALID = 0, /**< bit 0 clear: the hardware ignores the rest */
+	AM_PT_TABLE = 1,   /**< next-level table (levels 0-2) */
+	AM_PT_BLOCK = 2,   /**< block (levels 1-2) */
+	AM_PT_PAGE = 3,	   /**< page (level 3) */
 };
 
-/*
- * A descriptor, decoded. For a table, only @oa (the next table) is used.
- * A leaf is a block or a page; its @attr is what the regime can express.
+/**
+ * A descriptor, decoded. For a table, only @p oa (the next table) is used.
+ * A leaf is a block or a page; its @p attr is what the regime can express.
  */
 struct am_pt_desc {
-	uint8_t type;	/* enum am_pt_desc_type */
-	uint8_t contig; /* contiguous hint */
-	uint8_t ng;	/* not global (stage 1 EL1&0 only) */
-	uint8_t af;	/* access flag */
-	uint8_t sw;	/* software bits [58:55], 0..15 */
-	struct am_attr attr;
-	am_paddr_t oa; /* output address: the mapped PA, or the next table */
+	uint8_t type;	     /**< enum am_pt_desc_type */
+	uint8_t contig;	     /**< contiguous hint */
+	uint8_t ng;	     /**< not global (stage 1 EL1&0 only) */
+	uint8_t af;	     /**< access flag */
+	uint8_t sw;	     /**< software bits [58:55], 0..15 */
+	struct am_attr attr; /**< a leaf's attributes */
+	am_paddr_t oa;	     /**< output address: the mapped PA, or the next table */
 };
 
-/*
- * am_pt_desc_encode() - the descriptor for @d at @level in @regime.
- * @attr_index gives the stage-1 AttrIndx of each memory type (NULL: memory
+/**
+ * The descriptor for @p d at @p level in @p regime.
+ *
+ * @p attr_index gives the stage-1 AttrIndx of each memory type (NULL: memory
  * type i uses AttrIndx i); stage 2 encodes MemAttr directly. An invalid
  * descriptor encodes as 0.
- * Returns 0, or
- *  AM_EINVAL   NULL, unknown regime or type, level beyond 3, a block at a
- *              level that has none (0 and 3), a page or contig hint off
- *              level 3 resp. beyond what the level allows, @oa not aligned
- *              to the entry's size or wider than 48 bits, sw > 15, af > 1,
- *              malformed attributes (am_attr_check());
- *  AM_EPERM    write+execute (stage 1 only: at stage 2 the guest's own
- *              stage 1 decides W^X, so guest RAM may be RWX), execute from
- *              device memory;
- *  AM_ENOTSUP  attributes the regime cannot express: no read access on
- *              stage 1, AM_PERM_USER on stage 1 EL2 and stage 2, nG off
- *              stage 1 EL1&0, a memory type without an AttrIndx; a regime
- *              this build does not have (AM_CONFIG_PT_*, armmap/config.h).
+ *
+ * @param regime      the translation regime
+ * @param level       the level of the entry, 0..3
+ * @param d           the decoded descriptor
+ * @param attr_index  the AttrIndx of each memory type, or NULL
+ * @param out         where the descriptor goes
+ * @return 0, or
+ *  - #AM_EINVAL   NULL, unknown regime or type, level beyond 3, a block at a
+ *                 level that has none (0 and 3), a page or contig hint off
+ *                 level 3 resp. beyond what the level allows, oa not aligned
+ *                 to the entry's size or wider than 48 bits, sw > 15, af > 1,
+ *                 malformed attributes (am_attr_check());
+ *  - #AM_EPERM    write+execute (stage 1 only: at stage 2 the guest's own
+ *                 stage 1 decides W^X, so guest RAM may be RWX), execute from
+ *                 device memory;
+ *  - #AM_ENOTSUP  attributes the regime cannot express: no read access on
+ *                 stage 1, #AM_PERM_USER on stage 1 EL2 and stage 2, nG off
+ *                 stage 1 EL1&0, a memory type without an AttrIndx; a regime
+ *                 this build does not have (AM_CONFIG_PT_*, armmap/config.h).
  */
 int am_pt_desc_encode(enum am_pt_regime regime, unsigned int level, const struct am_pt_desc *d,
 		      const uint8_t *attr_index, am_pte_t *out);
 
-/*
- * am_pt_desc_decode() - the inverse of am_pt_desc_encode() for every
- * descriptor it produces. Bit 0 clear decodes as AM_PT_INVALID with the
- * other fields zero. Descriptors armmap does not write decode to what they
- * guarantee (an EL0-writable EL1&0 page is never executable at EL1; table
- * attributes NSTable/APTable/XNTable are ignored). Stage 2 assumes
- * HCR_EL2.FWB = 0.
- * Returns 0, or
- *  AM_EINVAL   NULL, unknown regime, level beyond 3, a reserved encoding
- *              (bits [1:0] = 01 at level 0 or 3, SH = 01);
- *  AM_ENOTSUP  an AttrIndx or MemAttr that maps to no armmap memory type;
- *              a regime this build does not have (AM_CONFIG_PT_*).
+/**
+ * The inverse of am_pt_desc_encode() for every descriptor it produces.
+ *
+ * Bit 0 clear decodes as #AM_PT_INVALID with the other fields zero. Descriptors
+ * armmap does not write decode to what they guarantee (an EL0-writable EL1&0
+ * page is never executable at EL1; table attributes NSTable/APTable/XNTable are
+ * ignored). Stage 2 assumes HCR_EL2.FWB = 0.
+ *
+ * @param regime      the translation regime
+ * @param level       the level of the entry, 0..3
+ * @param pte         the descriptor
+ * @param attr_index  the AttrIndx of each memory type, or NULL (as for
+ *                    am_pt_desc_encode())
+ * @param d           where the decoded descriptor goes
+ * @return 0, or
+ *  - #AM_EINVAL   NULL, unknown regime, level beyond 3, a reserved encoding
+ *                 (bits [1:0] = 01 at level 0 or 3, SH = 01);
+ *  - #AM_ENOTSUP  an AttrIndx or MemAttr that maps to no armmap memory type;
+ *                 a regime this build does not have (AM_CONFIG_PT_*).
  */
 int am_pt_desc_decode(enum am_pt_regime regime, unsigned int level, am_pte_t pte,
 		      const uint8_t *attr_index, struct am_pt_desc *d);
 
-/*
- * am_pt_level_shift() - log2 of the span of one entry at @level (4 KiB
- * granule); 0 for a level beyond 3, which has no entries.
+/**
+ * Log2 of the span of one entry at @p level (4 KiB granule); 0 for a level
+ * beyond 3, which has no entries.
+ *
+ * @param level  the level
+ * @return the shift: 39, 30, 21 or 12 for levels 0 to 3, else 0.
  */
 static inline unsigned int am_pt_level_shift(unsigned int level)
 {
@@ -142,48 +167,48 @@ static inline unsigned int am_pt_level_shift(unsigned int level)
 /* The environment                                                         */
 /* ---------------------------------------------------------------------- */
 
-/*
+/**
  * One invalidation of a flush: one entry, or (FEAT_TLBIRANGE) a range.
- *  pages == 0  the one entry whose span holds @addr changed: TLBI VAE2 /
- *              VAE1 / IPAS2E1 (leaf: VALE2 / VALE1 / IPAS2LE1);
- *  pages >= 1  entries with a page in [addr, addr + pages * 4 KiB) changed:
- *              TLBI RVAE2 / RVAE1 / RIPAS2E1 (leaf: RVALE2 / RVALE1 /
- *              RIPAS2LE1). An entry that is partly in the range (a block
- *              or a table whose span starts before it) is hit too, as
- *              the architecture's range forms do. The engine gives ranges
- *              only to a backend whose caps() reports AM_PT_CAP_TLBI_RANGE;
- *              one range may take several instructions (one covers
- *              (NUM + 1) * 2^(5 * SCALE + 1) pages, an odd page a plain
- *              TLBI).
+ *  - pages == 0: the one entry whose span holds @p addr changed: TLBI VAE2 /
+ *    VAE1 / IPAS2E1 (leaf: VALE2 / VALE1 / IPAS2LE1);
+ *  - pages >= 1: entries with a page in [addr, addr + pages * 4 KiB) changed:
+ *    TLBI RVAE2 / RVAE1 / RIPAS2E1 (leaf: RVALE2 / RVALE1 /
+ *    RIPAS2LE1). An entry that is partly in the range (a block
+ *    or a table whose span starts before it) is hit too, as
+ *    the architecture's range forms do. The engine gives ranges
+ *    only to a backend whose caps() reports #AM_PT_CAP_TLBI_RANGE;
+ *    one range may take several instructions (one covers
+ *    (NUM + 1) * 2^(5 * SCALE + 1) pages, an odd page a plain
+ *    TLBI).
  */
 struct am_pt_inval {
-	am_vaddr_t addr; /* granule aligned: the entry's span start, or the range's */
-	uint32_t pages;	 /* 0: one entry; else the range's length in 4 KiB pages */
-	uint8_t level;	 /* one entry: its level. A range: the level of every leaf in it
+	am_vaddr_t addr; /**< granule aligned: the entry's span start, or the range's */
+	uint32_t pages;	 /**< 0: one entry; else the range's length in 4 KiB pages */
+	uint8_t level;	 /**< one entry: its level. A range: the level of every leaf in it
 			  * (the TTL hint, 1..3), or 0 when they differ or tables changed */
-	uint8_t leaf;	 /* 1: only leaves changed (the leaf-only forms);
+	uint8_t leaf;	 /**< 1: only leaves changed (the leaf-only forms);
 			  * 0: table entries too: walk caches as well */
 };
 
-/* What a flush does (struct am_pt_flush.kind). */
+/** What a flush does (struct am_pt_flush.kind). */
 enum am_pt_flush_kind {
-	/* Descriptor writes so far become visible to the table walker before
+	/** Descriptor writes so far become visible to the table walker before
 	 * what follows (linking a new table): DSB ISHST. Nothing else. */
 	AM_PT_FLUSH_PUBLISH = 0,
-	/* Wait for the descriptor writes so far to complete: DSB ISH; ISB.
+	/** Wait for the descriptor writes so far to complete: DSB ISH; ISB.
 	 * Nothing is invalidated (a write into an empty entry needs none). */
 	AM_PT_FLUSH_COMPLETE = 1,
-	/* DSB ISHST; the n invalidations of inv[]; DSB ISH; ISB. For stage 2,
+	/** DSB ISHST; the n invalidations of inv[]; DSB ISH; ISB. For stage 2,
 	 * when IPAs were invalidated, then also the combined stage-1+2 entries
 	 * of the VMID: TLBI VMALLE1IS; DSB ISH; ISB. */
 	AM_PT_FLUSH_LIST = 2,
-	/* DSB ISHST; everything of the regime: ALLE2 / VMALLE1 (every ASID:
+	/** DSB ISHST; everything of the regime: ALLE2 / VMALLE1 (every ASID:
 	 * the table may hold global entries, which ASIDE1 would keep) /
 	 * VMALLS12E1 of the VMID; DSB ISH; ISB. inv[] unused. */
 	AM_PT_FLUSH_ALL = 3,
 };
 
-/*
+/**
  * One flush: the whole TLB maintenance of a batch, barriers included, with
  * its scope. The engine calls it once per batch (a break-before-make closes
  * a batch early) and never in between: a backend keeps no state from one
@@ -191,40 +216,45 @@ enum am_pt_flush_kind {
  * it returns).
  */
 struct am_pt_flush {
-	uint8_t kind;	/* enum am_pt_flush_kind */
-	uint8_t regime; /* enum am_pt_regime */
-	uint16_t asid;	/* stage 1 EL1&0 */
-	uint16_t vmid;	/* stage 2 */
-	unsigned int n; /* AM_PT_FLUSH_LIST: entries in inv[], 1..AM_PT_TLBI_BATCH; else 0 */
-	const struct am_pt_inval *inv;
+	uint8_t kind;	/**< enum am_pt_flush_kind */
+	uint8_t regime; /**< enum am_pt_regime */
+	uint16_t asid;	/**< stage 1 EL1&0 */
+	uint16_t vmid;	/**< stage 2 */
+	unsigned int n; /**< AM_PT_FLUSH_LIST: entries in inv[], 1..AM_PT_TLBI_BATCH; else 0 */
+	const struct am_pt_inval *inv; /**< AM_PT_FLUSH_LIST: the invalidations */
 };
 
-/* Capabilities a backend reports (struct am_pt_ops.caps). */
-#define AM_PT_CAP_TLBI_RANGE 0x1u /* FEAT_TLBIRANGE: range invalidations welcome */
+/**
+ * @name Capabilities
+ * Capabilities a backend reports (struct am_pt_ops.caps).
+ * @{
+ */
+#define AM_PT_CAP_TLBI_RANGE 0x1u /**< FEAT_TLBIRANGE: range invalidations welcome */
+/** @} */
 
-/*
+/**
  * What the backend provides. alloc_table, free_table and flush are
  * required; the others may be NULL.
  */
 struct am_pt_ops {
-	struct am_env env; /* lock, unlock, log */
-	/*
+	struct am_env env; /**< lock, unlock, log */
+	/**
 	 * A page for a table (one granule, granule aligned): returns the
-	 * address the library writes it through and the PA in *@pa, or NULL
+	 * address the library writes it through and the PA in `*pa`, or NULL
 	 * when there is none. The content need not be zero.
 	 */
 	void *(*alloc_table)(void *ctx, am_paddr_t *pa);
-	/* Give back a table page. Called only once no walk can use it. */
+	/** Give back a table page. Called only once no walk can use it. */
 	void (*free_table)(void *ctx, void *table, am_paddr_t pa);
-	/* Where the table at @pa can be accessed; NULL: at @pa itself. */
+	/** Where the table at @p pa can be accessed; NULL: at @p pa itself. */
 	void *(*table_va)(void *ctx, am_paddr_t pa);
-	/*
-	 * Carry out @f whole (barriers, invalidations, barriers) before
+	/**
+	 * Carry out @p f whole (barriers, invalidations, barriers) before
 	 * returning; see enum am_pt_flush_kind. Cannot fail.
 	 */
 	void (*flush)(void *ctx, const struct am_pt_flush *f);
-	/*
-	 * The AM_PT_CAP_* bits of the hardware under @ctx, asked once by
+	/**
+	 * The AM_PT_CAP_* bits of the hardware under @p ctx, asked once by
 	 * am_pt_init(); NULL: none (one invalidation per entry, or all).
 	 */
 	unsigned int (*caps)(void *ctx);
@@ -234,26 +264,27 @@ struct am_pt_ops {
 /* A table                                                                 */
 /* ---------------------------------------------------------------------- */
 
+/** The configuration of a table, for am_pt_init(). */
 struct am_pt_config {
-	enum am_pt_regime regime;
-	unsigned int granule; /* 0 or 4096; 16 and 64 KiB: AM_ENOTSUP for now */
-	unsigned int ia_bits; /* input address bits, 25..48 (root level 0 above 39) */
-	unsigned int oa_bits; /* output address bits, 32..48; 0 means 48 */
-	uint16_t asid;	      /* stage 1 EL1&0; 8-bit ASIDs (TCR.AS = 0): 0..255 */
-	uint16_t vmid;	      /* stage 2; 8-bit VMIDs (VTCR.VS = 0): 0..255 */
-	/*
+	enum am_pt_regime regime; /**< the translation regime */
+	unsigned int granule;	  /**< 0 or 4096; 16 and 64 KiB: AM_ENOTSUP for now */
+	unsigned int ia_bits;	  /**< input address bits, 25..48 (root level 0 above 39) */
+	unsigned int oa_bits;	  /**< output address bits, 32..48; 0 means 48 */
+	uint16_t asid;		  /**< stage 1 EL1&0; 8-bit ASIDs (TCR.AS = 0): 0..255 */
+	uint16_t vmid;		  /**< stage 2; 8-bit VMIDs (VTCR.VS = 0): 0..255 */
+	/**
 	 * Stage 1: AttrIndx of each memory type, indexed by enum am_mem_type,
-	 * AM_PT_NO_ATTRIDX where the type is not available. NULL: type i uses
+	 * #AM_PT_NO_ATTRIDX where the type is not available. NULL: type i uses
 	 * AttrIndx i (am_pt_mair() gives the matching MAIR).
 	 */
 	const uint8_t *attr_index;
-	/*
+	/**
 	 * Invalidations one flush lists (entries; with FEAT_TLBIRANGE, runs
 	 * of entries as ranges) before the batch invalidates the whole regime
 	 * (ASID, VMID) instead. 0 means 64.
 	 */
 	unsigned int tlbi_max;
-	/*
+	/**
 	 * The lock and log hooks and the ctx they are called with, when they
 	 * are not the table ops' own: a module that embeds the table and
 	 * serialises and logs for it (the P2M) passes its own here. NULL:
@@ -261,267 +292,369 @@ struct am_pt_config {
 	 * (alloc_table ... barrier) always get that ctx.
 	 */
 	const struct am_env *env;
-	void *env_ctx;
+	void *env_ctx; /**< the ctx the hooks of @p env are called with */
 };
 
+/** An am_pt_config.attr_index entry: the memory type is not available. */
 #define AM_PT_NO_ATTRIDX 0xffu
+/** The most invalidations one flush lists (am_pt_config.tlbi_max at most). */
 #define AM_PT_TLBI_BATCH 64u
 
-/* One table. Treat the members as private. */
+/** One table. Treat the members as private. */
 struct am_pt {
-	uint32_t ready; /* set by a successful am_pt_init(), cleared by am_pt_destroy() */
-	const struct am_pt_ops *ops;
-	void *ctx;
-	const struct am_env *env; /* lock and log: cfg->env, or &ops->env */
-	void *env_ctx;		  /* what env's hooks get */
-	am_pte_t *root;
-	am_paddr_t root_pa;
-	size_t nr_tables; /* table pages in use, the root included */
-	uint64_t ia_end;  /* 2^ia_bits */
-	uint64_t oa_end;  /* 2^oa_bits */
-	unsigned int tlbi_max;
-	uint16_t asid, vmid;
-	uint8_t regime, root_level, ia_bits, oa_bits;
-	uint8_t attr_index[AM_MT_COUNT];
-	uint8_t tlbi_range;   /* the backend's caps() reported AM_PT_CAP_TLBI_RANGE */
-	uint8_t mtype_of[16]; /* memory type of each AttrIndx / MemAttr, 0xff: none */
-	uint8_t tmpl_next;    /* the cache slot the next new template takes */
-	uint64_t tmpl_key[2]; /* the last two leaf templates built: attributes and flags, */
-	uint64_t tmpl_val[2]; /* and the descriptor bits they give */
+	uint32_t ready; /**< set by a successful am_pt_init(), cleared by am_pt_destroy() */
+	const struct am_pt_ops *ops; /**< the backend */
+	void *ctx;		     /**< what the table ops are called with */
+	const struct am_env *env;    /**< lock and log: cfg->env, or &ops->env */
+	void *env_ctx;		     /**< what env's hooks get */
+	am_pte_t *root;		     /**< the root table, where the library writes it */
+	am_paddr_t root_pa;	     /**< the root table's PA */
+	size_t nr_tables;	     /**< table pages in use, the root included */
+	uint64_t ia_end;	     /**< 2^ia_bits */
+	uint64_t oa_end;	     /**< 2^oa_bits */
+	unsigned int tlbi_max;	     /**< invalidations one flush lists (am_pt_config.tlbi_max) */
+	/** the ASID (stage 1 EL1&0) */
+	uint16_t asid, vmid; /**< the VMID (stage 2) */
+	/** enum am_pt_regime */
+	uint8_t regime, root_level, ia_bits, oa_bits; /**< output address bits */
+	/** @var am_pt::root_level
+	 * the level of the root table */
+	/** @var am_pt::ia_bits
+	 * input address bits */
+	uint8_t attr_index[AM_MT_COUNT]; /**< AttrIndx of each memory type (stage 1) */
+	uint8_t tlbi_range;		 /**< the backend's caps() reported AM_PT_CAP_TLBI_RANGE */
+	uint8_t mtype_of[16];		 /**< memory type of each AttrIndx / MemAttr, 0xff: none */
+	uint8_t tmpl_next;		 /**< the cache slot the next new template takes */
+	uint64_t tmpl_key[2]; /**< the last two leaf templates built: attributes and flags, */
+	uint64_t tmpl_val[2]; /**< and the descriptor bits they give */
 };
 
-/* Flags of am_pt_map() and am_pt_modify(). */
-#define AM_PT_F_BLOCK 0x01u  /* blocks (1 GiB, 2 MiB) where alignment allows */
-#define AM_PT_F_CONTIG 0x02u /* the contiguous hint on aligned runs of 16 */
-#define AM_PT_F_NG 0x04u     /* not global (stage 1 EL1&0 only) */
-#define AM_PT_F_PARKED                                           \
-	0x08u /* descriptors written invalid (bit 0 clear) but   \
-	       * complete: attributes, OA and software bits kept \
-	       * for a later am_pt_modify() to make valid */
-#define AM_PT_F_SW(sw) (((unsigned int)(sw)&0xfu) << 8) /* software bits */
+/**
+ * @name Flags
+ * Flags of am_pt_map() and am_pt_modify().
+ * @{
+ */
+#define AM_PT_F_BLOCK 0x01u  /**< blocks (1 GiB, 2 MiB) where alignment allows */
+#define AM_PT_F_CONTIG 0x02u /**< the contiguous hint on aligned runs of 16 */
+#define AM_PT_F_NG 0x04u     /**< not global (stage 1 EL1&0 only) */
+/**
+ * Descriptors written invalid (bit 0 clear) but complete: attributes, OA and
+ * software bits kept for a later am_pt_modify() to make valid.
+ */
+#define AM_PT_F_PARKED 0x08u
+/** The software bits @p sw (0..15), as flags. */
+#define AM_PT_F_SW(sw) (((unsigned int)(sw)&0xfu) << 8)
+/** The software bits of @p flags. */
 #define AM_PT_F_SW_OF(flags) (((flags) >> 8) & 0xfu)
-#define AM_PT_F_MASK 0xf0fu
+#define AM_PT_F_MASK 0xf0fu /**< every flag */
+/** @} */
 
-/*
- * am_pt_init() - an empty table: allocates and zeroes the root.
+/**
+ * An empty table: allocates and zeroes the root.
+ *
  * On success the table is ready. Every other call refuses a table that is
- * not (zeroed, never initialised, init failed, destroyed) with AM_EINVAL
+ * not (zeroed, never initialised, init failed, destroyed) with #AM_EINVAL
  * (0 for the calls that return a value) and one record to the fallback
  * hook (am_log_set_fallback()), reading nothing else of it. Every other
  * refusal logs one record with its reason through ops->env.log, with the
  * table's lock held (see struct am_env); init's own refusals too, with no
  * lock (the fallback hook when there is none).
- * Returns 0, or
- *  AM_EINVAL   NULL, missing required op, unknown regime, ia_bits outside
- *              25..48, oa_bits outside 32..48, an attr_index entry > 7
- *              that is not AM_PT_NO_ATTRIDX, two memory types sharing an
- *              AttrIndx, asid or vmid above 255, tlbi_max above 64, a
- *              stage 2 whose ia_bits exceed its oa_bits (0 counts as 48);
- *  AM_ENOTSUP  a regime this build does not have (AM_CONFIG_PT_*, see
- *              armmap/config.h); a granule other than 4 KiB; stage 2
- *              with ia_bits 40..42 and oa_bits 42 or fewer (the
- *              hardware cannot start at level 0
- *              there: that needs concatenated level-1 roots, not built
- *              yet). Set oa_bits to the CPU's PA size (the aarch64
- *              backend's am_aarch64_pa_bits());
- *  AM_ENOMEM   no page for the root;
- *  AM_EINVAL / AM_ERANGE  the root page's VA or PA is not granule aligned,
- *              or its PA lies beyond oa_bits (the page is given back). The
- *              same check refuses any later call that would take such a
- *              table page, with nothing changed.
+ *
+ * @param pt   the table
+ * @param cfg  its configuration
+ * @param ops  the backend
+ * @param ctx  what the table ops are called with
+ * @return 0, or
+ *  - #AM_EINVAL   NULL, missing required op, unknown regime, ia_bits outside
+ *                 25..48, oa_bits outside 32..48, an attr_index entry > 7
+ *                 that is not #AM_PT_NO_ATTRIDX, two memory types sharing an
+ *                 AttrIndx, asid or vmid above 255, tlbi_max above 64, a
+ *                 stage 2 whose ia_bits exceed its oa_bits (0 counts as 48);
+ *  - #AM_ENOTSUP  a regime this build does not have (AM_CONFIG_PT_*, see
+ *                 armmap/config.h); a granule other than 4 KiB; stage 2
+ *                 with ia_bits 40..42 and oa_bits 42 or fewer (the
+ *                 hardware cannot start at level 0
+ *                 there: that needs concatenated level-1 roots, not built
+ *                 yet). Set oa_bits to the CPU's PA size (the aarch64
+ *                 backend's am_aarch64_pa_bits());
+ *  - #AM_ENOMEM   no page for the root;
+ *  - #AM_EINVAL / #AM_ERANGE  the root page's VA or PA is not granule aligned,
+ *                 or its PA lies beyond oa_bits (the page is given back). The
+ *                 same check refuses any later call that would take such a
+ *                 table page, with nothing changed.
  */
 int am_pt_init(struct am_pt *pt, const struct am_pt_config *cfg, const struct am_pt_ops *ops,
 	       void *ctx);
 
-/*
- * am_pt_destroy() - give every table page back, the root included. The
- * table must no longer be in use by any CPU (no TLB maintenance is done).
+/**
+ * Give every table page back, the root included.
+ *
+ * The table must no longer be in use by any CPU (no TLB maintenance is done).
  * The table is then not ready: every call refuses it.
+ *
+ * @param pt  the table
  */
 void am_pt_destroy(struct am_pt *pt);
 
-/*
- * am_pt_map() - map [va, va + size) to [pa, pa + size) with @attr.
- * Pages, unless @flags allows blocks (AM_PT_F_BLOCK: the largest block that
- * VA, PA and the remaining size allow) and contiguous runs (AM_PT_F_CONTIG:
+/**
+ * Map [va, va + size) to [pa, pa + size) with @p attr.
+ *
+ * Pages, unless @p flags allows blocks (#AM_PT_F_BLOCK: the largest block that
+ * VA, PA and the remaining size allow) and contiguous runs (#AM_PT_F_CONTIG:
  * 16 aligned entries that map 16 aligned, consecutive output ranges). The
  * descriptors written are the minimal decomposition of the range; tables
  * that exist already (am_pt_populate()) are used rather than replaced by
- * blocks. AM_PT_F_PARKED writes the descriptors invalid; AM_PT_F_SW() sets
+ * blocks. #AM_PT_F_PARKED writes the descriptors invalid; AM_PT_F_SW() sets
  * the software bits.
- * Returns 0, or
- *  AM_EINVAL    NULL, size 0, va/pa/size not granule aligned, unknown flags,
- *               malformed attributes, AM_PT_F_NG off stage 1 EL1&0;
- *  AM_EOVERFLOW va + size or pa + size wraps around;
- *  AM_ERANGE    the range is beyond the input or output address size;
- *  AM_EPERM     write+execute (stage 1), or execute from device memory;
- *  AM_ENOTSUP   attributes the regime cannot express (am_pt_desc_encode());
- *  AM_EEXIST    something is mapped (valid or parked) in the range: a live
- *               output address is never changed silently;
- *  AM_ENOMEM    not enough table pages.
+ *
+ * @param pt     the table
+ * @param va     the range's start
+ * @param pa     the output address of that start
+ * @param size   the range's size in bytes
+ * @param attr   the attributes
+ * @param flags  AM_PT_F_* flags
+ * @return 0, or
+ *  - #AM_EINVAL    NULL, size 0, va/pa/size not granule aligned, unknown flags,
+ *                  malformed attributes, #AM_PT_F_NG off stage 1 EL1&0;
+ *  - #AM_EOVERFLOW va + size or pa + size wraps around;
+ *  - #AM_ERANGE    the range is beyond the input or output address size;
+ *  - #AM_EPERM     write+execute (stage 1), or execute from device memory;
+ *  - #AM_ENOTSUP   attributes the regime cannot express (am_pt_desc_encode());
+ *  - #AM_EEXIST    something is mapped (valid or parked) in the range: a live
+ *                  output address is never changed silently;
+ *  - #AM_ENOMEM    not enough table pages.
  */
 int am_pt_map(struct am_pt *pt, am_vaddr_t va, am_paddr_t pa, uint64_t size,
 	      const struct am_attr *attr, unsigned int flags);
 
-/*
- * am_pt_unmap() - unmap [va, va + size); what is not mapped is skipped.
+/**
+ * Unmap [va, va + size); what is not mapped is skipped.
+ *
  * A block or contiguous run only partly in the range is broken first (with
  * break-before-make) so that the rest stays mapped; tables left empty are
  * freed.
- * Returns 0, or
- *  AM_EINVAL / AM_EOVERFLOW / AM_ERANGE  as am_pt_map() for the range;
- *  AM_ENOMEM    a block to break needs table pages and there are none.
+ *
+ * @param pt    the table
+ * @param va    the range's start
+ * @param size  the range's size in bytes
+ * @return 0, or
+ *  - #AM_EINVAL / #AM_EOVERFLOW / #AM_ERANGE  as am_pt_map() for the range;
+ *  - #AM_ENOMEM    a block to break needs table pages and there are none.
  */
 int am_pt_unmap(struct am_pt *pt, am_vaddr_t va, uint64_t size);
 
-/*
- * am_pt_modify() - give every leaf in [va, va + size) the permissions of
- * @attr and the software bits of @flags (AM_PT_F_SW()). The memory type and
- * shareability of a mapping cannot change. A parked leaf becomes valid
- * unless @flags has AM_PT_F_PARKED, and a valid one becomes parked with it.
- * @attr NULL: every leaf keeps its permissions and software bits, and only
- * parks (AM_PT_F_PARKED) or becomes valid again (0), whatever its type.
+/**
+ * Give every leaf in [va, va + size) the permissions of
+ * @p attr and the software bits of @p flags (AM_PT_F_SW()).
+ *
+ * The memory type and shareability of a mapping cannot change. A parked leaf
+ * becomes valid unless @p flags has #AM_PT_F_PARKED, and a valid one becomes
+ * parked with it.
+ * @p attr NULL: every leaf keeps its permissions and software bits, and only
+ * parks (#AM_PT_F_PARKED) or becomes valid again (0), whatever its type.
  * Blocks and contiguous runs only partly in the range are broken first.
- * Returns 0, or
- *  AM_EINVAL / AM_EOVERFLOW / AM_ERANGE / AM_EPERM / AM_ENOTSUP  as
- *               am_pt_map() for the range and attributes (only
- *               AM_PT_F_PARKED and AM_PT_F_SW() are accepted in @flags,
- *               only AM_PT_F_PARKED with @attr NULL);
- *  AM_ENOENT    some page in the range is not mapped;
- *  AM_EPERM     the memory type or shareability would change;
- *  AM_ENOMEM    a block to break needs table pages and there are none.
+ *
+ * @param pt     the table
+ * @param va     the range's start
+ * @param size   the range's size in bytes
+ * @param attr   the new permissions, or NULL
+ * @param flags  #AM_PT_F_PARKED and the software bits (AM_PT_F_SW())
+ * @return 0, or
+ *  - #AM_EINVAL / #AM_EOVERFLOW / #AM_ERANGE / #AM_EPERM / #AM_ENOTSUP  as
+ *                  am_pt_map() for the range and attributes (only
+ *                  #AM_PT_F_PARKED and AM_PT_F_SW() are accepted in @p flags,
+ *                  only #AM_PT_F_PARKED with @p attr NULL);
+ *  - #AM_ENOENT    some page in the range is not mapped;
+ *  - #AM_EPERM     the memory type or shareability would change;
+ *  - #AM_ENOMEM    a block to break needs table pages and there are none.
  */
 int am_pt_modify(struct am_pt *pt, am_vaddr_t va, uint64_t size, const struct am_attr *attr,
 		 unsigned int flags);
 
-/*
- * am_pt_populate() - create the tables down to the last level for
- * [va, va + size), mapping nothing, so that a later am_pt_map() of pages
- * there needs no allocation. Parts already mapped by a block are left as
- * they are.
- * Returns 0, or AM_EINVAL / AM_EOVERFLOW / AM_ERANGE as am_pt_map() for the
- * range, AM_ENOMEM.
+/**
+ * Create the tables down to the last level for [va, va + size), mapping
+ * nothing, so that a later am_pt_map() of pages there needs no allocation.
+ *
+ * Parts already mapped by a block are left as they are.
+ *
+ * @param pt    the table
+ * @param va    the range's start
+ * @param size  the range's size in bytes
+ * @return 0, or #AM_EINVAL / #AM_EOVERFLOW / #AM_ERANGE as am_pt_map() for the
+ * range, #AM_ENOMEM.
  */
 int am_pt_populate(struct am_pt *pt, am_vaddr_t va, uint64_t size);
 
-/* A leaf descriptor, as am_pt_query() and am_pt_walk() report it. */
+/** A leaf descriptor, as am_pt_query() and am_pt_walk() report it. */
 struct am_pt_leaf {
-	am_vaddr_t va; /* start of the descriptor's span */
-	am_paddr_t pa; /* output address of that start */
-	uint64_t size; /* span of the descriptor: 4 KiB, 2 MiB, 1 GiB */
-	struct am_attr attr;
-	uint8_t level;
-	uint8_t valid; /* 0: parked */
-	uint8_t contig;
-	uint8_t ng;
-	uint8_t sw;
-	am_pte_t pte; /* the raw descriptor */
+	am_vaddr_t va;	     /**< start of the descriptor's span */
+	am_paddr_t pa;	     /**< output address of that start */
+	uint64_t size;	     /**< span of the descriptor: 4 KiB, 2 MiB, 1 GiB */
+	struct am_attr attr; /**< its attributes */
+	uint8_t level;	     /**< its level */
+	uint8_t valid;	     /**< 0: parked */
+	uint8_t contig;	     /**< contiguous hint */
+	uint8_t ng;	     /**< not global */
+	uint8_t sw;	     /**< software bits, 0..15 */
+	am_pte_t pte;	     /**< the raw descriptor */
 };
 
-/*
- * am_pt_query() - the leaf that maps @va (any address in its span).
- * Returns 0, or
- *  AM_EINVAL  NULL;
- *  AM_ERANGE  @va beyond the input address size;
- *  AM_ENOENT  nothing (valid or parked) maps @va.
+/**
+ * The leaf that maps @p va (any address in its span).
+ *
+ * @param pt   the table
+ * @param va   the address
+ * @param out  where the leaf goes
+ * @return 0, or
+ *  - #AM_EINVAL  NULL;
+ *  - #AM_ERANGE  @p va beyond the input address size;
+ *  - #AM_ENOENT  nothing (valid or parked) maps @p va.
  */
 int am_pt_query(struct am_pt *pt, am_vaddr_t va, struct am_pt_leaf *out);
 
-/*
- * am_pt_walk() - call @fn for each leaf (valid or parked) that intersects
- * [va, va + size), in address order. A non-zero return from @fn stops the
- * walk and is returned. @fn must not call back into this table.
- * Returns 0, @fn's value, or the range errors of am_pt_map().
+/**
+ * The callback of am_pt_walk(): told of one leaf; a non-zero return stops the
+ * walk.
  */
 typedef int (*am_pt_leaf_fn)(void *arg, const struct am_pt_leaf *leaf);
+/**
+ * Call @p fn for each leaf (valid or parked) that intersects [va, va + size),
+ * in address order.
+ *
+ * A non-zero return from @p fn stops the walk and is returned. @p fn must not
+ * call back into this table.
+ *
+ * @param pt    the table
+ * @param va    the range's start
+ * @param size  the range's size in bytes
+ * @param fn    the callback
+ * @param arg   what @p fn is called with
+ * @return 0, @p fn's value, or the range errors of am_pt_map().
+ */
 int am_pt_walk(struct am_pt *pt, am_vaddr_t va, uint64_t size, am_pt_leaf_fn fn, void *arg);
 
-/*
- * am_pt_park_walk() - am_pt_walk() that may park leaves as it goes: for
- * each leaf (valid or parked) that intersects [va, va + size), in address
- * order, @fn decides. It returns 0 to leave the leaf as it is,
- * AM_PT_PARK to park it (made invalid, every other bit kept: am_pt_modify()
- * with AM_PT_F_PARKED) with the software bits it put in *@sw (which holds
- * the leaf's own when @fn is called), or any other value, which stops the
- * walk and is returned. A leaf is handed over, and parked, whole, also
- * where it extends beyond the range; one in a contiguous run is taken out
- * of the run first (break-before-make of the run, the others kept as they
- * are). A valid leaf parked is invalidated, and the invalidations of the
- * call have completed when it returns, also when @fn stopped it: parking
- * cannot fail, and what was parked before a stop stays parked (undo with
- * am_pt_modify()). @fn runs with the table's lock held and must not call
- * back into this table. One walk: a module that decides leaf by leaf what
- * to park (the MMIO guard's unmap-all) needs no second pass.
- * Returns 0, @fn's value, AM_EINVAL for a NULL @fn, or the range errors of
+/** What an am_pt_park_fn returns to park the leaf (am_pt_park_walk()). */
+#define AM_PT_PARK 1
+/**
+ * The callback of am_pt_park_walk(): decides for one leaf, and may set the
+ * software bits in `*sw`.
+ */
+typedef int (*am_pt_park_fn)(void *arg, const struct am_pt_leaf *leaf, unsigned int *sw);
+/**
+ * am_pt_walk() that may park leaves as it goes.
+ *
+ * For each leaf (valid or parked) that intersects [va, va + size), in address
+ * order, @p fn decides. It returns 0 to leave the leaf as it is, #AM_PT_PARK to
+ * park it (made invalid, every other bit kept: am_pt_modify() with
+ * #AM_PT_F_PARKED) with the software bits it put in `*sw` (which holds the
+ * leaf's own when @p fn is called), or any other value, which stops the walk
+ * and is returned. A leaf is handed over, and parked, whole, also where it
+ * extends beyond the range; one in a contiguous run is taken out of the run
+ * first (break-before-make of the run, the others kept as they are). A valid
+ * leaf parked is invalidated, and the invalidations of the call have completed
+ * when it returns, also when @p fn stopped it: parking cannot fail, and what
+ * was parked before a stop stays parked (undo with am_pt_modify()). @p fn runs
+ * with the table's lock held and must not call back into this table. One walk:
+ * a module that decides leaf by leaf what to park (the MMIO guard's unmap-all)
+ * needs no second pass.
+ *
+ * @param pt    the table
+ * @param va    the range's start
+ * @param size  the range's size in bytes
+ * @param fn    the callback
+ * @param arg   what @p fn is called with
+ * @return 0, @p fn's value, #AM_EINVAL for a NULL @p fn, or the range errors of
  * am_pt_map().
  */
-#define AM_PT_PARK 1
-typedef int (*am_pt_park_fn)(void *arg, const struct am_pt_leaf *leaf, unsigned int *sw);
 int am_pt_park_walk(struct am_pt *pt, am_vaddr_t va, uint64_t size, am_pt_park_fn fn, void *arg);
 
-/* Told of one leaf a call removed (am_pt_unmap_report(), am_pt_destroy_report()). */
+/** Told of one leaf a call removed (am_pt_unmap_report(), am_pt_destroy_report()). */
 typedef void (*am_pt_removed_fn)(void *arg, const struct am_pt_leaf *leaf);
 
-/*
- * am_pt_unmap_report() - am_pt_unmap(), telling @fn of each leaf (valid or
- * parked) the call removed: its span's start, output address, size,
- * level, attributes, software bits and raw descriptor, as they were. A
- * block or contiguous run only partly in the range is broken first; what
- * is reported of it is the part removed, as the descriptors the break put
- * in its place (the largest aligned pieces, down to pages), never the
- * part left mapped.
- * @fn is called for a leaf only once the TLB maintenance of its removal
- * has COMPLETED (the AM_PT_BAR_COMPLETE barrier of its invalidation, a
- * broken block's break-before-make included), so that @fn may free the
- * page or drop a reference to it. The walk keeps its state bounded: the
- * leaves are reported in address order, in batches of at most
- * AM_PT_REPORT_BATCH runs (leaves that follow one another with the next
- * output address and the same attributes make one run), each batch once
- * its invalidations completed and before the walk goes on, the last once
- * the call's own maintenance completed. @fn runs with the table's lock
- * held and must not call into this table.
- * All or nothing: a refused call has changed nothing and reports nothing.
- * Returns 0, or
- *  AM_EINVAL    NULL @fn;
- *  AM_EINVAL / AM_EOVERFLOW / AM_ERANGE  as am_pt_map() for the range;
- *  AM_ENOMEM    a block to break needs table pages and there are none.
- */
+/** The most runs am_pt_unmap_report() reports in one batch. */
 #define AM_PT_REPORT_BATCH 32u
+/**
+ * am_pt_unmap(), telling @p fn of each leaf (valid or parked) the call removed.
+ *
+ * What it is told: its span's start, output address, size, level, attributes,
+ * software bits and raw descriptor, as they were. A block or contiguous run
+ * only partly in the range is broken first; what is reported of it is the part
+ * removed, as the descriptors the break put in its place (the largest aligned
+ * pieces, down to pages), never the part left mapped.
+ *
+ * @p fn is called for a leaf only once the TLB maintenance of its removal
+ * has COMPLETED (the AM_PT_BAR_COMPLETE barrier of its invalidation, a broken
+ * block's break-before-make included), so that @p fn may free the page or drop
+ * a reference to it. The walk keeps its state bounded: the leaves are reported
+ * in address order, in batches of at most #AM_PT_REPORT_BATCH runs (leaves that
+ * follow one another with the next output address and the same attributes make
+ * one run), each batch once its invalidations completed and before the walk
+ * goes on, the last once the call's own maintenance completed. @p fn runs with
+ * the table's lock held and must not call into this table. All or nothing: a
+ * refused call has changed nothing and reports nothing.
+ *
+ * @param pt    the table
+ * @param va    the range's start
+ * @param size  the range's size in bytes
+ * @param fn    told of each leaf removed
+ * @param arg   what @p fn is called with
+ * @return 0, or
+ *  - #AM_EINVAL    NULL @p fn;
+ *  - #AM_EINVAL / #AM_EOVERFLOW / #AM_ERANGE  as am_pt_map() for the range;
+ *  - #AM_ENOMEM    a block to break needs table pages and there are none.
+ */
 int am_pt_unmap_report(struct am_pt *pt, am_vaddr_t va, uint64_t size, am_pt_removed_fn fn,
 		       void *arg);
 
-/*
- * am_pt_destroy_report() - am_pt_destroy(), telling @fn of every leaf
- * (valid or parked) the table held, in address order, so that the caller
- * can put the pages they mapped; each is cleared from its table before it
- * is reported. The table must no longer be in use by any CPU as its
- * translation table: its regime (the ASID, the VMID) is invalidated once,
- * whole, and that invalidation has completed (AM_PT_BAR_COMPLETE) before
- * the first leaf is reported, so that no TLB entry left from the time the
- * table was in use reaches a page @fn frees; there is no other TLB
- * maintenance. One walk of the table: a post-order visit that reports the
- * leaves of each table, then gives the table back. @fn runs with the
- * table's lock held and must not call into this table.
- * Returns 0, or AM_EINVAL (NULL or not ready table: one record to the
- * fallback hook; NULL @fn: one record, the table left as it was).
+/**
+ * am_pt_destroy(), telling @p fn of every leaf (valid or parked) the table
+ * held, in address order, so that the caller can put the pages they mapped.
+ *
+ * Each is cleared from its table before it is reported. The table must no
+ * longer be in use by any CPU as its translation table: its regime (the ASID,
+ * the VMID) is invalidated once, whole, and that invalidation has completed
+ * (AM_PT_BAR_COMPLETE) before the first leaf is reported, so that no TLB entry
+ * left from the time the table was in use reaches a page @p fn frees; there is
+ * no other TLB maintenance. One walk of the table: a post-order visit that
+ * reports the leaves of each table, then gives the table back. @p fn runs with
+ * the table's lock held and must not call into this table.
+ *
+ * @param pt   the table
+ * @param fn   told of each leaf
+ * @param arg  what @p fn is called with
+ * @return 0, or #AM_EINVAL (NULL or not ready table: one record to the
+ * fallback hook; NULL @p fn: one record, the table left as it was).
  */
 int am_pt_destroy_report(struct am_pt *pt, am_pt_removed_fn fn, void *arg);
 
-/* am_pt_tables() - table pages in use, the root included. */
+/**
+ * Table pages in use, the root included.
+ *
+ * @param pt  the table
+ * @return the number of table pages.
+ */
 size_t am_pt_tables(const struct am_pt *pt);
 
-/*
- * am_pt_oa_bits() - the output address size of the table in bits (32..48),
- * or 0 for a table that is not ready (one record to the fallback hook).
+/**
+ * The output address size of the table in bits (32..48), or 0 for a table that
+ * is not ready (one record to the fallback hook).
+ *
+ * @param pt  the table
+ * @return the output address bits, or 0.
  */
 unsigned int am_pt_oa_bits(const struct am_pt *pt);
 
-/*
- * am_pt_env() - the lock and log hooks of a ready table, and in *@ctx
- * (when @ctx is not NULL) the ctx they take: for a module built on the
- * table that logs through the same hook under the same lock (the MMIO
- * tracker). NULL, *@ctx untouched, for NULL or a table that is not ready:
- * an answer, with no record (the caller decides where its refusal goes).
+/**
+ * The lock and log hooks of a ready table, and in `*ctx` (when @p ctx is not
+ * NULL) the ctx they take: for a module built on the table that logs through
+ * the same hook under the same lock (the MMIO tracker).
+ *
+ * NULL, `*ctx` untouched, for NULL or a table that is not ready: an answer,
+ * with no record (the caller decides where its refusal goes).
+ *
+ * @param pt   the table
+ * @param ctx  where the hooks' ctx goes, or NULL
+ * @return the hooks, or NULL.
  */
 const struct am_env *am_pt_env(const struct am_pt *pt, void **ctx);
 
@@ -529,16 +662,28 @@ const struct am_env *am_pt_env(const struct am_pt *pt, void **ctx);
 /* Register values for the table                                           */
 /* ---------------------------------------------------------------------- */
 
-/* am_pt_ttbr() - TTBR0_EL2 / TTBR0_EL1 (with ASID) / VTTBR_EL2 (with VMID). */
+/**
+ * TTBR0_EL2 / TTBR0_EL1 (with ASID) / VTTBR_EL2 (with VMID).
+ *
+ * @param pt  the table
+ * @return the register value.
+ */
 uint64_t am_pt_ttbr(const struct am_pt *pt);
-/*
- * am_pt_tcr() - TCR_EL2 / TCR_EL1 (TTBR1 walks disabled) / VTCR_EL2 for the
- * table: size, root level, 4 KiB granule, inner-shareable write-back walks,
- * output size (PS / IPS from oa_bits: keeping it within the hardware's
- * PARange is the caller's part).
+/**
+ * TCR_EL2 / TCR_EL1 (TTBR1 walks disabled) / VTCR_EL2 for the table: size, root
+ * level, 4 KiB granule, inner-shareable write-back walks, output size (PS / IPS
+ * from oa_bits: keeping it within the hardware's PARange is the caller's part).
+ *
+ * @param pt  the table
+ * @return the register value.
  */
 uint64_t am_pt_tcr(const struct am_pt *pt);
-/* am_pt_mair() - the MAIR value the table's attr_index implies (stage 1). */
+/**
+ * The MAIR value the table's attr_index implies (stage 1).
+ *
+ * @param pt  the table
+ * @return the MAIR value.
+ */
 uint64_t am_pt_mair(const struct am_pt *pt);
 
 #ifdef __cplusplus
