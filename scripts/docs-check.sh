@@ -69,6 +69,7 @@ fi
 
 mapfile -t fns < <(perl -0777 -ne '
 	s{/\*.*?\*/}{ }gs; s{//[^\n]*}{}g;
+	s{^[ \t]*#[ \t]*ifdef[ \t]+__cplusplus\b.*?^[ \t]*#[ \t]*(?:endif|else)\b[^\n]*}{}gms;
 	s{^[ \t]*#(?:[^\n]*\\\n)*[^\n]*}{}mg;
 	1 while s/\{[^{}]*\}/ /g;
 	s{\(\s*\*\s*am_\w+\s*\)}{ }g;
