@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/*
+/**
+ * @file
  * AArch64 EL1: the transport of the MMIO guard tracker
  * (struct am_mmio_transport, armmap/mmio_guard.h) over HVC #0, with the
  * SMC Calling Convention's registers: the function ID in x0, the argument
@@ -16,23 +17,35 @@
 extern "C" {
 #endif
 
-/* What the transport counts when it is given a context (may be NULL). */
+/** What the transport counts when it is given a context (may be NULL). */
 struct am_aarch64_smccc_stats {
-	unsigned long calls;
-	uint32_t last_fid;
-	uint64_t last_arg;
-	int64_t last_ret;
+	unsigned long calls; /**< the calls made */
+	uint32_t last_fid;   /**< the function ID of the last call */
+	uint64_t last_arg;   /**< the argument of the last call */
+	int64_t last_ret;    /**< what the last call returned */
 };
 
-/* What an HVC returns: x0..x3. */
+/** What an HVC returns: x0..x3. */
 struct am_aarch64_hvc_res {
-	uint64_t x0, x1, x2, x3;
+	/** @var am_aarch64_hvc_res::x1
+	 * x1 after the call */
+	/** @var am_aarch64_hvc_res::x2
+	 * x2 after the call */
+	/** x0 after the call */
+	uint64_t x0, x1, x2, x3; /**< x3 after the call */
 };
 
-/*
- * am_aarch64_hvc() - HVC #0 with the function in x0 and arguments in
- * x1..x4, the SMC Calling Convention's register use: results in x0..x3,
- * x4..x17 may be changed by the hypervisor, x18 and above are kept.
+/**
+ * HVC #0 with the function in x0 and arguments in x1..x4, the SMC Calling
+ * Convention's register use: results in x0..x3, x4..x17 may be changed by
+ * the hypervisor, x18 and above are kept.
+ *
+ * @param fn  the function ID, in x0
+ * @param a1  the first argument, in x1
+ * @param a2  the second argument, in x2
+ * @param a3  the third argument, in x3
+ * @param a4  the fourth argument, in x4
+ * @return x0..x3 after the call.
  */
 static inline struct am_aarch64_hvc_res am_aarch64_hvc(uint64_t fn, uint64_t a1, uint64_t a2,
 						       uint64_t a3, uint64_t a4)
@@ -57,13 +70,22 @@ static inline struct am_aarch64_hvc_res am_aarch64_hvc(uint64_t fn, uint64_t a1,
 	return r;
 }
 
-/*
- * am_aarch64_smccc_hvc() - HVC #0 with x0 = @fid, x1 = @arg; returns x0.
- * @ctx: NULL, or a struct am_aarch64_smccc_stats to count the call in.
+/**
+ * HVC #0 with x0 = @p fid, x1 = @p arg.
+ *
+ * @param ctx  NULL, or a struct am_aarch64_smccc_stats to count the call in
+ * @param fid  the function ID
+ * @param arg  the argument
+ * @return x0 after the call.
  */
 int64_t am_aarch64_smccc_hvc(void *ctx, uint32_t fid, uint64_t arg);
 
-/* am_aarch64_smccc_transport() - the tracker's transport over am_aarch64_smccc_hvc(). */
+/**
+ * The tracker's transport over am_aarch64_smccc_hvc().
+ *
+ * @param s  NULL, or a struct am_aarch64_smccc_stats to count the calls in
+ * @return the transport: call am_aarch64_smccc_hvc(), ctx @p s.
+ */
 static inline struct am_mmio_transport am_aarch64_smccc_transport(struct am_aarch64_smccc_stats *s)
 {
 	struct am_mmio_transport t;

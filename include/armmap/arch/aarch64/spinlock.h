@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/*
+/**
+ * @file
  * AArch64 bare metal: a ticket spinlock, for CPUs that share an armmap
  * instance (a table, a P2M): its env.lock / env.unlock hooks (struct
  * am_env). Fair: CPUs get the lock in the order they asked for it.
@@ -27,16 +28,22 @@
 extern "C" {
 #endif
 
-/* owner: the ticket being served; next: the next ticket to hand out. */
+/**
+ * A ticket spinlock. owner: the ticket being served; next: the next ticket
+ * to hand out.
+ */
 struct am_aarch64_spinlock {
 	union {
-		uint32_t val; /* owner in bits [15:0], next in [31:16] */
+		uint32_t val; /**< owner in bits [15:0], next in [31:16] */
+		/** the two halves of val */
 		struct {
-			uint16_t owner;
-			uint16_t next;
+			uint16_t owner; /**< the ticket being served */
+			uint16_t next;	/**< the next ticket to hand out */
 		} t;
 	};
 };
+
+/** An unlocked spinlock, as a static initialiser. */
 
 #define AM_AARCH64_SPINLOCK_INIT \
 	{                        \
@@ -45,29 +52,64 @@ struct am_aarch64_spinlock {
 		}                \
 	}
 
-/* am_aarch64_spin_init() - unlocked (a zeroed lock is unlocked too). */
+/**
+ * Make @p l unlocked (a zeroed lock is unlocked too).
+ *
+ * @param l  the lock
+ */
 void am_aarch64_spin_init(struct am_aarch64_spinlock *l);
 
-/* am_aarch64_spin_lock() - take a ticket and wait for it to be served. */
+/**
+ * Take a ticket and wait for it to be served.
+ *
+ * @param l  the lock
+ */
 void am_aarch64_spin_lock(struct am_aarch64_spinlock *l);
 
-/* am_aarch64_spin_trylock() - take the lock if it is free: true when taken. */
+/**
+ * Take the lock if it is free.
+ *
+ * @param l  the lock
+ * @return true when taken.
+ */
 bool am_aarch64_spin_trylock(struct am_aarch64_spinlock *l);
 
-/* am_aarch64_spin_unlock() - serve the next ticket. Only the holder calls it. */
+/**
+ * Serve the next ticket. Only the holder calls it.
+ *
+ * @param l  the lock
+ */
 void am_aarch64_spin_unlock(struct am_aarch64_spinlock *l);
 
-/* am_aarch64_spin_is_locked() - held (or waited for) at the moment of the read. */
+/**
+ * Whether the lock is held (or waited for) at the moment of the read.
+ *
+ * @param l  the lock
+ * @return true when held or waited for.
+ */
 bool am_aarch64_spin_is_locked(const struct am_aarch64_spinlock *l);
 
-/*
+/**
+ * @name The hooks of struct am_env
  * The hooks of struct am_env when the instance's ctx is the lock itself:
  * .lock = am_aarch64_spin_lock_ctx, .unlock = am_aarch64_spin_unlock_ctx.
  * With the backend of pt_ops.h, whose ctx is a struct am_aarch64_pt_ctx,
- * use am_aarch64_pt_lock / am_aarch64_pt_unlock instead.
+ * use am_aarch64_pt_lock() / am_aarch64_pt_unlock() instead.
+ * @{
+ */
+/**
+ * The env.lock hook: am_aarch64_spin_lock() on @p lock.
+ *
+ * @param lock  the instance's ctx, a struct am_aarch64_spinlock
  */
 void am_aarch64_spin_lock_ctx(void *lock);
+/**
+ * The env.unlock hook: am_aarch64_spin_unlock() on @p lock.
+ *
+ * @param lock  the instance's ctx, a struct am_aarch64_spinlock
+ */
 void am_aarch64_spin_unlock_ctx(void *lock);
+/** @} */
 
 #ifdef __cplusplus
 }

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/*
+/**
+ * @file
  * Armv8-R MPU backend: the struct am_mpu_ops that programs the real MPU
  * registers of an Armv8-R PE, for either of its two MPUs:
  *  - the EL2 MPU (AArch32: HPRSELR, HPRBAR, HPRLAR, HMAIR0/1, HSCTLR,
@@ -28,71 +29,156 @@
 extern "C" {
 #endif
 
-/* Which MPU. */
+/** Which MPU. */
 enum am_armv8r_mpu {
-	AM_ARMV8R_MPU_EL2 = 0, /* HPR* / *_EL2 */
-	AM_ARMV8R_MPU_EL1 = 1, /* PR* / *_EL1 */
+	AM_ARMV8R_MPU_EL2 = 0, /**< HPR* / *_EL2 */
+	AM_ARMV8R_MPU_EL1 = 1, /**< PR* / *_EL1 */
 };
 
-/* (H)SCTLR bits the helpers set. */
-#define AM_ARMV8R_SCTLR_M (1u << 0)   /* MPU enable */
-#define AM_ARMV8R_SCTLR_BR (1u << 17) /* background region (privileged default map) */
+/**
+ * @name (H)SCTLR bits
+ * (H)SCTLR bits the helpers set.
+ * @{
+ */
+#define AM_ARMV8R_SCTLR_M (1u << 0)   /**< MPU enable */
+#define AM_ARMV8R_SCTLR_BR (1u << 17) /**< background region (privileged default map) */
+/** @} */
 
-/*
+/**
  * The context to pass to am_mpu_init() with am_armv8r_mpu_ops: which MPU,
  * and the lock's state. Zero-initialised it is the EL2 MPU; a NULL context
  * is a shared static one for the EL2 MPU.
  */
 struct am_armv8r_ctx {
-	uint32_t mpu;	/* enum am_armv8r_mpu */
-	uint32_t saved; /* the interrupt masks before the outermost lock */
-	uint32_t depth; /* lock nesting depth, 0 = unlocked */
+	uint32_t mpu;	/**< enum am_armv8r_mpu */
+	uint32_t saved; /**< the interrupt masks before the outermost lock */
+	uint32_t depth; /**< lock nesting depth, 0 = unlocked */
 };
 
-/*
+/**
  * The backend: lock/unlock, no log hook, write_region, sync (DSB; ISB),
  * write_mair, hw_regions. A caller that wants a log hook copies this table
  * and sets env.log in its copy.
  */
 extern const struct am_mpu_ops am_armv8r_mpu_ops;
 
-/* The individual ops, for callers that build their own table. */
+/**
+ * @name The individual ops
+ * The individual ops, for callers that build their own table.
+ * @{
+ */
+/**
+ * The env.lock hook: mask IRQ and FIQ; nests.
+ *
+ * @param ctx  a struct am_armv8r_ctx, or NULL for the shared static one
+ */
 void am_armv8r_lock(void *ctx);
+/**
+ * The env.unlock hook: the outermost unlock restores the interrupt masks.
+ *
+ * @param ctx  a struct am_armv8r_ctx, or NULL for the shared static one
+ */
 void am_armv8r_unlock(void *ctx);
+/**
+ * The write_region op (struct am_mpu_ops): select region @p idx of the
+ * context's MPU, then write its base register, then its limit register.
+ * No barrier after them.
+ *
+ * @param ctx   a struct am_armv8r_ctx, or NULL for the shared static one
+ * @param idx   the region
+ * @param rbar  the value for the base register ((H)PRBAR)
+ * @param rlar  the value for the limit register ((H)PRLAR)
+ */
 void am_armv8r_write_region(void *ctx, unsigned int idx, uint64_t rbar, uint64_t rlar);
+/**
+ * The sync op (struct am_mpu_ops): DSB; ISB.
+ *
+ * @param ctx  unused
+ */
 void am_armv8r_sync(void *ctx);
+/**
+ * The write_mair op (struct am_mpu_ops): (H)MAIR0 and (H)MAIR1 of the
+ * context's MPU (MAIR_ELx on AArch64).
+ *
+ * @param ctx   a struct am_armv8r_ctx, or NULL for the shared static one
+ * @param mair  (H)MAIR1:(H)MAIR0, byte i for AttrIndx i
+ */
 void am_armv8r_write_mair(void *ctx, uint64_t mair);
+/**
+ * The hw_regions op (struct am_mpu_ops): am_armv8r_regions() of the
+ * context's MPU.
+ *
+ * @param ctx  a struct am_armv8r_ctx, or NULL for the shared static one
+ * @return the regions that MPU implements.
+ */
 unsigned int am_armv8r_hw_regions(void *ctx);
+/** @} */
 
-/* am_armv8r_regions() - the regions @mpu implements ((H)MPUIR.REGION). */
+/**
+ * The regions @p mpu implements ((H)MPUIR.REGION).
+ *
+ * @param mpu  which MPU
+ * @return the region count, or 0 for an unknown @p mpu.
+ */
 unsigned int am_armv8r_regions(enum am_armv8r_mpu mpu);
 
-/*
- * am_armv8r_mpu_enable() - turn @mpu on: (H)SCTLR.M, plus BR when
- * @background (privileged accesses that match no region then use the
- * default memory map; without it they fault). DSB; ISB before (the region
- * writes are complete) and after (the next instruction sees the MPU on).
+/**
+ * Turn @p mpu on: (H)SCTLR.M, plus BR when @p background.
+ *
+ * DSB; ISB before (the region writes are complete) and after (the next
+ * instruction sees the MPU on). An unknown @p mpu: nothing done.
+ *
+ * @param mpu         which MPU
+ * @param background  privileged accesses that match no region use the
+ *                    default memory map; without it they fault
  */
 void am_armv8r_mpu_enable(enum am_armv8r_mpu mpu, bool background);
 
-/* am_armv8r_mpu_disable() - clear (H)SCTLR.M and BR, with the barriers. */
+/**
+ * Turn @p mpu off: clear (H)SCTLR.M and BR, with the barriers.
+ *
+ * @param mpu  which MPU (an unknown one: nothing done)
+ */
 void am_armv8r_mpu_disable(enum am_armv8r_mpu mpu);
 
-/* am_armv8r_sctlr() - (H)SCTLR of @mpu (SCTLR_EL2 / SCTLR_EL1 on AArch64). */
+/**
+ * The system control register of @p mpu.
+ *
+ * @param mpu  which MPU
+ * @return (H)SCTLR (SCTLR_EL2 / SCTLR_EL1 on AArch64), or 0 for an unknown
+ * @p mpu.
+ */
 uint64_t am_armv8r_sctlr(enum am_armv8r_mpu mpu);
 
-/*
- * am_armv8r_mpu_read() - read region @idx of @mpu back from the hardware
- * (select it, read its base and limit registers; interrupts masked
- * meanwhile). Returns 0, or AM_EINVAL (NULL pointer, unknown MPU),
- * AM_ERANGE (@idx >= the regions the hardware implements).
+/**
+ * Read region @p idx of @p mpu back from the hardware (select it, read its
+ * base and limit registers; interrupts masked meanwhile).
+ *
+ * @param mpu   which MPU
+ * @param idx   the region
+ * @param rbar  where the base register goes
+ * @param rlar  where the limit register goes
+ * @return 0, or
+ *  - #AM_EINVAL  NULL pointer, unknown MPU;
+ *  - #AM_ERANGE  @p idx >= the regions the hardware implements.
  */
 int am_armv8r_mpu_read(enum am_armv8r_mpu mpu, unsigned int idx, uint64_t *rbar, uint64_t *rlar);
 
-/* am_armv8r_mpu_read_mair() - (H)MAIR1:(H)MAIR0 (MAIR_ELx on AArch64). */
+/**
+ * Read the attribute indirection of @p mpu back from the hardware.
+ *
+ * @param mpu  which MPU
+ * @return (H)MAIR1:(H)MAIR0 (MAIR_ELx on AArch64), or 0 for an unknown
+ * @p mpu.
+ */
 uint64_t am_armv8r_mpu_read_mair(enum am_armv8r_mpu mpu);
 
-/* am_armv8r_mpu_enabled_regions() - regions of @mpu whose limit register has EN set. */
+/**
+ * The regions of @p mpu whose limit register has EN set, read from hardware.
+ *
+ * @param mpu  which MPU
+ * @return their number.
+ */
 unsigned int am_armv8r_mpu_enabled_regions(enum am_armv8r_mpu mpu);
 
 #ifdef __cplusplus
