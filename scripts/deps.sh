@@ -50,9 +50,10 @@ for t in "$@"; do
 	# the four QEMU images (cross compilers only), the Linux guest and QEMU
 	demo) needs+=(cmd:make:make "${cross[@]}" "${qemu[@]}" "${linux[@]}") ;;
 	# host suites (cmocka, ASan/UBSan come with gcc), cross-build, addr-types (g++:
-	# armmap/addr.h as C++), QEMU suites
+	# armmap/addr.h as C++), QEMU suites, inspector (its pictures rendered by
+	# rsvg-convert)
 	test) needs+=(cmd:make:make "${host_c[@]}" file:/usr/include/cmocka.h:libcmocka-dev cmd:g++:g++
-		"${cross[@]}" "${qemu[@]}" "${linux[@]}") ;;
+		"${cross[@]}" "${qemu[@]}" "${linux[@]}" cmd:rsvg-convert:librsvg2-bin) ;;
 	# host benchmarks; instruction counts by callgrind
 	bench) needs+=(cmd:make:make "${host_c[@]}" cmd:valgrind:valgrind
 		file:/usr/include/valgrind/callgrind.h:valgrind) ;;
