@@ -10,6 +10,8 @@
 #   SVG declares;
 # - bad scenario lines are refused with FILE:LINE: error: ..., exit status
 #   2 and nothing run; so are bad command lines;
+# - the pictures of docs/img/inspector-NAME.svg are those of
+#   examples/NAME.scn as the inspector draws them now;
 # - include/armmap/dump.h (the dumps the inspector reads) compiles as C++
 #   and declares C functions.
 # Closes with `inspector: N passed, M failed`; exits non-zero on a failure.
@@ -86,6 +88,18 @@ for scn in examples/*.scn; do
 	fi
 done
 [ $n -ge 5 ] && ok "$n example scenarios" || bad "only $n example scenarios in examples/"
+
+# The pictures docs/inspector.md shows are the inspector's, as it draws them now.
+for img in docs/img/inspector-*.svg; do
+	[ -e "$img" ] || continue
+	name=$(basename "$img" .svg)
+	name=${name#inspector-}
+	if cmp -s "$img" "$dir/$name.svg"; then
+		ok "$img: the picture of examples/$name.scn"
+	else
+		bad "$img is not the picture of examples/$name.scn (cp $dir/$name.svg $img)"
+	fi
+done
 
 # A bad line: FILE:LINE: error: ..., exit status 2, nothing printed on stdout.
 refuse() {
