@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Suite inspector: the armmap inspector (tools/armmap.c, docs/inspector.md).
 #   scripts/inspector.sh TOOL
-# - each example scenario (examples/NAME.scn) runs with exit status 0 and
+# - each example scenario (examples/NAME.scn), and each of the suite's own
+#   (tests/inspector/NAME.scn: refused inits), runs with exit status 0 and
 #   prints exactly its golden, tests/inspector/NAME.out (the diff is shown
 #   when it does not); tests/inspector/NAME.end.out, where there is one, is
 #   the golden of the same run with --dump=end;
@@ -45,10 +46,10 @@ svg_size() {
 }
 
 n=0
-for scn in examples/*.scn; do
+for scn in examples/*.scn tests/inspector/*.scn; do
 	name=$(basename "$scn" .scn)
 	gold=tests/inspector/$name.out
-	n=$((n + 1))
+	case $scn in examples/*) n=$((n + 1)) ;; esac
 	"$tool" --svg "$dir/$name.svg" "$scn" >"$dir/$name.out" 2>"$dir/$name.err"
 	rc=$?
 	if [ $rc -ne 0 ]; then

@@ -181,6 +181,7 @@ static struct {
 	unsigned int ntok;
 	unsigned long tlbi, dsb, isb, writes, syncs;
 	bool violation; /* a model saw a rule broken: exit 1 */
+	bool in_init;	/* an init runs: its refusals are logged without a lock */
 
 	/* the translation table */
 	bool have_pt, pt_made;
@@ -225,6 +226,19 @@ static struct {
 	struct panel panel[3];
 } G;
 
+static const char *object_name(uint64_t a)
+{
+	if (a == (uintptr_t)&G.pt)
+		return "&table";
+	if (a == (uintptr_t)&G.m)
+		return "&mpu";
+	if (a == (uintptr_t)&G.p2m)
+		return "&p2m";
+	if (a == (uintptr_t)&G.tr)
+		return "&tracker";
+	return NULL;
+}
+
 /* ---------------------------------------------------------------- output -- */
 
 static void out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -260,14 +274,25 @@ static void result(int rc)
 		out(IND "= %s (%s)\n", err_sym(rc), am_strerror(rc));
 }
 
+/* The name of an object of the scenario whose address a record gives, or NULL. */
+static const char *object_name(uint64_t a);
+
 static void show_log(const struct am_log_rec *rec)
 {
+	const char *obj = NULL;
+
 	if (rec->event == AM_EV_REGION_WRITE)
 		return; /* the region writes are shown as they happen */
-	out(IND "log %s %s: \"%s\" (0x%llx, 0x%llx, 0x%llx)\n",
-	    rec->level <= AM_LOG_DEBUG ? level_names[rec->level] : "?",
-	    rec->event < AM_EV_COUNT ? ev_names[rec->event] : "?", rec->msg ? rec->msg : "",
-	    (unsigned long long)rec->arg[0], (unsigned long long)rec->arg[1],
+	out(IND "log %s %s: \"%s\" (", rec->level <= AM_LOG_DEBUG ? level_names[rec->level] : "?",
+	    rec->event < AM_EV_COUNT ? ev_names[rec->event] : "?", rec->msg ? rec->msg : "");
+	/* an object's address: its name, so that the output is the same from run to run */
+	if (rec->event == AM_EV_NOT_READY)
+		obj = object_name(rec->arg[0]);
+	if (obj)
+		out("%s", obj);
+	else
+		out("0x%llx", (unsigned long long)rec->arg[0]);
+	out(", 0x%llx, 0x%llx)\n", (unsigned long long)rec->arg[1],
 	    (unsigned long long)rec->arg[2]);
 }
 
@@ -282,7 +307,7 @@ static void pt_log(void *ctx, const struct am_log_rec *rec)
 {
 	struct am_host_pt *h = ctx;
 
-	if (!h->lock_depth) {
+	if (!h->lock_depth && !G.in_init) {
 		out(IND "MODEL: a record made without the table's lock\n");
 		G.violation = true;
 	}
@@ -293,7 +318,7 @@ static void mpu_log(void *ctx, const struct am_log_rec *rec)
 {
 	struct am_host_mpu *h = ctx;
 
-	if (!h->lock_depth) {
+	if (!h->lock_depth && !G.in_init) {
 		out(IND "MODEL: a record made without the map's lock\n");
 		G.violation = true;
 	}
@@ -302,7 +327,7 @@ static void mpu_log(void *ctx, const struct am_log_rec *rec)
 
 static void p2m_log(void *ctx, const struct am_log_rec *rec)
 {
-	if (!am_host_p2m_held()) {
+	if (!am_host_p2m_held() && !G.in_init) {
 		out(IND "MODEL: a record made without the P2M lock\n");
 		G.violation = true;
 	}
@@ -698,6 +723,14 @@ static void need(bool have, const char *what, const char *cmd)
 		bad("%s needs %s first", G.tok[0], cmd ? cmd : what);
 }
 
+/* A step that asks a model about a structure whose init was refused: nothing to ask. */
+static bool made(bool ok, const char *what)
+{
+	if (!ok)
+		out(IND "= no %s to ask (its init was refused)\n", what);
+	return ok;
+}
+
 /* ------------------------------------------------------------ the dumps -- */
 
 static void dump_to_lines(void *arg, const char *line)
@@ -854,7 +887,9 @@ static size_t g_tables; /* table pages before the step */
 
 static size_t tables_now(enum target t)
 {
-	return t == T_P2M ? am_pt_tables(&G.p2m.pt) : am_pt_tables(&G.pt);
+	if (t == T_P2M)
+		return G.p2m_made ? am_pt_tables(&G.p2m.pt) : 0;
+	return G.pt_made ? am_pt_tables(&G.pt) : 0;
 }
 
 static void sync_totals_pt(enum target t)
@@ -924,7 +959,9 @@ static void cmd_regime(void)
 	out(IND "am_pt_init(%s, ia_bits=%u, oa_bits=%u, asid=%u, vmid=%u%s)\n", regime_long[r],
 	    cfg.ia_bits, cfg.oa_bits, cfg.asid, cfg.vmid,
 	    G.h.cap_tlbi_range ? ", backend with FEAT_TLBIRANGE" : "");
+	G.in_init = true;
 	rc = am_pt_init(&G.pt, &cfg, &G.pt_ops, &G.h);
+	G.in_init = false;
 	result(rc);
 	if (rc)
 		return;
@@ -1106,6 +1143,8 @@ static void cmd_tlb_watch(void)
 	need(G.have_pt, "a table", "regime");
 	if (G.dry)
 		return;
+	if (!made(G.pt_made, "table"))
+		return;
 	tlbm_watch(&G.h.tlb, va, size, 0);
 	tlbm_fill(&G.h.tlb);
 	out(IND "the TLB model may now cache [0x%llx, 0x%llx), page by page; %u entries "
@@ -1128,6 +1167,8 @@ static void cmd_probe(void)
 		acc |= VMSA_ACC_USER;
 	need(G.have_pt, "a table", "regime");
 	if (G.dry)
+		return;
+	if (!made(G.pt_made, "table"))
 		return;
 	vmsa_access(&G.vc, am_host_pt_read, &G.h, va, acc, &r);
 	if (r.fault == VMSA_OK)
@@ -1210,7 +1251,9 @@ static void cmd_mpu(void)
 	cfg.storage_len = AM_MPU_MAX_REGIONS;
 	out(IND "am_mpu_init(%s, %llu regions%s)\n", flavour_long[f], (unsigned long long)regions,
 	    cfg.flags & AM_MPU_F_SPLIT ? ", AM_MPU_F_SPLIT" : "");
+	G.in_init = true;
 	rc = am_mpu_init(&G.m, &cfg, &G.mpu_ops, &G.mh);
+	G.in_init = false;
 	result(rc);
 	if (rc)
 		return;
@@ -1352,6 +1395,8 @@ static void cmd_mpu_probe(void)
 	need(G.have_mpu, "an MPU", "mpu");
 	if (G.dry)
 		return;
+	if (!made(G.mpu_made, "MPU"))
+		return;
 	r = pmsa_access(&G.mh.hw, addr, k, !user);
 	if (r.fault == PMSA_OK)
 		out(IND "= ok: region %d\n", r.region);
@@ -1476,7 +1521,9 @@ static void cmd_p2m(void)
 		out("0x%llx", (unsigned long long)am_mfn_val(cfg.dom.shared_info));
 	out(", grant frames %u, status frames %u)\n", cfg.dom.nr_gnttab_shared,
 	    cfg.dom.nr_gnttab_status);
+	G.in_init = true;
 	rc = am_p2m_init(&G.p2m, &cfg, &G.hp.ops, &G.hp);
+	G.in_init = false;
 	result(rc);
 	if (rc)
 		return;
@@ -1698,7 +1745,9 @@ static void cmd_mmio_guard(void)
 	    (unsigned long long)lo, (unsigned long long)hi,
 	    abi == MMIOH_ABI_ANDROID ? "Android" : "upstream", (unsigned long long)(granule >> 10),
 	    (unsigned long long)slots);
+	G.in_init = true;
 	rc = am_mmio_tracker_init(&G.tr, &cfg);
+	G.in_init = false;
 	result(rc);
 	G.mmio_made = !rc;
 }
@@ -1764,6 +1813,8 @@ static void cmd_mmio_access(void)
 	need(G.have_mmio, "a tracker", "mmio-guard");
 	if (G.dry)
 		return;
+	if (!made(G.mmio_made, "tracker"))
+		return;
 	vmsa_access(&G.vc, am_host_pt_read, &G.h, addr, VMSA_ACC_R, &r);
 	if (r.fault == VMSA_OK)
 		out(IND "= stage 1: translates (level %u, sw=0x%x): the access reaches the "
@@ -1824,6 +1875,8 @@ static void cmd_dump(void)
 	}
 	if (G.dry)
 		return;
+	if (!G.pt_made && !G.mpu_made && !G.p2m_made)
+		out(IND "dump: nothing to dump (no table, MPU or P2M made)\n");
 	for (enum target i = T_PT; i <= T_P2M; i++)
 		if (t == T_NONE || t == i)
 			print_dump(i);
