@@ -1570,7 +1570,7 @@ static void cmd_p2m_map(void)
 	if (G.dry)
 		return;
 	p2m_step_begin();
-	out(IND "am_p2m_map(gfn 0x%llx, mfn 0x%llx, %llu frames, %s)\n", (unsigned long long)gfn,
+	out(IND "am_p2m_map(gfn 0x%llx, mfn 0x%llx, nr=%llu, %s)\n", (unsigned long long)gfn,
 	    (unsigned long long)mfn, (unsigned long long)nr, p2m_types[t]);
 	p2m_step_end(am_p2m_map(&G.p2m, am_gfn(gfn), am_mfn(mfn), nr, t));
 }
@@ -1588,7 +1588,7 @@ static void cmd_p2m_unmap(void)
 	if (G.dry)
 		return;
 	p2m_step_begin();
-	out(IND "am_p2m_unmap(gfn 0x%llx, %llu frames, expect %s)\n", (unsigned long long)gfn,
+	out(IND "am_p2m_unmap(gfn 0x%llx, nr=%llu, expect %s)\n", (unsigned long long)gfn,
 	    (unsigned long long)nr, G.ntok == 4 ? G.tok[3] : "any");
 	p2m_step_end(am_p2m_unmap(&G.p2m, am_gfn(gfn), nr, am_mfn(mfn)));
 }
