@@ -811,9 +811,9 @@ static void after_change(enum target t)
 	for (size_t i = 0; same && i < now.n; i++)
 		same = !strcmp(now.v[i], g_before.v[i]);
 	if (!same) {
-		lines_copy(&p->was, &g_before);
 		char *hash;
 
+		lines_copy(&p->was, &g_before);
 		snprintf(p->change, sizeof(p->change), "line %u: %.180s", G.lineno, G.text);
 		hash = strchr(p->change, '#'); /* the step, without its comment */
 		if (hash) {
