@@ -77,8 +77,11 @@ typedef void (*am_dump_print_fn)(void *arg, const char *line);
  * Returns 0, or
  *  AM_EINVAL    NULL or not ready @pt (one record to the fallback hook);
  *               NULL @print; size 0, @va or @size not granule aligned;
- *  AM_EOVERFLOW va + size wraps around (AM_DUMP_TO_END aside);
+ *  AM_EOVERFLOW va + size wraps around;
  *  AM_ERANGE    the range is beyond the input address size.
+ * With AM_DUMP_TO_END, @va at or beyond the input size is refused as the
+ * page at @va would be (AM_ERANGE; AM_EOVERFLOW for the last page of the
+ * 64-bit space), an unaligned @va with AM_EINVAL.
  * Each refusal logs one record with its reason and prints nothing.
  */
 int am_pt_dump(struct am_pt *pt, am_vaddr_t va, uint64_t size, am_dump_print_fn print, void *arg);
