@@ -408,6 +408,7 @@ static void pt_refusals(void **state)
 	dump_pt(1ull << 39, K4, AM_ERANGE);
 	dump_pt(0, (1ull << 39) + K4, AM_ERANGE);
 	dump_pt(1ull << 39, AM_DUMP_TO_END, AM_ERANGE);
+	dump_pt(~0xfffull, AM_DUMP_TO_END, AM_EOVERFLOW);
 	{
 		unsigned long locks = H.locks;
 
