@@ -505,12 +505,29 @@ $(LX_DTB): $(LX_DIR)/guest.dts $(LX_DIR)/layout.h $(LINUX_DIR)/initrd.gz | deps
 LX_RUN := $(LX_IMG) $(LX_REFUSE) $(LX_DTB) $(LINUX_GUEST)
 QEMU_LINUX := qemu-system-aarch64 -M virt,virtualization=on -cpu cortex-a57 -m 512M $(QEMU_OPTS)
 
+# ------------------------------------------------------------- inspector --
+# The `armmap` inspector (tools/, docs/inspector.md): a host program that
+# runs a scenario of calls against the library on the executable models
+# (model/) and the host backends (arch/host/), linked with the library as
+# the host builds it and with the models and backends built at -O2
+# ($(B)/opt/, as the soak's). `make inspector` builds it; suite inspector
+# (scripts/inspector.sh) runs examples/*.scn against their goldens in
+# tests/inspector/ and renders their pictures with rsvg-convert.
+TOOL_SRCS := $(sort $(wildcard tools/*.c))
+TOOL_HDRS := $(wildcard tools/*.h)
+TOOL_OBJS := $(patsubst %.c,$(B)/opt/%.o,$(MODEL_SRCS) $(HOSTARCH_SRCS))
+$(B)/tools/armmap: $(TOOL_SRCS) $(TOOL_HDRS) $(TOOL_OBJS) $(B)/host/libarmmap.a $(CORE_HDRS) | deps
+	@mkdir -p $(dir $@)
+	gcc $(OPT_CFLAGS) $(TOOL_SRCS) $(TOOL_OBJS) $(B)/host/libarmmap.a -lpthread -o $@
+.PHONY: inspector suite-inspector
+inspector: $(B)/tools/armmap
+
 # ------------------------------------------------------------------ test --
 # Every suite prints `<suite>: N passed, M failed`; scripts/run-suites.sh
 # runs them all and closes with the total.
 SUITES := $(patsubst $(B)/tests/%,unit-%,$(UNIT_BINS)) config-reduced $(addprefix tsan-,$(TSAN_TESTS)) \
 	fuzz-replay soak-slice cross-build addr-types install docs qemu-mpu qemu-r52 qemu-mmu qemu-mmu-max qemu-guest \
-	qemu-mmio-guard qemu-smp qemu-linux
+	qemu-mmio-guard qemu-smp qemu-linux inspector
 
 # Each suite builds what it runs, so one that does not build is counted as
 # failed while the others still run.
@@ -567,6 +584,9 @@ suite-qemu-r52: $(R52_IMG) | qemu-empty-fw
 
 suite-qemu-linux: $(LX_RUN) | qemu-empty-fw
 	@scripts/run-linux.sh $(LX_IMG) $(LX_REFUSE) $(LX_DTB) $(LINUX_DIR) -- $(QEMU_LINUX)
+
+suite-inspector: $(B)/tools/armmap | deps
+	@scripts/inspector.sh $(B)/tools/armmap
 
 # ------------------------------------------------------------------ demo --
 demo: deps $(M33_IMG) $(R52_IMG) $(A64_IMG) $(GUEST_IMG) $(MG_IMG) $(LX_RUN) | qemu-empty-fw

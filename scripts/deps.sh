@@ -51,11 +51,12 @@ for t in "$@"; do
 	# the four QEMU images (cross compilers only), the Linux guest and QEMU
 	demo) needs+=(cmd:make:make "${cross[@]}" "${qemu[@]}" "${linux[@]}") ;;
 	# host suites (cmocka, ASan/UBSan come with gcc), cross-build, addr-types (g++:
-	# armmap/addr.h as C++), docs (Doxygen), QEMU suites,
-	# install (make install, then outside programs built with pkg-config and CMake)
+	# armmap/addr.h as C++), docs (Doxygen), QEMU suites, inspector (its
+	# pictures rendered by rsvg-convert), install (make install, then outside
+	# programs built with pkg-config and CMake)
 	test) needs+=(cmd:make:make "${host_c[@]}" file:/usr/include/cmocka.h:libcmocka-dev cmd:g++:g++
 		cmd:doxygen:doxygen cmd:cmake:cmake cmd:pkg-config:pkgconf cmd:realpath:coreutils
-		cmd:install:coreutils "${cross[@]}" "${qemu[@]}" "${linux[@]}") ;;
+		cmd:install:coreutils cmd:rsvg-convert:librsvg2-bin "${cross[@]}" "${qemu[@]}" "${linux[@]}") ;;
 	# host benchmarks; instruction counts by callgrind
 	bench) needs+=(cmd:make:make "${host_c[@]}" cmd:valgrind:valgrind
 		file:/usr/include/valgrind/callgrind.h:valgrind) ;;

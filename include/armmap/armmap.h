@@ -16,5 +16,6 @@
 #include <armmap/pt.h>
 #include <armmap/p2m.h>
 #include <armmap/mmio_guard.h>
+#include <armmap/dump.h>
 
 #endif

@@ -15,6 +15,7 @@
 #include <armmap/mpu.h>
 
 #include "../core/internal.h"
+#include "map_internal.h"
 #include "regs.h"
 
 /* A record through the map's log hook: level and event packed (AM_LE()). */
@@ -51,7 +52,7 @@ static void unlock(struct am_mpu_map *m)
 }
 
 /* The start of every call on a map: refuse one that is not ready, else lock it. */
-static bool enter(struct am_mpu_map *m)
+bool mpu_enter(struct am_mpu_map *m)
 {
 	if (!map_ok(m))
 		return false;
@@ -60,7 +61,7 @@ static bool enter(struct am_mpu_map *m)
 }
 
 /* The end of a call that entered: unlock, return @rc. */
-static int leave(struct am_mpu_map *m, int rc)
+int mpu_leave(struct am_mpu_map *m, int rc)
 {
 	unlock(m);
 	return rc;
@@ -113,8 +114,7 @@ static int attr_check_map(struct am_mpu_map *m, const struct am_attr *a)
 }
 
 /* The register fields of attributes attr_check_map() accepted. */
-static void attr_fields(const struct am_mpu_map *m, const struct am_attr *a,
-			struct am_mpu_fields *f)
+void mpu_attr_fields(const struct am_mpu_map *m, const struct am_attr *a, struct am_mpu_fields *f)
 {
 	f->ap = (a->perm & AM_PERM_W ? 0u : 2u) | (a->perm & AM_PERM_USER ? 1u : 0u);
 	/* v8-R AArch64 EL2 uses XN[1]; the others have a single XN bit */
@@ -146,7 +146,7 @@ static void region_encode(const struct am_mpu_map *m, const struct am_mpu_region
 	if (r->limit == 0) /* never programmed */
 		return;
 	/* the copy was validated when it was made: no need to check it again */
-	attr_fields(m, &r->attr, &f);
+	mpu_attr_fields(m, &r->attr, &f);
 	f.base = r->base;
 	f.limit = r->limit;
 	f.en = r->used;
@@ -458,11 +458,11 @@ int am_mpu_boot(struct am_mpu_map *m, const struct am_mpu_boot_region *tbl, unsi
 {
 	int rc;
 
-	if (!enter(m))
+	if (!mpu_enter(m))
 		return AM_EINVAL;
 	rc = check_boot(m, tbl, n);
 	if (rc)
-		return leave(m, rc);
+		return mpu_leave(m, rc);
 	/*
 	 * Regions still enabled go first: rewriting one in place would, between
 	 * its base and limit writes, span from the new base to the old limit.
@@ -488,7 +488,7 @@ int am_mpu_lookup(struct am_mpu_map *m, am_mpu_addr_t base, am_mpu_addr_t limit,
 	unsigned int i = 0;
 	int rc;
 
-	if (!enter(m))
+	if (!mpu_enter(m))
 		return AM_EINVAL;
 	rc = check_range(m, base, limit);
 	if (!rc)
@@ -507,11 +507,11 @@ int am_mpu_map(struct am_mpu_map *m, am_mpu_addr_t base, am_mpu_addr_t limit,
 	unsigned int idx = 0;
 	int rc;
 
-	if (!enter(m))
+	if (!mpu_enter(m))
 		return AM_EINVAL;
 	rc = check_request(m, base, limit, attr);
 	if (rc)
-		return leave(m, rc);
+		return mpu_leave(m, rc);
 	switch (lookup_locked(m, base, limit, &idx)) {
 	case AM_MPU_NOTFOUND:
 		idx = lowest_free(m);
@@ -543,7 +543,7 @@ int am_mpu_map(struct am_mpu_map *m, am_mpu_addr_t base, am_mpu_addr_t limit,
 		rc = refuse_range(m, AM_MPU_OVERLAP, idx, base, limit);
 		break;
 	}
-	return leave(m, rc);
+	return mpu_leave(m, rc);
 }
 
 /* Carve [base, limit) out of region @idx, which strictly contains it. */
@@ -582,11 +582,11 @@ int am_mpu_unmap(struct am_mpu_map *m, am_mpu_addr_t base, am_mpu_addr_t limit)
 	unsigned int idx = 0;
 	int rc;
 
-	if (!enter(m))
+	if (!mpu_enter(m))
 		return AM_EINVAL;
 	rc = check_range(m, base, limit);
 	if (rc)
-		return leave(m, rc);
+		return mpu_leave(m, rc);
 	rc = lookup_locked(m, base, limit, &idx);
 	if (rc == AM_MPU_NOTFOUND || rc == AM_MPU_OVERLAP) {
 		rc = refuse_range(m, rc, idx, base, limit);
@@ -600,7 +600,7 @@ int am_mpu_unmap(struct am_mpu_map *m, am_mpu_addr_t base, am_mpu_addr_t limit)
 	} else {
 		rc = split_locked(m, idx, base, limit);
 	}
-	return leave(m, rc);
+	return mpu_leave(m, rc);
 }
 
 int am_mpu_unmap_containing(struct am_mpu_map *m, am_mpu_addr_t addr)
@@ -609,7 +609,7 @@ int am_mpu_unmap_containing(struct am_mpu_map *m, am_mpu_addr_t addr)
 	am_mpu_addr_t g;
 	int rc;
 
-	if (!enter(m))
+	if (!mpu_enter(m))
 		return AM_EINVAL;
 	/*
 	 * Regions are granule aligned: the granule holding @addr lies inside
@@ -627,7 +627,7 @@ int am_mpu_unmap_containing(struct am_mpu_map *m, am_mpu_addr_t addr)
 		put_region(m, idx);
 		rc = (int)idx;
 	}
-	return leave(m, rc);
+	return mpu_leave(m, rc);
 }
 
 int am_mpu_modify(struct am_mpu_map *m, am_mpu_addr_t base, am_mpu_addr_t limit,
@@ -637,11 +637,11 @@ int am_mpu_modify(struct am_mpu_map *m, am_mpu_addr_t base, am_mpu_addr_t limit,
 	struct am_mpu_region *r;
 	int rc;
 
-	if (!enter(m))
+	if (!mpu_enter(m))
 		return AM_EINVAL;
 	rc = check_request(m, base, limit, attr);
 	if (rc)
-		return leave(m, rc);
+		return mpu_leave(m, rc);
 	rc = lookup_locked(m, base, limit, &idx);
 	/* for NOTFOUND, idx is not a region */
 	r = rc == AM_MPU_NOTFOUND ? NULL : &m->r[idx];
@@ -666,7 +666,7 @@ int am_mpu_modify(struct am_mpu_map *m, am_mpu_addr_t base, am_mpu_addr_t limit,
 			hw_sync(m);
 		}
 	}
-	return leave(m, rc);
+	return mpu_leave(m, rc);
 }
 
 /* Can region @b be folded into region @a, which ends where @b starts? */
@@ -680,7 +680,7 @@ int am_mpu_merge(struct am_mpu_map *m)
 	uint8_t ord[AM_MPU_MAX_REGIONS];
 	unsigned int n = 0, cur, freed = 0;
 
-	if (!enter(m))
+	if (!mpu_enter(m))
 		return AM_EINVAL;
 	/* regions in use, by ascending base (insertion sort: at most 255) */
 	for (unsigned int i = 0; i < m->top; i++) {
@@ -714,7 +714,7 @@ int am_mpu_merge(struct am_mpu_map *m)
 	}
 	if (freed)
 		hw_sync(m);
-	return leave(m, (int)freed);
+	return mpu_leave(m, (int)freed);
 }
 
 int am_mpu_vmap_contig(struct am_mpu_map *m, am_mpu_addr_t pa, size_t nr_pages,
@@ -724,7 +724,7 @@ int am_mpu_vmap_contig(struct am_mpu_map *m, am_mpu_addr_t pa, size_t nr_pages,
 	uint64_t size, end;
 	int rc;
 
-	if (!enter(m))
+	if (!mpu_enter(m))
 		return AM_EINVAL;
 	size = (uint64_t)nr_pages * AM_PAGE_SIZE;
 	end = pa + size;
@@ -778,26 +778,26 @@ int am_mpu_region_get(struct am_mpu_map *m, unsigned int idx, struct am_mpu_regi
 {
 	int rc;
 
-	if (!enter(m))
+	if (!mpu_enter(m))
 		return AM_EINVAL;
 	rc = check_index(m, idx, out, out);
 	if (!rc && m->r[idx].used)
 		*out = m->r[idx];
 	else if (!rc)
 		rc = AM_ENOENT;
-	return leave(m, rc); /* a region not in use is an answer, not a refusal: no record */
+	return mpu_leave(m, rc); /* a region not in use is an answer, not a refusal: no record */
 }
 
 int am_mpu_region_regs(struct am_mpu_map *m, unsigned int idx, uint64_t *rbar, uint64_t *rlar)
 {
 	int rc;
 
-	if (!enter(m))
+	if (!mpu_enter(m))
 		return AM_EINVAL;
 	rc = check_index(m, idx, rbar, rlar);
 	if (!rc)
 		region_encode(m, &m->r[idx], rbar, rlar);
-	return leave(m, rc);
+	return mpu_leave(m, rc);
 }
 
 unsigned int am_mpu_used(const struct am_mpu_map *m)

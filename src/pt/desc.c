@@ -58,14 +58,6 @@ static const int8_t s2_mtype[16] = {
 	S2_MT(8), S2_MT(9), S2_MT(10), S2_MT(11), S2_MT(12), S2_MT(13), S2_MT(14), S2_MT(15),
 };
 
-/*
- * A regime's code is there only when it is built (armmap/config.h): a
- * table of a regime not built is never made (am_pt_init() refuses it).
- */
-#define IS_S2(r) (AM_PT_BUILT_S2 && (AM_PT_BUILT_MASK == 4 || (r) == AM_PT_S2))
-#define IS_EL10(r) (AM_PT_BUILT_S1_EL10 && (AM_PT_BUILT_MASK == 2 || (r) == AM_PT_S1_EL10))
-#define PT_BUILT(r) ((AM_PT_BUILT_MASK >> (unsigned int)(r)) & 1u)
-
 static uint64_t entry_mask(unsigned int level)
 {
 	return (1ull << am_pt_level_shift(level)) - 1;

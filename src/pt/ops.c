@@ -16,16 +16,6 @@
 #define PT_MEM_MASK ((0xfull << 2) | (3ull << 8))
 #define PT_STOP (-4096) /* a leaf callback asked the walk to stop */
 
-static void lock(struct am_pt *pt)
-{
-	am_env_lock(pt->env, pt->env_ctx);
-}
-
-static void unlock(struct am_pt *pt)
-{
-	am_env_unlock(pt->env, pt->env_ctx);
-}
-
 /* Entries from s->idx on that lie wholly inside [.., end). */
 static unsigned int full_entries(const struct pt_slot *s, uint64_t end)
 {
@@ -929,6 +919,11 @@ static inline int check_range(struct am_pt *pt, uint64_t va, uint64_t size)
 	return range_ok(pt, va, size) ? 0 : range_refusal(pt, va, size);
 }
 
+int pt_check_range(struct am_pt *pt, uint64_t va, uint64_t size)
+{
+	return check_range(pt, va, size);
+}
+
 bool pt_ready(const struct am_pt *pt)
 {
 	if (pt && pt->ready == AM_READY_PT)
@@ -961,11 +956,11 @@ static PT_HOT int exec_range(struct am_pt *pt, const struct pt_visitor *v, void 
 
 	if (!pt_ready(pt))
 		return AM_EINVAL;
-	lock(pt);
+	pt_lock(pt);
 	rc = check_range(pt, va, size);
 	if (!rc)
 		rc = exec(pt, v, arg, va, size);
-	unlock(pt);
+	pt_unlock(pt);
 	return rc;
 }
 
@@ -1106,7 +1101,7 @@ int am_pt_map(struct am_pt *pt, am_vaddr_t v, am_paddr_t p, uint64_t size,
 
 	if (!pt_ready(pt))
 		return AM_EINVAL;
-	lock(pt);
+	pt_lock(pt);
 	if (!attr || (flags & ~AM_PT_F_MASK) ||
 	    ((flags & AM_PT_F_NG) && pt->regime != AM_PT_S1_EL10) || !range_ok(pt, va, size) ||
 	    !out_ok(pt, pa, size))
@@ -1119,7 +1114,7 @@ int am_pt_map(struct am_pt *pt, am_vaddr_t v, am_paddr_t p, uint64_t size,
 		if (!rc)
 			tmpl_keep(pt, &t);
 	}
-	unlock(pt);
+	pt_unlock(pt);
 	return rc;
 }
 
@@ -1141,7 +1136,7 @@ int am_pt_unmap_report(struct am_pt *pt, am_vaddr_t v, uint64_t size, am_pt_remo
 
 	if (!pt_ready(pt))
 		return AM_EINVAL;
-	lock(pt);
+	pt_lock(pt);
 	rc = fn ? check_range(pt, va, size) : bad_arg(pt, "unmap_report: NULL callback", 0, 0);
 	if (!rc) {
 		rep.fn = fn;
@@ -1152,7 +1147,7 @@ int am_pt_unmap_report(struct am_pt *pt, am_vaddr_t v, uint64_t size, am_pt_remo
 		/* the call's maintenance has completed (a refusal buffered nothing) */
 		pt_report_deliver(pt, &rep);
 	}
-	unlock(pt);
+	pt_unlock(pt);
 	return rc;
 }
 
@@ -1166,7 +1161,7 @@ int am_pt_modify(struct am_pt *pt, am_vaddr_t v, uint64_t size, const struct am_
 
 	if (!pt_ready(pt))
 		return AM_EINVAL;
-	lock(pt);
+	pt_lock(pt);
 	if (flags & ~(AM_PT_F_PARKED | AM_PT_F_SW(0xf)))
 		rc = bad_arg(pt, "modify: flags other than AM_PT_F_PARKED and AM_PT_F_SW()", flags,
 			     0);
@@ -1190,7 +1185,7 @@ int am_pt_modify(struct am_pt *pt, am_vaddr_t v, uint64_t size, const struct am_
 		rc = exec(pt, &modify_visitor, &m, va, size);
 	if (!rc)
 		tmpl_keep(pt, &t);
-	unlock(pt);
+	pt_unlock(pt);
 	return rc;
 }
 
@@ -1201,7 +1196,7 @@ int am_pt_populate(struct am_pt *pt, am_vaddr_t v, uint64_t size)
 }
 
 /* The leaf walk, checks done, lock held. */
-static int walk_leaves(struct am_pt *pt, uint64_t va, uint64_t size, am_pt_leaf_fn fn, void *arg)
+int pt_walk_leaves(struct am_pt *pt, uint64_t va, uint64_t size, am_pt_leaf_fn fn, void *arg)
 {
 	struct leaf_arg a = {.fn = fn, .arg = arg};
 	struct pt_walk w;
@@ -1219,11 +1214,11 @@ int am_pt_walk(struct am_pt *pt, am_vaddr_t v, uint64_t size, am_pt_leaf_fn fn, 
 
 	if (!pt_ready(pt))
 		return AM_EINVAL;
-	lock(pt);
+	pt_lock(pt);
 	rc = fn ? check_range(pt, va, size) : bad_arg(pt, "walk: NULL callback", 0, 0);
 	if (!rc)
-		rc = walk_leaves(pt, va, size, fn, arg);
-	unlock(pt);
+		rc = pt_walk_leaves(pt, va, size, fn, arg);
+	pt_unlock(pt);
 	return rc;
 }
 
@@ -1236,7 +1231,7 @@ int am_pt_park_walk(struct am_pt *pt, am_vaddr_t v, uint64_t size, am_pt_park_fn
 
 	if (!pt_ready(pt))
 		return AM_EINVAL;
-	lock(pt);
+	pt_lock(pt);
 	rc = fn ? check_range(pt, va, size) : bad_arg(pt, "park walk: NULL callback", 0, 0);
 	if (!rc) {
 		pt_walk_init(&w, pt, &park_visitor, &a, false);
@@ -1244,7 +1239,7 @@ int am_pt_park_walk(struct am_pt *pt, am_vaddr_t v, uint64_t size, am_pt_park_fn
 		pt_finish(&w); /* what was parked, invalidated, also after a stop */
 		rc = rc == PT_STOP ? a.rc : rc;
 	}
-	unlock(pt);
+	pt_unlock(pt);
 	return rc;
 }
 
@@ -1266,7 +1261,7 @@ int am_pt_query(struct am_pt *pt, am_vaddr_t v, struct am_pt_leaf *out)
 
 	if (!pt_ready(pt))
 		return AM_EINVAL;
-	lock(pt);
+	pt_lock(pt);
 	if (!out || va >= pt->ia_end) {
 		rc = query_refusal(pt, va, out);
 	} else {
@@ -1276,7 +1271,7 @@ int am_pt_query(struct am_pt *pt, am_vaddr_t v, struct am_pt_leaf *out)
 		if (e)
 			leaf_of(pt, e, level, va & ~(pt_span(level) - 1), out);
 	}
-	unlock(pt);
+	pt_unlock(pt);
 	return rc;
 }
 
@@ -1437,12 +1432,12 @@ void am_pt_destroy(struct am_pt *pt)
 {
 	if (!pt_ready(pt))
 		return;
-	lock(pt);
+	pt_lock(pt);
 	pt_destroy(pt, NULL);
 	pt->root = NULL;
 	pt->nr_tables = 0;
 	pt->ready = 0;
-	unlock(pt);
+	pt_unlock(pt);
 }
 
 int am_pt_destroy_report(struct am_pt *pt, am_pt_removed_fn fn, void *arg)
@@ -1451,10 +1446,10 @@ int am_pt_destroy_report(struct am_pt *pt, am_pt_removed_fn fn, void *arg)
 
 	if (!pt_ready(pt))
 		return AM_EINVAL;
-	lock(pt);
+	pt_lock(pt);
 	if (!fn) {
 		bad_arg(pt, "destroy_report: NULL callback", 0, 0);
-		unlock(pt);
+		pt_unlock(pt);
 		return AM_EINVAL;
 	}
 	rep.fn = fn;
@@ -1464,6 +1459,6 @@ int am_pt_destroy_report(struct am_pt *pt, am_pt_removed_fn fn, void *arg)
 	pt->root = NULL;
 	pt->nr_tables = 0;
 	pt->ready = 0;
-	unlock(pt);
+	pt_unlock(pt);
 	return 0;
 }

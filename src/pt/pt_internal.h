@@ -96,6 +96,14 @@
 /* Descriptor bits that carry permissions: AP / S2AP [7:6], PXN / XN [54:53]. */
 #define PT_PERM_MASK ((3ull << 6) | (3ull << 53))
 
+/*
+ * A regime's code is there only when it is built (armmap/config.h): a
+ * table of a regime not built is never made (am_pt_init() refuses it).
+ */
+#define IS_S2(r) (AM_PT_BUILT_S2 && (AM_PT_BUILT_MASK == 4 || (r) == AM_PT_S2))
+#define IS_EL10(r) (AM_PT_BUILT_S1_EL10 && (AM_PT_BUILT_MASK == 2 || (r) == AM_PT_S1_EL10))
+#define PT_BUILT(r) ((AM_PT_BUILT_MASK >> (unsigned int)(r)) & 1u)
+
 #define PT_LOG(pt, lvl, ev, msg, a, b, c) \
 	am_env_log((pt)->env, (pt)->env_ctx, lvl, ev, msg, a, b, c)
 
@@ -357,6 +365,22 @@ int pt_check_table_pa(const struct am_env *env, void *ctx, const void *va, uint6
 		      unsigned int oa_bits, bool init);
 /* Is @pt ready? If not, one record to the fallback hook. */
 bool pt_ready(const struct am_pt *pt);
+/* The table's lock, taken and released around every call on a ready table. */
+static inline void pt_lock(struct am_pt *pt)
+{
+	am_env_lock(pt->env, pt->env_ctx);
+}
+static inline void pt_unlock(struct am_pt *pt)
+{
+	am_env_unlock(pt->env, pt->env_ctx);
+}
+/* The input range of a call: 0, or its refusal (AM_EINVAL, AM_EOVERFLOW,
+ * AM_ERANGE), logged. Lock held. */
+int pt_check_range(struct am_pt *pt, uint64_t va, uint64_t size);
+/* am_pt_walk() once its checks passed, lock held: @fn for each leaf
+ * (valid or parked) that meets [va, va + size), in address order; a
+ * non-zero return from @fn stops the walk and is returned. */
+int pt_walk_leaves(struct am_pt *pt, uint64_t va, uint64_t size, am_pt_leaf_fn fn, void *arg);
 /* Fill a table page no walker can reach: zero, or @tmpl + i * @step. */
 void pt_fill_fresh(am_pte_t *p, am_pte_t tmpl, uint64_t step);
 /* Walk [va, va + size) with a visitor that writes nothing (the leaf walk). */

@@ -229,6 +229,13 @@ static struct am_mpu_config mpu_cfg(void)
 	return (struct am_mpu_config){.flavour = AM_MPU_V8M, .storage = MST, .storage_len = MPU_N};
 }
 
+/* A dump's print callback: a refused dump prints nothing. */
+static void print_fn(void *arg, const char *line)
+{
+	(void)arg;
+	fail_msg("a refused dump printed \"%s\"", line);
+}
+
 static void mpu_env(void)
 {
 	am_host_mpu_init(&MH, AM_MPU_V8M, MPU_N);
@@ -292,6 +299,8 @@ static void mpu_calls_not_ready(struct am_mpu_map *m)
 	MISUSE(am_mpu_used, (m), 0, 1);
 	MISUSE(am_mpu_capacity, (m), 0, 1);
 	MISUSE(am_mpu_mair, (m), 0, 1);
+	LAST_IS(AM_EV_NOT_READY);
+	MISUSE(am_mpu_dump, (m, print_fn, NULL), AM_EINVAL, 1);
 	LAST_IS(AM_EV_NOT_READY);
 	assert_int_equal(MH.hw.writes, 0);
 	assert_int_equal(MH.locks, 0);
@@ -414,6 +423,8 @@ static void mpu_calls_misuse(void **state)
 	MISUSE(am_mpu_region_regs, (&m, 999, &rb, &rl), AM_ERANGE, 1);
 	/* the merge has nothing to merge: an answer */
 	MISUSE(am_mpu_merge, (&m), 0, 0);
+	MISUSE(am_mpu_dump, (&m, NULL, NULL), AM_EINVAL, 1);
+	LAST_IS(AM_EV_BAD_ARG);
 	assert_int_equal(MH.locks, MH.unlocks);
 	/* finding 6 of issue 10: every record of a ready map made under its lock */
 	assert_int_equal(UNLOCKED, 0);
@@ -574,6 +585,8 @@ static void pt_calls_not_ready(struct am_pt *pt)
 	MISUSE(am_pt_query, (pt, am_va(0), &l), AM_EINVAL, 1);
 	MISUSE(am_pt_walk, (pt, am_va(0), K4, leaf_fn, NULL), AM_EINVAL, 1);
 	MISUSE(am_pt_park_walk, (pt, am_va(0), K4, park_fn, NULL), AM_EINVAL, 1);
+	MISUSE(am_pt_dump, (pt, am_va(0), K4, print_fn, NULL), AM_EINVAL, 1);
+	LAST_IS(AM_EV_NOT_READY);
 	/* finding 2: NULL tables were read through */
 	MISUSE(am_pt_tables, (pt), 0, 1);
 	MISUSE(am_pt_ttbr, (pt), 0, 1);
@@ -759,6 +772,13 @@ static void pt_calls_misuse(void **state)
 	MISUSE(am_pt_destroy_report, (&pt, NULL, NULL), AM_EINVAL, 1);
 	LAST_IS(AM_EV_BAD_ARG);
 	MISUSE(am_pt_oa_bits, (&pt), 40, 0);
+	MISUSE(am_pt_dump, (&pt, am_va(0), K4, NULL, NULL), AM_EINVAL, 1);
+	LAST_IS(AM_EV_BAD_ARG);
+	MISUSE(am_pt_dump, (&pt, am_va(0), 3, print_fn, NULL), AM_EINVAL, 1);
+	MISUSE(am_pt_dump, (&pt, am_va(0x800), AM_DUMP_TO_END, print_fn, NULL), AM_EINVAL, 1);
+	MISUSE(am_pt_dump, (&pt, am_va(~0xfffull), 2 * K4, print_fn, NULL), AM_EOVERFLOW, 1);
+	MISUSE(am_pt_dump, (&pt, am_va(1ull << 39), K4, print_fn, NULL), AM_ERANGE, 1);
+	MISUSE(am_pt_dump, (&pt, am_va(1ull << 39), AM_DUMP_TO_END, print_fn, NULL), AM_ERANGE, 1);
 	assert_int_equal(PH.locks, PH.unlocks);
 	/* finding 6 of issue 10: every record of a ready table made under its lock */
 	assert_int_equal(UNLOCKED, 0);
@@ -1248,7 +1268,8 @@ static void mmio_hyp_misuse(void **state)
 /* ------------------------------------------------- the coverage check -- */
 
 /* The public functions, read from the headers: identifiers am_* followed by
- * '(' at file scope, outside comments and preprocessor lines. */
+ * '(' at file scope, outside comments, preprocessor lines and the C++-only
+ * blocks (#ifdef __cplusplus ... #endif: extern "C" and its brace). */
 static unsigned int header_functions(const char *path, char names[][64], unsigned int n,
 				     unsigned int max)
 {
@@ -1336,7 +1357,7 @@ static void every_public_function_is_misused(void **state)
 	static const char *const headers[] = {
 		"include/armmap/types.h",      "include/armmap/errors.h", "include/armmap/attr.h",
 		"include/armmap/mpu.h",	       "include/armmap/pt.h",	  "include/armmap/p2m.h",
-		"include/armmap/mmio_guard.h", "include/armmap/armmap.h",
+		"include/armmap/mmio_guard.h", "include/armmap/dump.h",	  "include/armmap/armmap.h",
 	};
 	static char names[MAX_FN][64];
 	unsigned int n = 0, missing = 0;

@@ -13,6 +13,7 @@
  * through its TLB; so the loads and stores also prove the engine's TLB
  * maintenance: a check touches an address before changing its mapping.
  */
+#include <armmap/dump.h>
 #include <armmap/errors.h>
 #include <armmap/pt.h>
 
@@ -311,67 +312,28 @@ static const char *sh_name(unsigned int sh)
 	return sh == AM_SH_INNER ? "inner" : sh == AM_SH_OUTER ? "outer" : sh ? "?" : "non";
 }
 
-static const char *size_name(uint64_t size)
-{
-	return size == SZ_1G ? "1G" : size == SZ_2M ? "2M" : size == PAGE ? "4K" : "?";
-}
-
 /* ---------------------------------------------------------------------- */
 /* The table through the API                                               */
 /* ---------------------------------------------------------------------- */
 
-/* Consecutive leaves of the same kind, printed as one line. */
-struct run {
-	uint64_t va, end, pa, size;
-	unsigned int n, level;
-	bool contig, valid;
-	struct am_attr attr;
-};
+static unsigned int g_dump_lines;
 
-static void run_print(const struct run *r)
+static void dump_line(void *arg, const char *line)
 {
-	con_printf("    [0x%lx, 0x%lx) -> 0x%lx  L%u %s x%u  %s %s %s-shareable%s%s\n", r->va,
-		   r->end, r->pa, r->level, size_name(r->size), r->n, perm_name(r->attr.perm),
-		   mt_name(r->attr.mtype), sh_name(r->attr.sh), r->contig ? " contig" : "",
-		   r->valid ? "" : " PARKED");
+	(void)arg;
+	con_printf("    %s\n", line);
+	g_dump_lines++;
 }
 
-static int leaf_cb(void *arg, const struct am_pt_leaf *l)
-{
-	struct run *r = arg;
-
-	if (r->n && am_va_val(l->va) == r->end && am_pa_val(l->pa) == r->pa + (r->end - r->va) &&
-	    l->size == r->size && l->level == r->level && !!l->contig == r->contig &&
-	    !!l->valid == r->valid && !am_attr_diff(&l->attr, &r->attr)) {
-		r->end += l->size;
-		r->n++;
-		return 0;
-	}
-	if (r->n)
-		run_print(r);
-	r->va = am_va_val(l->va);
-	r->end = am_va_val(l->va) + l->size;
-	r->pa = am_pa_val(l->pa);
-	r->size = l->size;
-	r->n = 1;
-	r->level = l->level;
-	r->contig = l->contig;
-	r->valid = l->valid;
-	r->attr = l->attr;
-	return 0;
-}
-
-/* The leaves of [va, va + size), as the engine reports them. */
+/* The leaves of [va, va + size), as the library's dump groups them (armmap/dump.h). */
 static void show_leaves(uint64_t va, uint64_t size)
 {
-	struct run r = {0};
-	int rc = am_pt_walk(&g_pt, am_va(va), size, leaf_cb, &r);
+	unsigned int n0 = g_dump_lines;
+	int rc = am_pt_dump(&g_pt, am_va(va), size, dump_line, NULL);
 
-	if (r.n)
-		run_print(&r);
-	else
+	if (!rc && g_dump_lines == n0)
 		con_printf("    (nothing mapped)\n");
-	EXPECT(rc == 0, "am_pt_walk: %s\n", errname(rc));
+	EXPECT(rc == 0, "am_pt_dump: %s\n", errname(rc));
 }
 
 static int map_(uint64_t va, uint64_t pa, uint64_t size, const struct am_attr *a,
@@ -1442,7 +1404,8 @@ static void ck_final(void)
 	EXPECT(g_ctx.bad_frees == 0, "%lu bad frees\n", g_ctx.bad_frees);
 	EXPECT(g_hw.tlbi_leaf + g_hw.tlbi_table + g_hw.tlbi_range > 0, "no TLBI was ever issued\n");
 	EXPECT(g_log.internal == 0, "%u internal errors logged\n", g_log.internal);
-	show_leaves(0, 1ull << IA_BITS);
+	con_printf("  the table at the end (am_pt_dump):\n");
+	show_leaves(0, AM_DUMP_TO_END);
 	end("afterwards: every TLBI published and completed, every freed table unlinked first, "
 	    "pool and engine agree");
 }

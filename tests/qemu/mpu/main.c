@@ -131,8 +131,9 @@ static void ck_boot(void)
 	EXPECT(g_nr_hw >= NR_BOOT + NR_RUN_MAX && g_nr_hw <= NR_HW_MAX,
 	       "the checks run on %u to %u regions, the hardware has %u\n", NR_BOOT + NR_RUN_MAX,
 	       NR_HW_MAX, g_nr_hw);
-	for (i = 0; i < NR_BOOT; i++)
-		kit_show_region(i, names[i]);
+	con_printf("  the boot table (am_mpu_dump): %s, %s, %s, %s\n", names[0], names[1], names[2],
+		   names[3]);
+	kit_show_map();
 	for (i = 0; i < NR_BOOT; i++)
 		kit_expect_bounds((int)i, (uint32_t)g_boot[i].base, (uint32_t)g_boot[i].limit);
 	if (kit_matches_map())
@@ -228,6 +229,7 @@ static void ck_inclusive(void)
 	EXPECT(kit_hw_enabled() == en, "enabled regions %u -> %u\n", en, kit_hw_enabled());
 	EXPECT(kit_refs(outer) == 1, "refs %u, expected 1\n", kit_refs(outer));
 	kit_expect_unchanged(&s);
+	kit_show_map();
 	kit_expect_rw(in, false);
 	rc = kit_unmap_range(base, limit, true);
 	EXPECT(rc == 0 && kit_hw_enabled() == en && kit_refs(outer) == 0,

@@ -396,6 +396,23 @@ void kit_show_region(unsigned int idx, const char *what)
 		   (unsigned long)f.limit, f.ap, f.xn, f.attr_idx, what);
 }
 
+static void dump_line(void *arg, const char *line)
+{
+	(void)arg;
+	con_printf("    %s\n", line);
+}
+
+void kit_show_map(void)
+{
+	int rc = am_mpu_dump(&kit_map, dump_line, NULL);
+
+	EXPECT(kit_w.call_writes == 0 && kit_w.call_syncs == 0,
+	       "am_mpu_dump: %u region writes, %u syncs (a dump writes nothing)\n",
+	       kit_w.call_writes, kit_w.call_syncs);
+	kit_after_call("am_mpu_dump");
+	EXPECT(rc == 0, "am_mpu_dump: %s\n", errname(rc));
+}
+
 void kit_expect_bounds(int idx, uint32_t base, uint32_t limit)
 {
 	uint64_t rbar = 0, rlar = 0;

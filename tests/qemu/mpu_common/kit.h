@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <armmap/dump.h>
 #include <armmap/errors.h>
 #include <armmap/mpu.h>
 
@@ -96,6 +97,8 @@ bool kit_matches_map(void);
 unsigned int kit_hw_enabled(void);
 /* Region @idx as the hardware has it, decoded, with a note. */
 void kit_show_region(unsigned int idx, const char *what);
+/* The regions of kit_map in use, as the library's dump prints them (armmap/dump.h). */
+void kit_show_map(void);
 /* The hardware's region @idx covers exactly [base, limit), enabled. */
 void kit_expect_bounds(int idx, uint32_t base, uint32_t limit);
 /* The references a region holds beyond its creator (0xffff: no such region). */
