@@ -629,6 +629,9 @@ demo: deps $(M33_IMG) $(R52_IMG) $(A64_IMG) $(GUEST_IMG) $(MG_IMG) $(LX_RUN) | q
 # compiler and flags at -Os and a configuration of include/armmap/config.h,
 # against a target size. Per figure: FP_T target, FP_D configuration, FP_S
 # source directories, FP_MAX the target size in bytes, FP_W what it is.
+# The figures leave out the dumps (am_pt_dump(), am_mpu_dump() and their
+# formatter): a diagnostic a program links only when it calls it.
+FP_LEAVE_OUT := src/core/fmt.c src/mpu/dump.c src/pt/dump.c
 FIGURES := mpu-v8m mpu-full pt-full
 FP_T_mpu-v8m := cortex-m33
 FP_D_mpu-v8m := -DAM_CONFIG_MPU_V8M -DAM_CONFIG_NO_LOG_STRINGS
@@ -649,7 +652,7 @@ define figure_rules
 $(B)/fp/$(1)/%.o: %.c $(CORE_HDRS) | deps
 	@mkdir -p $$(dir $$@)
 	$$(CC_$$(FP_T_$(1))) $(CORE_CFLAGS) $$(patsubst -O%,-Os,$$(CF_$$(FP_T_$(1)))) $$(FP_D_$(1)) -c $$< -o $$@
-FP_OBJS_$(1) := $$(patsubst %.c,$(B)/fp/$(1)/%.o,$$(sort $$(foreach d,$$(FP_S_$(1)),$$(wildcard $$(d)/*.c))))
+FP_OBJS_$(1) := $$(patsubst %.c,$(B)/fp/$(1)/%.o,$$(filter-out $(FP_LEAVE_OUT),$$(sort $$(foreach d,$$(FP_S_$(1)),$$(wildcard $$(d)/*.c)))))
 endef
 $(foreach f,$(FIGURES),$(eval $(call figure_rules,$(f))))
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/*
+/**
+ * @file
  * Dumps: a translation table or an MPU region map as text, one line at a
  * time, through a callback of the caller's (no libc: the library formats
  * each line on its own stack and hands it over). For consoles, logs and
@@ -22,19 +23,21 @@
 extern "C" {
 #endif
 
-/*
- * One line of a dump: NUL-terminated, without a trailing newline, at most
+/**
+ * Where a dump's lines go: called once per line with @p arg as given to the
+ * dump and @p line, NUL-terminated, without a trailing newline, at most
  * AM_DUMP_LINE_MAX - 1 characters; valid only during the call.
  */
 typedef void (*am_dump_print_fn)(void *arg, const char *line);
 
+/** The longest line of a dump, its terminating NUL included. */
 #define AM_DUMP_LINE_MAX 160u
 
-/* The size of am_pt_dump() that means "from @va to the end of the input address space". */
+/** The size of am_pt_dump() that means "from va to the end of the input address space". */
 #define AM_DUMP_TO_END (~(uint64_t)0)
 
-/*
- * am_pt_dump() - print the leaves (valid or parked) of @pt that intersect
+/**
+ * Print the leaves the leaves (valid or parked) of @p pt that intersect
  * [va, va + size), in address order, as groups: one line per run of
  * leaves that follow one another in the input address space, map
  * consecutive output addresses, sit at the same level and have the same
@@ -43,8 +46,9 @@ typedef void (*am_dump_print_fn)(void *arg, const char *line);
  * A 2 MiB block split into 512 pages with the same attributes is one line;
  * a change of attribute or a jump in the output address starts a new one.
  * A leaf only partly in the range is printed whole; nothing mapped prints
- * nothing. @size AM_DUMP_TO_END: from @va to the end of the input space.
+ * nothing. @p size AM_DUMP_TO_END: from @p va to the end of the input space.
  *
+ * @verbatim
  * The line, fields separated by one space (V = the hex digits of the input
  * size, (ia_bits + 3) / 4; P = those of the output size, (oa_bits + 3) / 4):
  *
@@ -72,25 +76,33 @@ typedef void (*am_dump_print_fn)(void *arg, const char *line);
  * e.g. (stage 1 EL2, 39-bit VAs, 40-bit PAs)
  *   0x0040000000-0x00401fffff -> 0x0040000000 L3 4K x512 valid rw- xn=1 normal-wb inner-sh
  *   af=1 contig=0 sw=0x0     (one line)
+ * @endverbatim
  *
- * @print is called with the table's lock held, once per line.
- * Returns 0, or
- *  AM_EINVAL    NULL or not ready @pt (one record to the fallback hook);
- *               NULL @print; size 0, @va or @size not granule aligned;
- *  AM_EOVERFLOW va + size wraps around;
- *  AM_ERANGE    the range is beyond the input address size.
- * With AM_DUMP_TO_END, @va at or beyond the input size is refused as the
- * page at @va would be (AM_ERANGE; AM_EOVERFLOW for the last page of the
- * 64-bit space), an unaligned @va with AM_EINVAL.
+ * @p print is called with the table's lock held, once per line.
+ *
+ * @param pt    the table
+ * @param va    the first input address (granule aligned)
+ * @param size  the range's size (granule aligned), or AM_DUMP_TO_END
+ * @param print where the lines go
+ * @param arg   passed to @p print
+ * @return 0, or
+ *  - #AM_EINVAL    NULL or not ready @p pt (one record to the fallback hook);
+ *                  NULL @p print; size 0, @p va or @p size not granule aligned;
+ *  - #AM_EOVERFLOW va + size wraps around;
+ *  - #AM_ERANGE    the range is beyond the input address size.
+ *
+ * With AM_DUMP_TO_END, @p va at or beyond the input size is refused as the
+ * page at @p va would be (AM_ERANGE; AM_EOVERFLOW for the last page of the
+ * 64-bit space), an unaligned @p va with AM_EINVAL.
  * Each refusal logs one record with its reason and prints nothing.
  */
 int am_pt_dump(struct am_pt *pt, am_vaddr_t va, uint64_t size, am_dump_print_fn print, void *arg);
 
-/*
- * am_mpu_dump() - print the regions of @m in use, one line each, in index
+/**
+ * Print the regions of @p m in use, one line each, in index
  * order (W = the hex digits of the flavour's address size: 8, or 12 for
  * v8-R AArch64):
- *
+ * @verbatim
  *   region N: BASE-LAST PERM PRIV MEM SH ap=A xn=X attr=I refs=R
  *
  *   N           the region index, decimal
@@ -106,10 +118,15 @@ int am_pt_dump(struct am_pt *pt, am_vaddr_t va, uint64_t size, am_dump_print_fn 
  *               the unmaps it takes before the region goes is R + 1
  *
  * e.g. region 2: 0x20000000-0x2000ffff rw- priv normal-wb inner-sh ap=0 xn=1 attr=4 refs=1
+ * @endverbatim
  *
- * @print is called with the map's lock held, once per line.
- * Returns 0, or AM_EINVAL: NULL or not ready @m (one record to the
- * fallback hook), NULL @print (one record); a refusal prints nothing.
+ * @p print is called with the map's lock held, once per line.
+ *
+ * @param m     the region map
+ * @param print where the lines go
+ * @param arg   passed to @p print
+ * @return 0, or #AM_EINVAL: NULL or not ready @p m (one record to the
+ *         fallback hook), NULL @p print (one record); a refusal prints nothing.
  */
 int am_mpu_dump(struct am_mpu_map *m, am_dump_print_fn print, void *arg);
 
