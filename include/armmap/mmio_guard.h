@@ -193,10 +193,16 @@ int am_mmio_handle_fault(struct am_mmio_tracker *t, am_vaddr_t addr);
  * park them again (lazy, unguarded), so that a later access faults and guards
  * anew.
  *
+ * Parking comes first: a granule is unguarded only once the invalidations of
+ * its pages have completed, so that no CPU reaches the device through a stale
+ * TLB entry after the hypervisor stopped guarding it. One walk of the table
+ * parks up to 64 granules, their UNMAPs follow; more take a walk per 64.
+ *
  * @param t  the tracker
  * @return the number of granules unguarded (>= 0), or #AM_EINVAL (NULL),
  * #AM_ENOTSUP (the ABI has no UNMAP: nothing changed), #AM_EPERM (the
- * hypervisor refused an unmap: those before it are unguarded and parked).
+ * hypervisor refused an unmap: those before it are unguarded and parked, the
+ * refused one and the rest stay guarded, their pages valid).
  */
 int am_mmio_unmap_all(struct am_mmio_tracker *t);
 

@@ -339,21 +339,29 @@ int am_mmio_handle_fault(struct am_mmio_tracker *t, am_vaddr_t fault)
 }
 
 /*
- * am_mmio_unmap_all(): one walk of the table over the device ranges
- * (am_pt_park_walk()). Its callback unguards each granule at its first
- * valid guarded leaf (a hypercall, no table call: the walk holds the
- * table's lock) and has the walk park each valid guarded page of it
- * there and then (lazy again, unguarded). After a refusal no granule is
- * unguarded any more, but the pages of the pending granules unguarded
- * before the walk are still parked.
+ * am_mmio_unmap_all(): walks of the table over the device ranges
+ * (am_pt_park_walk()), each parking the valid guarded pages it meets (lazy
+ * again) and queueing their granules, up to UNGUARD_BATCH of them; a
+ * granule is unguarded (MMIO_GUARD_UNMAP) only after the walk returned, so
+ * once its pages' invalidations have completed: no CPU can reach a device
+ * page through a stale TLB entry after the hypervisor stopped guarding it.
+ * With no more than UNGUARD_BATCH granules guarded, one walk. The pending
+ * granules (guarded, never made valid: nothing cached) are unguarded first.
+ * After a refusal no granule is unguarded any more: the refused one and
+ * those queued after it get their pages back, valid and guarded, as they
+ * were.
  */
+#define UNGUARD_BATCH 64u
+#define UNGUARD_STOP 2 /* the queue is full: the walk stops, to go on after the calls */
+
 struct unmap_all {
 	struct am_mmio_tracker *t;
 	uint64_t done[AM_MMIO_PENDING]; /* pending granules unguarded before the walk */
 	unsigned int ndone;
-	uint64_t last; /* the last granule the walk unguarded */
-	bool any;      /* last is set */
-	bool refused;  /* the hypervisor refused an UNMAP: no more */
+	uint64_t q[UNGUARD_BATCH]; /* granules parked by this walk, to unguard after it */
+	unsigned int nq;
+	uint64_t resume; /* where the next walk starts, after a stop */
+	bool refused;	 /* the hypervisor refused an UNMAP: no more */
 	uint64_t refused_g;
 	int64_t refused_ret;
 	int n; /* granules unguarded */
@@ -367,7 +375,7 @@ static bool unguarded_pending(const struct unmap_all *u, uint64_t g)
 	return false;
 }
 
-/* MMIO_GUARD_UNMAP of @g; the refusal is logged by the caller (not under the walk). */
+/* MMIO_GUARD_UNMAP of @g; the refusal is logged by the caller. */
 static bool unguard_call(struct unmap_all *u, uint64_t g)
 {
 	int64_t ret = hyp(u->t, u->t->c.abi->unmap, g);
@@ -383,8 +391,8 @@ static bool unguard_call(struct unmap_all *u, uint64_t g)
 	return true;
 }
 
-/* A leaf of the walk: a valid guarded page is unguarded (its granule, once)
- * and parked lazy. */
+/* A leaf of the walk: a valid guarded page is parked lazy, its granule
+ * queued (once: a granule's pages come one after the other). */
 static int unguard_leaf(void *arg, const struct am_pt_leaf *l, unsigned int *sw)
 {
 	struct unmap_all *u = arg;
@@ -394,20 +402,36 @@ static int unguard_leaf(void *arg, const struct am_pt_leaf *l, unsigned int *sw)
 
 	if (!l->valid || !(l->sw & AM_MMIO_SW_GUARDED) || !mmio_of(t, va))
 		return 0;
-	if (!unguarded_pending(u, g) && !(u->any && u->last == g)) {
-		if (u->refused || !unguard_call(u, g))
-			return 0; /* stays guarded and valid */
-		u->last = g;
-		u->any = true;
+	if (!unguarded_pending(u, g) && !(u->nq && u->q[u->nq - 1] == g)) {
+		if (u->nq == UNGUARD_BATCH) {
+			u->resume = va;
+			return UNGUARD_STOP;
+		}
+		u->q[u->nq++] = g;
 	}
 	*sw = AM_PT_F_SW_OF(LAZY_PARKED);
 	return AM_PT_PARK;
+}
+
+/* The walk returned (its invalidations completed): unguard what it queued.
+ * After a refusal, the refused granule and the rest get their pages back. */
+static void unguard_queued(struct unmap_all *u)
+{
+	for (unsigned int i = 0; i < u->nq; i++) {
+		if (!u->refused && unguard_call(u, u->q[i]))
+			continue;
+		if (granule_set(u->t, u->q[i], LAZY_GUARDED))
+			LOG(u->t, AM_EV_INTERNAL, "tracker: a refused granule's pages not restored",
+			    u->q[i], 0, 0);
+	}
+	u->nq = 0;
 }
 
 int am_mmio_unmap_all(struct am_mmio_tracker *t)
 {
 	struct unmap_all u = {.t = t};
 	uint64_t lo = ~(uint64_t)0, hi = 0;
+	int rc;
 
 	if (!tracker_ok(t))
 		return AM_EINVAL;
@@ -415,7 +439,7 @@ int am_mmio_unmap_all(struct am_mmio_tracker *t)
 		LOG(t, AM_EV_NOT_EXPRESSIBLE, "tracker: the ABI has no MMIO_GUARD_UNMAP", 0, 0, 0);
 		return AM_ENOTSUP;
 	}
-	/* guarded but never made valid: unguarded first, their pages parked by the walk */
+	/* guarded but never made valid: unguarded first, their pages stay parked */
 	while (t->nr_pending && !u.refused) {
 		uint64_t g = t->pending[t->nr_pending - 1];
 
@@ -428,9 +452,15 @@ int am_mmio_unmap_all(struct am_mmio_tracker *t)
 		lo = t->c.mmio[i].base < lo ? t->c.mmio[i].base : lo;
 		hi = t->c.mmio[i].limit > hi ? t->c.mmio[i].limit : hi;
 	}
-	if (lo < hi && (!u.refused || u.ndone) &&
-	    am_pt_park_walk(t->c.pt, am_va(lo), hi - lo, unguard_leaf, &u))
-		LOG(t, AM_EV_INTERNAL, "tracker: the walk of the device ranges failed", lo, hi, 0);
+	for (u.resume = lo; u.resume < hi && !u.refused;) {
+		rc = am_pt_park_walk(t->c.pt, am_va(u.resume), hi - u.resume, unguard_leaf, &u);
+		if (rc && rc != UNGUARD_STOP)
+			LOG(t, AM_EV_INTERNAL, "tracker: the walk of the device ranges failed",
+			    u.resume, hi, 0);
+		unguard_queued(&u);
+		if (rc != UNGUARD_STOP)
+			break;
+	}
 	if (u.refused) {
 		LOG(t, AM_EV_NOT_EXPRESSIBLE, "tracker: the hypervisor refused MMIO_GUARD_UNMAP",
 		    u.refused_g, (uint64_t)u.refused_ret, 0);

@@ -17,7 +17,12 @@
 int64_t oracle_mmio_xcall(void *ctx, uint32_t fid, uint64_t arg)
 {
 	struct oracle_mmio_xport *x = ctx;
-	int64_t r = x->m ? mmioh_call(x->m, fid, arg) : am_mmio_hyp_call(x->h, fid, arg);
+	int64_t r;
+
+	if (x->tlb && fid == MMIOH_FID_UNMAP)
+		for (uint64_t a = arg; a < arg + x->granule; a += K4)
+			x->unmap_stale += tlbm_lookup(x->tlb, a) != NULL;
+	r = x->m ? mmioh_call(x->m, fid, arg) : am_mmio_hyp_call(x->h, fid, arg);
 
 	if (x->n < ORACLE_MMIO_XLOG)
 		x->rec[x->n] = (struct mmioh_call_rec){fid, arg, r};

@@ -47,6 +47,16 @@ struct oracle_mmio_xport {
 	struct am_mmio_hyp *h; /* or the library's side (m NULL) */
 	unsigned long n;       /* calls made */
 	struct mmioh_call_rec rec[ORACLE_MMIO_XLOG];
+	/*
+	 * With @tlb set: at each MMIO_GUARD_UNMAP (Android ABI) of a granule of
+	 * @granule bytes, the pages of that granule the TLB model still holds
+	 * (live, or invalidated with the invalidation not completed) are counted
+	 * in @unmap_stale: a CPU could still reach the device through them after
+	 * the hypervisor stopped guarding it.
+	 */
+	const struct tlbm *tlb;
+	uint64_t granule;
+	unsigned long unmap_stale;
 };
 
 /* oracle_mmio_xcall() - the transport's call (ctx: a struct oracle_mmio_xport). */

@@ -120,6 +120,9 @@ static void env_hyp(struct env *e, const struct opts *o)
 	assert_int_equal(mmioh_init(&e->m, o->abi, o->granule, o->slots), 0);
 	e->x.m = &e->m;
 	e->x.h = NULL;
+	/* every UNMAP: no page of its granule may still be in the TLB model */
+	e->x.tlb = &e->h.tlb;
+	e->x.granule = o->granule;
 	e->o.granule = o->granule;
 	e->rh.granule = o->granule;
 	if (o->src) {
@@ -240,6 +243,7 @@ static struct oracle_mmio_page page(struct env *e, uint64_t va)
 static void check(struct env *e)
 {
 	ok(oracle_mmio_check(&e->o, WHY, sizeof(WHY)));
+	assert_int_equal(e->x.unmap_stale, 0);
 	/* the hardware may cache whatever translates now */
 	tlbm_fill(&e->h.tlb);
 }
@@ -248,6 +252,7 @@ static void add_dev(struct env *e, uint64_t base, uint64_t size)
 {
 	assert_int_equal(am_mmio_add_device(&e->t, am_va(base), size), 0);
 	assert_true(oracle_mmio_add_dev(&e->o, base, size));
+	tlbm_watch(&e->h.tlb, base, size, K4); /* the TLB model may cache its pages */
 	check(e);
 }
 
@@ -973,6 +978,22 @@ static void test_unmap_all_runs(void **state)
 	assert_int_equal(e->t.guarded, 0);
 	for (unsigned int i = 0; i < 20; i++)
 		expect_fault(e, WIN + 2 * i * K4, VMSA_ACC_R, VMSA_F_TRANSLATION);
+
+	/* 70 granules (a hypervisor with 128 slots): more than one walk queues
+	 * (64), so two walks, each granule unguarded once, each after its
+	 * pages' invalidation (check) */
+	e->m.cap = 128;
+	for (unsigned int i = 0; i < 70; i++)
+		assert_int_equal(am_mmio_handle_fault(&e->t, am_va(WIN + 3 * i * K4)), 0);
+	check(e);
+	locks0 = e->h.locks;
+	n0 = e->x.n;
+	assert_int_equal(am_mmio_unmap_all(&e->t), 70);
+	assert_int_equal(e->h.locks - locks0, 2);
+	assert_int_equal(calls_of(e, MMIOH_FID_UNMAP, n0), 70);
+	check(e);
+	assert_int_equal(e->m.nr, 0);
+	assert_int_equal(e->t.guarded, 0);
 }
 
 /* Guarded, then the table has no page: guarded but not mapped, no second MAP. */
@@ -1254,7 +1275,12 @@ static void test_unmap_all_16k(void **state)
 	unmap_all_exact(e, addrs, 4);
 }
 
-/* The hypervisor refuses an UNMAP: AM_EPERM; a retry finishes the job. */
+/*
+ * The hypervisor refuses an UNMAP: AM_EPERM; a retry finishes the job. The
+ * walk parked all three granules before the first UNMAP (each granule is
+ * unguarded only once its pages' invalidations completed): the refused one
+ * and the one after it get their pages back, valid and guarded.
+ */
 static void test_unmap_all_refused(void **state)
 {
 	struct env *e = setup(&OPT_ANDROID);
@@ -1288,6 +1314,10 @@ static void test_unmap_all_refused(void **state)
 	check(e); /* valid => guarded still holds, counts agree */
 	/* the one before the refusal is parked */
 	assert_int_equal(page(e, first).valid, 0);
+	/* the refused one and the one queued after it: valid and guarded again */
+	assert_int_equal(page(e, refused).valid, 1);
+	assert_int_equal(page(e, WIN + 0x4000).valid, 1);
+	expect_map(e, WIN + 0x4000, VMSA_ACC_R | VMSA_ACC_W);
 	/* a retry unguards the rest, the refused one included */
 	n0 = e->x.n;
 	assert_int_equal(am_mmio_unmap_all(&e->t), 2);
