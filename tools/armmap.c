@@ -92,34 +92,7 @@ static void lines_copy(struct lines *to, const struct lines *from)
 
 static const char *err_sym(int rc)
 {
-	switch (rc) {
-	case AM_OK:
-		return "ok";
-	case AM_EPERM:
-		return "AM_EPERM";
-	case AM_ENOENT:
-		return "AM_ENOENT";
-	case AM_ENOMEM:
-		return "AM_ENOMEM";
-	case AM_EBUSY:
-		return "AM_EBUSY";
-	case AM_EEXIST:
-		return "AM_EEXIST";
-	case AM_EINVAL:
-		return "AM_EINVAL";
-	case AM_ENOSPC:
-		return "AM_ENOSPC";
-	case AM_ERANGE:
-		return "AM_ERANGE";
-	case AM_EOVERFLOW:
-		return "AM_EOVERFLOW";
-	case AM_EILSEQ:
-		return "AM_EILSEQ";
-	case AM_ENOTSUP:
-		return "AM_ENOTSUP";
-	default:
-		return "AM_E?";
-	}
+	return rc == AM_OK ? "ok" : am_errname(rc);
 }
 
 static const char *const ev_names[AM_EV_COUNT] = {

@@ -36,6 +36,15 @@ extern "C" {
  */
 const char *am_strerror(int err);
 
+/**
+ * The name of an AM_E* code's constant, for logs and test output.
+ *
+ * @param err  an AM_E* code (or any other value)
+ * @return a static string: "AM_OK", "AM_EINVAL", ...; unknown codes (any
+ *         other value, positive ones included) give "AM_E?".
+ */
+const char *am_errname(int err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -25,13 +25,39 @@ static const char names[] = "success\0"
 			    "not supported\0"
 			    "unknown error";
 
-const char *am_strerror(int err)
+/* The constants' names, in the same order (the last one for the rest). */
+static const char symbols[] = "AM_OK\0"
+			      "AM_EPERM\0"
+			      "AM_ENOENT\0"
+			      "AM_ENOMEM\0"
+			      "AM_EBUSY\0"
+			      "AM_EEXIST\0"
+			      "AM_EINVAL\0"
+			      "AM_ENOSPC\0"
+			      "AM_ERANGE\0"
+			      "AM_EOVERFLOW\0"
+			      "AM_EILSEQ\0"
+			      "AM_ENOTSUP\0"
+			      "AM_E?";
+
+/* The string of @err in @list: the one at its code's place in codes[]. */
+static const char *pick(const char *list, int err)
 {
 	unsigned int e = 0u - (unsigned int)err; /* no overflow for INT_MIN */
-	const char *s = names;
+	const char *s = list;
 
 	for (unsigned int i = 0; i < sizeof(codes) && codes[i] != e; i++)
 		while (*s++)
 			;
 	return s;
+}
+
+const char *am_strerror(int err)
+{
+	return pick(names, err);
+}
+
+const char *am_errname(int err)
+{
+	return pick(symbols, err);
 }

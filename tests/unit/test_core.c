@@ -9,9 +9,9 @@
 
 static void strerror_names_every_code(void **state)
 {
-	static const int codes[] = { AM_OK, AM_EPERM, AM_ENOENT, AM_ENOMEM, AM_EBUSY,
-				     AM_EEXIST, AM_EINVAL, AM_ENOSPC, AM_ERANGE,
-				     AM_EOVERFLOW, AM_EILSEQ, AM_ENOTSUP };
+	static const int codes[] = {AM_OK,     AM_EPERM,     AM_ENOENT, AM_ENOMEM,
+				    AM_EBUSY,  AM_EEXIST,    AM_EINVAL, AM_ENOSPC,
+				    AM_ERANGE, AM_EOVERFLOW, AM_EILSEQ, AM_ENOTSUP};
 	(void)state;
 	for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
 		assert_non_null(am_strerror(codes[i]));
@@ -20,6 +20,21 @@ static void strerror_names_every_code(void **state)
 			assert_string_not_equal(am_strerror(codes[i]), am_strerror(codes[j]));
 	}
 	assert_string_equal(am_strerror(-9999), "unknown error");
+	/* and each its constant's name */
+	assert_string_equal(am_errname(AM_OK), "AM_OK");
+	assert_string_equal(am_errname(AM_EPERM), "AM_EPERM");
+	assert_string_equal(am_errname(AM_ENOENT), "AM_ENOENT");
+	assert_string_equal(am_errname(AM_ENOMEM), "AM_ENOMEM");
+	assert_string_equal(am_errname(AM_EBUSY), "AM_EBUSY");
+	assert_string_equal(am_errname(AM_EEXIST), "AM_EEXIST");
+	assert_string_equal(am_errname(AM_EINVAL), "AM_EINVAL");
+	assert_string_equal(am_errname(AM_ENOSPC), "AM_ENOSPC");
+	assert_string_equal(am_errname(AM_ERANGE), "AM_ERANGE");
+	assert_string_equal(am_errname(AM_EOVERFLOW), "AM_EOVERFLOW");
+	assert_string_equal(am_errname(AM_EILSEQ), "AM_EILSEQ");
+	assert_string_equal(am_errname(AM_ENOTSUP), "AM_ENOTSUP");
+	assert_string_equal(am_errname(-9999), "AM_E?");
+	assert_string_equal(am_errname(5), "AM_E?");
 	assert_string_equal(am_strerror(5), "unknown error");
 }
 
@@ -40,8 +55,8 @@ static void error_values_mirror_errno(void **state)
 
 static void convenience_sets_are_valid(void **state)
 {
-	const struct am_attr sets[] = { AM_ATTR_RW_DATA, AM_ATTR_RO_DATA, AM_ATTR_RX_TEXT,
-					AM_ATTR_DEVICE };
+	const struct am_attr sets[] = {AM_ATTR_RW_DATA, AM_ATTR_RO_DATA, AM_ATTR_RX_TEXT,
+				       AM_ATTR_DEVICE};
 	(void)state;
 	for (size_t i = 0; i < 4; i++)
 		assert_int_equal(am_attr_check(&sets[i]), 0);

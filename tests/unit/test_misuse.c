@@ -209,6 +209,10 @@ static void core_functions(void **state)
 	covered("am_strerror");
 	assert_string_equal(am_strerror(12345), "unknown error");
 	assert_string_equal(am_strerror(-12345), "unknown error");
+	covered("am_errname");
+	assert_string_equal(am_errname(12345), "AM_E?");
+	assert_string_equal(am_errname(-12345), "AM_E?");
+	assert_string_equal(am_errname((int)0x80000000u), "AM_E?");
 	/* finding 6: "mapped with other attributes" for an identical re-map */
 	assert_null(strstr(am_strerror(AM_EEXIST), "other attributes"));
 	/* NULL silences the fallback hook; records then go nowhere */

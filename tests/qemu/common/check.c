@@ -64,32 +64,7 @@ void fatal(const char *why)
 
 const char *errname(int e)
 {
-	switch (e) {
-	case AM_EPERM:
-		return "AM_EPERM";
-	case AM_ENOENT:
-		return "AM_ENOENT";
-	case AM_ENOMEM:
-		return "AM_ENOMEM";
-	case AM_EBUSY:
-		return "AM_EBUSY";
-	case AM_EEXIST:
-		return "AM_EEXIST";
-	case AM_EINVAL:
-		return "AM_EINVAL";
-	case AM_ENOSPC:
-		return "AM_ENOSPC";
-	case AM_ERANGE:
-		return "AM_ERANGE";
-	case AM_EOVERFLOW:
-		return "AM_EOVERFLOW";
-	case AM_EILSEQ:
-		return "AM_EILSEQ";
-	case AM_ENOTSUP:
-		return "AM_ENOTSUP";
-	default:
-		return e >= 0 ? "ok" : "AM_E?";
-	}
+	return e >= 0 ? "ok" : am_errname(e);
 }
 
 const char *perm_name(unsigned int perm)
