@@ -56,7 +56,7 @@ CONFIG_DEFS ?=
 # The backends that are part of a target's library (arch/<arch>/*.c; their
 # headers are include/armmap/arch/<arch>/). The host library has none: a
 # hosted program writes its own ops (see README, Integration).
-ARCH_SRCS_aarch64 := $(addprefix arch/aarch64/,el1_mmu.c pool.c pt_ops.c smccc.c spinlock.c)
+ARCH_SRCS_aarch64 := $(addprefix arch/aarch64/,el1_mmu.c el3_mmu.c pool.c pt_ops.c smccc.c spinlock.c)
 ARCH_SRCS_cortex-m33 := arch/armv8m/mpu.c
 ARCH_SRCS_cortex-r52 := arch/armv8r/mpu.c
 ARCH_SRCS_cortex-r82 := arch/armv8r/mpu.c

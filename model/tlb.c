@@ -401,7 +401,7 @@ static bool meets(uint64_t start, uint64_t size, const struct tlbm_range *r)
 void tlbm_tlbi_range(struct tlbm *t, int regime, uint16_t asid_or_vmid, const struct tlbm_range *r,
 		     bool leaf_only)
 {
-	bool id_ok = regime == VMSA_S1_EL2 || asid_or_vmid == t->id;
+	bool id_ok = regime == VMSA_S1_EL2 || regime == VMSA_S1_EL3 || asid_or_vmid == t->id;
 	unsigned int i;
 
 	check_all(t);
@@ -434,7 +434,8 @@ void tlbm_tlbi_all(struct tlbm *t, int regime, uint16_t asid_or_vmid)
 	unsigned int i;
 
 	check_all(t);
-	if (regime == t->cfg.regime && (regime == VMSA_S1_EL2 || asid_or_vmid == t->id)) {
+	if (regime == t->cfg.regime &&
+	    (regime == VMSA_S1_EL2 || regime == VMSA_S1_EL3 || asid_or_vmid == t->id)) {
 		for (i = 0; i < t->nleaf; i++)
 			/* TLBI ASIDE1 leaves global entries alone */
 			if (regime != VMSA_S1_EL10 || t->leaf[i].ng)

@@ -38,8 +38,23 @@
 
 /* Hierarchical controls gathered on the way down (stage 1). */
 struct hier {
-	bool no_write, no_user, xn, pxn;
+	bool no_write, no_user, xn, pxn, ns;
 };
+
+#define D_NS (1ull << 5)  /* stage 1 leaf: Non-secure output (Secure regimes) */
+#define T_NS (1ull << 63) /* NSTable: the levels below are Non-secure (Secure regimes) */
+
+/* One privilege level: stage 1 EL2 (without VHE) and stage 1 EL3. */
+static bool one_el(int regime)
+{
+	return regime == VMSA_S1_EL2 || regime == VMSA_S1_EL3;
+}
+
+/* A Secure stage-1 regime: NS and NSTable mean something. */
+static bool secure_s1(const struct vmsa_cfg *cfg)
+{
+	return cfg->regime == VMSA_S1_EL3 || (cfg->secure && cfg->regime != VMSA_S2);
+}
 
 unsigned int vmsa_level_shift(unsigned int level)
 {
@@ -64,7 +79,7 @@ static bool cfg_ok(const struct vmsa_cfg *cfg)
 {
 	unsigned int oa = oa_bits_of(cfg);
 
-	return cfg->regime >= VMSA_S1_EL2 && cfg->regime <= VMSA_S2 && cfg->ia_bits >= 25 &&
+	return cfg->regime >= VMSA_S1_EL2 && cfg->regime <= VMSA_S1_EL3 && cfg->ia_bits >= 25 &&
 	       cfg->ia_bits <= 48 && oa >= 32 && oa <= 48;
 }
 
@@ -87,6 +102,8 @@ static void gather_hier(const struct vmsa_cfg *cfg, uint64_t desc, struct hier *
 {
 	if (cfg->regime == VMSA_S2)
 		return; /* stage 2 has no hierarchical controls */
+	if (secure_s1(cfg))
+		h->ns |= (desc & T_NS) != 0;
 	h->no_write |= (desc & T_AP1) != 0;
 	h->xn |= (desc & T_XN) != 0;
 	if (cfg->regime == VMSA_S1_EL10) {
@@ -102,6 +119,7 @@ static void decode_perms(const struct vmsa_cfg *cfg, uint64_t d, const struct hi
 
 	switch (cfg->regime) {
 	case VMSA_S1_EL2:
+	case VMSA_S1_EL3:
 		out->priv_r = 1;
 		out->priv_w = !(d & D_AP2) && !h->no_write;
 		out->priv_x = !(d & D_XN) && !h->xn;
@@ -130,9 +148,11 @@ static uint64_t res_bits_of(const struct vmsa_cfg *cfg, uint64_t d)
 {
 	uint64_t bad = d & D_OA_HI_RES0;
 
-	if (cfg->regime == VMSA_S1_EL2) {
+	if (one_el(cfg->regime))
 		bad |= (~d & D_AP1) | (d & (D_PXN | D_NG));
-	} else if (cfg->regime == VMSA_S2) {
+	if (cfg->regime != VMSA_S2 && !secure_s1(cfg))
+		bad |= d & D_NS;
+	if (cfg->regime == VMSA_S2) {
 		bad |= d & (D_NG | D_PXN);
 	}
 	return bad;
@@ -162,6 +182,7 @@ static void decode_leaf(const struct vmsa_cfg *cfg, uint64_t va, uint64_t d, uns
 		out->mem = (uint8_t)(cfg->mair >> (8 * ((d >> D_ATTR_SHIFT) & 7)));
 	out->sh = (uint8_t)((d >> D_SH_SHIFT) & 3);
 	out->ng = cfg->regime == VMSA_S1_EL10 && (d & D_NG);
+	out->ns = secure_s1(cfg) && ((d & D_NS) || h->ns);
 	out->sw = (uint8_t)((d >> D_SW_SHIFT) & 0xf);
 	decode_perms(cfg, d, h, out);
 	out->res_bits = res_bits_of(cfg, d);
@@ -198,7 +219,7 @@ static bool contig_run_ok(vmsa_read_fn rd, void *ctx, uint64_t table, uint64_t n
 static void walk(const struct vmsa_cfg *cfg, vmsa_read_fn rd, void *ctx, uint64_t va,
 		 struct vmsa_result *out, bool check_contig)
 {
-	struct hier h = {false, false, false, false};
+	struct hier h = {false, false, false, false, false};
 	unsigned int level, oa_bits;
 	uint64_t table, nent, idx, d, size;
 
@@ -295,7 +316,7 @@ static bool allowed(int regime, const struct vmsa_result *r, unsigned int acc)
 
 	if (regime == VMSA_S2)
 		user = false; /* stage 2 permissions apply to EL1 and EL0 alike */
-	else if (regime == VMSA_S1_EL2 && user)
+	else if (one_el(regime) && user)
 		return false; /* no EL0 in this regime */
 	rd = user ? r->user_r : r->priv_r;
 	wr = user ? r->user_w : r->priv_w;

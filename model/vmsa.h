@@ -36,6 +36,7 @@ enum vmsa_regime {
 	VMSA_S1_EL2 = 0,  /* stage 1, EL2 without VHE: one privilege level */
 	VMSA_S1_EL10 = 1, /* stage 1, EL1&0: EL1 and EL0 permissions, nG */
 	VMSA_S2 = 2,	  /* stage 2: S2AP, MemAttr, XN */
+	VMSA_S1_EL3 = 3,  /* stage 1, EL3: the EL2 format, Secure (NS, NSTable) */
 };
 
 /*
@@ -50,6 +51,10 @@ struct vmsa_cfg {
 	unsigned int ia_bits, oa_bits;
 	uint64_t root_pa;
 	uint64_t mair; /* stage 1 */
+	/* stage 1 EL2 / EL1&0 of the Secure state (EL3 is Secure anyway): the
+	 * NS bit (5) of a leaf and NSTable (63) of a table are honoured; in a
+	 * Non-secure regime NS is RES0 (res_bits) and NSTable ignored */
+	bool secure;
 };
 
 /* An 8-byte read of the table memory at @pa; *@ok = false: no memory there. */
@@ -98,14 +103,15 @@ struct vmsa_result {
 	 */
 	uint8_t mem; /* stage 1: the MAIR byte selected by AttrIndx; stage 2: MemAttr[3:0] */
 	uint8_t sh, ng, contig, sw;
+	uint8_t ns; /* a Secure regime's output is Non-secure (NS, or NSTable above) */
 	/* what the leaf allows, hierarchical controls applied (stage 1 EL2 and
 	 * stage 2: the priv_* ones; user_* zero) */
 	uint8_t priv_r, priv_w, priv_x, user_r, user_w, user_x;
 	/*
 	 * Leaf bits that break a RES0 / RES1 rule of the regime (not a fault,
 	 * the hardware ignores them; tests assert it is 0): bits [49:48]
-	 * (48-bit OA); stage 1 EL2: AP[1] clear, PXN or nG set; stage 2: bit 11
-	 * or bit 53 set.
+	 * (48-bit OA); stage 1 EL2 and EL3: AP[1] clear, PXN or nG set; stage 1
+	 * of a Non-secure regime: NS set; stage 2: bit 11 or bit 53 set.
 	 */
 	uint64_t res_bits;
 };

@@ -122,7 +122,7 @@ static const char *const ev_names[AM_EV_COUNT] = {
 };
 
 static const char *const level_names[] = {"err", "warn", "info", "debug"};
-static const char *const regime_long[] = {"stage 1 EL2", "stage 1 EL1&0", "stage 2"};
+static const char *const regime_long[] = {"stage 1 EL2", "stage 1 EL1&0", "stage 2", "stage 1 EL3"};
 static const char *const flavour_names[] = {"v8r-aarch64", "v8r-aarch32", "v8m"};
 static const char *const flavour_long[] = {"Armv8-R AArch64 (PRBAR/PRLAR_EL2)",
 					   "Armv8-R AArch32 (HPRBAR/HPRLAR)",
@@ -312,13 +312,14 @@ static void p2m_log(void *ctx, const struct am_log_rec *rec)
 
 static const char *tlbi_name(unsigned int regime, bool leaf, bool range)
 {
-	static const char *const n[3][2][2] = {
+	static const char *const n[AM_PT_REGIME_COUNT][2][2] = {
 		{{"vae2is", "rvae2is"}, {"vale2is", "rvale2is"}},
 		{{"vae1is", "rvae1is"}, {"vale1is", "rvale1is"}},
 		{{"ipas2e1is", "ripas2e1is"}, {"ipas2le1is", "ripas2le1is"}},
+		{{"vae3is", "rvae3is"}, {"vale3is", "rvale3is"}},
 	};
 
-	return n[regime < 3 ? regime : 2][leaf][range];
+	return n[regime < AM_PT_REGIME_COUNT ? regime : 2][leaf][range];
 }
 
 static void tlbi_scope(const struct am_pt_flush *f)
@@ -367,7 +368,8 @@ static void show_inval(const struct am_pt_flush *f, const struct am_pt_inval *v,
 /* What a flush stands for, instruction by instruction, as the aarch64 backend has it. */
 static void show_flush(const struct am_pt_flush *f)
 {
-	static const char *const all[3] = {"alle2is", "vmalle1is", "vmalls12e1is"};
+	static const char *const all[AM_PT_REGIME_COUNT] = {"alle2is", "vmalle1is", "vmalls12e1is",
+							    "alle3is"};
 
 	switch (f->kind) {
 	case AM_PT_FLUSH_PUBLISH:
@@ -380,7 +382,8 @@ static void show_flush(const struct am_pt_flush *f)
 		G.isb++;
 		return;
 	case AM_PT_FLUSH_ALL:
-		out(IND "flush all: dsb ishst; tlbi %s", all[f->regime < 3 ? f->regime : 2]);
+		out(IND "flush all: dsb ishst; tlbi %s",
+		    all[f->regime < AM_PT_REGIME_COUNT ? f->regime : 2]);
 		tlbi_scope(f);
 		out("; dsb ish; isb\n");
 		G.tlbi++;
@@ -875,18 +878,18 @@ static void sync_totals_pt(enum target t)
 
 static void cmd_regime(void)
 {
-	static const char *const names[] = {"s1-el2", "s1-el1", "s2"};
+	static const char *const names[] = {"s1-el2", "s1-el1", "s2", "s1-el3"};
 	struct am_pt_config cfg = {0};
 	uint64_t v, pool = 1024;
 	unsigned int r;
 	int rc;
 
 	if (G.ntok < 2)
-		bad("regime: which one: s1-el2, s1-el1 or s2");
-	for (r = 0; r < 3 && strcmp(G.tok[1], names[r]); r++)
+		bad("regime: which one: s1-el2, s1-el1, s2 or s1-el3");
+	for (r = 0; r < AM_PT_REGIME_COUNT && strcmp(G.tok[1], names[r]); r++)
 		;
-	if (r == 3)
-		bad("regime: '%s' is none of s1-el2 s1-el1 s2", G.tok[1]);
+	if (r == AM_PT_REGIME_COUNT)
+		bad("regime: '%s' is none of s1-el2 s1-el1 s2 s1-el3", G.tok[1]);
 	cfg.regime = (enum am_pt_regime)r;
 	cfg.ia_bits = 39;
 	cfg.oa_bits = 40;
@@ -903,9 +906,11 @@ static void cmd_regime(void)
 			cfg.tlbi_max = (unsigned int)v;
 		else if (opt_num(G.tok[i], "pool", &v))
 			pool = v;
+		else if (!strcmp(G.tok[i], "secure"))
+			cfg.secure = 1;
 		else if (strcmp(G.tok[i], "tlbi-range"))
 			bad("regime: unknown option '%s' (ia= oa= asid= vmid= tlbi-max= pool= "
-			    "tlbi-range)",
+			    "tlbi-range secure)",
 			    G.tok[i]);
 	}
 	if (!pool || pool > 65536)
@@ -943,7 +948,8 @@ static void cmd_regime(void)
 				 .ia_bits = cfg.ia_bits,
 				 .oa_bits = G.oa_bits,
 				 .root_pa = am_pa_val(G.pt.root_pa),
-				 .mair = am_pt_mair(&G.pt)};
+				 .mair = am_pt_mair(&G.pt),
+				 .secure = cfg.secure != 0};
 	am_host_pt_tlb(&G.h, (int)r, cfg.ia_bits, G.oa_bits, am_pa_val(G.pt.root_pa), G.vc.mair,
 		       r == AM_PT_S2 ? cfg.vmid : cfg.asid);
 	snprintf(G.panel[0].title, sizeof(G.panel[0].title),
@@ -963,6 +969,8 @@ static unsigned int map_flags(unsigned int from, bool map)
 			flags |= AM_PT_F_CONTIG;
 		else if (map && !strcmp(G.tok[i], "ng"))
 			flags |= AM_PT_F_NG;
+		else if (map && !strcmp(G.tok[i], "ns"))
+			flags |= AM_PT_F_NS;
 		else if (!strcmp(G.tok[i], "parked"))
 			flags |= AM_PT_F_PARKED;
 		else if (opt_num(G.tok[i], "sw", &v)) {
@@ -972,7 +980,7 @@ static unsigned int map_flags(unsigned int from, bool map)
 			flags |= AM_PT_F_SW(v);
 		} else
 			bad("%s: unknown flag '%s' (%s)", G.tok[0], G.tok[i],
-			    map ? "block contig ng parked sw=N" : "parked sw=N");
+			    map ? "block contig ng ns parked sw=N" : "parked sw=N");
 	}
 	return flags;
 }
@@ -981,9 +989,9 @@ static const char *flags_text(unsigned int flags)
 {
 	static char buf[64];
 
-	snprintf(buf, sizeof(buf), "%s%s%s%s", flags & AM_PT_F_BLOCK ? "|BLOCK" : "",
+	snprintf(buf, sizeof(buf), "%s%s%s%s%s", flags & AM_PT_F_BLOCK ? "|BLOCK" : "",
 		 flags & AM_PT_F_CONTIG ? "|CONTIG" : "", flags & AM_PT_F_NG ? "|NG" : "",
-		 flags & AM_PT_F_PARKED ? "|PARKED" : "");
+		 flags & AM_PT_F_NS ? "|NS" : "", flags & AM_PT_F_PARKED ? "|PARKED" : "");
 	if (AM_PT_F_SW_OF(flags))
 		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "|SW(%u)",
 			 AM_PT_F_SW_OF(flags));
@@ -1145,9 +1153,9 @@ static void cmd_probe(void)
 		return;
 	vmsa_access(&G.vc, am_host_pt_read, &G.h, va, acc, &r);
 	if (r.fault == VMSA_OK)
-		out(IND "= walk: pa 0x%llx, through a level-%u leaf [0x%llx, +%lluK)%s\n",
-		    (unsigned long long)r.pa, r.level, (unsigned long long)r.leaf_va,
-		    (unsigned long long)(r.leaf_size >> 10),
+		out(IND "= walk: pa 0x%llx%s, through a level-%u leaf [0x%llx, +%lluK)%s\n",
+		    (unsigned long long)r.pa, r.ns ? " (Non-secure)" : "", r.level,
+		    (unsigned long long)r.leaf_va, (unsigned long long)(r.leaf_size >> 10),
 		    r.contig ? " of a contiguous run" : "");
 	else
 		out(IND "= walk: %s fault, level %u\n", vmsa_fault_name(r.fault), r.level);

@@ -42,6 +42,12 @@ static void tlbi_one(unsigned int regime, bool leaf, uint64_t op)
 		else
 			TLBI_SYS(0, 3, 1, op); /* VAE1IS */
 		break;
+	case AM_PT_S1_EL3:
+		if (leaf)
+			TLBI_SYS(6, 3, 5, op); /* VALE3IS */
+		else
+			TLBI_SYS(6, 3, 1, op); /* VAE3IS */
+		break;
 	default:
 		if (leaf)
 			TLBI_SYS(4, 0, 5, op); /* IPAS2LE1IS */
@@ -67,6 +73,12 @@ static void tlbi_range(unsigned int regime, bool leaf, uint64_t op)
 		else
 			TLBI_SYS(0, 2, 1, op); /* RVAE1IS */
 		break;
+	case AM_PT_S1_EL3:
+		if (leaf)
+			TLBI_SYS(6, 2, 5, op); /* RVALE3IS */
+		else
+			TLBI_SYS(6, 2, 1, op); /* RVAE3IS */
+		break;
 	default:
 		if (leaf)
 			TLBI_SYS(4, 0, 6, op); /* RIPAS2LE1IS */
@@ -87,6 +99,8 @@ static void tlbi_all(unsigned int regime)
 		__asm__ volatile("tlbi alle2is" : : : "memory");
 	else if (regime == AM_PT_S1_EL10)
 		__asm__ volatile("tlbi vmalle1is" : : : "memory");
+	else if (regime == AM_PT_S1_EL3)
+		__asm__ volatile("tlbi alle3is" : : : "memory");
 	else
 		__asm__ volatile("tlbi vmalls12e1is" : : : "memory");
 }

@@ -52,7 +52,7 @@ typedef void (*am_dump_print_fn)(void *arg, const char *line);
  * The line, fields separated by one space (V = the hex digits of the input
  * size, (ia_bits + 3) / 4; P = those of the output size, (oa_bits + 3) / 4):
  *
- *   FIRST-LAST -> PA Ln SIZE xCOUNT STATE PERM [PRIV] EXEC MEM SH af=A [ng=G] contig=C sw=S
+ *   FIRST-LAST -> PA Ln SIZE xCOUNT STATE PERM [PRIV] EXEC MEM SH af=A [ng=G] [ns=N] contig=C sw=S
  *
  *   FIRST-LAST  the input range, inclusive: "0x" and V digits each
  *   PA          the output address of FIRST: "0x" and P digits
@@ -63,13 +63,15 @@ typedef void (*am_dump_print_fn)(void *arg, const char *line);
  *   PERM        what armmap's attribute model reads: r or -, w or -, x or -
  *   PRIV        stage 1 EL1&0 only: user (EL0 has the same access) or priv
  *   EXEC        the execute-never bits as the regime has them:
- *               stage 1 EL2 "xn=0|1" (bit 54); stage 1 EL1&0 "pxn=0|1 uxn=0|1"
+ *               stage 1 EL2 and EL3 "xn=0|1" (bit 54); stage 1 EL1&0 "pxn=0|1 uxn=0|1"
  *               (bits 53, 54); stage 2 "xn=0..3" (XN[1:0], bits 54:53)
  *   MEM         device-nGnRnE, device-nGnRE, normal-nc, normal-wt, normal-wb,
  *               or mem? (an AttrIndx / MemAttr armmap has no type for)
  *   SH          non-sh, outer-sh, inner-sh (sh? for the reserved value)
  *   af=A        the access flag, 0 or 1
  *   ng=G        stage 1 EL1&0 only: not global, 0 or 1
+ *   ns=N        Secure stage-1 regimes only (EL3, am_pt_config.secure): the
+ *               NS bit, 1 for a Non-secure output
  *   contig=C    the contiguous hint, 0 or 1
  *   sw=S        the software bits [58:55], "0x0".."0xf"
  *

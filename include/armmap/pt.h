@@ -51,6 +51,12 @@ enum am_pt_regime {
 	AM_PT_S1_EL2 = 0,  /**< stage 1, EL2 (one VA range, no ASID) */
 	AM_PT_S1_EL10 = 1, /**< stage 1, EL1&0 (user/privileged permissions, nG, ASID) */
 	AM_PT_S2 = 2,	   /**< stage 2 (S2AP, MemAttr, XN; VMID) */
+	/**
+	 * stage 1, EL3: the EL2 descriptor format (one VA range, no ASID, AP[1]
+	 * RES1), in the Secure state: a leaf may map Non-secure memory
+	 * (#AM_PT_F_NS)
+	 */
+	AM_PT_S1_EL3 = 3,
 	AM_PT_REGIME_COUNT /**< the number of regimes */
 };
 
@@ -67,12 +73,13 @@ enum am_pt_regime {
  * Architectural descriptor bits (4 KiB granule).
  * @{
  */
-#define AM_PTE_VALID (1ull << 0)		   /**< valid */
-#define AM_PTE_TABLE (1ull << 1)		   /**< table (levels 0-2) or page (level 3) */
-#define AM_PTE_AF (1ull << 10)			   /**< access flag */
-#define AM_PTE_NG (1ull << 11)			   /**< not global */
-#define AM_PTE_CONTIG (1ull << 52)		   /**< contiguous hint */
-#define AM_PTE_SW_SHIFT 55			   /**< the lowest software bit */
+#define AM_PTE_VALID (1ull << 0)   /**< valid */
+#define AM_PTE_TABLE (1ull << 1)   /**< table (levels 0-2) or page (level 3) */
+#define AM_PTE_NS (1ull << 5)	   /**< stage 1: Non-secure output (Secure regimes) */
+#define AM_PTE_AF (1ull << 10)	   /**< access flag */
+#define AM_PTE_NG (1ull << 11)	   /**< not global */
+#define AM_PTE_CONTIG (1ull << 52) /**< contiguous hint */
+#define AM_PTE_SW_SHIFT 55	   /**< the lowest software bit */
 #define AM_PTE_SW_MASK (0xfull << AM_PTE_SW_SHIFT) /**< bits [58:55], ignored by hardware */
 #define AM_PTE_OA_MASK 0x0000fffffffff000ull	   /**< bits [47:12] */
 /** @} */
@@ -95,6 +102,7 @@ struct am_pt_desc {
 	uint8_t ng;	     /**< not global (stage 1 EL1&0 only) */
 	uint8_t af;	     /**< access flag */
 	uint8_t sw;	     /**< software bits [58:55], 0..15 */
+	uint8_t ns;	     /**< a stage-1 leaf's NS bit (5): Non-secure output (Secure regimes) */
 	struct am_attr attr; /**< a leaf's attributes */
 	am_paddr_t oa;	     /**< output address: the mapped PA, or the next table */
 };
@@ -273,6 +281,13 @@ struct am_pt_config {
 	uint16_t asid;		  /**< stage 1 EL1&0; 8-bit ASIDs (TCR.AS = 0): 0..255 */
 	uint16_t vmid;		  /**< stage 2; 8-bit VMIDs (VTCR.VS = 0): 0..255 */
 	/**
+	 * Stage 1 EL2 or EL1&0 of the Secure state (Secure EL2, Secure EL1&0),
+	 * whose leaves may map Non-secure memory (#AM_PT_F_NS); 0: the
+	 * Non-secure state. Stage 1 EL3 is Secure whatever this says; stage 2
+	 * refuses it (#AM_ENOTSUP).
+	 */
+	uint8_t secure;
+	/**
 	 * Stage 1: AttrIndx of each memory type, indexed by enum am_mem_type,
 	 * #AM_PT_NO_ATTRIDX where the type is not available. NULL: type i uses
 	 * AttrIndx i (am_pt_mair() gives the matching MAIR).
@@ -317,6 +332,7 @@ struct am_pt {
 	uint16_t asid, vmid; /**< the VMID (stage 2) */
 	/** enum am_pt_regime */
 	uint8_t regime, root_level, ia_bits, oa_bits; /**< output address bits */
+	uint8_t secure; /**< a Secure stage-1 regime: leaves may carry NS (#AM_PT_F_NS) */
 	/** @var am_pt::root_level
 	 * the level of the root table */
 	/** @var am_pt::ia_bits
@@ -342,11 +358,17 @@ struct am_pt {
  * software bits kept for a later am_pt_modify() to make valid.
  */
 #define AM_PT_F_PARKED 0x08u
+/**
+ * Non-secure: the leaves map the Non-secure physical address space (the NS
+ * bit, 5). Stage 1 of a Secure regime only (EL3, or am_pt_config.secure);
+ * am_pt_modify() keeps each leaf's NS as it is.
+ */
+#define AM_PT_F_NS 0x10u
 /** The software bits @p sw (0..15), as flags. */
 #define AM_PT_F_SW(sw) (((unsigned int)(sw)&0xfu) << 8)
 /** The software bits of @p flags. */
 #define AM_PT_F_SW_OF(flags) (((flags) >> 8) & 0xfu)
-#define AM_PT_F_MASK 0xf0fu /**< every flag */
+#define AM_PT_F_MASK 0xf1fu /**< every flag */
 /** @} */
 
 /**
@@ -415,7 +437,8 @@ void am_pt_destroy(struct am_pt *pt);
  * @param flags  AM_PT_F_* flags
  * @return 0, or
  *  - #AM_EINVAL    NULL, size 0, va/pa/size not granule aligned, unknown flags,
- *                  malformed attributes, #AM_PT_F_NG off stage 1 EL1&0;
+ *                  malformed attributes, #AM_PT_F_NG off stage 1 EL1&0,
+ *                  #AM_PT_F_NS off a Secure stage-1 regime;
  *  - #AM_EOVERFLOW va + size or pa + size wraps around;
  *  - #AM_ERANGE    the range is beyond the input or output address size;
  *  - #AM_EPERM     write+execute (stage 1), or execute from device memory;
@@ -496,6 +519,7 @@ struct am_pt_leaf {
 	uint8_t contig;	     /**< contiguous hint */
 	uint8_t ng;	     /**< not global */
 	uint8_t sw;	     /**< software bits, 0..15 */
+	uint8_t ns;	     /**< Non-secure output (the NS bit; Secure stage-1 regimes) */
 	am_pte_t pte;	     /**< the raw descriptor */
 };
 

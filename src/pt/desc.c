@@ -108,6 +108,7 @@ const uint8_t pt_perm_bits[AM_PT_REGIME_COUNT][AM_PERM_MASK + 1] = {
 	[AM_PT_S1_EL2] = PERM_ROW(EL2_PERM_P),
 	[AM_PT_S1_EL10] = PERM_ROW(EL10_PERM_P),
 	[AM_PT_S2] = PERM_ROW(S2_PERM_P),
+	[AM_PT_S1_EL3] = PERM_ROW(EL2_PERM_P), /* the EL2 format: one privilege level */
 };
 
 /*
@@ -131,6 +132,7 @@ const uint8_t pt_perm_of[AM_PT_REGIME_COUNT][16] = {
 	[AM_PT_S1_EL2] = PERM_ROW(EL2_PERM_OF),
 	[AM_PT_S1_EL10] = PERM_ROW(EL10_PERM_OF),
 	[AM_PT_S2] = PERM_ROW(S2_PERM_OF),
+	[AM_PT_S1_EL3] = PERM_ROW(EL2_PERM_OF),
 };
 
 /* The memory type of a leaf, or AM_ENOTSUP. */
@@ -229,13 +231,14 @@ static int encode_leaf(enum am_pt_regime regime, unsigned int level, const struc
 	am_pte_t pte;
 	int err;
 
-	if (d->sw > 15 || d->af > 1 || d->contig > 1 || d->ng > 1)
+	if (d->sw > 15 || d->af > 1 || d->contig > 1 || d->ng > 1 || d->ns > 1)
 		return AM_EINVAL;
 	err = attr_ok(regime, &d->attr);
 	if (err)
 		return err;
-	if (d->ng && !IS_EL10(regime))
-		return AM_ENOTSUP;
+	if ((d->ng && !IS_EL10(regime)) || (d->ns && IS_S2(regime)))
+		return AM_ENOTSUP; /* nG: EL1&0 only; NS: stage 1 (bit 5 is MemAttr[3] at stage 2)
+				    */
 	err = leaf_bits(regime, &d->attr, attr_index, &pte);
 	if (err)
 		return err;
@@ -245,6 +248,8 @@ static int encode_leaf(enum am_pt_regime regime, unsigned int level, const struc
 		pte |= AM_PTE_AF;
 	if (d->ng)
 		pte |= AM_PTE_NG;
+	if (d->ns)
+		pte |= AM_PTE_NS;
 	if (d->contig)
 		pte |= AM_PTE_CONTIG;
 	*out = pte;
@@ -313,6 +318,7 @@ int pt_desc_decode(enum am_pt_regime regime, unsigned int level, am_pte_t pte,
 	r.type = level == AM_PT_MAX_LEVEL ? AM_PT_PAGE : AM_PT_BLOCK;
 	r.contig = (pte & AM_PTE_CONTIG) != 0;
 	r.ng = IS_EL10(regime) && (pte & AM_PTE_NG);
+	r.ns = !IS_S2(regime) && (pte & AM_PTE_NS);
 	r.af = (pte & AM_PTE_AF) != 0;
 	r.sw = (uint8_t)((pte & AM_PTE_SW_MASK) >> AM_PTE_SW_SHIFT);
 	/* block: bits below the block size are not address (RES0, nT) */

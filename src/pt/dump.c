@@ -72,6 +72,8 @@ static void print_group(struct pt_dump *d)
 	am_line_kv(&l, "af", (k & AM_PTE_AF) ? 1u : 0u);
 	if (IS_EL10(pt->regime))
 		am_line_kv(&l, "ng", (k & AM_PTE_NG) ? 1u : 0u);
+	if (pt->secure)
+		am_line_kv(&l, "ns", (k & AM_PTE_NS) ? 1u : 0u);
 	am_line_kv(&l, "contig", (k & AM_PTE_CONTIG) ? 1u : 0u);
 	am_line_str(&l, " sw=");
 	am_line_hex(&l, (k & AM_PTE_SW_MASK) >> AM_PTE_SW_SHIFT, 1);

@@ -14,6 +14,8 @@
 
 /* Bits that say what memory a leaf is: AttrIndx / MemAttr [5:2], SH [9:8]. */
 #define PT_MEM_MASK ((0xfull << 2) | (3ull << 8))
+/* Stage 1: AttrIndx and SH; the NS bit (5) is the leaf's own, modify keeps it */
+#define PT_MEM_MASK_S1 ((0x7ull << 2) | (3ull << 8))
 #define PT_STOP (-4096) /* a leaf callback asked the walk to stop */
 
 /* Entries from s->idx on that lie wholly inside [.., end). */
@@ -760,6 +762,7 @@ static void leaf_of(struct am_pt *pt, am_pte_t pte, unsigned int level, uint64_t
 	l->valid = (uint8_t)(pte & AM_PTE_VALID);
 	l->contig = (pte & AM_PTE_CONTIG) ? 1 : 0;
 	l->ng = (pte & AM_PTE_NG) ? 1 : 0;
+	l->ns = pt->regime != AM_PT_S2 && (pte & AM_PTE_NS) ? 1 : 0;
 	l->sw = (uint8_t)((pte & AM_PTE_SW_MASK) >> AM_PTE_SW_SHIFT);
 	l->pte = pte;
 }
@@ -1008,6 +1011,8 @@ static __attribute__((noinline)) int leaf_template_new(struct am_pt *pt, const s
 	     (am_pte_t)AM_PT_F_SW_OF(flags) << AM_PTE_SW_SHIFT;
 	if (flags & AM_PT_F_NG)
 		b |= AM_PTE_NG;
+	if (flags & AM_PT_F_NS)
+		b |= AM_PTE_NS;
 	if (flags & AM_PT_F_PARKED)
 		b &= ~AM_PTE_VALID;
 	t->bits = b;
@@ -1084,6 +1089,9 @@ static PT_COLD int map_refusal(struct am_pt *pt, uint64_t va, uint64_t pa, uint6
 		rc = bad_arg(pt, "map: unknown flags", flags, 0);
 	else if ((flags & AM_PT_F_NG) && pt->regime != AM_PT_S1_EL10)
 		rc = bad_arg(pt, "map: AM_PT_F_NG outside stage 1 EL1&0", flags, pt->regime);
+	else if ((flags & AM_PT_F_NS) && !pt->secure)
+		rc = bad_arg(pt, "map: AM_PT_F_NS outside a Secure stage-1 regime", flags,
+			     pt->regime);
 	else
 		rc = check_range(pt, va, size);
 	if (!rc)
@@ -1103,7 +1111,8 @@ int am_pt_map(struct am_pt *pt, am_vaddr_t v, am_paddr_t p, uint64_t size,
 		return AM_EINVAL;
 	pt_lock(pt);
 	if (!attr || (flags & ~AM_PT_F_MASK) ||
-	    ((flags & AM_PT_F_NG) && pt->regime != AM_PT_S1_EL10) || !range_ok(pt, va, size) ||
+	    ((flags & AM_PT_F_NG) && pt->regime != AM_PT_S1_EL10) ||
+	    ((flags & AM_PT_F_NS) && !pt->secure) || !range_ok(pt, va, size) ||
 	    !out_ok(pt, pa, size))
 		rc = map_refusal(pt, va, pa, size, attr, flags);
 	if (!rc)
@@ -1178,8 +1187,8 @@ int am_pt_modify(struct am_pt *pt, am_vaddr_t v, uint64_t size, const struct am_
 	if (!rc && attr) {
 		m.clear = PT_PERM_MASK | AM_PTE_SW_MASK | AM_PTE_VALID;
 		m.set = t.bits & m.clear;
-		m.mem_mask = PT_MEM_MASK;
-		m.mem = t.bits & PT_MEM_MASK;
+		m.mem_mask = pt->regime == AM_PT_S2 ? PT_MEM_MASK : PT_MEM_MASK_S1;
+		m.mem = t.bits & m.mem_mask;
 	}
 	if (!rc)
 		rc = exec(pt, &modify_visitor, &m, va, size);
@@ -1318,7 +1327,7 @@ static int check_config(const struct am_pt_config *cfg, const struct am_pt_ops *
 	if ((unsigned int)cfg->regime >= AM_PT_REGIME_COUNT)
 		return am_init_refuse(env, ctx, AM_EINVAL, "pt init: unknown regime",
 				      (unsigned int)cfg->regime, 0, 0);
-#if AM_PT_BUILT_MASK != 7
+#if AM_PT_BUILT_MASK != 15
 	if (!((AM_PT_BUILT_MASK >> cfg->regime) & 1))
 		return am_init_refuse(env, ctx, AM_ENOTSUP,
 				      "pt init: regime not built (AM_CONFIG_PT_*)",
@@ -1365,6 +1374,10 @@ static int check_config(const struct am_pt_config *cfg, const struct am_pt_ops *
 				      "pt init: stage 2 above 39 IPA bits with 42 output bits or "
 				      "fewer needs concatenated level-1 roots (not supported)",
 				      cfg->ia_bits, cfg->oa_bits, 0);
+	if (cfg->secure > 1 || (cfg->secure && cfg->regime == AM_PT_S2))
+		return am_init_refuse(env, ctx, cfg->secure > 1 ? AM_EINVAL : AM_ENOTSUP,
+				      "pt init: secure is 0 or 1, and stage 1 only", cfg->secure,
+				      (unsigned int)cfg->regime, 0);
 	if (cfg->granule && cfg->granule != AM_PT_GRANULE_4K)
 		return am_init_refuse(env, ctx, AM_ENOTSUP, "pt init: granule other than 4 KiB",
 				      cfg->granule, 0, 0);
@@ -1410,6 +1423,7 @@ int am_pt_init(struct am_pt *pt, const struct am_pt_config *cfg, const struct am
 	pt->root_pa = pa;
 	pt->nr_tables = 1;
 	pt->regime = (uint8_t)cfg->regime;
+	pt->secure = cfg->regime == AM_PT_S1_EL3 || cfg->secure;
 	pt->ia_bits = (uint8_t)cfg->ia_bits;
 	pt->oa_bits = (uint8_t)oa_bits;
 	pt->ia_end = 1ull << pt->ia_bits;

@@ -81,6 +81,10 @@ uint64_t am_pt_tcr(const struct am_pt *pt)
 	case AM_PT_S1_EL2:
 		return tcr | pa_size(pt) << TCR_EL2_PS_SHIFT | TCR_EL2_RES1;
 #endif
+#if AM_PT_BUILT_S1_EL3
+	case AM_PT_S1_EL3: /* TCR_EL3: the layout of TCR_EL2 without E2H */
+		return tcr | pa_size(pt) << TCR_EL2_PS_SHIFT | TCR_EL2_RES1;
+#endif
 #if AM_PT_BUILT_S1_EL10
 	case AM_PT_S1_EL10:
 		/* TTBR1 walks disabled; T1SZ and TG1 given valid values all the same */

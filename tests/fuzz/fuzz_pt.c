@@ -61,6 +61,7 @@ struct ext {
 	uint64_t va, end, pa;
 	struct am_attr attr;
 	uint8_t sw, ng, valid;
+	uint8_t ns;    /* AM_PT_F_NS: a Non-secure output (Secure regimes) */
 	uint8_t flags; /* AM_PT_F_BLOCK / AM_PT_F_CONTIG it was mapped with */
 };
 
@@ -201,7 +202,7 @@ static bool ext_same(const struct ext *a, const struct ext *b)
 {
 	return a->end == b->va && a->pa + (a->end - a->va) == b->pa &&
 	       !memcmp(&a->attr, &b->attr, sizeof(a->attr)) && a->sw == b->sw && a->ng == b->ng &&
-	       a->valid == b->valid && a->flags == b->flags;
+	       a->ns == b->ns && a->valid == b->valid && a->flags == b->flags;
 }
 
 /* Join the extents meeting at @va if they are one mapping. */
@@ -407,9 +408,12 @@ static unsigned int dec_flags(const struct st *s, const struct rec *r)
 		fl |= AM_PT_F_NG; /* off stage 1 EL1&0: refused */
 	if ((r->flags & 0x08) && (r->raw & 0x08))
 		fl |= AM_PT_F_PARKED;
+	/* NS in a Secure regime (EL3); elsewhere now and then, to be refused */
+	if ((r->flags & 0x04) && (s->pt.secure || (r->raw & 0xf0) == 0xe0))
+		fl |= AM_PT_F_NS;
 
 	if (dec_misuse(r) == MIS_FLAG)
-		fl |= (r->raw & 2) ? 0x10u : 0x1000u; /* unknown */
+		fl |= (r->raw & 2) ? 0x20u : 0x1000u; /* unknown */
 	return fl;
 }
 
@@ -496,7 +500,7 @@ static bool check_va(struct st *s, uint64_t va)
 	want_mem = s->cfg.regime == AM_PT_S2 ? memattr_of[e->attr.mtype] : mair_of[e->attr.mtype];
 	if (r.priv_r != pr || r.priv_w != pw || r.priv_x != px || r.user_r != ur ||
 	    r.user_w != uw || r.user_x != ux || r.mem != want_mem || r.sh != e->attr.sh ||
-	    r.ng != e->ng || r.sw != e->sw || r.res_bits) {
+	    r.ng != e->ng || r.ns != e->ns || r.sw != e->sw || r.res_bits) {
 		snprintf(s->why, sizeof(s->why),
 			 "va %#llx: priv rwx %u%u%u user rwx %u%u%u mem %#x sh %u ng %u sw %u res "
 			 "%#llx, "
@@ -698,7 +702,8 @@ static bool do_query(struct st *s, uint64_t va)
 	    l.size != 1ull << am_pt_level_shift(l.level) ||
 	    am_pa_val(l.pa) + (va - am_va_val(l.va)) != e->pa + (va - e->va) ||
 	    l.valid != e->valid || memcmp(&l.attr, &e->attr, sizeof(l.attr)) || l.sw != e->sw ||
-	    l.ng != e->ng || am_va_val(l.va) < e->va || am_va_val(l.va) + l.size > e->end) {
+	    l.ng != e->ng || l.ns != e->ns || am_va_val(l.va) < e->va ||
+	    am_va_val(l.va) + l.size > e->end) {
 		snprintf(
 			s->why, sizeof(s->why),
 			"query %#llx: leaf [%#llx +%#llx) level %u pa %#llx valid %u attr %x/%u/%u "
@@ -747,7 +752,7 @@ static int walk_leaf(void *arg, const struct am_pt_leaf *l)
 	}
 	if (!e || am_pa_val(l->pa) + (from - am_va_val(l->va)) != e->pa + (from - e->va) ||
 	    l->valid != e->valid || memcmp(&l->attr, &e->attr, sizeof(l->attr)) || l->sw != e->sw ||
-	    l->ng != e->ng) {
+	    l->ng != e->ng || l->ns != e->ns) {
 		snprintf(s->why, sizeof(s->why),
 			 "walk: leaf [%#llx +%#llx) pa %#llx valid %u disagrees with the reference",
 			 (unsigned long long)am_va_val(l->va), (unsigned long long)l->size,
@@ -799,7 +804,8 @@ static unsigned int expect_map(struct st *s, uint64_t va, uint64_t pa, uint64_t 
 		e |= FZ_EINVAL;
 	else
 		e |= attr_errs(s, a);
-	if ((fl & ~AM_PT_F_MASK) || ((fl & AM_PT_F_NG) && s->cfg.regime != AM_PT_S1_EL10))
+	if ((fl & ~AM_PT_F_MASK) || ((fl & AM_PT_F_NG) && s->cfg.regime != AM_PT_S1_EL10) ||
+	    ((fl & AM_PT_F_NS) && !s->pt.secure))
 		e |= FZ_EINVAL;
 	if (range_ok(va, size, s->ia_end) && ext_any(s, va, va + size))
 		e |= FZ_EEXIST;
@@ -965,6 +971,7 @@ static bool one_call(void *st, const uint8_t *rec)
 				.valid = !(fl & AM_PT_F_PARKED),
 				.sw = (uint8_t)AM_PT_F_SW_OF(fl),
 				.ng = !!(fl & AM_PT_F_NG),
+				.ns = !!(fl & AM_PT_F_NS),
 				.flags = (uint8_t)(fl & (AM_PT_F_BLOCK | AM_PT_F_CONTIG))};
 
 		if (op == OP_MAP) {
@@ -1066,7 +1073,7 @@ static bool setup(void *st, const uint8_t *hd)
 
 	s->next = 0;
 	memset(c, 0, sizeof(*c));
-	c->regime = (enum am_pt_regime)(hd[0] % 3);
+	c->regime = (enum am_pt_regime)(hd[0] % AM_PT_REGIME_COUNT);
 	c->ia_bits = ia_choice[(hd[1] & 0x7f) % 6];
 	c->oa_bits = oa_choice[hd[2] & 3];
 	/* stage 2: the IPA within the output, and a level-0 root only above 42 bits */

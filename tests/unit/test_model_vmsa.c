@@ -104,7 +104,7 @@ static void build48(void)
 
 static struct vmsa_cfg cfg_of(int regime, unsigned int ia, unsigned int oa)
 {
-	struct vmsa_cfg c = {regime, ia, oa, tpa(0), MAIR_TEST};
+	struct vmsa_cfg c = {regime, ia, oa, tpa(0), MAIR_TEST, false};
 
 	return c;
 }
@@ -450,7 +450,7 @@ static void test_small_ia_root_level2(void **state)
 	c = cfg_of(VMSA_S1_EL2, 24, 48);
 	walk(&c, 0, &r);
 	assert_int_equal(r.fault, VMSA_F_BAD_CFG);
-	c = cfg_of(3, 48, 48);
+	c = cfg_of(4, 48, 48); /* no regime 4 */
 	walk(&c, 0, &r);
 	assert_int_equal(r.fault, VMSA_F_BAD_CFG);
 }
@@ -509,6 +509,64 @@ static void test_el2_res_bits(void **state)
 	put(3, 0, PG(0x90000000ull) | EL2_RW | (1ull << 48));
 	walk(&c, 0, &r);
 	assert_int_equal(r.res_bits, 1ull << 48);
+}
+
+/*
+ * Stage 1 EL3: the EL2 format (AP[1] RES1, no EL0, PXN and nG RES0), and
+ * Secure: a leaf's NS bit (5), or NSTable (63) of a table above it, makes
+ * the output Non-secure. In a Non-secure regime NS is RES0 and NSTable
+ * ignored; a Secure EL1&0 or EL2 regime (cfg.secure) honours both.
+ */
+static void test_el3_and_ns(void **state)
+{
+	struct vmsa_cfg c = cfg_of(VMSA_S1_EL3, 48, 48);
+	struct vmsa_result r;
+
+	(void)state;
+	build48();
+	put(3, 0, PG(0x90000000ull) | EL2_RW);
+	put(3, 1, PG(0x90001000ull) | EL2_RW | D_AP(2) | D_XN | (1ull << 5));
+	walk(&c, 0x10, &r);
+	assert_int_equal(r.fault, VMSA_OK);
+	assert_int_equal(r.pa, 0x90000010ull);
+	assert_int_equal(r.ns, 0);
+	assert_int_equal(r.res_bits, 0);
+	assert_true(r.priv_r && r.priv_w && r.priv_x);
+	walk(&c, 0x1010, &r);
+	assert_int_equal(r.ns, 1);
+	assert_int_equal(r.res_bits, 0);
+	assert_true(r.priv_r && !r.priv_w && !r.priv_x);
+	/* no EL0 at EL3; AP[1], PXN, nG as at EL2 */
+	vmsa_access(&c, mem_read, NULL, 0x10, VMSA_ACC_R | VMSA_ACC_USER, &r);
+	assert_int_equal(r.fault, VMSA_F_PERMISSION);
+	put(3, 2, PG(0x90002000ull) | D_AF | D_PXN | D_NG);
+	walk(&c, 0x2000, &r);
+	assert_int_equal(r.res_bits, D_AP(1) | D_PXN | D_NG);
+	/* NSTable at level 2: every leaf below is Non-secure */
+	put(2, 0, TBL(tpa(3)) | (1ull << 63));
+	walk(&c, 0x10, &r);
+	assert_int_equal(r.ns, 1);
+	put(2, 0, TBL(tpa(3)));
+
+	/* the same leaves in the Non-secure EL2 regime: NS is RES0, NSTable ignored */
+	c.regime = VMSA_S1_EL2;
+	walk(&c, 0x1010, &r);
+	assert_int_equal(r.fault, VMSA_OK);
+	assert_int_equal(r.ns, 0);
+	assert_int_equal(r.res_bits, 1ull << 5);
+	put(2, 0, TBL(tpa(3)) | (1ull << 63));
+	walk(&c, 0x10, &r);
+	assert_int_equal(r.ns, 0);
+	/* and in a Secure EL2 regime: honoured */
+	c.secure = true;
+	walk(&c, 0x10, &r);
+	assert_int_equal(r.ns, 1);
+	put(2, 0, TBL(tpa(3)));
+	walk(&c, 0x1010, &r);
+	assert_int_equal(r.ns, 1);
+	assert_int_equal(r.res_bits, 0);
+	walk(&c, 0x10, &r);
+	assert_int_equal(r.ns, 0);
 }
 
 /* What AP[2:1] gives at EL1 and EL0 (read, write). */
@@ -1623,6 +1681,7 @@ int main(void)
 		cmocka_unit_test(test_small_ia_root_level2),
 		cmocka_unit_test(test_el2_permissions),
 		cmocka_unit_test(test_el2_res_bits),
+		cmocka_unit_test(test_el3_and_ns),
 		cmocka_unit_test(test_el10_permission_matrix),
 		cmocka_unit_test(test_el10_ng_attrindx_sh),
 		cmocka_unit_test(test_s2_permissions),

@@ -68,7 +68,8 @@ static struct am_pt *setup_ops(const struct am_pt_config *cfg, const struct am_p
 			       .ia_bits = cfg->ia_bits,
 			       .oa_bits = cfg->oa_bits ? cfg->oa_bits : 48,
 			       .root_pa = am_pa_val(PT.root_pa),
-			       .mair = am_pt_mair(&PT)};
+			       .mair = am_pt_mair(&PT),
+			       .secure = cfg->secure != 0};
 	am_host_pt_tlb(&H, cfg->regime, cfg->ia_bits, VC.oa_bits, am_pa_val(PT.root_pa), VC.mair,
 		       cfg->regime == AM_PT_S2 ? cfg->vmid : cfg->asid);
 	return &PT;
@@ -1432,6 +1433,86 @@ static void tlbi_zero(void)
 }
 
 /*
+ * Stage 1 EL3, and the NS bit of the Secure regimes: AM_PT_F_NS maps
+ * Non-secure memory (the walker model sees a Non-secure output), a query
+ * and the dump say so, modify keeps it; a Non-secure regime refuses it
+ * (AM_EINVAL, one record, nothing changed); stage 2 cannot be Secure here.
+ */
+static void test_el3_and_ns(void **state)
+{
+	struct am_pt_config cfg = {.regime = AM_PT_S1_EL3, .ia_bits = 39};
+	struct am_pt *pt;
+	struct am_pt_leaf l;
+	struct vmsa_result r;
+
+	(void)state;
+	pt = setup_cfg(&cfg);
+	assert_int_equal(pt->secure, 1);
+	tlbm_watch(&H.tlb, 0x40000000, 4 * M2, K4);
+	assert_int_equal(am_pt_map(pt, am_va(0x40000000), am_pa(0x80000000), M2, &RW,
+				   AM_PT_F_BLOCK | AM_PT_F_NS),
+			 0);
+	assert_int_equal(am_pt_map(pt, am_va(0x40200000), am_pa(0x0e000000), 16 * K4, &RW, 0), 0);
+	check();
+	tlbm_fill(&H.tlb);
+	assert_int_equal(am_pt_query(pt, am_va(0x40001000), &l), 0);
+	assert_int_equal(l.ns, 1);
+	assert_int_equal(l.level, 2);
+	assert_int_equal(am_pt_query(pt, am_va(0x40201000), &l), 0);
+	assert_int_equal(l.ns, 0);
+	r = xlate(0x40001008, VMSA_ACC_R | VMSA_ACC_W);
+	assert_int_equal(r.fault, VMSA_OK);
+	assert_int_equal(r.ns, 1);
+	assert_int_equal(r.res_bits, 0);
+	r = xlate(0x40201008, VMSA_ACC_R);
+	assert_int_equal(r.ns, 0);
+	/* modify keeps each leaf's NS: a page of the block read-only, the block broken */
+	assert_int_equal(am_pt_modify(pt, am_va(0x40001000), K4, &RO, 0), 0);
+	check();
+	r = xlate(0x40001008, VMSA_ACC_R);
+	assert_int_equal(r.ns, 1);
+	assert_int_equal(r.priv_w, 0);
+	r = xlate(0x40002008, VMSA_ACC_W);
+	assert_int_equal(r.fault, VMSA_OK);
+	assert_int_equal(r.ns, 1);
+	assert_int_equal(am_pt_modify(pt, am_va(0x40200000), 16 * K4, &RO, 0), 0);
+	assert_int_equal(xlate(0x40200000, VMSA_ACC_R).ns, 0);
+	/* AM_PT_F_NS is a map flag only */
+	assert_int_equal(am_pt_modify(pt, am_va(0x40200000), K4, &RW, AM_PT_F_NS), AM_EINVAL);
+	/* EL3 has one privilege level: no user, no nG */
+	assert_int_equal(am_pt_map(pt, am_va(0x40400000), am_pa(0), K4, &RW, AM_PT_F_NG),
+			 AM_EINVAL);
+	check();
+	am_pt_destroy(pt);
+
+	/* a Non-secure EL2 table refuses NS, with one record, changing nothing */
+	pt = setup(AM_PT_S1_EL2, 39);
+	assert_int_equal(pt->secure, 0);
+	snap();
+	am_host_pt_clear_log(&H);
+	assert_int_equal(am_pt_map(pt, am_va(0x40000000), am_pa(0x80000000), K4, &RW, AM_PT_F_NS),
+			 AM_EINVAL);
+	assert_int_equal(H.nlog, 1);
+	assert_int_equal(H.log[0].event, AM_EV_BAD_ARG);
+	unchanged();
+	am_pt_destroy(pt);
+
+	/* Secure EL1&0 takes it; stage 2 cannot be Secure; secure is 0 or 1 */
+	cfg = (struct am_pt_config){.regime = AM_PT_S1_EL10, .ia_bits = 39, .secure = 1};
+	pt = setup_cfg(&cfg);
+	assert_int_equal(am_pt_map(pt, am_va(0x1000), am_pa(0x1000), K4, &RW, AM_PT_F_NS), 0);
+	assert_int_equal(xlate(0x1000, VMSA_ACC_R).ns, 1);
+	check();
+	am_pt_destroy(pt);
+	memset(&PT, 0, sizeof(PT));
+	cfg = (struct am_pt_config){.regime = AM_PT_S2, .ia_bits = 39, .secure = 1};
+	assert_int_equal(am_pt_init(&PT, &cfg, &am_host_pt_ops, &H), AM_ENOTSUP);
+	cfg = (struct am_pt_config){.regime = AM_PT_S1_EL2, .ia_bits = 39, .secure = 2};
+	assert_int_equal(am_pt_init(&PT, &cfg, &am_host_pt_ops, &H), AM_EINVAL);
+	assert_int_equal(PT.ready, 0);
+}
+
+/*
  * 2 MiB of pages (one level-3 table, with a page mapped on each side in
  * the tables next to it) unmapped in regime @r, through the models: with
  * FEAT_TLBIRANGE one range TLBI (the pages and the walk through the freed
@@ -1484,7 +1565,7 @@ static void test_tlbi_range(void **state)
 	uint64_t va = 0x40000000;
 
 	(void)state;
-	for (int r = AM_PT_S1_EL2; r <= AM_PT_S2; r++) {
+	for (int r = AM_PT_S1_EL2; r < AM_PT_REGIME_COUNT; r++) {
 		unmap_2m_pages((enum am_pt_regime)r, true);
 		unmap_2m_pages((enum am_pt_regime)r, false);
 	}
@@ -2667,6 +2748,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_template_cache, teardown),
 		cmocka_unit_test_teardown(test_park_walk, teardown),
 		cmocka_unit_test_teardown(test_map_refusals, teardown),
+		cmocka_unit_test_teardown(test_el3_and_ns, teardown),
 		cmocka_unit_test_teardown(test_block_sizes, teardown),
 		cmocka_unit_test_teardown(test_minimal_random, teardown),
 		cmocka_unit_test_teardown(test_unmap_shatters_block, teardown),

@@ -35,7 +35,8 @@
 #define B_XN (1ull << 54) /* UXN at EL1&0 */
 #define B_SW(s) ((uint64_t)(s) << 55)
 
-static const enum am_pt_regime regimes[] = {AM_PT_S1_EL2, AM_PT_S1_EL10, AM_PT_S2};
+static const enum am_pt_regime regimes[] = {AM_PT_S1_EL2, AM_PT_S1_EL10, AM_PT_S2, AM_PT_S1_EL3};
+#define NREGIMES (sizeof(regimes) / sizeof(regimes[0]))
 
 static struct am_pt_desc leaf(uint8_t type, am_paddr_t oa, uint8_t perm, uint8_t mtype, uint8_t sh)
 {
@@ -62,6 +63,7 @@ static void assert_desc_equal(const struct am_pt_desc *a, const struct am_pt_des
 	assert_int_equal(a->ng, b->ng);
 	assert_int_equal(a->af, b->af);
 	assert_int_equal(a->sw, b->sw);
+	assert_int_equal(a->ns, b->ns);
 	assert_int_equal(a->attr.perm, b->attr.perm);
 	assert_int_equal(a->attr.mtype, b->attr.mtype);
 	assert_int_equal(a->attr.sh, b->attr.sh);
@@ -211,7 +213,7 @@ static void table_descriptors(void **state)
 	junk.af = 1;
 	junk.sw = 15;
 	junk.attr = AM_ATTR_RX_TEXT;
-	for (size_t r = 0; r < 3; r++)
+	for (size_t r = 0; r < NREGIMES; r++)
 		for (unsigned int level = 0; level < 3; level++) {
 			assert_int_equal(enc(regimes[r], level, &d), 0xfffffffff003ull);
 			assert_int_equal(enc(regimes[r], level, &junk), 0xfffffffff003ull);
@@ -247,7 +249,7 @@ static void invalid_descriptors(void **state)
 	/* invalid encodes as 0 whatever the other fields say */
 	d.sw = 0xff;
 	d.contig = 9;
-	for (size_t r = 0; r < 3; r++)
+	for (size_t r = 0; r < NREGIMES; r++)
 		for (unsigned int level = 0; level <= 3; level++) {
 			pte = 0xdead;
 			assert_int_equal(am_pt_desc_encode(regimes[r], level, &d, NULL, &pte), 0);
@@ -279,6 +281,8 @@ static int expected(enum am_pt_regime r, const struct am_pt_desc *d)
 		return AM_EPERM;
 	if (d->ng && r != AM_PT_S1_EL10)
 		return AM_ENOTSUP;
+	if (d->ns && r == AM_PT_S2)
+		return AM_ENOTSUP;
 	if (r != AM_PT_S2 && !(p & R))
 		return AM_ENOTSUP;
 	if ((p & U) && r != AM_PT_S1_EL10)
@@ -295,17 +299,19 @@ static void check_common_bits(enum am_pt_regime r, unsigned int level, const str
 	assert_int_equal((pte >> 8) & 3, d->attr.sh);
 	assert_int_equal((pte >> 10) & 1, d->af);
 	assert_int_equal((pte >> 11) & 1, d->ng);
+	if (r != AM_PT_S2)
+		assert_int_equal((pte >> 5) & 1, d->ns);
 	assert_int_equal((pte >> 52) & 1, d->contig);
 	assert_int_equal((pte >> 55) & 0xf, d->sw);
-	/* bits [51:48] and [63:59] are never written; NS is 0 */
+	/* bits [51:48] and [63:59] are never written; NS only when asked */
 	assert_int_equal(pte & 0xf80f000000000000ull, 0);
 	if (r != AM_PT_S2) {
 		assert_int_equal((pte >> 2) & 7, d->attr.mtype);
-		assert_int_equal(pte & B_NS, 0);
+		assert_int_equal(pte & B_NS, d->ns ? B_NS : 0);
 	}
 	if (r != AM_PT_S1_EL10)
 		assert_int_equal(pte & B_PXN, 0);
-	if (r == AM_PT_S1_EL2)
+	if (r == AM_PT_S1_EL2 || r == AM_PT_S1_EL3)
 		assert_int_equal(pte & B_AP1, B_AP1);
 }
 
@@ -327,7 +333,7 @@ static void round_trip_regime(enum am_pt_regime r)
 		for (unsigned int mt = 0; mt < AM_MT_COUNT; mt++)
 			for (size_t sh = 0; sh < 3; sh++)
 				for (size_t s = 0; s < 3; s++)
-					for (unsigned int bits = 0; bits < 8 * 16; bits++) {
+					for (unsigned int bits = 0; bits < 16 * 16; bits++) {
 						struct am_pt_desc d =
 							leaf(shapes[s].type,
 							     shapes[s].oa[(bits ^ (bits >> 3)) & 1],
@@ -338,7 +344,8 @@ static void round_trip_regime(enum am_pt_regime r)
 						d.contig = bits & 1;
 						d.af = (bits >> 1) & 1;
 						d.ng = (bits >> 2) & 1;
-						d.sw = (uint8_t)(bits >> 3);
+						d.sw = (uint8_t)((bits >> 3) & 0xf);
+						d.ns = (uint8_t)(bits >> 7);
 						want = expected(r, &d);
 						assert_int_equal(am_pt_desc_encode(r,
 										   shapes[s].level,
@@ -355,8 +362,8 @@ static void round_trip_regime(enum am_pt_regime r)
 								  &d);
 						ok++;
 					}
-	/* 16 perms x 5 types x 3 sh x 3 shapes x 128 */
-	assert_int_equal(ok + refused, 16 * 5 * 3 * 3 * 128);
+	/* 16 perms x 5 types x 3 sh x 3 shapes x 256 */
+	assert_int_equal(ok + refused, 16 * 5 * 3 * 3 * 256);
 	assert_true(ok > 0);
 }
 
@@ -364,6 +371,12 @@ static void round_trip_el2(void **state)
 {
 	(void)state;
 	round_trip_regime(AM_PT_S1_EL2);
+}
+
+static void round_trip_el3(void **state)
+{
+	(void)state;
+	round_trip_regime(AM_PT_S1_EL3);
 }
 
 static void round_trip_el10(void **state)
@@ -386,7 +399,7 @@ static void round_trip_s2(void **state)
 static void decode_never_invents(void **state)
 {
 	(void)state;
-	for (size_t r = 0; r < 3; r++)
+	for (size_t r = 0; r < NREGIMES; r++)
 		for (unsigned int level = 0; level <= 3; level++)
 			for (unsigned int t = 1; t <= 3; t += 2)
 				for (unsigned int b = 0; b < (1u << 13); b++) {
@@ -557,7 +570,7 @@ static void encode_refuses_structure(void **state)
 	am_pte_t pte = 0x1234;
 	(void)state;
 
-	for (size_t r = 0; r < 3; r++) {
+	for (size_t r = 0; r < NREGIMES; r++) {
 		enum am_pt_regime rg = regimes[r];
 
 		assert_int_equal(am_pt_desc_encode(rg, 3, NULL, NULL, &pte), AM_EINVAL);
@@ -629,7 +642,7 @@ static void encode_refuses_attributes(void **state)
 	am_pte_t pte = 0x1234;
 	(void)state;
 
-	for (size_t r = 0; r < 3; r++) {
+	for (size_t r = 0; r < NREGIMES; r++) {
 		enum am_pt_regime rg = regimes[r];
 
 		/* AM_EPERM: write+execute (stage 1), execute from device memory */
@@ -676,7 +689,7 @@ static void decode_refusals(void **state)
 	struct am_pt_desc got = {.sw = 9};
 	(void)state;
 
-	for (size_t r = 0; r < 3; r++) {
+	for (size_t r = 0; r < NREGIMES; r++) {
 		enum am_pt_regime rg = regimes[r];
 
 		/* bits [1:0] = 01 at level 0 or 3 is reserved */
@@ -800,6 +813,40 @@ static void regs_el2(void **state)
 	assert_int_equal(am_pt_ttbr(&pt), 0x80000000ull);
 }
 
+/*
+ * Stage 1 EL3: the EL2 descriptor format, the NS bit (5) for a Non-secure
+ * output; TCR_EL3 the layout of TCR_EL2 (RES1 bits 31 and 23), no ASID.
+ */
+static void el3_known_values(void **state)
+{
+	struct am_pt_desc d, got;
+	struct am_pt pt = table(AM_PT_S1_EL3, 39, 40);
+	am_pte_t pte = 0;
+	(void)state;
+
+	d = leaf(AM_PT_PAGE, am_pa(0x80001000), R | W, AM_MT_NORMAL_WB, AM_SH_INNER);
+	assert_int_equal(enc(AM_PT_S1_EL3, 3, &d), 0x0040000080001753ull); /* as at EL2 */
+	d.ns = 1;
+	assert_int_equal(enc(AM_PT_S1_EL3, 3, &d), 0x0040000080001773ull);
+	assert_round_trip(AM_PT_S1_EL3, 3, 0x0040000080001773ull, NULL, &d);
+	/* a 2 MiB block of Non-secure device memory */
+	d = leaf(AM_PT_BLOCK, am_pa(0x09000000), R | W, AM_MT_DEVICE_nGnRE, AM_SH_OUTER);
+	d.ns = 1;
+	assert_int_equal(enc(AM_PT_S1_EL3, 2, &d), 0x09000000ull | B_BLOCK | B_ATTRINDX(1) | B_AP1 |
+							   B_SH(2) | B_AF | B_XN | 1u << 5);
+	/* NS is stage 1's: at stage 2 bit 5 is MemAttr[3] */
+	d.attr.perm = R;
+	assert_int_equal(am_pt_desc_encode(AM_PT_S2, 2, &d, NULL, &pte), AM_ENOTSUP);
+	assert_int_equal(pte, 0);
+	/* a stage-2 page of normal WB memory (MemAttr 0xf: bit 5 set) */
+	assert_int_equal(am_pt_desc_decode(AM_PT_S2, 3, 0x00000000800017ffull, NULL, &got), 0);
+	assert_int_equal(got.ns, 0);
+	/* the registers */
+	assert_int_equal(am_pt_tcr(&pt), 0x80823519ull); /* TCR_EL2's value for the same sizes */
+	assert_int_equal(am_pt_ttbr(&pt), 0x80000000ull);
+	assert_int_equal(am_pt_mair(&pt), 0x000000ffbb440400ull);
+}
+
 /* TCR_EL1: as above, T1SZ [21:16], EPD1 23, TG1 [31:30] = 10 (4K), IPS [34:32], AS 36 = 0 */
 static void regs_el10(void **state)
 {
@@ -893,6 +940,8 @@ int main(void)
 		cmocka_unit_test(invalid_descriptors),
 		cmocka_unit_test(round_trip_el2),
 		cmocka_unit_test(round_trip_el10),
+		cmocka_unit_test(round_trip_el3),
+		cmocka_unit_test(el3_known_values),
 		cmocka_unit_test(round_trip_s2),
 		cmocka_unit_test(decode_never_invents),
 		cmocka_unit_test(attr_index_custom_table),
