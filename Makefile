@@ -419,6 +419,22 @@ $(SMP_IMG): $(SMP_SRCS) $(A64_LIB) $(A64_HDRS) $(wildcard $(SMP_DIR)/*.h) \
 
 QEMU_SMP := qemu-system-aarch64 -M virt,virtualization=on -cpu cortex-a57 -m 1G -smp 4 $(QEMU_OPTS) -kernel
 
+# The regimes image (suite qemu-regimes): armmap's translation regimes with
+# real accesses and AT. So far stage 1 EL3 and the NS bit: QEMU virt with
+# secure=on starts a bare-metal image at EL3 (Secure) and has Secure-only
+# RAM at 0x0e000000; -cpu max has FEAT_TLBIRANGE (the EL3 range forms). It
+# reuses the MMU image's entry, layout and board.
+EL3_DIR := tests/qemu/el3
+EL3_SRCS := $(sort $(QEMU_COMMON_SRCS) $(wildcard $(EL3_DIR)/*.c)) $(A64_SCAF) tests/qemu/mmu/board.c \
+	tests/qemu/mmu/startup.S
+EL3_IMG := $(B)/qemu/el3.elf
+$(EL3_IMG): $(EL3_SRCS) $(A64_LIB) $(A64_HDRS) tests/qemu/mmu/image.h $(QEMU_COMMON_HDRS) \
+		tests/qemu/mmu/link.ld | deps
+	@mkdir -p $(dir $@)
+	$(A64_CC) $(A64_CFLAGS) -nostdlib -nostartfiles -static -no-pie -T tests/qemu/mmu/link.ld \
+		-Wl,--gc-sections -Wl,--build-id=none -Wl,--no-warn-rwx-segments $(EL3_SRCS) $(A64_LIB) -lgcc -o $@
+QEMU_EL3 := qemu-system-aarch64 -M virt,secure=on,virtualization=on -cpu max -m 1G $(QEMU_OPTS) -kernel
+
 # The Cortex-R52 image (QEMU mps3-an536, QEMU 10): an EL2 hypervisor on the
 # EL2 MPU and an EL1 guest behind it, both on the arch/armv8r backend. The
 # guest part (guest.c, guest_entry.S and its own copy of the core, the MPU
@@ -527,7 +543,7 @@ inspector: $(B)/tools/armmap
 # runs them all and closes with the total.
 SUITES := $(patsubst $(B)/tests/%,unit-%,$(UNIT_BINS)) config-reduced $(addprefix tsan-,$(TSAN_TESTS)) \
 	fuzz-replay soak-slice cross-build addr-types install docs qemu-mpu qemu-r52 qemu-mmu qemu-mmu-max qemu-guest \
-	qemu-mmio-guard qemu-smp qemu-linux inspector
+	qemu-mmio-guard qemu-smp qemu-regimes qemu-linux inspector
 
 # Each suite builds what it runs, so one that does not build is counted as
 # failed while the others still run.
@@ -576,6 +592,9 @@ suite-qemu-guest: $(GUEST_IMG) | qemu-empty-fw
 suite-qemu-mmio-guard: $(MG_IMG) | qemu-empty-fw
 	@scripts/run-qemu.sh qemu-mmio-guard 60 $(QEMU_MMIO_GUARD) $(MG_IMG)
 
+suite-qemu-regimes: $(EL3_IMG) | qemu-empty-fw
+	@scripts/run-qemu.sh qemu-regimes 60 $(QEMU_EL3) $(EL3_IMG)
+
 suite-qemu-smp: $(SMP_IMG) | qemu-empty-fw
 	@scripts/run-qemu.sh qemu-smp 120 $(QEMU_SMP) $(SMP_IMG)
 
@@ -589,15 +608,16 @@ suite-inspector: $(B)/tools/armmap | deps
 	@scripts/inspector.sh $(B)/tools/armmap
 
 # ------------------------------------------------------------------ demo --
-demo: deps $(M33_IMG) $(R52_IMG) $(A64_IMG) $(GUEST_IMG) $(MG_IMG) $(LX_RUN) | qemu-empty-fw
-	@echo "armmap demo: the library on emulated Arm hardware (QEMU), six runs, each checking"
+demo: deps $(M33_IMG) $(R52_IMG) $(A64_IMG) $(GUEST_IMG) $(MG_IMG) $(EL3_IMG) $(LX_RUN) | qemu-empty-fw
+	@echo "armmap demo: the library on emulated Arm hardware (QEMU), seven runs, each checking"
 	@echo "what the hardware does with what armmap maps:"
 	@echo "  1. Cortex-M33 (Armv8-M MPU): the region map, faults from real accesses"
 	@echo "  2. Cortex-R52 (Armv8-R): a hypervisor on the EL2 MPU, a guest with its own EL1 MPU"
 	@echo "  3. Cortex-A57 (EL2 MMU): stage-1 tables, blocks, contiguous runs, faults, AT"
 	@echo "  4. Cortex-A57: a hypervisor building its guest's stage 2 with the P2M"
 	@echo "  5. Cortex-A57: a guest firmware mapping its devices lazily through the MMIO guard"
-	@echo "  6. Cortex-A57: Debian's unmodified Linux booting as a Xen guest on the P2M"
+	@echo "  6. Arm -cpu max at EL3 (Secure): a secure monitor's table, Secure and Non-secure memory"
+	@echo "  7. Cortex-A57: Debian's unmodified Linux booting as a Xen guest on the P2M"
 	@echo
 	@echo "== armmap on an emulated Cortex-M33 (mps2-an505, the MPU regions MPU_TYPE reports) =="
 	@timeout 60 $(QEMU_MPU) $(M33_IMG); st=$$?; \
@@ -618,6 +638,10 @@ demo: deps $(M33_IMG) $(R52_IMG) $(A64_IMG) $(GUEST_IMG) $(MG_IMG) $(LX_RUN) | q
 	@echo "== armmap on an emulated Cortex-A57 (virt, EL2 hypervisor, lazy MMIO guard of an EL1 firmware) =="
 	@timeout 60 $(QEMU_MMIO_GUARD) $(MG_IMG); st=$$?; \
 	  if [ $$st -ne 0 ]; then echo "demo: the MMIO guard image exited with status $$st"; exit 1; fi
+	@echo
+	@echo "== armmap at EL3 (virt, secure=on, -cpu max: stage 1 EL3, the NS bit, range TLBIs) =="
+	@timeout 60 $(QEMU_EL3) $(EL3_IMG); st=$$?; \
+	  if [ $$st -ne 0 ]; then echo "demo: the EL3 image exited with status $$st"; exit 1; fi
 	@echo
 	@echo "== armmap under a real Linux: Debian's arm64 kernel as a Xen guest of an EL2 hypervisor on the P2M =="
 	@scripts/run-linux.sh --demo $(LX_IMG) $(LX_REFUSE) $(LX_DTB) $(LINUX_DIR) -- $(QEMU_LINUX) || \

@@ -26,7 +26,9 @@ bool am_aarch64_exc_install(void)
 {
 	unsigned int el = am_current_el();
 
-	if (el == 2)
+	if (el == 3)
+		am_write_sysreg(vbar_el3, (uint64_t)(uintptr_t)am_aarch64_vectors_el3);
+	else if (el == 2)
 		am_write_sysreg(vbar_el2, (uint64_t)(uintptr_t)am_aarch64_vectors_el2);
 	else if (el == 1)
 		am_write_sysreg(vbar_el1, (uint64_t)(uintptr_t)am_aarch64_vectors_el1);
@@ -122,6 +124,8 @@ const char *am_aarch64_fsc_name(unsigned int fsc)
 		return "access flag";
 	case AM_FSC_PERM:
 		return "permission";
+	case 0x10u: /* not on a walk */
+		return "synchronous external abort";
 	default:
 		return "other";
 	}

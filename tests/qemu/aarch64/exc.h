@@ -22,7 +22,7 @@
 #define AM_EXC_FRAME_ESR 272
 #define AM_EXC_FRAME_FAR 280
 #define AM_EXC_FRAME_KIND 288 /* vector slot, AM_EXC_* */
-#define AM_EXC_FRAME_EL 292   /* the level whose vectors took it (1 or 2) */
+#define AM_EXC_FRAME_EL 292   /* the level whose vectors took it (1, 2 or 3) */
 #define AM_EXC_FRAME_SIZE 304 /* a multiple of 16 */
 
 /* Vector slot: origin (bits [3:2]) and type (bits [1:0]), as in VBAR order. */
@@ -61,7 +61,7 @@ _Static_assert(__builtin_offsetof(struct am_aarch64_frame, kind) == AM_EXC_FRAME
 	       "frame layout");
 
 /* The vector tables (2 KiB aligned): write one to VBAR_EL2 resp. VBAR_EL1. */
-extern const char am_aarch64_vectors_el2[], am_aarch64_vectors_el1[];
+extern const char am_aarch64_vectors_el3[], am_aarch64_vectors_el2[], am_aarch64_vectors_el1[];
 
 /*
  * A handler: return true when it dealt with the exception (the frame is
@@ -73,8 +73,8 @@ typedef bool (*am_aarch64_exc_fn)(struct am_aarch64_frame *frame);
 typedef void (*am_aarch64_fatal_fn)(const struct am_aarch64_frame *frame);
 
 /*
- * am_aarch64_exc_init() - install the vectors of the current level (EL2 or
- * EL1) in its VBAR, with @handler (may be NULL) and @fatal (NULL: spin in
+ * am_aarch64_exc_init() - install the vectors of the current level (EL3, EL2
+ * or EL1) in its VBAR, with @handler (may be NULL) and @fatal (NULL: spin in
  * WFE). Returns false when running at another level.
  */
 bool am_aarch64_exc_init(am_aarch64_exc_fn handler, am_aarch64_fatal_fn fatal);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * AArch64 exception vector tables for EL2 and EL1 (one macro, two
+ * AArch64 exception vector tables for EL3, EL2 and EL1 (one macro, three
  * instances). Every slot saves a full frame (struct am_aarch64_frame) on
  * the stack the exception selected, calls am_aarch64_exc_dispatch(frame),
  * and returns with ERET through the frame's ELR and SPSR, so a handler
@@ -94,5 +94,6 @@ am_aarch64_exc_common_el\el:
 	eret
 	.endm
 
+	vtable 3
 	vtable 2
 	vtable 1
