@@ -117,7 +117,7 @@ struct am_mmio_tracker {
  *                 ABI, lo >= hi or not page aligned, no storage;
  *  - #AM_ENOTSUP  the hypervisor does not offer the MMIO guard (NOT_SUPPORTED,
  *                 or neither INFO nor MEMINFO in the ABI), or a granule other
- *                 than 4 KiB or 16 KiB.
+ *                 than 4, 16 or 64 KiB.
  */
 int am_mmio_tracker_init(struct am_mmio_tracker *t, const struct am_mmio_tracker_config *cfg);
 
@@ -211,7 +211,7 @@ int am_mmio_unmap_all(struct am_mmio_tracker *t);
 /** The configuration of the hypervisor side, for am_mmio_hyp_init(). */
 struct am_mmio_hyp_config {
 	const struct am_mmio_abi *abi; /**< the ABI the guest calls */
-	uint64_t granule;	       /**< 4096 or 16384 */
+	uint64_t granule;	       /**< 4096, 16384 or 65536 */
 	uint64_t *slots;	       /**< storage for the guarded granules' IPAs */
 	unsigned int nr_slots;	       /**< entries in slots */
 	/** Is [ipa, ipa + size) guest RAM? (MAP of RAM is refused.) May be NULL. */

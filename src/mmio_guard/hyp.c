@@ -44,10 +44,10 @@ int am_mmio_hyp_init(struct am_mmio_hyp *h, const struct am_mmio_hyp_config *cfg
 	if (h)
 		h->ready = 0;
 	if (!h || !cfg || !cfg->abi || !cfg->slots || !cfg->nr_slots ||
-	    (cfg->granule != 4096u && cfg->granule != 16384u))
+	    (cfg->granule != 4096u && cfg->granule != 16384u && cfg->granule != 65536u))
 		return am_init_refuse(&env, cfg ? cfg->ctx : NULL, AM_EINVAL,
 				      "mmio hyp init: NULL, no ABI, no slots, or a granule other "
-				      "than 4 or 16 KiB",
+				      "than 4, 16 or 64 KiB",
 				      (uint64_t)(uintptr_t)h, cfg ? cfg->granule : 0,
 				      cfg ? cfg->nr_slots : 0);
 	h->c = *cfg;

@@ -88,10 +88,10 @@ int am_mmio_tracker_init(struct am_mmio_tracker *t, const struct am_mmio_tracker
 		return init_refuse(cfg, AM_ENOTSUP, "tracker init: the ABI has no INFO nor MEMINFO",
 				   0, 0);
 	g = hyp(t, abi->info ? abi->info : abi->meminfo, 0);
-	if (g != 4096 && g != 16384) /* NOT_SUPPORTED, or a granule we do not handle */
+	if (g != 4096 && g != 16384 && g != 65536) /* NOT_SUPPORTED, or one we do not handle */
 		return init_refuse(
 			cfg, AM_ENOTSUP,
-			"tracker init: no MMIO guard, or a granule other than 4 or 16 KiB",
+			"tracker init: no MMIO guard, or a granule other than 4, 16 or 64 KiB",
 			(uint64_t)g, 0);
 	t->granule = (uint64_t)g;
 	if (abi->enroll && hyp(t, abi->enroll, 0) != AM_SMCCC_SUCCESS)

@@ -5,7 +5,7 @@
  * talking through the logging transport to the hypervisor model
  * (model/mmio_hyp.c).
  *
- * A session: an ABI (Android or upstream), a guard granule (4 or 16 KiB,
+ * A session: an ABI (Android or upstream), a guard granule (4, 16 or 64 KiB,
  * now and then 64 KiB or another the tracker must refuse), the
  * hypervisor's slots and guest RAM, failures of its INFO / ENROLL at init,
  * the tracker's list capacities and tracked space (now and then a bad
@@ -527,7 +527,7 @@ static void op_inject(struct fz *f)
 
 static bool setup(struct fz *f)
 {
-	static const uint64_t odd[4] = {K64, 0x2000, 0x8000, 0x100000};
+	static const uint64_t odd[4] = {0x20000, 0x2000, 0x8000, 0x100000};
 	struct am_pt_config pc = {.regime = AM_PT_S1_EL2, .ia_bits = IA_BITS};
 	/* the ABIs: Android, upstream, Android without INFO, one without INFO and MEMINFO */
 	static const struct am_mmio_abi no_info = {MMIOH_FID_MEMINFO, 0, MMIOH_FID_ENROLL,
@@ -545,7 +545,7 @@ static bool setup(struct fz *f)
 	unsigned int ai = (unsigned int)fz_below(f, 8);
 	enum mmioh_abi abi = ai == 4 || ai == 5 ? MMIOH_ABI_UPSTREAM : MMIOH_ABI_ANDROID;
 	unsigned int r = (unsigned int)fz_below(f, 16);
-	uint64_t g = r < 7 ? K4 : r < 14 ? K16 : odd[fz_below(f, 4)];
+	uint64_t g = r < 6 ? K4 : r < 11 ? K16 : r < 14 ? K64 : odd[fz_below(f, 4)];
 	unsigned int cap = 32 - (unsigned int)fz_below(f, 32);
 	int rc, want = 0;
 
@@ -607,7 +607,7 @@ static bool setup(struct fz *f)
 	}
 	if (!want && !CFG.abi->info && !CFG.abi->meminfo)
 		want = AM_ENOTSUP; /* no call to ask the granule with */
-	if (!want && g != K4 && g != K16)
+	if (!want && g != K4 && g != K16 && g != K64)
 		want = AM_ENOTSUP;
 	(void)logged();
 	rc = am_mmio_tracker_init(&T, &CFG);

@@ -4,7 +4,7 @@
  * (src/mmio_guard/hyp.c) and the independent hypervisor model
  * (model/mmio_hyp.c), fed the same random calls, differentially.
  *
- * A session: an ABI (Android or upstream), a granule (4 or 16 KiB, now
+ * A session: an ABI (Android or upstream), a granule (4, 16 or 64 KiB, now
  * and then one the library must refuse: then its side is not ready and
  * must offer nothing), a number of slots, guest RAM ranges (the model is
  * told them, the library asks oracle_mmio_is_ram() over the same list);
@@ -144,7 +144,7 @@ static uint64_t pick_size(struct fz *f, uint64_t ipa)
 /* Both sides from the same configuration; false if the session cannot go on. */
 static bool setup(struct fz *f)
 {
-	static const uint64_t odd[8] = {0x10000, 0x2000,   0x800,  0,
+	static const uint64_t odd[8] = {0x20000, 0x2000,   0x800,  0,
 					0x8000,	 0x100000, 0x3000, 0x4001};
 	enum mmioh_abi abi = (enum mmioh_abi)fz_below(f, 2);
 	unsigned int cap = 1 + (unsigned int)(RARE(f, 4) ? fz_below(f, SLOTS_MAX) : fz_below(f, 8));
@@ -152,7 +152,10 @@ static bool setup(struct fz *f)
 	struct am_mmio_hyp_config hc;
 	int rc;
 
-	GRANULE = RARE(f, 16) ? odd[fz_below(f, 8)] : fz_one_in(f, 2) ? 0x4000 : K4;
+	GRANULE = RARE(f, 16)	    ? odd[fz_below(f, 8)]
+		  : fz_one_in(f, 4) ? 0x10000
+		  : fz_one_in(f, 2) ? 0x4000
+				    : K4;
 	BASE = RARE(f, 8) ? 0 : 0x9000000;
 	if (mmioh_init(&M, abi, GRANULE >= K4 && !(GRANULE & (GRANULE - 1)) ? GRANULE : K4, cap))
 		return fz_fail(f, "mmio_hyp: the model refused its configuration");
@@ -181,7 +184,7 @@ static bool setup(struct fz *f)
 	LOGS = FALLBACK = 0;
 	rc = am_mmio_hyp_init(&H, &hc);
 	CALLS++;
-	READY = hc.abi && hc.nr_slots && (GRANULE == K4 || GRANULE == 0x4000);
+	READY = hc.abi && hc.nr_slots && (GRANULE == K4 || GRANULE == 0x4000 || GRANULE == 0x10000);
 	if (!FZ_CHECK(f, rc == (READY ? 0 : AM_EINVAL), "am_mmio_hyp_init (granule %#llx): %d",
 		      (unsigned long long)GRANULE, rc) ||
 	    !FZ_CHECK(f, LOGS == (READY ? 0u : 1u), "am_mmio_hyp_init: %lu records", LOGS))

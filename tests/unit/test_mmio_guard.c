@@ -456,9 +456,9 @@ static void test_init_refusals(void **state)
 	init_fails(e, &e->cfg, AM_ENOTSUP, "the hypervisor's answer");
 	assert_int_equal(e->m.calls[MMIOH_MEMINFO], 1);
 
-	/* granules other than 4 and 16 KiB, either ABI */
+	/* granules other than 4, 16 and 64 KiB, either ABI */
 	for (int a = 0; a < 2; a++) {
-		const uint64_t bad[] = {K64, 0x2000, 0x100000};
+		const uint64_t bad[] = {0x20000, 0x2000, 0x100000};
 
 		for (unsigned int i = 0; i < 3; i++) {
 			o.abi = a ? MMIOH_ABI_UPSTREAM : MMIOH_ABI_ANDROID;
@@ -833,6 +833,56 @@ static void test_fault_16k(void **state)
 	assert_int_equal(e->t.guarded, 2);
 	assert_int_equal(e->t.map_calls, 2);
 	assert_int_equal(e->h.tlbi + e->h.tlbi_all, t0);
+}
+
+/*
+ * A 64 KiB guard granule (the hypervisor's INFO says so) over 4 KiB pages:
+ * a fault guards the granule and makes its sixteen device pages valid, the
+ * neighbours stay parked; a fault in a 2 MiB lazy block splits it; then
+ * unmap-all unguards each granule once, after its pages' invalidations
+ * (check()), at 64 KiB aligned IPAs.
+ */
+static void test_granule_64k(void **state)
+{
+	struct env *e = setup_g(MMIOH_ABI_ANDROID, K64);
+	unsigned long n0;
+
+	(void)state;
+	assert_int_equal(e->t.granule, K64);
+	add_dev(e, 0x09000000, 4 * K64);
+	add_dev(e, WIN, M2);
+	n0 = e->x.n;
+	assert_int_equal(am_mmio_handle_fault(&e->t, am_va(0x09000000 + K64 + 5 * K4 + 0x10)), 0);
+	check(e);
+	assert_int_equal(e->x.n, n0 + 1);
+	assert_int_equal(e->x.rec[n0].fid, MMIOH_FID_MAP);
+	assert_int_equal(e->x.rec[n0].arg, 0x09000000 + K64);
+	for (uint64_t va = 0x09000000; va < 0x09000000 + 4 * K64; va += K4)
+		assert_int_equal(page(e, va).valid,
+				 va >= 0x09000000 + K64 && va < 0x09000000 + 2 * K64);
+	assert_true(mmioh_allowed(&e->m, 0x09000000 + K64, K64));
+	assert_false(mmioh_allowed(&e->m, 0x09000000 + 2 * K64 - 4, 8));
+	/* any page of the granule: valid already, no second fault */
+	assert_int_equal(am_mmio_handle_fault(&e->t, am_va(0x09000000 + K64 + 15 * K4)), AM_ENOENT);
+	/* in the 2 MiB window: its block split, the granule's pages valid */
+	assert_int_equal(am_mmio_handle_fault(&e->t, am_va(WIN + 0x23000)), 0);
+	check(e);
+	assert_int_equal(e->x.rec[n0 + 1].arg, WIN + 0x20000);
+	for (uint64_t va = WIN + 0x10000; va < WIN + 0x40000; va += K4) {
+		struct oracle_mmio_page p = page(e, va);
+
+		assert_int_equal(p.level, 3);
+		assert_int_equal(p.valid, va >= WIN + 0x20000 && va < WIN + 0x30000);
+	}
+	assert_int_equal(e->t.guarded, 2);
+	n0 = e->x.n;
+	assert_int_equal(am_mmio_unmap_all(&e->t), 2);
+	check(e);
+	assert_int_equal(calls_of(e, MMIOH_FID_UNMAP, n0), 2);
+	for (unsigned long i = n0; i < e->x.n; i++)
+		assert_int_equal(e->x.rec[i].arg & (K64 - 1), 0);
+	assert_int_equal(e->m.nr, 0);
+	assert_int_equal(page(e, 0x09000000 + K64).valid, 0);
 }
 
 /* No parked lazy leaf at the address: AM_ENOENT, no hypercall, nothing changes. */
@@ -1540,7 +1590,7 @@ static void test_hyp_init(void **state)
 	c = hc;
 	c.nr_slots = 0;
 	assert_int_equal(am_mmio_hyp_init(&HY, &c), AM_EINVAL);
-	const uint64_t bad[] = {0, 0x800, 0x2000, 0x3000, K64, 0x100000};
+	const uint64_t bad[] = {0, 0x800, 0x2000, 0x3000, 0x20000, 0x100000};
 	for (unsigned int i = 0; i < 6; i++) {
 		c = hc;
 		c.granule = bad[i];
@@ -1548,6 +1598,9 @@ static void test_hyp_init(void **state)
 	}
 	c = hc;
 	c.granule = K16;
+	assert_int_equal(am_mmio_hyp_init(&HY, &c), 0);
+	c = hc;
+	c.granule = K64;
 	assert_int_equal(am_mmio_hyp_init(&HY, &c), 0);
 	assert_int_equal(am_mmio_hyp_guarded(&HY), 0);
 	assert_int_equal(am_mmio_hyp_init(&HY, &hc), 0);
@@ -1867,6 +1920,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_unmap_all_refused, teardown),
 		cmocka_unit_test_teardown(test_unmap_all_upstream, teardown),
 		cmocka_unit_test_teardown(test_granule_beyond_device_16k, teardown),
+		cmocka_unit_test_teardown(test_granule_64k, teardown),
 		cmocka_unit_test_teardown(test_shared_granule_16k, teardown),
 		cmocka_unit_test_teardown(test_device_added_into_guarded_granule, teardown),
 		cmocka_unit_test_teardown(test_pending_full_no_pages, teardown),
