@@ -75,18 +75,30 @@ static unsigned int oa_bits_of(const struct vmsa_cfg *cfg)
 	return cfg->oa_bits ? cfg->oa_bits : 48;
 }
 
+/* The start level: one below the usual root with a concatenated root. */
+static unsigned int root_level_of(const struct vmsa_cfg *cfg)
+{
+	return vmsa_root_level(cfg->ia_bits) + (cfg->concat > 1 ? 1u : 0u);
+}
+
 static bool cfg_ok(const struct vmsa_cfg *cfg)
 {
 	unsigned int oa = oa_bits_of(cfg);
 
+	if (cfg->concat > 1 &&
+	    (cfg->regime != VMSA_S2 || cfg->concat > 16 || (cfg->concat & (cfg->concat - 1)) ||
+	     cfg->ia_bits - vmsa_level_shift(root_level_of(cfg)) !=
+		     9u + (unsigned int)__builtin_ctz(cfg->concat)))
+		return false; /* concatenation: stage 2, and exactly the tables the size needs */
 	return cfg->regime >= VMSA_S1_EL2 && cfg->regime <= VMSA_S1_EL3 && cfg->ia_bits >= 25 &&
 	       cfg->ia_bits <= 48 && oa >= 32 && oa <= 48;
 }
 
-/* Entries of the table at @level: the root may be smaller than a page. */
+/* Entries of the table at @level: the root may be smaller than a page, or
+ * (concatenated) larger. */
 static uint64_t table_entries(const struct vmsa_cfg *cfg, unsigned int level)
 {
-	unsigned int root = vmsa_root_level(cfg->ia_bits);
+	unsigned int root = root_level_of(cfg);
 
 	if (level == root)
 		return 1ull << (cfg->ia_bits - vmsa_level_shift(root));
@@ -229,7 +241,7 @@ static void walk(const struct vmsa_cfg *cfg, vmsa_read_fn rd, void *ctx, uint64_
 		return;
 	}
 	oa_bits = oa_bits_of(cfg);
-	level = vmsa_root_level(cfg->ia_bits);
+	level = root_level_of(cfg);
 	out->root_level = level;
 	if (va >> cfg->ia_bits) {
 		out->fault = VMSA_F_TRANSLATION;

@@ -55,6 +55,13 @@ struct vmsa_cfg {
 	 * NS bit (5) of a leaf and NSTable (63) of a table are honoured; in a
 	 * Non-secure regime NS is RES0 (res_bits) and NSTable ignored */
 	bool secure;
+	/*
+	 * Stage 2: the root is this many concatenated tables (2..16, a power
+	 * of two; 0 or 1: none), one level below vmsa_root_level(): the walk
+	 * starts at level vmsa_root_level() + 1 (VTCR_EL2.SL0), whose table
+	 * has 512 * concat entries, aligned to its size.
+	 */
+	unsigned int concat;
 };
 
 /* An 8-byte read of the table memory at @pa; *@ok = false: no memory there. */

@@ -949,9 +949,11 @@ static void cmd_regime(void)
 				 .oa_bits = G.oa_bits,
 				 .root_pa = am_pa_val(G.pt.root_pa),
 				 .mair = am_pt_mair(&G.pt),
-				 .secure = cfg.secure != 0};
+				 .secure = cfg.secure != 0,
+				 .concat = G.pt.root_pages};
 	am_host_pt_tlb(&G.h, (int)r, cfg.ia_bits, G.oa_bits, am_pa_val(G.pt.root_pa), G.vc.mair,
 		       r == AM_PT_S2 ? cfg.vmid : cfg.asid);
+	G.h.tlb.cfg = G.vc; /* a concatenated root included */
 	snprintf(G.panel[0].title, sizeof(G.panel[0].title),
 		 "translation table: %s, %u-bit inputs, %u-bit outputs", regime_long[r],
 		 cfg.ia_bits, G.oa_bits);

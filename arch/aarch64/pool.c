@@ -99,3 +99,39 @@ void am_aarch64_free_table(void *ctx, void *table, am_paddr_t pa)
 	c->in_use--;
 	c->frees++;
 }
+
+void *am_aarch64_alloc_tables(void *ctx, unsigned int n, am_paddr_t *pa)
+{
+	struct am_aarch64_pt_ctx *c = ctx;
+	uintptr_t base;
+	unsigned int i, k;
+
+	if (!c || !pa || !n || (n & (n - 1)) || n > c->pages - c->in_use) {
+		if (c)
+			c->alloc_fails++;
+		return NULL;
+	}
+	/* the first page whose PA is aligned to n pages: the pool is PA == VA */
+	base = (uintptr_t)c->pool / GRANULE;
+	for (i = (unsigned int)((n - (base & (n - 1))) & (n - 1)); i + n <= c->pages; i += n) {
+		for (k = 0; k < n && !page_used(c, i + k); k++)
+			;
+		if (k < n)
+			continue;
+		for (k = 0; k < n; k++)
+			c->used[(i + k) / 64] |= 1ull << ((i + k) % 64);
+		c->in_use += n;
+		c->allocs += n;
+		*pa = am_pa((uintptr_t)(c->pool + (size_t)i * GRANULE));
+		return c->pool + (size_t)i * GRANULE;
+	}
+	c->alloc_fails++;
+	return NULL;
+}
+
+void am_aarch64_free_tables(void *ctx, void *tables, am_paddr_t pa, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++)
+		am_aarch64_free_table(ctx, (uint8_t *)tables + (size_t)i * GRANULE,
+				      am_pa(am_pa_val(pa) + (uint64_t)i * GRANULE));
+}

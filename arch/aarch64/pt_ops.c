@@ -230,6 +230,8 @@ const struct am_pt_ops am_aarch64_pt_ops = {
 	.table_va = NULL, /* PA == VA */
 	.flush = am_aarch64_pt_flush,
 	.caps = am_aarch64_pt_caps,
+	.alloc_tables = am_aarch64_alloc_tables,
+	.free_tables = am_aarch64_free_tables,
 };
 
 /* ---------------------------------------------------------------------- */

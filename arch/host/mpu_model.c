@@ -56,7 +56,7 @@ static void host_log(void *ctx, const struct am_log_rec *rec)
 }
 
 const struct am_mpu_ops am_host_mpu_ops = {
-	.env = { .lock = host_lock, .unlock = host_unlock, .log = host_log },
+	.env = {.lock = host_lock, .unlock = host_unlock, .log = host_log},
 	.write_region = host_write_region,
 	.sync = host_sync,
 	.write_mair = host_write_mair,
@@ -70,8 +70,7 @@ const struct am_mpu_ops am_host_mpu_ops_bare = {
 	.hw_regions = host_hw_regions,
 };
 
-void am_host_mpu_init(struct am_host_mpu *h, enum am_mpu_flavour f,
-		      unsigned int nregions)
+void am_host_mpu_init(struct am_host_mpu *h, enum am_mpu_flavour f, unsigned int nregions)
 {
 	static const enum pmsa_flavour to_model[] = {
 		[AM_MPU_V8R_AARCH64] = PMSA_V8R_AARCH64,
@@ -79,12 +78,11 @@ void am_host_mpu_init(struct am_host_mpu *h, enum am_mpu_flavour f,
 		[AM_MPU_V8M] = PMSA_V8M,
 	};
 
-	*h = (struct am_host_mpu){ 0 };
+	*h = (struct am_host_mpu){0};
 	pmsa_init(&h->hw, to_model[f], nregions);
 }
 
-unsigned int am_host_mpu_logged(const struct am_host_mpu *h, enum am_log_event ev,
-				uint64_t arg0)
+unsigned int am_host_mpu_logged(const struct am_host_mpu *h, enum am_log_event ev, uint64_t arg0)
 {
 	unsigned int n = 0;
 

@@ -96,6 +96,22 @@ static void w_free_table(void *ctx, void *table, am_paddr_t pa)
 	base_of(hp)->free_table(&hp->pt, table, pa);
 }
 
+static void *w_alloc_tables(void *ctx, unsigned int n, am_paddr_t *pa)
+{
+	struct am_host_p2m *hp = of(ctx);
+
+	note_table_op(hp);
+	return base_of(hp)->alloc_tables(&hp->pt, n, pa);
+}
+
+static void w_free_tables(void *ctx, void *tables, am_paddr_t pa, unsigned int n)
+{
+	struct am_host_p2m *hp = of(ctx);
+
+	note_table_op(hp);
+	base_of(hp)->free_tables(&hp->pt, tables, pa, n);
+}
+
 static void *w_table_va(void *ctx, am_paddr_t pa)
 {
 	struct am_host_p2m *hp = of(ctx);
@@ -138,6 +154,8 @@ int am_host_p2m_init(struct am_host_p2m *hp, size_t pages, bool model, bool thre
 		.table_va = w_table_va,
 		.flush = w_flush,
 		.caps = w_caps,
+		.alloc_tables = w_alloc_tables,
+		.free_tables = w_free_tables,
 	};
 	hp->ops = (struct am_p2m_ops){
 		.env = {.lock = p2m_lock, .unlock = p2m_unlock, .log = model ? p2m_log : NULL},

@@ -157,6 +157,56 @@ static void host_free_table(void *ctx, void *table, am_paddr_t table_pa)
 	memset(table, AM_HOST_PT_GARBAGE, AM_HOST_PT_PAGE);
 }
 
+/*
+ * @n contiguous pages aligned to n pages (a concatenated stage-2 root): the
+ * lowest free run, counted as n allocations.
+ */
+static void *host_alloc_tables(void *ctx, unsigned int n, am_paddr_t *pa)
+{
+	struct am_host_pt *h = ctx;
+	size_t first = (size_t)((-(h->pa_base / AM_HOST_PT_PAGE)) & (n - 1)); /* PA aligned */
+
+	h->allocs++;
+	if (fail_now(h) || !n || (n & (n - 1)))
+		goto fail;
+	for (size_t idx = first; idx + n <= h->pages; idx += n) {
+		size_t k = 0;
+
+		while (k < n && !h->used[idx + k])
+			k++;
+		if (k < n)
+			continue;
+		for (k = 0; k < n; k++)
+			h->used[idx + k] = 1;
+		h->allocs += n - 1; /* one allocation a page, as the frees count */
+		h->in_use += n;
+		if (h->in_use > h->max_in_use)
+			h->max_in_use = h->in_use;
+		memset(page_va(h, idx), AM_HOST_PT_GARBAGE, (size_t)n * AM_HOST_PT_PAGE);
+		*pa = am_pa(h->pa_base + (uint64_t)idx * AM_HOST_PT_PAGE);
+		return page_va(h, idx);
+	}
+fail:
+	h->alloc_failed++;
+	return NULL;
+}
+
+static void host_free_table_bare(void *ctx, void *table, am_paddr_t table_pa);
+
+static void host_free_tables(void *ctx, void *tables, am_paddr_t pa, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++)
+		host_free_table(ctx, (uint8_t *)tables + (size_t)i * AM_HOST_PT_PAGE,
+				am_pa(am_pa_val(pa) + (uint64_t)i * AM_HOST_PT_PAGE));
+}
+
+static void host_free_tables_bare(void *ctx, void *tables, am_paddr_t pa, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++)
+		host_free_table_bare(ctx, (uint8_t *)tables + (size_t)i * AM_HOST_PT_PAGE,
+				     am_pa(am_pa_val(pa) + (uint64_t)i * AM_HOST_PT_PAGE));
+}
+
 static void host_free_table_bare(void *ctx, void *table, am_paddr_t table_pa)
 {
 	uint64_t pa = am_pa_val(table_pa);
@@ -350,6 +400,8 @@ const struct am_pt_ops am_host_pt_ops = {
 	.table_va = host_table_va,
 	.flush = host_flush,
 	.caps = host_caps,
+	.alloc_tables = host_alloc_tables,
+	.free_tables = host_free_tables,
 };
 
 const struct am_pt_ops am_host_pt_ops_bare = {
@@ -358,6 +410,8 @@ const struct am_pt_ops am_host_pt_ops_bare = {
 	.table_va = host_table_va,
 	.flush = host_flush_bare,
 	.caps = host_caps,
+	.alloc_tables = host_alloc_tables,
+	.free_tables = host_free_tables_bare,
 };
 
 /* ----------------------------------------------------------- helpers -- */

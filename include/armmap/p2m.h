@@ -256,8 +256,9 @@ struct am_p2m {
  * domain frame outside the frame table, not xenheap, or beyond the PA size),
  * #AM_ENOMEM, or the table engine's refusals (am_pt_init()): #AM_EINVAL for an
  * IPA size above the PA size, #AM_ENOTSUP for 40..42 IPA bits with 42 PA bits
- * or fewer (set pa_bits to the CPU's), #AM_EINVAL / #AM_ERANGE for a bad root
- * page from the backend.
+ * or fewer when the table ops have no alloc_tables (that stage 2 starts at
+ * level 1 with a concatenated root: set pa_bits to the CPU's or less),
+ * #AM_EINVAL / #AM_ERANGE for a bad root page from the backend.
  */
 int am_p2m_init(struct am_p2m *p2m, const struct am_p2m_config *cfg, const struct am_p2m_ops *ops,
 		void *ctx);

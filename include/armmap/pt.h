@@ -266,6 +266,17 @@ struct am_pt_ops {
 	 * am_pt_init(); NULL: none (one invalidation per entry, or all).
 	 */
 	unsigned int (*caps)(void *ctx);
+	/**
+	 * @p n contiguous table pages (2 to 16, a power of two), aligned to
+	 * their size, for a concatenated stage-2 root: the address the library
+	 * writes them through and the PA of the first in *@p pa, or NULL when
+	 * there are none. Optional: only a stage-2 table whose root is
+	 * concatenated needs it (am_pt_config: an IPA above 39 bits with 42
+	 * output bits or fewer). The content need not be zero.
+	 */
+	void *(*alloc_tables)(void *ctx, unsigned int n, am_paddr_t *pa);
+	/** Give back the @p n pages alloc_tables() gave. Optional, with it. */
+	void (*free_tables)(void *ctx, void *tables, am_paddr_t pa, unsigned int n);
 };
 
 /* ---------------------------------------------------------------------- */
@@ -324,7 +335,7 @@ struct am_pt {
 	void *env_ctx;		     /**< what env's hooks get */
 	am_pte_t *root;		     /**< the root table, where the library writes it */
 	am_paddr_t root_pa;	     /**< the root table's PA */
-	size_t nr_tables;	     /**< table pages in use, the root included */
+	size_t nr_tables;	     /**< table pages in use, the root's included */
 	uint64_t ia_end;	     /**< 2^ia_bits */
 	uint64_t oa_end;	     /**< 2^oa_bits */
 	unsigned int tlbi_max;	     /**< invalidations one flush lists (am_pt_config.tlbi_max) */
@@ -332,7 +343,8 @@ struct am_pt {
 	uint16_t asid, vmid; /**< the VMID (stage 2) */
 	/** enum am_pt_regime */
 	uint8_t regime, root_level, ia_bits, oa_bits; /**< output address bits */
-	uint8_t secure; /**< a Secure stage-1 regime: leaves may carry NS (#AM_PT_F_NS) */
+	uint8_t secure;	    /**< a Secure stage-1 regime: leaves may carry NS (#AM_PT_F_NS) */
+	uint8_t root_pages; /**< pages of the root: 1, or 2..16 concatenated (stage 2) */
 	/** @var am_pt::root_level
 	 * the level of the root table */
 	/** @var am_pt::ia_bits
@@ -393,17 +405,22 @@ struct am_pt {
  *                 AttrIndx, asid or vmid above 255, tlbi_max above 64, a
  *                 stage 2 whose ia_bits exceed its oa_bits (0 counts as 48);
  *  - #AM_ENOTSUP  a regime this build does not have (AM_CONFIG_PT_*, see
- *                 armmap/config.h); a granule other than 4 KiB; stage 2
- *                 with ia_bits 40..42 and oa_bits 42 or fewer (the
- *                 hardware cannot start at level 0
- *                 there: that needs concatenated level-1 roots, not built
- *                 yet). Set oa_bits to the CPU's PA size (the aarch64
- *                 backend's am_aarch64_pa_bits());
+ *                 armmap/config.h); a granule other than 4 KiB; a Secure
+ *                 stage 2, or am_pt_config.secure above 1 (#AM_EINVAL); a
+ *                 concatenated root (below) with no alloc_tables and
+ *                 free_tables in @p ops;
  *  - #AM_ENOMEM   no page for the root;
- *  - #AM_EINVAL / #AM_ERANGE  the root page's VA or PA is not granule aligned,
- *                 or its PA lies beyond oa_bits (the page is given back). The
- *                 same check refuses any later call that would take such a
- *                 table page, with nothing changed.
+ *  - #AM_EINVAL / #AM_ERANGE  the root page's VA or PA is not granule aligned
+ *                 (a concatenated root: aligned to its size), or its PA lies
+ *                 beyond oa_bits (the pages are given back). The same check
+ *                 refuses any later call that would take such a table page,
+ *                 with nothing changed.
+ *
+ * Stage 2 with ia_bits 40..42 and oa_bits 42 or fewer starts at level 1
+ * with a concatenated root of 2, 4 or 8 pages (VTCR_EL2.SL0 = 1, as
+ * am_pt_tcr() says): the hardware cannot start at level 0 there. Set
+ * oa_bits to the CPU's PA size (the aarch64 backend's am_aarch64_pa_bits())
+ * or less.
  */
 int am_pt_init(struct am_pt *pt, const struct am_pt_config *cfg, const struct am_pt_ops *ops,
 	       void *ctx);

@@ -1316,6 +1316,19 @@ static const struct am_env *init_env(const struct am_pt_config *cfg, const struc
 	return ops ? &ops->env : NULL;
 }
 
+/*
+ * Pages of the root: stage 2 above 39 IPA bits with 42 output bits or fewer
+ * cannot start at level 0 (VTCR_EL2.SL0 = 2 needs a larger PA size), so it
+ * starts at level 1 with 2^(ia_bits - 39) concatenated tables; else one.
+ */
+static unsigned int root_pages_of(const struct am_pt_config *cfg)
+{
+	if (cfg->regime == AM_PT_S2 && cfg->ia_bits > 39 && cfg->ia_bits <= 42 && cfg->oa_bits &&
+	    cfg->oa_bits <= 42)
+		return 1u << (cfg->ia_bits - 39);
+	return 1;
+}
+
 static int check_config(const struct am_pt_config *cfg, const struct am_pt_ops *ops, void *ctx)
 {
 	const struct am_env *env = init_env(cfg, ops, &ctx);
@@ -1369,11 +1382,12 @@ static int check_config(const struct am_pt_config *cfg, const struct am_pt_ops *
 		return am_init_refuse(env, ctx, AM_EINVAL,
 				      "pt init: stage 2 with an IPA size above the output size",
 				      cfg->ia_bits, cfg->oa_bits, 0);
-	if (cfg->regime == AM_PT_S2 && cfg->ia_bits > 39 && cfg->oa_bits && cfg->oa_bits <= 42)
-		return am_init_refuse(env, ctx, AM_ENOTSUP,
-				      "pt init: stage 2 above 39 IPA bits with 42 output bits or "
-				      "fewer needs concatenated level-1 roots (not supported)",
-				      cfg->ia_bits, cfg->oa_bits, 0);
+	if (root_pages_of(cfg) > 1 && (!ops->alloc_tables || !ops->free_tables))
+		return am_init_refuse(
+			env, ctx, AM_ENOTSUP,
+			"pt init: stage 2 above 39 IPA bits with 42 output bits or "
+			"fewer needs a concatenated root: no alloc_tables / free_tables",
+			cfg->ia_bits, cfg->oa_bits, 0);
 	if (cfg->secure > 1 || (cfg->secure && cfg->regime == AM_PT_S2))
 		return am_init_refuse(env, ctx, cfg->secure > 1 ? AM_EINVAL : AM_ENOTSUP,
 				      "pt init: secure is 0 or 1, and stage 1 only", cfg->secure,
@@ -1387,7 +1401,7 @@ static int check_config(const struct am_pt_config *cfg, const struct am_pt_ops *
 int am_pt_init(struct am_pt *pt, const struct am_pt_config *cfg, const struct am_pt_ops *ops,
 	       void *ctx)
 {
-	unsigned int oa_bits;
+	unsigned int oa_bits, pages;
 	am_paddr_t pa = am_pa(0);
 	am_pte_t *root;
 	const struct am_env *env;
@@ -1404,31 +1418,46 @@ int am_pt_init(struct am_pt *pt, const struct am_pt_config *cfg, const struct am
 		return rc;
 	env = init_env(cfg, ops, &env_ctx);
 	oa_bits = cfg->oa_bits ? cfg->oa_bits : 48;
-	root = ops->alloc_table(ctx, &pa);
+	pages = root_pages_of(cfg);
+	root = pages > 1 ? ops->alloc_tables(ctx, pages, &pa) : ops->alloc_table(ctx, &pa);
 	if (!root) {
-		am_init_log(env, env_ctx, AM_EV_PT_NO_MEMORY, "pt init: no root page", 1, 0, 0);
+		am_init_log(env, env_ctx, AM_EV_PT_NO_MEMORY, "pt init: no root page", pages, 0, 0);
 		return AM_ENOMEM;
 	}
 	rc = pt_check_table_pa(env, env_ctx, root, am_pa_val(pa), oa_bits, true);
+	for (unsigned int i = 1; !rc && i < pages; i++) /* each page, and the whole aligned */
+		rc = pt_check_table_pa(env, env_ctx, root + i * PT_ENTRIES,
+				       am_pa_val(pa) + i * AM_PT_GRANULE_4K, oa_bits, true);
+	if (!rc && (am_pa_val(pa) & ((uint64_t)pages * AM_PT_GRANULE_4K - 1))) {
+		am_init_log(env, env_ctx, AM_EV_BAD_TABLE,
+			    "pt init: a concatenated root not aligned to its size", am_pa_val(pa),
+			    pages, 0);
+		rc = AM_EINVAL;
+	}
 	if (rc) {
-		ops->free_table(ctx, root, pa);
+		if (pages > 1)
+			ops->free_tables(ctx, root, pa, pages);
+		else
+			ops->free_table(ctx, root, pa);
 		return rc;
 	}
-	pt_fill_fresh(root, 0, 0); /* not live before init returns */
+	for (unsigned int i = 0; i < pages; i++) /* not live before init returns */
+		pt_fill_fresh(root + i * PT_ENTRIES, 0, 0);
 	pt->ops = ops;
 	pt->ctx = ctx;
 	pt->env = env;
 	pt->env_ctx = env_ctx;
 	pt->root = root;
 	pt->root_pa = pa;
-	pt->nr_tables = 1;
+	pt->nr_tables = pages;
+	pt->root_pages = (uint8_t)pages;
 	pt->regime = (uint8_t)cfg->regime;
 	pt->secure = cfg->regime == AM_PT_S1_EL3 || cfg->secure;
 	pt->ia_bits = (uint8_t)cfg->ia_bits;
 	pt->oa_bits = (uint8_t)oa_bits;
 	pt->ia_end = 1ull << pt->ia_bits;
 	pt->oa_end = 1ull << pt->oa_bits;
-	pt->root_level = cfg->ia_bits > 39 ? 0 : cfg->ia_bits > 30 ? 1 : 2;
+	pt->root_level = pages > 1 ? 1 : cfg->ia_bits > 39 ? 0 : cfg->ia_bits > 30 ? 1 : 2;
 	pt->asid = cfg->asid;
 	pt->vmid = cfg->vmid;
 	pt->tlbi_max = cfg->tlbi_max ? cfg->tlbi_max : AM_PT_TLBI_BATCH;

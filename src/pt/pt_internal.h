@@ -687,6 +687,9 @@ static PT_HOT am_pte_t *pt_lookup_(struct am_pt *pt, uint64_t va, unsigned int l
 				   void *(*table_va)(void *, am_paddr_t))
 {
 	am_pte_t *t = pt->root, *p = NULL, *up = NULL, e;
+	/* the root's index needs no mask (va < ia_end), and a concatenated
+	 * root has more than PT_ENTRIES entries: the mask from the next level */
+	uint64_t mask = ~0ull;
 
 	if (tbls)
 		tbls[pt->root_level] = t;
@@ -694,7 +697,8 @@ static PT_HOT am_pte_t *pt_lookup_(struct am_pt *pt, uint64_t va, unsigned int l
 	/* unrolled from the root level: a constant shift at each level */
 	switch (pt->root_level) {
 #define PT_STEP(l)                                                          \
-	p = &t[(va >> am_pt_level_shift(l)) & (PT_ENTRIES - 1)];            \
+	p = &t[(va >> am_pt_level_shift(l)) & mask];                        \
+	mask = PT_ENTRIES - 1;                                              \
 	if (level == (l))                                                   \
 		break;                                                      \
 	e = *p;                                                             \
@@ -719,7 +723,7 @@ static PT_HOT am_pte_t *pt_lookup_(struct am_pt *pt, uint64_t va, unsigned int l
 	default:
 		PT_STEP(2)
 #undef PT_STEP
-		p = &t[(va >> am_pt_level_shift(3)) & (PT_ENTRIES - 1)];
+		p = &t[(va >> am_pt_level_shift(3)) & mask];
 	}
 	if (at)
 		*at = level;

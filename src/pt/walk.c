@@ -561,8 +561,11 @@ void pt_destroy(struct am_pt *pt, struct pt_report *rep)
 	pt_finish(&w);
 	if (rep)
 		pt_report_deliver(pt, rep);
-	pt->ops->free_table(pt->ctx, pt->root, pt->root_pa);
-	pt->nr_tables--;
+	if (pt->root_pages > 1)
+		pt->ops->free_tables(pt->ctx, pt->root, pt->root_pa, pt->root_pages);
+	else
+		pt->ops->free_table(pt->ctx, pt->root, pt->root_pa);
+	pt->nr_tables -= pt->root_pages;
 }
 
 /* ----------------------------------------------------------- the walker -- */
@@ -671,7 +674,10 @@ static void descend_path(struct pt_walk *w, struct pt_start *st, uint64_t lo, ui
 	st->tbl[level].blank = false;
 	st->tbl[level].fresh = false;
 	for (; level < last && shift > floor; level++, shift -= 9) {
-		unsigned int i = (unsigned int)(lo >> shift) & (PT_ENTRIES - 1);
+		/* the root: lo < ia_end, so its index fits (a concatenated root
+		 * has more than PT_ENTRIES entries) */
+		unsigned int i = (unsigned int)(lo >> shift) &
+				 (level == pt->root_level ? ~0u : PT_ENTRIES - 1);
 		am_pte_t e = st->tbl[level].p[i];
 		uint64_t pa = e & AM_PTE_OA_MASK;
 		struct pt_tbl *c = &st->tbl[level + 1];
@@ -687,7 +693,8 @@ static void descend_path(struct pt_walk *w, struct pt_start *st, uint64_t lo, ui
 		c->fresh = false;
 	}
 	st->level = level;
-	st->base = lo & ~((1ull << (shift + 9)) - 1); /* 0 at the root: lo < 2^(shift + 9) */
+	/* 0 at the root (lo < ia_end, its span) */
+	st->base = level == pt->root_level ? 0 : lo & ~((1ull << (shift + 9)) - 1);
 }
 
 /*
@@ -754,7 +761,8 @@ void pt_leaf_emptied(struct pt_walk *w, uint64_t va, unsigned int level, am_pte_
 		st.tbl[l].fresh = false;
 		if (l == level)
 			break;
-		st.idx[l] = (unsigned int)(va >> am_pt_level_shift(l)) & (PT_ENTRIES - 1);
+		st.idx[l] = (unsigned int)(va >> am_pt_level_shift(l)) &
+			    (l == w->pt->root_level ? ~0u : PT_ENTRIES - 1);
 		st.desc[l] = tbls[l][st.idx[l]];
 		st.tbl[l + 1].cnt = pt_cnt_of(st.desc[l]);
 	}

@@ -512,11 +512,9 @@ static bool guest_init(struct fz *f, struct guest *g, unsigned int k)
 	  c->dom.nr_gnttab_shared, c->dom.nr_gnttab_status, rc);
 	want = einval ? AM_EINVAL : 0;
 	/* stage 2 the hardware cannot walk (am_pt_init): an IPA wider than the
-	 * PA, or a level-0 root (IPA above 39 bits) with 42 PA bits or fewer */
+	 * PA. (An IPA above 39 bits with 42 PA bits or fewer: a concatenated root.) */
 	if (!want && ipa > pa)
 		want = AM_EINVAL;
-	else if (!want && ipa > 39 && pa <= 42)
-		want = AM_ENOTSUP;
 	if (beyond && !rc)
 		return fz_fail(f,
 			       "p2m init: pa_bits %u, and a domain frame beyond it was accepted "
@@ -548,7 +546,8 @@ static bool guest_init(struct fz *f, struct guest *g, unsigned int k)
 	g->next = 0;
 	oracle_p2m_attach(&g->o, &g->hp, &g->p2m, &FT, c->ipa_bits, c->pa_bits, c->vmid);
 	watch(g);
-	return FZ_CHECK(f, g->hp.pt.in_use == 1, "a new P2M has %zu table pages", g->hp.pt.in_use);
+	return FZ_CHECK(f, g->hp.pt.in_use == g->p2m.pt.root_pages, "a new P2M has %zu table pages",
+			g->hp.pt.in_use);
 }
 
 /*

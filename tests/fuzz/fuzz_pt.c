@@ -1038,10 +1038,11 @@ static bool bad_init(struct st *s, uint8_t which)
 		c.ia_bits = 40;
 		c.oa_bits = 36;
 		break;
-	case 12: /* stage 2, a level-0 root the hardware cannot start at */
+	case 12: /* stage 2 that needs a concatenated root, from ops that cannot give one */
 		c.regime = AM_PT_S2;
 		c.ia_bits = 40;
 		c.oa_bits = 40;
+		ops.alloc_tables = NULL;
 		want = AM_ENOTSUP;
 		break;
 	default:
@@ -1076,10 +1077,10 @@ static bool setup(void *st, const uint8_t *hd)
 	c->regime = (enum am_pt_regime)(hd[0] % AM_PT_REGIME_COUNT);
 	c->ia_bits = ia_choice[(hd[1] & 0x7f) % 6];
 	c->oa_bits = oa_choice[hd[2] & 3];
-	/* stage 2: the IPA within the output, and a level-0 root only above 42 bits */
-	if (c->regime == AM_PT_S2 && c->oa_bits &&
-	    (c->ia_bits > c->oa_bits || (c->ia_bits > 39 && c->oa_bits <= 42)))
-		c->ia_bits = c->oa_bits < 39 ? c->oa_bits : 39;
+	/* stage 2: the IPA within the output (above 39 bits with 42 output bits
+	 * or fewer: a concatenated root of level-1 tables) */
+	if (c->regime == AM_PT_S2 && c->oa_bits && c->ia_bits > c->oa_bits)
+		c->ia_bits = c->oa_bits;
 	if (c->regime != AM_PT_S2 && (hd[2] & 0x0c) == 0x04)
 		c->attr_index = attr_index_rev;
 	else if (c->regime != AM_PT_S2 && (hd[2] & 0x0c) == 0x08)
@@ -1119,9 +1120,11 @@ static bool setup(void *st, const uint8_t *hd)
 				  .ia_bits = c->ia_bits,
 				  .oa_bits = c->oa_bits ? c->oa_bits : 48,
 				  .root_pa = am_pa_val(s->pt.root_pa),
-				  .mair = am_pt_mair(&s->pt)};
+				  .mair = am_pt_mair(&s->pt),
+				  .concat = s->pt.root_pages};
 	am_host_pt_tlb(&s->h, c->regime, c->ia_bits, s->vc.oa_bits, am_pa_val(s->pt.root_pa),
 		       s->vc.mair, c->regime == AM_PT_S2 ? c->vmid : c->asid);
+	s->h.tlb.cfg = s->vc; /* a concatenated root included */
 	half = s->ia_end / 2;
 	s->zone[0] = 0;
 	s->zone[1] = s->ia_end > 2 * G1 ? G1 : half;
@@ -1151,7 +1154,8 @@ static bool teardown(struct st *s, bool ok)
 			ok = fail(s, "unmapping everything failed");
 		else if (!check_after(s))
 			ok = false;
-		else if (am_pt_tables(&s->pt) != 1 || s->h.in_use != 1) {
+		else if (am_pt_tables(&s->pt) != s->pt.root_pages ||
+			 s->h.in_use != s->pt.root_pages) { /* the root's pages */
 			snprintf(s->why, sizeof(s->why),
 				 "after unmapping everything: %zu tables, %zu pages in use",
 				 am_pt_tables(&s->pt), s->h.in_use);

@@ -132,8 +132,10 @@ void oracle_p2m_attach(struct oracle_p2m *o, struct am_host_p2m *hp, struct am_p
 	o->vc = (struct vmsa_cfg){.regime = VMSA_S2,
 				  .ia_bits = ipa_bits ? ipa_bits : 40,
 				  .oa_bits = pa_bits ? pa_bits : 48,
-				  .root_pa = am_pa_val(p->pt.root_pa)};
+				  .root_pa = am_pa_val(p->pt.root_pa),
+				  .concat = p->pt.root_pages};
 	am_host_pt_tlb(&hp->pt, AM_PT_S2, o->vc.ia_bits, o->vc.oa_bits, o->vc.root_pa, 0, vmid);
+	hp->pt.tlb.cfg = o->vc; /* a concatenated root included */
 	hp->on_tlb_event = on_tlb_event;
 	hp->on_foreign_put = on_foreign_put;
 	hp->hook_arg = o;
@@ -362,10 +364,16 @@ static int leaves_of(struct am_host_pt *h, uint64_t tpa, unsigned int level, uin
 int oracle_p2m_leaves(struct oracle_p2m *o, int (*fn)(void *arg, const struct oracle_p2m_leaf *l),
 		      void *arg)
 {
-	unsigned int root = vmsa_root_level(o->vc.ia_bits);
+	unsigned int root = vmsa_root_level(o->vc.ia_bits) + (o->vc.concat > 1 ? 1u : 0u);
+	unsigned int pages = o->vc.concat > 1 ? o->vc.concat : 1u;
+	unsigned int nent = (1u << (o->vc.ia_bits - vmsa_level_shift(root))) / pages;
+	int rc = 0;
 
-	return leaves_of(&o->hp->pt, o->vc.root_pa, root, 0,
-			 1u << (o->vc.ia_bits - vmsa_level_shift(root)), fn, arg);
+	/* a concatenated root: its pages one after the other, each a whole table */
+	for (unsigned int i = 0; !rc && i < pages; i++)
+		rc = leaves_of(&o->hp->pt, o->vc.root_pa + (uint64_t)i * AM_HOST_PT_PAGE, root,
+			       ((uint64_t)i * nent) << vmsa_level_shift(root), nent, fn, arg);
+	return rc;
 }
 
 /* ------------------------------------------------- frames and stage 2s -- */

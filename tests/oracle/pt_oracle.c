@@ -54,8 +54,11 @@ static long walk_tree(struct am_host_pt *h, const struct am_pt *pt,
 			return oracle_say(why, n, "out of memory"), -1;
 	}
 	memset(seen, 0, h->pages);
-	if (!visit(h, pt, am_pa_val(pt->root_pa), pt->root_level, seen, &cnt, fn, arg, why, n))
-		return -1;
+	/* a concatenated root: its pages one after the other, each a root table */
+	for (unsigned int i = 0; i < (pt->root_pages > 1 ? pt->root_pages : 1u); i++)
+		if (!visit(h, pt, am_pa_val(pt->root_pa) + (uint64_t)i * AM_HOST_PT_PAGE,
+			   pt->root_level, seen, &cnt, fn, arg, why, n))
+			return -1;
 	return cnt;
 }
 

@@ -118,6 +118,36 @@ static void bad_frees_are_counted_and_change_nothing(void **state)
 	free(pool);
 }
 
+/* Runs of pages for a concatenated root: aligned to their size, whole, given back whole. */
+static void runs_for_concatenated_roots(void **state)
+{
+	struct am_aarch64_pt_ctx c;
+	uint8_t *pool = aligned_alloc(16 * PG, 32 * PG); /* its runs of 16 aligned too */
+	am_paddr_t pa, pa2;
+	uint8_t *p, *q;
+
+	(void)state;
+	assert_non_null(pool);
+	assert_int_equal(am_aarch64_pt_ctx_init(&c, pool, 32 * PG), 0);
+	p = am_aarch64_alloc_table(&c, &pa); /* page 0 taken: the first run of 8 is pages 8..15 */
+	assert_ptr_equal(p, pool);
+	q = am_aarch64_alloc_tables(&c, 8, &pa2);
+	assert_ptr_equal(q, pool + 8 * PG);
+	assert_int_equal(am_pa_val(pa2) % (8 * PG), 0);
+	assert_int_equal(c.in_use, 9);
+	assert_ptr_equal(am_aarch64_alloc_tables(&c, 16, &pa2), pool + 16 * PG); /* 16..31 */
+	assert_int_equal(c.in_use, 25);
+	assert_null(am_aarch64_alloc_tables(&c, 8, &pa2)); /* pages 0..7 hold page 0 */
+	assert_null(am_aarch64_alloc_tables(&c, 3, &pa2)); /* not a power of two */
+	assert_null(am_aarch64_alloc_tables(&c, 0, &pa2));
+	assert_int_equal(c.alloc_fails, 3);
+	am_aarch64_free_tables(&c, q, am_pa((uintptr_t)q), 8);
+	assert_int_equal(c.in_use, 17);
+	assert_int_equal(c.bad_frees, 0);
+	assert_ptr_equal(am_aarch64_alloc_tables(&c, 8, &pa2), q);
+	free(pool);
+}
+
 static void init_refuses_bad_pools(void **state)
 {
 	struct am_aarch64_pt_ctx c;
@@ -143,6 +173,7 @@ int main(void)
 		cmocka_unit_test(small_pool_keeps_its_bitmap_inline),
 		cmocka_unit_test(large_pool_has_no_cap),
 		cmocka_unit_test(bad_frees_are_counted_and_change_nothing),
+		cmocka_unit_test(runs_for_concatenated_roots),
 		cmocka_unit_test(init_refuses_bad_pools),
 	};
 	AM_RUN_SUITE("unit-aarch64_pool", tests);

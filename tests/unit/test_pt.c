@@ -69,9 +69,11 @@ static struct am_pt *setup_ops(const struct am_pt_config *cfg, const struct am_p
 			       .oa_bits = cfg->oa_bits ? cfg->oa_bits : 48,
 			       .root_pa = am_pa_val(PT.root_pa),
 			       .mair = am_pt_mair(&PT),
-			       .secure = cfg->secure != 0};
+			       .secure = cfg->secure != 0,
+			       .concat = PT.root_pages};
 	am_host_pt_tlb(&H, cfg->regime, cfg->ia_bits, VC.oa_bits, am_pa_val(PT.root_pa), VC.mair,
 		       cfg->regime == AM_PT_S2 ? cfg->vmid : cfg->asid);
+	H.tlb.cfg = VC; /* the TLB model walks as the hardware would: the root included */
 	return &PT;
 }
 
@@ -353,16 +355,32 @@ static void test_init_errors(void **state)
 	am_pt_destroy(&pt);
 	/*
 	 * Stage 2 (found by qemu-smp on a 40-bit-PA CPU): a level-0 root with
-	 * 42 output bits or fewer faults at every walk, and an IPA wider than
-	 * the output is CONSTRAINED UNPREDICTABLE: both refused, nothing taken.
+	 * 42 output bits or fewer faults at every walk, so there the root is
+	 * concatenated level-1 tables (2, 4, 8 pages); backend ops without
+	 * alloc_tables cannot give one: refused, nothing taken. An IPA wider
+	 * than the output is CONSTRAINED UNPREDICTABLE: refused.
 	 */
 	cfg.regime = AM_PT_S2;
-	cfg.ia_bits = 40;
-	cfg.oa_bits = 40;
-	assert_int_equal(am_pt_init(&pt, &cfg, &am_host_pt_ops, &H), AM_ENOTSUP);
-	cfg.ia_bits = 42;
-	cfg.oa_bits = 42;
-	assert_int_equal(am_pt_init(&pt, &cfg, &am_host_pt_ops, &H), AM_ENOTSUP);
+	for (unsigned int ia = 40; ia <= 42; ia++) {
+		struct am_pt_ops one = am_host_pt_ops;
+
+		cfg.ia_bits = ia;
+		cfg.oa_bits = 42;
+		assert_int_equal(am_pt_init(&pt, &cfg, &am_host_pt_ops, &H), 0);
+		assert_int_equal(pt.root_level, 1);
+		assert_int_equal(pt.root_pages, 1u << (ia - 39));
+		assert_int_equal(am_pt_tables(&pt), 1u << (ia - 39));
+		assert_int_equal(H.in_use, 1u << (ia - 39));
+		assert_int_equal(am_pa_val(pt.root_pa) % ((1u << (ia - 39)) * K4), 0);
+		assert_int_equal((am_pt_tcr(&pt) >> 6) & 3, 1); /* VTCR_EL2.SL0: level 1 */
+		assert_int_equal(am_pt_tcr(&pt) & 0x3f, 64 - ia);
+		am_pt_destroy(&pt);
+		assert_int_equal(H.in_use, 0);
+		one.alloc_tables = NULL;
+		one.free_tables = NULL;
+		assert_int_equal(am_pt_init(&pt, &cfg, &one, &H), AM_ENOTSUP);
+		assert_int_equal(H.in_use, 0);
+	}
 	cfg.ia_bits = 44;
 	cfg.oa_bits = 40;
 	assert_int_equal(am_pt_init(&pt, &cfg, &am_host_pt_ops, &H), AM_EINVAL);
@@ -1430,6 +1448,58 @@ static void tlbi_zero(void)
 {
 	H.tlbi = H.tlbi_all = H.tlbi_range = H.tlbi_range_inv = 0;
 	H.publish = H.complete = 0;
+}
+
+/*
+ * A stage 2 with a concatenated root (40-bit IPA, 40-bit output: two level-1
+ * tables, VTCR_EL2.SL0 = 1): mappings on both root pages and across the
+ * boundary between them (IPA 2^39), walked by the model as the hardware
+ * would (the TLB model too), unmapped, and the root given back whole.
+ */
+static void test_s2_concatenated_root(void **state)
+{
+	struct am_pt_config cfg = {.regime = AM_PT_S2, .ia_bits = 40, .oa_bits = 40, .vmid = 7};
+	const uint64_t edge = 1ull << 39; /* the second root page's first IPA */
+	struct am_pt *pt;
+	struct am_pt_leaf l;
+	struct vmsa_result r;
+
+	(void)state;
+	pt = setup_cfg(&cfg);
+	assert_int_equal(pt->root_pages, 2);
+	tlbm_watch(&H.tlb, edge - M2, 2 * M2, K4);
+	tlbm_watch(&H.tlb, (1ull << 40) - M2, M2, K4);
+	/* 2 MiB of pages and a 2 MiB block either side of the edge, one at the top */
+	assert_int_equal(
+		am_pt_map(pt, am_va(edge - M2), am_pa(0x10000000), 2 * M2, &RW, AM_PT_F_BLOCK), 0);
+	assert_int_equal(am_pt_map(pt, am_va((1ull << 40) - K4), am_pa(0x20000000), K4, &RO, 0), 0);
+	check();
+	tlbm_fill(&H.tlb);
+	assert_int_equal(am_pt_query(pt, am_va(edge - K4), &l), 0);
+	assert_int_equal(am_pa_val(l.pa), 0x10000000 + M2 - M2); /* the block's start */
+	assert_int_equal(l.level, 2);
+	assert_int_equal(am_pt_query(pt, am_va(edge + 0x1000), &l), 0);
+	assert_int_equal(am_pa_val(l.pa), 0x10200000);
+	r = xlate(edge + 0x1234, VMSA_ACC_R | VMSA_ACC_W);
+	assert_int_equal(r.fault, VMSA_OK);
+	assert_int_equal(r.root_level, 1);
+	assert_int_equal(r.pa, 0x10201234);
+	r = xlate((1ull << 40) - 8, VMSA_ACC_R);
+	assert_int_equal(r.fault, VMSA_OK);
+	assert_int_equal(r.pa, 0x20000ff8);
+	assert_int_equal(xlate(edge - M2 - 8, VMSA_ACC_R).fault, VMSA_F_TRANSLATION);
+	/* across the edge: a page out of each block, then all of it */
+	assert_int_equal(am_pt_unmap(pt, am_va(edge - K4), 2 * K4), 0);
+	check();
+	assert_int_equal(xlate(edge - 8, VMSA_ACC_R).fault, VMSA_F_TRANSLATION);
+	assert_int_equal(xlate(edge + K4, VMSA_ACC_R).pa, 0x10201000);
+	assert_int_equal(am_pt_unmap(pt, am_va(edge - M2), 2 * M2), 0);
+	assert_int_equal(am_pt_unmap(pt, am_va((1ull << 40) - K4), K4), 0);
+	check();
+	assert_int_equal(am_pt_tables(pt), 2); /* the root's two pages */
+	am_pt_destroy(pt);
+	assert_int_equal(H.in_use, 0);
+	assert_int_equal(H.bad_frees, 0);
 }
 
 /*
@@ -2749,6 +2819,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_park_walk, teardown),
 		cmocka_unit_test_teardown(test_map_refusals, teardown),
 		cmocka_unit_test_teardown(test_el3_and_ns, teardown),
+		cmocka_unit_test_teardown(test_s2_concatenated_root, teardown),
 		cmocka_unit_test_teardown(test_block_sizes, teardown),
 		cmocka_unit_test_teardown(test_minimal_random, teardown),
 		cmocka_unit_test_teardown(test_unmap_shatters_block, teardown),

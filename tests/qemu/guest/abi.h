@@ -52,10 +52,14 @@
 #define GNT_A_GFN GH_U64(0x50010)     /* grant frame 0, first */
 #define GNT_B_GFN GH_U64(0x50011)     /* where grant frame 0 cannot go twice */
 #define GNT_C_GFN GH_U64(0x50012)     /* grant frame 0, again, after its removal */
-#define GNT_D_GFN GH_U64(0x50013)     /* grant frame 1 */
+/* grant frame 1: at 512 GiB + 76 KiB, an IPA of the second page of the P2M's
+ * concatenated root (two level-1 tables: 40-bit IPAs on 40-bit PAs) */
+#define GNT_D_GFN GH_U64(0x8000013)
 #define STATUS_GFN GH_U64(0x50020)    /* grant status frame 0 */
 #define NOL2_IPA GH_U64(0x80000000)   /* 2..3 GiB: no level-2 table (the walk stops at level 1) */
-#define NOL1_IPA GH_U64(0x8000000000) /* 512 GiB: no level-1 table (stops at level 0) */
+/* 512 GiB: the second root page's first entry, empty until GFN D is added
+ * (the walk stops at level 1) */
+#define NOL1_IPA GH_U64(0x8000000000)
 #define BEYOND_GFN (GH_U64(1) << (GUEST_IPA_BITS - 12)) /* the first GFN past the IPA size */
 
 /* ---- what each side plants ---- */

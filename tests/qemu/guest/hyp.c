@@ -142,6 +142,22 @@ static void s2_free(void *ctx, void *table, am_paddr_t pa)
 	am_aarch64_free_table(ctx, table, pa);
 }
 
+/* The concatenated root's pages (a 40-bit IPA on 40-bit PAs): counted, poisoned likewise. */
+static void *s2_alloc_tables(void *ctx, unsigned int n, am_paddr_t *pa)
+{
+	void *p = am_aarch64_alloc_tables(ctx, n, pa);
+
+	if (p)
+		g_hw.allocs += n;
+	return p;
+}
+
+static void s2_free_tables(void *ctx, void *tables, am_paddr_t pa, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++)
+		s2_free(ctx, (uint8_t *)tables + (size_t)i * PAGE, am_pa(am_pa_val(pa) + i * PAGE));
+}
+
 /* Does invalidation @v (or a whole-regime flush) cover the watched GFN? */
 static bool covers_watch(const struct am_pt_flush *f, const struct am_pt_inval *v)
 {
@@ -370,7 +386,10 @@ static int p2m_build(void)
 {
 	struct am_p2m_config cfg = {
 		.ipa_bits = GUEST_IPA_BITS,
-		.pa_bits = hyp_pa_bits(),
+		/* 40-bit PAs (VTCR_EL2.PS), whatever the CPU has: a 40-bit IPA
+		 * then cannot start at level 0, and the P2M's root is two
+		 * concatenated level-1 tables (VTCR_EL2.SL0 = 1) */
+		.pa_bits = 40,
 		.vmid = VMID,
 		.frames = &g_ft,
 		.dom = {.shared_info = hyp_mfn(xen_page[XP_SHINFO]),
@@ -385,6 +404,8 @@ static int p2m_build(void)
 	g_s2ops = am_aarch64_pt_ops;
 	g_s2ops.alloc_table = s2_alloc;
 	g_s2ops.free_table = s2_free;
+	g_s2ops.alloc_tables = s2_alloc_tables;
+	g_s2ops.free_tables = s2_free_tables;
 	g_s2ops.flush = s2_flush;
 	g_s2ops.env.log = p2m_log;   /* the engine's reasons too (no lock: the P2M has it) */
 	g_p2m_ops.env.log = p2m_log; /* no lock: one CPU, and the P2M calls run at EL2 only */
@@ -393,6 +414,13 @@ static int p2m_build(void)
 	rc = rc ? rc : am_p2m_init(&g_p2m, &cfg, &g_p2m_ops, &g_s2ctx);
 	con_printf("  P2M: %u-bit IPAs, %u-bit PAs, VMID %u, table pages from a %u-page pool: %s\n",
 		   GUEST_IPA_BITS, cfg.pa_bits, VMID, S2_POOL_PAGES, errname(rc));
+	if (!rc)
+		con_printf(
+			"  its root: %u concatenated level-%u tables at PA 0x%lx; VTCR_EL2 0x%lx "
+			"(SL0 %lu, T0SZ %lu)\n",
+			g_p2m.pt.root_pages, g_p2m.pt.root_level, am_pa_val(g_p2m.pt.root_pa),
+			am_pt_tcr(&g_p2m.pt), (am_pt_tcr(&g_p2m.pt) >> 6) & 3,
+			am_pt_tcr(&g_p2m.pt) & 0x3f);
 	if (rc)
 		return rc;
 	call_begin();

@@ -174,6 +174,26 @@ void *am_aarch64_alloc_table(void *ctx, am_paddr_t *pa);
  */
 void am_aarch64_free_table(void *ctx, void *table, am_paddr_t pa);
 /**
+ * The alloc_tables op (struct am_pt_ops): @p n contiguous pages of the
+ * pool (2 to 16, a power of two), aligned to their size, for a
+ * concatenated stage-2 root.
+ *
+ * @param ctx  a struct am_aarch64_pt_ctx
+ * @param n    how many pages
+ * @param pa   where the first page's PA goes (the same as its address)
+ * @return the first page, or NULL when the pool has no such run.
+ */
+void *am_aarch64_alloc_tables(void *ctx, unsigned int n, am_paddr_t *pa);
+/**
+ * The free_tables op (struct am_pt_ops): give the @p n pages back.
+ *
+ * @param ctx     a struct am_aarch64_pt_ctx
+ * @param tables  the first page
+ * @param pa      its PA
+ * @param n       how many pages
+ */
+void am_aarch64_free_tables(void *ctx, void *tables, am_paddr_t pa, unsigned int n);
+/**
  * The flush op (struct am_pt_ops): carry out @p f whole (see the file's
  * description for the barriers and TLBI forms).
  *
