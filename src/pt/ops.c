@@ -762,7 +762,7 @@ static void leaf_of(struct am_pt *pt, am_pte_t pte, unsigned int level, uint64_t
 	l->valid = (uint8_t)(pte & AM_PTE_VALID);
 	l->contig = (pte & AM_PTE_CONTIG) ? 1 : 0;
 	l->ng = (pte & AM_PTE_NG) ? 1 : 0;
-	l->ns = pt->regime != AM_PT_S2 && (pte & AM_PTE_NS) ? 1 : 0;
+	l->ns = (uint8_t)((pte >> 5) & pt->secure); /* secure: 0 or 1, never at stage 2 */
 	l->sw = (uint8_t)((pte & AM_PTE_SW_MASK) >> AM_PTE_SW_SHIFT);
 	l->pte = pte;
 }

@@ -687,20 +687,19 @@ static PT_HOT am_pte_t *pt_lookup_(struct am_pt *pt, uint64_t va, unsigned int l
 				   void *(*table_va)(void *, am_paddr_t))
 {
 	am_pte_t *t = pt->root, *p = NULL, *up = NULL, e;
-	/* the root's index needs no mask (va < ia_end), and a concatenated
-	 * root has more than PT_ENTRIES entries: the mask from the next level */
-	uint64_t mask = ~0ull;
 
 	if (tbls)
 		tbls[pt->root_level] = t;
 
-	/* unrolled from the root level: a constant shift at each level */
-	switch (pt->root_level) {
-#define PT_STEP(l)                                                          \
-	p = &t[(va >> am_pt_level_shift(l)) & mask];                        \
-	mask = PT_ENTRIES - 1;                                              \
+	/*
+	 * Unrolled from the root level: a constant shift at each level. The
+	 * root's index takes no mask (va < ia_end: it fits, and a concatenated
+	 * root has more than PT_ENTRIES entries); the levels below do.
+	 */
+#define PT_STEP(l, mask)                                                    \
+	p = &t[(va >> am_pt_level_shift(l)) & (mask)];                      \
 	if (level == (l))                                                   \
-		break;                                                      \
+		goto done;                                                  \
 	e = *p;                                                             \
 	if ((e & PT_TYPE_MASK) != PT_TYPE_MASK) { /* a table: l < 3 here */ \
 		if (!at)                                                    \
@@ -714,17 +713,25 @@ static PT_HOT am_pte_t *pt_lookup_(struct am_pt *pt, uint64_t va, unsigned int l
 		     : (am_pte_t *)(uintptr_t)(e & AM_PTE_OA_MASK);         \
 	if (tbls)                                                           \
 		tbls[(l) + 1] = t;
+	switch (pt->root_level) {
 	case 0:
-		PT_STEP(0)
-		/* fall through */
+		PT_STEP(0, ~0ull)
+		goto from1;
 	case 1:
-		PT_STEP(1)
-		/* fall through */
+		PT_STEP(1, ~0ull)
+		goto from2;
 	default:
-		PT_STEP(2)
-#undef PT_STEP
-		p = &t[(va >> am_pt_level_shift(3)) & mask];
+		PT_STEP(2, ~0ull)
+		goto from3;
 	}
+from1:
+	PT_STEP(1, PT_ENTRIES - 1)
+from2:
+	PT_STEP(2, PT_ENTRIES - 1)
+from3:
+#undef PT_STEP
+	p = &t[(va >> am_pt_level_shift(3)) & (PT_ENTRIES - 1)];
+done:
 	if (at)
 		*at = level;
 	*link = up;
