@@ -16,25 +16,25 @@
 
 /* Field layout of one flavour's base/limit register pair. */
 struct pmsa_layout {
-	uint64_t addr_mask;  /* BASE/LIMIT bits, in place */
-	uint64_t gran_bits;  /* low bits of the inclusive limit forced to ones */
+	uint64_t addr_mask; /* BASE/LIMIT bits, in place */
+	uint64_t gran_bits; /* low bits of the inclusive limit forced to ones */
 	unsigned int sh_shift;
 	unsigned int ap_shift;
-	uint64_t xn_bit;     /* the execute-never bit that applies */
+	uint64_t xn_bit; /* the execute-never bit that applies */
 };
 
 static const struct pmsa_layout layouts[] = {
 	/* PRBAR_EL2/PRLAR_EL2: BASE/LIMIT [47:6], SH [5:4], AP [3:2], XN[1] */
-	[PMSA_V8R_AARCH64] = { 0x0000ffffffffffc0ull, 0x3f, 4, 2, 1ull << 1 },
+	[PMSA_V8R_AARCH64] = {0x0000ffffffffffc0ull, 0x3f, 4, 2, 1ull << 1},
 	/* HPRBAR/HPRLAR: BASE/LIMIT [31:6], SH [4:3], AP [2:1], XN [0] */
-	[PMSA_V8R_AARCH32] = { 0x00000000ffffffc0ull, 0x3f, 3, 1, 1ull << 0 },
+	[PMSA_V8R_AARCH32] = {0x00000000ffffffc0ull, 0x3f, 3, 1, 1ull << 0},
 	/* RBAR/RLAR: BASE/LIMIT [31:5], SH [4:3], AP [2:1], XN [0] */
-	[PMSA_V8M] = { 0x00000000ffffffe0ull, 0x1f, 3, 1, 1ull << 0 },
+	[PMSA_V8M] = {0x00000000ffffffe0ull, 0x1f, 3, 1, 1ull << 0},
 };
 
 #define PMSA_LAR_EN 1ull
-#define PMSA_AP_ANY_EL 1u   /* AP[1]: accessible at any level */
-#define PMSA_AP_RO 2u       /* AP[2]: read-only */
+#define PMSA_AP_ANY_EL 1u /* AP[1]: accessible at any level */
+#define PMSA_AP_RO 2u	  /* AP[2]: read-only */
 
 static const struct pmsa_layout *layout_of(const struct pmsa_model *m)
 {
@@ -75,15 +75,13 @@ void pmsa_init(struct pmsa_model *m, enum pmsa_flavour f, unsigned int nregions)
 }
 
 /* Enabled region with a non-empty range (base <= limit) that matches addr. */
-static bool region_matches(const struct pmsa_model *m, unsigned int idx,
-			   uint64_t addr)
+static bool region_matches(const struct pmsa_model *m, unsigned int idx, uint64_t addr)
 {
 	return region_enabled(m, idx) && region_base(m, idx) <= addr &&
 	       addr <= region_limit(m, idx);
 }
 
-static bool regions_overlap(const struct pmsa_model *m, unsigned int a,
-			    unsigned int b)
+static bool regions_overlap(const struct pmsa_model *m, unsigned int a, unsigned int b)
 {
 	uint64_t ba, la, bb, lb;
 
@@ -185,8 +183,7 @@ static void note_write(struct pmsa_model *m, unsigned int idx)
 		m->overlap_events++;
 }
 
-void pmsa_write_region(struct pmsa_model *m, unsigned int idx, uint64_t rbar,
-		       uint64_t rlar)
+void pmsa_write_region(struct pmsa_model *m, unsigned int idx, uint64_t rbar, uint64_t rlar)
 {
 	if (idx >= region_nr(m)) {
 		m->bad_writes++;
@@ -219,10 +216,10 @@ static enum nibble_policy nibble_policy(unsigned int n)
 	if ((n & 0xc) == 0x0)
 		return (n & 0x3) ? POL_WT : POL_BAD; /* 0b00RW: WT transient */
 	if ((n & 0xc) == 0x4)
-		return POL_WB;                       /* 0b01RW, RW != 00 */
+		return POL_WB; /* 0b01RW, RW != 00 */
 	if ((n & 0xc) == 0x8)
-		return POL_WT;                       /* 0b10RW */
-	return POL_WB;                               /* 0b11RW */
+		return POL_WT; /* 0b10RW */
+	return POL_WB;	       /* 0b11RW */
 }
 
 static enum pmsa_memtype decode_attr(uint64_t mair, unsigned int attrindx)
@@ -254,11 +251,11 @@ static enum pmsa_memtype decode_attr(uint64_t mair, unsigned int attrindx)
 	return po == POL_WT ? PMSA_MT_NORMAL_WT : PMSA_MT_NORMAL_WB;
 }
 
-struct pmsa_result pmsa_access(const struct pmsa_model *m, uint64_t addr,
-			       enum pmsa_access kind, bool priv)
+struct pmsa_result pmsa_access(const struct pmsa_model *m, uint64_t addr, enum pmsa_access kind,
+			       bool priv)
 {
 	const struct pmsa_layout *l = layout_of(m);
-	struct pmsa_result r = { PMSA_FAULT_NO_REGION, -1, PMSA_MT_OTHER, 0 };
+	struct pmsa_result r = {PMSA_FAULT_NO_REGION, -1, PMSA_MT_OTHER, 0};
 	unsigned int nr = region_nr(m), i, hits = 0, hit = 0, ap;
 	uint64_t rbar;
 	bool ok;
@@ -296,8 +293,8 @@ struct pmsa_result pmsa_access(const struct pmsa_model *m, uint64_t addr,
 	return r;
 }
 
-bool pmsa_region_bounds(const struct pmsa_model *m, unsigned int idx,
-			uint64_t *base, uint64_t *limit_incl)
+bool pmsa_region_bounds(const struct pmsa_model *m, unsigned int idx, uint64_t *base,
+			uint64_t *limit_incl)
 {
 	if (idx >= region_nr(m) || !region_enabled(m, idx))
 		return false;

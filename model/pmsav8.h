@@ -20,7 +20,7 @@
 enum pmsa_flavour {
 	PMSA_V8R_AARCH64 = 0, /* PRBAR_EL2/PRLAR_EL2, 64-byte granule, 48-bit PA, XN[1] */
 	PMSA_V8R_AARCH32 = 1, /* HPRBAR/HPRLAR, 64-byte granule, 32-bit */
-	PMSA_V8M = 2,         /* RBAR/RLAR, 32-byte granule, 32-bit */
+	PMSA_V8M = 2,	      /* RBAR/RLAR, 32-byte granule, 32-bit */
 };
 
 enum pmsa_access {
@@ -32,8 +32,8 @@ enum pmsa_access {
 enum pmsa_fault {
 	PMSA_OK = 0,
 	PMSA_FAULT_NO_REGION = 1, /* no enabled region matches (and no background) */
-	PMSA_FAULT_PERM = 2,      /* the one region matched refuses the access */
-	PMSA_FAULT_MULTI = 3,     /* two or more enabled regions match */
+	PMSA_FAULT_PERM = 2,	  /* the one region matched refuses the access */
+	PMSA_FAULT_MULTI = 3,	  /* two or more enabled regions match */
 };
 
 /* Memory types as the model decodes them from MAIR. */
@@ -50,9 +50,9 @@ enum pmsa_memtype {
 
 struct pmsa_result {
 	enum pmsa_fault fault;
-	int region;               /* region hit (PMSA_OK, PMSA_FAULT_PERM), else -1 */
-	enum pmsa_memtype mtype;  /* memory type of the region hit */
-	unsigned int sh;          /* its SH field */
+	int region;		 /* region hit (PMSA_OK, PMSA_FAULT_PERM), else -1 */
+	enum pmsa_memtype mtype; /* memory type of the region hit */
+	unsigned int sh;	 /* its SH field */
 };
 
 struct pmsa_model {
@@ -65,11 +65,11 @@ struct pmsa_model {
 	bool background;
 
 	/* Watchers. */
-	unsigned long writes;        /* register writes (each RBAR and RLAR counts one) */
-	unsigned long syncs;         /* barriers */
-	unsigned long unsynced;      /* writes since the last barrier */
+	unsigned long writes;	      /* register writes (each RBAR and RLAR counts one) */
+	unsigned long syncs;	      /* barriers */
+	unsigned long unsynced;	      /* writes since the last barrier */
 	unsigned long overlap_events; /* writes after which two enabled regions overlapped */
-	unsigned long bad_writes;    /* writes to an index >= nregions */
+	unsigned long bad_writes;     /* writes to an index >= nregions */
 };
 
 /* pmsa_init() - all regions disabled, MAIR 0, no background, counters 0. */
@@ -82,8 +82,7 @@ void pmsa_init(struct pmsa_model *m, enum pmsa_flavour f, unsigned int nregions)
  * regions overlap and counts an overlap_event if so. An index >= nregions
  * counts a bad_write and changes nothing.
  */
-void pmsa_write_region(struct pmsa_model *m, unsigned int idx, uint64_t rbar,
-		       uint64_t rlar);
+void pmsa_write_region(struct pmsa_model *m, unsigned int idx, uint64_t rbar, uint64_t rlar);
 
 /* pmsa_write_mair() - program MAIR (byte i describes AttrIndx i). */
 void pmsa_write_mair(struct pmsa_model *m, uint64_t mair);
@@ -98,12 +97,12 @@ void pmsa_sync(struct pmsa_model *m);
  * Permissions: AP[2:1] (00 RW priv, 01 RW any, 10 RO priv, 11 RO any);
  * execute needs XN clear (v8-R AArch64 EL2: XN[1] clear) and read access.
  */
-struct pmsa_result pmsa_access(const struct pmsa_model *m, uint64_t addr,
-			       enum pmsa_access kind, bool priv);
+struct pmsa_result pmsa_access(const struct pmsa_model *m, uint64_t addr, enum pmsa_access kind,
+			       bool priv);
 
 /* pmsa_region_bounds() - decoded [base, limit] (inclusive) of region @idx; false if disabled. */
-bool pmsa_region_bounds(const struct pmsa_model *m, unsigned int idx,
-			uint64_t *base, uint64_t *limit_incl);
+bool pmsa_region_bounds(const struct pmsa_model *m, unsigned int idx, uint64_t *base,
+			uint64_t *limit_incl);
 
 /* pmsa_enabled_count() - enabled regions. */
 unsigned int pmsa_enabled_count(const struct pmsa_model *m);

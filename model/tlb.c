@@ -411,7 +411,8 @@ void tlbm_tlbi_range(struct tlbm *t, int regime, uint16_t asid_or_vmid, const st
 
 			/* as by VA, global entries match any ASID */
 			if (meets(e->va, e->size, r) && (!r->ttl || r->ttl == e->level) &&
-			    (id_ok || (regime == VMSA_S1_EL10 && !e->ng)))
+			    (id_ok ||
+			     ((regime == VMSA_S1_EL10 || regime == VMSA_S1_EL20) && !e->ng)))
 				e->flags |= TLBM_E_DYING;
 		}
 		for (i = 0; i < t->nwalk && !leaf_only && id_ok; i++)
@@ -438,7 +439,7 @@ void tlbm_tlbi_all(struct tlbm *t, int regime, uint16_t asid_or_vmid)
 	    (regime == VMSA_S1_EL2 || regime == VMSA_S1_EL3 || asid_or_vmid == t->id)) {
 		for (i = 0; i < t->nleaf; i++)
 			/* TLBI ASIDE1 leaves global entries alone */
-			if (regime != VMSA_S1_EL10 || t->leaf[i].ng)
+			if ((regime != VMSA_S1_EL10 && regime != VMSA_S1_EL20) || t->leaf[i].ng)
 				t->leaf[i].flags |= TLBM_E_DYING;
 		for (i = 0; i < t->nwalk; i++)
 			t->walk[i].flags |= TLBM_E_DYING;
@@ -451,7 +452,7 @@ void tlbm_tlbi_vmalle1(struct tlbm *t)
 	unsigned int i;
 
 	check_all(t);
-	if (t->cfg.regime == VMSA_S1_EL10) {
+	if (t->cfg.regime == VMSA_S1_EL10 || t->cfg.regime == VMSA_S1_EL20) {
 		for (i = 0; i < t->nleaf; i++)
 			t->leaf[i].flags |= TLBM_E_DYING;
 		for (i = 0; i < t->nwalk; i++)

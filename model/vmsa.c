@@ -90,7 +90,7 @@ static bool cfg_ok(const struct vmsa_cfg *cfg)
 	     cfg->ia_bits - vmsa_level_shift(root_level_of(cfg)) !=
 		     9u + (unsigned int)__builtin_ctz(cfg->concat)))
 		return false; /* concatenation: stage 2, and exactly the tables the size needs */
-	return cfg->regime >= VMSA_S1_EL2 && cfg->regime <= VMSA_S1_EL3 && cfg->ia_bits >= 25 &&
+	return cfg->regime >= VMSA_S1_EL2 && cfg->regime <= VMSA_S1_EL20 && cfg->ia_bits >= 25 &&
 	       cfg->ia_bits <= 48 && oa >= 32 && oa <= 48;
 }
 
@@ -118,7 +118,7 @@ static void gather_hier(const struct vmsa_cfg *cfg, uint64_t desc, struct hier *
 		h->ns |= (desc & T_NS) != 0;
 	h->no_write |= (desc & T_AP1) != 0;
 	h->xn |= (desc & T_XN) != 0;
-	if (cfg->regime == VMSA_S1_EL10) {
+	if (cfg->regime == VMSA_S1_EL10 || cfg->regime == VMSA_S1_EL20) {
 		h->no_user |= (desc & T_AP0) != 0;
 		h->pxn |= (desc & T_PXN) != 0;
 	}
@@ -137,6 +137,7 @@ static void decode_perms(const struct vmsa_cfg *cfg, uint64_t d, const struct hi
 		out->priv_x = !(d & D_XN) && !h->xn;
 		break;
 	case VMSA_S1_EL10:
+	case VMSA_S1_EL20:
 		ro = (d & D_AP2) || h->no_write;
 		user = (d & D_AP1) && !h->no_user;
 		uw = user && !ro;
@@ -193,7 +194,7 @@ static void decode_leaf(const struct vmsa_cfg *cfg, uint64_t va, uint64_t d, uns
 	else
 		out->mem = (uint8_t)(cfg->mair >> (8 * ((d >> D_ATTR_SHIFT) & 7)));
 	out->sh = (uint8_t)((d >> D_SH_SHIFT) & 3);
-	out->ng = cfg->regime == VMSA_S1_EL10 && (d & D_NG);
+	out->ng = (cfg->regime == VMSA_S1_EL10 || cfg->regime == VMSA_S1_EL20) && (d & D_NG);
 	out->ns = secure_s1(cfg) && ((d & D_NS) || h->ns);
 	out->sw = (uint8_t)((d >> D_SW_SHIFT) & 0xf);
 	decode_perms(cfg, d, h, out);

@@ -37,6 +37,7 @@ enum vmsa_regime {
 	VMSA_S1_EL10 = 1, /* stage 1, EL1&0: EL1 and EL0 permissions, nG */
 	VMSA_S2 = 2,	  /* stage 2: S2AP, MemAttr, XN */
 	VMSA_S1_EL3 = 3,  /* stage 1, EL3: the EL2 format, Secure (NS, NSTable) */
+	VMSA_S1_EL20 = 4, /* stage 1, EL2&0 (VHE): the EL1&0 format and ASIDs, at EL2 */
 };
 
 /*

@@ -122,7 +122,8 @@ static const char *const ev_names[AM_EV_COUNT] = {
 };
 
 static const char *const level_names[] = {"err", "warn", "info", "debug"};
-static const char *const regime_long[] = {"stage 1 EL2", "stage 1 EL1&0", "stage 2", "stage 1 EL3"};
+static const char *const regime_long[AM_PT_REGIME_COUNT] = {
+	"stage 1 EL2", "stage 1 EL1&0", "stage 2", "stage 1 EL3", "stage 1 EL2&0 (VHE)"};
 static const char *const flavour_names[] = {"v8r-aarch64", "v8r-aarch32", "v8m"};
 static const char *const flavour_long[] = {"Armv8-R AArch64 (PRBAR/PRLAR_EL2)",
 					   "Armv8-R AArch32 (HPRBAR/HPRLAR)",
@@ -317,6 +318,7 @@ static const char *tlbi_name(unsigned int regime, bool leaf, bool range)
 		{{"vae1is", "rvae1is"}, {"vale1is", "rvale1is"}},
 		{{"ipas2e1is", "ripas2e1is"}, {"ipas2le1is", "ripas2le1is"}},
 		{{"vae3is", "rvae3is"}, {"vale3is", "rvale3is"}},
+		{{"vae2is", "rvae2is"}, {"vale2is", "rvale2is"}}, /* with E2H: and the ASID */
 	};
 
 	return n[regime < AM_PT_REGIME_COUNT ? regime : 2][leaf][range];
@@ -324,7 +326,7 @@ static const char *tlbi_name(unsigned int regime, bool leaf, bool range)
 
 static void tlbi_scope(const struct am_pt_flush *f)
 {
-	if (f->regime == AM_PT_S1_EL10)
+	if ((f->regime == AM_PT_S1_EL10 || f->regime == AM_PT_S1_EL20))
 		out(" asid=%u", f->asid);
 	else if (f->regime == AM_PT_S2)
 		out(" vmid=%u", f->vmid);
@@ -333,7 +335,7 @@ static void tlbi_scope(const struct am_pt_flush *f)
 /* One invalidation as the aarch64 backend issues it (arch/aarch64/pt_ops.c). */
 static void show_inval(const struct am_pt_flush *f, const struct am_pt_inval *v, bool shown)
 {
-	uint16_t asid = f->regime == AM_PT_S1_EL10 ? f->asid : 0;
+	uint16_t asid = (f->regime == AM_PT_S1_EL10 || f->regime == AM_PT_S1_EL20) ? f->asid : 0;
 	uint64_t addr = am_va_val(v->addr), left = v->pages, op;
 	const char *what = f->regime == AM_PT_S2 ? "ipa" : "va";
 	bool range;
@@ -369,7 +371,7 @@ static void show_inval(const struct am_pt_flush *f, const struct am_pt_inval *v,
 static void show_flush(const struct am_pt_flush *f)
 {
 	static const char *const all[AM_PT_REGIME_COUNT] = {"alle2is", "vmalle1is", "vmalls12e1is",
-							    "alle3is"};
+							    "alle3is", "alle2is"};
 
 	switch (f->kind) {
 	case AM_PT_FLUSH_PUBLISH:
@@ -878,18 +880,19 @@ static void sync_totals_pt(enum target t)
 
 static void cmd_regime(void)
 {
-	static const char *const names[] = {"s1-el2", "s1-el1", "s2", "s1-el3"};
+	static const char *const names[AM_PT_REGIME_COUNT] = {"s1-el2", "s1-el1", "s2", "s1-el3",
+							      "s1-el20"};
 	struct am_pt_config cfg = {0};
 	uint64_t v, pool = 1024;
 	unsigned int r;
 	int rc;
 
 	if (G.ntok < 2)
-		bad("regime: which one: s1-el2, s1-el1, s2 or s1-el3");
+		bad("regime: which one: s1-el2, s1-el1, s2, s1-el3 or s1-el20");
 	for (r = 0; r < AM_PT_REGIME_COUNT && strcmp(G.tok[1], names[r]); r++)
 		;
 	if (r == AM_PT_REGIME_COUNT)
-		bad("regime: '%s' is none of s1-el2 s1-el1 s2 s1-el3", G.tok[1]);
+		bad("regime: '%s' is none of s1-el2 s1-el1 s2 s1-el3 s1-el20", G.tok[1]);
 	cfg.regime = (enum am_pt_regime)r;
 	cfg.ia_bits = 39;
 	cfg.oa_bits = 40;

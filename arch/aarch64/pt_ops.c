@@ -31,6 +31,7 @@ static void tlbi_one(unsigned int regime, bool leaf, uint64_t op)
 {
 	switch (regime) {
 	case AM_PT_S1_EL2:
+	case AM_PT_S1_EL20: /* with E2H: by VA and the operand's ASID */
 		if (leaf)
 			TLBI_SYS(4, 3, 5, op); /* VALE2IS */
 		else
@@ -62,6 +63,7 @@ static void tlbi_range(unsigned int regime, bool leaf, uint64_t op)
 {
 	switch (regime) {
 	case AM_PT_S1_EL2:
+	case AM_PT_S1_EL20:
 		if (leaf)
 			TLBI_SYS(4, 2, 5, op); /* RVALE2IS */
 		else
@@ -95,7 +97,7 @@ static void tlbi_all(unsigned int regime)
 	 * table may hold mappings without nG. Stage 2: VMALLS12E1IS drops the
 	 * VMID's stage 1 and stage 2 entries, no VMALLE1IS needed after.
 	 */
-	if (regime == AM_PT_S1_EL2)
+	if (regime == AM_PT_S1_EL2 || regime == AM_PT_S1_EL20) /* EL2&0: every ASID */
 		__asm__ volatile("tlbi alle2is" : : : "memory");
 	else if (regime == AM_PT_S1_EL10)
 		__asm__ volatile("tlbi vmalle1is" : : : "memory");
@@ -109,7 +111,7 @@ static void tlbi_all(unsigned int regime)
 static void inval(struct am_aarch64_pt_ctx *c, const struct am_pt_flush *f,
 		  const struct am_pt_inval *v)
 {
-	uint16_t asid = f->regime == AM_PT_S1_EL10 ? f->asid : 0;
+	uint16_t asid = f->regime == AM_PT_S1_EL10 || f->regime == AM_PT_S1_EL20 ? f->asid : 0;
 	uint64_t addr = am_va_val(v->addr), left = v->pages, op;
 	bool range;
 

@@ -260,7 +260,7 @@ static void record(struct am_host_pt *h, const struct am_host_pt_tlbi *r)
 static void host_range(struct am_host_pt *h, const struct am_pt_flush *f,
 		       const struct am_pt_inval *v)
 {
-	uint16_t asid = f->regime == AM_PT_S1_EL10 ? f->asid : 0;
+	uint16_t asid = (f->regime == AM_PT_S1_EL10 || f->regime == AM_PT_S1_EL20) ? f->asid : 0;
 	uint64_t addr = am_va_val(v->addr), left = v->pages, op;
 	bool range;
 
@@ -285,14 +285,14 @@ static void host_range(struct am_host_pt *h, const struct am_pt_flush *f,
 			uint16_t id = f->regime == AM_PT_S2 ? f->vmid : 0;
 
 			if (!range) {
-				if (f->regime == AM_PT_S1_EL10)
+				if ((f->regime == AM_PT_S1_EL10 || f->regime == AM_PT_S1_EL20))
 					id = (uint16_t)(op >> 48);
 				tlbm_tlbi_va(&h->tlb, f->regime, id,
 					     (op & 0x00000fffffffffffull) << 12, v->leaf != 0);
 			} else if (!tlbm_range_decode(op, &d)) {
 				h->bad_ranges++;
 			} else {
-				if (f->regime == AM_PT_S1_EL10)
+				if ((f->regime == AM_PT_S1_EL10 || f->regime == AM_PT_S1_EL20))
 					id = d.asid;
 				tlbm_tlbi_range(&h->tlb, f->regime, id, &d, v->leaf != 0);
 			}
@@ -305,7 +305,9 @@ static void host_range(struct am_host_pt *h, const struct am_pt_flush *f,
 static void host_flush(void *ctx, const struct am_pt_flush *f)
 {
 	struct am_host_pt *h = ctx;
-	uint16_t id = f->regime == AM_PT_S1_EL10 ? f->asid : f->regime == AM_PT_S2 ? f->vmid : 0;
+	uint16_t id = (f->regime == AM_PT_S1_EL10 || f->regime == AM_PT_S1_EL20) ? f->asid
+		      : f->regime == AM_PT_S2					 ? f->vmid
+										 : 0;
 	struct am_host_pt_tlbi r = {.regime = f->regime, .asid = f->asid, .vmid = f->vmid};
 
 	h->flushes++;
@@ -324,7 +326,7 @@ static void host_flush(void *ctx, const struct am_pt_flush *f)
 		return;
 	if (f->kind == AM_PT_FLUSH_ALL) {
 		record(h, &r);
-		if (h->tlb_on && f->regime == AM_PT_S1_EL10)
+		if (h->tlb_on && (f->regime == AM_PT_S1_EL10 || f->regime == AM_PT_S1_EL20))
 			tlbm_tlbi_vmalle1(&h->tlb); /* what pt.h asks for EL1&0 */
 		else if (h->tlb_on)
 			tlbm_tlbi_all(&h->tlb, f->regime, id);

@@ -15,8 +15,8 @@
  * where they return an error.
  *
  * Translation regimes (src/pt/): AM_CONFIG_PT_S1_EL2, AM_CONFIG_PT_S1_EL10,
- * AM_CONFIG_PT_S2, AM_CONFIG_PT_S1_EL3. None defined: every regime. Any defined: those only. A
- * regime not built is refused by am_pt_init() with AM_ENOTSUP (one record
+ * AM_CONFIG_PT_S2, AM_CONFIG_PT_S1_EL3, AM_CONFIG_PT_S1_EL20. None defined: every regime. Any
+ * defined: those only. A regime not built is refused by am_pt_init() with AM_ENOTSUP (one record
  * with the reason, nothing allocated), and by am_pt_desc_encode() /
  * am_pt_desc_decode() with AM_ENOTSUP. The P2M needs stage 2.
  *
@@ -57,7 +57,8 @@
 	(AM_MPU_BUILT_V8R_AARCH64 << 0 | AM_MPU_BUILT_V8R_AARCH32 << 1 | AM_MPU_BUILT_V8M << 2)
 
 #if !defined(AM_CONFIG_PT_S1_EL2) && !defined(AM_CONFIG_PT_S1_EL10) && \
-	!defined(AM_CONFIG_PT_S2) && !defined(AM_CONFIG_PT_S1_EL3)
+	!defined(AM_CONFIG_PT_S2) && !defined(AM_CONFIG_PT_S1_EL3) &&  \
+	!defined(AM_CONFIG_PT_S1_EL20)
 /** 1 when the stage 1 EL2 regime is built, else 0. */
 #define AM_PT_BUILT_S1_EL2 1
 /** 1 when the stage 1 EL1&0 regime is built, else 0. */
@@ -66,6 +67,8 @@
 #define AM_PT_BUILT_S2 1
 /** 1 when the stage 1 EL3 regime is built, else 0. */
 #define AM_PT_BUILT_S1_EL3 1
+/** 1 when the stage 1 EL2&0 (VHE) regime is built, else 0. */
+#define AM_PT_BUILT_S1_EL20 1
 #else
 #ifdef AM_CONFIG_PT_S1_EL2
 #define AM_PT_BUILT_S1_EL2 1
@@ -87,11 +90,16 @@
 #else
 #define AM_PT_BUILT_S1_EL3 0
 #endif
+#ifdef AM_CONFIG_PT_S1_EL20
+#define AM_PT_BUILT_S1_EL20 1
+#else
+#define AM_PT_BUILT_S1_EL20 0
+#endif
 #endif
 
 /** Bit r set: enum am_pt_regime r is built. */
 #define AM_PT_BUILT_MASK                                                            \
 	(AM_PT_BUILT_S1_EL2 << 0 | AM_PT_BUILT_S1_EL10 << 1 | AM_PT_BUILT_S2 << 2 | \
-	 AM_PT_BUILT_S1_EL3 << 3)
+	 AM_PT_BUILT_S1_EL3 << 3 | AM_PT_BUILT_S1_EL20 << 4)
 
 #endif

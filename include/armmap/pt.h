@@ -57,6 +57,11 @@ enum am_pt_regime {
 	 * (#AM_PT_F_NS)
 	 */
 	AM_PT_S1_EL3 = 3,
+	/**
+	 * stage 1, EL2&0 (VHE: HCR_EL2.E2H = 1): the EL1&0 descriptor format
+	 * (user / privileged permissions, PXN, UXN, nG) at EL2, with ASIDs
+	 */
+	AM_PT_S1_EL20 = 4,
 	AM_PT_REGIME_COUNT /**< the number of regimes */
 };
 
@@ -289,7 +294,7 @@ struct am_pt_config {
 	unsigned int granule;	  /**< 0 or 4096; 16 and 64 KiB: AM_ENOTSUP for now */
 	unsigned int ia_bits;	  /**< input address bits, 25..48 (root level 0 above 39) */
 	unsigned int oa_bits;	  /**< output address bits, 32..48; 0 means 48 */
-	uint16_t asid;		  /**< stage 1 EL1&0; 8-bit ASIDs (TCR.AS = 0): 0..255 */
+	uint16_t asid;		  /**< stage 1 EL1&0, EL2&0; 8-bit ASIDs (TCR.AS = 0): 0..255 */
 	uint16_t vmid;		  /**< stage 2; 8-bit VMIDs (VTCR.VS = 0): 0..255 */
 	/**
 	 * Stage 1 EL2 or EL1&0 of the Secure state (Secure EL2, Secure EL1&0),
@@ -364,7 +369,7 @@ struct am_pt {
  */
 #define AM_PT_F_BLOCK 0x01u  /**< blocks (1 GiB, 2 MiB) where alignment allows */
 #define AM_PT_F_CONTIG 0x02u /**< the contiguous hint on aligned runs of 16 */
-#define AM_PT_F_NG 0x04u     /**< not global (stage 1 EL1&0 only) */
+#define AM_PT_F_NG 0x04u     /**< not global (stage 1 EL1&0 and EL2&0 only) */
 /**
  * Descriptors written invalid (bit 0 clear) but complete: attributes, OA and
  * software bits kept for a later am_pt_modify() to make valid.

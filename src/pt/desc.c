@@ -108,7 +108,8 @@ const uint8_t pt_perm_bits[AM_PT_REGIME_COUNT][AM_PERM_MASK + 1] = {
 	[AM_PT_S1_EL2] = PERM_ROW(EL2_PERM_P),
 	[AM_PT_S1_EL10] = PERM_ROW(EL10_PERM_P),
 	[AM_PT_S2] = PERM_ROW(S2_PERM_P),
-	[AM_PT_S1_EL3] = PERM_ROW(EL2_PERM_P), /* the EL2 format: one privilege level */
+	[AM_PT_S1_EL3] = PERM_ROW(EL2_PERM_P),	 /* the EL2 format: one privilege level */
+	[AM_PT_S1_EL20] = PERM_ROW(EL10_PERM_P), /* the EL1&0 format at EL2 (VHE) */
 };
 
 /*
@@ -129,10 +130,9 @@ const uint8_t pt_perm_bits[AM_PT_REGIME_COUNT][AM_PERM_MASK + 1] = {
 	 (B_(i, 0) ? AM_PERM_USER | (!B_(i, 2) && !B_(i, 3) && B_(i, 1) ? AM_PERM_X : 0) \
 		   : (!B_(i, 2) ? AM_PERM_X : 0)))
 const uint8_t pt_perm_of[AM_PT_REGIME_COUNT][16] = {
-	[AM_PT_S1_EL2] = PERM_ROW(EL2_PERM_OF),
-	[AM_PT_S1_EL10] = PERM_ROW(EL10_PERM_OF),
-	[AM_PT_S2] = PERM_ROW(S2_PERM_OF),
-	[AM_PT_S1_EL3] = PERM_ROW(EL2_PERM_OF),
+	[AM_PT_S1_EL2] = PERM_ROW(EL2_PERM_OF),	  [AM_PT_S1_EL10] = PERM_ROW(EL10_PERM_OF),
+	[AM_PT_S2] = PERM_ROW(S2_PERM_OF),	  [AM_PT_S1_EL3] = PERM_ROW(EL2_PERM_OF),
+	[AM_PT_S1_EL20] = PERM_ROW(EL10_PERM_OF),
 };
 
 /* The memory type of a leaf, or AM_ENOTSUP. */

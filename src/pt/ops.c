@@ -1087,8 +1087,9 @@ static PT_COLD int map_refusal(struct am_pt *pt, uint64_t va, uint64_t pa, uint6
 		rc = bad_arg(pt, "map: NULL attributes", 0, 0);
 	else if (flags & ~AM_PT_F_MASK)
 		rc = bad_arg(pt, "map: unknown flags", flags, 0);
-	else if ((flags & AM_PT_F_NG) && pt->regime != AM_PT_S1_EL10)
-		rc = bad_arg(pt, "map: AM_PT_F_NG outside stage 1 EL1&0", flags, pt->regime);
+	else if ((flags & AM_PT_F_NG) && !IS_EL10(pt->regime))
+		rc = bad_arg(pt, "map: AM_PT_F_NG outside stage 1 EL1&0 and EL2&0", flags,
+			     pt->regime);
 	else if ((flags & AM_PT_F_NS) && !pt->secure)
 		rc = bad_arg(pt, "map: AM_PT_F_NS outside a Secure stage-1 regime", flags,
 			     pt->regime);
@@ -1110,8 +1111,7 @@ int am_pt_map(struct am_pt *pt, am_vaddr_t v, am_paddr_t p, uint64_t size,
 	if (!pt_ready(pt))
 		return AM_EINVAL;
 	pt_lock(pt);
-	if (!attr || (flags & ~AM_PT_F_MASK) ||
-	    ((flags & AM_PT_F_NG) && pt->regime != AM_PT_S1_EL10) ||
+	if (!attr || (flags & ~AM_PT_F_MASK) || ((flags & AM_PT_F_NG) && !IS_EL10(pt->regime)) ||
 	    ((flags & AM_PT_F_NS) && !pt->secure) || !range_ok(pt, va, size) ||
 	    !out_ok(pt, pa, size))
 		rc = map_refusal(pt, va, pa, size, attr, flags);
@@ -1340,7 +1340,7 @@ static int check_config(const struct am_pt_config *cfg, const struct am_pt_ops *
 	if ((unsigned int)cfg->regime >= AM_PT_REGIME_COUNT)
 		return am_init_refuse(env, ctx, AM_EINVAL, "pt init: unknown regime",
 				      (unsigned int)cfg->regime, 0, 0);
-#if AM_PT_BUILT_MASK != 15
+#if AM_PT_BUILT_MASK != 31
 	if (!((AM_PT_BUILT_MASK >> cfg->regime) & 1))
 		return am_init_refuse(env, ctx, AM_ENOTSUP,
 				      "pt init: regime not built (AM_CONFIG_PT_*)",

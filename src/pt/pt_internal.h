@@ -101,7 +101,10 @@
  * table of a regime not built is never made (am_pt_init() refuses it).
  */
 #define IS_S2(r) (AM_PT_BUILT_S2 && (AM_PT_BUILT_MASK == 4 || (r) == AM_PT_S2))
-#define IS_EL10(r) (AM_PT_BUILT_S1_EL10 && (AM_PT_BUILT_MASK == 2 || (r) == AM_PT_S1_EL10))
+/* The EL1&0 descriptor format: stage 1 EL1&0, and EL2&0 (VHE) */
+#define IS_EL10(r)                                                                   \
+	((AM_PT_BUILT_S1_EL10 && (AM_PT_BUILT_MASK == 2 || (r) == AM_PT_S1_EL10)) || \
+	 (AM_PT_BUILT_S1_EL20 && (AM_PT_BUILT_MASK == 16 || (r) == AM_PT_S1_EL20)))
 #define PT_BUILT(r) ((AM_PT_BUILT_MASK >> (unsigned int)(r)) & 1u)
 
 #define PT_LOG(pt, lvl, ev, msg, a, b, c) \
@@ -691,11 +694,11 @@ static PT_HOT am_pte_t *pt_lookup_(struct am_pt *pt, uint64_t va, unsigned int l
 	if (tbls)
 		tbls[pt->root_level] = t;
 
-	/*
-	 * Unrolled from the root level: a constant shift at each level. The
-	 * root's index takes no mask (va < ia_end: it fits, and a concatenated
-	 * root has more than PT_ENTRIES entries); the levels below do.
-	 */
+		/*
+		 * Unrolled from the root level: a constant shift at each level. The
+		 * root's index takes no mask (va < ia_end: it fits, and a concatenated
+		 * root has more than PT_ENTRIES entries); the levels below do.
+		 */
 #define PT_STEP(l, mask)                                                    \
 	p = &t[(va >> am_pt_level_shift(l)) & (mask)];                      \
 	if (level == (l))                                                   \

@@ -62,7 +62,7 @@ uint64_t am_pt_ttbr(const struct am_pt *pt)
 	if (!pt_ready(pt))
 		return 0;
 	ttbr = am_pa_val(pt->root_pa) & AM_PTE_OA_MASK;
-	if (pt->regime == AM_PT_S1_EL10)
+	if (pt->regime == AM_PT_S1_EL10 || pt->regime == AM_PT_S1_EL20)
 		ttbr |= (uint64_t)pt->asid << TTBR_ID_SHIFT;
 	else if (pt->regime == AM_PT_S2)
 		ttbr |= (uint64_t)pt->vmid << TTBR_ID_SHIFT;
@@ -85,8 +85,9 @@ uint64_t am_pt_tcr(const struct am_pt *pt)
 	case AM_PT_S1_EL3: /* TCR_EL3: the layout of TCR_EL2 without E2H */
 		return tcr | pa_size(pt) << TCR_EL2_PS_SHIFT | TCR_EL2_RES1;
 #endif
-#if AM_PT_BUILT_S1_EL10
+#if AM_PT_BUILT_S1_EL10 || AM_PT_BUILT_S1_EL20
 	case AM_PT_S1_EL10:
+	case AM_PT_S1_EL20: /* TCR_EL2 with E2H = 1: the layout of TCR_EL1 */
 		/* TTBR1 walks disabled; T1SZ and TG1 given valid values all the same */
 		return tcr | t0sz(pt) << TCR_EL1_T1SZ_SHIFT | TCR_EL1_EPD1 | TCR_EL1_TG1_4K |
 		       pa_size(pt) << TCR_EL1_IPS_SHIFT;

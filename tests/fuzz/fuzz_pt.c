@@ -394,7 +394,8 @@ static const struct am_attr *dec_attr(const struct st *s, const struct rec *r, s
 	*buf = good_attr[r->attr & 7];
 	if ((r->attr >> 3) == 30)
 		buf->perm ^= r->raw & AM_PERM_MASK; /* a permission flipped */
-	else if ((r->attr & 0x40) && s->cfg.regime == AM_PT_S1_EL10 &&
+	else if ((r->attr & 0x40) &&
+		 (s->cfg.regime == AM_PT_S1_EL10 || s->cfg.regime == AM_PT_S1_EL20) &&
 		 !(buf->perm & AM_PERM_W && buf->perm & AM_PERM_X))
 		buf->perm |= AM_PERM_USER;
 	return buf;
@@ -404,7 +405,9 @@ static unsigned int dec_flags(const struct st *s, const struct rec *r)
 {
 	unsigned int fl = (r->flags & 0x03u) | AM_PT_F_SW(r->flags >> 4);
 
-	if ((r->flags & 0x04) && (s->cfg.regime == AM_PT_S1_EL10 || (r->raw & 0xf0) == 0xf0))
+	if ((r->flags & 0x04) &&
+	    ((s->cfg.regime == AM_PT_S1_EL10 || s->cfg.regime == AM_PT_S1_EL20) ||
+	     (r->raw & 0xf0) == 0xf0))
 		fl |= AM_PT_F_NG; /* off stage 1 EL1&0: refused */
 	if ((r->flags & 0x08) && (r->raw & 0x08))
 		fl |= AM_PT_F_PARKED;
@@ -450,7 +453,8 @@ static unsigned int attr_errs(const struct st *s, const struct am_attr *a)
 		e |= FZ_EPERM;
 	if (s->cfg.regime != AM_PT_S2 && !(a->perm & AM_PERM_R))
 		e |= FZ_ENOTSUP;
-	if ((a->perm & AM_PERM_USER) && s->cfg.regime != AM_PT_S1_EL10)
+	if ((a->perm & AM_PERM_USER) &&
+	    !(s->cfg.regime == AM_PT_S1_EL10 || s->cfg.regime == AM_PT_S1_EL20))
 		e |= FZ_ENOTSUP;
 	if (s->cfg.regime != AM_PT_S2 && idx && idx[a->mtype] == AM_PT_NO_ATTRIDX)
 		e |= FZ_ENOTSUP;
@@ -494,7 +498,8 @@ static bool check_va(struct st *s, uint64_t va)
 	pr = s->cfg.regime == AM_PT_S2 ? !!(p & AM_PERM_R) : 1;
 	pw = !!(p & AM_PERM_W);
 	px = !!(p & AM_PERM_X);
-	ur = s->cfg.regime == AM_PT_S1_EL10 && (p & AM_PERM_USER);
+	ur = (s->cfg.regime == AM_PT_S1_EL10 || s->cfg.regime == AM_PT_S1_EL20) &&
+	     (p & AM_PERM_USER);
 	uw = ur && pw;
 	ux = ur && px;
 	want_mem = s->cfg.regime == AM_PT_S2 ? memattr_of[e->attr.mtype] : mair_of[e->attr.mtype];
@@ -804,7 +809,9 @@ static unsigned int expect_map(struct st *s, uint64_t va, uint64_t pa, uint64_t 
 		e |= FZ_EINVAL;
 	else
 		e |= attr_errs(s, a);
-	if ((fl & ~AM_PT_F_MASK) || ((fl & AM_PT_F_NG) && s->cfg.regime != AM_PT_S1_EL10) ||
+	if ((fl & ~AM_PT_F_MASK) ||
+	    ((fl & AM_PT_F_NG) &&
+	     !(s->cfg.regime == AM_PT_S1_EL10 || s->cfg.regime == AM_PT_S1_EL20)) ||
 	    ((fl & AM_PT_F_NS) && !s->pt.secure))
 		e |= FZ_EINVAL;
 	if (range_ok(va, size, s->ia_end) && ext_any(s, va, va + size))

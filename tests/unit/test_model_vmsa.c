@@ -450,7 +450,7 @@ static void test_small_ia_root_level2(void **state)
 	c = cfg_of(VMSA_S1_EL2, 24, 48);
 	walk(&c, 0, &r);
 	assert_int_equal(r.fault, VMSA_F_BAD_CFG);
-	c = cfg_of(4, 48, 48); /* no regime 4 */
+	c = cfg_of(VMSA_S1_EL20 + 1, 48, 48); /* no such regime */
 	walk(&c, 0, &r);
 	assert_int_equal(r.fault, VMSA_F_BAD_CFG);
 }
@@ -567,6 +567,33 @@ static void test_el3_and_ns(void **state)
 	assert_int_equal(r.res_bits, 0);
 	walk(&c, 0x10, &r);
 	assert_int_equal(r.ns, 0);
+}
+
+/* Stage 1 EL2&0 (VHE) walks as EL1&0 does: EL0 and EL2 permissions, nG. */
+static void test_el20_as_el10(void **state)
+{
+	struct vmsa_cfg c10 = cfg_of(VMSA_S1_EL10, 48, 48), c20 = cfg_of(VMSA_S1_EL20, 48, 48);
+	struct vmsa_result a, b;
+
+	(void)state;
+	build48();
+	/* RW at both levels, not global; RO privileged only */
+	put(3, 0, PG(0x90000000ull) | D_AF | D_SH(3) | D_AP(1) | D_NG | D_PXN | D_XN);
+	put(3, 1, PG(0x90001000ull) | D_AF | D_SH(3) | D_AP(2) | D_XN);
+	for (uint64_t va = 0; va < 0x2000; va += 0x1000) {
+		walk(&c10, va, &a);
+		walk(&c20, va, &b);
+		assert_int_equal(b.fault, VMSA_OK);
+		assert_int_equal(b.res_bits, 0);
+		assert_true(a.priv_r == b.priv_r && a.priv_w == b.priv_w && a.priv_x == b.priv_x &&
+			    a.user_r == b.user_r && a.user_w == b.user_w && a.user_x == b.user_x &&
+			    a.ng == b.ng);
+	}
+	vmsa_access(&c20, mem_read, NULL, 0x10, VMSA_ACC_W | VMSA_ACC_USER, &b);
+	assert_int_equal(b.fault, VMSA_OK);
+	assert_int_equal(b.ng, 1);
+	vmsa_access(&c20, mem_read, NULL, 0x1010, VMSA_ACC_R | VMSA_ACC_USER, &b);
+	assert_int_equal(b.fault, VMSA_F_PERMISSION);
 }
 
 /* What AP[2:1] gives at EL1 and EL0 (read, write). */
@@ -1682,6 +1709,7 @@ int main(void)
 		cmocka_unit_test(test_el2_permissions),
 		cmocka_unit_test(test_el2_res_bits),
 		cmocka_unit_test(test_el3_and_ns),
+		cmocka_unit_test(test_el20_as_el10),
 		cmocka_unit_test(test_el10_permission_matrix),
 		cmocka_unit_test(test_el10_ng_attrindx_sh),
 		cmocka_unit_test(test_s2_permissions),

@@ -1592,7 +1592,7 @@ static void unmap_2m_pages(enum am_pt_regime r, bool range)
 {
 	struct am_pt *pt;
 	uint64_t va = 0x40000000;
-	unsigned int fl = r == AM_PT_S1_EL10 ? AM_PT_F_NG : 0;
+	unsigned int fl = r == AM_PT_S1_EL10 || r == AM_PT_S1_EL20 ? AM_PT_F_NG : 0;
 
 	RANGE = range;
 	pt = setup(r, 40);
@@ -1612,7 +1612,7 @@ static void unmap_2m_pages(enum am_pt_regime r, bool range)
 		assert_int_equal(H.last_tlbi.addr, va);
 		assert_int_equal(H.last_tlbi.leaf, 0); /* the table went too */
 		assert_int_equal(H.last_tlbi.level, 0);
-		if (r == AM_PT_S1_EL10)
+		if (r == AM_PT_S1_EL10 || r == AM_PT_S1_EL20)
 			assert_int_equal(H.last_tlbi.asid, 5);
 		if (r == AM_PT_S2)
 			assert_int_equal(H.last_tlbi.vmid, 7);

@@ -35,7 +35,10 @@
 #define B_XN (1ull << 54) /* UXN at EL1&0 */
 #define B_SW(s) ((uint64_t)(s) << 55)
 
-static const enum am_pt_regime regimes[] = {AM_PT_S1_EL2, AM_PT_S1_EL10, AM_PT_S2, AM_PT_S1_EL3};
+static const enum am_pt_regime regimes[] = {AM_PT_S1_EL2, AM_PT_S1_EL10, AM_PT_S2, AM_PT_S1_EL3,
+					    AM_PT_S1_EL20};
+/* the EL1&0 descriptor format: EL1&0, and EL2&0 (VHE) */
+#define EL10_FORMAT(r) ((r) == AM_PT_S1_EL10 || (r) == AM_PT_S1_EL20)
 #define NREGIMES (sizeof(regimes) / sizeof(regimes[0]))
 
 static struct am_pt_desc leaf(uint8_t type, am_paddr_t oa, uint8_t perm, uint8_t mtype, uint8_t sh)
@@ -279,13 +282,13 @@ static int expected(enum am_pt_regime r, const struct am_pt_desc *d)
 		return AM_EPERM;
 	if ((p & W) && (p & X) && r != AM_PT_S2) /* stage 2 allows RWX guest RAM */
 		return AM_EPERM;
-	if (d->ng && r != AM_PT_S1_EL10)
+	if (d->ng && !EL10_FORMAT(r))
 		return AM_ENOTSUP;
 	if (d->ns && r == AM_PT_S2)
 		return AM_ENOTSUP;
 	if (r != AM_PT_S2 && !(p & R))
 		return AM_ENOTSUP;
-	if ((p & U) && r != AM_PT_S1_EL10)
+	if ((p & U) && !EL10_FORMAT(r))
 		return AM_ENOTSUP;
 	return 0;
 }
@@ -309,7 +312,7 @@ static void check_common_bits(enum am_pt_regime r, unsigned int level, const str
 		assert_int_equal((pte >> 2) & 7, d->attr.mtype);
 		assert_int_equal(pte & B_NS, d->ns ? B_NS : 0);
 	}
-	if (r != AM_PT_S1_EL10)
+	if (!EL10_FORMAT(r))
 		assert_int_equal(pte & B_PXN, 0);
 	if (r == AM_PT_S1_EL2 || r == AM_PT_S1_EL3)
 		assert_int_equal(pte & B_AP1, B_AP1);
@@ -371,6 +374,12 @@ static void round_trip_el2(void **state)
 {
 	(void)state;
 	round_trip_regime(AM_PT_S1_EL2);
+}
+
+static void round_trip_el20(void **state)
+{
+	(void)state;
+	round_trip_regime(AM_PT_S1_EL20);
 }
 
 static void round_trip_el3(void **state)
@@ -867,6 +876,24 @@ static void regs_el10(void **state)
 }
 
 /* VTCR_EL2: T0SZ, SL0 [7:6], IRGN0, ORGN0, SH0, TG0, PS [18:16], RES1 31 */
+/*
+ * Stage 1 EL2&0 (VHE): the EL1&0 descriptor format (a user page, nG), and
+ * TCR_EL2 with E2H = 1 in the layout of TCR_EL1; TTBR0_EL2 carries the ASID.
+ */
+static void regs_el20(void **state)
+{
+	struct am_pt el20 = table(AM_PT_S1_EL20, 39, 40), el10 = table(AM_PT_S1_EL10, 39, 40);
+	struct am_pt_desc d =
+		leaf(AM_PT_PAGE, am_pa(0x1234000), R | W | U, AM_MT_NORMAL_WB, AM_SH_INNER);
+	(void)state;
+
+	d.ng = 1;
+	assert_int_equal(enc(AM_PT_S1_EL20, 3, &d), enc(AM_PT_S1_EL10, 3, &d));
+	assert_int_equal(am_pt_tcr(&el20), am_pt_tcr(&el10));
+	assert_int_equal(am_pt_ttbr(&el20), 0x80000000ull | 0x5aull << 48);
+	assert_int_equal(am_pt_mair(&el20), am_pt_mair(&el10));
+}
+
 static void regs_s2(void **state)
 {
 	struct am_pt pt = table(AM_PT_S2, 39, 40);
@@ -941,6 +968,8 @@ int main(void)
 		cmocka_unit_test(round_trip_el2),
 		cmocka_unit_test(round_trip_el10),
 		cmocka_unit_test(round_trip_el3),
+		cmocka_unit_test(round_trip_el20),
+		cmocka_unit_test(regs_el20),
 		cmocka_unit_test(el3_known_values),
 		cmocka_unit_test(round_trip_s2),
 		cmocka_unit_test(decode_never_invents),
