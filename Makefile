@@ -56,7 +56,7 @@ CONFIG_DEFS ?=
 # The backends that are part of a target's library (arch/<arch>/*.c; their
 # headers are include/armmap/arch/<arch>/). The host library has none: a
 # hosted program writes its own ops (see README, Integration).
-ARCH_SRCS_aarch64 := $(addprefix arch/aarch64/,el1_mmu.c el3_mmu.c pool.c pt_ops.c smccc.c spinlock.c)
+ARCH_SRCS_aarch64 := $(addprefix arch/aarch64/,el1_mmu.c el3_mmu.c pool.c pt_ops.c smccc.c spinlock.c vhe.c)
 ARCH_SRCS_cortex-m33 := arch/armv8m/mpu.c
 ARCH_SRCS_cortex-r52 := arch/armv8r/mpu.c
 ARCH_SRCS_cortex-r82 := arch/armv8r/mpu.c
@@ -425,7 +425,7 @@ QEMU_SMP := qemu-system-aarch64 -M virt,virtualization=on -cpu cortex-a57 -m 1G 
 # RAM at 0x0e000000; -cpu max has FEAT_TLBIRANGE (the EL3 range forms). It
 # reuses the MMU image's entry, layout and board.
 EL3_DIR := tests/qemu/el3
-EL3_SRCS := $(sort $(QEMU_COMMON_SRCS) $(wildcard $(EL3_DIR)/*.c)) $(A64_SCAF) tests/qemu/mmu/board.c \
+EL3_SRCS := $(sort $(QEMU_COMMON_SRCS) $(wildcard $(EL3_DIR)/*.c)) $(A64_SCAF) $(EL3_DIR)/drop.S tests/qemu/mmu/board.c \
 	tests/qemu/mmu/startup.S
 EL3_IMG := $(B)/qemu/el3.elf
 $(EL3_IMG): $(EL3_SRCS) $(A64_LIB) $(A64_HDRS) tests/qemu/mmu/image.h $(QEMU_COMMON_HDRS) \

@@ -19,6 +19,7 @@
 #include <armmap/armmap.h>
 #include <armmap/arch/aarch64/el3_mmu.h>
 #include <armmap/arch/aarch64/pt_ops.h>
+#include <armmap/arch/aarch64/vhe.h>
 
 #include "tests/qemu/aarch64/exc.h"
 #include "tests/qemu/mmu/image.h"
@@ -37,6 +38,7 @@ const char check_suite[] = "qemu-regimes";
 #define FSC_EXT 0x10u /* synchronous external abort, not on a walk */
 
 static unsigned char g_pool[32 * PAGE] __attribute__((aligned(4096)));
+static unsigned char g_pool2[32 * PAGE] __attribute__((aligned(4096))); /* the EL2&0 table's */
 static struct am_aarch64_pt_ctx g_ctx;
 static struct am_pt g_pt;
 static int g_init_rc = -1, g_mmu_rc = -1;
@@ -282,6 +284,150 @@ static void ck_final(void)
 	    "accounted for");
 }
 
+/* ---------------------------------------------------- EL2&0 (VHE) -- */
+
+#define U_VA 0x80000000ull  /* -> SHARED_PA, EL0 and EL2 read/write */
+#define P_VA 0x80001000ull  /* -> SHARED_PA, EL2 only */
+#define NG_VA 0x80002000ull /* -> SHARED_PA + 4K, not global (ASID 5) */
+#define EL20_ASID 5u
+
+void drop_to_el2(void (*entry)(void), uint64_t sp) __attribute__((noreturn));
+
+static bool g_vhe_ok;
+
+/* AT S1E0R / S1E0W: a translation (@pa) or a fault (pa ~0). */
+static void expect_at0(uint64_t va, bool write, uint64_t pa)
+{
+	uint64_t par = write ? am_aarch64_at_s1e0w(va) : am_aarch64_at_s1e0r(va);
+
+	if (pa == ~0ull)
+		EXPECT(par & AM_PAR_F, "AT S1E0%c 0x%lx: 0x%lx, expected a fault\n",
+		       write ? 'W' : 'R', va, par);
+	else
+		EXPECT(!(par & AM_PAR_F) && (par & AM_PAR_PA_MASK) == pa,
+		       "AT S1E0%c 0x%lx: PAR 0x%lx, expected PA 0x%lx\n", write ? 'W' : 'R', va,
+		       par, pa);
+	con_printf("  AT S1E0%c 0x%lx -> %s\n", write ? 'W' : 'R', va,
+		   par & AM_PAR_F ? "fault" : "translates");
+}
+
+static void ck_vhe_boot(void)
+{
+	struct am_pt_config cfg = {.regime = AM_PT_S1_EL20, .ia_bits = 39, .asid = EL20_ASID};
+	uint64_t text = (uintptr_t)__text_start, rodata = (uintptr_t)__rodata_start;
+	uint64_t ram = (uintptr_t)__ram_start, end_ = (uintptr_t)__ram_end;
+	int rc;
+
+	check_begin();
+	EXPECT(am_current_el() == 2, "at EL%u, not EL2\n", am_current_el());
+	rc = am_aarch64_vhe_enable();
+	EXPECT(rc == 0, "am_aarch64_vhe_enable(): %s (FEAT_VHE %d)\n", errname(rc),
+	       am_aarch64_has_vhe());
+	cfg.oa_bits = am_aarch64_pa_bits() < 48 ? am_aarch64_pa_bits() : 48;
+	rc = rc ? rc : am_aarch64_pt_ctx_init(&g_ctx, g_pool2, sizeof(g_pool2));
+	rc = rc ? rc : am_pt_init(&g_pt, &cfg, &g_ops, &g_ctx);
+	if (!rc && (map(text, text, rodata - text, &AM_ATTR_RX_TEXT, 0) ||
+		    map(rodata, rodata, ram - rodata, &AM_ATTR_RO_DATA, 0) ||
+		    map(ram, ram, end_ - ram, &AM_ATTR_RW_DATA, 0) ||
+		    map(SHARED_PA, SHARED_PA, 2 * PAGE, &AM_ATTR_RW_DATA, 0) ||
+		    map(UART_BASE, UART_BASE, PAGE, &AM_ATTR_DEVICE, 0)))
+		rc = AM_EINVAL;
+	if (!rc) {
+		con_printf("  EL2&0 table: TCR_EL2 0x%lx, TTBR0_EL2 0x%lx (ASID %u)\n",
+			   am_pt_tcr(&g_pt), am_pt_ttbr(&g_pt), EL20_ASID);
+		rc = am_aarch64_el20_mmu_enable_pt(&g_pt);
+		EXPECT(rc == 0, "EL2&0 MMU enable: %s\n", errname(rc));
+	}
+	g_vhe_ok = rc == 0;
+	if (g_vhe_ok) {
+		uint64_t par = am_aarch64_at_s1e2r(ram);
+
+		EXPECT(!(par & AM_PAR_F) && (par & AM_PAR_PA_MASK) == ram,
+		       "AT S1E2R 0x%lx: PAR 0x%lx\n", ram, par);
+		con_printf("  AT S1E2R 0x%lx -> PA 0x%lx; the table, by am_pt_dump():\n", ram,
+			   par & AM_PAR_PA_MASK);
+		am_pt_dump(&g_pt, am_va(0), AM_DUMP_TO_END, print_line, NULL);
+	}
+	end("down to Non-secure EL2, VHE on (HCR_EL2.E2H, TGE): armmap builds the EL2&0 table "
+	    "(AM_PT_S1_EL20, ASID 5) and the MMU comes on with it");
+}
+
+static void ck_vhe_user(void)
+{
+	static const struct am_attr urw = {AM_PERM_R | AM_PERM_W | AM_PERM_USER, AM_MT_NORMAL_WB,
+					   AM_SH_INNER};
+
+	check_begin();
+	if (!map(U_VA, SHARED_PA, PAGE, &urw, 0) &&
+	    !map(P_VA, SHARED_PA, PAGE, &AM_ATTR_RW_DATA, 0)) {
+		expect_at0(U_VA, false, SHARED_PA);
+		expect_at0(U_VA, true, SHARED_PA);
+		expect_at0(P_VA, false, ~0ull);
+		EXPECT(!(am_aarch64_at_s1e2r(P_VA) & AM_PAR_F),
+		       "AT S1E2R of the EL2-only page faulted\n");
+		expect_store(U_VA + 16, 0xe10, 0);
+		EXPECT(expect_load(P_VA + 16, 0) == 0xe10, "the two mappings disagree\n");
+		EXPECT(am_pt_modify(&g_pt, am_va(U_VA), PAGE, &AM_ATTR_RW_DATA, 0) == 0,
+		       "modify failed\n");
+		expect_at0(U_VA, false, ~0ull); /* after its TLBI (by VA and ASID) */
+	}
+	end("EL2&0 permissions: a user page is readable and writable at EL0 (AT S1E0R / S1E0W), "
+	    "an EL2-only one is not; made EL2-only, the user page faults at EL0 too");
+}
+
+static void ck_vhe_ng(void)
+{
+	check_begin();
+	if (!map(NG_VA, SHARED_PA + PAGE, PAGE, &AM_ATTR_RW_DATA, AM_PT_F_NG)) {
+		struct am_pt_leaf l = {0};
+		unsigned long t0 = g_ctx.tlbis;
+
+		EXPECT(am_pt_query(&g_pt, am_va(NG_VA), &l) == 0 && l.ng, "not nG: %u\n", l.ng);
+		expect_store(NG_VA, 0x9a, 0); /* the TLB may hold it, tagged with ASID 5 */
+		EXPECT(am_pt_modify(&g_pt, am_va(NG_VA), PAGE, &AM_ATTR_RO_DATA, 0) == 0,
+		       "modify failed\n");
+		expect_store(NG_VA, 0x9b, AM_FSC_PERM + 3);
+		EXPECT(expect_load(NG_VA, 0) == 0x9a, "the refused store changed memory\n");
+		EXPECT(g_ctx.tlbis > t0, "no TLBI by VA and ASID issued\n");
+	}
+	end("a not-global page under ASID 5: made read-only, its TLBI by VA and ASID (VALE2IS "
+	    "with E2H) takes effect on the next store");
+}
+
+static void ck_vhe_range(void)
+{
+	check_begin();
+	if (!map(BLK_VA, BLK_PA, SZ_2M, &AM_ATTR_RW_DATA, 0)) {
+		unsigned long r0 = g_ctx.tlbi_ranges;
+
+		expect_store(BLK_VA + 0x10008, 0xfe, 0);
+		expect_store(BLK_VA + SZ_2M - 8, 0xff, 0);
+		EXPECT(am_pt_unmap(&g_pt, am_va(BLK_VA), SZ_2M) == 0, "unmap failed\n");
+		expect_load(BLK_VA + 0x10008, AM_FSC_TRANSLATION + 2);
+		expect_load(BLK_VA + SZ_2M - 8, AM_FSC_TRANSLATION + 2);
+		EXPECT(!g_ctx.tlbi_range || g_ctx.tlbi_ranges > r0,
+		       "FEAT_TLBIRANGE, but no range TLBI\n");
+		con_printf("  range TLBIs for the unmap of 2 MiB of pages: %lu\n",
+			   g_ctx.tlbi_ranges - r0);
+	}
+	end("2 MiB of pages at EL2&0 unmapped: one range TLBI (RVAE2IS with the ASID), every page "
+	    "faults after it");
+}
+
+static void el2_main(void)
+{
+	if (!am_aarch64_exc_install())
+		fatal("no vectors at EL2");
+	con_printf("\nNon-secure EL2 now (from EL3 by ERET): stage 1 EL2&0 with VHE.\n");
+	ck_vhe_boot();
+	if (g_vhe_ok) {
+		ck_vhe_user();
+		ck_vhe_ng();
+		ck_vhe_range();
+	}
+	sh_exit(check_done() == 0);
+}
+
 int main(void)
 {
 	if (!am_aarch64_exc_init(NULL, fatal_exc) || am_current_el() != 3) {
@@ -301,6 +447,9 @@ int main(void)
 		ck_block();
 		ck_refused();
 		ck_final();
+		/* the EL3 table stays as it is; EL2 builds its own */
+		__builtin_memset(&g_pt, 0, sizeof(g_pt));
+		drop_to_el2(el2_main, (uint64_t)(uintptr_t)__stack_top);
 	}
 	return check_done();
 }
