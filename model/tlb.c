@@ -395,7 +395,8 @@ bool tlbm_range_decode(uint64_t op, struct tlbm_range *out)
 
 static bool meets(uint64_t start, uint64_t size, const struct tlbm_range *r)
 {
-	return start < r->va + r->size && r->va < start + size;
+	/* by last addresses: a span may end at 2^64 (the upper VA range) */
+	return start <= r->va + (r->size - 1) && r->va <= start + (size - 1);
 }
 
 void tlbm_tlbi_range(struct tlbm *t, int regime, uint16_t asid_or_vmid, const struct tlbm_range *r,

@@ -85,6 +85,8 @@ static bool cfg_ok(const struct vmsa_cfg *cfg)
 {
 	unsigned int oa = oa_bits_of(cfg);
 
+	if (cfg->upper && cfg->regime != VMSA_S1_EL10 && cfg->regime != VMSA_S1_EL20)
+		return false; /* two VA ranges: EL1&0 and EL2&0 only */
 	if (cfg->concat > 1 &&
 	    (cfg->regime != VMSA_S2 || cfg->concat > 16 || (cfg->concat & (cfg->concat - 1)) ||
 	     cfg->ia_bits - vmsa_level_shift(root_level_of(cfg)) !=
@@ -244,7 +246,7 @@ static void walk(const struct vmsa_cfg *cfg, vmsa_read_fn rd, void *ctx, uint64_
 	oa_bits = oa_bits_of(cfg);
 	level = root_level_of(cfg);
 	out->root_level = level;
-	if (va >> cfg->ia_bits) {
+	if (cfg->upper ? (~va >> cfg->ia_bits) != 0 : (va >> cfg->ia_bits) != 0) {
 		out->fault = VMSA_F_TRANSLATION;
 		out->level = 0;
 		return;

@@ -63,6 +63,11 @@ struct vmsa_cfg {
 	 * has 512 * concat entries, aligned to its size.
 	 */
 	unsigned int concat;
+	/*
+	 * Stage 1 EL1&0 / EL2&0: the upper VA range (TTBR1): the walk takes VAs
+	 * whose bits above ia_bits are all ones, [2^64 - 2^ia_bits, 2^64).
+	 */
+	bool upper;
 };
 
 /* An 8-byte read of the table memory at @pa; *@ok = false: no memory there. */

@@ -911,9 +911,11 @@ static void cmd_regime(void)
 			pool = v;
 		else if (!strcmp(G.tok[i], "secure"))
 			cfg.secure = 1;
+		else if (!strcmp(G.tok[i], "upper"))
+			cfg.upper = 1;
 		else if (strcmp(G.tok[i], "tlbi-range"))
 			bad("regime: unknown option '%s' (ia= oa= asid= vmid= tlbi-max= pool= "
-			    "tlbi-range secure)",
+			    "tlbi-range secure upper)",
 			    G.tok[i]);
 	}
 	if (!pool || pool > 65536)
@@ -953,7 +955,8 @@ static void cmd_regime(void)
 				 .root_pa = am_pa_val(G.pt.root_pa),
 				 .mair = am_pt_mair(&G.pt),
 				 .secure = cfg.secure != 0,
-				 .concat = G.pt.root_pages};
+				 .concat = G.pt.root_pages,
+				 .upper = cfg.upper != 0};
 	am_host_pt_tlb(&G.h, (int)r, cfg.ia_bits, G.oa_bits, am_pa_val(G.pt.root_pa), G.vc.mair,
 		       r == AM_PT_S2 ? cfg.vmid : cfg.asid);
 	G.h.tlb.cfg = G.vc; /* a concatenated root included */

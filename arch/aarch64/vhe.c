@@ -64,6 +64,28 @@ int am_aarch64_el20_mmu_enable_pt(const struct am_pt *pt)
 	return am_aarch64_el20_mmu_enable(am_pt_mair(pt), am_pt_tcr(pt), am_pt_ttbr(pt));
 }
 
+int am_aarch64_el20_ttbr1(const struct am_pt *lower, const struct am_pt *upper)
+{
+	uint64_t tcr = am_pt_tcr_pair(lower, upper);
+
+	if (!tcr || upper->regime != AM_PT_S1_EL20)
+		return AM_EINVAL;
+	if (am_current_el() != 2 || !(am_read_sysreg(hcr_el2) & HCR_E2H))
+		return AM_EPERM;
+	am_dsb_ish(); /* the table is written */
+	/* TTBR1_EL2 (Armv8.1) by its encoding: op0 3, op1 4, CRn 2, CRm 0, op2 1 */
+	am_write_sysreg(s3_4_c2_c0_1, am_pt_ttbr(upper));
+	am_write_sysreg(tcr_el2, tcr);
+	am_isb();
+	__asm__ volatile("tlbi alle2\n\t"
+			 "dsb ish\n\t"
+			 "isb"
+			 :
+			 :
+			 : "memory");
+	return 0;
+}
+
 uint64_t am_aarch64_at_s1e0r(uint64_t va)
 {
 	uint64_t par;

@@ -287,13 +287,20 @@ static void host_range(struct am_host_pt *h, const struct am_pt_flush *f,
 			if (!range) {
 				if ((f->regime == AM_PT_S1_EL10 || f->regime == AM_PT_S1_EL20))
 					id = (uint16_t)(op >> 48);
-				tlbm_tlbi_va(&h->tlb, f->regime, id,
-					     (op & 0x00000fffffffffffull) << 12, v->leaf != 0);
+				/* VA[55:12], VA[63:56] as bit 55 (the upper VA range) */
+				tlbm_tlbi_va(
+					&h->tlb, f->regime, id,
+					(uint64_t)((int64_t)((op & 0x00000fffffffffffull) << 20) >>
+						   8),
+					v->leaf != 0);
 			} else if (!tlbm_range_decode(op, &d)) {
 				h->bad_ranges++;
 			} else {
 				if ((f->regime == AM_PT_S1_EL10 || f->regime == AM_PT_S1_EL20))
 					id = d.asid;
+				/* stage 1: BaseADDR is VA[48:12], the bits above as bit 48 */
+				if (f->regime != AM_PT_S2)
+					d.va = (uint64_t)((int64_t)(d.va << 15) >> 15);
 				tlbm_tlbi_range(&h->tlb, f->regime, id, &d, v->leaf != 0);
 			}
 		}

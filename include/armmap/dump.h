@@ -54,7 +54,8 @@ typedef void (*am_dump_print_fn)(void *arg, const char *line);
  *
  *   FIRST-LAST -> PA Ln SIZE xCOUNT STATE PERM [PRIV] EXEC MEM SH af=A [ng=G] [ns=N] contig=C sw=S
  *
- *   FIRST-LAST  the input range, inclusive: "0x" and V digits each
+ *   FIRST-LAST  the input range, inclusive: "0x" and V digits each (16 for
+ *               a table of the upper VA range, am_pt_config.upper)
  *   PA          the output address of FIRST: "0x" and P digits
  *   Ln          the level of the leaves: L1, L2 or L3
  *   SIZE        one leaf's span: 4K, 2M or 1G

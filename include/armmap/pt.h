@@ -304,6 +304,14 @@ struct am_pt_config {
 	 */
 	uint8_t secure;
 	/**
+	 * Stage 1 EL1&0 or EL2&0: the upper VA range (TTBR1), [2^64 -
+	 * 2^ia_bits, 2^64), the addresses every call takes and reports; 0:
+	 * the lower one (TTBR0), [0, 2^ia_bits). Refused elsewhere
+	 * (#AM_EINVAL). am_pt_tcr() gives the TTBR1 half of TCR (TTBR0 walks
+	 * disabled); am_pt_tcr_pair() combines a lower and an upper table.
+	 */
+	uint8_t upper;
+	/**
 	 * Stage 1: AttrIndx of each memory type, indexed by enum am_mem_type,
 	 * #AM_PT_NO_ATTRIDX where the type is not available. NULL: type i uses
 	 * AttrIndx i (am_pt_mair() gives the matching MAIR).
@@ -350,6 +358,7 @@ struct am_pt {
 	uint8_t regime, root_level, ia_bits, oa_bits; /**< output address bits */
 	uint8_t secure;	    /**< a Secure stage-1 regime: leaves may carry NS (#AM_PT_F_NS) */
 	uint8_t root_pages; /**< pages of the root: 1, or 2..16 concatenated (stage 2) */
+	uint64_t va_base;   /**< the first input address: 0, or 2^64 - 2^ia_bits (upper) */
 	/** @var am_pt::root_level
 	 * the level of the root table */
 	/** @var am_pt::ia_bits
@@ -724,6 +733,18 @@ uint64_t am_pt_ttbr(const struct am_pt *pt);
  * @return the register value.
  */
 uint64_t am_pt_tcr(const struct am_pt *pt);
+/**
+ * TCR_EL1 (or TCR_EL2 with E2H) for a lower (TTBR0) and an upper (TTBR1)
+ * table of the same regime: T0SZ and the TTBR0 walk attributes of @p lower,
+ * T1SZ, TG1 and the TTBR1 walk attributes of @p upper, both halves enabled.
+ *
+ * @param lower  a stage 1 EL1&0 or EL2&0 table of the lower VA range
+ * @param upper  one of the upper VA range (am_pt_config.upper)
+ * @return the value, or 0 for a table that is not ready, or not of the
+ *         expected range or of the same regime.
+ */
+uint64_t am_pt_tcr_pair(const struct am_pt *lower, const struct am_pt *upper);
+
 /**
  * The MAIR value the table's attr_index implies (stage 1).
  *

@@ -48,7 +48,9 @@ static void print_group(struct pt_dump *d)
 {
 	const struct pt_group *g = &d->g;
 	const struct am_pt *pt = d->pt;
-	unsigned int vd = am_line_digits(pt->ia_bits), pd = am_line_digits(pt->oa_bits);
+	/* the upper range's addresses take every digit */
+	unsigned int vd = pt->va_base ? 16u : am_line_digits(pt->ia_bits);
+	unsigned int pd = am_line_digits(pt->oa_bits);
 	am_pte_t k = g->key;
 	struct am_line l;
 
@@ -112,6 +114,7 @@ int am_pt_dump(struct am_pt *pt, am_vaddr_t v, uint64_t size, am_dump_print_fn p
 
 	if (!pt_ready(pt))
 		return AM_EINVAL;
+	va -= pt->va_base; /* the upper range: from its base */
 	pt_lock(pt);
 	/* to the end; from beyond it, one page: refused as beyond the input size */
 	if (size == AM_DUMP_TO_END)

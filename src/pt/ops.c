@@ -755,7 +755,7 @@ static void leaf_of(struct am_pt *pt, am_pte_t pte, unsigned int level, uint64_t
 		    struct am_pt_leaf *l)
 {
 	pt_attr_of(pt, pte, &l->attr); /* zero: not one armmap writes */
-	l->va = am_va(va);
+	l->va = am_va(va + pt->va_base);
 	l->pa = am_pa(pte & AM_PTE_OA_MASK);
 	l->size = pt_span(level);
 	l->level = (uint8_t)level;
@@ -1104,12 +1104,16 @@ int am_pt_map(struct am_pt *pt, am_vaddr_t v, am_paddr_t p, uint64_t size,
 	      const struct am_attr *attr, unsigned int flags)
 {
 	uint64_t va = am_va_val(v), pa = am_pa_val(p);
-	struct map_arg m = {.delta = pa - va, .lo = va, .hi = va + size, .flags = flags};
+	struct map_arg m = {.flags = flags};
 	struct tmpl t;
 	int rc = 0;
 
 	if (!pt_ready(pt))
 		return AM_EINVAL;
+	va -= pt->va_base; /* the upper range: from its base */
+	m.delta = pa - va;
+	m.lo = va;
+	m.hi = va + size;
 	pt_lock(pt);
 	if (!attr || (flags & ~AM_PT_F_MASK) || ((flags & AM_PT_F_NG) && !IS_EL10(pt->regime)) ||
 	    ((flags & AM_PT_F_NS) && !pt->secure) || !range_ok(pt, va, size) ||
@@ -1130,8 +1134,12 @@ int am_pt_map(struct am_pt *pt, am_vaddr_t v, am_paddr_t p, uint64_t size,
 int am_pt_unmap(struct am_pt *pt, am_vaddr_t v, uint64_t size)
 {
 	uint64_t va = am_va_val(v);
-	struct range_arg r = {.lo = va, .hi = va + size};
+	struct range_arg r;
 
+	if (!pt_ready(pt))
+		return AM_EINVAL;
+	va -= pt->va_base;
+	r = (struct range_arg){.lo = va, .hi = va + size};
 	return exec_range(pt, &unmap_visitor, &r, va, size);
 }
 
@@ -1140,11 +1148,14 @@ int am_pt_unmap_report(struct am_pt *pt, am_vaddr_t v, uint64_t size, am_pt_remo
 {
 	uint64_t va = am_va_val(v);
 	struct pt_report rep;
-	struct range_arg r = {.lo = va, .hi = va + size, .rep = &rep};
+	struct range_arg r = {.rep = &rep};
 	int rc;
 
 	if (!pt_ready(pt))
 		return AM_EINVAL;
+	va -= pt->va_base;
+	r.lo = va;
+	r.hi = va + size;
 	pt_lock(pt);
 	rc = fn ? check_range(pt, va, size) : bad_arg(pt, "unmap_report: NULL callback", 0, 0);
 	if (!rc) {
@@ -1164,12 +1175,15 @@ int am_pt_modify(struct am_pt *pt, am_vaddr_t v, uint64_t size, const struct am_
 		 unsigned int flags)
 {
 	uint64_t va = am_va_val(v);
-	struct modify_arg m = {.lo = va, .hi = va + size};
+	struct modify_arg m = {0};
 	struct tmpl t = {0, 0};
 	int rc;
 
 	if (!pt_ready(pt))
 		return AM_EINVAL;
+	va -= pt->va_base;
+	m.lo = va;
+	m.hi = va + size;
 	pt_lock(pt);
 	if (flags & ~(AM_PT_F_PARKED | AM_PT_F_SW(0xf)))
 		rc = bad_arg(pt, "modify: flags other than AM_PT_F_PARKED and AM_PT_F_SW()", flags,
@@ -1200,8 +1214,9 @@ int am_pt_modify(struct am_pt *pt, am_vaddr_t v, uint64_t size, const struct am_
 
 int am_pt_populate(struct am_pt *pt, am_vaddr_t v, uint64_t size)
 {
-	uint64_t va = am_va_val(v);
-	return exec_range(pt, &populate_visitor, NULL, va, size);
+	if (!pt_ready(pt))
+		return AM_EINVAL;
+	return exec_range(pt, &populate_visitor, NULL, am_va_val(v) - pt->va_base, size);
 }
 
 /* The leaf walk, checks done, lock held. */
@@ -1223,6 +1238,7 @@ int am_pt_walk(struct am_pt *pt, am_vaddr_t v, uint64_t size, am_pt_leaf_fn fn, 
 
 	if (!pt_ready(pt))
 		return AM_EINVAL;
+	va -= pt->va_base;
 	pt_lock(pt);
 	rc = fn ? check_range(pt, va, size) : bad_arg(pt, "walk: NULL callback", 0, 0);
 	if (!rc)
@@ -1240,6 +1256,7 @@ int am_pt_park_walk(struct am_pt *pt, am_vaddr_t v, uint64_t size, am_pt_park_fn
 
 	if (!pt_ready(pt))
 		return AM_EINVAL;
+	va -= pt->va_base;
 	pt_lock(pt);
 	rc = fn ? check_range(pt, va, size) : bad_arg(pt, "park walk: NULL callback", 0, 0);
 	if (!rc) {
@@ -1270,6 +1287,7 @@ int am_pt_query(struct am_pt *pt, am_vaddr_t v, struct am_pt_leaf *out)
 
 	if (!pt_ready(pt))
 		return AM_EINVAL;
+	va -= pt->va_base;
 	pt_lock(pt);
 	if (!out || va >= pt->ia_end) {
 		rc = query_refusal(pt, va, out);
@@ -1388,6 +1406,12 @@ static int check_config(const struct am_pt_config *cfg, const struct am_pt_ops *
 			"pt init: stage 2 above 39 IPA bits with 42 output bits or "
 			"fewer needs a concatenated root: no alloc_tables / free_tables",
 			cfg->ia_bits, cfg->oa_bits, 0);
+	if (cfg->upper > 1 ||
+	    (cfg->upper && cfg->regime != AM_PT_S1_EL10 && cfg->regime != AM_PT_S1_EL20))
+		return am_init_refuse(
+			env, ctx, AM_EINVAL,
+			"pt init: upper is 0 or 1, and for stage 1 EL1&0 or EL2&0 only", cfg->upper,
+			(unsigned int)cfg->regime, 0);
 	if (cfg->secure > 1 || (cfg->secure && cfg->regime == AM_PT_S2))
 		return am_init_refuse(env, ctx, cfg->secure > 1 ? AM_EINVAL : AM_ENOTSUP,
 				      "pt init: secure is 0 or 1, and stage 1 only", cfg->secure,
@@ -1456,6 +1480,7 @@ int am_pt_init(struct am_pt *pt, const struct am_pt_config *cfg, const struct am
 	pt->ia_bits = (uint8_t)cfg->ia_bits;
 	pt->oa_bits = (uint8_t)oa_bits;
 	pt->ia_end = 1ull << pt->ia_bits;
+	pt->va_base = cfg->upper ? 0 - pt->ia_end : 0; /* the calls work on va - va_base */
 	pt->oa_end = 1ull << pt->oa_bits;
 	pt->root_level = pages > 1 ? 1 : cfg->ia_bits > 39 ? 0 : cfg->ia_bits > 30 ? 1 : 2;
 	pt->asid = cfg->asid;

@@ -652,6 +652,11 @@ static inline void pt_flush_op(struct am_pt *pt, enum am_pt_flush_kind kind, uns
 		.inv = inv,
 	};
 
+	/* the upper range: the batch works from its base, the TLBIs take VAs */
+	for (unsigned int i = 0; pt->va_base && i < n; i++)
+		((struct am_pt_inval *)(uintptr_t)inv)[i].addr =
+			am_va(am_va_val(inv[i].addr) | pt->va_base);
+
 	pt->ops->flush(pt->ctx, &f);
 }
 

@@ -22,7 +22,10 @@
 #define TCR_EL2_RES1 ((1ull << 31) | (1ull << 23))
 #define TCR_EL1_T1SZ_SHIFT 16
 #define TCR_EL1_EPD1 (1ull << 23)
-#define TCR_EL1_TG1_4K (2ull << 30) /* TG1 = 0b00 is reserved */
+#define TCR_EL1_EPD0 (1ull << 7)
+#define TCR_EL1_WALK1_SHIFT 16 /* IRGN1, ORGN1, SH1: those of TTBR0, 16 bits up */
+#define TCR_EL1_HALF1 (0x3full << 16 | 0x3full << 24 | 3ull << 30) /* T1SZ, walk, TG1 */
+#define TCR_EL1_TG1_4K (2ull << 30)				   /* TG1 = 0b00 is reserved */
 #define TCR_EL1_IPS_SHIFT 32
 #define VTCR_SL0_SHIFT 6
 #define VTCR_PS_SHIFT 16
@@ -87,7 +90,11 @@ uint64_t am_pt_tcr(const struct am_pt *pt)
 #endif
 #if AM_PT_BUILT_S1_EL10 || AM_PT_BUILT_S1_EL20
 	case AM_PT_S1_EL10:
-	case AM_PT_S1_EL20: /* TCR_EL2 with E2H = 1: the layout of TCR_EL1 */
+	case AM_PT_S1_EL20:	 /* TCR_EL2 with E2H = 1: the layout of TCR_EL1 */
+		if (pt->va_base) /* the upper range: TTBR1's half, TTBR0 walks disabled */
+			return t0sz(pt) | TCR_EL1_EPD0 | t0sz(pt) << TCR_EL1_T1SZ_SHIFT |
+			       (uint64_t)(TCR_WALK & ~TCR_TG0_4K) << TCR_EL1_WALK1_SHIFT |
+			       TCR_EL1_TG1_4K | pa_size(pt) << TCR_EL1_IPS_SHIFT;
 		/* TTBR1 walks disabled; T1SZ and TG1 given valid values all the same */
 		return tcr | t0sz(pt) << TCR_EL1_T1SZ_SHIFT | TCR_EL1_EPD1 | TCR_EL1_TG1_4K |
 		       pa_size(pt) << TCR_EL1_IPS_SHIFT;
@@ -99,6 +106,16 @@ uint64_t am_pt_tcr(const struct am_pt *pt)
 	default:
 		return 0;
 	}
+}
+
+uint64_t am_pt_tcr_pair(const struct am_pt *lower, const struct am_pt *upper)
+{
+	if (!pt_ready(lower) || !pt_ready(upper) || lower->va_base || !upper->va_base ||
+	    lower->regime != upper->regime ||
+	    (lower->regime != AM_PT_S1_EL10 && lower->regime != AM_PT_S1_EL20))
+		return 0;
+	return (am_pt_tcr(lower) & ~(TCR_EL1_HALF1 | TCR_EL1_EPD1)) |
+	       (am_pt_tcr(upper) & TCR_EL1_HALF1);
 }
 
 uint64_t am_pt_mair(const struct am_pt *pt)

@@ -595,6 +595,7 @@ static void pt_calls_not_ready(struct am_pt *pt)
 	MISUSE(am_pt_tables, (pt), 0, 1);
 	MISUSE(am_pt_ttbr, (pt), 0, 1);
 	MISUSE(am_pt_tcr, (pt), 0, 1);
+	MISUSE(am_pt_tcr_pair, (pt, pt), 0, 1);
 	MISUSE(am_pt_mair, (pt), 0, 1);
 	MISUSE(am_pt_unmap_report, (pt, am_va(0), K4, removed_fn, NULL), AM_EINVAL, 1);
 	MISUSE(am_pt_oa_bits, (pt), 0, 1);

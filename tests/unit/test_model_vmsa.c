@@ -104,7 +104,7 @@ static void build48(void)
 
 static struct vmsa_cfg cfg_of(int regime, unsigned int ia, unsigned int oa)
 {
-	struct vmsa_cfg c = {regime, ia, oa, tpa(0), MAIR_TEST, false, 0};
+	struct vmsa_cfg c = {regime, ia, oa, tpa(0), MAIR_TEST, false, 0, false};
 
 	return c;
 }

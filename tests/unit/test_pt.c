@@ -70,7 +70,8 @@ static struct am_pt *setup_ops(const struct am_pt_config *cfg, const struct am_p
 			       .root_pa = am_pa_val(PT.root_pa),
 			       .mair = am_pt_mair(&PT),
 			       .secure = cfg->secure != 0,
-			       .concat = PT.root_pages};
+			       .concat = PT.root_pages,
+			       .upper = cfg->upper != 0};
 	am_host_pt_tlb(&H, cfg->regime, cfg->ia_bits, VC.oa_bits, am_pa_val(PT.root_pa), VC.mair,
 		       cfg->regime == AM_PT_S2 ? cfg->vmid : cfg->asid);
 	H.tlb.cfg = VC; /* the TLB model walks as the hardware would: the root included */
@@ -1451,6 +1452,98 @@ static void tlbi_zero(void)
 }
 
 /*
+ * The upper VA range (TTBR1) of stage 1 EL1&0 and EL2&0: the calls take and
+ * report VAs in [2^64 - 2^ia_bits, 2^64), the walker model walks them as
+ * TTBR1 would, the TLBIs (plain and range) carry the full VA, a VA of the
+ * lower range is beyond the table; am_pt_tcr() / am_pt_tcr_pair() give the
+ * TTBR1 half of TCR. Elsewhere refused.
+ */
+static void test_upper_va_range(void **state)
+{
+	const enum am_pt_regime regimes[] = {AM_PT_S1_EL10, AM_PT_S1_EL20};
+
+	(void)state;
+	for (unsigned int k = 0; k < 2; k++) {
+		struct am_pt_config cfg = {
+			.regime = regimes[k], .ia_bits = 39, .asid = 5, .upper = 1};
+		const uint64_t base = 0xffffff8000000000ull; /* 2^64 - 2^39 */
+		struct am_pt *pt;
+		struct am_pt_leaf l;
+		struct vmsa_result r;
+
+		for (int range = 0; range < 2; range++) {
+			RANGE = range;
+			pt = setup_cfg(&cfg);
+			assert_int_equal(pt->va_base, base);
+			tlbm_watch(&H.tlb, base + 0x40000000, 2 * M2, K4);
+			assert_int_equal(am_pt_map(pt, am_va(base + 0x40000000), am_pa(0x80000000),
+						   2 * M2, &RW, AM_PT_F_NG),
+					 0);
+			check();
+			tlbm_fill(&H.tlb);
+			r = xlate(base + 0x40001008, VMSA_ACC_R | VMSA_ACC_W);
+			assert_int_equal(r.fault, VMSA_OK);
+			assert_int_equal(r.pa, 0x80001008);
+			assert_int_equal(r.leaf_va, base + 0x40001000);
+			assert_int_equal(am_pt_query(pt, am_va(base + 0x40201000), &l), 0);
+			assert_int_equal(am_va_val(l.va), base + 0x40201000);
+			/* a page made read-only, then the whole range unmapped: no stale entry */
+			assert_int_equal(am_pt_modify(pt, am_va(base + 0x40001000), K4, &RO, 0), 0);
+			check();
+			assert_int_equal(xlate(base + 0x40001008, VMSA_ACC_W).fault,
+					 VMSA_F_PERMISSION);
+			assert_int_equal(am_pt_unmap(pt, am_va(base + 0x40000000), 2 * M2), 0);
+			check();
+			assert_int_equal(xlate(base + 0x40201000, VMSA_ACC_R).fault,
+					 VMSA_F_TRANSLATION);
+			/* the lower range is not this table's */
+			snap();
+			assert_int_equal(
+				am_pt_map(pt, am_va(0x40000000), am_pa(0x80000000), K4, &RW, 0),
+				AM_ERANGE);
+			assert_int_equal(am_pt_query(pt, am_va(0x40000000), &l), AM_ERANGE);
+			unchanged();
+			am_pt_destroy(pt);
+		}
+		/* TCR: T1SZ 25, TG1 4K, the TTBR1 walk attributes; TTBR0 walks off (EPD0) */
+		{
+			struct am_pt_config lo = {.regime = regimes[k], .ia_bits = 39, .asid = 5};
+			struct am_pt up, low;
+			uint64_t tcr;
+
+			memset(&up, 0, sizeof(up));
+			memset(&low, 0, sizeof(low));
+			assert_int_equal(am_pt_init(&up, &cfg, &am_host_pt_ops, &H), 0);
+			assert_int_equal(am_pt_init(&low, &lo, &am_host_pt_ops, &H), 0);
+			tcr = am_pt_tcr(&up);
+			assert_int_equal((tcr >> 16) & 0x3f, 25);
+			assert_int_equal((tcr >> 30) & 3, 2);
+			assert_int_equal((tcr >> 24) & 0x3f,
+					 0x35); /* SH1 inner, ORGN1 / IRGN1 WBWA */
+			assert_int_equal((tcr >> 7) & 1, 1);
+			tcr = am_pt_tcr_pair(&low, &up);
+			assert_int_equal(tcr & 0x3f, 25);
+			assert_int_equal((tcr >> 7) & 1, 0);
+			assert_int_equal((tcr >> 23) & 1, 0);
+			assert_int_equal((tcr >> 16) & 0x3f, 25);
+			assert_int_equal(am_pt_tcr_pair(&up, &low), 0); /* the wrong way round */
+			am_pt_destroy(&up);
+			am_pt_destroy(&low);
+		}
+	}
+	/* only EL1&0 and EL2&0 have two ranges; upper is 0 or 1 */
+	{
+		struct am_pt_config c = {.regime = AM_PT_S1_EL2, .ia_bits = 39, .upper = 1};
+
+		assert_int_equal(am_pt_init(&PT, &c, &am_host_pt_ops, &H), AM_EINVAL);
+		c.regime = AM_PT_S1_EL10;
+		c.upper = 2;
+		assert_int_equal(am_pt_init(&PT, &c, &am_host_pt_ops, &H), AM_EINVAL);
+		assert_int_equal(PT.ready, 0);
+	}
+}
+
+/*
  * A stage 2 with a concatenated root (40-bit IPA, 40-bit output: two level-1
  * tables, VTCR_EL2.SL0 = 1): mappings on both root pages and across the
  * boundary between them (IPA 2^39), walked by the model as the hardware
@@ -2820,6 +2913,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_map_refusals, teardown),
 		cmocka_unit_test_teardown(test_el3_and_ns, teardown),
 		cmocka_unit_test_teardown(test_s2_concatenated_root, teardown),
+		cmocka_unit_test_teardown(test_upper_va_range, teardown),
 		cmocka_unit_test_teardown(test_block_sizes, teardown),
 		cmocka_unit_test_teardown(test_minimal_random, teardown),
 		cmocka_unit_test_teardown(test_unmap_shatters_block, teardown),

@@ -55,10 +55,13 @@ static void img_log(void *ctx, const struct am_log_rec *rec)
 
 static struct am_pt_ops g_ops;
 
+static struct am_pt g_up; /* EL2&0: the upper VA range's table, from the same pool */
+
 static void end(const char *what)
 {
-	EXPECT(am_pt_tables(&g_pt) == g_ctx.in_use, "am_pt_tables() %lu, pool pages out %u\n",
-	       (unsigned long)am_pt_tables(&g_pt), g_ctx.in_use);
+	EXPECT(am_pt_tables(&g_pt) + am_pt_tables(&g_up) == g_ctx.in_use,
+	       "am_pt_tables() %lu + %lu, pool pages out %u\n", (unsigned long)am_pt_tables(&g_pt),
+	       (unsigned long)am_pt_tables(&g_up), g_ctx.in_use);
 	EXPECT(g_internal == 0, "the engine logged %u internal errors\n", g_internal);
 	check_end(what);
 }
@@ -414,6 +417,60 @@ static void ck_vhe_range(void)
 	    "faults after it");
 }
 
+#define UP_VA 0xffffff8040000000ul /* the upper range (TTBR1_EL2), 39-bit: base + 1 GiB */
+
+static void ck_vhe_upper(void)
+{
+	struct am_pt_config cfg = {
+		.regime = AM_PT_S1_EL20, .ia_bits = 39, .asid = EL20_ASID, .upper = 1};
+	uint64_t par;
+	int rc;
+
+	check_begin();
+	cfg.oa_bits = am_aarch64_pa_bits() < 48 ? am_aarch64_pa_bits() : 48;
+	rc = am_pt_init(&g_up, &cfg, &g_ops, &g_ctx);
+	EXPECT(rc == 0, "the upper table's init: %s\n", errname(rc));
+	if (!rc)
+		rc = am_pt_map(&g_up, am_va(UP_VA), am_pa(SHARED_PA), PAGE, &AM_ATTR_RW_DATA, 0);
+	if (!rc)
+		rc = am_aarch64_el20_ttbr1(&g_pt, &g_up);
+	EXPECT(rc == 0, "map / TTBR1: %s\n", errname(rc));
+	if (!rc) {
+		con_printf("  TTBR1_EL2 0x%lx, TCR_EL2 0x%lx (both halves)\n", am_pt_ttbr(&g_up),
+			   am_pt_tcr_pair(&g_pt, &g_up));
+		par = am_aarch64_at_s1e2r(UP_VA);
+		EXPECT(!(par & AM_PAR_F) && (par & AM_PAR_PA_MASK) == SHARED_PA,
+		       "AT S1E2R 0x%lx: PAR 0x%lx\n", UP_VA, par);
+		con_printf("  AT S1E2R 0x%lx -> PA 0x%lx\n", UP_VA, par & AM_PAR_PA_MASK);
+		expect_store(UP_VA + 24, 0x7781, 0);
+		EXPECT(expect_load(SHARED_PA + 24, 0) == 0x7781,
+		       "a store through the upper range did not reach the page\n");
+		am_pt_dump(&g_up, am_va(0 - (1ull << 39)), AM_DUMP_TO_END, print_line, NULL);
+	}
+	end("the upper VA range at EL2&0 (TTBR1_EL2, am_pt_config.upper): a page at "
+	    "0xffffff8040000000 translates (AT S1E2R), and a store through it reaches the RAM");
+}
+
+static void ck_vhe_upper_tlbi(void)
+{
+	check_begin();
+	expect_store(UP_VA, 0x55, 0); /* cached, writable */
+	EXPECT(am_pt_modify(&g_up, am_va(UP_VA), PAGE, &AM_ATTR_RO_DATA, 0) == 0, "modify\n");
+	expect_store(UP_VA, 0x56, AM_FSC_PERM + 3);
+	if (!am_pt_map(&g_up, am_va(UP_VA + SZ_2M), am_pa(BLK_PA), SZ_2M, &AM_ATTR_RW_DATA, 0)) {
+		unsigned long r0 = g_ctx.tlbi_ranges;
+
+		expect_store(UP_VA + SZ_2M + 0x3008, 0x57, 0);
+		expect_store(UP_VA + 2 * SZ_2M - 8, 0x58, 0);
+		EXPECT(am_pt_unmap(&g_up, am_va(UP_VA + SZ_2M), SZ_2M) == 0, "unmap\n");
+		expect_load(UP_VA + SZ_2M + 0x3008, AM_FSC_TRANSLATION + 2);
+		expect_load(UP_VA + 2 * SZ_2M - 8, AM_FSC_TRANSLATION + 2);
+		EXPECT(!g_ctx.tlbi_range || g_ctx.tlbi_ranges > r0, "no range TLBI\n");
+	}
+	end("TLB maintenance of the upper range: the TLBI by VA carries VA[55] (a page made "
+	    "read-only faults on the next store), and a range TLBI drops 2 MiB of its pages");
+}
+
 static void el2_main(void)
 {
 	if (!am_aarch64_exc_install())
@@ -424,6 +481,8 @@ static void el2_main(void)
 		ck_vhe_user();
 		ck_vhe_ng();
 		ck_vhe_range();
+		ck_vhe_upper();
+		ck_vhe_upper_tlbi();
 	}
 	sh_exit(check_done() == 0);
 }

@@ -67,6 +67,19 @@ int am_aarch64_el20_mmu_enable(uint64_t mair, uint64_t tcr, uint64_t ttbr);
 int am_aarch64_el20_mmu_enable_pt(const struct am_pt *pt);
 
 /**
+ * At EL2 with E2H set and the EL2&0 MMU on with @p lower: add @p upper for
+ * the upper VA range, TTBR1_EL2 = am_pt_ttbr(@p upper), TCR_EL2 =
+ * am_pt_tcr_pair(@p lower, @p upper), then invalidate this CPU's EL2&0 TLB
+ * entries (TLBI ALLE2).
+ *
+ * @param lower  the table in TTBR0_EL2
+ * @param upper  a table of the upper range (am_pt_config.upper)
+ * @return 0, #AM_EINVAL when the two are no such pair, or #AM_EPERM when
+ *         not at EL2 with HCR_EL2.E2H set.
+ */
+int am_aarch64_el20_ttbr1(const struct am_pt *lower, const struct am_pt *upper);
+
+/**
  * The hardware's EL2&0 translation of @p va for an EL0 read: PAR_EL1 after
  * AT S1E0R at EL2 with E2H and TGE set (AM_PAR_* in sysreg.h). A
  * privileged-only page gives F = 1 with a permission fault.
