@@ -118,6 +118,8 @@ struct st {
 	bool trace;	   /* FZ_TRACE set: each call to stderr */
 	bool high_pool;	   /* the pool's upper half lies beyond the output size */
 	bool unmap_at_end; /* else destroy a full table */
+	uint64_t base;	   /* the upper VA range's base (am_pt_config.upper), else 0: the
+			    * fuzzer works from it, the calls and the models take base + va */
 	char why[256];
 	char what[160]; /* the call, for the report */
 };
@@ -463,6 +465,14 @@ static unsigned int attr_errs(const struct st *s, const struct am_attr *a)
 
 /* ------------------------------------------------------------ oracles -- */
 
+/* The walker model at @va (from the table's base), its spans from the base too. */
+static void fz_walk(struct st *s, uint64_t va, struct vmsa_result *r)
+{
+	vmsa_walk(&s->vc, am_host_pt_read, &s->h, va + s->base, r);
+	r->leaf_va -= s->base;
+	r->tlb_va -= s->base;
+}
+
 /* What the walker shows at @va against the reference. */
 static bool check_va(struct st *s, uint64_t va)
 {
@@ -471,7 +481,7 @@ static bool check_va(struct st *s, uint64_t va)
 	unsigned int want_mem;
 	uint8_t p, pr, pw, px, ur, uw, ux;
 
-	vmsa_walk(&s->vc, am_host_pt_read, &s->h, va, &r);
+	fz_walk(s, va, &r);
 	if (!e || !e->valid) {
 		if (r.fault == VMSA_F_TRANSLATION)
 			return true;
@@ -635,7 +645,7 @@ static void shape_before(struct st *s, uint64_t va, uint64_t size, struct shape 
 
 		if (cand[i] < va || cand[i] >= end)
 			continue;
-		vmsa_walk(&s->vc, am_host_pt_read, &s->h, cand[i], &r);
+		fz_walk(s, cand[i], &r);
 		sh->va[sh->n] = cand[i];
 		sh->depth[sh->n++] = (uint8_t)r.level;
 	}
@@ -662,7 +672,7 @@ static bool shape_after(struct st *s, uint64_t va, uint64_t pa, uint64_t size, u
 				break;
 			}
 		}
-		vmsa_walk(&s->vc, am_host_pt_read, &s->h, a, &r);
+		fz_walk(s, a, &r);
 		if (r.fault == VMSA_OK && r.leaf_size == want)
 			continue;
 		snprintf(s->why, sizeof(s->why),
@@ -682,7 +692,7 @@ static bool do_query(struct st *s, uint64_t va)
 {
 	const struct ext *e = ext_at(s, va);
 	struct am_pt_leaf l;
-	int rc = am_pt_query(&s->pt, am_va(va), &l);
+	int rc = am_pt_query(&s->pt, am_va(va + s->base), &l);
 
 	if (va >= s->ia_end) {
 		if (rc != AM_ERANGE)
@@ -703,6 +713,7 @@ static bool do_query(struct st *s, uint64_t va)
 			 (unsigned long long)va, rc, (unsigned long long)(e->pa + (va - e->va)));
 		return fail(s, s->why);
 	}
+	l.va = am_va(am_va_val(l.va) - s->base); /* from the table's base, as the reference */
 	if (am_va_val(l.va) > va || va - am_va_val(l.va) >= l.size ||
 	    l.size != 1ull << am_pt_level_shift(l.level) ||
 	    am_pa_val(l.pa) + (va - am_va_val(l.va)) != e->pa + (va - e->va) ||
@@ -733,11 +744,16 @@ struct walk_seen {
 	bool bad;
 };
 
-static int walk_leaf(void *arg, const struct am_pt_leaf *l)
+static int walk_leaf(void *arg, const struct am_pt_leaf *leaf)
 {
 	struct walk_seen *w = arg;
 	struct st *s = w->s;
-	uint64_t lva = am_va_val(l->va);
+	struct am_pt_leaf from_base = *leaf; /* its VA from the table's base */
+	const struct am_pt_leaf *l = &from_base;
+	uint64_t lva;
+
+	from_base.va = am_va(am_va_val(leaf->va) - s->base);
+	lva = am_va_val(l->va);
 	const struct ext *e = ext_at(s, lva > w->va ? lva : w->va);
 	uint64_t from = lva > w->va ? lva : w->va;
 
@@ -776,7 +792,7 @@ static bool do_walk(struct st *s, uint64_t va, uint64_t size)
 	int rc;
 	char a[96];
 
-	rc = am_pt_walk(&s->pt, am_va(va), size, walk_leaf, &w);
+	rc = am_pt_walk(&s->pt, am_va(va + s->base), size, walk_leaf, &w);
 	if (w.bad)
 		return fail(s, s->why);
 	if (allowed) {
@@ -944,19 +960,19 @@ static bool one_call(void *st, const uint8_t *rec)
 		shape.n = 0;
 		if (!allowed && !(fl & AM_PT_F_PARKED))
 			shape_before(s, va, size, &shape);
-		rc = am_pt_map(&s->pt, am_va(va), am_pa(pa), size, a, fl);
+		rc = am_pt_map(&s->pt, am_va(va + s->base), am_pa(pa), size, a, fl);
 		break;
 	case OP_UNMAP:
 		allowed = range_errs(va, size, s->ia_end);
-		rc = am_pt_unmap(&s->pt, am_va(va), size);
+		rc = am_pt_unmap(&s->pt, am_va(va + s->base), size);
 		break;
 	case OP_MODIFY:
 		allowed = expect_modify(s, va, size, a, fl);
-		rc = am_pt_modify(&s->pt, am_va(va), size, a, fl);
+		rc = am_pt_modify(&s->pt, am_va(va + s->base), size, a, fl);
 		break;
 	default:
 		allowed = range_errs(va, size, s->ia_end);
-		rc = am_pt_populate(&s->pt, am_va(va), size);
+		rc = am_pt_populate(&s->pt, am_va(va + s->base), size);
 		break;
 	}
 	am_host_pt_fail_at(&s->h, -1);
@@ -1095,6 +1111,8 @@ static bool setup(void *st, const uint8_t *hd)
 	c->asid = hd[3];
 	c->vmid = (uint16_t)(hd[3] ^ 0x5a);
 	c->tlbi_max = hd[4] % (AM_PT_TLBI_BATCH + 1);
+	/* EL1&0 and EL2&0: now and then the upper VA range (TTBR1) */
+	c->upper = (c->regime == AM_PT_S1_EL10 || c->regime == AM_PT_S1_EL20) && (hd[4] & 0x80);
 	if (am_host_pt_init(&s->h, pool_choice[hd[5] & 3]))
 		abort();
 	s->unmap_at_end = !(hd[5] & 0x10);
@@ -1128,7 +1146,9 @@ static bool setup(void *st, const uint8_t *hd)
 				  .oa_bits = c->oa_bits ? c->oa_bits : 48,
 				  .root_pa = am_pa_val(s->pt.root_pa),
 				  .mair = am_pt_mair(&s->pt),
-				  .concat = s->pt.root_pages};
+				  .concat = s->pt.root_pages,
+				  .upper = c->upper != 0};
+	s->base = s->pt.va_base;
 	am_host_pt_tlb(&s->h, c->regime, c->ia_bits, s->vc.oa_bits, am_pa_val(s->pt.root_pa),
 		       s->vc.mair, c->regime == AM_PT_S2 ? c->vmid : c->asid);
 	s->h.tlb.cfg = s->vc; /* a concatenated root included */
@@ -1145,7 +1165,7 @@ static bool setup(void *st, const uint8_t *hd)
 					      pick_off((uint8_t)p) * K4;
 
 				if (va < s->ia_end)
-					tlbm_watch(&s->h.tlb, va, K4, K4);
+					tlbm_watch(&s->h.tlb, va + s->base, K4, K4);
 			}
 	s->rng = 0x243f6a8885a308d3ull ^ ((uint64_t)hd[3] << 32 | hd[4]);
 	return true;
@@ -1157,7 +1177,7 @@ static bool teardown(struct st *s, bool ok)
 	if (ok && s->unmap_at_end) {
 		snprintf(s->what, sizeof(s->what), "unmap everything");
 		tlbm_fill(&s->h.tlb);
-		if (am_pt_unmap(&s->pt, am_va(0), s->ia_end))
+		if (am_pt_unmap(&s->pt, am_va(s->base), s->ia_end))
 			ok = fail(s, "unmapping everything failed");
 		else if (!check_after(s))
 			ok = false;
