@@ -9,31 +9,16 @@
 
 #include <armmap/arch/aarch64/el1_mmu.h>
 
+#include "arch/aarch64/mmu.h"
+
 int am_aarch64_el1_mmu_enable(uint64_t mair, uint64_t tcr, uint64_t ttbr)
 {
-	uint64_t sctlr;
-
 	if (am_current_el() != 1)
 		return AM_EPERM;
-	am_dsb_ish(); /* the tables are written */
-	am_write_sysreg(mair_el1, mair);
-	am_write_sysreg(tcr_el1, tcr);
-	am_write_sysreg(ttbr0_el1, ttbr);
-	am_isb();
-	__asm__ volatile("tlbi vmalle1\n\t"
-			 "dsb nsh\n\t"
-			 "ic iallu\n\t"
-			 "dsb nsh\n\t"
-			 "isb"
-			 :
-			 :
-			 : "memory");
-	sctlr = am_read_sysreg(sctlr_el1);
-	sctlr &= ~(AM_SCTLR_A | AM_SCTLR_WXN | AM_SCTLR_EE | AM_SCTLR_E0E);
-	sctlr |= AM_SCTLR_EL1_RES1 | AM_SCTLR_M | AM_SCTLR_C | AM_SCTLR_I | AM_SCTLR_SA |
-		 AM_SCTLR_SA0;
-	am_write_sysreg(sctlr_el1, sctlr);
-	am_isb();
+	AM_MMU_ENABLE(el1, AM_MMU_LOCAL_EL1, mair, tcr, ttbr,
+		      AM_SCTLR_A | AM_SCTLR_WXN | AM_SCTLR_EE | AM_SCTLR_E0E,
+		      AM_SCTLR_EL1_RES1 | AM_SCTLR_M | AM_SCTLR_C | AM_SCTLR_I | AM_SCTLR_SA |
+			      AM_SCTLR_SA0);
 	return 0;
 }
 
@@ -51,28 +36,12 @@ bool am_aarch64_el1_mmu_is_on(void)
 
 uint64_t am_aarch64_at_s1e1r(uint64_t va)
 {
-	uint64_t par;
-
-	__asm__ volatile("at s1e1r, %1\n\t"
-			 "isb\n\t"
-			 "mrs %0, par_el1"
-			 : "=r"(par)
-			 : "r"(va)
-			 : "memory");
-	return par;
+	return AM_AT(s1e1r, va);
 }
 
 uint64_t am_aarch64_at_s1e1w(uint64_t va)
 {
-	uint64_t par;
-
-	__asm__ volatile("at s1e1w, %1\n\t"
-			 "isb\n\t"
-			 "mrs %0, par_el1"
-			 : "=r"(par)
-			 : "r"(va)
-			 : "memory");
-	return par;
+	return AM_AT(s1e1w, va);
 }
 
 void am_aarch64_dcache_civac(uint64_t va, uint64_t size)

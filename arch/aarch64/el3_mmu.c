@@ -8,31 +8,16 @@
 #include <armmap/arch/aarch64/el3_mmu.h>
 #include <armmap/arch/aarch64/sysreg.h>
 
+#include "arch/aarch64/mmu.h"
+
 int am_aarch64_el3_mmu_enable(uint64_t mair, uint64_t tcr, uint64_t ttbr)
 {
-	uint64_t sctlr;
-
 	if (am_current_el() != 3)
 		return AM_EPERM;
-	am_dsb_ish(); /* the tables are written */
-	am_write_sysreg(mair_el3, mair);
-	am_write_sysreg(tcr_el3, tcr | AM_TCR_EL2_RES1); /* TCR_EL3: the same RES1 bits */
-	am_write_sysreg(ttbr0_el3, ttbr);
-	am_isb();
-	__asm__ volatile("tlbi alle3\n\t"
-			 "dsb ish\n\t"
-			 "ic iallu\n\t"
-			 "dsb ish\n\t"
-			 "isb"
-			 :
-			 :
-			 : "memory");
-	sctlr = am_read_sysreg(sctlr_el3);
-	sctlr &= ~(AM_SCTLR_A | AM_SCTLR_WXN | AM_SCTLR_EE);
-	/* SCTLR_EL3: the RES1 bits of SCTLR_EL2 */
-	sctlr |= AM_SCTLR_EL2_RES1 | AM_SCTLR_M | AM_SCTLR_C | AM_SCTLR_I | AM_SCTLR_SA;
-	am_write_sysreg(sctlr_el3, sctlr);
-	am_isb();
+	/* TCR_EL3 and SCTLR_EL3: the RES1 bits of TCR_EL2 and SCTLR_EL2 */
+	AM_MMU_ENABLE(el3, AM_MMU_LOCAL_EL3, mair, tcr | AM_TCR_EL2_RES1, ttbr,
+		      AM_SCTLR_A | AM_SCTLR_WXN | AM_SCTLR_EE,
+		      AM_SCTLR_EL2_RES1 | AM_SCTLR_M | AM_SCTLR_C | AM_SCTLR_I | AM_SCTLR_SA);
 	return 0;
 }
 
@@ -50,26 +35,10 @@ bool am_aarch64_el3_mmu_is_on(void)
 
 uint64_t am_aarch64_at_s1e3r(uint64_t va)
 {
-	uint64_t par;
-
-	__asm__ volatile("at s1e3r, %1\n\t"
-			 "isb\n\t"
-			 "mrs %0, par_el1"
-			 : "=r"(par)
-			 : "r"(va)
-			 : "memory");
-	return par;
+	return AM_AT(s1e3r, va);
 }
 
 uint64_t am_aarch64_at_s1e3w(uint64_t va)
 {
-	uint64_t par;
-
-	__asm__ volatile("at s1e3w, %1\n\t"
-			 "isb\n\t"
-			 "mrs %0, par_el1"
-			 : "=r"(par)
-			 : "r"(va)
-			 : "memory");
-	return par;
+	return AM_AT(s1e3w, va);
 }

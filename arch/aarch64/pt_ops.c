@@ -11,6 +11,7 @@
 
 #include <armmap/arch/aarch64/pt_ops.h>
 #include <armmap/arch/aarch64/sysreg.h>
+#include "arch/aarch64/mmu.h"
 #include "arch/aarch64/tlbi_range.h"
 
 #define GRANULE 4096u
@@ -242,28 +243,11 @@ const struct am_pt_ops am_aarch64_pt_ops = {
 
 int am_aarch64_el2_mmu_enable(uint64_t mair, uint64_t tcr, uint64_t ttbr)
 {
-	uint64_t sctlr;
-
 	if (am_current_el() != 2)
 		return AM_EPERM;
-	am_dsb_ish(); /* the tables are written */
-	am_write_sysreg(mair_el2, mair);
-	am_write_sysreg(tcr_el2, tcr | AM_TCR_EL2_RES1);
-	am_write_sysreg(ttbr0_el2, ttbr);
-	am_isb();
-	__asm__ volatile("tlbi alle2\n\t"
-			 "dsb ish\n\t"
-			 "ic iallu\n\t"
-			 "dsb ish\n\t"
-			 "isb"
-			 :
-			 :
-			 : "memory");
-	sctlr = am_read_sysreg(sctlr_el2);
-	sctlr &= ~(AM_SCTLR_A | AM_SCTLR_WXN | AM_SCTLR_EE);
-	sctlr |= AM_SCTLR_EL2_RES1 | AM_SCTLR_M | AM_SCTLR_C | AM_SCTLR_I | AM_SCTLR_SA;
-	am_write_sysreg(sctlr_el2, sctlr);
-	am_isb();
+	AM_MMU_ENABLE(el2, AM_MMU_LOCAL_EL2, mair, tcr | AM_TCR_EL2_RES1, ttbr,
+		      AM_SCTLR_A | AM_SCTLR_WXN | AM_SCTLR_EE,
+		      AM_SCTLR_EL2_RES1 | AM_SCTLR_M | AM_SCTLR_C | AM_SCTLR_I | AM_SCTLR_SA);
 	return 0;
 }
 
@@ -289,26 +273,10 @@ unsigned int am_aarch64_pa_bits(void)
 
 uint64_t am_aarch64_at_s1e2r(uint64_t va)
 {
-	uint64_t par;
-
-	__asm__ volatile("at s1e2r, %1\n\t"
-			 "isb\n\t"
-			 "mrs %0, par_el1"
-			 : "=r"(par)
-			 : "r"(va)
-			 : "memory");
-	return par;
+	return AM_AT(s1e2r, va);
 }
 
 uint64_t am_aarch64_at_s1e2w(uint64_t va)
 {
-	uint64_t par;
-
-	__asm__ volatile("at s1e2w, %1\n\t"
-			 "isb\n\t"
-			 "mrs %0, par_el1"
-			 : "=r"(par)
-			 : "r"(va)
-			 : "memory");
-	return par;
+	return AM_AT(s1e2w, va);
 }

@@ -8,6 +8,8 @@
 #include <armmap/arch/aarch64/sysreg.h>
 #include <armmap/arch/aarch64/vhe.h>
 
+#include "arch/aarch64/mmu.h"
+
 #define HCR_E2H (AM_U64(1) << 34)
 #define HCR_TGE (AM_U64(1) << 27)
 #define SCTLR_SA0 (AM_U64(1) << 4)
@@ -32,28 +34,13 @@ int am_aarch64_vhe_enable(void)
 
 int am_aarch64_el20_mmu_enable(uint64_t mair, uint64_t tcr, uint64_t ttbr)
 {
-	uint64_t sctlr;
-
 	if (am_current_el() != 2 || !(am_read_sysreg(hcr_el2) & HCR_E2H))
 		return AM_EPERM;
-	am_dsb_ish(); /* the tables are written */
-	am_write_sysreg(mair_el2, mair);
-	am_write_sysreg(tcr_el2, tcr); /* the TCR_EL1 layout: no RES1 bits */
-	am_write_sysreg(ttbr0_el2, ttbr);
-	am_isb();
-	__asm__ volatile("tlbi alle2\n\t"
-			 "dsb ish\n\t"
-			 "ic iallu\n\t"
-			 "dsb ish\n\t"
-			 "isb"
-			 :
-			 :
-			 : "memory");
-	sctlr = am_read_sysreg(sctlr_el2);
-	sctlr &= ~(AM_SCTLR_A | AM_SCTLR_WXN | AM_SCTLR_EE | SCTLR_E0E);
-	sctlr |= AM_SCTLR_EL1_RES1 | AM_SCTLR_M | AM_SCTLR_C | AM_SCTLR_I | AM_SCTLR_SA | SCTLR_SA0;
-	am_write_sysreg(sctlr_el2, sctlr);
-	am_isb();
+	/* with E2H: TCR_EL2 in the TCR_EL1 layout (no RES1 bits), SCTLR_EL2 in SCTLR_EL1's */
+	AM_MMU_ENABLE(el2, AM_MMU_LOCAL_EL2, mair, tcr, ttbr,
+		      AM_SCTLR_A | AM_SCTLR_WXN | AM_SCTLR_EE | SCTLR_E0E,
+		      AM_SCTLR_EL1_RES1 | AM_SCTLR_M | AM_SCTLR_C | AM_SCTLR_I | AM_SCTLR_SA |
+			      SCTLR_SA0);
 	return 0;
 }
 
@@ -88,26 +75,10 @@ int am_aarch64_el20_ttbr1(const struct am_pt *lower, const struct am_pt *upper)
 
 uint64_t am_aarch64_at_s1e0r(uint64_t va)
 {
-	uint64_t par;
-
-	__asm__ volatile("at s1e0r, %1\n\t"
-			 "isb\n\t"
-			 "mrs %0, par_el1"
-			 : "=r"(par)
-			 : "r"(va)
-			 : "memory");
-	return par;
+	return AM_AT(s1e0r, va);
 }
 
 uint64_t am_aarch64_at_s1e0w(uint64_t va)
 {
-	uint64_t par;
-
-	__asm__ volatile("at s1e0w, %1\n\t"
-			 "isb\n\t"
-			 "mrs %0, par_el1"
-			 : "=r"(par)
-			 : "r"(va)
-			 : "memory");
-	return par;
+	return AM_AT(s1e0w, va);
 }
