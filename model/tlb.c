@@ -66,7 +66,7 @@ void tlbm_watch(struct tlbm *t, uint64_t va, uint64_t size, uint64_t stride)
 	uint64_t n;
 
 	if (!stride)
-		stride = GRANULE;
+		stride = t->cfg.granule ? t->cfg.granule : GRANULE;
 	if (!size)
 		return;
 	n = (size - 1) / stride + 1;
@@ -383,13 +383,16 @@ void tlbm_fill(struct tlbm *t)
 bool tlbm_range_decode(uint64_t op, struct tlbm_range *out)
 {
 	unsigned int scale = (unsigned int)(op >> 44) & 3u, num = (unsigned int)(op >> 39) & 31u;
+	/* TG: 1 4 KiB, 2 16 KiB, 3 64 KiB; BaseADDR and the count in its units */
+	static const unsigned int tg_bits[4] = {0, 12, 14, 16};
+	unsigned int g = tg_bits[(op >> 46) & 3u];
 
-	if (((op >> 46) & 3u) != 1u) /* TG: 4 KiB */
+	if (!g)
 		return false;
 	out->asid = (uint16_t)(op >> 48);
 	out->ttl = (unsigned int)(op >> 37) & 3u;
-	out->va = (op & ((1ull << 37) - 1u)) << 12;
-	out->size = ((uint64_t)(num + 1u) << (5u * scale + 1u)) << 12;
+	out->va = (op & ((1ull << 37) - 1u)) << g;
+	out->size = ((uint64_t)(num + 1u) << (5u * scale + 1u)) << g;
 	return true;
 }
 

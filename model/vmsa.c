@@ -22,8 +22,7 @@
 #define D_SH_SHIFT 8
 #define D_AF (1ull << 10)
 #define D_NG (1ull << 11)
-#define D_OA_MASK 0x0000fffffffff000ull /* [47:12] */
-#define D_OA_HI_RES0 (3ull << 48)	/* [49:48], RES0 with a 48-bit OA */
+#define D_OA_HI_RES0 (3ull << 48) /* [49:48], RES0 with a 48-bit OA */
 #define D_CONTIG (1ull << 52)
 #define D_PXN (1ull << 53)
 #define D_XN (1ull << 54) /* XN, UXN at EL1&0, XN[1] at stage 2 */
@@ -61,6 +60,54 @@ unsigned int vmsa_level_shift(unsigned int level)
 	return 12u + 9u * (3u - level);
 }
 
+/* The granule's bits: 12, 14 or 16. */
+static unsigned int gbits(unsigned int granule)
+{
+	return granule == 65536 ? 16u : granule == 16384 ? 14u : 12u;
+}
+
+unsigned int vmsa_level_shift_g(unsigned int granule, unsigned int level)
+{
+	unsigned int g = gbits(granule);
+
+	return g + (g - 3u) * (3u - level);
+}
+
+unsigned int vmsa_root_level_g(unsigned int granule, unsigned int ia_bits)
+{
+	unsigned int g = gbits(granule), per = g - 3u;
+
+	/* the levels that resolve ia_bits - g bits, per bits each, end at 3 */
+	return 4u - (ia_bits - g + per - 1u) / per;
+}
+
+static unsigned int shift_of(const struct vmsa_cfg *cfg, unsigned int level)
+{
+	return vmsa_level_shift_g(cfg->granule, level);
+}
+
+/* The output address bits of a descriptor: [47:granule bits]. */
+static uint64_t oa_mask(const struct vmsa_cfg *cfg)
+{
+	return 0x0000ffffffffffffull & ~((1ull << gbits(cfg->granule)) - 1u);
+}
+
+/* Entries in a contiguous run at @level. */
+static unsigned int contig_run(const struct vmsa_cfg *cfg, unsigned int level)
+{
+	if (cfg->granule == 16384)
+		return level == 3 ? 128u : 32u;
+	return cfg->granule == 65536 ? 32u : CONTIG_RUN;
+}
+
+/* May a block descriptor stand at @level (below 3)? */
+static bool block_ok(const struct vmsa_cfg *cfg, unsigned int level)
+{
+	if (cfg->granule == 16384 || cfg->granule == 65536)
+		return level == 2; /* level-1 blocks need 52-bit addresses */
+	return level == 1 || level == 2;
+}
+
 unsigned int vmsa_root_level(unsigned int ia_bits)
 {
 	if (ia_bits > 39)
@@ -78,7 +125,7 @@ static unsigned int oa_bits_of(const struct vmsa_cfg *cfg)
 /* The start level: one below the usual root with a concatenated root. */
 static unsigned int root_level_of(const struct vmsa_cfg *cfg)
 {
-	return vmsa_root_level(cfg->ia_bits) + (cfg->concat > 1 ? 1u : 0u);
+	return vmsa_root_level_g(cfg->granule, cfg->ia_bits) + (cfg->concat > 1 ? 1u : 0u);
 }
 
 static bool cfg_ok(const struct vmsa_cfg *cfg)
@@ -87,10 +134,14 @@ static bool cfg_ok(const struct vmsa_cfg *cfg)
 
 	if (cfg->upper && cfg->regime != VMSA_S1_EL10 && cfg->regime != VMSA_S1_EL20)
 		return false; /* two VA ranges: EL1&0 and EL2&0 only */
+	if (cfg->granule && cfg->granule != 4096 && cfg->granule != 16384 && cfg->granule != 65536)
+		return false;
+	if (cfg->ia_bits < gbits(cfg->granule) + 1u)
+		return false;
 	if (cfg->concat > 1 &&
 	    (cfg->regime != VMSA_S2 || cfg->concat > 16 || (cfg->concat & (cfg->concat - 1)) ||
-	     cfg->ia_bits - vmsa_level_shift(root_level_of(cfg)) !=
-		     9u + (unsigned int)__builtin_ctz(cfg->concat)))
+	     cfg->ia_bits - shift_of(cfg, root_level_of(cfg)) !=
+		     gbits(cfg->granule) - 3u + (unsigned int)__builtin_ctz(cfg->concat)))
 		return false; /* concatenation: stage 2, and exactly the tables the size needs */
 	return cfg->regime >= VMSA_S1_EL2 && cfg->regime <= VMSA_S1_EL20 && cfg->ia_bits >= 25 &&
 	       cfg->ia_bits <= 48 && oa >= 32 && oa <= 48;
@@ -103,8 +154,8 @@ static uint64_t table_entries(const struct vmsa_cfg *cfg, unsigned int level)
 	unsigned int root = root_level_of(cfg);
 
 	if (level == root)
-		return 1ull << (cfg->ia_bits - vmsa_level_shift(root));
-	return 512;
+		return 1ull << (cfg->ia_bits - shift_of(cfg, root));
+	return 1ull << (gbits(cfg->granule) - 3u);
 }
 
 static bool beyond_oa(uint64_t addr, unsigned int oa_bits)
@@ -177,12 +228,12 @@ static uint64_t res_bits_of(const struct vmsa_cfg *cfg, uint64_t d)
 static void decode_leaf(const struct vmsa_cfg *cfg, uint64_t va, uint64_t d, unsigned int level,
 			const struct hier *h, struct vmsa_result *out)
 {
-	uint64_t size = 1ull << vmsa_level_shift(level);
-	uint64_t run = (uint64_t)CONTIG_RUN * size;
+	uint64_t size = 1ull << shift_of(cfg, level);
+	uint64_t run = (uint64_t)contig_run(cfg, level) * size;
 
 	out->leaf_va = va & ~(size - 1);
 	out->leaf_size = size;
-	out->pa = (d & D_OA_MASK) + (va - out->leaf_va);
+	out->pa = (d & oa_mask(cfg)) + (va - out->leaf_va);
 	out->contig = (d & D_CONTIG) != 0;
 	if (out->contig) {
 		out->tlb_va = va & ~(run - 1);
@@ -207,25 +258,26 @@ static void decode_leaf(const struct vmsa_cfg *cfg, uint64_t va, uint64_t d, uns
  * The aligned run of 16 around entry @idx of the table at @table: same bits
  * but the OA everywhere, OAs consecutive from a 16-entry aligned start.
  */
-static bool contig_run_ok(vmsa_read_fn rd, void *ctx, uint64_t table, uint64_t nent, uint64_t idx,
-			  uint64_t size, uint64_t d)
+static bool contig_run_ok(const struct vmsa_cfg *cfg, vmsa_read_fn rd, void *ctx, uint64_t table,
+			  uint64_t nent, uint64_t idx, unsigned int level, uint64_t size,
+			  uint64_t d)
 {
-	uint64_t first = idx & ~(uint64_t)(CONTIG_RUN - 1);
+	const uint64_t run = contig_run(cfg, level), oam = oa_mask(cfg);
+	uint64_t first = idx & ~(run - 1);
 	uint64_t before = (idx - first) * size;
 	uint64_t oa0;
 	unsigned int j;
 
-	if (nent < CONTIG_RUN || (d & D_OA_MASK) < before)
+	if (nent < run || (d & oam) < before)
 		return false;
-	oa0 = (d & D_OA_MASK) - before;
-	if (oa0 & (CONTIG_RUN * size - 1))
+	oa0 = (d & oam) - before;
+	if (oa0 & (run * size - 1))
 		return false;
-	for (j = 0; j < CONTIG_RUN; j++) {
+	for (j = 0; j < run; j++) {
 		bool ok = true;
 		uint64_t e = rd(ctx, table + (first + j) * 8, &ok);
 
-		if (!ok || (e & ~D_OA_MASK) != (d & ~D_OA_MASK) ||
-		    (e & D_OA_MASK) != oa0 + j * size)
+		if (!ok || (e & ~oam) != (d & ~oam) || (e & oam) != oa0 + j * size)
 			return false;
 	}
 	return true;
@@ -265,7 +317,7 @@ static void walk(const struct vmsa_cfg *cfg, vmsa_read_fn rd, void *ctx, uint64_
 		bool ok = true;
 
 		nent = table_entries(cfg, level);
-		idx = (va >> vmsa_level_shift(level)) & (nent - 1);
+		idx = (va >> shift_of(cfg, level)) & (nent - 1);
 		out->level = level;
 		out->table_pa[out->nlevels++] = table;
 		d = rd(ctx, table + idx * 8, &ok);
@@ -280,31 +332,33 @@ static void walk(const struct vmsa_cfg *cfg, vmsa_read_fn rd, void *ctx, uint64_
 		}
 		if (level == 3 || !(d & D_TABLE))
 			break;
-		if (beyond_oa(d & D_OA_MASK, oa_bits)) {
+		if (beyond_oa(d & oa_mask(cfg), oa_bits)) {
 			out->fault = VMSA_F_ADDR_SIZE;
 			return;
 		}
 		gather_hier(cfg, d, &h);
-		table = d & D_OA_MASK;
+		table = d & oa_mask(cfg);
 		level++;
 	}
 
-	/* A leaf: a block (bits[1:0] = 01, levels 1-2) or a page (11, level 3). */
-	if (level == 0 || (level == 3 && !(d & D_TABLE))) {
+	/* A leaf: a block (bits[1:0] = 01, where the granule has blocks) or a
+	 * page (11, level 3). */
+	if ((level < 3 && !block_ok(cfg, level)) || (level == 3 && !(d & D_TABLE))) {
 		out->fault = VMSA_F_BAD_DESC;
 		return;
 	}
-	size = 1ull << vmsa_level_shift(level);
-	if ((d & D_OA_MASK) & (size - 1)) {
+	size = 1ull << shift_of(cfg, level);
+	if ((d & oa_mask(cfg)) & (size - 1)) {
 		out->fault = VMSA_F_BAD_DESC;
 		return;
 	}
-	if (beyond_oa(d & D_OA_MASK, oa_bits)) {
+	if (beyond_oa(d & oa_mask(cfg), oa_bits)) {
 		out->fault = VMSA_F_ADDR_SIZE;
 		return;
 	}
 	decode_leaf(cfg, va, d, level, &h, out);
-	if (check_contig && (d & D_CONTIG) && !contig_run_ok(rd, ctx, table, nent, idx, size, d)) {
+	if (check_contig && (d & D_CONTIG) &&
+	    !contig_run_ok(cfg, rd, ctx, table, nent, idx, level, size, d)) {
 		out->fault = VMSA_F_CONTIG;
 		return;
 	}

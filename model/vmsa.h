@@ -68,7 +68,21 @@ struct vmsa_cfg {
 	 * whose bits above ia_bits are all ones, [2^64 - 2^ia_bits, 2^64).
 	 */
 	bool upper;
+	/*
+	 * The translation granule in bytes: 4096 (or 0), 16384 or 65536. It
+	 * gives the levels (each resolves granule bits - 3 bits of the
+	 * address: 9, 11 or 13), the start level from ia_bits, the blocks (4K:
+	 * levels 1 and 2; 16K and 64K: level 2: 32 MiB, 512 MiB), the
+	 * contiguous runs (4K: 16; 16K: 128 at level 3, 32 at level 2; 64K:
+	 * 32) and the output address bits of a descriptor ([47:granule bits]).
+	 */
+	unsigned int granule;
 };
+
+/* The span of one entry at @level with @granule (0: 4 KiB): log2. */
+unsigned int vmsa_level_shift_g(unsigned int granule, unsigned int level);
+/* The start level for @ia_bits with @granule (no concatenated root). */
+unsigned int vmsa_root_level_g(unsigned int granule, unsigned int ia_bits);
 
 /* An 8-byte read of the table memory at @pa; *@ok = false: no memory there. */
 typedef uint64_t (*vmsa_read_fn)(void *ctx, uint64_t pa, bool *ok);

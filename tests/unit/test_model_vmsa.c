@@ -104,7 +104,7 @@ static void build48(void)
 
 static struct vmsa_cfg cfg_of(int regime, unsigned int ia, unsigned int oa)
 {
-	struct vmsa_cfg c = {regime, ia, oa, tpa(0), MAIR_TEST, false, 0, false};
+	struct vmsa_cfg c = {regime, ia, oa, tpa(0), MAIR_TEST, false, 0, false, 0};
 
 	return c;
 }
@@ -594,6 +594,101 @@ static void test_el20_as_el10(void **state)
 	assert_int_equal(b.ng, 1);
 	vmsa_access(&c20, mem_read, NULL, 0x1010, VMSA_ACC_R | VMSA_ACC_USER, &b);
 	assert_int_equal(b.fault, VMSA_F_PERMISSION);
+}
+
+/* Entry @idx of a table of several 4 KiB pages from @page (16K, 64K granules). */
+static void put_g(unsigned int page, unsigned int pages, unsigned int idx, uint64_t d)
+{
+	for (unsigned int p = 0; p < pages; p++)
+		present[page + p] = true;
+	put(page + idx / 512, idx % 512, d);
+}
+
+/*
+ * The 16 KiB and 64 KiB granules: the start level from the input size,
+ * 2048 and 8192 entries a table, blocks at level 2 only (32 MiB, 512 MiB),
+ * pages of the granule, contiguous runs of 128 / 32 (16K, levels 3 / 2) and
+ * 32 (64K), the output address bits from the granule's.
+ */
+static void test_granules(void **state)
+{
+	struct vmsa_cfg c = cfg_of(VMSA_S1_EL2, 36, 48);
+	struct vmsa_result r;
+	const uint64_t M32 = 32 * MIB, K16 = 16 * KIB, K64 = 64 * KIB;
+
+	(void)state;
+	assert_int_equal(vmsa_root_level_g(0, 48), 0);
+	assert_int_equal(vmsa_root_level_g(4096, 39), 1);
+	assert_int_equal(vmsa_root_level_g(16384, 48), 0); /* 2 entries */
+	assert_int_equal(vmsa_root_level_g(16384, 47), 1);
+	assert_int_equal(vmsa_root_level_g(16384, 36), 2);
+	assert_int_equal(vmsa_root_level_g(65536, 48), 1); /* 64 entries */
+	assert_int_equal(vmsa_root_level_g(65536, 42), 2);
+	assert_int_equal(vmsa_level_shift_g(16384, 2), 25);
+	assert_int_equal(vmsa_level_shift_g(65536, 2), 29);
+
+	/* 16K, 36-bit: a level-2 root of 2048 entries (pages 0..3), a level-3 table (4..7) */
+	mem_reset();
+	c.granule = 16384;
+	put_g(0, 4, 3, BLK(0x80000000ull) | EL2_RW); /* a 32 MiB block */
+	put_g(0, 4, 1029, TBL(tpa(4)));		     /* entry 1029: beyond a 4K table's 512 */
+	put_g(4, 4, 7, PG(0x90004000ull) | EL2_RW);  /* a 16 KiB page */
+	for (unsigned int i = 128; i < 256; i++)     /* a contiguous run of 128 pages */
+		put_g(4, 4, i, PG(0xa0000000ull + (i - 128) * K16) | EL2_RW | D_CONTIG);
+	walk(&c, 3 * M32 + 0x1234, &r);
+	assert_int_equal(r.fault, VMSA_OK);
+	assert_int_equal(r.level, 2);
+	assert_int_equal(r.leaf_size, M32);
+	assert_int_equal(r.pa, 0x80001234ull);
+	walk(&c, 1029 * M32 + 7 * K16 + 0x10, &r);
+	assert_int_equal(r.fault, VMSA_OK);
+	assert_int_equal(r.level, 3);
+	assert_int_equal(r.leaf_size, K16);
+	assert_int_equal(r.pa, 0x90004010ull);
+	walk(&c, 1029 * M32 + 200 * K16 + 8, &r);
+	assert_int_equal(r.fault, VMSA_OK);
+	assert_int_equal(r.tlb_size, 128 * K16);
+	assert_int_equal(r.pa, 0xa0000000ull + 72 * K16 + 8);
+	put_g(4, 4, 130, PG(0xa0000000ull) | EL2_RW | D_CONTIG); /* a run that breaks */
+	walk(&c, 1029 * M32 + 200 * K16, &r);
+	assert_int_equal(r.fault, VMSA_F_CONTIG);
+	/* bits [13:12] of a 16K descriptor are no output address bits */
+	put_g(4, 4, 8, PG(0x90005000ull) | EL2_RW);
+	walk(&c, 1029 * M32 + 8 * K16 + 4, &r);
+	assert_int_equal(r.pa, 0x90004004ull);
+	/* a level-1 block is no 16K descriptor (without 52-bit addresses) */
+	c.ia_bits = 47; /* level-1 root of 2048 entries */
+	mem_reset();
+	put_g(0, 4, 0, BLK(0) | EL2_RW);
+	walk(&c, 0x1000, &r);
+	assert_int_equal(r.root_level, 1);
+	assert_int_equal(r.fault, VMSA_F_BAD_DESC);
+
+	/* 64K, 42-bit: a level-2 root of 8192 entries (pages 0..15), level 3 (16..31) */
+	mem_reset();
+	c = cfg_of(VMSA_S1_EL2, 42, 48);
+	c.granule = 65536;
+	put_g(0, 16, 1, BLK(0x80000000ull) | EL2_RW); /* a 512 MiB block */
+	put_g(0, 16, 6000, TBL(tpa(16)));
+	put_g(16, 16, 3, PG(0x90030000ull) | EL2_RW);
+	for (unsigned int i = 32; i < 64; i++)
+		put_g(16, 16, i, PG(0xb0000000ull + (i - 32) * K64) | EL2_RW | D_CONTIG);
+	walk(&c, 512 * MIB + 0x12345, &r);
+	assert_int_equal(r.fault, VMSA_OK);
+	assert_int_equal(r.leaf_size, 512 * MIB);
+	assert_int_equal(r.pa, 0x80012345ull);
+	walk(&c, 6000 * 512 * MIB + 3 * K64 + 0x20, &r);
+	assert_int_equal(r.fault, VMSA_OK);
+	assert_int_equal(r.leaf_size, K64);
+	assert_int_equal(r.pa, 0x90030020ull);
+	walk(&c, 6000 * 512 * MIB + 40 * K64, &r);
+	assert_int_equal(r.fault, VMSA_OK);
+	assert_int_equal(r.tlb_size, 32 * K64);
+	assert_int_equal(r.pa, 0xb0000000ull + 8 * K64);
+	/* an unsupported granule */
+	c.granule = 8192;
+	walk(&c, 0, &r);
+	assert_int_equal(r.fault, VMSA_F_BAD_CFG);
 }
 
 /* What AP[2:1] gives at EL1 and EL0 (read, write). */
@@ -1212,8 +1307,13 @@ static void test_tlb_range_operands(void **state)
 		}
 		assert_true(ops <= 5);
 	}
-	/* TG other than 4 KiB: refused */
-	assert_false(tlbm_range_decode(2ull << 46, &d));
+	/* TG 16 KiB and 64 KiB: BaseADDR and the count in their units; TG 0: refused */
+	assert_true(tlbm_range_decode(2ull << 46 | 1ull << 39 | 5, &d));
+	assert_int_equal(d.va, 5ull << 14);
+	assert_int_equal(d.size, 4ull << 14); /* (NUM 1 + 1) * 2 granules */
+	assert_true(tlbm_range_decode(3ull << 46 | 7, &d));
+	assert_int_equal(d.va, 7ull << 16);
+	assert_int_equal(d.size, 2ull << 16);
 	assert_false(tlbm_range_decode(0, &d));
 }
 
@@ -1710,6 +1810,7 @@ int main(void)
 		cmocka_unit_test(test_el2_res_bits),
 		cmocka_unit_test(test_el3_and_ns),
 		cmocka_unit_test(test_el20_as_el10),
+		cmocka_unit_test(test_granules),
 		cmocka_unit_test(test_el10_permission_matrix),
 		cmocka_unit_test(test_el10_ng_attrindx_sh),
 		cmocka_unit_test(test_s2_permissions),
