@@ -78,7 +78,7 @@ static void b_free(void *ctx, void *t, am_paddr_t pa)
 bool bench_tlbi_range;
 
 /* What the aarch64 backend would issue for one invalidation of a list. */
-static void b_inval(const struct am_pt_inval *v)
+static void b_inval(const struct am_pt_flush *f, const struct am_pt_inval *v)
 {
 	uint64_t addr = am_va_val(v->addr), left = v->pages, op;
 	bool range;
@@ -88,10 +88,10 @@ static void b_inval(const struct am_pt_inval *v)
 		return;
 	}
 	while (left) {
-		uint64_t n = am_tlbir_step(addr, left, v->level, 0, &op, &range);
+		uint64_t n = am_tlbir_step(addr, left, f->gshift, v->level, 0, &op, &range);
 
 		bk.v[range ? T_TLBI_RANGE : v->leaf ? T_TLBI_LEAF : T_TLBI_TABLE]++;
-		addr += n << 12;
+		addr += n << f->gshift;
 		left -= n;
 	}
 }
@@ -107,7 +107,7 @@ static void b_flush(void *ctx, const struct am_pt_flush *f)
 	if (f->kind == AM_PT_FLUSH_ALL)
 		bk.v[T_TLBI_ALL]++;
 	for (unsigned int i = 0; f->kind == AM_PT_FLUSH_LIST && i < f->n; i++)
-		b_inval(&f->inv[i]);
+		b_inval(f, &f->inv[i]);
 	bk.v[T_COMPLETE]++;
 	__asm__ volatile("" ::: "memory");
 }

@@ -175,14 +175,15 @@ static bool same_translation(const struct tlbm_leaf *e, const struct vmsa_result
  */
 static void check_leaf(struct tlbm *t, struct tlbm_leaf *e)
 {
-	uint64_t leaf = 1ull << vmsa_level_shift(e->level);
+	const uint64_t gran = t->cfg.granule ? t->cfg.granule : GRANULE;
+	uint64_t leaf = 1ull << vmsa_level_shift_g(t->cfg.granule, e->level);
 	uint64_t n = e->size / leaf, j;
 	struct vmsa_result r;
 
 	for (j = 0; j <= n; j++) {
-		uint64_t probe = j < n ? e->va + j * leaf : e->va + e->size - GRANULE;
+		uint64_t probe = j < n ? e->va + j * leaf : e->va + e->size - gran;
 
-		if (j == n && leaf == GRANULE)
+		if (j == n && leaf == gran)
 			break; /* the last granule is the last leaf: probed */
 		vmsa_walk_raw(&t->cfg, t->rd, t->ctx, probe, &r);
 		if (r.fault != VMSA_OK || same_translation(e, &r, probe, !t->perm_in_place))
@@ -230,7 +231,7 @@ static bool walks_add(struct tlbm *t, const struct vmsa_result *r, uint64_t addr
 		nread--; /* that table could not be read */
 	for (i = 1; i < nread; i++) {
 		unsigned int level = r->root_level + i;
-		uint64_t size = 1ull << vmsa_level_shift(level - 1);
+		uint64_t size = 1ull << vmsa_level_shift_g(t->cfg.granule, level - 1);
 		uint64_t va = addr & ~(size - 1);
 
 		if (walk_known(t, level, va, r->table_pa[i]))
@@ -309,7 +310,8 @@ static bool bad_fault(enum vmsa_fault f)
  * of @addr: the end of the faulting descriptor's span (of the unreadable
  * table's span for an external abort); @end for a fault before any table.
  */
-static uint64_t fault_skip(const struct vmsa_result *r, uint64_t addr, uint64_t end)
+static uint64_t fault_skip(const struct tlbm *t, const struct vmsa_result *r, uint64_t addr,
+			   uint64_t end)
 {
 	unsigned int level = r->level;
 	uint64_t span;
@@ -321,7 +323,7 @@ static uint64_t fault_skip(const struct vmsa_result *r, uint64_t addr, uint64_t 
 			return end;
 		level--;
 	}
-	span = 1ull << vmsa_level_shift(level);
+	span = 1ull << vmsa_level_shift_g(t->cfg.granule, level);
 	return (addr & ~(span - 1)) + span;
 }
 
@@ -358,7 +360,7 @@ void tlbm_fill(struct tlbm *t)
 					}
 					next = r.tlb_va + r.tlb_size;
 				} else {
-					next = fault_skip(&r, addr, end);
+					next = fault_skip(t, &r, addr, end);
 				}
 				if ((r.fault == VMSA_OK || t->walk_faults) &&
 				    !walks_add(t, &r, addr))

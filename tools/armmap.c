@@ -351,7 +351,7 @@ static void show_inval(const struct am_pt_flush *f, const struct am_pt_inval *v,
 		return;
 	}
 	while (left) {
-		uint64_t n = am_tlbir_step(addr, left, v->level, asid, &op, &range);
+		uint64_t n = am_tlbir_step(addr, left, f->gshift, v->level, asid, &op, &range);
 
 		G.tlbi++;
 		if (shown) {
@@ -362,7 +362,7 @@ static void show_inval(const struct am_pt_flush *f, const struct am_pt_inval *v,
 			tlbi_scope(f);
 			out("\n");
 		}
-		addr += n << 12;
+		addr += n << f->gshift;
 		left -= n;
 	}
 }

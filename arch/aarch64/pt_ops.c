@@ -124,7 +124,7 @@ static void inval(struct am_aarch64_pt_ctx *c, const struct am_pt_flush *f,
 		return;
 	}
 	while (left) {
-		uint64_t n = am_tlbir_step(addr, left, v->level, asid, &op, &range);
+		uint64_t n = am_tlbir_step(addr, left, f->gshift, v->level, asid, &op, &range);
 
 		if (range)
 			tlbi_range(f->regime, v->leaf, op);
@@ -136,7 +136,7 @@ static void inval(struct am_aarch64_pt_ctx *c, const struct am_pt_flush *f,
 			else
 				c->tlbis++;
 		}
-		addr += n << 12;
+		addr += n << f->gshift;
 		left -= n;
 	}
 }

@@ -20,25 +20,32 @@ static bool page_of(const struct am_host_pt *h, uint64_t pa, size_t *idx)
 	if (!h->pool || pa < h->pa_base)
 		return false;
 	off = pa - h->pa_base;
-	if (off / AM_HOST_PT_PAGE >= h->pages)
+	if (off / h->page >= h->pages)
 		return false;
-	*idx = (size_t)(off / AM_HOST_PT_PAGE);
+	*idx = (size_t)(off / h->page);
 	return true;
 }
 
 static uint8_t *page_va(const struct am_host_pt *h, size_t idx)
 {
-	return h->pool + idx * AM_HOST_PT_PAGE;
+	return h->pool + idx * h->page;
 }
 
 /* ------------------------------------------------------------- pool -- */
 
 int am_host_pt_init(struct am_host_pt *h, size_t pages)
 {
+	return am_host_pt_init_g(h, pages, AM_HOST_PT_PAGE);
+}
+
+int am_host_pt_init_g(struct am_host_pt *h, size_t pages, size_t page)
+{
 	memset(h, 0, sizeof(*h));
-	if (!pages || pages > SIZE_MAX / AM_HOST_PT_PAGE)
+	if (!pages || (page != 4096u && page != 16384u && page != 65536u) ||
+	    pages > SIZE_MAX / page)
 		return -1;
-	h->pool = aligned_alloc(AM_HOST_PT_PAGE, pages * AM_HOST_PT_PAGE);
+	h->page = page;
+	h->pool = aligned_alloc(page, pages * page);
 	h->used = calloc(pages, 1);
 	if (!h->pool || !h->used) {
 		free(h->pool);
@@ -47,7 +54,7 @@ int am_host_pt_init(struct am_host_pt *h, size_t pages)
 		h->used = NULL;
 		return -1;
 	}
-	memset(h->pool, AM_HOST_PT_GARBAGE, pages * AM_HOST_PT_PAGE);
+	memset(h->pool, AM_HOST_PT_GARBAGE, pages * h->page);
 	h->pages = pages;
 	h->pa_base = AM_HOST_PT_PA_BASE;
 	h->fail_at = -1;
@@ -78,7 +85,7 @@ uint64_t am_host_pt_read(void *ctx, uint64_t pa, bool *ok)
 		*ok = false;
 		return 0;
 	}
-	memcpy(&v, page_va(h, idx) + (pa - h->pa_base) % AM_HOST_PT_PAGE, sizeof(v));
+	memcpy(&v, page_va(h, idx) + (pa - h->pa_base) % h->page, sizeof(v));
 	*ok = true;
 	return v;
 }
@@ -89,7 +96,7 @@ void *am_host_pt_va(struct am_host_pt *h, uint64_t pa)
 
 	if (!page_of(h, pa, &idx))
 		return NULL;
-	return page_va(h, idx) + (pa - h->pa_base) % AM_HOST_PT_PAGE;
+	return page_va(h, idx) + (pa - h->pa_base) % h->page;
 }
 
 bool am_host_pt_allocated(const struct am_host_pt *h, uint64_t pa)
@@ -128,8 +135,8 @@ static void *host_alloc_table(void *ctx, am_paddr_t *pa)
 		h->cursor = (idx + 1) % h->pages;
 		if (++h->in_use > h->max_in_use)
 			h->max_in_use = h->in_use;
-		memset(page_va(h, idx), AM_HOST_PT_GARBAGE, AM_HOST_PT_PAGE);
-		*pa = am_pa(h->pa_base + (uint64_t)idx * AM_HOST_PT_PAGE);
+		memset(page_va(h, idx), AM_HOST_PT_GARBAGE, h->page);
+		*pa = am_pa(h->pa_base + (uint64_t)idx * h->page);
 		return page_va(h, idx);
 	}
 fail:
@@ -143,7 +150,7 @@ static void host_free_table(void *ctx, void *table, am_paddr_t table_pa)
 	struct am_host_pt *h = ctx;
 	size_t idx;
 
-	if ((pa - h->pa_base) % AM_HOST_PT_PAGE || !page_of(h, pa, &idx) || !h->used[idx] ||
+	if ((pa - h->pa_base) % h->page || !page_of(h, pa, &idx) || !h->used[idx] ||
 	    table != page_va(h, idx)) {
 		h->bad_frees++;
 		return;
@@ -154,7 +161,7 @@ static void host_free_table(void *ctx, void *table, am_paddr_t table_pa)
 	h->used[idx] = 0;
 	h->in_use--;
 	h->frees++;
-	memset(table, AM_HOST_PT_GARBAGE, AM_HOST_PT_PAGE);
+	memset(table, AM_HOST_PT_GARBAGE, h->page);
 }
 
 /*
@@ -164,7 +171,7 @@ static void host_free_table(void *ctx, void *table, am_paddr_t table_pa)
 static void *host_alloc_tables(void *ctx, unsigned int n, am_paddr_t *pa)
 {
 	struct am_host_pt *h = ctx;
-	size_t first = (size_t)((-(h->pa_base / AM_HOST_PT_PAGE)) & (n - 1)); /* PA aligned */
+	size_t first = (size_t)((-(h->pa_base / h->page)) & (n - 1)); /* PA aligned */
 
 	h->allocs++;
 	if (fail_now(h) || !n || (n & (n - 1)))
@@ -182,8 +189,8 @@ static void *host_alloc_tables(void *ctx, unsigned int n, am_paddr_t *pa)
 		h->in_use += n;
 		if (h->in_use > h->max_in_use)
 			h->max_in_use = h->in_use;
-		memset(page_va(h, idx), AM_HOST_PT_GARBAGE, (size_t)n * AM_HOST_PT_PAGE);
-		*pa = am_pa(h->pa_base + (uint64_t)idx * AM_HOST_PT_PAGE);
+		memset(page_va(h, idx), AM_HOST_PT_GARBAGE, (size_t)n * h->page);
+		*pa = am_pa(h->pa_base + (uint64_t)idx * h->page);
 		return page_va(h, idx);
 	}
 fail:
@@ -195,16 +202,20 @@ static void host_free_table_bare(void *ctx, void *table, am_paddr_t table_pa);
 
 static void host_free_tables(void *ctx, void *tables, am_paddr_t pa, unsigned int n)
 {
+	const struct am_host_pt *h = ctx;
+
 	for (unsigned int i = 0; i < n; i++)
-		host_free_table(ctx, (uint8_t *)tables + (size_t)i * AM_HOST_PT_PAGE,
-				am_pa(am_pa_val(pa) + (uint64_t)i * AM_HOST_PT_PAGE));
+		host_free_table(ctx, (uint8_t *)tables + (size_t)i * h->page,
+				am_pa(am_pa_val(pa) + (uint64_t)i * h->page));
 }
 
 static void host_free_tables_bare(void *ctx, void *tables, am_paddr_t pa, unsigned int n)
 {
+	const struct am_host_pt *h = ctx;
+
 	for (unsigned int i = 0; i < n; i++)
-		host_free_table_bare(ctx, (uint8_t *)tables + (size_t)i * AM_HOST_PT_PAGE,
-				     am_pa(am_pa_val(pa) + (uint64_t)i * AM_HOST_PT_PAGE));
+		host_free_table_bare(ctx, (uint8_t *)tables + (size_t)i * h->page,
+				     am_pa(am_pa_val(pa) + (uint64_t)i * h->page));
 }
 
 static void host_free_table_bare(void *ctx, void *table, am_paddr_t table_pa)
@@ -213,7 +224,7 @@ static void host_free_table_bare(void *ctx, void *table, am_paddr_t table_pa)
 	struct am_host_pt *h = ctx;
 	size_t idx;
 
-	if ((pa - h->pa_base) % AM_HOST_PT_PAGE || !page_of(h, pa, &idx) || !h->used[idx] ||
+	if ((pa - h->pa_base) % h->page || !page_of(h, pa, &idx) || !h->used[idx] ||
 	    table != page_va(h, idx)) {
 		h->bad_frees++;
 		return;
@@ -266,7 +277,7 @@ static void host_range(struct am_host_pt *h, const struct am_pt_flush *f,
 
 	h->tlbi_range_inv++;
 	while (left) {
-		uint64_t n = am_tlbir_step(addr, left, v->level, asid, &op, &range);
+		uint64_t n = am_tlbir_step(addr, left, f->gshift, v->level, asid, &op, &range);
 		struct am_host_pt_tlbi r = {
 			.regime = f->regime,
 			.level = v->level,
@@ -304,7 +315,7 @@ static void host_range(struct am_host_pt *h, const struct am_pt_flush *f,
 				tlbm_tlbi_range(&h->tlb, f->regime, id, &d, v->leaf != 0);
 			}
 		}
-		addr += n << 12;
+		addr += n << f->gshift;
 		left -= n;
 	}
 }

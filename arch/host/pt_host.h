@@ -48,9 +48,10 @@ enum am_host_pt_bar {
 };
 
 struct am_host_pt {
-	/* The pool: page i has the fake PA pa_base + i * 4096. */
+	/* The pool: page i has the fake PA pa_base + i * page. */
 	uint8_t *pool;
 	size_t pages;
+	size_t page;	  /* bytes a page: the tables' granule (AM_HOST_PT_PAGE unless _init_g) */
 	uint64_t pa_base; /* AM_HOST_PT_PA_BASE unless the test changes it after init */
 	uint8_t *used;	  /* one flag per page */
 
@@ -116,6 +117,10 @@ extern const struct am_pt_ops am_host_pt_ops_bare;
  * off. Returns 0, or -1 (@pages 0 or no memory).
  */
 int am_host_pt_init(struct am_host_pt *h, size_t pages);
+
+/* am_host_pt_init_g() - as am_host_pt_init(), pages of @page bytes (4096,
+ * 16384, 65536: the granule of the tables it serves). -1 for another size. */
+int am_host_pt_init_g(struct am_host_pt *h, size_t pages, size_t page);
 
 /* am_host_pt_fini() - free the pool; @h is zeroed. */
 void am_host_pt_fini(struct am_host_pt *h);

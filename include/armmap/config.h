@@ -20,6 +20,12 @@
  * with the reason, nothing allocated), and by am_pt_desc_encode() /
  * am_pt_desc_decode() with AM_ENOTSUP. The P2M needs stage 2.
  *
+ * Translation granules (src/pt/): AM_CONFIG_PT_GRANULE_4K,
+ * AM_CONFIG_PT_GRANULE_16K, AM_CONFIG_PT_GRANULE_64K. None defined: every
+ * granule. Any defined: those only; am_pt_init() refuses another with
+ * AM_ENOTSUP and one record. A 4 KiB-only build has its geometry as
+ * constants (a little smaller and faster).
+ *
  * AM_CONFIG_NO_LOG_STRINGS: every log record is kept (level, event,
  * arguments) without its text (msg is NULL). am_strerror() keeps its names.
  */
@@ -101,5 +107,29 @@
 #define AM_PT_BUILT_MASK                                                            \
 	(AM_PT_BUILT_S1_EL2 << 0 | AM_PT_BUILT_S1_EL10 << 1 | AM_PT_BUILT_S2 << 2 | \
 	 AM_PT_BUILT_S1_EL3 << 3 | AM_PT_BUILT_S1_EL20 << 4)
+
+#if !defined(AM_CONFIG_PT_GRANULE_4K) && !defined(AM_CONFIG_PT_GRANULE_16K) && \
+	!defined(AM_CONFIG_PT_GRANULE_64K)
+/** Bit 0: the 4 KiB granule is built; bit 1: 16 KiB; bit 2: 64 KiB. */
+#define AM_PT_GRANULES_BUILT 7
+#else
+#ifdef AM_CONFIG_PT_GRANULE_4K
+#define AM_PT_GRANULE_BUILT_4K 1
+#else
+#define AM_PT_GRANULE_BUILT_4K 0
+#endif
+#ifdef AM_CONFIG_PT_GRANULE_16K
+#define AM_PT_GRANULE_BUILT_16K 2
+#else
+#define AM_PT_GRANULE_BUILT_16K 0
+#endif
+#ifdef AM_CONFIG_PT_GRANULE_64K
+#define AM_PT_GRANULE_BUILT_64K 4
+#else
+#define AM_PT_GRANULE_BUILT_64K 0
+#endif
+#define AM_PT_GRANULES_BUILT \
+	(AM_PT_GRANULE_BUILT_4K | AM_PT_GRANULE_BUILT_16K | AM_PT_GRANULE_BUILT_64K)
+#endif
 
 #endif

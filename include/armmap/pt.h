@@ -6,8 +6,8 @@
  *
  * One range walker serves every operation (map, unmap, modify, populate,
  * query, walk); each operation is a small visitor. Ranges are [va, va + size)
- * and must be aligned to the granule (4 KiB; the design keeps 16 and 64 KiB
- * open). "va" is the input address of the regime: a VA for stage 1, an IPA
+ * and must be aligned to the table's granule (4, 16 or 64 KiB,
+ * am_pt_config.granule). "va" is the input address of the regime: a VA for stage 1, an IPA
  * for stage 2, an am_vaddr_t; output addresses and table pages are
  * am_paddr_t (armmap/addr.h: distinct types, so that a mix-up does not
  * compile).
@@ -65,9 +65,11 @@ enum am_pt_regime {
 	AM_PT_REGIME_COUNT /**< the number of regimes */
 };
 
-#define AM_PT_GRANULE_4K 4096u	 /**< the 4 KiB granule, in bytes */
-#define AM_PT_MAX_LEVEL 3u	 /**< levels 0..3 */
-#define AM_PT_CONTIG_ENTRIES 16u /**< a contiguous run, 4 KiB granule */
+#define AM_PT_GRANULE_4K 4096u	  /**< the 4 KiB granule, in bytes */
+#define AM_PT_GRANULE_16K 16384u  /**< the 16 KiB granule, in bytes */
+#define AM_PT_GRANULE_64K 65536u  /**< the 64 KiB granule, in bytes */
+#define AM_PT_MAX_LEVEL 3u	  /**< levels 0..3 */
+#define AM_PT_CONTIG_ENTRIES 16u  /**< a contiguous run, 4 KiB granule (am_pt_contig_entries()) */
 
 /* ---------------------------------------------------------------------- */
 /* Descriptors                                                             */
@@ -176,6 +178,48 @@ static inline unsigned int am_pt_level_shift(unsigned int level)
 	return level <= 3u ? 12u + 9u * (3u - level) : 0u;
 }
 
+/**
+ * Log2 of the span of one entry at @p level with @p granule (bytes: 4096,
+ * 16384 or 65536; 0 means 4096): each level resolves log2(granule) - 3
+ * bits. 0 for a level beyond 3 or another granule.
+ *
+ * @param granule  the translation granule, in bytes
+ * @param level    the level
+ * @return 4 KiB: 39, 30, 21, 12; 16 KiB: 47, 36, 25, 14; 64 KiB: 55 (no
+ *         level-0 entries exist: a 48-bit table starts at level 1), 42,
+ *         29, 16; else 0.
+ */
+static inline unsigned int am_pt_level_shift_g(unsigned int granule, unsigned int level)
+{
+	unsigned int g = granule == 0u || granule == 4096u ? 12u
+			 : granule == 16384u			 ? 14u
+			 : granule == 65536u			 ? 16u
+								 : 0u;
+
+	return g && level <= 3u ? g + (g - 3u) * (3u - level) : 0u;
+}
+
+/**
+ * The entries of a contiguous run at @p level with @p granule (0 means
+ * 4 KiB), as the architecture fixes it: 4 KiB: 16 (levels 1 to 3); 16 KiB:
+ * 32 at level 2, 128 at level 3; 64 KiB: 32 (levels 2 and 3). 0 where no
+ * leaf can be (a level or granule it does not know).
+ *
+ * @param granule  the translation granule, in bytes
+ * @param level    the level
+ * @return the entries of one run, or 0
+ */
+static inline unsigned int am_pt_contig_entries(unsigned int granule, unsigned int level)
+{
+	if ((granule == 0u || granule == 4096u) && level >= 1u && level <= 3u)
+		return 16u;
+	if (granule == 16384u && (level == 2u || level == 3u))
+		return level == 3u ? 128u : 32u;
+	if (granule == 65536u && (level == 2u || level == 3u))
+		return 32u;
+	return 0u;
+}
+
 /* ---------------------------------------------------------------------- */
 /* The environment                                                         */
 /* ---------------------------------------------------------------------- */
@@ -184,7 +228,8 @@ static inline unsigned int am_pt_level_shift(unsigned int level)
  * One invalidation of a flush: one entry, or (FEAT_TLBIRANGE) a range.
  *  - pages == 0: the one entry whose span holds @p addr changed: TLBI VAE2 /
  *    VAE1 / IPAS2E1 (leaf: VALE2 / VALE1 / IPAS2LE1);
- *  - pages >= 1: entries with a page in [addr, addr + pages * 4 KiB) changed:
+ *  - pages >= 1: entries with a page in [addr, addr + pages * granule)
+ *    changed (the granule of am_pt_flush.gshift):
  *    TLBI RVAE2 / RVAE1 / RIPAS2E1 (leaf: RVALE2 / RVALE1 /
  *    RIPAS2LE1). An entry that is partly in the range (a block
  *    or a table whose span starts before it) is hit too, as
@@ -196,7 +241,7 @@ static inline unsigned int am_pt_level_shift(unsigned int level)
  */
 struct am_pt_inval {
 	am_vaddr_t addr; /**< granule aligned: the entry's span start, or the range's */
-	uint32_t pages;	 /**< 0: one entry; else the range's length in 4 KiB pages */
+	uint32_t pages;	 /**< 0: one entry; else the range's length in granules */
 	uint8_t level;	 /**< one entry: its level. A range: the level of every leaf in it
 			  * (the TTL hint, 1..3), or 0 when they differ or tables changed */
 	uint8_t leaf;	 /**< 1: only leaves changed (the leaf-only forms);
@@ -233,6 +278,7 @@ struct am_pt_flush {
 	uint8_t regime; /**< enum am_pt_regime */
 	uint16_t asid;	/**< stage 1 EL1&0 */
 	uint16_t vmid;	/**< stage 2 */
+	uint8_t gshift; /**< log2 of the table's granule (12, 14, 16): a range's unit (TG) */
 	unsigned int n; /**< AM_PT_FLUSH_LIST: entries in inv[], 1..AM_PT_TLBI_BATCH; else 0 */
 	const struct am_pt_inval *inv; /**< AM_PT_FLUSH_LIST: the invalidations */
 };
@@ -291,8 +337,26 @@ struct am_pt_ops {
 /** The configuration of a table, for am_pt_init(). */
 struct am_pt_config {
 	enum am_pt_regime regime; /**< the translation regime */
-	unsigned int granule;	  /**< 0 or 4096; 16 and 64 KiB: AM_ENOTSUP for now */
-	unsigned int ia_bits;	  /**< input address bits, 25..48 (root level 0 above 39) */
+	/**
+	 * The translation granule in bytes: 4096 (or 0), 16384 or 65536. It
+	 * fixes the table size (one granule: 512, 2048 or 8192 entries), the
+	 * levels (each resolves log2(granule) - 3 bits, am_pt_level_shift_g()),
+	 * where blocks go (4 KiB: 1 GiB at level 1 and 2 MiB at level 2;
+	 * 16 KiB: 32 MiB at level 2; 64 KiB: 512 MiB at level 2), the
+	 * contiguous runs (am_pt_contig_entries()) and the alignment every
+	 * call asks of its addresses and sizes.
+	 */
+	unsigned int granule;
+	/**
+	 * Input address bits, 25..48 (4 KiB), 26..48 (16 KiB), 30..48 (64 KiB).
+	 * The root is the highest level the size needs (4 KiB: level 0 above
+	 * 39 bits, 1 above 30, else 2), or for stage 2 one level lower with up
+	 * to 16 concatenated tables (#am_pt_ops.alloc_tables): 4 KiB, 40..42
+	 * bits with 42 output bits or fewer; 16 and 64 KiB, whenever the level
+	 * above would resolve 4 bits or fewer (16 KiB: 37..40 and 48 bits;
+	 * 64 KiB: 43..46 bits).
+	 */
+	unsigned int ia_bits;
 	unsigned int oa_bits;	  /**< output address bits, 32..48; 0 means 48 */
 	uint16_t asid;		  /**< stage 1 EL1&0, EL2&0; 8-bit ASIDs (TCR.AS = 0): 0..255 */
 	uint16_t vmid;		  /**< stage 2; 8-bit VMIDs (VTCR.VS = 0): 0..255 */
@@ -358,6 +422,7 @@ struct am_pt {
 	uint8_t regime, root_level, ia_bits, oa_bits; /**< output address bits */
 	uint8_t secure;	    /**< a Secure stage-1 regime: leaves may carry NS (#AM_PT_F_NS) */
 	uint8_t root_pages; /**< pages of the root: 1, or 2..16 concatenated (stage 2) */
+	uint8_t gshift;	    /**< log2 of the granule: 12, 14 or 16 */
 	uint64_t va_base;   /**< the first input address: 0, or 2^64 - 2^ia_bits (upper) */
 	/** @var am_pt::root_level
 	 * the level of the root table */
@@ -376,8 +441,8 @@ struct am_pt {
  * Flags of am_pt_map() and am_pt_modify().
  * @{
  */
-#define AM_PT_F_BLOCK 0x01u  /**< blocks (1 GiB, 2 MiB) where alignment allows */
-#define AM_PT_F_CONTIG 0x02u /**< the contiguous hint on aligned runs of 16 */
+#define AM_PT_F_BLOCK 0x01u  /**< blocks (4 KiB granule: 1 GiB, 2 MiB) where alignment allows */
+#define AM_PT_F_CONTIG 0x02u /**< the contiguous hint on aligned runs (4 KiB granule: of 16) */
 #define AM_PT_F_NG 0x04u     /**< not global (stage 1 EL1&0 and EL2&0 only) */
 /**
  * Descriptors written invalid (bit 0 clear) but complete: attributes, OA and
@@ -419,7 +484,9 @@ struct am_pt {
  *                 AttrIndx, asid or vmid above 255, tlbi_max above 64, a
  *                 stage 2 whose ia_bits exceed its oa_bits (0 counts as 48);
  *  - #AM_ENOTSUP  a regime this build does not have (AM_CONFIG_PT_*, see
- *                 armmap/config.h); a granule other than 4 KiB; a Secure
+ *                 armmap/config.h); a granule other than 4, 16 or 64 KiB,
+ *                 or one this build does not have (AM_CONFIG_PT_GRANULE_*),
+ *                 ia_bits below 26 (16 KiB) or 30 (64 KiB); a Secure
  *                 stage 2, or am_pt_config.secure above 1 (#AM_EINVAL); a
  *                 concatenated root (below) with no alloc_tables and
  *                 free_tables in @p ops;
@@ -430,9 +497,11 @@ struct am_pt {
  *                 refuses any later call that would take such a table page,
  *                 with nothing changed.
  *
- * Stage 2 with ia_bits 40..42 and oa_bits 42 or fewer starts at level 1
- * with a concatenated root of 2, 4 or 8 pages (VTCR_EL2.SL0 = 1, as
- * am_pt_tcr() says): the hardware cannot start at level 0 there. Set
+ * Stage 2 with the 4 KiB granule, ia_bits 40..42 and oa_bits 42 or fewer
+ * starts at level 1 with a concatenated root of 2, 4 or 8 pages
+ * (VTCR_EL2.SL0 = 1, as am_pt_tcr() says): the hardware cannot start at
+ * level 0 there. With 16 and 64 KiB, stage 2 concatenates 2 to 16 root
+ * tables wherever that saves a level (am_pt_config.ia_bits). Set
  * oa_bits to the CPU's PA size (the aarch64 backend's am_aarch64_pa_bits())
  * or less.
  */
@@ -543,7 +612,7 @@ int am_pt_populate(struct am_pt *pt, am_vaddr_t va, uint64_t size);
 struct am_pt_leaf {
 	am_vaddr_t va;	     /**< start of the descriptor's span */
 	am_paddr_t pa;	     /**< output address of that start */
-	uint64_t size;	     /**< span of the descriptor: 4 KiB, 2 MiB, 1 GiB */
+	uint64_t size;	     /**< span of the descriptor: 4 KiB, 2 MiB, 1 GiB (4 KiB granule) */
 	struct am_attr attr; /**< its attributes */
 	uint8_t level;	     /**< its level */
 	uint8_t valid;	     /**< 0: parked */
@@ -726,7 +795,7 @@ const struct am_env *am_pt_env(const struct am_pt *pt, void **ctx);
 uint64_t am_pt_ttbr(const struct am_pt *pt);
 /**
  * TCR_EL2 / TCR_EL1 (TTBR1 walks disabled) / VTCR_EL2 for the table: size, root
- * level, 4 KiB granule, inner-shareable write-back walks, output size (PS / IPS
+ * level, granule (TG0, or TG1 for the upper range), inner-shareable write-back walks, output size (PS / IPS
  * from oa_bits: keeping it within the hardware's PARange is the caller's part).
  *
  * @param pt  the table

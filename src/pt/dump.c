@@ -118,7 +118,7 @@ int am_pt_dump(struct am_pt *pt, am_vaddr_t v, uint64_t size, am_dump_print_fn p
 	pt_lock(pt);
 	/* to the end; from beyond it, one page: refused as beyond the input size */
 	if (size == AM_DUMP_TO_END)
-		size = va < pt->ia_end ? pt->ia_end - va : AM_PT_GRANULE_4K;
+		size = va < pt->ia_end ? pt->ia_end - va : 1ull << pt_gs(pt);
 	if (!print) {
 		PT_LOG(pt, AM_LOG_ERR, AM_EV_BAD_ARG, "dump: NULL print callback", 0, 0, 0);
 		rc = AM_EINVAL;

@@ -19,9 +19,9 @@
 #define PT_STOP (-4096) /* a leaf callback asked the walk to stop */
 
 /* Entries from s->idx on that lie wholly inside [.., end). */
-static unsigned int full_entries(const struct pt_slot *s, uint64_t end)
+static unsigned int full_entries(const struct am_pt *pt, const struct pt_slot *s, uint64_t end)
 {
-	unsigned int shift = am_pt_level_shift(s->level);
+	unsigned int shift = pt_lshift(pt, s->level);
 	uint64_t k;
 
 	if (s->lo != s->va || s->hi != s->va + (1ull << shift))
@@ -31,18 +31,20 @@ static unsigned int full_entries(const struct pt_slot *s, uint64_t end)
 }
 
 /* Does [lo, hi) cover the whole contiguous run around @va at @level? */
-static bool covers_run(uint64_t va, unsigned int level, uint64_t lo, uint64_t hi)
+static bool covers_run(const struct am_pt *pt, uint64_t va, unsigned int level, uint64_t lo,
+		       uint64_t hi)
 {
-	uint64_t run = pt_span(level) * AM_PT_CONTIG_ENTRIES;
+	uint64_t run = pt_span(pt, level) * pt_cont(pt, level);
 	uint64_t rs = va & ~(run - 1);
 
 	return rs >= lo && rs + run <= hi;
 }
 
 /* A leaf that is part of a contiguous run [lo, hi) does not wholly cover. */
-static bool partial_run(am_pte_t e, uint64_t va, unsigned int level, uint64_t lo, uint64_t hi)
+static bool partial_run(const struct am_pt *pt, am_pte_t e, uint64_t va, unsigned int level,
+			uint64_t lo, uint64_t hi)
 {
-	return (e & AM_PTE_CONTIG) && !covers_run(va, level, lo, hi);
+	return (e & AM_PTE_CONTIG) && !covers_run(pt, va, level, lo, hi);
 }
 
 /* Consecutive invalid, empty entries from s->idx (at least 1). */
@@ -68,20 +70,22 @@ static inline am_pte_t stop_mask(unsigned int level)
 	return AM_PTE_CONTIG | (level < AM_PT_MAX_LEVEL ? AM_PTE_TABLE : 0);
 }
 
-static bool stop_at(am_pte_t e, uint64_t va, unsigned int level, uint64_t lo, uint64_t hi)
+static bool stop_at(const struct am_pt *pt, am_pte_t e, uint64_t va, unsigned int level,
+		    uint64_t lo, uint64_t hi)
 {
-	return pt_is_table(e, level) || ((e & AM_PTE_CONTIG) && !covers_run(va, level, lo, hi));
+	return pt_is_table(e, level) || ((e & AM_PTE_CONTIG) && !covers_run(pt, va, level, lo, hi));
 }
 
 /* Entries from s->idx, up to @n, before the first stop after the first entry. */
-static unsigned int until_stop(const struct pt_slot *s, unsigned int n, uint64_t lo, uint64_t hi)
+static unsigned int until_stop(const struct am_pt *pt, const struct pt_slot *s, unsigned int n,
+			       uint64_t lo, uint64_t hi)
 {
 	const am_pte_t stop = stop_mask(s->level);
 
 	for (unsigned int k = 1; k < n; k++) {
 		am_pte_t e = s->t->p[s->idx + k];
 
-		if ((e & stop) && stop_at(e, s->va + k * pt_span(s->level), s->level, lo, hi))
+		if ((e & stop) && stop_at(pt, e, s->va + k * pt_span(pt, s->level), s->level, lo, hi))
 			return k;
 	}
 	return n;
@@ -98,10 +102,10 @@ struct map_arg {
 
 /* May map write leaves at @level? Pages always; blocks where allowed and the PA is aligned like the
  * VA. */
-static bool map_leaf_ok(const struct map_arg *m, unsigned int level)
+static bool map_leaf_ok(const struct am_pt *pt, const struct map_arg *m, unsigned int level)
 {
-	return level == AM_PT_MAX_LEVEL ||
-	       (level >= 1 && (m->flags & AM_PT_F_BLOCK) && !(m->delta & (pt_span(level) - 1)));
+	return level == AM_PT_MAX_LEVEL || (pt_block_level(pt, level) && (m->flags & AM_PT_F_BLOCK) &&
+					    !(m->delta & (pt_span(pt, level) - 1)));
 }
 
 /* The template of a leaf at @level: a block's has bit 1 clear. */
@@ -147,7 +151,7 @@ static inline void store_leaves(volatile am_pte_t *q, volatile am_pte_t *end, am
  */
 static int map_leaves(struct pt_walk *w, struct pt_slot *s, unsigned int n)
 {
-	uint64_t span = pt_span(s->level);
+	uint64_t span = pt_span(w->pt, s->level);
 	am_pte_t *p = s->t->p;
 
 	if (pt_once(w) && n != s->n)
@@ -177,8 +181,9 @@ static int map_leaves(struct pt_walk *w, struct pt_slot *s, unsigned int n)
 static int map_apply(struct pt_walk *w, struct pt_slot *s, unsigned int n)
 {
 	struct map_arg *m = w->arg;
-	uint64_t span = pt_span(s->level);
-	uint64_t run = span * AM_PT_CONTIG_ENTRIES;
+	uint64_t span = pt_span(w->pt, s->level);
+	unsigned int nc = pt_cont(w->pt, s->level);
+	uint64_t run = span * nc;
 	bool contig = (m->flags & AM_PT_F_CONTIG) && !(m->delta & (run - 1));
 	am_pte_t tmpl = map_tmpl(m, s->level);
 	am_pte_t *p = s->t->p + s->idx;
@@ -191,13 +196,12 @@ static int map_apply(struct pt_walk *w, struct pt_slot *s, unsigned int n)
 		volatile am_pte_t *q, *end;
 
 		if (contig) {
-			unsigned int left =
-				AM_PT_CONTIG_ENTRIES - ((s->idx + k) & (AM_PT_CONTIG_ENTRIES - 1u));
+			unsigned int left = nc - ((s->idx + k) & (nc - 1u));
 			uint64_t rs = va & ~(run - 1);
 
 			if (chunk > left)
 				chunk = left;
-			if (chunk == AM_PT_CONTIG_ENTRIES && rs >= m->lo && rs + run <= m->hi)
+			if (chunk == nc && rs >= m->lo && rs + run <= m->hi)
 				c = AM_PTE_CONTIG;
 		}
 		q = p + k;
@@ -211,11 +215,11 @@ static int map_apply(struct pt_walk *w, struct pt_slot *s, unsigned int n)
 }
 
 /* Table pages a map of a whole entry at @level takes under it. */
-static size_t map_need_full(const struct map_arg *m, unsigned int level)
+static size_t map_need_full(const struct am_pt *pt, const struct map_arg *m, unsigned int level)
 {
-	if (map_leaf_ok(m, level))
+	if (map_leaf_ok(pt, m, level))
 		return 0;
-	return PT_ENTRIES * (1 + map_need_full(m, level + 1));
+	return pt_ents(pt) * (1 + map_need_full(pt, m, level + 1));
 }
 
 /*
@@ -224,9 +228,10 @@ static size_t map_need_full(const struct map_arg *m, unsigned int level)
  * under each it covers wholly where no leaf may go there, and so on down.
  * The commit run makes exactly these decisions in the new tables.
  */
-static size_t map_need(const struct map_arg *m, unsigned int level, uint64_t lo, uint64_t hi)
+static size_t map_need(const struct am_pt *pt, const struct map_arg *m, unsigned int level,
+		       uint64_t lo, uint64_t hi)
 {
-	uint64_t span = pt_span(level);
+	uint64_t span = pt_span(pt, level);
 	uint64_t a = lo & ~(span - 1);
 	size_t need = 0;
 
@@ -235,17 +240,17 @@ static size_t map_need(const struct map_arg *m, unsigned int level, uint64_t lo,
 	if (lo != a || hi - a < span) { /* the first entry, partly */
 		uint64_t e = hi - a < span ? hi : a + span;
 
-		need += 1 + map_need(m, level + 1, lo, e);
+		need += 1 + map_need(pt, m, level + 1, lo, e);
 		lo = e;
 	}
 	if (lo < hi && (hi & (span - 1))) { /* the last entry, partly */
 		uint64_t b = hi & ~(span - 1);
 
-		need += 1 + map_need(m, level + 1, b, hi);
+		need += 1 + map_need(pt, m, level + 1, b, hi);
 		hi = b;
 	}
-	if (lo < hi && !map_leaf_ok(m, level))
-		need += (size_t)((hi - lo) / span) * (1 + map_need_full(m, level + 1));
+	if (lo < hi && !map_leaf_ok(pt, m, level))
+		need += (size_t)((hi - lo) / span) * (1 + map_need_full(pt, m, level + 1));
 	return need;
 }
 
@@ -261,8 +266,8 @@ static int map_visit(struct pt_walk *w, struct pt_slot *s)
 	}
 	if (s->pte)
 		return map_refuse(w, s->lo, s->pte, lvl);
-	n = full_entries(s, m->hi);
-	if (n && map_leaf_ok(m, lvl))
+	n = full_entries(w->pt, s, m->hi);
+	if (n && map_leaf_ok(w->pt, m, lvl))
 		return map_leaves(w, s, n);
 	/*
 	 * The dry run need not walk a new table: it is empty, nothing in it
@@ -271,15 +276,15 @@ static int map_visit(struct pt_walk *w, struct pt_slot *s)
 	 * written (a leaf or a table), so it is not zeroed first.
 	 */
 	if (pt_dry(w) && !n) {
-		pt_dry_need(w, 1 + map_need(m, lvl + 1, s->lo, s->hi));
+		pt_dry_need(w, 1 + map_need(w->pt, m, lvl + 1, s->lo, s->hi));
 		return 1;
 	}
 	if (pt_dry(w)) { /* whole entries, no leaf allowed: each a full table */
 		n = n < zero_entries(s) ? n : zero_entries(s);
-		pt_dry_need(w, n * (1 + map_need_full(m, lvl + 1)));
+		pt_dry_need(w, n * (1 + map_need_full(w->pt, m, lvl + 1)));
 		return (int)n;
 	}
-	return pt_descend_new(w, s, false, s->lo == s->va && s->hi == s->va + pt_span(lvl));
+	return pt_descend_new(w, s, false, s->lo == s->va && s->hi == s->va + pt_span(w->pt, lvl));
 }
 
 /* The single-leaf path: one empty entry where a leaf may go. (One entry
@@ -288,7 +293,7 @@ static PT_HOT int map_leaf(struct pt_walk *w, struct pt_entry *x)
 {
 	struct map_arg *m = w->arg;
 
-	if (pt_is_table(x->e, x->level) || !map_leaf_ok(m, x->level))
+	if (pt_is_table(x->e, x->level) || !map_leaf_ok(w->pt, m, x->level))
 		return PT_AGAIN;
 	if (x->e)
 		return map_refuse(w, x->va, x->e, x->level);
@@ -329,12 +334,12 @@ static inline void unmap_entry(struct pt_walk *w, am_pte_t *p, am_pte_t e, uint6
  */
 static void unmap_report_run(struct pt_walk *w, const struct pt_slot *s, const struct range_arg *r)
 {
-	unsigned int lvl = s->level, first = s->idx & ~(AM_PT_CONTIG_ENTRIES - 1u);
-	uint64_t span = pt_span(lvl);
+	unsigned int lvl = s->level, nc = pt_cont(w->pt, lvl), first = s->idx & ~(nc - 1u);
+	uint64_t span = pt_span(w->pt, lvl);
 	uint64_t rva = s->va - (uint64_t)(s->idx - first) * span;
 
 	pt_report_room(w, r->rep);
-	for (unsigned int k = 0; k < AM_PT_CONTIG_ENTRIES; k++) {
+	for (unsigned int k = 0; k < nc; k++) {
 		am_pte_t e = s->t->p[first + k];
 		uint64_t va = rva + k * span;
 
@@ -347,7 +352,7 @@ static int unmap_visit(struct pt_walk *w, struct pt_slot *s)
 {
 	struct range_arg *r = w->arg;
 	unsigned int lvl = s->level;
-	unsigned int n = full_entries(s, r->hi);
+	unsigned int n = full_entries(w->pt, s, r->hi);
 	unsigned int k;
 
 	if (!s->pte) {
@@ -367,10 +372,10 @@ static int unmap_visit(struct pt_walk *w, struct pt_slot *s)
 		return 1;
 	}
 	/* once mode: nothing to break, and no stop before the end */
-	if (pt_once(w) && (n != s->n || partial_run(s->pte, s->va, lvl, r->lo, r->hi) ||
-			   until_stop(s, n, r->lo, r->hi) != n))
+	if (pt_once(w) && (n != s->n || partial_run(w->pt, s->pte, s->va, lvl, r->lo, r->hi) ||
+			   until_stop(w->pt, s, n, r->lo, r->hi) != n))
 		return PT_AGAIN;
-	if (partial_run(s->pte, s->va, lvl, r->lo, r->hi)) {
+	if (partial_run(w->pt, s->pte, s->va, lvl, r->lo, r->hi)) {
 		if (r->rep && !pt_dry(w) && s->t->live)
 			unmap_report_run(w, s, r);
 		pt_unhint_run(w, s, r->lo, r->hi);
@@ -398,18 +403,18 @@ static int unmap_apply(struct pt_walk *w, struct pt_slot *s, unsigned int n)
 	/* with ranges and nothing to report: one range for the run, after it */
 	const bool ranged = t->live && !r->rep && pt_tlbi_ranges(w);
 	const bool tlbi = t->live && !ranged;
-	const uint64_t span = pt_span(lvl);
+	const uint64_t span = pt_span(w->pt, lvl);
 	const am_pte_t stop = stop_mask(lvl);
 
 	for (k = 0; k < n; k++) {
 		am_pte_t e = t->p[s->idx + k];
 		uint64_t va = s->va + k * span;
 
-		if (k && (e & stop) && stop_at(e, va, lvl, r->lo, r->hi))
+		if (k && (e & stop) && stop_at(w->pt, e, va, lvl, r->lo, r->hi))
 			break;
 		if (!e)
 			continue;
-		if (r->rep && t->live && pt_report_point(e, s->idx + k))
+		if (r->rep && t->live && pt_report_point(w->pt, e, s->idx + k, lvl))
 			pt_report_room(w, r->rep);
 		unmap_entry(w, &t->p[s->idx + k], e, va, lvl, tlbi);
 		if (r->rep && t->live)
@@ -519,7 +524,7 @@ static am_pte_t mismatch(const am_pte_t *p, unsigned int n, am_pte_t check, am_p
 static int modify_check_run(struct pt_walk *w, struct pt_slot *s, unsigned int n)
 {
 	struct modify_arg *m = w->arg;
-	uint64_t span = pt_span(s->level);
+	uint64_t span = pt_span(w->pt, s->level);
 	const am_pte_t mem = m->mem, mem_mask = m->mem_mask, stop = stop_mask(s->level);
 	unsigned int k = 1;
 
@@ -537,7 +542,7 @@ static int modify_check_run(struct pt_walk *w, struct pt_slot *s, unsigned int n
 		am_pte_t e = k ? pt_get(s->t, s->idx + k) : s->pte;
 		int rc;
 
-		if (k && (e & stop) && stop_at(e, s->va + k * span, s->level, m->lo, m->hi))
+		if (k && (e & stop) && stop_at(w->pt, e, s->va + k * span, s->level, m->lo, m->hi))
 			break;
 		if (e && (e & mem_mask) == mem)
 			continue;
@@ -623,7 +628,7 @@ static unsigned int modify_rest(struct pt_walk *w, struct pt_slot *s, unsigned i
 	for (;;) {
 		k = (unsigned int)(modify_span(p + k, p + n, m->clear, m->set, stop, &changed) - p);
 		if (k == n ||
-		    (k && stop_at(p[k], s->va + k * pt_span(s->level), s->level, m->lo, m->hi)))
+		    (k && stop_at(w->pt, p[k], s->va + k * pt_span(w->pt, s->level), s->level, m->lo, m->hi)))
 			break;
 		/* a stop bit, but not a stop: the first entry, or a run wholly in the range */
 		modify_span(p + k, p + k + 1, m->clear, m->set, 0, &changed);
@@ -649,10 +654,10 @@ static int modify_visit(struct pt_walk *w, struct pt_slot *s)
 	rc = modify_check(w, s->lo, s->pte, lvl);
 	if (rc)
 		return rc;
-	n = full_entries(s, m->hi);
-	if (pt_once(w) && (n != s->n || partial_run(s->pte, s->va, lvl, m->lo, m->hi)))
+	n = full_entries(w->pt, s, m->hi);
+	if (pt_once(w) && (n != s->n || partial_run(w->pt, s->pte, s->va, lvl, m->lo, m->hi)))
 		return PT_AGAIN; /* a block or a run to break, or more visits */
-	if (partial_run(s->pte, s->va, lvl, m->lo, m->hi))
+	if (partial_run(w->pt, s->pte, s->va, lvl, m->lo, m->hi))
 		pt_unhint_run(w, s, 0, 0);
 	if (!n)
 		return pt_descend_new(w, s, false, false); /* break the block */
@@ -675,7 +680,7 @@ static int modify_apply(struct pt_walk *w, struct pt_slot *s, unsigned int n)
 	struct modify_arg *m = w->arg;
 	struct pt_tbl *t = s->t;
 	unsigned int lvl = s->level;
-	uint64_t span = pt_span(lvl);
+	uint64_t span = pt_span(w->pt, lvl);
 	const am_pte_t stop = stop_mask(lvl);
 	am_pte_t *p = t->p + s->idx;
 	bool changed = false;
@@ -691,7 +696,7 @@ static int modify_apply(struct pt_walk *w, struct pt_slot *s, unsigned int n)
 	for (k = 0; k < n && t->live && !pt_tlbi_whole(w); k++) {
 		am_pte_t e = p[k];
 
-		if (k && (e & stop) && stop_at(e, s->va + k * span, lvl, m->lo, m->hi))
+		if (k && (e & stop) && stop_at(w->pt, e, s->va + k * span, lvl, m->lo, m->hi))
 			return (int)k;
 		modify_entry(w, m, &p[k], e, s->va + k * span, lvl, true);
 	}
@@ -757,7 +762,7 @@ static void leaf_of(struct am_pt *pt, am_pte_t pte, unsigned int level, uint64_t
 	pt_attr_of(pt, pte, &l->attr); /* zero: not one armmap writes */
 	l->va = am_va(va + pt->va_base);
 	l->pa = am_pa(pte & AM_PTE_OA_MASK);
-	l->size = pt_span(level);
+	l->size = pt_span(pt, level);
 	l->level = (uint8_t)level;
 	l->valid = (uint8_t)(pte & AM_PTE_VALID);
 	l->contig = (pte & AM_PTE_CONTIG) ? 1 : 0;
@@ -806,7 +811,7 @@ void pt_report_deliver(struct am_pt *pt, struct pt_report *rep)
 			if (r->part) {
 				lvl++;
 				while (lvl < AM_PT_MAX_LEVEL &&
-				       ((a & (pt_span(lvl) - 1)) || a + pt_span(lvl) > r->hi))
+				       ((a & (pt_span(pt, lvl) - 1)) || a + pt_span(pt, lvl) > r->hi))
 					lvl++;
 				e &= ~(AM_PTE_OA_MASK | AM_PTE_CONTIG | AM_PTE_TABLE);
 				if (lvl == AM_PT_MAX_LEVEL)
@@ -815,7 +820,7 @@ void pt_report_deliver(struct am_pt *pt, struct pt_report *rep)
 			}
 			leaf_of(pt, e + (a - r->base), lvl, a, &l);
 			rep->fn(rep->arg, &l);
-			a += pt_span(lvl);
+			a += pt_span(pt, lvl);
 		}
 	}
 	rep->n = 0;
@@ -893,7 +898,7 @@ static PT_COLD int range_refusal(struct am_pt *pt, uint64_t va, uint64_t size)
 	const char *why = NULL;
 	int rc = 0;
 
-	if (!size || ((va | size) & (AM_PT_GRANULE_4K - 1u))) {
+	if (!size || ((va | size) & ((1ull << pt_gs(pt)) - 1u))) {
 		rc = AM_EINVAL;
 		why = "bad input range: empty or not granule aligned";
 	} else if (va + size < va) {
@@ -912,7 +917,7 @@ static PT_COLD int range_refusal(struct am_pt *pt, uint64_t va, uint64_t size)
  * the input size. */
 static inline bool range_ok(const struct am_pt *pt, uint64_t va, uint64_t size)
 {
-	return size && !((va | size) & (AM_PT_GRANULE_4K - 1u)) && va + size > va &&
+	return size && !((va | size) & ((1ull << pt_gs(pt)) - 1u)) && va + size > va &&
 	       va + size <= pt->ia_end;
 }
 
@@ -1053,7 +1058,7 @@ static inline void tmpl_keep(struct am_pt *pt, const struct tmpl *t)
  * output size. */
 static inline bool out_ok(const struct am_pt *pt, uint64_t pa, uint64_t size)
 {
-	return !(pa & (AM_PT_GRANULE_4K - 1u)) && pa + size > pa && pa + size <= pt->oa_end;
+	return !(pa & ((1ull << pt_gs(pt)) - 1u)) && pa + size > pa && pa + size <= pt->oa_end;
 }
 
 /* Why an output range is refused (logged), or 0. */
@@ -1062,7 +1067,7 @@ static PT_COLD int check_out(struct am_pt *pt, uint64_t pa, uint64_t size)
 	const char *why = NULL;
 	int rc = 0;
 
-	if (pa & (AM_PT_GRANULE_4K - 1u)) {
+	if (pa & ((1ull << pt_gs(pt)) - 1u)) {
 		rc = AM_EINVAL;
 		why = "bad output range: not granule aligned";
 	} else if (pa + size < pa) {
@@ -1296,7 +1301,7 @@ int am_pt_query(struct am_pt *pt, am_vaddr_t v, struct am_pt_leaf *out)
 		/* nothing mapped is an answer, not a refusal: no record */
 		rc = e ? 0 : AM_ENOENT;
 		if (e)
-			leaf_of(pt, e, level, va & ~(pt_span(level) - 1), out);
+			leaf_of(pt, e, level, va & ~(pt_span(pt, level) - 1), out);
 	}
 	pt_unlock(pt);
 	return rc;
@@ -1339,11 +1344,54 @@ static const struct am_env *init_env(const struct am_pt_config *cfg, const struc
  * cannot start at level 0 (VTCR_EL2.SL0 = 2 needs a larger PA size), so it
  * starts at level 1 with 2^(ia_bits - 39) concatenated tables; else one.
  */
+/* log2 of the configured granule (12, 14, 16), 0 for one armmap does not know. */
+static unsigned int gshift_of(const struct am_pt_config *cfg)
+{
+	switch (cfg->granule) {
+	case 0:
+	case AM_PT_GRANULE_4K:
+		return 12;
+	case AM_PT_GRANULE_16K:
+		return 14;
+	case AM_PT_GRANULE_64K:
+		return 16;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * The bits the root resolves where no concatenation is (the highest level
+ * ia_bits needs): 1..gs-3. The root level is 3 - (levels - 1).
+ */
+static unsigned int levels_of(unsigned int ia_bits, unsigned int gs, unsigned int *root_bits)
+{
+	unsigned int bits = gs - 3u, r = ia_bits - gs, n = (r + bits - 1u) / bits;
+
+	*root_bits = r - (n - 1u) * bits;
+	return n;
+}
+
+/*
+ * The pages of a stage-2 root: with 4 KiB, 2..8 concatenated level-1
+ * tables for 40..42 IPA bits with 42 output bits or fewer (where level 0
+ * cannot start: VTCR_EL2.SL0); with 16 and 64 KiB, 2..16 tables one level
+ * down wherever the level above would resolve 4 bits or fewer (as KVM
+ * does), the root at level 1 or 2. 1 otherwise.
+ */
 static unsigned int root_pages_of(const struct am_pt_config *cfg)
 {
-	if (cfg->regime == AM_PT_S2 && cfg->ia_bits > 39 && cfg->ia_bits <= 42 && cfg->oa_bits &&
-	    cfg->oa_bits <= 42)
-		return 1u << (cfg->ia_bits - 39);
+	unsigned int gs = gshift_of(cfg), rb;
+
+	if (cfg->regime != AM_PT_S2 || !gs)
+		return 1;
+	if (gs == 12)
+		return cfg->ia_bits > 39 && cfg->ia_bits <= 42 && cfg->oa_bits && cfg->oa_bits <= 42
+			       ? 1u << (cfg->ia_bits - 39)
+			       : 1u;
+	/* not down to a level-3 root (armmap starts at level 2 at the latest) */
+	if (levels_of(cfg->ia_bits, gs, &rb) > 2 && rb <= 4)
+		return 1u << rb;
 	return 1;
 }
 
@@ -1416,16 +1464,23 @@ static int check_config(const struct am_pt_config *cfg, const struct am_pt_ops *
 		return am_init_refuse(env, ctx, cfg->secure > 1 ? AM_EINVAL : AM_ENOTSUP,
 				      "pt init: secure is 0 or 1, and stage 1 only", cfg->secure,
 				      (unsigned int)cfg->regime, 0);
-	if (cfg->granule && cfg->granule != AM_PT_GRANULE_4K)
-		return am_init_refuse(env, ctx, AM_ENOTSUP, "pt init: granule other than 4 KiB",
+	if (!gshift_of(cfg) || !((AM_PT_GRANULES_BUILT >> ((gshift_of(cfg) - 12u) / 2u)) & 1u))
+		return am_init_refuse(env, ctx, AM_ENOTSUP,
+				      "pt init: granule not 4, 16 or 64 KiB, or not built "
+				      "(AM_CONFIG_PT_GRANULE_*)",
 				      cfg->granule, 0, 0);
+	if (cfg->ia_bits < (gshift_of(cfg) == 16 ? 30u : gshift_of(cfg) == 14 ? 26u : 25u))
+		return am_init_refuse(env, ctx, AM_ENOTSUP,
+				      "pt init: ia_bits too small for the granule (a level-3 "
+				      "root): 26 with 16 KiB, 30 with 64 KiB",
+				      cfg->ia_bits, cfg->granule, 0);
 	return 0;
 }
 
 int am_pt_init(struct am_pt *pt, const struct am_pt_config *cfg, const struct am_pt_ops *ops,
 	       void *ctx)
 {
-	unsigned int oa_bits, pages;
+	unsigned int oa_bits, pages, gs, rb, levels;
 	am_paddr_t pa = am_pa(0);
 	am_pte_t *root;
 	const struct am_env *env;
@@ -1443,16 +1498,18 @@ int am_pt_init(struct am_pt *pt, const struct am_pt_config *cfg, const struct am
 	env = init_env(cfg, ops, &env_ctx);
 	oa_bits = cfg->oa_bits ? cfg->oa_bits : 48;
 	pages = root_pages_of(cfg);
+	gs = gshift_of(cfg);
+	levels = levels_of(cfg->ia_bits, gs, &rb) - (pages > 1);
 	root = pages > 1 ? ops->alloc_tables(ctx, pages, &pa) : ops->alloc_table(ctx, &pa);
 	if (!root) {
 		am_init_log(env, env_ctx, AM_EV_PT_NO_MEMORY, "pt init: no root page", pages, 0, 0);
 		return AM_ENOMEM;
 	}
-	rc = pt_check_table_pa(env, env_ctx, root, am_pa_val(pa), oa_bits, true);
+	rc = pt_check_table_pa(env, env_ctx, root, am_pa_val(pa), oa_bits, gs, true);
 	for (unsigned int i = 1; !rc && i < pages; i++) /* each page, and the whole aligned */
-		rc = pt_check_table_pa(env, env_ctx, root + i * PT_ENTRIES,
-				       am_pa_val(pa) + i * AM_PT_GRANULE_4K, oa_bits, true);
-	if (!rc && (am_pa_val(pa) & ((uint64_t)pages * AM_PT_GRANULE_4K - 1))) {
+		rc = pt_check_table_pa(env, env_ctx, root + ((size_t)i << (gs - 3u)),
+				       am_pa_val(pa) + ((uint64_t)i << gs), oa_bits, gs, true);
+	if (!rc && (am_pa_val(pa) & (((uint64_t)pages << gs) - 1))) {
 		am_init_log(env, env_ctx, AM_EV_BAD_TABLE,
 			    "pt init: a concatenated root not aligned to its size", am_pa_val(pa),
 			    pages, 0);
@@ -1466,7 +1523,7 @@ int am_pt_init(struct am_pt *pt, const struct am_pt_config *cfg, const struct am
 		return rc;
 	}
 	for (unsigned int i = 0; i < pages; i++) /* not live before init returns */
-		pt_fill_fresh(root + i * PT_ENTRIES, 0, 0);
+		pt_fill_fresh(root + ((size_t)i << (gs - 3u)), 1u << (gs - 3u), 0, 0);
 	pt->ops = ops;
 	pt->ctx = ctx;
 	pt->env = env;
@@ -1482,7 +1539,8 @@ int am_pt_init(struct am_pt *pt, const struct am_pt_config *cfg, const struct am
 	pt->ia_end = 1ull << pt->ia_bits;
 	pt->va_base = cfg->upper ? 0 - pt->ia_end : 0; /* the calls work on va - va_base */
 	pt->oa_end = 1ull << pt->oa_bits;
-	pt->root_level = pages > 1 ? 1 : cfg->ia_bits > 39 ? 0 : cfg->ia_bits > 30 ? 1 : 2;
+	pt->gshift = (uint8_t)gs;
+	pt->root_level = (uint8_t)(4u - levels);
 	pt->asid = cfg->asid;
 	pt->vmid = cfg->vmid;
 	pt->tlbi_max = cfg->tlbi_max ? cfg->tlbi_max : AM_PT_TLBI_BATCH;

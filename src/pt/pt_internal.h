@@ -49,18 +49,20 @@
  *
  * Entry counts. Every table but the root carries, in the table descriptor
  * that links it, the number of its entries that are not zero (valid or
- * parked leaves, and tables): bits [11:2] (PT_CNT_MASK), which the hardware
- * ignores in a table descriptor. (FEAT_HAFT's table access flag, bit 10,
- * and LPA2's OA[51:50], bits [9:8], would claim some of them: armmap turns
- * neither on.) An unmap decides from the count alone that a table it
- * cleared is empty and unlinks it, without reading its 512 entries.
+ * parked leaves, and tables): its low 10 bits in bits [11:2], the rest
+ * (16 and 64 KiB tables have 2048 and 8192 entries) in bits [58:55]
+ * (PT_CNT_MASK), which the hardware ignores in a table descriptor.
+ * (FEAT_HAFT's table access flag, bit 10, and LPA2's OA[51:50], bits
+ * [9:8], would claim some of them: armmap turns neither on.) An unmap
+ * decides from the count alone that a table it cleared is empty and
+ * unlinks it, without reading its entries.
  * The count is kept exact by construction, for every writer:
  *  - pt_write() adds the difference each single write makes (a fresh blank
  *    table reads as empty); the per-entry loops of map (zero -> leaf) and
  *    unmap (leaf -> zero) add theirs per run, and a leaf op reports its
  *    own (x->dcnt); modify changes leaves in place and never makes one
  *    zero (armmap's leaves always have AF set);
- *  - a fresh table starts at 0 (empty) or 512 (a block split into it);
+ *  - a fresh table starts at 0 (empty) or full (a block split into it);
  *  - a walked table carries its count in struct pt_tbl; when the walk
  *    returns from it, the count is written back into its descriptor if it
  *    changed (sync_count() in walk.c), or the table is unlinked if it is empty
@@ -90,7 +92,47 @@
 #define PT_HOT inline __attribute__((always_inline))
 #endif
 
-#define PT_ENTRIES 512u
+/*
+ * The granule's geometry. A table is one granule of 2^(gs - 3) entries,
+ * gs = log2 of the granule (12, 14, 16); an entry at level l spans
+ * 2^(gs + (gs - 3) * (3 - l)). A build with the 4 KiB granule only
+ * (armmap/config.h) has it as constants.
+ */
+#define PT_ONLY_4K (AM_PT_GRANULES_BUILT == 1)
+static inline unsigned int pt_gs(const struct am_pt *pt)
+{
+	return PT_ONLY_4K ? 12u : pt->gshift;
+}
+static inline unsigned int pt_lshift(const struct am_pt *pt, unsigned int level)
+{
+	unsigned int g = pt_gs(pt);
+
+	return g + (g - 3u) * (3u - level); /* levels 0..3 (callers never pass more) */
+}
+static inline uint64_t pt_span(const struct am_pt *pt, unsigned int level)
+{
+	return 1ull << pt_lshift(pt, level);
+}
+/* Entries of a table (not a concatenated root: root_pages times that). */
+static inline unsigned int pt_ents(const struct am_pt *pt)
+{
+	return 1u << (pt_gs(pt) - 3u);
+}
+/* Entries of a contiguous run at @level (a power of two; am_pt_contig_entries()). */
+static inline unsigned int pt_cont(const struct am_pt *pt, unsigned int level)
+{
+	unsigned int g = pt_gs(pt);
+
+	return g == 12u ? 16u : g == 14u && level == 3u ? 128u : 32u;
+}
+/* The longest contiguous run of any granule built. */
+#define PT_CONT_MAX ((AM_PT_GRANULES_BUILT & 2) ? 128u : (AM_PT_GRANULES_BUILT & 4) ? 32u : 16u)
+/* May a leaf be a block at @level (1..2; level 3 holds pages)? 4 KiB: levels 1
+ * and 2; 16 and 64 KiB: level 2 (their level-1 blocks need 52-bit addresses). */
+static inline bool pt_block_level(const struct am_pt *pt, unsigned int level)
+{
+	return level == 2u || (level == 1u && pt_gs(pt) == 12u);
+}
 #define PT_FREE_BATCH 64u
 #define PT_TYPE_MASK (AM_PTE_VALID | AM_PTE_TABLE)
 /* Descriptor bits that carry permissions: AP / S2AP [7:6], PXN / XN [54:53]. */
@@ -111,12 +153,19 @@
 	am_env_log((pt)->env, (pt)->env_ctx, lvl, ev, msg, a, b, c)
 
 /* Entry count of a table, in its table descriptor (see above). */
-#define PT_CNT_SHIFT 2
-#define PT_CNT_MASK (0x3ffull << PT_CNT_SHIFT)
+#define PT_CNT_MASK (PT_ONLY_4K ? 0x3ffull << 2 : 0x3ffull << 2 | 0xfull << 55)
 
 static inline unsigned int pt_cnt_of(am_pte_t table_desc)
 {
-	return (unsigned int)((table_desc & PT_CNT_MASK) >> PT_CNT_SHIFT);
+	unsigned int lo = (unsigned int)(table_desc >> 2) & 0x3ffu;
+
+	return PT_ONLY_4K ? lo : lo | (unsigned int)(table_desc >> 55 & 0xfu) << 10;
+}
+
+/* The count's bits of a table descriptor. */
+static inline am_pte_t pt_cnt_bits(unsigned int cnt)
+{
+	return (am_pte_t)(cnt & 0x3ffu) << 2 | (PT_ONLY_4K ? 0 : (am_pte_t)(cnt >> 10) << 55);
 }
 
 /* A table as a walk sees it: real memory, or (dry run) a virtual one. */
@@ -274,11 +323,6 @@ static inline bool pt_is_table(am_pte_t pte, unsigned int level)
 	return level < AM_PT_MAX_LEVEL && (pte & PT_TYPE_MASK) == PT_TYPE_MASK;
 }
 
-static inline uint64_t pt_span(unsigned int level)
-{
-	/* levels 0..3 (callers never pass more): a constant, or one shift */
-	return 1ull << (12u + 9u * (3u - level));
-}
 
 /* Where the library reads and writes the table at @pa. */
 static inline void *pt_table_va(struct am_pt *pt, uint64_t pa)
@@ -365,7 +409,7 @@ int pt_desc_decode(enum am_pt_regime regime, unsigned int level, am_pte_t pte,
 /* A table page from the backend the hardware can use? If not, log (through
  * @env, with @ctx) and say why. */
 int pt_check_table_pa(const struct am_env *env, void *ctx, const void *va, uint64_t pa,
-		      unsigned int oa_bits, bool init);
+		      unsigned int oa_bits, unsigned int gs, bool init);
 /* Is @pt ready? If not, one record to the fallback hook. */
 bool pt_ready(const struct am_pt *pt);
 /* The table's lock, taken and released around every call on a ready table. */
@@ -384,8 +428,8 @@ int pt_check_range(struct am_pt *pt, uint64_t va, uint64_t size);
  * (valid or parked) that meets [va, va + size), in address order; a
  * non-zero return from @fn stops the walk and is returned. */
 int pt_walk_leaves(struct am_pt *pt, uint64_t va, uint64_t size, am_pt_leaf_fn fn, void *arg);
-/* Fill a table page no walker can reach: zero, or @tmpl + i * @step. */
-void pt_fill_fresh(am_pte_t *p, am_pte_t tmpl, uint64_t step);
+/* Fill a table page of @n entries no walker can reach: zero, or @tmpl + i * @step. */
+void pt_fill_fresh(am_pte_t *p, unsigned int n, am_pte_t tmpl, uint64_t step);
 /* Walk [va, va + size) with a visitor that writes nothing (the leaf walk). */
 int pt_run(struct pt_walk *w, uint64_t va, uint64_t size);
 /* pt_exec()'s general part, for [va, hi): once, or dry, reserve, commit;
@@ -453,10 +497,11 @@ void pt_report_part(struct pt_walk *w, struct pt_report *rep, uint64_t va, unsig
  * leaves or more, after finishing the maintenance so far. Then at least
  * AM_PT_REPORT_BATCH - PT_REPORT_FLUSH leaves fit before the next one. */
 void pt_report_room(struct pt_walk *w, struct pt_report *rep);
-/* May entry @i of a table, @e, be a consistent point (see above)? */
-static inline bool pt_report_point(am_pte_t e, unsigned int i)
+/* May entry @i of a table at @level, @e, be a consistent point (see above)? */
+static inline bool pt_report_point(const struct am_pt *pt, am_pte_t e, unsigned int i,
+				   unsigned int level)
 {
-	return !(e & AM_PTE_CONTIG) || !(i & (AM_PT_CONTIG_ENTRIES - 1u));
+	return !(e & AM_PTE_CONTIG) || !(i & (pt_cont(pt, level) - 1u));
 }
 /* Call rep->fn for each buffered leaf (its maintenance completed), empty the buffer. */
 void pt_report_deliver(struct am_pt *pt, struct pt_report *rep);
@@ -502,9 +547,9 @@ static inline void pt_write(struct pt_walk *w, struct pt_tbl *t, unsigned int i,
  * a cached table drops it, as the single TLBI at @va does), not the span:
  * a level-0 entry spans 512 GiB.
  */
-static inline uint64_t pt_tlbi_extent(unsigned int level, bool leaf)
+static inline uint64_t pt_tlbi_extent(const struct am_pt *pt, unsigned int level, bool leaf)
 {
-	return leaf ? pt_span(level) : AM_PT_GRANULE_4K;
+	return leaf ? pt_span(pt, level) : 1ull << pt_gs(pt);
 }
 
 /*
@@ -515,29 +560,31 @@ static inline uint64_t pt_tlbi_extent(unsigned int level, bool leaf)
  * every entry in it is a leaf of one level. Returns false when @l cannot
  * take it.
  */
-static inline bool pt_tlbi_merge_span(struct am_pt_inval *l, uint64_t va, uint64_t end,
-				      unsigned int level, bool leaf)
+static inline bool pt_tlbi_merge_span(const struct am_pt *pt, struct am_pt_inval *l, uint64_t va,
+				      uint64_t end, unsigned int level, bool leaf)
 {
+	unsigned int gs = pt_gs(pt);
 	uint64_t base = am_va_val(l->addr);
-	uint64_t lend =
-		base + (l->pages ? (uint64_t)l->pages << 12 : pt_tlbi_extent(l->level, l->leaf));
+	uint64_t lend = base + (l->pages ? (uint64_t)l->pages << gs
+					 : pt_tlbi_extent(pt, l->level, l->leaf));
 
 	if (va < base || va > lend)
 		return false;
 	if (end < lend)
 		end = lend;
-	if ((end - base) >> 12 > 0xffffffffull)
+	if ((end - base) >> gs > 0xffffffffull)
 		return false;
 	l->level = (uint8_t)(leaf && l->leaf && l->level == level ? level : 0);
 	l->leaf = (uint8_t)(l->leaf && leaf);
-	l->pages = (uint32_t)((end - base) >> 12);
+	l->pages = (uint32_t)((end - base) >> gs);
 	return true;
 }
 
 /* pt_tlbi_merge_span() for the entry at @va, @level. */
-static inline bool pt_tlbi_merge(struct am_pt_inval *l, uint64_t va, unsigned int level, bool leaf)
+static inline bool pt_tlbi_merge(const struct am_pt *pt, struct am_pt_inval *l, uint64_t va,
+				 unsigned int level, bool leaf)
 {
-	return pt_tlbi_merge_span(l, va, va + pt_tlbi_extent(level, leaf), level, leaf);
+	return pt_tlbi_merge_span(pt, l, va, va + pt_tlbi_extent(pt, level, leaf), level, leaf);
 }
 
 /*
@@ -551,14 +598,15 @@ static inline void pt_queue_tlbi(struct pt_walk *w, uint64_t va, unsigned int le
 
 	if (w->dry || b->all)
 		return;
-	if (w->pt->tlbi_range && b->ntlbi && pt_tlbi_merge(&b->inv[b->ntlbi - 1], va, level, leaf))
+	if (w->pt->tlbi_range && b->ntlbi &&
+	    pt_tlbi_merge(w->pt, &b->inv[b->ntlbi - 1], va, level, leaf))
 		return;
 	if (b->ntlbi == w->pt->tlbi_max) {
 		b->all = true;
 		return;
 	}
 	e = &b->inv[b->ntlbi++];
-	e->addr = am_va(va & ~0xfffull);
+	e->addr = am_va(va & ~((1ull << pt_gs(w->pt)) - 1u));
 	e->pages = 0;
 	e->level = (uint8_t)level;
 	e->leaf = leaf;
@@ -582,15 +630,16 @@ static inline bool pt_queue_tlbi_range(struct pt_walk *w, uint64_t va, uint64_t 
 		return false;
 	if (w->dry || b->all)
 		return true;
-	if (b->ntlbi && pt_tlbi_merge_span(&b->inv[b->ntlbi - 1], va, va + size, level, leaf))
+	if (b->ntlbi &&
+	    pt_tlbi_merge_span(w->pt, &b->inv[b->ntlbi - 1], va, va + size, level, leaf))
 		return true;
-	if (b->ntlbi == w->pt->tlbi_max || (size >> 12) > 0xffffffffull) {
+	if (b->ntlbi == w->pt->tlbi_max || (size >> pt_gs(w->pt)) > 0xffffffffull) {
 		b->all = true;
 		return true;
 	}
 	e = &b->inv[b->ntlbi++];
 	e->addr = am_va(va);
-	e->pages = (uint32_t)(size >> 12);
+	e->pages = (uint32_t)(size >> pt_gs(w->pt));
 	e->level = (uint8_t)(leaf ? level : 0);
 	e->leaf = leaf;
 	return true;
@@ -648,6 +697,7 @@ static inline void pt_flush_op(struct am_pt *pt, enum am_pt_flush_kind kind, uns
 		.regime = pt->regime,
 		.asid = pt->asid,
 		.vmid = pt->vmid,
+		.gshift = (uint8_t)pt_gs(pt),
 		.n = n,
 		.inv = inv,
 	};
@@ -692,20 +742,23 @@ static PT_HOT void pt_finish(struct pt_walk *w)
  */
 static PT_HOT am_pte_t *pt_lookup_(struct am_pt *pt, uint64_t va, unsigned int level,
 				   am_pte_t **link, unsigned int *at, am_pte_t **tbls,
-				   void *(*table_va)(void *, am_paddr_t))
+				   void *(*table_va)(void *, am_paddr_t), const unsigned int gs)
 {
+	const uint64_t below = (1ull << (gs - 3u)) - 1u; /* the index mask below the root */
+
 	am_pte_t *t = pt->root, *p = NULL, *up = NULL, e;
 
 	if (tbls)
 		tbls[pt->root_level] = t;
 
 		/*
-		 * Unrolled from the root level: a constant shift at each level. The
-		 * root's index takes no mask (va < ia_end: it fits, and a concatenated
-		 * root has more than PT_ENTRIES entries); the levels below do.
+		 * Unrolled from the root level: a constant shift at each level (with
+		 * the 4 KiB granule; pt_lookup()). The root's index takes no mask
+		 * (va < ia_end: it fits, and a concatenated root has more entries
+		 * than a table); the levels below do.
 		 */
 #define PT_STEP(l, mask)                                                    \
-	p = &t[(va >> am_pt_level_shift(l)) & (mask)];                      \
+	p = &t[(va >> (gs + (gs - 3u) * (3u - (l)))) & (mask)];             \
 	if (level == (l))                                                   \
 		goto done;                                                  \
 	e = *p;                                                             \
@@ -733,12 +786,12 @@ static PT_HOT am_pte_t *pt_lookup_(struct am_pt *pt, uint64_t va, unsigned int l
 		goto from3;
 	}
 from1:
-	PT_STEP(1, PT_ENTRIES - 1)
+	PT_STEP(1, below)
 from2:
-	PT_STEP(2, PT_ENTRIES - 1)
+	PT_STEP(2, below)
 from3:
 #undef PT_STEP
-	p = &t[(va >> am_pt_level_shift(3)) & (PT_ENTRIES - 1)];
+	p = &t[(va >> gs) & below];
 done:
 	if (at)
 		*at = level;
@@ -746,14 +799,18 @@ done:
 	return p;
 }
 
-/* Made twice: with the backend's table_va, and without (tables at their
- * PA), where no call in the way makes the compiler save registers. */
+/* Made twice for the 4 KiB granule, its shifts constants: with the
+ * backend's table_va, and without (tables at their PA), where no call in
+ * the way makes the compiler save registers; once for the others. */
 static PT_HOT am_pte_t *pt_lookup(struct am_pt *pt, uint64_t va, unsigned int level,
 				  am_pte_t **link, unsigned int *at, am_pte_t **tbls)
 {
-	if (pt->ops->table_va)
-		return pt_lookup_(pt, va, level, link, at, tbls, pt->ops->table_va);
-	return pt_lookup_(pt, va, level, link, at, tbls, NULL);
+	if (PT_ONLY_4K || pt->gshift == 12u) {
+		if (pt->ops->table_va)
+			return pt_lookup_(pt, va, level, link, at, tbls, pt->ops->table_va, 12u);
+		return pt_lookup_(pt, va, level, link, at, tbls, NULL, 12u);
+	}
+	return pt_lookup_(pt, va, level, link, at, tbls, pt->ops->table_va, pt->gshift);
 }
 
 /* The entry that maps @va, or the empty one where a lookup ends; its level in *@level. */
@@ -796,7 +853,7 @@ static PT_HOT int pt_exec_leaf(struct pt_walk *w, uint64_t va, unsigned int leve
 		if (!cnt && post)
 			pt_leaf_emptied(w, va, level, tbls);
 		else
-			pte_store(link, (linked & ~PT_CNT_MASK) | (am_pte_t)cnt << PT_CNT_SHIFT);
+			pte_store(link, (linked & ~PT_CNT_MASK) | pt_cnt_bits(cnt));
 	}
 	pt_finish(w);
 	return 0;
@@ -813,10 +870,11 @@ static PT_HOT int pt_exec(struct pt_walk *w, uint64_t va, uint64_t size)
 	/* read before any call: a constant when the visitor is */
 	int (*leaf)(struct pt_walk *, struct pt_entry *) = w->v->leaf;
 	bool post = w->v->post != NULL;
-	unsigned int level = size == pt_span(3)	  ? 3
-			     : size == pt_span(2) ? 2
-			     : size == pt_span(1) ? 1
-						  : 0;
+	unsigned int gs = pt_gs(w->pt);
+	unsigned int level = size == 1ull << gs		     ? 3
+			     : size == 1ull << (2u * gs - 3u) ? 2
+			     : size == 1ull << (3u * gs - 6u) ? 1
+							      : 0;
 
 	if (level && leaf && !(va & (size - 1)) && level >= w->pt->root_level) {
 		int rc;

@@ -3,8 +3,8 @@
  * System register values for a translation table: TTBR0_EL2 / TTBR0_EL1 /
  * VTTBR_EL2, TCR_EL2 (non-VHE) / TCR_EL1 / VTCR_EL2, and MAIR.
  *
- * Every regime walks with the 4 KiB granule through inner-shareable,
- * write-back read/write-allocate tables. ASIDs and VMIDs are 8 bits wide
+ * Every regime walks with the table's granule (TG0, or TG1 for the upper
+ * range) through inner-shareable, write-back read/write-allocate tables. ASIDs and VMIDs are 8 bits wide
  * (TCR_EL1.AS = 0, VTCR_EL2.VS = 0): 16-bit ones need FEAT_ASID16 /
  * FEAT_VMID16, which not every core has, so only bits [7:0] of the
  * configured ASID / VMID are significant to the hardware.
@@ -16,8 +16,8 @@
 #define TCR_IRGN0_WBWA (1ull << 8)
 #define TCR_ORGN0_WBWA (1ull << 10)
 #define TCR_SH0_INNER (3ull << 12)
-#define TCR_TG0_4K (0ull << 14)
-#define TCR_WALK (TCR_IRGN0_WBWA | TCR_ORGN0_WBWA | TCR_SH0_INNER | TCR_TG0_4K)
+#define TCR_TG0_SHIFT 14
+#define TCR_WALK (TCR_IRGN0_WBWA | TCR_ORGN0_WBWA | TCR_SH0_INNER)
 #define TCR_EL2_PS_SHIFT 16
 #define TCR_EL2_RES1 ((1ull << 31) | (1ull << 23))
 #define TCR_EL1_T1SZ_SHIFT 16
@@ -25,12 +25,28 @@
 #define TCR_EL1_EPD0 (1ull << 7)
 #define TCR_EL1_WALK1_SHIFT 16 /* IRGN1, ORGN1, SH1: those of TTBR0, 16 bits up */
 #define TCR_EL1_HALF1 (0x3full << 16 | 0x3full << 24 | 3ull << 30) /* T1SZ, walk, TG1 */
-#define TCR_EL1_TG1_4K (2ull << 30)				   /* TG1 = 0b00 is reserved */
+#define TCR_EL1_TG1_SHIFT 30
 #define TCR_EL1_IPS_SHIFT 32
 #define VTCR_SL0_SHIFT 6
 #define VTCR_PS_SHIFT 16
 #define VTCR_RES1 (1ull << 31)
 #define TTBR_ID_SHIFT 48 /* ASID or VMID */
+
+/* TG0: 0b00 4 KiB, 0b01 64 KiB, 0b10 16 KiB. */
+static uint64_t tg0(const struct am_pt *pt)
+{
+	unsigned int g = pt_gs(pt);
+
+	return (uint64_t)(g == 12u ? 0u : g == 16u ? 1u : 2u) << TCR_TG0_SHIFT;
+}
+
+/* TG1, another encoding: 0b01 16 KiB, 0b10 4 KiB, 0b11 64 KiB (0b00 reserved). */
+static uint64_t tg1(const struct am_pt *pt)
+{
+	unsigned int g = pt_gs(pt);
+
+	return (uint64_t)(g == 12u ? 2u : g == 16u ? 3u : 1u) << TCR_EL1_TG1_SHIFT;
+}
 
 /* T0SZ: the input address size. */
 static uint64_t t0sz(const struct am_pt *pt)
@@ -51,10 +67,13 @@ static uint64_t pa_size(const struct am_pt *pt)
 }
 
 #if AM_PT_BUILT_S2
-/* VTCR_EL2.SL0, 4 KiB granule: 2 = root at level 0, 1 = level 1, 0 = level 2. */
+/* VTCR_EL2.SL0: 4 KiB: 2 = root at level 0, 1 = level 1, 0 = level 2;
+ * 16 and 64 KiB: 2 = level 1, 1 = level 2 (0 would be level 3). */
 static uint64_t sl0(const struct am_pt *pt)
 {
-	return pt->root_level <= 2 ? 2u - pt->root_level : 0u;
+	unsigned int top = pt_gs(pt) == 12u ? 2u : 3u;
+
+	return pt->root_level <= top ? top - pt->root_level : 0u;
 }
 #endif
 
@@ -78,7 +97,7 @@ uint64_t am_pt_tcr(const struct am_pt *pt)
 
 	if (!pt_ready(pt))
 		return 0;
-	tcr = t0sz(pt) | TCR_WALK;
+	tcr = t0sz(pt) | TCR_WALK | tg0(pt);
 	switch (pt->regime) {
 #if AM_PT_BUILT_S1_EL2
 	case AM_PT_S1_EL2:
@@ -93,10 +112,10 @@ uint64_t am_pt_tcr(const struct am_pt *pt)
 	case AM_PT_S1_EL20:	 /* TCR_EL2 with E2H = 1: the layout of TCR_EL1 */
 		if (pt->va_base) /* the upper range: TTBR1's half, TTBR0 walks disabled */
 			return t0sz(pt) | TCR_EL1_EPD0 | t0sz(pt) << TCR_EL1_T1SZ_SHIFT |
-			       (uint64_t)(TCR_WALK & ~TCR_TG0_4K) << TCR_EL1_WALK1_SHIFT |
-			       TCR_EL1_TG1_4K | pa_size(pt) << TCR_EL1_IPS_SHIFT;
+			       (uint64_t)TCR_WALK << TCR_EL1_WALK1_SHIFT | tg1(pt) |
+			       pa_size(pt) << TCR_EL1_IPS_SHIFT;
 		/* TTBR1 walks disabled; T1SZ and TG1 given valid values all the same */
-		return tcr | t0sz(pt) << TCR_EL1_T1SZ_SHIFT | TCR_EL1_EPD1 | TCR_EL1_TG1_4K |
+		return tcr | t0sz(pt) << TCR_EL1_T1SZ_SHIFT | TCR_EL1_EPD1 | tg1(pt) |
 		       pa_size(pt) << TCR_EL1_IPS_SHIFT;
 #endif
 #if AM_PT_BUILT_S2

@@ -15,14 +15,14 @@ struct pt_res {
 /* ----------------------------------------------------------- the reserve -- */
 
 int pt_check_table_pa(const struct am_env *env, void *ctx, const void *va, uint64_t pa,
-		      unsigned int oa_bits, bool init)
+		      unsigned int oa_bits, unsigned int gs, bool init)
 {
 	const char *why = NULL;
 	int rc = AM_EINVAL;
 
-	if (((uintptr_t)va | pa) & (AM_PT_GRANULE_4K - 1u)) {
+	if (((uintptr_t)va | pa) & ((1ull << gs) - 1u)) {
 		why = "the backend gave a table page that is not granule aligned";
-	} else if (pa > (1ull << oa_bits) - AM_PT_GRANULE_4K) {
+	} else if (pa > (1ull << oa_bits) - (1ull << gs)) {
 		why = "the backend gave a table page beyond the output address size";
 		rc = AM_ERANGE;
 	}
@@ -65,7 +65,7 @@ int pt_reserve(struct pt_walk *w, size_t n)
 			reserve_release(w);
 			return AM_ENOMEM;
 		}
-		rc = pt_check_table_pa(pt->env, pt->env_ctx, r, pa, pt->oa_bits, false);
+		rc = pt_check_table_pa(pt->env, pt->env_ctx, r, pa, pt->oa_bits, pt_gs(pt), false);
 		if (rc) {
 			pt->ops->free_table(pt->ctx, r, out);
 			reserve_release(w);
@@ -183,7 +183,7 @@ static inline void sync_count(struct pt_walk *w, struct pt_slot *s)
 {
 	if (w->dry || s->child.cnt == pt_cnt_of(s->pte) || s->t->p[s->idx] != s->pte)
 		return;
-	pt_write(w, s->t, s->idx, (s->pte & ~PT_CNT_MASK) | (am_pte_t)s->child.cnt << PT_CNT_SHIFT);
+	pt_write(w, s->t, s->idx, (s->pte & ~PT_CNT_MASK) | pt_cnt_bits(s->child.cnt));
 }
 
 /*
@@ -195,7 +195,7 @@ static inline void sync_count(struct pt_walk *w, struct pt_slot *s)
  * every compiler and flag set (a memset of the core's environment may be a
  * byte loop, and a byte-counted string instruction costs per byte).
  */
-void pt_fill_fresh(am_pte_t *p, am_pte_t tmpl, uint64_t step)
+void pt_fill_fresh(am_pte_t *p, unsigned int n, am_pte_t tmpl, uint64_t step)
 {
 	pt_pair *q = (pt_pair *)(void *)p;
 	pt_pair v = {tmpl, tmpl + step}, d = {2 * step, 2 * step};
@@ -203,7 +203,7 @@ void pt_fill_fresh(am_pte_t *p, am_pte_t tmpl, uint64_t step)
 	if (!tmpl) {
 		const pt_pair z = {0, 0};
 
-		for (unsigned int i = 0; i < PT_ENTRIES / 2; i += 8) {
+		for (unsigned int i = 0; i < n / 2; i += 8) {
 			q[i] = z;
 			q[i + 1] = z;
 			q[i + 2] = z;
@@ -215,7 +215,7 @@ void pt_fill_fresh(am_pte_t *p, am_pte_t tmpl, uint64_t step)
 		}
 		return;
 	}
-	for (unsigned int i = 0; i < PT_ENTRIES / 2; i++) {
+	for (unsigned int i = 0; i < n / 2; i++) {
 		q[i] = v;
 		v += d;
 	}
@@ -232,7 +232,7 @@ int pt_descend_new(struct pt_walk *w, struct pt_slot *s, bool shallow, bool over
 {
 	unsigned int cl = s->level + 1;
 	am_pte_t tmpl = 0;
-	uint64_t step = pt_span(cl);
+	uint64_t step = pt_span(w->pt, cl);
 
 	if (w->once)
 		return PT_AGAIN; /* nothing is allocated in once mode */
@@ -248,7 +248,7 @@ int pt_descend_new(struct pt_walk *w, struct pt_slot *s, bool shallow, bool over
 	s->brk = (s->pte & AM_PTE_VALID) && s->t->live;
 	s->child.tmpl = tmpl;
 	s->child.step = step;
-	s->child.cnt = tmpl ? PT_ENTRIES : 0;
+	s->child.cnt = tmpl ? pt_ents(w->pt) : 0;
 	s->child.live = false;
 	s->child.blank = false;
 	s->child.fresh = true;
@@ -265,7 +265,7 @@ int pt_descend_new(struct pt_walk *w, struct pt_slot *s, bool shallow, bool over
 	}
 	s->child.blank = overwritten;
 	if (!overwritten)
-		pt_fill_fresh(s->child.p, tmpl, step);
+		pt_fill_fresh(s->child.p, pt_ents(w->pt), tmpl, step);
 	return 0;
 }
 
@@ -278,8 +278,7 @@ void pt_dry_need(struct pt_walk *w, size_t n)
 /* Link a fresh child into its entry; a live block goes with break-before-make. */
 static void install(struct pt_walk *w, struct pt_slot *s)
 {
-	am_pte_t tbl =
-		s->child_pa | AM_PTE_TABLE | AM_PTE_VALID | (am_pte_t)s->child.cnt << PT_CNT_SHIFT;
+	am_pte_t tbl = s->child_pa | AM_PTE_TABLE | AM_PTE_VALID | pt_cnt_bits(s->child.cnt);
 
 	if (w->dry)
 		return;
@@ -299,7 +298,8 @@ static void install(struct pt_walk *w, struct pt_slot *s)
 }
 
 /*
- * Take the contiguous hint off the run of 16 around entry s. Live valid
+ * Take the contiguous hint off the run around entry s (16 entries with the
+ * 4 KiB granule, pt_cont()). Live valid
  * entries go through break-before-make: all invalid, invalidated, then
  * rewritten without the hint, except those wholly inside [drop_lo,
  * drop_hi), which stay invalid (an unmap would only invalidate them
@@ -308,16 +308,16 @@ static void install(struct pt_walk *w, struct pt_slot *s)
 void pt_unhint_run(struct pt_walk *w, struct pt_slot *s, uint64_t drop_lo, uint64_t drop_hi)
 {
 	struct pt_tbl *t = s->t;
-	unsigned int r = s->idx & ~(AM_PT_CONTIG_ENTRIES - 1u);
-	uint64_t span = pt_span(s->level);
+	unsigned int nc = pt_cont(w->pt, s->level), r = s->idx & ~(nc - 1u);
+	uint64_t span = pt_span(w->pt, s->level);
 	uint64_t rva = s->va - (uint64_t)(s->idx - r) * span;
-	am_pte_t old[AM_PT_CONTIG_ENTRIES];
+	am_pte_t old[PT_CONT_MAX];
 	bool brk = false;
 
 	s->pte &= ~AM_PTE_CONTIG;
 	if (w->dry)
 		return;
-	for (unsigned int k = 0; k < AM_PT_CONTIG_ENTRIES; k++) {
+	for (unsigned int k = 0; k < nc; k++) {
 		old[k] = t->p[r + k];
 		if (t->live && (old[k] & AM_PTE_VALID)) {
 			pt_write(w, t, r + k, 0);
@@ -330,7 +330,7 @@ void pt_unhint_run(struct pt_walk *w, struct pt_slot *s, uint64_t drop_lo, uint6
 		PT_LOG(w->pt, AM_LOG_DEBUG, AM_EV_PT_BREAK, "contiguous run broken", rva, s->level,
 		       2);
 	}
-	for (unsigned int k = 0; k < AM_PT_CONTIG_ENTRIES; k++) {
+	for (unsigned int k = 0; k < nc; k++) {
 		uint64_t va = rva + k * span;
 
 		if (va >= drop_lo && va + span <= drop_hi)
@@ -384,13 +384,13 @@ void pt_report_leaf(struct pt_walk *w, struct pt_report *rep, uint64_t va, unsig
 	struct pt_removed *r = rep->n ? &rep->r[rep->n - 1] : NULL;
 
 	if (r && !r->part && r->level == level && r->hi == va && r->pte + (va - r->base) == pte) {
-		r->hi = va + pt_span(level); /* the next leaf of a run */
+		r->hi = va + pt_span(w->pt, level); /* the next leaf of a run */
 		return;
 	}
 	r = report_add(w, rep);
 	r->base = va;
 	r->lo = va;
-	r->hi = va + pt_span(level);
+	r->hi = va + pt_span(w->pt, level);
 	r->pte = pte;
 	r->level = (uint8_t)level;
 	r->part = 0;
@@ -417,7 +417,7 @@ static int teardown_visit(struct pt_walk *w, struct pt_slot *s)
 	struct pt_report *rep = w->arg;
 	struct pt_tbl *t = s->t;
 	unsigned int lvl = s->level;
-	uint64_t span = pt_span(lvl);
+	uint64_t span = pt_span(w->pt, lvl);
 	unsigned int k;
 	bool quiet = !rep && (w->b.all || w->b.torn || !t->live); /* no leaf needs anything */
 
@@ -459,7 +459,7 @@ static int teardown_visit(struct pt_walk *w, struct pt_slot *s)
 			continue;
 		if (pt_is_table(e, lvl))
 			break; /* the walker descends there next */
-		if (rep && pt_report_point(e, s->idx + k))
+		if (rep && pt_report_point(w->pt, e, s->idx + k, lvl))
 			pt_report_room(w, rep);
 		if (t->live && !w->b.torn && (e & AM_PTE_VALID))
 			pt_queue_tlbi(w, va, lvl, true);
@@ -515,7 +515,7 @@ void pt_teardown(struct pt_walk *w, am_pte_t *tbl, uint64_t pa, unsigned int lev
 	 * entry, until the batch invalidates everything): the subtree is
 	 * then walked as no walker's.
 	 */
-	if (live && level - 1 > 0 && pt_queue_tlbi_range(w, va, pt_span(level - 1), 0, false))
+	if (live && level - 1 > 0 && pt_queue_tlbi_range(w, va, pt_span(w->pt, level - 1), 0, false))
 		t.live = false;
 	else if (live)
 		pt_queue_tlbi(w, va, level - 1, false);
@@ -523,7 +523,7 @@ void pt_teardown(struct pt_walk *w, am_pte_t *tbl, uint64_t pa, unsigned int lev
 	w->arg = rep;
 	w->b.tearing = true;
 	w->b.torn = false;
-	(void)walk_tbl(w, &t, level, va, va, va + pt_span(level - 1));
+	(void)walk_tbl(w, &t, level, va, va, va + pt_span(w->pt, level - 1));
 	w->b.tearing = false;
 	w->v = v;
 	w->arg = arg;
@@ -572,10 +572,9 @@ void pt_destroy(struct am_pt *pt, struct pt_report *rep)
 
 /* Entry @i of table @t at @level (span base @base), for [lo, hi) up to entry @last. */
 static inline void slot_init(struct pt_slot *s, struct pt_tbl *t, unsigned int level,
-			     unsigned int i, unsigned int last, uint64_t base, uint64_t lo,
-			     uint64_t hi)
+			     unsigned int shift, unsigned int i, unsigned int last, uint64_t base,
+			     uint64_t lo, uint64_t hi)
 {
-	unsigned int shift = 12u + 9u * (3u - level); /* level <= 3 */
 	uint64_t va = base + ((uint64_t)i << shift), end = va + (1ull << shift);
 
 	s->t = t;
@@ -601,7 +600,7 @@ static void leave_table(struct pt_walk *w, struct pt_slot *s)
 static int walk_tbl(struct pt_walk *w, struct pt_tbl *t, unsigned int level, uint64_t base,
 		    uint64_t lo, uint64_t hi)
 {
-	unsigned int shift = am_pt_level_shift(level);
+	unsigned int shift = pt_lshift(w->pt, level);
 	unsigned int i = (unsigned int)((lo - base) >> shift);
 	unsigned int last = (unsigned int)((hi - 1 - base) >> shift);
 
@@ -609,7 +608,7 @@ static int walk_tbl(struct pt_walk *w, struct pt_tbl *t, unsigned int level, uin
 		struct pt_slot s;
 		int rc;
 
-		slot_init(&s, t, level, i, last, base, lo, hi);
+		slot_init(&s, t, level, shift, i, last, base, lo, hi);
 		rc = w->v->visit(w, &s);
 		if (rc < 0)
 			return rc;
@@ -658,7 +657,7 @@ static void descend_path(struct pt_walk *w, struct pt_start *st, uint64_t lo, ui
 	struct am_pt *pt = w->pt;
 	void *(*table_va)(void *, am_paddr_t) = pt->ops->table_va;
 	unsigned int level = pt->root_level;
-	unsigned int shift = am_pt_level_shift(level);
+	unsigned int shift = pt_lshift(pt, level), bits = pt_gs(pt) - 3u;
 	/* An entry of span 2^shift holds all of the range, but not only it,
 	 * iff shift is above both the highest bit where lo and hi - 1 differ
 	 * and the lowest bit set in lo or hi. */
@@ -673,11 +672,11 @@ static void descend_path(struct pt_walk *w, struct pt_start *st, uint64_t lo, ui
 	st->tbl[level].live = true;
 	st->tbl[level].blank = false;
 	st->tbl[level].fresh = false;
-	for (; level < last && shift > floor; level++, shift -= 9) {
+	for (; level < last && shift > floor; level++, shift -= bits) {
 		/* the root: lo < ia_end, so its index fits (a concatenated root
-		 * has more than PT_ENTRIES entries) */
+		 * has more entries than a table) */
 		unsigned int i = (unsigned int)(lo >> shift) &
-				 (level == pt->root_level ? ~0u : PT_ENTRIES - 1);
+				 (level == pt->root_level ? ~0u : pt_ents(pt) - 1u);
 		am_pte_t e = st->tbl[level].p[i];
 		uint64_t pa = e & AM_PTE_OA_MASK;
 		struct pt_tbl *c = &st->tbl[level + 1];
@@ -694,7 +693,7 @@ static void descend_path(struct pt_walk *w, struct pt_start *st, uint64_t lo, ui
 	}
 	st->level = level;
 	/* 0 at the root (lo < ia_end, its span) */
-	st->base = level == pt->root_level ? 0 : lo & ~((1ull << (shift + 9)) - 1);
+	st->base = level == pt->root_level ? 0 : lo & ~((1ull << (shift + bits)) - 1);
 }
 
 /*
@@ -712,7 +711,7 @@ static void ascend_path(struct pt_walk *w, struct pt_start *st, uint64_t lo)
 		s.t = &st->tbl[l];
 		s.level = l;
 		s.idx = st->idx[l];
-		s.va = lo & ~(pt_span(l) - 1);
+		s.va = lo & ~(pt_span(w->pt, l) - 1);
 		s.pte = st->desc[l];
 		s.child = st->tbl[l + 1];
 		s.child_pa = s.pte & AM_PTE_OA_MASK;
@@ -726,11 +725,11 @@ static void ascend_path(struct pt_walk *w, struct pt_start *st, uint64_t lo)
  */
 static int walk_once(struct pt_walk *w, struct pt_start *st, uint64_t lo, uint64_t hi)
 {
-	unsigned int shift = am_pt_level_shift(st->level);
+	unsigned int shift = pt_lshift(w->pt, st->level);
 	struct pt_slot s;
 	int rc;
 
-	slot_init(&s, &st->tbl[st->level], st->level, (unsigned int)((lo - st->base) >> shift),
+	slot_init(&s, &st->tbl[st->level], st->level, shift, (unsigned int)((lo - st->base) >> shift),
 		  (unsigned int)((hi - 1 - st->base) >> shift), st->base, lo, hi);
 	rc = w->v->visit(w, &s);
 	if (rc < 0)
@@ -761,8 +760,8 @@ void pt_leaf_emptied(struct pt_walk *w, uint64_t va, unsigned int level, am_pte_
 		st.tbl[l].fresh = false;
 		if (l == level)
 			break;
-		st.idx[l] = (unsigned int)(va >> am_pt_level_shift(l)) &
-			    (l == w->pt->root_level ? ~0u : PT_ENTRIES - 1);
+		st.idx[l] = (unsigned int)(va >> pt_lshift(w->pt, l)) &
+			    (l == w->pt->root_level ? ~0u : pt_ents(w->pt) - 1u);
 		st.desc[l] = tbls[l][st.idx[l]];
 		st.tbl[l + 1].cnt = pt_cnt_of(st.desc[l]);
 	}

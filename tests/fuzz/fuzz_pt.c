@@ -3,8 +3,9 @@
  * Fuzz module "pt": the translation tables (src/pt) against the walker and
  * TLB models and a flat reference.
  *
- * Input: a 6-byte session header (regime, input and output sizes, ASID or
- * VMID, tlbi_max, pool size, FEAT_TLBIRANGE or not, AttrIndx layout, sometimes a refused init
+ * Input: a 6-byte session header (regime, granule (mostly 4 KiB, now and
+ * then 16 or 64 KiB), input and output sizes, ASID or VMID, tlbi_max, pool
+ * size, FEAT_TLBIRANGE or not, AttrIndx layout, sometimes a refused init
  * first), then one 16-byte record per call (struct rec): map, unmap,
  * modify, populate, query or walk over a small colliding address space
  * (four zones: 0, 1 GiB, 511 GiB or the middle, the top of the input
@@ -48,9 +49,13 @@
 #include "tests/fuzz/fuzz.h"
 #include "tests/oracle/pt_oracle.h"
 
-#define K4 0x1000ull
-#define M2 0x200000ull
-#define G1 0x40000000ull
+/*
+ * The session's granule and the spans of its levels 3, 2 and 1 (the names
+ * say what they are with 4 KiB: a page, 2 MiB, 1 GiB), and its entries a
+ * table: set by setup() for the granule the header draws.
+ */
+static uint64_t K4 = 0x1000ull, M2 = 0x200000ull, G1 = 0x40000000ull;
+static unsigned int ENT = 512;
 #define MAX_EXT 1024u
 #define WALK_MAX 32
 #define SAMPLES_RANDOM 8
@@ -247,7 +252,7 @@ static uint64_t pick_off(uint8_t b)
 {
 	unsigned int v = b & 31u;
 
-	return v < 16 ? v : 496 + (v - 16);
+	return v < 16 ? v : ENT - 16 + (v - 16);
 }
 
 static uint64_t dec_va(struct st *s, const struct rec *r)
@@ -315,12 +320,13 @@ static uint64_t dec_size(const struct st *s, const struct rec *r, uint64_t va)
 
 static uint64_t dec_pa(const struct st *s, const struct rec *r, uint64_t va)
 {
-	uint64_t pz[4] = {0, G1, 64 * G1 % s->oa_end, s->oa_end - G1};
+	const uint64_t g1 = G1 < s->oa_end / 4 ? G1 : s->oa_end / 4; /* 64 KiB: 4 TiB */
+	uint64_t pz[4] = {0, g1, 64 * g1 % s->oa_end, s->oa_end - g1};
 	uint64_t base = pz[(r->pmode >> 4) & 3];
 
 	switch (r->pmode & 15) {
 	case 0 ... 5:
-		return base + (va & (G1 - 1) & ~(K4 - 1));
+		return base + (va & (g1 - 1) & ~(K4 - 1));
 	case 6 ... 10:
 		return base + (va & (M2 - 1) & ~(K4 - 1)) + (r->pm % 32u) * M2;
 	case 11 ... 14:
@@ -328,7 +334,7 @@ static uint64_t dec_pa(const struct st *s, const struct rec *r, uint64_t va)
 	default:
 		switch (r->pm & 3) {
 		case 0:
-			return base + (va & (G1 - 1)) + 0x800;
+			return base + (va & (g1 - 1)) + 0x800;
 		case 1:
 			return s->oa_end;
 		case 2:
@@ -654,15 +660,17 @@ static void shape_before(struct st *s, uint64_t va, uint64_t size, struct shape 
 static bool shape_after(struct st *s, uint64_t va, uint64_t pa, uint64_t size, unsigned int fl,
 			const struct shape *sh)
 {
-	unsigned int root = vmsa_root_level(s->cfg.ia_bits);
+	unsigned int root = vmsa_root_level_g(s->cfg.granule, s->cfg.ia_bits);
+	unsigned int first = s->cfg.granule > 4096u ? 2u : 1u; /* the first level with blocks */
 
 	for (unsigned int i = 0; i < sh->n; i++) {
 		uint64_t a = sh->va[i], want = K4;
 		struct vmsa_result r;
 
-		for (unsigned int level = root < 1 ? 1 : root; (fl & AM_PT_F_BLOCK) && level < 3;
+		for (unsigned int level = root < first ? first : root; (fl & AM_PT_F_BLOCK) && level < 3;
 		     level++) {
-			uint64_t span = 1ull << vmsa_level_shift(level), start = a & ~(span - 1);
+			uint64_t span = 1ull << vmsa_level_shift_g(s->cfg.granule, level),
+				 start = a & ~(span - 1);
 
 			/* a block at @level: its span inside the range, the output aligned, and no
 			 * table below it yet (the walk faulted at @level or above) */
@@ -715,7 +723,7 @@ static bool do_query(struct st *s, uint64_t va)
 	}
 	l.va = am_va(am_va_val(l.va) - s->base); /* from the table's base, as the reference */
 	if (am_va_val(l.va) > va || va - am_va_val(l.va) >= l.size ||
-	    l.size != 1ull << am_pt_level_shift(l.level) ||
+	    l.size != 1ull << am_pt_level_shift_g(s->cfg.granule, l.level) ||
 	    am_pa_val(l.pa) + (va - am_va_val(l.va)) != e->pa + (va - e->va) ||
 	    l.valid != e->valid || memcmp(&l.attr, &e->attr, sizeof(l.attr)) || l.sw != e->sw ||
 	    l.ng != e->ng || l.ns != e->ns || am_va_val(l.va) < e->va ||
@@ -1037,7 +1045,7 @@ static bool bad_init(struct st *s, uint8_t which)
 		c.regime = AM_PT_REGIME_COUNT;
 		break;
 	case 4:
-		c.granule = 16384;
+		c.granule = 8192;
 		want = AM_ENOTSUP;
 		break;
 	case 5:
@@ -1100,6 +1108,25 @@ static bool setup(void *st, const uint8_t *hd)
 	c->regime = (enum am_pt_regime)(hd[0] % AM_PT_REGIME_COUNT);
 	c->ia_bits = ia_choice[(hd[1] & 0x7f) % 6];
 	c->oa_bits = oa_choice[hd[2] & 3];
+	/* the granule: 4 KiB mostly, 16 or 64 KiB (a level-3 root is not built:
+	 * their smallest input sizes are 26 and 30 bits) */
+	c->granule = (hd[2] >> 4) >= 14 ? AM_PT_GRANULE_64K
+		     : (hd[2] >> 4) >= 12 ? AM_PT_GRANULE_16K
+					  : AM_PT_GRANULE_4K;
+	if (c->granule == AM_PT_GRANULE_16K && c->ia_bits < 26)
+		c->ia_bits = 26;
+	if (c->granule == AM_PT_GRANULE_64K && c->ia_bits < 30)
+		c->ia_bits = 30;
+	{
+		unsigned int gs = c->granule == AM_PT_GRANULE_4K ? 12u
+				  : c->granule == AM_PT_GRANULE_16K ? 14u
+								    : 16u;
+
+		K4 = 1ull << gs;
+		ENT = 1u << (gs - 3u);
+		M2 = K4 * ENT;
+		G1 = M2 * ENT;
+	}
 	/* stage 2: the IPA within the output (above 39 bits with 42 output bits
 	 * or fewer: a concatenated root of level-1 tables) */
 	if (c->regime == AM_PT_S2 && c->oa_bits && c->ia_bits > c->oa_bits)
@@ -1113,7 +1140,7 @@ static bool setup(void *st, const uint8_t *hd)
 	c->tlbi_max = hd[4] % (AM_PT_TLBI_BATCH + 1);
 	/* EL1&0 and EL2&0: now and then the upper VA range (TTBR1) */
 	c->upper = (c->regime == AM_PT_S1_EL10 || c->regime == AM_PT_S1_EL20) && (hd[4] & 0x80);
-	if (am_host_pt_init(&s->h, pool_choice[hd[5] & 3]))
+	if (am_host_pt_init_g(&s->h, pool_choice[hd[5] & 3], c->granule))
 		abort();
 	s->unmap_at_end = !(hd[5] & 0x10);
 	s->h.cap_tlbi_range = (hd[5] & 0x20) != 0; /* FEAT_TLBIRANGE */
@@ -1124,8 +1151,9 @@ static bool setup(void *st, const uint8_t *hd)
 		return false;
 	snprintf(
 		s->what, sizeof(s->what),
-		"init regime %u ia %u oa %u attr_index %s asid %u vmid %u tlbi_max %u pool %zu%s%s",
-		c->regime, c->ia_bits, c->oa_bits,
+		"init regime %u granule %u ia %u oa %u attr_index %s asid %u vmid %u tlbi_max %u "
+		"pool %zu%s%s",
+		c->regime, c->granule, c->ia_bits, c->oa_bits,
 		c->attr_index == attr_index_rev ? "reversed"
 		: c->attr_index			? "with a hole"
 						: "NULL",
@@ -1147,7 +1175,8 @@ static bool setup(void *st, const uint8_t *hd)
 				  .root_pa = am_pa_val(s->pt.root_pa),
 				  .mair = am_pt_mair(&s->pt),
 				  .concat = s->pt.root_pages,
-				  .upper = c->upper != 0};
+				  .upper = c->upper != 0,
+				  .granule = c->granule};
 	s->base = s->pt.va_base;
 	am_host_pt_tlb(&s->h, c->regime, c->ia_bits, s->vc.oa_bits, am_pa_val(s->pt.root_pa),
 		       s->vc.mair, c->regime == AM_PT_S2 ? c->vmid : c->asid);
@@ -1155,7 +1184,7 @@ static bool setup(void *st, const uint8_t *hd)
 	half = s->ia_end / 2;
 	s->zone[0] = 0;
 	s->zone[1] = s->ia_end > 2 * G1 ? G1 : half;
-	s->zone[2] = s->ia_end > 512 * G1 ? 511 * G1 : half + half / 2;
+	s->zone[2] = G1 < s->ia_end / ENT ? (ENT - 1) * G1 : half + half / 2;
 	s->zone[3] = s->ia_end - (s->ia_end > 2 * G1 ? G1 : half);
 	/* what the hardware may cache: both ends of tables in every zone */
 	for (unsigned int z = 0; z < 4; z++)

@@ -15,13 +15,13 @@ static bool visit(struct am_host_pt *h, const struct am_pt *pt, uint64_t tpa, un
 	const uint64_t *t;
 	size_t idx;
 
-	if (!am_host_pt_allocated(h, tpa) || tpa % AM_HOST_PT_PAGE)
+	if (!am_host_pt_allocated(h, tpa) || tpa % h->page)
 		return oracle_say(why, n, "a level-%u table at %#llx is not an allocated pool page",
 				  level, (unsigned long long)tpa);
 	if (tpa >= pt->oa_end)
 		return oracle_say(why, n, "a level-%u table at %#llx is beyond the output size",
 				  level, (unsigned long long)tpa);
-	idx = (size_t)((tpa - h->pa_base) / AM_HOST_PT_PAGE);
+	idx = (size_t)((tpa - h->pa_base) / h->page);
 	if (seen[idx])
 		return oracle_say(why, n, "the table page at %#llx is reached twice",
 				  (unsigned long long)tpa);
@@ -32,7 +32,7 @@ static bool visit(struct am_host_pt *h, const struct am_pt *pt, uint64_t tpa, un
 		fn(arg, tpa, t);
 	if (level >= AM_PT_MAX_LEVEL)
 		return true;
-	for (unsigned int i = 0; i < AM_HOST_PT_PAGE / 8; i++)
+	for (unsigned int i = 0; i < h->page / 8; i++)
 		if ((t[i] & 3u) == 3u &&
 		    !visit(h, pt, t[i] & AM_PTE_OA_MASK, level + 1, seen, cnt, fn, arg, why, n))
 			return false;
@@ -56,7 +56,7 @@ static long walk_tree(struct am_host_pt *h, const struct am_pt *pt,
 	memset(seen, 0, h->pages);
 	/* a concatenated root: its pages one after the other, each a root table */
 	for (unsigned int i = 0; i < (pt->root_pages > 1 ? pt->root_pages : 1u); i++)
-		if (!visit(h, pt, am_pa_val(pt->root_pa) + (uint64_t)i * AM_HOST_PT_PAGE,
+		if (!visit(h, pt, am_pa_val(pt->root_pa) + (uint64_t)i * h->page,
 			   pt->root_level, seen, &cnt, fn, arg, why, n))
 			return -1;
 	return cnt;
@@ -123,19 +123,25 @@ static void keep_page(void *arg, uint64_t pa, const void *page)
 		size_t cap = s->cap ? 2 * s->cap : 16;
 
 		s->pa = realloc(s->pa, cap * sizeof(*s->pa));
-		s->mem = realloc(s->mem, cap * AM_HOST_PT_PAGE);
+		s->mem = realloc(s->mem, cap * s->page);
 		if (!s->pa || !s->mem)
 			abort();
 		s->cap = cap;
 	}
 	s->pa[s->n] = pa;
-	memcpy(s->mem + s->n * AM_HOST_PT_PAGE, page, AM_HOST_PT_PAGE);
+	memcpy(s->mem + s->n * s->page, page, s->page);
 	s->n++;
 }
 
 void oracle_pt_snap(struct oracle_pt_snap *s, struct am_host_pt *h, const struct am_pt *pt)
 {
 	s->n = 0;
+	if (s->page != h->page) { /* another granule: the buffers start over */
+		free(s->mem);
+		s->mem = NULL;
+		s->cap = 0;
+		s->page = h->page;
+	}
 	(void)walk_tree(h, pt, keep_page, s, NULL, 0);
 	s->in_use = h->in_use;
 	s->tables = am_pt_tables(pt);
@@ -166,8 +172,8 @@ static void cmp_page(void *arg, uint64_t pa, const void *page)
 		c->entry = ~0u;
 		return;
 	}
-	if (memcmp(c->s->mem + c->i * AM_HOST_PT_PAGE, page, AM_HOST_PT_PAGE)) {
-		const uint64_t *a = (const void *)(c->s->mem + c->i * AM_HOST_PT_PAGE), *b = page;
+	if (memcmp(c->s->mem + c->i * c->s->page, page, c->s->page)) {
+		const uint64_t *a = (const void *)(c->s->mem + c->i * c->s->page), *b = page;
 
 		c->differ = true;
 		c->pa = pa;

@@ -47,7 +47,8 @@ long oracle_pt_reachable(struct am_host_pt *h, const struct am_pt *pt, char *why
 struct oracle_pt_snap {
 	size_t n, cap;
 	uint64_t *pa;
-	uint8_t *mem; /* n pages of AM_HOST_PT_PAGE bytes */
+	uint8_t *mem; /* n pages of @page bytes */
+	size_t page;  /* the pool's page when the buffers were made */
 	size_t in_use, tables;
 	unsigned long tlbi, tlbi_all, tlbi_range, publish, complete;
 };

@@ -654,7 +654,11 @@ static void pt_init_misuse(void **state)
 	MISUSE(am_pt_init, (&pt, &c, &POPS, &PH), AM_EINVAL, 1);
 	c = pt_cfg(AM_PT_S1_EL2), c.attr_index = idx;
 	MISUSE(am_pt_init, (&pt, &c, &POPS, &PH), AM_EINVAL, 1);
-	c = pt_cfg(AM_PT_S1_EL2), c.granule = 16384;
+	c = pt_cfg(AM_PT_S1_EL2), c.granule = 8192;
+	MISUSE(am_pt_init, (&pt, &c, &POPS, &PH), AM_ENOTSUP, 1);
+	c = pt_cfg(AM_PT_S1_EL2), c.granule = AM_PT_GRANULE_64K, c.ia_bits = 29;
+	MISUSE(am_pt_init, (&pt, &c, &POPS, &PH), AM_ENOTSUP, 1);
+	c = pt_cfg(AM_PT_S1_EL2), c.granule = AM_PT_GRANULE_16K, c.ia_bits = 25;
 	MISUSE(am_pt_init, (&pt, &c, &POPS, &PH), AM_ENOTSUP, 1);
 	c = pt_cfg(AM_PT_S1_EL2);
 	am_host_pt_fail_at(&PH, 0);
@@ -830,6 +834,11 @@ static void pt_descriptors_misuse(void **state)
 	/* the inline helper: no hook to log to, a level beyond 3 has no span */
 	MISUSE(am_pt_level_shift, (4), 0, 0);
 	MISUSE(am_pt_level_shift, (~0u), 0, 0);
+	MISUSE(am_pt_level_shift_g, (AM_PT_GRANULE_16K, 4), 0, 0);
+	MISUSE(am_pt_level_shift_g, (8192, 3), 0, 0);
+	MISUSE(am_pt_contig_entries, (AM_PT_GRANULE_64K, 1), 0, 0);
+	MISUSE(am_pt_contig_entries, (AM_PT_GRANULE_4K, 0), 0, 0);
+	MISUSE(am_pt_contig_entries, (1, 3), 0, 0);
 }
 
 /* ------------------------------------------------------------ frames -- */

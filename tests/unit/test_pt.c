@@ -59,8 +59,11 @@ static void *counting_table_va(void *ctx, am_paddr_t pa)
 
 static struct am_pt *setup_ops(const struct am_pt_config *cfg, const struct am_pt_ops *ops)
 {
+	size_t page = cfg->granule ? cfg->granule : 4096u;
+
 	am_host_pt_fini(&H);
-	assert_int_equal(am_host_pt_init(&H, POOL_PAGES), 0);
+	/* pages of the table's granule, 16 MiB of them */
+	assert_int_equal(am_host_pt_init_g(&H, POOL_PAGES * 4096u / page, page), 0);
 	H.cap_tlbi_range = RANGE;
 	memset(&PT, 0x5a, sizeof(PT));
 	assert_int_equal(am_pt_init(&PT, cfg, ops, &H), 0);
@@ -71,7 +74,8 @@ static struct am_pt *setup_ops(const struct am_pt_config *cfg, const struct am_p
 			       .mair = am_pt_mair(&PT),
 			       .secure = cfg->secure != 0,
 			       .concat = PT.root_pages,
-			       .upper = cfg->upper != 0};
+			       .upper = cfg->upper != 0,
+			       .granule = cfg->granule};
 	am_host_pt_tlb(&H, cfg->regime, cfg->ia_bits, VC.oa_bits, am_pa_val(PT.root_pa), VC.mair,
 		       cfg->regime == AM_PT_S2 ? cfg->vmid : cfg->asid);
 	H.tlb.cfg = VC; /* the TLB model walks as the hardware would: the root included */
@@ -114,25 +118,32 @@ static int teardown(void **state)
 
 static uint64_t rd(uint64_t pa);
 
-/* The entry count a table descriptor carries (bits [11:2], src/pt/pt_internal.h). */
+/* The entry count a table descriptor carries (bits [11:2], and [58:55] above
+ * 1023, src/pt/pt_internal.h). */
 static unsigned int desc_count(uint64_t e)
 {
-	return (unsigned int)((e >> 2) & 0x3ffu);
+	return (unsigned int)((e >> 2) & 0x3ffu) | (unsigned int)((e >> 55) & 0xfu) << 10;
+}
+
+/* Entries of a table: a page of the pool (the table's granule). */
+static unsigned int ENTS(void)
+{
+	return (unsigned int)(H.page / 8u);
 }
 
 static unsigned int nonzero_entries(uint64_t tpa)
 {
 	unsigned int n = 0;
 
-	for (unsigned int i = 0; i < 512; i++)
+	for (unsigned int i = 0; i < ENTS(); i++)
 		n += rd(tpa + i * 8u) != 0;
 	return n;
 }
 
 /* Below the root, every table descriptor counts its table's entries that are not zero. */
-static void check_counts(uint64_t tpa, unsigned int level)
+static void check_counts(uint64_t tpa, unsigned int level, unsigned int pages)
 {
-	for (unsigned int i = 0; level < 3 && i < 512; i++) {
+	for (unsigned int i = 0; level < 3 && i < ENTS() * pages; i++) {
 		uint64_t e = rd(tpa + i * 8u), cpa = e & AM_PTE_OA_MASK;
 
 		if ((e & 3u) != 3u)
@@ -142,7 +153,7 @@ static void check_counts(uint64_t tpa, unsigned int level)
 				 "not zero",
 				 level + 1, (unsigned long long)cpa, desc_count(e),
 				 nonzero_entries(cpa));
-		check_counts(cpa, level + 1);
+		check_counts(cpa, level + 1, 1);
 	}
 }
 
@@ -154,7 +165,7 @@ static void check(void)
 
 	if (!oracle_pt_check(&H, &PT, why, sizeof(why)))
 		fail_msg("%s", why);
-	check_counts(am_pa_val(PT.root_pa), PT.root_level);
+	check_counts(am_pa_val(PT.root_pa), PT.root_level, PT.root_pages);
 }
 
 /* Translate through the walker model. */
@@ -221,7 +232,7 @@ static uint64_t rd(uint64_t pa)
 static void shape_of(uint64_t tpa, unsigned int level, struct shape *sh)
 {
 	sh->tables++;
-	for (unsigned int i = 0; i < 512; i++) {
+	for (unsigned int i = 0; i < ENTS(); i++) {
 		uint64_t e = rd(tpa + i * 8u);
 
 		if (!e)
@@ -335,8 +346,18 @@ static void test_init_errors(void **state)
 	cfg.tlbi_max = AM_PT_TLBI_BATCH + 1;
 	assert_int_equal(am_pt_init(&pt, &cfg, &am_host_pt_ops, &H), AM_EINVAL);
 	cfg.tlbi_max = 0;
-	cfg.granule = 16384;
+	cfg.granule = 8192;
 	assert_int_equal(am_pt_init(&pt, &cfg, &am_host_pt_ops, &H), AM_ENOTSUP);
+	cfg.granule = AM_PT_GRANULE_64K; /* a level-3 root: not built */
+	cfg.ia_bits = 29;
+	assert_int_equal(am_pt_init(&pt, &cfg, &am_host_pt_ops, &H), AM_ENOTSUP);
+	cfg.ia_bits = 39;
+	/* a backend whose pages are smaller than the granule: refused, given back */
+	cfg.granule = AM_PT_GRANULE_16K;
+	H.pa_base += 4096;
+	assert_int_equal(am_pt_init(&pt, &cfg, &am_host_pt_ops, &H), AM_EINVAL);
+	H.pa_base -= 4096;
+	assert_int_equal(H.in_use, 0);
 	cfg.granule = 0;
 	assert_int_equal(H.in_use, 0);
 	am_host_pt_fail_at(&H, 0);
@@ -2852,6 +2873,163 @@ static void *pt_thread(void *arg)
 	return NULL;
 }
 
+
+/* ------------------------------------------------ 16 and 64 KiB granules -- */
+
+/* The leaf that maps @va, through the library (its level and size). */
+static struct am_pt_leaf leaf_at(uint64_t va)
+{
+	struct am_pt_leaf l;
+
+	assert_int_equal(am_pt_query(&PT, am_va(va), &l), 0);
+	return l;
+}
+
+/*
+ * Each granule in each regime, through the models: the geometry (root
+ * level, concatenated stage-2 roots, TCR / VTCR fields), pages, blocks
+ * where the granule has them and nowhere else, contiguous runs of the
+ * granule's length, a run broken by a partial unmap, modify, tables given
+ * back, and FEAT_TLBIRANGE operands in the granule's units. check() after
+ * every call: the TLB model saw no break-before-make violation and holds
+ * nothing stale, every table page is reachable, every count is right.
+ */
+static void granule_story(unsigned int granule, enum am_pt_regime r, unsigned int ia, bool upper,
+			  bool range)
+{
+	struct am_pt_config cfg = {.regime = r,
+				   .ia_bits = ia,
+				   .granule = granule,
+				   .asid = 5,
+				   .vmid = 7,
+				   .upper = upper};
+	const uint64_t g = granule, blk = granule == AM_PT_GRANULE_16K ? 32ull << 20 : 512ull << 20;
+	const unsigned int nc3 = am_pt_contig_entries(granule, 3);
+	const uint64_t base = upper ? 0 - (1ull << ia) : 0;
+	uint64_t va = base + 4 * blk, pa = 0x4000000000ull;
+	const unsigned int acc = VMSA_ACC_R;
+	struct am_pt_leaf l;
+
+	RANGE = range;
+	setup_cfg(&cfg);
+	/* the geometry */
+	assert_int_equal(PT.gshift, granule == AM_PT_GRANULE_16K ? 14 : 16);
+	{
+		unsigned int bits = PT.gshift - 3u, rl = 3u, cover = PT.gshift + bits;
+
+		while (cover < ia)
+			rl--, cover += bits;
+		if (r == AM_PT_S2 && rl < 3 && ia - (cover - bits) <= 4) { /* concatenated */
+			assert_int_equal(PT.root_level, rl + 1);
+			assert_int_equal(PT.root_pages, 1u << (ia - (cover - bits)));
+		} else {
+			assert_int_equal(PT.root_level, rl);
+			assert_int_equal(PT.root_pages, 1);
+		}
+	}
+	if (r == AM_PT_S2) {
+		uint64_t vtcr = am_pt_tcr(&PT);
+
+		assert_int_equal((vtcr >> 14) & 3, granule == AM_PT_GRANULE_16K ? 2 : 1);
+		assert_int_equal((vtcr >> 6) & 3, 3u - PT.root_level); /* SL0 */
+	} else if (upper) {
+		assert_int_equal((am_pt_tcr(&PT) >> 30) & 3, granule == AM_PT_GRANULE_16K ? 1 : 3);
+	} else {
+		assert_int_equal((am_pt_tcr(&PT) >> 14) & 3, granule == AM_PT_GRANULE_16K ? 2 : 1);
+	}
+	/* granule alignment: a 4 KiB page is refused, nothing changed */
+	snap();
+	assert_int_equal(am_pt_map(&PT, am_va(va), am_pa(pa), 4096, &RW, 0), AM_EINVAL);
+	assert_int_equal(am_pt_map(&PT, am_va(va), am_pa(pa + 4096), g, &RW, 0), AM_EINVAL);
+	unchanged();
+	/* one page */
+	assert_int_equal(am_pt_map(&PT, am_va(va), am_pa(pa), g, &RW, 0), 0);
+	check();
+	expect_map(va + g - 8, pa + g - 8, acc);
+	expect_fault(va + g, acc, VMSA_F_TRANSLATION);
+	l = leaf_at(va + 8);
+	assert_int_equal(l.level, 3);
+	assert_int_equal(l.size, g);
+	/* a block: the granule's level-2 block, with the flag */
+	assert_int_equal(am_pt_map(&PT, am_va(va + blk), am_pa(pa + blk), blk, &RW, AM_PT_F_BLOCK),
+			 0);
+	check();
+	l = leaf_at(va + blk + g);
+	assert_int_equal(l.level, 2);
+	assert_int_equal(l.size, blk);
+	expect_map(va + 2 * blk - 8, pa + 2 * blk - 8, acc);
+	/* a contiguous run of pages: the granule's count */
+	assert_int_equal(am_pt_map(&PT, am_va(va + 2 * blk), am_pa(pa + 2 * blk), nc3 * g, &RW,
+				   AM_PT_F_CONTIG),
+			 0);
+	check();
+	assert_int_equal(shape().contig[3], nc3);
+	assert_true(leaf_at(va + 2 * blk).contig);
+	/* a partial unmap breaks the run: the rest stays mapped, unhinted */
+	assert_int_equal(am_pt_unmap(&PT, am_va(va + 2 * blk + 3 * g), g), 0);
+	check();
+	assert_int_equal(shape().contig[3], 0);
+	expect_fault(va + 2 * blk + 3 * g, acc, VMSA_F_TRANSLATION);
+	expect_map(va + 2 * blk + 4 * g, pa + 2 * blk + 4 * g, acc);
+	/* modify across the page, the block (broken: a partial range) and the run */
+	assert_int_equal(am_pt_modify(&PT, am_va(va + blk + blk / 2), blk / 2 + 2 * g, &RO, 0), 0);
+	check();
+	assert_int_equal(leaf_at(va + blk).level, 3); /* the block was split */
+	assert_int_equal(leaf_at(va + blk + blk / 2).attr.perm, AM_PERM_R);
+	assert_int_equal(leaf_at(va + blk).attr.perm, AM_PERM_R | AM_PERM_W);
+	/* a whole last-level table: its count goes above 1023 (2048 and 8192 entries) */
+	assert_int_equal(am_pt_map(&PT, am_va(va + 8 * blk), am_pa(pa), blk, &RW, 0), 0);
+	check();
+	assert_int_equal(shape().leaves[3], 1 + (blk / g) + (nc3 - 1) + blk / g);
+	assert_int_equal(am_pt_unmap(&PT, am_va(va + 8 * blk + g), blk - g), 0);
+	check();
+	assert_int_equal(am_pt_unmap(&PT, am_va(va + 8 * blk), g), 0); /* now empty: freed */
+	check();
+	/* a whole level-1 span with blocks allowed: level-2 blocks, the granule has no others */
+	if (ia >= (granule == AM_PT_GRANULE_16K ? 37u : 43u)) {
+		uint64_t l1 = 1ull << am_pt_level_shift_g(granule, 1);
+
+		assert_int_equal(am_pt_map(&PT, am_va(base + l1), am_pa(l1), l1, &RW, AM_PT_F_BLOCK),
+				 0);
+		check();
+		l = leaf_at(base + 2 * l1 - g);
+		assert_int_equal(l.level, 2);
+		expect_map(base + 2 * l1 - 8, 2 * l1 - 8, acc);
+		assert_int_equal(am_pt_unmap(&PT, am_va(base + l1), l1), 0);
+		check();
+	}
+	/* everything away: only the root is left */
+	assert_int_equal(am_pt_unmap(&PT, am_va(base), 16 * blk), 0);
+	check();
+	assert_int_equal(am_pt_tables(&PT), PT.root_pages);
+	expect_fault(va, acc, VMSA_F_TRANSLATION);
+	if (range)
+		assert_true(H.tlbi_range > 0);
+}
+
+static void test_granules(void **state)
+{
+	static const enum am_pt_regime regs[] = {AM_PT_S1_EL2, AM_PT_S1_EL10, AM_PT_S2,
+						 AM_PT_S1_EL3, AM_PT_S1_EL20};
+	static const unsigned int gran[] = {AM_PT_GRANULE_16K, AM_PT_GRANULE_64K};
+	/* input sizes: the usual 48 and 39 bits, and for stage 2 the concatenated ones */
+	static const unsigned int ias[] = {48, 39, 36, 40, 44, 47, 42};
+
+	(void)state;
+	for (unsigned int gi = 0; gi < 2; gi++)
+		for (unsigned int ri = 0; ri < 5; ri++)
+			for (unsigned int ii = 0; ii < sizeof(ias) / sizeof(ias[0]); ii++) {
+				unsigned int ia = ias[ii];
+				bool upper = (regs[ri] == AM_PT_S1_EL10 || regs[ri] == AM_PT_S1_EL20) &&
+					     (ii & 1);
+
+				if (ia < 36 + (gran[gi] == AM_PT_GRANULE_64K ? 0 : 0))
+					continue;
+				granule_story(gran[gi], regs[ri], ia, upper, (ii + ri) & 1);
+				teardown(NULL);
+			}
+}
+
 static void test_threads_table(void **state)
 {
 	struct am_pt_config cfg = {.regime = AM_PT_S1_EL2, .ia_bits = 39};
@@ -2920,6 +3098,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_unmap_shatters_1g, teardown),
 		cmocka_unit_test_teardown(test_modify_shatters_block, teardown),
 		cmocka_unit_test_teardown(test_contig_runs, teardown),
+		cmocka_unit_test_teardown(test_granules, teardown),
 		cmocka_unit_test_teardown(test_contig_blocks, teardown),
 		cmocka_unit_test_teardown(test_contig_run_with_table, teardown),
 		cmocka_unit_test_teardown(test_map_over_later_empty_table, teardown),

@@ -1138,6 +1138,7 @@ static void backend_flush(struct am_aarch64_pt_ctx *ctx, unsigned int kind, unsi
 		.regime = (uint8_t)regime,
 		.asid = regime == AM_PT_S1_EL10 ? id : 0,
 		.vmid = regime == AM_PT_S2 ? id : 0,
+		.gshift = 12,
 		.n = n,
 		.inv = inv,
 	};
@@ -1276,7 +1277,7 @@ static void ck_tlbirange(void)
 	unsigned long t0, r0, a0;
 	uint64_t before, after, q = pat(RNG_PA + 8 * PAGE);
 	am_pte_t keep0, keep5;
-	struct am_pt_flush all = {.kind = AM_PT_FLUSH_ALL, .regime = AM_PT_S1_EL2};
+	struct am_pt_flush all = {.kind = AM_PT_FLUSH_ALL, .regime = AM_PT_S1_EL2, .gshift = 12};
 
 	check_begin();
 	con_printf("  ID_AA64ISAR0_EL1 0x%lx: TLB [59:56] = %lu; the backend: ctx.tlbi_range %u, "
