@@ -423,6 +423,8 @@ struct am_pt {
 	uint8_t secure;	    /**< a Secure stage-1 regime: leaves may carry NS (#AM_PT_F_NS) */
 	uint8_t root_pages; /**< pages of the root: 1, or 2..16 concatenated (stage 2) */
 	uint8_t gshift;	    /**< log2 of the granule: 12, 14 or 16 */
+	uint64_t gmask;	    /**< the granule's size - 1: what an aligned address has clear */
+	uint8_t lshift[4];  /**< log2 of the span of an entry at each level */
 	uint64_t va_base;   /**< the first input address: 0, or 2^64 - 2^ia_bits (upper) */
 	/** @var am_pt::root_level
 	 * the level of the root table */

@@ -102,10 +102,16 @@ struct map_arg {
 
 /* May map write leaves at @level? Pages always; blocks where allowed and the PA is aligned like the
  * VA. */
+static inline bool map_leaf_ok_g(unsigned int gs, const struct map_arg *m, unsigned int level)
+{
+	return level == AM_PT_MAX_LEVEL || (pt_block_level_g(gs, level) &&
+					    (m->flags & AM_PT_F_BLOCK) &&
+					    !(m->delta & (pt_span_g(gs, level) - 1)));
+}
+
 static bool map_leaf_ok(const struct am_pt *pt, const struct map_arg *m, unsigned int level)
 {
-	return level == AM_PT_MAX_LEVEL || (pt_block_level(pt, level) && (m->flags & AM_PT_F_BLOCK) &&
-					    !(m->delta & (pt_span(pt, level) - 1)));
+	return map_leaf_ok_g(pt_gs(pt), m, level);
 }
 
 /* The template of a leaf at @level: a block's has bit 1 clear. */
@@ -293,7 +299,7 @@ static PT_HOT int map_leaf(struct pt_walk *w, struct pt_entry *x)
 {
 	struct map_arg *m = w->arg;
 
-	if (pt_is_table(x->e, x->level) || !map_leaf_ok(w->pt, m, x->level))
+	if (pt_is_table(x->e, x->level) || !map_leaf_ok_g(x->gs, m, x->level))
 		return PT_AGAIN;
 	if (x->e)
 		return map_refuse(w, x->va, x->e, x->level);
@@ -755,14 +761,15 @@ struct leaf_arg {
 	int rc;
 };
 
-/* Leaf @pte at @level, whose span starts at @va, as the caller sees it. */
-static void leaf_of(struct am_pt *pt, am_pte_t pte, unsigned int level, uint64_t va,
-		    struct am_pt_leaf *l)
+/* Leaf @pte at @level, whose span starts at @va, as the caller sees it
+ * (granule 2^@gs). */
+static inline void leaf_of_g(struct am_pt *pt, am_pte_t pte, unsigned int level, uint64_t va,
+			     struct am_pt_leaf *l, const unsigned int gs)
 {
 	pt_attr_of(pt, pte, &l->attr); /* zero: not one armmap writes */
 	l->va = am_va(va + pt->va_base);
 	l->pa = am_pa(pte & AM_PTE_OA_MASK);
-	l->size = pt_span(pt, level);
+	l->size = pt_span_g(gs, level);
 	l->level = (uint8_t)level;
 	l->valid = (uint8_t)(pte & AM_PTE_VALID);
 	l->contig = (pte & AM_PTE_CONTIG) ? 1 : 0;
@@ -770,6 +777,12 @@ static void leaf_of(struct am_pt *pt, am_pte_t pte, unsigned int level, uint64_t
 	l->ns = (uint8_t)((pte >> 5) & pt->secure); /* secure: 0 or 1, never at stage 2 */
 	l->sw = (uint8_t)((pte & AM_PTE_SW_MASK) >> AM_PTE_SW_SHIFT);
 	l->pte = pte;
+}
+
+static void leaf_of(struct am_pt *pt, am_pte_t pte, unsigned int level, uint64_t va,
+		    struct am_pt_leaf *l)
+{
+	leaf_of_g(pt, pte, level, va, l, pt_gs(pt));
 }
 
 static int leaf_visit(struct pt_walk *w, struct pt_slot *s)
@@ -917,7 +930,7 @@ static PT_COLD int range_refusal(struct am_pt *pt, uint64_t va, uint64_t size)
  * the input size. */
 static inline bool range_ok(const struct am_pt *pt, uint64_t va, uint64_t size)
 {
-	return size && !((va | size) & ((1ull << pt_gs(pt)) - 1u)) && va + size > va &&
+	return size && !((va | size) & pt->gmask) && va + size > va &&
 	       va + size <= pt->ia_end;
 }
 
@@ -946,14 +959,26 @@ static PT_COLD int bad_arg(struct am_pt *pt, const char *msg, uint64_t a, uint64
 	return AM_EINVAL;
 }
 
-/* Carry out @v over the range (pt_exec(): once, or dry, reserve, commit). Lock held. */
+/* exec() for the 16 and 64 KiB granules: one copy for every visitor, apart. */
+static __attribute__((noinline)) int exec_granule(struct am_pt *pt, const struct pt_visitor *v,
+						  void *arg, uint64_t va, uint64_t size)
+{
+	struct pt_walk w;
+
+	pt_walk_init(&w, pt, v, arg, true);
+	return pt_exec_g(&w, va, size, pt_gs(pt));
+}
+
+/* Carry out @v over the range (pt_exec_g(): once, or dry, reserve, commit). Lock held. */
 static PT_HOT int exec(struct am_pt *pt, const struct pt_visitor *v, void *arg, uint64_t va,
 		       uint64_t size)
 {
 	struct pt_walk w;
 
+	if (!PT_ONLY_4K && pt->gshift != 12u)
+		return exec_granule(pt, v, arg, va, size);
 	pt_walk_init(&w, pt, v, arg, true);
-	return pt_exec(&w, va, size);
+	return pt_exec_g(&w, va, size, 12u);
 }
 
 /* The calls that take only a range: check it, then run @v. */
@@ -1058,7 +1083,7 @@ static inline void tmpl_keep(struct am_pt *pt, const struct tmpl *t)
  * output size. */
 static inline bool out_ok(const struct am_pt *pt, uint64_t pa, uint64_t size)
 {
-	return !(pa & ((1ull << pt_gs(pt)) - 1u)) && pa + size > pa && pa + size <= pt->oa_end;
+	return !(pa & pt->gmask) && pa + size > pa && pa + size <= pt->oa_end;
 }
 
 /* Why an output range is refused (logged), or 0. */
@@ -1296,9 +1321,14 @@ int am_pt_query(struct am_pt *pt, am_vaddr_t v, struct am_pt_leaf *out)
 	pt_lock(pt);
 	if (!out || va >= pt->ia_end) {
 		rc = query_refusal(pt, va, out);
-	} else {
-		e = pt_find(pt, va, &level);
+	} else if (PT_ONLY_4K || pt->gshift == 12u) { /* the 4 KiB granule: constants */
+		e = pt_find(pt, va, &level, 12u);
 		/* nothing mapped is an answer, not a refusal: no record */
+		rc = e ? 0 : AM_ENOENT;
+		if (e)
+			leaf_of_g(pt, e, level, va & ~(pt_span_g(12u, level) - 1), out, 12u);
+	} else {
+		e = pt_find(pt, va, &level, pt->gshift);
 		rc = e ? 0 : AM_ENOENT;
 		if (e)
 			leaf_of(pt, e, level, va & ~(pt_span(pt, level) - 1), out);
@@ -1540,6 +1570,9 @@ int am_pt_init(struct am_pt *pt, const struct am_pt_config *cfg, const struct am
 	pt->va_base = cfg->upper ? 0 - pt->ia_end : 0; /* the calls work on va - va_base */
 	pt->oa_end = 1ull << pt->oa_bits;
 	pt->gshift = (uint8_t)gs;
+	pt->gmask = (1ull << gs) - 1u;
+	for (unsigned int l = 0; l < 4; l++)
+		pt->lshift[l] = (uint8_t)(gs + (gs - 3u) * (3u - l));
 	pt->root_level = (uint8_t)(4u - levels);
 	pt->asid = cfg->asid;
 	pt->vmid = cfg->vmid;

@@ -105,13 +105,18 @@ static inline unsigned int pt_gs(const struct am_pt *pt)
 }
 static inline unsigned int pt_lshift(const struct am_pt *pt, unsigned int level)
 {
-	unsigned int g = pt_gs(pt);
-
-	return g + (g - 3u) * (3u - level); /* levels 0..3 (callers never pass more) */
+	/* levels 0..3 (callers never pass more); one load, or a constant */
+	return PT_ONLY_4K ? 12u + 9u * (3u - level) : pt->lshift[level & 3u];
 }
 static inline uint64_t pt_span(const struct am_pt *pt, unsigned int level)
 {
 	return 1ull << pt_lshift(pt, level);
+}
+/* The span at @level with the granule 2^@gs: the small calls' paths take gs
+ * as a constant (12) where the table's granule is 4 KiB (pt_exec()). */
+static inline uint64_t pt_span_g(unsigned int gs, unsigned int level)
+{
+	return 1ull << (gs + (gs - 3u) * (3u - level));
 }
 /* Entries of a table (not a concatenated root: root_pages times that). */
 static inline unsigned int pt_ents(const struct am_pt *pt)
@@ -129,9 +134,13 @@ static inline unsigned int pt_cont(const struct am_pt *pt, unsigned int level)
 #define PT_CONT_MAX ((AM_PT_GRANULES_BUILT & 2) ? 128u : (AM_PT_GRANULES_BUILT & 4) ? 32u : 16u)
 /* May a leaf be a block at @level (1..2; level 3 holds pages)? 4 KiB: levels 1
  * and 2; 16 and 64 KiB: level 2 (their level-1 blocks need 52-bit addresses). */
+static inline bool pt_block_level_g(unsigned int gs, unsigned int level)
+{
+	return level == 2u || (level == 1u && gs == 12u);
+}
 static inline bool pt_block_level(const struct am_pt *pt, unsigned int level)
 {
-	return level == 2u || (level == 1u && pt_gs(pt) == 12u);
+	return pt_block_level_g(pt_gs(pt), level);
 }
 #define PT_FREE_BATCH 64u
 #define PT_TYPE_MASK (AM_PTE_VALID | AM_PTE_TABLE)
@@ -166,6 +175,17 @@ static inline unsigned int pt_cnt_of(am_pte_t table_desc)
 static inline am_pte_t pt_cnt_bits(unsigned int cnt)
 {
 	return (am_pte_t)(cnt & 0x3ffu) << 2 | (PT_ONLY_4K ? 0 : (am_pte_t)(cnt >> 10) << 55);
+}
+
+/* The same for a table of the granule 2^@gs: with 4 KiB (512 entries) the
+ * high bits are always zero. */
+static inline unsigned int pt_cnt_of_g(am_pte_t table_desc, unsigned int gs)
+{
+	return gs == 12u ? (unsigned int)(table_desc >> 2) & 0x3ffu : pt_cnt_of(table_desc);
+}
+static inline am_pte_t pt_cnt_bits_g(unsigned int cnt, unsigned int gs)
+{
+	return gs == 12u ? (am_pte_t)cnt << 2 : pt_cnt_bits(cnt);
 }
 
 /* A table as a walk sees it: real memory, or (dry run) a virtual one. */
@@ -209,6 +229,7 @@ struct pt_entry {
 	am_pte_t e; /* its value */
 	uint64_t va;
 	unsigned int level;
+	unsigned int gs; /* log2 of the granule: a constant (12) in the 4 KiB path */
 	int dcnt; /* set by the leaf op: entries not zero it added (-1, 0, 1) */
 };
 
@@ -441,7 +462,8 @@ void pt_finish_slow(struct pt_walk *w);
  * as a walk leaves it, through the post visits up the path of tables
  * @tbls the lookup went through, with no second walk (rare: apart, with
  * its frame). */
-void pt_leaf_emptied(struct pt_walk *w, uint64_t va, unsigned int level, am_pte_t *const *tbls);
+void pt_leaf_emptied(struct pt_walk *w, uint64_t va, unsigned int level, am_pte_t *const *tbls,
+		     unsigned int gs);
 int pt_reserve(struct pt_walk *w, size_t n);
 void pt_reserve_leftover(struct pt_walk *w);
 void pt_descend_table(struct pt_walk *w, struct pt_slot *s);
@@ -606,7 +628,7 @@ static inline void pt_queue_tlbi(struct pt_walk *w, uint64_t va, unsigned int le
 		return;
 	}
 	e = &b->inv[b->ntlbi++];
-	e->addr = am_va(va & ~((1ull << pt_gs(w->pt)) - 1u));
+	e->addr = am_va(va & ~0xfffull); /* an entry's span start: granule aligned */
 	e->pages = 0;
 	e->level = (uint8_t)level;
 	e->leaf = leaf;
@@ -799,26 +821,26 @@ done:
 	return p;
 }
 
-/* Made twice for the 4 KiB granule, its shifts constants: with the
- * backend's table_va, and without (tables at their PA), where no call in
- * the way makes the compiler save registers; once for the others. */
+/* Made twice: with the backend's table_va, and without (tables at their
+ * PA), where no call in the way makes the compiler save registers. @gs:
+ * the granule, a constant (12) in the 4 KiB path (pt_exec()), where every
+ * shift is one. */
 static PT_HOT am_pte_t *pt_lookup(struct am_pt *pt, uint64_t va, unsigned int level,
-				  am_pte_t **link, unsigned int *at, am_pte_t **tbls)
+				  am_pte_t **link, unsigned int *at, am_pte_t **tbls,
+				  const unsigned int gs)
 {
-	if (PT_ONLY_4K || pt->gshift == 12u) {
-		if (pt->ops->table_va)
-			return pt_lookup_(pt, va, level, link, at, tbls, pt->ops->table_va, 12u);
-		return pt_lookup_(pt, va, level, link, at, tbls, NULL, 12u);
-	}
-	return pt_lookup_(pt, va, level, link, at, tbls, pt->ops->table_va, pt->gshift);
+	if (pt->ops->table_va)
+		return pt_lookup_(pt, va, level, link, at, tbls, pt->ops->table_va, gs);
+	return pt_lookup_(pt, va, level, link, at, tbls, NULL, gs);
 }
 
 /* The entry that maps @va, or the empty one where a lookup ends; its level in *@level. */
-static PT_HOT am_pte_t pt_find(struct am_pt *pt, uint64_t va, unsigned int *level)
+static PT_HOT am_pte_t pt_find(struct am_pt *pt, uint64_t va, unsigned int *level,
+			       const unsigned int gs)
 {
 	am_pte_t *link;
 
-	return *pt_lookup(pt, va, AM_PT_MAX_LEVEL, &link, level, NULL);
+	return *pt_lookup(pt, va, AM_PT_MAX_LEVEL, &link, level, NULL, gs);
 }
 
 /*
@@ -829,31 +851,34 @@ static PT_HOT am_pte_t pt_find(struct am_pt *pt, uint64_t va, unsigned int *leve
  * visitor frees empty tables, the table is left through the post visits.
  */
 static PT_HOT int pt_exec_leaf(struct pt_walk *w, uint64_t va, unsigned int level,
-			       int (*leaf)(struct pt_walk *w, struct pt_entry *x), bool post)
+			       int (*leaf)(struct pt_walk *w, struct pt_entry *x), bool post,
+			       const unsigned int gs)
 {
 	am_pte_t *link, *tbls[AM_PT_MAX_LEVEL + 1];
 	struct pt_entry x;
 	int rc;
 
 	/* the tables on the way, for a visitor that may unlink the emptied */
-	x.p = pt_lookup(w->pt, va, level, &link, NULL, post ? tbls : NULL);
+	x.p = pt_lookup(w->pt, va, level, &link, NULL, post ? tbls : NULL, gs);
 	if (!x.p)
 		return PT_AGAIN;
 	x.e = *x.p;
 	x.va = va;
 	x.level = level;
+	x.gs = gs;
 	x.dcnt = 0;
 	rc = leaf(w, &x);
 	if (rc)
 		return rc;
 	if (x.dcnt && link) {
 		am_pte_t linked = *link;
-		unsigned int cnt = pt_cnt_of(linked) + (unsigned int)x.dcnt;
+		unsigned int cnt = pt_cnt_of_g(linked, gs) + (unsigned int)x.dcnt;
 
 		if (!cnt && post)
-			pt_leaf_emptied(w, va, level, tbls);
+			pt_leaf_emptied(w, va, level, tbls, gs);
 		else
-			pte_store(link, (linked & ~PT_CNT_MASK) | pt_cnt_bits(cnt));
+			pte_store(link, (linked & ~(gs == 12u ? 0x3ffull << 2 : PT_CNT_MASK)) |
+						pt_cnt_bits_g(cnt, gs));
 	}
 	pt_finish(w);
 	return 0;
@@ -863,14 +888,16 @@ static PT_HOT int pt_exec_leaf(struct pt_walk *w, uint64_t va, unsigned int leve
  * Carry out a visitor that writes over [va, va + size): a range that is
  * exactly one entry (a page, or the span of a block at level 1 or 2) takes
  * the single-leaf path first; else, or when that needs more, the walk.
- * Inline, so that each call gets its visitor's leaf op inlined.
+ * Inline, so that each call gets its visitor's leaf op inlined, with the
+ * 4 KiB granule's geometry as constants (@gs 12); the other granules take
+ * one shared copy apart (exec() in ops.c), so that the 4 KiB path stays
+ * as lean as before they came.
  */
-static PT_HOT int pt_exec(struct pt_walk *w, uint64_t va, uint64_t size)
+static PT_HOT int pt_exec_g(struct pt_walk *w, uint64_t va, uint64_t size, const unsigned int gs)
 {
 	/* read before any call: a constant when the visitor is */
 	int (*leaf)(struct pt_walk *, struct pt_entry *) = w->v->leaf;
 	bool post = w->v->post != NULL;
-	unsigned int gs = pt_gs(w->pt);
 	unsigned int level = size == 1ull << gs		     ? 3
 			     : size == 1ull << (2u * gs - 3u) ? 2
 			     : size == 1ull << (3u * gs - 6u) ? 1
@@ -880,11 +907,12 @@ static PT_HOT int pt_exec(struct pt_walk *w, uint64_t va, uint64_t size)
 		int rc;
 
 		w->dry = false;
-		rc = pt_exec_leaf(w, va, level, leaf, post);
+		rc = pt_exec_leaf(w, va, level, leaf, post, gs);
 		if (rc != PT_AGAIN)
 			return rc;
 	}
 	return pt_exec_walk(w, va, va + size);
 }
+
 
 #endif

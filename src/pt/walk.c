@@ -179,11 +179,11 @@ void pt_descend_table(struct pt_walk *w, struct pt_slot *s)
  * count back into its descriptor if it changed (ignored bits: no TLB
  * maintenance), unless the visitor's post unlinked it.
  */
-static inline void sync_count(struct pt_walk *w, struct pt_slot *s)
+static inline void sync_count(struct pt_walk *w, struct pt_slot *s, const unsigned int gs)
 {
-	if (w->dry || s->child.cnt == pt_cnt_of(s->pte) || s->t->p[s->idx] != s->pte)
+	if (w->dry || s->child.cnt == pt_cnt_of_g(s->pte, gs) || s->t->p[s->idx] != s->pte)
 		return;
-	pt_write(w, s->t, s->idx, (s->pte & ~PT_CNT_MASK) | pt_cnt_bits(s->child.cnt));
+	pt_write(w, s->t, s->idx, (s->pte & ~PT_CNT_MASK) | pt_cnt_bits_g(s->child.cnt, gs));
 }
 
 /*
@@ -590,11 +590,16 @@ static inline void slot_init(struct pt_slot *s, struct pt_tbl *t, unsigned int l
 
 /* Back from the walk of the existing table under entry s: the visitor's
  * post visit (unmap unlinks it when empty), then its entry count. */
-static void leave_table(struct pt_walk *w, struct pt_slot *s)
+static inline void leave_table_g(struct pt_walk *w, struct pt_slot *s, const unsigned int gs)
 {
 	if (w->v->post)
 		w->v->post(w, s);
-	sync_count(w, s);
+	sync_count(w, s, gs);
+}
+
+static void leave_table(struct pt_walk *w, struct pt_slot *s)
+{
+	leave_table_g(w, s, pt_gs(w->pt));
 }
 
 static int walk_tbl(struct pt_walk *w, struct pt_tbl *t, unsigned int level, uint64_t base,
@@ -701,22 +706,28 @@ static void descend_path(struct pt_walk *w, struct pt_start *st, uint64_t lo, ui
  * table whose count did not change needs nothing (no post visit frees a
  * table that was not emptied); one that did is left through leave_table().
  */
-static void ascend_path(struct pt_walk *w, struct pt_start *st, uint64_t lo)
+static inline void ascend_path_g(struct pt_walk *w, struct pt_start *st, uint64_t lo,
+				 const unsigned int gs)
 {
 	for (unsigned int l = st->level; l-- > w->pt->root_level;) {
 		struct pt_slot s;
 
-		if (st->tbl[l + 1].cnt == pt_cnt_of(st->desc[l]))
+		if (st->tbl[l + 1].cnt == pt_cnt_of_g(st->desc[l], gs))
 			continue;
 		s.t = &st->tbl[l];
 		s.level = l;
 		s.idx = st->idx[l];
-		s.va = lo & ~(pt_span(w->pt, l) - 1);
+		s.va = lo & ~(pt_span_g(gs, l) - 1);
 		s.pte = st->desc[l];
 		s.child = st->tbl[l + 1];
 		s.child_pa = s.pte & AM_PTE_OA_MASK;
-		leave_table(w, &s);
+		leave_table_g(w, &s, gs);
 	}
+}
+
+static void ascend_path(struct pt_walk *w, struct pt_start *st, uint64_t lo)
+{
+	ascend_path_g(w, st, lo, pt_gs(w->pt));
 }
 
 /*
@@ -747,7 +758,8 @@ static int walk_once(struct pt_walk *w, struct pt_start *st, uint64_t lo, uint64
 /* A table the single-leaf path emptied: its path from the tables the lookup
  * went through (each descriptor read again, no table entered), then left
  * through the post visits up that path. */
-void pt_leaf_emptied(struct pt_walk *w, uint64_t va, unsigned int level, am_pte_t *const *tbls)
+static inline void leaf_emptied_g(struct pt_walk *w, uint64_t va, unsigned int level,
+				  am_pte_t *const *tbls, const unsigned int gs)
 {
 	struct pt_start st;
 	unsigned int l = w->pt->root_level;
@@ -760,14 +772,24 @@ void pt_leaf_emptied(struct pt_walk *w, uint64_t va, unsigned int level, am_pte_
 		st.tbl[l].fresh = false;
 		if (l == level)
 			break;
-		st.idx[l] = (unsigned int)(va >> pt_lshift(w->pt, l)) &
-			    (l == w->pt->root_level ? ~0u : pt_ents(w->pt) - 1u);
+		st.idx[l] = (unsigned int)(va >> (gs + (gs - 3u) * (3u - l))) &
+			    (l == w->pt->root_level ? ~0u : (1u << (gs - 3u)) - 1u);
 		st.desc[l] = tbls[l][st.idx[l]];
-		st.tbl[l + 1].cnt = pt_cnt_of(st.desc[l]);
+		st.tbl[l + 1].cnt = pt_cnt_of_g(st.desc[l], gs);
 	}
 	st.tbl[level].cnt = 0;
 	st.level = level;
-	ascend_path(w, &st, va);
+	ascend_path_g(w, &st, va, gs);
+}
+
+/* The 4 KiB granule's with its geometry as constants. */
+void pt_leaf_emptied(struct pt_walk *w, uint64_t va, unsigned int level, am_pte_t *const *tbls,
+		     unsigned int gs)
+{
+	if (gs == 12u)
+		leaf_emptied_g(w, va, level, tbls, 12u);
+	else
+		leaf_emptied_g(w, va, level, tbls, gs);
 }
 
 int pt_run(struct pt_walk *w, uint64_t va, uint64_t size)

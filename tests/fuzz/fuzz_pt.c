@@ -1066,11 +1066,14 @@ static bool bad_init(struct st *s, uint8_t which)
 		break;
 	case 11: /* stage 2, IPA wider than the output */
 		c.regime = AM_PT_S2;
+		c.upper = 0;
 		c.ia_bits = 40;
 		c.oa_bits = 36;
 		break;
 	case 12: /* stage 2 that needs a concatenated root, from ops that cannot give one */
 		c.regime = AM_PT_S2;
+		c.upper = 0;
+		c.granule = 0; /* 4 KiB: 40 bits on 40 is concatenated */
 		c.ia_bits = 40;
 		c.oa_bits = 40;
 		ops.alloc_tables = NULL;
@@ -1086,6 +1089,8 @@ static bool bad_init(struct st *s, uint8_t which)
 	am_host_pt_fail_at(&s->h, -1);
 	if (rc != want) {
 		snprintf(s->why, sizeof(s->why), "init returned %d, expected %d", rc, want);
+		if (!rc) /* its ops are this function's: not a table to keep */
+			am_pt_destroy(&s->pt);
 		return fail(s, s->why);
 	}
 	if (s->h.in_use || s->h.nlog_total - logged != 1) {
@@ -1140,7 +1145,14 @@ static bool setup(void *st, const uint8_t *hd)
 	c->tlbi_max = hd[4] % (AM_PT_TLBI_BATCH + 1);
 	/* EL1&0 and EL2&0: now and then the upper VA range (TTBR1) */
 	c->upper = (c->regime == AM_PT_S1_EL10 || c->regime == AM_PT_S1_EL20) && (hd[4] & 0x80);
-	if (am_host_pt_init_g(&s->h, pool_choice[hd[5] & 3], c->granule))
+	/* a 16 or 64 KiB stage 2 may have a root of 16 pages: room for it, also
+	 * when half the pool is beyond the output size */
+	if (am_host_pt_init_g(&s->h,
+			      c->regime == AM_PT_S2 && c->granule != AM_PT_GRANULE_4K &&
+					      pool_choice[hd[5] & 3] < 64
+				      ? 64
+				      : pool_choice[hd[5] & 3],
+			      c->granule))
 		abort();
 	s->unmap_at_end = !(hd[5] & 0x10);
 	s->h.cap_tlbi_range = (hd[5] & 0x20) != 0; /* FEAT_TLBIRANGE */

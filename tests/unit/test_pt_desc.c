@@ -796,6 +796,7 @@ static struct am_pt table(enum am_pt_regime r, unsigned int ia_bits, unsigned in
 	pt.ia_bits = (uint8_t)ia_bits;
 	pt.oa_bits = (uint8_t)oa_bits;
 	pt.root_level = ia_bits > 39 ? 0 : ia_bits > 30 ? 1 : 2;
+	pt.gshift = 12; /* the 4 KiB granule */
 	pt.root_pa = am_pa(0x80000000ull);
 	pt.asid = 0x5a;
 	pt.vmid = 0x21;
