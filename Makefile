@@ -159,9 +159,11 @@ $(B)/tsan/test-%: tests/unit/test_%.c $(TSAN_LIB_OBJS) tests/unit/harness.h test
 		-DAM_SUITE_NAME='"tsan-$*"' $< $(TSAN_LIB_OBJS) -lcmocka -lpthread -o $@
 
 # The reduced configuration (include/armmap/config.h): the library, with
-# the models and host ops, built with one MPU flavour, one regime and no log
-# strings, for suite config-reduced (tests/config/test_reduced.c).
-RED_DEFS := -DAM_CONFIG_MPU_V8M -DAM_CONFIG_PT_S1_EL2 -DAM_CONFIG_NO_LOG_STRINGS
+# the models and host ops, built with one MPU flavour, one regime, the 4 KiB
+# granule only and no log strings, for suite config-reduced
+# (tests/config/test_reduced.c).
+RED_DEFS := -DAM_CONFIG_MPU_V8M -DAM_CONFIG_PT_S1_EL2 -DAM_CONFIG_PT_GRANULE_4K \
+	-DAM_CONFIG_NO_LOG_STRINGS
 RED_LIB_OBJS := $(patsubst %.c,$(B)/reduced/%.o,$(CORE_SRCS) $(TEST_LIB_SRCS))
 $(B)/reduced/src/%.o: src/%.c $(CORE_HDRS) | deps
 	@mkdir -p $(dir $@)

@@ -93,6 +93,7 @@ struct am_mmio_tracker {
 	/** the RAM regions tracked */
 	unsigned int nr_ram, nr_mmio; /**< the MMIO regions tracked */
 	uint64_t granule;	      /**< the hypervisor's MMIO guard granule */
+	uint64_t page;		      /**< the table's granule: what one leaf maps (am_pt_granule()) */
 	unsigned long guarded;	      /**< granules guarded by this tracker, now */
 	unsigned long map_calls;      /**< MMIO_GUARD_MAP calls made */
 	/** granules guarded whose pages could not be made valid (no table page) */
@@ -114,10 +115,13 @@ struct am_mmio_tracker {
  * @param cfg  its configuration
  * @return 0, or
  *  - #AM_EINVAL   NULL, no table or one that is not ready, no transport, no
- *                 ABI, lo >= hi or not page aligned, no storage;
+ *                 ABI, lo >= hi or not aligned to the table's granule (its
+ *                 page: am_pt_granule()), no storage;
  *  - #AM_ENOTSUP  the hypervisor does not offer the MMIO guard (NOT_SUPPORTED,
- *                 or neither INFO nor MEMINFO in the ABI), or a granule other
- *                 than 4, 16 or 64 KiB.
+ *                 or neither INFO nor MEMINFO in the ABI), a granule other
+ *                 than 4, 16 or 64 KiB, or one smaller than the table's (the
+ *                 guard granule follows the guest's: a 64 KiB guest's
+ *                 hypervisor reports 64 KiB or more).
  */
 int am_mmio_tracker_init(struct am_mmio_tracker *t, const struct am_mmio_tracker_config *cfg);
 

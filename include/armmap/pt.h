@@ -771,6 +771,16 @@ size_t am_pt_tables(const struct am_pt *pt);
 unsigned int am_pt_oa_bits(const struct am_pt *pt);
 
 /**
+ * The translation granule of the table in bytes (4096, 16384 or 65536): the
+ * alignment its calls ask of addresses and sizes, its page; 0 for a table
+ * that is not ready (one record to the fallback hook).
+ *
+ * @param pt  the table
+ * @return the granule, or 0.
+ */
+uint64_t am_pt_granule(const struct am_pt *pt);
+
+/**
  * The lock and log hooks of a ready table, and in `*ctx` (when @p ctx is not
  * NULL) the ctx they take: for a module built on the table that logs through
  * the same hook under the same lock (the MMIO tracker).

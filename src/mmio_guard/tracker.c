@@ -11,7 +11,6 @@
 
 #include "../core/internal.h"
 
-#define PAGE 4096u
 #define LOG(t, ev, msg, x, y, z) \
 	AM_LOG_CALL(msg, tlog(t, AM_LE(AM_LOG_ERR, ev), x, y, z AM_LOG_MSG(msg)))
 
@@ -72,7 +71,7 @@ int am_mmio_tracker_init(struct am_mmio_tracker *t, const struct am_mmio_tracker
 				   "or no transport",
 				   (uint64_t)(uintptr_t)t, (uint64_t)(uintptr_t)cfg);
 	if (am_va_val(cfg->lo) >= am_va_val(cfg->hi) ||
-	    ((am_va_val(cfg->lo) | am_va_val(cfg->hi)) & (PAGE - 1u)))
+	    ((am_va_val(cfg->lo) | am_va_val(cfg->hi)) & (am_pt_granule(cfg->pt) - 1u)))
 		return init_refuse(cfg, AM_EINVAL,
 				   "tracker init: the space is empty or not page aligned",
 				   am_va_val(cfg->lo), am_va_val(cfg->hi));
@@ -93,7 +92,14 @@ int am_mmio_tracker_init(struct am_mmio_tracker *t, const struct am_mmio_tracker
 			cfg, AM_ENOTSUP,
 			"tracker init: no MMIO guard, or a granule other than 4, 16 or 64 KiB",
 			(uint64_t)g, 0);
+	/* the guest's pages are its table's granule: a guard granule smaller
+	 * than a page could not be mapped on its own */
+	if ((uint64_t)g < am_pt_granule(cfg->pt))
+		return init_refuse(cfg, AM_ENOTSUP,
+				   "tracker init: the guard granule is smaller than the table's",
+				   (uint64_t)g, am_pt_granule(cfg->pt));
 	t->granule = (uint64_t)g;
+	t->page = am_pt_granule(cfg->pt);
 	if (abi->enroll && hyp(t, abi->enroll, 0) != AM_SMCCC_SUCCESS)
 		return init_refuse(cfg, AM_ENOTSUP, "tracker init: the hypervisor refused ENROLL",
 				   0, 0);
@@ -121,7 +127,7 @@ static int add(struct am_mmio_tracker *t, uint64_t base, uint64_t size, enum am_
 
 	const char *why = NULL;
 
-	if (!size || ((base | size) & (PAGE - 1u)) || limit < base) {
+	if (!size || ((base | size) & (t->page - 1u)) || limit < base) {
 		rc = AM_EINVAL;
 		why = "tracker: region empty, not page aligned, or wrapping";
 	} else if (base < am_va_val(t->c.lo) || limit > am_va_val(t->c.hi)) {
@@ -246,7 +252,7 @@ static int granule_valid_pages(struct am_mmio_tracker *t, uint64_t g, bool park)
 
 		if (!in_granule(t, i, g, &lo, &hi))
 			continue;
-		for (uint64_t a = lo; a < hi; a += PAGE) {
+		for (uint64_t a = lo; a < hi; a += t->page) {
 			struct am_pt_leaf l;
 			int rc;
 
@@ -257,7 +263,7 @@ static int granule_valid_pages(struct am_mmio_tracker *t, uint64_t g, bool park)
 					return 1;
 				continue;
 			}
-			rc = am_pt_modify(t->c.pt, am_va(a), PAGE, &dev, LAZY_PARKED);
+			rc = am_pt_modify(t->c.pt, am_va(a), t->page, &dev, LAZY_PARKED);
 			if (rc)
 				return rc;
 		}
@@ -300,7 +306,7 @@ int am_mmio_handle_fault(struct am_mmio_tracker *t, am_vaddr_t fault)
 	}
 	g = addr & ~(t->granule - 1u);
 	p = pending_at(t, g);
-	if (p < 0 && t->granule > PAGE && granule_valid_pages(t, g, false) == 1) {
+	if (p < 0 && t->granule > t->page && granule_valid_pages(t, g, false) == 1) {
 		/* guarded with another page of it: only this device's pages are new */
 		return granule_set(t, g, LAZY_GUARDED);
 	}

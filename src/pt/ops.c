@@ -1347,6 +1347,11 @@ unsigned int am_pt_oa_bits(const struct am_pt *pt)
 	return pt_ready(pt) ? pt->oa_bits : 0;
 }
 
+uint64_t am_pt_granule(const struct am_pt *pt)
+{
+	return pt_ready(pt) ? 1ull << pt_gs(pt) : 0;
+}
+
 const struct am_env *am_pt_env(const struct am_pt *pt, void **ctx)
 {
 	if (!pt || pt->ready != AM_READY_PT)
@@ -1498,7 +1503,7 @@ static int check_config(const struct am_pt_config *cfg, const struct am_pt_ops *
 		return am_init_refuse(env, ctx, AM_ENOTSUP,
 				      "pt init: granule not 4, 16 or 64 KiB, or not built "
 				      "(AM_CONFIG_PT_GRANULE_*)",
-				      cfg->granule, 0, 0);
+				      cfg->granule, AM_PT_GRANULES_BUILT, 0);
 	if (cfg->ia_bits < (gshift_of(cfg) == 16 ? 30u : gshift_of(cfg) == 14 ? 26u : 25u))
 		return am_init_refuse(env, ctx, AM_ENOTSUP,
 				      "pt init: ia_bits too small for the granule (a level-3 "

@@ -40,6 +40,7 @@ static uint64_t tg0(const struct am_pt *pt)
 	return (uint64_t)(g == 12u ? 0u : g == 16u ? 1u : 2u) << TCR_TG0_SHIFT;
 }
 
+#if AM_PT_BUILT_S1_EL10 || AM_PT_BUILT_S1_EL20
 /* TG1, another encoding: 0b01 16 KiB, 0b10 4 KiB, 0b11 64 KiB (0b00 reserved). */
 static uint64_t tg1(const struct am_pt *pt)
 {
@@ -47,6 +48,7 @@ static uint64_t tg1(const struct am_pt *pt)
 
 	return (uint64_t)(g == 12u ? 2u : g == 16u ? 3u : 1u) << TCR_EL1_TG1_SHIFT;
 }
+#endif
 
 /* T0SZ: the input address size. */
 static uint64_t t0sz(const struct am_pt *pt)

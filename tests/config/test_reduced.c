@@ -232,6 +232,31 @@ static void pt_regimes_not_built_are_refused(void **state)
 	memset(&PT, 0, sizeof(PT));
 }
 
+/* Built with the 4 KiB granule only: the others are refused like a regime not built. */
+static void pt_granules_not_built_are_refused(void **state)
+{
+	static const unsigned int off[] = {AM_PT_GRANULE_16K, AM_PT_GRANULE_64K};
+	(void)state;
+
+	assert_int_equal(AM_PT_GRANULES_BUILT, 1);
+	for (unsigned int i = 0; i < 2; i++) {
+		struct am_pt_config cfg = {.regime = AM_PT_S1_EL2, .ia_bits = 39, .granule = off[i]};
+
+		am_host_pt_fini(&PH);
+		assert_int_equal(am_host_pt_init_g(&PH, 16, off[i]), 0);
+		memset(&PT, 0x5a, sizeof(PT));
+		assert_int_equal(am_pt_init(&PT, &cfg, &am_host_pt_ops, &PH), AM_ENOTSUP);
+		assert_int_equal(PH.nlog_total, 1);
+		assert_int_equal(PH.log[0].event, AM_EV_BAD_CONFIG);
+		assert_null(PH.log[0].msg);
+		assert_int_equal(PH.log[0].arg[0], off[i]);
+		assert_int_equal(PH.log[0].arg[1], AM_PT_GRANULES_BUILT);
+		assert_int_equal(PH.allocs, 0);
+		assert_int_equal(am_pt_map(&PT, am_va(0), am_pa(0), off[i], &RW, 0), AM_EINVAL);
+	}
+	memset(&PT, 0, sizeof(PT));
+}
+
 static void pt_s1_el2_works(void **state)
 {
 	struct am_pt_config cfg = {.regime = AM_PT_S1_EL2, .ia_bits = 39};
@@ -300,6 +325,8 @@ int main(void)
 						fb_teardown),
 		cmocka_unit_test_setup_teardown(mpu_v8m_works, fb_setup, fb_teardown),
 		cmocka_unit_test_setup_teardown(pt_regimes_not_built_are_refused, fb_setup,
+						pt_teardown),
+		cmocka_unit_test_setup_teardown(pt_granules_not_built_are_refused, fb_setup,
 						pt_teardown),
 		cmocka_unit_test_setup_teardown(pt_s1_el2_works, fb_setup, pt_teardown),
 		cmocka_unit_test(strerror_kept),

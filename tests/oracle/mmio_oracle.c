@@ -70,8 +70,10 @@ void oracle_mmio_attach(struct oracle_mmio *o, struct am_host_pt *h, struct am_p
 				  .ia_bits = ia_bits,
 				  .oa_bits = 48,
 				  .root_pa = am_pa_val(pt->root_pa),
-				  .mair = am_pt_mair(pt)};
+				  .mair = am_pt_mair(pt),
+				  .granule = (unsigned int)am_pt_granule(pt)}; /* the pool's */
 	am_host_pt_tlb(h, AM_PT_S1_EL2, ia_bits, 48, am_pa_val(pt->root_pa), o->vc.mair, 0);
+	h->tlb.cfg.granule = o->vc.granule;
 }
 
 bool oracle_mmio_add_dev(struct oracle_mmio *o, uint64_t base, uint64_t size)

@@ -599,6 +599,7 @@ static void pt_calls_not_ready(struct am_pt *pt)
 	MISUSE(am_pt_mair, (pt), 0, 1);
 	MISUSE(am_pt_unmap_report, (pt, am_va(0), K4, removed_fn, NULL), AM_EINVAL, 1);
 	MISUSE(am_pt_oa_bits, (pt), 0, 1);
+	MISUSE(am_pt_granule, (pt), 0, 1);
 	/* an answer for the modules built on a table: no record */
 	MISUSE(am_pt_env, (pt, NULL), NULL, 0);
 	MISUSE(am_pt_destroy_report, (pt, removed_fn, NULL), AM_EINVAL, 1);
@@ -781,6 +782,7 @@ static void pt_calls_misuse(void **state)
 	MISUSE(am_pt_destroy_report, (&pt, NULL, NULL), AM_EINVAL, 1);
 	LAST_IS(AM_EV_BAD_ARG);
 	MISUSE(am_pt_oa_bits, (&pt), 40, 0);
+	MISUSE(am_pt_granule, (&pt), 4096, 0);
 	MISUSE(am_pt_dump, (&pt, am_va(0), K4, NULL, NULL), AM_EINVAL, 1);
 	LAST_IS(AM_EV_BAD_ARG);
 	MISUSE(am_pt_dump, (&pt, am_va(0), 3, print_fn, NULL), AM_EINVAL, 1);

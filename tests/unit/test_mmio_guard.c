@@ -63,6 +63,7 @@ static const struct am_attr RW = AM_ATTR_RW_DATA;
 struct opts {
 	enum mmioh_abi abi;
 	uint64_t granule;
+	uint64_t page; /* the guest table's granule; 0: 4 KiB */
 	bool src; /* the library's hypervisor side instead of the model */
 	unsigned int ram_cap, mmio_cap, slots;
 };
@@ -85,7 +86,7 @@ struct env {
 
 static struct env E0, E1;
 
-static const struct opts OPT_ANDROID = {MMIOH_ABI_ANDROID, K4, false, 4, 8, MAX_SLOTS};
+static const struct opts OPT_ANDROID = {MMIOH_ABI_ANDROID, K4, 0, false, 4, 8, MAX_SLOTS};
 
 /* -------------------------------------------------------- transport -- */
 
@@ -97,13 +98,13 @@ static unsigned long calls_of(const struct env *e, uint32_t fid, unsigned long f
 
 /* -------------------------------------------------------------- setup -- */
 
-static void env_table(struct env *e)
+static void env_table(struct env *e, uint64_t page)
 {
-	struct am_pt_config pc = {.regime = AM_PT_S1_EL2, .ia_bits = 39};
+	struct am_pt_config pc = {.regime = AM_PT_S1_EL2, .ia_bits = 39, .granule = (unsigned int)page};
 
 	am_host_pt_fini(&e->h);
 	memset(e, 0, sizeof(*e));
-	assert_int_equal(am_host_pt_init(&e->h, POOL_PAGES), 0);
+	assert_int_equal(am_host_pt_init_g(&e->h, POOL_PAGES, page ? page : 4096u), 0);
 	assert_int_equal(am_pt_init(&e->pt, &pc, &am_host_pt_ops, &e->h), 0);
 	e->pt_live = true;
 	oracle_mmio_attach(&e->o, &e->h, &e->pt, 39, &e->t, &e->x, 0);
@@ -154,7 +155,7 @@ static void env_cfg(struct env *e, const struct opts *o)
 
 static struct env *setup_env(struct env *e, const struct opts *o)
 {
-	env_table(e);
+	env_table(e, o->page);
 	env_hyp(e, o);
 	env_cfg(e, o);
 	assert_int_equal(am_mmio_tracker_init(&e->t, &e->cfg), 0);
@@ -363,7 +364,7 @@ static void test_init_upstream(void **state)
 
 		e = &E0;
 		o.granule = K16;
-		env_table(e);
+		env_table(e, 0);
 		env_hyp(e, &o);
 		env_cfg(e, &o);
 		e->cfg.abi = &no_info;
@@ -402,7 +403,7 @@ static void test_init_refusals(void **state)
 	struct env *e = &E0;
 
 	(void)state;
-	env_table(e);
+	env_table(e, 0);
 	env_hyp(e, &o);
 	env_cfg(e, &o);
 	assert_int_equal(am_mmio_tracker_init(NULL, &e->cfg), AM_EINVAL);
@@ -480,7 +481,7 @@ static void test_init_no_storage(void **state)
 	struct env *e = &E0;
 
 	(void)state;
-	env_table(e);
+	env_table(e, 0);
 	env_hyp(e, &o);
 	env_cfg(e, &o);
 	c = e->cfg;
@@ -883,6 +884,78 @@ static void test_granule_64k(void **state)
 		assert_int_equal(e->x.rec[i].arg & (K64 - 1), 0);
 	assert_int_equal(e->m.nr, 0);
 	assert_int_equal(page(e, 0x09000000 + K64).valid, 0);
+}
+
+/*
+ * The guard granule follows the guest's: a guest whose table has the 64 KiB
+ * granule, under a hypervisor that reports 64 KiB. A fault maps the one
+ * 64 KiB page of its granule (one leaf), unmap-all unguards it; a guard
+ * granule smaller than the guest's page is refused at init; a 16 KiB guest
+ * under a 64 KiB guard granule makes the granule's four pages valid.
+ */
+static void test_guest_granule_64k(void **state)
+{
+	struct opts o = OPT_ANDROID;
+	struct env *e;
+	struct am_pt_leaf l;
+	unsigned long n0;
+
+	(void)state;
+	o.granule = K64;
+	o.page = K64;
+	e = setup(&o);
+	assert_int_equal(e->t.page, K64);
+	assert_int_equal(e->t.granule, K64);
+	/* regions must be whole pages of the guest */
+	assert_int_equal(am_mmio_add_device(&e->t, am_va(0x09000000), K4), AM_EINVAL);
+	add_dev(e, 0x09000000, 4 * K64);
+	n0 = e->x.n;
+	assert_int_equal(am_mmio_handle_fault(&e->t, am_va(0x09000000 + 2 * K64 + 0x1230)), 0);
+	check(e);
+	assert_int_equal(e->x.n, n0 + 1);
+	assert_int_equal(e->x.rec[n0].fid, MMIOH_FID_MAP);
+	assert_int_equal(e->x.rec[n0].arg, 0x09000000 + 2 * K64);
+	assert_int_equal(am_pt_query(&e->pt, am_va(0x09000000 + 2 * K64 + 0x1230), &l), 0);
+	assert_int_equal(l.size, K64);
+	assert_int_equal(l.valid, 1);
+	expect_map(e, 0x09000000 + 3 * K64 - 8, VMSA_ACC_R);
+	expect_fault(e, 0x09000000 + K64, VMSA_ACC_R, VMSA_F_TRANSLATION);
+	assert_true(mmioh_allowed(&e->m, 0x09000000 + 2 * K64, K64));
+	assert_int_equal(e->t.guarded, 1);
+	n0 = e->x.n;
+	assert_int_equal(am_mmio_unmap_all(&e->t), 1);
+	check(e);
+	assert_int_equal(calls_of(e, MMIOH_FID_UNMAP, n0), 1);
+	assert_int_equal(e->m.nr, 0);
+	assert_int_equal(page(e, 0x09000000 + 2 * K64).valid, 0);
+	env_fini(e);
+
+	/* a 4 KiB guard granule under a 64 KiB guest: refused, one record */
+	o.granule = K4;
+	env_table(e, K64);
+	env_hyp(e, &o);
+	env_cfg(e, &o);
+	assert_int_equal(am_mmio_tracker_init(&e->t, &e->cfg), AM_ENOTSUP);
+	assert_int_equal(e->h.nlog_total, 1);
+	assert_false(e->t.ready);
+	env_fini(e);
+
+	/* a 16 KiB guest under a 64 KiB guard granule: the granule's pages together */
+	o.granule = K64;
+	o.page = K16;
+	e = setup(&o);
+	add_dev(e, 0x0a000000, K64);
+	n0 = e->x.n;
+	assert_int_equal(am_mmio_handle_fault(&e->t, am_va(0x0a000000 + 3 * K16 + 8)), 0);
+	check(e);
+	assert_int_equal(e->x.rec[n0].arg, 0x0a000000);
+	for (uint64_t va = 0x0a000000; va < 0x0a000000 + K64; va += K16) {
+		assert_int_equal(am_pt_query(&e->pt, am_va(va), &l), 0);
+		assert_int_equal(l.size, K16);
+		assert_int_equal(l.valid, 1);
+	}
+	assert_int_equal(am_mmio_unmap_all(&e->t), 1);
+	check(e);
 }
 
 /* No parked lazy leaf at the address: AM_ENOENT, no hypercall, nothing changes. */
@@ -1922,6 +1995,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_granule_beyond_device_16k, teardown),
 		cmocka_unit_test_teardown(test_granule_64k, teardown),
 		cmocka_unit_test_teardown(test_shared_granule_16k, teardown),
+		cmocka_unit_test_teardown(test_guest_granule_64k, teardown),
 		cmocka_unit_test_teardown(test_device_added_into_guarded_granule, teardown),
 		cmocka_unit_test_teardown(test_pending_full_no_pages, teardown),
 		cmocka_unit_test_teardown(test_hyp_init, teardown),
