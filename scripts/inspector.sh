@@ -133,7 +133,7 @@ refuse "too many arguments" $'mpu v8m\nmpu-merge now\n' \
 refuse "too few arguments" $'regime s1-el1\nunmap 0x1000\n' \
 	"-:2: error: unmap takes 2 arguments, not 1"
 refuse "an unknown option" $'regime s1-el2 ia=39 colour=red\n' \
-	"-:1: error: regime: unknown option 'colour=red' (ia= oa= asid= vmid= tlbi-max= pool= tlbi-range secure upper)"
+	"-:1: error: regime: unknown option 'colour=red' (ia= oa= asid= vmid= tlbi-max= pool= granule= tlbi-range secure upper)"
 refuse "an unknown regime" $'regime s3\n' "-:1: error: regime: 's3' is none of s1-el2 s1-el1 s2 s1-el3 s1-el20"
 refuse "an unknown flavour" $'mpu v7m\n' "-:1: error: mpu: 'v7m' is none of v8m v8r-aarch64 v8r-aarch32"
 refuse "an unknown access" $'regime s1-el2\nprobe fetch 0x1000\n' \

@@ -909,23 +909,27 @@ static void cmd_regime(void)
 			cfg.tlbi_max = (unsigned int)v;
 		else if (opt_num(G.tok[i], "pool", &v))
 			pool = v;
+		else if (opt_num(G.tok[i], "granule", &v))
+			cfg.granule = (unsigned int)v;
 		else if (!strcmp(G.tok[i], "secure"))
 			cfg.secure = 1;
 		else if (!strcmp(G.tok[i], "upper"))
 			cfg.upper = 1;
 		else if (strcmp(G.tok[i], "tlbi-range"))
 			bad("regime: unknown option '%s' (ia= oa= asid= vmid= tlbi-max= pool= "
-			    "tlbi-range secure upper)",
+			    "granule= tlbi-range secure upper)",
 			    G.tok[i]);
 	}
 	if (!pool || pool > 65536)
 		bad("regime: pool=%llu: 1 to 65536 table pages", (unsigned long long)pool);
+	if (cfg.granule && cfg.granule != 4096 && cfg.granule != 16384 && cfg.granule != 65536)
+		bad("regime: granule=%u: 4K, 16K or 64K", cfg.granule);
 	if (G.have_pt)
 		bad("regime: one table per scenario");
 	G.have_pt = true;
 	if (G.dry)
 		return;
-	if (am_host_pt_init(&G.h, pool)) {
+	if (am_host_pt_init_g(&G.h, pool, cfg.granule ? cfg.granule : 4096u)) {
 		fprintf(stderr, "armmap: no memory for %llu table pages\n",
 			(unsigned long long)pool);
 		exit(2);
@@ -939,8 +943,13 @@ static void cmd_regime(void)
 	G.regime = cfg.regime;
 	G.ia_bits = cfg.ia_bits;
 	G.oa_bits = cfg.oa_bits ? cfg.oa_bits : 48;
-	out(IND "am_pt_init(%s, ia_bits=%u, oa_bits=%u, asid=%u, vmid=%u%s)\n", regime_long[r],
-	    cfg.ia_bits, cfg.oa_bits, cfg.asid, cfg.vmid,
+	out(IND "am_pt_init(%s, %s%s%sia_bits=%u, oa_bits=%u, asid=%u, vmid=%u%s)\n",
+	    regime_long[r], cfg.granule ? "granule=" : "",
+	    cfg.granule == 16384   ? "16K"
+	    : cfg.granule == 65536 ? "64K"
+	    : cfg.granule	   ? "4K"
+				   : "",
+	    cfg.granule ? ", " : "", cfg.ia_bits, cfg.oa_bits, cfg.asid, cfg.vmid,
 	    G.h.cap_tlbi_range ? ", backend with FEAT_TLBIRANGE" : "");
 	G.in_init = true;
 	rc = am_pt_init(&G.pt, &cfg, &G.pt_ops, &G.h);
@@ -956,13 +965,17 @@ static void cmd_regime(void)
 				 .mair = am_pt_mair(&G.pt),
 				 .secure = cfg.secure != 0,
 				 .concat = G.pt.root_pages,
-				 .upper = cfg.upper != 0};
+				 .upper = cfg.upper != 0,
+				 .granule = cfg.granule};
 	am_host_pt_tlb(&G.h, (int)r, cfg.ia_bits, G.oa_bits, am_pa_val(G.pt.root_pa), G.vc.mair,
 		       r == AM_PT_S2 ? cfg.vmid : cfg.asid);
 	G.h.tlb.cfg = G.vc; /* a concatenated root included */
 	snprintf(G.panel[0].title, sizeof(G.panel[0].title),
-		 "translation table: %s, %u-bit inputs, %u-bit outputs", regime_long[r],
-		 cfg.ia_bits, G.oa_bits);
+		 "translation table: %s, %u-bit inputs, %u-bit outputs%s", regime_long[r],
+		 cfg.ia_bits, G.oa_bits,
+		 cfg.granule == 16384	? ", 16 KiB granule"
+		 : cfg.granule == 65536 ? ", 64 KiB granule"
+					: "");
 }
 
 static unsigned int map_flags(unsigned int from, bool map)
