@@ -92,6 +92,27 @@ static uint64_t oa_mask(const struct vmsa_cfg *cfg)
 	return 0x0000ffffffffffffull & ~((1ull << gbits(cfg->granule)) - 1u);
 }
 
+static unsigned int oa_bits_of(const struct vmsa_cfg *cfg);
+
+/* FEAT_LPA: the 64 KiB granule with 52-bit outputs (PS / IPS 0b110). */
+static bool lpa(const struct vmsa_cfg *cfg)
+{
+	return cfg->granule == 65536 && oa_bits_of(cfg) == 52;
+}
+
+/* The output address of descriptor @d: bits [47:granule bits], and with
+ * FEAT_LPA OA[51:48] from bits [15:12] (RES0 otherwise). */
+static uint64_t oa_of(const struct vmsa_cfg *cfg, uint64_t d)
+{
+	return (d & oa_mask(cfg)) | (lpa(cfg) ? (d >> 12 & 0xfull) << 48 : 0);
+}
+
+/* The descriptor bits that are neither the OA nor RES0 below it. */
+static uint64_t oa_field(const struct vmsa_cfg *cfg)
+{
+	return oa_mask(cfg) | (lpa(cfg) ? 0xf000ull : 0);
+}
+
 /* Entries in a contiguous run at @level. */
 static unsigned int contig_run(const struct vmsa_cfg *cfg, unsigned int level)
 {
@@ -104,7 +125,7 @@ static unsigned int contig_run(const struct vmsa_cfg *cfg, unsigned int level)
 static bool block_ok(const struct vmsa_cfg *cfg, unsigned int level)
 {
 	if (cfg->granule == 16384 || cfg->granule == 65536)
-		return level == 2; /* level-1 blocks need 52-bit addresses */
+		return level == 2 || (level == 1 && lpa(cfg)); /* FEAT_LPA: 4 TiB blocks */
 	return level == 1 || level == 2;
 }
 
@@ -144,7 +165,7 @@ static bool cfg_ok(const struct vmsa_cfg *cfg)
 		     gbits(cfg->granule) - 3u + (unsigned int)__builtin_ctz(cfg->concat)))
 		return false; /* concatenation: stage 2, and exactly the tables the size needs */
 	return cfg->regime >= VMSA_S1_EL2 && cfg->regime <= VMSA_S1_EL20 && cfg->ia_bits >= 25 &&
-	       cfg->ia_bits <= 48 && oa >= 32 && oa <= 48;
+	       cfg->ia_bits <= 48 && oa >= 32 && (oa <= 48 || lpa(cfg));
 }
 
 /* Entries of the table at @level: the root may be smaller than a page, or
@@ -212,7 +233,9 @@ static void decode_perms(const struct vmsa_cfg *cfg, uint64_t d, const struct hi
 
 static uint64_t res_bits_of(const struct vmsa_cfg *cfg, uint64_t d)
 {
-	uint64_t bad = d & D_OA_HI_RES0;
+	/* and the bits between 12 and the granule's OA, unless LPA's OA[51:48] */
+	uint64_t bad = (d & D_OA_HI_RES0) |
+		       (d & ((1ull << gbits(cfg->granule)) - 1u) & ~0xfffull & ~oa_field(cfg));
 
 	if (one_el(cfg->regime))
 		bad |= (~d & D_AP1) | (d & (D_PXN | D_NG));
@@ -233,7 +256,7 @@ static void decode_leaf(const struct vmsa_cfg *cfg, uint64_t va, uint64_t d, uns
 
 	out->leaf_va = va & ~(size - 1);
 	out->leaf_size = size;
-	out->pa = (d & oa_mask(cfg)) + (va - out->leaf_va);
+	out->pa = oa_of(cfg, d) + (va - out->leaf_va);
 	out->contig = (d & D_CONTIG) != 0;
 	if (out->contig) {
 		out->tlb_va = va & ~(run - 1);
@@ -262,22 +285,22 @@ static bool contig_run_ok(const struct vmsa_cfg *cfg, vmsa_read_fn rd, void *ctx
 			  uint64_t nent, uint64_t idx, unsigned int level, uint64_t size,
 			  uint64_t d)
 {
-	const uint64_t run = contig_run(cfg, level), oam = oa_mask(cfg);
+	const uint64_t run = contig_run(cfg, level), oam = oa_field(cfg);
 	uint64_t first = idx & ~(run - 1);
 	uint64_t before = (idx - first) * size;
 	uint64_t oa0;
 	unsigned int j;
 
-	if (nent < run || (d & oam) < before)
+	if (nent < run || oa_of(cfg, d) < before)
 		return false;
-	oa0 = (d & oam) - before;
+	oa0 = oa_of(cfg, d) - before;
 	if (oa0 & (run * size - 1))
 		return false;
 	for (j = 0; j < run; j++) {
 		bool ok = true;
 		uint64_t e = rd(ctx, table + (first + j) * 8, &ok);
 
-		if (!ok || (e & ~oam) != (d & ~oam) || (e & oam) != oa0 + j * size)
+		if (!ok || (e & ~oam) != (d & ~oam) || oa_of(cfg, e) != oa0 + j * size)
 			return false;
 	}
 	return true;
@@ -332,12 +355,12 @@ static void walk(const struct vmsa_cfg *cfg, vmsa_read_fn rd, void *ctx, uint64_
 		}
 		if (level == 3 || !(d & D_TABLE))
 			break;
-		if (beyond_oa(d & oa_mask(cfg), oa_bits)) {
+		if (beyond_oa(oa_of(cfg, d), oa_bits)) {
 			out->fault = VMSA_F_ADDR_SIZE;
 			return;
 		}
 		gather_hier(cfg, d, &h);
-		table = d & oa_mask(cfg);
+		table = oa_of(cfg, d);
 		level++;
 	}
 
@@ -348,11 +371,11 @@ static void walk(const struct vmsa_cfg *cfg, vmsa_read_fn rd, void *ctx, uint64_
 		return;
 	}
 	size = 1ull << shift_of(cfg, level);
-	if ((d & oa_mask(cfg)) & (size - 1)) {
+	if (oa_of(cfg, d) & (size - 1)) {
 		out->fault = VMSA_F_BAD_DESC;
 		return;
 	}
-	if (beyond_oa(d & oa_mask(cfg), oa_bits)) {
+	if (beyond_oa(oa_of(cfg, d), oa_bits)) {
 		out->fault = VMSA_F_ADDR_SIZE;
 		return;
 	}

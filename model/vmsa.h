@@ -45,7 +45,9 @@ enum vmsa_regime {
  * @ia_bits: 25..48; the walk starts at level 0 above 39 bits, at level 1
  * above 30 bits, else at level 2 (no concatenated stage-2 roots). The root
  * table then has 2^(ia_bits - level shift) entries and must be aligned to
- * its own size. @oa_bits: 32..48, 0 meaning 48. @mair: stage 1 only.
+ * its own size. @oa_bits: 32..48, 0 meaning 48; 52 with the 64 KiB granule
+ * (FEAT_LPA: OA[51:48] in descriptor bits [15:12], level-1 blocks of
+ * 4 TiB). @mair: stage 1 only.
  */
 struct vmsa_cfg {
 	int regime; /* enum vmsa_regime */
@@ -74,7 +76,8 @@ struct vmsa_cfg {
 	 * address: 9, 11 or 13), the start level from ia_bits, the blocks (4K:
 	 * levels 1 and 2; 16K and 64K: level 2: 32 MiB, 512 MiB), the
 	 * contiguous runs (4K: 16; 16K: 128 at level 3, 32 at level 2; 64K:
-	 * 32) and the output address bits of a descriptor ([47:granule bits]).
+	 * 32) and the output address bits of a descriptor ([47:granule bits];
+ * the bits between 12 and the granule's are RES0, but LPA's [15:12]).
 	 */
 	unsigned int granule;
 };

@@ -357,7 +357,13 @@ struct am_pt_config {
 	 * 64 KiB: 43..46 bits).
 	 */
 	unsigned int ia_bits;
-	unsigned int oa_bits;	  /**< output address bits, 32..48; 0 means 48 */
+	/**
+	 * Output address bits, 32..48, 0 meaning 48; or 52 with the 64 KiB
+	 * granule (FEAT_LPA: OA[51:48] in descriptor bits [15:12] and TTBR
+	 * bits [5:2], level-1 blocks of 4 TiB, PS / IPS 0b110; the CPU must
+	 * have it: ID_AA64MMFR0_EL1.PARange 0b0110).
+	 */
+	unsigned int oa_bits;
 	uint16_t asid;		  /**< stage 1 EL1&0, EL2&0; 8-bit ASIDs (TCR.AS = 0): 0..255 */
 	uint16_t vmid;		  /**< stage 2; 8-bit VMIDs (VTCR.VS = 0): 0..255 */
 	/**
@@ -481,14 +487,15 @@ struct am_pt {
  * @param ctx  what the table ops are called with
  * @return 0, or
  *  - #AM_EINVAL   NULL, missing required op, unknown regime, ia_bits outside
- *                 25..48, oa_bits outside 32..48, an attr_index entry > 7
+ *                 25..48, oa_bits outside 32..48 and not 52, an attr_index entry > 7
  *                 that is not #AM_PT_NO_ATTRIDX, two memory types sharing an
  *                 AttrIndx, asid or vmid above 255, tlbi_max above 64, a
  *                 stage 2 whose ia_bits exceed its oa_bits (0 counts as 48);
  *  - #AM_ENOTSUP  a regime this build does not have (AM_CONFIG_PT_*, see
  *                 armmap/config.h); a granule other than 4, 16 or 64 KiB,
  *                 or one this build does not have (AM_CONFIG_PT_GRANULE_*),
- *                 ia_bits below 26 (16 KiB) or 30 (64 KiB); a Secure
+ *                 ia_bits below 26 (16 KiB) or 30 (64 KiB), oa_bits 52
+ *                 with a granule other than 64 KiB (FEAT_LPA2); a Secure
  *                 stage 2, or am_pt_config.secure above 1 (#AM_EINVAL); a
  *                 concatenated root (below) with no alloc_tables and
  *                 free_tables in @p ops;

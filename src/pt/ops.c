@@ -111,7 +111,8 @@ static inline bool map_leaf_ok_g(unsigned int gs, const struct map_arg *m, unsig
 
 static bool map_leaf_ok(const struct am_pt *pt, const struct map_arg *m, unsigned int level)
 {
-	return map_leaf_ok_g(pt_gs(pt), m, level);
+	return level == AM_PT_MAX_LEVEL || (pt_block_level(pt, level) && (m->flags & AM_PT_F_BLOCK) &&
+					    !(m->delta & (pt_span(pt, level) - 1)));
 }
 
 /* The template of a leaf at @level: a block's has bit 1 clear. */
@@ -201,6 +202,12 @@ static int map_apply(struct pt_walk *w, struct pt_slot *s, unsigned int n)
 		uint64_t oa = va + m->delta;
 		volatile am_pte_t *q, *end;
 
+		if (pt_lpa(w->pt)) { /* OA[51:48] apart: a run stops at each 2^48 */
+			uint64_t room = (((oa | 0xffffffffffffull) + 1) - oa) / span;
+
+			if (chunk > room)
+				chunk = (unsigned int)room;
+		}
 		if (contig) {
 			unsigned int left = nc - ((s->idx + k) & (nc - 1u));
 			uint64_t rs = va & ~(run - 1);
@@ -212,7 +219,7 @@ static int map_apply(struct pt_walk *w, struct pt_slot *s, unsigned int n)
 		}
 		q = p + k;
 		end = q + chunk;
-		store_leaves(q, end, tmpl | c | oa, span);
+		store_leaves(q, end, tmpl | c | pt_oa_bits(w->pt, oa), span);
 		k += chunk;
 	}
 	s->t->cnt += n; /* every one of them was zero */
@@ -303,7 +310,8 @@ static PT_HOT int map_leaf(struct pt_walk *w, struct pt_entry *x)
 		return PT_AGAIN;
 	if (x->e)
 		return map_refuse(w, x->va, x->e, x->level);
-	pte_store(x->p, map_tmpl(m, x->level) | (x->va + m->delta));
+	pte_store(x->p, map_tmpl(m, x->level) |
+				(x->gs == 12u ? x->va + m->delta : pt_oa_bits(w->pt, x->va + m->delta)));
 	x->dcnt = 1;
 	pt_wrote(w, true);
 	return 0;
@@ -768,7 +776,7 @@ static inline void leaf_of_g(struct am_pt *pt, am_pte_t pte, unsigned int level,
 {
 	pt_attr_of(pt, pte, &l->attr); /* zero: not one armmap writes */
 	l->va = am_va(va + pt->va_base);
-	l->pa = am_pa(pte & AM_PTE_OA_MASK);
+	l->pa = am_pa(pt_oa_g(pt, pte, gs));
 	l->size = pt_span_g(gs, level);
 	l->level = (uint8_t)level;
 	l->valid = (uint8_t)(pte & AM_PTE_VALID);
@@ -1448,9 +1456,10 @@ static int check_config(const struct am_pt_config *cfg, const struct am_pt_ops *
 				      (unsigned int)cfg->regime, AM_PT_BUILT_MASK, 0);
 #endif
 	if (cfg->ia_bits < 25 || cfg->ia_bits > 48 ||
-	    (cfg->oa_bits && (cfg->oa_bits < 32 || cfg->oa_bits > 48)))
+	    (cfg->oa_bits && (cfg->oa_bits < 32 || (cfg->oa_bits > 48 && cfg->oa_bits != 52))))
 		return am_init_refuse(env, ctx, AM_EINVAL,
-				      "pt init: ia_bits outside 25..48 or oa_bits outside 32..48",
+				      "pt init: ia_bits outside 25..48 or oa_bits outside 32..48 and "
+				      "not 52",
 				      cfg->ia_bits, cfg->oa_bits, 0);
 	if (cfg->tlbi_max > AM_PT_TLBI_BATCH || cfg->asid > 255 || cfg->vmid > 255)
 		return am_init_refuse(env, ctx, AM_EINVAL,
@@ -1504,6 +1513,11 @@ static int check_config(const struct am_pt_config *cfg, const struct am_pt_ops *
 				      "pt init: granule not 4, 16 or 64 KiB, or not built "
 				      "(AM_CONFIG_PT_GRANULE_*)",
 				      cfg->granule, AM_PT_GRANULES_BUILT, 0);
+	if (cfg->oa_bits == 52 && gshift_of(cfg) != 16)
+		return am_init_refuse(env, ctx, AM_ENOTSUP,
+				      "pt init: 52-bit outputs with the 64 KiB granule only "
+				      "(FEAT_LPA; FEAT_LPA2 not yet)",
+				      cfg->oa_bits, cfg->granule, 0);
 	if (cfg->ia_bits < (gshift_of(cfg) == 16 ? 30u : gshift_of(cfg) == 14 ? 26u : 25u))
 		return am_init_refuse(env, ctx, AM_ENOTSUP,
 				      "pt init: ia_bits too small for the granule (a level-3 "

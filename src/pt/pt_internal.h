@@ -132,15 +132,42 @@ static inline unsigned int pt_cont(const struct am_pt *pt, unsigned int level)
 }
 /* The longest contiguous run of any granule built. */
 #define PT_CONT_MAX ((AM_PT_GRANULES_BUILT & 2) ? 128u : (AM_PT_GRANULES_BUILT & 4) ? 32u : 16u)
+/*
+ * FEAT_LPA: a 64 KiB table with 52-bit outputs (oa_bits 52). Its
+ * descriptors hold OA[51:48] in bits [15:12] (a leaf's, and a table
+ * descriptor's next table), and its level-1 entries may be 4 TiB blocks.
+ */
+static inline bool pt_lpa(const struct am_pt *pt)
+{
+	return !PT_ONLY_4K && pt->oa_bits > 48u;
+}
+/* The output address of descriptor @e (a leaf's, or the next table's). */
+static inline uint64_t pt_oa(const struct am_pt *pt, am_pte_t e)
+{
+	uint64_t oa = e & AM_PTE_OA_MASK;
+
+	return pt_lpa(pt) ? (oa & ~0xf000ull) | (oa & 0xf000ull) << 36 : oa;
+}
+/* The same for a table of the granule 2^@gs: a 4 KiB one never has LPA. */
+static inline uint64_t pt_oa_g(const struct am_pt *pt, am_pte_t e, unsigned int gs)
+{
+	return gs == 12u ? e & AM_PTE_OA_MASK : pt_oa(pt, e);
+}
+/* The descriptor bits of output address @oa (pt_oa()'s inverse). */
+static inline am_pte_t pt_oa_bits(const struct am_pt *pt, uint64_t oa)
+{
+	return pt_lpa(pt) ? (oa & 0x0000ffffffff0000ull) | (oa >> 36 & 0xf000ull) : oa;
+}
+
 /* May a leaf be a block at @level (1..2; level 3 holds pages)? 4 KiB: levels 1
- * and 2; 16 and 64 KiB: level 2 (their level-1 blocks need 52-bit addresses). */
+ * and 2; 16 and 64 KiB: level 2 (64 KiB with FEAT_LPA: 1 too). */
 static inline bool pt_block_level_g(unsigned int gs, unsigned int level)
 {
 	return level == 2u || (level == 1u && gs == 12u);
 }
 static inline bool pt_block_level(const struct am_pt *pt, unsigned int level)
 {
-	return pt_block_level_g(pt_gs(pt), level);
+	return pt_block_level_g(pt_gs(pt), level) || (level == 1u && pt_lpa(pt));
 }
 #define PT_FREE_BATCH 64u
 #define PT_TYPE_MASK (AM_PTE_VALID | AM_PTE_TABLE)
@@ -792,8 +819,8 @@ static PT_HOT am_pte_t *pt_lookup_(struct am_pt *pt, uint64_t va, unsigned int l
 		return p;                                                   \
 	}                                                                   \
 	up = p;                                                             \
-	t = table_va ? table_va(pt->ctx, am_pa(e & AM_PTE_OA_MASK))         \
-		     : (am_pte_t *)(uintptr_t)(e & AM_PTE_OA_MASK);         \
+	t = table_va ? table_va(pt->ctx, am_pa(pt_oa_g(pt, e, gs)))         \
+		     : (am_pte_t *)(uintptr_t)pt_oa_g(pt, e, gs);           \
 	if (tbls)                                                           \
 		tbls[(l) + 1] = t;
 	switch (pt->root_level) {

@@ -59,7 +59,7 @@ static uint64_t t0sz(const struct am_pt *pt)
 /* PS / IPS: the smallest physical address size that covers oa_bits. */
 static uint64_t pa_size(const struct am_pt *pt)
 {
-	static const uint8_t sizes[] = {32, 36, 40, 42, 44, 48};
+	static const uint8_t sizes[] = {32, 36, 40, 42, 44, 48, 52};
 	unsigned int oa = pt->oa_bits ? pt->oa_bits : 48u;
 	uint64_t ps = 0;
 
@@ -85,7 +85,8 @@ uint64_t am_pt_ttbr(const struct am_pt *pt)
 
 	if (!pt_ready(pt))
 		return 0;
-	ttbr = am_pa_val(pt->root_pa) & AM_PTE_OA_MASK;
+	/* FEAT_LPA: BADDR[51:48] in bits [5:2] */
+	ttbr = (am_pa_val(pt->root_pa) & AM_PTE_OA_MASK) | (am_pa_val(pt->root_pa) >> 46 & 0x3cull);
 	if (pt->regime == AM_PT_S1_EL10 || pt->regime == AM_PT_S1_EL20)
 		ttbr |= (uint64_t)pt->asid << TTBR_ID_SHIFT;
 	else if (pt->regime == AM_PT_S2)

@@ -159,7 +159,7 @@ static inline void descend_table(struct am_pt *pt, struct pt_slot *s)
 {
 	s->descend = 1;
 	s->fresh = 0;
-	s->child_pa = s->pte & AM_PTE_OA_MASK;
+	s->child_pa = pt_oa(pt, s->pte);
 	s->child.p = pt_table_va(pt, s->child_pa);
 	s->child.tmpl = 0;
 	s->child.step = 0;
@@ -278,7 +278,8 @@ void pt_dry_need(struct pt_walk *w, size_t n)
 /* Link a fresh child into its entry; a live block goes with break-before-make. */
 static void install(struct pt_walk *w, struct pt_slot *s)
 {
-	am_pte_t tbl = s->child_pa | AM_PTE_TABLE | AM_PTE_VALID | pt_cnt_bits(s->child.cnt);
+	am_pte_t tbl = pt_oa_bits(w->pt, s->child_pa) | AM_PTE_TABLE | AM_PTE_VALID |
+		       pt_cnt_bits(s->child.cnt);
 
 	if (w->dry)
 		return;
@@ -426,7 +427,7 @@ static int teardown_visit(struct pt_walk *w, struct pt_slot *s)
 		 * entering them, as teardown_post() would after the visit */
 		for (k = 0; k < s->n; k++) {
 			am_pte_t e = t->p[s->idx + k];
-			uint64_t pa = e & AM_PTE_OA_MASK;
+			uint64_t pa = pt_oa(w->pt, e);
 
 			if (!pt_is_table(e, lvl))
 				break;
@@ -532,7 +533,7 @@ void pt_teardown(struct pt_walk *w, am_pte_t *tbl, uint64_t pa, unsigned int lev
 
 void pt_drop_subtree(struct pt_walk *w, struct pt_slot *s, struct pt_report *rep)
 {
-	uint64_t pa = s->pte & AM_PTE_OA_MASK;
+	uint64_t pa = pt_oa(w->pt, s->pte);
 
 	if (w->dry)
 		return;
@@ -683,7 +684,7 @@ static void descend_path(struct pt_walk *w, struct pt_start *st, uint64_t lo, ui
 		unsigned int i = (unsigned int)(lo >> shift) &
 				 (level == pt->root_level ? ~0u : pt_ents(pt) - 1u);
 		am_pte_t e = st->tbl[level].p[i];
-		uint64_t pa = e & AM_PTE_OA_MASK;
+		uint64_t pa = pt_oa(pt, e);
 		struct pt_tbl *c = &st->tbl[level + 1];
 
 		if ((e & PT_TYPE_MASK) != PT_TYPE_MASK) /* a table: level < 3 here */
@@ -720,7 +721,7 @@ static inline void ascend_path_g(struct pt_walk *w, struct pt_start *st, uint64_
 		s.va = lo & ~(pt_span_g(gs, l) - 1);
 		s.pte = st->desc[l];
 		s.child = st->tbl[l + 1];
-		s.child_pa = s.pte & AM_PTE_OA_MASK;
+		s.child_pa = pt_oa_g(w->pt, s.pte, gs);
 		leave_table_g(w, &s, gs);
 	}
 }

@@ -661,7 +661,8 @@ static bool shape_after(struct st *s, uint64_t va, uint64_t pa, uint64_t size, u
 			const struct shape *sh)
 {
 	unsigned int root = vmsa_root_level_g(s->cfg.granule, s->cfg.ia_bits);
-	unsigned int first = s->cfg.granule > 4096u ? 2u : 1u; /* the first level with blocks */
+	/* the first level with blocks: 2 with 16 and 64 KiB, but 64 KiB with FEAT_LPA */
+	unsigned int first = s->cfg.granule > 4096u && s->cfg.oa_bits != 52 ? 2u : 1u;
 
 	for (unsigned int i = 0; i < sh->n; i++) {
 		uint64_t a = sh->va[i], want = K4;
@@ -1122,6 +1123,9 @@ static bool setup(void *st, const uint8_t *hd)
 		c->ia_bits = 26;
 	if (c->granule == AM_PT_GRANULE_64K && c->ia_bits < 30)
 		c->ia_bits = 30;
+	/* 64 KiB with FEAT_LPA: 52-bit outputs now and then */
+	if (c->granule == AM_PT_GRANULE_64K && !c->oa_bits && (hd[3] & 1))
+		c->oa_bits = 52;
 	{
 		unsigned int gs = c->granule == AM_PT_GRANULE_4K ? 12u
 				  : c->granule == AM_PT_GRANULE_16K ? 14u
@@ -1159,6 +1163,8 @@ static bool setup(void *st, const uint8_t *hd)
 	s->high_pool = (hd[5] & 0x0c) == 0x0c && c->oa_bits && c->oa_bits <= 40;
 	if (s->high_pool) /* a backend handing out pages the hardware cannot reach */
 		s->h.pa_base = (1ull << c->oa_bits) - s->h.pages / 2 * K4;
+	if (c->oa_bits == 52 && (hd[5] & 0x0c) == 0x08) /* LPA: the tables above 2^48 */
+		s->h.pa_base = 1ull << 50;
 	if ((hd[0] & 0x80) && !bad_init(s, hd[1] >> 4))
 		return false;
 	snprintf(

@@ -7,6 +7,17 @@
 #include "tests/oracle/oracle.h"
 #include "tests/oracle/pt_oracle.h"
 
+/* The next table of table descriptor @e: FEAT_LPA (64 KiB, 52-bit outputs)
+ * has OA[51:48] in bits [15:12]. */
+static uint64_t next_table(const struct am_pt *pt, uint64_t e)
+{
+	uint64_t pa = e & AM_PTE_OA_MASK;
+
+	if (pt->gshift == 16 && pt->oa_bits == 52)
+		pa = (pa & ~0xf000ull) | (pa & 0xf000ull) << 36;
+	return pa;
+}
+
 /* The pages of the tree, root first, depth first; *@cnt counts them. */
 static bool visit(struct am_host_pt *h, const struct am_pt *pt, uint64_t tpa, unsigned int level,
 		  uint8_t *seen, long *cnt, void (*fn)(void *, uint64_t, const void *), void *arg,
@@ -34,7 +45,7 @@ static bool visit(struct am_host_pt *h, const struct am_pt *pt, uint64_t tpa, un
 		return true;
 	for (unsigned int i = 0; i < h->page / 8; i++)
 		if ((t[i] & 3u) == 3u &&
-		    !visit(h, pt, t[i] & AM_PTE_OA_MASK, level + 1, seen, cnt, fn, arg, why, n))
+		    !visit(h, pt, next_table(pt, t[i]), level + 1, seen, cnt, fn, arg, why, n))
 			return false;
 	return true;
 }

@@ -50,6 +50,8 @@ static struct am_pt_ops COUNTING_OPS;
 static unsigned long TVA_CALLS;
 /* The host backend reports FEAT_TLBIRANGE to the tables setup_ops() makes. */
 static bool RANGE;
+/* The PA of the host pool's first page for the tables setup_ops() makes (0: the default). */
+static uint64_t PA_BASE;
 
 static void *counting_table_va(void *ctx, am_paddr_t pa)
 {
@@ -65,6 +67,8 @@ static struct am_pt *setup_ops(const struct am_pt_config *cfg, const struct am_p
 	/* pages of the table's granule, 16 MiB of them */
 	assert_int_equal(am_host_pt_init_g(&H, POOL_PAGES * 4096u / page, page), 0);
 	H.cap_tlbi_range = RANGE;
+	if (PA_BASE)
+		H.pa_base = PA_BASE;
 	memset(&PT, 0x5a, sizeof(PT));
 	assert_int_equal(am_pt_init(&PT, cfg, ops, &H), 0);
 	VC = (struct vmsa_cfg){.regime = cfg->regime,
@@ -113,6 +117,7 @@ static int teardown(void **state)
 	am_host_pt_fini(&H);
 	oracle_pt_snap_free(&SNAP);
 	RANGE = false;
+	PA_BASE = 0;
 	return 0;
 }
 
@@ -131,6 +136,16 @@ static unsigned int ENTS(void)
 	return (unsigned int)(H.page / 8u);
 }
 
+/* The next table of table descriptor @e (FEAT_LPA: OA[51:48] in bits [15:12]). */
+static uint64_t next_table(uint64_t e)
+{
+	uint64_t pa = e & AM_PTE_OA_MASK;
+
+	if (PT.gshift == 16 && PT.oa_bits == 52)
+		pa = (pa & ~0xf000ull) | (pa & 0xf000ull) << 36;
+	return pa;
+}
+
 static unsigned int nonzero_entries(uint64_t tpa)
 {
 	unsigned int n = 0;
@@ -144,7 +159,7 @@ static unsigned int nonzero_entries(uint64_t tpa)
 static void check_counts(uint64_t tpa, unsigned int level, unsigned int pages)
 {
 	for (unsigned int i = 0; level < 3 && i < ENTS() * pages; i++) {
-		uint64_t e = rd(tpa + i * 8u), cpa = e & AM_PTE_OA_MASK;
+		uint64_t e = rd(tpa + i * 8u), cpa = next_table(e);
 
 		if ((e & 3u) != 3u)
 			continue;
@@ -238,7 +253,7 @@ static void shape_of(uint64_t tpa, unsigned int level, struct shape *sh)
 		if (!e)
 			continue;
 		if (level < 3 && (e & 3u) == 3u) {
-			shape_of(e & 0x0000fffffffff000ull, level + 1, sh);
+			shape_of(next_table(e), level + 1, sh);
 		} else {
 			sh->leaves[level]++;
 			if (e & (1ull << 52))
@@ -3030,6 +3045,93 @@ static void test_granules(void **state)
 			}
 }
 
+/*
+ * FEAT_LPA: a 64 KiB table with 52-bit outputs, its own table pages above
+ * 2^48 (the pool at 2^50), each regime. OA[51:48] go to descriptor bits
+ * [15:12] and TTBR bits [5:2]; level-1 entries may be 4 TiB blocks; a run
+ * of pages crossing 2^48 in the output is written in two parts; the walker
+ * model reads the descriptors as the hardware does.
+ */
+static void test_lpa_64k(void **state)
+{
+	static const enum am_pt_regime regs[] = {AM_PT_S1_EL2, AM_PT_S1_EL10, AM_PT_S2,
+						 AM_PT_S1_EL3, AM_PT_S1_EL20};
+	const uint64_t K64 = 0x10000, T4 = 1ull << 42, P48 = 1ull << 48;
+
+	(void)state;
+	for (unsigned int ri = 0; ri < 5; ri++) {
+		struct am_pt_config cfg = {.regime = regs[ri],
+					   .granule = AM_PT_GRANULE_64K,
+					   .ia_bits = 48,
+					   .oa_bits = 52,
+					   .asid = 5,
+					   .vmid = 7};
+		struct am_pt_leaf l;
+		uint64_t root;
+
+		RANGE = ri & 1;
+		PA_BASE = 1ull << 50;
+		setup_cfg(&cfg);
+		root = am_pa_val(PT.root_pa);
+		assert_true(root >= 1ull << 50);
+		assert_int_equal(am_pt_ttbr(&PT) & 0x0000ffffffffffc0ull, root & 0x0000ffffffffffffull);
+		assert_int_equal((am_pt_ttbr(&PT) >> 2) & 0xf, (root >> 48) & 0xf);
+		assert_int_equal((am_pt_tcr(&PT) >> (regs[ri] == AM_PT_S1_EL10 || regs[ri] == AM_PT_S1_EL20
+							     ? 32
+							     : 16)) &
+					 7,
+				 6); /* PS / IPS: 52 bits */
+		/* a page above 2^48, through tables above 2^48 */
+		assert_int_equal(am_pt_map(&PT, am_va(0x40000000), am_pa(0xf123456780000ull), K64,
+					   &RW, 0),
+				 0);
+		check();
+		expect_map(0x40000000 + 0x1238, 0xf123456781238ull, VMSA_ACC_R);
+		assert_int_equal(am_pt_query(&PT, am_va(0x40000000), &l), 0);
+		assert_int_equal(am_pa_val(l.pa), 0xf123456780000ull);
+		/* a 4 TiB block at level 1 */
+		assert_int_equal(am_pt_map(&PT, am_va(2 * T4), am_pa(1ull << 51), T4, &RW,
+					   AM_PT_F_BLOCK),
+				 0);
+		check();
+		assert_int_equal(am_pt_query(&PT, am_va(3 * T4 - K64), &l), 0);
+		assert_int_equal(l.level, 1);
+		assert_int_equal(l.size, T4);
+		expect_map(3 * T4 - 8, (1ull << 51) + T4 - 8, VMSA_ACC_R);
+		/* pages whose outputs cross 2^48, with contiguous runs on both sides */
+		assert_int_equal(am_pt_map(&PT, am_va(0x100000000ull), am_pa(P48 - 0x200000), 0x400000,
+					   &RW, AM_PT_F_CONTIG),
+				 0);
+		check();
+		expect_map(0x100000000ull + 0x1fff8, P48 - 0x200000 + 0x1fff8, VMSA_ACC_R);
+		expect_map(0x100200000ull + 0x10, P48 + 0x10, VMSA_ACC_R);
+		expect_map(0x100400000ull - 8, P48 + 0x200000 - 8, VMSA_ACC_R);
+		assert_int_equal(shape().contig[3], 0x400000 / K64);
+		/* pages without the hint crossing 2^48: one run of stores must not carry
+		 * the OA into bit 48 of the descriptor */
+		assert_int_equal(am_pt_map(&PT, am_va(0x200000000ull), am_pa(P48 - 0x30000), 0x60000,
+					   &RW, 0),
+				 0);
+		check();
+		expect_map(0x200020008ull, P48 - 0x10000 + 8, VMSA_ACC_R);
+		expect_map(0x200030008ull, P48 + 8, VMSA_ACC_R);
+		expect_map(0x200050008ull, P48 + 0x20000 + 8, VMSA_ACC_R);
+		/* a break in the run on the high side, then everything away */
+		assert_int_equal(am_pt_unmap(&PT, am_va(0x100210000ull), K64), 0);
+		check();
+		expect_fault(0x100210000ull, VMSA_ACC_R, VMSA_F_TRANSLATION);
+		expect_map(0x100220000ull, P48 + 0x20000, VMSA_ACC_R);
+		assert_int_equal(am_pt_modify(&PT, am_va(2 * T4 + T4 / 2), K64, &RO, 0), 0);
+		check();
+		assert_int_equal(am_pt_query(&PT, am_va(2 * T4 + T4 / 2), &l), 0);
+		assert_int_equal(am_pa_val(l.pa), (1ull << 51) + T4 / 2);
+		assert_int_equal(am_pt_unmap(&PT, am_va(0), 1ull << 48), 0);
+		check();
+		assert_int_equal(am_pt_tables(&PT), PT.root_pages);
+		teardown(NULL);
+	}
+}
+
 static void test_threads_table(void **state)
 {
 	struct am_pt_config cfg = {.regime = AM_PT_S1_EL2, .ia_bits = 39};
@@ -3099,6 +3201,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_modify_shatters_block, teardown),
 		cmocka_unit_test_teardown(test_contig_runs, teardown),
 		cmocka_unit_test_teardown(test_granules, teardown),
+		cmocka_unit_test_teardown(test_lpa_64k, teardown),
 		cmocka_unit_test_teardown(test_contig_blocks, teardown),
 		cmocka_unit_test_teardown(test_contig_run_with_table, teardown),
 		cmocka_unit_test_teardown(test_map_over_later_empty_table, teardown),
