@@ -421,19 +421,24 @@ $(SMP_IMG): $(SMP_SRCS) $(A64_LIB) $(A64_HDRS) $(wildcard $(SMP_DIR)/*.h) \
 
 QEMU_SMP := qemu-system-aarch64 -M virt,virtualization=on -cpu cortex-a57 -m 1G -smp 4 $(QEMU_OPTS) -kernel
 
-# The regimes image (suite qemu-regimes): armmap's translation regimes with
-# real accesses and AT. So far stage 1 EL3 and the NS bit: QEMU virt with
-# secure=on starts a bare-metal image at EL3 (Secure) and has Secure-only
-# RAM at 0x0e000000; -cpu max has FEAT_TLBIRANGE (the EL3 range forms). It
-# reuses the MMU image's entry, layout and board.
+# The regimes image (suite qemu-regimes): armmap's translation regimes and
+# granules with real accesses and AT. QEMU virt with secure=on starts a
+# bare-metal image at EL3 (Secure) and has Secure-only RAM at 0x0e000000:
+# stage 1 EL3 and the NS bit; then the image drops to Non-secure EL2:
+# stage 1 EL2 with the 16 KiB and the 64 KiB granule (pages, 32 MiB and
+# 512 MiB blocks, TLB maintenance), an EL1 guest on a 64 KiB stage 2 with a
+# root of 4 concatenated tables (its loads and its stage-2 aborts); then
+# VHE: stage 1 EL2&0, both VA ranges. -cpu max has FEAT_TLBIRANGE, FEAT_VHE
+# and both granules at both stages. It reuses the MMU image's entry and
+# board; its own link.ld aligns the image's parts to 64 KiB.
 EL3_DIR := tests/qemu/el3
-EL3_SRCS := $(sort $(QEMU_COMMON_SRCS) $(wildcard $(EL3_DIR)/*.c)) $(A64_SCAF) $(EL3_DIR)/drop.S tests/qemu/mmu/board.c \
-	tests/qemu/mmu/startup.S
+EL3_SRCS := $(sort $(QEMU_COMMON_SRCS) $(wildcard $(EL3_DIR)/*.c)) $(A64_SCAF) \
+	$(sort $(wildcard $(EL3_DIR)/*.S)) tests/qemu/mmu/board.c tests/qemu/mmu/startup.S
 EL3_IMG := $(B)/qemu/el3.elf
 $(EL3_IMG): $(EL3_SRCS) $(A64_LIB) $(A64_HDRS) tests/qemu/mmu/image.h $(QEMU_COMMON_HDRS) \
-		tests/qemu/mmu/link.ld | deps
+		$(EL3_DIR)/link.ld | deps
 	@mkdir -p $(dir $@)
-	$(A64_CC) $(A64_CFLAGS) -nostdlib -nostartfiles -static -no-pie -T tests/qemu/mmu/link.ld \
+	$(A64_CC) $(A64_CFLAGS) -nostdlib -nostartfiles -static -no-pie -T $(EL3_DIR)/link.ld \
 		-Wl,--gc-sections -Wl,--build-id=none -Wl,--no-warn-rwx-segments $(EL3_SRCS) $(A64_LIB) -lgcc -o $@
 QEMU_EL3 := qemu-system-aarch64 -M virt,secure=on,virtualization=on -cpu max -m 1G $(QEMU_OPTS) -kernel
 
@@ -618,7 +623,8 @@ demo: deps $(M33_IMG) $(R52_IMG) $(A64_IMG) $(GUEST_IMG) $(MG_IMG) $(EL3_IMG) $(
 	@echo "  3. Cortex-A57 (EL2 MMU): stage-1 tables, blocks, contiguous runs, faults, AT"
 	@echo "  4. Cortex-A57: a hypervisor building its guest's stage 2 with the P2M"
 	@echo "  5. Cortex-A57: a guest firmware mapping its devices lazily through the MMIO guard"
-	@echo "  6. Arm -cpu max at EL3 (Secure): a secure monitor's table, Secure and Non-secure memory"
+	@echo "  6. Arm -cpu max at EL3 (Secure): a secure monitor's table, Secure and Non-secure memory;"
+	@echo "     then at EL2 the 16 and 64 KiB granules (a guest on a 64 KiB stage 2) and VHE"
 	@echo "  7. Cortex-A57: Debian's unmodified Linux booting as a Xen guest on the P2M"
 	@echo
 	@echo "== armmap on an emulated Cortex-M33 (mps2-an505, the MPU regions MPU_TYPE reports) =="
@@ -641,7 +647,7 @@ demo: deps $(M33_IMG) $(R52_IMG) $(A64_IMG) $(GUEST_IMG) $(MG_IMG) $(EL3_IMG) $(
 	@timeout 60 $(QEMU_MMIO_GUARD) $(MG_IMG); st=$$?; \
 	  if [ $$st -ne 0 ]; then echo "demo: the MMIO guard image exited with status $$st"; exit 1; fi
 	@echo
-	@echo "== armmap at EL3 (virt, secure=on, -cpu max: stage 1 EL3, the NS bit, range TLBIs) =="
+	@echo "== armmap at EL3, then EL2 (virt, secure=on, -cpu max: stage 1 EL3, the NS bit, range TLBIs; 16 and 64 KiB granules at EL2 and stage 2; VHE) =="
 	@timeout 60 $(QEMU_EL3) $(EL3_IMG); st=$$?; \
 	  if [ $$st -ne 0 ]; then echo "demo: the EL3 image exited with status $$st"; exit 1; fi
 	@echo

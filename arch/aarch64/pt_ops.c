@@ -14,7 +14,6 @@
 #include "arch/aarch64/mmu.h"
 #include "arch/aarch64/tlbi_range.h"
 
-#define GRANULE 4096u
 #define VA_OPERAND_MASK 0x00000fffffffffffull /* VA[55:12] in bits [43:0] */
 #define ASID_SHIFT 48
 

@@ -1,20 +1,40 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * qemu-regimes image: armmap's translation regimes on the emulated hardware,
- * each proven with real accesses and AT instructions. So far stage 1 EL3 and
- * the NS bit, on QEMU virt with secure=on (the image starts at EL3, Secure)
- * and -cpu max (FEAT_TLBIRANGE):
- *  - the image's own EL3 table (AM_PT_S1_EL3, the aarch64 library's backend),
- *    turned on with am_aarch64_el3_mmu_enable_pt();
- *  - Secure and Non-secure output: the board's Secure RAM (0x0e000000) is
+ * qemu-regimes image: armmap's translation regimes and granules on the
+ * emulated hardware, each proven with real accesses and AT instructions, on
+ * QEMU virt with secure=on and virtualization=on (the image starts at EL3,
+ * Secure) and -cpu max (FEAT_TLBIRANGE, FEAT_VHE, the 16 and 64 KiB
+ * granules at both stages):
+ *  - stage 1 EL3 and the NS bit: the image's own EL3 table (AM_PT_S1_EL3,
+ *    the aarch64 library's backend), turned on with
+ *    am_aarch64_el3_mmu_enable_pt(); the board's Secure RAM (0x0e000000)
  *    reached through a Secure mapping and not through a Non-secure one (a
- *    synchronous external abort), normal RAM through both (one memory);
- *    AT S1E3R reports the NS bit;
- *  - the EL3 TLB maintenance: a page made read-only, a block broken and a
- *    page unmapped take effect on the accesses that follow.
- * Uses the MMU image's entry (tests/qemu/mmu/startup.S), layout (link.ld)
- * and board (board.c), and the harness of tests/qemu/common and
- * tests/qemu/aarch64.
+ *    synchronous external abort), normal RAM through both (one memory),
+ *    AT S1E3R reporting the NS bit; the EL3 TLB maintenance (a page made
+ *    read-only, a block broken, a page unmapped) in the accesses that follow;
+ *  - then, at Non-secure EL2 without VHE (drop.S), stage 1 EL2 with the
+ *    16 KiB and then the 64 KiB granule: the image's table from a pool of
+ *    pages of that size (am_aarch64_pt_ctx_init_g()), the MMU on with it
+ *    (am_aarch64_el2_mmu_enable_pt(), TCR_EL2.TG0 from am_pt_tcr()), a
+ *    page and a level-2 block (32 MiB, 512 MiB) seen by AT S1E2R / S1E2W
+ *    and real loads and stores, a page made read-only, a page unmapped out
+ *    of the block, the rest unmapped under a range TLBI; the MMU off again
+ *    after each;
+ *  - with the 64 KiB table on, an EL1 guest (s2_guest.S, its stage 1 off)
+ *    on a 64 KiB stage 2 of 44-bit IPAs, whose root is 4 concatenated
+ *    level-2 tables: its load of an IPA in the root's fourth table returns
+ *    what EL2 wrote there, its loads of IPAs the stage 2 does not map abort
+ *    to EL2 (ESR_EL2, HPFAR_EL2, FAR_EL2);
+ *  - then stage 1 EL2&0 with VHE (HCR_EL2.E2H and TGE): the lower range
+ *    with ASIDs, then the upper range (TTBR1_EL2).
+ * QEMU's TLB flushes itself whole for an invalidation of any address in the
+ * region where it holds pages larger than 4 KiB: the 16 and 64 KiB checks
+ * show that each change is invalidated (without the TLBIs they fail), not
+ * which addresses a range TLBI names; its operands (TG, BaseADDR in
+ * granules) are checked against the TLB model by unit-pt's test_granules.
+ * Uses the MMU image's entry (tests/qemu/mmu/startup.S) and board
+ * (board.c), its own layout (link.ld: the MMU image's, 64 KiB aligned), and
+ * the harness of tests/qemu/common and tests/qemu/aarch64.
  */
 #include <armmap/armmap.h>
 #include <armmap/arch/aarch64/el3_mmu.h>
@@ -22,6 +42,7 @@
 #include <armmap/arch/aarch64/vhe.h>
 
 #include "tests/qemu/aarch64/exc.h"
+#include "tests/qemu/aarch64/vm.h"
 #include "tests/qemu/mmu/image.h"
 
 const char check_suite[] = "qemu-regimes";
@@ -124,12 +145,18 @@ static void expect_store(uint64_t va, uint64_t v, unsigned int fsc)
 		       ok ? "no fault" : am_aarch64_fsc_name(got), fsc);
 }
 
-static int map(uint64_t va, uint64_t pa, uint64_t size, const struct am_attr *a, unsigned int f)
+static int map_in(struct am_pt *pt, uint64_t va, uint64_t pa, uint64_t size,
+		  const struct am_attr *a, unsigned int f)
 {
-	int rc = am_pt_map(&g_pt, am_va(va), am_pa(pa), size, a, f);
+	int rc = am_pt_map(pt, am_va(va), am_pa(pa), size, a, f);
 
 	EXPECT(rc == 0, "am_pt_map(0x%lx -> 0x%lx, 0x%lx) -> %s\n", va, pa, size, errname(rc));
 	return rc;
+}
+
+static int map(uint64_t va, uint64_t pa, uint64_t size, const struct am_attr *a, unsigned int f)
+{
+	return map_in(&g_pt, va, pa, size, a, f);
 }
 
 static void ck_boot(void)
@@ -287,6 +314,540 @@ static void ck_final(void)
 	    "accounted for");
 }
 
+/* ------------------------------ EL2 (no VHE): the 16 and 64 KiB granules -- */
+
+#define SZ_64K 0x10000ul
+#define SZ_32M 0x2000000ul
+#define SZ_512M 0x20000000ul
+#define RAM_BASE 0x40000000ul
+#define G_PAGE_PA 0x40900000ul	 /* a RAM page of the granule checks (64 KiB aligned) */
+#define G_BRK_OFF 0xa00000ul	 /* the page each check unmaps out of its block: PA 0x40a00000 */
+#define G16_PAGE_VA 0x80000000ul /* -> G_PAGE_PA, one 16 KiB page */
+#define G16_BLK_VA 0x84000000ul	 /* -> RAM_BASE, a 32 MiB block (level 2) */
+#define G64_BLK_VA 0x80000000ul	 /* -> RAM_BASE, a 512 MiB block (level 2) */
+#define G64_PAGE_VA 0xa0000000ul /* -> G_PAGE_PA, one 64 KiB page */
+
+/* The 64 KiB stage 2 (VMID 7, 44-bit IPAs: a root of four level-2 tables) */
+#define S2_VMID 7u
+#define S2_IA_BITS 44u
+#define S2_STACK_PA 0x40700000ul     /* the guest's stack, IPA == PA */
+#define S2_DATA_PA 0x40800000ul	     /* the page the guest reads, EL2 plants a word in it */
+#define S2_DATA_IPA 0xc0040800000ul  /* -> S2_DATA_PA: in the root's fourth page */
+#define S2_HOLE_IPA 0xc0040810000ul  /* the next page: not mapped (level 3) */
+#define S2_HOLE2_IPA 0x80000000010ul /* the root's third page: nothing (level 2) */
+#define S2_MAGIC 0x64c0ffee5eed0044ul
+#define GUEST_ABORTED 0xab0a7ab0a7ab0a7aul /* what a run that took a stage-2 abort returns */
+#define GUEST_EXC 0xe1e1e1e1e1e1e1e1ul	   /* a run that ended in the guest's own vectors */
+
+/* One granule's EL2 stage-1 checks. */
+struct gran {
+	unsigned int granule; /* AM_PT_GRANULE_16K, AM_PT_GRANULE_64K */
+	const char *name;
+	uint64_t tg0;			    /* TCR_EL2.TG0 for it: 0b10 16 KiB, 0b01 64 KiB */
+	uint64_t page_va, blk_va, blk_size; /* a page -> G_PAGE_PA; a block -> RAM_BASE */
+};
+
+static const struct gran g_g16 = {AM_PT_GRANULE_16K, "16 KiB", 2, G16_PAGE_VA, G16_BLK_VA, SZ_32M};
+static const struct gran g_g64 = {AM_PT_GRANULE_64K, "64 KiB", 1, G64_PAGE_VA, G64_BLK_VA, SZ_512M};
+
+/* The 16 KiB table (24 pages of the pool), then the 64 KiB one (6 pages of it); the stage 2's */
+static unsigned char g_gpool[6 * SZ_64K] __attribute__((aligned(65536)));
+static unsigned char g_s2pool[8 * SZ_64K] __attribute__((aligned(65536)));
+static struct am_aarch64_pt_ctx g_gctx, g_s2ctx;
+static struct am_pt g_gpt, g_s2pt;
+static bool g_gpt_live, g_s2_live, g_gran_on;
+static size_t g_gboot_tables;
+
+/* s2_guest.S */
+extern char s2_guest[], s2_guest_vectors[];
+
+/* What the guest's last exit left: its stage-2 abort, or the ESR_EL1 of its own exception. */
+static struct {
+	unsigned int aborts;
+	uint64_t esr, far, hpfar, elr, esr_el1;
+} g_s2f;
+
+/*
+ * The EL2 handler of what the guest raises (EL2 vectors, from a lower EL):
+ * HVC #0 ends the run with x0, a stage-2 data abort ends it with
+ * GUEST_ABORTED after recording the syndrome, HVC #0xbad (the guest's own
+ * vectors) with GUEST_EXC. Anything else is fatal.
+ */
+static bool el2_sync(struct am_aarch64_frame *f)
+{
+	unsigned int ec = am_esr_ec(f->esr);
+
+	if (f->kind != (AM_EXC_LOW_A64 | AM_EXC_SYNC))
+		return false;
+	if (ec == AM_EC_HVC64 && (f->esr & AM_ISS_IMM16_MASK) == 0)
+		am_aarch64_vm_exit(f->x[0]);
+	if (ec == AM_EC_HVC64 && (f->esr & AM_ISS_IMM16_MASK) == 0xbad) {
+		g_s2f.esr_el1 = f->x[0];
+		am_aarch64_vm_exit(GUEST_EXC);
+	}
+	if (ec == AM_EC_DABT_LOW) {
+		g_s2f.aborts++;
+		g_s2f.esr = f->esr;
+		g_s2f.far = f->far;
+		g_s2f.elr = f->elr;
+		g_s2f.hpfar = am_read_sysreg(hpfar_el2);
+		am_aarch64_vm_exit(GUEST_ABORTED);
+	}
+	return false;
+}
+
+/* A check's end for the granule tables: every page of their pools accounted for. */
+static void gend(const char *what)
+{
+	if (g_gpt_live)
+		EXPECT(am_pt_tables(&g_gpt) == g_gctx.in_use,
+		       "am_pt_tables() %lu, pool pages out %u\n",
+		       (unsigned long)am_pt_tables(&g_gpt), g_gctx.in_use);
+	if (g_s2_live)
+		EXPECT(am_pt_tables(&g_s2pt) == g_s2ctx.in_use,
+		       "stage 2: am_pt_tables() %lu, pool pages out %u\n",
+		       (unsigned long)am_pt_tables(&g_s2pt), g_s2ctx.in_use);
+	EXPECT(g_internal == 0, "the engine logged %u internal errors\n", g_internal);
+	check_end(what);
+}
+
+/* AT S1E2R (or S1E2W) of @va: a translation to @pa, or (pa ~0) a fault with status @fst. */
+static void expect_at2(uint64_t va, bool write, uint64_t pa, unsigned int fst)
+{
+	uint64_t par = write ? am_aarch64_at_s1e2w(va) : am_aarch64_at_s1e2r(va);
+
+	if (pa == ~0ull) {
+		EXPECT((par & AM_PAR_F) && am_par_fst(par) == fst,
+		       "AT S1E2%c 0x%lx: PAR 0x%lx, expected a fault with status 0x%x\n",
+		       write ? 'W' : 'R', va, par, fst);
+		con_printf("  AT S1E2%c 0x%lx -> fault, %s level %u\n", write ? 'W' : 'R', va,
+			   am_aarch64_fsc_name(am_par_fst(par)), AM_FSC_LEVEL(am_par_fst(par)));
+		return;
+	}
+	EXPECT(!(par & AM_PAR_F) && (par & AM_PAR_PA_MASK) == (pa & ~(PAGE - 1)),
+	       "AT S1E2%c 0x%lx: PAR 0x%lx, expected PA 0x%lx\n", write ? 'W' : 'R', va, par, pa);
+	con_printf("  AT S1E2%c 0x%lx -> PA 0x%lx\n", write ? 'W' : 'R', va, par & AM_PAR_PA_MASK);
+}
+
+/* The CPU's granule support (ID_AA64MMFR0_EL1): stage 1 and stage 2. */
+static bool cpu_has_granule(unsigned int granule, bool s2)
+{
+	uint64_t r = am_read_sysreg(id_aa64mmfr0_el1);
+	unsigned int s1, two;
+
+	if (granule == AM_PT_GRANULE_16K) {
+		s1 = (unsigned int)(r >> 20) & 0xfu;  /* TGran16: 0 no, 1 or 2 yes */
+		two = (unsigned int)(r >> 32) & 0xfu; /* TGran16_2: 0 as stage 1, 1 no */
+		return s1 != 0 && (!s2 || (two == 0 ? s1 != 0 : two != 1));
+	}
+	s1 = (unsigned int)(r >> 24) & 0xfu;  /* TGran64: 0 yes, 0xf no */
+	two = (unsigned int)(r >> 36) & 0xfu; /* TGran64_2: 0 as stage 1, 1 no */
+	return s1 == 0 && (!s2 || two != 1);
+}
+
+/*
+ * The EL2 stage-1 MMU off again, before the next table and before VHE
+ * (which wants it off). A test helper, the library has no MMU-off call:
+ * the image's RAM cleaned and invalidated to memory with the MMU and
+ * caches still on, SCTLR_EL2.M and C cleared, the RAM invalidated once
+ * more (lines speculation brought in meanwhile), then the EL2 TLB and the
+ * instruction cache. No memory access in between: one assembly block.
+ */
+static void el2_mmu_off(void)
+{
+	uint64_t line = 4ull << ((am_read_sysreg(ctr_el0) >> 16) & 0xfu);
+	uint64_t start = (uintptr_t)__ram_start & ~(line - 1), stop = (uintptr_t)__ram_end;
+	uint64_t a, s;
+
+	__asm__ volatile("	mov	%[a], %[start]\n"
+			 "1:	dc	civac, %[a]\n"
+			 "	add	%[a], %[a], %[line]\n"
+			 "	cmp	%[a], %[stop]\n"
+			 "	b.lo	1b\n"
+			 "	dsb	sy\n"
+			 "	mrs	%[s], sctlr_el2\n"
+			 "	bic	%[s], %[s], #1\n" /* M */
+			 "	bic	%[s], %[s], #4\n" /* C */
+			 "	msr	sctlr_el2, %[s]\n"
+			 "	isb\n"
+			 "	mov	%[a], %[start]\n"
+			 "2:	dc	civac, %[a]\n"
+			 "	add	%[a], %[a], %[line]\n"
+			 "	cmp	%[a], %[stop]\n"
+			 "	b.lo	2b\n"
+			 "	dsb	sy\n"
+			 "	tlbi	alle2\n"
+			 "	dsb	ish\n"
+			 "	ic	iallu\n"
+			 "	dsb	ish\n"
+			 "	isb\n"
+			 : [a] "=&r"(a), [s] "=&r"(s)
+			 : [start] "r"(start), [stop] "r"(stop), [line] "r"(line)
+			 : "memory", "cc");
+}
+
+static void ck_gran_boot(const struct gran *g)
+{
+	struct am_pt_config cfg = {.regime = AM_PT_S1_EL2, .granule = g->granule, .ia_bits = 39};
+	uint64_t text = (uintptr_t)__text_start, rodata = (uintptr_t)__rodata_start;
+	uint64_t ram = (uintptr_t)__ram_start, end_ = (uintptr_t)__ram_end, tcr = 0;
+	int rc;
+
+	check_begin();
+	EXPECT(!am_aarch64_el2_mmu_is_on(), "the EL2 MMU is already on\n");
+	EXPECT(cpu_has_granule(g->granule, false),
+	       "the CPU has no %s granule (ID_AA64MMFR0 0x%lx)\n", g->name,
+	       am_read_sysreg(id_aa64mmfr0_el1));
+	cfg.oa_bits = am_aarch64_pa_bits() < 48 ? am_aarch64_pa_bits() : 48;
+	rc = am_aarch64_pt_ctx_init_g(&g_gctx, g_gpool, sizeof(g_gpool), g->granule);
+	rc = rc ? rc : am_pt_init(&g_gpt, &cfg, &g_ops, &g_gctx);
+	EXPECT(rc == 0, "table init: %s\n", errname(rc));
+	g_gpt_live = rc == 0;
+	/* the image (its boundaries 64 KiB aligned: link.ld), the UART, one granule of it */
+	if (!rc && (map_in(&g_gpt, text, text, rodata - text, &AM_ATTR_RX_TEXT, 0) ||
+		    map_in(&g_gpt, rodata, rodata, ram - rodata, &AM_ATTR_RO_DATA, 0) ||
+		    map_in(&g_gpt, ram, ram, end_ - ram, &AM_ATTR_RW_DATA, 0) ||
+		    map_in(&g_gpt, UART_BASE, UART_BASE, g->granule, &AM_ATTR_DEVICE, 0)))
+		rc = AM_EINVAL;
+	if (!rc) {
+		tcr = am_pt_tcr(&g_gpt);
+		con_printf(
+			"  EL2 table, %s granule: %u pages of %u bytes in its pool, root at level "
+			"%u; TCR_EL2 0x%lx (TG0 %lu, T0SZ %lu), TTBR0_EL2 0x%lx\n",
+			g->name, g_gctx.pages, g_gctx.page, g_gpt.root_level, tcr, (tcr >> 14) & 3,
+			tcr & 0x3f, am_pt_ttbr(&g_gpt));
+		EXPECT(((tcr >> 14) & 3) == g->tg0 && (tcr & 0x3f) == 25,
+		       "TCR_EL2 0x%lx: TG0 %lu T0SZ %lu, expected TG0 %lu T0SZ 25\n", tcr,
+		       (tcr >> 14) & 3, tcr & 0x3f, g->tg0);
+		EXPECT(am_pa_val(g_gpt.root_pa) % g->granule == 0, "the root is not %s aligned\n",
+		       g->name);
+		rc = am_aarch64_el2_mmu_enable_pt(&g_gpt);
+		g_gran_on = rc == 0;
+		EXPECT(rc == 0 && am_aarch64_el2_mmu_is_on(), "EL2 MMU enable: %s\n", errname(rc));
+	}
+	g_gboot_tables = g_gpt_live ? am_pt_tables(&g_gpt) : 0;
+	if (g_gran_on) {
+		con_printf(
+			"  MMU on at EL2 with it (SCTLR_EL2.M %d); the table, by am_pt_dump():\n",
+			am_aarch64_el2_mmu_is_on());
+		am_pt_dump(&g_gpt, am_va(0), AM_DUMP_TO_END, print_line, NULL);
+		expect_at2(text, false, text, 0);
+		expect_at2(ram, true, ram, 0);
+		expect_at2(UART_BASE, true, UART_BASE, 0);
+	}
+	gend(g->granule == AM_PT_GRANULE_16K
+		     ? "EL2 stage 1, 16 KiB granule: armmap builds the image's table from a pool "
+		       "of 16 KiB pages (TG0 0b10), and the MMU comes on with it"
+		     : "EL2 stage 1, 64 KiB granule: armmap builds the image's table from a pool "
+		       "of 64 KiB pages (TG0 0b01, root at level 2), and the MMU comes on with it");
+}
+
+static void ck_gran_map(const struct gran *g)
+{
+	const uint64_t gs = g->granule, off = G_PAGE_PA - RAM_BASE;
+
+	check_begin();
+	if (!map_in(&g_gpt, g->page_va, G_PAGE_PA, gs, &AM_ATTR_RW_DATA, 0) &&
+	    !map_in(&g_gpt, g->blk_va, RAM_BASE, g->blk_size, &AM_ATTR_RW_DATA, AM_PT_F_BLOCK)) {
+		struct am_pt_leaf l = {0};
+
+		EXPECT(am_pt_query(&g_gpt, am_va(g->page_va + gs - 8), &l) == 0 && l.level == 3 &&
+			       l.size == gs,
+		       "the page: level %u size 0x%lx\n", l.level, l.size);
+		EXPECT(am_pt_query(&g_gpt, am_va(g->blk_va + off), &l) == 0 && l.level == 2 &&
+			       l.size == g->blk_size && am_pa_val(l.pa) == RAM_BASE,
+		       "the block: level %u size 0x%lx PA 0x%lx\n", l.level, l.size,
+		       am_pa_val(l.pa));
+		con_printf("  a %s page at 0x%lx -> 0x%lx, a 0x%lx-byte block (level %u) at 0x%lx "
+			   "-> 0x%lx\n",
+			   g->name, g->page_va, G_PAGE_PA, g->blk_size, l.level, g->blk_va,
+			   RAM_BASE);
+		expect_at2(g->page_va + gs - 8, false, G_PAGE_PA + gs - 8, 0);
+		expect_at2(g->blk_va + off + 0x18, true, G_PAGE_PA + 0x18, 0);
+		expect_at2(g->blk_va + g->blk_size - 8, false, RAM_BASE + g->blk_size - 8, 0);
+		expect_at2(g->page_va + gs, false, ~0ull, AM_FSC_TRANSLATION + 3);
+		/* one memory through both: the page's first and last words */
+		expect_store(g->page_va + 0x10, 0x16a64a000010ull, 0);
+		expect_store(g->blk_va + off + gs - 8, 0x16a64a00fff8ull, 0);
+		EXPECT(expect_load(g->blk_va + off + 0x10, 0) == 0x16a64a000010ull,
+		       "a store through the page did not reach the block's view\n");
+		EXPECT(expect_load(g->page_va + gs - 8, 0) == 0x16a64a00fff8ull,
+		       "a store through the block did not reach the page's last word\n");
+		expect_store(g->blk_va + g->blk_size - 8, 0xb10c4e2d, 0);
+		EXPECT(expect_load(g->blk_va + g->blk_size - 8, 0) == 0xb10c4e2d,
+		       "the block's last word\n");
+	}
+	gend(g->granule == AM_PT_GRANULE_16K
+		     ? "16 KiB granule: a 16 KiB page and a 32 MiB block (level 2) translate (AT "
+		       "S1E2R / S1E2W) and take real loads and stores; the next page does not "
+		       "translate"
+		     : "64 KiB granule: a 64 KiB page and a 512 MiB block of RAM (level 2, VA and "
+		       "PA 512 MiB aligned) translate and take real loads and stores");
+}
+
+static void ck_gran_tlb(const struct gran *g)
+{
+	const uint64_t gs = g->granule, b = g->blk_va + G_BRK_OFF;
+	struct am_pt_leaf l = {0};
+	unsigned long r0;
+
+	check_begin();
+	/* the page made read-only: the TLB holds it writable first */
+	expect_store(g->page_va, 0x1111, 0);
+	EXPECT(am_pt_modify(&g_gpt, am_va(g->page_va), gs, &AM_ATTR_RO_DATA, 0) == 0,
+	       "modify failed\n");
+	expect_store(g->page_va, 0x2222, AM_FSC_PERM + 3);
+	EXPECT(expect_load(g->page_va, 0) == 0x1111, "the refused store changed memory\n");
+	expect_at2(g->page_va, true, ~0ull, AM_FSC_PERM + 3);
+	/* one page out of the block: break-before-make into a level-3 table */
+	expect_store(b - gs + 8, 0xb0, 0);
+	expect_store(b + 8, 0xb1, 0);
+	expect_store(b + gs + 8, 0xb2, 0);
+	EXPECT(am_pt_unmap(&g_gpt, am_va(b), gs) == 0, "unmap of a page of the block failed\n");
+	expect_load(b + 8, AM_FSC_TRANSLATION + 3);
+	EXPECT(expect_load(b - gs + 8, 0) == 0xb0 && expect_load(b + gs + 8, 0) == 0xb2,
+	       "the pages next to it lost their data\n");
+	EXPECT(am_pt_query(&g_gpt, am_va(b + gs), &l) == 0 && l.level == 3 && l.size == gs,
+	       "after the break: level %u size 0x%lx\n", l.level, l.size);
+	con_printf("  the block broken: %u-entry level-3 table, the page at 0x%lx gone\n",
+		   (unsigned int)(g->blk_size / gs), b);
+	/* the page unmapped: its level-3 table, empty now, goes too */
+	EXPECT(am_pt_unmap(&g_gpt, am_va(g->page_va), gs) == 0, "unmap of the page failed\n");
+	expect_load(g->page_va, AM_FSC_TRANSLATION + 2);
+	/*
+	 * The whole block's range, its pages cached first: a range TLBI (TG the
+	 * granule, BaseADDR in granules). QEMU drops its whole TLB for it (see
+	 * the top): the loads show that it came, not the range it named.
+	 */
+	expect_store(g->blk_va + gs + 8, 0xc1, 0);
+	expect_load(g->blk_va + g->blk_size - 8, 0);
+	r0 = g_gctx.tlbi_ranges;
+	EXPECT(am_pt_unmap(&g_gpt, am_va(g->blk_va), g->blk_size) == 0, "unmap of the rest\n");
+	expect_load(g->blk_va + gs + 8, AM_FSC_TRANSLATION + 2);
+	expect_load(b + gs + 8, AM_FSC_TRANSLATION + 2);
+	expect_load(g->blk_va + g->blk_size - 8, AM_FSC_TRANSLATION + 2);
+	EXPECT(!g_gctx.tlbi_range || g_gctx.tlbi_ranges > r0,
+	       "FEAT_TLBIRANGE, but no range TLBI for the block's pages\n");
+	con_printf("  FEAT_TLBIRANGE %s; range TLBIs (TG %s) for the unmap of the %lu pages: %lu\n",
+		   g_gctx.tlbi_range ? "yes" : "no", g->name, (unsigned long)(g->blk_size / gs - 1),
+		   g_gctx.tlbi_ranges - r0);
+	gend(g->granule == AM_PT_GRANULE_16K
+		     ? "16 KiB TLB maintenance: a page made read-only takes no store, a 16 KiB "
+		       "page unmapped out of the 32 MiB block faults (its neighbours keep their "
+		       "data), the page unmapped faults, the rest of the block goes under a "
+		       "range TLBI"
+		     : "64 KiB TLB maintenance: a page made read-only takes no store, a 64 KiB "
+		       "page unmapped out of the 512 MiB block faults (its neighbours keep their "
+		       "data), the page unmapped faults, the rest of the block goes under a range "
+		       "TLBI");
+}
+
+static void ck_gran_off(const struct gran *g)
+{
+	check_begin();
+	if (g_gpt_live)
+		EXPECT(am_pt_tables(&g_gpt) == g_gboot_tables,
+		       "%lu table pages, %lu after the boot\n", (unsigned long)am_pt_tables(&g_gpt),
+		       (unsigned long)g_gboot_tables);
+	if (g_gran_on)
+		el2_mmu_off();
+	g_gran_on = false;
+	EXPECT(!am_aarch64_el2_mmu_is_on(), "the EL2 MMU is still on\n");
+	if (g_gpt_live) {
+		expect_load((uintptr_t)__ram_start, 0); /* the same addresses, MMU off */
+		am_pt_destroy(&g_gpt);
+		g_gpt_live = false;
+	}
+	EXPECT(g_gctx.in_use == 0, "%u pool pages still out after am_pt_destroy()\n",
+	       g_gctx.in_use);
+	con_printf("  pool: %lu pages allocated, %lu freed; TLBIs %lu, ranges %lu, all %lu\n",
+		   g_gctx.allocs, g_gctx.frees, g_gctx.tlbis, g_gctx.tlbi_ranges, g_gctx.tlbi_alls);
+	gend(g->granule == AM_PT_GRANULE_16K
+		     ? "the EL2 MMU off again (caches cleaned first), the 16 KiB table destroyed: "
+		       "every pool page back"
+		     : "the EL2 MMU off again, the 64 KiB tables destroyed: every pool page back");
+}
+
+/* ------------------------------------------- EL1 guest on a 64 KiB stage 2 -- */
+
+/* Run s2_guest reading @ipa under the stage 2; HCR_EL2 is restored after. */
+static int run_guest(uint64_t ipa, uint64_t *out)
+{
+	uint64_t hcr = am_read_sysreg(hcr_el2);
+	struct am_aarch64_vm_entry e = {
+		.hcr = AM_HCR_VM | AM_HCR_SWIO | AM_HCR_DC | AM_HCR_RW,
+		.vtcr = am_pt_tcr(&g_s2pt),
+		.vttbr = am_pt_ttbr(&g_s2pt),
+		.sctlr_el1 = 0,
+		.vbar_el1 = (uintptr_t)s2_guest_vectors,
+		.sp_el1 = S2_STACK_PA + SZ_64K,
+		.pc = (uintptr_t)s2_guest,
+		.spsr = AM_SPSR_M_EL1H | AM_SPSR_DAIF,
+		.x = {ipa},
+	};
+	int rc;
+
+	g_s2f.esr_el1 = 0;
+	rc = am_aarch64_vm_run(&e, out);
+	am_write_sysreg(hcr_el2, hcr);
+	am_isb();
+	EXPECT(rc == 0, "am_aarch64_vm_run: %s\n", errname(rc));
+	EXPECT(*out != GUEST_EXC, "the guest took an exception of its own: ESR_EL1 0x%lx\n",
+	       g_s2f.esr_el1);
+	return rc;
+}
+
+static void ck_s2_boot(void)
+{
+	struct am_pt_config cfg = {.regime = AM_PT_S2,
+				   .granule = AM_PT_GRANULE_64K,
+				   .ia_bits = S2_IA_BITS,
+				   .vmid = S2_VMID};
+	uint64_t text = (uintptr_t)__text_start, rodata = (uintptr_t)__rodata_start, vtcr;
+	int rc;
+
+	check_begin();
+	EXPECT(cpu_has_granule(AM_PT_GRANULE_64K, true),
+	       "the CPU has no 64 KiB granule at stage 2 (ID_AA64MMFR0 0x%lx)\n",
+	       am_read_sysreg(id_aa64mmfr0_el1));
+	cfg.oa_bits = am_aarch64_pa_bits() < 48 ? am_aarch64_pa_bits() : 48;
+	rc = am_aarch64_pt_ctx_init_g(&g_s2ctx, g_s2pool, sizeof(g_s2pool), AM_PT_GRANULE_64K);
+	rc = rc ? rc : am_pt_init(&g_s2pt, &cfg, &g_ops, &g_s2ctx);
+	EXPECT(rc == 0, "stage-2 init: %s\n", errname(rc));
+	g_s2_live = rc == 0;
+	if (rc) {
+		gend("the 64 KiB stage 2");
+		return;
+	}
+	vtcr = am_pt_tcr(&g_s2pt);
+	con_printf("  stage 2, 64 KiB granule, %u-bit IPAs: root %u concatenated level-%u tables "
+		   "at PA 0x%lx; VTCR_EL2 0x%lx (TG0 %lu, SL0 %lu, T0SZ %lu), VTTBR_EL2 0x%lx\n",
+		   S2_IA_BITS, g_s2pt.root_pages, g_s2pt.root_level, am_pa_val(g_s2pt.root_pa),
+		   vtcr, (vtcr >> 14) & 3, (vtcr >> 6) & 3, vtcr & 0x3f, am_pt_ttbr(&g_s2pt));
+	EXPECT(g_s2pt.root_pages == 4 && g_s2pt.root_level == 2,
+	       "root: %u pages at level %u, expected 4 at level 2\n", g_s2pt.root_pages,
+	       g_s2pt.root_level);
+	EXPECT(am_pa_val(g_s2pt.root_pa) % (4 * SZ_64K) == 0,
+	       "the root at 0x%lx is not aligned to its 256 KiB\n", am_pa_val(g_s2pt.root_pa));
+	EXPECT(((vtcr >> 14) & 3) == 1 && ((vtcr >> 6) & 3) == 1 && (vtcr & 0x3f) == 20,
+	       "VTCR_EL2 0x%lx: expected TG0 0b01, SL0 1, T0SZ 20\n", vtcr);
+	EXPECT(am_pt_ttbr(&g_s2pt) >> 48 == S2_VMID, "VTTBR_EL2 VMID\n");
+	/* the guest: its code and stack at IPA == PA, and the page it reads up high */
+	if (!map_in(&g_s2pt, text, text, rodata - text, &AM_ATTR_RX_TEXT, 0) &&
+	    !map_in(&g_s2pt, S2_STACK_PA, S2_STACK_PA, SZ_64K, &AM_ATTR_RW_DATA, 0) &&
+	    !map_in(&g_s2pt, S2_DATA_IPA, S2_DATA_PA, SZ_64K, &AM_ATTR_RO_DATA, 0) &&
+	    !map_in(&g_gpt, S2_DATA_PA, S2_DATA_PA, SZ_64K, &AM_ATTR_RW_DATA, 0)) {
+		/* EL2 plants the word through its own (64 KiB) mapping of the page */
+		expect_store(S2_DATA_PA + 8, S2_MAGIC, 0);
+		con_printf("  EL2 wrote 0x%lx at PA 0x%lx; the stage 2, by am_pt_dump():\n",
+			   S2_MAGIC, S2_DATA_PA + 8);
+		am_pt_dump(&g_s2pt, am_va(0), AM_DUMP_TO_END, print_line, NULL);
+	}
+	gend("stage 2 with the 64 KiB granule and 44-bit IPAs: a root of 4 concatenated level-2 "
+	     "tables (VTCR_EL2 TG0 0b01, SL0 1, T0SZ 20), aligned to its 256 KiB");
+}
+
+static void ck_s2_read(void)
+{
+	uint64_t v = 0;
+
+	check_begin();
+	g_s2f.aborts = 0;
+	if (g_s2_live && !run_guest(S2_DATA_IPA + 8, &v)) {
+		con_printf("  EL1 guest (stage 1 off) read IPA 0x%lx and left by HVC with 0x%lx\n",
+			   S2_DATA_IPA + 8, v);
+		EXPECT(v == S2_MAGIC && g_s2f.aborts == 0,
+		       "the guest read 0x%lx (%u stage-2 aborts), expected 0x%lx\n", v,
+		       g_s2f.aborts, S2_MAGIC);
+	}
+	EXPECT(g_s2_live, "no stage 2\n");
+	gend("an EL1 guest on the 64 KiB stage 2: its load of IPA 0xc0040800008 (in the root's "
+	     "fourth table) returns the word EL2 wrote at PA 0x40800008, through its mapped stack");
+}
+
+/* One run that must end in a stage-2 translation fault at @ipa, level @level. */
+static void expect_s2_fault(uint64_t ipa, unsigned int level)
+{
+	uint64_t v = 0, fipa;
+	unsigned int iss;
+
+	g_s2f.aborts = 0;
+	if (run_guest(ipa, &v))
+		return;
+	EXPECT(v == GUEST_ABORTED && g_s2f.aborts == 1, "the run returned 0x%lx (%u aborts)\n", v,
+	       g_s2f.aborts);
+	if (v != GUEST_ABORTED)
+		return;
+	fipa = am_aarch64_s2_fault_ipa(g_s2f.hpfar, g_s2f.far);
+	iss = (unsigned int)(g_s2f.esr & AM_ESR_ISS_MASK);
+	con_printf("  guest load of IPA 0x%lx -> EL2: %s (EC 0x%x), %s fault level %u; HPFAR_EL2 "
+		   "0x%lx, FAR_EL2 0x%lx: IPA 0x%lx\n",
+		   ipa, am_aarch64_exc_name(g_s2f.esr), am_esr_ec(g_s2f.esr),
+		   am_aarch64_fsc_name(am_esr_fsc(g_s2f.esr)), AM_FSC_LEVEL(am_esr_fsc(g_s2f.esr)),
+		   g_s2f.hpfar, g_s2f.far, fipa);
+	EXPECT(am_esr_ec(g_s2f.esr) == AM_EC_DABT_LOW, "EC 0x%x\n", am_esr_ec(g_s2f.esr));
+	EXPECT(am_esr_fsc(g_s2f.esr) == AM_FSC_TRANSLATION + level,
+	       "DFSC 0x%x, expected a translation fault at level %u\n", am_esr_fsc(g_s2f.esr),
+	       level);
+	EXPECT(fipa == ipa && g_s2f.far == ipa,
+	       "HPFAR_EL2 / FAR_EL2 give 0x%lx / 0x%lx, not 0x%lx\n", fipa, g_s2f.far, ipa);
+	EXPECT(!(iss & AM_ISS_WNR) && !(iss & AM_ISS_S1PTW), "ISS 0x%x: a write, or on a walk\n",
+	       iss);
+	EXPECT(g_s2f.elr == (uintptr_t)s2_guest, "the abort at 0x%lx, not at the guest's load\n",
+	       g_s2f.elr);
+}
+
+static void ck_s2_fault(void)
+{
+	check_begin();
+	EXPECT(g_s2_live, "no stage 2\n");
+	if (g_s2_live) {
+		expect_s2_fault(S2_HOLE_IPA, 3);
+		expect_s2_fault(S2_HOLE2_IPA, 2);
+	}
+	gend("the guest's load of an IPA the stage 2 does not map aborts to EL2: EC 0x24, "
+	     "translation fault at level 3 (the page next to the data), at level 2 (the root's "
+	     "third table), HPFAR_EL2 and FAR_EL2 name the IPA");
+}
+
+static void ck_s2_end(void)
+{
+	check_begin();
+	if (g_s2_live) {
+		EXPECT(am_pt_unmap(&g_gpt, am_va(S2_DATA_PA), SZ_64K) == 0, "EL2's unmap\n");
+		/* the VMID's entries go before its table */
+		__asm__ volatile("tlbi vmalls12e1is\n\tdsb ish\n\tisb" : : : "memory");
+		am_pt_destroy(&g_s2pt);
+		g_s2_live = false;
+	}
+	EXPECT(g_s2ctx.in_use == 0, "%u stage-2 pool pages still out\n", g_s2ctx.in_use);
+	con_printf("  stage-2 pool: %lu pages allocated, %lu freed; IPA TLBIs %lu\n",
+		   g_s2ctx.allocs, g_s2ctx.frees, g_s2ctx.tlbis);
+	gend("the stage 2 destroyed (VMID 7 invalidated first): its root's 4 pages and its "
+	     "tables back in the pool");
+}
+
+/* The 16 KiB and 64 KiB granules at non-VHE EL2, then VHE's checks. */
+static void granule_checks(void)
+{
+	ck_gran_boot(&g_g16);
+	if (g_gran_on) {
+		ck_gran_map(&g_g16);
+		ck_gran_tlb(&g_g16);
+	}
+	ck_gran_off(&g_g16);
+	ck_gran_boot(&g_g64);
+	if (g_gran_on) {
+		ck_gran_map(&g_g64);
+		ck_gran_tlb(&g_g64);
+		ck_s2_boot();
+		ck_s2_read();
+		ck_s2_fault();
+		ck_s2_end();
+	}
+	ck_gran_off(&g_g64);
+}
+
 /* ---------------------------------------------------- EL2&0 (VHE) -- */
 
 #define U_VA 0x80000000ull  /* -> SHARED_PA, EL0 and EL2 read/write */
@@ -351,7 +912,7 @@ static void ck_vhe_boot(void)
 			   par & AM_PAR_PA_MASK);
 		am_pt_dump(&g_pt, am_va(0), AM_DUMP_TO_END, print_line, NULL);
 	}
-	end("down to Non-secure EL2, VHE on (HCR_EL2.E2H, TGE): armmap builds the EL2&0 table "
+	end("Non-secure EL2 with VHE on (HCR_EL2.E2H, TGE): armmap builds the EL2&0 table "
 	    "(AM_PT_S1_EL20, ASID 5) and the MMU comes on with it");
 }
 
@@ -473,9 +1034,13 @@ static void ck_vhe_upper_tlbi(void)
 
 static void el2_main(void)
 {
-	if (!am_aarch64_exc_install())
+	if (!am_aarch64_exc_init(el2_sync, fatal_exc))
 		fatal("no vectors at EL2");
-	con_printf("\nNon-secure EL2 now (from EL3 by ERET): stage 1 EL2&0 with VHE.\n");
+	con_printf(
+		"\nNon-secure EL2 now (from EL3 by ERET), VHE off (HCR_EL2.E2H 0): stage 1 EL2 "
+		"with the 16 KiB and\n64 KiB granules, then an EL1 guest on a 64 KiB stage 2.\n");
+	granule_checks();
+	con_printf("\nNow VHE (HCR_EL2.E2H and TGE): stage 1 EL2&0.\n");
 	ck_vhe_boot();
 	if (g_vhe_ok) {
 		ck_vhe_user();
@@ -497,7 +1062,8 @@ int main(void)
 	}
 	con_printf("armmap qemu-regimes: the translation regimes on the emulated hardware. "
 		   "Stage 1 EL3\nand the NS bit (QEMU virt, secure=on: the image starts at EL3, "
-		   "Secure; -cpu max).\n\n");
+		   "Secure; -cpu max); then\nat Non-secure EL2 the 16 and 64 KiB granules (stage 1 "
+		   "EL2, a guest on a 64 KiB stage 2),\nthen stage 1 EL2&0 with VHE.\n\n");
 	ck_boot();
 	if (check_boot_ok(g_init_rc == 0 && g_mmu_rc == 0)) {
 		ck_secure_ram();

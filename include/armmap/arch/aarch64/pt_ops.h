@@ -3,7 +3,8 @@
  * @file
  * AArch64 bare-metal backend of struct am_pt_ops: TLB maintenance with the
  * inner-shareable TLBI forms, DSB/ISB barriers, and table pages from a
- * static page pool the caller hands over. Runs at EL2 (for stage 1 EL1&0
+ * static page pool the caller hands over, in pages of the tables' granule
+ * (4, 16 or 64 KiB: am_aarch64_pt_ctx_init_g()). Runs at EL2 (for stage 1 EL1&0
  * tables also at EL1, see below). The pool is used through its
  * own addresses: PA == VA (an identity-mapped hypervisor or firmware, or
  * the MMU off), so table_va is NULL.
@@ -24,9 +25,10 @@
  * FEAT_TTL). With FEAT_TLBIRANGE (ID_AA64ISAR0_EL1.TLB = 0b0010, read by
  * am_aarch64_pt_ctx_init() into ctx->tlbi_range, reported by caps), a
  * range is RVALE2IS / RVAE2IS, RVALE1IS / RVAE1IS (ASID in [63:48]),
- * RIPAS2LE1IS / RIPAS2E1IS, cut into operands by tlbi_range.h (TG 4 KiB,
- * SCALE, NUM, the TTL hint of the range, BaseADDR): up to five
- * instructions for a range of up to 8 GiB, an odd page a plain TLBI.
+ * RIPAS2LE1IS / RIPAS2E1IS, cut into operands by tlbi_range.h (TG the
+ * table's granule, SCALE, NUM, the TTL hint of the range, BaseADDR in
+ * granules): up to five instructions for a range of up to 2^21 granules
+ * (8 GiB of 4 KiB pages), an odd granule a plain TLBI.
  *
  * Stage 2: the by-IPA forms, VMALLS12E1IS and VMALLE1IS act on the VMID
  * that VTTBR_EL2 holds when they execute, not on an operand. A flush that
@@ -56,20 +58,26 @@ extern "C" {
 
 /**
  * Pools of up to this many pages keep their bitmap in the context; a larger
- * pool keeps it in its own first pages (one page of bitmap per 32768
- * pages, i.e. per 128 MiB of pool), which are then not handed out.
+ * pool keeps it in its own first pages (one page of bitmap per 8 * page
+ * pages: per 128 MiB of pool with 4 KiB pages, 2 GiB with 16 KiB, 32 GiB
+ * with 64 KiB), which are then not handed out.
  */
 #define AM_AARCH64_POOL_INLINE_PAGES 512u
 
 /**
  * The context to pass to am_pt_init() with these ops: the page pool and the
- * backend's small state. Set up with am_aarch64_pt_ctx_init(); one context
- * per table (the stage-2 state is per table). The pool has no size limit
- * but the address space: up to 2^32 - 1 pages. A caller that wants a
+ * backend's small state. Set up with am_aarch64_pt_ctx_init() (4 KiB
+ * pages) or am_aarch64_pt_ctx_init_g() (4, 16 or 64 KiB); one context per
+ * table (the stage-2 state is per table), whose page size must be the
+ * table's granule (am_pt_config.granule): the engine takes each page as one
+ * table of its granule and checks only its alignment, so a 4 KiB pool
+ * under a 64 KiB table would have tables overlap. The pool has no size
+ * limit but the address space: up to 2^32 - 1 pages. A caller that wants a
  * tighter budget wraps alloc_table (see am_aarch64_alloc_table()).
  */
 struct am_aarch64_pt_ctx {
-	uint8_t *pool;	     /**< the first page handed out: granule-aligned, PA == VA */
+	uint8_t *pool;	     /**< the first page handed out: page-aligned, PA == VA */
+	unsigned int page;   /**< bytes per page: 4096, 16384 or 65536 (the tables' granule) */
 	unsigned int pages;  /**< pages that can be handed out */
 	unsigned int in_use; /**< pages handed out and not given back */
 	unsigned int hint;   /**< where the next search for a free page starts */
@@ -102,12 +110,31 @@ struct am_aarch64_pt_ctx {
 };
 
 /**
- * A context over the pool [pool, pool + bytes).
+ * A context over the pool [pool, pool + bytes), in pages of @p page bytes.
  *
- * Whole granules only; a pool of more than #AM_AARCH64_POOL_INLINE_PAGES
+ * Whole pages only; a pool of more than #AM_AARCH64_POOL_INLINE_PAGES
  * pages gives its first pages to its bitmap (zeroed here, so the pool must
  * be writable); no lock; tlbi_range from the CPU
- * (am_aarch64_has_tlbi_range()).
+ * (am_aarch64_has_tlbi_range()). Every table page it hands out is one page
+ * of @p page bytes, aligned to it (alloc_tables: @p n pages, aligned to
+ * @p n pages), so @p page must be the granule of the table(s) it serves.
+ * On an error nothing is written.
+ *
+ * @param ctx    the context
+ * @param pool   the pool's first page (PA == VA)
+ * @param bytes  the pool's size in bytes
+ * @param page   bytes per page: 4096, 16384 or 65536
+ *               (#AM_PT_GRANULE_4K, #AM_PT_GRANULE_16K, #AM_PT_GRANULE_64K)
+ * @return 0, or
+ *  - #AM_EINVAL  NULL, @p page not 4, 16 or 64 KiB, @p pool not aligned to
+ *                @p page, @p bytes not a non-zero multiple of @p page;
+ *  - #AM_ERANGE  2^32 pages or more, or a pool that wraps the address space.
+ */
+int am_aarch64_pt_ctx_init_g(struct am_aarch64_pt_ctx *ctx, void *pool, size_t bytes, size_t page);
+
+/**
+ * A context over the pool [pool, pool + bytes) in 4 KiB pages:
+ * am_aarch64_pt_ctx_init_g() with a page of 4096 bytes.
  *
  * @param ctx    the context
  * @param pool   the pool's first page (PA == VA)
@@ -158,7 +185,8 @@ void am_aarch64_pt_unlock(void *ctx);
  * @{
  */
 /**
- * The alloc_table op (struct am_pt_ops): a free page of the pool.
+ * The alloc_table op (struct am_pt_ops): a free page of the pool (ctx->page
+ * bytes, aligned to them).
  *
  * @param ctx  a struct am_aarch64_pt_ctx
  * @param pa   where the page's PA goes (the same as its address)
@@ -175,8 +203,8 @@ void *am_aarch64_alloc_table(void *ctx, am_paddr_t *pa);
 void am_aarch64_free_table(void *ctx, void *table, am_paddr_t pa);
 /**
  * The alloc_tables op (struct am_pt_ops): @p n contiguous pages of the
- * pool (2 to 16, a power of two), aligned to their size, for a
- * concatenated stage-2 root.
+ * pool (2 to 16, a power of two), aligned to their size (@p n *
+ * ctx->page bytes), for a concatenated stage-2 root.
  *
  * @param ctx  a struct am_aarch64_pt_ctx
  * @param n    how many pages
