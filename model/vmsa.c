@@ -100,16 +100,27 @@ static bool lpa(const struct vmsa_cfg *cfg)
 	return cfg->granule == 65536 && oa_bits_of(cfg) == 52;
 }
 
-/* The output address of descriptor @d: bits [47:granule bits], and with
- * FEAT_LPA OA[51:48] from bits [15:12] (RES0 otherwise). */
+/* FEAT_LPA2 (TCR.DS = 1): the 4 or 16 KiB granule with 52-bit outputs. */
+static bool lpa2(const struct vmsa_cfg *cfg)
+{
+	return cfg->granule != 65536 && oa_bits_of(cfg) == 52;
+}
+
+/* The output address of descriptor @d: bits [47:granule bits]; with
+ * FEAT_LPA OA[51:48] from bits [15:12] (RES0 otherwise); with FEAT_LPA2
+ * bits [49:granule bits] and OA[51:50] from bits [9:8] (SH otherwise). */
 static uint64_t oa_of(const struct vmsa_cfg *cfg, uint64_t d)
 {
+	if (lpa2(cfg))
+		return (d & (oa_mask(cfg) | 3ull << 48)) | (d >> 8 & 3ull) << 50;
 	return (d & oa_mask(cfg)) | (lpa(cfg) ? (d >> 12 & 0xfull) << 48 : 0);
 }
 
-/* The descriptor bits that are neither the OA nor RES0 below it. */
+/* The descriptor bits that hold the output address. */
 static uint64_t oa_field(const struct vmsa_cfg *cfg)
 {
+	if (lpa2(cfg))
+		return oa_mask(cfg) | 3ull << 48 | 3ull << 8;
 	return oa_mask(cfg) | (lpa(cfg) ? 0xf000ull : 0);
 }
 
@@ -165,7 +176,8 @@ static bool cfg_ok(const struct vmsa_cfg *cfg)
 		     gbits(cfg->granule) - 3u + (unsigned int)__builtin_ctz(cfg->concat)))
 		return false; /* concatenation: stage 2, and exactly the tables the size needs */
 	return cfg->regime >= VMSA_S1_EL2 && cfg->regime <= VMSA_S1_EL20 && cfg->ia_bits >= 25 &&
-	       cfg->ia_bits <= 48 && oa >= 32 && (oa <= 48 || lpa(cfg));
+	       (cfg->ia_bits <= 48 || (cfg->ia_bits <= 52 && lpa2(cfg) && cfg->granule == 16384)) &&
+	       oa >= 32 && (oa <= 48 || oa == 52);
 }
 
 /* Entries of the table at @level: the root may be smaller than a page, or
@@ -234,7 +246,7 @@ static void decode_perms(const struct vmsa_cfg *cfg, uint64_t d, const struct hi
 static uint64_t res_bits_of(const struct vmsa_cfg *cfg, uint64_t d)
 {
 	/* and the bits between 12 and the granule's OA, unless LPA's OA[51:48] */
-	uint64_t bad = (d & D_OA_HI_RES0) |
+	uint64_t bad = (d & D_OA_HI_RES0 & ~oa_field(cfg)) |
 		       (d & ((1ull << gbits(cfg->granule)) - 1u) & ~0xfffull & ~oa_field(cfg));
 
 	if (one_el(cfg->regime))
@@ -269,7 +281,11 @@ static void decode_leaf(const struct vmsa_cfg *cfg, uint64_t va, uint64_t d, uns
 		out->mem = (uint8_t)((d >> D_ATTR_SHIFT) & 0xf);
 	else
 		out->mem = (uint8_t)(cfg->mair >> (8 * ((d >> D_ATTR_SHIFT) & 7)));
-	out->sh = (uint8_t)((d >> D_SH_SHIFT) & 3);
+	if (lpa2(cfg)) /* TCR.SH0 (inner, as armmap sets it); a device is outer */
+		out->sh = (uint8_t)(cfg->regime == VMSA_S2 ? ((out->mem & 0xc) ? 3 : 2)
+							   : ((out->mem & 0xf0) ? 3 : 2));
+	else
+		out->sh = (uint8_t)((d >> D_SH_SHIFT) & 3);
 	out->ng = (cfg->regime == VMSA_S1_EL10 || cfg->regime == VMSA_S1_EL20) && (d & D_NG);
 	out->ns = secure_s1(cfg) && ((d & D_NS) || h->ns);
 	out->sw = (uint8_t)((d >> D_SW_SHIFT) & 0xf);

@@ -348,7 +348,9 @@ struct am_pt_config {
 	 */
 	unsigned int granule;
 	/**
-	 * Input address bits, 25..48 (4 KiB), 26..48 (16 KiB), 30..48 (64 KiB).
+	 * Input address bits, 25..48 (4 KiB), 26..48 (16 KiB; up to 52 with
+	 * 52-bit outputs, FEAT_LPA2: a level-0 root of up to 32 entries),
+	 * 30..48 (64 KiB).
 	 * The root is the highest level the size needs (4 KiB: level 0 above
 	 * 39 bits, 1 above 30, else 2), or for stage 2 one level lower with up
 	 * to 16 concatenated tables (#am_pt_ops.alloc_tables): 4 KiB, 40..42
@@ -358,10 +360,17 @@ struct am_pt_config {
 	 */
 	unsigned int ia_bits;
 	/**
-	 * Output address bits, 32..48, 0 meaning 48; or 52 with the 64 KiB
-	 * granule (FEAT_LPA: OA[51:48] in descriptor bits [15:12] and TTBR
-	 * bits [5:2], level-1 blocks of 4 TiB, PS / IPS 0b110; the CPU must
-	 * have it: ID_AA64MMFR0_EL1.PARange 0b0110).
+	 * Output address bits, 32..48, 0 meaning 48; or 52 (PS / IPS 0b110,
+	 * TTBR bits [5:2] for BADDR[51:48]; the CPU must have it:
+	 * ID_AA64MMFR0_EL1.PARange 0b0110):
+	 *  - 64 KiB: FEAT_LPA: OA[51:48] in descriptor bits [15:12], level-1
+	 *    blocks of 4 TiB;
+	 *  - 4 and 16 KiB: FEAT_LPA2 (TCR / VTCR DS = 1, am_pt_tcr()): OA[49:48]
+	 *    in place, OA[51:50] in bits [9:8], where a leaf's shareability was:
+	 *    it is TCR's (inner) now, outer for devices, and a leaf asked with
+	 *    another is refused (#AM_ENOTSUP). No range TLBIs (their operand
+	 *    changes with DS). The level-0 blocks of 4 KiB and the level-1
+	 *    blocks of 16 KiB that LPA2 allows are not written.
 	 */
 	unsigned int oa_bits;
 	uint16_t asid;		  /**< stage 1 EL1&0, EL2&0; 8-bit ASIDs (TCR.AS = 0): 0..255 */
@@ -431,6 +440,9 @@ struct am_pt {
 	uint8_t gshift;	    /**< log2 of the granule: 12, 14 or 16 */
 	uint64_t gmask;	    /**< the granule's size - 1: what an aligned address has clear */
 	uint8_t lshift[4];  /**< log2 of the span of an entry at each level */
+	/** 52-bit outputs: 0 none, 1 FEAT_LPA (64 KiB), 2 FEAT_LPA2 (4, 16 KiB: TCR.DS) */
+	uint8_t lpa;
+	uint8_t slow; /**< not the plain 4 KiB geometry: the small calls take the general path */
 	uint64_t va_base;   /**< the first input address: 0, or 2^64 - 2^ia_bits (upper) */
 	/** @var am_pt::root_level
 	 * the level of the root table */
@@ -487,15 +499,16 @@ struct am_pt {
  * @param ctx  what the table ops are called with
  * @return 0, or
  *  - #AM_EINVAL   NULL, missing required op, unknown regime, ia_bits outside
- *                 25..48, oa_bits outside 32..48 and not 52, an attr_index entry > 7
+ *                 25..52, oa_bits outside 32..48 and not 52, an attr_index entry > 7
  *                 that is not #AM_PT_NO_ATTRIDX, two memory types sharing an
  *                 AttrIndx, asid or vmid above 255, tlbi_max above 64, a
  *                 stage 2 whose ia_bits exceed its oa_bits (0 counts as 48);
  *  - #AM_ENOTSUP  a regime this build does not have (AM_CONFIG_PT_*, see
  *                 armmap/config.h); a granule other than 4, 16 or 64 KiB,
  *                 or one this build does not have (AM_CONFIG_PT_GRANULE_*),
- *                 ia_bits below 26 (16 KiB) or 30 (64 KiB), oa_bits 52
- *                 with a granule other than 64 KiB (FEAT_LPA2); a Secure
+ *                 ia_bits below 26 (16 KiB) or 30 (64 KiB), ia_bits above
+ *                 48 but with 16 KiB and oa_bits 52 (4 KiB would need level
+ *                 -1, 64 KiB FEAT_LVA); a Secure
  *                 stage 2, or am_pt_config.secure above 1 (#AM_EINVAL); a
  *                 concatenated root (below) with no alloc_tables and
  *                 free_tables in @p ops;

@@ -88,7 +88,8 @@ static int dump_leaf(void *arg, const struct am_pt_leaf *leaf)
 	struct pt_dump *d = arg;
 	struct pt_group *g = &d->g;
 	uint64_t va = am_va_val(leaf->va), pa = am_pa_val(leaf->pa), span = g->size * g->count;
-	am_pte_t key = leaf->pte & ~AM_PTE_OA_MASK;
+	/* what is not the output address (LPA2 has OA[51:50] in [9:8]) */
+	am_pte_t key = leaf->pte & ~AM_PTE_OA_MASK & ~(d->pt->lpa == 2 ? 0x0003000000000300ull : 0);
 
 	if (g->count && key == g->key && leaf->level == g->level && va == g->va + span &&
 	    pa == g->pa + span) {

@@ -202,8 +202,9 @@ static int map_apply(struct pt_walk *w, struct pt_slot *s, unsigned int n)
 		uint64_t oa = va + m->delta;
 		volatile am_pte_t *q, *end;
 
-		if (pt_lpa(w->pt)) { /* OA[51:48] apart: a run stops at each 2^48 */
-			uint64_t room = (((oa | 0xffffffffffffull) + 1) - oa) / span;
+		if (pt_oa_split(w->pt)) { /* OA[51:48] / [51:50] apart: a run stops there */
+			uint64_t top = (1ull << pt_oa_split(w->pt)) - 1u;
+			uint64_t room = (((oa | top) + 1) - oa) / span;
 
 			if (chunk > room)
 				chunk = (unsigned int)room;
@@ -311,7 +312,7 @@ static PT_HOT int map_leaf(struct pt_walk *w, struct pt_entry *x)
 	if (x->e)
 		return map_refuse(w, x->va, x->e, x->level);
 	pte_store(x->p, map_tmpl(m, x->level) |
-				(x->gs == 12u ? x->va + m->delta : pt_oa_bits(w->pt, x->va + m->delta)));
+				(x->plain ? x->va + m->delta : pt_oa_bits(w->pt, x->va + m->delta)));
 	x->dcnt = 1;
 	pt_wrote(w, true);
 	return 0;
@@ -772,11 +773,11 @@ struct leaf_arg {
 /* Leaf @pte at @level, whose span starts at @va, as the caller sees it
  * (granule 2^@gs). */
 static inline void leaf_of_g(struct am_pt *pt, am_pte_t pte, unsigned int level, uint64_t va,
-			     struct am_pt_leaf *l, const unsigned int gs)
+			     struct am_pt_leaf *l, const unsigned int gs, const bool plain)
 {
 	pt_attr_of(pt, pte, &l->attr); /* zero: not one armmap writes */
 	l->va = am_va(va + pt->va_base);
-	l->pa = am_pa(pt_oa_g(pt, pte, gs));
+	l->pa = am_pa(pt_oa_g(pt, pte, plain));
 	l->size = pt_span_g(gs, level);
 	l->level = (uint8_t)level;
 	l->valid = (uint8_t)(pte & AM_PTE_VALID);
@@ -790,7 +791,7 @@ static inline void leaf_of_g(struct am_pt *pt, am_pte_t pte, unsigned int level,
 static void leaf_of(struct am_pt *pt, am_pte_t pte, unsigned int level, uint64_t va,
 		    struct am_pt_leaf *l)
 {
-	leaf_of_g(pt, pte, level, va, l, pt_gs(pt));
+	leaf_of_g(pt, pte, level, va, l, pt_gs(pt), false);
 }
 
 static int leaf_visit(struct pt_walk *w, struct pt_slot *s)
@@ -974,7 +975,7 @@ static __attribute__((noinline)) int exec_granule(struct am_pt *pt, const struct
 	struct pt_walk w;
 
 	pt_walk_init(&w, pt, v, arg, true);
-	return pt_exec_g(&w, va, size, pt_gs(pt));
+	return pt_exec_g(&w, va, size, pt_gs(pt), false);
 }
 
 /* Carry out @v over the range (pt_exec_g(): once, or dry, reserve, commit). Lock held. */
@@ -983,10 +984,10 @@ static PT_HOT int exec(struct am_pt *pt, const struct pt_visitor *v, void *arg, 
 {
 	struct pt_walk w;
 
-	if (!PT_ONLY_4K && pt->gshift != 12u)
+	if (!PT_ONLY_4K && pt->slow)
 		return exec_granule(pt, v, arg, va, size);
 	pt_walk_init(&w, pt, v, arg, true);
-	return pt_exec_g(&w, va, size, 12u);
+	return pt_exec_g(&w, va, size, 12u, true);
 }
 
 /* The calls that take only a range: check it, then run @v. */
@@ -1045,6 +1046,18 @@ static __attribute__((noinline)) int leaf_template_new(struct am_pt *pt, const s
 
 	if (rc)
 		return attr_refusal(pt, attr, rc);
+	if (pt_lpa2(pt)) {
+		/* bits [9:8] are OA[51:50]: the shareability is TCR's (inner), outer
+		 * for devices as the hardware takes them */
+		if (attr->sh != pt_lpa2_sh(attr->mtype)) {
+			PT_LOG(pt, AM_LOG_ERR, AM_EV_NOT_EXPRESSIBLE,
+			       "LPA2: a leaf has no shareability of its own (inner; outer for "
+			       "devices)",
+			       attr->perm, attr->mtype, attr->sh);
+			return AM_ENOTSUP;
+		}
+		b &= ~(3ull << 8);
+	}
 	b |= AM_PTE_VALID | AM_PTE_TABLE | AM_PTE_AF |
 	     (am_pte_t)AM_PT_F_SW_OF(flags) << AM_PTE_SW_SHIFT;
 	if (flags & AM_PT_F_NG)
@@ -1240,6 +1253,8 @@ int am_pt_modify(struct am_pt *pt, am_vaddr_t v, uint64_t size, const struct am_
 		m.clear = PT_PERM_MASK | AM_PTE_SW_MASK | AM_PTE_VALID;
 		m.set = t.bits & m.clear;
 		m.mem_mask = pt->regime == AM_PT_S2 ? PT_MEM_MASK : PT_MEM_MASK_S1;
+		if (pt_lpa2(pt)) /* [9:8]: OA[51:50], the shareability follows the type */
+			m.mem_mask &= ~(3ull << 8);
 		m.mem = t.bits & m.mem_mask;
 	}
 	if (!rc)
@@ -1329,14 +1344,14 @@ int am_pt_query(struct am_pt *pt, am_vaddr_t v, struct am_pt_leaf *out)
 	pt_lock(pt);
 	if (!out || va >= pt->ia_end) {
 		rc = query_refusal(pt, va, out);
-	} else if (PT_ONLY_4K || pt->gshift == 12u) { /* the 4 KiB granule: constants */
-		e = pt_find(pt, va, &level, 12u);
+	} else if (PT_ONLY_4K || !pt->slow) { /* a plain 4 KiB table: constants */
+		e = pt_find(pt, va, &level, 12u, true);
 		/* nothing mapped is an answer, not a refusal: no record */
 		rc = e ? 0 : AM_ENOENT;
 		if (e)
-			leaf_of_g(pt, e, level, va & ~(pt_span_g(12u, level) - 1), out, 12u);
+			leaf_of_g(pt, e, level, va & ~(pt_span_g(12u, level) - 1), out, 12u, true);
 	} else {
-		e = pt_find(pt, va, &level, pt->gshift);
+		e = pt_find(pt, va, &level, pt->gshift, false);
 		rc = e ? 0 : AM_ENOENT;
 		if (e)
 			leaf_of(pt, e, level, va & ~(pt_span(pt, level) - 1), out);
@@ -1455,10 +1470,10 @@ static int check_config(const struct am_pt_config *cfg, const struct am_pt_ops *
 				      "pt init: regime not built (AM_CONFIG_PT_*)",
 				      (unsigned int)cfg->regime, AM_PT_BUILT_MASK, 0);
 #endif
-	if (cfg->ia_bits < 25 || cfg->ia_bits > 48 ||
+	if (cfg->ia_bits < 25 || cfg->ia_bits > 52 ||
 	    (cfg->oa_bits && (cfg->oa_bits < 32 || (cfg->oa_bits > 48 && cfg->oa_bits != 52))))
 		return am_init_refuse(env, ctx, AM_EINVAL,
-				      "pt init: ia_bits outside 25..48 or oa_bits outside 32..48 and "
+				      "pt init: ia_bits outside 25..52 or oa_bits outside 32..48 and "
 				      "not 52",
 				      cfg->ia_bits, cfg->oa_bits, 0);
 	if (cfg->tlbi_max > AM_PT_TLBI_BATCH || cfg->asid > 255 || cfg->vmid > 255)
@@ -1513,11 +1528,12 @@ static int check_config(const struct am_pt_config *cfg, const struct am_pt_ops *
 				      "pt init: granule not 4, 16 or 64 KiB, or not built "
 				      "(AM_CONFIG_PT_GRANULE_*)",
 				      cfg->granule, AM_PT_GRANULES_BUILT, 0);
-	if (cfg->oa_bits == 52 && gshift_of(cfg) != 16)
+	if (cfg->ia_bits > 48 && (gshift_of(cfg) != 14 || cfg->oa_bits != 52))
 		return am_init_refuse(env, ctx, AM_ENOTSUP,
-				      "pt init: 52-bit outputs with the 64 KiB granule only "
-				      "(FEAT_LPA; FEAT_LPA2 not yet)",
-				      cfg->oa_bits, cfg->granule, 0);
+				      "pt init: inputs above 48 bits with the 16 KiB granule and "
+				      "52-bit outputs only (FEAT_LPA2; 4 KiB would need level -1, "
+				      "64 KiB FEAT_LVA)",
+				      cfg->ia_bits, cfg->granule, cfg->oa_bits);
 	if (cfg->ia_bits < (gshift_of(cfg) == 16 ? 30u : gshift_of(cfg) == 14 ? 26u : 25u))
 		return am_init_refuse(env, ctx, AM_ENOTSUP,
 				      "pt init: ia_bits too small for the granule (a level-3 "
@@ -1589,6 +1605,8 @@ int am_pt_init(struct am_pt *pt, const struct am_pt_config *cfg, const struct am
 	pt->va_base = cfg->upper ? 0 - pt->ia_end : 0; /* the calls work on va - va_base */
 	pt->oa_end = 1ull << pt->oa_bits;
 	pt->gshift = (uint8_t)gs;
+	pt->lpa = (uint8_t)(oa_bits == 52 ? (gs == 16 ? 1 : 2) : 0);
+	pt->slow = gs != 12 || pt->lpa;
 	pt->gmask = (1ull << gs) - 1u;
 	for (unsigned int l = 0; l < 4; l++)
 		pt->lshift[l] = (uint8_t)(gs + (gs - 3u) * (3u - l));
@@ -1596,7 +1614,8 @@ int am_pt_init(struct am_pt *pt, const struct am_pt_config *cfg, const struct am
 	pt->asid = cfg->asid;
 	pt->vmid = cfg->vmid;
 	pt->tlbi_max = cfg->tlbi_max ? cfg->tlbi_max : AM_PT_TLBI_BATCH;
-	pt->tlbi_range = ops->caps && (ops->caps(ctx) & AM_PT_CAP_TLBI_RANGE);
+	/* LPA2 (TCR.DS) changes the range operands' BaseADDR unit: not used there */
+	pt->tlbi_range = ops->caps && (ops->caps(ctx) & AM_PT_CAP_TLBI_RANGE) && pt->lpa != 2;
 	for (unsigned int t = 0; t < AM_MT_COUNT; t++)
 		pt->attr_index[t] = cfg->attr_index ? cfg->attr_index[t] : (uint8_t)t;
 	pt_mtype_of(pt->regime, pt->attr_index, pt->mtype_of);

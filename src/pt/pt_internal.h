@@ -133,30 +133,109 @@ static inline unsigned int pt_cont(const struct am_pt *pt, unsigned int level)
 /* The longest contiguous run of any granule built. */
 #define PT_CONT_MAX ((AM_PT_GRANULES_BUILT & 2) ? 128u : (AM_PT_GRANULES_BUILT & 4) ? 32u : 16u)
 /*
- * FEAT_LPA: a 64 KiB table with 52-bit outputs (oa_bits 52). Its
- * descriptors hold OA[51:48] in bits [15:12] (a leaf's, and a table
- * descriptor's next table), and its level-1 entries may be 4 TiB blocks.
+ * 52-bit outputs (oa_bits 52), pt->lpa:
+ *  - 1, FEAT_LPA, a 64 KiB table: descriptors hold OA[51:48] in bits
+ *    [15:12] (a leaf's, and a table descriptor's next table); level-1
+ *    entries may be 4 TiB blocks;
+ *  - 2, FEAT_LPA2, a 4 or 16 KiB table (TCR.DS = 1): OA[49:48] in place and
+ *    OA[51:50] in bits [9:8], where the shareability was (it comes from
+ *    TCR.SH0 now: inner for normal memory, outer for devices); the table
+ *    descriptors' entry count avoids bits [9:8]; 16 KiB takes 52-bit
+ *    inputs too.
+ * A plain 4 KiB table (no LPA2) has pt->slow clear: the small calls'
+ * inline path (@plain) takes its geometry and encodings as constants.
  */
+static inline unsigned int pt_lpa_kind(const struct am_pt *pt)
+{
+	return PT_ONLY_4K ? 0u : pt->lpa;
+}
 static inline bool pt_lpa(const struct am_pt *pt)
 {
-	return !PT_ONLY_4K && pt->oa_bits > 48u;
+	return pt_lpa_kind(pt) == 1u;
+}
+static inline bool pt_lpa2(const struct am_pt *pt)
+{
+	return pt_lpa_kind(pt) == 2u;
 }
 /* The output address of descriptor @e (a leaf's, or the next table's). */
 static inline uint64_t pt_oa(const struct am_pt *pt, am_pte_t e)
 {
 	uint64_t oa = e & AM_PTE_OA_MASK;
 
-	return pt_lpa(pt) ? (oa & ~0xf000ull) | (oa & 0xf000ull) << 36 : oa;
+	switch (pt_lpa_kind(pt)) {
+	case 1u:
+		return (oa & ~0xf000ull) | (oa & 0xf000ull) << 36;
+	case 2u:
+		return (e & 0x0003fffffffff000ull) | (e >> 8 & 3ull) << 50;
+	default:
+		return oa;
+	}
 }
-/* The same for a table of the granule 2^@gs: a 4 KiB one never has LPA. */
-static inline uint64_t pt_oa_g(const struct am_pt *pt, am_pte_t e, unsigned int gs)
+/* The same on the plain path (@plain: a plain 4 KiB table, no 52-bit outputs). */
+static inline uint64_t pt_oa_g(const struct am_pt *pt, am_pte_t e, bool plain)
 {
-	return gs == 12u ? e & AM_PTE_OA_MASK : pt_oa(pt, e);
+	return plain ? e & AM_PTE_OA_MASK : pt_oa(pt, e);
 }
 /* The descriptor bits of output address @oa (pt_oa()'s inverse). */
 static inline am_pte_t pt_oa_bits(const struct am_pt *pt, uint64_t oa)
 {
-	return pt_lpa(pt) ? (oa & 0x0000ffffffff0000ull) | (oa >> 36 & 0xf000ull) : oa;
+	switch (pt_lpa_kind(pt)) {
+	case 1u:
+		return (oa & 0x0000ffffffff0000ull) | (oa >> 36 & 0xf000ull);
+	case 2u:
+		return (oa & 0x0003fffffffff000ull) | (oa >> 50 & 3ull) << 8;
+	default:
+		return oa;
+	}
+}
+/*
+ * The entry count in a table descriptor: bits [11:2] for its low 10 bits
+ * and [58:55] for the rest; with LPA2 (bits [9:8] are OA[51:50] there)
+ * bits [7:2], [11:10] and [58:55].
+ */
+static inline am_pte_t pt_cnt_mask(const struct am_pt *pt)
+{
+	if (PT_ONLY_4K)
+		return 0x3ffull << 2;
+	return pt_lpa2(pt) ? 0x3full << 2 | 3ull << 10 | 0xfull << 55 : 0x3ffull << 2 | 0xfull << 55;
+}
+static inline unsigned int pt_cnt_of(const struct am_pt *pt, am_pte_t d)
+{
+	if (PT_ONLY_4K)
+		return (unsigned int)(d >> 2) & 0x3ffu;
+	if (pt_lpa2(pt))
+		return ((unsigned int)(d >> 2) & 0x3fu) | ((unsigned int)(d >> 4) & 0xc0u) |
+		       ((unsigned int)(d >> 55) & 0xfu) << 8;
+	return ((unsigned int)(d >> 2) & 0x3ffu) | ((unsigned int)(d >> 55) & 0xfu) << 10;
+}
+static inline am_pte_t pt_cnt_bits(const struct am_pt *pt, unsigned int cnt)
+{
+	if (PT_ONLY_4K)
+		return (am_pte_t)cnt << 2;
+	if (pt_lpa2(pt))
+		return (am_pte_t)(cnt & 0x3fu) << 2 | (am_pte_t)(cnt & 0xc0u) << 4 |
+		       (am_pte_t)(cnt >> 8) << 55;
+	return (am_pte_t)(cnt & 0x3ffu) << 2 | (am_pte_t)(cnt >> 10) << 55;
+}
+/* The same on the plain path: 512 entries, bits [11:2]. */
+static inline unsigned int pt_cnt_of_g(const struct am_pt *pt, am_pte_t d, bool plain)
+{
+	return plain ? (unsigned int)(d >> 2) & 0x3ffu : pt_cnt_of(pt, d);
+}
+static inline am_pte_t pt_cnt_bits_g(const struct am_pt *pt, unsigned int cnt, bool plain)
+{
+	return plain ? (am_pte_t)cnt << 2 : pt_cnt_bits(pt, cnt);
+}
+static inline am_pte_t pt_cnt_mask_g(const struct am_pt *pt, bool plain)
+{
+	return plain ? 0x3ffull << 2 : pt_cnt_mask(pt);
+}
+
+/* A run of stores of consecutive outputs must not carry across this bit
+ * (the output's bits above it live elsewhere in the descriptor); 0: none. */
+static inline unsigned int pt_oa_split(const struct am_pt *pt)
+{
+	return pt_lpa_kind(pt) == 1u ? 48u : pt_lpa_kind(pt) == 2u ? 50u : 0u;
 }
 
 /* May a leaf be a block at @level (1..2; level 3 holds pages)? 4 KiB: levels 1
@@ -189,31 +268,7 @@ static inline bool pt_block_level(const struct am_pt *pt, unsigned int level)
 	am_env_log((pt)->env, (pt)->env_ctx, lvl, ev, msg, a, b, c)
 
 /* Entry count of a table, in its table descriptor (see above). */
-#define PT_CNT_MASK (PT_ONLY_4K ? 0x3ffull << 2 : 0x3ffull << 2 | 0xfull << 55)
-
-static inline unsigned int pt_cnt_of(am_pte_t table_desc)
-{
-	unsigned int lo = (unsigned int)(table_desc >> 2) & 0x3ffu;
-
-	return PT_ONLY_4K ? lo : lo | (unsigned int)(table_desc >> 55 & 0xfu) << 10;
-}
-
-/* The count's bits of a table descriptor. */
-static inline am_pte_t pt_cnt_bits(unsigned int cnt)
-{
-	return (am_pte_t)(cnt & 0x3ffu) << 2 | (PT_ONLY_4K ? 0 : (am_pte_t)(cnt >> 10) << 55);
-}
-
-/* The same for a table of the granule 2^@gs: with 4 KiB (512 entries) the
- * high bits are always zero. */
-static inline unsigned int pt_cnt_of_g(am_pte_t table_desc, unsigned int gs)
-{
-	return gs == 12u ? (unsigned int)(table_desc >> 2) & 0x3ffu : pt_cnt_of(table_desc);
-}
-static inline am_pte_t pt_cnt_bits_g(unsigned int cnt, unsigned int gs)
-{
-	return gs == 12u ? (am_pte_t)cnt << 2 : pt_cnt_bits(cnt);
-}
+/* (struct am_pt is declared by now: the count's layout depends on LPA2.) */
 
 /* A table as a walk sees it: real memory, or (dry run) a virtual one. */
 struct pt_tbl {
@@ -257,6 +312,7 @@ struct pt_entry {
 	uint64_t va;
 	unsigned int level;
 	unsigned int gs; /* log2 of the granule: a constant (12) in the 4 KiB path */
+	bool plain;	 /* a plain 4 KiB table (pt_lpa_kind()), a constant on that path */
 	int dcnt; /* set by the leaf op: entries not zero it added (-1, 0, 1) */
 };
 
@@ -437,6 +493,13 @@ static inline unsigned int pt_perm_index(am_pte_t pte)
 	return (unsigned int)(((pte >> 6) & 3) | ((pte >> 51) & 0xc));
 }
 
+/* The shareability of a leaf of memory type @mt in an LPA2 table (TCR.SH0:
+ * inner; devices are outer whatever it says). */
+static inline unsigned int pt_lpa2_sh(unsigned int mt)
+{
+	return mt <= AM_MT_DEVICE_nGnRE ? AM_SH_OUTER : AM_SH_INNER;
+}
+
 /*
  * pt_leaf_attr_of() for @pt, from its tables: the attributes of @pte into
  * *@a, or all zero when armmap would not write it (SH = 01, no memory type).
@@ -444,7 +507,7 @@ static inline unsigned int pt_perm_index(am_pte_t pte)
 static inline void pt_attr_of(const struct am_pt *pt, am_pte_t pte, struct am_attr *a)
 {
 	unsigned int mt = pt->mtype_of[(pte >> 2) & 0xf];
-	unsigned int sh = (pte >> 8) & 3;
+	unsigned int sh = pt_lpa2(pt) ? (mt != 0xff ? pt_lpa2_sh(mt) : 3u) : (pte >> 8) & 3;
 	bool ok = mt != 0xff && sh != 1;
 
 	a->perm = ok ? pt_perm_of[pt->regime][pt_perm_index(pte)] : 0;
@@ -490,7 +553,7 @@ void pt_finish_slow(struct pt_walk *w);
  * @tbls the lookup went through, with no second walk (rare: apart, with
  * its frame). */
 void pt_leaf_emptied(struct pt_walk *w, uint64_t va, unsigned int level, am_pte_t *const *tbls,
-		     unsigned int gs);
+		     bool plain);
 int pt_reserve(struct pt_walk *w, size_t n);
 void pt_reserve_leftover(struct pt_walk *w);
 void pt_descend_table(struct pt_walk *w, struct pt_slot *s);
@@ -791,7 +854,8 @@ static PT_HOT void pt_finish(struct pt_walk *w)
  */
 static PT_HOT am_pte_t *pt_lookup_(struct am_pt *pt, uint64_t va, unsigned int level,
 				   am_pte_t **link, unsigned int *at, am_pte_t **tbls,
-				   void *(*table_va)(void *, am_paddr_t), const unsigned int gs)
+				   void *(*table_va)(void *, am_paddr_t), const unsigned int gs,
+				   const bool plain)
 {
 	const uint64_t below = (1ull << (gs - 3u)) - 1u; /* the index mask below the root */
 
@@ -819,8 +883,8 @@ static PT_HOT am_pte_t *pt_lookup_(struct am_pt *pt, uint64_t va, unsigned int l
 		return p;                                                   \
 	}                                                                   \
 	up = p;                                                             \
-	t = table_va ? table_va(pt->ctx, am_pa(pt_oa_g(pt, e, gs)))         \
-		     : (am_pte_t *)(uintptr_t)pt_oa_g(pt, e, gs);           \
+	t = table_va ? table_va(pt->ctx, am_pa(pt_oa_g(pt, e, plain)))      \
+		     : (am_pte_t *)(uintptr_t)pt_oa_g(pt, e, plain);        \
 	if (tbls)                                                           \
 		tbls[(l) + 1] = t;
 	switch (pt->root_level) {
@@ -854,20 +918,20 @@ done:
  * shift is one. */
 static PT_HOT am_pte_t *pt_lookup(struct am_pt *pt, uint64_t va, unsigned int level,
 				  am_pte_t **link, unsigned int *at, am_pte_t **tbls,
-				  const unsigned int gs)
+				  const unsigned int gs, const bool plain)
 {
 	if (pt->ops->table_va)
-		return pt_lookup_(pt, va, level, link, at, tbls, pt->ops->table_va, gs);
-	return pt_lookup_(pt, va, level, link, at, tbls, NULL, gs);
+		return pt_lookup_(pt, va, level, link, at, tbls, pt->ops->table_va, gs, plain);
+	return pt_lookup_(pt, va, level, link, at, tbls, NULL, gs, plain);
 }
 
 /* The entry that maps @va, or the empty one where a lookup ends; its level in *@level. */
 static PT_HOT am_pte_t pt_find(struct am_pt *pt, uint64_t va, unsigned int *level,
-			       const unsigned int gs)
+			       const unsigned int gs, const bool plain)
 {
 	am_pte_t *link;
 
-	return *pt_lookup(pt, va, AM_PT_MAX_LEVEL, &link, level, NULL, gs);
+	return *pt_lookup(pt, va, AM_PT_MAX_LEVEL, &link, level, NULL, gs, plain);
 }
 
 /*
@@ -879,33 +943,34 @@ static PT_HOT am_pte_t pt_find(struct am_pt *pt, uint64_t va, unsigned int *leve
  */
 static PT_HOT int pt_exec_leaf(struct pt_walk *w, uint64_t va, unsigned int level,
 			       int (*leaf)(struct pt_walk *w, struct pt_entry *x), bool post,
-			       const unsigned int gs)
+			       const unsigned int gs, const bool plain)
 {
 	am_pte_t *link, *tbls[AM_PT_MAX_LEVEL + 1];
 	struct pt_entry x;
 	int rc;
 
 	/* the tables on the way, for a visitor that may unlink the emptied */
-	x.p = pt_lookup(w->pt, va, level, &link, NULL, post ? tbls : NULL, gs);
+	x.p = pt_lookup(w->pt, va, level, &link, NULL, post ? tbls : NULL, gs, plain);
 	if (!x.p)
 		return PT_AGAIN;
 	x.e = *x.p;
 	x.va = va;
 	x.level = level;
 	x.gs = gs;
+	x.plain = plain;
 	x.dcnt = 0;
 	rc = leaf(w, &x);
 	if (rc)
 		return rc;
 	if (x.dcnt && link) {
 		am_pte_t linked = *link;
-		unsigned int cnt = pt_cnt_of_g(linked, gs) + (unsigned int)x.dcnt;
+		unsigned int cnt = pt_cnt_of_g(w->pt, linked, plain) + (unsigned int)x.dcnt;
 
 		if (!cnt && post)
-			pt_leaf_emptied(w, va, level, tbls, gs);
+			pt_leaf_emptied(w, va, level, tbls, plain);
 		else
-			pte_store(link, (linked & ~(gs == 12u ? 0x3ffull << 2 : PT_CNT_MASK)) |
-						pt_cnt_bits_g(cnt, gs));
+			pte_store(link, (linked & ~pt_cnt_mask_g(w->pt, plain)) |
+						pt_cnt_bits_g(w->pt, cnt, plain));
 	}
 	pt_finish(w);
 	return 0;
@@ -920,7 +985,8 @@ static PT_HOT int pt_exec_leaf(struct pt_walk *w, uint64_t va, unsigned int leve
  * one shared copy apart (exec() in ops.c), so that the 4 KiB path stays
  * as lean as before they came.
  */
-static PT_HOT int pt_exec_g(struct pt_walk *w, uint64_t va, uint64_t size, const unsigned int gs)
+static PT_HOT int pt_exec_g(struct pt_walk *w, uint64_t va, uint64_t size, const unsigned int gs,
+			    const bool plain)
 {
 	/* read before any call: a constant when the visitor is */
 	int (*leaf)(struct pt_walk *, struct pt_entry *) = w->v->leaf;
@@ -934,7 +1000,7 @@ static PT_HOT int pt_exec_g(struct pt_walk *w, uint64_t va, uint64_t size, const
 		int rc;
 
 		w->dry = false;
-		rc = pt_exec_leaf(w, va, level, leaf, post, gs);
+		rc = pt_exec_leaf(w, va, level, leaf, post, gs, plain);
 		if (rc != PT_AGAIN)
 			return rc;
 	}

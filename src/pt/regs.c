@@ -96,19 +96,21 @@ uint64_t am_pt_ttbr(const struct am_pt *pt)
 
 uint64_t am_pt_tcr(const struct am_pt *pt)
 {
-	uint64_t tcr;
+	uint64_t tcr, ds;
 
 	if (!pt_ready(pt))
 		return 0;
+	/* FEAT_LPA2: DS, bit 32 of TCR_EL2 / TCR_EL3 / VTCR_EL2, 59 of TCR_EL1's layout */
+	ds = pt_lpa2(pt) ? 1ull << 32 : 0;
 	tcr = t0sz(pt) | TCR_WALK | tg0(pt);
 	switch (pt->regime) {
 #if AM_PT_BUILT_S1_EL2
 	case AM_PT_S1_EL2:
-		return tcr | pa_size(pt) << TCR_EL2_PS_SHIFT | TCR_EL2_RES1;
+		return tcr | pa_size(pt) << TCR_EL2_PS_SHIFT | TCR_EL2_RES1 | ds;
 #endif
 #if AM_PT_BUILT_S1_EL3
 	case AM_PT_S1_EL3: /* TCR_EL3: the layout of TCR_EL2 without E2H */
-		return tcr | pa_size(pt) << TCR_EL2_PS_SHIFT | TCR_EL2_RES1;
+		return tcr | pa_size(pt) << TCR_EL2_PS_SHIFT | TCR_EL2_RES1 | ds;
 #endif
 #if AM_PT_BUILT_S1_EL10 || AM_PT_BUILT_S1_EL20
 	case AM_PT_S1_EL10:
@@ -116,14 +118,15 @@ uint64_t am_pt_tcr(const struct am_pt *pt)
 		if (pt->va_base) /* the upper range: TTBR1's half, TTBR0 walks disabled */
 			return t0sz(pt) | TCR_EL1_EPD0 | t0sz(pt) << TCR_EL1_T1SZ_SHIFT |
 			       (uint64_t)TCR_WALK << TCR_EL1_WALK1_SHIFT | tg1(pt) |
-			       pa_size(pt) << TCR_EL1_IPS_SHIFT;
+			       pa_size(pt) << TCR_EL1_IPS_SHIFT | ds << 27;
 		/* TTBR1 walks disabled; T1SZ and TG1 given valid values all the same */
 		return tcr | t0sz(pt) << TCR_EL1_T1SZ_SHIFT | TCR_EL1_EPD1 | tg1(pt) |
-		       pa_size(pt) << TCR_EL1_IPS_SHIFT;
+		       pa_size(pt) << TCR_EL1_IPS_SHIFT | ds << 27;
 #endif
 #if AM_PT_BUILT_S2
 	case AM_PT_S2:
-		return tcr | sl0(pt) << VTCR_SL0_SHIFT | pa_size(pt) << VTCR_PS_SHIFT | VTCR_RES1;
+		return tcr | sl0(pt) << VTCR_SL0_SHIFT | pa_size(pt) << VTCR_PS_SHIFT | VTCR_RES1 |
+		       ds;
 #endif
 	default:
 		return 0;
@@ -132,7 +135,9 @@ uint64_t am_pt_tcr(const struct am_pt *pt)
 
 uint64_t am_pt_tcr_pair(const struct am_pt *lower, const struct am_pt *upper)
 {
+	/* one DS for both halves: both LPA2, or neither */
 	if (!pt_ready(lower) || !pt_ready(upper) || lower->va_base || !upper->va_base ||
+	    pt_lpa2(lower) != pt_lpa2(upper) ||
 	    lower->regime != upper->regime ||
 	    (lower->regime != AM_PT_S1_EL10 && lower->regime != AM_PT_S1_EL20))
 		return 0;

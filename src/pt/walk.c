@@ -163,7 +163,7 @@ static inline void descend_table(struct am_pt *pt, struct pt_slot *s)
 	s->child.p = pt_table_va(pt, s->child_pa);
 	s->child.tmpl = 0;
 	s->child.step = 0;
-	s->child.cnt = pt_cnt_of(s->pte);
+	s->child.cnt = pt_cnt_of(pt, s->pte);
 	s->child.live = s->t->live;
 	s->child.blank = false;
 	s->child.fresh = false;
@@ -179,11 +179,13 @@ void pt_descend_table(struct pt_walk *w, struct pt_slot *s)
  * count back into its descriptor if it changed (ignored bits: no TLB
  * maintenance), unless the visitor's post unlinked it.
  */
-static inline void sync_count(struct pt_walk *w, struct pt_slot *s, const unsigned int gs)
+static inline void sync_count(struct pt_walk *w, struct pt_slot *s, const bool plain)
 {
-	if (w->dry || s->child.cnt == pt_cnt_of_g(s->pte, gs) || s->t->p[s->idx] != s->pte)
+	if (w->dry || s->child.cnt == pt_cnt_of_g(w->pt, s->pte, plain) ||
+	    s->t->p[s->idx] != s->pte)
 		return;
-	pt_write(w, s->t, s->idx, (s->pte & ~PT_CNT_MASK) | pt_cnt_bits_g(s->child.cnt, gs));
+	pt_write(w, s->t, s->idx,
+		 (s->pte & ~pt_cnt_mask_g(w->pt, plain)) | pt_cnt_bits_g(w->pt, s->child.cnt, plain));
 }
 
 /*
@@ -279,7 +281,7 @@ void pt_dry_need(struct pt_walk *w, size_t n)
 static void install(struct pt_walk *w, struct pt_slot *s)
 {
 	am_pte_t tbl = pt_oa_bits(w->pt, s->child_pa) | AM_PTE_TABLE | AM_PTE_VALID |
-		       pt_cnt_bits(s->child.cnt);
+		       pt_cnt_bits(w->pt, s->child.cnt);
 
 	if (w->dry)
 		return;
@@ -591,16 +593,16 @@ static inline void slot_init(struct pt_slot *s, struct pt_tbl *t, unsigned int l
 
 /* Back from the walk of the existing table under entry s: the visitor's
  * post visit (unmap unlinks it when empty), then its entry count. */
-static inline void leave_table_g(struct pt_walk *w, struct pt_slot *s, const unsigned int gs)
+static inline void leave_table_g(struct pt_walk *w, struct pt_slot *s, const bool plain)
 {
 	if (w->v->post)
 		w->v->post(w, s);
-	sync_count(w, s, gs);
+	sync_count(w, s, plain);
 }
 
 static void leave_table(struct pt_walk *w, struct pt_slot *s)
 {
-	leave_table_g(w, s, pt_gs(w->pt));
+	leave_table_g(w, s, false);
 }
 
 static int walk_tbl(struct pt_walk *w, struct pt_tbl *t, unsigned int level, uint64_t base,
@@ -692,7 +694,7 @@ static void descend_path(struct pt_walk *w, struct pt_start *st, uint64_t lo, ui
 		st->idx[level] = i;
 		st->desc[level] = e;
 		c->p = table_va ? table_va(pt->ctx, am_pa(pa)) : (am_pte_t *)(uintptr_t)pa;
-		c->cnt = pt_cnt_of(e);
+		c->cnt = pt_cnt_of(pt, e);
 		c->live = true;
 		c->blank = false;
 		c->fresh = false;
@@ -708,12 +710,12 @@ static void descend_path(struct pt_walk *w, struct pt_start *st, uint64_t lo, ui
  * table that was not emptied); one that did is left through leave_table().
  */
 static inline void ascend_path_g(struct pt_walk *w, struct pt_start *st, uint64_t lo,
-				 const unsigned int gs)
+				 const unsigned int gs, const bool plain)
 {
 	for (unsigned int l = st->level; l-- > w->pt->root_level;) {
 		struct pt_slot s;
 
-		if (st->tbl[l + 1].cnt == pt_cnt_of_g(st->desc[l], gs))
+		if (st->tbl[l + 1].cnt == pt_cnt_of_g(w->pt, st->desc[l], plain))
 			continue;
 		s.t = &st->tbl[l];
 		s.level = l;
@@ -721,14 +723,14 @@ static inline void ascend_path_g(struct pt_walk *w, struct pt_start *st, uint64_
 		s.va = lo & ~(pt_span_g(gs, l) - 1);
 		s.pte = st->desc[l];
 		s.child = st->tbl[l + 1];
-		s.child_pa = pt_oa_g(w->pt, s.pte, gs);
-		leave_table_g(w, &s, gs);
+		s.child_pa = pt_oa_g(w->pt, s.pte, plain);
+		leave_table_g(w, &s, plain);
 	}
 }
 
 static void ascend_path(struct pt_walk *w, struct pt_start *st, uint64_t lo)
 {
-	ascend_path_g(w, st, lo, pt_gs(w->pt));
+	ascend_path_g(w, st, lo, pt_gs(w->pt), false);
 }
 
 /*
@@ -760,7 +762,7 @@ static int walk_once(struct pt_walk *w, struct pt_start *st, uint64_t lo, uint64
  * went through (each descriptor read again, no table entered), then left
  * through the post visits up that path. */
 static inline void leaf_emptied_g(struct pt_walk *w, uint64_t va, unsigned int level,
-				  am_pte_t *const *tbls, const unsigned int gs)
+				  am_pte_t *const *tbls, const unsigned int gs, const bool plain)
 {
 	struct pt_start st;
 	unsigned int l = w->pt->root_level;
@@ -776,21 +778,21 @@ static inline void leaf_emptied_g(struct pt_walk *w, uint64_t va, unsigned int l
 		st.idx[l] = (unsigned int)(va >> (gs + (gs - 3u) * (3u - l))) &
 			    (l == w->pt->root_level ? ~0u : (1u << (gs - 3u)) - 1u);
 		st.desc[l] = tbls[l][st.idx[l]];
-		st.tbl[l + 1].cnt = pt_cnt_of_g(st.desc[l], gs);
+		st.tbl[l + 1].cnt = pt_cnt_of_g(w->pt, st.desc[l], plain);
 	}
 	st.tbl[level].cnt = 0;
 	st.level = level;
-	ascend_path_g(w, &st, va, gs);
+	ascend_path_g(w, &st, va, gs, plain);
 }
 
 /* The 4 KiB granule's with its geometry as constants. */
 void pt_leaf_emptied(struct pt_walk *w, uint64_t va, unsigned int level, am_pte_t *const *tbls,
-		     unsigned int gs)
+		     bool plain)
 {
-	if (gs == 12u)
-		leaf_emptied_g(w, va, level, tbls, 12u);
+	if (plain)
+		leaf_emptied_g(w, va, level, tbls, 12u, true);
 	else
-		leaf_emptied_g(w, va, level, tbls, gs);
+		leaf_emptied_g(w, va, level, tbls, pt_gs(w->pt), false);
 }
 
 int pt_run(struct pt_walk *w, uint64_t va, uint64_t size)

@@ -466,6 +466,10 @@ static unsigned int attr_errs(const struct st *s, const struct am_attr *a)
 		e |= FZ_ENOTSUP;
 	if (s->cfg.regime != AM_PT_S2 && idx && idx[a->mtype] == AM_PT_NO_ATTRIDX)
 		e |= FZ_ENOTSUP;
+	/* LPA2: no shareability in the leaf (TCR's inner; outer for devices) */
+	if (s->cfg.oa_bits == 52 && s->cfg.granule != AM_PT_GRANULE_64K &&
+	    a->sh != (dev ? AM_SH_OUTER : AM_SH_INNER))
+		e |= FZ_ENOTSUP;
 	return e;
 }
 
@@ -1037,7 +1041,7 @@ static bool bad_init(struct st *s, uint8_t which)
 		c.ia_bits = 24;
 		break;
 	case 1:
-		c.ia_bits = 49;
+		c.ia_bits = 53;
 		break;
 	case 2:
 		c.oa_bits = 31;
@@ -1123,9 +1127,16 @@ static bool setup(void *st, const uint8_t *hd)
 		c->ia_bits = 26;
 	if (c->granule == AM_PT_GRANULE_64K && c->ia_bits < 30)
 		c->ia_bits = 30;
-	/* 64 KiB with FEAT_LPA: 52-bit outputs now and then */
+	/* 52-bit outputs now and then: 64 KiB with FEAT_LPA, 4 and 16 KiB with
+	 * FEAT_LPA2 (16 KiB: 52-bit inputs too, now and then) */
 	if (c->granule == AM_PT_GRANULE_64K && !c->oa_bits && (hd[3] & 1))
 		c->oa_bits = 52;
+	if (c->granule != AM_PT_GRANULE_64K && !c->oa_bits && (hd[3] & 3) == 3 &&
+	    (c->granule == AM_PT_GRANULE_16K || (hd[1] & 0x80))) {
+		c->oa_bits = 52;
+		if (c->granule == AM_PT_GRANULE_16K && c->ia_bits == 48 && (hd[3] & 4))
+			c->ia_bits = 52;
+	}
 	{
 		unsigned int gs = c->granule == AM_PT_GRANULE_4K ? 12u
 				  : c->granule == AM_PT_GRANULE_16K ? 14u
@@ -1163,8 +1174,8 @@ static bool setup(void *st, const uint8_t *hd)
 	s->high_pool = (hd[5] & 0x0c) == 0x0c && c->oa_bits && c->oa_bits <= 40;
 	if (s->high_pool) /* a backend handing out pages the hardware cannot reach */
 		s->h.pa_base = (1ull << c->oa_bits) - s->h.pages / 2 * K4;
-	if (c->oa_bits == 52 && (hd[5] & 0x0c) == 0x08) /* LPA: the tables above 2^48 */
-		s->h.pa_base = 1ull << 50;
+	if (c->oa_bits == 52 && (hd[5] & 0x0c) == 0x08) /* the tables above 2^48 (LPA2: */
+		s->h.pa_base = 3ull << 50;		  /* with OA[51:50] in [9:8]) */
 	if ((hd[0] & 0x80) && !bad_init(s, hd[1] >> 4))
 		return false;
 	snprintf(

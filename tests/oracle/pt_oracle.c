@@ -8,13 +8,15 @@
 #include "tests/oracle/pt_oracle.h"
 
 /* The next table of table descriptor @e: FEAT_LPA (64 KiB, 52-bit outputs)
- * has OA[51:48] in bits [15:12]. */
+ * has OA[51:48] in bits [15:12], FEAT_LPA2 (4, 16 KiB) OA[51:50] in [9:8]. */
 static uint64_t next_table(const struct am_pt *pt, uint64_t e)
 {
 	uint64_t pa = e & AM_PTE_OA_MASK;
 
 	if (pt->gshift == 16 && pt->oa_bits == 52)
 		pa = (pa & ~0xf000ull) | (pa & 0xf000ull) << 36;
+	else if (pt->oa_bits == 52) /* LPA2: [49:12], and OA[51:50] in [9:8] */
+		pa = (e & 0x0003fffffffff000ull) | (e >> 8 & 3ull) << 50;
 	return pa;
 }
 

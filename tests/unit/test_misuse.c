@@ -649,8 +649,8 @@ static void pt_init_misuse(void **state)
 	MISUSE(am_pt_init, (&pt, &c, &POPS, &PH), AM_EINVAL, 1);
 	c = pt_cfg(AM_PT_S1_EL2), c.oa_bits = 50;
 	MISUSE(am_pt_init, (&pt, &c, &POPS, &PH), AM_EINVAL, 1);
-	/* 52-bit outputs: FEAT_LPA with 64 KiB only (LPA2 with 4 KiB: not yet) */
-	c = pt_cfg(AM_PT_S1_EL2), c.oa_bits = 52;
+	/* 52-bit inputs: 16 KiB with LPA2 only (4 KiB would need level -1) */
+	c = pt_cfg(AM_PT_S1_EL2), c.oa_bits = 52, c.ia_bits = 52;
 	MISUSE(am_pt_init, (&pt, &c, &POPS, &PH), AM_ENOTSUP, 1);
 	c = pt_cfg(AM_PT_S1_EL10), c.asid = 256;
 	MISUSE(am_pt_init, (&pt, &c, &POPS, &PH), AM_EINVAL, 1);

@@ -127,6 +127,9 @@ static uint64_t rd(uint64_t pa);
  * 1023, src/pt/pt_internal.h). */
 static unsigned int desc_count(uint64_t e)
 {
+	if (PT.lpa == 2) /* LPA2: [9:8] are OA[51:50]: [7:2], [11:10], [58:55] */
+		return (unsigned int)((e >> 2) & 0x3fu) | (unsigned int)((e >> 4) & 0xc0u) |
+		       (unsigned int)((e >> 55) & 0xfu) << 8;
 	return (unsigned int)((e >> 2) & 0x3ffu) | (unsigned int)((e >> 55) & 0xfu) << 10;
 }
 
@@ -143,6 +146,8 @@ static uint64_t next_table(uint64_t e)
 
 	if (PT.gshift == 16 && PT.oa_bits == 52)
 		pa = (pa & ~0xf000ull) | (pa & 0xf000ull) << 36;
+	else if (PT.oa_bits == 52) /* LPA2: [49:12], and OA[51:50] in [9:8] */
+		pa = (e & 0x0003fffffffff000ull) | (e >> 8 & 3ull) << 50;
 	return pa;
 }
 
@@ -346,8 +351,16 @@ static void test_init_errors(void **state)
 	assert_int_equal(am_pt_init(&pt, &cfg, &no_tlbi, &H), AM_EINVAL);
 	cfg.ia_bits = 24;
 	assert_int_equal(am_pt_init(&pt, &cfg, &am_host_pt_ops, &H), AM_EINVAL);
-	cfg.ia_bits = 49;
+	cfg.ia_bits = 53;
 	assert_int_equal(am_pt_init(&pt, &cfg, &am_host_pt_ops, &H), AM_EINVAL);
+	cfg.ia_bits = 49; /* 4 KiB: level -1 */
+	assert_int_equal(am_pt_init(&pt, &cfg, &am_host_pt_ops, &H), AM_ENOTSUP);
+	cfg.oa_bits = 52; /* ... with LPA2 too */
+	assert_int_equal(am_pt_init(&pt, &cfg, &am_host_pt_ops, &H), AM_ENOTSUP);
+	cfg.granule = AM_PT_GRANULE_64K; /* 64 KiB: FEAT_LVA */
+	assert_int_equal(am_pt_init(&pt, &cfg, &am_host_pt_ops, &H), AM_ENOTSUP);
+	cfg.granule = 0;
+	cfg.oa_bits = 0;
 	cfg.ia_bits = 39;
 	cfg.oa_bits = 31;
 	assert_int_equal(am_pt_init(&pt, &cfg, &am_host_pt_ops, &H), AM_EINVAL);
@@ -3132,6 +3145,104 @@ static void test_lpa_64k(void **state)
 	}
 }
 
+/*
+ * FEAT_LPA2: 4 and 16 KiB tables with 52-bit outputs (TCR.DS), their own
+ * table pages at 3 << 50 (so that every table descriptor carries OA[51:50]
+ * in bits [9:8]); 16 KiB with 52-bit inputs too (a level-0 root of 32
+ * entries), the upper range of EL1&0 included. A leaf has no shareability
+ * of its own (inner; outer for devices): any other is refused, nothing
+ * changed; runs whose outputs cross 2^50 are written in parts; modify
+ * works across leaves whose bits [9:8] differ.
+ */
+static void test_lpa2(void **state)
+{
+	static const enum am_pt_regime regs[] = {AM_PT_S1_EL2, AM_PT_S1_EL10, AM_PT_S2,
+						 AM_PT_S1_EL3, AM_PT_S1_EL20};
+	const uint64_t P50 = 1ull << 50;
+
+	(void)state;
+	for (unsigned int gi = 0; gi < 2; gi++)
+		for (unsigned int ri = 0; ri < 5; ri++) {
+			const unsigned int granule = gi ? AM_PT_GRANULE_16K : AM_PT_GRANULE_4K;
+			const uint64_t pg = granule, blk = gi ? 32ull << 20 : 2ull << 20;
+			const bool el10 = regs[ri] == AM_PT_S1_EL10 || regs[ri] == AM_PT_S1_EL20;
+			struct am_pt_config cfg = {.regime = regs[ri],
+						   .granule = granule,
+						   .ia_bits = gi && regs[ri] != AM_PT_S2 ? 52 : 48,
+						   .oa_bits = 52,
+						   .asid = 5,
+						   .vmid = 7,
+						   .upper = el10 && gi};
+			const struct am_attr outer = {AM_PERM_R | AM_PERM_W, AM_MT_NORMAL_WB,
+						      AM_SH_OUTER};
+			const uint64_t base = cfg.upper ? 0 - (1ull << cfg.ia_bits) : 0;
+			const uint64_t va = base + (cfg.ia_bits == 52 ? 3ull << 49 : 1ull << 40);
+			struct am_pt_leaf l;
+
+			PA_BASE = 3ull << 50;
+			setup_cfg(&cfg);
+			assert_int_equal(PT.lpa, 2);
+			assert_true(am_pa_val(PT.root_pa) >= 3ull << 50);
+			assert_int_equal((am_pt_ttbr(&PT) >> 2) & 0xf, am_pa_val(PT.root_pa) >> 48);
+			assert_int_equal((am_pt_tcr(&PT) >> (el10 ? 59 : 32)) & 1, 1); /* DS */
+			/* a page far up: OA[51:50] in [9:8] */
+			assert_int_equal(
+				am_pt_map(&PT, am_va(va), am_pa(0xf000123450000ull), pg, &RW, 0), 0);
+			check();
+			expect_map(va + 8, 0xf000123450008ull, VMSA_ACC_R);
+			assert_int_equal(am_pt_query(&PT, am_va(va), &l), 0);
+			assert_int_equal(am_pa_val(l.pa), 0xf000123450000ull);
+			assert_int_equal(l.attr.sh, AM_SH_INNER);
+			/* a device: outer, as the hardware takes it */
+			assert_int_equal(am_pt_map(&PT, am_va(va + pg), am_pa(0x9000000), pg, &DEV, 0),
+					 0);
+			check();
+			assert_int_equal(am_pt_query(&PT, am_va(va + pg), &l), 0);
+			assert_int_equal(l.attr.sh, AM_SH_OUTER);
+			/* normal memory outer shareable: not expressible, nothing changed */
+			snap();
+			assert_int_equal(am_pt_map(&PT, am_va(va + 2 * pg), am_pa(0x80000000ull), pg,
+						   &outer, 0),
+					 AM_ENOTSUP);
+			unchanged();
+			/* a block whose output has bits [51:50] */
+			assert_int_equal(am_pt_map(&PT, am_va(va + 4 * blk), am_pa(P50 + 8 * blk), blk,
+						   &RW, AM_PT_F_BLOCK),
+					 0);
+			check();
+			assert_int_equal(am_pt_query(&PT, am_va(va + 4 * blk + pg), &l), 0);
+			assert_int_equal(l.level, 2);
+			expect_map(va + 5 * blk - 8, P50 + 9 * blk - 8, VMSA_ACC_R);
+			/* pages crossing 2^50 in the output, with and without runs */
+			assert_int_equal(am_pt_map(&PT, am_va(va + 8 * blk), am_pa(P50 - 4 * pg), 8 * pg,
+						   &RW, 0),
+					 0);
+			check();
+			expect_map(va + 8 * blk + 3 * pg + 8, P50 - pg + 8, VMSA_ACC_R);
+			expect_map(va + 8 * blk + 4 * pg + 8, P50 + 8, VMSA_ACC_R);
+			assert_int_equal(am_pt_map(&PT, am_va(va + 12 * blk), am_pa(P50 - blk), 2 * blk,
+						   &RW, AM_PT_F_CONTIG),
+					 0);
+			check();
+			expect_map(va + 13 * blk + 8, P50 + 8, VMSA_ACC_R);
+			/* modify across leaves whose [9:8] differ */
+			assert_int_equal(am_pt_modify(&PT, am_va(va + 8 * blk), 8 * pg, &RO, 0), 0);
+			check();
+			assert_int_equal(am_pt_query(&PT, am_va(va + 8 * blk + 5 * pg), &l), 0);
+			assert_int_equal(l.attr.perm, AM_PERM_R);
+			assert_int_equal(am_pa_val(l.pa), P50 + pg);
+			/* a part of the run, then everything away */
+			assert_int_equal(am_pt_unmap(&PT, am_va(va + 13 * blk + 3 * pg), pg), 0);
+			check();
+			expect_fault(va + 13 * blk + 3 * pg, VMSA_ACC_R, VMSA_F_TRANSLATION);
+			expect_map(va + 13 * blk + 4 * pg, P50 + 4 * pg, VMSA_ACC_R);
+			assert_int_equal(am_pt_unmap(&PT, am_va(base), 1ull << cfg.ia_bits), 0);
+			check();
+			assert_int_equal(am_pt_tables(&PT), PT.root_pages);
+			teardown(NULL);
+		}
+}
+
 static void test_threads_table(void **state)
 {
 	struct am_pt_config cfg = {.regime = AM_PT_S1_EL2, .ia_bits = 39};
@@ -3202,6 +3313,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_contig_runs, teardown),
 		cmocka_unit_test_teardown(test_granules, teardown),
 		cmocka_unit_test_teardown(test_lpa_64k, teardown),
+		cmocka_unit_test_teardown(test_lpa2, teardown),
 		cmocka_unit_test_teardown(test_contig_blocks, teardown),
 		cmocka_unit_test_teardown(test_contig_run_with_table, teardown),
 		cmocka_unit_test_teardown(test_map_over_later_empty_table, teardown),

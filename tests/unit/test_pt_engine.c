@@ -113,7 +113,7 @@ static int run(const struct pt_visitor *v, uint64_t va, uint64_t size)
 	struct pt_walk w;
 
 	pt_walk_init(&w, &PT, v, NULL, true);
-	return pt_exec_g(&w, va, size, 12u); /* 4 KiB tables */
+	return pt_exec_g(&w, va, size, 12u, true); /* plain 4 KiB tables */
 }
 
 /* The table at @level on the way to @va (the root at its level). */
