@@ -427,10 +427,12 @@ QEMU_SMP := qemu-system-aarch64 -M virt,virtualization=on -cpu cortex-a57 -m 1G 
 # stage 1 EL3 and the NS bit; then the image drops to Non-secure EL2:
 # stage 1 EL2 with the 16 KiB and the 64 KiB granule (pages, 32 MiB and
 # 512 MiB blocks, TLB maintenance), an EL1 guest on a 64 KiB stage 2 with a
-# root of 4 concatenated tables (its loads and its stage-2 aborts); then
-# VHE: stage 1 EL2&0, both VA ranges. -cpu max has FEAT_TLBIRANGE, FEAT_VHE
-# and both granules at both stages. It reuses the MMU image's entry and
-# board; its own link.ld aligns the image's parts to 64 KiB.
+# root of 4 concatenated tables (its loads and its stage-2 aborts), a 64 KiB
+# table with 52-bit output addresses (a page and a 4 TiB block above 2^48
+# by AT); then VHE: stage 1 EL2&0, both VA ranges. -cpu max has
+# FEAT_TLBIRANGE, FEAT_VHE, both granules at both stages and FEAT_LPA
+# (PARange 0b0110). It reuses the MMU image's entry and board; its own
+# link.ld aligns the image's parts to 64 KiB.
 EL3_DIR := tests/qemu/el3
 EL3_SRCS := $(sort $(QEMU_COMMON_SRCS) $(wildcard $(EL3_DIR)/*.c)) $(A64_SCAF) \
 	$(sort $(wildcard $(EL3_DIR)/*.S)) tests/qemu/mmu/board.c tests/qemu/mmu/startup.S

@@ -4,7 +4,7 @@
  * emulated hardware, each proven with real accesses and AT instructions, on
  * QEMU virt with secure=on and virtualization=on (the image starts at EL3,
  * Secure) and -cpu max (FEAT_TLBIRANGE, FEAT_VHE, the 16 and 64 KiB
- * granules at both stages):
+ * granules at both stages, FEAT_LPA: PARange 0b0110, 52-bit PAs):
  *  - stage 1 EL3 and the NS bit: the image's own EL3 table (AM_PT_S1_EL3,
  *    the aarch64 library's backend), turned on with
  *    am_aarch64_el3_mmu_enable_pt(); the board's Secure RAM (0x0e000000)
@@ -25,6 +25,17 @@
  *    level-2 tables: its load of an IPA in the root's fourth table returns
  *    what EL2 wrote there, its loads of IPAs the stage 2 does not map abort
  *    to EL2 (ESR_EL2, HPFAR_EL2, FAR_EL2);
+ *  - 52-bit output addresses (FEAT_LPA, ID_AA64MMFR0_EL1.PARange 0b0110,
+ *    which -cpu max reports: anything else fails): a 64 KiB EL2 table with
+ *    oa_bits 52 and 48-bit VAs (root at level 1, TCR_EL2.PS 0b110), the
+ *    MMU on with it and the 64 KiB checks above run on it (its RAM
+ *    descriptors are in the LPA format, though below 2^48 and 64 KiB
+ *    aligned they have the same bits as 48-bit ones); a page at PA
+ *    0x9876543210000 and two pages either side of 2^48, then a 4 TiB
+ *    level-1 block above 2^48, seen by AT S1E2R / S1E2W (PAR_EL1.PA
+ *    [51:12]; those PAs are no RAM: mapped Device, never accessed); each
+ *    unmapped, AT faults (QEMU's AT walks the tables, it does not look in
+ *    its TLB: the faults show the descriptors gone, the TLBIs are counted);
  *  - then stage 1 EL2&0 with VHE (HCR_EL2.E2H and TGE): the lower range
  *    with ASIDs, then the upper range (TTBR1_EL2).
  * QEMU's TLB flushes itself whole for an invalidation of any address in the
@@ -339,18 +350,95 @@ static void ck_final(void)
 #define GUEST_ABORTED 0xab0a7ab0a7ab0a7aul /* what a run that took a stage-2 abort returns */
 #define GUEST_EXC 0xe1e1e1e1e1e1e1e1ul	   /* a run that ended in the guest's own vectors */
 
+/* 52-bit output addresses (FEAT_LPA), with the 64 KiB granule */
+#define SZ_4T 0x40000000000ul	      /* a level-1 block of the 64 KiB granule with LPA */
+#define PA_2P48 0x1000000000000ul     /* 2^48 */
+#define LPA_PAGE_VA 0xc0000000ul      /* -> LPA_PAGE_PA, one 64 KiB page */
+#define LPA_PAGE_PA 0x9876543210000ul /* above 2^48, OA[51:48] 0b1001: not RAM, never accessed */
+#define LPA_EDGE_VA 0xc0010000ul      /* two pages -> [2^48 - 64 KiB, 2^48 + 64 KiB) */
+#define LPA_BLK_VA 0xc0000000000ul    /* 12 TiB: a 4 TiB block at level 1 */
+#define LPA_BLK_PA 0xa0c0000000000ul  /* 4 TiB aligned, above 2^48: not RAM, never accessed */
+#define LPA_BLK_OFF 0x1234567a000ul   /* an address inside the block */
+#define PAR_PA52 0x000ffffffffff000ul /* PAR_EL1.PA: [47:12], with FEAT_LPA [51:12] */
+
 /* One granule's EL2 stage-1 checks. */
 struct gran {
 	unsigned int granule; /* AM_PT_GRANULE_16K, AM_PT_GRANULE_64K */
 	const char *name;
 	uint64_t tg0;			    /* TCR_EL2.TG0 for it: 0b10 16 KiB, 0b01 64 KiB */
 	uint64_t page_va, blk_va, blk_size; /* a page -> G_PAGE_PA; a block -> RAM_BASE */
+	unsigned int ia_bits;		    /* the table's VA bits (TCR_EL2.T0SZ 64 - ia_bits) */
+	unsigned int oa_bits;		    /* 0: the CPU's, 48 at most; 52: FEAT_LPA (64 KiB) */
+	unsigned int root_level;	    /* where the root is for that granule and ia_bits */
+	const char *what[4];		    /* the titles of its checks: boot, map, tlb, off */
 };
 
-static const struct gran g_g16 = {AM_PT_GRANULE_16K, "16 KiB", 2, G16_PAGE_VA, G16_BLK_VA, SZ_32M};
-static const struct gran g_g64 = {AM_PT_GRANULE_64K, "64 KiB", 1, G64_PAGE_VA, G64_BLK_VA, SZ_512M};
+static const struct gran g_g16 = {
+	AM_PT_GRANULE_16K,
+	"16 KiB",
+	2,
+	G16_PAGE_VA,
+	G16_BLK_VA,
+	SZ_32M,
+	39,
+	0,
+	1,
+	{"EL2 stage 1, 16 KiB granule: armmap builds the image's table from a pool of 16 KiB "
+	 "pages (TG0 0b10), and the MMU comes on with it",
+	 "16 KiB granule: a 16 KiB page and a 32 MiB block (level 2) translate (AT S1E2R / "
+	 "S1E2W) and take real loads and stores; the next page does not translate",
+	 "16 KiB TLB maintenance: a page made read-only takes no store, a 16 KiB page unmapped "
+	 "out of the 32 MiB block faults (its neighbours keep their data), the page unmapped "
+	 "faults, the rest of the block goes under a range TLBI",
+	 "the EL2 MMU off again (caches cleaned first), the 16 KiB table destroyed: every pool "
+	 "page back"},
+};
+static const struct gran g_g64 = {
+	AM_PT_GRANULE_64K,
+	"64 KiB",
+	1,
+	G64_PAGE_VA,
+	G64_BLK_VA,
+	SZ_512M,
+	39,
+	0,
+	2,
+	{"EL2 stage 1, 64 KiB granule: armmap builds the image's table from a pool of 64 KiB "
+	 "pages (TG0 0b01, root at level 2), and the MMU comes on with it",
+	 "64 KiB granule: a 64 KiB page and a 512 MiB block of RAM (level 2, VA and PA 512 MiB "
+	 "aligned) translate and take real loads and stores",
+	 "64 KiB TLB maintenance: a page made read-only takes no store, a 64 KiB page unmapped "
+	 "out of the 512 MiB block faults (its neighbours keep their data), the page unmapped "
+	 "faults, the rest of the block goes under a range TLBI",
+	 "the EL2 MMU off again, the 64 KiB tables destroyed: every pool page back"},
+};
+/* The same granule with 52-bit outputs and 48-bit VAs (root at level 1: 4 TiB entries) */
+static const struct gran g_g64lpa = {
+	AM_PT_GRANULE_64K,
+	"64 KiB",
+	1,
+	G64_PAGE_VA,
+	G64_BLK_VA,
+	SZ_512M,
+	48,
+	52,
+	1,
+	{"EL2 stage 1, 64 KiB granule with 52-bit output addresses (FEAT_LPA, oa_bits 52): the "
+	 "image's table with 48-bit VAs (root at level 1), TCR_EL2.PS 0b110, and the MMU comes "
+	 "on with it",
+	 "LPA descriptors over RAM: a 64 KiB page and a 512 MiB block of RAM in the 52-bit "
+	 "table translate and take real loads and stores",
+	 "LPA TLB maintenance: a page made read-only takes no store, a page unmapped out of the "
+	 "512 MiB block faults (its neighbours keep their data), the rest goes under a range "
+	 "TLBI",
+	 "the EL2 MMU off again, the 52-bit table destroyed: every pool page back"},
+};
 
-/* The 16 KiB table (24 pages of the pool), then the 64 KiB one (6 pages of it); the stage 2's */
+/*
+ * The 16 KiB table (24 pages of the pool), then the 64 KiB ones (6 pages of
+ * it: the 52-bit table, root at level 1, takes all 6 when a block is broken
+ * with the page mapped); the stage 2's
+ */
 static unsigned char g_gpool[6 * SZ_64K] __attribute__((aligned(65536)));
 static unsigned char g_s2pool[8 * SZ_64K] __attribute__((aligned(65536)));
 static struct am_aarch64_pt_ctx g_gctx, g_s2ctx;
@@ -424,9 +512,9 @@ static void expect_at2(uint64_t va, bool write, uint64_t pa, unsigned int fst)
 			   am_aarch64_fsc_name(am_par_fst(par)), AM_FSC_LEVEL(am_par_fst(par)));
 		return;
 	}
-	EXPECT(!(par & AM_PAR_F) && (par & AM_PAR_PA_MASK) == (pa & ~(PAGE - 1)),
+	EXPECT(!(par & AM_PAR_F) && (par & PAR_PA52) == (pa & ~(PAGE - 1)),
 	       "AT S1E2%c 0x%lx: PAR 0x%lx, expected PA 0x%lx\n", write ? 'W' : 'R', va, par, pa);
-	con_printf("  AT S1E2%c 0x%lx -> PA 0x%lx\n", write ? 'W' : 'R', va, par & AM_PAR_PA_MASK);
+	con_printf("  AT S1E2%c 0x%lx -> PA 0x%lx\n", write ? 'W' : 'R', va, par & PAR_PA52);
 }
 
 /* The CPU's granule support (ID_AA64MMFR0_EL1): stage 1 and stage 2. */
@@ -443,6 +531,23 @@ static bool cpu_has_granule(unsigned int granule, bool s2)
 	s1 = (unsigned int)(r >> 24) & 0xfu;  /* TGran64: 0 yes, 0xf no */
 	two = (unsigned int)(r >> 36) & 0xfu; /* TGran64_2: 0 as stage 1, 1 no */
 	return s1 == 0 && (!s2 || two != 1);
+}
+
+/* ID_AA64MMFR0_EL1.PARange: 0b0101 48 bits, 0b0110 52 bits (FEAT_LPA) */
+static unsigned int cpu_parange(void)
+{
+	return (unsigned int)am_read_sysreg(id_aa64mmfr0_el1) & 0xfu;
+}
+
+/* The TCR PS / PARange encoding of @oa_bits output bits (32..52) */
+static unsigned int ps_of(unsigned int oa_bits)
+{
+	static const uint8_t bits[] = {32, 36, 40, 42, 44, 48, 52};
+	unsigned int i = 0;
+
+	while (i < 6 && bits[i] < oa_bits)
+		i++;
+	return i;
 }
 
 /*
@@ -488,9 +593,10 @@ static void el2_mmu_off(void)
 
 static void ck_gran_boot(const struct gran *g)
 {
-	struct am_pt_config cfg = {.regime = AM_PT_S1_EL2, .granule = g->granule, .ia_bits = 39};
+	struct am_pt_config cfg = {
+		.regime = AM_PT_S1_EL2, .granule = g->granule, .ia_bits = g->ia_bits};
 	uint64_t text = (uintptr_t)__text_start, rodata = (uintptr_t)__rodata_start;
-	uint64_t ram = (uintptr_t)__ram_start, end_ = (uintptr_t)__ram_end, tcr = 0;
+	uint64_t ram = (uintptr_t)__ram_start, end_ = (uintptr_t)__ram_end, tcr = 0, ttbr, root;
 	int rc;
 
 	check_begin();
@@ -499,6 +605,8 @@ static void ck_gran_boot(const struct gran *g)
 	       "the CPU has no %s granule (ID_AA64MMFR0 0x%lx)\n", g->name,
 	       am_read_sysreg(id_aa64mmfr0_el1));
 	cfg.oa_bits = am_aarch64_pa_bits() < 48 ? am_aarch64_pa_bits() : 48;
+	if (g->oa_bits)
+		cfg.oa_bits = g->oa_bits;
 	rc = am_aarch64_pt_ctx_init_g(&g_gctx, g_gpool, sizeof(g_gpool), g->granule);
 	rc = rc ? rc : am_pt_init(&g_gpt, &cfg, &g_ops, &g_gctx);
 	EXPECT(rc == 0, "table init: %s\n", errname(rc));
@@ -511,19 +619,34 @@ static void ck_gran_boot(const struct gran *g)
 		rc = AM_EINVAL;
 	if (!rc) {
 		tcr = am_pt_tcr(&g_gpt);
-		con_printf(
-			"  EL2 table, %s granule: %u pages of %u bytes in its pool, root at level "
-			"%u; TCR_EL2 0x%lx (TG0 %lu, T0SZ %lu), TTBR0_EL2 0x%lx\n",
-			g->name, g_gctx.pages, g_gctx.page, g_gpt.root_level, tcr, (tcr >> 14) & 3,
-			tcr & 0x3f, am_pt_ttbr(&g_gpt));
-		EXPECT(((tcr >> 14) & 3) == g->tg0 && (tcr & 0x3f) == 25,
-		       "TCR_EL2 0x%lx: TG0 %lu T0SZ %lu, expected TG0 %lu T0SZ 25\n", tcr,
-		       (tcr >> 14) & 3, tcr & 0x3f, g->tg0);
-		EXPECT(am_pa_val(g_gpt.root_pa) % g->granule == 0, "the root is not %s aligned\n",
-		       g->name);
+		ttbr = am_pt_ttbr(&g_gpt);
+		root = am_pa_val(g_gpt.root_pa);
+		con_printf("  EL2 table, %s granule, %u-bit VAs, %u-bit PAs: %u pages of %u bytes "
+			   "in its pool, root at level %u; TCR_EL2 0x%lx (TG0 %lu, T0SZ %lu, PS "
+			   "0b%lu%lu%lu), TTBR0_EL2 0x%lx\n",
+			   g->name, g->ia_bits, cfg.oa_bits, g_gctx.pages, g_gctx.page,
+			   g_gpt.root_level, tcr, (tcr >> 14) & 3, tcr & 0x3f, (tcr >> 18) & 1,
+			   (tcr >> 17) & 1, (tcr >> 16) & 1, ttbr);
+		EXPECT(((tcr >> 14) & 3) == g->tg0 && (tcr & 0x3f) == 64 - g->ia_bits,
+		       "TCR_EL2 0x%lx: TG0 %lu T0SZ %lu, expected TG0 %lu T0SZ %u\n", tcr,
+		       (tcr >> 14) & 3, tcr & 0x3f, g->tg0, 64 - g->ia_bits);
+		/* TCR_EL2.PS [18:16]: 0b101 48 bits, 0b110 52 bits (FEAT_LPA) */
+		EXPECT(((tcr >> 16) & 7) == ps_of(cfg.oa_bits),
+		       "TCR_EL2 0x%lx: PS %lu, expected %u for %u-bit outputs\n", tcr,
+		       (tcr >> 16) & 7, ps_of(cfg.oa_bits), cfg.oa_bits);
+		EXPECT(g_gpt.root_level == g->root_level, "the root at level %u, expected %u\n",
+		       g_gpt.root_level, g->root_level);
+		EXPECT(root % g->granule == 0, "the root is not %s aligned\n", g->name);
+		/* BADDR: [47:16] in place, [51:48] in TTBR bits [5:2] (64 KiB with LPA) */
+		EXPECT((ttbr & 0x0000ffffffffffc0ul) == (root & 0x0000fffffffffffful) &&
+			       ((ttbr >> 2) & 0xf) == ((root >> 48) & 0xf),
+		       "TTBR0_EL2 0x%lx does not name the root at 0x%lx\n", ttbr, root);
 		rc = am_aarch64_el2_mmu_enable_pt(&g_gpt);
 		g_gran_on = rc == 0;
 		EXPECT(rc == 0 && am_aarch64_el2_mmu_is_on(), "EL2 MMU enable: %s\n", errname(rc));
+		EXPECT(((am_read_sysreg(tcr_el2) >> 16) & 7) == ps_of(cfg.oa_bits),
+		       "TCR_EL2 0x%lx as programmed: PS %lu\n", am_read_sysreg(tcr_el2),
+		       (am_read_sysreg(tcr_el2) >> 16) & 7);
 	}
 	g_gboot_tables = g_gpt_live ? am_pt_tables(&g_gpt) : 0;
 	if (g_gran_on) {
@@ -535,11 +658,7 @@ static void ck_gran_boot(const struct gran *g)
 		expect_at2(ram, true, ram, 0);
 		expect_at2(UART_BASE, true, UART_BASE, 0);
 	}
-	gend(g->granule == AM_PT_GRANULE_16K
-		     ? "EL2 stage 1, 16 KiB granule: armmap builds the image's table from a pool "
-		       "of 16 KiB pages (TG0 0b10), and the MMU comes on with it"
-		     : "EL2 stage 1, 64 KiB granule: armmap builds the image's table from a pool "
-		       "of 64 KiB pages (TG0 0b01, root at level 2), and the MMU comes on with it");
+	gend(g->what[0]);
 }
 
 static void ck_gran_map(const struct gran *g)
@@ -577,12 +696,7 @@ static void ck_gran_map(const struct gran *g)
 		EXPECT(expect_load(g->blk_va + g->blk_size - 8, 0) == 0xb10c4e2d,
 		       "the block's last word\n");
 	}
-	gend(g->granule == AM_PT_GRANULE_16K
-		     ? "16 KiB granule: a 16 KiB page and a 32 MiB block (level 2) translate (AT "
-		       "S1E2R / S1E2W) and take real loads and stores; the next page does not "
-		       "translate"
-		     : "64 KiB granule: a 64 KiB page and a 512 MiB block of RAM (level 2, VA and "
-		       "PA 512 MiB aligned) translate and take real loads and stores");
+	gend(g->what[1]);
 }
 
 static void ck_gran_tlb(const struct gran *g)
@@ -631,15 +745,7 @@ static void ck_gran_tlb(const struct gran *g)
 	con_printf("  FEAT_TLBIRANGE %s; range TLBIs (TG %s) for the unmap of the %lu pages: %lu\n",
 		   g_gctx.tlbi_range ? "yes" : "no", g->name, (unsigned long)(g->blk_size / gs - 1),
 		   g_gctx.tlbi_ranges - r0);
-	gend(g->granule == AM_PT_GRANULE_16K
-		     ? "16 KiB TLB maintenance: a page made read-only takes no store, a 16 KiB "
-		       "page unmapped out of the 32 MiB block faults (its neighbours keep their "
-		       "data), the page unmapped faults, the rest of the block goes under a "
-		       "range TLBI"
-		     : "64 KiB TLB maintenance: a page made read-only takes no store, a 64 KiB "
-		       "page unmapped out of the 512 MiB block faults (its neighbours keep their "
-		       "data), the page unmapped faults, the rest of the block goes under a range "
-		       "TLBI");
+	gend(g->what[2]);
 }
 
 static void ck_gran_off(const struct gran *g)
@@ -662,10 +768,107 @@ static void ck_gran_off(const struct gran *g)
 	       g_gctx.in_use);
 	con_printf("  pool: %lu pages allocated, %lu freed; TLBIs %lu, ranges %lu, all %lu\n",
 		   g_gctx.allocs, g_gctx.frees, g_gctx.tlbis, g_gctx.tlbi_ranges, g_gctx.tlbi_alls);
-	gend(g->granule == AM_PT_GRANULE_16K
-		     ? "the EL2 MMU off again (caches cleaned first), the 16 KiB table destroyed: "
-		       "every pool page back"
-		     : "the EL2 MMU off again, the 64 KiB tables destroyed: every pool page back");
+	gend(g->what[3]);
+}
+
+/* ------------------------- 52-bit output addresses (FEAT_LPA), 64 KiB granule -- */
+
+/*
+ * The 52-bit table (g_g64lpa) is on: outputs above 2^48 are seen by AT
+ * S1E2R, whose PAR_EL1 carries PA[51:48] in bits [51:48]; the hardware
+ * reads OA[51:48] from descriptor bits [15:12]. Nothing up there is RAM:
+ * those addresses are mapped Device and never accessed.
+ */
+static void ck_lpa_page(void)
+{
+	struct am_pt_leaf l = {0};
+
+	check_begin();
+	if (!map_in(&g_gpt, LPA_PAGE_VA, LPA_PAGE_PA, SZ_64K, &AM_ATTR_DEVICE, 0) &&
+	    !map_in(&g_gpt, LPA_EDGE_VA, PA_2P48 - SZ_64K, 2 * SZ_64K, &AM_ATTR_DEVICE, 0)) {
+		EXPECT(am_pt_query(&g_gpt, am_va(LPA_PAGE_VA), &l) == 0 && l.level == 3 &&
+			       am_pa_val(l.pa) == LPA_PAGE_PA,
+		       "am_pt_query(): level %u PA 0x%lx\n", l.level, am_pa_val(l.pa));
+		/* the descriptor: OA[47:16] in place, OA[51:48] in bits [15:12] */
+		EXPECT((l.pte & 0x0000ffffffff0000ul) == (LPA_PAGE_PA & 0x0000ffffffff0000ul) &&
+			       ((l.pte >> 12) & 0xf) == LPA_PAGE_PA >> 48,
+		       "the descriptor 0x%lx does not hold PA 0x%lx in the LPA format\n", l.pte,
+		       LPA_PAGE_PA);
+		con_printf("  a 64 KiB page at 0x%lx -> PA 0x%lx: descriptor 0x%lx (bits [15:12] "
+			   "0x%lx = OA[51:48])\n",
+			   LPA_PAGE_VA, LPA_PAGE_PA, l.pte, (l.pte >> 12) & 0xf);
+		/* PAR bits [15:12]: the VA's offset (0xa); [51:48]: the descriptor's */
+		expect_at2(LPA_PAGE_VA + 0xa238, false, LPA_PAGE_PA + 0xa238, 0);
+		expect_at2(LPA_PAGE_VA + SZ_64K - 8, true, LPA_PAGE_PA + SZ_64K - 8, 0);
+		/* two pages either side of 2^48 */
+		expect_at2(LPA_EDGE_VA + SZ_64K - 8, false, PA_2P48 - 8, 0);
+		expect_at2(LPA_EDGE_VA + SZ_64K + 0x10, false, PA_2P48 + 0x10, 0);
+		expect_at2(LPA_EDGE_VA + 2 * SZ_64K, false, ~0ull, AM_FSC_TRANSLATION + 3);
+	}
+	gend("52-bit outputs: a 64 KiB page at PA 0x9876543210000 (OA[51:48] in descriptor bits "
+	     "[15:12]) and two pages either side of 2^48 translate by AT S1E2R / S1E2W, PAR_EL1 "
+	     "giving PA[51:48]");
+}
+
+static void ck_lpa_block(void)
+{
+	struct am_pt_leaf l = {0};
+	size_t t0 = am_pt_tables(&g_gpt);
+
+	check_begin();
+	if (!map_in(&g_gpt, LPA_BLK_VA, LPA_BLK_PA, SZ_4T, &AM_ATTR_DEVICE, AM_PT_F_BLOCK)) {
+		EXPECT(am_pt_query(&g_gpt, am_va(LPA_BLK_VA + LPA_BLK_OFF), &l) == 0 &&
+			       l.level == 1 && l.size == SZ_4T && am_pa_val(l.pa) == LPA_BLK_PA,
+		       "am_pt_query(): level %u size 0x%lx PA 0x%lx\n", l.level, l.size,
+		       am_pa_val(l.pa));
+		EXPECT(((l.pte >> 12) & 0xf) == LPA_BLK_PA >> 48 && (l.pte & 3) == 1,
+		       "the descriptor 0x%lx: not a block with OA[51:48] 0x%lx\n", l.pte,
+		       LPA_BLK_PA >> 48);
+		EXPECT(am_pt_tables(&g_gpt) == t0, "the block took %lu table pages\n",
+		       (unsigned long)(am_pt_tables(&g_gpt) - t0));
+		con_printf("  a 4 TiB block (level %u) at 0x%lx -> PA 0x%lx: descriptor 0x%lx\n",
+			   l.level, LPA_BLK_VA, LPA_BLK_PA, l.pte);
+		expect_at2(LPA_BLK_VA + LPA_BLK_OFF, false, LPA_BLK_PA + LPA_BLK_OFF, 0);
+		expect_at2(LPA_BLK_VA, true, LPA_BLK_PA, 0);
+		expect_at2(LPA_BLK_VA + SZ_4T - 8, false, LPA_BLK_PA + SZ_4T - 8, 0);
+		expect_at2(LPA_BLK_VA + SZ_4T, false, ~0ull, AM_FSC_TRANSLATION + 1);
+	}
+	gend("52-bit outputs: a 4 TiB block at level 1 (AM_PT_F_BLOCK, VA 0xc0000000000 -> PA "
+	     "0xa0c0000000000) in the root, no table page taken; AT S1E2R inside it and at its "
+	     "ends gives the PA");
+}
+
+static void ck_lpa_unmap(void)
+{
+	unsigned long t0 = g_gctx.tlbis + g_gctx.tlbi_ranges + g_gctx.tlbi_alls;
+
+	check_begin();
+	EXPECT(am_pt_unmap(&g_gpt, am_va(LPA_PAGE_VA), SZ_64K) == 0, "unmap of the page\n");
+	expect_at2(LPA_PAGE_VA + 0xa238, false, ~0ull, AM_FSC_TRANSLATION + 3);
+	expect_at2(LPA_EDGE_VA + SZ_64K, false, PA_2P48, 0); /* its neighbours stay */
+	EXPECT(am_pt_unmap(&g_gpt, am_va(LPA_EDGE_VA), 2 * SZ_64K) == 0, "unmap of the pair\n");
+	expect_at2(LPA_EDGE_VA, false, ~0ull, AM_FSC_TRANSLATION + 2); /* their table gone */
+	EXPECT(am_pt_unmap(&g_gpt, am_va(LPA_BLK_VA), SZ_4T) == 0, "unmap of the block\n");
+	expect_at2(LPA_BLK_VA + LPA_BLK_OFF, false, ~0ull, AM_FSC_TRANSLATION + 1);
+	EXPECT(am_pt_tables(&g_gpt) == g_gboot_tables, "%lu table pages, %lu after the boot\n",
+	       (unsigned long)am_pt_tables(&g_gpt), (unsigned long)g_gboot_tables);
+	con_printf("  TLB invalidations for the three unmaps: %lu\n",
+		   g_gctx.tlbis + g_gctx.tlbi_ranges + g_gctx.tlbi_alls - t0);
+	EXPECT(g_gctx.tlbis + g_gctx.tlbi_ranges + g_gctx.tlbi_alls > t0, "no TLBI issued\n");
+	gend("52-bit outputs unmapped: after the library's TLBIs AT S1E2R faults (translation, "
+	     "level 3 for the page, level 2 once its table is gone, level 1 for the block), the "
+	     "table back to its boot pages");
+}
+
+/* The CPU has no 52-bit PAs: QEMU 10's -cpu max has them, so this is a failure. */
+static void ck_lpa_absent(void)
+{
+	check_begin();
+	FAIL("ID_AA64MMFR0_EL1.PARange %u (%u-bit PAs), not 0b0110: no FEAT_LPA, which QEMU's "
+	     "-cpu max has; the 52-bit checks did not run\n",
+	     cpu_parange(), am_aarch64_pa_bits());
+	gend("52-bit output addresses (FEAT_LPA) with the 64 KiB granule: the CPU must report "
+	     "PARange 0b0110");
 }
 
 /* ------------------------------------------- EL1 guest on a 64 KiB stage 2 -- */
@@ -846,6 +1049,23 @@ static void granule_checks(void)
 		ck_s2_end();
 	}
 	ck_gran_off(&g_g64);
+	con_printf("\nID_AA64MMFR0_EL1.PARange at EL2: %u (%u-bit PAs)%s\n", cpu_parange(),
+		   am_aarch64_pa_bits(),
+		   cpu_parange() == 6 ? ": FEAT_LPA, a 64 KiB table with 52-bit output addresses"
+				      : "");
+	if (cpu_parange() != 6) {
+		ck_lpa_absent();
+		return;
+	}
+	ck_gran_boot(&g_g64lpa);
+	if (g_gran_on) {
+		ck_gran_map(&g_g64lpa);
+		ck_gran_tlb(&g_g64lpa);
+		ck_lpa_page();
+		ck_lpa_block();
+		ck_lpa_unmap();
+	}
+	ck_gran_off(&g_g64lpa);
 }
 
 /* ---------------------------------------------------- EL2&0 (VHE) -- */
@@ -1036,9 +1256,9 @@ static void el2_main(void)
 {
 	if (!am_aarch64_exc_init(el2_sync, fatal_exc))
 		fatal("no vectors at EL2");
-	con_printf(
-		"\nNon-secure EL2 now (from EL3 by ERET), VHE off (HCR_EL2.E2H 0): stage 1 EL2 "
-		"with the 16 KiB and\n64 KiB granules, then an EL1 guest on a 64 KiB stage 2.\n");
+	con_printf("\nNon-secure EL2 now (from EL3 by ERET), VHE off (HCR_EL2.E2H 0): stage 1 EL2 "
+		   "with the 16 KiB and\n64 KiB granules, an EL1 guest on a 64 KiB stage 2, then "
+		   "52-bit output addresses.\n");
 	granule_checks();
 	con_printf("\nNow VHE (HCR_EL2.E2H and TGE): stage 1 EL2&0.\n");
 	ck_vhe_boot();
@@ -1063,7 +1283,8 @@ int main(void)
 	con_printf("armmap qemu-regimes: the translation regimes on the emulated hardware. "
 		   "Stage 1 EL3\nand the NS bit (QEMU virt, secure=on: the image starts at EL3, "
 		   "Secure; -cpu max); then\nat Non-secure EL2 the 16 and 64 KiB granules (stage 1 "
-		   "EL2, a guest on a 64 KiB stage 2),\nthen stage 1 EL2&0 with VHE.\n\n");
+		   "EL2, a guest on a 64 KiB stage 2)\nand 52-bit output addresses (64 KiB, "
+		   "FEAT_LPA), then stage 1 EL2&0 with VHE.\n\n");
 	ck_boot();
 	if (check_boot_ok(g_init_rc == 0 && g_mmu_rc == 0)) {
 		ck_secure_ram();
