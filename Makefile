@@ -429,10 +429,14 @@ QEMU_SMP := qemu-system-aarch64 -M virt,virtualization=on -cpu cortex-a57 -m 1G 
 # 512 MiB blocks, TLB maintenance), an EL1 guest on a 64 KiB stage 2 with a
 # root of 4 concatenated tables (its loads and its stage-2 aborts), a 64 KiB
 # table with 52-bit output addresses (a page and a 4 TiB block above 2^48
-# by AT); then VHE: stage 1 EL2&0, both VA ranges. -cpu max has
-# FEAT_TLBIRANGE, FEAT_VHE, both granules at both stages and FEAT_LPA
-# (PARange 0b0110). It reuses the MMU image's entry and board; its own
-# link.ld aligns the image's parts to 64 KiB.
+# by AT), 4 and 16 KiB tables with FEAT_LPA2 (TCR_EL2.DS: the RAM checks on
+# the DS=1 format, a page and a block above 2^50 by AT, a leaf's other
+# shareability refused; 16 KiB with 52-bit VAs, T0SZ 12: a RAM page at VA
+# 0xf800000000000); then VHE: stage 1 EL2&0, both VA ranges. 49 checks.
+# -cpu max has FEAT_TLBIRANGE, FEAT_VHE, both granules at both stages,
+# FEAT_LPA (PARange 0b0110) and FEAT_LPA2 (TGran4 0b0001, TGran16 0b0010).
+# It reuses the MMU image's entry and board; its own link.ld aligns the
+# image's parts to 64 KiB.
 EL3_DIR := tests/qemu/el3
 EL3_SRCS := $(sort $(QEMU_COMMON_SRCS) $(wildcard $(EL3_DIR)/*.c)) $(A64_SCAF) \
 	$(sort $(wildcard $(EL3_DIR)/*.S)) tests/qemu/mmu/board.c tests/qemu/mmu/startup.S

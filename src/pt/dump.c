@@ -52,6 +52,7 @@ static void print_group(struct pt_dump *d)
 	unsigned int vd = pt->va_base ? 16u : am_line_digits(pt->ia_bits);
 	unsigned int pd = am_line_digits(pt->oa_bits);
 	am_pte_t k = g->key;
+	unsigned int mt;
 	struct am_line l;
 
 	am_line_init(&l);
@@ -70,7 +71,11 @@ static void print_group(struct pt_dump *d)
 	am_line_chr(&l, ' ');
 	am_line_perm(&l, pt_perm_of[pt->regime][pt_perm_index(k)]);
 	exec_bits(&l, (enum am_pt_regime)pt->regime, k);
-	am_line_mem(&l, pt->mtype_of[(k >> 2) & 0xfu], (unsigned int)(k >> 8) & 3u);
+	mt = pt->mtype_of[(k >> 2) & 0xfu];
+	/* LPA2: bits [9:8] are OA[51:50], the shareability TCR's (pt_lpa2_sh()) */
+	am_line_mem(&l, mt,
+		    pt_lpa2(pt) ? (mt != 0xffu ? pt_lpa2_sh(mt) : 3u)
+				: (unsigned int)(k >> 8) & 3u);
 	am_line_kv(&l, "af", (k & AM_PTE_AF) ? 1u : 0u);
 	if (IS_EL10(pt->regime))
 		am_line_kv(&l, "ng", (k & AM_PTE_NG) ? 1u : 0u);

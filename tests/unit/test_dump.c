@@ -365,6 +365,28 @@ static void pt_foreign_descriptors(void **state)
 	*p = l.pte;
 }
 
+/*
+ * LPA2 (4 KiB, oa_bits 52): a leaf's bits [9:8] are OA[51:50], its
+ * shareability TCR's: inner for normal memory, outer for devices, whatever
+ * the output address.
+ */
+static void pt_lpa2_shareability(void **state)
+{
+	(void)state;
+	setup_pt(AM_PT_S1_EL2, 48, 52);
+	assert_int_equal(PT.lpa, 2);
+	map(0x40000000, 0x40000000, K4, &RW, 0);
+	map(0x40001000, 0xc000012345000ull, K4, &RW, 0);
+	map(0x40002000, 0xc000012346000ull, K4, &AM_ATTR_DEVICE, 0);
+	dump_pt(0, AM_DUMP_TO_END, 0);
+	EXPECT_TEXT("0x000040000000-0x000040000fff -> 0x0000040000000 L3 4K x1 valid rw- xn=1 "
+		    "normal-wb inner-sh af=1 contig=0 sw=0x0\n"
+		    "0x000040001000-0x000040001fff -> 0xc000012345000 L3 4K x1 valid rw- xn=1 "
+		    "normal-wb inner-sh af=1 contig=0 sw=0x0\n"
+		    "0x000040002000-0x000040002fff -> 0xc000012346000 L3 4K x1 valid rw- xn=1 "
+		    "device-nGnRE outer-sh af=1 contig=0 sw=0x0\n");
+}
+
 /* ------------------------------------------------------------- refusals -- */
 
 static unsigned int FALLBACK;
@@ -558,6 +580,7 @@ int main(void)
 		cmocka_unit_test_teardown(pt_el10_fields, teardown),
 		cmocka_unit_test_teardown(pt_s2_fields, teardown),
 		cmocka_unit_test_teardown(pt_foreign_descriptors, teardown),
+		cmocka_unit_test_teardown(pt_lpa2_shareability, teardown),
 		cmocka_unit_test_teardown(pt_refusals, teardown),
 		cmocka_unit_test(mpu_regions_and_references),
 		cmocka_unit_test(mpu_flavours),

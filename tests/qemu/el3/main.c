@@ -4,7 +4,8 @@
  * emulated hardware, each proven with real accesses and AT instructions, on
  * QEMU virt with secure=on and virtualization=on (the image starts at EL3,
  * Secure) and -cpu max (FEAT_TLBIRANGE, FEAT_VHE, the 16 and 64 KiB
- * granules at both stages, FEAT_LPA: PARange 0b0110, 52-bit PAs):
+ * granules at both stages, FEAT_LPA: PARange 0b0110, 52-bit PAs, and
+ * FEAT_LPA2: TGran4 0b0001, TGran16 0b0010):
  *  - stage 1 EL3 and the NS bit: the image's own EL3 table (AM_PT_S1_EL3,
  *    the aarch64 library's backend), turned on with
  *    am_aarch64_el3_mmu_enable_pt(); the board's Secure RAM (0x0e000000)
@@ -36,11 +37,29 @@
  *    [51:12]; those PAs are no RAM: mapped Device, never accessed); each
  *    unmapped, AT faults (QEMU's AT walks the tables, it does not look in
  *    its TLB: the faults show the descriptors gone, the TLBIs are counted);
+ *  - FEAT_LPA2 (ID_AA64MMFR0_EL1 PARange 0b0110, TGran4 0b0001, TGran16
+ *    0b0010, which -cpu max reports: anything else fails): a 4 KiB EL2
+ *    table with oa_bits 52 and 48-bit VAs (root at level 0), then a 16 KiB
+ *    one with 52-bit VAs too (ia_bits 52: T0SZ 12, a 32-entry root at level
+ *    0); TCR_EL2.DS 1 and PS 0b110 from am_pt_tcr() and as programmed, the
+ *    MMU on with each and the page, block (4 KiB: 1 GiB at level 1) and TLB
+ *    checks run on it with real loads and stores: the DS=1 format walked
+ *    over RAM (no shareability in the leaves, table descriptors whose bits
+ *    [9:8] are address bits: their entry counts kept out of them), no range
+ *    TLBI; a page with PA[51:50] set, two pages either side of 2^50 and a
+ *    level-2 block above 2^50 by AT S1E2R / S1E2W (PAR_EL1.PA [51:12];
+ *    Device, never accessed), each unmapped to translation faults; a map of
+ *    normal memory asked outer shareable (and of device memory asked inner)
+ *    refused with AM_ENOTSUP, nothing changed; with 16 KiB a RAM page at VA
+ *    0xf800000000000 (the root's entry 31) by AT and by loads and stores
+ *    another mapping sees, VA 2^52 and (for one AT, T0SZ 16) this VA
+ *    faulting at level 0, its next load faulting once it is unmapped;
  *  - then stage 1 EL2&0 with VHE (HCR_EL2.E2H and TGE): the lower range
  *    with ASIDs, then the upper range (TTBR1_EL2).
+ * 49 checks in all.
  * QEMU's TLB flushes itself whole for an invalidation of any address in the
  * region where it holds pages larger than 4 KiB: the 16 and 64 KiB checks
- * show that each change is invalidated (without the TLBIs they fail), not
+ * (and the 4 KiB ones with their 1 GiB block) show that each change is invalidated (without the TLBIs they fail), not
  * which addresses a range TLBI names; its operands (TG, BaseADDR in
  * granules) are checked against the TLB model by unit-pt's test_granules.
  * Uses the MMU image's entry (tests/qemu/mmu/startup.S) and board
@@ -325,11 +344,12 @@ static void ck_final(void)
 	    "accounted for");
 }
 
-/* ------------------------------ EL2 (no VHE): the 16 and 64 KiB granules -- */
+/* ------------------ EL2 (no VHE): the 16 and 64 KiB granules, 52-bit outputs -- */
 
 #define SZ_64K 0x10000ul
 #define SZ_32M 0x2000000ul
 #define SZ_512M 0x20000000ul
+#define SZ_1G 0x40000000ul
 #define RAM_BASE 0x40000000ul
 #define G_PAGE_PA 0x40900000ul	 /* a RAM page of the granule checks (64 KiB aligned) */
 #define G_BRK_OFF 0xa00000ul	 /* the page each check unmaps out of its block: PA 0x40a00000 */
@@ -337,6 +357,13 @@ static void ck_final(void)
 #define G16_BLK_VA 0x84000000ul	 /* -> RAM_BASE, a 32 MiB block (level 2) */
 #define G64_BLK_VA 0x80000000ul	 /* -> RAM_BASE, a 512 MiB block (level 2) */
 #define G64_PAGE_VA 0xa0000000ul /* -> G_PAGE_PA, one 64 KiB page */
+/*
+ * 4 KiB (LPA2 only): the page in the image's 1 GiB (its level-2 table stays
+ * when the page's level-3 table goes), a 1 GiB block at level 1 over all of
+ * RAM (-m 1G)
+ */
+#define G4_PAGE_VA 0x7fe00000ul /* -> G_PAGE_PA, one 4 KiB page */
+#define G4_BLK_VA 0xc0000000ul	/* -> RAM_BASE, a 1 GiB block (level 1) */
 
 /* The 64 KiB stage 2 (VMID 7, 44-bit IPAs: a root of four level-2 tables) */
 #define S2_VMID 7u
@@ -350,94 +377,226 @@ static void ck_final(void)
 #define GUEST_ABORTED 0xab0a7ab0a7ab0a7aul /* what a run that took a stage-2 abort returns */
 #define GUEST_EXC 0xe1e1e1e1e1e1e1e1ul	   /* a run that ended in the guest's own vectors */
 
-/* 52-bit output addresses (FEAT_LPA), with the 64 KiB granule */
+/*
+ * 52-bit output addresses: none of these PAs is RAM; they are mapped Device
+ * and never accessed, only translated by AT.
+ *  - FEAT_LPA, 64 KiB: a page, two pages either side of 2^48, a 4 TiB
+ *    block at level 1;
+ *  - FEAT_LPA2 (TCR_EL2.DS), 4 and 16 KiB: a page with PA[51:50] set, two
+ *    pages either side of 2^50, a level-2 block (2 MiB, 32 MiB) above
+ *    2^50.
+ */
 #define SZ_4T 0x40000000000ul	      /* a level-1 block of the 64 KiB granule with LPA */
 #define PA_2P48 0x1000000000000ul     /* 2^48 */
+#define PA_2P50 0x4000000000000ul     /* 2^50 */
 #define LPA_PAGE_VA 0xc0000000ul      /* -> LPA_PAGE_PA, one 64 KiB page */
-#define LPA_PAGE_PA 0x9876543210000ul /* above 2^48, OA[51:48] 0b1001: not RAM, never accessed */
-#define LPA_EDGE_VA 0xc0010000ul      /* two pages -> [2^48 - 64 KiB, 2^48 + 64 KiB) */
+#define LPA_PAGE_PA 0x9876543210000ul /* above 2^48, OA[51:48] 0b1001 */
 #define LPA_BLK_VA 0xc0000000000ul    /* 12 TiB: a 4 TiB block at level 1 */
-#define LPA_BLK_PA 0xa0c0000000000ul  /* 4 TiB aligned, above 2^48: not RAM, never accessed */
+#define LPA_BLK_PA 0xa0c0000000000ul  /* 4 TiB aligned, above 2^48 */
 #define LPA_BLK_OFF 0x1234567a000ul   /* an address inside the block */
-#define PAR_PA52 0x000ffffffffff000ul /* PAR_EL1.PA: [47:12], with FEAT_LPA [51:12] */
+#define LPA2_BLK_PA 0xe123456000000ul /* 32 MiB aligned, OA[51:48] 0b1110 */
+#define PAR_PA52 0x000ffffffffff000ul /* PAR_EL1.PA: [47:12], with FEAT_LPA / LPA2 [51:12] */
+/* 16 KiB with LPA2 and 52-bit VAs (T0SZ 12): a page in the root's last entry */
+#define VA52_PAGE 0x000f800000000000ul
 
-/* One granule's EL2 stage-1 checks. */
+/* One granule's EL2 stage-1 checks; with 52-bit outputs, the lpa fields too. */
 struct gran {
-	unsigned int granule; /* AM_PT_GRANULE_16K, AM_PT_GRANULE_64K */
+	unsigned int granule; /* AM_PT_GRANULE_4K (LPA2 only), _16K, _64K */
 	const char *name;
-	uint64_t tg0;			    /* TCR_EL2.TG0 for it: 0b10 16 KiB, 0b01 64 KiB */
+	uint64_t tg0;			    /* TCR_EL2.TG0: 0b00 4 KiB, 0b10 16 KiB, 0b01 64 KiB */
 	uint64_t page_va, blk_va, blk_size; /* a page -> G_PAGE_PA; a block -> RAM_BASE */
+	unsigned int blk_level;		    /* the block's level */
 	unsigned int ia_bits;		    /* the table's VA bits (TCR_EL2.T0SZ 64 - ia_bits) */
-	unsigned int oa_bits;		    /* 0: the CPU's, 48 at most; 52: FEAT_LPA (64 KiB) */
+	unsigned int oa_bits;		    /* 0: the CPU's, 48 at most; or 52 */
 	unsigned int root_level;	    /* where the root is for that granule and ia_bits */
-	const char *what[4];		    /* the titles of its checks: boot, map, tlb, off */
+	/* 52-bit outputs: 0 none, 1 FEAT_LPA (64 KiB), 2 FEAT_LPA2 (4, 16 KiB; TCR_EL2.DS) */
+	unsigned int lpa;
+	/*
+	 * With lpa (ck_lpa_*): a page at hi_va -> hi_pa (AT at hi_va + hi_off),
+	 * the two after it -> either side of edge_pa, all in one level-3
+	 * table; a block at hblk_va -> hblk_pa of hblk_size at hblk_level, in a
+	 * table that stays (AT at hblk_va + hblk_off)
+	 */
+	uint64_t hi_va, hi_pa, hi_off, edge_pa;
+	uint64_t hblk_va, hblk_pa, hblk_size, hblk_off;
+	unsigned int hblk_level;
+	/* the titles of its checks: boot, map, tlb, off; with lpa: page, block, unmap */
+	const char *what[7];
 };
 
 static const struct gran g_g16 = {
-	AM_PT_GRANULE_16K,
-	"16 KiB",
-	2,
-	G16_PAGE_VA,
-	G16_BLK_VA,
-	SZ_32M,
-	39,
-	0,
-	1,
-	{"EL2 stage 1, 16 KiB granule: armmap builds the image's table from a pool of 16 KiB "
-	 "pages (TG0 0b10), and the MMU comes on with it",
-	 "16 KiB granule: a 16 KiB page and a 32 MiB block (level 2) translate (AT S1E2R / "
-	 "S1E2W) and take real loads and stores; the next page does not translate",
-	 "16 KiB TLB maintenance: a page made read-only takes no store, a 16 KiB page unmapped "
-	 "out of the 32 MiB block faults (its neighbours keep their data), the page unmapped "
-	 "faults, the rest of the block goes under a range TLBI",
-	 "the EL2 MMU off again (caches cleaned first), the 16 KiB table destroyed: every pool "
-	 "page back"},
+	.granule = AM_PT_GRANULE_16K,
+	.name = "16 KiB",
+	.tg0 = 2,
+	.page_va = G16_PAGE_VA,
+	.blk_va = G16_BLK_VA,
+	.blk_size = SZ_32M,
+	.blk_level = 2,
+	.ia_bits = 39,
+	.root_level = 1,
+	.what = {"EL2 stage 1, 16 KiB granule: armmap builds the image's table from a pool of 16 "
+		 "KiB pages (TG0 0b10), and the MMU comes on with it",
+		 "16 KiB granule: a 16 KiB page and a 32 MiB block (level 2) translate (AT S1E2R / "
+		 "S1E2W) and take real loads and stores; the next page does not translate",
+		 "16 KiB TLB maintenance: a page made read-only takes no store, a 16 KiB page "
+		 "unmapped out of the 32 MiB block faults (its neighbours keep their data), the "
+		 "page unmapped faults, the rest of the block goes under a range TLBI",
+		 "the EL2 MMU off again (caches cleaned first), the 16 KiB table destroyed: every "
+		 "pool page back"},
 };
 static const struct gran g_g64 = {
-	AM_PT_GRANULE_64K,
-	"64 KiB",
-	1,
-	G64_PAGE_VA,
-	G64_BLK_VA,
-	SZ_512M,
-	39,
-	0,
-	2,
-	{"EL2 stage 1, 64 KiB granule: armmap builds the image's table from a pool of 64 KiB "
-	 "pages (TG0 0b01, root at level 2), and the MMU comes on with it",
-	 "64 KiB granule: a 64 KiB page and a 512 MiB block of RAM (level 2, VA and PA 512 MiB "
-	 "aligned) translate and take real loads and stores",
-	 "64 KiB TLB maintenance: a page made read-only takes no store, a 64 KiB page unmapped "
-	 "out of the 512 MiB block faults (its neighbours keep their data), the page unmapped "
-	 "faults, the rest of the block goes under a range TLBI",
-	 "the EL2 MMU off again, the 64 KiB tables destroyed: every pool page back"},
+	.granule = AM_PT_GRANULE_64K,
+	.name = "64 KiB",
+	.tg0 = 1,
+	.page_va = G64_PAGE_VA,
+	.blk_va = G64_BLK_VA,
+	.blk_size = SZ_512M,
+	.blk_level = 2,
+	.ia_bits = 39,
+	.root_level = 2,
+	.what = {"EL2 stage 1, 64 KiB granule: armmap builds the image's table from a pool of 64 "
+		 "KiB pages (TG0 0b01, root at level 2), and the MMU comes on with it",
+		 "64 KiB granule: a 64 KiB page and a 512 MiB block of RAM (level 2, VA and PA 512 "
+		 "MiB aligned) translate and take real loads and stores",
+		 "64 KiB TLB maintenance: a page made read-only takes no store, a 64 KiB page "
+		 "unmapped out of the 512 MiB block faults (its neighbours keep their data), the "
+		 "page unmapped faults, the rest of the block goes under a range TLBI",
+		 "the EL2 MMU off again, the 64 KiB tables destroyed: every pool page back"},
 };
 /* The same granule with 52-bit outputs and 48-bit VAs (root at level 1: 4 TiB entries) */
 static const struct gran g_g64lpa = {
-	AM_PT_GRANULE_64K,
-	"64 KiB",
-	1,
-	G64_PAGE_VA,
-	G64_BLK_VA,
-	SZ_512M,
-	48,
-	52,
-	1,
-	{"EL2 stage 1, 64 KiB granule with 52-bit output addresses (FEAT_LPA, oa_bits 52): the "
-	 "image's table with 48-bit VAs (root at level 1), TCR_EL2.PS 0b110, and the MMU comes "
-	 "on with it",
-	 "LPA descriptors over RAM: a 64 KiB page and a 512 MiB block of RAM in the 52-bit "
-	 "table translate and take real loads and stores",
-	 "LPA TLB maintenance: a page made read-only takes no store, a page unmapped out of the "
-	 "512 MiB block faults (its neighbours keep their data), the rest goes under a range "
-	 "TLBI",
-	 "the EL2 MMU off again, the 52-bit table destroyed: every pool page back"},
+	.granule = AM_PT_GRANULE_64K,
+	.name = "64 KiB",
+	.tg0 = 1,
+	.page_va = G64_PAGE_VA,
+	.blk_va = G64_BLK_VA,
+	.blk_size = SZ_512M,
+	.blk_level = 2,
+	.ia_bits = 48,
+	.oa_bits = 52,
+	.root_level = 1,
+	.lpa = 1,
+	.hi_va = LPA_PAGE_VA,
+	.hi_pa = LPA_PAGE_PA,
+	.hi_off = 0xa238, /* PAR bits [15:12]: the VA's offset (0xa); [51:48]: the descriptor's */
+	.edge_pa = PA_2P48,
+	.hblk_va = LPA_BLK_VA,
+	.hblk_pa = LPA_BLK_PA,
+	.hblk_size = SZ_4T,
+	.hblk_off = LPA_BLK_OFF,
+	.hblk_level = 1,
+	.what = {"EL2 stage 1, 64 KiB granule with 52-bit output addresses (FEAT_LPA, oa_bits "
+		 "52): the image's table with 48-bit VAs (root at level 1), TCR_EL2.PS 0b110, and "
+		 "the MMU comes on with it",
+		 "LPA descriptors over RAM: a 64 KiB page and a 512 MiB block of RAM in the 52-bit "
+		 "table translate and take real loads and stores",
+		 "LPA TLB maintenance: a page made read-only takes no store, a page unmapped out "
+		 "of the 512 MiB block faults (its neighbours keep their data), the rest goes "
+		 "under a range TLBI",
+		 "the EL2 MMU off again, the 52-bit table destroyed: every pool page back",
+		 "52-bit outputs: a 64 KiB page at PA 0x9876543210000 (OA[51:48] in descriptor "
+		 "bits [15:12]) and two pages either side of 2^48 translate by AT S1E2R / S1E2W, "
+		 "PAR_EL1 giving PA[51:48]",
+		 "52-bit outputs: a 4 TiB block at level 1 (AM_PT_F_BLOCK, VA 0xc0000000000 -> PA "
+		 "0xa0c0000000000) in the root, no table page taken; AT S1E2R inside it and at its "
+		 "ends gives the PA",
+		 "52-bit outputs unmapped: after the library's TLBIs AT S1E2R faults (translation, "
+		 "level 3 for the page, level 2 once its table is gone, level 1 for the block), "
+		 "the table back to its boot pages"},
+};
+/*
+ * FEAT_LPA2 (TCR_EL2.DS = 1): the 4 KiB granule with 48-bit VAs (root at
+ * level 0) and the RAM block at level 1; the descriptors' bits [9:8] are
+ * OA[51:50], no leaf carries its shareability (TCR_EL2.SH0's)
+ */
+static const struct gran g_g4lpa2 = {
+	.granule = AM_PT_GRANULE_4K,
+	.name = "4 KiB",
+	.tg0 = 0,
+	.page_va = G4_PAGE_VA,
+	.blk_va = G4_BLK_VA,
+	.blk_size = SZ_1G,
+	.blk_level = 1,
+	.ia_bits = 48,
+	.oa_bits = 52,
+	.root_level = 0,
+	.lpa = 2,
+	.hi_va = 0x7fc00000ul, /* the page, then the two at the edge, in one level-3 table */
+	.hi_pa = 0xc000012345000ul,
+	.hi_off = 0x238,
+	.edge_pa = PA_2P50,
+	.hblk_va = 0x7f000000ul, /* a 2 MiB block in the image's level-2 table */
+	.hblk_pa = LPA2_BLK_PA,
+	.hblk_size = SZ_2M,
+	.hblk_off = 0x12a238,
+	.hblk_level = 2,
+	.what = {"EL2 stage 1, 4 KiB granule with FEAT_LPA2 (oa_bits 52): the image's table with "
+		 "48-bit VAs (root at level 0), TCR_EL2.DS 1 and PS 0b110 from am_pt_tcr() and as "
+		 "programmed, and the MMU comes on with it",
+		 "LPA2 descriptors over RAM: a 4 KiB page and a 1 GiB block (level 1) of RAM in "
+		 "the DS=1 table translate and take real loads and stores (no shareability in the "
+		 "leaves: TCR_EL2.SH0's)",
+		 "LPA2 TLB maintenance: a page made read-only takes no store, a page unmapped out "
+		 "of the 1 GiB block faults (a 512-entry level-2 and a level-3 table under it, "
+		 "their entry counts clear of bits [9:8]; the neighbours keep their data), the "
+		 "rest unmapped faults, no range TLBI",
+		 "the EL2 MMU off again, the 4 KiB LPA2 table destroyed: every pool page back",
+		 "LPA2 outputs: a 4 KiB page at PA 0xc000012345000 (OA[51:50] in descriptor bits "
+		 "[9:8]) and two pages either side of 2^50 translate by AT S1E2R / S1E2W, PAR_EL1 "
+		 "giving PA[51:12]",
+		 "LPA2 outputs: a 2 MiB block (level 2) at PA 0xe123456000000, above 2^50, no "
+		 "table page taken; AT S1E2R inside it and at its ends gives the PA",
+		 "LPA2 outputs unmapped: after the library's TLBIs AT S1E2R faults (translation, "
+		 "level 3 for the page, level 2 once its table is gone and for the block), the "
+		 "table back to its boot pages"},
+};
+/* 16 KiB with FEAT_LPA2 and 52-bit VAs: T0SZ 12, a level-0 root of 32 entries */
+static const struct gran g_g16lpa2 = {
+	.granule = AM_PT_GRANULE_16K,
+	.name = "16 KiB",
+	.tg0 = 2,
+	.page_va = G16_PAGE_VA,
+	.blk_va = G16_BLK_VA,
+	.blk_size = SZ_32M,
+	.blk_level = 2,
+	.ia_bits = 52,
+	.oa_bits = 52,
+	.root_level = 0,
+	.lpa = 2,
+	.hi_va = 0xc0000000ul,
+	.hi_pa = 0xc000012344000ul,
+	.hi_off = 0x3238, /* PAR bits [13:12]: the VA's offset (0x3) */
+	.edge_pa = PA_2P50,
+	.hblk_va = 0xc2000000ul,
+	.hblk_pa = LPA2_BLK_PA,
+	.hblk_size = SZ_32M,
+	.hblk_off = 0x1234238,
+	.hblk_level = 2,
+	.what = {"EL2 stage 1, 16 KiB granule with FEAT_LPA2 and 52-bit VAs (ia_bits and oa_bits "
+		 "52): the image's table with a 32-entry root at level 0, TCR_EL2.T0SZ 12, DS 1 "
+		 "and PS 0b110 from am_pt_tcr() and as programmed, and the MMU comes on with it",
+		 "LPA2 descriptors over RAM: a 16 KiB page and a 32 MiB block of RAM in the DS=1 "
+		 "table translate and take real loads and stores",
+		 "LPA2 TLB maintenance, 16 KiB: a page made read-only takes no store, a page "
+		 "unmapped out of the 32 MiB block faults (a 2048-entry level-3 table, its count "
+		 "clear of bits [9:8]; the neighbours keep their data), the rest unmapped faults, "
+		 "no range TLBI",
+		 "the EL2 MMU off again, the 16 KiB LPA2 table destroyed: every pool page back",
+		 "LPA2 outputs, 16 KiB: a page at PA 0xc000012344000 (OA[51:50] in descriptor bits "
+		 "[9:8]) and two pages either side of 2^50 translate by AT S1E2R / S1E2W, PAR_EL1 "
+		 "giving PA[51:12]",
+		 "LPA2 outputs, 16 KiB: a 32 MiB block (level 2) at PA 0xe123456000000, above "
+		 "2^50, no table page taken; AT S1E2R inside it and at its ends gives the PA",
+		 "LPA2 outputs unmapped, 16 KiB: after the library's TLBIs AT S1E2R faults "
+		 "(translation, level 3 for the page, level 2 once its table is gone and for the "
+		 "block), the table back to its boot pages"},
 };
 
 /*
- * The 16 KiB table (24 pages of the pool), then the 64 KiB ones (6 pages of
- * it: the 52-bit table, root at level 1, takes all 6 when a block is broken
- * with the page mapped); the stage 2's
+ * The 4 KiB table (95 pages of the pool, one holds its bitmap), the 16 KiB
+ * ones (24 pages of it), then the 64 KiB ones (6 pages of it: the 52-bit
+ * table, root at level 1, takes all 6 when a block is broken with the page
+ * mapped); the stage 2's
  */
 static unsigned char g_gpool[6 * SZ_64K] __attribute__((aligned(65536)));
 static unsigned char g_s2pool[8 * SZ_64K] __attribute__((aligned(65536)));
@@ -523,6 +682,11 @@ static bool cpu_has_granule(unsigned int granule, bool s2)
 	uint64_t r = am_read_sysreg(id_aa64mmfr0_el1);
 	unsigned int s1, two;
 
+	if (granule == AM_PT_GRANULE_4K) {
+		s1 = (unsigned int)(r >> 28) & 0xfu;  /* TGran4: 0 or 1 (LPA2) yes, 0xf no */
+		two = (unsigned int)(r >> 40) & 0xfu; /* TGran4_2: 0 as stage 1, 1 no */
+		return s1 != 0xf && (!s2 || two != 1);
+	}
 	if (granule == AM_PT_GRANULE_16K) {
 		s1 = (unsigned int)(r >> 20) & 0xfu;  /* TGran16: 0 no, 1 or 2 yes */
 		two = (unsigned int)(r >> 32) & 0xfu; /* TGran16_2: 0 as stage 1, 1 no */
@@ -537,6 +701,21 @@ static bool cpu_has_granule(unsigned int granule, bool s2)
 static unsigned int cpu_parange(void)
 {
 	return (unsigned int)am_read_sysreg(id_aa64mmfr0_el1) & 0xfu;
+}
+
+/*
+ * ID_AA64MMFR0_EL1.TGran4 [31:28] and TGran16 [23:20]: FEAT_LPA2, 52-bit
+ * input and output addresses with that granule, is TGran4 0b0001 and
+ * TGran16 0b0010 (the Arm ARM's values; TGran4 0b0000 and TGran16 0b0001
+ * are the granule without them).
+ */
+static unsigned int cpu_tgran4(void)
+{
+	return (unsigned int)(am_read_sysreg(id_aa64mmfr0_el1) >> 28) & 0xfu;
+}
+static unsigned int cpu_tgran16(void)
+{
+	return (unsigned int)(am_read_sysreg(id_aa64mmfr0_el1) >> 20) & 0xfu;
 }
 
 /* The TCR PS / PARange encoding of @oa_bits output bits (32..52) */
@@ -623,10 +802,10 @@ static void ck_gran_boot(const struct gran *g)
 		root = am_pa_val(g_gpt.root_pa);
 		con_printf("  EL2 table, %s granule, %u-bit VAs, %u-bit PAs: %u pages of %u bytes "
 			   "in its pool, root at level %u; TCR_EL2 0x%lx (TG0 %lu, T0SZ %lu, PS "
-			   "0b%lu%lu%lu), TTBR0_EL2 0x%lx\n",
+			   "0b%lu%lu%lu, DS %lu), TTBR0_EL2 0x%lx\n",
 			   g->name, g->ia_bits, cfg.oa_bits, g_gctx.pages, g_gctx.page,
 			   g_gpt.root_level, tcr, (tcr >> 14) & 3, tcr & 0x3f, (tcr >> 18) & 1,
-			   (tcr >> 17) & 1, (tcr >> 16) & 1, ttbr);
+			   (tcr >> 17) & 1, (tcr >> 16) & 1, (tcr >> 32) & 1, ttbr);
 		EXPECT(((tcr >> 14) & 3) == g->tg0 && (tcr & 0x3f) == 64 - g->ia_bits,
 		       "TCR_EL2 0x%lx: TG0 %lu T0SZ %lu, expected TG0 %lu T0SZ %u\n", tcr,
 		       (tcr >> 14) & 3, tcr & 0x3f, g->tg0, 64 - g->ia_bits);
@@ -634,6 +813,10 @@ static void ck_gran_boot(const struct gran *g)
 		EXPECT(((tcr >> 16) & 7) == ps_of(cfg.oa_bits),
 		       "TCR_EL2 0x%lx: PS %lu, expected %u for %u-bit outputs\n", tcr,
 		       (tcr >> 16) & 7, ps_of(cfg.oa_bits), cfg.oa_bits);
+		/* TCR_EL2.DS, bit 32: FEAT_LPA2's descriptor format (4 and 16 KiB) */
+		EXPECT(((tcr >> 32) & 1) == (g->lpa == 2), "TCR_EL2 0x%lx: DS %lu, expected %d\n",
+		       tcr, (tcr >> 32) & 1, g->lpa == 2);
+		EXPECT(g_gpt.lpa == g->lpa, "the table's lpa %u, expected %u\n", g_gpt.lpa, g->lpa);
 		EXPECT(g_gpt.root_level == g->root_level, "the root at level %u, expected %u\n",
 		       g_gpt.root_level, g->root_level);
 		EXPECT(root % g->granule == 0, "the root is not %s aligned\n", g->name);
@@ -647,6 +830,10 @@ static void ck_gran_boot(const struct gran *g)
 		EXPECT(((am_read_sysreg(tcr_el2) >> 16) & 7) == ps_of(cfg.oa_bits),
 		       "TCR_EL2 0x%lx as programmed: PS %lu\n", am_read_sysreg(tcr_el2),
 		       (am_read_sysreg(tcr_el2) >> 16) & 7);
+		EXPECT(((am_read_sysreg(tcr_el2) >> 32) & 1) == (g->lpa == 2) &&
+			       (am_read_sysreg(tcr_el2) & 0x3f) == 64 - g->ia_bits,
+		       "TCR_EL2 0x%lx as programmed: DS %lu, T0SZ %lu\n", am_read_sysreg(tcr_el2),
+		       (am_read_sysreg(tcr_el2) >> 32) & 1, am_read_sysreg(tcr_el2) & 0x3f);
 	}
 	g_gboot_tables = g_gpt_live ? am_pt_tables(&g_gpt) : 0;
 	if (g_gran_on) {
@@ -673,8 +860,9 @@ static void ck_gran_map(const struct gran *g)
 		EXPECT(am_pt_query(&g_gpt, am_va(g->page_va + gs - 8), &l) == 0 && l.level == 3 &&
 			       l.size == gs,
 		       "the page: level %u size 0x%lx\n", l.level, l.size);
-		EXPECT(am_pt_query(&g_gpt, am_va(g->blk_va + off), &l) == 0 && l.level == 2 &&
-			       l.size == g->blk_size && am_pa_val(l.pa) == RAM_BASE,
+		EXPECT(am_pt_query(&g_gpt, am_va(g->blk_va + off), &l) == 0 &&
+			       l.level == g->blk_level && l.size == g->blk_size &&
+			       am_pa_val(l.pa) == RAM_BASE,
 		       "the block: level %u size 0x%lx PA 0x%lx\n", l.level, l.size,
 		       am_pa_val(l.pa));
 		con_printf("  a %s page at 0x%lx -> 0x%lx, a 0x%lx-byte block (level %u) at 0x%lx "
@@ -702,8 +890,10 @@ static void ck_gran_map(const struct gran *g)
 static void ck_gran_tlb(const struct gran *g)
 {
 	const uint64_t gs = g->granule, b = g->blk_va + G_BRK_OFF;
+	const unsigned int bl = g->blk_level;
 	struct am_pt_leaf l = {0};
-	unsigned long r0;
+	unsigned long r0, tl0, ta0;
+	size_t tables = am_pt_tables(&g_gpt);
 
 	check_begin();
 	/* the page made read-only: the TLB holds it writable first */
@@ -723,8 +913,9 @@ static void ck_gran_tlb(const struct gran *g)
 	       "the pages next to it lost their data\n");
 	EXPECT(am_pt_query(&g_gpt, am_va(b + gs), &l) == 0 && l.level == 3 && l.size == gs,
 	       "after the break: level %u size 0x%lx\n", l.level, l.size);
-	con_printf("  the block broken: %u-entry level-3 table, the page at 0x%lx gone\n",
-		   (unsigned int)(g->blk_size / gs), b);
+	con_printf("  the block broken down to level 3 (%lu table pages for it), the page at 0x%lx "
+		   "gone\n",
+		   (unsigned long)(am_pt_tables(&g_gpt) - tables), b);
 	/* the page unmapped: its level-3 table, empty now, goes too */
 	EXPECT(am_pt_unmap(&g_gpt, am_va(g->page_va), gs) == 0, "unmap of the page failed\n");
 	expect_load(g->page_va, AM_FSC_TRANSLATION + 2);
@@ -736,15 +927,30 @@ static void ck_gran_tlb(const struct gran *g)
 	expect_store(g->blk_va + gs + 8, 0xc1, 0);
 	expect_load(g->blk_va + g->blk_size - 8, 0);
 	r0 = g_gctx.tlbi_ranges;
+	tl0 = g_gctx.tlbis;
+	ta0 = g_gctx.tlbi_alls;
 	EXPECT(am_pt_unmap(&g_gpt, am_va(g->blk_va), g->blk_size) == 0, "unmap of the rest\n");
-	expect_load(g->blk_va + gs + 8, AM_FSC_TRANSLATION + 2);
-	expect_load(b + gs + 8, AM_FSC_TRANSLATION + 2);
-	expect_load(g->blk_va + g->blk_size - 8, AM_FSC_TRANSLATION + 2);
-	EXPECT(!g_gctx.tlbi_range || g_gctx.tlbi_ranges > r0,
-	       "FEAT_TLBIRANGE, but no range TLBI for the block's pages\n");
-	con_printf("  FEAT_TLBIRANGE %s; range TLBIs (TG %s) for the unmap of the %lu pages: %lu\n",
-		   g_gctx.tlbi_range ? "yes" : "no", g->name, (unsigned long)(g->blk_size / gs - 1),
-		   g_gctx.tlbi_ranges - r0);
+	expect_load(g->blk_va + gs + 8, AM_FSC_TRANSLATION + bl);
+	expect_load(b + gs + 8, AM_FSC_TRANSLATION + bl);
+	expect_load(g->blk_va + g->blk_size - 8, AM_FSC_TRANSLATION + bl);
+	if (g->lpa == 2) {
+		/* LPA2 (DS = 1) changes the range operand's BaseADDR unit: armmap uses none */
+		EXPECT(g_gctx.tlbi_ranges == 0 && g_gctx.tlbis + g_gctx.tlbi_alls > tl0 + ta0,
+		       "LPA2: %lu range TLBIs on this table, %lu others for the unmap\n",
+		       g_gctx.tlbi_ranges, g_gctx.tlbis + g_gctx.tlbi_alls - tl0 - ta0);
+		con_printf(
+			"  FEAT_TLBIRANGE %s, but none with LPA2: the unmap of the rest took %lu "
+			"TLBIs by VA and %lu of the whole EL2 regime\n",
+			g_gctx.tlbi_range ? "yes" : "no", g_gctx.tlbis - tl0,
+			g_gctx.tlbi_alls - ta0);
+	} else {
+		EXPECT(!g_gctx.tlbi_range || g_gctx.tlbi_ranges > r0,
+		       "FEAT_TLBIRANGE, but no range TLBI for the block's pages\n");
+		con_printf("  FEAT_TLBIRANGE %s; range TLBIs (TG %s) for the unmap of the %lu "
+			   "pages: %lu\n",
+			   g_gctx.tlbi_range ? "yes" : "no", g->name,
+			   (unsigned long)(g->blk_size / gs - 1), g_gctx.tlbi_ranges - r0);
+	}
 	gend(g->what[2]);
 }
 
@@ -771,93 +977,107 @@ static void ck_gran_off(const struct gran *g)
 	gend(g->what[3]);
 }
 
-/* ------------------------- 52-bit output addresses (FEAT_LPA), 64 KiB granule -- */
+/* --------------------- 52-bit output addresses: FEAT_LPA (64 KiB), FEAT_LPA2 -- */
 
 /*
- * The 52-bit table (g_g64lpa) is on: outputs above 2^48 are seen by AT
- * S1E2R, whose PAR_EL1 carries PA[51:48] in bits [51:48]; the hardware
- * reads OA[51:48] from descriptor bits [15:12]. Nothing up there is RAM:
+ * A 52-bit table (g->lpa) is on: outputs above 2^48 are seen by AT S1E2R,
+ * whose PAR_EL1 carries PA[51:12]. The hardware reads OA[51:48] from
+ * descriptor bits [15:12] with FEAT_LPA (64 KiB), OA[51:50] from bits [9:8]
+ * with FEAT_LPA2 (4 and 16 KiB, TCR_EL2.DS = 1). Nothing up there is RAM:
  * those addresses are mapped Device and never accessed.
  */
-static void ck_lpa_page(void)
+
+/* The descriptor bits above OA[47:x] in place: [15:12] (LPA), [9:8] (LPA2). */
+static uint64_t desc_hi(const struct gran *g, uint64_t pte)
 {
+	return g->lpa == 1 ? (pte >> 12) & 0xf : (pte >> 8) & 3;
+}
+
+/* Does leaf @pte of @size hold output address @pa in @g's format? */
+static bool desc_holds(const struct gran *g, uint64_t pte, uint64_t pa, uint64_t size)
+{
+	/* LPA: OA[47:16] in place, [51:48] in bits [15:12]; LPA2: OA[49:12], [51:50] in [9:8] */
+	uint64_t inplace =
+		(g->lpa == 1 ? 0x0000ffffffff0000ul : 0x0003fffffffff000ul) & ~(size - 1);
+
+	return (pte & inplace) == (pa & inplace) &&
+	       desc_hi(g, pte) == pa >> (g->lpa == 1 ? 48 : 50);
+}
+
+static void ck_lpa_page(const struct gran *g)
+{
+	const uint64_t gs = g->granule, edge_va = g->hi_va + gs;
 	struct am_pt_leaf l = {0};
 
 	check_begin();
-	if (!map_in(&g_gpt, LPA_PAGE_VA, LPA_PAGE_PA, SZ_64K, &AM_ATTR_DEVICE, 0) &&
-	    !map_in(&g_gpt, LPA_EDGE_VA, PA_2P48 - SZ_64K, 2 * SZ_64K, &AM_ATTR_DEVICE, 0)) {
-		EXPECT(am_pt_query(&g_gpt, am_va(LPA_PAGE_VA), &l) == 0 && l.level == 3 &&
-			       am_pa_val(l.pa) == LPA_PAGE_PA,
+	if (!map_in(&g_gpt, g->hi_va, g->hi_pa, gs, &AM_ATTR_DEVICE, 0) &&
+	    !map_in(&g_gpt, edge_va, g->edge_pa - gs, 2 * gs, &AM_ATTR_DEVICE, 0)) {
+		EXPECT(am_pt_query(&g_gpt, am_va(g->hi_va), &l) == 0 && l.level == 3 &&
+			       am_pa_val(l.pa) == g->hi_pa,
 		       "am_pt_query(): level %u PA 0x%lx\n", l.level, am_pa_val(l.pa));
-		/* the descriptor: OA[47:16] in place, OA[51:48] in bits [15:12] */
-		EXPECT((l.pte & 0x0000ffffffff0000ul) == (LPA_PAGE_PA & 0x0000ffffffff0000ul) &&
-			       ((l.pte >> 12) & 0xf) == LPA_PAGE_PA >> 48,
-		       "the descriptor 0x%lx does not hold PA 0x%lx in the LPA format\n", l.pte,
-		       LPA_PAGE_PA);
-		con_printf("  a 64 KiB page at 0x%lx -> PA 0x%lx: descriptor 0x%lx (bits [15:12] "
-			   "0x%lx = OA[51:48])\n",
-			   LPA_PAGE_VA, LPA_PAGE_PA, l.pte, (l.pte >> 12) & 0xf);
-		/* PAR bits [15:12]: the VA's offset (0xa); [51:48]: the descriptor's */
-		expect_at2(LPA_PAGE_VA + 0xa238, false, LPA_PAGE_PA + 0xa238, 0);
-		expect_at2(LPA_PAGE_VA + SZ_64K - 8, true, LPA_PAGE_PA + SZ_64K - 8, 0);
-		/* two pages either side of 2^48 */
-		expect_at2(LPA_EDGE_VA + SZ_64K - 8, false, PA_2P48 - 8, 0);
-		expect_at2(LPA_EDGE_VA + SZ_64K + 0x10, false, PA_2P48 + 0x10, 0);
-		expect_at2(LPA_EDGE_VA + 2 * SZ_64K, false, ~0ull, AM_FSC_TRANSLATION + 3);
+		EXPECT(desc_holds(g, l.pte, g->hi_pa, gs),
+		       "the descriptor 0x%lx does not hold PA 0x%lx in the LPA%s format\n", l.pte,
+		       g->hi_pa, g->lpa == 2 ? "2" : "");
+		con_printf("  a %s page at 0x%lx -> PA 0x%lx: descriptor 0x%lx (bits %s 0x%lx = "
+			   "OA[51:%u])\n",
+			   g->name, g->hi_va, g->hi_pa, l.pte, g->lpa == 1 ? "[15:12]" : "[9:8]",
+			   desc_hi(g, l.pte), g->lpa == 1 ? 48 : 50);
+		expect_at2(g->hi_va + g->hi_off, false, g->hi_pa + g->hi_off, 0);
+		expect_at2(g->hi_va + gs - 8, true, g->hi_pa + gs - 8, 0);
+		/* two pages either side of 2^48 (LPA) / 2^50 (LPA2) */
+		expect_at2(edge_va + gs - 8, false, g->edge_pa - 8, 0);
+		expect_at2(edge_va + gs + 0x10, false, g->edge_pa + 0x10, 0);
+		expect_at2(edge_va + 2 * gs, false, ~0ull, AM_FSC_TRANSLATION + 3);
 	}
-	gend("52-bit outputs: a 64 KiB page at PA 0x9876543210000 (OA[51:48] in descriptor bits "
-	     "[15:12]) and two pages either side of 2^48 translate by AT S1E2R / S1E2W, PAR_EL1 "
-	     "giving PA[51:48]");
+	gend(g->what[4]);
 }
 
-static void ck_lpa_block(void)
+static void ck_lpa_block(const struct gran *g)
 {
 	struct am_pt_leaf l = {0};
 	size_t t0 = am_pt_tables(&g_gpt);
+	const uint64_t va = g->hblk_va, pa = g->hblk_pa, size = g->hblk_size;
 
 	check_begin();
-	if (!map_in(&g_gpt, LPA_BLK_VA, LPA_BLK_PA, SZ_4T, &AM_ATTR_DEVICE, AM_PT_F_BLOCK)) {
-		EXPECT(am_pt_query(&g_gpt, am_va(LPA_BLK_VA + LPA_BLK_OFF), &l) == 0 &&
-			       l.level == 1 && l.size == SZ_4T && am_pa_val(l.pa) == LPA_BLK_PA,
+	if (!map_in(&g_gpt, va, pa, size, &AM_ATTR_DEVICE, AM_PT_F_BLOCK)) {
+		EXPECT(am_pt_query(&g_gpt, am_va(va + g->hblk_off), &l) == 0 &&
+			       l.level == g->hblk_level && l.size == size && am_pa_val(l.pa) == pa,
 		       "am_pt_query(): level %u size 0x%lx PA 0x%lx\n", l.level, l.size,
 		       am_pa_val(l.pa));
-		EXPECT(((l.pte >> 12) & 0xf) == LPA_BLK_PA >> 48 && (l.pte & 3) == 1,
-		       "the descriptor 0x%lx: not a block with OA[51:48] 0x%lx\n", l.pte,
-		       LPA_BLK_PA >> 48);
+		EXPECT(desc_holds(g, l.pte, pa, size) && (l.pte & 3) == 1,
+		       "the descriptor 0x%lx: not a block with OA 0x%lx\n", l.pte, pa);
 		EXPECT(am_pt_tables(&g_gpt) == t0, "the block took %lu table pages\n",
 		       (unsigned long)(am_pt_tables(&g_gpt) - t0));
-		con_printf("  a 4 TiB block (level %u) at 0x%lx -> PA 0x%lx: descriptor 0x%lx\n",
-			   l.level, LPA_BLK_VA, LPA_BLK_PA, l.pte);
-		expect_at2(LPA_BLK_VA + LPA_BLK_OFF, false, LPA_BLK_PA + LPA_BLK_OFF, 0);
-		expect_at2(LPA_BLK_VA, true, LPA_BLK_PA, 0);
-		expect_at2(LPA_BLK_VA + SZ_4T - 8, false, LPA_BLK_PA + SZ_4T - 8, 0);
-		expect_at2(LPA_BLK_VA + SZ_4T, false, ~0ull, AM_FSC_TRANSLATION + 1);
+		con_printf(
+			"  a 0x%lx-byte block (level %u) at 0x%lx -> PA 0x%lx: descriptor 0x%lx\n",
+			size, l.level, va, pa, l.pte);
+		expect_at2(va + g->hblk_off, false, pa + g->hblk_off, 0);
+		expect_at2(va, true, pa, 0);
+		expect_at2(va + size - 8, false, pa + size - 8, 0);
+		expect_at2(va + size, false, ~0ull, AM_FSC_TRANSLATION + g->hblk_level);
 	}
-	gend("52-bit outputs: a 4 TiB block at level 1 (AM_PT_F_BLOCK, VA 0xc0000000000 -> PA "
-	     "0xa0c0000000000) in the root, no table page taken; AT S1E2R inside it and at its "
-	     "ends gives the PA");
+	gend(g->what[5]);
 }
 
-static void ck_lpa_unmap(void)
+static void ck_lpa_unmap(const struct gran *g)
 {
+	const uint64_t gs = g->granule, edge_va = g->hi_va + gs;
 	unsigned long t0 = g_gctx.tlbis + g_gctx.tlbi_ranges + g_gctx.tlbi_alls;
 
 	check_begin();
-	EXPECT(am_pt_unmap(&g_gpt, am_va(LPA_PAGE_VA), SZ_64K) == 0, "unmap of the page\n");
-	expect_at2(LPA_PAGE_VA + 0xa238, false, ~0ull, AM_FSC_TRANSLATION + 3);
-	expect_at2(LPA_EDGE_VA + SZ_64K, false, PA_2P48, 0); /* its neighbours stay */
-	EXPECT(am_pt_unmap(&g_gpt, am_va(LPA_EDGE_VA), 2 * SZ_64K) == 0, "unmap of the pair\n");
-	expect_at2(LPA_EDGE_VA, false, ~0ull, AM_FSC_TRANSLATION + 2); /* their table gone */
-	EXPECT(am_pt_unmap(&g_gpt, am_va(LPA_BLK_VA), SZ_4T) == 0, "unmap of the block\n");
-	expect_at2(LPA_BLK_VA + LPA_BLK_OFF, false, ~0ull, AM_FSC_TRANSLATION + 1);
+	EXPECT(am_pt_unmap(&g_gpt, am_va(g->hi_va), gs) == 0, "unmap of the page\n");
+	expect_at2(g->hi_va + g->hi_off, false, ~0ull, AM_FSC_TRANSLATION + 3);
+	expect_at2(edge_va + gs, false, g->edge_pa, 0); /* its neighbours stay */
+	EXPECT(am_pt_unmap(&g_gpt, am_va(edge_va), 2 * gs) == 0, "unmap of the pair\n");
+	expect_at2(edge_va, false, ~0ull, AM_FSC_TRANSLATION + 2); /* their table gone */
+	EXPECT(am_pt_unmap(&g_gpt, am_va(g->hblk_va), g->hblk_size) == 0, "unmap of the block\n");
+	expect_at2(g->hblk_va + g->hblk_off, false, ~0ull, AM_FSC_TRANSLATION + g->hblk_level);
 	EXPECT(am_pt_tables(&g_gpt) == g_gboot_tables, "%lu table pages, %lu after the boot\n",
 	       (unsigned long)am_pt_tables(&g_gpt), (unsigned long)g_gboot_tables);
 	con_printf("  TLB invalidations for the three unmaps: %lu\n",
 		   g_gctx.tlbis + g_gctx.tlbi_ranges + g_gctx.tlbi_alls - t0);
 	EXPECT(g_gctx.tlbis + g_gctx.tlbi_ranges + g_gctx.tlbi_alls > t0, "no TLBI issued\n");
-	gend("52-bit outputs unmapped: after the library's TLBIs AT S1E2R faults (translation, "
-	     "level 3 for the page, level 2 once its table is gone, level 1 for the block), the "
-	     "table back to its boot pages");
+	gend(g->what[6]);
 }
 
 /* The CPU has no 52-bit PAs: QEMU 10's -cpu max has them, so this is a failure. */
@@ -869,6 +1089,164 @@ static void ck_lpa_absent(void)
 	     cpu_parange(), am_aarch64_pa_bits());
 	gend("52-bit output addresses (FEAT_LPA) with the 64 KiB granule: the CPU must report "
 	     "PARange 0b0110");
+}
+
+/*
+ * FEAT_LPA2 as ID_AA64MMFR0_EL1 says it: PARange 0b0110, TGran4 0b0001,
+ * TGran16 0b0010. Anything else fails, and the LPA2 tables are not made.
+ */
+static bool ck_lpa2_id(void)
+{
+	unsigned int pa = cpu_parange(), t4 = cpu_tgran4(), t16 = cpu_tgran16();
+	bool ok = pa == 6 && t4 == 1 && t16 == 2;
+
+	check_begin();
+	con_printf("  ID_AA64MMFR0_EL1 0x%lx: PARange %u, TGran4 %u, TGran16 %u (TGran4_2 %lu, "
+		   "TGran16_2 %lu)\n",
+		   am_read_sysreg(id_aa64mmfr0_el1), pa, t4, t16,
+		   (am_read_sysreg(id_aa64mmfr0_el1) >> 40) & 0xf,
+		   (am_read_sysreg(id_aa64mmfr0_el1) >> 32) & 0xf);
+	EXPECT(ok,
+	       "no FEAT_LPA2 for both granules: PARange %u (0b0110 wanted), TGran4 %u (1 wanted), "
+	       "TGran16 %u (2 wanted); the LPA2 checks do not run\n",
+	       pa, t4, t16);
+	gend("FEAT_LPA2 reported: ID_AA64MMFR0_EL1.PARange 0b0110 (52-bit PAs), TGran4 0b0001 "
+	     "and TGran16 0b0010 (52-bit input and output addresses with the 4 and 16 KiB "
+	     "granules)");
+	return ok;
+}
+
+/*
+ * LPA2's leaves have no shareability field: a map of normal memory asked
+ * outer shareable, or of device memory asked inner, is refused before
+ * anything is allocated or written (the page would need a level-3 table).
+ */
+static void ck_lpa2_sh(const struct gran *g)
+{
+	static const struct am_attr outer = {AM_PERM_R | AM_PERM_W, AM_MT_NORMAL_WB, AM_SH_OUTER};
+	static const struct am_attr dev_inner = {AM_PERM_R | AM_PERM_W, AM_MT_DEVICE_nGnRE,
+						 AM_SH_INNER};
+	size_t t0 = am_pt_tables(&g_gpt);
+	unsigned int in_use = g_gctx.in_use;
+	int rc;
+
+	check_begin();
+	rc = am_pt_map(&g_gpt, am_va(g->page_va), am_pa(G_PAGE_PA), g->granule, &outer, 0);
+	EXPECT(rc == AM_ENOTSUP, "normal memory, outer shareable: %s, expected AM_ENOTSUP\n",
+	       errname(rc));
+	rc = am_pt_map(&g_gpt, am_va(g->page_va), am_pa(UART_BASE), g->granule, &dev_inner, 0);
+	EXPECT(rc == AM_ENOTSUP, "device memory, inner shareable: %s, expected AM_ENOTSUP\n",
+	       errname(rc));
+	EXPECT(am_pt_tables(&g_gpt) == t0 && g_gctx.in_use == in_use,
+	       "table pages %lu -> %lu, pool pages out %u -> %u\n", (unsigned long)t0,
+	       (unsigned long)am_pt_tables(&g_gpt), in_use, g_gctx.in_use);
+	expect_at2(g->page_va, false, ~0ull, AM_FSC_TRANSLATION + 2);
+	gend("LPA2 leaves take their shareability from TCR_EL2.SH0: a map of normal memory asked "
+	     "outer shareable (and of device memory asked inner) is refused with AM_ENOTSUP, "
+	     "nothing changed (am_pt_tables() the same, the VA still faults)");
+}
+
+/*
+ * AT S1E2R of @va with TCR_EL2.T0SZ @t0sz for that one instruction, the
+ * table's own T0SZ back after it, the EL2 TLB dropped. The image's VAs (below
+ * 2^47, the root's entry 0) are walked the same with T0SZ 12 and 16, so
+ * nothing it runs on changes in between.
+ */
+static uint64_t at_s1e2r_t0sz(uint64_t va, unsigned int t0sz)
+{
+	uint64_t old = am_read_sysreg(tcr_el2), tcr = (old & ~0x3ful) | t0sz, par;
+
+	__asm__ volatile("msr	tcr_el2, %[tcr]\n"
+			 "	isb\n"
+			 "	at	s1e2r, %[va]\n"
+			 "	isb\n"
+			 "	mrs	%[par], par_el1\n"
+			 "	msr	tcr_el2, %[old]\n"
+			 "	isb\n"
+			 "	tlbi	alle2\n"
+			 "	dsb	ish\n"
+			 "	isb\n"
+			 : [par] "=&r"(par)
+			 : [tcr] "r"(tcr), [va] "r"(va), [old] "r"(old)
+			 : "memory");
+	return par;
+}
+
+/*
+ * 52-bit VAs (16 KiB, LPA2, T0SZ 12): a RAM page at VA 0xf800000000000, in
+ * the root's last entry (31), translated by AT and by real loads and stores
+ * (another mapping of the page at page_va sees them); the VA beyond 2^52
+ * faults at level 0, and so does this one with T0SZ 16 (48-bit VAs); then
+ * unmapped, the next load faults.
+ */
+static void ck_lpa2_va52(const struct gran *g)
+{
+	const uint64_t gs = g->granule;
+	struct am_pt_leaf l = {0};
+	uint64_t par;
+
+	check_begin();
+	if (!map_in(&g_gpt, VA52_PAGE, G_PAGE_PA, gs, &AM_ATTR_RW_DATA, 0) &&
+	    !map_in(&g_gpt, g->page_va, G_PAGE_PA, gs, &AM_ATTR_RW_DATA, 0)) {
+		EXPECT(am_pt_query(&g_gpt, am_va(VA52_PAGE + 8), &l) == 0 && l.level == 3 &&
+			       am_pa_val(l.pa) == G_PAGE_PA,
+		       "am_pt_query(0x%lx): level %u PA 0x%lx\n", VA52_PAGE, l.level,
+		       am_pa_val(l.pa));
+		con_printf("  TCR_EL2 0x%lx (T0SZ %lu, DS %lu); a %s page at VA 0x%lx (root entry "
+			   "%lu) -> PA 0x%lx\n",
+			   am_read_sysreg(tcr_el2), am_read_sysreg(tcr_el2) & 0x3f,
+			   (am_read_sysreg(tcr_el2) >> 32) & 1, g->name, VA52_PAGE, VA52_PAGE >> 47,
+			   G_PAGE_PA);
+		expect_at2(VA52_PAGE + 0x1238, false, G_PAGE_PA + 0x1238, 0);
+		expect_at2(VA52_PAGE + gs - 8, true, G_PAGE_PA + gs - 8, 0);
+		expect_at2(VA52_PAGE + gs, false, ~0ull, AM_FSC_TRANSLATION + 3);
+		/* beyond the 52 bits: out of TTBR0_EL2's range, a level-0 fault */
+		expect_at2(1ul << 52, false, ~0ull, AM_FSC_TRANSLATION + 0);
+		/* the same VA with 48-bit VAs (T0SZ 16): out of range too */
+		par = at_s1e2r_t0sz(VA52_PAGE, 16);
+		EXPECT((par & AM_PAR_F) && am_par_fst(par) == AM_FSC_TRANSLATION + 0,
+		       "with T0SZ 16, AT S1E2R 0x%lx: PAR 0x%lx, expected a level-0 fault\n",
+		       VA52_PAGE, par);
+		con_printf("  the same VA with TCR_EL2.T0SZ 16 for one AT: %s level %u\n",
+			   par & AM_PAR_F ? am_aarch64_fsc_name(am_par_fst(par)) : "translates",
+			   AM_FSC_LEVEL(am_par_fst(par)));
+		/* real accesses through the 52-bit VA, seen through the low one and back */
+		expect_store(VA52_PAGE + 0x20, 0x52b17a5520ul, 0);
+		EXPECT(expect_load(g->page_va + 0x20, 0) == 0x52b17a5520ul,
+		       "a store through VA 0x%lx did not reach the page\n", VA52_PAGE + 0x20);
+		expect_store(g->page_va + gs - 16, 0x52b17a55f0ul, 0);
+		EXPECT(expect_load(VA52_PAGE + gs - 16, 0) == 0x52b17a55f0ul,
+		       "a load through VA 0x%lx did not see the page\n", VA52_PAGE + gs - 16);
+		/* unmapped (its three tables go): the next load through it faults */
+		EXPECT(am_pt_unmap(&g_gpt, am_va(VA52_PAGE), gs) == 0, "unmap of the page\n");
+		expect_load(VA52_PAGE + 0x20, AM_FSC_TRANSLATION + 0);
+		expect_at2(VA52_PAGE + 0x20, false, ~0ull, AM_FSC_TRANSLATION + 0);
+		EXPECT(am_pt_unmap(&g_gpt, am_va(g->page_va), gs) == 0, "unmap of the alias\n");
+	}
+	EXPECT(am_pt_tables(&g_gpt) == g_gboot_tables, "%lu table pages, %lu after the boot\n",
+	       (unsigned long)am_pt_tables(&g_gpt), (unsigned long)g_gboot_tables);
+	gend("52-bit VAs at EL2 (16 KiB, LPA2, TCR_EL2.T0SZ 12): a RAM page at VA "
+	     "0xf800000000000 (the root's entry 31) translates (AT S1E2R / S1E2W) and takes real "
+	     "loads and stores that another mapping of the page sees; VA 2^52, and this VA with "
+	     "T0SZ 16, fault at level 0; unmapped, its next load faults");
+}
+
+/* One 52-bit table's checks, from its boot to its pool back. */
+static void lpa_table(const struct gran *g)
+{
+	ck_gran_boot(g);
+	if (g_gran_on) {
+		ck_gran_map(g);
+		ck_gran_tlb(g);
+		ck_lpa_page(g);
+		ck_lpa_block(g);
+		ck_lpa_unmap(g);
+		if (g->lpa == 2 && g->granule == AM_PT_GRANULE_4K)
+			ck_lpa2_sh(g);
+		if (g->ia_bits > 48)
+			ck_lpa2_va52(g);
+	}
+	ck_gran_off(g);
 }
 
 /* ------------------------------------------- EL1 guest on a 64 KiB stage 2 -- */
@@ -1030,7 +1408,7 @@ static void ck_s2_end(void)
 	     "tables back in the pool");
 }
 
-/* The 16 KiB and 64 KiB granules at non-VHE EL2, then VHE's checks. */
+/* The 16 KiB and 64 KiB granules at non-VHE EL2, the 52-bit tables (64, 4, 16 KiB). */
 static void granule_checks(void)
 {
 	ck_gran_boot(&g_g16);
@@ -1053,19 +1431,16 @@ static void granule_checks(void)
 		   am_aarch64_pa_bits(),
 		   cpu_parange() == 6 ? ": FEAT_LPA, a 64 KiB table with 52-bit output addresses"
 				      : "");
-	if (cpu_parange() != 6) {
+	if (cpu_parange() != 6)
 		ck_lpa_absent();
-		return;
+	else
+		lpa_table(&g_g64lpa);
+	con_printf("\nFEAT_LPA2 (TCR_EL2.DS): 52-bit output addresses with the 4 and 16 KiB "
+		   "granules, and 52-bit\nVAs with 16 KiB.\n");
+	if (ck_lpa2_id()) {
+		lpa_table(&g_g4lpa2);
+		lpa_table(&g_g16lpa2);
 	}
-	ck_gran_boot(&g_g64lpa);
-	if (g_gran_on) {
-		ck_gran_map(&g_g64lpa);
-		ck_gran_tlb(&g_g64lpa);
-		ck_lpa_page();
-		ck_lpa_block();
-		ck_lpa_unmap();
-	}
-	ck_gran_off(&g_g64lpa);
 }
 
 /* ---------------------------------------------------- EL2&0 (VHE) -- */
@@ -1258,7 +1633,7 @@ static void el2_main(void)
 		fatal("no vectors at EL2");
 	con_printf("\nNon-secure EL2 now (from EL3 by ERET), VHE off (HCR_EL2.E2H 0): stage 1 EL2 "
 		   "with the 16 KiB and\n64 KiB granules, an EL1 guest on a 64 KiB stage 2, then "
-		   "52-bit output addresses.\n");
+		   "52-bit output addresses (FEAT_LPA,\nFEAT_LPA2) and VAs.\n");
 	granule_checks();
 	con_printf("\nNow VHE (HCR_EL2.E2H and TGE): stage 1 EL2&0.\n");
 	ck_vhe_boot();
@@ -1283,8 +1658,9 @@ int main(void)
 	con_printf("armmap qemu-regimes: the translation regimes on the emulated hardware. "
 		   "Stage 1 EL3\nand the NS bit (QEMU virt, secure=on: the image starts at EL3, "
 		   "Secure; -cpu max); then\nat Non-secure EL2 the 16 and 64 KiB granules (stage 1 "
-		   "EL2, a guest on a 64 KiB stage 2)\nand 52-bit output addresses (64 KiB, "
-		   "FEAT_LPA), then stage 1 EL2&0 with VHE.\n\n");
+		   "EL2, a guest on a 64 KiB stage 2)\nand 52-bit output addresses (64 KiB "
+		   "FEAT_LPA; 4 and 16 KiB FEAT_LPA2, with 52-bit VAs\nfor 16 KiB), then stage 1 "
+		   "EL2&0 with VHE.\n\n");
 	ck_boot();
 	if (check_boot_ok(g_init_rc == 0 && g_mmu_rc == 0)) {
 		ck_secure_ram();
