@@ -443,6 +443,8 @@ struct am_pt {
 	/** 52-bit outputs: 0 none, 1 FEAT_LPA (64 KiB), 2 FEAT_LPA2 (4, 16 KiB: TCR.DS) */
 	uint8_t lpa;
 	uint8_t slow; /**< not the plain 4 KiB geometry: the small calls take the general path */
+	uint8_t blocks;	 /**< bit l: level l may hold blocks */
+	uint8_t cont[4]; /**< entries of a contiguous run at each level (0: none) */
 	uint64_t va_base;   /**< the first input address: 0, or 2^64 - 2^ia_bits (upper) */
 	/** @var am_pt::root_level
 	 * the level of the root table */

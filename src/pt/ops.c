@@ -194,6 +194,7 @@ static int map_apply(struct pt_walk *w, struct pt_slot *s, unsigned int n)
 	bool contig = (m->flags & AM_PT_F_CONTIG) && !(m->delta & (run - 1));
 	am_pte_t tmpl = map_tmpl(m, s->level);
 	am_pte_t *p = s->t->p + s->idx;
+	const unsigned int split = pt_oa_split(w->pt); /* read once: the stores may alias */
 
 	for (unsigned int k = 0; k < n;) {
 		uint64_t va = s->va + k * span;
@@ -202,8 +203,8 @@ static int map_apply(struct pt_walk *w, struct pt_slot *s, unsigned int n)
 		uint64_t oa = va + m->delta;
 		volatile am_pte_t *q, *end;
 
-		if (pt_oa_split(w->pt)) { /* OA[51:48] / [51:50] apart: a run stops there */
-			uint64_t top = (1ull << pt_oa_split(w->pt)) - 1u;
+		if (split) { /* OA[51:48] / [51:50] apart: a run stops there */
+			uint64_t top = (1ull << split) - 1u;
 			uint64_t room = (((oa | top) + 1) - oa) / span;
 
 			if (chunk > room)
@@ -220,7 +221,7 @@ static int map_apply(struct pt_walk *w, struct pt_slot *s, unsigned int n)
 		}
 		q = p + k;
 		end = q + chunk;
-		store_leaves(q, end, tmpl | c | pt_oa_bits(w->pt, oa), span);
+		store_leaves(q, end, tmpl | c | (split ? pt_oa_bits(w->pt, oa) : oa), span);
 		k += chunk;
 	}
 	s->t->cnt += n; /* every one of them was zero */
@@ -1605,6 +1606,10 @@ int am_pt_init(struct am_pt *pt, const struct am_pt_config *cfg, const struct am
 	pt->va_base = cfg->upper ? 0 - pt->ia_end : 0; /* the calls work on va - va_base */
 	pt->oa_end = 1ull << pt->oa_bits;
 	pt->gshift = (uint8_t)gs;
+	/* levels with blocks: 4 KiB 1 and 2; 16 and 64 KiB 2, and 1 with FEAT_LPA */
+	pt->blocks = (uint8_t)(gs == 12 || (gs == 16 && oa_bits == 52) ? 6 : 4);
+	for (unsigned int l = 0; l < 4; l++)
+		pt->cont[l] = (uint8_t)am_pt_contig_entries(1u << gs, l);
 	pt->lpa = (uint8_t)(oa_bits == 52 ? (gs == 16 ? 1 : 2) : 0);
 	pt->slow = gs != 12 || pt->lpa;
 	pt->gmask = (1ull << gs) - 1u;

@@ -126,9 +126,7 @@ static inline unsigned int pt_ents(const struct am_pt *pt)
 /* Entries of a contiguous run at @level (a power of two; am_pt_contig_entries()). */
 static inline unsigned int pt_cont(const struct am_pt *pt, unsigned int level)
 {
-	unsigned int g = pt_gs(pt);
-
-	return g == 12u ? 16u : g == 14u && level == 3u ? 128u : 32u;
+	return PT_ONLY_4K ? 16u : pt->cont[level & 3u];
 }
 /* The longest contiguous run of any granule built. */
 #define PT_CONT_MAX ((AM_PT_GRANULES_BUILT & 2) ? 128u : (AM_PT_GRANULES_BUILT & 4) ? 32u : 16u)
@@ -246,7 +244,7 @@ static inline bool pt_block_level_g(unsigned int gs, unsigned int level)
 }
 static inline bool pt_block_level(const struct am_pt *pt, unsigned int level)
 {
-	return pt_block_level_g(pt_gs(pt), level) || (level == 1u && pt_lpa(pt));
+	return PT_ONLY_4K ? pt_block_level_g(12u, level) : (pt->blocks >> (level & 7u)) & 1u;
 }
 #define PT_FREE_BATCH 64u
 #define PT_TYPE_MASK (AM_PTE_VALID | AM_PTE_TABLE)

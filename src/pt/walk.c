@@ -427,9 +427,11 @@ static int teardown_visit(struct pt_walk *w, struct pt_slot *s)
 	if (pt_is_table(s->pte, lvl) && quiet && lvl + 1 == AM_PT_MAX_LEVEL) {
 		/* last-level tables whose leaves need nothing: given back without
 		 * entering them, as teardown_post() would after the visit */
+		const bool lpa = pt_lpa_kind(w->pt) != 0; /* read once */
+
 		for (k = 0; k < s->n; k++) {
 			am_pte_t e = t->p[s->idx + k];
-			uint64_t pa = pt_oa(w->pt, e);
+			uint64_t pa = lpa ? pt_oa(w->pt, e) : e & AM_PTE_OA_MASK;
 
 			if (!pt_is_table(e, lvl))
 				break;
