@@ -18,16 +18,20 @@
 #define PT_MEM_MASK_S1 ((0x7ull << 2) | (3ull << 8))
 #define PT_STOP (-4096) /* a leaf callback asked the walk to stop */
 
-/* Entries from s->idx on that lie wholly inside [.., end). */
-static unsigned int full_entries(const struct am_pt *pt, const struct pt_slot *s, uint64_t end)
+/* Entries from s->idx on that lie wholly inside [.., end); @shift: the span's. */
+static inline unsigned int full_entries_s(const struct pt_slot *s, uint64_t end, unsigned int shift)
 {
-	unsigned int shift = pt_lshift(pt, s->level);
 	uint64_t k;
 
 	if (s->lo != s->va || s->hi != s->va + (1ull << shift))
 		return 0;
 	k = (end - s->va) >> shift;
 	return k < s->n ? (unsigned int)k : s->n;
+}
+
+static unsigned int full_entries(const struct am_pt *pt, const struct pt_slot *s, uint64_t end)
+{
+	return full_entries_s(s, end, pt_lshift(pt, s->level));
 }
 
 /* Does [lo, hi) cover the whole contiguous run around @va at @level? */
@@ -184,17 +188,20 @@ static int map_leaves(struct pt_walk *w, struct pt_slot *s, unsigned int n)
 	return (int)n;
 }
 
-/* Write the @n leaves map_leaves() decided, from s->idx (all zero). */
-static int map_apply(struct pt_walk *w, struct pt_slot *s, unsigned int n)
+/* Write the @n leaves map_leaves() decided, from s->idx (all zero); @plain:
+ * a plain 4 KiB table, its geometry constants. */
+static inline int map_apply_g(struct pt_walk *w, struct pt_slot *s, unsigned int n,
+			      const bool plain)
 {
 	struct map_arg *m = w->arg;
-	uint64_t span = pt_span(w->pt, s->level);
-	unsigned int nc = pt_cont(w->pt, s->level);
+	uint64_t span = plain ? pt_span_g(12u, s->level) : pt_span(w->pt, s->level);
+	unsigned int nc = plain ? 16u : pt_cont(w->pt, s->level);
 	uint64_t run = span * nc;
 	bool contig = (m->flags & AM_PT_F_CONTIG) && !(m->delta & (run - 1));
 	am_pte_t tmpl = map_tmpl(m, s->level);
 	am_pte_t *p = s->t->p + s->idx;
-	const unsigned int split = pt_oa_split(w->pt); /* read once: the stores may alias */
+	/* read once: the stores may alias */
+	const unsigned int split = plain ? 0u : pt_oa_split(w->pt);
 
 	for (unsigned int k = 0; k < n;) {
 		uint64_t va = s->va + k * span;
@@ -227,6 +234,13 @@ static int map_apply(struct pt_walk *w, struct pt_slot *s, unsigned int n)
 	s->t->cnt += n; /* every one of them was zero */
 	pt_wrote(w, s->t->live);
 	return (int)n;
+}
+
+static int map_apply(struct pt_walk *w, struct pt_slot *s, unsigned int n)
+{
+	if (PT_ONLY_4K || !w->pt->slow)
+		return map_apply_g(w, s, n, true);
+	return map_apply_g(w, s, n, false);
 }
 
 /* Table pages a map of a whole entry at @level takes under it. */

@@ -197,7 +197,7 @@ static inline void sync_count(struct pt_walk *w, struct pt_slot *s, const bool p
  * every compiler and flag set (a memset of the core's environment may be a
  * byte loop, and a byte-counted string instruction costs per byte).
  */
-void pt_fill_fresh(am_pte_t *p, unsigned int n, am_pte_t tmpl, uint64_t step)
+static inline void fill_fresh(am_pte_t *p, const unsigned int n, am_pte_t tmpl, uint64_t step)
 {
 	pt_pair *q = (pt_pair *)(void *)p;
 	pt_pair v = {tmpl, tmpl + step}, d = {2 * step, 2 * step};
@@ -221,6 +221,15 @@ void pt_fill_fresh(am_pte_t *p, unsigned int n, am_pte_t tmpl, uint64_t step)
 		q[i] = v;
 		v += d;
 	}
+}
+
+/* Made twice: a 4 KiB table's (512 entries, a constant bound) and the others'. */
+void pt_fill_fresh(am_pte_t *p, unsigned int n, am_pte_t tmpl, uint64_t step)
+{
+	if (n == 512u)
+		fill_fresh(p, 512u, tmpl, step);
+	else
+		fill_fresh(p, n, tmpl, step);
 }
 
 /*
