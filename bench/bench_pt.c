@@ -88,7 +88,7 @@ static void b_inval(const struct am_pt_flush *f, const struct am_pt_inval *v)
 		return;
 	}
 	while (left) {
-		uint64_t n = am_tlbir_step(addr, left, f->gshift, v->level, 0, &op, &range);
+		uint64_t n = am_tlbir_step(addr, left, f->gshift, v->level, 0, f->ds, &op, &range);
 
 		bk.v[range ? T_TLBI_RANGE : v->leaf ? T_TLBI_LEAF : T_TLBI_TABLE]++;
 		addr += n << f->gshift;

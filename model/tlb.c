@@ -384,6 +384,11 @@ void tlbm_fill(struct tlbm *t)
 
 bool tlbm_range_decode(uint64_t op, struct tlbm_range *out)
 {
+	return tlbm_range_decode_ds(op, false, out);
+}
+
+bool tlbm_range_decode_ds(uint64_t op, bool ds, struct tlbm_range *out)
+{
 	unsigned int scale = (unsigned int)(op >> 44) & 3u, num = (unsigned int)(op >> 39) & 31u;
 	/* TG: 1 4 KiB, 2 16 KiB, 3 64 KiB; BaseADDR and the count in its units */
 	static const unsigned int tg_bits[4] = {0, 12, 14, 16};
@@ -393,7 +398,7 @@ bool tlbm_range_decode(uint64_t op, struct tlbm_range *out)
 		return false;
 	out->asid = (uint16_t)(op >> 48);
 	out->ttl = (unsigned int)(op >> 37) & 3u;
-	out->va = (op & ((1ull << 37) - 1u)) << g;
+	out->va = (op & ((1ull << 37) - 1u)) << (ds ? 16u : g); /* DS: 64 KiB units */
 	out->size = ((uint64_t)(num + 1u) << (5u * scale + 1u)) << g;
 	return true;
 }

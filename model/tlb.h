@@ -170,6 +170,9 @@ struct tlbm_range {
  * for another TG.
  */
 bool tlbm_range_decode(uint64_t op, struct tlbm_range *out);
+/* tlbm_range_decode() with FEAT_LPA2 in use when @ds (TCR.DS = 1):
+ * BaseADDR in 64 KiB units whatever TG says. */
+bool tlbm_range_decode_ds(uint64_t op, bool ds, struct tlbm_range *out);
 
 /*
  * tlbm_tlbi_range() - a range TLBI: every leaf entry with a page in the

@@ -351,7 +351,7 @@ static void show_inval(const struct am_pt_flush *f, const struct am_pt_inval *v,
 		return;
 	}
 	while (left) {
-		uint64_t n = am_tlbir_step(addr, left, f->gshift, v->level, asid, &op, &range);
+		uint64_t n = am_tlbir_step(addr, left, f->gshift, v->level, asid, f->ds, &op, &range);
 
 		G.tlbi++;
 		if (shown) {

@@ -123,7 +123,7 @@ static void inval(struct am_aarch64_pt_ctx *c, const struct am_pt_flush *f,
 		return;
 	}
 	while (left) {
-		uint64_t n = am_tlbir_step(addr, left, f->gshift, v->level, asid, &op, &range);
+		uint64_t n = am_tlbir_step(addr, left, f->gshift, v->level, asid, f->ds, &op, &range);
 
 		if (range)
 			tlbi_range(f->regime, v->leaf, op);

@@ -15,7 +15,10 @@
  *           pages, 2 to 2^21 (8 GiB)
  *   [38:37] TTL: level of the leaf entries in the range, 0b00 any level
  *   [36:0]  BaseADDR: VA[48:12] (IPA[48:12] for RIPAS2*) with 4 KiB, the
- *           address in granules ([50:14], [52:16]) with the others
+ *           address in granules ([50:14], [52:16]) with the others; with
+ *           FEAT_LPA2 in use (TCR.DS = 1) always in 64 KiB units (VA[52:16]),
+ *           so that a range must start 64 KiB aligned: before that, plain
+ *           TLBIs page by page
  * A range is an even number of pages; an odd one is covered by one plain
  * TLBI (VAE2IS / VALE2IS ..., no TTL hint) on its first page.
  */
@@ -49,12 +52,13 @@ static inline uint64_t am_tlbir_pages(unsigned int scale, unsigned int num)
  * of up to 2^21 pages takes at most five instructions.
  */
 static inline uint64_t am_tlbir_step(uint64_t addr, uint64_t pages, unsigned int gshift,
-				     unsigned int ttl, uint16_t asid, uint64_t *op, bool *range)
+				     unsigned int ttl, uint16_t asid, bool ds, uint64_t *op,
+				     bool *range)
 {
 	unsigned int scale = 3;
 	uint64_t unit, n;
 
-	if (pages < 2) {
+	if (pages < 2 || (ds && (addr & 0xffffu))) {
 		*op = ((addr >> 12) & 0x00000fffffffffffull) | (uint64_t)asid
 								       << AM_TLBIR_ASID_SHIFT;
 		*range = false;
@@ -69,7 +73,8 @@ static inline uint64_t am_tlbir_step(uint64_t addr, uint64_t pages, unsigned int
 	*op = (uint64_t)asid << AM_TLBIR_ASID_SHIFT |
 	      (uint64_t)((gshift - 10u) / 2u) << AM_TLBIR_TG_SHIFT |
 	      (uint64_t)scale << AM_TLBIR_SCALE_SHIFT | (n - 1u) << AM_TLBIR_NUM_SHIFT |
-	      (uint64_t)(ttl & 3u) << AM_TLBIR_TTL_SHIFT | ((addr >> gshift) & AM_TLBIR_BADDR_MASK);
+	      (uint64_t)(ttl & 3u) << AM_TLBIR_TTL_SHIFT |
+	      ((addr >> (ds ? 16u : gshift)) & AM_TLBIR_BADDR_MASK);
 	*range = true;
 	return n * unit;
 }

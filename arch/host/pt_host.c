@@ -287,7 +287,7 @@ static void host_range(struct am_host_pt *h, const struct am_pt_flush *f,
 
 	h->tlbi_range_inv++;
 	while (left) {
-		uint64_t n = am_tlbir_step(addr, left, f->gshift, v->level, asid, &op, &range);
+		uint64_t n = am_tlbir_step(addr, left, f->gshift, v->level, asid, f->ds, &op, &range);
 		struct am_host_pt_tlbi r = {
 			.regime = f->regime,
 			.level = v->level,
@@ -314,14 +314,16 @@ static void host_range(struct am_host_pt *h, const struct am_pt_flush *f,
 					(uint64_t)((int64_t)((op & 0x00000fffffffffffull) << 20) >>
 						   8),
 					v->leaf != 0);
-			} else if (!tlbm_range_decode(op, &d)) {
+			} else if (!tlbm_range_decode_ds(op, f->ds != 0, &d)) {
 				h->bad_ranges++;
 			} else {
 				if ((f->regime == AM_PT_S1_EL10 || f->regime == AM_PT_S1_EL20))
 					id = d.asid;
-				/* stage 1: BaseADDR is VA[48:12], the bits above as bit 48 */
+				/* stage 1: BaseADDR is VA[48:12] (DS: VA[52:16]), the bits
+				 * above as its top bit */
 				if (f->regime != AM_PT_S2)
-					d.va = (uint64_t)((int64_t)(d.va << 15) >> 15);
+					d.va = f->ds ? (uint64_t)((int64_t)(d.va << 11) >> 11)
+						     : (uint64_t)((int64_t)(d.va << 15) >> 15);
 				tlbm_tlbi_range(&h->tlb, f->regime, id, &d, v->leaf != 0);
 			}
 		}

@@ -279,6 +279,7 @@ struct am_pt_flush {
 	uint16_t asid;	/**< stage 1 EL1&0 */
 	uint16_t vmid;	/**< stage 2 */
 	uint8_t gshift; /**< log2 of the table's granule (12, 14, 16): a range's unit (TG) */
+	uint8_t ds;	/**< FEAT_LPA2 (TCR.DS): a range's BaseADDR counts 64 KiB */
 	unsigned int n; /**< AM_PT_FLUSH_LIST: entries in inv[], 1..AM_PT_TLBI_BATCH; else 0 */
 	const struct am_pt_inval *inv; /**< AM_PT_FLUSH_LIST: the invalidations */
 };
@@ -368,8 +369,8 @@ struct am_pt_config {
 	 *  - 4 and 16 KiB: FEAT_LPA2 (TCR / VTCR DS = 1, am_pt_tcr()): OA[49:48]
 	 *    in place, OA[51:50] in bits [9:8], where a leaf's shareability was:
 	 *    it is TCR's (inner) now, outer for devices, and a leaf asked with
-	 *    another is refused (#AM_ENOTSUP). No range TLBIs (their operand
-	 *    changes with DS). The level-0 blocks of 4 KiB and the level-1
+	 *    another is refused (#AM_ENOTSUP). A range TLBI's BaseADDR counts
+	 *    64 KiB (am_pt_flush.ds). The level-0 blocks of 4 KiB and the level-1
 	 *    blocks of 16 KiB that LPA2 allows are not written.
 	 */
 	unsigned int oa_bits;

@@ -1633,8 +1633,7 @@ int am_pt_init(struct am_pt *pt, const struct am_pt_config *cfg, const struct am
 	pt->asid = cfg->asid;
 	pt->vmid = cfg->vmid;
 	pt->tlbi_max = cfg->tlbi_max ? cfg->tlbi_max : AM_PT_TLBI_BATCH;
-	/* LPA2 (TCR.DS) changes the range operands' BaseADDR unit: not used there */
-	pt->tlbi_range = ops->caps && (ops->caps(ctx) & AM_PT_CAP_TLBI_RANGE) && pt->lpa != 2;
+	pt->tlbi_range = ops->caps && (ops->caps(ctx) & AM_PT_CAP_TLBI_RANGE);
 	for (unsigned int t = 0; t < AM_MT_COUNT; t++)
 		pt->attr_index[t] = cfg->attr_index ? cfg->attr_index[t] : (uint8_t)t;
 	pt_mtype_of(pt->regime, pt->attr_index, pt->mtype_of);

@@ -808,6 +808,7 @@ static inline void pt_flush_op(struct am_pt *pt, enum am_pt_flush_kind kind, uns
 		.asid = pt->asid,
 		.vmid = pt->vmid,
 		.gshift = (uint8_t)pt_gs(pt),
+		.ds = pt_lpa2(pt),
 		.n = n,
 		.inv = inv,
 	};

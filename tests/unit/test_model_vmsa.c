@@ -1260,7 +1260,7 @@ static void test_tlb_range_operands(void **state)
 
 	(void)state;
 	/* 8 pages at 0x4000, TTL 3, ASID 5: NUM 3, SCALE 0, BaseADDR 4 */
-	n = am_tlbir_step(0x4000, 8, 12, 3, 5, &op, &range);
+	n = am_tlbir_step(0x4000, 8, 12, 3, 5, false, &op, &range);
 	assert_int_equal(n, 8);
 	assert_true(range);
 	assert_int_equal(op, 5ull << 48 | 1ull << 46 | 0ull << 44 | 3ull << 39 | 3ull << 37 | 4);
@@ -1270,31 +1270,31 @@ static void test_tlb_range_operands(void **state)
 	assert_int_equal(d.ttl, 3);
 	assert_int_equal(d.asid, 5);
 	/* 2 MiB of pages: one instruction, NUM 7, SCALE 1 */
-	n = am_tlbir_step(GIB, 512, 12, 0, 0, &op, &range);
+	n = am_tlbir_step(GIB, 512, 12, 0, 0, false, &op, &range);
 	assert_int_equal(n, 512);
 	assert_int_equal(op, 1ull << 46 | 1ull << 44 | 7ull << 39 | (GIB >> 12));
 	/* 1 GiB: NUM 3, SCALE 3; 8 GiB (the most one can cover): NUM 31 */
-	assert_int_equal(am_tlbir_step(0, 1ull << 18, 12, 0, 0, &op, &range), 1ull << 18);
+	assert_int_equal(am_tlbir_step(0, 1ull << 18, 12, 0, 0, false, &op, &range), 1ull << 18);
 	assert_int_equal(op, 1ull << 46 | 3ull << 44 | 3ull << 39);
-	assert_int_equal(am_tlbir_step(0, 1ull << 21, 12, 0, 0, &op, &range), 1ull << 21);
+	assert_int_equal(am_tlbir_step(0, 1ull << 21, 12, 0, 0, false, &op, &range), 1ull << 21);
 	assert_int_equal(op >> 39 & 31, 31);
 	/* more: 8 GiB first, then the rest */
-	assert_int_equal(am_tlbir_step(0, (1ull << 21) + 5, 12, 0, 0, &op, &range), 1ull << 21);
+	assert_int_equal(am_tlbir_step(0, (1ull << 21) + 5, 12, 0, 0, false, &op, &range), 1ull << 21);
 	/* 513 pages: 512 as a range, then one plain TLBI on the last */
-	assert_int_equal(am_tlbir_step(0, 513, 12, 0, 0, &op, &range), 512);
-	n = am_tlbir_step(512 * 0x1000ull, 1, 12, 0, 7, &op, &range);
+	assert_int_equal(am_tlbir_step(0, 513, 12, 0, 0, false, &op, &range), 512);
+	n = am_tlbir_step(512 * 0x1000ull, 1, 12, 0, 7, false, &op, &range);
 	assert_int_equal(n, 1);
 	assert_false(range);
 	assert_int_equal(op, 7ull << 48 | 512);
 	/* 131 pages: 128 (SCALE 1), 2 (SCALE 0), 1 */
-	assert_int_equal(am_tlbir_step(0, 131, 12, 0, 0, &op, &range), 128);
-	assert_int_equal(am_tlbir_step(0, 3, 12, 0, 0, &op, &range), 2);
+	assert_int_equal(am_tlbir_step(0, 131, 12, 0, 0, false, &op, &range), 128);
+	assert_int_equal(am_tlbir_step(0, 3, 12, 0, 0, false, &op, &range), 2);
 	/* every length up to 4096 pages: covered exactly, at most 5 instructions */
 	for (uint64_t len = 1; len <= 4096; len++) {
 		uint64_t addr = 0x10000, left = len, ops = 0;
 
 		while (left) {
-			n = am_tlbir_step(addr, left, 12, 0, 0, &op, &range);
+			n = am_tlbir_step(addr, left, 12, 0, 0, false, &op, &range);
 			assert_true(n >= 1 && n <= left);
 			if (range) {
 				assert_true(tlbm_range_decode(op, &d));

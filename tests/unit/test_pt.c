@@ -2993,6 +2993,11 @@ static void granule_story(unsigned int granule, enum am_pt_regime r, unsigned in
 	check();
 	assert_int_equal(shape().contig[3], nc3);
 	assert_true(leaf_at(va + 2 * blk).contig);
+	/* what the hardware may cache now: the page, the block, the run */
+	tlbm_watch(&H.tlb, va, g, g);
+	tlbm_watch(&H.tlb, va + blk, blk, blk / 8);
+	tlbm_watch(&H.tlb, va + 2 * blk, nc3 * g, g);
+	tlbm_fill(&H.tlb);
 	/* a partial unmap breaks the run: the rest stays mapped, unhinted */
 	assert_int_equal(am_pt_unmap(&PT, am_va(va + 2 * blk + 3 * g), g), 0);
 	check();
@@ -3027,6 +3032,7 @@ static void granule_story(unsigned int granule, enum am_pt_regime r, unsigned in
 		check();
 	}
 	/* everything away: only the root is left */
+	tlbm_fill(&H.tlb);
 	assert_int_equal(am_pt_unmap(&PT, am_va(base), 16 * blk), 0);
 	check();
 	assert_int_equal(am_pt_tables(&PT), PT.root_pages);
@@ -3120,6 +3126,9 @@ static void test_lpa_64k(void **state)
 		expect_map(0x100200000ull + 0x10, P48 + 0x10, VMSA_ACC_R);
 		expect_map(0x100400000ull - 8, P48 + 0x200000 - 8, VMSA_ACC_R);
 		assert_int_equal(shape().contig[3], 0x400000 / K64);
+		tlbm_watch(&H.tlb, 0x100000000ull, 0x400000, K64);
+		tlbm_watch(&H.tlb, 2 * T4, T4, T4 / 4);
+		tlbm_fill(&H.tlb);
 		/* pages without the hint crossing 2^48: one run of stores must not carry
 		 * the OA into bit 48 of the descriptor */
 		assert_int_equal(am_pt_map(&PT, am_va(0x200000000ull), am_pa(P48 - 0x30000), 0x60000,
@@ -3180,6 +3189,7 @@ static void test_lpa2(void **state)
 			struct am_pt_leaf l;
 
 			PA_BASE = 3ull << 50;
+			RANGE = (ri + gi) & 1; /* LPA2 ranges: BaseADDR in 64 KiB */
 			setup_cfg(&cfg);
 			assert_int_equal(PT.lpa, 2);
 			assert_true(am_pa_val(PT.root_pa) >= 3ull << 50);
@@ -3225,6 +3235,11 @@ static void test_lpa2(void **state)
 					 0);
 			check();
 			expect_map(va + 13 * blk + 8, P50 + 8, VMSA_ACC_R);
+			/* what the hardware may cache now: the runs and the block */
+			tlbm_watch(&H.tlb, va + 8 * blk, 8 * pg, pg);
+			tlbm_watch(&H.tlb, va + 12 * blk, 2 * blk, 4 * pg);
+			tlbm_watch(&H.tlb, va + 4 * blk, blk, blk / 4);
+			tlbm_fill(&H.tlb);
 			/* modify across leaves whose [9:8] differ */
 			assert_int_equal(am_pt_modify(&PT, am_va(va + 8 * blk), 8 * pg, &RO, 0), 0);
 			check();
@@ -3236,9 +3251,12 @@ static void test_lpa2(void **state)
 			check();
 			expect_fault(va + 13 * blk + 3 * pg, VMSA_ACC_R, VMSA_F_TRANSLATION);
 			expect_map(va + 13 * blk + 4 * pg, P50 + 4 * pg, VMSA_ACC_R);
+			tlbm_fill(&H.tlb);
 			assert_int_equal(am_pt_unmap(&PT, am_va(base), 1ull << cfg.ia_bits), 0);
 			check();
 			assert_int_equal(am_pt_tables(&PT), PT.root_pages);
+			if (RANGE) /* range TLBIs were used, BaseADDR in 64 KiB (the model checks) */
+				assert_true(H.tlbi_range > 0);
 			teardown(NULL);
 		}
 }
