@@ -160,6 +160,8 @@ static inline uint64_t pt_oa(const struct am_pt *pt, am_pte_t e)
 {
 	uint64_t oa = e & AM_PTE_OA_MASK;
 
+	if (__builtin_expect(!pt_lpa_kind(pt), 1))
+		return oa;
 	switch (pt_lpa_kind(pt)) {
 	case 1u:
 		return (oa & ~0xf000ull) | (oa & 0xf000ull) << 36;
@@ -177,6 +179,8 @@ static inline uint64_t pt_oa_g(const struct am_pt *pt, am_pte_t e, bool plain)
 /* The descriptor bits of output address @oa (pt_oa()'s inverse). */
 static inline am_pte_t pt_oa_bits(const struct am_pt *pt, uint64_t oa)
 {
+	if (__builtin_expect(!pt_lpa_kind(pt), 1))
+		return oa;
 	switch (pt_lpa_kind(pt)) {
 	case 1u:
 		return (oa & 0x0000ffffffff0000ull) | (oa >> 36 & 0xf000ull);

@@ -20,9 +20,11 @@ int pt_check_table_pa(const struct am_env *env, void *ctx, const void *va, uint6
 	const char *why = NULL;
 	int rc = AM_EINVAL;
 
-	if (((uintptr_t)va | pa) & ((1ull << gs) - 1u)) {
+	const uint64_t gsize = 1ull << gs;
+
+	if (((uintptr_t)va | pa) & (gsize - 1u)) {
 		why = "the backend gave a table page that is not granule aligned";
-	} else if (pa > (1ull << oa_bits) - (1ull << gs)) {
+	} else if (pa > (1ull << oa_bits) - gsize) {
 		why = "the backend gave a table page beyond the output address size";
 		rc = AM_ERANGE;
 	}
