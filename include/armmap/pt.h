@@ -445,6 +445,7 @@ struct am_pt {
 	uint8_t lpa;
 	uint8_t slow; /**< not the plain 4 KiB geometry: the small calls take the general path */
 	uint8_t blocks;	 /**< bit l: level l may hold blocks */
+	struct am_pt_flush flush; /**< a flush's scope: regime, ASID, VMID, granule, DS */
 	uint8_t cont[4]; /**< entries of a contiguous run at each level (0: none) */
 	uint64_t va_base;   /**< the first input address: 0, or 2^64 - 2^ia_bits (upper) */
 	/** @var am_pt::root_level

@@ -1634,6 +1634,11 @@ int am_pt_init(struct am_pt *pt, const struct am_pt_config *cfg, const struct am
 	pt->vmid = cfg->vmid;
 	pt->tlbi_max = cfg->tlbi_max ? cfg->tlbi_max : AM_PT_TLBI_BATCH;
 	pt->tlbi_range = ops->caps && (ops->caps(ctx) & AM_PT_CAP_TLBI_RANGE);
+	pt->flush = (struct am_pt_flush){.regime = pt->regime,
+					 .asid = pt->asid,
+					 .vmid = pt->vmid,
+					 .gshift = (uint8_t)gs,
+					 .ds = pt->lpa == 2};
 	for (unsigned int t = 0; t < AM_MT_COUNT; t++)
 		pt->attr_index[t] = cfg->attr_index ? cfg->attr_index[t] : (uint8_t)t;
 	pt_mtype_of(pt->regime, pt->attr_index, pt->mtype_of);

@@ -160,8 +160,6 @@ static inline uint64_t pt_oa(const struct am_pt *pt, am_pte_t e)
 {
 	uint64_t oa = e & AM_PTE_OA_MASK;
 
-	if (__builtin_expect(!pt_lpa_kind(pt), 1))
-		return oa;
 	switch (pt_lpa_kind(pt)) {
 	case 1u:
 		return (oa & ~0xf000ull) | (oa & 0xf000ull) << 36;
@@ -179,8 +177,6 @@ static inline uint64_t pt_oa_g(const struct am_pt *pt, am_pte_t e, bool plain)
 /* The descriptor bits of output address @oa (pt_oa()'s inverse). */
 static inline am_pte_t pt_oa_bits(const struct am_pt *pt, uint64_t oa)
 {
-	if (__builtin_expect(!pt_lpa_kind(pt), 1))
-		return oa;
 	switch (pt_lpa_kind(pt)) {
 	case 1u:
 		return (oa & 0x0000ffffffff0000ull) | (oa >> 36 & 0xf000ull);
@@ -806,16 +802,11 @@ static inline bool pt_tlbi_whole(const struct pt_walk *w)
 static inline void pt_flush_op(struct am_pt *pt, enum am_pt_flush_kind kind, unsigned int n,
 			       const struct am_pt_inval *inv)
 {
-	struct am_pt_flush f = {
-		.kind = (uint8_t)kind,
-		.regime = pt->regime,
-		.asid = pt->asid,
-		.vmid = pt->vmid,
-		.gshift = (uint8_t)pt_gs(pt),
-		.ds = pt_lpa2(pt),
-		.n = n,
-		.inv = inv,
-	};
+	struct am_pt_flush f = pt->flush; /* the table's scope, made by am_pt_init() */
+
+	f.kind = (uint8_t)kind;
+	f.n = n;
+	f.inv = inv;
 
 	/* the upper range: the batch works from its base, the TLBIs take VAs */
 	for (unsigned int i = 0; pt->va_base && i < n; i++)
