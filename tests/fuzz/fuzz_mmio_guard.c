@@ -6,7 +6,9 @@
  * (model/mmio_hyp.c).
  *
  * A session: an ABI (Android or upstream), a guard granule (4, 16 or 64 KiB,
- * now and then 64 KiB or another the tracker must refuse), the
+ * now and then 64 KiB or another the tracker must refuse), the guest's
+ * page (its table's granule: 4 KiB mostly, now and then 16 or 64 KiB up to
+ * the guard granule, or above it, which init must refuse), the
  * hypervisor's slots and guest RAM, failures of its INFO / ENROLL at init,
  * the tracker's list capacities and tracked space (now and then a bad
  * one), the pool's size. Then calls over a small colliding space (an 8 MiB
@@ -74,6 +76,7 @@ static struct oracle_mmio_xport X;
 static struct oracle_mmio O;
 static struct oracle_mmio_snap SNAP;
 static bool READY;
+static uint64_t PG = 0x1000; /* the guest's page: its table's granule */
 static unsigned long CALLS;
 static char WHY[384];
 static bool TRACE;
@@ -265,7 +268,7 @@ static bool op_add(struct fz *f, bool dev)
 	unsigned long failed0 = H.alloc_failed;
 	int want = 0, rc;
 
-	if (!size || ((base | size) & (K4 - 1)) || limit < base)
+	if (!size || ((base | size) & (PG - 1)) || limit < base)
 		want = AM_EINVAL;
 	else if (base < am_va_val(CFG.lo) || limit > am_va_val(CFG.hi))
 		want = AM_ERANGE;
@@ -321,7 +324,7 @@ static bool pending(uint64_t g)
 static bool granule_valid(uint64_t g)
 {
 	for (unsigned int i = 0; i < O.ndev; i++)
-		for (uint64_t a = g; a < g + O.granule; a += K4) {
+		for (uint64_t a = g; a < g + O.granule; a += PG) {
 			struct oracle_mmio_page p;
 
 			if (a < O.dev_base[i] || a - O.dev_base[i] >= O.dev_size[i])
@@ -453,14 +456,14 @@ static bool op_unmap_all(struct fz *f)
 static bool op_foreign(struct fz *f)
 {
 	static const struct am_attr dev = AM_ATTR_DEVICE, rw = AM_ATTR_RW_DATA;
-	uint64_t a = pick_addr(f) & ~(K4 - 1);
+	uint64_t a = pick_addr(f) & ~(PG - 1);
 	unsigned int k = (unsigned int)fz_below(f, 4);
 	int rc;
 
 	if (NFOREIGN == FOREIGN_MAX || a < am_va_val(CFG.lo) || a >= am_va_val(CFG.hi) ||
-	    overlaps(a, a + K4) || foreign_in(a, a + K4))
+	    overlaps(a, a + PG) || foreign_in(a, a + PG))
 		return true;
-	rc = am_pt_map(&PT, am_va(a), am_pa(a), K4, k & 1 ? &rw : &dev, k & 2 ? AM_PT_F_PARKED : 0);
+	rc = am_pt_map(&PT, am_va(a), am_pa(a), PG, k & 1 ? &rw : &dev, k & 2 ? AM_PT_F_PARKED : 0);
 	CALLS++;
 	TR("behind the tracker: %#llx %s%s: %d\n", (unsigned long long)a, k & 1 ? "RAM" : "device",
 	   k & 2 ? " parked" : "", rc);
@@ -549,7 +552,16 @@ static bool setup(struct fz *f)
 	unsigned int cap = 32 - (unsigned int)fz_below(f, 32);
 	int rc, want = 0;
 
-	if (am_host_pt_init(&H, 64 - fz_below(f, 56)) || am_pt_init(&PT, &pc, &am_host_pt_ops, &H))
+	/* the guest's page, from what is drawn already (no input byte of its own):
+	 * 64 KiB under a 64 KiB guard granule, 16 KiB under 16 or 64 KiB, and
+	 * now and then 64 KiB under 16 KiB, which init refuses */
+	PG = g == K64 && (cap & 3) == 1			? K64
+	     : (g == K16 || g == K64) && (cap & 3) == 2 ? K16
+	     : g == K16 && (cap & 15) == 15		? K64
+							: K4;
+	pc.granule = (unsigned int)PG;
+	if (am_host_pt_init_g(&H, 64 - fz_below(f, 56), PG) ||
+	    am_pt_init(&PT, &pc, &am_host_pt_ops, &H))
 		return fz_fail(f, "mmio_guard: no table to fuzz on");
 	PT_LIVE = true;
 	(void)mmioh_init(&M, abi, g, cap);
@@ -609,14 +621,16 @@ static bool setup(struct fz *f)
 		want = AM_ENOTSUP; /* no call to ask the granule with */
 	if (!want && g != K4 && g != K16 && g != K64)
 		want = AM_ENOTSUP;
+	if (!want && g < PG) /* a guard granule smaller than the guest's page */
+		want = AM_ENOTSUP;
 	(void)logged();
 	rc = am_mmio_tracker_init(&T, &CFG);
 	CALLS++;
 	mmioh_fail(&M, -1, 0, 0, false);
 	READY = rc == 0;
 	TRACE = getenv("FZ_TRACE") != NULL;
-	TR("init abi %d granule %#llx slots %u: %d (want %d)\n", abi, (unsigned long long)g, cap,
-	   rc, want);
+	TR("init abi %d granule %#llx page %#llx slots %u: %d (want %d)\n", abi,
+	   (unsigned long long)g, (unsigned long long)PG, cap, rc, want);
 	if (!result(f, "tracker init", rc, want, 0))
 		return false;
 	if ((want == AM_EINVAL || (!CFG.abi->info && !CFG.abi->meminfo)) &&
