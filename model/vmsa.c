@@ -154,9 +154,20 @@ static unsigned int oa_bits_of(const struct vmsa_cfg *cfg)
 	return cfg->oa_bits ? cfg->oa_bits : 48;
 }
 
-/* The start level: one below the usual root with a concatenated root. */
+/* FEAT_LPA2, 4 KiB, more than 48 input bits, stage 1: the walk starts at
+ * level -1 (2..16 entries), each entry a table at level 0. */
+static bool level_m1(const struct vmsa_cfg *cfg)
+{
+	return gbits(cfg->granule) == 12u && lpa2(cfg) && cfg->ia_bits > 48 && cfg->concat <= 1 &&
+	       cfg->regime != VMSA_S2;
+}
+
+/* The start level: one below the usual root with a concatenated root; with
+ * level -1, level 0 (the level -1 lookup is its own step). */
 static unsigned int root_level_of(const struct vmsa_cfg *cfg)
 {
+	if (level_m1(cfg))
+		return 0;
 	return vmsa_root_level_g(cfg->granule, cfg->ia_bits) + (cfg->concat > 1 ? 1u : 0u);
 }
 
@@ -176,7 +187,7 @@ static bool cfg_ok(const struct vmsa_cfg *cfg)
 		     gbits(cfg->granule) - 3u + (unsigned int)__builtin_ctz(cfg->concat)))
 		return false; /* concatenation: stage 2, and exactly the tables the size needs */
 	return cfg->regime >= VMSA_S1_EL2 && cfg->regime <= VMSA_S1_EL20 && cfg->ia_bits >= 25 &&
-	       (cfg->ia_bits <= 48 || (cfg->ia_bits <= 52 && lpa2(cfg) && cfg->granule == 16384)) &&
+	       (cfg->ia_bits <= 48 || (cfg->ia_bits <= 52 && lpa2(cfg))) &&
 	       oa >= 32 && (oa <= 48 || oa == 52);
 }
 
@@ -186,7 +197,7 @@ static uint64_t table_entries(const struct vmsa_cfg *cfg, unsigned int level)
 {
 	unsigned int root = root_level_of(cfg);
 
-	if (level == root)
+	if (level == root && !level_m1(cfg))
 		return 1ull << (cfg->ia_bits - shift_of(cfg, root));
 	return 1ull << (gbits(cfg->granule) - 3u);
 }
@@ -347,6 +358,31 @@ static void walk(const struct vmsa_cfg *cfg, vmsa_read_fn rd, void *ctx, uint64_
 	if (beyond_oa(table, oa_bits)) {
 		out->fault = VMSA_F_ADDR_SIZE;
 		return;
+	}
+	if (level_m1(cfg)) { /* level -1: a table descriptor to level 0, or a fault there */
+		bool ok = true;
+
+		idx = (va >> 48) & ((1ull << (cfg->ia_bits - 48)) - 1u);
+		d = rd(ctx, table + idx * 8, &ok);
+		if (!ok) {
+			out->fault = VMSA_F_EXTERNAL;
+			return;
+		}
+		out->pte = d;
+		if (!(d & D_VALID)) {
+			out->fault = VMSA_F_TRANSLATION;
+			return;
+		}
+		if (!(d & D_TABLE)) { /* no blocks at level -1 */
+			out->fault = VMSA_F_BAD_DESC;
+			return;
+		}
+		if (beyond_oa(oa_of(cfg, d), oa_bits)) {
+			out->fault = VMSA_F_ADDR_SIZE;
+			return;
+		}
+		gather_hier(cfg, d, &h);
+		table = oa_of(cfg, d);
 	}
 	if (table & (table_entries(cfg, level) * 8 - 1)) {
 		out->fault = VMSA_F_BAD_DESC;

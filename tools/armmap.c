@@ -961,13 +961,13 @@ static void cmd_regime(void)
 	G.vc = (struct vmsa_cfg){.regime = (int)r,
 				 .ia_bits = cfg.ia_bits,
 				 .oa_bits = G.oa_bits,
-				 .root_pa = am_pa_val(G.pt.root_pa),
+				 .root_pa = am_pa_val(G.pt.top ? G.pt.top_pa : G.pt.root_pa),
 				 .mair = am_pt_mair(&G.pt),
 				 .secure = cfg.secure != 0,
-				 .concat = G.pt.root_pages,
+				 .concat = G.pt.top ? 1 : G.pt.root_pages,
 				 .upper = cfg.upper != 0,
 				 .granule = cfg.granule};
-	am_host_pt_tlb(&G.h, (int)r, cfg.ia_bits, G.oa_bits, am_pa_val(G.pt.root_pa), G.vc.mair,
+	am_host_pt_tlb(&G.h, (int)r, cfg.ia_bits, G.oa_bits, G.vc.root_pa, G.vc.mair,
 		       r == AM_PT_S2 ? cfg.vmid : cfg.asid);
 	G.h.tlb.cfg = G.vc; /* a concatenated root included */
 	snprintf(G.panel[0].title, sizeof(G.panel[0].title),

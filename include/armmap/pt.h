@@ -349,9 +349,12 @@ struct am_pt_config {
 	 */
 	unsigned int granule;
 	/**
-	 * Input address bits, 25..48 (4 KiB), 26..48 (16 KiB; up to 52 with
-	 * 52-bit outputs, FEAT_LPA2: a level-0 root of up to 32 entries),
-	 * 30..48 (64 KiB).
+	 * Input address bits, 25..48 (4 KiB), 26..48 (16 KiB), 30..48 (64 KiB);
+	 * up to 52 with 52-bit outputs (FEAT_LPA2) for 4 and 16 KiB: 16 KiB has
+	 * a level-0 root of up to 32 entries; 4 KiB starts at level -1 (stage
+	 * 1: a table of 2..16 entries that armmap writes once at init, linking
+	 * a run of as many level-0 tables, am_pt_ttbr() giving it; stage 2:
+	 * those level-0 tables concatenated), with alloc_tables in the ops.
 	 * The root is the highest level the size needs (4 KiB: level 0 above
 	 * 39 bits, 1 above 30, else 2), or for stage 2 one level lower with up
 	 * to 16 concatenated tables (#am_pt_ops.alloc_tables): 4 KiB, 40..42
@@ -445,6 +448,13 @@ struct am_pt {
 	uint8_t lpa;
 	uint8_t slow; /**< not the plain 4 KiB geometry: the small calls take the general path */
 	uint8_t blocks;	 /**< bit l: level l may hold blocks */
+	/**
+	 * 4 KiB with LPA2 and more than 48 input bits, stage 1: the level -1
+	 * table the hardware starts at (TTBR), whose 2..16 entries link the
+	 * root's level-0 tables once and for all; NULL otherwise
+	 */
+	am_pte_t *top;
+	am_paddr_t top_pa; /**< its PA */
 	struct am_pt_flush flush; /**< a flush's scope: regime, ASID, VMID, granule, DS */
 	uint8_t cont[4]; /**< entries of a contiguous run at each level (0: none) */
 	uint64_t va_base;   /**< the first input address: 0, or 2^64 - 2^ia_bits (upper) */
@@ -511,8 +521,8 @@ struct am_pt {
  *                 armmap/config.h); a granule other than 4, 16 or 64 KiB,
  *                 or one this build does not have (AM_CONFIG_PT_GRANULE_*),
  *                 ia_bits below 26 (16 KiB) or 30 (64 KiB), ia_bits above
- *                 48 but with 16 KiB and oa_bits 52 (4 KiB would need level
- *                 -1, 64 KiB FEAT_LVA); a Secure
+ *                 48 but with oa_bits 52 and 4 or 16 KiB (64 KiB would
+ *                 need FEAT_LVA); a Secure
  *                 stage 2, or am_pt_config.secure above 1 (#AM_EINVAL); a
  *                 concatenated root (below) with no alloc_tables and
  *                 free_tables in @p ops;

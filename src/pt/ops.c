@@ -1456,6 +1456,8 @@ static unsigned int root_pages_of(const struct am_pt_config *cfg)
 {
 	unsigned int gs = gshift_of(cfg), rb;
 
+	if (gs == 12 && cfg->ia_bits > 48) /* LPA2: level 0 of 2..16 tables (stage 1: under level -1) */
+		return 1u << (cfg->ia_bits - 48);
 	if (cfg->regime != AM_PT_S2 || !gs)
 		return 1;
 	if (gs == 12)
@@ -1525,8 +1527,9 @@ static int check_config(const struct am_pt_config *cfg, const struct am_pt_ops *
 	if (root_pages_of(cfg) > 1 && (!ops->alloc_tables || !ops->free_tables))
 		return am_init_refuse(
 			env, ctx, AM_ENOTSUP,
-			"pt init: stage 2 above 39 IPA bits with 42 output bits or "
-			"fewer needs a concatenated root: no alloc_tables / free_tables",
+			"pt init: a concatenated root (stage 2 above 39 IPA bits with 42 "
+			"output bits or fewer; 16 / 64 KiB stage 2; 4 KiB above 48 bits) "
+			"needs alloc_tables / free_tables",
 			cfg->ia_bits, cfg->oa_bits, 0);
 	if (cfg->upper > 1 ||
 	    (cfg->upper && cfg->regime != AM_PT_S1_EL10 && cfg->regime != AM_PT_S1_EL20))
@@ -1543,11 +1546,10 @@ static int check_config(const struct am_pt_config *cfg, const struct am_pt_ops *
 				      "pt init: granule not 4, 16 or 64 KiB, or not built "
 				      "(AM_CONFIG_PT_GRANULE_*)",
 				      cfg->granule, AM_PT_GRANULES_BUILT, 0);
-	if (cfg->ia_bits > 48 && (gshift_of(cfg) != 14 || cfg->oa_bits != 52))
+	if (cfg->ia_bits > 48 && (gshift_of(cfg) == 16 || cfg->oa_bits != 52))
 		return am_init_refuse(env, ctx, AM_ENOTSUP,
-				      "pt init: inputs above 48 bits with the 16 KiB granule and "
-				      "52-bit outputs only (FEAT_LPA2; 4 KiB would need level -1, "
-				      "64 KiB FEAT_LVA)",
+				      "pt init: inputs above 48 bits with 52-bit outputs and the 4 "
+				      "or 16 KiB granule only (FEAT_LPA2; 64 KiB would need FEAT_LVA)",
 				      cfg->ia_bits, cfg->granule, cfg->oa_bits);
 	if (cfg->ia_bits < (gshift_of(cfg) == 16 ? 30u : gshift_of(cfg) == 14 ? 26u : 25u))
 		return am_init_refuse(env, ctx, AM_ENOTSUP,
@@ -1604,13 +1606,42 @@ int am_pt_init(struct am_pt *pt, const struct am_pt_config *cfg, const struct am
 	}
 	for (unsigned int i = 0; i < pages; i++) /* not live before init returns */
 		pt_fill_fresh(root + ((size_t)i << (gs - 3u)), 1u << (gs - 3u), 0, 0);
+	pt->top = NULL;
+	pt->top_pa = am_pa(0);
+	if (gs == 12 && cfg->ia_bits > 48 && cfg->regime != AM_PT_S2) {
+		/* level -1: its entries link the level-0 tables, never changed after */
+		am_paddr_t tpa = am_pa(0);
+		am_pte_t *top = ops->alloc_table(ctx, &tpa);
+
+		rc = top ? pt_check_table_pa(env, env_ctx, top, am_pa_val(tpa), oa_bits, gs, true)
+			 : AM_ENOMEM;
+		if (!top)
+			am_init_log(env, env_ctx, AM_EV_PT_NO_MEMORY, "pt init: no level -1 page",
+				    1, 0, 0);
+		if (rc) {
+			if (top)
+				ops->free_table(ctx, top, tpa);
+			ops->free_tables(ctx, root, pa, pages);
+			return rc;
+		}
+		pt_fill_fresh(top, 512u, 0, 0);
+		for (unsigned int i = 0; i < pages; i++) {
+			uint64_t l0 = am_pa_val(pa) + ((uint64_t)i << 12);
+
+			/* LPA2: OA[49:12] in place, OA[51:50] in bits [9:8] */
+			top[i] = (l0 & 0x0003fffffffff000ull) | (l0 >> 50 & 3ull) << 8 |
+				 AM_PTE_TABLE | AM_PTE_VALID;
+		}
+		pt->top = top;
+		pt->top_pa = tpa;
+	}
 	pt->ops = ops;
 	pt->ctx = ctx;
 	pt->env = env;
 	pt->env_ctx = env_ctx;
 	pt->root = root;
 	pt->root_pa = pa;
-	pt->nr_tables = pages;
+	pt->nr_tables = pages + (pt->top != NULL);
 	pt->root_pages = (uint8_t)pages;
 	pt->regime = (uint8_t)cfg->regime;
 	pt->secure = cfg->regime == AM_PT_S1_EL3 || cfg->secure;

@@ -85,8 +85,12 @@ uint64_t am_pt_ttbr(const struct am_pt *pt)
 
 	if (!pt_ready(pt))
 		return 0;
-	/* FEAT_LPA: BADDR[51:48] in bits [5:2] */
-	ttbr = (am_pa_val(pt->root_pa) & AM_PTE_OA_MASK) | (am_pa_val(pt->root_pa) >> 46 & 0x3cull);
+	/* FEAT_LPA / LPA2: BADDR[51:48] in bits [5:2]; level -1 when there is one */
+	{
+		uint64_t base = am_pa_val(pt->top ? pt->top_pa : pt->root_pa);
+
+		ttbr = (base & AM_PTE_OA_MASK) | (base >> 46 & 0x3cull);
+	}
 	if (pt->regime == AM_PT_S1_EL10 || pt->regime == AM_PT_S1_EL20)
 		ttbr |= (uint64_t)pt->asid << TTBR_ID_SHIFT;
 	else if (pt->regime == AM_PT_S2)

@@ -582,6 +582,11 @@ void pt_destroy(struct am_pt *pt, struct pt_report *rep)
 	else
 		pt->ops->free_table(pt->ctx, pt->root, pt->root_pa);
 	pt->nr_tables -= pt->root_pages;
+	if (pt->top) { /* level -1 (4 KiB, LPA2): linked the root's tables only */
+		pt->ops->free_table(pt->ctx, pt->top, pt->top_pa);
+		pt->nr_tables--;
+		pt->top = NULL;
+	}
 }
 
 /* ----------------------------------------------------------- the walker -- */

@@ -1134,8 +1134,8 @@ static bool setup(void *st, const uint8_t *hd)
 	if (c->granule != AM_PT_GRANULE_64K && !c->oa_bits && (hd[3] & 3) == 3 &&
 	    (c->granule == AM_PT_GRANULE_16K || (hd[1] & 0x80))) {
 		c->oa_bits = 52;
-		if (c->granule == AM_PT_GRANULE_16K && c->ia_bits == 48 && (hd[3] & 4))
-			c->ia_bits = 52;
+		if (c->ia_bits == 48 && (hd[3] & 4)) /* 4 KiB: level -1, or stage 2's 16 level-0 tables */
+			c->ia_bits = 49 + (hd[3] >> 6);
 	}
 	{
 		unsigned int gs = c->granule == AM_PT_GRANULE_4K ? 12u
@@ -1160,10 +1160,12 @@ static bool setup(void *st, const uint8_t *hd)
 	c->tlbi_max = hd[4] % (AM_PT_TLBI_BATCH + 1);
 	/* EL1&0 and EL2&0: now and then the upper VA range (TTBR1) */
 	c->upper = (c->regime == AM_PT_S1_EL10 || c->regime == AM_PT_S1_EL20) && (hd[4] & 0x80);
-	/* a 16 or 64 KiB stage 2 may have a root of 16 pages: room for it, also
-	 * when half the pool is beyond the output size */
+	/* a 16 or 64 KiB stage 2, or a 4 KiB table above 48 input bits, may have a
+	 * root of 16 pages: room for it, also when half the pool is beyond the
+	 * output size */
 	if (am_host_pt_init_g(&s->h,
-			      c->regime == AM_PT_S2 && c->granule != AM_PT_GRANULE_4K &&
+			      ((c->regime == AM_PT_S2 && c->granule != AM_PT_GRANULE_4K) ||
+			       c->ia_bits > 48) &&
 					      pool_choice[hd[5] & 3] < 64
 				      ? 64
 				      : pool_choice[hd[5] & 3],
@@ -1201,13 +1203,14 @@ static bool setup(void *st, const uint8_t *hd)
 	s->vc = (struct vmsa_cfg){.regime = c->regime,
 				  .ia_bits = c->ia_bits,
 				  .oa_bits = c->oa_bits ? c->oa_bits : 48,
-				  .root_pa = am_pa_val(s->pt.root_pa),
+				  /* where TTBR points: level -1 when there is one */
+				  .root_pa = am_pa_val(s->pt.top ? s->pt.top_pa : s->pt.root_pa),
 				  .mair = am_pt_mair(&s->pt),
-				  .concat = s->pt.root_pages,
+				  .concat = s->pt.top ? 1 : s->pt.root_pages,
 				  .upper = c->upper != 0,
 				  .granule = c->granule};
 	s->base = s->pt.va_base;
-	am_host_pt_tlb(&s->h, c->regime, c->ia_bits, s->vc.oa_bits, am_pa_val(s->pt.root_pa),
+	am_host_pt_tlb(&s->h, c->regime, c->ia_bits, s->vc.oa_bits, s->vc.root_pa,
 		       s->vc.mair, c->regime == AM_PT_S2 ? c->vmid : c->asid);
 	s->h.tlb.cfg = s->vc; /* a concatenated root included */
 	half = s->ia_end / 2;
@@ -1239,8 +1242,9 @@ static bool teardown(struct st *s, bool ok)
 			ok = fail(s, "unmapping everything failed");
 		else if (!check_after(s))
 			ok = false;
-		else if (am_pt_tables(&s->pt) != s->pt.root_pages ||
-			 s->h.in_use != s->pt.root_pages) { /* the root's pages */
+		else if (am_pt_tables(&s->pt) != (size_t)s->pt.root_pages + (s->pt.top != NULL) ||
+			 s->h.in_use !=
+				 (size_t)s->pt.root_pages + (s->pt.top != NULL)) { /* the root's */
 			snprintf(s->why, sizeof(s->why),
 				 "after unmapping everything: %zu tables, %zu pages in use",
 				 am_pt_tables(&s->pt), s->h.in_use);

@@ -67,6 +67,32 @@ static long walk_tree(struct am_host_pt *h, const struct am_pt *pt,
 			return oracle_say(why, n, "out of memory"), -1;
 	}
 	memset(seen, 0, h->pages);
+	/* level -1 (4 KiB, LPA2, inputs above 48 bits): its page, whose entries
+	 * must link the root's pages in order, and nothing else */
+	if (pt->top) {
+		uint64_t tpa = am_pa_val(pt->top_pa);
+		const uint64_t *t = am_host_pt_va(h, tpa);
+		size_t idx = (size_t)((tpa - h->pa_base) / h->page);
+
+		if (!t || !am_host_pt_allocated(h, tpa) || tpa % h->page)
+			return oracle_say(why, n, "the level -1 table at %#llx is no pool page",
+					  (unsigned long long)tpa),
+			       -1;
+		for (unsigned int i = 0; i < 512; i++) {
+			uint64_t want = i < pt->root_pages ? 3u : 0u;
+
+			if ((t[i] & 3u) != want ||
+			    (want && next_table(pt, t[i]) !=
+					     am_pa_val(pt->root_pa) + (uint64_t)i * h->page))
+				return oracle_say(why, n, "level -1 entry %u is %#llx", i,
+						  (unsigned long long)t[i]),
+				       -1;
+		}
+		seen[idx] = 1;
+		cnt++;
+		if (fn)
+			fn(arg, tpa, t);
+	}
 	/* a concatenated root: its pages one after the other, each a root table */
 	for (unsigned int i = 0; i < (pt->root_pages > 1 ? pt->root_pages : 1u); i++)
 		if (!visit(h, pt, am_pa_val(pt->root_pa) + (uint64_t)i * h->page,

@@ -649,9 +649,18 @@ static void pt_init_misuse(void **state)
 	MISUSE(am_pt_init, (&pt, &c, &POPS, &PH), AM_EINVAL, 1);
 	c = pt_cfg(AM_PT_S1_EL2), c.oa_bits = 50;
 	MISUSE(am_pt_init, (&pt, &c, &POPS, &PH), AM_EINVAL, 1);
-	/* 52-bit inputs: 16 KiB with LPA2 only (4 KiB would need level -1) */
-	c = pt_cfg(AM_PT_S1_EL2), c.oa_bits = 52, c.ia_bits = 52;
+	/* 52-bit inputs: LPA2 only; with 4 KiB the level-0 tables under level -1
+	 * are a run of pages, which ops without alloc_tables cannot give */
+	c = pt_cfg(AM_PT_S1_EL2), c.ia_bits = 52;
 	MISUSE(am_pt_init, (&pt, &c, &POPS, &PH), AM_ENOTSUP, 1);
+	{
+		struct am_pt_ops no_run = POPS;
+
+		no_run.alloc_tables = NULL;
+		no_run.free_tables = NULL;
+		c = pt_cfg(AM_PT_S1_EL2), c.oa_bits = 52, c.ia_bits = 52;
+		MISUSE(am_pt_init, (&pt, &c, &no_run, &PH), AM_ENOTSUP, 1);
+	}
 	c = pt_cfg(AM_PT_S1_EL10), c.asid = 256;
 	MISUSE(am_pt_init, (&pt, &c, &POPS, &PH), AM_EINVAL, 1);
 	c = pt_cfg(AM_PT_S1_EL2), c.tlbi_max = 65;

@@ -74,13 +74,14 @@ static struct am_pt *setup_ops(const struct am_pt_config *cfg, const struct am_p
 	VC = (struct vmsa_cfg){.regime = cfg->regime,
 			       .ia_bits = cfg->ia_bits,
 			       .oa_bits = cfg->oa_bits ? cfg->oa_bits : 48,
-			       .root_pa = am_pa_val(PT.root_pa),
+			       /* the walk starts where TTBR points: level -1 when there is one */
+			       .root_pa = am_pa_val(PT.top ? PT.top_pa : PT.root_pa),
 			       .mair = am_pt_mair(&PT),
 			       .secure = cfg->secure != 0,
-			       .concat = PT.root_pages,
+			       .concat = PT.top ? 1 : PT.root_pages,
 			       .upper = cfg->upper != 0,
 			       .granule = cfg->granule};
-	am_host_pt_tlb(&H, cfg->regime, cfg->ia_bits, VC.oa_bits, am_pa_val(PT.root_pa), VC.mair,
+	am_host_pt_tlb(&H, cfg->regime, cfg->ia_bits, VC.oa_bits, VC.root_pa, VC.mair,
 		       cfg->regime == AM_PT_S2 ? cfg->vmid : cfg->asid);
 	H.tlb.cfg = VC; /* the TLB model walks as the hardware would: the root included */
 	return &PT;
@@ -353,10 +354,20 @@ static void test_init_errors(void **state)
 	assert_int_equal(am_pt_init(&pt, &cfg, &am_host_pt_ops, &H), AM_EINVAL);
 	cfg.ia_bits = 53;
 	assert_int_equal(am_pt_init(&pt, &cfg, &am_host_pt_ops, &H), AM_EINVAL);
-	cfg.ia_bits = 49; /* 4 KiB: level -1 */
+	cfg.ia_bits = 49; /* above 48 bits: LPA2 only */
 	assert_int_equal(am_pt_init(&pt, &cfg, &am_host_pt_ops, &H), AM_ENOTSUP);
-	cfg.oa_bits = 52; /* ... with LPA2 too */
-	assert_int_equal(am_pt_init(&pt, &cfg, &am_host_pt_ops, &H), AM_ENOTSUP);
+	cfg.oa_bits = 52; /* 4 KiB with LPA2: level -1, whose level-0 tables are concatenated */
+	{
+		struct am_pt_ops no_run = am_host_pt_ops;
+
+		no_run.alloc_tables = NULL;
+		no_run.free_tables = NULL;
+		assert_int_equal(am_pt_init(&pt, &cfg, &no_run, &H), AM_ENOTSUP);
+	}
+	am_host_pt_fail_at(&H, 1); /* the level -1 page: the level-0 pair is given back */
+	assert_int_equal(am_pt_init(&pt, &cfg, &am_host_pt_ops, &H), AM_ENOMEM);
+	am_host_pt_fail_at(&H, -1);
+	assert_int_equal(H.in_use, 0);
 	cfg.granule = AM_PT_GRANULE_64K; /* 64 KiB: FEAT_LVA */
 	assert_int_equal(am_pt_init(&pt, &cfg, &am_host_pt_ops, &H), AM_ENOTSUP);
 	cfg.granule = 0;
@@ -3177,7 +3188,8 @@ static void test_lpa2(void **state)
 			const bool el10 = regs[ri] == AM_PT_S1_EL10 || regs[ri] == AM_PT_S1_EL20;
 			struct am_pt_config cfg = {.regime = regs[ri],
 						   .granule = granule,
-						   .ia_bits = gi && regs[ri] != AM_PT_S2 ? 52 : 48,
+						   .ia_bits = 52, /* 4 KiB: level -1 (stage 2:
+								   * 16 concatenated level-0 tables) */
 						   .oa_bits = 52,
 						   .asid = 5,
 						   .vmid = 7,
@@ -3193,7 +3205,11 @@ static void test_lpa2(void **state)
 			setup_cfg(&cfg);
 			assert_int_equal(PT.lpa, 2);
 			assert_true(am_pa_val(PT.root_pa) >= 3ull << 50);
-			assert_int_equal((am_pt_ttbr(&PT) >> 2) & 0xf, am_pa_val(PT.root_pa) >> 48);
+			/* TTBR: the level -1 table for 4 KiB stage 1, else the root */
+			assert_int_equal(PT.top != NULL, !gi && regs[ri] != AM_PT_S2);
+			assert_int_equal(PT.root_pages, gi ? (regs[ri] == AM_PT_S2 ? 1 : 1) : 16);
+			assert_int_equal((am_pt_ttbr(&PT) >> 2) & 0xf,
+					 am_pa_val(PT.top ? PT.top_pa : PT.root_pa) >> 48);
 			assert_int_equal((am_pt_tcr(&PT) >> (el10 ? 59 : 32)) & 1, 1); /* DS */
 			/* a page far up: OA[51:50] in [9:8] */
 			assert_int_equal(
@@ -3254,7 +3270,7 @@ static void test_lpa2(void **state)
 			tlbm_fill(&H.tlb);
 			assert_int_equal(am_pt_unmap(&PT, am_va(base), 1ull << cfg.ia_bits), 0);
 			check();
-			assert_int_equal(am_pt_tables(&PT), PT.root_pages);
+			assert_int_equal(am_pt_tables(&PT), PT.root_pages + (PT.top != NULL));
 			if (RANGE) /* range TLBIs were used, BaseADDR in 64 KiB (the model checks) */
 				assert_true(H.tlbi_range > 0);
 			teardown(NULL);
