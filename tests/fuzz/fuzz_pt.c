@@ -665,6 +665,8 @@ static bool shape_after(struct st *s, uint64_t va, uint64_t pa, uint64_t size, u
 			const struct shape *sh)
 {
 	unsigned int root = vmsa_root_level_g(s->cfg.granule, s->cfg.ia_bits);
+	if (root > 3) /* 4 KiB above 48 bits: level -1, its tables at level 0 */
+		root = 0;
 	/* the first level with blocks: 2 with 16 and 64 KiB, but 64 KiB with FEAT_LPA */
 	unsigned int first = s->cfg.granule > 4096u && s->cfg.oa_bits != 52 ? 2u : 1u;
 
