@@ -431,8 +431,10 @@ QEMU_SMP := qemu-system-aarch64 -M virt,virtualization=on -cpu cortex-a57 -m 1G 
 # table with 52-bit output addresses (a page and a 4 TiB block above 2^48
 # by AT), 4 and 16 KiB tables with FEAT_LPA2 (TCR_EL2.DS: the RAM checks on
 # the DS=1 format, a page and a block above 2^50 by AT, a leaf's other
-# shareability refused; 16 KiB with 52-bit VAs, T0SZ 12: a RAM page at VA
-# 0xf800000000000); then VHE: stage 1 EL2&0, both VA ranges. 49 checks.
+# shareability refused; 4 and 16 KiB with 52-bit VAs, T0SZ 12, the 4 KiB
+# walk from level -1: a RAM page at VA 0xf800000000000, VA 2^52 faulting at
+# level 0, a level -1 entry invalid faulting at level -1, FSC 0x2b); then
+# VHE: stage 1 EL2&0, both VA ranges. 57 checks.
 # -cpu max has FEAT_TLBIRANGE, FEAT_VHE, both granules at both stages,
 # FEAT_LPA (PARange 0b0110) and FEAT_LPA2 (TGran4 0b0001, TGran16 0b0010).
 # It reuses the MMU image's entry and board; its own link.ld aligns the

@@ -115,6 +115,8 @@ const char *am_aarch64_exc_name(uint64_t esr)
 
 const char *am_aarch64_fsc_name(unsigned int fsc)
 {
+	if (AM_FSC_IS_LM1(fsc)) /* FEAT_LPA2: codes apart, AM_FSC_TYPE() does not hold */
+		return fsc == AM_FSC_TRANSLATION_LM1 ? "translation" : "address size";
 	switch (AM_FSC_TYPE(fsc)) {
 	case AM_FSC_ADDR_SIZE:
 		return "address size";

@@ -91,7 +91,10 @@ void am_aarch64_exc_dispatch(struct am_aarch64_frame *frame);
 
 /* am_aarch64_exc_name() - a short name of the exception class of @esr. */
 const char *am_aarch64_exc_name(uint64_t esr);
-/* am_aarch64_fsc_name() - "translation", "permission", ... for a DFSC/IFSC/FST. */
+/*
+ * am_aarch64_fsc_name() - "translation", "permission", ... for a DFSC/IFSC/FST
+ * (the level -1 ones of FEAT_LPA2 too: their level is not AM_FSC_LEVEL()).
+ */
 const char *am_aarch64_fsc_name(unsigned int fsc);
 
 /* ---------------------------------------------------------------------- */

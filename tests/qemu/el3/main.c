@@ -38,33 +38,42 @@
  *    unmapped, AT faults (QEMU's AT walks the tables, it does not look in
  *    its TLB: the faults show the descriptors gone, the TLBIs are counted);
  *  - FEAT_LPA2 (ID_AA64MMFR0_EL1 PARange 0b0110, TGran4 0b0001, TGran16
- *    0b0010, which -cpu max reports: anything else fails): a 4 KiB EL2
- *    table with oa_bits 52 and 48-bit VAs (root at level 0), then a 16 KiB
- *    one with 52-bit VAs too (ia_bits 52: T0SZ 12, a 32-entry root at level
- *    0); TCR_EL2.DS 1 and PS 0b110 from am_pt_tcr() and as programmed, the
- *    MMU on with each and the page, block (4 KiB: 1 GiB at level 1) and TLB
+ *    0b0010, which -cpu max reports: anything else fails): a 4 KiB EL2 table
+ *    with oa_bits 52 and 48-bit VAs (root at level 0), a 4 KiB one with
+ *    52-bit VAs too (ia_bits 52: T0SZ 12, the walk starts at level -1,
+ *    struct am_pt.top, whose 16 entries link the 16 level-0 tables of the
+ *    engine's root; TTBR0_EL2 from am_pt_ttbr() names it), then a 16 KiB one
+ *    with 52-bit VAs (ia_bits 52: T0SZ 12, a 32-entry root at level 0);
+ *    TCR_EL2.DS 1 and PS 0b110 from am_pt_tcr() and as programmed, the MMU
+ *    on with each and the page, block (4 KiB: 1 GiB at level 1) and TLB
  *    checks run on it with real loads and stores: the DS=1 format walked
  *    over RAM (no shareability in the leaves, table descriptors whose bits
  *    [9:8] are address bits: their entry counts kept out of them), range
- *    TLBIs whose BaseADDR counts 64 KiB; a page with PA[51:50] set, two pages either side of 2^50 and a
- *    level-2 block above 2^50 by AT S1E2R / S1E2W (PAR_EL1.PA [51:12];
- *    Device, never accessed), each unmapped to translation faults; a map of
- *    normal memory asked outer shareable (and of device memory asked inner)
- *    refused with AM_ENOTSUP, nothing changed; with 16 KiB a RAM page at VA
- *    0xf800000000000 (the root's entry 31) by AT and by loads and stores
- *    another mapping sees, VA 2^52 and (for one AT, T0SZ 16) this VA
- *    faulting at level 0, its next load faulting once it is unmapped;
+ *    TLBIs whose BaseADDR counts 64 KiB; a page with PA[51:50] set, two
+ *    pages either side of 2^50 and a level-2 block above 2^50 by AT S1E2R /
+ *    S1E2W (PAR_EL1.PA [51:12]; Device, never accessed), each unmapped to
+ *    translation faults; a map of normal memory asked outer shareable (and
+ *    of device memory asked inner) refused with AM_ENOTSUP, nothing changed;
+ *    with 52-bit VAs a RAM page at VA 0xf800000000000 (16 KiB: the root's
+ *    entry 31; 4 KiB: level -1 entry 15) by AT and by loads and stores
+ *    another mapping sees, VA 2^52 faulting at level 0 (AT and a load: out
+ *    of range, level 0 whatever the start level), with 16 KiB this VA under
+ *    T0SZ 16 (one AT) too, with 4 KiB this VA through a copy of the level -1
+ *    table whose entry 15 is invalid (TTBR0_EL2 naming it for one AT and one
+ *    load) faulting at level -1 (FSC 0x2b, FEAT_LPA2's code), its next load
+ *    faulting once it is unmapped;
  *  - then stage 1 EL2&0 with VHE (HCR_EL2.E2H and TGE): the lower range
  *    with ASIDs, then the upper range (TTBR1_EL2).
- * 49 checks in all.
+ * 57 checks in all.
  * QEMU's TLB flushes itself whole for an invalidation of any address in the
  * region where it holds pages larger than 4 KiB: the 16 and 64 KiB checks
- * (and the 4 KiB ones with their 1 GiB block) show that each change is invalidated (without the TLBIs they fail), not
- * which addresses a range TLBI names; its operands (TG, BaseADDR in
- * granules) are checked against the TLB model by unit-pt's test_granules.
- * Uses the MMU image's entry (tests/qemu/mmu/startup.S) and board
- * (board.c), its own layout (link.ld: the MMU image's, 64 KiB aligned), and
- * the harness of tests/qemu/common and tests/qemu/aarch64.
+ * (and the 4 KiB ones with their 1 GiB block) show that each change is
+ * invalidated (without the TLBIs they fail), not which addresses a range
+ * TLBI names; its operands (TG, BaseADDR in granules) are checked against
+ * the TLB model by unit-pt's test_granules. Uses the MMU image's entry
+ * (tests/qemu/mmu/startup.S) and board (board.c), its own layout (link.ld:
+ * the MMU image's, 64 KiB aligned), and the harness of tests/qemu/common and
+ * tests/qemu/aarch64.
  */
 #include <armmap/armmap.h>
 #include <armmap/arch/aarch64/el3_mmu.h>
@@ -408,7 +417,11 @@ struct gran {
 	unsigned int blk_level;		    /* the block's level */
 	unsigned int ia_bits;		    /* the table's VA bits (TCR_EL2.T0SZ 64 - ia_bits) */
 	unsigned int oa_bits;		    /* 0: the CPU's, 48 at most; or 52 */
-	unsigned int root_level;	    /* where the root is for that granule and ia_bits */
+	/*
+	 * where the engine's root is for that granule and ia_bits (4 KiB above
+	 * 48 bits: level 0, under the level -1 table the walk starts at)
+	 */
+	unsigned int root_level;
 	/* 52-bit outputs: 0 none, 1 FEAT_LPA (64 KiB), 2 FEAT_LPA2 (4, 16 KiB; TCR_EL2.DS) */
 	unsigned int lpa;
 	/*
@@ -420,8 +433,11 @@ struct gran {
 	uint64_t hi_va, hi_pa, hi_off, edge_pa;
 	uint64_t hblk_va, hblk_pa, hblk_size, hblk_off;
 	unsigned int hblk_level;
-	/* the titles of its checks: boot, map, tlb, off; with lpa: page, block, unmap */
-	const char *what[7];
+	/*
+	 * the titles of its checks: boot, map, tlb, off; with lpa: page, block,
+	 * unmap; with ia_bits above 48: the 52-bit VA one
+	 */
+	const char *what[8];
 };
 
 static const struct gran g_g16 = {
@@ -589,14 +605,71 @@ static const struct gran g_g16lpa2 = {
 		 "2^50, no table page taken; AT S1E2R inside it and at its ends gives the PA",
 		 "LPA2 outputs unmapped, 16 KiB: after the library's TLBIs AT S1E2R faults "
 		 "(translation, level 3 for the page, level 2 once its table is gone and for the "
-		 "block), the table back to its boot pages"},
+		 "block), the table back to its boot pages",
+		 "52-bit VAs at EL2 (16 KiB, LPA2, TCR_EL2.T0SZ 12): a RAM page at VA "
+		 "0xf800000000000 (the root's entry 31) translates (AT S1E2R / S1E2W) and takes "
+		 "real loads and stores that another mapping of the page sees; VA 2^52 (AT and a "
+		 "load), and this VA with T0SZ 16, fault at level 0; unmapped, its next load "
+		 "faults"},
+};
+/*
+ * 4 KiB with FEAT_LPA2 and 52-bit VAs: T0SZ 12, the walk starts at level -1
+ * (struct am_pt.top, named by TTBR0_EL2), whose 16 entries link the 16
+ * level-0 tables the engine keeps as its root; the RAM checks, the page and
+ * block above 2^50 of g_g4lpa2 all walk through its entry 0
+ */
+static const struct gran g_g4lpa2_52 = {
+	.granule = AM_PT_GRANULE_4K,
+	.name = "4 KiB",
+	.tg0 = 0,
+	.page_va = G4_PAGE_VA,
+	.blk_va = G4_BLK_VA,
+	.blk_size = SZ_1G,
+	.blk_level = 1,
+	.ia_bits = 52,
+	.oa_bits = 52,
+	.root_level = 0,
+	.lpa = 2,
+	.hi_va = 0x7fc00000ul,
+	.hi_pa = 0xc000012345000ul,
+	.hi_off = 0x238,
+	.edge_pa = PA_2P50,
+	.hblk_va = 0x7f000000ul,
+	.hblk_pa = LPA2_BLK_PA,
+	.hblk_size = SZ_2M,
+	.hblk_off = 0x12a238,
+	.hblk_level = 2,
+	.what = {"EL2 stage 1, 4 KiB granule with FEAT_LPA2 and 52-bit VAs (ia_bits and oa_bits "
+		 "52): a level -1 table (struct am_pt.top) linking 16 level-0 tables, TTBR0_EL2 "
+		 "from am_pt_ttbr() naming it, TCR_EL2.T0SZ 12, DS 1 and PS 0b110 from "
+		 "am_pt_tcr() and as programmed, and the MMU comes on with it",
+		 "LPA2 from level -1: a 4 KiB page and a 1 GiB block (level 1) of RAM translate "
+		 "and take real loads and stores, every walk through the level -1 table",
+		 "LPA2 TLB maintenance from level -1: a page made read-only takes no store, a page "
+		 "unmapped out of the 1 GiB block faults (the neighbours keep their data), the "
+		 "rest unmapped faults",
+		 "the EL2 MMU off again, the 4 KiB table of 52-bit VAs destroyed: every pool page "
+		 "back, the level -1 table and the 16 level-0 tables too",
+		 "LPA2 outputs from level -1: a 4 KiB page at PA 0xc000012345000 and two pages "
+		 "either side of 2^50 translate by AT S1E2R / S1E2W, PAR_EL1 giving PA[51:12]",
+		 "LPA2 outputs from level -1: a 2 MiB block (level 2) at PA 0xe123456000000 "
+		 "translates by AT, no table page taken",
+		 "LPA2 outputs from level -1 unmapped: AT S1E2R faults at level 3, then 2, the "
+		 "table back to its boot pages",
+		 "52-bit VAs at EL2 (4 KiB, LPA2, TCR_EL2.T0SZ 12, the walk from level -1): a RAM "
+		 "page at VA 0xf800000000000 (level -1 entry 15) translates (AT S1E2R / S1E2W) and "
+		 "takes real loads and stores that another mapping of the page sees; VA 2^52 (AT "
+		 "and a load) faults at level 0; with level -1 entry 15 invalid (a copy of the "
+		 "table in TTBR0_EL2) AT and a load fault at level -1, FSC 0x2b; unmapped, its "
+		 "next load faults"},
 };
 
 /*
- * The 4 KiB table (95 pages of the pool, one holds its bitmap), the 16 KiB
- * ones (24 pages of it), then the 64 KiB ones (6 pages of it: the 52-bit
- * table, root at level 1, takes all 6 when a block is broken with the page
- * mapped); the stage 2's
+ * The 4 KiB tables (96 pages of the pool; the one of 52-bit VAs takes 17 at
+ * its init: a run of 16 level-0 tables, 64 KiB aligned, and the level -1
+ * table), the 16 KiB ones (24 pages of it), then the 64 KiB ones (6 pages
+ * of it: the 52-bit table, root at level 1, takes all 6 when a block is
+ * broken with the page mapped); the stage 2's
  */
 static unsigned char g_gpool[6 * SZ_64K] __attribute__((aligned(65536)));
 static unsigned char g_s2pool[8 * SZ_64K] __attribute__((aligned(65536)));
@@ -658,6 +731,12 @@ static void gend(const char *what)
 	check_end(what);
 }
 
+/* The level of fault status @fsc: 0..3, or -1 (FEAT_LPA2's codes of their own) */
+static int fsc_level(unsigned int fsc)
+{
+	return AM_FSC_IS_LM1(fsc) ? -1 : (int)AM_FSC_LEVEL(fsc);
+}
+
 /* AT S1E2R (or S1E2W) of @va: a translation to @pa, or (pa ~0) a fault with status @fst. */
 static void expect_at2(uint64_t va, bool write, uint64_t pa, unsigned int fst)
 {
@@ -667,8 +746,9 @@ static void expect_at2(uint64_t va, bool write, uint64_t pa, unsigned int fst)
 		EXPECT((par & AM_PAR_F) && am_par_fst(par) == fst,
 		       "AT S1E2%c 0x%lx: PAR 0x%lx, expected a fault with status 0x%x\n",
 		       write ? 'W' : 'R', va, par, fst);
-		con_printf("  AT S1E2%c 0x%lx -> fault, %s level %u\n", write ? 'W' : 'R', va,
-			   am_aarch64_fsc_name(am_par_fst(par)), AM_FSC_LEVEL(am_par_fst(par)));
+		con_printf("  AT S1E2%c 0x%lx -> fault, %s level %d (FST 0x%x)\n",
+			   write ? 'W' : 'R', va, am_aarch64_fsc_name(am_par_fst(par)),
+			   fsc_level(am_par_fst(par)), am_par_fst(par));
 		return;
 	}
 	EXPECT(!(par & AM_PAR_F) && (par & PAR_PA52) == (pa & ~(PAGE - 1)),
@@ -770,12 +850,43 @@ static void el2_mmu_off(void)
 			 : "memory", "cc");
 }
 
+static bool desc_holds(const struct gran *g, uint64_t pte, uint64_t pa, uint64_t size);
+
+/*
+ * 4 KiB above 48 VA bits: the level -1 table (struct am_pt.top) whose first
+ * 2^(ia_bits - 48) entries are table descriptors (LPA2 format) of the root's
+ * level-0 tables in order, the rest invalid.
+ */
+static void check_top(const struct gran *g)
+{
+	const uint64_t root = am_pa_val(g_gpt.root_pa), pg = PAGE;
+	const unsigned int n = 1u << (g->ia_bits - 48);
+	unsigned int bad = 0;
+
+	EXPECT(g_gpt.root_pages == n, "%u root pages, expected %u level-0 tables\n",
+	       g_gpt.root_pages, n);
+	for (unsigned int i = 0; i < 512; i++) {
+		uint64_t e = g_gpt.top[i];
+		bool ok = i < n ? (e & 3) == 3 && desc_holds(g, e, root + i * pg, PAGE) : e == 0;
+
+		if (!ok && bad++ < 4)
+			FAIL("level -1 entry %u: 0x%lx, expected %s 0x%lx\n", i, e,
+			     i < n ? "a table descriptor of" : "nothing, not", root + i * pg);
+	}
+	con_printf("  walk from level -1: the table at PA 0x%lx, entries 0..%u linking the level-0 "
+		   "tables at 0x%lx..0x%lx (entry %u: 0x%lx)\n",
+		   am_pa_val(g_gpt.top_pa), n - 1, root, root + (n - 1) * pg, n - 1,
+		   g_gpt.top[n - 1]);
+}
+
 static void ck_gran_boot(const struct gran *g)
 {
 	struct am_pt_config cfg = {
 		.regime = AM_PT_S1_EL2, .granule = g->granule, .ia_bits = g->ia_bits};
 	uint64_t text = (uintptr_t)__text_start, rodata = (uintptr_t)__rodata_start;
-	uint64_t ram = (uintptr_t)__ram_start, end_ = (uintptr_t)__ram_end, tcr = 0, ttbr, root;
+	uint64_t ram = (uintptr_t)__ram_start, end_ = (uintptr_t)__ram_end, tcr = 0, ttbr = 0, root;
+	/* 4 KiB above 48 bits: the walk starts at level -1, TTBR0_EL2 names that table */
+	const bool lm1 = g->granule == AM_PT_GRANULE_4K && g->ia_bits > 48;
 	int rc;
 
 	check_begin();
@@ -820,10 +931,17 @@ static void ck_gran_boot(const struct gran *g)
 		EXPECT(g_gpt.root_level == g->root_level, "the root at level %u, expected %u\n",
 		       g_gpt.root_level, g->root_level);
 		EXPECT(root % g->granule == 0, "the root is not %s aligned\n", g->name);
+		EXPECT(!g_gpt.top == !lm1, "struct am_pt.top %s, expected %s\n",
+		       g_gpt.top ? "set" : "NULL", lm1 ? "a level -1 table" : "NULL");
+		if (lm1 && g_gpt.top) {
+			check_top(g);
+			root = am_pa_val(g_gpt.top_pa); /* what TTBR0_EL2 names */
+		}
 		/* BADDR: [47:16] in place, [51:48] in TTBR bits [5:2] (64 KiB with LPA) */
 		EXPECT((ttbr & 0x0000ffffffffffc0ul) == (root & 0x0000fffffffffffful) &&
 			       ((ttbr >> 2) & 0xf) == ((root >> 48) & 0xf),
-		       "TTBR0_EL2 0x%lx does not name the root at 0x%lx\n", ttbr, root);
+		       "TTBR0_EL2 0x%lx does not name the %s at 0x%lx\n", ttbr,
+		       lm1 ? "level -1 table" : "root", root);
 		rc = am_aarch64_el2_mmu_enable_pt(&g_gpt);
 		g_gran_on = rc == 0;
 		EXPECT(rc == 0 && am_aarch64_el2_mmu_is_on(), "EL2 MMU enable: %s\n", errname(rc));
@@ -834,6 +952,15 @@ static void ck_gran_boot(const struct gran *g)
 			       (am_read_sysreg(tcr_el2) & 0x3f) == 64 - g->ia_bits,
 		       "TCR_EL2 0x%lx as programmed: DS %lu, T0SZ %lu\n", am_read_sysreg(tcr_el2),
 		       (am_read_sysreg(tcr_el2) >> 32) & 1, am_read_sysreg(tcr_el2) & 0x3f);
+		EXPECT(am_read_sysreg(ttbr0_el2) == ttbr,
+		       "TTBR0_EL2 0x%lx as programmed, not 0x%lx\n", am_read_sysreg(ttbr0_el2),
+		       ttbr);
+		if (lm1)
+			con_printf("  as programmed: TCR_EL2 0x%lx (T0SZ %lu, DS %lu, TG0 %lu), "
+				   "TTBR0_EL2 0x%lx: the walk starts at level -1\n",
+				   am_read_sysreg(tcr_el2), am_read_sysreg(tcr_el2) & 0x3f,
+				   (am_read_sysreg(tcr_el2) >> 32) & 1,
+				   (am_read_sysreg(tcr_el2) >> 14) & 3, am_read_sysreg(ttbr0_el2));
 	}
 	g_gboot_tables = g_gpt_live ? am_pt_tables(&g_gpt) : 0;
 	if (g_gran_on) {
@@ -937,10 +1064,11 @@ static void ck_gran_tlb(const struct gran *g)
 		/* LPA2 (DS = 1): the range operand's BaseADDR counts 64 KiB */
 		EXPECT(!g_gctx.tlbi_range || g_gctx.tlbi_ranges > r0,
 		       "FEAT_TLBIRANGE, but no range TLBI for the block's pages (LPA2)\n");
-		con_printf("  FEAT_TLBIRANGE %s; with LPA2 (DS) a range's BaseADDR counts 64 KiB: "
-			   "%lu range TLBIs, %lu by VA, %lu of the whole EL2 regime for the unmap\n",
-			   g_gctx.tlbi_range ? "yes" : "no", g_gctx.tlbi_ranges - r0,
-			   g_gctx.tlbis - tl0, g_gctx.tlbi_alls - ta0);
+		con_printf(
+			"  FEAT_TLBIRANGE %s; with LPA2 (DS) a range's BaseADDR counts 64 KiB: "
+			"%lu range TLBIs, %lu by VA, %lu of the whole EL2 regime for the unmap\n",
+			g_gctx.tlbi_range ? "yes" : "no", g_gctx.tlbi_ranges - r0,
+			g_gctx.tlbis - tl0, g_gctx.tlbi_alls - ta0);
 	} else {
 		EXPECT(!g_gctx.tlbi_range || g_gctx.tlbi_ranges > r0,
 		       "FEAT_TLBIRANGE, but no range TLBI for the block's pages\n");
@@ -1171,17 +1299,85 @@ static uint64_t at_s1e2r_t0sz(uint64_t va, unsigned int t0sz)
 }
 
 /*
- * 52-bit VAs (16 KiB, LPA2, T0SZ 12): a RAM page at VA 0xf800000000000, in
- * the root's last entry (31), translated by AT and by real loads and stores
- * (another mapping of the page at page_va sees them); the VA beyond 2^52
- * faults at level 0, and so does this one with T0SZ 16 (48-bit VAs); then
+ * A copy of a level -1 table with one entry invalid, which TTBR0_EL2 names
+ * for a while (test code: the library's own table is not touched). Page
+ * aligned in the image's RAM (PA == VA, below 2^48).
+ */
+static uint64_t g_lm1_copy[512] __attribute__((aligned(4096)));
+
+/*
+ * TTBR0_EL2 @ttbr from now on, the EL2 TLB dropped (what it held of the
+ * table before is gone). Whatever the image runs on must translate the same
+ * through both tables: only VAs above 2^48 differ here.
+ */
+static void el2_ttbr0_switch(uint64_t ttbr)
+{
+	__asm__ volatile("dsb	ishst\n"
+			 "	msr	ttbr0_el2, %[t]\n"
+			 "	isb\n"
+			 "	tlbi	alle2\n"
+			 "	dsb	ish\n"
+			 "	isb\n"
+			 :
+			 : [t] "r"(ttbr)
+			 : "memory");
+}
+
+/*
+ * The walk starts at level -1 (4 KiB, T0SZ 12): with level -1 entry @idx
+ * invalid in a copy of @g's table (@va under it), AT S1E2R and a load of
+ * @va fault at level -1, FSC 0b101011 (Arm ARM, ESR_ELx.DFSC and PAR_EL1.FST:
+ * "Translation fault, level -1", FEAT_LPA2); the image, under entry 0,
+ * runs on meanwhile. The library's table back in TTBR0_EL2, @va translates
+ * again (its word @want).
+ */
+static void lm1_fault(const struct gran *g, uint64_t va, unsigned int idx, uint64_t want)
+{
+	const uint64_t old = am_read_sysreg(ttbr0_el2), copy = (uintptr_t)g_lm1_copy;
+	uint64_t par, esr;
+
+	for (unsigned int i = 0; i < 512; i++)
+		g_lm1_copy[i] = g_gpt.top[i];
+	g_lm1_copy[idx] = 0;
+	el2_ttbr0_switch(copy);
+	par = am_aarch64_at_s1e2r(va);
+	expect_load(va, AM_FSC_TRANSLATION_LM1);
+	esr = am_aarch64_last_fault.esr;
+	expect_load(g->page_va, 0); /* under level -1 entry 0: the same */
+	el2_ttbr0_switch(old);
+	EXPECT((par & AM_PAR_F) && am_par_fst(par) == AM_FSC_TRANSLATION_LM1,
+	       "AT S1E2R 0x%lx through level -1 entry %u invalid: PAR 0x%lx, expected FST 0x%x\n",
+	       va, idx, par, AM_FSC_TRANSLATION_LM1);
+	con_printf("  TTBR0_EL2 0x%lx: a copy of the level -1 table, entry %u invalid: AT S1E2R "
+		   "0x%lx -> PAR 0x%lx (FST 0x%x: %s level %d); a load -> ESR_EL2 0x%lx (DFSC "
+		   "0x%lx: %s level %d)\n",
+		   copy, idx, va, par, am_par_fst(par), am_aarch64_fsc_name(am_par_fst(par)),
+		   fsc_level(am_par_fst(par)), esr, esr & 0x3f,
+		   am_aarch64_fsc_name((unsigned int)esr & 0x3f),
+		   fsc_level((unsigned int)esr & 0x3f));
+	EXPECT(am_read_sysreg(ttbr0_el2) == old, "TTBR0_EL2 0x%lx, not back to 0x%lx\n",
+	       am_read_sysreg(ttbr0_el2), old);
+	EXPECT(expect_load(va, 0) == want, "0x%lx through the library's table again\n", va);
+}
+
+/*
+ * 52-bit VAs (LPA2, T0SZ 12): a RAM page at VA 0xf800000000000, translated
+ * by AT and by real loads and stores (another mapping of the page at
+ * page_va sees them). 16 KiB: the root's last entry (31); 4 KiB: level -1
+ * entry 15, entry 256 of the last level-0 table. The VA beyond 2^52 faults
+ * at level 0 (an input address out of range faults there whatever the
+ * start level); 16 KiB: so does this one with T0SZ 16 (48-bit VAs), for one
+ * AT (4 KiB cannot: with T0SZ 16 its walk would take the level -1 table for
+ * a level-0 one, and the image's own VAs with it); 4 KiB: with level -1
+ * entry 15 invalid (lm1_fault()) the page faults at level -1. Then
  * unmapped, the next load faults.
  */
 static void ck_lpa2_va52(const struct gran *g)
 {
-	const uint64_t gs = g->granule;
+	const uint64_t gs = g->granule, off = gs > PAGE ? 0x1238 : 0x238;
+	const bool lm1 = g_gpt.top != NULL;
 	struct am_pt_leaf l = {0};
-	uint64_t par;
+	uint64_t par, esr;
 
 	check_begin();
 	if (!map_in(&g_gpt, VA52_PAGE, G_PAGE_PA, gs, &AM_ATTR_RW_DATA, 0) &&
@@ -1190,24 +1386,42 @@ static void ck_lpa2_va52(const struct gran *g)
 			       am_pa_val(l.pa) == G_PAGE_PA,
 		       "am_pt_query(0x%lx): level %u PA 0x%lx\n", VA52_PAGE, l.level,
 		       am_pa_val(l.pa));
-		con_printf("  TCR_EL2 0x%lx (T0SZ %lu, DS %lu); a %s page at VA 0x%lx (root entry "
-			   "%lu) -> PA 0x%lx\n",
-			   am_read_sysreg(tcr_el2), am_read_sysreg(tcr_el2) & 0x3f,
-			   (am_read_sysreg(tcr_el2) >> 32) & 1, g->name, VA52_PAGE, VA52_PAGE >> 47,
-			   G_PAGE_PA);
-		expect_at2(VA52_PAGE + 0x1238, false, G_PAGE_PA + 0x1238, 0);
+		con_printf(
+			"  TCR_EL2 0x%lx (T0SZ %lu, DS %lu); a %s page at VA 0x%lx -> PA 0x%lx\n",
+			am_read_sysreg(tcr_el2), am_read_sysreg(tcr_el2) & 0x3f,
+			(am_read_sysreg(tcr_el2) >> 32) & 1, g->name, VA52_PAGE, G_PAGE_PA);
+		if (lm1)
+			con_printf(
+				"  level -1 entry %lu (0x%lx) -> level-0 table %lu at 0x%lx, its "
+				"entry %lu\n",
+				VA52_PAGE >> 48, g_gpt.top[VA52_PAGE >> 48], VA52_PAGE >> 48,
+				am_pa_val(g_gpt.root_pa) + (VA52_PAGE >> 48) * gs,
+				(VA52_PAGE >> 39) & 511);
+		else
+			con_printf("  the root's entry %lu\n", VA52_PAGE >> 47);
+		expect_at2(VA52_PAGE + off, false, G_PAGE_PA + off, 0);
 		expect_at2(VA52_PAGE + gs - 8, true, G_PAGE_PA + gs - 8, 0);
 		expect_at2(VA52_PAGE + gs, false, ~0ull, AM_FSC_TRANSLATION + 3);
 		/* beyond the 52 bits: out of TTBR0_EL2's range, a level-0 fault */
 		expect_at2(1ul << 52, false, ~0ull, AM_FSC_TRANSLATION + 0);
-		/* the same VA with 48-bit VAs (T0SZ 16): out of range too */
-		par = at_s1e2r_t0sz(VA52_PAGE, 16);
-		EXPECT((par & AM_PAR_F) && am_par_fst(par) == AM_FSC_TRANSLATION + 0,
-		       "with T0SZ 16, AT S1E2R 0x%lx: PAR 0x%lx, expected a level-0 fault\n",
-		       VA52_PAGE, par);
-		con_printf("  the same VA with TCR_EL2.T0SZ 16 for one AT: %s level %u\n",
-			   par & AM_PAR_F ? am_aarch64_fsc_name(am_par_fst(par)) : "translates",
-			   AM_FSC_LEVEL(am_par_fst(par)));
+		expect_load(1ul << 52, AM_FSC_TRANSLATION + 0);
+		esr = am_aarch64_last_fault.esr;
+		con_printf("  a load of 0x%lx -> ESR_EL2 0x%lx (DFSC 0x%lx: %s level %d)\n",
+			   1ul << 52, esr, esr & 0x3f,
+			   am_aarch64_fsc_name((unsigned int)esr & 0x3f),
+			   fsc_level((unsigned int)esr & 0x3f));
+		if (!lm1) {
+			/* the same VA with 48-bit VAs (T0SZ 16): out of range too */
+			par = at_s1e2r_t0sz(VA52_PAGE, 16);
+			EXPECT((par & AM_PAR_F) && am_par_fst(par) == AM_FSC_TRANSLATION + 0,
+			       "with T0SZ 16, AT S1E2R 0x%lx: PAR 0x%lx, expected a level-0 "
+			       "fault\n",
+			       VA52_PAGE, par);
+			con_printf("  the same VA with TCR_EL2.T0SZ 16 for one AT: %s level %d\n",
+				   par & AM_PAR_F ? am_aarch64_fsc_name(am_par_fst(par))
+						  : "translates",
+				   fsc_level(am_par_fst(par)));
+		}
 		/* real accesses through the 52-bit VA, seen through the low one and back */
 		expect_store(VA52_PAGE + 0x20, 0x52b17a5520ul, 0);
 		EXPECT(expect_load(g->page_va + 0x20, 0) == 0x52b17a5520ul,
@@ -1215,6 +1429,9 @@ static void ck_lpa2_va52(const struct gran *g)
 		expect_store(g->page_va + gs - 16, 0x52b17a55f0ul, 0);
 		EXPECT(expect_load(VA52_PAGE + gs - 16, 0) == 0x52b17a55f0ul,
 		       "a load through VA 0x%lx did not see the page\n", VA52_PAGE + gs - 16);
+		if (lm1)
+			lm1_fault(g, VA52_PAGE + 0x20, (unsigned int)(VA52_PAGE >> 48),
+				  0x52b17a5520ul);
 		/* unmapped (its three tables go): the next load through it faults */
 		EXPECT(am_pt_unmap(&g_gpt, am_va(VA52_PAGE), gs) == 0, "unmap of the page\n");
 		expect_load(VA52_PAGE + 0x20, AM_FSC_TRANSLATION + 0);
@@ -1223,10 +1440,7 @@ static void ck_lpa2_va52(const struct gran *g)
 	}
 	EXPECT(am_pt_tables(&g_gpt) == g_gboot_tables, "%lu table pages, %lu after the boot\n",
 	       (unsigned long)am_pt_tables(&g_gpt), (unsigned long)g_gboot_tables);
-	gend("52-bit VAs at EL2 (16 KiB, LPA2, TCR_EL2.T0SZ 12): a RAM page at VA "
-	     "0xf800000000000 (the root's entry 31) translates (AT S1E2R / S1E2W) and takes real "
-	     "loads and stores that another mapping of the page sees; VA 2^52, and this VA with "
-	     "T0SZ 16, fault at level 0; unmapped, its next load faults");
+	gend(g->what[7]);
 }
 
 /* One 52-bit table's checks, from its boot to its pool back. */
@@ -1239,8 +1453,8 @@ static void lpa_table(const struct gran *g)
 		ck_lpa_page(g);
 		ck_lpa_block(g);
 		ck_lpa_unmap(g);
-		if (g->lpa == 2 && g->granule == AM_PT_GRANULE_4K)
-			ck_lpa2_sh(g);
+		if (g->lpa == 2 && g->granule == AM_PT_GRANULE_4K && g->ia_bits <= 48)
+			ck_lpa2_sh(g); /* the leaves' format: the same with 52-bit VAs */
 		if (g->ia_bits > 48)
 			ck_lpa2_va52(g);
 	}
@@ -1434,9 +1648,10 @@ static void granule_checks(void)
 	else
 		lpa_table(&g_g64lpa);
 	con_printf("\nFEAT_LPA2 (TCR_EL2.DS): 52-bit output addresses with the 4 and 16 KiB "
-		   "granules, and 52-bit\nVAs with 16 KiB.\n");
+		   "granules, and 52-bit\nVAs with both (4 KiB: the walk starts at level -1).\n");
 	if (ck_lpa2_id()) {
 		lpa_table(&g_g4lpa2);
+		lpa_table(&g_g4lpa2_52);
 		lpa_table(&g_g16lpa2);
 	}
 }
@@ -1657,8 +1872,8 @@ int main(void)
 		   "Stage 1 EL3\nand the NS bit (QEMU virt, secure=on: the image starts at EL3, "
 		   "Secure; -cpu max); then\nat Non-secure EL2 the 16 and 64 KiB granules (stage 1 "
 		   "EL2, a guest on a 64 KiB stage 2)\nand 52-bit output addresses (64 KiB "
-		   "FEAT_LPA; 4 and 16 KiB FEAT_LPA2, with 52-bit VAs\nfor 16 KiB), then stage 1 "
-		   "EL2&0 with VHE.\n\n");
+		   "FEAT_LPA; 4 and 16 KiB FEAT_LPA2, with 52-bit VAs\ntoo, 4 KiB from level -1), "
+		   "then stage 1 EL2&0 with VHE.\n\n");
 	ck_boot();
 	if (check_boot_ok(g_init_rc == 0 && g_mmu_rc == 0)) {
 		ck_secure_ram();

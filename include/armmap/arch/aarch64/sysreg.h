@@ -104,6 +104,11 @@
 /**
  * @name Fault status codes
  * Fault status codes (DFSC / IFSC, and PAR_EL1.FST): the level in [1:0].
+ * A walk that starts at level -1 (4 KiB granule, FEAT_LPA2, TCR.DS = 1 and
+ * T0SZ below 16) reports its level -1 faults with codes of their own, apart
+ * from the others: AM_FSC_TYPE() and AM_FSC_LEVEL() do not apply to them
+ * (AM_FSC_IS_LM1()). An input address out of the table's range faults at
+ * level 0 whatever the start level.
  * @{
  */
 #define AM_FSC_ADDR_SIZE 0x00u	       /**< address size fault, level n: 0x00 + n */
@@ -111,7 +116,11 @@
 #define AM_FSC_ACCESS 0x08u	       /**< access flag fault, level n: 0x08 + n */
 #define AM_FSC_PERM 0x0cu	       /**< permission fault, level n: 0x0c + n */
 #define AM_FSC_TYPE(fsc) ((fsc)&0x3cu) /**< the fault type of @p fsc: one of the above */
-#define AM_FSC_LEVEL(fsc) ((fsc)&0x3u) /**< the level of @p fsc */
+#define AM_FSC_LEVEL(fsc) ((fsc)&0x3u) /**< the level of @p fsc (0..3) */
+#define AM_FSC_ADDR_SIZE_LM1 0x29u     /**< address size fault, level -1 (FEAT_LPA2) */
+#define AM_FSC_TRANSLATION_LM1 0x2bu   /**< translation fault, level -1 (FEAT_LPA2) */
+/** Is @p fsc one of the level -1 faults (address size, translation)? */
+#define AM_FSC_IS_LM1(fsc) (((fsc)&0x3du) == 0x29u)
 /** @} */
 
 /**
