@@ -667,8 +667,11 @@ static bool shape_after(struct st *s, uint64_t va, uint64_t pa, uint64_t size, u
 	unsigned int root = vmsa_root_level_g(s->cfg.granule, s->cfg.ia_bits);
 	if (root > 3) /* 4 KiB above 48 bits: level -1, its tables at level 0 */
 		root = 0;
-	/* the first level with blocks: 2 with 16 and 64 KiB, but 64 KiB with FEAT_LPA */
-	unsigned int first = s->cfg.granule > 4096u && s->cfg.oa_bits != 52 ? 2u : 1u;
+	/* the first level with blocks: 2 with 16 and 64 KiB, but 64 KiB with FEAT_LPA
+	 * (16 KiB's level-1 blocks of LPA2 armmap does not write) */
+	unsigned int first = s->cfg.granule == AM_PT_GRANULE_16K   ? 2u
+			     : s->cfg.granule == AM_PT_GRANULE_64K ? (s->cfg.oa_bits == 52 ? 1u : 2u)
+								   : 1u;
 
 	for (unsigned int i = 0; i < sh->n; i++) {
 		uint64_t a = sh->va[i], want = K4;
@@ -691,10 +694,10 @@ static bool shape_after(struct st *s, uint64_t va, uint64_t pa, uint64_t size, u
 		if (r.fault == VMSA_OK && r.leaf_size == want)
 			continue;
 		snprintf(s->why, sizeof(s->why),
-			 "va %#llx: a leaf of %#llx (%s), expected %#llx (the tables went to level "
+			 "granule %u: va %#llx: a leaf of %#llx (%s), expected %#llx (the tables went to level "
 			 "%u "
 			 "before)",
-			 (unsigned long long)a, (unsigned long long)r.leaf_size,
+			 s->cfg.granule, (unsigned long long)a, (unsigned long long)r.leaf_size,
 			 vmsa_fault_name(r.fault), (unsigned long long)want, sh->depth[i]);
 		return fail(s, s->why);
 	}
