@@ -197,7 +197,8 @@ static inline int map_apply_g(struct pt_walk *w, struct pt_slot *s, unsigned int
 	uint64_t span = plain ? pt_span_g(12u, s->level) : pt_span(w->pt, s->level);
 	unsigned int nc = plain ? 16u : pt_cont(w->pt, s->level);
 	uint64_t run = span * nc;
-	bool contig = (m->flags & AM_PT_F_CONTIG) && !(m->delta & (run - 1));
+	/* a level with no runs (64 KiB's level 1) takes no hint */
+	bool contig = (m->flags & AM_PT_F_CONTIG) && nc && !(m->delta & (run - 1));
 	am_pte_t tmpl = map_tmpl(m, s->level);
 	am_pte_t *p = s->t->p + s->idx;
 	/* read once: the stores may alias */

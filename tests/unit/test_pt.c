@@ -3111,6 +3111,17 @@ static void test_lpa_64k(void **state)
 							     : 16)) &
 					 7,
 				 6); /* PS / IPS: 52 bits */
+		/* the contiguous hint asked of a 4 TiB block at entry 0 of level 1,
+		 * which has no runs: written without it */
+		assert_int_equal(am_pt_map(&PT, am_va(0), am_pa(0), T4, &RW,
+					   AM_PT_F_BLOCK | AM_PT_F_CONTIG),
+				 0);
+		check();
+		assert_int_equal(am_pt_query(&PT, am_va(8), &l), 0);
+		assert_int_equal(l.level, 1);
+		assert_int_equal(l.contig, 0);
+		assert_int_equal(am_pt_unmap(&PT, am_va(0), T4), 0);
+		check();
 		/* a page above 2^48, through tables above 2^48 */
 		assert_int_equal(am_pt_map(&PT, am_va(0x40000000), am_pa(0xf123456780000ull), K64,
 					   &RW, 0),
@@ -3128,6 +3139,17 @@ static void test_lpa_64k(void **state)
 		assert_int_equal(l.level, 1);
 		assert_int_equal(l.size, T4);
 		expect_map(3 * T4 - 8, (1ull << 51) + T4 - 8, VMSA_ACC_R);
+		/* the contiguous hint asked of 4 TiB blocks: level 1 has no runs (the
+		 * blocks are written without it), VA == PA */
+		assert_int_equal(am_pt_map(&PT, am_va(4 * T4), am_pa(4 * T4), 2 * T4, &RW,
+					   AM_PT_F_BLOCK | AM_PT_F_CONTIG),
+				 0);
+		check();
+		assert_int_equal(am_pt_query(&PT, am_va(5 * T4), &l), 0);
+		assert_int_equal(l.level, 1);
+		assert_int_equal(l.contig, 0);
+		assert_int_equal(am_pt_unmap(&PT, am_va(4 * T4), 2 * T4), 0);
+		check();
 		/* pages whose outputs cross 2^48, with contiguous runs on both sides */
 		assert_int_equal(am_pt_map(&PT, am_va(0x100000000ull), am_pa(P48 - 0x200000), 0x400000,
 					   &RW, AM_PT_F_CONTIG),
