@@ -161,11 +161,13 @@ static inline void descend_table(struct am_pt *pt, struct pt_slot *s)
 {
 	s->descend = 1;
 	s->fresh = 0;
-	s->child_pa = pt_oa(pt, s->pte);
+	const bool plain = PT_ONLY_4K || !pt->slow; /* read once */
+
+	s->child_pa = pt_oa_g(pt, s->pte, plain);
 	s->child.p = pt_table_va(pt, s->child_pa);
 	s->child.tmpl = 0;
 	s->child.step = 0;
-	s->child.cnt = pt_cnt_of(pt, s->pte);
+	s->child.cnt = pt_cnt_of_g(pt, s->pte, plain);
 	s->child.live = s->t->live;
 	s->child.blank = false;
 	s->child.fresh = false;
@@ -291,8 +293,9 @@ void pt_dry_need(struct pt_walk *w, size_t n)
 /* Link a fresh child into its entry; a live block goes with break-before-make. */
 static void install(struct pt_walk *w, struct pt_slot *s)
 {
-	am_pte_t tbl = pt_oa_bits(w->pt, s->child_pa) | AM_PTE_TABLE | AM_PTE_VALID |
-		       pt_cnt_bits(w->pt, s->child.cnt);
+	const bool plain = PT_ONLY_4K || !w->pt->slow;
+	am_pte_t tbl = (plain ? s->child_pa : pt_oa_bits(w->pt, s->child_pa)) | AM_PTE_TABLE |
+		       AM_PTE_VALID | pt_cnt_bits_g(w->pt, s->child.cnt, plain);
 
 	if (w->dry)
 		return;
@@ -620,7 +623,7 @@ static inline void leave_table_g(struct pt_walk *w, struct pt_slot *s, const boo
 
 static void leave_table(struct pt_walk *w, struct pt_slot *s)
 {
-	leave_table_g(w, s, false);
+	leave_table_g(w, s, PT_ONLY_4K || !w->pt->slow);
 }
 
 static int walk_tbl(struct pt_walk *w, struct pt_tbl *t, unsigned int level, uint64_t base,
