@@ -101,14 +101,14 @@ install: $(foreach t,$(LIB_TARGETS),$(B)/$(t)/libarmmap.a)
 .SECONDARY:
 
 .PHONY: all install deps test demo size bench clean format unit cross qemu fresh-check qemu-empty-fw \
-	fuzz fuzz-cov fuzz-corpus soak linux-guest linux-guest-rerun docs
+	fuzz fuzz-cov fuzz-corpus soak linux-guest linux-guest-rerun docs bench-compare
 
 # Installing what is missing (scripts/deps.sh) happens only for the goals
 # given on the command line that need it, and before anything is built:
 # every build rule has `| deps`, and deps does nothing for other goals (plain
 # `make`, a file target, the sub-makes of scripts/run-suites.sh and
 # scripts/cross-build.sh).
-DEPS_GOALS := $(filter demo test bench size fresh-check format fuzz fuzz-cov fuzz-corpus soak linux-guest docs,\
+DEPS_GOALS := $(filter demo test bench bench-compare size fresh-check format fuzz fuzz-cov fuzz-corpus soak linux-guest docs,\
 	$(MAKECMDGOALS))
 ifneq ($(DEPS_GOALS),)
 deps:
@@ -157,6 +157,19 @@ $(B)/tsan/test-%: tests/unit/test_%.c $(TSAN_LIB_OBJS) tests/unit/harness.h test
 	@mkdir -p $(dir $@)
 	gcc $(filter-out $(SAN),$(TEST_CFLAGS)) $(TSAN) -DAM_SUITE_ONLY='"threads_"' \
 		-DAM_SUITE_NAME='"tsan-$*"' $< $(TSAN_LIB_OBJS) -lcmocka -lpthread -o $@
+
+# unit-pt again with the library built for size (-Os, ASan and UBSan): such a
+# build runs every table, 4 KiB ones too, through the one general copy of
+# the engine (pt_plain() in src/pt/pt_internal.h), which -O1 and -O2 keep
+# for the 16/64 KiB and 52-bit tables only. Suite size-pt.
+OS_LIB_OBJS := $(patsubst %.c,$(B)/os/%.o,$(CORE_SRCS)) \
+	$(patsubst %.c,$(B)/san/%.o,$(TEST_LIB_SRCS))
+$(B)/os/src/%.o: src/%.c $(CORE_HDRS) | deps
+	@mkdir -p $(dir $@)
+	gcc $(CORE_CFLAGS) -g -Os $(SAN) -c $< -o $@
+$(B)/os/test-pt: tests/unit/test_pt.c $(OS_LIB_OBJS) tests/unit/harness.h | deps
+	@mkdir -p $(dir $@)
+	gcc $(TEST_CFLAGS) -DAM_SUITE_NAME='"size-pt"' $< $(OS_LIB_OBJS) -lcmocka -lpthread -o $@
 
 # The reduced configuration (include/armmap/config.h): the library, with
 # the models and host ops, built with one MPU flavour, one regime, the 4 KiB
@@ -556,7 +569,7 @@ inspector: $(B)/tools/armmap
 # ------------------------------------------------------------------ test --
 # Every suite prints `<suite>: N passed, M failed`; scripts/run-suites.sh
 # runs them all and closes with the total.
-SUITES := $(patsubst $(B)/tests/%,unit-%,$(UNIT_BINS)) config-reduced $(addprefix tsan-,$(TSAN_TESTS)) \
+SUITES := $(patsubst $(B)/tests/%,unit-%,$(UNIT_BINS)) config-reduced size-pt $(addprefix tsan-,$(TSAN_TESTS)) \
 	fuzz-replay soak-slice cross-build addr-types install docs qemu-mpu qemu-r52 qemu-mmu qemu-mmu-max qemu-guest \
 	qemu-mmio-guard qemu-smp qemu-regimes qemu-linux inspector
 
@@ -570,6 +583,9 @@ suite-unit-%: $(B)/tests/%
 
 suite-config-reduced: $(B)/reduced/test-reduced
 	@$(B)/reduced/test-reduced
+
+suite-size-pt: $(B)/os/test-pt
+	@$(B)/os/test-pt
 
 suite-tsan-%: $(B)/tsan/test-%
 	@TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 $(B)/tsan/test-$*
@@ -716,6 +732,11 @@ bench: deps $(B)/bench/bench_mpu $(B)/bench/bench_pt $(B)/bench/bench_pt_timing
 	@bench/run.sh $(B)/bench/bench_mpu
 	@echo
 	@bench/run.sh $(B)/bench/bench_pt $(B)/bench/bench_pt_timing
+# The table engine's instruction counts at git revision REV against the
+# working tree (bench/compare.sh; issue 15 measured against ce30207).
+REV ?= ce30207
+bench-compare: deps
+	@BENCH_CFLAGS="$(BENCH_CFLAGS)" bench/compare.sh $(REV)
 # bench_pt counts instructions built as the library is; bench_pt_timing, the
 # same sources, times the bulk ranges with loops aligned to 32 bytes: those
 # figures are tight store loops whose speed otherwise depends on where the

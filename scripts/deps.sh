@@ -21,7 +21,7 @@
 set -euo pipefail
 
 usage() {
-	echo "usage: scripts/deps.sh TARGET...   (TARGET: demo test bench size fresh-check format fuzz fuzz-cov fuzz-corpus soak linux-guest docs)" >&2
+	echo "usage: scripts/deps.sh TARGET...   (TARGET: demo test bench bench-compare size fresh-check format fuzz fuzz-cov fuzz-corpus soak linux-guest docs)" >&2
 	exit 2
 }
 [ $# -gt 0 ] || usage
@@ -60,6 +60,9 @@ for t in "$@"; do
 	# host benchmarks; instruction counts by callgrind
 	bench) needs+=(cmd:make:make "${host_c[@]}" cmd:valgrind:valgrind
 		file:/usr/include/valgrind/callgrind.h:valgrind) ;;
+	# bench_pt at another git revision against the working tree (bench/compare.sh)
+	bench-compare) needs+=(cmd:make:make "${host_c[@]}" cmd:valgrind:valgrind
+		file:/usr/include/valgrind/callgrind.h:valgrind cmd:git:git cmd:tar:tar) ;;
 	# the library for every target and each target's size tool
 	size) needs+=(cmd:make:make "${host_cc[@]}" cmd:size:binutils "${cross[@]}"
 		cmd:aarch64-linux-gnu-size:binutils-aarch64-linux-gnu

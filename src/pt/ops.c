@@ -239,7 +239,7 @@ static inline int map_apply_g(struct pt_walk *w, struct pt_slot *s, unsigned int
 
 static int map_apply(struct pt_walk *w, struct pt_slot *s, unsigned int n)
 {
-	if (PT_ONLY_4K || !w->pt->slow)
+	if (pt_plain(w->pt))
 		return map_apply_g(w, s, n, true);
 	return map_apply_g(w, s, n, false);
 }
@@ -1000,7 +1000,7 @@ static PT_HOT int exec(struct am_pt *pt, const struct pt_visitor *v, void *arg, 
 {
 	struct pt_walk w;
 
-	if (!PT_ONLY_4K && pt->slow)
+	if (!pt_plain(pt))
 		return exec_granule(pt, v, arg, va, size);
 	pt_walk_init(&w, pt, v, arg, true);
 	return pt_exec_g(&w, va, size, 12u, true);
@@ -1360,7 +1360,7 @@ int am_pt_query(struct am_pt *pt, am_vaddr_t v, struct am_pt_leaf *out)
 	pt_lock(pt);
 	if (!out || va >= pt->ia_end) {
 		rc = query_refusal(pt, va, out);
-	} else if (PT_ONLY_4K || !pt->slow) { /* a plain 4 KiB table: constants */
+	} else if (pt_plain(pt)) { /* a plain 4 KiB table: constants */
 		e = pt_find(pt, va, &level, 12u, true);
 		/* nothing mapped is an answer, not a refusal: no record */
 		rc = e ? 0 : AM_ENOENT;

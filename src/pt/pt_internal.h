@@ -143,6 +143,20 @@ static inline unsigned int pt_cont(const struct am_pt *pt, unsigned int level)
  * A plain 4 KiB table (no LPA2) has pt->slow clear: the small calls'
  * inline path (@plain) takes its geometry and encodings as constants.
  */
+/*
+ * Does this table take the plain 4 KiB copy (@plain, geometry and
+ * encodings as constants)? Where the build optimises for size, only a
+ * 4 KiB-only build does: there one general copy serves every table.
+ */
+static inline bool pt_plain(const struct am_pt *pt)
+{
+#ifdef __OPTIMIZE_SIZE__
+	(void)pt;
+	return PT_ONLY_4K;
+#else
+	return PT_ONLY_4K || !pt->slow;
+#endif
+}
 static inline unsigned int pt_lpa_kind(const struct am_pt *pt)
 {
 	return PT_ONLY_4K ? 0u : pt->lpa;

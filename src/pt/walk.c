@@ -161,7 +161,7 @@ static inline void descend_table(struct am_pt *pt, struct pt_slot *s)
 {
 	s->descend = 1;
 	s->fresh = 0;
-	const bool plain = PT_ONLY_4K || !pt->slow; /* read once */
+	const bool plain = pt_plain(pt); /* read once */
 
 	s->child_pa = pt_oa_g(pt, s->pte, plain);
 	s->child.p = pt_table_va(pt, s->child_pa);
@@ -293,7 +293,7 @@ void pt_dry_need(struct pt_walk *w, size_t n)
 /* Link a fresh child into its entry; a live block goes with break-before-make. */
 static void install(struct pt_walk *w, struct pt_slot *s)
 {
-	const bool plain = PT_ONLY_4K || !w->pt->slow;
+	const bool plain = pt_plain(w->pt);
 	am_pte_t tbl = (plain ? s->child_pa : pt_oa_bits(w->pt, s->child_pa)) | AM_PTE_TABLE |
 		       AM_PTE_VALID | pt_cnt_bits_g(w->pt, s->child.cnt, plain);
 
@@ -614,7 +614,7 @@ static inline void slot_init(struct pt_slot *s, struct pt_tbl *t, unsigned int l
 
 /* Back from the walk of the existing table under entry s: the visitor's
  * post visit (unmap unlinks it when empty), then its entry count. */
-static inline void leave_table_g(struct pt_walk *w, struct pt_slot *s, const bool plain)
+static PT_HOT void leave_table_g(struct pt_walk *w, struct pt_slot *s, const bool plain)
 {
 	if (w->v->post)
 		w->v->post(w, s);
@@ -623,7 +623,7 @@ static inline void leave_table_g(struct pt_walk *w, struct pt_slot *s, const boo
 
 static void leave_table(struct pt_walk *w, struct pt_slot *s)
 {
-	leave_table_g(w, s, PT_ONLY_4K || !w->pt->slow);
+	leave_table_g(w, s, pt_plain(w->pt));
 }
 
 static int walk_tbl(struct pt_walk *w, struct pt_tbl *t, unsigned int level, uint64_t base,
@@ -681,12 +681,14 @@ struct pt_start {
  * in one piece.) Not below the visitor's deepest level: populate creates
  * last-level tables and visits none of their entries.
  */
-static void descend_path(struct pt_walk *w, struct pt_start *st, uint64_t lo, uint64_t hi)
+static inline void descend_path_g(struct pt_walk *w, struct pt_start *st, uint64_t lo,
+				  uint64_t hi, const unsigned int gs, const bool plain)
 {
 	struct am_pt *pt = w->pt;
 	void *(*table_va)(void *, am_paddr_t) = pt->ops->table_va;
 	unsigned int level = pt->root_level;
-	unsigned int shift = pt_lshift(pt, level), bits = pt_gs(pt) - 3u;
+	const unsigned int bits = gs - 3u;
+	unsigned int shift = plain ? gs + bits * (3u - level) : pt_lshift(pt, level);
 	/* An entry of span 2^shift holds all of the range, but not only it,
 	 * iff shift is above both the highest bit where lo and hi - 1 differ
 	 * and the lowest bit set in lo or hi. */
@@ -705,9 +707,9 @@ static void descend_path(struct pt_walk *w, struct pt_start *st, uint64_t lo, ui
 		/* the root: lo < ia_end, so its index fits (a concatenated root
 		 * has more entries than a table) */
 		unsigned int i = (unsigned int)(lo >> shift) &
-				 (level == pt->root_level ? ~0u : pt_ents(pt) - 1u);
+				 (level == pt->root_level ? ~0u : (1u << bits) - 1u);
 		am_pte_t e = st->tbl[level].p[i];
-		uint64_t pa = pt_oa(pt, e);
+		uint64_t pa = pt_oa_g(pt, e, plain);
 		struct pt_tbl *c = &st->tbl[level + 1];
 
 		if ((e & PT_TYPE_MASK) != PT_TYPE_MASK) /* a table: level < 3 here */
@@ -715,7 +717,7 @@ static void descend_path(struct pt_walk *w, struct pt_start *st, uint64_t lo, ui
 		st->idx[level] = i;
 		st->desc[level] = e;
 		c->p = table_va ? table_va(pt->ctx, am_pa(pa)) : (am_pte_t *)(uintptr_t)pa;
-		c->cnt = pt_cnt_of(pt, e);
+		c->cnt = pt_cnt_of_g(pt, e, plain);
 		c->live = true;
 		c->blank = false;
 		c->fresh = false;
@@ -725,12 +727,21 @@ static void descend_path(struct pt_walk *w, struct pt_start *st, uint64_t lo, ui
 	st->base = level == pt->root_level ? 0 : lo & ~((1ull << (shift + bits)) - 1);
 }
 
+/* A plain 4 KiB table's with its geometry as constants, or the general one. */
+static void descend_path(struct pt_walk *w, struct pt_start *st, uint64_t lo, uint64_t hi)
+{
+	if (pt_plain(w->pt))
+		descend_path_g(w, st, lo, hi, 12u, true);
+	else
+		descend_path_g(w, st, lo, hi, pt_gs(w->pt), false);
+}
+
 /*
  * Back up the path, deepest first, as walk_tbl() does on its way back: a
  * table whose count did not change needs nothing (no post visit frees a
  * table that was not emptied); one that did is left through leave_table().
  */
-static inline void ascend_path_g(struct pt_walk *w, struct pt_start *st, uint64_t lo,
+static PT_HOT void ascend_path_g(struct pt_walk *w, struct pt_start *st, uint64_t lo,
 				 const unsigned int gs, const bool plain)
 {
 	for (unsigned int l = st->level; l-- > w->pt->root_level;) {
@@ -751,7 +762,10 @@ static inline void ascend_path_g(struct pt_walk *w, struct pt_start *st, uint64_
 
 static void ascend_path(struct pt_walk *w, struct pt_start *st, uint64_t lo)
 {
-	ascend_path_g(w, st, lo, pt_gs(w->pt), false);
+	if (pt_plain(w->pt))
+		ascend_path_g(w, st, lo, 12u, true);
+	else
+		ascend_path_g(w, st, lo, pt_gs(w->pt), false);
 }
 
 /*
@@ -782,7 +796,7 @@ static int walk_once(struct pt_walk *w, struct pt_start *st, uint64_t lo, uint64
 /* A table the single-leaf path emptied: its path from the tables the lookup
  * went through (each descriptor read again, no table entered), then left
  * through the post visits up that path. */
-static inline void leaf_emptied_g(struct pt_walk *w, uint64_t va, unsigned int level,
+static PT_HOT void leaf_emptied_g(struct pt_walk *w, uint64_t va, unsigned int level,
 				  am_pte_t *const *tbls, const unsigned int gs, const bool plain)
 {
 	struct pt_start st;
