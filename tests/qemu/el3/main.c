@@ -25,7 +25,11 @@
  *    on a 64 KiB stage 2 of 44-bit IPAs, whose root is 4 concatenated
  *    level-2 tables: its load of an IPA in the root's fourth table returns
  *    what EL2 wrote there, its loads of IPAs the stage 2 does not map abort
- *    to EL2 (ESR_EL2, HPFAR_EL2, FAR_EL2);
+ *    to EL2 (ESR_EL2, HPFAR_EL2, FAR_EL2); then the same guest on a 4 KiB
+ *    stage 2 with FEAT_LPA2 and 52-bit IPAs (a root of 16 concatenated
+ *    level-0 tables: VTCR_EL2 DS 1, SL2 0, SL0 0b10, T0SZ 12): its load of
+ *    an IPA above 2^51, its loads of unmapped IPAs aborting at levels 3 and
+ *    0, HPFAR_EL2 giving the 52-bit IPA;
  *  - 52-bit output addresses (FEAT_LPA, ID_AA64MMFR0_EL1.PARange 0b0110,
  *    which -cpu max reports: anything else fails): a 64 KiB EL2 table with
  *    oa_bits 52 and 48-bit VAs (root at level 1, TCR_EL2.PS 0b110), the
@@ -64,7 +68,7 @@
  *    faulting once it is unmapped;
  *  - then stage 1 EL2&0 with VHE (HCR_EL2.E2H and TGE): the lower range
  *    with ASIDs, then the upper range (TTBR1_EL2).
- * 57 checks in all.
+ * 61 checks in all.
  * QEMU's TLB flushes itself whole for an invalidation of any address in the
  * region where it holds pages larger than 4 KiB: the 16 and 64 KiB checks
  * (and the 4 KiB ones with their 1 GiB block) show that each change is
@@ -382,6 +386,13 @@ static void ck_final(void)
 #define S2_DATA_IPA 0xc0040800000ul  /* -> S2_DATA_PA: in the root's fourth page */
 #define S2_HOLE_IPA 0xc0040810000ul  /* the next page: not mapped (level 3) */
 #define S2_HOLE2_IPA 0x80000000010ul /* the root's third page: nothing (level 2) */
+/* The 4 KiB stage 2 with FEAT_LPA2 and 52-bit IPAs (VMID 9): a root of 16
+ * concatenated level-0 tables (VTCR_EL2 DS 1, SL2 0, SL0 0b10, T0SZ 12) */
+#define S2L_VMID 9u
+#define S2L_DATA_IPA 0xf800040800000ul	/* -> S2_DATA_PA: the root's 16th table, above 2^51 */
+#define S2L_HOLE_IPA 0xf800040801000ul	/* the next page: not mapped (level 3) */
+#define S2L_HOLE0_IPA 0x8000000000010ul /* the root's 9th table: nothing (level 0) */
+#define S2L_MAGIC 0x52b17f00d5eed052ul	/* planted at S2_DATA_PA + 16, apart from S2_MAGIC */
 #define S2_MAGIC 0x64c0ffee5eed0044ul
 #define GUEST_ABORTED 0xab0a7ab0a7ab0a7aul /* what a run that took a stage-2 abort returns */
 #define GUEST_EXC 0xe1e1e1e1e1e1e1e1ul	   /* a run that ended in the guest's own vectors */
@@ -1603,7 +1614,7 @@ static void ck_s2_fault(void)
 	     "third table), HPFAR_EL2 and FAR_EL2 name the IPA");
 }
 
-static void ck_s2_end(void)
+static void ck_s2_end(const char *what)
 {
 	check_begin();
 	if (g_s2_live) {
@@ -1616,8 +1627,99 @@ static void ck_s2_end(void)
 	EXPECT(g_s2ctx.in_use == 0, "%u stage-2 pool pages still out\n", g_s2ctx.in_use);
 	con_printf("  stage-2 pool: %lu pages allocated, %lu freed; IPA TLBIs %lu\n",
 		   g_s2ctx.allocs, g_s2ctx.frees, g_s2ctx.tlbis);
-	gend("the stage 2 destroyed (VMID 7 invalidated first): its root's 4 pages and its "
-	     "tables back in the pool");
+	gend(what);
+}
+
+/* ------------------- EL1 guest on a 4 KiB stage 2 with FEAT_LPA2, 52-bit IPAs -- */
+
+/*
+ * The same guest on a 4 KiB stage 2 of 52-bit IPAs (ia_bits and oa_bits
+ * 52, FEAT_LPA2): armmap starts it at level 0 with 16 concatenated tables
+ * (64 KiB aligned) rather than at level -1, VTCR_EL2 DS 1, SL2 0, SL0
+ * 0b10, T0SZ 12, PS 0b110. Run with the 64 KiB EL2 table on, from the pool
+ * of the 64 KiB stage 2 (back whole), re-cut in 4 KiB pages.
+ */
+static void ck_s2l_boot(void)
+{
+	struct am_pt_config cfg = {.regime = AM_PT_S2,
+				   .granule = AM_PT_GRANULE_4K,
+				   .ia_bits = 52,
+				   .oa_bits = 52,
+				   .vmid = S2L_VMID};
+	uint64_t text = (uintptr_t)__text_start, rodata = (uintptr_t)__rodata_start, vtcr;
+	int rc;
+
+	check_begin();
+	EXPECT(cpu_parange() == 6 && cpu_tgran4() == 1 && cpu_has_granule(AM_PT_GRANULE_4K, true),
+	       "no FEAT_LPA2 with the 4 KiB granule at stage 2 (ID_AA64MMFR0 0x%lx)\n",
+	       am_read_sysreg(id_aa64mmfr0_el1));
+	rc = am_aarch64_pt_ctx_init_g(&g_s2ctx, g_s2pool, sizeof(g_s2pool), AM_PT_GRANULE_4K);
+	rc = rc ? rc : am_pt_init(&g_s2pt, &cfg, &g_ops, &g_s2ctx);
+	EXPECT(rc == 0, "stage-2 init: %s\n", errname(rc));
+	g_s2_live = rc == 0;
+	if (rc) {
+		gend("the 4 KiB stage 2 with 52-bit IPAs");
+		return;
+	}
+	vtcr = am_pt_tcr(&g_s2pt);
+	con_printf("  stage 2, 4 KiB granule, FEAT_LPA2, 52-bit IPAs: root %u concatenated "
+		   "level-%u tables at PA 0x%lx; VTCR_EL2 0x%lx (TG0 %lu, DS %lu, SL2 %lu, SL0 %lu, "
+		   "T0SZ %lu, PS %lu), VTTBR_EL2 0x%lx\n",
+		   g_s2pt.root_pages, g_s2pt.root_level, am_pa_val(g_s2pt.root_pa), vtcr,
+		   (vtcr >> 14) & 3, (vtcr >> 32) & 1, (vtcr >> 33) & 1, (vtcr >> 6) & 3,
+		   vtcr & 0x3f, (vtcr >> 16) & 7, am_pt_ttbr(&g_s2pt));
+	EXPECT(g_s2pt.root_pages == 16 && g_s2pt.root_level == 0 && !g_s2pt.top,
+	       "root: %u pages at level %u (a level -1 table: %d), expected 16 at level 0\n",
+	       g_s2pt.root_pages, g_s2pt.root_level, g_s2pt.top != NULL);
+	EXPECT(am_pa_val(g_s2pt.root_pa) % (16 * PAGE) == 0,
+	       "the root at 0x%lx is not aligned to its 64 KiB\n", am_pa_val(g_s2pt.root_pa));
+	EXPECT(((vtcr >> 14) & 3) == 0 && ((vtcr >> 32) & 1) == 1 && ((vtcr >> 33) & 1) == 0 &&
+		       ((vtcr >> 6) & 3) == 2 && (vtcr & 0x3f) == 12 && ((vtcr >> 16) & 7) == 6,
+	       "VTCR_EL2 0x%lx: expected TG0 0b00, DS 1, SL2 0, SL0 0b10, T0SZ 12, PS 0b110\n",
+	       vtcr);
+	EXPECT(am_pt_ttbr(&g_s2pt) >> 48 == S2L_VMID, "VTTBR_EL2 VMID\n");
+	if (!map_in(&g_s2pt, text, text, rodata - text, &AM_ATTR_RX_TEXT, 0) &&
+	    !map_in(&g_s2pt, S2_STACK_PA, S2_STACK_PA, SZ_64K, &AM_ATTR_RW_DATA, 0) &&
+	    !map_in(&g_s2pt, S2L_DATA_IPA, S2_DATA_PA, PAGE, &AM_ATTR_RO_DATA, 0) &&
+	    !map_in(&g_gpt, S2_DATA_PA, S2_DATA_PA, SZ_64K, &AM_ATTR_RW_DATA, 0)) {
+		expect_store(S2_DATA_PA + 16, S2L_MAGIC, 0);
+		con_printf("  EL2 wrote 0x%lx at PA 0x%lx; the stage 2 maps IPA 0x%lx to PA 0x%lx\n",
+			   S2L_MAGIC, S2_DATA_PA + 16, S2L_DATA_IPA, S2_DATA_PA);
+	}
+	gend("stage 2 with the 4 KiB granule, FEAT_LPA2 and 52-bit IPAs: a root of 16 "
+	     "concatenated level-0 tables, 64 KiB aligned (VTCR_EL2 TG0 0b00, DS 1, SL2 0, SL0 "
+	     "0b10, T0SZ 12, PS 0b110)");
+}
+
+static void ck_s2l_read(void)
+{
+	uint64_t v = 0;
+
+	check_begin();
+	g_s2f.aborts = 0;
+	if (g_s2_live && !run_guest(S2L_DATA_IPA + 16, &v)) {
+		con_printf("  EL1 guest (stage 1 off) read IPA 0x%lx and left by HVC with 0x%lx\n",
+			   S2L_DATA_IPA + 16, v);
+		EXPECT(v == S2L_MAGIC && g_s2f.aborts == 0,
+		       "the guest read 0x%lx (%u stage-2 aborts), expected 0x%lx\n", v,
+		       g_s2f.aborts, S2L_MAGIC);
+	}
+	EXPECT(g_s2_live, "no stage 2\n");
+	gend("an EL1 guest on the 4 KiB LPA2 stage 2: its load of IPA 0xf800040800010 (above "
+	     "2^51, in the root's 16th table) returns the word EL2 wrote at PA 0x40800010");
+}
+
+static void ck_s2l_fault(void)
+{
+	check_begin();
+	EXPECT(g_s2_live, "no stage 2\n");
+	if (g_s2_live) {
+		expect_s2_fault(S2L_HOLE_IPA, 3);
+		expect_s2_fault(S2L_HOLE0_IPA, 0);
+	}
+	gend("the guest's loads of IPAs above 2^51 the 4 KiB LPA2 stage 2 does not map abort to "
+	     "EL2: translation fault at level 3 (the page next to the data), at level 0 (the "
+	     "root's 9th table), HPFAR_EL2 and FAR_EL2 name the 52-bit IPA");
 }
 
 /* The 16 KiB and 64 KiB granules at non-VHE EL2, the 52-bit tables (64, 4, 16 KiB). */
@@ -1636,7 +1738,13 @@ static void granule_checks(void)
 		ck_s2_boot();
 		ck_s2_read();
 		ck_s2_fault();
-		ck_s2_end();
+		ck_s2_end("the stage 2 destroyed (VMID 7 invalidated first): its root's 4 pages and "
+			  "its tables back in the pool");
+		ck_s2l_boot();
+		ck_s2l_read();
+		ck_s2l_fault();
+		ck_s2_end("the 4 KiB LPA2 stage 2 destroyed (VMID 9 invalidated first): its root's "
+			  "16 pages and its tables back in the pool");
 	}
 	ck_gran_off(&g_g64);
 	con_printf("\nID_AA64MMFR0_EL1.PARange at EL2: %u (%u-bit PAs)%s\n", cpu_parange(),
