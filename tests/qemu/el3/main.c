@@ -1979,8 +1979,9 @@ int main(void)
 	con_printf("armmap qemu-regimes: the translation regimes on the emulated hardware. "
 		   "Stage 1 EL3\nand the NS bit (QEMU virt, secure=on: the image starts at EL3, "
 		   "Secure; -cpu max); then\nat Non-secure EL2 the 16 and 64 KiB granules (stage 1 "
-		   "EL2, a guest on a 64 KiB stage 2)\nand 52-bit output addresses (64 KiB "
-		   "FEAT_LPA; 4 and 16 KiB FEAT_LPA2, with 52-bit VAs\ntoo, 4 KiB from level -1), "
+		   "EL2, a guest on a 64 KiB stage 2,\nthen on a 4 KiB FEAT_LPA2 stage 2 of 52-bit IPAs) "
+		   "and 52-bit output addresses\n(64 KiB FEAT_LPA; 4 and 16 KiB FEAT_LPA2, with "
+		   "52-bit VAs too, 4 KiB from level -1),\n"
 		   "then stage 1 EL2&0 with VHE.\n\n");
 	ck_boot();
 	if (check_boot_ok(g_init_rc == 0 && g_mmu_rc == 0)) {
