@@ -349,14 +349,15 @@ struct am_pt_config {
 	 */
 	unsigned int granule;
 	/**
-	 * Input address bits, 25..48 (4 KiB), 26..48 (16 KiB), 30..48 (64 KiB);
+	 * Input address bits, 25..48 with each granule;
 	 * up to 52 with 52-bit outputs (FEAT_LPA2) for 4 and 16 KiB: 16 KiB has
 	 * a level-0 root of up to 32 entries; 4 KiB starts at level -1 (stage
 	 * 1: a table of 2..16 entries that armmap writes once at init, linking
 	 * a run of as many level-0 tables, am_pt_ttbr() giving it; stage 2:
 	 * those level-0 tables concatenated), with alloc_tables in the ops.
 	 * The root is the highest level the size needs (4 KiB: level 0 above
-	 * 39 bits, 1 above 30, else 2), or for stage 2 one level lower with up
+	 * 39 bits, 1 above 30, else 2; 16 KiB at 25 bits and 64 KiB under 30
+	 * bits: level 3, a root of pages only), or for stage 2 one level lower with up
 	 * to 16 concatenated tables (#am_pt_ops.alloc_tables): 4 KiB, 40..42
 	 * bits with 42 output bits or fewer; 16 and 64 KiB, whenever the level
 	 * above would resolve 4 bits or fewer (16 KiB: 37..40 and 48 bits;

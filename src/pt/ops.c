@@ -763,6 +763,8 @@ static int populate_visit(struct pt_walk *w, struct pt_slot *s)
 {
 	bool shallow = s->level + 1 == AM_PT_MAX_LEVEL;
 
+	if (s->level == AM_PT_MAX_LEVEL) /* a root at level 3: the last-level table */
+		return (int)s->n;
 	if (pt_is_table(s->pte, s->level)) {
 		pt_descend_table(w, s);
 		s->shallow = shallow;
@@ -1465,7 +1467,7 @@ static unsigned int root_pages_of(const struct am_pt_config *cfg)
 		return cfg->ia_bits > 39 && cfg->ia_bits <= 42 && cfg->oa_bits && cfg->oa_bits <= 42
 			       ? 1u << (cfg->ia_bits - 39)
 			       : 1u;
-	/* not down to a level-3 root (armmap starts at level 2 at the latest) */
+	/* a level-3 root is not concatenated: it is the only level */
 	if (levels_of(cfg->ia_bits, gs, &rb) > 2 && rb <= 4)
 		return 1u << rb;
 	return 1;
@@ -1552,11 +1554,6 @@ static int check_config(const struct am_pt_config *cfg, const struct am_pt_ops *
 				      "pt init: inputs above 48 bits with 52-bit outputs and the 4 "
 				      "or 16 KiB granule only (FEAT_LPA2; 64 KiB would need FEAT_LVA)",
 				      cfg->ia_bits, cfg->granule, cfg->oa_bits);
-	if (cfg->ia_bits < (gshift_of(cfg) == 16 ? 30u : gshift_of(cfg) == 14 ? 26u : 25u))
-		return am_init_refuse(env, ctx, AM_ENOTSUP,
-				      "pt init: ia_bits too small for the granule (a level-3 "
-				      "root): 26 with 16 KiB, 30 with 64 KiB",
-				      cfg->ia_bits, cfg->granule, 0);
 	return 0;
 }
 

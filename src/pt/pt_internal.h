@@ -903,6 +903,10 @@ static PT_HOT am_pte_t *pt_lookup_(struct am_pt *pt, uint64_t va, unsigned int l
 		PT_STEP(1, ~0ull)
 		goto from2;
 	default:
+		/* a root at level 3: 16 KiB under 26 input bits, 64 KiB under
+		 * 30 (never a plain 4 KiB table, whose path has no such test) */
+		if (!plain && pt->root_level == 3)
+			goto from3;
 		PT_STEP(2, ~0ull)
 		goto from3;
 	}

@@ -1123,15 +1123,13 @@ static bool setup(void *st, const uint8_t *hd)
 	c->regime = (enum am_pt_regime)(hd[0] % AM_PT_REGIME_COUNT);
 	c->ia_bits = ia_choice[(hd[1] & 0x7f) % 6];
 	c->oa_bits = oa_choice[hd[2] & 3];
-	/* the granule: 4 KiB mostly, 16 or 64 KiB (a level-3 root is not built:
-	 * their smallest input sizes are 26 and 30 bits) */
+	/* the granule: 4 KiB mostly, 16 or 64 KiB (a root at level 3 with 25
+	 * input bits, and with 64 KiB up to 29: 25 + bits [5:3] of hd[3], mod 5) */
 	c->granule = (hd[2] >> 4) >= 14 ? AM_PT_GRANULE_64K
 		     : (hd[2] >> 4) >= 12 ? AM_PT_GRANULE_16K
 					  : AM_PT_GRANULE_4K;
-	if (c->granule == AM_PT_GRANULE_16K && c->ia_bits < 26)
-		c->ia_bits = 26;
-	if (c->granule == AM_PT_GRANULE_64K && c->ia_bits < 30)
-		c->ia_bits = 30;
+	if (c->granule == AM_PT_GRANULE_64K && c->ia_bits == 25)
+		c->ia_bits = 25 + ((hd[3] >> 3) & 7u) % 5u;
 	/* 52-bit outputs now and then: 64 KiB with FEAT_LPA, 4 and 16 KiB with
 	 * FEAT_LPA2 (16 KiB: 52-bit inputs too, now and then) */
 	if (c->granule == AM_PT_GRANULE_64K && !c->oa_bits && (hd[3] & 1))

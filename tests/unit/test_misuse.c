@@ -669,10 +669,6 @@ static void pt_init_misuse(void **state)
 	MISUSE(am_pt_init, (&pt, &c, &POPS, &PH), AM_EINVAL, 1);
 	c = pt_cfg(AM_PT_S1_EL2), c.granule = 8192;
 	MISUSE(am_pt_init, (&pt, &c, &POPS, &PH), AM_ENOTSUP, 1);
-	c = pt_cfg(AM_PT_S1_EL2), c.granule = AM_PT_GRANULE_64K, c.ia_bits = 29;
-	MISUSE(am_pt_init, (&pt, &c, &POPS, &PH), AM_ENOTSUP, 1);
-	c = pt_cfg(AM_PT_S1_EL2), c.granule = AM_PT_GRANULE_16K, c.ia_bits = 25;
-	MISUSE(am_pt_init, (&pt, &c, &POPS, &PH), AM_ENOTSUP, 1);
 	c = pt_cfg(AM_PT_S1_EL2);
 	am_host_pt_fail_at(&PH, 0);
 	MISUSE(am_pt_init, (&pt, &c, &POPS, &PH), AM_ENOMEM, 1);

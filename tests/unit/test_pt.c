@@ -387,10 +387,6 @@ static void test_init_errors(void **state)
 	cfg.tlbi_max = 0;
 	cfg.granule = 8192;
 	assert_int_equal(am_pt_init(&pt, &cfg, &am_host_pt_ops, &H), AM_ENOTSUP);
-	cfg.granule = AM_PT_GRANULE_64K; /* a level-3 root: not built */
-	cfg.ia_bits = 29;
-	assert_int_equal(am_pt_init(&pt, &cfg, &am_host_pt_ops, &H), AM_ENOTSUP);
-	cfg.ia_bits = 39;
 	/* a backend whose pages are smaller than the granule: refused, given back */
 	cfg.granule = AM_PT_GRANULE_16K;
 	H.pa_base += 4096;
@@ -3076,6 +3072,124 @@ static void test_granules(void **state)
 }
 
 /*
+ * Roots at level 3: the smallest input sizes of 16 KiB (25 bits) and 64
+ * KiB (25..29 bits) resolve one level, whose table is the root (stage 2
+ * too: VTCR_EL2.SL0 0b00; nothing is concatenated). Each regime, the upper
+ * range of EL1&0 and EL2&0 now and then: pages only (a block asked for
+ * gives pages), contiguous runs, modify and unmap with the TLB model
+ * watching, the whole input range mapped and unmapped; the root is never
+ * freed.
+ */
+static void level3_story(unsigned int granule, enum am_pt_regime r, unsigned int ia, bool upper,
+			 bool range)
+{
+	struct am_pt_config cfg = {.regime = r,
+				   .ia_bits = ia,
+				   .granule = granule,
+				   .asid = 5,
+				   .vmid = 7,
+				   .upper = upper};
+	const uint64_t g = granule, end = 1ull << ia;
+	const unsigned int nc3 = am_pt_contig_entries(granule, 3);
+	const uint64_t base = upper ? 0 - end : 0, pa = 0x4000000000ull;
+	const uint64_t va = base + 2 * nc3 * g;
+	const bool el10 = r == AM_PT_S1_EL10 || r == AM_PT_S1_EL20;
+	uint64_t tcr;
+
+	RANGE = range;
+	setup_cfg(&cfg);
+	assert_int_equal(PT.root_level, 3);
+	assert_int_equal(PT.root_pages, 1);
+	assert_int_equal(am_pt_tables(&PT), 1);
+	/* populate: the last-level table is there already */
+	assert_int_equal(am_pt_populate(&PT, am_va(base), end), 0);
+	check();
+	assert_int_equal(am_pt_tables(&PT), 1);
+	tcr = am_pt_tcr(&PT);
+	if (r == AM_PT_S2) {
+		assert_int_equal((tcr >> 6) & 3, 0); /* SL0: level 3 with 16 and 64 KiB */
+		assert_int_equal(tcr & 0x3f, 64 - ia);
+	} else if (upper) {
+		assert_int_equal((tcr >> 16) & 0x3f, 64 - ia); /* T1SZ */
+	} else {
+		assert_int_equal(tcr & 0x3f, 64 - ia); /* T0SZ */
+	}
+	(void)el10;
+	/* a page, then a run with its hint */
+	assert_int_equal(am_pt_map(&PT, am_va(base + g), am_pa(pa + g), g, &RW, 0), 0);
+	check();
+	expect_map(base + 2 * g - 8, pa + 2 * g - 8, VMSA_ACC_R);
+	expect_fault(base, VMSA_ACC_R, VMSA_F_TRANSLATION);
+	assert_int_equal(leaf_at(base + g).level, 3);
+	assert_int_equal(am_pt_map(&PT, am_va(va), am_pa(pa), nc3 * g, &RW, AM_PT_F_CONTIG), 0);
+	check();
+	assert_int_equal(shape().contig[3], nc3);
+	/* blocks asked for: there is no level above, pages */
+	assert_int_equal(am_pt_map(&PT, am_va(va + nc3 * g), am_pa(pa + nc3 * g), 2 * nc3 * g, &RW,
+				   AM_PT_F_BLOCK | AM_PT_F_CONTIG),
+			 0);
+	check();
+	assert_int_equal(shape().leaves[3], 1 + 3 * nc3);
+	assert_int_equal(shape().contig[3], 3 * nc3);
+	assert_int_equal(am_pt_tables(&PT), 1);
+	/* what the hardware may cache now, then changes to it */
+	tlbm_watch(&H.tlb, base, 4 * nc3 * g + va - base, g);
+	tlbm_fill(&H.tlb);
+	assert_int_equal(am_pt_modify(&PT, am_va(va + g), 2 * g, &RO, 0), 0);
+	check();
+	assert_int_equal(leaf_at(va + 2 * g).attr.perm, AM_PERM_R);
+	assert_int_equal(leaf_at(va).attr.perm, AM_PERM_R | AM_PERM_W);
+	assert_int_equal(shape().contig[3], 2 * nc3); /* the first run was broken */
+	assert_int_equal(am_pt_unmap(&PT, am_va(va + nc3 * g + 5 * g), g), 0);
+	check();
+	expect_fault(va + nc3 * g + 5 * g, VMSA_ACC_R, VMSA_F_TRANSLATION);
+	expect_map(va + nc3 * g + 6 * g, pa + nc3 * g + 6 * g, VMSA_ACC_R);
+	/* a map over what is mapped: refused, nothing changed */
+	snap();
+	assert_int_equal(am_pt_map(&PT, am_va(base), am_pa(0), 4 * g, &RW, 0), AM_EEXIST);
+	unchanged();
+	/* everything away: the root stays */
+	tlbm_fill(&H.tlb);
+	assert_int_equal(am_pt_unmap(&PT, am_va(base), end), 0);
+	check();
+	assert_int_equal(shape().leaves[3], 0);
+	assert_int_equal(am_pt_tables(&PT), 1);
+	/* the whole input range, in runs, and away again */
+	assert_int_equal(am_pt_map(&PT, am_va(base), am_pa(pa), end, &RW,
+				   AM_PT_F_BLOCK | AM_PT_F_CONTIG),
+			 0);
+	check();
+	assert_int_equal(shape().leaves[3], end / g);
+	assert_int_equal(shape().contig[3], end / g);
+	expect_map(base + end - 8, pa + end - 8, VMSA_ACC_R);
+	tlbm_fill(&H.tlb);
+	assert_int_equal(am_pt_unmap(&PT, am_va(base), end), 0);
+	check();
+	assert_int_equal(am_pt_tables(&PT), 1);
+	expect_fault(base + end - g, VMSA_ACC_R, VMSA_F_TRANSLATION);
+	if (range)
+		assert_true(H.tlbi_range > 0);
+}
+
+static void test_level3_root(void **state)
+{
+	static const enum am_pt_regime regs[] = {AM_PT_S1_EL2, AM_PT_S1_EL10, AM_PT_S2,
+						 AM_PT_S1_EL3, AM_PT_S1_EL20};
+
+	(void)state;
+	for (unsigned int ri = 0; ri < 5; ri++) {
+		bool el10 = regs[ri] == AM_PT_S1_EL10 || regs[ri] == AM_PT_S1_EL20;
+
+		level3_story(AM_PT_GRANULE_16K, regs[ri], 25, el10, ri & 1);
+		teardown(NULL);
+		for (unsigned int ia = 25; ia <= 29; ia++) {
+			level3_story(AM_PT_GRANULE_64K, regs[ri], ia, el10 && (ia & 1), (ia + ri) & 1);
+			teardown(NULL);
+		}
+	}
+}
+
+/*
  * FEAT_LPA: a 64 KiB table with 52-bit outputs, its own table pages above
  * 2^48 (the pool at 2^50), each regime. OA[51:48] go to descriptor bits
  * [15:12] and TTBR bits [5:2]; level-1 entries may be 4 TiB blocks; a run
@@ -3368,6 +3482,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_modify_shatters_block, teardown),
 		cmocka_unit_test_teardown(test_contig_runs, teardown),
 		cmocka_unit_test_teardown(test_granules, teardown),
+		cmocka_unit_test_teardown(test_level3_root, teardown),
 		cmocka_unit_test_teardown(test_lpa_64k, teardown),
 		cmocka_unit_test_teardown(test_lpa2, teardown),
 		cmocka_unit_test_teardown(test_contig_blocks, teardown),
