@@ -442,14 +442,15 @@ QEMU_SMP := qemu-system-aarch64 -M virt,virtualization=on -cpu cortex-a57 -m 1G 
 # 512 MiB blocks, TLB maintenance), an EL1 guest on a 64 KiB stage 2 with a
 # root of 4 concatenated tables (its loads and its stage-2 aborts), the same
 # guest on a 4 KiB FEAT_LPA2 stage 2 of 52-bit IPAs (16 concatenated level-0
-# tables: a load above 2^51, aborts at levels 3 and 0), a 64 KiB
+# tables: a load above 2^51, aborts at levels 3 and 0), and on a 64 KiB stage
+# 2 of 29-bit IPAs whose root is at level 3 (SL0 0b00), a 64 KiB
 # table with 52-bit output addresses (a page and a 4 TiB block above 2^48
 # by AT), 4 and 16 KiB tables with FEAT_LPA2 (TCR_EL2.DS: the RAM checks on
 # the DS=1 format, a page and a block above 2^50 by AT, a leaf's other
 # shareability refused; 4 and 16 KiB with 52-bit VAs, T0SZ 12, the 4 KiB
 # walk from level -1: a RAM page at VA 0xf800000000000, VA 2^52 faulting at
 # level 0, a level -1 entry invalid faulting at level -1, FSC 0x2b); then
-# VHE: stage 1 EL2&0, both VA ranges. 61 checks.
+# VHE: stage 1 EL2&0, both VA ranges. 65 checks.
 # -cpu max has FEAT_TLBIRANGE, FEAT_VHE, both granules at both stages,
 # FEAT_LPA (PARange 0b0110) and FEAT_LPA2 (TGran4 0b0001, TGran16 0b0010).
 # It reuses the MMU image's entry and board; its own link.ld aligns the

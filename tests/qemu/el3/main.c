@@ -29,7 +29,9 @@
  *    stage 2 with FEAT_LPA2 and 52-bit IPAs (a root of 16 concatenated
  *    level-0 tables: VTCR_EL2 DS 1, SL2 0, SL0 0b10, T0SZ 12): its load of
  *    an IPA above 2^51, its loads of unmapped IPAs aborting at levels 3 and
- *    0, HPFAR_EL2 giving the 52-bit IPA;
+ *    0, HPFAR_EL2 giving the 52-bit IPA; then on a 64 KiB stage 2 of 29-bit
+ *    IPAs, whose root is at level 3 (VTCR_EL2 SL0 0b00, T0SZ 35): its code
+ *    and stack mapped below 512 MiB, its load and its level-3 abort;
  *  - 52-bit output addresses (FEAT_LPA, ID_AA64MMFR0_EL1.PARange 0b0110,
  *    which -cpu max reports: anything else fails): a 64 KiB EL2 table with
  *    oa_bits 52 and 48-bit VAs (root at level 1, TCR_EL2.PS 0b110), the
@@ -68,7 +70,7 @@
  *    faulting once it is unmapped;
  *  - then stage 1 EL2&0 with VHE (HCR_EL2.E2H and TGE): the lower range
  *    with ASIDs, then the upper range (TTBR1_EL2).
- * 61 checks in all.
+ * 65 checks in all.
  * QEMU's TLB flushes itself whole for an invalidation of any address in the
  * region where it holds pages larger than 4 KiB: the 16 and 64 KiB checks
  * (and the 4 KiB ones with their 1 GiB block) show that each change is
@@ -393,6 +395,16 @@ static void ck_final(void)
 #define S2L_HOLE_IPA 0xf800040801000ul	/* the next page: not mapped (level 3) */
 #define S2L_HOLE0_IPA 0x8000000000010ul /* the root's 9th table: nothing (level 0) */
 #define S2L_MAGIC 0x52b17f00d5eed052ul	/* planted at S2_DATA_PA + 16, apart from S2_MAGIC */
+/* The 64 KiB stage 2 of 29-bit IPAs (VMID 11): its root is at level 3
+ * (VTCR_EL2 SL0 0b00, T0SZ 35), and IPAs end at 512 MiB, below the image:
+ * the guest's code and stack are mapped down there */
+#define S2T_VMID 11u
+#define S2T_IA_BITS 29u
+#define S2T_CODE_IPA 0x10000000ul  /* -> the 64 KiB page of s2_guest, and the next */
+#define S2T_STACK_IPA 0x1f000000ul /* -> S2_STACK_PA */
+#define S2T_DATA_IPA 0x1ff00000ul  /* -> S2_DATA_PA */
+#define S2T_HOLE_IPA 0x1ff10000ul  /* the next page: not mapped (level 3, the root) */
+#define S2T_MAGIC 0x29b175eed0003ul /* planted at S2_DATA_PA + 24 */
 #define S2_MAGIC 0x64c0ffee5eed0044ul
 #define GUEST_ABORTED 0xab0a7ab0a7ab0a7aul /* what a run that took a stage-2 abort returns */
 #define GUEST_EXC 0xe1e1e1e1e1e1e1e1ul	   /* a run that ended in the guest's own vectors */
@@ -691,6 +703,9 @@ static size_t g_gboot_tables;
 
 /* s2_guest.S */
 extern char s2_guest[], s2_guest_vectors[];
+/* Where the guest's code and stack are in its IPA space: its code g_s2_move
+ * bytes below its PA (0: IPA == PA), its stack's top at g_s2_sp. */
+static uint64_t g_s2_move, g_s2_sp = S2_STACK_PA + SZ_64K;
 
 /* What the guest's last exit left: its stage-2 abort, or the ESR_EL1 of its own exception. */
 static struct {
@@ -1483,9 +1498,9 @@ static int run_guest(uint64_t ipa, uint64_t *out)
 		.vtcr = am_pt_tcr(&g_s2pt),
 		.vttbr = am_pt_ttbr(&g_s2pt),
 		.sctlr_el1 = 0,
-		.vbar_el1 = (uintptr_t)s2_guest_vectors,
-		.sp_el1 = S2_STACK_PA + SZ_64K,
-		.pc = (uintptr_t)s2_guest,
+		.vbar_el1 = (uintptr_t)s2_guest_vectors - g_s2_move,
+		.sp_el1 = g_s2_sp,
+		.pc = (uintptr_t)s2_guest - g_s2_move,
 		.spsr = AM_SPSR_M_EL1H | AM_SPSR_DAIF,
 		.x = {ipa},
 	};
@@ -1597,8 +1612,8 @@ static void expect_s2_fault(uint64_t ipa, unsigned int level)
 	       "HPFAR_EL2 / FAR_EL2 give 0x%lx / 0x%lx, not 0x%lx\n", fipa, g_s2f.far, ipa);
 	EXPECT(!(iss & AM_ISS_WNR) && !(iss & AM_ISS_S1PTW), "ISS 0x%x: a write, or on a walk\n",
 	       iss);
-	EXPECT(g_s2f.elr == (uintptr_t)s2_guest, "the abort at 0x%lx, not at the guest's load\n",
-	       g_s2f.elr);
+	EXPECT(g_s2f.elr == (uintptr_t)s2_guest - g_s2_move,
+	       "the abort at 0x%lx, not at the guest's load\n", g_s2f.elr);
 }
 
 static void ck_s2_fault(void)
@@ -1722,6 +1737,94 @@ static void ck_s2l_fault(void)
 	     "root's 9th table), HPFAR_EL2 and FAR_EL2 name the 52-bit IPA");
 }
 
+/* ---------------------- EL1 guest on a 64 KiB stage 2 whose root is at level 3 -- */
+
+/*
+ * The guest on a 64 KiB stage 2 of 29-bit IPAs: one level resolves them
+ * all, so the root is at level 3 (a table of 8192 pages; VTCR_EL2 TG0
+ * 0b01, SL0 0b00, T0SZ 35). Its IPAs end at 512 MiB, below the image: its
+ * code and stack are mapped down there (g_s2_move, g_s2_sp). From the pool
+ * of the stage 2 before it, back whole, in 64 KiB pages again.
+ */
+static void ck_s2t_boot(void)
+{
+	struct am_pt_config cfg = {.regime = AM_PT_S2,
+				   .granule = AM_PT_GRANULE_64K,
+				   .ia_bits = S2T_IA_BITS,
+				   .vmid = S2T_VMID};
+	uint64_t code = (uintptr_t)s2_guest & ~(SZ_64K - 1), vtcr;
+	int rc;
+
+	check_begin();
+	cfg.oa_bits = am_aarch64_pa_bits() < 48 ? am_aarch64_pa_bits() : 48;
+	rc = am_aarch64_pt_ctx_init_g(&g_s2ctx, g_s2pool, sizeof(g_s2pool), AM_PT_GRANULE_64K);
+	rc = rc ? rc : am_pt_init(&g_s2pt, &cfg, &g_ops, &g_s2ctx);
+	EXPECT(rc == 0, "stage-2 init: %s\n", errname(rc));
+	g_s2_live = rc == 0;
+	if (rc) {
+		gend("the 64 KiB stage 2 with its root at level 3");
+		return;
+	}
+	vtcr = am_pt_tcr(&g_s2pt);
+	con_printf("  stage 2, 64 KiB granule, %u-bit IPAs: root at level %u (%u page) at PA "
+		   "0x%lx; VTCR_EL2 0x%lx (TG0 %lu, SL0 %lu, T0SZ %lu), VTTBR_EL2 0x%lx\n",
+		   S2T_IA_BITS, g_s2pt.root_level, g_s2pt.root_pages, am_pa_val(g_s2pt.root_pa),
+		   vtcr, (vtcr >> 14) & 3, (vtcr >> 6) & 3, vtcr & 0x3f, am_pt_ttbr(&g_s2pt));
+	EXPECT(g_s2pt.root_level == 3 && g_s2pt.root_pages == 1 && am_pt_tables(&g_s2pt) == 1,
+	       "root: %u pages at level %u, expected 1 at level 3\n", g_s2pt.root_pages,
+	       g_s2pt.root_level);
+	EXPECT(((vtcr >> 14) & 3) == 1 && ((vtcr >> 6) & 3) == 0 && (vtcr & 0x3f) == 35,
+	       "VTCR_EL2 0x%lx: expected TG0 0b01, SL0 0b00, T0SZ 35\n", vtcr);
+	EXPECT(am_pt_ttbr(&g_s2pt) >> 48 == S2T_VMID, "VTTBR_EL2 VMID\n");
+	g_s2_move = code - S2T_CODE_IPA;
+	g_s2_sp = S2T_STACK_IPA + SZ_64K;
+	if (!map_in(&g_s2pt, S2T_CODE_IPA, code, 2 * SZ_64K, &AM_ATTR_RX_TEXT, 0) &&
+	    !map_in(&g_s2pt, S2T_STACK_IPA, S2_STACK_PA, SZ_64K, &AM_ATTR_RW_DATA, 0) &&
+	    !map_in(&g_s2pt, S2T_DATA_IPA, S2_DATA_PA, SZ_64K, &AM_ATTR_RO_DATA, 0) &&
+	    !map_in(&g_gpt, S2_DATA_PA, S2_DATA_PA, SZ_64K, &AM_ATTR_RW_DATA, 0)) {
+		expect_store(S2_DATA_PA + 24, S2T_MAGIC, 0);
+		con_printf("  the guest's code at IPA 0x%lx (PA 0x%lx), its stack at IPA 0x%lx; EL2 "
+			   "wrote 0x%lx at PA 0x%lx; the stage 2, by am_pt_dump():\n",
+			   (uintptr_t)s2_guest - g_s2_move, (uintptr_t)s2_guest, S2T_STACK_IPA,
+			   S2T_MAGIC, S2_DATA_PA + 24);
+		am_pt_dump(&g_s2pt, am_va(0), AM_DUMP_TO_END, print_line, NULL);
+		EXPECT(am_pt_tables(&g_s2pt) == 1, "%lu tables: the root at level 3 is the only one\n",
+		       (unsigned long)am_pt_tables(&g_s2pt));
+	}
+	gend("stage 2 with the 64 KiB granule and 29-bit IPAs: its root at level 3, the only "
+	     "table (VTCR_EL2 TG0 0b01, SL0 0b00, T0SZ 35); the guest's code and stack mapped "
+	     "below 512 MiB");
+}
+
+static void ck_s2t_read(void)
+{
+	uint64_t v = 0;
+
+	check_begin();
+	g_s2f.aborts = 0;
+	if (g_s2_live && !run_guest(S2T_DATA_IPA + 24, &v)) {
+		con_printf("  EL1 guest (stage 1 off) read IPA 0x%lx and left by HVC with 0x%lx\n",
+			   S2T_DATA_IPA + 24, v);
+		EXPECT(v == S2T_MAGIC && g_s2f.aborts == 0,
+		       "the guest read 0x%lx (%u stage-2 aborts), expected 0x%lx\n", v,
+		       g_s2f.aborts, S2T_MAGIC);
+	}
+	EXPECT(g_s2_live, "no stage 2\n");
+	gend("an EL1 guest on the stage 2 whose root is at level 3: it runs from IPA "
+	     "0x1000xxxx, and its load of IPA 0x1ff00018 returns the word EL2 wrote at PA "
+	     "0x40800018");
+}
+
+static void ck_s2t_fault(void)
+{
+	check_begin();
+	EXPECT(g_s2_live, "no stage 2\n");
+	if (g_s2_live)
+		expect_s2_fault(S2T_HOLE_IPA, 3);
+	gend("the guest's load of an IPA the level-3 root does not map aborts to EL2: "
+	     "translation fault at level 3, HPFAR_EL2 and FAR_EL2 name the IPA");
+}
+
 /* The 16 KiB and 64 KiB granules at non-VHE EL2, the 52-bit tables (64, 4, 16 KiB). */
 static void granule_checks(void)
 {
@@ -1745,6 +1848,13 @@ static void granule_checks(void)
 		ck_s2l_fault();
 		ck_s2_end("the 4 KiB LPA2 stage 2 destroyed (VMID 9 invalidated first): its root's "
 			  "16 pages and its tables back in the pool");
+		ck_s2t_boot();
+		ck_s2t_read();
+		ck_s2t_fault();
+		ck_s2_end("the stage 2 with its root at level 3 destroyed (VMID 11 invalidated "
+			  "first): its one page back in the pool");
+		g_s2_move = 0;
+		g_s2_sp = S2_STACK_PA + SZ_64K;
 	}
 	ck_gran_off(&g_g64);
 	con_printf("\nID_AA64MMFR0_EL1.PARange at EL2: %u (%u-bit PAs)%s\n", cpu_parange(),
@@ -1979,7 +2089,8 @@ int main(void)
 	con_printf("armmap qemu-regimes: the translation regimes on the emulated hardware. "
 		   "Stage 1 EL3\nand the NS bit (QEMU virt, secure=on: the image starts at EL3, "
 		   "Secure; -cpu max); then\nat Non-secure EL2 the 16 and 64 KiB granules (stage 1 "
-		   "EL2, a guest on a 64 KiB stage 2,\nthen on a 4 KiB FEAT_LPA2 stage 2 of 52-bit IPAs) "
+		   "EL2, a guest on a 64 KiB stage 2,\nthen on a 4 KiB FEAT_LPA2 stage 2 of 52-bit IPAs, "
+		   "then on a 64 KiB one\nwhose root is at level 3) "
 		   "and 52-bit output addresses\n(64 KiB FEAT_LPA; 4 and 16 KiB FEAT_LPA2, with "
 		   "52-bit VAs too, 4 KiB from level -1),\n"
 		   "then stage 1 EL2&0 with VHE.\n\n");
