@@ -143,6 +143,14 @@ static inline unsigned int pt_cont(const struct am_pt *pt, unsigned int level)
  * A plain 4 KiB table (no LPA2) has pt->slow clear: the small calls'
  * inline path (@plain) takes its geometry and encodings as constants.
  */
+static inline unsigned int pt_lpa_kind(const struct am_pt *pt)
+{
+	return PT_ONLY_4K ? 0u : pt->lpa;
+}
+static inline bool pt_lpa(const struct am_pt *pt)
+{
+	return pt_lpa_kind(pt) == 1u;
+}
 /*
  * Does this table take the plain 4 KiB copy (@plain, geometry and
  * encodings as constants)? Where the build optimises for size, only a
@@ -156,14 +164,6 @@ static inline bool pt_plain(const struct am_pt *pt)
 #else
 	return PT_ONLY_4K || !pt->slow;
 #endif
-}
-static inline unsigned int pt_lpa_kind(const struct am_pt *pt)
-{
-	return PT_ONLY_4K ? 0u : pt->lpa;
-}
-static inline bool pt_lpa(const struct am_pt *pt)
-{
-	return pt_lpa_kind(pt) == 1u;
 }
 static inline bool pt_lpa2(const struct am_pt *pt)
 {

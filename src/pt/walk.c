@@ -159,10 +159,10 @@ void pt_queue_free(struct pt_walk *w, void *va, uint64_t pa)
 
 static inline void descend_table(struct am_pt *pt, struct pt_slot *s)
 {
-	s->descend = 1;
-	s->fresh = 0;
 	const bool plain = pt_plain(pt); /* read once */
 
+	s->descend = 1;
+	s->fresh = 0;
 	s->child_pa = pt_oa_g(pt, s->pte, plain);
 	s->child.p = pt_table_va(pt, s->child_pa);
 	s->child.tmpl = 0;
