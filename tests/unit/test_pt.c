@@ -3093,7 +3093,6 @@ static void level3_story(unsigned int granule, enum am_pt_regime r, unsigned int
 	const unsigned int nc3 = am_pt_contig_entries(granule, 3);
 	const uint64_t base = upper ? 0 - end : 0, pa = 0x4000000000ull;
 	const uint64_t va = base + 2 * nc3 * g;
-	const bool el10 = r == AM_PT_S1_EL10 || r == AM_PT_S1_EL20;
 	uint64_t tcr;
 
 	RANGE = range;
@@ -3114,7 +3113,6 @@ static void level3_story(unsigned int granule, enum am_pt_regime r, unsigned int
 	} else {
 		assert_int_equal(tcr & 0x3f, 64 - ia); /* T0SZ */
 	}
-	(void)el10;
 	/* a page, then a run with its hint */
 	assert_int_equal(am_pt_map(&PT, am_va(base + g), am_pa(pa + g), g, &RW, 0), 0);
 	check();

@@ -692,7 +692,9 @@ static const struct gran g_g4lpa2_52 = {
  * its init: a run of 16 level-0 tables, 64 KiB aligned, and the level -1
  * table), the 16 KiB ones (24 pages of it), then the 64 KiB ones (6 pages
  * of it: the 52-bit table, root at level 1, takes all 6 when a block is
- * broken with the page mapped); the stage 2's
+ * broken with the page mapped). The stage 2s' pool, in turn: the 64 KiB
+ * one (root 4 pages), the 4 KiB LPA2 one (23 of its 128 4 KiB pages: root
+ * 16), the 64 KiB one whose root is at level 3 (1 page).
  */
 static unsigned char g_gpool[6 * SZ_64K] __attribute__((aligned(65536)));
 static unsigned char g_s2pool[8 * SZ_64K] __attribute__((aligned(65536)));
