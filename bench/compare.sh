@@ -17,23 +17,18 @@ top=$(git rev-parse --show-toplevel)
 out=$top/build/bench-compare
 cflags=${BENCH_CFLAGS:?set by make bench-compare}
 
-command -v valgrind >/dev/null || { echo "bench-compare: valgrind is missing (scripts/deps.sh installs it)" >&2; exit 1; }
 rm -rf "$out"
 mkdir -p "$out/old"
 git -C "$top" archive "$rev" | tar -x -C "$out/old" ||
 	{ echo "bench-compare: no revision $rev" >&2; exit 1; }
 
-# count DIR NAME: build DIR's bench_pt, write "label instructions" lines.
+# count DIR NAME: build DIR's bench_pt, write its "label instructions"
+# lines (bench/run.sh --counts) to NAME.txt, sorted.
 count() {
 	local dir=$1 name=$2
 	(cd "$dir" && gcc $cflags bench/bench_pt.c bench/bench_pt_calls.c src/*/*.c -o "$out/$name.bin")
-	valgrind --tool=callgrind --collect-atstart=no --callgrind-out-file="$out/$name.cg" \
-		--log-file="$out/$name.vg" "$out/$name.bin" --instr >/dev/null
-	awk 'function flush() { if (label != "" && ir != "") print label, ir; label = ""; ir = "" }
-	     FNR == 1 { flush() }
-	     /^desc: Trigger: Client Request: / { label = $5 }
-	     /^(summary|totals): / { ir = $2 }
-	     END { flush() }' "$out/$name".cg.* | sort >"$out/$name.txt"
+	"$top/bench/run.sh" --counts "$out/$name.bin" "$out/$name.raw"
+	sort "$out/$name.raw" >"$out/$name.txt"
 }
 count "$out/old" old
 count "$top" new

@@ -6,10 +6,18 @@
 # and print the tables with the counts. A second binary, when given, is the
 # one run natively: the same sources built for timing. Fails when either run
 # fails; the benchmark itself fails when a dump it needs is missing.
+# `bench/run.sh --counts BENCH FILE` only counts: FILE gets the "label Ir"
+# lines (bench/compare.sh).
 set -euo pipefail
 
+counts_out=
+if [ "${1:-}" = --counts ]; then
+	counts_out=${3:?usage: bench/run.sh --counts path/to/bench FILE}
+	shift
+fi
 bin=${1:?usage: bench/run.sh path/to/bench [path/to/bench-for-timing]}
 timing_bin=${2:-$bin}
+[ -n "$counts_out" ] && timing_bin=$bin
 if ! command -v valgrind >/dev/null 2>&1; then
 	echo "bench: valgrind is missing (scripts/deps.sh installs it)" >&2
 	exit 1
@@ -46,5 +54,9 @@ FNR == 1 { flush() }
 /^(summary|totals): / { ir = $2 }
 END { flush() }
 ' "${dumps[@]}" >"$tmp/instr.txt"
+if [ -n "$counts_out" ]; then
+	cp "$tmp/instr.txt" "$counts_out"
+	exit 0
+fi
 
 "$timing_bin" --instr-file "$tmp/instr.txt"
