@@ -304,12 +304,20 @@ struct work {
 	const char *tag; /* in dump labels */
 	uint64_t va, pa, size;
 	unsigned int flags;
-	bool target; /* the 4 GiB mixed map, <= TARGET_BULK per descriptor */
+	bool target;  /* the 4 GiB mixed map, <= TARGET_BULK per descriptor */
+	bool scatter; /* pages mapped a call each, each pair's PAs swapped: no
+		       * run of leaves is a line (a stage 2 of scattered frames) */
 };
 
 static const struct work works[] = {
 	{.name = "2 MiB, 4 KiB pages", .tag = "2m_pages", .va = G1, .pa = 2 * G1, .size = M2},
 	{.name = "1 GiB, 4 KiB pages", .tag = "1g_pages", .va = G1, .pa = 2 * G1, .size = G1},
+	{.name = "1 GiB, 4 KiB pages, scattered",
+	 .tag = "1g_scattered",
+	 .va = G1,
+	 .pa = 2 * G1,
+	 .size = G1,
+	 .scatter = true},
 	{.name = "1 GiB, 2 MiB blocks",
 	 .tag = "1g_2m",
 	 .va = G1,
@@ -388,6 +396,16 @@ static int do_op(struct am_pt *pt, const struct work *w, enum op op)
 {
 	switch (op) {
 	case OP_MAP:
+		if (w->scatter) {
+			for (uint64_t o = 0; o < w->size; o += K4) {
+				int rc = am_pt_map(pt, am_va(w->va + o), am_pa(w->pa + (o ^ K4)), K4,
+						   &rw, w->flags);
+
+				if (rc)
+					return rc;
+			}
+			return 0;
+		}
 		return am_pt_map(pt, am_va(w->va), am_pa(w->pa), w->size, &rw, w->flags);
 	case OP_MODIFY:
 		return am_pt_modify(pt, am_va(w->va), w->size, &ro, 0);

@@ -505,6 +505,7 @@ struct modify_arg {
 	am_pte_t mem_mask; /* memory-type and shareability bits (0: any leaf will do) */
 	am_pte_t mem;	   /* the value leaves must have there */
 	uint64_t lo, hi;
+	bool line; /* every run the dry run checked was a line (modify_check_run()) */
 };
 
 static int modify_check(struct pt_walk *w, uint64_t va, am_pte_t e, unsigned int level)
@@ -526,49 +527,75 @@ static int modify_check(struct pt_walk *w, uint64_t va, am_pte_t e, unsigned int
 }
 
 /*
- * 0 iff each of the @n entries from @p has exactly the bits @want under
- * @check: read two at a time, with no branch an entry.
+ * The bits a line of leaves may differ in: the output address's bits
+ * [47:12] of the descriptor (below 12 and above 47 every attribute lives).
  */
-static am_pte_t mismatch(const am_pte_t *p, unsigned int n, am_pte_t check, am_pte_t want)
+#define PT_LINE_BITS (((1ull << 48) - 1) & ~((1ull << 12) - 1))
+_Static_assert(!((PT_PERM_MASK | AM_PTE_SW_MASK | AM_PTE_VALID | PT_MEM_MASK | PT_MEM_MASK_S1 |
+		  AM_PTE_AF | AM_PTE_CONTIG | AM_PTE_TABLE) &
+		 PT_LINE_BITS),
+	       "a bit modify replaces or checks is in PT_LINE_BITS");
+
+/*
+ * How the @n entries from @p differ from a line: the OR of each entry k's
+ * bits that differ from @first + k * @step, read two at a time with no
+ * branch an entry. 0: a line.
+ */
+static am_pte_t off_line(const am_pte_t *p, unsigned int n, am_pte_t first, uint64_t step)
 {
-	const pt_pair_u c = {check, check}, x = {want, want};
-	pt_pair_u acc = {0, 0}, acc2 = {0, 0};
+	const pt_pair_u s2 = {2 * step, 2 * step}, s4 = s2 + s2, s8 = s4 + s4;
+	pt_pair_u e = {first, first + step}, acc = {0, 0}, acc2 = {0, 0};
 	am_pte_t tail = 0;
 	unsigned int k;
 
-	for (k = 0; k + 8 <= n; k += 8) {
-		acc |= ((*(const pt_pair_u *)(p + k) & c) ^ x) |
-		       ((*(const pt_pair_u *)(p + k + 4) & c) ^ x);
-		acc2 |= ((*(const pt_pair_u *)(p + k + 2) & c) ^ x) |
-			((*(const pt_pair_u *)(p + k + 6) & c) ^ x);
+	for (k = 0; k + 8 <= n; k += 8, e += s8) {
+		acc |= (*(const pt_pair_u *)(p + k) ^ e) | (*(const pt_pair_u *)(p + k + 4) ^ (e + s4));
+		acc2 |= (*(const pt_pair_u *)(p + k + 2) ^ (e + s2)) |
+			(*(const pt_pair_u *)(p + k + 6) ^ (e + s4 + s2));
 	}
-	for (; k + 2 <= n; k += 2)
-		acc |= (*(const pt_pair_u *)(p + k) & c) ^ x;
+	for (; k + 2 <= n; k += 2, e += s2)
+		acc |= *(const pt_pair_u *)(p + k) ^ e;
 	if (k < n)
-		tail = (p[k] & check) ^ want;
+		tail = p[k] ^ e[0];
 	acc |= acc2;
 	return acc[0] | acc[1] | tail;
 }
 
 /* Dry run (or once mode) over up to @n leaves from s->idx: the rules, no
- * write. Returns the leaves before a stop, or a refusal. */
+ * write. Returns the leaves before a stop, or a refusal. Clears m->line
+ * unless they are a line the commit may compute (modify_rest()). */
 static int modify_check_run(struct pt_walk *w, struct pt_slot *s, unsigned int n)
 {
 	struct modify_arg *m = w->arg;
 	uint64_t span = pt_span(w->pt, s->level);
 	const am_pte_t mem = m->mem, mem_mask = m->mem_mask, stop = stop_mask(s->level);
+	const am_pte_t check = mem_mask | AM_PTE_AF | stop;
 	unsigned int k = 1;
 
 	/*
 	 * The common case first, with no branch an entry: every one an
 	 * ordinary leaf of the right type. AF set means not zero (armmap's
 	 * leaves all have it); no stop bit (no contiguous hint, not a table).
-	 * Anything else takes the loop below, which decides exactly.
+	 * Entry k is compared with the line first + k * span: while that
+	 * line's sum carries nothing past bit 47 its @check bits are first's
+	 * (none is in PT_LINE_BITS), so the entries that differ from it in no
+	 * @check bit have first's there. Anything else takes the loop below,
+	 * which decides exactly.
 	 */
 	if (s->t->p && !s->t->blank) {
-		if (!mismatch(s->t->p + s->idx, n, mem_mask | AM_PTE_AF | stop, mem | AM_PTE_AF))
-			return (int)n;
+		const am_pte_t *p = s->t->p + s->idx, first = p[0];
+		const uint64_t last = first + (n - 1) * span;
+		am_pte_t off;
+
+		if (!((first & check) ^ (mem | AM_PTE_AF)) && !((last ^ first) >> 48)) {
+			off = off_line(p, n, first, span);
+			if (!(off & check)) {
+				m->line &= !off;
+				return (int)n;
+			}
+		}
 	}
+	m->line = false;
 	for (k = 0; k < n; k++) {
 		am_pte_t e = k ? pt_get(s->t, s->idx + k) : s->pte;
 		int rc;
@@ -653,13 +680,33 @@ static unsigned int modify_rest(struct pt_walk *w, struct pt_slot *s, unsigned i
 {
 	const struct modify_arg *m = w->arg;
 	const am_pte_t stop = stop_mask(s->level);
+	const uint64_t span = pt_span(w->pt, s->level);
 	am_pte_t *p = s->t->p + s->idx;
 	bool changed = false;
 
+	/*
+	 * A line (each leaf the one before plus @span: what the dry run
+	 * found of every run, no stop bit among them) gets each new leaf
+	 * computed from the one before: stores only. Its last leaf is read
+	 * again, a guard: one that is not where the line puts it sends the
+	 * run to the loop below, which reads every leaf.
+	 */
+	if (m->line && k < n && p[n - 1] == p[k] + (n - 1 - k) * span) {
+		am_pte_t v = (p[k] & ~m->clear) | m->set;
+
+		if (v != p[k]) {
+			store_leaves(p + k, p + n, v, span);
+			pt_wrote(w, s->t->live);
+			*changed_out = true;
+		} else {
+			*changed_out = false;
+		}
+		return n;
+	}
 	for (;;) {
 		k = (unsigned int)(modify_span(p + k, p + n, m->clear, m->set, stop, &changed) - p);
 		if (k == n ||
-		    (k && stop_at(w->pt, p[k], s->va + k * pt_span(w->pt, s->level), s->level, m->lo, m->hi)))
+		    (k && stop_at(w->pt, p[k], s->va + k * span, s->level, m->lo, m->hi)))
 			break;
 		/* a stop bit, but not a stop: the first entry, or a run wholly in the range */
 		modify_span(p + k, p + k + 1, m->clear, m->set, 0, &changed);
@@ -1275,6 +1322,7 @@ int am_pt_modify(struct am_pt *pt, am_vaddr_t v, uint64_t size, const struct am_
 			m.mem_mask &= ~(3ull << 8);
 		m.mem = t.bits & m.mem_mask;
 	}
+	m.line = true;
 	if (!rc)
 		rc = exec(pt, &modify_visitor, &m, va, size);
 	if (!rc)

@@ -1933,6 +1933,100 @@ static void test_modify_rules(void **state)
 	assert_int_equal(H.tlbi, 0);
 }
 
+/*
+ * A modify whose dry run found every run a line (each leaf the one before
+ * plus its span) computes the new leaves instead of reading them
+ * (modify_rest(): with FEAT_TLBIRANGE from the first leaf; without, once
+ * the batch invalidates the whole regime, after AM_PT_TLBI_BATCH leaves).
+ * Runs that are not lines: one whose ends are where a line puts them but
+ * whose middle is not (pages 3 and 4, and 100 and 101, swapped), tables
+ * that are lines of their own with no line across them, one table that is
+ * not a line among lines.
+ */
+static unsigned int swapped(unsigned int i)
+{
+	return i == 3 || i == 100 ? i + 1 : i == 4 || i == 101 ? i - 1 : i;
+}
+
+static void modify_lines(bool range)
+{
+	struct am_pt *pt;
+	uint64_t va = 0x40000000, pa = 0x90000000;
+
+	RANGE = range;
+	pt = setup(AM_PT_S1_EL2, 39);
+	for (unsigned int i = 0; i < 128; i++)
+		assert_int_equal(
+			am_pt_map(pt, am_va(va + i * K4), am_pa(pa + swapped(i) * K4), K4, &RW, 0), 0);
+	assert_int_equal(am_pt_modify(pt, am_va(va), 128 * K4, &RO, 0), 0);
+	check();
+	for (unsigned int i = 0; i < 128; i++) {
+		expect_map(va + i * K4, pa + swapped(i) * K4, VMSA_ACC_R);
+		expect_fault(va + i * K4, VMSA_ACC_W, VMSA_F_PERMISSION);
+	}
+	/* three tables, each a line of its own, the lines apart; then the
+	 * middle one not a line (its first two pages swapped) */
+	for (unsigned int t = 0; t < 3; t++)
+		assert_int_equal(am_pt_map(pt, am_va(va + M2 + t * M2), am_pa(pa + 8 * M2 - t * M2),
+					   M2, &RW, 0),
+				 0);
+	assert_int_equal(am_pt_modify(pt, am_va(va + M2), 3 * M2, &RO, 0), 0);
+	check();
+	for (unsigned int t = 0; t < 3; t++)
+		for (unsigned int i = 0; i < 512; i += 73)
+			expect_map(va + M2 + t * M2 + i * K4, pa + 8 * M2 - t * M2 + i * K4,
+				   VMSA_ACC_R);
+	assert_int_equal(am_pt_unmap(pt, am_va(va + 2 * M2), 2 * K4), 0);
+	assert_int_equal(am_pt_map(pt, am_va(va + 2 * M2), am_pa(pa + 7 * M2 + K4), K4, &RO, 0), 0);
+	assert_int_equal(am_pt_map(pt, am_va(va + 2 * M2 + K4), am_pa(pa + 7 * M2), K4, &RO, 0), 0);
+	assert_int_equal(am_pt_modify(pt, am_va(va + M2), 3 * M2, &RW, 0), 0);
+	check();
+	expect_map(va + 2 * M2, pa + 7 * M2 + K4, VMSA_ACC_W);
+	expect_map(va + 2 * M2 + K4, pa + 7 * M2, VMSA_ACC_W);
+	for (unsigned int t = 0; t < 3; t++)
+		for (unsigned int i = 2; i < 512; i += 73)
+			expect_map(va + M2 + t * M2 + i * K4, pa + 8 * M2 - t * M2 + i * K4,
+				   VMSA_ACC_W);
+	teardown(NULL);
+}
+
+static uint64_t entry_at(uint64_t va, unsigned int level);
+
+static void test_modify_lines(void **state)
+{
+	uint64_t va = 0x40000000, pa = 0x90000000;
+	struct am_pt *pt;
+	uint64_t *p0;
+
+	(void)state;
+	modify_lines(false);
+	modify_lines(true);
+
+	/*
+	 * A line whose sum carries out of the output address's bits: a page
+	 * with bits [51:12] set (bits [51:48] armmap never writes: put there
+	 * by hand), then a contiguous run at PA 0, whose first leaf is the
+	 * page's descriptor plus 4 KiB. The run is no line to compute: the
+	 * modify of the page and the run's first leaf breaks the run.
+	 */
+	RANGE = true;
+	pt = setup(AM_PT_S1_EL2, 39);
+	assert_int_equal(am_pt_map(pt, am_va(va - K4), am_pa(pa), K4, &RW, 0), 0);
+	assert_int_equal(am_pt_map(pt, am_va(va), am_pa(0), 16 * K4, &RW, AM_PT_F_CONTIG), 0);
+	assert_int_equal(shape().contig[3], 16);
+	p0 = (uint64_t *)(void *)(H.pool + (next_table(entry_at(va - K4, 2)) - H.pa_base)) +
+	     ((va - K4) >> 12 & 511u);
+	*p0 |= 0x000ffffffffff000ull;
+	assert_int_equal(*p0 + K4, entry_at(va, 3));
+	assert_int_equal(am_pt_modify(pt, am_va(va - K4), 2 * K4, &RO, 0), 0);
+	*p0 = (*p0 & ~0x000ffffffffff000ull) | pa;
+	check();
+	assert_int_equal(shape().contig[3], 0);
+	expect_fault(va, VMSA_ACC_W, VMSA_F_PERMISSION);
+	for (unsigned int i = 1; i < 16; i++)
+		expect_map(va + i * K4, i * K4, VMSA_ACC_W);
+}
+
 /* Parked entries (the lazy mapping of the MMIO guard): invalid, complete. */
 static void test_parked(void **state)
 {
@@ -3479,6 +3573,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_unmap_shatters_1g, teardown),
 		cmocka_unit_test_teardown(test_modify_shatters_block, teardown),
 		cmocka_unit_test_teardown(test_contig_runs, teardown),
+		cmocka_unit_test_teardown(test_modify_lines, teardown),
 		cmocka_unit_test_teardown(test_granules, teardown),
 		cmocka_unit_test_teardown(test_level3_root, teardown),
 		cmocka_unit_test_teardown(test_lpa_64k, teardown),
