@@ -333,6 +333,29 @@ static bool contig_run_ok(const struct vmsa_cfg *cfg, vmsa_read_fn rd, void *ctx
 	return true;
 }
 
+/*
+ * Read the descriptor at @pa into *@d and out->pte: false, with the fault
+ * in @out, when the read fails (external abort) or it is invalid
+ * (translation fault).
+ */
+static bool read_desc(vmsa_read_fn rd, void *ctx, uint64_t pa, uint64_t *d,
+		      struct vmsa_result *out)
+{
+	bool ok = true;
+
+	*d = rd(ctx, pa, &ok);
+	if (!ok) {
+		out->fault = VMSA_F_EXTERNAL;
+		return false;
+	}
+	out->pte = *d;
+	if (!(*d & D_VALID)) {
+		out->fault = VMSA_F_TRANSLATION;
+		return false;
+	}
+	return true;
+}
+
 static void walk(const struct vmsa_cfg *cfg, vmsa_read_fn rd, void *ctx, uint64_t va,
 		 struct vmsa_result *out, bool check_contig)
 {
@@ -360,19 +383,9 @@ static void walk(const struct vmsa_cfg *cfg, vmsa_read_fn rd, void *ctx, uint64_
 		return;
 	}
 	if (level_m1(cfg)) { /* level -1: a table descriptor to level 0, or a fault there */
-		bool ok = true;
-
 		idx = (va >> 48) & ((1ull << (cfg->ia_bits - 48)) - 1u);
-		d = rd(ctx, table + idx * 8, &ok);
-		if (!ok) {
-			out->fault = VMSA_F_EXTERNAL;
+		if (!read_desc(rd, ctx, table + idx * 8, &d, out))
 			return;
-		}
-		out->pte = d;
-		if (!(d & D_VALID)) {
-			out->fault = VMSA_F_TRANSLATION;
-			return;
-		}
 		if (!(d & D_TABLE)) { /* no blocks at level -1 */
 			out->fault = VMSA_F_BAD_DESC;
 			return;
@@ -389,22 +402,12 @@ static void walk(const struct vmsa_cfg *cfg, vmsa_read_fn rd, void *ctx, uint64_
 		return;
 	}
 	for (;;) {
-		bool ok = true;
-
 		nent = table_entries(cfg, level);
 		idx = (va >> shift_of(cfg, level)) & (nent - 1);
 		out->level = level;
 		out->table_pa[out->nlevels++] = table;
-		d = rd(ctx, table + idx * 8, &ok);
-		if (!ok) {
-			out->fault = VMSA_F_EXTERNAL;
+		if (!read_desc(rd, ctx, table + idx * 8, &d, out))
 			return;
-		}
-		out->pte = d;
-		if (!(d & D_VALID)) {
-			out->fault = VMSA_F_TRANSLATION;
-			return;
-		}
 		if (level == 3 || !(d & D_TABLE))
 			break;
 		if (beyond_oa(oa_of(cfg, d), oa_bits)) {
