@@ -48,6 +48,11 @@ static unsigned int nfree;
 struct tally bk;
 static unsigned long errors_logged;
 
+void __attribute__((noinline)) tally_snapshot(struct tally *t)
+{
+	*t = bk;
+}
+
 void tally_add_since(struct tally *acc, const struct tally *before)
 {
 	for (unsigned int i = 0; i < T_COUNT; i++)
@@ -440,11 +445,12 @@ static void bulk_count(bool range)
 			bench_pt_new(&pt, r);
 			CALLGRIND_ZERO_STATS;
 			for (int op = 0; op < OP_COUNT; op++) {
-				struct tally before = bk;
+				struct tally before;
 				int rc;
 
 				if (op == OP_UNMAP)
 					before_unmap = am_pt_tables(&pt);
+				tally_snapshot(&before);
 				COUNTED(rc, do_op(&pt, &works[i], (enum op)op));
 				tally_add_since(&t[op], &before);
 				bulk_label(label, sizeof(label), r, &works[i], (enum op)op, range);

@@ -53,6 +53,8 @@ extern struct tally bk;
 extern bool bench_tlbi_range;
 
 /* @acc += what the backend received since @before was taken. */
+/* A copy of bk, made by a call (bench_pt_calls.c: outside what is counted). */
+void tally_snapshot(struct tally *t);
 void tally_add_since(struct tally *acc, const struct tally *before);
 
 /* The table configuration of each regime, as this project's hypervisor

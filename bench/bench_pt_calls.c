@@ -87,8 +87,9 @@ static void dump(int r, enum fig f)
 /* One counted call of figure @f; it must return 0. */
 #define COUNT_CALL(r, f, call)                                                   \
 	do {                                                                     \
-		struct tally before_ = bk;                                       \
+		struct tally before_;                                            \
 		int rc_;                                                         \
+		tally_snapshot(&before_); /* a call: done before counting */     \
 		COUNTED(rc_, call);                                              \
 		tally_add_since(&tallies[bench_tlbi_range][(r)][(f)], &before_); \
 		EXPECT(figs[(f)].name, rc_, 0);                                  \
