@@ -125,9 +125,9 @@ static am_pte_t map_tmpl(const struct map_arg *m, unsigned int level)
 	return level == AM_PT_MAX_LEVEL ? m->tmpl : m->tmpl & ~AM_PTE_TABLE;
 }
 
-static int map_refuse(struct pt_walk *w, uint64_t va, am_pte_t pte, unsigned int level)
+static int map_refuse(struct am_pt *pt, uint64_t va, am_pte_t pte, unsigned int level)
 {
-	PT_LOG(w->pt, AM_LOG_ERR, AM_EV_PT_MAPPED, "mapping over a valid or parked entry refused",
+	PT_LOG(pt, AM_LOG_ERR, AM_EV_PT_MAPPED, "mapping over a valid or parked entry refused",
 	       va, pte, level);
 	return AM_EEXIST;
 }
@@ -181,7 +181,7 @@ static int map_leaves(struct pt_walk *w, struct pt_slot *s, unsigned int n)
 				break;
 			}
 			if (pt_dry(w) || pt_once(w))
-				return map_refuse(w, s->va + k * span, e, s->level);
+				return map_refuse(w->pt, s->va + k * span, e, s->level);
 		}
 	}
 	pt_apply(s);
@@ -295,7 +295,7 @@ static int map_visit(struct pt_walk *w, struct pt_slot *s)
 		return 1;
 	}
 	if (s->pte)
-		return map_refuse(w, s->lo, s->pte, lvl);
+		return map_refuse(w->pt, s->lo, s->pte, lvl);
 	n = full_entries(w->pt, s, m->hi);
 	if (n && map_leaf_ok(w->pt, m, lvl))
 		return map_leaves(w, s, n);
@@ -319,24 +319,23 @@ static int map_visit(struct pt_walk *w, struct pt_slot *s)
 
 /* The single-leaf path: one empty entry where a leaf may go. (One entry
  * alone never carries the contiguous hint.) */
-static PT_HOT int map_leaf(struct pt_walk *w, struct pt_entry *x)
+static PT_HOT int map_one(struct am_pt *pt, void *arg, struct pt_one *x)
 {
-	struct map_arg *m = w->arg;
+	const struct map_arg *m = arg;
 
 	if (pt_is_table(x->e, x->level) || !map_leaf_ok_g(x->gs, m, x->level))
 		return PT_AGAIN;
 	if (x->e)
-		return map_refuse(w, x->va, x->e, x->level);
-	pte_store(x->p, map_tmpl(m, x->level) |
-				(x->plain ? x->va + m->delta : pt_oa_bits(w->pt, x->va + m->delta)));
+		return map_refuse(pt, x->va, x->e, x->level);
+	x->v = map_tmpl(m, x->level) |
+	       (x->plain ? x->va + m->delta : pt_oa_bits(pt, x->va + m->delta));
 	x->dcnt = 1;
-	pt_wrote(w, true);
 	return 0;
 }
 
 static const struct pt_visitor map_visitor = {.visit = map_visit,
 					      .apply = map_apply,
-					      .leaf = map_leaf,
+					      .one = map_one,
 					      .once = 1,
 					      .deepest = AM_PT_MAX_LEVEL};
 
@@ -474,26 +473,26 @@ static void unmap_post(struct pt_walk *w, struct pt_slot *s)
 
 /* The single-leaf path: one leaf, not part of a contiguous run (one entry
  * never covers a run). */
-static PT_HOT int unmap_leaf(struct pt_walk *w, struct pt_entry *x)
+static PT_HOT int unmap_one(struct am_pt *pt, void *arg, struct pt_one *x)
 {
-	struct range_arg *r = w->arg;
+	const struct range_arg *r = arg;
 
 	if (!x->e)
-		return 0;
+		return PT_ONE_SAME;
 	if (pt_is_table(x->e, x->level) || (x->e & AM_PTE_CONTIG))
 		return PT_AGAIN;
-	unmap_entry(w, x->p, x->e, x->va, x->level, true);
-	if (r->rep)
-		pt_report_leaf(w, r->rep, x->va, x->level, x->e);
+	x->v = 0;
 	x->dcnt = -1;
-	pt_wrote(w, true);
+	x->inval = x->e & AM_PTE_VALID;
+	if (r->rep)
+		pt_report_one(pt, r->rep, x->va, x->level, x->e);
 	return 0;
 }
 
 static const struct pt_visitor unmap_visitor = {.visit = unmap_visit,
 						.apply = unmap_apply,
 						.post = unmap_post,
-						.leaf = unmap_leaf,
+						.one = unmap_one,
 						.once = 1,
 						.deepest = AM_PT_MAX_LEVEL};
 
@@ -508,17 +507,16 @@ struct modify_arg {
 	bool line; /* every run the dry run checked was a line (modify_check_run()) */
 };
 
-static int modify_check(struct pt_walk *w, uint64_t va, am_pte_t e, unsigned int level)
+static int modify_check(struct am_pt *pt, const struct modify_arg *m, uint64_t va, am_pte_t e,
+			unsigned int level)
 {
-	struct modify_arg *m = w->arg;
-
 	if (!e) {
-		PT_LOG(w->pt, AM_LOG_ERR, AM_EV_NOT_FOUND, "modify of an unmapped page", va, level,
+		PT_LOG(pt, AM_LOG_ERR, AM_EV_NOT_FOUND, "modify of an unmapped page", va, level,
 		       0);
 		return AM_ENOENT;
 	}
 	if ((e & m->mem_mask) != m->mem) {
-		PT_LOG(w->pt, AM_LOG_ERR, AM_EV_TYPE_CHANGE,
+		PT_LOG(pt, AM_LOG_ERR, AM_EV_TYPE_CHANGE,
 		       "memory type or shareability of a live mapping cannot change", va,
 		       e & PT_MEM_MASK, m->mem);
 		return AM_EPERM;
@@ -604,7 +602,7 @@ static int modify_check_run(struct pt_walk *w, struct pt_slot *s, unsigned int n
 			break;
 		if (e && (e & mem_mask) == mem)
 			continue;
-		rc = modify_check(w, s->va + k * span, e, s->level);
+		rc = modify_check(w->pt, w->arg, s->va + k * span, e, s->level);
 		if (rc)
 			return rc;
 	}
@@ -729,7 +727,7 @@ static int modify_visit(struct pt_walk *w, struct pt_slot *s)
 		pt_descend_table(w, s);
 		return 1;
 	}
-	rc = modify_check(w, s->lo, s->pte, lvl);
+	rc = modify_check(w->pt, w->arg, s->lo, s->pte, lvl);
 	if (rc)
 		return rc;
 	n = full_entries(w->pt, s, m->hi);
@@ -783,24 +781,28 @@ static int modify_apply(struct pt_walk *w, struct pt_slot *s, unsigned int n)
 
 /* The single-leaf path: one leaf, its rules first; not part of a
  * contiguous run (one entry never covers a run). */
-static PT_HOT int modify_leaf(struct pt_walk *w, struct pt_entry *x)
+static PT_HOT int modify_one(struct am_pt *pt, void *arg, struct pt_one *x)
 {
+	const struct modify_arg *m = arg;
 	int rc;
 
 	if (pt_is_table(x->e, x->level))
 		return PT_AGAIN;
-	rc = modify_check(w, x->va, x->e, x->level);
+	rc = modify_check(pt, m, x->va, x->e, x->level);
 	if (rc)
 		return rc;
 	if (x->e & AM_PTE_CONTIG)
 		return PT_AGAIN;
-	modify_entry(w, w->arg, x->p, x->e, x->va, x->level, true);
+	x->v = (x->e & ~m->clear) | m->set;
+	if (x->v == x->e)
+		return PT_ONE_SAME;
+	x->inval = x->e & AM_PTE_VALID;
 	return 0;
 }
 
 static const struct pt_visitor modify_visitor = {.visit = modify_visit,
 						 .apply = modify_apply,
-						 .leaf = modify_leaf,
+						 .one = modify_one,
 						 .once = 1,
 						 .deepest = AM_PT_MAX_LEVEL};
 
@@ -1037,22 +1039,16 @@ static PT_COLD int bad_arg(struct am_pt *pt, const char *msg, uint64_t a, uint64
 static __attribute__((noinline)) int exec_granule(struct am_pt *pt, const struct pt_visitor *v,
 						  void *arg, uint64_t va, uint64_t size)
 {
-	struct pt_walk w;
-
-	pt_walk_init(&w, pt, v, arg, true);
-	return pt_exec_g(&w, va, size, pt_gs(pt), false);
+	return pt_exec_g(pt, v, arg, va, size, pt_gs(pt), false);
 }
 
 /* Carry out @v over the range (pt_exec_g(): once, or dry, reserve, commit). Lock held. */
 static PT_HOT int exec(struct am_pt *pt, const struct pt_visitor *v, void *arg, uint64_t va,
 		       uint64_t size)
 {
-	struct pt_walk w;
-
 	if (!pt_plain(pt))
 		return exec_granule(pt, v, arg, va, size);
-	pt_walk_init(&w, pt, v, arg, true);
-	return pt_exec_g(&w, va, size, 12u, true);
+	return pt_exec_g(pt, v, arg, va, size, 12u, true);
 }
 
 /* The calls that take only a range: check it, then run @v. */

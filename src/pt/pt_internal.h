@@ -317,16 +317,24 @@ struct pt_slot {
 
 struct pt_walk;
 
-/* The one entry of a single-leaf call, in a live table. */
-struct pt_entry {
+/*
+ * The one entry of a single-leaf call, in a live table: what the visitor's
+ * one op reads (p to plain) and what it decides (v to inval).
+ */
+struct pt_one {
 	am_pte_t *p;
 	am_pte_t e; /* its value */
 	uint64_t va;
 	unsigned int level;
 	unsigned int gs; /* log2 of the granule: a constant (12) in the 4 KiB path */
 	bool plain;	 /* a plain 4 KiB table (pt_lpa_kind()), a constant on that path */
-	int dcnt; /* set by the leaf op: entries not zero it added (-1, 0, 1) */
+	bool inval;	 /* a valid leaf changes: its VA is invalidated */
+	int dcnt;	 /* entries not zero it adds to its table (-1, 0, 1) */
+	am_pte_t v;	 /* what the entry becomes */
 };
+
+/* The one op decided that the entry stays as it is: nothing to write. */
+#define PT_ONE_SAME 1
 
 /* Once mode: the visitor cannot decide all of the range in this visit;
  * it wrote nothing. */
@@ -356,10 +364,13 @@ struct pt_visitor {
 	int (*apply)(struct pt_walk *w, struct pt_slot *s, unsigned int n);
 	/* After the child of s was walked (not for fresh children). May be NULL. */
 	void (*post)(struct pt_walk *w, struct pt_slot *s);
-	/* The single-leaf path (pt_exec()). May be NULL. Returns 0, a
-	 * refusal, or PT_AGAIN; only after every check passed, it writes
-	 * x->p and sets x->dcnt. */
-	int (*leaf)(struct pt_walk *w, struct pt_entry *x);
+	/*
+	 * The single-leaf path (pt_one_g()): decide what entry x becomes,
+	 * writing nothing. Returns 0 (x->v, x->dcnt, x->inval set), PT_ONE_SAME
+	 * (nothing to write), a refusal (logged), or PT_AGAIN (the walk takes
+	 * the call). May be NULL.
+	 */
+	int (*one)(struct am_pt *pt, void *arg, struct pt_one *x);
 	uint8_t once;	 /* may run in once mode (pt_exec()) */
 	uint8_t deepest; /* deepest level whose tables the walker enters by itself */
 };
@@ -560,12 +571,13 @@ int pt_run(struct pt_walk *w, uint64_t va, uint64_t size);
 int pt_exec_walk(struct pt_walk *w, uint64_t va, uint64_t hi);
 /* pt_finish() when there is maintenance to do or tables to give back. */
 void pt_finish_slow(struct pt_walk *w);
-/* A table the single-leaf path emptied (the entry at @level for @va): left
- * as a walk leaves it, through the post visits up the path of tables
- * @tbls the lookup went through, with no second walk (rare: apart, with
- * its frame). */
-void pt_leaf_emptied(struct pt_walk *w, uint64_t va, unsigned int level, am_pte_t *const *tbls,
-		     bool plain);
+/* The single-leaf path's entry x, which empties its table where @v frees
+ * empty tables: written, then the table left as a walk leaves it, through
+ * the post visits up the path of tables @tbls the lookup went through,
+ * with no second walk, and the call's maintenance finished (rare: apart,
+ * with the walk's state). */
+int pt_one_emptied(struct am_pt *pt, const struct pt_visitor *v, void *arg,
+		   const struct pt_one *x, am_pte_t *const *tbls);
 int pt_reserve(struct pt_walk *w, size_t n);
 void pt_reserve_leftover(struct pt_walk *w);
 void pt_descend_table(struct pt_walk *w, struct pt_slot *s);
@@ -617,6 +629,10 @@ void pt_report_leaf(struct pt_walk *w, struct pt_report *rep, uint64_t va, unsig
 		    am_pte_t pte);
 void pt_report_part(struct pt_walk *w, struct pt_report *rep, uint64_t va, unsigned int level,
 		    am_pte_t pte, uint64_t lo, uint64_t hi);
+/* The single-leaf path's leaf @pte at @level, span from @va, removed: the
+ * call's first and only record (an empty buffer). */
+void pt_report_one(struct am_pt *pt, struct pt_report *rep, uint64_t va, unsigned int level,
+		   am_pte_t pte);
 /* A consistent point: report what is buffered if that is PT_REPORT_FLUSH
  * leaves or more, after finishing the maintenance so far. Then at least
  * AM_PT_REPORT_BATCH - PT_REPORT_FLUSH leaves fit before the next one. */
@@ -949,20 +965,24 @@ static PT_HOT am_pte_t pt_find(struct am_pt *pt, uint64_t va, unsigned int *leve
 /*
  * The single-leaf path: [va, va + span) is the entry at @level. Down
  * through existing tables only (PT_AGAIN at anything else, nothing read
- * twice), @leaf on the entry, then its table's count: written back into
- * the table's descriptor, or, when the op emptied the table and the
- * visitor frees empty tables, the table is left through the post visits.
+ * twice), @v's one op decides what the entry becomes; then the store, its
+ * table's count (kept in the table's descriptor), and the call's one
+ * flush op: the entry's invalidation, or the COMPLETE of the write. An
+ * entry that empties its table where @v frees empty tables goes to
+ * pt_one_emptied(). No walk state: a small call pays for none. Lock held,
+ * the call's arguments checked.
  */
-static PT_HOT int pt_exec_leaf(struct pt_walk *w, uint64_t va, unsigned int level,
-			       int (*leaf)(struct pt_walk *w, struct pt_entry *x), bool post,
-			       const unsigned int gs, const bool plain)
+static PT_HOT int pt_one_g(struct am_pt *pt, const struct pt_visitor *v, void *arg, uint64_t va,
+			   unsigned int level, const unsigned int gs, const bool plain)
 {
-	am_pte_t *link, *tbls[AM_PT_MAX_LEVEL + 1];
-	struct pt_entry x;
+	am_pte_t *link, *tbls[AM_PT_MAX_LEVEL + 1], linked = 0;
+	const bool post = v->post != NULL;
+	struct pt_one x;
+	unsigned int cnt = 0;
 	int rc;
 
 	/* the tables on the way, for a visitor that may unlink the emptied */
-	x.p = pt_lookup(w->pt, va, level, &link, NULL, post ? tbls : NULL, gs, plain);
+	x.p = pt_lookup(pt, va, level, &link, NULL, post ? tbls : NULL, gs, plain);
 	if (!x.p)
 		return PT_AGAIN;
 	x.e = *x.p;
@@ -970,21 +990,28 @@ static PT_HOT int pt_exec_leaf(struct pt_walk *w, uint64_t va, unsigned int leve
 	x.level = level;
 	x.gs = gs;
 	x.plain = plain;
+	x.inval = false;
 	x.dcnt = 0;
-	rc = leaf(w, &x);
+	rc = v->one(pt, arg, &x);
 	if (rc)
-		return rc;
+		return rc == PT_ONE_SAME ? 0 : rc;
 	if (x.dcnt && link) {
-		am_pte_t linked = *link;
-		unsigned int cnt = pt_cnt_of_g(w->pt, linked, plain) + (unsigned int)x.dcnt;
-
+		linked = *link;
+		cnt = pt_cnt_of_g(pt, linked, plain) + (unsigned int)x.dcnt;
 		if (!cnt && post)
-			pt_leaf_emptied(w, va, level, tbls, plain);
-		else
-			pte_store(link, (linked & ~pt_cnt_mask_g(w->pt, plain)) |
-						pt_cnt_bits_g(w->pt, cnt, plain));
+			return pt_one_emptied(pt, v, arg, &x, tbls);
 	}
-	pt_finish(w);
+	pte_store(x.p, x.v);
+	if (x.dcnt && link)
+		pte_store(link, (linked & ~pt_cnt_mask_g(pt, plain)) | pt_cnt_bits_g(pt, cnt, plain));
+	if (x.inval) {
+		struct am_pt_inval inv = {.addr = am_va(va), .pages = 0, .level = (uint8_t)level,
+					  .leaf = 1};
+
+		pt_flush_op(pt, AM_PT_FLUSH_LIST, 1, &inv);
+	} else {
+		pt_flush_op(pt, AM_PT_FLUSH_COMPLETE, 0, NULL);
+	}
 	return 0;
 }
 
@@ -992,32 +1019,28 @@ static PT_HOT int pt_exec_leaf(struct pt_walk *w, uint64_t va, unsigned int leve
  * Carry out a visitor that writes over [va, va + size): a range that is
  * exactly one entry (a page, or the span of a block at level 1 or 2) takes
  * the single-leaf path first; else, or when that needs more, the walk.
- * Inline, so that each call gets its visitor's leaf op inlined, with the
+ * Inline, so that each call gets its visitor's one op inlined, with the
  * 4 KiB granule's geometry as constants (@gs 12); the other granules take
  * one shared copy apart (exec() in ops.c), so that the 4 KiB path stays
  * as lean as before they came.
  */
-static PT_HOT int pt_exec_g(struct pt_walk *w, uint64_t va, uint64_t size, const unsigned int gs,
-			    const bool plain)
+static PT_HOT int pt_exec_g(struct am_pt *pt, const struct pt_visitor *v, void *arg, uint64_t va,
+			    uint64_t size, const unsigned int gs, const bool plain)
 {
-	/* read before any call: a constant when the visitor is */
-	int (*leaf)(struct pt_walk *, struct pt_entry *) = w->v->leaf;
-	bool post = w->v->post != NULL;
 	unsigned int level = size == 1ull << gs		     ? 3
 			     : size == 1ull << (2u * gs - 3u) ? 2
 			     : size == 1ull << (3u * gs - 6u) ? 1
 							      : 0;
+	struct pt_walk w;
 
-	if (level && leaf && !(va & (size - 1)) && level >= w->pt->root_level) {
-		int rc;
+	if (level && v->one && !(va & (size - 1)) && level >= pt->root_level) {
+		int rc = pt_one_g(pt, v, arg, va, level, gs, plain);
 
-		w->dry = false;
-		rc = pt_exec_leaf(w, va, level, leaf, post, gs, plain);
 		if (rc != PT_AGAIN)
 			return rc;
 	}
-	return pt_exec_walk(w, va, va + size);
+	pt_walk_init(&w, pt, v, arg, true);
+	return pt_exec_walk(&w, va, va + size);
 }
-
 
 #endif

@@ -395,6 +395,18 @@ void pt_report_part(struct pt_walk *w, struct pt_report *rep, uint64_t va, unsig
 	r->part = 1;
 }
 
+/* Record @r: leaf @pte at @level, its span [va, hi) removed whole. */
+static void removed_leaf(struct pt_removed *r, uint64_t va, uint64_t hi, am_pte_t pte,
+			 unsigned int level)
+{
+	r->base = va;
+	r->lo = va;
+	r->hi = hi;
+	r->pte = pte;
+	r->level = (uint8_t)level;
+	r->part = 0;
+}
+
 void pt_report_leaf(struct pt_walk *w, struct pt_report *rep, uint64_t va, unsigned int level,
 		    am_pte_t pte)
 {
@@ -404,13 +416,13 @@ void pt_report_leaf(struct pt_walk *w, struct pt_report *rep, uint64_t va, unsig
 		r->hi = va + pt_span(w->pt, level); /* the next leaf of a run */
 		return;
 	}
-	r = report_add(w, rep);
-	r->base = va;
-	r->lo = va;
-	r->hi = va + pt_span(w->pt, level);
-	r->pte = pte;
-	r->level = (uint8_t)level;
-	r->part = 0;
+	removed_leaf(report_add(w, rep), va, va + pt_span(w->pt, level), pte, level);
+}
+
+void pt_report_one(struct am_pt *pt, struct pt_report *rep, uint64_t va, unsigned int level,
+		   am_pte_t pte)
+{
+	removed_leaf(&rep->r[rep->n++], va, va + pt_span(pt, level), pte, level);
 }
 
 /* ------------------------------------------------------------- teardown -- */
@@ -820,14 +832,23 @@ static PT_HOT void leaf_emptied_g(struct pt_walk *w, uint64_t va, unsigned int l
 	ascend_path_g(w, &st, va, gs, plain);
 }
 
-/* The 4 KiB granule's with its geometry as constants. */
-void pt_leaf_emptied(struct pt_walk *w, uint64_t va, unsigned int level, am_pte_t *const *tbls,
-		     bool plain)
+int pt_one_emptied(struct am_pt *pt, const struct pt_visitor *v, void *arg,
+		   const struct pt_one *x, am_pte_t *const *tbls)
 {
-	if (plain)
-		leaf_emptied_g(w, va, level, tbls, 12u, true);
+	struct pt_walk w;
+
+	pt_walk_init(&w, pt, v, arg, false);
+	pte_store(x->p, x->v);
+	if (x->inval)
+		pt_queue_tlbi(&w, x->va, x->level, true);
+	pt_wrote(&w, true);
+	/* the 4 KiB granule's with its geometry as constants */
+	if (x->plain)
+		leaf_emptied_g(&w, x->va, x->level, tbls, 12u, true);
 	else
-		leaf_emptied_g(w, va, level, tbls, pt_gs(w->pt), false);
+		leaf_emptied_g(&w, x->va, x->level, tbls, pt_gs(pt), false);
+	pt_finish(&w);
+	return 0;
 }
 
 int pt_run(struct pt_walk *w, uint64_t va, uint64_t size)

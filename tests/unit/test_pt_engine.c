@@ -6,9 +6,10 @@
  * takes: the single-leaf path for a range that is exactly one entry with
  * its tables present, then once mode, then dry, reserve, commit, each
  * tried only when the one before returned PT_AGAIN; which entry each is
- * given; where the walker's own descent stops; and that the entry count a
- * leaf op reports lands in the table's descriptor, or unlinks the table
- * through the post visits when it reaches 0.
+ * given; where the walker's own descent stops; that the entry count a
+ * one op reports lands in the table's descriptor, or unlinks the table
+ * through the post visits when it reaches 0; and the one flush the
+ * single-leaf path hands the backend.
  */
 #include "tests/unit/harness.h"
 
@@ -30,12 +31,13 @@ static const struct am_attr RW = AM_ATTR_RW_DATA;
 
 /* What the probe saw and what it answers. */
 struct probe {
-	int leaf_rc;   /* the leaf op's answer */
-	int leaf_dcnt; /* written into x->dcnt when leaf_rc is 0 */
+	int leaf_rc;	 /* the one op's answer */
+	int leaf_dcnt;	 /* its x->dcnt when leaf_rc is 0 */
+	bool leaf_inval; /* its x->inval when leaf_rc is 0 */
 	int once_rc;   /* visit in once mode: this, or s->n when 0 */
 	int dry_rc;    /* visit in the dry run: this, or s->n when 0 */
 	unsigned int leaves, onces, drys, commits, posts;
-	struct pt_entry x;	    /* the last entry the leaf op got */
+	struct pt_one x;	    /* the last entry the one op got */
 	unsigned int level, idx, n; /* the last slot visited */
 	const am_pte_t *table;	    /* its table */
 	unsigned int post_level;    /* the last post visit */
@@ -44,13 +46,18 @@ struct probe {
 
 static struct probe P;
 
-static int probe_leaf(struct pt_walk *w, struct pt_entry *x)
+/* The one op: the entry stays as it is (x->v), its count and invalidation as asked. */
+static int probe_one(struct am_pt *pt, void *arg, struct pt_one *x)
 {
-	(void)w;
+	(void)pt;
+	(void)arg;
 	P.leaves++;
 	P.x = *x;
-	if (!P.leaf_rc)
+	if (!P.leaf_rc) {
+		x->v = x->e;
 		x->dcnt = P.leaf_dcnt;
+		x->inval = P.leaf_inval;
+	}
 	return P.leaf_rc;
 }
 
@@ -83,7 +90,7 @@ static void probe_post(struct pt_walk *w, struct pt_slot *s)
 
 static const struct pt_visitor PROBE = {.visit = probe_visit,
 					.post = probe_post,
-					.leaf = probe_leaf,
+					.one = probe_one,
 					.once = 1,
 					.deepest = AM_PT_MAX_LEVEL};
 
@@ -110,10 +117,7 @@ static int teardown(void **state)
 
 static int run(const struct pt_visitor *v, uint64_t va, uint64_t size)
 {
-	struct pt_walk w;
-
-	pt_walk_init(&w, &PT, v, NULL, true);
-	return pt_exec_g(&w, va, size, 12u, true); /* plain 4 KiB tables */
+	return pt_exec_g(&PT, v, NULL, va, size, 12u, true); /* plain 4 KiB tables */
 }
 
 /* The table at @level on the way to @va (the root at its level). */
@@ -138,7 +142,7 @@ static unsigned int count_of(uint64_t va, unsigned int level)
 }
 
 /*
- * One page whose tables exist: the leaf op alone, given the entry itself
+ * One page whose tables exist: the one op alone, given the entry itself
  * (its address in the level-3 table, its value, VA and level); nothing
  * visited. The count it reports goes into the table's descriptor.
  */
@@ -158,7 +162,7 @@ static void test_leaf_first(void **state)
 	assert_int_equal(P.x.e, 0);
 	assert_ptr_equal(P.x.p, &table_at(va, 3)[1]);
 	assert_int_equal(count_of(va, 2), 2); /* 1 + the probe's 1 */
-	/* a refusal from the leaf op is the call's answer: nothing else runs */
+	/* a refusal from the one op is the call's answer: nothing else runs */
 	memset(&P, 0, sizeof(P));
 	P.leaf_rc = AM_EEXIST;
 	assert_int_equal(run(&PROBE, va + K4, K4), AM_EEXIST);
@@ -168,7 +172,7 @@ static void test_leaf_first(void **state)
 	assert_int_equal(count_of(va, 2), 2);
 }
 
-/* Block-sized ranges: the leaf op at level 2, or 1 (in a 39-bit table's
+/* Block-sized ranges: the one op at level 2, or 1 (in a 39-bit table's
  * root, whose count is kept nowhere). */
 static void test_leaf_levels(void **state)
 {
@@ -195,7 +199,7 @@ static void test_leaf_levels(void **state)
 }
 
 /*
- * The leaf op is not asked where the tables end above its level (it would
+ * The one op is not asked where the tables end above its level (it would
  * need one created), nor when it answers PT_AGAIN: once mode follows, and
  * dry, reserve, commit only after once mode's PT_AGAIN.
  */
@@ -238,11 +242,11 @@ static void test_fallbacks(void **state)
 	assert_int_equal(run(&PROBE, va, 3 * K4), AM_EPERM);
 	assert_int_equal(P.drys, 1);
 	assert_int_equal(P.commits, 0);
-	/* a visitor without a leaf op, or without once mode */
+	/* a visitor without a one op, or without once mode */
 	{
 		struct pt_visitor v = PROBE;
 
-		v.leaf = NULL;
+		v.one = NULL;
 		v.once = 0;
 		memset(&P, 0, sizeof(P));
 		assert_int_equal(run(&v, va + K4, K4), 0);
@@ -264,7 +268,7 @@ static void test_descent(void **state)
 
 	(void)state;
 	setup(AM_PT_S2, 40);
-	v.leaf = NULL;
+	v.one = NULL;
 	assert_int_equal(am_pt_map(&PT, am_va(va), am_pa(0x80000000), K4, &RW, 0), 0);
 	assert_int_equal(run(&v, va + 5 * K4, 7 * K4), 0);
 	assert_int_equal(P.level, 3);
@@ -286,7 +290,7 @@ static void test_descent(void **state)
 }
 
 /*
- * A leaf op that empties its table: the table is left through the post
+ * A one op that empties its table: the table is left through the post
  * visit with its count at 0 (unmap unlinks it there), then as any walked
  * table: its count goes into its descriptor if it is still linked.
  */
@@ -315,6 +319,50 @@ static void test_leaf_emptied(void **state)
 	assert_int_equal(count_of(va, 2), 1);
 }
 
+/*
+ * The single-leaf path's one flush op: the entry's invalidation (leaf
+ * only, its level as the hint) when the one op asks for it, else the
+ * COMPLETE of the write; nothing when the entry stays as it is.
+ */
+static void test_one_flush(void **state)
+{
+	uint64_t va = 0x8040201000ull;
+	unsigned long f0, p0, c0, t0;
+
+	(void)state;
+	setup(AM_PT_S2, 40);
+	assert_int_equal(am_pt_map(&PT, am_va(va + K4), am_pa(0x80000000), K4, &RW, 0), 0);
+	f0 = H.flushes;
+	p0 = H.publish;
+	c0 = H.complete;
+	t0 = H.tlbi;
+	assert_int_equal(run(&PROBE, va, K4), 0);
+	assert_int_equal(H.flushes - f0, 1);
+	assert_int_equal(H.publish - p0, 0);
+	assert_int_equal(H.complete - c0, 1);
+	assert_int_equal(H.tlbi - t0, 0);
+
+	P.leaf_inval = true;
+	assert_int_equal(run(&PROBE, va + K4, K4), 0);
+	assert_int_equal(H.flushes - f0, 2);
+	assert_int_equal(H.publish - p0, 1);
+	assert_int_equal(H.complete - c0, 2);
+	assert_int_equal(H.tlbi - t0, 1);
+	assert_int_equal(H.last_tlbi.addr, va + K4);
+	assert_int_equal(H.last_tlbi.level, 3);
+	assert_int_equal(H.last_tlbi.leaf, 1);
+	assert_int_equal(H.last_tlbi.vmid, 0);
+
+	/* the entry as it is: no write, no flush, nothing walked */
+	memset(&P, 0, sizeof(P));
+	P.leaf_rc = PT_ONE_SAME;
+	assert_int_equal(run(&PROBE, va + K4, K4), 0);
+	assert_int_equal(P.leaves, 1);
+	assert_int_equal(P.onces + P.drys + P.commits, 0);
+	assert_int_equal(H.flushes - f0, 2);
+	assert_int_equal(count_of(va, 2), 1);
+}
+
 int main(void)
 {
 	struct CMUnitTest tests[] = {
@@ -323,6 +371,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_fallbacks, teardown),
 		cmocka_unit_test_teardown(test_descent, teardown),
 		cmocka_unit_test_teardown(test_leaf_emptied, teardown),
+		cmocka_unit_test_teardown(test_one_flush, teardown),
 	};
 
 	AM_RUN_SUITE("unit-pt_engine", tests);
