@@ -127,8 +127,8 @@ static am_pte_t map_tmpl(const struct map_arg *m, unsigned int level)
 
 static int map_refuse(struct am_pt *pt, uint64_t va, am_pte_t pte, unsigned int level)
 {
-	PT_LOG(pt, AM_LOG_ERR, AM_EV_PT_MAPPED, "mapping over a valid or parked entry refused",
-	       va, pte, level);
+	PT_LOG(pt, AM_LOG_ERR, AM_EV_PT_MAPPED, "mapping over a valid or parked entry refused", va,
+	       pte, level);
 	return AM_EEXIST;
 }
 
@@ -511,8 +511,7 @@ static int modify_check(struct am_pt *pt, const struct modify_arg *m, uint64_t v
 			unsigned int level)
 {
 	if (!e) {
-		PT_LOG(pt, AM_LOG_ERR, AM_EV_NOT_FOUND, "modify of an unmapped page", va, level,
-		       0);
+		PT_LOG(pt, AM_LOG_ERR, AM_EV_NOT_FOUND, "modify of an unmapped page", va, level, 0);
 		return AM_ENOENT;
 	}
 	if ((e & m->mem_mask) != m->mem) {
@@ -1039,16 +1038,39 @@ static PT_COLD int bad_arg(struct am_pt *pt, const char *msg, uint64_t a, uint64
 static __attribute__((noinline)) int exec_granule(struct am_pt *pt, const struct pt_visitor *v,
 						  void *arg, uint64_t va, uint64_t size)
 {
-	return pt_exec_g(pt, v, arg, va, size, pt_gs(pt), false);
+	return pt_exec_g(pt, v, arg, va, size, true, pt_gs(pt), false);
 }
 
-/* Carry out @v over the range (pt_exec_g(): once, or dry, reserve, commit). Lock held. */
+/*
+ * Carry out @v over the range (pt_exec_g(): the single-leaf path unless
+ * @one is false, then once, or dry, reserve, commit). Lock held.
+ */
 static PT_HOT int exec(struct am_pt *pt, const struct pt_visitor *v, void *arg, uint64_t va,
-		       uint64_t size)
+		       uint64_t size, bool one)
 {
 	if (!pt_plain(pt))
 		return exec_granule(pt, v, arg, va, size);
-	return pt_exec_g(pt, v, arg, va, size, 12u, true);
+	return pt_exec_g(pt, v, arg, va, size, one, 12u, true);
+}
+
+/*
+ * The fast path of a small call (map, unmap, modify): a plain 4 KiB table
+ * and a range that is one entry's span. Returns its level (3, 2 or 1), or
+ * 0. The range checks of the call follow from it: @va aligned to the span
+ * is granule aligned, and below ia_end the span ends within it (the input
+ * size is a multiple of every span from the root's level down).
+ */
+static inline unsigned int one_level(const struct am_pt *pt, uint64_t va, uint64_t size)
+{
+	unsigned int level = size == 1ull << 12	  ? 3
+			     : size == 1ull << 21 ? 2
+			     : size == 1ull << 30 ? 1
+						  : 0;
+
+	if (!level || !pt_plain(pt) || (va & (size - 1)) || va >= pt->ia_end)
+		return 0;
+	/* a page is at or below any root; a block may be above a small table's */
+	return level == AM_PT_MAX_LEVEL || level >= pt->root_level ? level : 0;
 }
 
 /* The calls that take only a range: check it, then run @v. */
@@ -1062,7 +1084,7 @@ static PT_HOT int exec_range(struct am_pt *pt, const struct pt_visitor *v, void 
 	pt_lock(pt);
 	rc = check_range(pt, va, size);
 	if (!rc)
-		rc = exec(pt, v, arg, va, size);
+		rc = exec(pt, v, arg, va, size, true);
 	pt_unlock(pt);
 	return rc;
 }
@@ -1131,19 +1153,34 @@ static __attribute__((noinline)) int leaf_template_new(struct am_pt *pt, const s
 	return 0;
 }
 
+/* The cache's key of @attr and @flags, never 0. */
+static inline uint64_t tmpl_key(const struct am_attr *attr, unsigned int flags)
+{
+	return attr->perm | (uint64_t)attr->mtype << 8 | (uint64_t)attr->sh << 16 |
+	       (uint64_t)flags << 24 | 1ull << 63;
+}
+
+/* The template of @key in the cache: true, with it in *@bits. A key there
+ * passed every check of the attributes and flags (its call succeeded). */
+static inline bool tmpl_cached(const struct am_pt *pt, uint64_t key, am_pte_t *bits)
+{
+	if (key == pt->tmpl_key[0]) {
+		*bits = pt->tmpl_val[0];
+		return true;
+	}
+	if (key == pt->tmpl_key[1]) {
+		*bits = pt->tmpl_val[1];
+		return true;
+	}
+	return false;
+}
+
 static PT_HOT int leaf_template(struct am_pt *pt, const struct am_attr *attr, unsigned int flags,
 				struct tmpl *t)
 {
-	uint64_t key = attr->perm | (uint64_t)attr->mtype << 8 | (uint64_t)attr->sh << 16 |
-		       (uint64_t)flags << 24 | 1ull << 63;
+	uint64_t key = tmpl_key(attr, flags);
 
-	if (key == pt->tmpl_key[0]) {
-		t->bits = pt->tmpl_val[0];
-		t->key = 0;
-		return 0;
-	}
-	if (key == pt->tmpl_key[1]) {
-		t->bits = pt->tmpl_val[1];
+	if (tmpl_cached(pt, key, &t->bits)) {
 		t->key = 0;
 		return 0;
 	}
@@ -1212,21 +1249,19 @@ static PT_COLD int map_refusal(struct am_pt *pt, uint64_t va, uint64_t pa, uint6
 	return rc;
 }
 
-int am_pt_map(struct am_pt *pt, am_vaddr_t v, am_paddr_t p, uint64_t size,
-	      const struct am_attr *attr, unsigned int flags)
+/*
+ * am_pt_map() as a whole, lock held, when its fast path did not finish it
+ * (@tried: it ran the single-leaf path, which needed more). Apart, so that
+ * the fast path keeps a small frame.
+ */
+static __attribute__((noinline)) int map_call(struct am_pt *pt, uint64_t va, uint64_t pa,
+					      uint64_t size, const struct am_attr *attr,
+					      unsigned int flags, bool tried)
 {
-	uint64_t va = am_va_val(v), pa = am_pa_val(p);
-	struct map_arg m = {.flags = flags};
+	struct map_arg m = {.delta = pa - va, .lo = va, .hi = va + size, .flags = flags};
 	struct tmpl t;
 	int rc = 0;
 
-	if (!pt_ready(pt))
-		return AM_EINVAL;
-	va -= pt->va_base; /* the upper range: from its base */
-	m.delta = pa - va;
-	m.lo = va;
-	m.hi = va + size;
-	pt_lock(pt);
 	if (!attr || (flags & ~AM_PT_F_MASK) || ((flags & AM_PT_F_NG) && !IS_EL10(pt->regime)) ||
 	    ((flags & AM_PT_F_NS) && !pt->secure) || !range_ok(pt, va, size) ||
 	    !out_ok(pt, pa, size))
@@ -1235,24 +1270,84 @@ int am_pt_map(struct am_pt *pt, am_vaddr_t v, am_paddr_t p, uint64_t size,
 		rc = leaf_template(pt, attr, flags, &t);
 	if (!rc) {
 		m.tmpl = t.bits;
-		rc = exec(pt, &map_visitor, &m, va, size);
+		rc = exec(pt, &map_visitor, &m, va, size, !tried);
 		if (!rc)
 			tmpl_keep(pt, &t);
 	}
+	return rc;
+}
+
+int am_pt_map(struct am_pt *pt, am_vaddr_t v, am_paddr_t p, uint64_t size,
+	      const struct am_attr *attr, unsigned int flags)
+{
+	uint64_t va = am_va_val(v), pa = am_pa_val(p);
+	unsigned int level;
+	bool tried = false;
+	am_pte_t tmpl;
+	int rc = PT_AGAIN;
+
+	if (!pt_ready(pt))
+		return AM_EINVAL;
+	va -= pt->va_base; /* the upper range: from its base */
+	pt_lock(pt);
+	/*
+	 * The fast path: one entry, a granule-aligned output address below the
+	 * output size, attributes and flags whose template the table kept
+	 * (they passed every check): the single-leaf path, no other check (a
+	 * page's with its level as a constant). The output range ends within
+	 * the output size too: a page does, and map_one() writes a block only
+	 * where the PA is aligned to its span (the output size, 2^32 or more,
+	 * is a multiple of it). Else, or when it needs more, the call as a
+	 * whole.
+	 */
+	level = attr ? one_level(pt, va, size) : 0;
+	if (level && !(pa & 0xfffu) && pa < pt->oa_end &&
+	    tmpl_cached(pt, tmpl_key(attr, flags), &tmpl)) {
+		/* what map_one() reads (the walk's range not among it) */
+		struct map_arg m = {.tmpl = tmpl, .delta = pa - va, .flags = flags};
+
+		tried = true;
+		rc = level == AM_PT_MAX_LEVEL
+			     ? pt_one_g(pt, &map_visitor, &m, va, AM_PT_MAX_LEVEL, 12u, true)
+			     : pt_one_g(pt, &map_visitor, &m, va, level, 12u, true);
+	}
+	if (rc == PT_AGAIN)
+		rc = map_call(pt, va, pa, size, attr, flags, tried);
 	pt_unlock(pt);
 	return rc;
+}
+
+/* am_pt_unmap() as a whole, lock held (map_call()). */
+static __attribute__((noinline)) int unmap_call(struct am_pt *pt, uint64_t va, uint64_t size,
+						bool tried)
+{
+	struct range_arg r = {.lo = va, .hi = va + size};
+	int rc = check_range(pt, va, size);
+
+	return rc ? rc : exec(pt, &unmap_visitor, &r, va, size, !tried);
 }
 
 int am_pt_unmap(struct am_pt *pt, am_vaddr_t v, uint64_t size)
 {
 	uint64_t va = am_va_val(v);
-	struct range_arg r;
+	struct range_arg r = {.rep = NULL}; /* what unmap_one() reads */
+	unsigned int level;
+	int rc = PT_AGAIN;
 
 	if (!pt_ready(pt))
 		return AM_EINVAL;
 	va -= pt->va_base;
-	r = (struct range_arg){.lo = va, .hi = va + size};
-	return exec_range(pt, &unmap_visitor, &r, va, size);
+	pt_lock(pt);
+	/* the fast path (am_pt_map()), then the call as a whole */
+	level = one_level(pt, va, size);
+	if (level == AM_PT_MAX_LEVEL)
+		rc = pt_one_g(pt, &unmap_visitor, &r, va, AM_PT_MAX_LEVEL, 12u, true);
+	else if (level)
+		rc = pt_one_g(pt, &unmap_visitor, &r, va, level, 12u, true);
+	if (rc == PT_AGAIN)
+		rc = unmap_call(pt, va, size, level != 0);
+	pt_unlock(pt);
+	return rc;
 }
 
 int am_pt_unmap_report(struct am_pt *pt, am_vaddr_t v, uint64_t size, am_pt_removed_fn fn,
@@ -1275,7 +1370,7 @@ int am_pt_unmap_report(struct am_pt *pt, am_vaddr_t v, uint64_t size, am_pt_remo
 		rep.arg = arg;
 		rep.n = 0;
 		rep.clear = false;
-		rc = exec(pt, &unmap_visitor, &r, va, size);
+		rc = exec(pt, &unmap_visitor, &r, va, size, true);
 		/* the call's maintenance has completed (a refusal buffered nothing) */
 		pt_report_deliver(pt, &rep);
 	}
@@ -1283,20 +1378,27 @@ int am_pt_unmap_report(struct am_pt *pt, am_vaddr_t v, uint64_t size, am_pt_remo
 	return rc;
 }
 
-int am_pt_modify(struct am_pt *pt, am_vaddr_t v, uint64_t size, const struct am_attr *attr,
-		 unsigned int flags)
+/* What a modify to template @bits replaces (permissions, software bits,
+ * VALID) and what a leaf must already have (memory type, shareability). */
+static inline void modify_to(const struct am_pt *pt, struct modify_arg *m, am_pte_t bits)
 {
-	uint64_t va = am_va_val(v);
-	struct modify_arg m = {0};
+	m->clear = PT_PERM_MASK | AM_PTE_SW_MASK | AM_PTE_VALID;
+	m->set = bits & m->clear;
+	m->mem_mask = pt->regime == AM_PT_S2 ? PT_MEM_MASK : PT_MEM_MASK_S1;
+	if (pt_lpa2(pt)) /* [9:8]: OA[51:50], the shareability follows the type */
+		m->mem_mask &= ~(3ull << 8);
+	m->mem = bits & m->mem_mask;
+}
+
+/* am_pt_modify() as a whole, lock held (map_call()). */
+static __attribute__((noinline)) int modify_call(struct am_pt *pt, uint64_t va, uint64_t size,
+						 const struct am_attr *attr, unsigned int flags,
+						 bool tried)
+{
+	struct modify_arg m = {.lo = va, .hi = va + size, .line = true};
 	struct tmpl t = {0, 0};
 	int rc;
 
-	if (!pt_ready(pt))
-		return AM_EINVAL;
-	va -= pt->va_base;
-	m.lo = va;
-	m.hi = va + size;
-	pt_lock(pt);
 	if (flags & ~(AM_PT_F_PARKED | AM_PT_F_SW(0xf)))
 		rc = bad_arg(pt, "modify: flags other than AM_PT_F_PARKED and AM_PT_F_SW()", flags,
 			     0);
@@ -1309,20 +1411,43 @@ int am_pt_modify(struct am_pt *pt, am_vaddr_t v, uint64_t size, const struct am_
 		m.set = (flags & AM_PT_F_PARKED) ? 0 : AM_PTE_VALID;
 	} else if (!rc) {
 		rc = leaf_template(pt, attr, flags, &t);
+		if (!rc)
+			modify_to(pt, &m, t.bits);
 	}
-	if (!rc && attr) {
-		m.clear = PT_PERM_MASK | AM_PTE_SW_MASK | AM_PTE_VALID;
-		m.set = t.bits & m.clear;
-		m.mem_mask = pt->regime == AM_PT_S2 ? PT_MEM_MASK : PT_MEM_MASK_S1;
-		if (pt_lpa2(pt)) /* [9:8]: OA[51:50], the shareability follows the type */
-			m.mem_mask &= ~(3ull << 8);
-		m.mem = t.bits & m.mem_mask;
-	}
-	m.line = true;
 	if (!rc)
-		rc = exec(pt, &modify_visitor, &m, va, size);
+		rc = exec(pt, &modify_visitor, &m, va, size, !tried);
 	if (!rc)
 		tmpl_keep(pt, &t);
+	return rc;
+}
+
+int am_pt_modify(struct am_pt *pt, am_vaddr_t v, uint64_t size, const struct am_attr *attr,
+		 unsigned int flags)
+{
+	uint64_t va = am_va_val(v);
+	unsigned int level;
+	bool tried = false;
+	am_pte_t bits;
+	int rc = PT_AGAIN;
+
+	if (!pt_ready(pt))
+		return AM_EINVAL;
+	va -= pt->va_base;
+	pt_lock(pt);
+	/* the fast path (am_pt_map()): new attributes, flags a modify takes */
+	level = attr && !(flags & ~(AM_PT_F_PARKED | AM_PT_F_SW(0xf))) ? one_level(pt, va, size)
+								       : 0;
+	if (level && tmpl_cached(pt, tmpl_key(attr, flags), &bits)) {
+		struct modify_arg m; /* what modify_one() reads */
+
+		modify_to(pt, &m, bits);
+		tried = true;
+		rc = level == AM_PT_MAX_LEVEL
+			     ? pt_one_g(pt, &modify_visitor, &m, va, AM_PT_MAX_LEVEL, 12u, true)
+			     : pt_one_g(pt, &modify_visitor, &m, va, level, 12u, true);
+	}
+	if (rc == PT_AGAIN)
+		rc = modify_call(pt, va, size, attr, flags, tried);
 	pt_unlock(pt);
 	return rc;
 }

@@ -576,8 +576,8 @@ void pt_finish_slow(struct pt_walk *w);
  * the post visits up the path of tables @tbls the lookup went through,
  * with no second walk, and the call's maintenance finished (rare: apart,
  * with the walk's state). */
-int pt_one_emptied(struct am_pt *pt, const struct pt_visitor *v, void *arg,
-		   const struct pt_one *x, am_pte_t *const *tbls);
+int pt_one_emptied(struct am_pt *pt, const struct pt_visitor *v, void *arg, const struct pt_one *x,
+		   am_pte_t *const *tbls);
 int pt_reserve(struct pt_walk *w, size_t n);
 void pt_reserve_leftover(struct pt_walk *w);
 void pt_descend_table(struct pt_walk *w, struct pt_slot *s);
@@ -1003,10 +1003,11 @@ static PT_HOT int pt_one_g(struct am_pt *pt, const struct pt_visitor *v, void *a
 	}
 	pte_store(x.p, x.v);
 	if (x.dcnt && link)
-		pte_store(link, (linked & ~pt_cnt_mask_g(pt, plain)) | pt_cnt_bits_g(pt, cnt, plain));
+		pte_store(link,
+			  (linked & ~pt_cnt_mask_g(pt, plain)) | pt_cnt_bits_g(pt, cnt, plain));
 	if (x.inval) {
-		struct am_pt_inval inv = {.addr = am_va(va), .pages = 0, .level = (uint8_t)level,
-					  .leaf = 1};
+		struct am_pt_inval inv = {
+			.addr = am_va(va), .pages = 0, .level = (uint8_t)level, .leaf = 1};
 
 		pt_flush_op(pt, AM_PT_FLUSH_LIST, 1, &inv);
 	} else {
@@ -1018,14 +1019,15 @@ static PT_HOT int pt_one_g(struct am_pt *pt, const struct pt_visitor *v, void *a
 /*
  * Carry out a visitor that writes over [va, va + size): a range that is
  * exactly one entry (a page, or the span of a block at level 1 or 2) takes
- * the single-leaf path first; else, or when that needs more, the walk.
+ * the single-leaf path first (unless @one is false: the caller tried it);
+ * else, or when that needs more, the walk.
  * Inline, so that each call gets its visitor's one op inlined, with the
  * 4 KiB granule's geometry as constants (@gs 12); the other granules take
  * one shared copy apart (exec() in ops.c), so that the 4 KiB path stays
  * as lean as before they came.
  */
 static PT_HOT int pt_exec_g(struct am_pt *pt, const struct pt_visitor *v, void *arg, uint64_t va,
-			    uint64_t size, const unsigned int gs, const bool plain)
+			    uint64_t size, bool one, const unsigned int gs, const bool plain)
 {
 	unsigned int level = size == 1ull << gs		     ? 3
 			     : size == 1ull << (2u * gs - 3u) ? 2
@@ -1033,7 +1035,7 @@ static PT_HOT int pt_exec_g(struct am_pt *pt, const struct pt_visitor *v, void *
 							      : 0;
 	struct pt_walk w;
 
-	if (level && v->one && !(va & (size - 1)) && level >= pt->root_level) {
+	if (one && level && v->one && !(va & (size - 1)) && level >= pt->root_level) {
 		int rc = pt_one_g(pt, v, arg, va, level, gs, plain);
 
 		if (rc != PT_AGAIN)

@@ -832,8 +832,8 @@ static PT_HOT void leaf_emptied_g(struct pt_walk *w, uint64_t va, unsigned int l
 	ascend_path_g(w, &st, va, gs, plain);
 }
 
-int pt_one_emptied(struct am_pt *pt, const struct pt_visitor *v, void *arg,
-		   const struct pt_one *x, am_pte_t *const *tbls)
+int pt_one_emptied(struct am_pt *pt, const struct pt_visitor *v, void *arg, const struct pt_one *x,
+		   am_pte_t *const *tbls)
 {
 	struct pt_walk w;
 

@@ -2488,6 +2488,109 @@ static void test_single_leaf_refusals(void **state)
 }
 
 /*
+ * The small calls' fast path (one entry, attributes and flags whose
+ * template the table kept) checks only what that leaves open. A call it
+ * must not finish goes the general way, with the same outcome as when
+ * nothing was kept: flags a modify refuses though a map kept them, a
+ * block whose PA is only page aligned (pages), output addresses at and
+ * beyond the output size, a block-sized unmap over a table.
+ */
+static void test_fast_path_checks(void **state)
+{
+	struct am_pt_config cfg = {
+		.regime = AM_PT_S1_EL10, .ia_bits = 39, .oa_bits = 40, .asid = 3};
+	struct am_pt *pt = setup_cfg(&cfg);
+	const uint64_t oa_end = 1ull << 40;
+	uint64_t va = 0x40000000;
+	struct am_pt_leaf l;
+
+	(void)state;
+	/* kept: (RW, nG), (RW, block) */
+	assert_int_equal(am_pt_map(pt, am_va(va), am_pa(0x80000000), K4, &RW, AM_PT_F_NG), 0);
+	assert_int_equal(
+		am_pt_map(pt, am_va(va + 4 * M2), am_pa(0x80400000), M2, &RW, AM_PT_F_BLOCK), 0);
+	check();
+	/* a modify takes neither flag, kept or not: refused, one record */
+	snap();
+	fresh_log();
+	assert_int_equal(am_pt_modify(pt, am_va(va), K4, &RW, AM_PT_F_NG), AM_EINVAL);
+	assert_int_equal(am_pt_modify(pt, am_va(va + 4 * M2), M2, &RW, AM_PT_F_BLOCK), AM_EINVAL);
+	assert_int_equal(am_host_pt_logged(&H, AM_EV_BAD_ARG, ~0ull), 2);
+	assert_int_equal(H.nlog, 2);
+	/* the output size: a page at its last page is mapped, one at it is not */
+	assert_int_equal(am_pt_map(pt, am_va(va + K4), am_pa(oa_end), K4, &RW, AM_PT_F_NG),
+			 AM_ERANGE);
+	assert_int_equal(am_pt_map(pt, am_va(va + 8 * M2), am_pa(oa_end), M2, &RW, AM_PT_F_BLOCK),
+			 AM_ERANGE);
+	assert_int_equal(
+		am_pt_map(pt, am_va(va + 8 * M2), am_pa(oa_end - K4), M2, &RW, AM_PT_F_BLOCK),
+		AM_ERANGE);
+	assert_int_equal(am_host_pt_logged(&H, AM_EV_BAD_RANGE, ~0ull), 3);
+	unchanged();
+	assert_int_equal(am_pt_map(pt, am_va(va + K4), am_pa(oa_end - K4), K4, &RW, AM_PT_F_NG), 0);
+	check();
+	expect_map(va + K4 + 8, oa_end - K4 + 8, VMSA_ACC_W);
+	/* a block-sized map whose PA is only page aligned: 512 pages */
+	assert_int_equal(
+		am_pt_map(pt, am_va(va + 6 * M2), am_pa(0x80601000), M2, &RW, AM_PT_F_BLOCK), 0);
+	check();
+	assert_int_equal(am_pt_query(pt, am_va(va + 7 * M2 - K4), &l), 0);
+	assert_int_equal(l.level, 3);
+	expect_map(va + 7 * M2 - K4, 0x80801000 - K4, VMSA_ACC_R);
+	/* a block-sized unmap over a table of pages, and over the block */
+	assert_int_equal(am_pt_unmap(pt, am_va(va + 6 * M2), M2), 0);
+	assert_int_equal(am_pt_unmap(pt, am_va(va + 4 * M2), M2), 0);
+	check();
+	expect_fault(va + 6 * M2 + 5 * K4, VMSA_ACC_R, VMSA_F_TRANSLATION);
+	expect_fault(va + 4 * M2, VMSA_ACC_R, VMSA_F_TRANSLATION);
+	assert_int_equal(H.nlog, 5); /* nothing more was logged */
+	/* a 1 GiB block-sized unmap of a range with a table under it */
+	assert_int_equal(am_pt_unmap(pt, am_va(va), G1), 0);
+	check();
+	expect_fault(va, VMSA_ACC_R, VMSA_F_TRANSLATION);
+	assert_int_equal(am_pt_tables(pt), 1);
+	/* unaligned addresses where the tables exist: refused */
+	assert_int_equal(am_pt_map(pt, am_va(va), am_pa(0x80000000), 2 * K4, &RW, AM_PT_F_NG), 0);
+	snap();
+	fresh_log();
+	assert_int_equal(
+		am_pt_map(pt, am_va(va + K4 + 0x800), am_pa(0x80001000), K4, &RW, AM_PT_F_NG),
+		AM_EINVAL);
+	assert_int_equal(am_pt_map(pt, am_va(va + 2 * K4), am_pa(0x80002800), K4, &RW, AM_PT_F_NG),
+			 AM_EINVAL);
+	assert_int_equal(am_pt_unmap(pt, am_va(va + 0x800), K4), AM_EINVAL);
+	assert_int_equal(am_pt_modify(pt, am_va(va + 0x800), K4, &RW, 0), AM_EINVAL);
+	assert_int_equal(H.nlog, 4);
+	unchanged();
+	teardown(NULL);
+
+	/*
+	 * A 30-bit table's root is at level 2: a 1 GiB call is not one entry
+	 * there (the whole table: 512 blocks), whatever is kept.
+	 */
+	pt = setup(AM_PT_S1_EL2, 30);
+	assert_int_equal(pt->root_level, 2);
+	assert_int_equal(am_pt_map(pt, am_va(K4), am_pa(K4), K4, &RW, AM_PT_F_BLOCK), 0);
+	check();
+	snap();
+	assert_int_equal(am_pt_map(pt, am_va(0), am_pa(G1), G1, &RW, AM_PT_F_BLOCK), AM_EEXIST);
+	unchanged();
+	assert_int_equal(am_pt_unmap(pt, am_va(0), G1), 0);
+	check();
+	expect_fault(K4, VMSA_ACC_R, VMSA_F_TRANSLATION);
+	assert_int_equal(am_pt_tables(pt), 1);
+	assert_int_equal(am_pt_map(pt, am_va(0), am_pa(G1), G1, &RW, AM_PT_F_BLOCK), 0);
+	check();
+	assert_int_equal(am_pt_query(pt, am_va(G1 - K4), &l), 0);
+	assert_int_equal(l.level, 2);
+	expect_map(G1 - K4, 2 * G1 - K4, VMSA_ACC_W);
+	assert_int_equal(am_pt_unmap(pt, am_va(0), G1), 0);
+	check();
+	expect_fault(0, VMSA_ACC_R, VMSA_F_TRANSLATION);
+	expect_fault(G1 - K4, VMSA_ACC_R, VMSA_F_TRANSLATION);
+}
+
+/*
  * A single-leaf unmap that empties its table: the count says so (no scan),
  * and the table is unlinked, its walks invalidated (non-leaf TLBI) and the
  * page given back after that, as is each table above it that it empties
@@ -3596,6 +3699,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_populate, teardown),
 		cmocka_unit_test_teardown(test_table_counts, teardown),
 		cmocka_unit_test_teardown(test_single_leaf_hits, teardown),
+		cmocka_unit_test_teardown(test_fast_path_checks, teardown),
 		cmocka_unit_test_teardown(test_single_leaf_misses, teardown),
 		cmocka_unit_test_teardown(test_single_leaf_refusals, teardown),
 		cmocka_unit_test_teardown(test_single_leaf_frees, teardown),

@@ -34,8 +34,8 @@ struct probe {
 	int leaf_rc;	 /* the one op's answer */
 	int leaf_dcnt;	 /* its x->dcnt when leaf_rc is 0 */
 	bool leaf_inval; /* its x->inval when leaf_rc is 0 */
-	int once_rc;   /* visit in once mode: this, or s->n when 0 */
-	int dry_rc;    /* visit in the dry run: this, or s->n when 0 */
+	int once_rc;	 /* visit in once mode: this, or s->n when 0 */
+	int dry_rc;	 /* visit in the dry run: this, or s->n when 0 */
 	unsigned int leaves, onces, drys, commits, posts;
 	struct pt_one x;	    /* the last entry the one op got */
 	unsigned int level, idx, n; /* the last slot visited */
@@ -117,7 +117,7 @@ static int teardown(void **state)
 
 static int run(const struct pt_visitor *v, uint64_t va, uint64_t size)
 {
-	return pt_exec_g(&PT, v, NULL, va, size, 12u, true); /* plain 4 KiB tables */
+	return pt_exec_g(&PT, v, NULL, va, size, true, 12u, true); /* plain 4 KiB tables */
 }
 
 /* The table at @level on the way to @va (the root at its level). */
