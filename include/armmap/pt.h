@@ -456,7 +456,7 @@ struct am_pt {
 	 */
 	am_pte_t *top;
 	am_paddr_t top_pa; /**< its PA */
-	struct am_pt_flush flush; /**< a flush's scope: regime, ASID, VMID, granule, DS */
+	struct am_pt_flush flush; /**< a flush's scope (regime, ASID, VMID, granule, DS), as a COMPLETE */
 	uint8_t cont[4]; /**< entries of a contiguous run at each level (0: none) */
 	uint64_t va_base;   /**< the first input address: 0, or 2^64 - 2^ia_bits (upper) */
 	/** @var am_pt::root_level

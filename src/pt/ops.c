@@ -1832,7 +1832,8 @@ int am_pt_init(struct am_pt *pt, const struct am_pt_config *cfg, const struct am
 	pt->vmid = cfg->vmid;
 	pt->tlbi_max = cfg->tlbi_max ? cfg->tlbi_max : AM_PT_TLBI_BATCH;
 	pt->tlbi_range = ops->caps && (ops->caps(ctx) & AM_PT_CAP_TLBI_RANGE);
-	pt->flush = (struct am_pt_flush){.regime = pt->regime,
+	pt->flush = (struct am_pt_flush){.kind = AM_PT_FLUSH_COMPLETE,
+					 .regime = pt->regime,
 					 .asid = pt->asid,
 					 .vmid = pt->vmid,
 					 .gshift = (uint8_t)gs,

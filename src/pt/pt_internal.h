@@ -571,13 +571,15 @@ int pt_run(struct pt_walk *w, uint64_t va, uint64_t size);
 int pt_exec_walk(struct pt_walk *w, uint64_t va, uint64_t hi);
 /* pt_finish() when there is maintenance to do or tables to give back. */
 void pt_finish_slow(struct pt_walk *w);
-/* The single-leaf path's entry x, which empties its table where @v frees
- * empty tables: written, then the table left as a walk leaves it, through
- * the post visits up the path of tables @tbls the lookup went through,
- * with no second walk, and the call's maintenance finished (rare: apart,
- * with the walk's state). */
-int pt_one_emptied(struct am_pt *pt, const struct pt_visitor *v, void *arg, const struct pt_one *x,
-		   am_pte_t *const *tbls);
+/* The single-leaf path's entry *@p at @level for @va, which empties its
+ * table where @v frees empty tables: @e written (its VA invalidated when
+ * @inval), then the table left as a walk leaves it, through the post
+ * visits up the path of tables @tbls the lookup went through, with no
+ * second walk, and the call's maintenance finished (rare: apart, with the
+ * walk's state; the entry's fields one by one, so that the caller's stay
+ * in registers). */
+int pt_one_emptied(struct am_pt *pt, const struct pt_visitor *v, void *arg, am_pte_t *p, am_pte_t e,
+		   uint64_t va, unsigned int level, bool inval, bool plain, am_pte_t *const *tbls);
 int pt_reserve(struct pt_walk *w, size_t n);
 void pt_reserve_leftover(struct pt_walk *w);
 void pt_descend_table(struct pt_walk *w, struct pt_slot *s);
@@ -828,22 +830,32 @@ static inline bool pt_tlbi_whole(const struct pt_walk *w)
 	return w->b.all;
 }
 
-/* One call of the backend's flush op for @pt. */
-static inline void pt_flush_op(struct am_pt *pt, enum am_pt_flush_kind kind, unsigned int n,
+/* One call of the backend's flush op for @pt, @inv's addresses VAs. */
+static inline void pt_flush_va(struct am_pt *pt, enum am_pt_flush_kind kind, unsigned int n,
 			       const struct am_pt_inval *inv)
 {
 	struct am_pt_flush f = pt->flush; /* the table's scope, made by am_pt_init() */
 
+	if (kind == AM_PT_FLUSH_COMPLETE) { /* the scope is one as it is (am_pt_init()) */
+		pt->ops->flush(pt->ctx, &pt->flush);
+		return;
+	}
 	f.kind = (uint8_t)kind;
 	f.n = n;
 	f.inv = inv;
+	pt->ops->flush(pt->ctx, &f);
+}
 
+/* One call of the backend's flush op for @pt, @inv's addresses from the
+ * table's base (as the walk works). */
+static inline void pt_flush_op(struct am_pt *pt, enum am_pt_flush_kind kind, unsigned int n,
+			       const struct am_pt_inval *inv)
+{
 	/* the upper range: the batch works from its base, the TLBIs take VAs */
 	for (unsigned int i = 0; pt->va_base && i < n; i++)
 		((struct am_pt_inval *)(uintptr_t)inv)[i].addr =
 			am_va(am_va_val(inv[i].addr) | pt->va_base);
-
-	pt->ops->flush(pt->ctx, &f);
+	pt_flush_va(pt, kind, n, inv);
 }
 
 /*
@@ -999,19 +1011,22 @@ static PT_HOT int pt_one_g(struct am_pt *pt, const struct pt_visitor *v, void *a
 		linked = *link;
 		cnt = pt_cnt_of_g(pt, linked, plain) + (unsigned int)x.dcnt;
 		if (!cnt && post)
-			return pt_one_emptied(pt, v, arg, &x, tbls);
+			return pt_one_emptied(pt, v, arg, x.p, x.v, va, level, x.inval, plain,
+					      tbls);
 	}
 	pte_store(x.p, x.v);
 	if (x.dcnt && link)
 		pte_store(link,
 			  (linked & ~pt_cnt_mask_g(pt, plain)) | pt_cnt_bits_g(pt, cnt, plain));
 	if (x.inval) {
-		struct am_pt_inval inv = {
-			.addr = am_va(va), .pages = 0, .level = (uint8_t)level, .leaf = 1};
+		struct am_pt_inval inv = {.addr = am_va(va | pt->va_base),
+					  .pages = 0,
+					  .level = (uint8_t)level,
+					  .leaf = 1};
 
-		pt_flush_op(pt, AM_PT_FLUSH_LIST, 1, &inv);
+		pt_flush_va(pt, AM_PT_FLUSH_LIST, 1, &inv);
 	} else {
-		pt_flush_op(pt, AM_PT_FLUSH_COMPLETE, 0, NULL);
+		pt_flush_va(pt, AM_PT_FLUSH_COMPLETE, 0, NULL);
 	}
 	return 0;
 }

@@ -832,21 +832,21 @@ static PT_HOT void leaf_emptied_g(struct pt_walk *w, uint64_t va, unsigned int l
 	ascend_path_g(w, &st, va, gs, plain);
 }
 
-int pt_one_emptied(struct am_pt *pt, const struct pt_visitor *v, void *arg, const struct pt_one *x,
-		   am_pte_t *const *tbls)
+int pt_one_emptied(struct am_pt *pt, const struct pt_visitor *v, void *arg, am_pte_t *p, am_pte_t e,
+		   uint64_t va, unsigned int level, bool inval, bool plain, am_pte_t *const *tbls)
 {
 	struct pt_walk w;
 
 	pt_walk_init(&w, pt, v, arg, false);
-	pte_store(x->p, x->v);
-	if (x->inval)
-		pt_queue_tlbi(&w, x->va, x->level, true);
+	pte_store(p, e);
+	if (inval)
+		pt_queue_tlbi(&w, va, level, true);
 	pt_wrote(&w, true);
 	/* the 4 KiB granule's with its geometry as constants */
-	if (x->plain)
-		leaf_emptied_g(&w, x->va, x->level, tbls, 12u, true);
+	if (plain)
+		leaf_emptied_g(&w, va, level, tbls, 12u, true);
 	else
-		leaf_emptied_g(&w, x->va, x->level, tbls, pt_gs(pt), false);
+		leaf_emptied_g(&w, va, level, tbls, pt_gs(pt), false);
 	pt_finish(&w);
 	return 0;
 }
