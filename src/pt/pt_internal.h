@@ -1004,6 +1004,7 @@ static PT_HOT int pt_one_g(struct am_pt *pt, const struct pt_visitor *v, void *a
 	x.plain = plain;
 	x.inval = false;
 	x.dcnt = 0;
+	x.v = 0;
 	rc = v->one(pt, arg, &x);
 	if (rc)
 		return rc == PT_ONE_SAME ? 0 : rc;
