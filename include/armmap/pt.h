@@ -430,6 +430,8 @@ struct am_pt {
 	void *ctx;		     /**< what the table ops are called with */
 	const struct am_env *env;    /**< lock and log: cfg->env, or &ops->env */
 	void *env_ctx;		     /**< what env's hooks get */
+	void (*lock)(void *ctx);     /**< env's lock hook, or one that does nothing */
+	void (*unlock)(void *ctx);   /**< env's unlock hook, or one that does nothing */
 	am_pte_t *root;		     /**< the root table, where the library writes it */
 	am_paddr_t root_pa;	     /**< the root table's PA */
 	size_t nr_tables;	     /**< table pages in use, the root's included */

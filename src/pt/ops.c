@@ -1726,6 +1726,12 @@ static int check_config(const struct am_pt_config *cfg, const struct am_pt_ops *
 	return 0;
 }
 
+/* The lock hook of a table whose environment has none: the caller serialises. */
+static void no_lock(void *ctx)
+{
+	(void)ctx;
+}
+
 int am_pt_init(struct am_pt *pt, const struct am_pt_config *cfg, const struct am_pt_ops *ops,
 	       void *ctx)
 {
@@ -1806,6 +1812,8 @@ int am_pt_init(struct am_pt *pt, const struct am_pt_config *cfg, const struct am
 	pt->ctx = ctx;
 	pt->env = env;
 	pt->env_ctx = env_ctx;
+	pt->lock = env->lock ? env->lock : no_lock;
+	pt->unlock = env->unlock ? env->unlock : no_lock;
 	pt->root = root;
 	pt->root_pa = pa;
 	pt->nr_tables = pages + (pt->top != NULL);

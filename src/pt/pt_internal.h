@@ -546,14 +546,15 @@ int pt_check_table_pa(const struct am_env *env, void *ctx, const void *va, uint6
 		      unsigned int oa_bits, unsigned int gs, bool init);
 /* Is @pt ready? If not, one record to the fallback hook. */
 bool pt_ready(const struct am_pt *pt);
-/* The table's lock, taken and released around every call on a ready table. */
+/* The table's lock, taken and released around every call on a ready table
+ * (its hooks, or ones that do nothing, kept by am_pt_init()). */
 static inline void pt_lock(struct am_pt *pt)
 {
-	am_env_lock(pt->env, pt->env_ctx);
+	pt->lock(pt->env_ctx);
 }
 static inline void pt_unlock(struct am_pt *pt)
 {
-	am_env_unlock(pt->env, pt->env_ctx);
+	pt->unlock(pt->env_ctx);
 }
 /* The input range of a call: 0, or its refusal (AM_EINVAL, AM_EOVERFLOW,
  * AM_ERANGE), logged. Lock held. */
