@@ -412,7 +412,9 @@ struct am_pt_config {
 	 * are not the table ops' own: a module that embeds the table and
 	 * serialises and logs for it (the P2M) passes its own here. NULL:
 	 * ops->env, called with the ctx given to am_pt_init(). The table ops
-	 * (alloc_table ... barrier) always get that ctx.
+	 * (alloc_table ... barrier) always get that ctx. The lock and unlock
+	 * hooks are read once, by am_pt_init() (a call on the table calls
+	 * them straight); the log hook at each record.
 	 */
 	const struct am_env *env;
 	void *env_ctx; /**< the ctx the hooks of @p env are called with */
