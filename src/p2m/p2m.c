@@ -130,17 +130,27 @@ static int check_leaf(void *arg, const struct am_pt_leaf *l)
 	return 0;
 }
 
+static struct am_page_info *frames_in_table(const struct am_p2m *p, uint64_t mfn, uint64_t nr,
+					    uint64_t *from, uint64_t *n);
+
 /*
  * The put path of a leaf the table removed (am_pt_unmap_report(),
  * am_pt_destroy_report()), called once its invalidation completed: every
- * page of it (a removed leaf lies wholly in the range removed).
+ * page of it (a removed leaf lies wholly in the range removed). Of a leaf
+ * that is not foreign, only the frames in the frame table can have
+ * anything to give back (a xenheap frame's GFN): the rest of it, a block
+ * of RAM the table does not describe, is skipped whole, not page by page.
  */
 static void put_removed(void *arg, const struct am_pt_leaf *l)
 {
 	struct am_p2m *p = arg;
+	enum am_p2m_type t = (enum am_p2m_type)l->sw;
+	uint64_t from = am_pa_val(l->pa) >> PAGE_SHIFT, n = l->size >> PAGE_SHIFT;
 
-	for (uint64_t off = 0; off < l->size; off += PAGE_SIZE)
-		put_page(p, (am_pa_val(l->pa) + off) >> PAGE_SHIFT, (enum am_p2m_type)l->sw);
+	if (t != AM_P2M_FOREIGN)
+		(void)frames_in_table(p, from, n, &from, &n);
+	for (uint64_t i = 0; i < n; i++)
+		put_page(p, from + i, t);
 }
 
 /*
