@@ -5,17 +5,20 @@
  * public calls). Not part of the public API.
  *
  * A range that is exactly one entry (a page, a block's span) takes the
- * single-leaf path first, when the visitor has a leaf op: the walker goes
- * down to that entry through existing tables only, one read a level, and
- * hands it to the op, which checks the rules on it and then writes it, or
- * returns PT_AGAIN before writing anything when the entry needs more (a
- * table to create, to descend into or to drop, a block or a contiguous
- * run to break). The op uses the same rule checks and entry writes as the
- * visitor's apply ops. The entry count of the leaf's table is written
- * back into its descriptor; a table the op emptied is left through the
- * post visits as below, up the path of tables the lookup went through.
+ * single-leaf path first, when the visitor has a one op (pt_one_g()): the
+ * lookup goes down to that entry through existing tables only, one read a
+ * level, and hands it to the op, which checks the rules on it (the same
+ * checks as the visitor's) and decides what it becomes, or returns
+ * PT_AGAIN before anything is written when the entry needs more (a table
+ * to create, to descend into or to drop, a block or a contiguous run to
+ * break). The path then writes it, writes the entry count of its table
+ * back into its descriptor and hands the backend one flush, with no walk
+ * state; a table the entry empties is left through the post visits as
+ * below, up the path of tables the lookup went through (pt_one_emptied()).
  * This path and pt_exec() are inline (PT_HOT): each public call gets them
- * with its leaf op inlined.
+ * with its one op inlined. map, unmap and modify try it before their own
+ * checks when a kept template leaves little to check (their fast path,
+ * ops.c).
  *
  * The walk starts where the range starts being interesting: from the root,
  * the walker itself goes down through every table entry that holds the
@@ -59,7 +62,7 @@
  * The count is kept exact by construction, for every writer:
  *  - pt_write() adds the difference each single write makes (a fresh blank
  *    table reads as empty); the per-entry loops of map (zero -> leaf) and
- *    unmap (leaf -> zero) add theirs per run, and a leaf op reports its
+ *    unmap (leaf -> zero) add theirs per run, and a one op reports its
  *    own (x->dcnt); modify changes leaves in place and never makes one
  *    zero (armmap's leaves always have AF set);
  *  - a fresh table starts at 0 (empty) or full (a block split into it);
@@ -82,8 +85,8 @@
 
 /*
  * The small calls' paths (pt_exec(), the single-leaf path, the lookup, the
- * leaf ops) are specialised into each call at -O2 (no call between the
- * layers, each visitor's leaf op inlined), and shared where the build
+ * one ops) are specialised into each call at -O2 (no call between the
+ * layers, each visitor's one op inlined), and shared where the build
  * optimises for size (-Os), where the compiler decides.
  */
 #ifdef __OPTIMIZE_SIZE__
