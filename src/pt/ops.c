@@ -1073,6 +1073,19 @@ static inline unsigned int one_level(const struct am_pt *pt, uint64_t va, uint64
 	return level == AM_PT_MAX_LEVEL || level >= pt->root_level ? level : 0;
 }
 
+/*
+ * The single-leaf path of a plain 4 KiB table at @level (one_level()):
+ * each level's with its level a constant, so that the lookup has no
+ * compare of the level on its way.
+ */
+static PT_HOT int one_at(struct am_pt *pt, const struct pt_visitor *v, void *arg, uint64_t va,
+			 unsigned int level)
+{
+	return level == 3u   ? pt_one_g(pt, v, arg, va, 3u, 12u, true)
+	       : level == 2u ? pt_one_g(pt, v, arg, va, 2u, 12u, true)
+			     : pt_one_g(pt, v, arg, va, 1u, 12u, true);
+}
+
 /* The calls that take only a range: check it, then run @v. */
 static PT_HOT int exec_range(struct am_pt *pt, const struct pt_visitor *v, void *arg, uint64_t va,
 			     uint64_t size)
@@ -1307,9 +1320,7 @@ int am_pt_map(struct am_pt *pt, am_vaddr_t v, am_paddr_t p, uint64_t size,
 		struct map_arg m = {.tmpl = tmpl, .delta = pa - va, .flags = flags};
 
 		tried = true;
-		rc = level == AM_PT_MAX_LEVEL
-			     ? pt_one_g(pt, &map_visitor, &m, va, AM_PT_MAX_LEVEL, 12u, true)
-			     : pt_one_g(pt, &map_visitor, &m, va, level, 12u, true);
+		rc = one_at(pt, &map_visitor, &m, va, level);
 	}
 	if (rc == PT_AGAIN)
 		rc = map_call(pt, va, pa, size, attr, flags, tried);
@@ -1340,10 +1351,8 @@ int am_pt_unmap(struct am_pt *pt, am_vaddr_t v, uint64_t size)
 	pt_lock(pt);
 	/* the fast path (am_pt_map()), then the call as a whole */
 	level = one_level(pt, va, size);
-	if (level == AM_PT_MAX_LEVEL)
-		rc = pt_one_g(pt, &unmap_visitor, &r, va, AM_PT_MAX_LEVEL, 12u, true);
-	else if (level)
-		rc = pt_one_g(pt, &unmap_visitor, &r, va, level, 12u, true);
+	if (level)
+		rc = one_at(pt, &unmap_visitor, &r, va, level);
 	if (rc == PT_AGAIN)
 		rc = unmap_call(pt, va, size, level != 0);
 	pt_unlock(pt);
@@ -1442,9 +1451,7 @@ int am_pt_modify(struct am_pt *pt, am_vaddr_t v, uint64_t size, const struct am_
 
 		modify_to(pt, &m, bits);
 		tried = true;
-		rc = level == AM_PT_MAX_LEVEL
-			     ? pt_one_g(pt, &modify_visitor, &m, va, AM_PT_MAX_LEVEL, 12u, true)
-			     : pt_one_g(pt, &modify_visitor, &m, va, level, 12u, true);
+		rc = one_at(pt, &modify_visitor, &m, va, level);
 	}
 	if (rc == PT_AGAIN)
 		rc = modify_call(pt, va, size, attr, flags, tried);
