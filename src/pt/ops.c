@@ -1306,8 +1306,8 @@ int am_pt_map(struct am_pt *pt, am_vaddr_t v, am_paddr_t p, uint64_t size,
 	/*
 	 * The fast path: one entry, a granule-aligned output address below the
 	 * output size, attributes and flags whose template the table kept
-	 * (they passed every check): the single-leaf path, no other check (a
-	 * page's with its level as a constant). The output range ends within
+	 * (they passed every check): the single-leaf path, no other check (with
+	 * its level a constant: one_at()). The output range ends within
 	 * the output size too: a page does, and map_one() writes a block only
 	 * where the PA is aligned to its span (the output size, 2^32 or more,
 	 * is a multiple of it). Else, or when it needs more, the call as a
