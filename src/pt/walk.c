@@ -382,29 +382,23 @@ static struct pt_removed *report_add(struct pt_walk *w, struct pt_report *rep)
 	return &rep->r[rep->n++];
 }
 
-void pt_report_part(struct pt_walk *w, struct pt_report *rep, uint64_t va, unsigned int level,
-		    am_pte_t pte, uint64_t lo, uint64_t hi)
+/* Record @r: leaf @pte at @level, its span from @base; [lo, hi) of it
+ * removed (@part), or all of it. */
+static void removed_set(struct pt_removed *r, uint64_t base, uint64_t lo, uint64_t hi, am_pte_t pte,
+			unsigned int level, bool part)
 {
-	struct pt_removed *r = report_add(w, rep);
-
-	r->base = va;
+	r->base = base;
 	r->lo = lo;
 	r->hi = hi;
 	r->pte = pte;
 	r->level = (uint8_t)level;
-	r->part = 1;
+	r->part = part;
 }
 
-/* Record @r: leaf @pte at @level, its span [va, hi) removed whole. */
-static void removed_leaf(struct pt_removed *r, uint64_t va, uint64_t hi, am_pte_t pte,
-			 unsigned int level)
+void pt_report_part(struct pt_walk *w, struct pt_report *rep, uint64_t va, unsigned int level,
+		    am_pte_t pte, uint64_t lo, uint64_t hi)
 {
-	r->base = va;
-	r->lo = va;
-	r->hi = hi;
-	r->pte = pte;
-	r->level = (uint8_t)level;
-	r->part = 0;
+	removed_set(report_add(w, rep), va, lo, hi, pte, level, true);
 }
 
 void pt_report_leaf(struct pt_walk *w, struct pt_report *rep, uint64_t va, unsigned int level,
@@ -416,13 +410,13 @@ void pt_report_leaf(struct pt_walk *w, struct pt_report *rep, uint64_t va, unsig
 		r->hi = va + pt_span(w->pt, level); /* the next leaf of a run */
 		return;
 	}
-	removed_leaf(report_add(w, rep), va, va + pt_span(w->pt, level), pte, level);
+	removed_set(report_add(w, rep), va, va, va + pt_span(w->pt, level), pte, level, false);
 }
 
 void pt_report_one(struct am_pt *pt, struct pt_report *rep, uint64_t va, unsigned int level,
 		   am_pte_t pte)
 {
-	removed_leaf(&rep->r[rep->n++], va, va + pt_span(pt, level), pte, level);
+	removed_set(&rep->r[rep->n++], va, va, va + pt_span(pt, level), pte, level, false);
 }
 
 /* ------------------------------------------------------------- teardown -- */
