@@ -8,9 +8,16 @@
  * Each regime's table holds, before every figure: a page at VA_KEEP (the
  * other entry of its level-3 table, and the page the query finds), so the
  * level-3 table for VA_PAGE, the level-2 table for VA_2M and the level-1
- * table for VA_1G all exist. A figure is INSTR_CALLS calls of one kind;
- * whatever puts the state back between them (the unmap after a counted
- * map, ...) runs with collection off and is not counted.
+ * table for VA_1G all exist; and a page at VA_KEEP2, in another level-3
+ * table. A figure is INSTR_CALLS calls of one kind; whatever puts the
+ * state back between them (the unmap after a counted map, ...) runs with
+ * collection off and is not counted.
+ *
+ * The calls of a figure go into the same tables one after the other, as a
+ * hypervisor's faults on neighbouring pages do: the walk cache (am_pt's
+ * wc_*) knows them. The "cold" figures make it miss: before each counted
+ * call, an uncounted query of the page in the other level-3 table (the
+ * last call went elsewhere).
  */
 #include <stdio.h>
 
@@ -24,6 +31,7 @@
 #define VA_2M (1 * G1 + 3 * M2)	  /* a 2 MiB block in the level-2 table */
 #define VA_1G (2 * G1)		  /* a 1 GiB block in the level-1 table */
 #define QUERY_VA (VA_KEEP + 0x123)
+#define VA_KEEP2 (1 * G1 + 4 * M2) /* stays mapped, in another level-3 table */
 
 enum fig {
 	F_MAP_4K,
@@ -37,6 +45,10 @@ enum fig {
 	F_MODIFY_2M,
 	F_MODIFY_1G,
 	F_QUERY,
+	F_MAP_4K_COLD,
+	F_UNMAP_4K_COLD,
+	F_MODIFY_4K_COLD,
+	F_QUERY_COLD,
 	F_COUNT
 };
 
@@ -56,6 +68,10 @@ static const struct {
 	[F_MODIFY_2M] = {"modify_2m", "modify 2 MiB RW->RO", TARGET_CALL},
 	[F_MODIFY_1G] = {"modify_1g", "modify 1 GiB RW->RO", TARGET_CALL},
 	[F_QUERY] = {"query_4k", "query a page", TARGET_QUERY},
+	[F_MAP_4K_COLD] = {"map_4k_cold", "map 4 KiB, walk cache cold", TARGET_CALL},
+	[F_UNMAP_4K_COLD] = {"unmap_4k_cold", "unmap 4 KiB, cold", TARGET_CALL},
+	[F_MODIFY_4K_COLD] = {"modify_4k_cold", "modify 4 KiB, cold", TARGET_CALL},
+	[F_QUERY_COLD] = {"query_4k_cold", "query a page, cold", TARGET_QUERY},
 };
 
 /* The three sizes under test: map, unmap and modify figures go in this order. */
@@ -95,6 +111,14 @@ static void dump(int r, enum fig f)
 		EXPECT(figs[(f)].name, rc_, 0);                                  \
 	} while (0)
 
+/* The walk cache to another level-3 table than the figures' (uncounted). */
+static void cool(struct am_pt *pt)
+{
+	struct am_pt_leaf l;
+
+	EXPECT("query of VA_KEEP2", am_pt_query(pt, am_va(VA_KEEP2), &l), 0);
+}
+
 static void count_regime(int r)
 {
 	struct am_pt pt;
@@ -105,6 +129,8 @@ static void count_regime(int r)
 	bench_pt_new(&pt, r);
 	EXPECT("map of VA_KEEP",
 	       am_pt_map(&pt, am_va(VA_KEEP), am_pa(VA_KEEP + OA_OFF), K4, &rw, 0), 0);
+	EXPECT("map of VA_KEEP2",
+	       am_pt_map(&pt, am_va(VA_KEEP2), am_pa(VA_KEEP2 + OA_OFF), K4, &rw, 0), 0);
 	tables = am_pt_tables(&pt);
 
 	for (unsigned int p = 0; p < 3; p++) {
@@ -159,6 +185,38 @@ static void count_regime(int r)
 	EXPECT("query: the leaf's VA", am_va_val(leaf.va), VA_KEEP);
 	EXPECT("query: the leaf's PA", am_pa_val(leaf.pa), VA_KEEP + OA_OFF);
 	EXPECT("query: the leaf's size", leaf.size, K4);
+
+	/* cold: each call after a query of VA_KEEP2's table (not counted) */
+	for (unsigned int k = 0; k < INSTR_CALLS; k++) {
+		cool(&pt);
+		COUNT_CALL(r, F_MAP_4K_COLD,
+			   am_pt_map(&pt, am_va(VA_PAGE), am_pa(VA_PAGE + OA_OFF), K4, &rw, 0));
+		EXPECT("unmap (restore)", am_pt_unmap(&pt, am_va(VA_PAGE), K4), 0);
+	}
+	dump(r, F_MAP_4K_COLD);
+	for (unsigned int k = 0; k < INSTR_CALLS; k++) {
+		EXPECT("map (restore)",
+		       am_pt_map(&pt, am_va(VA_PAGE), am_pa(VA_PAGE + OA_OFF), K4, &rw, 0), 0);
+		cool(&pt);
+		COUNT_CALL(r, F_UNMAP_4K_COLD, am_pt_unmap(&pt, am_va(VA_PAGE), K4));
+	}
+	dump(r, F_UNMAP_4K_COLD);
+	EXPECT("map (restore)", am_pt_map(&pt, am_va(VA_PAGE), am_pa(VA_PAGE + OA_OFF), K4, &rw, 0),
+	       0);
+	for (unsigned int k = 0; k < INSTR_CALLS; k++) {
+		cool(&pt);
+		COUNT_CALL(r, F_MODIFY_4K_COLD, am_pt_modify(&pt, am_va(VA_PAGE), K4, &ro, 0));
+		EXPECT("modify back to RW (restore)", am_pt_modify(&pt, am_va(VA_PAGE), K4, &rw, 0),
+		       0);
+	}
+	dump(r, F_MODIFY_4K_COLD);
+	EXPECT("unmap (restore)", am_pt_unmap(&pt, am_va(VA_PAGE), K4), 0);
+	for (unsigned int k = 0; k < INSTR_CALLS; k++) {
+		cool(&pt);
+		COUNT_CALL(r, F_QUERY_COLD, am_pt_query(&pt, am_va(QUERY_VA), &leaf));
+	}
+	dump(r, F_QUERY_COLD);
+	EXPECT("query: the leaf's VA", am_va_val(leaf.va), VA_KEEP);
 
 	EXPECT("table pages at the end", am_pt_tables(&pt), tables);
 	am_pt_destroy(&pt);

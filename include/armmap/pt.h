@@ -473,6 +473,19 @@ struct am_pt {
 	uint8_t tmpl_next;		 /**< the cache slot the next new template takes */
 	uint64_t tmpl_key[2]; /**< the last two leaf templates built: attributes and flags, */
 	uint64_t tmpl_val[2]; /**< and the descriptor bits they give */
+	/**
+	 * The walk cache of the single-leaf path and of am_pt_query(): at
+	 * [l - 1], the table at level l (1..3, below the root) that the last
+	 * such lookup to level l went through, with the descriptor that
+	 * links it; its key is the input address >> the span of that
+	 * descriptor (~0: none). Emptied whenever a table is unlinked.
+	 */
+	uint64_t wc_key[3];
+	am_pte_t *wc_tbl[3];  /**< the tables of the walk cache */
+	am_pte_t *wc_link[3]; /**< the descriptors that link them */
+	/** the single-leaf path's flush: @p flush as a list of @p leaf_inv */
+	struct am_pt_flush leaf_flush;
+	struct am_pt_inval leaf_inv; /**< its one invalidation: a leaf entry */
 };
 
 /**

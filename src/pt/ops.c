@@ -12,6 +12,9 @@
  */
 #include "pt_internal.h"
 
+/* Refusals are apart and cold: the calls' good paths keep their registers. */
+#define PT_COLD __attribute__((noinline, cold))
+
 /* Bits that say what memory a leaf is: AttrIndx / MemAttr [5:2], SH [9:8]. */
 #define PT_MEM_MASK ((0xfull << 2) | (3ull << 8))
 /* Stage 1: AttrIndx and SH; the NS bit (5) is the leaf's own, modify keeps it */
@@ -472,7 +475,8 @@ static void unmap_post(struct pt_walk *w, struct pt_slot *s)
 }
 
 /* The single-leaf path: one leaf, not part of a contiguous run (one entry
- * never covers a run). */
+ * never covers a run). @arg: a struct range_arg, or NULL (no report: the
+ * fast path of am_pt_unmap(), where the report's code folds away). */
 static PT_HOT int unmap_one(struct am_pt *pt, void *arg, struct pt_one *x)
 {
 	const struct range_arg *r = arg;
@@ -484,7 +488,7 @@ static PT_HOT int unmap_one(struct am_pt *pt, void *arg, struct pt_one *x)
 	x->v = 0;
 	x->dcnt = -1;
 	x->inval = x->e & AM_PTE_VALID;
-	if (r->rep)
+	if (r && r->rep)
 		pt_report_one(pt, r->rep, x->va, x->level, x->e);
 	return 0;
 }
@@ -507,19 +511,27 @@ struct modify_arg {
 	bool line; /* every run the dry run checked was a line (modify_check_run()) */
 };
 
-static int modify_check(struct am_pt *pt, const struct modify_arg *m, uint64_t va, am_pte_t e,
-			unsigned int level)
+/* Why modify_check() refused leaf @e: the record, and the code. */
+static PT_COLD int modify_refusal(struct am_pt *pt, am_pte_t mem, uint64_t va, am_pte_t e,
+				  unsigned int level)
 {
 	if (!e) {
 		PT_LOG(pt, AM_LOG_ERR, AM_EV_NOT_FOUND, "modify of an unmapped page", va, level, 0);
 		return AM_ENOENT;
 	}
-	if ((e & m->mem_mask) != m->mem) {
-		PT_LOG(pt, AM_LOG_ERR, AM_EV_TYPE_CHANGE,
-		       "memory type or shareability of a live mapping cannot change", va,
-		       e & PT_MEM_MASK, m->mem);
-		return AM_EPERM;
-	}
+	PT_LOG(pt, AM_LOG_ERR, AM_EV_TYPE_CHANGE,
+	       "memory type or shareability of a live mapping cannot change", va, e & PT_MEM_MASK,
+	       mem);
+	return AM_EPERM;
+}
+
+/* May leaf @e take the modify? A leaf must be there, with the memory type
+ * and shareability it keeps. */
+static inline int modify_check(struct am_pt *pt, const struct modify_arg *m, uint64_t va,
+			       am_pte_t e, unsigned int level)
+{
+	if (!e || (e & m->mem_mask) != m->mem)
+		return modify_refusal(pt, m->mem, va, e, level);
 	return 0;
 }
 
@@ -977,9 +989,6 @@ static const struct pt_visitor park_visitor = {
 
 /* ------------------------------------------------------------ the calls -- */
 
-/* Refusals are apart and cold: the calls' good paths keep their registers. */
-#define PT_COLD __attribute__((noinline, cold))
-
 /* Why an input range is refused (logged), or 0. */
 static PT_COLD int range_refusal(struct am_pt *pt, uint64_t va, uint64_t size)
 {
@@ -1055,36 +1064,29 @@ static PT_HOT int exec(struct am_pt *pt, const struct pt_visitor *v, void *arg, 
 
 /*
  * The fast path of a small call (map, unmap, modify): a plain 4 KiB table
- * and a range that is one entry's span. Returns its level (3, 2 or 1), or
- * 0. The range checks of the call follow from it: @va aligned to the span
- * is granule aligned, and below ia_end the span ends within it (the input
- * size is a multiple of every span from the root's level down).
+ * and a range that is one entry's span at @level (3, 2 or 1, a constant:
+ * each call picks it from the size, ONE_BY_SIZE(), so that nothing on the
+ * way compares it). The range checks of the call follow: @va aligned to
+ * the span is granule aligned, and below ia_end the span ends within it
+ * (the input size is a multiple of every span from the root's level down).
  */
-static inline unsigned int one_level(const struct am_pt *pt, uint64_t va, uint64_t size)
+static PT_HOT bool one_ok(const struct am_pt *pt, uint64_t va, const unsigned int level)
 {
-	unsigned int level = size == 1ull << 12	  ? 3
-			     : size == 1ull << 21 ? 2
-			     : size == 1ull << 30 ? 1
-						  : 0;
-
-	if (!level || !pt_plain(pt) || (va & (size - 1)) || va >= pt->ia_end)
-		return 0;
+	if (!pt_plain(pt) || (va & (pt_span_g(12u, level) - 1u)) || va >= pt->ia_end)
+		return false;
 	/* a page is at or below any root; a block may be above a small table's */
-	return level == AM_PT_MAX_LEVEL || level >= pt->root_level ? level : 0;
+	return level == AM_PT_MAX_LEVEL || level >= pt->root_level;
 }
 
-/*
- * The single-leaf path of a plain 4 KiB table at @level (one_level()):
- * each level's with its level a constant, so that the lookup has no
- * compare of the level on its way.
- */
-static PT_HOT int one_at(struct am_pt *pt, const struct pt_visitor *v, void *arg, uint64_t va,
-			 unsigned int level)
-{
-	return level == 3u   ? pt_one_g(pt, v, arg, va, 3u, 12u, true)
-	       : level == 2u ? pt_one_g(pt, v, arg, va, 2u, 12u, true)
-			     : pt_one_g(pt, v, arg, va, 1u, 12u, true);
-}
+/* What a fast path returns when it does not apply (the call as a whole). */
+#define ONE_NO (PT_AGAIN - 1)
+
+/* @fast(..., level) for a @size of one entry at level 3, 2 or 1, else ONE_NO. */
+#define ONE_BY_SIZE(size, fast, ...)                                          \
+	((size) == 1ull << 12	? fast(__VA_ARGS__, 3u)                      \
+	 : (size) == 1ull << 21 ? fast(__VA_ARGS__, 2u)                      \
+	 : (size) == 1ull << 30 ? fast(__VA_ARGS__, 1u)                      \
+				: ONE_NO)
 
 /* The calls that take only a range: check it, then run @v. */
 static PT_HOT int exec_range(struct am_pt *pt, const struct pt_visitor *v, void *arg, uint64_t va,
@@ -1290,40 +1292,43 @@ static __attribute__((noinline)) int map_call(struct am_pt *pt, uint64_t va, uin
 	return rc;
 }
 
+/*
+ * The fast path of am_pt_map(): one entry (one_ok()), a granule-aligned
+ * output address below the output size, attributes and flags whose
+ * template the table kept (they passed every check): the single-leaf
+ * path, no other check. The output range ends within the output size
+ * too: a page does, and map_one() writes a block only where the PA is
+ * aligned to its span (the output size, 2^32 or more, is a multiple of
+ * it). ONE_NO, or PT_AGAIN when it needs more: the call as a whole.
+ */
+static PT_HOT int map_fast(struct am_pt *pt, uint64_t va, uint64_t pa, const struct am_attr *attr,
+			   unsigned int flags, const unsigned int level)
+{
+	struct map_arg m; /* what map_one() reads (the walk's range not among it) */
+	am_pte_t tmpl;
+
+	if (!one_ok(pt, va, level) || (pa & 0xfffu) || pa >= pt->oa_end ||
+	    !tmpl_cached(pt, tmpl_key(attr, flags), &tmpl))
+		return ONE_NO;
+	m.tmpl = tmpl;
+	m.delta = pa - va;
+	m.flags = flags;
+	return pt_one_g(pt, &map_visitor, &m, va, level, 12u, true);
+}
+
 int am_pt_map(struct am_pt *pt, am_vaddr_t v, am_paddr_t p, uint64_t size,
 	      const struct am_attr *attr, unsigned int flags)
 {
 	uint64_t va = am_va_val(v), pa = am_pa_val(p);
-	unsigned int level;
-	bool tried = false;
-	am_pte_t tmpl;
-	int rc = PT_AGAIN;
+	int rc;
 
 	if (!pt_ready(pt))
 		return AM_EINVAL;
 	va -= pt->va_base; /* the upper range: from its base */
 	pt_lock(pt);
-	/*
-	 * The fast path: one entry, a granule-aligned output address below the
-	 * output size, attributes and flags whose template the table kept
-	 * (they passed every check): the single-leaf path, no other check (with
-	 * its level a constant: one_at()). The output range ends within
-	 * the output size too: a page does, and map_one() writes a block only
-	 * where the PA is aligned to its span (the output size, 2^32 or more,
-	 * is a multiple of it). Else, or when it needs more, the call as a
-	 * whole.
-	 */
-	level = attr ? one_level(pt, va, size) : 0;
-	if (level && !(pa & 0xfffu) && pa < pt->oa_end &&
-	    tmpl_cached(pt, tmpl_key(attr, flags), &tmpl)) {
-		/* what map_one() reads (the walk's range not among it) */
-		struct map_arg m = {.tmpl = tmpl, .delta = pa - va, .flags = flags};
-
-		tried = true;
-		rc = one_at(pt, &map_visitor, &m, va, level);
-	}
-	if (rc == PT_AGAIN)
-		rc = map_call(pt, va, pa, size, attr, flags, tried);
+	rc = attr ? ONE_BY_SIZE(size, map_fast, pt, va, pa, attr, flags) : ONE_NO;
+	if (rc == ONE_NO || rc == PT_AGAIN)
+		rc = map_call(pt, va, pa, size, attr, flags, rc == PT_AGAIN);
 	pt_unlock(pt);
 	return rc;
 }
@@ -1338,23 +1343,26 @@ static __attribute__((noinline)) int unmap_call(struct am_pt *pt, uint64_t va, u
 	return rc ? rc : exec(pt, &unmap_visitor, &r, va, size, !tried);
 }
 
+/* The fast path of am_pt_unmap() (map_fast()), without a report. */
+static PT_HOT int unmap_fast(struct am_pt *pt, uint64_t va, const unsigned int level)
+{
+	if (!one_ok(pt, va, level))
+		return ONE_NO;
+	return pt_one_g(pt, &unmap_visitor, NULL, va, level, 12u, true);
+}
+
 int am_pt_unmap(struct am_pt *pt, am_vaddr_t v, uint64_t size)
 {
 	uint64_t va = am_va_val(v);
-	struct range_arg r = {.rep = NULL}; /* what unmap_one() reads */
-	unsigned int level;
-	int rc = PT_AGAIN;
+	int rc;
 
 	if (!pt_ready(pt))
 		return AM_EINVAL;
 	va -= pt->va_base;
 	pt_lock(pt);
-	/* the fast path (am_pt_map()), then the call as a whole */
-	level = one_level(pt, va, size);
-	if (level)
-		rc = one_at(pt, &unmap_visitor, &r, va, level);
-	if (rc == PT_AGAIN)
-		rc = unmap_call(pt, va, size, level != 0);
+	rc = ONE_BY_SIZE(size, unmap_fast, pt, va);
+	if (rc == ONE_NO || rc == PT_AGAIN)
+		rc = unmap_call(pt, va, size, rc == PT_AGAIN);
 	pt_unlock(pt);
 	return rc;
 }
@@ -1389,14 +1397,20 @@ int am_pt_unmap_report(struct am_pt *pt, am_vaddr_t v, uint64_t size, am_pt_remo
 
 /* What a modify to template @bits replaces (permissions, software bits,
  * VALID) and what a leaf must already have (memory type, shareability). */
-static inline void modify_to(const struct am_pt *pt, struct modify_arg *m, am_pte_t bits)
+static inline void modify_to_g(const struct am_pt *pt, struct modify_arg *m, am_pte_t bits,
+			       const bool plain)
 {
 	m->clear = PT_PERM_MASK | AM_PTE_SW_MASK | AM_PTE_VALID;
 	m->set = bits & m->clear;
 	m->mem_mask = pt->regime == AM_PT_S2 ? PT_MEM_MASK : PT_MEM_MASK_S1;
-	if (pt_lpa2(pt)) /* [9:8]: OA[51:50], the shareability follows the type */
+	if (!plain && pt_lpa2(pt)) /* [9:8]: OA[51:50], the shareability follows the type */
 		m->mem_mask &= ~(3ull << 8);
 	m->mem = bits & m->mem_mask;
+}
+
+static inline void modify_to(const struct am_pt *pt, struct modify_arg *m, am_pte_t bits)
+{
+	modify_to_g(pt, m, bits, false);
 }
 
 /* am_pt_modify() as a whole, lock held (map_call()). */
@@ -1430,31 +1444,35 @@ static __attribute__((noinline)) int modify_call(struct am_pt *pt, uint64_t va, 
 	return rc;
 }
 
+/* The fast path of am_pt_modify() (map_fast()): flags a modify takes,
+ * attributes whose template the table kept. */
+static PT_HOT int modify_fast(struct am_pt *pt, uint64_t va, const struct am_attr *attr,
+			      unsigned int flags, const unsigned int level)
+{
+	struct modify_arg m; /* what modify_one() reads */
+	am_pte_t bits;
+
+	if (!one_ok(pt, va, level) || !tmpl_cached(pt, tmpl_key(attr, flags), &bits))
+		return ONE_NO;
+	modify_to_g(pt, &m, bits, true); /* plain: no LPA2 */
+	return pt_one_g(pt, &modify_visitor, &m, va, level, 12u, true);
+}
+
 int am_pt_modify(struct am_pt *pt, am_vaddr_t v, uint64_t size, const struct am_attr *attr,
 		 unsigned int flags)
 {
 	uint64_t va = am_va_val(v);
-	unsigned int level;
-	bool tried = false;
-	am_pte_t bits;
-	int rc = PT_AGAIN;
+	int rc;
 
 	if (!pt_ready(pt))
 		return AM_EINVAL;
 	va -= pt->va_base;
 	pt_lock(pt);
-	/* the fast path (am_pt_map()): new attributes, flags a modify takes */
-	level = attr && !(flags & ~(AM_PT_F_PARKED | AM_PT_F_SW(0xf))) ? one_level(pt, va, size)
-								       : 0;
-	if (level && tmpl_cached(pt, tmpl_key(attr, flags), &bits)) {
-		struct modify_arg m; /* what modify_one() reads */
-
-		modify_to(pt, &m, bits);
-		tried = true;
-		rc = one_at(pt, &modify_visitor, &m, va, level);
-	}
-	if (rc == PT_AGAIN)
-		rc = modify_call(pt, va, size, attr, flags, tried);
+	rc = attr && !(flags & ~(AM_PT_F_PARKED | AM_PT_F_SW(0xf)))
+		     ? ONE_BY_SIZE(size, modify_fast, pt, va, attr, flags)
+		     : ONE_NO;
+	if (rc == ONE_NO || rc == PT_AGAIN)
+		rc = modify_call(pt, va, size, attr, flags, rc == PT_AGAIN);
 	pt_unlock(pt);
 	return rc;
 }
@@ -1525,6 +1543,27 @@ static PT_COLD int query_refusal(struct am_pt *pt, uint64_t va, const struct am_
 	return AM_ERANGE;
 }
 
+/* The entry that maps @va, or the empty one where the lookup ends
+ * (pt_lookup()), through the walk cache's level-3 table, which a lookup that
+ * reaches one fills. */
+static PT_HOT am_pte_t query_find(struct am_pt *pt, uint64_t va, unsigned int *level,
+				  const unsigned int gs, const bool plain)
+{
+	const uint64_t key = pt_wc_key(va, 3u, gs);
+	unsigned int at;
+	am_pte_t *p, *link;
+
+	if (pt->wc_key[2] == key) {
+		*level = 3u;
+		return pt->wc_tbl[2][pt_wc_idx(va, 3u, gs)];
+	}
+	p = pt_lookup(pt, va, AM_PT_MAX_LEVEL, &link, &at, NULL, gs, plain);
+	if (at == 3u && link)
+		pt_wc_fill(pt, va, 3u, key, p, link, gs);
+	*level = at;
+	return *p;
+}
+
 int am_pt_query(struct am_pt *pt, am_vaddr_t v, struct am_pt_leaf *out)
 {
 	uint64_t va = am_va_val(v);
@@ -1539,13 +1578,13 @@ int am_pt_query(struct am_pt *pt, am_vaddr_t v, struct am_pt_leaf *out)
 	if (!out || va >= pt->ia_end) {
 		rc = query_refusal(pt, va, out);
 	} else if (pt_plain(pt)) { /* a plain 4 KiB table: constants */
-		e = pt_find(pt, va, &level, 12u, true);
+		e = query_find(pt, va, &level, 12u, true);
 		/* nothing mapped is an answer, not a refusal: no record */
 		rc = e ? 0 : AM_ENOENT;
 		if (e)
 			leaf_of_g(pt, e, level, va & ~(pt_span_g(12u, level) - 1), out, 12u, true);
 	} else {
-		e = pt_find(pt, va, &level, pt->gshift, false);
+		e = query_find(pt, va, &level, pt_gs(pt), false);
 		rc = e ? 0 : AM_ENOENT;
 		if (e)
 			leaf_of(pt, e, level, va & ~(pt_span(pt, level) - 1), out);
@@ -1858,6 +1897,12 @@ int am_pt_init(struct am_pt *pt, const struct am_pt_config *cfg, const struct am
 	pt_mtype_of(pt->regime, pt->attr_index, pt->mtype_of);
 	pt->tmpl_next = 0;
 	pt->tmpl_key[0] = pt->tmpl_key[1] = 0; /* no template: keys have bit 63 set */
+	pt_wc_clear(pt);
+	pt->leaf_flush = pt->flush;
+	pt->leaf_flush.kind = AM_PT_FLUSH_LIST;
+	pt->leaf_flush.n = 1;
+	pt->leaf_flush.inv = &pt->leaf_inv;
+	pt->leaf_inv = (struct am_pt_inval){.pages = 0, .leaf = 1};
 	pt->ready = AM_READY_PT;
 	return 0;
 }

@@ -7,7 +7,8 @@
  * A range that is exactly one entry (a page, a block's span) takes the
  * single-leaf path first, when the visitor has a one op (pt_one_g()): the
  * lookup goes down to that entry through existing tables only, one read a
- * level, and hands it to the op, which checks the rules on it (the same
+ * level (none when the walk cache keeps the entry's table: pt_wc_key()),
+ * and hands it to the op, which checks the rules on it (the same
  * checks as the visitor's) and decides what it becomes, or returns
  * PT_AGAIN before anything is written when the entry needs more (a table
  * to create, to descend into or to drop, a block or a contiguous run to
@@ -969,13 +970,36 @@ static PT_HOT am_pte_t *pt_lookup(struct am_pt *pt, uint64_t va, unsigned int le
 	return pt_lookup_(pt, va, level, link, at, tbls, NULL, gs, plain);
 }
 
-/* The entry that maps @va, or the empty one where a lookup ends; its level in *@level. */
-static PT_HOT am_pte_t pt_find(struct am_pt *pt, uint64_t va, unsigned int *level,
-			       const unsigned int gs, const bool plain)
+/*
+ * The walk cache of the single-leaf path (am_pt.wc_*): at [l - 1], the
+ * table at level l (1..3, below the root) that the last lookup to level l
+ * went through, and the descriptor linking it. Its key: @va >> the span of
+ * that descriptor (a 2 MiB region for a level-3 table of 4 KiB pages),
+ * never ~0, which is none. A hit skips the lookup: the table is still
+ * linked there, since every unlink empties the cache (pt_queue_free(), the
+ * one place a table leaves the tree; init, destroy). @gs: the granule,
+ * a constant (12) in the plain path. Lock held.
+ */
+static inline uint64_t pt_wc_key(uint64_t va, unsigned int level, const unsigned int gs)
 {
-	am_pte_t *link;
-
-	return *pt_lookup(pt, va, AM_PT_MAX_LEVEL, &link, level, NULL, gs, plain);
+	return va >> (gs + (gs - 3u) * (4u - level));
+}
+static inline unsigned int pt_wc_idx(uint64_t va, unsigned int level, const unsigned int gs)
+{
+	return (unsigned int)(va >> (gs + (gs - 3u) * (3u - level))) & ((1u << (gs - 3u)) - 1u);
+}
+/* Keep the table of @p, the entry of @va at @level below the root (the
+ * table's start from the index: table_va() may give any address). */
+static inline void pt_wc_fill(struct am_pt *pt, uint64_t va, unsigned int level, uint64_t key,
+			      am_pte_t *p, am_pte_t *link, const unsigned int gs)
+{
+	pt->wc_key[level - 1u] = key;
+	pt->wc_tbl[level - 1u] = p - pt_wc_idx(va, level, gs);
+	pt->wc_link[level - 1u] = link;
+}
+static inline void pt_wc_clear(struct am_pt *pt)
+{
+	pt->wc_key[0] = pt->wc_key[1] = pt->wc_key[2] = ~0ull;
 }
 
 /*
@@ -993,14 +1017,21 @@ static PT_HOT int pt_one_g(struct am_pt *pt, const struct pt_visitor *v, void *a
 {
 	am_pte_t *link, *tbls[AM_PT_MAX_LEVEL + 1], linked = 0;
 	const bool post = v->post != NULL;
+	const uint64_t key = pt_wc_key(va, level, gs); /* the walk cache's */
+	const bool hit = pt->wc_key[level - 1u] == key;
 	struct pt_one x;
 	unsigned int cnt = 0;
 	int rc;
 
-	/* the tables on the way, for a visitor that may unlink the emptied */
-	x.p = pt_lookup(pt, va, level, &link, NULL, post ? tbls : NULL, gs, plain);
-	if (!x.p)
-		return PT_AGAIN;
+	if (hit) {
+		link = pt->wc_link[level - 1u];
+		x.p = &pt->wc_tbl[level - 1u][pt_wc_idx(va, level, gs)];
+	} else {
+		/* the tables on the way, for a visitor that may unlink the emptied */
+		x.p = pt_lookup(pt, va, level, &link, NULL, post ? tbls : NULL, gs, plain);
+		if (!x.p)
+			return PT_AGAIN;
+	}
 	x.e = *x.p;
 	x.va = va;
 	x.level = level;
@@ -1010,26 +1041,30 @@ static PT_HOT int pt_one_g(struct am_pt *pt, const struct pt_visitor *v, void *a
 	x.dcnt = 0;
 	x.v = 0;
 	rc = v->one(pt, arg, &x);
+	/* a call that succeeds keeps its tables (a refusal changes nothing) */
+	if ((!rc || rc == PT_ONE_SAME) && !hit && link)
+		pt_wc_fill(pt, va, level, key, x.p, link, gs);
 	if (rc)
 		return rc == PT_ONE_SAME ? 0 : rc;
 	if (x.dcnt && link) {
 		linked = *link;
 		cnt = pt_cnt_of_g(pt, linked, plain) + (unsigned int)x.dcnt;
-		if (!cnt && post)
+		if (!cnt && post) {
+			if (hit) /* the tables on the way, which the cache does not keep */
+				(void)pt_lookup(pt, va, level, &link, NULL, tbls, gs, plain);
 			return pt_one_emptied(pt, v, arg, x.p, x.v, va, level, x.inval, plain,
 					      tbls);
+		}
 	}
 	pte_store(x.p, x.v);
 	if (x.dcnt && link)
 		pte_store(link,
 			  (linked & ~pt_cnt_mask_g(pt, plain)) | pt_cnt_bits_g(pt, cnt, plain));
-	if (x.inval) {
-		struct am_pt_inval inv = {.addr = am_va(va | pt->va_base),
-					  .pages = 0,
-					  .level = (uint8_t)level,
-					  .leaf = 1};
-
-		pt_flush_va(pt, AM_PT_FLUSH_LIST, 1, &inv);
+	if (x.inval) { /* the leaf's invalidation: the flush made at init */
+		pt->leaf_inv.addr = am_va(va | pt->va_base);
+		pt->leaf_inv.level = (uint8_t)level;
+		pt->leaf_flush.inv = &pt->leaf_inv;
+		pt->ops->flush(pt->ctx, &pt->leaf_flush);
 	} else {
 		pt_flush_va(pt, AM_PT_FLUSH_COMPLETE, 0, NULL);
 	}

@@ -142,11 +142,13 @@ void pt_finish_slow(struct pt_walk *w)
 	w->b.dirty = false;
 }
 
-/* A table page unlinked from the tree: free it once its TLBIs completed. */
+/* A table page unlinked from the tree: free it once its TLBIs completed.
+ * The walk cache forgets every table (it may keep this one, or one under it). */
 void pt_queue_free(struct pt_walk *w, void *va, uint64_t pa)
 {
 	if (w->dry)
 		return;
+	pt_wc_clear(w->pt);
 	if (w->b.nfree == PT_FREE_BATCH)
 		pt_flush(w);
 	w->b.free[w->b.nfree].va = va;
@@ -580,6 +582,7 @@ void pt_destroy(struct am_pt *pt, struct pt_report *rep)
 	struct pt_tbl root = {.p = pt->root, .live = false};
 
 	pt_walk_init(&w, pt, &teardown_visitor, rep, false);
+	pt_wc_clear(pt);
 	if (rep)
 		rep->clear = true;
 	(void)walk_tbl(&w, &root, pt->root_level, 0, 0, pt->ia_end);

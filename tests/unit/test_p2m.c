@@ -1516,11 +1516,20 @@ static void test_lock_balance(void **state)
 	check();
 }
 
+/* Empty the table's walk cache (am_pt.wc_key; as any table leaving the
+ * tree does): the next call walks from the root. */
+static void walk_cache_cold(struct am_p2m *p)
+{
+	for (unsigned int i = 0; i < 3; i++)
+		p->pt.wc_key[i] = ~0ull;
+}
+
 /*
  * Walks per removal. The fixture's IPA size (40 bits) starts at level 0,
  * so a walk to a leaf page goes into three tables (table_va, counted as
  * HP.table_reads). A removal is a check walk and one reporting unmap,
- * whose single COMPLETE comes before any put: 2 x 3 table reads. The old
+ * whose single COMPLETE comes before any put: 2 x 3 table reads with the
+ * walk cache empty (walk_cache_cold()), 3 when a call just went there. The old
  * sequence for more than four leaves (check, park, put walk, unmap) read
  * 4 x 3 and completed twice; for a broken block it read 2 + 2 + 3 + 3.
  */
@@ -1550,6 +1559,7 @@ static void test_removal_two_walks(void **state)
 	assert_int_equal(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, 2, am_gfn(g + 101)), 0);
 	check();
 	track(g + 100, GNT[1], 1);
+	walk_cache_cold(p);
 	r0 = HP.table_reads;
 	c0 = HP.pt.complete;
 	assert_int_equal(am_p2m_remove_physmap(p, am_gfn(g + 100), am_mfn(GNT[1])), 0);
@@ -1557,11 +1567,28 @@ static void test_removal_two_walks(void **state)
 	assert_int_equal(HP.table_reads - r0, 2 * 3);
 	assert_int_equal(HP.pt.complete - c0, 1);
 	assert_true(gfn_of(F_GNT + 1) == GFN_NONE);
+	/* again, after a lookup there, which left the walk cache with its
+	 * tables: the check walk reads them, the single-leaf unmap none */
+	assert_int_equal(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, 1, am_gfn(g + 100)), 0);
+	check();
+	track(g + 100, GNT[1], 1);
+	{
+		am_mfn_t m;
+		enum am_p2m_type t;
+
+		assert_int_equal(am_p2m_lookup(p, am_gfn(g + 100), &m, &t), 0);
+	}
+	r0 = HP.table_reads;
+	assert_int_equal(am_p2m_remove_physmap(p, am_gfn(g + 100), am_mfn(GNT[1])), 0);
+	check();
+	assert_int_equal(HP.table_reads - r0, 3);
+	assert_true(gfn_of(F_GNT + 1) == GFN_NONE);
 	/* the last page of its level-3 table: the table is freed on the way
 	 * back up the path the unmap went down, still two walks */
 	assert_int_equal(am_p2m_add_physmap(p, AM_SPACE_GRANT_TABLE, 1, am_gfn(g + 0x1000)), 0);
 	check();
 	track(g + 0x1000, GNT[1], 1);
+	walk_cache_cold(p);
 	r0 = HP.table_reads;
 	c0 = HP.pt.complete;
 	{

@@ -2285,26 +2285,31 @@ static void test_single_leaf_hits(void **state)
 
 	(void)state;
 	assert_int_equal(am_pt_populate(pt, am_va(va), 4 * M2), 0);
+	/* the first call into the level-3 table reads the three tables */
+	count_from_zero();
 	assert_int_equal(am_pt_map(pt, am_va(va + 9 * K4), am_pa(pa + 9 * K4), K4, &ram, 0), 0);
+	assert_int_equal(TVA_CALLS, 3);
+	assert_int_equal(H.complete, 1);
 	tlbm_watch(&H.tlb, va, 4 * M2, K4);
+	/* the calls after it go through the walk cache: no table read */
 	count_from_zero();
 	am_host_pt_fail_at(&H, 0); /* and nothing is allocated */
 	assert_int_equal(am_pt_map(pt, am_va(va + 5 * K4), am_pa(pa), K4, &ram, AM_PT_F_SW(3)), 0);
 	am_host_pt_fail_at(&H, -1);
 	check();
-	assert_int_equal(TVA_CALLS, 3);
+	assert_int_equal(TVA_CALLS, 0);
 	assert_int_equal(H.tlbi + H.tlbi_all + H.publish, 0);
 	assert_int_equal(H.complete, 1);
 	assert_int_equal(count_at(va, 2), 2);
 	expect_map(va + 5 * K4 + 0x10, pa + 0x10, VMSA_ACC_W);
 	assert_int_equal(am_pt_query(pt, am_va(va + 5 * K4), &l), 0);
 	assert_int_equal(l.sw, 3);
-	assert_int_equal(TVA_CALLS, 6); /* query: one lookup, the same three reads */
+	assert_int_equal(TVA_CALLS, 0); /* query: the walk cache's table too */
 	/* modify: the live leaf changes in place, invalidated */
 	tlbm_fill(&H.tlb);
 	count_from_zero();
 	assert_int_equal(am_pt_modify(pt, am_va(va + 5 * K4), K4, &ro, 0), 0);
-	expect_one_leaf_tlbi(3, va + 5 * K4, 3);
+	expect_one_leaf_tlbi(0, va + 5 * K4, 3);
 	expect_fault(va + 5 * K4, VMSA_ACC_W, VMSA_F_PERMISSION);
 	/* the same again changes nothing: no maintenance, no barrier */
 	count_from_zero();
@@ -2321,7 +2326,7 @@ static void test_single_leaf_hits(void **state)
 	tlbm_fill(&H.tlb);
 	count_from_zero();
 	assert_int_equal(am_pt_unmap(pt, am_va(va + 5 * K4), K4), 0);
-	expect_one_leaf_tlbi(3, va + 5 * K4, 3);
+	expect_one_leaf_tlbi(0, va + 5 * K4, 3);
 	assert_int_equal(count_at(va, 2), 1);
 	expect_fault(va + 5 * K4, VMSA_ACC_R, VMSA_F_TRANSLATION);
 	/* unmapping it again: nothing there, nothing done */
@@ -2339,11 +2344,11 @@ static void test_single_leaf_hits(void **state)
 	tlbm_fill(&H.tlb);
 	count_from_zero();
 	assert_int_equal(am_pt_modify(pt, am_va(va + 8 * M2), M2, &ro, 0), 0);
-	expect_one_leaf_tlbi(2, va + 8 * M2, 2);
+	expect_one_leaf_tlbi(0, va + 8 * M2, 2); /* the level-2 table: cached */
 	expect_fault(va + 8 * M2 + 3 * K4, VMSA_ACC_W, VMSA_F_PERMISSION);
 	count_from_zero();
 	assert_int_equal(am_pt_unmap(pt, am_va(va + 8 * M2), M2), 0);
-	expect_one_leaf_tlbi(2, va + 8 * M2, 2);
+	expect_one_leaf_tlbi(0, va + 8 * M2, 2);
 	assert_int_equal(entry_at(va + 8 * M2, 2), 0);
 	assert_int_equal(count_at(va, 1), 4);
 }
@@ -2446,7 +2451,7 @@ static void test_single_leaf_refusals(void **state)
 	snap();
 	fresh_log();
 	assert_int_equal(am_pt_map(pt, am_va(va + K4), am_pa(0x1000), K4, &ram, 0), AM_EEXIST);
-	assert_int_equal(TVA_CALLS, 3);
+	assert_int_equal(TVA_CALLS, 0); /* the walk cache: the parked page's map filled it */
 	assert_int_equal(H.nlog, 1);
 	assert_int_equal(am_host_pt_logged(&H, AM_EV_PT_MAPPED, va + K4), 1);
 	fresh_log();
@@ -2461,7 +2466,7 @@ static void test_single_leaf_refusals(void **state)
 	assert_int_equal(H.nlog, 1);
 	fresh_log();
 	assert_int_equal(am_pt_modify(pt, am_va(va + 3 * K4), K4, &ram, 0), AM_ENOENT);
-	assert_int_equal(TVA_CALLS, 3);
+	assert_int_equal(TVA_CALLS, 0);
 	assert_int_equal(am_host_pt_logged(&H, AM_EV_NOT_FOUND, va + 3 * K4), 1);
 	assert_int_equal(H.nlog, 1);
 	fresh_log();
@@ -2639,6 +2644,107 @@ static void test_single_leaf_frees(void **state)
 	assert_int_equal(am_pt_tables(pt), 1);
 	assert_int_equal(H.tlbi, 3);
 	assert_int_equal(H.last_tlbi.leaf, 0);
+}
+
+/*
+ * Fill the walk cache with the tables of [va, va + 2 MiB) (a page map and
+ * a block map below them, then a query): the next call there reads none.
+ */
+static void walk_cache_fill(uint64_t va, uint64_t pa)
+{
+	struct am_pt_leaf l;
+
+	assert_int_equal(am_pt_map(&PT, am_va(va + K4), am_pa(pa + K4), K4, &RW, 0), 0);
+	assert_int_equal(am_pt_unmap(&PT, am_va(va + 3 * K4), K4), 0); /* nothing there */
+	TVA_CALLS = 0;
+	assert_int_equal(am_pt_query(&PT, am_va(va + K4), &l), 0);
+	assert_int_equal(am_pt_query(&PT, am_va(va + 2 * K4), &l), AM_ENOENT);
+	assert_int_equal(TVA_CALLS, 0);
+}
+
+/* After the tables of [va, va + 2 MiB) went: nothing there, through every call. */
+static void walk_cache_gone(uint64_t va, uint64_t pa)
+{
+	struct am_pt_leaf l;
+
+	check();
+	assert_int_equal(am_pt_query(&PT, am_va(va + K4), &l), AM_ENOENT);
+	assert_int_equal(am_pt_modify(&PT, am_va(va + K4), K4, &RO, 0), AM_ENOENT);
+	assert_int_equal(am_pt_unmap(&PT, am_va(va + K4), K4), 0);
+	/* and a map there builds new tables, which the hardware walks */
+	assert_int_equal(am_pt_map(&PT, am_va(va + 5 * K4), am_pa(pa + 5 * K4), K4, &RW, 0), 0);
+	check();
+	expect_map(va + 5 * K4, pa + 5 * K4, VMSA_ACC_W);
+	expect_fault(va + K4, VMSA_ACC_R, VMSA_F_TRANSLATION);
+}
+
+/*
+ * The walk cache of the small calls (am_pt.wc_*): it keeps the tables the
+ * last lookup to each level went through, so that the next call into the
+ * same tables reads none. Every way a table leaves the tree forgets them:
+ * a single-leaf unmap that empties it, an unmap of its whole span (the
+ * walk), a block mapped over it, the tables above it going, destroy and
+ * init. The host backend fills a page given back with garbage and hands
+ * out other pages first: a call through a forgotten table would read a
+ * mapping from the garbage, and write where no walker looks (check()).
+ */
+static void test_walk_cache(void **state)
+{
+	struct am_pt *pt = setup_counting(AM_PT_S2, 40);
+	uint64_t va = 0x40000000, pa = 0x880000000ull;
+	size_t tables;
+
+	(void)state;
+	assert_int_equal(am_pt_map(pt, am_va(G1 * 8), am_pa(pa), K4, &RW, 0), 0);
+	tables = am_pt_tables(pt);
+	/* the single-leaf unmap that empties the table (and those above it) */
+	walk_cache_fill(va, pa);
+	assert_int_equal(am_pt_tables(pt), tables + 2);
+	assert_int_equal(am_pt_unmap(pt, am_va(va + K4), K4), 0);
+	assert_int_equal(am_pt_tables(pt), tables);
+	walk_cache_gone(va, pa);
+	/* an unmap of the table's whole span, through the walk */
+	assert_int_equal(am_pt_unmap(pt, am_va(va), M2), 0);
+	walk_cache_fill(va, pa);
+	assert_int_equal(am_pt_unmap(pt, am_va(va), M2), 0);
+	assert_int_equal(am_pt_tables(pt), tables);
+	walk_cache_gone(va, pa);
+	/* a block over an empty table: the table goes (the block's level-2
+	 * table stays, the level-2 cache with it) */
+	assert_int_equal(am_pt_unmap(pt, am_va(va), M2), 0);
+	walk_cache_fill(va, pa);
+	assert_int_equal(am_pt_unmap(pt, am_va(va + K4), K4), 0); /* the level-2 table stays */
+	assert_int_equal(am_pt_populate(pt, am_va(va), K4), 0);
+	walk_cache_fill(va, pa);
+	assert_int_equal(am_pt_unmap(pt, am_va(va + K4), K4), 0);
+	assert_int_equal(am_pt_populate(pt, am_va(va), K4), 0);
+	TVA_CALLS = 0;
+	assert_int_equal(am_pt_map(pt, am_va(va), am_pa(pa), M2, &RW, AM_PT_F_BLOCK), 0);
+	check();
+	expect_map(va + K4, pa + K4, VMSA_ACC_W);
+	assert_int_equal(am_pt_unmap(pt, am_va(va), M2), 0);
+	walk_cache_gone(va, pa);
+	/* the tables above it: 1 GiB over the level-2 table, from the walk */
+	assert_int_equal(am_pt_unmap(pt, am_va(va), M2), 0);
+	walk_cache_fill(va, pa);
+	assert_int_equal(am_pt_unmap(pt, am_va(va + K4), K4), 0);
+	assert_int_equal(am_pt_populate(pt, am_va(va), K4), 0);
+	walk_cache_fill(va, pa);
+	assert_int_equal(am_pt_unmap(pt, am_va(va + K4), K4), 0);
+	assert_int_equal(am_pt_populate(pt, am_va(va), K4), 0);
+	assert_int_equal(am_pt_unmap(pt, am_va(0), 4 * G1), 0);
+	walk_cache_gone(va, pa);
+	/* destroy, then init into the same struct, zeroed as a static one is
+	 * (where a key of 0 would stand for the first 2 MiB): nothing kept */
+	walk_cache_fill(0, pa);
+	am_pt_destroy(pt);
+	memset(pt, 0, sizeof(*pt));
+	assert_int_equal(am_pt_init(pt, &(struct am_pt_config){.regime = AM_PT_S2, .ia_bits = 40, .vmid = 7},
+				    &COUNTING_OPS, &H),
+			 0);
+	VC.root_pa = am_pa_val(pt->root_pa); /* where the hardware walks now */
+	H.tlb.cfg = VC;
+	walk_cache_gone(0, pa);
 }
 
 /*
@@ -3703,6 +3809,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_single_leaf_misses, teardown),
 		cmocka_unit_test_teardown(test_single_leaf_refusals, teardown),
 		cmocka_unit_test_teardown(test_single_leaf_frees, teardown),
+		cmocka_unit_test_teardown(test_walk_cache, teardown),
 		cmocka_unit_test_teardown(test_small_ranges, teardown),
 		cmocka_unit_test_teardown(test_tables_at_pa, teardown),
 		cmocka_unit_test_teardown(test_query_walk, teardown),
