@@ -101,6 +101,63 @@ static long walk_tree(struct am_host_pt *h, const struct am_pt *pt,
 	return cnt;
 }
 
+/* Is @p where the library reaches the table page at @pa (through the
+ * backend's table_va, or at its PA)? */
+static bool is_page(struct am_host_pt *h, const void *p, uint64_t pa)
+{
+	return p == am_host_pt_va(h, pa) || (uintptr_t)p == pa;
+}
+
+/*
+ * The walk cache (am_pt.wc_*): each table it keeps is the one a lookup of
+ * its key reaches now, through table descriptors from the root, and its
+ * link is the descriptor that links it. A table that left the tree, or a
+ * table of another address, would be written through by the next call.
+ */
+static bool walk_cache_ok(struct am_host_pt *h, const struct am_pt *pt, char *why, size_t n)
+{
+	const unsigned int gs = pt->gshift;
+
+	for (unsigned int l = 1; l <= AM_PT_MAX_LEVEL; l++) {
+		uint64_t key = pt->wc_key[l - 1], va, tpa = am_pa_val(pt->root_pa), e = 0;
+		const uint8_t *link = NULL;
+
+		if (key == ~0ull)
+			continue;
+		if (l <= pt->root_level)
+			return oracle_say(why, n, "the walk cache keeps a level-%u table, at or above "
+						  "the root",
+					  l);
+		va = key << (gs + (gs - 3u) * (4u - l));
+		if (va >= pt->ia_end || va >> (gs + (gs - 3u) * (4u - l)) != key)
+			return oracle_say(why, n, "the walk cache's level-%u key %#llx is beyond the "
+						  "input size",
+					  l, (unsigned long long)key);
+		for (unsigned int k = pt->root_level; k < l; k++) {
+			uint64_t idx = va >> (gs + (gs - 3u) * (3u - k));
+
+			if (k != pt->root_level)
+				idx &= (1ull << (gs - 3u)) - 1u;
+			link = (const uint8_t *)am_host_pt_va(h, tpa) + idx * 8u;
+			e = *(const uint64_t *)link;
+			if ((e & 3u) != 3u)
+				return oracle_say(why, n,
+						  "the walk cache keeps a level-%u table of %#llx, "
+						  "but level %u holds %#llx there",
+						  l, (unsigned long long)va, k,
+						  (unsigned long long)e);
+			tpa = next_table(pt, e);
+		}
+		if (!is_page(h, pt->wc_tbl[l - 1], tpa) ||
+		    (const uint8_t *)pt->wc_link[l - 1] != link)
+			return oracle_say(why, n,
+					  "the walk cache's level-%u table of %#llx is not the "
+					  "one the tables link (%#llx)",
+					  l, (unsigned long long)va, (unsigned long long)tpa);
+	}
+	return true;
+}
+
 long oracle_pt_reachable(struct am_host_pt *h, const struct am_pt *pt, char *why, size_t n)
 {
 	return walk_tree(h, pt, NULL, NULL, why, n);
@@ -142,7 +199,7 @@ bool oracle_pt_check(struct am_host_pt *h, const struct am_pt *pt, char *why, si
 		return oracle_say(why, n, "%zu pool pages in use, am_pt_tables() %zu", h->in_use,
 				  am_pt_tables(pt));
 	reach = oracle_pt_reachable(h, pt, why, n);
-	if (reach < 0)
+	if (reach < 0 || !walk_cache_ok(h, pt, why, n))
 		return false;
 	if (h->allocs - h->alloc_failed - h->frees != h->in_use)
 		return oracle_say(why, n,
