@@ -306,7 +306,12 @@ struct am_pt_ops {
 	void *(*alloc_table)(void *ctx, am_paddr_t *pa);
 	/** Give back a table page. Called only once no walk can use it. */
 	void (*free_table)(void *ctx, void *table, am_paddr_t pa);
-	/** Where the table at @p pa can be accessed; NULL: at @p pa itself. */
+	/**
+	 * Where the table at @p pa can be accessed; NULL: at @p pa itself.
+	 * The address must stay valid, and the same, while the table is in
+	 * the tree (a direct map's is): the table keeps addresses from one
+	 * call for the next (its walk cache), as it keeps the root's.
+	 */
 	void *(*table_va)(void *ctx, am_paddr_t pa);
 	/**
 	 * Carry out @p f whole (barriers, invalidations, barriers) before
