@@ -683,7 +683,10 @@ struct am_pt_leaf {
 };
 
 /**
- * The leaf that maps @p va (any address in its span).
+ * The leaf that maps @p va (any address in its span). Like every call on
+ * the table it runs under the table's lock: it may keep the level-3 table
+ * it went through in the table's walk cache (struct am_pt.wc_key), for the
+ * next call there.
  *
  * @param pt   the table
  * @param va   the address
