@@ -483,11 +483,14 @@ struct am_pt {
 	 * [l - 1], the table at level l (1..3, below the root) that the last
 	 * such lookup to level l went through, with the descriptor that
 	 * links it; its key is the input address >> the span of that
-	 * descriptor (~0: none). Emptied whenever a table is unlinked.
+	 * descriptor (~0: none). Emptied whenever a table is unlinked, but
+	 * for the root's (a root of one page at level 1..3: key 0, no link),
+	 * at [wc_root]; [3] is never read.
 	 */
-	uint64_t wc_key[3];
+	uint64_t wc_key[4];
 	am_pte_t *wc_tbl[3];  /**< the tables of the walk cache */
 	am_pte_t *wc_link[3]; /**< the descriptors that link them */
+	uint8_t wc_root;      /**< the root's slot in wc_key (3: none) */
 	/** the single-leaf path's flush: @p flush as a list of @p leaf_inv */
 	struct am_pt_flush leaf_flush;
 	struct am_pt_inval leaf_inv; /**< its one invalidation: a leaf entry */

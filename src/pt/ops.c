@@ -1897,6 +1897,12 @@ int am_pt_init(struct am_pt *pt, const struct am_pt_config *cfg, const struct am
 	pt_mtype_of(pt->regime, pt->attr_index, pt->mtype_of);
 	pt->tmpl_next = 0;
 	pt->tmpl_key[0] = pt->tmpl_key[1] = 0; /* no template: keys have bit 63 set */
+	/* the root in the walk cache for good: one page, below level 0 */
+	pt->wc_root = pt->root_level >= 1 && pt->root_pages == 1 ? pt->root_level - 1 : 3;
+	if (pt->wc_root < 3) {
+		pt->wc_tbl[pt->wc_root] = pt->root;
+		pt->wc_link[pt->wc_root] = NULL;
+	}
 	pt_wc_clear(pt);
 	pt->leaf_flush = pt->flush;
 	pt->leaf_flush.kind = AM_PT_FLUSH_LIST;

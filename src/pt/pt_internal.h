@@ -977,8 +977,10 @@ static PT_HOT am_pte_t *pt_lookup(struct am_pt *pt, uint64_t va, unsigned int le
  * that descriptor (a 2 MiB region for a level-3 table of 4 KiB pages),
  * never ~0, which is none. A hit skips the lookup: the table is still
  * linked there, since every unlink empties the cache (pt_queue_free(), the
- * one place a table leaves the tree; init, destroy). @gs: the granule,
- * a constant (12) in the plain path. Lock held.
+ * one place a table leaves the tree; init, destroy). A root of one page at
+ * level 1..3 is kept there from init for good (am_pt.wc_root): its key is
+ * 0 for every input address, no descriptor links it (it keeps no count).
+ * @gs: the granule, a constant (12) in the plain path. Lock held.
  */
 static inline uint64_t pt_wc_key(uint64_t va, unsigned int level, const unsigned int gs)
 {
@@ -997,9 +999,12 @@ static inline void pt_wc_fill(struct am_pt *pt, uint64_t va, unsigned int level,
 	pt->wc_tbl[level - 1u] = p - pt_wc_idx(va, level, gs);
 	pt->wc_link[level - 1u] = link;
 }
+/* Forget every table but the root (which stays: key 0, for every input
+ * address below the input size; no descriptor links it). */
 static inline void pt_wc_clear(struct am_pt *pt)
 {
 	pt->wc_key[0] = pt->wc_key[1] = pt->wc_key[2] = ~0ull;
+	pt->wc_key[pt->wc_root] = 0;
 }
 
 /*

@@ -582,6 +582,7 @@ void pt_destroy(struct am_pt *pt, struct pt_report *rep)
 	struct pt_tbl root = {.p = pt->root, .live = false};
 
 	pt_walk_init(&w, pt, &teardown_visitor, rep, false);
+	pt->wc_root = 3; /* the root goes too */
 	pt_wc_clear(pt);
 	if (rep)
 		rep->clear = true;

@@ -118,10 +118,23 @@ static bool walk_cache_ok(struct am_host_pt *h, const struct am_pt *pt, char *wh
 {
 	const unsigned int gs = pt->gshift;
 
+	if (pt->wc_root != (pt->root_level >= 1 && pt->root_pages == 1 ? pt->root_level - 1 : 3))
+		return oracle_say(why, n, "the walk cache's root slot is %u, the root at level %u",
+				  pt->wc_root, pt->root_level);
 	for (unsigned int l = 1; l <= AM_PT_MAX_LEVEL; l++) {
 		uint64_t key = pt->wc_key[l - 1], va, tpa = am_pa_val(pt->root_pa), e = 0;
 		const uint8_t *link = NULL;
 
+		if (l == pt->root_level && l - 1 == pt->wc_root) {
+			/* the root, for good: one page, key 0, no link */
+			if (key || pt->root_pages != 1 || pt->wc_tbl[l - 1] != pt->root ||
+			    pt->wc_link[l - 1])
+				return oracle_say(why, n, "the walk cache's root slot (level %u) is "
+							  "key %#llx, table %p",
+						  l, (unsigned long long)key,
+						  (void *)pt->wc_tbl[l - 1]);
+			continue;
+		}
 		if (key == ~0ull)
 			continue;
 		if (l <= pt->root_level)

@@ -1646,6 +1646,23 @@ static void test_s2_concatenated_root(void **state)
 	assert_int_equal(am_pt_unmap(pt, am_va((1ull << 40) - K4), K4), 0);
 	check();
 	assert_int_equal(am_pt_tables(pt), 2); /* the root's two pages */
+	/* a 1 GiB block in the second root page, one entry a call (the
+	 * single-leaf path; a root of two pages is not the walk cache's) */
+	tlbm_watch(&H.tlb, edge + G1, G1, 1ull << 28);
+	assert_int_equal(am_pt_map(pt, am_va(edge + G1), am_pa(0x40000000), G1, &RW, AM_PT_F_BLOCK),
+			 0);
+	check();
+	assert_int_equal(xlate(edge + G1 + 0x1234, VMSA_ACC_W).pa, 0x40001234);
+	assert_int_equal(xlate(G1 + 0x1234, VMSA_ACC_R).fault, VMSA_F_TRANSLATION);
+	assert_int_equal(am_pt_query(pt, am_va(edge + G1 + K4), &l), 0);
+	assert_int_equal(l.level, 1);
+	tlbm_fill(&H.tlb);
+	assert_int_equal(am_pt_modify(pt, am_va(edge + G1), G1, &RO, 0), 0);
+	check();
+	assert_int_equal(xlate(edge + G1, VMSA_ACC_W).fault, VMSA_F_PERMISSION);
+	assert_int_equal(am_pt_unmap(pt, am_va(edge + G1), G1), 0);
+	check();
+	assert_int_equal(xlate(edge + G1, VMSA_ACC_R).fault, VMSA_F_TRANSLATION);
 	am_pt_destroy(pt);
 	assert_int_equal(H.in_use, 0);
 	assert_int_equal(H.bad_frees, 0);
