@@ -1074,8 +1074,10 @@ static PT_HOT bool one_ok(const struct am_pt *pt, uint64_t va, const unsigned in
 {
 	if (!pt_plain(pt) || (va & (pt_span_g(12u, level) - 1u)) || va >= pt->ia_end)
 		return false;
-	/* a page is at or below any root; a block may be above a small table's */
-	return level == AM_PT_MAX_LEVEL || level >= pt->root_level;
+	/* a plain table's root is at level 0, 1 or 2 (25 input bits at the
+	 * least): a page or a 2 MiB block is at or below it; a 1 GiB block may
+	 * be above a small table's */
+	return level >= AM_PT_MAX_LEVEL - 1u || level >= pt->root_level;
 }
 
 /* What a fast path returns when it does not apply (the call as a whole). */
