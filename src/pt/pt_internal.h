@@ -976,8 +976,9 @@ static PT_HOT am_pte_t *pt_lookup(struct am_pt *pt, uint64_t va, unsigned int le
  * went through, and the descriptor linking it. Its key: @va >> the span of
  * that descriptor (a 2 MiB region for a level-3 table of 4 KiB pages),
  * never ~0, which is none. A hit skips the lookup: the table is still
- * linked there, since every unlink empties the cache (pt_queue_free(), the
- * one place a table leaves the tree; init, destroy). A root of one page at
+ * linked there, since the cache is emptied wherever tables are given back
+ * (pt_flush(), in the call that unlinked them, before any other call;
+ * init, destroy). A root of one page at
  * level 1..3 is kept there from init for good (am_pt.wc_root): its key is
  * 0 for every input address, no descriptor links it (it keeps no count).
  * @gs: the granule, a constant (12) in the plain path. Lock held.
@@ -1028,16 +1029,6 @@ static PT_HOT int pt_one_g(struct am_pt *pt, const struct pt_visitor *v, void *a
 	unsigned int cnt = 0;
 	int rc;
 
-	if (hit) {
-		link = pt->wc_link[level - 1u];
-		x.p = &pt->wc_tbl[level - 1u][pt_wc_idx(va, level, gs)];
-	} else {
-		/* the tables on the way, for a visitor that may unlink the emptied */
-		x.p = pt_lookup(pt, va, level, &link, NULL, post ? tbls : NULL, gs, plain);
-		if (!x.p)
-			return PT_AGAIN;
-	}
-	x.e = *x.p;
 	x.va = va;
 	x.level = level;
 	x.gs = gs;
@@ -1045,10 +1036,22 @@ static PT_HOT int pt_one_g(struct am_pt *pt, const struct pt_visitor *v, void *a
 	x.inval = false;
 	x.dcnt = 0;
 	x.v = 0;
-	rc = v->one(pt, arg, &x);
-	/* a call that succeeds keeps its tables (a refusal changes nothing) */
-	if ((!rc || rc == PT_ONE_SAME) && !hit && link)
-		pt_wc_fill(pt, va, level, key, x.p, link, gs);
+	if (hit) {
+		link = pt->wc_link[level - 1u];
+		x.p = &pt->wc_tbl[level - 1u][pt_wc_idx(va, level, gs)];
+		x.e = *x.p;
+		rc = v->one(pt, arg, &x);
+	} else {
+		/* the tables on the way, for a visitor that may unlink the emptied */
+		x.p = pt_lookup(pt, va, level, &link, NULL, post ? tbls : NULL, gs, plain);
+		if (!x.p)
+			return PT_AGAIN;
+		x.e = *x.p;
+		rc = v->one(pt, arg, &x);
+		/* a call that succeeds keeps its tables (a refusal changes nothing) */
+		if ((!rc || rc == PT_ONE_SAME) && link)
+			pt_wc_fill(pt, va, level, key, x.p, link, gs);
+	}
 	if (rc)
 		return rc == PT_ONE_SAME ? 0 : rc;
 	if (x.dcnt && link) {

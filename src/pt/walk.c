@@ -127,6 +127,14 @@ void pt_flush(struct pt_walk *w)
 		b->all = false;
 		b->dirty = false;
 	}
+	/*
+	 * The walk cache may keep a table given back here, or one under it:
+	 * it forgets every table (but the root). A table leaves the tree and
+	 * is given back within one call (pt_finish()), and only the start of
+	 * a call uses the cache (pt_one_g(), the query): no call between.
+	 */
+	if (b->nfree)
+		pt_wc_clear(pt);
 	for (unsigned int i = 0; i < b->nfree; i++)
 		pt->ops->free_table(pt->ctx, b->free[i].va, am_pa(b->free[i].pa));
 	b->nfree = 0;
@@ -142,13 +150,12 @@ void pt_finish_slow(struct pt_walk *w)
 	w->b.dirty = false;
 }
 
-/* A table page unlinked from the tree: free it once its TLBIs completed.
- * The walk cache forgets every table (it may keep this one, or one under it). */
+/* A table page unlinked from the tree: free it once its TLBIs completed
+ * (pt_flush(), which empties the walk cache first). */
 void pt_queue_free(struct pt_walk *w, void *va, uint64_t pa)
 {
 	if (w->dry)
 		return;
-	pt_wc_clear(w->pt);
 	if (w->b.nfree == PT_FREE_BATCH)
 		pt_flush(w);
 	w->b.free[w->b.nfree].va = va;
