@@ -1410,11 +1410,6 @@ static inline void modify_to_g(const struct am_pt *pt, struct modify_arg *m, am_
 	m->mem = bits & m->mem_mask;
 }
 
-static inline void modify_to(const struct am_pt *pt, struct modify_arg *m, am_pte_t bits)
-{
-	modify_to_g(pt, m, bits, false);
-}
-
 /* am_pt_modify() as a whole, lock held (map_call()). */
 static __attribute__((noinline)) int modify_call(struct am_pt *pt, uint64_t va, uint64_t size,
 						 const struct am_attr *attr, unsigned int flags,
@@ -1437,7 +1432,7 @@ static __attribute__((noinline)) int modify_call(struct am_pt *pt, uint64_t va, 
 	} else if (!rc) {
 		rc = leaf_template(pt, attr, flags, &t);
 		if (!rc)
-			modify_to(pt, &m, t.bits);
+			modify_to_g(pt, &m, t.bits, false);
 	}
 	if (!rc)
 		rc = exec(pt, &modify_visitor, &m, va, size, !tried);
