@@ -14,7 +14,8 @@
  * to create, to descend into or to drop, a block or a contiguous run to
  * break). The path then writes it, writes the entry count of its table
  * back into its descriptor and hands the backend one flush, with no walk
- * state; a table the entry empties is left through the post visits as
+ * state; a table the entry empties is unlinked and given back there too
+ * when the table above keeps others, else left through the post visits as
  * below, up the path of tables the lookup went through (pt_one_emptied()).
  * This path and pt_exec() are inline (PT_HOT): each public call gets them
  * with its one op inlined. map, unmap and modify try it before their own
@@ -366,7 +367,10 @@ struct pt_visitor {
 	 * calls pt_apply().
 	 */
 	int (*apply)(struct pt_walk *w, struct pt_slot *s, unsigned int n);
-	/* After the child of s was walked (not for fresh children). May be NULL. */
+	/* After the child of s was walked (not for fresh children). May be NULL.
+	 * A visitor with a post op and a one op (unmap) frees the tables its
+	 * one op empties: the single-leaf path unlinks such a table itself when
+	 * the table above keeps others (pt_one_emptied()), as unmap's post does. */
 	void (*post)(struct pt_walk *w, struct pt_slot *s);
 	/*
 	 * The single-leaf path (pt_one_g()): decide what entry x becomes,
@@ -577,14 +581,17 @@ int pt_exec_walk(struct pt_walk *w, uint64_t va, uint64_t hi);
 /* pt_finish() when there is maintenance to do or tables to give back. */
 void pt_finish_slow(struct pt_walk *w);
 /* The single-leaf path's entry *@p at @level for @va, which empties its
- * table where @v frees empty tables: @e written (its VA invalidated when
- * @inval), then the table left as a walk leaves it, through the post
- * visits up the path of tables @tbls the lookup went through, with no
- * second walk, and the call's maintenance finished (rare: apart, with the
- * walk's state; the entry's fields one by one, so that the caller's stay
- * in registers). */
+ * table (linked by descriptor *@link; @tbls, the tables the lookup went
+ * through) where @v frees empty tables: @e
+ * written (its VA invalidated when @inval), the table unlinked and given
+ * back, and the call's maintenance finished. When the table above keeps
+ * other entries (the common case), directly: the entries, one flush op,
+ * the page; when it empties too, as a walk leaves tables, through the
+ * post visits up the path (apart: the entry's fields one by one, so that
+ * the caller's stay in registers). */
 int pt_one_emptied(struct am_pt *pt, const struct pt_visitor *v, void *arg, am_pte_t *p, am_pte_t e,
-		   uint64_t va, unsigned int level, bool inval, bool plain, am_pte_t *const *tbls);
+		   uint64_t va, unsigned int level, bool inval, bool plain, am_pte_t *link,
+		   am_pte_t *const *tbls);
 int pt_reserve(struct pt_walk *w, size_t n);
 void pt_reserve_leftover(struct pt_walk *w);
 void pt_descend_table(struct pt_walk *w, struct pt_slot *s);
@@ -977,8 +984,8 @@ static PT_HOT am_pte_t *pt_lookup(struct am_pt *pt, uint64_t va, unsigned int le
  * that descriptor (a 2 MiB region for a level-3 table of 4 KiB pages),
  * never ~0, which is none. A hit skips the lookup: the table is still
  * linked there, since the cache is emptied wherever tables are given back
- * (pt_flush(), in the call that unlinked them, before any other call;
- * init, destroy). A root of one page at
+ * (pt_flush(), or pt_one_emptied()'s own, in the call that unlinked them,
+ * before any other call; init, destroy). A root of one page at
  * level 1..3 is kept there from init for good (am_pt.wc_root): its key is
  * 0 for every input address, no descriptor links it (it keeps no count).
  * @gs: the granule, a constant (12) in the plain path. Lock held.
@@ -1061,7 +1068,7 @@ static PT_HOT int pt_one_g(struct am_pt *pt, const struct pt_visitor *v, void *a
 			if (hit) /* the tables on the way, which the cache does not keep */
 				(void)pt_lookup(pt, va, level, &link, NULL, tbls, gs, plain);
 			return pt_one_emptied(pt, v, arg, x.p, x.v, va, level, x.inval, plain,
-					      tbls);
+					      link, tbls);
 		}
 	}
 	pte_store(x.p, x.v);

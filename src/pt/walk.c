@@ -130,7 +130,8 @@ void pt_flush(struct pt_walk *w)
 	/*
 	 * The walk cache may keep a table given back here, or one under it:
 	 * it forgets every table (but the root). A table leaves the tree and
-	 * is given back within one call (pt_finish()), and only the start of
+	 * is given back within one call (pt_finish(); one_emptied_lean()
+	 * forgets them the same way), and only the start of
 	 * a call uses the cache (pt_one_g(), the query): no call between.
 	 */
 	if (b->nfree)
@@ -810,35 +811,113 @@ static int walk_once(struct pt_walk *w, struct pt_start *st, uint64_t lo, uint64
 	return 0;
 }
 
-/* A table the single-leaf path emptied: its path from the tables the lookup
- * went through (each descriptor read again, no table entered), then left
- * through the post visits up that path. */
+/* The index of @va's entry in its table at @level (the root's may be
+ * concatenated pages). */
+static inline unsigned int path_idx(const struct am_pt *pt, uint64_t va, unsigned int level,
+				    const unsigned int gs)
+{
+	return (unsigned int)(va >> (gs + (gs - 3u) * (3u - level))) &
+	       (level == pt->root_level ? ~0u : (1u << (gs - 3u)) - 1u);
+}
+
+/*
+ * A table the single-leaf path emptied: left through the post visits up
+ * the path of tables the lookup went through (@tbls), from the bottom and
+ * only while a level's count changes. The entry linking the emptied table
+ * gets its post visit (unmap unlinks the table); when that took an entry
+ * from its table, the entry above gets its own (its count written back, or
+ * that table unlinked in turn), and so on. A level whose count stays ends
+ * it: nothing above changed, and no descriptor above it is read.
+ */
 static PT_HOT void leaf_emptied_g(struct pt_walk *w, uint64_t va, unsigned int level,
 				  am_pte_t *const *tbls, const unsigned int gs, const bool plain)
 {
-	struct pt_start st;
-	unsigned int l = w->pt->root_level;
+	const unsigned int root = w->pt->root_level;
+	unsigned int cnt = 0; /* the count of the table below the entry: emptied */
+	struct pt_tbl t;
+	struct pt_slot s;
 
-	st.tbl[l].cnt = 0; /* not kept for the root */
-	for (; l <= level; l++) {
-		st.tbl[l].p = tbls[l];
-		st.tbl[l].live = true;
-		st.tbl[l].blank = false;
-		st.tbl[l].fresh = false;
-		if (l == level)
-			break;
-		st.idx[l] = (unsigned int)(va >> (gs + (gs - 3u) * (3u - l))) &
-			    (l == w->pt->root_level ? ~0u : (1u << (gs - 3u)) - 1u);
-		st.desc[l] = tbls[l][st.idx[l]];
-		st.tbl[l + 1].cnt = pt_cnt_of_g(w->pt, st.desc[l], plain);
+	t.live = true;
+	t.blank = false;
+	t.fresh = false;
+	s.child.live = true;
+	s.child.blank = false;
+	s.child.fresh = false;
+	for (unsigned int l = level; l-- > root;) {
+		unsigned int before;
+
+		s.idx = path_idx(w->pt, va, l, gs);
+		t.p = tbls[l];
+		/* the table's own count: in the entry above it, none for the root */
+		t.cnt = 0;
+		if (l > root)
+			t.cnt = pt_cnt_of_g(w->pt, tbls[l - 1][path_idx(w->pt, va, l - 1u, gs)],
+					    plain);
+		before = t.cnt;
+		s.t = &t;
+		s.level = l;
+		s.va = va & ~(pt_span_g(gs, l) - 1);
+		s.pte = t.p[s.idx];
+		s.child.p = tbls[l + 1];
+		s.child.cnt = cnt;
+		s.child_pa = pt_oa_g(w->pt, s.pte, plain);
+		leave_table_g(w, &s, plain);
+		if (t.cnt == before)
+			return; /* this table's entries stay: nothing above changes */
+		cnt = t.cnt;
 	}
-	st.tbl[level].cnt = 0;
-	st.level = level;
-	ascend_path_g(w, &st, va, gs, plain);
 }
 
-int pt_one_emptied(struct am_pt *pt, const struct pt_visitor *v, void *arg, am_pte_t *p, am_pte_t e,
-		   uint64_t va, unsigned int level, bool inval, bool plain, am_pte_t *const *tbls)
+/*
+ * The common case of pt_one_emptied(): the table at @level emptied, the
+ * table above it (@up_cnt entries, kept in descriptor *@up; no @up for the
+ * root) keeps others. The walk's work without its state: the leaf, the
+ * table's entry cleared, the count above written back; one flush op (the
+ * leaf's invalidation and the table's, as the batch queues them), then the
+ * table given back as pt_flush() gives it back, and its record.
+ */
+static PT_HOT void one_emptied_lean(struct am_pt *pt, am_pte_t *p, am_pte_t e, uint64_t va,
+			     unsigned int level, bool inval, am_pte_t *link, am_pte_t *up,
+			     unsigned int up_cnt, const unsigned int gs, const bool plain)
+{
+	const uint64_t tva = va & ~(pt_span_g(gs, level - 1u) - 1u); /* the table's span */
+	am_pte_t *tbl = p - pt_wc_idx(va, level, gs);
+	const uint64_t tpa = pt_oa_g(pt, *link, plain);
+	struct am_pt_inval inv[2];
+	unsigned int n = 0;
+
+	pte_store(p, e);
+	pte_store(link, 0);
+	if (up)
+		pte_store(up, (*up & ~pt_cnt_mask_g(pt, plain)) | pt_cnt_bits_g(pt, up_cnt - 1u, plain));
+	if (inval) {
+		inv[0].addr = am_va(va);
+		inv[0].pages = 0;
+		inv[0].level = (uint8_t)level;
+		inv[0].leaf = 1;
+		n = 1;
+	}
+	if (!n || !pt->tlbi_range || !pt_tlbi_merge(pt, &inv[0], tva, level - 1u, false)) {
+		inv[n].addr = am_va(tva);
+		inv[n].pages = 0;
+		inv[n].level = (uint8_t)(level - 1u);
+		inv[n].leaf = 0;
+		n++;
+	}
+	pt_flush_op(pt, AM_PT_FLUSH_LIST, n, inv);
+	pt_wc_clear(pt); /* before the page goes: see pt_flush() */
+	pt->nr_tables--;
+	pt->ops->free_table(pt->ctx, tbl, am_pa(tpa));
+	PT_LOG(pt, AM_LOG_DEBUG, AM_EV_PT_TABLE_FREED, "empty table freed", tva, level - 1u, 0);
+}
+
+/* pt_one_emptied() when the table above empties too: up the path as a walk
+ * leaves tables (apart: the walk's state is a large frame). */
+static __attribute__((noinline)) void one_emptied_walk(struct am_pt *pt,
+						       const struct pt_visitor *v, void *arg,
+						       am_pte_t *p, am_pte_t e, uint64_t va,
+						       unsigned int level, bool inval, bool plain,
+						       am_pte_t *const *tbls)
 {
 	struct pt_walk w;
 
@@ -853,6 +932,34 @@ int pt_one_emptied(struct am_pt *pt, const struct pt_visitor *v, void *arg, am_p
 	else
 		leaf_emptied_g(&w, va, level, tbls, pt_gs(pt), false);
 	pt_finish(&w);
+}
+
+static PT_HOT void one_emptied_g(struct am_pt *pt, const struct pt_visitor *v, void *arg,
+				 am_pte_t *p, am_pte_t e, uint64_t va, unsigned int level,
+				 bool inval, am_pte_t *link, am_pte_t *const *tbls,
+				 const unsigned int gs, const bool plain)
+{
+	am_pte_t *up = NULL; /* the descriptor that links the table above and keeps its count */
+	unsigned int up_cnt = 0;
+
+	if (level - 1u > pt->root_level) { /* none for the root */
+		up = &tbls[level - 2u][path_idx(pt, va, level - 2u, gs)];
+		up_cnt = pt_cnt_of_g(pt, *up, plain);
+	}
+	if (!up || up_cnt > 1u)
+		one_emptied_lean(pt, p, e, va, level, inval, link, up, up_cnt, gs, plain);
+	else /* that table empties too */
+		one_emptied_walk(pt, v, arg, p, e, va, level, inval, plain, tbls);
+}
+
+int pt_one_emptied(struct am_pt *pt, const struct pt_visitor *v, void *arg, am_pte_t *p, am_pte_t e,
+		   uint64_t va, unsigned int level, bool inval, bool plain, am_pte_t *link,
+		   am_pte_t *const *tbls)
+{
+	if (plain) /* the 4 KiB granule's with its geometry as constants */
+		one_emptied_g(pt, v, arg, p, e, va, level, inval, link, tbls, 12u, true);
+	else
+		one_emptied_g(pt, v, arg, p, e, va, level, inval, link, tbls, pt_gs(pt), false);
 	return 0;
 }
 

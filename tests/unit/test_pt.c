@@ -2663,6 +2663,94 @@ static void test_single_leaf_frees(void **state)
 	assert_int_equal(H.last_tlbi.leaf, 0);
 }
 
+/* The TLBI request @n of the last call: @leaf form, @level, at @addr. */
+static void expect_tlbi_at(unsigned long n, bool leaf, unsigned int level, uint64_t addr)
+{
+	const struct am_host_pt_tlbi *t = am_host_pt_tlbi_at(&H, n);
+
+	assert_non_null(t);
+	assert_int_equal(t->leaf, leaf);
+	assert_int_equal(t->level, level);
+	assert_int_equal(t->addr, addr);
+	assert_false(t->all);
+}
+
+/*
+ * A page whose unmap empties its level-3 table while the level-2 table
+ * above keeps others: the table goes on the single-leaf path's own
+ * (pt_one_emptied(), no walk), with the TLBIs a walk queues (the page's,
+ * then the walk through the table; with FEAT_TLBIRANGE one, where the
+ * page is the first of the table's span), one COMPLETE, the record; the
+ * level-2 table's count in its descriptor. The third, whose level-2
+ * table then empties, goes up the path as a walk does.
+ */
+static void test_single_leaf_frees_alone(void **state)
+{
+	const uint64_t a = 0x8040201000ull, b = 0x8040400000ull, c = 0x8040601000ull;
+
+	(void)state;
+	for (int range = 0; range < 2; range++) {
+		struct am_pt *pt;
+
+		RANGE = range;
+		pt = setup_counting(AM_PT_S2, 40);
+		assert_int_equal(am_pt_map(pt, am_va(a), am_pa(0x880000000ull), K4, &RW, 0), 0);
+		assert_int_equal(am_pt_map(pt, am_va(b), am_pa(0x880200000ull), K4, &RW, 0), 0);
+		assert_int_equal(am_pt_map(pt, am_va(c), am_pa(0x880400000ull), K4, &RW, 0), 0);
+		assert_int_equal(am_pt_tables(pt), 6);
+		check();
+		tlbm_watch(&H.tlb, a - K4, 3 * K4, K4);
+		tlbm_watch(&H.tlb, b, K4, K4);
+		tlbm_watch(&H.tlb, c, K4, K4);
+		tlbm_fill(&H.tlb);
+		H.log_debug = true;
+
+		/* a: not the first page of its table's span: two TLBIs either way */
+		count_from_zero();
+		assert_int_equal(am_pt_unmap(pt, am_va(a), K4), 0);
+		check();
+		assert_int_equal(am_pt_tables(pt), 5);
+		assert_int_equal(count_at(a, 1), 2);
+		assert_int_equal(H.tlbi, 2);
+		expect_tlbi_at(0, true, 3, a);
+		expect_tlbi_at(1, false, 2, a & ~(M2 - 1));
+		assert_int_equal(H.complete, 1);
+		assert_int_equal(am_host_pt_logged(&H, AM_EV_PT_TABLE_FREED, a & ~(M2 - 1)), 1);
+		expect_fault(a, VMSA_ACC_R, VMSA_F_TRANSLATION);
+		expect_map(b, 0x880200000ull, VMSA_ACC_R);
+
+		/* b: the first page: with FEAT_TLBIRANGE, one non-leaf TLBI for both */
+		count_from_zero();
+		assert_int_equal(am_pt_unmap(pt, am_va(b), K4), 0);
+		check();
+		assert_int_equal(am_pt_tables(pt), 4);
+		assert_int_equal(count_at(b, 1), 1);
+		if (range) {
+			assert_int_equal(H.tlbi, 1);
+			assert_false(am_host_pt_tlbi_at(&H, 0)->leaf);
+			assert_int_equal(am_host_pt_tlbi_at(&H, 0)->addr, b);
+		} else {
+			assert_int_equal(H.tlbi, 2);
+			expect_tlbi_at(0, true, 3, b);
+			expect_tlbi_at(1, false, 2, b);
+		}
+		assert_int_equal(H.complete, 1);
+		expect_fault(b, VMSA_ACC_R, VMSA_F_TRANSLATION);
+		expect_map(c, 0x880400000ull, VMSA_ACC_R);
+
+		/* c: its level-2 table empties too, and the level-1 table: up the path */
+		count_from_zero();
+		assert_int_equal(am_pt_unmap(pt, am_va(c), K4), 0);
+		check();
+		assert_int_equal(am_pt_tables(pt), 1);
+		assert_int_equal(am_host_pt_logged(&H, AM_EV_PT_TABLE_FREED, ~0ull), 3);
+		assert_int_equal(H.complete, 1);
+		expect_fault(c, VMSA_ACC_R, VMSA_F_TRANSLATION);
+		teardown(NULL);
+	}
+	RANGE = false;
+}
+
 /*
  * Fill the walk cache with the tables of [va, va + 2 MiB) (a page map and
  * a block map below them, then a query): the next call there reads none.
@@ -3826,6 +3914,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_single_leaf_misses, teardown),
 		cmocka_unit_test_teardown(test_single_leaf_refusals, teardown),
 		cmocka_unit_test_teardown(test_single_leaf_frees, teardown),
+		cmocka_unit_test_teardown(test_single_leaf_frees_alone, teardown),
 		cmocka_unit_test_teardown(test_walk_cache, teardown),
 		cmocka_unit_test_teardown(test_small_ranges, teardown),
 		cmocka_unit_test_teardown(test_tables_at_pa, teardown),
