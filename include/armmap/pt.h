@@ -430,6 +430,21 @@ struct am_pt_config {
 /** The most invalidations one flush lists (am_pt_config.tlbi_max at most). */
 #define AM_PT_TLBI_BATCH 64u
 
+/** A leaf descriptor, as am_pt_query() and am_pt_walk() report it. */
+struct am_pt_leaf {
+	am_vaddr_t va;	     /**< start of the descriptor's span */
+	am_paddr_t pa;	     /**< output address of that start */
+	uint64_t size;	     /**< span of the descriptor: 4 KiB, 2 MiB, 1 GiB (4 KiB granule) */
+	struct am_attr attr; /**< its attributes */
+	uint8_t level;	     /**< its level */
+	uint8_t valid;	     /**< 0: parked */
+	uint8_t contig;	     /**< contiguous hint */
+	uint8_t ng;	     /**< not global */
+	uint8_t sw;	     /**< software bits, 0..15 */
+	uint8_t ns;	     /**< Non-secure output (the NS bit; Secure stage-1 regimes) */
+	am_pte_t pte;	     /**< the raw descriptor */
+};
+
 /** One table. Treat the members as private. */
 struct am_pt {
 	uint32_t ready; /**< set by a successful am_pt_init(), cleared by am_pt_destroy() */
@@ -494,6 +509,14 @@ struct am_pt {
 	/** the single-leaf path's flush: @p flush as a list of @p leaf_inv */
 	struct am_pt_flush leaf_flush;
 	struct am_pt_inval leaf_inv; /**< its one invalidation: a leaf entry */
+	/**
+	 * The last leaf am_pt_query() decoded, by its descriptor's bits but
+	 * the output address [47:12] (~0: none), and what those bits decode
+	 * to (@p lq_leaf's attr, valid, contig, ng, sw, ns; its other members
+	 * are the call's): a pure function of them and the table's settings.
+	 */
+	uint64_t lq_key;
+	struct am_pt_leaf lq_leaf; /**< the decoded leaf of @p lq_key */
 };
 
 /**
@@ -669,21 +692,6 @@ int am_pt_modify(struct am_pt *pt, am_vaddr_t va, uint64_t size, const struct am
  * range, #AM_ENOMEM.
  */
 int am_pt_populate(struct am_pt *pt, am_vaddr_t va, uint64_t size);
-
-/** A leaf descriptor, as am_pt_query() and am_pt_walk() report it. */
-struct am_pt_leaf {
-	am_vaddr_t va;	     /**< start of the descriptor's span */
-	am_paddr_t pa;	     /**< output address of that start */
-	uint64_t size;	     /**< span of the descriptor: 4 KiB, 2 MiB, 1 GiB (4 KiB granule) */
-	struct am_attr attr; /**< its attributes */
-	uint8_t level;	     /**< its level */
-	uint8_t valid;	     /**< 0: parked */
-	uint8_t contig;	     /**< contiguous hint */
-	uint8_t ng;	     /**< not global */
-	uint8_t sw;	     /**< software bits, 0..15 */
-	uint8_t ns;	     /**< Non-secure output (the NS bit; Secure stage-1 regimes) */
-	am_pte_t pte;	     /**< the raw descriptor */
-};
 
 /**
  * The leaf that maps @p va (any address in its span). Like every call on

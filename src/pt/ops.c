@@ -872,6 +872,35 @@ static void leaf_of(struct am_pt *pt, am_pte_t pte, unsigned int level, uint64_t
 	leaf_of_g(pt, pte, level, va, l, pt_gs(pt), false);
 }
 
+/*
+ * leaf_of_g() for am_pt_query(), through the last leaf it decoded
+ * (am_pt.lq_key): what a descriptor's bits but its output address decode
+ * to depends on nothing else but the table's settings, which stay from
+ * init on, so a leaf with the same bits copies it and fills in its own
+ * address, size, level and descriptor. Lock held.
+ */
+static PT_HOT void query_leaf_g(struct am_pt *pt, am_pte_t pte, unsigned int level, uint64_t va,
+				struct am_pt_leaf *l, const unsigned int gs, const bool plain)
+{
+	const uint64_t key = pte & ~AM_PTE_OA_MASK;
+
+	if (key != pt->lq_key) {
+		if (plain)
+			leaf_of_g(pt, pte, level, va, l, gs, plain);
+		else
+			leaf_of(pt, pte, level, va, l);
+		pt->lq_key = key;
+		pt->lq_leaf = *l;
+		return;
+	}
+	*l = pt->lq_leaf;
+	l->va = am_va(va + pt->va_base);
+	l->pa = am_pa(pt_oa_g(pt, pte, plain));
+	l->size = pt_span_g(gs, level);
+	l->level = (uint8_t)level;
+	l->pte = pte;
+}
+
 static int leaf_visit(struct pt_walk *w, struct pt_slot *s)
 {
 	struct leaf_arg *a = w->arg;
@@ -1579,12 +1608,13 @@ int am_pt_query(struct am_pt *pt, am_vaddr_t v, struct am_pt_leaf *out)
 		/* nothing mapped is an answer, not a refusal: no record */
 		rc = e ? 0 : AM_ENOENT;
 		if (e)
-			leaf_of_g(pt, e, level, va & ~(pt_span_g(12u, level) - 1), out, 12u, true);
+			query_leaf_g(pt, e, level, va & ~(pt_span_g(12u, level) - 1), out, 12u, true);
 	} else {
 		e = query_find(pt, va, &level, pt_gs(pt), false);
 		rc = e ? 0 : AM_ENOENT;
 		if (e)
-			leaf_of(pt, e, level, va & ~(pt_span(pt, level) - 1), out);
+			query_leaf_g(pt, e, level, va & ~(pt_span(pt, level) - 1), out, pt_gs(pt),
+				     false);
 	}
 	pt_unlock(pt);
 	return rc;
@@ -1906,6 +1936,7 @@ int am_pt_init(struct am_pt *pt, const struct am_pt_config *cfg, const struct am
 	pt->leaf_flush.n = 1;
 	pt->leaf_flush.inv = &pt->leaf_inv;
 	pt->leaf_inv = (struct am_pt_inval){.pages = 0, .leaf = 1};
+	pt->lq_key = ~0ull; /* no decoded leaf: a key has [47:12] clear */
 	pt->ready = AM_READY_PT;
 	return 0;
 }

@@ -1668,6 +1668,94 @@ static void test_s2_concatenated_root(void **state)
 	assert_int_equal(H.bad_frees, 0);
 }
 
+/* am_pt_walk()'s report of the one leaf it meets (decoded afresh). */
+static int walk_one_leaf(void *arg, const struct am_pt_leaf *l)
+{
+	*(struct am_pt_leaf *)arg = *l;
+	return 0;
+}
+
+/*
+ * The query's decoded leaf (am_pt.lq_key): leaves whose descriptors differ
+ * from the first in one decoded bit each (NS, nG, a software bit, AP, XN,
+ * the memory type, parked, the contiguous hint) or in their output address
+ * and level only, queried in turn with the first, each twice, and mixed,
+ * every answer the same as the walk's
+ * (which decodes afresh), member by member; a query of nothing keeps it.
+ */
+static void test_query_decoded_leaf(void **state)
+{
+	struct am_pt_config cfg = {.regime = AM_PT_S1_EL10, .ia_bits = 39, .asid = 3, .secure = 1};
+	static const struct {
+		uint64_t va, pa, size;
+		const struct am_attr *a;
+		unsigned int flags;
+	} m[] = {
+		{0x40000000, 0x80000000, K4, &RW, 0},
+		{0x40001000, 0x80001000, K4, &RW, AM_PT_F_NS},
+		{0x40002000, 0x80002000, K4, &RW, AM_PT_F_NG},
+		{0x40003000, 0x80003000, K4, &RW, AM_PT_F_SW(4)},
+		{0x40004000, 0x80004000, K4, &RO, 0},
+		{0x40005000, 0x80005000, K4, &RX, 0},
+		{0x40006000, 0x09000000, K4, &DEV, 0},
+		{0x40007000, 0x80007000, K4, &RW, AM_PT_F_PARKED},
+		{0x40010000, 0x80010000, 16 * K4, &RW, AM_PT_F_CONTIG},
+		{0x40200000, 0x80200000, M2, &RW, AM_PT_F_BLOCK},
+		{0x40400000, 0xa0000000, K4, &RW, 0},
+	};
+	const size_t n = sizeof(m) / sizeof(m[0]);
+	struct am_pt *pt;
+
+	(void)state;
+	pt = setup_cfg(&cfg);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(am_pt_map(pt, am_va(m[i].va), am_pa(m[i].pa), m[i].size, m[i].a,
+					   m[i].flags),
+				 0);
+	check();
+	for (int round = 0; round < 3; round++) {
+		for (size_t k = 0; k < 2 * n; k++) {
+			/* the first leaf and each other in turn (one bit apart), then
+			 * each twice in a row, then mixed */
+			size_t i = round == 0 ? (k % 2 ? k / 2 : 0) : round == 1 ? k / 2 : (k * 7) % n;
+			uint64_t va = m[i].va + (m[i].size > K4 ? m[i].size - K4 : 0) + 0x10;
+			struct am_pt_leaf q, w;
+
+			memset(&q, 0xa5, sizeof(q));
+			memset(&w, 0x5a, sizeof(w));
+			assert_int_equal(am_pt_query(pt, am_va(va), &q), 0);
+			assert_int_equal(am_pt_walk(pt, am_va(va & ~(K4 - 1)), K4, walk_one_leaf, &w),
+					 0);
+			assert_int_equal(am_va_val(q.va), am_va_val(w.va));
+			assert_int_equal(am_pa_val(q.pa), am_pa_val(w.pa));
+			assert_int_equal(q.size, w.size);
+			assert_int_equal(q.attr.perm, w.attr.perm);
+			assert_int_equal(q.attr.mtype, w.attr.mtype);
+			assert_int_equal(q.attr.sh, w.attr.sh);
+			assert_int_equal(q.level, w.level);
+			assert_int_equal(q.valid, w.valid);
+			assert_int_equal(q.contig, w.contig);
+			assert_int_equal(q.ng, w.ng);
+			assert_int_equal(q.sw, w.sw);
+			assert_int_equal(q.ns, w.ns);
+			assert_int_equal(q.pte, w.pte);
+			/* and what each was mapped as */
+			assert_int_equal(q.ns, (m[i].flags & AM_PT_F_NS) != 0);
+			assert_int_equal(q.ng, (m[i].flags & AM_PT_F_NG) != 0);
+			assert_int_equal(q.sw, AM_PT_F_SW_OF(m[i].flags));
+			assert_int_equal(q.valid, !(m[i].flags & AM_PT_F_PARKED));
+			assert_int_equal(q.contig, (m[i].flags & AM_PT_F_CONTIG) != 0);
+			assert_int_equal(q.attr.perm, m[i].a->perm);
+			assert_int_equal(q.attr.mtype, m[i].a->mtype);
+			assert_int_equal(am_pa_val(q.pa), m[i].pa + (m[i].size > K4 && m[i].size != M2
+								 ? m[i].size - K4
+								 : 0));
+			/* nothing there: an answer that keeps the decoded leaf */
+			assert_int_equal(am_pt_query(pt, am_va(0x40100000), &q), AM_ENOENT);
+		}
+	}
+}
+
 /*
  * Stage 1 EL3, and the NS bit of the Secure regimes: AM_PT_F_NS maps
  * Non-secure memory (the walker model sees a Non-secure output), a query
@@ -3879,6 +3967,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_park_walk, teardown),
 		cmocka_unit_test_teardown(test_map_refusals, teardown),
 		cmocka_unit_test_teardown(test_el3_and_ns, teardown),
+		cmocka_unit_test_teardown(test_query_decoded_leaf, teardown),
 		cmocka_unit_test_teardown(test_s2_concatenated_root, teardown),
 		cmocka_unit_test_teardown(test_upper_va_range, teardown),
 		cmocka_unit_test_teardown(test_block_sizes, teardown),
