@@ -581,14 +581,14 @@ int pt_exec_walk(struct pt_walk *w, uint64_t va, uint64_t hi);
 /* pt_finish() when there is maintenance to do or tables to give back. */
 void pt_finish_slow(struct pt_walk *w);
 /* The single-leaf path's entry *@p at @level for @va, which empties its
- * table (linked by descriptor *@link; @tbls, the tables the lookup went
- * through) where @v frees empty tables: @e
- * written (its VA invalidated when @inval), the table unlinked and given
- * back, and the call's maintenance finished. When the table above keeps
- * other entries (the common case), directly: the entries, one flush op,
- * the page; when it empties too, as a walk leaves tables, through the
- * post visits up the path (apart: the entry's fields one by one, so that
- * the caller's stay in registers). */
+ * table (linked by descriptor *@link; @tbls: the tables the lookup went
+ * through) where @v frees empty tables: @e written (its VA invalidated
+ * when @inval), the table unlinked and given back, and the call's
+ * maintenance finished. When the table above keeps other entries (the
+ * common case), directly: the entries, one flush op, the page; when it
+ * empties too, as a walk leaves tables, through the post visits up the
+ * path (apart: the entry's fields one by one, so that the caller's stay
+ * in registers). */
 int pt_one_emptied(struct am_pt *pt, const struct pt_visitor *v, void *arg, am_pte_t *p, am_pte_t e,
 		   uint64_t va, unsigned int level, bool inval, bool plain, am_pte_t *link,
 		   am_pte_t *const *tbls);

@@ -877,8 +877,8 @@ static PT_HOT void leaf_emptied_g(struct pt_walk *w, uint64_t va, unsigned int l
  * table given back as pt_flush() gives it back, and its record.
  */
 static PT_HOT void one_emptied_lean(struct am_pt *pt, am_pte_t *p, am_pte_t e, uint64_t va,
-			     unsigned int level, bool inval, am_pte_t *link, am_pte_t *up,
-			     unsigned int up_cnt, const unsigned int gs, const bool plain)
+				    unsigned int level, bool inval, am_pte_t *link, am_pte_t *up,
+				    unsigned int up_cnt, const unsigned int gs, const bool plain)
 {
 	const uint64_t tva = va & ~(pt_span_g(gs, level - 1u) - 1u); /* the table's span */
 	am_pte_t *tbl = p - pt_wc_idx(va, level, gs);
@@ -889,7 +889,8 @@ static PT_HOT void one_emptied_lean(struct am_pt *pt, am_pte_t *p, am_pte_t e, u
 	pte_store(p, e);
 	pte_store(link, 0);
 	if (up)
-		pte_store(up, (*up & ~pt_cnt_mask_g(pt, plain)) | pt_cnt_bits_g(pt, up_cnt - 1u, plain));
+		pte_store(up, (*up & ~pt_cnt_mask_g(pt, plain)) |
+				      pt_cnt_bits_g(pt, up_cnt - 1u, plain));
 	if (inval) {
 		inv[0].addr = am_va(va);
 		inv[0].pages = 0;
@@ -913,11 +914,10 @@ static PT_HOT void one_emptied_lean(struct am_pt *pt, am_pte_t *p, am_pte_t e, u
 
 /* pt_one_emptied() when the table above empties too: up the path as a walk
  * leaves tables (apart: the walk's state is a large frame). */
-static __attribute__((noinline)) void one_emptied_walk(struct am_pt *pt,
-						       const struct pt_visitor *v, void *arg,
-						       am_pte_t *p, am_pte_t e, uint64_t va,
-						       unsigned int level, bool inval, bool plain,
-						       am_pte_t *const *tbls)
+static __attribute__((noinline)) void one_emptied_walk(struct am_pt *pt, const struct pt_visitor *v,
+						       void *arg, am_pte_t *p, am_pte_t e,
+						       uint64_t va, unsigned int level, bool inval,
+						       bool plain, am_pte_t *const *tbls)
 {
 	struct pt_walk w;
 

@@ -1717,15 +1717,17 @@ static void test_query_decoded_leaf(void **state)
 		for (size_t k = 0; k < 2 * n; k++) {
 			/* the first leaf and each other in turn (one bit apart), then
 			 * each twice in a row, then mixed */
-			size_t i = round == 0 ? (k % 2 ? k / 2 : 0) : round == 1 ? k / 2 : (k * 7) % n;
+			size_t i = round == 0	? (k % 2 ? k / 2 : 0)
+				   : round == 1 ? k / 2
+						: (k * 7) % n;
 			uint64_t va = m[i].va + (m[i].size > K4 ? m[i].size - K4 : 0) + 0x10;
 			struct am_pt_leaf q, w;
 
 			memset(&q, 0xa5, sizeof(q));
 			memset(&w, 0x5a, sizeof(w));
 			assert_int_equal(am_pt_query(pt, am_va(va), &q), 0);
-			assert_int_equal(am_pt_walk(pt, am_va(va & ~(K4 - 1)), K4, walk_one_leaf, &w),
-					 0);
+			assert_int_equal(
+				am_pt_walk(pt, am_va(va & ~(K4 - 1)), K4, walk_one_leaf, &w), 0);
 			assert_int_equal(am_va_val(q.va), am_va_val(w.va));
 			assert_int_equal(am_pa_val(q.pa), am_pa_val(w.pa));
 			assert_int_equal(q.size, w.size);
@@ -1747,9 +1749,9 @@ static void test_query_decoded_leaf(void **state)
 			assert_int_equal(q.contig, (m[i].flags & AM_PT_F_CONTIG) != 0);
 			assert_int_equal(q.attr.perm, m[i].a->perm);
 			assert_int_equal(q.attr.mtype, m[i].a->mtype);
-			assert_int_equal(am_pa_val(q.pa), m[i].pa + (m[i].size > K4 && m[i].size != M2
-								 ? m[i].size - K4
-								 : 0));
+			assert_int_equal(
+				am_pa_val(q.pa),
+				m[i].pa + (m[i].size > K4 && m[i].size != M2 ? m[i].size - K4 : 0));
 			/* nothing there: an answer that keeps the decoded leaf */
 			assert_int_equal(am_pt_query(pt, am_va(0x40100000), &q), AM_ENOENT);
 		}
