@@ -1030,8 +1030,43 @@ static void ck_free(void)
 	con_printf("  2 table pages given back (and poisoned); the walk now stops at level 1:\n");
 	expect_at(FREE_VA, false, AM_FSC_TRANSLATION + 1, 0, 0, 0, true);
 	expect_load(FREE_VA + 8, AM_FSC_TRANSLATION + 1, true, NULL);
+
+	/* the single-leaf unmap of the last page of a level-3 table whose
+	 * level-2 table keeps another: it unlinks and frees that table itself */
+	con_printf("  a page in each of two level-3 tables under one level-2 table, both touched:\n");
+	EXPECT(map_(FREE_VA, FREE_PA, PAGE, &attr_rw, 0, true) == 0, "map failed\n");
+	EXPECT(map_(FREE_VA + SZ_2M, FREE_PA + PAGE, PAGE, &attr_rw, 0, true) == 0,
+	       "map failed\n");
+	EXPECT(am_pt_tables(&g_pt) == t0 + 3, "tables %lu -> %lu, expected 3 more\n",
+	       (unsigned long)t0, (unsigned long)am_pt_tables(&g_pt));
+	expect_store(FREE_VA + 8, 0x600d, OK, true);
+	expect_store(FREE_VA + SZ_2M + 8, 0x700d, OK, true);
+	EXPECT(unmap_(FREE_VA, PAGE, true) == 0, "unmap failed\n");
+	EXPECT(am_pt_tables(&g_pt) == t0 + 2 && g_hw.frees == frees0 + 3,
+	       "tables %lu (expected %lu), %lu frees (expected 3)\n",
+	       (unsigned long)am_pt_tables(&g_pt), (unsigned long)t0 + 2, g_hw.frees - frees0);
+	con_printf("  its level-3 table given back (and poisoned); the walk stops at level 2, "
+		   "the other page stays:\n");
+	expect_at(FREE_VA, false, AM_FSC_TRANSLATION + 2, 0, 0, 0, true);
+	expect_load(FREE_VA + 8, AM_FSC_TRANSLATION + 2, true, NULL);
+	expect_at(FREE_VA + SZ_2M, true, OK, FREE_PA + PAGE, AM_MT_NORMAL_WB, AM_SH_INNER, true);
+	{
+		uint64_t v = 0;
+
+		if (expect_load(FREE_VA + SZ_2M + 8, OK, true, &v))
+			EXPECT(v == 0x700d, "read 0x%lx, expected 0x700d\n", v);
+	}
+	/* the other page: its level-2 table empties too, up the path */
+	EXPECT(unmap_(FREE_VA + SZ_2M, PAGE, true) == 0, "unmap failed\n");
+	EXPECT(am_pt_tables(&g_pt) == t0 && g_ctx.in_use == in_use0 && g_hw.frees == frees0 + 5,
+	       "tables %lu (expected %lu), pool pages out %u (expected %u), %lu frees\n",
+	       (unsigned long)am_pt_tables(&g_pt), (unsigned long)t0, g_ctx.in_use, in_use0,
+	       g_hw.frees - frees0);
+	expect_load(FREE_VA + SZ_2M + 8, AM_FSC_TRANSLATION + 1, true, NULL);
 	end("unmapping frees the tables it emptied (am_pt_tables() back down); the address "
-	    "faults at level 1");
+	    "faults at level 1; a single-page unmap that empties its level-3 table frees it "
+	    "(its address faults at level 2, the page in the next level-3 table still reads), "
+	    "the next one the level-2 table too");
 }
 
 /* The leaf at @va is still @before, and the hardware still sees it writable. */
