@@ -2765,6 +2765,15 @@ static void expect_tlbi_at(unsigned long n, bool leaf, unsigned int level, uint6
 	assert_false(t->all);
 }
 
+/* Unmap the page at @va, the counters from zero; @tables left after. */
+static void unmap_page_counted(struct am_pt *pt, uint64_t va, size_t tables)
+{
+	count_from_zero();
+	assert_int_equal(am_pt_unmap(pt, am_va(va), K4), 0);
+	check();
+	assert_int_equal(am_pt_tables(pt), tables);
+}
+
 /*
  * A page whose unmap empties its level-3 table while the level-2 table
  * above keeps others: the table goes on the single-leaf path's own
@@ -2796,10 +2805,7 @@ static void test_single_leaf_frees_alone(void **state)
 		H.log_debug = true;
 
 		/* a: not the first page of its table's span: two TLBIs either way */
-		count_from_zero();
-		assert_int_equal(am_pt_unmap(pt, am_va(a), K4), 0);
-		check();
-		assert_int_equal(am_pt_tables(pt), 5);
+		unmap_page_counted(pt, a, 5);
 		assert_int_equal(count_at(a, 1), 2);
 		assert_int_equal(H.tlbi, 2);
 		expect_tlbi_at(0, true, 3, a);
@@ -2810,10 +2816,7 @@ static void test_single_leaf_frees_alone(void **state)
 		expect_map(b, 0x880200000ull, VMSA_ACC_R);
 
 		/* b: the first page: with FEAT_TLBIRANGE, one non-leaf TLBI for both */
-		count_from_zero();
-		assert_int_equal(am_pt_unmap(pt, am_va(b), K4), 0);
-		check();
-		assert_int_equal(am_pt_tables(pt), 4);
+		unmap_page_counted(pt, b, 4);
 		assert_int_equal(count_at(b, 1), 1);
 		if (range) {
 			assert_int_equal(H.tlbi, 1);
@@ -2829,10 +2832,7 @@ static void test_single_leaf_frees_alone(void **state)
 		expect_map(c, 0x880400000ull, VMSA_ACC_R);
 
 		/* c: its level-2 table empties too, and the level-1 table: up the path */
-		count_from_zero();
-		assert_int_equal(am_pt_unmap(pt, am_va(c), K4), 0);
-		check();
-		assert_int_equal(am_pt_tables(pt), 1);
+		unmap_page_counted(pt, c, 1);
 		assert_int_equal(am_host_pt_logged(&H, AM_EV_PT_TABLE_FREED, ~0ull), 3);
 		assert_int_equal(H.complete, 1);
 		expect_fault(c, VMSA_ACC_R, VMSA_F_TRANSLATION);
