@@ -49,6 +49,7 @@ enum fig {
 	F_UNMAP_4K_COLD,
 	F_MODIFY_4K_COLD,
 	F_QUERY_COLD,
+	F_MAP_4K_NEWTBL,
 	F_COUNT
 };
 
@@ -72,6 +73,7 @@ static const struct {
 	[F_UNMAP_4K_COLD] = {"unmap_4k_cold", "unmap 4 KiB, cold", TARGET_CALL},
 	[F_MODIFY_4K_COLD] = {"modify_4k_cold", "modify 4 KiB, cold", TARGET_CALL},
 	[F_QUERY_COLD] = {"query_4k_cold", "query a page, cold", TARGET_QUERY},
+	[F_MAP_4K_NEWTBL] = {"map_4k_newtbl", "map 4 KiB, new L3 table", TARGET_CALL},
 };
 
 /* The three sizes under test: map, unmap and modify figures go in this order. */
@@ -163,6 +165,15 @@ static void count_regime(int r)
 		EXPECT("table pages without VA_LAST", am_pt_tables(&pt), tables);
 	}
 	dump(r, F_UNMAP_4K_LAST);
+
+	/* the map that needs a new level-3 table (the first fault in a 2 MiB region) */
+	for (unsigned int k = 0; k < INSTR_CALLS; k++) {
+		COUNT_CALL(r, F_MAP_4K_NEWTBL,
+			   am_pt_map(&pt, am_va(VA_LAST), am_pa(VA_LAST + OA_OFF), K4, &rw, 0));
+		EXPECT("table pages with VA_LAST", am_pt_tables(&pt), tables + 1);
+		EXPECT("unmap of VA_LAST (restore)", am_pt_unmap(&pt, am_va(VA_LAST), K4), 0);
+	}
+	dump(r, F_MAP_4K_NEWTBL);
 
 	for (unsigned int p = 0; p < 3; p++) {
 		uint64_t va = pieces[p].va;

@@ -340,6 +340,7 @@ static const struct pt_visitor map_visitor = {.visit = map_visit,
 					      .apply = map_apply,
 					      .one = map_one,
 					      .once = 1,
+					      .grow = 1,
 					      .deepest = AM_PT_MAX_LEVEL};
 
 /* ---------------------------------------------------------------- unmap -- */
@@ -1076,19 +1077,20 @@ static PT_COLD int bad_arg(struct am_pt *pt, const char *msg, uint64_t a, uint64
 static __attribute__((noinline)) int exec_granule(struct am_pt *pt, const struct pt_visitor *v,
 						  void *arg, uint64_t va, uint64_t size)
 {
-	return pt_exec_g(pt, v, arg, va, size, true, pt_gs(pt), false);
+	return pt_exec_g(pt, v, arg, va, size, 0, pt_gs(pt), false);
 }
 
 /*
  * Carry out @v over the range (pt_exec_g(): the single-leaf path unless
- * @one is false, then once, or dry, reserve, commit). Lock held.
+ * @said is what it said when the caller tried it, PT_AGAIN or PT_NOWAY
+ * (0: try it); then once, or dry, reserve, commit). Lock held.
  */
 static PT_HOT int exec(struct am_pt *pt, const struct pt_visitor *v, void *arg, uint64_t va,
-		       uint64_t size, bool one)
+		       uint64_t size, int said)
 {
 	if (!pt_plain(pt))
 		return exec_granule(pt, v, arg, va, size);
-	return pt_exec_g(pt, v, arg, va, size, one, 12u, true);
+	return pt_exec_g(pt, v, arg, va, size, said, 12u, true);
 }
 
 /*
@@ -1130,7 +1132,7 @@ static PT_HOT int exec_range(struct am_pt *pt, const struct pt_visitor *v, void 
 	pt_lock(pt);
 	rc = check_range(pt, va, size);
 	if (!rc)
-		rc = exec(pt, v, arg, va, size, true);
+		rc = exec(pt, v, arg, va, size, 0);
 	pt_unlock(pt);
 	return rc;
 }
@@ -1297,12 +1299,13 @@ static PT_COLD int map_refusal(struct am_pt *pt, uint64_t va, uint64_t pa, uint6
 
 /*
  * am_pt_map() as a whole, lock held, when its fast path did not finish it
- * (@tried: it ran the single-leaf path, which needed more). Apart, so that
- * the fast path keeps a small frame.
+ * (@said: what the single-leaf path said when it ran it, PT_AGAIN or
+ * PT_NOWAY; 0: it did not). Apart, so that the fast path keeps a small
+ * frame.
  */
 static __attribute__((noinline)) int map_call(struct am_pt *pt, uint64_t va, uint64_t pa,
 					      uint64_t size, const struct am_attr *attr,
-					      unsigned int flags, bool tried)
+					      unsigned int flags, int said)
 {
 	struct map_arg m = {.delta = pa - va, .lo = va, .hi = va + size, .flags = flags};
 	struct tmpl t;
@@ -1316,7 +1319,7 @@ static __attribute__((noinline)) int map_call(struct am_pt *pt, uint64_t va, uin
 		rc = leaf_template(pt, attr, flags, &t);
 	if (!rc) {
 		m.tmpl = t.bits;
-		rc = exec(pt, &map_visitor, &m, va, size, !tried);
+		rc = exec(pt, &map_visitor, &m, va, size, said);
 		if (!rc)
 			tmpl_keep(pt, &t);
 	}
@@ -1358,20 +1361,20 @@ int am_pt_map(struct am_pt *pt, am_vaddr_t v, am_paddr_t p, uint64_t size,
 	va -= pt->va_base; /* the upper range: from its base */
 	pt_lock(pt);
 	rc = attr ? ONE_BY_SIZE(size, map_fast, pt, va, pa, attr, flags) : ONE_NO;
-	if (rc == ONE_NO || rc == PT_AGAIN)
-		rc = map_call(pt, va, pa, size, attr, flags, rc == PT_AGAIN);
+	if (rc >= PT_NOWAY && rc <= PT_AGAIN) /* ONE_NO, PT_AGAIN, PT_NOWAY */
+		rc = map_call(pt, va, pa, size, attr, flags, rc == ONE_NO ? 0 : rc);
 	pt_unlock(pt);
 	return rc;
 }
 
 /* am_pt_unmap() as a whole, lock held (map_call()). */
 static __attribute__((noinline)) int unmap_call(struct am_pt *pt, uint64_t va, uint64_t size,
-						bool tried)
+						int said)
 {
 	struct range_arg r = {.lo = va, .hi = va + size};
 	int rc = check_range(pt, va, size);
 
-	return rc ? rc : exec(pt, &unmap_visitor, &r, va, size, !tried);
+	return rc ? rc : exec(pt, &unmap_visitor, &r, va, size, said);
 }
 
 /* The fast path of am_pt_unmap() (map_fast()), without a report. */
@@ -1392,8 +1395,8 @@ int am_pt_unmap(struct am_pt *pt, am_vaddr_t v, uint64_t size)
 	va -= pt->va_base;
 	pt_lock(pt);
 	rc = ONE_BY_SIZE(size, unmap_fast, pt, va);
-	if (rc == ONE_NO || rc == PT_AGAIN)
-		rc = unmap_call(pt, va, size, rc == PT_AGAIN);
+	if (rc >= PT_NOWAY && rc <= PT_AGAIN) /* ONE_NO, PT_AGAIN, PT_NOWAY */
+		rc = unmap_call(pt, va, size, rc == ONE_NO ? 0 : rc);
 	pt_unlock(pt);
 	return rc;
 }
@@ -1418,7 +1421,7 @@ int am_pt_unmap_report(struct am_pt *pt, am_vaddr_t v, uint64_t size, am_pt_remo
 		rep.arg = arg;
 		rep.n = 0;
 		rep.clear = false;
-		rc = exec(pt, &unmap_visitor, &r, va, size, true);
+		rc = exec(pt, &unmap_visitor, &r, va, size, 0);
 		/* the call's maintenance has completed (a refusal buffered nothing) */
 		pt_report_deliver(pt, &rep);
 	}
@@ -1442,7 +1445,7 @@ static inline void modify_to_g(const struct am_pt *pt, struct modify_arg *m, am_
 /* am_pt_modify() as a whole, lock held (map_call()). */
 static __attribute__((noinline)) int modify_call(struct am_pt *pt, uint64_t va, uint64_t size,
 						 const struct am_attr *attr, unsigned int flags,
-						 bool tried)
+						 int said)
 {
 	struct modify_arg m = {.lo = va, .hi = va + size, .line = true};
 	struct tmpl t = {0, 0};
@@ -1464,7 +1467,7 @@ static __attribute__((noinline)) int modify_call(struct am_pt *pt, uint64_t va, 
 			modify_to_g(pt, &m, t.bits, false);
 	}
 	if (!rc)
-		rc = exec(pt, &modify_visitor, &m, va, size, !tried);
+		rc = exec(pt, &modify_visitor, &m, va, size, said);
 	if (!rc)
 		tmpl_keep(pt, &t);
 	return rc;
@@ -1497,8 +1500,8 @@ int am_pt_modify(struct am_pt *pt, am_vaddr_t v, uint64_t size, const struct am_
 	rc = attr && !(flags & ~(AM_PT_F_PARKED | AM_PT_F_SW(0xf)))
 		     ? ONE_BY_SIZE(size, modify_fast, pt, va, attr, flags)
 		     : ONE_NO;
-	if (rc == ONE_NO || rc == PT_AGAIN)
-		rc = modify_call(pt, va, size, attr, flags, rc == PT_AGAIN);
+	if (rc == ONE_NO || rc == PT_AGAIN || rc == PT_NOWAY)
+		rc = modify_call(pt, va, size, attr, flags, rc == ONE_NO ? 0 : PT_AGAIN);
 	pt_unlock(pt);
 	return rc;
 }

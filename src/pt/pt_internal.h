@@ -247,6 +247,13 @@ static inline am_pte_t pt_cnt_mask_g(const struct am_pt *pt, bool plain)
 {
 	return plain ? 0x3ffull << 2 : pt_cnt_mask(pt);
 }
+/* The descriptor that links the table at @pa, which has @cnt entries. */
+static inline am_pte_t pt_table_desc_g(const struct am_pt *pt, uint64_t pa, unsigned int cnt,
+				       bool plain)
+{
+	return (plain ? pa : pt_oa_bits(pt, pa)) | AM_PTE_TABLE | AM_PTE_VALID |
+	       pt_cnt_bits_g(pt, cnt, plain);
+}
 
 /* A run of stores of consecutive outputs must not carry across this bit
  * (the output's bits above it live elsewhere in the descriptor); 0: none. */
@@ -344,6 +351,9 @@ struct pt_one {
 /* Once mode: the visitor cannot decide all of the range in this visit;
  * it wrote nothing. */
 #define PT_AGAIN (-4097)
+/* The single-leaf path: the way to the entry stops above it (a table
+ * missing, or a block): the call needs the walk, or one table (pt_one_grow()). */
+#define PT_NOWAY (PT_AGAIN - 2)
 
 struct pt_visitor {
 	/*
@@ -380,6 +390,9 @@ struct pt_visitor {
 	 */
 	int (*one)(struct am_pt *pt, void *arg, struct pt_one *x);
 	uint8_t once;	 /* may run in once mode (pt_exec()) */
+	uint8_t grow;	 /* the single-leaf path may create the one table missing
+			  * above its entry, whose one op then decides an empty
+			  * entry of a new table, x->p NULL (pt_one_grow(): map) */
 	uint8_t deepest; /* deepest level whose tables the walker enters by itself */
 };
 
@@ -592,6 +605,13 @@ void pt_finish_slow(struct pt_walk *w);
 int pt_one_emptied(struct am_pt *pt, const struct pt_visitor *v, void *arg, am_pte_t *p, am_pte_t e,
 		   uint64_t va, unsigned int level, bool inval, bool plain, am_pte_t *link,
 		   am_pte_t *const *tbls);
+/* The single-leaf path's entry at @level for @va where the one table above
+ * it is missing, for a visitor that grows (map), the lookup having stopped
+ * at entry *@p of level @at (@link: its table's descriptor): the table
+ * created with the entry in it, or PT_AGAIN having done nothing (apart,
+ * out of the way). */
+int pt_one_grow(struct am_pt *pt, const struct pt_visitor *v, void *arg, uint64_t va,
+		unsigned int level, am_pte_t *p, am_pte_t *link, unsigned int at, bool plain);
 int pt_reserve(struct pt_walk *w, size_t n);
 void pt_reserve_leftover(struct pt_walk *w);
 void pt_descend_table(struct pt_walk *w, struct pt_slot *s);
@@ -1052,7 +1072,7 @@ static PT_HOT int pt_one_g(struct am_pt *pt, const struct pt_visitor *v, void *a
 		/* the tables on the way, for a visitor that may unlink the emptied */
 		x.p = pt_lookup(pt, va, level, &link, NULL, post ? tbls : NULL, gs, plain);
 		if (!x.p)
-			return PT_AGAIN;
+			return PT_NOWAY;
 		x.e = *x.p;
 		rc = v->one(pt, arg, &x);
 		/* a call that succeeds keeps its tables (a refusal changes nothing) */
@@ -1089,15 +1109,18 @@ static PT_HOT int pt_one_g(struct am_pt *pt, const struct pt_visitor *v, void *a
 /*
  * Carry out a visitor that writes over [va, va + size): a range that is
  * exactly one entry (a page, or the span of a block at level 1 or 2) takes
- * the single-leaf path first (unless @one is false: the caller tried it);
- * else, or when that needs more, the walk.
+ * the single-leaf path first (unless @said is what it said when the
+ * caller tried it: PT_AGAIN or PT_NOWAY; 0: try it), then, where the way
+ * stopped above the entry (PT_NOWAY), for a visitor that grows (map), the
+ * one table missing there (pt_one_grow()); else, or when that needs more,
+ * the walk.
  * Inline, so that each call gets its visitor's one op inlined, with the
  * 4 KiB granule's geometry as constants (@gs 12); the other granules take
  * one shared copy apart (exec() in ops.c), so that the 4 KiB path stays
  * as lean as before they came.
  */
 static PT_HOT int pt_exec_g(struct am_pt *pt, const struct pt_visitor *v, void *arg, uint64_t va,
-			    uint64_t size, bool one, const unsigned int gs, const bool plain)
+			    uint64_t size, int said, const unsigned int gs, const bool plain)
 {
 	unsigned int level = size == 1ull << gs		     ? 3
 			     : size == 1ull << (2u * gs - 3u) ? 2
@@ -1105,9 +1128,20 @@ static PT_HOT int pt_exec_g(struct am_pt *pt, const struct pt_visitor *v, void *
 							      : 0;
 	struct pt_walk w;
 
-	if (one && level && v->one && !(va & (size - 1)) && level >= pt->root_level) {
-		int rc = pt_one_g(pt, v, arg, va, level, gs, plain);
+	if (level && v->one && !(va & (size - 1)) && level >= pt->root_level) {
+		int rc = said ? said : pt_one_g(pt, v, arg, va, level, gs, plain);
 
+		/* the way stops above the entry: the one table missing there
+		 * (apart: not on the way of the calls into existing tables) */
+		if (rc == PT_NOWAY && v->grow) {
+			am_pte_t *link, *p;
+			unsigned int at;
+
+			p = pt_lookup(pt, va, level, &link, &at, NULL, gs, plain);
+			rc = pt_one_grow(pt, v, arg, va, level, p, link, at, plain);
+		} else if (rc == PT_NOWAY) {
+			rc = PT_AGAIN;
+		}
 		if (rc != PT_AGAIN)
 			return rc;
 	}

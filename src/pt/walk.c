@@ -50,26 +50,42 @@ static void reserve_release(struct pt_walk *w)
 	w->reserved = 0;
 }
 
+/*
+ * One table page from the allocator, which the hardware can use: its
+ * address, its PA in *@pa; NULL when there is none (the record, with @n
+ * pages wanted and @have taken) or it is not usable (given back, the
+ * record), the code in *@rc.
+ */
+static PT_HOT void *alloc_table(struct am_pt *pt, uint64_t *pa, size_t n, size_t have, int *rc)
+{
+	am_paddr_t out = am_pa(0);
+	void *r = pt->ops->alloc_table(pt->ctx, &out);
+
+	*pa = am_pa_val(out);
+	if (!r) {
+		PT_LOG(pt, AM_LOG_ERR, AM_EV_PT_NO_MEMORY, "not enough table pages", n, have, 0);
+		*rc = AM_ENOMEM;
+		return NULL;
+	}
+	*rc = pt_check_table_pa(pt->env, pt->env_ctx, r, *pa, pt->oa_bits, pt_gs(pt), false);
+	if (*rc) {
+		pt->ops->free_table(pt->ctx, r, out);
+		return NULL;
+	}
+	return r;
+}
+
 /* Take @n table pages from the allocator, all of them or none. */
 int pt_reserve(struct pt_walk *w, size_t n)
 {
 	struct am_pt *pt = w->pt;
 
 	while (w->reserved < n) {
-		am_paddr_t out = am_pa(0);
-		struct pt_res *r = pt->ops->alloc_table(pt->ctx, &out);
-		uint64_t pa = am_pa_val(out);
+		uint64_t pa;
 		int rc;
+		struct pt_res *r = alloc_table(pt, &pa, n, w->reserved, &rc);
 
 		if (!r) {
-			PT_LOG(pt, AM_LOG_ERR, AM_EV_PT_NO_MEMORY, "not enough table pages", n,
-			       w->reserved, 0);
-			reserve_release(w);
-			return AM_ENOMEM;
-		}
-		rc = pt_check_table_pa(pt->env, pt->env_ctx, r, pa, pt->oa_bits, pt_gs(pt), false);
-		if (rc) {
-			pt->ops->free_table(pt->ctx, r, out);
 			reserve_release(w);
 			return rc;
 		}
@@ -304,8 +320,7 @@ void pt_dry_need(struct pt_walk *w, size_t n)
 static void install(struct pt_walk *w, struct pt_slot *s)
 {
 	const bool plain = pt_plain(w->pt);
-	am_pte_t tbl = (plain ? s->child_pa : pt_oa_bits(w->pt, s->child_pa)) | AM_PTE_TABLE |
-		       AM_PTE_VALID | pt_cnt_bits_g(w->pt, s->child.cnt, plain);
+	am_pte_t tbl = pt_table_desc_g(w->pt, s->child_pa, s->child.cnt, plain);
 
 	if (w->dry)
 		return;
@@ -961,6 +976,66 @@ int pt_one_emptied(struct am_pt *pt, const struct pt_visitor *v, void *arg, am_p
 	else
 		one_emptied_g(pt, v, arg, p, e, va, level, inval, link, tbls, pt_gs(pt), false);
 	return 0;
+}
+
+/*
+ * The single-leaf path's entry where the one table above it is missing
+ * (@v->grow: map). The lookup (@p, @link, @at: pt_lookup()'s) stopped at
+ * level @at; if that is just above @level and the entry there is empty,
+ * the one op decides the entry in a table that has nothing else; then a
+ * table page, zeroed, with the entry in it (no walker sees it yet), the
+ * entries before the link (PUBLISH), the link in the empty entry above
+ * with a count of 1, the count of the table that holds it, and the call's
+ * COMPLETE; the new table kept in the walk cache. A link into an empty
+ * entry needs no invalidation. PT_AGAIN, having written and allocated
+ * nothing, when more is missing or the way is not empty. Lock held.
+ */
+static PT_HOT int one_grow_g(struct am_pt *pt, const struct pt_visitor *v, void *arg, uint64_t va,
+			     unsigned int level, am_pte_t *p, am_pte_t *link, unsigned int at,
+			     const unsigned int gs, const bool plain)
+{
+	const unsigned int idx = pt_wc_idx(va, level, gs);
+	struct pt_one x;
+	am_pte_t *t;
+	uint64_t tpa;
+	int rc;
+
+	if (at + 1u != level || *p)
+		return PT_AGAIN; /* a block, or more than one table missing */
+	x.p = NULL; /* the table is not there yet */
+	x.e = 0;
+	x.va = va;
+	x.level = level;
+	x.gs = gs;
+	x.plain = plain;
+	x.inval = false;
+	x.dcnt = 0;
+	x.v = 0;
+	rc = v->one(pt, arg, &x);
+	if (rc)
+		return rc == PT_ONE_SAME ? 0 : rc;
+	t = alloc_table(pt, &tpa, 1, 0, &rc);
+	if (!t)
+		return rc;
+	pt_fill_fresh(t, pt_ents(pt), 0, 0);
+	t[idx] = x.v;
+	pt_flush_va(pt, AM_PT_FLUSH_PUBLISH, 0, NULL);
+	pte_store(p, pt_table_desc_g(pt, tpa, 1u, plain));
+	if (link) /* the table that holds it (not the root): one entry more */
+		pte_store(link, (*link & ~pt_cnt_mask_g(pt, plain)) |
+					pt_cnt_bits_g(pt, pt_cnt_of_g(pt, *link, plain) + 1u, plain));
+	pt->nr_tables++;
+	pt_wc_fill(pt, va, level, pt_wc_key(va, level, gs), &t[idx], p, gs);
+	pt_flush_va(pt, AM_PT_FLUSH_COMPLETE, 0, NULL);
+	return 0;
+}
+
+int pt_one_grow(struct am_pt *pt, const struct pt_visitor *v, void *arg, uint64_t va,
+		unsigned int level, am_pte_t *p, am_pte_t *link, unsigned int at, bool plain)
+{
+	if (plain) /* the 4 KiB granule's with its geometry as constants */
+		return one_grow_g(pt, v, arg, va, level, p, link, at, 12u, true);
+	return one_grow_g(pt, v, arg, va, level, p, link, at, pt_gs(pt), false);
 }
 
 int pt_run(struct pt_walk *w, uint64_t va, uint64_t size)

@@ -8,8 +8,9 @@
  * tried only when the one before returned PT_AGAIN; which entry each is
  * given; where the walker's own descent stops; that the entry count a
  * one op reports lands in the table's descriptor, or unlinks the table
- * through the post visits when it reaches 0; and the one flush the
- * single-leaf path hands the backend.
+ * through the post visits when it reaches 0; the one flush the
+ * single-leaf path hands the backend; and the one table it creates for a
+ * visitor that grows.
  */
 #include "tests/unit/harness.h"
 
@@ -32,6 +33,7 @@ static const struct am_attr RW = AM_ATTR_RW_DATA;
 /* What the probe saw and what it answers. */
 struct probe {
 	int leaf_rc;	 /* the one op's answer */
+	am_pte_t leaf_new; /* what an entry of a table not there yet becomes (grow) */
 	int leaf_dcnt;	 /* its x->dcnt when leaf_rc is 0 */
 	bool leaf_inval; /* its x->inval when leaf_rc is 0 */
 	int once_rc;	 /* visit in once mode: this, or s->n when 0 */
@@ -54,7 +56,7 @@ static int probe_one(struct am_pt *pt, void *arg, struct pt_one *x)
 	P.leaves++;
 	P.x = *x;
 	if (!P.leaf_rc) {
-		x->v = x->e;
+		x->v = x->p ? x->e : P.leaf_new;
 		x->dcnt = P.leaf_dcnt;
 		x->inval = P.leaf_inval;
 	}
@@ -94,6 +96,14 @@ static const struct pt_visitor PROBE = {.visit = probe_visit,
 					.once = 1,
 					.deepest = AM_PT_MAX_LEVEL};
 
+/* The probe, growing: the single-leaf path may create the one table missing. */
+static const struct pt_visitor PROBE_GROW = {.visit = probe_visit,
+					     .post = probe_post,
+					     .one = probe_one,
+					     .once = 1,
+					     .grow = 1,
+					     .deepest = AM_PT_MAX_LEVEL};
+
 /* A table of @regime and @ia_bits in a fresh pool, the probe cleared. */
 static void setup(enum am_pt_regime regime, unsigned int ia_bits)
 {
@@ -117,7 +127,7 @@ static int teardown(void **state)
 
 static int run(const struct pt_visitor *v, uint64_t va, uint64_t size)
 {
-	return pt_exec_g(&PT, v, NULL, va, size, true, 12u, true); /* plain 4 KiB tables */
+	return pt_exec_g(&PT, v, NULL, va, size, 0, 12u, true); /* plain 4 KiB tables */
 }
 
 /* The table at @level on the way to @va (the root at its level). */
@@ -320,6 +330,81 @@ static void test_leaf_emptied(void **state)
 }
 
 /*
+ * The way to the entry stops above it (PT_NOWAY): a visitor that does not
+ * grow goes to the walk without its one op; one that grows (map) gets its
+ * one op on an empty entry of a table not there yet (x->p NULL), and when
+ * the way ends in an empty entry just above, the table is created: one
+ * page, zeroed, the entry in it, linked with a count of 1, the count of
+ * the table above one more, one PUBLISH and one COMPLETE, no TLBI, no
+ * walk. PT_AGAIN from that one op, two tables missing, or no page: nothing
+ * written (the walk, or AM_ENOMEM with its record).
+ */
+static void test_grow(void **state)
+{
+	const am_pte_t leaf = 0x80000000ull | 0x743; /* a valid page */
+	size_t tables;
+
+	(void)state;
+	setup(AM_PT_S1_EL2, 39); /* root at level 1 */
+	assert_int_equal(am_pt_map(&PT, am_va(G1), am_pa(0x80000000), K4, &RW, 0), 0);
+	tables = am_pt_tables(&PT);
+	/* no grow: the walk, no one op */
+	assert_int_equal(run(&PROBE, G1 + M2, K4), 0);
+	assert_int_equal(P.leaves, 0);
+	assert_int_equal(P.onces, 1);
+	assert_int_equal(am_pt_tables(&PT), tables);
+	/* grow: the table made, the entry in it */
+	memset(&P, 0, sizeof(P));
+	P.leaf_dcnt = 1;
+	P.leaf_new = leaf;
+	H.publish = H.complete = H.tlbi = H.allocs = 0;
+	assert_int_equal(run(&PROBE_GROW, G1 + M2 + 5 * K4, K4), 0);
+	assert_int_equal(P.leaves, 1);
+	assert_int_equal(P.onces + P.drys + P.commits + P.posts, 0);
+	assert_null(P.x.p);
+	assert_int_equal(P.x.e, 0);
+	assert_int_equal(P.x.level, 3);
+	assert_int_equal(P.x.va, G1 + M2 + 5 * K4);
+	assert_int_equal(am_pt_tables(&PT), tables + 1);
+	assert_int_equal(count_of(G1 + M2, 2), 1);
+	assert_int_equal(count_of(G1, 1), 2); /* the level-2 table: 2 level-3 tables now */
+	assert_int_equal(table_at(G1 + M2, 3)[5], leaf);
+	for (unsigned int i = 0; i < 512; i++)
+		if (i != 5)
+			assert_int_equal(table_at(G1 + M2, 3)[i], 0);
+	assert_int_equal(H.allocs, 1);
+	assert_int_equal(H.publish, 1);
+	assert_int_equal(H.complete, 1);
+	assert_int_equal(H.tlbi, 0);
+	/* its one op says PT_AGAIN: the walk, nothing allocated */
+	memset(&P, 0, sizeof(P));
+	P.leaf_rc = PT_AGAIN;
+	H.allocs = 0;
+	assert_int_equal(run(&PROBE_GROW, G1 + 2 * M2, K4), 0);
+	assert_int_equal(P.leaves, 1);
+	assert_int_equal(P.onces, 1);
+	assert_int_equal(H.allocs, 0);
+	/* two tables missing (no level-2 table at 2 GiB): the walk, nothing allocated */
+	memset(&P, 0, sizeof(P));
+	P.leaf_new = leaf;
+	assert_int_equal(run(&PROBE_GROW, 2 * G1, K4), 0);
+	assert_int_equal(P.onces, 1);
+	assert_int_equal(H.allocs, 0);
+	assert_int_equal(am_pt_tables(&PT), tables + 1);
+	/* no page: AM_ENOMEM and its record, nothing written */
+	memset(&P, 0, sizeof(P));
+	P.leaf_dcnt = 1;
+	P.leaf_new = leaf;
+	am_host_pt_fail_at(&H, 0);
+	assert_int_equal(run(&PROBE_GROW, G1 + 3 * M2, K4), AM_ENOMEM);
+	am_host_pt_fail_at(&H, -1);
+	assert_int_equal(am_host_pt_logged(&H, AM_EV_PT_NO_MEMORY, 1), 1);
+	assert_int_equal(am_pt_tables(&PT), tables + 1);
+	assert_int_equal(count_of(G1, 1), 2);
+	assert_int_equal(table_at(G1, 2)[3], 0);
+}
+
+/*
  * The single-leaf path's one flush op: the entry's invalidation (leaf
  * only, its level as the hint) when the one op asks for it, else the
  * COMPLETE of the write; nothing when the entry stays as it is.
@@ -372,6 +457,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_descent, teardown),
 		cmocka_unit_test_teardown(test_leaf_emptied, teardown),
 		cmocka_unit_test_teardown(test_one_flush, teardown),
+		cmocka_unit_test_teardown(test_grow, teardown),
 	};
 
 	AM_RUN_SUITE("unit-pt_engine", tests);
