@@ -17,7 +17,9 @@
  * hypervisor's faults on neighbouring pages do: the walk cache (am_pt's
  * wc_*) knows them. The "cold" figures make it miss: before each counted
  * call, an uncounted query of the page in the other level-3 table (the
- * last call went elsewhere).
+ * last call went elsewhere). The map at VA_LAST needs a new level-3 table
+ * (a hypervisor's first fault in a 2 MiB region); the uncounted unmap
+ * after it gives the table back.
  */
 #include <stdio.h>
 
