@@ -1311,6 +1311,22 @@ static __attribute__((noinline)) int map_call(struct am_pt *pt, uint64_t va, uin
 	struct tmpl t;
 	int rc = 0;
 
+	/*
+	 * The fast path found no table above its one entry (PT_NOWAY): it
+	 * checked what that entry needs (a leaf there stays within the
+	 * output size, see map_fast()) and the table keeps the template, so
+	 * the one table is made first; the call's own checks only for the
+	 * walk, when that needs more.
+	 */
+	if (said == PT_NOWAY && tmpl_cached(pt, tmpl_key(attr, flags), &m.tmpl)) {
+		/* the fast path's level: a plain 4 KiB table, one entry's size */
+		rc = pt_grow_g(pt, &map_visitor, &m, va,
+			       size == 1ull << 12 ? 3u : size == 1ull << 21 ? 2u : 1u, 12u, true);
+		if (rc != PT_AGAIN)
+			return rc;
+		said = PT_AGAIN;
+		rc = 0;
+	}
 	if (!attr || (flags & ~AM_PT_F_MASK) || ((flags & AM_PT_F_NG) && !IS_EL10(pt->regime)) ||
 	    ((flags & AM_PT_F_NS) && !pt->secure) || !range_ok(pt, va, size) ||
 	    !out_ok(pt, pa, size))

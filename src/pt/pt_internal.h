@@ -1106,6 +1106,18 @@ static PT_HOT int pt_one_g(struct am_pt *pt, const struct pt_visitor *v, void *a
 	return 0;
 }
 
+/* pt_one_grow() where the single-leaf path's way stopped above the entry
+ * at @level (PT_NOWAY): the lookup again, to where it stops. */
+static PT_HOT int pt_grow_g(struct am_pt *pt, const struct pt_visitor *v, void *arg, uint64_t va,
+			    unsigned int level, const unsigned int gs, const bool plain)
+{
+	am_pte_t *link, *p;
+	unsigned int at;
+
+	p = pt_lookup(pt, va, level, &link, &at, NULL, gs, plain);
+	return pt_one_grow(pt, v, arg, va, level, p, link, at, plain);
+}
+
 /*
  * Carry out a visitor that writes over [va, va + size): a range that is
  * exactly one entry (a page, or the span of a block at level 1 or 2) takes
@@ -1133,15 +1145,8 @@ static PT_HOT int pt_exec_g(struct am_pt *pt, const struct pt_visitor *v, void *
 
 		/* the way stops above the entry: the one table missing there
 		 * (apart: not on the way of the calls into existing tables) */
-		if (rc == PT_NOWAY && v->grow) {
-			am_pte_t *link, *p;
-			unsigned int at;
-
-			p = pt_lookup(pt, va, level, &link, &at, NULL, gs, plain);
-			rc = pt_one_grow(pt, v, arg, va, level, p, link, at, plain);
-		} else if (rc == PT_NOWAY) {
-			rc = PT_AGAIN;
-		}
+		if (rc == PT_NOWAY)
+			rc = v->grow ? pt_grow_g(pt, v, arg, va, level, gs, plain) : PT_AGAIN;
 		if (rc != PT_AGAIN)
 			return rc;
 	}
