@@ -345,6 +345,19 @@ struct pt_one {
 	am_pte_t v;	 /* what the entry becomes */
 };
 
+/* The entry at @level for @va, before its one op: nothing decided yet. */
+static inline void pt_one_start(struct pt_one *x, uint64_t va, unsigned int level,
+				const unsigned int gs, const bool plain)
+{
+	x->va = va;
+	x->level = level;
+	x->gs = gs;
+	x->plain = plain;
+	x->inval = false;
+	x->dcnt = 0;
+	x->v = 0;
+}
+
 /* The one op decided that the entry stays as it is: nothing to write. */
 #define PT_ONE_SAME 1
 
@@ -1056,13 +1069,7 @@ static PT_HOT int pt_one_g(struct am_pt *pt, const struct pt_visitor *v, void *a
 	unsigned int cnt = 0;
 	int rc;
 
-	x.va = va;
-	x.level = level;
-	x.gs = gs;
-	x.plain = plain;
-	x.inval = false;
-	x.dcnt = 0;
-	x.v = 0;
+	pt_one_start(&x, va, level, gs, plain);
 	if (hit) {
 		link = pt->wc_link[level - 1u];
 		x.p = &pt->wc_tbl[level - 1u][pt_wc_idx(va, level, gs)];

@@ -1002,15 +1002,9 @@ static PT_HOT int one_grow_g(struct am_pt *pt, const struct pt_visitor *v, void 
 
 	if (at + 1u != level || *p)
 		return PT_AGAIN; /* a block, or more than one table missing */
+	pt_one_start(&x, va, level, gs, plain);
 	x.p = NULL; /* the table is not there yet */
 	x.e = 0;
-	x.va = va;
-	x.level = level;
-	x.gs = gs;
-	x.plain = plain;
-	x.inval = false;
-	x.dcnt = 0;
-	x.v = 0;
 	rc = v->one(pt, arg, &x);
 	if (rc)
 		return rc == PT_ONE_SAME ? 0 : rc;
