@@ -51,6 +51,10 @@ extern struct tally bk;
 
 /* The backend reports FEAT_TLBIRANGE (caps) to tables made from now on. */
 extern bool bench_tlbi_range;
+/* ... and AM_PT_CAP_ZEROED: its pages come zeroed, bench_zero_ahead(n)
+ * zeroing the next n first (outside what is counted or timed). */
+extern bool bench_zeroed;
+void bench_zero_ahead(unsigned int n);
 
 /* @acc += what the backend received since @before was taken. */
 /* A copy of bk, made by a call (bench_pt_calls.c: outside what is counted). */

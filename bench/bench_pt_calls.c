@@ -52,6 +52,7 @@ enum fig {
 	F_MODIFY_4K_COLD,
 	F_QUERY_COLD,
 	F_MAP_4K_NEWTBL,
+	F_MAP_4K_NEWTBL_Z,
 	F_COUNT
 };
 
@@ -76,6 +77,8 @@ static const struct {
 	[F_MODIFY_4K_COLD] = {"modify_4k_cold", "modify 4 KiB, cold", TARGET_CALL},
 	[F_QUERY_COLD] = {"query_4k_cold", "query a page, cold", TARGET_QUERY},
 	[F_MAP_4K_NEWTBL] = {"map_4k_newtbl", "map 4 KiB, new L3 table", TARGET_CALL},
+	/* not the issue's: the backend zeroes its pages ahead (no target) */
+	[F_MAP_4K_NEWTBL_Z] = {"map_4k_newtbl_z", "map 4 KiB, new L3, zeroed pages", 0},
 };
 
 /* The three sizes under test: map, unmap and modify figures go in this order. */
@@ -233,6 +236,24 @@ static void count_regime(int r)
 
 	EXPECT("table pages at the end", am_pt_tables(&pt), tables);
 	am_pt_destroy(&pt);
+
+	/* the new level-3 table again, the backend's pages zeroed ahead */
+	bench_zeroed = true;
+	bench_zero_ahead(4);
+	bench_pt_new(&pt, r);
+	EXPECT("map of VA_KEEP",
+	       am_pt_map(&pt, am_va(VA_KEEP), am_pa(VA_KEEP + OA_OFF), K4, &rw, 0), 0);
+	tables = am_pt_tables(&pt);
+	for (unsigned int k = 0; k < INSTR_CALLS; k++) {
+		bench_zero_ahead(1); /* the top-up, before the call takes the lock */
+		COUNT_CALL(r, F_MAP_4K_NEWTBL_Z,
+			   am_pt_map(&pt, am_va(VA_LAST), am_pa(VA_LAST + OA_OFF), K4, &rw, 0));
+		EXPECT("table pages with VA_LAST", am_pt_tables(&pt), tables + 1);
+		EXPECT("unmap of VA_LAST (restore)", am_pt_unmap(&pt, am_va(VA_LAST), K4), 0);
+	}
+	dump(r, F_MAP_4K_NEWTBL_Z);
+	am_pt_destroy(&pt);
+	bench_zeroed = false;
 }
 
 void calls_run(void)
@@ -287,9 +308,14 @@ bool calls_report(bool have_ins)
 				if (!have)
 					ok = false;
 			}
-			snprintf(target, sizeof(target), "<=%u", figs[f].target);
+			if (figs[f].target)
+				snprintf(target, sizeof(target), "<=%u", figs[f].target);
+			else
+				snprintf(target, sizeof(target), "-");
 			printf("%-12s %-29s", regime_name[r], figs[f].name);
-			if (have) {
+			if (have && !figs[f].target) {
+				printf(" %6.0f %7s %-8s|", ins, target, "");
+			} else if (have) {
 				bool m = ins <= figs[f].target;
 
 				printf(" %6.0f %7s %-8s|", ins, target, m ? "met" : "not met");

@@ -145,7 +145,10 @@ static void *host_alloc_table(void *ctx, am_paddr_t *pa)
 		h->cursor = (idx + 1) % h->pages;
 		if (++h->in_use > h->max_in_use)
 			h->max_in_use = h->in_use;
-		garbage(page_va(h, idx), h->page);
+		if (h->cap_zeroed)
+			memset(page_va(h, idx), 0, h->page);
+		else
+			garbage(page_va(h, idx), h->page);
 		*pa = am_pa(h->pa_base + (uint64_t)idx * h->page);
 		return page_va(h, idx);
 	}
@@ -199,7 +202,8 @@ static void *host_alloc_tables(void *ctx, unsigned int n, am_paddr_t *pa)
 		h->in_use += n;
 		if (h->in_use > h->max_in_use)
 			h->max_in_use = h->in_use;
-		memset(page_va(h, idx), AM_HOST_PT_GARBAGE, (size_t)n * h->page);
+		memset(page_va(h, idx), h->cap_zeroed ? 0 : AM_HOST_PT_GARBAGE,
+		       (size_t)n * h->page);
 		*pa = am_pa(h->pa_base + (uint64_t)idx * h->page);
 		return page_va(h, idx);
 	}
@@ -386,7 +390,8 @@ static unsigned int host_caps(void *ctx)
 {
 	const struct am_host_pt *h = ctx;
 
-	return h->cap_tlbi_range ? AM_PT_CAP_TLBI_RANGE : 0u;
+	return (h->cap_tlbi_range ? AM_PT_CAP_TLBI_RANGE : 0u) |
+	       (h->cap_zeroed ? AM_PT_CAP_ZEROED : 0u);
 }
 
 static void host_flush_bare(void *ctx, const struct am_pt_flush *f)

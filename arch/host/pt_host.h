@@ -2,7 +2,7 @@
 /*
  * Host translation-table backend for tests and the benchmark: am_pt_ops
  * over a pool of fake physical pages (allocation bookkeeping, failure
- * injection, garbage-filled pages), each flush's barriers and TLB
+ * injection, garbage-filled pages or, with cap_zeroed, zeroed ones), each flush's barriers and TLB
  * maintenance carried out on the TLB model (model/tlb.h) when it is on
  * (FEAT_TLBIRANGE as a setting, cap_tlbi_range: ranges reach the model as
  * the aarch64 backend's operands), lock counting and log
@@ -73,6 +73,8 @@ struct am_host_pt {
 	struct tlbm tlb;
 	bool tlb_on;
 	bool cap_tlbi_range;	      /* caps() reports FEAT_TLBIRANGE (all ops tables) */
+	bool cap_zeroed;	      /* caps() reports AM_PT_CAP_ZEROED: pages handed out
+				       * zeroed, not filled with garbage */
 	unsigned long flushes;	      /* flush calls */
 	unsigned long bad_flushes;    /* flushes that break the contract of pt.h */
 	unsigned long tlbi;	      /* plain TLBIs by address (an entry, or a range's odd page) */
@@ -106,15 +108,15 @@ extern const struct am_pt_ops am_host_pt_ops;
 /*
  * For the benchmark: allocation, free and table_va with their bookkeeping;
  * no lock or log hooks; flush does nothing (no model, no counters); caps as
- * am_host_pt_ops (cap_tlbi_range).
+ * am_host_pt_ops (cap_tlbi_range, cap_zeroed).
  */
 extern const struct am_pt_ops am_host_pt_ops_bare;
 
 /*
  * am_host_pt_init() - a pool of @pages pages, each filled with
- * AM_HOST_PT_GARBAGE (as is every page handed out and every page given
- * back), so the library must zero what it allocates. fail_at -1, TLB model
- * off. Returns 0, or -1 (@pages 0 or no memory).
+ * AM_HOST_PT_GARBAGE (as is every page handed out, unless cap_zeroed, and
+ * every page given back), so the library must zero what it allocates.
+ * fail_at -1, TLB model off. Returns 0, or -1 (@pages 0 or no memory).
  */
 int am_host_pt_init(struct am_host_pt *h, size_t pages);
 

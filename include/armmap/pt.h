@@ -290,6 +290,15 @@ struct am_pt_flush {
  * @{
  */
 #define AM_PT_CAP_TLBI_RANGE 0x1u /**< FEAT_TLBIRANGE: range invalidations welcome */
+/**
+ * Every page alloc_table() (and alloc_tables()) returns is all zero: the
+ * library does not zero the pages it takes. A backend that zeroes its pages
+ * ahead, outside the table's lock (as KVM's memory cache is topped up with
+ * zeroed pages before a fault takes the lock), spares the call that makes a
+ * table the granule's stores. A page that is not zero then becomes
+ * translations: claim it only for an allocator that zeroes every page.
+ */
+#define AM_PT_CAP_ZEROED 0x2u
 /** @} */
 
 /**
@@ -301,7 +310,8 @@ struct am_pt_ops {
 	/**
 	 * A page for a table (one granule, granule aligned): returns the
 	 * address the library writes it through and the PA in `*pa`, or NULL
-	 * when there is none. The content need not be zero.
+	 * when there is none. The content need not be zero (unless caps()
+	 * reports #AM_PT_CAP_ZEROED).
 	 */
 	void *(*alloc_table)(void *ctx, am_paddr_t *pa);
 	/** Give back a table page. Called only once no walk can use it. */
@@ -319,8 +329,9 @@ struct am_pt_ops {
 	 */
 	void (*flush)(void *ctx, const struct am_pt_flush *f);
 	/**
-	 * The AM_PT_CAP_* bits of the hardware under @p ctx, asked once by
-	 * am_pt_init(); NULL: none (one invalidation per entry, or all).
+	 * The AM_PT_CAP_* bits of the hardware and the allocator under
+	 * @p ctx, asked once by am_pt_init(); NULL: none (one invalidation
+	 * per entry, or all; pages zeroed by the library).
 	 */
 	unsigned int (*caps)(void *ctx);
 	/**
@@ -329,7 +340,8 @@ struct am_pt_ops {
 	 * writes them through and the PA of the first in *@p pa, or NULL when
 	 * there are none. Optional: only a stage-2 table whose root is
 	 * concatenated needs it (am_pt_config: an IPA above 39 bits with 42
-	 * output bits or fewer). The content need not be zero.
+	 * output bits or fewer). The content need not be zero (as
+	 * alloc_table()'s).
 	 */
 	void *(*alloc_tables)(void *ctx, unsigned int n, am_paddr_t *pa);
 	/** Give back the @p n pages alloc_tables() gave. Optional, with it. */
@@ -489,6 +501,7 @@ struct am_pt {
 	 * input address bits */
 	uint8_t attr_index[AM_MT_COUNT]; /**< AttrIndx of each memory type (stage 1) */
 	uint8_t tlbi_range;		 /**< the backend's caps() reported AM_PT_CAP_TLBI_RANGE */
+	uint8_t zeroed;			 /**< ... and AM_PT_CAP_ZEROED: pages come zeroed */
 	uint8_t mtype_of[16];		 /**< memory type of each AttrIndx / MemAttr, 0xff: none */
 	uint8_t tmpl_next;		 /**< the cache slot the next new template takes */
 	uint64_t tmpl_key[2]; /**< the last two leaf templates built: attributes and flags, */

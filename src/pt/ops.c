@@ -1827,7 +1827,7 @@ static void no_lock(void *ctx)
 int am_pt_init(struct am_pt *pt, const struct am_pt_config *cfg, const struct am_pt_ops *ops,
 	       void *ctx)
 {
-	unsigned int oa_bits, pages, gs, rb, levels;
+	unsigned int oa_bits, pages, gs, rb, levels, caps;
 	am_paddr_t pa = am_pa(0);
 	am_pte_t *root;
 	const struct am_env *env;
@@ -1847,6 +1847,7 @@ int am_pt_init(struct am_pt *pt, const struct am_pt_config *cfg, const struct am
 	pages = root_pages_of(cfg);
 	gs = gshift_of(cfg);
 	levels = levels_of(cfg->ia_bits, gs, &rb) - (pages > 1);
+	caps = ops->caps ? ops->caps(ctx) : 0u;
 	root = pages > 1 ? ops->alloc_tables(ctx, pages, &pa) : ops->alloc_table(ctx, &pa);
 	if (!root) {
 		am_init_log(env, env_ctx, AM_EV_PT_NO_MEMORY, "pt init: no root page", pages, 0, 0);
@@ -1869,7 +1870,7 @@ int am_pt_init(struct am_pt *pt, const struct am_pt_config *cfg, const struct am
 			ops->free_table(ctx, root, pa);
 		return rc;
 	}
-	for (unsigned int i = 0; i < pages; i++) /* not live before init returns */
+	for (unsigned int i = 0; i < pages && !(caps & AM_PT_CAP_ZEROED); i++) /* not live yet */
 		pt_fill_fresh(root + ((size_t)i << (gs - 3u)), 1u << (gs - 3u), 0, 0);
 	pt->top = NULL;
 	pt->top_pa = am_pa(0);
@@ -1889,7 +1890,8 @@ int am_pt_init(struct am_pt *pt, const struct am_pt_config *cfg, const struct am
 			ops->free_tables(ctx, root, pa, pages);
 			return rc;
 		}
-		pt_fill_fresh(top, 512u, 0, 0);
+		if (!(caps & AM_PT_CAP_ZEROED))
+			pt_fill_fresh(top, 512u, 0, 0);
 		for (unsigned int i = 0; i < pages; i++) {
 			uint64_t l0 = am_pa_val(pa) + ((uint64_t)i << 12);
 
@@ -1931,7 +1933,8 @@ int am_pt_init(struct am_pt *pt, const struct am_pt_config *cfg, const struct am
 	pt->asid = cfg->asid;
 	pt->vmid = cfg->vmid;
 	pt->tlbi_max = cfg->tlbi_max ? cfg->tlbi_max : AM_PT_TLBI_BATCH;
-	pt->tlbi_range = ops->caps && (ops->caps(ctx) & AM_PT_CAP_TLBI_RANGE);
+	pt->tlbi_range = !!(caps & AM_PT_CAP_TLBI_RANGE);
+	pt->zeroed = !!(caps & AM_PT_CAP_ZEROED);
 	pt->flush = (struct am_pt_flush){.kind = AM_PT_FLUSH_COMPLETE,
 					 .regime = pt->regime,
 					 .asid = pt->asid,

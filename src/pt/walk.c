@@ -116,6 +116,8 @@ static am_pte_t *take_page(struct pt_walk *w, uint64_t *pa)
 	w->reserve = r->next;
 	w->reserved--;
 	*pa = r->pa;
+	if (w->pt->zeroed) /* the reserve's link was the page's only content */
+		*r = (struct pt_res){0};
 	return (am_pte_t *)r;
 }
 
@@ -305,7 +307,7 @@ int pt_descend_new(struct pt_walk *w, struct pt_slot *s, bool shallow, bool over
 		return AM_ENOMEM;
 	}
 	s->child.blank = overwritten;
-	if (!overwritten)
+	if (!overwritten && (tmpl || !w->pt->zeroed)) /* a zeroed page is empty already */
 		pt_fill_fresh(s->child.p, pt_ents(w->pt), tmpl, step);
 	return 0;
 }
@@ -1011,7 +1013,8 @@ static PT_HOT int one_grow_g(struct am_pt *pt, const struct pt_visitor *v, void 
 	t = alloc_table(pt, &tpa, 1, 0, &rc);
 	if (!t)
 		return rc;
-	pt_fill_fresh(t, pt_ents(pt), 0, 0);
+	if (!pt->zeroed)
+		pt_fill_fresh(t, pt_ents(pt), 0, 0);
 	t[idx] = x.v;
 	pt_flush_va(pt, AM_PT_FLUSH_PUBLISH, 0, NULL);
 	pte_store(p, pt_table_desc_g(pt, tpa, 1u, plain));

@@ -126,7 +126,7 @@ struct st {
 	uint64_t base;	   /* the upper VA range's base (am_pt_config.upper), else 0: the
 			    * fuzzer works from it, the calls and the models take base + va */
 	char why[256];
-	char what[160]; /* the call, for the report */
+	char what[256]; /* the call, for the report */
 };
 
 static struct st S;
@@ -1176,6 +1176,7 @@ static bool setup(void *st, const uint8_t *hd)
 		abort();
 	s->unmap_at_end = !(hd[5] & 0x10);
 	s->h.cap_tlbi_range = (hd[5] & 0x20) != 0; /* FEAT_TLBIRANGE */
+	s->h.cap_zeroed = (hd[5] & 0x40) != 0;	   /* pages handed out zeroed */
 	s->high_pool = (hd[5] & 0x0c) == 0x0c && c->oa_bits && c->oa_bits <= 40;
 	if (s->high_pool) /* a backend handing out pages the hardware cannot reach */
 		s->h.pa_base = (1ull << c->oa_bits) - s->h.pages / 2 * K4;
@@ -1186,14 +1187,15 @@ static bool setup(void *st, const uint8_t *hd)
 	snprintf(
 		s->what, sizeof(s->what),
 		"init regime %u granule %u ia %u oa %u attr_index %s asid %u vmid %u tlbi_max %u "
-		"pool %zu%s%s",
+		"pool %zu%s%s%s",
 		c->regime, c->granule, c->ia_bits, c->oa_bits,
 		c->attr_index == attr_index_rev ? "reversed"
 		: c->attr_index			? "with a hole"
 						: "NULL",
 		c->asid, c->vmid, c->tlbi_max, s->h.pages,
 		s->high_pool ? " (upper half beyond the output size)" : "",
-		s->h.cap_tlbi_range ? " FEAT_TLBIRANGE" : "");
+		s->h.cap_tlbi_range ? " FEAT_TLBIRANGE" : "",
+		s->h.cap_zeroed ? " zeroed pages" : "");
 	if (s->trace)
 		fprintf(stderr, "pt: %s\n", s->what);
 	rc = am_pt_init(&s->pt, c, &am_host_pt_ops, &s->h);

@@ -50,6 +50,8 @@ static struct am_pt_ops COUNTING_OPS;
 static unsigned long TVA_CALLS;
 /* The host backend reports FEAT_TLBIRANGE to the tables setup_ops() makes. */
 static bool RANGE;
+/* ... and AM_PT_CAP_ZEROED: its pages come zeroed (else filled with garbage). */
+static bool ZEROED;
 /* The PA of the host pool's first page for the tables setup_ops() makes (0: the default). */
 static uint64_t PA_BASE;
 
@@ -67,6 +69,7 @@ static struct am_pt *setup_ops(const struct am_pt_config *cfg, const struct am_p
 	/* pages of the table's granule, 16 MiB of them */
 	assert_int_equal(am_host_pt_init_g(&H, POOL_PAGES * 4096u / page, page), 0);
 	H.cap_tlbi_range = RANGE;
+	H.cap_zeroed = ZEROED;
 	if (PA_BASE)
 		H.pa_base = PA_BASE;
 	memset(&PT, 0x5a, sizeof(PT));
@@ -118,6 +121,7 @@ static int teardown(void **state)
 	am_host_pt_fini(&H);
 	oracle_pt_snap_free(&SNAP);
 	RANGE = false;
+	ZEROED = false;
 	PA_BASE = 0;
 	return 0;
 }
@@ -2846,6 +2850,91 @@ static void test_single_leaf_frees_alone(void **state)
 }
 
 /*
+ * The last entry of every page the backend hands out after init, set to a
+ * value the library must not write there (CANARY_ON): a page the library
+ * zeroes loses it.
+ */
+#define CANARY 0x5a5a5a5a5a5a5a5aull
+static bool CANARY_ON;
+static struct am_pt_ops CANARY_OPS;
+
+static void *canary_alloc(void *ctx, am_paddr_t *pa)
+{
+	uint64_t *t = am_host_pt_ops.alloc_table(ctx, pa);
+
+	if (t && CANARY_ON)
+		t[ENTS() - 1u] = CANARY;
+	return t;
+}
+
+/* The last entry of the level-@level table of @va: the canary, or what the
+ * library wrote; then 0, as the backend's contract has it. */
+static uint64_t canary_take(uint64_t va, unsigned int level)
+{
+	uint64_t tpa = next_table(entry_at(va, level - 1u)), *last, e;
+
+	last = am_host_pt_va(&H, tpa + (ENTS() - 1u) * 8u);
+	assert_non_null(last);
+	e = *last;
+	if (e == CANARY)
+		*last = 0;
+	return e;
+}
+
+/*
+ * AM_PT_CAP_ZEROED: the backend's pages come zeroed, so the library
+ * writes only the entries it needs in a new empty table, on the
+ * single-leaf path (pt_one_grow()) and in a walk (pt_descend_new()); a
+ * block split into a new table still has every entry written. Without the
+ * capability, the same pages are zeroed. The tables come out the same:
+ * check() after each call, and the random operations with the capability.
+ */
+static void test_zeroed_pages(void **state)
+{
+	const uint64_t g = 0x40000000, pa = 0x80000000;
+
+	(void)state;
+	for (int zeroed = 0; zeroed < 2; zeroed++) {
+		const uint64_t keep = zeroed ? CANARY : 0;
+		struct am_pt_config cfg = {.regime = AM_PT_S1_EL2, .ia_bits = 39};
+		struct am_pt *pt;
+
+		ZEROED = zeroed;
+		CANARY_OPS = am_host_pt_ops;
+		CANARY_OPS.alloc_table = canary_alloc;
+		pt = setup_ops(&cfg, &CANARY_OPS);
+		assert_int_equal(pt->zeroed, zeroed);
+		CANARY_ON = true;
+		/* a level-2 and a level-3 table, by a walk (not one entry's span) */
+		assert_int_equal(am_pt_map(pt, am_va(g), am_pa(pa), 2 * K4, &RW, 0), 0);
+		assert_int_equal(canary_take(g, 2), keep);
+		assert_int_equal(canary_take(g, 3), keep);
+		check();
+		/* a level-3 table alone, on the single-leaf path */
+		assert_int_equal(am_pt_map(pt, am_va(g + M2), am_pa(pa + M2), K4, &RW, 0), 0);
+		assert_int_equal(canary_take(g + M2, 3), keep);
+		check();
+		/* a block split: every entry written, the last one a page of the block */
+		assert_int_equal(am_pt_map(pt, am_va(g + 2 * M2), am_pa(pa + 2 * M2), M2, &RW,
+					   AM_PT_F_BLOCK),
+				 0);
+		assert_int_equal(am_pt_unmap(pt, am_va(g + 2 * M2), K4), 0);
+		assert_int_equal(canary_take(g + 2 * M2, 3) & AM_PTE_OA_MASK, pa + 3 * M2 - K4);
+		check();
+		expect_map(g + 3 * M2 - K4, pa + 3 * M2 - K4, VMSA_ACC_R | VMSA_ACC_W);
+		CANARY_ON = false;
+		teardown(NULL);
+	}
+}
+
+/* Random operations again, the backend's pages zeroed (AM_PT_CAP_ZEROED). */
+static void test_random_zeroed(void **state)
+{
+	ZEROED = true;
+	test_random(state);
+}
+
+/*
  * Fill the walk cache with the tables of [va, va + 2 MiB) (a page map and
  * a block map below them, then a query): the next call there reads none.
  */
@@ -4010,6 +4099,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_single_leaf_refusals, teardown),
 		cmocka_unit_test_teardown(test_single_leaf_frees, teardown),
 		cmocka_unit_test_teardown(test_single_leaf_frees_alone, teardown),
+		cmocka_unit_test_teardown(test_zeroed_pages, teardown),
 		cmocka_unit_test_teardown(test_walk_cache, teardown),
 		cmocka_unit_test_teardown(test_small_ranges, teardown),
 		cmocka_unit_test_teardown(test_tables_at_pa, teardown),
@@ -4019,6 +4109,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_fault_injection, teardown),
 		cmocka_unit_test_teardown(test_random, teardown),
 		cmocka_unit_test_teardown(test_random_range, teardown),
+		cmocka_unit_test_teardown(test_random_zeroed, teardown),
 		cmocka_unit_test_teardown(test_registers, teardown),
 		cmocka_unit_test_teardown(test_threads_table, teardown),
 	};
