@@ -509,7 +509,8 @@ struct am_pt {
 	/**
 	 * The walk cache of the single-leaf path and of am_pt_query(): at
 	 * [l - 1], the table at level l (1..3, below the root) that the last
-	 * such lookup to level l went through, with the descriptor that
+	 * such lookup to level l went through (at [1] also the last level-2
+	 * table a lookup to level 3 went through), with the descriptor that
 	 * links it; its key is the input address >> the span of that
 	 * descriptor (~0: none). Emptied whenever a table is unlinked, but
 	 * for the root's (a root of one page at level 1..3: key 0, no link),

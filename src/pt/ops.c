@@ -1590,7 +1590,7 @@ static PT_COLD int query_refusal(struct am_pt *pt, uint64_t va, const struct am_
 
 /* The entry that maps @va, or the empty one where the lookup ends
  * (pt_lookup()), through the walk cache's level-3 table, which a lookup that
- * reaches one fills. */
+ * reaches one fills (and its level-2 table, pt_lookup()'s). */
 static PT_HOT am_pte_t query_find(struct am_pt *pt, uint64_t va, unsigned int *level,
 				  const unsigned int gs, const bool plain)
 {
@@ -1602,7 +1602,7 @@ static PT_HOT am_pte_t query_find(struct am_pt *pt, uint64_t va, unsigned int *l
 		*level = 3u;
 		return pt->wc_tbl[2][pt_wc_idx(va, 3u, gs)];
 	}
-	p = pt_lookup(pt, va, AM_PT_MAX_LEVEL, &link, &at, NULL, gs, plain);
+	p = pt_lookup(pt, va, AM_PT_MAX_LEVEL, &link, &at, NULL, true, gs, plain);
 	if (at == 3u && link)
 		pt_wc_fill(pt, va, 3u, key, p, link, gs);
 	*level = at;

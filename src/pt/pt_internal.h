@@ -484,7 +484,6 @@ static inline bool pt_is_table(am_pte_t pte, unsigned int level)
 	return level < AM_PT_MAX_LEVEL && (pte & PT_TYPE_MASK) == PT_TYPE_MASK;
 }
 
-
 /* Where the library reads and writes the table at @pa. */
 static inline void *pt_table_va(struct am_pt *pt, uint64_t pa)
 {
@@ -925,92 +924,6 @@ static PT_HOT void pt_finish(struct pt_walk *w)
 }
 
 /*
- * THE lookup along one address, shared by the single-leaf path and the
- * queries: from the root along @va through entries that are tables, one
- * read a level, to the entry at @level. Returns it, with the table
- * descriptor that links its table in *@link (NULL at the root). When
- * something other than a table stops the way above @level: with @at NULL,
- * returns NULL; else returns that entry, its level in *@at (which is
- * @level otherwise). With @tbls, the tables on the way: tbls[l] at level l.
- */
-static PT_HOT am_pte_t *pt_lookup_(struct am_pt *pt, uint64_t va, unsigned int level,
-				   am_pte_t **link, unsigned int *at, am_pte_t **tbls,
-				   void *(*table_va)(void *, am_paddr_t), const unsigned int gs,
-				   const bool plain)
-{
-	const uint64_t below = (1ull << (gs - 3u)) - 1u; /* the index mask below the root */
-
-	am_pte_t *t = pt->root, *p = NULL, *up = NULL, e;
-
-	if (tbls)
-		tbls[pt->root_level] = t;
-
-		/*
-		 * Unrolled from the root level: a constant shift at each level (with
-		 * the 4 KiB granule; pt_lookup()). The root's index takes no mask
-		 * (va < ia_end: it fits, and a concatenated root has more entries
-		 * than a table); the levels below do.
-		 */
-#define PT_STEP(l, mask)                                                    \
-	p = &t[(va >> (gs + (gs - 3u) * (3u - (l)))) & (mask)];             \
-	if (level == (l))                                                   \
-		goto done;                                                  \
-	e = *p;                                                             \
-	if ((e & PT_TYPE_MASK) != PT_TYPE_MASK) { /* a table: l < 3 here */ \
-		if (!at)                                                    \
-			return NULL;                                        \
-		*at = (l);                                                  \
-		*link = up;                                                 \
-		return p;                                                   \
-	}                                                                   \
-	up = p;                                                             \
-	t = table_va ? table_va(pt->ctx, am_pa(pt_oa_g(pt, e, plain)))      \
-		     : (am_pte_t *)(uintptr_t)pt_oa_g(pt, e, plain);        \
-	if (tbls)                                                           \
-		tbls[(l) + 1] = t;
-	switch (pt->root_level) {
-	case 0:
-		PT_STEP(0, ~0ull)
-		goto from1;
-	case 1:
-		PT_STEP(1, ~0ull)
-		goto from2;
-	default:
-		/* a root at level 3: 16 KiB under 26 input bits, 64 KiB under
-		 * 30 (never a plain 4 KiB table, whose path has no such test) */
-		if (!plain && pt->root_level == 3)
-			goto from3;
-		PT_STEP(2, ~0ull)
-		goto from3;
-	}
-from1:
-	PT_STEP(1, below)
-from2:
-	PT_STEP(2, below)
-from3:
-#undef PT_STEP
-	p = &t[(va >> gs) & below];
-done:
-	if (at)
-		*at = level;
-	*link = up;
-	return p;
-}
-
-/* Made twice: with the backend's table_va, and without (tables at their
- * PA), where no call in the way makes the compiler save registers. @gs:
- * the granule, a constant (12) in the 4 KiB path (pt_exec()), where every
- * shift is one. */
-static PT_HOT am_pte_t *pt_lookup(struct am_pt *pt, uint64_t va, unsigned int level,
-				  am_pte_t **link, unsigned int *at, am_pte_t **tbls,
-				  const unsigned int gs, const bool plain)
-{
-	if (pt->ops->table_va)
-		return pt_lookup_(pt, va, level, link, at, tbls, pt->ops->table_va, gs, plain);
-	return pt_lookup_(pt, va, level, link, at, tbls, NULL, gs, plain);
-}
-
-/*
  * The walk cache of the single-leaf path (am_pt.wc_*): at [l - 1], the
  * table at level l (1..3, below the root) that the last lookup to level l
  * went through, and the descriptor linking it. Its key: @va >> the span of
@@ -1049,6 +962,116 @@ static inline void pt_wc_clear(struct am_pt *pt)
 }
 
 /*
+ * THE lookup along one address, shared by the single-leaf path and the
+ * queries: from the root along @va through entries that are tables, one
+ * read a level, to the entry at @level. Returns it, with the table
+ * descriptor that links its table in *@link (NULL at the root). When
+ * something other than a table stops the way above @level: with @at NULL,
+ * returns NULL; else returns that entry, its level in *@at (which is
+ * @level otherwise). With @tbls, the tables on the way: tbls[l] at level l.
+ * With @wc, to level 3: from the walk cache's level-2 table when it keeps
+ * the one on the way (then tbls[root level] is NULL: the tables above not
+ * given); else from the root, the level-2 table on the way kept there
+ * (unless it is the root, which stays there for good if it is at level 2).
+ */
+static PT_HOT am_pte_t *pt_lookup_(struct am_pt *pt, uint64_t va, unsigned int level,
+				   am_pte_t **link, unsigned int *at, am_pte_t **tbls,
+				   void *(*table_va)(void *, am_paddr_t), const bool wc,
+				   const unsigned int gs, const bool plain)
+{
+	const uint64_t below = (1ull << (gs - 3u)) - 1u; /* the index mask below the root */
+	/* the walk cache's level-2 table, for a lookup to level 3 (@wc) */
+	const bool keep2 = wc && level == AM_PT_MAX_LEVEL;
+	const uint64_t key2 = pt_wc_key(va, 2u, gs);
+
+	am_pte_t *t = pt->root, *p = NULL, *up = NULL, e;
+
+	if (keep2 && pt->wc_key[1] == key2) {
+		t = pt->wc_tbl[1];
+		up = pt->wc_link[1];
+		if (tbls) /* the tables above it not looked up */
+			tbls[pt->root_level] = NULL;
+		goto from2;
+	}
+	if (tbls)
+		tbls[pt->root_level] = t;
+
+		/*
+		 * Unrolled from the root level: a constant shift at each level (with
+		 * the 4 KiB granule; pt_lookup()). The root's index takes no mask
+		 * (va < ia_end: it fits, and a concatenated root has more entries
+		 * than a table); the levels below do.
+		 */
+#define PT_STEP(l, mask)                                                    \
+	p = &t[(va >> (gs + (gs - 3u) * (3u - (l)))) & (mask)];             \
+	if (level == (l))                                                   \
+		goto done;                                                  \
+	e = *p;                                                             \
+	if ((e & PT_TYPE_MASK) != PT_TYPE_MASK) { /* a table: l < 3 here */ \
+		if (!at)                                                    \
+			return NULL;                                        \
+		*at = (l);                                                  \
+		*link = up;                                                 \
+		return p;                                                   \
+	}                                                                   \
+	up = p;                                                             \
+	t = table_va ? table_va(pt->ctx, am_pa(pt_oa_g(pt, e, plain)))      \
+		     : (am_pte_t *)(uintptr_t)pt_oa_g(pt, e, plain);        \
+	if (tbls)                                                           \
+		tbls[(l) + 1] = t;
+		/* through a level-2 table below the root: keep it (@keep2) */
+#define PT_KEEP2()                    \
+	if (keep2) {                  \
+		pt->wc_key[1] = key2; \
+		pt->wc_tbl[1] = t;    \
+		pt->wc_link[1] = up;  \
+	}
+	switch (pt->root_level) {
+	case 0:
+		PT_STEP(0, ~0ull)
+		goto from1;
+	case 1:
+		PT_STEP(1, ~0ull)
+		PT_KEEP2()
+		goto from2;
+	default:
+		/* a root at level 3: 16 KiB under 26 input bits, 64 KiB under
+		 * 30 (never a plain 4 KiB table, whose path has no such test) */
+		if (!plain && pt->root_level == 3)
+			goto from3;
+		PT_STEP(2, ~0ull)
+		goto from3;
+	}
+from1:
+	PT_STEP(1, below)
+	PT_KEEP2()
+from2:
+	PT_STEP(2, below)
+from3:
+#undef PT_STEP
+#undef PT_KEEP2
+	p = &t[(va >> gs) & below];
+done:
+	if (at)
+		*at = level;
+	*link = up;
+	return p;
+}
+
+/* Made twice: with the backend's table_va, and without (tables at their
+ * PA), where no call in the way makes the compiler save registers. @gs:
+ * the granule, a constant (12) in the 4 KiB path (pt_exec()), where every
+ * shift is one. */
+static PT_HOT am_pte_t *pt_lookup(struct am_pt *pt, uint64_t va, unsigned int level,
+				  am_pte_t **link, unsigned int *at, am_pte_t **tbls, const bool wc,
+				  const unsigned int gs, const bool plain)
+{
+	if (pt->ops->table_va)
+		return pt_lookup_(pt, va, level, link, at, tbls, pt->ops->table_va, wc, gs, plain);
+	return pt_lookup_(pt, va, level, link, at, tbls, NULL, wc, gs, plain);
+}
+
+/*
  * The single-leaf path: [va, va + span) is the entry at @level. Down
  * through existing tables only (PT_AGAIN at anything else, nothing read
  * twice), @v's one op decides what the entry becomes; then the store, its
@@ -1077,7 +1100,7 @@ static PT_HOT int pt_one_g(struct am_pt *pt, const struct pt_visitor *v, void *a
 		rc = v->one(pt, arg, &x);
 	} else {
 		/* the tables on the way, for a visitor that may unlink the emptied */
-		x.p = pt_lookup(pt, va, level, &link, NULL, post ? tbls : NULL, gs, plain);
+		x.p = pt_lookup(pt, va, level, &link, NULL, post ? tbls : NULL, true, gs, plain);
 		if (!x.p)
 			return PT_NOWAY;
 		x.e = *x.p;
@@ -1092,10 +1115,10 @@ static PT_HOT int pt_one_g(struct am_pt *pt, const struct pt_visitor *v, void *a
 		linked = *link;
 		cnt = pt_cnt_of_g(pt, linked, plain) + (unsigned int)x.dcnt;
 		if (!cnt && post) {
-			if (hit) /* the tables on the way, which the cache does not keep */
-				(void)pt_lookup(pt, va, level, &link, NULL, tbls, gs, plain);
-			return pt_one_emptied(pt, v, arg, x.p, x.v, va, level, x.inval, plain,
-					      link, tbls);
+			if (hit || !tbls[pt->root_level]) /* the tables on the way, all */
+				(void)pt_lookup(pt, va, level, &link, NULL, tbls, false, gs, plain);
+			return pt_one_emptied(pt, v, arg, x.p, x.v, va, level, x.inval, plain, link,
+					      tbls);
 		}
 	}
 	pte_store(x.p, x.v);
@@ -1121,7 +1144,7 @@ static PT_HOT int pt_grow_g(struct am_pt *pt, const struct pt_visitor *v, void *
 	am_pte_t *link, *p;
 	unsigned int at;
 
-	p = pt_lookup(pt, va, level, &link, &at, NULL, gs, plain);
+	p = pt_lookup(pt, va, level, &link, &at, NULL, true, gs, plain);
 	return pt_one_grow(pt, v, arg, va, level, p, link, at, plain);
 }
 

@@ -2444,12 +2444,13 @@ static void test_single_leaf_hits(void **state)
 	count_from_zero();
 	assert_int_equal(am_pt_unmap(pt, am_va(va + 5 * K4), K4), 0);
 	assert_int_equal(H.tlbi + H.publish + H.complete, 0);
-	/* a 2 MiB block into the existing level-2 table: two tables read */
+	/* a 2 MiB block into the existing level-2 table, which the first
+	 * page's lookup went through: kept, none read */
 	count_from_zero();
 	assert_int_equal(
 		am_pt_map(pt, am_va(va + 8 * M2), am_pa(pa + 8 * M2), M2, &ram, AM_PT_F_BLOCK), 0);
 	check();
-	assert_int_equal(TVA_CALLS, 2);
+	assert_int_equal(TVA_CALLS, 0);
 	assert_int_equal(count_at(va, 1), 5); /* four populated tables and the block */
 	tlbm_watch(&H.tlb, va + 8 * M2, M2, 64 * K4);
 	tlbm_fill(&H.tlb);
@@ -2462,6 +2463,122 @@ static void test_single_leaf_hits(void **state)
 	expect_one_leaf_tlbi(0, va + 8 * M2, 2);
 	assert_int_equal(entry_at(va + 8 * M2, 2), 0);
 	assert_int_equal(count_at(va, 1), 4);
+}
+
+/*
+ * The walk cache's level-2 table: a call on a page whose level-3 table the
+ * cache does not keep, under the level-2 table it keeps (another 2 MiB
+ * region of the same 1 GiB), reads that level-2 table's entry and the
+ * level-3 table alone (pt_wc_lookup()); a lookup from the root that went
+ * through a level-2 table keeps it. Map, modify, unmap (one that empties
+ * its table: the tables on the way looked up again) and query, a way that
+ * stops at level 2 (an empty entry, a block), another 1 GiB, and a root
+ * at level 2, whose table is always there; the oracle after each call.
+ */
+static void test_walk_cache_level2(void **state)
+{
+	const uint64_t va = 0x40000000, pa = 0x880000000ull;
+	struct am_pt_leaf l;
+	struct am_pt *pt;
+
+	(void)state;
+	pt = setup_counting(AM_PT_S2, 40); /* level-0 root: three tables to a page */
+	assert_int_equal(am_pt_populate(pt, am_va(va), 4 * M2), 0);
+	fresh_log();
+	assert_int_equal(am_pt_map(pt, am_va(va), am_pa(pa), K4, &RW, 0), 0);
+	assert_int_equal(TVA_CALLS, 3);
+	/* the other level-3 tables: the level-2 table kept, one table read */
+	for (unsigned int i = 1; i < 4; i++) {
+		fresh_log();
+		assert_int_equal(am_pt_map(pt, am_va(va + i * M2 + K4), am_pa(pa + i * M2), K4,
+					   &RW, 0),
+				 0);
+		assert_int_equal(TVA_CALLS, 1);
+		check();
+		expect_map(va + i * M2 + K4, pa + i * M2, VMSA_ACC_W);
+	}
+	assert_int_equal(count_at(va + 3 * M2, 2), 1);
+	fresh_log();
+	assert_int_equal(am_pt_modify(pt, am_va(va + M2 + K4), K4, &RO, 0), 0);
+	assert_int_equal(TVA_CALLS, 1);
+	check();
+	expect_fault(va + M2 + K4, VMSA_ACC_W, VMSA_F_PERMISSION);
+	fresh_log();
+	assert_int_equal(am_pt_query(pt, am_va(va + 0x123), &l), 0);
+	assert_int_equal(TVA_CALLS, 1);
+	assert_int_equal(am_pa_val(l.pa), pa);
+	assert_int_equal(l.level, 3);
+	/* an empty level-2 entry: the query's answer, nothing read */
+	fresh_log();
+	assert_int_equal(am_pt_query(pt, am_va(va + 6 * M2), &l), AM_ENOENT);
+	assert_int_equal(TVA_CALLS, 0);
+	/* ... where a page map makes the level-3 table (the grow path) */
+	assert_int_equal(am_pt_map(pt, am_va(va + 6 * M2), am_pa(pa + 6 * M2), K4, &RW, 0), 0);
+	check();
+	assert_int_equal(count_at(va + 6 * M2, 2), 1);
+	/* a block at level 2: found through the level-2 table */
+	assert_int_equal(
+		am_pt_map(pt, am_va(va + 8 * M2), am_pa(pa + 8 * M2), M2, &RW, AM_PT_F_BLOCK), 0);
+	assert_int_equal(am_pt_query(pt, am_va(va + 6 * M2), &l), 0); /* its table kept */
+	fresh_log();
+	assert_int_equal(am_pt_query(pt, am_va(va + 8 * M2 + 5 * K4), &l), 0);
+	assert_int_equal(TVA_CALLS, 0);
+	assert_int_equal(l.level, 2);
+	assert_int_equal(am_pa_val(l.pa), pa + 8 * M2);
+	/* a page of the block: broken by the walk, as before */
+	assert_int_equal(am_pt_unmap(pt, am_va(va + 8 * M2 + 5 * K4), K4), 0);
+	check();
+	expect_fault(va + 8 * M2 + 5 * K4, VMSA_ACC_R, VMSA_F_TRANSLATION);
+	expect_map(va + 8 * M2 + 6 * K4, pa + 8 * M2 + 6 * K4, VMSA_ACC_W);
+	/* the unmap that empties a level-3 table, through the level-2 table:
+	 * the table goes, its entry and the count above with it */
+	assert_int_equal(am_pt_query(pt, am_va(va), &l), 0);
+	fresh_log();
+	assert_int_equal(am_pt_unmap(pt, am_va(va + 6 * M2), K4), 0);
+	check();
+	assert_int_equal(entry_at(va + 6 * M2, 2), 0);
+	expect_fault(va + 6 * M2, VMSA_ACC_R, VMSA_F_TRANSLATION);
+	/* the cache emptied with it: the next call reads from the root */
+	fresh_log();
+	assert_int_equal(am_pt_unmap(pt, am_va(va + 2 * M2 + K4), K4), 0);
+	assert_int_equal(TVA_CALLS, 3);
+	check();
+	/* another 1 GiB: its own level-2 table, kept in place of the first */
+	assert_int_equal(am_pt_populate(pt, am_va(va + G1), 2 * M2), 0);
+	fresh_log();
+	assert_int_equal(am_pt_map(pt, am_va(va + G1), am_pa(pa + G1), K4, &RW, 0), 0);
+	assert_int_equal(TVA_CALLS, 3);
+	fresh_log();
+	assert_int_equal(am_pt_map(pt, am_va(va + G1 + M2), am_pa(pa + G1 + M2), K4, &RW, 0), 0);
+	assert_int_equal(TVA_CALLS, 1);
+	fresh_log();
+	assert_int_equal(am_pt_unmap(pt, am_va(va + 3 * M2 + K4), K4), 0);
+	assert_int_equal(TVA_CALLS, 3);
+	check();
+	/* a 2 MiB block map into a level-2 table a page's lookup kept: its count */
+	assert_int_equal(am_pt_query(pt, am_va(va + G1), &l), 0);
+	fresh_log();
+	assert_int_equal(am_pt_map(pt, am_va(va + G1 + 4 * M2), am_pa(pa + G1 + 4 * M2), M2, &RW,
+				   AM_PT_F_BLOCK),
+			 0);
+	assert_int_equal(TVA_CALLS, 0);
+	check();
+	assert_int_equal(count_at(va + G1, 1), 3);
+	teardown(NULL);
+
+	/* a root at level 2 (30 bits): every level-3 table one read away */
+	pt = setup_counting(AM_PT_S1_EL2, 30);
+	assert_int_equal(am_pt_map(pt, am_va(0), am_pa(pa), K4, &RW, 0), 0);
+	for (unsigned int i = 1; i < 3; i++) {
+		assert_int_equal(am_pt_map(pt, am_va(i * M2), am_pa(pa + i * M2), K4, &RW, 0), 0);
+		fresh_log();
+		assert_int_equal(am_pt_modify(pt, am_va((i - 1) * M2), K4, &RO, 0), 0);
+		assert_int_equal(TVA_CALLS, 1);
+		check();
+	}
+	assert_int_equal(am_pt_unmap(pt, am_va(0), K4), 0);
+	check();
+	assert_int_equal(am_pt_tables(pt), 3);
 }
 
 /*
@@ -4094,6 +4211,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_populate, teardown),
 		cmocka_unit_test_teardown(test_table_counts, teardown),
 		cmocka_unit_test_teardown(test_single_leaf_hits, teardown),
+		cmocka_unit_test_teardown(test_walk_cache_level2, teardown),
 		cmocka_unit_test_teardown(test_fast_path_checks, teardown),
 		cmocka_unit_test_teardown(test_single_leaf_misses, teardown),
 		cmocka_unit_test_teardown(test_single_leaf_refusals, teardown),
