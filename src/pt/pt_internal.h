@@ -613,7 +613,9 @@ void pt_finish_slow(struct pt_walk *w);
  * common case), directly: the entries, one flush op, the page; when it
  * empties too, as a walk leaves tables, through the post visits up the
  * path (apart: the entry's fields one by one, so that the caller's stay
- * in registers). */
+ * in registers). @tbls NULL: an entry at level 3 whose level-2 table the
+ * walk cache keeps, with the descriptor above it; the common case only,
+ * else PT_AGAIN, nothing written (the caller looks the path up). */
 int pt_one_emptied(struct am_pt *pt, const struct pt_visitor *v, void *arg, am_pte_t *p, am_pte_t e,
 		   uint64_t va, unsigned int level, bool inval, bool plain, am_pte_t *link,
 		   am_pte_t *const *tbls);
@@ -1115,8 +1117,17 @@ static PT_HOT int pt_one_g(struct am_pt *pt, const struct pt_visitor *v, void *a
 		linked = *link;
 		cnt = pt_cnt_of_g(pt, linked, plain) + (unsigned int)x.dcnt;
 		if (!cnt && post) {
-			if (hit || !tbls[pt->root_level]) /* the tables on the way, all */
+			if (hit || !tbls[pt->root_level]) {
+				/* the common case needs the descriptor above alone,
+				 * which the walk cache keeps with the level-2 table */
+				if (level == AM_PT_MAX_LEVEL &&
+				    pt->wc_key[1] == pt_wc_key(va, 2u, gs) &&
+				    !pt_one_emptied(pt, v, arg, x.p, x.v, va, level, x.inval, plain,
+						    link, NULL))
+					return 0;
+				/* else the tables on the way, all */
 				(void)pt_lookup(pt, va, level, &link, NULL, tbls, false, gs, plain);
+			}
 			return pt_one_emptied(pt, v, arg, x.p, x.v, va, level, x.inval, plain, link,
 					      tbls);
 		}

@@ -951,22 +951,27 @@ static __attribute__((noinline)) void one_emptied_walk(struct am_pt *pt, const s
 	pt_finish(&w);
 }
 
-static PT_HOT void one_emptied_g(struct am_pt *pt, const struct pt_visitor *v, void *arg,
-				 am_pte_t *p, am_pte_t e, uint64_t va, unsigned int level,
-				 bool inval, am_pte_t *link, am_pte_t *const *tbls,
-				 const unsigned int gs, const bool plain)
+static PT_HOT int one_emptied_g(struct am_pt *pt, const struct pt_visitor *v, void *arg,
+				am_pte_t *p, am_pte_t e, uint64_t va, unsigned int level,
+				bool inval, am_pte_t *link, am_pte_t *const *tbls,
+				const unsigned int gs, const bool plain)
 {
 	am_pte_t *up = NULL; /* the descriptor that links the table above and keeps its count */
 	unsigned int up_cnt = 0;
 
-	if (level - 1u > pt->root_level) { /* none for the root */
+	if (!tbls) /* the walk cache's level-2 table, the one above (pt_one_emptied()) */
+		up = pt->wc_link[1];
+	else if (level - 1u > pt->root_level) /* none for the root */
 		up = &tbls[level - 2u][path_idx(pt, va, level - 2u, gs)];
+	if (up)
 		up_cnt = pt_cnt_of_g(pt, *up, plain);
-	}
 	if (!up || up_cnt > 1u)
 		one_emptied_lean(pt, p, e, va, level, inval, link, up, up_cnt, gs, plain);
-	else /* that table empties too */
+	else if (!tbls) /* that table empties too: the path is the caller's to find */
+		return PT_AGAIN;
+	else
 		one_emptied_walk(pt, v, arg, p, e, va, level, inval, plain, tbls);
+	return 0;
 }
 
 int pt_one_emptied(struct am_pt *pt, const struct pt_visitor *v, void *arg, am_pte_t *p, am_pte_t e,
@@ -974,10 +979,8 @@ int pt_one_emptied(struct am_pt *pt, const struct pt_visitor *v, void *arg, am_p
 		   am_pte_t *const *tbls)
 {
 	if (plain) /* the 4 KiB granule's with its geometry as constants */
-		one_emptied_g(pt, v, arg, p, e, va, level, inval, link, tbls, 12u, true);
-	else
-		one_emptied_g(pt, v, arg, p, e, va, level, inval, link, tbls, pt_gs(pt), false);
-	return 0;
+		return one_emptied_g(pt, v, arg, p, e, va, level, inval, link, tbls, 12u, true);
+	return one_emptied_g(pt, v, arg, p, e, va, level, inval, link, tbls, pt_gs(pt), false);
 }
 
 /*

@@ -2469,11 +2469,13 @@ static void test_single_leaf_hits(void **state)
  * The walk cache's level-2 table: a call on a page whose level-3 table the
  * cache does not keep, under the level-2 table it keeps (another 2 MiB
  * region of the same 1 GiB), reads that level-2 table's entry and the
- * level-3 table alone (pt_wc_lookup()); a lookup from the root that went
- * through a level-2 table keeps it. Map, modify, unmap (one that empties
- * its table: the tables on the way looked up again) and query, a way that
- * stops at level 2 (an empty entry, a block), another 1 GiB, and a root
- * at level 2, whose table is always there; the oracle after each call.
+ * level-3 table alone (pt_lookup() with wc); a lookup from the root that
+ * went through a level-2 table keeps it. Map, modify, unmap and query, a
+ * way that stops at level 2 (an empty entry, a block), an unmap that
+ * empties its level-3 table (the count above from the kept level-2
+ * table's descriptor; not when the cache keeps another level-2 table),
+ * another 1 GiB, and a root at level 2, whose table is always there; the
+ * oracle after each call.
  */
 static void test_walk_cache_level2(void **state)
 {
@@ -2564,6 +2566,26 @@ static void test_walk_cache_level2(void **state)
 	assert_int_equal(TVA_CALLS, 0);
 	check();
 	assert_int_equal(count_at(va + G1, 1), 3);
+	/* the unmap that empties a level-3 table under the kept level-2
+	 * table: the count above from the cache's descriptor, no path looked up */
+	fresh_log();
+	assert_int_equal(am_pt_unmap(pt, am_va(va + G1 + M2), K4), 0);
+	assert_int_equal(TVA_CALLS, 1);
+	check();
+	assert_int_equal(count_at(va + G1, 1), 2);
+	/* ... but not when the cache keeps another level-2 table: the level-3
+	 * table kept, a 2 MiB block into the first 1 GiB since */
+	assert_int_equal(am_pt_query(pt, am_va(va + G1), &l), 0);
+	assert_int_equal(
+		am_pt_map(pt, am_va(va + 10 * M2), am_pa(pa + 10 * M2), M2, &RW, AM_PT_F_BLOCK), 0);
+	{
+		unsigned int first = count_at(va, 1);
+
+		assert_int_equal(am_pt_unmap(pt, am_va(va + G1), K4), 0);
+		check();
+		assert_int_equal(count_at(va + G1, 1), 1);
+		assert_int_equal(count_at(va, 1), first);
+	}
 	teardown(NULL);
 
 	/* a root at level 2 (30 bits): every level-3 table one read away */
