@@ -2,7 +2,8 @@
 /*
  * Host translation-table backend for tests and the benchmark: am_pt_ops
  * over a pool of fake physical pages (allocation bookkeeping, failure
- * injection, garbage-filled pages or, with cap_zeroed, zeroed ones), each flush's barriers and TLB
+ * injection, garbage-filled pages or, with cap_zeroed, zeroed ones), each
+ * flush's barriers and TLB
  * maintenance carried out on the TLB model (model/tlb.h) when it is on
  * (FEAT_TLBIRANGE as a setting, cap_tlbi_range: ranges reach the model as
  * the aarch64 backend's operands), lock counting and log
