@@ -717,11 +717,12 @@ endef
 $(foreach f,$(FIGURES),$(eval $(call figure_rules,$(f))))
 
 # And what a firmware pays (informative; the figure above is the issue's
-# measure): bench/size_client_v8m.c, an RTOS's calls of the MPU side,
-# linked with the v8-M figure's objects built in sections of their own and
-# --gc-sections; the library's code and constants the link kept.
+# measure): bench/size_client_v8m.c, an RTOS's calls of the MPU side
+# through the Armv8-M backend, linked with the v8-M figure's objects built
+# in sections of their own and --gc-sections; the code and constants of
+# core+mpu (src/) the link kept.
 LK_DIR := $(B)/fp/mpu-v8m-gc
-LK_OBJS := $(patsubst $(B)/fp/mpu-v8m/%,$(LK_DIR)/%,$(FP_OBJS_mpu-v8m))
+LK_OBJS := $(patsubst $(B)/fp/mpu-v8m/%,$(LK_DIR)/%,$(FP_OBJS_mpu-v8m)) $(LK_DIR)/arch/armv8m/mpu.o
 LK_CFLAGS := $(CORE_CFLAGS) $(CF_cortex-m33) $(FP_D_mpu-v8m) -ffunction-sections -fdata-sections
 $(LK_DIR)/%.o: %.c $(CORE_HDRS) | deps
 	@mkdir -p $(dir $@)

@@ -31,6 +31,10 @@ if [ "$1" = --linked ]; then
 		named && NF == 3 && $1 ~ /^0x/ && index($3, dir) == 1 { sum += hex($2) }
 		{ named = 0 }
 		END { print sum + 0 }' "$map")
+	if [ "$text" -eq 0 ]; then # a map this reading does not understand
+		echo "size-line.sh: no .text or .rodata of $dir in $map" >&2
+		exit 1
+	fi
 	if [ "$text" -le "$max" ]; then verdict=within; else verdict=above; fi
 	printf 'linked %-11s text %6d  %s %d (informative)   %s (%s)\n' "$t:" "$text" "$verdict" \
 		"$max" "$what" "$how"
