@@ -716,29 +716,50 @@ FP_OBJS_$(1) := $$(patsubst %.c,$(B)/fp/$(1)/%.o,$$(filter-out $(FP_LEAVE_OUT),$
 endef
 $(foreach f,$(FIGURES),$(eval $(call figure_rules,$(f))))
 
-# And what a firmware pays (informative; the figure above is the issue's
-# measure): bench/size_client_v8m.c, an RTOS's calls of the MPU side
-# through the Armv8-M backend, linked with the v8-M figure's objects built
-# in sections of their own and --gc-sections; the code and constants of
-# core+mpu (src/) the link kept.
-LK_DIR := $(B)/fp/mpu-v8m-gc
-LK_OBJS := $(patsubst $(B)/fp/mpu-v8m/%,$(LK_DIR)/%,$(FP_OBJS_mpu-v8m)) $(LK_DIR)/arch/armv8m/mpu.o
-LK_CFLAGS := $(CORE_CFLAGS) $(CF_cortex-m33) $(FP_D_mpu-v8m) -ffunction-sections -fdata-sections
-$(LK_DIR)/%.o: %.c $(CORE_HDRS) | deps
-	@mkdir -p $(dir $@)
-	$(CC_cortex-m33) $(LK_CFLAGS) -c $< -o $@
-$(LK_DIR)/client.elf: bench/size_client_v8m.c $(LK_OBJS)
-	$(CC_cortex-m33) $(LK_CFLAGS) -nostdlib -Wl,--gc-sections -Wl,-e,client_entry \
-		-Wl,-Map=$(LK_DIR)/client.map -o $@ $^ -lgcc
+# And what a firmware pays (informative; the figures above are the issue's
+# measure): a client's calls through the shipped backend (not counted),
+# linked with the objects built in sections of their own and --gc-sections;
+# the code and constants of the library (src/) the link kept. Per client
+# bench/size_client_<name>.c: LK_T target, LK_D configuration, LK_S source
+# directories, LK_A the backend's sources, LK_MAX the figure's target, LK_W
+# what it is. v8m: an RTOS's calls of the MPU side, the v8-M figure's
+# configuration. el3: a secure monitor's calls of the table side (those of
+# TF-A's xlat_tables_v2), built for the one regime and granule it uses.
+LINKED := v8m el3
+LK_T_v8m := cortex-m33
+LK_D_v8m := $(FP_D_mpu-v8m)
+LK_S_v8m := $(FP_S_mpu-v8m)
+LK_A_v8m := arch/armv8m/mpu.c
+LK_MAX_v8m := $(FP_MAX_mpu-v8m)
+LK_W_v8m := core+mpu a v8-M firmware links (init, boot table, map, unmap)
+LK_T_el3 := aarch64
+LK_D_el3 := -DAM_CONFIG_PT_S1_EL3 -DAM_CONFIG_PT_GRANULE_4K -DAM_CONFIG_NO_LOG_STRINGS
+LK_S_el3 := $(FP_S_pt-full)
+LK_A_el3 := $(addprefix arch/aarch64/,el3_mmu.c pool.c pt_ops.c spinlock.c)
+LK_MAX_el3 := $(FP_MAX_pt-full)
+LK_W_el3 := core+pt an EL3 firmware links (boot regions, MMU on, map, modify, query, unmap)
+define linked_rules
+LK_CF_$(1) := $(CORE_CFLAGS) -I. $$(patsubst -O%,-Os,$$(CF_$$(LK_T_$(1)))) $$(LK_D_$(1)) \
+	-ffunction-sections -fdata-sections
+LK_OBJS_$(1) := $$(patsubst %.c,$(B)/fp/lk-$(1)/%.o,$$(filter-out $(FP_LEAVE_OUT),$$(sort \
+	$$(foreach d,$$(LK_S_$(1)),$$(wildcard $$(d)/*.c)))) $$(LK_A_$(1)))
+$(B)/fp/lk-$(1)/%.o: %.c $(CORE_HDRS) | deps
+	@mkdir -p $$(dir $$@)
+	$$(CC_$$(LK_T_$(1))) $$(LK_CF_$(1)) -c $$< -o $$@
+$(B)/fp/lk-$(1)/client.elf: bench/size_client_$(1).c $$(LK_OBJS_$(1))
+	$$(CC_$$(LK_T_$(1))) $$(LK_CF_$(1)) -nostdlib -static -Wl,--gc-sections -Wl,-e,client_entry \
+		-Wl,-Map=$$(@D)/client.map -o $$@ $$^ -lgcc
+endef
+$(foreach l,$(LINKED),$(eval $(call linked_rules,$(l))))
 
 size: deps $(foreach t,$(TARGETS),$(B)/$(t)/libarmmap.a) $(foreach f,$(FIGURES),$(FP_OBJS_$(f))) \
-		$(LK_DIR)/client.elf
+		$(foreach l,$(LINKED),$(B)/fp/lk-$(l)/client.elf)
 	@$(foreach t,$(TARGETS),scripts/size-line.sh $(t) $(SIZE_$(t)) $(B)/$(t)/libarmmap.a "$(CC_$(t)) $(CF_$(t))";)
 	@$(foreach f,$(FIGURES),scripts/size-line.sh --figure "$(FP_W_$(f))" $(FP_T_$(f)) \
 		$(SIZE_$(FP_T_$(f))) $(FP_MAX_$(f)) "-Os $(FP_D_$(f))" $(FP_OBJS_$(f));)
-	@scripts/size-line.sh --linked "core+mpu a v8-M firmware links (init, boot table, map, unmap)" \
-		cortex-m33 $(FP_MAX_mpu-v8m) "-Os $(FP_D_mpu-v8m), --gc-sections" \
-		$(LK_DIR)/client.map $(LK_DIR)/src/
+	@$(foreach l,$(LINKED),scripts/size-line.sh --linked "$(LK_W_$(l))" $(LK_T_$(l)) \
+		$(LK_MAX_$(l)) "-Os $(LK_D_$(l)), --gc-sections" $(B)/fp/lk-$(l)/client.map \
+		$(B)/fp/lk-$(l)/src/;)
 
 # ------------------------------------------------------------------ docs --
 # The API reference (issue 14): Doxygen (docs/Doxyfile) on the public
