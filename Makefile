@@ -746,7 +746,7 @@ LK_OBJS_$(1) := $$(patsubst %.c,$(B)/fp/lk-$(1)/%.o,$$(filter-out $(FP_LEAVE_OUT
 $(B)/fp/lk-$(1)/%.o: %.c $(CORE_HDRS) | deps
 	@mkdir -p $$(dir $$@)
 	$$(CC_$$(LK_T_$(1))) $$(LK_CF_$(1)) -c $$< -o $$@
-$(B)/fp/lk-$(1)/client.elf: bench/size_client_$(1).c $$(LK_OBJS_$(1))
+$(B)/fp/lk-$(1)/client.elf: bench/size_client_$(1).c tests/install/mem.c $$(LK_OBJS_$(1))
 	$$(CC_$$(LK_T_$(1))) $$(LK_CF_$(1)) -nostdlib -static -Wl,--gc-sections -Wl,-e,client_entry \
 		-Wl,-Map=$$(@D)/client.map -o $$@ $$^ -lgcc
 endef

@@ -7,10 +7,9 @@
  * unmapped), through the shipped AArch64 backend (its pool, TLB
  * maintenance and EL3 MMU enable; not counted: core+pt, as the figure),
  * built for the one regime and granule it uses and linked with
- * --gc-sections, as a firmware is. memset and memcpy are the firmware's
- * (the compiler may call them for the library). Never run: only linked.
+ * --gc-sections, as a firmware is, with the memset and memcpy of
+ * tests/install/mem.c. Never run: only linked.
  */
-#include <stddef.h>
 #include <stdint.h>
 
 #include <armmap/arch/aarch64/el3_mmu.h>
@@ -18,8 +17,6 @@
 #include <armmap/pt.h>
 
 int client_entry(void);
-void *memset(void *d, int c, size_t n);
-void *memcpy(void *d, const void *s, size_t n);
 
 static uint8_t pool[16 * 4096] __attribute__((aligned(4096)));
 static struct am_aarch64_pt_ctx pctx;
@@ -59,23 +56,4 @@ int client_entry(void)
 	if (!rc)
 		rc = am_pt_unmap(&pt, am_va(0x40000000), 0x2000);
 	return rc;
-}
-
-void *memset(void *d, int c, size_t n)
-{
-	unsigned char *p = d;
-
-	while (n--)
-		*p++ = (unsigned char)c;
-	return d;
-}
-
-void *memcpy(void *d, const void *s, size_t n)
-{
-	unsigned char *p = d;
-	const unsigned char *q = s;
-
-	while (n--)
-		*p++ = *q++;
-	return d;
 }

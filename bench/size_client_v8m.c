@@ -4,12 +4,10 @@
  * calls an RTOS makes of it (init, its boot table, a device page mapped
  * and unmapped again) through the shipped Armv8-M backend, linked with the
  * v8-M objects in sections of their own and --gc-sections, as a firmware
- * is (the backend's own code is not counted: core+mpu, as the figure).
- * memset is the firmware's (the compiler may call it for the library).
- * Never run: only linked (tests/install/cortex-m33.c links the installed
- * library the same way).
+ * is (the backend's own code is not counted: core+mpu, as the figure),
+ * with the memset of tests/install/mem.c. Never run: only linked
+ * (tests/install/cortex-m33.c links the installed library the same way).
  */
-#include <stddef.h>
 #include <stdint.h>
 
 #include <armmap/arch/armv8m/mpu.h>
@@ -18,7 +16,6 @@
 #define NR 8
 
 int client_entry(void);
-void *memset(void *d, int c, size_t n);
 
 static struct am_armv8m_ctx mctx;
 static struct am_mpu_region regions[NR];
@@ -43,13 +40,4 @@ int client_entry(void)
 	if (!rc)
 		rc = am_mpu_unmap(&map, 0x40000000, 0x40001000);
 	return rc;
-}
-
-void *memset(void *d, int c, size_t n)
-{
-	unsigned char *p = d;
-
-	while (n--)
-		*p++ = (unsigned char)c;
-	return d;
 }

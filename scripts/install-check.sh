@@ -126,7 +126,7 @@ else bad "AArch64 bare metal, CMake" "$out"; fi
 M33HF=(-mcpu=cortex-m33 -mthumb -mfloat-abi=hard -mfpu=fpv5-sp-d16)
 m33_link() { # pkg-config dir, output
 	PKG_CONFIG_PATH=$1 arm-none-eabi-gcc -std=c11 -Wall -Wextra -Werror -Os "${M33HF[@]}" -ffreestanding \
-		-nostdlib -nostartfiles -Wl,-e,entry tests/install/cortex-m33.c \
+		-nostdlib -nostartfiles -Wl,-e,entry tests/install/cortex-m33.c tests/install/mem.c \
 		$(PKG_CONFIG_PATH=$1 pkg-config --cflags --libs armmap-cortex-m33) -lgcc -o "$2"
 }
 if out=$(m33_link "$P/lib/pkgconfig" "$W/m33-soft.elf" 2>&1); then

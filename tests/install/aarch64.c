@@ -4,32 +4,10 @@
  * installed aarch64 library (suite `install`, through CMake with a cross
  * toolchain file): the shipped backend's pool and ops, an identity map of
  * its RAM, and the EL2 MMU turned on with it. It is linked (with its own
- * entry, memset and memcpy), not run: the QEMU images run the same calls.
+ * entry, and the memset and memcpy of mem.c), not run: the QEMU images run the same calls.
  */
 #include <armmap/armmap.h>
 #include <armmap/arch/aarch64/pt_ops.h>
-
-#include <stddef.h>
-
-void *memset(void *d, int c, size_t n);
-void *memcpy(void *d, const void *s, size_t n);
-void *memset(void *d, int c, size_t n)
-{
-	unsigned char *p = d;
-
-	while (n--)
-		*p++ = (unsigned char)c;
-	return d;
-}
-void *memcpy(void *d, const void *s, size_t n)
-{
-	unsigned char *p = d;
-	const unsigned char *q = s;
-
-	while (n--)
-		*p++ = *q++;
-	return d;
-}
 
 static unsigned char pool[64 * 4096] __attribute__((aligned(4096)));
 static struct am_aarch64_pt_ctx ctx;

@@ -5,23 +5,11 @@
  * shipped Armv8-M MPU backend, a region map, the MPU enabled. Built
  * hard-float (-mfloat-abi=hard), it links only against a library built the
  * same way (make install TARGET=cortex-m33 CF_cortex-m33='... -mfloat-abi=hard
- * -mfpu=fpv5-sp-d16'). Linked with its own entry and memset, not run: the
+ * -mfpu=fpv5-sp-d16'). Linked with its own entry and mem.c's memset, not run: the
  * QEMU image runs the same calls.
  */
 #include <armmap/armmap.h>
 #include <armmap/arch/armv8m/mpu.h>
-
-#include <stddef.h>
-
-void *memset(void *d, int c, size_t n);
-void *memset(void *d, int c, size_t n)
-{
-	unsigned char *p = d;
-
-	while (n--)
-		*p++ = (unsigned char)c;
-	return d;
-}
 
 static struct am_mpu_region store[8];
 static struct am_armv8m_ctx mctx;
