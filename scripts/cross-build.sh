@@ -62,4 +62,16 @@ r8r() {
 	fi
 }
 for t in "$@"; do r8r "$t"; done
+# make size: a line for each footprint figure and each linked client
+# (bench/size_client_*.c), each with a size read.
+read -r nf nl < <(make --no-print-directory -s --eval 'size-n: ; @echo $(words $(FIGURES)) $(words $(LINKED))' size-n)
+if out=$(make --no-print-directory size 2>&1) &&
+	[ "$(grep -cE '^figure .* text +[1-9][0-9]* ' <<<"$out")" -eq "$nf" ] &&
+	[ "$(grep -cE '^linked .* text +[1-9][0-9]* ' <<<"$out")" -eq "$nl" ]; then
+	echo "ok   make size: $nf footprint figures, $nl linked clients"
+	p=$((p + 1))
+else
+	echo "FAIL make size (want $nf figure and $nl linked lines):"; echo "$out" | tail -n 20
+	f=$((f + 1))
+fi
 echo "cross-build: $p passed, $f failed"
